@@ -1,0 +1,34 @@
+package io.blinkstore;
+
+/**
+ * Counters of a {@link BlinkStore} since it was created.
+ *
+ * @param hits reads that found a value
+ * @param misses reads that found nothing
+ * @param evictions entries removed to stay within the memory limit
+ */
+public record BlinkStats(long hits, long misses, long evictions) {
+
+  /**
+   * Validates the counters.
+   *
+   * @throws IllegalArgumentException if any counter is negative
+   */
+  public BlinkStats {
+    if (hits < 0 || misses < 0 || evictions < 0) {
+      throw new IllegalArgumentException(
+          "counters must not be negative: hits=" + hits + " misses=" + misses + " evictions=" + evictions);
+    }
+  }
+
+  /** Returns the number of reads, hits plus misses. */
+  public long requests() {
+    return hits + misses;
+  }
+
+  /** Returns hits divided by reads, or 1.0 when there were no reads (as Caffeine does). */
+  public double hitRatio() {
+    long requests = requests();
+    return requests == 0 ? 1.0 : (double) hits / requests;
+  }
+}

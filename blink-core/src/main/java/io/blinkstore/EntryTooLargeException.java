@@ -1,0 +1,29 @@
+package io.blinkstore;
+
+/**
+ * Thrown when one entry (key bytes plus value bytes) is larger than the store's whole memory limit, so no
+ * amount of eviction could make room for it. The store is left unchanged.
+ */
+public class EntryTooLargeException extends BlinkException {
+  private static final long serialVersionUID = 1L;
+
+  private final long entryBytes;
+  private final long memoryLimit;
+
+  /** Creates the exception for an entry of {@code entryBytes} against a limit of {@code memoryLimit}. */
+  public EntryTooLargeException(long entryBytes, long memoryLimit) {
+    super("entry of " + entryBytes + " bytes (key + value) exceeds the memory limit of " + memoryLimit + " bytes");
+    this.entryBytes = entryBytes;
+    this.memoryLimit = memoryLimit;
+  }
+
+  /** Returns the size of the refused entry, key bytes plus value bytes. */
+  public long entryBytes() {
+    return entryBytes;
+  }
+
+  /** Returns the memory limit it was refused against. */
+  public long memoryLimit() {
+    return memoryLimit;
+  }
+}
