@@ -1,0 +1,75 @@
+package io.blinkstore.server;
+
+import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkStore;
+import io.blinkstore.EntryTooLargeException;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes commands against a {@link BlinkStore}: the one place that decides each command's reply, shared by
+ * the network {@link CommandHandler} and the {@link Repl}. Thread-safe (the store is), so one instance serves
+ * every connection.
+ */
+final class CommandExecutor {
+  private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+
+  private final BlinkStore store;
+
+  CommandExecutor(BlinkStore store) {
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  /**
+   * Returns the reply to {@code command}. Never throws for a store failure: an entry larger than the memory
+   * limit is answered with the capacity error, anything unexpected with {@code ERROR internal error} (and
+   * logged), so one bad request never costs the client its connection.
+   *
+   * @throws IllegalArgumentException for {@link Command.Quit}, which has no reply: the caller ends the session
+   */
+  Reply execute(Command command) {
+    if (command instanceof Command.Quit) {
+      throw new IllegalArgumentException("QUIT has no reply; the caller ends the session");
+    }
+    try {
+      return dispatch(command);
+    } catch (EntryTooLargeException e) {
+      return Reply.AT_CAPACITY;
+    } catch (RuntimeException e) {
+      log.warn("internal error executing {}", command.getClass().getSimpleName(), e);
+      return Reply.INTERNAL_ERROR;
+    }
+  }
+
+  private Reply dispatch(Command command) {
+    if (command instanceof Command.Get get) {
+      // A key SET cannot have created (it holds whitespace, as in "GET a b") is simply absent.
+      byte[] value = BlinkStore.isValidKey(get.key()) ? store.get(get.key()) : null;
+      return value == null ? Reply.Status.NOT_FOUND : new Reply.Value(value);
+    }
+    if (command instanceof Command.Set set) {
+      store.set(set.key(), set.value());
+      return Reply.Status.OK;
+    }
+    if (command instanceof Command.Delete delete) {
+      boolean existed = BlinkStore.isValidKey(delete.key()) && store.delete(delete.key());
+      return existed ? Reply.Status.OK : Reply.Status.NOT_FOUND;
+    }
+    if (command instanceof Command.Usage) {
+      return new Reply.Usage(store.usage());
+    }
+    if (command instanceof Command.Stats) {
+      BlinkStats stats = store.stats();
+      return new Reply.Stats(
+          store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions());
+    }
+    if (command instanceof Command.Invalid invalid) {
+      return new Reply.Error(invalid.error());
+    }
+    if (command instanceof Command.LineTooLong) {
+      return Reply.LINE_TOO_LONG;
+    }
+    throw new IllegalStateException("unhandled command " + command);
+  }
+}

@@ -1,0 +1,123 @@
+package io.blinkstore.server;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Parses one request line exactly as the original Blink Store server does (see {@code docs/protocol.md}):
+ * the line is trimmed of Unicode White_Space, the command word runs up to the first whitespace and is matched
+ * ASCII case-insensitively, and the rest is split per command.
+ */
+final class CommandParser {
+  static final Command.Invalid UNKNOWN_COMMAND = new Command.Invalid("unknown command");
+  static final Command.Invalid SET_REQUIRES_KEY = new Command.Invalid("SET requires key");
+  static final Command.Invalid GET_REQUIRES_KEY = new Command.Invalid("GET requires key");
+  static final Command.Invalid DELETE_REQUIRES_KEY = new Command.Invalid("DELETE requires key");
+  static final Command.Invalid DEL_REQUIRES_KEY = new Command.Invalid("DEL requires key");
+
+  private CommandParser() {}
+
+  /** Parses {@code line}, given without its {@code \n} (a trailing {@code \r} is trimmed like any whitespace). */
+  static Command parse(String line) {
+    int end = line.length();
+    while (end > 0 && isWhitespace(line.charAt(end - 1))) {
+      end--;
+    }
+    int start = skipWhitespace(line, 0, end);
+    if (start == end) {
+      return UNKNOWN_COMMAND;
+    }
+    int wordEnd = skipToken(line, start, end);
+    int restStart = skipWhitespace(line, wordEnd, end);
+    int wordLength = wordEnd - start;
+    if (is(line, start, wordLength, "set")) {
+      return parseSet(line, restStart, end);
+    }
+    if (is(line, start, wordLength, "get")) {
+      return restStart == end ? GET_REQUIRES_KEY : new Command.Get(line.substring(restStart, end));
+    }
+    if (is(line, start, wordLength, "delete")) {
+      return restStart == end ? DELETE_REQUIRES_KEY : new Command.Delete(line.substring(restStart, end));
+    }
+    if (is(line, start, wordLength, "del")) {
+      return restStart == end ? DEL_REQUIRES_KEY : new Command.Delete(line.substring(restStart, end));
+    }
+    if (is(line, start, wordLength, "usage")) {
+      return Command.USAGE;
+    }
+    if (is(line, start, wordLength, "stats")) {
+      return Command.STATS;
+    }
+    if (is(line, start, wordLength, "quit")) {
+      return Command.QUIT;
+    }
+    return UNKNOWN_COMMAND;
+  }
+
+  /** The key is the first token; the value is the rest with leading whitespace removed (inner spaces kept). */
+  private static Command parseSet(String line, int keyStart, int end) {
+    if (keyStart == end) {
+      return SET_REQUIRES_KEY;
+    }
+    int keyEnd = skipToken(line, keyStart, end);
+    int valueStart = skipWhitespace(line, keyEnd, end);
+    String key = line.substring(keyStart, keyEnd);
+    byte[] value = line.substring(valueStart, end).getBytes(StandardCharsets.UTF_8);
+    return new Command.Set(key, value);
+  }
+
+  /**
+   * Matches an ASCII command word case-insensitively. Only ASCII letters fold: {@code ſ} (U+017F) and the
+   * Kelvin sign (U+212A), which {@link String#equalsIgnoreCase} folds to {@code s} and {@code k}, do not.
+   */
+  private static boolean is(String line, int start, int length, String lowerCaseWord) {
+    if (length != lowerCaseWord.length()) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = line.charAt(start + i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + ('a' - 'A'));
+      }
+      if (c != lowerCaseWord.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int skipWhitespace(String line, int from, int end) {
+    int i = from;
+    while (i < end && isWhitespace(line.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int skipToken(String line, int from, int end) {
+    int i = from;
+    while (i < end && !isWhitespace(line.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * Unicode White_Space, the set the original's Rust {@code str::trim} and {@code char::is_whitespace} use.
+   * It differs from {@link String#trim()} (all controls up to U+0020, so U+001C..U+001F too) and from
+   * {@link Character#isWhitespace} (which has U+001C..U+001F but not U+0085, U+00A0, U+2007, U+202F). Every
+   * White_Space character is in the BMP, so testing a {@code char} is exact.
+   */
+  static boolean isWhitespace(char c) {
+    return c == ' '
+        || (c >= '\t' && c <= '\r')
+        || c == 0x85
+        || c == 0xA0
+        || c == 0x1680
+        || (c >= 0x2000 && c <= 0x200A)
+        || c == 0x2028
+        || c == 0x2029
+        || c == 0x202F
+        || c == 0x205F
+        || c == 0x3000;
+  }
+}

@@ -1,0 +1,48 @@
+package io.blinkstore.server;
+
+import java.util.Arrays;
+
+/** One response line, before encoding; {@link ReplyEncoder} is the one place that turns it into bytes. */
+sealed interface Reply {
+
+  /** The replies without arguments. */
+  enum Status implements Reply {
+    OK,
+    NOT_FOUND
+  }
+
+  /** {@code VALUE <base64>}: a stored value, base64-encoded (standard alphabet, padded) on the wire. */
+  record Value(byte[] bytes) implements Reply {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Value that && Arrays.equals(bytes, that.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return "Value[" + bytes.length + " bytes]";
+    }
+  }
+
+  /** {@code USAGE <bytes>}. */
+  record Usage(long bytes) implements Reply {}
+
+  /** {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=…} (an extension). */
+  record Stats(long keys, long usage, long limit, long hits, long misses, long evictions) implements Reply {}
+
+  /** {@code ERROR <message>}; line breaks in the message become spaces so the reply stays one line. */
+  record Error(String message) implements Reply {
+    public Error {
+      message = message.replace('\n', ' ').replace('\r', ' ');
+    }
+  }
+
+  Error LINE_TOO_LONG = new Error("line too long");
+  Error AT_CAPACITY = new Error("storage is at capacity and eviction failed");
+  Error INTERNAL_ERROR = new Error("internal error");
+}

@@ -1,0 +1,111 @@
+package io.blinkstore.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes {@link Reply replies} as protocol lines, each ending with {@code \n} only. Stateless, so one instance
+ * serves every channel. {@link #write} is the single definition of the reply format; the {@link Repl} uses it
+ * too.
+ */
+@Sharable
+final class ReplyEncoder extends MessageToByteEncoder<Reply> {
+  static final ReplyEncoder INSTANCE = new ReplyEncoder();
+
+  private static final byte[] OK = ascii("OK\n");
+  private static final byte[] NOT_FOUND = ascii("NOT_FOUND\n");
+  private static final byte[] VALUE = ascii("VALUE ");
+  private static final byte[] BASE64 = ascii("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+
+  /** Room for every reply but VALUE and long errors; the buffer grows if a reply needs more. */
+  private static final int SMALL_REPLY_BYTES = 64;
+
+  private ReplyEncoder() {
+    super(Reply.class);
+  }
+
+  @Override
+  protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Reply reply, boolean preferDirect) {
+    return ctx.alloc().ioBuffer(encodedLength(reply));
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, Reply reply, ByteBuf out) {
+    write(reply, out);
+  }
+
+  /** Appends the line for {@code reply}, {@code \n} included, to {@code out}. */
+  static void write(Reply reply, ByteBuf out) {
+    if (reply == Reply.Status.OK) {
+      out.writeBytes(OK);
+    } else if (reply == Reply.Status.NOT_FOUND) {
+      out.writeBytes(NOT_FOUND);
+    } else if (reply instanceof Reply.Value value) {
+      out.writeBytes(VALUE);
+      writeBase64(value.bytes(), out);
+      out.writeByte('\n');
+    } else if (reply instanceof Reply.Usage usage) {
+      out.writeCharSequence("USAGE " + usage.bytes() + "\n", StandardCharsets.US_ASCII);
+    } else if (reply instanceof Reply.Stats stats) {
+      String line = "STATS keys=" + stats.keys() + " usage=" + stats.usage() + " limit=" + stats.limit()
+          + " hits=" + stats.hits() + " misses=" + stats.misses() + " evictions=" + stats.evictions() + "\n";
+      out.writeCharSequence(line, StandardCharsets.US_ASCII);
+    } else if (reply instanceof Reply.Error error) {
+      out.writeCharSequence("ERROR " + error.message() + "\n", StandardCharsets.UTF_8);
+    } else {
+      throw new IllegalArgumentException("unknown reply " + reply);
+    }
+  }
+
+  /** Returns the exact encoded size of a VALUE or ERROR reply, and a small default for the others. */
+  static int encodedLength(Reply reply) {
+    if (reply instanceof Reply.Value value) {
+      return VALUE.length + base64Length(value.bytes().length) + 1;
+    }
+    if (reply instanceof Reply.Error error) {
+      return "ERROR ".length() + ByteBufUtil.utf8Bytes(error.message()) + 1;
+    }
+    return SMALL_REPLY_BYTES;
+  }
+
+  private static int base64Length(int bytes) {
+    // A value is at most the memory limit; a VALUE reply whose base64 would pass 2 GiB cannot be one ByteBuf.
+    long length = (bytes + 2L) / 3 * 4;
+    if (length > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("a value of " + bytes + " bytes is too large to send in one reply");
+    }
+    return (int) length;
+  }
+
+  /**
+   * Writes standard, padded base64 straight into {@code out}, sparing the copy that encoding to an array and
+   * then writing it would cost on values of up to the memory limit.
+   */
+  static void writeBase64(byte[] src, ByteBuf out) {
+    out.ensureWritable(base64Length(src.length));
+    int whole = src.length - src.length % 3;
+    for (int i = 0; i < whole; i += 3) {
+      int bits = (src[i] & 0xFF) << 16 | (src[i + 1] & 0xFF) << 8 | (src[i + 2] & 0xFF);
+      out.writeInt(BASE64[bits >>> 18] << 24
+          | BASE64[(bits >>> 12) & 0x3F] << 16
+          | BASE64[(bits >>> 6) & 0x3F] << 8
+          | BASE64[bits & 0x3F]);
+    }
+    int left = src.length - whole;
+    if (left > 0) {
+      int bits = (src[whole] & 0xFF) << 16 | (left == 2 ? (src[whole + 1] & 0xFF) << 8 : 0);
+      out.writeByte(BASE64[bits >>> 18]);
+      out.writeByte(BASE64[(bits >>> 12) & 0x3F]);
+      out.writeByte(left == 2 ? BASE64[(bits >>> 6) & 0x3F] : '=');
+      out.writeByte('=');
+    }
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+}
