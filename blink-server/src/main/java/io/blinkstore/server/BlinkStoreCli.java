@@ -1,0 +1,263 @@
+package io.blinkstore.server;
+
+import io.blinkstore.BlinkException;
+import io.blinkstore.BlinkStore;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The {@code blink-store} command line: {@code serve} runs the server, {@code run} a REPL on stdin. */
+@Command(
+    name = "blink-store",
+    mixinStandardHelpOptions = true,
+    versionProvider = BlinkStoreCli.Version.class,
+    description = "Blink Store: a fast in-memory key-value store, shared by every process on a host.",
+    subcommands = {BlinkStoreCli.Serve.class, BlinkStoreCli.Run.class})
+public final class BlinkStoreCli implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(BlinkStoreCli.class);
+
+  @Spec private CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its status: 0 ok, 1 runtime failure, 2 bad usage. */
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit status, without exiting. */
+  static int execute(String... args) {
+    return new CommandLine(new BlinkStoreCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(
+            (e, a) -> {
+              e.getCommandLine().getErr().println(
+                  "blink-store: " + oneLine(e.getMessage()) + " (see --help)");
+              return 2;
+            })
+        .setExecutionExceptionHandler(
+            (e, commandLine, parseResult) -> {
+              commandLine.getErr().println("blink-store: " + oneLine(e.getMessage()));
+              if (!(e instanceof BlinkException || e instanceof IllegalArgumentException)) {
+                log.debug("failure", e);
+              }
+              return 1;
+            })
+        .execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      versionProvider = BlinkStoreCli.Version.class,
+      description = {
+        "Serves the store over TCP and/or a Unix domain socket until SIGTERM or Ctrl-C.",
+        "With neither --tcp nor --unix, serves TCP on 127.0.0.1:${BLINK_PORT:-8765}."
+      })
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--tcp", paramLabel = "HOST:PORT",
+        description = "TCP address to listen on, e.g. 127.0.0.1:8765 or [::1]:8765.")
+    String tcp;
+
+    @Option(names = "--unix", paramLabel = "PATH", description = "Unix domain socket to listen on.")
+    Path unix;
+
+    @Option(names = "--memory-limit", paramLabel = "SIZE",
+        defaultValue = "${env:BLINK_MEMORY_LIMIT:-10485760}",
+        description = "Most bytes (keys + values) kept, e.g. 10485760, 64MB, 1GiB; units are powers of 1024."
+            + " Default: $BLINK_MEMORY_LIMIT, else 10 MiB.")
+    String memoryLimit;
+
+    @Option(names = "--max-line-bytes", paramLabel = "SIZE", defaultValue = "1MiB",
+        description = "Longest request line accepted; longer lines are refused and the connection closed."
+            + " Default: ${DEFAULT-VALUE}.")
+    String maxLineBytes;
+
+    @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
+        description = "auto (epoll on Linux, else nio), epoll or nio. Default: ${DEFAULT-VALUE}.")
+    BlinkServer.Transport transport;
+
+    @Option(names = "--log-dir", paramLabel = "DIR", hidden = true,
+        description = "Accepted for compatibility with the original server; ignored.")
+    Path logDir;
+
+    @Option(names = "--retention-minutes", paramLabel = "N", hidden = true,
+        description = "Accepted for compatibility with the original server; ignored.")
+    Integer retentionMinutes;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      long limit = ByteSize.parse(memoryLimit);
+      long maxLine = ByteSize.parse(maxLineBytes);
+      if (limit <= 0) {
+        throw new IllegalArgumentException("--memory-limit must be positive, but was " + memoryLimit);
+      }
+      if (maxLine <= 0 || maxLine > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("--max-line-bytes must be between 1 and 2 GiB, but was " + maxLineBytes);
+      }
+      if (logDir != null || retentionMinutes != null) {
+        log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
+      }
+      BlinkServer.Builder builder = BlinkServer.builder().maxLineBytes((int) maxLine).transport(transport);
+      if (tcp != null) {
+        builder.tcp(parseTcp(tcp));
+      }
+      if (unix != null) {
+        builder.unix(unix);
+      }
+      if (tcp == null && unix == null) {
+        builder.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), defaultPort()));
+      }
+      BlinkStore store = BlinkStore.builder().memoryLimit(limit).build();
+      BlinkServer server = builder.store(store).build();
+
+      server.start();
+      CountDownLatch stop = new CountDownLatch(1);
+      SignalHandlers.onTerminate(stop::countDown);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
+      log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max line {} bytes); ready in {} ms",
+          Version.version(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
+          limit, maxLine, sinceProcessStart());
+      stop.await();
+      log.info("shutting down");
+      server.close();
+      store.close();
+      log.info("stopped");
+      return 0;
+    }
+
+    private static String where(BlinkServer server) {
+      StringBuilder where = new StringBuilder();
+      if (server.tcpAddress() != null) {
+        where.append("tcp ").append(BlinkServer.describe(server.tcpAddress()));
+      }
+      if (server.unixPath() != null) {
+        where.append(where.length() > 0 ? ", " : "").append("unix ").append(server.unixPath());
+      }
+      return where.toString();
+    }
+
+    private static int defaultPort() {
+      String port = System.getenv("BLINK_PORT");
+      return port == null || port.isBlank() ? BlinkServer.DEFAULT_PORT : parsePort(port.strip(), "BLINK_PORT");
+    }
+
+    private static long sinceProcessStart() {
+      return ProcessHandle.current().info().startInstant()
+          .map(start -> Duration.between(start, Instant.now()).toMillis())
+          .orElse(-1L);
+    }
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      versionProvider = BlinkStoreCli.Version.class,
+      description = "An interactive store on stdin: get KEY, set KEY VALUE, delete KEY, usage, quit.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--memory-limit", paramLabel = "SIZE",
+        defaultValue = "${env:BLINK_MEMORY_LIMIT:-10485760}",
+        description = "Most bytes (keys + values) kept. Default: $BLINK_MEMORY_LIMIT, else 10 MiB.")
+    String memoryLimit;
+
+    InputStream in = System.in;
+    PrintStream out = System.out;
+
+    @Override
+    public Integer call() {
+      long limit = ByteSize.parse(memoryLimit);
+      if (limit <= 0) {
+        throw new IllegalArgumentException("--memory-limit must be positive, but was " + memoryLimit);
+      }
+      try (BlinkStore store = BlinkStore.builder().memoryLimit(limit).build()) {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        new Repl(store, System.console() != null).run(reader, out);
+      }
+      return 0;
+    }
+  }
+
+  /**
+   * Parses {@code HOST:PORT}: an IPv4 address, a host name, or a bracketed IPv6 literal ({@code [::1]:8765}).
+   *
+   * @throws IllegalArgumentException naming the text when it is not such an address or does not resolve
+   */
+  static InetSocketAddress parseTcp(String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("bad --tcp address '" + text + "': expected HOST:PORT, e.g. 127.0.0.1:8765");
+    }
+    String host = text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.indexOf(':') >= 0) {
+      throw new IllegalArgumentException("bad --tcp address '" + text + "': write IPv6 as [ADDRESS]:PORT");
+    }
+    int port = parsePort(text.substring(colon + 1), "--tcp address '" + text + "'");
+    try {
+      return new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("bad --tcp address '" + text + "': unknown host " + host, e);
+    }
+  }
+
+  private static int parsePort(String text, String what) {
+    try {
+      int port = Integer.parseInt(text);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("bad " + what + ": port must be a number from 0 to 65535");
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "unknown error" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /** The version, from the properties Maven writes into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "blink-store " + version(),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+      };
+    }
+
+    static String version() {
+      Properties properties = new Properties();
+      try (InputStream in = BlinkStoreCli.class.getResourceAsStream("/blink-store.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      } catch (java.io.IOException e) {
+        return "unknown";
+      }
+      return properties.getProperty("version", "unknown");
+    }
+  }
+}

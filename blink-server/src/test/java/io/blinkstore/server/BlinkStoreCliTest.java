@@ -1,0 +1,131 @@
+package io.blinkstore.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line, run in-process: parsing, exit statuses and one-line errors. */
+@Timeout(30)
+class BlinkStoreCliTest {
+
+  @Test
+  void parsesIpv4AndBracketedIpv6AndHostNames() throws IOException {
+    assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8765),
+        BlinkStoreCli.parseTcp("127.0.0.1:8765"));
+    assertEquals(new InetSocketAddress(InetAddress.getByName("::1"), 8765), BlinkStoreCli.parseTcp("[::1]:8765"));
+    assertEquals(0, BlinkStoreCli.parseTcp("localhost:0").getPort());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"8765", ":8765", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1",
+      "127.0.0.1:http", "::1:8765", "[::1]", "no-such-host.invalid:8765"})
+  void rejectsBadTcpAddressesNamingThem(String text) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.parseTcp(text));
+    assertTrue(e.getMessage().contains(text), e.getMessage());
+  }
+
+  @Test
+  void versionPrintsTheProjectVersion() {
+    Result result = run("--version");
+    assertEquals(0, result.status);
+    assertTrue(result.out.startsWith("blink-store "), result.out);
+    assertTrue(!result.out.contains("unknown"), "version resource is filtered: " + result.out);
+  }
+
+  @Test
+  void serveHelpListsTheOriginalFlags() {
+    Result result = run("serve", "--help");
+    assertEquals(0, result.status);
+    for (String flag : new String[] {"--tcp", "--unix", "--memory-limit", "--max-line-bytes", "--transport"}) {
+      assertTrue(result.out.contains(flag), flag + " in " + result.out);
+    }
+  }
+
+  @Test
+  void noSubcommandPrintsUsageAndExitsWithUsageStatus() {
+    Result result = run();
+    assertEquals(2, result.status);
+    assertTrue(result.err.contains("serve"), result.err);
+  }
+
+  @Test
+  void badMemoryLimitIsOneLineAndStatusOne() {
+    Result result = run("serve", "--tcp", "127.0.0.1:0", "--memory-limit", "12XB");
+    assertEquals(1, result.status);
+    assertOneLine(result.err, "'12XB' is not a size");
+  }
+
+  @Test
+  void zeroMemoryLimitIsRefused() {
+    Result result = run("serve", "--tcp", "127.0.0.1:0", "--memory-limit", "0");
+    assertEquals(1, result.status);
+    assertOneLine(result.err, "--memory-limit must be positive");
+  }
+
+  @Test
+  void badAddressIsOneLineAndStatusOne() {
+    Result result = run("serve", "--tcp", "127.0.0.1:99999");
+    assertEquals(1, result.status);
+    assertOneLine(result.err, "port must be a number from 0 to 65535");
+  }
+
+  @Test
+  void unknownOptionIsOneLineAndUsageStatus() {
+    Result result = run("serve", "--bogus");
+    assertEquals(2, result.status);
+    assertOneLine(result.err, "--bogus");
+  }
+
+  @Test
+  void portInUseFailsFastWithOneLine() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Result result = run("serve", "--tcp", "127.0.0.1:" + taken.getLocalPort(), "--transport", "nio");
+      assertEquals(1, result.status);
+      assertOneLine(result.err, "cannot listen on TCP 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+
+  @Test
+  void unwritableSocketPathFailsFastWithOneLine() {
+    Result result = run("serve", "--unix", "/nonexistent-dir/blink.sock");
+    assertEquals(1, result.status);
+    assertOneLine(result.err, "cannot listen on Unix socket /nonexistent-dir/blink.sock");
+  }
+
+  private static void assertOneLine(String err, String expected) {
+    assertTrue(err.contains(expected), err);
+    assertEquals(1, err.strip().lines().count(), "one line: " + err);
+    assertTrue(err.startsWith("blink-store: "), err);
+  }
+
+  private record Result(int status, String out, String err) {}
+
+  private static Result run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+    try {
+      int status = BlinkStoreCli.execute(args);
+      return new Result(status, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.blinkstore.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code blink-store serve} as a real process: start-up, serving, and a graceful stop on SIGTERM. */
+@Timeout(60)
+class ServerProcessIT {
+  private static final Pattern LISTENING = Pattern.compile("listening on tcp 127\\.0\\.0\\.1:(\\d+)");
+
+  @TempDir Path dir;
+
+  @Test
+  void sigtermStopsGracefullyWithStatusZeroAndRemovesTheSocketFile() throws Exception {
+    Path socket = dir.resolve("blink.sock");
+    Path log = dir.resolve("server.log");
+    Process server = start(log, "serve", "--tcp", "127.0.0.1:0", "--unix", socket.toString(), "--memory-limit", "1MB");
+    int port = awaitPort(server, log);
+    assertTrue(Files.exists(socket), "socket file created");
+
+    try (Socket client = new Socket("127.0.0.1", port)) {
+      OutputStream out = client.getOutputStream();
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+      out.write("SET foo bar\nGET foo\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      assertEquals("OK", in.readLine());
+      assertEquals("VALUE YmFy", in.readLine());
+
+      server.destroy(); // SIGTERM
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s");
+      assertEquals(null, in.readLine(), "the connection was closed by the server");
+    }
+    assertEquals(0, server.exitValue());
+    assertFalse(Files.exists(socket), "socket file removed");
+    String output = Files.readString(log);
+    assertTrue(output.contains("shutting down") && output.contains("stopped"), output);
+  }
+
+  @Test
+  void aStaleSocketFileIsReplaced() throws Exception {
+    Path socket = dir.resolve("stale.sock");
+    Files.writeString(socket, "left over by a crashed server");
+    Process server = start(dir.resolve("stale.log"), "serve", "--unix", socket.toString(), "--tcp", "127.0.0.1:0");
+    try {
+      awaitPort(server, dir.resolve("stale.log"));
+      assertTrue(Files.exists(socket));
+      assertFalse(Files.isRegularFile(socket), "now a socket, not the old file");
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+    }
+    assertEquals(0, server.exitValue());
+  }
+
+  /** Starts the command line in a new JVM, its stderr (the log) going to {@code log}. */
+  private static Process start(Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx128m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(BlinkStoreCli.class.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(log.toFile())
+        .start();
+  }
+
+  /** Waits (polling the log, at most 30 s) for the "listening" line and returns the port it names. */
+  private static int awaitPort(Process server, Path log) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String output = Files.exists(log) ? Files.readString(log) : "";
+      Matcher matcher = LISTENING.matcher(output);
+      if (matcher.find()) {
+        assertTrue(output.contains("ready in"), output);
+        return Integer.parseInt(matcher.group(1));
+      }
+      if (!server.isAlive()) {
+        throw new AssertionError("server exited with " + server.exitValue() + " before listening:\n" + output);
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("server did not listen within 30 s:\n" + Files.readString(log));
+  }
+}
