@@ -26,12 +26,16 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The Blink Store server: one {@link BlinkStore} served over TCP, a Unix domain socket, or both at once, in
@@ -54,6 +58,9 @@ public final class BlinkServer implements AutoCloseable {
 
   /** The longest request line accepted by default, in bytes (not counting the line end): 1 MiB. */
   public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+  private static final Pattern NATIVE_ERROR_PREFIX =
+      Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
   /** How long {@link #close()} waits for connections to take their last replies before cutting them. */
   static final long DRAIN_TIMEOUT_MILLIS = 5_000;
@@ -173,16 +180,34 @@ public final class BlinkServer implements AutoCloseable {
     return future.channel();
   }
 
-  /** The original removes a stale socket file before binding; we do too, but never a directory. */
+  /**
+   * The original removes a stale socket file before binding; we do too, but never a directory, and never the
+   * socket of a server that is still running there (a connect succeeds): taking its path over would leave it
+   * unreachable.
+   */
   private static void removeStaleSocket(Path path) {
     if (Files.isDirectory(path)) {
       throw new BlinkException("cannot listen on Unix socket " + path + ": it is a directory");
+    }
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (acceptsConnections(path)) {
+      throw new BlinkException("cannot listen on Unix socket " + path + ": another server is listening on it");
     }
     try {
       Files.deleteIfExists(path);
     } catch (IOException e) {
       throw new BlinkException("cannot listen on Unix socket " + path + ": cannot remove the old file: "
           + reason(e), e);
+    }
+  }
+
+  private static boolean acceptsConnections(Path path) {
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      return probe.connect(UnixDomainSocketAddress.of(path));
+    } catch (IOException refusedOrNotASocket) {
+      return false;
     }
   }
 
@@ -286,9 +311,8 @@ public final class BlinkServer implements AutoCloseable {
     if (message == null || message.isBlank()) {
       return t == null ? "unknown error" : t.getClass().getSimpleName();
     }
-    // Netty's native errors read "bind(..) failed: Address already in use"; keep the part a user needs.
-    int colon = message.indexOf("failed: ");
-    return (colon >= 0 ? message.substring(colon + "failed: ".length()) : message).replace('\n', ' ');
+    // Netty's native errors read "bind(..) failed with error(-98): Address already in use": keep the reason.
+    return NATIVE_ERROR_PREFIX.matcher(message).replaceFirst("").replace('\n', ' ');
   }
 
   @Override
