@@ -142,6 +142,7 @@ final class CaffeineBlinkStore implements BlinkStore {
 
   @Override
   public long memoryLimit() {
+    ensureOpen();
     return limit;
   }
 

@@ -1,0 +1,534 @@
+package io.blinkstore;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The behaviour every {@link BlinkStore} must show, whatever its transport. An implementation's test class
+ * extends this and says how to make a fresh, empty store; the in-process store runs it in
+ * {@link InProcessBlinkStoreTest}, and the network client runs it from the published test-jar.
+ *
+ * <p>Uses only the public API. Every store made through {@link #store(long)} is closed after the test.
+ */
+public abstract class BlinkStoreContract {
+
+  /** A limit no test here comes close to, for tests that are not about the limit. */
+  protected static final long ROOMY_LIMIT = 1L << 20;
+
+  private final List<BlinkStore> opened = new ArrayList<>();
+
+  /**
+   * Returns a new, empty store whose {@link BlinkStore#memoryLimit()} is {@code memoryLimit} and whose
+   * {@link BlinkStore#stats()} are all zero.
+   */
+  protected abstract BlinkStore newStore(long memoryLimit);
+
+  /** Returns {@link #newStore(long)}, to be closed after the test. */
+  protected final BlinkStore store(long memoryLimit) {
+    BlinkStore store = newStore(memoryLimit);
+    opened.add(store);
+    return store;
+  }
+
+  @AfterEach
+  final void closeStores() {
+    opened.forEach(BlinkStore::close);
+  }
+
+  /** The UTF-8 length of {@code s}, the way the contract sizes keys. */
+  protected static int utf8(String s) {
+    return s.getBytes(UTF_8).length;
+  }
+
+  // ---- reads and writes ----
+
+  @Test
+  void getReturnsTheBytesThatWereSet() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[] {1, 2, 3});
+    assertArrayEquals(new byte[] {1, 2, 3}, store.get("k"));
+  }
+
+  @Test
+  void getOfAnAbsentKeyReturnsNull() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertNull(store.get("missing"));
+    assertNull(store.getString("missing"));
+  }
+
+  @Test
+  void setReplacesThePreviousValue() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "old");
+    store.set("k", "new");
+    assertEquals("new", store.getString("k"));
+    assertEquals(1, store.size());
+  }
+
+  @Test
+  void stringOverloadsStoreAndReadUtf8() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "héllo ✓ 🔑");
+    assertArrayEquals("héllo ✓ 🔑".getBytes(UTF_8), store.get("k"));
+    assertEquals("héllo ✓ 🔑", store.getString("k"));
+  }
+
+  @Test
+  void getStringReadsBytesSetAsUtf8() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "ключ".getBytes(UTF_8));
+    assertEquals("ключ", store.getString("k"));
+  }
+
+  @Test
+  void getStringDecodesMalformedUtf8AsReplacementCharacters() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[] {'a', (byte) 0xFF, 'b'});
+    assertEquals("a\uFFFDb", store.getString("k"));
+  }
+
+  @Test
+  void emptyValueIsStoredAndIsNotAbsence() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[0]);
+    assertArrayEquals(new byte[0], store.get("k"));
+    assertEquals("", store.getString("k"));
+    assertEquals(1, store.size());
+  }
+
+  @Test
+  void deleteReportsWhetherTheKeyWasPresent() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertFalse(store.delete("k"));
+    store.set("k", "v");
+    assertTrue(store.delete("k"));
+    assertNull(store.get("k"));
+    assertFalse(store.delete("k"));
+  }
+
+  @Test
+  void deleteLeavesOtherKeysAlone() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("a", "1");
+    store.set("b", "2");
+    store.delete("a");
+    assertEquals("2", store.getString("b"));
+  }
+
+  // ---- byte accounting ----
+
+  @Test
+  void newStoreIsEmpty() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertEquals(0, store.usage());
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void usageIsKeyBytesPlusValueBytes() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("key", new byte[10]);
+    store.set("k2", new byte[5]);
+    assertEquals(3 + 10 + 2 + 5, store.usage());
+  }
+
+  @Test
+  void usageCountsKeysInUtf8Bytes() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("ключ", new byte[0]); // 4 Cyrillic letters, 2 bytes each
+    assertEquals(8, store.usage());
+    store.set("🔑", new byte[0]); // a supplementary character: 2 chars, 4 bytes
+    assertEquals(8 + 4, store.usage());
+    store.set("€", new byte[0]); // 3 bytes
+    assertEquals(8 + 4 + 3, store.usage());
+  }
+
+  @Test
+  void usageCountsStringValuesInUtf8Bytes() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "日本");
+    assertEquals(1 + 6, store.usage());
+  }
+
+  @Test
+  void emptyValueCostsOnlyItsKey() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("abc", new byte[0]);
+    assertEquals(3, store.usage());
+  }
+
+  @Test
+  void replacingWithALargerValueAddsOnlyTheDifference() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[10]);
+    store.set("k", new byte[25]);
+    assertEquals(1 + 25, store.usage());
+  }
+
+  @Test
+  void replacingWithASmallerValueGivesBytesBack() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[25]);
+    store.set("k", new byte[3]);
+    assertEquals(1 + 3, store.usage());
+  }
+
+  @Test
+  void deleteGivesBackTheEntrysBytes() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("ключ", new byte[7]);
+    store.set("other", new byte[2]);
+    store.delete("ключ");
+    assertEquals(5 + 2, store.usage());
+  }
+
+  @Test
+  void sizeCountsLiveEntries() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("a", "1");
+    store.set("b", "2");
+    store.set("c", "3");
+    store.set("a", "replaced");
+    assertEquals(3, store.size());
+    store.delete("b");
+    assertEquals(2, store.size());
+  }
+
+  @Test
+  void memoryLimitIsTheLimitTheStoreWasMadeWith() {
+    assertEquals(12_345, store(12_345).memoryLimit());
+  }
+
+  // ---- the memory limit ----
+
+  @Test
+  void entryExactlyAtTheLimitIsAccepted() {
+    BlinkStore store = store(100);
+    store.set("key", new byte[97]);
+    assertEquals(97, store.get("key").length);
+    assertEquals(100, store.usage());
+  }
+
+  @Test
+  void entryOneByteOverTheLimitIsRejected() {
+    BlinkStore store = store(100);
+    EntryTooLargeException e = assertThrows(EntryTooLargeException.class, () -> store.set("key", new byte[98]));
+    assertEquals(101, e.entryBytes());
+    assertEquals(100, e.memoryLimit());
+    assertNull(store.get("key"));
+    assertEquals(0, store.usage());
+  }
+
+  @Test
+  void rejectedEntryLeavesThePreviousValueAndUsageUnchanged() {
+    BlinkStore store = store(100);
+    store.set("key", "old");
+    store.set("other", "x");
+    long usage = store.usage();
+    assertThrows(EntryTooLargeException.class, () -> store.set("key", new byte[98]));
+    assertEquals("old", store.getString("key"));
+    assertEquals("x", store.getString("other"));
+    assertEquals(usage, store.usage());
+    assertEquals(2, store.size());
+  }
+
+  @Test
+  void theLimitCountsKeyBytesInUtf8() {
+    BlinkStore store = store(100);
+    store.set("🔑", new byte[96]); // 4 + 96 = 100
+    assertThrows(EntryTooLargeException.class, () -> store.set("ключ", new byte[93])); // 8 + 93 = 101
+    assertEquals(100, store.usage());
+  }
+
+  @Test
+  void entryTooLargeIsABlinkException() {
+    BlinkStore store = store(10);
+    assertThrows(BlinkException.class, () -> store.set("k", new byte[10]));
+  }
+
+  @Test
+  void writingPastTheLimitEvictsAndStaysWithinIt() {
+    BlinkStore store = store(1000);
+    for (int i = 0; i < 50; i++) {
+      store.set("key" + i, new byte[95]);
+      assertTrue(store.usage() <= 1000, "usage " + store.usage() + " after set #" + i);
+    }
+    assertTrue(store.size() < 50);
+    assertEquals(liveBytes(store, 50), store.usage());
+  }
+
+  @Test
+  void everyEntryWrittenIsEitherLiveOrCountedAsEvicted() {
+    BlinkStore store = store(1000);
+    for (int i = 0; i < 50; i++) {
+      store.set("key" + i, new byte[95]);
+    }
+    BlinkStats stats = store.stats();
+    assertTrue(stats.evictions() > 0);
+    assertEquals(50, stats.evictions() + store.size());
+  }
+
+  @Test
+  void twoEntriesThatCannotBothFitNeverCoexist() {
+    BlinkStore store = store(100);
+    store.set("a", new byte[60]);
+    store.set("b", new byte[60]);
+    assertTrue(store.usage() <= 100);
+    assertFalse(store.get("a") != null && store.get("b") != null);
+    assertEquals(liveBytes(store, "a", "b"), store.usage());
+  }
+
+  @Test
+  void entryAsLargeAsTheLimitFitsAfterEvictingEverythingElse() {
+    BlinkStore store = store(100);
+    store.set("a", new byte[10]);
+    store.set("b", new byte[10]);
+    store.set("c", new byte[99]);
+    assertTrue(store.usage() <= 100);
+    assertEquals(liveBytes(store, "a", "b", "c"), store.usage());
+  }
+
+  /** Sums key and value bytes of {@code key0 .. key(n-1)} as read back from the store. */
+  private static long liveBytes(BlinkStore store, int n) {
+    return liveBytes(store, Stream.iterate(0, i -> i + 1).limit(n).map(i -> "key" + i).toArray(String[]::new));
+  }
+
+  private static long liveBytes(BlinkStore store, String... keys) {
+    long sum = 0;
+    for (String key : keys) {
+      byte[] value = store.get(key);
+      sum += value == null ? 0 : utf8(key) + value.length;
+    }
+    return sum;
+  }
+
+  // ---- keys ----
+
+  /** Keys every operation must refuse: empty, holding Unicode White_Space, or an unpaired surrogate. */
+  static Stream<Named<String>> invalidKeys() {
+    return Stream.of(
+        Named.of("empty", ""),
+        Named.of("space", "a b"),
+        Named.of("newline", "a\nb"),
+        Named.of("tab", "a\tb"),
+        Named.of("carriage return", "a\rb"),
+        Named.of("NEL U+0085", "a\u0085b"),
+        Named.of("no-break space U+00A0", "a\u00A0b"),
+        Named.of("ideographic space U+3000", "a\u3000b"),
+        Named.of("line separator U+2028", "a\u2028b"),
+        Named.of("leading space", " a"),
+        Named.of("trailing space", "a "),
+        Named.of("lone high surrogate", "\uD83D"),
+        Named.of("lone low surrogate", "a\uDD11b"),
+        Named.of("high surrogate at the end", "ab\uD83D"),
+        Named.of("surrogates in the wrong order", "\uDD11\uD83D"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidKeys")
+  void setRejectsAnInvalidKeyAndStoresNothing(String key) {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertThrows(IllegalArgumentException.class, () -> store.set(key, new byte[] {1}));
+    assertThrows(IllegalArgumentException.class, () -> store.set(key, "v"));
+    assertEquals(0, store.usage());
+    assertEquals(0, store.size());
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidKeys")
+  void getRejectsAnInvalidKey(String key) {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertThrows(IllegalArgumentException.class, () -> store.get(key));
+    assertThrows(IllegalArgumentException.class, () -> store.getString(key));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidKeys")
+  void deleteRejectsAnInvalidKey(String key) {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertThrows(IllegalArgumentException.class, () -> store.delete(key));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"k", "user:42", "a-b_c.d/e", "ключ", "🔑", "日本語", "zero\u200Bwidth", "é"})
+  void validKeysRoundTrip(String key) {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set(key, "v");
+    assertEquals("v", store.getString(key));
+    assertEquals(utf8(key) + 1, store.usage());
+    assertTrue(store.delete(key));
+  }
+
+  // ---- nulls ----
+
+  @Test
+  void nullArgumentsAreRejectedWithNullPointerException() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertThrows(NullPointerException.class, () -> store.set(null, new byte[1]));
+    assertThrows(NullPointerException.class, () -> store.set(null, "v"));
+    assertThrows(NullPointerException.class, () -> store.set("k", (byte[]) null));
+    assertThrows(NullPointerException.class, () -> store.set("k", (String) null));
+    assertThrows(NullPointerException.class, () -> store.get(null));
+    assertThrows(NullPointerException.class, () -> store.getString(null));
+    assertThrows(NullPointerException.class, () -> store.delete(null));
+  }
+
+  @Test
+  void setWithANullValueLeavesThePreviousValue() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "old");
+    assertThrows(NullPointerException.class, () -> store.set("k", (byte[]) null));
+    assertEquals("old", store.getString("k"));
+  }
+
+  // ---- defensive copies ----
+
+  @Test
+  void changingTheArrayAfterSetDoesNotChangeTheStoredValue() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    byte[] value = {1, 2, 3};
+    store.set("k", value);
+    value[0] = 99;
+    assertArrayEquals(new byte[] {1, 2, 3}, store.get("k"));
+  }
+
+  @Test
+  void changingTheArrayReturnedByGetDoesNotChangeTheStoredValue() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[] {1, 2, 3});
+    byte[] read = store.get("k");
+    read[0] = 99;
+    assertArrayEquals(new byte[] {1, 2, 3}, store.get("k"));
+  }
+
+  @Test
+  void everyGetReturnsAFreshArray() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[] {1});
+    assertNotSame(store.get("k"), store.get("k"));
+  }
+
+  // ---- stats ----
+
+  @Test
+  void newStoreHasNoReadsAndAHitRatioOfOne() {
+    BlinkStats stats = store(ROOMY_LIMIT).stats();
+    assertEquals(new BlinkStats(0, 0, 0), stats);
+    assertEquals(1.0, stats.hitRatio());
+  }
+
+  @Test
+  void getsCountHitsAndMisses() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    store.get("k");
+    store.getString("k");
+    store.get("missing");
+    BlinkStats stats = store.stats();
+    assertEquals(2, stats.hits());
+    assertEquals(1, stats.misses());
+    assertEquals(2.0 / 3, stats.hitRatio(), 1e-9);
+  }
+
+  @Test
+  void writesAndDeletesAreNotCountedAsReads() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    store.set("k", "w");
+    store.delete("k");
+    store.delete("k");
+    assertEquals(0, store.stats().requests());
+  }
+
+  @Test
+  void noEvictionsAreCountedWhileEverythingFits() {
+    BlinkStore store = store(1000);
+    for (int i = 0; i < 10; i++) {
+      store.set("key" + i, new byte[90]);
+    }
+    assertEquals(0, store.stats().evictions());
+    assertEquals(10, store.size());
+  }
+
+  @Test
+  void deletesAndClearAreNotCountedAsEvictions() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("a", "1");
+    store.set("b", "2");
+    store.delete("a");
+    store.clear();
+    assertEquals(0, store.stats().evictions());
+  }
+
+  // ---- clear and close ----
+
+  @Test
+  void clearRemovesEveryEntry() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    List<String> keys = List.of("a", "ключ", "日本", "🔑"); // 1-, 2-, 3- and 4-byte characters
+    keys.forEach(key -> store.set(key, "v"));
+    store.clear();
+    assertEquals(0, store.usage());
+    assertEquals(0, store.size());
+    keys.forEach(key -> assertNull(store.get(key)));
+  }
+
+  @Test
+  void storeIsUsableAfterClear() {
+    BlinkStore store = store(100);
+    store.set("a", new byte[90]);
+    store.clear();
+    store.set("b", new byte[90]);
+    assertEquals(91, store.usage());
+    assertEquals(1, store.size());
+  }
+
+  /** Every operation but close(), each as one call on a store. */
+  static Stream<Named<Consumer<BlinkStore>>> operationsOtherThanClose() {
+    return Stream.of(
+        Named.of("set(String, byte[])", s -> s.set("k", new byte[1])),
+        Named.of("set(String, String)", s -> s.set("k", "v")),
+        Named.of("get", s -> s.get("k")),
+        Named.of("getString", s -> s.getString("k")),
+        Named.of("delete", s -> s.delete("k")),
+        Named.of("usage", BlinkStore::usage),
+        Named.of("memoryLimit", BlinkStore::memoryLimit),
+        Named.of("size", BlinkStore::size),
+        Named.of("stats", BlinkStore::stats),
+        Named.of("clear", BlinkStore::clear));
+  }
+
+  @ParameterizedTest
+  @MethodSource("operationsOtherThanClose")
+  void operationAfterCloseThrowsIllegalStateException(Consumer<BlinkStore> operation) {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    store.close();
+    assertThrows(IllegalStateException.class, () -> operation.accept(store));
+  }
+
+  @Test
+  void closeTwiceIsAllowed() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.close();
+    assertDoesNotThrow(store::close);
+  }
+}

@@ -1,0 +1,146 @@
+package io.blinkstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Runs the {@link BlinkStoreContract} against the in-process store, and tests its builder and value types. */
+class InProcessBlinkStoreTest extends BlinkStoreContract {
+
+  @Override
+  protected BlinkStore newStore(long memoryLimit) {
+    return BlinkStore.builder().memoryLimit(memoryLimit).build();
+  }
+
+  /** The example in {@link BlinkStore}'s javadoc, verbatim but for the assertions. */
+  @Test
+  void javadocExampleRuns() {
+    try (BlinkStore store = BlinkStore.builder().memoryLimit(64L << 20).build()) {
+      store.set("greeting", "hello");
+      String value = store.getString("greeting"); // "hello"
+      long bytes = store.usage();                 // 8 + 5 = 13
+      assertEquals("hello", value);
+      assertEquals(13, bytes);
+    }
+  }
+
+  /** Regression: memoryLimit() kept answering after close(), against the contract. */
+  @Test
+  void memoryLimitAfterCloseThrowsLikeEveryOtherOperation() {
+    BlinkStore store = store(1000);
+    store.close();
+    assertThrows(IllegalStateException.class, store::memoryLimit);
+  }
+
+  // ---- builder ----
+
+  @Test
+  void defaultMemoryLimitIsTenMebibytes() {
+    assertEquals(10L * 1024 * 1024, BlinkStore.DEFAULT_MEMORY_LIMIT);
+    try (BlinkStore store = BlinkStore.builder().build()) {
+      assertEquals(BlinkStore.DEFAULT_MEMORY_LIMIT, store.memoryLimit());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {0, -1, -2, Long.MIN_VALUE})
+  void memoryLimitThatIsNotPositiveIsRejectedNamingTheValue(long bytes) {
+    BlinkStore.Builder builder = BlinkStore.builder();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder.memoryLimit(bytes));
+    assertTrue(e.getMessage().contains(Long.toString(bytes)), e.getMessage());
+  }
+
+  @Test
+  void memoryLimitCanBeSetOnlyOnce() {
+    BlinkStore.Builder builder = BlinkStore.builder().memoryLimit(1000);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> builder.memoryLimit(2000));
+    assertTrue(e.getMessage().contains("1000"), e.getMessage());
+  }
+
+  @Test
+  void rejectedMemoryLimitLeavesTheOptionUnset() {
+    BlinkStore.Builder builder = BlinkStore.builder();
+    assertThrows(IllegalArgumentException.class, () -> builder.memoryLimit(-1));
+    try (BlinkStore store = builder.memoryLimit(1000).build()) {
+      assertEquals(1000, store.memoryLimit());
+    }
+  }
+
+  @Test
+  void memoryLimitOfOneByteHoldsOneSingleByteKeyWithAnEmptyValue() {
+    try (BlinkStore store = BlinkStore.builder().memoryLimit(1).build()) {
+      store.set("k", new byte[0]);
+      assertEquals(1, store.usage());
+      assertThrows(EntryTooLargeException.class, () -> store.set("k", new byte[1]));
+    }
+  }
+
+  @Test
+  void eachBuildMakesASeparateStore() {
+    BlinkStore.Builder builder = BlinkStore.builder().memoryLimit(1000);
+    try (BlinkStore first = builder.build(); BlinkStore second = builder.build()) {
+      first.set("k", "v");
+      assertNull(second.get("k"));
+    }
+  }
+
+  // ---- isValidKey ----
+
+  @ParameterizedTest
+  @ValueSource(strings = {"k", "user:42", "ключ", "🔑", "a🔑b", "日本語", "zero\u200Bwidth", "\u001F", "\u0000"})
+  void isValidKeyAcceptsNonEmptyWellFormedKeysWithoutWhiteSpace(String key) {
+    assertTrue(BlinkStore.isValidKey(key));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ", "a b", "a\nb", "a\u00A0b", "\u3000", "\uD83D", "\uDD11", "a\uD83Db", "\uDD11\uD83D"})
+  void isValidKeyRejectsEmptyWhiteSpaceAndUnpairedSurrogates(String key) {
+    assertFalse(BlinkStore.isValidKey(key));
+  }
+
+  @Test
+  void isValidKeyRejectsExactlyTheUnicodeWhiteSpaceCharacters() {
+    for (int i = 0; i <= Character.MAX_VALUE; i++) {
+      char c = (char) i;
+      if (!Character.isSurrogate(c)) {
+        assertEquals(!KeyModel.WHITE_SPACE.contains(c), BlinkStore.isValidKey("a" + c + "b"), "U+" + Integer.toHexString(i));
+      }
+    }
+  }
+
+  @Test
+  void isValidKeyRejectsNull() {
+    assertThrows(NullPointerException.class, () -> BlinkStore.isValidKey(null));
+  }
+
+  // ---- BlinkStats ----
+
+  @Test
+  void statsRejectNegativeCounters() {
+    assertThrows(IllegalArgumentException.class, () -> new BlinkStats(-1, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> new BlinkStats(0, -1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new BlinkStats(0, 0, -1));
+  }
+
+  @Test
+  void statsRequestsAreHitsPlusMisses() {
+    assertEquals(7, new BlinkStats(3, 4, 100).requests());
+  }
+
+  @Test
+  void statsHitRatioIsHitsOverRequests() {
+    assertEquals(0.75, new BlinkStats(3, 1, 0).hitRatio());
+    assertEquals(0.0, new BlinkStats(0, 5, 0).hitRatio());
+  }
+
+  @Test
+  void statsHitRatioWithoutRequestsIsOne() {
+    assertEquals(1.0, new BlinkStats(0, 0, 9).hitRatio());
+  }
+}
