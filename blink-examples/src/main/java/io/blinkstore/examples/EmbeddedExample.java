@@ -18,8 +18,10 @@ public final class EmbeddedExample {
       store.set("greeting", "hello");
       System.out.println("greeting = " + store.getString("greeting"));
       System.out.println("usage    = " + store.usage() + " bytes (8 key + 5 value)");
+      System.out.println("deleted greeting: " + store.delete("greeting"));
+      System.out.println("greeting = " + store.getString("greeting"));
 
-      // Fill well past the 1 MiB limit: older, colder entries are evicted, usage never passes the limit.
+      // Fill well past the 1 MiB limit: entries are evicted, usage never passes the limit.
       byte[] kilobyte = new byte[1024];
       for (int i = 0; i < 4_000; i++) {
         store.set("item:" + i, kilobyte);
@@ -33,8 +35,6 @@ public final class EmbeddedExample {
         System.out.println("refused: " + e.getMessage());
       }
 
-      System.out.println("deleted greeting: " + store.delete("greeting"));
-      System.out.println("greeting = " + store.getString("greeting"));
       BlinkStats stats = store.stats();
       System.out.println("stats    = " + stats + ", hit ratio " + stats.hitRatio());
     }

@@ -18,6 +18,8 @@ class ExamplesTest {
     assertTrue(out.contains("greeting = hello"), out);
     assertTrue(out.contains("usage    = 13 bytes"), out);
     assertTrue(out.contains("refused: entry of 2097156 bytes"), out);
+    long usage = Long.parseLong(out.replaceAll("(?s).*after 4000 x 1 KiB: usage = (\\d+) of.*", "$1"));
+    assertTrue(usage > 0 && usage <= 1024 * 1024, out);
     assertTrue(out.contains("deleted greeting: true"), out);
     assertTrue(out.contains("greeting = null"), out);
   }
