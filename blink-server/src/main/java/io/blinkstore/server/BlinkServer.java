@@ -12,7 +12,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -156,14 +155,17 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   private ServerBootstrap unixBootstrap(ChannelInitializer<Channel> initializer) {
-    Class<? extends ServerChannel> channelClass =
-        transport == Transport.EPOLL ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
-    return new ServerBootstrap()
+    ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
-        .channel(channelClass)
         .option(ChannelOption.SO_BACKLOG, 1024)
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childHandler(initializer);
+    if (transport == Transport.EPOLL) {
+      return bootstrap.channel(EpollServerDomainSocketChannel.class)
+          .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    }
+    // Netty's NIO domain socket channel has no half-closure (docs/protocol.md, known limitations): asking for
+    // it would only log "Unknown channel option" for every connection.
+    return bootstrap.channel(NioServerDomainSocketChannel.class);
   }
 
   private SocketAddress unixAddress(Path path) {
