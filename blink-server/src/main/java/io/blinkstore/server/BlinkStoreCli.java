@@ -6,13 +6,12 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -163,10 +162,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
       return port == null || port.isBlank() ? BlinkServer.DEFAULT_PORT : parsePort(port.strip(), "BLINK_PORT");
     }
 
+    /** Milliseconds since the JVM started (its own record; /proc's process start time is only to the second). */
     private static long sinceProcessStart() {
-      return ProcessHandle.current().info().startInstant()
-          .map(start -> Duration.between(start, Instant.now()).toMillis())
-          .orElse(-1L);
+      return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.blinkstore.BlinkStore;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CommandParserTest {
+
+  /**
+   * The parser splits on the same whitespace that keys may not hold (blink-core keeps its own copy of the set,
+   * package-private): were they to differ, SET could store a key that GET cannot name, or refuse one it parsed.
+   */
+  @Test
+  void parserWhitespaceIsExactlyTheWhitespaceKeysMayNotHold() {
+    for (int code = 0; code <= Character.MAX_VALUE; code++) {
+      char c = (char) code;
+      if (!Character.isSurrogate(c)) {
+        assertEquals(CommandParser.isWhitespace(c), !BlinkStore.isValidKey("a" + c + "b"),
+            () -> String.format("U+%04X", (int) c));
+      }
+    }
+  }
+
 
   private static Command set(String key, String value) {
     return new Command.Set(key, value.getBytes(StandardCharsets.UTF_8));
