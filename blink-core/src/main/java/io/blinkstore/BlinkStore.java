@@ -124,6 +124,7 @@ public interface BlinkStore extends AutoCloseable {
    */
   final class Builder {
     private long memoryLimit = -1;
+    private long maximumEntries = -1;
 
     Builder() {}
 
@@ -144,9 +145,33 @@ public interface BlinkStore extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Also bounds the number of entries; default: no bound beyond the memory limit. The memory limit counts key
+     * and value bytes only, while the JVM spends about 140 more bytes on each entry, so a store of many tiny
+     * entries can use far more heap than its limit (a million 4-byte entries: ~4 MB counted, ~145 MB of heap).
+     * Set this where the heap must be protected from such input, as the server does. When a write takes the
+     * store past the bound, the coldest entries are evicted (and counted as evictions) before it returns; the
+     * bound may be passed by a few entries while writes are in flight.
+     *
+     * @throws IllegalArgumentException if {@code count} is not positive
+     * @throws IllegalStateException if the bound was already set
+     */
+    public Builder maximumEntries(long count) {
+      if (maximumEntries != -1) {
+        throw new IllegalStateException("maximumEntries was already set to " + maximumEntries);
+      }
+      if (count <= 0) {
+        throw new IllegalArgumentException("maximumEntries must be positive, but was " + count);
+      }
+      maximumEntries = count;
+      return this;
+    }
+
     /** Returns a new, empty store. */
     public BlinkStore build() {
-      return new CaffeineBlinkStore(memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit);
+      return new CaffeineBlinkStore(
+          memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit,
+          maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries);
     }
   }
 }

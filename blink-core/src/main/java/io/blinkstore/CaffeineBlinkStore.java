@@ -2,10 +2,13 @@ package io.blinkstore;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,18 +31,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p>Every stored array is counted in exactly once and out exactly once: by the writer that replaced it, by
- * {@link #delete}, or by Caffeine's eviction listener, which runs atomically with the eviction.
+ * {@link #delete}, by {@link #trimEntries}, or by Caffeine's eviction listener, which runs atomically with the
+ * eviction.
+ *
+ * <p>An optional entry bound guards the heap against many tiny entries, which the byte limit alone does not
+ * (each entry costs the JVM ~140 bytes beyond its key and value). Caffeine cannot bound weight and count at
+ * once, so a writer that finds the count over the bound removes the coldest entries, in Caffeine's own eviction
+ * order, until it is back under. It is a soft bound: concurrent writers may pass it by a few entries for a moment.
  */
 final class CaffeineBlinkStore implements BlinkStore {
+  /** Entries removed per round when trimming to the entry bound. */
+  private static final int TRIM_BATCH = 64;
+
   private final long limit;
+  private final long maxEntries;
   private final AtomicLong used = new AtomicLong();
+  private final LongAdder trimmed = new LongAdder();
   private final ReentrantLock overLimitLock = new ReentrantLock();
   private final Cache<String, byte[]> cache;
   private final ConcurrentMap<String, byte[]> map;
+  private final Policy.Eviction<String, byte[]> eviction;
   private volatile boolean closed;
 
-  CaffeineBlinkStore(long limit) {
+  CaffeineBlinkStore(long limit, long maxEntries) {
     this.limit = limit;
+    this.maxEntries = maxEntries;
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(limit)
@@ -54,6 +70,7 @@ final class CaffeineBlinkStore implements BlinkStore {
             .recordStats()
             .build();
     this.map = cache.asMap();
+    this.eviction = cache.policy().eviction().orElseThrow();
   }
 
   @Override
@@ -70,6 +87,31 @@ final class CaffeineBlinkStore implements BlinkStore {
       release(map.put(key, copy), keyBytes);
     } else {
       setOverLimit(key, copy, weight, keyBytes);
+    }
+    if (maxEntries != Long.MAX_VALUE && map.size() > maxEntries) {
+      trimEntries();
+    }
+  }
+
+  /** Removes the coldest entries until the entry count is within its bound. */
+  private void trimEntries() {
+    overLimitLock.lock();
+    try {
+      long excess;
+      while ((excess = map.size() - maxEntries) > 0) {
+        Map<String, byte[]> coldest = eviction.coldest((int) Math.min(excess, TRIM_BATCH));
+        if (coldest.isEmpty()) {
+          return;
+        }
+        for (Map.Entry<String, byte[]> entry : coldest.entrySet()) {
+          if (map.remove(entry.getKey(), entry.getValue())) {
+            release(entry.getValue(), Utf8.validKeyBytes(entry.getKey()));
+            trimmed.increment();
+          }
+        }
+      }
+    } finally {
+      overLimitLock.unlock();
     }
   }
 
@@ -156,7 +198,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   public BlinkStats stats() {
     ensureOpen();
     CacheStats stats = cache.stats();
-    return new BlinkStats(stats.hitCount(), stats.missCount(), stats.evictionCount());
+    return new BlinkStats(stats.hitCount(), stats.missCount(), stats.evictionCount() + trimmed.sum());
   }
 
   @Override
@@ -203,6 +245,7 @@ final class CaffeineBlinkStore implements BlinkStore {
 
   @Override
   public String toString() {
-    return "BlinkStore{usage=" + used.get() + ", limit=" + limit + ", size=" + map.size() + '}';
+    return "BlinkStore{usage=" + used.get() + ", limit=" + limit + ", size=" + map.size()
+        + (maxEntries == Long.MAX_VALUE ? "" : ", maxEntries=" + maxEntries) + '}';
   }
 }

@@ -81,6 +81,52 @@ class InProcessBlinkStoreTest extends BlinkStoreContract {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {0, -1, Long.MIN_VALUE})
+  void maximumEntriesThatIsNotPositiveIsRejectedNamingTheValue(long count) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BlinkStore.builder().maximumEntries(count));
+    assertTrue(e.getMessage().contains(Long.toString(count)), e.getMessage());
+  }
+
+  @Test
+  void maximumEntriesCanBeSetOnlyOnce() {
+    BlinkStore.Builder builder = BlinkStore.builder().maximumEntries(10);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> builder.maximumEntries(20));
+    assertTrue(e.getMessage().contains("10"), e.getMessage());
+  }
+
+  @Test
+  void entryBoundEvictsTheExcessAndCountsItWhileUsageStaysExact() {
+    try (BlinkStore store = BlinkStore.builder().memoryLimit(1 << 20).maximumEntries(100).build()) {
+      for (int i = 0; i < 1000; i++) {
+        store.set("k" + i, "v");
+      }
+      assertEquals(100, store.size());
+      assertEquals(900, store.stats().evictions());
+      long bytes = 0;
+      for (int i = 0; i < 1000; i++) {
+        String value = store.getString("k" + i);
+        bytes += value == null ? 0 : ("k" + i).length() + value.length();
+      }
+      assertEquals(bytes, store.usage());
+    }
+  }
+
+  @Test
+  void replacingValuesDoesNotCountAgainstTheEntryBound() {
+    try (BlinkStore store = BlinkStore.builder().maximumEntries(2).build()) {
+      store.set("a", "1");
+      store.set("b", "2");
+      for (int i = 0; i < 100; i++) {
+        store.set("a", "v" + i);
+      }
+      assertEquals("v99", store.getString("a"));
+      assertEquals("2", store.getString("b"));
+      assertEquals(0, store.stats().evictions());
+    }
+  }
+
   @Test
   void eachBuildMakesASeparateStore() {
     BlinkStore.Builder builder = BlinkStore.builder().memoryLimit(1000);

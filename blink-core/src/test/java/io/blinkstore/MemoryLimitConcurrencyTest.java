@@ -47,6 +47,32 @@ class MemoryLimitConcurrencyTest {
     runStorm(new Storm(4 * MIB, 16, 256 * KIB, MIB, 4, 1, 400));
   }
 
+  @Test
+  void manyTinyEntriesFromManyThreadsEndWithinTheEntryBoundAndExactUsage() throws Exception {
+    int maxEntries = 500;
+    int keyCount = 20_000;
+    try (BlinkStore store = BlinkStore.builder().memoryLimit(MIB).maximumEntries(maxEntries).build()) {
+      List<Callable<Void>> workers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        SplittableRandom random = new SplittableRandom(i);
+        workers.add(() -> {
+          for (int op = 0; op < 10_000; op++) {
+            String key = "key" + random.nextInt(keyCount);
+            store.set(key, labelled(key, random.nextInt(8)));
+          }
+          return null;
+        });
+      }
+
+      long maxUsageSeen = maxUsageWhile(store, workers);
+
+      assertTrue(maxUsageSeen <= MIB, "usage seen " + maxUsageSeen);
+      assertTrue(store.size() <= maxEntries, "size " + store.size() + " over the bound once writes are done");
+      assertTrue(store.stats().evictions() > 0, "the bound was never reached");
+      assertUsageIsExact(store, keys(keyCount));
+    }
+  }
+
   private static void runStorm(Storm storm) throws Exception {
     try (BlinkStore store = BlinkStore.builder().memoryLimit(storm.limit()).build()) {
       List<Callable<Void>> workers = new ArrayList<>();
