@@ -32,6 +32,13 @@ import picocli.CommandLine.Spec;
 public final class BlinkStoreCli implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(BlinkStoreCli.class);
 
+  /**
+   * Heap one entry costs beyond its key and value bytes, with margin: ~145 measured for typical keys, ~190 for
+   * a flood of short distinct keys, whose String hashes collide so the map's bins turn into tree nodes, plus
+   * Caffeine's frequency sketch (docs/BENCHMARKS.md).
+   */
+  static final int HEAP_BYTES_PER_ENTRY = 200;
+
   @Spec private CommandLine.Model.CommandSpec spec;
 
   /** Runs the command line and exits with its status: 0 ok, 1 runtime failure, 2 bad usage. */
@@ -93,6 +100,11 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     String maxLineBytes;
 
+    @Option(names = "--max-entries", paramLabel = "N",
+        description = "Most entries kept, however small. Default: what the JVM heap holds beside the memory limit"
+            + " (60% of the heap, less the limit, at ~" + HEAP_BYTES_PER_ENTRY + " bytes per entry).")
+    Long maxEntries;
+
     @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
         description = "auto (epoll on Linux, else nio), epoll or nio. Default: ${DEFAULT-VALUE}.")
     BlinkServer.Transport transport;
@@ -115,6 +127,15 @@ public final class BlinkStoreCli implements Callable<Integer> {
       if (maxLine <= 0 || maxLine > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException("--max-line-bytes must be between 1 and 2 GiB, but was " + maxLineBytes);
       }
+      if (maxEntries != null && maxEntries <= 0) {
+        throw new IllegalArgumentException("--max-entries must be positive, but was " + maxEntries);
+      }
+      long maxHeap = Runtime.getRuntime().maxMemory();
+      long entries = maxEntries != null ? maxEntries : defaultMaxEntries(maxHeap, limit);
+      if (maxHeap / 10 * 6 < limit + (limit >> 2)) {
+        log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
+            maxHeap >> 20, limit, (limit * 2 + (256L << 20)) >> 20);
+      }
       if (logDir != null || retentionMinutes != null) {
         log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
       }
@@ -128,16 +149,17 @@ public final class BlinkStoreCli implements Callable<Integer> {
       if (tcp == null && unix == null) {
         builder.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), defaultPort()));
       }
-      BlinkStore store = BlinkStore.builder().memoryLimit(limit).build();
+      BlinkStore store = BlinkStore.builder().memoryLimit(limit).maximumEntries(entries).build();
       BlinkServer server = builder.store(store).build();
 
       server.start();
       CountDownLatch stop = new CountDownLatch(1);
       SignalHandlers.onTerminate(stop::countDown);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
-      log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max line {} bytes); ready in {} ms",
+      log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes);"
+              + " ready in {} ms",
           Version.version(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
-          limit, maxLine, sinceProcessStart());
+          limit, entries, maxLine, sinceProcessStart());
       stop.await();
       log.info("shutting down");
       server.close();
@@ -194,6 +216,16 @@ public final class BlinkStoreCli implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * The default entry bound: the entries that fit in 60% of the heap (the rest is the collector's headroom)
+   * once the memory limit's own bytes are set aside, at least 1,024. Without it, a client setting millions of
+   * distinct tiny keys could fill the heap long before the byte limit is reached.
+   */
+  static long defaultMaxEntries(long maxHeapBytes, long memoryLimit) {
+    long forEntries = maxHeapBytes / 10 * 6 - memoryLimit;
+    return Math.max(1024, forEntries / HEAP_BYTES_PER_ENTRY);
   }
 
   /**

@@ -38,6 +38,21 @@ class BlinkStoreCliTest {
   }
 
   @Test
+  void defaultEntryBoundIsWhatSixtyPercentOfTheHeapHoldsBesideTheLimit() {
+    long mib = 1 << 20;
+    assertEquals((416 * mib / 10 * 6 - 10 * mib) / BlinkStoreCli.HEAP_BYTES_PER_ENTRY,
+        BlinkStoreCli.defaultMaxEntries(416 * mib, 10 * mib));
+    assertEquals(1024, BlinkStoreCli.defaultMaxEntries(16 * mib, 64 * mib), "never below 1,024");
+  }
+
+  @Test
+  void nonPositiveMaxEntriesIsRefused() {
+    Result result = run("serve", "--tcp", "127.0.0.1:0", "--max-entries", "0");
+    assertEquals(1, result.status);
+    assertOneLine(result.err, "--max-entries must be positive");
+  }
+
+  @Test
   void versionPrintsTheProjectVersion() {
     Result result = run("--version");
     assertEquals(0, result.status);
