@@ -57,6 +57,34 @@ class ServerProcessIT {
   }
 
   @Test
+  void maxEntriesBoundsTheEntryCountWhateverTheByteLimit() throws Exception {
+    Path log = dir.resolve("bounded.log");
+    Process server = start(log, "serve", "--tcp", "127.0.0.1:0", "--memory-limit", "1MB", "--max-entries", "10");
+    try {
+      int port = awaitPort(server, log);
+      assertTrue(Files.readString(log).contains("max entries 10,"), Files.readString(log));
+      try (Socket client = new Socket("127.0.0.1", port)) {
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+          requests.append("SET k").append(i).append(" v\n");
+        }
+        requests.append("STATS\n");
+        client.getOutputStream().write(requests.toString().getBytes(StandardCharsets.UTF_8));
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        for (int i = 0; i < 50; i++) {
+          assertEquals("OK", in.readLine());
+        }
+        String stats = in.readLine();
+        assertTrue(stats.startsWith("STATS keys=10 usage=") && stats.endsWith(" evictions=40"), stats);
+      }
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void aStaleSocketFileIsReplaced() throws Exception {
     Path socket = dir.resolve("stale.sock");
     Files.writeString(socket, "left over by a crashed server");
