@@ -9,7 +9,10 @@ import java.util.Arrays;
  */
 sealed interface Command {
 
-  /** {@code SET key value}: the value is the UTF-8 bytes of the text after the key. */
+  /**
+   * {@code SET key value}: the value is the UTF-8 bytes of the text after the key; or {@code SET64 key base64}
+   * (an extension): the value is the decoded bytes.
+   */
   record Set(String key, byte[] value) implements Command {
     // A record compares arrays by identity; commands are compared by content (in tests and in logic).
     @Override
@@ -40,6 +43,12 @@ sealed interface Command {
   /** {@code STATS} (an extension): entry count, usage, limit and the hit, miss and eviction counters. */
   record Stats() implements Command {}
 
+  /** {@code FLUSH} (an extension): removes every entry. */
+  record Flush() implements Command {}
+
+  /** {@code PING} (an extension): answered {@code PONG}, to check that the server is alive. */
+  record Ping() implements Command {}
+
   /** {@code QUIT}: no reply; the connection closes once earlier replies are written. */
   record Quit() implements Command {}
 
@@ -54,6 +63,8 @@ sealed interface Command {
 
   Usage USAGE = new Usage();
   Stats STATS = new Stats();
+  Flush FLUSH = new Flush();
+  Ping PING = new Ping();
   Quit QUIT = new Quit();
   LineTooLong LINE_TOO_LONG = new LineTooLong();
 }

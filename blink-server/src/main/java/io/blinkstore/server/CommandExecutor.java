@@ -64,6 +64,13 @@ final class CommandExecutor {
       return new Reply.Stats(
           store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions());
     }
+    if (command instanceof Command.Flush) {
+      store.clear();
+      return Reply.Status.OK;
+    }
+    if (command instanceof Command.Ping) {
+      return Reply.Status.PONG;
+    }
     if (command instanceof Command.Invalid invalid) {
       return new Reply.Error(invalid.error());
     }

@@ -1,6 +1,7 @@
 package io.blinkstore.server;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /**
  * Parses one request line exactly as the original Blink Store server does (see {@code docs/protocol.md}):
@@ -13,6 +14,8 @@ final class CommandParser {
   static final Command.Invalid GET_REQUIRES_KEY = new Command.Invalid("GET requires key");
   static final Command.Invalid DELETE_REQUIRES_KEY = new Command.Invalid("DELETE requires key");
   static final Command.Invalid DEL_REQUIRES_KEY = new Command.Invalid("DEL requires key");
+  static final Command.Invalid SET64_REQUIRES_KEY = new Command.Invalid("SET64 requires key");
+  static final Command.Invalid SET64_INVALID_BASE64 = new Command.Invalid("SET64 value is not valid base64");
 
   private CommandParser() {}
 
@@ -47,6 +50,10 @@ final class CommandParser {
     if (is(line, start, wordLength, "stats")) {
       return Command.STATS;
     }
+    Command extension = parseExtension(line, start, wordLength, restStart, end);
+    if (extension != null) {
+      return extension;
+    }
     if (is(line, start, wordLength, "quit")) {
       return Command.QUIT;
     }
@@ -63,6 +70,46 @@ final class CommandParser {
     String key = line.substring(keyStart, keyEnd);
     byte[] value = line.substring(valueStart, end).getBytes(StandardCharsets.UTF_8);
     return new Command.Set(key, value);
+  }
+
+  /** The client SDK's extension words ({@code SET64}, {@code FLUSH}, {@code PING}), or null for any other word. */
+  private static Command parseExtension(String line, int start, int wordLength, int restStart, int end) {
+    if (is(line, start, wordLength, "set64")) {
+      return parseSet64(line, restStart, end);
+    }
+    if (is(line, start, wordLength, "flush")) {
+      return Command.FLUSH;
+    }
+    if (is(line, start, wordLength, "ping")) {
+      return Command.PING;
+    }
+    return null;
+  }
+
+  /**
+   * {@code SET64 key base64}: the value is one token of standard, padded base64; none at all is the empty value
+   * (whose base64 is the empty string), as {@code SET k} stores an empty value.
+   */
+  private static Command parseSet64(String line, int keyStart, int end) {
+    if (keyStart == end) {
+      return SET64_REQUIRES_KEY;
+    }
+    int keyEnd = skipToken(line, keyStart, end);
+    int valueStart = skipWhitespace(line, keyEnd, end);
+    byte[] value = decodeBase64(line.substring(valueStart, end));
+    return value == null ? SET64_INVALID_BASE64 : new Command.Set(line.substring(keyStart, keyEnd), value);
+  }
+
+  /** Decodes standard base64 with the padding required (the JDK's decoder alone would accept it missing). */
+  private static byte[] decodeBase64(String text) {
+    if (text.length() % 4 != 0) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**

@@ -8,7 +8,9 @@ sealed interface Reply {
   /** The replies without arguments. */
   enum Status implements Reply {
     OK,
-    NOT_FOUND
+    NOT_FOUND,
+    /** The answer to {@code PING} (an extension). */
+    PONG
   }
 
   /** {@code VALUE <base64>}: a stored value, base64-encoded (standard alphabet, padded) on the wire. */

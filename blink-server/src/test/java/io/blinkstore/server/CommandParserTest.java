@@ -180,4 +180,55 @@ class CommandParserTest {
     assertEquals(set("k", "v"), CommandParser.parse("SET k v\r"));
     assertEquals(Command.QUIT, CommandParser.parse("QUIT\r"));
   }
+
+  // ---- extensions of the client SDK: SET64, FLUSH, PING ----
+
+  @Test
+  void set64StoresTheDecodedBytes() {
+    assertEquals(new Command.Set("k", new byte[] {0, (byte) 0xFF, '\n', ' '}), CommandParser.parse("SET64 k AP8KIA=="));
+    assertEquals(set("k", "hello"), CommandParser.parse("set64 k aGVsbG8="));
+  }
+
+  @Test
+  void set64WithoutAValueStoresTheEmptyValueWhoseBase64IsEmpty() {
+    assertEquals(set("k", ""), CommandParser.parse("SET64 k"));
+    assertEquals(set("k", ""), CommandParser.parse("SET64 k \t "));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SET64", "SET64 ", "set64 \u3000"})
+  void set64WithoutAKeyIsAnError(String line) {
+    assertEquals(new Command.Invalid("SET64 requires key"), CommandParser.parse(line));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SET64 k aGVsbG8", // padding missing
+      "SET64 k aGVsbG8==", // too much padding
+      "SET64 k aGV sbG8=", // whitespace inside
+      "SET64 k aGVs!G8=", // outside the alphabet
+      "SET64 k aGVs_G8=", // the URL-safe alphabet
+      "SET64 k ====",
+  })
+  void set64WithAValueThatIsNotStandardPaddedBase64IsAnError(String line) {
+    assertEquals(new Command.Invalid("SET64 value is not valid base64"), CommandParser.parse(line));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"FLUSH", "flush", "Flush now"})
+  void flushIgnoresCaseAndTrailingWords(String line) {
+    assertEquals(Command.FLUSH, CommandParser.parse(line));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PING", "ping", "PING hello"})
+  void pingIgnoresCaseAndTrailingWords(String line) {
+    assertEquals(Command.PING, CommandParser.parse(line));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"FLUSHALL", "SET6 k v", "SET64k dg==", "PINGS", "\u017fET64 k dg==", "FLU\u017fH"})
+  void wordsCloseToTheExtensionsAreUnknown(String line) {
+    assertEquals(CommandParser.UNKNOWN_COMMAND, CommandParser.parse(line));
+  }
 }

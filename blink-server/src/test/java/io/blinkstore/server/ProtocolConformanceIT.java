@@ -31,7 +31,18 @@ class ProtocolConformanceIT {
   /** An expected reply starting with this is a regular expression, not an exact line. */
   private static final String PATTERN = "~";
 
+  /** Base64 of the bytes 0x00 to 0xFF in order. */
+  private static final String ALL_BYTES_BASE64 = Base64.getEncoder().encodeToString(allBytes());
+
   @TempDir Path dir;
+
+  private static byte[] allBytes() {
+    byte[] all = new byte[256];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = (byte) i;
+    }
+    return all;
+  }
 
   /**
    * One exchange: {@code input} is written in one go on a fresh connection and must be answered by exactly
@@ -193,12 +204,26 @@ class ProtocolConformanceIT {
         row("STATS answers one line starting with the number of keys", "SET a 1\nSET b 2\nSTATS\n",
             "OK", "OK", PATTERN + "STATS keys=2(\\s.*)?"),
         row("stats is case-insensitive too", "stats\n", PATTERN + "STATS keys=0(\\s.*)?"),
+        row("SET64 stores the base64-decoded bytes, every byte value included",
+            "SET64 k " + ALL_BYTES_BASE64 + "\nGET k\nUSAGE\n", "OK", "VALUE " + ALL_BYTES_BASE64, "USAGE 257"),
+        row("SET64 with no value stores the empty value", "SET64 k\nGET k\nUSAGE\n", "OK", "VALUE ", "USAGE 1"),
+        row("SET64 errors leave the connection usable and store nothing",
+            "SET64\nSET64 k aGVsbG8\nSET64 k a b\nGET k\n",
+            "ERROR SET64 requires key", "ERROR SET64 value is not valid base64",
+            "ERROR SET64 value is not valid base64", "NOT_FOUND"),
+        row("SET64 of an entry over the memory limit is refused",
+            "SET64 k " + Base64.getEncoder().encodeToString(new byte[(int) MEMORY_LIMIT]) + "\nUSAGE\n",
+            "ERROR storage is at capacity and eviction failed", "USAGE 0"),
+        row("FLUSH removes every entry and keeps the counters", "SET a 1\nSET b 2\nGET a\nflush\nUSAGE\nGET b\nSTATS\n",
+            "OK", "OK", "VALUE MQ==", "OK", "USAGE 0", "NOT_FOUND",
+            PATTERN + "STATS keys=0 usage=0 limit=4096 hits=1 misses=1 evictions=0(\\s.*)?"),
+        row("PING answers PONG, whatever follows it", "PING\nping now\n", "PONG", "PONG"),
         // The error table.
         row("an empty line is an unknown command", "\n", "ERROR unknown command"),
         row("a CRLF-only line is an unknown command", "\r\n", "ERROR unknown command"),
         row("a whitespace-only line is an unknown command", " \t\u00a0\u3000\n", "ERROR unknown command"),
         row("unknown command words answer ERROR unknown command",
-            "FOO\nGETS k\nSETX k v\nDELET k\nPING\nGET-k\n",
+            "FOO\nGETS k\nSETX k v\nDELET k\nPINGS\nGET-k\n",
             "ERROR unknown command", "ERROR unknown command", "ERROR unknown command", "ERROR unknown command",
             "ERROR unknown command", "ERROR unknown command"),
         row("GET with no key is an error", "GET\nget \t \n", "ERROR GET requires key", "ERROR GET requires key"),
