@@ -1,0 +1,62 @@
+package io.blinkstore.client;
+
+import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkStore;
+import io.blinkstore.EntryTooLargeException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The commands of a {@link BlinkClient}, asynchronous: each call sends its command and returns at once with a
+ * future of the reply. Calls from any number of threads are pipelined on the client's connection(s) and each
+ * future gets its own command's reply.
+ *
+ * <p>Argument errors are thrown by the call itself, before anything is sent: {@link NullPointerException} for a
+ * null argument, {@link IllegalArgumentException} for an {@linkplain BlinkStore#isValidKey invalid key} or a
+ * request longer than {@link BlinkClientOptions#maxRequestBytes()}, and {@link IllegalStateException} once the
+ * client is closed. Everything else fails the future: {@link BlinkQueueFullException} (at once),
+ * {@link BlinkConnectionException}, {@link BlinkTimeoutException}, {@link BlinkServerException}, and
+ * {@link EntryTooLargeException} for an entry larger than the server's memory limit.
+ *
+ * <p>Futures complete on the client's reader thread: callbacks attached to them should be quick and must not
+ * wait for another reply from the same client.
+ *
+ * <pre>{@code
+ * CompletableFuture<Void> written = client.async().set("user:42", "Ada");
+ * CompletableFuture<String> read = written.thenCompose(done -> client.async().getString("user:42"));
+ * }</pre>
+ */
+public interface BlinkAsyncCommands {
+
+  /** As {@link BlinkStore#get}: the value under {@code key}, or null. */
+  CompletableFuture<byte[]> get(String key);
+
+  /** As {@link BlinkStore#getString}: the value under {@code key} as UTF-8, or null. */
+  CompletableFuture<String> getString(String key);
+
+  /** As {@link BlinkStore#set(String, byte[])}: completes when the server has stored it. */
+  CompletableFuture<Void> set(String key, byte[] value);
+
+  /** As {@link BlinkStore#set(String, String)}. */
+  CompletableFuture<Void> set(String key, String value);
+
+  /** As {@link BlinkStore#delete}: whether the key was present. */
+  CompletableFuture<Boolean> delete(String key);
+
+  /** As {@link BlinkStore#usage}. */
+  CompletableFuture<Long> usage();
+
+  /** As {@link BlinkStore#size}. */
+  CompletableFuture<Long> size();
+
+  /** As {@link BlinkStore#memoryLimit}. */
+  CompletableFuture<Long> memoryLimit();
+
+  /** As {@link BlinkStore#stats}. */
+  CompletableFuture<BlinkStats> stats();
+
+  /** As {@link BlinkStore#clear}: removes every entry on the server, for every client. */
+  CompletableFuture<Void> clear();
+
+  /** Sends {@code PING}; completes when the server answers {@code PONG}. */
+  CompletableFuture<Void> ping();
+}

@@ -1,0 +1,185 @@
+package io.blinkstore.client;
+
+import io.blinkstore.BlinkException;
+import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkStore;
+import io.blinkstore.EntryTooLargeException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A {@link BlinkStore} on a Blink Store server, over TCP or a Unix domain socket: the same contract as the
+ * in-process store, so code written against {@code BlinkStore} can move from one to the other by changing the
+ * line that makes the store.
+ *
+ * <pre>{@code
+ * try (BlinkStore store = BlinkClient.connect("127.0.0.1", 8765)) {   // or BlinkStore.builder().build()
+ *   store.set("greeting", "hello");
+ *   String value = store.getString("greeting");                       // "hello"
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Thread-safe. Every thread shares the client's connection (or its small pool, see
+ * {@link BlinkClientOptions#poolSize()}): commands are pipelined and each gets its own reply. {@link #async()}
+ * gives the same commands returning {@link CompletableFuture}s; the methods here wait for them.
+ *
+ * <p><b>Values</b> of any bytes round-trip: they are sent base64-encoded ({@code SET64}), and {@code GET}'s
+ * base64 is decoded. The key rules are {@link BlinkStore}'s, checked here before anything is sent.
+ *
+ * <p><b>Errors</b>, besides the contract's: every method may throw {@link BlinkConnectionException} (no
+ * connection, or it was lost before the reply came), {@link BlinkTimeoutException} (no reply within
+ * {@link BlinkClientOptions#commandTimeout()}), {@link BlinkQueueFullException} (too many commands in flight) or
+ * {@link BlinkServerException} (the server answered {@code ERROR}), all {@link BlinkException}s naming the
+ * command; and {@link IllegalArgumentException} for a request longer than
+ * {@link BlinkClientOptions#maxRequestBytes()}. After such a failure the client stays usable: a lost connection is
+ * replaced when the next command needs it ({@link BlinkClientOptions#reconnect()}).
+ *
+ * <p><b>Shared state.</b> The store is the server's: {@link #stats()} counts every client's reads,
+ * {@link #clear()} empties it for everyone, and {@link #close()} closes only this client's connections.
+ */
+public final class BlinkClient implements BlinkStore {
+  private final PipelinedCommands commands;
+
+  private BlinkClient(PipelinedCommands commands) {
+    this.commands = commands;
+  }
+
+  /**
+   * Connects over TCP to {@code host:port} with default options.
+   *
+   * @throws BlinkConnectionException if the server cannot be reached or does not answer
+   */
+  public static BlinkClient connect(String host, int port) {
+    return connect(new InetSocketAddress(host, port), BlinkClientOptions.defaults());
+  }
+
+  /**
+   * Connects over the Unix domain socket at {@code path} with default options.
+   *
+   * @throws BlinkConnectionException if the server cannot be reached or does not answer
+   */
+  public static BlinkClient connect(Path path) {
+    return connect(UnixDomainSocketAddress.of(path), BlinkClientOptions.defaults());
+  }
+
+  /**
+   * Connects to {@code address}: an {@link InetSocketAddress} (TCP) or a {@link UnixDomainSocketAddress}. Every
+   * connection of the pool is opened and checked ({@code PING}) before this returns.
+   *
+   * @throws BlinkConnectionException if the server cannot be reached or does not answer
+   * @throws IllegalArgumentException if {@code address} is of another kind, or unresolved
+   */
+  public static BlinkClient connect(SocketAddress address, BlinkClientOptions options) {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(options, "options");
+    if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+      throw new IllegalArgumentException("address is unresolved: " + inet.getHostString());
+    }
+    if (!(address instanceof InetSocketAddress) && !(address instanceof UnixDomainSocketAddress)) {
+      throw new IllegalArgumentException("address must be TCP or a Unix domain socket, but was " + address);
+    }
+    return new BlinkClient(new PipelinedCommands(address, options));
+  }
+
+  /** Returns the asynchronous view of this client: the same commands, on the same connections. */
+  public BlinkAsyncCommands async() {
+    return commands;
+  }
+
+  /**
+   * Sends {@code PING} and waits for {@code PONG}: checks that the server is reachable and answering.
+   *
+   * @throws BlinkConnectionException, BlinkTimeoutException if it is not
+   */
+  public void ping() {
+    await(commands.ping());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws EntryTooLargeException if the key and value bytes together exceed the server's memory limit
+   * @throws IllegalArgumentException if the key is not valid, or the request would be longer than
+   *     {@link BlinkClientOptions#maxRequestBytes()}
+   */
+  @Override
+  public void set(String key, byte[] value) {
+    await(commands.set(key, value));
+  }
+
+  @Override
+  public byte[] get(String key) {
+    return await(commands.get(key));
+  }
+
+  @Override
+  public boolean delete(String key) {
+    return await(commands.delete(key));
+  }
+
+  @Override
+  public long usage() {
+    return await(commands.usage());
+  }
+
+  /** {@inheritDoc} Asked of the server each time ({@code STATS}). */
+  @Override
+  public long memoryLimit() {
+    return await(commands.memoryLimit());
+  }
+
+  @Override
+  public long size() {
+    return await(commands.size());
+  }
+
+  /** {@inheritDoc} The server's counters, for the reads of every client. */
+  @Override
+  public BlinkStats stats() {
+    return await(commands.stats());
+  }
+
+  /** {@inheritDoc} Removes every entry on the server ({@code FLUSH}), for every client. */
+  @Override
+  public void clear() {
+    await(commands.clear());
+  }
+
+  /** Closes this client's connections; commands still awaiting a reply fail. The server's entries stay. */
+  @Override
+  public void close() {
+    commands.close();
+  }
+
+  /**
+   * Waits for {@code future} and returns its value, or throws what failed it. No timeout is needed here: the
+   * client's timer fails every command whose reply is later than the command timeout.
+   */
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BlinkException("interrupted while waiting for a reply", e);
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    Throwable unwrapped = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+    if (unwrapped instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (unwrapped instanceof Error error) {
+      throw error;
+    }
+    return new BlinkException("command failed: " + unwrapped, unwrapped);
+  }
+}

@@ -1,0 +1,311 @@
+package io.blinkstore.client;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One socket to the server, shared by any number of threads, Lettuce-style: commands are written in the order
+ * they were submitted by one writer thread, which sends everything waiting in one gathering write (pipelining),
+ * and one reader thread matches each reply line to the oldest command still awaiting one (the server answers in
+ * order). At most {@code queueCapacity} commands wait or are in flight; one more is refused at once.
+ *
+ * <p>When anything goes wrong — the socket fails or ends, a reply makes no sense for its command, or a command
+ * times out — the connection {@linkplain #fail fails as a whole}: the socket is closed and every command not yet
+ * answered fails with {@link BlinkConnectionException}. A timed-out command must take its connection down
+ * because the server may never answer it, and every reply queued behind it would wait too; a fresh connection
+ * recovers at once. No command ever waits past its timeout, and none can receive another's reply.
+ */
+final class Connection {
+  /** The most commands written in one gathering write. */
+  private static final int MAX_BATCH = 256;
+  private static final int READ_BUFFER_BYTES = 64 * 1024;
+
+  private final SocketChannel channel;
+  private final String peer;
+  private final Duration commandTimeout;
+  private final int queueCapacity;
+  private final ScheduledExecutorService timer;
+  private final Semaphore permits;
+  private final LinkedBlockingQueue<Request<?>> unwritten = new LinkedBlockingQueue<>();
+  private final ConcurrentLinkedQueue<Request<?>> awaitingReply = new ConcurrentLinkedQueue<>();
+  private final Object lock = new Object();
+  private final Thread writer;
+  private final Thread reader;
+  /** Why the connection failed; null while it works. Written under {@link #lock}. */
+  private volatile String failure;
+  private volatile long memoryLimit;
+
+  private Connection(SocketChannel channel, String peer, BlinkClientOptions options, ScheduledExecutorService timer) {
+    this.channel = channel;
+    this.peer = peer;
+    this.commandTimeout = options.commandTimeout();
+    this.queueCapacity = options.queueCapacity();
+    this.timer = timer;
+    this.permits = new Semaphore(queueCapacity);
+    this.writer = new Thread(this::writeLoop, "blink-client-writer " + peer);
+    this.reader = new Thread(this::readLoop, "blink-client-reader " + peer);
+    writer.setDaemon(true);
+    reader.setDaemon(true);
+  }
+
+  /**
+   * Connects to {@code address} and checks that a Blink Store server with the client's extensions answers
+   * ({@code PING}), learning its memory limit ({@code STATS}), all within the connect timeout.
+   *
+   * @throws BlinkConnectionException if that fails
+   */
+  static Connection open(SocketAddress address, BlinkClientOptions options, ScheduledExecutorService timer) {
+    String peer = address.toString();
+    SocketChannel channel;
+    try {
+      channel = connect(address, options.connectTimeout());
+    } catch (IOException e) {
+      throw new BlinkConnectionException("connect", "cannot connect to " + peer + ": " + e, e);
+    }
+    Connection connection = new Connection(channel, peer, options, timer);
+    connection.writer.start();
+    connection.reader.start();
+    connection.handshake(options.connectTimeout());
+    return connection;
+  }
+
+  private void handshake(Duration timeout) {
+    TextProtocol protocol = new TextProtocol(BlinkClientOptions.MIN_MAX_REQUEST_BYTES);
+    CompletableFuture<Void> ping = submit(protocol.ping());
+    CompletableFuture<ServerStats> stats = submit(protocol.stats());
+    try {
+      ping.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      memoryLimit = stats.get(timeout.toNanos(), TimeUnit.NANOSECONDS).limit();
+    } catch (ExecutionException | TimeoutException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      fail("failed its handshake", cause);
+      String hint = cause instanceof BlinkServerException
+          ? " (a Blink Store server without the SET64/FLUSH/PING extensions, such as the original?)"
+          : "";
+      throw new BlinkConnectionException("connect", peer + " did not answer PING and STATS: " + cause + hint, cause);
+    }
+  }
+
+  private static SocketChannel connect(SocketAddress address, Duration timeout) throws IOException {
+    boolean unix = address instanceof UnixDomainSocketAddress;
+    SocketChannel channel = unix ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+    try {
+      channel.configureBlocking(false);
+      if (!channel.connect(address)) {
+        awaitConnect(channel, timeout);
+      }
+      channel.configureBlocking(true);
+      if (!unix) {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      }
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private static void awaitConnect(SocketChannel channel, Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Selector selector = Selector.open()) {
+      channel.register(selector, SelectionKey.OP_CONNECT);
+      while (!channel.finishConnect()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new SocketTimeoutException("connect timed out after " + timeout.toMillis() + " ms");
+        }
+        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
+    }
+  }
+
+  /** Tells whether the connection still works. */
+  boolean isOpen() {
+    return failure == null;
+  }
+
+  /** Returns the server's memory limit, learnt when connecting. */
+  long memoryLimit() {
+    return memoryLimit;
+  }
+
+  /**
+   * Queues {@code request} for writing and returns its future, which completes with the reply, or fails with
+   * {@link BlinkQueueFullException} (at once), {@link BlinkTimeoutException} or {@link BlinkConnectionException}.
+   */
+  <T> CompletableFuture<T> submit(Request<T> request) {
+    CompletableFuture<T> future = request.future();
+    if (!permits.tryAcquire()) {
+      request.fail(new BlinkQueueFullException(request.command(), queueCapacity));
+      return future;
+    }
+    future.whenComplete((value, error) -> permits.release());
+    synchronized (lock) {
+      if (failure == null) {
+        unwritten.add(request);
+      }
+    }
+    if (failure != null) {
+      request.fail(lost(request, null));
+      return future;
+    }
+    ScheduledFuture<?> timeout =
+        timer.schedule(() -> timeOut(request), commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    future.whenComplete((value, error) -> timeout.cancel(false));
+    return future;
+  }
+
+  private void timeOut(Request<?> request) {
+    if (request.fail(new BlinkTimeoutException(request.command(), commandTimeout))) {
+      fail("was closed because " + request.command() + " got no reply within " + commandTimeout.toMillis() + " ms",
+          null);
+    }
+  }
+
+  /** Closes the connection; commands not yet answered fail with {@link BlinkConnectionException}. */
+  void close() {
+    fail("was closed by the client", null);
+  }
+
+  /**
+   * Marks the connection failed (once; later calls do nothing), closes the socket, stops both threads and fails
+   * every command not yet answered, naming each and {@code reason}.
+   */
+  void fail(String reason, Throwable cause) {
+    synchronized (lock) {
+      if (failure != null) {
+        return;
+      }
+      failure = reason;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Closing is best effort: the socket is gone either way.
+    }
+    writer.interrupt();
+    failAll(awaitingReply, cause);
+    failAll(unwritten, cause);
+  }
+
+  private void failAll(java.util.Queue<Request<?>> requests, Throwable cause) {
+    for (Request<?> request; (request = requests.poll()) != null; ) {
+      request.fail(lost(request, cause));
+    }
+  }
+
+  private BlinkConnectionException lost(Request<?> request, Throwable cause) {
+    return new BlinkConnectionException(request.command(), "the connection to " + peer + " " + failure, cause);
+  }
+
+  private void writeLoop() {
+    List<Request<?>> batch = new ArrayList<>(MAX_BATCH);
+    try {
+      while (true) {
+        batch.add(unwritten.take());
+        unwritten.drainTo(batch, MAX_BATCH - 1);
+        synchronized (lock) {
+          if (failure != null) {
+            break;
+          }
+          // Registered for its reply before its bytes leave, so the reader always finds it.
+          awaitingReply.addAll(batch);
+        }
+        write(batch);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      // fail() stops the writer this way.
+    } catch (IOException e) {
+      fail("failed while writing: " + e, e);
+    }
+    for (Request<?> request : batch) {
+      request.fail(lost(request, null));
+    }
+  }
+
+  private void write(List<Request<?>> batch) throws IOException {
+    ByteBuffer[] buffers = new ByteBuffer[batch.size()];
+    for (int i = 0; i < buffers.length; i++) {
+      buffers[i] = ByteBuffer.wrap(batch.get(i).line());
+    }
+    int last = buffers.length - 1;
+    while (buffers[last].hasRemaining()) {
+      channel.write(buffers);
+    }
+  }
+
+  private void readLoop() {
+    ReplyLines lines = new ReplyLines(this::longestReply);
+    ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+    try {
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        lines.split(buffer, this::onReply);
+        buffer.clear();
+      }
+      fail("was closed by the server", null);
+    } catch (IOException e) {
+      fail("failed while reading: " + e, e);
+    } catch (ReplyLines.LineTooLongException | UnexpectedReplyException e) {
+      fail(e.getMessage(), null);
+    }
+  }
+
+  /**
+   * The longest reply line that can be legitimate: a {@code VALUE} holding the largest entry the server's limit
+   * allows, base64-encoded. Before the limit is known (the handshake), {@link ReplyLines#MIN_LONGEST_LINE}.
+   */
+  private long longestReply() {
+    return Math.max(ReplyLines.MIN_LONGEST_LINE, "VALUE ".length() + (memoryLimit + 2) / 3 * 4);
+  }
+
+  private void onReply(byte[] line) {
+    Request<?> request = awaitingReply.poll();
+    if (request == null) {
+      throw new UnexpectedReplyException("received a reply with no command awaiting one: " + ReplyLines.show(line));
+    }
+    if (!request.complete(line, memoryLimit)) {
+      String problem = "received a reply that cannot answer " + request.command() + ": " + ReplyLines.show(line);
+      request.fail(new BlinkConnectionException(request.command(), "the connection to " + peer + " " + problem, null));
+      throw new UnexpectedReplyException(problem);
+    }
+  }
+
+  /** The server sent a line that answers no command in flight: the stream cannot be trusted any more. */
+  private static final class UnexpectedReplyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnexpectedReplyException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Connection{" + peer + (failure == null ? "" : ", failed: " + failure) + '}';
+  }
+}

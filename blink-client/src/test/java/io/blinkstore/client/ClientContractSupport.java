@@ -1,0 +1,46 @@
+package io.blinkstore.client;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.BlinkStoreContract;
+import io.blinkstore.server.BlinkServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the {@link BlinkStoreContract} against a {@link BlinkClient} connected to a real server, one fresh server
+ * per store, so that every store starts empty with zeroed counters as the contract requires.
+ */
+abstract class ClientContractSupport extends BlinkStoreContract {
+  private final List<BlinkServer> servers = new ArrayList<>();
+  private final List<BlinkClient> clients = new ArrayList<>();
+
+  @TempDir Path dir;
+
+  /** How the client reaches the server. */
+  abstract Servers.Endpoint endpoint();
+
+  @Override
+  protected BlinkStore newStore(long memoryLimit) {
+    try {
+      Path serverDir = Files.createTempDirectory(dir, "server");
+      BlinkServer server = Servers.start(serverDir, memoryLimit);
+      servers.add(server);
+      BlinkClient client = BlinkClient.connect(endpoint().address(server), Servers.testOptions().build());
+      clients.add(client);
+      return client;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Runs before the contract's own clean-up: clients first, so the servers have no connection to wait for. */
+  @AfterEach
+  final void closeClientsThenServers() {
+    clients.forEach(BlinkClient::close);
+    servers.forEach(BlinkServer::close);
+  }
+}
