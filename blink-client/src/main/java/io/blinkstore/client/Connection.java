@@ -10,9 +10,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +42,7 @@ final class Connection {
   /** The most commands written in one gathering write. */
   private static final int MAX_BATCH = 256;
   private static final int READ_BUFFER_BYTES = 64 * 1024;
+  private static final byte[] LINE_TOO_LONG = "ERROR line too long".getBytes(StandardCharsets.US_ASCII);
 
   private final SocketChannel channel;
   private final String peer;
@@ -178,10 +182,28 @@ final class Connection {
     return future;
   }
 
+  /**
+   * Fails {@code request} with a timeout and the connection with it. The connection is marked failed before the
+   * caller learns of the timeout, so a command the caller sends next goes to a new connection.
+   */
   private void timeOut(Request<?> request) {
-    if (request.fail(new BlinkTimeoutException(request.command(), commandTimeout))) {
-      fail("was closed because " + request.command() + " got no reply within " + commandTimeout.toMillis() + " ms",
-          null);
+    if (request.future().isDone()) {
+      return;
+    }
+    failAfter(() -> request.fail(new BlinkTimeoutException(request.command(), commandTimeout)),
+        "was closed because " + request.command() + " got no reply within " + commandTimeout.toMillis() + " ms");
+  }
+
+  /**
+   * Fails the connection for {@code reason} around {@code lastWord}, which completes a command: the connection
+   * is marked failed before, and torn down after. So the caller, once it sees that command end, can never send
+   * its next command down this connection, and the command itself gets its own exception, not the connection's.
+   */
+  private void failAfter(Runnable lastWord, String reason) {
+    boolean first = markFailed(reason);
+    lastWord.run();
+    if (first) {
+      tearDown(null);
     }
   }
 
@@ -195,12 +217,23 @@ final class Connection {
    * every command not yet answered, naming each and {@code reason}.
    */
   void fail(String reason, Throwable cause) {
+    if (markFailed(reason)) {
+      tearDown(cause);
+    }
+  }
+
+  /** Records why the connection failed; returns false if it had failed already. */
+  private boolean markFailed(String reason) {
     synchronized (lock) {
       if (failure != null) {
-        return;
+        return false;
       }
       failure = reason;
+      return true;
     }
+  }
+
+  private void tearDown(Throwable cause) {
     try {
       channel.close();
     } catch (IOException e) {
@@ -211,7 +244,7 @@ final class Connection {
     failAll(unwritten, cause);
   }
 
-  private void failAll(java.util.Queue<Request<?>> requests, Throwable cause) {
+  private void failAll(Queue<Request<?>> requests, Throwable cause) {
     for (Request<?> request; (request = requests.poll()) != null; ) {
       request.fail(lost(request, cause));
     }
@@ -288,9 +321,13 @@ final class Connection {
     if (request == null) {
       throw new UnexpectedReplyException("received a reply with no command awaiting one: " + ReplyLines.show(line));
     }
-    if (!request.complete(line, memoryLimit)) {
+    if (Arrays.equals(line, LINE_TOO_LONG)) {
+      // The server closes the connection after this reply.
+      failAfter(() -> request.complete(line, memoryLimit), "was closed by the server after ERROR line too long");
+    } else if (!request.complete(line, memoryLimit)) {
       String problem = "received a reply that cannot answer " + request.command() + ": " + ReplyLines.show(line);
-      request.fail(new BlinkConnectionException(request.command(), "the connection to " + peer + " " + problem, null));
+      failAfter(() -> request.fail(new BlinkConnectionException(request.command(), "the connection to " + peer + " "
+          + problem, null)), problem);
       throw new UnexpectedReplyException(problem);
     }
   }

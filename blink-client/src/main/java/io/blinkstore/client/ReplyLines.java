@@ -42,10 +42,7 @@ final class ReplyLines {
       }
     }
     if (start < end) {
-      if (partial.size() + (long) (end - start) > longestLine.getAsLong()) {
-        throw new LineTooLongException(longestLine.getAsLong());
-      }
-      partial.write(bytes, start, end - start);
+      append(bytes, start, end);
     }
   }
 
@@ -53,10 +50,18 @@ final class ReplyLines {
     if (partial.size() == 0) {
       return Arrays.copyOfRange(bytes, from, to);
     }
-    partial.write(bytes, from, to - from);
+    append(bytes, from, to);
     byte[] line = partial.toByteArray();
     partial.reset();
     return line;
+  }
+
+  private void append(byte[] bytes, int from, int to) {
+    long longest = longestLine.getAsLong();
+    if (partial.size() + (long) (to - from) > longest) {
+      throw new LineTooLongException(longest);
+    }
+    partial.write(bytes, from, to - from);
   }
 
   /** A reply line for messages: at most {@value #SHOWN_BYTES} bytes of it, as UTF-8. */

@@ -1,0 +1,171 @@
+package io.blinkstore.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What the client does when the server misbehaves, against a {@link FakeServer} that fails on cue: every
+ * command still ends, with a typed exception naming it, and no command ever receives another one's reply.
+ */
+@Timeout(30)
+class ClientFailureIT {
+  /** Long enough never to pass on a loaded machine where a test does not mean it to. */
+  private static final Duration PATIENT = Duration.ofSeconds(10);
+
+  private static BlinkClient connect(FakeServer server, BlinkClientOptions.Builder options) {
+    return BlinkClient.connect(server.address(), options.connectTimeout(PATIENT).build());
+  }
+
+  private static Throwable failureOf(CompletableFuture<?> future) throws InterruptedException {
+    ExecutionException e = assertThrows(ExecutionException.class, future::get);
+    return e.getCause();
+  }
+
+  @Test
+  void commandsInFlightWhenTheServerDropsTheConnectionFailNamingEachCommand() throws Exception {
+    AtomicInteger gets = new AtomicInteger();
+    try (FakeServer server = new FakeServer(line -> line.startsWith("GET")
+            ? (gets.incrementAndGet() == 2 ? FakeServer.CLOSE : FakeServer.SILENCE) : null);
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(PATIENT))) {
+      CompletableFuture<byte[]> first = client.async().get("first");
+      CompletableFuture<byte[]> second = client.async().get("second");
+      BlinkConnectionException a = assertInstanceOf(BlinkConnectionException.class, failureOf(first));
+      BlinkConnectionException b = assertInstanceOf(BlinkConnectionException.class, failureOf(second));
+      assertEquals("GET first", a.command());
+      assertEquals("GET second", b.command());
+      assertTrue(a.getMessage().contains("closed by the server"), a.getMessage());
+    }
+  }
+
+  @Test
+  void aTimedOutCommandFailsWithTimeoutAndTheNextCommandGetsItsOwnReply() throws Exception {
+    try (FakeServer server = new FakeServer(line -> switch (line) {
+          case "GET slow" -> FakeServer.SILENCE;
+          case "GET fast" -> "VALUE ZmFzdA==";
+          default -> null;
+        });
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(Duration.ofMillis(300)))) {
+      BlinkTimeoutException e = assertThrows(BlinkTimeoutException.class, () -> client.get("slow"));
+      assertEquals("GET slow", e.command());
+      assertEquals(Duration.ofMillis(300), e.timeout());
+      assertEquals("fast", client.getString("fast"));
+      assertEquals(2, server.connections(), "the timed-out connection was replaced");
+    }
+  }
+
+  @Test
+  void commandsQueuedBehindATimedOutOneFailTooNamingThemselves() throws Exception {
+    // A real server answers in order, so a command behind a stuck one is stuck too.
+    try (FakeServer server = new FakeServer(line -> line.startsWith("GET") ? FakeServer.SILENCE : null);
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(Duration.ofMillis(300)))) {
+      CompletableFuture<byte[]> slow = client.async().get("slow");
+      CompletableFuture<byte[]> behind = client.async().get("behind");
+      assertInstanceOf(BlinkTimeoutException.class, failureOf(slow));
+      Throwable failure = failureOf(behind);
+      String command = failure instanceof BlinkConnectionException c ? c.command()
+          : assertInstanceOf(BlinkTimeoutException.class, failure).command();
+      assertEquals("GET behind", command);
+    }
+  }
+
+  @Test
+  void aFullQueueRefusesTheNextCommandAtOnce() throws Exception {
+    try (FakeServer server = new FakeServer(line -> line.startsWith("GET") ? FakeServer.SILENCE : null);
+        BlinkClient client =
+            connect(server, BlinkClientOptions.builder().queueCapacity(2).commandTimeout(PATIENT))) {
+      CompletableFuture<byte[]> first = client.async().get("a");
+      CompletableFuture<byte[]> second = client.async().get("b");
+      CompletableFuture<byte[]> third = client.async().get("c");
+      assertTrue(third.isCompletedExceptionally(), "refused without waiting");
+      BlinkQueueFullException e = assertInstanceOf(BlinkQueueFullException.class, failureOf(third));
+      assertEquals("GET c", e.command());
+      assertTrue(e.getMessage().contains("2 commands"), e.getMessage());
+      assertTrue(!first.isDone() && !second.isDone());
+    }
+  }
+
+  @Test
+  void aReplyThatCannotAnswerTheCommandFailsItAndTheConnectionIsReplaced() throws Exception {
+    try (FakeServer server = new FakeServer(line -> switch (line) {
+          case "GET odd" -> "USAGE 12";
+          case "GET k" -> "VALUE dg==";
+          default -> null;
+        });
+        BlinkClient client = connect(server, BlinkClientOptions.builder())) {
+      BlinkConnectionException e = assertThrows(BlinkConnectionException.class, () -> client.get("odd"));
+      assertTrue(e.getMessage().contains("cannot answer GET odd: \"USAGE 12\""), e.getMessage());
+      assertEquals("v", client.getString("k"));
+      assertEquals(2, server.connections());
+    }
+  }
+
+  @Test
+  void anErrorReplyIsAServerExceptionAndTheConnectionStaysInUse() throws Exception {
+    try (FakeServer server = new FakeServer(line -> switch (line) {
+          case "GET bad" -> "ERROR something went wrong";
+          case "GET k" -> "NOT_FOUND";
+          default -> null;
+        });
+        BlinkClient client = connect(server, BlinkClientOptions.builder())) {
+      BlinkServerException e = assertThrows(BlinkServerException.class, () -> client.get("bad"));
+      assertEquals("something went wrong", e.serverMessage());
+      assertEquals("GET bad", e.command());
+      assertNull(client.get("k"));
+      assertEquals(1, server.connections());
+    }
+  }
+
+  @Test
+  void aReplyLineLongerThanAnyLegitimateReplyEndsTheConnection() throws Exception {
+    String endless = "VALUE " + "A".repeat((int) ReplyLines.MIN_LONGEST_LINE + 1);
+    try (FakeServer server = new FakeServer(line -> line.equals("GET k") ? endless : null);
+        BlinkClient client = connect(server, BlinkClientOptions.builder())) {
+      BlinkConnectionException e = assertThrows(BlinkConnectionException.class, () -> client.get("k"));
+      assertTrue(e.getMessage().contains("longer than 65536 bytes"), e.getMessage());
+    }
+  }
+
+  @Test
+  void connectingToTheOriginalServerWithoutExtensionsFailsSayingSo() throws Exception {
+    try (FakeServer original = new FakeServer(line -> "ERROR unknown command")) {
+      BlinkConnectionException e =
+          assertThrows(BlinkConnectionException.class, () -> connect(original, BlinkClientOptions.builder()));
+      assertEquals("connect", e.command());
+      assertTrue(e.getMessage().contains("without the SET64/FLUSH/PING extensions"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aServerThatNeverAnswersTheHandshakeFailsTheConnectWithinItsTimeout() throws Exception {
+    try (FakeServer mute = new FakeServer(line -> FakeServer.SILENCE)) {
+      BlinkConnectionException e = assertThrows(BlinkConnectionException.class, () -> BlinkClient.connect(
+          mute.address(), BlinkClientOptions.builder().connectTimeout(Duration.ofMillis(300)).build()));
+      assertTrue(e.getMessage().contains("did not answer PING"), e.getMessage());
+    }
+  }
+
+  @Test
+  void connectingWhereNothingListensFailsWithAConnectionException() throws IOException {
+    InetSocketAddress closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = new InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
+    }
+    BlinkConnectionException e = assertThrows(BlinkConnectionException.class,
+        () -> BlinkClient.connect(closedPort, BlinkClientOptions.defaults()));
+    assertTrue(e.getMessage().contains("cannot connect to"), e.getMessage());
+  }
+}
