@@ -99,8 +99,8 @@ final class TextProtocol {
     if (Arrays.equals(line, ascii("NOT_FOUND"))) {
       return new Request.Result<>(null);
     }
-    if (!Request.startsWith(line, VALUE)) {
-      return null;
+    if (!Request.startsWith(line, VALUE) || (line.length - VALUE.length) % 4 != 0) {
+      return null; // the server always pads its base64
     }
     try {
       ByteBuffer decoded =
