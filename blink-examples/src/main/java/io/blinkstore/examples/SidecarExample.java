@@ -1,44 +1,182 @@
 package io.blinkstore.examples;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.client.BlinkClient;
 import io.blinkstore.server.BlinkServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Blink Store as a sidecar: starts a server on a free loopback port and talks to it in the text protocol,
- * exactly as a Python, Node or bash worker would.
+ * Blink Store as a sidecar for many worker processes, the reason the server exists: one cache shared by every
+ * process on the host instead of one private cache per process. Starts a server, then worker processes at once
+ * — Java ones through {@link BlinkClient} over a Unix socket, one Python (standard library only) and one
+ * {@code bash} + {@code nc} worker speaking the text protocol over TCP — that each look up the same 300 products,
+ * asking the "database" only when the shared cache misses. One Java worker also publishes a notice that every
+ * other worker reads. Then it prints the memory that private caches would take against the sidecar's
+ * {@code USAGE}, the notice each worker read, and the database calls saved.
+ *
+ * <pre>{@code bin/blink-example sidecar [JAVA_WORKERS]}</pre>
+ * (default 2 Java workers; the Python and bash workers run when {@code python3} and {@code nc} are installed).
  */
 public final class SidecarExample {
+  private static final long WORKER_TIMEOUT_SECONDS = 60;
+  private static final Pattern SUMMARY =
+      Pattern.compile("worker=(\\S+) lookups=(\\d+) db_calls=(\\d+) verified=(\\d+) notice=(.*)");
+
   private SidecarExample() {}
 
-  public static void main(String[] args) throws IOException {
+  /** What one worker printed. */
+  record Summary(String name, int lookups, int databaseCalls, int verified, String notice) {}
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    int javaWorkers = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+    Path dir = Files.createTempDirectory("blink-sidecar");
+    Path socket = dir.resolve("blink.sock");
+    String notice = "prices-v" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000;
     try (BlinkStore store = BlinkStore.builder().memoryLimit(64L << 20).build();
         BlinkServer server = BlinkServer.builder()
             .store(store)
             .tcp(new InetSocketAddress("127.0.0.1", 0))
+            .unix(socket)
             .build()
             .start()) {
-      InetSocketAddress address = server.tcpAddress();
-      System.out.println("server on " + address + " (" + server.transport() + ")");
-      try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
-        OutputStream out = socket.getOutputStream();
-        BufferedReader in =
-            new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-        // Pipelined: all requests go out in one write, replies come back in order.
-        String[] requests = {"SET mykey hello", "GET mykey", "SET counter 42", "USAGE", "DELETE mykey", "GET mykey"};
-        out.write((String.join("\n", requests) + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        for (String request : requests) {
-          System.out.println("> " + request + "\n< " + in.readLine());
-        }
+      int port = server.tcpAddress().getPort();
+      System.out.println("sidecar: TCP 127.0.0.1:" + port + " and " + socket);
+      Map<String, Process> workers = startWorkers(javaWorkers, port, socket, dir, notice);
+      List<Summary> summaries = collect(workers);
+      try (BlinkClient client = BlinkClient.connect(socket)) {
+        report(summaries, client.usage(), notice);
       }
-      System.out.println("the same store, in-process: counter = " + store.getString("counter"));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static Map<String, Process> startWorkers(int javaWorkers, int port, Path socket, Path dir, String notice)
+      throws IOException {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= javaWorkers; i++) {
+      names.add("java-" + i);
+    }
+    boolean python = onPath("python3");
+    boolean bash = onPath("bash") && onPath("nc") && onPath("base64");
+    if (python) {
+      names.add("python");
+    } else {
+      System.out.println("(no python3 here: the Python worker is skipped)");
+    }
+    if (bash) {
+      names.add("bash");
+    } else {
+      System.out.println("(no bash, nc or base64 here: the bash worker is skipped)");
+    }
+    String count = Integer.toString(names.size());
+    Map<String, Process> workers = new LinkedHashMap<>();
+    for (int index = 0; index < names.size(); index++) {
+      String name = names.get(index);
+      String i = Integer.toString(index);
+      List<String> command;
+      if (name.startsWith("java")) {
+        command = List.of(javaExecutable(), "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp",
+            System.getProperty("java.class.path"), SidecarWorker.class.getName(), socket.toString(), name, i, count,
+            index == 0 ? "write:" + notice : "read");
+      } else if (name.equals("python")) {
+        command = List.of("python3", script(dir, "worker.py").toString(), Integer.toString(port), name, i, count);
+      } else {
+        command = List.of("bash", script(dir, "worker.sh").toString(), Integer.toString(port), name, i, count);
+      }
+      workers.put(name, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+    System.out.println("started " + workers.size() + " worker processes at once: " + String.join(", ", names));
+    return workers;
+  }
+
+  private static List<Summary> collect(Map<String, Process> workers) throws IOException, InterruptedException {
+    List<Summary> summaries = new ArrayList<>();
+    for (Map.Entry<String, Process> worker : workers.entrySet()) {
+      Process process = worker.getValue();
+      String out;
+      try (InputStream stdout = process.getInputStream()) {
+        out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8).trim();
+      }
+      if (!process.waitFor(WORKER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("worker " + worker.getKey() + " did not finish");
+      }
+      Matcher summary = SUMMARY.matcher(out);
+      if (process.exitValue() != 0 || !summary.matches()) {
+        throw new IllegalStateException("worker " + worker.getKey() + " failed (exit " + process.exitValue()
+            + "): " + out);
+      }
+      summaries.add(new Summary(summary.group(1), Integer.parseInt(summary.group(2)),
+          Integer.parseInt(summary.group(3)), Integer.parseInt(summary.group(4)), summary.group(5)));
+    }
+    return summaries;
+  }
+
+  private static void report(List<Summary> summaries, long usage, String notice) {
+    int workers = summaries.size();
+    int lookups = summaries.stream().mapToInt(Summary::lookups).sum();
+    int databaseCalls = summaries.stream().mapToInt(Summary::databaseCalls).sum();
+    int verified = summaries.stream().mapToInt(Summary::verified).sum();
+    for (Summary s : summaries) {
+      System.out.printf("  %-8s %d lookups, %3d database calls, %3d cached rows verified, read notice %s%n",
+          s.name(), s.lookups(), s.databaseCalls(), s.verified(), s.notice());
+    }
+    System.out.printf("memory: %d private caches would hold %d x %d = %d bytes; the one sidecar holds %d bytes"
+        + " (USAGE)%n", workers, workers, usage, workers * usage, usage);
+    boolean consistent = summaries.stream().allMatch(s -> notice.equals(s.notice()));
+    System.out.println("consistency: " + summaries.get(0).name() + " wrote notice " + notice + "; "
+        + (consistent ? "every other worker read exactly that" : "NOT every worker read it"));
+    System.out.printf("database calls: %d for %d lookups; private caches would make %d: %d saved%n",
+        databaseCalls, lookups, lookups, lookups - databaseCalls);
+    System.out.println("cache hits matching the database row byte for byte: " + verified + " of "
+        + (lookups - databaseCalls));
+  }
+
+  private static Path script(Path dir, String name) throws IOException {
+    Path file = dir.resolve(name);
+    if (!Files.exists(file)) {
+      try (InputStream in = SidecarExample.class.getResourceAsStream(name)) {
+        Files.copy(in, file);
+      }
+    }
+    return file;
+  }
+
+  private static boolean onPath(String program) {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String directory : path.split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(directory, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String javaExecutable() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.walk(dir)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

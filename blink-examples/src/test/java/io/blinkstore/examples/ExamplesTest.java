@@ -1,50 +1,112 @@
 package io.blinkstore.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The examples run as documented and print what their comments promise. */
-@Timeout(60)
+/** The examples run as documented (bin/blink-example runs the same main methods) and print what they promise. */
+@Timeout(120)
 class ExamplesTest {
 
-  @Test
-  void embeddedExampleStaysWithinItsLimitAndRefusesTheHugeEntry() {
-    String out = run(() -> EmbeddedExample.main(new String[0]));
-    assertTrue(out.contains("greeting = hello"), out);
-    assertTrue(out.contains("usage    = 13 bytes"), out);
-    assertTrue(out.contains("refused: entry of 2097156 bytes"), out);
-    long usage = Long.parseLong(out.replaceAll("(?s).*after 4000 x 1 KiB: usage = (\\d+) of.*", "$1"));
-    assertTrue(usage > 0 && usage <= 1024 * 1024, out);
-    assertTrue(out.contains("deleted greeting: true"), out);
-    assertTrue(out.contains("greeting = null"), out);
+  /** A main method, as the examples declare them. */
+  @FunctionalInterface
+  interface Main {
+    void run(String[] args) throws Exception;
   }
 
   @Test
-  void sidecarExampleTalksTheProtocolOverARealSocket() {
-    String out = run(() -> {
-      try {
-        SidecarExample.main(new String[0]);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+  void embeddedExampleServesMostRequestsFromTheCacheWithinItsLimit() throws Exception {
+    String out = run(EmbeddedExample::main);
+    long computed = number(out, "requests: 20000, computed: (\\d+)");
+    assertTrue(computed > 0 && computed < 20_000 / 2, out);
+    long hits = number(out, "cache: hits=(\\d+)");
+    long misses = number(out, "misses=(\\d+)");
+    assertEquals(20_000, hits + misses, out);
+    assertEquals(computed, misses, "one computation per miss: " + out);
+    assertTrue(number(out, "evictions=(\\d+)") > 0, "the limit was reached: " + out);
+    long usage = number(out, "usage: (\\d+) of 262144 bytes");
+    assertTrue(usage > 0 && usage <= 262_144, out);
+    assertTrue(out.contains("refused: entry of 262148 bytes (key + value) exceeds the memory limit"), out);
+    assertTrue(out.contains("report 0 starts: report 0: 168 primes up to 1000"), out);
+  }
+
+  @Test
+  void sidecarExampleSharesOneCacheBetweenJavaPythonAndBashWorkerProcesses() throws Exception {
+    String out = run(SidecarExample::main);
+    int workers = 2 + (onPath("python3") ? 1 : 0) + (onPath("nc") ? 1 : 0);
+    assertTrue(out.contains("started " + workers + " worker processes at once"), out);
+    if (onPath("python3") && onPath("nc")) {
+      assertTrue(out.contains("java-1, java-2, python, bash"), out);
+    }
+    long usage = number(out, "the one sidecar holds (\\d+) bytes \\(USAGE\\)");
+    long rows = 0;
+    for (int id = 0; id < Products.COUNT; id++) {
+      rows += Products.key(id).length() + Products.row(id).length();
+    }
+    String notice = group(out, "wrote notice (\\S+);");
+    assertEquals(rows + "notice".length() + notice.length(), usage, "every row once, and the notice: " + out);
+    assertTrue(out.contains("memory: " + workers + " private caches would hold " + workers + " x " + usage + " = "
+        + workers * usage + " bytes"), out);
+    assertTrue(out.matches("(?s).*consistency: java-1 wrote notice (\\S+); every other worker read exactly that.*"),
+        out);
+    long lookups = number(out, "database calls: \\d+ for (\\d+) lookups");
+    long calls = number(out, "database calls: (\\d+) for");
+    assertEquals(workers * (long) Products.COUNT, lookups, out);
+    assertTrue(calls >= Products.COUNT && calls < lookups, "each row fetched at least once, not by everyone: " + out);
+    assertTrue(out.contains("private caches would make " + lookups + ": " + (lookups - calls) + " saved"), out);
+    long hits = lookups - calls;
+    assertTrue(out.contains("cache hits matching the database row byte for byte: " + hits + " of " + hits), out);
+  }
+
+  @Test
+  void clientExampleShowsEveryStyleAndTypedErrors() throws Exception {
+    String out = run(ClientExample::main);
+    assertTrue(out.contains("in-process: hello, ada, usage 22"), out);
+    assertTrue(out.contains("remote:     hello, ada, usage 22"), out);
+    assertTrue(out.contains("sync: 5 bytes back, size 2"), out);
+    assertTrue(out.contains("async: user:42 = Grace"), out);
+    assertTrue(out.matches("(?s).*pipelined: 2000 SETs in \\d+ ms; item:1999 = value 1999.*"), out);
+    assertTrue(out.contains("refused before sending: invalid key"), out);
+    assertTrue(out.contains("the server refused: entry of 524292 bytes (key + value) exceeds the memory limit"),
+        out);
+    assertTrue(out.contains("server gone: BlinkConnectionException for GET user:42"), out);
+  }
+
+  private static long number(String out, String regex) {
+    return Long.parseLong(group(out, regex));
+  }
+
+  /** The first group of the first match of {@code regex} in {@code out}. */
+  private static String group(String out, String regex) {
+    Matcher matcher = Pattern.compile(regex).matcher(out);
+    assertTrue(matcher.find(), () -> "no match for " + regex + " in:\n" + out);
+    return matcher.group(1);
+  }
+
+  private static boolean onPath(String program) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, program))) {
+        return true;
       }
-    });
-    assertTrue(out.contains("> GET mykey\n< VALUE aGVsbG8="), out);
-    assertTrue(out.contains("> USAGE\n< USAGE 19"), out);
-    assertTrue(out.contains("> DELETE mykey\n< OK"), out);
-    assertTrue(out.contains("counter = 42"), out);
+    }
+    return false;
   }
 
-  private static String run(Runnable main) {
+  private static String run(Main main) throws Exception {
     PrintStream original = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
     try {
-      main.run();
+      main.run(new String[0]);
     } finally {
       System.setOut(original);
     }
