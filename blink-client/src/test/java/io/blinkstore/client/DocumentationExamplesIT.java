@@ -1,0 +1,75 @@
+package io.blinkstore.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.server.BlinkServer;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The code shown in the README's "Java client" section and in this package's javadoc, verbatim but for the
+ * server's address (a test cannot count on port 8765 or /tmp/blink.sock) and the assertions.
+ */
+@Timeout(30)
+class DocumentationExamplesIT {
+  @TempDir Path dir;
+
+  @Test
+  void readmeSnippetsRun() throws Exception {
+    try (BlinkServer server = Servers.start(dir, 1 << 20)) {
+      int port = server.tcpAddress().getPort();
+      String socketPath = server.unixPath().toString();
+
+      // README, "The Java client", first snippet:
+      try (BlinkStore store = BlinkClient.connect("127.0.0.1", port)) { // in-process: BlinkStore.builder().build()
+        store.set("greeting", "hello");
+        String value = store.getString("greeting");                      // "hello"
+        store.set("blob", new byte[] {0, '\n', (byte) 0xFF});              // any bytes round-trip
+        assertEquals("hello", value);
+        assertArrayEquals(new byte[] {0, '\n', (byte) 0xFF}, store.get("blob"));
+      }
+
+      // README, second snippet:
+      BlinkClientOptions options = BlinkClientOptions.builder()
+          .commandTimeout(Duration.ofMillis(500))                         // default 2 s
+          .poolSize(2)                                                    // default 1 connection
+          .build();
+      try (BlinkClient client = BlinkClient.connect(UnixDomainSocketAddress.of(socketPath), options)) {
+        CompletableFuture<String> read = client.async().set("user:42", "Ada")
+            .thenCompose(done -> client.async().getString("user:42"));
+        assertEquals("Ada", read.get());
+      }
+    }
+  }
+
+  @Test
+  void javadocSnippetsRun() throws Exception {
+    try (BlinkServer server = Servers.start(dir, 1 << 20)) {
+      int port = server.tcpAddress().getPort();
+      // BlinkClient:
+      try (BlinkStore store = BlinkClient.connect("127.0.0.1", port)) {   // or BlinkStore.builder().build()
+        store.set("greeting", "hello");
+        String value = store.getString("greeting");                       // "hello"
+        assertEquals("hello", value);
+      }
+      // BlinkClientOptions:
+      BlinkClientOptions options = BlinkClientOptions.builder()
+          .commandTimeout(Duration.ofMillis(500))
+          .poolSize(2)
+          .build();
+      // BlinkAsyncCommands:
+      try (BlinkClient client = BlinkClient.connect(server.tcpAddress(), options)) {
+        CompletableFuture<Void> written = client.async().set("user:42", "Ada");
+        CompletableFuture<String> read = written.thenCompose(done -> client.async().getString("user:42"));
+        assertEquals("Ada", read.get());
+      }
+    }
+  }
+}
