@@ -161,16 +161,23 @@ class ClientIT {
     }
   }
 
+  /** A client connected to a server that has since stopped, and the address the server was on. */
+  private record Orphan(BlinkClient client, InetSocketAddress address) {}
+
+  /** Starts a server, connects a client with {@code options} and writes with it, then stops the server. */
+  private Orphan clientOfAStoppedServer(BlinkClientOptions options) {
+    try (BlinkServer server = Servers.start(dir, 1 << 20)) {
+      BlinkClient client = BlinkClient.connect(server.tcpAddress(), options);
+      client.set("k", "first");
+      return new Orphan(client, server.tcpAddress());
+    }
+  }
+
   @Test
   void aClientReconnectsToAServerRestartedOnTheSamePort() {
-    InetSocketAddress address;
-    BlinkClient client;
-    try (BlinkServer first = Servers.start(dir, 1 << 20)) {
-      address = first.tcpAddress();
-      client = BlinkClient.connect(address, Servers.testOptions().build());
-      client.set("k", "first");
-    }
-    try (client; BlinkServer second = Servers.start(address, dir, 1 << 20)) {
+    Orphan orphan = clientOfAStoppedServer(Servers.testOptions().build());
+    BlinkClient client = orphan.client();
+    try (client; BlinkServer second = Servers.start(orphan.address(), dir, 1 << 20)) {
       assertNull(retryOnce(() -> client.get("k")), "a new, empty server");
       client.set("k", "second");
       assertEquals("second", client.getString("k"));
@@ -197,13 +204,8 @@ class ClientIT {
 
   @Test
   void afterAFailedReconnectCommandsFailAtOnceUntilTheBackoffHasPassed() {
-    BlinkClientOptions options =
-        Servers.testOptions().reconnectDelay(Duration.ofMinutes(1), Duration.ofMinutes(2)).build();
-    BlinkClient client;
-    try (BlinkServer server = Servers.start(dir, 1 << 20)) {
-      client = BlinkClient.connect(server.tcpAddress(), options);
-      client.ping();
-    }
+    BlinkClient client = clientOfAStoppedServer(
+        Servers.testOptions().reconnectDelay(Duration.ofMinutes(1), Duration.ofMinutes(2)).build()).client();
     try (client) {
       // The first PING may still go out on the old connection; by the second, a reconnect has been tried.
       List<String> failures = new ArrayList<>();
@@ -218,14 +220,9 @@ class ClientIT {
 
   @Test
   void withReconnectOffALostConnectionStaysLost() {
-    BlinkClient client;
-    InetSocketAddress address;
-    try (BlinkServer server = Servers.start(dir, 1 << 20)) {
-      address = server.tcpAddress();
-      client = BlinkClient.connect(address, Servers.testOptions().reconnect(false).build());
-      client.ping();
-    }
-    try (client; BlinkServer again = Servers.start(address, dir, 1 << 20)) {
+    Orphan orphan = clientOfAStoppedServer(Servers.testOptions().reconnect(false).build());
+    BlinkClient client = orphan.client();
+    try (client; BlinkServer again = Servers.start(orphan.address(), dir, 1 << 20)) {
       assertThrows(BlinkConnectionException.class, client::ping);
       BlinkConnectionException e = assertThrows(BlinkConnectionException.class, client::ping);
       assertTrue(e.getMessage().contains("reconnect is off"), e.getMessage());
