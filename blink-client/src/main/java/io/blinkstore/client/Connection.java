@@ -41,6 +41,11 @@ import java.util.concurrent.TimeoutException;
 final class Connection {
   /** The most commands written in one gathering write. */
   private static final int MAX_BATCH = 256;
+  /**
+   * A batch stops growing at this many bytes: the JDK copies the heap buffers of a write into temporary direct
+   * buffers, which it keeps per thread, so an unbounded batch of large values would pin as much direct memory.
+   */
+  private static final int MAX_BATCH_BYTES = 256 * 1024;
   private static final int READ_BUFFER_BYTES = 64 * 1024;
   private static final byte[] LINE_TOO_LONG = "ERROR line too long".getBytes(StandardCharsets.US_ASCII);
 
@@ -258,8 +263,7 @@ final class Connection {
     List<Request<?>> batch = new ArrayList<>(MAX_BATCH);
     try {
       while (true) {
-        batch.add(unwritten.take());
-        unwritten.drainTo(batch, MAX_BATCH - 1);
+        takeBatch(batch);
         synchronized (lock) {
           if (failure != null) {
             break;
@@ -277,6 +281,19 @@ final class Connection {
     }
     for (Request<?> request : batch) {
       request.fail(lost(request, null));
+    }
+  }
+
+  /** Waits for a command, then adds what else is waiting, up to {@link #MAX_BATCH} or {@link #MAX_BATCH_BYTES}. */
+  private void takeBatch(List<Request<?>> batch) throws InterruptedException {
+    Request<?> request = unwritten.take();
+    long bytes = 0;
+    while (true) {
+      batch.add(request);
+      bytes += request.line().length;
+      if (batch.size() == MAX_BATCH || bytes >= MAX_BATCH_BYTES || (request = unwritten.poll()) == null) {
+        return;
+      }
     }
   }
 

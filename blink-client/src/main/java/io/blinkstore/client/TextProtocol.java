@@ -32,7 +32,8 @@ final class TextProtocol {
 
   Request<Void> set(String key, byte[] value) {
     Objects.requireNonNull(value, "value");
-    return new Request<>("SET64 " + shown(key), line("SET64", key, value), ok("OK"), keyBytes(key) + (long) value.length);
+    long entryBytes = keyBytes(key) + (long) value.length;
+    return new Request<>("SET64 " + shown(key), line("SET64", key, value), ok("OK"), entryBytes);
   }
 
   Request<Boolean> delete(String key) {
@@ -106,7 +107,8 @@ final class TextProtocol {
       ByteBuffer decoded =
           Base64.getDecoder().decode(ByteBuffer.wrap(line, VALUE.length, line.length - VALUE.length));
       byte[] value = decoded.array();
-      return new Request.Result<>(decoded.remaining() == value.length ? value : Arrays.copyOf(value, decoded.remaining()));
+      int length = decoded.remaining();
+      return new Request.Result<>(length == value.length ? value : Arrays.copyOf(value, length));
     } catch (IllegalArgumentException e) {
       return null;
     }
