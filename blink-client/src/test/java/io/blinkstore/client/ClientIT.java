@@ -3,12 +3,14 @@ package io.blinkstore.client;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.server.BlinkServer;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,7 +130,8 @@ class ClientIT {
     int values = 40;
     int size = 300 * 1024;
     try (BlinkServer server = Servers.start(dir, 32L << 20);
-        BlinkClient client = BlinkClient.connect(server.unixPath())) {
+        BlinkClient client = BlinkClient.connect(UnixDomainSocketAddress.of(server.unixPath()),
+            Servers.testOptions().build())) {
       List<CompletableFuture<Void>> sets = new ArrayList<>();
       for (int i = 0; i < values; i++) {
         sets.add(client.async().set("large" + i, filled(size, i)));
@@ -243,6 +246,36 @@ class ClientIT {
       assertTrue(failures.stream().anyMatch(m -> m.contains("reconnect failed (attempt 1)")), failures::toString);
       assertTrue(failures.get(2).startsWith("PING: not connected to ") && failures.get(2).contains(
           "next reconnect attempt in"), failures::toString);
+    }
+  }
+
+  @Test
+  void stoppingTheServerMidFlightEndsEveryCommandWithItsReplyOrATypedException() {
+    int commands = 5_000;
+    BlinkServer server = Servers.start(dir, 1 << 20);
+    try (BlinkClient client = BlinkClient.connect(server.tcpAddress(), Servers.testOptions().queueCapacity(commands)
+        .reconnect(false).build())) {
+      client.set("k", "v");
+      List<CompletableFuture<byte[]>> inFlight = new ArrayList<>();
+      for (int i = 0; i < commands; i++) {
+        inFlight.add(client.async().get("k"));
+        if (i == commands / 10) {
+          new Thread(server::close).start();
+        }
+      }
+      int answered = 0;
+      for (CompletableFuture<byte[]> future : inFlight) {
+        try {
+          assertArrayEquals("v".getBytes(UTF_8), future.join());
+          answered++;
+        } catch (java.util.concurrent.CompletionException e) {
+          BlinkConnectionException lost = assertInstanceOf(BlinkConnectionException.class, e.getCause());
+          assertEquals("GET k", lost.command());
+        }
+      }
+      assertTrue(answered < commands, "the server stopped before answering everything");
+    } finally {
+      server.close();
     }
   }
 

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Starts real Blink Store servers for the client tests, and names how a client reaches them. */
 final class Servers {
@@ -37,8 +38,12 @@ final class Servers {
         .start();
   }
 
-  /** Options for tests: short timeouts, so a failure shows quickly, but far above any reply on a loaded box. */
+  /**
+   * Options for tests that are not about timeouts: waits far longer than any reply takes, even with thousands of
+   * commands queued on a loaded machine under Netty's paranoid leak detection (the test's own timeout still
+   * bounds every test).
+   */
   static BlinkClientOptions.Builder testOptions() {
-    return BlinkClientOptions.builder().connectTimeout(java.time.Duration.ofSeconds(10));
+    return BlinkClientOptions.builder().connectTimeout(Duration.ofSeconds(10)).commandTimeout(Duration.ofSeconds(30));
   }
 }
