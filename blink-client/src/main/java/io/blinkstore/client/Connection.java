@@ -62,6 +62,7 @@ final class Connection {
   private final Thread reader;
   /** Why the connection failed; null while it works. Written under {@link #lock}. */
   private volatile String failure;
+  /** The server's memory limit, learnt in the handshake: refused writes report it. */
   private volatile long memoryLimit;
 
   private Connection(SocketChannel channel, String peer, BlinkClientOptions options, ScheduledExecutorService timer) {
@@ -154,11 +155,6 @@ final class Connection {
   /** Tells whether the connection still works. */
   boolean isOpen() {
     return failure == null;
-  }
-
-  /** Returns the server's memory limit, learnt when connecting. */
-  long memoryLimit() {
-    return memoryLimit;
   }
 
   /**
