@@ -1,6 +1,7 @@
 package io.blinkstore.server;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -51,6 +52,42 @@ sealed interface Command {
    * closed, because the rest of the stream cannot be resynchronised cheaply.
    */
   record LineTooLong() implements Command {}
+
+  // ---- Extensions: time to live and counters, parsed by ExtensionParser, executed by TtlCommands ----
+
+  /** A command about an entry's time to live or a counter. */
+  sealed interface TtlOrCounter extends Command {}
+
+  /** {@code SETEX key seconds value} or {@code PSETEX key milliseconds value}: SET with a time to live. */
+  record SetWithTtl(String key, Duration ttl, byte[] value) implements TtlOrCounter {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof SetWithTtl that
+          && key.equals(that.key) && ttl.equals(that.ttl) && Arrays.equals(value, that.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * key.hashCode() + ttl.hashCode()) * 31 + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return "SetWithTtl[key=" + key + ", ttl=" + ttl + ", value=" + new String(value, StandardCharsets.UTF_8) + "]";
+    }
+  }
+
+  /** {@code EXPIRE key seconds} or {@code PEXPIRE key milliseconds}. */
+  record Expire(String key, Duration ttl) implements TtlOrCounter {}
+
+  /** {@code PERSIST key}. */
+  record Persist(String key) implements TtlOrCounter {}
+
+  /** {@code TTL key} ({@code inMillis} false) or {@code PTTL key} (true). */
+  record Ttl(String key, boolean inMillis) implements TtlOrCounter {}
+
+  /** {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, all as an addition of {@code delta}. */
+  record IncrementBy(String key, long delta) implements TtlOrCounter {}
 
   Usage USAGE = new Usage();
   Stats STATS = new Stats();

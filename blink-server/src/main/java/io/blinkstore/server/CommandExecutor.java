@@ -16,9 +16,11 @@ final class CommandExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
 
   private final BlinkStore store;
+  private final TtlCommands ttlCommands;
 
   CommandExecutor(BlinkStore store) {
     this.store = Objects.requireNonNull(store, "store");
+    this.ttlCommands = new TtlCommands(store);
   }
 
   /**
@@ -61,8 +63,11 @@ final class CommandExecutor {
     }
     if (command instanceof Command.Stats) {
       BlinkStats stats = store.stats();
-      return new Reply.Stats(
-          store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions());
+      return new Reply.Stats(store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(),
+          stats.evictions(), stats.expirations());
+    }
+    if (command instanceof Command.TtlOrCounter ttlOrCounter) {
+      return ttlCommands.execute(ttlOrCounter);
     }
     if (command instanceof Command.Invalid invalid) {
       return new Reply.Error(invalid.error());

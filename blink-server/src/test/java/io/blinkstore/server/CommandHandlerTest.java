@@ -111,7 +111,7 @@ class CommandHandlerTest {
     ask("GET a");
     ask("GET nope");
     ask("GET nope");
-    assertEquals("STATS keys=2 usage=6 limit=1048576 hits=1 misses=2 evictions=0\n", ask("STATS"));
+    assertEquals("STATS keys=2 usage=6 limit=1048576 hits=1 misses=2 evictions=0 expirations=0\n", ask("STATS"));
   }
 
   @Test
