@@ -3,6 +3,7 @@ package io.blinkstore.server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One decoded request line of the text protocol. {@link CommandParser} makes them from text,
@@ -88,6 +89,39 @@ sealed interface Command {
 
   /** {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, all as an addition of {@code delta}. */
   record IncrementBy(String key, long delta) implements TtlOrCounter {}
+
+  // ---- Extensions: fill leases (stampede protection), parsed by ExtensionParser, executed by LeaseCommands ----
+
+  /** A command about a fill lease. */
+  sealed interface LeaseCommand extends Command {}
+
+  /** {@code GETL key lease_ms}: the value, or a lease to fill it, or a hint to ask again. */
+  record GetOrLease(String key, long leaseMillis) implements LeaseCommand {}
+
+  /**
+   * {@code FILL key token ttl_ms [base64]}: stores the value if {@code token} is the key's live lease; {@code ttl}
+   * is {@code null} for an entry that never expires.
+   */
+  record Fill(String key, long token, Duration ttl, byte[] value) implements LeaseCommand {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Fill that && key.equals(that.key) && token == that.token
+          && Objects.equals(ttl, that.ttl) && Arrays.equals(value, that.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * key.hashCode() + Long.hashCode(token)) * 31 + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return "Fill[key=" + key + ", token=" + token + ", ttl=" + ttl + ", " + value.length + " bytes]";
+    }
+  }
+
+  /** {@code RELEASE key token}: gives a lease up, so that the next {@code GETL} is granted one at once. */
+  record Release(String key, long token) implements LeaseCommand {}
 
   Usage USAGE = new Usage();
   Stats STATS = new Stats();

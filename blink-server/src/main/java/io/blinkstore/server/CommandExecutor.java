@@ -17,10 +17,18 @@ final class CommandExecutor {
 
   private final BlinkStore store;
   private final TtlCommands ttlCommands;
+  private final LeaseCommands leaseCommands;
 
+  /** An executor with its own lease table of the default size. */
   CommandExecutor(BlinkStore store) {
+    this(store, new Leases());
+  }
+
+  /** An executor whose lease words use {@code leases}. */
+  CommandExecutor(BlinkStore store, Leases leases) {
     this.store = Objects.requireNonNull(store, "store");
     this.ttlCommands = new TtlCommands(store);
+    this.leaseCommands = new LeaseCommands(store, Objects.requireNonNull(leases, "leases"));
   }
 
   /**
@@ -68,6 +76,9 @@ final class CommandExecutor {
     }
     if (command instanceof Command.TtlOrCounter ttlOrCounter) {
       return ttlCommands.execute(ttlOrCounter);
+    }
+    if (command instanceof Command.LeaseCommand lease) {
+      return leaseCommands.execute(lease);
     }
     if (command instanceof Command.Invalid invalid) {
       return new Reply.Error(invalid.error());

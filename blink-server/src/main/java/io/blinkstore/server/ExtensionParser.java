@@ -4,6 +4,7 @@ import io.blinkstore.BlinkStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -16,6 +17,9 @@ import java.util.regex.Pattern;
 final class ExtensionParser {
   static final String INVALID_EXPIRE_TIME = "invalid expire time";
   static final String NOT_AN_INTEGER = "value is not an integer or out of range";
+  static final String INVALID_LEASE_TIME = "invalid lease time";
+  static final String INVALID_LEASE_TOKEN = "invalid lease token";
+  static final String INVALID_BASE64 = "invalid base64";
 
   /** A canonical decimal {@code long}, as Redis reads numbers: ASCII digits, no {@code +}, no leading zeros. */
   private static final Pattern INTEGER = Pattern.compile("0|-?[1-9][0-9]{0,18}");
@@ -47,6 +51,9 @@ final class ExtensionParser {
       case "DECR" -> keyOnly(word, line, rest, end, key -> new Command.IncrementBy(key, -1));
       case "INCRBY" -> incrementBy(word, line, rest, end, false);
       case "DECRBY" -> incrementBy(word, line, rest, end, true);
+      case "GETL" -> getOrLease(word, line, rest, end);
+      case "FILL" -> fill(word, line, rest, end);
+      case "RELEASE" -> release(word, line, rest, end);
       default -> null;
     };
   }
@@ -93,6 +100,59 @@ final class ExtensionParser {
       return new Command.Invalid(NOT_AN_INTEGER);
     }
     return new Command.IncrementBy(args.get(0), negate ? -delta : delta);
+  }
+
+  private static Command getOrLease(String word, String line, int rest, int end) {
+    List<String> args = tokens(line, rest, end, 3);
+    if (args.isEmpty()) {
+      return requiresKey(word);
+    }
+    if (args.size() != 2) {
+      return wrongArgumentCount(word);
+    }
+    Long millis = integer(args.get(1));
+    if (millis == null || millis <= 0) {
+      return new Command.Invalid(INVALID_LEASE_TIME);
+    }
+    return new Command.GetOrLease(args.get(0), millis);
+  }
+
+  /** {@code FILL key token ttl_ms [base64]}: a TTL of 0 means none; an absent value is the empty value. */
+  private static Command fill(String word, String line, int rest, int end) {
+    List<String> args = tokens(line, rest, end, 5);
+    if (args.isEmpty()) {
+      return requiresKey(word);
+    }
+    if (args.size() < 3 || args.size() > 4) {
+      return wrongArgumentCount(word);
+    }
+    Long token = integer(args.get(1));
+    if (token == null) {
+      return new Command.Invalid(INVALID_LEASE_TOKEN);
+    }
+    Duration ttl = args.get(2).equals("0") ? null : ttl(args.get(2), true);
+    if (ttl == null && !args.get(2).equals("0")) {
+      return new Command.Invalid(INVALID_EXPIRE_TIME);
+    }
+    byte[] value;
+    try {
+      value = args.size() == 4 ? Base64.getDecoder().decode(args.get(3)) : new byte[0];
+    } catch (IllegalArgumentException e) {
+      return new Command.Invalid(INVALID_BASE64);
+    }
+    return new Command.Fill(args.get(0), token, ttl, value);
+  }
+
+  private static Command release(String word, String line, int rest, int end) {
+    List<String> args = tokens(line, rest, end, 3);
+    if (args.isEmpty()) {
+      return requiresKey(word);
+    }
+    if (args.size() != 2) {
+      return wrongArgumentCount(word);
+    }
+    Long token = integer(args.get(1));
+    return token == null ? new Command.Invalid(INVALID_LEASE_TOKEN) : new Command.Release(args.get(0), token);
   }
 
   private static Command keyOnly(

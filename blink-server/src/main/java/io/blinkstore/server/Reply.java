@@ -44,6 +44,14 @@ sealed interface Reply {
   /** {@code TTL <seconds>} or {@code PTTL <milliseconds>}: time left, or {@code -1} if the entry never expires. */
   record TimeToLive(boolean inMillis, long amount) implements Reply {}
 
+  // ---- Extensions: fill leases ----
+
+  /** {@code LEASE <token>}: the caller alone may fill the key, with this token, until the lease ends. */
+  record Lease(long token) implements Reply {}
+
+  /** {@code WAIT <ms>}: another client is filling the key; ask again after about this many milliseconds. */
+  record Wait(long millis) implements Reply {}
+
   /** {@code ERROR <message>}; line breaks in the message become spaces so the reply stays one line. */
   record Error(String message) implements Reply {
     public Error {

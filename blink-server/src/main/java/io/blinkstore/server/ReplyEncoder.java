@@ -59,6 +59,10 @@ final class ReplyEncoder extends MessageToByteEncoder<Reply> {
       out.writeCharSequence("INTEGER " + counter.value() + "\n", StandardCharsets.US_ASCII);
     } else if (reply instanceof Reply.TimeToLive ttl) {
       out.writeCharSequence((ttl.inMillis() ? "PTTL " : "TTL ") + ttl.amount() + "\n", StandardCharsets.US_ASCII);
+    } else if (reply instanceof Reply.Lease lease) {
+      out.writeCharSequence("LEASE " + lease.token() + "\n", StandardCharsets.US_ASCII);
+    } else if (reply instanceof Reply.Wait wait) {
+      out.writeCharSequence("WAIT " + wait.millis() + "\n", StandardCharsets.US_ASCII);
     } else if (reply instanceof Reply.Error error) {
       out.writeCharSequence("ERROR " + error.message() + "\n", StandardCharsets.UTF_8);
     } else {

@@ -46,7 +46,14 @@ class ExtensionParserTest {
         Arguments.of("DECRBY k 9223372036854775807", new Command.IncrementBy("k", -Long.MAX_VALUE)),
         Arguments.of("incrby ключ 1", new Command.IncrementBy("ключ", 1)),
         Arguments.of("  pttl k \r", new Command.Ttl("k", true)),
-        Arguments.of("SeTeX k 1 v", setex("k", Duration.ofSeconds(1), "v")));
+        Arguments.of("SeTeX k 1 v", setex("k", Duration.ofSeconds(1), "v")),
+        Arguments.of("GETL k 500", new Command.GetOrLease("k", 500)),
+        Arguments.of("getl k 99999999", new Command.GetOrLease("k", 99_999_999)),
+        Arguments.of("FILL k 7 0 aGk=", new Command.Fill("k", 7, null, "hi".getBytes(StandardCharsets.UTF_8))),
+        Arguments.of("FILL k 7 1500 aGk=",
+            new Command.Fill("k", 7, Duration.ofMillis(1500), "hi".getBytes(StandardCharsets.UTF_8))),
+        Arguments.of("FILL k 7 0", new Command.Fill("k", 7, null, new byte[0])),
+        Arguments.of("RELEASE k 7", new Command.Release("k", 7)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -93,7 +100,24 @@ class ExtensionParserTest {
         Arguments.of("INCRBY k 9223372036854775808", "value is not an integer or out of range"),
         Arguments.of("INCRBY k -0", "value is not an integer or out of range"),
         Arguments.of("INCRBY k 1e3", "value is not an integer or out of range"),
-        Arguments.of("DECRBY k -9223372036854775808", "value is not an integer or out of range"));
+        Arguments.of("DECRBY k -9223372036854775808", "value is not an integer or out of range"),
+        Arguments.of("GETL", "GETL requires key"),
+        Arguments.of("FILL", "FILL requires key"),
+        Arguments.of("RELEASE", "RELEASE requires key"),
+        Arguments.of("GETL k", "wrong number of arguments for GETL"),
+        Arguments.of("GETL k 1 2", "wrong number of arguments for GETL"),
+        Arguments.of("FILL k 7", "wrong number of arguments for FILL"),
+        Arguments.of("FILL k 7 0 aGk= x", "wrong number of arguments for FILL"),
+        Arguments.of("RELEASE k", "wrong number of arguments for RELEASE"),
+        Arguments.of("GETL k 0", "invalid lease time"),
+        Arguments.of("GETL k -1", "invalid lease time"),
+        Arguments.of("GETL k soon", "invalid lease time"),
+        Arguments.of("FILL k seven 0 aGk=", "invalid lease token"),
+        Arguments.of("RELEASE k 7.0", "invalid lease token"),
+        Arguments.of("FILL k 7 -1 aGk=", "invalid expire time"),
+        Arguments.of("FILL k 7 00 aGk=", "invalid expire time"),
+        Arguments.of("FILL k 7 0 a", "invalid base64"),
+        Arguments.of("FILL k 7 0 a*b=", "invalid base64"));
   }
 
   @ParameterizedTest(name = "[{0}] -> ERROR {1}")
