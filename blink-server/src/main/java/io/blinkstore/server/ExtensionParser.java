@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -76,45 +77,29 @@ final class ExtensionParser {
   }
 
   private static Command expire(String word, String line, int rest, int end, boolean millis) {
-    List<String> args = tokens(line, rest, end, 3);
-    if (args.isEmpty()) {
-      return requiresKey(word);
-    }
-    if (args.size() != 2) {
-      return wrongArgumentCount(word);
-    }
-    Duration ttl = ttl(args.get(1), millis);
-    return ttl == null ? new Command.Invalid(INVALID_EXPIRE_TIME) : new Command.Expire(args.get(0), ttl);
+    return keyAndArgument(word, line, rest, end, (key, argument) -> {
+      Duration ttl = ttl(argument, millis);
+      return ttl == null ? new Command.Invalid(INVALID_EXPIRE_TIME) : new Command.Expire(key, ttl);
+    });
   }
 
   private static Command incrementBy(String word, String line, int rest, int end, boolean negate) {
-    List<String> args = tokens(line, rest, end, 3);
-    if (args.isEmpty()) {
-      return requiresKey(word);
-    }
-    if (args.size() != 2) {
-      return wrongArgumentCount(word);
-    }
-    Long delta = integer(args.get(1));
-    if (delta == null || (negate && delta == Long.MIN_VALUE)) {
-      return new Command.Invalid(NOT_AN_INTEGER);
-    }
-    return new Command.IncrementBy(args.get(0), negate ? -delta : delta);
+    return keyAndArgument(word, line, rest, end, (key, argument) -> {
+      Long delta = integer(argument);
+      if (delta == null || (negate && delta == Long.MIN_VALUE)) {
+        return new Command.Invalid(NOT_AN_INTEGER);
+      }
+      return new Command.IncrementBy(key, negate ? -delta : delta);
+    });
   }
 
   private static Command getOrLease(String word, String line, int rest, int end) {
-    List<String> args = tokens(line, rest, end, 3);
-    if (args.isEmpty()) {
-      return requiresKey(word);
-    }
-    if (args.size() != 2) {
-      return wrongArgumentCount(word);
-    }
-    Long millis = integer(args.get(1));
-    if (millis == null || millis <= 0) {
-      return new Command.Invalid(INVALID_LEASE_TIME);
-    }
-    return new Command.GetOrLease(args.get(0), millis);
+    return keyAndArgument(word, line, rest, end, (key, argument) -> {
+      Long millis = integer(argument);
+      return millis == null || millis <= 0
+          ? new Command.Invalid(INVALID_LEASE_TIME)
+          : new Command.GetOrLease(key, millis);
+    });
   }
 
   /** {@code FILL key token ttl_ms [base64]}: a TTL of 0 means none; an absent value is the empty value. */
@@ -130,8 +115,9 @@ final class ExtensionParser {
     if (token == null) {
       return new Command.Invalid(INVALID_LEASE_TOKEN);
     }
-    Duration ttl = args.get(2).equals("0") ? null : ttl(args.get(2), true);
-    if (ttl == null && !args.get(2).equals("0")) {
+    boolean persistent = args.get(2).equals("0");
+    Duration ttl = persistent ? null : ttl(args.get(2), true);
+    if (ttl == null && !persistent) {
       return new Command.Invalid(INVALID_EXPIRE_TIME);
     }
     byte[] value;
@@ -144,15 +130,20 @@ final class ExtensionParser {
   }
 
   private static Command release(String word, String line, int rest, int end) {
+    return keyAndArgument(word, line, rest, end, (key, argument) -> {
+      Long token = integer(argument);
+      return token == null ? new Command.Invalid(INVALID_LEASE_TOKEN) : new Command.Release(key, token);
+    });
+  }
+
+  /** A word taking exactly a key and one argument: checks the count, then makes the command from the two. */
+  private static Command keyAndArgument(
+      String word, String line, int rest, int end, BiFunction<String, String, Command> make) {
     List<String> args = tokens(line, rest, end, 3);
     if (args.isEmpty()) {
       return requiresKey(word);
     }
-    if (args.size() != 2) {
-      return wrongArgumentCount(word);
-    }
-    Long token = integer(args.get(1));
-    return token == null ? new Command.Invalid(INVALID_LEASE_TOKEN) : new Command.Release(args.get(0), token);
+    return args.size() == 2 ? make.apply(args.get(0), args.get(1)) : wrongArgumentCount(word);
   }
 
   private static Command keyOnly(

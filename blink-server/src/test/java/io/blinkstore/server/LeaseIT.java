@@ -90,20 +90,26 @@ class LeaseIT {
    * FILL. Polls WAIT hints up to the deadline.
    */
   private static String getOrLoad(LineClient client, String key, Callable<String> loader) throws Exception {
+    String reply = untilNotWait(client, "GETL " + key + " 10000");
+    if (reply.startsWith("VALUE ")) {
+      return decode(reply.substring("VALUE ".length()));
+    }
+    assertTrue(reply.matches("LEASE \\d+"), reply);
+    String value = loader.call();
+    String token = reply.substring("LEASE ".length());
+    assertEquals("OK", client.request("FILL " + key + " " + token + " 0 " + encode(value)));
+    return value;
+  }
+
+  /** Sends {@code request} again after each {@code WAIT} hint, up to the deadline; returns the first other reply. */
+  private static String untilNotWait(LineClient client, String request) throws Exception {
     long started = System.nanoTime();
     for (;;) {
-      String reply = client.request("GETL " + key + " 10000");
-      if (reply.startsWith("VALUE ")) {
-        return decode(reply.substring("VALUE ".length()));
+      String reply = client.request(request);
+      if (!reply.startsWith("WAIT ")) {
+        return reply;
       }
-      if (reply.startsWith("LEASE ")) {
-        String value = loader.call();
-        String token = reply.substring("LEASE ".length());
-        assertEquals("OK", client.request("FILL " + key + " " + token + " 0 " + encode(value)));
-        return value;
-      }
-      assertTrue(reply.matches("WAIT \\d+"), reply);
-      assertTrue(System.nanoTime() - started < DEADLINE_NANOS, "no value before the deadline");
+      assertTrue(System.nanoTime() - started < DEADLINE_NANOS, "still told to wait at the deadline");
       Thread.sleep(Long.parseLong(reply.substring("WAIT ".length())));
     }
   }
@@ -117,26 +123,14 @@ class LeaseIT {
         LineClient other = endpoint.connect(server)) {
       String first = crashed.request("GETL k 100");
       assertTrue(first.matches("LEASE \\d+"), first);
-      String second = awaitLease(other, "GETL k 100");
+      String second = untilNotWait(other, "GETL k 100");
+      assertTrue(second.matches("LEASE \\d+"), second);
       assertNotEquals(first, second);
       String staleToken = first.substring("LEASE ".length());
       assertEquals("ERROR lease expired", crashed.request("FILL k " + staleToken + " 0 " + encode("stale")));
       assertEquals("OK", other.request("FILL k " + second.substring("LEASE ".length()) + " 0 " + encode("fresh")));
       assertEquals("VALUE " + encode("fresh"), crashed.request("GETL k 100"));
       assertEquals("VALUE " + encode("fresh"), other.request("GET k"));
-    }
-  }
-
-  private static String awaitLease(LineClient client, String request) throws Exception {
-    long started = System.nanoTime();
-    for (;;) {
-      String reply = client.request(request);
-      if (reply.startsWith("LEASE ")) {
-        return reply;
-      }
-      assertTrue(reply.matches("WAIT \\d+"), reply);
-      assertTrue(System.nanoTime() - started < DEADLINE_NANOS, "the lease never ran out");
-      Thread.sleep(Long.parseLong(reply.substring("WAIT ".length())));
     }
   }
 
