@@ -39,6 +39,19 @@ class ExamplesTest {
     assertTrue(out.contains("counter = 42"), out);
   }
 
+  @Test
+  void stampedeExampleQueriesTheDatabaseOnceWithALease() {
+    String out = run(() -> {
+      try {
+        StampedeExample.main(new String[0]);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertTrue(out.contains("with a lease:    50 workers, 1 database query"), out);
+    assertTrue(out.matches("(?s).*without a lease: 50 workers, [1-9][0-9]* database queries.*"), out);
+  }
+
   private static String run(Runnable main) {
     PrintStream original = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
