@@ -136,4 +136,17 @@ class ExpiryTest {
       assertEquals(new BlinkStats(2, 0, 0, 1), small.stats());
     }
   }
+
+  @Test
+  void theEntryBoundRemovesExpiredEntriesBeforeLiveOnes() {
+    try (BlinkStore bounded = BlinkStore.builder().maximumEntries(2).ticker(clock).build()) {
+      bounded.set("old", "1", TTL);
+      bounded.set("live", "2");
+      clock.advance(WELL_PAST);
+      bounded.set("new", "3");
+      assertEquals("2", bounded.getString("live"));
+      assertEquals("3", bounded.getString("new"));
+      assertEquals(new BlinkStats(2, 0, 0, 1), bounded.stats());
+    }
+  }
 }
