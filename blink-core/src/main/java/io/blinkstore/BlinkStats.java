@@ -5,9 +5,10 @@ package io.blinkstore;
  *
  * @param hits reads that found a value
  * @param misses reads that found nothing
- * @param evictions entries removed to stay within the memory limit
+ * @param evictions entries removed to stay within the memory limit (or the entry bound)
+ * @param expirations entries removed because their time to live had passed
  */
-public record BlinkStats(long hits, long misses, long evictions) {
+public record BlinkStats(long hits, long misses, long evictions, long expirations) {
 
   /**
    * Validates the counters.
@@ -15,10 +16,19 @@ public record BlinkStats(long hits, long misses, long evictions) {
    * @throws IllegalArgumentException if any counter is negative
    */
   public BlinkStats {
-    if (hits < 0 || misses < 0 || evictions < 0) {
-      throw new IllegalArgumentException(
-          "counters must not be negative: hits=" + hits + " misses=" + misses + " evictions=" + evictions);
+    if (hits < 0 || misses < 0 || evictions < 0 || expirations < 0) {
+      throw new IllegalArgumentException("counters must not be negative: hits=" + hits + " misses=" + misses
+          + " evictions=" + evictions + " expirations=" + expirations);
     }
+  }
+
+  /**
+   * Counters with no expirations, for stores (or servers) that do not report them.
+   *
+   * @throws IllegalArgumentException if any counter is negative
+   */
+  public BlinkStats(long hits, long misses, long evictions) {
+    this(hits, misses, evictions, 0);
   }
 
   /** Returns the number of reads, hits plus misses. */

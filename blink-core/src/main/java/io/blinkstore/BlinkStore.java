@@ -1,6 +1,9 @@
 package io.blinkstore;
 
 import java.nio.charset.StandardCharsets;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A thread-safe, byte-bounded key-value store.
@@ -20,6 +23,12 @@ import java.nio.charset.StandardCharsets;
  *       a newly set entry may itself be the one evicted.
  *   <li><b>Nulls</b>: no argument may be {@code null} ({@link NullPointerException}); reads of an absent key
  *       return {@code null}.
+ *   <li><b>Expiry</b>: an entry may carry a time to live ({@link #set(String, byte[], Duration)},
+ *       {@link #expire}); once it has passed, the entry is gone for every read at once, and its bytes leave
+ *       {@link #usage()} within about a second (the in-process store removes expired entries in the background
+ *       and whenever {@code usage()}, {@code size()} or {@code stats()} is asked). A plain {@link #set(String,
+ *       byte[])} stores an entry that never expires, dropping any earlier time to live, as Redis's {@code SET}
+ *       does.
  *   <li>After {@link #close()}, every operation but {@code close()} throws {@link IllegalStateException}.
  * </ul>
  *
@@ -35,6 +44,16 @@ public interface BlinkStore extends AutoCloseable {
 
   /** The memory limit used when none is given: 10 MiB, the same default as the Blink Store server. */
   long DEFAULT_MEMORY_LIMIT = 10L * 1024 * 1024;
+
+  /** What {@link #ttl} answers for an entry that never expires: the largest {@link Duration}. */
+  Duration NO_EXPIRY = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+
+  /**
+   * The longest time to live accepted: 100 years (36,500 days). A longer one would be indistinguishable from
+   * {@link #NO_EXPIRY} to the in-process store, which keeps entries that never expire at Caffeine's maximum
+   * expiry of about 146 years.
+   */
+  Duration MAX_TTL = Duration.ofDays(36_500);
 
   /** Returns a builder for an in-process store. */
   static Builder builder() {
@@ -68,6 +87,125 @@ public interface BlinkStore extends AutoCloseable {
    */
   default void set(String key, String value) {
     set(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Stores {@code value} under {@code key} for {@code ttl}, after which the entry expires; otherwise as
+   * {@link #set(String, byte[])}. Replaces any previous value and time to live.
+   *
+   * @throws EntryTooLargeException if the entry exceeds the memory limit; the store is then unchanged
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}, or {@code ttl} is not
+   *     positive or is longer than {@link #MAX_TTL}
+   */
+  void set(String key, byte[] value, Duration ttl);
+
+  /**
+   * Stores the UTF-8 bytes of {@code value} under {@code key} for {@code ttl}; otherwise as
+   * {@link #set(String, byte[], Duration)}.
+   *
+   * @throws EntryTooLargeException if the entry exceeds the memory limit
+   * @throws IllegalArgumentException if the key is not valid or {@code ttl} is out of range
+   */
+  default void set(String key, String value, Duration ttl) {
+    set(key, value.getBytes(StandardCharsets.UTF_8), ttl);
+  }
+
+  /**
+   * Makes the entry under {@code key}, if there is one, expire {@code ttl} from now, replacing any earlier time
+   * to live. Does nothing to an absent key.
+   *
+   * @return {@code true} if the key was present (and now expires), {@code false} if it was absent
+   * @throws IllegalArgumentException if the key is not valid, or {@code ttl} is not positive or is longer than
+   *     {@link #MAX_TTL}
+   */
+  boolean expire(String key, Duration ttl);
+
+  /**
+   * Removes the time to live of the entry under {@code key}, so that it never expires.
+   *
+   * @return {@code true} if the key was present and had a time to live; {@code false} if it was absent or
+   *     already never expired
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   */
+  boolean persist(String key);
+
+  /**
+   * Returns the time the entry under {@code key} has left to live: {@code null} if there is no entry,
+   * {@link #NO_EXPIRY} if it never expires, otherwise a positive duration at most {@link #MAX_TTL}. Not counted
+   * as a read in {@link #stats()}. Remote stores may round it to their wire resolution (milliseconds).
+   *
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   */
+  Duration ttl(String key);
+
+  /**
+   * Atomically adds {@code delta} to the 64-bit decimal integer stored under {@code key} and returns the result,
+   * as Redis's {@code INCRBY} does. An absent key counts from 0 (and the new entry never expires); a present
+   * one keeps its time to live. The result is stored as its decimal ASCII text ({@code "-42"}), so
+   * {@link #getString} reads it back.
+   *
+   * @return the value after the addition
+   * @throws NotAnIntegerException if the stored value is not the canonical decimal text of a 64-bit integer
+   *     (optional {@code -}, digits, no leading zeros, no sign on zero); the store is then unchanged
+   * @throws ArithmeticException if the result would overflow a {@code long}; the store is then unchanged
+   * @throws EntryTooLargeException if the key's bytes plus 20 (the longest number's) exceed the memory limit
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   */
+  long incrementBy(String key, long delta);
+
+  /**
+   * Adds one to the integer under {@code key}; as {@link #incrementBy incrementBy(key, 1)}.
+   *
+   * @throws NotAnIntegerException if the stored value is not a decimal 64-bit integer
+   * @throws ArithmeticException on overflow
+   */
+  default long increment(String key) {
+    return incrementBy(key, 1);
+  }
+
+  /**
+   * Subtracts one from the integer under {@code key}; as {@link #incrementBy incrementBy(key, -1)}.
+   *
+   * @throws NotAnIntegerException if the stored value is not a decimal 64-bit integer
+   * @throws ArithmeticException on overflow
+   */
+  default long decrement(String key) {
+    return incrementBy(key, -1);
+  }
+
+  /**
+   * Returns the value under {@code key}, loading and storing it (without a time to live) if absent, with at
+   * most one load per key at a time; as {@link #getOrLoad(String, Duration, Loader)} without expiry.
+   *
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   */
+  byte[] getOrLoad(String key, Loader loader);
+
+  /**
+   * Returns a copy of the value under {@code key}; if there is none, loads it with {@code loader}, stores it for
+   * {@code ttl} and returns it. Single-flight: callers that miss the same key while a load of it is under way
+   * do not load it again but wait for that load, and all receive its result. If the loader returns
+   * {@code null}, nothing is stored and every waiting caller gets {@code null}; if it throws, nothing is stored
+   * and every waiting caller gets the failure (unchecked exceptions as thrown, checked ones wrapped in a
+   * {@link BlinkException}), and the next call loads again. If the loaded entry is too large for the store,
+   * every waiting caller gets the {@link EntryTooLargeException}. The loader runs on the caller's thread with
+   * no lock held, so it may use the store, but not load the same key again.
+   *
+   * @throws IllegalArgumentException if the key is not valid, or {@code ttl} is out of range
+   * @throws IllegalStateException if the loader, directly or not, calls {@code getOrLoad} for the key it is
+   *     loading (in-process stores; the wait would never end)
+   */
+  byte[] getOrLoad(String key, Duration ttl, Loader loader);
+
+  /** Loads the value of a missing key for {@link #getOrLoad}. */
+  @FunctionalInterface
+  interface Loader {
+    /**
+     * Returns the value of {@code key}, or {@code null} if there is none to store.
+     *
+     * @throws Exception if it cannot be loaded; every caller waiting for this load receives the failure
+     */
+    byte[] load(String key) throws Exception;
   }
 
   /**
@@ -108,7 +246,7 @@ public interface BlinkStore extends AutoCloseable {
   /** Returns the number of live entries (exact when no write is in flight). */
   long size();
 
-  /** Returns a snapshot of the hit, miss and eviction counters since the store was created. */
+  /** Returns a snapshot of the hit, miss, eviction and expiration counters since the store was created. */
   BlinkStats stats();
 
   /** Removes every entry. Entries written concurrently with the call may survive it. */
@@ -125,8 +263,15 @@ public interface BlinkStore extends AutoCloseable {
   final class Builder {
     private long memoryLimit = -1;
     private long maximumEntries = -1;
+    private Ticker ticker = Ticker.systemTicker();
 
     Builder() {}
+
+    /** Replaces the clock that times expiry; for tests, which advance a fake one instead of sleeping. */
+    Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
 
     /**
      * Sets the most bytes (keys' UTF-8 plus values) the store holds; default {@link #DEFAULT_MEMORY_LIMIT}.
@@ -171,7 +316,8 @@ public interface BlinkStore extends AutoCloseable {
     public BlinkStore build() {
       return new CaffeineBlinkStore(
           memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit,
-          maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries);
+          maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries,
+          ticker);
     }
   }
 }

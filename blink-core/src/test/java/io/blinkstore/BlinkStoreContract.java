@@ -7,11 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -431,7 +441,7 @@ public abstract class BlinkStoreContract {
   @Test
   void newStoreHasNoReadsAndAHitRatioOfOne() {
     BlinkStats stats = store(ROOMY_LIMIT).stats();
-    assertEquals(new BlinkStats(0, 0, 0), stats);
+    assertEquals(new BlinkStats(0, 0, 0, 0), stats);
     assertEquals(1.0, stats.hitRatio());
   }
 
@@ -513,7 +523,13 @@ public abstract class BlinkStoreContract {
         Named.of("memoryLimit", BlinkStore::memoryLimit),
         Named.of("size", BlinkStore::size),
         Named.of("stats", BlinkStore::stats),
-        Named.of("clear", BlinkStore::clear));
+        Named.of("clear", BlinkStore::clear),
+        Named.of("set with ttl", s -> s.set("k", new byte[1], Duration.ofMinutes(1))),
+        Named.of("expire", s -> s.expire("k", Duration.ofMinutes(1))),
+        Named.of("persist", s -> s.persist("k")),
+        Named.of("ttl", s -> s.ttl("k")),
+        Named.of("incrementBy", s -> s.incrementBy("n", 1)),
+        Named.of("getOrLoad", s -> s.getOrLoad("k", key -> new byte[1])));
   }
 
   @ParameterizedTest
@@ -530,5 +546,430 @@ public abstract class BlinkStoreContract {
     BlinkStore store = store(ROOMY_LIMIT);
     store.close();
     assertDoesNotThrow(store::close);
+  }
+
+  // ---- time to live (no clock needed; clock-driven expiry is tested where a fake clock is at hand) ----
+
+  /** Long enough that no test run comes near it. */
+  protected static final Duration HOUR = Duration.ofHours(1);
+
+  @Test
+  void setWithTtlStoresTheValue() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[] {1, 2}, HOUR);
+    store.set("s", "text", HOUR);
+    assertArrayEquals(new byte[] {1, 2}, store.get("k"));
+    assertEquals("text", store.getString("s"));
+    assertEquals(1 + 2 + 1 + 4, store.usage());
+  }
+
+  @Test
+  void ttlOfAnAbsentKeyIsNull() {
+    assertNull(store(ROOMY_LIMIT).ttl("missing"));
+  }
+
+  @Test
+  void ttlOfAPlainSetIsNoExpiry() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    assertEquals(BlinkStore.NO_EXPIRY, store.ttl("k"));
+  }
+
+  @Test
+  void ttlAfterSetWithTtlIsPositiveAndAtMostTheTtl() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v", HOUR);
+    Duration left = store.ttl("k");
+    assertTrue(left.compareTo(Duration.ZERO) > 0 && left.compareTo(HOUR) <= 0, left::toString);
+  }
+
+  @Test
+  void plainSetDropsAnEarlierTtl() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v", HOUR);
+    store.set("k", "w");
+    assertEquals(BlinkStore.NO_EXPIRY, store.ttl("k"));
+  }
+
+  @Test
+  void setWithTtlReplacesAnEarlierTtl() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v", Duration.ofDays(30));
+    store.set("k", "w", HOUR);
+    assertTrue(store.ttl("k").compareTo(HOUR) <= 0);
+  }
+
+  @Test
+  void ttlIsNotCountedAsARead() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    store.ttl("k");
+    store.ttl("missing");
+    assertEquals(0, store.stats().requests());
+  }
+
+  @Test
+  void expireOfAnAbsentKeyIsFalseAndCreatesNothing() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertFalse(store.expire("k", HOUR));
+    assertNull(store.ttl("k"));
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void expireGivesAPresentKeyATtlAndKeepsItsValue() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    assertTrue(store.expire("k", HOUR));
+    assertTrue(store.ttl("k").compareTo(HOUR) <= 0);
+    assertEquals("v", store.getString("k"));
+    assertEquals(2, store.usage());
+  }
+
+  @Test
+  void persistRemovesATtl() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v", HOUR);
+    assertTrue(store.persist("k"));
+    assertEquals(BlinkStore.NO_EXPIRY, store.ttl("k"));
+    assertEquals("v", store.getString("k"));
+  }
+
+  @Test
+  void persistWithoutATtlOrKeyIsFalse() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    assertFalse(store.persist("k"));
+    assertFalse(store.persist("missing"));
+    assertNull(store.get("missing"));
+  }
+
+  static Stream<Named<Duration>> invalidTtls() {
+    return Stream.of(
+        Named.of("zero", Duration.ZERO),
+        Named.of("negative", Duration.ofMillis(-1)),
+        Named.of("one nanosecond past MAX_TTL", BlinkStore.MAX_TTL.plusNanos(1)),
+        Named.of("NO_EXPIRY", BlinkStore.NO_EXPIRY));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidTtls")
+  void outOfRangeTtlsAreRejectedAndChangeNothing(Duration ttl) {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    assertThrows(IllegalArgumentException.class, () -> store.set("k", "w", ttl));
+    assertThrows(IllegalArgumentException.class, () -> store.set("n", new byte[1], ttl));
+    assertThrows(IllegalArgumentException.class, () -> store.expire("k", ttl));
+    assertThrows(IllegalArgumentException.class, () -> store.getOrLoad("n", ttl, key -> new byte[1]));
+    assertEquals("v", store.getString("k"));
+    assertEquals(BlinkStore.NO_EXPIRY, store.ttl("k"));
+    assertEquals(1, store.size());
+  }
+
+  @Test
+  void maxTtlIsAccepted() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v", BlinkStore.MAX_TTL);
+    assertTrue(store.expire("k", BlinkStore.MAX_TTL));
+    assertTrue(store.ttl("k").compareTo(BlinkStore.MAX_TTL) <= 0);
+  }
+
+  @Test
+  void setWithTtlOfAnEntryTooLargeLeavesTheStoreUnchanged() {
+    BlinkStore store = store(100);
+    store.set("key", "old");
+    assertThrows(EntryTooLargeException.class, () -> store.set("key", new byte[98], HOUR));
+    assertEquals("old", store.getString("key"));
+    assertEquals(BlinkStore.NO_EXPIRY, store.ttl("key"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidKeys")
+  void ttlOperationsRejectAnInvalidKey(String key) {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertThrows(IllegalArgumentException.class, () -> store.set(key, "v", HOUR));
+    assertThrows(IllegalArgumentException.class, () -> store.expire(key, HOUR));
+    assertThrows(IllegalArgumentException.class, () -> store.persist(key));
+    assertThrows(IllegalArgumentException.class, () -> store.ttl(key));
+    assertThrows(IllegalArgumentException.class, () -> store.incrementBy(key, 1));
+    assertThrows(IllegalArgumentException.class, () -> store.getOrLoad(key, k -> new byte[1]));
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void newOperationsRejectNullArguments() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertThrows(NullPointerException.class, () -> store.set("k", "v", null));
+    assertThrows(NullPointerException.class, () -> store.set(null, "v", HOUR));
+    assertThrows(NullPointerException.class, () -> store.expire("k", null));
+    assertThrows(NullPointerException.class, () -> store.expire(null, HOUR));
+    assertThrows(NullPointerException.class, () -> store.persist(null));
+    assertThrows(NullPointerException.class, () -> store.ttl(null));
+    assertThrows(NullPointerException.class, () -> store.incrementBy(null, 1));
+    assertThrows(NullPointerException.class, () -> store.getOrLoad(null, k -> new byte[1]));
+    assertThrows(NullPointerException.class, () -> store.getOrLoad("k", null));
+    assertThrows(NullPointerException.class, () -> store.getOrLoad("k", null, k -> new byte[1]));
+    assertEquals(0, store.size());
+  }
+
+  // ---- counters ----
+
+  @Test
+  void incrementOfAnAbsentKeyCountsFromZero() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertEquals(1, store.increment("a"));
+    assertEquals(-1, store.decrement("b"));
+    assertEquals(5, store.incrementBy("c", 5));
+    assertEquals(BlinkStore.NO_EXPIRY, store.ttl("a"));
+  }
+
+  @Test
+  void countersAccumulateAndAreStoredAsDecimalText() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.incrementBy("n", 40);
+    store.increment("n");
+    store.increment("n");
+    store.decrement("n");
+    assertEquals(41, store.incrementBy("n", 0));
+    assertEquals("41", store.getString("n"));
+    assertEquals(1 + 2, store.usage());
+    assertEquals(-59, store.incrementBy("n", -100));
+    assertEquals("-59", store.getString("n"));
+    assertEquals(1 + 3, store.usage());
+  }
+
+  @Test
+  void counterWorksOnAValueSetAsText() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("n", "9223372036854775806");
+    assertEquals(Long.MAX_VALUE, store.increment("n"));
+    store.set("m", "-9223372036854775807");
+    assertEquals(Long.MIN_VALUE, store.decrement("m"));
+    assertEquals("-9223372036854775808", store.getString("m"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "abc", "1.0", "+1", " 1", "1 ", "007", "-0", "-", "0x10", "1e3",
+      "9223372036854775808", "-9223372036854775809", "١٢"})
+  void incrementOfAValueThatIsNotACanonicalIntegerFailsAndChangesNothing(String value) {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("n", value);
+    long usage = store.usage();
+    assertThrows(NotAnIntegerException.class, () -> store.increment("n"));
+    assertThrows(BlinkException.class, () -> store.incrementBy("n", 0));
+    assertEquals(value, store.getString("n"));
+    assertEquals(usage, store.usage());
+  }
+
+  @Test
+  void incrementOfBinaryBytesFails() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("n", new byte[] {'1', (byte) 0xFF});
+    assertThrows(NotAnIntegerException.class, () -> store.increment("n"));
+  }
+
+  @Test
+  void overflowFailsAndChangesNothing() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.incrementBy("n", Long.MAX_VALUE);
+    assertThrows(ArithmeticException.class, () -> store.increment("n"));
+    assertEquals(Long.toString(Long.MAX_VALUE), store.getString("n"));
+    store.incrementBy("m", Long.MIN_VALUE);
+    assertThrows(ArithmeticException.class, () -> store.decrement("m"));
+    assertThrows(ArithmeticException.class, () -> store.incrementBy("m", Long.MIN_VALUE));
+    assertEquals(Long.toString(Long.MIN_VALUE), store.getString("m"));
+    assertEquals(2 + 19 + 20, store.usage());
+  }
+
+  @Test
+  void incrementKeepsTheTtl() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("n", "1", HOUR);
+    store.increment("n");
+    Duration left = store.ttl("n");
+    assertTrue(left.compareTo(HOUR) <= 0, left::toString);
+  }
+
+  @Test
+  void incrementThatCannotFitEvenAloneIsRejected() {
+    BlinkStore store = store(20);
+    assertThrows(EntryTooLargeException.class, () -> store.increment("k"));
+    assertEquals(0, store.size());
+    assertEquals(0, store.usage());
+  }
+
+  @Test
+  void countersAreNotReads() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.increment("n");
+    store.increment("n");
+    assertEquals(0, store.stats().requests());
+  }
+
+  @Test
+  void concurrentIncrementsAreNeitherLostNorDoubled() throws Exception {
+    BlinkStore store = store(ROOMY_LIMIT);
+    int threads = 8;
+    int perThread = 500;
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      tasks.add(() -> {
+        for (int i = 0; i < perThread; i++) {
+          store.increment("n");
+        }
+        return null;
+      });
+    }
+    runAll(tasks);
+    assertEquals(threads * perThread, Long.parseLong(store.getString("n")));
+    assertEquals(1 + Integer.toString(threads * perThread).length(), store.usage());
+  }
+
+  // ---- getOrLoad ----
+
+  @Test
+  void getOrLoadReturnsAPresentValueWithoutLoading() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    assertArrayEquals("v".getBytes(UTF_8), store.getOrLoad("k", key -> {
+      throw new AssertionError("loaded a present key");
+    }));
+  }
+
+  @Test
+  void getOrLoadLoadsStoresAndReturnsAMissingValue() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertArrayEquals(new byte[] {7}, store.getOrLoad("k", key -> new byte[] {7}));
+    assertArrayEquals(new byte[] {7}, store.get("k"));
+    assertEquals(BlinkStore.NO_EXPIRY, store.ttl("k"));
+    assertEquals(2, store.usage());
+  }
+
+  @Test
+  void getOrLoadWithTtlStoresTheValueWithTheTtl() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertArrayEquals(new byte[] {7}, store.getOrLoad("k", HOUR, key -> new byte[] {7}));
+    assertTrue(store.ttl("k").compareTo(HOUR) <= 0);
+  }
+
+  @Test
+  void getOrLoadPassesTheKeyToTheLoader() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertEquals("ключ", new String(store.getOrLoad("ключ", key -> key.getBytes(UTF_8)), UTF_8));
+  }
+
+  @Test
+  void getOrLoadOfANullResultStoresNothing() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertNull(store.getOrLoad("k", key -> null));
+    assertEquals(0, store.size());
+    assertArrayEquals(new byte[] {1}, store.getOrLoad("k", key -> new byte[] {1}));
+  }
+
+  @Test
+  void getOrLoadFailureReachesTheCallerStoresNothingAndTheNextCallLoadsAgain() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    IllegalStateException failure = new IllegalStateException("database down");
+    assertSame(failure, assertThrows(IllegalStateException.class, () -> store.getOrLoad("k", key -> {
+      throw failure;
+    })));
+    assertEquals(0, store.size());
+    assertArrayEquals(new byte[] {1}, store.getOrLoad("k", key -> new byte[] {1}));
+  }
+
+  @Test
+  void getOrLoadWrapsACheckedFailureInABlinkException() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    IOException failure = new IOException("database down");
+    BlinkException e = assertThrows(BlinkException.class, () -> store.getOrLoad("k", key -> {
+      throw failure;
+    }));
+    assertSame(failure, e.getCause());
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void getOrLoadOfAValueTooLargeStoresNothing() {
+    BlinkStore store = store(100);
+    assertThrows(EntryTooLargeException.class, () -> store.getOrLoad("k", key -> new byte[100]));
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void getOrLoadReturnsACopy() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    byte[] loaded = store.getOrLoad("k", key -> new byte[] {1});
+    loaded[0] = 9;
+    assertArrayEquals(new byte[] {1}, store.get("k"));
+  }
+
+  @Test
+  void fiftyConcurrentMissesOfOneKeyRunTheLoaderOnceAndAllGetItsValue() throws Exception {
+    BlinkStore store = store(ROOMY_LIMIT);
+    int callers = 50;
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch allCalling = new CountDownLatch(callers);
+    List<Callable<byte[]>> tasks = new ArrayList<>();
+    for (int i = 0; i < callers; i++) {
+      tasks.add(() -> {
+        allCalling.countDown();
+        return store.getOrLoad("hot", key -> {
+          loads.incrementAndGet();
+          // Hold the load open until every caller has at least started its call.
+          assertTrue(allCalling.await(30, TimeUnit.SECONDS));
+          return "from the database".getBytes(UTF_8);
+        });
+      });
+    }
+    for (byte[] value : runAll(tasks)) {
+      assertEquals("from the database", new String(value, UTF_8));
+    }
+    assertEquals(1, loads.get());
+    assertEquals("from the database", store.getString("hot"));
+  }
+
+  @Test
+  void fiftyConcurrentMissesOfAFailingLoadAllFailAndNothingIsStored() throws Exception {
+    BlinkStore store = store(ROOMY_LIMIT);
+    int callers = 50;
+    CountDownLatch allCalling = new CountDownLatch(callers);
+    List<Callable<Throwable>> tasks = new ArrayList<>();
+    for (int i = 0; i < callers; i++) {
+      tasks.add(() -> {
+        allCalling.countDown();
+        try {
+          store.getOrLoad("hot", key -> {
+            assertTrue(allCalling.await(30, TimeUnit.SECONDS));
+            throw new IllegalStateException("database down");
+          });
+          return null;
+        } catch (IllegalStateException e) {
+          return e;
+        }
+      });
+    }
+    for (Throwable failure : runAll(tasks)) {
+      assertEquals("database down", failure == null ? null : failure.getMessage());
+    }
+    assertNull(store.get("hot"));
+    assertArrayEquals(new byte[] {1}, store.getOrLoad("hot", key -> new byte[] {1}));
+  }
+
+  /** Runs every task on its own thread, and returns their results in order; fails on the first failure. */
+  protected static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> task : tasks) {
+        futures.add(pool.submit(task));
+      }
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(60, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -1,11 +1,14 @@
 package io.blinkstore;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,6 +30,21 @@ class InProcessBlinkStoreTest extends BlinkStoreContract {
       long bytes = store.usage();                 // 8 + 5 = 13
       assertEquals("hello", value);
       assertEquals(13, bytes);
+    }
+  }
+
+  /** The TTL, counter and getOrLoad example in the README, verbatim but for the assertions. */
+  @Test
+  void readmeTtlExampleRuns() {
+    Map<String, byte[]> database = Map.of("user:42", "{\"name\":\"alice\"}".getBytes(UTF_8));
+    try (BlinkStore store = BlinkStore.builder().build()) {
+      store.set("session:42", "alice", Duration.ofMinutes(30)); // gone for reads at once when it expires
+      Duration left = store.ttl("session:42");                  // null if absent, NO_EXPIRY if it never expires
+      long hits = store.increment("hits:client7");             // atomic; stored as decimal text "1"
+      byte[] user = store.getOrLoad("user:42", Duration.ofMinutes(5), key -> database.get(key));
+      assertTrue(left.compareTo(Duration.ofMinutes(30)) <= 0);
+      assertEquals(1, hits);
+      assertEquals("{\"name\":\"alice\"}", new String(user, UTF_8));
     }
   }
 

@@ -101,6 +101,13 @@ class ExamplesTest {
     return false;
   }
 
+  @Test
+  void stampedeExampleQueriesTheDatabaseOnceWithALease() throws Exception {
+    String out = run(StampedeExample::main);
+    assertTrue(out.contains("with a lease:    50 workers, 1 database query"), out);
+    assertTrue(out.matches("(?s).*without a lease: 50 workers, [1-9][0-9]* database queries.*"), out);
+  }
+
   private static String run(Main main) throws Exception {
     PrintStream original = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();

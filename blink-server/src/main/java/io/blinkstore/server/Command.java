@@ -1,7 +1,9 @@
 package io.blinkstore.server;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One decoded request line of the text protocol. {@link CommandParser} makes them from text,
@@ -60,6 +62,75 @@ sealed interface Command {
    * closed, because the rest of the stream cannot be resynchronised cheaply.
    */
   record LineTooLong() implements Command {}
+
+  // ---- Extensions: time to live and counters, parsed by ExtensionParser, executed by TtlCommands ----
+
+  /** A command about an entry's time to live or a counter. */
+  sealed interface TtlOrCounter extends Command {}
+
+  /** {@code SETEX key seconds value} or {@code PSETEX key milliseconds value}: SET with a time to live. */
+  record SetWithTtl(String key, Duration ttl, byte[] value) implements TtlOrCounter {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof SetWithTtl that
+          && key.equals(that.key) && ttl.equals(that.ttl) && Arrays.equals(value, that.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * key.hashCode() + ttl.hashCode()) * 31 + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return "SetWithTtl[key=" + key + ", ttl=" + ttl + ", value=" + new String(value, StandardCharsets.UTF_8) + "]";
+    }
+  }
+
+  /** {@code EXPIRE key seconds} or {@code PEXPIRE key milliseconds}. */
+  record Expire(String key, Duration ttl) implements TtlOrCounter {}
+
+  /** {@code PERSIST key}. */
+  record Persist(String key) implements TtlOrCounter {}
+
+  /** {@code TTL key} ({@code inMillis} false) or {@code PTTL key} (true). */
+  record Ttl(String key, boolean inMillis) implements TtlOrCounter {}
+
+  /** {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, all as an addition of {@code delta}. */
+  record IncrementBy(String key, long delta) implements TtlOrCounter {}
+
+  // ---- Extensions: fill leases (stampede protection), parsed by ExtensionParser, executed by LeaseCommands ----
+
+  /** A command about a fill lease. */
+  sealed interface LeaseCommand extends Command {}
+
+  /** {@code GETL key lease_ms}: the value, or a lease to fill it, or a hint to ask again. */
+  record GetOrLease(String key, long leaseMillis) implements LeaseCommand {}
+
+  /**
+   * {@code FILL key token ttl_ms [base64]}: stores the value if {@code token} is the key's live lease; {@code ttl}
+   * is {@code null} for an entry that never expires.
+   */
+  record Fill(String key, long token, Duration ttl, byte[] value) implements LeaseCommand {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Fill that && key.equals(that.key) && token == that.token
+          && Objects.equals(ttl, that.ttl) && Arrays.equals(value, that.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * key.hashCode() + Long.hashCode(token)) * 31 + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return "Fill[key=" + key + ", token=" + token + ", ttl=" + ttl + ", " + value.length + " bytes]";
+    }
+  }
+
+  /** {@code RELEASE key token}: gives a lease up, so that the next {@code GETL} is granted one at once. */
+  record Release(String key, long token) implements LeaseCommand {}
 
   Usage USAGE = new Usage();
   Stats STATS = new Stats();

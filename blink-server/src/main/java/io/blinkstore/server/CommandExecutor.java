@@ -16,9 +16,19 @@ final class CommandExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
 
   private final BlinkStore store;
+  private final TtlCommands ttlCommands;
+  private final LeaseCommands leaseCommands;
 
+  /** An executor with its own lease table of the default size. */
   CommandExecutor(BlinkStore store) {
+    this(store, new Leases());
+  }
+
+  /** An executor whose lease words use {@code leases}. */
+  CommandExecutor(BlinkStore store, Leases leases) {
     this.store = Objects.requireNonNull(store, "store");
+    this.ttlCommands = new TtlCommands(store);
+    this.leaseCommands = new LeaseCommands(store, Objects.requireNonNull(leases, "leases"));
   }
 
   /**
@@ -61,8 +71,14 @@ final class CommandExecutor {
     }
     if (command instanceof Command.Stats) {
       BlinkStats stats = store.stats();
-      return new Reply.Stats(
-          store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions());
+      return new Reply.Stats(store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(),
+          stats.evictions(), stats.expirations());
+    }
+    if (command instanceof Command.TtlOrCounter ttlOrCounter) {
+      return ttlCommands.execute(ttlOrCounter);
+    }
+    if (command instanceof Command.LeaseCommand lease) {
+      return leaseCommands.execute(lease);
     }
     if (command instanceof Command.Flush) {
       store.clear();

@@ -57,7 +57,8 @@ final class CommandParser {
     if (is(line, start, wordLength, "quit")) {
       return Command.QUIT;
     }
-    return UNKNOWN_COMMAND;
+    Command extension = ExtensionParser.parse(line, start, wordLength, restStart, end);
+    return extension != null ? extension : UNKNOWN_COMMAND;
   }
 
   /** The key is the first token; the value is the rest with leading whitespace removed (inner spaces kept). */
@@ -132,7 +133,7 @@ final class CommandParser {
     return true;
   }
 
-  private static int skipWhitespace(String line, int from, int end) {
+  static int skipWhitespace(String line, int from, int end) {
     int i = from;
     while (i < end && isWhitespace(line.charAt(i))) {
       i++;
@@ -140,7 +141,7 @@ final class CommandParser {
     return i;
   }
 
-  private static int skipToken(String line, int from, int end) {
+  static int skipToken(String line, int from, int end) {
     int i = from;
     while (i < end && !isWhitespace(line.charAt(i))) {
       i++;

@@ -34,8 +34,25 @@ sealed interface Reply {
   /** {@code USAGE <bytes>}. */
   record Usage(long bytes) implements Reply {}
 
-  /** {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=…} (an extension). */
-  record Stats(long keys, long usage, long limit, long hits, long misses, long evictions) implements Reply {}
+  /** {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=… expirations=…} (an extension). */
+  record Stats(long keys, long usage, long limit, long hits, long misses, long evictions, long expirations)
+      implements Reply {}
+
+  // ---- Extensions: time to live and counters ----
+
+  /** {@code INTEGER <n>}: a counter's value after {@code INCR}, {@code DECR}, {@code INCRBY} or {@code DECRBY}. */
+  record Counter(long value) implements Reply {}
+
+  /** {@code TTL <seconds>} or {@code PTTL <milliseconds>}: time left, or {@code -1} if the entry never expires. */
+  record TimeToLive(boolean inMillis, long amount) implements Reply {}
+
+  // ---- Extensions: fill leases ----
+
+  /** {@code LEASE <token>}: the caller alone may fill the key, with this token, until the lease ends. */
+  record Lease(long token) implements Reply {}
+
+  /** {@code WAIT <ms>}: another client is filling the key; ask again after about this many milliseconds. */
+  record Wait(long millis) implements Reply {}
 
   /** {@code ERROR <message>}; line breaks in the message become spaces so the reply stays one line. */
   record Error(String message) implements Reply {

@@ -55,8 +55,17 @@ final class ReplyEncoder extends MessageToByteEncoder<Reply> {
       out.writeCharSequence("USAGE " + usage.bytes() + "\n", StandardCharsets.US_ASCII);
     } else if (reply instanceof Reply.Stats stats) {
       String line = "STATS keys=" + stats.keys() + " usage=" + stats.usage() + " limit=" + stats.limit()
-          + " hits=" + stats.hits() + " misses=" + stats.misses() + " evictions=" + stats.evictions() + "\n";
+          + " hits=" + stats.hits() + " misses=" + stats.misses() + " evictions=" + stats.evictions()
+          + " expirations=" + stats.expirations() + "\n";
       out.writeCharSequence(line, StandardCharsets.US_ASCII);
+    } else if (reply instanceof Reply.Counter counter) {
+      out.writeCharSequence("INTEGER " + counter.value() + "\n", StandardCharsets.US_ASCII);
+    } else if (reply instanceof Reply.TimeToLive ttl) {
+      out.writeCharSequence((ttl.inMillis() ? "PTTL " : "TTL ") + ttl.amount() + "\n", StandardCharsets.US_ASCII);
+    } else if (reply instanceof Reply.Lease lease) {
+      out.writeCharSequence("LEASE " + lease.token() + "\n", StandardCharsets.US_ASCII);
+    } else if (reply instanceof Reply.Wait wait) {
+      out.writeCharSequence("WAIT " + wait.millis() + "\n", StandardCharsets.US_ASCII);
     } else if (reply instanceof Reply.Error error) {
       out.writeCharSequence("ERROR " + error.message() + "\n", StandardCharsets.UTF_8);
     } else {

@@ -18,6 +18,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +111,7 @@ class CommandHandlerTest {
     ask("GET a");
     ask("GET nope");
     ask("GET nope");
-    assertEquals("STATS keys=2 usage=6 limit=1048576 hits=1 misses=2 evictions=0\n", ask("STATS"));
+    assertEquals("STATS keys=2 usage=6 limit=1048576 hits=1 misses=2 evictions=0 expirations=0\n", ask("STATS"));
   }
 
   @Test
@@ -459,6 +460,41 @@ class CommandHandlerTest {
     @Override
     public void close() {
       delegate.close();
+    }
+
+    @Override
+    public void set(String key, byte[] value, Duration ttl) {
+      delegate.set(key, value, ttl);
+    }
+
+    @Override
+    public boolean expire(String key, Duration ttl) {
+      return delegate.expire(key, ttl);
+    }
+
+    @Override
+    public boolean persist(String key) {
+      return delegate.persist(key);
+    }
+
+    @Override
+    public Duration ttl(String key) {
+      return delegate.ttl(key);
+    }
+
+    @Override
+    public long incrementBy(String key, long delta) {
+      return delegate.incrementBy(key, delta);
+    }
+
+    @Override
+    public byte[] getOrLoad(String key, Loader loader) {
+      return delegate.getOrLoad(key, loader);
+    }
+
+    @Override
+    public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
+      return delegate.getOrLoad(key, ttl, loader);
     }
   }
 }

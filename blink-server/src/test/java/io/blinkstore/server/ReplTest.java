@@ -38,7 +38,7 @@ class ReplTest {
   void answersErrorsAndExtensionsLikeTheServer() {
     String input = "nope\nGET\nset k \nget k\ndel k\nstats\n";
     assertEquals("ERROR unknown command\nERROR GET requires key\nOK\nVALUE \nOK\n"
-        + "STATS keys=0 usage=0 limit=10485760 hits=1 misses=0 evictions=0\n", run(new Repl(store), input));
+        + "STATS keys=0 usage=0 limit=10485760 hits=1 misses=0 evictions=0 expirations=0\n", run(new Repl(store), input));
   }
 
   @Test
