@@ -28,8 +28,8 @@ import java.util.List;
  */
 final class RespDecoder extends ByteToMessageDecoder {
   /**
-   * The longest header line, {@code *} or {@code $} and its digits: a sign and 19 digits hold any 64-bit
-   * length, so 32 bytes is ample for every well-formed header.
+   * The longest header line, {@code *} or {@code $} and its number, before its {@code \r}: a sign and 19
+   * digits hold any 64-bit length, so 32 bytes is ample for every well-formed header.
    */
   static final int MAX_HEADER_BYTES = 32;
 
@@ -167,11 +167,15 @@ final class RespDecoder extends ByteToMessageDecoder {
     return value;
   }
 
-  /** Parses an optionally negative decimal of at most 18 digits (more than any limit here). */
+  /**
+   * Parses an optionally negative decimal of at most 18 digits (more than any limit here) without leading zeros,
+   * as Redis's {@code string2ll} does; {@code -0} is invalid too.
+   */
   private static long parseLong(ByteBuf in, int from, int to) {
     boolean negative = from < to && in.getByte(from) == '-';
     int digitsFrom = negative ? from + 1 : from;
-    if (digitsFrom == to || to - digitsFrom > 18) {
+    int digits = to - digitsFrom;
+    if (digits == 0 || digits > 18 || in.getByte(digitsFrom) == '0' && (digits > 1 || negative)) {
       return INVALID;
     }
     long value = 0;
