@@ -21,7 +21,8 @@ import java.util.List;
  *   <li>A header line ({@code *<n>} or {@code $<n>}) longer than {@link #MAX_HEADER_BYTES} before its
  *       {@code \r} is {@code too big mbulk count string} / {@code too big bulk count string}.
  * </ul>
- * An array of zero or negative length is skipped without a reply, as Redis does.
+ * An array of zero or negative length, and an empty line ({@code \r} and {@code \n} bytes) between requests, are
+ * skipped without a reply, as Redis does.
  *
  * <p><b>Errors.</b> Over a limit or malformed, the decoder emits one {@link RespRequest.ProtocolError} carrying
  * Redis's message, and then discards all further input (the handler answers it and closes the connection).
@@ -84,6 +85,10 @@ final class RespDecoder extends ByteToMessageDecoder {
 
   private boolean readArrayHeader(ByteBuf in, List<Object> out) {
     byte first = in.getByte(in.readerIndex());
+    if (first == '\r' || first == '\n') {
+      in.skipBytes(1); // an empty line between requests, as redis-cli --pipe sends; Redis ignores it too
+      return true;
+    }
     if (first != '*') {
       return fail(out, "expected '*', got '" + (char) (first & 0xff) + "'");
     }

@@ -100,6 +100,12 @@ class RespDecoderTest {
   }
 
   @Test
+  void emptyLinesBetweenRequestsAreSkippedAsInRedis() {
+    send(resp("PING") + "\r\n\n\r" + resp("PING"));
+    assertEquals(List.of(command("PING"), command("PING")), decoded());
+  }
+
+  @Test
   void aRequestAtTheSizeLimitIsDecoded() {
     // "$1\r\nA\r\n" is 7 bytes; the last bulk string fills the request to exactly MAX_REQUEST.
     String last = "x".repeat(MAX_REQUEST - 7 - "$00\r\n\r\n".length());
