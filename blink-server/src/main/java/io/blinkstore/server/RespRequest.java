@@ -1,6 +1,5 @@
 package io.blinkstore.server;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** What {@link RespDecoder} makes of the bytes of a RESP connection: a command, or the error that ends it. */
@@ -15,11 +14,6 @@ sealed interface RespRequest {
       if (args.length == 0) {
         throw new IllegalArgumentException("a command has at least its name");
       }
-    }
-
-    /** Returns argument {@code index} read as ISO-8859-1: one char per byte, so the bytes survive unchanged. */
-    String text(int index) {
-      return new String(args[index], StandardCharsets.ISO_8859_1);
     }
 
     @Override

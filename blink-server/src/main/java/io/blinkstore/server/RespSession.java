@@ -1,7 +1,5 @@
 package io.blinkstore.server;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * One RESP connection as a {@link Session}: its client id and name, and the shared {@link RespCommands} that
  * answer its commands. A protocol error is answered {@code -ERR Protocol error: ...} and ends the connection, as
@@ -28,8 +26,7 @@ final class RespSession implements Session<RespRequest> {
   @Override
   public boolean endsConnection(RespRequest request) {
     return request instanceof RespRequest.ProtocolError
-        || new String(((RespRequest.Command) request).args()[0], StandardCharsets.ISO_8859_1)
-            .equalsIgnoreCase("quit");
+        || RespCommands.lowerCase(((RespRequest.Command) request).args()[0]).equals("quit");
   }
 
   /** The connection's id ({@code CLIENT ID}), unique within the server. */
