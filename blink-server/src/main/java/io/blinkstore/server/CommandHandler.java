@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * every complete line of that read (a {@code ByteToMessageDecoder} decodes all it holds), and those are queued.
  * So the queue holds at most the lines of one read (at most 64 KiB with Netty's default receive-buffer
  * allocator: about 32 Ki lines of two bytes, plus one line begun in an earlier read) and the last line decoded
- * at end of input. It grows again only after it has been emptied and reading has resumed.
+ * at end of input. It grows again only after it has been emptied and reading has resumed. The same holds for RESP
+ * commands, of at least 10 bytes each ({@code *1\r\n$0\r\n\r\n}).
  *
  * <p><b>Ending.</b> A request the session says {@linkplain Session#endsConnection ends the connection} (text
  * {@code QUIT}, which writes nothing, or a line over the limit, answered {@code ERROR line too long}; RESP
