@@ -3,7 +3,6 @@ package io.blinkstore.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,6 +22,11 @@ import java.util.List;
  * </ul>
  * An array of zero or negative length, and an empty line ({@code \r} and {@code \n} bytes) between requests, are
  * skipped without a reply, as Redis does.
+ *
+ * <p><b>Buffering.</b> A request stays in the channel's cumulation buffer, as the text protocol's unfinished
+ * lines do, until all of it has arrived: its headers are validated as they come (remembering how far), and only
+ * the complete request is copied into argument arrays. So an unfinished request costs the same memory as an
+ * unfinished text line of that size, and falls under the same global bound (the direct memory of the buffers).
  *
  * <p><b>Errors.</b> Over a limit or malformed, the decoder emits one {@link RespRequest.ProtocolError} carrying
  * Redis's message, and then discards all further input (the handler answers it and closes the connection).
@@ -45,13 +49,16 @@ final class RespDecoder extends ByteToMessageDecoder {
   private final int maxRequestBytes;
   private final int maxArrayLength;
 
-  /** Arguments still expected by the array being read; 0 between requests. */
+  /** Elements of the array being received; 0 between requests. */
+  private int arrayLength;
+  /** Elements of that array not yet fully received. */
   private int pendingArgs;
-  private List<byte[]> args;
-  /** The declared length of the bulk string whose bytes are awaited, or -1 while a header is awaited. */
-  private int bulkLength = -1;
-  /** Bytes of the current request's bulk strings so far, headers included. */
+  /** Bytes of the request, from the reader index, already validated. */
+  private int scanned;
+  /** Bytes of the request's bulk strings so far, headers included. */
   private long requestBytes;
+  /** The line length of the header {@link #readHeader} read last, {@code \r\n} included. */
+  private int headerLength;
   private boolean failed;
 
   /**
@@ -69,13 +76,16 @@ final class RespDecoder extends ByteToMessageDecoder {
     this.maxArrayLength = maxArrayLength;
   }
 
-  /** Decodes as far as the buffered bytes go, emitting at most one request per call. */
+  /** Decodes at most one request; {@link ByteToMessageDecoder} calls again while bytes are consumed. */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    while (!failed && in.isReadable()) {
-      boolean progressed = pendingArgs == 0 ? readArrayHeader(in, out) : readArgument(in, out);
-      if (!progressed || !out.isEmpty()) {
-        break;
+    if (!failed && (arrayLength > 0 || readArrayHeader(in, out))) {
+      while (!failed && pendingArgs > 0 && scanArgument(in, out)) {
+        pendingArgs--;
+      }
+      if (!failed && pendingArgs == 0) {
+        out.add(new RespRequest.Command(readArguments(in)));
+        arrayLength = 0;
       }
     }
     if (failed) {
@@ -83,80 +93,91 @@ final class RespDecoder extends ByteToMessageDecoder {
     }
   }
 
+  /** Reads the header of the next request; returns whether an array of elements has begun. */
   private boolean readArrayHeader(ByteBuf in, List<Object> out) {
-    byte first = in.getByte(in.readerIndex());
+    int start = in.readerIndex();
+    byte first = in.getByte(start);
     if (first == '\r' || first == '\n') {
       in.skipBytes(1); // an empty line between requests, as redis-cli --pipe sends; Redis ignores it too
-      return true;
+      return false;
     }
     if (first != '*') {
       return fail(out, "expected '*', got '" + (char) (first & 0xff) + "'");
     }
-    long count = readHeader(in, "mbulk", out);
-    if (count == NEED_MORE || failed) {
+    long count = readHeader(in, start, "mbulk", out);
+    if (count == NEED_MORE) {
       return false;
     }
     if (count == INVALID || count > maxArrayLength) {
       return fail(out, "invalid multibulk length");
     }
-    if (count > 0) {
-      pendingArgs = (int) count;
-      // Grows with the arguments that really arrive, never to the declared count up front.
-      args = new ArrayList<>(Math.min(pendingArgs, 16));
-      requestBytes = 0;
-    }
-    return true;
-  }
-
-  private boolean readArgument(ByteBuf in, List<Object> out) {
-    if (bulkLength < 0) {
-      return readBulkHeader(in, out);
-    }
-    if (in.readableBytes() < bulkLength + 2L) {
+    if (count <= 0) {
+      in.skipBytes(headerLength);
       return false;
     }
-    int end = in.readerIndex() + bulkLength;
-    if (in.getByte(end) != '\r' || in.getByte(end + 1) != '\n') {
-      return fail(out, "bulk string not followed by CRLF");
-    }
-    byte[] arg = new byte[bulkLength];
-    in.readBytes(arg);
-    in.skipBytes(2);
-    args.add(arg);
-    bulkLength = -1;
-    if (--pendingArgs == 0) {
-      out.add(new RespRequest.Command(args.toArray(new byte[0][])));
-      args = null;
-    }
+    arrayLength = (int) count;
+    pendingArgs = arrayLength;
+    scanned = headerLength;
+    requestBytes = 0;
     return true;
   }
 
-  private boolean readBulkHeader(ByteBuf in, List<Object> out) {
-    byte first = in.getByte(in.readerIndex());
+  /** Validates the next bulk string in place; returns whether all of it has arrived. */
+  private boolean scanArgument(ByteBuf in, List<Object> out) {
+    int start = in.readerIndex() + scanned;
+    if (start >= in.writerIndex()) {
+      return false;
+    }
+    byte first = in.getByte(start);
     if (first != '$') {
       return fail(out, "expected '$', got '" + (char) (first & 0xff) + "'");
     }
-    int start = in.readerIndex();
-    long length = readHeader(in, "bulk", out);
-    if (length == NEED_MORE || failed) {
+    long length = readHeader(in, start, "bulk", out);
+    if (length == NEED_MORE) {
       return false;
     }
-    requestBytes += in.readerIndex() - start;
-    if (length == INVALID || length < 0 || requestBytes + length + 2 > maxRequestBytes) {
+    if (length == INVALID || length < 0 || requestBytes + headerLength + length + 2 > maxRequestBytes) {
       return fail(out, "invalid bulk length");
     }
-    requestBytes += length + 2;
-    bulkLength = (int) length;
+    long end = (long) start + headerLength + length;
+    if (end + 2 > in.writerIndex()) {
+      return false; // the header is read again when more bytes arrive: it is at most MAX_HEADER_BYTES
+    }
+    if (in.getByte((int) end) != '\r' || in.getByte((int) end + 1) != '\n') {
+      return fail(out, "bulk string not followed by CRLF");
+    }
+    requestBytes += headerLength + length + 2;
+    scanned = (int) end + 2 - in.readerIndex();
     return true;
   }
 
   /**
-   * Reads a header line ({@code *} or {@code $}, a decimal, {@code \r\n}) and returns its number;
-   * {@link #NEED_MORE} (nothing consumed) until the line is complete, {@link #INVALID} for a malformed number.
+   * Copies the complete request out of the buffer and consumes it. Its headers were all validated by
+   * {@link #readArrayHeader} and {@link #scanArgument}, so reading them again cannot fail (hence no output list).
    */
-  private long readHeader(ByteBuf in, String kind, List<Object> out) {
-    int start = in.readerIndex();
-    int searchable = Math.min(in.readableBytes(), MAX_HEADER_BYTES + 1);
+  private byte[][] readArguments(ByteBuf in) {
+    byte[][] args = new byte[arrayLength][];
+    int position = in.readerIndex();
+    readHeader(in, position, "mbulk", null);
+    position += headerLength;
+    for (int i = 0; i < args.length; i++) {
+      int length = (int) readHeader(in, position, "bulk", null);
+      position += headerLength;
+      args[i] = new byte[length];
+      in.getBytes(position, args[i]);
+      position += length + 2;
+    }
+    in.readerIndex(position);
+    return args;
+  }
+
+  /**
+   * Reads the header line at {@code start} ({@code *} or {@code $}, a decimal, {@code \r\n}) without consuming it,
+   * and returns its number, setting {@link #headerLength}; {@link #NEED_MORE} until the line is complete,
+   * {@link #INVALID} for a malformed number.
+   */
+  private long readHeader(ByteBuf in, int start, String kind, List<Object> out) {
+    int searchable = Math.min(in.writerIndex() - start, MAX_HEADER_BYTES + 1);
     int cr = in.indexOf(start, start + searchable, (byte) '\r');
     if (cr < 0) {
       if (searchable > MAX_HEADER_BYTES) {
@@ -167,9 +188,8 @@ final class RespDecoder extends ByteToMessageDecoder {
     if (cr + 1 >= in.writerIndex()) {
       return NEED_MORE;
     }
-    long value = in.getByte(cr + 1) == '\n' ? parseLong(in, start + 1, cr) : INVALID;
-    in.readerIndex(cr + 2);
-    return value;
+    headerLength = cr + 2 - start;
+    return in.getByte(cr + 1) == '\n' ? parseLong(in, start + 1, cr) : INVALID;
   }
 
   /**
@@ -194,9 +214,10 @@ final class RespDecoder extends ByteToMessageDecoder {
     return negative ? -value : value;
   }
 
+  /** Emits the protocol error; returns false, so callers can {@code return fail(...)} to stop. */
   private boolean fail(List<Object> out, String message) {
     failed = true;
-    args = null;
+    arrayLength = 0;
     out.add(new RespRequest.ProtocolError(message));
     return false;
   }
