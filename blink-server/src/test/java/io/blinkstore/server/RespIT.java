@@ -126,4 +126,60 @@ class RespIT {
       client.assertEndOfStream();
     }
   }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void largeRepliesToAPipelineNotYetReadAreHeldBackAndAllArriveInOrder(BlinkServer.Transport transport,
+      Endpoint endpoint) throws Exception {
+    int count = 10_000;
+    String value = "v".repeat(900); // within MAX_LINE_BYTES with SET and the key
+    ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+    for (int i = 0; i < count; i++) {
+      pipeline.writeBytes(resp("GET", i % 2 == 0 ? "big" : "absent"));
+    }
+    try (BlinkServer server = start(transport);
+        LineClient client = endpoint.connect(server)) {
+      assertEquals("+OK", command(client, "SET", "big", value));
+      // 4.5 MB of replies, far past the write-buffer high-water mark and the socket buffers, before any is read.
+      client.send(pipeline.toByteArray());
+      for (int i = 0; i < count; i++) {
+        if (i % 2 == 0) {
+          assertEquals(List.of("$900\r", value + "\r"), client.readLines(2), "reply " + i);
+        } else {
+          assertEquals("$-1\r", client.readLine(), "reply " + i);
+        }
+      }
+      assertEquals("+PONG", command(client, "PING"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void halfCloseAnswersEveryCompleteRequestThenCloses(BlinkServer.Transport transport, Endpoint endpoint)
+      throws Exception {
+    TestServers.assumeHalfClosure(transport, endpoint);
+    try (BlinkServer server = start(transport);
+        LineClient client = endpoint.connect(server)) {
+      client.send(resp("SET", "a", "1"));
+      client.send(resp("GET", "a"));
+      client.shutdownOutput();
+      assertEquals(List.of("+OK\r", "$1\r", "1\r"), client.readLines(3));
+      client.assertEndOfStream();
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void aConnectionResetInTheMiddleOfARequestHarmsNobody(BlinkServer.Transport transport, Endpoint endpoint)
+      throws Exception {
+    try (BlinkServer server = start(transport);
+        LineClient other = endpoint.connect(server)) {
+      try (LineClient victim = endpoint.connect(server)) {
+        victim.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\npartial");
+        victim.abort();
+      }
+      assertEquals("$-1", command(other, "GET", "k"));
+      assertEquals(":0", command(other, "DBSIZE"));
+    }
+  }
 }
