@@ -39,10 +39,11 @@ final class ProtocolDetector extends ChannelInboundHandlerAdapter {
   }
 
   private void choose(ChannelHandlerContext ctx, boolean resp) {
+    // In this handler's place, so handlers others add after it (before the first byte) stay after the protocol.
     if (resp) {
-      protocols.installResp(ctx.pipeline());
+      protocols.installResp(ctx.pipeline(), ctx.name());
     } else {
-      protocols.installText(ctx.pipeline());
+      protocols.installText(ctx.pipeline(), ctx.name());
     }
     ctx.pipeline().remove(this);
   }

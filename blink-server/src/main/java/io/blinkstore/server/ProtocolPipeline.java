@@ -49,17 +49,17 @@ final class ProtocolPipeline {
     pipeline.addLast(DETECTOR, new ProtocolDetector(this));
   }
 
-  /** Adds the text protocol's handlers, in order, at the end of {@code pipeline}. */
-  void installText(ChannelPipeline pipeline) {
-    pipeline.addLast(DECODER, new TextProtocolDecoder(maxLineBytes));
-    pipeline.addLast(ENCODER, ReplyEncoder.INSTANCE);
-    pipeline.addLast(HANDLER, new CommandHandler<>(Command.class, text));
+  /** Adds the text protocol's handlers, in order, right after the handler named {@code after}. */
+  void installText(ChannelPipeline pipeline, String after) {
+    pipeline.addAfter(after, DECODER, new TextProtocolDecoder(maxLineBytes))
+        .addAfter(DECODER, ENCODER, ReplyEncoder.INSTANCE)
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, text));
   }
 
-  /** Adds RESP's handlers, in order, at the end of {@code pipeline}. */
-  void installResp(ChannelPipeline pipeline) {
-    pipeline.addLast(DECODER, new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH));
-    pipeline.addLast(ENCODER, RespEncoder.INSTANCE);
-    pipeline.addLast(HANDLER, new CommandHandler<>(RespRequest.class, resp.newSession()));
+  /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
+  void installResp(ChannelPipeline pipeline, String after) {
+    pipeline.addAfter(after, DECODER, new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH))
+        .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, resp.newSession()));
   }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,14 @@ class RespPipelineTest {
     assertEquals("+OK\r\n$1\r\nv\r\n", replies());
     assertNull(channel.pipeline().get(ProtocolDetector.class));
     assertTrue(channel.pipeline().get(ProtocolPipeline.DECODER) instanceof RespDecoder);
+  }
+
+  @Test
+  void theProtocolHandlersTakeTheDetectorsPlace() {
+    channel.pipeline().addLast("after", new ChannelOutboundHandlerAdapter());
+    send(resp("PING"));
+    assertEquals(List.of(ProtocolPipeline.DECODER, ProtocolPipeline.ENCODER, ProtocolPipeline.HANDLER, "after"),
+        channel.pipeline().names().subList(0, 4));
   }
 
   @Test
