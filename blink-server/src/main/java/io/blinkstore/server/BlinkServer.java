@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
 
 /**
  * The Blink Store server: one {@link BlinkStore} served over TCP, a Unix domain socket, or both at once, in
- * the Blink Store text protocol. Connections share a small pool of event-loop threads (one per core) and call
+ * the Blink Store text protocol and, on the same sockets, in RESP2, Redis's protocol (each connection's first byte
+ * chooses; see {@code docs/resp.md}). Connections share a small pool of event-loop threads (one per core) and call
  * the store directly on them; nothing blocks.
  *
  * <pre>{@code
@@ -364,7 +365,8 @@ public final class BlinkServer implements AutoCloseable {
     /**
      * Sets the longest request line accepted, in bytes without the line end; default
      * {@link #DEFAULT_MAX_LINE_BYTES}. A longer line is answered {@code ERROR line too long} and its
-     * connection closed.
+     * connection closed. The same bound applies to a RESP command's bulk strings, headers included; past it,
+     * the command is answered {@code -ERR Protocol error: invalid bulk length} and its connection closed.
      *
      * @throws IllegalArgumentException if not positive
      */

@@ -96,8 +96,8 @@ public final class BlinkStoreCli implements Callable<Integer> {
     String memoryLimit;
 
     @Option(names = "--max-line-bytes", paramLabel = "SIZE", defaultValue = "1MiB",
-        description = "Longest request line accepted; longer lines are refused and the connection closed."
-            + " Default: ${DEFAULT-VALUE}.")
+        description = "Longest request line accepted (for RESP: a command's bulk strings together); longer"
+            + " requests are refused and the connection closed. Default: ${DEFAULT-VALUE}.")
     String maxLineBytes;
 
     @Option(names = "--max-entries", paramLabel = "N",

@@ -15,8 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes one connection's commands in order, on its event loop, and writes their replies. One instance per
- * channel: it keeps the connection's state (not {@code @Sharable}).
+ * Executes one connection's requests in order, on its event loop, and writes their replies. One instance per
+ * channel: it keeps the connection's state (not {@code @Sharable}). The protocol is a {@link Session}: the text
+ * protocol's ({@link TextSession}) and RESP's ({@link RespSession}) share this ordering, backpressure, flushing
+ * and ending logic; requests of any other type are passed on.
  *
  * <p><b>Flushing.</b> Replies are written without flushing and flushed once per read batch, in
  * {@link #channelReadComplete}: a pipelining client costs one write syscall per batch, not one per reply.
@@ -34,16 +36,19 @@ import org.slf4j.LoggerFactory;
  * every complete line of that read (a {@code ByteToMessageDecoder} decodes all it holds), and those are queued.
  * So the queue holds at most the lines of one read (at most 64 KiB with Netty's default receive-buffer
  * allocator: about 32 Ki lines of two bytes, plus one line begun in an earlier read) and the last line decoded
- * at end of input. It grows again only after it has been emptied and reading has resumed.
+ * at end of input. It grows again only after it has been emptied and reading has resumed. The same holds for RESP
+ * commands, of at least 10 bytes each ({@code *1\r\n$0\r\n\r\n}).
  *
- * <p><b>Ending.</b> {@code QUIT} writes nothing, flushes what is pending and ends the connection; anything decoded
- * after it is ignored. A line over the limit is answered {@code ERROR line too long}, then the connection is ended.
+ * <p><b>Ending.</b> A request the session says {@linkplain Session#endsConnection ends the connection} (text
+ * {@code QUIT}, which writes nothing, or a line over the limit, answered {@code ERROR line too long}; RESP
+ * {@code QUIT} or a protocol error) has its reply written, flushed with what is pending, and the connection is
+ * ended; anything decoded after it is ignored.
  * When the client shuts its output down (half-closure, {@link io.netty.channel.ChannelOption#ALLOW_HALF_CLOSURE}),
  * every request already received is answered, then the connection is closed. Ending a connection whose client
  * may still be sending closes it gracefully (see {@link #end}). An exception reaching this handler is logged at
  * debug level and closes only this connection.
  */
-final class CommandHandler extends ChannelInboundHandlerAdapter {
+final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
 
   /**
@@ -52,8 +57,9 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
    */
   static final long LINGER_MILLIS = 2_000;
 
-  private final CommandExecutor executor;
-  private final ArrayDeque<Command> queued = new ArrayDeque<>();
+  private final Class<Q> requestType;
+  private final Session<Q> session;
+  private final ArrayDeque<Q> queued = new ArrayDeque<>();
   /** Set once the connection is ending (QUIT, an over-long line, end of input): nothing more is executed. */
   private boolean ending;
   /** Set when the client shut its output down: close once every queued command is answered. */
@@ -61,16 +67,19 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
   private boolean draining;
   private Future<?> lingerTimeout;
 
-  CommandHandler(CommandExecutor executor) {
-    this.executor = executor;
+  /** Creates the handler of one connection whose decoder emits requests of {@code requestType}. */
+  CommandHandler(Class<Q> requestType, Session<Q> session) {
+    this.requestType = requestType;
+    this.session = session;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Command command)) {
+    if (!requestType.isInstance(msg)) {
       ctx.fireChannelRead(msg);
       return;
     }
+    Q command = requestType.cast(msg);
     if (ending) {
       return;
     }
@@ -153,17 +162,15 @@ final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void execute(ChannelHandlerContext ctx, Command command) {
-    if (command instanceof Command.Quit) {
-      end(ctx);
-      return;
+  private void execute(ChannelHandlerContext ctx, Q command) {
+    Object reply = session.execute(command);
+    if (reply != null) {
+      if (!ctx.channel().isActive()) {
+        return; // closed without half-closure: the last lines are executed, but nobody is left to answer
+      }
+      ctx.write(reply, ctx.voidPromise());
     }
-    Reply reply = executor.execute(command);
-    if (!ctx.channel().isActive()) {
-      return; // closed without half-closure: the last lines are executed, but nobody is left to answer
-    }
-    ctx.write(reply, ctx.voidPromise());
-    if (command instanceof Command.LineTooLong) {
+    if (session.endsConnection(command)) {
       end(ctx);
     }
   }

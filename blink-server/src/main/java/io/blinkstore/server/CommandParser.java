@@ -50,14 +50,13 @@ final class CommandParser {
     if (is(line, start, wordLength, "stats")) {
       return Command.STATS;
     }
-    Command extension = parseExtension(line, start, wordLength, restStart, end);
-    if (extension != null) {
-      return extension;
-    }
     if (is(line, start, wordLength, "quit")) {
       return Command.QUIT;
     }
-    Command extension = ExtensionParser.parse(line, start, wordLength, restStart, end);
+    Command extension = parseExtension(line, start, wordLength, restStart, end);
+    if (extension == null) {
+      extension = ExtensionParser.parse(line, start, wordLength, restStart, end);
+    }
     return extension != null ? extension : UNKNOWN_COMMAND;
   }
 

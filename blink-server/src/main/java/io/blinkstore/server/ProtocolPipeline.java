@@ -4,9 +4,15 @@ import io.blinkstore.BlinkStore;
 import io.netty.channel.ChannelPipeline;
 
 /**
- * Installs the text protocol on a connection's pipeline: {@link TextProtocolDecoder} (bytes to commands),
- * {@link ReplyEncoder} (replies to bytes) and {@link CommandHandler} (executes commands in order). One instance
- * serves a whole server; its stateless parts are shared by every connection.
+ * Installs the protocols on a connection's pipeline. {@link #install} adds a {@link ProtocolDetector}, which
+ * chooses from the first byte and then installs one protocol's handlers: for the text protocol
+ * {@link TextProtocolDecoder} (bytes to commands), {@link ReplyEncoder} (replies to bytes) and a
+ * {@link CommandHandler} running a {@link TextSession}; for RESP ({@code docs/resp.md}) {@link RespDecoder},
+ * {@link RespEncoder} and a {@link CommandHandler} running a {@link RespSession}. One instance serves a whole
+ * server; its stateless parts are shared by every connection.
+ *
+ * <p>{@code maxLineBytes} bounds a request in both protocols: a text line, and the bulk strings of one RESP
+ * command (see {@link RespDecoder}); RESP arrays hold at most {@link RespDecoder#MAX_ARRAY_LENGTH} elements.
  *
  * <p>The connection should allow half-closure ({@code ChannelOption.ALLOW_HALF_CLOSURE}), so that a client
  * that ends its output ({@code printf 'SET a 1\nGET a' | nc -N host port}) still gets every reply before the
@@ -16,8 +22,10 @@ final class ProtocolPipeline {
   static final String DECODER = "blink-decoder";
   static final String ENCODER = "blink-encoder";
   static final String HANDLER = "blink-handler";
+  static final String DETECTOR = "blink-protocol-detector";
 
-  private final CommandExecutor executor;
+  private final TextSession text;
+  private final RespCommands resp;
   private final int maxLineBytes;
 
   /**
@@ -31,14 +39,27 @@ final class ProtocolPipeline {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
-    this.executor = new CommandExecutor(store);
+    this.text = new TextSession(new CommandExecutor(store));
+    this.resp = new RespCommands(store);
     this.maxLineBytes = maxLineBytes;
   }
 
-  /** Adds the protocol's handlers, in order, at the end of {@code pipeline}. */
+  /** Adds the protocol detector at the end of {@code pipeline}; it installs the protocol the client speaks. */
   void install(ChannelPipeline pipeline) {
-    pipeline.addLast(DECODER, new TextProtocolDecoder(maxLineBytes));
-    pipeline.addLast(ENCODER, ReplyEncoder.INSTANCE);
-    pipeline.addLast(HANDLER, new CommandHandler(executor));
+    pipeline.addLast(DETECTOR, new ProtocolDetector(this));
+  }
+
+  /** Adds the text protocol's handlers, in order, right after the handler named {@code after}. */
+  void installText(ChannelPipeline pipeline, String after) {
+    pipeline.addAfter(after, DECODER, new TextProtocolDecoder(maxLineBytes))
+        .addAfter(DECODER, ENCODER, ReplyEncoder.INSTANCE)
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, text));
+  }
+
+  /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
+  void installResp(ChannelPipeline pipeline, String after) {
+    pipeline.addAfter(after, DECODER, new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH))
+        .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, resp.newSession()));
   }
 }

@@ -1,0 +1,139 @@
+package io.blinkstore.server;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.EntryTooLargeException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RESP command table: looks a command up by name, checks its arity and runs it, answering with Redis's
+ * error texts (Redis 7) for unknown commands, unknown subcommands and wrong arity. Thread-safe once built, so
+ * one instance serves every connection; per-connection state lives in {@link RespSession}.
+ *
+ * <p>Adding a command is one {@link #add} call, in {@link RespKeyCommands} (data) or {@link RespServerCommands}
+ * (connection and server).
+ */
+final class RespCommands {
+  private static final Logger log = LoggerFactory.getLogger(RespCommands.class);
+
+  /** Redis's reply to a write that does not fit in the memory limit. */
+  static final RespReply.Error OOM =
+      new RespReply.Error("OOM command not allowed when used memory > 'maxmemory'.");
+
+  /** How much of a command name or argument Redis quotes in an error ({@code %.128s}). */
+  private static final int QUOTED_BYTES = 128;
+
+  /** Runs one command; {@code args[0]} is its name (and {@code args[1]} the subcommand's, for those). */
+  @FunctionalInterface
+  interface Handler {
+    RespReply run(RespSession session, byte[][] args);
+  }
+
+  /**
+   * A command: its name as Redis reports it in errors ({@code get}, {@code client|setname}), its arity as in
+   * Redis's command table (n: exactly n arguments counting the name; -n: at least n) and its handler.
+   */
+  private record Spec(String name, int arity, Handler handler) {}
+
+  private final Map<String, Spec> table = new HashMap<>();
+  private final AtomicLong clientIds = new AtomicLong();
+  private int topLevelCount;
+
+  /** Creates the table of every supported command, run against {@code store}. */
+  RespCommands(BlinkStore store) {
+    new RespKeyCommands(store).register(this);
+    new RespServerCommands(store).register(this);
+  }
+
+  /**
+   * Adds a command. A subcommand is named {@code container|sub} (in lower case), and its container is added
+   * with {@link #subcommand} as its handler.
+   */
+  void add(String name, int arity, Handler handler) {
+    table.put(name, new Spec(name, arity, handler));
+    if (name.indexOf('|') < 0) {
+      topLevelCount++;
+    }
+  }
+
+  /** Returns the number of (top-level) commands, for {@code COMMAND COUNT}. */
+  int count() {
+    return topLevelCount;
+  }
+
+  /** Returns the session of a new connection, with a fresh client id. */
+  RespSession newSession() {
+    return new RespSession(this, clientIds.incrementAndGet());
+  }
+
+  /** Returns the reply to {@code args}; never throws for bad input or a store failure. */
+  RespReply execute(RespSession session, byte[][] args) {
+    Spec spec = table.get(lowerCase(args[0]));
+    if (spec == null) {
+      return unknownCommand(args);
+    }
+    return run(spec, session, args);
+  }
+
+  /** The handler of a container command ({@code CLIENT}, {@code CONFIG}, ...): runs {@code args[1]}'s entry. */
+  RespReply subcommand(RespSession session, byte[][] args) {
+    Spec spec = table.get(lowerCase(args[0]) + "|" + lowerCase(args[1]));
+    if (spec == null) {
+      return RespReply.error("unknown subcommand '" + quoted(args[1]) + "'. Try "
+          + text(args[0]).toUpperCase(Locale.ROOT) + " HELP.");
+    }
+    return run(spec, session, args);
+  }
+
+  private static RespReply run(Spec spec, RespSession session, byte[][] args) {
+    if (spec.arity() > 0 ? args.length != spec.arity() : args.length < -spec.arity()) {
+      return wrongArity(spec.name());
+    }
+    try {
+      return spec.handler().run(session, args);
+    } catch (EntryTooLargeException e) {
+      return OOM;
+    } catch (UnsupportedOperationException e) {
+      return RespReply.error(e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("internal error executing RESP {}", spec.name(), e);
+      return RespReply.error("internal error");
+    }
+  }
+
+  /** Returns {@code -ERR wrong number of arguments for '<name>' command}. */
+  static RespReply wrongArity(String name) {
+    return RespReply.error("wrong number of arguments for '" + name + "' command");
+  }
+
+  /** Redis 7's text: each argument quoted and followed by a space, until the list passes 128 bytes. */
+  private static RespReply unknownCommand(byte[][] args) {
+    StringBuilder quotedArgs = new StringBuilder();
+    for (int i = 1; i < args.length && quotedArgs.length() < QUOTED_BYTES; i++) {
+      String arg = text(args[i]);
+      int room = QUOTED_BYTES - quotedArgs.length();
+      quotedArgs.append('\'').append(arg, 0, Math.min(arg.length(), room)).append("' ");
+    }
+    return RespReply.error("unknown command '" + quoted(args[0]) + "', with args beginning with: " + quotedArgs);
+  }
+
+  private static String quoted(byte[] arg) {
+    String text = text(arg);
+    return text.length() > QUOTED_BYTES ? text.substring(0, QUOTED_BYTES) : text;
+  }
+
+  /** Returns {@code arg} as ISO-8859-1 text: one char per byte, so error replies echo the bytes unchanged. */
+  static String text(byte[] arg) {
+    return new String(arg, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Returns {@code arg} as lower-case text, for case-insensitive names and options. */
+  static String lowerCase(byte[] arg) {
+    return text(arg).toLowerCase(Locale.ROOT);
+  }
+}

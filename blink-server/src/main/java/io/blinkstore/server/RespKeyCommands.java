@@ -1,0 +1,158 @@
+package io.blinkstore.server;
+
+import io.blinkstore.BlinkStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The RESP data commands: {@code GET}, {@code SET}, {@code MGET}, {@code MSET}, {@code DEL}, {@code EXISTS},
+ * {@code DBSIZE}, {@code FLUSHALL}, {@code FLUSHDB}, run against the same {@link BlinkStore} as the text protocol.
+ *
+ * <p><b>Keys.</b> A RESP key is bytes; a Blink Store key is a non-empty UTF-8 string without whitespace
+ * ({@link BlinkStore#isValidKey}). A key whose bytes are valid UTF-8 is that string, so a key set over RESP is
+ * the same entry over the text protocol. A key the store cannot hold (empty, whitespace, malformed UTF-8) can
+ * never be present: reads treat it as absent ({@code GET}/{@code MGET} nil, {@code EXISTS}/{@code DEL} count 0)
+ * and writes ({@code SET}, {@code MSET}) are refused with {@link #INVALID_KEY}, storing nothing.
+ *
+ * <p><b>Atomicity.</b> The store has no compare-and-set, so {@code SET}'s {@code NX}/{@code XX}/{@code GET} read
+ * then write: a concurrent writer of the same key may come between the two. {@code MSET} sets its keys one by
+ * one.
+ */
+final class RespKeyCommands {
+  /** The reply to a write of a key the store cannot hold. */
+  static final RespReply.Error INVALID_KEY =
+      RespReply.error("invalid key: Blink Store keys are non-empty UTF-8 without whitespace");
+
+  static final RespReply.Error SYNTAX_ERROR = RespReply.error("syntax error");
+  static final RespReply.Error NOT_AN_INTEGER = RespReply.error("value is not an integer or out of range");
+
+  private final BlinkStore store;
+
+  RespKeyCommands(BlinkStore store) {
+    this.store = store;
+  }
+
+  void register(RespCommands commands) {
+    commands.add("get", 2, this::get);
+    commands.add("set", -3, this::set);
+    commands.add("mget", -2, this::mget);
+    commands.add("mset", -3, this::mset);
+    commands.add("del", -2, this::del);
+    commands.add("exists", -2, this::exists);
+    commands.add("dbsize", 1, (session, args) -> new RespReply.Int(store.size()));
+    commands.add("flushall", -1, this::flush);
+    commands.add("flushdb", -1, this::flush);
+  }
+
+  private RespReply get(RespSession session, byte[][] args) {
+    return read(key(args[1]));
+  }
+
+  private RespReply read(String key) {
+    return new RespReply.Bulk(key == null ? null : store.get(key));
+  }
+
+  private RespReply set(RespSession session, byte[][] args) {
+    SetOptions options = SetOptions.parse(args);
+    if (options.refusal() != null) {
+      return options.refusal();
+    }
+    String key = key(args[1]);
+    if (key == null) {
+      return INVALID_KEY;
+    }
+    byte[] old = options.readsOld() ? store.get(key) : null;
+    boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
+    if (write) {
+      write(key, args[2], options.ttl());
+    }
+    if (options.returnOld()) {
+      return new RespReply.Bulk(old);
+    }
+    return write ? RespReply.OK : RespReply.NULL;
+  }
+
+  /**
+   * The one place a RESP write reaches the store. A time to live ({@code SET ... EX|PX}) is refused until the
+   * store has expiry; then it is {@code store.set(key, value, ttl)}.
+   *
+   * @throws UnsupportedOperationException if {@code ttl} is not null
+   */
+  private void write(String key, byte[] value, Duration ttl) {
+    if (ttl != null) {
+      throw new UnsupportedOperationException("SET with EX or PX is not supported yet: Blink Store has no expiry");
+    }
+    store.set(key, value);
+  }
+
+  private RespReply mget(RespSession session, byte[][] args) {
+    List<RespReply> values = new ArrayList<>(args.length - 1);
+    for (int i = 1; i < args.length; i++) {
+      values.add(read(key(args[i])));
+    }
+    return new RespReply.Array(values);
+  }
+
+  private RespReply mset(RespSession session, byte[][] args) {
+    if (args.length % 2 == 0) {
+      return RespCommands.wrongArity("mset");
+    }
+    String[] keys = new String[args.length / 2];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = key(args[1 + 2 * i]);
+      if (keys[i] == null) {
+        return INVALID_KEY;
+      }
+    }
+    for (int i = 0; i < keys.length; i++) {
+      write(keys[i], args[2 + 2 * i], null);
+    }
+    return RespReply.OK;
+  }
+
+  private RespReply del(RespSession session, byte[][] args) {
+    long deleted = 0;
+    for (int i = 1; i < args.length; i++) {
+      String key = key(args[i]);
+      if (key != null && store.delete(key)) {
+        deleted++;
+      }
+    }
+    return new RespReply.Int(deleted);
+  }
+
+  /** Counts the arguments that are present keys; a key named twice counts twice, as in Redis. */
+  private RespReply exists(RespSession session, byte[][] args) {
+    long present = 0;
+    for (int i = 1; i < args.length; i++) {
+      String key = key(args[i]);
+      if (key != null && store.get(key) != null) {
+        present++;
+      }
+    }
+    return new RespReply.Int(present);
+  }
+
+  /** {@code FLUSHALL}/{@code FLUSHDB [ASYNC|SYNC]}: both clear the store at once. */
+  private RespReply flush(RespSession session, byte[][] args) {
+    if (args.length > 2 || args.length == 2 && !List.of("async", "sync").contains(RespCommands.lowerCase(args[1]))) {
+      return SYNTAX_ERROR;
+    }
+    store.clear();
+    return RespReply.OK;
+  }
+
+  /** Returns the store key for RESP key bytes, or {@code null} if the store cannot hold such a key. */
+  static String key(byte[] bytes) {
+    try {
+      String key = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+      return BlinkStore.isValidKey(key) ? key : null;
+    } catch (CharacterCodingException malformed) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.blinkstore.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/** One RESP2 reply, before encoding; {@link RespEncoder} is the one place that turns it into bytes. */
+sealed interface RespReply {
+
+  /** {@code +<text>}: a status such as {@code OK}; the text is sent as ISO-8859-1, one byte per char. */
+  record Simple(String text) implements RespReply {}
+
+  /**
+   * {@code -<message>}: an error, its first word the code ({@code ERR}, {@code NOPROTO}, ...). Line breaks become
+   * spaces, as Redis does, so the reply stays one line; sent as ISO-8859-1.
+   */
+  record Error(String message) implements RespReply {
+    public Error {
+      message = message.replace('\r', ' ').replace('\n', ' ');
+    }
+  }
+
+  /** {@code :<n>}. */
+  record Int(long value) implements RespReply {}
+
+  /** {@code $<length>\r\n<bytes>\r\n}: binary-safe bytes; {@link #NULL} is the nil bulk string. */
+  record Bulk(byte[] bytes) implements RespReply {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Bulk that && Arrays.equals(bytes, that.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return bytes == null ? "Bulk[nil]" : "Bulk[" + new String(bytes, StandardCharsets.ISO_8859_1) + "]";
+    }
+  }
+
+  /** {@code *<count>\r\n} and the elements. */
+  record Array(List<RespReply> elements) implements RespReply {}
+
+  Simple OK = new Simple("OK");
+  Simple PONG = new Simple("PONG");
+  Bulk NULL = new Bulk(null);
+  Array EMPTY_ARRAY = new Array(List.of());
+
+  /** Returns the bulk string of {@code text}'s ISO-8859-1 bytes (for replies built from ASCII text). */
+  static Bulk bulk(String text) {
+    return new Bulk(text.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  /** Returns {@code -ERR <message>}. */
+  static Error error(String message) {
+    return new Error("ERR " + message);
+  }
+}

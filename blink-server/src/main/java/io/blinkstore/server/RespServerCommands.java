@@ -1,0 +1,233 @@
+package io.blinkstore.server;
+
+import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkStore;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
+ * {@code HELLO}, {@code CLIENT}, {@code CONFIG GET}, {@code COMMAND} and {@code INFO}. They answer what Redis 7
+ * answers where Blink Store has the same notion, and what a Redis with one database, no password, no
+ * persistence and no RESP3 answers elsewhere, so that redis-cli, redis-benchmark and client libraries connect.
+ */
+final class RespServerCommands {
+  /** The Redis version whose RESP2 behaviour this server follows; reported where clients look for it. */
+  static final String REDIS_VERSION = "7.0.0";
+
+  static final RespReply.Error NO_PASSWORD = RespReply.error("AUTH <password> called without any password "
+      + "configured for the default user. Are you sure your configuration is correct?");
+  static final RespReply.Error NOPROTO = new RespReply.Error("NOPROTO unsupported protocol version");
+  static final RespReply.Error INVALID_NAME =
+      RespReply.error("Client names cannot contain spaces, newlines or special characters.");
+
+  private final BlinkStore store;
+  /** The settings {@code CONFIG GET} reports (in Redis's lower-case names); other names match nothing. */
+  private final Map<String, String> config = new LinkedHashMap<>();
+
+  RespServerCommands(BlinkStore store) {
+    this.store = store;
+    config.put("save", "");
+    config.put("appendonly", "no");
+    config.put("databases", "1");
+    config.put("maxmemory", Long.toString(store.memoryLimit()));
+  }
+
+  void register(RespCommands table) {
+    table.add("ping", -1, this::ping);
+    table.add("echo", 2, (session, args) -> new RespReply.Bulk(args[1]));
+    table.add("quit", -1, (session, args) -> RespReply.OK);
+    table.add("select", 2, this::select);
+    table.add("auth", -2, this::auth);
+    table.add("hello", -1, this::hello);
+    table.add("info", -1, this::info);
+    table.add("client", -2, table::subcommand);
+    table.add("client|id", 2, (session, args) -> new RespReply.Int(session.id()));
+    table.add("client|getname", 2, (session, args) -> new RespReply.Bulk(session.name()));
+    table.add("client|setname", 3, this::setName);
+    table.add("client|setinfo", 4, (session, args) -> RespReply.OK);
+    table.add("config", -2, table::subcommand);
+    table.add("config|get", -3, this::configGet);
+    table.add("command", -1,
+        (session, args) -> args.length == 1 ? RespReply.EMPTY_ARRAY : table.subcommand(session, args));
+    table.add("command|count", 2, (session, args) -> new RespReply.Int(table.count()));
+    table.add("command|docs", -2, (session, args) -> RespReply.EMPTY_ARRAY);
+  }
+
+  private RespReply ping(RespSession session, byte[][] args) {
+    if (args.length > 2) {
+      return RespCommands.wrongArity("ping");
+    }
+    return args.length == 1 ? RespReply.PONG : new RespReply.Bulk(args[1]);
+  }
+
+  private RespReply select(RespSession session, byte[][] args) {
+    Long index = SetOptions.parseLong(args[1]);
+    if (index == null || index != (int) (long) index) {
+      return RespKeyCommands.NOT_AN_INTEGER;
+    }
+    return index == 0 ? RespReply.OK : RespReply.error("DB index is out of range");
+  }
+
+  /**
+   * No password is configured: {@code AUTH password} gets Redis's error for that case, and
+   * {@code AUTH default <any>} succeeds, as for Redis's password-less default user.
+   */
+  private RespReply auth(RespSession session, byte[][] args) {
+    if (args.length > 3) {
+      return RespKeyCommands.SYNTAX_ERROR;
+    }
+    if (args.length == 2) {
+      return NO_PASSWORD;
+    }
+    return RespCommands.lowerCase(args[1]).equals("default")
+        ? RespReply.OK
+        : new RespReply.Error("WRONGPASS invalid username-password pair or user is disabled.");
+  }
+
+  /** {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: RESP2 only. */
+  private RespReply hello(RespSession session, byte[][] args) {
+    if (args.length > 1) {
+      Long version = SetOptions.parseLong(args[1]);
+      if (version == null) {
+        return RespReply.error("Protocol version is not an integer or out of range");
+      }
+      if (version != 2) {
+        return NOPROTO;
+      }
+    }
+    byte[] name = null;
+    for (int i = 2; i < args.length; i++) {
+      String option = RespCommands.lowerCase(args[i]);
+      if (option.equals("auth") && i + 2 < args.length) {
+        RespReply auth = auth(session, new byte[][] {args[i], args[i + 1], args[i + 2]});
+        if (auth != RespReply.OK) {
+          return auth;
+        }
+        i += 2;
+      } else if (option.equals("setname") && i + 1 < args.length) {
+        name = args[++i];
+        if (!isValidName(name)) {
+          return INVALID_NAME;
+        }
+      } else {
+        return RespReply.error("Syntax error in HELLO option '" + RespCommands.text(args[i]) + "'");
+      }
+    }
+    if (name != null) {
+      session.name(name.length == 0 ? null : name);
+    }
+    return helloReply(session);
+  }
+
+  private static RespReply helloReply(RespSession session) {
+    return new RespReply.Array(List.of(
+        RespReply.bulk("server"), RespReply.bulk("redis"),
+        RespReply.bulk("version"), RespReply.bulk(REDIS_VERSION),
+        RespReply.bulk("proto"), new RespReply.Int(2),
+        RespReply.bulk("id"), new RespReply.Int(session.id()),
+        RespReply.bulk("mode"), RespReply.bulk("standalone"),
+        RespReply.bulk("role"), RespReply.bulk("master"),
+        RespReply.bulk("modules"), RespReply.EMPTY_ARRAY));
+  }
+
+  private RespReply setName(RespSession session, byte[][] args) {
+    if (!isValidName(args[2])) {
+      return INVALID_NAME;
+    }
+    session.name(args[2].length == 0 ? null : args[2]);
+    return RespReply.OK;
+  }
+
+  /** Redis accepts names of printable ASCII without spaces ({@code '!'} to {@code '~'}). */
+  private static boolean isValidName(byte[] name) {
+    for (byte b : name) {
+      if (b < '!' || b > '~') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code CONFIG GET pattern...}: name/value pairs of the settings matching a glob ({@code *}, {@code ?}). */
+  private RespReply configGet(RespSession session, byte[][] args) {
+    List<RespReply> pairs = new ArrayList<>();
+    for (Map.Entry<String, String> setting : config.entrySet()) {
+      for (int i = 2; i < args.length; i++) {
+        if (glob(RespCommands.lowerCase(args[i])).matcher(setting.getKey()).matches()) {
+          pairs.add(RespReply.bulk(setting.getKey()));
+          pairs.add(RespReply.bulk(setting.getValue()));
+          break;
+        }
+      }
+    }
+    return new RespReply.Array(pairs);
+  }
+
+  private static Pattern glob(String pattern) {
+    StringBuilder regex = new StringBuilder();
+    for (String literal : pattern.split("(?=[*?])|(?<=[*?])")) {
+      regex.append(literal.equals("*") ? ".*" : literal.equals("?") ? "." : Pattern.quote(literal));
+    }
+    return Pattern.compile(regex.toString());
+  }
+
+  /**
+   * {@code INFO [section...]}: the server, memory, stats and keyspace sections, with the store's own figures;
+   * no section, {@code default}, {@code all} or {@code everything} give all four, an unknown section nothing.
+   */
+  private RespReply info(RespSession session, byte[][] args) {
+    List<String> wanted = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      wanted.add(RespCommands.lowerCase(args[i]));
+    }
+    boolean all = wanted.isEmpty() || wanted.contains("default") || wanted.contains("all")
+        || wanted.contains("everything");
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<String, String> section : sections().entrySet()) {
+      if (all || wanted.contains(section.getKey())) {
+        if (text.length() > 0) {
+          text.append("\r\n");
+        }
+        text.append(section.getValue());
+      }
+    }
+    return RespReply.bulk(text.toString());
+  }
+
+  private Map<String, String> sections() {
+    BlinkStats stats = store.stats();
+    long keys = store.size();
+    Map<String, String> sections = new LinkedHashMap<>();
+    sections.put("server", section("Server",
+        "redis_version:" + REDIS_VERSION,
+        "redis_mode:standalone",
+        "blink_store_version:" + BlinkStoreCli.Version.version(),
+        "process_id:" + ProcessHandle.current().pid(),
+        "uptime_in_seconds:" + ManagementFactory.getRuntimeMXBean().getUptime() / 1000));
+    sections.put("memory", section("Memory",
+        "used_memory:" + store.usage(),
+        "maxmemory:" + store.memoryLimit(),
+        "maxmemory_policy:allkeys-lfu"));
+    sections.put("stats", section("Stats",
+        "keyspace_hits:" + stats.hits(),
+        "keyspace_misses:" + stats.misses(),
+        "evicted_keys:" + stats.evictions()));
+    sections.put("keyspace", keys == 0
+        ? section("Keyspace")
+        : section("Keyspace", "db0:keys=" + keys + ",expires=0,avg_ttl=0"));
+    return sections;
+  }
+
+  private static String section(String title, String... lines) {
+    StringBuilder text = new StringBuilder("# ").append(title).append("\r\n");
+    for (String line : lines) {
+      text.append(line).append("\r\n");
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,46 @@
+package io.blinkstore.server;
+
+/**
+ * One RESP connection as a {@link Session}: its client id and name, and the shared {@link RespCommands} that
+ * answer its commands. A protocol error is answered {@code -ERR Protocol error: ...} and ends the connection, as
+ * {@code QUIT} does after its {@code +OK}. Used only on the connection's event loop.
+ */
+final class RespSession implements Session<RespRequest> {
+  private final RespCommands commands;
+  private final long id;
+  private byte[] name;
+
+  RespSession(RespCommands commands, long id) {
+    this.commands = commands;
+    this.id = id;
+  }
+
+  @Override
+  public RespReply execute(RespRequest request) {
+    if (request instanceof RespRequest.ProtocolError error) {
+      return RespReply.error("Protocol error: " + error.message());
+    }
+    return commands.execute(this, ((RespRequest.Command) request).args());
+  }
+
+  @Override
+  public boolean endsConnection(RespRequest request) {
+    return request instanceof RespRequest.ProtocolError
+        || RespCommands.lowerCase(((RespRequest.Command) request).args()[0]).equals("quit");
+  }
+
+  /** The connection's id ({@code CLIENT ID}), unique within the server. */
+  long id() {
+    return id;
+  }
+
+  /** The name set by {@code CLIENT SETNAME}, or {@code null}. */
+  byte[] name() {
+    return name;
+  }
+
+  /** Sets the connection's name; {@code null} clears it. */
+  void name(byte[] name) {
+    this.name = name;
+  }
+}

@@ -1,0 +1,107 @@
+package io.blinkstore.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.SetParams;
+
+/** Jedis, a Redis client nobody here wrote, against our server over TCP on NIO and epoll. */
+@Timeout(60)
+class JedisIT {
+  @TempDir Path dir;
+
+  static List<BlinkServer.Transport> transports() {
+    return TestServers.transports();
+  }
+
+  private static Jedis connect(BlinkServer server) {
+    return new Jedis(server.tcpAddress().getAddress().getHostAddress(), server.tcpAddress().getPort());
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("transports")
+  void createReadUpdateDelete(BlinkServer.Transport transport) {
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
+        Jedis jedis = connect(server)) {
+      assertEquals("PONG", jedis.ping());
+      assertEquals("OK", jedis.set("user:1", "Ada"));
+      assertEquals("Ada", jedis.get("user:1"));
+      assertEquals("Ada", jedis.setGet("user:1", "Grace"));
+      assertEquals("Grace", jedis.get("user:1"));
+      assertNull(jedis.set("user:1", "x", SetParams.setParams().nx()));
+      assertEquals("OK", jedis.mset("a", "1", "b", "2"));
+      assertEquals(Arrays.asList("1", null, "2"), jedis.mget("a", "none", "b"));
+      assertEquals(3L, jedis.exists("user:1", "a", "b"));
+      assertEquals(3L, jedis.dbSize());
+      assertEquals(2L, jedis.del("a", "b", "none"));
+      assertTrue(jedis.info("keyspace").contains("db0:keys=1,"));
+      assertEquals("OK", jedis.flushAll());
+      assertNull(jedis.get("user:1"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("transports")
+  void binaryValuesRoundTrip(BlinkServer.Transport transport) {
+    byte[] value = new byte[256];
+    for (int i = 0; i < value.length; i++) {
+      value[i] = (byte) i;
+    }
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
+        Jedis jedis = connect(server)) {
+      assertEquals("OK", jedis.set("bin".getBytes(UTF_8), value));
+      assertArrayEquals(value, jedis.get("bin".getBytes(UTF_8)));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("transports")
+  void aPipelineIsAnsweredInOrder(BlinkServer.Transport transport) {
+    int count = 2_000;
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
+        Jedis jedis = connect(server)) {
+      Pipeline pipeline = jedis.pipelined();
+      List<Response<String>> sets = new ArrayList<>();
+      List<Response<String>> gets = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        sets.add(pipeline.set("k" + i, "v" + i));
+        gets.add(pipeline.get("k" + i));
+      }
+      pipeline.sync();
+      for (int i = 0; i < count; i++) {
+        assertEquals("OK", sets.get(i).get());
+        assertEquals("v" + i, gets.get(i).get());
+      }
+      assertEquals(count, jedis.dbSize());
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("transports")
+  void errorsReachTheClientAsRedisWouldSendThem(BlinkServer.Transport transport) {
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
+        Jedis jedis = connect(server)) {
+      JedisDataException unknown = assertThrows(JedisDataException.class, () -> jedis.incr("counter"));
+      assertEquals("ERR unknown command 'INCR', with args beginning with: 'counter' ", unknown.getMessage());
+      JedisDataException db = assertThrows(JedisDataException.class, () -> jedis.select(3));
+      assertEquals("ERR DB index is out of range", db.getMessage());
+      assertEquals("PONG", jedis.ping(), "the connection stays usable after an error reply");
+    }
+  }
+}

@@ -1,0 +1,318 @@
+package io.blinkstore.server;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.blinkstore.BlinkStore;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RespCommandsTest {
+  private static final long MEMORY_LIMIT = 1024;
+
+  private final BlinkStore store = BlinkStore.builder().memoryLimit(MEMORY_LIMIT).build();
+  private final RespCommands commands = new RespCommands(store);
+  private final RespSession session = commands.newSession();
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private RespReply run(String... args) {
+    return run(toBytes(args));
+  }
+
+  private RespReply run(byte[]... args) {
+    return session.execute(new RespRequest.Command(args));
+  }
+
+  private static byte[][] toBytes(String... args) {
+    byte[][] bytes = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      bytes[i] = args[i].getBytes(ISO_8859_1);
+    }
+    return bytes;
+  }
+
+  private static RespReply bulk(String text) {
+    return RespReply.bulk(text);
+  }
+
+  private static RespReply integer(long value) {
+    return new RespReply.Int(value);
+  }
+
+  private static RespReply error(String message) {
+    return new RespReply.Error(message);
+  }
+
+  @Test
+  void pingAnswersPongOrItsArgument() {
+    assertEquals(RespReply.PONG, run("PING"));
+    assertEquals(bulk("hi"), run("ping", "hi"));
+    assertEquals(error("ERR wrong number of arguments for 'ping' command"), run("PING", "a", "b"));
+  }
+
+  @Test
+  void echoAnswersItsArgument() {
+    assertEquals(bulk("x y"), run("ECHO", "x y"));
+    assertEquals(error("ERR wrong number of arguments for 'echo' command"), run("ECHO"));
+  }
+
+  @Test
+  void setThenGetReturnsTheValueAndAbsentKeysAreNil() {
+    assertEquals(RespReply.OK, run("SET", "k", "v"));
+    assertEquals(bulk("v"), run("GET", "k"));
+    assertEquals(RespReply.NULL, run("GET", "absent"));
+  }
+
+  @Test
+  void valuesAreBinarySafe() {
+    byte[] value = {0, '\r', '\n', (byte) 0xff, ' '};
+    run("SET".getBytes(UTF_8), "k".getBytes(UTF_8), value);
+    assertArrayEquals(value, store.get("k"));
+    assertEquals(new RespReply.Bulk(value), run("GET", "k"));
+  }
+
+  @Test
+  void utf8KeysAreTheSameEntriesAsInTheStore() {
+    run("SET".getBytes(UTF_8), "clé".getBytes(UTF_8), "v".getBytes(UTF_8));
+    assertEquals("v", store.getString("clé"));
+    store.set("ключ", "w");
+    assertEquals(bulk("w"), run("GET".getBytes(UTF_8), "ключ".getBytes(UTF_8)));
+  }
+
+  @Test
+  void setNxWritesOnlyAnAbsentKey() {
+    assertEquals(RespReply.OK, run("SET", "k", "1", "NX"));
+    assertEquals(RespReply.NULL, run("SET", "k", "2", "nx"));
+    assertEquals("1", store.getString("k"));
+  }
+
+  @Test
+  void setXxWritesOnlyAPresentKey() {
+    assertEquals(RespReply.NULL, run("SET", "k", "1", "XX"));
+    assertNull(store.get("k"));
+    store.set("k", "0");
+    assertEquals(RespReply.OK, run("SET", "k", "1", "XX"));
+    assertEquals("1", store.getString("k"));
+  }
+
+  @Test
+  void setGetReturnsThePreviousValue() {
+    assertEquals(RespReply.NULL, run("SET", "k", "1", "GET"));
+    assertEquals(bulk("1"), run("SET", "k", "2", "GET"));
+    assertEquals(bulk("2"), run("SET", "k", "3", "NX", "GET")); // not written, as in Redis 7
+    assertEquals("2", store.getString("k"));
+  }
+
+  @Test
+  void setOptionsThatConflictOrAreUnknownAreASyntaxError() {
+    for (String[] args : List.of(
+        new String[] {"SET", "k", "v", "NX", "XX"},
+        new String[] {"SET", "k", "v", "EX"},
+        new String[] {"SET", "k", "v", "EX", "1", "PX", "1"},
+        new String[] {"SET", "k", "v", "KEEPTTL"},
+        new String[] {"SET", "k", "v", "bogus"})) {
+      assertEquals(error("ERR syntax error"), run(args), String.join(" ", args));
+    }
+    assertNull(store.get("k"));
+  }
+
+  @Test
+  void setExpiryTimesAreCheckedAsInRedis() {
+    assertEquals(error("ERR value is not an integer or out of range"), run("SET", "k", "v", "EX", "x"));
+    assertEquals(error("ERR invalid expire time in 'set' command"), run("SET", "k", "v", "EX", "0"));
+    assertEquals(error("ERR invalid expire time in 'set' command"), run("SET", "k", "v", "PX", "-5"));
+    assertEquals(error("ERR invalid expire time in 'set' command"),
+        run("SET", "k", "v", "EX", Long.toString(Long.MAX_VALUE / 1000 + 1)));
+  }
+
+  @Test
+  void setWithAValidExpiryIsRefusedUntilTheStoreHasExpiry() {
+    assertEquals(error("ERR SET with EX or PX is not supported yet: Blink Store has no expiry"),
+        run("SET", "k", "v", "PX", "100"));
+    assertNull(store.get("k"));
+  }
+
+  @Test
+  void anEntryOverTheMemoryLimitGetsRedisOomError() {
+    assertEquals(RespCommands.OOM, run("SET", "k", "x".repeat((int) MEMORY_LIMIT)));
+    assertEquals(error("OOM command not allowed when used memory > 'maxmemory'."), RespCommands.OOM);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "a b", "tab\tkey", "line\nkey"})
+  void keysTheStoreCannotHoldAreRefusedForWritesAndAbsentForReads(String key) {
+    assertEquals(RespKeyCommands.INVALID_KEY, run("SET", key, "v"));
+    assertEquals(RespKeyCommands.INVALID_KEY, run("MSET", "ok", "1", key, "v"));
+    assertNull(store.get("ok"), "MSET stores nothing when a key is refused");
+    assertEquals(RespReply.NULL, run("GET", key));
+    assertEquals(new RespReply.Array(List.of(RespReply.NULL)), run("MGET", key));
+    assertEquals(integer(0), run("EXISTS", key));
+    assertEquals(integer(0), run("DEL", key));
+  }
+
+  @Test
+  void keysOfMalformedUtf8AreRefusedForWritesAndAbsentForReads() {
+    byte[] malformed = {'k', (byte) 0xc3};
+    assertEquals(RespKeyCommands.INVALID_KEY, run("SET".getBytes(UTF_8), malformed, "v".getBytes(UTF_8)));
+    assertEquals(RespReply.NULL, run("GET".getBytes(UTF_8), malformed));
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void msetAndMgetWorkOnManyKeys() {
+    assertEquals(RespReply.OK, run("MSET", "a", "1", "b", "2"));
+    assertEquals(new RespReply.Array(List.of(bulk("1"), RespReply.NULL, bulk("2"))), run("MGET", "a", "x", "b"));
+    assertEquals(error("ERR wrong number of arguments for 'mset' command"), run("MSET", "a", "1", "b"));
+  }
+
+  @Test
+  void delAndExistsCountKeys() {
+    run("MSET", "a", "1", "b", "2");
+    assertEquals(integer(3), run("EXISTS", "a", "b", "a", "c"));
+    assertEquals(integer(2), run("DEL", "a", "b", "c"));
+    assertEquals(integer(0), run("EXISTS", "a"));
+  }
+
+  @Test
+  void dbsizeAndFlushallWorkOnTheWholeStore() {
+    run("MSET", "a", "1", "b", "2");
+    assertEquals(integer(2), run("DBSIZE"));
+    assertEquals(RespReply.OK, run("FLUSHALL"));
+    assertEquals(integer(0), run("DBSIZE"));
+    run("SET", "a", "1");
+    assertEquals(RespReply.OK, run("FLUSHDB", "ASYNC"));
+    assertEquals(RespReply.OK, run("flushdb", "sync"));
+    assertEquals(error("ERR syntax error"), run("FLUSHALL", "later"));
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void selectAcceptsOnlyDatabaseZero() {
+    assertEquals(RespReply.OK, run("SELECT", "0"));
+    assertEquals(error("ERR DB index is out of range"), run("SELECT", "1"));
+    assertEquals(error("ERR value is not an integer or out of range"), run("SELECT", "x"));
+  }
+
+  @Test
+  void clientNamesAndIdsArePerConnection() {
+    assertEquals(RespReply.NULL, run("CLIENT", "GETNAME"));
+    assertEquals(RespReply.OK, run("CLIENT", "SETNAME", "worker-1"));
+    assertEquals(bulk("worker-1"), run("client", "getname"));
+    assertEquals(error("ERR Client names cannot contain spaces, newlines or special characters."),
+        run("CLIENT", "SETNAME", "a b"));
+    assertEquals(RespReply.OK, run("CLIENT", "SETINFO", "LIB-NAME", "jedis"));
+    assertEquals(integer(session.id()), run("CLIENT", "ID"));
+    assertNotEquals(session.id(), commands.newSession().id());
+  }
+
+  @Test
+  void unknownSubcommandsAndWrongArityUseRedisTexts() {
+    assertEquals(error("ERR unknown subcommand 'nope'. Try CLIENT HELP."), run("client", "nope"));
+    assertEquals(error("ERR wrong number of arguments for 'client|setname' command"), run("CLIENT", "SETNAME"));
+    assertEquals(error("ERR wrong number of arguments for 'client' command"), run("CLIENT"));
+    assertEquals(error("ERR wrong number of arguments for 'get' command"), run("GET"));
+    assertEquals(error("ERR wrong number of arguments for 'get' command"), run("GET", "a", "b"));
+  }
+
+  @Test
+  void unknownCommandsUseRedis7Text() {
+    assertEquals(error("ERR unknown command 'foo', with args beginning with: "), run("foo"));
+    assertEquals(error("ERR unknown command 'INCR', with args beginning with: 'a' 'b' "), run("INCR", "a", "b"));
+    String longArg = "x".repeat(200);
+    assertEquals(error("ERR unknown command 'foo', with args beginning with: '" + "x".repeat(128) + "' "),
+        run("foo", longArg, "more"));
+    // Each CR and each LF becomes a space, so the error stays one line.
+    assertEquals(error("ERR unknown command 'a  b', with args beginning with: 'c d' "), run("a\r\nb", "c\nd"));
+  }
+
+  @Test
+  void helloAnswersRespTwoAndRefusesThree() {
+    RespReply.Array hello = (RespReply.Array) run("HELLO", "2", "SETNAME", "me");
+    assertEquals(List.of(bulk("server"), bulk("redis")), hello.elements().subList(0, 2));
+    assertEquals(List.of(bulk("proto"), integer(2)), hello.elements().subList(4, 6));
+    assertEquals(bulk("me"), run("CLIENT", "GETNAME"));
+    assertEquals(hello.elements().size(), ((RespReply.Array) run("HELLO")).elements().size());
+    assertEquals(error("NOPROTO unsupported protocol version"), run("HELLO", "3"));
+    assertEquals(error("ERR Protocol version is not an integer or out of range"), run("HELLO", "x"));
+    assertEquals(error("ERR Syntax error in HELLO option 'bogus'"), run("HELLO", "2", "bogus"));
+  }
+
+  @Test
+  void authAnswersAsARedisWithoutPassword() {
+    assertEquals(error("ERR AUTH <password> called without any password configured for the default user. "
+        + "Are you sure your configuration is correct?"), run("AUTH", "secret"));
+    assertEquals(RespReply.OK, run("AUTH", "default", "anything"));
+    assertEquals(error("WRONGPASS invalid username-password pair or user is disabled."), run("AUTH", "bob", "x"));
+  }
+
+  @Test
+  void configGetAnswersWhatBenchmarksAskAndNothingElse() {
+    assertEquals(new RespReply.Array(List.of(bulk("save"), bulk(""))), run("CONFIG", "GET", "save"));
+    assertEquals(new RespReply.Array(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "appendonly"));
+    assertEquals(new RespReply.Array(List.of(bulk("maxmemory"), bulk(Long.toString(MEMORY_LIMIT)))),
+        run("CONFIG", "GET", "max*"));
+    assertEquals(RespReply.EMPTY_ARRAY, run("CONFIG", "GET", "no-such-setting"));
+    assertEquals(8, ((RespReply.Array) run("CONFIG", "GET", "*")).elements().size());
+  }
+
+  @Test
+  void commandAnswersEnoughForRedisCli() {
+    assertEquals(RespReply.EMPTY_ARRAY, run("COMMAND"));
+    assertEquals(RespReply.EMPTY_ARRAY, run("COMMAND", "DOCS"));
+    assertEquals(integer(commands.count()), run("COMMAND", "COUNT"));
+    assertTrue(commands.count() >= 19, "every command of docs/resp.md is counted");
+  }
+
+  @Test
+  void infoReportsTheStoresFigures() {
+    run("MSET", "a", "1", "b", "22");
+    run("GET", "a");
+    run("GET", "zz");
+    String info = text(run("INFO"));
+    assertTrue(info.contains("# Server\r\nredis_version:7.0.0\r\n"), info);
+    assertTrue(info.contains("\r\nused_memory:" + store.usage() + "\r\n"), info);
+    assertTrue(info.contains("\r\nmaxmemory:" + MEMORY_LIMIT + "\r\n"), info);
+    assertTrue(info.contains("\r\nkeyspace_hits:1\r\nkeyspace_misses:1\r\nevicted_keys:0\r\n"), info);
+    assertTrue(info.endsWith("# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\n"), info);
+    assertEquals("# Memory\r\nused_memory:5\r\nmaxmemory:1024\r\nmaxmemory_policy:allkeys-lfu\r\n",
+        text(run("INFO", "memory")));
+    assertEquals("", text(run("INFO", "nosuchsection")));
+  }
+
+  @Test
+  void infoOmitsTheDatabaseLineWhenEmpty() {
+    assertEquals("# Keyspace\r\n", text(run("INFO", "keyspace")));
+  }
+
+  @Test
+  void quitAnswersOkAndEndsTheConnection() {
+    RespRequest quit = new RespRequest.Command(toBytes("quit"));
+    assertEquals(RespReply.OK, session.execute(quit));
+    assertTrue(session.endsConnection(quit));
+    assertFalse(session.endsConnection(new RespRequest.Command(toBytes("PING"))));
+  }
+
+  @Test
+  void aProtocolErrorIsAnsweredAndEndsTheConnection() {
+    RespRequest error = new RespRequest.ProtocolError("invalid bulk length");
+    assertEquals(error("ERR Protocol error: invalid bulk length"), session.execute(error));
+    assertTrue(session.endsConnection(error));
+  }
+
+  private static String text(RespReply reply) {
+    return new String(((RespReply.Bulk) reply).bytes(), ISO_8859_1);
+  }
+}

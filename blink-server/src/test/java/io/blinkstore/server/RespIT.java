@@ -1,0 +1,185 @@
+package io.blinkstore.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.blinkstore.server.TestServers.Endpoint;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * RESP on the text protocol's port, over TCP and the Unix socket, on NIO and epoll: both protocols serve one
+ * store, with the same USAGE accounting, and RESP's limits and errors end only the offending connection.
+ */
+@Timeout(30)
+class RespIT {
+  private static final int MAX_LINE_BYTES = 1024;
+
+  @TempDir Path dir;
+
+  static List<Arguments> transportsAndEndpoints() {
+    return TestServers.transportsAndEndpoints();
+  }
+
+  private BlinkServer start(BlinkServer.Transport transport) {
+    return TestServers.start(transport, dir, 1 << 20, builder -> builder.maxLineBytes(MAX_LINE_BYTES));
+  }
+
+  /** Sends {@code args} (as UTF-8) as a RESP command and returns the first reply line, without its CRLF. */
+  private static String command(LineClient client, String... args) throws Exception {
+    client.send(resp(args));
+    return stripCr(client.readLine());
+  }
+
+  /** Encodes {@code args} as UTF-8 bulk strings in a RESP array. */
+  static byte[] resp(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(("*" + args.length + "\r\n").getBytes(UTF_8));
+    for (String arg : args) {
+      byte[] bytes = arg.getBytes(UTF_8);
+      out.writeBytes(("$" + bytes.length + "\r\n").getBytes(UTF_8));
+      out.writeBytes(bytes);
+      out.writeBytes("\r\n".getBytes(UTF_8));
+    }
+    return out.toByteArray();
+  }
+
+  private static String stripCr(String line) {
+    return line != null && line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void aKeySetOverRespIsReadOverTextAndBack(BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    try (BlinkServer server = start(transport);
+        LineClient resp = endpoint.connect(server);
+        LineClient text = endpoint.connect(server)) {
+      assertEquals("+OK", command(resp, "SET", "shared", "h\u00e9llo"));
+      assertEquals("VALUE aMOpbGxv", text.request("GET shared"));
+      assertEquals("USAGE 12", text.request("USAGE"));
+      assertEquals("OK", text.request("SET shared again"));
+      assertEquals("$5", command(resp, "GET", "shared"));
+      assertEquals("again", stripCr(resp.readLine()));
+      assertEquals("OK", text.request("DELETE shared"));
+      assertEquals(":0", command(resp, "EXISTS", "shared"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void usageCountsTheSameBytesWhicheverProtocolWrote(BlinkServer.Transport transport, Endpoint endpoint)
+      throws Exception {
+    try (BlinkServer server = start(transport);
+        LineClient resp = endpoint.connect(server);
+        LineClient text = endpoint.connect(server)) {
+      assertEquals("OK", text.request("SET a 12345"));
+      String byText = text.request("USAGE");
+      assertEquals("OK", text.request("DELETE a"));
+      assertEquals("+OK", command(resp, "SET", "a", "12345"));
+      assertEquals(byText, text.request("USAGE"));
+      assertEquals(":1", command(resp, "DBSIZE"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void anOverSizeBulkStringIsRefusedAndOnlyThatConnectionCloses(BlinkServer.Transport transport, Endpoint endpoint)
+      throws Exception {
+    try (BlinkServer server = start(transport);
+        LineClient hostile = endpoint.connect(server);
+        LineClient other = endpoint.connect(server)) {
+      assertEquals("+OK", command(other, "SET", "k", "v"));
+      hostile.sendUntilClosed("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000000000\r\n".getBytes(UTF_8));
+      assertEquals("-ERR Protocol error: invalid bulk length", stripCr(hostile.readLine()));
+      hostile.assertEndOfStream();
+      assertEquals("$1", command(other, "GET", "k"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void aRequestAtTheLimitIsServedAndOnePastItIsRefused(BlinkServer.Transport transport, Endpoint endpoint)
+      throws Exception {
+    // SET's bulk strings: "$3\r\nSET\r\n" (9) + "$2\r\nkk\r\n" (8) + "$999\r\n" + 999 + "\r\n" = 1024 bytes.
+    int value = MAX_LINE_BYTES - 9 - 8 - "$999\r\n\r\n".length();
+    try (BlinkServer server = start(transport);
+        LineClient client = endpoint.connect(server)) {
+      assertEquals("+OK", command(client, "SET", "kk", "x".repeat(value)));
+      assertEquals("-ERR Protocol error: invalid bulk length", command(client, "SET", "kk", "x".repeat(value + 1)));
+      client.assertEndOfStream();
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void quitAnswersOkAndCloses(BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    try (BlinkServer server = start(transport);
+        LineClient client = endpoint.connect(server)) {
+      client.send(RespDecoderTest.resp("PING") + RespDecoderTest.resp("QUIT"));
+      assertEquals(List.of("+PONG\r", "+OK\r"), client.readLines(2));
+      client.assertEndOfStream();
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void largeRepliesToAPipelineNotYetReadAreHeldBackAndAllArriveInOrder(BlinkServer.Transport transport,
+      Endpoint endpoint) throws Exception {
+    int count = 10_000;
+    String value = "v".repeat(900); // within MAX_LINE_BYTES with SET and the key
+    ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+    for (int i = 0; i < count; i++) {
+      pipeline.writeBytes(resp("GET", i % 2 == 0 ? "big" : "absent"));
+    }
+    try (BlinkServer server = start(transport);
+        LineClient client = endpoint.connect(server)) {
+      assertEquals("+OK", command(client, "SET", "big", value));
+      // 4.5 MB of replies, far past the write-buffer high-water mark and the socket buffers, before any is read.
+      client.send(pipeline.toByteArray());
+      for (int i = 0; i < count; i++) {
+        if (i % 2 == 0) {
+          assertEquals(List.of("$900\r", value + "\r"), client.readLines(2), "reply " + i);
+        } else {
+          assertEquals("$-1\r", client.readLine(), "reply " + i);
+        }
+      }
+      assertEquals("+PONG", command(client, "PING"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void halfCloseAnswersEveryCompleteRequestThenCloses(BlinkServer.Transport transport, Endpoint endpoint)
+      throws Exception {
+    TestServers.assumeHalfClosure(transport, endpoint);
+    try (BlinkServer server = start(transport);
+        LineClient client = endpoint.connect(server)) {
+      client.send(resp("SET", "a", "1"));
+      client.send(resp("GET", "a"));
+      client.shutdownOutput();
+      assertEquals(List.of("+OK\r", "$1\r", "1\r"), client.readLines(3));
+      client.assertEndOfStream();
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void aConnectionResetInTheMiddleOfARequestHarmsNobody(BlinkServer.Transport transport, Endpoint endpoint)
+      throws Exception {
+    try (BlinkServer server = start(transport);
+        LineClient other = endpoint.connect(server)) {
+      try (LineClient victim = endpoint.connect(server)) {
+        victim.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\npartial");
+        victim.abort();
+      }
+      assertEquals("$-1", command(other, "GET", "k"));
+      assertEquals(":0", command(other, "DBSIZE"));
+    }
+  }
+}
