@@ -11,8 +11,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -105,6 +112,34 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " (60% of the heap, less the limit, at ~" + HEAP_BYTES_PER_ENTRY + " bytes per entry).")
     Long maxEntries;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+        description = "Most client connections open at once; one more is answered"
+            + " 'ERROR max number of clients reached' and closed. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
+        description = "Close a connection that sends nothing for this long; 0 never does. Default: ${DEFAULT-VALUE}.")
+    long idleTimeoutSeconds;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",
+        description = "Close a connection whose request line stays unfinished this long (slowloris); 0 never"
+            + " does. Default: ${DEFAULT-VALUE}.")
+    long requestTimeoutSeconds;
+
+    @Option(names = "--max-output-bytes", paramLabel = "SIZE", defaultValue = "4MiB",
+        description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
+            + " the largest reply (4/3 of the largest value). Default: ${DEFAULT-VALUE}.")
+    String maxOutputBytes;
+
+    @Option(names = "--auth-token-file", paramLabel = "PATH",
+        description = "Require clients to send 'AUTH <token>' first; the token is the file's first line."
+            + " Default: $BLINK_AUTH_TOKEN if set, else no auth.")
+    Path authTokenFile;
+
+    @Option(names = "--unix-mode", paramLabel = "OCTAL", defaultValue = "0660",
+        description = "Permissions of the Unix socket file. Default: ${DEFAULT-VALUE} (owner and group).")
+    String unixMode;
+
     @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
         description = "auto (epoll on Linux, else nio), epoll or nio. Default: ${DEFAULT-VALUE}.")
     BlinkServer.Transport transport;
@@ -140,11 +175,16 @@ public final class BlinkStoreCli implements Callable<Integer> {
         log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
       }
       BlinkServer.Builder builder = BlinkServer.builder().maxLineBytes((int) maxLine).transport(transport);
+      connectionLimits(builder);
       if (tcp != null) {
         builder.tcp(parseTcp(tcp));
       }
       if (unix != null) {
-        builder.unix(unix);
+        builder.unix(unix).unixMode(parseMode(unixMode));
+      }
+      String token = authToken(authTokenFile, System.getenv("BLINK_AUTH_TOKEN"));
+      if (token != null) {
+        builder.authToken(token);
       }
       if (tcp == null && unix == null) {
         builder.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), defaultPort()));
@@ -166,6 +206,23 @@ public final class BlinkStoreCli implements Callable<Integer> {
       store.close();
       log.info("stopped");
       return 0;
+    }
+
+    private void connectionLimits(BlinkServer.Builder builder) {
+      if (idleTimeoutSeconds < 0 || requestTimeoutSeconds < 0) {
+        throw new IllegalArgumentException("--idle-timeout and --request-timeout must not be negative");
+      }
+      long maxOutput = ByteSize.parse(maxOutputBytes);
+      if (maxOutput <= 0) {
+        throw new IllegalArgumentException("--max-output-bytes must be positive, but was " + maxOutputBytes);
+      }
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException("--max-connections must be positive, but was " + maxConnections);
+      }
+      builder.maxConnections(maxConnections)
+          .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+          .requestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
+          .maxOutputBytes(maxOutput);
     }
 
     private static String where(BlinkServer server) {
@@ -229,6 +286,45 @@ public final class BlinkStoreCli implements Callable<Integer> {
   }
 
   /**
+   * The auth token: the first line of {@code file} when given (so it never shows in {@code ps}), else
+   * {@code fromEnvironment}; null when neither is set.
+   *
+   * @throws IllegalArgumentException if the file cannot be read or the token is empty
+   */
+  static String authToken(Path file, String fromEnvironment) {
+    String token = fromEnvironment;
+    if (file != null) {
+      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        token = Objects.requireNonNullElse(reader.readLine(), "");
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read --auth-token-file " + file + ": " + e.getMessage(), e);
+      }
+    }
+    if (token != null && token.isBlank()) {
+      throw new IllegalArgumentException("the auth token (--auth-token-file or BLINK_AUTH_TOKEN) is empty");
+    }
+    return token;
+  }
+
+  /**
+   * Parses an octal file mode such as {@code 0660} or {@code 600} (permission bits only).
+   *
+   * @throws IllegalArgumentException if it is not one
+   */
+  static Set<PosixFilePermission> parseMode(String octal) {
+    if (!octal.matches("0?[0-7]{3}")) {
+      throw new IllegalArgumentException("bad --unix-mode '" + octal + "': expected octal permissions, e.g. 0660");
+    }
+    int bits = Integer.parseInt(octal, 8);
+    StringBuilder symbolic = new StringBuilder();
+    String letters = "rwxrwxrwx";
+    for (int i = 0; i < 9; i++) {
+      symbolic.append((bits & (1 << (8 - i))) != 0 ? letters.charAt(i) : '-');
+    }
+    return PosixFilePermissions.fromString(symbolic.toString());
+  }
+
+  /**
    * Parses {@code HOST:PORT}: an IPv4 address, a host name, or a bracketed IPv6 literal ({@code [::1]:8765}).
    *
    * @throws IllegalArgumentException naming the text when it is not such an address or does not resolve
@@ -284,7 +380,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
         if (in != null) {
           properties.load(in);
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return "unknown";
       }
       return properties.getProperty("version", "unknown");

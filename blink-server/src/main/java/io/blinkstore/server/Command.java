@@ -40,6 +40,17 @@ sealed interface Command {
   /** {@code STATS} (an extension): entry count, usage, limit and the hit, miss and eviction counters. */
   record Stats() implements Command {}
 
+  /** {@code AUTH token} (an extension): checked by {@link AuthGate} when the server has a token. */
+  record Auth(String token) implements Command {
+    @Override
+    public String toString() {
+      return "Auth[token=<hidden>]"; // never log a secret
+    }
+  }
+
+  /** An {@code AUTH} that {@link AuthGate} found right: answered {@code OK}. */
+  record Authenticated() implements Command {}
+
   /** {@code QUIT}: no reply; the connection closes once earlier replies are written. */
   record Quit() implements Command {}
 
@@ -56,4 +67,5 @@ sealed interface Command {
   Stats STATS = new Stats();
   Quit QUIT = new Quit();
   LineTooLong LINE_TOO_LONG = new LineTooLong();
+  Authenticated AUTHENTICATED = new Authenticated();
 }

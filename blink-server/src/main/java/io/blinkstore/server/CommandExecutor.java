@@ -16,9 +16,17 @@ final class CommandExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
 
   private final BlinkStore store;
+  private final ServerCounters counters;
 
+  /** An executor with counters of its own (the REPL's). */
   CommandExecutor(BlinkStore store) {
+    this(store, new ServerCounters());
+  }
+
+  /** An executor counting its commands in {@code counters}, which {@code STATS} reports. */
+  CommandExecutor(BlinkStore store, ServerCounters counters) {
     this.store = Objects.requireNonNull(store, "store");
+    this.counters = Objects.requireNonNull(counters, "counters");
   }
 
   /**
@@ -32,6 +40,7 @@ final class CommandExecutor {
     if (command instanceof Command.Quit) {
       throw new IllegalArgumentException("QUIT has no reply; the caller ends the session");
     }
+    counters.commandExecuted();
     try {
       return dispatch(command);
     } catch (EntryTooLargeException e) {
@@ -62,7 +71,14 @@ final class CommandExecutor {
     if (command instanceof Command.Stats) {
       BlinkStats stats = store.stats();
       return new Reply.Stats(
-          store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions());
+          store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions(),
+          serverFigures(stats));
+    }
+    if (command instanceof Command.Authenticated) {
+      return Reply.Status.OK;
+    }
+    if (command instanceof Command.Auth) {
+      return Reply.NO_TOKEN_CONFIGURED; // with a token, AuthGate answers AUTH before it gets here
     }
     if (command instanceof Command.Invalid invalid) {
       return new Reply.Error(invalid.error());
@@ -71,5 +87,11 @@ final class CommandExecutor {
       return Reply.LINE_TOO_LONG;
     }
     throw new IllegalStateException("unhandled command " + command);
+  }
+
+  private Reply.ServerFigures serverFigures(BlinkStats stats) {
+    long lookups = stats.hits() + stats.misses();
+    return new Reply.ServerFigures(counters.uptimeSeconds(), counters.connections(),
+        counters.totalConnections(), counters.commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups);
   }
 }

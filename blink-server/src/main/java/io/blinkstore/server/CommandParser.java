@@ -13,6 +13,7 @@ final class CommandParser {
   static final Command.Invalid GET_REQUIRES_KEY = new Command.Invalid("GET requires key");
   static final Command.Invalid DELETE_REQUIRES_KEY = new Command.Invalid("DELETE requires key");
   static final Command.Invalid DEL_REQUIRES_KEY = new Command.Invalid("DEL requires key");
+  static final Command.Invalid AUTH_REQUIRES_TOKEN = new Command.Invalid("AUTH requires token");
 
   private CommandParser() {}
 
@@ -46,6 +47,9 @@ final class CommandParser {
     }
     if (is(line, start, wordLength, "stats")) {
       return Command.STATS;
+    }
+    if (is(line, start, wordLength, "auth")) {
+      return restStart == end ? AUTH_REQUIRES_TOKEN : new Command.Auth(line.substring(restStart, end));
     }
     if (is(line, start, wordLength, "quit")) {
       return Command.QUIT;

@@ -2,6 +2,7 @@ package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
 import io.netty.channel.ChannelPipeline;
+import java.util.Objects;
 
 /**
  * Installs the text protocol on a connection's pipeline: {@link TextProtocolDecoder} (bytes to commands),
@@ -19,25 +20,37 @@ final class ProtocolPipeline {
 
   private final CommandExecutor executor;
   private final int maxLineBytes;
+  private final AuthGate authGate;
+
+  /** As {@link #ProtocolPipeline(CommandExecutor, int)}, executing against {@code store}. */
+  ProtocolPipeline(BlinkStore store, int maxLineBytes) {
+    this(new CommandExecutor(store), maxLineBytes, null);
+  }
 
   /**
-   * Creates the installer for connections to {@code store}, accepting request lines of up to
+   * Creates the installer for connections executing commands with {@code executor}, accepting request lines of up to
    * {@code maxLineBytes} bytes (not counting the line end).
    *
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
-   * @throws NullPointerException if {@code store} is null
+   * With an {@code authenticator}, a connection must {@code AUTH} before anything else is executed.
+   *
+   * @throws NullPointerException if {@code executor} is null
    */
-  ProtocolPipeline(BlinkStore store, int maxLineBytes) {
+  ProtocolPipeline(CommandExecutor executor, int maxLineBytes, Authenticator authenticator) {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
-    this.executor = new CommandExecutor(store);
+    this.executor = Objects.requireNonNull(executor, "executor");
     this.maxLineBytes = maxLineBytes;
+    this.authGate = authenticator == null ? null : new AuthGate(authenticator);
   }
 
   /** Adds the protocol's handlers, in order, at the end of {@code pipeline}. */
   void install(ChannelPipeline pipeline) {
     pipeline.addLast(DECODER, new TextProtocolDecoder(maxLineBytes));
+    if (authGate != null) {
+      pipeline.addLast(AuthGate.NAME, authGate);
+    }
     pipeline.addLast(ENCODER, ReplyEncoder.INSTANCE);
     pipeline.addLast(HANDLER, new CommandHandler(executor));
   }

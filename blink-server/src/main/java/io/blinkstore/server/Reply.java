@@ -32,8 +32,19 @@ sealed interface Reply {
   /** {@code USAGE <bytes>}. */
   record Usage(long bytes) implements Reply {}
 
-  /** {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=…} (an extension). */
-  record Stats(long keys, long usage, long limit, long hits, long misses, long evictions) implements Reply {}
+  /**
+   * {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=…} followed by the server's figures (an
+   * extension).
+   */
+  record Stats(long keys, long usage, long limit, long hits, long misses, long evictions, ServerFigures server)
+      implements Reply {}
+
+  /**
+   * The server's figures at the end of a {@code STATS} line: {@code uptime_seconds=… connections=…
+   * total_connections=… commands=… hit_ratio=…}; the hit ratio is hits / (hits + misses), 0 before any lookup.
+   */
+  record ServerFigures(long uptimeSeconds, int connections, long totalConnections, long commands,
+      double hitRatio) {}
 
   /** {@code ERROR <message>}; line breaks in the message become spaces so the reply stays one line. */
   record Error(String message) implements Reply {
@@ -45,4 +56,5 @@ sealed interface Reply {
   Error LINE_TOO_LONG = new Error("line too long");
   Error AT_CAPACITY = new Error("storage is at capacity and eviction failed");
   Error INTERNAL_ERROR = new Error("internal error");
+  Error NO_TOKEN_CONFIGURED = new Error("AUTH called without any auth token configured");
 }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 
 /**
  * Encodes {@link Reply replies} as protocol lines, each ending with {@code \n} only. Stateless, so one instance
@@ -52,13 +53,21 @@ final class ReplyEncoder extends MessageToByteEncoder<Reply> {
       out.writeCharSequence("USAGE " + usage.bytes() + "\n", StandardCharsets.US_ASCII);
     } else if (reply instanceof Reply.Stats stats) {
       String line = "STATS keys=" + stats.keys() + " usage=" + stats.usage() + " limit=" + stats.limit()
-          + " hits=" + stats.hits() + " misses=" + stats.misses() + " evictions=" + stats.evictions() + "\n";
+          + " hits=" + stats.hits() + " misses=" + stats.misses() + " evictions=" + stats.evictions()
+          + serverFigures(stats.server()) + "\n";
       out.writeCharSequence(line, StandardCharsets.US_ASCII);
     } else if (reply instanceof Reply.Error error) {
       out.writeCharSequence("ERROR " + error.message() + "\n", StandardCharsets.UTF_8);
     } else {
       throw new IllegalArgumentException("unknown reply " + reply);
     }
+  }
+
+  /** The server's figures, appended after the store's: clients parse STATS as name=value pairs. */
+  private static String serverFigures(Reply.ServerFigures server) {
+    return " uptime_seconds=" + server.uptimeSeconds() + " connections=" + server.connections()
+        + " total_connections=" + server.totalConnections() + " commands=" + server.commands()
+        + " hit_ratio=" + String.format(Locale.ROOT, "%.4f", server.hitRatio());
   }
 
   /** Returns the exact encoded size of a VALUE or ERROR reply, and a small default for the others. */

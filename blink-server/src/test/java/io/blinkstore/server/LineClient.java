@@ -191,6 +191,14 @@ final class LineClient implements AutoCloseable {
     }
   }
 
+  /** Reads what has arrived without waiting, and returns whether the server has ended the stream. */
+  boolean isClosedByServer() throws IOException {
+    if (!endOfStream) {
+      readAvailable();
+    }
+    return endOfStream;
+  }
+
   /** Half-closes: the server sees end of input, and can still answer. */
   void shutdownOutput() throws IOException {
     channel.shutdownOutput();
