@@ -103,6 +103,9 @@ public final class BlinkServer implements AutoCloseable {
   private final ConnectionLimits limits;
   private final Authenticator authenticator;
   private final Set<PosixFilePermission> unixMode;
+  private final HeapGuard givenHeapGuard;
+  private final double heapThreshold;
+  private HeapGuard heapGuard;
 
   private final Object lifecycle = new Object();
   private EventLoopGroup group;
@@ -122,6 +125,8 @@ public final class BlinkServer implements AutoCloseable {
         builder.requestTimeout.toMillis(), builder.maxOutputBytes);
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
     this.unixMode = builder.unixMode;
+    this.givenHeapGuard = builder.heapGuard;
+    this.heapThreshold = builder.heapThreshold;
   }
 
   /** Returns a new builder. */
@@ -145,7 +150,9 @@ public final class BlinkServer implements AutoCloseable {
       started = true;
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
-      ProtocolPipeline protocol = new ProtocolPipeline(new CommandExecutor(store, counters), maxLineBytes, authenticator);
+      heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
+      ProtocolPipeline protocol = new ProtocolPipeline(new CommandExecutor(store, counters, heapGuard), maxLineBytes,
+          authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {
             @Override
@@ -292,6 +299,21 @@ public final class BlinkServer implements AutoCloseable {
     return counters.connections();
   }
 
+  /** Returns the seconds since this server was created. */
+  public long uptimeSeconds() {
+    return counters.uptimeSeconds();
+  }
+
+  /** Returns the number of client connections accepted so far, including any refused over the limit. */
+  public long totalConnections() {
+    return counters.totalConnections();
+  }
+
+  /** Returns the number of commands executed so far. */
+  public long commandCount() {
+    return counters.commands();
+  }
+
   /**
    * Stops gracefully: stops accepting, flushes the replies to every request already read, closes each
    * connection (cutting those that do not take their replies within a few seconds), and removes the Unix
@@ -324,6 +346,7 @@ public final class BlinkServer implements AutoCloseable {
     }
     connections.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    heapGuard.close();
     if (unix != null && unixChannel != null) {
       try {
         Files.deleteIfExists(unix);
@@ -390,6 +413,8 @@ public final class BlinkServer implements AutoCloseable {
     private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
     private String authToken;
     private Set<PosixFilePermission> unixMode = DEFAULT_UNIX_MODE;
+    private double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
+    private HeapGuard heapGuard;
 
     private Builder() {}
 
@@ -505,6 +530,23 @@ public final class BlinkServer implements AutoCloseable {
     /** Sets the Unix socket file's permissions; default {@link #DEFAULT_UNIX_MODE} (0660). */
     public Builder unixMode(Set<PosixFilePermission> mode) {
       this.unixMode = Set.copyOf(Objects.requireNonNull(mode, "mode"));
+      return this;
+    }
+
+    /**
+     * Refuses writes ({@code ERROR out of memory}) while more than {@code fraction} of the maximum heap is in use
+     * after a garbage collection; reads go on. Default 0.90; 1.0 never refuses.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < fraction <= 1}
+     */
+    public Builder heapThreshold(double fraction) {
+      this.heapThreshold = HeapGuard.requireThreshold(fraction);
+      return this;
+    }
+
+    /** Uses {@code guard} instead of watching the JVM's collections: a seam for tests. */
+    Builder heapGuard(HeapGuard guard) {
+      this.heapGuard = Objects.requireNonNull(guard, "guard");
       return this;
     }
 

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
     description = "Blink Store: a fast in-memory key-value store, shared by every process on a host.",
     subcommands = {BlinkStoreCli.Serve.class, BlinkStoreCli.Run.class})
 public final class BlinkStoreCli implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(BlinkStoreCli.class);
+  /** The levels {@code --log-level} takes: slf4j-simple's. */
+  static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
   /**
    * Heap one entry costs beyond its key and value bytes, with margin: ~145 measured for typical keys, ~190 for
@@ -67,7 +69,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
             (e, commandLine, parseResult) -> {
               commandLine.getErr().println("blink-store: " + oneLine(e.getMessage()));
               if (!(e instanceof BlinkException || e instanceof IllegalArgumentException)) {
-                log.debug("failure", e);
+                log().debug("failure", e);
               }
               return 1;
             })
@@ -140,6 +142,15 @@ public final class BlinkStoreCli implements Callable<Integer> {
         description = "Permissions of the Unix socket file. Default: ${DEFAULT-VALUE} (owner and group).")
     String unixMode;
 
+    @Option(names = "--heap-threshold", paramLabel = "PERCENT", defaultValue = "90",
+        description = "Refuse writes ('ERROR out of memory') while more than this share of the maximum heap is in"
+            + " use after a garbage collection; reads go on. 100 never refuses. Default: ${DEFAULT-VALUE}.")
+    int heapThresholdPercent;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+        description = "trace, debug, info, warn, error or off. Default: ${DEFAULT-VALUE}.")
+    String logLevel;
+
     @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
         description = "auto (epoll on Linux, else nio), epoll or nio. Default: ${DEFAULT-VALUE}.")
     BlinkServer.Transport transport;
@@ -154,6 +165,8 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+      setLogLevel(logLevel);
+      Logger log = log();
       long limit = ByteSize.parse(memoryLimit);
       long maxLine = ByteSize.parse(maxLineBytes);
       if (limit <= 0) {
@@ -167,6 +180,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
       }
       long maxHeap = Runtime.getRuntime().maxMemory();
       long entries = maxEntries != null ? maxEntries : defaultMaxEntries(maxHeap, limit);
+      requireHeapHolds(maxHeap, limit, entries);
       if (maxHeap / 10 * 6 < limit + (limit >> 2)) {
         log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
             maxHeap >> 20, limit, (limit * 2 + (256L << 20)) >> 20);
@@ -176,6 +190,10 @@ public final class BlinkStoreCli implements Callable<Integer> {
       }
       BlinkServer.Builder builder = BlinkServer.builder().maxLineBytes((int) maxLine).transport(transport);
       connectionLimits(builder);
+      if (heapThresholdPercent <= 0 || heapThresholdPercent > 100) {
+        throw new IllegalArgumentException("--heap-threshold must be from 1 to 100, but was " + heapThresholdPercent);
+      }
+      builder.heapThreshold(heapThresholdPercent / 100.0);
       if (tcp != null) {
         builder.tcp(parseTcp(tcp));
       }
@@ -196,15 +214,16 @@ public final class BlinkStoreCli implements Callable<Integer> {
       CountDownLatch stop = new CountDownLatch(1);
       SignalHandlers.onTerminate(stop::countDown);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
-      log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes);"
-              + " ready in {} ms",
+      log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes,"
+              + " heap {} MiB, auth {}); ready in {} ms",
           Version.version(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
-          limit, entries, maxLine, sinceProcessStart());
+          limit, entries, maxLine, maxHeap >> 20, token != null ? "on" : "off", sinceProcessStart());
       stop.await();
       log.info("shutting down");
       server.close();
       store.close();
-      log.info("stopped");
+      log.info("stopped after {} s: {} connections, {} commands", server.uptimeSeconds(),
+          server.totalConnections(), server.commandCount());
       return 0;
     }
 
@@ -272,6 +291,41 @@ public final class BlinkStoreCli implements Callable<Integer> {
         new Repl(store, System.console() != null).run(reader, out);
       }
       return 0;
+    }
+  }
+
+  /**
+   * Sets slf4j-simple's level. It reads its settings once, when the first logger is created, so this must run
+   * before anything logs (which is why this class creates its logger only when needed).
+   *
+   * @throws IllegalArgumentException for an unknown level
+   */
+  static void setLogLevel(String level) {
+    String lower = level.toLowerCase(java.util.Locale.ROOT);
+    if (!LOG_LEVELS.contains(lower)) {
+      throw new IllegalArgumentException("bad --log-level '" + level + "': expected one of " + LOG_LEVELS);
+    }
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", lower);
+  }
+
+  private static Logger log() {
+    return LoggerFactory.getLogger(BlinkStoreCli.class);
+  }
+
+  /**
+   * Refuses a heap too small for the store: {@code memoryLimit} bytes of keys and values, plus
+   * {@link #HEAP_BYTES_PER_ENTRY} for each of up to {@code entries} entries, must fit in 60% of the maximum
+   * heap (the rest is the collector's headroom).
+   *
+   * @throws IllegalArgumentException naming the heap needed
+   */
+  static void requireHeapHolds(long maxHeapBytes, long memoryLimit, long entries) {
+    long needed = memoryLimit + Math.min(entries, Long.MAX_VALUE / 2 / HEAP_BYTES_PER_ENTRY) * HEAP_BYTES_PER_ENTRY;
+    if (needed > maxHeapBytes / 10 * 6) {
+      throw new IllegalArgumentException("the JVM heap (" + (maxHeapBytes >> 20) + " MiB) cannot hold a memory limit"
+          + " of " + memoryLimit + " bytes and " + entries + " entries at ~" + HEAP_BYTES_PER_ENTRY + " bytes each:"
+          + " give it at least " + ((needed / 6 * 10 >> 20) + 1) + " MiB (-Xmx, BLINK_HEAP with bin/blink-store),"
+          + " or lower --memory-limit / --max-entries");
     }
   }
 

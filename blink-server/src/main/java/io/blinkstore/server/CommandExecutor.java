@@ -17,16 +17,21 @@ final class CommandExecutor {
 
   private final BlinkStore store;
   private final ServerCounters counters;
+  private final HeapGuard heapGuard;
 
-  /** An executor with counters of its own (the REPL's). */
+  /** An executor with counters of its own and no heap guard (the REPL's). */
   CommandExecutor(BlinkStore store) {
-    this(store, new ServerCounters());
+    this(store, new ServerCounters(), HeapGuard.NONE);
   }
 
-  /** An executor counting its commands in {@code counters}, which {@code STATS} reports. */
-  CommandExecutor(BlinkStore store, ServerCounters counters) {
+  /**
+   * An executor counting its commands in {@code counters}, which {@code STATS} reports, and refusing writes
+   * with {@code ERROR out of memory} while {@code heapGuard} says the heap is nearly full.
+   */
+  CommandExecutor(BlinkStore store, ServerCounters counters, HeapGuard heapGuard) {
     this.store = Objects.requireNonNull(store, "store");
     this.counters = Objects.requireNonNull(counters, "counters");
+    this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
   }
 
   /**
@@ -58,6 +63,9 @@ final class CommandExecutor {
       return value == null ? Reply.Status.NOT_FOUND : new Reply.Value(value);
     }
     if (command instanceof Command.Set set) {
+      if (!heapGuard.writesAllowed()) {
+        return Reply.OUT_OF_MEMORY;
+      }
       store.set(set.key(), set.value());
       return Reply.Status.OK;
     }
