@@ -96,6 +96,7 @@ public final class BlinkServer implements AutoCloseable {
 
   private final BlinkStore store;
   private final InetSocketAddress tcp;
+  private final InetSocketAddress metrics;
   private final Path unix;
   private final int maxLineBytes;
   private final Transport transport;
@@ -112,12 +113,14 @@ public final class BlinkServer implements AutoCloseable {
   private ChannelGroup connections;
   private Channel tcpChannel;
   private Channel unixChannel;
+  private Channel metricsChannel;
   private boolean started;
   private boolean closed;
 
   private BlinkServer(Builder builder) {
     this.store = builder.store;
     this.tcp = builder.tcp;
+    this.metrics = builder.metrics;
     this.unix = builder.unix;
     this.maxLineBytes = builder.maxLineBytes;
     this.transport = resolve(builder.transport);
@@ -151,8 +154,8 @@ public final class BlinkServer implements AutoCloseable {
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
-      ProtocolPipeline protocol = new ProtocolPipeline(new CommandExecutor(store, counters, heapGuard), maxLineBytes,
-          authenticator);
+      CommandExecutor executor = new CommandExecutor(store, counters, heapGuard);
+      ProtocolPipeline protocol = new ProtocolPipeline(executor, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {
             @Override
@@ -172,6 +175,10 @@ public final class BlinkServer implements AutoCloseable {
           removeStaleSocket(unix);
           unixChannel = bind(unixBootstrap(initializer), unixAddress(unix), "Unix socket " + unix);
           setMode(unix, unixMode);
+        }
+        if (metrics != null) {
+          metricsChannel = bind(tcpBootstrap(new MetricsEndpoint(executor::stats)), metrics,
+              "metrics " + describe(metrics));
         }
       } catch (BlinkException e) {
         closed = true;
@@ -284,6 +291,13 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
+  /** Returns the metrics endpoint's address actually bound, or null without one. */
+  public InetSocketAddress metricsAddress() {
+    synchronized (lifecycle) {
+      return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+    }
+  }
+
   /** Returns the Unix socket path served, or null without one. */
   public Path unixPath() {
     return unix;
@@ -332,6 +346,7 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   private void shutdown() {
+    closeQuietly(metricsChannel);
     closeQuietly(tcpChannel);
     closeQuietly(unixChannel);
     for (Channel connection : connections) {
@@ -404,6 +419,7 @@ public final class BlinkServer implements AutoCloseable {
   public static final class Builder {
     private BlinkStore store;
     private InetSocketAddress tcp;
+    private InetSocketAddress metrics;
     private Path unix;
     private int maxLineBytes = -1;
     private Transport transport;
@@ -437,6 +453,22 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalArgumentException("tcp address is unresolved: " + address.getHostString());
       }
       this.tcp = address;
+      return this;
+    }
+
+    /**
+     * Serves Prometheus metrics over HTTP at {@code address}, path {@code /metrics}; port 0 picks a free port
+     * ({@link #metricsAddress()} tells which). Off by default.
+     *
+     * @throws IllegalArgumentException if the address is unresolved
+     */
+    public Builder metrics(InetSocketAddress address) {
+      requireUnset(metrics, "metrics");
+      Objects.requireNonNull(address, "address");
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException("metrics address is unresolved: " + address.getHostString());
+      }
+      this.metrics = address;
       return this;
     }
 

@@ -98,6 +98,10 @@ public final class BlinkStoreCli implements Callable<Integer> {
     @Option(names = "--unix", paramLabel = "PATH", description = "Unix domain socket to listen on.")
     Path unix;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+        description = "Serve Prometheus metrics at http://HOST:PORT/metrics, e.g. 127.0.0.1:9100. Default: off.")
+    String metrics;
+
     @Option(names = "--memory-limit", paramLabel = "SIZE",
         defaultValue = "${env:BLINK_MEMORY_LIMIT:-10485760}",
         description = "Most bytes (keys + values) kept, e.g. 10485760, 64MB, 1GiB; units are powers of 1024."
@@ -200,6 +204,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
       if (unix != null) {
         builder.unix(unix).unixMode(parseMode(unixMode));
       }
+      if (metrics != null) {
+        builder.metrics(parseTcp(metrics, "--metrics"));
+      }
       String token = authToken(authTokenFile, System.getenv("BLINK_AUTH_TOKEN"));
       if (token != null) {
         builder.authToken(token);
@@ -251,6 +258,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
       }
       if (server.unixPath() != null) {
         where.append(where.length() > 0 ? ", " : "").append("unix ").append(server.unixPath());
+      }
+      if (server.metricsAddress() != null) {
+        where.append(", metrics http://").append(BlinkServer.describe(server.metricsAddress())).append("/metrics");
       }
       return where.toString();
     }
@@ -378,27 +388,34 @@ public final class BlinkStoreCli implements Callable<Integer> {
     return PosixFilePermissions.fromString(symbolic.toString());
   }
 
+  /** As {@link #parseTcp(String, String)} for {@code --tcp}. */
+  static InetSocketAddress parseTcp(String text) {
+    return parseTcp(text, "--tcp");
+  }
+
   /**
    * Parses {@code HOST:PORT}: an IPv4 address, a host name, or a bracketed IPv6 literal ({@code [::1]:8765}).
    *
+   * @param option the option's name, for the error message
    * @throws IllegalArgumentException naming the text when it is not such an address or does not resolve
    */
-  static InetSocketAddress parseTcp(String text) {
+  static InetSocketAddress parseTcp(String text, String option) {
+    String bad = "bad " + option + " address '" + text + "': ";
     int colon = text.lastIndexOf(':');
     if (colon <= 0) {
-      throw new IllegalArgumentException("bad --tcp address '" + text + "': expected HOST:PORT, e.g. 127.0.0.1:8765");
+      throw new IllegalArgumentException(bad + "expected HOST:PORT, e.g. 127.0.0.1:8765");
     }
     String host = text.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.indexOf(':') >= 0) {
-      throw new IllegalArgumentException("bad --tcp address '" + text + "': write IPv6 as [ADDRESS]:PORT");
+      throw new IllegalArgumentException(bad + "write IPv6 as [ADDRESS]:PORT");
     }
-    int port = parsePort(text.substring(colon + 1), "--tcp address '" + text + "'");
+    int port = parsePort(text.substring(colon + 1), option + " address '" + text + "'");
     try {
       return new InetSocketAddress(InetAddress.getByName(host), port);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("bad --tcp address '" + text + "': unknown host " + host, e);
+      throw new IllegalArgumentException(bad + "unknown host " + host, e);
     }
   }
 

@@ -77,10 +77,7 @@ final class CommandExecutor {
       return new Reply.Usage(store.usage());
     }
     if (command instanceof Command.Stats) {
-      BlinkStats stats = store.stats();
-      return new Reply.Stats(
-          store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions(),
-          serverFigures(stats));
+      return stats();
     }
     if (command instanceof Command.Authenticated) {
       return Reply.Status.OK;
@@ -95,6 +92,14 @@ final class CommandExecutor {
       return Reply.LINE_TOO_LONG;
     }
     throw new IllegalStateException("unhandled command " + command);
+  }
+
+  /** The {@code STATS} figures now, without counting a command (the metrics endpoint's view). */
+  Reply.Stats stats() {
+    BlinkStats stats = store.stats();
+    return new Reply.Stats(
+        store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions(),
+        serverFigures(stats));
   }
 
   private Reply.ServerFigures serverFigures(BlinkStats stats) {
