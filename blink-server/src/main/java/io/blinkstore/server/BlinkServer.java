@@ -192,11 +192,16 @@ public final class BlinkServer implements AutoCloseable {
 
   /** Like Redis's protected mode, but a warning: a store reachable from the network without a token. */
   private void warnIfExposed() {
-    if (tcp != null && authenticator == null && !tcp.getAddress().isLoopbackAddress()) {
+    if (isExposed(tcp, authenticator != null)) {
       log.warn("SECURITY WARNING: listening on {} without an auth token: anyone who can reach this address"
           + " can read and change every entry. Bind 127.0.0.1 or set BLINK_AUTH_TOKEN / --auth-token-file.",
           describe(tcp));
     }
+  }
+
+  /** Whether serving TCP on {@code tcp} (null: none) opens the store to the network without a token. */
+  static boolean isExposed(InetSocketAddress tcp, boolean hasToken) {
+    return tcp != null && !hasToken && !tcp.getAddress().isLoopbackAddress();
   }
 
   /**

@@ -7,13 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The shared-secret token and the Unix socket's permissions, over real sockets. */
@@ -24,10 +22,6 @@ class AuthIT {
   @TempDir Path dir;
   private BlinkServer server;
 
-  static Stream<Arguments> transportsAndEndpoints() {
-    return TestServers.transportsAndEndpoints().stream();
-  }
-
   @AfterEach
   void stop() {
     if (server != null) {
@@ -36,7 +30,7 @@ class AuthIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void nothingButAuthAndQuitIsExecutedBeforeTheRightToken(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     server = TestServers.start(transport, dir, 1 << 20, builder -> builder.authToken(TOKEN));
@@ -60,7 +54,7 @@ class AuthIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void withoutATokenAuthIsAnErrorAndEverythingIsServed(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     server = TestServers.start(transport, dir, 1 << 20);

@@ -12,12 +12,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -33,10 +31,6 @@ class ConnectionLimitsIT {
   private BlinkServer server;
   private Endpoint endpoint;
   private final List<LineClient> clients = new ArrayList<>();
-
-  static Stream<Arguments> transportsAndEndpoints() {
-    return TestServers.transportsAndEndpoints().stream();
-  }
 
   private void start(BlinkServer.Transport transport, Endpoint endpoint, UnaryOperator<BlinkServer.Builder> extra)
       throws IOException {
@@ -73,7 +67,7 @@ class ConnectionLimitsIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void aConnectionOverTheLimitIsToldSoAndClosedAndOneFreedSlotAdmitsTheNext(
       BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
     start(transport, endpoint, builder -> builder.maxConnections(2));
@@ -91,7 +85,7 @@ class ConnectionLimitsIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void anIdleConnectionIsClosedAndABusyOneIsNot(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     start(transport, endpoint, builder -> builder.idleTimeout(SHORT));
@@ -101,7 +95,7 @@ class ConnectionLimitsIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void aRequestSentOneByteAtATimeIsCutOffAtTheRequestTimeout(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     start(transport, endpoint, builder -> builder.requestTimeout(SHORT));
@@ -116,7 +110,7 @@ class ConnectionLimitsIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void completeLinesSentInPiecesWithinTheRequestTimeoutAreServed(
       BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
     start(transport, endpoint, builder -> builder.requestTimeout(Duration.ofSeconds(30)));
@@ -129,7 +123,7 @@ class ConnectionLimitsIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void aReplyPastTheOutputCapClosesThatConnectionOnly(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     int cap = 64 * 1024;
@@ -152,7 +146,7 @@ class ConnectionLimitsIT {
    * received: a SET at the end of a long pipeline of large GETs is not executed until the client reads.
    */
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void requestsOfAClientThatDoesNotReadAreNotExecutedUntilItReads(
       BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
     start(transport, endpoint, UnaryOperator.identity());

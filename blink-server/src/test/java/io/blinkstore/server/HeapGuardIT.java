@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.blinkstore.server.TestServers.Endpoint;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -22,10 +20,6 @@ class HeapGuardIT {
   @TempDir Path dir;
   private BlinkServer server;
 
-  static Stream<Arguments> transportsAndEndpoints() {
-    return TestServers.transportsAndEndpoints().stream();
-  }
-
   @AfterEach
   void stop() {
     if (server != null) {
@@ -34,7 +28,7 @@ class HeapGuardIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void writesAreRefusedWhileTheHeapIsNearlyFullAndReadsGoOn(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     HeapGuard guard = new HeapGuard(0.9);

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.blinkstore.server.TestServers.Endpoint;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A connection whose first line looks like HTTP is closed without a reply and executes nothing. */
@@ -18,10 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HttpRejectionIT {
   @TempDir Path dir;
   private BlinkServer server;
-
-  static Stream<Arguments> transportsAndEndpoints() {
-    return TestServers.transportsAndEndpoints().stream();
-  }
 
   @AfterEach
   void stop() {
@@ -31,7 +25,7 @@ class HttpRejectionIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void httpRequestsAreClosedWithoutReplyAndExecuteNothing(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     server = TestServers.start(transport, dir, 1 << 20);
@@ -56,7 +50,7 @@ class HttpRejectionIT {
   }
 
   @ParameterizedTest(name = "[{0} {1}]")
-  @MethodSource("transportsAndEndpoints")
+  @MethodSource(TestServers.ALL)
   void onlyTheFirstLineIsJudgedAndOtherFirstLinesAreServed(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     server = TestServers.start(transport, dir, 1 << 20);
