@@ -9,8 +9,14 @@ import java.util.Arrays;
  */
 sealed interface Command {
 
+  /**
+   * A command that adds data to the store: refused with {@code ERROR out of memory} while the {@link HeapGuard}
+   * says the heap is nearly full. Every such command implements it.
+   */
+  sealed interface Write extends Command permits Set {}
+
   /** {@code SET key value}: the value is the UTF-8 bytes of the text after the key. */
-  record Set(String key, byte[] value) implements Command {
+  record Set(String key, byte[] value) implements Write {
     // A record compares arrays by identity; commands are compared by content (in tests and in logic).
     @Override
     public boolean equals(Object other) {

@@ -57,15 +57,15 @@ final class CommandExecutor {
   }
 
   private Reply dispatch(Command command) {
+    if (command instanceof Command.Write && !heapGuard.writesAllowed()) {
+      return Reply.OUT_OF_MEMORY;
+    }
     if (command instanceof Command.Get get) {
       // A key SET cannot have created (it holds whitespace, as in "GET a b") is simply absent.
       byte[] value = BlinkStore.isValidKey(get.key()) ? store.get(get.key()) : null;
       return value == null ? Reply.Status.NOT_FOUND : new Reply.Value(value);
     }
     if (command instanceof Command.Set set) {
-      if (!heapGuard.writesAllowed()) {
-        return Reply.OUT_OF_MEMORY;
-      }
       store.set(set.key(), set.value());
       return Reply.Status.OK;
     }
