@@ -47,10 +47,12 @@ final class HttpRejector extends ByteToMessageDecoder {
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     int scan = Math.min(in.readableBytes(), maxFirstLineBytes + 1);
     int newline = in.indexOf(in.readerIndex(), in.readerIndex() + scan, (byte) '\n');
-    if (newline < 0 && scan <= maxFirstLineBytes && mayStartHttp(in)) {
-      return; // wait for the rest of the first line
+    if (newline >= 0) {
+      judge(ctx, in, newline - in.readerIndex());
+    } else if (scan > maxFirstLineBytes || !mayStartHttp(in)) {
+      passOn(ctx);
     }
-    decide(ctx, in, newline < 0 ? scan : newline - in.readerIndex());
+    // else: wait for the rest of the first line
   }
 
   /** Whether the bytes so far begin (or are the beginning of) one of {@link #STARTS}. */
@@ -80,18 +82,25 @@ final class HttpRejector extends ByteToMessageDecoder {
   /** At end of input, a first line without {@code \n} is judged as it is. */
   @Override
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (in.isReadable()) {
-      decide(ctx, in, Math.min(in.readableBytes(), MAX_FIRST_LINE_BYTES + 1));
+    if (in.readableBytes() > maxFirstLineBytes) {
+      passOn(ctx);
+    } else if (in.isReadable()) {
+      judge(ctx, in, in.readableBytes());
     }
   }
 
-  private void decide(ChannelHandlerContext ctx, ByteBuf in, int lineLength) {
+  private void judge(ChannelHandlerContext ctx, ByteBuf in, int lineLength) {
     if (isHttp(in.toString(in.readerIndex(), lineLength, StandardCharsets.ISO_8859_1))) {
       in.skipBytes(in.readableBytes());
       ctx.close();
     } else {
-      ctx.pipeline().remove(this); // hands what it holds to the next handler
+      passOn(ctx);
     }
+  }
+
+  /** Removes this handler, which hands what it holds to the next one. */
+  private void passOn(ChannelHandlerContext ctx) {
+    ctx.pipeline().remove(this);
   }
 
   /** Whether {@code firstLine} (without its {@code \n}) looks like the start of an HTTP request. */

@@ -90,6 +90,12 @@ class ConnectionLimitsIT {
       throws Exception {
     start(transport, endpoint, builder -> builder.idleTimeout(SHORT));
     LineClient idle = connect();
+    LineClient busy = connect();
+    long busyUntil = System.nanoTime() + SHORT.multipliedBy(4).toNanos();
+    while (System.nanoTime() < busyUntil) {
+      assertEquals("VALUE " + base64("jewels"), busy.request("GET precious"), "a busy connection stays open");
+      Thread.sleep(SHORT.toMillis() / 4); // a client pausing between requests, well within the timeout
+    }
     idle.assertEndOfStream();
     assertOthersServed();
   }
