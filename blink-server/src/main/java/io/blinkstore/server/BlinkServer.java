@@ -207,13 +207,13 @@ public final class BlinkServer implements AutoCloseable {
   /**
    * Sets the socket file's permissions right after the bind (the file is created with the process umask; a
    * client connecting in between is served as usual, the mode only gates later connects).
+   *
+   * @throws BlinkException if they cannot be set; {@link #start} then unbinds everything
    */
   private void setMode(Path path, Set<PosixFilePermission> mode) {
     try {
       Files.setPosixFilePermissions(path, mode);
     } catch (IOException | UnsupportedOperationException e) {
-      closed = true;
-      shutdown();
       throw new BlinkException("cannot set the permissions of Unix socket " + path + " to "
           + PosixFilePermissions.toString(mode) + ": " + reason(e), e);
     }
