@@ -32,9 +32,15 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Blink Store server: one {@link BlinkStore} served over TCP, a Unix domain socket, or both at once, in
@@ -59,6 +65,20 @@ public final class BlinkServer implements AutoCloseable {
   /** The longest request line accepted by default, in bytes (not counting the line end): 1 MiB. */
   public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
+  /** The most client connections open at once by default (Redis's {@code maxclients} default). */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+  /** How long a request may stay unfinished by default before its connection is closed: 30 seconds. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The most reply bytes waiting for one client by default before its connection is closed: 4 MiB. */
+  public static final long DEFAULT_MAX_OUTPUT_BYTES = 4L << 20;
+
+  /** The Unix socket's permissions by default: read and write for its owner and group (0660). */
+  public static final Set<PosixFilePermission> DEFAULT_UNIX_MODE = PosixFilePermissions.fromString("rw-rw----");
+
+  private static final Logger log = LoggerFactory.getLogger(BlinkServer.class);
+
   private static final Pattern NATIVE_ERROR_PREFIX =
       Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
@@ -77,24 +97,40 @@ public final class BlinkServer implements AutoCloseable {
 
   private final BlinkStore store;
   private final InetSocketAddress tcp;
+  private final InetSocketAddress metrics;
   private final Path unix;
   private final int maxLineBytes;
   private final Transport transport;
+  private final ServerCounters counters = new ServerCounters();
+  private final ConnectionLimits limits;
+  private final Authenticator authenticator;
+  private final Set<PosixFilePermission> unixMode;
+  private final HeapGuard givenHeapGuard;
+  private final double heapThreshold;
+  private HeapGuard heapGuard;
 
   private final Object lifecycle = new Object();
   private EventLoopGroup group;
   private ChannelGroup connections;
   private Channel tcpChannel;
   private Channel unixChannel;
+  private Channel metricsChannel;
   private boolean started;
   private boolean closed;
 
   private BlinkServer(Builder builder) {
     this.store = builder.store;
     this.tcp = builder.tcp;
+    this.metrics = builder.metrics;
     this.unix = builder.unix;
     this.maxLineBytes = builder.maxLineBytes;
     this.transport = resolve(builder.transport);
+    this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
+        builder.requestTimeout.toMillis(), builder.maxOutputBytes);
+    this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
+    this.unixMode = builder.unixMode;
+    this.givenHeapGuard = builder.heapGuard;
+    this.heapThreshold = builder.heapThreshold;
   }
 
   /** Returns a new builder. */
@@ -118,12 +154,18 @@ public final class BlinkServer implements AutoCloseable {
       started = true;
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
-      ProtocolPipeline protocol = new ProtocolPipeline(store, maxLineBytes);
+      heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
+      CommandExecutor executor = new CommandExecutor(store, new Leases(), counters, heapGuard);
+      RespCommands resp = new RespCommands(store, counters, heapGuard, authenticator);
+      ProtocolPipeline protocol = new ProtocolPipeline(executor, resp, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
               connections.add(channel);
+              // Connection-level limits and the HTTP check first, so they hold whatever protocol follows.
+              limits.install(channel.pipeline());
+              channel.pipeline().addLast(HttpRejector.NAME, new HttpRejector(maxLineBytes));
               protocol.install(channel.pipeline());
             }
           };
@@ -134,13 +176,48 @@ public final class BlinkServer implements AutoCloseable {
         if (unix != null) {
           removeStaleSocket(unix);
           unixChannel = bind(unixBootstrap(initializer), unixAddress(unix), "Unix socket " + unix);
+          setMode(unix, unixMode);
+        }
+        if (metrics != null) {
+          metricsChannel = bind(tcpBootstrap(new MetricsEndpoint(executor::stats)), metrics,
+              "metrics " + describe(metrics));
         }
       } catch (BlinkException e) {
         closed = true;
         shutdown();
         throw e;
       }
+      warnIfExposed();
       return this;
+    }
+  }
+
+  /** Like Redis's protected mode, but a warning: a store reachable from the network without a token. */
+  private void warnIfExposed() {
+    if (isExposed(tcp, authenticator != null)) {
+      log.warn("SECURITY WARNING: listening on {} without an auth token: anyone who can reach this address"
+          + " can read and change every entry. Bind 127.0.0.1 or set BLINK_AUTH_TOKEN / --auth-token-file.",
+          describe(tcp));
+    }
+  }
+
+  /** Whether serving TCP on {@code tcp} (null: none) opens the store to the network without a token. */
+  static boolean isExposed(InetSocketAddress tcp, boolean hasToken) {
+    return tcp != null && !hasToken && !tcp.getAddress().isLoopbackAddress();
+  }
+
+  /**
+   * Sets the socket file's permissions right after the bind (the file is created with the process umask; a
+   * client connecting in between is served as usual, the mode only gates later connects).
+   *
+   * @throws BlinkException if they cannot be set; {@link #start} then unbinds everything
+   */
+  private void setMode(Path path, Set<PosixFilePermission> mode) {
+    try {
+      Files.setPosixFilePermissions(path, mode);
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new BlinkException("cannot set the permissions of Unix socket " + path + " to "
+          + PosixFilePermissions.toString(mode) + ": " + reason(e), e);
     }
   }
 
@@ -221,6 +298,13 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
+  /** Returns the metrics endpoint's address actually bound, or null without one. */
+  public InetSocketAddress metricsAddress() {
+    synchronized (lifecycle) {
+      return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+    }
+  }
+
   /** Returns the Unix socket path served, or null without one. */
   public Path unixPath() {
     return unix;
@@ -233,9 +317,22 @@ public final class BlinkServer implements AutoCloseable {
 
   /** Returns the number of client connections currently open. */
   public int connectionCount() {
-    synchronized (lifecycle) {
-      return connections == null ? 0 : connections.size();
-    }
+    return counters.connections();
+  }
+
+  /** Returns the seconds since this server was created. */
+  public long uptimeSeconds() {
+    return counters.uptimeSeconds();
+  }
+
+  /** Returns the number of client connections accepted so far, including any refused over the limit. */
+  public long totalConnections() {
+    return counters.totalConnections();
+  }
+
+  /** Returns the number of commands executed so far. */
+  public long commandCount() {
+    return counters.commands();
   }
 
   /**
@@ -256,6 +353,7 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   private void shutdown() {
+    closeQuietly(metricsChannel);
     closeQuietly(tcpChannel);
     closeQuietly(unixChannel);
     for (Channel connection : connections) {
@@ -270,6 +368,7 @@ public final class BlinkServer implements AutoCloseable {
     }
     connections.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    heapGuard.close();
     if (unix != null && unixChannel != null) {
       try {
         Files.deleteIfExists(unix);
@@ -327,9 +426,18 @@ public final class BlinkServer implements AutoCloseable {
   public static final class Builder {
     private BlinkStore store;
     private InetSocketAddress tcp;
+    private InetSocketAddress metrics;
     private Path unix;
     private int maxLineBytes = -1;
     private Transport transport;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private Duration idleTimeout = Duration.ZERO;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
+    private String authToken;
+    private Set<PosixFilePermission> unixMode = DEFAULT_UNIX_MODE;
+    private double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
+    private HeapGuard heapGuard;
 
     private Builder() {}
 
@@ -352,6 +460,22 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalArgumentException("tcp address is unresolved: " + address.getHostString());
       }
       this.tcp = address;
+      return this;
+    }
+
+    /**
+     * Serves Prometheus metrics over HTTP at {@code address}, path {@code /metrics}; port 0 picks a free port
+     * ({@link #metricsAddress()} tells which). Off by default.
+     *
+     * @throws IllegalArgumentException if the address is unresolved
+     */
+    public Builder metrics(InetSocketAddress address) {
+      requireUnset(metrics, "metrics");
+      Objects.requireNonNull(address, "address");
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException("metrics address is unresolved: " + address.getHostString());
+      }
+      this.metrics = address;
       return this;
     }
 
@@ -378,6 +502,91 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalArgumentException("maxLineBytes must be positive, but was " + bytes);
       }
       this.maxLineBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the most client connections open at once; default {@link #DEFAULT_MAX_CONNECTIONS}. One more is
+     * answered {@code ERROR max number of clients reached} and closed.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = requirePositive(connections, "maxConnections");
+      return this;
+    }
+
+    /**
+     * Closes a connection that sends nothing for {@code timeout}; {@link Duration#ZERO} (the default) never does.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = requireNotNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * Closes a connection whose request (a line) stays unfinished for {@code timeout}, as a client sending a
+     * byte now and then would keep it; default {@link #DEFAULT_REQUEST_TIMEOUT}; {@link Duration#ZERO}: never.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = requireNotNegative(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the most bytes of replies that may wait for one client (written, not yet read by it) before its
+     * connection is closed; default {@link #DEFAULT_MAX_OUTPUT_BYTES}. It must exceed the largest reply (a
+     * value's base64, 4/3 of its size): a connection asking for a larger one is closed.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxOutputBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxOutputBytes must be positive, but was " + bytes);
+      }
+      this.maxOutputBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Requires every connection to present {@code token} ({@code AUTH <token>}) before anything else is executed;
+     * by default none is needed.
+     *
+     * @throws IllegalArgumentException if the token is empty
+     */
+    public Builder authToken(String token) {
+      requireUnset(authToken == null ? null : "a token", "authToken");
+      if (Objects.requireNonNull(token, "token").isEmpty()) {
+        throw new IllegalArgumentException("the auth token must not be empty");
+      }
+      this.authToken = token;
+      return this;
+    }
+
+    /** Sets the Unix socket file's permissions; default {@link #DEFAULT_UNIX_MODE} (0660). */
+    public Builder unixMode(Set<PosixFilePermission> mode) {
+      this.unixMode = Set.copyOf(Objects.requireNonNull(mode, "mode"));
+      return this;
+    }
+
+    /**
+     * Refuses writes ({@code ERROR out of memory}) while more than {@code fraction} of the maximum heap is in use
+     * after a garbage collection; reads go on. Default 0.90; 1.0 never refuses.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < fraction <= 1}
+     */
+    public Builder heapThreshold(double fraction) {
+      this.heapThreshold = HeapGuard.requireThreshold(fraction);
+      return this;
+    }
+
+    /** Uses {@code guard} instead of watching the JVM's collections: a seam for tests. */
+    Builder heapGuard(HeapGuard guard) {
+      this.heapGuard = Objects.requireNonNull(guard, "guard");
       return this;
     }
 
@@ -408,6 +617,21 @@ public final class BlinkServer implements AutoCloseable {
         transport = Transport.AUTO;
       }
       return new BlinkServer(this);
+    }
+
+    private static int requirePositive(int value, String name) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(name + " must be positive, but was " + value);
+      }
+      return value;
+    }
+
+    private static Duration requireNotNegative(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative, but was " + value);
+      }
+      return value;
     }
 
     private static void requireUnset(Object current, String name) {

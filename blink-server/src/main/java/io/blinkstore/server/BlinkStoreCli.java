@@ -11,8 +11,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -30,7 +38,8 @@ import picocli.CommandLine.Spec;
     description = "Blink Store: a fast in-memory key-value store, shared by every process on a host.",
     subcommands = {BlinkStoreCli.Serve.class, BlinkStoreCli.Run.class})
 public final class BlinkStoreCli implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(BlinkStoreCli.class);
+  /** The levels {@code --log-level} takes: slf4j-simple's. */
+  static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
   /**
    * Heap one entry costs beyond its key and value bytes, with margin: ~145 measured for typical keys, ~190 for
@@ -60,7 +69,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
             (e, commandLine, parseResult) -> {
               commandLine.getErr().println("blink-store: " + oneLine(e.getMessage()));
               if (!(e instanceof BlinkException || e instanceof IllegalArgumentException)) {
-                log.debug("failure", e);
+                log().debug("failure", e);
               }
               return 1;
             })
@@ -89,6 +98,10 @@ public final class BlinkStoreCli implements Callable<Integer> {
     @Option(names = "--unix", paramLabel = "PATH", description = "Unix domain socket to listen on.")
     Path unix;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+        description = "Serve Prometheus metrics at http://HOST:PORT/metrics, e.g. 127.0.0.1:9100. Default: off.")
+    String metrics;
+
     @Option(names = "--memory-limit", paramLabel = "SIZE",
         defaultValue = "${env:BLINK_MEMORY_LIMIT:-10485760}",
         description = "Most bytes (keys + values) kept, e.g. 10485760, 64MB, 1GiB; units are powers of 1024."
@@ -105,6 +118,43 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " (60% of the heap, less the limit, at ~" + HEAP_BYTES_PER_ENTRY + " bytes per entry).")
     Long maxEntries;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+        description = "Most client connections open at once; one more is answered"
+            + " 'ERROR max number of clients reached' and closed. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
+        description = "Close a connection that sends nothing for this long; 0 never does. Default: ${DEFAULT-VALUE}.")
+    long idleTimeoutSeconds;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",
+        description = "Close a connection whose request line stays unfinished this long (slowloris); 0 never"
+            + " does. Default: ${DEFAULT-VALUE}.")
+    long requestTimeoutSeconds;
+
+    @Option(names = "--max-output-bytes", paramLabel = "SIZE", defaultValue = "4MiB",
+        description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
+            + " the largest reply (4/3 of the largest value). Default: ${DEFAULT-VALUE}.")
+    String maxOutputBytes;
+
+    @Option(names = "--auth-token-file", paramLabel = "PATH",
+        description = "Require clients to send 'AUTH <token>' first; the token is the file's first line."
+            + " Default: $BLINK_AUTH_TOKEN if set, else no auth.")
+    Path authTokenFile;
+
+    @Option(names = "--unix-mode", paramLabel = "OCTAL", defaultValue = "0660",
+        description = "Permissions of the Unix socket file. Default: ${DEFAULT-VALUE} (owner and group).")
+    String unixMode;
+
+    @Option(names = "--heap-threshold", paramLabel = "PERCENT", defaultValue = "90",
+        description = "Refuse writes ('ERROR out of memory') while more than this share of the maximum heap is in"
+            + " use after a garbage collection; reads go on. 100 never refuses. Default: ${DEFAULT-VALUE}.")
+    int heapThresholdPercent;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+        description = "trace, debug, info, warn, error or off. Default: ${DEFAULT-VALUE}.")
+    String logLevel;
+
     @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
         description = "auto (epoll on Linux, else nio), epoll or nio. Default: ${DEFAULT-VALUE}.")
     BlinkServer.Transport transport;
@@ -119,6 +169,8 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+      setLogLevel(logLevel);
+      Logger log = log();
       long limit = ByteSize.parse(memoryLimit);
       long maxLine = ByteSize.parse(maxLineBytes);
       if (limit <= 0) {
@@ -132,6 +184,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
       }
       long maxHeap = Runtime.getRuntime().maxMemory();
       long entries = maxEntries != null ? maxEntries : defaultMaxEntries(maxHeap, limit);
+      requireHeapHolds(maxHeap, limit, entries);
       if (maxHeap / 10 * 6 < limit + (limit >> 2)) {
         log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
             maxHeap >> 20, limit, (limit * 2 + (256L << 20)) >> 20);
@@ -140,11 +193,23 @@ public final class BlinkStoreCli implements Callable<Integer> {
         log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
       }
       BlinkServer.Builder builder = BlinkServer.builder().maxLineBytes((int) maxLine).transport(transport);
+      connectionLimits(builder);
+      if (heapThresholdPercent <= 0 || heapThresholdPercent > 100) {
+        throw new IllegalArgumentException("--heap-threshold must be from 1 to 100, but was " + heapThresholdPercent);
+      }
+      builder.heapThreshold(heapThresholdPercent / 100.0);
       if (tcp != null) {
         builder.tcp(parseTcp(tcp));
       }
       if (unix != null) {
-        builder.unix(unix);
+        builder.unix(unix).unixMode(parseMode(unixMode));
+      }
+      if (metrics != null) {
+        builder.metrics(parseTcp(metrics, "--metrics"));
+      }
+      String token = authToken(authTokenFile, System.getenv("BLINK_AUTH_TOKEN"));
+      if (token != null) {
+        builder.authToken(token);
       }
       if (tcp == null && unix == null) {
         builder.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), defaultPort()));
@@ -156,16 +221,34 @@ public final class BlinkStoreCli implements Callable<Integer> {
       CountDownLatch stop = new CountDownLatch(1);
       SignalHandlers.onTerminate(stop::countDown);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
-      log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes);"
-              + " ready in {} ms",
+      log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes,"
+              + " heap {} MiB, auth {}); ready in {} ms",
           Version.version(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
-          limit, entries, maxLine, sinceProcessStart());
+          limit, entries, maxLine, maxHeap >> 20, token != null ? "on" : "off", sinceProcessStart());
       stop.await();
       log.info("shutting down");
       server.close();
       store.close();
-      log.info("stopped");
+      log.info("stopped after {} s: {} connections, {} commands", server.uptimeSeconds(),
+          server.totalConnections(), server.commandCount());
       return 0;
+    }
+
+    private void connectionLimits(BlinkServer.Builder builder) {
+      if (idleTimeoutSeconds < 0 || requestTimeoutSeconds < 0) {
+        throw new IllegalArgumentException("--idle-timeout and --request-timeout must not be negative");
+      }
+      long maxOutput = ByteSize.parse(maxOutputBytes);
+      if (maxOutput <= 0) {
+        throw new IllegalArgumentException("--max-output-bytes must be positive, but was " + maxOutputBytes);
+      }
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException("--max-connections must be positive, but was " + maxConnections);
+      }
+      builder.maxConnections(maxConnections)
+          .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+          .requestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
+          .maxOutputBytes(maxOutput);
     }
 
     private static String where(BlinkServer server) {
@@ -175,6 +258,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
       }
       if (server.unixPath() != null) {
         where.append(where.length() > 0 ? ", " : "").append("unix ").append(server.unixPath());
+      }
+      if (server.metricsAddress() != null) {
+        where.append(", metrics http://").append(BlinkServer.describe(server.metricsAddress())).append("/metrics");
       }
       return where.toString();
     }
@@ -219,6 +305,41 @@ public final class BlinkStoreCli implements Callable<Integer> {
   }
 
   /**
+   * Sets slf4j-simple's level. It reads its settings once, when the first logger is created, so this must run
+   * before anything logs (which is why this class creates its logger only when needed).
+   *
+   * @throws IllegalArgumentException for an unknown level
+   */
+  static void setLogLevel(String level) {
+    String lower = level.toLowerCase(java.util.Locale.ROOT);
+    if (!LOG_LEVELS.contains(lower)) {
+      throw new IllegalArgumentException("bad --log-level '" + level + "': expected one of " + LOG_LEVELS);
+    }
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", lower);
+  }
+
+  private static Logger log() {
+    return LoggerFactory.getLogger(BlinkStoreCli.class);
+  }
+
+  /**
+   * Refuses a heap too small for the store: {@code memoryLimit} bytes of keys and values, plus
+   * {@link #HEAP_BYTES_PER_ENTRY} for each of up to {@code entries} entries, must fit in 60% of the maximum
+   * heap (the rest is the collector's headroom).
+   *
+   * @throws IllegalArgumentException naming the heap needed
+   */
+  static void requireHeapHolds(long maxHeapBytes, long memoryLimit, long entries) {
+    long needed = memoryLimit + Math.min(entries, Long.MAX_VALUE / 2 / HEAP_BYTES_PER_ENTRY) * HEAP_BYTES_PER_ENTRY;
+    if (needed > maxHeapBytes / 10 * 6) {
+      throw new IllegalArgumentException("the JVM heap (" + (maxHeapBytes >> 20) + " MiB) cannot hold a memory limit"
+          + " of " + memoryLimit + " bytes and " + entries + " entries at ~" + HEAP_BYTES_PER_ENTRY + " bytes each:"
+          + " give it at least " + ((needed / 6 * 10 >> 20) + 1) + " MiB (-Xmx, BLINK_HEAP with bin/blink-store),"
+          + " or lower --memory-limit / --max-entries");
+    }
+  }
+
+  /**
    * The default entry bound: the entries that fit in 60% of the heap (the rest is the collector's headroom)
    * once the memory limit's own bytes are set aside, at least 1,024. Without it, a client setting millions of
    * distinct tiny keys could fill the heap long before the byte limit is reached.
@@ -229,26 +350,72 @@ public final class BlinkStoreCli implements Callable<Integer> {
   }
 
   /**
+   * The auth token: the first line of {@code file} when given (so it never shows in {@code ps}), else
+   * {@code fromEnvironment}; null when neither is set.
+   *
+   * @throws IllegalArgumentException if the file cannot be read or the token is empty
+   */
+  static String authToken(Path file, String fromEnvironment) {
+    String token = fromEnvironment;
+    if (file != null) {
+      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        token = Objects.requireNonNullElse(reader.readLine(), "");
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read --auth-token-file " + file + ": " + e.getMessage(), e);
+      }
+    }
+    if (token != null && token.isBlank()) {
+      throw new IllegalArgumentException("the auth token (--auth-token-file or BLINK_AUTH_TOKEN) is empty");
+    }
+    return token;
+  }
+
+  /**
+   * Parses an octal file mode such as {@code 0660} or {@code 600} (permission bits only).
+   *
+   * @throws IllegalArgumentException if it is not one
+   */
+  static Set<PosixFilePermission> parseMode(String octal) {
+    if (!octal.matches("0?[0-7]{3}")) {
+      throw new IllegalArgumentException("bad --unix-mode '" + octal + "': expected octal permissions, e.g. 0660");
+    }
+    int bits = Integer.parseInt(octal, 8);
+    StringBuilder symbolic = new StringBuilder();
+    String letters = "rwxrwxrwx";
+    for (int i = 0; i < 9; i++) {
+      symbolic.append((bits & (1 << (8 - i))) != 0 ? letters.charAt(i) : '-');
+    }
+    return PosixFilePermissions.fromString(symbolic.toString());
+  }
+
+  /** As {@link #parseTcp(String, String)} for {@code --tcp}. */
+  static InetSocketAddress parseTcp(String text) {
+    return parseTcp(text, "--tcp");
+  }
+
+  /**
    * Parses {@code HOST:PORT}: an IPv4 address, a host name, or a bracketed IPv6 literal ({@code [::1]:8765}).
    *
+   * @param option the option's name, for the error message
    * @throws IllegalArgumentException naming the text when it is not such an address or does not resolve
    */
-  static InetSocketAddress parseTcp(String text) {
+  static InetSocketAddress parseTcp(String text, String option) {
+    String bad = "bad " + option + " address '" + text + "': ";
     int colon = text.lastIndexOf(':');
     if (colon <= 0) {
-      throw new IllegalArgumentException("bad --tcp address '" + text + "': expected HOST:PORT, e.g. 127.0.0.1:8765");
+      throw new IllegalArgumentException(bad + "expected HOST:PORT, e.g. 127.0.0.1:8765");
     }
     String host = text.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.indexOf(':') >= 0) {
-      throw new IllegalArgumentException("bad --tcp address '" + text + "': write IPv6 as [ADDRESS]:PORT");
+      throw new IllegalArgumentException(bad + "write IPv6 as [ADDRESS]:PORT");
     }
-    int port = parsePort(text.substring(colon + 1), "--tcp address '" + text + "'");
+    int port = parsePort(text.substring(colon + 1), option + " address '" + text + "'");
     try {
       return new InetSocketAddress(InetAddress.getByName(host), port);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("bad --tcp address '" + text + "': unknown host " + host, e);
+      throw new IllegalArgumentException(bad + "unknown host " + host, e);
     }
   }
 
@@ -284,7 +451,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
         if (in != null) {
           properties.load(in);
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return "unknown";
       }
       return properties.getProperty("version", "unknown");

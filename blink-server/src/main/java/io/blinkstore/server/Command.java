@@ -12,10 +12,16 @@ import java.util.Objects;
 sealed interface Command {
 
   /**
+   * A command that adds data to the store: refused with {@code ERROR out of memory} while the {@link HeapGuard}
+   * says the heap is nearly full. Every such command implements it.
+   */
+  sealed interface Write extends Command permits Set, SetWithTtl, IncrementBy, Fill {}
+
+  /**
    * {@code SET key value}: the value is the UTF-8 bytes of the text after the key; or {@code SET64 key base64}
    * (an extension): the value is the decoded bytes.
    */
-  record Set(String key, byte[] value) implements Command {
+  record Set(String key, byte[] value) implements Write {
     // A record compares arrays by identity; commands are compared by content (in tests and in logic).
     @Override
     public boolean equals(Object other) {
@@ -51,6 +57,17 @@ sealed interface Command {
   /** {@code PING} (an extension): answered {@code PONG}, to check that the server is alive. */
   record Ping() implements Command {}
 
+  /** {@code AUTH token} (an extension): checked by {@link AuthGate} when the server has a token. */
+  record Auth(String token) implements Command {
+    @Override
+    public String toString() {
+      return "Auth[token=<hidden>]"; // never log a secret
+    }
+  }
+
+  /** An {@code AUTH} that {@link AuthGate} found right: answered {@code OK}. */
+  record Authenticated() implements Command {}
+
   /** {@code QUIT}: no reply; the connection closes once earlier replies are written. */
   record Quit() implements Command {}
 
@@ -69,7 +86,7 @@ sealed interface Command {
   sealed interface TtlOrCounter extends Command {}
 
   /** {@code SETEX key seconds value} or {@code PSETEX key milliseconds value}: SET with a time to live. */
-  record SetWithTtl(String key, Duration ttl, byte[] value) implements TtlOrCounter {
+  record SetWithTtl(String key, Duration ttl, byte[] value) implements TtlOrCounter, Write {
     @Override
     public boolean equals(Object other) {
       return other instanceof SetWithTtl that
@@ -97,7 +114,7 @@ sealed interface Command {
   record Ttl(String key, boolean inMillis) implements TtlOrCounter {}
 
   /** {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, all as an addition of {@code delta}. */
-  record IncrementBy(String key, long delta) implements TtlOrCounter {}
+  record IncrementBy(String key, long delta) implements TtlOrCounter, Write {}
 
   // ---- Extensions: fill leases (stampede protection), parsed by ExtensionParser, executed by LeaseCommands ----
 
@@ -111,7 +128,7 @@ sealed interface Command {
    * {@code FILL key token ttl_ms [base64]}: stores the value if {@code token} is the key's live lease; {@code ttl}
    * is {@code null} for an entry that never expires.
    */
-  record Fill(String key, long token, Duration ttl, byte[] value) implements LeaseCommand {
+  record Fill(String key, long token, Duration ttl, byte[] value) implements LeaseCommand, Write {
     @Override
     public boolean equals(Object other) {
       return other instanceof Fill that && key.equals(that.key) && token == that.token
@@ -138,4 +155,5 @@ sealed interface Command {
   Ping PING = new Ping();
   Quit QUIT = new Quit();
   LineTooLong LINE_TOO_LONG = new LineTooLong();
+  Authenticated AUTHENTICATED = new Authenticated();
 }

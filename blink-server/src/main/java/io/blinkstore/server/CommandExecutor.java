@@ -18,17 +18,25 @@ final class CommandExecutor {
   private final BlinkStore store;
   private final TtlCommands ttlCommands;
   private final LeaseCommands leaseCommands;
+  private final ServerCounters counters;
+  private final HeapGuard heapGuard;
 
-  /** An executor with its own lease table of the default size. */
+  /** An executor with its own lease table, counters of its own and no heap guard (the REPL's). */
   CommandExecutor(BlinkStore store) {
-    this(store, new Leases());
+    this(store, new Leases(), new ServerCounters(), HeapGuard.NONE);
   }
 
-  /** An executor whose lease words use {@code leases}. */
-  CommandExecutor(BlinkStore store, Leases leases) {
+  /**
+   * An executor whose lease words use {@code leases}, counting its commands in {@code counters}, which
+   * {@code STATS} reports, and refusing writes with {@code ERROR out of memory} while {@code heapGuard} says the
+   * heap is nearly full.
+   */
+  CommandExecutor(BlinkStore store, Leases leases, ServerCounters counters, HeapGuard heapGuard) {
     this.store = Objects.requireNonNull(store, "store");
     this.ttlCommands = new TtlCommands(store);
     this.leaseCommands = new LeaseCommands(store, Objects.requireNonNull(leases, "leases"));
+    this.counters = Objects.requireNonNull(counters, "counters");
+    this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
   }
 
   /**
@@ -42,6 +50,7 @@ final class CommandExecutor {
     if (command instanceof Command.Quit) {
       throw new IllegalArgumentException("QUIT has no reply; the caller ends the session");
     }
+    counters.commandExecuted();
     try {
       return dispatch(command);
     } catch (EntryTooLargeException e) {
@@ -53,6 +62,9 @@ final class CommandExecutor {
   }
 
   private Reply dispatch(Command command) {
+    if (command instanceof Command.Write && !heapGuard.writesAllowed()) {
+      return Reply.OUT_OF_MEMORY;
+    }
     if (command instanceof Command.Get get) {
       // A key SET cannot have created (it holds whitespace, as in "GET a b") is simply absent.
       byte[] value = BlinkStore.isValidKey(get.key()) ? store.get(get.key()) : null;
@@ -70,9 +82,7 @@ final class CommandExecutor {
       return new Reply.Usage(store.usage());
     }
     if (command instanceof Command.Stats) {
-      BlinkStats stats = store.stats();
-      return new Reply.Stats(store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(),
-          stats.evictions(), stats.expirations());
+      return stats();
     }
     if (command instanceof Command.TtlOrCounter ttlOrCounter) {
       return ttlCommands.execute(ttlOrCounter);
@@ -87,6 +97,12 @@ final class CommandExecutor {
     if (command instanceof Command.Ping) {
       return Reply.Status.PONG;
     }
+    if (command instanceof Command.Authenticated) {
+      return Reply.Status.OK;
+    }
+    if (command instanceof Command.Auth) {
+      return Reply.NO_TOKEN_CONFIGURED; // with a token, AuthGate answers AUTH before it gets here
+    }
     if (command instanceof Command.Invalid invalid) {
       return new Reply.Error(invalid.error());
     }
@@ -94,5 +110,19 @@ final class CommandExecutor {
       return Reply.LINE_TOO_LONG;
     }
     throw new IllegalStateException("unhandled command " + command);
+  }
+
+  /** The {@code STATS} figures now, without counting a command (the metrics endpoint's view). */
+  Reply.Stats stats() {
+    BlinkStats stats = store.stats();
+    return new Reply.Stats(
+        store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions(),
+        stats.expirations(), serverFigures(stats));
+  }
+
+  private Reply.ServerFigures serverFigures(BlinkStats stats) {
+    long lookups = stats.hits() + stats.misses();
+    return new Reply.ServerFigures(counters.uptimeSeconds(), counters.connections(),
+        counters.totalConnections(), counters.commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups);
   }
 }

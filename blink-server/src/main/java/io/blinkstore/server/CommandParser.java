@@ -16,6 +16,7 @@ final class CommandParser {
   static final Command.Invalid DEL_REQUIRES_KEY = new Command.Invalid("DEL requires key");
   static final Command.Invalid SET64_REQUIRES_KEY = new Command.Invalid("SET64 requires key");
   static final Command.Invalid SET64_INVALID_BASE64 = new Command.Invalid("SET64 value is not valid base64");
+  static final Command.Invalid AUTH_REQUIRES_TOKEN = new Command.Invalid("AUTH requires token");
 
   private CommandParser() {}
 
@@ -49,6 +50,9 @@ final class CommandParser {
     }
     if (is(line, start, wordLength, "stats")) {
       return Command.STATS;
+    }
+    if (is(line, start, wordLength, "auth")) {
+      return restStart == end ? AUTH_REQUIRES_TOKEN : new Command.Auth(line.substring(restStart, end));
     }
     if (is(line, start, wordLength, "quit")) {
       return Command.QUIT;

@@ -2,6 +2,7 @@ package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
 import io.netty.channel.ChannelPipeline;
+import java.util.Objects;
 
 /**
  * Installs the protocols on a connection's pipeline. {@link #install} adds a {@link ProtocolDetector}, which
@@ -27,21 +28,30 @@ final class ProtocolPipeline {
   private final TextSession text;
   private final RespCommands resp;
   private final int maxLineBytes;
+  private final AuthGate authGate;
+
+  /** A pipeline for {@code store} without auth, heap guard or server counters (for tests and the REPL). */
+  ProtocolPipeline(BlinkStore store, int maxLineBytes) {
+    this(new CommandExecutor(store), new RespCommands(store), maxLineBytes, null);
+  }
 
   /**
-   * Creates the installer for connections to {@code store}, accepting request lines of up to
-   * {@code maxLineBytes} bytes (not counting the line end).
+   * Creates the installer for connections whose text commands {@code executor} executes and whose RESP commands
+   * {@code resp} runs, accepting requests of up to {@code maxLineBytes} bytes (not counting the line end). With
+   * an {@code authenticator}, a text connection must {@code AUTH} before anything else is executed ({@code resp}
+   * makes the same check for RESP).
    *
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
-   * @throws NullPointerException if {@code store} is null
+   * @throws NullPointerException if {@code executor} or {@code resp} is null
    */
-  ProtocolPipeline(BlinkStore store, int maxLineBytes) {
+  ProtocolPipeline(CommandExecutor executor, RespCommands resp, int maxLineBytes, Authenticator authenticator) {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
-    this.text = new TextSession(new CommandExecutor(store));
-    this.resp = new RespCommands(store);
+    this.text = new TextSession(Objects.requireNonNull(executor, "executor"));
+    this.resp = Objects.requireNonNull(resp, "resp");
     this.maxLineBytes = maxLineBytes;
+    this.authGate = authenticator == null ? null : new AuthGate(authenticator);
   }
 
   /** Adds the protocol detector at the end of {@code pipeline}; it installs the protocol the client speaks. */
@@ -51,8 +61,13 @@ final class ProtocolPipeline {
 
   /** Adds the text protocol's handlers, in order, right after the handler named {@code after}. */
   void installText(ChannelPipeline pipeline, String after) {
-    pipeline.addAfter(after, DECODER, new TextProtocolDecoder(maxLineBytes))
-        .addAfter(DECODER, ENCODER, ReplyEncoder.INSTANCE)
+    pipeline.addAfter(after, DECODER, new TextProtocolDecoder(maxLineBytes));
+    String beforeEncoder = DECODER;
+    if (authGate != null) {
+      pipeline.addAfter(DECODER, AuthGate.NAME, authGate);
+      beforeEncoder = AuthGate.NAME;
+    }
+    pipeline.addAfter(beforeEncoder, ENCODER, ReplyEncoder.INSTANCE)
         .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, text));
   }
 

@@ -34,9 +34,19 @@ sealed interface Reply {
   /** {@code USAGE <bytes>}. */
   record Usage(long bytes) implements Reply {}
 
-  /** {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=… expirations=…} (an extension). */
-  record Stats(long keys, long usage, long limit, long hits, long misses, long evictions, long expirations)
-      implements Reply {}
+  /**
+   * {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=… expirations=…} followed by the server's
+   * figures (an extension).
+   */
+  record Stats(long keys, long usage, long limit, long hits, long misses, long evictions, long expirations,
+      ServerFigures server) implements Reply {}
+
+  /**
+   * The server's figures at the end of a {@code STATS} line: {@code uptime_seconds=… connections=…
+   * total_connections=… commands=… hit_ratio=…}; the hit ratio is hits / (hits + misses), 0 before any lookup.
+   */
+  record ServerFigures(long uptimeSeconds, int connections, long totalConnections, long commands,
+      double hitRatio) {}
 
   // ---- Extensions: time to live and counters ----
 
@@ -64,4 +74,6 @@ sealed interface Reply {
   Error LINE_TOO_LONG = new Error("line too long");
   Error AT_CAPACITY = new Error("storage is at capacity and eviction failed");
   Error INTERNAL_ERROR = new Error("internal error");
+  Error OUT_OF_MEMORY = new Error("out of memory");
+  Error NO_TOKEN_CONFIGURED = new Error("AUTH called without any auth token configured");
 }

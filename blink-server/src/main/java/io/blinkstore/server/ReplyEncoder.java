@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 
 /**
  * Encodes {@link Reply replies} as protocol lines, each ending with {@code \n} only. Stateless, so one instance
@@ -56,7 +57,7 @@ final class ReplyEncoder extends MessageToByteEncoder<Reply> {
     } else if (reply instanceof Reply.Stats stats) {
       String line = "STATS keys=" + stats.keys() + " usage=" + stats.usage() + " limit=" + stats.limit()
           + " hits=" + stats.hits() + " misses=" + stats.misses() + " evictions=" + stats.evictions()
-          + " expirations=" + stats.expirations() + "\n";
+          + " expirations=" + stats.expirations() + serverFigures(stats.server()) + "\n";
       out.writeCharSequence(line, StandardCharsets.US_ASCII);
     } else if (reply instanceof Reply.Counter counter) {
       out.writeCharSequence("INTEGER " + counter.value() + "\n", StandardCharsets.US_ASCII);
@@ -71,6 +72,13 @@ final class ReplyEncoder extends MessageToByteEncoder<Reply> {
     } else {
       throw new IllegalArgumentException("unknown reply " + reply);
     }
+  }
+
+  /** The server's figures, appended after the store's: clients parse STATS as name=value pairs. */
+  private static String serverFigures(Reply.ServerFigures server) {
+    return " uptime_seconds=" + server.uptimeSeconds() + " connections=" + server.connections()
+        + " total_connections=" + server.totalConnections() + " commands=" + server.commands()
+        + " hit_ratio=" + String.format(Locale.ROOT, "%.4f", server.hitRatio());
   }
 
   /** Returns the exact encoded size of a VALUE or ERROR reply, and a small default for the others. */

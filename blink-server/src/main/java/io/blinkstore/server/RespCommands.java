@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,19 @@ final class RespCommands {
   static final RespReply.Error OOM =
       new RespReply.Error("OOM command not allowed when used memory > 'maxmemory'.");
 
+  /** Redis's reply to a command from a connection that has not authenticated yet. */
+  static final RespReply.Error NOAUTH = new RespReply.Error("NOAUTH Authentication required.");
+
+  /** The commands a connection may send before it has authenticated, as in Redis. */
+  private static final Set<String> ALLOWED_BEFORE_AUTH = Set.of("auth", "hello", "quit");
+
+  /**
+   * The commands that add data: refused with {@link #OOM} while the {@link HeapGuard} says the heap is nearly
+   * full (the text protocol's {@link Command.Write}), while reads and deletes go on.
+   */
+  private static final Set<String> WRITES =
+      Set.of("set", "mset", "setex", "psetex", "incr", "decr", "incrby", "decrby", "getl", "fill");
+
   /** How much of a command name or argument Redis quotes in an error ({@code %.128s}). */
   private static final int QUOTED_BYTES = 128;
 
@@ -41,13 +56,29 @@ final class RespCommands {
   private record Spec(String name, int arity, Handler handler) {}
 
   private final Map<String, Spec> table = new HashMap<>();
+  private final ServerCounters counters;
+  private final HeapGuard heapGuard;
+  private final Authenticator authenticator;
   private final AtomicLong clientIds = new AtomicLong();
   private int topLevelCount;
 
-  /** Creates the table of every supported command, run against {@code store}. */
+  /** Creates the table of every supported command, run against {@code store}, with no auth and no heap guard. */
   RespCommands(BlinkStore store) {
+    this(store, new ServerCounters(), HeapGuard.NONE, null);
+  }
+
+  /**
+   * Creates the table of every supported command, run against {@code store}, counting commands in
+   * {@code counters} (the server's {@code STATS}), refusing writes while {@code heapGuard} says the heap is nearly
+   * full, and, with an {@code authenticator}, refusing every command but {@code AUTH}, {@code HELLO} and
+   * {@code QUIT} until the connection has authenticated.
+   */
+  RespCommands(BlinkStore store, ServerCounters counters, HeapGuard heapGuard, Authenticator authenticator) {
+    this.counters = Objects.requireNonNull(counters, "counters");
+    this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
+    this.authenticator = authenticator;
     new RespKeyCommands(store).register(this);
-    new RespServerCommands(store).register(this);
+    new RespServerCommands(store, authenticator).register(this);
   }
 
   /**
@@ -73,9 +104,16 @@ final class RespCommands {
 
   /** Returns the reply to {@code args}; never throws for bad input or a store failure. */
   RespReply execute(RespSession session, byte[][] args) {
+    counters.commandExecuted();
     Spec spec = table.get(lowerCase(args[0]));
     if (spec == null) {
       return unknownCommand(args);
+    }
+    if (authenticator != null && !session.authenticated() && !ALLOWED_BEFORE_AUTH.contains(spec.name())) {
+      return NOAUTH;
+    }
+    if (WRITES.contains(spec.name()) && !heapGuard.writesAllowed()) {
+      return OOM;
     }
     return run(spec, session, args);
   }

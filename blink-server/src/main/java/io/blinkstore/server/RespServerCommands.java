@@ -21,16 +21,21 @@ final class RespServerCommands {
 
   static final RespReply.Error NO_PASSWORD = RespReply.error("AUTH <password> called without any password "
       + "configured for the default user. Are you sure your configuration is correct?");
+  static final RespReply.Error WRONGPASS =
+      new RespReply.Error("WRONGPASS invalid username-password pair or user is disabled.");
   static final RespReply.Error NOPROTO = new RespReply.Error("NOPROTO unsupported protocol version");
   static final RespReply.Error INVALID_NAME =
       RespReply.error("Client names cannot contain spaces, newlines or special characters.");
 
   private final BlinkStore store;
+  private final Authenticator authenticator;
   /** The settings {@code CONFIG GET} reports (in Redis's lower-case names); other names match nothing. */
   private final Map<String, String> config = new LinkedHashMap<>();
 
-  RespServerCommands(BlinkStore store) {
+  /** The commands for {@code store}; {@code AUTH} checks tokens with {@code authenticator}, if not null. */
+  RespServerCommands(BlinkStore store, Authenticator authenticator) {
     this.store = store;
+    this.authenticator = authenticator;
     config.put("save", "");
     config.put("appendonly", "no");
     config.put("databases", "1");
@@ -74,19 +79,25 @@ final class RespServerCommands {
   }
 
   /**
-   * No password is configured: {@code AUTH password} gets Redis's error for that case, and
-   * {@code AUTH default <any>} succeeds, as for Redis's password-less default user.
+   * {@code AUTH [default] token}. With a server token, the token is checked ({@link Authenticator#matches}) and
+   * the outcome kept by the session: a wrong one also ends an earlier authentication, as in the text protocol.
+   * Without one, {@code AUTH password} gets Redis's error for that case, and {@code AUTH default <any>}
+   * succeeds, as for Redis's password-less default user.
    */
   private RespReply auth(RespSession session, byte[][] args) {
     if (args.length > 3) {
       return RespKeyCommands.SYNTAX_ERROR;
     }
-    if (args.length == 2) {
-      return NO_PASSWORD;
+    boolean defaultUser = args.length == 2 || RespCommands.lowerCase(args[1]).equals("default");
+    if (authenticator == null) {
+      if (args.length == 2) {
+        return NO_PASSWORD;
+      }
+      return defaultUser ? RespReply.OK : WRONGPASS;
     }
-    return RespCommands.lowerCase(args[1]).equals("default")
-        ? RespReply.OK
-        : new RespReply.Error("WRONGPASS invalid username-password pair or user is disabled.");
+    boolean right = defaultUser && authenticator.matches(args[args.length - 1]);
+    session.authenticated(right);
+    return right ? RespReply.OK : WRONGPASS;
   }
 
   /** {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: RESP2 only. */

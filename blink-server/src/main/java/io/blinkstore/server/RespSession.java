@@ -9,6 +9,7 @@ final class RespSession implements Session<RespRequest> {
   private final RespCommands commands;
   private final long id;
   private byte[] name;
+  private boolean authenticated;
 
   RespSession(RespCommands commands, long id) {
     this.commands = commands;
@@ -37,6 +38,16 @@ final class RespSession implements Session<RespRequest> {
   /** The name set by {@code CLIENT SETNAME}, or {@code null}. */
   byte[] name() {
     return name;
+  }
+
+  /** Whether the connection has presented the server's auth token (meaningless when the server has none). */
+  boolean authenticated() {
+    return authenticated;
+  }
+
+  /** Records the outcome of the connection's last {@code AUTH}. */
+  void authenticated(boolean authenticated) {
+    this.authenticated = authenticated;
   }
 
   /** Sets the connection's name; {@code null} clears it. */

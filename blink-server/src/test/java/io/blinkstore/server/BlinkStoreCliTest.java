@@ -11,8 +11,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,6 +53,45 @@ class BlinkStoreCliTest {
     Result result = run("serve", "--tcp", "127.0.0.1:0", "--max-entries", "0");
     assertEquals(1, result.status);
     assertOneLine(result.err, "--max-entries must be positive");
+  }
+
+  @Test
+  void aHeapThatCannotHoldTheLimitIsRefusedWithTheHeapNeeded() {
+    Result result = run("serve", "--tcp", "127.0.0.1:0", "--memory-limit", "1TiB");
+    assertEquals(1, result.status);
+    assertOneLine(result.err, "cannot hold a memory limit of 1099511627776 bytes");
+    assertTrue(result.err.contains("give it at least 1"), result.err);
+  }
+
+  @Test
+  void theHeapCheckCountsTheEntriesOverhead() {
+    long mib = 1 << 20;
+    BlinkStoreCli.requireHeapHolds(100 * mib, 10 * mib, (60 * mib - 10 * mib) / BlinkStoreCli.HEAP_BYTES_PER_ENTRY);
+    assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.requireHeapHolds(100 * mib, 10 * mib,
+        (60 * mib - 10 * mib) / BlinkStoreCli.HEAP_BYTES_PER_ENTRY + 1));
+    assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.requireHeapHolds(100 * mib, 61 * mib, 0));
+  }
+
+  @Test
+  void badLimitOptionsAreRefused() {
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--log-level", "loud").err, "bad --log-level 'loud'");
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--heap-threshold", "0").err, "--heap-threshold must be");
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--max-connections", "0").err, "--max-connections must be");
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--idle-timeout", "-1").err, "must not be negative");
+    assertOneLine(run("serve", "--unix", "x.sock", "--unix-mode", "rw").err, "bad --unix-mode 'rw'");
+  }
+
+  @Test
+  void theAuthTokenComesFromTheFileFirstThenTheEnvironment(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, "from-file\nignored\n");
+    assertEquals("from-file", BlinkStoreCli.authToken(file, "from-env"));
+    assertEquals("from-env", BlinkStoreCli.authToken(null, "from-env"));
+    assertEquals(null, BlinkStoreCli.authToken(null, null));
+    Files.writeString(file, "\n");
+    assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(file, null));
+    assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(dir.resolve("missing"), null));
   }
 
   @Test

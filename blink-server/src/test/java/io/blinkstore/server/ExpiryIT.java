@@ -39,7 +39,7 @@ class ExpiryIT {
       assertEquals("NOT_FOUND", client.request("TTL short"));
       awaitReply(client, "USAGE", "USAGE 5");
       String stats = client.request("STATS");
-      assertTrue(stats.startsWith("STATS keys=1 usage=5 ") && stats.endsWith(" evictions=0 expirations=1"), stats);
+      assertTrue(stats.startsWith("STATS keys=1 usage=5 ") && stats.contains(" evictions=0 expirations=1 "), stats);
       assertEquals("VALUE dg==", client.request("GET kept"));
     }
   }

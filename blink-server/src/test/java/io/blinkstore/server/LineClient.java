@@ -191,6 +191,29 @@ final class LineClient implements AutoCloseable {
     }
   }
 
+  /** Reads what has arrived without waiting and drops its complete lines; returns how many were dropped. */
+  int discardReceivedLines() throws IOException {
+    while (!endOfStream && readAvailable() > 0) {
+      // read until nothing more has arrived
+    }
+    int lines = 0;
+    for (; scanned < pendingEnd; scanned++) {
+      if (pending[scanned] == '\n') {
+        lines++;
+        pendingStart = scanned + 1;
+      }
+    }
+    return lines;
+  }
+
+  /** Reads what has arrived without waiting, and returns whether the server has ended the stream. */
+  boolean isClosedByServer() throws IOException {
+    if (!endOfStream) {
+      readAvailable();
+    }
+    return endOfStream;
+  }
+
   /** Half-closes: the server sees end of input, and can still answer. */
   void shutdownOutput() throws IOException {
     channel.shutdownOutput();

@@ -76,7 +76,7 @@ class ServerProcessIT {
           assertEquals("OK", in.readLine());
         }
         String stats = in.readLine();
-        assertTrue(stats.startsWith("STATS keys=10 usage=") && stats.endsWith(" evictions=40 expirations=0"), stats);
+        assertTrue(stats.startsWith("STATS keys=10 usage=") && stats.contains(" evictions=40 expirations=0 uptime_seconds="), stats);
       }
     } finally {
       server.destroy();
@@ -98,6 +98,38 @@ class ServerProcessIT {
       assertTrue(server.waitFor(20, TimeUnit.SECONDS));
     }
     assertEquals(0, server.exitValue());
+  }
+
+  @Test
+  void logLevelWarnLeavesOnlyWarningsAndTheServerStillServes() throws Exception {
+    Path socket = dir.resolve("quiet.sock");
+    Path log = dir.resolve("server.log");
+    Process server = start(log, "serve", "--unix", socket.toString(), "--log-level", "warn");
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(socket) && server.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      try (LineClient client = LineClient.unix(socket)) {
+        assertEquals("OK", client.request("SET k v"));
+      }
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+    }
+    assertEquals(0, server.exitValue());
+    String output = Files.readString(log);
+    assertFalse(output.contains("INFO"), output);
+  }
+
+  @Test
+  void aHeapTooSmallForTheLimitIsRefusedAtStart() throws Exception {
+    Path log = dir.resolve("server.log");
+    Process server = start(log, "serve", "--tcp", "127.0.0.1:0", "--memory-limit", "100MB");
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(1, server.exitValue());
+    String output = Files.readString(log);
+    assertTrue(output.contains("the JVM heap (128 MiB) cannot hold a memory limit of 104857600 bytes"), output);
   }
 
   /** Starts the command line in a new JVM, its stderr (the log) going to {@code log}. */

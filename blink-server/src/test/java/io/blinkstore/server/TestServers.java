@@ -32,6 +32,9 @@ final class TestServers {
     return List.of(BlinkServer.Transport.NIO, BlinkServer.Transport.EPOLL);
   }
 
+  /** A {@code @MethodSource} for {@link #transportsAndEndpoints()}. */
+  static final String ALL = "io.blinkstore.server.TestServers#transportsAndEndpoints";
+
   /** Every transport with every endpoint, as JUnit arguments (transport, endpoint). */
   static List<Arguments> transportsAndEndpoints() {
     List<Arguments> all = new ArrayList<>();

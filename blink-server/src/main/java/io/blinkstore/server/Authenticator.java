@@ -1,0 +1,62 @@
+package io.blinkstore.server;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
+
+/**
+ * The shared-secret check: the one place that decides whether a connection has authenticated, whatever
+ * protocol it speaks. A connection authenticates by presenting the server's token ({@link #authenticate});
+ * until then {@link #isAuthenticated} is false. The comparison takes the same time whatever the token's
+ * content or length: both sides are hashed with SHA-256 and the digests compared with
+ * {@link MessageDigest#isEqual}. Thread-safe; one instance per server.
+ */
+final class Authenticator {
+  private static final AttributeKey<Boolean> AUTHENTICATED = AttributeKey.valueOf("blink-authenticated");
+
+  private final byte[] tokenDigest;
+
+  /**
+   * @throws IllegalArgumentException if {@code token} is empty
+   */
+  Authenticator(String token) {
+    Objects.requireNonNull(token, "token");
+    if (token.isEmpty()) {
+      throw new IllegalArgumentException("the auth token must not be empty");
+    }
+    this.tokenDigest = sha256(token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Whether {@code connection} has presented the right token. */
+  boolean isAuthenticated(Channel connection) {
+    return Boolean.TRUE.equals(connection.attr(AUTHENTICATED).get());
+  }
+
+  /**
+   * Checks {@code token} and records the outcome on {@code connection}: a wrong token also ends an earlier
+   * authentication.
+   *
+   * @return whether the token is right
+   */
+  boolean authenticate(Channel connection, byte[] token) {
+    boolean right = matches(token);
+    connection.attr(AUTHENTICATED).set(right);
+    return right;
+  }
+
+  /** Whether {@code token} is the server's token, in constant time; for callers that keep the outcome themselves. */
+  boolean matches(byte[] token) {
+    return MessageDigest.isEqual(tokenDigest, sha256(token));
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.blinkstore.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection-level limits, installed at the head of every connection's pipeline, before any protocol
+ * handler, so they hold whatever protocol the connection speaks: the number of connections, the idle timeout,
+ * the request timeout (a request that never completes) and the cap on a connection's pending output.
+ * One instance serves a whole server.
+ */
+final class ConnectionLimits {
+  static final String MAX_CONNECTIONS = "blink-max-connections";
+  static final String OUTPUT_CAP = "blink-output-cap";
+  static final String IDLE_TIMEOUT = "blink-idle-timeout";
+  static final String REQUEST_TIMEOUT = "blink-request-timeout";
+
+  /** Sent to a connection over the limit, then it is closed (the text of Redis's error). */
+  static final String MAX_CLIENTS_REPLY = "ERROR max number of clients reached\n";
+
+  private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
+
+  private final ServerCounters counters;
+  private final int maxConnections;
+  private final long idleTimeoutMillis;
+  private final long requestTimeoutMillis;
+  private final MaxConnections maxConnectionsHandler = new MaxConnections();
+  private final OutputCap outputCap;
+
+  /**
+   * @param maxConnections the most connections open at once
+   * @param idleTimeoutMillis close a connection that sends nothing for this long; 0: never
+   * @param requestTimeoutMillis close a connection whose request stays unfinished this long; 0: never
+   * @param maxOutputBytes close a connection whose replies not yet sent pass this many bytes
+   */
+  ConnectionLimits(ServerCounters counters, int maxConnections, long idleTimeoutMillis,
+      long requestTimeoutMillis, long maxOutputBytes) {
+    this.counters = counters;
+    this.maxConnections = maxConnections;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    this.requestTimeoutMillis = requestTimeoutMillis;
+    this.outputCap = new OutputCap(maxOutputBytes);
+  }
+
+  /** Adds the limits' handlers at the end of {@code pipeline}; call before installing the protocol. */
+  void install(ChannelPipeline pipeline) {
+    pipeline.addLast(MAX_CONNECTIONS, maxConnectionsHandler);
+    pipeline.addLast(OUTPUT_CAP, outputCap);
+    if (idleTimeoutMillis > 0) {
+      pipeline.addLast(IDLE_TIMEOUT, new IdleTimeout(idleTimeoutMillis));
+    }
+    if (requestTimeoutMillis > 0) {
+      pipeline.addLast(REQUEST_TIMEOUT, new RequestTimeout(requestTimeoutMillis));
+    }
+  }
+
+  /** Counts connections; one over the limit is told so and closed (as Redis's {@code maxclients}). */
+  @Sharable
+  private final class MaxConnections extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      if (counters.connectionOpened() > maxConnections) {
+        log.debug("refusing {}: {} connections are open", ctx.channel(), maxConnections);
+        ctx.writeAndFlush(Unpooled.copiedBuffer(MAX_CLIENTS_REPLY, StandardCharsets.US_ASCII))
+            .addListener(ChannelFutureListener.CLOSE);
+        ctx.channel().config().setAutoRead(false);
+        return;
+      }
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      counters.connectionClosed();
+      ctx.fireChannelInactive();
+    }
+  }
+
+  /**
+   * Closes a connection whose pending output (written, not yet taken by the client) passes a hard cap. The
+   * protocol handlers already stop executing requests while a connection is not writable, so this is the last
+   * line of defence: Netty's outbound buffer is unbounded, and its water marks only flip
+   * {@code isWritable()}.
+   */
+  @Sharable
+  private static final class OutputCap extends ChannelDuplexHandler {
+    private final long maxOutputBytes;
+
+    OutputCap(long maxOutputBytes) {
+      this.maxOutputBytes = maxOutputBytes;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      ctx.write(msg, promise);
+      ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+      if (buffer != null && buffer.totalPendingWriteBytes() > maxOutputBytes) {
+        log.debug("closing {}: over {} bytes of replies are waiting for it", ctx.channel(), maxOutputBytes);
+        ctx.close();
+      }
+    }
+  }
+
+  /** Closes a connection that has sent nothing for a while (no error: the client may be gone). */
+  private static final class IdleTimeout extends ReadTimeoutHandler {
+    IdleTimeout(long millis) {
+      super(millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void readTimedOut(ChannelHandlerContext ctx) {
+      log.debug("closing idle connection {}", ctx.channel());
+      ctx.close();
+    }
+  }
+
+  /**
+   * Closes a connection whose request stays unfinished too long (slowloris: a line sent a byte at a time, or
+   * never ended). A request is unfinished from the first read that does not end with {@code \n} until a read
+   * that does; the clock is not reset by the bytes in between. One instance per connection.
+   */
+  private static final class RequestTimeout extends ChannelInboundHandlerAdapter {
+    private final long millis;
+    private ScheduledFuture<?> timeout;
+
+    RequestTimeout(long millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+        boolean complete = bytes.getByte(bytes.writerIndex() - 1) == '\n';
+        if (complete) {
+          cancel();
+        } else if (timeout == null) {
+          timeout = ctx.executor().schedule(() -> timedOut(ctx), millis, TimeUnit.MILLISECONDS);
+        }
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      cancel();
+      ctx.fireChannelInactive();
+    }
+
+    private void timedOut(ChannelHandlerContext ctx) {
+      log.debug("closing {}: a request stayed unfinished for {} ms", ctx.channel(), millis);
+      ctx.close();
+    }
+
+    private void cancel() {
+      if (timeout != null) {
+        timeout.cancel(false);
+        timeout = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.blinkstore.server;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refuses writes while the heap is nearly full after a garbage collection, so that the JVM does not run out of
+ * memory while reads keep working (as Redis answers {@code -OOM} and goes on serving reads). After each
+ * collection, the heap still in use is compared with a fraction of the maximum heap; writes are refused until a
+ * later collection leaves less. Measuring after collection, not at any moment, ignores garbage that the next
+ * collection would free. Thread-safe; {@link #writesAllowed} is one volatile read.
+ */
+class HeapGuard implements AutoCloseable {
+  /** Writes are refused when more than this fraction of the maximum heap is in use after a collection. */
+  static final double DEFAULT_THRESHOLD = 0.90;
+
+  /** A guard that never refuses (the REPL, which a person drives). */
+  static final HeapGuard NONE = new HeapGuard(1.0);
+
+  private static final Logger log = LoggerFactory.getLogger(HeapGuard.class);
+
+  private final double threshold;
+  private volatile boolean low;
+
+  HeapGuard(double threshold) {
+    this.threshold = requireThreshold(threshold);
+  }
+
+  /**
+   * Returns {@code threshold} if it is a fraction of the heap in (0, 1].
+   *
+   * @throws IllegalArgumentException if it is not
+   */
+  static double requireThreshold(double threshold) {
+    if (!(threshold > 0 && threshold <= 1)) {
+      throw new IllegalArgumentException("the heap threshold must be in (0, 1], but was " + threshold);
+    }
+    return threshold;
+  }
+
+  /** Starts a guard that learns the heap in use from the JVM's garbage-collection notifications. */
+  static HeapGuard watchingCollections(double threshold) {
+    return new CollectionWatcher(threshold);
+  }
+
+  /** Whether writes are allowed now. */
+  final boolean writesAllowed() {
+    return !low;
+  }
+
+  /** Records the heap in use right after a collection; writes are refused while it is over the threshold. */
+  final void afterCollection(long usedBytes, long maxBytes) {
+    boolean nowLow = usedBytes > threshold * maxBytes;
+    if (nowLow != low) {
+      low = nowLow;
+      log.warn(nowLow
+              ? "heap {} MiB of {} MiB in use after a collection: refusing writes until it falls"
+              : "heap {} MiB of {} MiB in use after a collection: accepting writes again",
+          usedBytes >> 20, maxBytes >> 20);
+    }
+  }
+
+  /** Stops listening to the JVM; a guard that does not listen has nothing to stop. */
+  @Override
+  public void close() {}
+
+  /** The guard fed by {@code GarbageCollectorMXBean} notifications. */
+  private static final class CollectionWatcher extends HeapGuard implements NotificationListener {
+    private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP)
+        .map(MemoryPoolMXBean::getName)
+        .collect(Collectors.toUnmodifiableSet());
+    private final List<NotificationEmitter> emitters = new ArrayList<>();
+
+    CollectionWatcher(double threshold) {
+      super(threshold);
+      for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (collector instanceof NotificationEmitter emitter) {
+          emitter.addNotificationListener(this, null, null);
+          emitters.add(emitter);
+        }
+      }
+    }
+
+    @Override
+    public void handleNotification(Notification notification, Object handback) {
+      if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+        return;
+      }
+      Map<String, MemoryUsage> after = GarbageCollectionNotificationInfo
+          .from((CompositeData) notification.getUserData()).getGcInfo().getMemoryUsageAfterGc();
+      long used = 0;
+      for (Map.Entry<String, MemoryUsage> pool : after.entrySet()) {
+        if (heapPools.contains(pool.getKey())) {
+          used += pool.getValue().getUsed();
+        }
+      }
+      afterCollection(used, Runtime.getRuntime().maxMemory());
+    }
+
+    @Override
+    public void close() {
+      for (NotificationEmitter emitter : emitters) {
+        try {
+          emitter.removeNotificationListener(this);
+        } catch (ListenerNotFoundException alreadyGone) {
+          // nothing to remove
+        }
+      }
+    }
+  }
+}

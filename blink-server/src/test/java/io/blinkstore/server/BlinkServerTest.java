@@ -1,0 +1,22 @@
+package io.blinkstore.server;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+class BlinkServerTest {
+  @Test
+  void onlyANonLoopbackAddressWithoutATokenIsExposed() throws Exception {
+    InetSocketAddress any = new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8765);
+    InetSocketAddress lan = new InetSocketAddress(InetAddress.getByName("192.168.1.10"), 8765);
+    assertTrue(BlinkServer.isExposed(any, false));
+    assertTrue(BlinkServer.isExposed(lan, false));
+    assertFalse(BlinkServer.isExposed(lan, true), "a token protects it");
+    assertFalse(BlinkServer.isExposed(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8765), false));
+    assertFalse(BlinkServer.isExposed(new InetSocketAddress(InetAddress.getByName("::1"), 8765), false));
+    assertFalse(BlinkServer.isExposed(null, false), "no TCP at all");
+  }
+}

@@ -1,0 +1,92 @@
+package io.blinkstore.server;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.blinkstore.BlinkStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** RESP under the server's guards: the auth token, the heap guard and the command counter. */
+class RespGuardsTest {
+  private final BlinkStore store = BlinkStore.builder().build();
+  private final ServerCounters counters = new ServerCounters();
+  private final HeapGuard heapGuard = new HeapGuard(0.5);
+  private final RespCommands commands =
+      new RespCommands(store, counters, heapGuard, new Authenticator("s3cret"));
+  private final RespSession session = commands.newSession();
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private RespReply run(String... args) {
+    byte[][] bytes = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      bytes[i] = args[i].getBytes(ISO_8859_1);
+    }
+    return session.execute(new RespRequest.Command(bytes));
+  }
+
+  @Test
+  void beforeAuthEveryCommandButAuthHelloAndQuitIsRefusedAndNotExecuted() {
+    assertEquals(RespCommands.NOAUTH, run("SET", "k", "v"));
+    assertEquals(RespCommands.NOAUTH, run("GET", "k"));
+    assertEquals(RespCommands.NOAUTH, run("PING"));
+    assertNull(store.get("k"));
+    assertEquals(RespReply.OK, run("QUIT"));
+  }
+
+  @Test
+  void anUnknownCommandBeforeAuthGetsTheUnknownCommandErrorAsInRedis() {
+    assertEquals(RespReply.error("unknown command 'nope', with args beginning with: "), run("nope"));
+  }
+
+  @Test
+  void theRightTokenAuthenticatesWithOrWithoutTheDefaultUser() {
+    assertEquals(RespReply.OK, run("AUTH", "s3cret"));
+    assertEquals(RespReply.OK, run("SET", "k", "v"));
+    RespSession other = commands.newSession();
+    byte[][] auth = {"AUTH".getBytes(ISO_8859_1), "default".getBytes(ISO_8859_1), "s3cret".getBytes(ISO_8859_1)};
+    assertEquals(RespReply.OK, other.execute(new RespRequest.Command(auth)));
+  }
+
+  @Test
+  void aWrongTokenOrAnotherUserIsRefusedAndEndsAnEarlierAuthentication() {
+    assertEquals(RespReply.OK, run("AUTH", "s3cret"));
+    assertEquals(RespServerCommands.WRONGPASS, run("AUTH", "s3cre"));
+    assertEquals(RespCommands.NOAUTH, run("GET", "k"));
+    assertEquals(RespServerCommands.WRONGPASS, run("AUTH", "admin", "s3cret"));
+    assertEquals(RespCommands.NOAUTH, run("GET", "k"));
+  }
+
+  @Test
+  void helloCanAuthenticate() {
+    assertEquals(RespServerCommands.WRONGPASS, run("HELLO", "2", "AUTH", "default", "wrong"));
+    run("HELLO", "2", "AUTH", "default", "s3cret");
+    assertEquals(RespReply.OK, run("SET", "k", "v"));
+  }
+
+  @Test
+  void aNearlyFullHeapRefusesWritesButServesReadsAndDeletes() {
+    run("AUTH", "s3cret");
+    assertEquals(RespReply.OK, run("SET", "k", "v"));
+    heapGuard.afterCollection(90, 100);
+    assertEquals(RespCommands.OOM, run("SET", "k2", "v"));
+    assertEquals(RespCommands.OOM, run("MSET", "k2", "v", "k3", "w"));
+    assertEquals(RespReply.bulk("v"), run("GET", "k"));
+    assertEquals(new RespReply.Int(1), run("DEL", "k"));
+    heapGuard.afterCollection(10, 100);
+    assertEquals(RespReply.OK, run("SET", "k2", "v"));
+  }
+
+  @Test
+  void everyCommandCountsInTheServerFigures() {
+    run("AUTH", "s3cret");
+    run("PING");
+    run("nope");
+    assertEquals(3, counters.commands());
+  }
+}
