@@ -227,6 +227,15 @@ def jmh_tables(out_dir):
     return lines
 
 
+def short(v):
+    """A bar label: 188k, 1.25M, 36.7."""
+    if v >= 1e6:
+        return f"{v / 1e6:.2f}M"
+    if v >= 1e4:
+        return f"{v / 1e3:.0f}k"
+    return f"{v:,.3g}" if v < 1000 else f"{v:,.0f}"
+
+
 def bar_chart(path, title, unit, groups, series, log=False):
     """Grouped bars: groups = {group: {series: value}}; written as a standalone SVG."""
     import math
@@ -261,9 +270,9 @@ def bar_chart(path, title, unit, groups, series, log=False):
             h = max(1, y(v))
             x = x0 + j * bar
             svg.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" '
-                       f'fill="{COLORS.get(s, "#999")}"><title>{escape(LABELS.get(s, s))}: {v:,.3g}</title></rect>')
+                       f'fill="{COLORS.get(s, "#999")}"><title>{escape(LABELS.get(s, s))}: {short(v)}</title></rect>')
             svg.append(f'<text x="{x + bar / 2 - 1:.1f}" y="{top + plot_h - h - 4:.1f}" text-anchor="middle" '
-                       f'font-size="10">{v:,.3g}</text>')
+                       f'font-size="10">{short(v)}</text>')
         svg.append(f'<text x="{left + i * slot + slot / 2:.1f}" y="{top + plot_h + 18}" '
                    f'text-anchor="middle">{escape(group)}</text>')
     for j, s in enumerate(series):

@@ -73,7 +73,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     || { cat "$OUT/build.log" >&2; exit 1; }
 fi
 jar="$root/blink-bench/target/benchmarks.jar"
-bench=(java -cp "$jar" io.blinkstore.bench.BlinkBench)
+bench=("$root/bin/blink-bench")
 
 # ---- process handling: everything we start is recorded and stopped by PID ----------------------------------------
 pids=()
@@ -273,6 +273,15 @@ log "memory: $MEM_KEYS entries"
 jvm_live_heap() { # PID: bytes of live objects, from the class histogram (which runs a full GC first)
   jcmd "$1" GC.class_histogram 2>/dev/null | awk '/^Total/ { print $3 }'
 }
+settle_redis() { # PORT: waits (at most 5 s) until used_memory is steady: a key table being rehashed counts twice
+  local i previous="" now
+  for i in $(seq 17); do
+    sleep 0.3
+    now=$(redis_info "$1" used_memory)
+    [ "$now" = "$previous" ] && return 0
+    previous=$now
+  done
+}
 entries_held() { # SERVER PORT: the entry count, from STATS (ours) or DBSIZE (Redis)
   if [ "$1" = redis ]; then
     redis-cli -p "$2" dbsize
@@ -294,6 +303,7 @@ redis_used0=$(redis_info "$redis_port" used_memory); redis_rss0=$(rss_bytes "$re
 blink_keys=$(entries_held blink "$blink_port")
 blink_heap=$(jvm_live_heap "$blink_pid"); blink_rss=$(rss_bytes "$blink_pid")
 redis_keys=$(entries_held redis "$redis_port")
+settle_redis "$redis_port"
 redis_used=$(redis_info "$redis_port" used_memory); redis_rss=$(rss_bytes "$redis_pid")
 record "{\"suite\":\"memory\",\"entries\":$MEM_KEYS,\"key_bytes\":11,\"value_bytes\":$VALUE,\
 \"blink\":{\"keys\":${blink_keys:-null},\"live_heap_before\":$blink_heap0,\"live_heap\":$blink_heap,\
@@ -311,6 +321,7 @@ capacity=$(python3 -c "print(round($TRACE_KEYS * $TRACE_FRACTION))")
 log "hit ratio: $TRACE_REQUESTS requests over $TRACE_KEYS keys, memory for $capacity entries"
 start_redis 0 noeviction
 "${bench[@]}" load -q -p "$redis_port" --protocol resp --preload -n 0 -d "$VALUE" -r "$capacity" 2>>"$OUT/load.log"
+settle_redis "$redis_port"
 redis_budget=$(redis_info "$redis_port" used_memory)
 stop "$redis_pid"
 blink_budget=$(( capacity * (11 + VALUE) ))

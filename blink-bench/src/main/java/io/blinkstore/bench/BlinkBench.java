@@ -2,6 +2,7 @@ package io.blinkstore.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code blink-bench}: the load generator ({@code load}), the hit-ratio trace replay ({@code hit-ratio}) and the
@@ -10,10 +11,11 @@ import picocli.CommandLine.Command;
  */
 @Command(
     name = "blink-bench",
-    mixinStandardHelpOptions = true,
     description = "Measures Blink Store and Redis with the same client.",
     subcommands = {LoadCommand.class, HitRatioCommand.class, EchoServer.class})
 public final class BlinkBench implements Runnable {
+  @Mixin Help help;
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   /** Runs the command line and exits with its status: 0 ok, 1 failure, 2 bad usage, 3 error replies. */

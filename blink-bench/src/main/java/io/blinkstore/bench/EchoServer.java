@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,10 +21,12 @@ import picocli.CommandLine.Option;
  * {@code load --protocol echo}, it gives the round trip of the same client, transport and payload with no server
  * work at all: the floor under any server's latency on this machine.
  */
-@Command(name = "echo-server", mixinStandardHelpOptions = true,
+@Command(name = "echo-server",
     description = "A trivial echo server (one thread, NIO) for the loopback round-trip floor. Stops on SIGTERM"
         + " or after --exit-after seconds.")
 final class EchoServer implements Callable<Integer> {
+  @Mixin Help help;
+
   @Option(names = "--tcp", paramLabel = "HOST:PORT", description = "TCP address, e.g. 127.0.0.1:7000 (port 0: any).")
   String tcp;
 

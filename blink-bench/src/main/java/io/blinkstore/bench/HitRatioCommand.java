@@ -24,9 +24,11 @@ import picocli.CommandLine.Option;
  * before its next GET); only the recency order of different keys within one batch shifts, by less than a batch.
  * {@code --window 1} replays strictly one request at a time.
  */
-@Command(name = "hit-ratio", mixinStandardHelpOptions = true,
+@Command(name = "hit-ratio",
     description = "Replays a fixed-seed Zipf(0.99) read-through trace (GET; on miss SET) and prints the hit ratio.")
 final class HitRatioCommand implements Callable<Integer> {
+  @Mixin Help help;
+
   @Mixin Endpoint endpoint = new Endpoint();
 
   @Option(names = "--protocol", defaultValue = "blink", description = "blink or resp. Default: ${DEFAULT-VALUE}.")

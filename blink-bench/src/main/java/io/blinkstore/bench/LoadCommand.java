@@ -15,7 +15,6 @@ import picocli.CommandLine.Option;
 /** {@code blink-bench load}: drives a server with N connections at pipeline depth P and reports latency. */
 @Command(
     name = "load",
-    mixinStandardHelpOptions = true,
     description = {
       "Sends GET/SET requests over N connections, P in flight on each, and reports throughput and latency"
           + " percentiles (HdrHistogram). Speaks the Blink text protocol, RESP (redis-server), or echo"
@@ -26,6 +25,8 @@ import picocli.CommandLine.Option;
           + " unanswered requests."
     })
 final class LoadCommand implements Callable<Integer> {
+  @Mixin Help help;
+
   /** When only --requests is given, the run still ends after this long. */
   static final double REQUESTS_TIME_LIMIT_SECONDS = 300;
 
