@@ -112,16 +112,12 @@ final class HitRatioCommand implements Callable<Integer> {
     List<Long> missed = new ArrayList<>();
     for (int i = 0; i < replies.size(); i++) {
       switch (replies.get(i)) {
-        case HIT:
-          hits++;
-          break;
-        case MISS:
+        case HIT -> hits++;
+        case MISS -> {
           misses++;
           missed.add(keys.get(i));
-          break;
-        default:
-          errors++;
-          break;
+        }
+        default -> errors++;
       }
     }
     if (!missed.isEmpty()) {

@@ -171,20 +171,15 @@ final class LoadLoop implements Runnable {
     measured++;
     lastReplyAt = now;
     switch (reply) {
-      case HIT:
-        hits++;
-        break;
-      case MISS:
-        misses++;
-        break;
-      case ERROR:
+      case HIT -> hits++;
+      case MISS -> misses++;
+      case ERROR -> {
         errors++;
         if (firstError == null) {
           firstError = connection.parser.firstError();
         }
-        break;
-      default:
-        break;
+      }
+      default -> { }
     }
   }
 

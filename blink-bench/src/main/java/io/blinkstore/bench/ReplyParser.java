@@ -79,18 +79,13 @@ abstract class ReplyParser {
     }
 
     private static Reply classify(byte first) {
-      switch (first) {
-        case 'V':
-          return Reply.HIT;
-        case 'N':
-          return Reply.MISS;
-        case 'O':
-          return Reply.OK;
-        case 'E':
-          return Reply.ERROR;
-        default:
-          return Reply.OTHER;
-      }
+      return switch (first) {
+        case 'V' -> Reply.HIT;
+        case 'N' -> Reply.MISS;
+        case 'O' -> Reply.OK;
+        case 'E' -> Reply.ERROR;
+        default -> Reply.OTHER;
+      };
     }
   }
 
@@ -110,15 +105,9 @@ abstract class ReplyParser {
     void parse(ByteBuffer in, Reply.Sink sink) {
       while (in.hasRemaining()) {
         switch (state) {
-          case TYPE:
-            startReply(in.get());
-            break;
-          case HEADER:
-            header(in, sink);
-            break;
-          default:
-            bulk(in, sink);
-            break;
+          case TYPE -> startReply(in.get());
+          case HEADER -> header(in, sink);
+          default -> bulk(in, sink);
         }
       }
     }
@@ -156,27 +145,21 @@ abstract class ReplyParser {
     private void endHeader(Reply.Sink sink) {
       state = TYPE;
       switch (type) {
-        case '+':
-          sink.accept(Reply.OK);
-          break;
-        case '-':
+        case '+' -> sink.accept(Reply.OK);
+        case '-' -> {
           endErrorText();
           sink.accept(Reply.ERROR);
-          break;
-        case '_':
-          sink.accept(Reply.MISS);
-          break;
-        case '$':
+        }
+        case '_' -> sink.accept(Reply.MISS);
+        case '$' -> {
           if (negative) {
             sink.accept(Reply.MISS);
           } else {
             bulkRemaining = number + 2;
             state = BULK;
           }
-          break;
-        default:
-          sink.accept(Reply.OTHER);
-          break;
+        }
+        default -> sink.accept(Reply.OTHER);
       }
     }
 

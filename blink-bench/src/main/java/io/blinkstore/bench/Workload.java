@@ -1,5 +1,6 @@
 package io.blinkstore.bench;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -28,7 +29,7 @@ final class Workload {
   }
 
   /** Writes the next request of the stream that {@code random} drives into {@code out}. */
-  void writeNext(java.nio.ByteBuffer out, SplittableRandom random) {
+  void writeNext(ByteBuffer out, SplittableRandom random) {
     long key = chooser.next(random);
     if (getFraction == 1 || (getFraction > 0 && random.nextDouble() < getFraction)) {
       protocol.writeGet(out, keys, key);

@@ -1,8 +1,8 @@
-package io.blinkstore.bench;
+package io.blinkstore;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.blinkstore.BlinkStore;
+import io.blinkstore.bench.KeyDistribution;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link BlinkStore} get, set and delete beside the same operation on a bare Caffeine cache built as
- * {@code CaffeineBlinkStore} builds its own (same weigher, {@code maximumWeight}, same-thread executor, stats on):
+ * {@link CaffeineBlinkStore} builds its own (the same weigher, {@link Utf8#validKeyBytes} plus value length, with
+ * {@code maximumWeight}, a same-thread executor and stats on); it lives in blink-core's package to share that weigher.
  * the difference is what our API and its exact memory accounting cost. Keys are 16 bytes; the store holds every
  * key, so gets hit and sets replace without evicting. Run with {@code -t 1} and {@code -t 2} for one and two
  * threads (README of this module).
@@ -159,7 +160,7 @@ public class StoreBenchmark {
     CaffeineTarget(long limit) {
       cache = Caffeine.newBuilder()
           .maximumWeight(limit)
-          .weigher((String key, byte[] value) -> utf8Length(key) + value.length)
+          .weigher((String key, byte[] value) -> Utf8.validKeyBytes(key) + value.length)
           .executor(Runnable::run)
           .recordStats()
           .build();
@@ -183,25 +184,6 @@ public class StoreBenchmark {
     @Override
     public void close() {
       cache.invalidateAll();
-    }
-
-    /** The UTF-8 length without encoding, as blink-core's weigher computes it (one pass over the chars). */
-    static int utf8Length(String key) {
-      int bytes = key.length();
-      for (int i = 0; i < key.length(); i++) {
-        char c = key.charAt(i);
-        if (c >= 0x80) {
-          if (c < 0x800) {
-            bytes += 1;
-          } else if (Character.isHighSurrogate(c)) {
-            bytes += 2;
-            i++;
-          } else {
-            bytes += 2;
-          }
-        }
-      }
-      return bytes;
     }
   }
 }
