@@ -115,8 +115,8 @@ def latency_table(rows):
                    f"{fmt(m['p99_9'], 1)} | {fmt(m['rps'])} | "
                    f"{ratio(m['p50'], med.get('redis', {}).get('p50'))} | "
                    f"{ratio(m['p50'], med.get('echo', {}).get('p50'))} |")
-    out += ["", "The echo floor is `blink-bench echo-server` measured by the same tool with the same request size:"
-            " the round trip with no server work.", ""]
+    out += ["", "The echo floor is `blink-bench echo-server` measured by the same tool, a line with the 100-byte"
+            " value going each way: the round trip with no server work.", ""]
     return out, med
 
 
@@ -305,9 +305,10 @@ def main():
                   "microseconds", {k.replace("_", "."): v for k, v in groups.items()}, list(lat_med), log=True)
         lines += [f"![latency]({link}/latency.svg)", ""]
     lines += tput + lat + redis_benchmark_table(rows_all) + memory_table(rows_all) + hit + jmh_tables(out_dir)
-    elapsed = next((r["seconds"] for r in rows_all if r.get("suite") == "elapsed"), None)
-    if elapsed is not None:
-        lines.append(f"The whole run took {elapsed // 60} min {elapsed % 60} s.")
+    end = next((r for r in rows_all if r.get("suite") == "elapsed"), None)
+    if end is not None:
+        lines.append(f"The whole run took {end['seconds'] // 60} min {end['seconds'] % 60} s; load average at the end"
+                     f" {end.get('loadavg_after', 'n/a')}.")
     print("\n".join(lines))
 
 

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.blinkstore.bench.KeyDistribution;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * {@link BlinkStore} get, set and delete beside the same operation on a bare Caffeine cache built as
@@ -80,10 +82,10 @@ public class StoreBenchmark {
     int next;
 
     @Setup(Level.Trial)
-    public void setUp(StoreBenchmark benchmark) {
-      KeyDistribution.Chooser chooser = KeyDistribution.valueOf(benchmark.keys.toUpperCase(java.util.Locale.ROOT))
+    public void setUp(StoreBenchmark benchmark, ThreadParams thread) {
+      KeyDistribution.Chooser chooser = KeyDistribution.valueOf(benchmark.keys.toUpperCase(Locale.ROOT))
           .over(KEYS);
-      SplittableRandom random = new SplittableRandom(42 + Thread.currentThread().getId());
+      SplittableRandom random = new SplittableRandom(42 + thread.getThreadIndex());
       sequence = new String[CHOICES];
       for (int i = 0; i < CHOICES; i++) {
         sequence[i] = benchmark.keyNames[(int) chooser.next(random)];
