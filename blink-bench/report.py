@@ -174,9 +174,10 @@ def hit_ratio_table(rows):
     first = rows[0]
     res = first["result"]
     out = [f"### Hit ratio: Zipf(0.99) read-through, {res['key_space']:,} keys, {res['requests']:,} GETs,"
-           f" seed {res['seed']}, room for {first['capacity']:,} entries", "",
+           f" seed {res['seed']}, budgets for about {first['capacity']:,} entries", "",
            "| server, policy | budget (bytes) | entries held at the end | hit ratio | Blink/this |",
            "|---|---|---|---|---|"]
+    rows = sorted(rows, key=lambda r: r["server"] != "blink")
     blink = next((r["result"]["hit_ratio"] for r in rows if r["server"] == "blink"), None)
     chart = {}
     for r in rows:
@@ -186,8 +187,9 @@ def hit_ratio_table(rows):
         out.append(f"| {name} | {r['budget']:,} | {fmt(r.get('held'))} | {hr:.4f} | "
                    f"{'' if r['server'] == 'blink' else ratio(blink, hr)} |")
     out += ["", "Budgets hold the same number of entries: Redis's `maxmemory` counts its own overhead, so it gets"
-            " the `used_memory` it reported holding that many entries; ours counts key + value bytes only, so it"
-            " gets their sum.", ""]
+            " the `used_memory` it reports holding that many entries (it then holds a few percent more during the"
+            " trace); ours counts key + value bytes only, so it gets the key + value bytes of as many entries as"
+            " Redis held at the end of its allkeys-lru run.", ""]
     return out, chart
 
 

@@ -155,6 +155,10 @@ load() {
   local suite=$1 workload=$2 server=$3 round=$4 port=$5 pid=$6 protocol=$7
   shift 7
   local before after json status=0
+  if ! kill -0 "$pid" 2>/dev/null; then
+    log "  $server exited before $workload round $round: see $OUT/*-server.log"
+    exit 1
+  fi
   before=$(cpu_ticks "$pid")
   json=$("${bench[@]}" load --json -q -p "$port" --protocol "$protocol" --duration "$DURATION" --warmup "$WARMUP" \
     -d "$VALUE" -r "$KEYSPACE" "$@" 2>>"$OUT/load.log") || status=$?
@@ -240,7 +244,10 @@ done
 log "latency: 1 connection, pipeline 1, GET, and the echo floor"
 for round in $(seq "$ROUNDS"); do
   while read -r server port pid protocol; do
-    load latency get-c1-p1 "$server" "$round" "$port" "$pid" "$protocol" -c 1 -P 1 --ratio 1:0
+    # The echo floor sends a line holding the 100-byte value and gets it back: a GET's reply size, no server work.
+    ratio=1:0
+    [ "$server" = echo ] && ratio=0:1
+    load latency get-c1-p1 "$server" "$round" "$port" "$pid" "$protocol" -c 1 -P 1 --ratio "$ratio"
   done < <(targets "$round"; echo "echo $echo_port $echo_pid echo")
 done
 
@@ -314,35 +321,40 @@ stop "$blink_pid"
 stop "$redis_pid"
 
 # ---- hit ratio: same trace, same number of entries held ----------------------------------------------------------
-# Redis's maxmemory counts its own overhead; our limit counts key + value bytes only. So both are sized to hold the
-# same number of entries: Redis gets the used_memory it reports holding that many entries, we get their key +
-# value bytes.
+# Redis's maxmemory counts its own overhead; our limit counts key + value bytes only. So the budgets are matched
+# by entries held: Redis gets the used_memory it reports holding TRACE_FRACTION of the keys; it then holds a few
+# percent more once the trace runs (read from DBSIZE at the end of its allkeys-lru run), and our server gets the
+# key + value bytes of exactly that many entries.
 capacity=$(python3 -c "print(round($TRACE_KEYS * $TRACE_FRACTION))")
-log "hit ratio: $TRACE_REQUESTS requests over $TRACE_KEYS keys, memory for $capacity entries"
+log "hit ratio: $TRACE_REQUESTS requests over $TRACE_KEYS keys, memory for about $capacity entries"
 start_redis 0 noeviction
 "${bench[@]}" load -q -p "$redis_port" --protocol resp --preload -n 0 -d "$VALUE" -r "$capacity" 2>>"$OUT/load.log"
 settle_redis "$redis_port"
 redis_budget=$(redis_info "$redis_port" used_memory)
 stop "$redis_pid"
-blink_budget=$(( capacity * (11 + VALUE) ))
-hit_ratio() { # SERVER POLICY PORT PROTOCOL BUDGET
+held=""
+hit_ratio() { # SERVER POLICY PORT PROTOCOL BUDGET; sets held
   local json
   json=$("${bench[@]}" hit-ratio --json -p "$3" --protocol "$4" -r "$TRACE_KEYS" -n "$TRACE_REQUESTS" -d "$VALUE" \
     2>>"$OUT/load.log") || { log "  hit-ratio on $1 $2 failed"; return 0; }
+  held=$(entries_held "$1" "$3")
   record "{\"suite\":\"hit-ratio\",\"server\":\"$1\",\"policy\":\"$2\",\"budget\":$5,\"capacity\":$capacity,\
-\"held\":$(entries_held "$1" "$3"),\"result\":$json}"
-  log "  $1 $2: $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["hit_ratio"])' "$json")"
+\"held\":${held:-null},\"result\":$json}"
+  log "  $1 $2: $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["hit_ratio"])' "$json") with $held entries"
 }
-start_blink "$blink_budget"
-hit_ratio blink w-tinylfu "$blink_port" blink "$blink_budget"
-stop "$blink_pid"
+redis_held=""
 for policy in allkeys-lru allkeys-lfu; do
   start_redis "$redis_budget" "$policy"
   hit_ratio redis "$policy" "$redis_port" resp "$redis_budget"
+  [ -n "$redis_held" ] || redis_held=$held
   stop "$redis_pid"
 done
+blink_budget=$(( ${redis_held:-$capacity} * (11 + VALUE) ))
+start_blink "$blink_budget"
+hit_ratio blink w-tinylfu "$blink_port" blink "$blink_budget"
+stop "$blink_pid"
 
 # ---- report -----------------------------------------------------------------------------------------------------
-record "{\"suite\":\"elapsed\",\"seconds\":$(( $(date +%s) - started_at ))}"
+record "{\"suite\":\"elapsed\",\"seconds\":$(( $(date +%s) - started_at )),\"loadavg_after\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 python3 "$root/blink-bench/report.py" "$OUT" "$CHARTS" >"$OUT/results.md"
 log "done in $(( $(date +%s) - started_at )) s: $OUT/results.md, charts in $CHARTS"
