@@ -1,0 +1,191 @@
+package io.blinkstore;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.blinkstore.bench.KeyDistribution;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
+
+/**
+ * {@link BlinkStore} get, set and delete beside the same operation on a bare Caffeine cache built as
+ * {@link CaffeineBlinkStore} builds its own (the same weigher, {@link Utf8#validKeyBytes} plus value length, with
+ * {@code maximumWeight}, a same-thread executor and stats on); it lives in blink-core's package to share that weigher.
+ * the difference is what our API and its exact memory accounting cost. Keys are 16 bytes; the store holds every
+ * key, so gets hit and sets replace without evicting. Run with {@code -t 1} and {@code -t 2} for one and two
+ * threads (README of this module).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class StoreBenchmark {
+  /** Keys in the store: enough to spill the CPU caches, few enough that 4 KiB values fit in a 1 GiB heap. */
+  static final int KEYS = 1 << 14;
+  /** Precomputed key choices per thread, so drawing a key costs one array read inside the measured call. */
+  static final int CHOICES = 1 << 16;
+
+  @Param({"blink", "caffeine"})
+  public String impl;
+
+  @Param({"100", "4096"})
+  public int valueBytes;
+
+  @Param({"uniform", "zipf"})
+  public String keys;
+
+  Target target;
+  String[] keyNames;
+  byte[] value;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    keyNames = new String[KEYS];
+    for (int i = 0; i < KEYS; i++) {
+      keyNames[i] = String.format("key:%012d", i);
+    }
+    value = new byte[valueBytes];
+    Arrays.fill(value, (byte) 'x');
+    long limit = (long) KEYS * (16 + valueBytes) * 2;
+    target = impl.equals("blink") ? new BlinkTarget(limit) : new CaffeineTarget(limit);
+    for (String key : keyNames) {
+      target.set(key, value);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    target.close();
+  }
+
+  /** The key sequence of one benchmark thread, drawn once from a fixed seed. */
+  @State(Scope.Thread)
+  public static class Choices {
+    String[] sequence;
+    int next;
+
+    @Setup(Level.Trial)
+    public void setUp(StoreBenchmark benchmark, ThreadParams thread) {
+      KeyDistribution.Chooser chooser = KeyDistribution.valueOf(benchmark.keys.toUpperCase(Locale.ROOT))
+          .over(KEYS);
+      SplittableRandom random = new SplittableRandom(42 + thread.getThreadIndex());
+      sequence = new String[CHOICES];
+      for (int i = 0; i < CHOICES; i++) {
+        sequence[i] = benchmark.keyNames[(int) chooser.next(random)];
+      }
+    }
+
+    String key() {
+      return sequence[next++ & (CHOICES - 1)];
+    }
+  }
+
+  @Benchmark
+  public byte[] get(Choices choices) {
+    return target.get(choices.key());
+  }
+
+  @Benchmark
+  public void set(Choices choices) {
+    target.set(choices.key(), value);
+  }
+
+  /** Delete then set back the same key: a delete that always finds its key, and a store that stays full. */
+  @Benchmark
+  public boolean deleteThenSet(Choices choices) {
+    String key = choices.key();
+    boolean deleted = target.delete(key);
+    target.set(key, value);
+    return deleted;
+  }
+
+  /** The operations under test, so one benchmark method serves both implementations. */
+  interface Target {
+    byte[] get(String key);
+
+    void set(String key, byte[] value);
+
+    boolean delete(String key);
+
+    void close();
+  }
+
+  static final class BlinkTarget implements Target {
+    private final BlinkStore store;
+
+    BlinkTarget(long limit) {
+      store = BlinkStore.builder().memoryLimit(limit).build();
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return store.get(key);
+    }
+
+    @Override
+    public void set(String key, byte[] value) {
+      store.set(key, value);
+    }
+
+    @Override
+    public boolean delete(String key) {
+      return store.delete(key);
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+
+  /** Caffeine as {@code CaffeineBlinkStore} configures it, minus our accounting: no copies, no byte counter. */
+  static final class CaffeineTarget implements Target {
+    private final Cache<String, byte[]> cache;
+
+    CaffeineTarget(long limit) {
+      cache = Caffeine.newBuilder()
+          .maximumWeight(limit)
+          .weigher((String key, byte[] value) -> Utf8.validKeyBytes(key) + value.length)
+          .executor(Runnable::run)
+          .recordStats()
+          .build();
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return cache.getIfPresent(key);
+    }
+
+    @Override
+    public void set(String key, byte[] value) {
+      cache.put(key, value);
+    }
+
+    @Override
+    public boolean delete(String key) {
+      return cache.asMap().remove(key) != null;
+    }
+
+    @Override
+    public void close() {
+      cache.invalidateAll();
+    }
+  }
+}
