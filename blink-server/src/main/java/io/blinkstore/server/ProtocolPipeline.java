@@ -2,6 +2,7 @@ package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
 import io.netty.channel.ChannelPipeline;
+import java.time.Clock;
 
 /**
  * Installs the protocols on a connection's pipeline. {@link #install} adds a {@link ProtocolDetector}, which
@@ -39,8 +40,10 @@ final class ProtocolPipeline {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
-    this.text = new TextSession(new CommandExecutor(store));
-    this.resp = new RespCommands(store);
+    // One lease table for both protocols, so that text and RESP workers filling the same key coordinate.
+    Leases leases = new Leases();
+    this.text = new TextSession(new CommandExecutor(store, leases));
+    this.resp = new RespCommands(store, leases, Clock.systemUTC());
     this.maxLineBytes = maxLineBytes;
   }
 

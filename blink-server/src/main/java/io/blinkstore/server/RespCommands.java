@@ -3,6 +3,7 @@ package io.blinkstore.server;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * error texts (Redis 7) for unknown commands, unknown subcommands and wrong arity. Thread-safe once built, so
  * one instance serves every connection; per-connection state lives in {@link RespSession}.
  *
- * <p>Adding a command is one {@link #add} call, in {@link RespKeyCommands} (data) or {@link RespServerCommands}
- * (connection and server).
+ * <p>Adding a command is one {@link #add} call, in {@link RespKeyCommands} (reads, deletes, bulk writes),
+ * {@link RespSetCommands} ({@code SET} and its relatives), {@link RespTtlCommands} (time to live and counters),
+ * {@link RespLeaseCommands} (fill leases) or {@link RespServerCommands} (connection and server).
  */
 final class RespCommands {
   private static final Logger log = LoggerFactory.getLogger(RespCommands.class);
@@ -44,9 +46,17 @@ final class RespCommands {
   private final AtomicLong clientIds = new AtomicLong();
   private int topLevelCount;
 
-  /** Creates the table of every supported command, run against {@code store}. */
-  RespCommands(BlinkStore store) {
+  /**
+   * Creates the table of every supported command, run against {@code store}. The lease commands use
+   * {@code leases}, the server's one lease table, shared with the text protocol so that text and RESP clients
+   * filling the same key coordinate. {@code clock} is the wall clock that {@code EXAT}/{@code PXAT} (Unix times)
+   * are measured against.
+   */
+  RespCommands(BlinkStore store, Leases leases, Clock clock) {
     new RespKeyCommands(store).register(this);
+    new RespSetCommands(store, clock).register(this);
+    new RespTtlCommands(store).register(this);
+    new RespLeaseCommands(store, leases).register(this);
     new RespServerCommands(store).register(this);
   }
 
@@ -98,8 +108,6 @@ final class RespCommands {
       return spec.handler().run(session, args);
     } catch (EntryTooLargeException e) {
       return OOM;
-    } catch (UnsupportedOperationException e) {
-      return RespReply.error(e.getMessage());
     } catch (RuntimeException e) {
       log.warn("internal error executing RESP {}", spec.name(), e);
       return RespReply.error("internal error");
@@ -130,6 +138,14 @@ final class RespCommands {
   /** Returns {@code arg} as ISO-8859-1 text: one char per byte, so error replies echo the bytes unchanged. */
   static String text(byte[] arg) {
     return new String(arg, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Returns the 64-bit integer {@code arg} spells as Redis reads numbers (optional {@code -}, ASCII digits, no
+   * {@code +}, no leading zeros, no {@code -0}), or {@code null}.
+   */
+  static Long integer(byte[] arg) {
+    return ExtensionParser.integer(text(arg));
   }
 
   /** Returns {@code arg} as lower-case text, for case-insensitive names and options. */
