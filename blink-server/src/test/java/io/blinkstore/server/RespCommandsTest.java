@@ -14,23 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RespCommandsTest {
   private static final long MEMORY_LIMIT = RespTester.MEMORY_LIMIT;
 
-  private final RespTester tester = new RespTester();
+  @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
   private final RespCommands commands = tester.commands;
   private final RespSession session = tester.session;
-
-  @AfterEach
-  void close() {
-    tester.close();
-  }
 
   private RespReply run(String... args) {
     return tester.run(args);

@@ -10,19 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.blinkstore.BlinkStore;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GETL}, {@code FILL} and {@code RELEASE} over RESP, sharing one lease table with the text protocol. */
 class RespLeaseCommandsTest {
-  private final RespTester tester = new RespTester();
+  @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
   private final RespSession other = tester.commands.newSession();
-
-  @AfterEach
-  void close() {
-    tester.close();
-  }
 
   private RespReply run(String... args) {
     return tester.run(args);

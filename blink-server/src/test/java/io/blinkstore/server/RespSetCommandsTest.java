@@ -9,21 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.blinkstore.BlinkStore;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code SET}'s expiry options, {@code SETEX}, {@code PSETEX}, {@code GETEX}, {@code GETDEL}, as Redis 7 answers. */
 class RespSetCommandsTest {
   private static final RespReply INVALID_SET_TIME = error("ERR invalid expire time in 'set' command");
   private static final RespReply NOT_AN_INTEGER = error("ERR value is not an integer or out of range");
 
-  private final RespTester tester = new RespTester();
+  @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
-
-  @AfterEach
-  void close() {
-    tester.close();
-  }
 
   private RespReply run(String... args) {
     return tester.run(args);

@@ -6,12 +6,15 @@ import io.blinkstore.BlinkStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A RESP command table over a small store, for unit tests: runs commands as one connection would and builds the
- * expected replies. The wall clock ({@code EXAT}/{@code PXAT}) is fixed at {@link #NOW_SECONDS}.
+ * expected replies. The wall clock ({@code EXAT}/{@code PXAT}) is fixed at {@link #NOW_SECONDS}. As a field with
+ * {@code @RegisterExtension}, it closes its store after each test.
  */
-final class RespTester implements AutoCloseable {
+final class RespTester implements AutoCloseable, AfterEachCallback {
   /** The memory limit of the store. */
   static final long MEMORY_LIMIT = 1024;
 
@@ -68,5 +71,10 @@ final class RespTester implements AutoCloseable {
   @Override
   public void close() {
     store.close();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 }

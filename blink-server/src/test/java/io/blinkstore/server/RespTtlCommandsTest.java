@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,13 +17,8 @@ class RespTtlCommandsTest {
   private static final RespReply NOT_AN_INTEGER = error("ERR value is not an integer or out of range");
   private static final RespReply OVERFLOW = error("ERR increment or decrement would overflow");
 
-  private final RespTester tester = new RespTester();
+  @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
-
-  @AfterEach
-  void close() {
-    tester.close();
-  }
 
   private RespReply run(String... args) {
     return tester.run(args);
