@@ -49,13 +49,13 @@ final class RespCommands {
   /**
    * Creates the table of every supported command, run against {@code store}. The lease commands use
    * {@code leases}, the server's one lease table, shared with the text protocol so that text and RESP clients
-   * filling the same key coordinate. {@code clock} is the wall clock that {@code EXAT}/{@code PXAT} (Unix times)
-   * are measured against.
+   * filling the same key coordinate. {@code clock} is the wall clock that Unix times ({@code SET ... EXAT},
+   * {@code EXPIREAT}, {@code EXPIRETIME}, ...) are measured against.
    */
   RespCommands(BlinkStore store, Leases leases, Clock clock) {
     new RespKeyCommands(store).register(this);
     new RespSetCommands(store, clock).register(this);
-    new RespTtlCommands(store).register(this);
+    new RespTtlCommands(store, clock).register(this);
     new RespLeaseCommands(store, leases).register(this);
     new RespServerCommands(store).register(this);
   }

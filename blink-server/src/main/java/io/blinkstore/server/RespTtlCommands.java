@@ -2,16 +2,19 @@ package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.NotAnIntegerException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The RESP time-to-live and counter commands: {@code EXPIRE}, {@code PEXPIRE}, {@code TTL}, {@code PTTL},
- * {@code PERSIST}, {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, with Redis 7's replies and
- * errors.
+ * The RESP time-to-live and counter commands: {@code EXPIRE}, {@code PEXPIRE}, {@code EXPIREAT},
+ * {@code PEXPIREAT}, {@code TTL}, {@code PTTL}, {@code EXPIRETIME}, {@code PEXPIRETIME}, {@code PERSIST},
+ * {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, with Redis 7's replies and errors. Unix times are
+ * read on the wall clock given; the store's own times to live are relative, so an entry's expiry does not move
+ * if the wall clock is set.
  *
- * <p>As in Redis, {@code EXPIRE} with a time of zero or less deletes the key (replying 1 if it was there); the
+ * <p>As in Redis, {@code EXPIRE} with a time of zero or less (or {@code EXPIREAT} a time past) deletes the key (replying 1 if it was there); the
  * text protocol's {@code EXPIRE} refuses such a time instead. {@code EXPIRE}'s {@code NX}/{@code XX}/{@code GT}/
  * {@code LT} read the time left, then set the new one: not atomic against a concurrent writer of the same key.
  */
@@ -25,16 +28,22 @@ final class RespTtlCommands {
   private static final long MAX_TTL_MILLIS = BlinkStore.MAX_TTL.toMillis();
 
   private final BlinkStore store;
+  private final Clock clock;
 
-  RespTtlCommands(BlinkStore store) {
+  RespTtlCommands(BlinkStore store, Clock clock) {
     this.store = store;
+    this.clock = clock;
   }
 
   void register(RespCommands commands) {
-    commands.add("expire", -3, (session, args) -> expire(args, true));
-    commands.add("pexpire", -3, (session, args) -> expire(args, false));
-    commands.add("ttl", 2, (session, args) -> ttl(args, false));
-    commands.add("pttl", 2, (session, args) -> ttl(args, true));
+    commands.add("expire", -3, (session, args) -> expire(args, true, false));
+    commands.add("pexpire", -3, (session, args) -> expire(args, false, false));
+    commands.add("expireat", -3, (session, args) -> expire(args, true, true));
+    commands.add("pexpireat", -3, (session, args) -> expire(args, false, true));
+    commands.add("ttl", 2, (session, args) -> ttl(args, false, false));
+    commands.add("pttl", 2, (session, args) -> ttl(args, true, false));
+    commands.add("expiretime", 2, (session, args) -> ttl(args, false, true));
+    commands.add("pexpiretime", 2, (session, args) -> ttl(args, true, true));
     commands.add("persist", 2, this::persist);
     commands.add("incr", 2, (session, args) -> incrementBy(args[1], 1));
     commands.add("decr", 2, (session, args) -> incrementBy(args[1], -1));
@@ -43,11 +52,12 @@ final class RespTtlCommands {
   }
 
   /**
-   * {@code EXPIRE key seconds [NX|XX|GT|LT]}, {@code PEXPIRE key milliseconds [...]}: 1 if the key's time to live
-   * was set (or the key deleted, for a time not in the future), 0 if the key is absent or the condition failed.
-   * A time past {@link BlinkStore#MAX_TTL} is refused as Redis refuses an overflowing one.
+   * {@code EXPIRE key seconds [NX|XX|GT|LT]}, {@code PEXPIRE key milliseconds [...]}, and with {@code absolute}
+   * {@code EXPIREAT key unix-seconds [...]}, {@code PEXPIREAT key unix-milliseconds [...]}: 1 if the key's time to
+   * live was set (or the key deleted, for a time not in the future), 0 if the key is absent or the condition
+   * failed. A time to live past {@link BlinkStore#MAX_TTL} is refused as Redis refuses an overflowing time.
    */
-  private RespReply expire(byte[][] args, boolean inSeconds) {
+  private RespReply expire(byte[][] args, boolean inSeconds, boolean absolute) {
     Set<String> conditions = new HashSet<>();
     for (int i = 3; i < args.length; i++) {
       String condition = RespCommands.lowerCase(args[i]);
@@ -66,17 +76,27 @@ final class RespTtlCommands {
     if (amount == null) {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
-    if (inSeconds && (amount > Long.MAX_VALUE / 1000 || amount < Long.MIN_VALUE / 1000)
-        || (inSeconds ? amount * 1000 : amount) > MAX_TTL_MILLIS) {
+    if (inSeconds && (amount > Long.MAX_VALUE / 1000 || amount < Long.MIN_VALUE / 1000)) {
       return SetOptions.invalidExpireTime(RespCommands.lowerCase(args[0]));
     }
-    Duration ttl = Duration.ofMillis(inSeconds ? amount * 1000 : amount);
+    long millis = inSeconds ? amount * 1000 : amount;
+    long ttlMillis = absolute ? untilMillis(millis) : millis;
+    if (ttlMillis > MAX_TTL_MILLIS) {
+      return SetOptions.invalidExpireTime(RespCommands.lowerCase(args[0]));
+    }
+    Duration ttl = Duration.ofMillis(ttlMillis);
     String key = RespKeyCommands.key(args[1]);
     if (key == null || !conditions.isEmpty() && !holds(conditions, store.ttl(key), ttl)) {
       return ZERO;
     }
-    boolean done = amount > 0 ? store.expire(key, ttl) : store.delete(key);
+    boolean done = ttlMillis > 0 ? store.expire(key, ttl) : store.delete(key);
     return done ? ONE : ZERO;
+  }
+
+  /** The milliseconds from now until the Unix time {@code unixMillis}; 0 if it has passed (no overflow). */
+  private long untilMillis(long unixMillis) {
+    long now = clock.millis();
+    return unixMillis <= now ? 0 : unixMillis - now;
   }
 
   /**
@@ -95,11 +115,20 @@ final class RespTtlCommands {
         && !(conditions.contains("lt") && expires && ttl.compareTo(current) >= 0);
   }
 
-  /** {@code TTL key}, {@code PTTL key}: -2 if absent, -1 if it never expires, else the time left. */
-  private RespReply ttl(byte[][] args, boolean inMillis) {
+  /**
+   * {@code TTL key}, {@code PTTL key}: -2 if absent, -1 if it never expires, else the time left; with
+   * {@code absolute}, {@code EXPIRETIME}/{@code PEXPIRETIME}: the Unix time of expiry instead of the time left.
+   */
+  private RespReply ttl(byte[][] args, boolean inMillis, boolean absolute) {
     String key = RespKeyCommands.key(args[1]);
     Duration left = key == null ? null : store.ttl(key);
-    return new RespReply.Int(left == null ? -2 : TtlCommands.timeLeft(left, inMillis));
+    if (left == null) {
+      return new RespReply.Int(-2);
+    }
+    if (absolute && !left.equals(BlinkStore.NO_EXPIRY)) {
+      left = left.plusMillis(clock.millis());
+    }
+    return new RespReply.Int(TtlCommands.timeLeft(left, inMillis));
   }
 
   /** {@code PERSIST key}: 1 if the key had a time to live (now removed), else 0. */

@@ -1,5 +1,6 @@
 package io.blinkstore.server;
 
+import static io.blinkstore.server.RespTester.NOW_SECONDS;
 import static io.blinkstore.server.RespTester.error;
 import static io.blinkstore.server.RespTester.integer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,6 +62,46 @@ class RespTtlCommandsTest {
     assertEquals(integer(1), run("EXPIRE", "k", Long.toString(maxSeconds)));
     assertEquals(integer(maxSeconds), run("TTL", "k"));
     assertEquals(error("ERR wrong number of arguments for 'expire' command"), run("EXPIRE", "k"));
+  }
+
+  @Test
+  void expireatAndPexpireatTakeUnixTimesAndOnesPassedDeleteTheKey() {
+    store.set("k", "v");
+    assertEquals(integer(1), run("EXPIREAT", "k", Long.toString(NOW_SECONDS + 100)));
+    assertEquals(integer(100), run("TTL", "k"));
+    assertEquals(integer(1), run("PEXPIREAT", "k", Long.toString((NOW_SECONDS + 50) * 1000)));
+    assertEquals(integer(50), run("TTL", "k"));
+    assertEquals(integer(0), run("EXPIREAT", "k", "1", "NX"));
+    assertEquals(integer(1), run("EXPIREAT", "k", Long.toString(NOW_SECONDS)));
+    assertNull(store.get("k"));
+    assertEquals(integer(0), run("EXPIREAT", "k", "1"));
+    store.set("k", "v");
+    assertEquals(integer(1), run("PEXPIREAT", "k", Long.toString(Long.MIN_VALUE)));
+    assertNull(store.get("k"));
+  }
+
+  @Test
+  void expireatRefusesTimesMoreThanOneHundredYearsAhead() {
+    store.set("k", "v");
+    long limit = NOW_SECONDS + BlinkStore.MAX_TTL.toSeconds();
+    assertEquals(error("ERR invalid expire time in 'expireat' command"),
+        run("EXPIREAT", "k", Long.toString(limit + 1)));
+    assertEquals(error("ERR invalid expire time in 'expireat' command"),
+        run("EXPIREAT", "k", Long.toString(Long.MAX_VALUE)));
+    assertEquals(integer(1), run("EXPIREAT", "k", Long.toString(limit)));
+    assertEquals(integer(BlinkStore.MAX_TTL.toSeconds()), run("TTL", "k"));
+  }
+
+  @Test
+  void expiretimeAndPexpiretimeAnswerTheUnixTimeOfExpiry() {
+    assertEquals(integer(-2), run("EXPIRETIME", "k"));
+    store.set("k", "v");
+    assertEquals(integer(-1), run("EXPIRETIME", "k"));
+    assertEquals(integer(-1), run("PEXPIRETIME", "k"));
+    run("EXPIREAT", "k", Long.toString(NOW_SECONDS + 100));
+    assertEquals(integer(NOW_SECONDS + 100), run("EXPIRETIME", "k"));
+    long millis = ((RespReply.Int) run("PEXPIRETIME", "k")).value();
+    assertTrue(millis > NOW_SECONDS * 1000 && millis <= (NOW_SECONDS + 100) * 1000, "PEXPIRETIME " + millis);
   }
 
   @Test
