@@ -34,6 +34,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -155,8 +156,9 @@ public final class BlinkServer implements AutoCloseable {
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
-      CommandExecutor executor = new CommandExecutor(store, new Leases(), counters, heapGuard);
-      RespCommands resp = new RespCommands(store, counters, heapGuard, authenticator);
+      Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
+      CommandExecutor executor = new CommandExecutor(store, leases, counters, heapGuard);
+      RespCommands resp = new RespCommands(store, leases, Clock.systemUTC(), counters, heapGuard, authenticator);
       ProtocolPipeline protocol = new ProtocolPipeline(executor, resp, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {

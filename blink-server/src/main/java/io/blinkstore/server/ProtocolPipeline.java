@@ -2,6 +2,7 @@ package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
 import io.netty.channel.ChannelPipeline;
+import java.time.Clock;
 import java.util.Objects;
 
 /**
@@ -32,7 +33,14 @@ final class ProtocolPipeline {
 
   /** A pipeline for {@code store} without auth, heap guard or server counters (for tests and the REPL). */
   ProtocolPipeline(BlinkStore store, int maxLineBytes) {
-    this(new CommandExecutor(store), new RespCommands(store), maxLineBytes, null);
+    this(store, new Leases(), maxLineBytes);
+  }
+
+  /** One lease table for both protocols, so that text and RESP workers filling the same key coordinate. */
+  private ProtocolPipeline(BlinkStore store, Leases leases, int maxLineBytes) {
+    this(new CommandExecutor(store, leases, new ServerCounters(), HeapGuard.NONE),
+        new RespCommands(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null),
+        maxLineBytes, null);
   }
 
   /**

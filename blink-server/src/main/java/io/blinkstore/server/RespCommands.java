@@ -3,6 +3,7 @@ package io.blinkstore.server;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * error texts (Redis 7) for unknown commands, unknown subcommands and wrong arity. Thread-safe once built, so
  * one instance serves every connection; per-connection state lives in {@link RespSession}.
  *
- * <p>Adding a command is one {@link #add} call, in {@link RespKeyCommands} (data) or {@link RespServerCommands}
- * (connection and server).
+ * <p>Adding a command is one {@link #add} call, in {@link RespKeyCommands} (reads, deletes, bulk writes),
+ * {@link RespSetCommands} ({@code SET} and its relatives), {@link RespTtlCommands} (time to live and counters),
+ * {@link RespLeaseCommands} (fill leases) or {@link RespServerCommands} (connection and server).
  */
 final class RespCommands {
   private static final Logger log = LoggerFactory.getLogger(RespCommands.class);
@@ -64,20 +66,27 @@ final class RespCommands {
 
   /** Creates the table of every supported command, run against {@code store}, with no auth and no heap guard. */
   RespCommands(BlinkStore store) {
-    this(store, new ServerCounters(), HeapGuard.NONE, null);
+    this(store, new Leases(), Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null);
   }
 
   /**
-   * Creates the table of every supported command, run against {@code store}, counting commands in
-   * {@code counters} (the server's {@code STATS}), refusing writes while {@code heapGuard} says the heap is nearly
-   * full, and, with an {@code authenticator}, refusing every command but {@code AUTH}, {@code HELLO} and
-   * {@code QUIT} until the connection has authenticated.
+   * Creates the table of every supported command, run against {@code store}. The lease commands use
+   * {@code leases}, the server's one lease table, shared with the text protocol so that text and RESP clients
+   * filling the same key coordinate. {@code clock} is the wall clock that Unix times ({@code SET ... EXAT},
+   * {@code EXPIREAT}, {@code EXPIRETIME}, ...) are measured against. Commands are counted in {@code counters}
+   * (the server's {@code STATS}); writes are refused while {@code heapGuard} says the heap is nearly full; and,
+   * with an {@code authenticator}, every command but {@code AUTH}, {@code HELLO} and {@code QUIT} is refused until
+   * the connection has authenticated.
    */
-  RespCommands(BlinkStore store, ServerCounters counters, HeapGuard heapGuard, Authenticator authenticator) {
+  RespCommands(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
+      Authenticator authenticator) {
     this.counters = Objects.requireNonNull(counters, "counters");
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;
     new RespKeyCommands(store).register(this);
+    new RespSetCommands(store, clock).register(this);
+    new RespTtlCommands(store, clock).register(this);
+    new RespLeaseCommands(store, leases).register(this);
     new RespServerCommands(store, authenticator).register(this);
   }
 
@@ -136,8 +145,6 @@ final class RespCommands {
       return spec.handler().run(session, args);
     } catch (EntryTooLargeException e) {
       return OOM;
-    } catch (UnsupportedOperationException e) {
-      return RespReply.error(e.getMessage());
     } catch (RuntimeException e) {
       log.warn("internal error executing RESP {}", spec.name(), e);
       return RespReply.error("internal error");
@@ -168,6 +175,14 @@ final class RespCommands {
   /** Returns {@code arg} as ISO-8859-1 text: one char per byte, so error replies echo the bytes unchanged. */
   static String text(byte[] arg) {
     return new String(arg, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Returns the 64-bit integer {@code arg} spells as Redis reads numbers (optional {@code -}, ASCII digits, no
+   * {@code +}, no leading zeros, no {@code -0}), or {@code null}.
+   */
+  static Long integer(byte[] arg) {
+    return ExtensionParser.integer(text(arg));
   }
 
   /** Returns {@code arg} as lower-case text, for case-insensitive names and options. */

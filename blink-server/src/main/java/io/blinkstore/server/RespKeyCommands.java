@@ -4,23 +4,23 @@ import io.blinkstore.BlinkStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The RESP data commands: {@code GET}, {@code SET}, {@code MGET}, {@code MSET}, {@code DEL}, {@code EXISTS},
- * {@code DBSIZE}, {@code FLUSHALL}, {@code FLUSHDB}, run against the same {@link BlinkStore} as the text protocol.
+ * The RESP data commands but those with options: {@code GET}, {@code GETDEL}, {@code MGET}, {@code MSET},
+ * {@code DEL}, {@code EXISTS}, {@code DBSIZE}, {@code FLUSHALL}, {@code FLUSHDB}, run against the same
+ * {@link BlinkStore} as the text protocol. {@link RespSetCommands} has {@code SET} and its relatives.
  *
  * <p><b>Keys.</b> A RESP key is bytes; a Blink Store key is a non-empty UTF-8 string without whitespace
  * ({@link BlinkStore#isValidKey}). A key whose bytes are valid UTF-8 is that string, so a key set over RESP is
  * the same entry over the text protocol. A key the store cannot hold (empty, whitespace, malformed UTF-8) can
  * never be present: reads treat it as absent ({@code GET}/{@code MGET} nil, {@code EXISTS}/{@code DEL} count 0)
- * and writes ({@code SET}, {@code MSET}) are refused with {@link #INVALID_KEY}, storing nothing.
+ * and writes ({@code SET}, {@code MSET}, {@code INCR}, ...) are refused with {@link #INVALID_KEY}, storing
+ * nothing.
  *
- * <p><b>Atomicity.</b> The store has no compare-and-set, so {@code SET}'s {@code NX}/{@code XX}/{@code GET} read
- * then write: a concurrent writer of the same key may come between the two. {@code MSET} sets its keys one by
- * one.
+ * <p><b>Atomicity.</b> {@code MSET} sets its keys one by one. {@code GETDEL} reads, then deletes: a value written
+ * by another client between the two is deleted too, and this reply shows the earlier one.
  */
 final class RespKeyCommands {
   /** The reply to a write of a key the store cannot hold. */
@@ -38,7 +38,7 @@ final class RespKeyCommands {
 
   void register(RespCommands commands) {
     commands.add("get", 2, this::get);
-    commands.add("set", -3, this::set);
+    commands.add("getdel", 2, this::getdel);
     commands.add("mget", -2, this::mget);
     commands.add("mset", -3, this::mset);
     commands.add("del", -2, this::del);
@@ -56,37 +56,14 @@ final class RespKeyCommands {
     return new RespReply.Bulk(key == null ? null : store.get(key));
   }
 
-  private RespReply set(RespSession session, byte[][] args) {
-    SetOptions options = SetOptions.parse(args);
-    if (options.refusal() != null) {
-      return options.refusal();
-    }
+  /** {@code GETDEL key}: the value, and the key deleted. */
+  private RespReply getdel(RespSession session, byte[][] args) {
     String key = key(args[1]);
-    if (key == null) {
-      return INVALID_KEY;
+    byte[] value = key == null ? null : store.get(key);
+    if (value != null) {
+      store.delete(key);
     }
-    byte[] old = options.readsOld() ? store.get(key) : null;
-    boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
-    if (write) {
-      write(key, args[2], options.ttl());
-    }
-    if (options.returnOld()) {
-      return new RespReply.Bulk(old);
-    }
-    return write ? RespReply.OK : RespReply.NULL;
-  }
-
-  /**
-   * The one place a RESP write reaches the store. A time to live ({@code SET ... EX|PX}) is refused until the
-   * store has expiry; then it is {@code store.set(key, value, ttl)}.
-   *
-   * @throws UnsupportedOperationException if {@code ttl} is not null
-   */
-  private void write(String key, byte[] value, Duration ttl) {
-    if (ttl != null) {
-      throw new UnsupportedOperationException("SET with EX or PX is not supported yet: Blink Store has no expiry");
-    }
-    store.set(key, value);
+    return new RespReply.Bulk(value);
   }
 
   private RespReply mget(RespSession session, byte[][] args) {
@@ -109,7 +86,7 @@ final class RespKeyCommands {
       }
     }
     for (int i = 0; i < keys.length; i++) {
-      write(keys[i], args[2 + 2 * i], null);
+      store.set(keys[i], args[2 + 2 * i]);
     }
     return RespReply.OK;
   }

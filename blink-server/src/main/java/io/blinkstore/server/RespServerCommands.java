@@ -71,7 +71,7 @@ final class RespServerCommands {
   }
 
   private RespReply select(RespSession session, byte[][] args) {
-    Long index = SetOptions.parseLong(args[1]);
+    Long index = RespCommands.integer(args[1]);
     if (index == null || index != (int) (long) index) {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
@@ -103,7 +103,7 @@ final class RespServerCommands {
   /** {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: RESP2 only. */
   private RespReply hello(RespSession session, byte[][] args) {
     if (args.length > 1) {
-      Long version = SetOptions.parseLong(args[1]);
+      Long version = RespCommands.integer(args[1]);
       if (version == null) {
         return RespReply.error("Protocol version is not an integer or out of range");
       }
@@ -227,7 +227,9 @@ final class RespServerCommands {
     sections.put("stats", section("Stats",
         "keyspace_hits:" + stats.hits(),
         "keyspace_misses:" + stats.misses(),
+        "expired_keys:" + stats.expirations(),
         "evicted_keys:" + stats.evictions()));
+    // The store does not count the entries that have a time to live, so "expires" is always 0.
     sections.put("keyspace", keys == 0
         ? section("Keyspace")
         : section("Keyspace", "db0:keys=" + keys + ",expires=0,avg_ttl=0"));

@@ -48,18 +48,19 @@ final class TtlCommands {
     return found ? Reply.Status.OK : Reply.Status.NOT_FOUND;
   }
 
-  /**
-   * {@code NOT_FOUND}, {@code -1} for no expiry, else the time left: milliseconds rounded up (a live entry never
-   * shows 0), or seconds rounded to the nearest, as Redis's {@code TTL} does.
-   */
+  /** {@code NOT_FOUND}, or the time left as {@link #timeLeft} gives it. */
   private static Reply timeToLive(Duration left, boolean inMillis) {
-    if (left == null) {
-      return Reply.Status.NOT_FOUND;
-    }
+    return left == null ? Reply.Status.NOT_FOUND : new Reply.TimeToLive(inMillis, timeLeft(left, inMillis));
+  }
+
+  /**
+   * Returns {@code -1} for {@link BlinkStore#NO_EXPIRY}, else the time {@code left}: milliseconds rounded up (a
+   * live entry never shows 0), or seconds rounded to the nearest, as Redis's {@code TTL} does. Shared with RESP.
+   */
+  static long timeLeft(Duration left, boolean inMillis) {
     if (left.equals(BlinkStore.NO_EXPIRY)) {
-      return new Reply.TimeToLive(inMillis, -1);
+      return -1;
     }
-    long millis = left.plusNanos(999_999).toMillis();
-    return new Reply.TimeToLive(inMillis, inMillis ? millis : (left.toMillis() + 500) / 1000);
+    return inMillis ? left.plusNanos(999_999).toMillis() : (left.toMillis() + 500) / 1000;
   }
 }

@@ -94,11 +94,36 @@ class JedisIT {
 
   @ParameterizedTest(name = "[{0}]")
   @MethodSource("transports")
+  void timesToLiveAndCounters(BlinkServer.Transport transport) {
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
+        Jedis jedis = connect(server)) {
+      assertEquals("OK", jedis.set("session", "s", SetParams.setParams().ex(100)));
+      assertEquals(100L, jedis.ttl("session"));
+      assertEquals(1L, jedis.persist("session"));
+      assertEquals(-1L, jedis.ttl("session"));
+      assertEquals("OK", jedis.setex("cached", 100, "v"));
+      assertEquals(1L, jedis.expire("cached", 200));
+      assertEquals(200L, jedis.ttl("cached"));
+      assertEquals(1L, jedis.expire("cached", 0));
+      assertEquals(-2L, jedis.pttl("cached"));
+      assertEquals(1L, jedis.incr("hits"));
+      assertEquals(11L, jedis.incrBy("hits", 10));
+      assertEquals(8L, jedis.decrBy("hits", 3));
+      assertEquals("8", jedis.getDel("hits"));
+      assertTrue(jedis.info("stats").contains("expired_keys:"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("transports")
   void errorsReachTheClientAsRedisWouldSendThem(BlinkServer.Transport transport) {
     try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
         Jedis jedis = connect(server)) {
-      JedisDataException unknown = assertThrows(JedisDataException.class, () -> jedis.incr("counter"));
-      assertEquals("ERR unknown command 'INCR', with args beginning with: 'counter' ", unknown.getMessage());
+      JedisDataException unknown = assertThrows(JedisDataException.class, () -> jedis.hset("h", "f", "v"));
+      assertEquals("ERR unknown command 'HSET', with args beginning with: 'h' 'f' 'v' ", unknown.getMessage());
+      jedis.set("name", "ada");
+      JedisDataException notANumber = assertThrows(JedisDataException.class, () -> jedis.incr("name"));
+      assertEquals("ERR value is not an integer or out of range", notANumber.getMessage());
       JedisDataException db = assertThrows(JedisDataException.class, () -> jedis.select(3));
       assertEquals("ERR DB index is out of range", db.getMessage());
       assertEquals("PONG", jedis.ping(), "the connection stays usable after an error reply");

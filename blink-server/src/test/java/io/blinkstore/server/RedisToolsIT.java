@@ -121,6 +121,26 @@ class RedisToolsIT {
 
   @ParameterizedTest(name = "[{0}, {1}]")
   @MethodSource("transportsAndEndpoints")
+  void redisCliSetsTimesToLiveAndCounters(BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    assumeInstalled("redis-cli");
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
+        LineClient text = endpoint.connect(server)) {
+      assertEquals("OK\n", cli(server, endpoint, "SET", "session", "s", "EX", "100").out());
+      assertEquals("100\n", cli(server, endpoint, "TTL", "session").out());
+      assertEquals("TTL 100", text.request("TTL session"));
+      assertEquals("1\n", cli(server, endpoint, "EXPIRE", "session", "200").out());
+      assertEquals("200\n", cli(server, endpoint, "TTL", "session").out());
+      assertEquals("-2\n", cli(server, endpoint, "TTL", "missing").out());
+      assertEquals("1\n", cli(server, endpoint, "INCR", "hits").out());
+      assertEquals("11\n", cli(server, endpoint, "INCRBY", "hits", "10").out());
+      assertEquals("INTEGER 10", text.request("DECR hits"));
+      assertEquals("ERR value is not an integer or out of range\n\n", cli(server, endpoint, "INCR", "session").out());
+      assertTrue(cli(server, endpoint, "INFO", "stats").out().contains("expired_keys:0"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
   void redisCliStoresBinaryValuesFromStandardInput(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     assumeInstalled("redis-cli");

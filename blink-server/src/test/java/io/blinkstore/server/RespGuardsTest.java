@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.blinkstore.BlinkStore;
+import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class RespGuardsTest {
   private final ServerCounters counters = new ServerCounters();
   private final HeapGuard heapGuard = new HeapGuard(0.5);
   private final RespCommands commands =
-      new RespCommands(store, counters, heapGuard, new Authenticator("s3cret"));
+      new RespCommands(store, new Leases(), Clock.systemUTC(), counters, heapGuard, new Authenticator("s3cret"));
   private final RespSession session = commands.newSession();
 
   @AfterEach

@@ -2,6 +2,7 @@ package io.blinkstore.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.server.TestServers.Endpoint;
 import java.io.ByteArrayOutputStream;
@@ -50,6 +51,27 @@ class RespIT {
     return out.toByteArray();
   }
 
+  /**
+   * Reads one whole RESP reply and returns its lines, each ending in CRLF as on the wire: enough for replies
+   * whose bulk strings hold no line break.
+   */
+  static String readReply(LineClient client) throws Exception {
+    String line = client.readLine();
+    if (line == null) {
+      throw new AssertionError("the server closed the connection instead of replying");
+    }
+    StringBuilder reply = new StringBuilder(line).append('\n');
+    if (line.startsWith("$") && !line.equals("$-1\r")) {
+      reply.append(client.readLine()).append('\n');
+    } else if (line.startsWith("*")) {
+      int count = Integer.parseInt(stripCr(line).substring(1));
+      for (int i = 0; i < count; i++) {
+        reply.append(readReply(client));
+      }
+    }
+    return reply.toString();
+  }
+
   private static String stripCr(String line) {
     return line != null && line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
@@ -68,6 +90,46 @@ class RespIT {
       assertEquals("again", stripCr(resp.readLine()));
       assertEquals("OK", text.request("DELETE shared"));
       assertEquals(":0", command(resp, "EXISTS", "shared"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void timesToLiveAndCountersSetOverRespAreSeenOverText(BlinkServer.Transport transport, Endpoint endpoint)
+      throws Exception {
+    try (BlinkServer server = start(transport);
+        LineClient resp = endpoint.connect(server);
+        LineClient text = endpoint.connect(server)) {
+      assertEquals("+OK", command(resp, "SET", "session", "s", "EX", "100"));
+      assertEquals("TTL 100", text.request("TTL session"));
+      assertEquals(":1", command(resp, "PERSIST", "session"));
+      assertEquals("TTL -1", text.request("TTL session"));
+      assertEquals("OK", text.request("SETEX cached 100 v"));
+      assertEquals(":100", command(resp, "TTL", "cached"));
+      assertEquals(":1", command(resp, "EXPIRE", "cached", "0"));
+      assertEquals("NOT_FOUND", text.request("GET cached"));
+      assertEquals(":-2", command(resp, "TTL", "cached"));
+      assertEquals(":1", command(resp, "INCR", "hits"));
+      assertEquals("INTEGER 11", text.request("INCRBY hits 10"));
+      assertEquals(":10", command(resp, "DECR", "hits"));
+      assertEquals("-ERR value is not an integer or out of range", command(resp, "INCR", "session"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void textAndRespWorkersShareOneLeasePerKey(BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    try (BlinkServer server = start(transport);
+        LineClient resp = endpoint.connect(server);
+        LineClient text = endpoint.connect(server)) {
+      String lease = text.request("GETL user:42 5000");
+      assertTrue(lease.startsWith("LEASE "), lease);
+      resp.send(resp("GETL", "user:42", "5000"));
+      assertTrue(readReply(resp).startsWith("*2\r\n$4\r\nWAIT\r\n:"), "a RESP worker waits for the text one");
+      assertEquals("+OK", command(resp, "FILL", "user:42", lease.substring("LEASE ".length()), "0", "alice"));
+      assertEquals("VALUE YWxpY2U=", text.request("GETL user:42 5000"));
+      resp.send(resp("GETL", "user:42", "5000"));
+      assertEquals("*2\r\n$5\r\nVALUE\r\n$5\r\nalice\r\n", readReply(resp));
     }
   }
 

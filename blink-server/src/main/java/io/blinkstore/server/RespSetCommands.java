@@ -1,0 +1,99 @@
+package io.blinkstore.server;
+
+import io.blinkstore.BlinkStore;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The RESP writes of one key with options: {@code SET}, {@code SETEX}, {@code PSETEX} and {@code GETEX}, with
+ * their options parsed by {@link SetOptions}.
+ *
+ * <p><b>Atomicity.</b> The store has no compare-and-set, so what reads the key first reads, then writes: a
+ * concurrent writer of the same key may come between the two. That is {@code SET}'s {@code NX}/{@code XX}/
+ * {@code GET} (the read counts as a hit or miss), {@code KEEPTTL} (the time left is read, then the value written
+ * with it) and {@code GETEX}.
+ */
+final class RespSetCommands {
+  private final BlinkStore store;
+  private final Clock clock;
+
+  RespSetCommands(BlinkStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  void register(RespCommands commands) {
+    commands.add("set", -3, this::set);
+    commands.add("setex", 4, (session, args) -> setWithTtl(args, "ex"));
+    commands.add("psetex", 4, (session, args) -> setWithTtl(args, "px"));
+    commands.add("getex", -2, this::getex);
+  }
+
+  private RespReply set(RespSession session, byte[][] args) {
+    return set(args[1], args[2], SetOptions.parse(args, 3, false, clock.millis()));
+  }
+
+  /** {@code SETEX key seconds value}, {@code PSETEX key milliseconds value}: {@code SET key value EX|PX time}. */
+  private RespReply setWithTtl(byte[][] args, String expiry) {
+    return set(args[1], args[3], SetOptions.timed(args[2], expiry, RespCommands.lowerCase(args[0]), clock.millis()));
+  }
+
+  private RespReply set(byte[] keyBytes, byte[] value, SetOptions options) {
+    if (options.refusal() != null) {
+      return options.refusal();
+    }
+    String key = RespKeyCommands.key(keyBytes);
+    if (key == null) {
+      return RespKeyCommands.INVALID_KEY;
+    }
+    byte[] old = options.readsOld() ? store.get(key) : null;
+    boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
+    if (write) {
+      write(key, value, options.keepTtl() ? keptTtl(key) : options.ttl());
+    }
+    if (options.returnOld()) {
+      return new RespReply.Bulk(old);
+    }
+    return write ? RespReply.OK : RespReply.NULL;
+  }
+
+  /** The key's time left, or {@code null} if it is absent or never expires. */
+  private Duration keptTtl(String key) {
+    Duration left = store.ttl(key);
+    return left == null || left.equals(BlinkStore.NO_EXPIRY) ? null : left;
+  }
+
+  /**
+   * Stores {@code value} for {@code ttl} ({@code null}: for ever). A time already passed ({@code EXAT}/{@code PXAT}
+   * in the past) removes the key instead, which is what Redis's write of an already-expired entry amounts to.
+   */
+  private void write(String key, byte[] value, Duration ttl) {
+    if (ttl == null) {
+      store.set(key, value);
+    } else if (!ttl.isNegative() && !ttl.isZero()) {
+      store.set(key, value, ttl);
+    } else {
+      store.delete(key);
+    }
+  }
+
+  /** {@code GETEX key [EX|PX|EXAT|PXAT time|PERSIST]}: the value, and the key's time to live changed. */
+  private RespReply getex(RespSession session, byte[][] args) {
+    SetOptions options = SetOptions.parse(args, 2, true, clock.millis());
+    if (options.refusal() != null) {
+      return options.refusal();
+    }
+    String key = RespKeyCommands.key(args[1]);
+    byte[] value = key == null ? null : store.get(key);
+    if (value != null) {
+      if (options.expiredAtOnce()) {
+        store.delete(key);
+      } else if (options.ttl() != null) {
+        store.expire(key, options.ttl());
+      } else if (options.persist()) {
+        store.persist(key);
+      }
+    }
+    return new RespReply.Bulk(value);
+  }
+}

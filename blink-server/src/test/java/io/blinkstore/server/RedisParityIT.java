@@ -1,0 +1,154 @@
+package io.blinkstore.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same requests sent to our server and to a real {@code redis-server} (Debian's, started here on a Unix
+ * socket, no TCP port, no persistence) get byte-for-byte the same replies: the time-to-live, counter and
+ * {@code SET}-option commands and their errors. Skipped where {@code redis-server} is not installed.
+ */
+@Timeout(60)
+class RedisParityIT {
+  private static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
+
+  /** Each request, in order, on one connection to each server; both start empty. */
+  private static final List<List<String>> REQUESTS = List.of(
+      List.of("SET", "k", "v", "EX", "100"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v", "EX", "1", "EX", "100"),
+      List.of("SET", "k", "w", "KEEPTTL", "GET"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v", "EX", "0"),
+      List.of("SET", "k", "v", "PX", "-1"),
+      List.of("SET", "k", "v", "EX", "x"),
+      List.of("SET", "k", "v", "EX", "010"),
+      List.of("SET", "k", "v", "EX", "9223372036854776"),
+      List.of("SET", "k", "v", "NX", "XX"),
+      List.of("SET", "k", "v", "KEEPTTL", "EX", "1"),
+      List.of("SET", "k", "v", "EXAT", "1", "EX", "1"),
+      List.of("SET", "gone", "v", "EXAT", "1"),
+      List.of("EXISTS", "gone"),
+      List.of("SETEX", "k", "0", "v"),
+      List.of("PSETEX", "k", "x", "v"),
+      List.of("SETEX", "k", "100"),
+      List.of("GETEX", "k", "PERSIST"),
+      List.of("TTL", "k"),
+      List.of("GETEX", "k", "KEEPTTL"),
+      List.of("GETEX", "k", "EX", "0"),
+      List.of("PERSIST", "k"),
+      List.of("EXPIRE", "k", "100", "XX"),
+      List.of("EXPIRE", "k", "100", "NX"),
+      List.of("EXPIRE", "k", "50", "GT"),
+      List.of("EXPIRE", "k", "50", "LT"),
+      List.of("TTL", "k"),
+      List.of("EXPIRE", "k", "10", "NX", "XX"),
+      List.of("EXPIRE", "k", "10", "GT", "LT"),
+      List.of("EXPIRE", "k", "10", "bogus"),
+      List.of("EXPIRE", "k", "x"),
+      List.of("EXPIRE", "k", "9223372036854775807"),
+      List.of("PEXPIRE", "k", "-9223372036854775808"),
+      List.of("EXPIRE", "k"),
+      List.of("EXPIREAT", "k", "1", "bogus"),
+      List.of("EXPIREAT", "k", "9223372036854775807"),
+      List.of("SET", "k", "v"),
+      List.of("EXPIRETIME", "k"),
+      List.of("PEXPIRETIME", "k"),
+      List.of("EXPIREAT", "k", "1"),
+      List.of("EXISTS", "k"),
+      List.of("PEXPIREAT", "k", "1"),
+      List.of("EXPIRETIME", "k"),
+      List.of("TTL", "missing"),
+      List.of("PTTL", "missing"),
+      List.of("EXPIRE", "missing", "10"),
+      List.of("PERSIST", "missing"),
+      List.of("INCR", "n"),
+      List.of("INCRBY", "n", "10"),
+      List.of("DECR", "n"),
+      List.of("DECRBY", "n", "3"),
+      List.of("INCRBY", "n", "+1"),
+      List.of("INCRBY", "n", "01"),
+      List.of("INCRBY", "n", "9223372036854775808"),
+      List.of("DECRBY", "n", "-9223372036854775808"),
+      List.of("SET", "n", "9223372036854775807"),
+      List.of("INCR", "n"),
+      List.of("SET", "s", "007"),
+      List.of("INCR", "s"),
+      List.of("INCR", "s", "1"),
+      List.of("GETDEL", "n"),
+      List.of("GETDEL", "n"),
+      List.of("DBSIZE"));
+
+  @TempDir Path dir;
+
+  private Process redis;
+
+  @BeforeEach
+  void startRedis() throws Exception {
+    assumeTrue(Files.isExecutable(REDIS_SERVER), REDIS_SERVER + " is not installed");
+    redis = new ProcessBuilder(REDIS_SERVER.toString(), "--port", "0", "--unixsocket", redisSocket().toString(),
+        "--save", "", "--appendonly", "no", "--dir", dir.toString())
+        .redirectErrorStream(true)
+        .start();
+    // Wait for its log line saying it is ready (not a sleep), then keep draining its output.
+    BufferedReader log = new BufferedReader(new InputStreamReader(redis.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = ""; !line.contains("ready to accept connections"); ) {
+      line = log.readLine();
+      assertNotNull(line, "redis-server ended before it was ready");
+      line = line.toLowerCase(Locale.ROOT);
+    }
+    Thread drain = new Thread(() -> {
+      try {
+        log.transferTo(Writer.nullWriter());
+      } catch (IOException ended) {
+        // the process has ended; nothing more to drain
+      }
+    }, "redis-server-log");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  @AfterEach
+  void stopRedis() throws Exception {
+    if (redis != null) {
+      redis.destroy();
+      if (!redis.waitFor(10, TimeUnit.SECONDS)) {
+        redis.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private Path redisSocket() {
+    return dir.resolve("redis.sock");
+  }
+
+  @Test
+  void repliesMatchRedisByteForByte() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient ours = LineClient.unix(server.unixPath());
+        LineClient theirs = LineClient.unix(redisSocket())) {
+      for (List<String> request : REQUESTS) {
+        byte[] bytes = RespIT.resp(request.toArray(String[]::new));
+        String expected = RespIT.readReply(theirs.send(bytes));
+        assertEquals(expected, RespIT.readReply(ours.send(bytes)), String.join(" ", request));
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.blinkstore.server;
+
+import static io.blinkstore.server.RespTester.bulk;
+import static io.blinkstore.server.RespTester.error;
+import static io.blinkstore.server.RespTester.integer;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.blinkstore.BlinkStore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code GETL}, {@code FILL} and {@code RELEASE} over RESP, sharing one lease table with the text protocol. */
+class RespLeaseCommandsTest {
+  @RegisterExtension final RespTester tester = new RespTester();
+  private final BlinkStore store = tester.store;
+  private final RespSession other = tester.commands.newSession();
+
+  private RespReply run(String... args) {
+    return tester.run(args);
+  }
+
+  /** Asks for {@code key} with {@code GETL} and returns the lease token it must be granted. */
+  private String lease(String key) {
+    RespReply.Array reply = (RespReply.Array) run("GETL", key, "5000");
+    assertEquals(bulk("LEASE"), reply.elements().get(0));
+    return Long.toString(((RespReply.Int) reply.elements().get(1)).value());
+  }
+
+  private static RespReply pair(String word, RespReply argument) {
+    return new RespReply.Array(List.of(bulk(word), argument));
+  }
+
+  @Test
+  void oneClientGetsTheLeaseOthersWaitAndAllReadTheFilledValue() {
+    String token = lease("k");
+    RespReply.Array wait = (RespReply.Array) RespTester.run(other, "GETL", "k", "5000");
+    assertEquals(bulk("WAIT"), wait.elements().get(0));
+    assertInstanceOf(RespReply.Int.class, wait.elements().get(1));
+    assertEquals(RespReply.OK, run("FILL", "k", token, "0", "value"));
+    assertEquals(pair("VALUE", bulk("value")), RespTester.run(other, "GETL", "k", "5000"));
+    assertEquals(integer(-1), run("TTL", "k"));
+  }
+
+  @Test
+  void fillStoresBinaryValuesWithATimeToLive() {
+    String token = lease("k");
+    byte[] value = {0, '\r', '\n', (byte) 0xff};
+    RespReply reply = tester.session.execute(new RespRequest.Command(new byte[][] {
+        "FILL".getBytes(), "k".getBytes(), token.getBytes(), "100000".getBytes(), value}));
+    assertEquals(RespReply.OK, reply);
+    assertArrayEquals(value, store.get("k"));
+    assertEquals(integer(100), run("TTL", "k"));
+  }
+
+  @Test
+  void aTokenFillsOnceAndAReleasedLeaseGoesToTheNextAsker() {
+    String token = lease("k");
+    assertEquals(integer(1), run("RELEASE", "k", token));
+    assertEquals(integer(0), run("RELEASE", "k", token));
+    assertEquals(error("ERR lease expired"), run("FILL", "k", token, "0", "late"));
+    assertNull(store.get("k"));
+    String next = lease("k");
+    assertEquals(RespReply.OK, run("FILL", "k", next, "0", "v"));
+    assertEquals(error("ERR lease expired"), run("FILL", "k", next, "0", "again"));
+    assertEquals("v", store.getString("k"));
+  }
+
+  @Test
+  void textAndRespClientsShareTheLeaseOfAKey() {
+    CommandExecutor text = new CommandExecutor(store, tester.leases, new ServerCounters(), HeapGuard.NONE);
+    Reply.Lease lease = (Reply.Lease) text.execute(new Command.GetOrLease("k", 5000));
+    assertEquals(bulk("WAIT"), ((RespReply.Array) run("GETL", "k", "5000")).elements().get(0));
+    assertEquals(RespReply.OK, run("FILL", "k", Long.toString(lease.token()), "0", "from resp"));
+    assertEquals(new Reply.Value("from resp".getBytes()), text.execute(new Command.GetOrLease("k", 5000)));
+  }
+
+  @Test
+  void badArgumentsAreRefused() {
+    assertEquals(error("ERR invalid lease time"), run("GETL", "k", "0"));
+    assertEquals(error("ERR invalid lease time"), run("GETL", "k", "x"));
+    assertEquals(error("ERR invalid lease token"), run("FILL", "k", "x", "0", "v"));
+    assertEquals(error("ERR invalid lease token"), run("RELEASE", "k", "1.5"));
+    assertEquals(error("ERR invalid expire time in 'fill' command"), run("FILL", "k", "1", "-1", "v"));
+    assertEquals(RespKeyCommands.INVALID_KEY, run("GETL", "a b", "100"));
+    assertEquals(RespKeyCommands.INVALID_KEY, run("FILL", "a b", "1", "0", "v"));
+    assertEquals(integer(0), run("RELEASE", "a b", "1"));
+    assertEquals(error("ERR wrong number of arguments for 'fill' command"), run("FILL", "k", "1", "0"));
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void aFullLeaseTableIsReported() {
+    try (RespTester small = new RespTester(Leases.costOf("a"))) {
+      assertEquals(bulk("LEASE"), ((RespReply.Array) small.run("GETL", "a", "5000")).elements().get(0));
+      assertEquals(error("ERR lease table full"), small.run("GETL", "b", "5000"));
+    }
+  }
+}
