@@ -3,6 +3,7 @@ package io.blinkstore.client;
 import io.blinkstore.BlinkStats;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,7 +95,43 @@ final class PipelinedCommands implements BlinkAsyncCommands {
     return send(protocol.ping());
   }
 
-  private <T> CompletableFuture<T> send(Request<T> request) {
+  @Override
+  public CompletableFuture<Void> set(String key, byte[] value, Duration ttl) {
+    return send(protocol.set(key, value, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Void> set(String key, String value, Duration ttl) {
+    return set(key, value.getBytes(StandardCharsets.UTF_8), ttl);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+    return send(protocol.expire(key, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> persist(String key) {
+    return send(protocol.persist(key));
+  }
+
+  @Override
+  public CompletableFuture<Duration> ttl(String key) {
+    return send(protocol.ttl(key));
+  }
+
+  @Override
+  public CompletableFuture<Long> incrementBy(String key, long delta) {
+    return send(protocol.incrementBy(key, delta));
+  }
+
+  /** The text protocol the requests are made with. */
+  TextProtocol protocol() {
+    return protocol;
+  }
+
+  /** Sends {@code request} on the next connection of the pool; returns its future. */
+  <T> CompletableFuture<T> send(Request<T> request) {
     ensureOpen();
     ConnectionSlot slot = pool[Math.floorMod(next.getAndIncrement(), pool.length)];
     Connection connection;

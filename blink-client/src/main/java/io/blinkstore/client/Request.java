@@ -25,23 +25,37 @@ final class Request<T> {
   /** A decoded reply; {@code value} may be null (as for {@code NOT_FOUND}). */
   record Result<T>(T value) {}
 
+  /**
+   * Turns the message of an {@code ERROR} reply that the command's decoder did not take as a regular answer into
+   * the exception the command fails with, given the server's memory limit.
+   */
+  @FunctionalInterface
+  interface ErrorDecoder {
+    RuntimeException decode(String message, long memoryLimit);
+  }
+
   private final String command;
   private final byte[] line;
   private final ReplyDecoder<T> decoder;
-  private final long entryBytes;
+  private final ErrorDecoder errors;
   private final CompletableFuture<T> future = new CompletableFuture<>();
 
   /**
+   * A command whose {@code ERROR} replies fail it with {@link BlinkServerException}.
+   *
    * @param command the protocol word and key, for messages
    * @param line the request line, {@code \n} included
-   * @param entryBytes for a write, the key plus value bytes it stores (reported if the server refuses it as too
-   *     large); -1 for other commands
    */
-  Request(String command, byte[] line, ReplyDecoder<T> decoder, long entryBytes) {
+  Request(String command, byte[] line, ReplyDecoder<T> decoder) {
+    this(command, line, decoder, (message, memoryLimit) -> new BlinkServerException(command, message));
+  }
+
+  /** A command whose {@code ERROR} replies are turned into exceptions by {@code errors}. */
+  Request(String command, byte[] line, ReplyDecoder<T> decoder, ErrorDecoder errors) {
     this.command = command;
     this.line = line;
     this.decoder = decoder;
-    this.entryBytes = entryBytes;
+    this.errors = errors;
   }
 
   String command() {
@@ -57,25 +71,25 @@ final class Request<T> {
   }
 
   /**
-   * Completes the future from the reply line. {@code ERROR} replies fail it with {@link BlinkServerException}
-   * (or {@link EntryTooLargeException} for a refused write, against {@code memoryLimit}).
+   * Completes the future from the reply line. The decoder sees it first, so a command may take an {@code ERROR}
+   * reply as a regular answer (as {@code FILL} takes {@code ERROR lease expired}); other {@code ERROR} replies
+   * fail it with what the error decoder makes of them (such as {@link EntryTooLargeException}, with
+   * {@code memoryLimit}).
    *
    * @return false if {@code reply} cannot be an answer to this command: the stream is out of step
    */
   boolean complete(byte[] reply, long memoryLimit) {
-    if (startsWith(reply, ERROR)) {
-      String message = new String(reply, ERROR.length, reply.length - ERROR.length, StandardCharsets.UTF_8);
-      future.completeExceptionally(entryBytes >= 0 && message.equals(AT_CAPACITY)
-          ? new EntryTooLargeException(entryBytes, memoryLimit)
-          : new BlinkServerException(command, message));
+    Result<T> result = decoder.decode(reply);
+    if (result != null) {
+      future.complete(result.value());
       return true;
     }
-    Result<T> result = decoder.decode(reply);
-    if (result == null) {
-      return false;
+    if (startsWith(reply, ERROR)) {
+      String message = new String(reply, ERROR.length, reply.length - ERROR.length, StandardCharsets.UTF_8);
+      future.completeExceptionally(errors.decode(message, memoryLimit));
+      return true;
     }
-    future.complete(result.value());
-    return true;
+    return false;
   }
 
   /** Fails the future, unless it is already complete. */
