@@ -46,13 +46,11 @@ import java.util.concurrent.ExecutionException;
  * {@link #clear()} empties it for everyone, and {@link #close()} closes only this client's connections.
  */
 public final class BlinkClient implements BlinkStore {
-  private final PipelinedCommands commands;
+  private final Transport commands;
   private final SingleFlight flights = new SingleFlight();
-  private final LeasedLoad leasedLoad;
 
-  private BlinkClient(PipelinedCommands commands, BlinkClientOptions options) {
+  private BlinkClient(Transport commands) {
     this.commands = commands;
-    this.leasedLoad = new LeasedLoad(commands, commands.protocol(), options);
   }
 
   /**
@@ -89,7 +87,7 @@ public final class BlinkClient implements BlinkStore {
     if (!(address instanceof InetSocketAddress) && !(address instanceof UnixDomainSocketAddress)) {
       throw new IllegalArgumentException("address must be TCP or a Unix domain socket, but was " + address);
     }
-    return new BlinkClient(new PipelinedCommands(address, options), options);
+    return new BlinkClient(new TextCommands(address, options));
   }
 
   /** Returns the asynchronous view of this client: the same commands, on the same connections. */
@@ -179,7 +177,7 @@ public final class BlinkClient implements BlinkStore {
     TextProtocol.keyBytes(key);
     Objects.requireNonNull(loader, "loader");
     commands.ensureOpen();
-    byte[] value = flights.run(key, k -> leasedLoad.load(k, ttlMillis, loader));
+    byte[] value = flights.run(key, k -> commands.load(k, ttlMillis, loader));
     return value == null ? null : value.clone();
   }
 

@@ -26,13 +26,13 @@ final class LeasedLoad {
   /** {@code ERROR lease table full}: load without a lease. */
   record TableFull() implements Answer {}
 
-  private final PipelinedCommands commands;
+  private final TextCommands commands;
   private final TextProtocol protocol;
   private final Duration leaseTime;
   private final Duration timeout;
 
   /** Loads over {@code commands}, with {@link BlinkClientOptions#leaseTime()} and its command timeout. */
-  LeasedLoad(PipelinedCommands commands, TextProtocol protocol, BlinkClientOptions options) {
+  LeasedLoad(TextCommands commands, TextProtocol protocol, BlinkClientOptions options) {
     this.commands = commands;
     this.protocol = protocol;
     this.leaseTime = options.leaseTime();

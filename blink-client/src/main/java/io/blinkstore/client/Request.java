@@ -5,12 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One command on its way: the request line to write, how to read its reply, and the future the reply completes.
- * Made by {@link TextProtocol}; written and matched to its reply by a {@link Connection}.
+ * One text-protocol command on its way: the request line to write, how to read its reply line, and the future
+ * the reply completes. Made by {@link TextProtocol}; written and matched to its reply by a {@link Connection}.
  *
  * @param <T> what the reply is decoded to
  */
-final class Request<T> {
+final class Request<T> implements Exchange<byte[], T> {
   /** The server's reply to an entry larger than its whole memory limit. */
   static final String AT_CAPACITY = "storage is at capacity and eviction failed";
 
@@ -58,15 +58,19 @@ final class Request<T> {
     this.errors = errors;
   }
 
-  String command() {
+  @Override
+  public String command() {
     return command;
   }
 
-  byte[] line() {
+  /** The request line, {@code \n} included. */
+  @Override
+  public byte[] bytes() {
     return line;
   }
 
-  CompletableFuture<T> future() {
+  @Override
+  public CompletableFuture<T> future() {
     return future;
   }
 
@@ -78,7 +82,8 @@ final class Request<T> {
    *
    * @return false if {@code reply} cannot be an answer to this command: the stream is out of step
    */
-  boolean complete(byte[] reply, long memoryLimit) {
+  @Override
+  public boolean complete(byte[] reply, long memoryLimit) {
     Result<T> result = decoder.decode(reply);
     if (result != null) {
       future.complete(result.value());
@@ -90,11 +95,6 @@ final class Request<T> {
       return true;
     }
     return false;
-  }
-
-  /** Fails the future, unless it is already complete. */
-  boolean fail(RuntimeException cause) {
-    return future.completeExceptionally(cause);
   }
 
   static boolean startsWith(byte[] line, byte[] prefix) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The client's half of the Blink Store text protocol ({@code docs/protocol.md}): each method checks its
@@ -17,7 +18,7 @@ import java.util.Objects;
  * cannot carry, times to live out of range and lines longer than the limit are refused here, before anything is
  * sent.
  */
-final class TextProtocol {
+final class TextProtocol implements Wire<byte[]> {
   private static final byte[] VALUE = ascii("VALUE ");
   private static final byte[] USAGE = ascii("USAGE ");
   private static final byte[] STATS = ascii("STATS ");
@@ -30,6 +31,7 @@ final class TextProtocol {
   private static final byte[] WAIT = ascii("WAIT ");
   private static final byte[] LEASE_EXPIRED = ascii("ERROR lease expired");
   private static final byte[] LEASE_TABLE_FULL = ascii("ERROR lease table full");
+  private static final byte[] LINE_TOO_LONG = ascii("ERROR line too long");
   private static final String NOT_AN_INTEGER = "value is not an integer or out of range";
   private static final String OVERFLOW = "increment or decrement would overflow";
   /** A counter's entry, as the server sizes it against its limit: the key plus the longest number, 20 bytes. */
@@ -129,8 +131,44 @@ final class TextProtocol {
     return new Request<>("FLUSH", ascii("FLUSH\n"), ok("OK"));
   }
 
-  Request<Void> ping() {
+  @Override
+  public Request<Void> ping() {
     return new Request<>("PING", ascii("PING\n"), ok("PONG"));
+  }
+
+  /** {@code STATS}, read for its {@code limit}. */
+  @Override
+  public Request<Long> memoryLimit() {
+    return new Request<>("STATS", ascii("STATS\n"), line -> {
+      Request.Result<ServerStats> stats = decodeStats(line);
+      return stats == null ? null : new Request.Result<>(stats.value().limit());
+    });
+  }
+
+  @Override
+  public ReplyReader<byte[]> newReader(LongSupplier longestReply) {
+    return new ReplyLines(longestReply);
+  }
+
+  /** A {@code VALUE} holding the largest entry the limit allows, base64-encoded. */
+  @Override
+  public long longestReply(long memoryLimit) {
+    return Math.max(ReplyLines.MIN_LONGEST_LINE, VALUE.length + (memoryLimit + 2) / 3 * 4);
+  }
+
+  @Override
+  public String closesAfter(byte[] reply) {
+    return Arrays.equals(reply, LINE_TOO_LONG) ? "ERROR line too long" : null;
+  }
+
+  @Override
+  public String show(byte[] reply) {
+    return ReplyLines.show(reply);
+  }
+
+  @Override
+  public String handshakeHint() {
+    return "a Blink Store server without the SET64/FLUSH/PING extensions, such as the original?";
   }
 
   /**

@@ -23,7 +23,7 @@ class TextProtocolTest {
   private final TextProtocol protocol = new TextProtocol(100);
 
   private static String line(Request<?> request) {
-    return new String(request.line(), UTF_8);
+    return new String(request.bytes(), UTF_8);
   }
 
   private static <T> T reply(Request<T> request, String line) throws Exception {
@@ -46,18 +46,18 @@ class TextProtocolTest {
   @Test
   void aRequestOfExactlyTheLimitIsMadeAndOneByteMoreIsRefused() {
     // "GET " + key: 4 + 96 = 100 bytes, the limit; the key is 96 ASCII characters.
-    assertEquals(101, protocol.get("k".repeat(96)).line().length);
+    assertEquals(101, protocol.get("k".repeat(96)).bytes().length);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> protocol.get("k".repeat(97)));
     assertTrue(e.getMessage().contains("the request would be 101 bytes, more than the limit of 100"), e.getMessage());
     // "SET64 k " + base64: 8 + 92 = 100 bytes for a value of 69 bytes; 70 bytes need 96 characters of base64.
-    assertEquals(101, protocol.set("k", new byte[69]).line().length);
+    assertEquals(101, protocol.set("k", new byte[69]).bytes().length);
     IllegalArgumentException set = assertThrows(IllegalArgumentException.class, () -> protocol.set("k", new byte[70]));
     assertTrue(set.getMessage().contains("a value of at most 69 bytes fits"), set.getMessage());
   }
 
   @Test
   void keysAreSizedInUtf8AgainstTheLimit() {
-    assertEquals(101, protocol.get("й".repeat(48)).line().length); // 4 + 96 bytes
+    assertEquals(101, protocol.get("й".repeat(48)).bytes().length); // 4 + 96 bytes
     assertThrows(IllegalArgumentException.class, () -> protocol.get("й".repeat(49)));
   }
 

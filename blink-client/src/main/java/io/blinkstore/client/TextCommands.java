@@ -1,43 +1,27 @@
 package io.blinkstore.client;
 
 import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkStore;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The {@link BlinkAsyncCommands} of a {@link BlinkClient}: builds each command's {@link Request} with
- * {@link TextProtocol} and hands it to the next connection of the pool, round-robin. Owns the pool and the
- * timer that fails commands whose reply is late.
+ * The {@link Transport} of a {@link BlinkClient} speaking the Blink Store text protocol: builds each command's
+ * {@link Request} with {@link TextProtocol} and sends it on the pool. {@code getOrLoad} uses the server's fill
+ * leases ({@link LeasedLoad}).
  */
-final class PipelinedCommands implements BlinkAsyncCommands {
+final class TextCommands implements Transport {
   private final TextProtocol protocol;
-  private final ConnectionSlot[] pool;
-  private final ScheduledThreadPoolExecutor timer;
-  private final AtomicInteger next = new AtomicInteger();
-  private volatile boolean closed;
+  private final ConnectionPool<byte[]> pool;
+  private final LeasedLoad leasedLoad;
 
   /** Connects every connection of the pool. @throws BlinkConnectionException if the server cannot be reached */
-  PipelinedCommands(SocketAddress address, BlinkClientOptions options) {
+  TextCommands(SocketAddress address, BlinkClientOptions options) {
     this.protocol = new TextProtocol(options.maxRequestBytes());
-    this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "blink-client-timer " + address);
-      thread.setDaemon(true);
-      return thread;
-    });
-    timer.setRemoveOnCancelPolicy(true);
-    this.pool = new ConnectionSlot[options.poolSize()];
-    try {
-      for (int i = 0; i < pool.length; i++) {
-        pool[i] = new ConnectionSlot(address, options, timer);
-      }
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
+    this.pool = new ConnectionPool<>(new TextProtocol(BlinkClientOptions.MIN_MAX_REQUEST_BYTES), address, options);
+    this.leasedLoad = new LeasedLoad(this, protocol, options);
   }
 
   @Override
@@ -125,39 +109,23 @@ final class PipelinedCommands implements BlinkAsyncCommands {
     return send(protocol.incrementBy(key, delta));
   }
 
-  /** The text protocol the requests are made with. */
-  TextProtocol protocol() {
-    return protocol;
+  @Override
+  public byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
+    return leasedLoad.load(key, ttlMillis, loader);
   }
 
   /** Sends {@code request} on the next connection of the pool; returns its future. */
   <T> CompletableFuture<T> send(Request<T> request) {
-    ensureOpen();
-    ConnectionSlot slot = pool[Math.floorMod(next.getAndIncrement(), pool.length)];
-    Connection connection;
-    try {
-      connection = slot.connection(request.command());
-    } catch (BlinkConnectionException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return connection.submit(request);
+    return pool.send(request);
   }
 
-  /** @throws IllegalStateException if the client is closed */
-  void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("the client is closed");
-    }
+  @Override
+  public void ensureOpen() {
+    pool.ensureOpen();
   }
 
-  /** Closes every connection (commands not yet answered fail) and the timer. Idempotent. */
-  void close() {
-    closed = true;
-    for (ConnectionSlot slot : pool) {
-      if (slot != null) {
-        slot.close();
-      }
-    }
-    timer.shutdownNow();
+  @Override
+  public void close() {
+    pool.close();
   }
 }
