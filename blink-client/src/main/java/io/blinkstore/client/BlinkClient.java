@@ -5,6 +5,7 @@ import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
@@ -88,6 +89,44 @@ public final class BlinkClient implements BlinkStore {
       throw new IllegalArgumentException("address must be TCP or a Unix domain socket, but was " + address);
     }
     return new BlinkClient(new TextCommands(address, options));
+  }
+
+  /**
+   * Connects to the server {@code uri} names, with default options; as {@link #connect(URI, BlinkClientOptions)}.
+   *
+   * @throws IllegalArgumentException if {@code uri} is not such an address
+   * @throws BlinkConnectionException if the server cannot be reached or does not answer
+   */
+  public static BlinkClient connect(String uri) {
+    return connect(URI.create(Objects.requireNonNull(uri, "uri")), BlinkClientOptions.defaults());
+  }
+
+  /**
+   * Connects to the server {@code uri} names, in the protocol its scheme names:
+   *
+   * <ul>
+   *   <li>{@code blink://host[:port]}: the Blink Store text protocol over TCP (port 8765 if none);
+   *   <li>{@code blink-socket:///path}: the same over a Unix domain socket;
+   *   <li>{@code redis://host[:port][/0]}: RESP2, Redis's protocol, over TCP (port 6379 if none), to a Blink
+   *       Store server or to Redis or Valkey itself;
+   *   <li>{@code redis-socket:///path}: the same over a Unix domain socket.
+   * </ul>
+   *
+   * <p>Over RESP every operation keeps its contract but two: {@link #getOrLoad} is single-flight only among the
+   * threads of this client (RESP has no fill lease), and on Redis {@link #usage()} is Redis's
+   * {@code used_memory} (all it allocates, not key and value bytes) and a write over {@code maxmemory} fails with
+   * {@link io.blinkstore.EntryTooLargeException} only when Redis cannot evict enough ({@code docs/scale-out.md}).
+   *
+   * @throws IllegalArgumentException if {@code uri} has another scheme, no host or path, a user, a query, or a
+   *     database other than 0
+   * @throws BlinkConnectionException if the server cannot be reached or does not answer
+   */
+  public static BlinkClient connect(URI uri, BlinkClientOptions options) {
+    Objects.requireNonNull(options, "options");
+    Endpoint endpoint = Endpoint.of(uri);
+    return new BlinkClient(endpoint.resp()
+        ? new RespCommands(endpoint.address(), options)
+        : new TextCommands(endpoint.address(), options));
   }
 
   /** Returns the asynchronous view of this client: the same commands, on the same connections. */

@@ -350,7 +350,8 @@ final class TextProtocol implements Wire<byte[]> {
     return duration.toMillis() + (duration.toNanosPart() % 1_000_000 == 0 ? 0 : 1);
   }
 
-  private static String shown(String key) {
+  /** {@code key}, shortened to its first 64 characters, for messages. */
+  static String shown(String key) {
     return key.length() > SHOWN_KEY_CHARS ? key.substring(0, SHOWN_KEY_CHARS) + "..." : key;
   }
 
