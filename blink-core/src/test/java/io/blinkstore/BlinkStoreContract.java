@@ -1014,8 +1014,11 @@ public abstract class BlinkStoreContract {
     assertArrayEquals(new byte[] {1}, store.getOrLoad("hot", key -> new byte[] {1}));
   }
 
-  /** Runs every task on its own thread, and returns their results in order; fails on the first failure. */
-  protected static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
+  /**
+   * Runs every task on its own thread, and returns their results in order; fails on the first failure. Public
+   * for concurrency tests beyond the contract's own.
+   */
+  public static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
     try {
       List<Future<T>> futures = new ArrayList<>();

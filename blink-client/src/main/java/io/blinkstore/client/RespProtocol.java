@@ -80,7 +80,7 @@ final class RespProtocol implements Wire<RespReply> {
         return null;
       }
       long millis = ttl.value();
-      return new Request.Result<>(
+      return new Exchange.Result<>(
           millis == -2 ? null : millis == -1 ? BlinkStore.NO_EXPIRY : Duration.ofMillis(Math.max(1, millis)));
     }, List.of());
   }
@@ -88,10 +88,10 @@ final class RespProtocol implements Wire<RespReply> {
   /** {@code INCRBY key delta}, with the counter errors turned into the contract's exceptions. */
   RespRequest<Long> incrementBy(String key, long delta) {
     String command = "INCRBY " + shown(key);
-    Request.ErrorDecoder tooLarge = errors(command, key, MAX_COUNTER_BYTES);
+    Exchange.ErrorDecoder tooLarge = errors(command, key, MAX_COUNTER_BYTES);
     byte[] bytes = encode(command, List.of(ascii("INCRBY"), keyBytes(key), ascii(Long.toString(delta))));
     return new RespRequest<>(command, bytes, reply -> reply instanceof RespReply.Int n
-        ? new Request.Result<>(n.value()) : null, (message, memoryLimit) -> switch (message) {
+        ? new Exchange.Result<>(n.value()) : null, (message, memoryLimit) -> switch (message) {
           case NOT_AN_INTEGER -> new NotAnIntegerException(key);
           case OVERFLOW -> new ArithmeticException(command + ": " + message);
           default -> tooLarge.decode(message, memoryLimit);
@@ -99,7 +99,7 @@ final class RespProtocol implements Wire<RespReply> {
   }
 
   RespRequest<Long> size() {
-    return command("DBSIZE", reply -> reply instanceof RespReply.Int n ? new Request.Result<>(n.value()) : null);
+    return command("DBSIZE", reply -> reply instanceof RespReply.Int n ? new Exchange.Result<>(n.value()) : null);
   }
 
   /** {@code INFO memory}'s {@code used_memory}: on Blink Store the key and value bytes; on Redis all it uses. */
@@ -134,7 +134,7 @@ final class RespProtocol implements Wire<RespReply> {
   @Override
   public RespRequest<Void> ping() {
     return command("PING", reply -> reply instanceof RespReply.Simple s && s.text().equals("PONG")
-        ? new Request.Result<>(null) : null);
+        ? new Exchange.Result<>(null) : null);
   }
 
   @Override
@@ -205,7 +205,7 @@ final class RespProtocol implements Wire<RespReply> {
         return null;
       }
       T value = pick.apply(infoFields(new String(bulk.bytes(), UTF_8)));
-      return value == null ? null : new Request.Result<>(value);
+      return value == null ? null : new Exchange.Result<>(value);
     }, (message, memoryLimit) -> new BlinkServerException(command, message));
   }
 
@@ -224,7 +224,7 @@ final class RespProtocol implements Wire<RespReply> {
     return fields;
   }
 
-  private static Request.ErrorDecoder errors(String command, String key, long valueBytes) {
+  private static Exchange.ErrorDecoder errors(String command, String key, long valueBytes) {
     long entryBytes = TextProtocol.keyBytes(key) + valueBytes;
     return (message, memoryLimit) -> message.startsWith(OUT_OF_MEMORY)
         ? new EntryTooLargeException(entryBytes, memoryLimit)
@@ -273,16 +273,16 @@ final class RespProtocol implements Wire<RespReply> {
     return key.getBytes(UTF_8);
   }
 
-  private static Request.Result<byte[]> bulk(RespReply reply) {
-    return reply instanceof RespReply.Bulk bulk ? new Request.Result<>(bulk.bytes()) : null;
+  private static Exchange.Result<byte[]> bulk(RespReply reply) {
+    return reply instanceof RespReply.Bulk bulk ? new Exchange.Result<>(bulk.bytes()) : null;
   }
 
-  private static Request.Result<Void> ok(RespReply reply) {
-    return reply instanceof RespReply.Simple s && s.text().equals("OK") ? new Request.Result<>(null) : null;
+  private static Exchange.Result<Void> ok(RespReply reply) {
+    return reply instanceof RespReply.Simple s && s.text().equals("OK") ? new Exchange.Result<>(null) : null;
   }
 
-  private static Request.Result<Boolean> count(RespReply reply, LongPredicate test) {
-    return reply instanceof RespReply.Int n && n.value() >= 0 ? new Request.Result<>(test.test(n.value())) : null;
+  private static Exchange.Result<Boolean> count(RespReply reply, LongPredicate test) {
+    return reply instanceof RespReply.Int n && n.value() >= 0 ? new Exchange.Result<>(test.test(n.value())) : null;
   }
 
   private static String shown(String key) {

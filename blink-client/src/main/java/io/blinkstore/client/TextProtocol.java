@@ -87,7 +87,7 @@ final class TextProtocol implements Wire<byte[]> {
   /** {@code INCRBY key delta}, with the counter errors turned into the contract's exceptions. */
   Request<Long> incrementBy(String key, long delta) {
     String command = "INCRBY " + shown(key);
-    Request.ErrorDecoder tooLarge = tooLarge(command, key, MAX_COUNTER_BYTES);
+    Exchange.ErrorDecoder tooLarge = tooLarge(command, key, MAX_COUNTER_BYTES);
     return new Request<>(command, line("INCRBY", key, Long.toString(delta), null), TextProtocol::decodeInteger,
         (message, memoryLimit) -> switch (message) {
           case NOT_AN_INTEGER -> new NotAnIntegerException(key);
@@ -109,7 +109,7 @@ final class TextProtocol implements Wire<byte[]> {
   Request<Boolean> fill(String key, long token, long ttlMillis, byte[] value) {
     String command = "FILL " + shown(key);
     return new Request<>(command, line("FILL", key, token + " " + ttlMillis, value),
-        reply -> Arrays.equals(reply, LEASE_EXPIRED) ? new Request.Result<>(false) : ok(reply, OK, true),
+        reply -> Arrays.equals(reply, LEASE_EXPIRED) ? new Exchange.Result<>(false) : ok(reply, OK, true),
         tooLarge(command, key, value.length));
   }
 
@@ -140,8 +140,8 @@ final class TextProtocol implements Wire<byte[]> {
   @Override
   public Request<Long> memoryLimit() {
     return new Request<>("STATS", ascii("STATS\n"), line -> {
-      Request.Result<ServerStats> stats = decodeStats(line);
-      return stats == null ? null : new Request.Result<>(stats.value().limit());
+      Exchange.Result<ServerStats> stats = decodeStats(line);
+      return stats == null ? null : new Exchange.Result<>(stats.value().limit());
     });
   }
 
@@ -219,9 +219,9 @@ final class TextProtocol implements Wire<byte[]> {
     return key.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  private static Request.Result<byte[]> decodeValue(byte[] line) {
+  private static Exchange.Result<byte[]> decodeValue(byte[] line) {
     if (Arrays.equals(line, ascii("NOT_FOUND"))) {
-      return new Request.Result<>(null);
+      return new Exchange.Result<>(null);
     }
     if (!Request.startsWith(line, VALUE) || (line.length - VALUE.length) % 4 != 0) {
       return null; // the server always pads its base64
@@ -231,59 +231,59 @@ final class TextProtocol implements Wire<byte[]> {
           Base64.getDecoder().decode(ByteBuffer.wrap(line, VALUE.length, line.length - VALUE.length));
       byte[] value = decoded.array();
       int length = decoded.remaining();
-      return new Request.Result<>(length == value.length ? value : Arrays.copyOf(value, length));
+      return new Exchange.Result<>(length == value.length ? value : Arrays.copyOf(value, length));
     } catch (IllegalArgumentException e) {
       return null;
     }
   }
 
   /** {@code OK} true, {@code NOT_FOUND} false. */
-  private static Request.Result<Boolean> decodeFound(byte[] line) {
-    return Arrays.equals(line, NOT_FOUND) ? new Request.Result<>(false) : ok(line, OK, true);
+  private static Exchange.Result<Boolean> decodeFound(byte[] line) {
+    return Arrays.equals(line, NOT_FOUND) ? new Exchange.Result<>(false) : ok(line, OK, true);
   }
 
-  private static Request.Result<Duration> decodeTtl(byte[] line) {
+  private static Exchange.Result<Duration> decodeTtl(byte[] line) {
     if (Arrays.equals(line, NOT_FOUND)) {
-      return new Request.Result<>(null);
+      return new Exchange.Result<>(null);
     }
     if (Arrays.equals(line, PTTL_NO_EXPIRY)) {
-      return new Request.Result<>(BlinkStore.NO_EXPIRY);
+      return new Exchange.Result<>(BlinkStore.NO_EXPIRY);
     }
     Long millis = count(line, PTTL);
-    return millis == null || millis == 0 ? null : new Request.Result<>(Duration.ofMillis(millis));
+    return millis == null || millis == 0 ? null : new Exchange.Result<>(Duration.ofMillis(millis));
   }
 
-  private static Request.Result<Long> decodeInteger(byte[] line) {
+  private static Exchange.Result<Long> decodeInteger(byte[] line) {
     if (!Request.startsWith(line, INTEGER)) {
       return null;
     }
     try {
-      return new Request.Result<>(
+      return new Exchange.Result<>(
           Long.parseLong(new String(line, INTEGER.length, line.length - INTEGER.length, StandardCharsets.US_ASCII)));
     } catch (NumberFormatException e) {
       return null;
     }
   }
 
-  private static Request.Result<LeasedLoad.Answer> decodeLeaseAnswer(byte[] line) {
+  private static Exchange.Result<LeasedLoad.Answer> decodeLeaseAnswer(byte[] line) {
     if (Arrays.equals(line, LEASE_TABLE_FULL)) {
-      return new Request.Result<>(new LeasedLoad.TableFull());
+      return new Exchange.Result<>(new LeasedLoad.TableFull());
     }
     Long token = count(line, LEASE);
     if (token != null) {
-      return new Request.Result<>(new LeasedLoad.Lease(token));
+      return new Exchange.Result<>(new LeasedLoad.Lease(token));
     }
     Long millis = count(line, WAIT);
     if (millis != null) {
-      return new Request.Result<>(new LeasedLoad.Wait(millis));
+      return new Exchange.Result<>(new LeasedLoad.Wait(millis));
     }
-    Request.Result<byte[]> value = Arrays.equals(line, NOT_FOUND) ? null : decodeValue(line);
-    return value == null ? null : new Request.Result<>(new LeasedLoad.Value(value.value()));
+    Exchange.Result<byte[]> value = Arrays.equals(line, NOT_FOUND) ? null : decodeValue(line);
+    return value == null ? null : new Exchange.Result<>(new LeasedLoad.Value(value.value()));
   }
 
-  private static Request.Result<Long> decodeUsage(byte[] line) {
+  private static Exchange.Result<Long> decodeUsage(byte[] line) {
     Long bytes = count(line, USAGE);
-    return bytes == null ? null : new Request.Result<>(bytes);
+    return bytes == null ? null : new Exchange.Result<>(bytes);
   }
 
   /** The count after {@code prefix} in {@code line}, or null if the line is not {@code prefix<count>}. */
@@ -294,13 +294,13 @@ final class TextProtocol implements Wire<byte[]> {
     return parseCount(new String(line, prefix.length, line.length - prefix.length, StandardCharsets.US_ASCII));
   }
 
-  private static Request.Result<ServerStats> decodeStats(byte[] line) {
+  private static Exchange.Result<ServerStats> decodeStats(byte[] line) {
     if (!Request.startsWith(line, STATS)) {
       return null;
     }
     ServerStats stats =
         ServerStats.parse(new String(line, STATS.length, line.length - STATS.length, StandardCharsets.UTF_8));
-    return stats == null ? null : new Request.Result<>(stats);
+    return stats == null ? null : new Exchange.Result<>(stats);
   }
 
   /** Parses a non-negative decimal count, or returns null. */
@@ -316,15 +316,15 @@ final class TextProtocol implements Wire<byte[]> {
     return line -> ok(line, bytes, null);
   }
 
-  private static <T> Request.Result<T> ok(byte[] line, byte[] expected, T value) {
-    return Arrays.equals(line, expected) ? new Request.Result<>(value) : null;
+  private static <T> Exchange.Result<T> ok(byte[] line, byte[] expected, T value) {
+    return Arrays.equals(line, expected) ? new Exchange.Result<>(value) : null;
   }
 
   /**
    * The errors of a write of {@code valueBytes} under {@code key}: the capacity error is
    * {@link EntryTooLargeException}, any other a {@link BlinkServerException}.
    */
-  private static Request.ErrorDecoder tooLarge(String command, String key, long valueBytes) {
+  private static Exchange.ErrorDecoder tooLarge(String command, String key, long valueBytes) {
     long entryBytes = keyBytes(key) + valueBytes;
     return (message, memoryLimit) -> message.equals(Request.AT_CAPACITY)
         ? new EntryTooLargeException(entryBytes, memoryLimit)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.blinkstore.BlinkStoreContract;
 import io.blinkstore.server.BlinkServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,9 +23,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -70,7 +68,7 @@ class GetOrLoadIT {
             });
           });
         }
-        for (byte[] value : runAll(tasks)) {
+        for (byte[] value : BlinkStoreContract.runAll(tasks)) {
           assertEquals("from the database", new String(value, UTF_8));
         }
         assertEquals(1, loads.get());
@@ -163,24 +161,6 @@ class GetOrLoadIT {
       assertArrayEquals(new byte[] {2}, second.getOrLoad("k", key -> new byte[] {2}));
       assertNull(first.getOrLoad("absent", key -> null));
       assertArrayEquals(new byte[] {3}, second.getOrLoad("absent", key -> new byte[] {3}));
-    }
-  }
-
-  /** Runs every task on its own thread, and returns their results in order. */
-  private static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
-    try {
-      List<Future<T>> futures = new ArrayList<>();
-      for (Callable<T> task : tasks) {
-        futures.add(pool.submit(task));
-      }
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(60, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
     }
   }
 

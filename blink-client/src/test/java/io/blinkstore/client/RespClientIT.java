@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,11 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The RESP transport against our server and a real redis-server: pipelining, binary values, one store. */
+/**
+ * The RESP transport against our server and a real redis-server: pipelining (with {@link ClientIT}'s distinct
+ * values per thread), binary values, one store seen through both protocols.
+ */
 @Timeout(60)
 class RespClientIT {
   private static final int THREADS = 8;
-  private static final int OPS_PER_THREAD = 500;
 
   @TempDir Path dir;
 
@@ -81,7 +82,8 @@ class RespClientIT {
   @MethodSource("servers")
   void eightThreadsPipeliningOnOneConnectionEachGetTheirOwnReplies(Function<Path, RespServer> start)
       throws Exception {
-    BlinkClientOptions options = Servers.testOptions().queueCapacity(THREADS * OPS_PER_THREAD * 2).build();
+    BlinkClientOptions options =
+        Servers.testOptions().queueCapacity(THREADS * ClientIT.OPS_PER_THREAD * 2).build();
     try (RespServer server = start.apply(dir);
         BlinkClient client = BlinkClient.connect(server.uri(), options)) {
       client.clear();
@@ -90,7 +92,7 @@ class RespClientIT {
         List<Future<?>> checked = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
           int thread = t;
-          checked.add(threads.submit(() -> pipelineAndCheck(client, thread)));
+          checked.add(threads.submit(() -> ClientIT.pipelineAndCheck(client, thread)));
         }
         for (Future<?> result : checked) {
           result.get();
@@ -98,28 +100,8 @@ class RespClientIT {
       } finally {
         threads.shutdownNow();
       }
-      assertEquals(THREADS * OPS_PER_THREAD, client.size());
+      assertEquals(THREADS * ClientIT.OPS_PER_THREAD, client.size());
     }
-  }
-
-  private static void pipelineAndCheck(BlinkClient client, int thread) {
-    List<CompletableFuture<Void>> sets = new ArrayList<>();
-    for (int i = 0; i < OPS_PER_THREAD; i++) {
-      sets.add(client.async().set("t" + thread + ":" + i, value(thread, i)));
-    }
-    List<CompletableFuture<byte[]>> gets = new ArrayList<>();
-    for (int i = 0; i < OPS_PER_THREAD; i++) {
-      gets.add(client.async().get("t" + thread + ":" + i));
-    }
-    sets.forEach(CompletableFuture::join);
-    for (int i = 0; i < OPS_PER_THREAD; i++) {
-      assertArrayEquals(value(thread, i), gets.get(i).join(), "thread " + thread + " key " + i);
-    }
-  }
-
-  /** Unique to (thread, i), with CRLF and a varying length, so neither a mismatch nor a framing slip can pass. */
-  private static byte[] value(int thread, int i) {
-    return ("thread " + thread + "\r\nvalue " + i + " " + "x".repeat(i % 37)).getBytes(UTF_8);
   }
 
   @ParameterizedTest
@@ -133,6 +115,8 @@ class RespClientIT {
         BlinkClient client = BlinkClient.connect(server.uri(), Servers.testOptions().build())) {
       client.set("all", all);
       assertArrayEquals(all, client.get("all"));
+      client.set("lines", "a\nb\r\n  c  ".getBytes(UTF_8));
+      assertArrayEquals("a\nb\r\n  c  ".getBytes(UTF_8), client.get("lines"));
       client.set("empty", new byte[0]);
       assertArrayEquals(new byte[0], client.get("empty"));
     }
