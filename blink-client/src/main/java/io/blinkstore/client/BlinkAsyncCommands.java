@@ -4,6 +4,7 @@ import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.NotAnIntegerException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,19 +35,25 @@ public interface BlinkAsyncCommands {
   CompletableFuture<byte[]> get(String key);
 
   /** As {@link BlinkStore#getString}: the value under {@code key} as UTF-8, or null. */
-  CompletableFuture<String> getString(String key);
+  default CompletableFuture<String> getString(String key) {
+    return get(key).thenApply(value -> value == null ? null : new String(value, StandardCharsets.UTF_8));
+  }
 
   /** As {@link BlinkStore#set(String, byte[])}: completes when the server has stored it. */
   CompletableFuture<Void> set(String key, byte[] value);
 
   /** As {@link BlinkStore#set(String, String)}. */
-  CompletableFuture<Void> set(String key, String value);
+  default CompletableFuture<Void> set(String key, String value) {
+    return set(key, value.getBytes(StandardCharsets.UTF_8));
+  }
 
   /** As {@link BlinkStore#set(String, byte[], Duration)}: completes when the server has stored it. */
   CompletableFuture<Void> set(String key, byte[] value, Duration ttl);
 
   /** As {@link BlinkStore#set(String, String, Duration)}. */
-  CompletableFuture<Void> set(String key, String value, Duration ttl);
+  default CompletableFuture<Void> set(String key, String value, Duration ttl) {
+    return set(key, value.getBytes(StandardCharsets.UTF_8), ttl);
+  }
 
   /** As {@link BlinkStore#expire}: whether the key was present. */
   CompletableFuture<Boolean> expire(String key, Duration ttl);

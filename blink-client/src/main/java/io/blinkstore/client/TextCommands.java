@@ -3,7 +3,6 @@ package io.blinkstore.client;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,18 +29,8 @@ final class TextCommands implements Transport {
   }
 
   @Override
-  public CompletableFuture<String> getString(String key) {
-    return get(key).thenApply(value -> value == null ? null : new String(value, StandardCharsets.UTF_8));
-  }
-
-  @Override
   public CompletableFuture<Void> set(String key, byte[] value) {
     return send(protocol.set(key, value));
-  }
-
-  @Override
-  public CompletableFuture<Void> set(String key, String value) {
-    return set(key, value.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -82,11 +71,6 @@ final class TextCommands implements Transport {
   @Override
   public CompletableFuture<Void> set(String key, byte[] value, Duration ttl) {
     return send(protocol.set(key, value, ttl));
-  }
-
-  @Override
-  public CompletableFuture<Void> set(String key, String value, Duration ttl) {
-    return set(key, value.getBytes(StandardCharsets.UTF_8), ttl);
   }
 
   @Override
