@@ -28,7 +28,8 @@ import java.util.concurrent.TimeoutException;
  * One socket to the server, shared by any number of threads, Lettuce-style: commands are written in the order
  * they were submitted by one writer thread, which sends everything waiting in one gathering write (pipelining),
  * and one reader thread matches each reply to the oldest command still awaiting one (the server answers in
- * order). The protocol's part, text lines or RESP values, is its {@link Wire}. At most {@code queueCapacity} commands wait or are in flight; one more is refused at once.
+ * order). The protocol's part, text lines or RESP values, is its {@link Wire}. At most {@code queueCapacity}
+ * commands wait or are in flight; one more is refused at once.
  *
  * <p>When anything goes wrong — the socket fails or ends, a reply makes no sense for its command, or a command
  * times out — the connection {@linkplain #fail fails as a whole}: the socket is closed and every command not yet
