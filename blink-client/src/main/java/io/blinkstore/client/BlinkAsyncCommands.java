@@ -3,6 +3,9 @@ package io.blinkstore.client;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
+import io.blinkstore.NotAnIntegerException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -11,11 +14,12 @@ import java.util.concurrent.CompletableFuture;
  * future gets its own command's reply.
  *
  * <p>Argument errors are thrown by the call itself, before anything is sent: {@link NullPointerException} for a
- * null argument, {@link IllegalArgumentException} for an {@linkplain BlinkStore#isValidKey invalid key} or a
- * request longer than {@link BlinkClientOptions#maxRequestBytes()}, and {@link IllegalStateException} once the
- * client is closed. Everything else fails the future: {@link BlinkQueueFullException} (at once),
- * {@link BlinkConnectionException}, {@link BlinkTimeoutException}, {@link BlinkServerException}, and
- * {@link EntryTooLargeException} for an entry larger than the server's memory limit.
+ * null argument, {@link IllegalArgumentException} for an {@linkplain BlinkStore#isValidKey invalid key}, a
+ * time to live out of the contract's range or a request longer than {@link BlinkClientOptions#maxRequestBytes()},
+ * and {@link IllegalStateException} once the client is closed. Everything else fails the future:
+ * {@link BlinkQueueFullException} (at once), {@link BlinkConnectionException}, {@link BlinkTimeoutException},
+ * {@link BlinkServerException}, and {@link EntryTooLargeException} for an entry larger than the server's memory
+ * limit.
  *
  * <p>Futures complete on the client's reader thread: callbacks attached to them should be quick and must not
  * wait for another reply from the same client.
@@ -31,13 +35,50 @@ public interface BlinkAsyncCommands {
   CompletableFuture<byte[]> get(String key);
 
   /** As {@link BlinkStore#getString}: the value under {@code key} as UTF-8, or null. */
-  CompletableFuture<String> getString(String key);
+  default CompletableFuture<String> getString(String key) {
+    return get(key).thenApply(value -> value == null ? null : new String(value, StandardCharsets.UTF_8));
+  }
 
   /** As {@link BlinkStore#set(String, byte[])}: completes when the server has stored it. */
   CompletableFuture<Void> set(String key, byte[] value);
 
   /** As {@link BlinkStore#set(String, String)}. */
-  CompletableFuture<Void> set(String key, String value);
+  default CompletableFuture<Void> set(String key, String value) {
+    return set(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** As {@link BlinkStore#set(String, byte[], Duration)}: completes when the server has stored it. */
+  CompletableFuture<Void> set(String key, byte[] value, Duration ttl);
+
+  /** As {@link BlinkStore#set(String, String, Duration)}. */
+  default CompletableFuture<Void> set(String key, String value, Duration ttl) {
+    return set(key, value.getBytes(StandardCharsets.UTF_8), ttl);
+  }
+
+  /** As {@link BlinkStore#expire}: whether the key was present. */
+  CompletableFuture<Boolean> expire(String key, Duration ttl);
+
+  /** As {@link BlinkStore#persist}: whether a time to live was removed. */
+  CompletableFuture<Boolean> persist(String key);
+
+  /** As {@link BlinkStore#ttl}: the time left, {@link BlinkStore#NO_EXPIRY}, or null if absent. */
+  CompletableFuture<Duration> ttl(String key);
+
+  /**
+   * As {@link BlinkStore#incrementBy}: the value after the addition. Fails with {@link NotAnIntegerException},
+   * {@link ArithmeticException} or {@link EntryTooLargeException} where the contract throws them.
+   */
+  CompletableFuture<Long> incrementBy(String key, long delta);
+
+  /** As {@link BlinkStore#increment}. */
+  default CompletableFuture<Long> increment(String key) {
+    return incrementBy(key, 1);
+  }
+
+  /** As {@link BlinkStore#decrement}. */
+  default CompletableFuture<Long> decrement(String key) {
+    return incrementBy(key, -1);
+  }
 
   /** As {@link BlinkStore#delete}: whether the key was present. */
   CompletableFuture<Boolean> delete(String key);

@@ -5,9 +5,11 @@ import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,8 +31,9 @@ import java.util.concurrent.ExecutionException;
  * {@link BlinkClientOptions#poolSize()}): commands are pipelined and each gets its own reply. {@link #async()}
  * gives the same commands returning {@link CompletableFuture}s; the methods here wait for them.
  *
- * <p><b>Values</b> of any bytes round-trip: they are sent base64-encoded ({@code SET64}), and {@code GET}'s
- * base64 is decoded. The key rules are {@link BlinkStore}'s, checked here before anything is sent.
+ * <p><b>Values</b> of any bytes round-trip: they are sent base64-encoded ({@code SET64}, {@code PSETEX64}), and
+ * {@code GET}'s base64 is decoded. Times to live travel in milliseconds. The key rules are {@link BlinkStore}'s,
+ * checked here before anything is sent.
  *
  * <p><b>Errors</b>, besides the contract's: every method may throw {@link BlinkConnectionException} (no
  * connection, or it was lost before the reply came), {@link BlinkTimeoutException} (no reply within
@@ -44,9 +47,10 @@ import java.util.concurrent.ExecutionException;
  * {@link #clear()} empties it for everyone, and {@link #close()} closes only this client's connections.
  */
 public final class BlinkClient implements BlinkStore {
-  private final PipelinedCommands commands;
+  private final Transport commands;
+  private final SingleFlight flights = new SingleFlight();
 
-  private BlinkClient(PipelinedCommands commands) {
+  private BlinkClient(Transport commands) {
     this.commands = commands;
   }
 
@@ -84,7 +88,45 @@ public final class BlinkClient implements BlinkStore {
     if (!(address instanceof InetSocketAddress) && !(address instanceof UnixDomainSocketAddress)) {
       throw new IllegalArgumentException("address must be TCP or a Unix domain socket, but was " + address);
     }
-    return new BlinkClient(new PipelinedCommands(address, options));
+    return new BlinkClient(new TextCommands(address, options));
+  }
+
+  /**
+   * Connects to the server {@code uri} names, with default options; as {@link #connect(URI, BlinkClientOptions)}.
+   *
+   * @throws IllegalArgumentException if {@code uri} is not such an address
+   * @throws BlinkConnectionException if the server cannot be reached or does not answer
+   */
+  public static BlinkClient connect(String uri) {
+    return connect(URI.create(Objects.requireNonNull(uri, "uri")), BlinkClientOptions.defaults());
+  }
+
+  /**
+   * Connects to the server {@code uri} names, in the protocol its scheme names:
+   *
+   * <ul>
+   *   <li>{@code blink://host[:port]}: the Blink Store text protocol over TCP (port 8765 if none);
+   *   <li>{@code blink-socket:///path}: the same over a Unix domain socket;
+   *   <li>{@code redis://host[:port][/0]}: RESP2, Redis's protocol, over TCP (port 6379 if none), to a Blink
+   *       Store server or to Redis or Valkey itself;
+   *   <li>{@code redis-socket:///path}: the same over a Unix domain socket.
+   * </ul>
+   *
+   * <p>Over RESP every operation keeps its contract but two: {@link #getOrLoad} is single-flight only among the
+   * threads of this client (RESP has no fill lease), and on Redis {@link #usage()} is Redis's
+   * {@code used_memory} (all it allocates, not key and value bytes) and a write over {@code maxmemory} fails with
+   * {@link io.blinkstore.EntryTooLargeException} only when Redis cannot evict enough ({@code docs/scale-out.md}).
+   *
+   * @throws IllegalArgumentException if {@code uri} has another scheme, no host or path, a user, a query, or a
+   *     database other than 0
+   * @throws BlinkConnectionException if the server cannot be reached or does not answer
+   */
+  public static BlinkClient connect(URI uri, BlinkClientOptions options) {
+    Objects.requireNonNull(options, "options");
+    Endpoint endpoint = Endpoint.of(uri);
+    return new BlinkClient(endpoint.resp()
+        ? new RespCommands(endpoint.address(), options)
+        : new TextCommands(endpoint.address(), options));
   }
 
   /** Returns the asynchronous view of this client: the same commands, on the same connections. */
@@ -111,6 +153,71 @@ public final class BlinkClient implements BlinkStore {
   @Override
   public void set(String key, byte[] value) {
     await(commands.set(key, value));
+  }
+
+  /**
+   * {@inheritDoc} Sent as {@code PSETEX64}, in milliseconds (a partial one rounded up).
+   *
+   * @throws EntryTooLargeException if the key and value bytes together exceed the server's memory limit
+   * @throws IllegalArgumentException if the key or {@code ttl} is not valid, or the request would be longer than
+   *     {@link BlinkClientOptions#maxRequestBytes()}
+   */
+  @Override
+  public void set(String key, byte[] value, Duration ttl) {
+    await(commands.set(key, value, ttl));
+  }
+
+  /** {@inheritDoc} Sent as {@code PEXPIRE}, in milliseconds (a partial one rounded up). */
+  @Override
+  public boolean expire(String key, Duration ttl) {
+    return await(commands.expire(key, ttl));
+  }
+
+  @Override
+  public boolean persist(String key) {
+    return await(commands.persist(key));
+  }
+
+  /** {@inheritDoc} In whole milliseconds, rounded up ({@code PTTL}). */
+  @Override
+  public Duration ttl(String key) {
+    return await(commands.ttl(key));
+  }
+
+  @Override
+  public long incrementBy(String key, long delta) {
+    return await(commands.incrementBy(key, delta));
+  }
+
+  @Override
+  public byte[] getOrLoad(String key, Loader loader) {
+    return load(key, 0, loader);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Over the wire: calls of this client for the same key share one load, as in-process; across clients and
+   * processes, the server's fill lease ({@code GETL}/{@code FILL}) lets one load while the others wait for its
+   * value, for up to {@link BlinkClientOptions#commandTimeout()} ({@link BlinkTimeoutException} after that). A
+   * client that dies while loading holds the key up for at most {@link BlinkClientOptions#leaseTime()}; then
+   * another loads it. A load that outlasts its lease may be run again by another client. If the server's lease
+   * table is full, this client loads without a lease.
+   *
+   * @throws BlinkTimeoutException if another client's load did not fill the key within the command timeout
+   */
+  @Override
+  public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
+    return load(key, TextProtocol.ttlMillis(ttl), loader);
+  }
+
+  /** {@code ttlMillis} 0: the loaded value never expires. */
+  private byte[] load(String key, long ttlMillis, Loader loader) {
+    TextProtocol.keyBytes(key);
+    Objects.requireNonNull(loader, "loader");
+    commands.ensureOpen();
+    byte[] value = flights.run(key, k -> commands.load(k, ttlMillis, loader));
+    return value == null ? null : value.clone();
   }
 
   @Override
@@ -161,7 +268,7 @@ public final class BlinkClient implements BlinkStore {
    * Waits for {@code future} and returns its value, or throws what failed it. No timeout is needed here: the
    * client's timer fails every command whose reply is later than the command timeout.
    */
-  private static <T> T await(CompletableFuture<T> future) {
+  static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get();
     } catch (ExecutionException e) {

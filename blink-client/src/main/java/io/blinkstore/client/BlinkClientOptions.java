@@ -43,6 +43,12 @@ public final class BlinkClientOptions {
   /** The smallest {@link #maxRequestBytes()} accepted: room for every command with a short key. */
   public static final int MIN_MAX_REQUEST_BYTES = 64;
 
+  /** Default {@link #leaseTime()}: 2 seconds, the default command timeout. */
+  public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(2);
+
+  /** The longest {@link #leaseTime()} accepted: 60 seconds, the longest lease the server grants. */
+  public static final Duration MAX_LEASE_TIME = Duration.ofSeconds(60);
+
   private static final BlinkClientOptions DEFAULTS = builder().build();
 
   private final Duration connectTimeout;
@@ -53,6 +59,7 @@ public final class BlinkClientOptions {
   private final int queueCapacity;
   private final int poolSize;
   private final int maxRequestBytes;
+  private final Duration leaseTime;
 
   private BlinkClientOptions(Builder builder) {
     this.connectTimeout = orDefault(builder.connectTimeout, DEFAULT_CONNECT_TIMEOUT);
@@ -63,6 +70,7 @@ public final class BlinkClientOptions {
     this.queueCapacity = builder.queueCapacity == 0 ? DEFAULT_QUEUE_CAPACITY : builder.queueCapacity;
     this.poolSize = builder.poolSize == 0 ? DEFAULT_POOL_SIZE : builder.poolSize;
     this.maxRequestBytes = builder.maxRequestBytes == 0 ? DEFAULT_MAX_REQUEST_BYTES : builder.maxRequestBytes;
+    this.leaseTime = orDefault(builder.leaseTime, DEFAULT_LEASE_TIME);
   }
 
   /** Returns the default options. */
@@ -128,12 +136,22 @@ public final class BlinkClientOptions {
     return maxRequestBytes;
   }
 
+  /**
+   * Returns how long the fill lease of {@link BlinkClient#getOrLoad} lasts: the time another process waits for
+   * this client's load before it may load the key itself. Choose it a little above the loader's usual time: a
+   * load slower than the lease may be run again elsewhere, and a client that dies mid-load holds the key up for
+   * this long. Sent in whole milliseconds, rounded up.
+   */
+  public Duration leaseTime() {
+    return leaseTime;
+  }
+
   @Override
   public String toString() {
     return "BlinkClientOptions{connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout
         + ", reconnect=" + reconnect + ", reconnectDelay=" + reconnectMinDelay + ".." + reconnectMaxDelay
         + ", queueCapacity=" + queueCapacity + ", poolSize=" + poolSize + ", maxRequestBytes=" + maxRequestBytes
-        + '}';
+        + ", leaseTime=" + leaseTime + '}';
   }
 
   private static Duration orDefault(Duration value, Duration fallback) {
@@ -150,6 +168,7 @@ public final class BlinkClientOptions {
     private int queueCapacity;
     private int poolSize;
     private int maxRequestBytes;
+    private Duration leaseTime;
 
     private Builder() {}
 
@@ -245,6 +264,21 @@ public final class BlinkClientOptions {
     public Builder maxRequestBytes(int bytes) {
       requireUnset(maxRequestBytes, "maxRequestBytes");
       maxRequestBytes = atLeast(bytes, MIN_MAX_REQUEST_BYTES, "maxRequestBytes");
+      return this;
+    }
+
+    /**
+     * Sets {@link BlinkClientOptions#leaseTime()}; default {@link #DEFAULT_LEASE_TIME}.
+     *
+     * @throws IllegalArgumentException if not positive, or longer than {@link #MAX_LEASE_TIME}
+     * @throws IllegalStateException if already set
+     */
+    public Builder leaseTime(Duration time) {
+      requireUnset(leaseTime, "leaseTime");
+      if (positive(time, "leaseTime").compareTo(MAX_LEASE_TIME) > 0) {
+        throw new IllegalArgumentException("leaseTime must be at most " + MAX_LEASE_TIME + ", but was " + time);
+      }
+      leaseTime = time;
       return this;
     }
 

@@ -10,10 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -29,16 +27,19 @@ import java.util.concurrent.TimeoutException;
 /**
  * One socket to the server, shared by any number of threads, Lettuce-style: commands are written in the order
  * they were submitted by one writer thread, which sends everything waiting in one gathering write (pipelining),
- * and one reader thread matches each reply line to the oldest command still awaiting one (the server answers in
- * order). At most {@code queueCapacity} commands wait or are in flight; one more is refused at once.
+ * and one reader thread matches each reply to the oldest command still awaiting one (the server answers in
+ * order). The protocol's part, text lines or RESP values, is its {@link Wire}. At most {@code queueCapacity}
+ * commands wait or are in flight; one more is refused at once.
  *
  * <p>When anything goes wrong — the socket fails or ends, a reply makes no sense for its command, or a command
  * times out — the connection {@linkplain #fail fails as a whole}: the socket is closed and every command not yet
  * answered fails with {@link BlinkConnectionException}. A timed-out command must take its connection down
  * because the server may never answer it, and every reply queued behind it would wait too; a fresh connection
  * recovers at once. No command ever waits past its timeout, and none can receive another's reply.
+ *
+ * @param <R> the protocol's reply type
  */
-final class Connection {
+final class Connection<R> {
   /** The most commands written in one gathering write. */
   private static final int MAX_BATCH = 256;
   /**
@@ -47,16 +48,16 @@ final class Connection {
    */
   private static final int MAX_BATCH_BYTES = 256 * 1024;
   private static final int READ_BUFFER_BYTES = 64 * 1024;
-  private static final byte[] LINE_TOO_LONG = "ERROR line too long".getBytes(StandardCharsets.US_ASCII);
 
+  private final Wire<R> wire;
   private final SocketChannel channel;
   private final String peer;
   private final Duration commandTimeout;
   private final int queueCapacity;
   private final ScheduledExecutorService timer;
   private final Semaphore permits;
-  private final LinkedBlockingQueue<Request<?>> unwritten = new LinkedBlockingQueue<>();
-  private final ConcurrentLinkedQueue<Request<?>> awaitingReply = new ConcurrentLinkedQueue<>();
+  private final LinkedBlockingQueue<Exchange<R, ?>> unwritten = new LinkedBlockingQueue<>();
+  private final ConcurrentLinkedQueue<Exchange<R, ?>> awaitingReply = new ConcurrentLinkedQueue<>();
   private final Object lock = new Object();
   private final Thread writer;
   private final Thread reader;
@@ -65,7 +66,9 @@ final class Connection {
   /** The server's memory limit, learnt in the handshake: refused writes report it. */
   private volatile long memoryLimit;
 
-  private Connection(SocketChannel channel, String peer, BlinkClientOptions options, ScheduledExecutorService timer) {
+  private Connection(Wire<R> wire, SocketChannel channel, String peer, BlinkClientOptions options,
+      ScheduledExecutorService timer) {
+    this.wire = wire;
     this.channel = channel;
     this.peer = peer;
     this.commandTimeout = options.commandTimeout();
@@ -79,12 +82,13 @@ final class Connection {
   }
 
   /**
-   * Connects to {@code address} and checks that a Blink Store server with the client's extensions answers
-   * ({@code PING}), learning its memory limit ({@code STATS}), all within the connect timeout.
+   * Connects to {@code address} and checks that a server speaking {@code wire} answers ({@link Wire#ping()}),
+   * learning its memory limit ({@link Wire#memoryLimit()}), all within the connect timeout.
    *
    * @throws BlinkConnectionException if that fails
    */
-  static Connection open(SocketAddress address, BlinkClientOptions options, ScheduledExecutorService timer) {
+  static <R> Connection<R> open(
+      Wire<R> wire, SocketAddress address, BlinkClientOptions options, ScheduledExecutorService timer) {
     String peer = address.toString();
     SocketChannel channel;
     try {
@@ -92,7 +96,7 @@ final class Connection {
     } catch (IOException e) {
       throw new BlinkConnectionException("connect", "cannot connect to " + peer + ": " + e, e);
     }
-    Connection connection = new Connection(channel, peer, options, timer);
+    Connection<R> connection = new Connection<>(wire, channel, peer, options, timer);
     connection.writer.start();
     connection.reader.start();
     connection.handshake(options.connectTimeout());
@@ -100,22 +104,20 @@ final class Connection {
   }
 
   private void handshake(Duration timeout) {
-    TextProtocol protocol = new TextProtocol(BlinkClientOptions.MIN_MAX_REQUEST_BYTES);
-    CompletableFuture<Void> ping = submit(protocol.ping());
-    CompletableFuture<ServerStats> stats = submit(protocol.stats());
+    CompletableFuture<Void> ping = submit(wire.ping());
+    CompletableFuture<Long> limit = submit(wire.memoryLimit());
     try {
       ping.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      memoryLimit = stats.get(timeout.toNanos(), TimeUnit.NANOSECONDS).limit();
+      memoryLimit = limit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       fail("failed its handshake", cause);
-      String hint = cause instanceof BlinkServerException
-          ? " (a Blink Store server without the SET64/FLUSH/PING extensions, such as the original?)"
-          : "";
-      throw new BlinkConnectionException("connect", peer + " did not answer PING and STATS: " + cause + hint, cause);
+      String hint = cause instanceof BlinkServerException ? " (" + wire.handshakeHint() + ")" : "";
+      throw new BlinkConnectionException("connect", peer + " did not answer " + wire.ping().command() + " and "
+          + wire.memoryLimit().command() + ": " + cause + hint, cause);
     }
   }
 
@@ -161,7 +163,7 @@ final class Connection {
    * Queues {@code request} for writing and returns its future, which completes with the reply, or fails with
    * {@link BlinkQueueFullException} (at once), {@link BlinkTimeoutException} or {@link BlinkConnectionException}.
    */
-  <T> CompletableFuture<T> submit(Request<T> request) {
+  <T> CompletableFuture<T> submit(Exchange<R, T> request) {
     CompletableFuture<T> future = request.future();
     if (!permits.tryAcquire()) {
       request.fail(new BlinkQueueFullException(request.command(), queueCapacity));
@@ -187,7 +189,7 @@ final class Connection {
    * Fails {@code request} with a timeout and the connection with it. The connection is marked failed before the
    * caller learns of the timeout, so a command the caller sends next goes to a new connection.
    */
-  private void timeOut(Request<?> request) {
+  private void timeOut(Exchange<R, ?> request) {
     if (request.future().isDone()) {
       return;
     }
@@ -245,18 +247,18 @@ final class Connection {
     failAll(unwritten, cause);
   }
 
-  private void failAll(Queue<Request<?>> requests, Throwable cause) {
-    for (Request<?> request; (request = requests.poll()) != null; ) {
+  private void failAll(Queue<Exchange<R, ?>> requests, Throwable cause) {
+    for (Exchange<R, ?> request; (request = requests.poll()) != null; ) {
       request.fail(lost(request, cause));
     }
   }
 
-  private BlinkConnectionException lost(Request<?> request, Throwable cause) {
+  private BlinkConnectionException lost(Exchange<R, ?> request, Throwable cause) {
     return new BlinkConnectionException(request.command(), "the connection to " + peer + " " + failure, cause);
   }
 
   private void writeLoop() {
-    List<Request<?>> batch = new ArrayList<>(MAX_BATCH);
+    List<Exchange<R, ?>> batch = new ArrayList<>(MAX_BATCH);
     try {
       while (true) {
         takeBatch(batch);
@@ -275,28 +277,28 @@ final class Connection {
     } catch (IOException e) {
       fail("failed while writing: " + e, e);
     }
-    for (Request<?> request : batch) {
+    for (Exchange<R, ?> request : batch) {
       request.fail(lost(request, null));
     }
   }
 
   /** Waits for a command, then adds what else is waiting, up to {@link #MAX_BATCH} or {@link #MAX_BATCH_BYTES}. */
-  private void takeBatch(List<Request<?>> batch) throws InterruptedException {
-    Request<?> request = unwritten.take();
+  private void takeBatch(List<Exchange<R, ?>> batch) throws InterruptedException {
+    Exchange<R, ?> request = unwritten.take();
     long bytes = 0;
     while (true) {
       batch.add(request);
-      bytes += request.line().length;
+      bytes += request.bytes().length;
       if (batch.size() == MAX_BATCH || bytes >= MAX_BATCH_BYTES || (request = unwritten.poll()) == null) {
         return;
       }
     }
   }
 
-  private void write(List<Request<?>> batch) throws IOException {
+  private void write(List<Exchange<R, ?>> batch) throws IOException {
     ByteBuffer[] buffers = new ByteBuffer[batch.size()];
     for (int i = 0; i < buffers.length; i++) {
-      buffers[i] = ByteBuffer.wrap(batch.get(i).line());
+      buffers[i] = ByteBuffer.wrap(batch.get(i).bytes());
     }
     int last = buffers.length - 1;
     while (buffers[last].hasRemaining()) {
@@ -305,40 +307,32 @@ final class Connection {
   }
 
   private void readLoop() {
-    ReplyLines lines = new ReplyLines(this::longestReply);
+    ReplyReader<R> replies = wire.newReader(() -> wire.longestReply(memoryLimit));
     ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     try {
       while (channel.read(buffer) >= 0) {
         buffer.flip();
-        lines.split(buffer, this::onReply);
+        replies.split(buffer, this::onReply);
         buffer.clear();
       }
       fail("was closed by the server", null);
     } catch (IOException e) {
       fail("failed while reading: " + e, e);
-    } catch (ReplyLines.LineTooLongException | UnexpectedReplyException e) {
+    } catch (ReplyReader.MalformedReplyException | UnexpectedReplyException e) {
       fail(e.getMessage(), null);
     }
   }
 
-  /**
-   * The longest reply line that can be legitimate: a {@code VALUE} holding the largest entry the server's limit
-   * allows, base64-encoded. Before the limit is known (the handshake), {@link ReplyLines#MIN_LONGEST_LINE}.
-   */
-  private long longestReply() {
-    return Math.max(ReplyLines.MIN_LONGEST_LINE, "VALUE ".length() + (memoryLimit + 2) / 3 * 4);
-  }
-
-  private void onReply(byte[] line) {
-    Request<?> request = awaitingReply.poll();
+  private void onReply(R reply) {
+    Exchange<R, ?> request = awaitingReply.poll();
     if (request == null) {
-      throw new UnexpectedReplyException("received a reply with no command awaiting one: " + ReplyLines.show(line));
+      throw new UnexpectedReplyException("received a reply with no command awaiting one: " + wire.show(reply));
     }
-    if (Arrays.equals(line, LINE_TOO_LONG)) {
-      // The server closes the connection after this reply.
-      failAfter(() -> request.complete(line, memoryLimit), "was closed by the server after ERROR line too long");
-    } else if (!request.complete(line, memoryLimit)) {
-      String problem = "received a reply that cannot answer " + request.command() + ": " + ReplyLines.show(line);
+    String closing = wire.closesAfter(reply);
+    if (closing != null) {
+      failAfter(() -> request.complete(reply, memoryLimit), "was closed by the server after " + closing);
+    } else if (!request.complete(reply, memoryLimit)) {
+      String problem = "received a reply that cannot answer " + request.command() + ": " + wire.show(reply);
       failAfter(() -> request.fail(new BlinkConnectionException(request.command(), "the connection to " + peer + " "
           + problem, null)), problem);
       throw new UnexpectedReplyException(problem);

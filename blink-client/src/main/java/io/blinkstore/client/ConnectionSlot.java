@@ -10,22 +10,24 @@ import java.util.concurrent.TimeUnit;
  * failed attempt, commands fail at once until the backoff delay has passed, which doubles with each failure up to
  * {@link BlinkClientOptions#reconnectMaxDelay()}. Thread-safe.
  */
-final class ConnectionSlot {
+final class ConnectionSlot<R> {
+  private final Wire<R> wire;
   private final SocketAddress address;
   private final BlinkClientOptions options;
   private final ScheduledExecutorService timer;
-  private Connection current;
+  private Connection<R> current;
   private int failedAttempts;
   private long nextAttemptNanos;
   private BlinkConnectionException lastFailure;
   private boolean closed;
 
   /** Connects at once. @throws BlinkConnectionException if the server cannot be reached */
-  ConnectionSlot(SocketAddress address, BlinkClientOptions options, ScheduledExecutorService timer) {
+  ConnectionSlot(Wire<R> wire, SocketAddress address, BlinkClientOptions options, ScheduledExecutorService timer) {
+    this.wire = wire;
     this.address = address;
     this.options = options;
     this.timer = timer;
-    this.current = Connection.open(address, options, timer);
+    this.current = Connection.open(wire, address, options, timer);
   }
 
   /**
@@ -34,7 +36,7 @@ final class ConnectionSlot {
    * @throws BlinkConnectionException naming {@code command} if there is none
    * @throws IllegalStateException if the slot was closed
    */
-  synchronized Connection connection(String command) {
+  synchronized Connection<R> connection(String command) {
     if (closed) {
       throw new IllegalStateException("the client is closed");
     }
@@ -50,7 +52,7 @@ final class ConnectionSlot {
           + TimeUnit.NANOSECONDS.toMillis(nextAttemptNanos - now) + " ms", lastFailure);
     }
     try {
-      current = Connection.open(address, options, timer);
+      current = Connection.open(wire, address, options, timer);
       failedAttempts = 0;
       return current;
     } catch (BlinkConnectionException e) {

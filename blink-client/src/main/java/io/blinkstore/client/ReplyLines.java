@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * them, and refuses a line longer than any legitimate reply, so a broken or hostile peer cannot make the client
  * buffer without bound. Used by one reader thread.
  */
-final class ReplyLines {
+final class ReplyLines implements ReplyReader<byte[]> {
   /** The longest reply line accepted before the server's memory limit is known: 64 KiB. */
   static final long MIN_LONGEST_LINE = 64 * 1024;
 
@@ -31,7 +31,8 @@ final class ReplyLines {
    *
    * @throws LineTooLongException if a line grows longer than the supplier allows
    */
-  void split(ByteBuffer buffer, Consumer<byte[]> onLine) {
+  @Override
+  public void split(ByteBuffer buffer, Consumer<byte[]> onLine) {
     byte[] bytes = buffer.array();
     int start = buffer.arrayOffset() + buffer.position();
     int end = buffer.arrayOffset() + buffer.limit();
@@ -71,12 +72,11 @@ final class ReplyLines {
   }
 
   /** A reply line passed the longest a legitimate reply can be. */
-  static final class LineTooLongException extends RuntimeException {
+  static final class LineTooLongException extends MalformedReplyException {
     private static final long serialVersionUID = 1L;
 
     LineTooLongException(long longest) {
-      super("received a reply line longer than " + longest + " bytes, which no legitimate reply is", null, false,
-          false);
+      super("received a reply line longer than " + longest + " bytes, which no legitimate reply is");
     }
   }
 }

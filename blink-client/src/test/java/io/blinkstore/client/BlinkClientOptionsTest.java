@@ -26,6 +26,7 @@ class BlinkClientOptionsTest {
     assertEquals(1024, options.queueCapacity());
     assertEquals(1, options.poolSize());
     assertEquals(1 << 20, options.maxRequestBytes());
+    assertEquals(Duration.ofSeconds(2), options.leaseTime());
   }
 
   @Test
@@ -38,6 +39,7 @@ class BlinkClientOptionsTest {
         .queueCapacity(3)
         .poolSize(4)
         .maxRequestBytes(64)
+        .leaseTime(Duration.ofMillis(30))
         .build();
     assertEquals(Duration.ofMillis(10), options.connectTimeout());
     assertEquals(Duration.ofMillis(20), options.commandTimeout());
@@ -47,6 +49,7 @@ class BlinkClientOptionsTest {
     assertEquals(3, options.queueCapacity());
     assertEquals(4, options.poolSize());
     assertEquals(64, options.maxRequestBytes());
+    assertEquals(Duration.ofMillis(30), options.leaseTime());
   }
 
   static Stream<Named<Consumer<BlinkClientOptions.Builder>>> badValues() {
@@ -59,7 +62,9 @@ class BlinkClientOptionsTest {
         Named.of("queueCapacity 0", b -> b.queueCapacity(0)),
         Named.of("poolSize 0", b -> b.poolSize(0)),
         Named.of("poolSize 65", b -> b.poolSize(BlinkClientOptions.MAX_POOL_SIZE + 1)),
-        Named.of("maxRequestBytes 63", b -> b.maxRequestBytes(BlinkClientOptions.MIN_MAX_REQUEST_BYTES - 1)));
+        Named.of("maxRequestBytes 63", b -> b.maxRequestBytes(BlinkClientOptions.MIN_MAX_REQUEST_BYTES - 1)),
+        Named.of("leaseTime 0", b -> b.leaseTime(Duration.ZERO)),
+        Named.of("leaseTime 60.001s", b -> b.leaseTime(BlinkClientOptions.MAX_LEASE_TIME.plusMillis(1))));
   }
 
   @ParameterizedTest
@@ -68,7 +73,7 @@ class BlinkClientOptionsTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> setter.accept(BlinkClientOptions.builder()));
     assertTrue(e.getMessage().matches("(connectTimeout|commandTimeout|reconnectDelay|queueCapacity|poolSize|"
-        + "maxRequestBytes).* (was|than) .*"), e.getMessage());
+        + "maxRequestBytes|leaseTime).* (was|than) .*"), e.getMessage());
   }
 
   @Test
@@ -78,7 +83,9 @@ class BlinkClientOptionsTest {
         .maxRequestBytes(BlinkClientOptions.MIN_MAX_REQUEST_BYTES)
         .queueCapacity(1)
         .reconnectDelay(Duration.ofMillis(7), Duration.ofMillis(7))
+        .leaseTime(BlinkClientOptions.MAX_LEASE_TIME)
         .build();
+    assertEquals(Duration.ofSeconds(60), options.leaseTime());
     assertEquals(64, options.poolSize());
     assertEquals(64, options.maxRequestBytes());
   }
@@ -97,7 +104,8 @@ class BlinkClientOptionsTest {
         Named.of("reconnectDelay", b -> b.reconnectDelay(Duration.ofSeconds(1), Duration.ofSeconds(1))),
         Named.of("queueCapacity", b -> b.queueCapacity(5)),
         Named.of("poolSize", b -> b.poolSize(2)),
-        Named.of("maxRequestBytes", b -> b.maxRequestBytes(100)));
+        Named.of("maxRequestBytes", b -> b.maxRequestBytes(100)),
+        Named.of("leaseTime", b -> b.leaseTime(Duration.ofSeconds(1))));
   }
 
   @ParameterizedTest

@@ -20,8 +20,8 @@ abstract class ClientContractSupport extends BlinkStoreContract {
 
   @TempDir Path dir;
 
-  /** How the client reaches the server. */
-  abstract Servers.Endpoint endpoint();
+  /** Connects a client to {@code server}, over the transport and protocol of the subclass. */
+  abstract BlinkClient connect(BlinkServer server, BlinkClientOptions options);
 
   @Override
   protected BlinkStore newStore(long memoryLimit) {
@@ -29,7 +29,7 @@ abstract class ClientContractSupport extends BlinkStoreContract {
       Path serverDir = Files.createTempDirectory(dir, "server");
       BlinkServer server = Servers.start(serverDir, memoryLimit);
       servers.add(server);
-      BlinkClient client = BlinkClient.connect(endpoint().address(server), Servers.testOptions().build());
+      BlinkClient client = connect(server, Servers.testOptions().build());
       clients.add(client);
       return client;
     } catch (java.io.IOException e) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class ClientIT {
   private static final int THREADS = 8;
-  private static final int OPS_PER_THREAD = 500;
+  static final int OPS_PER_THREAD = 500;
 
   @TempDir Path dir;
 
@@ -57,8 +57,11 @@ class ClientIT {
     }
   }
 
-  /** Sends every SET, then every GET, without waiting; each GET must return exactly this thread's value. */
-  private static int pipelineAndCheck(BlinkClient client, int thread) {
+  /**
+   * Sends every SET, then every GET, without waiting; each GET must return exactly this thread's value. Used by
+   * {@link RespClientIT} too.
+   */
+  static int pipelineAndCheck(BlinkClient client, int thread) {
     List<CompletableFuture<Void>> sets = new ArrayList<>();
     for (int i = 0; i < OPS_PER_THREAD; i++) {
       sets.add(client.async().set("t" + thread + ":" + i, value(thread, i)));

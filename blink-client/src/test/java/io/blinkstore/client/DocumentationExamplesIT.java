@@ -1,13 +1,16 @@
 package io.blinkstore.client;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.BlinkServer;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,6 +40,7 @@ class DocumentationExamplesIT {
       }
 
       // README, second snippet:
+      Map<String, byte[]> database = Map.of("user:7", "{\"name\":\"alice\"}".getBytes(UTF_8));
       BlinkClientOptions options = BlinkClientOptions.builder()
           .commandTimeout(Duration.ofMillis(500))                         // default 2 s
           .poolSize(2)                                                    // default 1 connection
@@ -44,7 +48,14 @@ class DocumentationExamplesIT {
       try (BlinkClient client = BlinkClient.connect(UnixDomainSocketAddress.of(socketPath), options)) {
         CompletableFuture<String> read = client.async().set("user:42", "Ada")
             .thenCompose(done -> client.async().getString("user:42"));
+        client.set("session:42", "alice", Duration.ofMinutes(30));     // time to live, to the millisecond
+        long hits = client.increment("hits:client7");                  // one counter for every worker of the host
+        byte[] user = client.getOrLoad("user:7", Duration.ofMinutes(5), key -> database.get(key));
         assertEquals("Ada", read.get());
+        assertTrue(client.ttl("session:42").compareTo(Duration.ofMinutes(30)) <= 0);
+        assertEquals(1, hits);
+        assertEquals("{\"name\":\"alice\"}", new String(user, UTF_8));
+        assertEquals("{\"name\":\"alice\"}", client.getString("user:7"));
       }
     }
   }

@@ -1,9 +1,11 @@
 package io.blinkstore.client;
 
+import io.blinkstore.server.BlinkServer;
+
 /** The {@link io.blinkstore.BlinkStoreContract} against {@link BlinkClient} over TCP. */
 class TcpClientContractIT extends ClientContractSupport {
   @Override
-  Servers.Endpoint endpoint() {
-    return Servers.Endpoint.TCP;
+  BlinkClient connect(BlinkServer server, BlinkClientOptions options) {
+    return BlinkClient.connect(Servers.Endpoint.TCP.address(server), options);
   }
 }

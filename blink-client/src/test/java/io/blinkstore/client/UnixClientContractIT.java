@@ -1,9 +1,11 @@
 package io.blinkstore.client;
 
+import io.blinkstore.server.BlinkServer;
+
 /** The {@link io.blinkstore.BlinkStoreContract} against {@link BlinkClient} over a Unix domain socket. */
 class UnixClientContractIT extends ClientContractSupport {
   @Override
-  Servers.Endpoint endpoint() {
-    return Servers.Endpoint.UNIX;
+  BlinkClient connect(BlinkServer server, BlinkClientOptions options) {
+    return BlinkClient.connect(Servers.Endpoint.UNIX.address(server), options);
   }
 }

@@ -44,11 +44,14 @@ public final class ClientExample {
         .start()) {
       int port = server.tcpAddress().getPort();
 
-      // 1. Switching between in-process and remote is the one line that makes the store.
+      // 1. Switching between in-process and remote is the one line that makes the store. Over RESP (redis://)
+      //    the same code also runs against Redis or Valkey: docs/scale-out.md.
       try (BlinkStore local = BlinkStore.builder().memoryLimit(16L << 20).build();
-          BlinkStore remote = BlinkClient.connect("127.0.0.1", port)) {
+          BlinkStore remote = BlinkClient.connect("127.0.0.1", port);
+          BlinkStore overResp = BlinkClient.connect("redis://127.0.0.1:" + port)) {
         System.out.println("in-process: " + greet(local, "ada") + ", usage " + local.usage());
         System.out.println("remote:     " + greet(remote, "ada") + ", usage " + remote.usage());
+        System.out.println("over RESP:  " + greet(overResp, "ada") + ", usage " + overResp.usage());
       }
 
       try (BlinkClient client = BlinkClient.connect(new InetSocketAddress("127.0.0.1", port),
@@ -56,6 +59,10 @@ public final class ClientExample {
         // 2. Synchronous: each call waits for its reply. Any bytes round-trip.
         client.set("bytes", new byte[] {0, 10, 13, 32, (byte) 0xFF});
         System.out.println("sync: " + client.get("bytes").length + " bytes back, size " + client.size());
+        client.set("session:7", "token", Duration.ofMinutes(30));
+        long views = client.increment("views:home");
+        System.out.println("ttl: session:7 has " + client.ttl("session:7").toMinutes() + " minutes left; views:home = "
+            + views);
 
         // 3. Asynchronous: calls return at once; futures complete when the replies arrive.
         CompletableFuture<String> chained = client.async().set("user:42", "Grace")

@@ -85,7 +85,10 @@ sealed interface Command {
   /** A command about an entry's time to live or a counter. */
   sealed interface TtlOrCounter extends Command {}
 
-  /** {@code SETEX key seconds value} or {@code PSETEX key milliseconds value}: SET with a time to live. */
+  /**
+   * {@code SETEX key seconds value}, {@code PSETEX key milliseconds value} or {@code PSETEX64 key milliseconds
+   * base64}: SET with a time to live.
+   */
   record SetWithTtl(String key, Duration ttl, byte[] value) implements TtlOrCounter, Write {
     @Override
     public boolean equals(Object other) {

@@ -104,8 +104,11 @@ final class CommandParser {
     return value == null ? SET64_INVALID_BASE64 : new Command.Set(line.substring(keyStart, keyEnd), value);
   }
 
-  /** Decodes standard base64 with the padding required (the JDK's decoder alone would accept it missing). */
-  private static byte[] decodeBase64(String text) {
+  /**
+   * Decodes standard base64 with the padding required (the JDK's decoder alone would accept it missing), or
+   * returns null.
+   */
+  static byte[] decodeBase64(String text) {
     if (text.length() % 4 != 0) {
       return null;
     }

@@ -25,8 +25,8 @@ final class ExtensionParser {
   /** A canonical decimal {@code long}, as Redis reads numbers: ASCII digits, no {@code +}, no leading zeros. */
   private static final Pattern INTEGER = Pattern.compile("0|-?[1-9][0-9]{0,18}");
 
-  /** The longest extension word; longer words are not looked at. */
-  private static final int LONGEST_WORD = 7;
+  /** The longest extension word ({@code PSETEX64}); longer words are not looked at. */
+  private static final int LONGEST_WORD = 8;
 
   private ExtensionParser() {}
 
@@ -43,6 +43,7 @@ final class ExtensionParser {
     return switch (word) {
       case "SETEX" -> setWithTtl(word, line, rest, end, false);
       case "PSETEX" -> setWithTtl(word, line, rest, end, true);
+      case "PSETEX64" -> setBinaryWithTtl(word, line, rest, end);
       case "EXPIRE" -> expire(word, line, rest, end, false);
       case "PEXPIRE" -> expire(word, line, rest, end, true);
       case "TTL" -> keyOnly(word, line, rest, end, key -> new Command.Ttl(key, false));
@@ -74,6 +75,26 @@ final class ExtensionParser {
     int valueStart = CommandParser.skipWhitespace(line, afterTokens(line, rest, end, 2), end);
     byte[] value = line.substring(valueStart, end).getBytes(StandardCharsets.UTF_8);
     return new Command.SetWithTtl(args.get(0), ttl, value);
+  }
+
+  /**
+   * {@code PSETEX64 key milliseconds [base64]}: {@code PSETEX} with a binary-safe value, one token of standard
+   * padded base64 as in {@code SET64}; none at all is the empty value.
+   */
+  private static Command setBinaryWithTtl(String word, String line, int rest, int end) {
+    List<String> args = tokens(line, rest, end, 4);
+    if (args.isEmpty()) {
+      return requiresKey(word);
+    }
+    if (args.size() < 2 || args.size() > 3) {
+      return wrongArgumentCount(word);
+    }
+    Duration ttl = ttl(args.get(1), true);
+    if (ttl == null) {
+      return new Command.Invalid(INVALID_EXPIRE_TIME);
+    }
+    byte[] value = args.size() == 3 ? CommandParser.decodeBase64(args.get(2)) : new byte[0];
+    return value == null ? new Command.Invalid(INVALID_BASE64) : new Command.SetWithTtl(args.get(0), ttl, value);
   }
 
   private static Command expire(String word, String line, int rest, int end, boolean millis) {

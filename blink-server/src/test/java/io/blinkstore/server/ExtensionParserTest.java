@@ -53,7 +53,12 @@ class ExtensionParserTest {
         Arguments.of("FILL k 7 1500 aGk=",
             new Command.Fill("k", 7, Duration.ofMillis(1500), "hi".getBytes(StandardCharsets.UTF_8))),
         Arguments.of("FILL k 7 0", new Command.Fill("k", 7, null, new byte[0])),
-        Arguments.of("RELEASE k 7", new Command.Release("k", 7)));
+        Arguments.of("RELEASE k 7", new Command.Release("k", 7)),
+        Arguments.of("PSETEX64 k 1500 AP8KIA==",
+            new Command.SetWithTtl("k", Duration.ofMillis(1500), new byte[] {0, -1, '\n', ' '})),
+        Arguments.of("PSETEX64 k 1500", new Command.SetWithTtl("k", Duration.ofMillis(1500), new byte[0])),
+        Arguments.of("psetex64\u3000k 1 aGk=  \r", setex("k", Duration.ofMillis(1), "hi")),
+        Arguments.of("PSETEX64 k " + MAX_MILLIS + " aGk=", setex("k", BlinkStore.MAX_TTL, "hi")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -117,7 +122,15 @@ class ExtensionParserTest {
         Arguments.of("FILL k 7 -1 aGk=", "invalid expire time"),
         Arguments.of("FILL k 7 00 aGk=", "invalid expire time"),
         Arguments.of("FILL k 7 0 a", "invalid base64"),
-        Arguments.of("FILL k 7 0 a*b=", "invalid base64"));
+        Arguments.of("FILL k 7 0 a*b=", "invalid base64"),
+        Arguments.of("PSETEX64", "PSETEX64 requires key"),
+        Arguments.of("PSETEX64 k", "wrong number of arguments for PSETEX64"),
+        Arguments.of("PSETEX64 k 10 aGk= aGk=", "wrong number of arguments for PSETEX64"),
+        Arguments.of("PSETEX64 k 0 aGk=", "invalid expire time"),
+        Arguments.of("PSETEX64 k " + (MAX_MILLIS + 1) + " aGk=", "invalid expire time"),
+        Arguments.of("PSETEX64 k 1.5 aGk=", "invalid expire time"),
+        Arguments.of("PSETEX64 k 10 aGk", "invalid base64"), // padding is required, as in SET64
+        Arguments.of("PSETEX64 k 10 aG*=", "invalid base64"));
   }
 
   @ParameterizedTest(name = "[{0}] -> ERROR {1}")
@@ -135,7 +148,9 @@ class ExtensionParserTest {
       "TTL\u200Bk", // zero-width space is not whitespace: one word
       "SETEXX k 1 v",
       "INCRBYY k 1",
-      "EXPIREAT k 1"})
+      "EXPIREAT k 1",
+      "PSETEX64X k 1 aGk=",
+      "SETEX64 k 1 aGk="})
   void lookalikesAndLongerWordsAreUnknown(String line) {
     assertEquals(CommandParser.UNKNOWN_COMMAND, CommandParser.parse(line));
   }

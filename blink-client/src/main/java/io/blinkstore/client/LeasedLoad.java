@@ -1,0 +1,128 @@
+package io.blinkstore.client;
+
+import io.blinkstore.BlinkException;
+import io.blinkstore.BlinkStore;
+import java.time.Duration;
+
+/**
+ * {@link BlinkClient#getOrLoad} across processes, over the fill-lease words ({@code docs/protocol.md}, "For
+ * client authors"): {@code GETL} answers the value, a lease to load and {@code FILL} it, or how long to wait for
+ * another client's fill. The loop is bounded by the command timeout; the loader, which is the caller's code, is
+ * not. One instance per client; each call runs on the caller's thread, after the client's own single-flight.
+ */
+final class LeasedLoad {
+  /** What {@code GETL} answered. */
+  sealed interface Answer permits Value, Lease, Wait, TableFull {}
+
+  /** {@code VALUE}: the key has a value. */
+  record Value(byte[] value) implements Answer {}
+
+  /** {@code LEASE <token>}: this caller alone may fill the key. */
+  record Lease(long token) implements Answer {}
+
+  /** {@code WAIT <ms>}: another caller is filling it; ask again after {@code millis}. */
+  record Wait(long millis) implements Answer {}
+
+  /** {@code ERROR lease table full}: load without a lease. */
+  record TableFull() implements Answer {}
+
+  private final TextCommands commands;
+  private final TextProtocol protocol;
+  private final Duration leaseTime;
+  private final Duration timeout;
+
+  /** Loads over {@code commands}, with {@link BlinkClientOptions#leaseTime()} and its command timeout. */
+  LeasedLoad(TextCommands commands, TextProtocol protocol, BlinkClientOptions options) {
+    this.commands = commands;
+    this.protocol = protocol;
+    this.leaseTime = options.leaseTime();
+    this.timeout = options.commandTimeout();
+  }
+
+  /**
+   * Returns the value of {@code key}: the server's, the one another client fills while this one waits, or the
+   * one {@code loader} loads under this client's lease (stored for {@code ttlMillis}, or for ever if 0).
+   *
+   * @throws BlinkTimeoutException if another client's fill did not come within the command timeout
+   */
+  byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Answer answer = ask(protocol.getOrLease(key, leaseTime));
+      if (answer instanceof Value value) {
+        return value.value();
+      }
+      if (answer instanceof Lease lease) {
+        return loadAndFill(key, lease.token(), ttlMillis, loader);
+      }
+      if (answer instanceof TableFull) {
+        return loadAndSet(key, ttlMillis, loader);
+      }
+      waitBeforeAsking(key, ((Wait) answer).millis(), deadline);
+    }
+  }
+
+  private void waitBeforeAsking(String key, long millis, long deadline) {
+    if (System.nanoTime() + millis * 1_000_000 - deadline > 0) {
+      throw new BlinkTimeoutException("GETL " + key + " (waiting for another client to fill it)", timeout);
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BlinkException("interrupted while waiting for another client to fill key " + key, e);
+    }
+  }
+
+  /** Runs the loader under the lease; fills the key with its value, or releases the lease if there is none. */
+  private byte[] loadAndFill(String key, long token, long ttlMillis, BlinkStore.Loader loader) {
+    byte[] value;
+    try {
+      value = runLoader(key, loader);
+      if (value != null) {
+        // The answer does not matter: if the lease ran out, the value is still right for this caller.
+        ask(protocol.fill(key, token, ttlMillis, value));
+        return value;
+      }
+    } catch (RuntimeException | Error e) {
+      releaseQuietly(key, token, e);
+      throw e;
+    }
+    ask(protocol.release(key, token));
+    return null;
+  }
+
+  /** Ends the lease after a failed load or fill; a failure to do so is added to the first one. */
+  private void releaseQuietly(String key, long token, Throwable failure) {
+    try {
+      ask(protocol.release(key, token));
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private byte[] loadAndSet(String key, long ttlMillis, BlinkStore.Loader loader) {
+    byte[] value = runLoader(key, loader);
+    if (value != null) {
+      ask(ttlMillis == 0
+          ? protocol.set(key, value)
+          : protocol.set(key, value, Duration.ofMillis(ttlMillis)));
+    }
+    return value;
+  }
+
+  /** Runs the loader; a checked failure is wrapped in a {@link BlinkException}, as the in-process store does. */
+  static byte[] runLoader(String key, BlinkStore.Loader loader) {
+    try {
+      return loader.load(key);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new BlinkException("the loader of key " + key + " failed: " + e, e);
+    }
+  }
+
+  private <T> T ask(Request<T> request) {
+    return BlinkClient.await(commands.send(request));
+  }
+}

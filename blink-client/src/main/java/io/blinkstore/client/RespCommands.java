@@ -1,0 +1,118 @@
+package io.blinkstore.client;
+
+import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkStore;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The {@link Transport} of a {@link BlinkClient} speaking RESP2 (a {@code redis://} address): builds each
+ * command's {@link RespRequest} with {@link RespProtocol} and sends it on the pool. RESP has no fill lease, so
+ * {@code getOrLoad} is single-flight within the client only: {@code GET}, then on a miss the loader and a
+ * {@code SET}; clients in other processes that miss at once each load.
+ */
+final class RespCommands implements Transport {
+  private final RespProtocol protocol;
+  private final ConnectionPool<RespReply> pool;
+
+  /** Connects every connection of the pool. @throws BlinkConnectionException if the server cannot be reached */
+  RespCommands(SocketAddress address, BlinkClientOptions options) {
+    this.protocol = new RespProtocol(options.maxRequestBytes());
+    this.pool = new ConnectionPool<>(new RespProtocol(BlinkClientOptions.MIN_MAX_REQUEST_BYTES), address, options);
+  }
+
+  @Override
+  public CompletableFuture<byte[]> get(String key) {
+    return pool.send(protocol.get(key));
+  }
+
+  @Override
+  public CompletableFuture<Void> set(String key, byte[] value) {
+    return pool.send(protocol.set(key, value));
+  }
+
+  @Override
+  public CompletableFuture<Void> set(String key, byte[] value, Duration ttl) {
+    return pool.send(protocol.set(key, value, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> delete(String key) {
+    return pool.send(protocol.delete(key));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+    return pool.send(protocol.expire(key, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> persist(String key) {
+    return pool.send(protocol.persist(key));
+  }
+
+  @Override
+  public CompletableFuture<Duration> ttl(String key) {
+    return pool.send(protocol.ttl(key));
+  }
+
+  @Override
+  public CompletableFuture<Long> incrementBy(String key, long delta) {
+    return pool.send(protocol.incrementBy(key, delta));
+  }
+
+  @Override
+  public CompletableFuture<Long> usage() {
+    return pool.send(protocol.usage());
+  }
+
+  @Override
+  public CompletableFuture<Long> size() {
+    return pool.send(protocol.size());
+  }
+
+  @Override
+  public CompletableFuture<Long> memoryLimit() {
+    return pool.send(protocol.memoryLimit());
+  }
+
+  @Override
+  public CompletableFuture<BlinkStats> stats() {
+    return pool.send(protocol.stats());
+  }
+
+  @Override
+  public CompletableFuture<Void> clear() {
+    return pool.send(protocol.flush());
+  }
+
+  @Override
+  public CompletableFuture<Void> ping() {
+    return pool.send(protocol.ping());
+  }
+
+  /** {@code GET}; on a miss, the loader, then {@code SET} (with {@code PX} if there is a time to live). */
+  @Override
+  public byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
+    byte[] present = BlinkClient.await(get(key));
+    if (present != null) {
+      return present;
+    }
+    byte[] value = LeasedLoad.runLoader(key, loader);
+    if (value != null) {
+      BlinkClient.await(ttlMillis == 0 ? set(key, value) : set(key, value, Duration.ofMillis(ttlMillis)));
+    }
+    return value;
+  }
+
+  @Override
+  public void ensureOpen() {
+    pool.ensureOpen();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

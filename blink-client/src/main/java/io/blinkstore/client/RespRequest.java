@@ -1,0 +1,38 @@
+package io.blinkstore.client;
+
+/**
+ * One RESP command on its way: the encoded array to write and how to read its reply. Made by
+ * {@link RespProtocol}; written and matched to its reply by a {@link Connection}. Error replies ({@code -ERR},
+ * {@code -OOM}, ...) are never regular answers.
+ *
+ * @param <T> what the reply is decoded to
+ */
+final class RespRequest<T> extends Exchange<RespReply, T> {
+  /** Decodes a reply that is not an error; returns null for one that is no reply to this command. */
+  @FunctionalInterface
+  interface ReplyDecoder<T> {
+    Result<T> decode(RespReply reply);
+  }
+
+  private final ReplyDecoder<T> decoder;
+
+  /**
+   * @param command the command's name and key, for messages
+   * @param bytes the encoded request
+   * @param errors turns an error reply's text (such as {@code ERR ...}) into the exception the command fails with
+   */
+  RespRequest(String command, byte[] bytes, ReplyDecoder<T> decoder, ErrorDecoder errors) {
+    super(command, bytes, errors);
+    this.decoder = decoder;
+  }
+
+  @Override
+  Result<T> decode(RespReply reply) {
+    return reply instanceof RespReply.Error ? null : decoder.decode(reply);
+  }
+
+  @Override
+  String errorText(RespReply reply) {
+    return reply instanceof RespReply.Error error ? error.message() : null;
+  }
+}

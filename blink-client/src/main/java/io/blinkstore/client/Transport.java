@@ -1,0 +1,21 @@
+package io.blinkstore.client;
+
+import io.blinkstore.BlinkStore;
+
+/**
+ * A {@link BlinkClient}'s commands over one protocol: the asynchronous commands, and the cross-process half of
+ * {@link BlinkStore#getOrLoad} (the client runs its own single-flight before it).
+ */
+interface Transport extends BlinkAsyncCommands {
+  /**
+   * Returns the value of {@code key}, loading it with {@code loader} and storing it for {@code ttlMillis} (0:
+   * for ever) if absent. Runs on the caller's thread; the key and loader are already checked.
+   */
+  byte[] load(String key, long ttlMillis, BlinkStore.Loader loader);
+
+  /** @throws IllegalStateException if the client is closed */
+  void ensureOpen();
+
+  /** Closes every connection; commands not yet answered fail. Idempotent. */
+  void close();
+}

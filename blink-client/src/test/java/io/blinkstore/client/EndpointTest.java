@@ -1,0 +1,46 @@
+package io.blinkstore.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The server addresses {@link BlinkClient#connect(URI, BlinkClientOptions)} reads. */
+class EndpointTest {
+  @Test
+  void eachSchemeNamesItsProtocolAndTransport() {
+    Endpoint blink = Endpoint.of(URI.create("blink://127.0.0.1:9000"));
+    assertEquals(new InetSocketAddress("127.0.0.1", 9000), blink.address());
+    assertFalse(blink.resp());
+    Endpoint redis = Endpoint.of(URI.create("redis://127.0.0.1:7000/0"));
+    assertEquals(new InetSocketAddress("127.0.0.1", 7000), redis.address());
+    assertTrue(redis.resp());
+    assertEquals(UnixDomainSocketAddress.of(Path.of("/tmp/blink.sock")),
+        Endpoint.of(URI.create("blink-socket:///tmp/blink.sock")).address());
+    Endpoint socket = Endpoint.of(URI.create("REDIS-SOCKET:///tmp/blink.sock"));
+    assertTrue(socket.resp());
+  }
+
+  @Test
+  void theDefaultPortsAreBlinkStoresAndRedissOwn() {
+    assertEquals(8765, ((InetSocketAddress) Endpoint.of(URI.create("blink://127.0.0.1")).address()).getPort());
+    assertEquals(6379, ((InetSocketAddress) Endpoint.of(URI.create("redis://127.0.0.1/")).address()).getPort());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:80", "localhost:8765", "redis://user:secret@127.0.0.1:6379",
+      "redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379?timeout=1", "blink://127.0.0.1/0", "redis:///tmp/x",
+      "redis-socket://host/tmp/x", "blink-socket:relative"})
+  void anythingElseIsRefusedSayingWhy(String uri) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.of(URI.create(uri)));
+    assertTrue(e.getMessage().startsWith("unsupported server address " + uri + ": "), e.getMessage());
+  }
+}

@@ -1,0 +1,190 @@
+package io.blinkstore.client;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.blinkstore.BlinkStoreContract;
+import io.blinkstore.server.BlinkServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link BlinkClient#getOrLoad} across clients: the server's fill lease makes one load serve every client, and a
+ * client that dies while loading holds the key up only until its lease runs out.
+ */
+@Timeout(60)
+class GetOrLoadIT {
+  private static final Duration PATIENT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  @Test
+  void fiftyThreadsOfOneClientAndThreadsOfThreeMoreClientsRunTheLoaderOnceAcrossAll() throws Exception {
+    int threadsOfFirst = 50;
+    int otherClients = 3;
+    int threadsOfOthers = 5;
+    int callers = threadsOfFirst + otherClients * threadsOfOthers;
+    BlinkClientOptions options = Servers.testOptions().leaseTime(PATIENT).build();
+    try (BlinkServer server = Servers.start(dir, 1L << 20)) {
+      List<BlinkClient> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i <= otherClients; i++) {
+          clients.add(BlinkClient.connect(server.tcpAddress(), options));
+        }
+        AtomicInteger loads = new AtomicInteger();
+        CountDownLatch allCalling = new CountDownLatch(callers);
+        List<Callable<byte[]>> tasks = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+          BlinkClient client =
+              i < threadsOfFirst ? clients.get(0) : clients.get(1 + (i - threadsOfFirst) % otherClients);
+          tasks.add(() -> {
+            allCalling.countDown();
+            return client.getOrLoad("hot", Duration.ofMinutes(5), key -> {
+              loads.incrementAndGet();
+              // Hold the load open until every caller of every client has started its call.
+              assertTrue(allCalling.await(30, TimeUnit.SECONDS));
+              return "from the database".getBytes(UTF_8);
+            });
+          });
+        }
+        for (byte[] value : BlinkStoreContract.runAll(tasks)) {
+          assertEquals("from the database", new String(value, UTF_8));
+        }
+        assertEquals(1, loads.get());
+        assertEquals("from the database", clients.get(otherClients).getString("hot"));
+        assertTrue(clients.get(0).ttl("hot").compareTo(Duration.ofMinutes(5)) <= 0);
+      } finally {
+        clients.forEach(BlinkClient::close);
+      }
+    }
+  }
+
+  @Test
+  void aProcessThatDiesHoldingTheLeaseIsTakenOverWhenTheLeaseRunsOut() throws Exception {
+    try (BlinkServer server = Servers.start(dir, 1L << 20);
+        BlinkClient client = BlinkClient.connect(server.tcpAddress(), Servers.testOptions().build())) {
+      String deadToken;
+      try (RawConnection dying = new RawConnection(server.tcpAddress())) {
+        deadToken = dying.ask("GETL hot 200");
+        assertTrue(deadToken.matches("LEASE \\d+"), deadToken);
+      } // The "process" dies here, without FILL or RELEASE.
+      AtomicInteger loads = new AtomicInteger();
+      byte[] value = client.getOrLoad("hot", key -> {
+        loads.incrementAndGet();
+        return "loaded after the takeover".getBytes(UTF_8);
+      });
+      assertEquals("loaded after the takeover", new String(value, UTF_8));
+      assertEquals(1, loads.get());
+      try (RawConnection late = new RawConnection(server.tcpAddress())) {
+        assertEquals("ERROR lease expired", late.ask("FILL hot " + deadToken.substring(6) + " 0 eA=="));
+      }
+      assertEquals("loaded after the takeover", client.getString("hot"));
+    }
+  }
+
+  @Test
+  void aClientClosedWhileLoadingIsTakenOverWhenItsLeaseRunsOut() throws Exception {
+    BlinkClientOptions shortLease = Servers.testOptions().leaseTime(Duration.ofMillis(100)).build();
+    try (BlinkServer server = Servers.start(dir, 1L << 20);
+        BlinkClient survivor = BlinkClient.connect(server.tcpAddress(), shortLease)) {
+      BlinkClient dying = BlinkClient.connect(server.tcpAddress(), shortLease);
+      CountDownLatch loading = new CountDownLatch(1);
+      CountDownLatch finishDyingLoad = new CountDownLatch(1);
+      CompletableFuture<byte[]> dyingCall = CompletableFuture.supplyAsync(() -> dying.getOrLoad("hot", key -> {
+        loading.countDown();
+        assertTrue(finishDyingLoad.await(30, TimeUnit.SECONDS));
+        return "never stored".getBytes(UTF_8);
+      }));
+      try {
+        assertTrue(loading.await(30, TimeUnit.SECONDS));
+        dying.close();
+        assertArrayEquals("the survivor's".getBytes(UTF_8),
+            survivor.getOrLoad("hot", key -> "the survivor's".getBytes(UTF_8)));
+      } finally {
+        finishDyingLoad.countDown();
+      }
+      assertThrows(Exception.class, dyingCall::join); // its FILL cannot be sent on a closed client
+      assertEquals("the survivor's", survivor.getString("hot"));
+    }
+  }
+
+  @Test
+  void waitingForAnotherClientsFillGivesUpAfterTheCommandTimeoutWithoutLoading() throws Exception {
+    try (BlinkServer server = Servers.start(dir, 1L << 20);
+        RawConnection holder = new RawConnection(server.tcpAddress());
+        BlinkClient client = BlinkClient.connect(server.tcpAddress(),
+            BlinkClientOptions.builder().commandTimeout(Duration.ofMillis(300)).build())) {
+      assertTrue(holder.ask("GETL hot 60000").startsWith("LEASE "));
+      AtomicInteger loads = new AtomicInteger();
+      BlinkTimeoutException e = assertThrows(BlinkTimeoutException.class, () -> client.getOrLoad("hot", key -> {
+        loads.incrementAndGet();
+        return new byte[1];
+      }));
+      assertTrue(e.command().startsWith("GETL hot"), e.command());
+      assertEquals(0, loads.get());
+      assertNull(client.get("hot"));
+    }
+  }
+
+  @Test
+  void aFailedLoadReleasesTheLeaseSoTheNextCallerLoadsAtOnce() throws Exception {
+    BlinkClientOptions longLease = Servers.testOptions().leaseTime(Duration.ofSeconds(60)).build();
+    try (BlinkServer server = Servers.start(dir, 1L << 20);
+        BlinkClient first = BlinkClient.connect(server.tcpAddress(), longLease);
+        BlinkClient second = BlinkClient.connect(server.tcpAddress(), longLease)) {
+      IllegalStateException failure = new IllegalStateException("database down");
+      assertSame(failure, assertThrows(IllegalStateException.class, () -> first.getOrLoad("k", key -> {
+        throw failure;
+      })));
+      // With the 60-second lease still held, this would time out; released, it loads at once.
+      assertArrayEquals(new byte[] {2}, second.getOrLoad("k", key -> new byte[] {2}));
+      assertNull(first.getOrLoad("absent", key -> null));
+      assertArrayEquals(new byte[] {3}, second.getOrLoad("absent", key -> new byte[] {3}));
+    }
+  }
+
+  /** A bare text-protocol connection: another process, as far as the server can tell. */
+  private static final class RawConnection implements AutoCloseable {
+    private final Socket socket;
+    private final BufferedReader in;
+    private final OutputStream out;
+
+    RawConnection(InetSocketAddress address) throws IOException {
+      socket = new Socket(address.getAddress(), address.getPort());
+      in = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8));
+      out = socket.getOutputStream();
+    }
+
+    String ask(String line) throws IOException {
+      out.write((line + "\n").getBytes(UTF_8));
+      out.flush();
+      return in.readLine();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
