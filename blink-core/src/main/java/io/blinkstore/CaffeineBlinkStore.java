@@ -260,12 +260,16 @@ final class CaffeineBlinkStore implements BlinkStore {
     return true;
   }
 
+  /**
+   * Validates the key only on a miss: only valid keys are ever stored, so a hit proves the key valid, and an
+   * invalid key still throws before anything is counted.
+   */
   @Override
   public byte[] get(String key) {
     ensureOpen();
-    validate(key);
-    byte[] value = live(key, map.get(key));
+    byte[] value = live(key, map.get(Objects.requireNonNull(key, "key")));
     if (value == null) {
+      validate(key);
       misses.increment();
       return null;
     }
