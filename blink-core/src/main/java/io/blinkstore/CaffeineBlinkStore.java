@@ -159,16 +159,25 @@ final class CaffeineBlinkStore implements BlinkStore {
     if (weight > limit || weight > Integer.MAX_VALUE) {
       throw new EntryTooLargeException(weight, limit);
     }
-    withRoomFor(weight, () -> {
-      Object replaced = map.put(key, stored);
-      if (stored instanceof Expiring holder) {
-        track(holder);
-      }
-      if (replaced != null) {
-        released(key, replaced);
-        countIfExpired(replaced);
-      }
-    });
+    // The fast path calls store directly: no lambda to allocate on every set.
+    if (tryReserve(weight)) {
+      store(key, keyBytes, stored);
+    } else {
+      writeOverLimit(weight, () -> store(key, keyBytes, stored));
+    }
+    trimIfOverBound();
+  }
+
+  /** Puts into the map, its bytes already reserved, and gives back those of the value it replaced. */
+  private void store(String key, int keyBytes, Object stored) {
+    Object replaced = map.put(key, stored);
+    if (stored instanceof Expiring holder) {
+      track(holder);
+    }
+    if (replaced != null) {
+      released(keyBytes, replaced);
+      countIfExpired(replaced);
+    }
   }
 
   /**
@@ -181,6 +190,10 @@ final class CaffeineBlinkStore implements BlinkStore {
     } else {
       writeOverLimit(bytes, write);
     }
+    trimIfOverBound();
+  }
+
+  private void trimIfOverBound() {
     if (maxEntries != Long.MAX_VALUE && map.size() > maxEntries) {
       trimEntries();
     }
@@ -241,7 +254,11 @@ final class CaffeineBlinkStore implements BlinkStore {
 
   /** Gives back the bytes of a value that has left the map, and drops it from the expiry index. */
   private void released(String key, Object removed) {
-    used.addAndGet(-((long) Utf8.validKeyBytes(key) + bytes(removed).length));
+    released(Utf8.validKeyBytes(key), removed);
+  }
+
+  private void released(int keyBytes, Object removed) {
+    used.addAndGet(-((long) keyBytes + bytes(removed).length));
     if (removed instanceof Expiring holder) {
       expiring.remove(holder);
     }
@@ -311,12 +328,12 @@ final class CaffeineBlinkStore implements BlinkStore {
   @Override
   public boolean delete(String key) {
     ensureOpen();
-    validate(key);
+    int keyBytes = validate(key);
     Object removed = map.remove(key);
     if (removed == null) {
       return false;
     }
-    released(key, removed);
+    released(keyBytes, removed);
     return countIfExpired(removed);
   }
 
