@@ -25,8 +25,8 @@ import java.util.Objects;
  *       return {@code null}.
  *   <li><b>Expiry</b>: an entry may carry a time to live ({@link #set(String, byte[], Duration)},
  *       {@link #expire}); once it has passed, the entry is gone for every read at once, and its bytes leave
- *       {@link #usage()} within about a second (the in-process store removes expired entries in the background
- *       and whenever {@code usage()}, {@code size()} or {@code stats()} is asked). A plain {@link #set(String,
+ *       {@link #usage()} at once too (the in-process store removes expired entries whenever {@code usage()},
+ *       {@code size()} or {@code stats()} is asked, and about every second in the background). A plain {@link #set(String,
  *       byte[])} stores an entry that never expires, dropping any earlier time to live, as Redis's {@code SET}
  *       does.
  *   <li>After {@link #close()}, every operation but {@code close()} throws {@link IllegalStateException}.
@@ -49,9 +49,8 @@ public interface BlinkStore extends AutoCloseable {
   Duration NO_EXPIRY = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
 
   /**
-   * The longest time to live accepted: 100 years (36,500 days). A longer one would be indistinguishable from
-   * {@link #NO_EXPIRY} to the in-process store, which keeps entries that never expire at Caffeine's maximum
-   * expiry of about 146 years.
+   * The longest time to live accepted: 100 years (36,500 days), well within what the in-process store's
+   * deadlines can hold (64-bit nanoseconds counted from the store's creation: about 292 years).
    */
   Duration MAX_TTL = Duration.ofDays(36_500);
 

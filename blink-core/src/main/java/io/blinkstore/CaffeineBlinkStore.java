@@ -2,17 +2,19 @@ package io.blinkstore;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,29 +30,35 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li><b>Fast path</b> (room available): a writer reserves its entry's bytes with a CAS that never lets
  *       {@code used} pass the limit, then puts. No lock.
- *   <li><b>Slow path</b> (no room): the writer takes {@link #overLimitLock}, puts (so Caffeine's W-TinyLFU policy
- *       decides what goes, possibly the new entry itself), and runs Caffeine's maintenance on its own thread
- *       until {@code used} is back within the limit. Only here can {@code used} pass the limit, and only while
- *       the lock is held; fast-path reservations fail meanwhile, so concurrent writers queue behind it.
+ *   <li><b>Slow path</b> (no room): the writer takes {@link #overLimitLock}, removes expired entries, puts (so
+ *       Caffeine's W-TinyLFU policy decides what goes, possibly the new entry itself), and runs Caffeine's
+ *       maintenance on its own thread until {@code used} is back within the limit. Only here can {@code used}
+ *       pass the limit, and only while the lock is held; fast-path reservations fail meanwhile, so concurrent
+ *       writers queue behind it.
  *   <li>{@link #usage()} reads {@code used} without locking when it is within the limit, and otherwise waits for
  *       the slow path to finish, so no caller ever observes a value over the limit.
  * </ul>
  *
  * <p>Every stored array is counted in exactly once and out exactly once: by the writer that replaced it, by
- * {@link #delete}, by {@link #trimEntries}, or by Caffeine's eviction listener, which runs atomically with the
- * eviction.
+ * {@link #delete}, by {@link #trimEntries}, by whoever removes it once expired, or by Caffeine's eviction
+ * listener, which runs atomically with the eviction.
  *
  * <p>An optional entry bound guards the heap against many tiny entries, which the byte limit alone does not
- * (each entry costs the JVM ~140 bytes beyond its key and value). Caffeine cannot bound weight and count at
+ * (each entry costs the JVM ~100 bytes beyond its key and value). Caffeine cannot bound weight and count at
  * once, so a writer that finds the count over the bound removes the coldest entries, in Caffeine's own eviction
  * order, until it is back under. It is a soft bound: concurrent writers may pass it by a few entries for a moment.
  *
- * <p><b>Expiry</b> is Caffeine's variable expiry: each write states the entry's time to live (entries without
- * one get {@link #NEVER}, Caffeine's maximum of about 146 years), and an update through {@code compute} keeps
- * the current one. Caffeine hides an expired entry from reads at once and removes it in maintenance, at the
- * resolution of its timer wheel (about a second), calling the eviction listener, which gives its bytes back and
- * counts an expiration. Maintenance runs on writes, on {@link #usage()}, {@link #size()} and {@link #stats()},
- * and, while the store is idle, on a timer (Caffeine's scheduler), so expired bytes never linger for long.
+ * <p><b>Expiry</b> is our own, so that entries without a time to live pay nothing for it: Caffeine's variable
+ * expiry would read the clock and reorder its timer wheel on every read of every entry. The map holds a plain
+ * {@code byte[]} for an entry that never expires and an {@link Expiring} holder for one that does. A read of a
+ * holder whose deadline has passed answers "absent" at once and removes it (by identity, so never a value
+ * written meanwhile). Every holder is also in {@link #expiring}, ordered by deadline, which {@link #sweep}
+ * walks from the front: on {@link #usage()}, {@link #size()}, {@link #stats()}, on the slow write path, before
+ * trimming to the entry bound, and, while the store holds entries with a time to live, every
+ * {@link #SWEEP_INTERVAL} in the background. A holder leaves the index when its entry is replaced, removed or
+ * evicted, so the index never outgrows the live entries with a time to live. Updates that keep the time to live
+ * (counters) make a new holder with the old one's deadline and sequence number, which is its identity in the
+ * index, so the index is left alone.
  *
  * <p>Counters update in {@code compute}, reserving the most an entry can grow by first (key bytes plus the 20
  * digits of the longest {@code long}) and giving back the rest, so they keep the same limit promise as sets.
@@ -60,78 +68,116 @@ final class CaffeineBlinkStore implements BlinkStore {
   /** Entries removed per round when trimming to the entry bound. */
   private static final int TRIM_BATCH = 64;
 
-  /** The time to live, in nanoseconds, of an entry that does not expire; Caffeine caps it at ~146 years. */
-  static final long NEVER = Long.MAX_VALUE;
+  /** How often an idle store holding entries with a time to live removes the expired ones. */
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
   /**
-   * Wakes an idle store's maintenance when its next entry is due to expire. The JDK's shared timer thread only
-   * hands the work to the common pool: maintenance must not hold up other users of that thread.
+   * Runs an idle store's background sweep. The JDK's shared timer thread (behind Caffeine's system scheduler)
+   * only hands the work to the common pool: a sweep must not hold up other users of that thread.
    */
-  private static final Scheduler IDLE_CLEANUP = (executor, task, delay, unit) ->
-      Scheduler.systemScheduler().schedule(ForkJoinPool.commonPool(), task, delay, unit);
+  private static final Scheduler BACKGROUND = Scheduler.systemScheduler();
 
   private final long limit;
   private final long maxEntries;
+  private final Ticker ticker;
+  /** The ticker's reading at creation: deadlines count from it, so they never overflow for 292 years. */
+  private final long epoch;
   private final AtomicLong used = new AtomicLong();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
   private final LongAdder evicted = new LongAdder();
   private final LongAdder expired = new LongAdder();
   private final ReentrantLock overLimitLock = new ReentrantLock();
-  private final Cache<String, byte[]> cache;
-  private final ConcurrentMap<String, byte[]> map;
-  private final Policy.Eviction<String, byte[]> eviction;
-  private final Policy.VarExpiration<String, byte[]> expiration;
+  private final Cache<String, Object> cache;
+  private final ConcurrentMap<String, Object> map;
+  private final Policy<String, Object> policy;
+  private final Policy.Eviction<String, Object> eviction;
+  /** The holders in the map, soonest deadline first. */
+  private final ConcurrentSkipListSet<Expiring> expiring = new ConcurrentSkipListSet<>();
+  private final AtomicLong sequence = new AtomicLong();
+  /** Whether a background sweep is scheduled; only with the system ticker (tests drive a fake one by hand). */
+  private final AtomicBoolean sweepScheduled;
   private final SingleFlight loads = new SingleFlight();
   private volatile boolean closed;
 
   CaffeineBlinkStore(long limit, long maxEntries, Ticker ticker) {
     this.limit = limit;
     this.maxEntries = maxEntries;
+    this.ticker = ticker;
+    this.epoch = ticker.read();
+    this.sweepScheduled = new AtomicBoolean(ticker != Ticker.systemTicker());
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(limit)
-            .weigher((String key, byte[] value) -> Utf8.validKeyBytes(key) + value.length)
-            .expireAfter(new KeepTtlExpiry())
+            .weigher((String key, Object value) -> Utf8.validKeyBytes(key) + bytes(value).length)
             .evictionListener(this::onEviction)
             // Maintenance (and so eviction) runs on the writing thread: no hand-off, no surprise threads.
             .executor(Runnable::run)
-            // A fake clock (in tests) is advanced by hand, and cleanUp runs where exactness is needed.
-            .scheduler(ticker == Ticker.systemTicker() ? IDLE_CLEANUP : Scheduler.disabledScheduler())
-            .ticker(ticker)
-            .recordStats()
             .build();
     this.map = cache.asMap();
-    this.eviction = cache.policy().eviction().orElseThrow();
-    this.expiration = cache.policy().expireVariably().orElseThrow();
+    this.policy = cache.policy();
+    this.eviction = policy.eviction().orElseThrow();
   }
 
-  /** Runs atomically with Caffeine's removal of an entry for size or expiry: its bytes leave the count. */
-  private void onEviction(String key, byte[] value, RemovalCause cause) {
+  /** Runs atomically with Caffeine's removal of an entry for size: its bytes leave the count. */
+  private void onEviction(String key, Object value, RemovalCause cause) {
     if (key != null && value != null) {
-      used.addAndGet(-weight(key, value));
-      (cause == RemovalCause.EXPIRED ? expired : evicted).increment();
+      released(key, value);
+      countEviction(value);
+    }
+  }
+
+  /** Counts the removal of an entry to make room: an expiration if it had expired already, else an eviction. */
+  private void countEviction(Object removed) {
+    if (removed instanceof Expiring holder && !holder.isLive(now())) {
+      expired.increment();
+    } else {
+      evicted.increment();
     }
   }
 
   @Override
   public void set(String key, byte[] value) {
-    put(key, value, NEVER);
+    Objects.requireNonNull(value, "value");
+    ensureOpen();
+    int keyBytes = validate(key);
+    put(key, keyBytes, value.clone());
   }
 
   @Override
   public void set(String key, byte[] value, Duration ttl) {
-    put(key, value, ttlNanos(ttl));
-  }
-
-  private void put(String key, byte[] value, long ttlNanos) {
     Objects.requireNonNull(value, "value");
+    long ttlNanos = ttlNanos(ttl);
     ensureOpen();
     int keyBytes = validate(key);
-    long weight = (long) keyBytes + value.length;
+    put(key, keyBytes, newHolder(key, value.clone(), ttlNanos));
+  }
+
+  /** Stores a value or a holder, whose weight has not been checked against the limit yet. */
+  private void put(String key, int keyBytes, Object stored) {
+    long weight = (long) keyBytes + bytes(stored).length;
     if (weight > limit || weight > Integer.MAX_VALUE) {
       throw new EntryTooLargeException(weight, limit);
     }
-    byte[] copy = value.clone();
-    withRoomFor(weight, () -> release(expiration.put(key, copy, ttlNanos, TimeUnit.NANOSECONDS), keyBytes));
+    // The fast path calls store directly: no lambda to allocate on every set.
+    if (tryReserve(weight)) {
+      store(key, keyBytes, stored);
+    } else {
+      writeOverLimit(weight, () -> store(key, keyBytes, stored));
+    }
+    trimIfOverBound();
+  }
+
+  /** Puts into the map, its bytes already reserved, and gives back those of the value it replaced. */
+  private void store(String key, int keyBytes, Object stored) {
+    Object replaced = map.put(key, stored);
+    if (stored instanceof Expiring holder) {
+      track(holder);
+    }
+    if (replaced != null) {
+      released(keyBytes, replaced);
+      countIfExpired(replaced);
+    }
   }
 
   /**
@@ -144,25 +190,30 @@ final class CaffeineBlinkStore implements BlinkStore {
     } else {
       writeOverLimit(bytes, write);
     }
+    trimIfOverBound();
+  }
+
+  private void trimIfOverBound() {
     if (maxEntries != Long.MAX_VALUE && map.size() > maxEntries) {
       trimEntries();
     }
   }
 
-  /** Removes the coldest entries until the entry count is within its bound. */
+  /** Removes expired entries, then the coldest ones, until the entry count is within its bound. */
   private void trimEntries() {
     overLimitLock.lock();
     try {
+      sweep();
       long excess;
       while ((excess = map.size() - maxEntries) > 0) {
-        Map<String, byte[]> coldest = eviction.coldest((int) Math.min(excess, TRIM_BATCH));
+        Map<String, Object> coldest = eviction.coldest((int) Math.min(excess, TRIM_BATCH));
         if (coldest.isEmpty()) {
           return;
         }
-        for (Map.Entry<String, byte[]> entry : coldest.entrySet()) {
+        for (Map.Entry<String, Object> entry : coldest.entrySet()) {
           if (map.remove(entry.getKey(), entry.getValue())) {
-            release(entry.getValue(), Utf8.validKeyBytes(entry.getKey()));
-            evicted.increment();
+            released(entry.getKey(), entry.getValue());
+            countEviction(entry.getValue());
           }
         }
       }
@@ -174,6 +225,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   private void writeOverLimit(long bytes, Runnable write) {
     overLimitLock.lock();
     try {
+      sweep();
       used.addAndGet(bytes);
       write.run();
       while (used.get() > limit) {
@@ -200,27 +252,89 @@ final class CaffeineBlinkStore implements BlinkStore {
     }
   }
 
-  private void release(byte[] removed, int keyBytes) {
-    if (removed != null) {
-      used.addAndGet(-((long) keyBytes + removed.length));
+  /** Gives back the bytes of a value that has left the map, and drops it from the expiry index. */
+  private void released(String key, Object removed) {
+    released(Utf8.validKeyBytes(key), removed);
+  }
+
+  private void released(int keyBytes, Object removed) {
+    used.addAndGet(-((long) keyBytes + bytes(removed).length));
+    if (removed instanceof Expiring holder) {
+      expiring.remove(holder);
     }
   }
 
+  /**
+   * Counts an expiration if a value that has just left the map had expired: it was gone already.
+   *
+   * @return whether the value was live
+   */
+  private boolean countIfExpired(Object removed) {
+    if (removed instanceof Expiring holder && !holder.isLive(now())) {
+      expired.increment();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Validates the key only on a miss: only valid keys are ever stored, so a hit proves the key valid, and an
+   * invalid key still throws before anything is counted.
+   */
   @Override
   public byte[] get(String key) {
     ensureOpen();
-    validate(key);
-    byte[] value = cache.getIfPresent(key);
-    return value == null ? null : value.clone();
+    byte[] value = live(key, map.get(Objects.requireNonNull(key, "key")));
+    if (value == null) {
+      validate(key);
+      misses.increment();
+      return null;
+    }
+    hits.increment();
+    return value.clone();
+  }
+
+  /**
+   * Returns the value of what the map holds for {@code key}, or {@code null} if that is nothing or an expired
+   * holder, which is then removed.
+   */
+  private byte[] live(String key, Object stored) {
+    if (stored instanceof byte[] value) {
+      return value;
+    }
+    if (stored == null) {
+      return null;
+    }
+    Expiring holder = (Expiring) stored;
+    if (holder.isLive(now())) {
+      return holder.value;
+    }
+    removeExpired(key, holder);
+    return null;
+  }
+
+  /** Removes an expired holder if the map still holds it (or its counter update), counting one expiration. */
+  private void removeExpired(String key, Expiring holder) {
+    while (policy.getIfPresentQuietly(key) instanceof Expiring stored && stored.seq == holder.seq) {
+      if (map.remove(key, stored)) {
+        released(key, stored);
+        expired.increment();
+        return;
+      }
+    }
+    expiring.remove(holder);
   }
 
   @Override
   public boolean delete(String key) {
     ensureOpen();
     int keyBytes = validate(key);
-    byte[] removed = map.remove(key);
-    release(removed, keyBytes);
-    return removed != null;
+    Object removed = map.remove(key);
+    if (removed == null) {
+      return false;
+    }
+    released(keyBytes, removed);
+    return countIfExpired(removed);
   }
 
   @Override
@@ -228,36 +342,75 @@ final class CaffeineBlinkStore implements BlinkStore {
     long nanos = ttlNanos(ttl);
     ensureOpen();
     validate(key);
-    // Handing back the same array changes nothing but the expiry; an absent key stays absent.
-    return expiration.compute(key, (k, value) -> value, Duration.ofNanos(nanos)) != null;
+    Expiring[] created = new Expiring[1];
+    Object[] replaced = new Object[1];
+    map.computeIfPresent(key, (k, stored) -> {
+      replaced[0] = stored;
+      byte[] value = liveValue(stored);
+      return value == null ? null : (created[0] = newHolder(k, value, nanos));
+    });
+    afterCompute(key, replaced[0], created[0]);
+    return created[0] != null;
   }
 
   @Override
   public boolean persist(String key) {
     ensureOpen();
     validate(key);
+    Object[] replaced = new Object[1];
     boolean[] hadTtl = new boolean[1];
-    expiration.compute(key, (k, value) -> {
-      hadTtl[0] = value != null && remainingNanos(k) <= BlinkStore.MAX_TTL.toNanos();
+    map.computeIfPresent(key, (k, stored) -> {
+      replaced[0] = stored;
+      byte[] value = liveValue(stored);
+      hadTtl[0] = value != null && stored instanceof Expiring;
       return value;
-    }, Duration.ofNanos(NEVER));
+    });
+    afterCompute(key, replaced[0], null);
     return hadTtl[0];
+  }
+
+  /** The value of a stored entry if it is live, otherwise {@code null}. Reads nothing but the clock. */
+  private byte[] liveValue(Object stored) {
+    if (stored instanceof Expiring holder) {
+      return holder.isLive(now()) ? holder.value : null;
+    }
+    return (byte[]) stored;
+  }
+
+  /**
+   * Settles the books after a {@code compute} that replaced {@code replaced} (if not null) by a live value or by
+   * nothing, creating the holder {@code created} (if not null): an expired value found there leaves the count,
+   * and the index follows the map.
+   */
+  private void afterCompute(String key, Object replaced, Expiring created) {
+    if (created != null) {
+      track(created);
+    }
+    if (replaced == null) {
+      return;
+    }
+    if (liveValue(replaced) == null) {
+      released(key, replaced);
+      expired.increment();
+    } else if (replaced instanceof Expiring holder) {
+      expiring.remove(holder);
+    }
   }
 
   @Override
   public Duration ttl(String key) {
     ensureOpen();
     validate(key);
-    long nanos = remainingNanos(key);
-    if (nanos < 0) {
+    Object stored = policy.getIfPresentQuietly(key);
+    if (stored instanceof Expiring holder) {
+      long nanos = holder.deadline - now();
+      if (nanos > 0) {
+        return Duration.ofNanos(nanos);
+      }
+      removeExpired(key, holder);
       return null;
     }
-    return nanos > BlinkStore.MAX_TTL.toNanos() ? BlinkStore.NO_EXPIRY : Duration.ofNanos(nanos);
-  }
-
-  /** The live entry's time left in nanoseconds, or -1 if there is no live entry. */
-  private long remainingNanos(String key) {
-    return expiration.getExpiresAfter(key, TimeUnit.NANOSECONDS).orElse(-1);
+    return stored == null ? null : BlinkStore.NO_EXPIRY;
   }
 
   @Override
@@ -271,17 +424,26 @@ final class CaffeineBlinkStore implements BlinkStore {
     long[] result = new long[1];
     withRoomFor(reserved, () -> {
       long[] grown = new long[1];
+      Object[] expiredValue = new Object[1];
       try {
         map.compute(key, (k, old) -> {
-          long current = old == null ? 0 : parseCounter(k, old);
+          byte[] oldValue = liveValue(old);
+          long current = oldValue == null ? 0 : parseCounter(k, oldValue);
           result[0] = Math.addExact(current, delta);
           byte[] updated = Decimal.format(result[0]);
-          // An expired old value arrives as null: the eviction listener has already given its bytes back.
-          grown[0] = old == null ? keyBytes + updated.length : updated.length - old.length;
-          return updated;
+          grown[0] = old == null ? keyBytes + updated.length : updated.length - bytes(old).length;
+          if (oldValue == null && old != null) {
+            expiredValue[0] = old;
+          }
+          // A live holder's successor keeps its deadline and its place in the index.
+          return old instanceof Expiring holder && oldValue != null ? holder.withValue(updated) : updated;
         });
       } finally {
         used.addAndGet(grown[0] - reserved);
+      }
+      if (expiredValue[0] instanceof Expiring holder) {
+        expiring.remove(holder);
+        expired.increment();
       }
     });
     return result[0];
@@ -297,7 +459,7 @@ final class CaffeineBlinkStore implements BlinkStore {
 
   @Override
   public byte[] getOrLoad(String key, Loader loader) {
-    return load(key, NEVER, loader);
+    return load(key, 0, loader);
   }
 
   @Override
@@ -305,6 +467,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     return load(key, ttlNanos(ttl), loader);
   }
 
+  /** Gets or loads; {@code ttlNanos} 0 stores the loaded value without a time to live. */
   private byte[] load(String key, long ttlNanos, Loader loader) {
     Objects.requireNonNull(loader, "loader");
     byte[] value = get(key);
@@ -313,7 +476,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     }
     byte[] loaded = loads.run(key, k -> {
       // A load that finished between our miss and our turn has filled the key already.
-      byte[] present = map.get(k);
+      byte[] present = live(k, map.get(k));
       return present != null ? present : loadAndStore(k, ttlNanos, loader);
     });
     return loaded == null ? null : loaded.clone();
@@ -329,14 +492,88 @@ final class CaffeineBlinkStore implements BlinkStore {
       throw new BlinkException("the loader of key " + key + " failed: " + e, e);
     }
     if (value != null) {
-      put(key, value, ttlNanos);
+      ensureOpen();
+      byte[] copy = value.clone();
+      put(key, validate(key), ttlNanos == 0 ? copy : newHolder(key, copy, ttlNanos));
     }
     return value;
+  }
+
+  /** Creates a holder expiring {@code ttlNanos} from now; it must then be stored and {@link #track}ed. */
+  private Expiring newHolder(String key, byte[] value, long ttlNanos) {
+    return new Expiring(key, value, now() + ttlNanos, sequence.getAndIncrement());
+  }
+
+  /**
+   * Indexes a holder just stored, and unindexes it again if the map no longer holds it (a racing write replaced
+   * it before it was indexed, so that write could not unindex it). Either way it ends indexed only if stored.
+   */
+  private void track(Expiring holder) {
+    expiring.add(holder);
+    if (!(policy.getIfPresentQuietly(holder.key) instanceof Expiring stored && stored.seq == holder.seq)) {
+      expiring.remove(holder);
+    }
+    scheduleSweep();
+  }
+
+  /**
+   * Removes every entry whose deadline has passed, soonest first, stopping at the first that has not. Safe to run
+   * concurrently with itself and with writes: removal is by identity.
+   */
+  private void sweep() {
+    if (expiring.isEmpty()) {
+      return;
+    }
+    long now = now();
+    for (Expiring due : expiring) {
+      if (due.isLive(now)) {
+        return;
+      }
+      removeExpired(due.key, due);
+    }
+  }
+
+  private void scheduleSweep() {
+    if (!sweepScheduled.get() && sweepScheduled.compareAndSet(false, true)) {
+      BACKGROUND.schedule(ForkJoinPool.commonPool(), new BackgroundSweep(this),
+          SWEEP_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * The background sweep of one store, repeated while it holds entries with a time to live. It holds the store
+   * weakly: a store dropped without {@link #close()} stays collectable.
+   */
+  private static final class BackgroundSweep implements Runnable {
+    private final WeakReference<CaffeineBlinkStore> store;
+
+    BackgroundSweep(CaffeineBlinkStore store) {
+      this.store = new WeakReference<>(store);
+    }
+
+    @Override
+    public void run() {
+      CaffeineBlinkStore target = store.get();
+      if (target == null || target.closed) {
+        return;
+      }
+      target.sweep();
+      target.sweepScheduled.set(false);
+      // A holder indexed after the sweep but before the flag fell found it still set: look again.
+      if (!target.expiring.isEmpty()) {
+        target.scheduleSweep();
+      }
+    }
+  }
+
+  private long now() {
+    return ticker.read() - epoch;
   }
 
   @Override
   public long usage() {
     ensureOpen();
+    sweep();
     cache.cleanUp();
     long current = used.get();
     if (current <= limit) {
@@ -359,6 +596,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   @Override
   public long size() {
     ensureOpen();
+    sweep();
     cache.cleanUp();
     return map.size();
   }
@@ -366,9 +604,8 @@ final class CaffeineBlinkStore implements BlinkStore {
   @Override
   public BlinkStats stats() {
     ensureOpen();
-    cache.cleanUp();
-    var stats = cache.stats();
-    return new BlinkStats(stats.hitCount(), stats.missCount(), evicted.sum(), expired.sum());
+    sweep();
+    return new BlinkStats(hits.sum(), misses.sum(), evicted.sum(), expired.sum());
   }
 
   @Override
@@ -379,7 +616,11 @@ final class CaffeineBlinkStore implements BlinkStore {
 
   private void removeAll() {
     for (String key : map.keySet()) {
-      release(map.remove(key), Utf8.validKeyBytes(key));
+      Object removed = map.remove(key);
+      if (removed != null) {
+        released(key, removed);
+        countIfExpired(removed);
+      }
     }
   }
 
@@ -423,8 +664,14 @@ final class CaffeineBlinkStore implements BlinkStore {
     return '"' + shown.replace("\n", "\\n").replace("\r", "\\r") + '"';
   }
 
-  private static long weight(String key, byte[] value) {
-    return (long) Utf8.validKeyBytes(key) + value.length;
+  /** The value bytes of what the map holds: the array itself, or a holder's. */
+  private static byte[] bytes(Object stored) {
+    return stored instanceof byte[] value ? value : ((Expiring) stored).value;
+  }
+
+  /** The number of holders in the expiry index; tests check that it follows the map. */
+  int indexedHolders() {
+    return expiring.size();
   }
 
   @Override
@@ -433,21 +680,37 @@ final class CaffeineBlinkStore implements BlinkStore {
         + (maxEntries == Long.MAX_VALUE ? "" : ", maxEntries=" + maxEntries) + '}';
   }
 
-  /** Entries never expire unless a write says so; an update (a counter's) keeps the time left. */
-  private static final class KeepTtlExpiry implements Expiry<String, byte[]> {
-    @Override
-    public long expireAfterCreate(String key, byte[] value, long currentTime) {
-      return NEVER;
+  /**
+   * What the map holds for an entry with a time to live. Its identity, in the index and for conditional
+   * removal, is its sequence number: unique per time to live set, shared by counter updates that keep it.
+   * Equality is the object's own (never by content), so {@code map.remove(key, holder)} removes only it.
+   */
+  static final class Expiring implements Comparable<Expiring> {
+    final String key;
+    final byte[] value;
+    /** Nanoseconds after the store's epoch at which the entry expires. */
+    final long deadline;
+    final long seq;
+
+    Expiring(String key, byte[] value, long deadline, long seq) {
+      this.key = key;
+      this.value = value;
+      this.deadline = deadline;
+      this.seq = seq;
+    }
+
+    boolean isLive(long now) {
+      return now < deadline;
+    }
+
+    Expiring withValue(byte[] updated) {
+      return new Expiring(key, updated, deadline, seq);
     }
 
     @Override
-    public long expireAfterUpdate(String key, byte[] value, long currentTime, long currentDuration) {
-      return currentDuration;
-    }
-
-    @Override
-    public long expireAfterRead(String key, byte[] value, long currentTime, long currentDuration) {
-      return currentDuration;
+    public int compareTo(Expiring other) {
+      int byDeadline = Long.compare(deadline, other.deadline);
+      return byDeadline != 0 ? byDeadline : Long.compare(seq, other.seq);
     }
   }
 }

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -29,11 +28,10 @@ class ExpiryProperties {
   private static final List<String> KEYS = List.of("a", "b", "ключ", "日本", "🔑");
   private static final int MAX_VALUE_LENGTH = 32;
   private static final long NEVER = Long.MAX_VALUE;
-  private static final long RESOLUTION_SHIFT = 30; // Caffeine's timer wheel: 2^30 ns per tick
 
   /**
    * Room for every key live and every key expired but not yet removed, so nothing is ever evicted for size and
-   * the store must match the model exactly.
+   * the store must match the model exactly (reads of usage, size and stats remove expired entries first).
    */
   private static final long LIMIT = 2 * KEYS.stream().mapToLong(k -> utf8(k) + MAX_VALUE_LENGTH).sum();
 
@@ -73,8 +71,6 @@ class ExpiryProperties {
     private final BlinkStore store;
     private final FakeTicker clock;
     private final Map<String, Entry> model = new HashMap<>();
-    /** Expired entries the store may still count in usage: key to (bytes, expiry time). */
-    private final Map<String, long[]> lingering = new HashMap<>();
     private long expirations;
     private int sequence;
 
@@ -91,18 +87,16 @@ class ExpiryProperties {
         } else {
           store.set(set.key(), value, Duration.ofMillis(set.ttlMillis()));
         }
-        write(set.key(), new Entry(value, expiry(set.ttlMillis())));
+        model.put(set.key(), new Entry(value, expiry(set.ttlMillis())));
       } else if (op instanceof Expire expire) {
         Entry entry = model.get(expire.key());
         assertEquals(entry != null, store.expire(expire.key(), Duration.ofMillis(expire.ttlMillis())), op::toString);
-        touch(expire.key());
         if (entry != null) {
           model.put(expire.key(), new Entry(entry.value(), expiry(expire.ttlMillis())));
         }
       } else if (op instanceof Persist persist) {
         Entry entry = model.get(persist.key());
         assertEquals(entry != null && entry.expiresAt() != NEVER, store.persist(persist.key()), op::toString);
-        touch(persist.key());
         if (entry != null) {
           model.put(persist.key(), new Entry(entry.value(), NEVER));
         }
@@ -110,7 +104,6 @@ class ExpiryProperties {
         increment(increment);
       } else if (op instanceof Delete delete) {
         assertEquals(model.containsKey(delete.key()), store.delete(delete.key()), op::toString);
-        touch(delete.key());
         model.remove(delete.key());
       } else if (op instanceof Clear) {
         store.clear();
@@ -132,21 +125,11 @@ class ExpiryProperties {
       }
       assertEquals(current + op.delta(), store.incrementBy(op.key(), op.delta()), op::toString);
       byte[] value = Long.toString(current + op.delta()).getBytes(UTF_8);
-      write(op.key(), new Entry(value, entry == null ? NEVER : entry.expiresAt()));
+      model.put(op.key(), new Entry(value, entry == null ? NEVER : entry.expiresAt()));
     }
 
     private long expiry(long ttlMillis) {
       return ttlMillis == 0 ? NEVER : clock.read() + Duration.ofMillis(ttlMillis).toNanos();
-    }
-
-    private void write(String key, Entry entry) {
-      touch(key);
-      model.put(key, entry);
-    }
-
-    /** A write to a key makes the store drop an expired entry of that key, if it still held one. */
-    private void touch(String key) {
-      lingering.remove(key);
     }
 
     private void expireModel() {
@@ -156,7 +139,6 @@ class ExpiryProperties {
           return false;
         }
         expirations++;
-        lingering.put(e.getKey(), new long[] {utf8(e.getKey()) + e.getValue().value().length, e.getValue().expiresAt()});
         return true;
       });
     }
@@ -172,13 +154,9 @@ class ExpiryProperties {
         assertEquals(expected, store.ttl(key), () -> "ttl of " + key + " after " + after);
         live += entry == null ? 0 : utf8(key) + entry.value().length;
       }
-      // Caffeine removes an expired entry once the clock has left the timer-wheel tick it expired in.
-      lingering.values().removeIf(e -> (now >>> RESOLUTION_SHIFT) > (e[1] >>> RESOLUTION_SHIFT));
-      long mayLinger = lingering.values().stream().mapToLong(e -> e[0]).sum();
-      long usage = store.usage();
-      long liveBytes = live;
-      assertTrue(usage >= live && usage <= live + mayLinger,
-          () -> "usage " + usage + ", live " + liveBytes + ", lingering " + mayLinger + " after " + after);
+      assertEquals(live, store.usage(), () -> "usage after " + after);
+      assertEquals(model.size(), store.size(), () -> "size after " + after);
+      assertEquals(expirations, store.stats().expirations(), () -> "expirations after " + after);
     }
 
     void verifyAfterEverythingExpired() {

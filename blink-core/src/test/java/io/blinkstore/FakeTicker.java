@@ -6,9 +6,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock for expiry tests: it stands still until a test advances it. */
 final class FakeTicker implements Ticker {
-  /** Caffeine's timer wheel removes an expired entry at most this long after it expired (2^30 ns). */
-  static final Duration CLEANUP_RESOLUTION = Duration.ofNanos(1L << 30);
-
   // Starts far from zero, so that no code can mistake a raw reading for an elapsed time.
   private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Runs the {@link BlinkStoreContract} against the in-process store, and tests its builder and value types. */
@@ -46,6 +47,16 @@ class InProcessBlinkStoreTest extends BlinkStoreContract {
       assertEquals(1, hits);
       assertEquals("{\"name\":\"alice\"}", new String(user, UTF_8));
     }
+  }
+
+  /** The in-process get validates the key only on a miss; an invalid key must still throw and count nothing. */
+  @ParameterizedTest
+  @MethodSource("invalidKeys")
+  void getOfAnInvalidKeyThrowsWithoutCountingAMiss(String key) {
+    BlinkStore store = store(1000);
+    store.set("k", "v");
+    assertThrows(IllegalArgumentException.class, () -> store.get(key));
+    assertEquals(new BlinkStats(0, 0, 0, 0), store.stats());
   }
 
   /** Regression: memoryLimit() kept answering after close(), against the contract. */
