@@ -115,7 +115,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
     @Option(names = "--max-entries", paramLabel = "N",
         description = "Most entries kept, however small. Default: what the JVM heap holds beside the memory limit"
-            + " (60% of the heap, less the limit, at ~" + HEAP_BYTES_PER_ENTRY + " bytes per entry).")
+            + " (60%% of the heap, less the limit, at ~" + HEAP_BYTES_PER_ENTRY + " bytes per entry).")
     Long maxEntries;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",

@@ -111,6 +111,14 @@ class BlinkStoreCliTest {
     }
   }
 
+  /** Regression: an unescaped '%' in an option's description made picocli print three warnings on --help. */
+  @Test
+  void serveHelpFormatsEveryDescriptionWithoutWarnings() {
+    Result result = run("serve", "--help");
+    assertEquals("", result.err);
+    assertTrue(result.out.replaceAll("\\s+", " ").contains("(60% of the heap"), result.out);
+  }
+
   @Test
   void noSubcommandPrintsUsageAndExitsWithUsageStatus() {
     Result result = run();
