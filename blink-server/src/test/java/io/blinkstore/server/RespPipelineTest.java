@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.SocketException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,15 @@ class RespPipelineTest {
     send("*");
     send("1\r\n$4\r\nPING\r\n");
     assertEquals("+PONG\r\n", replies());
+  }
+
+  @Test
+  void anErrorBeforeTheFirstByteClosesTheConnectionAndGoesNoFurther() {
+    // A client reset right after connecting: the error must not reach the pipeline's tail (logged as a warning
+    // with a stack trace per connection, 257 of them in one connection storm), which EmbeddedChannel rethrows.
+    channel.pipeline().fireExceptionCaught(new SocketException("Connection reset"));
+    channel.checkException();
+    assertFalse(channel.isOpen());
   }
 
   @Test
