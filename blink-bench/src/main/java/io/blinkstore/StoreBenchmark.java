@@ -3,6 +3,7 @@ package io.blinkstore;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.blinkstore.bench.KeyDistribution;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -102,6 +103,15 @@ public class StoreBenchmark {
     return target.get(choices.key());
   }
 
+  /**
+   * A read without a copy: {@link BlinkStore#getBuffer}'s read-only view of the stored bytes, beside the same
+   * view over what Caffeine returns (compare it with Caffeine's {@code get} too: the floor of any read).
+   */
+  @Benchmark
+  public ByteBuffer getBuffer(Choices choices) {
+    return target.getBuffer(choices.key());
+  }
+
   @Benchmark
   public void set(Choices choices) {
     target.set(choices.key(), value);
@@ -120,6 +130,8 @@ public class StoreBenchmark {
   interface Target {
     byte[] get(String key);
 
+    ByteBuffer getBuffer(String key);
+
     void set(String key, byte[] value);
 
     boolean delete(String key);
@@ -137,6 +149,11 @@ public class StoreBenchmark {
     @Override
     public byte[] get(String key) {
       return store.get(key);
+    }
+
+    @Override
+    public ByteBuffer getBuffer(String key) {
+      return store.getBuffer(key);
     }
 
     @Override
@@ -171,6 +188,12 @@ public class StoreBenchmark {
     @Override
     public byte[] get(String key) {
       return cache.getIfPresent(key);
+    }
+
+    @Override
+    public ByteBuffer getBuffer(String key) {
+      byte[] value = cache.getIfPresent(key);
+      return value == null ? null : ByteBuffer.wrap(value).asReadOnlyBuffer();
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.blinkstore;
 
-import java.nio.charset.StandardCharsets;
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -214,6 +215,22 @@ public interface BlinkStore extends AutoCloseable {
    * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
    */
   byte[] get(String key);
+
+  /**
+   * Returns the value stored under {@code key} as a read-only buffer (position 0, limit the value's length), or
+   * {@code null} if there is none. Counts a hit or a miss in {@link #stats()}, as {@link #get} does.
+   *
+   * <p>The cheapest read: the in-process store hands out a view of the stored bytes instead of a copy. That is
+   * safe because stored bytes are never changed in place (every write stores new bytes), so a buffer keeps
+   * showing the value it was taken from, whatever is written afterwards; it also keeps those bytes reachable
+   * until it is dropped. A store reached over the network returns a buffer over the bytes it received.
+   *
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   */
+  default ByteBuffer getBuffer(String key) {
+    byte[] value = get(key);
+    return value == null ? null : ByteBuffer.wrap(value).asReadOnlyBuffer();
+  }
 
   /**
    * Returns the value under {@code key} decoded as UTF-8 (malformed bytes become U+FFFD), or {@code null}.

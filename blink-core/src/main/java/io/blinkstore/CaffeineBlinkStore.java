@@ -7,6 +7,8 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -277,12 +279,32 @@ final class CaffeineBlinkStore implements BlinkStore {
     return true;
   }
 
+  @Override
+  public byte[] get(String key) {
+    byte[] value = read(key);
+    return value == null ? null : value.clone();
+  }
+
+  /** A view of the stored array: safe to hand out, since no stored array is ever changed in place. */
+  @Override
+  public ByteBuffer getBuffer(String key) {
+    byte[] value = read(key);
+    return value == null ? null : ByteBuffer.wrap(value).asReadOnlyBuffer();
+  }
+
+  /** Decodes the stored array itself: no copy to throw away. */
+  @Override
+  public String getString(String key) {
+    byte[] value = read(key);
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  }
+
   /**
+   * Returns the stored array of a live entry, never to be changed or handed out, counting a hit or a miss.
    * Validates the key only on a miss: only valid keys are ever stored, so a hit proves the key valid, and an
    * invalid key still throws before anything is counted.
    */
-  @Override
-  public byte[] get(String key) {
+  private byte[] read(String key) {
     ensureOpen();
     byte[] value = live(key, map.get(Objects.requireNonNull(key, "key")));
     if (value == null) {
@@ -291,7 +313,7 @@ final class CaffeineBlinkStore implements BlinkStore {
       return null;
     }
     hits.increment();
-    return value.clone();
+    return value;
   }
 
   /**

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -489,6 +491,57 @@ public abstract class BlinkStoreContract {
     BlinkStore store = store(ROOMY_LIMIT);
     store.set("k", new byte[] {1});
     assertNotSame(store.get("k"), store.get("k"));
+  }
+
+  // ---- read-only buffers ----
+
+  @Test
+  void getBufferReadsTheBytesThatWereSetThroughAReadOnlyView() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[] {1, 0, (byte) 0xFF});
+    ByteBuffer buffer = store.getBuffer("k");
+    assertEquals(ByteBuffer.wrap(new byte[] {1, 0, (byte) 0xFF}), buffer);
+    assertEquals(0, buffer.position());
+    assertTrue(buffer.isReadOnly());
+    assertThrows(ReadOnlyBufferException.class, () -> buffer.put(0, (byte) 99));
+    assertThrows(ReadOnlyBufferException.class, buffer::array);
+    assertArrayEquals(new byte[] {1, 0, (byte) 0xFF}, store.get("k"));
+  }
+
+  @Test
+  void getBufferOfAnAbsentKeyReturnsNullAndOfAnEmptyValueAnEmptyBuffer() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertNull(store.getBuffer("missing"));
+    store.set("empty", new byte[0]);
+    assertEquals(0, store.getBuffer("empty").remaining());
+  }
+
+  @Test
+  void aBufferKeepsShowingTheValueItWasTakenFrom() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "old");
+    store.set("n", "41");
+    ByteBuffer value = store.getBuffer("k");
+    ByteBuffer counter = store.getBuffer("n");
+    store.set("k", "new");
+    store.increment("n");
+    store.delete("k");
+    assertEquals(ByteBuffer.wrap("old".getBytes(UTF_8)), value);
+    assertEquals(ByteBuffer.wrap("41".getBytes(UTF_8)), counter);
+    assertEquals("42", store.getString("n"));
+  }
+
+  @Test
+  void getBufferCountsHitsAndMissesAndChecksItsKey() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    store.getBuffer("k");
+    store.getBuffer("missing");
+    assertEquals(1, store.stats().hits());
+    assertEquals(1, store.stats().misses());
+    assertThrows(IllegalArgumentException.class, () -> store.getBuffer("a b"));
+    assertThrows(IllegalArgumentException.class, () -> store.getBuffer(""));
+    assertThrows(NullPointerException.class, () -> store.getBuffer(null));
   }
 
   // ---- stats ----

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +39,8 @@ class BlinkStoreProperties {
 
   record Set(String key, int length) implements Op {}
 
-  record Get(String key) implements Op {}
+  /** A read through {@link BlinkStore#get} or, with {@code asBuffer}, through {@link BlinkStore#getBuffer}. */
+  record Get(String key, boolean asBuffer) implements Op {}
 
   record Delete(String key) implements Op {}
 
@@ -53,6 +56,7 @@ class BlinkStoreProperties {
   void withRoomForEveryKeyTheStoreBehavesExactlyLikeAMap(@ForAll("ops") List<Op> ops) {
     try (BlinkStore store = BlinkStore.builder().memoryLimit(LIMIT_THAT_HOLDS_EVERY_KEY).build()) {
       Map<String, byte[]> model = new HashMap<>();
+      List<Map.Entry<ByteBuffer, byte[]>> buffersTaken = new ArrayList<>();
       long hits = 0;
       long misses = 0;
       int sequence = 0;
@@ -63,7 +67,11 @@ class BlinkStoreProperties {
           model.put(set.key(), value);
         } else if (op instanceof Get get) {
           byte[] expected = model.get(get.key());
-          assertArrayEquals(expected, store.get(get.key()), op::toString);
+          assertArrayEquals(expected, read(store, get), op::toString);
+          if (get.asBuffer() && expected != null) {
+            buffersTaken.add(Map.entry(store.getBuffer(get.key()), expected));
+            hits++;
+          }
           if (expected == null) {
             misses++;
           } else {
@@ -79,6 +87,10 @@ class BlinkStoreProperties {
         assertEquals(model.size(), store.size(), () -> "size after " + op);
       }
       assertEquals(new BlinkStats(hits, misses, 0), store.stats());
+      // Stored bytes are never changed in place: every buffer still shows the value it was taken from.
+      for (Map.Entry<ByteBuffer, byte[]> taken : buffersTaken) {
+        assertEquals(ByteBuffer.wrap(taken.getValue()), taken.getKey());
+      }
     }
   }
 
@@ -123,7 +135,7 @@ class BlinkStoreProperties {
           model.put(set.key(), value);
         }
       } else if (op instanceof Get get) {
-        read(get.key());
+        read(get);
       } else if (op instanceof Delete delete) {
         boolean expected = model.remove(delete.key()) != null;
         boolean deleted = store.delete(delete.key());
@@ -146,9 +158,10 @@ class BlinkStoreProperties {
     }
 
     /** Reads {@code key}: either the value the model holds or null, which means it was evicted. */
-    private byte[] read(String key) {
+    private byte[] read(Get get) {
+      String key = get.key();
       byte[] expected = model.get(key);
-      byte[] actual = store.get(key);
+      byte[] actual = BlinkStoreProperties.read(store, get);
       if (actual == null) {
         misses++;
         if (model.remove(key) != null) {
@@ -166,7 +179,7 @@ class BlinkStoreProperties {
       long bytes = 0;
       int present = 0;
       for (String key : KEYS) {
-        byte[] value = read(key);
+        byte[] value = read(new Get(key, false));
         if (value != null) {
           bytes += utf8(key) + value.length;
           present++;
@@ -206,7 +219,8 @@ class BlinkStoreProperties {
     return Arbitraries.frequencyOf(
             List.of(
                 Tuple.of(8, sets),
-                Tuple.of(6, keys.<Op>map(Get::new)),
+                Tuple.of(4, keys.<Op>map(key -> new Get(key, false))),
+                Tuple.of(2, keys.<Op>map(key -> new Get(key, true))),
                 Tuple.of(3, keys.<Op>map(Delete::new)),
                 Tuple.of(1, Arbitraries.<Op>just(new Clear()))))
         .list()
@@ -228,6 +242,22 @@ class BlinkStoreProperties {
   }
 
   // ---- helpers ----
+
+  /** Reads as {@code get} says, returning a fresh array either way; a buffer must be read-only and whole. */
+  private static byte[] read(BlinkStore store, Get get) {
+    if (!get.asBuffer()) {
+      return store.get(get.key());
+    }
+    ByteBuffer buffer = store.getBuffer(get.key());
+    if (buffer == null) {
+      return null;
+    }
+    assertTrue(buffer.isReadOnly(), "getBuffer returned a writable buffer");
+    assertEquals(0, buffer.position());
+    byte[] copy = new byte[buffer.remaining()];
+    buffer.duplicate().get(copy);
+    return copy;
+  }
 
   /** A value that names its key and its place in the run, padded to the length the op asks for. */
   private static byte[] value(Set set, int sequence) {
