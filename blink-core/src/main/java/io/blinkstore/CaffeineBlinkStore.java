@@ -366,12 +366,14 @@ final class CaffeineBlinkStore implements BlinkStore {
     validate(key);
     Expiring[] created = new Expiring[1];
     Object[] replaced = new Object[1];
+    boolean[] wasLive = new boolean[1];
     map.computeIfPresent(key, (k, stored) -> {
       replaced[0] = stored;
       byte[] value = liveValue(stored);
+      wasLive[0] = value != null;
       return value == null ? null : (created[0] = newHolder(k, value, nanos));
     });
-    afterCompute(key, replaced[0], created[0]);
+    afterCompute(key, replaced[0], wasLive[0], created[0]);
     return created[0] != null;
   }
 
@@ -380,15 +382,15 @@ final class CaffeineBlinkStore implements BlinkStore {
     ensureOpen();
     validate(key);
     Object[] replaced = new Object[1];
-    boolean[] hadTtl = new boolean[1];
+    boolean[] wasLive = new boolean[1];
     map.computeIfPresent(key, (k, stored) -> {
       replaced[0] = stored;
       byte[] value = liveValue(stored);
-      hadTtl[0] = value != null && stored instanceof Expiring;
+      wasLive[0] = value != null;
       return value;
     });
-    afterCompute(key, replaced[0], null);
-    return hadTtl[0];
+    afterCompute(key, replaced[0], wasLive[0], null);
+    return wasLive[0] && replaced[0] instanceof Expiring;
   }
 
   /** The value of a stored entry if it is live, otherwise {@code null}. Reads nothing but the clock. */
@@ -402,16 +404,17 @@ final class CaffeineBlinkStore implements BlinkStore {
   /**
    * Settles the books after a {@code compute} that replaced {@code replaced} (if not null) by a live value or by
    * nothing, creating the holder {@code created} (if not null): an expired value found there leaves the count,
-   * and the index follows the map.
+   * and the index follows the map. {@code wasLive} is what the compute saw: the clock read again here may have
+   * passed a deadline the compute found unexpired, whose bytes it stored again.
    */
-  private void afterCompute(String key, Object replaced, Expiring created) {
+  private void afterCompute(String key, Object replaced, boolean wasLive, Expiring created) {
     if (created != null) {
       track(created);
     }
     if (replaced == null) {
       return;
     }
-    if (liveValue(replaced) == null) {
+    if (!wasLive) {
       released(key, replaced);
       expired.increment();
     } else if (replaced instanceof Expiring holder) {

@@ -87,6 +87,27 @@ class ExpiryTest {
   }
 
   @Test
+  void expireAndPersistOfAnEntryThatExpiresDuringTheCallKeepTheByteCountExact() {
+    // Regression: both once read the clock again after their update; a deadline passing in between made them
+    // give back the bytes of the value they had just stored again, and usage drifted below the truth for good.
+    for (boolean persist : new boolean[] {false, true}) {
+      FakeTicker ticking = new FakeTicker();
+      try (BlinkStore racing = ticking.store(1 << 20)) {
+        racing.set("k", "12345", TTL);
+        ticking.advance(TTL.minusNanos(1));
+        ticking.tickOnEveryRead(Duration.ofNanos(1));
+        boolean changed = persist ? racing.persist("k") : racing.expire("k", TTL);
+        ticking.tickOnEveryRead(Duration.ZERO);
+        long expected = racing.get("k") == null ? 0 : 1 + 5;
+        assertEquals(changed ? 1 + 5 : 0, expected, "persist " + persist + ": the reply and the entry agree");
+        assertEquals(expected, racing.usage(), "persist " + persist);
+        racing.delete("k");
+        assertEquals(0, racing.usage(), "persist " + persist);
+      }
+    }
+  }
+
+  @Test
   void plainSetMakesAnEntryWithATtlLiveForever() {
     store.set("k", "v", TTL);
     store.set("k", "w");

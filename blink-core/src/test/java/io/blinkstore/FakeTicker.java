@@ -8,10 +8,16 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FakeTicker implements Ticker {
   // Starts far from zero, so that no code can mistake a raw reading for an elapsed time.
   private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
+  private volatile long stepPerRead;
 
   @Override
   public long read() {
-    return nanos.get();
+    return stepPerRead == 0 ? nanos.get() : nanos.getAndAdd(stepPerRead);
+  }
+
+  /** From now on, every reading moves the clock on by {@code step}: time passes between two reads of one call. */
+  void tickOnEveryRead(Duration step) {
+    stepPerRead = step.toNanos();
   }
 
   void advance(Duration duration) {
