@@ -27,14 +27,17 @@ final class CommandExecutor {
   }
 
   /**
-   * An executor whose lease words use {@code leases}, counting its commands in {@code counters}, which
+   * An executor whose lease words use {@code leases} (and whose writes end the leases of the keys they write),
+   * counting its commands in {@code counters}, which
    * {@code STATS} reports, and refusing writes with {@code ERROR out of memory} while {@code heapGuard} says the
    * heap is nearly full.
    */
   CommandExecutor(BlinkStore store, Leases leases, ServerCounters counters, HeapGuard heapGuard) {
-    this.store = Objects.requireNonNull(store, "store");
-    this.ttlCommands = new TtlCommands(store);
-    this.leaseCommands = new LeaseCommands(store, Objects.requireNonNull(leases, "leases"));
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(leases, "leases");
+    this.store = new LeaseInvalidatingStore(store, leases);
+    this.ttlCommands = new TtlCommands(this.store);
+    this.leaseCommands = new LeaseCommands(store, leases);
     this.counters = Objects.requireNonNull(counters, "counters");
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
   }

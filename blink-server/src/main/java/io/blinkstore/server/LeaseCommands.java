@@ -4,7 +4,9 @@ import io.blinkstore.BlinkStore;
 
 /**
  * Executes the lease words against a {@link BlinkStore} and the server's {@link Leases}; part of
- * {@link CommandExecutor}. Nothing here waits: a client that must wait is told how long, and asks again.
+ * {@link CommandExecutor}. Nothing here waits: a client that must wait is told how long, and asks again. The store
+ * is the store itself, not the {@link LeaseInvalidatingStore} the other commands write through: a fill must not
+ * end its own lease before it has written.
  */
 final class LeaseCommands {
   static final Reply.Error LEASE_EXPIRED = new Reply.Error("lease expired");
@@ -34,48 +36,42 @@ final class LeaseCommands {
     return leases.end(release.key(), release.token()) ? Reply.Status.OK : Reply.Status.NOT_FOUND;
   }
 
+  /**
+   * Answers the value, a new lease, or how long to wait. Counts a hit for a value and one miss per lease (or per
+   * refusal for a full table), but nothing for a {@code WAIT}: a waiter polls every few milliseconds, and each
+   * poll is not a miss of its own. Presence is checked with {@code ttl}, which counts nothing.
+   */
   private Reply getOrLease(String key, long leaseMillis) {
-    byte[] value = store.get(key);
-    if (value != null) {
-      return new Reply.Value(value);
+    if (store.ttl(key) != null) {
+      byte[] value = store.get(key);
+      if (value != null) {
+        return new Reply.Value(value);
+      }
     }
     Leases.Outcome outcome = leases.acquire(key, leaseMillis);
     if (outcome instanceof Leases.Held held) {
       return new Reply.Wait(held.millis());
     }
-    if (outcome instanceof Leases.Full) {
-      return LEASE_TABLE_FULL;
-    }
-    long token = ((Leases.Granted) outcome).token();
-    // A fill may have landed between our miss and our lease (ttl is not counted as a read): no load needed.
-    if (store.ttl(key) != null) {
-      value = store.get(key);
-      if (value != null) {
-        leases.end(key, token);
-        return new Reply.Value(value);
+    // A fill may have landed between our look and our lease: no load needed then. Else this is the miss.
+    byte[] value = store.get(key);
+    if (outcome instanceof Leases.Granted granted) {
+      if (value == null) {
+        return new Reply.Lease(granted.token());
       }
+      leases.end(key, granted.token());
     }
-    return new Reply.Lease(token);
+    return value != null ? new Reply.Value(value) : LEASE_TABLE_FULL;
   }
 
-  /**
-   * Stores the value if the token holds the key's live lease, then ends the lease. The check and the store are
-   * not one atomic step: a lease that runs out between them still fills, which costs at most one extra load by
-   * the next holder, never a wrong value.
-   */
+  /** Stores the value if the token holds the key's live lease, then ends the lease (see {@link Leases#fill}). */
   private Reply fill(Command.Fill fill) {
-    if (!leases.holds(fill.key(), fill.token())) {
-      return LEASE_EXPIRED;
-    }
-    try {
+    boolean filled = leases.fill(fill.key(), fill.token(), () -> {
       if (fill.ttl() == null) {
         store.set(fill.key(), fill.value());
       } else {
         store.set(fill.key(), fill.value(), fill.ttl());
       }
-    } finally {
-      leases.end(fill.key(), fill.token()); // also when the value is too large: let another holder try
-    }
-    return Reply.Status.OK;
+    });
+    return filled ? Reply.Status.OK : LEASE_EXPIRED;
   }
 }

@@ -14,7 +14,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Bounded: each lease costs an estimate of its heap ({@link #costOf}), and leases are refused while the table
  * is at its budget, after expired leases have been swept out. Expired leases are also replaced in place when
- * their key is asked for again.
+ * their key is asked for again, and swept out at most a second after they end while leases are being asked for.
+ *
+ * <p>A write of a key by anyone but its lease holder ends the lease ({@link #invalidate}, through
+ * {@link LeaseInvalidatingStore}), so a holder that loaded before that write cannot overwrite it.
  */
 final class Leases {
   /** The longest lease granted, in milliseconds; longer requests get this. */
@@ -46,11 +49,15 @@ final class Leases {
 
   private static final Full FULL = new Full();
 
+  /** How often {@link #acquire} sweeps out expired leases. */
+  static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final ConcurrentHashMap<String, Lease> table = new ConcurrentHashMap<>();
   private final AtomicLong tableBytes = new AtomicLong();
   private final AtomicLong nextToken = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 48));
   private final long maxTableBytes;
   private final LongSupplier clock;
+  private final AtomicLong lastSweep;
 
   /** A table of {@link #DEFAULT_TABLE_BYTES} on the system clock. */
   Leases() {
@@ -68,6 +75,7 @@ final class Leases {
     }
     this.maxTableBytes = maxTableBytes;
     this.clock = clock;
+    this.lastSweep = new AtomicLong(clock.getAsLong());
   }
 
   /**
@@ -75,12 +83,26 @@ final class Leases {
    * lease holds it or the table is full.
    */
   Outcome acquire(String key, long millis) {
+    sweepEverySecond();
     Outcome outcome = tryAcquire(key, millis);
     if (outcome == FULL) {
       sweepExpired();
       outcome = tryAcquire(key, millis);
     }
     return outcome;
+  }
+
+  /**
+   * Sweeps expired leases if the last sweep was {@link #SWEEP_INTERVAL_NANOS} ago or more, so that leases nobody
+   * filled or released (their workers died) do not stay in the table until it is full. One caller sweeps; the
+   * others go on.
+   */
+  private void sweepEverySecond() {
+    long now = clock.getAsLong();
+    long last = lastSweep.get();
+    if (now - last >= SWEEP_INTERVAL_NANOS && lastSweep.compareAndSet(last, now)) {
+      sweepExpired();
+    }
   }
 
   private Outcome tryAcquire(String key, long millis) {
@@ -131,6 +153,55 @@ final class Leases {
   boolean holds(String key, long token) {
     Lease current = table.get(key);
     return current != null && current.token() == token && current.expiresAt() - clock.getAsLong() > 0;
+  }
+
+  /**
+   * Runs {@code write} if {@code token} is the live lease on {@code key}, then ends the lease (also when the write
+   * throws, so that another worker may try). The check and the write are one step against {@link #invalidate}:
+   * a write that invalidates the key either comes after this one, or makes it refused.
+   *
+   * @return whether the lease was live and {@code write} ran
+   */
+  boolean fill(String key, long token, Runnable write) {
+    long now = clock.getAsLong();
+    boolean[] filled = new boolean[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    table.computeIfPresent(key, (k, current) -> {
+      if (current.token() != token) {
+        return current;
+      }
+      if (current.expiresAt() - now > 0) {
+        try {
+          write.run();
+          filled[0] = true;
+        } catch (RuntimeException e) {
+          failure[0] = e;
+        }
+      }
+      tableBytes.addAndGet(-costOf(k));
+      return null;
+    });
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return filled[0];
+  }
+
+  /** Ends the lease on {@code key}, if any: its value is being written by someone else. */
+  void invalidate(String key) {
+    if (!table.isEmpty()) {
+      table.computeIfPresent(key, (k, current) -> {
+        tableBytes.addAndGet(-costOf(k));
+        return null;
+      });
+    }
+  }
+
+  /** Ends every lease: the store is being cleared. */
+  void invalidateAll() {
+    for (String key : table.keySet()) {
+      invalidate(key);
+    }
   }
 
   /** The number of leases in the table, expired ones not yet swept included. */

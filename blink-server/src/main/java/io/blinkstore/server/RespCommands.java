@@ -72,7 +72,7 @@ final class RespCommands {
   /**
    * Creates the table of every supported command, run against {@code store}. The lease commands use
    * {@code leases}, the server's one lease table, shared with the text protocol so that text and RESP clients
-   * filling the same key coordinate. {@code clock} is the wall clock that Unix times ({@code SET ... EXAT},
+   * filling the same key coordinate, and every other write ends the lease of the key it writes. {@code clock} is the wall clock that Unix times ({@code SET ... EXAT},
    * {@code EXPIREAT}, {@code EXPIRETIME}, ...) are measured against. Commands are counted in {@code counters}
    * (the server's {@code STATS}); writes are refused while {@code heapGuard} says the heap is nearly full; and,
    * with an {@code authenticator}, every command but {@code AUTH}, {@code HELLO} and {@code QUIT} is refused until
@@ -83,11 +83,12 @@ final class RespCommands {
     this.counters = Objects.requireNonNull(counters, "counters");
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;
-    new RespKeyCommands(store).register(this);
-    new RespSetCommands(store, clock).register(this);
-    new RespTtlCommands(store, clock).register(this);
+    BlinkStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
+    new RespKeyCommands(writingThroughLeases).register(this);
+    new RespSetCommands(writingThroughLeases, clock).register(this);
+    new RespTtlCommands(writingThroughLeases, clock).register(this);
     new RespLeaseCommands(store, leases).register(this);
-    new RespServerCommands(store, authenticator).register(this);
+    new RespServerCommands(writingThroughLeases, authenticator).register(this);
   }
 
   /**

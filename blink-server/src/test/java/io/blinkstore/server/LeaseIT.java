@@ -136,6 +136,26 @@ class LeaseIT {
 
   @ParameterizedTest(name = "[{0} {1}]")
   @MethodSource("transportsAndEndpoints")
+  void aSetOrDeleteWhileAWorkerLoadsEndsItsLeaseSoItsStaleFillIsRefused(
+      BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
+        LineClient loader = endpoint.connect(server);
+        LineClient writer = endpoint.connect(server)) {
+      String token = loader.request("GETL user:1 30000").substring("LEASE ".length());
+      assertEquals("OK", writer.request("SET user:1 fresh"));
+      assertEquals("ERROR lease expired", loader.request("FILL user:1 " + token + " 0 " + encode("stale")));
+      assertEquals("VALUE " + encode("fresh"), loader.request("GET user:1"));
+
+      token = untilNotWait(loader, "GETL user:2 30000").substring("LEASE ".length());
+      assertEquals("NOT_FOUND", writer.request("DELETE user:2"));
+      assertEquals("ERROR lease expired", loader.request("FILL user:2 " + token + " 0 " + encode("stale")));
+      assertEquals("NOT_FOUND", loader.request("GET user:2"));
+      assertTrue(writer.request("GETL user:2 30000").startsWith("LEASE "), "the next miss gets a new lease");
+    }
+  }
+
+  @ParameterizedTest(name = "[{0} {1}]")
+  @MethodSource("transportsAndEndpoints")
   void wrongTokensCannotFillOrReleaseAndReleaseHandsTheLeaseOn(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
     try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);

@@ -135,6 +135,75 @@ class LeasesTest {
   }
 
   @Test
+  void aFillRunsTheWriteOnlyUnderTheLiveLeaseAndEndsIt() {
+    long token = granted(leases.acquire("k", 1000));
+    int[] writes = new int[1];
+    assertFalse(leases.fill("k", token + 1, () -> writes[0]++), "a wrong token");
+    assertFalse(leases.fill("other", token, () -> writes[0]++), "another key");
+    assertTrue(leases.fill("k", token, () -> writes[0]++));
+    assertEquals(1, writes[0]);
+    assertFalse(leases.fill("k", token, () -> writes[0]++), "a lease fills once");
+    assertEquals(1, writes[0]);
+    assertEquals(0, leases.size());
+  }
+
+  @Test
+  void aFillAfterTheLeaseRanOutWritesNothing() {
+    long token = granted(leases.acquire("k", 100));
+    advanceMillis(100);
+    assertFalse(leases.fill("k", token, () -> {
+      throw new AssertionError("wrote under an expired lease");
+    }));
+    assertEquals(0, leases.size());
+  }
+
+  @Test
+  void aWriteThatFailsEndsTheLeaseAndItsFailureReachesTheFiller() {
+    long token = granted(leases.acquire("k", 1000));
+    IllegalStateException failure = new IllegalStateException("too large");
+    assertEquals(failure, assertThrows(IllegalStateException.class, () -> leases.fill("k", token, () -> {
+      throw failure;
+    })));
+    granted(leases.acquire("k", 1000)); // the next worker may try
+  }
+
+  @Test
+  void anInvalidatedLeaseCannotFillAndTheKeyCanBeLeasedAgain() {
+    long token = granted(leases.acquire("k", 1000));
+    leases.invalidate("k");
+    leases.invalidate("never leased");
+    assertFalse(leases.holds("k", token));
+    assertFalse(leases.fill("k", token, () -> {
+      throw new AssertionError("a stale fill wrote");
+    }));
+    granted(leases.acquire("k", 1000));
+  }
+
+  @Test
+  void invalidatingEveryLeaseGivesTheWholeBudgetBack() {
+    Leases small = new Leases(2 * Leases.costOf("k0"), now::get);
+    granted(small.acquire("k0", 1000));
+    granted(small.acquire("k1", 1000));
+    assertInstanceOf(Leases.Full.class, small.acquire("k2", 1000));
+    small.invalidateAll();
+    assertEquals(0, small.size());
+    granted(small.acquire("k2", 1000));
+    granted(small.acquire("k3", 1000));
+  }
+
+  @Test
+  void leasesNobodyEndedAreSweptOutASecondLaterWithoutWaitingForAFullTable() {
+    granted(leases.acquire("a", 100));
+    granted(leases.acquire("b", 100));
+    advanceMillis(999);
+    granted(leases.acquire("c", 100_000));
+    assertEquals(3, leases.size(), "nothing expired yet at the last sweep");
+    advanceMillis(1);
+    granted(leases.acquire("d", 100_000));
+    assertEquals(2, leases.size(), "a and b, long expired, are gone");
+  }
+
+  @Test
   void theBudgetMustBePositive() {
     assertThrows(IllegalArgumentException.class, () -> new Leases(0, now::get));
   }

@@ -79,6 +79,33 @@ class RespLeaseCommandsTest {
   }
 
   @Test
+  void aWriteOfTheKeyByAnyoneElseEndsItsLeaseSoAStaleFillCannotOverwriteIt() {
+    for (String[] write : List.of(
+        new String[] {"SET", "k", "fresh"}, new String[] {"DEL", "k"}, new String[] {"INCR", "k"},
+        new String[] {"MSET", "k", "fresh"}, new String[] {"FLUSHALL"})) {
+      String token = lease("k");
+      RespTester.run(other, write);
+      byte[] written = store.get("k");
+      assertEquals(error("ERR lease expired"), run("FILL", "k", token, "0", "stale from the database"),
+          String.join(" ", write));
+      assertArrayEquals(written, store.get("k"), String.join(" ", write));
+      store.delete("k");
+    }
+  }
+
+  @Test
+  void waitAnswersCountNoMissesOnlyTheLeaseAndTheFilledValueCount() {
+    String token = lease("k");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(bulk("WAIT"), ((RespReply.Array) RespTester.run(other, "GETL", "k", "5000")).elements().get(0));
+    }
+    assertEquals(RespReply.OK, run("FILL", "k", token, "0", "v"));
+    assertEquals(pair("VALUE", bulk("v")), RespTester.run(other, "GETL", "k", "5000"));
+    assertEquals(1, store.stats().misses());
+    assertEquals(1, store.stats().hits());
+  }
+
+  @Test
   void badArgumentsAreRefused() {
     assertEquals(error("ERR invalid lease time"), run("GETL", "k", "0"));
     assertEquals(error("ERR invalid lease time"), run("GETL", "k", "x"));
