@@ -199,12 +199,15 @@ public final class BlinkClient implements BlinkStore {
    *
    * <p>Over the wire: calls of this client for the same key share one load, as in-process; across clients and
    * processes, the server's fill lease ({@code GETL}/{@code FILL}) lets one load while the others wait for its
-   * value, for up to {@link BlinkClientOptions#commandTimeout()} ({@link BlinkTimeoutException} after that). A
-   * client that dies while loading holds the key up for at most {@link BlinkClientOptions#leaseTime()}; then
-   * another loads it. A load that outlasts its lease may be run again by another client. If the server's lease
-   * table is full, this client loads without a lease.
+   * value. A client that dies while loading holds the key up for at most {@link BlinkClientOptions#leaseTime()};
+   * then a waiting client loads it. So a caller waits at most the lease time plus
+   * {@link BlinkClientOptions#commandTimeout()} for another client's value ({@link BlinkTimeoutException} after
+   * that). A load that outlasts its lease may be run again by another client, and a value written to the key by
+   * anyone else while this client loads is kept (the server refuses this client's fill; its caller still gets
+   * what it loaded). If the server's lease table is full, this client loads without a lease.
    *
-   * @throws BlinkTimeoutException if another client's load did not fill the key within the command timeout
+   * @throws BlinkTimeoutException if another client neither filled the key nor let its lease run out within the
+   *     lease time plus the command timeout
    */
   @Override
   public byte[] getOrLoad(String key, Duration ttl, Loader loader) {

@@ -43,7 +43,7 @@ public final class BlinkClientOptions {
   /** The smallest {@link #maxRequestBytes()} accepted: room for every command with a short key. */
   public static final int MIN_MAX_REQUEST_BYTES = 64;
 
-  /** Default {@link #leaseTime()}: 2 seconds, the default command timeout. */
+  /** Default {@link #leaseTime()}: 2 seconds. */
   public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(2);
 
   /** The longest {@link #leaseTime()} accepted: 60 seconds, the longest lease the server grants. */
@@ -140,7 +140,8 @@ public final class BlinkClientOptions {
    * Returns how long the fill lease of {@link BlinkClient#getOrLoad} lasts: the time another process waits for
    * this client's load before it may load the key itself. Choose it a little above the loader's usual time: a
    * load slower than the lease may be run again elsewhere, and a client that dies mid-load holds the key up for
-   * this long. Sent in whole milliseconds, rounded up.
+   * this long. A caller waiting for another client's load waits at most this plus {@link #commandTimeout()}.
+   * Sent in whole milliseconds, rounded up.
    */
   public Duration leaseTime() {
     return leaseTime;

@@ -7,8 +7,10 @@ import java.time.Duration;
 /**
  * {@link BlinkClient#getOrLoad} across processes, over the fill-lease words ({@code docs/protocol.md}, "For
  * client authors"): {@code GETL} answers the value, a lease to load and {@code FILL} it, or how long to wait for
- * another client's fill. The loop is bounded by the command timeout; the loader, which is the caller's code, is
- * not. One instance per client; each call runs on the caller's thread, after the client's own single-flight.
+ * another client's fill. Waiting is bounded by the lease time plus the command timeout: long enough for a lease
+ * as long as this client's own, taken just before this call, to run out (its holder died) and be taken over. The
+ * loader, which is the caller's code, is not bounded. One instance per client; each call runs on the caller's
+ * thread, after the client's own single-flight.
  */
 final class LeasedLoad {
   /** What {@code GETL} answered. */
@@ -29,24 +31,26 @@ final class LeasedLoad {
   private final TextCommands commands;
   private final TextProtocol protocol;
   private final Duration leaseTime;
-  private final Duration timeout;
+  /** The longest wait for another client's fill: the lease time plus the command timeout. */
+  private final Duration patience;
 
   /** Loads over {@code commands}, with {@link BlinkClientOptions#leaseTime()} and its command timeout. */
   LeasedLoad(TextCommands commands, TextProtocol protocol, BlinkClientOptions options) {
     this.commands = commands;
     this.protocol = protocol;
     this.leaseTime = options.leaseTime();
-    this.timeout = options.commandTimeout();
+    this.patience = leaseTime.plus(options.commandTimeout());
   }
 
   /**
    * Returns the value of {@code key}: the server's, the one another client fills while this one waits, or the
    * one {@code loader} loads under this client's lease (stored for {@code ttlMillis}, or for ever if 0).
    *
-   * @throws BlinkTimeoutException if another client's fill did not come within the command timeout
+   * @throws BlinkTimeoutException if another client neither filled the key nor let its lease run out within the
+   *     lease time plus the command timeout
    */
   byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + patience.toNanos();
     while (true) {
       Answer answer = ask(protocol.getOrLease(key, leaseTime));
       if (answer instanceof Value value) {
@@ -64,7 +68,7 @@ final class LeasedLoad {
 
   private void waitBeforeAsking(String key, long millis, long deadline) {
     if (System.nanoTime() + millis * 1_000_000 - deadline > 0) {
-      throw new BlinkTimeoutException("GETL " + key + " (waiting for another client to fill it)", timeout);
+      throw new BlinkTimeoutException("GETL " + key + " (waiting for another client to fill it)", patience);
     }
     try {
       Thread.sleep(millis);

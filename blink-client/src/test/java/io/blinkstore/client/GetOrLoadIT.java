@@ -130,11 +130,33 @@ class GetOrLoadIT {
   }
 
   @Test
-  void waitingForAnotherClientsFillGivesUpAfterTheCommandTimeoutWithoutLoading() throws Exception {
+  void aWaiterWhoseWaitOutlastsTheCommandTimeoutTakesOverAHungHoldersLeaseWhenItRunsOut() throws Exception {
+    // Regression: waiting was bounded by the command timeout alone, so with a lease longer than it (the defaults
+    // were equal), a waiter that began during a lease failed with a timeout instead of taking over.
+    BlinkClientOptions options = BlinkClientOptions.builder()
+        .commandTimeout(Duration.ofMillis(300)).leaseTime(Duration.ofMillis(1500)).build();
+    try (BlinkServer server = Servers.start(dir, 1L << 20);
+        RawConnection hung = new RawConnection(server.tcpAddress());
+        BlinkClient client = BlinkClient.connect(server.tcpAddress(), options)) {
+      assertTrue(hung.ask("GETL hot 1500").startsWith("LEASE "));
+      AtomicInteger loads = new AtomicInteger();
+      byte[] value = client.getOrLoad("hot", key -> {
+        loads.incrementAndGet();
+        return "taken over".getBytes(UTF_8);
+      });
+      assertEquals("taken over", new String(value, UTF_8));
+      assertEquals(1, loads.get());
+      assertEquals("taken over", client.getString("hot"));
+    }
+  }
+
+  @Test
+  void waitingForAnotherClientsFillGivesUpAfterTheLeaseTimePlusTheCommandTimeoutWithoutLoading()
+      throws Exception {
     try (BlinkServer server = Servers.start(dir, 1L << 20);
         RawConnection holder = new RawConnection(server.tcpAddress());
-        BlinkClient client = BlinkClient.connect(server.tcpAddress(),
-            BlinkClientOptions.builder().commandTimeout(Duration.ofMillis(300)).build())) {
+        BlinkClient client = BlinkClient.connect(server.tcpAddress(), BlinkClientOptions.builder()
+            .commandTimeout(Duration.ofMillis(300)).leaseTime(Duration.ofMillis(200)).build())) {
       assertTrue(holder.ask("GETL hot 60000").startsWith("LEASE "));
       AtomicInteger loads = new AtomicInteger();
       BlinkTimeoutException e = assertThrows(BlinkTimeoutException.class, () -> client.getOrLoad("hot", key -> {
@@ -142,6 +164,7 @@ class GetOrLoadIT {
         return new byte[1];
       }));
       assertTrue(e.command().startsWith("GETL hot"), e.command());
+      assertEquals(Duration.ofMillis(500), e.timeout(), "the lease time plus the command timeout");
       assertEquals(0, loads.get());
       assertNull(client.get("hot"));
     }
