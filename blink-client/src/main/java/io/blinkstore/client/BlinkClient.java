@@ -112,10 +112,11 @@ public final class BlinkClient implements BlinkStore {
    *   <li>{@code redis-socket:///path}: the same over a Unix domain socket.
    * </ul>
    *
-   * <p>Over RESP every operation keeps its contract but two: {@link #getOrLoad} is single-flight only among the
-   * threads of this client (RESP has no fill lease), and on Redis {@link #usage()} is Redis's
-   * {@code used_memory} (all it allocates, not key and value bytes) and a write over {@code maxmemory} fails with
-   * {@link io.blinkstore.EntryTooLargeException} only when Redis cannot evict enough ({@code docs/scale-out.md}).
+   * <p>Over RESP to a Blink Store server every operation keeps its contract. On Redis or Valkey two differ:
+   * {@link #getOrLoad} is single-flight only among the threads of this client (they have no fill lease), and
+   * {@link #usage()} is Redis's {@code used_memory} (all it allocates, not key and value bytes) and a write over
+   * {@code maxmemory} fails with {@link io.blinkstore.EntryTooLargeException} only when Redis cannot evict
+   * enough ({@code docs/scale-out.md}).
    *
    * @throws IllegalArgumentException if {@code uri} has another scheme, no host or path, a user, a query, or a
    *     database other than 0

@@ -3,10 +3,11 @@ package io.blinkstore.client;
 import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStore;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@link BlinkClient#getOrLoad} across processes, over the fill-lease words ({@code docs/protocol.md}, "For
- * client authors"): {@code GETL} answers the value, a lease to load and {@code FILL} it, or how long to wait for
+ * client authors"), in either protocol ({@link Words}): {@code GETL} answers the value, a lease to load and {@code FILL} it, or how long to wait for
  * another client's fill. Waiting is bounded by the lease time plus the command timeout: long enough for a lease
  * as long as this client's own, taken just before this call, to run out (its holder died) and be taken over. The
  * loader, which is the caller's code, is not bounded. One instance per client; each call runs on the caller's
@@ -28,16 +29,40 @@ final class LeasedLoad {
   /** {@code ERROR lease table full}: load without a lease. */
   record TableFull() implements Answer {}
 
-  private final TextCommands commands;
-  private final TextProtocol protocol;
+  /** The lease words of one protocol, each sent on the client's connections. */
+  interface Words {
+    CompletableFuture<Answer> getOrLease(String key, Duration leaseTime);
+
+    /** True if stored, false if the lease had ended. */
+    CompletableFuture<Boolean> fill(String key, long token, long ttlMillis, byte[] value);
+
+    /** True if the token held a live lease. */
+    CompletableFuture<Boolean> release(String key, long token);
+  }
+
+  /**
+   * The server has no fill-lease words (Redis or Valkey, over RESP): its answer to {@code GETL}, the first word
+   * of every load, so nothing has been loaded when it is thrown.
+   */
+  static final class Unsupported extends BlinkServerException {
+    Unsupported(String command, String serverMessage) {
+      super(command, serverMessage);
+    }
+  }
+
+  private final Transport transport;
+  private final Words words;
   private final Duration leaseTime;
   /** The longest wait for another client's fill: the lease time plus the command timeout. */
   private final Duration patience;
 
-  /** Loads over {@code commands}, with {@link BlinkClientOptions#leaseTime()} and its command timeout. */
-  LeasedLoad(TextCommands commands, TextProtocol protocol, BlinkClientOptions options) {
-    this.commands = commands;
-    this.protocol = protocol;
+  /**
+   * Loads with {@code words}, and sets with {@code transport} when the lease table is full, using
+   * {@link BlinkClientOptions#leaseTime()} and its command timeout.
+   */
+  LeasedLoad(Transport transport, Words words, BlinkClientOptions options) {
+    this.transport = transport;
+    this.words = words;
     this.leaseTime = options.leaseTime();
     this.patience = leaseTime.plus(options.commandTimeout());
   }
@@ -48,11 +73,12 @@ final class LeasedLoad {
    *
    * @throws BlinkTimeoutException if another client neither filled the key nor let its lease run out within the
    *     lease time plus the command timeout
+   * @throws Unsupported if the server has no lease words
    */
   byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
     long deadline = System.nanoTime() + patience.toNanos();
     while (true) {
-      Answer answer = ask(protocol.getOrLease(key, leaseTime));
+      Answer answer = BlinkClient.await(words.getOrLease(key, leaseTime));
       if (answer instanceof Value value) {
         return value.value();
       }
@@ -85,21 +111,21 @@ final class LeasedLoad {
       value = runLoader(key, loader);
       if (value != null) {
         // The answer does not matter: if the lease ran out, the value is still right for this caller.
-        ask(protocol.fill(key, token, ttlMillis, value));
+        BlinkClient.await(words.fill(key, token, ttlMillis, value));
         return value;
       }
     } catch (RuntimeException | Error e) {
       releaseQuietly(key, token, e);
       throw e;
     }
-    ask(protocol.release(key, token));
+    BlinkClient.await(words.release(key, token));
     return null;
   }
 
   /** Ends the lease after a failed load or fill; a failure to do so is added to the first one. */
   private void releaseQuietly(String key, long token, Throwable failure) {
     try {
-      ask(protocol.release(key, token));
+      BlinkClient.await(words.release(key, token));
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
     }
@@ -108,9 +134,9 @@ final class LeasedLoad {
   private byte[] loadAndSet(String key, long ttlMillis, BlinkStore.Loader loader) {
     byte[] value = runLoader(key, loader);
     if (value != null) {
-      ask(ttlMillis == 0
-          ? protocol.set(key, value)
-          : protocol.set(key, value, Duration.ofMillis(ttlMillis)));
+      BlinkClient.await(ttlMillis == 0
+          ? transport.set(key, value)
+          : transport.set(key, value, Duration.ofMillis(ttlMillis)));
     }
     return value;
   }
@@ -124,9 +150,5 @@ final class LeasedLoad {
     } catch (Exception e) {
       throw new BlinkException("the loader of key " + key + " failed: " + e, e);
     }
-  }
-
-  private <T> T ask(Request<T> request) {
-    return BlinkClient.await(commands.send(request));
   }
 }

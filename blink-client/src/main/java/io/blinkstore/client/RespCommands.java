@@ -8,18 +8,24 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link Transport} of a {@link BlinkClient} speaking RESP2 (a {@code redis://} address): builds each
- * command's {@link RespRequest} with {@link RespProtocol} and sends it on the pool. RESP has no fill lease, so
- * {@code getOrLoad} is single-flight within the client only: {@code GET}, then on a miss the loader and a
- * {@code SET}; clients in other processes that miss at once each load.
+ * command's {@link RespRequest} with {@link RespProtocol} and sends it on the pool. Against a Blink Store server,
+ * {@code getOrLoad} uses its fill leases over RESP ({@link LeasedLoad}), as over the text protocol. Redis and
+ * Valkey have no such words: once the first {@code GETL} has told so, {@code getOrLoad} is single-flight within
+ * the client only ({@code GET}, then on a miss the loader and a {@code SET}), and clients in other processes
+ * that miss at once each load.
  */
-final class RespCommands implements Transport {
+final class RespCommands implements Transport, LeasedLoad.Words {
   private final RespProtocol protocol;
   private final ConnectionPool<RespReply> pool;
+  private final LeasedLoad leasedLoad;
+  /** False once the server has answered {@code GETL} as an unknown command. */
+  private volatile boolean serverHasLeases = true;
 
   /** Connects every connection of the pool. @throws BlinkConnectionException if the server cannot be reached */
   RespCommands(SocketAddress address, BlinkClientOptions options) {
     this.protocol = new RespProtocol(options.maxRequestBytes());
     this.pool = new ConnectionPool<>(new RespProtocol(BlinkClientOptions.MIN_MAX_REQUEST_BYTES), address, options);
+    this.leasedLoad = new LeasedLoad(this, this, options);
   }
 
   @Override
@@ -92,9 +98,20 @@ final class RespCommands implements Transport {
     return pool.send(protocol.ping());
   }
 
-  /** {@code GET}; on a miss, the loader, then {@code SET} (with {@code PX} if there is a time to live). */
   @Override
   public byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
+    if (serverHasLeases) {
+      try {
+        return leasedLoad.load(key, ttlMillis, loader);
+      } catch (LeasedLoad.Unsupported e) {
+        serverHasLeases = false; // Redis or Valkey; nothing was loaded yet
+      }
+    }
+    return loadWithoutLease(key, ttlMillis, loader);
+  }
+
+  /** {@code GET}; on a miss, the loader, then {@code SET} (with {@code PX} if there is a time to live). */
+  private byte[] loadWithoutLease(String key, long ttlMillis, BlinkStore.Loader loader) {
     byte[] present = BlinkClient.await(get(key));
     if (present != null) {
       return present;
@@ -104,6 +121,21 @@ final class RespCommands implements Transport {
       BlinkClient.await(ttlMillis == 0 ? set(key, value) : set(key, value, Duration.ofMillis(ttlMillis)));
     }
     return value;
+  }
+
+  @Override
+  public CompletableFuture<LeasedLoad.Answer> getOrLease(String key, Duration leaseTime) {
+    return pool.send(protocol.getOrLease(key, leaseTime));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> fill(String key, long token, long ttlMillis, byte[] value) {
+    return pool.send(protocol.fill(key, token, ttlMillis, value));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> release(String key, long token) {
+    return pool.send(protocol.release(key, token));
   }
 
   @Override

@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
 /**
  * The client's half of RESP2, Redis's protocol, mapping each {@link BlinkStore} operation to the Redis command
  * with its meaning: {@code GET}, {@code SET [PX]}, {@code DEL}, {@code PEXPIRE}, {@code PERSIST}, {@code PTTL},
- * {@code INCRBY}, {@code DBSIZE}, {@code FLUSHALL}, and {@code INFO} for usage, limit and counters. Keys are
+ * {@code INCRBY}, {@code DBSIZE}, {@code FLUSHALL}, {@code INFO} for usage, limit and counters, and Blink Store's
+ * own fill-lease words {@code GETL}, {@code FILL} and {@code RELEASE} where the server has them. Keys are
  * checked as for the text protocol (the contract's rule), and requests longer than the limit are refused here,
  * before anything is sent. Works against Blink Store's RESP side and against Redis or Valkey.
  */
@@ -30,6 +31,9 @@ final class RespProtocol implements Wire<RespReply> {
   private static final String NOT_AN_INTEGER = "ERR value is not an integer or out of range";
   private static final String OVERFLOW = "ERR increment or decrement would overflow";
   private static final String PROTOCOL_ERROR = "ERR Protocol error";
+  private static final String UNKNOWN_COMMAND = "ERR unknown command";
+  private static final String LEASE_EXPIRED = "ERR lease expired";
+  private static final String LEASE_TABLE_FULL = "ERR lease table full";
   /** A counter's entry, as a Blink Store server sizes it against its limit: the key plus 20 bytes. */
   private static final int MAX_COUNTER_BYTES = 20;
   private static final int SHOWN_CHARS = 80;
@@ -96,6 +100,58 @@ final class RespProtocol implements Wire<RespReply> {
           case OVERFLOW -> new ArithmeticException(command + ": " + message);
           default -> tooLarge.decode(message, memoryLimit);
         });
+  }
+
+  /**
+   * {@code GETL key lease_ms}, Blink Store's fill lease (docs/resp.md): the value, a lease, how long to wait, or
+   * a full lease table. A server without the word (Redis, Valkey) fails it with {@link LeasedLoad.Unsupported}.
+   */
+  RespRequest<LeasedLoad.Answer> getOrLease(String key, Duration leaseTime) {
+    String command = "GETL " + shown(key);
+    byte[] millis = ascii(Long.toString(TextProtocol.ceilMillis(leaseTime)));
+    return RespRequest.answeredByErrors(command, encode(command, arguments("GETL", key, List.of(millis))),
+        RespProtocol::leaseAnswer, (message, memoryLimit) -> message.startsWith(UNKNOWN_COMMAND)
+            ? new LeasedLoad.Unsupported(command, message) : new BlinkServerException(command, message));
+  }
+
+  private static Exchange.Result<LeasedLoad.Answer> leaseAnswer(RespReply reply) {
+    if (reply instanceof RespReply.Error error) {
+      return error.message().equals(LEASE_TABLE_FULL) ? new Exchange.Result<>(new LeasedLoad.TableFull()) : null;
+    }
+    if (!(reply instanceof RespReply.Array array) || array.items() == null || array.items().size() != 2
+        || !(array.items().get(0) instanceof RespReply.Bulk word) || word.bytes() == null) {
+      return null;
+    }
+    RespReply argument = array.items().get(1);
+    LeasedLoad.Answer answer = switch (new String(word.bytes(), US_ASCII)) {
+      case "VALUE" -> argument instanceof RespReply.Bulk value && value.bytes() != null
+          ? new LeasedLoad.Value(value.bytes()) : null;
+      case "LEASE" -> argument instanceof RespReply.Int token ? new LeasedLoad.Lease(token.value()) : null;
+      case "WAIT" -> argument instanceof RespReply.Int millis && millis.value() >= 0
+          ? new LeasedLoad.Wait(millis.value()) : null;
+      default -> null;
+    };
+    return answer == null ? null : new Exchange.Result<>(answer);
+  }
+
+  /**
+   * {@code FILL key token ttl_ms value} ({@code ttl_ms} 0: never expires): true if stored, false if the lease had
+   * ended ({@code -ERR lease expired}).
+   */
+  RespRequest<Boolean> fill(String key, long token, long ttlMillis, byte[] value) {
+    String command = "FILL " + shown(key);
+    List<byte[]> arguments = List.of(ascii(Long.toString(token)), ascii(Long.toString(ttlMillis)), value);
+    return RespRequest.answeredByErrors(command, encode(command, arguments("FILL", key, arguments)), reply -> {
+      if (reply instanceof RespReply.Error error) {
+        return error.message().equals(LEASE_EXPIRED) ? new Exchange.Result<>(false) : null;
+      }
+      return ok(reply) == null ? null : new Exchange.Result<>(true);
+    }, errors(command, key, value.length));
+  }
+
+  /** {@code RELEASE key token}: true if the token held a live lease. */
+  RespRequest<Boolean> release(String key, long token) {
+    return request("RELEASE", key, reply -> count(reply, n -> n == 1), List.of(ascii(Long.toString(token))));
   }
 
   RespRequest<Long> size() {

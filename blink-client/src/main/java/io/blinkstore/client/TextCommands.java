@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link Request} with {@link TextProtocol} and sends it on the pool. {@code getOrLoad} uses the server's fill
  * leases ({@link LeasedLoad}).
  */
-final class TextCommands implements Transport {
+final class TextCommands implements Transport, LeasedLoad.Words {
   private final TextProtocol protocol;
   private final ConnectionPool<byte[]> pool;
   private final LeasedLoad leasedLoad;
@@ -20,7 +20,7 @@ final class TextCommands implements Transport {
   TextCommands(SocketAddress address, BlinkClientOptions options) {
     this.protocol = new TextProtocol(options.maxRequestBytes());
     this.pool = new ConnectionPool<>(new TextProtocol(BlinkClientOptions.MIN_MAX_REQUEST_BYTES), address, options);
-    this.leasedLoad = new LeasedLoad(this, protocol, options);
+    this.leasedLoad = new LeasedLoad(this, this, options);
   }
 
   @Override
@@ -96,6 +96,21 @@ final class TextCommands implements Transport {
   @Override
   public byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
     return leasedLoad.load(key, ttlMillis, loader);
+  }
+
+  @Override
+  public CompletableFuture<LeasedLoad.Answer> getOrLease(String key, Duration leaseTime) {
+    return send(protocol.getOrLease(key, leaseTime));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> fill(String key, long token, long ttlMillis, byte[] value) {
+    return send(protocol.fill(key, token, ttlMillis, value));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> release(String key, long token) {
+    return send(protocol.release(key, token));
   }
 
   /** Sends {@code request} on the next connection of the pool; returns its future. */

@@ -346,7 +346,7 @@ final class TextProtocol implements Wire<byte[]> {
     return ceilMillis(ttl);
   }
 
-  private static long ceilMillis(Duration duration) {
+  static long ceilMillis(Duration duration) {
     return duration.toMillis() + (duration.toNanosPart() % 1_000_000 == 0 ? 0 : 1);
   }
 

@@ -16,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +75,42 @@ class GetOrLoadIT {
         assertEquals(1, loads.get());
         assertEquals("from the database", clients.get(otherClients).getString("hot"));
         assertTrue(clients.get(0).ttl("hot").compareTo(Duration.ofMinutes(5)) <= 0);
+      } finally {
+        clients.forEach(BlinkClient::close);
+      }
+    }
+  }
+
+  @Test
+  void clientsOverRespAndOverTheTextProtocolShareOneLoadThroughTheServersLease() throws Exception {
+    int threadsEach = 10;
+    BlinkClientOptions options = Servers.testOptions().leaseTime(PATIENT).build();
+    try (BlinkServer server = Servers.start(dir, 1L << 20)) {
+      URI resp = URI.create("redis://127.0.0.1:" + server.tcpAddress().getPort());
+      List<BlinkClient> clients = new ArrayList<>();
+      try {
+        clients.add(BlinkClient.connect(resp, options));
+        clients.add(BlinkClient.connect(resp, options));
+        clients.add(BlinkClient.connect(server.tcpAddress(), options));
+        AtomicInteger loads = new AtomicInteger();
+        CountDownLatch allCalling = new CountDownLatch(clients.size() * threadsEach);
+        List<Callable<byte[]>> tasks = new ArrayList<>();
+        for (BlinkClient client : clients) {
+          for (int i = 0; i < threadsEach; i++) {
+            tasks.add(() -> {
+              allCalling.countDown();
+              return client.getOrLoad("hot", key -> {
+                loads.incrementAndGet();
+                assertTrue(allCalling.await(30, TimeUnit.SECONDS));
+                return "once".getBytes(UTF_8);
+              });
+            });
+          }
+        }
+        for (byte[] value : BlinkStoreContract.runAll(tasks)) {
+          assertEquals("once", new String(value, UTF_8));
+        }
+        assertEquals(1, loads.get(), "one load for three clients in two protocols");
       } finally {
         clients.forEach(BlinkClient::close);
       }

@@ -138,6 +138,48 @@ class RespProtocolTest {
   }
 
   @Test
+  void theLeaseWordsAreMadeAsBlinkStoreReadsThem() {
+    assertEquals("*3\r\n$4\r\nGETL\r\n$1\r\nk\r\n$4\r\n1501\r\n",
+        bytes(protocol.getOrLease("k", Duration.ofNanos(1_500_000_001))));
+    assertEquals("*5\r\n$4\r\nFILL\r\n$1\r\nk\r\n$2\r\n42\r\n$1\r\n0\r\n$2\r\n\u0000\n\r\n",
+        bytes(protocol.fill("k", 42, 0, new byte[] {0, '\n'})));
+    assertEquals("*3\r\n$7\r\nRELEASE\r\n$1\r\nk\r\n$2\r\n42\r\n", bytes(protocol.release("k", 42)));
+  }
+
+  @Test
+  void leaseRepliesAreReadAsAnswersAndTheirErrorsAsResults() throws Exception {
+    Duration lease = Duration.ofSeconds(1);
+    LeasedLoad.Value value = assertInstanceOf(LeasedLoad.Value.class, reply(protocol.getOrLease("k", lease),
+        new RespReply.Array(List.of(bulk("VALUE"), bulk("v")))));
+    assertArrayEquals("v".getBytes(UTF_8), value.value());
+    assertEquals(new LeasedLoad.Lease(7), reply(protocol.getOrLease("k", lease),
+        new RespReply.Array(List.of(bulk("LEASE"), new RespReply.Int(7)))));
+    assertEquals(new LeasedLoad.Wait(10), reply(protocol.getOrLease("k", lease),
+        new RespReply.Array(List.of(bulk("WAIT"), new RespReply.Int(10)))));
+    assertEquals(new LeasedLoad.TableFull(),
+        reply(protocol.getOrLease("k", lease), new RespReply.Error("ERR lease table full")));
+    assertTrue(reply(protocol.fill("k", 7, 0, new byte[1]), new RespReply.Simple("OK")));
+    assertFalse(reply(protocol.fill("k", 7, 0, new byte[1]), new RespReply.Error("ERR lease expired")));
+    assertTrue(reply(protocol.release("k", 7), new RespReply.Int(1)));
+    assertFalse(reply(protocol.release("k", 7), new RespReply.Int(0)));
+  }
+
+  @Test
+  void aServerWithoutLeaseWordsIsToldApartFromOtherErrors() {
+    Duration lease = Duration.ofSeconds(1);
+    assertInstanceOf(LeasedLoad.Unsupported.class, failure(protocol.getOrLease("k", lease),
+        "ERR unknown command 'GETL', with args beginning with: 'k' '1000' "));
+    Throwable other = failure(protocol.getOrLease("k", lease), "NOAUTH Authentication required.");
+    assertEquals(BlinkServerException.class, other.getClass());
+    assertInstanceOf(EntryTooLargeException.class, failure(protocol.fill("k", 7, 0, new byte[10]),
+        "OOM command not allowed when used memory > 'maxmemory'."));
+    assertFalse(protocol.getOrLease("k", lease).complete(new RespReply.Array(List.of(bulk("LEASE"))), 1000));
+    assertFalse(protocol.getOrLease("k", lease).complete(
+        new RespReply.Array(List.of(bulk("NOPE"), new RespReply.Int(1))), 1000));
+    assertFalse(protocol.fill("k", 7, 0, new byte[1]).complete(new RespReply.Int(1), 1000));
+  }
+
+  @Test
   void theServerClosesAfterAProtocolErrorOnly() {
     assertEquals("-ERR Protocol error: invalid bulk length",
         protocol.closesAfter(new RespReply.Error("ERR Protocol error: invalid bulk length")));
