@@ -134,7 +134,8 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
     @Option(names = "--max-output-bytes", paramLabel = "SIZE", defaultValue = "4MiB",
         description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
-            + " the largest reply (4/3 of the largest value). Default: ${DEFAULT-VALUE}.")
+            + " the largest reply (4/3 of the largest value). A RESP MGET whose reply would pass it is refused."
+            + " Default: ${DEFAULT-VALUE}.")
     String maxOutputBytes;
 
     @Option(names = "--auth-token-file", paramLabel = "PATH",

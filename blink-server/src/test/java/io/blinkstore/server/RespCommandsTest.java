@@ -283,6 +283,6 @@ class RespCommandsTest {
   }
 
   private static String text(RespReply reply) {
-    return new String(((RespReply.Bulk) reply).bytes(), ISO_8859_1);
+    return ISO_8859_1.decode(((RespReply.Bulk) reply).bytes().duplicate()).toString();
   }
 }

@@ -33,9 +33,14 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
 
   /** A tester whose lease table holds {@code leaseTableBytes}. */
   RespTester(long leaseTableBytes) {
+    this(leaseTableBytes, BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
+  }
+
+  /** A tester whose lease table holds {@code leaseTableBytes}, and whose output cap is {@code maxReplyBytes}. */
+  RespTester(long leaseTableBytes, long maxReplyBytes) {
     leases = new Leases(leaseTableBytes, System::nanoTime);
     commands = new RespCommands(store, leases, Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC),
-        new ServerCounters(), HeapGuard.NONE, null);
+        new ServerCounters(), HeapGuard.NONE, null, maxReplyBytes);
     session = commands.newSession();
   }
 
