@@ -532,8 +532,9 @@ public final class BlinkServer implements AutoCloseable {
     }
 
     /**
-     * Closes a connection whose request (a line) stays unfinished for {@code timeout}, as a client sending a
-     * byte now and then would keep it; default {@link #DEFAULT_REQUEST_TIMEOUT}; {@link Duration#ZERO}: never.
+     * Closes a connection whose request (a text line or a RESP command) stays unfinished for {@code timeout}, as
+     * a client sending a byte now and then would keep it; default {@link #DEFAULT_REQUEST_TIMEOUT};
+     * {@link Duration#ZERO}: never.
      *
      * @throws IllegalArgumentException if negative
      */

@@ -128,8 +128,8 @@ public final class BlinkStoreCli implements Callable<Integer> {
     long idleTimeoutSeconds;
 
     @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",
-        description = "Close a connection whose request line stays unfinished this long (slowloris); 0 never"
-            + " does. Default: ${DEFAULT-VALUE}.")
+        description = "Close a connection whose request (a line, a RESP command) stays unfinished this long"
+            + " (slowloris); 0 never does. Default: ${DEFAULT-VALUE}.")
     long requestTimeoutSeconds;
 
     @Option(names = "--max-output-bytes", paramLabel = "SIZE", defaultValue = "4MiB",
