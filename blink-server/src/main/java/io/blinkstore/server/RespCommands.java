@@ -92,7 +92,7 @@ final class RespCommands {
     new RespSetCommands(store, clock).register(this);
     new RespTtlCommands(store, clock).register(this);
     new RespLeaseCommands(store, leases).register(this);
-    new RespServerCommands(store, authenticator).register(this);
+    new RespServerCommands(store, counters, authenticator).register(this);
   }
 
   /**

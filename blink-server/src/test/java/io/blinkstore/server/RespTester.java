@@ -22,6 +22,7 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
   static final long NOW_SECONDS = 1_800_000_000;
 
   final BlinkStore store = BlinkStore.builder().memoryLimit(MEMORY_LIMIT).build();
+  final ServerCounters counters = new ServerCounters();
   final Leases leases;
   final RespCommands commands;
   final RespSession session;
@@ -40,7 +41,7 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
   RespTester(long leaseTableBytes, long maxReplyBytes) {
     leases = new Leases(leaseTableBytes, System::nanoTime);
     commands = new RespCommands(store, leases, Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC),
-        new ServerCounters(), HeapGuard.NONE, null, maxReplyBytes);
+        counters, HeapGuard.NONE, null, maxReplyBytes);
     session = commands.newSession();
   }
 
