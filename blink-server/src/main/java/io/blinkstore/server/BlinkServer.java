@@ -104,6 +104,7 @@ public final class BlinkServer implements AutoCloseable {
   private final Transport transport;
   private final ServerCounters counters = new ServerCounters();
   private final ConnectionLimits limits;
+  private final long maxOutputBytes;
   private final Authenticator authenticator;
   private final Set<PosixFilePermission> unixMode;
   private final HeapGuard givenHeapGuard;
@@ -128,6 +129,7 @@ public final class BlinkServer implements AutoCloseable {
     this.transport = resolve(builder.transport);
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
         builder.requestTimeout.toMillis(), builder.maxOutputBytes);
+    this.maxOutputBytes = builder.maxOutputBytes;
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
     this.unixMode = builder.unixMode;
     this.givenHeapGuard = builder.heapGuard;
@@ -158,7 +160,8 @@ public final class BlinkServer implements AutoCloseable {
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
       CommandExecutor executor = new CommandExecutor(store, leases, counters, heapGuard);
-      RespCommands resp = new RespCommands(store, leases, Clock.systemUTC(), counters, heapGuard, authenticator);
+      RespCommands resp =
+          new RespCommands(store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes);
       ProtocolPipeline protocol = new ProtocolPipeline(executor, resp, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {
@@ -529,8 +532,9 @@ public final class BlinkServer implements AutoCloseable {
     }
 
     /**
-     * Closes a connection whose request (a line) stays unfinished for {@code timeout}, as a client sending a
-     * byte now and then would keep it; default {@link #DEFAULT_REQUEST_TIMEOUT}; {@link Duration#ZERO}: never.
+     * Closes a connection whose request (a text line or a RESP command) stays unfinished for {@code timeout}, as
+     * a client sending a byte now and then would keep it; default {@link #DEFAULT_REQUEST_TIMEOUT};
+     * {@link Duration#ZERO}: never.
      *
      * @throws IllegalArgumentException if negative
      */
@@ -542,7 +546,8 @@ public final class BlinkServer implements AutoCloseable {
     /**
      * Sets the most bytes of replies that may wait for one client (written, not yet read by it) before its
      * connection is closed; default {@link #DEFAULT_MAX_OUTPUT_BYTES}. It must exceed the largest reply (a
-     * value's base64, 4/3 of its size): a connection asking for a larger one is closed.
+     * value's base64, 4/3 of its size): a connection asking for a larger one is closed. A RESP {@code MGET} whose
+     * reply would be larger is refused with an error instead, before the reply is built.
      *
      * @throws IllegalArgumentException if not positive
      */

@@ -128,13 +128,14 @@ public final class BlinkStoreCli implements Callable<Integer> {
     long idleTimeoutSeconds;
 
     @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",
-        description = "Close a connection whose request line stays unfinished this long (slowloris); 0 never"
-            + " does. Default: ${DEFAULT-VALUE}.")
+        description = "Close a connection whose request (a line, a RESP command) stays unfinished this long"
+            + " (slowloris); 0 never does. Default: ${DEFAULT-VALUE}.")
     long requestTimeoutSeconds;
 
     @Option(names = "--max-output-bytes", paramLabel = "SIZE", defaultValue = "4MiB",
         description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
-            + " the largest reply (4/3 of the largest value). Default: ${DEFAULT-VALUE}.")
+            + " the largest reply (4/3 of the largest value). A RESP MGET whose reply would pass it is refused."
+            + " Default: ${DEFAULT-VALUE}.")
     String maxOutputBytes;
 
     @Option(names = "--auth-token-file", paramLabel = "PATH",

@@ -117,13 +117,21 @@ final class CommandExecutor {
 
   /** The {@code STATS} figures now, without counting a command (the metrics endpoint's view). */
   Reply.Stats stats() {
+    return stats(store, counters);
+  }
+
+  /**
+   * The figures of {@code store} and {@code counters} now: the one source of {@code STATS}, the metrics endpoint
+   * and RESP {@code INFO}, so that they always agree.
+   */
+  static Reply.Stats stats(BlinkStore store, ServerCounters counters) {
     BlinkStats stats = store.stats();
     return new Reply.Stats(
         store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions(),
-        stats.expirations(), serverFigures(stats));
+        stats.expirations(), serverFigures(stats, counters));
   }
 
-  private Reply.ServerFigures serverFigures(BlinkStats stats) {
+  private static Reply.ServerFigures serverFigures(BlinkStats stats, ServerCounters counters) {
     long lookups = stats.hits() + stats.misses();
     return new Reply.ServerFigures(counters.uptimeSeconds(), counters.connections(),
         counters.totalConnections(), counters.commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups);

@@ -1,6 +1,5 @@
 package io.blinkstore.server;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -129,13 +128,18 @@ final class ConnectionLimits {
   }
 
   /**
-   * Closes a connection whose request stays unfinished too long (slowloris: a line sent a byte at a time, or
-   * never ended). A request is unfinished from the first read that does not end with {@code \n} until a read
-   * that does; the clock is not reset by the bytes in between. One instance per connection.
+   * Closes a connection whose request stays unfinished too long (slowloris: a request sent a byte at a time, or
+   * never ended). The handler that assembles requests ({@link RequestProgress}: the protocol's decoder, or the
+   * HTTP check before it) says after each read which request is partly received; that request is timed from the
+   * read that began it until it is complete, and the bytes in between do not reset the clock. A client whose
+   * reads all end inside some request (a long pipeline) is timed per request, so it is not cut off while its
+   * requests keep completing. One instance per connection.
    */
   private static final class RequestTimeout extends ChannelInboundHandlerAdapter {
     private final long millis;
     private ScheduledFuture<?> timeout;
+    /** The number of the request being timed, or {@link RequestProgress#NONE}. */
+    private long timedRequest = RequestProgress.NONE;
 
     RequestTimeout(long millis) {
       this.millis = millis;
@@ -143,15 +147,16 @@ final class ConnectionLimits {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
-        boolean complete = bytes.getByte(bytes.writerIndex() - 1) == '\n';
-        if (complete) {
-          cancel();
-        } else if (timeout == null) {
+      ctx.fireChannelRead(msg); // decoded, and handed on, before the decoder is asked about it
+      RequestProgress progress = ctx.pipeline().get(RequestProgress.class);
+      long unfinished = progress == null ? RequestProgress.NONE : progress.unfinishedRequest();
+      if (unfinished != timedRequest) {
+        cancel();
+        timedRequest = unfinished;
+        if (unfinished != RequestProgress.NONE) {
           timeout = ctx.executor().schedule(() -> timedOut(ctx), millis, TimeUnit.MILLISECONDS);
         }
       }
-      ctx.fireChannelRead(msg);
     }
 
     @Override

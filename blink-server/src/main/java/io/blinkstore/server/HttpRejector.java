@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * create (it holds whitespace): the original answers {@code NOT_FOUND}; closing instead is a documented
  * deviation.
  */
-final class HttpRejector extends ByteToMessageDecoder {
+final class HttpRejector extends ByteToMessageDecoder implements RequestProgress {
   static final String NAME = "blink-http-rejector";
 
   /** A first line longer than this is not treated as HTTP; it is passed on as it is. */
@@ -77,6 +77,12 @@ final class HttpRejector extends ByteToMessageDecoder {
       }
     }
     return true;
+  }
+
+  /** A first line held here is the connection's first request, unfinished: the request timeout runs meanwhile. */
+  @Override
+  public long unfinishedRequest() {
+    return actualReadableBytes() > 0 ? 0 : NONE;
   }
 
   /** At end of input, a first line without {@code \n} is judged as it is. */

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -70,7 +69,7 @@ final class MetricsEndpoint extends ChannelInitializer<Channel> {
     metric(out, "blink_commands_total", "counter", "Request lines answered.", server.commands());
     out.append("# HELP blink_hit_ratio Hits / (hits + misses), 0 before any lookup.\n")
         .append("# TYPE blink_hit_ratio gauge\n")
-        .append("blink_hit_ratio ").append(String.format(Locale.ROOT, "%.4f", server.hitRatio())).append('\n');
+        .append("blink_hit_ratio ").append(server.hitRatioText()).append('\n');
     return out.toString();
   }
 

@@ -39,7 +39,8 @@ final class ProtocolPipeline {
   /** One lease table for both protocols, so that text and RESP workers filling the same key coordinate. */
   private ProtocolPipeline(BlinkStore store, Leases leases, int maxLineBytes) {
     this(new CommandExecutor(store, leases, new ServerCounters(), HeapGuard.NONE),
-        new RespCommands(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null),
+        new RespCommands(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
+            BlinkServer.DEFAULT_MAX_OUTPUT_BYTES),
         maxLineBytes, null);
   }
 

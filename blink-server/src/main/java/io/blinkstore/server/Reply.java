@@ -1,6 +1,7 @@
 package io.blinkstore.server;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** One response line, before encoding; {@link ReplyEncoder} is the one place that turns it into bytes. */
 sealed interface Reply {
@@ -46,7 +47,12 @@ sealed interface Reply {
    * total_connections=… commands=… hit_ratio=…}; the hit ratio is hits / (hits + misses), 0 before any lookup.
    */
   record ServerFigures(long uptimeSeconds, int connections, long totalConnections, long commands,
-      double hitRatio) {}
+      double hitRatio) {
+    /** The hit ratio as every report prints it: four decimals after a dot ({@code 0.8512}). */
+    String hitRatioText() {
+      return String.format(Locale.ROOT, "%.4f", hitRatio);
+    }
+  }
 
   // ---- Extensions: time to live and counters ----
 

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 
 /**
  * Encodes {@link Reply replies} as protocol lines, each ending with {@code \n} only. Stateless, so one instance
@@ -78,7 +77,7 @@ final class ReplyEncoder extends MessageToByteEncoder<Reply> {
   private static String serverFigures(Reply.ServerFigures server) {
     return " uptime_seconds=" + server.uptimeSeconds() + " connections=" + server.connections()
         + " total_connections=" + server.totalConnections() + " commands=" + server.commands()
-        + " hit_ratio=" + String.format(Locale.ROOT, "%.4f", server.hitRatio());
+        + " hit_ratio=" + server.hitRatioText();
   }
 
   /** Returns the exact encoded size of a VALUE or ERROR reply, and a small default for the others. */

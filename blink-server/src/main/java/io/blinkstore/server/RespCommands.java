@@ -64,9 +64,13 @@ final class RespCommands {
   private final AtomicLong clientIds = new AtomicLong();
   private int topLevelCount;
 
-  /** Creates the table of every supported command, run against {@code store}, with no auth and no heap guard. */
+  /**
+   * Creates the table of every supported command, run against {@code store}, with no auth, no heap guard and
+   * the server's default output cap.
+   */
   RespCommands(BlinkStore store) {
-    this(store, new Leases(), Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null);
+    this(store, new Leases(), Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
+        BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
   }
 
   /**
@@ -76,19 +80,20 @@ final class RespCommands {
    * {@code EXPIREAT}, {@code EXPIRETIME}, ...) are measured against. Commands are counted in {@code counters}
    * (the server's {@code STATS}); writes are refused while {@code heapGuard} says the heap is nearly full; and,
    * with an {@code authenticator}, every command but {@code AUTH}, {@code HELLO} and {@code QUIT} is refused until
-   * the connection has authenticated.
+   * the connection has authenticated. {@code maxReplyBytes} is the connection's output cap: a command whose reply
+   * would pass it ({@code MGET} of many large values) is refused instead of building that reply.
    */
   RespCommands(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
-      Authenticator authenticator) {
+      Authenticator authenticator, long maxReplyBytes) {
     this.counters = Objects.requireNonNull(counters, "counters");
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;
     BlinkStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
-    new RespKeyCommands(writingThroughLeases).register(this);
+    new RespKeyCommands(writingThroughLeases, maxReplyBytes).register(this);
     new RespSetCommands(writingThroughLeases, clock).register(this);
     new RespTtlCommands(writingThroughLeases, clock).register(this);
     new RespLeaseCommands(store, leases).register(this);
-    new RespServerCommands(writingThroughLeases, authenticator).register(this);
+    new RespServerCommands(writingThroughLeases, counters, authenticator).register(this);
   }
 
   /**

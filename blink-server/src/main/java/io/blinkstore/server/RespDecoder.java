@@ -31,7 +31,7 @@ import java.util.List;
  * <p><b>Errors.</b> Over a limit or malformed, the decoder emits one {@link RespRequest.ProtocolError} carrying
  * Redis's message, and then discards all further input (the handler answers it and closes the connection).
  */
-final class RespDecoder extends ByteToMessageDecoder {
+final class RespDecoder extends ByteToMessageDecoder implements RequestProgress {
   /**
    * The longest header line, {@code *} or {@code $} and its number, before its {@code \r}: a sign and 19
    * digits hold any 64-bit length, so 32 bytes is ample for every well-formed header.
@@ -60,6 +60,8 @@ final class RespDecoder extends ByteToMessageDecoder {
   /** The line length of the header {@link #readHeader} read last, {@code \r\n} included. */
   private int headerLength;
   private boolean failed;
+  /** Requests decoded so far. */
+  private long decoded;
 
   /**
    * Creates a decoder whose requests hold at most {@code maxRequestBytes} of bulk strings, in arrays of at most
@@ -85,12 +87,22 @@ final class RespDecoder extends ByteToMessageDecoder {
       }
       if (!failed && pendingArgs == 0) {
         out.add(new RespRequest.Command(readArguments(in)));
+        decoded++;
         arrayLength = 0;
       }
     }
     if (failed) {
       in.skipBytes(in.readableBytes());
     }
+  }
+
+  /**
+   * An unfinished request is whatever is left buffered: complete requests are decoded, and the bytes between
+   * them and of a failed connection discarded, as soon as they arrive.
+   */
+  @Override
+  public long unfinishedRequest() {
+    return actualReadableBytes() > 0 ? decoded : NONE;
   }
 
   /** Reads the header of the next request; returns whether an array of elements has begun. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -39,11 +40,12 @@ final class RespEncoder extends MessageToByteEncoder<RespReply> {
     } else if (reply instanceof RespReply.Int integer) {
       line(':', Long.toString(integer.value()), out);
     } else if (reply instanceof RespReply.Bulk bulk) {
-      if (bulk.bytes() == null) {
+      ByteBuffer bytes = bulk.bytes();
+      if (bytes == null) {
         line('$', "-1", out);
       } else {
-        line('$', Integer.toString(bulk.bytes().length), out);
-        out.writeBytes(bulk.bytes());
+        line('$', Integer.toString(bytes.remaining()), out);
+        out.writeBytes(bytes.duplicate());
         out.writeShort(CRLF);
       }
     } else if (reply instanceof RespReply.Array array) {
@@ -66,8 +68,8 @@ final class RespEncoder extends MessageToByteEncoder<RespReply> {
       return Long.toString(integer.value()).length() + 3L;
     }
     if (reply instanceof RespReply.Bulk bulk) {
-      byte[] bytes = bulk.bytes();
-      return bytes == null ? 5 : Integer.toString(bytes.length).length() + 3L + bytes.length + 2;
+      ByteBuffer bytes = bulk.bytes();
+      return bytes == null ? 5 : Integer.toString(bytes.remaining()).length() + 3L + bytes.remaining() + 2;
     }
     RespReply.Array array = (RespReply.Array) reply;
     long length = Integer.toString(array.elements().size()).length() + 3L;

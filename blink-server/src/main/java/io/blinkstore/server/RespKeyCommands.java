@@ -19,6 +19,11 @@ import java.util.List;
  * and writes ({@code SET}, {@code MSET}, {@code INCR}, ...) are refused with {@link #INVALID_KEY}, storing
  * nothing.
  *
+ * <p><b>Reply size.</b> {@code MGET} is the one command whose reply can be far larger than its request: a
+ * 1 MiB request naming one 4 KB value 150,000 times asks for 615 MB. It reads views of the values
+ * ({@link BlinkStore#getBuffer}), which copy nothing, and is refused with {@link #replyTooLarge} when the reply
+ * would pass the server's output cap ({@code --max-output-bytes}), which would close the connection anyway.
+ *
  * <p><b>Atomicity.</b> {@code MSET} sets its keys one by one. {@code GETDEL} reads, then deletes: a value written
  * by another client between the two is deleted too, and this reply shows the earlier one.
  */
@@ -31,9 +36,12 @@ final class RespKeyCommands {
   static final RespReply.Error NOT_AN_INTEGER = RespReply.error("value is not an integer or out of range");
 
   private final BlinkStore store;
+  private final long maxReplyBytes;
 
-  RespKeyCommands(BlinkStore store) {
+  /** The commands for {@code store}; an {@code MGET} reply holds at most {@code maxReplyBytes}. */
+  RespKeyCommands(BlinkStore store, long maxReplyBytes) {
     this.store = store;
+    this.maxReplyBytes = maxReplyBytes;
   }
 
   void register(RespCommands commands) {
@@ -52,8 +60,10 @@ final class RespKeyCommands {
     return read(key(args[1]));
   }
 
+  /** The value of {@code key} as a view of the stored bytes, or nil. */
   private RespReply read(String key) {
-    return new RespReply.Bulk(key == null ? null : store.get(key));
+    ByteBuffer value = key == null ? null : store.getBuffer(key);
+    return value == null ? RespReply.NULL : new RespReply.Bulk(value);
   }
 
   /** {@code GETDEL key}: the value, and the key deleted. */
@@ -66,12 +76,21 @@ final class RespKeyCommands {
     return new RespReply.Bulk(value);
   }
 
+  /** {@code MGET key...}: the values, or {@link #replyTooLarge} if they would pass {@link #maxReplyBytes}. */
   private RespReply mget(RespSession session, byte[][] args) {
     List<RespReply> values = new ArrayList<>(args.length - 1);
     for (int i = 1; i < args.length; i++) {
       values.add(read(key(args[i])));
     }
-    return new RespReply.Array(values);
+    RespReply reply = new RespReply.Array(values);
+    long replyBytes = RespEncoder.encodedLength(reply);
+    return replyBytes <= maxReplyBytes ? reply : replyTooLarge(replyBytes, maxReplyBytes);
+  }
+
+  /** The reply to a command whose reply of {@code replyBytes} would pass {@code maxReplyBytes}. */
+  static RespReply.Error replyTooLarge(long replyBytes, long maxReplyBytes) {
+    return RespReply.error("reply of " + replyBytes + " bytes exceeds the output limit of " + maxReplyBytes
+        + " bytes");
   }
 
   private RespReply mset(RespSession session, byte[][] args) {
@@ -107,7 +126,7 @@ final class RespKeyCommands {
     long present = 0;
     for (int i = 1; i < args.length; i++) {
       String key = key(args[i]);
-      if (key != null && store.get(key) != null) {
+      if (key != null && store.getBuffer(key) != null) { // a view: no value is copied just to count it
         present++;
       }
     }

@@ -1,7 +1,7 @@
 package io.blinkstore.server;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /** One RESP2 reply, before encoding; {@link RespEncoder} is the one place that turns it into bytes. */
@@ -23,21 +23,21 @@ sealed interface RespReply {
   /** {@code :<n>}. */
   record Int(long value) implements RespReply {}
 
-  /** {@code $<length>\r\n<bytes>\r\n}: binary-safe bytes; {@link #NULL} is the nil bulk string. */
-  record Bulk(byte[] bytes) implements RespReply {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Bulk that && Arrays.equals(bytes, that.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
+  /**
+   * {@code $<length>\r\n<bytes>\r\n}: binary-safe bytes, those between the buffer's position and limit (never
+   * consumed: the encoder reads a duplicate); {@link #NULL} is the nil bulk string. A stored value is sent as the
+   * store's read-only view of it ({@link io.blinkstore.BlinkStore#getBuffer}), so it is copied once, into the
+   * reply's buffer, and a reply's size is known before anything is copied.
+   */
+  record Bulk(ByteBuffer bytes) implements RespReply {
+    /** The bulk string of {@code bytes}, which must not change afterwards; {@code null} is nil. */
+    public Bulk(byte[] bytes) {
+      this(bytes == null ? null : ByteBuffer.wrap(bytes));
     }
 
     @Override
     public String toString() {
-      return bytes == null ? "Bulk[nil]" : "Bulk[" + new String(bytes, StandardCharsets.ISO_8859_1) + "]";
+      return bytes == null ? "Bulk[nil]" : "Bulk[" + StandardCharsets.ISO_8859_1.decode(bytes.duplicate()) + "]";
     }
   }
 
@@ -46,7 +46,7 @@ sealed interface RespReply {
 
   Simple OK = new Simple("OK");
   Simple PONG = new Simple("PONG");
-  Bulk NULL = new Bulk(null);
+  Bulk NULL = new Bulk((ByteBuffer) null);
   Array EMPTY_ARRAY = new Array(List.of());
 
   /** Returns the bulk string of {@code text}'s ISO-8859-1 bytes (for replies built from ASCII text). */

@@ -1,8 +1,6 @@
 package io.blinkstore.server;
 
-import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,13 +26,18 @@ final class RespServerCommands {
       RespReply.error("Client names cannot contain spaces, newlines or special characters.");
 
   private final BlinkStore store;
+  private final ServerCounters counters;
   private final Authenticator authenticator;
   /** The settings {@code CONFIG GET} reports (in Redis's lower-case names); other names match nothing. */
   private final Map<String, String> config = new LinkedHashMap<>();
 
-  /** The commands for {@code store}; {@code AUTH} checks tokens with {@code authenticator}, if not null. */
-  RespServerCommands(BlinkStore store, Authenticator authenticator) {
+  /**
+   * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
+   * checks tokens with {@code authenticator}, if not null.
+   */
+  RespServerCommands(BlinkStore store, ServerCounters counters, Authenticator authenticator) {
     this.store = store;
+    this.counters = counters;
     this.authenticator = authenticator;
     config.put("save", "");
     config.put("appendonly", "no");
@@ -188,8 +191,9 @@ final class RespServerCommands {
   }
 
   /**
-   * {@code INFO [section...]}: the server, memory, stats and keyspace sections, with the store's own figures;
-   * no section, {@code default}, {@code all} or {@code everything} give all four, an unknown section nothing.
+   * {@code INFO [section...]}: the server, clients, memory, stats and keyspace sections, with the figures of
+   * {@code STATS} under Redis's names (ours, which Redis lacks, start {@code blink_}); no section,
+   * {@code default}, {@code all} or {@code everything} give all five, an unknown section nothing.
    */
   private RespReply info(RespSession session, byte[][] args) {
     List<String> wanted = new ArrayList<>();
@@ -211,28 +215,33 @@ final class RespServerCommands {
   }
 
   private Map<String, String> sections() {
-    BlinkStats stats = store.stats();
-    long keys = store.size();
+    Reply.Stats stats = CommandExecutor.stats(store, counters);
+    Reply.ServerFigures server = stats.server();
     Map<String, String> sections = new LinkedHashMap<>();
     sections.put("server", section("Server",
         "redis_version:" + REDIS_VERSION,
         "redis_mode:standalone",
         "blink_store_version:" + BlinkStoreCli.Version.version(),
         "process_id:" + ProcessHandle.current().pid(),
-        "uptime_in_seconds:" + ManagementFactory.getRuntimeMXBean().getUptime() / 1000));
+        "uptime_in_seconds:" + server.uptimeSeconds()));
+    sections.put("clients", section("Clients",
+        "connected_clients:" + server.connections()));
     sections.put("memory", section("Memory",
-        "used_memory:" + store.usage(),
-        "maxmemory:" + store.memoryLimit(),
+        "used_memory:" + stats.usage(),
+        "maxmemory:" + stats.limit(),
         "maxmemory_policy:allkeys-lfu"));
     sections.put("stats", section("Stats",
+        "total_connections_received:" + server.totalConnections(),
+        "total_commands_processed:" + server.commands(),
+        "expired_keys:" + stats.expirations(),
+        "evicted_keys:" + stats.evictions(),
         "keyspace_hits:" + stats.hits(),
         "keyspace_misses:" + stats.misses(),
-        "expired_keys:" + stats.expirations(),
-        "evicted_keys:" + stats.evictions()));
+        "blink_hit_ratio:" + server.hitRatioText()));
     // The store does not count the entries that have a time to live, so "expires" is always 0.
-    sections.put("keyspace", keys == 0
+    sections.put("keyspace", stats.keys() == 0
         ? section("Keyspace")
-        : section("Keyspace", "db0:keys=" + keys + ",expires=0,avg_ttl=0"));
+        : section("Keyspace", "db0:keys=" + stats.keys() + ",expires=0,avg_ttl=0"));
     return sections;
   }
 

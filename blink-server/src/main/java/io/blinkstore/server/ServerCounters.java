@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The server's own figures for {@code STATS} and the metrics endpoint: uptime, connections open and accepted,
- * commands executed. Thread-safe; updated from every event loop without locks.
+ * The server's own figures for {@code STATS}, RESP {@code INFO} and the metrics endpoint: uptime, connections
+ * open and accepted, commands executed. Thread-safe; updated from every event loop without locks.
  */
 final class ServerCounters {
   private final long startNanos = System.nanoTime();

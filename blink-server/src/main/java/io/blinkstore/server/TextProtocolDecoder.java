@@ -24,7 +24,7 @@ import java.util.List;
  * <p><b>Encoding.</b> Lines are decoded as strict UTF-8; a malformed line becomes
  * {@code Invalid("invalid UTF-8")} and the next line is decoded normally.
  */
-final class TextProtocolDecoder extends ByteToMessageDecoder {
+final class TextProtocolDecoder extends ByteToMessageDecoder implements RequestProgress {
   static final Command.Invalid INVALID_UTF8 = new Command.Invalid("invalid UTF-8");
 
   private static final ByteProcessor ASCII = b -> b >= 0;
@@ -37,6 +37,8 @@ final class TextProtocolDecoder extends ByteToMessageDecoder {
   /** Bytes of the unfinished line, from the reader index, already searched for {@code \n}. */
   private int scanned;
   private boolean tooLong;
+  /** Lines decoded so far. */
+  private long decoded;
 
   /**
    * Creates a decoder accepting lines of up to {@code maxLineBytes} bytes.
@@ -73,7 +75,14 @@ final class TextProtocolDecoder extends ByteToMessageDecoder {
       return;
     }
     out.add(parse(in, start, length));
+    decoded++;
     in.readerIndex(newline + 1);
+  }
+
+  /** The unfinished line is whatever is left buffered: every complete line has been decoded. */
+  @Override
+  public long unfinishedRequest() {
+    return actualReadableBytes() > 0 ? decoded : NONE;
   }
 
   /** At end of input, a last line without {@code \n} (already known to be within the limit) is a request too. */

@@ -104,14 +104,45 @@ class ConnectionLimitsIT {
   @MethodSource(TestServers.ALL)
   void aRequestSentOneByteAtATimeIsCutOffAtTheRequestTimeout(BlinkServer.Transport transport, Endpoint endpoint)
       throws Exception {
+    assertSlowlorisCutOff(transport, endpoint, "SET slow " + "x".repeat(1_000), "slow");
+  }
+
+  /**
+   * The RESP twin of the text slowloris. Its lines ("SET\r\n", "x\n", ...) each end in '\n', which the request
+   * timeout once took for a finished request, so it was never cut off.
+   */
+  @ParameterizedTest(name = "[{0} {1}]")
+  @MethodSource(TestServers.ALL)
+  void aRespRequestSentOneByteAtATimeIsCutOffAtTheRequestTimeout(BlinkServer.Transport transport,
+      Endpoint endpoint) throws Exception {
+    assertSlowlorisCutOff(transport, endpoint, new String(RespIT.resp("SET", "s", "x\n".repeat(30)), UTF_8), "s");
+  }
+
+  /**
+   * Sends {@code request}, which sets {@code key}, a byte at a time: the server closes the connection before it
+   * is complete, nothing is set and others are served.
+   */
+  private void assertSlowlorisCutOff(BlinkServer.Transport transport, Endpoint endpoint, String request,
+      String key) throws Exception {
     start(transport, endpoint, builder -> builder.requestTimeout(SHORT));
     LineClient slow = connect();
-    assertTrue(slowloris(slow, "SET slow " + "x".repeat(1_000), Duration.ofMillis(50)),
-        "the server closed the connection before the line was complete");
+    assertTrue(slowloris(slow, request, Duration.ofMillis(50)),
+        "the server closed the connection before the request was complete");
     slow.assertEndOfStream();
     try (LineClient other = endpoint.connect(server)) {
-      assertEquals("NOT_FOUND", other.request("GET slow"), "the unfinished line was not executed");
+      assertEquals("NOT_FOUND", other.request("GET " + key), "the unfinished request was not executed");
     }
+    assertOthersServed();
+  }
+
+  @ParameterizedTest(name = "[{0} {1}]")
+  @MethodSource(TestServers.ALL)
+  void anUnfinishedRespRequestWhoseBulkDataEndsInNewlineIsCutOffAtTheRequestTimeout(
+      BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    start(transport, endpoint, builder -> builder.requestTimeout(SHORT));
+    LineClient slow = connect();
+    slow.send("*3\r\n$3\r\nSET\r\n$4\r\nslow\r\n$1000\r\n" + "x".repeat(500) + "\n");
+    slow.assertEndOfStream();
     assertOthersServed();
   }
 

@@ -2,6 +2,7 @@ package io.blinkstore.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
@@ -11,8 +12,12 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The same requests sent to our server and to a real {@code redis-server} (Debian's, started here on a Unix
  * socket, no TCP port, no persistence) get byte-for-byte the same replies: the time-to-live, counter and
- * {@code SET}-option commands and their errors. Skipped where {@code redis-server} is not installed.
+ * {@code SET}-option commands and their errors; and {@code INFO} names its fields as Redis does. Skipped where
+ * {@code redis-server} is not installed.
  */
 @Timeout(60)
 class RedisParityIT {
@@ -150,5 +156,53 @@ class RedisParityIT {
         assertEquals(expected, RespIT.readReply(ours.send(bytes)), String.join(" ", request));
       }
     }
+  }
+
+  /**
+   * Every INFO field of ours whose name does not start with {@code blink_} is one that redis-server reports in
+   * the same section, so a dashboard or client reading Redis's names reads ours; among them those that count
+   * connections, commands, hits, misses, evictions and expirations.
+   */
+  @Test
+  void infoFieldsAreRedissOwnInRedissSectionsButOurExtras() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient ours = LineClient.unix(server.unixPath());
+        LineClient theirs = LineClient.unix(redisSocket())) {
+      Map<String, Set<String>> redisFields = infoFields(theirs);
+      Map<String, Set<String>> ourFields = infoFields(ours);
+      for (Map.Entry<String, Set<String>> section : ourFields.entrySet()) {
+        for (String field : section.getValue()) {
+          if (!field.startsWith("blink_")) {
+            assertTrue(redisFields.getOrDefault(section.getKey(), Set.of()).contains(field),
+                () -> field + " is not in Redis's " + section.getKey() + " section: " + redisFields);
+          }
+        }
+      }
+      assertEquals(Set.of("connected_clients"), ourFields.get("Clients"));
+      assertTrue(ourFields.get("Stats").containsAll(List.of("total_connections_received", "total_commands_processed",
+          "keyspace_hits", "keyspace_misses", "evicted_keys", "expired_keys", "blink_hit_ratio")), ourFields::toString);
+    }
+  }
+
+  /** Sends {@code INFO everything} and returns the field names of each section of the reply, by title. */
+  private static Map<String, Set<String>> infoFields(LineClient client) throws IOException {
+    client.send(RespIT.resp("INFO", "everything"));
+    String header = client.readLine();
+    int length = Integer.parseInt(header.substring(1, header.length() - 1)); // "$<n>\r"
+    Map<String, Set<String>> sections = new LinkedHashMap<>();
+    Set<String> fields = new TreeSet<>();
+    for (int read = 0; read < length; ) {
+      String line = client.readLine(); // ends in '\r'; INFO is ASCII, so one char per byte
+      read += line.length() + 1;
+      String text = line.substring(0, line.length() - 1);
+      if (text.startsWith("# ")) {
+        fields = new TreeSet<>();
+        sections.put(text.substring(2), fields);
+      } else if (!text.isEmpty()) {
+        fields.add(text.substring(0, text.indexOf(':')));
+      }
+    }
+    client.readLine(); // the CRLF that ends the bulk string
+    return sections;
   }
 }

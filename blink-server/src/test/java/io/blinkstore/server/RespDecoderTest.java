@@ -64,6 +64,22 @@ class RespDecoderTest {
     return new RespRequest.ProtocolError(message);
   }
 
+  /** What the request timeout asks: which request is partly received, whatever bytes the last read ended with. */
+  @Test
+  void unfinishedRequestNumbersTheRequestPartlyReceivedAndIsNoneBetweenRequests() {
+    RespDecoder decoder = channel.pipeline().get(RespDecoder.class);
+    assertEquals(RequestProgress.NONE, decoder.unfinishedRequest());
+    send("*1\r\n$4\r\n");
+    assertEquals(0, decoder.unfinishedRequest(), "a header ending in CRLF is not a finished request");
+    send("PING\r\n*2\r\n$3\r\nGET\r\n$3\r\nk\n");
+    assertEquals(1, decoder.unfinishedRequest(), "bulk data ending in LF is not a finished request");
+    send("x\r\n");
+    assertEquals(RequestProgress.NONE, decoder.unfinishedRequest());
+    send("*1\r\n$1\r\nx\r\n*1");
+    assertEquals(3, decoder.unfinishedRequest());
+    assertEquals(List.of(command("PING"), command("GET", "k\nx"), command("x")), decoded());
+  }
+
   @Test
   void decodesAnArrayOfBulkStrings() {
     send(resp("SET", "key", "value"));

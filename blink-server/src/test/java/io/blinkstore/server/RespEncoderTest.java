@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,15 @@ class RespEncoderTest {
     assertEquals("$0\r\n\r\n", encode(new RespReply.Bulk(new byte[0])));
     assertEquals("$4\r\na\r\n\u00ff\r\n", encode(new RespReply.Bulk(new byte[] {'a', '\r', '\n', (byte) 0xff})));
     assertEquals("*0\r\n", encode(RespReply.EMPTY_ARRAY));
+  }
+
+  /** A stored value is sent as the store's read-only view of it, which every encoding leaves as it was. */
+  @Test
+  void aBulkOverAReadOnlyViewIsEncodedWithoutConsumingTheView() {
+    RespReply view = new RespReply.Bulk(ByteBuffer.wrap("value".getBytes(ISO_8859_1)).asReadOnlyBuffer());
+    assertEquals("$5\r\nvalue\r\n", encode(view));
+    assertEquals("$5\r\nvalue\r\n", encode(view), "a second encoding of the same reply");
+    assertEquals(RespReply.bulk("value"), view);
   }
 
   @Test

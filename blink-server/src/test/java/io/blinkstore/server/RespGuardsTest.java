@@ -6,16 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.blinkstore.BlinkStore;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** RESP under the server's guards: the auth token, the heap guard and the command counter. */
+/** RESP under the server's guards: the auth token, the heap guard, the output cap and the command counter. */
 class RespGuardsTest {
   private final BlinkStore store = BlinkStore.builder().build();
   private final ServerCounters counters = new ServerCounters();
   private final HeapGuard heapGuard = new HeapGuard(0.5);
   private final RespCommands commands =
-      new RespCommands(store, new Leases(), Clock.systemUTC(), counters, heapGuard, new Authenticator("s3cret"));
+      new RespCommands(store, new Leases(), Clock.systemUTC(), counters, heapGuard, new Authenticator("s3cret"),
+          BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
   private final RespSession session = commands.newSession();
 
   @AfterEach
@@ -81,6 +83,26 @@ class RespGuardsTest {
     assertEquals(new RespReply.Int(1), run("DEL", "k"));
     heapGuard.afterCollection(10, 100);
     assertEquals(RespReply.OK, run("SET", "k2", "v"));
+  }
+
+  /**
+   * {@code MGET at at}: {@code *2\r\n} and twice {@code $23\r\n}, 23 bytes and {@code \r\n}, 64 bytes in all;
+   * {@code MGET at past}, with a value one byte longer, 65.
+   */
+  @Test
+  void anMgetReplyOfExactlyTheOutputCapIsServedAndOneBytePastIsRefusedStoringNothing() {
+    try (RespTester capped = new RespTester(Leases.DEFAULT_TABLE_BYTES, 64)) {
+      capped.run("SET", "at", "a".repeat(23));
+      capped.run("SET", "past", "p".repeat(24));
+      RespReply atTheCap = capped.run("MGET", "at", "at");
+      assertEquals(new RespReply.Array(List.of(RespReply.bulk("a".repeat(23)), RespReply.bulk("a".repeat(23)))),
+          atTheCap);
+      assertEquals(64, RespEncoder.encodedLength(atTheCap));
+      assertEquals(RespReply.error("reply of 65 bytes exceeds the output limit of 64 bytes"),
+          capped.run("MGET", "at", "past"));
+      assertEquals(new RespReply.Int(2), capped.run("DBSIZE"), "the store is untouched");
+      assertEquals(RespReply.bulk("p".repeat(24)), capped.run("GET", "past"), "the session goes on");
+    }
   }
 
   @Test

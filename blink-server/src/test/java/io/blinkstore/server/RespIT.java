@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.blinkstore.server.TestServers.Endpoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -175,6 +178,32 @@ class RespIT {
       assertEquals("+OK", command(client, "SET", "kk", "x".repeat(value)));
       assertEquals("-ERR Protocol error: invalid bulk length", command(client, "SET", "kk", "x".repeat(value + 1)));
       client.assertEndOfStream();
+    }
+  }
+
+  /**
+   * The audit's attack: one 1 MiB MGET naming a 4 KB value ~150,000 times asked for a 615 MB reply, built in
+   * memory at once (an OutOfMemoryError for the whole server). At the default limits it is refused, the
+   * connection stays open and a normal MGET on it is served. One configuration: the check is made before any
+   * transport is involved, and under paranoid leak detection each such request costs seconds to decode.
+   */
+  @Test
+  void anMgetWhoseReplyWouldPassTheOutputCapIsRefusedAndTheConnectionServesTheNext() throws Exception {
+    String value = "v".repeat(4096);
+    int keys = (BlinkServer.DEFAULT_MAX_LINE_BYTES - "$4\r\nMGET\r\n".length()) / "$1\r\nk\r\n".length();
+    String[] mget = new String[1 + keys];
+    Arrays.fill(mget, "k");
+    mget[0] = "MGET";
+    long replyBytes = ("*" + keys + "\r\n").length() + (long) keys * ("$4096\r\n".length() + 4096 + 2);
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 8 << 20, UnaryOperator.identity());
+        LineClient client = Endpoint.TCP.connect(server);
+        LineClient other = Endpoint.TCP.connect(server)) {
+      assertEquals("+OK", command(client, "SET", "k", value));
+      assertEquals("-ERR reply of " + replyBytes + " bytes exceeds the output limit of "
+          + BlinkServer.DEFAULT_MAX_OUTPUT_BYTES + " bytes", command(client, mget));
+      client.send(resp("MGET", "k", "absent"));
+      assertEquals("*2\r\n$4096\r\n" + value + "\r\n$-1\r\n", readReply(client));
+      assertEquals(":1", command(other, "DBSIZE"), "the store is untouched");
     }
   }
 

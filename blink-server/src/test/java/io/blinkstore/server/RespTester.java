@@ -22,6 +22,7 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
   static final long NOW_SECONDS = 1_800_000_000;
 
   final BlinkStore store = BlinkStore.builder().memoryLimit(MEMORY_LIMIT).build();
+  final ServerCounters counters = new ServerCounters();
   final Leases leases;
   final RespCommands commands;
   final RespSession session;
@@ -33,9 +34,14 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
 
   /** A tester whose lease table holds {@code leaseTableBytes}. */
   RespTester(long leaseTableBytes) {
+    this(leaseTableBytes, BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
+  }
+
+  /** A tester whose lease table holds {@code leaseTableBytes}, and whose output cap is {@code maxReplyBytes}. */
+  RespTester(long leaseTableBytes, long maxReplyBytes) {
     leases = new Leases(leaseTableBytes, System::nanoTime);
     commands = new RespCommands(store, leases, Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC),
-        new ServerCounters(), HeapGuard.NONE, null);
+        counters, HeapGuard.NONE, null, maxReplyBytes);
     session = commands.newSession();
   }
 
