@@ -25,12 +25,9 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -176,7 +173,7 @@ public final class BlinkServer implements AutoCloseable {
           tcpChannel = bind(tcpBootstrap(initializer), tcp, "TCP " + describe(tcp));
         }
         if (unix != null) {
-          removeStaleSocket(unix);
+          StaleSocketFile.remove(unix);
           unixChannel = bind(unixBootstrap(initializer), unixAddress(unix), "Unix socket " + unix);
           setMode(unix, unixMode);
         }
@@ -260,37 +257,6 @@ public final class BlinkServer implements AutoCloseable {
       throw new BlinkException("cannot listen on " + what + ": " + reason(future.cause()), future.cause());
     }
     return future.channel();
-  }
-
-  /**
-   * The original removes a stale socket file before binding; we do too, but never a directory, and never the
-   * socket of a server that is still running there (a connect succeeds): taking its path over would leave it
-   * unreachable.
-   */
-  private static void removeStaleSocket(Path path) {
-    if (Files.isDirectory(path)) {
-      throw new BlinkException("cannot listen on Unix socket " + path + ": it is a directory");
-    }
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (acceptsConnections(path)) {
-      throw new BlinkException("cannot listen on Unix socket " + path + ": another server is listening on it");
-    }
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new BlinkException("cannot listen on Unix socket " + path + ": cannot remove the old file: "
-          + reason(e), e);
-    }
-  }
-
-  private static boolean acceptsConnections(Path path) {
-    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      return probe.connect(UnixDomainSocketAddress.of(path));
-    } catch (IOException refusedOrNotASocket) {
-      return false;
-    }
   }
 
   /** Returns the TCP address actually bound (with the real port when 0 was asked), or null without TCP. */
@@ -410,7 +376,8 @@ public final class BlinkServer implements AutoCloseable {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
-  private static String reason(Throwable t) {
+  /** A one-line reason for {@code t}, for a start-up failure message. */
+  static String reason(Throwable t) {
     String message = t == null ? null : t.getMessage();
     if (message == null || message.isBlank()) {
       return t == null ? "unknown error" : t.getClass().getSimpleName();
@@ -481,7 +448,10 @@ public final class BlinkServer implements AutoCloseable {
       return this;
     }
 
-    /** Serves a Unix domain socket at {@code path}, replacing a stale file there. */
+    /**
+     * Serves a Unix domain socket at {@code path}, replacing a stale socket file there (one no server answers on);
+     * anything else at the path makes {@link BlinkServer#start} fail and is left untouched.
+     */
     public Builder unix(Path path) {
       requireUnset(unix, "unix");
       this.unix = Objects.requireNonNull(path, "path");

@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,17 +90,39 @@ class ServerProcessIT {
   @Test
   void aStaleSocketFileIsReplaced() throws Exception {
     Path socket = dir.resolve("stale.sock");
-    Files.writeString(socket, "left over by a crashed server");
+    try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      crashed.bind(UnixDomainSocketAddress.of(socket));
+    }
+    assertTrue(Files.exists(socket), "closing leaves the socket file behind, as a crash does");
     Process server = start(dir.resolve("stale.log"), "serve", "--unix", socket.toString(), "--tcp", "127.0.0.1:0");
     try {
       awaitPort(server, dir.resolve("stale.log"));
-      assertTrue(Files.exists(socket));
-      assertFalse(Files.isRegularFile(socket), "now a socket, not the old file");
+      try (LineClient client = LineClient.unix(socket)) {
+        assertEquals("OK", client.request("SET k v"), "the new server answers on the old path");
+      }
     } finally {
       server.destroy();
       assertTrue(server.waitFor(20, TimeUnit.SECONDS));
     }
     assertEquals(0, server.exitValue());
+  }
+
+  /** Regression: a regular file at the {@code --unix} path was deleted to make room for the socket. */
+  @Test
+  void aRegularFileAtTheSocketPathFailsTheStartNamingThePathAndIsLeftUntouched() throws Exception {
+    Path notASocket = dir.resolve("notes.txt");
+    Files.writeString(notASocket, "a user's file, given to --unix by mistake");
+    Path log = dir.resolve("server.log");
+    Process server = start(log, "serve", "--unix", notASocket.toString());
+    try {
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server gave up");
+    } finally {
+      server.destroy();
+    }
+    assertEquals(1, server.exitValue());
+    assertEquals("blink-store: cannot listen on Unix socket " + notASocket + ": a regular file is there; only a stale"
+        + " socket file is replaced, so move it away or choose another path\n", Files.readString(log));
+    assertEquals("a user's file, given to --unix by mistake", Files.readString(notASocket));
   }
 
   @Test
