@@ -41,6 +41,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
   /** The levels {@code --log-level} takes: slf4j-simple's. */
   static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
+  /** Netty's level whenever {@code --log-level} is more verbose: as set in simplelogger.properties. */
+  static final String NETTY_LEVEL = "warn";
+
   /**
    * Heap one entry costs beyond its key and value bytes, with margin: ~145 measured for typical keys, ~190 for
    * a flood of short distinct keys, whose String hashes collide so the map's bins turn into tree nodes, plus
@@ -306,7 +309,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
   /**
    * Sets slf4j-simple's level. It reads its settings once, when the first logger is created, so this must run
-   * before anything logs (which is why this class creates its logger only when needed).
+   * before anything logs (which is why this class creates its logger only when needed). The level is a ceiling
+   * for Netty too: simplelogger.properties holds Netty at {@value #NETTY_LEVEL} to keep its debug output out, and
+   * a quieter level ({@code error}, {@code off}) must silence its warnings as well.
    *
    * @throws IllegalArgumentException for an unknown level
    */
@@ -316,6 +321,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
       throw new IllegalArgumentException("bad --log-level '" + level + "': expected one of " + LOG_LEVELS);
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", lower);
+    if (LOG_LEVELS.indexOf(lower) > LOG_LEVELS.indexOf(NETTY_LEVEL)) {
+      System.setProperty("org.slf4j.simpleLogger.log.io.netty", lower);
+    }
   }
 
   private static Logger log() {

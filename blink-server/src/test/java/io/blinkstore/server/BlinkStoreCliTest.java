@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +94,15 @@ class BlinkStoreCliTest {
     Files.writeString(file, "\n");
     assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(file, null));
     assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(dir.resolve("missing"), null));
+  }
+
+  @Test
+  void theNettyLevelKeptForVerboseLogLevelsIsTheOneSimpleloggerPropertiesSets() throws IOException {
+    Properties properties = new Properties();
+    try (InputStream in = BlinkStoreCli.class.getResourceAsStream("/simplelogger.properties")) {
+      properties.load(in);
+    }
+    assertEquals(BlinkStoreCli.NETTY_LEVEL, properties.getProperty("org.slf4j.simpleLogger.log.io.netty"));
   }
 
   @Test
