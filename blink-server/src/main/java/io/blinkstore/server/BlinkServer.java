@@ -526,16 +526,15 @@ public final class BlinkServer implements AutoCloseable {
 
     /**
      * Requires every connection to present {@code token} ({@code AUTH <token>}) before anything else is executed;
-     * by default none is needed.
+     * by default none is needed. Whitespace inside the token is kept as sent.
      *
-     * @throws IllegalArgumentException if the token is empty
+     * @throws IllegalArgumentException if the token is empty, starts or ends with whitespace (the text protocol
+     *     trims {@code AUTH}'s argument), or holds a line break (a text request ends there): no client could
+     *     present such a token
      */
     public Builder authToken(String token) {
       requireUnset(authToken == null ? null : "a token", "authToken");
-      if (Objects.requireNonNull(token, "token").isEmpty()) {
-        throw new IllegalArgumentException("the auth token must not be empty");
-      }
-      this.authToken = token;
+      this.authToken = Authenticator.requirePresentable(Objects.requireNonNull(token, "token"));
       return this;
     }
 

@@ -141,8 +141,8 @@ public final class BlinkStoreCli implements Callable<Integer> {
     String maxOutputBytes;
 
     @Option(names = "--auth-token-file", paramLabel = "PATH",
-        description = "Require clients to send 'AUTH <token>' first; the token is the file's first line."
-            + " Default: $BLINK_AUTH_TOKEN if set, else no auth.")
+        description = "Require clients to send 'AUTH <token>' first; the token is the file's first line, without the"
+            + " whitespace around it. Default: $BLINK_AUTH_TOKEN if set, else no auth.")
     Path authTokenFile;
 
     @Option(names = "--unix-mode", paramLabel = "OCTAL", defaultValue = "0660",
@@ -359,23 +359,32 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
   /**
    * The auth token: the first line of {@code file} when given (so it never shows in {@code ps}), else
-   * {@code fromEnvironment}; null when neither is set.
+   * {@code fromEnvironment}; null when neither is set. Whitespace around it is dropped: a file saved with CRLF or a
+   * trailing blank, or a variable set from {@code $(cat file)} with its newline, would otherwise hold a token that
+   * the text protocol, which trims {@code AUTH}'s argument, could never match.
    *
-   * @throws IllegalArgumentException if the file cannot be read or the token is empty
+   * @throws IllegalArgumentException naming the source if the file cannot be read, or the token is empty or holds
+   *     a line break ({@link Authenticator#requirePresentable})
    */
   static String authToken(Path file, String fromEnvironment) {
     String token = fromEnvironment;
+    String source = "BLINK_AUTH_TOKEN";
     if (file != null) {
+      source = "--auth-token-file " + file;
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         token = Objects.requireNonNullElse(reader.readLine(), "");
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read --auth-token-file " + file + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("cannot read " + source + ": " + e.getMessage(), e);
       }
     }
-    if (token != null && token.isBlank()) {
-      throw new IllegalArgumentException("the auth token (--auth-token-file or BLINK_AUTH_TOKEN) is empty");
+    if (token == null) {
+      return null;
     }
-    return token;
+    try {
+      return Authenticator.requirePresentable(CommandParser.trim(token));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
   }
 
   /**

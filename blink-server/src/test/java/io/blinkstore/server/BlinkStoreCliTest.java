@@ -105,6 +105,33 @@ class BlinkStoreCliTest {
     assertEquals(BlinkStoreCli.NETTY_LEVEL, properties.getProperty("org.slf4j.simpleLogger.log.io.netty"));
   }
 
+  /**
+   * Regression: the token was kept as read, so a trailing blank or CR in the file, or the newline of
+   * {@code BLINK_AUTH_TOKEN=$(cat file)} made it a token the text protocol (which trims AUTH's argument) never
+   * matched.
+   */
+  @Test
+  void whitespaceAroundTheAuthTokenIsDroppedWhereverItComesFromAndWhitespaceInsideIsKept(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, "  s3cret token \r\n");
+    assertEquals("s3cret token", BlinkStoreCli.authToken(file, null));
+    assertEquals("s3cret", BlinkStoreCli.authToken(null, "s3cret\n"));
+    assertEquals("s3cret", BlinkStoreCli.authToken(null, "\u00a0\ts3cret\r\n"));
+  }
+
+  @Test
+  void anEmptyAuthTokenOrOneHoldingALineBreakIsRefusedNamingWhereItCameFrom(@TempDir Path dir) throws Exception {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(null, "first\nsecond"));
+    assertEquals("BLINK_AUTH_TOKEN: the auth token must not contain a line break: a text-protocol request ends at"
+        + " the first, so it could never be sent", e.getMessage());
+    Path file = dir.resolve("token");
+    Files.writeString(file, " \t\n");
+    e = assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(file, "from-env"));
+    assertEquals("--auth-token-file " + file + ": the auth token must not be empty", e.getMessage());
+  }
+
   @Test
   void versionPrintsTheProjectVersion() {
     Result result = run("--version");

@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -157,8 +158,45 @@ class ServerProcessIT {
     assertTrue(output.contains("the JVM heap (128 MiB) cannot hold a memory limit of 104857600 bytes"), output);
   }
 
+  /** Regression: a token file ending in a blank and CRLF gave a token that AUTH over the text protocol never matched. */
+  @Test
+  void aTokenFileWithWhitespaceAroundTheTokenAuthenticatesWithTheTokenAlone() throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "s3cret \r\n");
+    Path log = dir.resolve("server.log");
+    Process server = start(log, "serve", "--tcp", "127.0.0.1:0", "--auth-token-file", token.toString());
+    try (LineClient client = LineClient.tcp(new InetSocketAddress("127.0.0.1", awaitPort(server, log)))) {
+      assertEquals("OK", client.request("AUTH s3cret"));
+      assertEquals("OK", client.request("SET k v"));
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void anAuthTokenHoldingALineBreakIsRefusedAtStartNamingWhereItCameFrom() throws Exception {
+    Path log = dir.resolve("server.log");
+    ProcessBuilder builder = command(log, "serve", "--tcp", "127.0.0.1:0");
+    builder.environment().put("BLINK_AUTH_TOKEN", "first\nsecond");
+    Process server = builder.start();
+    try {
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server gave up");
+    } finally {
+      server.destroy();
+    }
+    assertEquals(1, server.exitValue());
+    assertEquals("blink-store: BLINK_AUTH_TOKEN: the auth token must not contain a line break: a text-protocol"
+        + " request ends at the first, so it could never be sent\n", Files.readString(log));
+  }
+
   /** Starts the command line in a new JVM, its stderr (the log) going to {@code log}. */
   private static Process start(Path log, String... args) throws IOException {
+    return command(log, args).start();
+  }
+
+  /** The command line in a new JVM, its stderr (the log) going to {@code log}, not yet started. */
+  private static ProcessBuilder command(Path log, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
@@ -166,10 +204,11 @@ class ServerProcessIT {
     command.add(System.getProperty("java.class.path"));
     command.add(BlinkStoreCli.class.getName());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(log.toFile())
-        .start();
+        .redirectError(log.toFile());
+    builder.environment().remove("BLINK_AUTH_TOKEN");
+    return builder;
   }
 
   /** Waits (polling the log, at most 30 s) for the "listening" line and returns the port it names. */
