@@ -191,16 +191,23 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
-  /** Like Redis's protected mode, but a warning: a store reachable from the network without a token. */
+  /**
+   * Like Redis's protected mode, but a warning: a store reachable from the network without a token. The metrics
+   * endpoint has no token at all; it shows figures, not data, so off loopback it gets a one-line notice.
+   */
   private void warnIfExposed() {
     if (isExposed(tcp, authenticator != null)) {
       log.warn("SECURITY WARNING: listening on {} without an auth token: anyone who can reach this address"
           + " can read and change every entry. Bind 127.0.0.1 or set BLINK_AUTH_TOKEN / --auth-token-file.",
-          describe(tcp));
+          describe(tcpAddress()));
+    }
+    if (isExposed(metrics, false)) {
+      log.warn("metrics at http://{}/metrics are open to anyone who can reach this address (the store's figures,"
+          + " not its data); bind 127.0.0.1 to keep them local", describe(metricsAddress()));
     }
   }
 
-  /** Whether serving TCP on {@code tcp} (null: none) opens the store to the network without a token. */
+  /** Whether serving TCP on {@code tcp} (null: none) opens it to the network without a token. */
   static boolean isExposed(InetSocketAddress tcp, boolean hasToken) {
     return tcp != null && !hasToken && !tcp.getAddress().isLoopbackAddress();
   }
@@ -259,18 +266,31 @@ public final class BlinkServer implements AutoCloseable {
     return future.channel();
   }
 
-  /** Returns the TCP address actually bound (with the real port when 0 was asked), or null without TCP. */
+  /**
+   * Returns the TCP address served: the address asked for, with the port actually bound (the real one when 0 was
+   * asked); null without TCP or before {@link #start}.
+   */
   public InetSocketAddress tcpAddress() {
     synchronized (lifecycle) {
-      return tcpChannel == null ? null : (InetSocketAddress) tcpChannel.localAddress();
+      return served(tcp, tcpChannel);
     }
   }
 
-  /** Returns the metrics endpoint's address actually bound, or null without one. */
+  /** Returns the metrics endpoint's address, as {@link #tcpAddress()} does; null without one. */
   public InetSocketAddress metricsAddress() {
     synchronized (lifecycle) {
-      return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+      return served(metrics, metricsChannel);
     }
+  }
+
+  /**
+   * The address asked for with the port bound. The channel's own address is not shown as is: a wildcard bound
+   * through a dual-stack socket reads {@code [0:0:0:0:0:0:0:0]} where the user asked for {@code 0.0.0.0}.
+   */
+  private static InetSocketAddress served(InetSocketAddress asked, Channel channel) {
+    return channel == null
+        ? null
+        : new InetSocketAddress(asked.getAddress(), ((InetSocketAddress) channel.localAddress()).getPort());
   }
 
   /** Returns the Unix socket path served, or null without one. */
@@ -371,8 +391,9 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
+  /** {@code address} as logs and messages show it: the IP literal (never a host name), IPv6 in brackets. */
   static String describe(InetSocketAddress address) {
-    String host = address.getHostString();
+    String host = address.getAddress().getHostAddress();
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 

@@ -1,5 +1,6 @@
 package io.blinkstore.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,5 +36,14 @@ class BlinkServerTest {
   @Test
   void anAuthTokenWithWhitespaceInsideIsAccepted() {
     BlinkServer.builder().authToken("s3cret token");
+  }
+
+  @Test
+  void addressesAreShownAsIpLiteralsNeverHostNames() throws Exception {
+    InetAddress localhost = InetAddress.getLoopbackAddress(); // named "localhost"
+    assertEquals("127.0.0.1:8765", BlinkServer.describe(new InetSocketAddress(localhost, 8765)));
+    assertEquals("0.0.0.0:0", BlinkServer.describe(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)));
+    InetAddress six = InetAddress.getByName("::1");
+    assertEquals("[0:0:0:0:0:0:0:1]:8765", BlinkServer.describe(new InetSocketAddress(six, 8765)));
   }
 }

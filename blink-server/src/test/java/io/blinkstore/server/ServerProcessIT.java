@@ -190,6 +190,31 @@ class ServerProcessIT {
         + " request ends at the first, so it could never be sent\n", Files.readString(log));
   }
 
+  /**
+   * Regression: a wildcard address was shown as the channel reports it in the start line
+   * ({@code tcp [0:0:0:0:0:0:0:0]:PORT}) and as given, with the port asked for, in the security warning
+   * ({@code 0.0.0.0:0}); and a metrics endpoint off loopback, which has no token, went unmentioned.
+   */
+  @Test
+  void aWildcardAddressIsShownAsGivenWithItsPortEverywhereAndOpenMetricsAreWarnedAbout() throws Exception {
+    Path log = dir.resolve("server.log");
+    Process server = start(log, "serve", "--tcp", "0.0.0.0:0", "--metrics", "0.0.0.0:0");
+    try {
+      String output = awaitReady(server, log);
+      Matcher start =
+          Pattern.compile("listening on tcp 0\\.0\\.0\\.0:(\\d+), metrics http://0\\.0\\.0\\.0:(\\d+)/metrics")
+              .matcher(output);
+      assertTrue(start.find(), output);
+      String tcp = "0.0.0.0:" + start.group(1);
+      String metrics = "http://0.0.0.0:" + start.group(2) + "/metrics";
+      assertTrue(output.contains("SECURITY WARNING: listening on " + tcp + " without an auth token"), output);
+      assertTrue(output.contains("metrics at " + metrics + " are open to anyone who can reach"), output);
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+    }
+  }
+
   /** Starts the command line in a new JVM, its stderr (the log) going to {@code log}. */
   private static Process start(Path log, String... args) throws IOException {
     return command(log, args).start();
@@ -211,15 +236,21 @@ class ServerProcessIT {
     return builder;
   }
 
-  /** Waits (polling the log, at most 30 s) for the "listening" line and returns the port it names. */
+  /** Waits for the "listening" line and returns the port it names. */
   private static int awaitPort(Process server, Path log) throws IOException, InterruptedException {
+    String output = awaitReady(server, log);
+    Matcher matcher = LISTENING.matcher(output);
+    assertTrue(matcher.find(), output);
+    return Integer.parseInt(matcher.group(1));
+  }
+
+  /** Waits (polling the log, at most 30 s) for the "listening ... ready in" line and returns the log so far. */
+  private static String awaitReady(Process server, Path log) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       String output = Files.exists(log) ? Files.readString(log) : "";
-      Matcher matcher = LISTENING.matcher(output);
-      if (matcher.find()) {
-        assertTrue(output.contains("ready in"), output);
-        return Integer.parseInt(matcher.group(1));
+      if (output.contains("ready in")) {
+        return output;
       }
       if (!server.isAlive()) {
         throw new AssertionError("server exited with " + server.exitValue() + " before listening:\n" + output);
