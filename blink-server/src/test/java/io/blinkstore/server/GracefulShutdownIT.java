@@ -212,15 +212,8 @@ class GracefulShutdownIT {
   void anUnusableSocketPathFailsFastWithAMessageNamingIt(BlinkServer.Transport transport, String path) {
     TestServers.assumeAvailable(transport);
     Path socket = path.startsWith("/") ? Path.of(path) : dir.resolve(path);
-    BlinkServer server = BlinkServer.builder()
-        .store(BlinkStore.builder().build())
-        .unix(socket)
-        .transport(transport)
-        .build();
-    BlinkException e = assertThrows(BlinkException.class, server::start);
+    BlinkException e = failedStartOn(socket, transport);
     assertTrue(e.getMessage().contains(socket.toString()), () -> "message names " + socket + ": " + e.getMessage());
-    assertOneLine(e);
-    server.close();
   }
 
   static Stream<Arguments> transportsAndFilesThatAreNotSockets() {
@@ -247,16 +240,9 @@ class GracefulShutdownIT {
       default -> assumeTrue(new ProcessBuilder("mkfifo", socket.toString()).start().waitFor() == 0, "mkfifo");
     }
     Object before = Files.readAttributes(socket, "unix:mode,ino", LinkOption.NOFOLLOW_LINKS);
-    BlinkServer server = BlinkServer.builder()
-        .store(BlinkStore.builder().build())
-        .unix(socket)
-        .transport(transport)
-        .build();
-    BlinkException e = assertThrows(BlinkException.class, server::start);
+    BlinkException e = failedStartOn(socket, transport);
     assertTrue(e.getMessage().contains(socket + ": " + kind.replace("a FIFO", "a file that is not a socket")),
         e.getMessage());
-    assertOneLine(e);
-    server.close();
     assertEquals(before, Files.readAttributes(socket, "unix:mode,ino", LinkOption.NOFOLLOW_LINKS), "the same file");
     assertEquals("user data", Files.readString(precious));
     if (kind.equals("a directory")) {
@@ -282,6 +268,19 @@ class GracefulShutdownIT {
     try (ServerSocket again = new ServerSocket(port, 50, LOOPBACK)) {
       assertEquals(port, again.getLocalPort(), "the TCP port was released after the Unix socket failed");
     }
+  }
+
+  /** Starts a server on Unix socket {@code socket} alone, which must fail in one line; returns why. */
+  private static BlinkException failedStartOn(Path socket, BlinkServer.Transport transport) {
+    BlinkServer server = BlinkServer.builder()
+        .store(BlinkStore.builder().build())
+        .unix(socket)
+        .transport(transport)
+        .build();
+    BlinkException e = assertThrows(BlinkException.class, server::start);
+    assertOneLine(e);
+    server.close();
+    return e;
   }
 
   private static void assertOneLine(BlinkException e) {

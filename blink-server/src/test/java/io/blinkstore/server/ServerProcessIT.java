@@ -83,8 +83,7 @@ class ServerProcessIT {
         assertTrue(stats.startsWith("STATS keys=10 usage=") && stats.contains(" evictions=40 expirations=0 uptime_seconds="), stats);
       }
     } finally {
-      server.destroy();
-      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+      stop(server);
     }
   }
 
@@ -102,8 +101,7 @@ class ServerProcessIT {
         assertEquals("OK", client.request("SET k v"), "the new server answers on the old path");
       }
     } finally {
-      server.destroy();
-      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+      stop(server);
     }
     assertEquals(0, server.exitValue());
   }
@@ -114,15 +112,9 @@ class ServerProcessIT {
     Path notASocket = dir.resolve("notes.txt");
     Files.writeString(notASocket, "a user's file, given to --unix by mistake");
     Path log = dir.resolve("server.log");
-    Process server = start(log, "serve", "--unix", notASocket.toString());
-    try {
-      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server gave up");
-    } finally {
-      server.destroy();
-    }
-    assertEquals(1, server.exitValue());
     assertEquals("blink-store: cannot listen on Unix socket " + notASocket + ": a regular file is there; only a stale"
-        + " socket file is replaced, so move it away or choose another path\n", Files.readString(log));
+        + " socket file is replaced, so move it away or choose another path\n",
+        failedStart(start(log, "serve", "--unix", notASocket.toString()), log));
     assertEquals("a user's file, given to --unix by mistake", Files.readString(notASocket));
   }
 
@@ -140,8 +132,7 @@ class ServerProcessIT {
         assertEquals("OK", client.request("SET k v"));
       }
     } finally {
-      server.destroy();
-      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+      stop(server);
     }
     assertEquals(0, server.exitValue());
     String output = Files.readString(log);
@@ -169,8 +160,7 @@ class ServerProcessIT {
       assertEquals("OK", client.request("AUTH s3cret"));
       assertEquals("OK", client.request("SET k v"));
     } finally {
-      server.destroy();
-      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+      stop(server);
     }
   }
 
@@ -179,15 +169,8 @@ class ServerProcessIT {
     Path log = dir.resolve("server.log");
     ProcessBuilder builder = command(log, "serve", "--tcp", "127.0.0.1:0");
     builder.environment().put("BLINK_AUTH_TOKEN", "first\nsecond");
-    Process server = builder.start();
-    try {
-      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server gave up");
-    } finally {
-      server.destroy();
-    }
-    assertEquals(1, server.exitValue());
     assertEquals("blink-store: BLINK_AUTH_TOKEN: the auth token must not contain a line break: a text-protocol"
-        + " request ends at the first, so it could never be sent\n", Files.readString(log));
+        + " request ends at the first, so it could never be sent\n", failedStart(builder.start(), log));
   }
 
   /**
@@ -210,9 +193,25 @@ class ServerProcessIT {
       assertTrue(output.contains("SECURITY WARNING: listening on " + tcp + " without an auth token"), output);
       assertTrue(output.contains("metrics at " + metrics + " are open to anyone who can reach"), output);
     } finally {
-      server.destroy();
-      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+      stop(server);
     }
+  }
+
+  /** Stops {@code server} with SIGTERM and waits for it to exit. */
+  private static void stop(Process server) throws InterruptedException {
+    server.destroy();
+    assertTrue(server.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s");
+  }
+
+  /** Waits for a server that must refuse to start, checks it exited with status 1, and returns its log. */
+  private static String failedStart(Process server, Path log) throws IOException, InterruptedException {
+    try {
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server gave up");
+    } finally {
+      server.destroy();
+    }
+    assertEquals(1, server.exitValue());
+    return Files.readString(log);
   }
 
   /** Starts the command line in a new JVM, its stderr (the log) going to {@code log}. */
