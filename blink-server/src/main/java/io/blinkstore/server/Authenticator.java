@@ -20,13 +20,32 @@ final class Authenticator {
   private final byte[] tokenDigest;
 
   /**
-   * @throws IllegalArgumentException if {@code token} is empty
+   * Returns {@code token} if a client can present it in either protocol. The text protocol trims {@code AUTH}'s
+   * argument as it trims every request line, and a request ends at the first line break, so a token that starts or
+   * ends with whitespace, or holds a line break, could never authenticate there. Whitespace inside is kept as sent.
+   *
+   * @throws IllegalArgumentException if the token is empty, starts or ends with whitespace, or holds a line break
    */
-  Authenticator(String token) {
-    Objects.requireNonNull(token, "token");
+  static String requirePresentable(String token) {
     if (token.isEmpty()) {
       throw new IllegalArgumentException("the auth token must not be empty");
     }
+    if (!CommandParser.trim(token).equals(token)) {
+      throw new IllegalArgumentException("the auth token must not start or end with whitespace: the text protocol"
+          + " trims AUTH's argument, so it could never match");
+    }
+    if (token.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("the auth token must not contain a line break: a text-protocol request"
+          + " ends at the first, so it could never be sent");
+    }
+    return token;
+  }
+
+  /**
+   * @throws IllegalArgumentException if no client could present {@code token} ({@link #requirePresentable})
+   */
+  Authenticator(String token) {
+    requirePresentable(Objects.requireNonNull(token, "token"));
     this.tokenDigest = sha256(token.getBytes(StandardCharsets.UTF_8));
   }
 

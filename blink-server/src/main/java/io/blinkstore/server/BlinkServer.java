@@ -25,12 +25,9 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -179,7 +176,7 @@ public final class BlinkServer implements AutoCloseable {
           tcpChannel = bind(tcpBootstrap(initializer), tcp, "TCP " + describe(tcp));
         }
         if (unix != null) {
-          removeStaleSocket(unix);
+          StaleSocketFile.remove(unix);
           unixChannel = bind(unixBootstrap(initializer), unixAddress(unix), "Unix socket " + unix);
           setMode(unix, unixMode);
         }
@@ -197,16 +194,23 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
-  /** Like Redis's protected mode, but a warning: a store reachable from the network without a token. */
+  /**
+   * Like Redis's protected mode, but a warning: a store reachable from the network without a token. The metrics
+   * endpoint has no token at all; it shows figures, not data, so off loopback it gets a one-line notice.
+   */
   private void warnIfExposed() {
     if (isExposed(tcp, authenticator != null)) {
       log.warn("SECURITY WARNING: listening on {} without an auth token: anyone who can reach this address"
           + " can read and change every entry. Bind 127.0.0.1 or set BLINK_AUTH_TOKEN / --auth-token-file.",
-          describe(tcp));
+          describe(tcpAddress()));
+    }
+    if (isExposed(metrics, false)) {
+      log.warn("metrics at http://{}/metrics are open to anyone who can reach this address (the store's figures,"
+          + " not its data); bind 127.0.0.1 to keep them local", describe(metricsAddress()));
     }
   }
 
-  /** Whether serving TCP on {@code tcp} (null: none) opens the store to the network without a token. */
+  /** Whether serving TCP on {@code tcp} (null: none) opens it to the network without a token. */
   static boolean isExposed(InetSocketAddress tcp, boolean hasToken) {
     return tcp != null && !hasToken && !tcp.getAddress().isLoopbackAddress();
   }
@@ -266,48 +270,30 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   /**
-   * The original removes a stale socket file before binding; we do too, but never a directory, and never the
-   * socket of a server that is still running there (a connect succeeds): taking its path over would leave it
-   * unreachable.
+   * Returns the TCP address served: the address asked for, with the port actually bound (the real one when 0 was
+   * asked); null without TCP or before {@link #start}.
    */
-  private static void removeStaleSocket(Path path) {
-    if (Files.isDirectory(path)) {
-      throw new BlinkException("cannot listen on Unix socket " + path + ": it is a directory");
-    }
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (acceptsConnections(path)) {
-      throw new BlinkException("cannot listen on Unix socket " + path + ": another server is listening on it");
-    }
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new BlinkException("cannot listen on Unix socket " + path + ": cannot remove the old file: "
-          + reason(e), e);
-    }
-  }
-
-  private static boolean acceptsConnections(Path path) {
-    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      return probe.connect(UnixDomainSocketAddress.of(path));
-    } catch (IOException refusedOrNotASocket) {
-      return false;
-    }
-  }
-
-  /** Returns the TCP address actually bound (with the real port when 0 was asked), or null without TCP. */
   public InetSocketAddress tcpAddress() {
     synchronized (lifecycle) {
-      return tcpChannel == null ? null : (InetSocketAddress) tcpChannel.localAddress();
+      return served(tcp, tcpChannel);
     }
   }
 
-  /** Returns the metrics endpoint's address actually bound, or null without one. */
+  /** Returns the metrics endpoint's address, as {@link #tcpAddress()} does; null without one. */
   public InetSocketAddress metricsAddress() {
     synchronized (lifecycle) {
-      return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+      return served(metrics, metricsChannel);
     }
+  }
+
+  /**
+   * The address asked for with the port bound. The channel's own address is not shown as is: a wildcard bound
+   * through a dual-stack socket reads {@code [0:0:0:0:0:0:0:0]} where the user asked for {@code 0.0.0.0}.
+   */
+  private static InetSocketAddress served(InetSocketAddress asked, Channel channel) {
+    return channel == null
+        ? null
+        : new InetSocketAddress(asked.getAddress(), ((InetSocketAddress) channel.localAddress()).getPort());
   }
 
   /** Returns the Unix socket path served, or null without one. */
@@ -408,12 +394,14 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
+  /** {@code address} as logs and messages show it: the IP literal (never a host name), IPv6 in brackets. */
   static String describe(InetSocketAddress address) {
-    String host = address.getHostString();
+    String host = address.getAddress().getHostAddress();
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
-  private static String reason(Throwable t) {
+  /** A one-line reason for {@code t}, for a start-up failure message. */
+  static String reason(Throwable t) {
     String message = t == null ? null : t.getMessage();
     if (message == null || message.isBlank()) {
       return t == null ? "unknown error" : t.getClass().getSimpleName();
@@ -484,7 +472,10 @@ public final class BlinkServer implements AutoCloseable {
       return this;
     }
 
-    /** Serves a Unix domain socket at {@code path}, replacing a stale file there. */
+    /**
+     * Serves a Unix domain socket at {@code path}, replacing a stale socket file there (one no server answers on);
+     * anything else at the path makes {@link BlinkServer#start} fail and is left untouched.
+     */
     public Builder unix(Path path) {
       requireUnset(unix, "unix");
       this.unix = Objects.requireNonNull(path, "path");
@@ -561,16 +552,15 @@ public final class BlinkServer implements AutoCloseable {
 
     /**
      * Requires every connection to present {@code token} ({@code AUTH <token>}) before anything else is executed;
-     * by default none is needed.
+     * by default none is needed. Whitespace inside the token is kept as sent.
      *
-     * @throws IllegalArgumentException if the token is empty
+     * @throws IllegalArgumentException if the token is empty, starts or ends with whitespace (the text protocol
+     *     trims {@code AUTH}'s argument), or holds a line break (a text request ends there): no client could
+     *     present such a token
      */
     public Builder authToken(String token) {
       requireUnset(authToken == null ? null : "a token", "authToken");
-      if (Objects.requireNonNull(token, "token").isEmpty()) {
-        throw new IllegalArgumentException("the auth token must not be empty");
-      }
-      this.authToken = token;
+      this.authToken = Authenticator.requirePresentable(Objects.requireNonNull(token, "token"));
       return this;
     }
 

@@ -41,6 +41,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
   /** The levels {@code --log-level} takes: slf4j-simple's. */
   static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
+  /** Netty's level whenever {@code --log-level} is more verbose: as set in simplelogger.properties. */
+  static final String NETTY_LEVEL = "warn";
+
   /**
    * Heap one entry costs beyond its key and value bytes, with margin: ~145 measured for typical keys, ~190 for
    * a flood of short distinct keys, whose String hashes collide so the map's bins turn into tree nodes, plus
@@ -139,8 +142,8 @@ public final class BlinkStoreCli implements Callable<Integer> {
     String maxOutputBytes;
 
     @Option(names = "--auth-token-file", paramLabel = "PATH",
-        description = "Require clients to send 'AUTH <token>' first; the token is the file's first line."
-            + " Default: $BLINK_AUTH_TOKEN if set, else no auth.")
+        description = "Require clients to send 'AUTH <token>' first; the token is the file's first line, without the"
+            + " whitespace around it. Default: $BLINK_AUTH_TOKEN if set, else no auth.")
     Path authTokenFile;
 
     @Option(names = "--unix-mode", paramLabel = "OCTAL", defaultValue = "0660",
@@ -307,7 +310,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
   /**
    * Sets slf4j-simple's level. It reads its settings once, when the first logger is created, so this must run
-   * before anything logs (which is why this class creates its logger only when needed).
+   * before anything logs (which is why this class creates its logger only when needed). The level is a ceiling
+   * for Netty too: simplelogger.properties holds Netty at {@value #NETTY_LEVEL} to keep its debug output out, and
+   * a quieter level ({@code error}, {@code off}) must silence its warnings as well.
    *
    * @throws IllegalArgumentException for an unknown level
    */
@@ -317,6 +322,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
       throw new IllegalArgumentException("bad --log-level '" + level + "': expected one of " + LOG_LEVELS);
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", lower);
+    if (LOG_LEVELS.indexOf(lower) > LOG_LEVELS.indexOf(NETTY_LEVEL)) {
+      System.setProperty("org.slf4j.simpleLogger.log.io.netty", lower);
+    }
   }
 
   private static Logger log() {
@@ -352,23 +360,32 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
   /**
    * The auth token: the first line of {@code file} when given (so it never shows in {@code ps}), else
-   * {@code fromEnvironment}; null when neither is set.
+   * {@code fromEnvironment}; null when neither is set. Whitespace around it is dropped: a file saved with CRLF or a
+   * trailing blank, or a variable set from {@code $(cat file)} with its newline, would otherwise hold a token that
+   * the text protocol, which trims {@code AUTH}'s argument, could never match.
    *
-   * @throws IllegalArgumentException if the file cannot be read or the token is empty
+   * @throws IllegalArgumentException naming the source if the file cannot be read, or the token is empty or holds
+   *     a line break ({@link Authenticator#requirePresentable})
    */
   static String authToken(Path file, String fromEnvironment) {
     String token = fromEnvironment;
+    String source = "BLINK_AUTH_TOKEN";
     if (file != null) {
+      source = "--auth-token-file " + file;
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         token = Objects.requireNonNullElse(reader.readLine(), "");
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read --auth-token-file " + file + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("cannot read " + source + ": " + e.getMessage(), e);
       }
     }
-    if (token != null && token.isBlank()) {
-      throw new IllegalArgumentException("the auth token (--auth-token-file or BLINK_AUTH_TOKEN) is empty");
+    if (token == null) {
+      return null;
     }
-    return token;
+    try {
+      return Authenticator.requirePresentable(CommandParser.trim(token));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
   }
 
   /**

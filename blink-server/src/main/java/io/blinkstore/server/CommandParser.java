@@ -22,10 +22,7 @@ final class CommandParser {
 
   /** Parses {@code line}, given without its {@code \n} (a trailing {@code \r} is trimmed like any whitespace). */
   static Command parse(String line) {
-    int end = line.length();
-    while (end > 0 && isWhitespace(line.charAt(end - 1))) {
-      end--;
-    }
+    int end = trimmedEnd(line);
     int start = skipWhitespace(line, 0, end);
     if (start == end) {
       return UNKNOWN_COMMAND;
@@ -137,6 +134,20 @@ final class CommandParser {
       }
     }
     return true;
+  }
+
+  /** {@code text} without the leading and trailing whitespace a request line loses ({@link #isWhitespace}). */
+  static String trim(String text) {
+    int end = trimmedEnd(text);
+    return text.substring(skipWhitespace(text, 0, end), end);
+  }
+
+  private static int trimmedEnd(String line) {
+    int end = line.length();
+    while (end > 0 && isWhitespace(line.charAt(end - 1))) {
+      end--;
+    }
+    return end;
   }
 
   static int skipWhitespace(String line, int from, int end) {

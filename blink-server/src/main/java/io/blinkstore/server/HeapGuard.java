@@ -56,7 +56,13 @@ class HeapGuard implements AutoCloseable {
 
   /** Starts a guard that learns the heap in use from the JVM's garbage-collection notifications. */
   static HeapGuard watchingCollections(double threshold) {
-    return new CollectionWatcher(threshold);
+    Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP)
+        .map(MemoryPoolMXBean::getName)
+        .collect(Collectors.toUnmodifiableSet());
+    CollectionWatcher watcher = new CollectionWatcher(threshold, heapPools, Runtime.getRuntime().maxMemory());
+    watcher.subscribe();
+    return watcher;
   }
 
   /** Whether writes are allowed now. */
@@ -80,16 +86,28 @@ class HeapGuard implements AutoCloseable {
   @Override
   public void close() {}
 
-  /** The guard fed by {@code GarbageCollectorMXBean} notifications. */
-  private static final class CollectionWatcher extends HeapGuard implements NotificationListener {
-    private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(pool -> pool.getType() == MemoryType.HEAP)
-        .map(MemoryPoolMXBean::getName)
-        .collect(Collectors.toUnmodifiableSet());
+  /**
+   * The guard fed by {@code GarbageCollectorMXBean} notifications. Only a notification that carries the heap's
+   * figures counts. The concurrent collectors report each cycle several times: once per pause ("Shenandoah
+   * Pauses", "ZGC Pauses"), with every pool at zero because the JVM records no usage for a pause, and once when
+   * the cycle ends ("Shenandoah Cycles", "ZGC Cycles"), with the real figures. Taking a pause's zero for a reading
+   * would accept writes again a few milliseconds after each cycle refused them. A real reading always has memory
+   * committed to the heap, a pause's never does, whatever the collector calls itself (G1, Serial and Parallel
+   * report figures with every notification).
+   */
+  static final class CollectionWatcher extends HeapGuard implements NotificationListener {
+    private final Set<String> heapPools;
+    private final long maxBytes;
     private final List<NotificationEmitter> emitters = new ArrayList<>();
 
-    CollectionWatcher(double threshold) {
+    /** A watcher summing {@code heapPools} against {@code maxBytes}, not yet listening ({@link #subscribe}). */
+    CollectionWatcher(double threshold, Set<String> heapPools, long maxBytes) {
       super(threshold);
+      this.heapPools = Set.copyOf(heapPools);
+      this.maxBytes = maxBytes;
+    }
+
+    private void subscribe() {
       for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
         if (collector instanceof NotificationEmitter emitter) {
           emitter.addNotificationListener(this, null, null);
@@ -100,18 +118,28 @@ class HeapGuard implements AutoCloseable {
 
     @Override
     public void handleNotification(Notification notification, Object handback) {
-      if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-        return;
+      if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+        afterCollection(GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
+            .getGcInfo().getMemoryUsageAfterGc());
       }
-      Map<String, MemoryUsage> after = GarbageCollectionNotificationInfo
-          .from((CompositeData) notification.getUserData()).getGcInfo().getMemoryUsageAfterGc();
+    }
+
+    /**
+     * Records one notification's figures per memory pool (non-heap pools are ignored), unless its heap pools
+     * have no memory committed: then it reports a pause, not the heap.
+     */
+    void afterCollection(Map<String, MemoryUsage> poolsAfter) {
       long used = 0;
-      for (Map.Entry<String, MemoryUsage> pool : after.entrySet()) {
+      long committed = 0;
+      for (Map.Entry<String, MemoryUsage> pool : poolsAfter.entrySet()) {
         if (heapPools.contains(pool.getKey())) {
           used += pool.getValue().getUsed();
+          committed += pool.getValue().getCommitted();
         }
       }
-      afterCollection(used, Runtime.getRuntime().maxMemory());
+      if (committed > 0) {
+        afterCollection(used, maxBytes);
+      }
     }
 
     @Override

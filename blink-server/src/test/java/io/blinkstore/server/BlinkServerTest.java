@@ -1,11 +1,15 @@
 package io.blinkstore.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BlinkServerTest {
   @Test
@@ -18,5 +22,28 @@ class BlinkServerTest {
     assertFalse(BlinkServer.isExposed(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8765), false));
     assertFalse(BlinkServer.isExposed(new InetSocketAddress(InetAddress.getByName("::1"), 8765), false));
     assertFalse(BlinkServer.isExposed(null, false), "no TCP at all");
+  }
+
+  /** The text protocol trims AUTH's argument and ends a request at a line break: such a token could never match. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", " s3cret", "s3cret ", "s3cret\r", "\ts3cret", "s3cret\u00a0", "first\nsecond"})
+  void anAuthTokenNoClientCouldPresentIsRefusedByTheBuilder(String token) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BlinkServer.builder().authToken(token));
+    assertTrue(e.getMessage().startsWith("the auth token must not"), e.getMessage());
+  }
+
+  @Test
+  void anAuthTokenWithWhitespaceInsideIsAccepted() {
+    BlinkServer.builder().authToken("s3cret token");
+  }
+
+  @Test
+  void addressesAreShownAsIpLiteralsNeverHostNames() throws Exception {
+    InetAddress localhost = InetAddress.getLoopbackAddress(); // named "localhost"
+    assertEquals("127.0.0.1:8765", BlinkServer.describe(new InetSocketAddress(localhost, 8765)));
+    assertEquals("0.0.0.0:0", BlinkServer.describe(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)));
+    InetAddress six = InetAddress.getByName("::1");
+    assertEquals("[0:0:0:0:0:0:0:1]:8765", BlinkServer.describe(new InetSocketAddress(six, 8765)));
   }
 }

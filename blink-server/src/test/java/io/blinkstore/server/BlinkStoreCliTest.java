@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +94,42 @@ class BlinkStoreCliTest {
     Files.writeString(file, "\n");
     assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(file, null));
     assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(dir.resolve("missing"), null));
+  }
+
+  @Test
+  void theNettyLevelKeptForVerboseLogLevelsIsTheOneSimpleloggerPropertiesSets() throws IOException {
+    Properties properties = new Properties();
+    try (InputStream in = BlinkStoreCli.class.getResourceAsStream("/simplelogger.properties")) {
+      properties.load(in);
+    }
+    assertEquals(BlinkStoreCli.NETTY_LEVEL, properties.getProperty("org.slf4j.simpleLogger.log.io.netty"));
+  }
+
+  /**
+   * Regression: the token was kept as read, so a trailing blank or CR in the file, or the newline of
+   * {@code BLINK_AUTH_TOKEN=$(cat file)} made it a token the text protocol (which trims AUTH's argument) never
+   * matched.
+   */
+  @Test
+  void whitespaceAroundTheAuthTokenIsDroppedWhereverItComesFromAndWhitespaceInsideIsKept(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, "  s3cret token \r\n");
+    assertEquals("s3cret token", BlinkStoreCli.authToken(file, null));
+    assertEquals("s3cret", BlinkStoreCli.authToken(null, "s3cret\n"));
+    assertEquals("s3cret", BlinkStoreCli.authToken(null, "\u00a0\ts3cret\r\n"));
+  }
+
+  @Test
+  void anEmptyAuthTokenOrOneHoldingALineBreakIsRefusedNamingWhereItCameFrom(@TempDir Path dir) throws Exception {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(null, "first\nsecond"));
+    assertEquals("BLINK_AUTH_TOKEN: the auth token must not contain a line break: a text-protocol request ends at"
+        + " the first, so it could never be sent", e.getMessage());
+    Path file = dir.resolve("token");
+    Files.writeString(file, " \t\n");
+    e = assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.authToken(file, "from-env"));
+    assertEquals("--auth-token-file " + file + ": the auth token must not be empty", e.getMessage());
   }
 
   @Test

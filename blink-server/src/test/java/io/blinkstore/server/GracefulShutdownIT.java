@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStore;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -210,15 +212,42 @@ class GracefulShutdownIT {
   void anUnusableSocketPathFailsFastWithAMessageNamingIt(BlinkServer.Transport transport, String path) {
     TestServers.assumeAvailable(transport);
     Path socket = path.startsWith("/") ? Path.of(path) : dir.resolve(path);
-    BlinkServer server = BlinkServer.builder()
-        .store(BlinkStore.builder().build())
-        .unix(socket)
-        .transport(transport)
-        .build();
-    BlinkException e = assertThrows(BlinkException.class, server::start);
+    BlinkException e = failedStartOn(socket, transport);
     assertTrue(e.getMessage().contains(socket.toString()), () -> "message names " + socket + ": " + e.getMessage());
-    assertOneLine(e);
-    server.close();
+  }
+
+  static Stream<Arguments> transportsAndFilesThatAreNotSockets() {
+    return Stream.of("a regular file", "a directory", "a symbolic link", "a FIFO")
+        .flatMap(kind -> transports().stream().map(transport -> Arguments.of(transport, kind)));
+  }
+
+  /**
+   * Regression: whatever file was at the {@code --unix} path was deleted to make room for the socket, so a
+   * mistyped path could destroy a user's file. Only a stale socket file may be replaced.
+   */
+  @ParameterizedTest(name = "[{0}] {1}")
+  @MethodSource("transportsAndFilesThatAreNotSockets")
+  void aFileThatIsNotASocketAtTheSocketPathFailsTheStartNamingThePathAndIsLeftUntouched(
+      BlinkServer.Transport transport, String kind) throws Exception {
+    TestServers.assumeAvailable(transport);
+    Path socket = dir.resolve("blink.sock");
+    Path precious = dir.resolve("precious.txt");
+    Files.writeString(precious, "user data");
+    switch (kind) {
+      case "a regular file" -> Files.copy(precious, socket);
+      case "a directory" -> Files.copy(precious, Files.createDirectory(socket).resolve("inside.txt"));
+      case "a symbolic link" -> Files.createSymbolicLink(socket, precious);
+      default -> assumeTrue(new ProcessBuilder("mkfifo", socket.toString()).start().waitFor() == 0, "mkfifo");
+    }
+    Object before = Files.readAttributes(socket, "unix:mode,ino", LinkOption.NOFOLLOW_LINKS);
+    BlinkException e = failedStartOn(socket, transport);
+    assertTrue(e.getMessage().contains(socket + ": " + kind.replace("a FIFO", "a file that is not a socket")),
+        e.getMessage());
+    assertEquals(before, Files.readAttributes(socket, "unix:mode,ino", LinkOption.NOFOLLOW_LINKS), "the same file");
+    assertEquals("user data", Files.readString(precious));
+    if (kind.equals("a directory")) {
+      assertEquals("user data", Files.readString(socket.resolve("inside.txt")));
+    }
   }
 
   @ParameterizedTest(name = "[{0}]")
@@ -239,6 +268,19 @@ class GracefulShutdownIT {
     try (ServerSocket again = new ServerSocket(port, 50, LOOPBACK)) {
       assertEquals(port, again.getLocalPort(), "the TCP port was released after the Unix socket failed");
     }
+  }
+
+  /** Starts a server on Unix socket {@code socket} alone, which must fail in one line; returns why. */
+  private static BlinkException failedStartOn(Path socket, BlinkServer.Transport transport) {
+    BlinkServer server = BlinkServer.builder()
+        .store(BlinkStore.builder().build())
+        .unix(socket)
+        .transport(transport)
+        .build();
+    BlinkException e = assertThrows(BlinkException.class, server::start);
+    assertOneLine(e);
+    server.close();
+    return e;
   }
 
   private static void assertOneLine(BlinkException e) {

@@ -8,7 +8,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,25 +83,39 @@ class ServerProcessIT {
         assertTrue(stats.startsWith("STATS keys=10 usage=") && stats.contains(" evictions=40 expirations=0 uptime_seconds="), stats);
       }
     } finally {
-      server.destroy();
-      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+      stop(server);
     }
   }
 
   @Test
   void aStaleSocketFileIsReplaced() throws Exception {
     Path socket = dir.resolve("stale.sock");
-    Files.writeString(socket, "left over by a crashed server");
+    try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      crashed.bind(UnixDomainSocketAddress.of(socket));
+    }
+    assertTrue(Files.exists(socket), "closing leaves the socket file behind, as a crash does");
     Process server = start(dir.resolve("stale.log"), "serve", "--unix", socket.toString(), "--tcp", "127.0.0.1:0");
     try {
       awaitPort(server, dir.resolve("stale.log"));
-      assertTrue(Files.exists(socket));
-      assertFalse(Files.isRegularFile(socket), "now a socket, not the old file");
+      try (LineClient client = LineClient.unix(socket)) {
+        assertEquals("OK", client.request("SET k v"), "the new server answers on the old path");
+      }
     } finally {
-      server.destroy();
-      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+      stop(server);
     }
     assertEquals(0, server.exitValue());
+  }
+
+  /** Regression: a regular file at the {@code --unix} path was deleted to make room for the socket. */
+  @Test
+  void aRegularFileAtTheSocketPathFailsTheStartNamingThePathAndIsLeftUntouched() throws Exception {
+    Path notASocket = dir.resolve("notes.txt");
+    Files.writeString(notASocket, "a user's file, given to --unix by mistake");
+    Path log = dir.resolve("server.log");
+    assertEquals("blink-store: cannot listen on Unix socket " + notASocket + ": a regular file is there; only a stale"
+        + " socket file is replaced, so move it away or choose another path\n",
+        failedStart(start(log, "serve", "--unix", notASocket.toString()), log));
+    assertEquals("a user's file, given to --unix by mistake", Files.readString(notASocket));
   }
 
   @Test
@@ -114,8 +132,7 @@ class ServerProcessIT {
         assertEquals("OK", client.request("SET k v"));
       }
     } finally {
-      server.destroy();
-      assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+      stop(server);
     }
     assertEquals(0, server.exitValue());
     String output = Files.readString(log);
@@ -132,8 +149,78 @@ class ServerProcessIT {
     assertTrue(output.contains("the JVM heap (128 MiB) cannot hold a memory limit of 104857600 bytes"), output);
   }
 
+  /** Regression: a token file ending in a blank and CRLF gave a token that AUTH over the text protocol never matched. */
+  @Test
+  void aTokenFileWithWhitespaceAroundTheTokenAuthenticatesWithTheTokenAlone() throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "s3cret \r\n");
+    Path log = dir.resolve("server.log");
+    Process server = start(log, "serve", "--tcp", "127.0.0.1:0", "--auth-token-file", token.toString());
+    try (LineClient client = LineClient.tcp(new InetSocketAddress("127.0.0.1", awaitPort(server, log)))) {
+      assertEquals("OK", client.request("AUTH s3cret"));
+      assertEquals("OK", client.request("SET k v"));
+    } finally {
+      stop(server);
+    }
+  }
+
+  @Test
+  void anAuthTokenHoldingALineBreakIsRefusedAtStartNamingWhereItCameFrom() throws Exception {
+    Path log = dir.resolve("server.log");
+    ProcessBuilder builder = command(log, "serve", "--tcp", "127.0.0.1:0");
+    builder.environment().put("BLINK_AUTH_TOKEN", "first\nsecond");
+    assertEquals("blink-store: BLINK_AUTH_TOKEN: the auth token must not contain a line break: a text-protocol"
+        + " request ends at the first, so it could never be sent\n", failedStart(builder.start(), log));
+  }
+
+  /**
+   * Regression: a wildcard address was shown as the channel reports it in the start line
+   * ({@code tcp [0:0:0:0:0:0:0:0]:PORT}) and as given, with the port asked for, in the security warning
+   * ({@code 0.0.0.0:0}); and a metrics endpoint off loopback, which has no token, went unmentioned.
+   */
+  @Test
+  void aWildcardAddressIsShownAsGivenWithItsPortEverywhereAndOpenMetricsAreWarnedAbout() throws Exception {
+    Path log = dir.resolve("server.log");
+    Process server = start(log, "serve", "--tcp", "0.0.0.0:0", "--metrics", "0.0.0.0:0");
+    try {
+      String output = awaitReady(server, log);
+      Matcher start =
+          Pattern.compile("listening on tcp 0\\.0\\.0\\.0:(\\d+), metrics http://0\\.0\\.0\\.0:(\\d+)/metrics")
+              .matcher(output);
+      assertTrue(start.find(), output);
+      String tcp = "0.0.0.0:" + start.group(1);
+      String metrics = "http://0.0.0.0:" + start.group(2) + "/metrics";
+      assertTrue(output.contains("SECURITY WARNING: listening on " + tcp + " without an auth token"), output);
+      assertTrue(output.contains("metrics at " + metrics + " are open to anyone who can reach"), output);
+    } finally {
+      stop(server);
+    }
+  }
+
+  /** Stops {@code server} with SIGTERM and waits for it to exit. */
+  private static void stop(Process server) throws InterruptedException {
+    server.destroy();
+    assertTrue(server.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s");
+  }
+
+  /** Waits for a server that must refuse to start, checks it exited with status 1, and returns its log. */
+  private static String failedStart(Process server, Path log) throws IOException, InterruptedException {
+    try {
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server gave up");
+    } finally {
+      server.destroy();
+    }
+    assertEquals(1, server.exitValue());
+    return Files.readString(log);
+  }
+
   /** Starts the command line in a new JVM, its stderr (the log) going to {@code log}. */
   private static Process start(Path log, String... args) throws IOException {
+    return command(log, args).start();
+  }
+
+  /** The command line in a new JVM, its stderr (the log) going to {@code log}, not yet started. */
+  private static ProcessBuilder command(Path log, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
@@ -141,21 +228,28 @@ class ServerProcessIT {
     command.add(System.getProperty("java.class.path"));
     command.add(BlinkStoreCli.class.getName());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(log.toFile())
-        .start();
+        .redirectError(log.toFile());
+    builder.environment().remove("BLINK_AUTH_TOKEN");
+    return builder;
   }
 
-  /** Waits (polling the log, at most 30 s) for the "listening" line and returns the port it names. */
+  /** Waits for the "listening" line and returns the port it names. */
   private static int awaitPort(Process server, Path log) throws IOException, InterruptedException {
+    String output = awaitReady(server, log);
+    Matcher matcher = LISTENING.matcher(output);
+    assertTrue(matcher.find(), output);
+    return Integer.parseInt(matcher.group(1));
+  }
+
+  /** Waits (polling the log, at most 30 s) for the "listening ... ready in" line and returns the log so far. */
+  private static String awaitReady(Process server, Path log) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       String output = Files.exists(log) ? Files.readString(log) : "";
-      Matcher matcher = LISTENING.matcher(output);
-      if (matcher.find()) {
-        assertTrue(output.contains("ready in"), output);
-        return Integer.parseInt(matcher.group(1));
+      if (output.contains("ready in")) {
+        return output;
       }
       if (!server.isAlive()) {
         throw new AssertionError("server exited with " + server.exitValue() + " before listening:\n" + output);
