@@ -43,6 +43,7 @@ final class RespServerCommands {
     config.put("appendonly", "no");
     config.put("databases", "1");
     config.put("maxmemory", Long.toString(store.memoryLimit()));
+    config.put("maxmemory-policy", "allkeys-lfu"); // W-TinyLFU, as INFO memory says
   }
 
   void register(RespCommands table) {
@@ -63,7 +64,6 @@ final class RespServerCommands {
     table.add("command", -1,
         (session, args) -> args.length == 1 ? RespReply.EMPTY_ARRAY : table.subcommand(session, args));
     table.add("command|count", 2, (session, args) -> new RespReply.Int(table.count()));
-    table.add("command|docs", -2, (session, args) -> RespReply.EMPTY_ARRAY);
   }
 
   private RespReply ping(RespSession session, byte[][] args) {
@@ -167,13 +167,18 @@ final class RespServerCommands {
     return true;
   }
 
-  /** {@code CONFIG GET pattern...}: name/value pairs of the settings matching a glob ({@code *}, {@code ?}). */
+  /**
+   * {@code CONFIG GET pattern...}: name/value pairs of the settings matching a glob ({@code *}, {@code ?}). As in
+   * Redis 7, a name without wildcards comes back as it was asked ({@code SAVE}), a glob's matches in lower case.
+   */
   private RespReply configGet(RespSession session, byte[][] args) {
     List<RespReply> pairs = new ArrayList<>();
     for (Map.Entry<String, String> setting : config.entrySet()) {
       for (int i = 2; i < args.length; i++) {
-        if (glob(RespCommands.lowerCase(args[i])).matcher(setting.getKey()).matches()) {
-          pairs.add(RespReply.bulk(setting.getKey()));
+        String pattern = RespCommands.lowerCase(args[i]);
+        if (glob(pattern).matcher(setting.getKey()).matches()) {
+          boolean wildcard = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
+          pairs.add(wildcard ? RespReply.bulk(setting.getKey()) : new RespReply.Bulk(args[i]));
           pairs.add(RespReply.bulk(setting.getValue()));
           break;
         }
