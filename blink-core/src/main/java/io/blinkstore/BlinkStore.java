@@ -111,6 +111,29 @@ public interface BlinkStore extends AutoCloseable {
   }
 
   /**
+   * Stores {@code value} under {@code key} only if the key has no live value, in one atomic step: of any number
+   * of callers racing for an absent key (in this process or, through a server, in any), exactly one stores its
+   * value. The usual lock or "first writer wins" idiom, like Redis's {@code SET key value NX}. An entry whose time
+   * to live has passed counts as absent. The entry never expires; a write that is not made changes nothing.
+   *
+   * @return {@code true} if the value was stored, {@code false} if the key already had a live value
+   * @throws EntryTooLargeException if the key and value bytes together exceed {@link #memoryLimit()}
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   */
+  boolean setIfAbsent(String key, byte[] value);
+
+  /**
+   * Stores {@code value} under {@code key} for {@code ttl}, only if the key has no live value; otherwise as
+   * {@link #setIfAbsent(String, byte[])}. With a time to live, a lock whose holder dies is freed when it expires.
+   *
+   * @return {@code true} if the value was stored, {@code false} if the key already had a live value
+   * @throws EntryTooLargeException if the key and value bytes together exceed {@link #memoryLimit()}
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}, or {@code ttl} is not
+   *     positive or is longer than {@link #MAX_TTL}
+   */
+  boolean setIfAbsent(String key, byte[] value, Duration ttl);
+
+  /**
    * Makes the entry under {@code key}, if there is one, expire {@code ttl} from now, replacing any earlier time
    * to live. Does nothing to an absent key.
    *

@@ -155,12 +155,63 @@ final class CaffeineBlinkStore implements BlinkStore {
     put(key, keyBytes, newHolder(key, value.clone(), ttlNanos));
   }
 
+  @Override
+  public boolean setIfAbsent(String key, byte[] value) {
+    Objects.requireNonNull(value, "value");
+    ensureOpen();
+    int keyBytes = validate(key);
+    return putIfAbsent(key, keyBytes, value.clone());
+  }
+
+  @Override
+  public boolean setIfAbsent(String key, byte[] value, Duration ttl) {
+    Objects.requireNonNull(value, "value");
+    long ttlNanos = ttlNanos(ttl);
+    ensureOpen();
+    int keyBytes = validate(key);
+    return putIfAbsent(key, keyBytes, newHolder(key, value.clone(), ttlNanos));
+  }
+
+  /**
+   * Stores a value or a holder unless the key has a live value, deciding in the map's {@code compute}, so that
+   * one racer wins. Its bytes are reserved first, as for a set, and given back if nothing is stored; an expired
+   * value it replaces leaves the count as an expiration.
+   */
+  private boolean putIfAbsent(String key, int keyBytes, Object stored) {
+    long weight = checkedWeight(keyBytes, stored);
+    boolean[] won = new boolean[1];
+    withRoomFor(weight, () -> {
+      Object[] replaced = new Object[1];
+      try {
+        map.compute(key, (k, old) -> {
+          if (liveValue(old) != null) {
+            return old;
+          }
+          replaced[0] = old;
+          won[0] = true;
+          return stored;
+        });
+      } finally {
+        if (!won[0]) {
+          used.addAndGet(-weight);
+        }
+      }
+      if (won[0]) {
+        if (stored instanceof Expiring holder) {
+          track(holder);
+        }
+        if (replaced[0] != null) {
+          released(keyBytes, replaced[0]);
+          expired.increment();
+        }
+      }
+    });
+    return won[0];
+  }
+
   /** Stores a value or a holder, whose weight has not been checked against the limit yet. */
   private void put(String key, int keyBytes, Object stored) {
-    long weight = (long) keyBytes + bytes(stored).length;
-    if (weight > limit || weight > Integer.MAX_VALUE) {
-      throw new EntryTooLargeException(weight, limit);
-    }
+    long weight = checkedWeight(keyBytes, stored);
     // The fast path calls store directly: no lambda to allocate on every set.
     if (tryReserve(weight)) {
       store(key, keyBytes, stored);
@@ -168,6 +219,15 @@ final class CaffeineBlinkStore implements BlinkStore {
       writeOverLimit(weight, () -> store(key, keyBytes, stored));
     }
     trimIfOverBound();
+  }
+
+  /** The bytes an entry counts. @throws EntryTooLargeException if they exceed the limit */
+  private long checkedWeight(int keyBytes, Object stored) {
+    long weight = (long) keyBytes + bytes(stored).length;
+    if (weight > limit || weight > Integer.MAX_VALUE) {
+      throw new EntryTooLargeException(weight, limit);
+    }
+    return weight;
   }
 
   /** Puts into the map, its bytes already reserved, and gives back those of the value it replaced. */

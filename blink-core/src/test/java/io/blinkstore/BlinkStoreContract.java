@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -934,6 +935,72 @@ public abstract class BlinkStoreContract {
     runAll(tasks);
     assertEquals(threads * perThread, Long.parseLong(store.getString("n")));
     assertUsage(1 + Integer.toString(threads * perThread).length(), store);
+  }
+
+  // ---- setIfAbsent ----
+
+  @Test
+  void setIfAbsentStoresOnlyWhenTheKeyHasNoValue() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertTrue(store.setIfAbsent("lock", "worker-1".getBytes(UTF_8)));
+    assertFalse(store.setIfAbsent("lock", "worker-2".getBytes(UTF_8)));
+    assertEquals("worker-1", store.getString("lock"));
+    assertEquals(BlinkStore.NO_EXPIRY, store.ttl("lock"));
+    assertUsage(4 + 8, store);
+    assertTrue(store.delete("lock"));
+    assertTrue(store.setIfAbsent("lock", new byte[0]));
+    assertArrayEquals(new byte[0], store.get("lock"));
+  }
+
+  @Test
+  void setIfAbsentWithATtlStoresAnEntryThatExpires() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertTrue(store.setIfAbsent("lock", "token".getBytes(UTF_8), Duration.ofMinutes(1)));
+    Duration left = store.ttl("lock");
+    assertTrue(left.compareTo(Duration.ZERO) > 0 && left.compareTo(Duration.ofMinutes(1)) <= 0, left::toString);
+    assertFalse(store.setIfAbsent("lock", "other".getBytes(UTF_8), Duration.ofMinutes(5)));
+    assertEquals("token", store.getString("lock"));
+    assertTrue(store.ttl("lock").compareTo(Duration.ofMinutes(1)) <= 0, "the loser changed nothing");
+  }
+
+  @Test
+  void setIfAbsentCopiesItsValueAndRefusesWhatSetRefuses() {
+    BlinkStore store = store(100);
+    byte[] value = {1, 2, 3};
+    assertTrue(store.setIfAbsent("k", value));
+    value[0] = 99;
+    assertArrayEquals(new byte[] {1, 2, 3}, store.get("k"));
+    assertThrows(IllegalArgumentException.class, () -> store.setIfAbsent("a b", new byte[1]));
+    assertThrows(IllegalArgumentException.class, () -> store.setIfAbsent("k2", new byte[1], Duration.ZERO));
+    assertThrows(NullPointerException.class, () -> store.setIfAbsent("k2", null));
+    assertThrows(NullPointerException.class, () -> store.setIfAbsent(null, new byte[1]));
+    assertThrows(NullPointerException.class, () -> store.setIfAbsent("k2", new byte[1], null));
+    if (exactAccounting()) {
+      assertThrows(EntryTooLargeException.class, () -> store.setIfAbsent("k2", new byte[99]));
+      assertUsage(1 + 3, store);
+    }
+    assertNull(store.get("k2"));
+  }
+
+  @Test
+  void ofManyCallersRacingForAnAbsentKeyExactlyOneStores() throws Exception {
+    BlinkStore store = store(ROOMY_LIMIT);
+    int callers = 16;
+    for (int round = 0; round < 20; round++) {
+      String key = "lock" + round;
+      CyclicBarrier start = new CyclicBarrier(callers);
+      List<Callable<Boolean>> tasks = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        byte[] token = ("caller-" + i).getBytes(UTF_8);
+        tasks.add(() -> {
+          start.await(30, TimeUnit.SECONDS);
+          return store.setIfAbsent(key, token, Duration.ofMinutes(1));
+        });
+      }
+      List<Boolean> won = runAll(tasks);
+      assertEquals(1, won.stream().filter(w -> w).count(), "round " + round + ": " + won);
+      assertEquals("caller-" + won.indexOf(true), store.getString(key), "the winner's value");
+    }
   }
 
   // ---- getOrLoad ----

@@ -39,6 +39,9 @@ class BlinkStoreProperties {
 
   record Set(String key, int length) implements Op {}
 
+  /** {@link BlinkStore#setIfAbsent}, with a value made like a {@link Set}'s. */
+  record SetIfAbsent(String key, int length) implements Op {}
+
   /** A read through {@link BlinkStore#get} or, with {@code asBuffer}, through {@link BlinkStore#getBuffer}. */
   record Get(String key, boolean asBuffer) implements Op {}
 
@@ -65,6 +68,10 @@ class BlinkStoreProperties {
           byte[] value = value(set, sequence++);
           store.set(set.key(), value);
           model.put(set.key(), value);
+        } else if (op instanceof SetIfAbsent add) {
+          byte[] value = value(new Set(add.key(), add.length()), sequence++);
+          assertEquals(!model.containsKey(add.key()), store.setIfAbsent(add.key(), value), op::toString);
+          model.putIfAbsent(add.key(), value);
         } else if (op instanceof Get get) {
           byte[] expected = model.get(get.key());
           assertArrayEquals(expected, read(store, get), op::toString);
@@ -134,6 +141,8 @@ class BlinkStoreProperties {
           store.set(set.key(), value);
           model.put(set.key(), value);
         }
+      } else if (op instanceof SetIfAbsent add) {
+        setIfAbsent(add);
       } else if (op instanceof Get get) {
         read(get);
       } else if (op instanceof Delete delete) {
@@ -147,6 +156,24 @@ class BlinkStoreProperties {
         store.clear();
         model.clear();
       }
+    }
+
+    /** Stores where the model holds nothing; where it holds a value, storing means the value was evicted. */
+    private void setIfAbsent(SetIfAbsent add) {
+      byte[] value = value(new Set(add.key(), add.length()), sequence++);
+      if (utf8(add.key()) + value.length > store.memoryLimit()) {
+        assertThrows(EntryTooLargeException.class, () -> store.setIfAbsent(add.key(), value));
+        return;
+      }
+      boolean stored = store.setIfAbsent(add.key(), value);
+      boolean held = model.containsKey(add.key());
+      if (stored) {
+        if (held) {
+          evictions++;
+        }
+        model.put(add.key(), value);
+      }
+      assertTrue(stored || held, () -> "refused a key the model does not hold: " + add);
     }
 
     private void setTooLarge(String key, byte[] value) {
@@ -214,11 +241,13 @@ class BlinkStoreProperties {
   @Provide
   Arbitrary<List<Op>> ops() {
     Arbitrary<String> keys = Arbitraries.of(KEYS);
-    Arbitrary<Op> sets =
-        Arbitraries.integers().between(MIN_VALUE_LENGTH, MAX_VALUE_LENGTH).flatMap(n -> keys.map(k -> new Set(k, n)));
+    Arbitrary<Integer> lengths = Arbitraries.integers().between(MIN_VALUE_LENGTH, MAX_VALUE_LENGTH);
+    Arbitrary<Op> sets = lengths.flatMap(n -> keys.map(k -> new Set(k, n)));
+    Arbitrary<Op> setsIfAbsent = lengths.flatMap(n -> keys.map(k -> new SetIfAbsent(k, n)));
     return Arbitraries.frequencyOf(
             List.of(
                 Tuple.of(8, sets),
+                Tuple.of(3, setsIfAbsent),
                 Tuple.of(4, keys.<Op>map(key -> new Get(key, false))),
                 Tuple.of(2, keys.<Op>map(key -> new Get(key, true))),
                 Tuple.of(3, keys.<Op>map(Delete::new)),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,23 @@ class ExpiryTest {
         assertEquals(0, racing.usage(), "persist " + persist);
       }
     }
+  }
+
+  @Test
+  void setIfAbsentTakesTheKeyOfAnExpiredEntryAndCountsItsExpiration() {
+    store.set("lock", "old", TTL);
+    assertFalse(store.setIfAbsent("lock", "new".getBytes(StandardCharsets.UTF_8)));
+    clock.advance(TTL.minusNanos(1));
+    assertFalse(store.setIfAbsent("lock", "new".getBytes(StandardCharsets.UTF_8), TTL));
+    clock.advance(Duration.ofNanos(1));
+    assertTrue(store.setIfAbsent("lock", "newer".getBytes(StandardCharsets.UTF_8), TTL));
+    assertEquals("newer", store.getString("lock"));
+    assertEquals(TTL, store.ttl("lock"));
+    assertEquals(4 + 5, store.usage());
+    assertEquals(1, store.stats().expirations());
+    clock.advance(TTL);
+    assertEquals(0, store.usage());
+    assertEquals(2, store.stats().expirations());
   }
 
   @Test

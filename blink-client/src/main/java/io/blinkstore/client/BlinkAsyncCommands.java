@@ -55,6 +55,12 @@ public interface BlinkAsyncCommands {
     return set(key, value.getBytes(StandardCharsets.UTF_8), ttl);
   }
 
+  /** As {@link BlinkStore#setIfAbsent(String, byte[])}: whether it was stored, atomically on the server. */
+  CompletableFuture<Boolean> setIfAbsent(String key, byte[] value);
+
+  /** As {@link BlinkStore#setIfAbsent(String, byte[], Duration)}: whether it was stored. */
+  CompletableFuture<Boolean> setIfAbsent(String key, byte[] value, Duration ttl);
+
   /** As {@link BlinkStore#expire}: whether the key was present. */
   CompletableFuture<Boolean> expire(String key, Duration ttl);
 

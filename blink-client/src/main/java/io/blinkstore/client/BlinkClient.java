@@ -168,6 +168,18 @@ public final class BlinkClient implements BlinkStore {
     await(commands.set(key, value, ttl));
   }
 
+  /** {@inheritDoc} Sent as {@code ADD64} (or {@code SET ... NX} over RESP): the server decides atomically. */
+  @Override
+  public boolean setIfAbsent(String key, byte[] value) {
+    return await(commands.setIfAbsent(key, value));
+  }
+
+  /** {@inheritDoc} Sent as {@code ADD64} (or {@code SET ... NX PX} over RESP), in milliseconds rounded up. */
+  @Override
+  public boolean setIfAbsent(String key, byte[] value, Duration ttl) {
+    return await(commands.setIfAbsent(key, value, ttl));
+  }
+
   /** {@inheritDoc} Sent as {@code PEXPIRE}, in milliseconds (a partial one rounded up). */
   @Override
   public boolean expire(String key, Duration ttl) {

@@ -4,6 +4,7 @@ import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,6 +42,16 @@ final class RespCommands implements Transport, LeasedLoad.Words {
   @Override
   public CompletableFuture<Void> set(String key, byte[] value, Duration ttl) {
     return pool.send(protocol.set(key, value, ttl));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> setIfAbsent(String key, byte[] value) {
+    return pool.send(protocol.setIfAbsent(key, value, null));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> setIfAbsent(String key, byte[] value, Duration ttl) {
+    return pool.send(protocol.setIfAbsent(key, value, Objects.requireNonNull(ttl, "ttl")));
   }
 
   @Override

@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The client's half of RESP2, Redis's protocol, mapping each {@link BlinkStore} operation to the Redis command
- * with its meaning: {@code GET}, {@code SET [PX]}, {@code DEL}, {@code PEXPIRE}, {@code PERSIST}, {@code PTTL},
+ * with its meaning: {@code GET}, {@code SET [NX] [PX]}, {@code DEL}, {@code PEXPIRE}, {@code PERSIST}, {@code PTTL},
  * {@code INCRBY}, {@code DBSIZE}, {@code FLUSHALL}, {@code INFO} for usage, limit and counters, and Blink Store's
  * own fill-lease words {@code GETL}, {@code FILL} and {@code RELEASE} where the server has them. Keys are
  * checked as for the text protocol (the contract's rule), and requests longer than the limit are refused here,
@@ -59,6 +59,24 @@ final class RespProtocol implements Wire<RespReply> {
     Objects.requireNonNull(value, "value");
     byte[] millis = ascii(Long.toString(TextProtocol.ttlMillis(ttl)));
     return write("SET", key, value.length, List.of(value, ascii("PX"), millis));
+  }
+
+  /**
+   * {@code SET key value NX [PX ms]}: true if stored ({@code +OK}), false if the key had a value (nil), as Redis
+   * and Blink Store both answer it, atomically.
+   */
+  RespRequest<Boolean> setIfAbsent(String key, byte[] value, Duration ttl) {
+    Objects.requireNonNull(value, "value");
+    List<byte[]> options = ttl == null
+        ? List.of(value, ascii("NX"))
+        : List.of(value, ascii("NX"), ascii("PX"), ascii(Long.toString(TextProtocol.ttlMillis(ttl))));
+    String command = "SET " + shown(key) + " NX";
+    return new RespRequest<>(command, encode(command, arguments("SET", key, options)), reply -> {
+      if (reply instanceof RespReply.Bulk bulk && bulk.bytes() == null) {
+        return new Exchange.Result<>(false);
+      }
+      return ok(reply) == null ? null : new Exchange.Result<>(true);
+    }, errors(command, key, value.length));
   }
 
   RespRequest<Boolean> delete(String key) {

@@ -34,6 +34,16 @@ final class TextCommands implements Transport, LeasedLoad.Words {
   }
 
   @Override
+  public CompletableFuture<Boolean> setIfAbsent(String key, byte[] value) {
+    return send(protocol.setIfAbsent(key, value, 0));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> setIfAbsent(String key, byte[] value, Duration ttl) {
+    return send(protocol.setIfAbsent(key, value, TextProtocol.ttlMillis(ttl)));
+  }
+
+  @Override
   public CompletableFuture<Boolean> delete(String key) {
     return send(protocol.delete(key));
   }

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 /**
  * The client's half of the Blink Store text protocol ({@code docs/protocol.md}): each method checks its
  * arguments and returns the {@link Request} for one command, with the decoder of its reply. Values are always
- * sent as base64 ({@code SET64}, {@code PSETEX64}, {@code FILL}), so any bytes round-trip; keys the protocol
+ * sent as base64 ({@code SET64}, {@code PSETEX64}, {@code ADD64}, {@code FILL}), so any bytes round-trip; keys the protocol
  * cannot carry, times to live out of range and lines longer than the limit are refused here, before anything is
  * sent.
  */
@@ -24,6 +24,7 @@ final class TextProtocol implements Wire<byte[]> {
   private static final byte[] STATS = ascii("STATS ");
   private static final byte[] OK = ascii("OK");
   private static final byte[] NOT_FOUND = ascii("NOT_FOUND");
+  private static final byte[] EXISTS = ascii("EXISTS");
   private static final byte[] PTTL = ascii("PTTL ");
   private static final byte[] PTTL_NO_EXPIRY = ascii("PTTL -1");
   private static final byte[] INTEGER = ascii("INTEGER ");
@@ -62,6 +63,18 @@ final class TextProtocol implements Wire<byte[]> {
     String command = "PSETEX64 " + shown(key);
     return new Request<>(
         command, line("PSETEX64", key, millis, value), ok("OK"), tooLarge(command, key, value.length));
+  }
+
+  /**
+   * {@code ADD64 key ttl_ms [base64]} ({@code ttlMillis} 0: never expires): true if stored, false if the key had a
+   * live value ({@code EXISTS}).
+   */
+  Request<Boolean> setIfAbsent(String key, byte[] value, long ttlMillis) {
+    Objects.requireNonNull(value, "value");
+    String command = "ADD64 " + shown(key);
+    return new Request<>(command, line("ADD64", key, Long.toString(ttlMillis), value),
+        reply -> Arrays.equals(reply, EXISTS) ? new Exchange.Result<>(false) : ok(reply, OK, true),
+        tooLarge(command, key, value.length));
   }
 
   Request<Boolean> delete(String key) {

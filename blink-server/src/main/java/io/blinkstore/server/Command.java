@@ -15,7 +15,7 @@ sealed interface Command {
    * A command that adds data to the store: refused with {@code ERROR out of memory} while the {@link HeapGuard}
    * says the heap is nearly full. Every such command implements it.
    */
-  sealed interface Write extends Command permits Set, SetWithTtl, IncrementBy, Fill {}
+  sealed interface Write extends Command permits Set, SetWithTtl, Add, IncrementBy, Fill {}
 
   /**
    * {@code SET key value}: the value is the UTF-8 bytes of the text after the key; or {@code SET64 key base64}
@@ -104,6 +104,28 @@ sealed interface Command {
     @Override
     public String toString() {
       return "SetWithTtl[key=" + key + ", ttl=" + ttl + ", value=" + new String(value, StandardCharsets.UTF_8) + "]";
+    }
+  }
+
+  /**
+   * {@code ADD64 key ttl_ms [base64]}: stores the value only if the key has no live value, for {@code ttl} or,
+   * if it is null, for ever.
+   */
+  record Add(String key, Duration ttl, byte[] value) implements Write {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Add that
+          && key.equals(that.key) && Objects.equals(ttl, that.ttl) && Arrays.equals(value, that.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * key.hashCode() + Objects.hashCode(ttl)) * 31 + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return "Add[key=" + key + ", ttl=" + ttl + ", value=" + new String(value, StandardCharsets.UTF_8) + "]";
     }
   }
 

@@ -77,6 +77,12 @@ final class CommandExecutor {
       store.set(set.key(), set.value());
       return Reply.Status.OK;
     }
+    if (command instanceof Command.Add add) {
+      boolean stored = add.ttl() == null
+          ? store.setIfAbsent(add.key(), add.value())
+          : store.setIfAbsent(add.key(), add.value(), add.ttl());
+      return stored ? Reply.Status.OK : Reply.Status.EXISTS;
+    }
     if (command instanceof Command.Delete delete) {
       boolean existed = BlinkStore.isValidKey(delete.key()) && store.delete(delete.key());
       return existed ? Reply.Status.OK : Reply.Status.NOT_FOUND;

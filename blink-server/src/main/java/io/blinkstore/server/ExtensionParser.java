@@ -4,8 +4,8 @@ import io.blinkstore.BlinkStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -44,6 +44,7 @@ final class ExtensionParser {
       case "SETEX" -> setWithTtl(word, line, rest, end, false);
       case "PSETEX" -> setWithTtl(word, line, rest, end, true);
       case "PSETEX64" -> setBinaryWithTtl(word, line, rest, end);
+      case "ADD64" -> add(word, line, rest, end);
       case "EXPIRE" -> expire(word, line, rest, end, false);
       case "PEXPIRE" -> expire(word, line, rest, end, true);
       case "TTL" -> keyOnly(word, line, rest, end, key -> new Command.Ttl(key, false));
@@ -97,6 +98,35 @@ final class ExtensionParser {
     return value == null ? new Command.Invalid(INVALID_BASE64) : new Command.SetWithTtl(args.get(0), ttl, value);
   }
 
+  /**
+   * {@code ADD64 key ttl_ms [base64]}: store only if the key has no live value; a TTL of 0 means none, and the
+   * value is one token of standard padded base64 as in {@code SET64} (none at all is the empty value).
+   */
+  private static Command add(String word, String line, int rest, int end) {
+    List<String> args = tokens(line, rest, end, 4);
+    if (args.isEmpty()) {
+      return requiresKey(word);
+    }
+    if (args.size() < 2 || args.size() > 3) {
+      return wrongArgumentCount(word);
+    }
+    Optional<Duration> ttl = ttlOrNone(args.get(1));
+    if (ttl == null) {
+      return new Command.Invalid(INVALID_EXPIRE_TIME);
+    }
+    byte[] value = args.size() == 3 ? CommandParser.decodeBase64(args.get(2)) : new byte[0];
+    return value == null ? new Command.Invalid(INVALID_BASE64) : new Command.Add(args.get(0), ttl.orElse(null), value);
+  }
+
+  /** A time to live in milliseconds where {@code 0} means none; {@code null} if it is neither. */
+  private static Optional<Duration> ttlOrNone(String millis) {
+    if (millis.equals("0")) {
+      return Optional.empty();
+    }
+    Duration ttl = ttl(millis, true);
+    return ttl == null ? null : Optional.of(ttl);
+  }
+
   private static Command expire(String word, String line, int rest, int end, boolean millis) {
     return keyAndArgument(word, line, rest, end, (key, argument) -> {
       Duration ttl = ttl(argument, millis);
@@ -123,7 +153,10 @@ final class ExtensionParser {
     });
   }
 
-  /** {@code FILL key token ttl_ms [base64]}: a TTL of 0 means none; an absent value is the empty value. */
+  /**
+   * {@code FILL key token ttl_ms [base64]}: a TTL of 0 means none; the value is standard padded base64 as in
+   * {@code SET64}, and an absent value is the empty value.
+   */
   private static Command fill(String word, String line, int rest, int end) {
     List<String> args = tokens(line, rest, end, 5);
     if (args.isEmpty()) {
@@ -136,18 +169,13 @@ final class ExtensionParser {
     if (token == null) {
       return new Command.Invalid(INVALID_LEASE_TOKEN);
     }
-    boolean persistent = args.get(2).equals("0");
-    Duration ttl = persistent ? null : ttl(args.get(2), true);
-    if (ttl == null && !persistent) {
+    Optional<Duration> ttl = ttlOrNone(args.get(2));
+    if (ttl == null) {
       return new Command.Invalid(INVALID_EXPIRE_TIME);
     }
-    byte[] value;
-    try {
-      value = args.size() == 4 ? Base64.getDecoder().decode(args.get(3)) : new byte[0];
-    } catch (IllegalArgumentException e) {
-      return new Command.Invalid(INVALID_BASE64);
-    }
-    return new Command.Fill(args.get(0), token, ttl, value);
+    byte[] value = args.size() == 4 ? CommandParser.decodeBase64(args.get(3)) : new byte[0];
+    return value == null
+        ? new Command.Invalid(INVALID_BASE64) : new Command.Fill(args.get(0), token, ttl.orElse(null), value);
   }
 
   private static Command release(String word, String line, int rest, int end) {

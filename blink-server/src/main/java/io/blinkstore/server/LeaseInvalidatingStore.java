@@ -35,6 +35,18 @@ final class LeaseInvalidatingStore implements BlinkStore {
   }
 
   @Override
+  public boolean setIfAbsent(String key, byte[] value) {
+    leases.invalidate(key);
+    return store.setIfAbsent(key, value);
+  }
+
+  @Override
+  public boolean setIfAbsent(String key, byte[] value, Duration ttl) {
+    leases.invalidate(key);
+    return store.setIfAbsent(key, value, ttl);
+  }
+
+  @Override
   public boolean expire(String key, Duration ttl) {
     leases.invalidate(key);
     return store.expire(key, ttl);

@@ -11,7 +11,9 @@ sealed interface Reply {
     OK,
     NOT_FOUND,
     /** The answer to {@code PING} (an extension). */
-    PONG
+    PONG,
+    /** The answer to an {@code ADD64} (an extension) of a key that has a live value: nothing was stored. */
+    EXISTS
   }
 
   /** {@code VALUE <base64>}: a stored value, base64-encoded (standard alphabet, padded) on the wire. */

@@ -5,13 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The RESP writes of one key with options: {@code SET}, {@code SETEX}, {@code PSETEX} and {@code GETEX}, with
- * their options parsed by {@link SetOptions}.
+ * The RESP writes of one key with options: {@code SET}, {@code SETNX}, {@code SETEX}, {@code PSETEX} and
+ * {@code GETEX}, with their options parsed by {@link SetOptions}.
  *
- * <p><b>Atomicity.</b> The store has no compare-and-set, so what reads the key first reads, then writes: a
- * concurrent writer of the same key may come between the two. That is {@code SET}'s {@code NX}/{@code XX}/
- * {@code GET} (the read counts as a hit or miss), {@code KEEPTTL} (the time left is read, then the value written
- * with it) and {@code GETEX}.
+ * <p><b>Atomicity.</b> {@code SET ... NX} and {@code SETNX} are one atomic step ({@link BlinkStore#setIfAbsent}),
+ * so the lock idiom {@code SET lock token NX PX ms} holds: of racing clients, exactly one gets {@code +OK}. What
+ * else reads the key first reads, then writes, and a concurrent writer of the same key may come between the two:
+ * {@code XX}, {@code GET} (the read counts as a hit or miss; with {@code NX} too), {@code KEEPTTL} (the time left
+ * is read, then the value written with it) and {@code GETEX}.
  */
 final class RespSetCommands {
   private final BlinkStore store;
@@ -24,6 +25,7 @@ final class RespSetCommands {
 
   void register(RespCommands commands) {
     commands.add("set", -3, this::set);
+    commands.add("setnx", 3, this::setIfAbsent);
     commands.add("setex", 4, (session, args) -> setWithTtl(args, "ex"));
     commands.add("psetex", 4, (session, args) -> setWithTtl(args, "px"));
     commands.add("getex", -2, this::getex);
@@ -46,6 +48,10 @@ final class RespSetCommands {
     if (key == null) {
       return RespKeyCommands.INVALID_KEY;
     }
+    if (options.ifAbsent() && !options.returnOld() && !options.expiredAtOnce()) {
+      // KEEPTTL means nothing here: the value is only written where there is no key to keep a time of.
+      return setIfAbsent(key, value, options.ttl()) ? RespReply.OK : RespReply.NULL;
+    }
     byte[] old = options.readsOld() ? store.get(key) : null;
     boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
     if (write) {
@@ -55,6 +61,20 @@ final class RespSetCommands {
       return new RespReply.Bulk(old);
     }
     return write ? RespReply.OK : RespReply.NULL;
+  }
+
+  /** {@code SETNX key value}: {@code :1} if it was stored, {@code :0} if the key had a value. */
+  private RespReply setIfAbsent(RespSession session, byte[][] args) {
+    String key = RespKeyCommands.key(args[1]);
+    if (key == null) {
+      return RespKeyCommands.INVALID_KEY;
+    }
+    return new RespReply.Int(setIfAbsent(key, args[2], null) ? 1 : 0);
+  }
+
+  /** Stores {@code value} for {@code ttl} ({@code null}: for ever) if the key has no live value, atomically. */
+  private boolean setIfAbsent(String key, byte[] value, Duration ttl) {
+    return ttl == null ? store.setIfAbsent(key, value) : store.setIfAbsent(key, value, ttl);
   }
 
   /** The key's time left, or {@code null} if it is absent or never expires. */

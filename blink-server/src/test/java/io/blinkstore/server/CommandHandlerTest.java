@@ -470,6 +470,16 @@ class CommandHandlerTest {
     }
 
     @Override
+    public boolean setIfAbsent(String key, byte[] value) {
+      return delegate.setIfAbsent(key, value);
+    }
+
+    @Override
+    public boolean setIfAbsent(String key, byte[] value, Duration ttl) {
+      return delegate.setIfAbsent(key, value, ttl);
+    }
+
+    @Override
     public boolean expire(String key, Duration ttl) {
       return delegate.expire(key, ttl);
     }

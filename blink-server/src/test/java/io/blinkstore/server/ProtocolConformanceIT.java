@@ -235,6 +235,13 @@ class ProtocolConformanceIT {
             "SET k v\nPSETEX64 k 1000 " + Base64.getEncoder().encodeToString(new byte[(int) MEMORY_LIMIT])
                 + "\nGET k\nTTL k\n",
             "OK", "ERROR storage is at capacity and eviction failed", "VALUE dg==", "TTL -1"),
+        row("ADD64 stores only where the key has no value, with or without a TTL",
+            "ADD64 lock 0 dzE=\nADD64 lock 0 dzI=\nGET lock\nTTL lock\nADD64 t 100000 dg==\nADD64 t 5 dw==\nTTL t\n"
+                + "USAGE\nADD64 e 0\nGET e\n",
+            "OK", "EXISTS", "VALUE dzE=", "TTL -1", "OK", "EXISTS", "TTL 100", "USAGE 8", "OK", "VALUE "),
+        row("ADD64 of an entry over the memory limit is refused and stores nothing",
+            "ADD64 k 0 " + Base64.getEncoder().encodeToString(new byte[(int) MEMORY_LIMIT]) + "\nGET k\nUSAGE\n",
+            "ERROR storage is at capacity and eviction failed", "NOT_FOUND", "USAGE 0"),
         row("TTL and PTTL: NOT_FOUND when absent, -1 when the entry never expires",
             "TTL k\nPTTL k\nSET k v\nTTL k\nPTTL k\n", "NOT_FOUND", "NOT_FOUND", "OK", "TTL -1", "PTTL -1"),
         row("EXPIRE and PEXPIRE answer OK for a present key and NOT_FOUND for an absent one",

@@ -7,8 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.blinkstore.server.TestServers.Endpoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -93,6 +100,50 @@ class RespIT {
       assertEquals("again", stripCr(resp.readLine()));
       assertEquals("OK", text.request("DELETE shared"));
       assertEquals(":0", command(resp, "EXISTS", "shared"));
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void ofConnectionsRacingForALockWithSetNxExactlyOneGetsIt(BlinkServer.Transport transport, Endpoint endpoint)
+      throws Exception {
+    int racers = 16;
+    try (BlinkServer server = start(transport)) {
+      List<LineClient> clients = new ArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(racers);
+      try {
+        for (int i = 0; i < racers; i++) {
+          clients.add(endpoint.connect(server));
+        }
+        for (int round = 0; round < 10; round++) {
+          String lock = "lock:" + round;
+          CyclicBarrier start = new CyclicBarrier(racers);
+          List<Future<String>> replies = new ArrayList<>();
+          for (int i = 0; i < racers; i++) {
+            LineClient client = clients.get(i);
+            String token = "worker-" + i;
+            replies.add(pool.submit(() -> {
+              start.await(30, TimeUnit.SECONDS);
+              return command(client, "SET", lock, token, "NX", "PX", "60000");
+            }));
+          }
+          List<String> got = new ArrayList<>();
+          for (Future<String> reply : replies) {
+            got.add(reply.get(30, TimeUnit.SECONDS));
+          }
+          assertEquals(1, got.stream().filter("+OK"::equals).count(), "round " + round + ": " + got);
+          assertEquals(racers - 1, got.stream().filter("$-1"::equals).count(), "round " + round + ": " + got);
+          try (LineClient text = endpoint.connect(server)) {
+            assertEquals("VALUE " + Base64.getEncoder().encodeToString(
+                ("worker-" + got.indexOf("+OK")).getBytes(UTF_8)), text.request("GET " + lock), "the winner's");
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+        for (LineClient client : clients) {
+          client.close();
+        }
+      }
     }
   }
 

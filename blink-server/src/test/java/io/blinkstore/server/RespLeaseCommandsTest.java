@@ -82,7 +82,8 @@ class RespLeaseCommandsTest {
   void aWriteOfTheKeyByAnyoneElseEndsItsLeaseSoAStaleFillCannotOverwriteIt() {
     for (String[] write : List.of(
         new String[] {"SET", "k", "fresh"}, new String[] {"DEL", "k"}, new String[] {"INCR", "k"},
-        new String[] {"MSET", "k", "fresh"}, new String[] {"FLUSHALL"})) {
+        new String[] {"MSET", "k", "fresh"}, new String[] {"SETNX", "k", "fresh"},
+        new String[] {"SET", "k", "fresh", "NX", "PX", "5000"}, new String[] {"FLUSHALL"})) {
       String token = lease("k");
       RespTester.run(other, write);
       byte[] written = store.get("k");

@@ -73,6 +73,24 @@ class RespSetCommandsTest {
   }
 
   @Test
+  void setNxAndSetnxStoreOnlyWhereTheKeyHasNoValue() {
+    assertEquals(RespReply.OK, run("SET", "lock", "a", "NX", "PX", "5000"));
+    assertEquals(RespReply.NULL, run("SET", "lock", "b", "NX"));
+    assertEquals(RespReply.NULL, run("SET", "lock", "b", "NX", "EX", "100"));
+    assertEquals(integer(5), run("TTL", "lock"));
+    assertEquals(integer(0), run("SETNX", "lock", "c"));
+    assertEquals(bulk("a"), run("SET", "lock", "d", "NX", "GET"));
+    assertEquals("a", store.getString("lock"));
+    assertEquals(integer(1), run("SETNX", "other", "c"));
+    assertEquals(integer(-1), run("TTL", "other"));
+    assertEquals(RespReply.OK, run("SET", "kept", "v", "NX", "KEEPTTL"));
+    assertEquals(integer(-1), run("TTL", "kept"));
+    assertEquals(RespReply.NULL, run("SET", "new", "v", "NX", "GET"));
+    assertEquals("v", store.getString("new"));
+    assertEquals(error("ERR wrong number of arguments for 'setnx' command"), run("SETNX", "k"));
+  }
+
+  @Test
   void setKeepTtlKeepsTheTimeLeft() {
     assertEquals(RespReply.OK, run("SET", "k", "v", "EX", "100"));
     assertEquals(RespReply.OK, run("SET", "k", "w", "KEEPTTL", "keepttl"));
