@@ -104,10 +104,23 @@ class ExamplesTest {
   }
 
   @Test
-  void stampedeExampleQueriesTheDatabaseOnceWithALease() throws Exception {
+  void stampedeExampleQueriesTheDatabaseOnceWithALeaseAcrossThreadsAndProcesses() throws Exception {
     String out = run(StampedeExample::main);
     assertTrue(out.contains("with a lease:    50 workers, 1 database query"), out);
     assertTrue(out.matches("(?s).*without a lease: 50 workers, [1-9][0-9]* database queries.*"), out);
+
+    boolean python = onPath("python3");
+    boolean bash = onPath("nc");
+    int processes = StampedeProcesses.JAVA_WORKERS + (python ? StampedeProcesses.PYTHON_WORKERS : 0)
+        + (bash ? StampedeProcesses.BASH_WORKERS : 0);
+    if (python && bash) {
+      assertTrue(out.contains("50 processes (2 java, 40 python, 8 bash), each on its own connection, released at"
+          + " once:"), out);
+    }
+    assertTrue(out.matches("(?s).*with a lease:    " + processes + " processes, 1 database query \\(by \\S+\\);"
+        + " every one read quarterly-report.*"), out);
+    assertTrue(out.matches("(?s).*without a lease: " + processes + " processes, [1-9][0-9]* database quer(y|ies)"
+        + "( \\(by \\S+\\))?; every one read quarterly-report.*"), out);
   }
 
   private static String run(Main main) throws Exception {
