@@ -1,13 +1,12 @@
 package io.blinkstore.examples;
 
+import static io.blinkstore.examples.WorkerProcesses.onPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -92,15 +91,6 @@ class ExamplesTest {
     Matcher matcher = Pattern.compile(regex).matcher(out);
     assertTrue(matcher.find(), () -> "no match for " + regex + " in:\n" + out);
     return matcher.group(1);
-  }
-
-  private static boolean onPath(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Test
