@@ -24,11 +24,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A cache stampede, and the fill lease that absorbs it: 50 workers, each on its own connection, miss the same
  * key at once. With plain {@code GET}/{@code SET}, every worker that misses queries the database; with
  * {@code GETL}/{@code FILL}, one worker holds the lease and queries it, and the others wait for its value.
+ * First the workers are threads of this JVM; then they are 50 separate processes sharing the same server
+ * ({@link StampedeProcesses}): Java ones on the client SDK, Python and bash + {@code nc} ones on the text protocol.
  */
 public final class StampedeExample {
   private static final int WORKERS = 50;
   /** How long the simulated database query takes. */
-  private static final long QUERY_MILLIS = 100;
+  static final long QUERY_MILLIS = 100;
+  /** How long a worker's fill lease lasts: far longer than the query, so it never runs out mid-query. */
+  static final long LEASE_MILLIS = 5000;
+  /** What the database holds for every key read here. */
+  static final String DATABASE_ROW = "quarterly-report";
 
   private StampedeExample() {}
 
@@ -40,10 +46,12 @@ public final class StampedeExample {
             .build()
             .start()) {
       InetSocketAddress address = server.tcpAddress();
+      System.out.println(WORKERS + " threads in one JVM, each on its own connection, released at once:");
       int plain = stampede(address, "report:plain", StampedeExample::getThenSet);
       System.out.println("without a lease: " + WORKERS + " workers, " + plain + " database queries");
       int leased = stampede(address, "report:leased", StampedeExample::getWithLease);
       System.out.println("with a lease:    " + WORKERS + " workers, " + leased + " database query");
+      StampedeProcesses.run(address.getPort());
     }
   }
 
@@ -68,7 +76,7 @@ public final class StampedeExample {
         }));
       }
       for (Future<String> value : reads) {
-        if (!value.get(30, TimeUnit.SECONDS).equals(Database.VALUE)) {
+        if (!value.get(30, TimeUnit.SECONDS).equals(DATABASE_ROW)) {
           throw new IllegalStateException("a worker read " + value.get());
         }
       }
@@ -92,7 +100,7 @@ public final class StampedeExample {
   /** The leased read: the lease holder queries and fills; the others ask again when told to wait. */
   private static String getWithLease(Connection connection, String key, Database database) throws Exception {
     for (;;) {
-      String reply = connection.request("GETL " + key + " 5000");
+      String reply = connection.request("GETL " + key + " " + LEASE_MILLIS);
       if (reply.startsWith("VALUE ")) {
         return decode(reply.substring("VALUE ".length()));
       }
@@ -113,13 +121,12 @@ public final class StampedeExample {
 
   /** A slow database that counts its queries. */
   private static final class Database {
-    static final String VALUE = "quarterly-report";
     final AtomicInteger queries = new AtomicInteger();
 
     String query() throws InterruptedException {
       queries.incrementAndGet();
       Thread.sleep(QUERY_MILLIS);
-      return VALUE;
+      return DATABASE_ROW;
     }
   }
 

@@ -1,13 +1,12 @@
 package io.blinkstore.examples;
 
+import static io.blinkstore.examples.WorkerProcesses.onPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -94,20 +93,24 @@ class ExamplesTest {
     return matcher.group(1);
   }
 
-  private static boolean onPath(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Test
-  void stampedeExampleQueriesTheDatabaseOnceWithALease() throws Exception {
+  void stampedeExampleQueriesTheDatabaseOnceWithALeaseAcrossThreadsAndProcesses() throws Exception {
     String out = run(StampedeExample::main);
     assertTrue(out.contains("with a lease:    50 workers, 1 database query"), out);
     assertTrue(out.matches("(?s).*without a lease: 50 workers, [1-9][0-9]* database queries.*"), out);
+
+    boolean python = onPath("python3");
+    boolean bash = onPath("nc");
+    int processes = StampedeProcesses.JAVA_WORKERS + (python ? StampedeProcesses.PYTHON_WORKERS : 0)
+        + (bash ? StampedeProcesses.BASH_WORKERS : 0);
+    if (python && bash) {
+      assertTrue(out.contains("50 processes (2 java, 40 python, 8 bash), each on its own connection, released at"
+          + " once:"), out);
+    }
+    assertTrue(out.matches("(?s).*with a lease:    " + processes + " processes, 1 database query \\(by \\S+\\);"
+        + " every one read quarterly-report.*"), out);
+    assertTrue(out.matches("(?s).*without a lease: " + processes + " processes, [1-9][0-9]* database quer(y|ies)"
+        + "( \\(by \\S+\\))?; every one read quarterly-report.*"), out);
   }
 
   private static String run(Main main) throws Exception {
