@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -83,6 +82,28 @@ final class ExtensionParser {
    * padded base64 as in {@code SET64}; none at all is the empty value.
    */
   private static Command setBinaryWithTtl(String word, String line, int rest, int end) {
+    return keyTimeAndBase64(word, line, rest, end, false, Command.SetWithTtl::new);
+  }
+
+  /**
+   * {@code ADD64 key ttl_ms [base64]}: store only if the key has no live value; a TTL of 0 means none, and the
+   * value is as in {@code PSETEX64}.
+   */
+  private static Command add(String word, String line, int rest, int end) {
+    return keyTimeAndBase64(word, line, rest, end, true, Command.Add::new);
+  }
+
+  /** Makes a command of a key, a time to live ({@code null}: none) and a value. */
+  private interface TimedValue {
+    Command make(String key, Duration ttl, byte[] value);
+  }
+
+  /**
+   * {@code WORD key milliseconds [base64]}: the value one token of standard padded base64 as in {@code SET64}, none
+   * at all the empty value. With {@code zeroMeansNone}, a time of {@code 0} is no time to live ({@code null}).
+   */
+  private static Command keyTimeAndBase64(
+      String word, String line, int rest, int end, boolean zeroMeansNone, TimedValue make) {
     List<String> args = tokens(line, rest, end, 4);
     if (args.isEmpty()) {
       return requiresKey(word);
@@ -91,40 +112,11 @@ final class ExtensionParser {
       return wrongArgumentCount(word);
     }
     Duration ttl = ttl(args.get(1), true);
-    if (ttl == null) {
+    if (ttl == null && !(zeroMeansNone && args.get(1).equals("0"))) {
       return new Command.Invalid(INVALID_EXPIRE_TIME);
     }
     byte[] value = args.size() == 3 ? CommandParser.decodeBase64(args.get(2)) : new byte[0];
-    return value == null ? new Command.Invalid(INVALID_BASE64) : new Command.SetWithTtl(args.get(0), ttl, value);
-  }
-
-  /**
-   * {@code ADD64 key ttl_ms [base64]}: store only if the key has no live value; a TTL of 0 means none, and the
-   * value is one token of standard padded base64 as in {@code SET64} (none at all is the empty value).
-   */
-  private static Command add(String word, String line, int rest, int end) {
-    List<String> args = tokens(line, rest, end, 4);
-    if (args.isEmpty()) {
-      return requiresKey(word);
-    }
-    if (args.size() < 2 || args.size() > 3) {
-      return wrongArgumentCount(word);
-    }
-    Optional<Duration> ttl = ttlOrNone(args.get(1));
-    if (ttl == null) {
-      return new Command.Invalid(INVALID_EXPIRE_TIME);
-    }
-    byte[] value = args.size() == 3 ? CommandParser.decodeBase64(args.get(2)) : new byte[0];
-    return value == null ? new Command.Invalid(INVALID_BASE64) : new Command.Add(args.get(0), ttl.orElse(null), value);
-  }
-
-  /** A time to live in milliseconds where {@code 0} means none; {@code null} if it is neither. */
-  private static Optional<Duration> ttlOrNone(String millis) {
-    if (millis.equals("0")) {
-      return Optional.empty();
-    }
-    Duration ttl = ttl(millis, true);
-    return ttl == null ? null : Optional.of(ttl);
+    return value == null ? new Command.Invalid(INVALID_BASE64) : make.make(args.get(0), ttl, value);
   }
 
   private static Command expire(String word, String line, int rest, int end, boolean millis) {
@@ -169,13 +161,12 @@ final class ExtensionParser {
     if (token == null) {
       return new Command.Invalid(INVALID_LEASE_TOKEN);
     }
-    Optional<Duration> ttl = ttlOrNone(args.get(2));
-    if (ttl == null) {
+    Duration ttl = ttl(args.get(2), true);
+    if (ttl == null && !args.get(2).equals("0")) {
       return new Command.Invalid(INVALID_EXPIRE_TIME);
     }
     byte[] value = args.size() == 4 ? CommandParser.decodeBase64(args.get(3)) : new byte[0];
-    return value == null
-        ? new Command.Invalid(INVALID_BASE64) : new Command.Fill(args.get(0), token, ttl.orElse(null), value);
+    return value == null ? new Command.Invalid(INVALID_BASE64) : new Command.Fill(args.get(0), token, ttl, value);
   }
 
   private static Command release(String word, String line, int rest, int end) {
