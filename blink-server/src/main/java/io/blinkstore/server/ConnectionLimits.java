@@ -140,6 +140,11 @@ final class ConnectionLimits {
     private ScheduledFuture<?> timeout;
     /** The number of the request being timed, or {@link RequestProgress#NONE}. */
     private long timedRequest = RequestProgress.NONE;
+    /**
+     * The handler that tells request progress, found again only once it has left the pipeline (searching the
+     * pipeline on every read cost a loaded server about 1.5% of its CPU).
+     */
+    private ChannelHandlerContext progress;
 
     RequestTimeout(long millis) {
       this.millis = millis;
@@ -148,8 +153,11 @@ final class ConnectionLimits {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ctx.fireChannelRead(msg); // decoded, and handed on, before the decoder is asked about it
-      RequestProgress progress = ctx.pipeline().get(RequestProgress.class);
-      long unfinished = progress == null ? RequestProgress.NONE : progress.unfinishedRequest();
+      if (progress == null || progress.isRemoved()) {
+        progress = ctx.pipeline().context(RequestProgress.class);
+      }
+      long unfinished = progress == null
+          ? RequestProgress.NONE : ((RequestProgress) progress.handler()).unfinishedRequest();
       if (unfinished != timedRequest) {
         cancel();
         timedRequest = unfinished;
