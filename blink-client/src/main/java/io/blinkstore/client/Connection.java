@@ -13,7 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -236,6 +235,12 @@ final class Connection<R> {
     }
   }
 
+  /**
+   * Fails every command not yet answered. Those awaiting a reply are failed where they stand, not taken from
+   * their queue: the reader may still be handing out replies it has already read, and it matches each to the
+   * head of that queue, so a command taken from it here would shift every later reply onto the wrong command. The
+   * reader empties the queue itself when it stops ({@link #readLoop}).
+   */
   private void tearDown(Throwable cause) {
     try {
       channel.close();
@@ -243,12 +248,10 @@ final class Connection<R> {
       // Closing is best effort: the socket is gone either way.
     }
     writer.interrupt();
-    failAll(awaitingReply, cause);
-    failAll(unwritten, cause);
-  }
-
-  private void failAll(Queue<Exchange<R, ?>> requests, Throwable cause) {
-    for (Exchange<R, ?> request; (request = requests.poll()) != null; ) {
+    for (Exchange<R, ?> request : awaitingReply) {
+      request.fail(lost(request, cause));
+    }
+    for (Exchange<R, ?> request; (request = unwritten.poll()) != null; ) {
       request.fail(lost(request, cause));
     }
   }
@@ -306,6 +309,12 @@ final class Connection<R> {
     }
   }
 
+  /**
+   * Reads replies and hands each to the oldest command awaiting one, until the connection fails. This thread is
+   * the only one that takes commands from {@link #awaitingReply}, so a reply can only ever reach its own command;
+   * once the connection has failed, it takes and fails whatever is left, so that a failed connection holds no
+   * requests.
+   */
   private void readLoop() {
     ReplyReader<R> replies = wire.newReader(() -> wire.longestReply(memoryLimit));
     ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
@@ -320,6 +329,9 @@ final class Connection<R> {
       fail("failed while reading: " + e, e);
     } catch (ReplyReader.MalformedReplyException | UnexpectedReplyException e) {
       fail(e.getMessage(), null);
+    }
+    for (Exchange<R, ?> request; (request = awaitingReply.poll()) != null; ) {
+      request.fail(lost(request, null));
     }
   }
 

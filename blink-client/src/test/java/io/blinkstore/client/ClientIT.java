@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -192,6 +193,47 @@ class ClientIT {
       assertEquals("line too long", e.serverMessage());
       client.set("k", "fits");
       assertEquals("fits", client.getString("k"));
+    }
+  }
+
+  /**
+   * Closing a client while the replies to thousands of pipelined GETs stream in must leave every GET with its
+   * own value or a {@link BlinkConnectionException}, never another GET's value. The reader may be holding
+   * replies it has already read when the close fails the commands behind them; the close once took those
+   * commands from the queue the reader matches replies against, and each reply then went to the command after
+   * its own. Several rounds, so that the close lands in the middle of a read more than once.
+   */
+  @ParameterizedTest
+  @EnumSource(Servers.Endpoint.class)
+  void closingTheClientMidPipelineNeverGivesACommandAnotherCommandsReply(Servers.Endpoint endpoint) {
+    int keys = 5_000;
+    try (BlinkServer server = Servers.start(dir, 64L << 20)) {
+      try (BlinkClient writer = BlinkClient.connect(
+          endpoint.address(server), Servers.testOptions().queueCapacity(keys).build())) {
+        List<CompletableFuture<Void>> sets = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+          sets.add(writer.async().set("k" + i, "v" + i));
+        }
+        sets.forEach(CompletableFuture::join);
+      }
+      for (int round = 0; round < 10; round++) {
+        BlinkClient client =
+            BlinkClient.connect(endpoint.address(server), Servers.testOptions().queueCapacity(keys).build());
+        List<CompletableFuture<byte[]>> gets = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+          gets.add(client.async().get("k" + i));
+        }
+        gets.get(keys / 10).handle((value, failure) -> null).join();
+        client.close();
+        for (int i = 0; i < keys; i++) {
+          try {
+            assertEquals("v" + i, new String(gets.get(i).join(), UTF_8), "round " + round);
+          } catch (CompletionException e) {
+            BlinkConnectionException lost = assertInstanceOf(BlinkConnectionException.class, e.getCause());
+            assertEquals("GET k" + i, lost.command());
+          }
+        }
+      }
     }
   }
 
