@@ -60,6 +60,8 @@ final class Connection<R> {
   private final Object lock = new Object();
   private final Thread writer;
   private final Thread reader;
+  /** The command whose reply the reader is decoding, if any; read and written by the reader thread only. */
+  private Exchange<R, ?> answering;
   /** Why the connection failed; null while it works. Written under {@link #lock}. */
   private volatile String failure;
   /** The server's memory limit, learnt in the handshake: refused writes report it. */
@@ -203,9 +205,12 @@ final class Connection<R> {
    */
   private void failAfter(Runnable lastWord, String reason) {
     boolean first = markFailed(reason);
-    lastWord.run();
-    if (first) {
-      tearDown(null);
+    try {
+      lastWord.run();
+    } finally {
+      if (first) {
+        tearDown(null);
+      }
     }
   }
 
@@ -318,6 +323,7 @@ final class Connection<R> {
   private void readLoop() {
     ReplyReader<R> replies = wire.newReader(() -> wire.longestReply(memoryLimit));
     ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+    Throwable broken = null;
     try {
       while (channel.read(buffer) >= 0) {
         buffer.flip();
@@ -329,9 +335,25 @@ final class Connection<R> {
       fail("failed while reading: " + e, e);
     } catch (ReplyReader.MalformedReplyException | UnexpectedReplyException e) {
       fail(e.getMessage(), null);
+    } catch (RuntimeException | Error e) {
+      // A reply the client failed to decode (a bug, or no memory for a large value): the commands in flight
+      // fail now, rather than at their timeouts behind a reader that has stopped.
+      broken = e;
+      fail("failed while reading: " + e, e);
+    }
+    failTheRest(broken);
+    if (broken instanceof Error error) {
+      throw error; // not the client's to swallow: the thread's handler reports it
+    }
+  }
+
+  /** Fails the command whose reply was being decoded, then takes and fails every other one awaiting a reply. */
+  private void failTheRest(Throwable cause) {
+    if (answering != null) {
+      answering.fail(lost(answering, cause));
     }
     for (Exchange<R, ?> request; (request = awaitingReply.poll()) != null; ) {
-      request.fail(lost(request, null));
+      request.fail(lost(request, cause));
     }
   }
 
@@ -340,6 +362,7 @@ final class Connection<R> {
     if (request == null) {
       throw new UnexpectedReplyException("received a reply with no command awaiting one: " + wire.show(reply));
     }
+    answering = request;
     String closing = wire.closesAfter(reply);
     if (closing != null) {
       failAfter(() -> request.complete(reply, memoryLimit), "was closed by the server after " + closing);
@@ -349,6 +372,7 @@ final class Connection<R> {
           + problem, null)), problem);
       throw new UnexpectedReplyException(problem);
     }
+    answering = null;
   }
 
   /** The server sent a line that answers no command in flight: the stream cannot be trusted any more. */

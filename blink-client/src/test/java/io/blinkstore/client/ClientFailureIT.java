@@ -1,5 +1,6 @@
 package io.blinkstore.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -110,6 +112,35 @@ class ClientFailureIT {
       assertTrue(e.getMessage().contains("cannot answer GET odd: \"USAGE 12\""), e.getMessage());
       assertEquals("v", client.getString("k"));
       assertEquals(2, server.connections());
+    }
+  }
+
+  /**
+   * A reply the client fails to decode (here a decoder that throws, as one did on a 19-digit count above
+   * {@code Long.MAX_VALUE}) once ended the reader thread silently: its command, and every command behind it,
+   * waited for the command timeout. Now they fail at once with a connection exception carrying the cause.
+   */
+  @Test
+  void aReplyTheClientFailsToDecodeFailsItsCommandAndThoseBehindItAtOnceAndTheConnectionIsReplaced()
+      throws Exception {
+    try (FakeServer server = new FakeServer(line -> line.startsWith("GET") ? "VALUE dg==" : null)) {
+      TextCommands commands = new TextCommands(server.address(), BlinkClientOptions.builder()
+          .connectTimeout(PATIENT).commandTimeout(PATIENT).build());
+      try {
+        CompletableFuture<byte[]> broken = commands.send(new Request<byte[]>("GET broken",
+            "GET broken\n".getBytes(StandardCharsets.US_ASCII), line -> {
+              throw new IllegalStateException("a decoder bug");
+            }));
+        CompletableFuture<byte[]> behind = commands.get("behind");
+        BlinkConnectionException e = assertInstanceOf(BlinkConnectionException.class, failureOf(broken));
+        assertEquals("GET broken", e.command());
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertEquals("GET behind", assertInstanceOf(BlinkConnectionException.class, failureOf(behind)).command());
+        assertArrayEquals(new byte[] {'v'}, commands.get("k").get());
+        assertEquals(2, server.connections());
+      } finally {
+        commands.close();
+      }
     }
   }
 
