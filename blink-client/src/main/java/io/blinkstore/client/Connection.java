@@ -161,16 +161,27 @@ final class Connection<R> {
   }
 
   /**
-   * Queues {@code request} for writing and returns its future, which completes with the reply, or fails with
+   * Queues {@code request} for writing and returns a future that completes with the reply, or fails with
    * {@link BlinkQueueFullException} (at once), {@link BlinkTimeoutException} or {@link BlinkConnectionException}.
+   *
+   * <p>The future is a copy of the request's own: cancelling or completing it ends no more than the caller's
+   * wait. The request holds its place in the queue until this connection is done with it (its reply was read,
+   * or the connection failed), so no caller can free a place while its request still waits to be written.
    */
   <T> CompletableFuture<T> submit(Exchange<R, T> request) {
-    CompletableFuture<T> future = request.future();
+    CompletableFuture<T> result = new CompletableFuture<>();
     if (!permits.tryAcquire()) {
-      request.fail(new BlinkQueueFullException(request.command(), queueCapacity));
-      return future;
+      result.completeExceptionally(new BlinkQueueFullException(request.command(), queueCapacity));
+      return result;
     }
-    future.whenComplete((value, error) -> permits.release());
+    request.future().whenComplete((value, error) -> {
+      permits.release(); // first, so that a caller who sees the outcome finds the place free for its next command
+      if (error == null) {
+        result.complete(value);
+      } else {
+        result.completeExceptionally(error);
+      }
+    });
     synchronized (lock) {
       if (failure == null) {
         unwritten.add(request);
@@ -178,12 +189,12 @@ final class Connection<R> {
     }
     if (failure != null) {
       request.fail(lost(request, null));
-      return future;
+      return result;
     }
     ScheduledFuture<?> timeout =
         timer.schedule(() -> timeOut(request), commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    future.whenComplete((value, error) -> timeout.cancel(false));
-    return future;
+    request.future().whenComplete((value, error) -> timeout.cancel(false));
+    return result;
   }
 
   /**
