@@ -104,12 +104,15 @@ final class Connection<R> {
     return connection;
   }
 
+  /**
+   * Sends the two handshake commands one after the other, not pipelined: a connection whose queue holds one
+   * command ({@link BlinkClientOptions#queueCapacity()} 1) would refuse the second.
+   */
   private void handshake(Duration timeout) {
-    CompletableFuture<Void> ping = submit(wire.ping());
-    CompletableFuture<Long> limit = submit(wire.memoryLimit());
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      ping.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      memoryLimit = limit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      submit(wire.ping()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      memoryLimit = submit(wire.memoryLimit()).get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

@@ -180,6 +180,21 @@ class ClientIT {
     }
   }
 
+  /**
+   * A queue of one command is the smallest the options accept, and it works: the handshake once sent its two
+   * commands back to back, and the second was refused as one too many, so connect failed.
+   */
+  @Test
+  void aClientWhoseQueueHoldsOneCommandConnectsAndRunsCommandsOneAfterAnother() {
+    try (BlinkServer server = Servers.start(dir, 1 << 20);
+        BlinkClient client = BlinkClient.connect(server.tcpAddress(), Servers.testOptions().queueCapacity(1).build())) {
+      for (int i = 0; i < 100; i++) {
+        client.set("k", "v" + i);
+        assertEquals("v" + i, client.getString("k"));
+      }
+    }
+  }
+
   @Test
   void aClientLimitAboveTheServersGetsTheServersErrorAndTheNextCommandReconnects() {
     try (BlinkServer server = BlinkServer.builder()
