@@ -203,13 +203,22 @@ final class Connection<R> {
   /**
    * Fails {@code request} with a timeout and the connection with it. The connection is marked failed before the
    * caller learns of the timeout, so a command the caller sends next goes to a new connection.
+   *
+   * <p>Runs on the client's one timer thread, which must never run the caller's code: a callback on a failed
+   * future that waited there for another command (a retry with the sync API, say) would hold up every later
+   * timeout, its own retry's included, for ever. So the timed-out command and the rest fail on a thread of
+   * their own; a failure is rare, and its connection is replaced anyway. If the connection had failed already,
+   * whoever failed it fails the command too.
    */
   private void timeOut(Exchange<R, ?> request) {
-    if (request.future().isDone()) {
+    if (request.future().isDone() || !markFailed(
+        "was closed because " + request.command() + " got no reply within " + commandTimeout.toMillis() + " ms")) {
       return;
     }
-    failAfter(() -> request.fail(new BlinkTimeoutException(request.command(), commandTimeout)),
-        "was closed because " + request.command() + " got no reply within " + commandTimeout.toMillis() + " ms");
+    Runnable lastWord = () -> request.fail(new BlinkTimeoutException(request.command(), commandTimeout));
+    Thread failing = new Thread(() -> endWith(lastWord), "blink-client-timeout " + peer);
+    failing.setDaemon(true);
+    failing.start();
   }
 
   /**
@@ -218,13 +227,19 @@ final class Connection<R> {
    * its next command down this connection, and the command itself gets its own exception, not the connection's.
    */
   private void failAfter(Runnable lastWord, String reason) {
-    boolean first = markFailed(reason);
+    if (markFailed(reason)) {
+      endWith(lastWord);
+    } else {
+      lastWord.run();
+    }
+  }
+
+  /** Runs {@code lastWord}, then tears down the connection (already marked failed), even if it throws. */
+  private void endWith(Runnable lastWord) {
     try {
       lastWord.run();
     } finally {
-      if (first) {
-        tearDown(null);
-      }
+      tearDown(null);
     }
   }
 

@@ -69,6 +69,24 @@ class ClientFailureIT {
     }
   }
 
+  /**
+   * A callback on a timed-out command that retries it with the sync API gets the retry's own timeout. Timeouts
+   * once failed futures, and so ran their callbacks, on the client's one timer thread: such a callback held the
+   * timer, the retry's timeout never fired, and the retry waited for ever.
+   */
+  @Test
+  void aCallbackRetryingATimedOutCommandWithTheSyncApiGetsTheRetrysOwnTimeout() throws Exception {
+    try (FakeServer server = new FakeServer(line -> line.startsWith("GET") ? FakeServer.SILENCE : null);
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(Duration.ofMillis(200)))) {
+      CompletableFuture<Throwable> retry = client.async().get("a").handle((value, failure) -> {
+        assertInstanceOf(BlinkTimeoutException.class, failure);
+        return assertThrows(RuntimeException.class, () -> client.get("a"));
+      });
+      assertEquals("GET a", assertInstanceOf(BlinkTimeoutException.class, retry.get()).command());
+      assertEquals(2, server.connections(), "the retry went out on a new connection");
+    }
+  }
+
   @Test
   void commandsQueuedBehindATimedOutOneFailTooNamingThemselves() throws Exception {
     // A real server answers in order, so a command behind a stuck one is stuck too.
