@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -194,9 +195,14 @@ final class Connection<R> {
       request.fail(lost(request, null));
       return result;
     }
-    ScheduledFuture<?> timeout =
-        timer.schedule(() -> timeOut(request), commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    request.future().whenComplete((value, error) -> timeout.cancel(false));
+    try {
+      ScheduledFuture<?> timeout =
+          timer.schedule(() -> timeOut(request), commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      request.future().whenComplete((value, error) -> timeout.cancel(false));
+    } catch (RejectedExecutionException e) {
+      // The client was closed while this command was on its way: its connections are failed, then its timer shut.
+      request.fail(lost(request, e));
+    }
     return result;
   }
 

@@ -376,6 +376,40 @@ class ClientIT {
     }
   }
 
+  /**
+   * A command sent while another thread closes the client either is refused with {@link IllegalStateException}
+   * or gets a future that ends with its reply or a {@link BlinkConnectionException} (or, once the sender has
+   * filled the queue, {@link BlinkQueueFullException}). One that slipped in as the
+   * close shut the client's timer down once threw the timer's {@code RejectedExecutionException} instead.
+   */
+  @Test
+  void commandsSentWhileAnotherThreadClosesTheClientEndWithTheClientsOwnOutcomes() throws Exception {
+    try (BlinkServer server = Servers.start(dir, 1 << 20)) {
+      for (int round = 0; round < 200; round++) {
+        BlinkClient client = BlinkClient.connect(server.tcpAddress(), Servers.testOptions().build());
+        Thread closer = new Thread(client::close);
+        List<CompletableFuture<byte[]>> sent = new ArrayList<>();
+        closer.start();
+        try {
+          while (true) {
+            sent.add(client.async().get("k"));
+          }
+        } catch (IllegalStateException closed) {
+          assertEquals("the client is closed", closed.getMessage());
+        }
+        closer.join();
+        for (CompletableFuture<byte[]> future : sent) {
+          try {
+            assertNull(future.join());
+          } catch (CompletionException e) {
+            assertTrue(e.getCause() instanceof BlinkConnectionException
+                || e.getCause() instanceof BlinkQueueFullException, e.getCause()::toString);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void closingTheClientFailsCommandsAwaitingRepliesAndLaterCallsThrow() throws Exception {
     try (FakeServer server = new FakeServer(line -> line.startsWith("GET") ? FakeServer.SILENCE : null)) {
