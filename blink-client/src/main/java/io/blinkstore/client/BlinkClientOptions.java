@@ -122,7 +122,10 @@ public final class BlinkClientOptions {
     return queueCapacity;
   }
 
-  /** Returns the number of connections, used in turn by successive commands. */
+  /**
+   * Returns the number of connections, used in turn by successive commands; while one waits out its
+   * {@linkplain #reconnectMinDelay() reconnect delay}, commands go to the others.
+   */
   public int poolSize() {
     return poolSize;
   }

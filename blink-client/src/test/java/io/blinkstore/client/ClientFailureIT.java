@@ -136,6 +136,32 @@ class ClientFailureIT {
     }
   }
 
+  /**
+   * While one connection of a pool waits out its backoff after a failed reconnect, commands go to the others.
+   * Turns once passed over nothing, so every other command failed at once while a working connection was idle.
+   */
+  @Test
+  void commandsPassOverAConnectionWaitingToReconnectWhileAnotherWorks() throws Exception {
+    AtomicInteger pings = new AtomicInteger();
+    try (FakeServer server = new FakeServer(line -> switch (line) {
+          case "PING" -> pings.incrementAndGet() == 3 ? "ERROR not now" : null;
+          case "GET drop" -> FakeServer.CLOSE;
+          case "GET k" -> "VALUE dg==";
+          default -> null;
+        });
+        BlinkClient client = connect(server, BlinkClientOptions.builder().poolSize(2)
+            .reconnectDelay(Duration.ofMinutes(1), Duration.ofMinutes(2)).commandTimeout(PATIENT))) {
+      assertThrows(BlinkConnectionException.class, () -> client.get("drop")); // the first connection is lost
+      assertArrayEquals(new byte[] {'v'}, client.get("k"));
+      BlinkConnectionException e = assertThrows(BlinkConnectionException.class, () -> client.get("k"));
+      assertTrue(e.getMessage().contains("reconnect failed (attempt 1)"), e.getMessage());
+      for (int i = 0; i < 10; i++) {
+        assertArrayEquals(new byte[] {'v'}, client.get("k"), "command " + i);
+      }
+      assertEquals(3, server.connections());
+    }
+  }
+
   @Test
   void aReplyThatCannotAnswerTheCommandFailsItAndTheConnectionIsReplaced() throws Exception {
     try (FakeServer server = new FakeServer(line -> switch (line) {
