@@ -18,7 +18,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * A {@link BlinkStore} on a Blink Store server, over TCP or a Unix domain socket: the same contract as the
  * in-process store, so code written against {@code BlinkStore} can move from one to the other by changing the
- * line that makes the store.
+ * line that makes the store. (blink-client brings blink-core's API without Caffeine, the in-process store's
+ * engine: to build in-process stores too, depend on blink-core as well.)
  *
  * <pre>{@code
  * try (BlinkStore store = BlinkClient.connect("127.0.0.1", 8765)) {   // or BlinkStore.builder().build()
