@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * and {@link IllegalStateException} once the client is closed. Everything else fails the future:
  * {@link BlinkQueueFullException} (at once), {@link BlinkConnectionException}, {@link BlinkTimeoutException},
  * {@link BlinkServerException}, and {@link EntryTooLargeException} for an entry larger than the server's memory
- * limit.
+ * limit. Cancelling or completing a future ends only the caller's wait: the command is still sent, and holds
+ * its place in the connection's queue until it is answered or the connection fails.
  *
  * <p><b>Threads.</b> A reply completes its future on its connection's reader thread: callbacks run there
  * should be quick and must not wait for another reply from the same client, which that thread may be the one to

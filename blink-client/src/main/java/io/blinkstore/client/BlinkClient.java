@@ -267,7 +267,8 @@ public final class BlinkClient implements BlinkStore {
 
   /**
    * Waits for {@code future} and returns its value, or throws what failed it. No timeout is needed here: the
-   * client's timer fails every command whose reply is later than the command timeout.
+   * client's timer fails every command whose reply is later than the command timeout, and it runs no caller's
+   * code that could hold it up.
    */
   static <T> T await(CompletableFuture<T> future) {
     try {

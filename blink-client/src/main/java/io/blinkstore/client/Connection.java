@@ -28,14 +28,18 @@ import java.util.concurrent.TimeoutException;
  * One socket to the server, shared by any number of threads, Lettuce-style: commands are written in the order
  * they were submitted by one writer thread, which sends everything waiting in one gathering write (pipelining),
  * and one reader thread matches each reply to the oldest command still awaiting one (the server answers in
- * order). The protocol's part, text lines or RESP values, is its {@link Wire}. At most {@code queueCapacity}
- * commands wait or are in flight; one more is refused at once.
+ * order); only that thread takes commands from the queue of those awaiting replies. The protocol's part, text
+ * lines or RESP values, is its {@link Wire}. At most {@code queueCapacity} commands wait or are in flight; one
+ * more is refused at once.
  *
  * <p>When anything goes wrong — the socket fails or ends, a reply makes no sense for its command, or a command
  * times out — the connection {@linkplain #fail fails as a whole}: the socket is closed and every command not yet
  * answered fails with {@link BlinkConnectionException}. A timed-out command must take its connection down
  * because the server may never answer it, and every reply queued behind it would wait too; a fresh connection
  * recovers at once. No command ever waits past its timeout, and none can receive another's reply.
+ *
+ * <p>Threads: a reply completes its command on the reader thread; a failure, on the thread that found it (the
+ * reader, the writer, the caller of {@link #close()}, or for a timeout a thread of its own, never the timer).
  *
  * @param <R> the protocol's reply type
  */
