@@ -1,10 +1,10 @@
 package io.blinkstore;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * A thread-safe, byte-bounded key-value store.
@@ -302,13 +302,16 @@ public interface BlinkStore extends AutoCloseable {
   final class Builder {
     private long memoryLimit = -1;
     private long maximumEntries = -1;
-    private Ticker ticker = Ticker.systemTicker();
+    private LongSupplier ticker = CaffeineBlinkStore.SYSTEM_TICKER;
 
     Builder() {}
 
-    /** Replaces the clock that times expiry; for tests, which advance a fake one instead of sleeping. */
-    Builder ticker(Ticker ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker");
+    /**
+     * Replaces the clock that times expiry, a source of nanoseconds as {@link System#nanoTime()} is; for tests,
+     * which advance a fake one instead of sleeping. A JDK type, so that the API needs nothing of Caffeine.
+     */
+    Builder ticker(LongSupplier nanoTime) {
+      this.ticker = Objects.requireNonNull(nanoTime, "ticker");
       return this;
     }
 

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The in-process {@link BlinkStore}: a Caffeine cache bounded by {@code maximumWeight(limit)}, weighed by key
@@ -70,6 +70,9 @@ final class CaffeineBlinkStore implements BlinkStore {
   /** Entries removed per round when trimming to the entry bound. */
   private static final int TRIM_BATCH = 64;
 
+  /** The clock that times expiry unless a test replaces it ({@link BlinkStore.Builder#ticker}). */
+  static final LongSupplier SYSTEM_TICKER = System::nanoTime;
+
   /** How often an idle store holding entries with a time to live removes the expired ones. */
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
@@ -81,7 +84,7 @@ final class CaffeineBlinkStore implements BlinkStore {
 
   private final long limit;
   private final long maxEntries;
-  private final Ticker ticker;
+  private final LongSupplier ticker;
   /** The ticker's reading at creation: deadlines count from it, so they never overflow for 292 years. */
   private final long epoch;
   private final AtomicLong used = new AtomicLong();
@@ -102,12 +105,12 @@ final class CaffeineBlinkStore implements BlinkStore {
   private final SingleFlight loads = new SingleFlight();
   private volatile boolean closed;
 
-  CaffeineBlinkStore(long limit, long maxEntries, Ticker ticker) {
+  CaffeineBlinkStore(long limit, long maxEntries, LongSupplier ticker) {
     this.limit = limit;
     this.maxEntries = maxEntries;
     this.ticker = ticker;
-    this.epoch = ticker.read();
-    this.sweepScheduled = new AtomicBoolean(ticker != Ticker.systemTicker());
+    this.epoch = ticker.getAsLong();
+    this.sweepScheduled = new AtomicBoolean(ticker != SYSTEM_TICKER);
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(limit)
@@ -652,7 +655,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   }
 
   private long now() {
-    return ticker.read() - epoch;
+    return ticker.getAsLong() - epoch;
   }
 
   @Override

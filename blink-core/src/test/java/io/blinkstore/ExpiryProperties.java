@@ -129,11 +129,11 @@ class ExpiryProperties {
     }
 
     private long expiry(long ttlMillis) {
-      return ttlMillis == 0 ? NEVER : clock.read() + Duration.ofMillis(ttlMillis).toNanos();
+      return ttlMillis == 0 ? NEVER : clock.getAsLong() + Duration.ofMillis(ttlMillis).toNanos();
     }
 
     private void expireModel() {
-      long now = clock.read();
+      long now = clock.getAsLong();
       model.entrySet().removeIf(e -> {
         if (now - e.getValue().expiresAt() < 0) {
           return false;
@@ -144,7 +144,7 @@ class ExpiryProperties {
     }
 
     void verify(Op after) {
-      long now = clock.read();
+      long now = clock.getAsLong();
       long live = 0;
       for (String key : KEYS) {
         Entry entry = model.get(key);

@@ -1,17 +1,17 @@
 package io.blinkstore;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** A clock for expiry tests: it stands still until a test advances it. */
-final class FakeTicker implements Ticker {
+final class FakeTicker implements LongSupplier {
   // Starts far from zero, so that no code can mistake a raw reading for an elapsed time.
   private final AtomicLong nanos = new AtomicLong(1_000_000_000_000L);
   private volatile long stepPerRead;
 
   @Override
-  public long read() {
+  public long getAsLong() {
     return stepPerRead == 0 ? nanos.get() : nanos.getAndAdd(stepPerRead);
   }
 

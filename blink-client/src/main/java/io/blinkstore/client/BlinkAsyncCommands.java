@@ -19,10 +19,16 @@ import java.util.concurrent.CompletableFuture;
  * and {@link IllegalStateException} once the client is closed. Everything else fails the future:
  * {@link BlinkQueueFullException} (at once), {@link BlinkConnectionException}, {@link BlinkTimeoutException},
  * {@link BlinkServerException}, and {@link EntryTooLargeException} for an entry larger than the server's memory
- * limit.
+ * limit. Cancelling or completing a future ends only the caller's wait: the command is still sent, and holds
+ * its place in the connection's queue until it is answered or the connection fails.
  *
- * <p>Futures complete on the client's reader thread: callbacks attached to them should be quick and must not
- * wait for another reply from the same client.
+ * <p><b>Threads.</b> A reply completes its future on its connection's reader thread: callbacks run there
+ * should be quick and must not wait for another reply from the same client, which that thread may be the one to
+ * read (such a wait ends only at the command timeout). A failure completes the future on the thread that found
+ * it: a command that timed out, and every other command of its connection, fail on a thread of their own; the
+ * commands of a lost connection on the client thread that found it lost; those of a closed client on the thread
+ * that closed it; a refused command before the call returns. A callback on a failed future may wait for another
+ * command, such as a retry with the sync API. No future ever completes on the client's timer thread.
  *
  * <pre>{@code
  * CompletableFuture<Void> written = client.async().set("user:42", "Ada");

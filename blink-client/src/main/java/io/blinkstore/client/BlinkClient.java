@@ -18,7 +18,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * A {@link BlinkStore} on a Blink Store server, over TCP or a Unix domain socket: the same contract as the
  * in-process store, so code written against {@code BlinkStore} can move from one to the other by changing the
- * line that makes the store.
+ * line that makes the store. (blink-client brings blink-core's API without Caffeine, the in-process store's
+ * engine: to build in-process stores too, depend on blink-core as well.)
  *
  * <pre>{@code
  * try (BlinkStore store = BlinkClient.connect("127.0.0.1", 8765)) {   // or BlinkStore.builder().build()
@@ -282,7 +283,8 @@ public final class BlinkClient implements BlinkStore {
 
   /**
    * Waits for {@code future} and returns its value, or throws what failed it. No timeout is needed here: the
-   * client's timer fails every command whose reply is later than the command timeout.
+   * client's timer fails every command whose reply is later than the command timeout, and it runs no caller's
+   * code that could hold it up.
    */
   static <T> T await(CompletableFuture<T> future) {
     try {

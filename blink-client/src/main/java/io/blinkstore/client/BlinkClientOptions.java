@@ -83,14 +83,18 @@ public final class BlinkClientOptions {
     return new Builder();
   }
 
-  /** Returns the longest wait to open a connection and get the server's first reply ({@code PING}). */
+  /**
+   * Returns the longest wait to open a connection and have the server answer its handshake ({@code PING}, then
+   * a query of its memory limit).
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
   /**
-   * Returns the longest wait for a command's reply, counted from the call; then it fails with
-   * {@link BlinkTimeoutException} and its connection is replaced.
+   * Returns the longest wait for a command's reply, counted from when the command joins its connection's queue:
+   * after a reconnect the call may have made first, which {@link #connectTimeout()} bounds. Then the command
+   * fails with {@link BlinkTimeoutException} and its connection is replaced.
    */
   public Duration commandTimeout() {
     return commandTimeout;
@@ -116,13 +120,17 @@ public final class BlinkClientOptions {
 
   /**
    * Returns how many commands one connection holds, waiting to be written or awaiting their reply; one more
-   * fails at once with {@link BlinkQueueFullException}.
+   * fails at once with {@link BlinkQueueFullException}. A command holds its place until it is answered or its
+   * connection fails: cancelling its future does not free it.
    */
   public int queueCapacity() {
     return queueCapacity;
   }
 
-  /** Returns the number of connections, used in turn by successive commands. */
+  /**
+   * Returns the number of connections, used in turn by successive commands; while one waits out its
+   * {@linkplain #reconnectMinDelay() reconnect delay}, commands go to the others.
+   */
   public int poolSize() {
     return poolSize;
   }

@@ -13,11 +13,11 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -28,14 +28,18 @@ import java.util.concurrent.TimeoutException;
  * One socket to the server, shared by any number of threads, Lettuce-style: commands are written in the order
  * they were submitted by one writer thread, which sends everything waiting in one gathering write (pipelining),
  * and one reader thread matches each reply to the oldest command still awaiting one (the server answers in
- * order). The protocol's part, text lines or RESP values, is its {@link Wire}. At most {@code queueCapacity}
- * commands wait or are in flight; one more is refused at once.
+ * order); only that thread takes commands from the queue of those awaiting replies. The protocol's part, text
+ * lines or RESP values, is its {@link Wire}. At most {@code queueCapacity} commands wait or are in flight; one
+ * more is refused at once.
  *
  * <p>When anything goes wrong — the socket fails or ends, a reply makes no sense for its command, or a command
  * times out — the connection {@linkplain #fail fails as a whole}: the socket is closed and every command not yet
  * answered fails with {@link BlinkConnectionException}. A timed-out command must take its connection down
  * because the server may never answer it, and every reply queued behind it would wait too; a fresh connection
  * recovers at once. No command ever waits past its timeout, and none can receive another's reply.
+ *
+ * <p>Threads: a reply completes its command on the reader thread; a failure, on the thread that found it (the
+ * reader, the writer, the caller of {@link #close()}, or for a timeout a thread of its own, never the timer).
  *
  * @param <R> the protocol's reply type
  */
@@ -61,6 +65,8 @@ final class Connection<R> {
   private final Object lock = new Object();
   private final Thread writer;
   private final Thread reader;
+  /** The command whose reply the reader is decoding, if any; read and written by the reader thread only. */
+  private Exchange<R, ?> answering;
   /** Why the connection failed; null while it works. Written under {@link #lock}. */
   private volatile String failure;
   /** The server's memory limit, learnt in the handshake: refused writes report it. */
@@ -103,12 +109,15 @@ final class Connection<R> {
     return connection;
   }
 
+  /**
+   * Sends the two handshake commands one after the other, not pipelined: a connection whose queue holds one
+   * command ({@link BlinkClientOptions#queueCapacity()} 1) would refuse the second.
+   */
   private void handshake(Duration timeout) {
-    CompletableFuture<Void> ping = submit(wire.ping());
-    CompletableFuture<Long> limit = submit(wire.memoryLimit());
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      ping.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      memoryLimit = limit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      submit(wire.ping()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      memoryLimit = submit(wire.memoryLimit()).get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -160,16 +169,27 @@ final class Connection<R> {
   }
 
   /**
-   * Queues {@code request} for writing and returns its future, which completes with the reply, or fails with
+   * Queues {@code request} for writing and returns a future that completes with the reply, or fails with
    * {@link BlinkQueueFullException} (at once), {@link BlinkTimeoutException} or {@link BlinkConnectionException}.
+   *
+   * <p>The future is a copy of the request's own: cancelling or completing it ends no more than the caller's
+   * wait. The request holds its place in the queue until this connection is done with it (its reply was read,
+   * or the connection failed), so no caller can free a place while its request still waits to be written.
    */
   <T> CompletableFuture<T> submit(Exchange<R, T> request) {
-    CompletableFuture<T> future = request.future();
+    CompletableFuture<T> result = new CompletableFuture<>();
     if (!permits.tryAcquire()) {
-      request.fail(new BlinkQueueFullException(request.command(), queueCapacity));
-      return future;
+      result.completeExceptionally(new BlinkQueueFullException(request.command(), queueCapacity));
+      return result;
     }
-    future.whenComplete((value, error) -> permits.release());
+    request.future().whenComplete((value, error) -> {
+      permits.release(); // first, so that a caller who sees the outcome finds the place free for its next command
+      if (error == null) {
+        result.complete(value);
+      } else {
+        result.completeExceptionally(error);
+      }
+    });
     synchronized (lock) {
       if (failure == null) {
         unwritten.add(request);
@@ -177,24 +197,38 @@ final class Connection<R> {
     }
     if (failure != null) {
       request.fail(lost(request, null));
-      return future;
+      return result;
     }
-    ScheduledFuture<?> timeout =
-        timer.schedule(() -> timeOut(request), commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    future.whenComplete((value, error) -> timeout.cancel(false));
-    return future;
+    try {
+      ScheduledFuture<?> timeout =
+          timer.schedule(() -> timeOut(request), commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      request.future().whenComplete((value, error) -> timeout.cancel(false));
+    } catch (RejectedExecutionException e) {
+      // The client was closed while this command was on its way: its connections are failed, then its timer shut.
+      request.fail(lost(request, e));
+    }
+    return result;
   }
 
   /**
    * Fails {@code request} with a timeout and the connection with it. The connection is marked failed before the
    * caller learns of the timeout, so a command the caller sends next goes to a new connection.
+   *
+   * <p>Runs on the client's one timer thread, which must never run the caller's code: a callback on a failed
+   * future that waited there for another command (a retry with the sync API, say) would hold up every later
+   * timeout, its own retry's included, for ever. So the timed-out command and the rest fail on a thread of
+   * their own; a failure is rare, and its connection is replaced anyway. If the connection had failed already,
+   * whoever failed it fails the command too.
    */
   private void timeOut(Exchange<R, ?> request) {
-    if (request.future().isDone()) {
+    if (request.future().isDone() || !markFailed(
+        "was closed because " + request.command() + " got no reply within " + commandTimeout.toMillis() + " ms")) {
       return;
     }
-    failAfter(() -> request.fail(new BlinkTimeoutException(request.command(), commandTimeout)),
-        "was closed because " + request.command() + " got no reply within " + commandTimeout.toMillis() + " ms");
+    Runnable lastWord = () -> request.fail(new BlinkTimeoutException(request.command(), commandTimeout));
+    Thread failing = new Thread(() -> endWith(lastWord), "blink-client-timeout " + peer);
+    failing.setDaemon(true);
+    failing.start();
   }
 
   /**
@@ -203,9 +237,18 @@ final class Connection<R> {
    * its next command down this connection, and the command itself gets its own exception, not the connection's.
    */
   private void failAfter(Runnable lastWord, String reason) {
-    boolean first = markFailed(reason);
-    lastWord.run();
-    if (first) {
+    if (markFailed(reason)) {
+      endWith(lastWord);
+    } else {
+      lastWord.run();
+    }
+  }
+
+  /** Runs {@code lastWord}, then tears down the connection (already marked failed), even if it throws. */
+  private void endWith(Runnable lastWord) {
+    try {
+      lastWord.run();
+    } finally {
       tearDown(null);
     }
   }
@@ -236,6 +279,12 @@ final class Connection<R> {
     }
   }
 
+  /**
+   * Fails every command not yet answered. Those awaiting a reply are failed where they stand, not taken from
+   * their queue: the reader may still be handing out replies it has already read, and it matches each to the
+   * head of that queue, so a command taken from it here would shift every later reply onto the wrong command. The
+   * reader empties the queue itself when it stops ({@link #readLoop}).
+   */
   private void tearDown(Throwable cause) {
     try {
       channel.close();
@@ -243,12 +292,10 @@ final class Connection<R> {
       // Closing is best effort: the socket is gone either way.
     }
     writer.interrupt();
-    failAll(awaitingReply, cause);
-    failAll(unwritten, cause);
-  }
-
-  private void failAll(Queue<Exchange<R, ?>> requests, Throwable cause) {
-    for (Exchange<R, ?> request; (request = requests.poll()) != null; ) {
+    for (Exchange<R, ?> request : awaitingReply) {
+      request.fail(lost(request, cause));
+    }
+    for (Exchange<R, ?> request; (request = unwritten.poll()) != null; ) {
       request.fail(lost(request, cause));
     }
   }
@@ -306,9 +353,16 @@ final class Connection<R> {
     }
   }
 
+  /**
+   * Reads replies and hands each to the oldest command awaiting one, until the connection fails. This thread is
+   * the only one that takes commands from {@link #awaitingReply}, so a reply can only ever reach its own command;
+   * once the connection has failed, it takes and fails whatever is left, so that a failed connection holds no
+   * requests.
+   */
   private void readLoop() {
     ReplyReader<R> replies = wire.newReader(() -> wire.longestReply(memoryLimit));
     ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+    Throwable broken = null;
     try {
       while (channel.read(buffer) >= 0) {
         buffer.flip();
@@ -320,6 +374,25 @@ final class Connection<R> {
       fail("failed while reading: " + e, e);
     } catch (ReplyReader.MalformedReplyException | UnexpectedReplyException e) {
       fail(e.getMessage(), null);
+    } catch (RuntimeException | Error e) {
+      // A reply the client failed to decode (a bug, or no memory for a large value): the commands in flight
+      // fail now, rather than at their timeouts behind a reader that has stopped.
+      broken = e;
+      fail("failed while reading: " + e, e);
+    }
+    failTheRest(broken);
+    if (broken instanceof Error error) {
+      throw error; // not the client's to swallow: the thread's handler reports it
+    }
+  }
+
+  /** Fails the command whose reply was being decoded, then takes and fails every other one awaiting a reply. */
+  private void failTheRest(Throwable cause) {
+    if (answering != null) {
+      answering.fail(lost(answering, cause));
+    }
+    for (Exchange<R, ?> request; (request = awaitingReply.poll()) != null; ) {
+      request.fail(lost(request, cause));
     }
   }
 
@@ -328,6 +401,7 @@ final class Connection<R> {
     if (request == null) {
       throw new UnexpectedReplyException("received a reply with no command awaiting one: " + wire.show(reply));
     }
+    answering = request;
     String closing = wire.closesAfter(reply);
     if (closing != null) {
       failAfter(() -> request.complete(reply, memoryLimit), "was closed by the server after " + closing);
@@ -337,6 +411,7 @@ final class Connection<R> {
           + problem, null)), problem);
       throw new UnexpectedReplyException(problem);
     }
+    answering = null;
   }
 
   /** The server sent a line that answers no command in flight: the stream cannot be trusted any more. */

@@ -6,8 +6,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The connections of a client, used in turn by successive commands ({@link BlinkClientOptions#poolSize()}), and
- * the timer that fails commands whose reply is late.
+ * The connections of a client, used in turn by successive commands ({@link BlinkClientOptions#poolSize()}) but
+ * for those waiting to reconnect while another works, and the timer that notices commands whose reply is late.
  *
  * @param <R> the protocol's reply type
  */
@@ -40,7 +40,7 @@ final class ConnectionPool<R> {
   /** Sends {@code request} on the next connection of the pool; returns its future. */
   <T> CompletableFuture<T> send(Exchange<R, T> request) {
     ensureOpen();
-    ConnectionSlot<R> slot = slots[Math.floorMod(next.getAndIncrement(), slots.length)];
+    ConnectionSlot<R> slot = nextSlot();
     Connection<R> connection;
     try {
       connection = slot.connection(request.command());
@@ -48,6 +48,22 @@ final class ConnectionPool<R> {
       return CompletableFuture.failedFuture(e);
     }
     return connection.submit(request);
+  }
+
+  /**
+   * The slot whose turn it is, passing over slots backing off after a failed reconnect, where the command would
+   * fail at once, while another can take it. If every slot is backing off, the one whose turn it is: its failure
+   * says when it tries again.
+   */
+  private ConnectionSlot<R> nextSlot() {
+    int turn = next.getAndIncrement();
+    for (int i = 0; i < slots.length; i++) {
+      ConnectionSlot<R> slot = slots[Math.floorMod(turn + i, slots.length)];
+      if (!slot.backingOff()) {
+        return slot;
+      }
+    }
+    return slots[Math.floorMod(turn, slots.length)];
   }
 
   /** @throws IllegalStateException if the client is closed */

@@ -16,8 +16,9 @@ final class ConnectionSlot<R> {
   private final BlinkClientOptions options;
   private final ScheduledExecutorService timer;
   private Connection<R> current;
-  private int failedAttempts;
-  private long nextAttemptNanos;
+  /** Written under the lock; volatile for {@link #backingOff}, which the pool asks without it. */
+  private volatile int failedAttempts;
+  private volatile long nextAttemptNanos;
   private BlinkConnectionException lastFailure;
   private boolean closed;
 
@@ -61,6 +62,14 @@ final class ConnectionSlot<R> {
       lastFailure = e;
       throw new BlinkConnectionException(command, "reconnect failed (attempt " + failedAttempts + ")", e);
     }
+  }
+
+  /**
+   * Tells whether a command here would fail at once: the last reconnect attempt failed and its backoff delay has
+   * not passed. Does not wait for a reconnect under way.
+   */
+  boolean backingOff() {
+    return failedAttempts > 0 && System.nanoTime() - nextAttemptNanos < 0;
   }
 
   /** The wait after {@code failures} failed attempts: the minimum delay doubled per failure, up to the maximum. */

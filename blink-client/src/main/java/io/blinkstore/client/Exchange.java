@@ -54,7 +54,10 @@ abstract class Exchange<R, T> {
     return bytes;
   }
 
-  /** Completes with the decoded reply, or fails. */
+  /**
+   * Completes with the decoded reply, or fails; only the {@link Connection} carrying the command completes it.
+   * Callers get a copy ({@link Connection#submit}), so that what they do to theirs cannot end the command early.
+   */
   final CompletableFuture<T> future() {
     return future;
   }

@@ -316,12 +316,16 @@ final class TextProtocol implements Wire<byte[]> {
     return stats == null ? null : new Exchange.Result<>(stats);
   }
 
-  /** Parses a non-negative decimal count, or returns null. */
+  /** Parses a non-negative decimal count of at most {@code Long.MAX_VALUE}, or returns null. */
   static Long parseCount(String text) {
     if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return null;
     }
-    return Long.parseLong(text);
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return null; // 19 digits above Long.MAX_VALUE
+    }
   }
 
   private static <T> Request.ReplyDecoder<T> ok(String expected) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -179,6 +180,21 @@ class ClientIT {
     }
   }
 
+  /**
+   * A queue of one command is the smallest the options accept, and it works: the handshake once sent its two
+   * commands back to back, and the second was refused as one too many, so connect failed.
+   */
+  @Test
+  void aClientWhoseQueueHoldsOneCommandConnectsAndRunsCommandsOneAfterAnother() {
+    try (BlinkServer server = Servers.start(dir, 1 << 20);
+        BlinkClient client = BlinkClient.connect(server.tcpAddress(), Servers.testOptions().queueCapacity(1).build())) {
+      for (int i = 0; i < 100; i++) {
+        client.set("k", "v" + i);
+        assertEquals("v" + i, client.getString("k"));
+      }
+    }
+  }
+
   @Test
   void aClientLimitAboveTheServersGetsTheServersErrorAndTheNextCommandReconnects() {
     try (BlinkServer server = BlinkServer.builder()
@@ -192,6 +208,47 @@ class ClientIT {
       assertEquals("line too long", e.serverMessage());
       client.set("k", "fits");
       assertEquals("fits", client.getString("k"));
+    }
+  }
+
+  /**
+   * Closing a client while the replies to thousands of pipelined GETs stream in must leave every GET with its
+   * own value or a {@link BlinkConnectionException}, never another GET's value. The reader may be holding
+   * replies it has already read when the close fails the commands behind them; the close once took those
+   * commands from the queue the reader matches replies against, and each reply then went to the command after
+   * its own. Several rounds, so that the close lands in the middle of a read more than once.
+   */
+  @ParameterizedTest
+  @EnumSource(Servers.Endpoint.class)
+  void closingTheClientMidPipelineNeverGivesACommandAnotherCommandsReply(Servers.Endpoint endpoint) {
+    int keys = 5_000;
+    try (BlinkServer server = Servers.start(dir, 64L << 20)) {
+      try (BlinkClient writer = BlinkClient.connect(
+          endpoint.address(server), Servers.testOptions().queueCapacity(keys).build())) {
+        List<CompletableFuture<Void>> sets = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+          sets.add(writer.async().set("k" + i, "v" + i));
+        }
+        sets.forEach(CompletableFuture::join);
+      }
+      for (int round = 0; round < 10; round++) {
+        BlinkClient client =
+            BlinkClient.connect(endpoint.address(server), Servers.testOptions().queueCapacity(keys).build());
+        List<CompletableFuture<byte[]>> gets = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+          gets.add(client.async().get("k" + i));
+        }
+        gets.get(keys / 10).handle((value, failure) -> null).join();
+        client.close();
+        for (int i = 0; i < keys; i++) {
+          try {
+            assertEquals("v" + i, new String(gets.get(i).join(), UTF_8), "round " + round);
+          } catch (CompletionException e) {
+            BlinkConnectionException lost = assertInstanceOf(BlinkConnectionException.class, e.getCause());
+            assertEquals("GET k" + i, lost.command());
+          }
+        }
+      }
     }
   }
 
@@ -316,6 +373,40 @@ class ClientIT {
       assertEquals(1, one.stats().hits());
       two.clear();
       assertNull(one.get("k"));
+    }
+  }
+
+  /**
+   * A command sent while another thread closes the client either is refused with {@link IllegalStateException}
+   * or gets a future that ends with its reply or a {@link BlinkConnectionException} (or, once the sender has
+   * filled the queue, {@link BlinkQueueFullException}). One that slipped in as the
+   * close shut the client's timer down once threw the timer's {@code RejectedExecutionException} instead.
+   */
+  @Test
+  void commandsSentWhileAnotherThreadClosesTheClientEndWithTheClientsOwnOutcomes() throws Exception {
+    try (BlinkServer server = Servers.start(dir, 1 << 20)) {
+      for (int round = 0; round < 200; round++) {
+        BlinkClient client = BlinkClient.connect(server.tcpAddress(), Servers.testOptions().build());
+        Thread closer = new Thread(client::close);
+        List<CompletableFuture<byte[]>> sent = new ArrayList<>();
+        closer.start();
+        try {
+          while (true) {
+            sent.add(client.async().get("k"));
+          }
+        } catch (IllegalStateException closed) {
+          assertEquals("the client is closed", closed.getMessage());
+        }
+        closer.join();
+        for (CompletableFuture<byte[]> future : sent) {
+          try {
+            assertNull(future.join());
+          } catch (CompletionException e) {
+            assertTrue(e.getCause() instanceof BlinkConnectionException
+                || e.getCause() instanceof BlinkQueueFullException, e.getCause()::toString);
+          }
+        }
+      }
     }
   }
 

@@ -204,6 +204,17 @@ class TextProtocolTest {
     assertFalse(protocol.incrementBy("k", 1).complete(line.getBytes(UTF_8), 1000));
   }
 
+  /** Counts of 19 digits above {@code Long.MAX_VALUE} once threw {@code NumberFormatException} out of decoders. */
+  @Test
+  void aCountAboveLongMaxValueCannotAnswerItsCommand() {
+    String tooLarge = "9223372036854775808";
+    assertFalse(protocol.usage().complete(("USAGE " + tooLarge).getBytes(UTF_8), 1000));
+    assertFalse(protocol.ttl("k").complete(("PTTL " + tooLarge).getBytes(UTF_8), 1000));
+    assertFalse(protocol.getOrLease("k", Duration.ofSeconds(1)).complete(("WAIT " + tooLarge).getBytes(UTF_8), 1000));
+    assertFalse(protocol.stats().complete(("STATS keys=" + tooLarge + " usage=0 limit=1 hits=0 misses=0 evictions=0")
+        .getBytes(UTF_8), 1000));
+  }
+
   @Test
   void theLeaseRepliesAreDecoded() throws Exception {
     Duration lease = Duration.ofSeconds(1);

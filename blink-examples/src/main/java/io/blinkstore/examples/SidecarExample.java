@@ -10,10 +10,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +30,8 @@ import java.util.regex.Pattern;
  * (default 2 Java workers; the Python and bash workers run when {@code python3} and {@code nc} are installed).
  */
 public final class SidecarExample {
-  private static final long WORKER_TIMEOUT_SECONDS = 60;
+  /** The longest the example waits for all its workers together. */
+  private static final Duration WORKER_TIMEOUT = Duration.ofSeconds(60);
   private static final Pattern SUMMARY =
       Pattern.compile("worker=(\\S+) lookups=(\\d+) db_calls=(\\d+) verified=(\\d+) notice=(.*)");
 
@@ -39,6 +39,9 @@ public final class SidecarExample {
 
   /** What one worker printed. */
   record Summary(String name, int lookups, int databaseCalls, int verified, String notice) {}
+
+  /** A worker process, and the file its standard output goes to. */
+  record Worker(String name, Process process, Path output) {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
     int javaWorkers = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -54,8 +57,8 @@ public final class SidecarExample {
             .start()) {
       int port = server.tcpAddress().getPort();
       System.out.println("sidecar: TCP 127.0.0.1:" + port + " and " + socket);
-      Map<String, Process> workers = startWorkers(javaWorkers, port, socket, dir, notice);
-      List<Summary> summaries = collect(workers);
+      List<Worker> workers = startWorkers(javaWorkers, port, socket, dir, notice);
+      List<Summary> summaries = collect(workers, WORKER_TIMEOUT);
       try (BlinkClient client = BlinkClient.connect(socket)) {
         report(summaries, client.usage(), notice);
       }
@@ -64,7 +67,7 @@ public final class SidecarExample {
     }
   }
 
-  private static Map<String, Process> startWorkers(int javaWorkers, int port, Path socket, Path dir, String notice)
+  private static List<Worker> startWorkers(int javaWorkers, int port, Path socket, Path dir, String notice)
       throws IOException {
     List<String> names = new ArrayList<>();
     for (int i = 1; i <= javaWorkers; i++) {
@@ -83,7 +86,7 @@ public final class SidecarExample {
       System.out.println("(no bash, nc or base64 here: the bash worker is skipped)");
     }
     String count = Integer.toString(names.size());
-    Map<String, Process> workers = new LinkedHashMap<>();
+    List<Worker> workers = new ArrayList<>();
     for (int index = 0; index < names.size(); index++) {
       String name = names.get(index);
       String i = Integer.toString(index);
@@ -97,33 +100,62 @@ public final class SidecarExample {
       } else {
         command = List.of("bash", script(dir, "worker.sh").toString(), Integer.toString(port), name, i, count);
       }
-      workers.put(name, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+      workers.add(start(name, command, dir));
     }
     System.out.println("started " + workers.size() + " worker processes at once: " + String.join(", ", names));
     return workers;
   }
 
-  private static List<Summary> collect(Map<String, Process> workers) throws IOException, InterruptedException {
-    List<Summary> summaries = new ArrayList<>();
-    for (Map.Entry<String, Process> worker : workers.entrySet()) {
-      Process process = worker.getValue();
-      String out;
-      try (InputStream stdout = process.getInputStream()) {
-        out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8).trim();
+  /**
+   * Starts {@code command} as the worker {@code name}, its standard output going to a file in {@code dir}. Not a
+   * pipe: reading a pipe to its end waits for as long as the worker keeps it open, so a hung worker would hold
+   * the example up for ever, before any timeout could apply.
+   */
+  static Worker start(String name, List<String> command, Path dir) throws IOException {
+    Path output = dir.resolve(name + ".out");
+    Process process = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .redirectOutput(output.toFile())
+        .start();
+    return new Worker(name, process, output);
+  }
+
+  /**
+   * Waits for every worker, all of them within {@code timeout}, and returns what each printed.
+   *
+   * @throws IllegalStateException if a worker did not finish in time, or failed; every worker still running is
+   *     then stopped
+   */
+  static List<Summary> collect(List<Worker> workers, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      List<Summary> summaries = new ArrayList<>();
+      for (Worker worker : workers) {
+        summaries.add(summary(worker, deadline - System.nanoTime(), timeout));
       }
-      if (!process.waitFor(WORKER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("worker " + worker.getKey() + " did not finish");
+      return summaries;
+    } finally {
+      for (Worker worker : workers) {
+        worker.process().destroyForcibly();
       }
-      Matcher summary = SUMMARY.matcher(out);
-      if (process.exitValue() != 0 || !summary.matches()) {
-        throw new IllegalStateException("worker " + worker.getKey() + " failed (exit " + process.exitValue()
-            + "): " + out);
-      }
-      summaries.add(new Summary(summary.group(1), Integer.parseInt(summary.group(2)),
-          Integer.parseInt(summary.group(3)), Integer.parseInt(summary.group(4)), summary.group(5)));
     }
-    return summaries;
+  }
+
+  private static Summary summary(Worker worker, long nanosLeft, Duration timeout)
+      throws IOException, InterruptedException {
+    Process process = worker.process();
+    if (!process.waitFor(nanosLeft, TimeUnit.NANOSECONDS)) {
+      throw new IllegalStateException("worker " + worker.name() + " did not finish within " + timeout.toSeconds()
+          + " s");
+    }
+    String out = Files.readString(worker.output(), StandardCharsets.UTF_8).trim();
+    Matcher summary = SUMMARY.matcher(out);
+    if (process.exitValue() != 0 || !summary.matches()) {
+      throw new IllegalStateException("worker " + worker.name() + " failed (exit " + process.exitValue() + "): "
+          + out);
+    }
+    return new Summary(summary.group(1), Integer.parseInt(summary.group(2)), Integer.parseInt(summary.group(3)),
+        Integer.parseInt(summary.group(4)), summary.group(5));
   }
 
   private static void report(List<Summary> summaries, long usage, String notice) {

@@ -2,15 +2,21 @@ package io.blinkstore.examples;
 
 import static io.blinkstore.examples.WorkerProcesses.onPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The examples run as documented (bin/blink-example runs the same main methods) and print what they promise. */
 @Timeout(120)
@@ -64,6 +70,31 @@ class ExamplesTest {
     assertTrue(out.contains("private caches would make " + lookups + ": " + (lookups - calls) + " saved"), out);
     long hits = lookups - calls;
     assertTrue(out.contains("cache hits matching the database row byte for byte: " + hits + " of " + hits), out);
+  }
+
+  /**
+   * A worker that hangs fails the sidecar example at its timeout and is stopped. The example once read each
+   * worker's output pipe to its end before waiting with a timeout, so a hung worker held it up for ever (and
+   * the read, deaf to interrupts, held this test: hence the timeout on a thread of its own). The worker hangs
+   * until this JVM exits, so none outlives the test.
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aHungSidecarWorkerFailsTheExampleAtItsTimeoutAndIsStopped(@TempDir Path dir) throws Exception {
+    Path source = Files.writeString(dir.resolve("Hung.java"), """
+        class Hung {
+          public static void main(String[] args) {
+            System.out.println("started");
+            ProcessHandle.current().parent().orElseThrow().onExit().join();
+          }
+        }
+        """);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    SidecarExample.Worker hung = SidecarExample.start("hung", List.of(java, source.toString()), dir);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> SidecarExample.collect(List.of(hung), Duration.ofSeconds(2)));
+    assertEquals("worker hung did not finish within 2 s", e.getMessage());
+    hung.process().onExit().get();
   }
 
   @Test
