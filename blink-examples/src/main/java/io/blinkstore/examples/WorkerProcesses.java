@@ -76,9 +76,14 @@ final class WorkerProcesses implements AutoCloseable {
     return command;
   }
 
+  /** Returns the path of {@code name} in the temporary directory (a socket file, say), deleted by {@link #close()}. */
+  Path file(String name) {
+    return dir.resolve(name);
+  }
+
   /** Copies the class path resource {@code name} (next to this class) into the temporary directory, once. */
   Path script(String name) throws IOException {
-    Path file = dir.resolve(name);
+    Path file = file(name);
     if (!Files.exists(file)) {
       try (InputStream in = WorkerProcesses.class.getResourceAsStream(name)) {
         if (in == null) {

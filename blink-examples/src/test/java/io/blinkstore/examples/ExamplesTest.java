@@ -75,8 +75,8 @@ class ExamplesTest {
   /**
    * A worker that hangs fails the sidecar example at its timeout and is stopped. The example once read each
    * worker's output pipe to its end before waiting with a timeout, so a hung worker held it up for ever (and
-   * the read, deaf to interrupts, held this test: hence the timeout on a thread of its own). The worker hangs
-   * until this JVM exits, so none outlives the test.
+   * the read, deaf to interrupts, held this test: hence the timeout on a thread of its own). Closing the
+   * workers kills it.
    */
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -90,11 +90,12 @@ class ExamplesTest {
         }
         """);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    SidecarExample.Worker hung = SidecarExample.start("hung", List.of(java, source.toString()), dir);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> SidecarExample.collect(List.of(hung), Duration.ofSeconds(2)));
-    assertEquals("worker hung did not finish within 2 s", e.getMessage());
-    hung.process().onExit().get();
+    try (WorkerProcesses workers = WorkerProcesses.create()) {
+      workers.start("hung", List.of(java, source.toString()));
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> SidecarExample.collect(workers, Duration.ofSeconds(2)));
+      assertEquals("worker hung did not exit within 2 s of its input ending", e.getMessage());
+    }
   }
 
   @Test
