@@ -31,10 +31,10 @@ if [ "$QUICK" = 1 ]; then
   OUT="${OUT:-$root/blink-bench/target/comparison-quick}"
   CHARTS="${CHARTS:-$OUT}"
 else
-  ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-4}" WARMUP="${WARMUP:-1}"
+  ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-4}" WARMUP="${WARMUP:-2}"
   MEM_KEYS="${MEM_KEYS:-1000000}" TRACE_REQUESTS="${TRACE_REQUESTS:-1000000}"
   REDIS_BENCH_REQUESTS="${REDIS_BENCH_REQUESTS:-200000}"
-  JMH_OPTS="${JMH_OPTS:--wi 1 -w 1s -i 2 -r 1s}"
+  JMH_OPTS="${JMH_OPTS:--wi 1 -w 1s -i 3 -r 1s}"
   OUT="${OUT:-$root/blink-bench/target/comparison}"
   CHARTS="${CHARTS:-$root/docs/bench}"
 fi
@@ -193,7 +193,8 @@ if [ "${SKIP_JMH:-0}" != 1 ]; then
   for threads in 1 2; do
     log "JMH: BlinkStore vs bare Caffeine, $threads thread(s)"
     # shellcheck disable=SC2086
-    java -jar "$jar" StoreBenchmark -t "$threads" -f 1 $JMH_OPTS -rf json -rff "$OUT/jmh-store-t$threads.json" \
+    java -jar "$jar" 'StoreBenchmark\.(get|getBuffer|set|deleteThenSet)$' -t "$threads" -f 1 $JMH_OPTS \
+      -rf json -rff "$OUT/jmh-store-t$threads.json" \
       >"$OUT/jmh-store-t$threads.log" 2>&1 || { log "JMH failed: see $OUT/jmh-store-t$threads.log"; exit 1; }
   done
   log "JMH: text protocol codec"
