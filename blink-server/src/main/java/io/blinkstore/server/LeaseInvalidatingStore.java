@@ -1,8 +1,6 @@
 package io.blinkstore.server;
 
-import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -13,126 +11,65 @@ import java.time.Duration;
  * look at an empty table while no lease is out. {@link LeaseCommands} fills through the store itself, inside
  * {@link Leases#fill}, so that check and write are one step against these invalidations.
  */
-final class LeaseInvalidatingStore implements BlinkStore {
-  private final BlinkStore store;
+final class LeaseInvalidatingStore extends ForwardingBlinkStore {
   private final Leases leases;
 
   LeaseInvalidatingStore(BlinkStore store, Leases leases) {
-    this.store = store;
+    super(store);
     this.leases = leases;
   }
 
   @Override
   public void set(String key, byte[] value) {
     leases.invalidate(key);
-    store.set(key, value);
+    super.set(key, value);
   }
 
   @Override
   public void set(String key, byte[] value, Duration ttl) {
     leases.invalidate(key);
-    store.set(key, value, ttl);
+    super.set(key, value, ttl);
   }
 
   @Override
   public boolean setIfAbsent(String key, byte[] value) {
     leases.invalidate(key);
-    return store.setIfAbsent(key, value);
+    return super.setIfAbsent(key, value);
   }
 
   @Override
   public boolean setIfAbsent(String key, byte[] value, Duration ttl) {
     leases.invalidate(key);
-    return store.setIfAbsent(key, value, ttl);
+    return super.setIfAbsent(key, value, ttl);
   }
 
   @Override
   public boolean expire(String key, Duration ttl) {
     leases.invalidate(key);
-    return store.expire(key, ttl);
+    return super.expire(key, ttl);
   }
 
   @Override
   public boolean persist(String key) {
     leases.invalidate(key);
-    return store.persist(key);
+    return super.persist(key);
   }
 
   @Override
   public long incrementBy(String key, long delta) {
     leases.invalidate(key);
-    return store.incrementBy(key, delta);
+    return super.incrementBy(key, delta);
   }
 
   @Override
   public boolean delete(String key) {
     leases.invalidate(key);
-    return store.delete(key);
+    return super.delete(key);
   }
 
   @Override
   public void clear() {
     leases.invalidateAll();
-    store.clear();
-  }
-
-  @Override
-  public byte[] getOrLoad(String key, Loader loader) {
-    return store.getOrLoad(key, loader);
-  }
-
-  @Override
-  public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
-    return store.getOrLoad(key, ttl, loader);
-  }
-
-  @Override
-  public Duration ttl(String key) {
-    return store.ttl(key);
-  }
-
-  @Override
-  public byte[] get(String key) {
-    return store.get(key);
-  }
-
-  @Override
-  public ByteBuffer getBuffer(String key) {
-    return store.getBuffer(key);
-  }
-
-  @Override
-  public String getString(String key) {
-    return store.getString(key);
-  }
-
-  @Override
-  public long usage() {
-    return store.usage();
-  }
-
-  @Override
-  public long memoryLimit() {
-    return store.memoryLimit();
-  }
-
-  @Override
-  public long size() {
-    return store.size();
-  }
-
-  @Override
-  public BlinkStats stats() {
-    return store.stats();
-  }
-
-  @Override
-  public void close() {
-    store.close();
-  }
-
-  @Override
-  public String toString() {
-    return store.toString();
+    super.clear();
   }
 }

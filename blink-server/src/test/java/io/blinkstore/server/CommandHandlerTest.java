@@ -18,7 +18,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -409,16 +408,9 @@ class CommandHandlerTest {
   }
 
   /** A store whose GET of "boom" fails as no store should. */
-  private static final class FailingStore implements BlinkStore {
-    private final BlinkStore delegate;
-
+  private static final class FailingStore extends ForwardingBlinkStore {
     FailingStore(BlinkStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void set(String key, byte[] value) {
-      delegate.set(key, value);
+      super(delegate);
     }
 
     @Override
@@ -426,87 +418,7 @@ class CommandHandlerTest {
       if (key.equals("boom")) {
         throw new IllegalStateException("simulated store bug");
       }
-      return delegate.get(key);
-    }
-
-    @Override
-    public boolean delete(String key) {
-      return delegate.delete(key);
-    }
-
-    @Override
-    public long usage() {
-      return delegate.usage();
-    }
-
-    @Override
-    public long memoryLimit() {
-      return delegate.memoryLimit();
-    }
-
-    @Override
-    public long size() {
-      return delegate.size();
-    }
-
-    @Override
-    public BlinkStats stats() {
-      return delegate.stats();
-    }
-
-    @Override
-    public void clear() {
-      delegate.clear();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
-
-    @Override
-    public void set(String key, byte[] value, Duration ttl) {
-      delegate.set(key, value, ttl);
-    }
-
-    @Override
-    public boolean setIfAbsent(String key, byte[] value) {
-      return delegate.setIfAbsent(key, value);
-    }
-
-    @Override
-    public boolean setIfAbsent(String key, byte[] value, Duration ttl) {
-      return delegate.setIfAbsent(key, value, ttl);
-    }
-
-    @Override
-    public boolean expire(String key, Duration ttl) {
-      return delegate.expire(key, ttl);
-    }
-
-    @Override
-    public boolean persist(String key) {
-      return delegate.persist(key);
-    }
-
-    @Override
-    public Duration ttl(String key) {
-      return delegate.ttl(key);
-    }
-
-    @Override
-    public long incrementBy(String key, long delta) {
-      return delegate.incrementBy(key, delta);
-    }
-
-    @Override
-    public byte[] getOrLoad(String key, Loader loader) {
-      return delegate.getOrLoad(key, loader);
-    }
-
-    @Override
-    public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
-      return delegate.getOrLoad(key, ttl, loader);
+      return super.get(key);
     }
   }
 }
