@@ -2,8 +2,6 @@ package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,12 +10,8 @@ import java.util.List;
  * {@code DEL}, {@code EXISTS}, {@code DBSIZE}, {@code FLUSHALL}, {@code FLUSHDB}, run against the same
  * {@link BlinkStore} as the text protocol. {@link RespSetCommands} has {@code SET} and its relatives.
  *
- * <p><b>Keys.</b> A RESP key is bytes; a Blink Store key is a non-empty UTF-8 string without whitespace
- * ({@link BlinkStore#isValidKey}). A key whose bytes are valid UTF-8 is that string, so a key set over RESP is
- * the same entry over the text protocol. A key the store cannot hold (empty, whitespace, malformed UTF-8) can
- * never be present: reads treat it as absent ({@code GET}/{@code MGET} nil, {@code EXISTS}/{@code DEL} count 0)
- * and writes ({@code SET}, {@code MSET}, {@code INCR}, ...) are refused with {@link #INVALID_KEY}, storing
- * nothing.
+ * <p><b>Keys</b> are binary-safe: {@link RespKeys} maps each to its store key, the same entry over the text
+ * protocol whenever the bytes are a key that protocol can carry.
  *
  * <p><b>Reply size.</b> {@code MGET} is the one command whose reply can be far larger than its request: a
  * 1 MiB request naming one 4 KB value 150,000 times asks for 615 MB. It reads views of the values
@@ -28,10 +22,6 @@ import java.util.List;
  * by another client between the two is deleted too, and this reply shows the earlier one.
  */
 final class RespKeyCommands {
-  /** The reply to a write of a key the store cannot hold. */
-  static final RespReply.Error INVALID_KEY =
-      RespReply.error("invalid key: Blink Store keys are non-empty UTF-8 without whitespace");
-
   static final RespReply.Error SYNTAX_ERROR = RespReply.error("syntax error");
   static final RespReply.Error NOT_AN_INTEGER = RespReply.error("value is not an integer or out of range");
 
@@ -57,19 +47,19 @@ final class RespKeyCommands {
   }
 
   private RespReply get(RespSession session, byte[][] args) {
-    return read(key(args[1]));
+    return read(RespKeys.of(args[1]));
   }
 
   /** The value of {@code key} as a view of the stored bytes, or nil. */
   private RespReply read(String key) {
-    ByteBuffer value = key == null ? null : store.getBuffer(key);
+    ByteBuffer value = store.getBuffer(key);
     return value == null ? RespReply.NULL : new RespReply.Bulk(value);
   }
 
   /** {@code GETDEL key}: the value, and the key deleted. */
   private RespReply getdel(RespSession session, byte[][] args) {
-    String key = key(args[1]);
-    byte[] value = key == null ? null : store.get(key);
+    String key = RespKeys.of(args[1]);
+    byte[] value = store.get(key);
     if (value != null) {
       store.delete(key);
     }
@@ -80,7 +70,7 @@ final class RespKeyCommands {
   private RespReply mget(RespSession session, byte[][] args) {
     List<RespReply> values = new ArrayList<>(args.length - 1);
     for (int i = 1; i < args.length; i++) {
-      values.add(read(key(args[i])));
+      values.add(read(RespKeys.of(args[i])));
     }
     RespReply reply = new RespReply.Array(values);
     long replyBytes = RespEncoder.encodedLength(reply);
@@ -99,10 +89,7 @@ final class RespKeyCommands {
     }
     String[] keys = new String[args.length / 2];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = key(args[1 + 2 * i]);
-      if (keys[i] == null) {
-        return INVALID_KEY;
-      }
+      keys[i] = RespKeys.of(args[1 + 2 * i]);
     }
     for (int i = 0; i < keys.length; i++) {
       store.set(keys[i], args[2 + 2 * i]);
@@ -113,8 +100,8 @@ final class RespKeyCommands {
   private RespReply del(RespSession session, byte[][] args) {
     long deleted = 0;
     for (int i = 1; i < args.length; i++) {
-      String key = key(args[i]);
-      if (key != null && store.delete(key)) {
+      String key = RespKeys.of(args[i]);
+      if (store.delete(key)) {
         deleted++;
       }
     }
@@ -125,8 +112,8 @@ final class RespKeyCommands {
   private RespReply exists(RespSession session, byte[][] args) {
     long present = 0;
     for (int i = 1; i < args.length; i++) {
-      String key = key(args[i]);
-      if (key != null && store.getBuffer(key) != null) { // a view: no value is copied just to count it
+      String key = RespKeys.of(args[i]);
+      if (store.getBuffer(key) != null) { // a view: no value is copied just to count it
         present++;
       }
     }
@@ -140,15 +127,5 @@ final class RespKeyCommands {
     }
     store.clear();
     return RespReply.OK;
-  }
-
-  /** Returns the store key for RESP key bytes, or {@code null} if the store cannot hold such a key. */
-  static String key(byte[] bytes) {
-    try {
-      String key = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-      return BlinkStore.isValidKey(key) ? key : null;
-    } catch (CharacterCodingException malformed) {
-      return null;
-    }
   }
 }

@@ -8,8 +8,7 @@ import java.util.List;
  * The fill-lease commands over RESP: {@code GETL key lease_ms}, {@code FILL key token ttl_ms value} and
  * {@code RELEASE key token}, the text protocol's words (docs/protocol.md, "Fill leases") with RESP replies. They
  * run through the same {@link LeaseCommands} and the server's one {@link Leases} table, so text and RESP clients
- * filling the same key share its single lease. Keys the store cannot hold are refused with
- * {@link RespKeyCommands#INVALID_KEY}.
+ * filling the same key share its single lease. Keys are mapped as for every RESP command ({@link RespKeys}).
  *
  * <p>Replies: {@code GETL} answers a two-element array, the text reply's word then its argument:
  * {@code ["VALUE", <bytes>]}, {@code ["LEASE", <token>]} or {@code ["WAIT", <ms>]} (token and milliseconds as
@@ -33,13 +32,10 @@ final class RespLeaseCommands {
   }
 
   private RespReply getOrLease(RespSession session, byte[][] args) {
-    String key = RespKeyCommands.key(args[1]);
+    String key = RespKeys.of(args[1]);
     Long millis = RespCommands.integer(args[2]);
     if (millis == null || millis <= 0) {
       return INVALID_LEASE_TIME;
-    }
-    if (key == null) {
-      return RespKeyCommands.INVALID_KEY;
     }
     Reply reply = leases.execute(new Command.GetOrLease(key, millis));
     if (reply instanceof Reply.Value value) {
@@ -60,7 +56,7 @@ final class RespLeaseCommands {
 
   /** {@code FILL key token ttl_ms value}: a TTL of 0 means none. */
   private RespReply fill(RespSession session, byte[][] args) {
-    String key = RespKeyCommands.key(args[1]);
+    String key = RespKeys.of(args[1]);
     Long token = RespCommands.integer(args[2]);
     if (token == null) {
       return INVALID_LEASE_TOKEN;
@@ -70,21 +66,15 @@ final class RespLeaseCommands {
     if (ttl == null && !persistent) {
       return SetOptions.invalidExpireTime("fill");
     }
-    if (key == null) {
-      return RespKeyCommands.INVALID_KEY;
-    }
     Reply reply = leases.execute(new Command.Fill(key, token, ttl, args[4]));
     return reply == Reply.Status.OK ? RespReply.OK : RespReply.error(((Reply.Error) reply).message());
   }
 
   private RespReply release(RespSession session, byte[][] args) {
-    String key = RespKeyCommands.key(args[1]);
+    String key = RespKeys.of(args[1]);
     Long token = RespCommands.integer(args[2]);
     if (token == null) {
       return INVALID_LEASE_TOKEN;
-    }
-    if (key == null) {
-      return new RespReply.Int(0);
     }
     Reply reply = leases.execute(new Command.Release(key, token));
     return new RespReply.Int(reply == Reply.Status.OK ? 1 : 0);

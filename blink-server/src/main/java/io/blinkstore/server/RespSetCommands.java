@@ -44,10 +44,7 @@ final class RespSetCommands {
     if (options.refusal() != null) {
       return options.refusal();
     }
-    String key = RespKeyCommands.key(keyBytes);
-    if (key == null) {
-      return RespKeyCommands.INVALID_KEY;
-    }
+    String key = RespKeys.of(keyBytes);
     if (options.ifAbsent() && !options.returnOld() && !options.expiredAtOnce()) {
       // KEEPTTL means nothing here: the value is only written where there is no key to keep a time of.
       return setIfAbsent(key, value, options.ttl()) ? RespReply.OK : RespReply.NULL;
@@ -65,11 +62,7 @@ final class RespSetCommands {
 
   /** {@code SETNX key value}: {@code :1} if it was stored, {@code :0} if the key had a value. */
   private RespReply setIfAbsent(RespSession session, byte[][] args) {
-    String key = RespKeyCommands.key(args[1]);
-    if (key == null) {
-      return RespKeyCommands.INVALID_KEY;
-    }
-    return new RespReply.Int(setIfAbsent(key, args[2], null) ? 1 : 0);
+    return new RespReply.Int(setIfAbsent(RespKeys.of(args[1]), args[2], null) ? 1 : 0);
   }
 
   /** Stores {@code value} for {@code ttl} ({@code null}: for ever) if the key has no live value, atomically. */
@@ -103,8 +96,8 @@ final class RespSetCommands {
     if (options.refusal() != null) {
       return options.refusal();
     }
-    String key = RespKeyCommands.key(args[1]);
-    byte[] value = key == null ? null : store.get(key);
+    String key = RespKeys.of(args[1]);
+    byte[] value = store.get(key);
     if (value != null) {
       if (options.expiredAtOnce()) {
         store.delete(key);

@@ -85,8 +85,8 @@ final class RespTtlCommands {
       return SetOptions.invalidExpireTime(RespCommands.lowerCase(args[0]));
     }
     Duration ttl = Duration.ofMillis(ttlMillis);
-    String key = RespKeyCommands.key(args[1]);
-    if (key == null || !conditions.isEmpty() && !holds(conditions, store.ttl(key), ttl)) {
+    String key = RespKeys.of(args[1]);
+    if (!conditions.isEmpty() && !holds(conditions, store.ttl(key), ttl)) {
       return ZERO;
     }
     boolean done = ttlMillis > 0 ? store.expire(key, ttl) : store.delete(key);
@@ -120,8 +120,7 @@ final class RespTtlCommands {
    * {@code absolute}, {@code EXPIRETIME}/{@code PEXPIRETIME}: the Unix time of expiry instead of the time left.
    */
   private RespReply ttl(byte[][] args, boolean inMillis, boolean absolute) {
-    String key = RespKeyCommands.key(args[1]);
-    Duration left = key == null ? null : store.ttl(key);
+    Duration left = store.ttl(RespKeys.of(args[1]));
     if (left == null) {
       return new RespReply.Int(-2);
     }
@@ -133,8 +132,7 @@ final class RespTtlCommands {
 
   /** {@code PERSIST key}: 1 if the key had a time to live (now removed), else 0. */
   private RespReply persist(RespSession session, byte[][] args) {
-    String key = RespKeyCommands.key(args[1]);
-    return key != null && store.persist(key) ? ONE : ZERO;
+    return store.persist(RespKeys.of(args[1])) ? ONE : ZERO;
   }
 
   /** {@code INCRBY key delta}, {@code DECRBY key delta}. */
@@ -150,12 +148,8 @@ final class RespTtlCommands {
   }
 
   private RespReply incrementBy(byte[] keyBytes, long delta) {
-    String key = RespKeyCommands.key(keyBytes);
-    if (key == null) {
-      return RespKeyCommands.INVALID_KEY;
-    }
     try {
-      return new RespReply.Int(store.incrementBy(key, delta));
+      return new RespReply.Int(store.incrementBy(RespKeys.of(keyBytes), delta));
     } catch (NotAnIntegerException e) {
       return RespKeyCommands.NOT_AN_INTEGER;
     } catch (ArithmeticException e) {

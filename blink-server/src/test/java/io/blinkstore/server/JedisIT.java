@@ -58,7 +58,7 @@ class JedisIT {
 
   @ParameterizedTest(name = "[{0}]")
   @MethodSource("transports")
-  void binaryValuesRoundTrip(BlinkServer.Transport transport) {
+  void binaryValuesAndKeysRoundTrip(BlinkServer.Transport transport) {
     byte[] value = new byte[256];
     for (int i = 0; i < value.length; i++) {
       value[i] = (byte) i;
@@ -67,6 +67,11 @@ class JedisIT {
         Jedis jedis = connect(server)) {
       assertEquals("OK", jedis.set("bin".getBytes(UTF_8), value));
       assertArrayEquals(value, jedis.get("bin".getBytes(UTF_8)));
+      // Keys are binary-safe too: these bytes hold a NUL, whitespace and invalid UTF-8.
+      assertEquals("OK", jedis.set(value, "keyed by all 256 bytes".getBytes(UTF_8)));
+      assertArrayEquals("keyed by all 256 bytes".getBytes(UTF_8), jedis.get(value));
+      assertEquals(1, jedis.del(value));
+      assertEquals(null, jedis.get(value));
     }
   }
 

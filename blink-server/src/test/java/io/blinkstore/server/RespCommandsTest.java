@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -119,24 +120,47 @@ class RespCommandsTest {
     assertEquals(error("OOM command not allowed when used memory > 'maxmemory'."), RespCommands.OOM);
   }
 
+  /** {@code args} as UTF-8 bulk strings (the tester's {@code run(String...)} sends Latin-1). */
+  private RespReply runUtf8(String... args) {
+    byte[][] bytes = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      bytes[i] = args[i].getBytes(UTF_8);
+    }
+    return run(bytes);
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"", "a b", "tab\tkey", "line\nkey"})
-  void keysTheStoreCannotHoldAreRefusedForWritesAndAbsentForReads(String key) {
-    assertEquals(RespKeyCommands.INVALID_KEY, run("SET", key, "v"));
-    assertEquals(RespKeyCommands.INVALID_KEY, run("MSET", "ok", "1", key, "v"));
-    assertNull(store.get("ok"), "MSET stores nothing when a key is refused");
-    assertEquals(RespReply.NULL, run("GET", key));
-    assertEquals(new RespReply.Array(List.of(RespReply.NULL)), run("MGET", key));
-    assertEquals(integer(0), run("EXISTS", key));
-    assertEquals(integer(0), run("DEL", key));
+  @ValueSource(strings = {"", "a b", "tab\tkey", "line\nkey", "\uFDD0starts-with-the-escape"})
+  void keysTheTextProtocolCannotCarryAreBinarySafeOverResp(String key) {
+    assertEquals(RespReply.OK, runUtf8("SET", key, "v"));
+    assertEquals(RespReply.OK, runUtf8("MSET", "ok", "1", key, "w"));
+    assertEquals(bulk("w"), runUtf8("GET", key));
+    assertEquals(new RespReply.Array(List.of(bulk("w"), bulk("1"))), runUtf8("MGET", key, "ok"));
+    assertEquals(integer(1), runUtf8("EXISTS", key));
+    assertEquals(integer(1), runUtf8("EXPIRE", key, "100"));
+    assertEquals(integer(100), runUtf8("TTL", key));
+    assertEquals(integer(1), runUtf8("DEL", key));
+    assertEquals(integer(0), runUtf8("EXISTS", key));
+    assertEquals(integer(1), runUtf8("INCR", key));
+    // Stored under the escape and the bytes' base64url, which no other RESP key maps to.
+    String escaped = "\uFDD0" + Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(UTF_8));
+    assertEquals("1", store.getString(escaped));
+    assertEquals(2, store.size(), "ok and the escaped key");
   }
 
   @Test
-  void keysOfMalformedUtf8AreRefusedForWritesAndAbsentForReads() {
+  void keysOfAnyBytesAreDistinctEntriesAndUtf8OnesWithoutWhitespaceAreTheTextProtocolsKeys() {
     byte[] malformed = {'k', (byte) 0xc3};
-    assertEquals(RespKeyCommands.INVALID_KEY, run("SET".getBytes(UTF_8), malformed, "v".getBytes(UTF_8)));
-    assertEquals(RespReply.NULL, run("GET".getBytes(UTF_8), malformed));
-    assertEquals(0, store.size());
+    byte[] other = {'k', (byte) 0xc4};
+    assertEquals(RespReply.OK, run("SET".getBytes(UTF_8), malformed, "1".getBytes(UTF_8)));
+    assertEquals(RespReply.OK, run("SET".getBytes(UTF_8), other, "2".getBytes(UTF_8)));
+    assertEquals(bulk("1"), run("GET".getBytes(UTF_8), malformed));
+    assertEquals(bulk("2"), run("GET".getBytes(UTF_8), other));
+    assertEquals(RespReply.OK, runUtf8("SET", "ключ", "3"));
+    assertEquals("3", store.getString("ключ"));
+    assertEquals(RespReply.OK, runUtf8("SET", "user:42", "4"));
+    assertEquals("4", store.getString("user:42"));
+    assertEquals(4, store.size());
   }
 
   @Test

@@ -113,8 +113,6 @@ class RespLeaseCommandsTest {
     assertEquals(error("ERR invalid lease token"), run("FILL", "k", "x", "0", "v"));
     assertEquals(error("ERR invalid lease token"), run("RELEASE", "k", "1.5"));
     assertEquals(error("ERR invalid expire time in 'fill' command"), run("FILL", "k", "1", "-1", "v"));
-    assertEquals(RespKeyCommands.INVALID_KEY, run("GETL", "a b", "100"));
-    assertEquals(RespKeyCommands.INVALID_KEY, run("FILL", "a b", "1", "0", "v"));
     assertEquals(integer(0), run("RELEASE", "a b", "1"));
     assertEquals(error("ERR wrong number of arguments for 'fill' command"), run("FILL", "k", "1", "0"));
     assertEquals(0, store.size());
