@@ -185,7 +185,14 @@ class ClientFailureIT {
   @Test
   void aReplyTheClientFailsToDecodeFailsItsCommandAndThoseBehindItAtOnceAndTheConnectionIsReplaced()
       throws Exception {
-    try (FakeServer server = new FakeServer(line -> line.startsWith("GET") ? "VALUE dg==" : null)) {
+    // The broken command's reply is held back until the command behind it has reached the server, so that
+    // "behind" is surely in flight on the connection that fails (sent after the failure, it would rightly
+    // go out on the replacement connection and succeed).
+    try (FakeServer server = new FakeServer(line -> switch (line) {
+          case "GET broken" -> FakeServer.SILENCE;
+          case "GET behind" -> "VALUE dg==\nVALUE dg==";
+          default -> line.startsWith("GET") ? "VALUE dg==" : null;
+        })) {
       TextCommands commands = new TextCommands(server.address(), BlinkClientOptions.builder()
           .connectTimeout(PATIENT).commandTimeout(PATIENT).build());
       try {
