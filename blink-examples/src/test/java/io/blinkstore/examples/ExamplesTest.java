@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,10 @@ class ExamplesTest {
    * worker's output pipe to its end before waiting with a timeout, so a hung worker held it up for ever (and
    * the read, deaf to interrupts, held this test: hence the timeout on a thread of its own). Closing the
    * workers kills it.
+   *
+   * <p>The worker is up before the 2 s under test start: compiling and starting it can take longer than that on
+   * a loaded machine, and its summary line would then be missing instead of its exit. It prints a line to say it
+   * is up and its summary line in one write, so once the first has come the second is there too.
    */
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -84,7 +89,8 @@ class ExamplesTest {
     Path source = Files.writeString(dir.resolve("Hung.java"), """
         class Hung {
           public static void main(String[] args) {
-            System.out.println("started");
+            System.out.print("started\\nworker=hung (no exit)\\n");
+            System.out.flush();
             ProcessHandle.current().parent().orElseThrow().onExit().join();
           }
         }
@@ -92,6 +98,7 @@ class ExamplesTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try (WorkerProcesses workers = WorkerProcesses.create()) {
       workers.start("hung", List.of(java, source.toString()));
+      assertEquals(Map.of("hung", "started"), workers.nextLineOfEach("started line", Duration.ofSeconds(30)));
       IllegalStateException e = assertThrows(IllegalStateException.class,
           () -> SidecarExample.collect(workers, Duration.ofSeconds(2)));
       assertEquals("worker hung did not exit within 2 s of its input ending", e.getMessage());
