@@ -3,6 +3,7 @@ package io.blinkstore.examples;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.client.BlinkClient;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * One Java worker process of {@link SidecarExample}: looks up every product through the shared sidecar cache,
@@ -12,7 +13,11 @@ import java.nio.file.Path;
  * different product than the others), and the notice: {@code write:TEXT} to publish it, {@code read} to read it.
  */
 public final class SidecarWorker {
-  private static final int NOTICE_POLLS = 500;
+  /**
+   * How long a reader waits for the notice. The writer is another process, which may still be starting (a JVM
+   * among others on a busy machine): the wait ends as soon as the notice is there, so it can be generous.
+   */
+  private static final Duration NOTICE_WAIT = Duration.ofSeconds(30);
   private static final long NOTICE_POLL_MILLIS = 10;
 
   private SidecarWorker() {}
@@ -39,7 +44,8 @@ public final class SidecarWorker {
         }
       }
       String read = cache.getString("notice");
-      for (int i = 0; read == null && i < NOTICE_POLLS; i++) {
+      long deadline = System.nanoTime() + NOTICE_WAIT.toNanos();
+      while (read == null && System.nanoTime() - deadline < 0) {
         Thread.sleep(NOTICE_POLL_MILLIS); // the writer is another process, which may still be starting
         read = cache.getString("notice");
       }

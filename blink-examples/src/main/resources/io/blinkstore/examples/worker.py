@@ -32,10 +32,10 @@ with socket.create_connection(("127.0.0.1", port)) as sock:
             request("SET product:%d %s" % (i, row(i)))
         elif value == row(i):
             verified += 1
+    # The writer is another process, which may still be starting: wait for its notice, up to a generous deadline.
     notice = get("notice")
-    for _ in range(500):
-        if notice is not None:
-            break
+    deadline = time.monotonic() + 30
+    while notice is None and time.monotonic() < deadline:
         time.sleep(0.01)
         notice = get("notice")
     print("worker=%s lookups=%d db_calls=%d verified=%d notice=%s" % (name, COUNT, db_calls, verified, notice))

@@ -29,13 +29,16 @@ for ((n = 0; n < count; n++)); do
     verified=$((verified + 1))
   fi
 done
+# The writer is another process, which may still be starting: wait for its notice, up to a generous deadline.
 notice=""
-for ((tries = 0; tries < 500; tries++)); do
+deadline=$((SECONDS + 30))
+while true; do
   request "GET notice"
   if [ "$reply" != "NOT_FOUND" ]; then
     notice="$(printf '%s' "${reply#VALUE }" | base64 -d)"
     break
   fi
+  ((SECONDS < deadline)) || break
   sleep 0.01
 done
 printf 'QUIT\n' >&"${BLINK[1]}"
