@@ -5,6 +5,7 @@ import io.blinkstore.BlinkStoreContract;
 import io.blinkstore.server.BlinkServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,9 @@ abstract class ClientContractSupport extends BlinkStoreContract {
       Path serverDir = Files.createTempDirectory(dir, "server");
       BlinkServer server = Servers.start(serverDir, memoryLimit);
       servers.add(server);
-      BlinkClient client = connect(server, Servers.testOptions().build());
+      // A lease far longer than the default 2 s: the contract's loaders hold theirs open until 50 callers have
+      // started, and one that lapsed before its FILL would leave the key empty for a second load.
+      BlinkClient client = connect(server, Servers.testOptions().leaseTime(Duration.ofSeconds(30)).build());
       clients.add(client);
       return client;
     } catch (java.io.IOException e) {

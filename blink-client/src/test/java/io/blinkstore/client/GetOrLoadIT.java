@@ -120,7 +120,8 @@ class GetOrLoadIT {
   @Test
   void aProcessThatDiesHoldingTheLeaseIsTakenOverWhenTheLeaseRunsOut() throws Exception {
     try (BlinkServer server = Servers.start(dir, 1L << 20);
-        BlinkClient client = BlinkClient.connect(server.tcpAddress(), Servers.testOptions().build())) {
+        BlinkClient client =
+            BlinkClient.connect(server.tcpAddress(), Servers.testOptions().leaseTime(PATIENT).build())) {
       String deadToken;
       try (RawConnection dying = new RawConnection(server.tcpAddress())) {
         deadToken = dying.ask("GETL hot 200");
@@ -143,8 +144,11 @@ class GetOrLoadIT {
   @Test
   void aClientClosedWhileLoadingIsTakenOverWhenItsLeaseRunsOut() throws Exception {
     BlinkClientOptions shortLease = Servers.testOptions().leaseTime(Duration.ofMillis(100)).build();
+    // The survivor's own lease must outlast its load and FILL, however slow the machine: only the dying
+    // client's lease is meant to run out.
+    BlinkClientOptions longLease = Servers.testOptions().leaseTime(PATIENT).build();
     try (BlinkServer server = Servers.start(dir, 1L << 20);
-        BlinkClient survivor = BlinkClient.connect(server.tcpAddress(), shortLease)) {
+        BlinkClient survivor = BlinkClient.connect(server.tcpAddress(), longLease)) {
       BlinkClient dying = BlinkClient.connect(server.tcpAddress(), shortLease);
       CountDownLatch loading = new CountDownLatch(1);
       CountDownLatch finishDyingLoad = new CountDownLatch(1);
