@@ -173,13 +173,15 @@ class GetOrLoadIT {
   @Test
   void aWaiterWhoseWaitOutlastsTheCommandTimeoutTakesOverAHungHoldersLeaseWhenItRunsOut() throws Exception {
     // Regression: waiting was bounded by the command timeout alone, so with a lease longer than it (the defaults
-    // were equal), a waiter that began during a lease failed with a timeout instead of taking over.
+    // were equal), a waiter that began during a lease failed with a timeout instead of taking over. The command
+    // timeout also bounds every command here and the takeover after the lease ends, so it is seconds, not a
+    // fraction of one that a loaded machine could overrun; the lease is longer by a margin the bug could not hide.
     BlinkClientOptions options = BlinkClientOptions.builder()
-        .commandTimeout(Duration.ofMillis(300)).leaseTime(Duration.ofMillis(1500)).build();
+        .commandTimeout(Duration.ofSeconds(5)).leaseTime(Duration.ofSeconds(7)).build();
     try (BlinkServer server = Servers.start(dir, 1L << 20);
         RawConnection hung = new RawConnection(server.tcpAddress());
         BlinkClient client = BlinkClient.connect(server.tcpAddress(), options)) {
-      assertTrue(hung.ask("GETL hot 1500").startsWith("LEASE "));
+      assertTrue(hung.ask("GETL hot 7000").startsWith("LEASE "));
       AtomicInteger loads = new AtomicInteger();
       byte[] value = client.getOrLoad("hot", key -> {
         loads.incrementAndGet();
@@ -194,10 +196,12 @@ class GetOrLoadIT {
   @Test
   void waitingForAnotherClientsFillGivesUpAfterTheLeaseTimePlusTheCommandTimeoutWithoutLoading()
       throws Exception {
+    // Every GETL while waiting, and the GET after, must be answered within the command timeout: seconds, so that
+    // only the wait for the fill, which never comes, can time out.
     try (BlinkServer server = Servers.start(dir, 1L << 20);
         RawConnection holder = new RawConnection(server.tcpAddress());
         BlinkClient client = BlinkClient.connect(server.tcpAddress(), BlinkClientOptions.builder()
-            .commandTimeout(Duration.ofMillis(300)).leaseTime(Duration.ofMillis(200)).build())) {
+            .commandTimeout(Duration.ofSeconds(5)).leaseTime(Duration.ofMillis(200)).build())) {
       assertTrue(holder.ask("GETL hot 60000").startsWith("LEASE "));
       AtomicInteger loads = new AtomicInteger();
       BlinkTimeoutException e = assertThrows(BlinkTimeoutException.class, () -> client.getOrLoad("hot", key -> {
@@ -205,7 +209,7 @@ class GetOrLoadIT {
         return new byte[1];
       }));
       assertTrue(e.command().startsWith("GETL hot"), e.command());
-      assertEquals(Duration.ofMillis(500), e.timeout(), "the lease time plus the command timeout");
+      assertEquals(Duration.ofMillis(5200), e.timeout(), "the lease time plus the command timeout");
       assertEquals(0, loads.get());
       assertNull(client.get("hot"));
     }
