@@ -174,7 +174,7 @@ class ClientFailureIT {
           case "GET k" -> "VALUE dg==";
           default -> null;
         });
-        BlinkClient client = connect(server, BlinkClientOptions.builder())) {
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(PATIENT))) {
       BlinkConnectionException e = assertThrows(BlinkConnectionException.class, () -> client.get("odd"));
       assertTrue(e.getMessage().contains("cannot answer GET odd: \"USAGE 12\""), e.getMessage());
       assertEquals("v", client.getString("k"));
@@ -225,7 +225,7 @@ class ClientFailureIT {
           case "GET k" -> "NOT_FOUND";
           default -> null;
         });
-        BlinkClient client = connect(server, BlinkClientOptions.builder())) {
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(PATIENT))) {
       BlinkServerException e = assertThrows(BlinkServerException.class, () -> client.get("bad"));
       assertEquals("something went wrong", e.serverMessage());
       assertEquals("GET bad", e.command());
@@ -238,7 +238,7 @@ class ClientFailureIT {
   void aReplyLineLongerThanAnyLegitimateReplyEndsTheConnection() throws Exception {
     String endless = "VALUE " + "A".repeat((int) ReplyLines.MIN_LONGEST_LINE + 1);
     try (FakeServer server = new FakeServer(line -> line.equals("GET k") ? endless : null);
-        BlinkClient client = connect(server, BlinkClientOptions.builder())) {
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(PATIENT))) {
       BlinkConnectionException e = assertThrows(BlinkConnectionException.class, () -> client.get("k"));
       assertTrue(e.getMessage().contains("longer than 65536 bytes"), e.getMessage());
     }
@@ -247,8 +247,8 @@ class ClientFailureIT {
   @Test
   void connectingToTheOriginalServerWithoutExtensionsFailsSayingSo() throws Exception {
     try (FakeServer original = new FakeServer(line -> "ERROR unknown command")) {
-      BlinkConnectionException e =
-          assertThrows(BlinkConnectionException.class, () -> connect(original, BlinkClientOptions.builder()));
+      BlinkConnectionException e = assertThrows(BlinkConnectionException.class,
+          () -> connect(original, BlinkClientOptions.builder().commandTimeout(PATIENT)));
       assertEquals("connect", e.command());
       assertTrue(e.getMessage().contains("without the SET64/FLUSH/PING extensions"), e.getMessage());
     }

@@ -11,6 +11,7 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.NotAnIntegerException;
 import io.blinkstore.server.BlinkServer;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +85,7 @@ class ClientModelProperties {
   static void startServer() throws IOException {
     dir = Files.createTempDirectory("blink-client-properties");
     server = Servers.start(dir, 64L << 20);
-    client = BlinkClient.connect(server.unixPath());
+    client = BlinkClient.connect(UnixDomainSocketAddress.of(server.unixPath()), Servers.testOptions().build());
   }
 
   @AfterContainer
