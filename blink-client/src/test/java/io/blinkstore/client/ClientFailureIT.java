@@ -27,6 +27,12 @@ import org.junit.jupiter.api.Timeout;
 class ClientFailureIT {
   /** Long enough never to pass on a loaded machine where a test does not mean it to. */
   private static final Duration PATIENT = Duration.ofSeconds(10);
+  /**
+   * The command timeout of tests that wait for one to pass. It bounds more than the command meant to time out:
+   * each handshake command ({@code PING}, {@code STATS}, on connect and reconnect) and any command meant to
+   * succeed, so it is seconds, not a fraction of one that a loaded machine could overrun.
+   */
+  private static final Duration TIMES_OUT = Duration.ofSeconds(5);
 
   private static BlinkClient connect(FakeServer server, BlinkClientOptions.Builder options) {
     return BlinkClient.connect(server.address(), options.connectTimeout(PATIENT).build());
@@ -53,22 +59,17 @@ class ClientFailureIT {
     }
   }
 
-  /**
-   * The timeout bounds the next command too, which must succeed: it is seconds, not a fraction of one that a
-   * loaded machine could overrun between sending "GET fast" and reading its reply.
-   */
   @Test
   void aTimedOutCommandFailsWithTimeoutAndTheNextCommandGetsItsOwnReply() throws Exception {
-    Duration timeout = Duration.ofSeconds(5);
     try (FakeServer server = new FakeServer(line -> switch (line) {
           case "GET slow" -> FakeServer.SILENCE;
           case "GET fast" -> "VALUE ZmFzdA==";
           default -> null;
         });
-        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(timeout))) {
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(TIMES_OUT))) {
       BlinkTimeoutException e = assertThrows(BlinkTimeoutException.class, () -> client.get("slow"));
       assertEquals("GET slow", e.command());
-      assertEquals(timeout, e.timeout());
+      assertEquals(TIMES_OUT, e.timeout());
       assertEquals("fast", client.getString("fast"));
       assertEquals(2, server.connections(), "the timed-out connection was replaced");
     }
@@ -82,7 +83,7 @@ class ClientFailureIT {
   @Test
   void aCallbackRetryingATimedOutCommandWithTheSyncApiGetsTheRetrysOwnTimeout() throws Exception {
     try (FakeServer server = new FakeServer(line -> line.startsWith("GET") ? FakeServer.SILENCE : null);
-        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(Duration.ofMillis(200)))) {
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(TIMES_OUT))) {
       CompletableFuture<Throwable> retry = client.async().get("a").handle((value, failure) -> {
         assertInstanceOf(BlinkTimeoutException.class, failure);
         return assertThrows(RuntimeException.class, () -> client.get("a"));
@@ -96,7 +97,7 @@ class ClientFailureIT {
   void commandsQueuedBehindATimedOutOneFailTooNamingThemselves() throws Exception {
     // A real server answers in order, so a command behind a stuck one is stuck too.
     try (FakeServer server = new FakeServer(line -> line.startsWith("GET") ? FakeServer.SILENCE : null);
-        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(Duration.ofMillis(300)))) {
+        BlinkClient client = connect(server, BlinkClientOptions.builder().commandTimeout(TIMES_OUT))) {
       CompletableFuture<byte[]> slow = client.async().get("slow");
       CompletableFuture<byte[]> behind = client.async().get("behind");
       assertInstanceOf(BlinkTimeoutException.class, failureOf(slow));
