@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,8 +31,22 @@ class JedisIT {
     return TestServers.transports();
   }
 
+  /** Jedis waits {@link LineClient#TIMEOUT} for a reply, as our own test client does, not its default 2 s. */
   private static Jedis connect(BlinkServer server) {
-    return new Jedis(server.tcpAddress().getAddress().getHostAddress(), server.tcpAddress().getPort());
+    return new Jedis(server.tcpAddress().getAddress().getHostAddress(), server.tcpAddress().getPort(),
+        (int) LineClient.TIMEOUT.toMillis());
+  }
+
+  /**
+   * Asserts a {@code TTL} reply for an entry given {@code seconds} to live at {@code before} ({@link System#nanoTime})
+   * or later: exactly {@code seconds} when asked within half a second of it (TTL rounds to the nearest second), and
+   * on a machine stalled longer, no less than what can be left.
+   */
+  private static void assertTtl(long seconds, long ttl, long before) {
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before) + 1;
+    long least = (seconds * 1000 - elapsedMillis + 500) / 1000;
+    assertTrue(ttl >= least && ttl <= seconds,
+        () -> "TTL " + ttl + ", expected " + seconds + " (at least " + least + " after " + elapsedMillis + " ms)");
   }
 
   @ParameterizedTest(name = "[{0}]")
@@ -102,13 +117,15 @@ class JedisIT {
   void timesToLiveAndCounters(BlinkServer.Transport transport) {
     try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
         Jedis jedis = connect(server)) {
+      long before = System.nanoTime();
       assertEquals("OK", jedis.set("session", "s", SetParams.setParams().ex(100)));
-      assertEquals(100L, jedis.ttl("session"));
+      assertTtl(100, jedis.ttl("session"), before);
       assertEquals(1L, jedis.persist("session"));
       assertEquals(-1L, jedis.ttl("session"));
       assertEquals("OK", jedis.setex("cached", 100, "v"));
+      before = System.nanoTime();
       assertEquals(1L, jedis.expire("cached", 200));
-      assertEquals(200L, jedis.ttl("cached"));
+      assertTtl(200, jedis.ttl("cached"), before);
       assertEquals(1L, jedis.expire("cached", 0));
       assertEquals(-2L, jedis.pttl("cached"));
       assertEquals(1L, jedis.incr("hits"));

@@ -123,7 +123,8 @@ class LeaseIT {
         LineClient other = endpoint.connect(server)) {
       String first = crashed.request("GETL k 100");
       assertTrue(first.matches("LEASE \\d+"), first);
-      String second = untilNotWait(other, "GETL k 100");
+      // The taker's own lease is long: it must still be live at its FILL, however slow the machine.
+      String second = untilNotWait(other, "GETL k 30000");
       assertTrue(second.matches("LEASE \\d+"), second);
       assertNotEquals(first, second);
       String staleToken = first.substring("LEASE ".length());
@@ -181,13 +182,28 @@ class LeaseIT {
     try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
         LineClient client = endpoint.connect(server)) {
       String token = client.request("GETL k 30000").substring("LEASE ".length());
+      long before = System.nanoTime();
       assertEquals("OK", client.request("FILL k " + token + " 100000 " + encode("v")));
-      assertEquals("TTL 100", client.request("TTL k"));
+      assertTtl(100, client.request("TTL k"), before);
       String empty = client.request("GETL e 30000").substring("LEASE ".length());
       assertEquals("OK", client.request("FILL e " + empty + " 0"));
       assertEquals("VALUE ", client.request("GETL e 30000"));
       assertEquals("TTL -1", client.request("TTL e"));
     }
+  }
+
+  /**
+   * Asserts a {@code TTL} reply for an entry given {@code seconds} to live at {@code before} ({@link System#nanoTime})
+   * or later: exactly {@code seconds} when asked within half a second of it (TTL rounds to the nearest second), and
+   * on a machine stalled longer, no less than what can be left.
+   */
+  private static void assertTtl(long seconds, String reply, long before) {
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before) + 1;
+    long least = (seconds * 1000 - elapsedMillis + 500) / 1000;
+    assertTrue(reply.matches("TTL \\d+"), reply);
+    long ttl = Long.parseLong(reply.substring("TTL ".length()));
+    assertTrue(ttl >= least && ttl <= seconds,
+        () -> reply + ", expected TTL " + seconds + " (at least " + least + " after " + elapsedMillis + " ms)");
   }
 
   private static List<LineClient> connect(BlinkServer server, Endpoint endpoint) throws Exception {
