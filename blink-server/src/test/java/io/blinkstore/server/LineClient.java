@@ -144,7 +144,12 @@ final class LineClient implements AutoCloseable {
 
   /** Returns the next line without its {@code \n}, or null at end of stream (or a reset by the server). */
   String readLine() throws IOException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    return readLine(TIMEOUT);
+  }
+
+  /** As {@link #readLine()}, waiting up to {@code timeout} instead of {@link #TIMEOUT}. */
+  String readLine(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       for (; scanned < pendingEnd; scanned++) {
         if (pending[scanned] == '\n') {
@@ -162,7 +167,7 @@ final class LineClient implements AutoCloseable {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("no complete line from the server within " + TIMEOUT + " ("
+        throw new AssertionError("no complete line from the server within " + timeout + " ("
             + (pendingEnd - pendingStart) + " bytes of a line received)");
       }
       fill(Duration.ofNanos(left));
@@ -171,9 +176,14 @@ final class LineClient implements AutoCloseable {
 
   /** Reads exactly {@code count} lines, failing if the stream ends first. */
   List<String> readLines(int count) throws IOException {
+    return readLines(count, TIMEOUT);
+  }
+
+  /** As {@link #readLines(int)}, waiting up to {@code timeout} for each line instead of {@link #TIMEOUT}. */
+  List<String> readLines(int count, Duration timeout) throws IOException {
     List<String> lines = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      String line = readLine();
+      String line = readLine(timeout);
       if (line == null) {
         throw new AssertionError("the stream ended after " + i + " of " + count + " lines: " + lines);
       }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.blinkstore.server.TestServers.Endpoint;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -39,6 +40,13 @@ class PipeliningIT {
   private static final long MEMORY_LIMIT = 64L << 20;
   private static final String[] VALUE_PIECES = {"a", "b", "z", "0", "9", "\u00e9", "\u20ac", "\ud83d\ude00", " "};
   private static final Pattern STATS_KEYS = Pattern.compile("STATS keys=(\\d+)(\\s.*)?");
+  /**
+   * How long a connection waits for each reply. Its first one comes only once the server has reached its
+   * pipeline, which may be after working through all the others: up to 8 s on a loaded 2-vCPU machine, where
+   * {@link LineClient#TIMEOUT} is 10 s. A server that stops answering is still caught, by this or the 50 s bound
+   * on each connection's run.
+   */
+  private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(40);
 
   @TempDir Path dir;
 
@@ -66,7 +74,7 @@ class PipeliningIT {
             try (LineClient client = endpoint.connect(server)) {
               allConnected.await(LineClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
               client.send(script.requests());
-              List<String> replies = client.readLines(script.replies().size());
+              List<String> replies = client.readLines(script.replies().size(), REPLY_TIMEOUT);
               for (int i = 0; i < replies.size(); i++) {
                 if (!script.replies().get(i).equals(replies.get(i))) {
                   throw new AssertionError("connection " + script.connection() + " over " + endpoint + ", reply "

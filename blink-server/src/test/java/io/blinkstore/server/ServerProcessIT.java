@@ -124,11 +124,7 @@ class ServerProcessIT {
     Path log = dir.resolve("server.log");
     Process server = start(log, "serve", "--unix", socket.toString(), "--log-level", "warn");
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.exists(socket) && server.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      try (LineClient client = LineClient.unix(socket)) {
+      try (LineClient client = connectWhenListening(server, socket, log)) {
         assertEquals("OK", client.request("SET k v"));
       }
     } finally {
@@ -233,6 +229,31 @@ class ServerProcessIT {
         .redirectError(log.toFile());
     builder.environment().remove("BLINK_AUTH_TOKEN");
     return builder;
+  }
+
+  /**
+   * Connects to the Unix socket at {@code socket} once the server accepts connections there (at most 30 s), for
+   * a server that logs no "ready" line. The socket file appears at bind(2), a moment before listen(2), and a
+   * connect in between is refused, so the wait is for a connect that succeeds, not for the file.
+   */
+  private static LineClient connectWhenListening(Process server, Path socket, Path log)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return LineClient.unix(socket);
+      } catch (IOException notYet) { // no socket file yet, or not listening yet
+        if (!server.isAlive()) {
+          throw new AssertionError("server exited with " + server.exitValue() + " before listening:\n"
+              + Files.readString(log), notYet);
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new AssertionError("server did not accept connections on " + socket + " within 30 s:\n"
+              + Files.readString(log), notYet);
+        }
+        Thread.sleep(20);
+      }
+    }
   }
 
   /** Waits for the "listening" line and returns the port it names. */
