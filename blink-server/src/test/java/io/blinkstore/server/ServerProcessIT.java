@@ -142,7 +142,10 @@ class ServerProcessIT {
     assertTrue(server.waitFor(30, TimeUnit.SECONDS));
     assertEquals(1, server.exitValue());
     String output = Files.readString(log);
-    assertTrue(output.contains("the JVM heap (128 MiB) cannot hold a memory limit of 104857600 bytes"), output);
+    // -Xmx128m: the heap the JVM reports is a little less under the serial collector (one survivor space is
+    // not counted), which the JVM picks on a small machine.
+    assertTrue(output.matches("(?s).*the JVM heap \\(12[0-8] MiB\\) cannot hold a memory limit of 104857600 bytes.*"),
+        output);
   }
 
   /** Regression: a token file ending in a blank and CRLF gave a token that AUTH over the text protocol never matched. */
