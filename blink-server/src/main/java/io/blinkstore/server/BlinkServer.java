@@ -513,7 +513,7 @@ public final class BlinkServer implements AutoCloseable {
     }
 
     /**
-     * Closes a connection that sends nothing for {@code timeout}; {@link Duration#ZERO} (the default) never does.
+     * Closes a connection that sends nothing and takes none of its replies for {@code timeout}; {@link Duration#ZERO} (the default) never does.
      *
      * @throws IllegalArgumentException if negative
      */

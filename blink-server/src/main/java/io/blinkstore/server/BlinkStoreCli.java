@@ -127,7 +127,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
     int maxConnections;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
-        description = "Close a connection that sends nothing for this long; 0 never does. Default: ${DEFAULT-VALUE}.")
+        description = "Close a connection that sends nothing and takes none of its replies for this long; 0 never does. Default: ${DEFAULT-VALUE}.")
     long idleTimeoutSeconds;
 
     @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",

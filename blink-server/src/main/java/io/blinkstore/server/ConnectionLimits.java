@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +41,7 @@ final class ConnectionLimits {
 
   /**
    * @param maxConnections the most connections open at once
-   * @param idleTimeoutMillis close a connection that sends nothing for this long; 0: never
+   * @param idleTimeoutMillis close a connection that sends nothing and takes none of its replies for this long; 0: never
    * @param requestTimeoutMillis close a connection whose request stays unfinished this long; 0: never
    * @param maxOutputBytes close a connection whose replies not yet sent pass this many bytes
    */
@@ -114,16 +113,97 @@ final class ConnectionLimits {
     }
   }
 
-  /** Closes a connection that has sent nothing for a while (no error: the client may be gone). */
-  private static final class IdleTimeout extends ReadTimeoutHandler {
+  /**
+   * Closes a connection idle for a while (no error: the client may be gone). Idle means that it sent nothing
+   * and that none of its replies went out: a client working slowly through a long pipeline's replies is not read
+   * from meanwhile (backpressure), yet it is busy, as in Redis, where writing a reply counts as interaction.
+   * Output is observed at each check, from the outbound buffer (what is pending, and how far the reply being
+   * written has got), so the write path pays nothing; a read costs one clock read per batch. One instance per
+   * connection.
+   */
+  private static final class IdleTimeout extends ChannelInboundHandlerAdapter {
+    private final long nanos;
+    private long lastActive;
+    private ScheduledFuture<?> check;
+    private long pendingBytes;
+    private long progress;
+    /** The identity of the message being written; not the message, which must not be kept alive. */
+    private int current;
+
     IdleTimeout(long millis) {
-      super(millis, TimeUnit.MILLISECONDS);
+      this.nanos = TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
     @Override
-    protected void readTimedOut(ChannelHandlerContext ctx) {
-      log.debug("closing idle connection {}", ctx.channel());
-      ctx.close();
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      if (ctx.channel().isActive()) {
+        start(ctx);
+      }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      start(ctx);
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      lastActive = System.nanoTime();
+      ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (check != null) {
+        check.cancel(false);
+        check = null;
+      }
+      ctx.fireChannelInactive();
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+      if (check == null) {
+        lastActive = System.nanoTime();
+        schedule(ctx, nanos);
+      }
+    }
+
+    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
+      check = ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+      if (!ctx.channel().isActive()) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (outputMoved(ctx)) {
+        lastActive = now;
+      }
+      long idle = now - lastActive;
+      if (idle >= nanos) {
+        log.debug("closing idle connection {}", ctx.channel());
+        ctx.close();
+      } else {
+        schedule(ctx, nanos - idle);
+      }
+    }
+
+    /** Whether replies went out since the last check (compared by what is pending and the write's progress). */
+    private boolean outputMoved(ChannelHandlerContext ctx) {
+      ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+      if (buffer == null) {
+        return false;
+      }
+      long nowPending = buffer.totalPendingWriteBytes();
+      long nowProgress = buffer.currentProgress();
+      int nowCurrent = System.identityHashCode(buffer.current());
+      boolean moved = nowPending != pendingBytes || nowProgress != progress || nowCurrent != current;
+      pendingBytes = nowPending;
+      progress = nowProgress;
+      current = nowCurrent;
+      return moved;
     }
   }
 

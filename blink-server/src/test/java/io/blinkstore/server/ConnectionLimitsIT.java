@@ -106,6 +106,47 @@ class ConnectionLimitsIT {
     assertOthersServed();
   }
 
+  /**
+   * A connection whose replies are still going out is not idle, though it sends nothing: a client working
+   * through a long pipeline's replies slowly (and so, by backpressure, not read from) keeps its connection, as
+   * in Redis, where writing a reply counts as interaction. Regression: the idle timeout counted only reads, and
+   * closed such a connection mid-reply one timeout after the server stopped reading it. A client that stops
+   * reading as well is idle, and is closed.
+   */
+  @ParameterizedTest(name = "[{0} {1}]")
+  @MethodSource(TestServers.ALL)
+  void aConnectionWhoseRepliesAreStillGoingOutIsNotIdleButOneThatStopsReadingIs(
+      BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    start(transport, endpoint, builder -> builder.idleTimeout(IDLE));
+    String big = "b".repeat(512 * 1024);
+    assertEquals("OK", clients.get(0).request("SET big " + big));
+    int gets = 80; // 56 MB of replies: far more than the socket buffers hold
+    String pipeline = "GET big\n".repeat(gets); // a few hundred bytes, which the server reads at once
+    String value = "VALUE " + base64(big);
+
+    LineClient slowReader = connect();
+    slowReader.send(pipeline);
+    long readingUntil = System.nanoTime() + IDLE.multipliedBy(2).toNanos();
+    int read = 0;
+    while (System.nanoTime() < readingUntil) { // sends nothing for 2 timeouts, reading a reply now and then
+      assertReply(value, slowReader.readLine());
+      read++;
+      Thread.sleep(IDLE.toMillis() / 10);
+    }
+    assertTrue(read < gets / 2, "replies were still going out after " + read + " were read");
+    for (; read < gets; read++) {
+      assertReply(value, slowReader.readLine());
+    }
+
+    LineClient stalled = connect();
+    stalled.send(pipeline); // and reads nothing: idle, though replies wait for it
+    awaitConnections(0); // every connection here falls idle, the stalled one too
+    int received = stalled.discardReceivedLines(); // what the kernel held for it
+    assertTrue(stalled.isClosedByServer(), "the stalled connection was closed");
+    assertTrue(received < gets, "the stalled connection was closed after " + received + " of " + gets + " replies");
+    assertOthersServed();
+  }
+
   @ParameterizedTest(name = "[{0} {1}]")
   @MethodSource(TestServers.ALL)
   void aRequestSentOneByteAtATimeIsCutOffAtTheRequestTimeout(BlinkServer.Transport transport, Endpoint endpoint)
