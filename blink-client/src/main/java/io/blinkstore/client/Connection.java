@@ -323,6 +323,17 @@ final class Connection<R> {
       // fail() stops the writer this way.
     } catch (IOException e) {
       fail("failed while writing: " + e, e);
+    } catch (RuntimeException | Error e) {
+      // A bug, or no memory: the connection fails now, rather than every command at its timeout behind a
+      // writer that has stopped.
+      fail("failed while writing: " + e, e);
+      for (Exchange<R, ?> request : batch) {
+        request.fail(lost(request, e));
+      }
+      if (e instanceof Error error) {
+        throw error; // not the client's to swallow: the thread's handler reports it
+      }
+      return;
     }
     for (Exchange<R, ?> request : batch) {
       request.fail(lost(request, null));

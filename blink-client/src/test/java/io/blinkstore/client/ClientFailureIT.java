@@ -219,6 +219,30 @@ class ClientFailureIT {
     }
   }
 
+  /**
+   * Regression: an exception on the writer thread (here a request without bytes, standing for a bug) ended that
+   * thread silently; the connection stayed open with nobody to write, and every later command timed out.
+   */
+  @Test
+  void aCommandTheClientFailsToWriteFailsAndTheConnectionIsReplaced() throws Exception {
+    try (FakeServer server = new FakeServer(line -> line.startsWith("GET") ? "VALUE dg==" : null)) {
+      TextCommands commands = new TextCommands(server.address(), BlinkClientOptions.builder()
+          .connectTimeout(PATIENT).commandTimeout(PATIENT).build());
+      try {
+        assertArrayEquals(new byte[] {'v'}, commands.get("k").get());
+        CompletableFuture<byte[]> broken =
+            commands.send(new Request<byte[]>("GET broken", null, line -> null));
+        BlinkConnectionException e = assertInstanceOf(BlinkConnectionException.class, failureOf(broken));
+        assertEquals("GET broken", e.command());
+        assertInstanceOf(NullPointerException.class, e.getCause());
+        assertArrayEquals(new byte[] {'v'}, commands.get("k").get());
+        assertEquals(2, server.connections());
+      } finally {
+        commands.close();
+      }
+    }
+  }
+
   @Test
   void anErrorReplyIsAServerExceptionAndTheConnectionStaysInUse() throws Exception {
     try (FakeServer server = new FakeServer(line -> switch (line) {
