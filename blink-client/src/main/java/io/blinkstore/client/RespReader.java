@@ -73,6 +73,11 @@ final class RespReader implements ReplyReader<RespReply> {
       return null;
     }
     byte type = buffer[position];
+    if (type != '+' && type != '-' && type != ':' && type != '$' && type != '*') {
+      // Known at the first byte: a server that is no RESP server (a text-protocol reply ends in a bare \n, for
+      // which a RESP reader would wait until its command timed out).
+      throw new MalformedReplyException("received a RESP reply starting with byte " + (type & 0xFF));
+    }
     boolean header = type == '$' || type == '*';
     int lineEnd = lineEnd(position + 1, header ? MAX_HEADER_BYTES : longestReply.getAsLong());
     if (lineEnd < 0) {
@@ -86,7 +91,7 @@ final class RespReader implements ReplyReader<RespReply> {
       case ':' -> at(next, new RespReply.Int(number(line)));
       case '$' -> bulk(number(line), next);
       case '*' -> array(number(line), next, depth);
-      default -> throw new MalformedReplyException("received a RESP reply starting with byte " + (type & 0xFF));
+      default -> throw new AssertionError("a type byte checked above: " + type);
     };
   }
 

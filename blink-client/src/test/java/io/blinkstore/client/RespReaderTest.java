@@ -105,6 +105,16 @@ class RespReaderTest {
     assertThrows(ReplyReader.MalformedReplyException.class, () -> feed(new RespReader(() -> LONGEST), stream));
   }
 
+  /**
+   * A byte that begins no RESP reply is refused at once, not after a line end that may never come: a text-protocol
+   * server's "ERROR unknown command\n" ends in a bare \n, and the client's handshake used to wait out its timeout.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"E", "ERROR unknown command\n", "VALUE", "\n"})
+  void aReplyWhoseFirstByteBeginsNoRespReplyIsRefusedBeforeItsLineEnds(String stream) {
+    assertThrows(ReplyReader.MalformedReplyException.class, () -> feed(new RespReader(() -> LONGEST), stream));
+  }
+
   @Test
   void anIncompleteReplyWaitsForTheRest() {
     RespReader reader = new RespReader(() -> LONGEST);
