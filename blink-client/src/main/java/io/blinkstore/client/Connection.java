@@ -306,6 +306,7 @@ final class Connection<R> {
 
   private void writeLoop() {
     List<Exchange<R, ?>> batch = new ArrayList<>(MAX_BATCH);
+    Throwable broken = null;
     try {
       while (true) {
         takeBatch(batch);
@@ -326,17 +327,14 @@ final class Connection<R> {
     } catch (RuntimeException | Error e) {
       // A bug, or no memory: the connection fails now, rather than every command at its timeout behind a
       // writer that has stopped.
+      broken = e;
       fail("failed while writing: " + e, e);
-      for (Exchange<R, ?> request : batch) {
-        request.fail(lost(request, e));
-      }
-      if (e instanceof Error error) {
-        throw error; // not the client's to swallow: the thread's handler reports it
-      }
-      return;
     }
     for (Exchange<R, ?> request : batch) {
-      request.fail(lost(request, null));
+      request.fail(lost(request, broken));
+    }
+    if (broken instanceof Error error) {
+      throw error; // not the client's to swallow: the thread's handler reports it
     }
   }
 
