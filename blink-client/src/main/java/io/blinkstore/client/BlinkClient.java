@@ -218,7 +218,11 @@ public final class BlinkClient implements BlinkStore {
    * {@link BlinkClientOptions#commandTimeout()} for another client's value ({@link BlinkTimeoutException} after
    * that). A load that outlasts its lease may be run again by another client, and a value written to the key by
    * anyone else while this client loads is kept (the server refuses this client's fill; its caller still gets
-   * what it loaded). If the server's lease table is full, this client loads without a lease.
+   * what it loaded). If the server's lease table is full, this client loads without a lease. Across clients only
+   * a loaded value is shared: a loader that throws or returns {@code null} releases the lease, so a caller of
+   * another client that was waiting for the key is granted the next lease and runs its own loader, instead of
+   * receiving that failure or {@code null} as a caller waiting in the same client does. Loads still run one at a
+   * time.
    *
    * @throws BlinkTimeoutException if another client neither filled the key nor let its lease run out within the
    *     lease time plus the command timeout

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link BlinkClient#getOrLoad} across clients: the server's fill lease makes one load serve every client, and a
@@ -39,6 +41,50 @@ class GetOrLoadIT {
   private static final Duration PATIENT = Duration.ofSeconds(30);
 
   @TempDir Path dir;
+
+  /** The address of {@code server} in {@code scheme}: blink, redis, blink-socket or redis-socket. */
+  private URI uri(String scheme, BlinkServer server) {
+    return scheme.endsWith("-socket")
+        ? URI.create(scheme + "://" + server.unixPath().toAbsolutePath())
+        : URI.create(scheme + "://127.0.0.1:" + server.tcpAddress().getPort());
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"blink", "redis", "blink-socket", "redis-socket"})
+  void fiftyClientsOfOneThreadEachMissingOneKeyAtOnceRunTheLoaderOnce(String scheme) throws Exception {
+    // One client per caller, so no caller shares the client's own single-flight with another: only the
+    // server's fill lease can keep the loads to one.
+    int callers = 50;
+    BlinkClientOptions options = Servers.testOptions().leaseTime(PATIENT).build();
+    try (BlinkServer server = Servers.start(dir, 1L << 20)) {
+      List<BlinkClient> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i < callers; i++) {
+          clients.add(BlinkClient.connect(uri(scheme, server), options));
+        }
+        AtomicInteger loads = new AtomicInteger();
+        CountDownLatch allCalling = new CountDownLatch(callers);
+        List<Callable<byte[]>> tasks = new ArrayList<>();
+        for (BlinkClient client : clients) {
+          tasks.add(() -> {
+            allCalling.countDown();
+            return client.getOrLoad("hot", key -> {
+              loads.incrementAndGet();
+              // Hold the load open until every client has started its call.
+              assertTrue(allCalling.await(30, TimeUnit.SECONDS));
+              return "from the database".getBytes(UTF_8);
+            });
+          });
+        }
+        for (byte[] value : BlinkStoreContract.runAll(tasks)) {
+          assertEquals("from the database", new String(value, UTF_8));
+        }
+        assertEquals(1, loads.get(), "one load for " + callers + " clients");
+      } finally {
+        clients.forEach(BlinkClient::close);
+      }
+    }
+  }
 
   @Test
   void fiftyThreadsOfOneClientAndThreadsOfThreeMoreClientsRunTheLoaderOnceAcrossAll() throws Exception {
@@ -138,6 +184,95 @@ class GetOrLoadIT {
         assertEquals("ERROR lease expired", late.ask("FILL hot " + deadToken.substring(6) + " 0 eA=="));
       }
       assertEquals("loaded after the takeover", client.getString("hot"));
+    }
+  }
+
+  @Test
+  void aRespProcessThatDiesHoldingTheLeaseIsTakenOverOverRespWhenTheLeaseRunsOut() throws Exception {
+    try (BlinkServer server = Servers.start(dir, 1L << 20);
+        BlinkClient client = BlinkClient.connect(
+            uri("redis", server), Servers.testOptions().leaseTime(PATIENT).build())) {
+      long deadToken;
+      try (Socket dying = new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(dying.getInputStream(), UTF_8));
+        dying.getOutputStream().write(resp("GETL", "hot", "200"));
+        assertEquals("*2", in.readLine());
+        assertEquals("$5", in.readLine());
+        assertEquals("LEASE", in.readLine());
+        String token = in.readLine();
+        assertTrue(token.matches(":\\d+"), token);
+        deadToken = Long.parseLong(token.substring(1));
+      } // The "process" dies here, without FILL or RELEASE.
+      AtomicInteger loads = new AtomicInteger();
+      byte[] value = client.getOrLoad("hot", key -> {
+        loads.incrementAndGet();
+        return "loaded after the takeover".getBytes(UTF_8);
+      });
+      assertEquals("loaded after the takeover", new String(value, UTF_8));
+      assertEquals(1, loads.get());
+      try (Socket late = new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(late.getInputStream(), UTF_8));
+        late.getOutputStream().write(resp("FILL", "hot", Long.toString(deadToken), "0", "stale"));
+        assertEquals("-ERR lease expired", in.readLine());
+      }
+      assertEquals("loaded after the takeover", client.getString("hot"));
+    }
+  }
+
+  /** One RESP request: an array of bulk strings. */
+  private static byte[] resp(String... words) {
+    StringBuilder request = new StringBuilder("*").append(words.length).append("\r\n");
+    for (String word : words) {
+      request.append('$').append(word.getBytes(UTF_8).length).append("\r\n").append(word).append("\r\n");
+    }
+    return request.toString().getBytes(UTF_8);
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"blink", "redis"})
+  void aLoaderFailureInOneClientIsNotSharedWithAnotherClientsWaiterWhichLoadsItself(String scheme)
+      throws Exception {
+    // Across clients the failure does not travel: the failing client RELEASEs its lease, and a client waiting
+    // for the key is granted the next one and runs its own loader (BlinkClient#getOrLoad says so).
+    BlinkClientOptions options = Servers.testOptions().leaseTime(PATIENT).build();
+    try (BlinkServer server = Servers.start(dir, 1L << 20);
+        BlinkClient failing = BlinkClient.connect(uri(scheme, server), options);
+        BlinkClient waiting = BlinkClient.connect(uri(scheme, server), options)) {
+      CountDownLatch loading = new CountDownLatch(1);
+      CountDownLatch waiterAsked = new CountDownLatch(1);
+      IllegalStateException failure = new IllegalStateException("database down");
+      CompletableFuture<byte[]> failingCall = CompletableFuture.supplyAsync(() -> failing.getOrLoad("k", key -> {
+        loading.countDown();
+        assertTrue(waiterAsked.await(30, TimeUnit.SECONDS));
+        throw failure;
+      }));
+      assertTrue(loading.await(30, TimeUnit.SECONDS));
+      AtomicInteger waiterLoads = new AtomicInteger();
+      CompletableFuture<byte[]> waitingCall = new CompletableFuture<>();
+      Thread waiter = new Thread(() -> {
+        try {
+          waitingCall.complete(waiting.getOrLoad("k", key -> {
+            waiterLoads.incrementAndGet();
+            return "loaded by the waiter".getBytes(UTF_8);
+          }));
+        } catch (Throwable e) {
+          waitingCall.completeExceptionally(e);
+        }
+      });
+      waiter.start();
+      // The failure comes only once the waiter has been told WAIT: it then sleeps, the only timed wait of a call
+      // (replies are awaited without a timeout of their own).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (waiter.getState() != Thread.State.TIMED_WAITING) {
+        assertTrue(System.nanoTime() < deadline, "the waiter was never told to wait");
+        Thread.sleep(1);
+      }
+      waiterAsked.countDown();
+      Exception thrown = assertThrows(Exception.class, failingCall::join);
+      assertSame(failure, thrown.getCause());
+      assertEquals("loaded by the waiter", new String(waitingCall.get(30, TimeUnit.SECONDS), UTF_8));
+      assertEquals(1, waiterLoads.get());
+      assertEquals("loaded by the waiter", failing.getString("k"));
     }
   }
 

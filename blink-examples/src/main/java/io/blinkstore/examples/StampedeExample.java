@@ -48,11 +48,16 @@ public final class StampedeExample {
       InetSocketAddress address = server.tcpAddress();
       System.out.println(WORKERS + " threads in one JVM, each on its own connection, released at once:");
       int plain = stampede(address, "report:plain", StampedeExample::getThenSet);
-      System.out.println("without a lease: " + WORKERS + " workers, " + plain + " database queries");
+      System.out.println("without a lease: " + WORKERS + " workers, " + queries(plain));
       int leased = stampede(address, "report:leased", StampedeExample::getWithLease);
-      System.out.println("with a lease:    " + WORKERS + " workers, " + leased + " database query");
+      System.out.println("with a lease:    " + WORKERS + " workers, " + queries(leased));
       StampedeProcesses.run(address.getPort());
     }
+  }
+
+  /** "1 database query", "50 database queries": the count as printed, whatever it turned out to be. */
+  static String queries(int count) {
+    return count + (count == 1 ? " database query" : " database queries");
   }
 
   /** One worker's way to read the key, loading it from {@code database} on a miss. */

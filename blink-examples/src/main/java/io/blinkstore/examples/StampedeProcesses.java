@@ -109,8 +109,7 @@ final class StampedeProcesses {
     int total = queries.values().stream().mapToInt(Integer::intValue).sum();
     List<String> queriers = queries.entrySet().stream().filter(q -> q.getValue() > 0).map(Map.Entry::getKey)
         .toList();
-    System.out.println(how + queries.size() + " processes, " + total
-        + (total == 1 ? " database query" : " database queries")
+    System.out.println(how + queries.size() + " processes, " + StampedeExample.queries(total)
         + (queriers.size() == 1 ? " (by " + queriers.get(0) + ")" : "")
         + "; every one read " + StampedeExample.DATABASE_ROW);
   }

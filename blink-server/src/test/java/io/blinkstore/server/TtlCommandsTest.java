@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -151,5 +152,23 @@ class TtlCommandsTest {
     assertEquals("OK\n", ask("SET TTL k"));
     assertEquals("VALUE aw==\n", ask("GET TTL"));
     assertEquals("NOT_FOUND\n", ask("GET INCR k"));
+  }
+
+  @Test
+  void redisStyleSetOptionsAreAnOriginalSetsValueTextNotATimeToLive() {
+    // The original stores the rest of the line as the value: these SETs must neither expire nor be refused.
+    for (String rest : new String[] {"v EX 10", "v PX 5", "v NX", "v EX 10 NX KEEPTTL"}) {
+      assertEquals("OK\n", ask("SET k " + rest));
+      assertEquals("VALUE " + base64(rest) + "\n", ask("GET k"));
+      assertEquals("TTL -1\n", ask("TTL k"));
+    }
+    assertEquals("OK\n", ask("SET k v"));
+    assertEquals("NOT_FOUND\n", ask("GET k EX 10"));
+    assertEquals("NOT_FOUND\n", ask("DELETE k PX 5"));
+    assertEquals("VALUE dg==\n", ask("GET k"));
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 }
