@@ -25,16 +25,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code blink-store serve} as a real process: start-up, serving, and a graceful stop on SIGTERM. */
+/** {@code blink-store serve} as a real process: start-up, serving, and a graceful stop on SIGTERM or SIGINT. */
 @Timeout(60)
 class ServerProcessIT {
   private static final Pattern LISTENING = Pattern.compile("listening on tcp 127\\.0\\.0\\.1:(\\d+)");
 
   @TempDir Path dir;
 
-  @Test
-  void sigtermStopsGracefullyWithStatusZeroAndRemovesTheSocketFile() throws Exception {
+  @ParameterizedTest(name = "SIG{0}")
+  @ValueSource(strings = {"TERM", "INT"})
+  void sigtermOrSigintStopsGracefullyWithStatusZeroAndRemovesTheSocketFile(String signal) throws Exception {
     Path socket = dir.resolve("blink.sock");
     Path log = dir.resolve("server.log");
     Process server = start(log, "serve", "--tcp", "127.0.0.1:0", "--unix", socket.toString(), "--memory-limit", "1MB");
@@ -50,7 +53,8 @@ class ServerProcessIT {
       assertEquals("OK", in.readLine());
       assertEquals("VALUE YmFy", in.readLine());
 
-      server.destroy(); // SIGTERM
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(server.pid())).start();
+      assertEquals(0, kill.waitFor(), "kill -" + signal);
       assertTrue(server.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s");
       assertEquals(null, in.readLine(), "the connection was closed by the server");
     }
