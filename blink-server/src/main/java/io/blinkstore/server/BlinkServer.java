@@ -63,6 +63,12 @@ public final class BlinkServer implements AutoCloseable {
   /** The longest request line accepted by default, in bytes (not counting the line end): 1 MiB. */
   public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
+  /**
+   * The longest key a write may store by default, in UTF-8 bytes: 64 KiB. Far above any real cache key, far below
+   * the request limit, so a client cannot make every later lookup of a key hash and compare a megabyte.
+   */
+  public static final int DEFAULT_MAX_KEY_BYTES = 64 << 10;
+
   /** The most client connections open at once by default (Redis's {@code maxclients} default). */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
@@ -102,6 +108,7 @@ public final class BlinkServer implements AutoCloseable {
   private final ServerCounters counters = new ServerCounters();
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
+  private final EntrySizeLimits sizeLimits;
   private final Authenticator authenticator;
   private final Set<PosixFilePermission> unixMode;
   private final HeapGuard givenHeapGuard;
@@ -127,6 +134,7 @@ public final class BlinkServer implements AutoCloseable {
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
         builder.requestTimeout.toMillis(), builder.maxOutputBytes);
     this.maxOutputBytes = builder.maxOutputBytes;
+    this.sizeLimits = new EntrySizeLimits(builder.maxKeyBytes, builder.maxValueBytes);
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
     this.unixMode = builder.unixMode;
     this.givenHeapGuard = builder.heapGuard;
@@ -156,9 +164,9 @@ public final class BlinkServer implements AutoCloseable {
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
-      CommandExecutor executor = new CommandExecutor(store, leases, counters, heapGuard);
-      RespCommands resp =
-          new RespCommands(store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes);
+      CommandExecutor executor = new CommandExecutor(sizeLimits.wrap(store), leases, counters, heapGuard);
+      RespCommands resp = new RespCommands(
+          store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits);
       ProtocolPipeline protocol = new ProtocolPipeline(executor, resp, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {
@@ -427,6 +435,8 @@ public final class BlinkServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ZERO;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
+    private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
+    private int maxValueBytes = Integer.MAX_VALUE;
     private String authToken;
     private Set<PosixFilePermission> unixMode = DEFAULT_UNIX_MODE;
     private double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
@@ -547,6 +557,31 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalArgumentException("maxOutputBytes must be positive, but was " + bytes);
       }
       this.maxOutputBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the longest key a write may store, in UTF-8 bytes (as {@code USAGE} counts it); default
+     * {@link #DEFAULT_MAX_KEY_BYTES}. A write of a longer key is answered {@code ERROR key too long}
+     * ({@code -ERR key too long} in RESP) and stores nothing; the connection stays usable.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxKeyBytes(int bytes) {
+      this.maxKeyBytes = requirePositive(bytes, "maxKeyBytes");
+      return this;
+    }
+
+    /**
+     * Sets the largest value a write may store, in bytes; by default none of its own (the request size,
+     * {@link #maxLineBytes}, and the memory limit bound every value). A write of a larger value is answered
+     * {@code ERROR value too long} ({@code -ERR value too long} in RESP) and stores nothing; the connection stays
+     * usable.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxValueBytes(int bytes) {
+      this.maxValueBytes = requirePositive(bytes, "maxValueBytes");
       return this;
     }
 

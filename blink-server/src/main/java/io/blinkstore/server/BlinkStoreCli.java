@@ -116,6 +116,16 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " requests are refused and the connection closed. Default: ${DEFAULT-VALUE}.")
     String maxLineBytes;
 
+    @Option(names = "--max-key-bytes", paramLabel = "SIZE", defaultValue = "64KiB",
+        description = "Longest key a write may store (UTF-8 bytes); a longer one is answered 'ERROR key too long'."
+            + " Default: ${DEFAULT-VALUE}.")
+    String maxKeyBytes;
+
+    @Option(names = "--max-value-bytes", paramLabel = "SIZE",
+        description = "Largest value a write may store; a larger one is answered 'ERROR value too long'."
+            + " Default: none of its own (--max-line-bytes and --memory-limit bound every value).")
+    String maxValueBytes;
+
     @Option(names = "--max-entries", paramLabel = "N",
         description = "Most entries kept, however small. Default: what the JVM heap holds beside the memory limit"
             + " (60%% of the heap, less the limit, at ~" + HEAP_BYTES_PER_ENTRY + " bytes per entry).")
@@ -249,10 +259,22 @@ public final class BlinkStoreCli implements Callable<Integer> {
       if (maxConnections <= 0) {
         throw new IllegalArgumentException("--max-connections must be positive, but was " + maxConnections);
       }
+      builder.maxKeyBytes(entryLimit(maxKeyBytes, "--max-key-bytes"));
+      if (maxValueBytes != null) {
+        builder.maxValueBytes(entryLimit(maxValueBytes, "--max-value-bytes"));
+      }
       builder.maxConnections(maxConnections)
           .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
           .requestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
           .maxOutputBytes(maxOutput);
+    }
+
+    private static int entryLimit(String size, String option) {
+      long bytes = ByteSize.parse(size);
+      if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(option + " must be between 1 byte and 2 GiB, but was " + size);
+      }
+      return (int) bytes;
     }
 
     private static String where(BlinkServer server) {

@@ -44,7 +44,8 @@ final class CommandExecutor {
 
   /**
    * Returns the reply to {@code command}. Never throws for a store failure: an entry larger than the memory
-   * limit is answered with the capacity error, anything unexpected with {@code ERROR internal error} (and
+   * limit is answered with the capacity error, a key or value past the store's {@link EntrySizeLimits} with
+   * {@code ERROR key too long} or {@code ERROR value too long}, anything unexpected with {@code ERROR internal error} (and
    * logged), so one bad request never costs the client its connection.
    *
    * @throws IllegalArgumentException for {@link Command.Quit}, which has no reply: the caller ends the session
@@ -58,6 +59,8 @@ final class CommandExecutor {
       return dispatch(command);
     } catch (EntryTooLargeException e) {
       return Reply.AT_CAPACITY;
+    } catch (EntrySizeLimits.TooLarge e) {
+      return new Reply.Error(e.getMessage());
     } catch (RuntimeException e) {
       log.warn("internal error executing {}", command.getClass().getSimpleName(), e);
       return Reply.INTERNAL_ERROR;

@@ -40,7 +40,7 @@ final class ProtocolPipeline {
   private ProtocolPipeline(BlinkStore store, Leases leases, int maxLineBytes) {
     this(new CommandExecutor(store, leases, new ServerCounters(), HeapGuard.NONE),
         new RespCommands(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
-            BlinkServer.DEFAULT_MAX_OUTPUT_BYTES),
+            BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE),
         maxLineBytes, null);
   }
 

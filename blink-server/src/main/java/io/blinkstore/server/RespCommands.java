@@ -70,7 +70,7 @@ final class RespCommands {
    */
   RespCommands(BlinkStore store) {
     this(store, new Leases(), Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
-        BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
+        BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE);
   }
 
   /**
@@ -81,15 +81,18 @@ final class RespCommands {
    * (the server's {@code STATS}); writes are refused while {@code heapGuard} says the heap is nearly full; and,
    * with an {@code authenticator}, every command but {@code AUTH}, {@code HELLO} and {@code QUIT} is refused until
    * the connection has authenticated. {@code maxReplyBytes} is the connection's output cap: a command whose reply
-   * would pass it ({@code MGET} of many large values) is refused instead of building that reply.
+   * would pass it ({@code MGET} of many large values) is refused instead of building that reply. Every write is
+   * held to {@code sizeLimits} ({@code -ERR key too long}, {@code -ERR value too long}); an {@code MSET} with one
+   * entry past them stores none.
    */
   RespCommands(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
-      Authenticator authenticator, long maxReplyBytes) {
+      Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
     this.counters = Objects.requireNonNull(counters, "counters");
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;
+    store = sizeLimits.wrap(store);
     BlinkStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
-    new RespKeyCommands(writingThroughLeases, maxReplyBytes).register(this);
+    new RespKeyCommands(writingThroughLeases, maxReplyBytes, sizeLimits).register(this);
     new RespSetCommands(writingThroughLeases, clock).register(this);
     new RespTtlCommands(writingThroughLeases, clock).register(this);
     new RespLeaseCommands(store, leases).register(this);
@@ -151,6 +154,8 @@ final class RespCommands {
       return spec.handler().run(session, args);
     } catch (EntryTooLargeException e) {
       return OOM;
+    } catch (EntrySizeLimits.TooLarge e) {
+      return RespReply.error(e.getMessage());
     } catch (RuntimeException e) {
       log.warn("internal error executing RESP {}", spec.name(), e);
       return RespReply.error("internal error");

@@ -18,8 +18,9 @@ import java.util.List;
  * ({@link BlinkStore#getBuffer}), which copy nothing, and is refused with {@link #replyTooLarge} when the reply
  * would pass the server's output cap ({@code --max-output-bytes}), which would close the connection anyway.
  *
- * <p><b>Atomicity.</b> {@code MSET} sets its keys one by one. {@code GETDEL} reads, then deletes: a value written
- * by another client between the two is deleted too, and this reply shows the earlier one.
+ * <p><b>Atomicity.</b> {@code MSET} checks every entry against the size limits first, then sets its keys one by
+ * one. {@code GETDEL} reads, then deletes: a value written by another client between the two is deleted too, and
+ * this reply shows the earlier one.
  */
 final class RespKeyCommands {
   static final RespReply.Error SYNTAX_ERROR = RespReply.error("syntax error");
@@ -27,11 +28,16 @@ final class RespKeyCommands {
 
   private final BlinkStore store;
   private final long maxReplyBytes;
+  private final EntrySizeLimits sizeLimits;
 
-  /** The commands for {@code store}; an {@code MGET} reply holds at most {@code maxReplyBytes}. */
-  RespKeyCommands(BlinkStore store, long maxReplyBytes) {
+  /**
+   * The commands for {@code store}; an {@code MGET} reply holds at most {@code maxReplyBytes}, and an
+   * {@code MSET} with an entry past {@code sizeLimits} stores none of its entries.
+   */
+  RespKeyCommands(BlinkStore store, long maxReplyBytes, EntrySizeLimits sizeLimits) {
     this.store = store;
     this.maxReplyBytes = maxReplyBytes;
+    this.sizeLimits = sizeLimits;
   }
 
   void register(RespCommands commands) {
@@ -90,6 +96,7 @@ final class RespKeyCommands {
     String[] keys = new String[args.length / 2];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = RespKeys.of(args[1 + 2 * i]);
+      sizeLimits.check(keys[i], args[2 + 2 * i]); // all checked before any is stored
     }
     for (int i = 0; i < keys.length; i++) {
       store.set(keys[i], args[2 + 2 * i]);

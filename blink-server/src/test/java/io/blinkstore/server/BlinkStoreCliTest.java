@@ -79,6 +79,9 @@ class BlinkStoreCliTest {
     assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--log-level", "loud").err, "bad --log-level 'loud'");
     assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--heap-threshold", "0").err, "--heap-threshold must be");
     assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--max-connections", "0").err, "--max-connections must be");
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--max-key-bytes", "0").err, "--max-key-bytes must be");
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--max-value-bytes", "3GiB").err,
+        "--max-value-bytes must be");
     assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--idle-timeout", "-1").err, "must not be negative");
     assertOneLine(run("serve", "--unix", "x.sock", "--unix-mode", "rw").err, "bad --unix-mode 'rw'");
   }

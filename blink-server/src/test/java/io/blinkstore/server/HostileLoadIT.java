@@ -209,6 +209,48 @@ class HostileLoadIT {
     assertVictimServed();
   }
 
+  /**
+   * RESP clients that declare a bulk string as long as the request limit allows, then send none of it, and one
+   * that declares 2 GB: nothing is allocated for a declared length (1,000 such clients in the soak would need
+   * 1 GB of heap, twice the soak JVM's), the 2 GB one is refused at once, and the rest are closed at the request
+   * timeout while the victim is served.
+   */
+  @Test
+  void hugeDeclaredRespBulkLengthsWithNoDataAllocateNothingAndAreCutOff() throws Exception {
+    Duration timeout = Duration.ofMillis(scale(500, 5_000));
+    int maxLine = 1 << 20;
+    start(1 << 20, builder -> builder.requestTimeout(timeout).maxLineBytes(maxLine));
+    try (LineClient huge = endpoint.connect(server)) {
+      huge.sendUntilClosed("*3\r\n$3\r\nSET\r\n$4\r\nhuge\r\n$2000000000\r\n");
+      assertEquals("-ERR Protocol error: invalid bulk length\r", huge.readLine());
+      huge.assertEndOfStream();
+    }
+    List<LineClient> declared = new ArrayList<>();
+    try {
+      for (int i = 0; i < scale(100, 1_000); i++) {
+        declared.add(endpoint.connect(server)
+            .send("*3\r\n$3\r\nSET\r\n$4\r\nlazy\r\n$" + (maxLine - 100) + "\r\n"));
+      }
+      assertVictimServed();
+      long deadline = System.nanoTime() + timeout.multipliedBy(20).toNanos();
+      int open = declared.size();
+      while (open > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(timeout.toMillis() / 5);
+        open = 0;
+        for (LineClient client : declared) {
+          open += client.isClosedByServer() ? 0 : 1;
+        }
+      }
+      assertEquals(0, open, "every connection left waiting for its declared bulk string was closed");
+    } finally {
+      for (LineClient client : declared) {
+        client.close();
+      }
+    }
+    assertEquals("NOT_FOUND", victim.request("GET lazy"));
+    assertVictimServed();
+  }
+
   @Test
   void manyIdleConnectionsAreHeldAndOthersServed() throws Exception {
     // Server and clients share this JVM's descriptors (ulimit -n is 20,000 here): two per connection, so the

@@ -17,7 +17,7 @@ class RespGuardsTest {
   private final HeapGuard heapGuard = new HeapGuard(0.5);
   private final RespCommands commands =
       new RespCommands(store, new Leases(), Clock.systemUTC(), counters, heapGuard, new Authenticator("s3cret"),
-          BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
+          BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE);
   private final RespSession session = commands.newSession();
 
   @AfterEach

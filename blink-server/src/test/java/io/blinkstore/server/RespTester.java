@@ -41,7 +41,7 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
   RespTester(long leaseTableBytes, long maxReplyBytes) {
     leases = new Leases(leaseTableBytes, System::nanoTime);
     commands = new RespCommands(store, leases, Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC),
-        counters, HeapGuard.NONE, null, maxReplyBytes);
+        counters, HeapGuard.NONE, null, maxReplyBytes, EntrySizeLimits.NONE);
     session = commands.newSession();
   }
 

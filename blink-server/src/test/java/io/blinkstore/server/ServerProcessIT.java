@@ -19,22 +19,28 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code blink-store serve} as a real process: start-up, serving, and a graceful stop on SIGTERM. */
+/** {@code blink-store serve} as a real process: start-up, serving, and a graceful stop on SIGTERM or SIGINT. */
 @Timeout(60)
 class ServerProcessIT {
   private static final Pattern LISTENING = Pattern.compile("listening on tcp 127\\.0\\.0\\.1:(\\d+)");
 
   @TempDir Path dir;
 
-  @Test
-  void sigtermStopsGracefullyWithStatusZeroAndRemovesTheSocketFile() throws Exception {
+  @ParameterizedTest(name = "SIG{0}")
+  @ValueSource(strings = {"TERM", "INT"})
+  void sigtermOrSigintStopsGracefullyWithStatusZeroAndRemovesTheSocketFile(String signal) throws Exception {
     Path socket = dir.resolve("blink.sock");
     Path log = dir.resolve("server.log");
     Process server = start(log, "serve", "--tcp", "127.0.0.1:0", "--unix", socket.toString(), "--memory-limit", "1MB");
@@ -50,7 +56,8 @@ class ServerProcessIT {
       assertEquals("OK", in.readLine());
       assertEquals("VALUE YmFy", in.readLine());
 
-      server.destroy(); // SIGTERM
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(server.pid())).start();
+      assertEquals(0, kill.waitFor(), "kill -" + signal);
       assertTrue(server.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s");
       assertEquals(null, in.readLine(), "the connection was closed by the server");
     }
@@ -85,6 +92,105 @@ class ServerProcessIT {
     } finally {
       stop(server);
     }
+  }
+
+  /**
+   * Issue 8's write storm, in a real server process with a small heap that exits on an OutOfMemoryError: several
+   * clients write tiny entries, which cost the heap far more than their bytes, far past both the memory limit and
+   * the entry bound. Every write is answered ({@code OK}, or {@code ERROR out of memory} from the heap guard),
+   * {@code USAGE} never passes the limit, and the process is still serving reads at the end.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES) // 900,000 writes on a loaded machine; bounded, not a threshold
+  void aWriteStormOfTinyEntriesFarPastTheLimitsLeavesTheServerServingWithinThem() throws Exception {
+    Path log = dir.resolve("storm.log");
+    long limit = 4L << 20;
+    Process server = start(log, "serve", "--tcp", "127.0.0.1:0", "--memory-limit", Long.toString(limit));
+    try {
+      int port = awaitPort(server, log);
+      Matcher maxEntries = Pattern.compile("max entries (\\d+),").matcher(Files.readString(log));
+      assertTrue(maxEntries.find(), Files.readString(log));
+      int clients = 3;
+      int perClient = 300_000; // 900,000 entries of ~12 bytes: over twice what either bound allows
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      try (Socket sampler = new Socket("127.0.0.1", port)) {
+        BufferedReader samples = reader(sampler);
+        List<Future<long[]>> storms = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+          int client = c;
+          storms.add(pool.submit(() -> tinyWrites(port, client, perClient)));
+        }
+        long samplesTaken = 0;
+        for (Future<long[]> storm : storms) {
+          while (!storm.isDone()) {
+            sampler.getOutputStream().write("USAGE\n".getBytes(StandardCharsets.UTF_8));
+            String usage = samples.readLine();
+            assertTrue(usage != null && Long.parseLong(usage.substring("USAGE ".length())) <= limit, usage);
+            samplesTaken++;
+          }
+        }
+        long ok = 0;
+        for (Future<long[]> storm : storms) {
+          long[] counts = storm.get(); // fails the test if a reply was neither OK nor ERROR out of memory
+          ok += counts[0];
+        }
+        assertTrue(ok > 0 && samplesTaken > 0, "writes accepted: " + ok + ", samples: " + samplesTaken);
+        System.out.printf("write storm: %d of %d writes accepted, the rest refused (heap guard); %d USAGE samples%n",
+            ok, (long) clients * perClient, samplesTaken);
+        sampler.getOutputStream().write("GET c2-299999\nSTATS\n".getBytes(StandardCharsets.UTF_8));
+        String lastValue = samples.readLine();
+        assertTrue("VALUE dg==".equals(lastValue) || "NOT_FOUND".equals(lastValue), lastValue);
+        Matcher keys = Pattern.compile("^STATS keys=(\\d+) usage=(\\d+) ").matcher(samples.readLine());
+        assertTrue(keys.find());
+        assertTrue(Long.parseLong(keys.group(1)) <= Long.parseLong(maxEntries.group(1)), keys.group());
+        assertTrue(Long.parseLong(keys.group(2)) <= limit, keys.group());
+      } finally {
+        pool.shutdownNow();
+      }
+      assertTrue(server.isAlive(), "the server survived the storm:\n" + Files.readString(log));
+    } finally {
+      stop(server);
+    }
+    assertFalse(Files.readString(log).contains("OutOfMemoryError"), Files.readString(log));
+  }
+
+  /**
+   * Sends {@code count} tiny SETs on a new connection from one thread while this one reads the replies (a
+   * client that does not read is not read from), and returns {OK replies, ERROR out of memory replies}.
+   */
+  private static long[] tinyWrites(int port, int client, int count) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      Thread writer = new Thread(() -> {
+        try {
+          OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+          for (int i = 0; i < count; i++) {
+            out.write(("SET c" + client + "-" + i + " v\n").getBytes(StandardCharsets.UTF_8));
+          }
+          out.flush();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      writer.start();
+      BufferedReader in = reader(socket);
+      long[] counts = new long[2];
+      for (int i = 0; i < count; i++) {
+        String reply = in.readLine();
+        if ("OK".equals(reply)) {
+          counts[0]++;
+        } else if ("ERROR out of memory".equals(reply)) {
+          counts[1]++;
+        } else {
+          throw new AssertionError("reply " + i + " of client " + client + ": " + reply);
+        }
+      }
+      writer.join();
+      return counts;
+    }
+  }
+
+  private static BufferedReader reader(Socket socket) throws IOException {
+    return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -223,6 +329,7 @@ class ServerProcessIT {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
+    command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher runs it: an OutOfMemoryError ends the process
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(BlinkStoreCli.class.getName());
