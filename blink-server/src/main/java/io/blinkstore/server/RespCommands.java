@@ -40,7 +40,7 @@ final class RespCommands {
    * full (the text protocol's {@link Command.Write}), while reads and deletes go on.
    */
   private static final Set<String> WRITES =
-      Set.of("set", "setnx", "mset", "setex", "psetex", "incr", "decr", "incrby", "decrby", "getl", "fill");
+      Set.of("set", "setnx", "mset", "setex", "psetex", "incr", "decr", "incrby", "decrby", "fill");
 
   /** How much of a command name or argument Redis quotes in an error ({@code %.128s}). */
   private static final int QUOTED_BYTES = 128;

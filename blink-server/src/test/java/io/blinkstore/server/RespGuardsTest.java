@@ -86,6 +86,23 @@ class RespGuardsTest {
   }
 
   /**
+   * GETL only reads, or hands out a lease (the lease table has its own bound): like the text protocol's GETL it
+   * goes on while the heap is nearly full; the FILL that would add the value is the write refused.
+   */
+  @Test
+  void aNearlyFullHeapServesGetlAndRefusesFill() {
+    run("AUTH", "s3cret");
+    assertEquals(RespReply.OK, run("SET", "k", "v"));
+    heapGuard.afterCollection(90, 100);
+    assertEquals(new RespReply.Array(List.of(RespReply.bulk("VALUE"), RespReply.bulk("v"))), run("GETL", "k", "5000"));
+    RespReply.Array grant = (RespReply.Array) run("GETL", "absent", "5000");
+    assertEquals(RespReply.bulk("LEASE"), grant.elements().get(0));
+    String token = Long.toString(((RespReply.Int) grant.elements().get(1)).value());
+    assertEquals(RespCommands.OOM, run("FILL", "absent", token, "0", "v"));
+    assertNull(store.get("absent"));
+  }
+
+  /**
    * {@code MGET at at}: {@code *2\r\n} and twice {@code $23\r\n}, 23 bytes and {@code \r\n}, 64 bytes in all;
    * {@code MGET at past}, with a value one byte longer, 65.
    */
