@@ -8,7 +8,9 @@ import io.blinkstore.server.TestServers.Endpoint;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -276,6 +278,64 @@ class HostileLoadIT {
       }
     }
     assertVictimServed();
+  }
+
+  /**
+   * The issue's 10,000 idle connections: one JVM holding both ends would need 20,000 descriptors, the hard limit
+   * here, so the server runs as its own process (as the launcher runs it, a 128 MiB heap) and this JVM holds the
+   * clients. A connection opened before them and one opened after are both served, and STATS counts them all.
+   */
+  @Test
+  void tenThousandIdleConnectionsAreHeldByAServerProcessWhichServesTheOthers() throws Exception {
+    int count = scale(1_000, 10_000);
+    Path log = dir.resolve("server.log");
+    Process process = ServerProcessIT.start(log, "serve", "--tcp", "127.0.0.1:0",
+        "--max-connections", Integer.toString(count + 10));
+    List<SocketChannel> idle = new ArrayList<>();
+    try {
+      InetSocketAddress address = new InetSocketAddress("127.0.0.1", ServerProcessIT.awaitPort(process, log));
+      try (LineClient first = LineClient.tcp(address)) {
+        assertEquals("OK", first.request("SET precious jewels"));
+        long rssBefore = rssKib(process);
+        for (int i = 0; i < count; i++) {
+          idle.add(SocketChannel.open(address));
+        }
+        try (LineClient last = LineClient.tcp(address)) {
+          assertEquals(PRECIOUS_VALUE, last.request("GET precious"), "a connection opened after them is served");
+          assertEquals(PRECIOUS_VALUE, first.request("GET precious"), "one opened before them is served");
+          // Accepted in order, but counted on each connection's own event loop: ask until all are counted.
+          String expected = " connections=" + (count + 2) + " ";
+          String stats = last.request("STATS");
+          for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+              !stats.contains(expected) && System.nanoTime() < deadline; stats = last.request("STATS")) {
+            Thread.sleep(50);
+          }
+          assertTrue(stats.contains(expected), stats);
+          System.out.printf("[%s] %d idle connections held by a server process; its RSS grew by %d KiB%n",
+              SOAK ? "soak" : "ci", count, rssKib(process) - rssBefore);
+        }
+      }
+      assertTrue(process.isAlive(), "the server is still running");
+    } finally {
+      for (SocketChannel channel : idle) {
+        channel.close();
+      }
+      ServerProcessIT.stop(process);
+    }
+  }
+
+  /** {@code VmRSS} of a process on Linux, in KiB; 0 where /proc has none. */
+  private static long rssKib(Process process) throws IOException {
+    Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+    if (!Files.exists(status)) {
+      return 0;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return 0;
   }
 
   @Test

@@ -303,7 +303,7 @@ class ServerProcessIT {
   }
 
   /** Stops {@code server} with SIGTERM and waits for it to exit. */
-  private static void stop(Process server) throws InterruptedException {
+  static void stop(Process server) throws InterruptedException {
     server.destroy();
     assertTrue(server.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s");
   }
@@ -320,7 +320,7 @@ class ServerProcessIT {
   }
 
   /** Starts the command line in a new JVM, its stderr (the log) going to {@code log}. */
-  private static Process start(Path log, String... args) throws IOException {
+  static Process start(Path log, String... args) throws IOException {
     return command(log, args).start();
   }
 
@@ -367,7 +367,7 @@ class ServerProcessIT {
   }
 
   /** Waits for the "listening" line and returns the port it names. */
-  private static int awaitPort(Process server, Path log) throws IOException, InterruptedException {
+  static int awaitPort(Process server, Path log) throws IOException, InterruptedException {
     String output = awaitReady(server, log);
     Matcher matcher = LISTENING.matcher(output);
     assertTrue(matcher.find(), output);
