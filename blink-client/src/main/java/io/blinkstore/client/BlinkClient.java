@@ -33,14 +33,14 @@ import java.util.concurrent.ExecutionException;
  * gives the same commands returning {@link CompletableFuture}s; the methods here wait for them.
  *
  * <p><b>Values</b> of any bytes round-trip: in the text protocol they are sent base64-encoded ({@code SET64},
- * {@code PSETEX64}), and {@code GET}'s base64 is decoded; over RESP they travel as bulk strings. Times to live travel in milliseconds. The key rules are {@link BlinkStore}'s,
- * checked here before anything is sent.
+ * {@code PSETEX64}), and {@code GET}'s base64 is decoded; over RESP they travel as bulk strings. Times to live
+ * travel in milliseconds. The key rules are {@link BlinkStore}'s, checked here before anything is sent.
  *
  * <p><b>Errors</b>, besides the contract's: every method may throw {@link BlinkConnectionException} (no
  * connection, or it was lost before the reply came), {@link BlinkTimeoutException} (no reply within
  * {@link BlinkClientOptions#commandTimeout()}), {@link BlinkQueueFullException} (too many commands in flight) or
- * {@link BlinkServerException} (the server answered with an error: {@code ERROR}, or RESP's {@code -}), all {@link BlinkException}s naming the
- * command; and {@link IllegalArgumentException} for a request longer than
+ * {@link BlinkServerException} (the server answered with an error: {@code ERROR}, or RESP's {@code -}), all
+ * {@link BlinkException}s naming the command; and {@link IllegalArgumentException} for a request longer than
  * {@link BlinkClientOptions#maxRequestBytes()}. After such a failure the client stays usable: a lost connection is
  * replaced when the next command needs it ({@link BlinkClientOptions#reconnect()}).
  *
