@@ -32,15 +32,15 @@ import java.util.concurrent.ExecutionException;
  * {@link BlinkClientOptions#poolSize()}): commands are pipelined and each gets its own reply. {@link #async()}
  * gives the same commands returning {@link CompletableFuture}s; the methods here wait for them.
  *
- * <p><b>Values</b> of any bytes round-trip: they are sent base64-encoded ({@code SET64}, {@code PSETEX64}), and
- * {@code GET}'s base64 is decoded. Times to live travel in milliseconds. The key rules are {@link BlinkStore}'s,
- * checked here before anything is sent.
+ * <p><b>Values</b> of any bytes round-trip: in the text protocol they are sent base64-encoded ({@code SET64},
+ * {@code PSETEX64}), and {@code GET}'s base64 is decoded; over RESP they travel as bulk strings. Times to live
+ * travel in milliseconds. The key rules are {@link BlinkStore}'s, checked here before anything is sent.
  *
  * <p><b>Errors</b>, besides the contract's: every method may throw {@link BlinkConnectionException} (no
  * connection, or it was lost before the reply came), {@link BlinkTimeoutException} (no reply within
  * {@link BlinkClientOptions#commandTimeout()}), {@link BlinkQueueFullException} (too many commands in flight) or
- * {@link BlinkServerException} (the server answered {@code ERROR}), all {@link BlinkException}s naming the
- * command; and {@link IllegalArgumentException} for a request longer than
+ * {@link BlinkServerException} (the server answered with an error: {@code ERROR}, or RESP's {@code -}), all
+ * {@link BlinkException}s naming the command; and {@link IllegalArgumentException} for a request longer than
  * {@link BlinkClientOptions#maxRequestBytes()}. After such a failure the client stays usable: a lost connection is
  * replaced when the next command needs it ({@link BlinkClientOptions#reconnect()}).
  *
@@ -139,7 +139,8 @@ public final class BlinkClient implements BlinkStore {
   /**
    * Sends {@code PING} and waits for {@code PONG}: checks that the server is reachable and answering.
    *
-   * @throws BlinkConnectionException, BlinkTimeoutException if it is not
+   * @throws BlinkConnectionException if the server cannot be reached, or the connection was lost
+   * @throws BlinkTimeoutException if no reply came within {@link BlinkClientOptions#commandTimeout()}
    */
   public void ping() {
     await(commands.ping());
@@ -256,7 +257,7 @@ public final class BlinkClient implements BlinkStore {
     return await(commands.usage());
   }
 
-  /** {@inheritDoc} Asked of the server each time ({@code STATS}). */
+  /** {@inheritDoc} Asked of the server each time ({@code STATS}; over RESP, {@code INFO memory}). */
   @Override
   public long memoryLimit() {
     return await(commands.memoryLimit());

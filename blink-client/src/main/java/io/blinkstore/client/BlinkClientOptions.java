@@ -8,6 +8,12 @@ import java.util.Objects;
  * whose setters may each be called once and fail fast naming a bad value. {@link #defaults()} are safe: every
  * wait is bounded and a dropped connection is replaced.
  *
+ * <p><b>Commands in flight when a connection drops</b> (the server closed it, the socket failed, a reply made no
+ * sense, or a command timed out) all fail at once with {@link BlinkConnectionException} naming each command,
+ * whether they had been written or were still waiting to be: none hangs, none receives another command's reply,
+ * and none is sent again on the new connection, since the server may already have run it (a resent
+ * {@code INCRBY} would count twice). Whether the next command opens a new connection is {@link #reconnect()}.
+ *
  * <pre>{@code
  * BlinkClientOptions options = BlinkClientOptions.builder()
  *     .commandTimeout(Duration.ofMillis(500))

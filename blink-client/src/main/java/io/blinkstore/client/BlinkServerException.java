@@ -3,8 +3,9 @@ package io.blinkstore.client;
 import io.blinkstore.BlinkException;
 
 /**
- * The server answered a command with {@code ERROR <message>}. The connection stays usable (unless the message is
- * {@code line too long}, after which the server closes it).
+ * The server answered a command with an error: {@code ERROR <message>} in the text protocol, {@code -<message>}
+ * over RESP. The connection stays usable (unless the message is {@code line too long}, after which the server
+ * closes it).
  */
 public class BlinkServerException extends BlinkException {
   private static final long serialVersionUID = 1L;
@@ -24,7 +25,7 @@ public class BlinkServerException extends BlinkException {
     return command;
   }
 
-  /** Returns the server's error text, without the {@code ERROR } prefix. */
+  /** Returns the server's error text, without the text protocol's {@code ERROR } prefix (or RESP's {@code -}). */
   public String serverMessage() {
     return serverMessage;
   }

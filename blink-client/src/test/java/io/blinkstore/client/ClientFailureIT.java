@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -285,6 +289,36 @@ class ClientFailureIT {
       BlinkConnectionException e = assertThrows(BlinkConnectionException.class, () -> BlinkClient.connect(
           mute.address(), BlinkClientOptions.builder().connectTimeout(Duration.ofMillis(300)).build()));
       assertTrue(e.getMessage().contains("did not answer PING"), e.getMessage());
+    }
+  }
+
+  /**
+   * The connect timeout bounds the TCP connect itself, not only the handshake after it: a listener that never
+   * accepts, its accept queue full, leaves a new connection's SYN unanswered (Linux drops it), so the connect
+   * would wait for the kernel's SYN retries, about two minutes, were it not for the timeout.
+   */
+  @Test
+  void aConnectThatGetsNoAnswerFailsAtTheConnectTimeout() throws IOException {
+    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the accept queue rule below is Linux's");
+    try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      InetSocketAddress address = new InetSocketAddress(deaf.getInetAddress(), deaf.getLocalPort());
+      // Linux queues backlog + 1 connections (here 2) that nobody accepts; the next one gets no SYN-ACK.
+      List<Socket> queued = new ArrayList<>();
+      try {
+        for (int i = 0; i < 2; i++) {
+          Socket socket = new Socket();
+          queued.add(socket);
+          socket.connect(address, (int) PATIENT.toMillis());
+        }
+        BlinkConnectionException e = assertThrows(BlinkConnectionException.class, () -> BlinkClient.connect(
+            address, BlinkClientOptions.builder().connectTimeout(Duration.ofSeconds(1)).build()));
+        assertEquals("connect", e.command());
+        assertTrue(e.getMessage().contains("connect timed out after 1000 ms"), e.getMessage());
+      } finally {
+        for (Socket socket : queued) {
+          socket.close();
+        }
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.NotAnIntegerException;
 import io.blinkstore.server.BlinkServer;
 import java.io.IOException;
+import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.lifecycle.BeforeTry;
 
 /**
- * Random sequences of operations give the same results through the client, on a real server, as on a plain map
- * of values and their time-to-live flags (the store's limit is far above what a sequence can write, so nothing
+ * Random sequences of operations give the same results through the client, on a real server, over the text
+ * protocol and over RESP, as on a plain map of values and their time-to-live flags (the store's limit is far above what a sequence can write, so nothing
  * is evicted; every time to live is an hour, so nothing expires).
  */
 class ClientModelProperties {
@@ -42,6 +43,7 @@ class ClientModelProperties {
   private static Path dir;
   private static BlinkServer server;
   private static BlinkClient client;
+  private static BlinkClient respClient;
 
   /** One operation and its effect on the model. */
   sealed interface Op {}
@@ -86,11 +88,14 @@ class ClientModelProperties {
     dir = Files.createTempDirectory("blink-client-properties");
     server = Servers.start(dir, 64L << 20);
     client = BlinkClient.connect(UnixDomainSocketAddress.of(server.unixPath()), Servers.testOptions().build());
+    respClient = BlinkClient.connect(
+        URI.create("redis-socket://" + server.unixPath().toAbsolutePath()), Servers.testOptions().build());
   }
 
   @AfterContainer
   static void stopServer() throws IOException {
     client.close();
+    respClient.close();
     server.close();
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -106,6 +111,15 @@ class ClientModelProperties {
 
   @Property(tries = 200)
   void theClientBehavesLikeAMap(@ForAll("operations") List<Op> operations) {
+    check(client, operations);
+  }
+
+  @Property(tries = 200)
+  void theClientOverRespBehavesLikeAMap(@ForAll("operations") List<Op> operations) {
+    check(respClient, operations);
+  }
+
+  private static void check(BlinkClient client, List<Op> operations) {
     Map<String, Entry> model = new HashMap<>();
     for (Op op : operations) {
       if (op instanceof Set set) {
@@ -123,7 +137,7 @@ class ClientModelProperties {
       } else if (op instanceof Delete delete) {
         assertEquals(model.remove(delete.key()) != null, client.delete(delete.key()), op::toString);
       } else if (op instanceof IncrementBy increment) {
-        checkIncrement(model, increment);
+        checkIncrement(client, model, increment);
       } else if (op instanceof Expire expire) {
         Entry entry = model.get(expire.key());
         assertEquals(entry != null, client.expire(expire.key(), HOUR), op::toString);
@@ -149,7 +163,7 @@ class ClientModelProperties {
   }
 
   /** The counter's rules, as Redis's: canonical decimal text only, no overflow, and the time to live kept. */
-  private static void checkIncrement(Map<String, Entry> model, IncrementBy op) {
+  private static void checkIncrement(BlinkClient client, Map<String, Entry> model, IncrementBy op) {
     Entry entry = model.get(op.key());
     Long current = entry == null ? Long.valueOf(0) : canonicalInteger(entry.value());
     if (current == null) {

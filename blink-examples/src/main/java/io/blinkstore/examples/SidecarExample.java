@@ -5,10 +5,10 @@ import io.blinkstore.client.BlinkClient;
 import io.blinkstore.server.BlinkServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * process on the host instead of one private cache per process. Starts a server, then worker processes at once
  * — Java ones through {@link BlinkClient} over a Unix socket, one Python (standard library only) and one
  * {@code bash} + {@code nc} worker speaking the text protocol over TCP — that each look up the same 300 products,
- * asking the "database" only when the shared cache misses. One Java worker also publishes a notice that every
- * other worker reads. Then it prints the memory that private caches would take against the sidecar's
- * {@code USAGE}, the notice each worker read, and the database calls saved.
+ * asking the "database" only when the shared cache misses. Then one Java worker writes a notice, and as soon as
+ * its write has returned every other worker reads the notice once, with no retry: each gets exactly what was
+ * written (private caches would each still hold their own copy). It prints the memory that private caches
+ * would take against the sidecar's {@code USAGE}, the notice each worker read, and the database calls saved.
  *
  * <pre>{@code bin/blink-example sidecar [JAVA_WORKERS]}</pre>
  * (default 2 Java workers; the Python and bash workers run when {@code python3} and {@code nc} are installed).
@@ -30,12 +31,13 @@ public final class SidecarExample {
   /** The longest the example waits for all its workers together. */
   private static final Duration WORKER_TIMEOUT = Duration.ofSeconds(60);
   private static final Pattern SUMMARY =
-      Pattern.compile("worker=(\\S+) lookups=(\\d+) db_calls=(\\d+) verified=(\\d+) notice=(.*)");
+      Pattern.compile("worker=(\\S+) lookups=(\\d+) db_calls=(\\d+) verified=(\\d+)");
+  private static final String NOTICE = "notice=";
 
   private SidecarExample() {}
 
   /** What one worker printed. */
-  record Summary(String name, int lookups, int databaseCalls, int verified, String notice) {}
+  record Summary(String name, int lookups, int databaseCalls, int verified) {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
     int javaWorkers = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -51,15 +53,17 @@ public final class SidecarExample {
       int port = server.tcpAddress().getPort();
       Path socket = server.unixPath();
       System.out.println("sidecar: TCP 127.0.0.1:" + port + " and " + socket);
-      startWorkers(workers, javaWorkers, port, socket, notice);
-      List<Summary> summaries = collect(workers, WORKER_TIMEOUT);
+      startWorkers(workers, javaWorkers, port, socket);
+      List<Summary> summaries = summaries(workers, WORKER_TIMEOUT);
+      Map<String, String> read = shareNotice(workers, notice, WORKER_TIMEOUT);
+      workers.finish(WORKER_TIMEOUT);
       try (BlinkClient client = BlinkClient.connect(socket)) {
-        report(summaries, client.usage(), notice);
+        report(summaries, client.usage(), notice, read);
       }
     }
   }
 
-  private static void startWorkers(WorkerProcesses workers, int javaWorkers, int port, Path socket, String notice)
+  private static void startWorkers(WorkerProcesses workers, int javaWorkers, int port, Path socket)
       throws IOException {
     List<String> names = new ArrayList<>();
     for (int i = 1; i <= javaWorkers; i++) {
@@ -81,8 +85,7 @@ public final class SidecarExample {
       String i = Integer.toString(index);
       List<String> command;
       if (name.startsWith("java")) {
-        command = WorkerProcesses.javaCommand(SidecarWorker.class, socket.toString(), name, i, count,
-            index == 0 ? "write:" + notice : "read");
+        command = WorkerProcesses.javaCommand(SidecarWorker.class, socket.toString(), name, i, count);
       } else if (name.equals("python")) {
         command = List.of("python3", workers.script("worker.py").toString(), Integer.toString(port), name, i, count);
       } else {
@@ -94,39 +97,68 @@ public final class SidecarExample {
   }
 
   /**
-   * Waits for every worker's summary line and its exit, all within {@code timeout}, and returns the summaries.
+   * Waits for every worker's summary line, all within {@code timeout}, and returns the summaries.
    *
-   * @throws IllegalStateException if a worker does not print its summary or exit in time, or fails
+   * @throws IllegalStateException if a worker does not print its summary in time, or prints something else
    */
-  static List<Summary> collect(WorkerProcesses workers, Duration timeout) throws InterruptedException {
-    Map<String, String> lines = workers.nextLineOfEach("summary line", timeout);
-    workers.finish(timeout);
+  static List<Summary> summaries(WorkerProcesses workers, Duration timeout) throws InterruptedException {
     List<Summary> summaries = new ArrayList<>();
-    for (Map.Entry<String, String> line : lines.entrySet()) {
+    for (Map.Entry<String, String> line : workers.nextLineOfEach("summary line", timeout).entrySet()) {
       Matcher summary = SUMMARY.matcher(line.getValue());
       if (!summary.matches()) {
         throw workers.failure(line.getKey(), "printed no summary but: " + line.getValue());
       }
       summaries.add(new Summary(summary.group(1), Integer.parseInt(summary.group(2)),
-          Integer.parseInt(summary.group(3)), Integer.parseInt(summary.group(4)), summary.group(5)));
+          Integer.parseInt(summary.group(3)), Integer.parseInt(summary.group(4))));
     }
     return summaries;
   }
 
-  private static void report(List<Summary> summaries, long usage, String notice) {
+  /**
+   * Has the first worker write {@code notice} to the shared cache and, once its write has returned, every other
+   * worker read it once; returns what each other worker read, by name ({@code NOT_FOUND} if nothing). Each wait
+   * is within {@code timeout}.
+   *
+   * @throws IllegalStateException if a worker does not answer in time, or answers something else
+   */
+  static Map<String, String> shareNotice(WorkerProcesses workers, String notice, Duration timeout)
+      throws InterruptedException {
+    List<String> names = new ArrayList<>(workers.names());
+    String writer = names.remove(0);
+    workers.send(writer, "write " + notice);
+    String wrote = workers.nextLine(writer, "reply to 'write'", timeout);
+    if (!wrote.equals("wrote")) {
+      throw workers.failure(writer, "answered 'write' with: " + wrote);
+    }
+    names.forEach(name -> workers.send(name, "read"));
+    Map<String, String> read = new LinkedHashMap<>();
+    for (String name : names) {
+      String line = workers.nextLine(name, "reply to 'read'", timeout);
+      if (!line.startsWith(NOTICE)) {
+        throw workers.failure(name, "answered 'read' with: " + line);
+      }
+      read.put(name, line.substring(NOTICE.length()));
+    }
+    return read;
+  }
+
+  private static void report(List<Summary> summaries, long usage, String notice, Map<String, String> read) {
     int workers = summaries.size();
     int lookups = summaries.stream().mapToInt(Summary::lookups).sum();
     int databaseCalls = summaries.stream().mapToInt(Summary::databaseCalls).sum();
     int verified = summaries.stream().mapToInt(Summary::verified).sum();
+    String writer = summaries.get(0).name();
     for (Summary s : summaries) {
-      System.out.printf("  %-8s %d lookups, %3d database calls, %3d cached rows verified, read notice %s%n",
-          s.name(), s.lookups(), s.databaseCalls(), s.verified(), s.notice());
+      System.out.printf("  %-8s %d lookups, %3d database calls, %3d cached rows verified, %s%n", s.name(),
+          s.lookups(), s.databaseCalls(), s.verified(),
+          s.name().equals(writer) ? "wrote notice " + notice : "read notice " + read.get(s.name()));
     }
     System.out.printf("memory: %d private caches would hold %d x %d = %d bytes; the one sidecar holds %d bytes"
         + " (USAGE)%n", workers, workers, usage, workers * usage, usage);
-    boolean consistent = summaries.stream().allMatch(s -> notice.equals(s.notice()));
-    System.out.println("consistency: " + summaries.get(0).name() + " wrote notice " + notice + "; "
-        + (consistent ? "every other worker read exactly that" : "NOT every worker read it"));
+    boolean consistent = read.values().stream().allMatch(notice::equals);
+    System.out.println("consistency: " + writer + " wrote notice " + notice + "; right after, each of the "
+        + read.size() + " other workers read it once, no retry: " + (consistent ? "every one got exactly that"
+        : "NOT every one got it"));
     System.out.printf("database calls: %d for %d lookups; private caches would make %d: %d saved%n",
         databaseCalls, lookups, lookups, lookups - databaseCalls);
     System.out.println("cache hits matching the database row byte for byte: " + verified + " of "

@@ -2,35 +2,30 @@ package io.blinkstore.examples;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.client.BlinkClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * One Java worker process of {@link SidecarExample}: looks up every product through the shared sidecar cache,
- * asking the "database" only on a miss, and prints one summary line.
+ * asking the "database" only on a miss, and prints one summary line. Then it obeys the lines on its standard
+ * input until it ends: {@code write TEXT} stores {@code TEXT} under the key {@code notice} and prints
+ * {@code wrote}; {@code read} reads that key once and prints {@code notice=} and what it read
+ * ({@code NOT_FOUND} if nothing).
  *
- * <p>Arguments: the Unix socket path, the worker's name, its index and the number of workers (to start at a
- * different product than the others), and the notice: {@code write:TEXT} to publish it, {@code read} to read it.
+ * <p>Arguments: the Unix socket path, the worker's name, and its index and the number of workers (to start at a
+ * different product than the others).
  */
 public final class SidecarWorker {
-  /**
-   * How long a reader waits for the notice. The writer is another process, which may still be starting (a JVM
-   * among others on a busy machine): the wait ends as soon as the notice is there, so it can be generous.
-   */
-  private static final Duration NOTICE_WAIT = Duration.ofSeconds(30);
-  private static final long NOTICE_POLL_MILLIS = 10;
-
   private SidecarWorker() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws IOException {
     String name = args[1];
     int index = Integer.parseInt(args[2]);
     int workers = Integer.parseInt(args[3]);
-    String notice = args[4];
     try (BlinkStore cache = BlinkClient.connect(Path.of(args[0]))) {
-      if (notice.startsWith("write:")) {
-        cache.set("notice", notice.substring("write:".length()));
-      }
       int databaseCalls = 0;
       int verified = 0;
       for (int n = 0; n < Products.COUNT; n++) {
@@ -43,14 +38,20 @@ public final class SidecarWorker {
           verified++;
         }
       }
-      String read = cache.getString("notice");
-      long deadline = System.nanoTime() + NOTICE_WAIT.toNanos();
-      while (read == null && System.nanoTime() - deadline < 0) {
-        Thread.sleep(NOTICE_POLL_MILLIS); // the writer is another process, which may still be starting
-        read = cache.getString("notice");
-      }
       System.out.println("worker=" + name + " lookups=" + Products.COUNT + " db_calls=" + databaseCalls
-          + " verified=" + verified + " notice=" + read);
+          + " verified=" + verified);
+      BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String command = commands.readLine(); command != null; command = commands.readLine()) {
+        if (command.startsWith("write ")) {
+          cache.set("notice", command.substring("write ".length()));
+          System.out.println("wrote");
+        } else if (command.equals("read")) {
+          String notice = cache.getString("notice");
+          System.out.println("notice=" + (notice == null ? "NOT_FOUND" : notice));
+        } else {
+          throw new IllegalArgumentException("unknown command: " + command);
+        }
+      }
     }
   }
 }

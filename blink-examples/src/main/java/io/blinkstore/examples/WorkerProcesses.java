@@ -131,18 +131,47 @@ final class WorkerProcesses implements AutoCloseable {
   Map<String, String> nextLineOfEach(String awaited, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, String> lines = new LinkedHashMap<>();
-    for (Worker worker : workers.values()) {
-      Optional<String> line = worker.lines().poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (line == null) {
-        throw failure(worker.name(), "printed no " + awaited + " within " + timeout.toSeconds() + " s");
-      }
-      if (line.isEmpty()) {
-        worker.process().waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        throw failure(worker.name(), "ended before it printed its " + awaited + exitStatus(worker.process()));
-      }
-      lines.put(worker.name(), line.get());
+    for (String name : workers.keySet()) {
+      lines.put(name, nextLine(name, awaited, timeout, deadline));
     }
     return lines;
+  }
+
+  /**
+   * Waits for the next line of the worker {@code name}, within {@code timeout}, and returns it. {@code awaited}
+   * names the line in the failure message.
+   *
+   * @throws IllegalStateException if the worker's output ends, or it prints nothing in time
+   */
+  String nextLine(String name, String awaited, Duration timeout) throws InterruptedException {
+    return nextLine(name, awaited, timeout, System.nanoTime() + timeout.toNanos());
+  }
+
+  private String nextLine(String name, String awaited, Duration timeout, long deadline)
+      throws InterruptedException {
+    Worker worker = worker(name);
+    Optional<String> line = worker.lines().poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    if (line == null) {
+      throw failure(name, "printed no " + awaited + " within " + timeout.toSeconds() + " s");
+    }
+    if (line.isEmpty()) {
+      worker.process().waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      throw failure(name, "ended before it printed its " + awaited + exitStatus(worker.process()));
+    }
+    return line.get();
+  }
+
+  private Worker worker(String name) {
+    Worker worker = workers.get(name);
+    if (worker == null) {
+      throw new IllegalArgumentException("no worker is named " + name);
+    }
+    return worker;
+  }
+
+  /** Returns the names of the workers, in the order they started. */
+  List<String> names() {
+    return List.copyOf(workers.keySet());
   }
 
   /** Returns how many workers were started. */
@@ -152,15 +181,19 @@ final class WorkerProcesses implements AutoCloseable {
 
   /** Writes {@code line} to every worker's standard input, one worker right after the other. */
   void sendToEach(String line) {
-    byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-    for (Worker worker : workers.values()) {
-      try {
-        OutputStream in = worker.process().getOutputStream();
-        in.write(bytes);
-        in.flush();
-      } catch (IOException e) {
-        throw failure(worker.name(), "could not be sent '" + line + "': " + e.getMessage());
-      }
+    for (String name : workers.keySet()) {
+      send(name, line);
+    }
+  }
+
+  /** Writes {@code line} to the standard input of the worker {@code name}. */
+  void send(String name, String line) {
+    try {
+      OutputStream in = worker(name).process().getOutputStream();
+      in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      in.flush();
+    } catch (IOException e) {
+      throw failure(name, "could not be sent '" + line + "': " + e.getMessage());
     }
   }
 

@@ -1,9 +1,9 @@
 # A Python worker of SidecarExample, standard library only: the Blink Store text protocol over TCP.
-# Usage: python3 worker.py PORT NAME INDEX WORKERS   (prints one summary line)
+# Usage: python3 worker.py PORT NAME INDEX WORKERS   (prints one summary line, then obeys its standard input:
+# "write TEXT" stores TEXT under the key notice and prints "wrote"; "read" prints "notice=" and that key's value)
 import base64
 import socket
 import sys
-import time
 
 COUNT = 300
 
@@ -32,10 +32,15 @@ with socket.create_connection(("127.0.0.1", port)) as sock:
             request("SET product:%d %s" % (i, row(i)))
         elif value == row(i):
             verified += 1
-    # The writer is another process, which may still be starting: wait for its notice, up to a generous deadline.
-    notice = get("notice")
-    deadline = time.monotonic() + 30
-    while notice is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-        notice = get("notice")
-    print("worker=%s lookups=%d db_calls=%d verified=%d notice=%s" % (name, COUNT, db_calls, verified, notice))
+    print("worker=%s lookups=%d db_calls=%d verified=%d" % (name, COUNT, db_calls, verified), flush=True)
+    # Then the example's orders, one a line: "write TEXT" stores the notice, "read" reads it once.
+    for command in sys.stdin:
+        command = command.rstrip("\n")
+        if command.startswith("write "):
+            request("SET notice " + command[len("write "):])
+            print("wrote", flush=True)
+        elif command == "read":
+            notice = get("notice")
+            print("notice=%s" % ("NOT_FOUND" if notice is None else notice), flush=True)
+        else:
+            sys.exit("unknown command: " + command)

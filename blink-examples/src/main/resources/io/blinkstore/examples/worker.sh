@@ -1,5 +1,6 @@
 # A bash worker of SidecarExample: the Blink Store text protocol through one nc connection (a coprocess).
-# Usage: bash worker.sh PORT NAME INDEX WORKERS   (prints one summary line)
+# Usage: bash worker.sh PORT NAME INDEX WORKERS   (prints one summary line, then obeys its standard input:
+# "write TEXT" stores TEXT under the key notice and prints "wrote"; "read" prints "notice=" and that key's value)
 set -euo pipefail
 port=$1 name=$2 index=$3 workers=$4
 count=300
@@ -29,17 +30,24 @@ for ((n = 0; n < count; n++)); do
     verified=$((verified + 1))
   fi
 done
-# The writer is another process, which may still be starting: wait for its notice, up to a generous deadline.
-notice=""
-deadline=$((SECONDS + 30))
-while true; do
-  request "GET notice"
-  if [ "$reply" != "NOT_FOUND" ]; then
-    notice="$(printf '%s' "${reply#VALUE }" | base64 -d)"
-    break
-  fi
-  ((SECONDS < deadline)) || break
-  sleep 0.01
+echo "worker=$name lookups=$count db_calls=$db_calls verified=$verified"
+# Then the example's orders, one a line: "write TEXT" stores the notice, "read" reads it once.
+while IFS= read -r command; do
+  case "$command" in
+    "write "*)
+      request "SET notice ${command#write }"
+      echo "wrote"
+      ;;
+    read)
+      request "GET notice"
+      notice=NOT_FOUND
+      [ "$reply" = "NOT_FOUND" ] || notice="$(printf '%s' "${reply#VALUE }" | base64 -d)"
+      echo "notice=$notice"
+      ;;
+    *)
+      echo "unknown command: $command" >&2
+      exit 1
+      ;;
+  esac
 done
 printf 'QUIT\n' >&"${BLINK[1]}"
-echo "worker=$name lookups=$count db_calls=$db_calls verified=$verified notice=$notice"

@@ -48,7 +48,7 @@ class ExamplesTest {
   @Test
   void sidecarExampleSharesOneCacheBetweenJavaPythonAndBashWorkerProcesses() throws Exception {
     String out = run(SidecarExample::main);
-    int workers = 2 + (onPath("python3") ? 1 : 0) + (onPath("nc") ? 1 : 0);
+    int workers = 2 + (onPath("python3") ? 1 : 0) + (onPath("nc") && onPath("base64") ? 1 : 0);
     assertTrue(out.contains("started " + workers + " worker processes at once"), out);
     if (onPath("python3") && onPath("nc")) {
       assertTrue(out.contains("java-1, java-2, python, bash"), out);
@@ -62,8 +62,12 @@ class ExamplesTest {
     assertEquals(rows + "notice".length() + notice.length(), usage, "every row once, and the notice: " + out);
     assertTrue(out.contains("memory: " + workers + " private caches would hold " + workers + " x " + usage + " = "
         + workers * usage + " bytes"), out);
-    assertTrue(out.matches("(?s).*consistency: java-1 wrote notice (\\S+); every other worker read exactly that.*"),
-        out);
+    assertTrue(out.contains("consistency: java-1 wrote notice " + notice + "; right after, each of the "
+        + (workers - 1) + " other workers read it once, no retry: every one got exactly that"), out);
+    assertTrue(out.matches("(?s).*\n  java-1 +300 lookups, [^\n]*, wrote notice " + notice + "\n.*"), out);
+    for (String reader : List.of("java-2", "python", "bash").subList(0, workers - 2)) {
+      assertTrue(out.matches("(?s).*\n  " + reader + " +300 lookups, [^\n]*, read notice " + notice + "\n.*"), out);
+    }
     long lookups = number(out, "database calls: \\d+ for (\\d+) lookups");
     long calls = number(out, "database calls: (\\d+) for");
     assertEquals(workers * (long) Products.COUNT, lookups, out);
@@ -80,8 +84,9 @@ class ExamplesTest {
    * workers kills it.
    *
    * <p>The worker is up before the 2 s under test start: compiling and starting it can take longer than that on
-   * a loaded machine, and its summary line would then be missing instead of its exit. It prints a line to say it
-   * is up and its summary line in one write, so once the first has come the second is there too.
+   * a loaded machine, and its summary line would then be missing instead of its answer. It prints a line to say
+   * it is up and its summary line in one write, so once the first has come the second is there too. Then it
+   * answers nothing and never exits: both waits under test fail, neither may hang.
    */
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -89,7 +94,7 @@ class ExamplesTest {
     Path source = Files.writeString(dir.resolve("Hung.java"), """
         class Hung {
           public static void main(String[] args) {
-            System.out.print("started\\nworker=hung (no exit)\\n");
+            System.out.print("started\\nworker=hung lookups=300 db_calls=0 verified=300\\n");
             System.out.flush();
             ProcessHandle.current().parent().orElseThrow().onExit().join();
           }
@@ -99,8 +104,12 @@ class ExamplesTest {
     try (WorkerProcesses workers = WorkerProcesses.create()) {
       workers.start("hung", List.of(java, source.toString()));
       assertEquals(Map.of("hung", "started"), workers.nextLineOfEach("started line", Duration.ofSeconds(30)));
+      assertEquals(List.of(new SidecarExample.Summary("hung", 300, 0, 300)),
+          SidecarExample.summaries(workers, Duration.ofSeconds(2)));
       IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> SidecarExample.collect(workers, Duration.ofSeconds(2)));
+          () -> SidecarExample.shareNotice(workers, "n", Duration.ofSeconds(2)));
+      assertEquals("worker hung printed no reply to 'write' within 2 s", e.getMessage());
+      e = assertThrows(IllegalStateException.class, () -> workers.finish(Duration.ofSeconds(2)));
       assertEquals("worker hung did not exit within 2 s of its input ending", e.getMessage());
     }
   }
