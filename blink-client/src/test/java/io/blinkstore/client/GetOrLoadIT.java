@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.blinkstore.BlinkStore;
 import io.blinkstore.BlinkStoreContract;
 import io.blinkstore.server.BlinkServer;
 import java.io.BufferedReader;
@@ -20,6 +21,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +51,33 @@ class GetOrLoadIT {
         : URI.create(scheme + "://127.0.0.1:" + server.tcpAddress().getPort());
   }
 
+  /**
+   * Calls {@code getOrLoad("hot")} once per entry of {@code callers}, each from its own thread, all at once (each
+   * load is held open until every caller has started its call); checks every caller got {@code value} and
+   * returns how many loads ran. {@code ttl} null: the call without expiry.
+   */
+  private static int loadsWhenAllMissAtOnce(List<BlinkClient> callers, Duration ttl, String value)
+      throws Exception {
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch allCalling = new CountDownLatch(callers.size());
+    BlinkStore.Loader loader = key -> {
+      loads.incrementAndGet();
+      assertTrue(allCalling.await(30, TimeUnit.SECONDS));
+      return value.getBytes(UTF_8);
+    };
+    List<Callable<byte[]>> tasks = new ArrayList<>();
+    for (BlinkClient client : callers) {
+      tasks.add(() -> {
+        allCalling.countDown();
+        return ttl == null ? client.getOrLoad("hot", loader) : client.getOrLoad("hot", ttl, loader);
+      });
+    }
+    for (byte[] got : BlinkStoreContract.runAll(tasks)) {
+      assertEquals(value, new String(got, UTF_8));
+    }
+    return loads.get();
+  }
+
   @ParameterizedTest(name = "[{0}]")
   @ValueSource(strings = {"blink", "redis", "blink-socket", "redis-socket"})
   void fiftyClientsOfOneThreadEachMissingOneKeyAtOnceRunTheLoaderOnce(String scheme) throws Exception {
@@ -62,24 +91,8 @@ class GetOrLoadIT {
         for (int i = 0; i < callers; i++) {
           clients.add(BlinkClient.connect(uri(scheme, server), options));
         }
-        AtomicInteger loads = new AtomicInteger();
-        CountDownLatch allCalling = new CountDownLatch(callers);
-        List<Callable<byte[]>> tasks = new ArrayList<>();
-        for (BlinkClient client : clients) {
-          tasks.add(() -> {
-            allCalling.countDown();
-            return client.getOrLoad("hot", key -> {
-              loads.incrementAndGet();
-              // Hold the load open until every client has started its call.
-              assertTrue(allCalling.await(30, TimeUnit.SECONDS));
-              return "from the database".getBytes(UTF_8);
-            });
-          });
-        }
-        for (byte[] value : BlinkStoreContract.runAll(tasks)) {
-          assertEquals("from the database", new String(value, UTF_8));
-        }
-        assertEquals(1, loads.get(), "one load for " + callers + " clients");
+        assertEquals(1, loadsWhenAllMissAtOnce(clients, null, "from the database"),
+            "one load for " + callers + " clients");
       } finally {
         clients.forEach(BlinkClient::close);
       }
@@ -99,26 +112,12 @@ class GetOrLoadIT {
         for (int i = 0; i <= otherClients; i++) {
           clients.add(BlinkClient.connect(server.tcpAddress(), options));
         }
-        AtomicInteger loads = new AtomicInteger();
-        CountDownLatch allCalling = new CountDownLatch(callers);
-        List<Callable<byte[]>> tasks = new ArrayList<>();
+        List<BlinkClient> callerClients = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
-          BlinkClient client =
-              i < threadsOfFirst ? clients.get(0) : clients.get(1 + (i - threadsOfFirst) % otherClients);
-          tasks.add(() -> {
-            allCalling.countDown();
-            return client.getOrLoad("hot", Duration.ofMinutes(5), key -> {
-              loads.incrementAndGet();
-              // Hold the load open until every caller of every client has started its call.
-              assertTrue(allCalling.await(30, TimeUnit.SECONDS));
-              return "from the database".getBytes(UTF_8);
-            });
-          });
+          callerClients.add(
+              i < threadsOfFirst ? clients.get(0) : clients.get(1 + (i - threadsOfFirst) % otherClients));
         }
-        for (byte[] value : BlinkStoreContract.runAll(tasks)) {
-          assertEquals("from the database", new String(value, UTF_8));
-        }
-        assertEquals(1, loads.get());
+        assertEquals(1, loadsWhenAllMissAtOnce(callerClients, Duration.ofMinutes(5), "from the database"));
         assertEquals("from the database", clients.get(otherClients).getString("hot"));
         assertTrue(clients.get(0).ttl("hot").compareTo(Duration.ofMinutes(5)) <= 0);
       } finally {
@@ -138,25 +137,12 @@ class GetOrLoadIT {
         clients.add(BlinkClient.connect(resp, options));
         clients.add(BlinkClient.connect(resp, options));
         clients.add(BlinkClient.connect(server.tcpAddress(), options));
-        AtomicInteger loads = new AtomicInteger();
-        CountDownLatch allCalling = new CountDownLatch(clients.size() * threadsEach);
-        List<Callable<byte[]>> tasks = new ArrayList<>();
+        List<BlinkClient> callerClients = new ArrayList<>();
         for (BlinkClient client : clients) {
-          for (int i = 0; i < threadsEach; i++) {
-            tasks.add(() -> {
-              allCalling.countDown();
-              return client.getOrLoad("hot", key -> {
-                loads.incrementAndGet();
-                assertTrue(allCalling.await(30, TimeUnit.SECONDS));
-                return "once".getBytes(UTF_8);
-              });
-            });
-          }
+          callerClients.addAll(Collections.nCopies(threadsEach, client));
         }
-        for (byte[] value : BlinkStoreContract.runAll(tasks)) {
-          assertEquals("once", new String(value, UTF_8));
-        }
-        assertEquals(1, loads.get(), "one load for three clients in two protocols");
+        assertEquals(1, loadsWhenAllMissAtOnce(callerClients, null, "once"),
+            "one load for three clients in two protocols");
       } finally {
         clients.forEach(BlinkClient::close);
       }
