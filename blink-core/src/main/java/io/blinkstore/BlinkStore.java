@@ -302,7 +302,10 @@ public interface BlinkStore extends AutoCloseable {
   final class Builder {
     private long memoryLimit = -1;
     private long maximumEntries = -1;
-    private LongSupplier ticker = CaffeineBlinkStore.SYSTEM_TICKER;
+    /** The real clock. Here, not in the store's class, so that a builder can be made without Caffeine. */
+    static final LongSupplier SYSTEM_TICKER = System::nanoTime;
+
+    private LongSupplier ticker = SYSTEM_TICKER;
 
     Builder() {}
 
@@ -354,12 +357,35 @@ public interface BlinkStore extends AutoCloseable {
       return this;
     }
 
-    /** Returns a new, empty store. */
+    /**
+     * Returns a new, empty store.
+     *
+     * @throws IllegalStateException if Caffeine, which the in-process store is built on, is not on the class
+     *     path: blink-client leaves it out, as a client needs only this package's API
+     */
     public BlinkStore build() {
-      return new CaffeineBlinkStore(
-          memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit,
-          maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries,
-          ticker);
+      try {
+        return new CaffeineBlinkStore(
+            memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit,
+            maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries,
+            ticker);
+      } catch (NoClassDefFoundError e) {
+        if (caffeineMissing()) {
+          throw new IllegalStateException("the in-process store needs Caffeine on the class path"
+              + " (com.github.ben-manes.caffeine:caffeine, a dependency of blink-core that blink-client leaves"
+              + " out): depend on blink-core itself to build one", e);
+        }
+        throw e;
+      }
+    }
+
+    private static boolean caffeineMissing() {
+      try {
+        Class.forName("com.github.benmanes.caffeine.cache.Caffeine", false, BlinkStore.class.getClassLoader());
+        return false;
+      } catch (ClassNotFoundException e) {
+        return true;
+      }
     }
   }
 }

@@ -70,9 +70,6 @@ final class CaffeineBlinkStore implements BlinkStore {
   /** Entries removed per round when trimming to the entry bound. */
   private static final int TRIM_BATCH = 64;
 
-  /** The clock that times expiry unless a test replaces it ({@link BlinkStore.Builder#ticker}). */
-  static final LongSupplier SYSTEM_TICKER = System::nanoTime;
-
   /** How often an idle store holding entries with a time to live removes the expired ones. */
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
@@ -110,7 +107,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     this.maxEntries = maxEntries;
     this.ticker = ticker;
     this.epoch = ticker.getAsLong();
-    this.sweepScheduled = new AtomicBoolean(ticker != SYSTEM_TICKER);
+    this.sweepScheduled = new AtomicBoolean(ticker != BlinkStore.Builder.SYSTEM_TICKER);
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(limit)

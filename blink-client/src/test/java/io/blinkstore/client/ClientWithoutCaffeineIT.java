@@ -53,9 +53,23 @@ class ClientWithoutCaffeineIT {
               reflected.add(name);
             }
           }
+          String inProcess;
+          try {
+            BlinkStore.builder().build();
+            inProcess = "built";
+          } catch (IllegalStateException e) {
+            inProcess = e.getMessage();
+          }
+          try { // the store's class now failed to initialise: a second attempt must say the same
+            BlinkStore.builder().memoryLimit(1).build();
+            inProcess = "built the second time";
+          } catch (IllegalStateException e) {
+            inProcess = e.getMessage().equals(inProcess) ? inProcess : "another message: " + e.getMessage();
+          }
           try (BlinkClient client = BlinkClient.connect(args[0], Integer.parseInt(args[1]))) {
             client.set("probe", "works");
-            System.out.println("reflected on " + reflected + "; read back " + client.getString("probe"));
+            System.out.println("reflected on " + reflected + "; read back " + client.getString("probe")
+                + "; in-process store: " + inProcess);
           }
         }
 
@@ -93,7 +107,10 @@ class ClientWithoutCaffeineIT {
         int exit = process.waitFor();
         String printed = Files.readString(output, StandardCharsets.UTF_8).trim();
         assertEquals(0, exit, printed);
-        assertTrue(printed.startsWith("reflected on [") && printed.endsWith("]; read back works"), printed);
+        assertTrue(printed.startsWith("reflected on [") && printed.contains("]; read back works; "), printed);
+        assertTrue(printed.endsWith("; in-process store: the in-process store needs Caffeine on the class path"
+            + " (com.github.ben-manes.caffeine:caffeine, a dependency of blink-core that blink-client leaves out):"
+            + " depend on blink-core itself to build one"), printed);
         assertTrue(printed.contains(" io.blinkstore.BlinkStore$Builder,"), printed);
       } finally {
         process.destroyForcibly();
