@@ -38,7 +38,7 @@ class EndpointTest {
   @ParameterizedTest
   @ValueSource(strings = {"http://127.0.0.1:80", "localhost:8765", "redis://user:secret@127.0.0.1:6379",
       "redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379?timeout=1", "blink://127.0.0.1/0", "redis:///tmp/x",
-      "redis-socket://host/tmp/x", "blink-socket:relative"})
+      "redis-socket://host/tmp/x", "blink-socket:relative", "rediss://127.0.0.1:6379"})
   void anythingElseIsRefusedSayingWhy(String uri) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.of(URI.create(uri)));
     assertTrue(e.getMessage().startsWith("unsupported server address " + uri + ": "), e.getMessage());

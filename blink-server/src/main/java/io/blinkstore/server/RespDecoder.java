@@ -38,7 +38,10 @@ final class RespDecoder extends ByteToMessageDecoder implements RequestProgress 
    */
   static final int MAX_HEADER_BYTES = 32;
 
-  /** The most elements an array may declare by default: Redis's bound for unauthenticated clients, 1 Mi. */
+  /**
+   * The most elements an array may declare by default, 1 Mi: Redis 6.2's bound for every client (Redis 7 allows
+   * 2^31-1).
+   */
   static final int MAX_ARRAY_LENGTH = 1024 * 1024;
 
   /** {@link #readHeader}'s answer while the header line is incomplete. */

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
@@ -176,7 +175,7 @@ final class RespServerCommands {
     for (Map.Entry<String, String> setting : config.entrySet()) {
       for (int i = 2; i < args.length; i++) {
         String pattern = RespCommands.lowerCase(args[i]);
-        if (glob(pattern).matcher(setting.getKey()).matches()) {
+        if (globMatches(pattern, setting.getKey())) {
           boolean wildcard = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
           pairs.add(wildcard ? RespReply.bulk(setting.getKey()) : new RespReply.Bulk(args[i]));
           pairs.add(RespReply.bulk(setting.getValue()));
@@ -187,12 +186,35 @@ final class RespServerCommands {
     return new RespReply.Array(pairs);
   }
 
-  private static Pattern glob(String pattern) {
-    StringBuilder regex = new StringBuilder();
-    for (String literal : pattern.split("(?=[*?])|(?<=[*?])")) {
-      regex.append(literal.equals("*") ? ".*" : literal.equals("?") ? "." : Pattern.quote(literal));
+  /**
+   * Whether {@code name} matches the glob {@code pattern}: {@code *} any run of characters, {@code ?} any one,
+   * every other character itself. On a mismatch only the last star seen takes one more character, so this takes
+   * at most pattern length times name length steps; a regular expression of one {@code .*} per star tries every
+   * way of sharing the name among the stars, which a short pattern of many stars makes last for years.
+   */
+  static boolean globMatches(String pattern, String name) {
+    int p = 0;
+    int n = 0;
+    int star = -1; // the pattern index of the last star seen
+    int starName = 0; // where in the name that star's run ends for now
+    while (n < name.length()) {
+      if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = p++;
+        starName = n;
+      } else if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == name.charAt(n))) {
+        p++;
+        n++;
+      } else if (star >= 0) {
+        p = star + 1;
+        n = ++starName;
+      } else {
+        return false;
+      }
     }
-    return Pattern.compile(regex.toString());
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
   }
 
   /**

@@ -16,6 +16,7 @@ import io.blinkstore.BlinkStore;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -265,6 +266,20 @@ class RespCommandsTest {
   void configGetAnswersANameWithoutWildcardsAsAskedAndAGlobsMatchesInLowerCase() {
     assertEquals(new RespReply.Array(List.of(bulk("SAVE"), bulk(""))), run("CONFIG", "GET", "SAVE"));
     assertEquals(new RespReply.Array(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "APPEND*"));
+  }
+
+  /**
+   * Regression: the glob was a java.util.regex of one {@code .*} per star, which backtracks through every way of
+   * splitting a name among the stars when the pattern cannot match: {@code CONFIG GET **************z} (14 stars,
+   * 17 bytes) held an event loop 1.2 s, and each further star about doubled it, so one short request stopped
+   * every connection of that loop for good. The timeout only bounds a hang; the request takes milliseconds.
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void configGetOfAPatternOfManyStarsThatCannotMatchAnswersWithoutBacktrackingForever() {
+    assertEquals(RespReply.EMPTY_ARRAY, run("CONFIG", "GET", "*".repeat(40) + "z"));
+    assertEquals(RespReply.EMPTY_ARRAY, run("CONFIG", "GET", "*".repeat(100_000) + "z"));
+    assertEquals(10, ((RespReply.Array) run("CONFIG", "GET", "*".repeat(100_000))).elements().size());
   }
 
   @Test
