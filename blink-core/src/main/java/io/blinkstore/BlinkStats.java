@@ -1,25 +1,36 @@
 package io.blinkstore;
 
 /**
- * Counters of a {@link BlinkStore} since it was created.
+ * Counters of a {@link BlinkStore} since it was created, and how many of its entries have a time to live.
  *
  * @param hits reads that found a value
  * @param misses reads that found nothing
  * @param evictions entries removed to stay within the memory limit (or the entry bound)
  * @param expirations entries removed because their time to live had passed
+ * @param expiring entries held now that have a time to live (Redis's {@code INFO keyspace} {@code expires}); not
+ *     a counter: it falls as they expire, are removed or lose their time to live
  */
-public record BlinkStats(long hits, long misses, long evictions, long expirations) {
+public record BlinkStats(long hits, long misses, long evictions, long expirations, long expiring) {
 
   /**
-   * Validates the counters.
+   * Validates the figures.
+   *
+   * @throws IllegalArgumentException if any is negative
+   */
+  public BlinkStats {
+    if (hits < 0 || misses < 0 || evictions < 0 || expirations < 0 || expiring < 0) {
+      throw new IllegalArgumentException("counters must not be negative: hits=" + hits + " misses=" + misses
+          + " evictions=" + evictions + " expirations=" + expirations + " expiring=" + expiring);
+    }
+  }
+
+  /**
+   * Counters of a store holding no entry with a time to live.
    *
    * @throws IllegalArgumentException if any counter is negative
    */
-  public BlinkStats {
-    if (hits < 0 || misses < 0 || evictions < 0 || expirations < 0) {
-      throw new IllegalArgumentException("counters must not be negative: hits=" + hits + " misses=" + misses
-          + " evictions=" + evictions + " expirations=" + expirations);
-    }
+  public BlinkStats(long hits, long misses, long evictions, long expirations) {
+    this(hits, misses, evictions, expirations, 0);
   }
 
   /**

@@ -285,7 +285,10 @@ public interface BlinkStore extends AutoCloseable {
   /** Returns the number of live entries (exact when no write is in flight). */
   long size();
 
-  /** Returns a snapshot of the hit, miss, eviction and expiration counters since the store was created. */
+  /**
+   * Returns a snapshot of the hit, miss, eviction and expiration counters since the store was created, and of the
+   * number of entries with a time to live.
+   */
   BlinkStats stats();
 
   /** Removes every entry. Entries written concurrently with the call may survive it. */

@@ -96,6 +96,8 @@ final class CaffeineBlinkStore implements BlinkStore {
   private final Policy.Eviction<String, Object> eviction;
   /** The holders in the map, soonest deadline first. */
   private final ConcurrentSkipListSet<Expiring> expiring = new ConcurrentSkipListSet<>();
+  /** The size of {@link #expiring}, kept beside it: the skip list counts by walking. */
+  private final AtomicLong indexed = new AtomicLong();
   private final AtomicLong sequence = new AtomicLong();
   /** Whether a background sweep is scheduled; only with the system ticker (tests drive a fake one by hand). */
   private final AtomicBoolean sweepScheduled;
@@ -322,7 +324,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   private void released(int keyBytes, Object removed) {
     used.addAndGet(-((long) keyBytes + bytes(removed).length));
     if (removed instanceof Expiring holder) {
-      expiring.remove(holder);
+      unindex(holder);
     }
   }
 
@@ -404,7 +406,7 @@ final class CaffeineBlinkStore implements BlinkStore {
         return;
       }
     }
-    expiring.remove(holder);
+    unindex(holder);
   }
 
   @Override
@@ -478,7 +480,7 @@ final class CaffeineBlinkStore implements BlinkStore {
       released(key, replaced);
       expired.increment();
     } else if (replaced instanceof Expiring holder) {
-      expiring.remove(holder);
+      unindex(holder);
     }
   }
 
@@ -527,7 +529,7 @@ final class CaffeineBlinkStore implements BlinkStore {
         used.addAndGet(grown[0] - reserved);
       }
       if (expiredValue[0] instanceof Expiring holder) {
-        expiring.remove(holder);
+        unindex(holder);
         expired.increment();
       }
     });
@@ -594,9 +596,11 @@ final class CaffeineBlinkStore implements BlinkStore {
    * it before it was indexed, so that write could not unindex it). Either way it ends indexed only if stored.
    */
   private void track(Expiring holder) {
-    expiring.add(holder);
+    if (expiring.add(holder)) {
+      indexed.incrementAndGet();
+    }
     if (!(policy.getIfPresentQuietly(holder.key) instanceof Expiring stored && stored.seq == holder.seq)) {
-      expiring.remove(holder);
+      unindex(holder);
     }
     scheduleSweep();
   }
@@ -615,6 +619,13 @@ final class CaffeineBlinkStore implements BlinkStore {
         return;
       }
       removeExpired(due.key, due);
+    }
+  }
+
+  /** Takes a holder out of the expiry index, if it is there. */
+  private void unindex(Expiring holder) {
+    if (expiring.remove(holder)) {
+      indexed.decrementAndGet();
     }
   }
 
@@ -690,7 +701,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   public BlinkStats stats() {
     ensureOpen();
     sweep();
-    return new BlinkStats(hits.sum(), misses.sum(), evicted.sum(), expired.sum());
+    return new BlinkStats(hits.sum(), misses.sum(), evicted.sum(), expired.sum(), indexed.get());
   }
 
   @Override

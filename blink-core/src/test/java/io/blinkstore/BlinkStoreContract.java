@@ -555,6 +555,30 @@ public abstract class BlinkStoreContract {
   }
 
   @Test
+  void statsCountTheEntriesThatHaveATimeToLive() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    Duration ttl = Duration.ofMinutes(10);
+    store.set("a", "1", ttl);
+    store.set("b", "2", ttl);
+    store.set("c", "3");
+    assertEquals(2, store.stats().expiring());
+    assertTrue(store.persist("a"));
+    assertEquals(1, store.stats().expiring());
+    assertTrue(store.expire("c", ttl));
+    assertEquals(2, store.stats().expiring());
+    assertEquals(4, store.increment("c"), "a counter keeps its time to live");
+    assertEquals(2, store.stats().expiring());
+    store.set("b", "2");
+    assertEquals(1, store.stats().expiring(), "a plain SET drops the time to live");
+    assertTrue(store.delete("c"));
+    assertEquals(0, store.stats().expiring());
+    assertTrue(store.setIfAbsent("d", "4".getBytes(UTF_8), ttl));
+    assertEquals(1, store.stats().expiring());
+    store.clear();
+    assertEquals(0, store.stats().expiring());
+  }
+
+  @Test
   void getsCountHitsAndMisses() {
     BlinkStore store = store(ROOMY_LIMIT);
     store.set("k", "v");

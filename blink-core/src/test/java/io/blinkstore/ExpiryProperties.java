@@ -157,6 +157,8 @@ class ExpiryProperties {
       assertEquals(live, store.usage(), () -> "usage after " + after);
       assertEquals(model.size(), store.size(), () -> "size after " + after);
       assertEquals(expirations, store.stats().expirations(), () -> "expirations after " + after);
+      long expiring = model.values().stream().filter(entry -> entry.expiresAt() != NEVER).count();
+      assertEquals(expiring, store.stats().expiring(), () -> "entries with a time to live after " + after);
     }
 
     void verifyAfterEverythingExpired() {
@@ -167,6 +169,7 @@ class ExpiryProperties {
       assertEquals(model.size(), store.size());
       assertEquals(expirations, store.stats().expirations());
       assertEquals(0, store.stats().evictions());
+      assertEquals(0, store.stats().expiring());
     }
   }
 

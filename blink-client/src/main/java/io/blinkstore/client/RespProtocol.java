@@ -190,14 +190,19 @@ final class RespProtocol implements Wire<RespReply> {
     });
   }
 
-  /** {@code INFO stats}: {@code keyspace_hits}, {@code keyspace_misses}, {@code evicted_keys}, {@code expired_keys}. */
+  /**
+   * {@code INFO} (its default sections, in Redis 6 and 7 alike): {@code keyspace_hits}, {@code keyspace_misses},
+   * {@code evicted_keys}, {@code expired_keys} and the keyspace's {@code db0} {@code expires}, absent when db0 is
+   * empty.
+   */
   RespRequest<BlinkStats> stats() {
-    return info("stats", fields -> {
+    return info(null, fields -> {
       Long hits = fields.get("keyspace_hits");
       Long misses = fields.get("keyspace_misses");
       Long evictions = fields.get("evicted_keys");
       return hits == null || misses == null || evictions == null
-          ? null : new BlinkStats(hits, misses, evictions, fields.getOrDefault("expired_keys", 0L));
+          ? null : new BlinkStats(hits, misses, evictions, fields.getOrDefault("expired_keys", 0L),
+              fields.getOrDefault("db0.expires", 0L));
     });
   }
 
@@ -272,9 +277,11 @@ final class RespProtocol implements Wire<RespReply> {
   }
 
   /** {@code INFO section}, read as {@code name:value} lines; {@code pick} returns null if a field is missing. */
+  /** {@code INFO section}, or plain {@code INFO} if {@code section} is null. */
   private <T> RespRequest<T> info(String section, Function<Map<String, Long>, T> pick) {
-    String command = "INFO " + section;
-    return new RespRequest<>(command, encode(command, List.of(ascii("INFO"), ascii(section))), reply -> {
+    String command = section == null ? "INFO" : "INFO " + section;
+    List<byte[]> arguments = section == null ? List.of(ascii("INFO")) : List.of(ascii("INFO"), ascii(section));
+    return new RespRequest<>(command, encode(command, arguments), reply -> {
       if (!(reply instanceof RespReply.Bulk bulk) || bulk.bytes() == null) {
         return null;
       }
@@ -283,15 +290,28 @@ final class RespProtocol implements Wire<RespReply> {
     }, (message, memoryLimit) -> new BlinkServerException(command, message));
   }
 
-  /** The numeric fields of an {@code INFO} reply; others are left out. */
+  /**
+   * The numeric fields of an {@code INFO} reply; others are left out. A keyspace line's fields
+   * ({@code db0:keys=2,expires=1,avg_ttl=0}) are named after their database: {@code db0.keys}, {@code db0.expires}.
+   */
   static Map<String, Long> infoFields(String text) {
     Map<String, Long> fields = new HashMap<>();
     for (String line : text.split("\r\n")) {
       int colon = line.indexOf(':');
       if (colon > 0 && !line.startsWith("#")) {
-        Long value = TextProtocol.parseCount(line.substring(colon + 1));
+        String name = line.substring(0, colon);
+        String rest = line.substring(colon + 1);
+        Long value = TextProtocol.parseCount(rest);
         if (value != null) {
-          fields.putIfAbsent(line.substring(0, colon), value);
+          fields.putIfAbsent(name, value);
+        } else if (name.matches("db\\d+")) {
+          for (String pair : rest.split(",")) {
+            int equals = pair.indexOf('=');
+            Long count = equals > 0 ? TextProtocol.parseCount(pair.substring(equals + 1)) : null;
+            if (count != null) {
+              fields.putIfAbsent(name + "." + pair.substring(0, equals), count);
+            }
+          }
         }
       }
     }

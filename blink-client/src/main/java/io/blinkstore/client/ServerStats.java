@@ -7,9 +7,10 @@ import java.util.Map;
 /**
  * The fields of a {@code STATS} reply the client uses. The reply is read as {@code name=value} pairs: fields the
  * client does not know (the server may append more) are ignored, whatever their values look like.
- * {@code expirations} came later than the others: a server without it counts none.
+ * {@code expirations} and {@code expiring} came later than the others: a server without them counts none.
  */
-record ServerStats(long keys, long usage, long limit, long hits, long misses, long evictions, long expirations) {
+record ServerStats(long keys, long usage, long limit, long hits, long misses, long evictions, long expirations,
+    long expiring) {
 
   /** Parses the text after {@code STATS }, or returns null if a field the client needs is missing or malformed. */
   static ServerStats parse(String fields) {
@@ -30,11 +31,12 @@ record ServerStats(long keys, long usage, long limit, long hits, long misses, lo
       values[i] = value;
     }
     Long expirations = pairs.containsKey("expirations") ? TextProtocol.parseCount(pairs.get("expirations")) : 0L;
-    return expirations == null
-        ? null : new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5], expirations);
+    Long expiring = pairs.containsKey("expiring") ? TextProtocol.parseCount(pairs.get("expiring")) : 0L;
+    return expirations == null || expiring == null ? null
+        : new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5], expirations, expiring);
   }
 
   BlinkStats blinkStats() {
-    return new BlinkStats(hits, misses, evictions, expirations);
+    return new BlinkStats(hits, misses, evictions, expirations, expiring);
   }
 }

@@ -56,7 +56,7 @@ class RespProtocolTest {
     assertEquals("*3\r\n$6\r\nINCRBY\r\n$1\r\nk\r\n$2\r\n-5\r\n", bytes(protocol.incrementBy("k", -5)));
     assertEquals("*1\r\n$6\r\nDBSIZE\r\n", bytes(protocol.size()));
     assertEquals("*2\r\n$4\r\nINFO\r\n$6\r\nmemory\r\n", bytes(protocol.usage()));
-    assertEquals("*2\r\n$4\r\nINFO\r\n$5\r\nstats\r\n", bytes(protocol.stats()));
+    assertEquals("*1\r\n$4\r\nINFO\r\n", bytes(protocol.stats()));
     assertEquals("*1\r\n$8\r\nFLUSHALL\r\n", bytes(protocol.flush()));
     assertEquals("*1\r\n$4\r\nPING\r\n", bytes(protocol.ping()));
   }
@@ -102,8 +102,9 @@ class RespProtocolTest {
     assertEquals(19L, reply(protocol.usage(), memory));
     assertEquals(4096L, reply(protocol.memoryLimit(), memory));
     assertEquals(Long.MAX_VALUE, reply(protocol.memoryLimit(), bulk("maxmemory:0\r\n"))); // Redis: no limit
-    RespReply stats = bulk("# Stats\r\nexpired_keys:4\r\nevicted_keys:3\r\nkeyspace_hits:1\r\nkeyspace_misses:2\r\n");
-    assertEquals(new BlinkStats(1, 2, 3, 4), reply(protocol.stats(), stats));
+    RespReply stats = bulk("# Stats\r\nexpired_keys:4\r\nevicted_keys:3\r\nkeyspace_hits:1\r\nkeyspace_misses:2\r\n"
+        + "\r\n# Keyspace\r\ndb0:keys=9,expires=5,avg_ttl=1234\r\ndb1:keys=1,expires=1,avg_ttl=0\r\n");
+    assertEquals(new BlinkStats(1, 2, 3, 4, 5), reply(protocol.stats(), stats));
     assertEquals(new BlinkStats(1, 2, 3, 0),
         reply(protocol.stats(), bulk("evicted_keys:3\r\nkeyspace_hits:1\r\nkeyspace_misses:2\r\n")));
   }

@@ -92,13 +92,14 @@ class TextProtocolTest {
   @Test
   void statsAreReadAsNameValuePairsIgnoringUnknownFields() throws Exception {
     ServerStats stats = reply(protocol.stats(),
-        "STATS keys=2 usage=19 limit=100 hits=3 misses=4 evictions=5 uptime_seconds=9 hit_ratio=0.43 expirations=1");
-    assertEquals(new ServerStats(2, 19, 100, 3, 4, 5, 1), stats);
+        "STATS keys=2 usage=19 limit=100 hits=3 misses=4 evictions=5 uptime_seconds=9 hit_ratio=0.43 expirations=1"
+            + " expiring=6");
+    assertEquals(new ServerStats(2, 19, 100, 3, 4, 5, 1, 6), stats);
     ServerStats reordered =
-        reply(protocol.stats(), "STATS expirations=1 evictions=5 misses=4 hits=3 limit=100 usage=19 keys=2");
+        reply(protocol.stats(), "STATS expiring=6 expirations=1 evictions=5 misses=4 hits=3 limit=100 usage=19 keys=2");
     assertEquals(stats, reordered);
     ServerStats older = reply(protocol.stats(), "STATS keys=2 usage=19 limit=100 hits=3 misses=4 evictions=5");
-    assertEquals(new ServerStats(2, 19, 100, 3, 4, 5, 0), older);
+    assertEquals(new ServerStats(2, 19, 100, 3, 4, 5, 0, 0), older);
   }
 
   @ParameterizedTest

@@ -137,7 +137,7 @@ final class CommandExecutor {
     BlinkStats stats = store.stats();
     return new Reply.Stats(
         store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(), stats.evictions(),
-        stats.expirations(), serverFigures(stats, counters));
+        stats.expirations(), stats.expiring(), serverFigures(stats, counters));
   }
 
   private static Reply.ServerFigures serverFigures(BlinkStats stats, ServerCounters counters) {

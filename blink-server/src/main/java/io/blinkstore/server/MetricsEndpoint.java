@@ -63,6 +63,7 @@ final class MetricsEndpoint extends ChannelInitializer<Channel> {
     metric(out, "blink_evictions_total", "counter", "Entries evicted to stay within the limit.", stats.evictions());
     metric(out, "blink_expirations_total", "counter", "Entries removed when their time to live passed.",
         stats.expirations());
+    metric(out, "blink_expiring_keys", "gauge", "Entries stored now that have a time to live.", stats.expiring());
     metric(out, "blink_uptime_seconds", "gauge", "Seconds since the server started.", server.uptimeSeconds());
     metric(out, "blink_connections", "gauge", "Client connections open now.", server.connections());
     metric(out, "blink_connections_total", "counter", "Client connections accepted.", server.totalConnections());

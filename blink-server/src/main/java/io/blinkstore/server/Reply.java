@@ -38,11 +38,11 @@ sealed interface Reply {
   record Usage(long bytes) implements Reply {}
 
   /**
-   * {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=… expirations=…} followed by the server's
-   * figures (an extension).
+   * {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=… expirations=…}, the server's figures, then
+   * {@code expiring=…} (the entries held that have a time to live; added last, as new fields are).
    */
   record Stats(long keys, long usage, long limit, long hits, long misses, long evictions, long expirations,
-      ServerFigures server) implements Reply {}
+      long expiring, ServerFigures server) implements Reply {}
 
   /**
    * The server's figures at the end of a {@code STATS} line: {@code uptime_seconds=… connections=…

@@ -265,10 +265,10 @@ final class RespServerCommands {
         "keyspace_hits:" + stats.hits(),
         "keyspace_misses:" + stats.misses(),
         "blink_hit_ratio:" + server.hitRatioText()));
-    // The store does not count the entries that have a time to live, so "expires" is always 0.
+    // avg_ttl is Redis's sampled estimate; 0 is what Redis reports when it has none.
     sections.put("keyspace", stats.keys() == 0
         ? section("Keyspace")
-        : section("Keyspace", "db0:keys=" + stats.keys() + ",expires=0,avg_ttl=0"));
+        : section("Keyspace", "db0:keys=" + stats.keys() + ",expires=" + stats.expiring() + ",avg_ttl=0"));
     return sections;
   }
 

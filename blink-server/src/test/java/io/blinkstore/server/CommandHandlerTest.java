@@ -112,7 +112,7 @@ class CommandHandlerTest {
     ask("GET nope");
     String stats = ask("STATS");
     assertTrue(stats.matches("STATS keys=2 usage=6 limit=1048576 hits=1 misses=2 evictions=0 expirations=0"
-        + " uptime_seconds=\\d+ connections=0 total_connections=0 commands=6 hit_ratio=0\\.3333\n"), stats);
+        + " uptime_seconds=\\d+ connections=0 total_connections=0 commands=6 hit_ratio=0\\.3333 expiring=0\n"), stats);
   }
 
   @Test

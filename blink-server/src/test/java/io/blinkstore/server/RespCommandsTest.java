@@ -304,6 +304,8 @@ class RespCommandsTest {
     assertTrue(info.contains("\r\nexpired_keys:" + store.stats().expirations()
         + "\r\nevicted_keys:0\r\nkeyspace_hits:1\r\nkeyspace_misses:1\r\nblink_hit_ratio:0.5000\r\n"), info);
     assertTrue(info.endsWith("# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\n"), info);
+    run("EXPIRE", "b", "100");
+    assertEquals("# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=0\r\n", text(run("INFO", "keyspace")));
     assertEquals("# Memory\r\nused_memory:5\r\nmaxmemory:1024\r\nmaxmemory_policy:allkeys-lfu\r\n",
         text(run("INFO", "memory")));
     assertEquals("", text(run("INFO", "nosuchsection")));
