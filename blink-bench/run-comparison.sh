@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-comparison.sh: Blink Store beside Redis on this machine, same client, same run; writes markdown and SVG.
 #
-#   blink-bench/run-comparison.sh            # the full suite (about 11 minutes on 2 vCPUs)
+#   blink-bench/run-comparison.sh            # the full suite (about 12 minutes on 2 vCPUs)
 #   QUICK=1 blink-bench/run-comparison.sh    # a smoke run of every step (about 3.5 minutes); its numbers mean nothing
 #
 # Steps: install redis-server, redis-tools and python3 from Debian if missing (apt-get, as root or with sudo);
