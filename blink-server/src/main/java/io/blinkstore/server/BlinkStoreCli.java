@@ -53,9 +53,21 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
   @Spec private CommandLine.Model.CommandSpec spec;
 
-  /** Runs the command line and exits with its status: 0 ok, 1 runtime failure, 2 bad usage. */
+  /**
+   * Runs the command line and exits with its status: 0 ok, 1 runtime failure, 2 bad usage. An {@link Error}
+   * (picocli passes those through) also exits, with 1: the event loops are not daemon threads, so a main thread
+   * that died of one would leave the process running, deaf to the next SIGTERM. Seen when the jar was rebuilt
+   * under a running server: its graceful stop needed a class it had not loaded yet.
+   */
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int status;
+    try {
+      status = execute(args);
+    } catch (Throwable e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
   }
 
   /** Runs the command line and returns its exit status, without exiting. */

@@ -3,8 +3,11 @@ package io.blinkstore.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.group.DefaultChannelGroup;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -37,6 +40,37 @@ class ServerProcessIT {
   private static final Pattern LISTENING = Pattern.compile("listening on tcp 127\\.0\\.0\\.1:(\\d+)");
 
   @TempDir Path dir;
+
+  /**
+   * A jar rebuilt under a running server (`mvn package` writes over it in place): its graceful stop then needs a
+   * class it never loaded (Netty's channel group iterator), and the main thread dies of NoClassDefFoundError. The
+   * process must still exit, not hang with its event loops running until SIGKILL.
+   */
+  @Test
+  void aServerWhoseJarIsOverwrittenUnderItStillExitsOnSigterm() throws Exception {
+    Path netty = Path.of(DefaultChannelGroup.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    assumeTrue(Files.isRegularFile(netty), "netty-transport is a jar on this class path");
+    Path copy = Files.copy(netty, dir.resolve("netty-transport.jar"));
+    List<String> classPath = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      classPath.add(Path.of(entry).equals(netty) ? copy.toString() : entry);
+    }
+    Path log = dir.resolve("server.log");
+    Process server = commandOn(String.join(File.pathSeparator, classPath), log, "serve", "--tcp", "127.0.0.1:0")
+        .start();
+    try {
+      awaitPort(server, log);
+      byte[] other = new byte[(int) Files.size(copy)];
+      new java.util.Random(1).nextBytes(other);
+      Files.write(copy, other); // in place, as a rebuild does: same file, other bytes
+      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start();
+      assertEquals(0, kill.waitFor());
+      assertTrue(server.waitFor(20, TimeUnit.SECONDS), "exited within 20 s:\n" + Files.readString(log));
+      assertEquals(1, server.exitValue(), Files.readString(log));
+    } finally {
+      server.destroyForcibly();
+    }
+  }
 
   @ParameterizedTest(name = "SIG{0}")
   @ValueSource(strings = {"TERM", "INT"})
@@ -326,12 +360,17 @@ class ServerProcessIT {
 
   /** The command line in a new JVM, its stderr (the log) going to {@code log}, not yet started. */
   private static ProcessBuilder command(Path log, String... args) {
+    return commandOn(System.getProperty("java.class.path"), log, args);
+  }
+
+  /** As {@link #command(Path, String...)}, on the class path {@code classPath}. */
+  private static ProcessBuilder commandOn(String classPath, Path log, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
     command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher runs it: an OutOfMemoryError ends the process
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(BlinkStoreCli.class.getName());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command)
