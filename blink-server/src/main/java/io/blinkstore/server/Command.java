@@ -54,8 +54,12 @@ sealed interface Command {
   /** {@code FLUSH} (an extension): removes every entry. */
   record Flush() implements Command {}
 
-  /** {@code PING} (an extension): answered {@code PONG}, to check that the server is alive. */
-  record Ping() implements Command {}
+  /**
+   * {@code PING} (an extension): answered {@code PONG}, to check that the server is alive. {@code inline}: the
+   * line was exactly {@code PING} ended by CRLF, the form of Redis's inline PING (redis-benchmark's PING_INLINE),
+   * answered as Redis answers it.
+   */
+  record Ping(boolean inline) implements Command {}
 
   /** {@code AUTH token} (an extension): checked by {@link AuthGate} when the server has a token. */
   record Auth(String token) implements Command {
@@ -177,7 +181,8 @@ sealed interface Command {
   Usage USAGE = new Usage();
   Stats STATS = new Stats();
   Flush FLUSH = new Flush();
-  Ping PING = new Ping();
+  Ping PING = new Ping(false);
+  Ping INLINE_PING = new Ping(true);
   Quit QUIT = new Quit();
   LineTooLong LINE_TOO_LONG = new LineTooLong();
   Authenticated AUTHENTICATED = new Authenticated();

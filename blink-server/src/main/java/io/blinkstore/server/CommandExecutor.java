@@ -106,8 +106,8 @@ final class CommandExecutor {
       store.clear();
       return Reply.Status.OK;
     }
-    if (command instanceof Command.Ping) {
-      return Reply.Status.PONG;
+    if (command instanceof Command.Ping ping) {
+      return ping.inline() ? Reply.Status.INLINE_PONG : Reply.Status.PONG;
     }
     if (command instanceof Command.Authenticated) {
       return Reply.Status.OK;

@@ -82,7 +82,8 @@ final class CommandParser {
       return Command.FLUSH;
     }
     if (is(line, start, wordLength, "ping")) {
-      return Command.PING;
+      // Redis's inline PING, exactly (redis-benchmark -t ping sends it): no other text line changes meaning.
+      return line.equals("PING\r") ? Command.INLINE_PING : Command.PING;
     }
     return null;
   }

@@ -12,6 +12,8 @@ sealed interface Reply {
     NOT_FOUND,
     /** The answer to {@code PING} (an extension). */
     PONG,
+    /** The answer to a {@code PING} line ended by CRLF: RESP's {@code +PONG}, as Redis answers an inline PING. */
+    INLINE_PONG,
     /** The answer to an {@code ADD64} (an extension) of a key that has a live value: nothing was stored. */
     EXISTS
   }

@@ -20,6 +20,7 @@ final class ReplyEncoder extends MessageToByteEncoder<Reply> {
   private static final byte[] OK = ascii("OK\n");
   private static final byte[] NOT_FOUND = ascii("NOT_FOUND\n");
   private static final byte[] PONG = ascii("PONG\n");
+  private static final byte[] INLINE_PONG = ascii("+PONG\r\n");
   private static final byte[] EXISTS = ascii("EXISTS\n");
   private static final byte[] VALUE = ascii("VALUE ");
 
@@ -48,6 +49,8 @@ final class ReplyEncoder extends MessageToByteEncoder<Reply> {
       out.writeBytes(NOT_FOUND);
     } else if (reply == Reply.Status.PONG) {
       out.writeBytes(PONG);
+    } else if (reply == Reply.Status.INLINE_PONG) {
+      out.writeBytes(INLINE_PONG);
     } else if (reply == Reply.Status.EXISTS) {
       out.writeBytes(EXISTS);
     } else if (reply instanceof Reply.Value value) {

@@ -71,6 +71,16 @@ class CommandHandlerTest {
     return replies();
   }
 
+  /**
+   * redis-benchmark's PING_INLINE sends Redis's inline {@code PING\r\n}, a plain line, so it reaches the text
+   * protocol; it gets Redis's answer, and the connection stays a text-protocol one.
+   */
+  @Test
+  void anInlinePingEndedByCrlfGetsRedisesPongAndOtherLinesStayText() {
+    send("PING\r\nPING\nGET k\r\nPING\r\n");
+    assertEquals("+PONG\r\nPONG\nNOT_FOUND\n+PONG\r\n", replies());
+  }
+
   @Test
   void answersTheProtocolsExampleSessionVerbatim() {
     assertEquals("NOT_FOUND\n", ask("GET mykey"));

@@ -227,6 +227,13 @@ class CommandParserTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"ping\r", "PING \r", " PING\r", "PING x\r", "PING\r\r", "PING\t\r"})
+  void onlyAnExactPingEndedByCrlfIsRedisesInlinePing(String line) {
+    assertEquals(Command.INLINE_PING, CommandParser.parse("PING\r"));
+    assertEquals(Command.PING, CommandParser.parse(line));
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"FLUSHALL", "SET6 k v", "SET64k dg==", "PINGS", "\u017fET64 k dg==", "FLU\u017fH"})
   void wordsCloseToTheExtensionsAreUnknown(String line) {
     assertEquals(CommandParser.UNKNOWN_COMMAND, CommandParser.parse(line));
