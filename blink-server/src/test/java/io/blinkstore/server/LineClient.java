@@ -216,6 +216,21 @@ final class LineClient implements AutoCloseable {
     return lines;
   }
 
+  /**
+   * Reads and drops complete lines until the server ends the stream or {@code timeout} has passed; returns how
+   * many were dropped. For a server that has closed a connection with replies still buffered: its end of stream
+   * arrives after them, once this side has read them, not as soon as the server has closed.
+   */
+  int discardLinesUntilClosed(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int lines = discardReceivedLines();
+    while (!endOfStream && deadline - System.nanoTime() > 0) {
+      await(SelectionKey.OP_READ, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      lines += discardReceivedLines();
+    }
+    return lines;
+  }
+
   /** Reads what has arrived without waiting, and returns whether the server has ended the stream. */
   boolean isClosedByServer() throws IOException {
     if (!endOfStream) {
