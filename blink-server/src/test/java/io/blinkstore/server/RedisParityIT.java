@@ -286,37 +286,35 @@ class RedisParityIT {
    */
   @Test
   void repliesMatchRedisByteForByte() throws Exception {
-    ByteArrayOutputStream requests = new ByteArrayOutputStream();
-    for (List<String> request : REQUESTS) {
-      requests.writeBytes(RespIT.resp(request.toArray(String[]::new)));
-    }
-    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
-        LineClient ours = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket())) {
-      List<String> expected = replies(theirs, requests.toByteArray(), REQUESTS.size());
-      List<String> actual = replies(ours, requests.toByteArray(), REQUESTS.size());
-      for (int i = 0; i < REQUESTS.size(); i++) {
-        assertEquals(expected.get(i), actual.get(i), String.join(" ", REQUESTS.get(i)));
-      }
-    }
+    assertRepliesMatchRedis(REQUESTS, false);
   }
 
   @Test
   void serverCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
-    ByteArrayOutputStream requests = new ByteArrayOutputStream();
-    for (List<String> request : SERVER_REQUESTS) {
-      requests.writeBytes(RespIT.resp(request.toArray(String[]::new)));
+    assertRepliesMatchRedis(SERVER_REQUESTS, true);
+  }
+
+  /**
+   * Sends {@code requests} to redis-server and to our server, each in one write, and compares the replies one by
+   * one; {@code quits}: the last request is QUIT, so both must then end the connection.
+   */
+  private void assertRepliesMatchRedis(List<List<String>> requests, boolean quits) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (List<String> request : requests) {
+      bytes.writeBytes(RespIT.resp(request.toArray(String[]::new)));
     }
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
         LineClient ours = LineClient.unix(server.unixPath());
         LineClient theirs = LineClient.unix(redisSocket())) {
-      List<String> expected = replies(theirs, requests.toByteArray(), SERVER_REQUESTS.size());
-      List<String> actual = replies(ours, requests.toByteArray(), SERVER_REQUESTS.size());
-      for (int i = 0; i < SERVER_REQUESTS.size(); i++) {
-        assertEquals(expected.get(i), actual.get(i), String.join(" ", SERVER_REQUESTS.get(i)));
+      List<String> expected = replies(theirs, bytes.toByteArray(), requests.size());
+      List<String> actual = replies(ours, bytes.toByteArray(), requests.size());
+      for (int i = 0; i < requests.size(); i++) {
+        assertEquals(expected.get(i), actual.get(i), String.join(" ", requests.get(i)));
       }
-      theirs.assertEndOfStream();
-      ours.assertEndOfStream(); // QUIT
+      if (quits) {
+        theirs.assertEndOfStream();
+        ours.assertEndOfStream();
+      }
     }
   }
 
