@@ -13,7 +13,7 @@ import java.util.List;
  * <pre>
  *   budget        B = 2 L + 64 MiB
  *   direct memory D = L / 8, at least 16 MiB, at most 256 MiB      (Netty's socket buffers)
- *   heap          H = B - D - 40 MiB                               (40 MiB: the JVM's code, classes, threads)
+ *   heap          H = B - D - 40 MiB, at least 24 MiB              (40 MiB: the JVM's code, classes, threads)
  *   entries       E = (70% of H - L) / 160 bytes, at least 1,024   (--max-entries' default)
  * </pre>
  *
@@ -34,6 +34,9 @@ final class JvmSizing {
   /** What the JVM itself takes beside heap and direct memory, planned in the budget. */
   static final long JVM_OWN = 40 * MIB;
 
+  /** The least heap planned, whatever the limit: below it the server's own objects crowd out the store. */
+  static final long MIN_HEAP = 24 * MIB;
+
   /** The system property {@code bin/blink-store} sets when it has sized the JVM itself. */
   static final String SIZED_PROPERTY = "blink.jvm.sized";
 
@@ -49,9 +52,12 @@ final class JvmSizing {
     return Math.min(256 * MIB, Math.max(16 * MIB, limit / 8));
   }
 
-  /** The heap the budget leaves: budget - direct memory - the JVM's own. */
+  /**
+   * The heap the budget leaves: budget - direct memory - the JVM's own, but at least {@link #MIN_HEAP}, the server's
+   * own working room; so the budget holds from an 8 MiB limit on.
+   */
   static long heap(long limit) {
-    return budget(limit) - directMemory(limit) - JVM_OWN;
+    return Math.max(MIN_HEAP, budget(limit) - directMemory(limit) - JVM_OWN);
   }
 
   /**
