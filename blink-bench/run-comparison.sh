@@ -17,7 +17,8 @@
 #
 # Knobs (environment): QUICK, OUT, CHARTS, ROUNDS, DURATION and WARMUP (seconds per load run), KEYSPACE,
 # MEM_KEYS, TRACE_KEYS, TRACE_REQUESTS, TRACE_FRACTION (share of the trace's keys the budget holds),
-# CHURN1 and CHURN2 (seconds of the two churn phases), CHURN_LIMIT (our --memory-limit there), RSS_TARGET_MIB,
+# CHURN1 and CHURN2 (seconds of the two churn phases), CHURN_LIMIT (our --memory-limit in the memory and churn
+# steps), RSS_TARGET_MIB,
 # RSS_TRACE_KEYS, RSS_TRACE_REQUESTS (the equal-RSS hit ratio), REDIS_BENCH_REQUESTS, JMH_OPTS (extra JMH flags),
 # SKIP_JMH=1, SKIP_BUILD=1.
 set -euo pipefail
@@ -41,7 +42,7 @@ else
   REDIS_BENCH_REQUESTS="${REDIS_BENCH_REQUESTS:-200000}"
   JMH_OPTS="${JMH_OPTS:--wi 1 -w 1s -i 3 -r 1s}"
   CHURN1="${CHURN1:-180}" CHURN2="${CHURN2:-120}" RSS_TRACE_KEYS="${RSS_TRACE_KEYS:-4000000}"
-  RSS_TRACE_REQUESTS="${RSS_TRACE_REQUESTS:-4000000}" RSS_TARGET_MIB="${RSS_TARGET_MIB:-256}"
+  RSS_TRACE_REQUESTS="${RSS_TRACE_REQUESTS:-8000000}" RSS_TARGET_MIB="${RSS_TARGET_MIB:-256}"
   OUT="${OUT:-$root/blink-bench/target/comparison}"
   CHARTS="${CHARTS:-$root/docs/bench}"
 fi
@@ -121,9 +122,10 @@ stop() { # PID
   pids=("${kept[@]}")
 }
 
-start_blink() { # MEMORY_LIMIT; sets blink_port, blink_pid
+start_blink() { # MEMORY_LIMIT [serve options...]; sets blink_port, blink_pid
   blink_port=$(free_port)
-  "$root/bin/blink-store" serve --tcp "127.0.0.1:$blink_port" --memory-limit "$1" >>"$OUT/blink-server.log" 2>&1 &
+  "$root/bin/blink-store" serve --tcp "127.0.0.1:$blink_port" --memory-limit "$1" "${@:2}" \
+    >>"$OUT/blink-server.log" 2>&1 &
   blink_pid=$!
   pids+=("$blink_pid")
   wait_port "$blink_port" "$blink_pid"
@@ -309,7 +311,8 @@ entries_held() { # SERVER PORT: the entry count, from STATS (ours) or DBSIZE (Re
 redis_info() { # PORT FIELD
   redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'
 }
-start_blink "$SERVER_MEMORY"
+# Our limit must hold MEM_KEYS entries within its entry bound too (docs/operations.md, Sizing): CHURN_LIMIT does.
+start_blink "$CHURN_LIMIT"
 start_redis 0 noeviction
 sleep 1
 blink_heap0=$(jvm_live_heap "$blink_pid"); blink_rss0=$(rss_bytes "$blink_pid")
@@ -394,7 +397,10 @@ rss_pass() { # PASS SERVER: one run at the server's setting; calibrates it, or r
     port=$redis_port pid=$redis_pid
   else
     setting=$blink_setting protocol=blink policy=w-tinylfu field=memory_limit
-    start_blink "$setting"
+    # The trace's entries are 11 + 100 bytes: the entry bound and the heap for exactly the entries the limit holds
+    # (the defaults plan for entries of any size, down to one byte, and would bind first).
+    local entries=$(( setting / (11 + VALUE) ))
+    BLINK_HEAP="$(( (setting + entries * 160) * 10 / 7 / 1048576 + 1 ))m" start_blink "$setting" --max-entries "$entries"
     port=$blink_port pid=$blink_pid
   fi
   idle=$(rss_bytes "$pid")

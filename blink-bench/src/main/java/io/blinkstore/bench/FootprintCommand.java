@@ -30,6 +30,9 @@ final class FootprintCommand implements Callable<Integer> {
       defaultValue = "7")
   int digits;
 
+  @Option(names = "--ttl", description = "Give every entry a time to live of an hour (default: none).")
+  boolean ttl;
+
   @Override
   public Integer call() throws Exception {
     String before = histogram();
@@ -37,12 +40,17 @@ final class FootprintCommand implements Callable<Integer> {
       for (int i = 0; i < entries; i++) {
         byte[] value = new byte[valueBytes];
         value[0] = (byte) i;
-        store.set(key(i), value);
+        if (ttl) {
+          store.set(key(i), value, java.time.Duration.ofHours(1));
+        } else {
+          store.set(key(i), value);
+        }
       }
       String after = histogram();
       long total = total(after) - total(before);
-      System.out.printf("%s, %s, %d entries of %d key + %d value bytes (usage %d)%n",
-          System.getProperty("java.vm.version"), headers(), store.size(), 4 + digits, valueBytes, store.usage());
+      System.out.printf("%s, %s, %d entries of %d key + %d value bytes%s (usage %d)%n",
+          System.getProperty("java.vm.version"), headers(), store.size(), 4 + digits, valueBytes,
+          ttl ? ", each with a time to live" : "", store.usage());
       System.out.printf("%-60s %12s %14s%n", "class", "instances", "bytes/entry");
       for (String[] row : rows(after)) {
         long instances = Long.parseLong(row[0]) - instances(before, row[2]);
