@@ -92,12 +92,12 @@ class LauncherIT {
   @Test
   void theJvmIsSizedFromTheMemoryLimit() throws Exception {
     Result small = launch(List.of());
-    assertTrue(small.out.contains("-Xmx28m\n"), "10 MiB: 84 - 16 - 40 MiB of heap\n" + small.out);
-    assertTrue(small.out.contains("-XX:+UseSerialGC\n-Xms28m\n-Xmn3m\n"), "Serial, young an eighth\n" + small.out);
+    assertTrue(small.out.contains("-Xmx24m\n"), "10 MiB: 84 - 16 - 64 = 4, at least 24 MiB of heap\n" + small.out);
+    assertTrue(small.out.contains("-XX:+UseSerialGC\n-Xms24m\n-Xmn3m\n"), "Serial, young an eighth\n" + small.out);
     assertTrue(small.out.contains("-XX:MaxDirectMemorySize=16m\n"), small.out);
     assertTrue(small.out.contains("-Dblink.jvm.sized=true\n"), small.out);
     Result large = launch(List.of(), "--memory-limit", "2GiB");
-    assertTrue(large.out.contains("-Xmx3864m\n"), "2 GiB: 4160 - 256 - 40 MiB of heap\n" + large.out);
+    assertTrue(large.out.contains("-Xmx3840m\n"), "2 GiB: 4160 - 256 - 64 MiB of heap\n" + large.out);
     assertTrue(large.out.contains("-XX:MaxDirectMemorySize=256m\n"), large.out);
     assertTrue(large.out.contains("-XX:+UseShenandoahGC\n"), "over a 1 GiB heap: Shenandoah\n" + large.out);
   }
