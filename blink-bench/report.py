@@ -193,6 +193,48 @@ def hit_ratio_table(rows):
     return out, chart
 
 
+def churn_table(rows):
+    rows = by(rows, "churn")
+    if not rows:
+        return []
+    lines = ["### RSS per entry under churn (80% GET / 20% overwriting SET, pipeline 16, the launcher's defaults)", "",
+             "| server | phase | entries | RSS idle MiB | RSS loaded, per entry | steady median, per entry | max, per entry "
+             "| req/s | GC pauses (max ms, total ms) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    redis = {r["result"]["phase"]: r["result"] for r in rows if r["server"] == "redis"}
+    for r in rows:
+        x = r["result"]
+        pauses = (f"{x['gc_pauses']} ({x['gc_pause_max_ms']:.1f}, {x['gc_pause_total_ms']:.0f})"
+                  if "gc_pauses" in x else "")
+        lines.append(f"| {LABELS.get(r['server'], r['server'])} | {x['phase']} | {x['entries']:,} | "
+                     f"{x['rss_idle'] / 2**20:.1f} | {x['per_entry_loaded']} | {x['per_entry_steady']} | "
+                     f"{x['per_entry_max']} | {x['throughput']:,} | {pauses} |")
+    for r in rows:
+        x, peer = r["result"], redis.get(r["result"]["phase"])
+        if r["server"] != "redis" and peer:
+            lines.append(f"| Blink/Redis | {x['phase']} | | | {ratio(x['per_entry_loaded'], peer['per_entry_loaded'])} | "
+                         f"{ratio(x['per_entry_steady'], peer['per_entry_steady'])} | "
+                         f"{ratio(x['per_entry_max'], peer['per_entry_max'])} | "
+                         f"{ratio(x['throughput'], peer['throughput'])} | |")
+    lines += ["", "Per entry: (RSS − RSS before loading) / entries; steady: the median of the per-second samples of the "
+              "phase's second half; max: the largest sample of the phase.", ""]
+    return lines
+
+
+def hit_ratio_rss_table(rows):
+    rows = by(rows, "hit-ratio-rss")
+    if not rows:
+        return []
+    lines = ["### Hit ratio at equal RSS (the same Zipf(0.99) read-through trace)", "",
+             "| server, policy | memory setting (bytes) | RSS at the end, MiB | target MiB | hit ratio |",
+             "|---|---|---|---|---|"]
+    for r in rows:
+        setting = r.get("maxmemory", r.get("memory_limit"))
+        lines.append(f"| {LABELS.get(r['server'], r['server'])} {r['policy']} | {setting:,} | "
+                     f"{r['rss'] / 2**20:.1f} | {r['target'] >> 20} | {r['hit_ratio']:.4f} |")
+    return lines + [""]
+
+
 def jmh_tables(out_dir):
     store = []
     for threads in (1, 2):
@@ -318,7 +360,8 @@ def main():
         bar_chart(os.path.join(charts, "latency.svg"), "Latency, 1 connection, pipeline 1 (log scale)",
                   "microseconds", {k.replace("_", "."): v for k, v in groups.items()}, list(lat_med), log=True)
         lines += [f"![latency]({link}/latency.svg)", ""]
-    lines += tput + lat + redis_benchmark_table(rows_all) + memory_table(rows_all) + hit + jmh_tables(out_dir)
+    lines += (tput + lat + redis_benchmark_table(rows_all) + memory_table(rows_all) + churn_table(rows_all)
+              + hit + hit_ratio_rss_table(rows_all) + jmh_tables(out_dir))
     end = next((r for r in rows_all if r.get("suite") == "elapsed"), None)
     if end is not None:
         lines.append(f"The whole run took {end['seconds'] // 60} min {end['seconds'] % 60} s; load average at the end"

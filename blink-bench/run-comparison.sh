@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # run-comparison.sh: Blink Store beside Redis on this machine, same client, same run; writes markdown and SVG.
 #
-#   blink-bench/run-comparison.sh            # the full suite (about 12 minutes on 2 vCPUs)
-#   QUICK=1 blink-bench/run-comparison.sh    # a smoke run of every step (about 3.5 minutes); its numbers mean nothing
+#   blink-bench/run-comparison.sh            # the full suite (about 30 minutes on 2 vCPUs)
+#   QUICK=1 blink-bench/run-comparison.sh    # a smoke run of every step (about 6 minutes); its numbers mean nothing
 #
 # Steps: install redis-server, redis-tools and python3 from Debian if missing (apt-get, as root or with sudo);
 # build blink-bench/target/benchmarks.jar and blink-server/target/blink-store.jar; run JMH (store vs bare
 # Caffeine, codec) with no server up; start Redis (persistence off) and our server on loopback, free ports, the
 # same memory settings; run each throughput and latency workload in alternating rounds (Blink, Redis, Redis,
-# Blink, ...); run redis-benchmark against both (ours only if it answers RESP); measure memory per entry and the
-# hit ratio on fresh servers; stop everything by PID (also on Ctrl-C or failure); render the tables and charts.
+# Blink, ...); run redis-benchmark against both (ours only if it answers RESP); measure memory per entry, RSS per
+# entry under a read/write churn (blink-bench/churn.sh), the hit ratio at equal entry counts and at equal RSS, on
+# fresh servers; stop everything by PID (also on Ctrl-C or failure); render the tables and charts.
 #
 # Output: $OUT (default blink-bench/target/comparison): results.jsonl (every raw result), results.md (tables ready
 # for docs/BENCHMARKS.md), logs. Charts go to $CHARTS: docs/bench/ in the full run, $OUT in QUICK mode.
 #
 # Knobs (environment): QUICK, OUT, CHARTS, ROUNDS, DURATION and WARMUP (seconds per load run), KEYSPACE,
 # MEM_KEYS, TRACE_KEYS, TRACE_REQUESTS, TRACE_FRACTION (share of the trace's keys the budget holds),
-# REDIS_BENCH_REQUESTS, JMH_OPTS (extra JMH flags), SKIP_JMH=1, SKIP_BUILD=1.
+# CHURN1 and CHURN2 (seconds of the two churn phases), CHURN_LIMIT (our --memory-limit in the memory and churn
+# steps), RSS_TARGET_MIB,
+# RSS_TRACE_KEYS, RSS_TRACE_REQUESTS (the equal-RSS hit ratio), REDIS_BENCH_REQUESTS, JMH_OPTS (extra JMH flags),
+# SKIP_JMH=1, SKIP_BUILD=1.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +32,8 @@ if [ "$QUICK" = 1 ]; then
   MEM_KEYS="${MEM_KEYS:-100000}" TRACE_REQUESTS="${TRACE_REQUESTS:-200000}"
   REDIS_BENCH_REQUESTS="${REDIS_BENCH_REQUESTS:-20000}"
   JMH_OPTS="${JMH_OPTS:--wi 1 -w 200ms -i 1 -r 300ms}"
+  CHURN1="${CHURN1:-10}" CHURN2="${CHURN2:-10}" RSS_TRACE_KEYS="${RSS_TRACE_KEYS:-400000}"
+  RSS_TRACE_REQUESTS="${RSS_TRACE_REQUESTS:-400000}" RSS_TARGET_MIB="${RSS_TARGET_MIB:-128}"
   OUT="${OUT:-$root/blink-bench/target/comparison-quick}"
   CHARTS="${CHARTS:-$OUT}"
 else
@@ -35,12 +41,15 @@ else
   MEM_KEYS="${MEM_KEYS:-1000000}" TRACE_REQUESTS="${TRACE_REQUESTS:-1000000}"
   REDIS_BENCH_REQUESTS="${REDIS_BENCH_REQUESTS:-200000}"
   JMH_OPTS="${JMH_OPTS:--wi 1 -w 1s -i 3 -r 1s}"
+  CHURN1="${CHURN1:-180}" CHURN2="${CHURN2:-120}" RSS_TRACE_KEYS="${RSS_TRACE_KEYS:-4000000}"
+  RSS_TRACE_REQUESTS="${RSS_TRACE_REQUESTS:-8000000}" RSS_TARGET_MIB="${RSS_TARGET_MIB:-256}"
   OUT="${OUT:-$root/blink-bench/target/comparison}"
   CHARTS="${CHARTS:-$root/docs/bench}"
 fi
 KEYSPACE="${KEYSPACE:-100000}"
 TRACE_KEYS="${TRACE_KEYS:-200000}"
 TRACE_FRACTION="${TRACE_FRACTION:-0.17}"
+CHURN_LIMIT="${CHURN_LIMIT:-512MB}"
 VALUE=100
 # Both servers get room for every key of the throughput runs, so neither evicts there.
 SERVER_MEMORY=256MB
@@ -113,9 +122,10 @@ stop() { # PID
   pids=("${kept[@]}")
 }
 
-start_blink() { # MEMORY_LIMIT; sets blink_port, blink_pid
+start_blink() { # MEMORY_LIMIT [serve options...]; sets blink_port, blink_pid
   blink_port=$(free_port)
-  "$root/bin/blink-store" serve --tcp "127.0.0.1:$blink_port" --memory-limit "$1" >>"$OUT/blink-server.log" 2>&1 &
+  "$root/bin/blink-store" serve --tcp "127.0.0.1:$blink_port" --memory-limit "$1" "${@:2}" \
+    >>"$OUT/blink-server.log" 2>&1 &
   blink_pid=$!
   pids+=("$blink_pid")
   wait_port "$blink_port" "$blink_pid"
@@ -301,7 +311,8 @@ entries_held() { # SERVER PORT: the entry count, from STATS (ours) or DBSIZE (Re
 redis_info() { # PORT FIELD
   redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'
 }
-start_blink "$SERVER_MEMORY"
+# Our limit must hold MEM_KEYS entries within its entry bound too (docs/operations.md, Sizing): CHURN_LIMIT does.
+start_blink "$CHURN_LIMIT"
 start_redis 0 noeviction
 sleep 1
 blink_heap0=$(jvm_live_heap "$blink_pid"); blink_rss0=$(rss_bytes "$blink_pid")
@@ -354,6 +365,61 @@ blink_budget=$(( ${redis_held:-$capacity} * (11 + VALUE) ))
 start_blink "$blink_budget"
 hit_ratio blink w-tinylfu "$blink_port" blink "$blink_budget"
 stop "$blink_pid"
+
+# ---- RSS per entry under churn: the launcher's defaults against Redis, MEM_KEYS entries ---------------------------
+for server in blink redis; do
+  log "churn: $server, $MEM_KEYS entries, ${CHURN1} s from 1 connection then ${CHURN2} s from 8 (80% GET, P=16)"
+  options=()
+  [ "$server" = blink ] && options=(--memory-limit "$CHURN_LIMIT")
+  ENTRIES="$MEM_KEYS" CHURN1="$CHURN1" CHURN2="$CHURN2" "$root/blink-bench/churn.sh" "$server" "${options[@]}" \
+      2>>"$OUT/churn.log" | while read -r line; do
+    record "{\"suite\":\"churn\",\"server\":\"$server\",\"result\":$line}"
+    log "  $line"
+  done
+done
+
+# ---- hit ratio at equal RSS: each server configured so that its RSS settles at RSS_TARGET_MIB --------------------
+# One calibration run each: the memory setting is scaled by (target - idle RSS) / (RSS at the end - idle RSS), then
+# the measured run replays the same trace on a fresh server; the RSS it ends at is recorded beside the hit ratio.
+rss_trace() { # SERVER PORT PROTOCOL PID: replays the trace, prints "HIT_RATIO RSS_BYTES"
+  local json
+  json=$("${bench[@]}" hit-ratio --json -p "$2" --protocol "$3" -r "$RSS_TRACE_KEYS" -n "$RSS_TRACE_REQUESTS" \
+    -d "$VALUE" 2>>"$OUT/load.log") || { log "  hit-ratio on $1 failed"; return 1; }
+  echo "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["hit_ratio"])' "$json") $(rss_bytes "$4")"
+}
+target=$(( RSS_TARGET_MIB << 20 ))
+redis_setting=$(( target * 9 / 10 )) blink_setting=$(( target * 4 / 10 ))
+rss_pass() { # PASS SERVER: one run at the server's setting; calibrates it, or records the measured run
+  local pass=$1 server=$2 setting port pid protocol policy field idle ratio rss
+  if [ "$server" = redis ]; then
+    setting=$redis_setting protocol=resp policy=allkeys-lfu field=maxmemory
+    start_redis "$setting" "$policy"
+    port=$redis_port pid=$redis_pid
+  else
+    setting=$blink_setting protocol=blink policy=w-tinylfu field=memory_limit
+    # The trace's entries are 11 + 100 bytes: the entry bound and the heap for exactly the entries the limit holds
+    # (the defaults plan for entries of any size, down to one byte, and would bind first).
+    local entries=$(( setting / (11 + VALUE) ))
+    BLINK_HEAP="$(( (setting + entries * 160) * 10 / 7 / 1048576 + 1 ))m" start_blink "$setting" --max-entries "$entries"
+    port=$blink_port pid=$blink_pid
+  fi
+  idle=$(rss_bytes "$pid")
+  read -r ratio rss < <(rss_trace "$server" "$port" "$protocol" "$pid")
+  stop "$pid"
+  if [ "$pass" = measure ]; then
+    record "{\"suite\":\"hit-ratio-rss\",\"server\":\"$server\",\"policy\":\"$policy\",\"$field\":$setting,\
+\"rss\":$rss,\"target\":$target,\"hit_ratio\":$ratio}"
+    log "  $server $policy: hit ratio $ratio at RSS $(( rss >> 20 )) MiB ($field $setting)"
+  else
+    setting=$(python3 -c "print(int($setting * max(0.25, min(4, ($target - $idle) / max(1, $rss - $idle)))))")
+    if [ "$server" = redis ]; then redis_setting=$setting; else blink_setting=$setting; fi
+  fi
+}
+log "hit ratio at equal RSS: $RSS_TRACE_REQUESTS requests over $RSS_TRACE_KEYS keys, RSS target $RSS_TARGET_MIB MiB"
+for pass in calibrate measure; do
+  rss_pass "$pass" redis
+  rss_pass "$pass" blink
+done
 
 # ---- report -----------------------------------------------------------------------------------------------------
 record "{\"suite\":\"elapsed\",\"seconds\":$(( $(date +%s) - started_at )),\"loadavg_after\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"

@@ -126,6 +126,12 @@ public interface BlinkStore extends AutoCloseable {
    * Stores {@code value} under {@code key} for {@code ttl}, only if the key has no live value; otherwise as
    * {@link #setIfAbsent(String, byte[])}. With a time to live, a lock whose holder dies is freed when it expires.
    *
+   * <p>A value stored this way is a lock its caller relies on, so the in-process store pins it: eviction for size
+   * leaves it alone until it expires, is deleted, or is overwritten, even when the store is full (otherwise the
+   * admission policy could drop the fresh key at once and a second caller would get the lock too). Pinned entries
+   * hold at most 10% of the memory limit and of the entry bound; past that, such a value is an ordinary entry.
+   * {@link #expire} keeps the pin; {@link #persist} and counter updates drop it.
+   *
    * @return {@code true} if the value was stored, {@code false} if the key already had a live value
    * @throws EntryTooLargeException if the key and value bytes together exceed {@link #memoryLimit()}
    * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}, or {@code ttl} is not
@@ -340,8 +346,8 @@ public interface BlinkStore extends AutoCloseable {
 
     /**
      * Also bounds the number of entries; default: no bound beyond the memory limit. The memory limit counts key
-     * and value bytes only, while the JVM spends about 140 more bytes on each entry, so a store of many tiny
-     * entries can use far more heap than its limit (a million 4-byte entries: ~4 MB counted, ~145 MB of heap).
+     * and value bytes only, while the JVM spends about 115 more bytes on each entry (Java 17), so a store of many
+     * tiny entries can use far more heap than its limit (a million 12-byte entries: 12 MB counted, 128 MB of heap).
      * Set this where the heap must be protected from such input, as the server does. When a write takes the
      * store past the bound, the coldest entries are evicted (and counted as evictions) before it returns; the
      * bound may be passed by a few entries while writes are in flight.

@@ -9,6 +9,7 @@ import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
@@ -19,11 +20,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * The in-process {@link BlinkStore}: a Caffeine cache bounded by {@code maximumWeight(limit)}, weighed by key
  * UTF-8 bytes plus value bytes, with exact byte accounting of its own.
+ *
+ * <p><b>Layout</b>: one {@link Key} object per entry is both the map's key and its value, and holds the entry's
+ * key and value bytes packed in one array (or an {@link Expiring} holder of one). An overwrite swaps the array
+ * inside the key object the map already holds ({@link #SWAP_IN}), so the key object survives it and nothing else
+ * is allocated. Per entry the JVM then holds Caffeine's node, the map's node and table slot, the key object and
+ * the array: 224 bytes of heap for a 10-byte key and a 100-byte value on Java 17, 216 with compact object headers
+ * on Java 25 (was 257 with a {@code String} key and a separate value array; docs/BENCHMARKS.md).
  *
  * <p>Why our own accounting: Caffeine adds an entry to its map first and evicts later, in its maintenance
  * cycle, so its weighted size can run well past the maximum while writers race ahead of eviction. Here every
@@ -67,8 +77,8 @@ import java.util.function.LongSupplier;
  * {@link #getOrLoad} runs the loader outside any Caffeine lock, through {@link SingleFlight}.
  */
 final class CaffeineBlinkStore implements BlinkStore {
-  /** Entries removed per round when trimming to the entry bound. */
-  private static final int TRIM_BATCH = 64;
+  /** The largest entry an array can hold, with its length header and the JVM's margin. */
+  private static final int MAX_ENTRY_BYTES = Integer.MAX_VALUE - 16;
 
   /** How often an idle store holding entries with a time to live removes the expired ones. */
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
@@ -90,10 +100,11 @@ final class CaffeineBlinkStore implements BlinkStore {
   private final LongAdder evicted = new LongAdder();
   private final LongAdder expired = new LongAdder();
   private final ReentrantLock overLimitLock = new ReentrantLock();
-  private final Cache<String, Object> cache;
-  private final ConcurrentMap<String, Object> map;
-  private final Policy<String, Object> policy;
-  private final Policy.Eviction<String, Object> eviction;
+  private final Cache<Key, Key> cache;
+  private final ConcurrentMap<Key, Key> map;
+  private final Policy<Key, Key> policy;
+  private final Policy.Eviction<Key, Key> eviction;
+  private final PinBudget pins;
   /** The holders in the map, soonest deadline first. */
   private final ConcurrentSkipListSet<Expiring> expiring = new ConcurrentSkipListSet<>();
   /** The size of {@link #expiring}, kept beside it: the skip list counts by walking. */
@@ -113,7 +124,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(limit)
-            .weigher((String key, Object value) -> Utf8.validKeyBytes(key) + bytes(value).length)
+            .weigher((Key key, Key value) -> weight(value.ref))
             .evictionListener(this::onEviction)
             // Maintenance (and so eviction) runs on the writing thread: no hand-off, no surprise threads.
             .executor(Runnable::run)
@@ -121,13 +132,38 @@ final class CaffeineBlinkStore implements BlinkStore {
     this.map = cache.asMap();
     this.policy = cache.policy();
     this.eviction = policy.eviction().orElseThrow();
+    this.pins = new PinBudget(limit, maxEntries, eviction);
   }
 
+  /**
+   * What Caffeine weighs an entry: its key and value bytes, or 0 for a pinned lock, which keeps it out of size
+   * eviction ({@link PinBudget}); the store's own count ({@link #used}) counts every entry's bytes.
+   */
+  private static int weight(Object stored) {
+    return stored instanceof Expiring holder && holder.pinned ? 0 : Key.weight(Key.packed(stored));
+  }
+
+  /**
+   * The remapping function of a plain write, allocation-free: stores the fresh key object if its key is absent;
+   * otherwise swaps its ref into the key object already there (whose identity and key bytes stay), leaving the
+   * fresh one holding the ref it replaced, for the writer to account for.
+   */
+  private static final BiFunction<Key, Key, Key> SWAP_IN = (fresh, stored) -> {
+    if (stored == null) {
+      return fresh;
+    }
+    Object replaced = stored.ref;
+    stored.ref = fresh.ref;
+    fresh.ref = replaced;
+    return stored;
+  };
+
   /** Runs atomically with Caffeine's removal of an entry for size: its bytes leave the count. */
-  private void onEviction(String key, Object value, RemovalCause cause) {
-    if (key != null && value != null) {
-      released(key, value);
-      countEviction(value);
+  private void onEviction(Key key, Key value, RemovalCause cause) {
+    if (value != null) {
+      Object stored = value.ref;
+      released(stored);
+      countEviction(stored);
     }
   }
 
@@ -145,7 +181,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     Objects.requireNonNull(value, "value");
     ensureOpen();
     int keyBytes = validate(key);
-    put(key, keyBytes, value.clone());
+    put(pack(key, keyBytes, value));
   }
 
   @Override
@@ -154,7 +190,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     long ttlNanos = ttlNanos(ttl);
     ensureOpen();
     int keyBytes = validate(key);
-    put(key, keyBytes, newHolder(key, value.clone(), ttlNanos));
+    put(newHolder(pack(key, keyBytes, value), ttlNanos, false));
   }
 
   @Override
@@ -162,7 +198,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     Objects.requireNonNull(value, "value");
     ensureOpen();
     int keyBytes = validate(key);
-    return putIfAbsent(key, keyBytes, value.clone());
+    return putIfAbsent(pack(key, keyBytes, value), false);
   }
 
   @Override
@@ -171,76 +207,110 @@ final class CaffeineBlinkStore implements BlinkStore {
     long ttlNanos = ttlNanos(ttl);
     ensureOpen();
     int keyBytes = validate(key);
-    return putIfAbsent(key, keyBytes, newHolder(key, value.clone(), ttlNanos));
+    return putIfAbsent(newHolder(pack(key, keyBytes, value), ttlNanos, false), true);
   }
 
   /**
-   * Stores a value or a holder unless the key has a live value, deciding in the map's {@code compute}, so that
-   * one racer wins. Its bytes are reserved first, as for a set, and given back if nothing is stored; an expired
-   * value it replaces leaves the count as an expiration.
+   * Stores a packed array or a holder unless the key has a live value, deciding in the map's {@code compute}, so
+   * that one racer wins. Its bytes are reserved first, as for a set, and given back if nothing is stored; an
+   * expired value it replaces leaves the count as an expiration. A lock ({@code pin}) is pinned while the
+   * {@link PinBudget} has room, and stored as an ordinary entry otherwise.
    */
-  private boolean putIfAbsent(String key, int keyBytes, Object stored) {
-    long weight = checkedWeight(keyBytes, stored);
+  private boolean putIfAbsent(Object stored, boolean pin) {
+    long weight = checkedWeight(stored);
+    boolean pinned = pin && pins.tryPin(weight);
+    Object ref = pinned ? ((Expiring) stored).pinned(true) : stored;
+    Key fresh = Key.of(ref);
     boolean[] won = new boolean[1];
-    withRoomFor(weight, () -> {
-      Object[] replaced = new Object[1];
-      try {
-        map.compute(key, (k, old) -> {
-          if (liveValue(old) != null) {
+    try {
+      withRoomFor(weight, () -> {
+        Object[] replaced = new Object[1];
+        try {
+          map.compute(fresh, (k, old) -> {
+            if (old != null && liveValue(old.ref) != null) {
+              return old;
+            }
+            won[0] = true;
+            if (old == null) {
+              return k;
+            }
+            replaced[0] = old.ref;
+            old.ref = ref;
             return old;
+          });
+        } finally {
+          if (!won[0]) {
+            used.addAndGet(-weight);
           }
-          replaced[0] = old;
-          won[0] = true;
-          return stored;
-        });
-      } finally {
-        if (!won[0]) {
-          used.addAndGet(-weight);
         }
+        if (won[0]) {
+          if (ref instanceof Expiring holder) {
+            track(holder);
+          }
+          if (replaced[0] != null) {
+            released(replaced[0]);
+            expired.increment();
+          }
+        }
+      });
+    } finally {
+      if (pinned && !won[0]) {
+        pins.unpin(weight);
       }
-      if (won[0]) {
-        if (stored instanceof Expiring holder) {
-          track(holder);
-        }
-        if (replaced[0] != null) {
-          released(keyBytes, replaced[0]);
-          expired.increment();
-        }
-      }
-    });
+    }
     return won[0];
   }
 
-  /** Stores a value or a holder, whose weight has not been checked against the limit yet. */
-  private void put(String key, int keyBytes, Object stored) {
-    long weight = checkedWeight(keyBytes, stored);
+  /** Stores a packed array or a holder, whose weight has not been checked against the limit yet. */
+  private void put(Object stored) {
+    long weight = checkedWeight(stored);
+    Key fresh = Key.of(stored);
     // The fast path calls store directly: no lambda to allocate on every set.
     if (tryReserve(weight)) {
-      store(key, keyBytes, stored);
+      store(fresh);
     } else {
-      writeOverLimit(weight, () -> store(key, keyBytes, stored));
+      writeOverLimit(weight, () -> store(fresh));
     }
     trimIfOverBound();
   }
 
+  /**
+   * Packs a valid key and a copy of a value into one array, checking their size first (a value too large for the
+   * store is never copied).
+   *
+   * @throws EntryTooLargeException if key and value bytes exceed the limit
+   */
+  private byte[] pack(String key, int keyBytes, byte[] value) {
+    long weight = (long) keyBytes + value.length;
+    if (weight > limit || weight > MAX_ENTRY_BYTES) {
+      throw new EntryTooLargeException(weight, limit);
+    }
+    return Key.pack(key, keyBytes, value);
+  }
+
   /** The bytes an entry counts. @throws EntryTooLargeException if they exceed the limit */
-  private long checkedWeight(int keyBytes, Object stored) {
-    long weight = (long) keyBytes + bytes(stored).length;
-    if (weight > limit || weight > Integer.MAX_VALUE) {
+  private long checkedWeight(Object stored) {
+    long weight = Key.weight(Key.packed(stored));
+    if (weight > limit) {
       throw new EntryTooLargeException(weight, limit);
     }
     return weight;
   }
 
-  /** Puts into the map, its bytes already reserved, and gives back those of the value it replaced. */
-  private void store(String key, int keyBytes, Object stored) {
-    Object replaced = map.put(key, stored);
+  /**
+   * Puts a fresh key object into the map, its bytes already reserved, and gives back those of the ref it
+   * replaced.
+   */
+  private void store(Key fresh) {
+    Object stored = fresh.ref;
+    if (map.compute(fresh, SWAP_IN) != fresh) {
+      // The key was there: fresh now holds what its ref replaced.
+      Object replaced = fresh.ref;
+      released(replaced);
+      countIfExpired(replaced);
+    }
     if (stored instanceof Expiring holder) {
       track(holder);
-    }
-    if (replaced != null) {
-      released(keyBytes, replaced);
-      countIfExpired(replaced);
     }
   }
 
@@ -263,27 +333,55 @@ final class CaffeineBlinkStore implements BlinkStore {
     }
   }
 
-  /** Removes expired entries, then the coldest ones, until the entry count is within its bound. */
+  /**
+   * Removes expired entries, then the coldest ones that are not pinned, until the entry count is within its
+   * bound.
+   */
   private void trimEntries() {
     overLimitLock.lock();
     try {
       sweep();
       long excess;
       while ((excess = map.size() - maxEntries) > 0) {
-        Map<String, Object> coldest = eviction.coldest((int) Math.min(excess, TRIM_BATCH));
+        long limitTo = excess;
+        List<Key> coldest = eviction.coldest(entries -> entries
+            .map(Map.Entry::getValue)
+            .filter(stored -> !(stored.ref instanceof Expiring holder && holder.pinned))
+            .limit(limitTo)
+            .collect(Collectors.toList()));
         if (coldest.isEmpty()) {
           return;
         }
-        for (Map.Entry<String, Object> entry : coldest.entrySet()) {
-          if (map.remove(entry.getKey(), entry.getValue())) {
-            released(entry.getKey(), entry.getValue());
-            countEviction(entry.getValue());
+        for (Key stored : coldest) {
+          Object removed = removeIf(stored, ref -> !(ref instanceof Expiring holder && holder.pinned));
+          if (removed != null) {
+            released(removed);
+            countEviction(removed);
           }
         }
       }
     } finally {
       overLimitLock.unlock();
     }
+  }
+
+  /**
+   * Removes the entry of {@code key} if its ref passes {@code test}, deciding under the key's lock (a write may
+   * have swapped the ref since it was read).
+   *
+   * @return the ref removed, or {@code null}
+   */
+  private Object removeIf(Key key, java.util.function.Predicate<Object> test) {
+    Object[] removed = new Object[1];
+    map.computeIfPresent(key, (k, stored) -> {
+      Object ref = stored.ref;
+      if (test.test(ref)) {
+        removed[0] = ref;
+        return null;
+      }
+      return stored;
+    });
+    return removed[0];
   }
 
   private void writeOverLimit(long bytes, Runnable write) {
@@ -316,15 +414,18 @@ final class CaffeineBlinkStore implements BlinkStore {
     }
   }
 
-  /** Gives back the bytes of a value that has left the map, and drops it from the expiry index. */
-  private void released(String key, Object removed) {
-    released(Utf8.validKeyBytes(key), removed);
-  }
-
-  private void released(int keyBytes, Object removed) {
-    used.addAndGet(-((long) keyBytes + bytes(removed).length));
+  /**
+   * Gives back the bytes of a ref that has left the map, drops it from the expiry index, and gives back its share
+   * of the pin budget if it was pinned.
+   */
+  private void released(Object removed) {
+    long weight = Key.weight(Key.packed(removed));
+    used.addAndGet(-weight);
     if (removed instanceof Expiring holder) {
       unindex(holder);
+      if (holder.pinned) {
+        pins.unpin(weight);
+      }
     }
   }
 
@@ -343,82 +444,92 @@ final class CaffeineBlinkStore implements BlinkStore {
 
   @Override
   public byte[] get(String key) {
-    byte[] value = read(key);
-    return value == null ? null : value.clone();
+    byte[] packed = read(key);
+    return packed == null ? null : Key.value(packed);
   }
 
-  /** A view of the stored array: safe to hand out, since no stored array is ever changed in place. */
+  /** A view of the stored bytes: safe to hand out, since no stored array is ever changed in place. */
   @Override
   public ByteBuffer getBuffer(String key) {
-    byte[] value = read(key);
-    return value == null ? null : ByteBuffer.wrap(value).asReadOnlyBuffer();
+    byte[] packed = read(key);
+    if (packed == null) {
+      return null;
+    }
+    int offset = Key.valueOffset(packed);
+    return ByteBuffer.wrap(packed, offset, packed.length - offset).slice().asReadOnlyBuffer();
   }
 
-  /** Decodes the stored array itself: no copy to throw away. */
+  /** Decodes the stored bytes themselves: no copy to throw away. */
   @Override
   public String getString(String key) {
-    byte[] value = read(key);
-    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    byte[] packed = read(key);
+    if (packed == null) {
+      return null;
+    }
+    int offset = Key.valueOffset(packed);
+    return new String(packed, offset, packed.length - offset, StandardCharsets.UTF_8);
   }
 
   /**
-   * Returns the stored array of a live entry, never to be changed or handed out, counting a hit or a miss.
+   * Returns the packed array of a live entry, never to be changed or handed out, counting a hit or a miss.
    * Validates the key only on a miss: only valid keys are ever stored, so a hit proves the key valid, and an
    * invalid key still throws before anything is counted.
    */
   private byte[] read(String key) {
     ensureOpen();
-    byte[] value = live(key, map.get(Objects.requireNonNull(key, "key")));
-    if (value == null) {
+    byte[] packed = live(map.get(Key.lookup(Objects.requireNonNull(key, "key"))));
+    if (packed == null) {
       validate(key);
       misses.increment();
       return null;
     }
     hits.increment();
-    return value;
+    return packed;
   }
 
   /**
-   * Returns the value of what the map holds for {@code key}, or {@code null} if that is nothing or an expired
+   * Returns the packed array of the entry the map holds, or {@code null} if that is nothing or an expired
    * holder, which is then removed.
    */
-  private byte[] live(String key, Object stored) {
-    if (stored instanceof byte[] value) {
-      return value;
-    }
+  private byte[] live(Key stored) {
     if (stored == null) {
       return null;
     }
-    Expiring holder = (Expiring) stored;
-    if (holder.isLive(now())) {
-      return holder.value;
+    Object ref = stored.ref;
+    if (ref instanceof byte[] packed) {
+      return packed;
     }
-    removeExpired(key, holder);
+    Expiring holder = (Expiring) ref;
+    if (holder.isLive(now())) {
+      return holder.packed;
+    }
+    removeExpired(holder);
     return null;
   }
 
   /** Removes an expired holder if the map still holds it (or its counter update), counting one expiration. */
-  private void removeExpired(String key, Expiring holder) {
-    while (policy.getIfPresentQuietly(key) instanceof Expiring stored && stored.seq == holder.seq) {
-      if (map.remove(key, stored)) {
-        released(key, stored);
-        expired.increment();
-        return;
-      }
+  private void removeExpired(Expiring holder) {
+    Object removed = removeIf(Key.of(holder.packed), ref -> ref instanceof Expiring stored && stored.seq == holder.seq);
+    if (removed != null) {
+      released(removed);
+      expired.increment();
+    } else {
+      unindex(holder);
     }
-    unindex(holder);
   }
 
   @Override
   public boolean delete(String key) {
     ensureOpen();
-    int keyBytes = validate(key);
-    Object removed = map.remove(key);
+    validate(key);
+    Key removed = map.remove(Key.lookup(key));
     if (removed == null) {
       return false;
     }
-    released(keyBytes, removed);
-    return countIfExpired(removed);
+    // Read after the removal: no write can swap the ref of a key object the map no longer holds.
+    Object ref = removed.ref;
+    released(ref);
+    return countIfExpired(ref);
   }
 
   @Override
@@ -427,15 +538,10 @@ final class CaffeineBlinkStore implements BlinkStore {
     ensureOpen();
     validate(key);
     Expiring[] created = new Expiring[1];
-    Object[] replaced = new Object[1];
-    boolean[] wasLive = new boolean[1];
-    map.computeIfPresent(key, (k, stored) -> {
-      replaced[0] = stored;
-      byte[] value = liveValue(stored);
-      wasLive[0] = value != null;
-      return value == null ? null : (created[0] = newHolder(k, value, nanos));
-    });
-    afterCompute(key, replaced[0], wasLive[0], created[0]);
+    // A pinned lock given a new time to live (a lock extended) stays pinned: its bytes are already in the share.
+    Replaced replaced = replaceLive(key, (ref, packed) ->
+        created[0] = newHolder(packed, nanos, ref instanceof Expiring holder && holder.pinned));
+    afterCompute(replaced.ref, replaced.wasLive, created[0]);
     return created[0] != null;
   }
 
@@ -443,22 +549,39 @@ final class CaffeineBlinkStore implements BlinkStore {
   public boolean persist(String key) {
     ensureOpen();
     validate(key);
-    Object[] replaced = new Object[1];
-    boolean[] wasLive = new boolean[1];
-    map.computeIfPresent(key, (k, stored) -> {
-      replaced[0] = stored;
-      byte[] value = liveValue(stored);
-      wasLive[0] = value != null;
-      return value;
-    });
-    afterCompute(key, replaced[0], wasLive[0], null);
-    return wasLive[0] && replaced[0] instanceof Expiring;
+    Replaced replaced = replaceLive(key, (ref, packed) -> packed);
+    afterCompute(replaced.ref, replaced.wasLive, null);
+    return replaced.wasLive && replaced.ref instanceof Expiring;
   }
 
-  /** The value of a stored entry if it is live, otherwise {@code null}. Reads nothing but the clock. */
+  /** What {@link #replaceLive} found: the ref it replaced or removed (null if absent), and whether it was live. */
+  private record Replaced(Object ref, boolean wasLive) {}
+
+  /**
+   * Gives a present key's entry the ref {@code next} makes of its ref and packed array, if it is live; removes it
+   * if it has expired. Decided under the key's lock; the caller settles the books ({@link #afterCompute}).
+   */
+  private Replaced replaceLive(String key, BiFunction<Object, byte[], Object> next) {
+    Object[] replaced = new Object[1];
+    boolean[] wasLive = new boolean[1];
+    map.computeIfPresent(Key.lookup(key), (k, stored) -> {
+      Object ref = stored.ref;
+      replaced[0] = ref;
+      byte[] packed = liveValue(ref);
+      wasLive[0] = packed != null;
+      if (packed == null) {
+        return null;
+      }
+      stored.ref = next.apply(ref, packed);
+      return stored;
+    });
+    return new Replaced(replaced[0], wasLive[0]);
+  }
+
+  /** The packed array of a stored ref if it is live, otherwise {@code null}. Reads nothing but the clock. */
   private byte[] liveValue(Object stored) {
     if (stored instanceof Expiring holder) {
-      return holder.isLive(now()) ? holder.value : null;
+      return holder.isLive(now()) ? holder.packed : null;
     }
     return (byte[]) stored;
   }
@@ -466,10 +589,11 @@ final class CaffeineBlinkStore implements BlinkStore {
   /**
    * Settles the books after a {@code compute} that replaced {@code replaced} (if not null) by a live value or by
    * nothing, creating the holder {@code created} (if not null): an expired value found there leaves the count,
-   * and the index follows the map. {@code wasLive} is what the compute saw: the clock read again here may have
-   * passed a deadline the compute found unexpired, whose bytes it stored again.
+   * and the index follows the map; a pinned lock that lost its pin gives its share back. {@code wasLive} is what
+   * the compute saw: the clock read again here may have passed a deadline the compute found unexpired, whose
+   * bytes it stored again.
    */
-  private void afterCompute(String key, Object replaced, boolean wasLive, Expiring created) {
+  private void afterCompute(Object replaced, boolean wasLive, Expiring created) {
     if (created != null) {
       track(created);
     }
@@ -477,10 +601,13 @@ final class CaffeineBlinkStore implements BlinkStore {
       return;
     }
     if (!wasLive) {
-      released(key, replaced);
+      released(replaced);
       expired.increment();
     } else if (replaced instanceof Expiring holder) {
       unindex(holder);
+      if (holder.pinned && (created == null || !created.pinned)) {
+        pins.unpin(Key.weight(holder.packed));
+      }
     }
   }
 
@@ -488,16 +615,20 @@ final class CaffeineBlinkStore implements BlinkStore {
   public Duration ttl(String key) {
     ensureOpen();
     validate(key);
-    Object stored = policy.getIfPresentQuietly(key);
-    if (stored instanceof Expiring holder) {
+    Key stored = policy.getIfPresentQuietly(Key.lookup(key));
+    if (stored == null) {
+      return null;
+    }
+    Object ref = stored.ref;
+    if (ref instanceof Expiring holder) {
       long nanos = holder.deadline - now();
       if (nanos > 0) {
         return Duration.ofNanos(nanos);
       }
-      removeExpired(key, holder);
+      removeExpired(holder);
       return null;
     }
-    return stored == null ? null : BlinkStore.NO_EXPIRY;
+    return BlinkStore.NO_EXPIRY;
   }
 
   @Override
@@ -511,34 +642,48 @@ final class CaffeineBlinkStore implements BlinkStore {
     long[] result = new long[1];
     withRoomFor(reserved, () -> {
       long[] grown = new long[1];
-      Object[] expiredValue = new Object[1];
+      Object[] replaced = new Object[1];
+      boolean[] wasLive = new boolean[1];
       try {
-        map.compute(key, (k, old) -> {
-          byte[] oldValue = liveValue(old);
-          long current = oldValue == null ? 0 : parseCounter(k, oldValue);
+        map.compute(Key.lookup(key), (k, stored) -> {
+          Object old = stored == null ? null : stored.ref;
+          byte[] oldPacked = liveValue(old);
+          long current = oldPacked == null ? 0 : parseCounter(key, oldPacked);
           result[0] = Math.addExact(current, delta);
-          byte[] updated = Decimal.format(result[0]);
-          grown[0] = old == null ? keyBytes + updated.length : updated.length - bytes(old).length;
-          if (oldValue == null && old != null) {
-            expiredValue[0] = old;
-          }
+          byte[] digits = Decimal.format(result[0]);
+          byte[] updated = oldPacked != null ? Key.repack(oldPacked, digits) : Key.pack(key, keyBytes, digits);
+          grown[0] = Key.weight(updated) - (old == null ? 0 : Key.weight(Key.packed(old)));
+          replaced[0] = old;
+          wasLive[0] = oldPacked != null;
           // A live holder's successor keeps its deadline and its place in the index.
-          return old instanceof Expiring holder && oldValue != null ? holder.withValue(updated) : updated;
+          Object next = old instanceof Expiring holder && oldPacked != null ? holder.withValue(updated) : updated;
+          if (stored == null) {
+            k.ref = next; // the lookup key becomes the stored one: same key bytes, same hash
+            return k;
+          }
+          stored.ref = next;
+          return stored;
         });
       } finally {
         used.addAndGet(grown[0] - reserved);
       }
-      if (expiredValue[0] instanceof Expiring holder) {
-        unindex(holder);
-        expired.increment();
+      if (replaced[0] instanceof Expiring holder) {
+        // Its bytes left the count in grown; an expired one leaves the index, a pinned one its share.
+        if (!wasLive[0]) {
+          unindex(holder);
+          expired.increment();
+        }
+        if (holder.pinned) {
+          pins.unpin(Key.weight(holder.packed));
+        }
       }
     });
     return result[0];
   }
 
-  private static long parseCounter(String key, byte[] value) {
+  private static long parseCounter(String key, byte[] packed) {
     try {
-      return Decimal.parse(value);
+      return Decimal.parse(packed, Key.valueOffset(packed));
     } catch (NumberFormatException e) {
       throw new NotAnIntegerException(key);
     }
@@ -563,8 +708,8 @@ final class CaffeineBlinkStore implements BlinkStore {
     }
     byte[] loaded = loads.run(key, k -> {
       // A load that finished between our miss and our turn has filled the key already.
-      byte[] present = live(k, map.get(k));
-      return present != null ? present : loadAndStore(k, ttlNanos, loader);
+      byte[] present = live(map.get(Key.lookup(k)));
+      return present != null ? Key.value(present) : loadAndStore(k, ttlNanos, loader);
     });
     return loaded == null ? null : loaded.clone();
   }
@@ -580,15 +725,15 @@ final class CaffeineBlinkStore implements BlinkStore {
     }
     if (value != null) {
       ensureOpen();
-      byte[] copy = value.clone();
-      put(key, validate(key), ttlNanos == 0 ? copy : newHolder(key, copy, ttlNanos));
+      byte[] packed = pack(key, validate(key), value);
+      put(ttlNanos == 0 ? packed : newHolder(packed, ttlNanos, false));
     }
     return value;
   }
 
   /** Creates a holder expiring {@code ttlNanos} from now; it must then be stored and {@link #track}ed. */
-  private Expiring newHolder(String key, byte[] value, long ttlNanos) {
-    return new Expiring(key, value, now() + ttlNanos, sequence.getAndIncrement());
+  private Expiring newHolder(byte[] packed, long ttlNanos, boolean pinned) {
+    return new Expiring(packed, now() + ttlNanos, sequence.getAndIncrement(), pinned);
   }
 
   /**
@@ -599,7 +744,8 @@ final class CaffeineBlinkStore implements BlinkStore {
     if (expiring.add(holder)) {
       indexed.incrementAndGet();
     }
-    if (!(policy.getIfPresentQuietly(holder.key) instanceof Expiring stored && stored.seq == holder.seq)) {
+    Key stored = policy.getIfPresentQuietly(Key.of(holder.packed));
+    if (!(stored != null && stored.ref instanceof Expiring current && current.seq == holder.seq)) {
       unindex(holder);
     }
     scheduleSweep();
@@ -618,7 +764,7 @@ final class CaffeineBlinkStore implements BlinkStore {
       if (due.isLive(now)) {
         return;
       }
-      removeExpired(due.key, due);
+      removeExpired(due);
     }
   }
 
@@ -711,11 +857,12 @@ final class CaffeineBlinkStore implements BlinkStore {
   }
 
   private void removeAll() {
-    for (String key : map.keySet()) {
-      Object removed = map.remove(key);
+    for (Key key : map.keySet()) {
+      Key removed = map.remove(key);
       if (removed != null) {
-        released(key, removed);
-        countIfExpired(removed);
+        Object ref = removed.ref;
+        released(ref);
+        countIfExpired(ref);
       }
     }
   }
@@ -760,9 +907,9 @@ final class CaffeineBlinkStore implements BlinkStore {
     return '"' + shown.replace("\n", "\\n").replace("\r", "\\r") + '"';
   }
 
-  /** The value bytes of what the map holds: the array itself, or a holder's. */
-  private static byte[] bytes(Object stored) {
-    return stored instanceof byte[] value ? value : ((Expiring) stored).value;
+  /** The bytes of the pinned locks; tests check that pins follow the map. */
+  long pinnedBytes() {
+    return pins.bytes();
   }
 
   /** The number of holders in the expiry index; tests check that it follows the map. */
@@ -774,39 +921,5 @@ final class CaffeineBlinkStore implements BlinkStore {
   public String toString() {
     return "BlinkStore{usage=" + used.get() + ", limit=" + limit + ", size=" + map.size()
         + (maxEntries == Long.MAX_VALUE ? "" : ", maxEntries=" + maxEntries) + '}';
-  }
-
-  /**
-   * What the map holds for an entry with a time to live. Its identity, in the index and for conditional
-   * removal, is its sequence number: unique per time to live set, shared by counter updates that keep it.
-   * Equality is the object's own (never by content), so {@code map.remove(key, holder)} removes only it.
-   */
-  static final class Expiring implements Comparable<Expiring> {
-    final String key;
-    final byte[] value;
-    /** Nanoseconds after the store's epoch at which the entry expires. */
-    final long deadline;
-    final long seq;
-
-    Expiring(String key, byte[] value, long deadline, long seq) {
-      this.key = key;
-      this.value = value;
-      this.deadline = deadline;
-      this.seq = seq;
-    }
-
-    boolean isLive(long now) {
-      return now < deadline;
-    }
-
-    Expiring withValue(byte[] updated) {
-      return new Expiring(key, updated, deadline, seq);
-    }
-
-    @Override
-    public int compareTo(Expiring other) {
-      int byDeadline = Long.compare(deadline, other.deadline);
-      return byDeadline != 0 ? byDeadline : Long.compare(seq, other.seq);
-    }
   }
 }

@@ -16,17 +16,22 @@ final class Decimal {
    * @throws NumberFormatException if the text is not canonical or does not fit a {@code long}
    */
   static long parse(byte[] text) {
-    int length = text.length;
-    if (length == 0 || length > MAX_LENGTH) {
+    return parse(text, 0);
+  }
+
+  /** As {@link #parse(byte[])}, of the bytes of {@code text} from {@code from} to its end. */
+  static long parse(byte[] text, int from) {
+    int length = text.length - from;
+    if (length <= 0 || length > MAX_LENGTH) {
       throw new NumberFormatException();
     }
-    boolean negative = text[0] == '-';
-    int first = negative ? 1 : 0;
-    if (first == length || (text[first] == '0' && (length > 1))) {
+    boolean negative = text[from] == '-';
+    int first = from + (negative ? 1 : 0);
+    if (first == text.length || (text[first] == '0' && (length > 1))) {
       throw new NumberFormatException(); // "-", "-0", "007"
     }
     long value = 0; // accumulated negatively, so that Long.MIN_VALUE fits
-    for (int i = first; i < length; i++) {
+    for (int i = first; i < text.length; i++) {
       int digit = text[i] - '0';
       if (digit < 0 || digit > 9 || value < (Long.MIN_VALUE + digit) / 10) {
         throw new NumberFormatException();

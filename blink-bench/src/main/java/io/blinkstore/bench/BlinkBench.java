@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "blink-bench",
     description = "Measures Blink Store and Redis with the same client.",
-    subcommands = {LoadCommand.class, HitRatioCommand.class, EchoServer.class})
+    subcommands = {LoadCommand.class, HitRatioCommand.class, EchoServer.class, FootprintCommand.class})
 public final class BlinkBench implements Runnable {
   @Mixin Help help;
 

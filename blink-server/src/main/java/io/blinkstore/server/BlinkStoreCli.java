@@ -44,13 +44,6 @@ public final class BlinkStoreCli implements Callable<Integer> {
   /** Netty's level whenever {@code --log-level} is more verbose: as set in simplelogger.properties. */
   static final String NETTY_LEVEL = "warn";
 
-  /**
-   * Heap one entry costs beyond its key and value bytes, with margin: ~145 measured for typical keys, ~190 for
-   * a flood of short distinct keys, whose String hashes collide so the map's bins turn into tree nodes, plus
-   * Caffeine's frequency sketch (docs/BENCHMARKS.md).
-   */
-  static final int HEAP_BYTES_PER_ENTRY = 200;
-
   @Spec private CommandLine.Model.CommandSpec spec;
 
   /**
@@ -139,8 +132,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
     String maxValueBytes;
 
     @Option(names = "--max-entries", paramLabel = "N",
-        description = "Most entries kept, however small. Default: what the JVM heap holds beside the memory limit"
-            + " (60%% of the heap, less the limit, at ~" + HEAP_BYTES_PER_ENTRY + " bytes per entry).")
+        description = "Most entries kept, however small. Default: what the heap planned for the memory limit holds"
+            + " beside it (70%% of the heap, less the limit, at ~" + JvmSizing.HEAP_BYTES_PER_ENTRY
+            + " bytes per entry; docs/operations.md, Sizing).")
     Long maxEntries;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
@@ -209,12 +203,13 @@ public final class BlinkStoreCli implements Callable<Integer> {
         throw new IllegalArgumentException("--max-entries must be positive, but was " + maxEntries);
       }
       long maxHeap = Runtime.getRuntime().maxMemory();
-      long entries = maxEntries != null ? maxEntries : defaultMaxEntries(maxHeap, limit);
-      requireHeapHolds(maxHeap, limit, entries);
-      if (maxHeap / 10 * 6 < limit + (limit >> 2)) {
+      long entries = maxEntries != null ? maxEntries : JvmSizing.defaultMaxEntries(maxHeap, limit);
+      JvmSizing.requireHeapHolds(maxHeap, limit, entries);
+      if (maxHeap * JvmSizing.HEAP_SHARE < limit + (limit >> 2)) {
         log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
-            maxHeap >> 20, limit, (limit * 2 + (256L << 20)) >> 20);
+            maxHeap >> 20, limit, JvmSizing.heap(limit) >> 20);
       }
+
       if (logDir != null || retentionMinutes != null) {
         log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
       }
@@ -243,7 +238,13 @@ public final class BlinkStoreCli implements Callable<Integer> {
       BlinkStore store = BlinkStore.builder().memoryLimit(limit).maximumEntries(entries).build();
       BlinkServer server = builder.store(store).build();
 
+      // Before Netty starts (its direct memory bound is read once); logged once the server is up.
+      String bounded = JvmSizing.boundRuntime(limit);
       server.start();
+      if (!bounded.isEmpty()) {
+        log.info("the JVM was not sized by bin/blink-store: bounded at run time to {} (budget {} MiB)",
+            bounded, JvmSizing.budget(limit) >> 20);
+      }
       CountDownLatch stop = new CountDownLatch(1);
       SignalHandlers.onTerminate(stop::countDown);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
@@ -363,33 +364,6 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
   private static Logger log() {
     return LoggerFactory.getLogger(BlinkStoreCli.class);
-  }
-
-  /**
-   * Refuses a heap too small for the store: {@code memoryLimit} bytes of keys and values, plus
-   * {@link #HEAP_BYTES_PER_ENTRY} for each of up to {@code entries} entries, must fit in 60% of the maximum
-   * heap (the rest is the collector's headroom).
-   *
-   * @throws IllegalArgumentException naming the heap needed
-   */
-  static void requireHeapHolds(long maxHeapBytes, long memoryLimit, long entries) {
-    long needed = memoryLimit + Math.min(entries, Long.MAX_VALUE / 2 / HEAP_BYTES_PER_ENTRY) * HEAP_BYTES_PER_ENTRY;
-    if (needed > maxHeapBytes / 10 * 6) {
-      throw new IllegalArgumentException("the JVM heap (" + (maxHeapBytes >> 20) + " MiB) cannot hold a memory limit"
-          + " of " + memoryLimit + " bytes and " + entries + " entries at ~" + HEAP_BYTES_PER_ENTRY + " bytes each:"
-          + " give it at least " + ((needed / 6 * 10 >> 20) + 1) + " MiB (-Xmx, BLINK_HEAP with bin/blink-store),"
-          + " or lower --memory-limit / --max-entries");
-    }
-  }
-
-  /**
-   * The default entry bound: the entries that fit in 60% of the heap (the rest is the collector's headroom)
-   * once the memory limit's own bytes are set aside, at least 1,024. Without it, a client setting millions of
-   * distinct tiny keys could fill the heap long before the byte limit is reached.
-   */
-  static long defaultMaxEntries(long maxHeapBytes, long memoryLimit) {
-    long forEntries = maxHeapBytes / 10 * 6 - memoryLimit;
-    return Math.max(1024, forEntries / HEAP_BYTES_PER_ENTRY);
   }
 
   /**

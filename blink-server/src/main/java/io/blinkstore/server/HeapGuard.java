@@ -54,14 +54,16 @@ class HeapGuard implements AutoCloseable {
     return threshold;
   }
 
-  /** Starts a guard that learns the heap in use from the JVM's garbage-collection notifications. */
+  /**
+   * Starts a guard that learns the heap in use from the JVM's garbage-collection notifications. It subscribes on a
+   * thread of its own: the JVM's management beans take 50-120 ms to start, which the server's first reply need not
+   * wait for (the guard acts only after a collection, and it will have subscribed long before the heap fills).
+   */
   static HeapGuard watchingCollections(double threshold) {
-    Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(pool -> pool.getType() == MemoryType.HEAP)
-        .map(MemoryPoolMXBean::getName)
-        .collect(Collectors.toUnmodifiableSet());
-    CollectionWatcher watcher = new CollectionWatcher(threshold, heapPools, Runtime.getRuntime().maxMemory());
-    watcher.subscribe();
+    CollectionWatcher watcher = new CollectionWatcher(threshold, null, Runtime.getRuntime().maxMemory());
+    Thread subscriber = new Thread(watcher::subscribe, "blink-heap-guard");
+    subscriber.setDaemon(true);
+    subscriber.start();
     return watcher;
   }
 
@@ -96,22 +98,38 @@ class HeapGuard implements AutoCloseable {
    * report figures with every notification).
    */
   static final class CollectionWatcher extends HeapGuard implements NotificationListener {
-    private final Set<String> heapPools;
+    /** The heap's memory pools; found by {@link #subscribe} when not given. */
+    private volatile Set<String> heapPools;
     private final long maxBytes;
     private final List<NotificationEmitter> emitters = new ArrayList<>();
+    private boolean closed;
 
-    /** A watcher summing {@code heapPools} against {@code maxBytes}, not yet listening ({@link #subscribe}). */
+    /**
+     * A watcher summing {@code heapPools} (null: the JVM's heap pools, found when subscribing) against
+     * {@code maxBytes}, not yet listening ({@link #subscribe}).
+     */
     CollectionWatcher(double threshold, Set<String> heapPools, long maxBytes) {
       super(threshold);
-      this.heapPools = Set.copyOf(heapPools);
+      this.heapPools = heapPools == null ? null : Set.copyOf(heapPools);
       this.maxBytes = maxBytes;
     }
 
     private void subscribe() {
-      for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-        if (collector instanceof NotificationEmitter emitter) {
-          emitter.addNotificationListener(this, null, null);
-          emitters.add(emitter);
+      synchronized (emitters) {
+        if (closed) {
+          return;
+        }
+        if (heapPools == null) {
+          heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(pool -> pool.getType() == MemoryType.HEAP)
+              .map(MemoryPoolMXBean::getName)
+              .collect(Collectors.toUnmodifiableSet());
+        }
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+          if (collector instanceof NotificationEmitter emitter) {
+            emitter.addNotificationListener(this, null, null);
+            emitters.add(emitter);
+          }
         }
       }
     }
@@ -144,6 +162,9 @@ class HeapGuard implements AutoCloseable {
 
     @Override
     public void close() {
+      synchronized (emitters) {
+        closed = true;
+      }
       for (NotificationEmitter emitter : emitters) {
         try {
           emitter.removeNotificationListener(this);

@@ -43,11 +43,19 @@ class BlinkStoreCliTest {
   }
 
   @Test
-  void defaultEntryBoundIsWhatSixtyPercentOfTheHeapHoldsBesideTheLimit() {
+  void defaultEntryBoundIsWhatSeventyPercentOfTheBudgetsHeapHoldsBesideTheLimit() {
     long mib = 1 << 20;
-    assertEquals((416 * mib / 10 * 6 - 10 * mib) / BlinkStoreCli.HEAP_BYTES_PER_ENTRY,
-        BlinkStoreCli.defaultMaxEntries(416 * mib, 10 * mib));
-    assertEquals(1024, BlinkStoreCli.defaultMaxEntries(16 * mib, 64 * mib), "never below 1,024");
+    // 10 MiB: a budget of 84 MiB, 16 MiB of it direct memory and 64 MiB the JVM's own, leave 4: the floor, 24 MiB.
+    assertEquals(24 * mib, JvmSizing.heap(10 * mib));
+    assertEquals(112 * mib, JvmSizing.heap(64 * mib));
+    assertEquals((long) (24 * mib * 0.7 - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY,
+        JvmSizing.defaultMaxEntries(416 * mib, 10 * mib), "the budget's heap, not the JVM's larger one");
+    assertEquals((long) (20 * mib * 0.7 - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY,
+        JvmSizing.defaultMaxEntries(20 * mib, 10 * mib), "the JVM's heap where it is smaller");
+    assertEquals(1024, JvmSizing.defaultMaxEntries(16 * mib, 64 * mib), "never below 1,024");
+    // 512 MiB: a 960 MiB heap holds a million entries of 10-byte keys and 100-byte values beside the limit.
+    assertEquals(960 * mib, JvmSizing.heap(512 * mib));
+    assertTrue(JvmSizing.defaultMaxEntries(Long.MAX_VALUE, 512 * mib) > 1_000_000);
   }
 
   @Test
@@ -68,10 +76,10 @@ class BlinkStoreCliTest {
   @Test
   void theHeapCheckCountsTheEntriesOverhead() {
     long mib = 1 << 20;
-    BlinkStoreCli.requireHeapHolds(100 * mib, 10 * mib, (60 * mib - 10 * mib) / BlinkStoreCli.HEAP_BYTES_PER_ENTRY);
-    assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.requireHeapHolds(100 * mib, 10 * mib,
-        (60 * mib - 10 * mib) / BlinkStoreCli.HEAP_BYTES_PER_ENTRY + 1));
-    assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.requireHeapHolds(100 * mib, 61 * mib, 0));
+    JvmSizing.requireHeapHolds(100 * mib, 10 * mib, (70 * mib - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY);
+    assertThrows(IllegalArgumentException.class, () -> JvmSizing.requireHeapHolds(100 * mib, 10 * mib,
+        (70 * mib - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY + 1));
+    assertThrows(IllegalArgumentException.class, () -> JvmSizing.requireHeapHolds(100 * mib, 71 * mib, 0));
   }
 
   @Test
@@ -157,7 +165,7 @@ class BlinkStoreCliTest {
   void serveHelpFormatsEveryDescriptionWithoutWarnings() {
     Result result = run("serve", "--help");
     assertEquals("", result.err);
-    assertTrue(result.out.replaceAll("\\s+", " ").contains("(60% of the heap"), result.out);
+    assertTrue(result.out.replaceAll("\\s+", " ").contains("(70% of the heap"), result.out);
   }
 
   @Test

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher, {@code bin/blink-store}, run from a copy of the checkout's layout with a stand-in JDK whose
- * {@code java} answers the Shenandoah probe and prints the command line it was given, so the collector chosen can
- * be read without building or starting the server.
+ * {@code java} answers every probe (Shenandoah, compact object headers, automatic class-data archives) and prints
+ * the command line it was given, so the sizing and the collector chosen can be read without building or starting
+ * the server.
  */
 @Timeout(60)
 class LauncherIT {
@@ -66,7 +67,7 @@ class LauncherIT {
     Result result = launch(command);
     assertEquals(0, result.status, result.err);
     assertEquals("", result.err);
-    assertTrue(result.out.contains("-XX:+UseShenandoahGC\n"), result.out);
+    assertTrue(result.out.contains("-XX:+UseSerialGC\n"), result.out);
     assertTrue(result.out.endsWith("-jar\n" + target.resolve("blink-store.jar") + "\nserve\n--unix\n/tmp/x.sock\n"),
         result.out);
     try (Stream<Path> files = Files.list(target)) {
@@ -75,22 +76,39 @@ class LauncherIT {
   }
 
   @Test
-  void theCollectorProbedIsRememberedWhereTheBuildFolderIsWritable() throws Exception {
+  void whatTheJdkOffersIsRememberedWhereTheBuildFolderIsWritableAndUsed() throws Exception {
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
     Result result = launch(List.of());
     assertEquals(0, result.status, result.err);
-    assertTrue(result.out.contains("-XX:+UseShenandoahGC\n"), result.out);
+    assertTrue(result.out.contains("-XX:+UseCompactObjectHeaders\n"), result.out);
+    assertTrue(result.out.contains("-XX:+AutoCreateSharedArchive\n"), result.out);
     try (Stream<Path> files = Files.list(target)) {
-      Path cache = files.filter(file -> file.getFileName().toString().startsWith(".gc-")).findFirst().orElseThrow();
-      assertEquals("-XX:+UseShenandoahGC\n", Files.readString(cache));
+      Path cache = files.filter(file -> file.getFileName().toString().startsWith(".jvm-")).findFirst().orElseThrow();
+      assertEquals("probed shenandoah compact-headers auto-archive\n", Files.readString(cache));
     }
+  }
+
+  /** The budget of docs/operations.md: heap and direct memory from the limit, so the process stays in 2 L + 64 MiB. */
+  @Test
+  void theJvmIsSizedFromTheMemoryLimit() throws Exception {
+    Result small = launch(List.of());
+    assertTrue(small.out.contains("-Xmx24m\n"), "10 MiB: 84 - 16 - 64 = 4, at least 24 MiB of heap\n" + small.out);
+    assertTrue(small.out.contains("-XX:+UseSerialGC\n-Xms24m\n-Xmn3m\n"), "Serial, young an eighth\n" + small.out);
+    assertTrue(small.out.contains("-XX:MaxDirectMemorySize=16m\n"), small.out);
+    assertTrue(small.out.contains("-Dblink.jvm.sized=true\n"), small.out);
+    Result large = launch(List.of(), "--memory-limit", "2GiB");
+    assertTrue(large.out.contains("-Xmx3840m\n"), "2 GiB: 4160 - 256 - 64 MiB of heap\n" + large.out);
+    assertTrue(large.out.contains("-XX:MaxDirectMemorySize=256m\n"), large.out);
+    assertTrue(large.out.contains("-XX:+UseShenandoahGC\n"), "over a 1 GiB heap: Shenandoah\n" + large.out);
   }
 
   private record Result(int status, String out, String err) {}
 
-  private Result launch(List<String> prefix) throws IOException, InterruptedException {
+  private Result launch(List<String> prefix, String... options) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of("bash", root.resolve("bin/blink-store").toString(), "serve", "--unix", "/tmp/x.sock"));
+    command.addAll(List.of("bash", root.resolve("bin/blink-store").toString(), "serve"));
+    command.addAll(List.of(options));
+    command.addAll(List.of("--unix", "/tmp/x.sock"));
     Path out = Files.createTempFile("launcher", ".out");
     Path err = Files.createTempFile("launcher", ".err");
     try {
@@ -98,6 +116,8 @@ class LauncherIT {
       builder.environment().put("JAVA_HOME", root.resolve("jdk").toString());
       builder.environment().remove("BLINK_JAVA_OPTS");
       builder.environment().remove("BLINK_HEAP");
+      builder.environment().remove("BLINK_GC");
+      builder.environment().remove("BLINK_MEMORY_LIMIT");
       Process launcher = builder.start();
       assertTrue(launcher.waitFor(50, TimeUnit.SECONDS), "the launcher finished");
       return new Result(launcher.exitValue(), Files.readString(out), Files.readString(err));

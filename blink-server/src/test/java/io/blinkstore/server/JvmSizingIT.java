@@ -1,0 +1,93 @@
+package io.blinkstore.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server started as {@code java -jar} would be, with no sizing of its own (the JVM's default heap, a quarter of
+ * RAM): it bounds its entries by the budget's heap, not by that larger one, bounds Netty's direct memory and the
+ * heap its collector keeps, says so in one line, and still refuses a heap that cannot hold its limit.
+ */
+@Timeout(60)
+class JvmSizingIT {
+  @TempDir Path dir;
+
+  @Test
+  void anUnsizedJvmIsBoundedByTheBudgetOfItsLimit() throws Exception {
+    String text = readyLog(List.of("-XX:+UseG1GC"), "64MB");
+    Matcher entries = Pattern.compile("max entries (\\d+),").matcher(text);
+    assertTrue(entries.find(), text);
+    long limit = 64L << 20;
+    assertEquals(JvmSizing.defaultMaxEntries(JvmSizing.heap(limit), limit), Long.parseLong(entries.group(1)), text);
+    assertTrue(text.contains("bounded at run time to direct memory 16 MiB, heap free ratio 10-20% (budget 192 MiB)"),
+        text);
+  }
+
+  @Test
+  void aJvmSizedByTheLauncherIsLeftAsItIs() throws Exception {
+    String text = readyLog(List.of("-Xmx100m", "-D" + JvmSizing.SIZED_PROPERTY + "=true"), "10MB");
+    assertTrue(!text.contains("bounded at run time"), text);
+  }
+
+  /** The log of a server started with {@code jvmOptions} and {@code limit}, once it is ready; then it is stopped. */
+  private String readyLog(List<String> jvmOptions, String limit) throws Exception {
+    Path log = dir.resolve("server.log");
+    Process server = start(log, jvmOptions, "serve", "--tcp", "127.0.0.1:0", "--memory-limit", limit);
+    try {
+      return awaitReady(server, log);
+    } finally {
+      server.destroy();
+      server.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aHeapThatCannotHoldTheLimitIsRefusedInOneLine() throws Exception {
+    Path log = dir.resolve("small.log");
+    Process server = start(log, List.of("-Xmx64m"), "serve", "--tcp", "127.0.0.1:0", "--memory-limit", "64MB");
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(1, server.exitValue());
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(1, lines.size(), String.join("\n", lines));
+    assertTrue(lines.get(0).startsWith("blink-store: the JVM heap (") && lines.get(0).contains("give it at least"),
+        lines.get(0));
+  }
+
+  private static Process start(Path log, List<String> jvmOptions, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), BlinkStoreCli.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(log.toFile());
+    builder.environment().remove("BLINK_AUTH_TOKEN");
+    builder.environment().remove("BLINK_MEMORY_LIMIT");
+    return builder.start();
+  }
+
+  private static String awaitReady(Process server, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String text = Files.readString(log);
+      if (text.contains("ready in")) {
+        return text;
+      }
+      assertTrue(server.isAlive(), text);
+      Thread.sleep(20);
+    }
+    throw new AssertionError("not ready in 30 s:\n" + Files.readString(log));
+  }
+}
