@@ -1,0 +1,63 @@
+package io.blinkstore.redis;
+
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.NodeSelectionAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A Redis or Valkey Cluster. Lettuce routes each key's command to the primary of its hash slot, follows
+ * {@code MOVED} and {@code ASK}, and keeps the slot map fresh ({@link Connector}); the whole-store operations go to
+ * the primaries that serve slots as that map shows them when the operation starts.
+ */
+final class ClusterNodes implements Nodes {
+  private final RedisClusterClient client;
+  private final StatefulRedisClusterConnection<String, byte[]> connection;
+  private final RedisAdvancedClusterAsyncCommands<String, byte[]> commands;
+
+  ClusterNodes(RedisClusterClient client, StatefulRedisClusterConnection<String, byte[]> connection) {
+    this.client = client;
+    this.connection = connection;
+    this.commands = connection.async();
+  }
+
+  @Override
+  public RedisClusterAsyncCommands<String, byte[]> commands() {
+    return commands;
+  }
+
+  @Override
+  public List<CompletableFuture<String>> info(String section) {
+    return List.of(primaries().info(section).futures());
+  }
+
+  @Override
+  public List<CompletableFuture<Long>> dbSize() {
+    return List.of(primaries().dbsize().futures());
+  }
+
+  @Override
+  public List<CompletableFuture<String>> flush() {
+    return List.of(primaries().flushdb().futures());
+  }
+
+  /**
+   * The primaries that serve at least one slot, as the slot map shows them now. A primary that has lost its
+   * slots to a replica in a failover stays in the map, marked failed, until it comes back as a replica: it holds
+   * no data, and is left out.
+   */
+  private NodeSelectionAsyncCommands<String, byte[]> primaries() {
+    return commands.nodes(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty())
+        .commands();
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown();
+  }
+}

@@ -1,0 +1,47 @@
+package io.blinkstore.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** One Redis server: standalone, or the primary that the Sentinels name (Lettuce follows it on failover). */
+final class SingleServer implements Nodes {
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, byte[]> connection;
+  private final RedisAsyncCommands<String, byte[]> commands;
+
+  SingleServer(RedisClient client, StatefulRedisConnection<String, byte[]> connection) {
+    this.client = client;
+    this.connection = connection;
+    this.commands = connection.async();
+  }
+
+  @Override
+  public RedisClusterAsyncCommands<String, byte[]> commands() {
+    return commands;
+  }
+
+  @Override
+  public List<CompletableFuture<String>> info(String section) {
+    return List.of(commands.info(section).toCompletableFuture());
+  }
+
+  @Override
+  public List<CompletableFuture<Long>> dbSize() {
+    return List.of(commands.dbsize().toCompletableFuture());
+  }
+
+  @Override
+  public List<CompletableFuture<String>> flush() {
+    return List.of(commands.flushdb().toCompletableFuture());
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown();
+  }
+}
