@@ -18,9 +18,10 @@ final class TestRedis {
    * The rules of the ACL user the stores log in as: every key, and only the command groups the store's
    * operations need ({@code GET}, {@code SET}, {@code DEL}, {@code PEXPIRE}, {@code PERSIST}, {@code PTTL},
    * {@code INCRBY}, {@code DBSIZE}, {@code FLUSHDB}, {@code EVAL} for the load lock's release, {@code INFO};
-   * Lettuce's {@code HELLO}, {@code CLIENT SETNAME} and {@code PING}), as docs/scale-out.md advises.
+   * Lettuce's {@code HELLO}, {@code CLIENT SETNAME}, {@code PING}, and on a cluster {@code CLUSTER NODES}, which
+   * its topology refresh asks), as docs/scale-out.md advises.
    */
-  static final String ACL_USER_RULES = "on >" + ACL_PASSWORD + " ~* +@read +@write +@connection +info +eval";
+  static final String ACL_USER_RULES = "on >" + ACL_PASSWORD + " ~* +@read +@write +@connection +info +eval +cluster|nodes";
 
   private TestRedis() {}
 
