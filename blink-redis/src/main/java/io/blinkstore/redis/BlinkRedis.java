@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * A {@link BlinkStore} on Redis or Valkey, over Lettuce: one server, a primary that Sentinels manage, or a
@@ -42,9 +42,15 @@ import java.util.concurrent.CompletionStage;
  * <p><b>What differs from a Blink Store</b>: {@link #usage()} is Redis's {@code used_memory} (everything its
  * allocator holds, not key and value bytes), {@link #memoryLimit()} its operator's {@code maxmemory}, and a
  * write is refused ({@link EntryTooLargeException}) only when Redis cannot evict enough; Redis counts {@code PTTL}
- * as a read in {@link #stats()}; replication is asynchronous, so a write acknowledged just before a primary fails
- * can be lost with it, and a command that was in flight when its connection dropped is sent again on the new one
- * (an {@code INCRBY} may then count twice). See {@code docs/scale-out.md}.
+ * as a read in {@link #stats()}; and replication is asynchronous, so a write acknowledged just before a primary
+ * fails can be lost with it. See {@code docs/scale-out.md}.
+ *
+ * <p><b>Failures of a node</b>: a call made while its node cannot be reached (a lost connection being reconnected,
+ * a failed primary whose replica is not yet promoted, a cluster that answers {@code CLUSTERDOWN} meanwhile) is sent
+ * again until it runs or {@link BlinkRedisOptions#commandTimeout()} has passed, each time to the node the slot
+ * map names then: such an outage delays calls instead of failing them, if it ends within the timeout. A call in
+ * flight when its node's connection drops fails at once with {@code BlinkConnectionException} and is not sent
+ * again, since it may have run (an {@code INCRBY} sent twice would count twice).
  *
  * <p><b>Errors</b>, besides the contract's, are blink-client's: {@code BlinkTimeoutException} (no reply within
  * {@link BlinkRedisOptions#commandTimeout()}), {@code BlinkConnectionException} (a node could not be reached),
@@ -103,7 +109,9 @@ public final class BlinkRedis implements BlinkStore {
 
   @Override
   public void set(String key, byte[] value) {
-    write("SET", key, value, commands.set(checked(key), Objects.requireNonNull(value, "value")));
+    checked(key);
+    Objects.requireNonNull(value, "value");
+    write("SET", key, value, () -> commands.set(key, value));
   }
 
   /** {@inheritDoc} Sent as {@code SET key value PX ms}, a partial millisecond rounded up. */
@@ -111,7 +119,8 @@ public final class BlinkRedis implements BlinkStore {
   public void set(String key, byte[] value, Duration ttl) {
     checked(key);
     Objects.requireNonNull(value, "value");
-    write("SET", key, value, commands.set(key, value, SetArgs.Builder.px(Ttl.millis(ttl))));
+    SetArgs args = SetArgs.Builder.px(Ttl.millis(ttl));
+    write("SET", key, value, () -> commands.set(key, value, args));
   }
 
   /** {@inheritDoc} Sent as {@code SET key value NX}: Redis decides atomically. */
@@ -119,7 +128,7 @@ public final class BlinkRedis implements BlinkStore {
   public boolean setIfAbsent(String key, byte[] value) {
     checked(key);
     Objects.requireNonNull(value, "value");
-    return write("SET", key, value, commands.set(key, value, SetArgs.Builder.nx())) != null;
+    return write("SET", key, value, () -> commands.set(key, value, SetArgs.Builder.nx())) != null;
   }
 
   /** {@inheritDoc} Sent as {@code SET key value NX PX ms}: Redis decides atomically. */
@@ -128,18 +137,20 @@ public final class BlinkRedis implements BlinkStore {
     checked(key);
     Objects.requireNonNull(value, "value");
     long millis = Ttl.millis(ttl);
-    return write("SET", key, value, commands.set(key, value, SetArgs.Builder.nx().px(millis))) != null;
+    return write("SET", key, value, () -> commands.set(key, value, SetArgs.Builder.nx().px(millis))) != null;
   }
 
   @Override
   public boolean expire(String key, Duration ttl) {
     checked(key);
-    return calls.await("PEXPIRE " + key, commands.pexpire(key, Ttl.millis(ttl)));
+    long millis = Ttl.millis(ttl);
+    return calls.await("PEXPIRE " + key, () -> commands.pexpire(key, millis));
   }
 
   @Override
   public boolean persist(String key) {
-    return calls.await("PERSIST " + key, commands.persist(checked(key)));
+    checked(key);
+    return calls.await("PERSIST " + key, () -> commands.persist(key));
   }
 
   /**
@@ -148,14 +159,16 @@ public final class BlinkRedis implements BlinkStore {
    */
   @Override
   public Duration ttl(String key) {
-    long millis = calls.await("PTTL " + key, commands.pttl(checked(key)));
+    checked(key);
+    long millis = calls.await("PTTL " + key, () -> commands.pttl(key));
     return millis == -2 ? null : millis == -1 ? NO_EXPIRY : Duration.ofMillis(Math.max(1, millis));
   }
 
   @Override
   public long incrementBy(String key, long delta) {
     String command = "INCRBY " + key;
-    return calls.await(command, commands.incrby(checked(key), delta), message -> switch (message) {
+    checked(key);
+    return calls.await(command, () -> commands.incrby(key, delta), message -> switch (message) {
       case NOT_AN_INTEGER -> new NotAnIntegerException(key);
       case OVERFLOW -> new ArithmeticException(command + ": " + message);
       default -> outOfMemory(message, key, MAX_COUNTER_BYTES);
@@ -194,12 +207,14 @@ public final class BlinkRedis implements BlinkStore {
 
   @Override
   public byte[] get(String key) {
-    return calls.await("GET " + key, commands.get(checked(key)));
+    checked(key);
+    return calls.await("GET " + key, () -> commands.get(key));
   }
 
   @Override
   public boolean delete(String key) {
-    return calls.await("DEL " + key, commands.del(checked(key))) > 0;
+    checked(key);
+    return calls.await("DEL " + key, () -> commands.del(key)) > 0;
   }
 
   /**
@@ -225,11 +240,7 @@ public final class BlinkRedis implements BlinkStore {
   @Override
   public long size() {
     ensureOpen();
-    long size = 0;
-    for (CompletableFuture<Long> count : nodes.dbSize()) {
-      size += calls.await("DBSIZE", count);
-    }
-    return size;
+    return sum(calls.await("DBSIZE", nodes::dbSize));
   }
 
   /**
@@ -242,8 +253,8 @@ public final class BlinkRedis implements BlinkStore {
   public BlinkStats stats() {
     ensureOpen();
     long[] sums = new long[5];
-    for (CompletableFuture<String> reply : nodes.info("default")) {
-      Map<String, Long> fields = InfoFields.parse(calls.await("INFO", reply));
+    for (String reply : calls.await("INFO", () -> nodes.info("default"))) {
+      Map<String, Long> fields = InfoFields.parse(reply);
       sums[0] += required(fields, "keyspace_hits");
       sums[1] += required(fields, "keyspace_misses");
       sums[2] += required(fields, "evicted_keys");
@@ -260,9 +271,7 @@ public final class BlinkRedis implements BlinkStore {
   @Override
   public void clear() {
     ensureOpen();
-    for (CompletableFuture<String> done : nodes.flush()) {
-      calls.await("FLUSHDB", done);
-    }
+    calls.await("FLUSHDB", nodes::flush);
   }
 
   /** Closes the connections and Lettuce's threads; commands still waiting fail. The data stays in Redis. */
@@ -276,8 +285,8 @@ public final class BlinkRedis implements BlinkStore {
 
   private List<Long> info(String section, String field) {
     ensureOpen();
-    return nodes.info(section).stream()
-        .map(reply -> required(InfoFields.parse(calls.await("INFO " + section, reply)), field))
+    return calls.await("INFO " + section, () -> nodes.info(section)).stream()
+        .map(reply -> required(InfoFields.parse(reply), field))
         .toList();
   }
 
@@ -294,7 +303,7 @@ public final class BlinkRedis implements BlinkStore {
   }
 
   /** A write of {@code value} under {@code key}; Redis's {@code -OOM} is {@link EntryTooLargeException}. */
-  private <T> T write(String word, String key, byte[] value, CompletionStage<T> reply) {
+  private <T> T write(String word, String key, byte[] value, Supplier<CompletionStage<T>> reply) {
     return calls.await(word + " " + key, reply, message -> outOfMemory(message, key, value.length));
   }
 

@@ -7,7 +7,7 @@ import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A Redis or Valkey Cluster. Lettuce routes each key's command to the primary of its hash slot, follows
@@ -31,18 +31,18 @@ final class ClusterNodes implements Nodes {
   }
 
   @Override
-  public List<CompletableFuture<String>> info(String section) {
-    return List.of(primaries().info(section).futures());
+  public CompletionStage<List<String>> info(String section) {
+    return primaries().info(section);
   }
 
   @Override
-  public List<CompletableFuture<Long>> dbSize() {
-    return List.of(primaries().dbsize().futures());
+  public CompletionStage<List<Long>> dbSize() {
+    return primaries().dbsize();
   }
 
   @Override
-  public List<CompletableFuture<String>> flush() {
-    return List.of(primaries().flushdb().futures());
+  public CompletionStage<List<String>> flush() {
+    return primaries().flushdb();
   }
 
   /**

@@ -28,8 +28,12 @@ import java.util.List;
  *   <li>Every command has a timeout ({@code TimeoutOptions}), the connect its own ({@code SocketOptions}), and each
  *       connection at most {@code queueCapacity} commands waiting ({@code requestQueueSize}; Lettuce's default is
  *       unbounded).
- *   <li>Auto-reconnect stays on, with commands issued while disconnected queued until the reconnect or their
- *       timeout (Lettuce's defaults), so a short outage delays calls instead of failing them.
+ *   <li>Auto-reconnect stays on, but a command issued while its node's connection is down is refused at once
+ *       ({@code REJECT_COMMANDS}) instead of queued on that connection: {@link Calls} sends it again until the
+ *       command timeout, and each attempt is routed afresh, so it reaches a promoted replica as soon as the slot
+ *       map shows it (a command queued on the dead node's connection would wait there for its timeout). And a
+ *       command in flight when a connection drops fails instead of being sent again on the new one (Lettuce's
+ *       default): it may have run, and an {@code INCRBY} sent twice would count twice.
  *   <li>A cluster's slot map is refreshed periodically ({@code enablePeriodicRefresh}) and at once on every
  *       adaptive trigger Lettuce has ({@code MOVED}, {@code ASK}, persistent reconnects, an uncovered slot, an
  *       unknown node), at most once per {@code topologyRefreshPeriod}. The adaptive triggers follow a resharding
@@ -118,6 +122,7 @@ final class Connector {
     return ClientOptions.builder()
         .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true).build())
         .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(options.queueCapacity())
         .sslOptions(sslOptions(options))
         .build();

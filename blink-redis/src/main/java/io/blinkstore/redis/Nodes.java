@@ -2,7 +2,7 @@ package io.blinkstore.redis;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The Redis servers a {@link BlinkRedis} store is made of, as Lettuce reaches them: one server (standalone, or the
@@ -14,14 +14,14 @@ interface Nodes extends AutoCloseable {
   /** The commands on one key, sent to the server (or the cluster node) that holds it. */
   RedisClusterAsyncCommands<String, byte[]> commands();
 
-  /** {@code INFO section} of every primary that serves data, one future each. */
-  List<CompletableFuture<String>> info(String section);
+  /** {@code INFO section} of every primary that serves data: their replies, once all have come. */
+  CompletionStage<List<String>> info(String section);
 
   /** {@code DBSIZE} of every primary that serves data. */
-  List<CompletableFuture<Long>> dbSize();
+  CompletionStage<List<Long>> dbSize();
 
   /** {@code FLUSHDB} on every primary that serves data. */
-  List<CompletableFuture<String>> flush();
+  CompletionStage<List<String>> flush();
 
   /** Closes the connections and the Lettuce client, waiting for both. */
   @Override

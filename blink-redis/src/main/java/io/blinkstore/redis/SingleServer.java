@@ -5,7 +5,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** One Redis server: standalone, or the primary that the Sentinels name (Lettuce follows it on failover). */
 final class SingleServer implements Nodes {
@@ -25,18 +25,18 @@ final class SingleServer implements Nodes {
   }
 
   @Override
-  public List<CompletableFuture<String>> info(String section) {
-    return List.of(commands.info(section).toCompletableFuture());
+  public CompletionStage<List<String>> info(String section) {
+    return commands.info(section).thenApply(List::of);
   }
 
   @Override
-  public List<CompletableFuture<Long>> dbSize() {
-    return List.of(commands.dbsize().toCompletableFuture());
+  public CompletionStage<List<Long>> dbSize() {
+    return commands.dbsize().thenApply(List::of);
   }
 
   @Override
-  public List<CompletableFuture<String>> flush() {
-    return List.of(commands.flushdb().toCompletableFuture());
+  public CompletionStage<List<String>> flush() {
+    return commands.flushdb().thenApply(List::of);
   }
 
   @Override

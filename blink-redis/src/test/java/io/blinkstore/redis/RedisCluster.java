@@ -85,6 +85,16 @@ final class RedisCluster implements AutoCloseable {
     return select(line -> line.flags().contains("slave") && line.primaryId().equals(id)).get(0);
   }
 
+  /**
+   * Moves {@code slots} hash slots, and their keys, from primary {@code from} to primary {@code to} with
+   * {@code redis-cli --cluster reshard}, and returns its output once it has finished.
+   */
+  String reshard(Path dir, RedisProcess from, RedisProcess to, int slots) throws IOException, InterruptedException {
+    return Tools.run(dir, List.of("redis-cli", "--no-auth-warning", "-a", TestRedis.ADMIN_PASSWORD, "--cluster",
+        "reshard", "127.0.0.1:" + from.port(), "--cluster-from", idOf(from), "--cluster-to", idOf(to),
+        "--cluster-slots", Integer.toString(slots), "--cluster-yes"));
+  }
+
   /** The node id of {@code node}. */
   static String idOf(RedisProcess node) throws IOException {
     return node.command("CLUSTER", "MYID");
