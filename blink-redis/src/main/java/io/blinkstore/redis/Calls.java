@@ -8,6 +8,7 @@ import io.blinkstore.client.BlinkTimeoutException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -107,6 +108,9 @@ final class Calls {
       return String.valueOf(redis.getMessage()).startsWith(QUEUE_FULL)
           ? new BlinkQueueFullException(command, queueCapacity)
           : new BlinkConnectionException(command, String.valueOf(redis.getMessage()), redis);
+    }
+    if (failure instanceof IOException io) {
+      return new BlinkConnectionException(command, String.valueOf(io), io);
     }
     if (failure instanceof RuntimeException runtime) {
       return runtime;

@@ -6,6 +6,7 @@ import io.lettuce.core.cluster.api.async.NodeSelectionAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.resource.ClientResources;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -16,11 +17,13 @@ import java.util.concurrent.CompletionStage;
  */
 final class ClusterNodes implements Nodes {
   private final RedisClusterClient client;
+  private final ClientResources resources;
   private final StatefulRedisClusterConnection<String, byte[]> connection;
   private final RedisAdvancedClusterAsyncCommands<String, byte[]> commands;
 
-  ClusterNodes(RedisClusterClient client, StatefulRedisClusterConnection<String, byte[]> connection) {
+  ClusterNodes(RedisClusterClient client, ClientResources resources, StatefulRedisClusterConnection<String, byte[]> connection) {
     this.client = client;
+    this.resources = resources;
     this.connection = connection;
     this.commands = connection.async();
   }
@@ -59,5 +62,6 @@ final class ClusterNodes implements Nodes {
   public void close() {
     connection.close();
     client.shutdown();
+    resources.shutdown();
   }
 }

@@ -16,7 +16,11 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes the Lettuce client and connection for an {@link Address}, with {@link BlinkRedisOptions} turned into
@@ -41,12 +45,18 @@ import java.util.List;
  *       periodic refresh is what finds the promoted replica in bounded time, and the reconnect trigger finds it
  *       sooner. Refreshes ask every known node ({@code dynamicRefreshSources}, the default) and close the
  *       connections of nodes that left ({@code closeStaleConnections}, the default).
+ *   <li>Reconnect attempts back off exponentially from at once to at most {@link #MAX_RECONNECT_DELAY}.
  *   <li>TLS verifies the server's certificate and that it names the host ({@link SslVerifyMode#FULL}).
  * </ul>
  */
 final class Connector {
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final String CLIENT_NAME = "blink-redis";
+  /**
+   * The longest wait between two attempts to reconnect: Lettuce's default doubles up to 30 s, which after an
+   * outage of some seconds would leave a promoted replica unused for as long.
+   */
+  static final Duration MAX_RECONNECT_DELAY = Duration.ofMillis(500);
 
   private Connector() {}
 
@@ -63,10 +73,13 @@ final class Connector {
     }
     List<RedisURI> uris = uris(address, options);
     ClientOptions clientOptions = clientOptions(options);
+    ClientResources resources = ClientResources.builder()
+        .reconnectDelay(() -> Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+        .build();
     AbstractRedisClient client = null;
     try {
       if (address.kind() == Address.Kind.CLUSTER) {
-        RedisClusterClient cluster = RedisClusterClient.create(uris);
+        RedisClusterClient cluster = RedisClusterClient.create(resources, uris);
         client = cluster;
         cluster.setOptions(ClusterClientOptions.builder(clientOptions)
             .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
@@ -75,14 +88,15 @@ final class Connector {
                 .adaptiveRefreshTriggersTimeout(options.topologyRefreshPeriod())
                 .build())
             .build());
-        return new ClusterNodes(cluster, cluster.connect(CODEC));
+        return new ClusterNodes(cluster, resources, cluster.connect(CODEC));
       }
-      RedisClient single = RedisClient.create();
+      RedisClient single = RedisClient.create(resources);
       client = single;
       single.setOptions(clientOptions);
-      return new SingleServer(single, single.connect(CODEC, uris.get(0)));
+      return new SingleServer(single, resources, single.connect(CODEC, uris.get(0)));
     } catch (RedisException e) {
       client.shutdown();
+      resources.shutdown();
       throw new BlinkConnectionException("CONNECT", "could not connect to " + address + ": " + message(e), e);
     }
   }

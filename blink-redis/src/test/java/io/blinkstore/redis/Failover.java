@@ -23,8 +23,7 @@ record Failover(long calls, long failedWrites, long failedReads, long firstFailu
     long last = failed.stream().mapToLong(BoundedLoad.Call::end).max().orElse(killed);
     long lastStart = failed.stream().mapToLong(BoundedLoad.Call::start).max().orElse(killed);
     Map<String, Long> kinds = failed.stream().collect(Collectors.groupingBy(
-        call -> call.failure().substring(0, call.failure().indexOf(':') < 0 ? call.failure().length()
-            : call.failure().indexOf(':')), TreeMap::new, Collectors.counting()));
+        call -> call.failure().replaceAll(" (GET|SET) load:\\S+", " $1 key"), TreeMap::new, Collectors.counting()));
     long longest = calls.stream().mapToLong(call -> call.end() - call.start()).max().orElse(0);
     return new Failover(calls.size(), failed.stream().filter(BoundedLoad.Call::write).count(),
         failed.stream().filter(call -> !call.write()).count(), millis(first - killed), millis(last - killed),

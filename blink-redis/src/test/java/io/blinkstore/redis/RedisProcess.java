@@ -50,12 +50,18 @@ final class RedisProcess implements AutoCloseable {
    */
   static RedisProcess start(Path dir, int port, String adminPassword, String... extra)
       throws IOException, InterruptedException {
-    assumeInstalled();
-    Files.createDirectories(dir);
     List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
         "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"));
     command.addAll(List.of(extra));
+    return startWith(dir, port, adminPassword, command);
+  }
+
+  /** Runs {@code command}, a {@code redis-server} that will listen on {@code port}, and waits until it answers. */
+  static RedisProcess startWith(Path dir, int port, String adminPassword, List<String> command)
+      throws IOException, InterruptedException {
+    assumeInstalled();
+    Files.createDirectories(dir);
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
     RedisProcess redis = new RedisProcess(process, port, dir, adminPassword);
