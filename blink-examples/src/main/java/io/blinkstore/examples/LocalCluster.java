@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -56,7 +57,8 @@ final class LocalCluster implements AutoCloseable {
           .redirectOutput(cluster.dir.resolve("create.log").toFile()).start();
       if (!joining.waitFor(60, TimeUnit.SECONDS) || joining.exitValue() != 0) {
         joining.destroyForcibly();
-        throw new IOException("redis-cli --cluster create failed: " + Files.readString(cluster.dir.resolve("create.log")));
+        throw new IOException("redis-cli --cluster create failed: "
+            + Files.readString(cluster.dir.resolve("create.log")));
       }
       for (int port : cluster.ports) {
         cluster.awaitAnswer(port, "CLUSTER INFO", "cluster_state:ok");
@@ -111,7 +113,7 @@ final class LocalCluster implements AutoCloseable {
       }
     }
     try (var files = Files.walk(dir)) {
-      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(file);
       }
     }

@@ -180,8 +180,8 @@ record Address(Kind kind, boolean tls, List<Host> hosts, String user, String pas
   private static IllegalArgumentException refused(String address, String why) {
     int at = address.lastIndexOf('@');
     int schemeEnd = address.indexOf("://");
-    String shown = at > schemeEnd && schemeEnd >= 0 ? address.substring(0, schemeEnd + 3) + "***" + address.substring(at)
-        : address;
+    String shown = at > schemeEnd && schemeEnd >= 0
+        ? address.substring(0, schemeEnd + 3) + "***" + address.substring(at) : address;
     return new IllegalArgumentException("unsupported Redis address " + shown + ": " + why);
   }
 }

@@ -119,7 +119,7 @@ public final class BlinkRedis implements BlinkStore {
   public void set(String key, byte[] value, Duration ttl) {
     checked(key);
     Objects.requireNonNull(value, "value");
-    SetArgs args = SetArgs.Builder.px(Ttl.millis(ttl));
+    SetArgs args = SetArgs.Builder.px(Arguments.millis(ttl));
     write("SET", key, value, () -> commands.set(key, value, args));
   }
 
@@ -136,21 +136,21 @@ public final class BlinkRedis implements BlinkStore {
   public boolean setIfAbsent(String key, byte[] value, Duration ttl) {
     checked(key);
     Objects.requireNonNull(value, "value");
-    long millis = Ttl.millis(ttl);
+    long millis = Arguments.millis(ttl);
     return write("SET", key, value, () -> commands.set(key, value, SetArgs.Builder.nx().px(millis))) != null;
   }
 
   @Override
   public boolean expire(String key, Duration ttl) {
     checked(key);
-    long millis = Ttl.millis(ttl);
-    return calls.await("PEXPIRE " + key, () -> commands.pexpire(key, millis));
+    long millis = Arguments.millis(ttl);
+    return calls.await("PEXPIRE", key, () -> commands.pexpire(key, millis));
   }
 
   @Override
   public boolean persist(String key) {
     checked(key);
-    return calls.await("PERSIST " + key, () -> commands.persist(key));
+    return calls.await("PERSIST", key, () -> commands.persist(key));
   }
 
   /**
@@ -160,17 +160,16 @@ public final class BlinkRedis implements BlinkStore {
   @Override
   public Duration ttl(String key) {
     checked(key);
-    long millis = calls.await("PTTL " + key, () -> commands.pttl(key));
+    long millis = calls.await("PTTL", key, () -> commands.pttl(key));
     return millis == -2 ? null : millis == -1 ? NO_EXPIRY : Duration.ofMillis(Math.max(1, millis));
   }
 
   @Override
   public long incrementBy(String key, long delta) {
-    String command = "INCRBY " + key;
     checked(key);
-    return calls.await(command, () -> commands.incrby(key, delta), message -> switch (message) {
+    return calls.await("INCRBY", key, () -> commands.incrby(key, delta), message -> switch (message) {
       case NOT_AN_INTEGER -> new NotAnIntegerException(key);
-      case OVERFLOW -> new ArithmeticException(command + ": " + message);
+      case OVERFLOW -> new ArithmeticException("INCRBY " + key + ": " + message);
       default -> outOfMemory(message, key, MAX_COUNTER_BYTES);
     });
   }
@@ -195,7 +194,7 @@ public final class BlinkRedis implements BlinkStore {
    */
   @Override
   public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
-    return getOrLoad(key, Ttl.millis(ttl), loader);
+    return getOrLoad(key, Arguments.millis(ttl), loader);
   }
 
   private byte[] getOrLoad(String key, long ttlMillis, Loader loader) {
@@ -208,13 +207,13 @@ public final class BlinkRedis implements BlinkStore {
   @Override
   public byte[] get(String key) {
     checked(key);
-    return calls.await("GET " + key, () -> commands.get(key));
+    return calls.await("GET", key, () -> commands.get(key));
   }
 
   @Override
   public boolean delete(String key) {
     checked(key);
-    return calls.await("DEL " + key, () -> commands.del(key)) > 0;
+    return calls.await("DEL", key, () -> commands.del(key)) > 0;
   }
 
   /**
@@ -240,7 +239,7 @@ public final class BlinkRedis implements BlinkStore {
   @Override
   public long size() {
     ensureOpen();
-    return sum(calls.await("DBSIZE", nodes::dbSize));
+    return sum(calls.await("DBSIZE", null, nodes::dbSize));
   }
 
   /**
@@ -253,7 +252,7 @@ public final class BlinkRedis implements BlinkStore {
   public BlinkStats stats() {
     ensureOpen();
     long[] sums = new long[5];
-    for (String reply : calls.await("INFO", () -> nodes.info("default"))) {
+    for (String reply : calls.await("INFO", null, () -> nodes.info("default"))) {
       Map<String, Long> fields = InfoFields.parse(reply);
       sums[0] += required(fields, "keyspace_hits");
       sums[1] += required(fields, "keyspace_misses");
@@ -271,7 +270,7 @@ public final class BlinkRedis implements BlinkStore {
   @Override
   public void clear() {
     ensureOpen();
-    calls.await("FLUSHDB", nodes::flush);
+    calls.await("FLUSHDB", null, nodes::flush);
   }
 
   /** Closes the connections and Lettuce's threads; commands still waiting fail. The data stays in Redis. */
@@ -285,7 +284,7 @@ public final class BlinkRedis implements BlinkStore {
 
   private List<Long> info(String section, String field) {
     ensureOpen();
-    return calls.await("INFO " + section, () -> nodes.info(section)).stream()
+    return calls.await("INFO", section, () -> nodes.info(section)).stream()
         .map(reply -> required(InfoFields.parse(reply), field))
         .toList();
   }
@@ -304,20 +303,20 @@ public final class BlinkRedis implements BlinkStore {
 
   /** A write of {@code value} under {@code key}; Redis's {@code -OOM} is {@link EntryTooLargeException}. */
   private <T> T write(String word, String key, byte[] value, Supplier<CompletionStage<T>> reply) {
-    return calls.await(word + " " + key, reply, message -> outOfMemory(message, key, value.length));
+    return calls.await(word, key, reply, message -> outOfMemory(message, key, value.length));
   }
 
   private RuntimeException outOfMemory(String message, String key, long valueBytes) {
     if (!message.startsWith(OUT_OF_MEMORY)) {
       return null;
     }
-    return new EntryTooLargeException(Ttl.keyBytes(key) + valueBytes, memoryLimit());
+    return new EntryTooLargeException(Arguments.keyBytes(key) + valueBytes, memoryLimit());
   }
 
   /** Checks that the store is open and {@code key} valid, and returns it. */
   private String checked(String key) {
     ensureOpen();
-    Ttl.keyBytes(key);
+    Arguments.checkKey(key);
     return key;
   }
 

@@ -51,9 +51,12 @@ final class Calls {
     this.queueCapacity = options.queueCapacity();
   }
 
-  /** Sends {@code command} and waits for its reply; a server error becomes {@link BlinkServerException}. */
-  <T> T await(String name, Supplier<? extends CompletionStage<T>> command) {
-    return await(name, command, message -> null);
+  /**
+   * Sends {@code command} ({@code word}, and its key or argument for messages, or null) and waits for its reply; a
+   * server error becomes {@link BlinkServerException}.
+   */
+  <T> T await(String word, String key, Supplier<? extends CompletionStage<T>> command) {
+    return await(word, key, command, message -> null);
   }
 
   /**
@@ -61,7 +64,7 @@ final class Calls {
    * it did not run. A server error is first offered to {@code serverError}, which returns the exception the
    * contract names for it, or null for {@link BlinkServerException}.
    */
-  <T> T await(String name, Supplier<? extends CompletionStage<T>> command,
+  <T> T await(String word, String key, Supplier<? extends CompletionStage<T>> command,
       Function<String, RuntimeException> serverError) {
     long deadline = System.nanoTime() + commandTimeout.toNanos();
     long pause = FIRST_PAUSE_MILLIS;
@@ -72,18 +75,23 @@ final class Calls {
       } catch (ExecutionException e) {
         failure = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
       } catch (TimeoutException e) {
-        throw new BlinkTimeoutException(name, commandTimeout);
+        throw new BlinkTimeoutException(shown(word, key), commandTimeout);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new BlinkException(name + ": interrupted while waiting for a reply", e);
+        throw new BlinkException(shown(word, key) + ": interrupted while waiting for a reply", e);
       }
       long left = deadline - System.nanoTime();
       if (!didNotRun(failure) || left <= TimeUnit.MILLISECONDS.toNanos(pause)) {
-        throw translate(name, failure, serverError);
+        throw translate(shown(word, key), failure, serverError);
       }
-      sleep(name, pause);
+      sleep(shown(word, key), pause);
       pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
     }
+  }
+
+  /** The command as messages show it: its word and key, the key cut at 80 characters. */
+  private static String shown(String word, String key) {
+    return key == null ? word : word + " " + (key.length() > 80 ? key.substring(0, 80) + "..." : key);
   }
 
   private static boolean didNotRun(Throwable failure) {

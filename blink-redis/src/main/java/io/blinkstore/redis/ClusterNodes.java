@@ -21,7 +21,8 @@ final class ClusterNodes implements Nodes {
   private final StatefulRedisClusterConnection<String, byte[]> connection;
   private final RedisAdvancedClusterAsyncCommands<String, byte[]> commands;
 
-  ClusterNodes(RedisClusterClient client, ClientResources resources, StatefulRedisClusterConnection<String, byte[]> connection) {
+  ClusterNodes(RedisClusterClient client, ClientResources resources,
+      StatefulRedisClusterConnection<String, byte[]> connection) {
     this.client = client;
     this.resources = resources;
     this.connection = connection;

@@ -106,7 +106,8 @@ final class Connector {
     if (address.kind() == Address.Kind.SENTINEL) {
       Address.Host first = address.hosts().get(0);
       RedisURI.Builder builder = RedisURI.Builder.sentinel(first.name(), first.port(), address.primaryName());
-      address.hosts().subList(1, address.hosts().size()).forEach(host -> builder.withSentinel(host.name(), host.port()));
+      address.hosts().subList(1, address.hosts().size())
+          .forEach(host -> builder.withSentinel(host.name(), host.port()));
       return List.of(settings(builder, address, options).build());
     }
     return address.hosts().stream()

@@ -93,12 +93,13 @@ final class SharedLoad {
     long deadline = System.nanoTime() + longestWait.toNanos();
     long pause = FIRST_PAUSE_MILLIS;
     while (true) {
-      byte[] value = calls.await("GET " + key, () -> commands.get(key));
+      byte[] value = calls.await("GET", key, () -> commands.get(key));
       if (value != null) {
         return value;
       }
       byte[] token = token();
-      if (calls.await("SET " + lock, () -> commands.set(lock, token, SetArgs.Builder.nx().px(leaseMillis))) != null) {
+      SetArgs lease = SetArgs.Builder.nx().px(leaseMillis);
+      if (calls.await("SET", lock, () -> commands.set(lock, token, lease)) != null) {
         return loadUnderLock(key, ttlMillis, loader, lock, token);
       }
       if (System.nanoTime() - deadline > 0) {
@@ -114,7 +115,7 @@ final class SharedLoad {
       byte[] value = load(key, loader);
       if (value != null) {
         SetArgs ifAbsent = ttlMillis == 0 ? SetArgs.Builder.nx() : SetArgs.Builder.nx().px(ttlMillis);
-        calls.await("SET " + key, () -> commands.set(key, value, ifAbsent),
+        calls.await("SET", key, () -> commands.set(key, value, ifAbsent),
             message -> writeErrors.of(message, key, value.length));
       }
       return value;

@@ -21,7 +21,8 @@ final class TestRedis {
    * Lettuce's {@code HELLO}, {@code CLIENT SETNAME}, {@code PING}, and on a cluster {@code CLUSTER NODES}, which
    * its topology refresh asks), as docs/scale-out.md advises.
    */
-  static final String ACL_USER_RULES = "on >" + ACL_PASSWORD + " ~* +@read +@write +@connection +info +eval +cluster|nodes";
+  static final String ACL_USER_RULES =
+      "on >" + ACL_PASSWORD + " ~* +@read +@write +@connection +info +eval +cluster|nodes";
 
   private TestRedis() {}
 

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /** The contract's checks of keys and times to live, made before anything is sent. */
-final class Ttl {
-  private Ttl() {}
+final class Arguments {
+  private Arguments() {}
 
   /**
    * {@code ttl} in whole milliseconds, a partial one rounded up, as Redis's {@code PX} takes it.
@@ -24,16 +24,20 @@ final class Ttl {
   }
 
   /**
-   * The UTF-8 length of {@code key}.
+   * Checks {@code key}, copying nothing.
    *
    * @throws IllegalArgumentException if it is not {@linkplain BlinkStore#isValidKey valid}
    */
-  static int keyBytes(String key) {
+  static void checkKey(String key) {
     Objects.requireNonNull(key, "key");
     if (!BlinkStore.isValidKey(key)) {
       throw new IllegalArgumentException("invalid key (empty, or holding whitespace or an unpaired surrogate): "
           + (key.length() > 80 ? key.substring(0, 80) + "..." : key));
     }
+  }
+
+  /** The UTF-8 length of {@code key}, a valid key. */
+  static int keyBytes(String key) {
     return key.getBytes(StandardCharsets.UTF_8).length;
   }
 }
