@@ -74,6 +74,8 @@ final class Calls {
         return command.get().toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
         failure = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+      } catch (RedisException e) {
+        failure = e; // Lettuce refused it before making a future
       } catch (TimeoutException e) {
         throw new BlinkTimeoutException(shown(word, key), commandTimeout);
       } catch (InterruptedException e) {
