@@ -1,10 +1,10 @@
 package io.blinkstore.redis;
 
+import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.NotAnIntegerException;
-import io.blinkstore.client.BlinkServerException;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
@@ -35,9 +35,8 @@ import java.util.function.Supplier;
  * <p><b>Operations on one key</b> are one Redis command each ({@code GET}, {@code SET [NX] [PX]}, {@code DEL},
  * {@code PEXPIRE}, {@code PERSIST}, {@code PTTL}, {@code INCRBY}), sent to the node that holds the key's hash
  * slot, atomic there. <b>Whole-store operations</b> ({@link #size()}, {@link #usage()}, {@link #memoryLimit()},
- * {@link #stats()}, {@link #clear()}) ask every primary that serves slots, one after the other in no fixed order,
- * and add up (or repeat) the answers: on a cluster they are not atomic, and they fail if a primary cannot be
- * reached.
+ * {@link #stats()}, {@link #clear()}) ask every primary that serves slots, all at once, and add up (or repeat)
+ * the answers: on a cluster they are not atomic, and they fail if a primary cannot be reached.
  *
  * <p><b>What differs from a Blink Store</b>: {@link #usage()} is Redis's {@code used_memory} (everything its
  * allocator holds, not key and value bytes), {@link #memoryLimit()} its operator's {@code maxmemory}, and a
@@ -264,8 +263,8 @@ public final class BlinkRedis implements BlinkStore {
   }
 
   /**
-   * {@inheritDoc} Here: {@code FLUSHDB} on every primary, one after the other: on a cluster, a key written while
-   * it runs may survive it on a primary already flushed. Every client's keys go.
+   * {@inheritDoc} Here: {@code FLUSHDB} on every primary, sent to all at once but not atomic across them: on a
+   * cluster, a key written while it runs may survive it on a primary already flushed. Every client's keys go.
    */
   @Override
   public void clear() {
@@ -275,7 +274,7 @@ public final class BlinkRedis implements BlinkStore {
 
   /** Closes the connections and Lettuce's threads; commands still waiting fail. The data stays in Redis. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed) {
       closed = true;
       nodes.close();
@@ -296,7 +295,7 @@ public final class BlinkRedis implements BlinkStore {
   private static long required(Map<String, Long> fields, String name) {
     Long value = fields.get(name);
     if (value == null) {
-      throw new BlinkServerException("INFO", "no " + name + " in the reply");
+      throw new BlinkException("INFO: the reply has no " + name);
     }
     return value;
   }
