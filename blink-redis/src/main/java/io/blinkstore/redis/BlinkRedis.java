@@ -45,7 +45,8 @@ import java.util.function.Supplier;
  * fails can be lost with it. See {@code docs/scale-out.md}.
  *
  * <p><b>Failures of a node</b>: a call made while its node cannot be reached (a lost connection being reconnected,
- * a failed primary whose replica is not yet promoted, a cluster that answers {@code CLUSTERDOWN} meanwhile) is sent
+ * one that cannot be opened, a failed primary whose replica is not yet promoted, a cluster that answers
+ * {@code CLUSTERDOWN} meanwhile) is sent
  * again until it runs or {@link BlinkRedisOptions#commandTimeout()} has passed, each time to the node the slot
  * map names then: such an outage delays calls instead of failing them, if it ends within the timeout. A call in
  * flight when its node's connection drops fails at once with {@code BlinkConnectionException} and is not sent

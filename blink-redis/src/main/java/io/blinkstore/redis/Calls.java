@@ -7,6 +7,7 @@ import io.blinkstore.client.BlinkServerException;
 import io.blinkstore.client.BlinkTimeoutException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  * it as one of the contract's exceptions), and every other failure to reach a node {@link BlinkConnectionException}.
  *
  * <p>A command is sent again only when it certainly did not run: Lettuce refused it because its node's connection
- * was down (it was never written), or Redis refused it before running it because the cluster is down
+ * was down or could not be opened (it was never written), or Redis refused it before running it because the cluster is down
  * ({@code CLUSTERDOWN}, while a failed primary's replica is not yet promoted), a multi-key step is under way
  * ({@code TRYAGAIN}), or the node is loading its data ({@code LOADING}) or lost its primary ({@code MASTERDOWN}).
  * Meanwhile Lettuce reconnects and refreshes the cluster's slot map, so a later attempt reaches the node that
@@ -101,7 +102,9 @@ final class Calls {
     if (failure instanceof RedisCommandExecutionException) {
       return NOT_RUN.stream().anyMatch(message::startsWith);
     }
-    return failure instanceof RedisException && message.startsWith(NOT_SENT);
+    // A connection to the command's node could not be opened (Lettuce opens one per node when first needed).
+    return failure instanceof RedisConnectionException
+        || failure instanceof RedisException && message.startsWith(NOT_SENT);
   }
 
   /** The exception a caller gets for {@code failure} of {@code command}. */

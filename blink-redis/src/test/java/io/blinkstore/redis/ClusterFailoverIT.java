@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,12 +60,13 @@ class ClusterFailoverIT {
       TimeUnit.SECONDS.sleep(1);
       RedisProcess victim = cluster.primaries().get(0);
       RedisProcess replica = cluster.replicaOf(victim);
+      Predicate<String> onVictim = cluster.servedBy(victim);
       long killed = System.nanoTime();
       victim.kill();
       long promoted = awaitPrimary(replica);
       TimeUnit.MILLISECONDS.sleep(afterPromotion.toMillis());
       List<BoundedLoad.Call> calls = load.calls();
-      Failover figures = Failover.of(calls, killed, promoted);
+      Failover figures = Failover.of(calls, killed, promoted, onVictim);
       System.out.println("FAILOVER " + threads + " threads: " + figures + ", acknowledged writes not read back: "
           + load.staleReads().size() + " " + load.staleReads().stream().limit(3).toList());
       assertTrue(figures.callsAfterPromotion() > 0, "the load ran after the promotion");

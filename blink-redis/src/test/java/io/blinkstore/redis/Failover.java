@@ -3,6 +3,7 @@ package io.blinkstore.redis;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -17,7 +18,11 @@ record Failover(long calls, long failedWrites, long failedReads, long firstFailu
   /** Longer than any test runs: a key never served again. */
   private static final long NEVER_MILLIS = 1_000_000_000L;
 
-  static Failover of(List<BoundedLoad.Call> calls, long killed, long promoted) {
+  /**
+   * The figures of {@code calls}, around a kill at {@code killed} and a promotion at {@code promoted}; the killed
+   * node held the keys {@code onVictim} accepts.
+   */
+  static Failover of(List<BoundedLoad.Call> calls, long killed, long promoted, Predicate<String> onVictim) {
     List<BoundedLoad.Call> failed = calls.stream().filter(BoundedLoad.Call::failed).toList();
     long first = failed.stream().mapToLong(BoundedLoad.Call::start).min().orElse(killed);
     long last = failed.stream().mapToLong(BoundedLoad.Call::end).max().orElse(killed);
@@ -27,20 +32,17 @@ record Failover(long calls, long failedWrites, long failedReads, long firstFailu
     long longest = calls.stream().mapToLong(call -> call.end() - call.start()).max().orElse(0);
     return new Failover(calls.size(), failed.stream().filter(BoundedLoad.Call::write).count(),
         failed.stream().filter(call -> !call.write()).count(), millis(first - killed), millis(last - killed),
-        millis(lastStart - killed), millis(promoted - killed), millis(servedAgain(calls, failed, killed) - killed),
+        millis(lastStart - killed), millis(promoted - killed), millis(servedAgain(calls, killed, onVictim) - killed),
         millis(longest), calls.stream().filter(call -> call.start() > promoted).count(), kinds, calls);
   }
 
   /**
-   * When every key that had a failed call was served again: for each, the end of its first successful call after
-   * its last failure; the latest of those. The kill itself if no call failed.
+   * When the killed node's keys were served again: the end of the first call on one of them that started after the
+   * kill and succeeded.
    */
-  private static long servedAgain(List<BoundedLoad.Call> calls, List<BoundedLoad.Call> failed, long killed) {
-    Map<String, Long> lastFailure = failed.stream().collect(Collectors.toMap(BoundedLoad.Call::key,
-        BoundedLoad.Call::end, Math::max));
-    return lastFailure.entrySet().stream().mapToLong(entry -> calls.stream()
-        .filter(call -> !call.failed() && call.key().equals(entry.getKey()) && call.start() >= entry.getValue())
-        .mapToLong(BoundedLoad.Call::end).min().orElse(Long.MAX_VALUE)).max().orElse(killed);
+  private static long servedAgain(List<BoundedLoad.Call> calls, long killed, Predicate<String> onVictim) {
+    return calls.stream().filter(call -> !call.failed() && call.start() > killed && onVictim.test(call.key()))
+        .mapToLong(BoundedLoad.Call::end).min().orElse(Long.MAX_VALUE);
   }
 
   /** How many calls that started after {@code moment} (nanoTime) failed. */
@@ -57,7 +59,7 @@ record Failover(long calls, long failedWrites, long failedReads, long firstFailu
     return calls + " calls, " + (failedWrites + failedReads) + " failed (" + failedWrites + " writes, " + failedReads
         + " reads: " + failures + "), from +" + firstFailureMillis + " ms to +" + lastFailureMillis
         + " ms after the kill (the last failing call started at +" + lastFailingStartMillis + " ms); replica promoted"
-        + " at +" + promotedMillis + " ms; every key that failed served again by "
+        + " at +" + promotedMillis + " ms; the killed node's keys served again from "
         + (servedAgainMillis > NEVER_MILLIS ? "never" : "+" + servedAgainMillis + " ms") + "; "
         + callsAfterPromotion + " calls started after the promotion; longest call " + longestCallMillis + " ms";
   }

@@ -1,5 +1,6 @@
 package io.blinkstore.redis;
 
+import io.lettuce.core.cluster.SlotHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -77,6 +78,14 @@ final class RedisCluster implements AutoCloseable {
     int slot = Integer.parseInt(anyLive().command("CLUSTER", "KEYSLOT", key));
     return select(line -> line.flags().contains("master") && !line.flags().contains("fail") && line.serves(slot))
         .get(0);
+  }
+
+  /** Tells, for any key, whether {@code primary} serves its slot now (a key's slot as Lettuce computes it). */
+  Predicate<String> servedBy(RedisProcess primary) throws IOException {
+    String id = idOf(primary);
+    ClusterNodesLine line = ClusterNodesLine.parse(primary.command("CLUSTER", "NODES")).stream()
+        .filter(node -> node.id().equals(id)).findFirst().orElseThrow();
+    return key -> line.serves(SlotHash.getSlot(key));
   }
 
   /** The replica of {@code primary}. */

@@ -37,7 +37,7 @@ class SentinelFailoverIT {
       long promoted = System.nanoTime();
       TimeUnit.SECONDS.sleep(4);
       List<BoundedLoad.Call> calls = load.calls();
-      Failover figures = Failover.of(calls, killed, promoted);
+      Failover figures = Failover.of(calls, killed, promoted, key -> true);
       System.out.println("SENTINEL FAILOVER 4 threads: " + figures + ", acknowledged writes not read back: "
           + load.staleReads().size());
       assertTrue(figures.callsAfterPromotion() > 0, "the load ran after the promotion");
