@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -99,6 +101,7 @@ final class RedisCluster implements AutoCloseable {
    * {@code redis-cli --cluster reshard}, and returns its output once it has finished.
    */
   String reshard(Path dir, RedisProcess from, RedisProcess to, int slots) throws IOException, InterruptedException {
+    awaitAgreement();
     return Tools.run(dir, List.of("redis-cli", "--no-auth-warning", "-a", TestRedis.ADMIN_PASSWORD, "--cluster",
         "reshard", "127.0.0.1:" + from.port(), "--cluster-from", idOf(from), "--cluster-to", idOf(to),
         "--cluster-slots", Integer.toString(slots), "--cluster-yes"));
@@ -170,6 +173,32 @@ final class RedisCluster implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * Waits until every live node shows the same primaries with the same slots, as {@code redis-cli --cluster
+   * reshard} requires ("Nodes don't agree about configuration" otherwise, as right after another resharding).
+   */
+  private void awaitAgreement() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+    while (true) {
+      Set<List<String>> views = new HashSet<>();
+      for (RedisProcess node : nodes) {
+        if (node.isAlive()) {
+          views.add(ClusterNodesLine.parse(node.command("CLUSTER", "NODES")).stream()
+              .filter(line -> line.flags().contains("master"))
+              .map(line -> line.id() + " " + line.slots()).sorted().toList());
+        }
+      }
+      if (views.size() == 1) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("the nodes did not agree on the slots within " + READY_TIMEOUT_MILLIS
+            + " ms: " + views);
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
   }
 
   /** Stops every node. */
