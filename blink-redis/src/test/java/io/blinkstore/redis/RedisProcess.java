@@ -46,13 +46,14 @@ final class RedisProcess implements AutoCloseable {
   /**
    * Starts one on {@code port} in {@code dir} (its working directory and log), with {@code extra} arguments
    * after the defaults; {@code adminPassword} is what the tests authenticate their own commands with (null:
-   * none).
+   * none). A replica's first sync starts at once ({@code repl-diskless-sync-delay 0}): Redis 7 waits 5 s by default
+   * for more replicas to share the transfer, which every cluster and Sentinel set-up would otherwise spend idle.
    */
   static RedisProcess start(Path dir, int port, String adminPassword, String... extra)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-        "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"));
+        "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--repl-diskless-sync-delay", "0"));
     command.addAll(List.of(extra));
     return startWith(dir, port, adminPassword, command);
   }

@@ -1,21 +1,30 @@
 package io.blinkstore.redis;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Key;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 /**
- * Certificates made for one test run with the JDK's {@code keytool} (no other tool needed): a private CA, a server
- * certificate it signed for {@code 127.0.0.1}, and a client certificate it signed, for Redis's default
- * {@code tls-auth-clients yes}. Elliptic-curve keys (P-256), valid for two days.
+ * Certificates made for one test run with {@code openssl} (Debian's openssl package; {@code .ci/run} installs it): a
+ * private CA, a server certificate it signed for {@code 127.0.0.1}, a client certificate it signed (Redis asks
+ * clients for one by default, {@code tls-auth-clients yes}), and the certificate of another CA. The client's key
+ * store and a trust store holding the CA are written with the JDK's {@link KeyStore}. Elliptic-curve keys
+ * (P-256), valid for two days. Four {@code openssl} runs of a few milliseconds each: {@code keytool}, a JVM start
+ * per step, took some 15 seconds of every build for the same files.
  *
  * @param caPem the CA's certificate (PEM): the server's {@code tls-ca-cert-file}, and what the client trusts
  * @param serverCertificate the server's certificate (PEM), {@code tls-cert-file}
@@ -28,67 +37,90 @@ record TestCertificates(Path caPem, Path serverCertificate, Path serverKey, Path
     Path strangerPem) {
 
   static final String PASSWORD = "changeit";
-  private static final Path KEYTOOL = Path.of(System.getProperty("java.home"), "bin", "keytool");
+  static final Path OPENSSL = Path.of("/usr/bin/openssl");
+
+  /** What each certificate may do: a CA signs; the server's names 127.0.0.1; the client's proves a client. */
+  private static final String CONFIG = String.join("\n",
+      "[req]",
+      "distinguished_name = subject",
+      "prompt = no",
+      "[subject]",
+      "[ca]",
+      "basicConstraints = critical, CA:TRUE",
+      "keyUsage = critical, keyCertSign, cRLSign",
+      "[server]",
+      "basicConstraints = CA:FALSE",
+      "subjectAltName = IP:127.0.0.1",
+      "extendedKeyUsage = serverAuth",
+      "[client]",
+      "basicConstraints = CA:FALSE",
+      "keyUsage = digitalSignature",
+      "extendedKeyUsage = clientAuth",
+      "");
+
+  /** Skips the calling test if there is no {@code openssl}. */
+  static void assumeInstalled() {
+    assumeTrue(Files.isExecutable(OPENSSL), OPENSSL + " is missing (Debian package openssl)");
+  }
 
   /** Makes every file in {@code dir}. */
   static TestCertificates generate(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
     Files.createDirectories(dir);
-    keyPair(dir, "ca.p12", "ca", "CN=Blink Store test CA", "-ext", "bc:c");
-    keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-file", "ca.pem");
-    signed(dir, "server", "CN=127.0.0.1", "SAN=ip:127.0.0.1", "EKU=serverAuth");
-    keytool(dir, "-exportcert", "-rfc", "-alias", "server", "-keystore", "server.p12", "-file", "server.pem");
-    writePrivateKey(dir.resolve("server.p12"), "server", dir.resolve("server.key"));
-    signed(dir, "client", "CN=blink-test-client", "EKU=clientAuth", "KU=digitalSignature");
-    keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", "truststore.p12");
-    keyPair(dir, "stranger.p12", "stranger", "CN=Another CA", "-ext", "bc:c");
-    keytool(dir, "-exportcert", "-rfc", "-alias", "stranger", "-keystore", "stranger.p12", "-file", "stranger.pem");
+    Files.writeString(dir.resolve("openssl.cnf"), CONFIG);
+    certificate(dir, "ca", "/CN=Blink Store test CA", "ca", false);
+    certificate(dir, "server", "/CN=127.0.0.1", "server", true);
+    certificate(dir, "client", "/CN=blink-test-client", "client", true);
+    certificate(dir, "stranger", "/CN=Another CA", "ca", false);
+
+    KeyStore client = emptyStore();
+    PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pemBody(dir, "client.key")));
+    client.setKeyEntry("client", key, PASSWORD.toCharArray(),
+        new Certificate[] {read(dir, "client.pem"), read(dir, "ca.pem")});
+    write(client, dir.resolve("client.p12"));
+    KeyStore trust = emptyStore();
+    trust.setCertificateEntry("ca", read(dir, "ca.pem"));
+    write(trust, dir.resolve("truststore.p12"));
     return new TestCertificates(dir.resolve("ca.pem"), dir.resolve("server.pem"), dir.resolve("server.key"),
         dir.resolve("client.p12"), dir.resolve("truststore.p12"), dir.resolve("stranger.pem"));
   }
 
   /**
-   * A key pair {@code name} in {@code name.p12} whose certificate the CA signs with {@code extensions}; the
-   * store then holds the whole chain (the CA's certificate, then the signed one under {@code name}).
+   * A new key ({@code name.key}, PKCS#8 PEM) and its certificate ({@code name.pem}) for {@code subject}, with the
+   * extensions of the config's section {@code extensions}: signed by the CA made before, or by itself.
    */
-  private static void signed(Path dir, String name, String subject, String... extensions)
+  private static void certificate(Path dir, String name, String subject, String extensions, boolean signedByCa)
       throws IOException, InterruptedException {
-    String store = name + ".p12";
-    keyPair(dir, store, name, subject);
-    keytool(dir, "-certreq", "-alias", name, "-keystore", store, "-file", name + ".csr");
-    List<String> sign = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", "ca.p12",
-        "-infile", name + ".csr", "-outfile", name + ".signed", "-validity", "2"));
-    for (String extension : extensions) {
-      sign.addAll(List.of("-ext", extension));
+    List<String> command = new ArrayList<>(List.of(OPENSSL.toString(), "req", "-config", "openssl.cnf", "-x509",
+        "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-noenc", "-keyout", name + ".key", "-out",
+        name + ".pem", "-subj", subject, "-days", "2", "-extensions", extensions));
+    if (signedByCa) {
+      command.addAll(List.of("-CA", "ca.pem", "-CAkey", "ca.key"));
     }
-    keytool(dir, sign.toArray(String[]::new));
-    keytool(dir, "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", store);
-    keytool(dir, "-importcert", "-noprompt", "-alias", name, "-file", name + ".signed", "-keystore", store);
-  }
-
-  private static void keyPair(Path dir, String store, String alias, String subject, String... more)
-      throws IOException, InterruptedException {
-    List<String> arguments = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname",
-        "secp256r1", "-dname", subject, "-validity", "2", "-keystore", store));
-    arguments.addAll(List.of(more));
-    keytool(dir, arguments.toArray(String[]::new));
-  }
-
-  private static void keytool(Path dir, String... arguments) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(KEYTOOL.toString()));
-    command.addAll(List.of(arguments));
-    command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
     Tools.run(dir, command);
   }
 
-  /** Writes the private key of {@code alias} as PKCS#8 PEM, which Redis (OpenSSL) reads; keytool cannot. */
-  private static void writePrivateKey(Path store, String alias, Path pem) throws IOException, GeneralSecurityException {
-    KeyStore keyStore = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      keyStore.load(in, PASSWORD.toCharArray());
+  private static KeyStore emptyStore() throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    return store;
+  }
+
+  private static void write(KeyStore store, Path file) throws IOException, GeneralSecurityException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      store.store(out, PASSWORD.toCharArray());
     }
-    Key key = keyStore.getKey(alias, PASSWORD.toCharArray());
-    String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(key.getEncoded());
-    Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n");
+  }
+
+  private static Certificate read(Path dir, String pem) throws IOException, GeneralSecurityException {
+    try (InputStream in = Files.newInputStream(dir.resolve(pem))) {
+      return CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+  }
+
+  /** The bytes between a PEM file's BEGIN and END lines. */
+  private static byte[] pemBody(Path dir, String pem) throws IOException {
+    String text = Files.readString(dir.resolve(pem));
+    String body = text.substring(text.indexOf('\n', text.indexOf("-----BEGIN")) + 1, text.indexOf("-----END"));
+    return Base64.getMimeDecoder().decode(body);
   }
 }

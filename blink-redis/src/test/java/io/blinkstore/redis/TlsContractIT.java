@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@link BlinkStoreContract} over TLS ({@code rediss://}) to a {@code redis-server} with {@code --tls-port},
- * certificates made in the test ({@link TestCertificates}): the server's signed by a private CA that the store
+ * certificates made in the test with {@code openssl} ({@link TestCertificates}): the server's signed by a private CA that the store
  * trusts ({@link BlinkRedisOptions.Builder#trustedCertificates}), and, since Redis asks clients for a certificate by
  * default ({@code tls-auth-clients yes}), the store's own ({@link BlinkRedisOptions.Builder#keyStore}). The store
  * logs in as the ACL user. Then what TLS refuses: an untrusted server, no client certificate. Skipped, saying
@@ -34,6 +34,7 @@ class TlsContractIT extends BlinkStoreContract {
   @BeforeAll
   static void startRedisWithTls() throws Exception {
     RedisProcess.assumeInstalled();
+    TestCertificates.assumeInstalled();
     assumeTrue(supportsTls(), "this redis-server was built without TLS (--tls-port is unknown to it)");
     certificates = TestCertificates.generate(dir.resolve("certificates"));
     tlsPort = RedisProcess.freePort();

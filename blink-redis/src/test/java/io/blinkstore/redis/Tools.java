@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the command-line tools the tests need ({@code redis-cli --cluster}, {@code keytool}), bounded in time. */
+/** Runs the command-line tools the tests need ({@code redis-cli --cluster}, {@code openssl}), bounded in time. */
 final class Tools {
   private static final long TIMEOUT_SECONDS = 120;
 
