@@ -101,6 +101,18 @@ class TlsContractIT extends BlinkStoreContract {
     assertTrue(e.getMessage().contains("127.0.0.1:" + tlsPort), e.getMessage());
   }
 
+  /**
+   * The server's certificate names 127.0.0.1 only: reached as {@code localhost} (the same server, the same trusted
+   * CA), it is refused, as a certificate stolen from another host would be.
+   */
+  @Test
+  void aCertificateThatDoesNotNameTheHostConnectedToIsRefused() {
+    BlinkConnectionException e = assertThrows(BlinkConnectionException.class, () -> BlinkRedis.connect(
+        address().replace("@127.0.0.1:", "@localhost:"), TestRedis.options().trustedCertificates(certificates.caPem())
+            .keyStore(certificates.clientKeyStore(), TestCertificates.PASSWORD.toCharArray()).build()));
+    assertTrue(e.getMessage().contains("No name matching localhost"), e.getMessage()); // the JDK's words
+  }
+
   @Test
   void theJdksDefaultTrustRefusesAPrivateCa() {
     assertThrows(BlinkConnectionException.class, () -> BlinkRedis.connect(address(), TestRedis.options()
