@@ -72,15 +72,19 @@ public final class BlinkRedisOptions {
     return new Builder();
   }
 
-  /** Returns the longest wait to open a connection (TCP, TLS handshake, {@code HELLO} with credentials). */
+  /**
+   * Returns the longest wait to open a connection: the TCP connect and the TLS handshake. Logging in on it
+   * ({@code HELLO} with the credentials) then waits for the server's answer up to {@link #commandTimeout()}.
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
   /**
-   * Returns the longest wait for a command's reply, counted from when it is issued: a command issued while its
-   * node is unreachable waits, queued, for a reconnect (or, on a cluster, for the slot's new primary) that long
-   * at most, then fails with {@code BlinkTimeoutException}.
+   * Returns the longest wait for a command's reply, counted from when it is issued, then it fails with
+   * {@code BlinkTimeoutException}. A command issued while its node is unreachable is sent again until a reconnect
+   * (or, on a cluster, the slot's new primary) lets it run, that long at most, then fails with
+   * {@code BlinkConnectionException}. Also the longest wait for the answer to the login on a new connection.
    */
   public Duration commandTimeout() {
     return commandTimeout;

@@ -35,8 +35,12 @@ import java.util.function.Supplier;
  * serves the key now. A command whose connection dropped after it was written fails at once: it may have run.
  */
 final class Calls {
-  /** How Lettuce words a full request queue (its {@code DefaultEndpoint}); it has no type of its own. */
-  private static final String QUEUE_FULL = "Request queue size exceeded";
+  /**
+   * How Lettuce words a full request queue, which has no type of its own: commands not yet written
+   * ({@code DefaultEndpoint}), or written and waiting for their replies ({@code CommandHandler}, where a server that
+   * stops answering makes them pile up).
+   */
+  private static final List<String> QUEUE_FULL = List.of("Request queue size exceeded", "Internal stack size exceeded");
   /** How Lettuce refuses a command it did not write, its node's connection being down. */
   private static final String NOT_SENT = "Currently not connected";
   /** Redis's errors for a command it refused before running it, which may run once the cluster settles. */
@@ -118,7 +122,7 @@ final class Calls {
       return new BlinkTimeoutException(command, commandTimeout);
     }
     if (failure instanceof RedisException redis) {
-      return String.valueOf(redis.getMessage()).startsWith(QUEUE_FULL)
+      return QUEUE_FULL.stream().anyMatch(String.valueOf(redis.getMessage())::startsWith)
           ? new BlinkQueueFullException(command, queueCapacity)
           : new BlinkConnectionException(command, String.valueOf(redis.getMessage()), redis);
     }

@@ -198,6 +198,26 @@ final class RedisProcess implements AutoCloseable {
     return line.toString(UTF_8);
   }
 
+  /**
+   * Stops the process (SIGSTOP) without closing its sockets, as a hung node or a partitioned network looks to a
+   * client: connections stay open, the kernel still accepts new ones, nothing is answered. {@link #resume()} ends it.
+   */
+  void stop() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a {@linkplain #stop() stopped} process run again (SIGCONT). */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** Kills the process at once (SIGKILL), as a crash would, and waits for it. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
