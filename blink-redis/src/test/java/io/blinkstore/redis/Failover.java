@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  */
 record Failover(long calls, long failedWrites, long failedReads, long firstFailureMillis, long lastFailureMillis,
     long lastFailingStartMillis, long promotedMillis, long servedAgainMillis, long longestCallMillis,
-    long callsAfterPromotion, Map<String, Long> failures, List<BoundedLoad.Call> all) {
+    long callsAfterPromotion, long failedEndingAfterPromotion, Map<String, Long> failures,
+    List<BoundedLoad.Call> all) {
 
   /** Longer than any test runs: a key never served again. */
   private static final long NEVER_MILLIS = 1_000_000_000L;
@@ -33,7 +34,8 @@ record Failover(long calls, long failedWrites, long failedReads, long firstFailu
     return new Failover(calls.size(), failed.stream().filter(BoundedLoad.Call::write).count(),
         failed.stream().filter(call -> !call.write()).count(), millis(first - killed), millis(last - killed),
         millis(lastStart - killed), millis(promoted - killed), millis(servedAgain(calls, killed, onVictim) - killed),
-        millis(longest), calls.stream().filter(call -> call.start() > promoted).count(), kinds, calls);
+        millis(longest), calls.stream().filter(call -> call.start() > promoted).count(),
+        failed.stream().filter(call -> call.end() > promoted).count(), kinds, calls);
   }
 
   /**
@@ -61,6 +63,7 @@ record Failover(long calls, long failedWrites, long failedReads, long firstFailu
         + " ms after the kill (the last failing call started at +" + lastFailingStartMillis + " ms); replica promoted"
         + " at +" + promotedMillis + " ms; the killed node's keys served again from "
         + (servedAgainMillis > NEVER_MILLIS ? "never" : "+" + servedAgainMillis + " ms") + "; "
-        + callsAfterPromotion + " calls started after the promotion; longest call " + longestCallMillis + " ms";
+        + callsAfterPromotion + " calls started after the promotion; " + failedEndingAfterPromotion + " failed calls"
+        + " ended after it; longest call " + longestCallMillis + " ms";
   }
 }
