@@ -189,10 +189,11 @@ public final class BlinkRedisOptions {
      * @throws IllegalStateException if it was already set
      */
     public Builder topologyRefreshPeriod(Duration period) {
-      topologyRefreshPeriod = positive("topologyRefreshPeriod", topologyRefreshPeriod, period);
+      positive("topologyRefreshPeriod", topologyRefreshPeriod, period);
       if (period.toMillis() < 100) {
         throw new IllegalArgumentException("topologyRefreshPeriod must be at least 100 ms, but was " + period);
       }
+      topologyRefreshPeriod = period;
       return this;
     }
 
@@ -220,10 +221,11 @@ public final class BlinkRedisOptions {
      * @throws IllegalStateException if it was already set
      */
     public Builder leaseTime(Duration time) {
-      leaseTime = positive("leaseTime", leaseTime, time);
+      positive("leaseTime", leaseTime, time);
       if (time.toMillis() < 1 || time.compareTo(MAX_LEASE_TIME) > 0) {
         throw new IllegalArgumentException("leaseTime must be from 1 ms to " + MAX_LEASE_TIME + ", but was " + time);
       }
+      leaseTime = time;
       return this;
     }
 

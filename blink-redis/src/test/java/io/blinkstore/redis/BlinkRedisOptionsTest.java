@@ -37,6 +37,19 @@ class BlinkRedisOptionsTest {
     assertThrows(NullPointerException.class, () -> builder.commandTimeout(null));
   }
 
+  /** A refused value leaves nothing behind: the builder neither builds with it nor counts the option as set. */
+  @Test
+  void aRefusedValueIsNotKept() {
+    BlinkRedisOptions.Builder builder = BlinkRedisOptions.builder();
+    assertThrows(IllegalArgumentException.class, () -> builder.topologyRefreshPeriod(Duration.ofMillis(99)));
+    assertThrows(IllegalArgumentException.class, () -> builder.leaseTime(Duration.ofSeconds(61)));
+    assertThrows(IllegalArgumentException.class, () -> builder.queueCapacity(-1));
+    BlinkRedisOptions options = builder.build();
+    assertEquals(BlinkRedisOptions.DEFAULT_TOPOLOGY_REFRESH_PERIOD, options.topologyRefreshPeriod());
+    assertEquals(BlinkRedisOptions.DEFAULT_LEASE_TIME, options.leaseTime());
+    assertEquals(Duration.ofSeconds(60), builder.leaseTime(Duration.ofSeconds(60)).build().leaseTime());
+  }
+
   @Test
   void eachOptionIsSetOnce() throws Exception {
     Path pem = Files.writeString(dir.resolve("ca.pem"), "");
