@@ -72,7 +72,7 @@ record Address(Kind kind, boolean tls, List<Host> hosts, String user, String pas
     String primaryName = null;
     int hash = rest.indexOf('#');
     if (hash >= 0) {
-      primaryName = decode(rest.substring(hash + 1));
+      primaryName = decode(address, rest.substring(hash + 1));
       rest = rest.substring(0, hash);
     }
     if ((kind == Kind.SENTINEL) != (primaryName != null && !primaryName.isEmpty())) {
@@ -87,8 +87,8 @@ record Address(Kind kind, boolean tls, List<Host> hosts, String user, String pas
     if (at >= 0) {
       String userInfo = authority.substring(0, at);
       int colon = userInfo.indexOf(':');
-      user = colon < 0 ? null : emptyToNull(decode(userInfo.substring(0, colon)));
-      password = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1));
+      user = colon < 0 ? null : emptyToNull(decode(address, userInfo.substring(0, colon)));
+      password = decode(address, colon < 0 ? userInfo : userInfo.substring(colon + 1));
       authority = authority.substring(at + 1);
     }
     List<Host> hosts = hosts(address, authority, kind == Kind.SENTINEL ? SENTINEL_PORT : REDIS_PORT);
@@ -155,8 +155,13 @@ record Address(Kind kind, boolean tls, List<Host> hosts, String user, String pas
     throw refused(address, "bad port " + text);
   }
 
-  private static String decode(String text) {
-    return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+  /** Decodes {@code text}'s percent-encoding; a bad one is refused without quoting it (it may be in the password). */
+  private static String decode(String address, String text) {
+    try {
+      return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw refused(address, "a % that does not start a percent-encoded byte (write % itself as %25)");
+    }
   }
 
   private static String emptyToNull(String text) {

@@ -69,6 +69,15 @@ class AddressTest {
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
   }
 
+  /** A raw % in a password is refused as an address, quoting no part of the password (URLDecoder quotes two bytes). */
+  @ParameterizedTest
+  @ValueSource(strings = {"redis://u:50%off@host", "redis://u:ends-in-%@host", "redis://:50%of@host"})
+  void aBadPercentEncodingIsRefusedWithoutShowingThePassword(String text) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Address.parse(text));
+    assertTrue(e.getMessage().startsWith("unsupported Redis address redis://***@host: a %"), e.getMessage());
+    assertFalse(e.getMessage().contains("of"), e.getMessage());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"cache.internal:6379", "blink://127.0.0.1", "http://h", "redis://", "redis://h:0",
       "redis://h:x", "redis://a,b", "redis://h/x", "redis://h/-1", "redis-cluster://h/1", "redis-sentinel://s",
