@@ -40,6 +40,31 @@ class ConnectIT {
     }
   }
 
+  /**
+   * An address's database number is the database the store uses for everything: its keys, {@code size()},
+   * {@code clear()} and {@code stats()}'s count of keys with a time to live, which Redis gives per database.
+   */
+  @Test
+  void theAddressDatabaseIsTheOneTheStoreUses() throws Exception {
+    TestRedis.emptyWithZeroedCounters(redis);
+    try (BlinkStore inDatabase3 = BlinkRedis.connect(TestRedis.aclUserAddress("redis", redis.port()) + "/3");
+        BlinkStore inDatabase0 = BlinkRedis.connect(TestRedis.aclUserAddress("redis", redis.port()))) {
+      inDatabase0.set("in-0", "x");
+      inDatabase3.set("in-3", "x", Duration.ofHours(1));
+      String keyspace = redis.command("INFO", "keyspace");
+      assertTrue(keyspace.contains("db3:keys=1,expires=1,"), keyspace);
+      assertEquals(null, inDatabase3.get("in-0"));
+      assertEquals(1, inDatabase3.size());
+      assertEquals(1, inDatabase3.stats().expiring());
+      assertEquals(0, inDatabase0.stats().expiring());
+      inDatabase3.clear();
+      assertEquals(0, inDatabase3.size());
+      assertEquals("x", inDatabase0.getString("in-0"));
+    } finally {
+      TestRedis.emptyWithZeroedCounters(redis);
+    }
+  }
+
   @Test
   void aWrongPasswordIsRefusedWithoutShowingIt() {
     BlinkConnectionException e = assertThrows(BlinkConnectionException.class,
