@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
  * user allowed only the commands the store sends ({@link TestRedis#ACL_USER_RULES}). One server for the class;
  * each store starts it empty with zeroed counters.
  */
-class AclUserContractIT extends BlinkStoreContract {
+class AclUserContractIT extends RedisStoreContract {
   @TempDir static Path dir;
   private static RedisProcess redis;
 
@@ -32,17 +32,5 @@ class AclUserContractIT extends BlinkStoreContract {
   protected BlinkStore newStore(long memoryLimit) {
     TestRedis.emptyWithZeroedCounters(redis);
     return BlinkRedis.connect(TestRedis.aclUserAddress("redis", redis.port()), TestRedis.options().build());
-  }
-
-  /** Redis's {@code used_memory} is all it allocates, and its limit is its operator's {@code maxmemory}. */
-  @Override
-  protected boolean exactAccounting() {
-    return false;
-  }
-
-  /** Redis counts {@code PTTL} as a keyspace hit or miss. */
-  @Override
-  protected boolean onlyGetsCountAsReads() {
-    return false;
   }
 }

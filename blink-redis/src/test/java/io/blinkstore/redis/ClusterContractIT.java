@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through the ACL user, from a {@code redis-cluster://} address naming two of its nodes. One cluster for the class;
  * each store finds every primary empty and every node's counters zeroed.
  */
-class ClusterContractIT extends BlinkStoreContract {
+class ClusterContractIT extends RedisStoreContract {
   @TempDir static Path dir;
   private static RedisCluster cluster;
 
@@ -38,18 +38,6 @@ class ClusterContractIT extends BlinkStoreContract {
   protected BlinkStore newStore(long memoryLimit) {
     cluster.emptyWithZeroedCounters();
     return BlinkRedis.connect(cluster.address("redis-cluster"), TestRedis.options().build());
-  }
-
-  /** Each node's {@code used_memory} is all it allocates, and its limit is its operator's {@code maxmemory}. */
-  @Override
-  protected boolean exactAccounting() {
-    return false;
-  }
-
-  /** Redis counts {@code PTTL} as a keyspace hit or miss. */
-  @Override
-  protected boolean onlyGetsCountAsReads() {
-    return false;
   }
 
   /**

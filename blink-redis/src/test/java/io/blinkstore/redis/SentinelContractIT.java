@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code redis-sentinel://} address that names the Sentinels only, as the ACL user. One set of servers for the
  * class; each store finds the primary empty with zeroed counters.
  */
-class SentinelContractIT extends BlinkStoreContract {
+class SentinelContractIT extends RedisStoreContract {
   @TempDir static Path dir;
   private static RedisSentinels servers;
 
@@ -32,15 +32,5 @@ class SentinelContractIT extends BlinkStoreContract {
   protected BlinkStore newStore(long memoryLimit) {
     TestRedis.emptyWithZeroedCounters(servers.primary());
     return BlinkRedis.connect(servers.address(), TestRedis.options().build());
-  }
-
-  @Override
-  protected boolean exactAccounting() {
-    return false;
-  }
-
-  @Override
-  protected boolean onlyGetsCountAsReads() {
-    return false;
   }
 }

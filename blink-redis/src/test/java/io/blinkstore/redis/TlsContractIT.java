@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * logs in as the ACL user. Then what TLS refuses: an untrusted server, no client certificate. Skipped, saying
  * so, where {@code redis-server} was built without TLS.
  */
-class TlsContractIT extends BlinkStoreContract {
+class TlsContractIT extends RedisStoreContract {
   @TempDir static Path dir;
   private static TestCertificates certificates;
   private static RedisProcess redis;
@@ -71,16 +71,6 @@ class TlsContractIT extends BlinkStoreContract {
 
   private static String address() {
     return TestRedis.aclUserAddress("rediss", tlsPort);
-  }
-
-  @Override
-  protected boolean exactAccounting() {
-    return false;
-  }
-
-  @Override
-  protected boolean onlyGetsCountAsReads() {
-    return false;
   }
 
   @Test
