@@ -63,7 +63,8 @@ import java.util.function.Supplier;
 public final class BlinkRedis implements BlinkStore {
   private static final String NOT_AN_INTEGER = "ERR value is not an integer or out of range";
   private static final String OVERFLOW = "ERR increment or decrement would overflow";
-  private static final String OUT_OF_MEMORY = "OOM ";
+  /** How Redis's error for a write refused for want of memory begins. */
+  static final String OUT_OF_MEMORY = "OOM ";
   /** A counter's entry, sized as a Blink Store sizes it: the key plus the longest number's 20 bytes. */
   private static final int MAX_COUNTER_BYTES = 20;
 

@@ -2,6 +2,7 @@ package io.blinkstore.redis;
 
 import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStore;
+import io.blinkstore.client.BlinkServerException;
 import io.blinkstore.client.BlinkTimeoutException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -98,8 +99,7 @@ final class SharedLoad {
         return value;
       }
       byte[] token = token();
-      SetArgs lease = SetArgs.Builder.nx().px(leaseMillis);
-      if (calls.await("SET", lock, () -> commands.set(lock, token, lease)) != null) {
+      if (lock(lock, token)) {
         return loadUnderLock(key, ttlMillis, loader, lock, token);
       }
       if (System.nanoTime() - deadline > 0) {
@@ -107,6 +107,24 @@ final class SharedLoad {
       }
       sleep(key, pause);
       pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
+    }
+  }
+
+  /**
+   * Takes {@code lock} with {@code token}, and tells whether this caller may load. A Redis with no room for the lock
+   * (its {@code -OOM}: at {@code maxmemory} with nothing it may evict) lets the caller load without one: the value's
+   * write is then refused the same way and reported as any write is ({@code EntryTooLargeException}), and with no
+   * lock written no other process waits on it.
+   */
+  private boolean lock(String lock, byte[] token) {
+    SetArgs lease = SetArgs.Builder.nx().px(leaseMillis);
+    try {
+      return calls.await("SET", lock, () -> commands.set(lock, token, lease)) != null;
+    } catch (BlinkServerException e) {
+      if (String.valueOf(e.serverMessage()).startsWith(BlinkRedis.OUT_OF_MEMORY)) {
+        return true;
+      }
+      throw e;
     }
   }
 
