@@ -140,7 +140,8 @@ final class RedisCluster implements AutoCloseable {
 
   /**
    * Waits until every live node says the cluster is {@code ok}, knows the same {@code primaries} primaries with
-   * every slot, and every replica is in sync with its primary.
+   * every slot, sees every node in its role (gossip spreads a replica's role some time after the replica itself
+   * has synced), and every replica is in sync with its primary.
    */
   void awaitWhole(int primaries) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
@@ -170,6 +171,12 @@ final class RedisCluster implements AutoCloseable {
       String replication = node.command("INFO", "replication");
       if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
         return node.port() + " is a replica not yet in sync";
+      }
+      List<ClusterNodesLine> view = ClusterNodesLine.parse(node.command("CLUSTER", "NODES"));
+      long replicas = view.stream().filter(line -> line.flags().contains("slave") && !line.primaryId().equals("-"))
+          .count();
+      if (view.size() != nodes.size() || replicas != nodes.size() - primaries) {
+        return node.port() + " does not see every node in its role yet: " + view;
       }
     }
     return null;
