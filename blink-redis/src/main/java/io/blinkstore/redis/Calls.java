@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  * it as one of the contract's exceptions), and every other failure to reach a node {@link BlinkConnectionException}.
  *
  * <p>A command is sent again only when it certainly did not run: Lettuce refused it because its node's connection
- * was down or could not be opened (it was never written), or Redis refused it before running it because the cluster is down
- * ({@code CLUSTERDOWN}, while a failed primary's replica is not yet promoted), a multi-key step is under way
+ * was down or could not be opened (it was never written), or Redis refused it before running it because the cluster
+ * is down ({@code CLUSTERDOWN}, while a failed primary's replica is not yet promoted), a multi-key step is under way
  * ({@code TRYAGAIN}), or the node is loading its data ({@code LOADING}) or lost its primary ({@code MASTERDOWN}).
  * Meanwhile Lettuce reconnects and refreshes the cluster's slot map, so a later attempt reaches the node that
  * serves the key now. A command whose connection dropped after it was written fails at once: it may have run.

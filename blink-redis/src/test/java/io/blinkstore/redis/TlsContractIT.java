@@ -19,11 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@link BlinkStoreContract} over TLS ({@code rediss://}) to a {@code redis-server} with {@code --tls-port},
- * certificates made in the test with {@code openssl} ({@link TestCertificates}): the server's signed by a private CA that the store
- * trusts ({@link BlinkRedisOptions.Builder#trustedCertificates}), and, since Redis asks clients for a certificate by
- * default ({@code tls-auth-clients yes}), the store's own ({@link BlinkRedisOptions.Builder#keyStore}). The store
- * logs in as the ACL user. Then what TLS refuses: an untrusted server, no client certificate. Skipped, saying
- * so, where {@code redis-server} was built without TLS.
+ * certificates made in the test with {@code openssl} ({@link TestCertificates}): the server's signed by a private
+ * CA that the store trusts ({@link BlinkRedisOptions.Builder#trustedCertificates}), and, since Redis asks clients for
+ * a certificate by default ({@code tls-auth-clients yes}), the store's own
+ * ({@link BlinkRedisOptions.Builder#keyStore}). The store logs in as the ACL user. Then what TLS refuses: an
+ * untrusted server, a certificate for another host, no client certificate. Skipped, saying so, where
+ * {@code redis-server} was built without TLS or {@code openssl} is missing.
  */
 class TlsContractIT extends RedisStoreContract {
   @TempDir static Path dir;
