@@ -43,4 +43,13 @@ class EndpointTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.of(URI.create(uri)));
     assertTrue(e.getMessage().startsWith("unsupported server address " + uri + ": "), e.getMessage());
   }
+
+  /** A Redis address this client cannot reach points to the module that can. */
+  @ParameterizedTest
+  @ValueSource(strings = {"redis-cluster://127.0.0.1:7000,127.0.0.1:7001", "rediss://127.0.0.1:6379",
+      "redis-sentinel://127.0.0.1:26379#primary", "redis://user:secret@127.0.0.1:6379"})
+  void aRedisAddressForBlinkRedisSaysSo(String uri) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.of(URI.create(uri)));
+    assertTrue(e.getMessage().endsWith("BlinkRedis.connect, in blink-redis; docs/scale-out.md)"), e.getMessage());
+  }
 }
