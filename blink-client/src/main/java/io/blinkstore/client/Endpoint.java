@@ -69,6 +69,12 @@ record Endpoint(SocketAddress address, boolean resp) {
   }
 
   private static IllegalArgumentException refused(URI uri, String why) {
-    return new IllegalArgumentException("unsupported server address " + uri + ": " + why);
+    return new IllegalArgumentException("unsupported server address " + shown(uri) + ": " + why);
+  }
+
+  /** The address as an error may show it: a user and password become {@code ***}, never logged or shown. */
+  static String shown(URI uri) {
+    String userInfo = uri.getRawUserInfo();
+    return userInfo == null ? uri.toString() : uri.toString().replace(userInfo + "@", "***@");
   }
 }
