@@ -29,6 +29,7 @@ final class ProtocolPipeline {
   private final TextSession text;
   private final RespCommands resp;
   private final int maxLineBytes;
+  private final Authenticator authenticator;
   private final AuthGate authGate;
 
   /** A pipeline for {@code store} without auth, heap guard or server counters (for tests and the REPL). */
@@ -60,6 +61,7 @@ final class ProtocolPipeline {
     this.text = new TextSession(Objects.requireNonNull(executor, "executor"));
     this.resp = Objects.requireNonNull(resp, "resp");
     this.maxLineBytes = maxLineBytes;
+    this.authenticator = authenticator;
     this.authGate = authenticator == null ? null : new AuthGate(authenticator);
   }
 
@@ -70,7 +72,7 @@ final class ProtocolPipeline {
 
   /** Adds the text protocol's handlers, in order, right after the handler named {@code after}. */
   void installText(ChannelPipeline pipeline, String after) {
-    pipeline.addAfter(after, DECODER, new TextProtocolDecoder(maxLineBytes));
+    pipeline.addAfter(after, DECODER, new TextProtocolDecoder(maxLineBytes, authenticator));
     String beforeEncoder = DECODER;
     if (authGate != null) {
       pipeline.addAfter(DECODER, AuthGate.NAME, authGate);
@@ -82,8 +84,9 @@ final class ProtocolPipeline {
 
   /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
   void installResp(ChannelPipeline pipeline, String after) {
-    pipeline.addAfter(after, DECODER, new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH))
+    RespSession session = resp.newSession();
+    pipeline.addAfter(after, DECODER, new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut))
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
-        .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, resp.newSession()));
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, session));
   }
 }

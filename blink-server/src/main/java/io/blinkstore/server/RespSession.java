@@ -45,6 +45,14 @@ final class RespSession implements Session<RespRequest> {
     return authenticated;
   }
 
+  /**
+   * Whether the connection must still sign in: the server has a token and the connection has not presented it.
+   * Until then only {@code AUTH}, {@code HELLO} and {@code QUIT} run, and requests are held to smaller limits.
+   */
+  boolean signedOut() {
+    return commands.requiresAuth() && !authenticated;
+  }
+
   /** Records the outcome of the connection's last {@code AUTH}. */
   void authenticated(boolean authenticated) {
     this.authenticated = authenticated;

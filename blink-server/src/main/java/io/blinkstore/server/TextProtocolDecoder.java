@@ -20,6 +20,9 @@ import java.util.List;
  * {@code \r} right before it (so {@code \r\n} clients get the same limit). The check fails fast: as soon as the
  * buffered part of an unfinished line is certainly over the limit, {@link Command.LineTooLong} is emitted, with no
  * need for a newline to arrive, and from then on all input is discarded (the handler closes the connection).
+ * On a server with a token, a line sent before the connection has signed in may hold at most
+ * {@link #UNAUTHENTICATED_MAX_LINE_BYTES} (the counterpart of Redis's 16 KiB for a bulk string before
+ * {@code AUTH}), so that clients without the token cannot make the server hold large requests.
  *
  * <p><b>Encoding.</b> Lines are decoded as strict UTF-8; a malformed line becomes
  * {@code Invalid("invalid UTF-8")} and the next line is decoded normally.
@@ -29,7 +32,11 @@ final class TextProtocolDecoder extends ByteToMessageDecoder implements RequestP
 
   private static final ByteProcessor ASCII = b -> b >= 0;
 
+  /** The longest line of a connection that has not signed in yet (on a server with a token): 16 KiB. */
+  static final int UNAUTHENTICATED_MAX_LINE_BYTES = 16 * 1024;
+
   private final int maxLineBytes;
+  private final Authenticator authenticator;
   private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -46,10 +53,21 @@ final class TextProtocolDecoder extends ByteToMessageDecoder implements RequestP
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    */
   TextProtocolDecoder(int maxLineBytes) {
+    this(maxLineBytes, null);
+  }
+
+  /**
+   * Creates a decoder accepting lines of up to {@code maxLineBytes} bytes from a connection that has signed in
+   * with {@code authenticator} (when not null; until then {@link #UNAUTHENTICATED_MAX_LINE_BYTES}).
+   *
+   * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
+   */
+  TextProtocolDecoder(int maxLineBytes, Authenticator authenticator) {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
     this.maxLineBytes = maxLineBytes;
+    this.authenticator = authenticator;
   }
 
   /** Decodes at most one line; {@link ByteToMessageDecoder} calls again while bytes are consumed. */
@@ -59,24 +77,31 @@ final class TextProtocolDecoder extends ByteToMessageDecoder implements RequestP
       in.skipBytes(in.readableBytes());
       return;
     }
+    int limit = lineLimit(ctx);
     int start = in.readerIndex();
     int newline = in.indexOf(start + scanned, in.writerIndex(), (byte) '\n');
     if (newline < 0) {
       scanned = in.readableBytes();
-      if (unfinishedLineTooLong(in)) {
+      if (unfinishedLineTooLong(in, limit)) {
         reject(in, out);
       }
       return;
     }
     scanned = 0;
     int length = newline - start;
-    if (contentLength(in, start, length) > maxLineBytes) {
+    if (contentLength(in, start, length) > limit) {
       reject(in, out);
       return;
     }
     out.add(parse(in, start, length));
     decoded++;
     in.readerIndex(newline + 1);
+  }
+
+  /** The longest line the connection may send now: less until it has signed in, on a server with a token. */
+  private int lineLimit(ChannelHandlerContext ctx) {
+    return authenticator == null || authenticator.isAuthenticated(ctx.channel())
+        ? maxLineBytes : Math.min(maxLineBytes, UNAUTHENTICATED_MAX_LINE_BYTES);
   }
 
   /** The unfinished line is whatever is left buffered: every complete line has been decoded. */
@@ -97,15 +122,15 @@ final class TextProtocolDecoder extends ByteToMessageDecoder implements RequestP
   }
 
   /**
-   * An unfinished line of {@code maxLineBytes + 1} bytes ending in {@code \r} may still be a line at the limit
-   * followed by {@code \r\n}; anything longer cannot.
+   * An unfinished line of {@code limit + 1} bytes ending in {@code \r} may still be a line at the limit followed
+   * by {@code \r\n}; anything longer cannot.
    */
-  private boolean unfinishedLineTooLong(ByteBuf in) {
+  private static boolean unfinishedLineTooLong(ByteBuf in, int limit) {
     long buffered = in.readableBytes();
-    if (buffered <= maxLineBytes) {
+    if (buffered <= limit) {
       return false;
     }
-    return buffered > maxLineBytes + 1L || in.getByte(in.writerIndex() - 1) != '\r';
+    return buffered > limit + 1L || in.getByte(in.writerIndex() - 1) != '\r';
   }
 
   private static int contentLength(ByteBuf in, int start, int length) {

@@ -211,6 +211,18 @@ class RespCommandsTest {
     assertNotEquals(session.id(), commands.newSession().id());
   }
 
+  /** Issue 16: a name of any length was kept, so names of a megabyte on many connections filled the heap. */
+  @Test
+  void aClientNameIsAtMostMaxNameBytesLong() {
+    String longest = "n".repeat(RespServerCommands.MAX_NAME_BYTES);
+    assertEquals(RespReply.OK, run("CLIENT", "SETNAME", longest));
+    assertEquals(bulk(longest), run("CLIENT", "GETNAME"));
+    assertEquals(error("ERR Client names cannot be longer than 1024 bytes."), run("CLIENT", "SETNAME", longest + "n"));
+    assertEquals(error("ERR Client names cannot be longer than 1024 bytes."),
+        run("HELLO", "2", "SETNAME", longest + "n"));
+    assertEquals(bulk(longest), run("CLIENT", "GETNAME"), "the name set before is kept");
+  }
+
   @Test
   void unknownSubcommandsAndWrongArityUseRedisTexts() {
     assertEquals(error("ERR unknown subcommand 'nope'. Try CLIENT HELP."), run("client", "nope"));

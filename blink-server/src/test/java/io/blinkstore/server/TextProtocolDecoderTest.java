@@ -198,6 +198,30 @@ class TextProtocolDecoderTest {
     assertEquals(List.of(new Command.Get("a")), decoded());
   }
 
+  /**
+   * Issue 16: on a server with a token, a connection that has not signed in may send lines of at most 16 KiB (a
+   * signed-in one up to the server's limit), so clients without the token cannot make the server hold much.
+   */
+  @Test
+  void beforeSigningInALineHoldsAtMostSixteenKib() {
+    Authenticator authenticator = new Authenticator("s3cret");
+    EmbeddedChannel guarded = new EmbeddedChannel(new TextProtocolDecoder(1 << 20, authenticator));
+    try {
+      String longest = "x".repeat(TextProtocolDecoder.UNAUTHENTICATED_MAX_LINE_BYTES - 4);
+      guarded.writeInbound(Unpooled.copiedBuffer("GET " + longest + "\r\n", StandardCharsets.UTF_8));
+      assertEquals(new Command.Get(longest), guarded.readInbound());
+      authenticator.authenticate(guarded, "s3cret".getBytes(StandardCharsets.UTF_8));
+      String signedIn = "x".repeat(100_000);
+      guarded.writeInbound(Unpooled.copiedBuffer("GET " + signedIn + "\n", StandardCharsets.UTF_8));
+      assertEquals(new Command.Get(signedIn), guarded.readInbound(), "the limit lifts once signed in");
+      authenticator.authenticate(guarded, "wrong".getBytes(StandardCharsets.UTF_8));
+      guarded.writeInbound(Unpooled.copiedBuffer("GET " + longest + "x", StandardCharsets.UTF_8));
+      assertEquals(Command.LINE_TOO_LONG, guarded.readInbound(), "refused before its newline, once signed out");
+    } finally {
+      guarded.finishAndReleaseAll();
+    }
+  }
+
   @Test
   void rejectsANonPositiveLimit() {
     IllegalArgumentException e =
