@@ -78,6 +78,15 @@ public final class BlinkServer implements AutoCloseable {
   /** The most reply bytes waiting for one client by default before its connection is closed: 4 MiB. */
   public static final long DEFAULT_MAX_OUTPUT_BYTES = 4L << 20;
 
+  /**
+   * The most bytes all client connections together may hold by default, in their unfinished and waiting
+   * requests, names and unread replies: an eighth of the maximum heap or half the JVM's direct memory, whichever
+   * is less (52 MiB with the launcher's defaults). Computed for this JVM.
+   */
+  public static long defaultMaxClientMemory() {
+    return ClientMemory.defaultLimit();
+  }
+
   /** The Unix socket's permissions by default: read and write for its owner and group (0660). */
   public static final Set<PosixFilePermission> DEFAULT_UNIX_MODE = PosixFilePermissions.fromString("rw-rw----");
 
@@ -106,6 +115,7 @@ public final class BlinkServer implements AutoCloseable {
   private final int maxLineBytes;
   private final Transport transport;
   private final ServerCounters counters = new ServerCounters();
+  private final ClientMemory clientMemory;
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
   private final EntrySizeLimits sizeLimits;
@@ -118,6 +128,7 @@ public final class BlinkServer implements AutoCloseable {
 
   private final Object lifecycle = new Object();
   private EventLoopGroup group;
+  private DirectMemoryGuard allocator;
   private ChannelGroup connections;
   private Channel tcpChannel;
   private Channel unixChannel;
@@ -132,6 +143,7 @@ public final class BlinkServer implements AutoCloseable {
     this.unix = builder.unix;
     this.maxLineBytes = builder.maxLineBytes;
     this.transport = resolve(builder.transport);
+    this.clientMemory = new ClientMemory(builder.maxClientMemory, counters);
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
         builder.requestTimeout.toMillis(), builder.maxOutputBytes);
     this.maxOutputBytes = builder.maxOutputBytes;
@@ -163,6 +175,7 @@ public final class BlinkServer implements AutoCloseable {
       }
       started = true;
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
+      allocator = DirectMemoryGuard.forThisJvm();
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
@@ -175,9 +188,10 @@ public final class BlinkServer implements AutoCloseable {
             @Override
             protected void initChannel(Channel channel) {
               connections.add(channel);
+              ClientMemory.Account account = clientMemory.open(channel);
               // Connection-level limits and the HTTP check first, so they hold whatever protocol follows.
               limits.install(channel.pipeline());
-              channel.pipeline().addLast(HttpRejector.NAME, new HttpRejector(maxLineBytes));
+              channel.pipeline().addLast(HttpRejector.NAME, new HttpRejector(maxLineBytes, account));
               protocol.install(channel.pipeline());
             }
           };
@@ -245,6 +259,8 @@ public final class BlinkServer implements AutoCloseable {
   private ServerBootstrap tcpBootstrap(ChannelInitializer<Channel> initializer) {
     return new ServerBootstrap()
         .group(group)
+        .option(ChannelOption.ALLOCATOR, allocator)
+        .childOption(ChannelOption.ALLOCATOR, allocator)
         .channel(transport == Transport.EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -256,6 +272,8 @@ public final class BlinkServer implements AutoCloseable {
   private ServerBootstrap unixBootstrap(ChannelInitializer<Channel> initializer) {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
+        .option(ChannelOption.ALLOCATOR, allocator)
+        .childOption(ChannelOption.ALLOCATOR, allocator)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childHandler(initializer);
     if (transport == Transport.EPOLL) {
@@ -336,6 +354,16 @@ public final class BlinkServer implements AutoCloseable {
   /** Returns the number of commands executed so far. */
   public long commandCount() {
     return counters.commands();
+  }
+
+  /** Returns the most bytes all client connections together may hold ({@link Builder#maxClientMemory}). */
+  public long maxClientMemory() {
+    return clientMemory.limit();
+  }
+
+  /** Returns the number of connections closed so far because all together held more than that. */
+  public long evictedClients() {
+    return counters.evictedClients();
   }
 
   /**
@@ -439,6 +467,7 @@ public final class BlinkServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ZERO;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
+    private long maxClientMemory = defaultMaxClientMemory();
     private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
     private int maxValueBytes = Integer.MAX_VALUE;
     private String authToken;
@@ -562,6 +591,20 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalArgumentException("maxOutputBytes must be positive, but was " + bytes);
       }
       this.maxOutputBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the most bytes all client connections together may hold, in their unfinished requests, requests held
+     * back by backpressure, names and replies not yet read, as Redis's {@code maxmemory-clients}; default
+     * {@link #defaultMaxClientMemory()}. When they hold more, the connections holding the most are closed,
+     * biggest first, until they no longer do; each is logged at INFO and counted ({@code evicted_clients} in
+     * {@code STATS} and {@code INFO}).
+     *
+     * @throws IllegalArgumentException if less than 128 KiB
+     */
+    public Builder maxClientMemory(long bytes) {
+      this.maxClientMemory = ClientMemory.requireLimit(bytes);
       return this;
     }
 

@@ -163,6 +163,12 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     String maxOutputBytes;
 
+    @Option(names = "--max-client-memory", paramLabel = "SIZE",
+        description = "Most bytes all client connections together may hold (unfinished requests, names, replies not"
+            + " yet read); past it, those holding the most are closed. Default: an eighth of the heap or half the"
+            + " direct memory, whichever is less.")
+    String maxClientMemory;
+
     @Option(names = "--auth-token-file", paramLabel = "PATH",
         description = "Require clients to send 'AUTH <token>' first; the token is the file's first line, without the"
             + " whitespace around it. Default: $BLINK_AUTH_TOKEN if set, else no auth.")
@@ -248,9 +254,10 @@ public final class BlinkStoreCli implements Callable<Integer> {
       SignalHandlers.onTerminate(stop::countDown);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
       log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes,"
-              + " heap {} MiB, auth {}); ready in {} ms",
+              + " max client memory {} bytes, heap {} MiB, auth {}); ready in {} ms",
           Version.version(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
-          limit, entries, maxLine, maxHeap >> 20, token != null ? "on" : "off", sinceProcessStart());
+          limit, entries, maxLine, server.maxClientMemory(), maxHeap >> 20, token != null ? "on" : "off",
+          sinceProcessStart());
       stop.await();
       log.info("shutting down");
       server.close();
@@ -274,6 +281,14 @@ public final class BlinkStoreCli implements Callable<Integer> {
       builder.maxKeyBytes(entryLimit(maxKeyBytes, "--max-key-bytes"));
       if (maxValueBytes != null) {
         builder.maxValueBytes(entryLimit(maxValueBytes, "--max-value-bytes"));
+      }
+      if (maxClientMemory != null) {
+        long bytes = ByteSize.parse(maxClientMemory);
+        if (bytes < ClientMemory.MIN_LIMIT) {
+          throw new IllegalArgumentException("--max-client-memory must be at least " + ClientMemory.MIN_LIMIT
+              + " bytes (128 KiB), but was " + maxClientMemory);
+        }
+        builder.maxClientMemory(bytes);
       }
       builder.maxConnections(maxConnections)
           .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))

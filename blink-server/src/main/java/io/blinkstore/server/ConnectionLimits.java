@@ -92,7 +92,8 @@ final class ConnectionLimits {
    * Closes a connection whose pending output (written, not yet taken by the client) passes a hard cap. The
    * protocol handlers already stop executing requests while a connection is not writable, so this is the last
    * line of defence: Netty's outbound buffer is unbounded, and its water marks only flip
-   * {@code isWritable()}.
+   * {@code isWritable()}. After each flush, and when the connection turns writable again, it tells the
+   * connection's {@link ClientMemory.Account} how many reply bytes are still waiting.
    */
   @Sharable
   private static final class OutputCap extends ChannelDuplexHandler {
@@ -110,6 +111,23 @@ final class ConnectionLimits {
         log.debug("closing {}: over {} bytes of replies are waiting for it", ctx.channel(), maxOutputBytes);
         ctx.close();
       }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+      ctx.flush();
+      countReplies(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      countReplies(ctx);
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    private static void countReplies(ChannelHandlerContext ctx) {
+      ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+      ClientMemory.accountOf(ctx.channel()).replies(buffer == null ? 0 : buffer.totalPendingWriteBytes());
     }
   }
 

@@ -103,6 +103,11 @@ final class MetricsEndpoint extends ChannelInitializer<Channel> {
     metric(out, "blink_connections", "gauge", "Client connections open now.", server.connections());
     metric(out, "blink_connections_total", "counter", "Client connections accepted.", server.totalConnections());
     metric(out, "blink_commands_total", "counter", "Request lines answered.", server.commands());
+    metric(out, "blink_client_memory_bytes", "gauge",
+        "Bytes client connections hold: unfinished and waiting requests, names, replies not yet read.",
+        server.clientBytes());
+    metric(out, "blink_evicted_clients_total", "counter",
+        "Connections closed because all together held more than --max-client-memory.", server.evictedClients());
     out.append("# HELP blink_hit_ratio Hits / (hits + misses), 0 before any lookup.\n")
         .append("# TYPE blink_hit_ratio gauge\n")
         .append("blink_hit_ratio ").append(server.hitRatioText()).append('\n');

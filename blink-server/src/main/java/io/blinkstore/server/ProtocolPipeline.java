@@ -72,21 +72,25 @@ final class ProtocolPipeline {
 
   /** Adds the text protocol's handlers, in order, right after the handler named {@code after}. */
   void installText(ChannelPipeline pipeline, String after) {
-    pipeline.addAfter(after, DECODER, new TextProtocolDecoder(maxLineBytes, authenticator));
+    ClientMemory.Account account = ClientMemory.accountOf(pipeline.channel());
+    TextProtocolDecoder decoder = new TextProtocolDecoder(maxLineBytes, authenticator, account);
+    pipeline.addAfter(after, DECODER, decoder);
     String beforeEncoder = DECODER;
     if (authGate != null) {
       pipeline.addAfter(DECODER, AuthGate.NAME, authGate);
       beforeEncoder = AuthGate.NAME;
     }
     pipeline.addAfter(beforeEncoder, ENCODER, ReplyEncoder.INSTANCE)
-        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, text));
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, text, decoder, account));
   }
 
   /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
   void installResp(ChannelPipeline pipeline, String after) {
-    RespSession session = resp.newSession();
-    pipeline.addAfter(after, DECODER, new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut))
+    ClientMemory.Account account = ClientMemory.accountOf(pipeline.channel());
+    RespSession session = resp.newSession(account);
+    RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
+    pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
-        .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, session));
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, session, decoder, account));
   }
 }

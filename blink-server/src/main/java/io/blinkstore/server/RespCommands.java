@@ -126,9 +126,14 @@ final class RespCommands {
     return authenticator != null;
   }
 
-  /** Returns the session of a new connection, with a fresh client id. */
+  /** Returns the session of a new connection, with a fresh client id, whose name counts for nothing. */
   RespSession newSession() {
-    return new RespSession(this, clientIds.incrementAndGet());
+    return newSession(ClientMemory.Account.DETACHED);
+  }
+
+  /** Returns the session of a new connection, with a fresh client id, whose name counts in {@code account}. */
+  RespSession newSession(ClientMemory.Account account) {
+    return new RespSession(this, clientIds.incrementAndGet(), account);
   }
 
   /** Returns the reply to {@code args}; never throws for bad input or a store failure. */

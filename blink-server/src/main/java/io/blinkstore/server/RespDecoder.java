@@ -2,7 +2,6 @@ package io.blinkstore.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -33,12 +32,13 @@ import java.util.function.BooleanSupplier;
  * <p><b>Buffering.</b> A request stays in the channel's cumulation buffer, as the text protocol's unfinished
  * lines do, until all of it has arrived: its headers are validated as they come (remembering how far), and only
  * the complete request is copied into argument arrays. So an unfinished request costs the same memory as an
- * unfinished text line of that size, and falls under the same global bound (the direct memory of the buffers).
+ * unfinished text line of that size, and counts the same against {@code --max-client-memory}
+ * ({@link AccountedDecoder}).
  *
  * <p><b>Errors.</b> Over a limit or malformed, the decoder emits one {@link RespRequest.ProtocolError} carrying
  * Redis's message, and then discards all further input (the handler answers it and closes the connection).
  */
-final class RespDecoder extends ByteToMessageDecoder implements RequestProgress {
+final class RespDecoder extends AccountedDecoder implements RequestProgress {
   /**
    * The longest header line, {@code *} or {@code $} and its number, before its {@code \r}: a sign and 19
    * digits hold any 64-bit length, so 32 bytes is ample for every well-formed header.
@@ -93,16 +93,18 @@ final class RespDecoder extends ByteToMessageDecoder implements RequestProgress 
    * @throws IllegalArgumentException if a limit is not positive
    */
   RespDecoder(int maxRequestBytes, int maxArrayLength) {
-    this(maxRequestBytes, maxArrayLength, () -> false);
+    this(maxRequestBytes, maxArrayLength, () -> false, ClientMemory.Account.DETACHED);
   }
 
   /**
    * As {@link #RespDecoder(int, int)}, for a connection that is held to the smaller limits of one not signed in
-   * while {@code signedOut} says so (asked as each header arrives).
+   * while {@code signedOut} says so (asked as each header arrives), and whose unfinished requests count in
+   * {@code account}.
    *
    * @throws IllegalArgumentException if a limit is not positive
    */
-  RespDecoder(int maxRequestBytes, int maxArrayLength, BooleanSupplier signedOut) {
+  RespDecoder(int maxRequestBytes, int maxArrayLength, BooleanSupplier signedOut, ClientMemory.Account account) {
+    super(account);
     if (maxRequestBytes <= 0 || maxArrayLength <= 0) {
       throw new IllegalArgumentException(
           "limits must be positive, but were " + maxRequestBytes + " and " + maxArrayLength);
@@ -219,6 +221,7 @@ final class RespDecoder extends ByteToMessageDecoder implements RequestProgress 
       in.getBytes(position, args[i]);
       position += length + 2;
     }
+    decoded(position - in.readerIndex());
     in.readerIndex(position);
     return args;
   }

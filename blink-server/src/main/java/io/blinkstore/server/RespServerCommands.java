@@ -281,6 +281,7 @@ final class RespServerCommands {
         "connected_clients:" + server.connections()));
     sections.put("memory", section("Memory",
         "used_memory:" + stats.usage(),
+        "mem_clients_normal:" + server.clientBytes(),
         "maxmemory:" + stats.limit(),
         "maxmemory_policy:allkeys-lfu"));
     sections.put("stats", section("Stats",
@@ -288,6 +289,7 @@ final class RespServerCommands {
         "total_commands_processed:" + server.commands(),
         "expired_keys:" + stats.expirations(),
         "evicted_keys:" + stats.evictions(),
+        "evicted_clients:" + server.evictedClients(),
         "keyspace_hits:" + stats.hits(),
         "keyspace_misses:" + stats.misses(),
         "blink_hit_ratio:" + server.hitRatioText()));

@@ -8,12 +8,15 @@ package io.blinkstore.server;
 final class RespSession implements Session<RespRequest> {
   private final RespCommands commands;
   private final long id;
+  private final ClientMemory.Account account;
   private byte[] name;
   private boolean authenticated;
 
-  RespSession(RespCommands commands, long id) {
+  /** The session of connection {@code id}, whose name counts in {@code account}. */
+  RespSession(RespCommands commands, long id, ClientMemory.Account account) {
     this.commands = commands;
     this.id = id;
+    this.account = account;
   }
 
   @Override
@@ -61,5 +64,6 @@ final class RespSession implements Session<RespRequest> {
   /** Sets the connection's name; {@code null} clears it. */
   void name(byte[] name) {
     this.name = name;
+    account.name(name == null ? 0 : name.length);
   }
 }

@@ -2,7 +2,6 @@ package io.blinkstore.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -27,7 +26,7 @@ import java.util.List;
  * <p><b>Encoding.</b> Lines are decoded as strict UTF-8; a malformed line becomes
  * {@code Invalid("invalid UTF-8")} and the next line is decoded normally.
  */
-final class TextProtocolDecoder extends ByteToMessageDecoder implements RequestProgress {
+final class TextProtocolDecoder extends AccountedDecoder implements RequestProgress {
   static final Command.Invalid INVALID_UTF8 = new Command.Invalid("invalid UTF-8");
 
   private static final ByteProcessor ASCII = b -> b >= 0;
@@ -53,16 +52,18 @@ final class TextProtocolDecoder extends ByteToMessageDecoder implements RequestP
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    */
   TextProtocolDecoder(int maxLineBytes) {
-    this(maxLineBytes, null);
+    this(maxLineBytes, null, ClientMemory.Account.DETACHED);
   }
 
   /**
    * Creates a decoder accepting lines of up to {@code maxLineBytes} bytes from a connection that has signed in
-   * with {@code authenticator} (when not null; until then {@link #UNAUTHENTICATED_MAX_LINE_BYTES}).
+   * with {@code authenticator} (when not null; until then {@link #UNAUTHENTICATED_MAX_LINE_BYTES}), whose
+   * unfinished lines count in {@code account}.
    *
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    */
-  TextProtocolDecoder(int maxLineBytes, Authenticator authenticator) {
+  TextProtocolDecoder(int maxLineBytes, Authenticator authenticator, ClientMemory.Account account) {
+    super(account);
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
@@ -95,6 +96,7 @@ final class TextProtocolDecoder extends ByteToMessageDecoder implements RequestP
     }
     out.add(parse(in, start, length));
     decoded++;
+    decoded(length + 1L);
     in.readerIndex(newline + 1);
   }
 
@@ -116,6 +118,7 @@ final class TextProtocolDecoder extends ByteToMessageDecoder implements RequestP
     super.decodeLast(ctx, in, out);
     if (in.isReadable() && !tooLong) {
       out.add(parse(in, in.readerIndex(), in.readableBytes()));
+      decoded(in.readableBytes());
       in.skipBytes(in.readableBytes());
       scanned = 0;
     }

@@ -87,6 +87,12 @@ class BlinkStoreCliTest {
   }
 
   @Test
+  void aMaxClientMemoryBelowRedissFloorIsRefused() {
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--max-client-memory", "64KiB").err,
+        "--max-client-memory must be at least 131072 bytes (128 KiB), but was 64KiB");
+  }
+
+  @Test
   void theAuthTokenComesFromTheFileFirstThenTheEnvironment(@TempDir Path dir)
       throws Exception {
     Path file = dir.resolve("token");

@@ -14,6 +14,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -217,7 +218,7 @@ class RespDecoderTest {
   @Test
   void beforeSigningInArraysHoldTenElementsAndBulkStringsSixteenKib() {
     boolean[] signedOut = {true};
-    EmbeddedChannel guarded = new EmbeddedChannel(new RespDecoder(1 << 20, 1 << 20, () -> signedOut[0]));
+    EmbeddedChannel guarded = new EmbeddedChannel(guarded(() -> signedOut[0]));
     try {
       String tenArgs = resp("ECHO", "1", "2", "3", "4", "5", "6", "7", "8", "9");
       String fullBulk = resp("ECHO", "b".repeat(RespDecoder.UNAUTHENTICATED_MAX_BULK_BYTES));
@@ -237,7 +238,7 @@ class RespDecoderTest {
     assertRefusedWhileSignedOut("*1\r\n$600000000\r\n", "invalid bulk length");
     assertRefusedWhileSignedOut("*1\r\n$-5\r\n", "invalid bulk length");
     signedOut[0] = false;
-    EmbeddedChannel signedIn = new EmbeddedChannel(new RespDecoder(1 << 20, 1 << 20, () -> signedOut[0]));
+    EmbeddedChannel signedIn = new EmbeddedChannel(guarded(() -> signedOut[0]));
     try {
       signedIn.writeInbound(Unpooled.copiedBuffer(resp("ECHO", "b".repeat(100_000))
           + resp("ECHO", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"), ISO_8859_1));
@@ -248,8 +249,13 @@ class RespDecoderTest {
     }
   }
 
+  /** A decoder of requests up to 1 MiB, in arrays of up to 1 Mi elements, held to less while {@code signedOut}. */
+  private static RespDecoder guarded(BooleanSupplier signedOut) {
+    return new RespDecoder(1 << 20, 1 << 20, signedOut, ClientMemory.Account.DETACHED);
+  }
+
   private static void assertRefusedWhileSignedOut(String input, String message) {
-    EmbeddedChannel guarded = new EmbeddedChannel(new RespDecoder(1 << 20, 1 << 20, () -> true));
+    EmbeddedChannel guarded = new EmbeddedChannel(guarded(() -> true));
     try {
       guarded.writeInbound(Unpooled.copiedBuffer(input, ISO_8859_1));
       assertEquals(error(message), guarded.readInbound(), input);

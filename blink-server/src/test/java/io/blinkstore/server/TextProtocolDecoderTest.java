@@ -205,7 +205,8 @@ class TextProtocolDecoderTest {
   @Test
   void beforeSigningInALineHoldsAtMostSixteenKib() {
     Authenticator authenticator = new Authenticator("s3cret");
-    EmbeddedChannel guarded = new EmbeddedChannel(new TextProtocolDecoder(1 << 20, authenticator));
+    EmbeddedChannel guarded =
+        new EmbeddedChannel(new TextProtocolDecoder(1 << 20, authenticator, ClientMemory.Account.DETACHED));
     try {
       String longest = "x".repeat(TextProtocolDecoder.UNAUTHENTICATED_MAX_LINE_BYTES - 4);
       guarded.writeInbound(Unpooled.copiedBuffer("GET " + longest + "\r\n", StandardCharsets.UTF_8));
