@@ -69,8 +69,20 @@ public final class BlinkServer implements AutoCloseable {
    */
   public static final int DEFAULT_MAX_KEY_BYTES = 64 << 10;
 
-  /** The most client connections open at once by default (Redis's {@code maxclients} default). */
+  /**
+   * The most client connections open at once by default where file descriptors allow it (Redis's
+   * {@code maxclients} default): see {@link #defaultMaxConnections()}.
+   */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+  /**
+   * The most client connections open at once by default: what this process's descriptor limit ({@code ulimit -n})
+   * allows, less 128 kept for the listeners, the event loops, the JVM's own files, the metrics endpoint and
+   * connections being refused, and at most {@link #DEFAULT_MAX_CONNECTIONS} (896 under {@code ulimit -n 1024}).
+   */
+  public static int defaultMaxConnections() {
+    return ConnectionLimits.maxConnectionsFor(ConnectionLimits.descriptorLimit(), DEFAULT_MAX_CONNECTIONS);
+  }
 
   /** How long a request may stay unfinished by default before its connection is closed: 30 seconds. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -116,6 +128,8 @@ public final class BlinkServer implements AutoCloseable {
   private final Transport transport;
   private final ServerCounters counters = new ServerCounters();
   private final ClientMemory clientMemory;
+  private final SpareDescriptor spare = new SpareDescriptor(Path.of("/dev/null"));
+  private final int maxConnections;
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
   private final EntrySizeLimits sizeLimits;
@@ -144,8 +158,9 @@ public final class BlinkServer implements AutoCloseable {
     this.maxLineBytes = builder.maxLineBytes;
     this.transport = resolve(builder.transport);
     this.clientMemory = new ClientMemory(builder.maxClientMemory, counters);
+    this.maxConnections = builder.maxConnections;
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
-        builder.requestTimeout.toMillis(), builder.maxOutputBytes);
+        builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare);
     this.maxOutputBytes = builder.maxOutputBytes;
     this.sizeLimits = new EntrySizeLimits(builder.maxKeyBytes, builder.maxValueBytes);
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
@@ -174,6 +189,8 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalStateException("the server was already started");
       }
       started = true;
+      spare.reserve();
+      warnIfDescriptorsShort();
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
       allocator = DirectMemoryGuard.forThisJvm();
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
@@ -236,6 +253,21 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Warns when {@code --max-connections} asks for more connections than the descriptor limit allows: those past it
+   * are still told the server is full and closed (through the spare descriptor), but the server may also run short
+   * of descriptors for anything else it opens.
+   */
+  private void warnIfDescriptorsShort() {
+    long limit = ConnectionLimits.descriptorLimit();
+    int allowed = ConnectionLimits.maxConnectionsFor(limit, Integer.MAX_VALUE);
+    if (limit > 0 && maxConnections > allowed) {
+      log.warn("--max-connections {} is more than the descriptor limit allows ({} with ulimit -n {}): clients past"
+          + " that are told the server is full; lower --max-connections or raise the limit", maxConnections,
+          allowed, limit);
+    }
+  }
+
   /** Whether serving TCP on {@code tcp} (null: none) opens it to the network without a token. */
   static boolean isExposed(InetSocketAddress tcp, boolean hasToken) {
     return tcp != null && !hasToken && !tcp.getAddress().isLoopbackAddress();
@@ -259,6 +291,7 @@ public final class BlinkServer implements AutoCloseable {
   private ServerBootstrap tcpBootstrap(ChannelInitializer<Channel> initializer) {
     return new ServerBootstrap()
         .group(group)
+        .handler(spare)
         .option(ChannelOption.ALLOCATOR, allocator)
         .childOption(ChannelOption.ALLOCATOR, allocator)
         .channel(transport == Transport.EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -272,6 +305,7 @@ public final class BlinkServer implements AutoCloseable {
   private ServerBootstrap unixBootstrap(ChannelInitializer<Channel> initializer) {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
+        .handler(spare)
         .option(ChannelOption.ALLOCATOR, allocator)
         .childOption(ChannelOption.ALLOCATOR, allocator)
         .option(ChannelOption.SO_BACKLOG, 1024)
@@ -356,6 +390,11 @@ public final class BlinkServer implements AutoCloseable {
     return counters.commands();
   }
 
+  /** Returns the most client connections open at once ({@link Builder#maxConnections}). */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   /** Returns the most bytes all client connections together may hold ({@link Builder#maxClientMemory}). */
   public long maxClientMemory() {
     return clientMemory.limit();
@@ -400,6 +439,7 @@ public final class BlinkServer implements AutoCloseable {
     connections.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     heapGuard.close();
+    spare.close();
     if (unix != null && unixChannel != null) {
       try {
         Files.deleteIfExists(unix);
@@ -463,7 +503,7 @@ public final class BlinkServer implements AutoCloseable {
     private Path unix;
     private int maxLineBytes = -1;
     private Transport transport;
-    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnections = defaultMaxConnections();
     private Duration idleTimeout = Duration.ZERO;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
@@ -546,7 +586,7 @@ public final class BlinkServer implements AutoCloseable {
     }
 
     /**
-     * Sets the most client connections open at once; default {@link #DEFAULT_MAX_CONNECTIONS}. One more is
+     * Sets the most client connections open at once; default {@link #defaultMaxConnections()}. One more is
      * answered {@code ERROR max number of clients reached} and closed.
      *
      * @throws IllegalArgumentException if not positive

@@ -143,10 +143,11 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " (60%% of the heap, less the limit, at ~" + HEAP_BYTES_PER_ENTRY + " bytes per entry).")
     Long maxEntries;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--max-connections", paramLabel = "N",
         description = "Most client connections open at once; one more is answered"
-            + " 'ERROR max number of clients reached' and closed. Default: ${DEFAULT-VALUE}.")
-    int maxConnections;
+            + " 'ERROR max number of clients reached' and closed. Default: what the descriptor limit (ulimit -n)"
+            + " allows, less 128 kept for the server's own, at most 10000.")
+    Integer maxConnections;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
         description = "Close a connection that sends nothing and takes none of its replies for this long; 0 never does. Default: ${DEFAULT-VALUE}.")
@@ -254,10 +255,10 @@ public final class BlinkStoreCli implements Callable<Integer> {
       SignalHandlers.onTerminate(stop::countDown);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
       log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes,"
-              + " max client memory {} bytes, heap {} MiB, auth {}); ready in {} ms",
+              + " max connections {}, max client memory {} bytes, heap {} MiB, auth {}); ready in {} ms",
           Version.version(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
-          limit, entries, maxLine, server.maxClientMemory(), maxHeap >> 20, token != null ? "on" : "off",
-          sinceProcessStart());
+          limit, entries, maxLine, server.maxConnections(), server.maxClientMemory(), maxHeap >> 20,
+          token != null ? "on" : "off", sinceProcessStart());
       stop.await();
       log.info("shutting down");
       server.close();
@@ -275,7 +276,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
       if (maxOutput <= 0) {
         throw new IllegalArgumentException("--max-output-bytes must be positive, but was " + maxOutputBytes);
       }
-      if (maxConnections <= 0) {
+      if (maxConnections != null && maxConnections <= 0) {
         throw new IllegalArgumentException("--max-connections must be positive, but was " + maxConnections);
       }
       builder.maxKeyBytes(entryLimit(maxKeyBytes, "--max-key-bytes"));
@@ -290,8 +291,10 @@ public final class BlinkStoreCli implements Callable<Integer> {
         }
         builder.maxClientMemory(bytes);
       }
-      builder.maxConnections(maxConnections)
-          .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+      if (maxConnections != null) {
+        builder.maxConnections(maxConnections);
+      }
+      builder.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
           .requestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
           .maxOutputBytes(maxOutput);
     }

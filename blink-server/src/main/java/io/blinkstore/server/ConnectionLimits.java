@@ -1,15 +1,14 @@
 package io.blinkstore.server;
 
-import io.netty.buffer.Unpooled;
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connection-level limits, installed at the head of every connection's pipeline, before any protocol
- * handler, so they hold whatever protocol the connection speaks: the number of connections, the idle timeout,
- * the request timeout (a request that never completes) and the cap on a connection's pending output.
- * One instance serves a whole server.
+ * handler, so they hold whatever protocol the connection speaks: the number of connections (and the file
+ * descriptors they need), the idle timeout, the request timeout (a request that never completes) and the cap on a
+ * connection's pending output. One instance serves a whole server.
  */
 final class ConnectionLimits {
   static final String MAX_CONNECTIONS = "blink-max-connections";
@@ -27,8 +26,14 @@ final class ConnectionLimits {
   static final String IDLE_TIMEOUT = "blink-idle-timeout";
   static final String REQUEST_TIMEOUT = "blink-request-timeout";
 
-  /** Sent to a connection over the limit, then it is closed (the text of Redis's error). */
-  static final String MAX_CLIENTS_REPLY = "ERROR max number of clients reached\n";
+  /**
+   * The file descriptors kept for what is not a client connection: the listeners, the event loops' own (three
+   * each), the JVM's (about 20 here: its jar, its modules, its random sources, the log), a snapshot file, the
+   * {@link SpareDescriptor}, the metrics endpoint's {@link MetricsEndpoint#MAX_CONNECTIONS}, and connections
+   * being refused ({@link ConnectionRefusals#MAX_WAITING}); Redis keeps 32 of its own and sizes its event loop for
+   * 96 more.
+   */
+  static final int RESERVED_DESCRIPTORS = 128;
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
 
@@ -38,6 +43,9 @@ final class ConnectionLimits {
   private final long requestTimeoutMillis;
   private final MaxConnections maxConnectionsHandler = new MaxConnections();
   private final OutputCap outputCap;
+  private final SpareDescriptor spare;
+  /** Created with the limits, so that its class is loaded before descriptors can run short. */
+  private final ConnectionRefusals refusals = new ConnectionRefusals();
 
   /**
    * @param maxConnections the most connections open at once
@@ -47,11 +55,38 @@ final class ConnectionLimits {
    */
   ConnectionLimits(ServerCounters counters, int maxConnections, long idleTimeoutMillis,
       long requestTimeoutMillis, long maxOutputBytes) {
+    this(counters, maxConnections, idleTimeoutMillis, requestTimeoutMillis, maxOutputBytes, null);
+  }
+
+  /**
+   * As {@link #ConnectionLimits(ServerCounters, int, long, long, long)}, with the server's {@code spare}
+   * descriptor: while it is out, every new connection is refused.
+   */
+  ConnectionLimits(ServerCounters counters, int maxConnections, long idleTimeoutMillis,
+      long requestTimeoutMillis, long maxOutputBytes, SpareDescriptor spare) {
     this.counters = counters;
+    this.spare = spare;
     this.maxConnections = maxConnections;
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.requestTimeoutMillis = requestTimeoutMillis;
     this.outputCap = new OutputCap(maxOutputBytes);
+  }
+
+  /**
+   * The most client connections the descriptor limit allows ({@code ulimit -n}, as the JVM has raised it), less
+   * {@link #RESERVED_DESCRIPTORS}, and at most {@code cap}; {@code cap} where the limit is not known.
+   */
+  static int maxConnectionsFor(long descriptorLimit, int cap) {
+    if (descriptorLimit <= 0) {
+      return cap;
+    }
+    return (int) Math.max(1, Math.min(cap, descriptorLimit - RESERVED_DESCRIPTORS));
+  }
+
+  /** This process's descriptor limit, or -1 where the platform does not tell it. */
+  static long descriptorLimit() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount() : -1;
   }
 
   /** Adds the limits' handlers at the end of {@code pipeline}; call before installing the protocol. */
@@ -66,16 +101,23 @@ final class ConnectionLimits {
     }
   }
 
-  /** Counts connections; one over the limit is told so and closed (as Redis's {@code maxclients}). */
+  /**
+   * Counts connections; one over the limit, or accepted while descriptors are short, is told so in its protocol
+   * and closed ({@link ConnectionRefusals}), as Redis's {@code maxclients}.
+   */
   @Sharable
   private final class MaxConnections extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-      if (counters.connectionOpened() > maxConnections) {
-        log.debug("refusing {}: {} connections are open", ctx.channel(), maxConnections);
-        ctx.writeAndFlush(Unpooled.copiedBuffer(MAX_CLIENTS_REPLY, StandardCharsets.US_ASCII))
-            .addListener(ChannelFutureListener.CLOSE);
-        ctx.channel().config().setAutoRead(false);
+      boolean descriptorsShort = spare != null && spare.isShort();
+      if (counters.connectionOpened() > maxConnections || descriptorsShort) {
+        log.debug("refusing {}: {} connections are open, descriptors {}", ctx.channel(), maxConnections,
+            descriptorsShort ? "short" : "enough");
+        if (spare != null) {
+          ctx.channel().closeFuture().addListener(closed -> spare.takeBack());
+        }
+        refusals.refuse(ctx,
+            descriptorsShort ? ConnectionRefusals.SHORT_GRACE_MILLIS : ConnectionRefusals.GRACE_MILLIS);
         return;
       }
       ctx.fireChannelActive();

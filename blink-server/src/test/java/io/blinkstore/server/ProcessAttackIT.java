@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -230,6 +232,80 @@ class ProcessAttackIT {
       Thread.sleep(50);
     } while (System.nanoTime() < deadline);
     return evicted;
+  }
+
+  /**
+   * Hole 3: under {@code ulimit -n 1024}, more idle connections than descriptors. A new client was left
+   * unanswered (the accept failed, once a second, with "Too many open files"); it must be told the server is full,
+   * in its own protocol, and closed.
+   */
+  @Test
+  void aNewClientIsToldTheServerIsFullWhenDescriptorsRunShort() throws Exception {
+    assertFullServerAnswersUnder(1024, "serve", "--tcp", "127.0.0.1:0");
+  }
+
+  /**
+   * Hole 3 with {@code --max-connections} set above what the descriptors allow: the server keeps one spare
+   * descriptor, so that it can still accept a client, tell it, and close it.
+   */
+  @Test
+  void aNewClientIsToldTheServerIsFullWhenDescriptorsRunOutBelowMaxConnections() throws Exception {
+    assertFullServerAnswersUnder(1024, "serve", "--tcp", "127.0.0.1:0", "--max-connections", "5000");
+  }
+
+  private void assertFullServerAnswersUnder(int fileLimit, String... args) throws Exception {
+    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx128m"), fileLimit, args);
+        LineClient victim = LineClient.tcp(server.address())) {
+      assertEquals("OK", victim.request("SET precious jewels"));
+      List<SocketChannel> idle = new ArrayList<>();
+      try {
+        for (int i = 0; i < fileLimit + 76; i++) {
+          idle.add(SocketChannel.open(server.address()));
+        }
+        server.awaitDescriptorsSettled();
+        try (LineClient text = LineClient.tcp(server.address())) {
+          assertEquals("ERROR max number of clients reached", text.readLine());
+          text.assertEndOfStream();
+        }
+        try (LineClient resp = LineClient.tcp(server.address())) {
+          assertEquals("-ERR max number of clients reached\r", resp.send(resp("PING")).readLine());
+          resp.assertEndOfStream();
+        }
+        assertEquals(PRECIOUS_VALUE, victim.request("GET precious"), "a client connected before is served");
+      } finally {
+        for (SocketChannel channel : idle) {
+          channel.close();
+        }
+      }
+      assertServedAndAlive(server, victim);
+    }
+  }
+
+  /**
+   * Hole 3 through the metrics endpoint: connections to it that trickle a request held descriptors without limit,
+   * and the store's own clients were left unanswered. The endpoint has a connection limit of its own.
+   */
+  @Test
+  void metricsConnectionsCannotUseUpTheDescriptors() throws Exception {
+    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx128m"), 1024,
+        "serve", "--tcp", "127.0.0.1:0", "--metrics", "127.0.0.1:0");
+        LineClient victim = LineClient.tcp(server.address())) {
+      assertEquals("OK", victim.request("SET precious jewels"));
+      InetSocketAddress metrics = server.metricsAddress();
+      List<LineClient> scrapers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 1100; i++) {
+          scrapers.add(LineClient.tcp(metrics).send("GET /metrics HTTP/1.1\r\n"));
+        }
+        server.awaitDescriptorsSettled();
+        try (LineClient fresh = LineClient.tcp(server.address())) {
+          assertEquals(PRECIOUS_VALUE, fresh.request("GET precious"), "a new client of the store is served");
+        }
+      } finally {
+        closeAll(scrapers);
+      }
+      assertServedAndAlive(server, victim);
+    }
   }
 
   /**
