@@ -112,11 +112,16 @@ final class TextProtocolDecoder extends AccountedDecoder implements RequestProgr
     return actualReadableBytes() > 0 ? decoded : NONE;
   }
 
-  /** At end of input, a last line without {@code \n} (already known to be within the limit) is a request too. */
+  /**
+   * At end of input (the client shut its output down), a last line without {@code \n} (already known to be within
+   * the limit) is a request too. A closed connection's is dropped instead: its requests are never executed, with
+   * no one left to answer, and decoding a megabyte for each client reset, or closed for holding one, only cost
+   * the event loop (52 such clients held it for about 190 ms).
+   */
   @Override
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
     super.decodeLast(ctx, in, out);
-    if (in.isReadable() && !tooLong) {
+    if (in.isReadable() && !tooLong && ctx.channel().isActive()) {
       out.add(parse(in, in.readerIndex(), in.readableBytes()));
       decoded(in.readableBytes());
       in.skipBytes(in.readableBytes());

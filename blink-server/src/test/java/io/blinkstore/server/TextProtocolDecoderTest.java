@@ -177,17 +177,21 @@ class TextProtocolDecoderTest {
     assertEquals(List.of(new Command.Get("a")), decoded());
   }
 
+  /**
+   * Issue 16: a closed connection's unfinished line was decoded, though never executed (no one is left to answer):
+   * a megabyte of work for each client that reset, or was closed for holding one.
+   */
   @Test
-  void aLastLineWithoutNewlineIsDecodedWhenTheChannelCloses() {
+  void aLastLineWithoutNewlineIsDroppedWhenTheChannelCloses() {
     send("GET a\nGET b");
     channel.finish();
-    assertEquals(List.of(new Command.Get("a"), new Command.Get("b")), decoded());
+    assertEquals(List.of(new Command.Get("a")), decoded());
   }
 
   @Test
   void aLastLineAtTheLimitEndingInCarriageReturnIsDecodedAtTheEnd() {
     send("GET 123456789012\r");
-    channel.finish();
+    channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
     assertEquals(List.of(new Command.Get("123456789012")), decoded());
   }
 
