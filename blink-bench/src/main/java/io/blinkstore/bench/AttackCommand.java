@@ -26,9 +26,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code blink-bench attack}: issue 16's attack on a server, and what an established client sees meanwhile. Many
+ * {@code blink-bench attack}: issue 16's attacks on a server, and what an established client sees meanwhile. Many
  * connections each send one request of about 1 MiB without its end (a text line without its newline, or a RESP
- * bulk string one byte short) and stay open; one client, connected before, asks for a small value over and over,
+ * bulk string one byte short), or ({@code --shape names}) a RESP {@code HELLO 2 SETNAME} with a name that long,
+ * without signing in, and stay open; one client, connected before, asks for a small value over and over,
  * and its reply times are reported before, during and after the attack, with the time a new client waits to be
  * served once the attack ends and, given the server's process id, the process's peak RSS and whether it survived.
  */
@@ -69,6 +70,14 @@ final class AttackCommand implements Callable<Integer> {
   @Option(names = "--pid", description = "The server's process id: its RSS is sampled, and its survival told.")
   Long pid;
 
+  @Option(names = "--shape", defaultValue = "unfinished",
+      description = "unfinished: a request without its end (hole 2); names: a complete RESP HELLO 2 SETNAME with a"
+          + " name of --request-bytes, never signed in (hole 1). Default: ${DEFAULT-VALUE}.")
+  String shape;
+
+  @Option(names = "--token", description = "The server's auth token, which the established client (only) sends.")
+  String token;
+
   @Option(names = "--reset", description = "The attackers leave with a reset, as killed processes do, instead of"
       + " closing (which ends a text client's unfinished line, so the server runs it).")
   boolean reset;
@@ -79,11 +88,13 @@ final class AttackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (protocol == Protocol.ECHO || connections <= 0 || requestBytes <= 0 || samples <= 0) {
-      throw new IllegalArgumentException("--protocol must be blink or resp; --connections, --request-bytes and"
-          + " --samples positive");
+    if (protocol == Protocol.ECHO || connections <= 0 || requestBytes <= 0 || samples <= 0
+        || !shape.equals("unfinished") && !shape.equals("names")) {
+      throw new IllegalArgumentException("--protocol must be blink or resp, --shape unfinished or names;"
+          + " --connections, --request-bytes and --samples positive");
     }
     try (Victim victim = new Victim(endpoint.connect(), protocol)) {
+      victim.signIn(token);
       victim.store();
       long[] before = victim.time(samples);
       AtomicBoolean attacking = new AtomicBoolean(true);
@@ -110,8 +121,10 @@ final class AttackCommand implements Callable<Integer> {
       long recoveryMillis = recovery();
       long[] whileAttacked = during.get(60, TimeUnit.SECONDS);
       probe.shutdown();
-      long[] after = victim.time(samples);
-      report(before, whileAttacked, after, sent, evicted, attackMillis, recoveryMillis);
+      report(before, whileAttacked, sent, evicted, attackMillis, recoveryMillis);
+      if (victim.lost == null && recoveryMillis >= 0) {
+        out.printf(Locale.ROOT, "client p50/p99/max (us) after: %s%n", summary(victim.time(samples)));
+      }
     }
     return 0;
   }
@@ -144,14 +157,26 @@ final class AttackCommand implements Callable<Integer> {
     }
   }
 
-  /** Request {@code i}: {@code SET fat:i <bytes>} with no newline, or its RESP form one byte short. */
+  /**
+   * Request {@code i}: {@code SET fat:i <bytes>} with no newline, or its RESP form one byte short; with
+   * {@code --shape names}, {@code HELLO 2 SETNAME <bytes>}, whole.
+   */
   private byte[] unfinishedRequest(int i) {
     String key = "fat:" + i;
-    String head = protocol == Protocol.BLINK
-        ? "SET " + key + " "
-        : "*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$" + (requestBytes + 1) + "\r\n";
-    byte[] request = Arrays.copyOf(head.getBytes(StandardCharsets.US_ASCII), head.length() + requestBytes);
-    Arrays.fill(request, head.length(), request.length, (byte) 'x');
+    String head;
+    String tail = "";
+    if (shape.equals("names")) {
+      head = "*4\r\n$5\r\nHELLO\r\n$1\r\n2\r\n$7\r\nSETNAME\r\n$" + requestBytes + "\r\n";
+      tail = "\r\n";
+    } else if (protocol == Protocol.BLINK) {
+      head = "SET " + key + " ";
+    } else {
+      head = "*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$" + (requestBytes + 1) + "\r\n";
+    }
+    int end = head.length() + requestBytes;
+    byte[] request = Arrays.copyOf(head.getBytes(StandardCharsets.US_ASCII), end + tail.length());
+    Arrays.fill(request, head.length(), end, (byte) 'x');
+    System.arraycopy(tail.getBytes(StandardCharsets.US_ASCII), 0, request, end, tail.length());
     return request;
   }
 
@@ -173,16 +198,18 @@ final class AttackCommand implements Callable<Integer> {
     return buffer.position();
   }
 
-  /** The attackers whose connection the server has ended (end of stream or reset). */
+  /** The attackers whose connection the server has ended (end of stream, after any reply, or a reset). */
   private static long closedByServer(List<SocketChannel> attackers) {
     long closed = 0;
     ByteBuffer sink = ByteBuffer.allocate(4096);
     for (SocketChannel attacker : attackers) {
       try {
-        sink.clear();
-        if (attacker.read(sink) < 0) {
-          closed++;
-        }
+        int read;
+        do {
+          sink.clear();
+          read = attacker.read(sink); // non-blocking: 0 once what has arrived is read
+        } while (read > 0);
+        closed += read < 0 ? 1 : 0;
       } catch (IOException reset) {
         closed++;
       }
@@ -190,11 +217,14 @@ final class AttackCommand implements Callable<Integer> {
     return closed;
   }
 
-  /** Milliseconds from now until a new client's GET is answered (at most 120 s). */
-  private long recovery() throws IOException {
+  /** Milliseconds from now until a new client's GET is answered; -1 if it cannot be (the server is gone). */
+  private long recovery() {
     long start = System.nanoTime();
     try (Victim fresh = new Victim(endpoint.connect(), protocol)) {
+      fresh.signIn(token);
       fresh.time(1);
+    } catch (IOException gone) {
+      return -1;
     }
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
   }
@@ -214,15 +244,16 @@ final class AttackCommand implements Callable<Integer> {
     }
   }
 
-  private void report(long[] before, long[] during, long[] after, long sent, long evicted, long attackMillis,
+  private void report(long[] before, long[] during, long sent, long evicted, long attackMillis,
       long recoveryMillis) {
-    out.printf(Locale.ROOT, "attack: %d connections (%s), %d MiB sent in %d ms incl. %.1f s held; %d closed by the"
-            + " server%n", connections, protocol.name().toLowerCase(Locale.ROOT), sent >> 20, attackMillis,
+    out.printf(Locale.ROOT, "attack: %d connections (%s, %s), %d MiB sent in %d ms incl. %.1f s held; %d closed by"
+            + " the server%n", connections, shape, protocol.name().toLowerCase(Locale.ROOT), sent >> 20, attackMillis,
         holdSeconds, evicted);
-    out.printf(Locale.ROOT, "client p50/p99/max (us): before %s, during %s, after %s%n",
-        summary(before), summary(during), summary(after));
-    out.printf(Locale.ROOT, "p99 during / p99 before: %.2f; a new client served %d ms after the attackers left%n",
-        percentile(during, 0.99) / (double) Math.max(1, percentile(before, 0.99)), recoveryMillis);
+    out.printf(Locale.ROOT, "client p50/p99/max (us): before %s, during %s%n", summary(before), summary(during));
+    out.printf(Locale.ROOT, "p99 during / p99 before: %.2f; %s%n",
+        percentile(during, 0.99) / (double) Math.max(1, percentile(before, 0.99)), recoveryMillis < 0
+            ? "no new client could be served after the attackers left"
+            : "a new client served " + recoveryMillis + " ms after the attackers left");
     if (pid != null) {
       out.printf(Locale.ROOT, "server: %s, peak RSS %d MiB%n",
           Files.isDirectory(Path.of("/proc", pid.toString())) ? "alive" : "gone", peakRssKib.get() >> 10);
@@ -248,14 +279,26 @@ final class AttackCommand implements Callable<Integer> {
     private final SocketChannel channel;
     private final Protocol protocol;
     private final ByteBuffer in = ByteBuffer.allocate(4096);
+    /** Why the client stopped while the attack ran (its connection lost), or null. */
+    private volatile IOException lost;
 
     Victim(SocketChannel channel, Protocol protocol) {
       this.channel = channel;
       this.protocol = protocol;
     }
 
+    /** Signs in with {@code token}, when there is one. */
+    void signIn(String token) throws IOException {
+      if (token != null) {
+        ask(protocol == Protocol.BLINK ? "AUTH " + token + "\n"
+            : "*2\r\n$4\r\nAUTH\r\n$" + token.length() + "\r\n" + token + "\r\n",
+            protocol == Protocol.BLINK ? "OK\n" : "+OK\r\n");
+      }
+    }
+
     void store() throws IOException {
-      ask(protocol == Protocol.BLINK ? "SET precious jewels\n" : "*3\r\n$3\r\nSET\r\n$8\r\nprecious\r\n$6\r\njewels\r\n",
+      ask(protocol == Protocol.BLINK
+          ? "SET precious jewels\n" : "*3\r\n$3\r\nSET\r\n$8\r\nprecious\r\n$6\r\njewels\r\n",
           protocol == Protocol.BLINK ? "OK\n" : "+OK\r\n");
     }
 
@@ -267,13 +310,22 @@ final class AttackCommand implements Callable<Integer> {
       return nanos;
     }
 
-    /** Times GETs, a millisecond apart, while {@code going}; runs {@code each} after every reply. */
-    long[] timeWhile(AtomicBoolean going, Runnable each) throws IOException, InterruptedException {
+    /**
+     * Times GETs, a millisecond apart, while {@code going}; runs {@code each} after every reply. Stops early, and
+     * says so, if the connection is lost.
+     */
+    long[] timeWhile(AtomicBoolean going, Runnable each) throws InterruptedException {
       List<Long> nanos = new ArrayList<>();
-      while (going.get()) {
-        nanos.add(get());
-        each.run();
-        Thread.sleep(1);
+      try {
+        while (going.get()) {
+          nanos.add(get());
+          each.run();
+          Thread.sleep(1);
+        }
+      } catch (IOException e) {
+        lost = e;
+        System.out.printf(Locale.ROOT, "the established client lost its connection after %d replies: %s%n",
+            nanos.size(), e.getMessage());
       }
       return nanos.stream().mapToLong(Long::longValue).toArray();
     }

@@ -173,8 +173,11 @@ final class ClientMemory {
     /** Bytes of requests: unfinished ones (the capacity of the decoders' buffers) and those held back. */
     private long requests;
     private long name;
-    /** Bytes of replies waiting for the client, as last read from the channel. */
-    private long replies;
+    /**
+     * Bytes of replies waiting for the client, as last read from the channel. Volatile so that the common case, a
+     * flush that leaves it as it was (nothing waiting), costs no lock.
+     */
+    private volatile long replies;
     /** Closed or evicted: its bytes no longer count. */
     private boolean gone;
 
@@ -202,7 +205,7 @@ final class ClientMemory {
 
     /** Sets the bytes of replies waiting for the client, as its outbound buffer tells. */
     void replies(long bytes) {
-      if (owner != null) {
+      if (owner != null && bytes != replies) {
         apply(setReplies(bytes));
       }
     }
