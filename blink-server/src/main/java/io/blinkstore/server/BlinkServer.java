@@ -190,7 +190,7 @@ public final class BlinkServer implements AutoCloseable {
       }
       started = true;
       spare.reserve();
-      warnIfDescriptorsShort();
+      ConnectionLimits.warnIfDescriptorsShort(maxConnections);
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
       allocator = DirectMemoryGuard.forThisJvm();
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
@@ -250,21 +250,6 @@ public final class BlinkServer implements AutoCloseable {
     if (isExposed(metrics, false)) {
       log.warn("metrics at http://{}/metrics are open to anyone who can reach this address (the store's figures,"
           + " not its data); bind 127.0.0.1 to keep them local", describe(metricsAddress()));
-    }
-  }
-
-  /**
-   * Warns when {@code --max-connections} asks for more connections than the descriptor limit allows: those past it
-   * are still told the server is full and closed (through the spare descriptor), but the server may also run short
-   * of descriptors for anything else it opens.
-   */
-  private void warnIfDescriptorsShort() {
-    long limit = ConnectionLimits.descriptorLimit();
-    int allowed = ConnectionLimits.maxConnectionsFor(limit, Integer.MAX_VALUE);
-    if (limit > 0 && maxConnections > allowed) {
-      log.warn("--max-connections {} is more than the descriptor limit allows ({} with ulimit -n {}): clients past"
-          + " that are told the server is full; lower --max-connections or raise the limit", maxConnections,
-          allowed, limit);
     }
   }
 
@@ -587,7 +572,7 @@ public final class BlinkServer implements AutoCloseable {
 
     /**
      * Sets the most client connections open at once; default {@link #defaultMaxConnections()}. One more is
-     * answered {@code ERROR max number of clients reached} and closed.
+     * answered {@code ERROR max number of clients reached} ({@code -ERR ...} if it speaks RESP) and closed.
      *
      * @throws IllegalArgumentException if not positive
      */

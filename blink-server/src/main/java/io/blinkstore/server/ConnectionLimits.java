@@ -83,6 +83,21 @@ final class ConnectionLimits {
     return (int) Math.max(1, Math.min(cap, descriptorLimit - RESERVED_DESCRIPTORS));
   }
 
+  /**
+   * Warns when {@code maxConnections} is more than the descriptor limit allows: clients past it are still told the
+   * server is full and closed (through the {@link SpareDescriptor}), but the server may also run short of
+   * descriptors for anything else it opens.
+   */
+  static void warnIfDescriptorsShort(int maxConnections) {
+    long limit = descriptorLimit();
+    int allowed = maxConnectionsFor(limit, Integer.MAX_VALUE);
+    if (limit > 0 && maxConnections > allowed) {
+      log.warn("--max-connections {} is more than the descriptor limit allows ({} with ulimit -n {}): clients past"
+          + " that are told the server is full; lower --max-connections or raise the limit", maxConnections,
+          allowed, limit);
+    }
+  }
+
   /** This process's descriptor limit, or -1 where the platform does not tell it. */
   static long descriptorLimit() {
     return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
