@@ -14,11 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connections' buffer allocator: Netty's, except that a direct buffer the JVM could not reserve at once is
- * refused, with a {@link DirectMemoryShortError}, instead of asked for. Netty's default allocator takes direct
- * memory from {@code ByteBuffer.allocateDirect} (Netty's own counter and its buffers without a cleaner need JVM
- * options the server cannot count on), and past {@code -XX:MaxDirectMemorySize} that calls {@code System.gc()}
+ * refused, with a {@link DirectMemoryShortError}, instead of asked for. On Java 17 Netty's default allocator takes
+ * direct memory from {@code ByteBuffer.allocateDirect} (Netty's own counter and its buffers without a cleaner need
+ * JVM options the server cannot count on), and past {@code -XX:MaxDirectMemorySize} that calls {@code System.gc()}
  * and sleeps, up to about half a second, before it gives up: on an event loop, for every read of every
- * connection. Here the JVM's own count of reserved direct memory (its {@code direct} buffer pool) is read first,
+ * connection. (On Java 25 Netty allocates outside that count, through its own counter, which fails at once; the
+ * count read here then stays at zero and this guard never refuses.) Here the JVM's own count of reserved direct memory (its {@code direct} buffer pool) is read first,
  * and a buffer that would bring it within {@link #headroom} of the maximum is refused, so the JVM's reservation,
  * when it happens, succeeds at its first try. The headroom covers what Netty may reserve for one request beyond
  * its size (a pooled chunk of up to 8 MiB) on each event loop at once.
