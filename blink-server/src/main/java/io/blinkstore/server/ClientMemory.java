@@ -7,11 +7,11 @@ import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * most what one read adds on each event loop (a read buffer, and a buffer's growth step).
  *
  * <p>Accounts change on their connection's event loop; a change that adds to the sum checks it at once. The
- * eviction itself runs under this object's lock (whichever event loop finds the sum over the limit), reads the
- * replies of every connection afresh (they shrink as clients read, without telling anyone), and closes the
- * connections it evicts from there. Thread-safe; one instance per server.
+ * eviction itself is done by one event loop at a time (whichever finds the sum over the limit and is not already
+ * beaten to it): it reads the replies of every connection afresh (they shrink as clients read, without telling
+ * anyone), then closes the connection holding the most, and the next, until the sum is within the limit. An event
+ * loop that finds another evicting goes on with its own connections instead of waiting: the one evicting checks
+ * the sum again before it stops, so nothing added meanwhile is missed. Thread-safe; one instance per server.
  */
 final class ClientMemory {
   private static final Logger log = LoggerFactory.getLogger(ClientMemory.class);
@@ -45,6 +47,11 @@ final class ClientMemory {
   /** What all connections hold, as counted: the server's figure, kept in its counters. */
   private final AtomicLong total;
   private final Set<Account> accounts = ConcurrentHashMap.newKeySet();
+  /**
+   * Held by the event loop evicting; the others never wait for it (an event loop blocked here would stall every
+   * connection on it, for as long as the holder is descheduled on a busy machine).
+   */
+  final ReentrantLock evicting = new ReentrantLock();
 
   /**
    * @param limit the most bytes all connections together may hold, at least {@link #MIN_LIMIT}
@@ -114,41 +121,72 @@ final class ClientMemory {
 
   private void add(long delta) {
     if (delta != 0 && total.addAndGet(delta) > limit && delta > 0) {
-      evict();
+      evictWhileOver();
+    }
+  }
+
+  /** One connection closed for the limit, as the log tells it. */
+  private record Eviction(SocketAddress client, long held, String breakdown, long allHeld) {}
+
+  /**
+   * Evicts while all together hold more than the limit and no other event loop is evicting; logs each eviction
+   * once the lock is released, so that no event loop waits for the log either. Re-checks the sum after each
+   * release: what another event loop added while this one held the lock (and found it held) is evicted too.
+   */
+  private void evictWhileOver() {
+    List<Eviction> evictions = new ArrayList<>(1);
+    boolean withinReach = true;
+    while (withinReach && total.get() > limit && evicting.tryLock()) {
+      try {
+        withinReach = evictBiggestUntilWithinLimit(evictions);
+      } finally {
+        evicting.unlock();
+      }
+    }
+    for (Eviction eviction : evictions) {
+      log.info("closing client {}, the one holding the most: {} bytes ({}); all clients held {} bytes, over"
+          + " --max-client-memory ({} bytes)", describe(eviction.client()), eviction.held(), eviction.breakdown(),
+          eviction.allHeld(), limit);
     }
   }
 
   /**
-   * Closes the connections holding the most until all together hold no more than the limit. Replies are read
-   * afresh first: the sum may only have looked over the limit because clients read theirs since last counted.
+   * Closes the connection holding the most, then the next, until all together hold no more than the limit.
+   * Replies are read afresh first: the sum may only have looked over the limit because clients read theirs since
+   * last counted. Each pass looks for the biggest holder in one scan of the accounts, with no sort: an account's
+   * figures change on other event loops while it is looked at, and one eviction is usually enough.
+   *
+   * @return false if the sum is still over the limit with no connection holding anything: a decrease counted in
+   *     its account but not yet in the sum (the next change checks again)
    */
-  private synchronized void evict() {
+  private boolean evictBiggestUntilWithinLimit(List<Eviction> evictions) {
     for (Account account : accounts) {
       account.refreshReplies();
     }
-    if (total.get() <= limit) {
-      return;
-    }
-    List<Account> biggestFirst = new ArrayList<>(accounts);
-    biggestFirst.sort(Comparator.comparingLong(Account::held).reversed());
-    for (Account account : biggestFirst) {
-      long before = total.get();
-      if (before <= limit || account.held() == 0) {
-        break;
+    long before;
+    while ((before = total.get()) > limit) {
+      Account biggest = null;
+      long most = 0;
+      for (Account account : accounts) {
+        long held = account.held();
+        if (held > most) {
+          most = held;
+          biggest = account;
+        }
       }
-      long held = account.evict();
+      if (biggest == null) {
+        log.debug("all clients hold {} bytes as counted, over --max-client-memory ({} bytes), but none holds"
+            + " any: a decrease is on its way to the sum", before, limit);
+        return false;
+      }
+      long held = biggest.evict();
       if (held > 0) {
         counters.clientEvicted();
-        log.info("closing client {}, the one holding the most: {} bytes ({}); all clients held {} bytes, over"
-            + " --max-client-memory ({} bytes)", describe(account.channel.remoteAddress()), held,
-            account.breakdown(), before, limit);
-        account.channel.close();
+        evictions.add(new Eviction(biggest.channel.remoteAddress(), held, biggest.breakdown(), before));
+        biggest.channel.close();
       }
     }
-    if (total.get() > limit) {
-      log.warn("all clients still hold {} bytes after those holding any were closed, over --max-client-memory"
-          + " ({} bytes)", total.get(), limit);
-    }
+    return true;
   }
 
   /** A client's address as the log shows it: {@code 127.0.0.1:5555}, or the Unix socket it came in on. */
@@ -243,9 +281,9 @@ final class ClientMemory {
       owner.add(change);
     }
 
-    /** All it holds. */
+    /** All it holds against the limit: nothing once evicted or closed. */
     synchronized long held() {
-      return requests + name + replies;
+      return gone ? 0 : requests + name + replies;
     }
 
     private synchronized String breakdown() {
