@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -223,7 +222,7 @@ class ClientMemoryTest {
     assertTrue(held >= 100_006 && held <= 2 * 100_006, "its buffer's capacity: " + held);
     assertEquals(held, memory.held());
     send(client, "\n");
-    assertEquals("OK\n", replies(client));
+    assertEquals("OK\n", Outbound.drain(client));
     assertEquals(0, accountOf(client).held(), "released once decoded");
   }
 
@@ -233,7 +232,7 @@ class ClientMemoryTest {
     send(client, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100000\r\n" + "v".repeat(60_000));
     assertTrue(accountOf(client).held() >= 60_000, "held: " + accountOf(client).held());
     send(client, "v".repeat(40_000) + "\r\n");
-    assertEquals("+OK\r\n", replies(client));
+    assertEquals("+OK\r\n", Outbound.drain(client));
     assertEquals(0, accountOf(client).held());
   }
 
@@ -250,7 +249,7 @@ class ClientMemoryTest {
     assertFalse(second.isOpen(), "the biggest holder was closed");
     assertTrue(first.isOpen() && third.isOpen());
     send(third, "\nGET c\n");
-    assertEquals("OK\nVALUE ", replies(third).substring(0, 9));
+    assertEquals("OK\nVALUE ", Outbound.drain(third).substring(0, 9));
   }
 
   /** Requests held back by backpressure count at the bytes they arrived as, until they are executed. */
@@ -292,10 +291,10 @@ class ClientMemoryTest {
   void aRespClientNameCountsForTheConnectionsLife() {
     EmbeddedChannel client = connection();
     send(client, RespDecoderTest.resp("CLIENT", "SETNAME", "n".repeat(1000)));
-    assertEquals("+OK\r\n", replies(client));
+    assertEquals("+OK\r\n", Outbound.drain(client));
     assertEquals(1000, accountOf(client).held());
     send(client, RespDecoderTest.resp("CLIENT", "SETNAME", ""));
-    replies(client);
+    Outbound.drain(client);
     assertEquals(0, accountOf(client).held());
   }
 
@@ -307,12 +306,4 @@ class ClientMemoryTest {
     return open;
   }
 
-  private static String replies(EmbeddedChannel channel) {
-    StringBuilder text = new StringBuilder();
-    for (ByteBuf buf; (buf = channel.readOutbound()) != null; ) {
-      text.append(buf.toString(ISO_8859_1));
-      buf.release();
-    }
-    return text.toString();
-  }
 }

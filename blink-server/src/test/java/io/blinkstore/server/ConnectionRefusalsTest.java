@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -50,20 +49,12 @@ class ConnectionRefusalsTest {
     return channel;
   }
 
-  private static String written(EmbeddedChannel channel) {
-    StringBuilder text = new StringBuilder();
-    for (ByteBuf buf; (buf = channel.readOutbound()) != null; ) {
-      text.append(buf.toString(ISO_8859_1));
-      buf.release();
-    }
-    return text.toString();
-  }
 
   @Test
   void aRespClientIsToldInRespAndClosed() {
     EmbeddedChannel client = refused(ConnectionRefusals.GRACE_MILLIS);
     client.writeInbound(Unpooled.copiedBuffer("*1\r\n$4\r\nPING\r\n", ISO_8859_1));
-    assertEquals("-ERR max number of clients reached\r\n", written(client));
+    assertEquals("-ERR max number of clients reached\r\n", Outbound.drain(client));
     assertFalse(client.isOpen());
     assertNull(client.readInbound(), "nothing it sent reaches the protocol");
   }
@@ -72,7 +63,7 @@ class ConnectionRefusalsTest {
   void aTextClientIsToldInTextAndClosed() {
     EmbeddedChannel client = refused(ConnectionRefusals.GRACE_MILLIS);
     client.writeInbound(Unpooled.copiedBuffer("GET k\n", ISO_8859_1));
-    assertEquals("ERROR max number of clients reached\n", written(client));
+    assertEquals("ERROR max number of clients reached\n", Outbound.drain(client));
     assertFalse(client.isOpen());
   }
 
@@ -84,7 +75,7 @@ class ConnectionRefusalsTest {
     assertTrue(client.isOpen(), "still waiting for its first byte");
     client.advanceTimeBy(1, TimeUnit.MILLISECONDS);
     client.runScheduledPendingTasks();
-    assertEquals("ERROR max number of clients reached\n", written(client));
+    assertEquals("ERROR max number of clients reached\n", Outbound.drain(client));
     assertFalse(client.isOpen());
   }
 
@@ -97,11 +88,11 @@ class ConnectionRefusalsTest {
     }
     EmbeddedChannel speaker = refused(ConnectionRefusals.GRACE_MILLIS);
     idle.get(0).runPendingTasks();
-    assertEquals("ERROR max number of clients reached\n", written(idle.get(0)), "the oldest made room");
+    assertEquals("ERROR max number of clients reached\n", Outbound.drain(idle.get(0)), "the oldest made room");
     assertFalse(idle.get(0).isOpen());
     assertTrue(idle.get(1).isOpen(), "the others still wait");
     speaker.writeInbound(Unpooled.copiedBuffer("*1\r\n$4\r\nPING\r\n", ISO_8859_1));
-    assertEquals("-ERR max number of clients reached\r\n", written(speaker));
+    assertEquals("-ERR max number of clients reached\r\n", Outbound.drain(speaker));
   }
 
   @Test
