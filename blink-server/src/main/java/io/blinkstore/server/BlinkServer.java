@@ -87,6 +87,13 @@ public final class BlinkServer implements AutoCloseable {
   /** How long a request may stay unfinished by default before its connection is closed: 30 seconds. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How long a connection may take to sign in by default, on a server with a token, before it is closed: 10
+   * seconds (MySQL's {@code connect_timeout}). Client libraries sign in as they connect; a person typing
+   * {@code AUTH} into {@code nc} has time enough.
+   */
+  public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
+
   /** The most reply bytes waiting for one client by default before its connection is closed: 4 MiB. */
   public static final long DEFAULT_MAX_OUTPUT_BYTES = 4L << 20;
 
@@ -160,7 +167,8 @@ public final class BlinkServer implements AutoCloseable {
     this.clientMemory = new ClientMemory(builder.maxClientMemory, counters);
     this.maxConnections = builder.maxConnections;
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
-        builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare);
+        builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare,
+        builder.authToken == null ? null : new SignInDeadline(builder.authTimeout));
     this.maxOutputBytes = builder.maxOutputBytes;
     this.sizeLimits = new EntrySizeLimits(builder.maxKeyBytes, builder.maxValueBytes);
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
@@ -491,6 +499,7 @@ public final class BlinkServer implements AutoCloseable {
     private int maxConnections = defaultMaxConnections();
     private Duration idleTimeout = Duration.ZERO;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
     private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
     private long maxClientMemory = defaultMaxClientMemory();
     private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
@@ -600,6 +609,19 @@ public final class BlinkServer implements AutoCloseable {
      */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = requireNotNegative(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * On a server with a token ({@link #authToken}), closes a connection that has not signed in {@code timeout}
+     * after it was accepted; default {@link #DEFAULT_AUTH_TIMEOUT}; {@link Duration#ZERO}: never. Whatever this
+     * is, a new connection that would pass {@link #maxConnections} closes the connection that has waited longest to
+     * sign in, if any, rather than being refused, so that clients without the token cannot keep those with it out.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder authTimeout(Duration timeout) {
+      this.authTimeout = requireNotNegative(timeout, "authTimeout");
       return this;
     }
 

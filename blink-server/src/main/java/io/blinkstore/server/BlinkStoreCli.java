@@ -158,6 +158,12 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " (slowloris); 0 never does. Default: ${DEFAULT-VALUE}.")
     long requestTimeoutSeconds;
 
+    @Option(names = "--auth-timeout", paramLabel = "SECONDS", defaultValue = "10",
+        description = "With a token: close a connection that has not signed in this long after it connected; 0 never"
+            + " does. At --max-connections, the one waiting longest to sign in makes room for a new one."
+            + " Default: ${DEFAULT-VALUE}.")
+    long authTimeoutSeconds;
+
     @Option(names = "--max-output-bytes", paramLabel = "SIZE", defaultValue = "4MiB",
         description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
             + " the largest reply (4/3 of the largest value). A RESP MGET whose reply would pass it is refused."
@@ -269,8 +275,9 @@ public final class BlinkStoreCli implements Callable<Integer> {
     }
 
     private void connectionLimits(BlinkServer.Builder builder) {
-      if (idleTimeoutSeconds < 0 || requestTimeoutSeconds < 0) {
-        throw new IllegalArgumentException("--idle-timeout and --request-timeout must not be negative");
+      if (idleTimeoutSeconds < 0 || requestTimeoutSeconds < 0 || authTimeoutSeconds < 0) {
+        throw new IllegalArgumentException(
+            "--idle-timeout, --request-timeout and --auth-timeout must not be negative");
       }
       long maxOutput = ByteSize.parse(maxOutputBytes);
       if (maxOutput <= 0) {
@@ -296,6 +303,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
       }
       builder.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
           .requestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
+          .authTimeout(Duration.ofSeconds(authTimeoutSeconds))
           .maxOutputBytes(maxOutput);
     }
 

@@ -44,6 +44,8 @@ final class ConnectionLimits {
   private final MaxConnections maxConnectionsHandler = new MaxConnections();
   private final OutputCap outputCap;
   private final SpareDescriptor spare;
+  /** Connections waiting to sign in, on a server with a token; null without one. */
+  private final SignInDeadline signIn;
   /** Created with the limits, so that its class is loaded before descriptors can run short. */
   private final ConnectionRefusals refusals = new ConnectionRefusals();
 
@@ -55,17 +57,20 @@ final class ConnectionLimits {
    */
   ConnectionLimits(ServerCounters counters, int maxConnections, long idleTimeoutMillis,
       long requestTimeoutMillis, long maxOutputBytes) {
-    this(counters, maxConnections, idleTimeoutMillis, requestTimeoutMillis, maxOutputBytes, null);
+    this(counters, maxConnections, idleTimeoutMillis, requestTimeoutMillis, maxOutputBytes, null, null);
   }
 
   /**
    * As {@link #ConnectionLimits(ServerCounters, int, long, long, long)}, with the server's {@code spare}
-   * descriptor: while it is out, every new connection is refused.
+   * descriptor (while it is out, every new connection is refused) and, on a server with a token, its
+   * {@code signIn} deadline (a connection that has not signed in is closed at it, and the one waiting longest to
+   * sign in makes room for a new connection at the bound); either may be null.
    */
   ConnectionLimits(ServerCounters counters, int maxConnections, long idleTimeoutMillis,
-      long requestTimeoutMillis, long maxOutputBytes, SpareDescriptor spare) {
+      long requestTimeoutMillis, long maxOutputBytes, SpareDescriptor spare, SignInDeadline signIn) {
     this.counters = counters;
     this.spare = spare;
+    this.signIn = signIn;
     this.maxConnections = maxConnections;
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.requestTimeoutMillis = requestTimeoutMillis;
@@ -118,14 +123,16 @@ final class ConnectionLimits {
 
   /**
    * Counts connections; one over the limit, or accepted while descriptors are short, is told so in its protocol
-   * and closed ({@link ConnectionRefusals}), as Redis's {@code maxclients}.
+   * and closed ({@link ConnectionRefusals}), as Redis's {@code maxclients}; unless, on a server with a token, a
+   * connection that has not signed in yet can make room for it ({@link SignInDeadline}).
    */
   @Sharable
   private final class MaxConnections extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       boolean descriptorsShort = spare != null && spare.isShort();
-      if (counters.connectionOpened() > maxConnections || descriptorsShort) {
+      boolean full = counters.connectionOpened() > maxConnections;
+      if (descriptorsShort || full && (signIn == null || !signIn.makeRoom())) {
         log.debug("refusing {}: {} connections are open, descriptors {}", ctx.channel(), maxConnections,
             descriptorsShort ? "short" : "enough");
         if (spare != null) {
@@ -134,6 +141,9 @@ final class ConnectionLimits {
         refusals.refuse(ctx,
             descriptorsShort ? ConnectionRefusals.SHORT_GRACE_MILLIS : ConnectionRefusals.GRACE_MILLIS);
         return;
+      }
+      if (signIn != null) {
+        signIn.watch(ctx.channel());
       }
       ctx.fireChannelActive();
     }

@@ -1,6 +1,7 @@
 package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import java.time.Clock;
 import java.util.Objects;
@@ -86,8 +87,9 @@ final class ProtocolPipeline {
 
   /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
   void installResp(ChannelPipeline pipeline, String after) {
-    ClientMemory.Account account = ClientMemory.accountOf(pipeline.channel());
-    RespSession session = resp.newSession(account);
+    Channel channel = pipeline.channel();
+    ClientMemory.Account account = ClientMemory.accountOf(channel);
+    RespSession session = resp.newSession(account, () -> SignInDeadline.signedIn(channel));
     RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
     pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)

@@ -128,12 +128,15 @@ final class RespCommands {
 
   /** Returns the session of a new connection, with a fresh client id, whose name counts for nothing. */
   RespSession newSession() {
-    return newSession(ClientMemory.Account.DETACHED);
+    return newSession(ClientMemory.Account.DETACHED, () -> { });
   }
 
-  /** Returns the session of a new connection, with a fresh client id, whose name counts in {@code account}. */
-  RespSession newSession(ClientMemory.Account account) {
-    return new RespSession(this, clientIds.incrementAndGet(), account);
+  /**
+   * Returns the session of a new connection, with a fresh client id, whose name counts in {@code account}, and
+   * which runs {@code onSignIn} when it first presents the server's token.
+   */
+  RespSession newSession(ClientMemory.Account account, Runnable onSignIn) {
+    return new RespSession(this, clientIds.incrementAndGet(), account, onSignIn);
   }
 
   /** Returns the reply to {@code args}; never throws for bad input or a store failure. */

@@ -9,14 +9,19 @@ final class RespSession implements Session<RespRequest> {
   private final RespCommands commands;
   private final long id;
   private final ClientMemory.Account account;
+  private final Runnable onSignIn;
   private byte[] name;
   private boolean authenticated;
 
-  /** The session of connection {@code id}, whose name counts in {@code account}. */
-  RespSession(RespCommands commands, long id, ClientMemory.Account account) {
+  /**
+   * The session of connection {@code id}, whose name counts in {@code account}, and which runs {@code onSignIn}
+   * when it first presents the server's token.
+   */
+  RespSession(RespCommands commands, long id, ClientMemory.Account account, Runnable onSignIn) {
     this.commands = commands;
     this.id = id;
     this.account = account;
+    this.onSignIn = onSignIn;
   }
 
   @Override
@@ -58,6 +63,9 @@ final class RespSession implements Session<RespRequest> {
 
   /** Records the outcome of the connection's last {@code AUTH}. */
   void authenticated(boolean authenticated) {
+    if (authenticated && !this.authenticated) {
+      onSignIn.run();
+    }
     this.authenticated = authenticated;
   }
 
