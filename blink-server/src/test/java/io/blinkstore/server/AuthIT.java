@@ -63,7 +63,7 @@ class AuthIT {
   @MethodSource(TestServers.ALL)
   void connectionsThatDoNotSignInCannotKeepAClientWithTheTokenOut(BlinkServer.Transport transport,
       Endpoint endpoint) throws Exception {
-    Duration deadline = Duration.ofMillis(500);
+    Duration deadline = Duration.ofSeconds(1); // ample for AUTH to arrive, on a loaded machine too
     server = TestServers.start(transport, dir, 1 << 20,
         builder -> builder.authToken(TOKEN).maxConnections(3).authTimeout(deadline));
     try (LineClient first = endpoint.connect(server);
