@@ -174,6 +174,22 @@ final class LineClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the server has closed (or reset) the connection, waiting up to {@code wait} for it to; what arrives
+   * meanwhile is kept for {@link #readLine()}.
+   */
+  boolean closedByServer(Duration wait) throws IOException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (!endOfStream && readAvailable() >= 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      fill(Duration.ofNanos(left));
+    }
+    return true;
+  }
+
   /** Reads exactly {@code count} lines, failing if the stream ends first. */
   List<String> readLines(int count) throws IOException {
     return readLines(count, TIMEOUT);

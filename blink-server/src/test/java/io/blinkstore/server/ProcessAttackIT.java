@@ -92,8 +92,10 @@ class ProcessAttackIT {
           i -> resp("CLIENT", "SETNAME", "n".repeat(1_040_000)));
       try {
         for (LineClient attacker : sent) {
+          // Refused once its name is in, or closed while it arrives when all the names together pass the client
+          // memory bound (the launcher's is 3 MiB for the default limit: the soak's 390 names hold 390 MB)
           String reply = attacker.readLine();
-          assertTrue(reply != null && reply.startsWith("-ERR "), reply);
+          assertTrue(reply == null || reply.equals("-ERR Client names cannot be longer than 1024 bytes.\r"), reply);
         }
       } finally {
         closeAll(sent);
@@ -182,10 +184,12 @@ class ProcessAttackIT {
     VictimProbe probe = new VictimProbe(server);
     List<LineClient> sent = List.of();
     List<Long> during;
+    long closedByServer;
     long evicted;
     try (LineClient observer = LineClient.tcp(server.address())) {
       sent = attack(server, attackers, ProcessAttackIT::unfinishedRequest);
-      evicted = awaitEvictions(observer, mustEvict);
+      closedByServer = awaitClosed(sent, mustEvict);
+      evicted = evictedClients(observer);
     } finally {
       during = probe.stop();
       closeAll(sent);
@@ -197,11 +201,14 @@ class ProcessAttackIT {
     long recoveryMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closed);
     List<Long> after = latencies(victim, 200);
     System.out.printf("[%s] %d unfinished requests of ~1 MiB, --max-client-memory %d: %d connections closed by"
-            + " the server; victim's p50/p99/max before %s, during %s, after %s; server RSS peak %d MiB; a new"
-            + " client served %d ms after the attack%n", SOAK ? "soak" : "ci", attackers, limit, evicted,
-        summary(before), summary(during), summary(after), probe.peakRssKib >> 10, recoveryMillis);
-    assertTrue(evicted >= mustEvict, "at least " + mustEvict + " closed, as " + limit + " bytes hold about"
+            + " the server (%d evicted for client memory, the rest refused direct memory); victim's p50/p99/max before %s, during %s, after %s; server RSS peak %d MiB; a new"
+            + " client served %d ms after the attack%n", SOAK ? "soak" : "ci", attackers, limit, closedByServer,
+        evicted,         summary(before), summary(during), summary(after), probe.peakRssKib >> 10, recoveryMillis);
+    // Under the launcher's small direct memory, some reads are refused (and their connections closed) before the
+    // client memory bound is reached: either way a connection is closed, never waited for.
+    assertTrue(closedByServer >= mustEvict, "at least " + mustEvict + " closed, as " + limit + " bytes hold about"
         + " half the rest");
+    assertTrue(evicted > 0, "the biggest holders closed for client memory");
     assertTrue(server.log().matches("(?s).*\\[INFO\\] ClientMemory - closing client 127\\.0\\.0\\.1:\\d+, the one"
         + " holding the most: 1048576 bytes .* over --max-client-memory \\(" + limit + " bytes\\).*"), server.log());
     assertServedAndAlive(server, victim);
@@ -220,20 +227,30 @@ class ProcessAttackIT {
    * Asks {@code STATS} until at least {@code expected} clients were evicted (the server takes the attackers' bytes
    * after they have all been sent), at most 60 s; returns how many were.
    */
-  private static long awaitEvictions(LineClient observer, long expected) throws Exception {
+  /** How many of the attackers the server has closed, waiting up to 60 s for at least {@code expected}. */
+  private static long awaitClosed(List<LineClient> attackers, long expected)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    long evicted;
-    do {
-      String stats = observer.request("STATS");
-      Matcher matcher = Pattern.compile(" evicted_clients=(\\d+)").matcher(stats);
-      assertTrue(matcher.find(), stats);
-      evicted = Long.parseLong(matcher.group(1));
-      if (evicted >= expected) {
-        return evicted;
+    while (true) {
+      long closed = 0;
+      for (LineClient attacker : attackers) {
+        if (attacker.closedByServer(Duration.ZERO)) {
+          closed++;
+        }
+      }
+      if (closed >= expected || System.nanoTime() >= deadline) {
+        return closed;
       }
       Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    return evicted;
+    }
+  }
+
+  /** The clients the server has closed for {@code --max-client-memory}, from {@code STATS}. */
+  private static long evictedClients(LineClient observer) throws IOException {
+    String stats = observer.request("STATS");
+    Matcher matcher = Pattern.compile(" evicted_clients=(\\d+)").matcher(stats);
+    assertTrue(matcher.find(), stats);
+    return Long.parseLong(matcher.group(1));
   }
 
   /**
