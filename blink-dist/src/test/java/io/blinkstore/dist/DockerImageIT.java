@@ -4,15 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,8 +36,8 @@ class DockerImageIT {
       try {
         String published = run("docker", "port", container, "8765").output.strip().split("\n")[0];
         int port = Integer.parseInt(published.substring(published.lastIndexOf(':') + 1));
-        assertEquals("OK", request(port, "SET greeting hello"));
-        assertEquals("VALUE aGVsbG8=", request(port, "GET greeting"));
+        assertEquals("OK", TextRequest.send(port, "SET greeting hello", () -> true));
+        assertEquals("VALUE aGVsbG8=", TextRequest.send(port, "GET greeting", () -> true));
       } finally {
         run("docker", "stop", container);
       }
@@ -58,27 +52,5 @@ class DockerImageIT {
     Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), UTF_8);
     return new Result(process.waitFor(), output);
-  }
-
-  /** One text-protocol line, once the container's server listens (the JVM may still be starting). */
-  private static String request(int port, String line) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        socket.setSoTimeout(10_000);
-        OutputStream out = socket.getOutputStream();
-        out.write((line + "\n").getBytes(UTF_8));
-        out.flush();
-        String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8)).readLine();
-        if (reply != null) {
-          return reply;
-        }
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
   }
 }

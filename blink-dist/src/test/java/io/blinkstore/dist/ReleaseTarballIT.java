@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -68,9 +64,9 @@ class ReleaseTarballIT {
     launcher.environment().put("HOME", dir.toString());
     Process server = launcher.start();
     try {
-      assertEquals("OK", request(port, server, "SET greeting hello"), () -> log(dir));
+      assertEquals("OK", answer(port, server, "SET greeting hello"));
       removeLinks(path); // the launcher has exec'd java by now
-      assertEquals("VALUE aGVsbG8=", request(port, server, "GET greeting")); // base64 of "hello"
+      assertEquals("VALUE aGVsbG8=", answer(port, server, "GET greeting")); // base64 of "hello"
     } finally {
       server.destroy(); // SIGTERM: the launcher exec'd java, which stops cleanly
       assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server stops on SIGTERM");
@@ -114,6 +110,15 @@ class ReleaseTarballIT {
     return bin;
   }
 
+  /** The server's reply to {@code line}, or why there is none (with the launcher's output). */
+  private String answer(int port, Process server, String line) throws InterruptedException {
+    try {
+      return TextRequest.send(port, line, server::isAlive);
+    } catch (IOException e) {
+      return "no answer (" + e + "; the server " + (server.isAlive() ? "runs" : "exited") + "), " + log(dir);
+    }
+  }
+
   private static String log(Path dir) {
     try {
       return "server.log: " + Files.readString(dir.resolve("server.log"));
@@ -134,31 +139,6 @@ class ReleaseTarballIT {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
-    }
-  }
-
-  /**
-   * Sends one text-protocol line once the server listens (it may still be starting) and returns the reply line, or
-   * why there is none.
-   */
-  private static String request(int port, Process server, String line) throws IOException, InterruptedException {
-    int tries = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        socket.setSoTimeout(10_000);
-        OutputStream out = socket.getOutputStream();
-        out.write((line + "\n").getBytes(UTF_8));
-        out.flush();
-        return new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8)).readLine();
-      } catch (IOException e) {
-        tries++;
-        if (!server.isAlive() || System.nanoTime() > deadline) {
-          return "no answer on port " + port + " (" + tries + " tries; the server "
-              + (server.isAlive() ? "runs" : "exited") + "): " + e;
-        }
-        TimeUnit.MILLISECONDS.sleep(50);
-      }
     }
   }
 }
