@@ -73,7 +73,7 @@ abstract class CacheContract {
 
   @BeforeEach
   void emptyCaches() {
-    for (String name : List.of("books", "other", "short", "slow", "nulls")) {
+    for (String name : List.of("books", "other", "short", "slow", "nulls", "prices")) {
       cache(name).clear();
     }
     books.calls().set(0);
@@ -281,6 +281,17 @@ abstract class CacheContract {
         () -> cache.retrieve("f", () -> CompletableFuture.failedFuture(cause)).get());
     assertSame(cause, e.getCause());
     assertNull(cache.get("f"));
+  }
+
+  @Test
+  void theReadmeServiceLooksEachPriceUpOnce() {
+    Prices prices = context.getBean(Prices.class);
+    int before = prices.lookUps();
+    for (int i = 0; i < 6; i++) {
+      assertEquals("3.00 EUR", prices.price("tea"));
+    }
+    assertEquals("6.00 EUR", prices.price("coffee"));
+    assertEquals(before + 2, prices.lookUps());
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @EnableCaching
-@Import(CachingApplication.Books.class)
+@Import({CachingApplication.Books.class, Prices.class})
 class CachingApplication {
 
   static ConfigurableApplicationContext start(String... properties) {
