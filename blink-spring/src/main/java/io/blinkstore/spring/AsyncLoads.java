@@ -6,18 +6,24 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
- * The asynchronous loads under way in one cache, by store key: a caller that misses a key while its load is under
- * way gets that load's future instead of starting another (Spring asks {@code retrieve(key, loader)} to load once
- * per key where it can). A load leaves the map when it completes, whether it succeeded or not.
+ * The asynchronous reads-and-loads under way in one cache, by store key: a caller that asks for a key while a flight
+ * of it is under way gets that flight's future instead of starting another (Spring asks
+ * {@code retrieve(key, loader)} to load once per key where it can). A flight leaves the map when it completes,
+ * whether it succeeded or not, after storing what it loaded.
  */
 final class AsyncLoads {
   private final ConcurrentMap<String, CompletableFuture<?>> underWay = new ConcurrentHashMap<>();
 
+  /**
+   * Returns the future of the flight of {@code storeKey} under way, after running {@code joined}; or, if there is
+   * none, starts {@code load} as that flight and returns its future.
+   */
   @SuppressWarnings("unchecked")
-  <T> CompletableFuture<T> load(String storeKey, Supplier<CompletableFuture<T>> load) {
+  <T> CompletableFuture<T> load(String storeKey, Supplier<CompletableFuture<T>> load, Runnable joined) {
     CompletableFuture<T> mine = new CompletableFuture<>();
     CompletableFuture<?> existing = underWay.putIfAbsent(storeKey, mine);
     if (existing != null) {
+      joined.run();
       return (CompletableFuture<T>) existing;
     }
     CompletableFuture<T> started;

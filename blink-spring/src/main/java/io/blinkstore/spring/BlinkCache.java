@@ -180,13 +180,17 @@ public final class BlinkCache extends AbstractValueAdaptingCache {
   @Override
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-    return entryKeyAsync(key).thenCompose(storeKey -> async.get(storeKey).thenCompose(bytes -> {
-      Object value = found(bytes);
-      if (value != null) {
-        return CompletableFuture.completedFuture((T) fromStoreValue(value));
-      }
-      return asyncLoads.load(storeKey, () -> loadAsync(key, storeKey, valueLoader));
-    }));
+    // The read is part of the shared flight: a caller that comes once a load is over (and so no longer shared)
+    // reads what that load stored, which it stored before it was over.
+    return entryKeyAsync(key).thenCompose(storeKey -> asyncLoads.load(storeKey,
+        () -> async.get(storeKey).thenCompose(bytes -> {
+          Object value = found(bytes);
+          if (value != null) {
+            return CompletableFuture.completedFuture((T) fromStoreValue(value));
+          }
+          return loadAsync(key, storeKey, valueLoader);
+        }),
+        () -> counters.lookup(true)));
   }
 
   private <T> CompletableFuture<T> loadAsync(Object key, String storeKey, Supplier<CompletableFuture<T>> loader) {
