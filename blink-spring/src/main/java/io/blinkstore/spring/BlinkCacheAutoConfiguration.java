@@ -15,6 +15,7 @@ import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Spring Boot auto-configuration: a {@link BlinkStore} from the {@code blink.*} properties ({@link BlinkProperties})
@@ -42,12 +43,12 @@ public class BlinkCacheAutoConfiguration {
   @ConditionalOnExpression("'${spring.cache.type:}' == ''") // a type chosen is Boot's to make
   static class CacheManagerConfiguration {
     @Bean
-    BlinkCacheManager cacheManager(BlinkStore store, BlinkProperties properties,
+    BlinkCacheManager cacheManager(BlinkStore store, BlinkProperties properties, ResourceLoader resources,
         @Qualifier("applicationTaskExecutor") ObjectProvider<Executor> executors) {
       BlinkProperties.Cache cache = properties.getCache();
       BlinkCacheManager.Builder builder = BlinkCacheManager.builder(store)
           .allowNullValues(cache.isAllowNullValues())
-          .codec(ValueCodec.serialization(BlinkCacheAutoConfiguration.class.getClassLoader()));
+          .codec(ValueCodec.serialization(resources.getClassLoader())); // the application's, as Boot's Redis cache
       if (cache.getTimeToLive() != null) {
         builder.defaultTimeToLive(cache.getTimeToLive());
       }
