@@ -96,6 +96,7 @@ public final class BlinkCache extends AbstractValueAdaptingCache {
     byte[] bytes = timeToLive == null ? store.getOrLoad(storeKey, loader)
         : store.getOrLoad(storeKey, timeToLive, loader);
     if (loaded[0] != null) {
+      counters.puts.increment(); // the store holds what this call loaded, as retrieve's loads and Caffeine count
       return (T) fromStoreValue(loaded[0]); // this call loaded it: the caller gets the very object
     }
     counters.lookup(true);

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>What they count is this process's calls on this cache: a read that found an entry is a hit, one that did not
  * a miss (a {@code get(key, loader)} that waited for another's load finds its value: a hit); a put is a value this
- * process stored; an eviction is an entry this process removed with {@code evict}. {@code cache.size} is the
+ * process stored ({@code put}, {@code putIfAbsent}, or a load's value); an eviction is an entry this process removed with {@code evict}. {@code cache.size} is the
  * number of entries in the whole store the cache shares, as the store counts them ({@link
  * io.blinkstore.BlinkStore#size()}; one request to a remote store at each reading): a store's caches cannot be
  * told apart without a scan of its keys.
