@@ -2,10 +2,14 @@ package io.blinkstore.spring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
+import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.Banner;
@@ -52,6 +56,20 @@ class AutoConfigurationIT {
   private static ConfigurableApplicationContext start(Class<?> application, String... properties) {
     return new SpringApplicationBuilder(application).web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF)
         .logStartupInfo(false).properties(properties).run();
+  }
+
+  @Test
+  void theCachePropertiesSetTimesToLiveTheCachesAndNullValues() {
+    try (ConfigurableApplicationContext context = start(CachingApplication.class, "blink.cache.time-to-live=5m",
+        "blink.cache.caches.prices.time-to-live=30s", "blink.cache.cache-names=books,prices",
+        "blink.cache.allow-null-values=false")) {
+      CacheManager manager = context.getBean(CacheManager.class);
+      assertEquals(Set.of("books", "prices"), Set.copyOf(manager.getCacheNames()));
+      assertEquals(Duration.ofMinutes(5), ((BlinkCache) manager.getCache("books")).getTimeToLive());
+      assertEquals(Duration.ofSeconds(30), ((BlinkCache) manager.getCache("prices")).getTimeToLive());
+      assertNull(manager.getCache("other"), "no cache beyond the names given");
+      assertThrows(IllegalArgumentException.class, () -> manager.getCache("books").put("k", null));
+    }
   }
 
   @Test
