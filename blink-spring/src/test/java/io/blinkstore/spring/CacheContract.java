@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -262,7 +263,12 @@ abstract class CacheContract {
       loads.incrementAndGet();
       return slow;
     });
-    while (loads.get() == 0) { // the first load is under way once its loader has run (the test's timeout bounds this)
+    // The first load is under way once its loader has run. A bounded wait of its own: @Timeout only interrupts
+    // this thread, which a spin would not notice, so a loader that never runs (say, an entry left from another
+    // test) would hang the build.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (loads.get() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the first retrieve's loader did not run within 10 s");
       Thread.onSpinWait();
     }
     CompletableFuture<String> second = cache.retrieve("k", () -> {
