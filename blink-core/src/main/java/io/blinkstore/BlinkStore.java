@@ -140,6 +140,30 @@ public interface BlinkStore extends AutoCloseable {
   boolean setIfAbsent(String key, byte[] value, Duration ttl);
 
   /**
+   * Stores the UTF-8 bytes of {@code value} under {@code key} only if the key has no live value; otherwise as
+   * {@link #setIfAbsent(String, byte[])}.
+   *
+   * @return {@code true} if the value was stored, {@code false} if the key already had a live value
+   * @throws EntryTooLargeException if the entry exceeds the memory limit
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   */
+  default boolean setIfAbsent(String key, String value) {
+    return setIfAbsent(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Stores the UTF-8 bytes of {@code value} under {@code key} for {@code ttl}, only if the key has no live value;
+   * otherwise as {@link #setIfAbsent(String, byte[], Duration)} (a lock's token, typically).
+   *
+   * @return {@code true} if the value was stored, {@code false} if the key already had a live value
+   * @throws EntryTooLargeException if the entry exceeds the memory limit
+   * @throws IllegalArgumentException if the key is not valid or {@code ttl} is out of range
+   */
+  default boolean setIfAbsent(String key, String value, Duration ttl) {
+    return setIfAbsent(key, value.getBytes(StandardCharsets.UTF_8), ttl);
+  }
+
+  /**
    * Makes the entry under {@code key}, if there is one, expire {@code ttl} from now, replacing any earlier time
    * to live. Does nothing to an absent key.
    *

@@ -988,6 +988,30 @@ public abstract class BlinkStoreContract {
   }
 
   @Test
+  void setIfAbsentOfAStringStoresItsUtf8BytesOnlyWhenTheKeyHasNoValue() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertTrue(store.setIfAbsent("lock", "\u00e9t\u00e9"));
+    assertFalse(store.setIfAbsent("lock", "winter"));
+    assertArrayEquals("\u00e9t\u00e9".getBytes(UTF_8), store.get("lock"));
+    assertEquals(BlinkStore.NO_EXPIRY, store.ttl("lock"));
+    assertUsage(4 + 5, store);
+    assertThrows(NullPointerException.class, () -> store.setIfAbsent("k", (String) null));
+    assertThrows(IllegalArgumentException.class, () -> store.setIfAbsent("a b", "v"));
+  }
+
+  @Test
+  void setIfAbsentOfAStringWithATtlStoresAnEntryThatExpires() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertTrue(store.setIfAbsent("lock", "token", Duration.ofMinutes(1)));
+    Duration left = store.ttl("lock");
+    assertTrue(left.compareTo(Duration.ZERO) > 0 && left.compareTo(Duration.ofMinutes(1)) <= 0, left::toString);
+    assertFalse(store.setIfAbsent("lock", "other", Duration.ofMinutes(5)));
+    assertEquals("token", store.getString("lock"));
+    assertTrue(store.ttl("lock").compareTo(Duration.ofMinutes(1)) <= 0, "the loser changed nothing");
+    assertThrows(IllegalArgumentException.class, () -> store.setIfAbsent("k", "v", Duration.ZERO));
+  }
+
+  @Test
   void setIfAbsentCopiesItsValueAndRefusesWhatSetRefuses() {
     BlinkStore store = store(100);
     byte[] value = {1, 2, 3};
@@ -996,7 +1020,7 @@ public abstract class BlinkStoreContract {
     assertArrayEquals(new byte[] {1, 2, 3}, store.get("k"));
     assertThrows(IllegalArgumentException.class, () -> store.setIfAbsent("a b", new byte[1]));
     assertThrows(IllegalArgumentException.class, () -> store.setIfAbsent("k2", new byte[1], Duration.ZERO));
-    assertThrows(NullPointerException.class, () -> store.setIfAbsent("k2", null));
+    assertThrows(NullPointerException.class, () -> store.setIfAbsent("k2", (byte[]) null));
     assertThrows(NullPointerException.class, () -> store.setIfAbsent(null, new byte[1]));
     assertThrows(NullPointerException.class, () -> store.setIfAbsent("k2", new byte[1], null));
     if (exactAccounting()) {

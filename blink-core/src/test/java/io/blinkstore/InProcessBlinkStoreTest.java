@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,18 +35,40 @@ class InProcessBlinkStoreTest extends BlinkStoreContract {
     }
   }
 
-  /** The TTL, counter and getOrLoad example in the README, verbatim but for the assertions. */
+  /** The README's first in-process example, verbatim but for the assertions. */
+  @Test
+  void readmeExampleRuns() {
+    try (BlinkStore store = BlinkStore.builder().memoryLimit(64L << 20).build()) {
+      store.set("greeting", "hello");
+      String value = store.getString("greeting"); // "hello"; null when absent
+      boolean existed = store.delete("greeting");
+      long bytes = store.usage();                 // exact key + value bytes, never above the limit
+      BlinkStats stats = store.stats();           // hits, misses, evictions, expirations, expiring, hitRatio()
+      assertEquals("hello", value);
+      assertTrue(existed);
+      assertEquals(0, bytes);
+      assertEquals(new BlinkStats(1, 0, 0, 0), stats);
+    }
+  }
+
+  /** The TTL, counter, setIfAbsent, getOrLoad and getBuffer example in the README, verbatim but for the assertions. */
   @Test
   void readmeTtlExampleRuns() {
     Map<String, byte[]> database = Map.of("user:42", "{\"name\":\"alice\"}".getBytes(UTF_8));
+    String token = "worker-7";
     try (BlinkStore store = BlinkStore.builder().build()) {
       store.set("session:42", "alice", Duration.ofMinutes(30)); // gone for reads at once when it expires
       Duration left = store.ttl("session:42");                  // null if absent, NO_EXPIRY if it never expires
       long hits = store.increment("hits:client7");             // atomic; stored as decimal text "1"
+      boolean mine = store.setIfAbsent("lock:report", token, Duration.ofSeconds(30)); // one racer wins, atomically
       byte[] user = store.getOrLoad("user:42", Duration.ofMinutes(5), key -> database.get(key));
+      ByteBuffer view = store.getBuffer("user:42");            // read-only view of the stored bytes: no copy
       assertTrue(left.compareTo(Duration.ofMinutes(30)) <= 0);
       assertEquals(1, hits);
+      assertTrue(mine);
       assertEquals("{\"name\":\"alice\"}", new String(user, UTF_8));
+      assertEquals(ByteBuffer.wrap(user), view);
+      assertTrue(view.isReadOnly());
     }
   }
 

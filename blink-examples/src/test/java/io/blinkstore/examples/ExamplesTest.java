@@ -116,6 +116,17 @@ class ExamplesTest {
   }
 
   @Test
+  void springExampleCachesOnTheInProcessStoreThenSharesTheSidecarBetweenTwoApplications() throws Exception {
+    String out = run(SpringExample::main);
+    assertTrue(out.contains("in-process store (no blink.address): 30 lookups of 5 products: 25 hits, 5 misses,"
+        + " 5 loads\n"), out);
+    assertTrue(out.matches("(?s).*sidecar, application instance 1 \\(blink\\.address=blink://127\\.0\\.0\\.1:\\d+\\):"
+        + " 30 lookups of 5 products: 25 hits, 5 misses, 5 loads\n.*"), out);
+    assertTrue(out.contains("sidecar, application instance 2 (same address): 30 lookups of 5 products: 30 hits,"
+        + " 0 misses, 0 loads\n"), "the second instance found every price the first loaded: " + out);
+  }
+
+  @Test
   void clientExampleShowsEveryStyleAndTypedErrors() throws Exception {
     String out = run(ClientExample::main);
     assertTrue(out.contains("in-process: hello, ada, usage 22"), out);
