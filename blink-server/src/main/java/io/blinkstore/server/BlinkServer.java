@@ -205,7 +205,7 @@ public final class BlinkServer implements AutoCloseable {
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
       CommandExecutor executor = new CommandExecutor(sizeLimits.wrap(store), leases, counters, heapGuard);
-      RespCommands resp = new RespCommands(
+      Dispatcher resp = new Dispatcher(
           store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits);
       ProtocolPipeline protocol = new ProtocolPipeline(executor, resp, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =

@@ -28,7 +28,7 @@ final class ProtocolPipeline {
   static final String DETECTOR = "blink-protocol-detector";
 
   private final TextSession text;
-  private final RespCommands resp;
+  private final Dispatcher resp;
   private final int maxLineBytes;
   private final Authenticator authenticator;
   private final AuthGate authGate;
@@ -41,7 +41,7 @@ final class ProtocolPipeline {
   /** One lease table for both protocols, so that text and RESP workers filling the same key coordinate. */
   private ProtocolPipeline(BlinkStore store, Leases leases, int maxLineBytes) {
     this(new CommandExecutor(store, leases, new ServerCounters(), HeapGuard.NONE),
-        new RespCommands(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
+        new Dispatcher(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
             BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE),
         maxLineBytes, null);
   }
@@ -55,7 +55,7 @@ final class ProtocolPipeline {
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    * @throws NullPointerException if {@code executor} or {@code resp} is null
    */
-  ProtocolPipeline(CommandExecutor executor, RespCommands resp, int maxLineBytes, Authenticator authenticator) {
+  ProtocolPipeline(CommandExecutor executor, Dispatcher resp, int maxLineBytes, Authenticator authenticator) {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
@@ -89,7 +89,7 @@ final class ProtocolPipeline {
   void installResp(ChannelPipeline pipeline, String after) {
     Channel channel = pipeline.channel();
     ClientMemory.Account account = ClientMemory.accountOf(channel);
-    RespSession session = resp.newSession(account, () -> SignInDeadline.signedIn(channel));
+    RespSession session = new RespSession(resp, resp.newClient(account, () -> SignInDeadline.signedIn(channel)));
     RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
     pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)

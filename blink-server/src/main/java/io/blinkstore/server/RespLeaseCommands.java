@@ -1,5 +1,11 @@
 package io.blinkstore.server;
 
+import static io.blinkstore.server.CommandFlag.DENYOOM;
+import static io.blinkstore.server.CommandFlag.FAST;
+import static io.blinkstore.server.CommandFlag.READONLY;
+import static io.blinkstore.server.CommandFlag.WRITE;
+
+import io.blinkstore.server.CommandSpec.Keys;
 import io.blinkstore.BlinkStore;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +22,8 @@ import java.util.List;
  * (binary-safe) bulk string; {@code RELEASE} answers {@code :1} if the lease was live, else {@code :0}.
  */
 final class RespLeaseCommands {
-  private static final RespReply.Error INVALID_LEASE_TIME = RespReply.error(ExtensionParser.INVALID_LEASE_TIME);
-  private static final RespReply.Error INVALID_LEASE_TOKEN = RespReply.error(ExtensionParser.INVALID_LEASE_TOKEN);
+  private static final Result.Error INVALID_LEASE_TIME = Result.error(ExtensionParser.INVALID_LEASE_TIME);
+  private static final Result.Error INVALID_LEASE_TOKEN = Result.error(ExtensionParser.INVALID_LEASE_TOKEN);
 
   private final LeaseCommands leases;
 
@@ -25,58 +31,58 @@ final class RespLeaseCommands {
     this.leases = new LeaseCommands(store, leases);
   }
 
-  void register(RespCommands commands) {
-    commands.add("getl", 3, this::getOrLease);
-    commands.add("fill", 5, this::fill);
-    commands.add("release", 3, this::release);
+  void register(CommandTable commands) {
+    commands.add("getl", 3, Keys.ONE, this::getOrLease, READONLY, FAST);
+    commands.add("fill", 5, Keys.ONE, this::fill, WRITE, DENYOOM);
+    commands.add("release", 3, Keys.ONE, this::release, WRITE, FAST);
   }
 
-  private RespReply getOrLease(RespSession session, byte[][] args) {
+  private Result getOrLease(ClientState client, byte[][] args) {
     String key = RespKeys.of(args[1]);
-    Long millis = RespCommands.integer(args[2]);
+    Long millis = Arguments.integer(args[2]);
     if (millis == null || millis <= 0) {
       return INVALID_LEASE_TIME;
     }
     Reply reply = leases.execute(new Command.GetOrLease(key, millis));
     if (reply instanceof Reply.Value value) {
-      return pair("VALUE", new RespReply.Bulk(value.bytes()));
+      return pair("VALUE", new Result.Bulk(value.bytes()));
     }
     if (reply instanceof Reply.Lease lease) {
-      return pair("LEASE", new RespReply.Int(lease.token()));
+      return pair("LEASE", new Result.Int(lease.token()));
     }
     if (reply instanceof Reply.Wait wait) {
-      return pair("WAIT", new RespReply.Int(wait.millis()));
+      return pair("WAIT", new Result.Int(wait.millis()));
     }
-    return RespReply.error(((Reply.Error) reply).message());
+    return Result.error(((Reply.Error) reply).message());
   }
 
-  private static RespReply pair(String word, RespReply argument) {
-    return new RespReply.Array(List.of(RespReply.bulk(word), argument));
+  private static Result pair(String word, Result argument) {
+    return new Result.Array(List.of(Result.bulk(word), argument));
   }
 
   /** {@code FILL key token ttl_ms value}: a TTL of 0 means none. */
-  private RespReply fill(RespSession session, byte[][] args) {
+  private Result fill(ClientState client, byte[][] args) {
     String key = RespKeys.of(args[1]);
-    Long token = RespCommands.integer(args[2]);
+    Long token = Arguments.integer(args[2]);
     if (token == null) {
       return INVALID_LEASE_TOKEN;
     }
-    boolean persistent = RespCommands.text(args[3]).equals("0");
-    Duration ttl = persistent ? null : ExtensionParser.ttl(RespCommands.text(args[3]), true);
+    boolean persistent = Arguments.text(args[3]).equals("0");
+    Duration ttl = persistent ? null : ExtensionParser.ttl(Arguments.text(args[3]), true);
     if (ttl == null && !persistent) {
       return SetOptions.invalidExpireTime("fill");
     }
     Reply reply = leases.execute(new Command.Fill(key, token, ttl, args[4]));
-    return reply == Reply.Status.OK ? RespReply.OK : RespReply.error(((Reply.Error) reply).message());
+    return reply == Reply.Status.OK ? Result.OK : Result.error(((Reply.Error) reply).message());
   }
 
-  private RespReply release(RespSession session, byte[][] args) {
+  private Result release(ClientState client, byte[][] args) {
     String key = RespKeys.of(args[1]);
-    Long token = RespCommands.integer(args[2]);
+    Long token = Arguments.integer(args[2]);
     if (token == null) {
       return INVALID_LEASE_TOKEN;
     }
     Reply reply = leases.execute(new Command.Release(key, token));
-    return new RespReply.Int(reply == Reply.Status.OK ? 1 : 0);
+    return new Result.Int(reply == Reply.Status.OK ? 1 : 0);
   }
 }
