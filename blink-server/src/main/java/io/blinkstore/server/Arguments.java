@@ -1,5 +1,6 @@
 package io.blinkstore.server;
 
+import io.blinkstore.internal.Decimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -17,7 +18,11 @@ final class Arguments {
    * {@code +}, no leading zeros, no {@code -0}), or {@code null}.
    */
   static Long integer(byte[] arg) {
-    return ExtensionParser.integer(text(arg));
+    try {
+      return Decimal.parse(arg);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** Returns {@code arg} as lower-case text, for case-insensitive names and options. */
