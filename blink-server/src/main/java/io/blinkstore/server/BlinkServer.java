@@ -204,10 +204,9 @@ public final class BlinkServer implements AutoCloseable {
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
-      CommandExecutor executor = new CommandExecutor(sizeLimits.wrap(store), leases, counters, heapGuard);
-      Dispatcher resp = new Dispatcher(
+      Dispatcher dispatcher = new Dispatcher(
           store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits);
-      ProtocolPipeline protocol = new ProtocolPipeline(executor, resp, maxLineBytes, authenticator);
+      ProtocolPipeline protocol = new ProtocolPipeline(dispatcher, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {
             @Override
@@ -231,7 +230,7 @@ public final class BlinkServer implements AutoCloseable {
         }
         if (metrics != null) {
           // No half-closure: a scraper that ends its output is done, and its connection is closed at once.
-          ServerBootstrap scrapes = tcpBootstrap(new MetricsEndpoint(executor::stats, metricsDeadline))
+          ServerBootstrap scrapes = tcpBootstrap(new MetricsEndpoint(() -> counters.stats(store), metricsDeadline))
               .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
           metricsChannel = bind(scrapes, metrics, "metrics " + describe(metrics));
         }

@@ -1,5 +1,7 @@
 package io.blinkstore.server;
 
+import java.util.function.Function;
+
 /**
  * One connection's state as the command layer sees it, whatever its protocol: its id and name, whether it has
  * signed in, the protocol version it asked for ({@code HELLO}), its database, and whether it is to be closed once
@@ -14,6 +16,7 @@ final class ClientState {
 
   private final long id;
   private final boolean requiresAuth;
+  private final Function<byte[], String> keys;
   private final ClientMemory.Account account;
   private final Runnable onSignIn;
   private byte[] name;
@@ -22,12 +25,15 @@ final class ClientState {
   private boolean closing;
 
   /**
-   * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its name counts in
-   * {@code account}, and {@code onSignIn} runs when it first presents the server's token.
+   * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its protocol's codec
+   * maps the bytes of a key to the store's key with {@code keys}. Its name counts in {@code account}, and
+   * {@code onSignIn} runs when it first presents the server's token.
    */
-  ClientState(long id, boolean requiresAuth, ClientMemory.Account account, Runnable onSignIn) {
+  ClientState(long id, boolean requiresAuth, Function<byte[], String> keys, ClientMemory.Account account,
+      Runnable onSignIn) {
     this.id = id;
     this.requiresAuth = requiresAuth;
+    this.keys = keys;
     this.account = account;
     this.onSignIn = onSignIn;
   }
@@ -35,6 +41,14 @@ final class ClientState {
   /** The connection's id ({@code CLIENT ID}), unique within the server. */
   long id() {
     return id;
+  }
+
+  /**
+   * The store key of the key argument {@code bytes}, as the connection's protocol maps keys (RESP's binary keys
+   * are escaped where they are not text keys; the text protocol's are its UTF-8 text).
+   */
+  String key(byte[] bytes) {
+    return keys.apply(bytes);
   }
 
   /** The name set by {@code CLIENT SETNAME}, or {@code null}. */

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,12 @@ final class Dispatcher {
   /** Redis's reply to a write that does not fit in the memory limit. */
   static final Result.Error OOM = new Result.Error("OOM command not allowed when used memory > 'maxmemory'.");
 
+  /**
+   * The reply to a write larger than the memory limit ({@code EntryTooLargeException}): the same bytes as
+   * {@link #OOM} for RESP, a different instance so that the text protocol, which words the two apart, can tell.
+   */
+  static final Result.Error AT_CAPACITY = new Result.Error(OOM.kind(), OOM.message());
+
   /** Redis's reply to a command from a connection that has not authenticated yet. */
   static final Result.Error NOAUTH = new Result.Error("NOAUTH Authentication required.");
 
@@ -35,6 +42,7 @@ final class Dispatcher {
   private static final int QUOTED_BYTES = 128;
 
   private final CommandTable table = new CommandTable();
+  private final BlinkStore store;
   private final ServerCounters counters;
   private final HeapGuard heapGuard;
   private final Authenticator authenticator;
@@ -66,6 +74,7 @@ final class Dispatcher {
     this.counters = Objects.requireNonNull(counters, "counters");
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;
+    this.store = Objects.requireNonNull(store, "store");
     store = sizeLimits.wrap(store);
     BlinkStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
     new RespKeyCommands(writingThroughLeases, maxReplyBytes, sizeLimits).register(table);
@@ -80,17 +89,32 @@ final class Dispatcher {
     return authenticator != null;
   }
 
-  /** Returns the state of a new connection, with a fresh client id, whose name counts for nothing. */
-  ClientState newClient() {
-    return newClient(ClientMemory.Account.DETACHED, () -> { });
+  /**
+   * Returns the state of a new connection, with a fresh client id, whose protocol maps keys with {@code keys},
+   * whose name counts in {@code account}, and which runs {@code onSignIn} when it first presents the server's
+   * token.
+   */
+  ClientState newClient(Function<byte[], String> keys, ClientMemory.Account account, Runnable onSignIn) {
+    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn);
   }
 
   /**
-   * Returns the state of a new connection, with a fresh client id, whose name counts in {@code account}, and
-   * which runs {@code onSignIn} when it first presents the server's token.
+   * Returns the state shared by the connections of a protocol whose codec signs them in itself (the text
+   * protocol's {@link AuthGate}) and whose commands change no connection state, with keys mapped by
+   * {@code keys}.
    */
-  ClientState newClient(ClientMemory.Account account, Runnable onSignIn) {
-    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), account, onSignIn);
+  ClientState signedInClient(Function<byte[], String> keys) {
+    return new ClientState(clientIds.incrementAndGet(), false, keys, ClientMemory.Account.DETACHED, () -> { });
+  }
+
+  /** The store the operations run against, before their size checks and lease ends (for reports). */
+  BlinkStore store() {
+    return store;
+  }
+
+  /** The counters the dispatcher counts commands in. */
+  ServerCounters counters() {
+    return counters;
   }
 
   /** Returns the result of {@code args} ({@code args[0]} the command's name); never throws for bad input. */
@@ -122,7 +146,7 @@ final class Dispatcher {
     try {
       return spec.operation().run(client, args);
     } catch (EntryTooLargeException e) {
-      return OOM;
+      return AT_CAPACITY;
     } catch (EntrySizeLimits.TooLarge e) {
       return Result.error(e.getMessage());
     } catch (RuntimeException e) {

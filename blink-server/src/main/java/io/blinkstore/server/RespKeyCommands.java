@@ -59,7 +59,7 @@ final class RespKeyCommands {
   }
 
   private Result get(ClientState client, byte[][] args) {
-    return read(RespKeys.of(args[1]));
+    return read(client.key(args[1]));
   }
 
   /** The value of {@code key} as a view of the stored bytes, or nil. */
@@ -70,7 +70,7 @@ final class RespKeyCommands {
 
   /** {@code GETDEL key}: the value, and the key deleted. */
   private Result getdel(ClientState client, byte[][] args) {
-    String key = RespKeys.of(args[1]);
+    String key = client.key(args[1]);
     byte[] value = store.get(key);
     if (value != null) {
       store.delete(key);
@@ -82,7 +82,7 @@ final class RespKeyCommands {
   private Result mget(ClientState client, byte[][] args) {
     List<Result> values = new ArrayList<>(args.length - 1);
     for (int i = 1; i < args.length; i++) {
-      values.add(read(RespKeys.of(args[i])));
+      values.add(read(client.key(args[i])));
     }
     Result reply = new Result.Array(values);
     long replyBytes = RespEncoder.encodedLength(reply);
@@ -101,7 +101,7 @@ final class RespKeyCommands {
     }
     String[] keys = new String[args.length / 2];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = RespKeys.of(args[1 + 2 * i]);
+      keys[i] = client.key(args[1 + 2 * i]);
       sizeLimits.check(keys[i], args[2 + 2 * i]); // all checked before any is stored
     }
     for (int i = 0; i < keys.length; i++) {
@@ -113,7 +113,7 @@ final class RespKeyCommands {
   private Result del(ClientState client, byte[][] args) {
     long deleted = 0;
     for (int i = 1; i < args.length; i++) {
-      String key = RespKeys.of(args[i]);
+      String key = client.key(args[i]);
       if (store.delete(key)) {
         deleted++;
       }
@@ -125,7 +125,7 @@ final class RespKeyCommands {
   private Result exists(ClientState client, byte[][] args) {
     long present = 0;
     for (int i = 1; i < args.length; i++) {
-      String key = RespKeys.of(args[i]);
+      String key = client.key(args[i]);
       if (store.getBuffer(key) != null) { // a view: no value is copied just to count it
         present++;
       }

@@ -280,7 +280,7 @@ final class RespServerCommands {
   }
 
   private Map<String, String> sections() {
-    Reply.Stats stats = CommandExecutor.stats(store, counters);
+    Reply.Stats stats = counters.stats(store);
     Reply.ServerFigures server = stats.server();
     Map<String, String> sections = new LinkedHashMap<>();
     sections.put("server", section("Server",

@@ -13,7 +13,7 @@ final class RespSession implements Session<RespRequest> {
 
   /** The session of a new connection whose name counts for nothing (for tests and tools). */
   RespSession(Dispatcher dispatcher) {
-    this(dispatcher, dispatcher.newClient());
+    this(dispatcher, dispatcher.newClient(RespKeys::of, ClientMemory.Account.DETACHED, () -> { }));
   }
 
   /** The session of the connection whose state is {@code client}. */

@@ -31,25 +31,25 @@ final class RespSetCommands {
   void register(CommandTable commands) {
     commands.add("set", -3, Keys.ONE, this::set, WRITE, DENYOOM);
     commands.add("setnx", 3, Keys.ONE, this::setIfAbsent, WRITE, DENYOOM, FAST);
-    commands.add("setex", 4, Keys.ONE, (client, args) -> setWithTtl(args, "ex"), WRITE, DENYOOM);
-    commands.add("psetex", 4, Keys.ONE, (client, args) -> setWithTtl(args, "px"), WRITE, DENYOOM);
+    commands.add("setex", 4, Keys.ONE, (client, args) -> setWithTtl(client, args, "ex"), WRITE, DENYOOM);
+    commands.add("psetex", 4, Keys.ONE, (client, args) -> setWithTtl(client, args, "px"), WRITE, DENYOOM);
     commands.add("getex", -2, Keys.ONE, this::getex, WRITE, FAST);
   }
 
   private Result set(ClientState client, byte[][] args) {
-    return set(args[1], args[2], SetOptions.parse(args, 3, false, clock.millis()));
+    return set(client, args[1], args[2], SetOptions.parse(args, 3, false, clock.millis()));
   }
 
   /** {@code SETEX key seconds value}, {@code PSETEX key milliseconds value}: {@code SET key value EX|PX time}. */
-  private Result setWithTtl(byte[][] args, String expiry) {
-    return set(args[1], args[3], SetOptions.timed(args[2], expiry, Arguments.lowerCase(args[0]), clock.millis()));
+  private Result setWithTtl(ClientState client, byte[][] args, String expiry) {
+    return set(client, args[1], args[3], SetOptions.timed(args[2], expiry, Arguments.lowerCase(args[0]), clock.millis()));
   }
 
-  private Result set(byte[] keyBytes, byte[] value, SetOptions options) {
+  private Result set(ClientState client, byte[] keyBytes, byte[] value, SetOptions options) {
     if (options.refusal() != null) {
       return options.refusal();
     }
-    String key = RespKeys.of(keyBytes);
+    String key = client.key(keyBytes);
     if (options.ifAbsent() && !options.returnOld() && !options.expiredAtOnce()) {
       // KEEPTTL means nothing here: the value is only written where there is no key to keep a time of.
       return setIfAbsent(key, value, options.ttl()) ? Result.OK : Result.NULL;
@@ -67,7 +67,7 @@ final class RespSetCommands {
 
   /** {@code SETNX key value}: {@code :1} if it was stored, {@code :0} if the key had a value. */
   private Result setIfAbsent(ClientState client, byte[][] args) {
-    return new Result.Int(setIfAbsent(RespKeys.of(args[1]), args[2], null) ? 1 : 0);
+    return new Result.Int(setIfAbsent(client.key(args[1]), args[2], null) ? 1 : 0);
   }
 
   /** Stores {@code value} for {@code ttl} ({@code null}: for ever) if the key has no live value, atomically. */
@@ -101,7 +101,7 @@ final class RespSetCommands {
     if (options.refusal() != null) {
       return options.refusal();
     }
-    String key = RespKeys.of(args[1]);
+    String key = client.key(args[1]);
     byte[] value = store.get(key);
     if (value != null) {
       if (options.expiredAtOnce()) {

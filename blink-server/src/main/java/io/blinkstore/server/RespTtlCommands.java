@@ -25,7 +25,7 @@ import java.util.Set;
  * {@code LT} read the time left, then set the new one: not atomic against a concurrent writer of the same key.
  */
 final class RespTtlCommands {
-  static final Result.Error OVERFLOW = Result.error(TtlCommands.OVERFLOW.message());
+  static final Result.Error OVERFLOW = Result.error("increment or decrement would overflow");
   static final Result.Error DECREMENT_OVERFLOW = Result.error("decrement would overflow");
 
   private static final Result.Int ZERO = new Result.Int(0);
@@ -42,19 +42,19 @@ final class RespTtlCommands {
   }
 
   void register(CommandTable commands) {
-    commands.add("expire", -3, Keys.ONE, (client, args) -> expire(args, true, false), WRITE, FAST);
-    commands.add("pexpire", -3, Keys.ONE, (client, args) -> expire(args, false, false), WRITE, FAST);
-    commands.add("expireat", -3, Keys.ONE, (client, args) -> expire(args, true, true), WRITE, FAST);
-    commands.add("pexpireat", -3, Keys.ONE, (client, args) -> expire(args, false, true), WRITE, FAST);
-    commands.add("ttl", 2, Keys.ONE, (client, args) -> ttl(args, false, false), READONLY, FAST);
-    commands.add("pttl", 2, Keys.ONE, (client, args) -> ttl(args, true, false), READONLY, FAST);
-    commands.add("expiretime", 2, Keys.ONE, (client, args) -> ttl(args, false, true), READONLY, FAST);
-    commands.add("pexpiretime", 2, Keys.ONE, (client, args) -> ttl(args, true, true), READONLY, FAST);
+    commands.add("expire", -3, Keys.ONE, (client, args) -> expire(client, args, true, false), WRITE, FAST);
+    commands.add("pexpire", -3, Keys.ONE, (client, args) -> expire(client, args, false, false), WRITE, FAST);
+    commands.add("expireat", -3, Keys.ONE, (client, args) -> expire(client, args, true, true), WRITE, FAST);
+    commands.add("pexpireat", -3, Keys.ONE, (client, args) -> expire(client, args, false, true), WRITE, FAST);
+    commands.add("ttl", 2, Keys.ONE, (client, args) -> ttl(client, args, false, false), READONLY, FAST);
+    commands.add("pttl", 2, Keys.ONE, (client, args) -> ttl(client, args, true, false), READONLY, FAST);
+    commands.add("expiretime", 2, Keys.ONE, (client, args) -> ttl(client, args, false, true), READONLY, FAST);
+    commands.add("pexpiretime", 2, Keys.ONE, (client, args) -> ttl(client, args, true, true), READONLY, FAST);
     commands.add("persist", 2, Keys.ONE, this::persist, WRITE, FAST);
-    commands.add("incr", 2, Keys.ONE, (client, args) -> incrementBy(args[1], 1), WRITE, DENYOOM, FAST);
-    commands.add("decr", 2, Keys.ONE, (client, args) -> incrementBy(args[1], -1), WRITE, DENYOOM, FAST);
-    commands.add("incrby", 3, Keys.ONE, (client, args) -> incrementBy(args, false), WRITE, DENYOOM, FAST);
-    commands.add("decrby", 3, Keys.ONE, (client, args) -> incrementBy(args, true), WRITE, DENYOOM, FAST);
+    commands.add("incr", 2, Keys.ONE, (client, args) -> incrementBy(client, args[1], 1), WRITE, DENYOOM, FAST);
+    commands.add("decr", 2, Keys.ONE, (client, args) -> incrementBy(client, args[1], -1), WRITE, DENYOOM, FAST);
+    commands.add("incrby", 3, Keys.ONE, (client, args) -> incrementBy(client, args, false), WRITE, DENYOOM, FAST);
+    commands.add("decrby", 3, Keys.ONE, (client, args) -> incrementBy(client, args, true), WRITE, DENYOOM, FAST);
   }
 
   /**
@@ -63,7 +63,7 @@ final class RespTtlCommands {
    * live was set (or the key deleted, for a time not in the future), 0 if the key is absent or the condition
    * failed. A time to live past {@link BlinkStore#MAX_TTL} is refused as Redis refuses an overflowing time.
    */
-  private Result expire(byte[][] args, boolean inSeconds, boolean absolute) {
+  private Result expire(ClientState client, byte[][] args, boolean inSeconds, boolean absolute) {
     Set<String> conditions = new HashSet<>();
     for (int i = 3; i < args.length; i++) {
       String condition = Arguments.lowerCase(args[i]);
@@ -91,7 +91,7 @@ final class RespTtlCommands {
       return SetOptions.invalidExpireTime(Arguments.lowerCase(args[0]));
     }
     Duration ttl = Duration.ofMillis(ttlMillis);
-    String key = RespKeys.of(args[1]);
+    String key = client.key(args[1]);
     if (!conditions.isEmpty() && !holds(conditions, store.ttl(key), ttl)) {
       return ZERO;
     }
@@ -125,24 +125,24 @@ final class RespTtlCommands {
    * {@code TTL key}, {@code PTTL key}: -2 if absent, -1 if it never expires, else the time left; with
    * {@code absolute}, {@code EXPIRETIME}/{@code PEXPIRETIME}: the Unix time of expiry instead of the time left.
    */
-  private Result ttl(byte[][] args, boolean inMillis, boolean absolute) {
-    Duration left = store.ttl(RespKeys.of(args[1]));
+  private Result ttl(ClientState client, byte[][] args, boolean inMillis, boolean absolute) {
+    Duration left = store.ttl(client.key(args[1]));
     if (left == null) {
       return new Result.Int(-2);
     }
     if (absolute && !left.equals(BlinkStore.NO_EXPIRY)) {
       left = left.plusMillis(clock.millis());
     }
-    return new Result.Int(TtlCommands.timeLeft(left, inMillis));
+    return new Result.Int(timeLeft(left, inMillis));
   }
 
   /** {@code PERSIST key}: 1 if the key had a time to live (now removed), else 0. */
   private Result persist(ClientState client, byte[][] args) {
-    return store.persist(RespKeys.of(args[1])) ? ONE : ZERO;
+    return store.persist(client.key(args[1])) ? ONE : ZERO;
   }
 
   /** {@code INCRBY key delta}, {@code DECRBY key delta}. */
-  private Result incrementBy(byte[][] args, boolean negate) {
+  private Result incrementBy(ClientState client, byte[][] args, boolean negate) {
     Long delta = Arguments.integer(args[2]);
     if (delta == null) {
       return RespKeyCommands.NOT_AN_INTEGER;
@@ -150,16 +150,27 @@ final class RespTtlCommands {
     if (negate && delta == Long.MIN_VALUE) {
       return DECREMENT_OVERFLOW;
     }
-    return incrementBy(args[1], negate ? -delta : delta);
+    return incrementBy(client, args[1], negate ? -delta : delta);
   }
 
-  private Result incrementBy(byte[] keyBytes, long delta) {
+  private Result incrementBy(ClientState client, byte[] keyBytes, long delta) {
     try {
-      return new Result.Int(store.incrementBy(RespKeys.of(keyBytes), delta));
+      return new Result.Int(store.incrementBy(client.key(keyBytes), delta));
     } catch (NotAnIntegerException e) {
       return RespKeyCommands.NOT_AN_INTEGER;
     } catch (ArithmeticException e) {
       return OVERFLOW;
     }
+  }
+
+  /**
+   * Returns {@code -1} for {@link BlinkStore#NO_EXPIRY}, else the time {@code left}: milliseconds rounded up (a
+   * live entry never shows 0), or seconds rounded to the nearest, as Redis's {@code TTL} does.
+   */
+  static long timeLeft(Duration left, boolean inMillis) {
+    if (left.equals(BlinkStore.NO_EXPIRY)) {
+      return -1;
+    }
+    return inMillis ? left.plusNanos(999_999).toMillis() : (left.toMillis() + 500) / 1000;
   }
 }

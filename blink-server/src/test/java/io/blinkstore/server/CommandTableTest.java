@@ -79,7 +79,7 @@ class CommandTableTest {
     try (BlinkStore store = BlinkStore.builder().build()) {
       Dispatcher dispatcher = new Dispatcher(store, new Leases(), Clock.systemUTC(), new ServerCounters(), full,
           null, BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE);
-      ClientState client = dispatcher.newClient();
+      ClientState client = dispatcher.newClient(RespKeys::of, ClientMemory.Account.DETACHED, () -> { });
       assertEquals(Dispatcher.wrongArity("set"), dispatcher.dispatch(client, new byte[][] {bytes("SET"), bytes("k")}));
       assertEquals(Dispatcher.OOM,
           dispatcher.dispatch(client, new byte[][] {bytes("set"), bytes("k"), bytes("v")}));

@@ -71,7 +71,7 @@ class RespLeaseCommandsTest {
 
   @Test
   void textAndRespClientsShareTheLeaseOfAKey() {
-    CommandExecutor text = new CommandExecutor(store, tester.leases, new ServerCounters(), HeapGuard.NONE);
+    TextCommands text = new TextCommands(tester.commands);
     Reply.Lease lease = (Reply.Lease) text.execute(new Command.GetOrLease("k", 5000));
     assertEquals(bulk("WAIT"), ((Result.Array) run("GETL", "k", "5000")).elements().get(0));
     assertEquals(Result.OK, run("FILL", "k", Long.toString(lease.token()), "0", "from resp"));
