@@ -33,6 +33,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,9 @@ public final class BlinkServer implements AutoCloseable {
   public static int defaultMaxConnections() {
     return ConnectionLimits.maxConnectionsFor(ConnectionLimits.descriptorLimit(), DEFAULT_MAX_CONNECTIONS);
   }
+
+  /** Connections that send nothing are never closed for it, unless {@link Builder#idleTimeout} says otherwise. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ZERO;
 
   /** How long a request may stay unfinished by default before its connection is closed: 30 seconds. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -496,7 +500,7 @@ public final class BlinkServer implements AutoCloseable {
     private int maxLineBytes = -1;
     private Transport transport;
     private int maxConnections = defaultMaxConnections();
-    private Duration idleTimeout = Duration.ZERO;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
     private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
@@ -508,6 +512,8 @@ public final class BlinkServer implements AutoCloseable {
     private double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
     private HeapGuard heapGuard;
     private Duration metricsDeadline = MetricsEndpoint.DEFAULT_DEADLINE;
+    /** The settings with a default that were set (each may be set once, as the others). */
+    private final Set<String> given = new HashSet<>();
 
     private Builder() {}
 
@@ -568,6 +574,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxLineBytes(int bytes) {
+      setOnce("maxLineBytes");
       if (maxLineBytes != -1) {
         throw new IllegalStateException("maxLineBytes was already set to " + maxLineBytes);
       }
@@ -585,6 +592,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxConnections(int connections) {
+      setOnce("maxConnections");
       this.maxConnections = requirePositive(connections, "maxConnections");
       return this;
     }
@@ -595,6 +603,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if negative
      */
     public Builder idleTimeout(Duration timeout) {
+      setOnce("idleTimeout");
       this.idleTimeout = requireNotNegative(timeout, "idleTimeout");
       return this;
     }
@@ -607,6 +616,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if negative
      */
     public Builder requestTimeout(Duration timeout) {
+      setOnce("requestTimeout");
       this.requestTimeout = requireNotNegative(timeout, "requestTimeout");
       return this;
     }
@@ -620,6 +630,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if negative
      */
     public Builder authTimeout(Duration timeout) {
+      setOnce("authTimeout");
       this.authTimeout = requireNotNegative(timeout, "authTimeout");
       return this;
     }
@@ -633,6 +644,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxOutputBytes(long bytes) {
+      setOnce("maxOutputBytes");
       if (bytes <= 0) {
         throw new IllegalArgumentException("maxOutputBytes must be positive, but was " + bytes);
       }
@@ -650,6 +662,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if less than 128 KiB
      */
     public Builder maxClientMemory(long bytes) {
+      setOnce("maxClientMemory");
       this.maxClientMemory = ClientMemory.requireLimit(bytes);
       return this;
     }
@@ -662,6 +675,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxKeyBytes(int bytes) {
+      setOnce("maxKeyBytes");
       this.maxKeyBytes = requirePositive(bytes, "maxKeyBytes");
       return this;
     }
@@ -675,6 +689,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxValueBytes(int bytes) {
+      setOnce("maxValueBytes");
       this.maxValueBytes = requirePositive(bytes, "maxValueBytes");
       return this;
     }
@@ -695,6 +710,7 @@ public final class BlinkServer implements AutoCloseable {
 
     /** Sets the Unix socket file's permissions; default {@link #DEFAULT_UNIX_MODE} (0660). */
     public Builder unixMode(Set<PosixFilePermission> mode) {
+      setOnce("unixMode");
       this.unixMode = Set.copyOf(Objects.requireNonNull(mode, "mode"));
       return this;
     }
@@ -706,18 +722,21 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException unless {@code 0 < fraction <= 1}
      */
     public Builder heapThreshold(double fraction) {
+      setOnce("heapThreshold");
       this.heapThreshold = HeapGuard.requireThreshold(fraction);
       return this;
     }
 
     /** Closes each metrics connection {@code deadline} after its accept instead of 10 s: a seam for tests. */
     Builder metricsDeadline(Duration deadline) {
+      setOnce("metricsDeadline");
       this.metricsDeadline = requireNotNegative(deadline, "metricsDeadline");
       return this;
     }
 
     /** Uses {@code guard} instead of watching the JVM's collections: a seam for tests. */
     Builder heapGuard(HeapGuard guard) {
+      setOnce("heapGuard");
       this.heapGuard = Objects.requireNonNull(guard, "guard");
       return this;
     }
@@ -764,6 +783,16 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalArgumentException(name + " must not be negative, but was " + value);
       }
       return value;
+    }
+
+    /**
+     * Fails if the setting {@code name}, one with a default, was set before: a second call would silently
+     * overwrite the first, which is a mistake in the caller.
+     */
+    private void setOnce(String name) {
+      if (!given.add(name)) {
+        throw new IllegalStateException(name + " was already set");
+      }
     }
 
     private static void requireUnset(Object current, String name) {

@@ -101,10 +101,14 @@ final class CommandTable {
     return Collections.unmodifiableList(specs);
   }
 
+  /**
+   * A hash that is the same in every ASCII case: bit 5 (0x20, the case bit of a letter) is set in every byte.
+   * Other bytes may share a hash by it ('@' and '`'); {@link #equalsIgnoringCase} tells them apart.
+   */
   private static int hash(byte[] name) {
     int hash = 0;
     for (byte b : name) {
-      hash = 31 * hash + lower(b);
+      hash = 31 * hash + (b | 0x20);
     }
     return hash ^ (hash >>> 16);
   }
@@ -115,15 +119,13 @@ final class CommandTable {
       return false;
     }
     for (int i = 0; i < declared.length; i++) {
-      if (declared[i] != lower(actual[i])) {
+      int d = declared[i];
+      int a = actual[i];
+      if (a != d && (a != d - ('a' - 'A') || d < 'a' || d > 'z')) {
         return false;
       }
     }
     return true;
-  }
-
-  private static int lower(byte b) {
-    return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
   }
 
   private static byte[] ascii(String name) {

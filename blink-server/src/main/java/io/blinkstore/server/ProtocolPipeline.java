@@ -27,8 +27,7 @@ final class ProtocolPipeline {
   static final String HANDLER = "blink-handler";
   static final String DETECTOR = "blink-protocol-detector";
 
-  private final TextSession text;
-  private final Dispatcher resp;
+  private final Dispatcher dispatcher;
   private final int maxLineBytes;
   private final Authenticator authenticator;
   private final AuthGate authGate;
@@ -46,9 +45,10 @@ final class ProtocolPipeline {
   }
 
   /**
-   * Creates the installer for connections whose commands, text or RESP, {@code dispatcher} runs, accepting requests of up to {@code maxLineBytes} bytes (not counting the line end). With
-   * an {@code authenticator}, a text connection must {@code AUTH} before anything else is executed (the
-   * dispatcher makes the same check for RESP).
+   * Creates the installer for connections whose commands, text or RESP, {@code dispatcher} runs, accepting
+   * requests of up to {@code maxLineBytes} bytes (not counting the line end). With an {@code authenticator}, a
+   * text connection must {@code AUTH} before anything else is executed (the dispatcher makes the same check for
+   * RESP).
    *
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    * @throws NullPointerException if {@code dispatcher} is null
@@ -57,8 +57,7 @@ final class ProtocolPipeline {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
-    this.resp = Objects.requireNonNull(dispatcher, "dispatcher");
-    this.text = new TextSession(new TextCommands(dispatcher));
+    this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
     this.maxLineBytes = maxLineBytes;
     this.authenticator = authenticator;
     this.authGate = authenticator == null ? null : new AuthGate(authenticator);
@@ -80,15 +79,16 @@ final class ProtocolPipeline {
       beforeEncoder = AuthGate.NAME;
     }
     pipeline.addAfter(beforeEncoder, ENCODER, ReplyEncoder.INSTANCE)
-        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, text, decoder, account));
+        .addAfter(ENCODER, HANDLER,
+            new CommandHandler<>(Command.class, new TextSession(new TextCommands(dispatcher)), decoder, account));
   }
 
   /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
   void installResp(ChannelPipeline pipeline, String after) {
     Channel channel = pipeline.channel();
     ClientMemory.Account account = ClientMemory.accountOf(channel);
-    RespSession session = new RespSession(resp,
-        resp.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)));
+    RespSession session = new RespSession(dispatcher,
+        dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)));
     RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
     pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)

@@ -77,7 +77,8 @@ final class RespServerCommands {
     table.add("info", -1, Keys.NONE, this::info, LOADING, STALE);
     table.addContainer("client", -2, null);
     table.add("client|id", 2, Keys.NONE, (client, args) -> new Result.Int(client.id()), NOSCRIPT, LOADING, STALE);
-    table.add("client|getname", 2, Keys.NONE, (client, args) -> new Result.Bulk(client.name()), NOSCRIPT, LOADING, STALE);
+    table.add("client|getname", 2, Keys.NONE, (client, args) -> new Result.Bulk(client.name()),
+        NOSCRIPT, LOADING, STALE);
     table.add("client|setname", 3, Keys.NONE, this::setName, NOSCRIPT, LOADING, STALE);
     table.add("client|setinfo", 4, Keys.NONE, (client, args) -> Result.OK, NOSCRIPT, LOADING, STALE);
     table.addContainer("config", -2, null);
@@ -108,7 +109,8 @@ final class RespServerCommands {
 
   /**
    * {@code AUTH [default] token}. With a server token, the token is checked ({@link Authenticator#matches}) and
-   * the outcome kept by the connection's state: a wrong one also ends an earlier authentication, as in the text protocol.
+   * the outcome kept by the connection's state: a wrong one also ends an earlier authentication, as in the text
+   * protocol.
    * Without one, {@code AUTH password} gets Redis's error for that case, and {@code AUTH default <any>}
    * succeeds, as for Redis's password-less default user.
    */

@@ -42,7 +42,8 @@ final class RespSetCommands {
 
   /** {@code SETEX key seconds value}, {@code PSETEX key milliseconds value}: {@code SET key value EX|PX time}. */
   private Result setWithTtl(ClientState client, byte[][] args, String expiry) {
-    return set(client, args[1], args[3], SetOptions.timed(args[2], expiry, Arguments.lowerCase(args[0]), clock.millis()));
+    return set(client, args[1], args[3],
+        SetOptions.timed(args[2], expiry, Arguments.lowerCase(args[0]), clock.millis()));
   }
 
   private Result set(ClientState client, byte[] keyBytes, byte[] value, SetOptions options) {

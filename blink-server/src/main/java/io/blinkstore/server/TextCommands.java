@@ -11,9 +11,10 @@ import java.util.List;
  * ends, counting and error kinds apply), and its {@link Result} is rendered as the original server's
  * {@link Reply}. Only what has no operation is answered here: {@code USAGE} and {@code STATS} (reports of this
  * protocol), a line that is not a request, and a GET or DELETE of a key that no SET could have made (it holds
- * whitespace); those are counted as commands too. Thread-safe, so one instance serves every connection: text
- * words never change a connection's state (sign-in is {@link AuthGate}'s), so they share one
- * {@link ClientState}, whose keys are the protocol's UTF-8 text.
+ * whitespace); those are counted as commands too. Text words change no connection state (sign-in is
+ * {@link AuthGate}'s); a connection's keys are its UTF-8 text. One instance per connection, used on its event
+ * loop only: it remembers the last key it turned into bytes, so that the operation gets back the same
+ * {@code String} instead of decoding it again.
  */
 final class TextCommands {
   private static final byte[] GET = ascii("get");
@@ -38,6 +39,9 @@ final class TextCommands {
 
   private final Dispatcher dispatcher;
   private final ClientState client;
+  /** The bytes {@link #key} made last, and the key they are: what the operation asks for next. */
+  private byte[] keyBytes;
+  private String keyText;
 
   /** Text words run against {@code store}, with their own lease table and counters and no guards (the REPL's). */
   TextCommands(BlinkStore store) {
@@ -47,7 +51,7 @@ final class TextCommands {
   /** Text words run by {@code dispatcher}, the server's one. */
   TextCommands(Dispatcher dispatcher) {
     this.dispatcher = dispatcher;
-    this.client = dispatcher.signedInClient(TextCommands::key);
+    this.client = dispatcher.signedInClient(this::storeKey);
   }
 
   /**
@@ -74,20 +78,20 @@ final class TextCommands {
   }
 
   /** The operation's arguments for {@code command}, or {@code null} if it is answered here. */
-  private static byte[][] arguments(Command command) {
+  private byte[][] arguments(Command command) {
     if (command instanceof Command.Get get) {
-      return BlinkStore.isValidKey(get.key()) ? args(GET, utf8(get.key())) : null;
+      return BlinkStore.isValidKey(get.key()) ? args(GET, key(get.key())) : null;
     }
     if (command instanceof Command.Set set) {
-      return args(SET, utf8(set.key()), set.value());
+      return args(SET, key(set.key()), set.value());
     }
     if (command instanceof Command.Delete delete) {
-      return BlinkStore.isValidKey(delete.key()) ? args(DEL, utf8(delete.key())) : null;
+      return BlinkStore.isValidKey(delete.key()) ? args(DEL, key(delete.key())) : null;
     }
     if (command instanceof Command.Add add) {
       return add.ttl() == null
-          ? args(SET, utf8(add.key()), add.value(), NX)
-          : args(SET, utf8(add.key()), add.value(), NX, PX, millis(add.ttl()));
+          ? args(SET, key(add.key()), add.value(), NX)
+          : args(SET, key(add.key()), add.value(), NX, PX, millis(add.ttl()));
     }
     if (command instanceof Command.Flush) {
       return args(FLUSHALL);
@@ -98,31 +102,31 @@ final class TextCommands {
     return ttlOrLeaseArguments(command);
   }
 
-  private static byte[][] ttlOrLeaseArguments(Command command) {
+  private byte[][] ttlOrLeaseArguments(Command command) {
     if (command instanceof Command.SetWithTtl set) {
-      return args(PSETEX, utf8(set.key()), millis(set.ttl()), set.value());
+      return args(PSETEX, key(set.key()), millis(set.ttl()), set.value());
     }
     if (command instanceof Command.Expire expire) {
-      return args(PEXPIRE, utf8(expire.key()), millis(expire.ttl()));
+      return args(PEXPIRE, key(expire.key()), millis(expire.ttl()));
     }
     if (command instanceof Command.Persist persist) {
-      return args(PERSIST, utf8(persist.key()));
+      return args(PERSIST, key(persist.key()));
     }
     if (command instanceof Command.Ttl ttl) {
-      return args(ttl.inMillis() ? PTTL : TTL, utf8(ttl.key()));
+      return args(ttl.inMillis() ? PTTL : TTL, key(ttl.key()));
     }
     if (command instanceof Command.IncrementBy increment) {
-      return args(INCRBY, utf8(increment.key()), decimal(increment.delta()));
+      return args(INCRBY, key(increment.key()), decimal(increment.delta()));
     }
     if (command instanceof Command.GetOrLease get) {
-      return args(GETL, utf8(get.key()), decimal(get.leaseMillis()));
+      return args(GETL, key(get.key()), decimal(get.leaseMillis()));
     }
     if (command instanceof Command.Fill fill) {
       byte[] ttl = fill.ttl() == null ? NO_TTL : millis(fill.ttl());
-      return args(FILL, utf8(fill.key()), decimal(fill.token()), ttl, fill.value());
+      return args(FILL, key(fill.key()), decimal(fill.token()), ttl, fill.value());
     }
     if (command instanceof Command.Release release) {
-      return args(RELEASE, utf8(release.key()), decimal(release.token()));
+      return args(RELEASE, key(release.key()), decimal(release.token()));
     }
     return null;
   }
@@ -206,17 +210,21 @@ final class TextCommands {
   }
 
   /** The store key of a text key's bytes: the text itself (the parser gives only well-formed text). */
-  private static String key(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
+  private String storeKey(byte[] bytes) {
+    return bytes == keyBytes ? keyText : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** The bytes of the key {@code key}, remembered for {@link #storeKey}. */
+  private byte[] key(String key) {
+    keyBytes = key.getBytes(StandardCharsets.UTF_8);
+    keyText = key;
+    return keyBytes;
   }
 
   private static byte[][] args(byte[]... args) {
     return args;
   }
 
-  private static byte[] utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
 
   private static byte[] millis(Duration ttl) {
     return decimal(ttl.toMillis());

@@ -2,8 +2,7 @@ package io.blinkstore.server;
 
 /**
  * The text protocol as a {@link Session}: {@link TextCommands} answers every command but {@code QUIT}, which
- * has no reply and ends the connection, as does a line over the limit (after its error). Stateless, so one
- * instance serves every connection.
+ * has no reply and ends the connection, as does a line over the limit (after its error). One per connection.
  */
 final class TextSession implements Session<Command> {
   private final TextCommands commands;

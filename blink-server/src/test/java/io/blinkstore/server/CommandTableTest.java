@@ -34,6 +34,9 @@ class CommandTableTest {
     assertNull(table.find(bytes("gett")));
     assertNull(table.find(bytes("g\u00c5t"))); // a byte only a Unicode case mapping would fold
     assertNull(table.find(new byte[0]));
+    table.add("a@", 1, CommandSpec.Keys.NONE, OK);
+    assertNull(table.find(bytes("a`")), "only letters fold: '`' is not '@' in another case");
+    assertNull(table.find(bytes("GE\u0014")), "nor a control byte 0x20 below a letter");
   }
 
   @Test
