@@ -86,17 +86,17 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   /** Connections that send nothing are never closed for it, unless {@link Builder#idleTimeout} says otherwise. */
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ZERO;
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(Defaults.IDLE_TIMEOUT_SECONDS);
 
   /** How long a request may stay unfinished by default before its connection is closed: 30 seconds. */
-  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(Defaults.REQUEST_TIMEOUT_SECONDS);
 
   /**
    * How long a connection may take to sign in by default, on a server with a token, before it is closed: 10
    * seconds (MySQL's {@code connect_timeout}). Client libraries sign in as they connect; a person typing
    * {@code AUTH} into {@code nc} has time enough.
    */
-  public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(Defaults.AUTH_TIMEOUT_SECONDS);
 
   /** The most reply bytes waiting for one client by default before its connection is closed: 4 MiB. */
   public static final long DEFAULT_MAX_OUTPUT_BYTES = 4L << 20;
@@ -111,7 +111,7 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   /** The Unix socket's permissions by default: read and write for its owner and group (0660). */
-  public static final Set<PosixFilePermission> DEFAULT_UNIX_MODE = PosixFilePermissions.fromString("rw-rw----");
+  public static final Set<PosixFilePermission> DEFAULT_UNIX_MODE = PosixFilePermissions.fromString(Defaults.UNIX_MODE);
 
   private static final Logger log = LoggerFactory.getLogger(BlinkServer.class);
 
@@ -489,6 +489,19 @@ public final class BlinkServer implements AutoCloseable {
   @Override
   public String toString() {
     return "BlinkServer{tcp=" + tcpAddress() + ", unix=" + unix + ", transport=" + transport + '}';
+  }
+
+  /**
+   * The defaults that are not compile-time constants of their own, as constants the CLI can read without
+   * initializing this class (whose logger would fix the log level before {@code --log-level} is applied).
+   */
+  static final class Defaults {
+    static final long IDLE_TIMEOUT_SECONDS = 0;
+    static final long REQUEST_TIMEOUT_SECONDS = 30;
+    static final long AUTH_TIMEOUT_SECONDS = 10;
+    static final String UNIX_MODE = "rw-rw----";
+
+    private Defaults() {}
   }
 
   /** Configures a {@link BlinkServer}. Each option may be set once; bad values fail fast. Not thread-safe. */

@@ -146,18 +146,18 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS",
         description = "Close a connection that sends nothing and takes none of its replies for this long; 0 never does. Default: ${DEFAULT-VALUE}.")
-    long idleTimeoutSeconds = BlinkServer.DEFAULT_IDLE_TIMEOUT.toSeconds();
+    long idleTimeoutSeconds = BlinkServer.Defaults.IDLE_TIMEOUT_SECONDS;
 
     @Option(names = "--request-timeout", paramLabel = "SECONDS",
         description = "Close a connection whose request (a line, a RESP command) stays unfinished this long"
             + " (slowloris); 0 never does. Default: ${DEFAULT-VALUE}.")
-    long requestTimeoutSeconds = BlinkServer.DEFAULT_REQUEST_TIMEOUT.toSeconds();
+    long requestTimeoutSeconds = BlinkServer.Defaults.REQUEST_TIMEOUT_SECONDS;
 
     @Option(names = "--auth-timeout", paramLabel = "SECONDS",
         description = "With a token: close a connection that has not signed in this long after it connected; 0 never"
             + " does. At --max-connections, the one waiting longest to sign in makes room for a new one."
             + " Default: ${DEFAULT-VALUE}.")
-    long authTimeoutSeconds = BlinkServer.DEFAULT_AUTH_TIMEOUT.toSeconds();
+    long authTimeoutSeconds = BlinkServer.Defaults.AUTH_TIMEOUT_SECONDS;
 
     @Option(names = "--max-output-bytes", paramLabel = "SIZE",
         description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
@@ -178,7 +178,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
 
     @Option(names = "--unix-mode", paramLabel = "OCTAL",
         description = "Permissions of the Unix socket file. Default: ${DEFAULT-VALUE} (owner and group).")
-    String unixMode = octal(BlinkServer.DEFAULT_UNIX_MODE);
+    String unixMode = octal(BlinkServer.Defaults.UNIX_MODE);
 
     @Option(names = "--heap-threshold", paramLabel = "PERCENT",
         description = "Refuse writes ('ERROR out of memory') while more than this share of the maximum heap is in"
@@ -428,9 +428,8 @@ public final class BlinkStoreCli implements Callable<Integer> {
    *
    * @throws IllegalArgumentException if it is not one
    */
-  /** The octal form ({@code 0660}) of {@code mode}: the inverse of {@link #parseMode}. */
-  static String octal(Set<PosixFilePermission> mode) {
-    String symbolic = PosixFilePermissions.toString(mode);
+  /** The octal form ({@code 0660}) of the symbolic permissions {@code symbolic}: the inverse of {@link #parseMode}. */
+  static String octal(String symbolic) {
     int bits = 0;
     for (int i = 0; i < 9; i++) {
       bits = bits << 1 | (symbolic.charAt(i) == '-' ? 0 : 1);
