@@ -37,6 +37,11 @@ final class RespSetCommands {
   }
 
   private Result set(ClientState client, byte[][] args) {
+    if (args.length == 3) {
+      // The common SET, without options: nothing to parse, and no need to read the wall clock.
+      store.set(client.key(args[1]), args[2]);
+      return Result.OK;
+    }
     return set(client, args[1], args[2], SetOptions.parse(args, 3, false, clock.millis()));
   }
 
