@@ -1,5 +1,9 @@
 package io.blinkstore;
 
+import static io.blinkstore.internal.Text.isWhitespace;
+
+import io.blinkstore.internal.Text;
+
 /** Key sizing and validation in one pass over the string, without encoding it. */
 final class Utf8 {
   private Utf8() {}
@@ -44,36 +48,6 @@ final class Utf8 {
 
   /** Returns the UTF-8 byte length of a key already known to be valid. */
   static int validKeyBytes(String key) {
-    int length = key.length();
-    int bytes = length;
-    for (int i = 0; i < length; i++) {
-      char c = key.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) {
-          bytes += 1;
-        } else if (Character.isHighSurrogate(c)) {
-          bytes += 2;
-          i++;
-        } else {
-          bytes += 2;
-        }
-      }
-    }
-    return bytes;
-  }
-
-  /** Unicode White_Space: exactly what Rust's {@code char::is_whitespace} and {@code str::trim} use. */
-  static boolean isWhitespace(char c) {
-    return c == ' '
-        || (c >= '\t' && c <= '\r')
-        || c == 0x85
-        || c == 0xA0
-        || c == 0x1680
-        || (c >= 0x2000 && c <= 0x200A)
-        || c == 0x2028
-        || c == 0x2029
-        || c == 0x202F
-        || c == 0x205F
-        || c == 0x3000;
+    return (int) Text.utf8Length(key);
   }
 }

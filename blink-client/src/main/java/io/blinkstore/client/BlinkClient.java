@@ -4,6 +4,7 @@ import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
+import io.blinkstore.internal.SingleFlight;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.SocketAddress;

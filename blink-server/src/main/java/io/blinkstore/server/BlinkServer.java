@@ -33,6 +33,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -84,15 +85,18 @@ public final class BlinkServer implements AutoCloseable {
     return ConnectionLimits.maxConnectionsFor(ConnectionLimits.descriptorLimit(), DEFAULT_MAX_CONNECTIONS);
   }
 
+  /** Connections that send nothing are never closed for it, unless {@link Builder#idleTimeout} says otherwise. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(Defaults.IDLE_TIMEOUT_SECONDS);
+
   /** How long a request may stay unfinished by default before its connection is closed: 30 seconds. */
-  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(Defaults.REQUEST_TIMEOUT_SECONDS);
 
   /**
    * How long a connection may take to sign in by default, on a server with a token, before it is closed: 10
    * seconds (MySQL's {@code connect_timeout}). Client libraries sign in as they connect; a person typing
    * {@code AUTH} into {@code nc} has time enough.
    */
-  public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(Defaults.AUTH_TIMEOUT_SECONDS);
 
   /** The most reply bytes waiting for one client by default before its connection is closed: 4 MiB. */
   public static final long DEFAULT_MAX_OUTPUT_BYTES = 4L << 20;
@@ -107,7 +111,7 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   /** The Unix socket's permissions by default: read and write for its owner and group (0660). */
-  public static final Set<PosixFilePermission> DEFAULT_UNIX_MODE = PosixFilePermissions.fromString("rw-rw----");
+  public static final Set<PosixFilePermission> DEFAULT_UNIX_MODE = PosixFilePermissions.fromString(Defaults.UNIX_MODE);
 
   private static final Logger log = LoggerFactory.getLogger(BlinkServer.class);
 
@@ -204,10 +208,9 @@ public final class BlinkServer implements AutoCloseable {
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
-      CommandExecutor executor = new CommandExecutor(sizeLimits.wrap(store), leases, counters, heapGuard);
-      RespCommands resp = new RespCommands(
+      Dispatcher dispatcher = new Dispatcher(
           store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits);
-      ProtocolPipeline protocol = new ProtocolPipeline(executor, resp, maxLineBytes, authenticator);
+      ProtocolPipeline protocol = new ProtocolPipeline(dispatcher, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {
             @Override
@@ -231,7 +234,7 @@ public final class BlinkServer implements AutoCloseable {
         }
         if (metrics != null) {
           // No half-closure: a scraper that ends its output is done, and its connection is closed at once.
-          ServerBootstrap scrapes = tcpBootstrap(new MetricsEndpoint(executor::stats, metricsDeadline))
+          ServerBootstrap scrapes = tcpBootstrap(new MetricsEndpoint(() -> counters.stats(store), metricsDeadline))
               .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
           metricsChannel = bind(scrapes, metrics, "metrics " + describe(metrics));
         }
@@ -488,6 +491,19 @@ public final class BlinkServer implements AutoCloseable {
     return "BlinkServer{tcp=" + tcpAddress() + ", unix=" + unix + ", transport=" + transport + '}';
   }
 
+  /**
+   * The defaults that are not compile-time constants of their own, as constants the CLI can read without
+   * initializing this class (whose logger would fix the log level before {@code --log-level} is applied).
+   */
+  static final class Defaults {
+    static final long IDLE_TIMEOUT_SECONDS = 0;
+    static final long REQUEST_TIMEOUT_SECONDS = 30;
+    static final long AUTH_TIMEOUT_SECONDS = 10;
+    static final String UNIX_MODE = "rw-rw----";
+
+    private Defaults() {}
+  }
+
   /** Configures a {@link BlinkServer}. Each option may be set once; bad values fail fast. Not thread-safe. */
   public static final class Builder {
     private BlinkStore store;
@@ -497,7 +513,7 @@ public final class BlinkServer implements AutoCloseable {
     private int maxLineBytes = -1;
     private Transport transport;
     private int maxConnections = defaultMaxConnections();
-    private Duration idleTimeout = Duration.ZERO;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
     private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
@@ -509,6 +525,8 @@ public final class BlinkServer implements AutoCloseable {
     private double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
     private HeapGuard heapGuard;
     private Duration metricsDeadline = MetricsEndpoint.DEFAULT_DEADLINE;
+    /** The settings with a default that were set (each may be set once, as the others). */
+    private final Set<String> given = new HashSet<>();
 
     private Builder() {}
 
@@ -569,6 +587,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxLineBytes(int bytes) {
+      setOnce("maxLineBytes");
       if (maxLineBytes != -1) {
         throw new IllegalStateException("maxLineBytes was already set to " + maxLineBytes);
       }
@@ -586,6 +605,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxConnections(int connections) {
+      setOnce("maxConnections");
       this.maxConnections = requirePositive(connections, "maxConnections");
       return this;
     }
@@ -596,6 +616,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if negative
      */
     public Builder idleTimeout(Duration timeout) {
+      setOnce("idleTimeout");
       this.idleTimeout = requireNotNegative(timeout, "idleTimeout");
       return this;
     }
@@ -608,6 +629,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if negative
      */
     public Builder requestTimeout(Duration timeout) {
+      setOnce("requestTimeout");
       this.requestTimeout = requireNotNegative(timeout, "requestTimeout");
       return this;
     }
@@ -621,6 +643,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if negative
      */
     public Builder authTimeout(Duration timeout) {
+      setOnce("authTimeout");
       this.authTimeout = requireNotNegative(timeout, "authTimeout");
       return this;
     }
@@ -634,6 +657,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxOutputBytes(long bytes) {
+      setOnce("maxOutputBytes");
       if (bytes <= 0) {
         throw new IllegalArgumentException("maxOutputBytes must be positive, but was " + bytes);
       }
@@ -651,6 +675,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if less than 128 KiB
      */
     public Builder maxClientMemory(long bytes) {
+      setOnce("maxClientMemory");
       this.maxClientMemory = ClientMemory.requireLimit(bytes);
       return this;
     }
@@ -663,6 +688,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxKeyBytes(int bytes) {
+      setOnce("maxKeyBytes");
       this.maxKeyBytes = requirePositive(bytes, "maxKeyBytes");
       return this;
     }
@@ -676,6 +702,7 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxValueBytes(int bytes) {
+      setOnce("maxValueBytes");
       this.maxValueBytes = requirePositive(bytes, "maxValueBytes");
       return this;
     }
@@ -696,6 +723,7 @@ public final class BlinkServer implements AutoCloseable {
 
     /** Sets the Unix socket file's permissions; default {@link #DEFAULT_UNIX_MODE} (0660). */
     public Builder unixMode(Set<PosixFilePermission> mode) {
+      setOnce("unixMode");
       this.unixMode = Set.copyOf(Objects.requireNonNull(mode, "mode"));
       return this;
     }
@@ -707,18 +735,21 @@ public final class BlinkServer implements AutoCloseable {
      * @throws IllegalArgumentException unless {@code 0 < fraction <= 1}
      */
     public Builder heapThreshold(double fraction) {
+      setOnce("heapThreshold");
       this.heapThreshold = HeapGuard.requireThreshold(fraction);
       return this;
     }
 
     /** Closes each metrics connection {@code deadline} after its accept instead of 10 s: a seam for tests. */
     Builder metricsDeadline(Duration deadline) {
+      setOnce("metricsDeadline");
       this.metricsDeadline = requireNotNegative(deadline, "metricsDeadline");
       return this;
     }
 
     /** Uses {@code guard} instead of watching the JVM's collections: a seam for tests. */
     Builder heapGuard(HeapGuard guard) {
+      setOnce("heapGuard");
       this.heapGuard = Objects.requireNonNull(guard, "guard");
       return this;
     }
@@ -765,6 +796,16 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalArgumentException(name + " must not be negative, but was " + value);
       }
       return value;
+    }
+
+    /**
+     * Fails if the setting {@code name}, one with a default, was set before: a second call would silently
+     * overwrite the first, which is a mistake in the caller.
+     */
+    private void setOnce(String name) {
+      if (!given.add(name)) {
+        throw new IllegalStateException(name + " was already set");
+      }
     }
 
     private static void requireUnset(Object current, String name) {

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -116,15 +117,15 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " Default: $BLINK_MEMORY_LIMIT, else 10 MiB.")
     String memoryLimit;
 
-    @Option(names = "--max-line-bytes", paramLabel = "SIZE", defaultValue = "1MiB",
+    @Option(names = "--max-line-bytes", paramLabel = "SIZE",
         description = "Longest request line accepted (for RESP: a command's bulk strings together); longer"
             + " requests are refused and the connection closed. Default: ${DEFAULT-VALUE}.")
-    String maxLineBytes;
+    String maxLineBytes = ByteSize.format(BlinkServer.DEFAULT_MAX_LINE_BYTES);
 
-    @Option(names = "--max-key-bytes", paramLabel = "SIZE", defaultValue = "64KiB",
+    @Option(names = "--max-key-bytes", paramLabel = "SIZE",
         description = "Longest key a write may store (UTF-8 bytes); a longer one is answered 'ERROR key too long'."
             + " Default: ${DEFAULT-VALUE}.")
-    String maxKeyBytes;
+    String maxKeyBytes = ByteSize.format(BlinkServer.DEFAULT_MAX_KEY_BYTES);
 
     @Option(names = "--max-value-bytes", paramLabel = "SIZE",
         description = "Largest value a write may store; a larger one is answered 'ERROR value too long'."
@@ -143,26 +144,26 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " allows, less 128 kept for the server's own, at most 10000.")
     Integer maxConnections;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
         description = "Close a connection that sends nothing and takes none of its replies for this long; 0 never does. Default: ${DEFAULT-VALUE}.")
-    long idleTimeoutSeconds;
+    long idleTimeoutSeconds = BlinkServer.Defaults.IDLE_TIMEOUT_SECONDS;
 
-    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(names = "--request-timeout", paramLabel = "SECONDS",
         description = "Close a connection whose request (a line, a RESP command) stays unfinished this long"
             + " (slowloris); 0 never does. Default: ${DEFAULT-VALUE}.")
-    long requestTimeoutSeconds;
+    long requestTimeoutSeconds = BlinkServer.Defaults.REQUEST_TIMEOUT_SECONDS;
 
-    @Option(names = "--auth-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--auth-timeout", paramLabel = "SECONDS",
         description = "With a token: close a connection that has not signed in this long after it connected; 0 never"
             + " does. At --max-connections, the one waiting longest to sign in makes room for a new one."
             + " Default: ${DEFAULT-VALUE}.")
-    long authTimeoutSeconds;
+    long authTimeoutSeconds = BlinkServer.Defaults.AUTH_TIMEOUT_SECONDS;
 
-    @Option(names = "--max-output-bytes", paramLabel = "SIZE", defaultValue = "4MiB",
+    @Option(names = "--max-output-bytes", paramLabel = "SIZE",
         description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
             + " the largest reply (4/3 of the largest value). A RESP MGET whose reply would pass it is refused."
             + " Default: ${DEFAULT-VALUE}.")
-    String maxOutputBytes;
+    String maxOutputBytes = ByteSize.format(BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
 
     @Option(names = "--max-client-memory", paramLabel = "SIZE",
         description = "Most bytes all client connections together may hold (unfinished requests, names, replies not"
@@ -175,14 +176,14 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " whitespace around it. Default: $BLINK_AUTH_TOKEN if set, else no auth.")
     Path authTokenFile;
 
-    @Option(names = "--unix-mode", paramLabel = "OCTAL", defaultValue = "0660",
+    @Option(names = "--unix-mode", paramLabel = "OCTAL",
         description = "Permissions of the Unix socket file. Default: ${DEFAULT-VALUE} (owner and group).")
-    String unixMode;
+    String unixMode = octal(BlinkServer.Defaults.UNIX_MODE);
 
-    @Option(names = "--heap-threshold", paramLabel = "PERCENT", defaultValue = "90",
+    @Option(names = "--heap-threshold", paramLabel = "PERCENT",
         description = "Refuse writes ('ERROR out of memory') while more than this share of the maximum heap is in"
             + " use after a garbage collection; reads go on. 100 never refuses. Default: ${DEFAULT-VALUE}.")
-    int heapThresholdPercent;
+    int heapThresholdPercent = (int) Math.round(HeapGuard.DEFAULT_THRESHOLD * 100);
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
         description = "trace, debug, info, warn, error or off. Default: ${DEFAULT-VALUE}.")
@@ -427,6 +428,15 @@ public final class BlinkStoreCli implements Callable<Integer> {
    *
    * @throws IllegalArgumentException if it is not one
    */
+  /** The octal form ({@code 0660}) of the symbolic permissions {@code symbolic}: the inverse of {@link #parseMode}. */
+  static String octal(String symbolic) {
+    int bits = 0;
+    for (int i = 0; i < 9; i++) {
+      bits = bits << 1 | (symbolic.charAt(i) == '-' ? 0 : 1);
+    }
+    return String.format(Locale.ROOT, "0%03o", bits);
+  }
+
   static Set<PosixFilePermission> parseMode(String octal) {
     if (!octal.matches("0?[0-7]{3}")) {
       throw new IllegalArgumentException("bad --unix-mode '" + octal + "': expected octal permissions, e.g. 0660");

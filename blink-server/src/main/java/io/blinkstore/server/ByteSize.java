@@ -38,6 +38,21 @@ final class ByteSize {
     return number << shift;
   }
 
+  /**
+   * Returns {@code bytes} in the largest unit that writes it whole ({@code 1MiB}, {@code 64KiB}, {@code 1000}):
+   * the inverse of {@link #parse}, for showing a default that is defined as a number.
+   */
+  static String format(long bytes) {
+    String[] units = {"GiB", "MiB", "KiB"};
+    for (int i = 0; i < units.length; i++) {
+      long unit = 1L << (10 * (units.length - i));
+      if (bytes >= unit && bytes % unit == 0) {
+        return bytes / unit + units[i];
+      }
+    }
+    return Long.toString(bytes);
+  }
+
   private static int shift(String unit, String text) {
     switch (unit) {
       case "":

@@ -7,21 +7,15 @@ import java.util.Objects;
 
 /**
  * One decoded request line of the text protocol. {@link CommandParser} makes them from text,
- * {@link TextProtocolDecoder} from bytes, and {@link CommandExecutor} turns them into {@link Reply replies}.
+ * {@link TextProtocolDecoder} from bytes, and {@link TextCommands} answers them with {@link Reply replies}.
  */
 sealed interface Command {
-
-  /**
-   * A command that adds data to the store: refused with {@code ERROR out of memory} while the {@link HeapGuard}
-   * says the heap is nearly full. Every such command implements it.
-   */
-  sealed interface Write extends Command permits Set, SetWithTtl, Add, IncrementBy, Fill {}
 
   /**
    * {@code SET key value}: the value is the UTF-8 bytes of the text after the key; or {@code SET64 key base64}
    * (an extension): the value is the decoded bytes.
    */
-  record Set(String key, byte[] value) implements Write {
+  record Set(String key, byte[] value) implements Command {
     // A record compares arrays by identity; commands are compared by content (in tests and in logic).
     @Override
     public boolean equals(Object other) {
@@ -84,16 +78,13 @@ sealed interface Command {
    */
   record LineTooLong() implements Command {}
 
-  // ---- Extensions: time to live and counters, parsed by ExtensionParser, executed by TtlCommands ----
-
-  /** A command about an entry's time to live or a counter. */
-  sealed interface TtlOrCounter extends Command {}
+  // ---- Extensions: time to live and counters, parsed by ExtensionParser ----
 
   /**
    * {@code SETEX key seconds value}, {@code PSETEX key milliseconds value} or {@code PSETEX64 key milliseconds
    * base64}: SET with a time to live.
    */
-  record SetWithTtl(String key, Duration ttl, byte[] value) implements TtlOrCounter, Write {
+  record SetWithTtl(String key, Duration ttl, byte[] value) implements Command {
     @Override
     public boolean equals(Object other) {
       return other instanceof SetWithTtl that
@@ -115,7 +106,7 @@ sealed interface Command {
    * {@code ADD64 key ttl_ms [base64]}: stores the value only if the key has no live value, for {@code ttl} or,
    * if it is null, for ever.
    */
-  record Add(String key, Duration ttl, byte[] value) implements Write {
+  record Add(String key, Duration ttl, byte[] value) implements Command {
     @Override
     public boolean equals(Object other) {
       return other instanceof Add that
@@ -134,30 +125,27 @@ sealed interface Command {
   }
 
   /** {@code EXPIRE key seconds} or {@code PEXPIRE key milliseconds}. */
-  record Expire(String key, Duration ttl) implements TtlOrCounter {}
+  record Expire(String key, Duration ttl) implements Command {}
 
   /** {@code PERSIST key}. */
-  record Persist(String key) implements TtlOrCounter {}
+  record Persist(String key) implements Command {}
 
   /** {@code TTL key} ({@code inMillis} false) or {@code PTTL key} (true). */
-  record Ttl(String key, boolean inMillis) implements TtlOrCounter {}
+  record Ttl(String key, boolean inMillis) implements Command {}
 
   /** {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, all as an addition of {@code delta}. */
-  record IncrementBy(String key, long delta) implements TtlOrCounter, Write {}
+  record IncrementBy(String key, long delta) implements Command {}
 
-  // ---- Extensions: fill leases (stampede protection), parsed by ExtensionParser, executed by LeaseCommands ----
-
-  /** A command about a fill lease. */
-  sealed interface LeaseCommand extends Command {}
+  // ---- Extensions: fill leases (stampede protection), parsed by ExtensionParser ----
 
   /** {@code GETL key lease_ms}: the value, or a lease to fill it, or a hint to ask again. */
-  record GetOrLease(String key, long leaseMillis) implements LeaseCommand {}
+  record GetOrLease(String key, long leaseMillis) implements Command {}
 
   /**
    * {@code FILL key token ttl_ms [base64]}: stores the value if {@code token} is the key's live lease; {@code ttl}
    * is {@code null} for an entry that never expires.
    */
-  record Fill(String key, long token, Duration ttl, byte[] value) implements LeaseCommand, Write {
+  record Fill(String key, long token, Duration ttl, byte[] value) implements Command {
     @Override
     public boolean equals(Object other) {
       return other instanceof Fill that && key.equals(that.key) && token == that.token
@@ -176,7 +164,7 @@ sealed interface Command {
   }
 
   /** {@code RELEASE key token}: gives a lease up, so that the next {@code GETL} is granted one at once. */
-  record Release(String key, long token) implements LeaseCommand {}
+  record Release(String key, long token) implements Command {}
 
   Usage USAGE = new Usage();
   Stats STATS = new Stats();

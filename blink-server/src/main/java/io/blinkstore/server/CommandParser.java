@@ -1,5 +1,7 @@
 package io.blinkstore.server;
 
+import static io.blinkstore.internal.Text.isWhitespace;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -137,7 +139,10 @@ final class CommandParser {
     return true;
   }
 
-  /** {@code text} without the leading and trailing whitespace a request line loses ({@link #isWhitespace}). */
+  /**
+   * {@code text} without the leading and trailing whitespace a request line loses
+   * ({@link io.blinkstore.internal.Text#isWhitespace}).
+   */
   static String trim(String text) {
     int end = trimmedEnd(text);
     return text.substring(skipWhitespace(text, 0, end), end);
@@ -165,25 +170,5 @@ final class CommandParser {
       i++;
     }
     return i;
-  }
-
-  /**
-   * Unicode White_Space, the set the original's Rust {@code str::trim} and {@code char::is_whitespace} use.
-   * It differs from {@link String#trim()} (all controls up to U+0020, so U+001C..U+001F too) and from
-   * {@link Character#isWhitespace} (which has U+001C..U+001F but not U+0085, U+00A0, U+2007, U+202F). Every
-   * White_Space character is in the BMP, so testing a {@code char} is exact.
-   */
-  static boolean isWhitespace(char c) {
-    return c == ' '
-        || (c >= '\t' && c <= '\r')
-        || c == 0x85
-        || c == 0xA0
-        || c == 0x1680
-        || (c >= 0x2000 && c <= 0x200A)
-        || c == 0x2028
-        || c == 0x2029
-        || c == 0x202F
-        || c == 0x205F
-        || c == 0x3000;
   }
 }

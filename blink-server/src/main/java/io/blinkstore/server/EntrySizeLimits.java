@@ -1,6 +1,7 @@
 package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.Text;
 import java.time.Duration;
 
 /**
@@ -45,7 +46,7 @@ record EntrySizeLimits(int maxKeyBytes, int maxValueBytes) {
    */
   void checkKey(String key) {
     // A char is at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 chars), so short keys need no count.
-    if ((long) key.length() * 3 > maxKeyBytes && utf8Length(key) > maxKeyBytes) {
+    if ((long) key.length() * 3 > maxKeyBytes && Text.utf8Length(key) > maxKeyBytes) {
       throw KEY_TOO_LONG;
     }
   }
@@ -67,24 +68,6 @@ record EntrySizeLimits(int maxKeyBytes, int maxValueBytes) {
     return this.equals(NONE) ? store : new Checked(store, this);
   }
 
-  private static long utf8Length(String text) {
-    long bytes = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
-  }
 
   private static final class Checked extends ForwardingBlinkStore {
     private final EntrySizeLimits limits;

@@ -1,13 +1,13 @@
 package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.Decimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Parses the extension words for time to live, counters and leases (docs/protocol.md, "Extensions"). Unlike the
@@ -20,9 +20,6 @@ final class ExtensionParser {
   static final String INVALID_LEASE_TIME = "invalid lease time";
   static final String INVALID_LEASE_TOKEN = "invalid lease token";
   static final String INVALID_BASE64 = "invalid base64";
-
-  /** A canonical decimal {@code long}, as Redis reads numbers: ASCII digits, no {@code +}, no leading zeros. */
-  private static final Pattern INTEGER = Pattern.compile("0|-?[1-9][0-9]{0,18}");
 
   /** The longest extension word ({@code PSETEX64}); longer words are not looked at. */
   private static final int LONGEST_WORD = 8;
@@ -205,15 +202,15 @@ final class ExtensionParser {
     return millis ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
   }
 
-  /** Returns the canonical decimal integer {@code text} spells, or {@code null}. */
+  /**
+   * Returns the canonical decimal integer {@code text} spells, as Redis reads numbers (ASCII digits, an optional
+   * {@code -}, no {@code +}, no leading zeros, no {@code -0}), or {@code null}.
+   */
   static Long integer(String text) {
-    if (!INTEGER.matcher(text).matches()) {
-      return null;
-    }
     try {
-      return Long.parseLong(text);
+      return Decimal.parse(text.getBytes(StandardCharsets.ISO_8859_1)); // a char past Latin-1 becomes '?'
     } catch (NumberFormatException e) {
-      return null; // 19 digits past Long.MAX_VALUE
+      return null;
     }
   }
 

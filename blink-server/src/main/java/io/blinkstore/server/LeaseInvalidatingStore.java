@@ -8,7 +8,7 @@ import java.time.Duration;
  * delete ends a lease in memcached ("Scaling Memcache at Facebook"). A worker that loaded from the database
  * before someone wrote a newer value therefore gets {@code ERROR lease expired} for its {@code FILL} instead of
  * overwriting that value with older data. Reads pass straight through, and the lease check costs a write one
- * look at an empty table while no lease is out. {@link LeaseCommands} fills through the store itself, inside
+ * look at an empty table while no lease is out. {@link RespLeaseCommands} fills through the store itself, inside
  * {@link Leases#fill}, so that check and write are one step against these invalidations.
  */
 final class LeaseInvalidatingStore extends ForwardingBlinkStore {

@@ -27,8 +27,7 @@ final class ProtocolPipeline {
   static final String HANDLER = "blink-handler";
   static final String DETECTOR = "blink-protocol-detector";
 
-  private final TextSession text;
-  private final RespCommands resp;
+  private final Dispatcher dispatcher;
   private final int maxLineBytes;
   private final Authenticator authenticator;
   private final AuthGate authGate;
@@ -40,27 +39,25 @@ final class ProtocolPipeline {
 
   /** One lease table for both protocols, so that text and RESP workers filling the same key coordinate. */
   private ProtocolPipeline(BlinkStore store, Leases leases, int maxLineBytes) {
-    this(new CommandExecutor(store, leases, new ServerCounters(), HeapGuard.NONE),
-        new RespCommands(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
+    this(new Dispatcher(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
             BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE),
         maxLineBytes, null);
   }
 
   /**
-   * Creates the installer for connections whose text commands {@code executor} executes and whose RESP commands
-   * {@code resp} runs, accepting requests of up to {@code maxLineBytes} bytes (not counting the line end). With
-   * an {@code authenticator}, a text connection must {@code AUTH} before anything else is executed ({@code resp}
-   * makes the same check for RESP).
+   * Creates the installer for connections whose commands, text or RESP, {@code dispatcher} runs, accepting
+   * requests of up to {@code maxLineBytes} bytes (not counting the line end). With an {@code authenticator}, a
+   * text connection must {@code AUTH} before anything else is executed (the dispatcher makes the same check for
+   * RESP).
    *
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
-   * @throws NullPointerException if {@code executor} or {@code resp} is null
+   * @throws NullPointerException if {@code dispatcher} is null
    */
-  ProtocolPipeline(CommandExecutor executor, RespCommands resp, int maxLineBytes, Authenticator authenticator) {
+  ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, Authenticator authenticator) {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
-    this.text = new TextSession(Objects.requireNonNull(executor, "executor"));
-    this.resp = Objects.requireNonNull(resp, "resp");
+    this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
     this.maxLineBytes = maxLineBytes;
     this.authenticator = authenticator;
     this.authGate = authenticator == null ? null : new AuthGate(authenticator);
@@ -82,14 +79,16 @@ final class ProtocolPipeline {
       beforeEncoder = AuthGate.NAME;
     }
     pipeline.addAfter(beforeEncoder, ENCODER, ReplyEncoder.INSTANCE)
-        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, text, decoder, account));
+        .addAfter(ENCODER, HANDLER,
+            new CommandHandler<>(Command.class, new TextSession(new TextCommands(dispatcher)), decoder, account));
   }
 
   /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
   void installResp(ChannelPipeline pipeline, String after) {
     Channel channel = pipeline.channel();
     ClientMemory.Account account = ClientMemory.accountOf(channel);
-    RespSession session = resp.newSession(account, () -> SignInDeadline.signedIn(channel));
+    RespSession session = new RespSession(dispatcher,
+        dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)));
     RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
     pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)

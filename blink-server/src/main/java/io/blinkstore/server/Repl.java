@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
 final class Repl {
   private static final String PROMPT = "> ";
 
-  private final CommandExecutor executor;
+  private final TextCommands commands;
   private final boolean interactive;
 
   /** Creates a non-interactive REPL (no prompts), as for piped input. */
@@ -27,7 +27,7 @@ final class Repl {
 
   /** Creates a REPL that prints a {@code > } prompt before each line when {@code interactive}. */
   Repl(BlinkStore store, boolean interactive) {
-    this.executor = new CommandExecutor(store);
+    this.commands = new TextCommands(store);
     this.interactive = interactive;
   }
 
@@ -57,7 +57,7 @@ final class Repl {
           break;
         }
         buffer.clear();
-        ReplyEncoder.write(executor.execute(command), buffer);
+        ReplyEncoder.write(commands.execute(command), buffer);
         out.write(ByteBufUtil.getBytes(buffer), 0, buffer.readableBytes());
         out.flush();
       }

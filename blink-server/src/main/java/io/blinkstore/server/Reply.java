@@ -1,6 +1,6 @@
 package io.blinkstore.server;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /** One response line, before encoding; {@link ReplyEncoder} is the one place that turns it into bytes. */
@@ -18,21 +18,20 @@ sealed interface Reply {
     EXISTS
   }
 
-  /** {@code VALUE <base64>}: a stored value, base64-encoded (standard alphabet, padded) on the wire. */
-  record Value(byte[] bytes) implements Reply {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Value that && Arrays.equals(bytes, that.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
+  /**
+   * {@code VALUE <base64>}: a stored value, base64-encoded (standard alphabet, padded) on the wire: the bytes
+   * between the buffer's position and limit, never consumed. A GET answers the store's read-only view of the
+   * value ({@link io.blinkstore.BlinkStore#getBuffer}), so the value is not copied before it is encoded.
+   */
+  record Value(ByteBuffer bytes) implements Reply {
+    /** The value {@code bytes}, which must not change afterwards. */
+    Value(byte[] bytes) {
+      this(ByteBuffer.wrap(bytes));
     }
 
     @Override
     public String toString() {
-      return "Value[" + bytes.length + " bytes]";
+      return "Value[" + bytes.remaining() + " bytes]";
     }
   }
 

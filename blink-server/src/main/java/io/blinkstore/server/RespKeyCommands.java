@@ -1,5 +1,11 @@
 package io.blinkstore.server;
 
+import static io.blinkstore.server.CommandFlag.DENYOOM;
+import static io.blinkstore.server.CommandFlag.FAST;
+import static io.blinkstore.server.CommandFlag.READONLY;
+import static io.blinkstore.server.CommandFlag.WRITE;
+
+import io.blinkstore.server.CommandSpec.Keys;
 import io.blinkstore.BlinkStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -23,8 +29,8 @@ import java.util.List;
  * this reply shows the earlier one.
  */
 final class RespKeyCommands {
-  static final RespReply.Error SYNTAX_ERROR = RespReply.error("syntax error");
-  static final RespReply.Error NOT_AN_INTEGER = RespReply.error("value is not an integer or out of range");
+  static final Result.Error SYNTAX_ERROR = Result.error("syntax error");
+  static final Result.Error NOT_AN_INTEGER = Result.error("value is not an integer or out of range");
 
   private final BlinkStore store;
   private final long maxReplyBytes;
@@ -40,99 +46,99 @@ final class RespKeyCommands {
     this.sizeLimits = sizeLimits;
   }
 
-  void register(RespCommands commands) {
-    commands.add("get", 2, this::get);
-    commands.add("getdel", 2, this::getdel);
-    commands.add("mget", -2, this::mget);
-    commands.add("mset", -3, this::mset);
-    commands.add("del", -2, this::del);
-    commands.add("exists", -2, this::exists);
-    commands.add("dbsize", 1, (session, args) -> new RespReply.Int(store.size()));
-    commands.add("flushall", -1, this::flush);
-    commands.add("flushdb", -1, this::flush);
+  void register(CommandTable commands) {
+    commands.add("get", 2, Keys.ONE, this::get, READONLY, FAST);
+    commands.add("getdel", 2, Keys.ONE, this::getdel, WRITE, FAST);
+    commands.add("mget", -2, Keys.ALL, this::mget, READONLY, FAST);
+    commands.add("mset", -3, Keys.PAIRS, this::mset, WRITE, DENYOOM);
+    commands.add("del", -2, Keys.ALL, this::del, WRITE);
+    commands.add("exists", -2, Keys.ALL, this::exists, READONLY, FAST);
+    commands.add("dbsize", 1, Keys.NONE, (client, args) -> new Result.Int(store.size()), READONLY, FAST);
+    commands.add("flushall", -1, Keys.NONE, this::flush, WRITE);
+    commands.add("flushdb", -1, Keys.NONE, this::flush, WRITE);
   }
 
-  private RespReply get(RespSession session, byte[][] args) {
-    return read(RespKeys.of(args[1]));
+  private Result get(ClientState client, byte[][] args) {
+    return read(client.key(args[1]));
   }
 
   /** The value of {@code key} as a view of the stored bytes, or nil. */
-  private RespReply read(String key) {
+  private Result read(String key) {
     ByteBuffer value = store.getBuffer(key);
-    return value == null ? RespReply.NULL : new RespReply.Bulk(value);
+    return value == null ? Result.NULL : new Result.Bulk(value);
   }
 
   /** {@code GETDEL key}: the value, and the key deleted. */
-  private RespReply getdel(RespSession session, byte[][] args) {
-    String key = RespKeys.of(args[1]);
+  private Result getdel(ClientState client, byte[][] args) {
+    String key = client.key(args[1]);
     byte[] value = store.get(key);
     if (value != null) {
       store.delete(key);
     }
-    return new RespReply.Bulk(value);
+    return new Result.Bulk(value);
   }
 
   /** {@code MGET key...}: the values, or {@link #replyTooLarge} if they would pass {@link #maxReplyBytes}. */
-  private RespReply mget(RespSession session, byte[][] args) {
-    List<RespReply> values = new ArrayList<>(args.length - 1);
+  private Result mget(ClientState client, byte[][] args) {
+    List<Result> values = new ArrayList<>(args.length - 1);
     for (int i = 1; i < args.length; i++) {
-      values.add(read(RespKeys.of(args[i])));
+      values.add(read(client.key(args[i])));
     }
-    RespReply reply = new RespReply.Array(values);
+    Result reply = new Result.Array(values);
     long replyBytes = RespEncoder.encodedLength(reply);
     return replyBytes <= maxReplyBytes ? reply : replyTooLarge(replyBytes, maxReplyBytes);
   }
 
   /** The reply to a command whose reply of {@code replyBytes} would pass {@code maxReplyBytes}. */
-  static RespReply.Error replyTooLarge(long replyBytes, long maxReplyBytes) {
-    return RespReply.error("reply of " + replyBytes + " bytes exceeds the output limit of " + maxReplyBytes
+  static Result.Error replyTooLarge(long replyBytes, long maxReplyBytes) {
+    return Result.error("reply of " + replyBytes + " bytes exceeds the output limit of " + maxReplyBytes
         + " bytes");
   }
 
-  private RespReply mset(RespSession session, byte[][] args) {
+  private Result mset(ClientState client, byte[][] args) {
     if (args.length % 2 == 0) {
-      return RespCommands.wrongArity("mset");
+      return Dispatcher.wrongArity("mset");
     }
     String[] keys = new String[args.length / 2];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = RespKeys.of(args[1 + 2 * i]);
+      keys[i] = client.key(args[1 + 2 * i]);
       sizeLimits.check(keys[i], args[2 + 2 * i]); // all checked before any is stored
     }
     for (int i = 0; i < keys.length; i++) {
       store.set(keys[i], args[2 + 2 * i]);
     }
-    return RespReply.OK;
+    return Result.OK;
   }
 
-  private RespReply del(RespSession session, byte[][] args) {
+  private Result del(ClientState client, byte[][] args) {
     long deleted = 0;
     for (int i = 1; i < args.length; i++) {
-      String key = RespKeys.of(args[i]);
+      String key = client.key(args[i]);
       if (store.delete(key)) {
         deleted++;
       }
     }
-    return new RespReply.Int(deleted);
+    return new Result.Int(deleted);
   }
 
   /** Counts the arguments that are present keys; a key named twice counts twice, as in Redis. */
-  private RespReply exists(RespSession session, byte[][] args) {
+  private Result exists(ClientState client, byte[][] args) {
     long present = 0;
     for (int i = 1; i < args.length; i++) {
-      String key = RespKeys.of(args[i]);
+      String key = client.key(args[i]);
       if (store.getBuffer(key) != null) { // a view: no value is copied just to count it
         present++;
       }
     }
-    return new RespReply.Int(present);
+    return new Result.Int(present);
   }
 
   /** {@code FLUSHALL}/{@code FLUSHDB [ASYNC|SYNC]}: both clear the store at once. */
-  private RespReply flush(RespSession session, byte[][] args) {
-    if (args.length > 2 || args.length == 2 && !List.of("async", "sync").contains(RespCommands.lowerCase(args[1]))) {
+  private Result flush(ClientState client, byte[][] args) {
+    if (args.length > 2 || args.length == 2 && !List.of("async", "sync").contains(Arguments.lowerCase(args[1]))) {
       return SYNTAX_ERROR;
     }
     store.clear();
-    return RespReply.OK;
+    return Result.OK;
   }
 }

@@ -1,82 +1,119 @@
 package io.blinkstore.server;
 
+import static io.blinkstore.server.CommandFlag.DENYOOM;
+import static io.blinkstore.server.CommandFlag.FAST;
+import static io.blinkstore.server.CommandFlag.READONLY;
+import static io.blinkstore.server.CommandFlag.WRITE;
+
+import io.blinkstore.server.CommandSpec.Keys;
 import io.blinkstore.BlinkStore;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The fill-lease commands over RESP: {@code GETL key lease_ms}, {@code FILL key token ttl_ms value} and
- * {@code RELEASE key token}, the text protocol's words (docs/protocol.md, "Fill leases") with RESP replies. They
- * run through the same {@link LeaseCommands} and the server's one {@link Leases} table, so text and RESP clients
- * filling the same key share its single lease. Keys are mapped as for every RESP command ({@link RespKeys}).
+ * The fill-lease commands, {@code GETL key lease_ms}, {@code FILL key token ttl_ms value} and
+ * {@code RELEASE key token} (docs/protocol.md, "Fill leases"; the text protocol's words run the same operations),
+ * against the server's one {@link Leases} table, so that text and RESP clients filling the same key share its
+ * single lease. Nothing here waits: a client that must wait is told how long, and asks again. The store is the
+ * store itself, not the {@link LeaseInvalidatingStore} the other commands write through: a fill must not end its
+ * own lease before it has written.
  *
- * <p>Replies: {@code GETL} answers a two-element array, the text reply's word then its argument:
- * {@code ["VALUE", <bytes>]}, {@code ["LEASE", <token>]} or {@code ["WAIT", <ms>]} (token and milliseconds as
- * integers). {@code FILL} answers {@code +OK} or {@code -ERR lease expired}, and takes the value as a plain
- * (binary-safe) bulk string; {@code RELEASE} answers {@code :1} if the lease was live, else {@code :0}.
+ * <p>Results: {@code GETL} answers a two-element array, a word then its argument: {@code ["VALUE", <bytes>]},
+ * {@code ["LEASE", <token>]} or {@code ["WAIT", <ms>]} (token and milliseconds as integers). {@code FILL}
+ * answers {@code +OK} or {@code -ERR lease expired}, and takes the value as a plain (binary-safe) bulk string;
+ * {@code RELEASE} answers {@code :1} if the lease was live, else {@code :0}.
  */
 final class RespLeaseCommands {
-  private static final RespReply.Error INVALID_LEASE_TIME = RespReply.error(ExtensionParser.INVALID_LEASE_TIME);
-  private static final RespReply.Error INVALID_LEASE_TOKEN = RespReply.error(ExtensionParser.INVALID_LEASE_TOKEN);
+  static final Result.Error LEASE_EXPIRED = Result.error("lease expired");
+  static final Result.Error LEASE_TABLE_FULL = Result.error("lease table full");
+  private static final Result.Error INVALID_LEASE_TIME = Result.error(ExtensionParser.INVALID_LEASE_TIME);
+  private static final Result.Error INVALID_LEASE_TOKEN = Result.error(ExtensionParser.INVALID_LEASE_TOKEN);
+  private static final Result.Bulk VALUE = Result.bulk("VALUE");
+  private static final Result.Bulk LEASE = Result.bulk("LEASE");
+  private static final Result.Bulk WAIT = Result.bulk("WAIT");
 
-  private final LeaseCommands leases;
+  private final BlinkStore store;
+  private final Leases leases;
 
   RespLeaseCommands(BlinkStore store, Leases leases) {
-    this.leases = new LeaseCommands(store, leases);
+    this.store = store;
+    this.leases = leases;
   }
 
-  void register(RespCommands commands) {
-    commands.add("getl", 3, this::getOrLease);
-    commands.add("fill", 5, this::fill);
-    commands.add("release", 3, this::release);
+  void register(CommandTable commands) {
+    commands.add("getl", 3, Keys.ONE, this::getOrLease, READONLY, FAST);
+    commands.add("fill", 5, Keys.ONE, this::fill, WRITE, DENYOOM);
+    commands.add("release", 3, Keys.ONE, this::release, WRITE, FAST);
   }
 
-  private RespReply getOrLease(RespSession session, byte[][] args) {
-    String key = RespKeys.of(args[1]);
-    Long millis = RespCommands.integer(args[2]);
+  /**
+   * Answers the value, a new lease, or how long to wait. Counts a hit for a value and one miss per lease (or per
+   * refusal for a full table), but nothing for a {@code WAIT}: a waiter polls every few milliseconds, and each
+   * poll is not a miss of its own. Presence is checked with {@code ttl}, which counts nothing.
+   */
+  private Result getOrLease(ClientState client, byte[][] args) {
+    String key = client.key(args[1]);
+    Long millis = Arguments.integer(args[2]);
     if (millis == null || millis <= 0) {
       return INVALID_LEASE_TIME;
     }
-    Reply reply = leases.execute(new Command.GetOrLease(key, millis));
-    if (reply instanceof Reply.Value value) {
-      return pair("VALUE", new RespReply.Bulk(value.bytes()));
+    if (store.ttl(key) != null) {
+      byte[] value = store.get(key);
+      if (value != null) {
+        return pair(VALUE, new Result.Bulk(value));
+      }
     }
-    if (reply instanceof Reply.Lease lease) {
-      return pair("LEASE", new RespReply.Int(lease.token()));
+    Leases.Outcome outcome = leases.acquire(key, millis);
+    if (outcome instanceof Leases.Held held) {
+      return pair(WAIT, new Result.Int(held.millis()));
     }
-    if (reply instanceof Reply.Wait wait) {
-      return pair("WAIT", new RespReply.Int(wait.millis()));
+    // A fill may have landed between our look and our lease: no load needed then. Else this is the miss.
+    byte[] value = store.get(key);
+    if (outcome instanceof Leases.Granted granted) {
+      if (value == null) {
+        return pair(LEASE, new Result.Int(granted.token()));
+      }
+      leases.end(key, granted.token());
     }
-    return RespReply.error(((Reply.Error) reply).message());
+    return value != null ? pair(VALUE, new Result.Bulk(value)) : LEASE_TABLE_FULL;
   }
 
-  private static RespReply pair(String word, RespReply argument) {
-    return new RespReply.Array(List.of(RespReply.bulk(word), argument));
+  private static Result pair(Result.Bulk word, Result argument) {
+    return new Result.Array(List.of(word, argument));
   }
 
-  /** {@code FILL key token ttl_ms value}: a TTL of 0 means none. */
-  private RespReply fill(RespSession session, byte[][] args) {
-    String key = RespKeys.of(args[1]);
-    Long token = RespCommands.integer(args[2]);
+  /**
+   * {@code FILL key token ttl_ms value}, a TTL of 0 meaning none: stores the value if the token holds the key's
+   * live lease, then ends the lease (see {@link Leases#fill}).
+   */
+  private Result fill(ClientState client, byte[][] args) {
+    String key = client.key(args[1]);
+    Long token = Arguments.integer(args[2]);
     if (token == null) {
       return INVALID_LEASE_TOKEN;
     }
-    boolean persistent = RespCommands.text(args[3]).equals("0");
-    Duration ttl = persistent ? null : ExtensionParser.ttl(RespCommands.text(args[3]), true);
+    boolean persistent = Arguments.text(args[3]).equals("0");
+    Duration ttl = persistent ? null : ExtensionParser.ttl(Arguments.text(args[3]), true);
     if (ttl == null && !persistent) {
       return SetOptions.invalidExpireTime("fill");
     }
-    Reply reply = leases.execute(new Command.Fill(key, token, ttl, args[4]));
-    return reply == Reply.Status.OK ? RespReply.OK : RespReply.error(((Reply.Error) reply).message());
+    byte[] value = args[4];
+    boolean filled = leases.fill(key, token, () -> {
+      if (ttl == null) {
+        store.set(key, value);
+      } else {
+        store.set(key, value, ttl);
+      }
+    });
+    return filled ? Result.OK : LEASE_EXPIRED;
   }
 
-  private RespReply release(RespSession session, byte[][] args) {
-    String key = RespKeys.of(args[1]);
-    Long token = RespCommands.integer(args[2]);
+  private Result release(ClientState client, byte[][] args) {
+    String key = client.key(args[1]);
+    Long token = Arguments.integer(args[2]);
     if (token == null) {
       return INVALID_LEASE_TOKEN;
     }
-    Reply reply = leases.execute(new Command.Release(key, token));
-    return new RespReply.Int(reply == Reply.Status.OK ? 1 : 0);
+    return new Result.Int(leases.end(key, token) ? 1 : 0);
   }
 }

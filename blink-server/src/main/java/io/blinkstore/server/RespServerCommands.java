@@ -1,5 +1,13 @@
 package io.blinkstore.server;
 
+import static io.blinkstore.server.CommandFlag.ADMIN;
+import static io.blinkstore.server.CommandFlag.FAST;
+import static io.blinkstore.server.CommandFlag.LOADING;
+import static io.blinkstore.server.CommandFlag.NOSCRIPT;
+import static io.blinkstore.server.CommandFlag.NO_AUTH;
+import static io.blinkstore.server.CommandFlag.STALE;
+
+import io.blinkstore.server.CommandSpec.Keys;
 import io.blinkstore.BlinkStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,13 +24,13 @@ final class RespServerCommands {
   /** The Redis version whose RESP2 behaviour this server follows; reported where clients look for it. */
   static final String REDIS_VERSION = "7.0.0";
 
-  static final RespReply.Error NO_PASSWORD = RespReply.error("AUTH <password> called without any password "
+  static final Result.Error NO_PASSWORD = Result.error("AUTH <password> called without any password "
       + "configured for the default user. Are you sure your configuration is correct?");
-  static final RespReply.Error WRONGPASS =
-      new RespReply.Error("WRONGPASS invalid username-password pair or user is disabled.");
-  static final RespReply.Error NOPROTO = new RespReply.Error("NOPROTO unsupported protocol version");
-  static final RespReply.Error INVALID_NAME =
-      RespReply.error("Client names cannot contain spaces, newlines or special characters.");
+  static final Result.Error WRONGPASS =
+      new Result.Error("WRONGPASS invalid username-password pair or user is disabled.");
+  static final Result.Error NOPROTO = new Result.Error("NOPROTO unsupported protocol version");
+  static final Result.Error INVALID_NAME =
+      Result.error("Client names cannot contain spaces, newlines or special characters.");
 
   /**
    * The longest client name ({@code CLIENT SETNAME}, {@code HELLO ... SETNAME}), in bytes: ours (Redis has none),
@@ -30,11 +38,11 @@ final class RespServerCommands {
    */
   static final int MAX_NAME_BYTES = 1024;
 
-  static final RespReply.Error NAME_TOO_LONG =
-      RespReply.error("Client names cannot be longer than " + MAX_NAME_BYTES + " bytes.");
+  static final Result.Error NAME_TOO_LONG =
+      Result.error("Client names cannot be longer than " + MAX_NAME_BYTES + " bytes.");
 
   /** Redis 7's reply to a {@code HELLO} without {@code AUTH} from a connection that has not signed in. */
-  static final RespReply.Error HELLO_NOAUTH = new RespReply.Error("NOAUTH HELLO must be called with the client"
+  static final Result.Error HELLO_NOAUTH = new Result.Error("NOAUTH HELLO must be called with the client"
       + " already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the"
       + " client and select the RESP protocol version at the same time");
 
@@ -59,61 +67,67 @@ final class RespServerCommands {
     config.put("maxmemory-policy", "allkeys-lfu"); // W-TinyLFU, as INFO memory says
   }
 
-  void register(RespCommands table) {
-    table.add("ping", -1, this::ping);
-    table.add("echo", 2, (session, args) -> new RespReply.Bulk(args[1]));
-    table.add("quit", -1, (session, args) -> RespReply.OK);
-    table.add("select", 2, this::select);
-    table.add("auth", -2, this::auth);
-    table.add("hello", -1, this::hello);
-    table.add("info", -1, this::info);
-    table.add("client", -2, table::subcommand);
-    table.add("client|id", 2, (session, args) -> new RespReply.Int(session.id()));
-    table.add("client|getname", 2, (session, args) -> new RespReply.Bulk(session.name()));
-    table.add("client|setname", 3, this::setName);
-    table.add("client|setinfo", 4, (session, args) -> RespReply.OK);
-    table.add("config", -2, table::subcommand);
-    table.add("config|get", -3, this::configGet);
-    table.add("command", -1,
-        (session, args) -> args.length == 1 ? RespReply.EMPTY_ARRAY : table.subcommand(session, args));
-    table.add("command|count", 2, (session, args) -> new RespReply.Int(table.count()));
+  void register(CommandTable table) {
+    table.add("ping", -1, Keys.NONE, this::ping, FAST, STALE);
+    table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), FAST);
+    table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
+    table.add("select", 2, Keys.NONE, this::select, LOADING, STALE, FAST);
+    table.add("auth", -2, Keys.NONE, this::auth, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
+    table.add("hello", -1, Keys.NONE, this::hello, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
+    table.add("info", -1, Keys.NONE, this::info, LOADING, STALE);
+    table.addContainer("client", -2, null);
+    table.add("client|id", 2, Keys.NONE, (client, args) -> new Result.Int(client.id()), NOSCRIPT, LOADING, STALE);
+    table.add("client|getname", 2, Keys.NONE, (client, args) -> new Result.Bulk(client.name()),
+        NOSCRIPT, LOADING, STALE);
+    table.add("client|setname", 3, Keys.NONE, this::setName, NOSCRIPT, LOADING, STALE);
+    table.add("client|setinfo", 4, Keys.NONE, (client, args) -> Result.OK, NOSCRIPT, LOADING, STALE);
+    table.addContainer("config", -2, null);
+    table.add("config|get", -3, Keys.NONE, this::configGet, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.addContainer("command", -1, (client, args) -> Result.EMPTY_ARRAY, LOADING, STALE);
+    table.add("command|count", 2, Keys.NONE, (client, args) -> new Result.Int(table.count()), LOADING, STALE);
   }
 
-  private RespReply ping(RespSession session, byte[][] args) {
+  private Result ping(ClientState client, byte[][] args) {
     if (args.length > 2) {
-      return RespCommands.wrongArity("ping");
+      return Dispatcher.wrongArity("ping");
     }
-    return args.length == 1 ? RespReply.PONG : new RespReply.Bulk(args[1]);
+    return args.length == 1 ? Result.PONG : new Result.Bulk(args[1]);
   }
 
-  private RespReply select(RespSession session, byte[][] args) {
-    Long index = RespCommands.integer(args[1]);
+  private Result quit(ClientState client, byte[][] args) {
+    client.closeAfterReply();
+    return Result.OK;
+  }
+
+  private Result select(ClientState client, byte[][] args) {
+    Long index = Arguments.integer(args[1]);
     if (index == null || index != (int) (long) index) {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
-    return index == 0 ? RespReply.OK : RespReply.error("DB index is out of range");
+    return index == 0 ? Result.OK : Result.error("DB index is out of range");
   }
 
   /**
    * {@code AUTH [default] token}. With a server token, the token is checked ({@link Authenticator#matches}) and
-   * the outcome kept by the session: a wrong one also ends an earlier authentication, as in the text protocol.
+   * the outcome kept by the connection's state: a wrong one also ends an earlier authentication, as in the text
+   * protocol.
    * Without one, {@code AUTH password} gets Redis's error for that case, and {@code AUTH default <any>}
    * succeeds, as for Redis's password-less default user.
    */
-  private RespReply auth(RespSession session, byte[][] args) {
+  private Result auth(ClientState client, byte[][] args) {
     if (args.length > 3) {
       return RespKeyCommands.SYNTAX_ERROR;
     }
-    boolean defaultUser = args.length == 2 || RespCommands.lowerCase(args[1]).equals("default");
+    boolean defaultUser = args.length == 2 || Arguments.lowerCase(args[1]).equals("default");
     if (authenticator == null) {
       if (args.length == 2) {
         return NO_PASSWORD;
       }
-      return defaultUser ? RespReply.OK : WRONGPASS;
+      return defaultUser ? Result.OK : WRONGPASS;
     }
     boolean right = defaultUser && authenticator.matches(args[args.length - 1]);
-    session.authenticated(right);
-    return right ? RespReply.OK : WRONGPASS;
+    client.authenticated(right);
+    return right ? Result.OK : WRONGPASS;
   }
 
   /**
@@ -121,11 +135,11 @@ final class RespServerCommands {
    * (and does not with this {@code AUTH}) gets {@link #HELLO_NOAUTH}, not the server's details, and its name is
    * not set (Redis 7.0 set it; 7.2 does not).
    */
-  private RespReply hello(RespSession session, byte[][] args) {
+  private Result hello(ClientState client, byte[][] args) {
     if (args.length > 1) {
-      Long version = RespCommands.integer(args[1]);
+      Long version = Arguments.integer(args[1]);
       if (version == null) {
-        return RespReply.error("Protocol version is not an integer or out of range");
+        return Result.error("Protocol version is not an integer or out of range");
       }
       if (version != 2) {
         return NOPROTO;
@@ -133,57 +147,57 @@ final class RespServerCommands {
     }
     byte[] name = null;
     for (int i = 2; i < args.length; i++) {
-      String option = RespCommands.lowerCase(args[i]);
+      String option = Arguments.lowerCase(args[i]);
       if (option.equals("auth") && i + 2 < args.length) {
-        RespReply auth = auth(session, new byte[][] {args[i], args[i + 1], args[i + 2]});
-        if (auth != RespReply.OK) {
+        Result auth = auth(client, new byte[][] {args[i], args[i + 1], args[i + 2]});
+        if (auth != Result.OK) {
           return auth;
         }
         i += 2;
       } else if (option.equals("setname") && i + 1 < args.length) {
         name = args[++i];
-        RespReply refused = refusedName(name);
+        Result refused = refusedName(name);
         if (refused != null) {
           return refused;
         }
       } else {
-        return RespReply.error("Syntax error in HELLO option '" + RespCommands.text(args[i]) + "'");
+        return Result.error("Syntax error in HELLO option '" + Arguments.text(args[i]) + "'");
       }
     }
-    if (session.signedOut()) {
+    if (client.signedOut()) {
       return HELLO_NOAUTH;
     }
     if (name != null) {
-      session.name(name.length == 0 ? null : name);
+      client.name(name.length == 0 ? null : name);
     }
-    return helloReply(session);
+    return helloReply(client);
   }
 
-  private static RespReply helloReply(RespSession session) {
-    return new RespReply.Array(List.of(
-        RespReply.bulk("server"), RespReply.bulk("redis"),
-        RespReply.bulk("version"), RespReply.bulk(REDIS_VERSION),
-        RespReply.bulk("proto"), new RespReply.Int(2),
-        RespReply.bulk("id"), new RespReply.Int(session.id()),
-        RespReply.bulk("mode"), RespReply.bulk("standalone"),
-        RespReply.bulk("role"), RespReply.bulk("master"),
-        RespReply.bulk("modules"), RespReply.EMPTY_ARRAY));
+  private static Result helloReply(ClientState client) {
+    return new Result.Array(List.of(
+        Result.bulk("server"), Result.bulk("redis"),
+        Result.bulk("version"), Result.bulk(REDIS_VERSION),
+        Result.bulk("proto"), new Result.Int(2),
+        Result.bulk("id"), new Result.Int(client.id()),
+        Result.bulk("mode"), Result.bulk("standalone"),
+        Result.bulk("role"), Result.bulk("master"),
+        Result.bulk("modules"), Result.EMPTY_ARRAY));
   }
 
-  private RespReply setName(RespSession session, byte[][] args) {
-    RespReply refused = refusedName(args[2]);
+  private Result setName(ClientState client, byte[][] args) {
+    Result refused = refusedName(args[2]);
     if (refused != null) {
       return refused;
     }
-    session.name(args[2].length == 0 ? null : args[2]);
-    return RespReply.OK;
+    client.name(args[2].length == 0 ? null : args[2]);
+    return Result.OK;
   }
 
   /**
    * The error for a name that may not be set, or null: Redis accepts names of printable ASCII without spaces
    * ({@code '!'} to {@code '~'}); we also refuse those longer than {@link #MAX_NAME_BYTES}.
    */
-  private static RespReply refusedName(byte[] name) {
+  private static Result refusedName(byte[] name) {
     for (byte b : name) {
       if (b < '!' || b > '~') {
         return INVALID_NAME;
@@ -196,20 +210,20 @@ final class RespServerCommands {
    * {@code CONFIG GET pattern...}: name/value pairs of the settings matching a glob ({@code *}, {@code ?}). As in
    * Redis 7, a name without wildcards comes back as it was asked ({@code SAVE}), a glob's matches in lower case.
    */
-  private RespReply configGet(RespSession session, byte[][] args) {
-    List<RespReply> pairs = new ArrayList<>();
+  private Result configGet(ClientState client, byte[][] args) {
+    List<Result> pairs = new ArrayList<>();
     for (Map.Entry<String, String> setting : config.entrySet()) {
       for (int i = 2; i < args.length; i++) {
-        String pattern = RespCommands.lowerCase(args[i]);
+        String pattern = Arguments.lowerCase(args[i]);
         if (globMatches(pattern, setting.getKey())) {
           boolean wildcard = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
-          pairs.add(wildcard ? RespReply.bulk(setting.getKey()) : new RespReply.Bulk(args[i]));
-          pairs.add(RespReply.bulk(setting.getValue()));
+          pairs.add(wildcard ? Result.bulk(setting.getKey()) : new Result.Bulk(args[i]));
+          pairs.add(Result.bulk(setting.getValue()));
           break;
         }
       }
     }
-    return new RespReply.Array(pairs);
+    return new Result.Array(pairs);
   }
 
   /**
@@ -248,10 +262,10 @@ final class RespServerCommands {
    * {@code STATS} under Redis's names (ours, which Redis lacks, start {@code blink_}); no section,
    * {@code default}, {@code all} or {@code everything} give all five, an unknown section nothing.
    */
-  private RespReply info(RespSession session, byte[][] args) {
+  private Result info(ClientState client, byte[][] args) {
     List<String> wanted = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
-      wanted.add(RespCommands.lowerCase(args[i]));
+      wanted.add(Arguments.lowerCase(args[i]));
     }
     boolean all = wanted.isEmpty() || wanted.contains("default") || wanted.contains("all")
         || wanted.contains("everything");
@@ -264,11 +278,11 @@ final class RespServerCommands {
         text.append(section.getValue());
       }
     }
-    return RespReply.bulk(text.toString());
+    return Result.bulk(text.toString());
   }
 
   private Map<String, String> sections() {
-    Reply.Stats stats = CommandExecutor.stats(store, counters);
+    Reply.Stats stats = counters.stats(store);
     Reply.ServerFigures server = stats.server();
     Map<String, String> sections = new LinkedHashMap<>();
     sections.put("server", section("Server",

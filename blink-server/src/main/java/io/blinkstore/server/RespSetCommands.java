@@ -1,5 +1,10 @@
 package io.blinkstore.server;
 
+import static io.blinkstore.server.CommandFlag.DENYOOM;
+import static io.blinkstore.server.CommandFlag.FAST;
+import static io.blinkstore.server.CommandFlag.WRITE;
+
+import io.blinkstore.server.CommandSpec.Keys;
 import io.blinkstore.BlinkStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,31 +28,37 @@ final class RespSetCommands {
     this.clock = clock;
   }
 
-  void register(RespCommands commands) {
-    commands.add("set", -3, this::set);
-    commands.add("setnx", 3, this::setIfAbsent);
-    commands.add("setex", 4, (session, args) -> setWithTtl(args, "ex"));
-    commands.add("psetex", 4, (session, args) -> setWithTtl(args, "px"));
-    commands.add("getex", -2, this::getex);
+  void register(CommandTable commands) {
+    commands.add("set", -3, Keys.ONE, this::set, WRITE, DENYOOM);
+    commands.add("setnx", 3, Keys.ONE, this::setIfAbsent, WRITE, DENYOOM, FAST);
+    commands.add("setex", 4, Keys.ONE, (client, args) -> setWithTtl(client, args, "ex"), WRITE, DENYOOM);
+    commands.add("psetex", 4, Keys.ONE, (client, args) -> setWithTtl(client, args, "px"), WRITE, DENYOOM);
+    commands.add("getex", -2, Keys.ONE, this::getex, WRITE, FAST);
   }
 
-  private RespReply set(RespSession session, byte[][] args) {
-    return set(args[1], args[2], SetOptions.parse(args, 3, false, clock.millis()));
+  private Result set(ClientState client, byte[][] args) {
+    if (args.length == 3) {
+      // The common SET, without options: nothing to parse, and no need to read the wall clock.
+      store.set(client.key(args[1]), args[2]);
+      return Result.OK;
+    }
+    return set(client, args[1], args[2], SetOptions.parse(args, 3, false, clock.millis()));
   }
 
   /** {@code SETEX key seconds value}, {@code PSETEX key milliseconds value}: {@code SET key value EX|PX time}. */
-  private RespReply setWithTtl(byte[][] args, String expiry) {
-    return set(args[1], args[3], SetOptions.timed(args[2], expiry, RespCommands.lowerCase(args[0]), clock.millis()));
+  private Result setWithTtl(ClientState client, byte[][] args, String expiry) {
+    return set(client, args[1], args[3],
+        SetOptions.timed(args[2], expiry, Arguments.lowerCase(args[0]), clock.millis()));
   }
 
-  private RespReply set(byte[] keyBytes, byte[] value, SetOptions options) {
+  private Result set(ClientState client, byte[] keyBytes, byte[] value, SetOptions options) {
     if (options.refusal() != null) {
       return options.refusal();
     }
-    String key = RespKeys.of(keyBytes);
+    String key = client.key(keyBytes);
     if (options.ifAbsent() && !options.returnOld() && !options.expiredAtOnce()) {
       // KEEPTTL means nothing here: the value is only written where there is no key to keep a time of.
-      return setIfAbsent(key, value, options.ttl()) ? RespReply.OK : RespReply.NULL;
+      return setIfAbsent(key, value, options.ttl()) ? Result.OK : Result.NULL;
     }
     byte[] old = options.readsOld() ? store.get(key) : null;
     boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
@@ -55,14 +66,14 @@ final class RespSetCommands {
       write(key, value, options.keepTtl() ? keptTtl(key) : options.ttl());
     }
     if (options.returnOld()) {
-      return new RespReply.Bulk(old);
+      return new Result.Bulk(old);
     }
-    return write ? RespReply.OK : RespReply.NULL;
+    return write ? Result.OK : Result.NULL;
   }
 
   /** {@code SETNX key value}: {@code :1} if it was stored, {@code :0} if the key had a value. */
-  private RespReply setIfAbsent(RespSession session, byte[][] args) {
-    return new RespReply.Int(setIfAbsent(RespKeys.of(args[1]), args[2], null) ? 1 : 0);
+  private Result setIfAbsent(ClientState client, byte[][] args) {
+    return new Result.Int(setIfAbsent(client.key(args[1]), args[2], null) ? 1 : 0);
   }
 
   /** Stores {@code value} for {@code ttl} ({@code null}: for ever) if the key has no live value, atomically. */
@@ -91,12 +102,12 @@ final class RespSetCommands {
   }
 
   /** {@code GETEX key [EX|PX|EXAT|PXAT time|PERSIST]}: the value, and the key's time to live changed. */
-  private RespReply getex(RespSession session, byte[][] args) {
+  private Result getex(ClientState client, byte[][] args) {
     SetOptions options = SetOptions.parse(args, 2, true, clock.millis());
     if (options.refusal() != null) {
       return options.refusal();
     }
-    String key = RespKeys.of(args[1]);
+    String key = client.key(args[1]);
     byte[] value = store.get(key);
     if (value != null) {
       if (options.expiredAtOnce()) {
@@ -107,6 +118,6 @@ final class RespSetCommands {
         store.persist(key);
       }
     }
-    return new RespReply.Bulk(value);
+    return new Result.Bulk(value);
   }
 }

@@ -1,5 +1,11 @@
 package io.blinkstore.server;
 
+import static io.blinkstore.server.CommandFlag.DENYOOM;
+import static io.blinkstore.server.CommandFlag.FAST;
+import static io.blinkstore.server.CommandFlag.READONLY;
+import static io.blinkstore.server.CommandFlag.WRITE;
+
+import io.blinkstore.server.CommandSpec.Keys;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.NotAnIntegerException;
 import java.time.Clock;
@@ -19,11 +25,11 @@ import java.util.Set;
  * {@code LT} read the time left, then set the new one: not atomic against a concurrent writer of the same key.
  */
 final class RespTtlCommands {
-  static final RespReply.Error OVERFLOW = RespReply.error(TtlCommands.OVERFLOW.message());
-  static final RespReply.Error DECREMENT_OVERFLOW = RespReply.error("decrement would overflow");
+  static final Result.Error OVERFLOW = Result.error("increment or decrement would overflow");
+  static final Result.Error DECREMENT_OVERFLOW = Result.error("decrement would overflow");
 
-  private static final RespReply.Int ZERO = new RespReply.Int(0);
-  private static final RespReply.Int ONE = new RespReply.Int(1);
+  private static final Result.Int ZERO = new Result.Int(0);
+  private static final Result.Int ONE = new Result.Int(1);
   private static final Set<String> CONDITIONS = Set.of("nx", "xx", "gt", "lt");
   private static final long MAX_TTL_MILLIS = BlinkStore.MAX_TTL.toMillis();
 
@@ -35,20 +41,20 @@ final class RespTtlCommands {
     this.clock = clock;
   }
 
-  void register(RespCommands commands) {
-    commands.add("expire", -3, (session, args) -> expire(args, true, false));
-    commands.add("pexpire", -3, (session, args) -> expire(args, false, false));
-    commands.add("expireat", -3, (session, args) -> expire(args, true, true));
-    commands.add("pexpireat", -3, (session, args) -> expire(args, false, true));
-    commands.add("ttl", 2, (session, args) -> ttl(args, false, false));
-    commands.add("pttl", 2, (session, args) -> ttl(args, true, false));
-    commands.add("expiretime", 2, (session, args) -> ttl(args, false, true));
-    commands.add("pexpiretime", 2, (session, args) -> ttl(args, true, true));
-    commands.add("persist", 2, this::persist);
-    commands.add("incr", 2, (session, args) -> incrementBy(args[1], 1));
-    commands.add("decr", 2, (session, args) -> incrementBy(args[1], -1));
-    commands.add("incrby", 3, (session, args) -> incrementBy(args, false));
-    commands.add("decrby", 3, (session, args) -> incrementBy(args, true));
+  void register(CommandTable commands) {
+    commands.add("expire", -3, Keys.ONE, (client, args) -> expire(client, args, true, false), WRITE, FAST);
+    commands.add("pexpire", -3, Keys.ONE, (client, args) -> expire(client, args, false, false), WRITE, FAST);
+    commands.add("expireat", -3, Keys.ONE, (client, args) -> expire(client, args, true, true), WRITE, FAST);
+    commands.add("pexpireat", -3, Keys.ONE, (client, args) -> expire(client, args, false, true), WRITE, FAST);
+    commands.add("ttl", 2, Keys.ONE, (client, args) -> ttl(client, args, false, false), READONLY, FAST);
+    commands.add("pttl", 2, Keys.ONE, (client, args) -> ttl(client, args, true, false), READONLY, FAST);
+    commands.add("expiretime", 2, Keys.ONE, (client, args) -> ttl(client, args, false, true), READONLY, FAST);
+    commands.add("pexpiretime", 2, Keys.ONE, (client, args) -> ttl(client, args, true, true), READONLY, FAST);
+    commands.add("persist", 2, Keys.ONE, this::persist, WRITE, FAST);
+    commands.add("incr", 2, Keys.ONE, (client, args) -> incrementBy(client, args[1], 1), WRITE, DENYOOM, FAST);
+    commands.add("decr", 2, Keys.ONE, (client, args) -> incrementBy(client, args[1], -1), WRITE, DENYOOM, FAST);
+    commands.add("incrby", 3, Keys.ONE, (client, args) -> incrementBy(client, args, false), WRITE, DENYOOM, FAST);
+    commands.add("decrby", 3, Keys.ONE, (client, args) -> incrementBy(client, args, true), WRITE, DENYOOM, FAST);
   }
 
   /**
@@ -57,35 +63,35 @@ final class RespTtlCommands {
    * live was set (or the key deleted, for a time not in the future), 0 if the key is absent or the condition
    * failed. A time to live past {@link BlinkStore#MAX_TTL} is refused as Redis refuses an overflowing time.
    */
-  private RespReply expire(byte[][] args, boolean inSeconds, boolean absolute) {
+  private Result expire(ClientState client, byte[][] args, boolean inSeconds, boolean absolute) {
     Set<String> conditions = new HashSet<>();
     for (int i = 3; i < args.length; i++) {
-      String condition = RespCommands.lowerCase(args[i]);
+      String condition = Arguments.lowerCase(args[i]);
       if (!CONDITIONS.contains(condition)) {
-        return RespReply.error("Unsupported option " + RespCommands.text(args[i]));
+        return Result.error("Unsupported option " + Arguments.text(args[i]));
       }
       conditions.add(condition);
     }
     if (conditions.contains("nx") && conditions.size() > 1) {
-      return RespReply.error("NX and XX, GT or LT options at the same time are not compatible");
+      return Result.error("NX and XX, GT or LT options at the same time are not compatible");
     }
     if (conditions.contains("gt") && conditions.contains("lt")) {
-      return RespReply.error("GT and LT options at the same time are not compatible");
+      return Result.error("GT and LT options at the same time are not compatible");
     }
-    Long amount = RespCommands.integer(args[2]);
+    Long amount = Arguments.integer(args[2]);
     if (amount == null) {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
     if (inSeconds && (amount > Long.MAX_VALUE / 1000 || amount < Long.MIN_VALUE / 1000)) {
-      return SetOptions.invalidExpireTime(RespCommands.lowerCase(args[0]));
+      return SetOptions.invalidExpireTime(Arguments.lowerCase(args[0]));
     }
     long millis = inSeconds ? amount * 1000 : amount;
     long ttlMillis = absolute ? untilMillis(millis) : millis;
     if (ttlMillis > MAX_TTL_MILLIS) {
-      return SetOptions.invalidExpireTime(RespCommands.lowerCase(args[0]));
+      return SetOptions.invalidExpireTime(Arguments.lowerCase(args[0]));
     }
     Duration ttl = Duration.ofMillis(ttlMillis);
-    String key = RespKeys.of(args[1]);
+    String key = client.key(args[1]);
     if (!conditions.isEmpty() && !holds(conditions, store.ttl(key), ttl)) {
       return ZERO;
     }
@@ -119,41 +125,52 @@ final class RespTtlCommands {
    * {@code TTL key}, {@code PTTL key}: -2 if absent, -1 if it never expires, else the time left; with
    * {@code absolute}, {@code EXPIRETIME}/{@code PEXPIRETIME}: the Unix time of expiry instead of the time left.
    */
-  private RespReply ttl(byte[][] args, boolean inMillis, boolean absolute) {
-    Duration left = store.ttl(RespKeys.of(args[1]));
+  private Result ttl(ClientState client, byte[][] args, boolean inMillis, boolean absolute) {
+    Duration left = store.ttl(client.key(args[1]));
     if (left == null) {
-      return new RespReply.Int(-2);
+      return new Result.Int(-2);
     }
     if (absolute && !left.equals(BlinkStore.NO_EXPIRY)) {
       left = left.plusMillis(clock.millis());
     }
-    return new RespReply.Int(TtlCommands.timeLeft(left, inMillis));
+    return new Result.Int(timeLeft(left, inMillis));
   }
 
   /** {@code PERSIST key}: 1 if the key had a time to live (now removed), else 0. */
-  private RespReply persist(RespSession session, byte[][] args) {
-    return store.persist(RespKeys.of(args[1])) ? ONE : ZERO;
+  private Result persist(ClientState client, byte[][] args) {
+    return store.persist(client.key(args[1])) ? ONE : ZERO;
   }
 
   /** {@code INCRBY key delta}, {@code DECRBY key delta}. */
-  private RespReply incrementBy(byte[][] args, boolean negate) {
-    Long delta = RespCommands.integer(args[2]);
+  private Result incrementBy(ClientState client, byte[][] args, boolean negate) {
+    Long delta = Arguments.integer(args[2]);
     if (delta == null) {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
     if (negate && delta == Long.MIN_VALUE) {
       return DECREMENT_OVERFLOW;
     }
-    return incrementBy(args[1], negate ? -delta : delta);
+    return incrementBy(client, args[1], negate ? -delta : delta);
   }
 
-  private RespReply incrementBy(byte[] keyBytes, long delta) {
+  private Result incrementBy(ClientState client, byte[] keyBytes, long delta) {
     try {
-      return new RespReply.Int(store.incrementBy(RespKeys.of(keyBytes), delta));
+      return new Result.Int(store.incrementBy(client.key(keyBytes), delta));
     } catch (NotAnIntegerException e) {
       return RespKeyCommands.NOT_AN_INTEGER;
     } catch (ArithmeticException e) {
       return OVERFLOW;
     }
+  }
+
+  /**
+   * Returns {@code -1} for {@link BlinkStore#NO_EXPIRY}, else the time {@code left}: milliseconds rounded up (a
+   * live entry never shows 0), or seconds rounded to the nearest, as Redis's {@code TTL} does.
+   */
+  static long timeLeft(Duration left, boolean inMillis) {
+    if (left.equals(BlinkStore.NO_EXPIRY)) {
+      return -1;
+    }
+    return inMillis ? left.plusNanos(999_999).toMillis() : (left.toMillis() + 500) / 1000;
   }
 }

@@ -1,5 +1,8 @@
 package io.blinkstore.server;
 
+import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkStore;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,5 +64,18 @@ final class ServerCounters {
   /** Connections closed because all together held more than {@code --max-client-memory}. */
   long evictedClients() {
     return evictedClients.sum();
+  }
+
+  /**
+   * The figures of {@code store} and of these counters now: the one source of {@code STATS}, the metrics endpoint
+   * and RESP {@code INFO}, so that they always agree.
+   */
+  Reply.Stats stats(BlinkStore store) {
+    BlinkStats stats = store.stats();
+    long lookups = stats.hits() + stats.misses();
+    Reply.ServerFigures server = new Reply.ServerFigures(uptimeSeconds(), connections(), totalConnections(),
+        commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups, evictedClients(), clientBytes().get());
+    return new Reply.Stats(store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(),
+        stats.evictions(), stats.expirations(), stats.expiring(), server);
   }
 }

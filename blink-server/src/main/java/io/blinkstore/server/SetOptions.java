@@ -24,7 +24,7 @@ import java.util.Set;
  * @param refusal the error reply if the options are invalid (then the others are meaningless), else {@code null}
  */
 record SetOptions(boolean ifAbsent, boolean ifPresent, boolean returnOld, boolean keepTtl, boolean persist,
-    Duration ttl, RespReply.Error refusal) {
+    Duration ttl, Result.Error refusal) {
 
   private static final Set<String> TIMED = Set.of("ex", "px", "exat", "pxat");
   private static final long MAX_TTL_MILLIS = BlinkStore.MAX_TTL.toMillis();
@@ -50,7 +50,7 @@ record SetOptions(boolean ifAbsent, boolean ifPresent, boolean returnOld, boolea
     String expiry = null;
     byte[] time = null;
     for (int i = from; i < args.length; i++) {
-      String option = RespCommands.lowerCase(args[i]);
+      String option = Arguments.lowerCase(args[i]);
       boolean sameExpiry = expiry == null || expiry.equals(option);
       if (!getex && option.equals("nx") && !xx) {
         nx = true;
@@ -70,7 +70,7 @@ record SetOptions(boolean ifAbsent, boolean ifPresent, boolean returnOld, boolea
     if (time == null) {
       return new SetOptions(nx, xx, get, "keepttl".equals(expiry), "persist".equals(expiry), null, null);
     }
-    SetOptions timed = timed(time, expiry, RespCommands.lowerCase(args[0]), nowMillis);
+    SetOptions timed = timed(time, expiry, Arguments.lowerCase(args[0]), nowMillis);
     return new SetOptions(nx, xx, get, false, false, timed.ttl(), timed.refusal());
   }
 
@@ -80,7 +80,7 @@ record SetOptions(boolean ifAbsent, boolean ifPresent, boolean returnOld, boolea
    * {@code command} is named in errors.
    */
   static SetOptions timed(byte[] time, String expiry, String command, long nowMillis) {
-    Long amount = RespCommands.integer(time);
+    Long amount = Arguments.integer(time);
     if (amount == null) {
       return refused(RespKeyCommands.NOT_AN_INTEGER);
     }
@@ -97,11 +97,11 @@ record SetOptions(boolean ifAbsent, boolean ifPresent, boolean returnOld, boolea
   }
 
   /** Returns {@code -ERR invalid expire time in '<command>' command}. */
-  static RespReply.Error invalidExpireTime(String command) {
-    return RespReply.error("invalid expire time in '" + command + "' command");
+  static Result.Error invalidExpireTime(String command) {
+    return Result.error("invalid expire time in '" + command + "' command");
   }
 
-  private static SetOptions refused(RespReply.Error error) {
+  private static SetOptions refused(Result.Error error) {
     return new SetOptions(false, false, false, false, false, null, error);
   }
 }

@@ -1,20 +1,19 @@
 package io.blinkstore.server;
 
 /**
- * The text protocol as a {@link Session}: {@link CommandExecutor} answers every command but {@code QUIT}, which
- * has no reply and ends the connection, as does a line over the limit (after its error). Stateless, so one
- * instance serves every connection.
+ * The text protocol as a {@link Session}: {@link TextCommands} answers every command but {@code QUIT}, which
+ * has no reply and ends the connection, as does a line over the limit (after its error). One per connection.
  */
 final class TextSession implements Session<Command> {
-  private final CommandExecutor executor;
+  private final TextCommands commands;
 
-  TextSession(CommandExecutor executor) {
-    this.executor = executor;
+  TextSession(TextCommands commands) {
+    this.commands = commands;
   }
 
   @Override
   public Reply execute(Command command) {
-    return command instanceof Command.Quit ? null : executor.execute(command);
+    return command instanceof Command.Quit ? null : commands.execute(command);
   }
 
   @Override

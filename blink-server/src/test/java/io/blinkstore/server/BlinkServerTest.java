@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,5 +48,32 @@ class BlinkServerTest {
     assertEquals("0.0.0.0:0", BlinkServer.describe(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)));
     InetAddress six = InetAddress.getByName("::1");
     assertEquals("[0:0:0:0:0:0:0:1]:8765", BlinkServer.describe(new InetSocketAddress(six, 8765)));
+  }
+
+  /** A setting given twice is a caller's mistake: the builder says so instead of keeping the last silently. */
+  @Test
+  void everySettingMayBeGivenOnce() {
+    List<Consumer<BlinkServer.Builder>> settings = List.of(
+        b -> b.maxLineBytes(1024),
+        b -> b.maxConnections(10),
+        b -> b.idleTimeout(Duration.ofSeconds(1)),
+        b -> b.requestTimeout(Duration.ofSeconds(1)),
+        b -> b.authTimeout(Duration.ofSeconds(1)),
+        b -> b.maxOutputBytes(1 << 20),
+        b -> b.maxClientMemory(1 << 20),
+        b -> b.maxKeyBytes(100),
+        b -> b.maxValueBytes(100),
+        b -> b.unixMode(BlinkServer.DEFAULT_UNIX_MODE),
+        b -> b.heapThreshold(0.5),
+        b -> b.metricsDeadline(Duration.ofSeconds(1)),
+        b -> b.heapGuard(HeapGuard.NONE),
+        b -> b.authToken("token"),
+        b -> b.transport(BlinkServer.Transport.NIO));
+    for (Consumer<BlinkServer.Builder> setting : settings) {
+      BlinkServer.Builder builder = BlinkServer.builder();
+      setting.accept(builder);
+      IllegalStateException twice = assertThrows(IllegalStateException.class, () -> setting.accept(builder));
+      assertTrue(twice.getMessage().contains("already set"), twice.getMessage());
+    }
   }
 }

@@ -17,6 +17,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
@@ -397,6 +398,14 @@ class CommandHandlerTest {
         throw new IllegalStateException("simulated store bug");
       }
       return super.get(key);
+    }
+
+    @Override
+    public ByteBuffer getBuffer(String key) {
+      if (key.equals("boom")) {
+        throw new IllegalStateException("simulated store bug");
+      }
+      return super.getBuffer(key);
     }
   }
 }

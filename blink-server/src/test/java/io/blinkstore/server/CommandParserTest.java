@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class CommandParserTest {
     for (int code = 0; code <= Character.MAX_VALUE; code++) {
       char c = (char) code;
       if (!Character.isSurrogate(c)) {
-        assertEquals(CommandParser.isWhitespace(c), !BlinkStore.isValidKey("a" + c + "b"),
+        assertEquals(Text.isWhitespace(c), !BlinkStore.isValidKey("a" + c + "b"),
             () -> String.format("U+%04X", (int) c));
       }
     }
@@ -115,7 +116,7 @@ class CommandParserTest {
   @ValueSource(chars = {'\t', '\n', '\u000B', '\f', '\r', ' ', '\u0085', '\u00A0', '\u1680', '\u2000', '\u2007',
       '\u200A', '\u2028', '\u2029', '\u202F', '\u205F', '\u3000'})
   void everyUnicodeWhiteSpaceCharacterSeparatesAndIsTrimmed(char ws) {
-    assertTrue(CommandParser.isWhitespace(ws));
+    assertTrue(Text.isWhitespace(ws));
     assertEquals(set("k", "a" + ws + "b"), CommandParser.parse(ws + "SET" + ws + "k" + ws + "a" + ws + "b" + ws));
     assertEquals(new Command.Get("k"), CommandParser.parse(ws + "GET" + ws + "k" + ws));
   }
@@ -124,7 +125,7 @@ class CommandParserTest {
   @ValueSource(chars = {'\u0000', '\u0008', '\u000E', '\u001C', '\u001D', '\u001E', '\u001F', '\u180E', '\u200B',
       '\u2060', '\uFEFF', 'x'})
   void charactersOutsideWhiteSpaceAreNotTrimmedNorSeparators(char c) {
-    assertFalse(CommandParser.isWhitespace(c));
+    assertFalse(Text.isWhitespace(c));
     assertEquals(CommandParser.UNKNOWN_COMMAND, CommandParser.parse("GET" + c + "k"));
     assertEquals(new Command.Get("k" + c), CommandParser.parse("GET k" + c));
     assertEquals(set(c + "k", ""), CommandParser.parse("SET " + c + "k"));

@@ -26,20 +26,20 @@ class RespCommandsTest {
 
   @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
-  private final RespCommands commands = tester.commands;
+  private final Dispatcher commands = tester.commands;
   private final RespSession session = tester.session;
 
-  private RespReply run(String... args) {
+  private Result run(String... args) {
     return tester.run(args);
   }
 
-  private RespReply run(byte[]... args) {
+  private Result run(byte[]... args) {
     return session.execute(new RespRequest.Command(args));
   }
 
   @Test
   void pingAnswersPongOrItsArgument() {
-    assertEquals(RespReply.PONG, run("PING"));
+    assertEquals(Result.PONG, run("PING"));
     assertEquals(bulk("hi"), run("ping", "hi"));
     assertEquals(error("ERR wrong number of arguments for 'ping' command"), run("PING", "a", "b"));
   }
@@ -52,9 +52,9 @@ class RespCommandsTest {
 
   @Test
   void setThenGetReturnsTheValueAndAbsentKeysAreNil() {
-    assertEquals(RespReply.OK, run("SET", "k", "v"));
+    assertEquals(Result.OK, run("SET", "k", "v"));
     assertEquals(bulk("v"), run("GET", "k"));
-    assertEquals(RespReply.NULL, run("GET", "absent"));
+    assertEquals(Result.NULL, run("GET", "absent"));
   }
 
   @Test
@@ -62,7 +62,7 @@ class RespCommandsTest {
     byte[] value = {0, '\r', '\n', (byte) 0xff, ' '};
     run("SET".getBytes(UTF_8), "k".getBytes(UTF_8), value);
     assertArrayEquals(value, store.get("k"));
-    assertEquals(new RespReply.Bulk(value), run("GET", "k"));
+    assertEquals(new Result.Bulk(value), run("GET", "k"));
   }
 
   @Test
@@ -75,23 +75,23 @@ class RespCommandsTest {
 
   @Test
   void setNxWritesOnlyAnAbsentKey() {
-    assertEquals(RespReply.OK, run("SET", "k", "1", "NX"));
-    assertEquals(RespReply.NULL, run("SET", "k", "2", "nx"));
+    assertEquals(Result.OK, run("SET", "k", "1", "NX"));
+    assertEquals(Result.NULL, run("SET", "k", "2", "nx"));
     assertEquals("1", store.getString("k"));
   }
 
   @Test
   void setXxWritesOnlyAPresentKey() {
-    assertEquals(RespReply.NULL, run("SET", "k", "1", "XX"));
+    assertEquals(Result.NULL, run("SET", "k", "1", "XX"));
     assertNull(store.get("k"));
     store.set("k", "0");
-    assertEquals(RespReply.OK, run("SET", "k", "1", "XX"));
+    assertEquals(Result.OK, run("SET", "k", "1", "XX"));
     assertEquals("1", store.getString("k"));
   }
 
   @Test
   void setGetReturnsThePreviousValue() {
-    assertEquals(RespReply.NULL, run("SET", "k", "1", "GET"));
+    assertEquals(Result.NULL, run("SET", "k", "1", "GET"));
     assertEquals(bulk("1"), run("SET", "k", "2", "GET"));
     assertEquals(bulk("2"), run("SET", "k", "3", "NX", "GET")); // not written, as in Redis 7
     assertEquals("2", store.getString("k"));
@@ -117,12 +117,12 @@ class RespCommandsTest {
 
   @Test
   void anEntryOverTheMemoryLimitGetsRedisOomError() {
-    assertEquals(RespCommands.OOM, run("SET", "k", "x".repeat((int) MEMORY_LIMIT)));
-    assertEquals(error("OOM command not allowed when used memory > 'maxmemory'."), RespCommands.OOM);
+    assertEquals(Dispatcher.OOM, run("SET", "k", "x".repeat((int) MEMORY_LIMIT)));
+    assertEquals(error("OOM command not allowed when used memory > 'maxmemory'."), Dispatcher.OOM);
   }
 
   /** {@code args} as UTF-8 bulk strings (the tester's {@code run(String...)} sends Latin-1). */
-  private RespReply runUtf8(String... args) {
+  private Result runUtf8(String... args) {
     byte[][] bytes = new byte[args.length][];
     for (int i = 0; i < args.length; i++) {
       bytes[i] = args[i].getBytes(UTF_8);
@@ -133,10 +133,10 @@ class RespCommandsTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "a b", "tab\tkey", "line\nkey", "\uFDD0starts-with-the-escape"})
   void keysTheTextProtocolCannotCarryAreBinarySafeOverResp(String key) {
-    assertEquals(RespReply.OK, runUtf8("SET", key, "v"));
-    assertEquals(RespReply.OK, runUtf8("MSET", "ok", "1", key, "w"));
+    assertEquals(Result.OK, runUtf8("SET", key, "v"));
+    assertEquals(Result.OK, runUtf8("MSET", "ok", "1", key, "w"));
     assertEquals(bulk("w"), runUtf8("GET", key));
-    assertEquals(new RespReply.Array(List.of(bulk("w"), bulk("1"))), runUtf8("MGET", key, "ok"));
+    assertEquals(new Result.Array(List.of(bulk("w"), bulk("1"))), runUtf8("MGET", key, "ok"));
     assertEquals(integer(1), runUtf8("EXISTS", key));
     assertEquals(integer(1), runUtf8("EXPIRE", key, "100"));
     assertEquals(integer(100), runUtf8("TTL", key));
@@ -153,21 +153,21 @@ class RespCommandsTest {
   void keysOfAnyBytesAreDistinctEntriesAndUtf8OnesWithoutWhitespaceAreTheTextProtocolsKeys() {
     byte[] malformed = {'k', (byte) 0xc3};
     byte[] other = {'k', (byte) 0xc4};
-    assertEquals(RespReply.OK, run("SET".getBytes(UTF_8), malformed, "1".getBytes(UTF_8)));
-    assertEquals(RespReply.OK, run("SET".getBytes(UTF_8), other, "2".getBytes(UTF_8)));
+    assertEquals(Result.OK, run("SET".getBytes(UTF_8), malformed, "1".getBytes(UTF_8)));
+    assertEquals(Result.OK, run("SET".getBytes(UTF_8), other, "2".getBytes(UTF_8)));
     assertEquals(bulk("1"), run("GET".getBytes(UTF_8), malformed));
     assertEquals(bulk("2"), run("GET".getBytes(UTF_8), other));
-    assertEquals(RespReply.OK, runUtf8("SET", "ключ", "3"));
+    assertEquals(Result.OK, runUtf8("SET", "ключ", "3"));
     assertEquals("3", store.getString("ключ"));
-    assertEquals(RespReply.OK, runUtf8("SET", "user:42", "4"));
+    assertEquals(Result.OK, runUtf8("SET", "user:42", "4"));
     assertEquals("4", store.getString("user:42"));
     assertEquals(4, store.size());
   }
 
   @Test
   void msetAndMgetWorkOnManyKeys() {
-    assertEquals(RespReply.OK, run("MSET", "a", "1", "b", "2"));
-    assertEquals(new RespReply.Array(List.of(bulk("1"), RespReply.NULL, bulk("2"))), run("MGET", "a", "x", "b"));
+    assertEquals(Result.OK, run("MSET", "a", "1", "b", "2"));
+    assertEquals(new Result.Array(List.of(bulk("1"), Result.NULL, bulk("2"))), run("MGET", "a", "x", "b"));
     assertEquals(error("ERR wrong number of arguments for 'mset' command"), run("MSET", "a", "1", "b"));
   }
 
@@ -183,39 +183,39 @@ class RespCommandsTest {
   void dbsizeAndFlushallWorkOnTheWholeStore() {
     run("MSET", "a", "1", "b", "2");
     assertEquals(integer(2), run("DBSIZE"));
-    assertEquals(RespReply.OK, run("FLUSHALL"));
+    assertEquals(Result.OK, run("FLUSHALL"));
     assertEquals(integer(0), run("DBSIZE"));
     run("SET", "a", "1");
-    assertEquals(RespReply.OK, run("FLUSHDB", "ASYNC"));
-    assertEquals(RespReply.OK, run("flushdb", "sync"));
+    assertEquals(Result.OK, run("FLUSHDB", "ASYNC"));
+    assertEquals(Result.OK, run("flushdb", "sync"));
     assertEquals(error("ERR syntax error"), run("FLUSHALL", "later"));
     assertEquals(0, store.size());
   }
 
   @Test
   void selectAcceptsOnlyDatabaseZero() {
-    assertEquals(RespReply.OK, run("SELECT", "0"));
+    assertEquals(Result.OK, run("SELECT", "0"));
     assertEquals(error("ERR DB index is out of range"), run("SELECT", "1"));
     assertEquals(error("ERR value is not an integer or out of range"), run("SELECT", "x"));
   }
 
   @Test
   void clientNamesAndIdsArePerConnection() {
-    assertEquals(RespReply.NULL, run("CLIENT", "GETNAME"));
-    assertEquals(RespReply.OK, run("CLIENT", "SETNAME", "worker-1"));
+    assertEquals(Result.NULL, run("CLIENT", "GETNAME"));
+    assertEquals(Result.OK, run("CLIENT", "SETNAME", "worker-1"));
     assertEquals(bulk("worker-1"), run("client", "getname"));
     assertEquals(error("ERR Client names cannot contain spaces, newlines or special characters."),
         run("CLIENT", "SETNAME", "a b"));
-    assertEquals(RespReply.OK, run("CLIENT", "SETINFO", "LIB-NAME", "jedis"));
-    assertEquals(integer(session.id()), run("CLIENT", "ID"));
-    assertNotEquals(session.id(), commands.newSession().id());
+    assertEquals(Result.OK, run("CLIENT", "SETINFO", "LIB-NAME", "jedis"));
+    assertEquals(integer(session.client().id()), run("CLIENT", "ID"));
+    assertNotEquals(session.client().id(), new RespSession(commands).client().id());
   }
 
   /** Issue 16: a name of any length was kept, so names of a megabyte on many connections filled the heap. */
   @Test
   void aClientNameIsAtMostMaxNameBytesLong() {
     String longest = "n".repeat(RespServerCommands.MAX_NAME_BYTES);
-    assertEquals(RespReply.OK, run("CLIENT", "SETNAME", longest));
+    assertEquals(Result.OK, run("CLIENT", "SETNAME", longest));
     assertEquals(bulk(longest), run("CLIENT", "GETNAME"));
     assertEquals(error("ERR Client names cannot be longer than 1024 bytes."), run("CLIENT", "SETNAME", longest + "n"));
     assertEquals(error("ERR Client names cannot be longer than 1024 bytes."),
@@ -246,11 +246,11 @@ class RespCommandsTest {
 
   @Test
   void helloAnswersRespTwoAndRefusesThree() {
-    RespReply.Array hello = (RespReply.Array) run("HELLO", "2", "SETNAME", "me");
+    Result.Array hello = (Result.Array) run("HELLO", "2", "SETNAME", "me");
     assertEquals(List.of(bulk("server"), bulk("redis")), hello.elements().subList(0, 2));
     assertEquals(List.of(bulk("proto"), integer(2)), hello.elements().subList(4, 6));
     assertEquals(bulk("me"), run("CLIENT", "GETNAME"));
-    assertEquals(hello.elements().size(), ((RespReply.Array) run("HELLO")).elements().size());
+    assertEquals(hello.elements().size(), ((Result.Array) run("HELLO")).elements().size());
     assertEquals(error("NOPROTO unsupported protocol version"), run("HELLO", "3"));
     assertEquals(error("ERR Protocol version is not an integer or out of range"), run("HELLO", "x"));
     assertEquals(error("ERR Syntax error in HELLO option 'bogus'"), run("HELLO", "2", "bogus"));
@@ -260,24 +260,24 @@ class RespCommandsTest {
   void authAnswersAsARedisWithoutPassword() {
     assertEquals(error("ERR AUTH <password> called without any password configured for the default user. "
         + "Are you sure your configuration is correct?"), run("AUTH", "secret"));
-    assertEquals(RespReply.OK, run("AUTH", "default", "anything"));
+    assertEquals(Result.OK, run("AUTH", "default", "anything"));
     assertEquals(error("WRONGPASS invalid username-password pair or user is disabled."), run("AUTH", "bob", "x"));
   }
 
   @Test
   void configGetAnswersWhatBenchmarksAskAndNothingElse() {
-    assertEquals(new RespReply.Array(List.of(bulk("save"), bulk(""))), run("CONFIG", "GET", "save"));
-    assertEquals(new RespReply.Array(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "appendonly"));
-    assertEquals(new RespReply.Array(List.of(bulk("maxmemory"), bulk(Long.toString(MEMORY_LIMIT)),
+    assertEquals(new Result.Array(List.of(bulk("save"), bulk(""))), run("CONFIG", "GET", "save"));
+    assertEquals(new Result.Array(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "appendonly"));
+    assertEquals(new Result.Array(List.of(bulk("maxmemory"), bulk(Long.toString(MEMORY_LIMIT)),
         bulk("maxmemory-policy"), bulk("allkeys-lfu"))), run("CONFIG", "GET", "max*"));
-    assertEquals(RespReply.EMPTY_ARRAY, run("CONFIG", "GET", "no-such-setting"));
-    assertEquals(10, ((RespReply.Array) run("CONFIG", "GET", "*")).elements().size());
+    assertEquals(Result.EMPTY_ARRAY, run("CONFIG", "GET", "no-such-setting"));
+    assertEquals(10, ((Result.Array) run("CONFIG", "GET", "*")).elements().size());
   }
 
   @Test
   void configGetAnswersANameWithoutWildcardsAsAskedAndAGlobsMatchesInLowerCase() {
-    assertEquals(new RespReply.Array(List.of(bulk("SAVE"), bulk(""))), run("CONFIG", "GET", "SAVE"));
-    assertEquals(new RespReply.Array(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "APPEND*"));
+    assertEquals(new Result.Array(List.of(bulk("SAVE"), bulk(""))), run("CONFIG", "GET", "SAVE"));
+    assertEquals(new Result.Array(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "APPEND*"));
   }
 
   /**
@@ -289,14 +289,14 @@ class RespCommandsTest {
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void configGetOfAPatternOfManyStarsThatCannotMatchAnswersWithoutBacktrackingForever() {
-    assertEquals(RespReply.EMPTY_ARRAY, run("CONFIG", "GET", "*".repeat(40) + "z"));
-    assertEquals(RespReply.EMPTY_ARRAY, run("CONFIG", "GET", "*".repeat(100_000) + "z"));
-    assertEquals(10, ((RespReply.Array) run("CONFIG", "GET", "*".repeat(100_000))).elements().size());
+    assertEquals(Result.EMPTY_ARRAY, run("CONFIG", "GET", "*".repeat(40) + "z"));
+    assertEquals(Result.EMPTY_ARRAY, run("CONFIG", "GET", "*".repeat(100_000) + "z"));
+    assertEquals(10, ((Result.Array) run("CONFIG", "GET", "*".repeat(100_000))).elements().size());
   }
 
   @Test
   void commandAnswersEnoughForRedisCli() {
-    assertEquals(RespReply.EMPTY_ARRAY, run("COMMAND"));
+    assertEquals(Result.EMPTY_ARRAY, run("COMMAND"));
     // Redis 6.2's answer, which makes redis-cli 7 fall back to its own command help for its hints; an empty
     // array (what this once answered) left redis-cli with no hints at all.
     assertEquals(error("ERR unknown subcommand 'DOCS'. Try COMMAND HELP."), run("COMMAND", "DOCS"));
@@ -350,7 +350,7 @@ class RespCommandsTest {
   @Test
   void quitAnswersOkAndEndsTheConnection() {
     RespRequest quit = new RespRequest.Command(RespTester.toBytes("quit"));
-    assertEquals(RespReply.OK, session.execute(quit));
+    assertEquals(Result.OK, session.execute(quit));
     assertTrue(session.endsConnection(quit));
     assertFalse(session.endsConnection(new RespRequest.Command(RespTester.toBytes("PING"))));
   }
@@ -362,7 +362,7 @@ class RespCommandsTest {
     assertTrue(session.endsConnection(error));
   }
 
-  private static String text(RespReply reply) {
-    return ISO_8859_1.decode(((RespReply.Bulk) reply).bytes().duplicate()).toString();
+  private static String text(Result reply) {
+    return ISO_8859_1.decode(((Result.Bulk) reply).bytes().duplicate()).toString();
   }
 }

@@ -15,17 +15,17 @@ class RespGuardsTest {
   private final BlinkStore store = BlinkStore.builder().build();
   private final ServerCounters counters = new ServerCounters();
   private final HeapGuard heapGuard = new HeapGuard(0.5);
-  private final RespCommands commands =
-      new RespCommands(store, new Leases(), Clock.systemUTC(), counters, heapGuard, new Authenticator("s3cret"),
+  private final Dispatcher commands =
+      new Dispatcher(store, new Leases(), Clock.systemUTC(), counters, heapGuard, new Authenticator("s3cret"),
           BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE);
-  private final RespSession session = commands.newSession();
+  private final RespSession session = new RespSession(commands);
 
   @AfterEach
   void close() {
     store.close();
   }
 
-  private RespReply run(String... args) {
+  private Result run(String... args) {
     byte[][] bytes = new byte[args.length][];
     for (int i = 0; i < args.length; i++) {
       bytes[i] = args[i].getBytes(ISO_8859_1);
@@ -35,41 +35,41 @@ class RespGuardsTest {
 
   @Test
   void beforeAuthEveryCommandButAuthHelloAndQuitIsRefusedAndNotExecuted() {
-    assertEquals(RespCommands.NOAUTH, run("SET", "k", "v"));
-    assertEquals(RespCommands.NOAUTH, run("GET", "k"));
-    assertEquals(RespCommands.NOAUTH, run("PING"));
+    assertEquals(Dispatcher.NOAUTH, run("SET", "k", "v"));
+    assertEquals(Dispatcher.NOAUTH, run("GET", "k"));
+    assertEquals(Dispatcher.NOAUTH, run("PING"));
     assertNull(store.get("k"));
-    assertEquals(RespReply.OK, run("QUIT"));
+    assertEquals(Result.OK, run("QUIT"));
   }
 
   @Test
   void anUnknownCommandBeforeAuthGetsTheUnknownCommandErrorAsInRedis() {
-    assertEquals(RespReply.error("unknown command 'nope', with args beginning with: "), run("nope"));
+    assertEquals(Result.error("unknown command 'nope', with args beginning with: "), run("nope"));
   }
 
   @Test
   void theRightTokenAuthenticatesWithOrWithoutTheDefaultUser() {
-    assertEquals(RespReply.OK, run("AUTH", "s3cret"));
-    assertEquals(RespReply.OK, run("SET", "k", "v"));
-    RespSession other = commands.newSession();
+    assertEquals(Result.OK, run("AUTH", "s3cret"));
+    assertEquals(Result.OK, run("SET", "k", "v"));
+    RespSession other = new RespSession(commands);
     byte[][] auth = {"AUTH".getBytes(ISO_8859_1), "default".getBytes(ISO_8859_1), "s3cret".getBytes(ISO_8859_1)};
-    assertEquals(RespReply.OK, other.execute(new RespRequest.Command(auth)));
+    assertEquals(Result.OK, other.execute(new RespRequest.Command(auth)));
   }
 
   @Test
   void aWrongTokenOrAnotherUserIsRefusedAndEndsAnEarlierAuthentication() {
-    assertEquals(RespReply.OK, run("AUTH", "s3cret"));
+    assertEquals(Result.OK, run("AUTH", "s3cret"));
     assertEquals(RespServerCommands.WRONGPASS, run("AUTH", "s3cre"));
-    assertEquals(RespCommands.NOAUTH, run("GET", "k"));
+    assertEquals(Dispatcher.NOAUTH, run("GET", "k"));
     assertEquals(RespServerCommands.WRONGPASS, run("AUTH", "admin", "s3cret"));
-    assertEquals(RespCommands.NOAUTH, run("GET", "k"));
+    assertEquals(Dispatcher.NOAUTH, run("GET", "k"));
   }
 
   @Test
   void helloCanAuthenticate() {
     assertEquals(RespServerCommands.WRONGPASS, run("HELLO", "2", "AUTH", "default", "wrong"));
     run("HELLO", "2", "AUTH", "default", "s3cret");
-    assertEquals(RespReply.OK, run("SET", "k", "v"));
+    assertEquals(Result.OK, run("SET", "k", "v"));
   }
 
   /**
@@ -82,31 +82,31 @@ class RespGuardsTest {
     assertEquals(RespServerCommands.HELLO_NOAUTH, run("HELLO", "2", "SETNAME", "early"));
     assertEquals(RespServerCommands.INVALID_NAME, run("HELLO", "2", "SETNAME", "a b"));
     assertEquals(RespServerCommands.NAME_TOO_LONG, run("HELLO", "2", "SETNAME", "n".repeat(1025)));
-    assertEquals(RespReply.OK, run("AUTH", "s3cret"));
-    assertEquals(RespReply.NULL, run("CLIENT", "GETNAME"), "no name was set before signing in");
-    RespReply.Array hello = (RespReply.Array) run("HELLO", "2", "SETNAME", "later");
-    assertEquals(RespReply.bulk("server"), hello.elements().get(0));
-    assertEquals(RespReply.bulk("later"), run("CLIENT", "GETNAME"));
+    assertEquals(Result.OK, run("AUTH", "s3cret"));
+    assertEquals(Result.NULL, run("CLIENT", "GETNAME"), "no name was set before signing in");
+    Result.Array hello = (Result.Array) run("HELLO", "2", "SETNAME", "later");
+    assertEquals(Result.bulk("server"), hello.elements().get(0));
+    assertEquals(Result.bulk("later"), run("CLIENT", "GETNAME"));
   }
 
   @Test
   void helloWithTheRightAuthSignsInAndSetsTheName() {
-    RespReply.Array hello = (RespReply.Array) run("HELLO", "2", "AUTH", "default", "s3cret", "SETNAME", "me");
-    assertEquals(RespReply.bulk("redis"), hello.elements().get(1));
-    assertEquals(RespReply.bulk("me"), run("CLIENT", "GETNAME"));
+    Result.Array hello = (Result.Array) run("HELLO", "2", "AUTH", "default", "s3cret", "SETNAME", "me");
+    assertEquals(Result.bulk("redis"), hello.elements().get(1));
+    assertEquals(Result.bulk("me"), run("CLIENT", "GETNAME"));
   }
 
   @Test
   void aNearlyFullHeapRefusesWritesButServesReadsAndDeletes() {
     run("AUTH", "s3cret");
-    assertEquals(RespReply.OK, run("SET", "k", "v"));
+    assertEquals(Result.OK, run("SET", "k", "v"));
     heapGuard.afterCollection(90, 100);
-    assertEquals(RespCommands.OOM, run("SET", "k2", "v"));
-    assertEquals(RespCommands.OOM, run("MSET", "k2", "v", "k3", "w"));
-    assertEquals(RespReply.bulk("v"), run("GET", "k"));
-    assertEquals(new RespReply.Int(1), run("DEL", "k"));
+    assertEquals(Dispatcher.OOM, run("SET", "k2", "v"));
+    assertEquals(Dispatcher.OOM, run("MSET", "k2", "v", "k3", "w"));
+    assertEquals(Result.bulk("v"), run("GET", "k"));
+    assertEquals(new Result.Int(1), run("DEL", "k"));
     heapGuard.afterCollection(10, 100);
-    assertEquals(RespReply.OK, run("SET", "k2", "v"));
+    assertEquals(Result.OK, run("SET", "k2", "v"));
   }
 
   /**
@@ -116,13 +116,13 @@ class RespGuardsTest {
   @Test
   void aNearlyFullHeapServesGetlAndRefusesFill() {
     run("AUTH", "s3cret");
-    assertEquals(RespReply.OK, run("SET", "k", "v"));
+    assertEquals(Result.OK, run("SET", "k", "v"));
     heapGuard.afterCollection(90, 100);
-    assertEquals(new RespReply.Array(List.of(RespReply.bulk("VALUE"), RespReply.bulk("v"))), run("GETL", "k", "5000"));
-    RespReply.Array grant = (RespReply.Array) run("GETL", "absent", "5000");
-    assertEquals(RespReply.bulk("LEASE"), grant.elements().get(0));
-    String token = Long.toString(((RespReply.Int) grant.elements().get(1)).value());
-    assertEquals(RespCommands.OOM, run("FILL", "absent", token, "0", "v"));
+    assertEquals(new Result.Array(List.of(Result.bulk("VALUE"), Result.bulk("v"))), run("GETL", "k", "5000"));
+    Result.Array grant = (Result.Array) run("GETL", "absent", "5000");
+    assertEquals(Result.bulk("LEASE"), grant.elements().get(0));
+    String token = Long.toString(((Result.Int) grant.elements().get(1)).value());
+    assertEquals(Dispatcher.OOM, run("FILL", "absent", token, "0", "v"));
     assertNull(store.get("absent"));
   }
 
@@ -135,14 +135,14 @@ class RespGuardsTest {
     try (RespTester capped = new RespTester(Leases.DEFAULT_TABLE_BYTES, 64)) {
       capped.run("SET", "at", "a".repeat(23));
       capped.run("SET", "past", "p".repeat(24));
-      RespReply atTheCap = capped.run("MGET", "at", "at");
-      assertEquals(new RespReply.Array(List.of(RespReply.bulk("a".repeat(23)), RespReply.bulk("a".repeat(23)))),
+      Result atTheCap = capped.run("MGET", "at", "at");
+      assertEquals(new Result.Array(List.of(Result.bulk("a".repeat(23)), Result.bulk("a".repeat(23)))),
           atTheCap);
       assertEquals(64, RespEncoder.encodedLength(atTheCap));
-      assertEquals(RespReply.error("reply of 65 bytes exceeds the output limit of 64 bytes"),
+      assertEquals(Result.error("reply of 65 bytes exceeds the output limit of 64 bytes"),
           capped.run("MGET", "at", "past"));
-      assertEquals(new RespReply.Int(2), capped.run("DBSIZE"), "the store is untouched");
-      assertEquals(RespReply.bulk("p".repeat(24)), capped.run("GET", "past"), "the session goes on");
+      assertEquals(new Result.Int(2), capped.run("DBSIZE"), "the store is untouched");
+      assertEquals(Result.bulk("p".repeat(24)), capped.run("GET", "past"), "the session goes on");
     }
   }
 

@@ -17,30 +17,30 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RespLeaseCommandsTest {
   @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
-  private final RespSession other = tester.commands.newSession();
+  private final RespSession other = new RespSession(tester.commands);
 
-  private RespReply run(String... args) {
+  private Result run(String... args) {
     return tester.run(args);
   }
 
   /** Asks for {@code key} with {@code GETL} and returns the lease token it must be granted. */
   private String lease(String key) {
-    RespReply.Array reply = (RespReply.Array) run("GETL", key, "5000");
+    Result.Array reply = (Result.Array) run("GETL", key, "5000");
     assertEquals(bulk("LEASE"), reply.elements().get(0));
-    return Long.toString(((RespReply.Int) reply.elements().get(1)).value());
+    return Long.toString(((Result.Int) reply.elements().get(1)).value());
   }
 
-  private static RespReply pair(String word, RespReply argument) {
-    return new RespReply.Array(List.of(bulk(word), argument));
+  private static Result pair(String word, Result argument) {
+    return new Result.Array(List.of(bulk(word), argument));
   }
 
   @Test
   void oneClientGetsTheLeaseOthersWaitAndAllReadTheFilledValue() {
     String token = lease("k");
-    RespReply.Array wait = (RespReply.Array) RespTester.run(other, "GETL", "k", "5000");
+    Result.Array wait = (Result.Array) RespTester.run(other, "GETL", "k", "5000");
     assertEquals(bulk("WAIT"), wait.elements().get(0));
-    assertInstanceOf(RespReply.Int.class, wait.elements().get(1));
-    assertEquals(RespReply.OK, run("FILL", "k", token, "0", "value"));
+    assertInstanceOf(Result.Int.class, wait.elements().get(1));
+    assertEquals(Result.OK, run("FILL", "k", token, "0", "value"));
     assertEquals(pair("VALUE", bulk("value")), RespTester.run(other, "GETL", "k", "5000"));
     assertEquals(integer(-1), run("TTL", "k"));
   }
@@ -49,9 +49,9 @@ class RespLeaseCommandsTest {
   void fillStoresBinaryValuesWithATimeToLive() {
     String token = lease("k");
     byte[] value = {0, '\r', '\n', (byte) 0xff};
-    RespReply reply = tester.session.execute(new RespRequest.Command(new byte[][] {
+    Result reply = tester.session.execute(new RespRequest.Command(new byte[][] {
         "FILL".getBytes(), "k".getBytes(), token.getBytes(), "100000".getBytes(), value}));
-    assertEquals(RespReply.OK, reply);
+    assertEquals(Result.OK, reply);
     assertArrayEquals(value, store.get("k"));
     assertEquals(integer(100), run("TTL", "k"));
   }
@@ -64,17 +64,17 @@ class RespLeaseCommandsTest {
     assertEquals(error("ERR lease expired"), run("FILL", "k", token, "0", "late"));
     assertNull(store.get("k"));
     String next = lease("k");
-    assertEquals(RespReply.OK, run("FILL", "k", next, "0", "v"));
+    assertEquals(Result.OK, run("FILL", "k", next, "0", "v"));
     assertEquals(error("ERR lease expired"), run("FILL", "k", next, "0", "again"));
     assertEquals("v", store.getString("k"));
   }
 
   @Test
   void textAndRespClientsShareTheLeaseOfAKey() {
-    CommandExecutor text = new CommandExecutor(store, tester.leases, new ServerCounters(), HeapGuard.NONE);
+    TextCommands text = new TextCommands(tester.commands);
     Reply.Lease lease = (Reply.Lease) text.execute(new Command.GetOrLease("k", 5000));
-    assertEquals(bulk("WAIT"), ((RespReply.Array) run("GETL", "k", "5000")).elements().get(0));
-    assertEquals(RespReply.OK, run("FILL", "k", Long.toString(lease.token()), "0", "from resp"));
+    assertEquals(bulk("WAIT"), ((Result.Array) run("GETL", "k", "5000")).elements().get(0));
+    assertEquals(Result.OK, run("FILL", "k", Long.toString(lease.token()), "0", "from resp"));
     assertEquals(new Reply.Value("from resp".getBytes()), text.execute(new Command.GetOrLease("k", 5000)));
   }
 
@@ -98,9 +98,9 @@ class RespLeaseCommandsTest {
   void waitAnswersCountNoMissesOnlyTheLeaseAndTheFilledValueCount() {
     String token = lease("k");
     for (int i = 0; i < 5; i++) {
-      assertEquals(bulk("WAIT"), ((RespReply.Array) RespTester.run(other, "GETL", "k", "5000")).elements().get(0));
+      assertEquals(bulk("WAIT"), ((Result.Array) RespTester.run(other, "GETL", "k", "5000")).elements().get(0));
     }
-    assertEquals(RespReply.OK, run("FILL", "k", token, "0", "v"));
+    assertEquals(Result.OK, run("FILL", "k", token, "0", "v"));
     assertEquals(pair("VALUE", bulk("v")), RespTester.run(other, "GETL", "k", "5000"));
     assertEquals(1, store.stats().misses());
     assertEquals(1, store.stats().hits());
@@ -121,7 +121,7 @@ class RespLeaseCommandsTest {
   @Test
   void aFullLeaseTableIsReported() {
     try (RespTester small = new RespTester(Leases.costOf("a"))) {
-      assertEquals(bulk("LEASE"), ((RespReply.Array) small.run("GETL", "a", "5000")).elements().get(0));
+      assertEquals(bulk("LEASE"), ((Result.Array) small.run("GETL", "a", "5000")).elements().get(0));
       assertEquals(error("ERR lease table full"), small.run("GETL", "b", "5000"));
     }
   }

@@ -65,10 +65,10 @@ class RespStoreProperties {
   @Property(tries = 300)
   void keyCommandsAnswerAsAMapOfBytes(@ForAll("requests") List<Request> requests) {
     try (BlinkStore store = BlinkStore.builder().memoryLimit(1 << 20).build()) {
-      RespSession session = new RespCommands(store).newSession();
+      RespSession session = new RespSession(new Dispatcher(store));
       Map<ByteBuffer, byte[]> model = new HashMap<>();
       for (Request request : requests) {
-        RespReply expected = expected(request, model);
+        Result expected = expected(request, model);
         assertEquals(expected, session.execute(new RespRequest.Command(request.args())), request::toString);
       }
       long usage = 0;
@@ -97,31 +97,31 @@ class RespStoreProperties {
   }
 
   /** What Redis answers {@code request} with, given {@code model}, which it updates. */
-  private static RespReply expected(Request request, Map<ByteBuffer, byte[]> model) {
+  private static Result expected(Request request, Map<ByteBuffer, byte[]> model) {
     List<ByteBuffer> keys = request.keys().stream().map(ByteBuffer::wrap).toList();
     switch (request.word()) {
       case "SET", "MSET" -> {
         for (int i = 0; i < keys.size(); i++) {
           model.put(keys.get(i), request.values().get(i));
         }
-        return RespReply.OK;
+        return Result.OK;
       }
       case "GET" -> {
-        return new RespReply.Bulk(model.get(keys.get(0)));
+        return new Result.Bulk(model.get(keys.get(0)));
       }
       case "MGET" -> {
-        List<RespReply> values = new ArrayList<>();
-        keys.forEach(key -> values.add(new RespReply.Bulk(model.get(key))));
-        return new RespReply.Array(values);
+        List<Result> values = new ArrayList<>();
+        keys.forEach(key -> values.add(new Result.Bulk(model.get(key))));
+        return new Result.Array(values);
       }
       case "DEL" -> {
-        return new RespReply.Int(keys.stream().filter(key -> model.remove(key) != null).count());
+        return new Result.Int(keys.stream().filter(key -> model.remove(key) != null).count());
       }
       case "EXISTS" -> {
-        return new RespReply.Int(keys.stream().filter(model::containsKey).count());
+        return new Result.Int(keys.stream().filter(model::containsKey).count());
       }
       case "DBSIZE" -> {
-        return new RespReply.Int(model.size());
+        return new Result.Int(model.size());
       }
       default -> throw new AssertionError(request.word());
     }

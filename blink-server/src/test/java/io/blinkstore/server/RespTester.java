@@ -24,7 +24,7 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
   final BlinkStore store = BlinkStore.builder().memoryLimit(MEMORY_LIMIT).build();
   final ServerCounters counters = new ServerCounters();
   final Leases leases;
-  final RespCommands commands;
+  final Dispatcher commands;
   final RespSession session;
 
   /** A tester whose lease table has the default size. */
@@ -40,18 +40,18 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
   /** A tester whose lease table holds {@code leaseTableBytes}, and whose output cap is {@code maxReplyBytes}. */
   RespTester(long leaseTableBytes, long maxReplyBytes) {
     leases = new Leases(leaseTableBytes, System::nanoTime);
-    commands = new RespCommands(store, leases, Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC),
+    commands = new Dispatcher(store, leases, Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC),
         counters, HeapGuard.NONE, null, maxReplyBytes, EntrySizeLimits.NONE);
-    session = commands.newSession();
+    session = new RespSession(commands);
   }
 
   /** Runs {@code args} (ISO-8859-1, one byte a char) on {@link #session}. */
-  RespReply run(String... args) {
+  Result run(String... args) {
     return run(session, args);
   }
 
   /** Runs {@code args} on {@code session}. */
-  static RespReply run(RespSession session, String... args) {
+  static Result run(RespSession session, String... args) {
     return session.execute(new RespRequest.Command(toBytes(args)));
   }
 
@@ -63,16 +63,16 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
     return bytes;
   }
 
-  static RespReply bulk(String text) {
-    return RespReply.bulk(text);
+  static Result bulk(String text) {
+    return Result.bulk(text);
   }
 
-  static RespReply integer(long value) {
-    return new RespReply.Int(value);
+  static Result integer(long value) {
+    return new Result.Int(value);
   }
 
-  static RespReply error(String message) {
-    return new RespReply.Error(message);
+  static Result error(String message) {
+    return new Result.Error(message);
   }
 
   @Override

@@ -15,13 +15,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code EXPIRE}, {@code PEXPIRE}, {@code TTL}, {@code PTTL}, {@code PERSIST} and the counters, as Redis 7 answers. */
 class RespTtlCommandsTest {
-  private static final RespReply NOT_AN_INTEGER = error("ERR value is not an integer or out of range");
-  private static final RespReply OVERFLOW = error("ERR increment or decrement would overflow");
+  private static final Result NOT_AN_INTEGER = error("ERR value is not an integer or out of range");
+  private static final Result OVERFLOW = error("ERR increment or decrement would overflow");
 
   @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
 
-  private RespReply run(String... args) {
+  private Result run(String... args) {
     return tester.run(args);
   }
 
@@ -52,7 +52,7 @@ class RespTtlCommandsTest {
     store.set("k", "v");
     long maxSeconds = BlinkStore.MAX_TTL.toSeconds();
     assertEquals(NOT_AN_INTEGER, run("EXPIRE", "k", "1.5"));
-    RespReply invalid = error("ERR invalid expire time in 'expire' command");
+    Result invalid = error("ERR invalid expire time in 'expire' command");
     assertEquals(invalid, run("EXPIRE", "k", Long.toString(Long.MAX_VALUE)));
     assertEquals(invalid, run("EXPIRE", "k", Long.toString(Long.MIN_VALUE)));
     assertEquals(error("ERR invalid expire time in 'pexpire' command"),
@@ -100,7 +100,7 @@ class RespTtlCommandsTest {
     assertEquals(integer(-1), run("PEXPIRETIME", "k"));
     run("EXPIREAT", "k", Long.toString(NOW_SECONDS + 100));
     assertEquals(integer(NOW_SECONDS + 100), run("EXPIRETIME", "k"));
-    long millis = ((RespReply.Int) run("PEXPIRETIME", "k")).value();
+    long millis = ((Result.Int) run("PEXPIRETIME", "k")).value();
     assertTrue(millis > NOW_SECONDS * 1000 && millis <= (NOW_SECONDS + 100) * 1000, "PEXPIRETIME " + millis);
   }
 
@@ -143,7 +143,7 @@ class RespTtlCommandsTest {
     assertEquals(integer(-1), run("TTL", "k"));
     assertEquals(integer(-1), run("PTTL", "k"));
     run("PSETEX", "k", "100000", "v");
-    long millis = ((RespReply.Int) run("PTTL", "k")).value();
+    long millis = ((Result.Int) run("PTTL", "k")).value();
     assertTrue(millis > 0 && millis <= 100_000, "PTTL " + millis);
     assertEquals(error("ERR wrong number of arguments for 'pttl' command"), run("PTTL", "k", "v"));
   }

@@ -32,8 +32,7 @@ class SignInDeadlineTest {
       new ConnectionLimits(counters, MAX_CONNECTIONS, 0, 0, 1 << 20, null, signIn);
   private final Authenticator authenticator = new Authenticator(TOKEN);
   private final ProtocolPipeline protocol = new ProtocolPipeline(
-      new CommandExecutor(store, new Leases(), counters, HeapGuard.NONE),
-      new RespCommands(store, new Leases(), Clock.systemUTC(), counters, HeapGuard.NONE, authenticator, 1 << 20,
+      new Dispatcher(store, new Leases(), Clock.systemUTC(), counters, HeapGuard.NONE, authenticator, 1 << 20,
           EntrySizeLimits.NONE),
       1 << 20, authenticator);
   private final List<EmbeddedChannel> channels = new ArrayList<>();

@@ -1,11 +1,11 @@
-package io.blinkstore;
+package io.blinkstore.internal;
 
 import java.nio.charset.StandardCharsets;
 
 /** The counters' value format: the canonical decimal ASCII text of a 64-bit integer, as Redis stores it. */
-final class Decimal {
+public final class Decimal {
   /** The longest text of a {@code long}: {@code -9223372036854775808}. */
-  static final int MAX_LENGTH = 20;
+  public static final int MAX_LENGTH = 20;
 
   private Decimal() {}
 
@@ -15,12 +15,12 @@ final class Decimal {
    *
    * @throws NumberFormatException if the text is not canonical or does not fit a {@code long}
    */
-  static long parse(byte[] text) {
+  public static long parse(byte[] text) {
     return parse(text, 0);
   }
 
   /** As {@link #parse(byte[])}, of the bytes of {@code text} from {@code from} to its end. */
-  static long parse(byte[] text, int from) {
+  public static long parse(byte[] text, int from) {
     int length = text.length - from;
     if (length <= 0 || length > MAX_LENGTH) {
       throw new NumberFormatException();
@@ -48,7 +48,7 @@ final class Decimal {
   }
 
   /** Returns the canonical text of {@code value}. */
-  static byte[] format(long value) {
+  public static byte[] format(long value) {
     return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -1,4 +1,4 @@
-package io.blinkstore;
+package io.blinkstore.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,9 +9,10 @@ import java.util.function.Function;
  * Runs at most one load per key at a time: the first caller for a key loads it on its own thread, and callers
  * that arrive while it runs wait for its result (or failure) instead of loading again. No lock is held while a
  * load runs, so a load may use the store; the table holds only loads under way, so it never outgrows the number
- * of loading threads.
+ * of loading threads. The in-process store's {@code getOrLoad} and blink-client's run through it, so that threads
+ * of one process share one load (and, for the client, only one of them asks the server for a lease).
  */
-final class SingleFlight {
+public final class SingleFlight {
   /** A load under way: its result, and the thread running it (to catch a load that waits for itself). */
   private record Flight(CompletableFuture<byte[]> result, Thread loader) {}
 
@@ -19,12 +20,12 @@ final class SingleFlight {
 
   /**
    * Returns {@code load.apply(key)}, run by this caller or shared with a load of {@code key} already under way.
-   * The load's unchecked exceptions reach every caller as thrown; checked ones arrive wrapped in a
-   * {@link BlinkException}.
+   * The load's exceptions reach every caller as thrown (a caller that must pass on checked exceptions wraps them
+   * in its load).
    *
    * @throws IllegalStateException if the load under way for {@code key} is this thread's own
    */
-  byte[] run(String key, Function<String, byte[]> load) {
+  public byte[] run(String key, Function<String, byte[]> load) {
     Flight mine = new Flight(new CompletableFuture<>(), Thread.currentThread());
     Flight current = flights.putIfAbsent(key, mine);
     if (current != null) {
