@@ -48,6 +48,13 @@ final class RespEncoder extends MessageToByteEncoder<RespReply> {
         out.writeBytes(bytes.duplicate());
         out.writeShort(CRLF);
       }
+    } else if (reply instanceof RespReply.Stored stored) {
+      int length = stored.value().length();
+      line('$', Integer.toString(length), out);
+      out.ensureWritable(length);
+      stored.value().copyTo(out.nioBuffer(out.writerIndex(), length), 0);
+      out.writerIndex(out.writerIndex() + length);
+      out.writeShort(CRLF);
     } else if (reply instanceof RespReply.Array array) {
       line('*', Integer.toString(array.elements().size()), out);
       for (RespReply element : array.elements()) {
@@ -70,6 +77,10 @@ final class RespEncoder extends MessageToByteEncoder<RespReply> {
     if (reply instanceof RespReply.Bulk bulk) {
       ByteBuffer bytes = bulk.bytes();
       return bytes == null ? 5 : Integer.toString(bytes.remaining()).length() + 3L + bytes.remaining() + 2;
+    }
+    if (reply instanceof RespReply.Stored stored) {
+      int length = stored.value().length();
+      return Integer.toString(length).length() + 3L + length + 2;
     }
     RespReply.Array array = (RespReply.Array) reply;
     long length = Integer.toString(array.elements().size()).length() + 3L;

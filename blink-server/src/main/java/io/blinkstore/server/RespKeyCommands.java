@@ -1,7 +1,6 @@
 package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +13,8 @@ import java.util.List;
  * protocol whenever the bytes are a key that protocol can carry.
  *
  * <p><b>Reply size.</b> {@code MGET} is the one command whose reply can be far larger than its request: a
- * 1 MiB request naming one 4 KB value 150,000 times asks for 615 MB. It reads views of the values
- * ({@link BlinkStore#getBuffer}), which copy nothing, and is refused with {@link #replyTooLarge} when the reply
+ * 1 MiB request naming one 4 KB value 150,000 times asks for 615 MB. It reads the values without copying them
+ * ({@link BlinkStore#getStored}), and is refused with {@link #replyTooLarge} when the reply
  * would pass the server's output cap ({@code --max-output-bytes}), which would close the connection anyway.
  *
  * <p><b>Atomicity.</b> {@code MSET} checks every entry against the size limits first, then sets its keys one by
@@ -56,10 +55,10 @@ final class RespKeyCommands {
     return read(RespKeys.of(args[1]));
   }
 
-  /** The value of {@code key} as a view of the stored bytes, or nil. */
+  /** The value of {@code key}, to be copied once, by the encoder, or nil. */
   private RespReply read(String key) {
-    ByteBuffer value = store.getBuffer(key);
-    return value == null ? RespReply.NULL : new RespReply.Bulk(value);
+    BlinkStore.StoredValue value = store.getStored(key);
+    return value == null ? RespReply.NULL : new RespReply.Stored(value);
   }
 
   /** {@code GETDEL key}: the value, and the key deleted. */
@@ -120,7 +119,7 @@ final class RespKeyCommands {
     long present = 0;
     for (int i = 1; i < args.length; i++) {
       String key = RespKeys.of(args[i]);
-      if (store.getBuffer(key) != null) { // a view: no value is copied just to count it
+      if (store.getStored(key) != null) { // no value is copied just to count it
         present++;
       }
     }

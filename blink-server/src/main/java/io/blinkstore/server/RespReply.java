@@ -1,5 +1,6 @@
 package io.blinkstore.server;
 
+import io.blinkstore.BlinkStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,9 +26,8 @@ sealed interface RespReply {
 
   /**
    * {@code $<length>\r\n<bytes>\r\n}: binary-safe bytes, those between the buffer's position and limit (never
-   * consumed: the encoder reads a duplicate); {@link #NULL} is the nil bulk string. A stored value is sent as the
-   * store's read-only view of it ({@link io.blinkstore.BlinkStore#getBuffer}), so it is copied once, into the
-   * reply's buffer, and a reply's size is known before anything is copied.
+   * consumed: the encoder reads a duplicate); {@link #NULL} is the nil bulk string. A stored value is a
+   * {@link Stored} instead.
    */
   record Bulk(ByteBuffer bytes) implements RespReply {
     /** The bulk string of {@code bytes}, which must not change afterwards; {@code null} is nil. */
@@ -40,6 +40,12 @@ sealed interface RespReply {
       return bytes == null ? "Bulk[nil]" : "Bulk[" + StandardCharsets.ISO_8859_1.decode(bytes.duplicate()) + "]";
     }
   }
+
+  /**
+   * A bulk string of a stored value not copied yet ({@link BlinkStore#getStored}): its size is known before
+   * anything is copied, and the encoder copies it once, from the store straight into the reply's buffer.
+   */
+  record Stored(BlinkStore.StoredValue value) implements RespReply {}
 
   /** {@code *<count>\r\n} and the elements. */
   record Array(List<RespReply> elements) implements RespReply {}

@@ -3,6 +3,7 @@ package io.blinkstore.server;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import io.blinkstore.BlinkStore;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -52,7 +53,23 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
 
   /** Runs {@code args} on {@code session}. */
   static RespReply run(RespSession session, String... args) {
-    return session.execute(new RespRequest.Command(toBytes(args)));
+    return copied(session.execute(new RespRequest.Command(toBytes(args))));
+  }
+
+  /**
+   * The reply as a client receives it: a stored value, which the encoder copies from the store, becomes the bulk
+   * string of its bytes (also inside arrays), so that tests compare replies by content.
+   */
+  static RespReply copied(RespReply reply) {
+    if (reply instanceof RespReply.Stored stored) {
+      ByteBuffer bytes = ByteBuffer.allocate(stored.value().length());
+      stored.value().copyTo(bytes, 0);
+      return new RespReply.Bulk(bytes);
+    }
+    if (reply instanceof RespReply.Array array) {
+      return new RespReply.Array(array.elements().stream().map(RespTester::copied).toList());
+    }
+    return reply;
   }
 
   static byte[][] toBytes(String... args) {
