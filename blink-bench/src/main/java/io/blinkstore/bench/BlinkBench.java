@@ -5,14 +5,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code blink-bench}: the load generator ({@code load}), the hit-ratio trace replay ({@code hit-ratio}) and the
- * echo server for the round-trip floor ({@code echo-server}). Run as
+ * {@code blink-bench}: the load generator ({@code load}), the hit-ratio trace replay ({@code hit-ratio}), the
+ * echo server for the round-trip floor ({@code echo-server}), BlinkRedis beside Lettuce alone on a cluster
+ * ({@code cluster-throughput}) and issue 16's attack ({@code attack}). Run as
  * {@code java -cp blink-bench/target/benchmarks.jar io.blinkstore.bench.BlinkBench load --help}.
  */
 @Command(
     name = "blink-bench",
     description = "Measures Blink Store and Redis with the same client.",
-    subcommands = {LoadCommand.class, HitRatioCommand.class, EchoServer.class, FootprintCommand.class})
+    subcommands = {LoadCommand.class, HitRatioCommand.class, EchoServer.class, FootprintCommand.class,
+        ClusterThroughputCommand.class, AttackCommand.class})
 public final class BlinkBench implements Runnable {
   @Mixin Help help;
 

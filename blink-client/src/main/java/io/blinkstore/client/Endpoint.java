@@ -20,6 +20,9 @@ record Endpoint(SocketAddress address, boolean resp) {
   static final int BLINK_PORT = 8765;
   /** Redis's default port. */
   static final int REDIS_PORT = 6379;
+  /** Where what this client refuses of a Redis address is found instead. */
+  private static final String SCALE_OUT = " (for credentials, TLS, Sentinels or a cluster: BlinkRedis.connect, in"
+      + " blink-redis; docs/scale-out.md)";
 
   /**
    * Reads {@code uri}.
@@ -30,14 +33,15 @@ record Endpoint(SocketAddress address, boolean resp) {
     Objects.requireNonNull(uri, "uri");
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw refused(uri, "a user, password, query or fragment is not supported");
+      throw refused(uri, "a user, password, query or fragment is not supported" + SCALE_OUT);
     }
     return switch (scheme) {
       case "blink" -> new Endpoint(tcp(uri, BLINK_PORT, false), false);
       case "redis" -> new Endpoint(tcp(uri, REDIS_PORT, true), true);
       case "blink-socket" -> new Endpoint(unix(uri), false);
       case "redis-socket" -> new Endpoint(unix(uri), true);
-      default -> throw refused(uri, "the scheme must be blink, blink-socket, redis or redis-socket");
+      default -> throw refused(uri, "the scheme must be blink, blink-socket, redis or redis-socket"
+          + (scheme.startsWith("redis") ? SCALE_OUT : ""));
     };
   }
 
@@ -65,6 +69,12 @@ record Endpoint(SocketAddress address, boolean resp) {
   }
 
   private static IllegalArgumentException refused(URI uri, String why) {
-    return new IllegalArgumentException("unsupported server address " + uri + ": " + why);
+    return new IllegalArgumentException("unsupported server address " + shown(uri) + ": " + why);
+  }
+
+  /** The address as an error may show it: a user and password become {@code ***}, never logged or shown. */
+  static String shown(URI uri) {
+    String userInfo = uri.getRawUserInfo();
+    return userInfo == null ? uri.toString() : uri.toString().replace(userInfo + "@", "***@");
   }
 }

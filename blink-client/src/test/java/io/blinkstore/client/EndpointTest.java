@@ -41,6 +41,25 @@ class EndpointTest {
       "redis-socket://host/tmp/x", "blink-socket:relative", "rediss://127.0.0.1:6379"})
   void anythingElseIsRefusedSayingWhy(String uri) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.of(URI.create(uri)));
-    assertTrue(e.getMessage().startsWith("unsupported server address " + uri + ": "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("unsupported server address " + Endpoint.shown(URI.create(uri)) + ": "),
+        e.getMessage());
+  }
+
+  /** A refused address with credentials never puts the password in the message (it ends up in logs). */
+  @Test
+  void aRefusedAddressNeverShowsItsPassword() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Endpoint.of(URI.create("redis://user:s3cret@127.0.0.1:6379")));
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("unsupported server address redis://***@127.0.0.1:6379: "), e.getMessage());
+  }
+
+  /** A Redis address this client cannot reach points to the module that can. */
+  @ParameterizedTest
+  @ValueSource(strings = {"redis-cluster://127.0.0.1:7000,127.0.0.1:7001", "rediss://127.0.0.1:6379",
+      "redis-sentinel://127.0.0.1:26379#primary", "redis://user:secret@127.0.0.1:6379"})
+  void aRedisAddressForBlinkRedisSaysSo(String uri) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.of(URI.create(uri)));
+    assertTrue(e.getMessage().endsWith("BlinkRedis.connect, in blink-redis; docs/scale-out.md)"), e.getMessage());
   }
 }

@@ -144,17 +144,28 @@ public final class SidecarExample {
 
   private static void report(List<Summary> summaries, long usage, String notice, Map<String, String> read) {
     int workers = summaries.size();
-    int lookups = summaries.stream().mapToInt(Summary::lookups).sum();
-    int databaseCalls = summaries.stream().mapToInt(Summary::databaseCalls).sum();
-    int verified = summaries.stream().mapToInt(Summary::verified).sum();
+    printWorkers(summaries, notice, read);
+    System.out.printf("memory: %d private caches would hold %d x %d = %d bytes; the one sidecar holds %d bytes"
+        + " (USAGE)%n", workers, workers, usage, workers * usage, usage);
+    printSharing(summaries, notice, read);
+  }
+
+  /** One line for each worker: its lookups, database calls, verified rows, and the notice it wrote or read. */
+  static void printWorkers(List<Summary> summaries, String notice, Map<String, String> read) {
     String writer = summaries.get(0).name();
     for (Summary s : summaries) {
       System.out.printf("  %-8s %d lookups, %3d database calls, %3d cached rows verified, %s%n", s.name(),
           s.lookups(), s.databaseCalls(), s.verified(),
           s.name().equals(writer) ? "wrote notice " + notice : "read notice " + read.get(s.name()));
     }
-    System.out.printf("memory: %d private caches would hold %d x %d = %d bytes; the one sidecar holds %d bytes"
-        + " (USAGE)%n", workers, workers, usage, workers * usage, usage);
+  }
+
+  /** Whether every reader got the notice at once, and the database calls the shared cache saved. */
+  static void printSharing(List<Summary> summaries, String notice, Map<String, String> read) {
+    int lookups = summaries.stream().mapToInt(Summary::lookups).sum();
+    int databaseCalls = summaries.stream().mapToInt(Summary::databaseCalls).sum();
+    int verified = summaries.stream().mapToInt(Summary::verified).sum();
+    String writer = summaries.get(0).name();
     boolean consistent = read.values().stream().allMatch(notice::equals);
     System.out.println("consistency: " + writer + " wrote notice " + notice + "; right after, each of the "
         + read.size() + " other workers read it once, no retry: " + (consistent ? "every one got exactly that"

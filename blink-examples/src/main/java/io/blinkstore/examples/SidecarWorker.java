@@ -2,6 +2,7 @@ package io.blinkstore.examples;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.client.BlinkClient;
+import io.blinkstore.redis.BlinkRedis;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,8 +16,9 @@ import java.nio.file.Path;
  * {@code wrote}; {@code read} reads that key once and prints {@code notice=} and what it read
  * ({@code NOT_FOUND} if nothing).
  *
- * <p>Arguments: the Unix socket path, the worker's name, and its index and the number of workers (to start at a
- * different product than the others).
+ * <p>Arguments: where the cache is (the sidecar's Unix socket path, or the address of a Redis or Valkey Cluster:
+ * {@link ScaleOutExample}), the worker's name, and its index and the number of workers (to start at a different
+ * product than the others).
  */
 public final class SidecarWorker {
   private SidecarWorker() {}
@@ -25,7 +27,7 @@ public final class SidecarWorker {
     String name = args[1];
     int index = Integer.parseInt(args[2]);
     int workers = Integer.parseInt(args[3]);
-    try (BlinkStore cache = BlinkClient.connect(Path.of(args[0]))) {
+    try (BlinkStore cache = connect(args[0])) {
       int databaseCalls = 0;
       int verified = 0;
       for (int n = 0; n < Products.COUNT; n++) {
@@ -53,5 +55,13 @@ public final class SidecarWorker {
         }
       }
     }
+  }
+
+  /**
+   * The one line that differs between the sidecar and a Redis or Valkey Cluster: how the store is made. Every
+   * other line of this worker is the same {@link BlinkStore} code on both.
+   */
+  static BlinkStore connect(String where) {
+    return where.contains("://") ? BlinkRedis.connect(where) : BlinkClient.connect(Path.of(where));
   }
 }

@@ -4,6 +4,7 @@ import static io.blinkstore.examples.WorkerProcesses.onPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -130,6 +131,42 @@ class ExamplesTest {
     assertTrue(out.contains("the server refused: entry of 524292 bytes (key + value) exceeds the memory limit"),
         out);
     assertTrue(out.contains("server gone: BlinkConnectionException for GET user:42"), out);
+  }
+
+  @Test
+  void scaleOutExampleRunsTheSidecarWorkersOnALocalCluster() throws Exception {
+    assumeTrue(LocalCluster.installed(), "redis-server and redis-cli are not installed");
+    String out = run(ScaleOutExample::main);
+    assertTrue(out.contains("cluster: local, 3 primaries, redis-cluster://127.0.0.1:"), out);
+    assertSharedOnTheCluster(out);
+  }
+
+  /** Given a cluster's address, the example starts none, and each run starts from a cold cache: it deletes its keys. */
+  @Test
+  void scaleOutExampleUsesTheClusterItIsGivenAndStartsColdEachTime() throws Exception {
+    assumeTrue(LocalCluster.installed(), "redis-server and redis-cli are not installed");
+    try (LocalCluster cluster = LocalCluster.start()) {
+      for (int run = 0; run < 2; run++) {
+        String out = run(args -> ScaleOutExample.main(new String[] {cluster.address(), "2"}));
+        assertTrue(out.contains("cluster: " + cluster.address() + "\n"), out);
+        assertSharedOnTheCluster(out);
+      }
+    }
+  }
+
+  private static void assertSharedOnTheCluster(String out) {
+    int workers = out.contains("java-3") ? 3 : 2;
+    assertTrue(out.contains("started " + workers + " worker processes at once"), out);
+    String notice = group(out, "wrote notice (\\S+);");
+    assertTrue(out.contains("consistency: java-1 wrote notice " + notice + "; right after, each of the "
+        + (workers - 1) + " other workers read it once, no retry: every one got exactly that"), out);
+    long lookups = number(out, "database calls: \\d+ for (\\d+) lookups");
+    long calls = number(out, "database calls: (\\d+) for");
+    assertEquals(workers * (long) Products.COUNT, lookups, out);
+    assertTrue(calls >= Products.COUNT && calls < lookups, "each row fetched at least once, not by everyone: " + out);
+    long hits = lookups - calls;
+    assertTrue(out.contains("cache hits matching the database row byte for byte: " + hits + " of " + hits), out);
+    assertTrue(out.contains("the cluster now holds " + (Products.COUNT + 1) + " keys"), out);
   }
 
   private static long number(String out, String regex) {

@@ -34,6 +34,9 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
   private Command judge(ChannelHandlerContext ctx, Command command) {
     if (command instanceof Command.Auth auth) {
       boolean right = authenticator.authenticate(ctx.channel(), auth.token().getBytes(StandardCharsets.UTF_8));
+      if (right) {
+        SignInDeadline.signedIn(ctx.channel());
+      }
       return right ? Command.AUTHENTICATED : WRONG_TOKEN;
     }
     if (command instanceof Command.Quit || command instanceof Command.LineTooLong

@@ -69,14 +69,42 @@ public final class BlinkServer implements AutoCloseable {
    */
   public static final int DEFAULT_MAX_KEY_BYTES = 64 << 10;
 
-  /** The most client connections open at once by default (Redis's {@code maxclients} default). */
+  /**
+   * The most client connections open at once by default where file descriptors allow it (Redis's
+   * {@code maxclients} default): see {@link #defaultMaxConnections()}.
+   */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+  /**
+   * The most client connections open at once by default: what this process's descriptor limit ({@code ulimit -n})
+   * allows, less 128 kept for the listeners, the event loops, the JVM's own files, the metrics endpoint and
+   * connections being refused, and at most {@link #DEFAULT_MAX_CONNECTIONS} (896 under {@code ulimit -n 1024}).
+   */
+  public static int defaultMaxConnections() {
+    return ConnectionLimits.maxConnectionsFor(ConnectionLimits.descriptorLimit(), DEFAULT_MAX_CONNECTIONS);
+  }
 
   /** How long a request may stay unfinished by default before its connection is closed: 30 seconds. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How long a connection may take to sign in by default, on a server with a token, before it is closed: 10
+   * seconds (MySQL's {@code connect_timeout}). Client libraries sign in as they connect; a person typing
+   * {@code AUTH} into {@code nc} has time enough.
+   */
+  public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
+
   /** The most reply bytes waiting for one client by default before its connection is closed: 4 MiB. */
   public static final long DEFAULT_MAX_OUTPUT_BYTES = 4L << 20;
+
+  /**
+   * The most bytes all client connections together may hold by default, in their unfinished and waiting
+   * requests, names and unread replies: an eighth of the maximum heap or half the JVM's direct memory, whichever
+   * is less (52 MiB with the launcher's defaults). Computed for this JVM.
+   */
+  public static long defaultMaxClientMemory() {
+    return ClientMemory.defaultLimit();
+  }
 
   /** The Unix socket's permissions by default: read and write for its owner and group (0660). */
   public static final Set<PosixFilePermission> DEFAULT_UNIX_MODE = PosixFilePermissions.fromString("rw-rw----");
@@ -106,6 +134,9 @@ public final class BlinkServer implements AutoCloseable {
   private final int maxLineBytes;
   private final Transport transport;
   private final ServerCounters counters = new ServerCounters();
+  private final ClientMemory clientMemory;
+  private final SpareDescriptor spare = new SpareDescriptor(Path.of("/dev/null"));
+  private final int maxConnections;
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
   private final EntrySizeLimits sizeLimits;
@@ -113,10 +144,12 @@ public final class BlinkServer implements AutoCloseable {
   private final Set<PosixFilePermission> unixMode;
   private final HeapGuard givenHeapGuard;
   private final double heapThreshold;
+  private final Duration metricsDeadline;
   private HeapGuard heapGuard;
 
   private final Object lifecycle = new Object();
   private EventLoopGroup group;
+  private DirectMemoryGuard allocator;
   private ChannelGroup connections;
   private Channel tcpChannel;
   private Channel unixChannel;
@@ -131,14 +164,18 @@ public final class BlinkServer implements AutoCloseable {
     this.unix = builder.unix;
     this.maxLineBytes = builder.maxLineBytes;
     this.transport = resolve(builder.transport);
+    this.clientMemory = new ClientMemory(builder.maxClientMemory, counters);
+    this.maxConnections = builder.maxConnections;
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
-        builder.requestTimeout.toMillis(), builder.maxOutputBytes);
+        builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare,
+        builder.authToken == null ? null : new SignInDeadline(builder.authTimeout));
     this.maxOutputBytes = builder.maxOutputBytes;
     this.sizeLimits = new EntrySizeLimits(builder.maxKeyBytes, builder.maxValueBytes);
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
     this.unixMode = builder.unixMode;
     this.givenHeapGuard = builder.heapGuard;
     this.heapThreshold = builder.heapThreshold;
+    this.metricsDeadline = builder.metricsDeadline;
   }
 
   /** Returns a new builder. */
@@ -160,7 +197,10 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalStateException("the server was already started");
       }
       started = true;
+      spare.reserve();
+      ConnectionLimits.warnIfDescriptorsShort(maxConnections);
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
+      allocator = DirectMemoryGuard.forThisJvm();
       connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
@@ -173,9 +213,10 @@ public final class BlinkServer implements AutoCloseable {
             @Override
             protected void initChannel(Channel channel) {
               connections.add(channel);
+              ClientMemory.Account account = clientMemory.open(channel);
               // Connection-level limits and the HTTP check first, so they hold whatever protocol follows.
               limits.install(channel.pipeline());
-              channel.pipeline().addLast(HttpRejector.NAME, new HttpRejector(maxLineBytes));
+              channel.pipeline().addLast(HttpRejector.NAME, new HttpRejector(maxLineBytes, account));
               protocol.install(channel.pipeline());
             }
           };
@@ -189,8 +230,10 @@ public final class BlinkServer implements AutoCloseable {
           setMode(unix, unixMode);
         }
         if (metrics != null) {
-          metricsChannel = bind(tcpBootstrap(new MetricsEndpoint(executor::stats)), metrics,
-              "metrics " + describe(metrics));
+          // No half-closure: a scraper that ends its output is done, and its connection is closed at once.
+          ServerBootstrap scrapes = tcpBootstrap(new MetricsEndpoint(executor::stats, metricsDeadline))
+              .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+          metricsChannel = bind(scrapes, metrics, "metrics " + describe(metrics));
         }
       } catch (BlinkException e) {
         closed = true;
@@ -241,6 +284,9 @@ public final class BlinkServer implements AutoCloseable {
   private ServerBootstrap tcpBootstrap(ChannelInitializer<Channel> initializer) {
     return new ServerBootstrap()
         .group(group)
+        .handler(spare)
+        .option(ChannelOption.ALLOCATOR, allocator)
+        .childOption(ChannelOption.ALLOCATOR, allocator)
         .channel(transport == Transport.EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -252,6 +298,9 @@ public final class BlinkServer implements AutoCloseable {
   private ServerBootstrap unixBootstrap(ChannelInitializer<Channel> initializer) {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
+        .handler(spare)
+        .option(ChannelOption.ALLOCATOR, allocator)
+        .childOption(ChannelOption.ALLOCATOR, allocator)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childHandler(initializer);
     if (transport == Transport.EPOLL) {
@@ -334,6 +383,21 @@ public final class BlinkServer implements AutoCloseable {
     return counters.commands();
   }
 
+  /** Returns the most client connections open at once ({@link Builder#maxConnections}). */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Returns the most bytes all client connections together may hold ({@link Builder#maxClientMemory}). */
+  public long maxClientMemory() {
+    return clientMemory.limit();
+  }
+
+  /** Returns the number of connections closed so far because all together held more than that. */
+  public long evictedClients() {
+    return counters.evictedClients();
+  }
+
   /**
    * Stops gracefully: stops accepting, flushes the replies to every request already read, closes each
    * connection (cutting those that do not take their replies within a few seconds), and removes the Unix
@@ -368,6 +432,7 @@ public final class BlinkServer implements AutoCloseable {
     connections.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     heapGuard.close();
+    spare.close();
     if (unix != null && unixChannel != null) {
       try {
         Files.deleteIfExists(unix);
@@ -431,16 +496,19 @@ public final class BlinkServer implements AutoCloseable {
     private Path unix;
     private int maxLineBytes = -1;
     private Transport transport;
-    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnections = defaultMaxConnections();
     private Duration idleTimeout = Duration.ZERO;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
     private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
+    private long maxClientMemory = defaultMaxClientMemory();
     private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
     private int maxValueBytes = Integer.MAX_VALUE;
     private String authToken;
     private Set<PosixFilePermission> unixMode = DEFAULT_UNIX_MODE;
     private double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
     private HeapGuard heapGuard;
+    private Duration metricsDeadline = MetricsEndpoint.DEFAULT_DEADLINE;
 
     private Builder() {}
 
@@ -512,8 +580,8 @@ public final class BlinkServer implements AutoCloseable {
     }
 
     /**
-     * Sets the most client connections open at once; default {@link #DEFAULT_MAX_CONNECTIONS}. One more is
-     * answered {@code ERROR max number of clients reached} and closed.
+     * Sets the most client connections open at once; default {@link #defaultMaxConnections()}. One more is
+     * answered {@code ERROR max number of clients reached} ({@code -ERR ...} if it speaks RESP) and closed.
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -545,6 +613,19 @@ public final class BlinkServer implements AutoCloseable {
     }
 
     /**
+     * On a server with a token ({@link #authToken}), closes a connection that has not signed in {@code timeout}
+     * after it was accepted; default {@link #DEFAULT_AUTH_TIMEOUT}; {@link Duration#ZERO}: never. Whatever this
+     * is, a new connection that would pass {@link #maxConnections} closes the connection that has waited longest to
+     * sign in, if any, rather than being refused, so that clients without the token cannot keep those with it out.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder authTimeout(Duration timeout) {
+      this.authTimeout = requireNotNegative(timeout, "authTimeout");
+      return this;
+    }
+
+    /**
      * Sets the most bytes of replies that may wait for one client (written, not yet read by it) before its
      * connection is closed; default {@link #DEFAULT_MAX_OUTPUT_BYTES}. It must exceed the largest reply (a
      * value's base64, 4/3 of its size): a connection asking for a larger one is closed. A RESP {@code MGET} whose
@@ -557,6 +638,20 @@ public final class BlinkServer implements AutoCloseable {
         throw new IllegalArgumentException("maxOutputBytes must be positive, but was " + bytes);
       }
       this.maxOutputBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the most bytes all client connections together may hold, in their unfinished requests, requests held
+     * back by backpressure, names and replies not yet read, as Redis's {@code maxmemory-clients}; default
+     * {@link #defaultMaxClientMemory()}. When they hold more, the connections holding the most are closed,
+     * biggest first, until they no longer do; each is logged at INFO and counted ({@code evicted_clients} in
+     * {@code STATS} and {@code INFO}).
+     *
+     * @throws IllegalArgumentException if less than 128 KiB
+     */
+    public Builder maxClientMemory(long bytes) {
+      this.maxClientMemory = ClientMemory.requireLimit(bytes);
       return this;
     }
 
@@ -613,6 +708,12 @@ public final class BlinkServer implements AutoCloseable {
      */
     public Builder heapThreshold(double fraction) {
       this.heapThreshold = HeapGuard.requireThreshold(fraction);
+      return this;
+    }
+
+    /** Closes each metrics connection {@code deadline} after its accept instead of 10 s: a seam for tests. */
+    Builder metricsDeadline(Duration deadline) {
+      this.metricsDeadline = requireNotNegative(deadline, "metricsDeadline");
       return this;
     }
 

@@ -137,10 +137,11 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " bytes per entry; docs/operations.md, Sizing).")
     Long maxEntries;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--max-connections", paramLabel = "N",
         description = "Most client connections open at once; one more is answered"
-            + " 'ERROR max number of clients reached' and closed. Default: ${DEFAULT-VALUE}.")
-    int maxConnections;
+            + " 'ERROR max number of clients reached' and closed. Default: what the descriptor limit (ulimit -n)"
+            + " allows, less 128 kept for the server's own, at most 10000.")
+    Integer maxConnections;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
         description = "Close a connection that sends nothing and takes none of its replies for this long; 0 never does. Default: ${DEFAULT-VALUE}.")
@@ -151,11 +152,23 @@ public final class BlinkStoreCli implements Callable<Integer> {
             + " (slowloris); 0 never does. Default: ${DEFAULT-VALUE}.")
     long requestTimeoutSeconds;
 
+    @Option(names = "--auth-timeout", paramLabel = "SECONDS", defaultValue = "10",
+        description = "With a token: close a connection that has not signed in this long after it connected; 0 never"
+            + " does. At --max-connections, the one waiting longest to sign in makes room for a new one."
+            + " Default: ${DEFAULT-VALUE}.")
+    long authTimeoutSeconds;
+
     @Option(names = "--max-output-bytes", paramLabel = "SIZE", defaultValue = "4MiB",
         description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
             + " the largest reply (4/3 of the largest value). A RESP MGET whose reply would pass it is refused."
             + " Default: ${DEFAULT-VALUE}.")
     String maxOutputBytes;
+
+    @Option(names = "--max-client-memory", paramLabel = "SIZE",
+        description = "Most bytes all client connections together may hold (unfinished requests, names, replies not"
+            + " yet read); past it, those holding the most are closed. Default: an eighth of the heap or half the"
+            + " direct memory, whichever is less.")
+    String maxClientMemory;
 
     @Option(names = "--auth-token-file", paramLabel = "PATH",
         description = "Require clients to send 'AUTH <token>' first; the token is the file's first line, without the"
@@ -249,9 +262,10 @@ public final class BlinkStoreCli implements Callable<Integer> {
       SignalHandlers.onTerminate(stop::countDown);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
       log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes,"
-              + " heap {} MiB, auth {}); ready in {} ms",
+              + " max connections {}, max client memory {} bytes, heap {} MiB, auth {}); ready in {} ms",
           Version.version(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
-          limit, entries, maxLine, maxHeap >> 20, token != null ? "on" : "off", sinceProcessStart());
+          limit, entries, maxLine, server.maxConnections(), server.maxClientMemory(), maxHeap >> 20,
+          token != null ? "on" : "off", sinceProcessStart());
       stop.await();
       log.info("shutting down");
       server.close();
@@ -262,23 +276,35 @@ public final class BlinkStoreCli implements Callable<Integer> {
     }
 
     private void connectionLimits(BlinkServer.Builder builder) {
-      if (idleTimeoutSeconds < 0 || requestTimeoutSeconds < 0) {
-        throw new IllegalArgumentException("--idle-timeout and --request-timeout must not be negative");
+      if (idleTimeoutSeconds < 0 || requestTimeoutSeconds < 0 || authTimeoutSeconds < 0) {
+        throw new IllegalArgumentException(
+            "--idle-timeout, --request-timeout and --auth-timeout must not be negative");
       }
       long maxOutput = ByteSize.parse(maxOutputBytes);
       if (maxOutput <= 0) {
         throw new IllegalArgumentException("--max-output-bytes must be positive, but was " + maxOutputBytes);
       }
-      if (maxConnections <= 0) {
+      if (maxConnections != null && maxConnections <= 0) {
         throw new IllegalArgumentException("--max-connections must be positive, but was " + maxConnections);
       }
       builder.maxKeyBytes(entryLimit(maxKeyBytes, "--max-key-bytes"));
       if (maxValueBytes != null) {
         builder.maxValueBytes(entryLimit(maxValueBytes, "--max-value-bytes"));
       }
-      builder.maxConnections(maxConnections)
-          .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+      if (maxClientMemory != null) {
+        long bytes = ByteSize.parse(maxClientMemory);
+        if (bytes < ClientMemory.MIN_LIMIT) {
+          throw new IllegalArgumentException("--max-client-memory must be at least " + ClientMemory.MIN_LIMIT
+              + " bytes (128 KiB), but was " + maxClientMemory);
+        }
+        builder.maxClientMemory(bytes);
+      }
+      if (maxConnections != null) {
+        builder.maxConnections(maxConnections);
+      }
+      builder.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
           .requestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
+          .authTimeout(Duration.ofSeconds(authTimeoutSeconds))
           .maxOutputBytes(maxOutput);
     }
 

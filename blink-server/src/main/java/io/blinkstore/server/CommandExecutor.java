@@ -143,6 +143,7 @@ final class CommandExecutor {
   private static Reply.ServerFigures serverFigures(BlinkStats stats, ServerCounters counters) {
     long lookups = stats.hits() + stats.misses();
     return new Reply.ServerFigures(counters.uptimeSeconds(), counters.connections(),
-        counters.totalConnections(), counters.commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups);
+        counters.totalConnections(), counters.commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups,
+        counters.evictedClients(), counters.clientBytes().get());
   }
 }

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * So the queue holds at most the lines of one read (at most 64 KiB with Netty's default receive-buffer
  * allocator: about 32 Ki lines of two bytes, plus one line begun in an earlier read) and the last line decoded
  * at end of input. It grows again only after it has been emptied and reading has resumed. The same holds for RESP
- * commands, of at least 10 bytes each ({@code *1\r\n$0\r\n\r\n}).
+ * commands, of at least 10 bytes each ({@code *1\r\n$0\r\n\r\n}). What the queue holds counts against
+ * {@code --max-client-memory}, each request at the bytes it was received as (its decoder counts them).
  *
  * <p><b>Ending.</b> A request the session says {@linkplain Session#endsConnection ends the connection} (text
  * {@code QUIT}, which writes nothing, or a line over the limit, answered {@code ERROR line too long}; RESP
@@ -59,7 +60,12 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
 
   private final Class<Q> requestType;
   private final Session<Q> session;
-  private final ArrayDeque<Q> queued = new ArrayDeque<>();
+  private final AccountedDecoder decoder;
+  private final ClientMemory.Account account;
+  private final ArrayDeque<Queued<Q>> queued = new ArrayDeque<>();
+  /** The decoder's {@link AccountedDecoder#decodedBytes} when the last request arrived. */
+  private long decodedBefore;
+  private long queuedBytes;
   /** Set once the connection is ending (QUIT, an over-long line, end of input): nothing more is executed. */
   private boolean ending;
   /** Set when the client shut its output down: close once every queued command is answered. */
@@ -67,10 +73,23 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   private boolean draining;
   private Future<?> lingerTimeout;
 
-  /** Creates the handler of one connection whose decoder emits requests of {@code requestType}. */
+  /** A request held back by backpressure, and the bytes it was received as. */
+  private record Queued<Q>(Q request, long bytes) {}
+
+  /** Creates the handler of one connection whose decoder emits requests of {@code requestType}, uncounted. */
   CommandHandler(Class<Q> requestType, Session<Q> session) {
+    this(requestType, session, null, ClientMemory.Account.DETACHED);
+  }
+
+  /**
+   * Creates the handler of one connection whose {@code decoder} emits requests of {@code requestType}; the
+   * requests it holds back count in {@code account}.
+   */
+  CommandHandler(Class<Q> requestType, Session<Q> session, AccountedDecoder decoder, ClientMemory.Account account) {
     this.requestType = requestType;
     this.session = session;
+    this.decoder = decoder;
+    this.account = account;
   }
 
   @Override
@@ -80,16 +99,45 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
       return;
     }
     Q command = requestType.cast(msg);
+    long bytes = receivedBytes();
     if (ending) {
       return;
     }
     Channel channel = ctx.channel();
     if (!queued.isEmpty() || !channel.isWritable()) {
-      queued.add(command);
+      queued.add(new Queued<>(command, bytes));
+      queuedBytes += bytes;
+      account.addRequests(bytes);
       channel.config().setAutoRead(false);
       return;
     }
     execute(ctx, command);
+  }
+
+  /** The bytes the request just decoded was received as. */
+  private long receivedBytes() {
+    if (decoder == null) {
+      return 0;
+    }
+    long now = decoder.decodedBytes();
+    long bytes = now - decodedBefore;
+    decodedBefore = now;
+    return bytes;
+  }
+
+  /** Takes the next request held back off the queue. */
+  private Q dequeue() {
+    Queued<Q> next = queued.poll();
+    queuedBytes -= next.bytes();
+    account.addRequests(-next.bytes());
+    return next.request();
+  }
+
+  /** Forgets every request held back. */
+  private void clearQueue() {
+    queued.clear();
+    account.addRequests(-queuedBytes);
+    queuedBytes = 0;
   }
 
   @Override
@@ -122,7 +170,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    queued.clear();
+    clearQueue();
     if (lingerTimeout != null) {
       lingerTimeout.cancel(false);
     }
@@ -144,7 +192,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
     try {
       Channel channel = ctx.channel();
       while (!ending && !queued.isEmpty() && channel.isWritable()) {
-        execute(ctx, queued.poll());
+        execute(ctx, dequeue());
         if (!channel.isWritable()) {
           ctx.flush();
         }
@@ -184,7 +232,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
    */
   private void end(ChannelHandlerContext ctx) {
     ending = true;
-    queued.clear();
+    clearQueue();
     Channel channel = ctx.channel();
     ChannelFuture written = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
     if (inputShutdown || !(channel instanceof DuplexChannel duplex)) {

@@ -1,15 +1,14 @@
 package io.blinkstore.server;
 
-import io.netty.buffer.Unpooled;
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connection-level limits, installed at the head of every connection's pipeline, before any protocol
- * handler, so they hold whatever protocol the connection speaks: the number of connections, the idle timeout,
- * the request timeout (a request that never completes) and the cap on a connection's pending output.
- * One instance serves a whole server.
+ * handler, so they hold whatever protocol the connection speaks: the number of connections (and the file
+ * descriptors they need), the idle timeout, the request timeout (a request that never completes) and the cap on a
+ * connection's pending output. One instance serves a whole server.
  */
 final class ConnectionLimits {
   static final String MAX_CONNECTIONS = "blink-max-connections";
@@ -27,8 +26,14 @@ final class ConnectionLimits {
   static final String IDLE_TIMEOUT = "blink-idle-timeout";
   static final String REQUEST_TIMEOUT = "blink-request-timeout";
 
-  /** Sent to a connection over the limit, then it is closed (the text of Redis's error). */
-  static final String MAX_CLIENTS_REPLY = "ERROR max number of clients reached\n";
+  /**
+   * The file descriptors kept for what is not a client connection: the listeners, the event loops' own (three
+   * each), the JVM's (about 20 here: its jar, its modules, its random sources, the log), a snapshot file, the
+   * {@link SpareDescriptor}, the metrics endpoint's {@link MetricsEndpoint#MAX_CONNECTIONS}, and connections
+   * being refused ({@link ConnectionRefusals#MAX_WAITING}); Redis keeps 32 of its own and sizes its event loop for
+   * 96 more.
+   */
+  static final int RESERVED_DESCRIPTORS = 128;
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
 
@@ -38,6 +43,11 @@ final class ConnectionLimits {
   private final long requestTimeoutMillis;
   private final MaxConnections maxConnectionsHandler = new MaxConnections();
   private final OutputCap outputCap;
+  private final SpareDescriptor spare;
+  /** Connections waiting to sign in, on a server with a token; null without one. */
+  private final SignInDeadline signIn;
+  /** Created with the limits, so that its class is loaded before descriptors can run short. */
+  private final ConnectionRefusals refusals = new ConnectionRefusals();
 
   /**
    * @param maxConnections the most connections open at once
@@ -47,11 +57,56 @@ final class ConnectionLimits {
    */
   ConnectionLimits(ServerCounters counters, int maxConnections, long idleTimeoutMillis,
       long requestTimeoutMillis, long maxOutputBytes) {
+    this(counters, maxConnections, idleTimeoutMillis, requestTimeoutMillis, maxOutputBytes, null, null);
+  }
+
+  /**
+   * As {@link #ConnectionLimits(ServerCounters, int, long, long, long)}, with the server's {@code spare}
+   * descriptor (while it is out, every new connection is refused) and, on a server with a token, its
+   * {@code signIn} deadline (a connection that has not signed in is closed at it, and the one waiting longest to
+   * sign in makes room for a new connection at the bound); either may be null.
+   */
+  ConnectionLimits(ServerCounters counters, int maxConnections, long idleTimeoutMillis,
+      long requestTimeoutMillis, long maxOutputBytes, SpareDescriptor spare, SignInDeadline signIn) {
     this.counters = counters;
+    this.spare = spare;
+    this.signIn = signIn;
     this.maxConnections = maxConnections;
     this.idleTimeoutMillis = idleTimeoutMillis;
     this.requestTimeoutMillis = requestTimeoutMillis;
     this.outputCap = new OutputCap(maxOutputBytes);
+  }
+
+  /**
+   * The most client connections the descriptor limit allows ({@code ulimit -n}, as the JVM has raised it), less
+   * {@link #RESERVED_DESCRIPTORS}, and at most {@code cap}; {@code cap} where the limit is not known.
+   */
+  static int maxConnectionsFor(long descriptorLimit, int cap) {
+    if (descriptorLimit <= 0) {
+      return cap;
+    }
+    return (int) Math.max(1, Math.min(cap, descriptorLimit - RESERVED_DESCRIPTORS));
+  }
+
+  /**
+   * Warns when {@code maxConnections} is more than the descriptor limit allows: clients past it are still told the
+   * server is full and closed (through the {@link SpareDescriptor}), but the server may also run short of
+   * descriptors for anything else it opens.
+   */
+  static void warnIfDescriptorsShort(int maxConnections) {
+    long limit = descriptorLimit();
+    int allowed = maxConnectionsFor(limit, Integer.MAX_VALUE);
+    if (limit > 0 && maxConnections > allowed) {
+      log.warn("--max-connections {} is more than the descriptor limit allows ({} with ulimit -n {}): clients past"
+          + " that are told the server is full; lower --max-connections or raise the limit", maxConnections,
+          allowed, limit);
+    }
+  }
+
+  /** This process's descriptor limit, or -1 where the platform does not tell it. */
+  static long descriptorLimit() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount() : -1;
   }
 
   /** Adds the limits' handlers at the end of {@code pipeline}; call before installing the protocol. */
@@ -66,17 +121,29 @@ final class ConnectionLimits {
     }
   }
 
-  /** Counts connections; one over the limit is told so and closed (as Redis's {@code maxclients}). */
+  /**
+   * Counts connections; one over the limit, or accepted while descriptors are short, is told so in its protocol
+   * and closed ({@link ConnectionRefusals}), as Redis's {@code maxclients}; unless, on a server with a token, a
+   * connection that has not signed in yet can make room for it ({@link SignInDeadline}).
+   */
   @Sharable
   private final class MaxConnections extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-      if (counters.connectionOpened() > maxConnections) {
-        log.debug("refusing {}: {} connections are open", ctx.channel(), maxConnections);
-        ctx.writeAndFlush(Unpooled.copiedBuffer(MAX_CLIENTS_REPLY, StandardCharsets.US_ASCII))
-            .addListener(ChannelFutureListener.CLOSE);
-        ctx.channel().config().setAutoRead(false);
+      boolean descriptorsShort = spare != null && spare.isShort();
+      boolean full = counters.connectionOpened() > maxConnections;
+      if (descriptorsShort || full && (signIn == null || !signIn.makeRoom())) {
+        log.debug("refusing {}: {} connections are open, descriptors {}", ctx.channel(), maxConnections,
+            descriptorsShort ? "short" : "enough");
+        if (spare != null) {
+          ctx.channel().closeFuture().addListener(closed -> spare.takeBack());
+        }
+        refusals.refuse(ctx,
+            descriptorsShort ? ConnectionRefusals.SHORT_GRACE_MILLIS : ConnectionRefusals.GRACE_MILLIS);
         return;
+      }
+      if (signIn != null) {
+        signIn.watch(ctx.channel());
       }
       ctx.fireChannelActive();
     }
@@ -92,7 +159,8 @@ final class ConnectionLimits {
    * Closes a connection whose pending output (written, not yet taken by the client) passes a hard cap. The
    * protocol handlers already stop executing requests while a connection is not writable, so this is the last
    * line of defence: Netty's outbound buffer is unbounded, and its water marks only flip
-   * {@code isWritable()}.
+   * {@code isWritable()}. After each flush, and when the connection turns writable again, it tells the
+   * connection's {@link ClientMemory.Account} how many reply bytes are still waiting.
    */
   @Sharable
   private static final class OutputCap extends ChannelDuplexHandler {
@@ -110,6 +178,23 @@ final class ConnectionLimits {
         log.debug("closing {}: over {} bytes of replies are waiting for it", ctx.channel(), maxOutputBytes);
         ctx.close();
       }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+      ctx.flush();
+      countReplies(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      countReplies(ctx);
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    private static void countReplies(ChannelHandlerContext ctx) {
+      ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+      ClientMemory.accountOf(ctx.channel()).replies(buffer == null ? 0 : buffer.totalPendingWriteBytes());
     }
   }
 

@@ -2,7 +2,6 @@ package io.blinkstore.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
  * create (it holds whitespace): the original answers {@code NOT_FOUND}; closing instead is a documented
  * deviation.
  */
-final class HttpRejector extends ByteToMessageDecoder implements RequestProgress {
+final class HttpRejector extends AccountedDecoder implements RequestProgress {
   static final String NAME = "blink-http-rejector";
 
   /** A first line longer than this is not treated as HTTP; it is passed on as it is. */
@@ -40,6 +39,12 @@ final class HttpRejector extends ByteToMessageDecoder implements RequestProgress
 
   /** Judges first lines of up to {@code maxLineBytes} (at most {@link #MAX_FIRST_LINE_BYTES}) bytes. */
   HttpRejector(int maxLineBytes) {
+    this(maxLineBytes, ClientMemory.Account.DETACHED);
+  }
+
+  /** As {@link #HttpRejector(int)}, counting the first line it holds in {@code account}. */
+  HttpRejector(int maxLineBytes, ClientMemory.Account account) {
+    super(account);
     this.maxFirstLineBytes = Math.min(maxLineBytes, MAX_FIRST_LINE_BYTES);
   }
 

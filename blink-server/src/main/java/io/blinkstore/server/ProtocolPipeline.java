@@ -1,6 +1,7 @@
 package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import java.time.Clock;
 import java.util.Objects;
@@ -29,6 +30,7 @@ final class ProtocolPipeline {
   private final TextSession text;
   private final RespCommands resp;
   private final int maxLineBytes;
+  private final Authenticator authenticator;
   private final AuthGate authGate;
 
   /** A pipeline for {@code store} without auth, heap guard or server counters (for tests and the REPL). */
@@ -60,6 +62,7 @@ final class ProtocolPipeline {
     this.text = new TextSession(Objects.requireNonNull(executor, "executor"));
     this.resp = Objects.requireNonNull(resp, "resp");
     this.maxLineBytes = maxLineBytes;
+    this.authenticator = authenticator;
     this.authGate = authenticator == null ? null : new AuthGate(authenticator);
   }
 
@@ -70,20 +73,26 @@ final class ProtocolPipeline {
 
   /** Adds the text protocol's handlers, in order, right after the handler named {@code after}. */
   void installText(ChannelPipeline pipeline, String after) {
-    pipeline.addAfter(after, DECODER, new TextProtocolDecoder(maxLineBytes));
+    ClientMemory.Account account = ClientMemory.accountOf(pipeline.channel());
+    TextProtocolDecoder decoder = new TextProtocolDecoder(maxLineBytes, authenticator, account);
+    pipeline.addAfter(after, DECODER, decoder);
     String beforeEncoder = DECODER;
     if (authGate != null) {
       pipeline.addAfter(DECODER, AuthGate.NAME, authGate);
       beforeEncoder = AuthGate.NAME;
     }
     pipeline.addAfter(beforeEncoder, ENCODER, ReplyEncoder.INSTANCE)
-        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, text));
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, text, decoder, account));
   }
 
   /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
   void installResp(ChannelPipeline pipeline, String after) {
-    pipeline.addAfter(after, DECODER, new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH))
+    Channel channel = pipeline.channel();
+    ClientMemory.Account account = ClientMemory.accountOf(channel);
+    RespSession session = resp.newSession(account, () -> SignInDeadline.signedIn(channel));
+    RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
+    pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
-        .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, resp.newSession()));
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, session, decoder, account));
   }
 }

@@ -41,17 +41,20 @@ sealed interface Reply {
 
   /**
    * {@code STATS keys=… usage=… limit=… hits=… misses=… evictions=… expirations=…}, the server's figures, then
-   * {@code expiring=…} (the entries held that have a time to live; added last, as new fields are).
+   * {@code expiring=…} (the entries held that have a time to live) and {@code evicted_clients=…} (added last, as
+   * new fields are).
    */
   record Stats(long keys, long usage, long limit, long hits, long misses, long evictions, long expirations,
       long expiring, ServerFigures server) implements Reply {}
 
   /**
-   * The server's figures at the end of a {@code STATS} line: {@code uptime_seconds=… connections=…
-   * total_connections=… commands=… hit_ratio=…}; the hit ratio is hits / (hits + misses), 0 before any lookup.
+   * The server's figures: those at the end of a {@code STATS} line, {@code uptime_seconds=… connections=…
+   * total_connections=… commands=… hit_ratio=…} (the hit ratio is hits / (hits + misses), 0 before any lookup),
+   * and {@code evicted_clients=…} at its very end; {@code clientBytes}, what client connections hold together,
+   * is in RESP {@code INFO} and the metrics only.
    */
   record ServerFigures(long uptimeSeconds, int connections, long totalConnections, long commands,
-      double hitRatio) {
+      double hitRatio, long evictedClients, long clientBytes) {
     /** The hit ratio as every report prints it: four decimals after a dot ({@code 0.8512}). */
     String hitRatioText() {
       return String.format(Locale.ROOT, "%.4f", hitRatio);

@@ -63,7 +63,7 @@ final class ReplyEncoder extends MessageToByteEncoder<Reply> {
       String line = "STATS keys=" + stats.keys() + " usage=" + stats.usage() + " limit=" + stats.limit()
           + " hits=" + stats.hits() + " misses=" + stats.misses() + " evictions=" + stats.evictions()
           + " expirations=" + stats.expirations() + serverFigures(stats.server()) + " expiring=" + stats.expiring()
-          + "\n";
+          + " evicted_clients=" + stats.server().evictedClients() + "\n";
       out.writeCharSequence(line, StandardCharsets.US_ASCII);
     } else if (reply instanceof Reply.Counter counter) {
       out.writeCharSequence("INTEGER " + counter.value() + "\n", StandardCharsets.US_ASCII);

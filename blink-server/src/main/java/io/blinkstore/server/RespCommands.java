@@ -5,6 +5,7 @@ import io.blinkstore.EntryTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -58,6 +59,8 @@ final class RespCommands {
   private record Spec(String name, int arity, Handler handler) {}
 
   private final Map<String, Spec> table = new HashMap<>();
+  /** The commands that have subcommands ({@code client}, {@code config}, ...). */
+  private final Set<String> containers = new HashSet<>();
   private final ServerCounters counters;
   private final HeapGuard heapGuard;
   private final Authenticator authenticator;
@@ -105,8 +108,11 @@ final class RespCommands {
    */
   void add(String name, int arity, Handler handler) {
     table.put(name, new Spec(name, arity, handler));
-    if (name.indexOf('|') < 0) {
+    int bar = name.indexOf('|');
+    if (bar < 0) {
       topLevelCount++;
+    } else {
+      containers.add(name.substring(0, bar));
     }
   }
 
@@ -115,9 +121,22 @@ final class RespCommands {
     return topLevelCount;
   }
 
-  /** Returns the session of a new connection, with a fresh client id. */
+  /** Whether connections must sign in with {@code AUTH} (the server has a token). */
+  boolean requiresAuth() {
+    return authenticator != null;
+  }
+
+  /** Returns the session of a new connection, with a fresh client id, whose name counts for nothing. */
   RespSession newSession() {
-    return new RespSession(this, clientIds.incrementAndGet());
+    return newSession(ClientMemory.Account.DETACHED, () -> { });
+  }
+
+  /**
+   * Returns the session of a new connection, with a fresh client id, whose name counts in {@code account}, and
+   * which runs {@code onSignIn} when it first presents the server's token.
+   */
+  RespSession newSession(ClientMemory.Account account, Runnable onSignIn) {
+    return new RespSession(this, clientIds.incrementAndGet(), account, onSignIn);
   }
 
   /** Returns the reply to {@code args}; never throws for bad input or a store failure. */
@@ -127,8 +146,9 @@ final class RespCommands {
     if (spec == null) {
       return unknownCommand(args);
     }
-    if (authenticator != null && !session.authenticated() && !ALLOWED_BEFORE_AUTH.contains(spec.name())) {
-      return NOAUTH;
+    if (session.signedOut() && !ALLOWED_BEFORE_AUTH.contains(spec.name())) {
+      RespReply malformed = malformed(spec, args);
+      return malformed != null ? malformed : NOAUTH;
     }
     if (WRITES.contains(spec.name()) && !heapGuard.writesAllowed()) {
       return OOM;
@@ -136,18 +156,44 @@ final class RespCommands {
     return run(spec, session, args);
   }
 
+  /**
+   * The error Redis answers {@code args} with before it asks a connection to sign in, or null: a wrong number of
+   * arguments, or an unknown subcommand, are refused as such whether the connection has signed in or not.
+   */
+  private RespReply malformed(Spec spec, byte[][] args) {
+    if (!arityFits(spec, args)) {
+      return wrongArity(spec.name());
+    }
+    if (args.length > 1 && containers.contains(spec.name())) {
+      Spec sub = table.get(spec.name() + "|" + lowerCase(args[1]));
+      if (sub == null) {
+        return unknownSubcommand(args);
+      }
+      return arityFits(sub, args) ? null : wrongArity(sub.name());
+    }
+    return null;
+  }
+
   /** The handler of a container command ({@code CLIENT}, {@code CONFIG}, ...): runs {@code args[1]}'s entry. */
   RespReply subcommand(RespSession session, byte[][] args) {
     Spec spec = table.get(lowerCase(args[0]) + "|" + lowerCase(args[1]));
     if (spec == null) {
-      return RespReply.error("unknown subcommand '" + quoted(args[1]) + "'. Try "
-          + text(args[0]).toUpperCase(Locale.ROOT) + " HELP.");
+      return unknownSubcommand(args);
     }
     return run(spec, session, args);
   }
 
+  private static RespReply unknownSubcommand(byte[][] args) {
+    return RespReply.error("unknown subcommand '" + quoted(args[1]) + "'. Try "
+        + text(args[0]).toUpperCase(Locale.ROOT) + " HELP.");
+  }
+
+  private static boolean arityFits(Spec spec, byte[][] args) {
+    return spec.arity() > 0 ? args.length == spec.arity() : args.length >= -spec.arity();
+  }
+
   private static RespReply run(Spec spec, RespSession session, byte[][] args) {
-    if (spec.arity() > 0 ? args.length != spec.arity() : args.length < -spec.arity()) {
+    if (!arityFits(spec, args)) {
       return wrongArity(spec.name());
     }
     try {

@@ -2,8 +2,8 @@ package io.blinkstore.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decodes RESP2 requests, arrays of bulk strings ({@code *2\r\n$3\r\nGET\r\n$1\r\nk\r\n}), into
@@ -19,6 +19,12 @@ import java.util.List;
  *       {@code invalid bulk length}. So no argument, and no request, holds more than {@code maxRequestBytes}.
  *   <li>A header line ({@code *<n>} or {@code $<n>}) longer than {@link #MAX_HEADER_BYTES} before its
  *       {@code \r} is {@code too big mbulk count string} / {@code too big bulk count string}.
+ *   <li>Before the connection has signed in (on a server with a token), as in Redis 7: an array may declare at
+ *       most {@link #UNAUTHENTICATED_MAX_ARRAY_LENGTH} elements, else {@code unauthenticated multibulk length},
+ *       and a bulk string at most {@link #UNAUTHENTICATED_MAX_BULK_BYTES} bytes, else
+ *       {@code unauthenticated bulk length}. A length Redis itself finds invalid (a malformed number, an array
+ *       longer than 2^31-1, a bulk string longer than {@link #REDIS_MAX_BULK_BYTES}) is
+ *       {@code invalid ... length} first, as there.
  * </ul>
  * An array of zero or negative length, and an empty line ({@code \r} and {@code \n} bytes) between requests, are
  * skipped without a reply, as Redis does.
@@ -26,12 +32,13 @@ import java.util.List;
  * <p><b>Buffering.</b> A request stays in the channel's cumulation buffer, as the text protocol's unfinished
  * lines do, until all of it has arrived: its headers are validated as they come (remembering how far), and only
  * the complete request is copied into argument arrays. So an unfinished request costs the same memory as an
- * unfinished text line of that size, and falls under the same global bound (the direct memory of the buffers).
+ * unfinished text line of that size, and counts the same against {@code --max-client-memory}
+ * ({@link AccountedDecoder}).
  *
  * <p><b>Errors.</b> Over a limit or malformed, the decoder emits one {@link RespRequest.ProtocolError} carrying
  * Redis's message, and then discards all further input (the handler answers it and closes the connection).
  */
-final class RespDecoder extends ByteToMessageDecoder implements RequestProgress {
+final class RespDecoder extends AccountedDecoder implements RequestProgress {
   /**
    * The longest header line, {@code *} or {@code $} and its number, before its {@code \r}: a sign and 19
    * digits hold any 64-bit length, so 32 bytes is ample for every well-formed header.
@@ -44,6 +51,18 @@ final class RespDecoder extends ByteToMessageDecoder implements RequestProgress 
    */
   static final int MAX_ARRAY_LENGTH = 1024 * 1024;
 
+  /** The most elements an array may declare before the connection has signed in: Redis 7's 10. */
+  static final int UNAUTHENTICATED_MAX_ARRAY_LENGTH = 10;
+
+  /** The longest bulk string before the connection has signed in: Redis 7's 16 KiB. */
+  static final int UNAUTHENTICATED_MAX_BULK_BYTES = 16 * 1024;
+
+  /**
+   * The longest bulk string Redis accepts ({@code proto-max-bulk-len}, 512 MiB): before signing in, a longer one
+   * is {@code invalid bulk length}, not {@code unauthenticated bulk length}, there and here.
+   */
+  static final long REDIS_MAX_BULK_BYTES = 512L << 20;
+
   /** {@link #readHeader}'s answer while the header line is incomplete. */
   private static final long NEED_MORE = Long.MIN_VALUE;
   /** {@link #readHeader}'s answer for a header whose number is malformed. */
@@ -51,6 +70,7 @@ final class RespDecoder extends ByteToMessageDecoder implements RequestProgress 
 
   private final int maxRequestBytes;
   private final int maxArrayLength;
+  private final BooleanSupplier signedOut;
 
   /** Elements of the array being received; 0 between requests. */
   private int arrayLength;
@@ -68,17 +88,30 @@ final class RespDecoder extends ByteToMessageDecoder implements RequestProgress 
 
   /**
    * Creates a decoder whose requests hold at most {@code maxRequestBytes} of bulk strings, in arrays of at most
-   * {@code maxArrayLength} elements.
+   * {@code maxArrayLength} elements, for a connection that needs no sign-in.
    *
    * @throws IllegalArgumentException if a limit is not positive
    */
   RespDecoder(int maxRequestBytes, int maxArrayLength) {
+    this(maxRequestBytes, maxArrayLength, () -> false, ClientMemory.Account.DETACHED);
+  }
+
+  /**
+   * As {@link #RespDecoder(int, int)}, for a connection that is held to the smaller limits of one not signed in
+   * while {@code signedOut} says so (asked as each header arrives), and whose unfinished requests count in
+   * {@code account}.
+   *
+   * @throws IllegalArgumentException if a limit is not positive
+   */
+  RespDecoder(int maxRequestBytes, int maxArrayLength, BooleanSupplier signedOut, ClientMemory.Account account) {
+    super(account);
     if (maxRequestBytes <= 0 || maxArrayLength <= 0) {
       throw new IllegalArgumentException(
           "limits must be positive, but were " + maxRequestBytes + " and " + maxArrayLength);
     }
     this.maxRequestBytes = maxRequestBytes;
     this.maxArrayLength = maxArrayLength;
+    this.signedOut = signedOut;
   }
 
   /** Decodes at most one request; {@link ByteToMessageDecoder} calls again while bytes are consumed. */
@@ -123,6 +156,9 @@ final class RespDecoder extends ByteToMessageDecoder implements RequestProgress 
     if (count == NEED_MORE) {
       return false;
     }
+    if (count > UNAUTHENTICATED_MAX_ARRAY_LENGTH && count <= Integer.MAX_VALUE && signedOut.getAsBoolean()) {
+      return fail(out, "unauthenticated multibulk length");
+    }
     if (count == INVALID || count > maxArrayLength) {
       return fail(out, "invalid multibulk length");
     }
@@ -150,6 +186,9 @@ final class RespDecoder extends ByteToMessageDecoder implements RequestProgress 
     long length = readHeader(in, start, "bulk", out);
     if (length == NEED_MORE) {
       return false;
+    }
+    if (length > UNAUTHENTICATED_MAX_BULK_BYTES && length <= REDIS_MAX_BULK_BYTES && signedOut.getAsBoolean()) {
+      return fail(out, "unauthenticated bulk length");
     }
     if (length == INVALID || length < 0 || requestBytes + headerLength + length + 2 > maxRequestBytes) {
       return fail(out, "invalid bulk length");
@@ -182,6 +221,7 @@ final class RespDecoder extends ByteToMessageDecoder implements RequestProgress 
       in.getBytes(position, args[i]);
       position += length + 2;
     }
+    decoded(position - in.readerIndex());
     in.readerIndex(position);
     return args;
   }

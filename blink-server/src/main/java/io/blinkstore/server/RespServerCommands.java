@@ -24,6 +24,20 @@ final class RespServerCommands {
   static final RespReply.Error INVALID_NAME =
       RespReply.error("Client names cannot contain spaces, newlines or special characters.");
 
+  /**
+   * The longest client name ({@code CLIENT SETNAME}, {@code HELLO ... SETNAME}), in bytes: ours (Redis has none),
+   * so that names cannot make a connection hold much; far above any name a client library sets.
+   */
+  static final int MAX_NAME_BYTES = 1024;
+
+  static final RespReply.Error NAME_TOO_LONG =
+      RespReply.error("Client names cannot be longer than " + MAX_NAME_BYTES + " bytes.");
+
+  /** Redis 7's reply to a {@code HELLO} without {@code AUTH} from a connection that has not signed in. */
+  static final RespReply.Error HELLO_NOAUTH = new RespReply.Error("NOAUTH HELLO must be called with the client"
+      + " already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the"
+      + " client and select the RESP protocol version at the same time");
+
   private final BlinkStore store;
   private final ServerCounters counters;
   private final Authenticator authenticator;
@@ -102,7 +116,11 @@ final class RespServerCommands {
     return right ? RespReply.OK : WRONGPASS;
   }
 
-  /** {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: RESP2 only. */
+  /**
+   * {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: RESP2 only. A connection that has not signed in
+   * (and does not with this {@code AUTH}) gets {@link #HELLO_NOAUTH}, not the server's details, and its name is
+   * not set (Redis 7.0 set it; 7.2 does not).
+   */
   private RespReply hello(RespSession session, byte[][] args) {
     if (args.length > 1) {
       Long version = RespCommands.integer(args[1]);
@@ -124,12 +142,16 @@ final class RespServerCommands {
         i += 2;
       } else if (option.equals("setname") && i + 1 < args.length) {
         name = args[++i];
-        if (!isValidName(name)) {
-          return INVALID_NAME;
+        RespReply refused = refusedName(name);
+        if (refused != null) {
+          return refused;
         }
       } else {
         return RespReply.error("Syntax error in HELLO option '" + RespCommands.text(args[i]) + "'");
       }
+    }
+    if (session.signedOut()) {
+      return HELLO_NOAUTH;
     }
     if (name != null) {
       session.name(name.length == 0 ? null : name);
@@ -149,21 +171,25 @@ final class RespServerCommands {
   }
 
   private RespReply setName(RespSession session, byte[][] args) {
-    if (!isValidName(args[2])) {
-      return INVALID_NAME;
+    RespReply refused = refusedName(args[2]);
+    if (refused != null) {
+      return refused;
     }
     session.name(args[2].length == 0 ? null : args[2]);
     return RespReply.OK;
   }
 
-  /** Redis accepts names of printable ASCII without spaces ({@code '!'} to {@code '~'}). */
-  private static boolean isValidName(byte[] name) {
+  /**
+   * The error for a name that may not be set, or null: Redis accepts names of printable ASCII without spaces
+   * ({@code '!'} to {@code '~'}); we also refuse those longer than {@link #MAX_NAME_BYTES}.
+   */
+  private static RespReply refusedName(byte[] name) {
     for (byte b : name) {
       if (b < '!' || b > '~') {
-        return false;
+        return INVALID_NAME;
       }
     }
-    return true;
+    return name.length > MAX_NAME_BYTES ? NAME_TOO_LONG : null;
   }
 
   /**
@@ -255,6 +281,7 @@ final class RespServerCommands {
         "connected_clients:" + server.connections()));
     sections.put("memory", section("Memory",
         "used_memory:" + stats.usage(),
+        "mem_clients_normal:" + server.clientBytes(),
         "maxmemory:" + stats.limit(),
         "maxmemory_policy:allkeys-lfu"));
     sections.put("stats", section("Stats",
@@ -262,6 +289,7 @@ final class RespServerCommands {
         "total_commands_processed:" + server.commands(),
         "expired_keys:" + stats.expirations(),
         "evicted_keys:" + stats.evictions(),
+        "evicted_clients:" + server.evictedClients(),
         "keyspace_hits:" + stats.hits(),
         "keyspace_misses:" + stats.misses(),
         "blink_hit_ratio:" + server.hitRatioText()));

@@ -8,12 +8,20 @@ package io.blinkstore.server;
 final class RespSession implements Session<RespRequest> {
   private final RespCommands commands;
   private final long id;
+  private final ClientMemory.Account account;
+  private final Runnable onSignIn;
   private byte[] name;
   private boolean authenticated;
 
-  RespSession(RespCommands commands, long id) {
+  /**
+   * The session of connection {@code id}, whose name counts in {@code account}, and which runs {@code onSignIn}
+   * when it first presents the server's token.
+   */
+  RespSession(RespCommands commands, long id, ClientMemory.Account account, Runnable onSignIn) {
     this.commands = commands;
     this.id = id;
+    this.account = account;
+    this.onSignIn = onSignIn;
   }
 
   @Override
@@ -45,13 +53,25 @@ final class RespSession implements Session<RespRequest> {
     return authenticated;
   }
 
+  /**
+   * Whether the connection must still sign in: the server has a token and the connection has not presented it.
+   * Until then only {@code AUTH}, {@code HELLO} and {@code QUIT} run, and requests are held to smaller limits.
+   */
+  boolean signedOut() {
+    return commands.requiresAuth() && !authenticated;
+  }
+
   /** Records the outcome of the connection's last {@code AUTH}. */
   void authenticated(boolean authenticated) {
+    if (authenticated && !this.authenticated) {
+      onSignIn.run();
+    }
     this.authenticated = authenticated;
   }
 
   /** Sets the connection's name; {@code null} clears it. */
   void name(byte[] name) {
     this.name = name;
+    account.name(name == null ? 0 : name.length);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.blinkstore.server.TestServers.Endpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -50,6 +51,34 @@ class AuthIT {
       assertEquals("OK", other.request("AUTH " + TOKEN));
       assertEquals("VALUE bWluZQ==", other.request("GET k"));
       other.send("QUIT\n").assertEndOfStream();
+    }
+  }
+
+  /**
+   * Issue 16: a connection that never signed in held its slot for ever, so such connections could fill
+   * {@code --max-connections} and a client with the token was refused. Now each is closed at the sign-in
+   * deadline, and at the bound the one waiting longest to sign in makes room for a new connection.
+   */
+  @ParameterizedTest(name = "[{0} {1}]")
+  @MethodSource(TestServers.ALL)
+  void connectionsThatDoNotSignInCannotKeepAClientWithTheTokenOut(BlinkServer.Transport transport,
+      Endpoint endpoint) throws Exception {
+    Duration deadline = Duration.ofSeconds(1); // ample for AUTH to arrive, on a loaded machine too
+    server = TestServers.start(transport, dir, 1 << 20,
+        builder -> builder.authToken(TOKEN).maxConnections(3).authTimeout(deadline));
+    try (LineClient first = endpoint.connect(server);
+        LineClient second = endpoint.connect(server);
+        LineClient signedIn = endpoint.connect(server)) {
+      assertEquals("OK", signedIn.request("AUTH " + TOKEN));
+      assertEquals("ERROR NOAUTH authentication required", second.request("GET k"));
+      try (LineClient newcomer = endpoint.connect(server)) {
+        assertEquals("OK", newcomer.request("AUTH " + TOKEN), "the server is full, but makes room");
+        first.assertEndOfStream(); // the one waiting longest
+        assertEquals("OK", newcomer.request("SET k v"));
+      }
+      second.assertEndOfStream(); // at its deadline
+      Thread.sleep(deadline.toMillis()); // well past every deadline
+      assertEquals("VALUE dg==", signedIn.request("GET k"), "a connection that signed in is kept");
     }
   }
 

@@ -91,7 +91,15 @@ class BlinkStoreCliTest {
     assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--max-value-bytes", "3GiB").err,
         "--max-value-bytes must be");
     assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--idle-timeout", "-1").err, "must not be negative");
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--auth-timeout", "-1").err,
+        "--idle-timeout, --request-timeout and --auth-timeout must not be negative");
     assertOneLine(run("serve", "--unix", "x.sock", "--unix-mode", "rw").err, "bad --unix-mode 'rw'");
+  }
+
+  @Test
+  void aMaxClientMemoryBelowRedissFloorIsRefused() {
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--max-client-memory", "64KiB").err,
+        "--max-client-memory must be at least 131072 bytes (128 KiB), but was 64KiB");
   }
 
   @Test

@@ -90,6 +90,21 @@ class ConnectionLimitsIT {
     assertOthersServed();
   }
 
+  /**
+   * Issue 16: a client over the limit was always sent the text protocol's line, which a RESP client reads as a
+   * protocol error; it is told in its own protocol, known from its first byte.
+   */
+  @ParameterizedTest(name = "[{0} {1}]")
+  @MethodSource(TestServers.ALL)
+  void aRespClientOverTheLimitIsToldInResp(BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    start(transport, endpoint, builder -> builder.maxConnections(1));
+    try (LineClient resp = endpoint.connect(server)) {
+      assertEquals("-ERR max number of clients reached\r", resp.send(RespIT.resp("PING")).readLine());
+      resp.assertEndOfStream();
+    }
+    assertEquals("OK", clients.get(0).request("SET still 1"), "the open connection is not affected");
+  }
+
   @ParameterizedTest(name = "[{0} {1}]")
   @MethodSource(TestServers.ALL)
   void anIdleConnectionIsClosedAndABusyOneIsNot(BlinkServer.Transport transport, Endpoint endpoint)

@@ -296,7 +296,7 @@ class HostileLoadIT {
       InetSocketAddress address = new InetSocketAddress("127.0.0.1", ServerProcessIT.awaitPort(process, log));
       try (LineClient first = LineClient.tcp(address)) {
         assertEquals("OK", first.request("SET precious jewels"));
-        long rssBefore = rssKib(process);
+        long rssBefore = ServerProcess.rssKib(process);
         for (int i = 0; i < count; i++) {
           idle.add(SocketChannel.open(address));
         }
@@ -312,7 +312,7 @@ class HostileLoadIT {
           }
           assertTrue(stats.contains(expected), stats);
           System.out.printf("[%s] %d idle connections held by a server process; its RSS grew by %d KiB%n",
-              SOAK ? "soak" : "ci", count, rssKib(process) - rssBefore);
+              SOAK ? "soak" : "ci", count, ServerProcess.rssKib(process) - rssBefore);
         }
       }
       assertTrue(process.isAlive(), "the server is still running");
@@ -322,20 +322,6 @@ class HostileLoadIT {
       }
       ServerProcessIT.stop(process);
     }
-  }
-
-  /** {@code VmRSS} of a process on Linux, in KiB; 0 where /proc has none. */
-  private static long rssKib(Process process) throws IOException {
-    Path status = Path.of("/proc", Long.toString(process.pid()), "status");
-    if (!Files.exists(status)) {
-      return 0;
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", ""));
-      }
-    }
-    return 0;
   }
 
   @Test

@@ -234,6 +234,55 @@ class RedisParityIT {
       "*1\r\n$2000000000\r\n",
       "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$999999999999999999\r\n");
 
+  /** The password of the servers in the tests of a connection that has not signed in. */
+  private static final String PASSWORD = "s3cret";
+
+  /**
+   * Requests from a connection that has not signed in to a server with a password, in order on one connection:
+   * refused, except what may come first (AUTH, HELLO with AUTH), with Redis's checks of arity, subcommands and
+   * names before its sign-in check; arrays of 10 elements and bulk strings of 16 KiB are still taken. The last
+   * signs in, and the first request after it is larger than either limit. Left out: {@code HELLO 3} (RESP2 only
+   * here) and the reply to a successful HELLO (Redis's version and client id).
+   */
+  private static final List<List<String>> BEFORE_SIGN_IN = List.of(
+      List.of("PING"),
+      List.of("GET", "k"),
+      List.of("GET"),
+      List.of("ECHO", "a", "b"),
+      List.of("CLIENT", "SETNAME", "early"),
+      List.of("CLIENT", "BOGUS"),
+      List.of("CLIENT", "GETNAME", "x"),
+      List.of("CONFIG", "GET"),
+      List.of("HELLO"),
+      List.of("HELLO", "2"),
+      List.of("HELLO", "2", "SETNAME", "early"),
+      List.of("HELLO", "2", "SETNAME", "a b"),
+      List.of("HELLO", "2", "AUTH", "default", "wrong"),
+      List.of("HELLO", "2", "AUTH", "default"),
+      List.of("HELLO", "x"),
+      List.of("AUTH", "wrong"),
+      List.of("AUTH", "admin", PASSWORD),
+      List.of("ECHO", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+      List.of("ECHO", "b".repeat(16 * 1024)),
+      List.of("BOGUS", "x"),
+      List.of("AUTH", PASSWORD),
+      List.of("ECHO", "c".repeat(20_000)),
+      List.of("PING", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"),
+      List.of("QUIT"));
+
+  /**
+   * Input that ends a connection that has not signed in, each on a connection of its own: past the limits of
+   * such a connection, and past what Redis allows anyone, which is refused as invalid first.
+   */
+  private static final List<String> BEFORE_SIGN_IN_ERRORS = List.of(
+      "*11\r\n",
+      "*2\r\n$4\r\nECHO\r\n$16385\r\n",
+      "*2000000\r\n",
+      "*1\r\n$2000000\r\n",
+      "*3000000000\r\n",
+      "*1\r\n$600000000\r\n",
+      "*1\r\n$-2\r\n");
+
   @TempDir Path dir;
 
   private Process redis;
@@ -299,12 +348,19 @@ class RedisParityIT {
    * one; {@code quits}: the last request is QUIT, so both must then end the connection.
    */
   private void assertRepliesMatchRedis(List<List<String>> requests, boolean quits) throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
+      assertRepliesMatchRedis(server, requests, quits);
+    }
+  }
+
+  /** As {@link #assertRepliesMatchRedis(List, boolean)}, against {@code server}. */
+  private void assertRepliesMatchRedis(BlinkServer server, List<List<String>> requests, boolean quits)
+      throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (List<String> request : requests) {
       bytes.writeBytes(RespIT.resp(request.toArray(String[]::new)));
     }
-    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
-        LineClient ours = LineClient.unix(server.unixPath());
+    try (LineClient ours = LineClient.unix(server.unixPath());
         LineClient theirs = LineClient.unix(redisSocket())) {
       List<String> expected = replies(theirs, bytes.toByteArray(), requests.size());
       List<String> actual = replies(ours, bytes.toByteArray(), requests.size());
@@ -321,12 +377,35 @@ class RedisParityIT {
   @Test
   void protocolErrorsMatchRedisAndCloseTheConnection() throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
-      for (String input : PROTOCOL_ERRORS) {
-        byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
-        try (LineClient ours = LineClient.unix(server.unixPath());
-            LineClient theirs = LineClient.unix(redisSocket())) {
-          assertEquals(linesUntilClosed(theirs.send(bytes)), linesUntilClosed(ours.send(bytes)), input);
-        }
+      assertProtocolErrorsMatchRedis(server, PROTOCOL_ERRORS);
+    }
+  }
+
+  /**
+   * Issue 16: a connection that has not signed in met none of Redis's limits (arrays of 10 elements, bulk
+   * strings of 16 KiB), got the server's details from HELLO, and NOAUTH where Redis answers a wrong arity or an
+   * unknown subcommand. Against a redis-server given a password, every reply and protocol error is the same.
+   */
+  @Test
+  void beforeSigningInRepliesAndLimitsMatchARedisWithAPassword() throws Exception {
+    try (LineClient admin = LineClient.unix(redisSocket())) {
+      admin.send(RespIT.resp("CONFIG", "SET", "requirepass", PASSWORD));
+      assertEquals("+OK\r\n", RespIT.readReply(admin));
+    }
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20,
+        builder -> builder.authToken(PASSWORD))) {
+      assertRepliesMatchRedis(server, BEFORE_SIGN_IN, true);
+      assertProtocolErrorsMatchRedis(server, BEFORE_SIGN_IN_ERRORS);
+    }
+  }
+
+  /** Sends each of {@code inputs} on a connection of its own to each server: the same lines, then a close. */
+  private void assertProtocolErrorsMatchRedis(BlinkServer server, List<String> inputs) throws Exception {
+    for (String input : inputs) {
+      byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
+      try (LineClient ours = LineClient.unix(server.unixPath());
+          LineClient theirs = LineClient.unix(redisSocket())) {
+        assertEquals(linesUntilClosed(theirs.send(bytes)), linesUntilClosed(ours.send(bytes)), input);
       }
     }
   }

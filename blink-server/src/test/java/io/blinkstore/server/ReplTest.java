@@ -41,7 +41,8 @@ class ReplTest {
     String output = run(new Repl(store), input);
     assertTrue(output.matches("ERROR unknown command\nERROR GET requires key\nOK\nVALUE \nOK\n"
         + "STATS keys=0 usage=0 limit=10485760 hits=1 misses=0 evictions=0 expirations=0"
-        + " uptime_seconds=\\d+ connections=0 total_connections=0 commands=6 hit_ratio=1\\.0000 expiring=0\n"), output);
+        + " uptime_seconds=\\d+ connections=0 total_connections=0 commands=6 hit_ratio=1\\.0000 expiring=0"
+        + " evicted_clients=0\n"), output);
   }
 
   @Test

@@ -211,6 +211,18 @@ class RespCommandsTest {
     assertNotEquals(session.id(), commands.newSession().id());
   }
 
+  /** Issue 16: a name of any length was kept, so names of a megabyte on many connections filled the heap. */
+  @Test
+  void aClientNameIsAtMostMaxNameBytesLong() {
+    String longest = "n".repeat(RespServerCommands.MAX_NAME_BYTES);
+    assertEquals(RespReply.OK, run("CLIENT", "SETNAME", longest));
+    assertEquals(bulk(longest), run("CLIENT", "GETNAME"));
+    assertEquals(error("ERR Client names cannot be longer than 1024 bytes."), run("CLIENT", "SETNAME", longest + "n"));
+    assertEquals(error("ERR Client names cannot be longer than 1024 bytes."),
+        run("HELLO", "2", "SETNAME", longest + "n"));
+    assertEquals(bulk(longest), run("CLIENT", "GETNAME"), "the name set before is kept");
+  }
+
   @Test
   void unknownSubcommandsAndWrongArityUseRedisTexts() {
     assertEquals(error("ERR unknown subcommand 'nope'. Try CLIENT HELP."), run("client", "nope"));
@@ -302,11 +314,13 @@ class RespCommandsTest {
     assertTrue(info.contains("\r\nused_memory:" + store.usage() + "\r\n"), info);
     assertTrue(info.contains("\r\nmaxmemory:" + MEMORY_LIMIT + "\r\n"), info);
     assertTrue(info.contains("\r\nexpired_keys:" + store.stats().expirations()
-        + "\r\nevicted_keys:0\r\nkeyspace_hits:1\r\nkeyspace_misses:1\r\nblink_hit_ratio:0.5000\r\n"), info);
+        + "\r\nevicted_keys:0\r\nevicted_clients:0\r\nkeyspace_hits:1\r\nkeyspace_misses:1"
+        + "\r\nblink_hit_ratio:0.5000\r\n"), info);
     assertTrue(info.endsWith("# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\n"), info);
     run("EXPIRE", "b", "100");
     assertEquals("# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=0\r\n", text(run("INFO", "keyspace")));
-    assertEquals("# Memory\r\nused_memory:5\r\nmaxmemory:1024\r\nmaxmemory_policy:allkeys-lfu\r\n",
+    assertEquals(
+        "# Memory\r\nused_memory:5\r\nmem_clients_normal:0\r\nmaxmemory:1024\r\nmaxmemory_policy:allkeys-lfu\r\n",
         text(run("INFO", "memory")));
     assertEquals("", text(run("INFO", "nosuchsection")));
   }
@@ -324,7 +338,7 @@ class RespCommandsTest {
     run("GET", "absent");
     assertEquals("# Clients\r\nconnected_clients:2\r\n", text(run("INFO", "clients")));
     assertEquals("# Stats\r\ntotal_connections_received:3\r\ntotal_commands_processed:6\r\nexpired_keys:0\r\n"
-        + "evicted_keys:0\r\nkeyspace_hits:2\r\nkeyspace_misses:1\r\nblink_hit_ratio:0.6667\r\n",
+        + "evicted_keys:0\r\nevicted_clients:0\r\nkeyspace_hits:2\r\nkeyspace_misses:1\r\nblink_hit_ratio:0.6667\r\n",
         text(run("INFO", "stats")), "SET, three GETs and both INFOs, this one included as STATS counts itself");
   }
 

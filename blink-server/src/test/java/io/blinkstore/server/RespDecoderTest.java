@@ -14,6 +14,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -207,6 +208,60 @@ class RespDecoderTest {
     assertNull(channel.readInbound());
     send("y\r\n");
     assertEquals(List.of(command("GET", "key")), decoded());
+  }
+
+  /**
+   * Issue 16: a connection that had not signed in could send requests as large as a signed-in one. Before
+   * signing in, as in Redis 7, arrays hold at most 10 elements and bulk strings at most 16 KiB; the limits lift
+   * as soon as the connection has signed in.
+   */
+  @Test
+  void beforeSigningInArraysHoldTenElementsAndBulkStringsSixteenKib() {
+    boolean[] signedOut = {true};
+    EmbeddedChannel guarded = new EmbeddedChannel(guarded(() -> signedOut[0]));
+    try {
+      String tenArgs = resp("ECHO", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+      String fullBulk = resp("ECHO", "b".repeat(RespDecoder.UNAUTHENTICATED_MAX_BULK_BYTES));
+      guarded.writeInbound(Unpooled.copiedBuffer(tenArgs + fullBulk, ISO_8859_1));
+      assertEquals(10, ((RespRequest.Command) guarded.readInbound()).args().length);
+      assertEquals(16384, ((RespRequest.Command) guarded.readInbound()).args()[1].length);
+      guarded.writeInbound(Unpooled.copiedBuffer("*11\r\n", ISO_8859_1));
+      assertEquals(error("unauthenticated multibulk length"), guarded.readInbound());
+    } finally {
+      guarded.finishAndReleaseAll();
+    }
+    assertRefusedWhileSignedOut("*2\r\n$4\r\nECHO\r\n$16385\r\n", "unauthenticated bulk length");
+    assertRefusedWhileSignedOut("*2000000\r\n", "unauthenticated multibulk length"); // past our own limit too
+    assertRefusedWhileSignedOut("*1\r\n$2000000\r\n", "unauthenticated bulk length");
+    // What Redis finds invalid whether signed in or not is invalid first, as there.
+    assertRefusedWhileSignedOut("*3000000000\r\n", "invalid multibulk length");
+    assertRefusedWhileSignedOut("*1\r\n$600000000\r\n", "invalid bulk length");
+    assertRefusedWhileSignedOut("*1\r\n$-5\r\n", "invalid bulk length");
+    signedOut[0] = false;
+    EmbeddedChannel signedIn = new EmbeddedChannel(guarded(() -> signedOut[0]));
+    try {
+      signedIn.writeInbound(Unpooled.copiedBuffer(resp("ECHO", "b".repeat(100_000))
+          + resp("ECHO", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"), ISO_8859_1));
+      assertEquals(100_000, ((RespRequest.Command) signedIn.readInbound()).args()[1].length);
+      assertEquals(12, ((RespRequest.Command) signedIn.readInbound()).args().length);
+    } finally {
+      signedIn.finishAndReleaseAll();
+    }
+  }
+
+  /** A decoder of requests up to 1 MiB, in arrays of up to 1 Mi elements, held to less while {@code signedOut}. */
+  private static RespDecoder guarded(BooleanSupplier signedOut) {
+    return new RespDecoder(1 << 20, 1 << 20, signedOut, ClientMemory.Account.DETACHED);
+  }
+
+  private static void assertRefusedWhileSignedOut(String input, String message) {
+    EmbeddedChannel guarded = new EmbeddedChannel(guarded(() -> true));
+    try {
+      guarded.writeInbound(Unpooled.copiedBuffer(input, ISO_8859_1));
+      assertEquals(error(message), guarded.readInbound(), input);
+    } finally {
+      guarded.finishAndReleaseAll();
+    }
   }
 
   @Test

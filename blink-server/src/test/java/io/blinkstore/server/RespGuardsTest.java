@@ -72,6 +72,30 @@ class RespGuardsTest {
     assertEquals(RespReply.OK, run("SET", "k", "v"));
   }
 
+  /**
+   * Issue 16: HELLO answered the server's details (and kept the name it set) to a connection that had not signed
+   * in. Now, as Redis 7 does, it is refused unless it carries the right AUTH; a name is still checked first.
+   */
+  @Test
+  void helloBeforeSigningInIsRefusedWithoutTheServersDetailsAndSetsNoName() {
+    assertEquals(RespServerCommands.HELLO_NOAUTH, run("HELLO"));
+    assertEquals(RespServerCommands.HELLO_NOAUTH, run("HELLO", "2", "SETNAME", "early"));
+    assertEquals(RespServerCommands.INVALID_NAME, run("HELLO", "2", "SETNAME", "a b"));
+    assertEquals(RespServerCommands.NAME_TOO_LONG, run("HELLO", "2", "SETNAME", "n".repeat(1025)));
+    assertEquals(RespReply.OK, run("AUTH", "s3cret"));
+    assertEquals(RespReply.NULL, run("CLIENT", "GETNAME"), "no name was set before signing in");
+    RespReply.Array hello = (RespReply.Array) run("HELLO", "2", "SETNAME", "later");
+    assertEquals(RespReply.bulk("server"), hello.elements().get(0));
+    assertEquals(RespReply.bulk("later"), run("CLIENT", "GETNAME"));
+  }
+
+  @Test
+  void helloWithTheRightAuthSignsInAndSetsTheName() {
+    RespReply.Array hello = (RespReply.Array) run("HELLO", "2", "AUTH", "default", "s3cret", "SETNAME", "me");
+    assertEquals(RespReply.bulk("redis"), hello.elements().get(1));
+    assertEquals(RespReply.bulk("me"), run("CLIENT", "GETNAME"));
+  }
+
   @Test
   void aNearlyFullHeapRefusesWritesButServesReadsAndDeletes() {
     run("AUTH", "s3cret");

@@ -19,7 +19,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -385,19 +384,8 @@ class ServerProcessIT {
 
   /** As {@link #command(Path, String...)}, on the class path {@code classPath}. */
   private static ProcessBuilder commandOn(String classPath, Path log, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx128m");
-    command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher runs it: an OutOfMemoryError ends the process
-    command.add("-cp");
-    command.add(classPath);
-    command.add(BlinkStoreCli.class.getName());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(log.toFile());
-    builder.environment().remove("BLINK_AUTH_TOKEN");
-    return builder;
+    // As the launcher runs it, an OutOfMemoryError ends the process.
+    return ServerProcess.command(List.of(), classPath, List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"), log, args);
   }
 
   /**
