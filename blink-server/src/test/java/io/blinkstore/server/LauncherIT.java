@@ -205,6 +205,19 @@ class LauncherIT {
   }
 
   /**
+   * ProcessAttackIT's soak meets an attack as a real server would: with the JVM options the launcher gives the
+   * default limit on Java 17 (compact object headers, which the stand-in JDK offers, are Java 25's; the module
+   * option is the jar's).
+   */
+  @Test
+  void theSoakServerRunsWithTheLaunchersOptions() throws Exception {
+    List<String> options = launch(List.of()).out.lines().takeWhile(line -> !line.equals("-jar"))
+        .filter(line -> !line.equals("-XX:+UseCompactObjectHeaders"))
+        .filter(line -> !line.equals("--enable-native-access=ALL-UNNAMED")).toList();
+    assertEquals(ServerProcess.LAUNCHER_DEFAULTS, options);
+  }
+
+  /**
    * Issue 17's second round: G1 replaced Serial above a 32 MiB heap and Shenandoah above 1 GiB (the latency-safe
    * default); either can still be chosen, and a collector the JDK lacks is refused rather than replaced.
    */
