@@ -157,6 +157,21 @@ class LauncherIT {
     }
   }
 
+  /** An archive of an earlier jar build is removed; one of this build for another JDK is kept. */
+  @Test
+  void trainingRemovesTheArchivesOfEarlierJarsOnly() throws Exception {
+    useTrainingJava();
+    Path jar = target.resolve("blink-store.jar");
+    String jarStamp = Files.size(jar) + "-" + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS);
+    Path otherJdk = Files.writeString(target.resolve(".cds-" + jarStamp + "-1.jsa"), "another JDK's");
+    Path earlierJar = Files.writeString(target.resolve(".cds-1-2-3.jsa"), "an earlier jar's");
+    Result result = launch(List.of());
+    assertEquals(0, result.status, result.err);
+    assertTrue(Files.exists(archiveIn(result.out)), result.out);
+    assertTrue(Files.exists(otherJdk), "the archive of the same jar for another JDK was kept");
+    assertFalse(Files.exists(earlierJar), "the archive of an earlier jar was removed");
+  }
+
   @Test
   void aTrainingThatFailsLeavesNoArchiveAndTheServerStartsWithoutOne() throws Exception {
     useTrainingJava();
