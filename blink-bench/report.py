@@ -257,18 +257,6 @@ def jmh_tables(out_dir):
             lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {key[3]} | {fmt(got.get('blink'), 2)} | "
                          f"{fmt(got.get('caffeine'), 2)} | {ratio(got.get('blink'), got.get('caffeine'))} |")
         lines.append("")
-        views = sorted(k for k in index if k[0] == "getBuffer")
-        if views:
-            lines += ["Zero-copy reads: `BlinkStore.getBuffer` (a read-only view of the stored bytes) beside bare "
-                      "Caffeine's `get`, which hands out its own array (the floor of any read):", "",
-                      "| threads | value bytes | keys | Blink getBuffer | Caffeine get | Blink/Caffeine |",
-                      "|---|---|---|---|---|---|"]
-            for key in views:
-                view = index[key].get("blink")
-                get = index.get(("get",) + key[1:], {}).get("caffeine")
-                lines.append(f"| {key[1]} | {key[2]} | {key[3]} | {fmt(view, 2)} | {fmt(get, 2)} | "
-                             f"{ratio(view, get)} |")
-            lines.append("")
     codec = os.path.join(out_dir, "jmh-codec.json")
     if os.path.exists(codec):
         with open(codec) as f:

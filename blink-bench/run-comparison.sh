@@ -203,7 +203,7 @@ if [ "${SKIP_JMH:-0}" != 1 ]; then
   for threads in 1 2; do
     log "JMH: BlinkStore vs bare Caffeine, $threads thread(s)"
     # shellcheck disable=SC2086
-    java -jar "$jar" 'StoreBenchmark\.(get|getBuffer|set|deleteThenSet)$' -t "$threads" -f 1 $JMH_OPTS \
+    java -jar "$jar" 'StoreBenchmark\.(get|getStored|set|deleteThenSet)$' -t "$threads" -f 1 $JMH_OPTS \
       -rf json -rff "$OUT/jmh-store-t$threads.json" \
       >"$OUT/jmh-store-t$threads.log" 2>&1 || { log "JMH failed: see $OUT/jmh-store-t$threads.log"; exit 1; }
   done

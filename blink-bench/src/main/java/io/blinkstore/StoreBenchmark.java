@@ -89,6 +89,8 @@ public class StoreBenchmark {
   public static class Choices {
     String[] sequence;
     int next;
+    /** A reply buffer, reused as the server reuses its pooled buffers. */
+    final ByteBuffer reply = ByteBuffer.allocateDirect(8192);
 
     @Setup(Level.Trial)
     public void setUp(StoreBenchmark benchmark, ThreadParams thread) {
@@ -112,21 +114,12 @@ public class StoreBenchmark {
   }
 
   /**
-   * A read without a copy: {@link BlinkStore#getBuffer}'s read-only view of the stored bytes, beside the same
-   * view over what Caffeine returns (compare it with Caffeine's {@code get} too: the floor of any read).
+   * A read as the server's RESP {@code GET} makes it: {@link BlinkStore#getStored}, copied once into a direct buffer
+   * (the reply's), beside Caffeine's {@code get} copied into the same buffer.
    */
   @Benchmark
-  public ByteBuffer getBuffer(Choices choices) {
-    return target.getBuffer(choices.key());
-  }
-
-  /**
-   * A read that uses the value where it is read, as callers do (its last byte): the view from {@code getBuffer}
-   * does not escape, so the JIT can drop it; Caffeine's read touches the value the same way.
-   */
-  @Benchmark
-  public byte readLastByte(Choices choices) {
-    return target.lastByte(choices.key());
+  public int getStored(Choices choices) {
+    return target.copyInto(choices.key(), choices.reply);
   }
 
   @Benchmark
@@ -147,9 +140,8 @@ public class StoreBenchmark {
   interface Target {
     byte[] get(String key);
 
-    ByteBuffer getBuffer(String key);
-
-    byte lastByte(String key);
+    /** Copies the value into {@code target} from its start, returning its length. */
+    int copyInto(String key, ByteBuffer target);
 
     void set(String key, byte[] value);
 
@@ -171,14 +163,10 @@ public class StoreBenchmark {
     }
 
     @Override
-    public ByteBuffer getBuffer(String key) {
-      return store.getBuffer(key);
-    }
-
-    @Override
-    public byte lastByte(String key) {
-      ByteBuffer value = store.getBuffer(key);
-      return value.get(value.limit() - 1);
+    public int copyInto(String key, ByteBuffer target) {
+      BlinkStore.StoredValue value = store.getStored(key);
+      value.copyTo(target, 0);
+      return value.length();
     }
 
     @Override
@@ -216,15 +204,10 @@ public class StoreBenchmark {
     }
 
     @Override
-    public ByteBuffer getBuffer(String key) {
+    public int copyInto(String key, ByteBuffer target) {
       byte[] value = cache.getIfPresent(key);
-      return value == null ? null : ByteBuffer.wrap(value).asReadOnlyBuffer();
-    }
-
-    @Override
-    public byte lastByte(String key) {
-      byte[] value = cache.getIfPresent(key);
-      return value[value.length - 1];
+      target.put(0, value, 0, value.length);
+      return value.length;
     }
 
     @Override

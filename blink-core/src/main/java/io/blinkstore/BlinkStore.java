@@ -270,19 +270,61 @@ public interface BlinkStore extends AutoCloseable {
   byte[] get(String key);
 
   /**
-   * Returns the value stored under {@code key} as a read-only buffer (position 0, limit the value's length), or
-   * {@code null} if there is none. Counts a hit or a miss in {@link #stats()}, as {@link #get} does.
-   *
-   * <p>The cheapest read: the in-process store hands out a view of the stored bytes instead of a copy. That is
-   * safe because stored bytes are never changed in place (every write stores new bytes), so a buffer keeps
-   * showing the value it was taken from, whatever is written afterwards; it also keeps those bytes reachable
-   * until it is dropped. A store reached over the network returns a buffer over the bytes it received.
+   * Returns a copy of the value stored under {@code key} as a read-only buffer (position 0, limit the value's
+   * length), or {@code null} if there is none; as {@link #get}, which it counts as (a hit or a miss in
+   * {@link #stats()}). The buffer is the caller's: nothing written to the store afterwards changes it. To write a
+   * value into a buffer of your own without an array in between, use {@link #getStored}.
    *
    * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
    */
   default ByteBuffer getBuffer(String key) {
     byte[] value = get(key);
     return value == null ? null : ByteBuffer.wrap(value).asReadOnlyBuffer();
+  }
+
+  /**
+   * Returns the value under {@code key} without copying it yet, or {@code null} if there is none; counts a hit or a
+   * miss in {@link #stats()}, as {@link #get} does. For code that writes values straight into buffers of its own,
+   * such as a server writing its replies: the value's length is known at once, and {@link StoredValue#copyTo}
+   * copies its bytes once, into the caller's buffer. A store that holds its values elsewhere (over the network)
+   * returns one it has already copied.
+   *
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   */
+  default StoredValue getStored(String key) {
+    byte[] value = get(key);
+    return value == null ? null : new StoredValue() {
+      @Override
+      public int length() {
+        return value.length;
+      }
+
+      @Override
+      public void copyTo(ByteBuffer target, int index) {
+        target.put(index, value, 0, value.length);
+      }
+    };
+  }
+
+  /**
+   * A value read by {@link #getStored} and not copied yet. Its length is fixed; its bytes, copied by
+   * {@link #copyTo}, are those of one write of the key, the one read or a later one of the same length (the
+   * in-process store overwrites a value in place when the new one is as long), never a mix of two writes. Copy it
+   * soon after reading it, as a reply to the read: it keeps the stored bytes reachable until it is dropped.
+   * Thread-safe.
+   */
+  interface StoredValue {
+    /** The value's length in bytes. */
+    int length();
+
+    /**
+     * Copies the value's {@link #length()} bytes into {@code target} from {@code index} (an absolute position: the
+     * buffer's position and limit are left alone).
+     *
+     * @throws IndexOutOfBoundsException if {@code target} has no room for them from {@code index}
+     * @throws java.nio.ReadOnlyBufferException if {@code target} is read-only
+     */
+    void copyTo(ByteBuffer target, int index);
   }
 
   /**

@@ -8,9 +8,9 @@ import com.github.benmanes.caffeine.cache.Scheduler;
 import io.blinkstore.internal.Decimal;
 import io.blinkstore.internal.SingleFlight;
 import java.lang.ref.WeakReference;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,9 +31,11 @@ import java.util.stream.Collectors;
  * UTF-8 bytes plus value bytes, with exact byte accounting of its own.
  *
  * <p><b>Layout</b>: one {@link Key} object per entry is both the map's key and its value, and holds the entry's
- * key and value bytes packed in one array (or an {@link Expiring} holder of one). An overwrite swaps the array
- * inside the key object the map already holds ({@link #SWAP_IN}), so the key object survives it and nothing else
- * is allocated. Per entry the JVM then holds Caffeine's node, the map's node and table slot, the key object and
+ * key and value bytes packed in one array (or an {@link Expiring} holder of one). An overwrite with a value of the
+ * same length (a cache's usual churn: the same key, a fresh value of the same shape; a counter keeping its digit
+ * count) writes into that array in place ({@link Overwrite}, {@link ValueLocks}), so it allocates nothing that
+ * lives and leaves no old-generation garbage; any other overwrite swaps in a new array, and the key object
+ * survives either way. Per entry the JVM then holds Caffeine's node, the map's node and table slot, the key object and
  * the array: 224 bytes of heap for a 10-byte key and a 100-byte value on Java 17, 216 with compact object headers
  * on Java 25 (was 257 with a {@code String} key and a separate value array; docs/BENCHMARKS.md).
  *
@@ -82,6 +84,14 @@ final class CaffeineBlinkStore implements BlinkStore {
   /** The largest entry an array can hold, with its length header and the JVM's margin. */
   private static final int MAX_ENTRY_BYTES = Integer.MAX_VALUE - 16;
 
+  /** Copies a stored value out: what {@link #get} returns. */
+  private static final ValueLocks.Copier<byte[]> COPY =
+      (packed, offset, length) -> Arrays.copyOfRange(packed, offset, offset + length);
+
+  /** Decodes a stored value: what {@link #getString} returns. */
+  private static final ValueLocks.Copier<String> DECODE =
+      (packed, offset, length) -> new String(packed, offset, length, StandardCharsets.UTF_8);
+
   /** How often an idle store holding entries with a time to live removes the expired ones. */
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
@@ -115,6 +125,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   /** Whether a background sweep is scheduled; only with the system ticker (tests drive a fake one by hand). */
   private final AtomicBoolean sweepScheduled;
   private final SingleFlight loads = new SingleFlight();
+  private final ValueLocks locks = new ValueLocks();
   private volatile boolean closed;
 
   CaffeineBlinkStore(long limit, long maxEntries, LongSupplier ticker) {
@@ -145,21 +156,6 @@ final class CaffeineBlinkStore implements BlinkStore {
     return stored instanceof Expiring holder && holder.pinned ? 0 : Key.weight(Key.packed(stored));
   }
 
-  /**
-   * The remapping function of a plain write, allocation-free: stores the fresh key object if its key is absent;
-   * otherwise swaps its ref into the key object already there (whose identity and key bytes stay), leaving the
-   * fresh one holding the ref it replaced, for the writer to account for.
-   */
-  private static final BiFunction<Key, Key, Key> SWAP_IN = (fresh, stored) -> {
-    if (stored == null) {
-      return fresh;
-    }
-    Object replaced = stored.ref;
-    stored.ref = fresh.ref;
-    fresh.ref = replaced;
-    return stored;
-  };
-
   /** Runs atomically with Caffeine's removal of an entry for size: its bytes leave the count. */
   private void onEviction(Key key, Key value, RemovalCause cause) {
     if (value != null) {
@@ -182,8 +178,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   public void set(String key, byte[] value) {
     Objects.requireNonNull(value, "value");
     ensureOpen();
-    int keyBytes = validate(key);
-    put(pack(key, keyBytes, value));
+    write(key, validate(key), value, 0);
   }
 
   @Override
@@ -191,8 +186,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     Objects.requireNonNull(value, "value");
     long ttlNanos = ttlNanos(ttl);
     ensureOpen();
-    int keyBytes = validate(key);
-    put(newHolder(pack(key, keyBytes, value), ttlNanos, false));
+    write(key, validate(key), value, ttlNanos);
   }
 
   @Override
@@ -219,7 +213,7 @@ final class CaffeineBlinkStore implements BlinkStore {
    * {@link PinBudget} has room, and stored as an ordinary entry otherwise.
    */
   private boolean putIfAbsent(Object stored, boolean pin) {
-    long weight = checkedWeight(stored);
+    long weight = Key.weight(Key.packed(stored)); // checked when packed
     boolean pinned = pin && pins.tryPin(weight);
     Object ref = pinned ? ((Expiring) stored).pinned(true) : stored;
     Key fresh = Key.of(ref);
@@ -263,17 +257,74 @@ final class CaffeineBlinkStore implements BlinkStore {
     return won[0];
   }
 
-  /** Stores a packed array or a holder, whose weight has not been checked against the limit yet. */
-  private void put(Object stored) {
-    long weight = checkedWeight(stored);
-    Key fresh = Key.of(stored);
-    // The fast path calls store directly: no lambda to allocate on every set.
-    if (tryReserve(weight)) {
-      store(fresh);
-    } else {
-      writeOverLimit(weight, () -> store(fresh));
+  /**
+   * Stores {@code value} under a valid key of {@code keyBytes} UTF-8 bytes, for {@code ttlNanos} (0: for ever),
+   * checking its size first: a value too large for the store is never copied.
+   *
+   * @throws EntryTooLargeException if key and value bytes exceed the limit
+   */
+  private void write(String key, int keyBytes, byte[] value, long ttlNanos) {
+    long weight = checkedWeight(keyBytes, value.length);
+    withRoomFor(weight, new Overwrite(key, keyBytes, value, ttlNanos, weight));
+  }
+
+  /**
+   * One write of a value, run with its bytes reserved: the map's {@code compute} decides under the key's lock, then
+   * the books are settled. A stored value of the same length is overwritten in place, in the packed array the entry
+   * already has ({@link ValueLocks}): no array is allocated, and none is left behind as garbage, which under a
+   * cache's churn of overwrites would be old-generation garbage. Otherwise the value is packed into a new array. The
+   * key object stays either way; a time to live gets a new holder around the array.
+   */
+  private final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
+    private final String key;
+    private final int keyBytes;
+    private final byte[] value;
+    private final long ttlNanos;
+    private final long weight;
+    private Object replaced;
+    private Object stored;
+
+    Overwrite(String key, int keyBytes, byte[] value, long ttlNanos, long weight) {
+      this.key = key;
+      this.keyBytes = keyBytes;
+      this.value = value;
+      this.ttlNanos = ttlNanos;
+      this.weight = weight;
     }
-    trimIfOverBound();
+
+    @Override
+    public void run() {
+      try {
+        map.compute(Key.lookup(key), this);
+      } finally {
+        if (stored == null) {
+          used.addAndGet(-weight); // the compute failed: nothing was stored or replaced
+        }
+      }
+      if (replaced != null) {
+        released(replaced);
+        countIfExpired(replaced);
+      }
+      if (stored instanceof Expiring holder) {
+        track(holder);
+      }
+    }
+
+    @Override
+    public Key apply(Key lookup, Key entry) {
+      replaced = entry == null ? null : entry.ref;
+      byte[] packed = replaced == null ? null : Key.packed(replaced);
+      if (packed != null && Key.valueLength(packed) == value.length) {
+        locks.overwrite(key, packed, value);
+      } else {
+        packed = Key.pack(key, keyBytes, value);
+      }
+      stored = ttlNanos == 0 ? packed : newHolder(packed, ttlNanos, false);
+      // An absent key: the lookup key becomes the stored one (same key bytes, same hash).
+      Key result = entry == null ? lookup : entry;
+      result.ref = stored;
+      return result;
+    }
   }
 
   /**
@@ -283,37 +334,17 @@ final class CaffeineBlinkStore implements BlinkStore {
    * @throws EntryTooLargeException if key and value bytes exceed the limit
    */
   private byte[] pack(String key, int keyBytes, byte[] value) {
-    long weight = (long) keyBytes + value.length;
-    if (weight > limit || weight > MAX_ENTRY_BYTES) {
-      throw new EntryTooLargeException(weight, limit);
-    }
+    checkedWeight(keyBytes, value.length);
     return Key.pack(key, keyBytes, value);
   }
 
   /** The bytes an entry counts. @throws EntryTooLargeException if they exceed the limit */
-  private long checkedWeight(Object stored) {
-    long weight = Key.weight(Key.packed(stored));
-    if (weight > limit) {
+  private long checkedWeight(int keyBytes, int valueBytes) {
+    long weight = (long) keyBytes + valueBytes;
+    if (weight > limit || weight > MAX_ENTRY_BYTES) {
       throw new EntryTooLargeException(weight, limit);
     }
     return weight;
-  }
-
-  /**
-   * Puts a fresh key object into the map, its bytes already reserved, and gives back those of the ref it
-   * replaced.
-   */
-  private void store(Key fresh) {
-    Object stored = fresh.ref;
-    if (map.compute(fresh, SWAP_IN) != fresh) {
-      // The key was there: fresh now holds what its ref replaced.
-      Object replaced = fresh.ref;
-      released(replaced);
-      countIfExpired(replaced);
-    }
-    if (stored instanceof Expiring holder) {
-      track(holder);
-    }
   }
 
   /**
@@ -447,33 +478,26 @@ final class CaffeineBlinkStore implements BlinkStore {
   @Override
   public byte[] get(String key) {
     byte[] packed = read(key);
-    return packed == null ? null : Key.value(packed);
-  }
-
-  /** A view of the stored bytes: safe to hand out, since no stored array is ever changed in place. */
-  @Override
-  public ByteBuffer getBuffer(String key) {
-    byte[] packed = read(key);
-    if (packed == null) {
-      return null;
-    }
-    int offset = Key.valueOffset(packed);
-    return ByteBuffer.wrap(packed, offset, packed.length - offset).slice().asReadOnlyBuffer();
+    return packed == null ? null : locks.read(key, packed, COPY);
   }
 
   /** Decodes the stored bytes themselves: no copy to throw away. */
   @Override
   public String getString(String key) {
     byte[] packed = read(key);
-    if (packed == null) {
-      return null;
-    }
-    int offset = Key.valueOffset(packed);
-    return new String(packed, offset, packed.length - offset, StandardCharsets.UTF_8);
+    return packed == null ? null : locks.read(key, packed, DECODE);
+  }
+
+  /** The stored array and its stripe's lock: {@link StoredBytes#copyTo} copies from the array itself. */
+  @Override
+  public StoredValue getStored(String key) {
+    byte[] packed = read(key);
+    return packed == null ? null : new StoredBytes(locks.of(key), packed);
   }
 
   /**
-   * Returns the packed array of a live entry, never to be changed or handed out, counting a hit or a miss.
+   * Returns the packed array of a live entry, never to be handed out, counting a hit or a miss; its value bytes
+   * are read through {@link #locks}, since a write may be overwriting them.
    * Validates the key only on a miss: only valid keys are ever stored, so a hit proves the key valid, and an
    * invalid key still throws before anything is counted.
    */
@@ -653,12 +677,20 @@ final class CaffeineBlinkStore implements BlinkStore {
           long current = oldPacked == null ? 0 : parseCounter(key, oldPacked);
           result[0] = Math.addExact(current, delta);
           byte[] digits = Decimal.format(result[0]);
-          byte[] updated = oldPacked != null ? Key.repack(oldPacked, digits) : Key.pack(key, keyBytes, digits);
+          byte[] updated;
+          if (oldPacked != null && Key.valueLength(oldPacked) == digits.length) {
+            locks.overwrite(key, oldPacked, digits); // as many digits as before: in place, no garbage
+            updated = oldPacked;
+          } else {
+            updated = oldPacked != null ? Key.repack(oldPacked, digits) : Key.pack(key, keyBytes, digits);
+          }
           grown[0] = Key.weight(updated) - (old == null ? 0 : Key.weight(Key.packed(old)));
           replaced[0] = old;
           wasLive[0] = oldPacked != null;
-          // A live holder's successor keeps its deadline and its place in the index.
-          Object next = old instanceof Expiring holder && oldPacked != null ? holder.withValue(updated) : updated;
+          // A live holder stays, or its successor keeps its deadline and its place in the index.
+          Object next = old instanceof Expiring holder && oldPacked != null
+              ? (updated == oldPacked && !holder.pinned ? holder : holder.withValue(updated))
+              : updated;
           if (stored == null) {
             k.ref = next; // the lookup key becomes the stored one: same key bytes, same hash
             return k;
@@ -711,7 +743,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     byte[] loaded = loads.run(key, k -> {
       // A load that finished between our miss and our turn has filled the key already.
       byte[] present = live(map.get(Key.lookup(k)));
-      return present != null ? Key.value(present) : loadAndStore(k, ttlNanos, loader);
+      return present != null ? locks.read(k, present, COPY) : loadAndStore(k, ttlNanos, loader);
     });
     return loaded == null ? null : loaded.clone();
   }
@@ -727,8 +759,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     }
     if (value != null) {
       ensureOpen();
-      byte[] packed = pack(key, validate(key), value);
-      put(ttlNanos == 0 ? packed : newHolder(packed, ttlNanos, false));
+      write(key, validate(key), value, ttlNanos);
     }
     return value;
   }

@@ -11,11 +11,13 @@ import java.util.Arrays;
  * a lookup finds the stored entry; both are computed from the bytes on each call (no cached hash: 8 bytes per
  * entry on Java 17).
  *
- * <p>The object stored for a key keeps its identity while the key is present: an overwrite swaps its
- * {@link #ref} inside the map's {@code compute} (whose remapping function runs under the key's lock, so writers
- * to one key are serialized; Caffeine re-weighs the entry there), and the key bytes it compares by never change.
- * Readers take no lock: {@code ref} is volatile, and every array it points to is complete before it is published
- * and never changed afterwards.
+ * <p>The object stored for a key keeps its identity while the key is present: an overwrite runs inside the map's
+ * {@code compute} (whose remapping function runs under the key's lock, so writers to one key are serialized;
+ * Caffeine re-weighs the entry there) and either writes the new value into the packed array in place, when it is
+ * as long as the old one, or swaps {@link #ref} to a new array. The key bytes it compares by never change. Readers
+ * take no lock: {@code ref} is volatile, every array it points to is complete before it is published, and its
+ * value bytes are copied out through {@link ValueLocks}, which detects an overwrite in place under way and copies
+ * again.
  *
  * <p>Packed layout: the key's length as an unsigned LEB128 varint (one byte up to 127), the key bytes, the value
  * bytes. A 10-byte key and a 100-byte value make a 111-byte array: 128 bytes of heap with its header, on Java 17
@@ -107,11 +109,6 @@ final class Key implements Comparable<Key> {
   /** The value's length in bytes, from a packed array. */
   static int valueLength(byte[] packed) {
     return packed.length - valueOffset(packed);
-  }
-
-  /** A copy of the value bytes of a packed array. */
-  static byte[] value(byte[] packed) {
-    return Arrays.copyOfRange(packed, valueOffset(packed), packed.length);
   }
 
   /** The bytes {@code usage()} counts for a packed array: key plus value, not the length header. */

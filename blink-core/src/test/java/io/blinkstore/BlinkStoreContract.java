@@ -545,6 +545,71 @@ public abstract class BlinkStoreContract {
     assertThrows(NullPointerException.class, () -> store.getBuffer(null));
   }
 
+  // ---- values read without a copy ----
+
+  @Test
+  void getStoredCopiesTheValueWhereItIsAskedToAndNowhereElse() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", new byte[] {1, 0, (byte) 0xFF});
+    BlinkStore.StoredValue value = store.getStored("k");
+    assertEquals(3, value.length());
+    ByteBuffer target = ByteBuffer.allocate(8);
+    target.put(new byte[] {9, 9, 9, 9, 9, 9, 9, 9}).position(2).limit(7);
+    value.copyTo(target, 4);
+    assertArrayEquals(new byte[] {9, 9, 9, 9, 1, 0, (byte) 0xFF, 9}, target.array());
+    assertEquals(2, target.position());
+    assertEquals(7, target.limit());
+    ByteBuffer direct = ByteBuffer.allocateDirect(3);
+    value.copyTo(direct, 0);
+    assertEquals(ByteBuffer.wrap(new byte[] {1, 0, (byte) 0xFF}), direct);
+  }
+
+  @Test
+  void getStoredOfAnAbsentKeyReturnsNullAndOfAnEmptyValueAnEmptyOne() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assertNull(store.getStored("missing"));
+    store.set("empty", new byte[0]);
+    assertEquals(0, store.getStored("empty").length());
+  }
+
+  @Test
+  void getStoredRefusesATargetWithoutRoomOrReadOnly() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "value");
+    BlinkStore.StoredValue value = store.getStored("k");
+    assertThrows(IndexOutOfBoundsException.class, () -> value.copyTo(ByteBuffer.allocate(5), 1));
+    assertThrows(IndexOutOfBoundsException.class, () -> value.copyTo(ByteBuffer.allocate(4), 0));
+    assertThrows(ReadOnlyBufferException.class, () -> value.copyTo(ByteBuffer.allocate(5).asReadOnlyBuffer(), 0));
+  }
+
+  /** Whatever is written later, a stored value copies one whole value of the key: never bytes of two. */
+  @Test
+  void aStoredValueCopiesTheValueReadOrALaterOneOfTheSameLength() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "aaaa");
+    BlinkStore.StoredValue value = store.getStored("k");
+    store.set("k", "bbbb");
+    store.set("k", "ccccc");
+    ByteBuffer copy = ByteBuffer.allocate(4);
+    value.copyTo(copy, 0);
+    String copied = UTF_8.decode(copy).toString();
+    assertTrue(copied.equals("aaaa") || copied.equals("bbbb"), copied);
+    assertEquals("ccccc", store.getString("k"));
+  }
+
+  @Test
+  void getStoredCountsHitsAndMissesAndChecksItsKey() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "v");
+    store.getStored("k");
+    store.getStored("missing");
+    assertEquals(1, store.stats().hits());
+    assertEquals(1, store.stats().misses());
+    assertThrows(IllegalArgumentException.class, () -> store.getStored("a b"));
+    assertThrows(IllegalArgumentException.class, () -> store.getStored(""));
+    assertThrows(NullPointerException.class, () -> store.getStored(null));
+  }
+
   // ---- stats ----
 
   @Test

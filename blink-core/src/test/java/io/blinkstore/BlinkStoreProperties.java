@@ -94,7 +94,7 @@ class BlinkStoreProperties {
         assertEquals(model.size(), store.size(), () -> "size after " + op);
       }
       assertEquals(new BlinkStats(hits, misses, 0), store.stats());
-      // Stored bytes are never changed in place: every buffer still shows the value it was taken from.
+      // A buffer is a copy: whatever was written since, it still shows the value it was taken from.
       for (Map.Entry<ByteBuffer, byte[]> taken : buffersTaken) {
         assertEquals(ByteBuffer.wrap(taken.getValue()), taken.getKey());
       }

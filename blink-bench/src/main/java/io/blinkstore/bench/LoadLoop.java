@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -15,11 +16,17 @@ import org.HdrHistogram.Histogram;
  * was read: a stalled server delays the requests not yet sent, which are then never timed (coordinated
  * omission), so closed-loop percentiles understate the tail and are reported as such. With a rate, every request
  * has a due time on a fixed schedule and its latency runs from that due time, whether or not the connection
- * could send it then: stalls are charged in full to every request they delayed (as in wrk2).
+ * could send it then: stalls are charged in full to every request they delayed (as in wrk2). Between due times
+ * the loop parks for at most {@link #MAX_PARK_NANOS} instead of spinning: on a machine of two cores a spinning
+ * client took a whole core from the server it measured (and a reply read after a park is timed up to that much
+ * late, for every server alike).
  */
 final class LoadLoop implements Runnable {
   /** How long replies still in flight are awaited after sending stops. */
   static final long DRAIN_NANOS = 10_000_000_000L;
+
+  /** The longest a fixed-rate loop parks while no request is due and no reply has come. */
+  static final long MAX_PARK_NANOS = 100_000;
 
   private final Selector selector;
   private final List<Connection> connections;
@@ -102,7 +109,9 @@ final class LoadLoop implements Runnable {
         for (Connection connection : connections) {
           fill(connection);
         }
-        selector.selectNow();
+        if (selector.selectNow() == 0) {
+          parkUntilDue();
+        }
       } else {
         selector.select(100);
       }
@@ -111,6 +120,20 @@ final class LoadLoop implements Runnable {
         serve((Connection) key.attachment(), key);
       }
       selector.selectedKeys().clear();
+    }
+  }
+
+  /** Parks until the next request is due, for at most {@link #MAX_PARK_NANOS}. */
+  private void parkUntilDue() {
+    long due = Long.MAX_VALUE;
+    for (Connection connection : connections) {
+      if (connection.inFlight() < pipeline) {
+        due = Math.min(due, connection.nextDue);
+      }
+    }
+    long wait = Math.min(MAX_PARK_NANOS, due - System.nanoTime());
+    if (wait > 0) {
+      LockSupport.parkNanos(wait);
     }
   }
 

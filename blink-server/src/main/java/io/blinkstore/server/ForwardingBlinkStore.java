@@ -87,6 +87,11 @@ abstract class ForwardingBlinkStore implements BlinkStore {
   }
 
   @Override
+  public StoredValue getStored(String key) {
+    return store.getStored(key);
+  }
+
+  @Override
   public String getString(String key) {
     return store.getString(key);
   }

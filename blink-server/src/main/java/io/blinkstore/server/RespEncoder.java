@@ -1,5 +1,6 @@
 package io.blinkstore.server;
 
+import io.blinkstore.BlinkStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,6 +40,8 @@ final class RespEncoder extends MessageToByteEncoder<Result> {
   static void write(Result reply, ByteBuf out) {
     if (reply instanceof Result.Bulk bulk) {
       writeBulk(bulk.bytes(), out);
+    } else if (reply instanceof Result.Stored stored) {
+      writeStored(stored.value(), out);
     } else if (reply instanceof Result.Simple simple) {
       line('+', simple.text(), out);
     } else if (reply instanceof Result.Int integer) {
@@ -75,6 +78,16 @@ final class RespEncoder extends MessageToByteEncoder<Result> {
     out.writeShort(CRLF);
   }
 
+  private static void writeStored(BlinkStore.StoredValue value, ByteBuf out) {
+    int length = value.length();
+    out.writeByte('$');
+    writeDecimal(length, out);
+    out.ensureWritable(length);
+    value.copyTo(out.nioBuffer(out.writerIndex(), length), 0);
+    out.writerIndex(out.writerIndex() + length);
+    out.writeShort(CRLF);
+  }
+
   private static void writeInt(long value, ByteBuf out) {
     out.writeByte(':');
     writeDecimal(value, out);
@@ -105,6 +118,10 @@ final class RespEncoder extends MessageToByteEncoder<Result> {
   static long encodedLength(Result reply) {
     if (reply instanceof Result.Bulk bulk) {
       return bulkLength(bulk.bytes());
+    }
+    if (reply instanceof Result.Stored stored) {
+      int length = stored.value().length();
+      return Integer.toString(length).length() + 3L + length + 2;
     }
     if (reply instanceof Result.Simple simple) {
       return simple.text().length() + 3L;

@@ -20,8 +20,8 @@ import java.util.List;
  * protocol whenever the bytes are a key that protocol can carry.
  *
  * <p><b>Reply size.</b> {@code MGET} is the one command whose reply can be far larger than its request: a
- * 1 MiB request naming one 4 KB value 150,000 times asks for 615 MB. It reads views of the values
- * ({@link BlinkStore#getBuffer}), which copy nothing, and is refused with {@link #replyTooLarge} when the reply
+ * 1 MiB request naming one 4 KB value 150,000 times asks for 615 MB. It reads the values without copying them
+ * ({@link BlinkStore#getStored}), and is refused with {@link #replyTooLarge} when the reply
  * would pass the server's output cap ({@code --max-output-bytes}), which would close the connection anyway.
  *
  * <p><b>Atomicity.</b> {@code MSET} checks every entry against the size limits first, then sets its keys one by
@@ -64,8 +64,8 @@ final class RespKeyCommands {
 
   /** The value of {@code key} as a view of the stored bytes, or nil. */
   private Result read(String key) {
-    ByteBuffer value = store.getBuffer(key);
-    return value == null ? Result.NULL : new Result.Bulk(value);
+    BlinkStore.StoredValue value = store.getStored(key);
+    return value == null ? Result.NULL : new Result.Stored(value);
   }
 
   /** {@code GETDEL key}: the value, and the key deleted. */
@@ -126,7 +126,7 @@ final class RespKeyCommands {
     long present = 0;
     for (int i = 1; i < args.length; i++) {
       String key = client.key(args[i]);
-      if (store.getBuffer(key) != null) { // a view: no value is copied just to count it
+      if (store.getStored(key) != null) { // no value is copied just to count it
         present++;
       }
     }

@@ -42,9 +42,7 @@ sealed interface Result {
 
   /**
    * Binary-safe bytes, those between the buffer's position and limit (never consumed: the encoder reads a
-   * duplicate); {@link #NULL} is a value that is absent. A stored value is answered as the store's read-only view
-   * of it ({@link io.blinkstore.BlinkStore#getBuffer}), so it is copied once, into the reply's buffer, and a
-   * reply's size is known before anything is copied.
+   * duplicate); {@link #NULL} is a value that is absent. A stored value is a {@link Stored} instead.
    */
   record Bulk(ByteBuffer bytes) implements Result {
     /** The bulk string of {@code bytes}, which must not change afterwards; {@code null} is absent. */
@@ -55,6 +53,19 @@ sealed interface Result {
     @Override
     public String toString() {
       return bytes == null ? "Bulk[nil]" : "Bulk[" + StandardCharsets.ISO_8859_1.decode(bytes.duplicate()) + "]";
+    }
+  }
+
+  /**
+   * A stored value not copied yet ({@link io.blinkstore.BlinkStore#getStored}): its size is known before anything
+   * is copied, and the encoder copies it once, from the store straight into the reply's buffer.
+   */
+  record Stored(io.blinkstore.BlinkStore.StoredValue value) implements Result {
+    /** The value's bytes, copied now: for a codec that cannot write it straight into its buffer. */
+    ByteBuffer copy() {
+      ByteBuffer bytes = ByteBuffer.allocate(value.length());
+      value.copyTo(bytes, 0);
+      return bytes;
     }
   }
 

@@ -171,8 +171,7 @@ final class TextCommands {
   /** The original's reply to {@code command}, whose operation answered {@code result} (not an error). */
   private static Reply render(Command command, Result result) {
     if (command instanceof Command.Get) {
-      Result.Bulk value = (Result.Bulk) result;
-      return value.bytes() == null ? Reply.Status.NOT_FOUND : new Reply.Value(value.bytes());
+      return result instanceof Result.Stored value ? new Reply.Value(value.copy()) : Reply.Status.NOT_FOUND;
     }
     if (command instanceof Command.Add) {
       return result == Result.OK ? Reply.Status.OK : Reply.Status.EXISTS;

@@ -1,6 +1,7 @@
 package io.blinkstore.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher, {@code bin/blink-store}, run from a copy of the checkout's layout with a stand-in JDK whose
- * {@code java} answers every probe (Shenandoah, compact object headers, automatic class-data archives) and prints
- * the command line it was given, so the sizing and the collector chosen can be read without building or starting
- * the server.
+ * {@code java} answers every probe (Shenandoah, compact object headers, native heap trimming) and prints the command
+ * line it was given, so the sizing and the collector chosen can be read without building or starting the server.
+ * The class-data archive's training is run against a stand-in server ({@link #TRAINING_JAVA}).
  */
 @Timeout(60)
 class LauncherIT {
@@ -30,6 +31,49 @@ class LauncherIT {
       #!/bin/sh
       for argument in "$@"; do [ "$argument" = -version ] && exit 0; done
       printf '%s\\n' "$@"
+      """;
+
+  /**
+   * A stand-in {@code java} for the class-data archive: as the training server ({@code -XX:DumpLoadedClassList}) it
+   * listens on a loopback port, logs the line the launcher looks for, and writes everything its clients send into
+   * the class list; as {@code -Xshare:dump} it copies the class list into the archive; otherwise it prints its
+   * arguments, as {@link #FAKE_JAVA}. With {@code TRAINING_FAILS} set, the training server exits without listening.
+   */
+  private static final String TRAINING_JAVA = """
+      #!/usr/bin/env python3
+      import os, signal, socket, sys
+      args = sys.argv[1:]
+      def option(name):
+          return next((a.split("=", 1)[1] for a in args if a.startswith(name + "=")), None)
+      if "-version" in args:
+          sys.exit(0)
+      if option("-XX:DumpLoadedClassList"):
+          if os.environ.get("TRAINING_FAILS"):
+              sys.exit(1)
+          signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+          server = socket.socket()
+          server.bind(("127.0.0.1", 0))
+          server.listen()
+          print("Blink Store listening on tcp 127.0.0.1:%d (fake)" % server.getsockname()[1], flush=True)
+          with open(option("-XX:DumpLoadedClassList"), "ab") as received:
+              while True:
+                  connection, _ = server.accept()
+                  data = b""
+                  while b"QUIT" not in data:
+                      chunk = connection.recv(4096)
+                      if not chunk:
+                          break
+                      data += chunk
+                  received.write(data)
+                  received.flush()
+                  connection.close()
+      if "-Xshare:dump" in args:
+          with open(option("-XX:SharedClassListFile"), "rb") as classes:
+              trained = classes.read()
+          with open(option("-XX:SharedArchiveFile"), "wb") as archive:
+              archive.write(trained)
+          sys.exit(0)
+      print("\\n".join(args))
       """;
 
   @TempDir Path dir;
@@ -75,17 +119,87 @@ class LauncherIT {
     }
   }
 
+  /** The probes changed in issue 17's second round: native heap trimming replaced the dynamic archive. */
   @Test
   void whatTheJdkOffersIsRememberedWhereTheBuildFolderIsWritableAndUsed() throws Exception {
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
     Result result = launch(List.of());
     assertEquals(0, result.status, result.err);
     assertTrue(result.out.contains("-XX:+UseCompactObjectHeaders\n"), result.out);
-    assertTrue(result.out.contains("-XX:+AutoCreateSharedArchive\n"), result.out);
+    assertTrue(result.out.contains("-XX:TrimNativeHeapInterval=2000\n"), result.out);
     try (Stream<Path> files = Files.list(target)) {
-      Path cache = files.filter(file -> file.getFileName().toString().startsWith(".jvm-")).findFirst().orElseThrow();
-      assertEquals("probed shenandoah compact-headers auto-archive\n", Files.readString(cache));
+      Path cache = files.filter(file -> file.getFileName().toString().startsWith(".jvm2-")).findFirst().orElseThrow();
+      assertEquals("probed shenandoah compact-headers trim-native-heap\n", Files.readString(cache));
     }
+  }
+
+  /**
+   * The first start trains the class-data archive against the real request paths (a text-protocol and a RESP
+   * connection, each with a write, a read and a counter), dumps it, and runs the server with it; later starts map
+   * the same archive without training again.
+   */
+  @Test
+  void theFirstStartTrainsAStaticClassDataArchiveThatLaterStartsMap() throws Exception {
+    useTrainingJava();
+    Result first = launch(List.of());
+    assertEquals(0, first.status, first.err);
+    assertTrue(first.err.contains("creating the class-data archive"), first.err);
+    Path archive = archiveIn(first.out);
+    String trained = Files.readString(archive);
+    assertTrue(trained.contains("PING\r\nSET k dg==\r\nGET k\r\nINCR n\r\n"), trained);
+    assertTrue(trained.contains("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$3\r\nGET\r\n"), trained);
+    Result second = launch(List.of());
+    assertEquals("", second.err);
+    assertEquals(archive, archiveIn(second.out));
+    try (Stream<Path> files = Files.list(target)) {
+      assertEquals(1, files.filter(file -> file.getFileName().toString().startsWith(".cds-")).count(),
+          "only the archive is left");
+    }
+  }
+
+  /** An archive of an earlier jar build is removed; one of this build for another JDK is kept. */
+  @Test
+  void trainingRemovesTheArchivesOfEarlierJarsOnly() throws Exception {
+    useTrainingJava();
+    Path jar = target.resolve("blink-store.jar");
+    String jarStamp = Files.size(jar) + "-" + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS);
+    Path otherJdk = Files.writeString(target.resolve(".cds-" + jarStamp + "-1.jsa"), "another JDK's");
+    Path earlierJar = Files.writeString(target.resolve(".cds-1-2-3.jsa"), "an earlier jar's");
+    Result result = launch(List.of());
+    assertEquals(0, result.status, result.err);
+    assertTrue(Files.exists(archiveIn(result.out)), result.out);
+    assertTrue(Files.exists(otherJdk), "the archive of the same jar for another JDK was kept");
+    assertFalse(Files.exists(earlierJar), "the archive of an earlier jar was removed");
+  }
+
+  @Test
+  void aTrainingThatFailsLeavesNoArchiveAndTheServerStartsWithoutOne() throws Exception {
+    useTrainingJava();
+    Result result = launch(List.of("env", "TRAINING_FAILS=1"));
+    assertEquals(0, result.status, result.err);
+    assertTrue(result.err.contains("could not create the class-data archive"), result.err);
+    assertFalse(result.out.contains("-XX:SharedArchiveFile"), result.out);
+    assertTrue(result.out.endsWith("serve\n--unix\n/tmp/x.sock\n"), result.out);
+    try (Stream<Path> files = Files.list(target)) {
+      assertEquals(0, files.filter(file -> file.getFileName().toString().startsWith(".cds-")).count());
+    }
+  }
+
+  /** Makes the build folder writable and the stand-in JDK's {@code java} the training one. */
+  private void useTrainingJava() throws IOException {
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path java = root.resolve("jdk/bin/java");
+    Files.setPosixFilePermissions(java.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.delete(java);
+    Files.writeString(java, TRAINING_JAVA);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("r-xr-xr-x"));
+  }
+
+  /** The archive named by the server's command line. */
+  private static Path archiveIn(String commandLine) {
+    return commandLine.lines().filter(line -> line.startsWith("-XX:SharedArchiveFile=")).findFirst()
+        .map(line -> Path.of(line.substring("-XX:SharedArchiveFile=".length()))).orElseThrow(() ->
+            new AssertionError("no archive in " + commandLine));
   }
 
   /** The budget of docs/operations.md: heap and direct memory from the limit, so the process stays in 2 L + 64 MiB. */
@@ -99,7 +213,38 @@ class LauncherIT {
     Result large = launch(List.of(), "--memory-limit", "2GiB");
     assertTrue(large.out.contains("-Xmx3840m\n"), "2 GiB: 4160 - 256 - 64 MiB of heap\n" + large.out);
     assertTrue(large.out.contains("-XX:MaxDirectMemorySize=256m\n"), large.out);
-    assertTrue(large.out.contains("-XX:+UseShenandoahGC\n"), "over a 1 GiB heap: Shenandoah\n" + large.out);
+    assertTrue(large.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn32m\n"), "G1, young a sixteenth up to 32 MiB\n" + large.out);
+    Result medium = launch(List.of(), "--memory-limit", "64MB");
+    assertTrue(medium.out.contains("-Xmx112m\n"), medium.out);
+    assertTrue(medium.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn8m\n"), "over a 32 MiB heap: G1\n" + medium.out);
+  }
+
+  /**
+   * ProcessAttackIT's soak meets an attack as a real server would: with the JVM options the launcher gives the
+   * default limit on Java 17 (compact object headers, which the stand-in JDK offers, are Java 25's; the module
+   * option is the jar's).
+   */
+  @Test
+  void theSoakServerRunsWithTheLaunchersOptions() throws Exception {
+    List<String> options = launch(List.of()).out.lines().takeWhile(line -> !line.equals("-jar"))
+        .filter(line -> !line.equals("-XX:+UseCompactObjectHeaders"))
+        .filter(line -> !line.equals("--enable-native-access=ALL-UNNAMED")).toList();
+    assertEquals(ServerProcess.LAUNCHER_DEFAULTS, options);
+  }
+
+  /**
+   * Issue 17's second round: G1 replaced Serial above a 32 MiB heap and Shenandoah above 1 GiB (the latency-safe
+   * default); either can still be chosen, and a collector the JDK lacks is refused rather than replaced.
+   */
+  @Test
+  void theCollectorCanBeChosen() throws Exception {
+    Result shenandoah = launch(List.of("env", "BLINK_GC=shenandoah"), "--memory-limit", "64MB");
+    assertTrue(shenandoah.out.contains("-XX:+UseShenandoahGC\n"), shenandoah.out);
+    Result serial = launch(List.of("env", "BLINK_GC=serial"), "--memory-limit", "512MB");
+    assertTrue(serial.out.contains("-XX:+UseSerialGC\n-Xms128m\n-Xmn16m\n"), serial.out);
+    Result unknown = launch(List.of("env", "BLINK_GC=zgc"));
+    assertEquals(2, unknown.status);
+    assertTrue(unknown.err.contains("BLINK_GC must be serial, g1 or shenandoah, not 'zgc'"), unknown.err);
   }
 
   private record Result(int status, String out, String err) {}

@@ -34,7 +34,7 @@ class RespCommandsTest {
   }
 
   private Result run(byte[]... args) {
-    return session.execute(new RespRequest.Command(args));
+    return RespTester.copied(session.execute(new RespRequest.Command(args)));
   }
 
   @Test

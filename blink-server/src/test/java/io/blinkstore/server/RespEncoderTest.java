@@ -3,6 +3,7 @@ package io.blinkstore.server;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.blinkstore.BlinkStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
@@ -42,13 +43,26 @@ class RespEncoderTest {
     assertEquals("*0\r\n", encode(Result.EMPTY_ARRAY));
   }
 
-  /** A stored value is sent as the store's read-only view of it, which every encoding leaves as it was. */
+  /** A bulk string over a read-only buffer: every encoding leaves the buffer as it was. */
   @Test
   void aBulkOverAReadOnlyViewIsEncodedWithoutConsumingTheView() {
     Result view = new Result.Bulk(ByteBuffer.wrap("value".getBytes(ISO_8859_1)).asReadOnlyBuffer());
     assertEquals("$5\r\nvalue\r\n", encode(view));
     assertEquals("$5\r\nvalue\r\n", encode(view), "a second encoding of the same reply");
     assertEquals(Result.bulk("value"), view);
+  }
+
+  /** A stored value is copied once, from the store straight into the reply's buffer, which is sized exactly. */
+  @Test
+  void aStoredValueIsCopiedFromTheStoreIntoTheReply() {
+    try (BlinkStore store = BlinkStore.builder().build()) {
+      store.set("k", new byte[] {'a', '\r', '\n', (byte) 0xff});
+      store.set("empty", new byte[0]);
+      assertEquals("$4\r\na\r\n\u00ff\r\n", encode(new Result.Stored(store.getStored("k"))));
+      assertEquals("$0\r\n\r\n", encode(new Result.Stored(store.getStored("empty"))));
+      Result values = new Result.Array(List.of(new Result.Stored(store.getStored("k")), Result.NULL));
+      assertEquals("*2\r\n$4\r\na\r\n\u00ff\r\n$-1\r\n", encode(values));
+    }
   }
 
   @Test

@@ -30,7 +30,7 @@ class RespGuardsTest {
     for (int i = 0; i < args.length; i++) {
       bytes[i] = args[i].getBytes(ISO_8859_1);
     }
-    return session.execute(new RespRequest.Command(bytes));
+    return RespTester.copied(session.execute(new RespRequest.Command(bytes)));
   }
 
   @Test

@@ -52,7 +52,21 @@ final class RespTester implements AutoCloseable, AfterEachCallback {
 
   /** Runs {@code args} on {@code session}. */
   static Result run(RespSession session, String... args) {
-    return session.execute(new RespRequest.Command(toBytes(args)));
+    return copied(session.execute(new RespRequest.Command(toBytes(args))));
+  }
+
+  /**
+   * The result as a client receives it: a stored value, which the encoder copies from the store, becomes the bulk
+   * string of its bytes (also inside arrays), so that tests compare results by content.
+   */
+  static Result copied(Result result) {
+    if (result instanceof Result.Stored stored) {
+      return new Result.Bulk(stored.copy());
+    }
+    if (result instanceof Result.Array array) {
+      return new Result.Array(array.elements().stream().map(RespTester::copied).toList());
+    }
+    return result;
   }
 
   static byte[][] toBytes(String... args) {
