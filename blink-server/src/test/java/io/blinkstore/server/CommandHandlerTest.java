@@ -407,5 +407,13 @@ class CommandHandlerTest {
       }
       return super.getBuffer(key);
     }
+
+    @Override
+    public StoredValue getStored(String key) {
+      if (key.equals("boom")) {
+        throw new IllegalStateException("simulated store bug");
+      }
+      return super.getStored(key);
+    }
   }
 }
