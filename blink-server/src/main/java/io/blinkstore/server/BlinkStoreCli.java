@@ -219,7 +219,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
       long maxHeap = Runtime.getRuntime().maxMemory();
       long entries = maxEntries != null ? maxEntries : JvmSizing.defaultMaxEntries(maxHeap, limit);
       JvmSizing.requireHeapHolds(maxHeap, limit, entries);
-      if (maxHeap * JvmSizing.HEAP_SHARE < limit + (limit >> 2)) {
+      if (JvmSizing.heapSmallFor(maxHeap, limit)) {
         log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
             maxHeap >> 20, limit, JvmSizing.heap(limit) >> 20);
       }
