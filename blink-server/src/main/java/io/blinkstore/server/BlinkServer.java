@@ -2,6 +2,20 @@ package io.blinkstore.server;
 
 import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStore;
+import io.blinkstore.server.command.Authenticator;
+import io.blinkstore.server.command.Dispatcher;
+import io.blinkstore.server.command.EntrySizeLimits;
+import io.blinkstore.server.command.HeapGuard;
+import io.blinkstore.server.command.Leases;
+import io.blinkstore.server.command.ServerCounters;
+import io.blinkstore.server.transport.ClientMemory;
+import io.blinkstore.server.transport.ConnectionLimits;
+import io.blinkstore.server.transport.DirectMemoryGuard;
+import io.blinkstore.server.transport.HttpRejector;
+import io.blinkstore.server.transport.MetricsEndpoint;
+import io.blinkstore.server.transport.ProtocolPipeline;
+import io.blinkstore.server.transport.SignInDeadline;
+import io.blinkstore.server.transport.SpareDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -471,7 +485,7 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   /** {@code address} as logs and messages show it: the IP literal (never a host name), IPv6 in brackets. */
-  static String describe(InetSocketAddress address) {
+  public static String describe(InetSocketAddress address) {
     String host = address.getAddress().getHostAddress();
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }

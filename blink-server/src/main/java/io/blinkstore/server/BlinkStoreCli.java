@@ -2,7 +2,12 @@ package io.blinkstore.server;
 
 import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStore;
+import io.blinkstore.server.command.Authenticator;
+import io.blinkstore.server.command.HeapGuard;
+import io.blinkstore.server.transport.ClientMemory;
+import io.blinkstore.server.protocol.text.CommandParser;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -11,25 +16,24 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The {@code blink-store} command line: {@code serve} runs the server, {@code run} a REPL on stdin. */
 @Command(
@@ -498,7 +502,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
   }
 
   /** The version, from the properties Maven writes into the jar. */
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       return new String[] {
@@ -507,7 +511,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
       };
     }
 
-    static String version() {
+    public static String version() {
       Properties properties = new Properties();
       try (InputStream in = BlinkStoreCli.class.getResourceAsStream("/blink-store.properties")) {
         if (in != null) {

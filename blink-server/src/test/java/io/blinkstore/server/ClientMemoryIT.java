@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.server.TestServers.Endpoint;
+import io.blinkstore.server.transport.ClientMemory;
+import io.blinkstore.server.transport.MetricsEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.server.transport.MetricsEndpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
