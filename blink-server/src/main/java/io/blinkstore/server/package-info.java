@@ -1,5 +1,5 @@
 /**
- * The server's API: {@link io.blinkstore.server.BlinkServer} and its {@link io.blinkstore.server.BlinkServer.Builder}
+ * The server's API: {@link io.blinkstore.server.BlinkServer} and its {@link io.blinkstore.server.BlinkServerBuilder}
  * to embed it, and {@link io.blinkstore.server.BlinkStoreCli}, the {@code blink-store serve} command. The rest of
  * this package (the launcher's JVM sizing, signal handlers, the stale Unix socket check, the REPL) is
  * package-private.

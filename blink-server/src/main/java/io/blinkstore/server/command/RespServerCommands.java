@@ -8,7 +8,6 @@ import static io.blinkstore.server.command.CommandFlag.NO_AUTH;
 import static io.blinkstore.server.command.CommandFlag.STALE;
 
 import io.blinkstore.BlinkStore;
-import io.blinkstore.server.BlinkStoreCli;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import io.blinkstore.server.protocol.text.Reply;
 import java.util.ArrayList;
@@ -290,7 +289,7 @@ public final class RespServerCommands {
     sections.put("server", section("Server",
         "redis_version:" + REDIS_VERSION,
         "redis_mode:standalone",
-        "blink_store_version:" + BlinkStoreCli.Version.version(),
+        "blink_store_version:" + ServerVersion.get(),
         "process_id:" + ProcessHandle.current().pid(),
         "uptime_in_seconds:" + server.uptimeSeconds()));
     sections.put("clients", section("Clients",

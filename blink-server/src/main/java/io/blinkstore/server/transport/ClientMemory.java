@@ -1,6 +1,5 @@
 package io.blinkstore.server.transport;
 
-import io.blinkstore.server.BlinkServer;
 import io.blinkstore.server.command.ServerCounters;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -194,7 +193,7 @@ public final class ClientMemory {
   /** A client's address as the log shows it: {@code 127.0.0.1:5555}, or the Unix socket it came in on. */
   static String describe(SocketAddress address) {
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      return BlinkServer.describe(inet);
+      return Addresses.describe(inet);
     }
     String text = String.valueOf(address);
     return text.isEmpty() || "null".equals(text) ? "on a Unix socket" : text;
