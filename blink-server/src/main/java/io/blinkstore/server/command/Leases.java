@@ -23,6 +23,12 @@ public final class Leases {
   /** The longest lease granted, in milliseconds; longer requests get this. */
   static final long MAX_LEASE_MILLIS = 60_000;
 
+  /** The error both protocols give for a lease time that is not a positive integer (docs/protocol.md). */
+  public static final String INVALID_LEASE_TIME = "invalid lease time";
+
+  /** The error both protocols give for a lease token that is not an integer (docs/protocol.md). */
+  public static final String INVALID_LEASE_TOKEN = "invalid lease token";
+
   /** The default budget of the lease table, in estimated heap bytes: 4 MiB, some 40,000 leases of short keys. */
   public static final long DEFAULT_TABLE_BYTES = 4L << 20;
 

@@ -7,7 +7,6 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.CommandSpec.Keys;
-import io.blinkstore.server.protocol.text.ExtensionParser;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,8 +26,9 @@ import java.util.List;
 final class RespLeaseCommands {
   static final Result.Error LEASE_EXPIRED = Result.error("lease expired");
   static final Result.Error LEASE_TABLE_FULL = Result.error("lease table full");
-  private static final Result.Error INVALID_LEASE_TIME = Result.error(ExtensionParser.INVALID_LEASE_TIME);
-  private static final Result.Error INVALID_LEASE_TOKEN = Result.error(ExtensionParser.INVALID_LEASE_TOKEN);
+  private static final long MAX_TTL_MILLIS = BlinkStore.MAX_TTL.toMillis();
+  private static final Result.Error INVALID_LEASE_TIME = Result.error(Leases.INVALID_LEASE_TIME);
+  private static final Result.Error INVALID_LEASE_TOKEN = Result.error(Leases.INVALID_LEASE_TOKEN);
   private static final Result.Bulk VALUE = Result.bulk("VALUE");
   private static final Result.Bulk LEASE = Result.bulk("LEASE");
   private static final Result.Bulk WAIT = Result.bulk("WAIT");
@@ -93,11 +93,12 @@ final class RespLeaseCommands {
     if (token == null) {
       return INVALID_LEASE_TOKEN;
     }
+    Long ttlMillis = Arguments.integer(args[3]);
     boolean persistent = Arguments.text(args[3]).equals("0");
-    Duration ttl = persistent ? null : ExtensionParser.ttl(Arguments.text(args[3]), true);
-    if (ttl == null && !persistent) {
+    if (!persistent && (ttlMillis == null || ttlMillis <= 0 || ttlMillis > MAX_TTL_MILLIS)) {
       return SetOptions.invalidExpireTime("fill");
     }
+    Duration ttl = persistent ? null : Duration.ofMillis(ttlMillis);
     byte[] value = args[4];
     boolean filled = leases.fill(key, token, () -> {
       if (ttl == null) {

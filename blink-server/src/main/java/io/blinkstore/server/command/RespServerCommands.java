@@ -9,7 +9,6 @@ import static io.blinkstore.server.command.CommandFlag.STALE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.CommandSpec.Keys;
-import io.blinkstore.server.protocol.text.Reply;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -283,8 +282,8 @@ public final class RespServerCommands {
   }
 
   private Map<String, String> sections() {
-    Reply.Stats stats = counters.stats(store);
-    Reply.ServerFigures server = stats.server();
+    ServerStats stats = counters.stats(store);
+    ServerFigures server = stats.server();
     Map<String, String> sections = new LinkedHashMap<>();
     sections.put("server", section("Server",
         "redis_version:" + REDIS_VERSION,

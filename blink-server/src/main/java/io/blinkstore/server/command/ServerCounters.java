@@ -2,7 +2,6 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
-import io.blinkstore.server.protocol.text.Reply;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,12 +69,12 @@ public final class ServerCounters {
    * The figures of {@code store} and of these counters now: the one source of {@code STATS}, the metrics endpoint
    * and RESP {@code INFO}, so that they always agree.
    */
-  public Reply.Stats stats(BlinkStore store) {
+  public ServerStats stats(BlinkStore store) {
     BlinkStats stats = store.stats();
     long lookups = stats.hits() + stats.misses();
-    Reply.ServerFigures server = new Reply.ServerFigures(uptimeSeconds(), connections(), totalConnections(),
+    ServerFigures server = new ServerFigures(uptimeSeconds(), connections(), totalConnections(),
         commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups, evictedClients(), clientBytes().get());
-    return new Reply.Stats(store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(),
+    return new ServerStats(store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(),
         stats.evictions(), stats.expirations(), stats.expiring(), server);
   }
 }

@@ -1,6 +1,7 @@
 package io.blinkstore.server.transport;
 
-import io.blinkstore.server.protocol.text.Reply;
+import io.blinkstore.server.command.ServerFigures;
+import io.blinkstore.server.command.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -59,16 +60,16 @@ public final class MetricsEndpoint extends ChannelInitializer<Channel> {
   /** The largest request body (a scrape sends none). */
   public static final int MAX_BODY_BYTES = 1024;
 
-  private final Supplier<Reply.Stats> stats;
+  private final Supplier<ServerStats> stats;
   private final long deadlineNanos;
   private final AtomicInteger open = new AtomicInteger();
 
-  public MetricsEndpoint(Supplier<Reply.Stats> stats) {
+  public MetricsEndpoint(Supplier<ServerStats> stats) {
     this(stats, DEFAULT_DEADLINE);
   }
 
   /** An endpoint whose connections are closed {@code deadline} after their accept (shorter ones for tests). */
-  public MetricsEndpoint(Supplier<Reply.Stats> stats, Duration deadline) {
+  public MetricsEndpoint(Supplier<ServerStats> stats, Duration deadline) {
     this.stats = stats;
     this.deadlineNanos = deadline.toNanos();
   }
@@ -88,8 +89,8 @@ public final class MetricsEndpoint extends ChannelInitializer<Channel> {
   }
 
   /** Renders {@code stats} in the Prometheus text format. */
-  static String render(Reply.Stats stats) {
-    Reply.ServerFigures server = stats.server();
+  static String render(ServerStats stats) {
+    ServerFigures server = stats.server();
     StringBuilder out = new StringBuilder(1024);
     metric(out, "blink_keys", "gauge", "Entries stored now.", stats.keys());
     metric(out, "blink_usage_bytes", "gauge", "Key and value bytes stored now.", stats.usage());

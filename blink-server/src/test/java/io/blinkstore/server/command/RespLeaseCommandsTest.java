@@ -62,6 +62,17 @@ class RespLeaseCommandsTest {
   }
 
   @Test
+  void fillRefusesATimeToLiveThatIsNotAPositiveIntegerWithinTheLimit() {
+    String token = lease("k");
+    long limit = BlinkStore.MAX_TTL.toMillis();
+    for (String ttl : List.of("-1", "00", "1.5", "abc", Long.toString(limit + 1))) {
+      assertEquals(error("ERR invalid expire time in 'fill' command"), run("FILL", "k", token, ttl, "v"), ttl);
+    }
+    assertNull(store.get("k"), "nothing was stored");
+    assertEquals(Result.OK, run("FILL", "k", token, Long.toString(limit), "v"), "the limit itself is taken");
+  }
+
+  @Test
   void aTokenFillsOnceAndAReleasedLeaseGoesToTheNextAsker() {
     String token = lease("k");
     assertEquals(integer(1), run("RELEASE", "k", token));

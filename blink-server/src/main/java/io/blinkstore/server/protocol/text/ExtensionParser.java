@@ -2,6 +2,7 @@ package io.blinkstore.server.protocol.text;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.Decimal;
+import io.blinkstore.server.command.Leases;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import java.util.function.Function;
 public final class ExtensionParser {
   static final String INVALID_EXPIRE_TIME = "invalid expire time";
   static final String NOT_AN_INTEGER = "value is not an integer or out of range";
-  public static final String INVALID_LEASE_TIME = "invalid lease time";
-  public static final String INVALID_LEASE_TOKEN = "invalid lease token";
+  static final String INVALID_LEASE_TIME = Leases.INVALID_LEASE_TIME;
+  static final String INVALID_LEASE_TOKEN = Leases.INVALID_LEASE_TOKEN;
   static final String INVALID_BASE64 = "invalid base64";
 
   /** The longest extension word ({@code PSETEX64}); longer words are not looked at. */
@@ -193,7 +194,7 @@ public final class ExtensionParser {
   }
 
   /** A time to live: a positive canonical integer of seconds or milliseconds, at most {@link BlinkStore#MAX_TTL}. */
-  public static Duration ttl(String text, boolean millis) {
+  static Duration ttl(String text, boolean millis) {
     Long amount = integer(text);
     long max = millis ? BlinkStore.MAX_TTL.toMillis() : BlinkStore.MAX_TTL.toSeconds();
     if (amount == null || amount <= 0 || amount > max) {

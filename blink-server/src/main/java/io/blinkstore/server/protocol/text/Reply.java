@@ -1,7 +1,7 @@
 package io.blinkstore.server.protocol.text;
 
+import io.blinkstore.server.command.ServerStats;
 import java.nio.ByteBuffer;
-import java.util.Locale;
 
 /** One response line, before encoding; {@link ReplyEncoder} is the one place that turns it into bytes. */
 public sealed interface Reply {
@@ -43,22 +43,7 @@ public sealed interface Reply {
    * {@code expiring=…} (the entries held that have a time to live) and {@code evicted_clients=…} (added last, as
    * new fields are).
    */
-  record Stats(long keys, long usage, long limit, long hits, long misses, long evictions, long expirations,
-      long expiring, ServerFigures server) implements Reply {}
-
-  /**
-   * The server's figures: those at the end of a {@code STATS} line, {@code uptime_seconds=… connections=…
-   * total_connections=… commands=… hit_ratio=…} (the hit ratio is hits / (hits + misses), 0 before any lookup),
-   * and {@code evicted_clients=…} at its very end; {@code clientBytes}, what client connections hold together,
-   * is in RESP {@code INFO} and the metrics only.
-   */
-  record ServerFigures(long uptimeSeconds, int connections, long totalConnections, long commands,
-      double hitRatio, long evictedClients, long clientBytes) {
-    /** The hit ratio as every report prints it: four decimals after a dot ({@code 0.8512}). */
-    public String hitRatioText() {
-      return String.format(Locale.ROOT, "%.4f", hitRatio);
-    }
-  }
+  record Stats(ServerStats figures) implements Reply {}
 
   // ---- Extensions: time to live and counters ----
 

@@ -1,5 +1,7 @@
 package io.blinkstore.server.protocol.text;
 
+import io.blinkstore.server.command.ServerFigures;
+import io.blinkstore.server.command.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -60,7 +62,8 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
       out.writeByte('\n');
     } else if (reply instanceof Reply.Usage usage) {
       out.writeCharSequence("USAGE " + usage.bytes() + "\n", StandardCharsets.US_ASCII);
-    } else if (reply instanceof Reply.Stats stats) {
+    } else if (reply instanceof Reply.Stats reported) {
+      ServerStats stats = reported.figures();
       String line = "STATS keys=" + stats.keys() + " usage=" + stats.usage() + " limit=" + stats.limit()
           + " hits=" + stats.hits() + " misses=" + stats.misses() + " evictions=" + stats.evictions()
           + " expirations=" + stats.expirations() + serverFigures(stats.server()) + " expiring=" + stats.expiring()
@@ -82,7 +85,7 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
   }
 
   /** The server's figures, appended after the store's: clients parse STATS as name=value pairs. */
-  private static String serverFigures(Reply.ServerFigures server) {
+  private static String serverFigures(ServerFigures server) {
     return " uptime_seconds=" + server.uptimeSeconds() + " connections=" + server.connections()
         + " total_connections=" + server.totalConnections() + " commands=" + server.commands()
         + " hit_ratio=" + server.hitRatioText();

@@ -78,7 +78,7 @@ public final class TextCommands {
 
   /** The {@code STATS} figures now, without counting a command (the metrics endpoint's view). */
   Reply.Stats stats() {
-    return dispatcher.counters().stats(dispatcher.store());
+    return new Reply.Stats(dispatcher.counters().stats(dispatcher.store()));
   }
 
   /** The operation's arguments for {@code command}, or {@code null} if it is answered here. */
