@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# redis-suite.sh: Redis's own test suite, run in external mode against Blink Store and against redis-server in the
+# same run, one unit at a time, each unit on fresh servers; prints a markdown table of passes per unit.
+#
+#   blink-bench/redis-suite.sh /path/to/redis-7.0.15                      # the eleven units of docs/resp.md
+#   blink-bench/redis-suite.sh /path/to/redis-7.0.15 unit/type/string     # some units
+#
+# The Redis checkout is only read and run (its tests/ and runtest); nothing of it enters this repository. Get it
+# with `git clone --branch 7.0.15 --depth 1 https://github.com/redis/redis`; it needs `tclsh` (Debian: tcl) and a
+# `redis-server` on the PATH (Debian: redis-server, 7.0.15 on bookworm) for the side-by-side column.
+#
+# Knobs (environment): OUT (default blink-bench/target/redis-suite: one log per unit and server, table.md),
+# UNIT_TIMEOUT (seconds per unit and server, default 600), MEMORY_LIMIT (ours, default 512MB; Redis runs without
+# maxmemory and with DEBUG enabled, as the suite expects), SKIP_REDIS=1 (ours only), SKIP_BUILD=1.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+redis_src="$(cd "${1:?usage: blink-bench/redis-suite.sh REDIS_CHECKOUT [unit/...]}" && pwd)"
+shift
+units=("$@")
+if [ ${#units[@]} -eq 0 ]; then
+  units=(unit/type/string unit/type/incr unit/expire unit/keyspace unit/protocol unit/multi unit/scan
+    unit/info-command unit/other unit/introspection unit/introspection-2)
+fi
+OUT="${OUT:-$root/blink-bench/target/redis-suite}"
+UNIT_TIMEOUT="${UNIT_TIMEOUT:-600}"
+MEMORY_LIMIT="${MEMORY_LIMIT:-512MB}"
+mkdir -p "$OUT"
+
+[ -x "$redis_src/runtest" ] || { echo "redis-suite: no runtest in $redis_src" >&2; exit 2; }
+command -v tclsh >/dev/null || { echo "redis-suite: tclsh missing (apt-get install -y tcl)" >&2; exit 2; }
+if [ "${SKIP_REDIS:-0}" != 1 ]; then
+  command -v redis-server >/dev/null || { echo "redis-suite: redis-server missing (or SKIP_REDIS=1)" >&2; exit 2; }
+fi
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$root/blink-server/target/blink-store.jar" ]; then
+  (cd "$root" && mvn -B -q -ntp -DskipTests -pl blink-server -am package) >&2
+fi
+
+pid=""
+stop_server() {
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+  fi
+}
+trap stop_server EXIT INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_for_port() {
+  local port=$1
+  for _ in $(seq 1 200); do
+    if redis-cli -h 127.0.0.1 -p "$port" PING 2>/dev/null | grep -q PONG; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+start_server() { # $1: blink | redis, $2: port, $3: log
+  case "$1" in
+    blink) "$root/bin/blink-store" serve --tcp "127.0.0.1:$2" --memory-limit "$MEMORY_LIMIT" >"$3.server" 2>&1 & ;;
+    redis) redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+      --enable-debug-command yes \
+      >"$3.server" 2>&1 & ;;
+  esac
+  pid=$!
+  wait_for_port "$2"
+}
+
+# Prints "passed failed": [ok] lines, and [err] plus [exception] lines (an exception ends the unit early, so the
+# tests after it count as neither).
+count() {
+  local ok err plain
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$1")
+  ok=$(grep -c '^\[ok\]:' <<<"$plain" || true)
+  err=$(grep -cE '^\[(err|exception)\]:' <<<"$plain" || true)
+  echo "$ok $err"
+}
+
+run_unit() { # $1: server kind, $2: unit; prints "passed failed"
+  local log port
+  log="$OUT/$(echo "$2" | tr / _).$1.log"
+  port=$(free_port)
+  if ! start_server "$1" "$port" "$log"; then
+    stop_server
+    echo "0 0"
+    return
+  fi
+  # The runner listens for its test clients on a port below --baseport (21079 by default): a base of our own
+  # keeps two runs on one machine apart.
+  (cd "$redis_src" && timeout "$UNIT_TIMEOUT" ./runtest --host 127.0.0.1 --port "$port" --singledb \
+    --baseport $((20000 + RANDOM % 20000)) --clients 1 --ignore-encoding --ignore-digest --durable --timeout "$UNIT_TIMEOUT" --single "$2") >"$log" 2>&1 || true
+  stop_server
+  count "$log"
+}
+
+table="$OUT/table.md"
+{
+  echo "| unit | Blink Store passed | redis-server passed | ratio | Blink Store failed |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+} >"$table"
+total_ours=0 total_redis=0
+for unit in "${units[@]}"; do
+  read -r ours ours_failed < <(run_unit blink "$unit")
+  redis=0
+  [ "${SKIP_REDIS:-0}" = 1 ] || read -r redis _ < <(run_unit redis "$unit")
+  total_ours=$((total_ours + ours)) total_redis=$((total_redis + redis))
+  ratio=$(awk -v a="$ours" -v b="$redis" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }')
+  echo "| ${unit#unit/} | $ours | $redis | $ratio | $ours_failed |" | tee -a "$table"
+done
+ratio=$(awk -v a="$total_ours" -v b="$total_redis" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }')
+echo "| **all** | **$total_ours** | **$total_redis** | **$ratio** | |" | tee -a "$table"
+echo "redis-suite: logs and table in $OUT" >&2
