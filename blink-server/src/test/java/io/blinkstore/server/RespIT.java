@@ -73,10 +73,11 @@ class RespIT {
       throw new AssertionError("the server closed the connection instead of replying");
     }
     StringBuilder reply = new StringBuilder(line).append('\n');
-    if (line.startsWith("$") && !line.equals("$-1\r")) {
+    if ((line.startsWith("$") || line.startsWith("=")) && !line.equals("$-1\r")) {
       reply.append(client.readLine()).append('\n');
-    } else if (line.startsWith("*")) {
-      int count = Integer.parseInt(stripCr(line).substring(1));
+    } else if (line.startsWith("*") || line.startsWith("~") || line.startsWith(">") || line.startsWith("%")) {
+      // RESP2's array; RESP3's set, push and map (whose count is of pairs)
+      int count = Integer.parseInt(stripCr(line).substring(1)) * (line.startsWith("%") ? 2 : 1);
       for (int i = 0; i < count; i++) {
         reply.append(readReply(client));
       }

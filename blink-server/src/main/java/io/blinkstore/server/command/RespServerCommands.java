@@ -18,7 +18,7 @@ import java.util.Map;
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
  * {@code HELLO}, {@code CLIENT}, {@code CONFIG GET}, {@code COMMAND} and {@code INFO}. They answer what Redis 7
  * answers where Blink Store has the same notion, and what a Redis with one database, no password, no
- * persistence and no RESP3 answers elsewhere, so that redis-cli, redis-benchmark and client libraries connect.
+ * persistence answers elsewhere, so that redis-cli, redis-benchmark and client libraries connect.
  */
 public final class RespServerCommands {
   /** The Redis version whose RESP2 behaviour this server follows; reported where clients look for it. */
@@ -131,7 +131,8 @@ public final class RespServerCommands {
   }
 
   /**
-   * {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: RESP2 only. A connection that has not signed in
+   * {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: switches the connection to RESP2 or RESP3 (its
+   * reply is already in the new protocol, as in Redis) and answers the server's details as a map. A connection that has not signed in
    * (and does not with this {@code AUTH}) gets {@link #HELLO_NOAUTH}, not the server's details, and its name is
    * not set (Redis 7.0 set it; 7.2 does not).
    */
@@ -141,7 +142,7 @@ public final class RespServerCommands {
       if (version == null) {
         return Result.error("Protocol version is not an integer or out of range");
       }
-      if (version != 2) {
+      if (version != 2 && version != 3) {
         return NOPROTO;
       }
     }
@@ -170,14 +171,17 @@ public final class RespServerCommands {
     if (name != null) {
       client.name(name.length == 0 ? null : name);
     }
+    if (args.length > 1) {
+      client.protocol((int) (long) Arguments.integer(args[1]));
+    }
     return helloReply(client);
   }
 
   private static Result helloReply(ClientState client) {
-    return new Result.Array(List.of(
+    return new Result.Map(List.of(
         Result.bulk("server"), Result.bulk("redis"),
         Result.bulk("version"), Result.bulk(REDIS_VERSION),
-        Result.bulk("proto"), new Result.Int(2),
+        Result.bulk("proto"), new Result.Int(client.protocol()),
         Result.bulk("id"), new Result.Int(client.id()),
         Result.bulk("mode"), Result.bulk("standalone"),
         Result.bulk("role"), Result.bulk("master"),
@@ -223,7 +227,7 @@ public final class RespServerCommands {
         }
       }
     }
-    return new Result.Array(pairs);
+    return new Result.Map(pairs);
   }
 
   /**
@@ -278,7 +282,7 @@ public final class RespServerCommands {
         text.append(section.getValue());
       }
     }
-    return Result.bulk(text.toString());
+    return new Result.Verbatim("txt", text.toString());
   }
 
   private Map<String, String> sections() {

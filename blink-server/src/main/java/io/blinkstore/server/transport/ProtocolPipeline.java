@@ -9,6 +9,7 @@ import io.blinkstore.server.command.HeapGuard;
 import io.blinkstore.server.command.Leases;
 import io.blinkstore.server.command.RespKeys;
 import io.blinkstore.server.command.ServerCounters;
+import io.blinkstore.server.protocol.resp.Resp3Encoder;
 import io.blinkstore.server.protocol.resp.RespDecoder;
 import io.blinkstore.server.protocol.resp.RespEncoder;
 import io.blinkstore.server.protocol.resp.RespRequest;
@@ -29,7 +30,8 @@ import java.util.Objects;
  * chooses from the first byte and then installs one protocol's handlers: for the text protocol
  * {@link TextProtocolDecoder} (bytes to commands), {@link ReplyEncoder} (replies to bytes) and a
  * {@link CommandHandler} running a {@link TextSession}; for RESP ({@code docs/resp.md}) {@link RespDecoder},
- * {@link RespEncoder} and a {@link CommandHandler} running a {@link RespSession}. One instance serves a whole
+ * {@link RespEncoder} (swapped for {@link Resp3Encoder} while the client has asked for RESP3 with {@code HELLO 3})
+ * and a {@link CommandHandler} running a {@link RespSession}. One instance serves a whole
  * server; its stateless parts are shared by every connection.
  *
  * <p>{@code maxLineBytes} bounds a request in both protocols: a text line, and the bulk strings of one RESP
@@ -106,7 +108,8 @@ public final class ProtocolPipeline {
     Channel channel = pipeline.channel();
     ClientMemory.Account account = ClientMemory.accountOf(channel);
     RespSession session = new RespSession(dispatcher,
-        dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)));
+        dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)),
+        version -> pipeline.replace(ENCODER, ENCODER, version == 3 ? Resp3Encoder.INSTANCE : RespEncoder.INSTANCE));
     RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
     pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)

@@ -3,7 +3,6 @@ package io.blinkstore.server.command;
 import static io.blinkstore.server.command.RespTester.bulk;
 import static io.blinkstore.server.command.RespTester.error;
 import static io.blinkstore.server.command.RespTester.integer;
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RespCommandsTest {
   private static final long MEMORY_LIMIT = RespTester.MEMORY_LIMIT;
+  private static final Result EMPTY_MAP = new Result.Map(List.of());
 
   @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
@@ -247,13 +247,22 @@ class RespCommandsTest {
   }
 
   @Test
-  void helloAnswersRespTwoAndRefusesThree() {
-    Result.Array hello = (Result.Array) run("HELLO", "2", "SETNAME", "me");
-    assertEquals(List.of(bulk("server"), bulk("redis")), hello.elements().subList(0, 2));
-    assertEquals(List.of(bulk("proto"), integer(2)), hello.elements().subList(4, 6));
+  void helloAnswersAMapOfTheServersDetailsAndSwitchesTheProtocol() {
+    Result.Map hello = (Result.Map) run("HELLO", "2", "SETNAME", "me");
+    assertEquals(List.of(bulk("server"), bulk("redis")), hello.keysAndValues().subList(0, 2));
+    assertEquals(List.of(bulk("proto"), integer(2)), hello.keysAndValues().subList(4, 6));
     assertEquals(bulk("me"), run("CLIENT", "GETNAME"));
-    assertEquals(hello.elements().size(), ((Result.Array) run("HELLO")).elements().size());
-    assertEquals(error("NOPROTO unsupported protocol version"), run("HELLO", "3"));
+    assertEquals(hello.keysAndValues().size(), ((Result.Map) run("HELLO")).keysAndValues().size());
+    Result.Map three = (Result.Map) run("HELLO", "3");
+    assertEquals(List.of(bulk("proto"), integer(3)), three.keysAndValues().subList(4, 6));
+    assertEquals(3, session.client().protocol());
+    assertEquals(List.of(bulk("proto"), integer(3)), ((Result.Map) run("HELLO")).keysAndValues().subList(4, 6),
+        "HELLO without a version keeps the protocol");
+    assertEquals(error("NOPROTO unsupported protocol version"), run("HELLO", "4"));
+    assertEquals(error("NOPROTO unsupported protocol version"), run("HELLO", "1"));
+    assertEquals(3, session.client().protocol(), "a refused HELLO changes nothing");
+    run("HELLO", "2");
+    assertEquals(2, session.client().protocol());
     assertEquals(error("ERR Protocol version is not an integer or out of range"), run("HELLO", "x"));
     assertEquals(error("ERR Syntax error in HELLO option 'bogus'"), run("HELLO", "2", "bogus"));
   }
@@ -268,18 +277,18 @@ class RespCommandsTest {
 
   @Test
   void configGetAnswersWhatBenchmarksAskAndNothingElse() {
-    assertEquals(new Result.Array(List.of(bulk("save"), bulk(""))), run("CONFIG", "GET", "save"));
-    assertEquals(new Result.Array(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "appendonly"));
-    assertEquals(new Result.Array(List.of(bulk("maxmemory"), bulk(Long.toString(MEMORY_LIMIT)),
+    assertEquals(new Result.Map(List.of(bulk("save"), bulk(""))), run("CONFIG", "GET", "save"));
+    assertEquals(new Result.Map(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "appendonly"));
+    assertEquals(new Result.Map(List.of(bulk("maxmemory"), bulk(Long.toString(MEMORY_LIMIT)),
         bulk("maxmemory-policy"), bulk("allkeys-lfu"))), run("CONFIG", "GET", "max*"));
-    assertEquals(Result.EMPTY_ARRAY, run("CONFIG", "GET", "no-such-setting"));
-    assertEquals(10, ((Result.Array) run("CONFIG", "GET", "*")).elements().size());
+    assertEquals(EMPTY_MAP, run("CONFIG", "GET", "no-such-setting"));
+    assertEquals(10, ((Result.Map) run("CONFIG", "GET", "*")).keysAndValues().size());
   }
 
   @Test
   void configGetAnswersANameWithoutWildcardsAsAskedAndAGlobsMatchesInLowerCase() {
-    assertEquals(new Result.Array(List.of(bulk("SAVE"), bulk(""))), run("CONFIG", "GET", "SAVE"));
-    assertEquals(new Result.Array(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "APPEND*"));
+    assertEquals(new Result.Map(List.of(bulk("SAVE"), bulk(""))), run("CONFIG", "GET", "SAVE"));
+    assertEquals(new Result.Map(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "APPEND*"));
   }
 
   /**
@@ -291,9 +300,9 @@ class RespCommandsTest {
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void configGetOfAPatternOfManyStarsThatCannotMatchAnswersWithoutBacktrackingForever() {
-    assertEquals(Result.EMPTY_ARRAY, run("CONFIG", "GET", "*".repeat(40) + "z"));
-    assertEquals(Result.EMPTY_ARRAY, run("CONFIG", "GET", "*".repeat(100_000) + "z"));
-    assertEquals(10, ((Result.Array) run("CONFIG", "GET", "*".repeat(100_000))).elements().size());
+    assertEquals(EMPTY_MAP, run("CONFIG", "GET", "*".repeat(40) + "z"));
+    assertEquals(EMPTY_MAP, run("CONFIG", "GET", "*".repeat(100_000) + "z"));
+    assertEquals(10, ((Result.Map) run("CONFIG", "GET", "*".repeat(100_000))).keysAndValues().size());
   }
 
   @Test
@@ -365,6 +374,6 @@ class RespCommandsTest {
   }
 
   private static String text(Result reply) {
-    return ISO_8859_1.decode(((Result.Bulk) reply).bytes().duplicate()).toString();
+    return ((Result.Verbatim) reply).text();
   }
 }
