@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * node-redis, the npm {@code redis} package, against our server: {@code src/test/node/node-redis.js} connects with
  * the package's default options and runs commands, their replies checked in the script (which prints each check
- * and exits 1 at the first failure). node-redis 6 speaks RESP3 by default (its connection starts with
- * {@code HELLO 3}, which once got {@code -NOPROTO} and no connection); node-redis 5 speaks RESP2 unless asked.
+ * and exits 1 at the first failure), a pipeline of 10,000 commands and a 2 MiB value among them. node-redis 6
+ * speaks RESP3 by default (its connection starts with {@code HELLO 3}, which once got {@code -NOPROTO} and no
+ * connection); node-redis 5 speaks RESP2 unless asked.
  * Skipped where {@code node} or the packages are not installed ({@code .ci/run} installs both:
  * {@code npm ci} in {@code src/test/node}).
  */
@@ -48,7 +49,7 @@ class NodeRedisIT {
       String printed = Files.readString(out);
       assertEquals(0, node.exitValue(), printed);
       assertEquals(List.of("connected", "set and get", "mget, incr, exists, expire, ttl", "config get", "info",
-          "pipeline of 10000", "done"), printed.lines().toList(), printed);
+          "pipeline of 10000", "2 MiB value", "done"), printed.lines().toList(), printed);
     }
   }
 

@@ -34,8 +34,8 @@ import java.util.Objects;
  * and a {@link CommandHandler} running a {@link RespSession}. One instance serves a whole
  * server; its stateless parts are shared by every connection.
  *
- * <p>{@code maxLineBytes} bounds a request in both protocols: a text line, and the bulk strings of one RESP
- * command (see {@link RespDecoder}); RESP arrays hold at most {@link RespDecoder#MAX_ARRAY_LENGTH} elements.
+ * <p>{@code maxLineBytes} bounds a text line; the bulk strings of one RESP command are bounded as in Redis (see
+ * {@link RespDecoder}), and its arrays hold at most {@link RespDecoder#MAX_ARRAY_LENGTH} elements.
  *
  * <p>The connection should allow half-closure ({@code ChannelOption.ALLOW_HALF_CLOSURE}), so that a client
  * that ends its output ({@code printf 'SET a 1\nGET a' | nc -N host port}) still gets every reply before the
@@ -49,10 +49,14 @@ public final class ProtocolPipeline {
 
   private final Dispatcher dispatcher;
   private final int maxLineBytes;
+  private final int maxRespRequestBytes;
   private final Authenticator authenticator;
   private final AuthGate authGate;
 
-  /** A pipeline for {@code store} without auth, heap guard or server counters (for tests and the REPL). */
+  /**
+   * A pipeline for {@code store} without auth, heap guard or server counters, whose RESP requests are bounded by
+   * {@code maxLineBytes} too (for the codecs' tests and the REPL).
+   */
   public ProtocolPipeline(BlinkStore store, int maxLineBytes) {
     this(store, new Leases(), maxLineBytes);
   }
@@ -61,24 +65,32 @@ public final class ProtocolPipeline {
   private ProtocolPipeline(BlinkStore store, Leases leases, int maxLineBytes) {
     this(new Dispatcher(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
             BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE),
-        maxLineBytes, null);
+        maxLineBytes, maxLineBytes, null);
   }
 
   /**
-   * Creates the installer for connections whose commands, text or RESP, {@code dispatcher} runs, accepting
-   * requests of up to {@code maxLineBytes} bytes (not counting the line end). With an {@code authenticator}, a
-   * text connection must {@code AUTH} before anything else is executed (the dispatcher makes the same check for
+   * Creates the installer for connections whose commands, text or RESP, {@code dispatcher} runs, accepting text
+   * lines of up to {@code maxLineBytes} bytes (not counting the line end) and RESP requests of up to
+   * {@link RespDecoder#MAX_REQUEST_BYTES} (bulk strings of up to 512 MiB, as Redis): what all connections hold
+   * together is bounded by {@link ClientMemory}, byte by byte as requests arrive. With an {@code authenticator},
+   * a text connection must {@code AUTH} before anything else is executed (the dispatcher makes the same check for
    * RESP).
    *
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    * @throws NullPointerException if {@code dispatcher} is null
    */
   public ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, Authenticator authenticator) {
+    this(dispatcher, maxLineBytes, RespDecoder.MAX_REQUEST_BYTES, authenticator);
+  }
+
+  private ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, int maxRespRequestBytes,
+      Authenticator authenticator) {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
     this.maxLineBytes = maxLineBytes;
+    this.maxRespRequestBytes = maxRespRequestBytes;
     this.authenticator = authenticator;
     this.authGate = authenticator == null ? null : new AuthGate(authenticator);
   }
@@ -110,7 +122,8 @@ public final class ProtocolPipeline {
     RespSession session = new RespSession(dispatcher,
         dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)),
         version -> pipeline.replace(ENCODER, ENCODER, version == 3 ? Resp3Encoder.INSTANCE : RespEncoder.INSTANCE));
-    RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
+    RespDecoder decoder =
+        new RespDecoder(maxRespRequestBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
     pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
         .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, session, decoder, account));
