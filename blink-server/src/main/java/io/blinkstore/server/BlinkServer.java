@@ -235,6 +235,7 @@ public final class BlinkServer implements AutoCloseable {
       try {
         if (tcp != null) {
           tcpChannel = bind(tcpBootstrap(initializer), tcp, "TCP " + Addresses.describe(tcp));
+          counters.tcpPort(((InetSocketAddress) tcpChannel.localAddress()).getPort());
         }
         if (unix != null) {
           StaleSocketFile.remove(unix);

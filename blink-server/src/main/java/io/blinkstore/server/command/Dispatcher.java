@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@link CommandTable} and applies, from the command's {@link CommandSpec} alone and in this order (that of
  * Redis's {@code processCommand}): unknown command or subcommand and arity; sign-in ({@link CommandFlag#NO_AUTH});
  * the heap guard ({@link CommandFlag#DENYOOM}); then the call, with the store's exceptions turned into error
- * kinds. Commands are counted for {@code STATS}. Transactions ({@code MULTI} queueing), {@code -BUSY} while a
+ * kinds. Commands are counted for {@code STATS}, and each one's calls for {@code INFO commandstats}. Transactions ({@code MULTI} queueing), {@code -BUSY} while a
  * script runs and {@code -LOADING} go between the heap guard and the call. Entry size limits and lease
  * invalidation are the store's, as every operation sees it ({@link EntrySizeLimits#wrap},
  * {@link LeaseInvalidatingStore}): both must hold for each key at the moment it is written, before the write.
@@ -133,15 +133,20 @@ public final class Dispatcher {
       }
     }
     if (!spec.arityFits(args.length)) {
+      spec.calls().reject();
       return wrongArity(spec.name());
     }
     if (client.signedOut() && !spec.has(CommandFlag.NO_AUTH)) {
+      spec.calls().reject();
       return NOAUTH;
     }
     if (spec.has(CommandFlag.DENYOOM) && !heapGuard.writesAllowed()) {
+      spec.calls().reject();
       return OOM;
     }
-    return call(spec, client, args);
+    Result result = call(spec, client, args);
+    spec.calls().ran(result);
+    return result;
   }
 
   private static Result call(CommandSpec spec, ClientState client, byte[][] args) {

@@ -6,6 +6,7 @@ import static io.blinkstore.server.command.CommandFlag.LOADING;
 import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
 import static io.blinkstore.server.command.CommandFlag.NO_AUTH;
 import static io.blinkstore.server.command.CommandFlag.STALE;
+import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.CommandSpec.Keys;
@@ -16,9 +17,9 @@ import java.util.Map;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
- * {@code HELLO}, {@code CLIENT}, {@code CONFIG GET}, {@code COMMAND} and {@code INFO}. They answer what Redis 7
- * answers where Blink Store has the same notion, and what a Redis with one database, no password, no
- * persistence answers elsewhere, so that redis-cli, redis-benchmark and client libraries connect.
+ * {@code HELLO}, {@code CLIENT}, {@code CONFIG GET}, {@code COMMAND}, {@code FUNCTION FLUSH} and {@code INFO}.
+ * They answer what Redis 7 answers where Blink Store has the same notion, and what a Redis with one database, no
+ * password, no persistence answers elsewhere, so that redis-cli, redis-benchmark and client libraries connect.
  */
 public final class RespServerCommands {
   /** The Redis version whose RESP2 behaviour this server follows; reported where clients look for it. */
@@ -49,6 +50,7 @@ public final class RespServerCommands {
   private final BlinkStore store;
   private final ServerCounters counters;
   private final Authenticator authenticator;
+  private ServerInfo info;
   /** The settings {@code CONFIG GET} reports (in Redis's lower-case names); other names match nothing. */
   private final Map<String, String> config = new LinkedHashMap<>();
 
@@ -68,6 +70,7 @@ public final class RespServerCommands {
   }
 
   void register(CommandTable table) {
+    info = new ServerInfo(store, counters, table);
     table.add("ping", -1, Keys.NONE, this::ping, FAST, STALE);
     table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), FAST);
     table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
@@ -83,8 +86,27 @@ public final class RespServerCommands {
     table.add("client|setinfo", 4, Keys.NONE, (client, args) -> Result.OK, NOSCRIPT, LOADING, STALE);
     table.addContainer("config", -2, null);
     table.add("config|get", -3, Keys.NONE, this::configGet, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.addContainer("function", -2, null);
+    table.add("function|flush", -2, Keys.NONE, RespServerCommands::functionFlush, NOSCRIPT, WRITE);
     table.addContainer("command", -1, (client, args) -> Result.EMPTY_ARRAY, LOADING, STALE);
     table.add("command|count", 2, Keys.NONE, (client, args) -> new Result.Int(table.count()), LOADING, STALE);
+  }
+
+  /**
+   * {@code FUNCTION FLUSH [ASYNC|SYNC]}: there are no functions (scripting is not supported), so there are none
+   * to delete; answered as Redis answers it with none loaded, so that test suites and tools that clear functions
+   * before they start go on.
+   */
+  private static Result functionFlush(ClientState client, byte[][] args) {
+    if (args.length > 3) {
+      return Result.error("unknown subcommand or wrong number of arguments for '" + Arguments.text(args[1])
+          + "'. Try FUNCTION HELP.");
+    }
+    if (args.length == 3 && !Arguments.lowerCase(args[2]).equals("sync")
+        && !Arguments.lowerCase(args[2]).equals("async")) {
+      return Result.error("FUNCTION FLUSH only supports SYNC|ASYNC option");
+    }
+    return Result.OK;
   }
 
   private Result ping(ClientState client, byte[][] args) {
@@ -262,67 +284,14 @@ public final class RespServerCommands {
   }
 
   /**
-   * {@code INFO [section...]}: the server, clients, memory, stats and keyspace sections, with the figures of
-   * {@code STATS} under Redis's names (ours, which Redis lacks, start {@code blink_}); no section,
-   * {@code default}, {@code all} or {@code everything} give all five, an unknown section nothing.
+   * {@code INFO [section...]}: Redis 7.0's sections ({@link ServerInfo}), as verbatim text (a bulk string in
+   * RESP2).
    */
   private Result info(ClientState client, byte[][] args) {
     List<String> wanted = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       wanted.add(Arguments.lowerCase(args[i]));
     }
-    boolean all = wanted.isEmpty() || wanted.contains("default") || wanted.contains("all")
-        || wanted.contains("everything");
-    StringBuilder text = new StringBuilder();
-    for (Map.Entry<String, String> section : sections().entrySet()) {
-      if (all || wanted.contains(section.getKey())) {
-        if (text.length() > 0) {
-          text.append("\r\n");
-        }
-        text.append(section.getValue());
-      }
-    }
-    return new Result.Verbatim("txt", text.toString());
-  }
-
-  private Map<String, String> sections() {
-    ServerStats stats = counters.stats(store);
-    ServerFigures server = stats.server();
-    Map<String, String> sections = new LinkedHashMap<>();
-    sections.put("server", section("Server",
-        "redis_version:" + REDIS_VERSION,
-        "redis_mode:standalone",
-        "blink_store_version:" + ServerVersion.get(),
-        "process_id:" + ProcessHandle.current().pid(),
-        "uptime_in_seconds:" + server.uptimeSeconds()));
-    sections.put("clients", section("Clients",
-        "connected_clients:" + server.connections()));
-    sections.put("memory", section("Memory",
-        "used_memory:" + stats.usage(),
-        "mem_clients_normal:" + server.clientBytes(),
-        "maxmemory:" + stats.limit(),
-        "maxmemory_policy:allkeys-lfu"));
-    sections.put("stats", section("Stats",
-        "total_connections_received:" + server.totalConnections(),
-        "total_commands_processed:" + server.commands(),
-        "expired_keys:" + stats.expirations(),
-        "evicted_keys:" + stats.evictions(),
-        "evicted_clients:" + server.evictedClients(),
-        "keyspace_hits:" + stats.hits(),
-        "keyspace_misses:" + stats.misses(),
-        "blink_hit_ratio:" + server.hitRatioText()));
-    // avg_ttl is Redis's sampled estimate; 0 is what Redis reports when it has none.
-    sections.put("keyspace", stats.keys() == 0
-        ? section("Keyspace")
-        : section("Keyspace", "db0:keys=" + stats.keys() + ",expires=" + stats.expiring() + ",avg_ttl=0"));
-    return sections;
-  }
-
-  private static String section(String title, String... lines) {
-    StringBuilder text = new StringBuilder("# ").append(title).append("\r\n");
-    for (String line : lines) {
-      text.append(line).append("\r\n");
-    }
-    return text.toString();
+    return new Result.Verbatim("txt", info.render(wanted));
   }
 }

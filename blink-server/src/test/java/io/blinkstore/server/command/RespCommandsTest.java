@@ -312,7 +312,7 @@ class RespCommandsTest {
     // array (what this once answered) left redis-cli with no hints at all.
     assertEquals(error("ERR unknown subcommand 'DOCS'. Try COMMAND HELP."), run("COMMAND", "DOCS"));
     assertEquals(integer(commands.count()), run("COMMAND", "COUNT"));
-    assertEquals(40, commands.count(), "every command of docs/resp.md is counted");
+    assertEquals(41, commands.count(), "every command of docs/resp.md is counted");
   }
 
   @Test
@@ -321,18 +321,17 @@ class RespCommandsTest {
     run("GET", "a");
     run("GET", "zz");
     String info = text(run("INFO"));
-    assertTrue(info.contains("# Server\r\nredis_version:7.0.0\r\n"), info);
-    assertTrue(info.contains("\r\nused_memory:" + store.usage() + "\r\n"), info);
-    assertTrue(info.contains("\r\nmaxmemory:" + MEMORY_LIMIT + "\r\n"), info);
+    assertTrue(info.startsWith("# Server\r\nredis_version:7.0.0\r\n"), info);
+    assertTrue(info.contains("\r\nused_memory:" + store.usage() + "\r\nused_memory_human:5B\r\n"), info);
+    assertTrue(info.contains("\r\nmaxmemory:" + MEMORY_LIMIT + "\r\nmaxmemory_human:1.00K\r\n"), info);
     assertTrue(info.contains("\r\nexpired_keys:" + store.stats().expirations()
-        + "\r\nevicted_keys:0\r\nevicted_clients:0\r\nkeyspace_hits:1\r\nkeyspace_misses:1"
-        + "\r\nblink_hit_ratio:0.5000\r\n"), info);
+        + "\r\nevicted_keys:0\r\nevicted_clients:0\r\nkeyspace_hits:1\r\nkeyspace_misses:1\r\n"), info);
+    assertTrue(info.contains("\r\nblink_hit_ratio:0.5000\r\n"), info);
     assertTrue(info.endsWith("# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\n"), info);
     run("EXPIRE", "b", "100");
     assertEquals("# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=0\r\n", text(run("INFO", "keyspace")));
-    assertEquals(
-        "# Memory\r\nused_memory:5\r\nmem_clients_normal:0\r\nmaxmemory:1024\r\nmaxmemory_policy:allkeys-lfu\r\n",
-        text(run("INFO", "memory")));
+    assertTrue(text(run("INFO", "memory")).contains("\r\nused_memory:5\r\n"));
+    assertTrue(text(run("INFO", "memory")).contains("\r\nmem_clients_normal:0\r\n"));
     assertEquals("", text(run("INFO", "nosuchsection")));
   }
 
@@ -347,10 +346,59 @@ class RespCommandsTest {
     run("GET", "k");
     run("GET", "k");
     run("GET", "absent");
-    assertEquals("# Clients\r\nconnected_clients:2\r\n", text(run("INFO", "clients")));
-    assertEquals("# Stats\r\ntotal_connections_received:3\r\ntotal_commands_processed:6\r\nexpired_keys:0\r\n"
-        + "evicted_keys:0\r\nevicted_clients:0\r\nkeyspace_hits:2\r\nkeyspace_misses:1\r\nblink_hit_ratio:0.6667\r\n",
-        text(run("INFO", "stats")), "SET, three GETs and both INFOs, this one included as STATS counts itself");
+    assertTrue(text(run("INFO", "clients")).startsWith("# Clients\r\nconnected_clients:2\r\n"));
+    String stats = text(run("INFO", "stats"));
+    assertTrue(stats.startsWith("# Stats\r\ntotal_connections_received:3\r\ntotal_commands_processed:6\r\n"),
+        "SET, three GETs and both INFOs, this one included as STATS counts itself: " + stats);
+    assertTrue(stats.contains("\r\nkeyspace_hits:2\r\nkeyspace_misses:1\r\n"), stats);
+  }
+
+  /** What redis-cli --stat reads: every field there, none missing (it printed -9223372036854775808). */
+  @Test
+  void infoHasEveryFieldRedisCliStatReads() {
+    String info = text(run("INFO"));
+    for (String field : List.of("used_memory", "connected_clients", "blocked_clients", "total_commands_processed",
+        "total_connections_received", "bgsave_in_progress", "aof_rewrite_in_progress", "loading")) {
+      assertTrue(info.contains(field + ":"), field);
+    }
+    assertTrue(info.contains("\r\narch_bits:64\r\n"), info);
+    assertTrue(info.contains("# Cluster\r\ncluster_enabled:0\r\n"), info);
+  }
+
+  /** Redis 7.0's choice of sections, as its own suite (unit/info-command) checks it. */
+  @Test
+  void infoChoosesSectionsAsRedisDoes() {
+    run("GET", "k");
+    for (String[] args : List.of(new String[] {"INFO"}, new String[] {"INFO", "default"})) {
+      String info = text(run(args));
+      assertTrue(info.contains("used_cpu_user") && info.contains("used_memory") && info.contains("# Cluster"));
+      assertFalse(info.contains("rejected_calls") || info.contains("# Commandstats"), info);
+    }
+    for (String all : List.of("all", "everything")) {
+      String info = text(run("INFO", all));
+      assertTrue(info.contains("# Commandstats\r\ncmdstat_get:calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,"
+          + "failed_calls=0\r\n"), info);
+    }
+    String cpu = text(run("INFO", "cpu"));
+    assertTrue(cpu.startsWith("# CPU\r\nused_cpu_sys:") && !cpu.contains("used_memory"), cpu);
+    assertTrue(text(run("INFO", "commandSTATS")).contains("rejected_calls"));
+    String twice = text(run("INFO", "cpu", "default"));
+    assertEquals(twice.indexOf("used_cpu_user_children"), twice.lastIndexOf("used_cpu_user_children"), twice);
+    assertTrue(twice.contains("master_repl_offset") && !twice.contains("rejected_calls"), twice);
+  }
+
+  /** {@code INFO commandstats} counts calls, refusals before a call (arity) and error replies, per subcommand. */
+  @Test
+  void commandStatsCountCallsRejectionsAndFailures() {
+    run("INCR", "n");
+    run("SET", "s", "x");
+    run("INCR", "s");
+    run("INCR");
+    run("CLIENT", "GETNAME");
+    String stats = text(run("INFO", "commandstats"));
+    assertTrue(stats.contains("\r\ncmdstat_incr:calls=2,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=1\r\n"),
+        stats);
+    assertTrue(stats.contains("\r\ncmdstat_client|getname:calls=1,"), stats);
   }
 
   @Test
