@@ -46,6 +46,13 @@ record CommandSpec(String name, int arity, int flags, Keys keys, Operation opera
       rejected.increment();
     }
 
+    /** Starts counting again from 0 ({@code CONFIG RESETSTAT}). */
+    void reset() {
+      calls.reset();
+      rejected.reset();
+      failed.reset();
+    }
+
     long calls() {
       return calls.sum();
     }

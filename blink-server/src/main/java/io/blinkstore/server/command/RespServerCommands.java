@@ -11,13 +11,11 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
- * {@code HELLO}, {@code CLIENT}, {@code CONFIG GET}, {@code COMMAND}, {@code FUNCTION FLUSH} and {@code INFO}.
+ * {@code HELLO}, {@code CLIENT}, {@code CONFIG}, {@code COMMAND}, {@code FUNCTION FLUSH} and {@code INFO}.
  * They answer what Redis 7 answers where Blink Store has the same notion, and what a Redis with one database, no
  * password, no persistence answers elsewhere, so that redis-cli, redis-benchmark and client libraries connect.
  */
@@ -51,8 +49,8 @@ public final class RespServerCommands {
   private final ServerCounters counters;
   private final Authenticator authenticator;
   private ServerInfo info;
-  /** The settings {@code CONFIG GET} reports (in Redis's lower-case names); other names match nothing. */
-  private final Map<String, String> config = new LinkedHashMap<>();
+  /** {@code CONFIG GET} and {@code CONFIG SET}'s settings. */
+  final ServerConfig config;
 
   /**
    * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
@@ -62,11 +60,7 @@ public final class RespServerCommands {
     this.store = store;
     this.counters = counters;
     this.authenticator = authenticator;
-    config.put("save", "");
-    config.put("appendonly", "no");
-    config.put("databases", "1");
-    config.put("maxmemory", Long.toString(store.memoryLimit()));
-    config.put("maxmemory-policy", "allkeys-lfu"); // W-TinyLFU, as INFO memory says
+    this.config = new ServerConfig(store.memoryLimit(), counters);
   }
 
   void register(CommandTable table) {
@@ -85,7 +79,9 @@ public final class RespServerCommands {
     table.add("client|setname", 3, Keys.NONE, this::setName, NOSCRIPT, LOADING, STALE);
     table.add("client|setinfo", 4, Keys.NONE, (client, args) -> Result.OK, NOSCRIPT, LOADING, STALE);
     table.addContainer("config", -2, null);
-    table.add("config|get", -3, Keys.NONE, this::configGet, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("config|get", -3, Keys.NONE, (client, args) -> config.get(args), ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("config|set", -4, Keys.NONE, (client, args) -> config.set(args), ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("config|resetstat", 2, Keys.NONE, (client, args) -> info.resetStats(), ADMIN, NOSCRIPT, LOADING, STALE);
     table.addContainer("function", -2, null);
     table.add("function|flush", -2, Keys.NONE, RespServerCommands::functionFlush, NOSCRIPT, WRITE);
     table.addContainer("command", -1, (client, args) -> Result.EMPTY_ARRAY, LOADING, STALE);
@@ -154,9 +150,9 @@ public final class RespServerCommands {
 
   /**
    * {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: switches the connection to RESP2 or RESP3 (its
-   * reply is already in the new protocol, as in Redis) and answers the server's details as a map. A connection that has not signed in
-   * (and does not with this {@code AUTH}) gets {@link #HELLO_NOAUTH}, not the server's details, and its name is
-   * not set (Redis 7.0 set it; 7.2 does not).
+   * reply is already in the new protocol, as in Redis) and answers the server's details as a map. A connection
+   * that has not signed in (and does not with this {@code AUTH}) gets {@link #HELLO_NOAUTH}, not the server's
+   * details, and its name is not set (Redis 7.0 set it; 7.2 does not).
    */
   private Result hello(ClientState client, byte[][] args) {
     if (args.length > 1) {
@@ -230,26 +226,6 @@ public final class RespServerCommands {
       }
     }
     return name.length > MAX_NAME_BYTES ? NAME_TOO_LONG : null;
-  }
-
-  /**
-   * {@code CONFIG GET pattern...}: name/value pairs of the settings matching a glob ({@code *}, {@code ?}). As in
-   * Redis 7, a name without wildcards comes back as it was asked ({@code SAVE}), a glob's matches in lower case.
-   */
-  private Result configGet(ClientState client, byte[][] args) {
-    List<Result> pairs = new ArrayList<>();
-    for (Map.Entry<String, String> setting : config.entrySet()) {
-      for (int i = 2; i < args.length; i++) {
-        String pattern = Arguments.lowerCase(args[i]);
-        if (globMatches(pattern, setting.getKey())) {
-          boolean wildcard = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
-          pairs.add(wildcard ? Result.bulk(setting.getKey()) : new Result.Bulk(args[i]));
-          pairs.add(Result.bulk(setting.getValue()));
-          break;
-        }
-      }
-    }
-    return new Result.Map(pairs);
   }
 
   /**

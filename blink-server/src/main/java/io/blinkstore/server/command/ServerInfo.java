@@ -31,12 +31,44 @@ final class ServerInfo {
   private final long startMillis = System.currentTimeMillis();
   private final OpsRate opsRate;
   private long peakUsage;
+  /** The counters' values at the last {@code CONFIG RESETSTAT}, which INFO reports from. */
+  private Baseline baseline = new Baseline(0, 0, 0, 0, 0, 0, 0);
+
+  /** What {@code CONFIG RESETSTAT} zeroes, as the counters stood then. */
+  private record Baseline(long connections, long commands, long expired, long evicted, long evictedClients,
+      long hits, long misses) {}
 
   ServerInfo(BlinkStore store, ServerCounters counters, CommandTable table) {
     this.store = store;
     this.counters = counters;
     this.table = table;
     this.opsRate = new OpsRate(counters);
+  }
+
+  /**
+   * {@code CONFIG RESETSTAT}: INFO's counters (connections and commands received, keys expired and evicted,
+   * clients evicted, hits, misses, commandstats) start again from 0, as in Redis. Only INFO's: {@code STATS} and
+   * the metrics endpoint keep counting from the start, as monitoring expects of counters.
+   */
+  Result resetStats() {
+    ServerStats stats = counters.stats(store);
+    ServerFigures server = stats.server();
+    synchronized (this) {
+      baseline = new Baseline(server.totalConnections(), server.commands(), stats.expirations(), stats.evictions(),
+          server.evictedClients(), stats.hits(), stats.misses());
+      peakUsage = stats.usage();
+    }
+    for (CommandSpec spec : table.specs()) {
+      spec.calls().reset();
+      if (spec.subcommands() != null) {
+        spec.subcommands().specs().forEach(sub -> sub.calls().reset());
+      }
+    }
+    return Result.OK;
+  }
+
+  private synchronized Baseline baseline() {
+    return baseline;
   }
 
   /**
@@ -100,18 +132,7 @@ final class ServerInfo {
           "aof_rewrite_in_progress:0",
           "aof_last_bgrewrite_status:ok",
           "aof_last_write_status:ok");
-      case "stats" -> lines(text, "Stats",
-          "total_connections_received:" + server.totalConnections(),
-          "total_commands_processed:" + server.commands(),
-          "instantaneous_ops_per_sec:" + opsRate.perSecond(),
-          "expired_keys:" + stats.expirations(),
-          "evicted_keys:" + stats.evictions(),
-          "evicted_clients:" + server.evictedClients(),
-          "keyspace_hits:" + stats.hits(),
-          "keyspace_misses:" + stats.misses(),
-          "pubsub_channels:0",
-          "pubsub_patterns:0",
-          "blink_hit_ratio:" + server.hitRatioText());
+      case "stats" -> stats(stats, text);
       case "replication" -> lines(text, "Replication",
           "role:master",
           "connected_slaves:0",
@@ -132,6 +153,26 @@ final class ServerInfo {
       case "cluster" -> lines(text, "Cluster", "cluster_enabled:0");
       default -> lines(text, "Keyspace", keyspace(stats)); // avg_ttl: Redis's sampled estimate, 0 when it has none
     }
+  }
+
+  private void stats(ServerStats stats, StringBuilder text) {
+    ServerFigures server = stats.server();
+    Baseline zero = baseline();
+    long hits = stats.hits() - zero.hits();
+    long misses = stats.misses() - zero.misses();
+    double ratio = hits + misses == 0 ? 0 : hits / (double) (hits + misses);
+    lines(text, "Stats",
+        "total_connections_received:" + (server.totalConnections() - zero.connections()),
+        "total_commands_processed:" + (server.commands() - zero.commands()),
+        "instantaneous_ops_per_sec:" + opsRate.perSecond(),
+        "expired_keys:" + (stats.expirations() - zero.expired()),
+        "evicted_keys:" + (stats.evictions() - zero.evicted()),
+        "evicted_clients:" + (server.evictedClients() - zero.evictedClients()),
+        "keyspace_hits:" + hits,
+        "keyspace_misses:" + misses,
+        "pubsub_channels:0",
+        "pubsub_patterns:0",
+        "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
   }
 
   private static String[] keyspace(ServerStats stats) {

@@ -25,6 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RespCommandsTest {
   private static final long MEMORY_LIMIT = RespTester.MEMORY_LIMIT;
   private static final Result EMPTY_MAP = new Result.Map(List.of());
+  /** The settings CONFIG GET reports. */
+  private static final int SETTINGS = 15;
 
   @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
@@ -280,9 +282,64 @@ class RespCommandsTest {
     assertEquals(new Result.Map(List.of(bulk("save"), bulk(""))), run("CONFIG", "GET", "save"));
     assertEquals(new Result.Map(List.of(bulk("appendonly"), bulk("no"))), run("CONFIG", "GET", "appendonly"));
     assertEquals(new Result.Map(List.of(bulk("maxmemory"), bulk(Long.toString(MEMORY_LIMIT)),
-        bulk("maxmemory-policy"), bulk("allkeys-lfu"))), run("CONFIG", "GET", "max*"));
+        bulk("maxmemory-policy"), bulk("allkeys-lfu"))), run("CONFIG", "GET", "maxmemory", "maxmemory-p*"));
     assertEquals(EMPTY_MAP, run("CONFIG", "GET", "no-such-setting"));
-    assertEquals(10, ((Result.Map) run("CONFIG", "GET", "*")).keysAndValues().size());
+    assertEquals(2 * SETTINGS, ((Result.Map) run("CONFIG", "GET", "*")).keysAndValues().size());
+  }
+
+  /** The settings tools ask for, with the values a server without a TCP port and an idle timeout reports. */
+  @Test
+  void configGetReportsWhatRedisToolsAsk() {
+    assertEquals(new Result.Map(List.of(bulk("maxclients"), bulk("10000"), bulk("timeout"), bulk("0"),
+        bulk("databases"), bulk("1"), bulk("port"), bulk("0"), bulk("bind"), bulk(""))),
+        run("CONFIG", "GET", "timeout", "databases", "port", "bind", "maxclients"));
+    commands.reportSettings(java.util.Map.of("timeout", "30", "bind", "127.0.0.1"));
+    assertEquals(new Result.Map(List.of(bulk("timeout"), bulk("30"), bulk("bind"), bulk("127.0.0.1"))),
+        run("CONFIG", "GET", "timeout", "bind"));
+  }
+
+  /**
+   * Nothing changes while the server runs: a setting's current value is accepted, any other refused with Redis's
+   * error and our reason, and Redis's own errors for an odd count, an unknown name, an immutable one and a
+   * duplicate, in Redis's order (the names in order, then the values).
+   */
+  @Test
+  void configSetAcceptsTheCurrentValueAndRefusesChangesWithRedissErrors() {
+    assertEquals(Result.OK, run("CONFIG", "SET", "maxmemory", Long.toString(MEMORY_LIMIT)));
+    assertEquals(Result.OK, run("CONFIG", "SET", "MAXMEMORY", "1kb", "save", "", "appendonly", "NO"));
+    assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - " + ServerConfig.NOT_LIVE),
+        run("CONFIG", "SET", "MaxMemory", "2kb"));
+    assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'appendonly') - " + ServerConfig.NOT_LIVE),
+        run("CONFIG", "SET", "save", "", "appendonly", "yes"));
+    assertEquals(error("ERR Unknown option or number of arguments for CONFIG SET - 'Bogus'"),
+        run("CONFIG", "SET", "Bogus", "1", "databases", "3"));
+    assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'Databases') - can't set immutable "
+        + "config"), run("CONFIG", "SET", "save", "x", "Databases", "1"));
+    assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'SAVE') - duplicate parameter"),
+        run("CONFIG", "SET", "save", "", "SAVE", ""));
+    assertEquals(error("ERR syntax error"), run("CONFIG", "SET", "save", "", "appendonly"));
+    assertEquals(error("ERR wrong number of arguments for 'config|set' command"), run("CONFIG", "SET", "save"));
+    assertEquals(bulk(Long.toString(MEMORY_LIMIT)),
+        ((Result.Map) run("CONFIG", "GET", "maxmemory")).keysAndValues().get(1), "unchanged");
+  }
+
+  /** {@code CONFIG RESETSTAT} zeroes INFO's counters, as Redis's, and leaves STATS's (the text protocol's). */
+  @Test
+  void configResetStatStartsInfosCountersAgain() {
+    run("SET", "k", "v");
+    run("GET", "k");
+    run("GET", "absent");
+    assertEquals(Result.OK, run("CONFIG", "RESETSTAT"));
+    String stats = text(run("INFO", "stats"));
+    assertTrue(stats.contains("\r\ntotal_commands_processed:1\r\n"), "this INFO: " + stats);
+    assertTrue(stats.contains("\r\nkeyspace_hits:0\r\nkeyspace_misses:0\r\n"), stats);
+    assertTrue(stats.contains("\r\nblink_hit_ratio:0.0000\r\n"), stats);
+    assertEquals("# Commandstats\r\ncmdstat_info:calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0\r\n"
+        + "cmdstat_config|resetstat:calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0\r\n",
+        text(run("INFO", "commandstats")), "RESETSTAT counts itself, as in Redis");
+    assertEquals(1, tester.store.stats().hits(), "the store's own figures go on");
+    assertEquals(error("ERR wrong number of arguments for 'config|resetstat' command"),
+        run("CONFIG", "RESETSTAT", "x"));
   }
 
   @Test
@@ -302,7 +359,7 @@ class RespCommandsTest {
   void configGetOfAPatternOfManyStarsThatCannotMatchAnswersWithoutBacktrackingForever() {
     assertEquals(EMPTY_MAP, run("CONFIG", "GET", "*".repeat(40) + "z"));
     assertEquals(EMPTY_MAP, run("CONFIG", "GET", "*".repeat(100_000) + "z"));
-    assertEquals(10, ((Result.Map) run("CONFIG", "GET", "*".repeat(100_000))).keysAndValues().size());
+    assertEquals(2 * SETTINGS, ((Result.Map) run("CONFIG", "GET", "*".repeat(100_000))).keysAndValues().size());
   }
 
   @Test
