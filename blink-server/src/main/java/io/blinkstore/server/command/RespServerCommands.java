@@ -10,14 +10,16 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.CommandSpec.Keys;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
- * {@code HELLO}, {@code CLIENT}, {@code CONFIG}, {@code COMMAND}, {@code FUNCTION FLUSH} and {@code INFO}.
- * They answer what Redis 7 answers where Blink Store has the same notion, and what a Redis with one database, no
- * password, no persistence answers elsewhere, so that redis-cli, redis-benchmark and client libraries connect.
+ * {@code HELLO}, {@code CLIENT}, {@code CONFIG}, {@code COMMAND}, {@code FUNCTION FLUSH}, {@code TIME} and
+ * {@code INFO}. They answer what Redis 7 answers where Blink Store has the same notion, and what a Redis with one
+ * database, no password, no persistence answers elsewhere, so that redis-cli, redis-benchmark and client
+ * libraries connect.
  */
 public final class RespServerCommands {
   /** The Redis version whose RESP2 behaviour this server follows; reported where clients look for it. */
@@ -72,6 +74,7 @@ public final class RespServerCommands {
     table.add("auth", -2, Keys.NONE, this::auth, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("hello", -1, Keys.NONE, this::hello, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("info", -1, Keys.NONE, this::info, LOADING, STALE);
+    table.add("time", 1, Keys.NONE, RespServerCommands::time, LOADING, STALE, FAST);
     table.addContainer("client", -2, null);
     table.add("client|id", 2, Keys.NONE, (client, args) -> new Result.Int(client.id()), NOSCRIPT, LOADING, STALE);
     table.add("client|getname", 2, Keys.NONE, (client, args) -> new Result.Bulk(client.name()),
@@ -103,6 +106,13 @@ public final class RespServerCommands {
       return Result.error("FUNCTION FLUSH only supports SYNC|ASYNC option");
     }
     return Result.OK;
+  }
+
+  /** {@code TIME}: the wall clock as Redis answers it, Unix seconds and the microseconds within that second. */
+  private static Result time(ClientState client, byte[][] args) {
+    Instant now = Instant.now();
+    return new Result.Array(List.of(Result.bulk(Long.toString(now.getEpochSecond())),
+        Result.bulk(Long.toString(now.getNano() / 1000))));
   }
 
   private Result ping(ClientState client, byte[][] args) {
