@@ -4,15 +4,13 @@ import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.client.BlinkServerException;
 import io.blinkstore.client.BlinkTimeoutException;
+import io.blinkstore.internal.SingleFlight;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,10 +40,8 @@ final class SharedLoad {
     RuntimeException of(String message, String key, long valueBytes);
   }
 
-  /** A load under way in this process: its result, and the thread running it (to catch a load of itself). */
-  private record Flight(CompletableFuture<byte[]> result, Thread loader) {}
-
-  private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+  /** Loads under way in this process: one per key, shared by its callers. */
+  private final SingleFlight flights = new SingleFlight();
   private final RedisClusterAsyncCommands<String, byte[]> commands;
   private final Calls calls;
   private final WriteErrors writeErrors;
@@ -68,27 +64,9 @@ final class SharedLoad {
    * @throws IllegalStateException if the load under way for {@code key} is this thread's own
    */
   byte[] getOrLoad(String key, long ttlMillis, BlinkStore.Loader loader) {
-    Flight mine = new Flight(new CompletableFuture<>(), Thread.currentThread());
-    Flight current = flights.putIfAbsent(key, mine);
-    if (current != null) {
-      if (current.loader() == Thread.currentThread()) {
-        throw new IllegalStateException("recursive load: the loader of key " + key + " asked for it again");
-      }
-      return awaitOther(current.result());
-    }
-    try {
-      byte[] value = loadOnce(key, ttlMillis, loader);
-      flights.remove(key, mine);
-      mine.result().complete(value);
-      return value;
-    } catch (RuntimeException | Error e) {
-      flights.remove(key, mine);
-      mine.result().completeExceptionally(e);
-      throw e;
-    }
+    return flights.run(key, k -> loadOnce(k, ttlMillis, loader));
   }
 
-  /** Reads the key until it has a value, or until this process holds its lock, and then loads it. */
   private byte[] loadOnce(String key, long ttlMillis, BlinkStore.Loader loader) {
     String lock = LOCK_PREFIX + key;
     long deadline = System.nanoTime() + longestWait.toNanos();
@@ -171,25 +149,4 @@ final class SharedLoad {
   }
 
   /** Waits for another thread's load; an interrupt does not cancel it (it is not ours), but is kept. */
-  private static byte[] awaitOther(CompletableFuture<byte[]> result) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return result.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof Error error) {
-            throw error;
-          }
-          throw (RuntimeException) e.getCause();
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
 }

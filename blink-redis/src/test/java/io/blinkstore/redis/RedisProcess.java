@@ -146,6 +146,19 @@ final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether this server answers {@code ROLE} as a primary now. A connection closed or reset meanwhile counts as
+   * not yet: a Sentinel promoting a replica closes its normal clients ({@code CLIENT KILL TYPE normal}) as part of
+   * the promotion, a poll's connection included.
+   */
+  boolean isPrimary() {
+    try {
+      return command("ROLE").startsWith("master");
+    } catch (IOException closedDuringPromotion) {
+      return false;
+    }
+  }
+
   private static byte[] request(String... words) {
     StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
     for (String word : words) {

@@ -2,6 +2,21 @@ package io.blinkstore.server;
 
 import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStore;
+import io.blinkstore.server.command.Authenticator;
+import io.blinkstore.server.command.Dispatcher;
+import io.blinkstore.server.command.EntrySizeLimits;
+import io.blinkstore.server.command.HeapGuard;
+import io.blinkstore.server.command.Leases;
+import io.blinkstore.server.command.ServerCounters;
+import io.blinkstore.server.transport.Addresses;
+import io.blinkstore.server.transport.ClientMemory;
+import io.blinkstore.server.transport.ConnectionLimits;
+import io.blinkstore.server.transport.DirectMemoryGuard;
+import io.blinkstore.server.transport.HttpRejector;
+import io.blinkstore.server.transport.MetricsEndpoint;
+import io.blinkstore.server.transport.ProtocolPipeline;
+import io.blinkstore.server.transport.SignInDeadline;
+import io.blinkstore.server.transport.SpareDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -33,11 +48,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +97,7 @@ public final class BlinkServer implements AutoCloseable {
     return ConnectionLimits.maxConnectionsFor(ConnectionLimits.descriptorLimit(), DEFAULT_MAX_CONNECTIONS);
   }
 
-  /** Connections that send nothing are never closed for it, unless {@link Builder#idleTimeout} says otherwise. */
+  /** Connections that send nothing are never closed for it, unless {@link BlinkServerBuilder#idleTimeout} says otherwise. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(Defaults.IDLE_TIMEOUT_SECONDS);
 
   /** How long a request may stay unfinished by default before its connection is closed: 30 seconds. */
@@ -114,9 +126,6 @@ public final class BlinkServer implements AutoCloseable {
   public static final Set<PosixFilePermission> DEFAULT_UNIX_MODE = PosixFilePermissions.fromString(Defaults.UNIX_MODE);
 
   private static final Logger log = LoggerFactory.getLogger(BlinkServer.class);
-
-  private static final Pattern NATIVE_ERROR_PREFIX =
-      Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
   /** How long {@link #close()} waits for connections to take their last replies before cutting them. */
   static final long DRAIN_TIMEOUT_MILLIS = 5_000;
@@ -161,7 +170,7 @@ public final class BlinkServer implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  private BlinkServer(Builder builder) {
+  BlinkServer(BlinkServerBuilder builder) {
     this.store = builder.store;
     this.tcp = builder.tcp;
     this.metrics = builder.metrics;
@@ -183,8 +192,8 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   /** Returns a new builder. */
-  public static Builder builder() {
-    return new Builder();
+  public static BlinkServerBuilder builder() {
+    return new BlinkServerBuilder();
   }
 
   /**
@@ -225,7 +234,7 @@ public final class BlinkServer implements AutoCloseable {
           };
       try {
         if (tcp != null) {
-          tcpChannel = bind(tcpBootstrap(initializer), tcp, "TCP " + describe(tcp));
+          tcpChannel = bind(tcpBootstrap(initializer), tcp, "TCP " + Addresses.describe(tcp));
         }
         if (unix != null) {
           StaleSocketFile.remove(unix);
@@ -236,7 +245,7 @@ public final class BlinkServer implements AutoCloseable {
           // No half-closure: a scraper that ends its output is done, and its connection is closed at once.
           ServerBootstrap scrapes = tcpBootstrap(new MetricsEndpoint(() -> counters.stats(store), metricsDeadline))
               .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-          metricsChannel = bind(scrapes, metrics, "metrics " + describe(metrics));
+          metricsChannel = bind(scrapes, metrics, "metrics " + Addresses.describe(metrics));
         }
       } catch (BlinkException e) {
         closed = true;
@@ -256,11 +265,11 @@ public final class BlinkServer implements AutoCloseable {
     if (isExposed(tcp, authenticator != null)) {
       log.warn("SECURITY WARNING: listening on {} without an auth token: anyone who can reach this address"
           + " can read and change every entry. Bind 127.0.0.1 or set BLINK_AUTH_TOKEN / --auth-token-file.",
-          describe(tcpAddress()));
+          Addresses.describe(tcpAddress()));
     }
     if (isExposed(metrics, false)) {
       log.warn("metrics at http://{}/metrics are open to anyone who can reach this address (the store's figures,"
-          + " not its data); bind 127.0.0.1 to keep them local", describe(metricsAddress()));
+          + " not its data); bind 127.0.0.1 to keep them local", Addresses.describe(metricsAddress()));
     }
   }
 
@@ -280,7 +289,7 @@ public final class BlinkServer implements AutoCloseable {
       Files.setPosixFilePermissions(path, mode);
     } catch (IOException | UnsupportedOperationException e) {
       throw new BlinkException("cannot set the permissions of Unix socket " + path + " to "
-          + PosixFilePermissions.toString(mode) + ": " + reason(e), e);
+          + PosixFilePermissions.toString(mode) + ": " + FailureReason.of(e), e);
     }
   }
 
@@ -324,7 +333,7 @@ public final class BlinkServer implements AutoCloseable {
   private static Channel bind(ServerBootstrap bootstrap, SocketAddress address, String what) {
     ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
     if (!future.isSuccess()) {
-      throw new BlinkException("cannot listen on " + what + ": " + reason(future.cause()), future.cause());
+      throw new BlinkException("cannot listen on " + what + ": " + FailureReason.of(future.cause()), future.cause());
     }
     return future.channel();
   }
@@ -386,12 +395,12 @@ public final class BlinkServer implements AutoCloseable {
     return counters.commands();
   }
 
-  /** Returns the most client connections open at once ({@link Builder#maxConnections}). */
+  /** Returns the most client connections open at once ({@link BlinkServerBuilder#maxConnections}). */
   public int maxConnections() {
     return maxConnections;
   }
 
-  /** Returns the most bytes all client connections together may hold ({@link Builder#maxClientMemory}). */
+  /** Returns the most bytes all client connections together may hold ({@link BlinkServerBuilder#maxClientMemory}). */
   public long maxClientMemory() {
     return clientMemory.limit();
   }
@@ -462,7 +471,7 @@ public final class BlinkServer implements AutoCloseable {
       case EPOLL:
         if (!Epoll.isAvailable()) {
           throw new BlinkException("the epoll transport is not available here: "
-              + reason(Epoll.unavailabilityCause()), Epoll.unavailabilityCause());
+              + FailureReason.of(Epoll.unavailabilityCause()), Epoll.unavailabilityCause());
         }
         return Transport.EPOLL;
       default:
@@ -470,348 +479,8 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
-  /** {@code address} as logs and messages show it: the IP literal (never a host name), IPv6 in brackets. */
-  static String describe(InetSocketAddress address) {
-    String host = address.getAddress().getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-  }
-
-  /** A one-line reason for {@code t}, for a start-up failure message. */
-  static String reason(Throwable t) {
-    String message = t == null ? null : t.getMessage();
-    if (message == null || message.isBlank()) {
-      return t == null ? "unknown error" : t.getClass().getSimpleName();
-    }
-    // Netty's native errors read "bind(..) failed with error(-98): Address already in use": keep the reason.
-    return NATIVE_ERROR_PREFIX.matcher(message).replaceFirst("").replace('\n', ' ');
-  }
-
   @Override
   public String toString() {
     return "BlinkServer{tcp=" + tcpAddress() + ", unix=" + unix + ", transport=" + transport + '}';
-  }
-
-  /**
-   * The defaults that are not compile-time constants of their own, as constants the CLI can read without
-   * initializing this class (whose logger would fix the log level before {@code --log-level} is applied).
-   */
-  static final class Defaults {
-    static final long IDLE_TIMEOUT_SECONDS = 0;
-    static final long REQUEST_TIMEOUT_SECONDS = 30;
-    static final long AUTH_TIMEOUT_SECONDS = 10;
-    static final String UNIX_MODE = "rw-rw----";
-
-    private Defaults() {}
-  }
-
-  /** Configures a {@link BlinkServer}. Each option may be set once; bad values fail fast. Not thread-safe. */
-  public static final class Builder {
-    private BlinkStore store;
-    private InetSocketAddress tcp;
-    private InetSocketAddress metrics;
-    private Path unix;
-    private int maxLineBytes = -1;
-    private Transport transport;
-    private int maxConnections = defaultMaxConnections();
-    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
-    private long maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
-    private long maxClientMemory = defaultMaxClientMemory();
-    private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
-    private int maxValueBytes = Integer.MAX_VALUE;
-    private String authToken;
-    private Set<PosixFilePermission> unixMode = DEFAULT_UNIX_MODE;
-    private double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
-    private HeapGuard heapGuard;
-    private Duration metricsDeadline = MetricsEndpoint.DEFAULT_DEADLINE;
-    /** The settings with a default that were set (each may be set once, as the others). */
-    private final Set<String> given = new HashSet<>();
-
-    private Builder() {}
-
-    /** Sets the store to serve (required). The server does not close it. */
-    public Builder store(BlinkStore store) {
-      requireUnset(this.store, "store");
-      this.store = Objects.requireNonNull(store, "store");
-      return this;
-    }
-
-    /**
-     * Serves TCP on {@code address}; port 0 picks a free port ({@link #tcpAddress()} tells which).
-     *
-     * @throws IllegalArgumentException if the address is unresolved
-     */
-    public Builder tcp(InetSocketAddress address) {
-      requireUnset(tcp, "tcp");
-      Objects.requireNonNull(address, "address");
-      if (address.isUnresolved()) {
-        throw new IllegalArgumentException("tcp address is unresolved: " + address.getHostString());
-      }
-      this.tcp = address;
-      return this;
-    }
-
-    /**
-     * Serves Prometheus metrics over HTTP at {@code address}, path {@code /metrics}; port 0 picks a free port
-     * ({@link #metricsAddress()} tells which). Off by default.
-     *
-     * @throws IllegalArgumentException if the address is unresolved
-     */
-    public Builder metrics(InetSocketAddress address) {
-      requireUnset(metrics, "metrics");
-      Objects.requireNonNull(address, "address");
-      if (address.isUnresolved()) {
-        throw new IllegalArgumentException("metrics address is unresolved: " + address.getHostString());
-      }
-      this.metrics = address;
-      return this;
-    }
-
-    /**
-     * Serves a Unix domain socket at {@code path}, replacing a stale socket file there (one no server answers on);
-     * anything else at the path makes {@link BlinkServer#start} fail and is left untouched.
-     */
-    public Builder unix(Path path) {
-      requireUnset(unix, "unix");
-      this.unix = Objects.requireNonNull(path, "path");
-      return this;
-    }
-
-    /**
-     * Sets the longest request line accepted, in bytes without the line end; default
-     * {@link #DEFAULT_MAX_LINE_BYTES}. A longer line is answered {@code ERROR line too long} and its
-     * connection closed. The same bound applies to a RESP command's bulk strings, headers included; past it,
-     * the command is answered {@code -ERR Protocol error: invalid bulk length} and its connection closed.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder maxLineBytes(int bytes) {
-      setOnce("maxLineBytes");
-      if (maxLineBytes != -1) {
-        throw new IllegalStateException("maxLineBytes was already set to " + maxLineBytes);
-      }
-      if (bytes <= 0) {
-        throw new IllegalArgumentException("maxLineBytes must be positive, but was " + bytes);
-      }
-      this.maxLineBytes = bytes;
-      return this;
-    }
-
-    /**
-     * Sets the most client connections open at once; default {@link #defaultMaxConnections()}. One more is
-     * answered {@code ERROR max number of clients reached} ({@code -ERR ...} if it speaks RESP) and closed.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder maxConnections(int connections) {
-      setOnce("maxConnections");
-      this.maxConnections = requirePositive(connections, "maxConnections");
-      return this;
-    }
-
-    /**
-     * Closes a connection that sends nothing and takes none of its replies for {@code timeout}; {@link Duration#ZERO} (the default) never does.
-     *
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder idleTimeout(Duration timeout) {
-      setOnce("idleTimeout");
-      this.idleTimeout = requireNotNegative(timeout, "idleTimeout");
-      return this;
-    }
-
-    /**
-     * Closes a connection whose request (a text line or a RESP command) stays unfinished for {@code timeout}, as
-     * a client sending a byte now and then would keep it; default {@link #DEFAULT_REQUEST_TIMEOUT};
-     * {@link Duration#ZERO}: never.
-     *
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder requestTimeout(Duration timeout) {
-      setOnce("requestTimeout");
-      this.requestTimeout = requireNotNegative(timeout, "requestTimeout");
-      return this;
-    }
-
-    /**
-     * On a server with a token ({@link #authToken}), closes a connection that has not signed in {@code timeout}
-     * after it was accepted; default {@link #DEFAULT_AUTH_TIMEOUT}; {@link Duration#ZERO}: never. Whatever this
-     * is, a new connection that would pass {@link #maxConnections} closes the connection that has waited longest to
-     * sign in, if any, rather than being refused, so that clients without the token cannot keep those with it out.
-     *
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder authTimeout(Duration timeout) {
-      setOnce("authTimeout");
-      this.authTimeout = requireNotNegative(timeout, "authTimeout");
-      return this;
-    }
-
-    /**
-     * Sets the most bytes of replies that may wait for one client (written, not yet read by it) before its
-     * connection is closed; default {@link #DEFAULT_MAX_OUTPUT_BYTES}. It must exceed the largest reply (a
-     * value's base64, 4/3 of its size): a connection asking for a larger one is closed. A RESP {@code MGET} whose
-     * reply would be larger is refused with an error instead, before the reply is built.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder maxOutputBytes(long bytes) {
-      setOnce("maxOutputBytes");
-      if (bytes <= 0) {
-        throw new IllegalArgumentException("maxOutputBytes must be positive, but was " + bytes);
-      }
-      this.maxOutputBytes = bytes;
-      return this;
-    }
-
-    /**
-     * Sets the most bytes all client connections together may hold, in their unfinished requests, requests held
-     * back by backpressure, names and replies not yet read, as Redis's {@code maxmemory-clients}; default
-     * {@link #defaultMaxClientMemory()}. When they hold more, the connections holding the most are closed,
-     * biggest first, until they no longer do; each is logged at INFO and counted ({@code evicted_clients} in
-     * {@code STATS} and {@code INFO}).
-     *
-     * @throws IllegalArgumentException if less than 128 KiB
-     */
-    public Builder maxClientMemory(long bytes) {
-      setOnce("maxClientMemory");
-      this.maxClientMemory = ClientMemory.requireLimit(bytes);
-      return this;
-    }
-
-    /**
-     * Sets the longest key a write may store, in UTF-8 bytes (as {@code USAGE} counts it); default
-     * {@link #DEFAULT_MAX_KEY_BYTES}. A write of a longer key is answered {@code ERROR key too long}
-     * ({@code -ERR key too long} in RESP) and stores nothing; the connection stays usable.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder maxKeyBytes(int bytes) {
-      setOnce("maxKeyBytes");
-      this.maxKeyBytes = requirePositive(bytes, "maxKeyBytes");
-      return this;
-    }
-
-    /**
-     * Sets the largest value a write may store, in bytes; by default none of its own (the request size,
-     * {@link #maxLineBytes}, and the memory limit bound every value). A write of a larger value is answered
-     * {@code ERROR value too long} ({@code -ERR value too long} in RESP) and stores nothing; the connection stays
-     * usable.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder maxValueBytes(int bytes) {
-      setOnce("maxValueBytes");
-      this.maxValueBytes = requirePositive(bytes, "maxValueBytes");
-      return this;
-    }
-
-    /**
-     * Requires every connection to present {@code token} ({@code AUTH <token>}) before anything else is executed;
-     * by default none is needed. Whitespace inside the token is kept as sent.
-     *
-     * @throws IllegalArgumentException if the token is empty, starts or ends with whitespace (the text protocol
-     *     trims {@code AUTH}'s argument), or holds a line break (a text request ends there): no client could
-     *     present such a token
-     */
-    public Builder authToken(String token) {
-      requireUnset(authToken == null ? null : "a token", "authToken");
-      this.authToken = Authenticator.requirePresentable(Objects.requireNonNull(token, "token"));
-      return this;
-    }
-
-    /** Sets the Unix socket file's permissions; default {@link #DEFAULT_UNIX_MODE} (0660). */
-    public Builder unixMode(Set<PosixFilePermission> mode) {
-      setOnce("unixMode");
-      this.unixMode = Set.copyOf(Objects.requireNonNull(mode, "mode"));
-      return this;
-    }
-
-    /**
-     * Refuses writes ({@code ERROR out of memory}) while more than {@code fraction} of the maximum heap is in use
-     * after a garbage collection; reads go on. Default 0.90; 1.0 never refuses.
-     *
-     * @throws IllegalArgumentException unless {@code 0 < fraction <= 1}
-     */
-    public Builder heapThreshold(double fraction) {
-      setOnce("heapThreshold");
-      this.heapThreshold = HeapGuard.requireThreshold(fraction);
-      return this;
-    }
-
-    /** Closes each metrics connection {@code deadline} after its accept instead of 10 s: a seam for tests. */
-    Builder metricsDeadline(Duration deadline) {
-      setOnce("metricsDeadline");
-      this.metricsDeadline = requireNotNegative(deadline, "metricsDeadline");
-      return this;
-    }
-
-    /** Uses {@code guard} instead of watching the JVM's collections: a seam for tests. */
-    Builder heapGuard(HeapGuard guard) {
-      setOnce("heapGuard");
-      this.heapGuard = Objects.requireNonNull(guard, "guard");
-      return this;
-    }
-
-    /** Chooses the transport; default {@link Transport#AUTO}. */
-    public Builder transport(Transport transport) {
-      requireUnset(this.transport, "transport");
-      this.transport = Objects.requireNonNull(transport, "transport");
-      return this;
-    }
-
-    /**
-     * Returns a server, not yet started.
-     *
-     * @throws IllegalStateException if no store, or neither a TCP address nor a Unix socket, was given
-     * @throws BlinkException if the epoll transport was asked for and is not available
-     */
-    public BlinkServer build() {
-      if (store == null) {
-        throw new IllegalStateException("a store is required");
-      }
-      if (tcp == null && unix == null) {
-        throw new IllegalStateException("at least one of a TCP address or a Unix socket path is required");
-      }
-      if (maxLineBytes == -1) {
-        maxLineBytes = DEFAULT_MAX_LINE_BYTES;
-      }
-      if (transport == null) {
-        transport = Transport.AUTO;
-      }
-      return new BlinkServer(this);
-    }
-
-    private static int requirePositive(int value, String name) {
-      if (value <= 0) {
-        throw new IllegalArgumentException(name + " must be positive, but was " + value);
-      }
-      return value;
-    }
-
-    private static Duration requireNotNegative(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative, but was " + value);
-      }
-      return value;
-    }
-
-    /**
-     * Fails if the setting {@code name}, one with a default, was set before: a second call would silently
-     * overwrite the first, which is a mistake in the caller.
-     */
-    private void setOnce(String name) {
-      if (!given.add(name)) {
-        throw new IllegalStateException(name + " was already set");
-      }
-    }
-
-    private static void requireUnset(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set to " + current);
-      }
-    }
   }
 }

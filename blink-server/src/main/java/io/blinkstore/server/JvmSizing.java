@@ -64,6 +64,15 @@ final class JvmSizing {
   }
 
   /**
+   * Whether a JVM's maximum heap is small for {@code limit}: under nine tenths of the heap {@code bin/blink-store}
+   * gives that limit ({@link #heap}; the JVM reports a little less than {@code -Xmx} under the serial collector,
+   * one survivor space). The launcher's own sizing is never small.
+   */
+  static boolean heapSmallFor(long maxHeapBytes, long limit) {
+    return maxHeapBytes < heap(limit) / 10 * 9;
+  }
+
+  /**
    * The default entry bound: the entries that fit in 70% of the heap the store may use (the JVM's maximum, but no
    * more than the budget's heap) once the limit's own bytes are set aside, at least 1,024. Without it, a client
    * setting millions of distinct tiny keys would fill the heap long before the byte limit is reached.

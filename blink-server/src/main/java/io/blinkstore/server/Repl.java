@@ -1,6 +1,10 @@
 package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.server.protocol.text.Command;
+import io.blinkstore.server.protocol.text.CommandParser;
+import io.blinkstore.server.protocol.text.ReplyEncoder;
+import io.blinkstore.server.protocol.text.TextCommands;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -39,7 +39,7 @@ final class StaleSocketFile {
     } catch (NoSuchFileException free) {
       return;
     } catch (IOException e) {
-      throw failure(path, "cannot inspect the file there: " + BlinkServer.reason(e), e);
+      throw failure(path, "cannot inspect the file there: " + FailureReason.of(e), e);
     }
     if (!socket) {
       throw failure(path, kind(attributes) + " is there; only a stale socket file is replaced, so move it away"
@@ -51,7 +51,7 @@ final class StaleSocketFile {
     try {
       Files.deleteIfExists(path);
     } catch (IOException e) {
-      throw failure(path, "cannot remove the old socket file: " + BlinkServer.reason(e), e);
+      throw failure(path, "cannot remove the old socket file: " + FailureReason.of(e), e);
     }
   }
 

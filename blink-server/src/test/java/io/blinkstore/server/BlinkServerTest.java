@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.blinkstore.server.command.HeapGuard;
+import io.blinkstore.server.transport.Addresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -44,16 +46,16 @@ class BlinkServerTest {
   @Test
   void addressesAreShownAsIpLiteralsNeverHostNames() throws Exception {
     InetAddress localhost = InetAddress.getLoopbackAddress(); // named "localhost"
-    assertEquals("127.0.0.1:8765", BlinkServer.describe(new InetSocketAddress(localhost, 8765)));
-    assertEquals("0.0.0.0:0", BlinkServer.describe(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)));
+    assertEquals("127.0.0.1:8765", Addresses.describe(new InetSocketAddress(localhost, 8765)));
+    assertEquals("0.0.0.0:0", Addresses.describe(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)));
     InetAddress six = InetAddress.getByName("::1");
-    assertEquals("[0:0:0:0:0:0:0:1]:8765", BlinkServer.describe(new InetSocketAddress(six, 8765)));
+    assertEquals("[0:0:0:0:0:0:0:1]:8765", Addresses.describe(new InetSocketAddress(six, 8765)));
   }
 
   /** A setting given twice is a caller's mistake: the builder says so instead of keeping the last silently. */
   @Test
   void everySettingMayBeGivenOnce() {
-    List<Consumer<BlinkServer.Builder>> settings = List.of(
+    List<Consumer<BlinkServerBuilder>> settings = List.of(
         b -> b.maxLineBytes(1024),
         b -> b.maxConnections(10),
         b -> b.idleTimeout(Duration.ofSeconds(1)),
@@ -69,8 +71,8 @@ class BlinkServerTest {
         b -> b.heapGuard(HeapGuard.NONE),
         b -> b.authToken("token"),
         b -> b.transport(BlinkServer.Transport.NIO));
-    for (Consumer<BlinkServer.Builder> setting : settings) {
-      BlinkServer.Builder builder = BlinkServer.builder();
+    for (Consumer<BlinkServerBuilder> setting : settings) {
+      BlinkServerBuilder builder = BlinkServer.builder();
       setting.accept(builder);
       IllegalStateException twice = assertThrows(IllegalStateException.class, () -> setting.accept(builder));
       assertTrue(twice.getMessage().contains("already set"), twice.getMessage());

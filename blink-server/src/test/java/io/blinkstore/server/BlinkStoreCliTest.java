@@ -1,6 +1,7 @@
 package io.blinkstore.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,22 @@ class BlinkStoreCliTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BlinkStoreCli.parseTcp(text));
     assertTrue(e.getMessage().contains(text), e.getMessage());
+  }
+
+  /**
+   * The warning at start for a small heap: never for the heap the launcher gives (it warned "heap (112 MiB) is
+   * small ... give it at least 112 MiB" for a 64 MiB limit, and for every limit from about 20 to 75 MiB), even as
+   * the JVM reports it under the serial collector (a survivor space less); for half of it, always.
+   */
+  @Test
+  void theLaunchersHeapIsNeverSmallForItsLimit() {
+    long mib = 1 << 20;
+    for (long limit : new long[] {1 * mib, 10 * mib, 20 * mib, 32 * mib, 64 * mib, 75 * mib, 512 * mib, 4096 * mib}) {
+      long heap = JvmSizing.heap(limit);
+      assertFalse(JvmSizing.heapSmallFor(heap, limit), limit + " bytes with the launcher's " + heap);
+      assertFalse(JvmSizing.heapSmallFor(heap - heap / 32, limit), limit + " bytes, less a survivor space");
+      assertTrue(JvmSizing.heapSmallFor(heap / 2, limit), limit + " bytes with half the launcher's heap");
+    }
   }
 
   @Test

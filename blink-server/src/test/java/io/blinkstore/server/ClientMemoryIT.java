@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.server.TestServers.Endpoint;
+import io.blinkstore.server.transport.Addresses;
+import io.blinkstore.server.transport.ClientMemory;
+import io.blinkstore.server.transport.MetricsEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -72,7 +75,7 @@ class ClientMemoryIT {
   }
 
   private String metrics() throws IOException, InterruptedException {
-    URI uri = URI.create("http://" + BlinkServer.describe(server.metricsAddress()) + MetricsEndpoint.PATH);
+    URI uri = URI.create("http://" + Addresses.describe(server.metricsAddress()) + MetricsEndpoint.PATH);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString()).body();

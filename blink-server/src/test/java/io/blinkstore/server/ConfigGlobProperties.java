@@ -2,6 +2,7 @@ package io.blinkstore.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.blinkstore.server.command.RespServerCommands;
 import java.util.regex.Pattern;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -38,7 +38,7 @@ class ConnectionLimitsIT {
   private Endpoint endpoint;
   private final List<LineClient> clients = new ArrayList<>();
 
-  private void start(BlinkServer.Transport transport, Endpoint endpoint, UnaryOperator<BlinkServer.Builder> extra)
+  private void start(BlinkServer.Transport transport, Endpoint endpoint, UnaryOperator<BlinkServerBuilder> extra)
       throws IOException {
     this.endpoint = endpoint;
     server = TestServers.start(transport, dir, 8 << 20, extra);

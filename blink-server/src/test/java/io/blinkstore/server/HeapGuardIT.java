@@ -3,6 +3,7 @@ package io.blinkstore.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.blinkstore.server.TestServers.Endpoint;
+import io.blinkstore.server.command.HeapGuard;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

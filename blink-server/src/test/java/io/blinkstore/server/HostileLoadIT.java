@@ -77,7 +77,7 @@ class HostileLoadIT {
     }
   }
 
-  private void start(long memoryLimit, UnaryOperator<BlinkServer.Builder> extra) throws IOException {
+  private void start(long memoryLimit, UnaryOperator<BlinkServerBuilder> extra) throws IOException {
     server = TestServers.start(BlinkServer.Transport.NIO, dir, memoryLimit, extra);
     victim = endpoint.connect(server);
     assertEquals("OK", victim.request("SET precious jewels"));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.server.transport.Addresses;
+import io.blinkstore.server.transport.MetricsEndpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,7 +50,7 @@ class MetricsIT {
   }
 
   private HttpResponse<String> get(String path, String method) throws Exception {
-    URI uri = URI.create("http://" + BlinkServer.describe(server.metricsAddress()) + path);
+    URI uri = URI.create("http://" + Addresses.describe(server.metricsAddress()) + path);
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
         .method(method, HttpRequest.BodyPublishers.noBody()).build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());

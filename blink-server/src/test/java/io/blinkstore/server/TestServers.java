@@ -83,9 +83,9 @@ final class TestServers {
 
   /** As {@link #start(BlinkServer.Transport, Path, long)}, with extra builder settings. */
   static BlinkServer start(
-      BlinkServer.Transport transport, Path dir, long memoryLimit, UnaryOperator<BlinkServer.Builder> extra) {
+      BlinkServer.Transport transport, Path dir, long memoryLimit, UnaryOperator<BlinkServerBuilder> extra) {
     assumeAvailable(transport);
-    BlinkServer.Builder builder =
+    BlinkServerBuilder builder =
         BlinkServer.builder()
             .store(BlinkStore.builder().memoryLimit(memoryLimit).build())
             .tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))

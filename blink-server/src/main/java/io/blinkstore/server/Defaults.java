@@ -1,0 +1,14 @@
+package io.blinkstore.server;
+
+/**
+ * The defaults that are not compile-time constants of their own, as constants the CLI can read without
+ * initializing BlinkServer (whose logger would fix the log level before {@code --log-level} is applied).
+ */
+final class Defaults {
+  static final long IDLE_TIMEOUT_SECONDS = 0;
+  static final long REQUEST_TIMEOUT_SECONDS = 30;
+  static final long AUTH_TIMEOUT_SECONDS = 10;
+  static final String UNIX_MODE = "rw-rw----";
+
+  private Defaults() {}
+}

@@ -1,0 +1,270 @@
+package io.blinkstore.server;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.server.command.HeapGuard;
+import io.blinkstore.server.command.ServerVersion;
+import io.blinkstore.server.transport.Addresses;
+import io.blinkstore.server.transport.ClientMemory;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code blink-store serve}: the server's options, its start and its graceful stop on SIGTERM or Ctrl-C. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = BlinkStoreCli.Version.class,
+    description = {
+      "Serves the store over TCP and/or a Unix domain socket until SIGTERM or Ctrl-C.",
+      "With neither --tcp nor --unix, serves TCP on 127.0.0.1:${BLINK_PORT:-8765}."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--tcp", paramLabel = "HOST:PORT",
+      description = "TCP address to listen on, e.g. 127.0.0.1:8765 or [::1]:8765.")
+  String tcp;
+
+  @Option(names = "--unix", paramLabel = "PATH", description = "Unix domain socket to listen on.")
+  Path unix;
+
+  @Option(names = "--metrics", paramLabel = "HOST:PORT",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics, e.g. 127.0.0.1:9100. Default: off.")
+  String metrics;
+
+  @Option(names = "--memory-limit", paramLabel = "SIZE",
+      defaultValue = "${env:BLINK_MEMORY_LIMIT:-10485760}",
+      description = "Most bytes (keys + values) kept, e.g. 10485760, 64MB, 1GiB; units are powers of 1024."
+          + " Default: $BLINK_MEMORY_LIMIT, else 10 MiB.")
+  String memoryLimit;
+
+  @Option(names = "--max-line-bytes", paramLabel = "SIZE",
+      description = "Longest request line accepted (for RESP: a command's bulk strings together); longer"
+          + " requests are refused and the connection closed. Default: ${DEFAULT-VALUE}.")
+  String maxLineBytes = ByteSize.format(BlinkServer.DEFAULT_MAX_LINE_BYTES);
+
+  @Option(names = "--max-key-bytes", paramLabel = "SIZE",
+      description = "Longest key a write may store (UTF-8 bytes); a longer one is answered 'ERROR key too long'."
+          + " Default: ${DEFAULT-VALUE}.")
+  String maxKeyBytes = ByteSize.format(BlinkServer.DEFAULT_MAX_KEY_BYTES);
+
+  @Option(names = "--max-value-bytes", paramLabel = "SIZE",
+      description = "Largest value a write may store; a larger one is answered 'ERROR value too long'."
+          + " Default: none of its own (--max-line-bytes and --memory-limit bound every value).")
+  String maxValueBytes;
+
+  @Option(names = "--max-entries", paramLabel = "N",
+      description = "Most entries kept, however small. Default: what the heap planned for the memory limit holds"
+          + " beside it (70%% of the heap, less the limit, at ~" + JvmSizing.HEAP_BYTES_PER_ENTRY
+          + " bytes per entry; docs/operations.md, Sizing).")
+  Long maxEntries;
+
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Most client connections open at once; one more is answered"
+          + " 'ERROR max number of clients reached' and closed. Default: what the descriptor limit (ulimit -n)"
+          + " allows, less 128 kept for the server's own, at most 10000.")
+  Integer maxConnections;
+
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+      description = "Close a connection that sends nothing and takes none of its replies for this long; 0 never does. Default: ${DEFAULT-VALUE}.")
+  long idleTimeoutSeconds = Defaults.IDLE_TIMEOUT_SECONDS;
+
+  @Option(names = "--request-timeout", paramLabel = "SECONDS",
+      description = "Close a connection whose request (a line, a RESP command) stays unfinished this long"
+          + " (slowloris); 0 never does. Default: ${DEFAULT-VALUE}.")
+  long requestTimeoutSeconds = Defaults.REQUEST_TIMEOUT_SECONDS;
+
+  @Option(names = "--auth-timeout", paramLabel = "SECONDS",
+      description = "With a token: close a connection that has not signed in this long after it connected; 0 never"
+          + " does. At --max-connections, the one waiting longest to sign in makes room for a new one."
+          + " Default: ${DEFAULT-VALUE}.")
+  long authTimeoutSeconds = Defaults.AUTH_TIMEOUT_SECONDS;
+
+  @Option(names = "--max-output-bytes", paramLabel = "SIZE",
+      description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
+          + " the largest reply (4/3 of the largest value). A RESP MGET whose reply would pass it is refused."
+          + " Default: ${DEFAULT-VALUE}.")
+  String maxOutputBytes = ByteSize.format(BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
+
+  @Option(names = "--max-client-memory", paramLabel = "SIZE",
+      description = "Most bytes all client connections together may hold (unfinished requests, names, replies not"
+          + " yet read); past it, those holding the most are closed. Default: an eighth of the heap or half the"
+          + " direct memory, whichever is less.")
+  String maxClientMemory;
+
+  @Option(names = "--auth-token-file", paramLabel = "PATH",
+      description = "Require clients to send 'AUTH <token>' first; the token is the file's first line, without the"
+          + " whitespace around it. Default: $BLINK_AUTH_TOKEN if set, else no auth.")
+  Path authTokenFile;
+
+  @Option(names = "--unix-mode", paramLabel = "OCTAL",
+      description = "Permissions of the Unix socket file. Default: ${DEFAULT-VALUE} (owner and group).")
+  String unixMode = BlinkStoreCli.octal(Defaults.UNIX_MODE);
+
+  @Option(names = "--heap-threshold", paramLabel = "PERCENT",
+      description = "Refuse writes ('ERROR out of memory') while more than this share of the maximum heap is in"
+          + " use after a garbage collection; reads go on. 100 never refuses. Default: ${DEFAULT-VALUE}.")
+  int heapThresholdPercent = (int) Math.round(HeapGuard.DEFAULT_THRESHOLD * 100);
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+      description = "trace, debug, info, warn, error or off. Default: ${DEFAULT-VALUE}.")
+  String logLevel;
+
+  @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
+      description = "auto (epoll on Linux, else nio), epoll or nio. Default: ${DEFAULT-VALUE}.")
+  BlinkServer.Transport transport;
+
+  @Option(names = "--log-dir", paramLabel = "DIR", hidden = true,
+      description = "Accepted for compatibility with the original server; ignored.")
+  Path logDir;
+
+  @Option(names = "--retention-minutes", paramLabel = "N", hidden = true,
+      description = "Accepted for compatibility with the original server; ignored.")
+  Integer retentionMinutes;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    BlinkStoreCli.setLogLevel(logLevel);
+    Logger log = BlinkStoreCli.log();
+    long limit = ByteSize.parse(memoryLimit);
+    long maxLine = ByteSize.parse(maxLineBytes);
+    if (limit <= 0) {
+      throw new IllegalArgumentException("--memory-limit must be positive, but was " + memoryLimit);
+    }
+    if (maxLine <= 0 || maxLine > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("--max-line-bytes must be between 1 and 2 GiB, but was " + maxLineBytes);
+    }
+    if (maxEntries != null && maxEntries <= 0) {
+      throw new IllegalArgumentException("--max-entries must be positive, but was " + maxEntries);
+    }
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    long entries = maxEntries != null ? maxEntries : JvmSizing.defaultMaxEntries(maxHeap, limit);
+    JvmSizing.requireHeapHolds(maxHeap, limit, entries);
+    if (JvmSizing.heapSmallFor(maxHeap, limit)) {
+      log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
+          maxHeap >> 20, limit, JvmSizing.heap(limit) >> 20);
+    }
+
+    if (logDir != null || retentionMinutes != null) {
+      log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
+    }
+    BlinkServerBuilder builder = BlinkServer.builder().maxLineBytes((int) maxLine).transport(transport);
+    connectionLimits(builder);
+    if (heapThresholdPercent <= 0 || heapThresholdPercent > 100) {
+      throw new IllegalArgumentException("--heap-threshold must be from 1 to 100, but was " + heapThresholdPercent);
+    }
+    builder.heapThreshold(heapThresholdPercent / 100.0);
+    if (tcp != null) {
+      builder.tcp(BlinkStoreCli.parseTcp(tcp));
+    }
+    if (unix != null) {
+      builder.unix(unix).unixMode(BlinkStoreCli.parseMode(unixMode));
+    }
+    if (metrics != null) {
+      builder.metrics(BlinkStoreCli.parseTcp(metrics, "--metrics"));
+    }
+    String token = BlinkStoreCli.authToken(authTokenFile, System.getenv("BLINK_AUTH_TOKEN"));
+    if (token != null) {
+      builder.authToken(token);
+    }
+    if (tcp == null && unix == null) {
+      builder.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), defaultPort()));
+    }
+    BlinkStore store = BlinkStore.builder().memoryLimit(limit).maximumEntries(entries).build();
+    BlinkServer server = builder.store(store).build();
+
+    // Before Netty starts (its direct memory bound is read once); logged once the server is up.
+    String bounded = JvmSizing.boundRuntime(limit);
+    server.start();
+    if (!bounded.isEmpty()) {
+      log.info("the JVM was not sized by bin/blink-store: bounded at run time to {} (budget {} MiB)",
+          bounded, JvmSizing.budget(limit) >> 20);
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    SignalHandlers.onTerminate(stop::countDown);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
+    log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes,"
+            + " max connections {}, max client memory {} bytes, heap {} MiB, auth {}); ready in {} ms",
+        ServerVersion.get(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
+        limit, entries, maxLine, server.maxConnections(), server.maxClientMemory(), maxHeap >> 20,
+        token != null ? "on" : "off", sinceProcessStart());
+    stop.await();
+    log.info("shutting down");
+    server.close();
+    store.close();
+    log.info("stopped after {} s: {} connections, {} commands", server.uptimeSeconds(),
+        server.totalConnections(), server.commandCount());
+    return 0;
+  }
+
+  private void connectionLimits(BlinkServerBuilder builder) {
+    if (idleTimeoutSeconds < 0 || requestTimeoutSeconds < 0 || authTimeoutSeconds < 0) {
+      throw new IllegalArgumentException(
+          "--idle-timeout, --request-timeout and --auth-timeout must not be negative");
+    }
+    long maxOutput = ByteSize.parse(maxOutputBytes);
+    if (maxOutput <= 0) {
+      throw new IllegalArgumentException("--max-output-bytes must be positive, but was " + maxOutputBytes);
+    }
+    if (maxConnections != null && maxConnections <= 0) {
+      throw new IllegalArgumentException("--max-connections must be positive, but was " + maxConnections);
+    }
+    builder.maxKeyBytes(entryLimit(maxKeyBytes, "--max-key-bytes"));
+    if (maxValueBytes != null) {
+      builder.maxValueBytes(entryLimit(maxValueBytes, "--max-value-bytes"));
+    }
+    if (maxClientMemory != null) {
+      long bytes = ByteSize.parse(maxClientMemory);
+      if (bytes < ClientMemory.MIN_LIMIT) {
+        throw new IllegalArgumentException("--max-client-memory must be at least " + ClientMemory.MIN_LIMIT
+            + " bytes (128 KiB), but was " + maxClientMemory);
+      }
+      builder.maxClientMemory(bytes);
+    }
+    if (maxConnections != null) {
+      builder.maxConnections(maxConnections);
+    }
+    builder.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+        .requestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
+        .authTimeout(Duration.ofSeconds(authTimeoutSeconds))
+        .maxOutputBytes(maxOutput);
+  }
+
+  private static int entryLimit(String size, String option) {
+    long bytes = ByteSize.parse(size);
+    if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(option + " must be between 1 byte and 2 GiB, but was " + size);
+    }
+    return (int) bytes;
+  }
+
+  private static String where(BlinkServer server) {
+    StringBuilder where = new StringBuilder();
+    if (server.tcpAddress() != null) {
+      where.append("tcp ").append(Addresses.describe(server.tcpAddress()));
+    }
+    if (server.unixPath() != null) {
+      where.append(where.length() > 0 ? ", " : "").append("unix ").append(server.unixPath());
+    }
+    if (server.metricsAddress() != null) {
+      where.append(", metrics http://").append(Addresses.describe(server.metricsAddress())).append("/metrics");
+    }
+    return where.toString();
+  }
+
+  private static int defaultPort() {
+    String port = System.getenv("BLINK_PORT");
+    return port == null || port.isBlank() ? BlinkServer.DEFAULT_PORT : BlinkStoreCli.parsePort(port.strip(), "BLINK_PORT");
+  }
+
+  /** Milliseconds since the JVM started (its own record; /proc's process start time is only to the second). */
+  private static long sinceProcessStart() {
+    return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+  }
+}

@@ -1,0 +1,106 @@
+package io.blinkstore.server.command;
+
+import io.blinkstore.server.transport.ClientMemory;
+import java.util.function.Function;
+
+/**
+ * One connection's state as the command layer sees it, whatever its protocol: its id and name, whether it has
+ * signed in, the protocol version it asked for ({@code HELLO}), its database, and whether it is to be closed once
+ * its reply is written ({@code QUIT}). Used only on the connection's event loop. What the next commands need per
+ * connection belongs here too: MULTI's queued commands and WATCHed keys, a request blocked until another
+ * connection's write ({@code BLPOP}), a script's re-entrant calls ({@code redis.call} runs through the same
+ * {@link Dispatcher} with the script's client state).
+ */
+public final class ClientState {
+  /** The protocol version every connection starts with, RESP2's, until {@code HELLO 3} exists. */
+  static final int DEFAULT_PROTOCOL = 2;
+
+  private final long id;
+  private final boolean requiresAuth;
+  private final Function<byte[], String> keys;
+  private final ClientMemory.Account account;
+  private final Runnable onSignIn;
+  private byte[] name;
+  private boolean authenticated;
+  private int protocol = DEFAULT_PROTOCOL;
+  private boolean closing;
+
+  /**
+   * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its protocol's codec
+   * maps the bytes of a key to the store's key with {@code keys}. Its name counts in {@code account}, and
+   * {@code onSignIn} runs when it first presents the server's token.
+   */
+  ClientState(long id, boolean requiresAuth, Function<byte[], String> keys, ClientMemory.Account account,
+      Runnable onSignIn) {
+    this.id = id;
+    this.requiresAuth = requiresAuth;
+    this.keys = keys;
+    this.account = account;
+    this.onSignIn = onSignIn;
+  }
+
+  /** The connection's id ({@code CLIENT ID}), unique within the server. */
+  long id() {
+    return id;
+  }
+
+  /**
+   * The store key of the key argument {@code bytes}, as the connection's protocol maps keys (RESP's binary keys
+   * are escaped where they are not text keys; the text protocol's are its UTF-8 text).
+   */
+  String key(byte[] bytes) {
+    return keys.apply(bytes);
+  }
+
+  /** The name set by {@code CLIENT SETNAME}, or {@code null}. */
+  byte[] name() {
+    return name;
+  }
+
+  /** Sets the connection's name; {@code null} clears it. */
+  void name(byte[] name) {
+    this.name = name;
+    account.name(name == null ? 0 : name.length);
+  }
+
+  /** Whether the connection has presented the server's auth token (meaningless when the server has none). */
+  boolean authenticated() {
+    return authenticated;
+  }
+
+  /**
+   * Whether the connection must still sign in: the server has a token and the connection has not presented it.
+   * Until then only commands flagged {@link CommandFlag#NO_AUTH} run, and requests are held to smaller limits.
+   */
+  public boolean signedOut() {
+    return requiresAuth && !authenticated;
+  }
+
+  /** Records the outcome of the connection's last {@code AUTH}. */
+  void authenticated(boolean authenticated) {
+    if (authenticated && !this.authenticated) {
+      onSignIn.run();
+    }
+    this.authenticated = authenticated;
+  }
+
+  /** The protocol version the connection speaks (2). */
+  int protocol() {
+    return protocol;
+  }
+
+  /** Sets the protocol version, as {@code HELLO} asks. */
+  void protocol(int protocol) {
+    this.protocol = protocol;
+  }
+
+  /** Whether the connection is closed once the reply to the current command is written. */
+  public boolean closing() {
+    return closing;
+  }
+
+  /** Closes the connection once the reply to the current command is written ({@code QUIT}). */
+  void closeAfterReply() {
+    closing = true;
+  }
+}

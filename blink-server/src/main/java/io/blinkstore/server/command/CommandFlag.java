@@ -1,0 +1,40 @@
+package io.blinkstore.server.command;
+
+/**
+ * What a command is, as Redis's command table says it ({@code src/commands/*.json}): the {@link Dispatcher}
+ * decides from these alone, never from a command's name, and {@code COMMAND} reports them.
+ */
+enum CommandFlag {
+  /** Changes data. */
+  WRITE,
+  /** Only reads data. */
+  READONLY,
+  /** May add data: refused with {@code -OOM} while the heap guard says the heap is nearly full. */
+  DENYOOM,
+  /** An administrative command ({@code CONFIG}). */
+  ADMIN,
+  /** Not allowed inside a script. */
+  NOSCRIPT,
+  /** Allowed before the connection has signed in ({@code AUTH}, {@code HELLO}, {@code QUIT}). */
+  NO_AUTH,
+  /** Constant or logarithmic time: never stalls the event loop. */
+  FAST,
+  /** Allowed while the data set loads. */
+  LOADING,
+  /** Allowed on a replica with stale data. */
+  STALE;
+
+  /** The bit of this flag in {@link CommandSpec#flags}. */
+  int bit() {
+    return 1 << ordinal();
+  }
+
+  /** The bits of {@code flags}. */
+  static int bits(CommandFlag... flags) {
+    int bits = 0;
+    for (CommandFlag flag : flags) {
+      bits |= flag.bit();
+    }
+    return bits;
+  }
+}

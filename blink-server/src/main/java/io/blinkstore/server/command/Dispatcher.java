@@ -1,0 +1,190 @@
+package io.blinkstore.server.command;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.EntryTooLargeException;
+import io.blinkstore.server.BlinkServer;
+import io.blinkstore.server.transport.ClientMemory;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one path every command takes, whatever protocol brought it: it looks the command up in the
+ * {@link CommandTable} and applies, from the command's {@link CommandSpec} alone and in this order (that of
+ * Redis's {@code processCommand}): unknown command or subcommand and arity; sign-in ({@link CommandFlag#NO_AUTH});
+ * the heap guard ({@link CommandFlag#DENYOOM}); then the call, with the store's exceptions turned into error
+ * kinds. Commands are counted for {@code STATS}. Transactions ({@code MULTI} queueing), {@code -BUSY} while a
+ * script runs and {@code -LOADING} go between the heap guard and the call. Entry size limits and lease
+ * invalidation are the store's, as every operation sees it ({@link EntrySizeLimits#wrap},
+ * {@link LeaseInvalidatingStore}): both must hold for each key at the moment it is written, before the write.
+ *
+ * <p>Answers with Redis 7's error texts for unknown commands, unknown subcommands and wrong arity. Thread-safe
+ * once built, so one instance serves every connection; per-connection state is each one's {@link ClientState}.
+ */
+public final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** Redis's reply to a write that does not fit in the memory limit. */
+  public static final Result.Error OOM = new Result.Error("OOM command not allowed when used memory > 'maxmemory'.");
+
+  /**
+   * The reply to a write larger than the memory limit ({@code EntryTooLargeException}): the same bytes as
+   * {@link #OOM} for RESP, a different instance so that the text protocol, which words the two apart, can tell.
+   */
+  public static final Result.Error AT_CAPACITY = new Result.Error(OOM.kind(), OOM.message());
+
+  /** Redis's reply to a command from a connection that has not authenticated yet. */
+  public static final Result.Error NOAUTH = new Result.Error("NOAUTH Authentication required.");
+
+  /** How much of a command name or argument Redis quotes in an error ({@code %.128s}). */
+  private static final int QUOTED_BYTES = 128;
+
+  private final CommandTable table = new CommandTable();
+  private final BlinkStore store;
+  private final ServerCounters counters;
+  private final HeapGuard heapGuard;
+  private final Authenticator authenticator;
+  private final AtomicLong clientIds = new AtomicLong();
+
+  /**
+   * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
+   * server's default output cap.
+   */
+  public Dispatcher(BlinkStore store) {
+    this(store, new Leases(), Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
+        BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE);
+  }
+
+  /**
+   * A dispatcher of every supported command, run against {@code store}. The lease commands use {@code leases},
+   * the server's one lease table, shared with the text protocol so that text and RESP clients filling the same
+   * key coordinate, and every other write ends the lease of the key it writes. {@code clock} is the wall clock
+   * that Unix times ({@code SET ... EXAT}, {@code EXPIREAT}, {@code EXPIRETIME}, ...) are measured against.
+   * Commands are counted in {@code counters} (the server's {@code STATS}); {@link CommandFlag#DENYOOM} commands
+   * are refused while {@code heapGuard} says the heap is nearly full; and, with an {@code authenticator}, every
+   * command but those flagged {@link CommandFlag#NO_AUTH} is refused until the connection has authenticated.
+   * {@code maxReplyBytes} is the connection's output cap: a command whose reply would pass it ({@code MGET} of
+   * many large values) is refused instead of building that reply. Every write is held to {@code sizeLimits}
+   * ({@code -ERR key too long}, {@code -ERR value too long}); an {@code MSET} with one entry past them stores none.
+   */
+  public Dispatcher(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
+      Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
+    this.counters = Objects.requireNonNull(counters, "counters");
+    this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
+    this.authenticator = authenticator;
+    this.store = Objects.requireNonNull(store, "store");
+    store = sizeLimits.wrap(store);
+    BlinkStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
+    new RespKeyCommands(writingThroughLeases, maxReplyBytes, sizeLimits).register(table);
+    new RespSetCommands(writingThroughLeases, clock).register(table);
+    new RespTtlCommands(writingThroughLeases, clock).register(table);
+    new RespLeaseCommands(store, leases).register(table);
+    new RespServerCommands(writingThroughLeases, counters, authenticator).register(table);
+  }
+
+  /** Whether connections must sign in with {@code AUTH} (the server has a token). */
+  boolean requiresAuth() {
+    return authenticator != null;
+  }
+
+  /**
+   * Returns the state of a new connection, with a fresh client id, whose protocol maps keys with {@code keys},
+   * whose name counts in {@code account}, and which runs {@code onSignIn} when it first presents the server's
+   * token.
+   */
+  public ClientState newClient(Function<byte[], String> keys, ClientMemory.Account account, Runnable onSignIn) {
+    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn);
+  }
+
+  /**
+   * Returns the state shared by the connections of a protocol whose codec signs them in itself (the text
+   * protocol's {@link AuthGate}) and whose commands change no connection state, with keys mapped by
+   * {@code keys}.
+   */
+  public ClientState signedInClient(Function<byte[], String> keys) {
+    return new ClientState(clientIds.incrementAndGet(), false, keys, ClientMemory.Account.DETACHED, () -> { });
+  }
+
+  /** The store the operations run against, before their size checks and lease ends (for reports). */
+  public BlinkStore store() {
+    return store;
+  }
+
+  /** The counters the dispatcher counts commands in. */
+  public ServerCounters counters() {
+    return counters;
+  }
+
+  /** Returns the result of {@code args} ({@code args[0]} the command's name); never throws for bad input. */
+  public Result dispatch(ClientState client, byte[][] args) {
+    counters.commandExecuted();
+    CommandSpec spec = table.find(args[0]);
+    if (spec == null) {
+      return unknownCommand(args);
+    }
+    if (spec.subcommands() != null && args.length > 1) {
+      spec = spec.subcommands().find(args[1]);
+      if (spec == null) {
+        return unknownSubcommand(args);
+      }
+    }
+    if (!spec.arityFits(args.length)) {
+      return wrongArity(spec.name());
+    }
+    if (client.signedOut() && !spec.has(CommandFlag.NO_AUTH)) {
+      return NOAUTH;
+    }
+    if (spec.has(CommandFlag.DENYOOM) && !heapGuard.writesAllowed()) {
+      return OOM;
+    }
+    return call(spec, client, args);
+  }
+
+  private static Result call(CommandSpec spec, ClientState client, byte[][] args) {
+    try {
+      return spec.operation().run(client, args);
+    } catch (EntryTooLargeException e) {
+      return AT_CAPACITY;
+    } catch (EntrySizeLimits.TooLarge e) {
+      return Result.error(e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("internal error executing {}", spec.name(), e);
+      return Result.error("internal error");
+    }
+  }
+
+  /** The number of (top-level) commands, for {@code COMMAND COUNT}. */
+  int count() {
+    return table.count();
+  }
+
+  private static Result unknownSubcommand(byte[][] args) {
+    return Result.error("unknown subcommand '" + quoted(args[1]) + "'. Try "
+        + Arguments.text(args[0]).toUpperCase(Locale.ROOT) + " HELP.");
+  }
+
+  /** Returns {@code -ERR wrong number of arguments for '<name>' command}. */
+  static Result wrongArity(String name) {
+    return Result.error("wrong number of arguments for '" + name + "' command");
+  }
+
+  /** Redis 7's text: each argument quoted and followed by a space, until the list passes 128 bytes. */
+  private static Result unknownCommand(byte[][] args) {
+    StringBuilder quotedArgs = new StringBuilder();
+    for (int i = 1; i < args.length && quotedArgs.length() < QUOTED_BYTES; i++) {
+      String arg = Arguments.text(args[i]);
+      int room = QUOTED_BYTES - quotedArgs.length();
+      quotedArgs.append('\'').append(arg, 0, Math.min(arg.length(), room)).append("' ");
+    }
+    return Result.error("unknown command '" + quoted(args[0]) + "', with args beginning with: " + quotedArgs);
+  }
+
+  private static String quoted(byte[] arg) {
+    String text = Arguments.text(arg);
+    return text.length() > QUOTED_BYTES ? text.substring(0, QUOTED_BYTES) : text;
+  }
+}

@@ -1,0 +1,46 @@
+package io.blinkstore.server.command;
+
+/**
+ * The kind of a {@link Result.Error}, the first word of a Redis error, which clients match on (Jedis and Lettuce
+ * map {@code NOAUTH}, {@code WRONGPASS}, {@code OOM}, {@code BUSY}, ... to their own exceptions). The kinds Redis
+ * 7 answers with that this server answers or will: a command that Blink Store does not have yet has its kind
+ * here, so that adding it adds no protocol code.
+ */
+public enum ErrorKind {
+  /** Any error without a kind of its own: a syntax error, a wrong number of arguments, an unknown command. */
+  ERR,
+  /** An operation against a key holding the wrong kind of value. */
+  WRONGTYPE,
+  /** A write refused for memory: over {@code maxmemory} in Redis, heap nearly full or entry too large here. */
+  OOM,
+  /** A command from a connection that must sign in first. */
+  NOAUTH,
+  /** A wrong password or token. */
+  WRONGPASS,
+  /** A protocol version ({@code HELLO}) that the server does not speak. */
+  NOPROTO,
+  /** {@code EXEC} of a transaction that queued an invalid command. */
+  EXECABORT,
+  /** A command refused while a script runs. */
+  BUSY,
+  /** {@code EVALSHA} of a script the server does not know. */
+  NOSCRIPT,
+  /** A command refused while the data set loads. */
+  LOADING;
+
+  /**
+   * The kind that begins {@code line} ({@code "WRONGPASS invalid ..."}).
+   *
+   * @throws IllegalArgumentException if {@code line} does not begin with a kind and a space
+   */
+  static ErrorKind of(String line) {
+    int space = line.indexOf(' ');
+    String word = space < 0 ? "" : line.substring(0, space);
+    for (ErrorKind kind : values()) {
+      if (kind.name().equals(word)) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("an error line begins with its kind: " + line);
+  }
+}

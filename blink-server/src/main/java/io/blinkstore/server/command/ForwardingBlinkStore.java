@@ -1,0 +1,128 @@
+package io.blinkstore.server.command;
+
+import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkStore;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * A {@link BlinkStore} that passes every call to another, for a subclass to change a few of them, as Guava's
+ * forwarding collections do. Forwards the default methods too, so the other store's own versions run.
+ */
+public abstract class ForwardingBlinkStore implements BlinkStore {
+  private final BlinkStore store;
+
+  public ForwardingBlinkStore(BlinkStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public void set(String key, byte[] value) {
+    store.set(key, value);
+  }
+
+  @Override
+  public void set(String key, byte[] value, Duration ttl) {
+    store.set(key, value, ttl);
+  }
+
+  @Override
+  public boolean setIfAbsent(String key, byte[] value) {
+    return store.setIfAbsent(key, value);
+  }
+
+  @Override
+  public boolean setIfAbsent(String key, byte[] value, Duration ttl) {
+    return store.setIfAbsent(key, value, ttl);
+  }
+
+  @Override
+  public boolean expire(String key, Duration ttl) {
+    return store.expire(key, ttl);
+  }
+
+  @Override
+  public boolean persist(String key) {
+    return store.persist(key);
+  }
+
+  @Override
+  public long incrementBy(String key, long delta) {
+    return store.incrementBy(key, delta);
+  }
+
+  @Override
+  public boolean delete(String key) {
+    return store.delete(key);
+  }
+
+  @Override
+  public void clear() {
+    store.clear();
+  }
+
+  @Override
+  public byte[] getOrLoad(String key, Loader loader) {
+    return store.getOrLoad(key, loader);
+  }
+
+  @Override
+  public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
+    return store.getOrLoad(key, ttl, loader);
+  }
+
+  @Override
+  public Duration ttl(String key) {
+    return store.ttl(key);
+  }
+
+  @Override
+  public byte[] get(String key) {
+    return store.get(key);
+  }
+
+  @Override
+  public ByteBuffer getBuffer(String key) {
+    return store.getBuffer(key);
+  }
+
+  @Override
+  public StoredValue getStored(String key) {
+    return store.getStored(key);
+  }
+
+  @Override
+  public String getString(String key) {
+    return store.getString(key);
+  }
+
+  @Override
+  public long usage() {
+    return store.usage();
+  }
+
+  @Override
+  public long memoryLimit() {
+    return store.memoryLimit();
+  }
+
+  @Override
+  public long size() {
+    return store.size();
+  }
+
+  @Override
+  public BlinkStats stats() {
+    return store.stats();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+
+  @Override
+  public String toString() {
+    return store.toString();
+  }
+}

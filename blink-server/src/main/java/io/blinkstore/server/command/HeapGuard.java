@@ -1,0 +1,177 @@
+package io.blinkstore.server.command;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refuses writes while the heap is nearly full after a garbage collection, so that the JVM does not run out of
+ * memory while reads keep working (as Redis answers {@code -OOM} and goes on serving reads). After each
+ * collection, the heap still in use is compared with a fraction of the maximum heap; writes are refused until a
+ * later collection leaves less. Measuring after collection, not at any moment, ignores garbage that the next
+ * collection would free. Thread-safe; {@link #writesAllowed} is one volatile read.
+ */
+public class HeapGuard implements AutoCloseable {
+  /** Writes are refused when more than this fraction of the maximum heap is in use after a collection. */
+  public static final double DEFAULT_THRESHOLD = 0.90;
+
+  /** A guard that never refuses (the REPL, which a person drives). */
+  public static final HeapGuard NONE = new HeapGuard(1.0);
+
+  private static final Logger log = LoggerFactory.getLogger(HeapGuard.class);
+
+  private final double threshold;
+  private volatile boolean low;
+
+  public HeapGuard(double threshold) {
+    this.threshold = requireThreshold(threshold);
+  }
+
+  /**
+   * Returns {@code threshold} if it is a fraction of the heap in (0, 1].
+   *
+   * @throws IllegalArgumentException if it is not
+   */
+  public static double requireThreshold(double threshold) {
+    if (!(threshold > 0 && threshold <= 1)) {
+      throw new IllegalArgumentException("the heap threshold must be in (0, 1], but was " + threshold);
+    }
+    return threshold;
+  }
+
+  /**
+   * Starts a guard that learns the heap in use from the JVM's garbage-collection notifications. It subscribes on a
+   * thread of its own: the JVM's management beans take 50-120 ms to start, which the server's first reply need not
+   * wait for (the guard acts only after a collection, and it will have subscribed long before the heap fills).
+   */
+  public static HeapGuard watchingCollections(double threshold) {
+    CollectionWatcher watcher = new CollectionWatcher(threshold, null, Runtime.getRuntime().maxMemory());
+    Thread subscriber = new Thread(watcher::subscribe, "blink-heap-guard");
+    subscriber.setDaemon(true);
+    subscriber.start();
+    return watcher;
+  }
+
+  /** Whether writes are allowed now. */
+  public final boolean writesAllowed() {
+    return !low;
+  }
+
+  /** Records the heap in use right after a collection; writes are refused while it is over the threshold. */
+  public final void afterCollection(long usedBytes, long maxBytes) {
+    boolean nowLow = usedBytes > threshold * maxBytes;
+    if (nowLow != low) {
+      low = nowLow;
+      log.warn(nowLow
+              ? "heap {} MiB of {} MiB in use after a collection: refusing writes until it falls"
+              : "heap {} MiB of {} MiB in use after a collection: accepting writes again",
+          usedBytes >> 20, maxBytes >> 20);
+    }
+  }
+
+  /** Stops listening to the JVM; a guard that does not listen has nothing to stop. */
+  @Override
+  public void close() {}
+
+  /**
+   * The guard fed by {@code GarbageCollectorMXBean} notifications. Only a notification that carries the heap's
+   * figures counts. The concurrent collectors report each cycle several times: once per pause ("Shenandoah
+   * Pauses", "ZGC Pauses"), with every pool at zero because the JVM records no usage for a pause, and once when
+   * the cycle ends ("Shenandoah Cycles", "ZGC Cycles"), with the real figures. Taking a pause's zero for a reading
+   * would accept writes again a few milliseconds after each cycle refused them. A real reading always has memory
+   * committed to the heap, a pause's never does, whatever the collector calls itself (G1, Serial and Parallel
+   * report figures with every notification).
+   */
+  static final class CollectionWatcher extends HeapGuard implements NotificationListener {
+    /** The heap's memory pools; found by {@link #subscribe} when not given. */
+    private volatile Set<String> heapPools;
+    private final long maxBytes;
+    private final List<NotificationEmitter> emitters = new ArrayList<>();
+    private boolean closed;
+
+    /**
+     * A watcher summing {@code heapPools} (null: the JVM's heap pools, found when subscribing) against
+     * {@code maxBytes}, not yet listening ({@link #subscribe}).
+     */
+    CollectionWatcher(double threshold, Set<String> heapPools, long maxBytes) {
+      super(threshold);
+      this.heapPools = heapPools == null ? null : Set.copyOf(heapPools);
+      this.maxBytes = maxBytes;
+    }
+
+    private void subscribe() {
+      synchronized (emitters) {
+        if (closed) {
+          return;
+        }
+        if (heapPools == null) {
+          heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+              .filter(pool -> pool.getType() == MemoryType.HEAP)
+              .map(MemoryPoolMXBean::getName)
+              .collect(Collectors.toUnmodifiableSet());
+        }
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+          if (collector instanceof NotificationEmitter emitter) {
+            emitter.addNotificationListener(this, null, null);
+            emitters.add(emitter);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void handleNotification(Notification notification, Object handback) {
+      if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+        afterCollection(GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
+            .getGcInfo().getMemoryUsageAfterGc());
+      }
+    }
+
+    /**
+     * Records one notification's figures per memory pool (non-heap pools are ignored), unless its heap pools
+     * have no memory committed: then it reports a pause, not the heap.
+     */
+    public void afterCollection(Map<String, MemoryUsage> poolsAfter) {
+      long used = 0;
+      long committed = 0;
+      for (Map.Entry<String, MemoryUsage> pool : poolsAfter.entrySet()) {
+        if (heapPools.contains(pool.getKey())) {
+          used += pool.getValue().getUsed();
+          committed += pool.getValue().getCommitted();
+        }
+      }
+      if (committed > 0) {
+        afterCollection(used, maxBytes);
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (emitters) {
+        closed = true;
+      }
+      for (NotificationEmitter emitter : emitters) {
+        try {
+          emitter.removeNotificationListener(this);
+        } catch (ListenerNotFoundException alreadyGone) {
+          // nothing to remove
+        }
+      }
+    }
+  }
+}

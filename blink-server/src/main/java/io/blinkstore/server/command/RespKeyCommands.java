@@ -1,0 +1,145 @@
+package io.blinkstore.server.command;
+
+import static io.blinkstore.server.command.CommandFlag.DENYOOM;
+import static io.blinkstore.server.command.CommandFlag.FAST;
+import static io.blinkstore.server.command.CommandFlag.READONLY;
+import static io.blinkstore.server.command.CommandFlag.WRITE;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.server.command.CommandSpec.Keys;
+import io.blinkstore.server.protocol.resp.RespEncoder;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The RESP data commands but those with options: {@code GET}, {@code GETDEL}, {@code MGET}, {@code MSET},
+ * {@code DEL}, {@code EXISTS}, {@code DBSIZE}, {@code FLUSHALL}, {@code FLUSHDB}, run against the same
+ * {@link BlinkStore} as the text protocol. {@link RespSetCommands} has {@code SET} and its relatives.
+ *
+ * <p><b>Keys</b> are binary-safe: {@link RespKeys} maps each to its store key, the same entry over the text
+ * protocol whenever the bytes are a key that protocol can carry.
+ *
+ * <p><b>Reply size.</b> {@code MGET} is the one command whose reply can be far larger than its request: a
+ * 1 MiB request naming one 4 KB value 150,000 times asks for 615 MB. It reads the values without copying them
+ * ({@link BlinkStore#getStored}), and is refused with {@link #replyTooLarge} when the reply
+ * would pass the server's output cap ({@code --max-output-bytes}), which would close the connection anyway.
+ *
+ * <p><b>Atomicity.</b> {@code MSET} checks every entry against the size limits first, then sets its keys one by
+ * one. {@code GETDEL} reads, then deletes: a value written by another client between the two is deleted too, and
+ * this reply shows the earlier one.
+ */
+final class RespKeyCommands {
+  static final Result.Error SYNTAX_ERROR = Result.error("syntax error");
+  static final Result.Error NOT_AN_INTEGER = Result.error("value is not an integer or out of range");
+
+  private final BlinkStore store;
+  private final long maxReplyBytes;
+  private final EntrySizeLimits sizeLimits;
+
+  /**
+   * The commands for {@code store}; an {@code MGET} reply holds at most {@code maxReplyBytes}, and an
+   * {@code MSET} with an entry past {@code sizeLimits} stores none of its entries.
+   */
+  RespKeyCommands(BlinkStore store, long maxReplyBytes, EntrySizeLimits sizeLimits) {
+    this.store = store;
+    this.maxReplyBytes = maxReplyBytes;
+    this.sizeLimits = sizeLimits;
+  }
+
+  void register(CommandTable commands) {
+    commands.add("get", 2, Keys.ONE, this::get, READONLY, FAST);
+    commands.add("getdel", 2, Keys.ONE, this::getdel, WRITE, FAST);
+    commands.add("mget", -2, Keys.ALL, this::mget, READONLY, FAST);
+    commands.add("mset", -3, Keys.PAIRS, this::mset, WRITE, DENYOOM);
+    commands.add("del", -2, Keys.ALL, this::del, WRITE);
+    commands.add("exists", -2, Keys.ALL, this::exists, READONLY, FAST);
+    commands.add("dbsize", 1, Keys.NONE, (client, args) -> new Result.Int(store.size()), READONLY, FAST);
+    commands.add("flushall", -1, Keys.NONE, this::flush, WRITE);
+    commands.add("flushdb", -1, Keys.NONE, this::flush, WRITE);
+  }
+
+  private Result get(ClientState client, byte[][] args) {
+    return read(client.key(args[1]));
+  }
+
+  /** The value of {@code key} as a view of the stored bytes, or nil. */
+  private Result read(String key) {
+    BlinkStore.StoredValue value = store.getStored(key);
+    return value == null ? Result.NULL : new Result.Stored(value);
+  }
+
+  /** {@code GETDEL key}: the value, and the key deleted. */
+  private Result getdel(ClientState client, byte[][] args) {
+    String key = client.key(args[1]);
+    byte[] value = store.get(key);
+    if (value != null) {
+      store.delete(key);
+    }
+    return new Result.Bulk(value);
+  }
+
+  /** {@code MGET key...}: the values, or {@link #replyTooLarge} if they would pass {@link #maxReplyBytes}. */
+  private Result mget(ClientState client, byte[][] args) {
+    List<Result> values = new ArrayList<>(args.length - 1);
+    for (int i = 1; i < args.length; i++) {
+      values.add(read(client.key(args[i])));
+    }
+    Result reply = new Result.Array(values);
+    long replyBytes = RespEncoder.encodedLength(reply);
+    return replyBytes <= maxReplyBytes ? reply : replyTooLarge(replyBytes, maxReplyBytes);
+  }
+
+  /** The reply to a command whose reply of {@code replyBytes} would pass {@code maxReplyBytes}. */
+  static Result.Error replyTooLarge(long replyBytes, long maxReplyBytes) {
+    return Result.error("reply of " + replyBytes + " bytes exceeds the output limit of " + maxReplyBytes
+        + " bytes");
+  }
+
+  private Result mset(ClientState client, byte[][] args) {
+    if (args.length % 2 == 0) {
+      return Dispatcher.wrongArity("mset");
+    }
+    String[] keys = new String[args.length / 2];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = client.key(args[1 + 2 * i]);
+      sizeLimits.check(keys[i], args[2 + 2 * i]); // all checked before any is stored
+    }
+    for (int i = 0; i < keys.length; i++) {
+      store.set(keys[i], args[2 + 2 * i]);
+    }
+    return Result.OK;
+  }
+
+  private Result del(ClientState client, byte[][] args) {
+    long deleted = 0;
+    for (int i = 1; i < args.length; i++) {
+      String key = client.key(args[i]);
+      if (store.delete(key)) {
+        deleted++;
+      }
+    }
+    return new Result.Int(deleted);
+  }
+
+  /** Counts the arguments that are present keys; a key named twice counts twice, as in Redis. */
+  private Result exists(ClientState client, byte[][] args) {
+    long present = 0;
+    for (int i = 1; i < args.length; i++) {
+      String key = client.key(args[i]);
+      if (store.getStored(key) != null) { // no value is copied just to count it
+        present++;
+      }
+    }
+    return new Result.Int(present);
+  }
+
+  /** {@code FLUSHALL}/{@code FLUSHDB [ASYNC|SYNC]}: both clear the store at once. */
+  private Result flush(ClientState client, byte[][] args) {
+    if (args.length > 2 || args.length == 2 && !List.of("async", "sync").contains(Arguments.lowerCase(args[1]))) {
+      return SYNTAX_ERROR;
+    }
+    store.clear();
+    return Result.OK;
+  }
+}

@@ -1,0 +1,59 @@
+package io.blinkstore.server.command;
+
+import io.blinkstore.BlinkStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The store key of a RESP key. RESP keys are any bytes, as in Redis; a Blink Store key is a non-empty UTF-8
+ * string without whitespace ({@link BlinkStore#isValidKey}), the only keys the text protocol can carry. Bytes
+ * that are such a key are that key, shared with the text protocol. Any other bytes (empty, with whitespace, not
+ * UTF-8), and keys that begin with {@link #ESCAPE}, are stored under {@code ESCAPE} followed by the unpadded
+ * base64url of the bytes: a valid key no other RESP key maps to, since every key beginning with {@code ESCAPE}
+ * is escaped too. The text protocol sees such an entry under that name, and {@code USAGE} counts that name's
+ * bytes.
+ */
+public final class RespKeys {
+  /** U+FDD0, a Unicode noncharacter: valid in a key, and in no key anyone types. */
+  static final char ESCAPE = '\uFDD0';
+
+  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+  private RespKeys() {}
+
+  /** Returns the store key of the RESP key {@code bytes}. */
+  public static String of(byte[] bytes) {
+    if (isVisibleAscii(bytes)) {
+      // The common case, made without a decoder: such bytes are a valid key, and cannot begin with ESCAPE.
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+    String key = utf8(bytes);
+    if (key != null && BlinkStore.isValidKey(key) && key.charAt(0) != ESCAPE) {
+      return key;
+    }
+    return ESCAPE + BASE64URL.encodeToString(bytes);
+  }
+
+  /** Whether {@code bytes} is non-empty and all of it printable ASCII, {@code !} to {@code ~}: no whitespace. */
+  private static boolean isVisibleAscii(byte[] bytes) {
+    if (bytes.length == 0) {
+      return false;
+    }
+    for (byte b : bytes) {
+      if (b < '!' || b > '~') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException malformed) {
+      return null;
+    }
+  }
+}

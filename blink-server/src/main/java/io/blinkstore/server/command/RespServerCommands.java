@@ -1,0 +1,324 @@
+package io.blinkstore.server.command;
+
+import static io.blinkstore.server.command.CommandFlag.ADMIN;
+import static io.blinkstore.server.command.CommandFlag.FAST;
+import static io.blinkstore.server.command.CommandFlag.LOADING;
+import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
+import static io.blinkstore.server.command.CommandFlag.NO_AUTH;
+import static io.blinkstore.server.command.CommandFlag.STALE;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.server.command.CommandSpec.Keys;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
+ * {@code HELLO}, {@code CLIENT}, {@code CONFIG GET}, {@code COMMAND} and {@code INFO}. They answer what Redis 7
+ * answers where Blink Store has the same notion, and what a Redis with one database, no password, no
+ * persistence and no RESP3 answers elsewhere, so that redis-cli, redis-benchmark and client libraries connect.
+ */
+public final class RespServerCommands {
+  /** The Redis version whose RESP2 behaviour this server follows; reported where clients look for it. */
+  static final String REDIS_VERSION = "7.0.0";
+
+  static final Result.Error NO_PASSWORD = Result.error("AUTH <password> called without any password "
+      + "configured for the default user. Are you sure your configuration is correct?");
+  public static final Result.Error WRONGPASS =
+      new Result.Error("WRONGPASS invalid username-password pair or user is disabled.");
+  static final Result.Error NOPROTO = new Result.Error("NOPROTO unsupported protocol version");
+  public static final Result.Error INVALID_NAME =
+      Result.error("Client names cannot contain spaces, newlines or special characters.");
+
+  /**
+   * The longest client name ({@code CLIENT SETNAME}, {@code HELLO ... SETNAME}), in bytes: ours (Redis has none),
+   * so that names cannot make a connection hold much; far above any name a client library sets.
+   */
+  static final int MAX_NAME_BYTES = 1024;
+
+  public static final Result.Error NAME_TOO_LONG =
+      Result.error("Client names cannot be longer than " + MAX_NAME_BYTES + " bytes.");
+
+  /** Redis 7's reply to a {@code HELLO} without {@code AUTH} from a connection that has not signed in. */
+  public static final Result.Error HELLO_NOAUTH = new Result.Error("NOAUTH HELLO must be called with the client"
+      + " already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the"
+      + " client and select the RESP protocol version at the same time");
+
+  private final BlinkStore store;
+  private final ServerCounters counters;
+  private final Authenticator authenticator;
+  /** The settings {@code CONFIG GET} reports (in Redis's lower-case names); other names match nothing. */
+  private final Map<String, String> config = new LinkedHashMap<>();
+
+  /**
+   * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
+   * checks tokens with {@code authenticator}, if not null.
+   */
+  RespServerCommands(BlinkStore store, ServerCounters counters, Authenticator authenticator) {
+    this.store = store;
+    this.counters = counters;
+    this.authenticator = authenticator;
+    config.put("save", "");
+    config.put("appendonly", "no");
+    config.put("databases", "1");
+    config.put("maxmemory", Long.toString(store.memoryLimit()));
+    config.put("maxmemory-policy", "allkeys-lfu"); // W-TinyLFU, as INFO memory says
+  }
+
+  void register(CommandTable table) {
+    table.add("ping", -1, Keys.NONE, this::ping, FAST, STALE);
+    table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), FAST);
+    table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
+    table.add("select", 2, Keys.NONE, this::select, LOADING, STALE, FAST);
+    table.add("auth", -2, Keys.NONE, this::auth, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
+    table.add("hello", -1, Keys.NONE, this::hello, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
+    table.add("info", -1, Keys.NONE, this::info, LOADING, STALE);
+    table.addContainer("client", -2, null);
+    table.add("client|id", 2, Keys.NONE, (client, args) -> new Result.Int(client.id()), NOSCRIPT, LOADING, STALE);
+    table.add("client|getname", 2, Keys.NONE, (client, args) -> new Result.Bulk(client.name()),
+        NOSCRIPT, LOADING, STALE);
+    table.add("client|setname", 3, Keys.NONE, this::setName, NOSCRIPT, LOADING, STALE);
+    table.add("client|setinfo", 4, Keys.NONE, (client, args) -> Result.OK, NOSCRIPT, LOADING, STALE);
+    table.addContainer("config", -2, null);
+    table.add("config|get", -3, Keys.NONE, this::configGet, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.addContainer("command", -1, (client, args) -> Result.EMPTY_ARRAY, LOADING, STALE);
+    table.add("command|count", 2, Keys.NONE, (client, args) -> new Result.Int(table.count()), LOADING, STALE);
+  }
+
+  private Result ping(ClientState client, byte[][] args) {
+    if (args.length > 2) {
+      return Dispatcher.wrongArity("ping");
+    }
+    return args.length == 1 ? Result.PONG : new Result.Bulk(args[1]);
+  }
+
+  private Result quit(ClientState client, byte[][] args) {
+    client.closeAfterReply();
+    return Result.OK;
+  }
+
+  private Result select(ClientState client, byte[][] args) {
+    Long index = Arguments.integer(args[1]);
+    if (index == null || index != (int) (long) index) {
+      return RespKeyCommands.NOT_AN_INTEGER;
+    }
+    return index == 0 ? Result.OK : Result.error("DB index is out of range");
+  }
+
+  /**
+   * {@code AUTH [default] token}. With a server token, the token is checked ({@link Authenticator#matches}) and
+   * the outcome kept by the connection's state: a wrong one also ends an earlier authentication, as in the text
+   * protocol.
+   * Without one, {@code AUTH password} gets Redis's error for that case, and {@code AUTH default <any>}
+   * succeeds, as for Redis's password-less default user.
+   */
+  private Result auth(ClientState client, byte[][] args) {
+    if (args.length > 3) {
+      return RespKeyCommands.SYNTAX_ERROR;
+    }
+    boolean defaultUser = args.length == 2 || Arguments.lowerCase(args[1]).equals("default");
+    if (authenticator == null) {
+      if (args.length == 2) {
+        return NO_PASSWORD;
+      }
+      return defaultUser ? Result.OK : WRONGPASS;
+    }
+    boolean right = defaultUser && authenticator.matches(args[args.length - 1]);
+    client.authenticated(right);
+    return right ? Result.OK : WRONGPASS;
+  }
+
+  /**
+   * {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: RESP2 only. A connection that has not signed in
+   * (and does not with this {@code AUTH}) gets {@link #HELLO_NOAUTH}, not the server's details, and its name is
+   * not set (Redis 7.0 set it; 7.2 does not).
+   */
+  private Result hello(ClientState client, byte[][] args) {
+    if (args.length > 1) {
+      Long version = Arguments.integer(args[1]);
+      if (version == null) {
+        return Result.error("Protocol version is not an integer or out of range");
+      }
+      if (version != 2) {
+        return NOPROTO;
+      }
+    }
+    byte[] name = null;
+    for (int i = 2; i < args.length; i++) {
+      String option = Arguments.lowerCase(args[i]);
+      if (option.equals("auth") && i + 2 < args.length) {
+        Result auth = auth(client, new byte[][] {args[i], args[i + 1], args[i + 2]});
+        if (auth != Result.OK) {
+          return auth;
+        }
+        i += 2;
+      } else if (option.equals("setname") && i + 1 < args.length) {
+        name = args[++i];
+        Result refused = refusedName(name);
+        if (refused != null) {
+          return refused;
+        }
+      } else {
+        return Result.error("Syntax error in HELLO option '" + Arguments.text(args[i]) + "'");
+      }
+    }
+    if (client.signedOut()) {
+      return HELLO_NOAUTH;
+    }
+    if (name != null) {
+      client.name(name.length == 0 ? null : name);
+    }
+    return helloReply(client);
+  }
+
+  private static Result helloReply(ClientState client) {
+    return new Result.Array(List.of(
+        Result.bulk("server"), Result.bulk("redis"),
+        Result.bulk("version"), Result.bulk(REDIS_VERSION),
+        Result.bulk("proto"), new Result.Int(2),
+        Result.bulk("id"), new Result.Int(client.id()),
+        Result.bulk("mode"), Result.bulk("standalone"),
+        Result.bulk("role"), Result.bulk("master"),
+        Result.bulk("modules"), Result.EMPTY_ARRAY));
+  }
+
+  private Result setName(ClientState client, byte[][] args) {
+    Result refused = refusedName(args[2]);
+    if (refused != null) {
+      return refused;
+    }
+    client.name(args[2].length == 0 ? null : args[2]);
+    return Result.OK;
+  }
+
+  /**
+   * The error for a name that may not be set, or null: Redis accepts names of printable ASCII without spaces
+   * ({@code '!'} to {@code '~'}); we also refuse those longer than {@link #MAX_NAME_BYTES}.
+   */
+  private static Result refusedName(byte[] name) {
+    for (byte b : name) {
+      if (b < '!' || b > '~') {
+        return INVALID_NAME;
+      }
+    }
+    return name.length > MAX_NAME_BYTES ? NAME_TOO_LONG : null;
+  }
+
+  /**
+   * {@code CONFIG GET pattern...}: name/value pairs of the settings matching a glob ({@code *}, {@code ?}). As in
+   * Redis 7, a name without wildcards comes back as it was asked ({@code SAVE}), a glob's matches in lower case.
+   */
+  private Result configGet(ClientState client, byte[][] args) {
+    List<Result> pairs = new ArrayList<>();
+    for (Map.Entry<String, String> setting : config.entrySet()) {
+      for (int i = 2; i < args.length; i++) {
+        String pattern = Arguments.lowerCase(args[i]);
+        if (globMatches(pattern, setting.getKey())) {
+          boolean wildcard = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
+          pairs.add(wildcard ? Result.bulk(setting.getKey()) : new Result.Bulk(args[i]));
+          pairs.add(Result.bulk(setting.getValue()));
+          break;
+        }
+      }
+    }
+    return new Result.Array(pairs);
+  }
+
+  /**
+   * Whether {@code name} matches the glob {@code pattern}: {@code *} any run of characters, {@code ?} any one,
+   * every other character itself. On a mismatch only the last star seen takes one more character, so this takes
+   * at most pattern length times name length steps; a regular expression of one {@code .*} per star tries every
+   * way of sharing the name among the stars, which a short pattern of many stars makes last for years.
+   */
+  public static boolean globMatches(String pattern, String name) {
+    int p = 0;
+    int n = 0;
+    int star = -1; // the pattern index of the last star seen
+    int starName = 0; // where in the name that star's run ends for now
+    while (n < name.length()) {
+      if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = p++;
+        starName = n;
+      } else if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == name.charAt(n))) {
+        p++;
+        n++;
+      } else if (star >= 0) {
+        p = star + 1;
+        n = ++starName;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
+  }
+
+  /**
+   * {@code INFO [section...]}: the server, clients, memory, stats and keyspace sections, with the figures of
+   * {@code STATS} under Redis's names (ours, which Redis lacks, start {@code blink_}); no section,
+   * {@code default}, {@code all} or {@code everything} give all five, an unknown section nothing.
+   */
+  private Result info(ClientState client, byte[][] args) {
+    List<String> wanted = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      wanted.add(Arguments.lowerCase(args[i]));
+    }
+    boolean all = wanted.isEmpty() || wanted.contains("default") || wanted.contains("all")
+        || wanted.contains("everything");
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<String, String> section : sections().entrySet()) {
+      if (all || wanted.contains(section.getKey())) {
+        if (text.length() > 0) {
+          text.append("\r\n");
+        }
+        text.append(section.getValue());
+      }
+    }
+    return Result.bulk(text.toString());
+  }
+
+  private Map<String, String> sections() {
+    ServerStats stats = counters.stats(store);
+    ServerFigures server = stats.server();
+    Map<String, String> sections = new LinkedHashMap<>();
+    sections.put("server", section("Server",
+        "redis_version:" + REDIS_VERSION,
+        "redis_mode:standalone",
+        "blink_store_version:" + ServerVersion.get(),
+        "process_id:" + ProcessHandle.current().pid(),
+        "uptime_in_seconds:" + server.uptimeSeconds()));
+    sections.put("clients", section("Clients",
+        "connected_clients:" + server.connections()));
+    sections.put("memory", section("Memory",
+        "used_memory:" + stats.usage(),
+        "mem_clients_normal:" + server.clientBytes(),
+        "maxmemory:" + stats.limit(),
+        "maxmemory_policy:allkeys-lfu"));
+    sections.put("stats", section("Stats",
+        "total_connections_received:" + server.totalConnections(),
+        "total_commands_processed:" + server.commands(),
+        "expired_keys:" + stats.expirations(),
+        "evicted_keys:" + stats.evictions(),
+        "evicted_clients:" + server.evictedClients(),
+        "keyspace_hits:" + stats.hits(),
+        "keyspace_misses:" + stats.misses(),
+        "blink_hit_ratio:" + server.hitRatioText()));
+    // avg_ttl is Redis's sampled estimate; 0 is what Redis reports when it has none.
+    sections.put("keyspace", stats.keys() == 0
+        ? section("Keyspace")
+        : section("Keyspace", "db0:keys=" + stats.keys() + ",expires=" + stats.expiring() + ",avg_ttl=0"));
+    return sections;
+  }
+
+  private static String section(String title, String... lines) {
+    StringBuilder text = new StringBuilder("# ").append(title).append("\r\n");
+    for (String line : lines) {
+      text.append(line).append("\r\n");
+    }
+    return text.toString();
+  }
+}

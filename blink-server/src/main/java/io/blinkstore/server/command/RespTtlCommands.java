@@ -1,0 +1,176 @@
+package io.blinkstore.server.command;
+
+import static io.blinkstore.server.command.CommandFlag.DENYOOM;
+import static io.blinkstore.server.command.CommandFlag.FAST;
+import static io.blinkstore.server.command.CommandFlag.READONLY;
+import static io.blinkstore.server.command.CommandFlag.WRITE;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.NotAnIntegerException;
+import io.blinkstore.server.command.CommandSpec.Keys;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The RESP time-to-live and counter commands: {@code EXPIRE}, {@code PEXPIRE}, {@code EXPIREAT},
+ * {@code PEXPIREAT}, {@code TTL}, {@code PTTL}, {@code EXPIRETIME}, {@code PEXPIRETIME}, {@code PERSIST},
+ * {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, with Redis 7's replies and errors. Unix times are
+ * read on the wall clock given; the store's own times to live are relative, so an entry's expiry does not move
+ * if the wall clock is set.
+ *
+ * <p>As in Redis, {@code EXPIRE} with a time of zero or less (or {@code EXPIREAT} a time past) deletes the key (replying 1 if it was there); the
+ * text protocol's {@code EXPIRE} refuses such a time instead. {@code EXPIRE}'s {@code NX}/{@code XX}/{@code GT}/
+ * {@code LT} read the time left, then set the new one: not atomic against a concurrent writer of the same key.
+ */
+final class RespTtlCommands {
+  static final Result.Error OVERFLOW = Result.error("increment or decrement would overflow");
+  static final Result.Error DECREMENT_OVERFLOW = Result.error("decrement would overflow");
+
+  private static final Result.Int ZERO = new Result.Int(0);
+  private static final Result.Int ONE = new Result.Int(1);
+  private static final Set<String> CONDITIONS = Set.of("nx", "xx", "gt", "lt");
+  private static final long MAX_TTL_MILLIS = BlinkStore.MAX_TTL.toMillis();
+
+  private final BlinkStore store;
+  private final Clock clock;
+
+  RespTtlCommands(BlinkStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  void register(CommandTable commands) {
+    commands.add("expire", -3, Keys.ONE, (client, args) -> expire(client, args, true, false), WRITE, FAST);
+    commands.add("pexpire", -3, Keys.ONE, (client, args) -> expire(client, args, false, false), WRITE, FAST);
+    commands.add("expireat", -3, Keys.ONE, (client, args) -> expire(client, args, true, true), WRITE, FAST);
+    commands.add("pexpireat", -3, Keys.ONE, (client, args) -> expire(client, args, false, true), WRITE, FAST);
+    commands.add("ttl", 2, Keys.ONE, (client, args) -> ttl(client, args, false, false), READONLY, FAST);
+    commands.add("pttl", 2, Keys.ONE, (client, args) -> ttl(client, args, true, false), READONLY, FAST);
+    commands.add("expiretime", 2, Keys.ONE, (client, args) -> ttl(client, args, false, true), READONLY, FAST);
+    commands.add("pexpiretime", 2, Keys.ONE, (client, args) -> ttl(client, args, true, true), READONLY, FAST);
+    commands.add("persist", 2, Keys.ONE, this::persist, WRITE, FAST);
+    commands.add("incr", 2, Keys.ONE, (client, args) -> incrementBy(client, args[1], 1), WRITE, DENYOOM, FAST);
+    commands.add("decr", 2, Keys.ONE, (client, args) -> incrementBy(client, args[1], -1), WRITE, DENYOOM, FAST);
+    commands.add("incrby", 3, Keys.ONE, (client, args) -> incrementBy(client, args, false), WRITE, DENYOOM, FAST);
+    commands.add("decrby", 3, Keys.ONE, (client, args) -> incrementBy(client, args, true), WRITE, DENYOOM, FAST);
+  }
+
+  /**
+   * {@code EXPIRE key seconds [NX|XX|GT|LT]}, {@code PEXPIRE key milliseconds [...]}, and with {@code absolute}
+   * {@code EXPIREAT key unix-seconds [...]}, {@code PEXPIREAT key unix-milliseconds [...]}: 1 if the key's time to
+   * live was set (or the key deleted, for a time not in the future), 0 if the key is absent or the condition
+   * failed. A time to live past {@link BlinkStore#MAX_TTL} is refused as Redis refuses an overflowing time.
+   */
+  private Result expire(ClientState client, byte[][] args, boolean inSeconds, boolean absolute) {
+    Set<String> conditions = new HashSet<>();
+    for (int i = 3; i < args.length; i++) {
+      String condition = Arguments.lowerCase(args[i]);
+      if (!CONDITIONS.contains(condition)) {
+        return Result.error("Unsupported option " + Arguments.text(args[i]));
+      }
+      conditions.add(condition);
+    }
+    if (conditions.contains("nx") && conditions.size() > 1) {
+      return Result.error("NX and XX, GT or LT options at the same time are not compatible");
+    }
+    if (conditions.contains("gt") && conditions.contains("lt")) {
+      return Result.error("GT and LT options at the same time are not compatible");
+    }
+    Long amount = Arguments.integer(args[2]);
+    if (amount == null) {
+      return RespKeyCommands.NOT_AN_INTEGER;
+    }
+    if (inSeconds && (amount > Long.MAX_VALUE / 1000 || amount < Long.MIN_VALUE / 1000)) {
+      return SetOptions.invalidExpireTime(Arguments.lowerCase(args[0]));
+    }
+    long millis = inSeconds ? amount * 1000 : amount;
+    long ttlMillis = absolute ? untilMillis(millis) : millis;
+    if (ttlMillis > MAX_TTL_MILLIS) {
+      return SetOptions.invalidExpireTime(Arguments.lowerCase(args[0]));
+    }
+    Duration ttl = Duration.ofMillis(ttlMillis);
+    String key = client.key(args[1]);
+    if (!conditions.isEmpty() && !holds(conditions, store.ttl(key), ttl)) {
+      return ZERO;
+    }
+    boolean done = ttlMillis > 0 ? store.expire(key, ttl) : store.delete(key);
+    return done ? ONE : ZERO;
+  }
+
+  /** The milliseconds from now until the Unix time {@code unixMillis}; 0 if it has passed (no overflow). */
+  private long untilMillis(long unixMillis) {
+    long now = clock.millis();
+    return unixMillis <= now ? 0 : unixMillis - now;
+  }
+
+  /**
+   * Tells whether a key with {@code current} time left ({@code null}: absent) meets {@code conditions} for the new
+   * time to live {@code ttl}: {@code NX} no expiry yet, {@code XX} an expiry, {@code GT} a later one than now
+   * (never, for a key without expiry), {@code LT} an earlier one (always, for a key without expiry).
+   */
+  private static boolean holds(Set<String> conditions, Duration current, Duration ttl) {
+    if (current == null) {
+      return false;
+    }
+    boolean expires = !current.equals(BlinkStore.NO_EXPIRY);
+    return !(conditions.contains("nx") && expires)
+        && !(conditions.contains("xx") && !expires)
+        && !(conditions.contains("gt") && (!expires || ttl.compareTo(current) <= 0))
+        && !(conditions.contains("lt") && expires && ttl.compareTo(current) >= 0);
+  }
+
+  /**
+   * {@code TTL key}, {@code PTTL key}: -2 if absent, -1 if it never expires, else the time left; with
+   * {@code absolute}, {@code EXPIRETIME}/{@code PEXPIRETIME}: the Unix time of expiry instead of the time left.
+   */
+  private Result ttl(ClientState client, byte[][] args, boolean inMillis, boolean absolute) {
+    Duration left = store.ttl(client.key(args[1]));
+    if (left == null) {
+      return new Result.Int(-2);
+    }
+    if (absolute && !left.equals(BlinkStore.NO_EXPIRY)) {
+      left = left.plusMillis(clock.millis());
+    }
+    return new Result.Int(timeLeft(left, inMillis));
+  }
+
+  /** {@code PERSIST key}: 1 if the key had a time to live (now removed), else 0. */
+  private Result persist(ClientState client, byte[][] args) {
+    return store.persist(client.key(args[1])) ? ONE : ZERO;
+  }
+
+  /** {@code INCRBY key delta}, {@code DECRBY key delta}. */
+  private Result incrementBy(ClientState client, byte[][] args, boolean negate) {
+    Long delta = Arguments.integer(args[2]);
+    if (delta == null) {
+      return RespKeyCommands.NOT_AN_INTEGER;
+    }
+    if (negate && delta == Long.MIN_VALUE) {
+      return DECREMENT_OVERFLOW;
+    }
+    return incrementBy(client, args[1], negate ? -delta : delta);
+  }
+
+  private Result incrementBy(ClientState client, byte[] keyBytes, long delta) {
+    try {
+      return new Result.Int(store.incrementBy(client.key(keyBytes), delta));
+    } catch (NotAnIntegerException e) {
+      return RespKeyCommands.NOT_AN_INTEGER;
+    } catch (ArithmeticException e) {
+      return OVERFLOW;
+    }
+  }
+
+  /**
+   * Returns {@code -1} for {@link BlinkStore#NO_EXPIRY}, else the time {@code left}: milliseconds rounded up (a
+   * live entry never shows 0), or seconds rounded to the nearest, as Redis's {@code TTL} does.
+   */
+  static long timeLeft(Duration left, boolean inMillis) {
+    if (left.equals(BlinkStore.NO_EXPIRY)) {
+      return -1;
+    }
+    return inMillis ? left.plusNanos(999_999).toMillis() : (left.toMillis() + 500) / 1000;
+  }
+}

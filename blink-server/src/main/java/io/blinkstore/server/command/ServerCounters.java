@@ -1,0 +1,80 @@
+package io.blinkstore.server.command;
+
+import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkStore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The server's own figures for {@code STATS}, RESP {@code INFO} and the metrics endpoint: uptime, connections
+ * open and accepted, commands executed, and what client connections hold together and how many of them were
+ * closed for it ({@link ClientMemory}). Thread-safe; updated from every event loop without locks.
+ */
+public final class ServerCounters {
+  private final long startNanos = System.nanoTime();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final LongAdder totalConnections = new LongAdder();
+  private final LongAdder commands = new LongAdder();
+  private final AtomicLong clientBytes = new AtomicLong();
+  private final LongAdder evictedClients = new LongAdder();
+
+  /** Counts a connection just accepted and returns the number now open, this one included. */
+  public int connectionOpened() {
+    totalConnections.increment();
+    return connections.incrementAndGet();
+  }
+
+  public void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  public void commandExecuted() {
+    commands.increment();
+  }
+
+  public long uptimeSeconds() {
+    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+  }
+
+  /** Connections open now, including any being refused over the limit. */
+  public int connections() {
+    return connections.get();
+  }
+
+  public long totalConnections() {
+    return totalConnections.sum();
+  }
+
+  public long commands() {
+    return commands.sum();
+  }
+
+  /** What client connections hold together: {@link ClientMemory} keeps it here. */
+  public AtomicLong clientBytes() {
+    return clientBytes;
+  }
+
+  public void clientEvicted() {
+    evictedClients.increment();
+  }
+
+  /** Connections closed because all together held more than {@code --max-client-memory}. */
+  public long evictedClients() {
+    return evictedClients.sum();
+  }
+
+  /**
+   * The figures of {@code store} and of these counters now: the one source of {@code STATS}, the metrics endpoint
+   * and RESP {@code INFO}, so that they always agree.
+   */
+  public ServerStats stats(BlinkStore store) {
+    BlinkStats stats = store.stats();
+    long lookups = stats.hits() + stats.misses();
+    ServerFigures server = new ServerFigures(uptimeSeconds(), connections(), totalConnections(),
+        commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups, evictedClients(), clientBytes().get());
+    return new ServerStats(store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(),
+        stats.evictions(), stats.expirations(), stats.expiring(), server);
+  }
+}

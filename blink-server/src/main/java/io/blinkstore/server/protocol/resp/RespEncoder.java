@@ -1,0 +1,192 @@
+package io.blinkstore.server.protocol.resp;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.server.command.Result;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Encodes {@link Result results} in RESP2, each element ending with {@code \r\n}; RESP3's shapes as Redis sends
+ * them to a RESP2 client (a map or set as an array, a double as a bulk string, a boolean as {@code :1}/{@code :0},
+ * null as the nil bulk string, verbatim text as a bulk string, a push as an array). Stateless, so one instance
+ * serves every channel. The buffer is allocated at the reply's exact size, so a large value is copied once.
+ */
+@Sharable
+public final class RespEncoder extends MessageToByteEncoder<Result> {
+  public static final RespEncoder INSTANCE = new RespEncoder();
+
+  private static final short CRLF = ('\r' << 8) | '\n';
+  private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private RespEncoder() {
+    super(Result.class);
+  }
+
+  @Override
+  protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Result reply, boolean preferDirect) {
+    return ctx.alloc().ioBuffer(Math.toIntExact(encodedLength(reply)));
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, Result reply, ByteBuf out) {
+    write(reply, out);
+  }
+
+  /** Appends {@code reply}'s encoding to {@code out}. */
+  static void write(Result reply, ByteBuf out) {
+    if (reply instanceof Result.Bulk bulk) {
+      writeBulk(bulk.bytes(), out);
+    } else if (reply instanceof Result.Stored stored) {
+      writeStored(stored.value(), out);
+    } else if (reply instanceof Result.Simple simple) {
+      line('+', simple.text(), out);
+    } else if (reply instanceof Result.Int integer) {
+      writeInt(integer.value(), out);
+    } else if (reply instanceof Result.Error error) {
+      line('-', error.line(), out);
+    } else if (reply instanceof Result.Array array) {
+      writeArray(array.elements(), out);
+    } else if (reply instanceof Result.Map map) {
+      writeArray(map.keysAndValues(), out);
+    } else if (reply instanceof Result.Set set) {
+      writeArray(set.elements(), out);
+    } else if (reply instanceof Result.Push push) {
+      writeArray(push.elements(), out);
+    } else if (reply instanceof Result.Double number) {
+      writeBulk(ascii(doubleText(number.value())), out);
+    } else if (reply instanceof Result.Bool bool) {
+      writeInt(bool.value() ? 1 : 0, out);
+    } else if (reply instanceof Result.Nil) {
+      out.writeBytes(NIL);
+    } else {
+      writeBulk(ascii(((Result.Verbatim) reply).text()), out);
+    }
+  }
+
+  private static void writeBulk(ByteBuffer bytes, ByteBuf out) {
+    if (bytes == null) {
+      out.writeBytes(NIL);
+      return;
+    }
+    out.writeByte('$');
+    writeDecimal(bytes.remaining(), out);
+    out.writeBytes(bytes.duplicate());
+    out.writeShort(CRLF);
+  }
+
+  private static void writeStored(BlinkStore.StoredValue value, ByteBuf out) {
+    int length = value.length();
+    out.writeByte('$');
+    writeDecimal(length, out);
+    out.ensureWritable(length);
+    value.copyTo(out.nioBuffer(out.writerIndex(), length), 0);
+    out.writerIndex(out.writerIndex() + length);
+    out.writeShort(CRLF);
+  }
+
+  private static void writeInt(long value, ByteBuf out) {
+    out.writeByte(':');
+    writeDecimal(value, out);
+  }
+
+  private static void writeArray(List<Result> elements, ByteBuf out) {
+    out.writeByte('*');
+    writeDecimal(elements.size(), out);
+    for (Result element : elements) {
+      write(element, out);
+    }
+  }
+
+  /** Writes {@code value} in decimal and CRLF, without a {@code String} for the common small lengths. */
+  private static void writeDecimal(long value, ByteBuf out) {
+    if (value >= 0 && value < 10) {
+      out.writeByte('0' + (int) value);
+    } else if (value >= 10 && value < 100) {
+      out.writeByte('0' + (int) (value / 10));
+      out.writeByte('0' + (int) (value % 10));
+    } else {
+      out.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
+    }
+    out.writeShort(CRLF);
+  }
+
+  /** Returns the exact number of bytes {@link #write} appends for {@code reply}. */
+  public static long encodedLength(Result reply) {
+    if (reply instanceof Result.Bulk bulk) {
+      return bulkLength(bulk.bytes());
+    }
+    if (reply instanceof Result.Stored stored) {
+      int length = stored.value().length();
+      return Integer.toString(length).length() + 3L + length + 2;
+    }
+    if (reply instanceof Result.Simple simple) {
+      return simple.text().length() + 3L;
+    }
+    if (reply instanceof Result.Int integer) {
+      return Long.toString(integer.value()).length() + 3L;
+    }
+    if (reply instanceof Result.Error error) {
+      return error.line().length() + 3L;
+    }
+    if (reply instanceof Result.Array array) {
+      return arrayLength(array.elements());
+    }
+    if (reply instanceof Result.Map map) {
+      return arrayLength(map.keysAndValues());
+    }
+    if (reply instanceof Result.Set set) {
+      return arrayLength(set.elements());
+    }
+    if (reply instanceof Result.Push push) {
+      return arrayLength(push.elements());
+    }
+    if (reply instanceof Result.Double number) {
+      return bulkLength(ascii(doubleText(number.value())));
+    }
+    if (reply instanceof Result.Bool) {
+      return 4;
+    }
+    if (reply instanceof Result.Nil) {
+      return NIL.length;
+    }
+    return bulkLength(ascii(((Result.Verbatim) reply).text()));
+  }
+
+  private static long bulkLength(ByteBuffer bytes) {
+    return bytes == null ? NIL.length : Integer.toString(bytes.remaining()).length() + 3L + bytes.remaining() + 2;
+  }
+
+  private static long arrayLength(List<Result> elements) {
+    long length = Integer.toString(elements.size()).length() + 3L;
+    for (Result element : elements) {
+      length += encodedLength(element);
+    }
+    return length;
+  }
+
+  /** A double as Redis 7 prints one for RESP2 ({@code %.17g}, shortest form): {@code inf}, {@code -inf}, digits. */
+  private static String doubleText(double value) {
+    if (java.lang.Double.isInfinite(value)) {
+      return value > 0 ? "inf" : "-inf";
+    }
+    if (value == Math.rint(value) && Math.abs(value) < 1e17) {
+      return Long.toString((long) value);
+    }
+    return java.lang.Double.toString(value);
+  }
+
+  private static ByteBuffer ascii(String text) {
+    return ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static void line(char type, String text, ByteBuf out) {
+    out.writeByte(type);
+    out.writeCharSequence(text, StandardCharsets.ISO_8859_1);
+    out.writeShort(CRLF);
+  }
+}

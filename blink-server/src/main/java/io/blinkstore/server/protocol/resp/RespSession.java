@@ -1,0 +1,58 @@
+package io.blinkstore.server.protocol.resp;
+
+import io.blinkstore.server.command.ClientState;
+import io.blinkstore.server.command.Dispatcher;
+import io.blinkstore.server.command.RespKeys;
+import io.blinkstore.server.command.Result;
+import io.blinkstore.server.transport.ClientMemory;
+import io.blinkstore.server.transport.Session;
+
+/**
+ * One RESP connection as a {@link Session}: its {@link ClientState} and the shared {@link Dispatcher} that
+ * answers its commands. A protocol error is answered {@code -ERR Protocol error: ...} and ends the connection, as
+ * {@code QUIT} does after its {@code +OK}. Used only on the connection's event loop.
+ */
+public final class RespSession implements Session<RespRequest> {
+  private final Dispatcher dispatcher;
+  private final ClientState client;
+  /** The request after whose reply the connection closes ({@code QUIT}), once executed. */
+  private RespRequest last;
+
+  /** The session of a new connection whose name counts for nothing (for tests and tools). */
+  public RespSession(Dispatcher dispatcher) {
+    this(dispatcher, dispatcher.newClient(RespKeys::of, ClientMemory.Account.DETACHED, () -> { }));
+  }
+
+  /** The session of the connection whose state is {@code client}. */
+  public RespSession(Dispatcher dispatcher, ClientState client) {
+    this.dispatcher = dispatcher;
+    this.client = client;
+  }
+
+  @Override
+  public Result execute(RespRequest request) {
+    if (request instanceof RespRequest.ProtocolError error) {
+      return Result.error("Protocol error: " + error.message());
+    }
+    Result result = dispatcher.dispatch(client, ((RespRequest.Command) request).args());
+    if (client.closing()) {
+      last = request;
+    }
+    return result;
+  }
+
+  @Override
+  public boolean endsConnection(RespRequest request) {
+    return request instanceof RespRequest.ProtocolError || request == last;
+  }
+
+  /** The connection's state. */
+  public ClientState client() {
+    return client;
+  }
+
+  /** Whether the connection must still sign in (see {@link ClientState#signedOut}). */
+  public boolean signedOut() {
+    return client.signedOut();
+  }
+}

@@ -1,0 +1,25 @@
+package io.blinkstore.server.protocol.text;
+
+import io.blinkstore.server.transport.Session;
+
+/**
+ * The text protocol as a {@link Session}: {@link TextCommands} answers every command but {@code QUIT}, which
+ * has no reply and ends the connection, as does a line over the limit (after its error). One per connection.
+ */
+public final class TextSession implements Session<Command> {
+  private final TextCommands commands;
+
+  public TextSession(TextCommands commands) {
+    this.commands = commands;
+  }
+
+  @Override
+  public Reply execute(Command command) {
+    return command instanceof Command.Quit ? null : commands.execute(command);
+  }
+
+  @Override
+  public boolean endsConnection(Command command) {
+    return command instanceof Command.Quit || command instanceof Command.LineTooLong;
+  }
+}

@@ -1,0 +1,115 @@
+package io.blinkstore.server.transport;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.server.BlinkServer;
+import io.blinkstore.server.command.Authenticator;
+import io.blinkstore.server.command.Dispatcher;
+import io.blinkstore.server.command.EntrySizeLimits;
+import io.blinkstore.server.command.HeapGuard;
+import io.blinkstore.server.command.Leases;
+import io.blinkstore.server.command.RespKeys;
+import io.blinkstore.server.command.ServerCounters;
+import io.blinkstore.server.protocol.resp.RespDecoder;
+import io.blinkstore.server.protocol.resp.RespEncoder;
+import io.blinkstore.server.protocol.resp.RespRequest;
+import io.blinkstore.server.protocol.resp.RespSession;
+import io.blinkstore.server.protocol.text.AuthGate;
+import io.blinkstore.server.protocol.text.Command;
+import io.blinkstore.server.protocol.text.ReplyEncoder;
+import io.blinkstore.server.protocol.text.TextCommands;
+import io.blinkstore.server.protocol.text.TextProtocolDecoder;
+import io.blinkstore.server.protocol.text.TextSession;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Installs the protocols on a connection's pipeline. {@link #install} adds a {@link ProtocolDetector}, which
+ * chooses from the first byte and then installs one protocol's handlers: for the text protocol
+ * {@link TextProtocolDecoder} (bytes to commands), {@link ReplyEncoder} (replies to bytes) and a
+ * {@link CommandHandler} running a {@link TextSession}; for RESP ({@code docs/resp.md}) {@link RespDecoder},
+ * {@link RespEncoder} and a {@link CommandHandler} running a {@link RespSession}. One instance serves a whole
+ * server; its stateless parts are shared by every connection.
+ *
+ * <p>{@code maxLineBytes} bounds a request in both protocols: a text line, and the bulk strings of one RESP
+ * command (see {@link RespDecoder}); RESP arrays hold at most {@link RespDecoder#MAX_ARRAY_LENGTH} elements.
+ *
+ * <p>The connection should allow half-closure ({@code ChannelOption.ALLOW_HALF_CLOSURE}), so that a client
+ * that ends its output ({@code printf 'SET a 1\nGET a' | nc -N host port}) still gets every reply before the
+ * server closes. The write-buffer water marks of the channel bound the replies queued per connection.
+ */
+public final class ProtocolPipeline {
+  public static final String DECODER = "blink-decoder";
+  public static final String ENCODER = "blink-encoder";
+  public static final String HANDLER = "blink-handler";
+  static final String DETECTOR = "blink-protocol-detector";
+
+  private final Dispatcher dispatcher;
+  private final int maxLineBytes;
+  private final Authenticator authenticator;
+  private final AuthGate authGate;
+
+  /** A pipeline for {@code store} without auth, heap guard or server counters (for tests and the REPL). */
+  public ProtocolPipeline(BlinkStore store, int maxLineBytes) {
+    this(store, new Leases(), maxLineBytes);
+  }
+
+  /** One lease table for both protocols, so that text and RESP workers filling the same key coordinate. */
+  private ProtocolPipeline(BlinkStore store, Leases leases, int maxLineBytes) {
+    this(new Dispatcher(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
+            BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE),
+        maxLineBytes, null);
+  }
+
+  /**
+   * Creates the installer for connections whose commands, text or RESP, {@code dispatcher} runs, accepting
+   * requests of up to {@code maxLineBytes} bytes (not counting the line end). With an {@code authenticator}, a
+   * text connection must {@code AUTH} before anything else is executed (the dispatcher makes the same check for
+   * RESP).
+   *
+   * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
+   * @throws NullPointerException if {@code dispatcher} is null
+   */
+  public ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, Authenticator authenticator) {
+    if (maxLineBytes <= 0) {
+      throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
+    }
+    this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+    this.maxLineBytes = maxLineBytes;
+    this.authenticator = authenticator;
+    this.authGate = authenticator == null ? null : new AuthGate(authenticator);
+  }
+
+  /** Adds the protocol detector at the end of {@code pipeline}; it installs the protocol the client speaks. */
+  public void install(ChannelPipeline pipeline) {
+    pipeline.addLast(DETECTOR, new ProtocolDetector(this));
+  }
+
+  /** Adds the text protocol's handlers, in order, right after the handler named {@code after}. */
+  void installText(ChannelPipeline pipeline, String after) {
+    ClientMemory.Account account = ClientMemory.accountOf(pipeline.channel());
+    TextProtocolDecoder decoder = new TextProtocolDecoder(maxLineBytes, authenticator, account);
+    pipeline.addAfter(after, DECODER, decoder);
+    String beforeEncoder = DECODER;
+    if (authGate != null) {
+      pipeline.addAfter(DECODER, AuthGate.NAME, authGate);
+      beforeEncoder = AuthGate.NAME;
+    }
+    pipeline.addAfter(beforeEncoder, ENCODER, ReplyEncoder.INSTANCE)
+        .addAfter(ENCODER, HANDLER,
+            new CommandHandler<>(Command.class, new TextSession(new TextCommands(dispatcher)), decoder, account));
+  }
+
+  /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
+  void installResp(ChannelPipeline pipeline, String after) {
+    Channel channel = pipeline.channel();
+    ClientMemory.Account account = ClientMemory.accountOf(channel);
+    RespSession session = new RespSession(dispatcher,
+        dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)));
+    RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
+    pipeline.addAfter(after, DECODER, decoder)
+        .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, session, decoder, account));
+  }
+}

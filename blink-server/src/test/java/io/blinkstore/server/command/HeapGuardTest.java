@@ -1,0 +1,129 @@
+package io.blinkstore.server.command;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.MemoryUsage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class HeapGuardTest {
+  private static final long MIB = 1 << 20;
+  private static final long MAX_HEAP = 400 * MIB;
+
+  @Test
+  void writesAreRefusedOnlyWhileTheHeapAfterACollectionIsOverTheThreshold() {
+    HeapGuard guard = new HeapGuard(0.9);
+    assertTrue(guard.writesAllowed(), "before any collection");
+    guard.afterCollection(900, 1000);
+    assertTrue(guard.writesAllowed(), "at the threshold");
+    guard.afterCollection(901, 1000);
+    assertFalse(guard.writesAllowed(), "past the threshold");
+    guard.afterCollection(950, 1000);
+    assertFalse(guard.writesAllowed());
+    guard.afterCollection(500, 1000);
+    assertTrue(guard.writesAllowed(), "a later collection that freed enough");
+  }
+
+  @Test
+  void thresholdsOutsideZeroToOneAreRefused() {
+    for (double bad : new double[] {0, -0.5, 1.01, Double.NaN}) {
+      assertThrows(IllegalArgumentException.class, () -> new HeapGuard(bad), String.valueOf(bad));
+    }
+  }
+
+  @Test
+  void theCollectionWatcherStartsAndStops() {
+    HeapGuard guard = HeapGuard.watchingCollections(1.0);
+    try {
+      assertTrue(guard.writesAllowed());
+    } finally {
+      guard.close();
+    }
+  }
+
+  /**
+   * The heap pools of each collector the launcher may pick (or {@code BLINK_JAVA_OPTS} may ask for), as the JDK
+   * names them in its notifications (seen on OpenJDK 17 and Temurin 25), and whether the collector also reports
+   * its pauses, with every pool at zero.
+   */
+  static Stream<Arguments> collectors() {
+    return Stream.of(
+        Arguments.of("Shenandoah", List.of("Shenandoah"), true),
+        Arguments.of("Shenandoah generational (JDK 25)", List.of("Shenandoah Young Gen", "Shenandoah Old Gen"), true),
+        Arguments.of("ZGC (JDK 17)", List.of("ZHeap"), true),
+        Arguments.of("ZGC generational (JDK 21+)", List.of("ZGC Young Generation", "ZGC Old Generation"), true),
+        Arguments.of("G1", List.of("G1 Eden Space", "G1 Survivor Space", "G1 Old Gen"), false),
+        Arguments.of("Serial", List.of("Eden Space", "Survivor Space", "Tenured Gen"), false));
+  }
+
+  /**
+   * Regression: under Shenandoah, each "Shenandoah Cycles" reading that refused writes was followed a few
+   * milliseconds later by "Shenandoah Pauses" notifications reporting 0 bytes in use, which accepted them again
+   * (two warnings per cycle). A pause's report, with nothing committed to the heap, must change nothing.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("collectors")
+  void aHeapKeptNearlyFullStaysRefusedThroughThePauseReportsOfEveryCycle(
+      String collector, List<String> heapPools, boolean reportsPauses) {
+    HeapGuard.CollectionWatcher guard = new HeapGuard.CollectionWatcher(0.9, Set.copyOf(heapPools), MAX_HEAP);
+    pauses(guard, heapPools, reportsPauses);
+    assertTrue(guard.writesAllowed(), "pauses before any reading");
+    for (int cycle = 1; cycle <= 3; cycle++) {
+      guard.afterCollection(reading(heapPools, 376 * MIB));
+      assertFalse(guard.writesAllowed(), "cycle " + cycle + " found 376 of 400 MiB in use");
+      for (int pause = 1; pause <= 4 && reportsPauses; pause++) {
+        guard.afterCollection(pause(heapPools));
+        assertFalse(guard.writesAllowed(), "pause " + pause + " after cycle " + cycle + " knows nothing new");
+      }
+    }
+    guard.afterCollection(reading(heapPools, 100 * MIB));
+    assertTrue(guard.writesAllowed(), "a cycle that freed the heap");
+    pauses(guard, heapPools, reportsPauses);
+    assertTrue(guard.writesAllowed(), "pauses after it");
+  }
+
+  @Test
+  void nonHeapPoolsDoNotCountTowardsTheHeapInUse() {
+    HeapGuard.CollectionWatcher guard = new HeapGuard.CollectionWatcher(0.9, Set.of("Shenandoah"), MAX_HEAP);
+    Map<String, MemoryUsage> report = reading(List.of("Shenandoah"), 350 * MIB);
+    report.put("Metaspace", new MemoryUsage(0, 50 * MIB, 50 * MIB, -1));
+    guard.afterCollection(report);
+    assertTrue(guard.writesAllowed(), "350 MiB of heap is under 90% of 400 MiB, whatever Metaspace holds");
+  }
+
+  private static void pauses(HeapGuard.CollectionWatcher guard, List<String> heapPools, boolean reportsPauses) {
+    for (int pause = 0; pause < 4 && reportsPauses; pause++) {
+      guard.afterCollection(pause(heapPools));
+    }
+  }
+
+  /** A pause's report: the JVM records no usage for it, so every pool, heap or not, is all zeros. */
+  private static Map<String, MemoryUsage> pause(List<String> heapPools) {
+    Map<String, MemoryUsage> report = new HashMap<>();
+    for (String pool : heapPools) {
+      report.put(pool, new MemoryUsage(0, 0, 0, 0));
+    }
+    report.put("Metaspace", new MemoryUsage(0, 0, 0, 0));
+    return report;
+  }
+
+  /** A report with real figures: {@code used} bytes in the last (old) heap pool, the others empty but committed. */
+  private static Map<String, MemoryUsage> reading(List<String> heapPools, long used) {
+    Map<String, MemoryUsage> report = new HashMap<>();
+    for (String pool : heapPools) {
+      boolean old = pool.equals(heapPools.get(heapPools.size() - 1));
+      report.put(pool, old ? new MemoryUsage(0, used, used + 8 * MIB, MAX_HEAP) : new MemoryUsage(0, 0, 8 * MIB, -1));
+    }
+    report.put("Metaspace", new MemoryUsage(0, MIB, MIB, -1));
+    return report;
+  }
+}
