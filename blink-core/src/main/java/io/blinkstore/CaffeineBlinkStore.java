@@ -8,7 +8,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.blinkstore.internal.Decimal;
-import io.blinkstore.internal.SingleFlight;
+import io.blinkstore.internal.Keyspace;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
@@ -32,10 +32,10 @@ import java.util.function.Predicate;
  * <p>An optional entry bound ({@link EntryBound}) guards the heap against many tiny entries.
  *
  * <p>A read of a holder whose deadline has passed answers "absent" at once and removes it (by identity, so never
- * a value written meanwhile). {@link #getOrLoad} runs the loader outside any Caffeine lock, through
- * {@link SingleFlight}.
+ * a value written meanwhile). {@link #getOrLoad} runs the loader outside any Caffeine lock
+ * ({@link LoadThrough}).
  */
-final class CaffeineBlinkStore implements BlinkStore, ExpiryIndex.Entries {
+final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entries {
   /** The largest entry an array can hold, with its length header and the JVM's margin. */
   private static final int MAX_ENTRY_BYTES = Integer.MAX_VALUE - 16;
 
@@ -51,8 +51,9 @@ final class CaffeineBlinkStore implements BlinkStore, ExpiryIndex.Entries {
   private final Cache<Key, Key> cache;
   private final Policy<Key, Key> policy;
   private final EntryBound bound;
-  private final SingleFlight loads = new SingleFlight();
+  private final LoadThrough loads = new LoadThrough(this);
   private final TtlChange ttlChange = new TtlChange(this);
+  private final StoreKeyspace keyspace;
   private volatile boolean closed;
 
   CaffeineBlinkStore(long limit, long maxEntries, LongSupplier ticker) {
@@ -71,6 +72,7 @@ final class CaffeineBlinkStore implements BlinkStore, ExpiryIndex.Entries {
     Policy.Eviction<Key, Key> eviction = policy.eviction().orElseThrow();
     this.pins = new PinBudget(limit, maxEntries, eviction);
     this.bound = new EntryBound(this, maxEntries, eviction);
+    this.keyspace = new StoreKeyspace(this, new ScanCursors(ticker));
   }
 
   /**
@@ -375,43 +377,27 @@ final class CaffeineBlinkStore implements BlinkStore, ExpiryIndex.Entries {
 
   @Override
   public byte[] getOrLoad(String key, Loader loader) {
-    return load(key, 0, loader);
+    Objects.requireNonNull(loader, "loader");
+    return loads.load(key, 0, loader);
   }
 
   @Override
   public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
-    return load(key, ttlNanos(ttl), loader);
-  }
-
-  /** Gets or loads; {@code ttlNanos} 0 stores the loaded value without a time to live. */
-  private byte[] load(String key, long ttlNanos, Loader loader) {
+    long ttlNanos = ttlNanos(ttl);
     Objects.requireNonNull(loader, "loader");
-    byte[] value = get(key);
-    if (value != null) {
-      return value;
-    }
-    byte[] loaded = loads.run(key, k -> {
-      // A load that finished between our miss and our turn has filled the key already.
-      byte[] present = live(map.get(Key.lookup(k)));
-      return present != null ? locks.read(k, present, ValueLocks.COPY) : loadAndStore(k, ttlNanos, loader);
-    });
-    return loaded == null ? null : loaded.clone();
+    return loads.load(key, ttlNanos, loader);
   }
 
-  private byte[] loadAndStore(String key, long ttlNanos, Loader loader) {
-    byte[] value;
-    try {
-      value = loader.load(key);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new BlinkException("the loader of key " + key + " failed: " + e, e);
-    }
-    if (value != null) {
-      ensureOpen();
-      write(key, validate(key), value, ttlNanos);
-    }
-    return value;
+  /** A copy of the live value of a valid key, or {@code null}, counting neither a hit nor a miss. */
+  byte[] peek(String key) {
+    byte[] present = live(map.get(Key.lookup(key)));
+    return present == null ? null : locks.read(key, present, ValueLocks.COPY);
+  }
+
+  /** Stores a loaded value: {@code ttlNanos} 0 for ever. */
+  void store(String key, byte[] value, long ttlNanos) {
+    ensureOpen();
+    write(key, validate(key), value, ttlNanos);
   }
 
   private long now() {
@@ -445,6 +431,24 @@ final class CaffeineBlinkStore implements BlinkStore, ExpiryIndex.Entries {
     ensureOpen();
     expiry.sweep();
     return new BlinkStats(hits.sum(), misses.sum(), evicted.sum(), expired.sum(), expiry.indexed());
+  }
+
+  @Override
+  public Keyspace.Step scan(long cursor, int count) {
+    ensureOpen();
+    return keyspace.scan(cursor, count);
+  }
+
+  @Override
+  public void forEachKey(Predicate<String> visitor) {
+    ensureOpen();
+    keyspace.forEachKey(visitor);
+  }
+
+  @Override
+  public String randomKey() {
+    ensureOpen();
+    return keyspace.randomKey();
   }
 
   @Override

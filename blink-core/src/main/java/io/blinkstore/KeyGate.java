@@ -38,7 +38,8 @@ final class KeyGate {
 
   /** The stripe of a key whose {@link Object#hashCode()} is {@code hash}. */
   static int stripe(int hash) {
-    return KeyDirectory.spread(hash) & (STRIPES - 1);
+    int h = hash * 0x9E3779B9; // Fibonacci hashing: the high bits of the product, folded down, pick the stripe
+    return (h ^ (h >>> 16)) & (STRIPES - 1);
   }
 
   /** A stamp to {@link #validate} after an unlocked read; 0 while the stripe is held exclusive. */
