@@ -219,6 +219,55 @@ class RedisParityIT {
       List.of("QUIT"));
 
   /**
+   * SCAN, KEYS and RANDOMKEY where the reply does not depend on the order of a hash table: errors, empty replies,
+   * nil, and one key. (A SCAN cursor is a number only while an iteration goes on, and differs by design.)
+   */
+  private static final List<List<String>> KEYSPACE_REQUESTS = List.of(
+      List.of("KEYS", "*"),
+      List.of("RANDOMKEY"),
+      List.of("SCAN", "0"),
+      List.of("SCAN", ""),
+      List.of("SET", "user:1", "a"),
+      List.of("SET", "item:1", "b"),
+      List.of("KEYS", "user:*"),
+      List.of("KEYS", "nothing*"),
+      List.of("SCAN", "0", "MATCH", "user:*", "COUNT", "100"),
+      List.of("SCAN", "0", "match", "item:?", "count", "1000", "type", "string"),
+      List.of("SCAN", "0", "TYPE", "STRING", "MATCH", "i*"),
+      List.of("SCAN", "0", "TYPE", "hash", "COUNT", "100"),
+      List.of("SCAN", "0", "MATCH", "*", "MATCH", "u*"),
+      List.of("SCAN", "x"),
+      List.of("SCAN", "1.5"),
+      List.of("SCAN", "99999999999999999999"),
+      List.of("SCAN", "0", "COUNT", "0"),
+      List.of("SCAN", "0", "COUNT", "-1"),
+      List.of("SCAN", "0", "COUNT", "x"),
+      List.of("SCAN", "0", "COUNT", "99999999999999999999"),
+      List.of("SCAN", "0", "COUNT"),
+      List.of("SCAN", "0", "MATCH"),
+      List.of("SCAN", "0", "TYPE"),
+      List.of("SCAN", "0", "BOGUS", "x"),
+      List.of("SCAN", "0", "COUNT", "x", "BOGUS"),
+      List.of("SCAN", "x", "BOGUS"),
+      List.of("SCAN"),
+      List.of("KEYS"),
+      List.of("KEYS", "a", "b"),
+      List.of("RANDOMKEY", "x"),
+      List.of("DEL", "item:1"),
+      List.of("RANDOMKEY"),
+      List.of("KEYS", "*"));
+
+  /** Keys and patterns for {@link #globPatternsMatchRedissKeyByKey}: Redis's glob rules, edge cases included. */
+  private static final List<String> GLOB_KEYS = List.of("hello", "hallo", "hxllo", "hllo", "heeeello", "a*b",
+      "a?b", "a[b", "a\\b", "a-b", "x]y", "^", "-", "é", "aé", "a\u00fcb", "[]", "ab", "b");
+
+  private static final List<String> GLOB_PATTERNS = List.of("h?llo", "h*llo", "h[ae]llo", "h[^e]llo",
+      "h[a-b]llo", "h[b-a]llo", "h[!-z]llo", "a\\*b", "a\\?b", "a[\\[]b", "a\\\\b", "*", "**", "***b",
+      "a[b", "a[", "[", "[]", "[^]", "[]]", "x[]]y", "\\", "a\\", "[a-]", "[-a]", "*[*", "h*l*o", "*o",
+      "*l*l*", "a[é]*", "a[^a]*", "[é-ü]*", "a?", "?", "??", "a[\\]b", "[\\", "[^a-z]", "a[b-]b", "h*[l]o",
+      "*\\", "a*?b", "?*?");
+
+  /**
    * Malformed requests, each on a connection of its own: both servers answer the same protocol error and close
    * the connection. (Where they differ by design, docs/resp.md says so: no inline commands, a stricter CRLF check
    * and shorter header lines here.)
@@ -372,6 +421,29 @@ class RedisParityIT {
         ours.assertEndOfStream();
       }
     }
+  }
+
+  @Test
+  void keyspaceCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(KEYSPACE_REQUESTS, false);
+  }
+
+  /**
+   * Every pattern of {@link #GLOB_PATTERNS} asked with {@code KEYS} while each key of {@link #GLOB_KEYS} is the
+   * only one stored: a reply of no key or of that key, the same from both servers for every pair.
+   */
+  @Test
+  void globPatternsMatchRedissKeyByKey() throws Exception {
+    List<List<String>> requests = new ArrayList<>();
+    for (String key : GLOB_KEYS) {
+      requests.add(List.of("SET", key, "v"));
+      for (String pattern : GLOB_PATTERNS) {
+        requests.add(List.of("KEYS", pattern));
+        requests.add(List.of("SCAN", "0", "MATCH", pattern));
+      }
+      requests.add(List.of("DEL", key));
+    }
+    assertRepliesMatchRedis(requests, false);
   }
 
   @Test

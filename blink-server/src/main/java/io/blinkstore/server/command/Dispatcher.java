@@ -2,6 +2,7 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
+import io.blinkstore.internal.Keyspace;
 import io.blinkstore.server.BlinkServer;
 import io.blinkstore.server.transport.ClientMemory;
 import java.time.Clock;
@@ -84,6 +85,7 @@ public final class Dispatcher {
     new RespTtlCommands(writingThroughLeases, clock).register(table);
     new RespLeaseCommands(store, leases).register(table);
     new RespServerCommands(writingThroughLeases, counters, authenticator).register(table);
+    new RespScanCommands(this.store instanceof Keyspace keyspace ? keyspace : null, maxReplyBytes).register(table);
   }
 
   /** Whether connections must sign in with {@code AUTH} (the server has a token). */

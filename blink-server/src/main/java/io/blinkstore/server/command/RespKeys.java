@@ -20,6 +20,7 @@ public final class RespKeys {
   static final char ESCAPE = '\uFDD0';
 
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
 
   private RespKeys() {}
 
@@ -34,6 +35,22 @@ public final class RespKeys {
       return key;
     }
     return ESCAPE + BASE64URL.encodeToString(bytes);
+  }
+
+  /**
+   * Returns the RESP key whose store key is {@code key}: the inverse of {@link #of}, for replies that list keys
+   * ({@code KEYS}, {@code SCAN}). A key written over the text protocol that begins with {@link #ESCAPE} without
+   * being an escape is returned as its UTF-8 bytes.
+   */
+  public static byte[] bytes(String key) {
+    if (!key.isEmpty() && key.charAt(0) == ESCAPE) {
+      try {
+        return BASE64URL_DECODER.decode(key.substring(1));
+      } catch (IllegalArgumentException notAnEscape) {
+        // a text key that merely begins with the noncharacter
+      }
+    }
+    return key.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Whether {@code bytes} is non-empty and all of it printable ASCII, {@code !} to {@code ~}: no whitespace. */
