@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  * a value written meanwhile). {@link #getOrLoad} runs the loader outside any Caffeine lock
  * ({@link LoadThrough}).
  */
-final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entries {
+final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryIndex.Entries {
   /** The largest entry an array can hold, with its length header and the JVM's margin. */
   private static final int MAX_ENTRY_BYTES = Integer.MAX_VALUE - 16;
 
@@ -43,6 +43,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entr
   final ConcurrentMap<Key, Key> map;
   final PinBudget pins;
   final ExpiryIndex expiry;
+  final NamespaceCounts counts = new NamespaceCounts();
   final ValueLocks locks = new ValueLocks();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -58,7 +59,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entr
 
   CaffeineBlinkStore(long limit, long maxEntries, LongSupplier ticker) {
     this.budget = new ByteBudget(limit);
-    this.expiry = new ExpiryIndex(this, ticker);
+    this.expiry = new ExpiryIndex(this, counts, ticker);
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(limit)
@@ -87,6 +88,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entr
   private void onEviction(Key key, Key value, RemovalCause cause) {
     if (value != null) {
       Object stored = value.ref;
+      counts.keyOut(stored);
       released(stored);
       countEviction(stored);
     }
@@ -189,6 +191,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entr
       Object ref = stored.ref;
       if (test.test(ref)) {
         removed[0] = ref;
+        counts.keyOut(ref);
         return null;
       }
       return stored;
@@ -304,12 +307,18 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entr
   public boolean delete(String key) {
     ensureOpen();
     validate(key);
-    Key removed = map.remove(Key.lookup(key));
+    return remove(Key.lookup(key));
+  }
+
+  /** Removes the entry of {@code key}, settling the books; whether it was there and live. */
+  boolean remove(Key key) {
+    Key removed = map.remove(key);
     if (removed == null) {
       return false;
     }
     // Read after the removal: no write can swap the ref of a key object the map no longer holds.
     Object ref = removed.ref;
+    counts.keyOut(ref);
     released(ref);
     return countIfExpired(ref);
   }
@@ -434,21 +443,8 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entr
   }
 
   @Override
-  public Keyspace.Step scan(long cursor, int count) {
-    ensureOpen();
-    return keyspace.scan(cursor, count);
-  }
-
-  @Override
-  public void forEachKey(Predicate<String> visitor) {
-    ensureOpen();
-    keyspace.forEachKey(visitor);
-  }
-
-  @Override
-  public String randomKey() {
-    ensureOpen();
-    return keyspace.randomKey();
+  public Keyspace keyspace() {
+    return keyspace;
   }
 
   @Override
@@ -459,12 +455,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entr
 
   private void removeAll() {
     for (Key key : map.keySet()) {
-      Key removed = map.remove(key);
-      if (removed != null) {
-        Object ref = removed.ref;
-        released(ref);
-        countIfExpired(ref);
-      }
+      remove(key);
     }
   }
 
@@ -475,7 +466,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace, ExpiryIndex.Entr
     removeAll();
   }
 
-  private void ensureOpen() {
+  void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("the store is closed");
     }

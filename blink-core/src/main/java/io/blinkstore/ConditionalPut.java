@@ -43,6 +43,7 @@ final class ConditionalPut implements Runnable {
         }
         won = true;
         if (old == null) {
+          store.counts.keyIn(ref);
           return k;
         }
         replaced[0] = old.ref;

@@ -75,6 +75,7 @@ final class CounterUpdate implements BiFunction<Key, Key, Key>, Runnable {
         : updated;
     if (stored == null) {
       lookup.ref = next; // the lookup key becomes the stored one: same key bytes, same hash
+      store.counts.keyIn(next);
       return lookup;
     }
     stored.ref = next;

@@ -43,6 +43,7 @@ final class ExpiryIndex {
   }
 
   private final Entries entries;
+  private final NamespaceCounts counts;
   private final LongSupplier ticker;
   /** The ticker's reading at creation: deadlines count from it, so they never overflow for 292 years. */
   private final long epoch;
@@ -55,8 +56,9 @@ final class ExpiryIndex {
   private final AtomicBoolean sweepScheduled;
   private volatile boolean closed;
 
-  ExpiryIndex(Entries entries, LongSupplier ticker) {
+  ExpiryIndex(Entries entries, NamespaceCounts counts, LongSupplier ticker) {
     this.entries = entries;
+    this.counts = counts;
     this.ticker = ticker;
     this.epoch = ticker.getAsLong();
     this.sweepScheduled = new AtomicBoolean(ticker != BlinkStore.Builder.SYSTEM_TICKER);
@@ -79,6 +81,7 @@ final class ExpiryIndex {
   void track(Expiring holder) {
     if (expiring.add(holder)) {
       indexed.incrementAndGet();
+      counts.expiringIn(holder);
     }
     if (!entries.holds(holder)) {
       unindex(holder);
@@ -90,6 +93,7 @@ final class ExpiryIndex {
   void unindex(Expiring holder) {
     if (expiring.remove(holder)) {
       indexed.decrementAndGet();
+      counts.expiringOut(holder);
     }
   }
 

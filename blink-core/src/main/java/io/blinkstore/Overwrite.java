@@ -58,6 +58,9 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
     stored = ttlNanos == 0 ? packed : store.expiry.newHolder(packed, ttlNanos, false);
     // An absent key: the lookup key becomes the stored one (same key bytes, same hash).
     Key result = entry == null ? lookup : entry;
+    if (entry == null) {
+      store.counts.keyIn(stored);
+    }
     result.ref = stored;
     return result;
   }

@@ -1,17 +1,20 @@
 package io.blinkstore;
 
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.Namespaces;
 import java.util.Iterator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /**
  * The {@link Keyspace} of a {@link CaffeineBlinkStore}: iterations over its map, with nothing kept per entry.
- * {@code SCAN} steps through {@link ScanCursors}; {@code KEYS} is one pass; a random key is the next live key of
- * a walk over the map that every call moves on by a random stride, since the map offers no random access.
+ * {@code SCAN} steps through {@link ScanCursors}; {@code KEYS} and {@code FLUSHDB} are one pass; a random key is
+ * the next live key of a walk over the map that every call moves on by a random stride, since the map offers no
+ * random access. Each namespace's keys are those whose prefix names it ({@link Namespaces}), counted by
+ * {@link NamespaceCounts}.
  */
-final class StoreKeyspace {
-  /** The largest stride of the random walk: a call looks at no more entries than this. */
+final class StoreKeyspace implements Keyspace {
+  /** The largest stride of the random walk, in keys of the namespace asked for. */
   static final int MAX_STRIDE = 64;
 
   private final CaffeineBlinkStore store;
@@ -23,13 +26,17 @@ final class StoreKeyspace {
     this.cursors = cursors;
   }
 
-  Keyspace.Step scan(long cursor, int count) {
-    return cursors.step(cursor, count, store.map.keySet().iterator(), this::liveKey);
+  @Override
+  public Step scan(int namespace, long cursor, int count) {
+    store.ensureOpen();
+    return cursors.step(cursor, count, store.map.keySet().iterator(), key -> liveKey(key, namespace));
   }
 
-  void forEachKey(Predicate<String> visitor) {
+  @Override
+  public void forEachKey(int namespace, Predicate<String> visitor) {
+    store.ensureOpen();
     for (Key key : store.map.keySet()) {
-      String live = liveKey(key);
+      String live = liveKey(key, namespace);
       if (live != null && !visitor.test(live)) {
         return;
       }
@@ -40,7 +47,9 @@ final class StoreKeyspace {
    * Moves the walk on by a random stride (restarting it at the end of the map) and returns the first live key at
    * or after it; {@code null} only if a whole pass finds none.
    */
-  synchronized String randomKey() {
+  @Override
+  public synchronized String randomKey(int namespace) {
+    store.ensureOpen();
     int stride = ThreadLocalRandom.current().nextInt(MAX_STRIDE);
     boolean passedEnd = false;
     boolean foundAny = false;
@@ -54,7 +63,7 @@ final class StoreKeyspace {
         foundAny = false;
         continue;
       }
-      String key = liveKey(walk.next());
+      String key = liveKey(walk.next(), namespace);
       if (key != null) {
         foundAny = true;
         if (stride-- == 0) {
@@ -64,8 +73,36 @@ final class StoreKeyspace {
     }
   }
 
-  /** The key of a stored entry, or {@code null} if its time to live has passed. */
-  private String liveKey(Key stored) {
-    return store.liveValue(stored.ref) == null ? null : stored.text();
+  @Override
+  public long size(int namespace) {
+    store.ensureOpen();
+    store.expiry.sweep();
+    return store.counts.keys(namespace);
+  }
+
+  @Override
+  public long expiring(int namespace) {
+    store.ensureOpen();
+    store.expiry.sweep();
+    return store.counts.expiring(namespace);
+  }
+
+  @Override
+  public void flush(int namespace) {
+    store.ensureOpen();
+    for (Key key : store.map.keySet()) {
+      if (NamespaceCounts.namespace(key.ref) == namespace) {
+        store.remove(key);
+      }
+    }
+  }
+
+  /** The key (without its namespace) of a stored entry of {@code namespace}, or {@code null}: another, or expired. */
+  private String liveKey(Key stored, int namespace) {
+    Object ref = stored.ref;
+    if (NamespaceCounts.namespace(ref) != namespace || store.liveValue(ref) == null) {
+      return null;
+    }
+    return Namespaces.strip(stored.text());
   }
 }

@@ -46,6 +46,7 @@ final class TtlChange {
       byte[] packed = store.liveValue(ref);
       wasLive[0] = packed != null;
       if (packed == null) {
+        store.counts.keyOut(ref);
         return null;
       }
       stored.ref = next.apply(ref, packed);

@@ -42,7 +42,7 @@ class KeyspaceProperties {
       @ForAll("actions") List<Action> actions, @ForAll int seed) {
     FakeTicker clock = new FakeTicker();
     try (BlinkStore store = clock.store(64L << 20)) {
-      Keyspace keyspace = (Keyspace) store;
+      Keyspace keyspace = ((Keyspace.Source) store).keyspace();
       Map<String, Long> model = new HashMap<>(); // key -> deadline in seconds of the fake clock, or MAX_VALUE
       long[] now = {0};
       for (int i = 0; i < 300; i++) {
@@ -57,7 +57,7 @@ class KeyspaceProperties {
       int next = 0;
       int steps = 0;
       do {
-        Keyspace.Step step = keyspace.scan(cursor, count);
+        Keyspace.Step step = keyspace.scan(0, cursor, count);
         assertNotNull(step, "a live cursor was refused");
         step.keys().forEach(key -> seen.merge(key, 1, Integer::sum));
         cursor = step.cursor();

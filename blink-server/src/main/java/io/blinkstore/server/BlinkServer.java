@@ -152,6 +152,7 @@ public final class BlinkServer implements AutoCloseable {
   private final int maxConnections;
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
+  private final int databases;
   private final EntrySizeLimits sizeLimits;
   private final Authenticator authenticator;
   private final Set<PosixFilePermission> unixMode;
@@ -183,6 +184,7 @@ public final class BlinkServer implements AutoCloseable {
         builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare,
         builder.authToken == null ? null : new SignInDeadline(builder.authTimeout));
     this.maxOutputBytes = builder.maxOutputBytes;
+    this.databases = builder.databases;
     this.sizeLimits = new EntrySizeLimits(builder.maxKeyBytes, builder.maxValueBytes);
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
     this.unixMode = builder.unixMode;
@@ -218,7 +220,8 @@ public final class BlinkServer implements AutoCloseable {
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
       Dispatcher dispatcher = new Dispatcher(
-          store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits);
+          store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits,
+          databases);
       ProtocolPipeline protocol = new ProtocolPipeline(dispatcher, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {

@@ -257,6 +257,67 @@ class RedisParityIT {
       List.of("RANDOMKEY"),
       List.of("KEYS", "*"));
 
+  /** The logical databases: SELECT, MOVE, SWAPDB, DBSIZE, FLUSHDB, FLUSHALL, INFO keyspace, and their errors. */
+  private static final List<List<String>> DATABASE_REQUESTS = List.of(
+      List.of("CONFIG", "GET", "databases"),
+      List.of("SELECT", "1"),
+      List.of("SET", "k", "one"),
+      List.of("SELECT", "0"),
+      List.of("GET", "k"),
+      List.of("SET", "k", "zero"),
+      List.of("DBSIZE"),
+      List.of("SELECT", "1"),
+      List.of("DBSIZE"),
+      List.of("GET", "k"),
+      List.of("KEYS", "*"),
+      List.of("MOVE", "k", "0"),
+      List.of("MOVE", "k", "2"),
+      List.of("MOVE", "k", "1"),
+      List.of("MOVE", "missing", "2"),
+      List.of("MOVE", "k", "16"),
+      List.of("MOVE", "k", "-1"),
+      List.of("MOVE", "k", "x"),
+      List.of("MOVE", "k"),
+      List.of("GET", "k"),
+      List.of("SELECT", "2"),
+      List.of("GET", "k"),
+      List.of("TTL", "k"),
+      List.of("SET", "t", "v", "EX", "100"),
+      List.of("MOVE", "t", "3"),
+      List.of("SELECT", "3"),
+      List.of("TTL", "t"),
+      List.of("SWAPDB", "0", "3"),
+      List.of("GET", "t"),
+      List.of("GET", "k"),
+      List.of("SELECT", "0"),
+      List.of("GET", "t"),
+      List.of("DEL", "t"),
+      List.of("RANDOMKEY"),
+      List.of("SWAPDB", "3", "0"),
+      List.of("GET", "k"),
+      List.of("SWAPDB", "0", "x"),
+      List.of("SWAPDB", "x", "0"),
+      List.of("SWAPDB", "0", "16"),
+      List.of("SWAPDB", "-1", "0"),
+      List.of("SWAPDB", "0"),
+      List.of("INFO", "keyspace"),
+      List.of("SELECT", "16"),
+      List.of("SELECT", "-1"),
+      List.of("SELECT", "x"),
+      List.of("SELECT", "99999999999"),
+      List.of("SELECT"),
+      List.of("FLUSHDB", "x"),
+      List.of("FLUSHDB", "ASYNC", "x"),
+      List.of("FLUSHDB", "ASYNC"),
+      List.of("DBSIZE"),
+      List.of("SELECT", "2"),
+      List.of("DBSIZE"),
+      List.of("INFO", "keyspace"),
+      List.of("FLUSHALL", "SYNC"),
+      List.of("DBSIZE"),
+      List.of("INFO", "keyspace"),
+      List.of("DBSIZE", "x"));
+
   /** Keys and patterns for {@link #globPatternsMatchRedissKeyByKey}: Redis's glob rules, edge cases included. */
   private static final List<String> GLOB_KEYS = List.of("hello", "hallo", "hxllo", "hllo", "heeeello", "a*b",
       "a?b", "a[b", "a\\b", "a-b", "x]y", "^", "-", "é", "aé", "a\u00fcb", "[]", "ab", "b");
@@ -426,6 +487,11 @@ class RedisParityIT {
   @Test
   void keyspaceCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
     assertRepliesMatchRedis(KEYSPACE_REQUESTS, false);
+  }
+
+  @Test
+  void databaseCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(DATABASE_REQUESTS, false);
   }
 
   /**

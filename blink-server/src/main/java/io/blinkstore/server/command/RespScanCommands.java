@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code SCAN}, {@code KEYS} and {@code RANDOMKEY}, over the store's {@link Keyspace}
+ * {@code SCAN}, {@code KEYS} and {@code RANDOMKEY} in the connection's database, over the store's {@link Keyspace}
  * (docs/design-keyspace-transactions.md, section 2). Keys come back as the RESP bytes they were written with
  * ({@link RespKeys#bytes}); {@code MATCH} and {@code KEYS} patterns are Redis's ({@link GlobPattern}).
  *
@@ -85,7 +85,7 @@ final class RespScanCommands {
     if (keyspace == null) {
       return NO_KEYSPACE;
     }
-    Keyspace.Step step = keyspace.scan(cursor, (int) Math.min(count, MAX_COUNT));
+    Keyspace.Step step = keyspace.scan(client.namespace(), cursor, (int) Math.min(count, MAX_COUNT));
     if (step == null) {
       return UNKNOWN_CURSOR;
     }
@@ -114,7 +114,7 @@ final class RespScanCommands {
     byte[] pattern = args[1];
     List<Result> keys = new ArrayList<>();
     long[] replyBytes = {0};
-    keyspace.forEachKey(key -> {
+    keyspace.forEachKey(client.namespace(), key -> {
       byte[] bytes = RespKeys.bytes(key);
       if (matches(pattern, bytes)) {
         keys.add(new Result.Bulk(bytes));
@@ -132,7 +132,7 @@ final class RespScanCommands {
     if (keyspace == null) {
       return NO_KEYSPACE;
     }
-    String key = keyspace.randomKey();
+    String key = keyspace.randomKey(client.namespace());
     return key == null ? Result.NULL : new Result.Bulk(RespKeys.bytes(key));
   }
 

@@ -49,6 +49,7 @@ public final class RespServerCommands {
   private final BlinkStore store;
   private final ServerCounters counters;
   private final Authenticator authenticator;
+  private final RespDatabaseCommands databases;
   /** The settings {@code CONFIG GET} reports (in Redis's lower-case names); other names match nothing. */
   private final Map<String, String> config = new LinkedHashMap<>();
 
@@ -56,13 +57,15 @@ public final class RespServerCommands {
    * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
    * checks tokens with {@code authenticator}, if not null.
    */
-  RespServerCommands(BlinkStore store, ServerCounters counters, Authenticator authenticator) {
+  RespServerCommands(BlinkStore store, ServerCounters counters, Authenticator authenticator,
+      RespDatabaseCommands databases, int databaseCount) {
     this.store = store;
+    this.databases = databases;
     this.counters = counters;
     this.authenticator = authenticator;
     config.put("save", "");
     config.put("appendonly", "no");
-    config.put("databases", "1");
+    config.put("databases", Integer.toString(databaseCount));
     config.put("maxmemory", Long.toString(store.memoryLimit()));
     config.put("maxmemory-policy", "allkeys-lfu"); // W-TinyLFU, as INFO memory says
   }
@@ -71,7 +74,6 @@ public final class RespServerCommands {
     table.add("ping", -1, Keys.NONE, this::ping, FAST, STALE);
     table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), FAST);
     table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
-    table.add("select", 2, Keys.NONE, this::select, LOADING, STALE, FAST);
     table.add("auth", -2, Keys.NONE, this::auth, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("hello", -1, Keys.NONE, this::hello, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("info", -1, Keys.NONE, this::info, LOADING, STALE);
@@ -97,14 +99,6 @@ public final class RespServerCommands {
   private Result quit(ClientState client, byte[][] args) {
     client.closeAfterReply();
     return Result.OK;
-  }
-
-  private Result select(ClientState client, byte[][] args) {
-    Long index = Arguments.integer(args[1]);
-    if (index == null || index != (int) (long) index) {
-      return RespKeyCommands.NOT_AN_INTEGER;
-    }
-    return index == 0 ? Result.OK : Result.error("DB index is out of range");
   }
 
   /**
@@ -307,10 +301,7 @@ public final class RespServerCommands {
         "keyspace_hits:" + stats.hits(),
         "keyspace_misses:" + stats.misses(),
         "blink_hit_ratio:" + server.hitRatioText()));
-    // avg_ttl is Redis's sampled estimate; 0 is what Redis reports when it has none.
-    sections.put("keyspace", stats.keys() == 0
-        ? section("Keyspace")
-        : section("Keyspace", "db0:keys=" + stats.keys() + ",expires=" + stats.expiring() + ",avg_ttl=0"));
+    sections.put("keyspace", section("Keyspace", databases.keyspaceLines().toArray(String[]::new)));
     return sections;
   }
 
