@@ -155,6 +155,7 @@ public final class BlinkServer implements AutoCloseable {
   private final long idleTimeoutSeconds;
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
+  private final int databases;
   private final EntrySizeLimits sizeLimits;
   private final Authenticator authenticator;
   private final Set<PosixFilePermission> unixMode;
@@ -187,6 +188,7 @@ public final class BlinkServer implements AutoCloseable {
         builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare,
         builder.authToken == null ? null : new SignInDeadline(builder.authTimeout));
     this.maxOutputBytes = builder.maxOutputBytes;
+    this.databases = builder.databases;
     this.sizeLimits = new EntrySizeLimits(builder.maxKeyBytes, builder.maxValueBytes);
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
     this.unixMode = builder.unixMode;
@@ -222,7 +224,8 @@ public final class BlinkServer implements AutoCloseable {
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
       Dispatcher dispatcher = new Dispatcher(
-          store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits);
+          store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits,
+          databases);
       dispatcher.reportSettings(Map.of(
           "maxclients", Integer.toString(maxConnections),
           "timeout", Long.toString(idleTimeoutSeconds),

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The RESP data commands but those with options: {@code GET}, {@code GETDEL}, {@code MGET}, {@code MSET},
- * {@code DEL}, {@code EXISTS}, {@code DBSIZE}, {@code FLUSHALL}, {@code FLUSHDB}, run against the same
- * {@link BlinkStore} as the text protocol. {@link RespSetCommands} has {@code SET} and its relatives.
+ * {@code DEL}, {@code EXISTS}, run against the same {@link BlinkStore} as the text protocol
+ * ({@link RespDatabaseCommands} has {@code DBSIZE} and the flushes). {@link RespSetCommands} has {@code SET} and its relatives.
  *
  * <p><b>Keys</b> are binary-safe: {@link RespKeys} maps each to its store key, the same entry over the text
  * protocol whenever the bytes are a key that protocol can carry.
@@ -54,9 +54,6 @@ final class RespKeyCommands {
     commands.add("mset", -3, Keys.PAIRS, this::mset, WRITE, DENYOOM);
     commands.add("del", -2, Keys.ALL, this::del, WRITE);
     commands.add("exists", -2, Keys.ALL, this::exists, READONLY, FAST);
-    commands.add("dbsize", 1, Keys.NONE, (client, args) -> new Result.Int(store.size()), READONLY, FAST);
-    commands.add("flushall", -1, Keys.NONE, this::flush, WRITE);
-    commands.add("flushdb", -1, Keys.NONE, this::flush, WRITE);
   }
 
   private Result get(ClientState client, byte[][] args) {
@@ -132,14 +129,5 @@ final class RespKeyCommands {
       }
     }
     return new Result.Int(present);
-  }
-
-  /** {@code FLUSHALL}/{@code FLUSHDB [ASYNC|SYNC]}: both clear the store at once. */
-  private Result flush(ClientState client, byte[][] args) {
-    if (args.length > 2 || args.length == 2 && !List.of("async", "sync").contains(Arguments.lowerCase(args[1]))) {
-      return SYNTAX_ERROR;
-    }
-    store.clear();
-    return Result.OK;
   }
 }

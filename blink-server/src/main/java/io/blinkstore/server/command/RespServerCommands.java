@@ -13,6 +13,7 @@ import io.blinkstore.server.command.CommandSpec.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
@@ -53,24 +54,27 @@ public final class RespServerCommands {
   private ServerInfo info;
   /** {@code CONFIG GET} and {@code CONFIG SET}'s settings. */
   final ServerConfig config;
+  private final RespDatabaseCommands databases;
 
   /**
    * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
    * checks tokens with {@code authenticator}, if not null.
    */
-  RespServerCommands(BlinkStore store, ServerCounters counters, Authenticator authenticator) {
+  RespServerCommands(BlinkStore store, ServerCounters counters, Authenticator authenticator,
+      RespDatabaseCommands databases, int databaseCount) {
     this.store = store;
+    this.databases = databases;
     this.counters = counters;
     this.authenticator = authenticator;
     this.config = new ServerConfig(store.memoryLimit(), counters);
+    config.report(Map.of("databases", Integer.toString(databaseCount)));
   }
 
   void register(CommandTable table) {
-    info = new ServerInfo(store, counters, table);
+    info = new ServerInfo(store, counters, table, databases::keyspaceLines);
     table.add("ping", -1, Keys.NONE, this::ping, FAST, STALE);
     table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), FAST);
     table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
-    table.add("select", 2, Keys.NONE, this::select, LOADING, STALE, FAST);
     table.add("auth", -2, Keys.NONE, this::auth, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("hello", -1, Keys.NONE, this::hello, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("info", -1, Keys.NONE, this::info, LOADING, STALE);
@@ -125,14 +129,6 @@ public final class RespServerCommands {
   private Result quit(ClientState client, byte[][] args) {
     client.closeAfterReply();
     return Result.OK;
-  }
-
-  private Result select(ClientState client, byte[][] args) {
-    Long index = Arguments.integer(args[1]);
-    if (index == null || index != (int) (long) index) {
-      return RespKeyCommands.NOT_AN_INTEGER;
-    }
-    return index == 0 ? Result.OK : Result.error("DB index is out of range");
   }
 
   /**
