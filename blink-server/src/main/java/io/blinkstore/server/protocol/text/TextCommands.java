@@ -175,7 +175,7 @@ public final class TextCommands {
   /** The original's reply to {@code command}, whose operation answered {@code result} (not an error). */
   private static Reply render(Command command, Result result) {
     if (command instanceof Command.Get) {
-      return result instanceof Result.Stored value ? new Reply.Value(value.copy()) : Reply.Status.NOT_FOUND;
+      return result instanceof Result.Stored value ? new Reply.Value(value.value()) : Reply.Status.NOT_FOUND;
     }
     if (command instanceof Command.Add) {
       return result == Result.OK ? Reply.Status.OK : Reply.Status.EXISTS;

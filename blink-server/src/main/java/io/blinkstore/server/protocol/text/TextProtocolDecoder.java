@@ -6,6 +6,7 @@ import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.RequestProgress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AsciiString;
 import io.netty.util.ByteProcessor;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -157,8 +158,11 @@ public final class TextProtocolDecoder extends AccountedDecoder implements Reque
 
   private Command parse(ByteBuf in, int start, int length) {
     if (in.forEachByte(start, length, ASCII) < 0) {
-      // All ASCII: every byte is one char, so Latin-1 decoding is exact and the cheapest there is.
-      return CommandParser.parse(in.toString(start, length, StandardCharsets.ISO_8859_1));
+      // All ASCII: every byte is one char, so the parser reads the line's bytes as they are, with no String of
+      // the line: its key becomes a String and its value an array, each copied once from these bytes.
+      byte[] bytes = new byte[length];
+      in.getBytes(start, bytes);
+      return CommandParser.parse(new AsciiString(bytes, false));
     }
     try {
       return CommandParser.parse(utf8.decode(in.nioBuffer(start, length)).toString());
