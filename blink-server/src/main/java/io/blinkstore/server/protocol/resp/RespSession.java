@@ -27,6 +27,7 @@ public final class RespSession implements Session<RespRequest> {
   public RespSession(Dispatcher dispatcher, ClientState client) {
     this.dispatcher = dispatcher;
     this.client = client;
+    client.replySize(RespEncoder::encodedLength);
   }
 
   @Override
