@@ -12,7 +12,7 @@ import java.time.Duration;
 public abstract class ForwardingBlinkStore implements BlinkStore {
   private final BlinkStore store;
 
-  public ForwardingBlinkStore(BlinkStore store) {
+  protected ForwardingBlinkStore(BlinkStore store) {
     this.store = store;
   }
 

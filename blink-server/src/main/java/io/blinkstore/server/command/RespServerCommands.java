@@ -26,10 +26,10 @@ public final class RespServerCommands {
 
   static final Result.Error NO_PASSWORD = Result.error("AUTH <password> called without any password "
       + "configured for the default user. Are you sure your configuration is correct?");
-  public static final Result.Error WRONGPASS =
+  static final Result.Error WRONGPASS =
       new Result.Error("WRONGPASS invalid username-password pair or user is disabled.");
   static final Result.Error NOPROTO = new Result.Error("NOPROTO unsupported protocol version");
-  public static final Result.Error INVALID_NAME =
+  static final Result.Error INVALID_NAME =
       Result.error("Client names cannot contain spaces, newlines or special characters.");
 
   /**
@@ -38,11 +38,11 @@ public final class RespServerCommands {
    */
   static final int MAX_NAME_BYTES = 1024;
 
-  public static final Result.Error NAME_TOO_LONG =
+  static final Result.Error NAME_TOO_LONG =
       Result.error("Client names cannot be longer than " + MAX_NAME_BYTES + " bytes.");
 
   /** Redis 7's reply to a {@code HELLO} without {@code AUTH} from a connection that has not signed in. */
-  public static final Result.Error HELLO_NOAUTH = new Result.Error("NOAUTH HELLO must be called with the client"
+  static final Result.Error HELLO_NOAUTH = new Result.Error("NOAUTH HELLO must be called with the client"
       + " already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the"
       + " client and select the RESP protocol version at the same time");
 

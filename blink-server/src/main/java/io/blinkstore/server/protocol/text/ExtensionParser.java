@@ -15,7 +15,7 @@ import java.util.function.Function;
  * original words, whose key is the whole rest of the line, these take whitespace-separated arguments, and a
  * wrong count is an error; a value, where there is one, is the rest of the line as in {@code SET}.
  */
-public final class ExtensionParser {
+final class ExtensionParser {
   static final String INVALID_EXPIRE_TIME = "invalid expire time";
   static final String NOT_AN_INTEGER = "value is not an integer or out of range";
   static final String INVALID_LEASE_TIME = Leases.INVALID_LEASE_TIME;
