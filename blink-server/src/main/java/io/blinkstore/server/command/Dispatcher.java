@@ -102,7 +102,7 @@ public final class Dispatcher {
 
   /**
    * Returns the state shared by the connections of a protocol whose codec signs them in itself (the text
-   * protocol's {@link AuthGate}) and whose commands change no connection state, with keys mapped by
+   * protocol's {@code AuthGate}) and whose commands change no connection state, with keys mapped by
    * {@code keys}.
    */
   public ClientState signedInClient(Function<byte[], String> keys) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Executes one connection's requests in order, on its event loop, and writes their replies. One instance per
  * channel: it keeps the connection's state (not {@code @Sharable}). The protocol is a {@link Session}: the text
- * protocol's ({@link TextSession}) and RESP's ({@link RespSession}) share this ordering, backpressure, flushing
+ * protocol's ({@link io.blinkstore.server.protocol.text.TextSession}) and RESP's
+ * ({@link io.blinkstore.server.protocol.resp.RespSession}) share this ordering, backpressure, flushing
  * and ending logic; requests of any other type are passed on.
  *
  * <p><b>Flushing.</b> Replies are written without flushing and flushed once per read batch, in

@@ -117,7 +117,10 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
     this.signedOut = signedOut;
   }
 
-  /** Decodes at most one request; {@link ByteToMessageDecoder} calls again while bytes are consumed. */
+  /**
+   * Decodes at most one request; {@link io.netty.handler.codec.ByteToMessageDecoder} calls again while bytes are
+   * consumed.
+   */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (!failed && (arrayLength > 0 || readArrayHeader(in, out))) {

@@ -13,7 +13,7 @@ import java.util.Base64;
 
 /**
  * Encodes {@link Reply replies} as protocol lines, each ending with {@code \n} only. Stateless, so one instance
- * serves every channel. {@link #write} is the single definition of the reply format; the {@link Repl} uses it
+ * serves every channel. {@link #write} is the single definition of the reply format; the {@code Repl} uses it
  * too.
  */
 @Sharable

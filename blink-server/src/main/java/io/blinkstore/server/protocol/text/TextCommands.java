@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The text protocol's name table: each request word ({@link Command}) runs the {@link CommandTable}'s operation
+ * The text protocol's name table: each request word ({@link Command}) runs the {@code CommandTable}'s operation
  * of the same meaning through the one {@link Dispatcher} (so the same sign-in, heap guard, size limits, lease
  * ends, counting and error kinds apply), and its {@link Result} is rendered as the original server's
  * {@link Reply}. Only what has no operation is answered here: {@code USAGE} and {@code STATS} (reports of this

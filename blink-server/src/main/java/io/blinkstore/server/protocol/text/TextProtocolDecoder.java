@@ -76,7 +76,10 @@ public final class TextProtocolDecoder extends AccountedDecoder implements Reque
     this.authenticator = authenticator;
   }
 
-  /** Decodes at most one line; {@link ByteToMessageDecoder} calls again while bytes are consumed. */
+  /**
+   * Decodes at most one line; {@link io.netty.handler.codec.ByteToMessageDecoder} calls again while bytes are
+   * consumed.
+   */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (tooLong) {
