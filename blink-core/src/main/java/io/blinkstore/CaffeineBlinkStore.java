@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process {@link BlinkStore}: a Caffeine cache bounded by {@code maximumWeight(limit)}, weighed by key
@@ -157,7 +158,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   }
 
   /** Runs atomically with Caffeine's removal of an entry for size: its bytes leave the count. */
-  private void onEviction(Key key, Key value, RemovalCause cause) {
+  private void onEviction(@Nullable Key key, @Nullable Key value, RemovalCause cause) {
     if (value != null) {
       Object stored = value.ref;
       released(stored);
@@ -281,8 +282,8 @@ final class CaffeineBlinkStore implements BlinkStore {
     private final byte[] value;
     private final long ttlNanos;
     private final long weight;
-    private Object replaced;
-    private Object stored;
+    private @Nullable Object replaced;
+    private @Nullable Object stored;
 
     Overwrite(String key, int keyBytes, byte[] value, long ttlNanos, long weight) {
       this.key = key;
@@ -476,21 +477,21 @@ final class CaffeineBlinkStore implements BlinkStore {
   }
 
   @Override
-  public byte[] get(String key) {
+  public byte @Nullable [] get(String key) {
     byte[] packed = read(key);
     return packed == null ? null : locks.read(key, packed, COPY);
   }
 
   /** Decodes the stored bytes themselves: no copy to throw away. */
   @Override
-  public String getString(String key) {
+  public @Nullable String getString(String key) {
     byte[] packed = read(key);
     return packed == null ? null : locks.read(key, packed, DECODE);
   }
 
   /** The stored array and its stripe's lock: {@link StoredBytes#copyTo} copies from the array itself. */
   @Override
-  public StoredValue getStored(String key) {
+  public @Nullable StoredValue getStored(String key) {
     byte[] packed = read(key);
     return packed == null ? null : new StoredBytes(locks.of(key), packed);
   }
@@ -501,7 +502,7 @@ final class CaffeineBlinkStore implements BlinkStore {
    * Validates the key only on a miss: only valid keys are ever stored, so a hit proves the key valid, and an
    * invalid key still throws before anything is counted.
    */
-  private byte[] read(String key) {
+  private byte @Nullable [] read(String key) {
     ensureOpen();
     byte[] packed = live(map.get(Key.lookup(Objects.requireNonNull(key, "key"))));
     if (packed == null) {
@@ -517,7 +518,7 @@ final class CaffeineBlinkStore implements BlinkStore {
    * Returns the packed array of the entry the map holds, or {@code null} if that is nothing or an expired
    * holder, which is then removed.
    */
-  private byte[] live(Key stored) {
+  private byte @Nullable [] live(@Nullable Key stored) {
     if (stored == null) {
       return null;
     }
@@ -581,7 +582,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   }
 
   /** What {@link #replaceLive} found: the ref it replaced or removed (null if absent), and whether it was live. */
-  private record Replaced(Object ref, boolean wasLive) {}
+  private record Replaced(@Nullable Object ref, boolean wasLive) {}
 
   /**
    * Gives a present key's entry the ref {@code next} makes of its ref and packed array, if it is live; removes it
@@ -605,7 +606,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   }
 
   /** The packed array of a stored ref if it is live, otherwise {@code null}. Reads nothing but the clock. */
-  private byte[] liveValue(Object stored) {
+  private byte @Nullable [] liveValue(@Nullable Object stored) {
     if (stored instanceof Expiring holder) {
       return holder.isLive(now()) ? holder.packed : null;
     }
@@ -619,7 +620,7 @@ final class CaffeineBlinkStore implements BlinkStore {
    * the compute saw: the clock read again here may have passed a deadline the compute found unexpired, whose
    * bytes it stored again.
    */
-  private void afterCompute(Object replaced, boolean wasLive, Expiring created) {
+  private void afterCompute(@Nullable Object replaced, boolean wasLive, @Nullable Expiring created) {
     if (created != null) {
       track(created);
     }
@@ -638,7 +639,7 @@ final class CaffeineBlinkStore implements BlinkStore {
   }
 
   @Override
-  public Duration ttl(String key) {
+  public @Nullable Duration ttl(String key) {
     ensureOpen();
     validate(key);
     Key stored = policy.getIfPresentQuietly(Key.lookup(key));
@@ -724,17 +725,17 @@ final class CaffeineBlinkStore implements BlinkStore {
   }
 
   @Override
-  public byte[] getOrLoad(String key, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Loader loader) {
     return load(key, 0, loader);
   }
 
   @Override
-  public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Duration ttl, Loader loader) {
     return load(key, ttlNanos(ttl), loader);
   }
 
   /** Gets or loads; {@code ttlNanos} 0 stores the loaded value without a time to live. */
-  private byte[] load(String key, long ttlNanos, Loader loader) {
+  private byte @Nullable [] load(String key, long ttlNanos, Loader loader) {
     Objects.requireNonNull(loader, "loader");
     byte[] value = get(key);
     if (value != null) {
@@ -748,7 +749,7 @@ final class CaffeineBlinkStore implements BlinkStore {
     return loaded == null ? null : loaded.clone();
   }
 
-  private byte[] loadAndStore(String key, long ttlNanos, Loader loader) {
+  private byte @Nullable [] loadAndStore(String key, long ttlNanos, Loader loader) {
     byte[] value;
     try {
       value = loader.load(key);
@@ -810,7 +811,8 @@ final class CaffeineBlinkStore implements BlinkStore {
 
   private void scheduleSweep() {
     if (!sweepScheduled.get() && sweepScheduled.compareAndSet(false, true)) {
-      BACKGROUND.schedule(ForkJoinPool.commonPool(), new BackgroundSweep(this),
+      // Nothing to cancel: the sweep schedules its next run itself, and stops when the store is gone or closed.
+      var unused = BACKGROUND.schedule(ForkJoinPool.commonPool(), new BackgroundSweep(this),
           SWEEP_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
     }
   }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
@@ -197,7 +198,7 @@ public final class RespServerCommands {
    * The error for a name that may not be set, or null: Redis accepts names of printable ASCII without spaces
    * ({@code '!'} to {@code '~'}); we also refuse those longer than {@link #MAX_NAME_BYTES}.
    */
-  private static Result refusedName(byte[] name) {
+  private static @Nullable Result refusedName(byte[] name) {
     for (byte b : name) {
       if (b < '!' || b > '~') {
         return INVALID_NAME;

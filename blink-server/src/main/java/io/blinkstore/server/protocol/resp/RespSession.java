@@ -6,6 +6,7 @@ import io.blinkstore.server.command.RespKeys;
 import io.blinkstore.server.command.Result;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.Session;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One RESP connection as a {@link Session}: its {@link ClientState} and the shared {@link Dispatcher} that
@@ -16,7 +17,7 @@ public final class RespSession implements Session<RespRequest> {
   private final Dispatcher dispatcher;
   private final ClientState client;
   /** The request after whose reply the connection closes ({@code QUIT}), once executed. */
-  private RespRequest last;
+  private @Nullable RespRequest last;
 
   /** The session of a new connection whose name counts for nothing (for tests and tools). */
   public RespSession(Dispatcher dispatcher) {

@@ -5,6 +5,7 @@ import static io.blinkstore.internal.Text.isWhitespace;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses one request line exactly as the original Blink Store server does (see {@code docs/protocol.md}):
@@ -79,7 +80,7 @@ public final class CommandParser {
   }
 
   /** The client SDK's extension words ({@code SET64}, {@code FLUSH}, {@code PING}), or null for any other word. */
-  private static Command parseExtension(CharSequence line, int start, int wordLength, int restStart, int end) {
+  private static @Nullable Command parseExtension(CharSequence line, int start, int wordLength, int restStart, int end) {
     if (is(line, start, wordLength, "set64")) {
       return parseSet64(line, restStart, end);
     }
@@ -111,7 +112,7 @@ public final class CommandParser {
    * Decodes standard base64 with the padding required (the JDK's decoder alone would accept it missing), or
    * returns null.
    */
-  static byte[] decodeBase64(String text) {
+  static byte @Nullable [] decodeBase64(String text) {
     if (text.length() % 4 != 0) {
       return null;
     }

@@ -13,6 +13,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits the byte stream into lines and parses each into a {@link Command}. One instance per channel.
@@ -40,7 +41,7 @@ public final class TextProtocolDecoder extends AccountedDecoder implements Reque
   static final int UNAUTHENTICATED_MAX_LINE_BYTES = 16 * 1024;
 
   private final int maxLineBytes;
-  private final Authenticator authenticator;
+  private final @Nullable Authenticator authenticator;
   private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -67,7 +68,8 @@ public final class TextProtocolDecoder extends AccountedDecoder implements Reque
    *
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    */
-  public TextProtocolDecoder(int maxLineBytes, Authenticator authenticator, ClientMemory.Account account) {
+  public TextProtocolDecoder(int maxLineBytes, @Nullable Authenticator authenticator,
+      ClientMemory.Account account) {
     super(account);
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
