@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class Dispatcher {
   private final BlinkStore store;
   private final ServerCounters counters;
   private final HeapGuard heapGuard;
-  private final Authenticator authenticator;
+  private final @Nullable Authenticator authenticator;
   private final AtomicLong clientIds = new AtomicLong();
 
   /**
@@ -72,7 +73,7 @@ public final class Dispatcher {
    * ({@code -ERR key too long}, {@code -ERR value too long}); an {@code MSET} with one entry past them stores none.
    */
   public Dispatcher(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
-      Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
+      @Nullable Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
     this.counters = Objects.requireNonNull(counters, "counters");
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;

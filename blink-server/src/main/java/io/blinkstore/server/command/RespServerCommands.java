@@ -49,7 +49,7 @@ public final class RespServerCommands {
 
   private final BlinkStore store;
   private final ServerCounters counters;
-  private final Authenticator authenticator;
+  private final @Nullable Authenticator authenticator;
   /** The settings {@code CONFIG GET} reports (in Redis's lower-case names); other names match nothing. */
   private final Map<String, String> config = new LinkedHashMap<>();
 
@@ -57,7 +57,7 @@ public final class RespServerCommands {
    * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
    * checks tokens with {@code authenticator}, if not null.
    */
-  RespServerCommands(BlinkStore store, ServerCounters counters, Authenticator authenticator) {
+  RespServerCommands(BlinkStore store, ServerCounters counters, @Nullable Authenticator authenticator) {
     this.store = store;
     this.counters = counters;
     this.authenticator = authenticator;

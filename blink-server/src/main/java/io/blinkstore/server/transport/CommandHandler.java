@@ -11,6 +11,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
 
   private final Class<Q> requestType;
   private final Session<Q> session;
-  private final AccountedDecoder decoder;
+  private final @Nullable AccountedDecoder decoder;
   private final ClientMemory.Account account;
   private final ArrayDeque<Queued<Q>> queued = new ArrayDeque<>();
   /** The decoder's {@link AccountedDecoder#decodedBytes} when the last request arrived. */
@@ -72,7 +73,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   /** Set when the client shut its output down: close once every queued command is answered. */
   private boolean inputShutdown;
   private boolean draining;
-  private Future<?> lingerTimeout;
+  private @Nullable Future<?> lingerTimeout;
 
   /** A request held back by backpressure, and the bytes it was received as. */
   private record Queued<Q>(Q request, long bytes) {}
@@ -86,7 +87,8 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
    * Creates the handler of one connection whose {@code decoder} emits requests of {@code requestType}; the
    * requests it holds back count in {@code account}.
    */
-  CommandHandler(Class<Q> requestType, Session<Q> session, AccountedDecoder decoder, ClientMemory.Account account) {
+  CommandHandler(Class<Q> requestType, Session<Q> session, @Nullable AccountedDecoder decoder,
+      ClientMemory.Account account) {
     this.requestType = requestType;
     this.session = session;
     this.decoder = decoder;
