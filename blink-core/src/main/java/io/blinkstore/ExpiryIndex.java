@@ -131,7 +131,8 @@ final class ExpiryIndex {
 
   private void scheduleSweep() {
     if (!sweepScheduled.get() && sweepScheduled.compareAndSet(false, true)) {
-      BACKGROUND.schedule(ForkJoinPool.commonPool(), new BackgroundSweep(this),
+      // Nothing to cancel: the sweep schedules its next run itself, and stops when the index is gone or closed.
+      var unused = BACKGROUND.schedule(ForkJoinPool.commonPool(), new BackgroundSweep(this),
           SWEEP_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
     }
   }

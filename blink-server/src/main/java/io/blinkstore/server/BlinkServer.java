@@ -51,6 +51,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -373,7 +374,7 @@ public final class BlinkServer implements AutoCloseable {
    * The address asked for with the port bound. The channel's own address is not shown as is: a wildcard bound
    * through a dual-stack socket reads {@code [0:0:0:0:0:0:0:0]} where the user asked for {@code 0.0.0.0}.
    */
-  private static InetSocketAddress served(InetSocketAddress asked, Channel channel) {
+  private static @Nullable InetSocketAddress served(InetSocketAddress asked, Channel channel) {
     return channel == null
         ? null
         : new InetSocketAddress(asked.getAddress(), ((InetSocketAddress) channel.localAddress()).getPort());

@@ -292,7 +292,7 @@ public final class BlinkServerBuilder {
    * Returns a server, not yet started.
    *
    * @throws IllegalStateException if no store, or neither a TCP address nor a Unix socket, was given
-   * @throws BlinkException if the epoll transport was asked for and is not available
+   * @throws io.blinkstore.BlinkException if the epoll transport was asked for and is not available
    */
   public BlinkServer build() {
     if (store == null) {

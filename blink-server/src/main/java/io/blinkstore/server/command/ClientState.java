@@ -26,6 +26,7 @@ public final class ClientState {
   private boolean authenticated;
   private int protocol = DEFAULT_PROTOCOL;
   private boolean closing;
+  private ReplySize replySize = ReplySize.NOT_MEASURED;
 
   /**
    * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its protocol's codec
@@ -125,5 +126,15 @@ public final class ClientState {
   /** Closes the connection once the reply to the current command is written ({@code QUIT}). */
   void closeAfterReply() {
     closing = true;
+  }
+
+  /** What a reply costs in the connection's protocol, as its codec has said ({@link ReplySize#NOT_MEASURED}). */
+  ReplySize replySize() {
+    return replySize;
+  }
+
+  /** Sets what a reply costs in the connection's protocol: its codec's measure. */
+  public void replySize(ReplySize replySize) {
+    this.replySize = replySize;
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public final class Dispatcher {
   private final BlinkStore store;
   private final ServerCounters counters;
   private final HeapGuard heapGuard;
-  private final Authenticator authenticator;
+  private final @Nullable Authenticator authenticator;
   private final AtomicLong clientIds = new AtomicLong();
   private final RespServerCommands serverCommands;
   private final Databases databases;
@@ -80,7 +81,7 @@ public final class Dispatcher {
    * ({@code -ERR key too long}, {@code -ERR value too long}); an {@code MSET} with one entry past them stores none.
    */
   public Dispatcher(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
-      Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
+      @Nullable Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
     this(store, leases, clock, counters, heapGuard, authenticator, maxReplyBytes, sizeLimits,
         DEFAULT_DATABASES);
   }
@@ -93,7 +94,7 @@ public final class Dispatcher {
    * @throws IllegalArgumentException if {@code databaseCount} is out of range ({@link Databases})
    */
   public Dispatcher(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
-      Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits, int databaseCount) {
+      @Nullable Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits, int databaseCount) {
     this.counters = Objects.requireNonNull(counters, "counters");
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;
@@ -141,7 +142,7 @@ public final class Dispatcher {
 
   /**
    * Returns the state shared by the connections of a protocol whose codec signs them in itself (the text
-   * protocol's {@link AuthGate}) and whose commands change no connection state, with keys mapped by
+   * protocol's {@code AuthGate}) and whose commands change no connection state, with keys mapped by
    * {@code keys}.
    */
   public ClientState signedInClient(Function<byte[], String> keys) {

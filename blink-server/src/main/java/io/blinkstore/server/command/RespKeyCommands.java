@@ -7,7 +7,6 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.CommandSpec.Keys;
-import io.blinkstore.server.protocol.resp.RespEncoder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,9 @@ import java.util.List;
  *
  * <p><b>Reply size.</b> {@code MGET} is the one command whose reply can be far larger than its request: a
  * 1 MiB request naming one 4 KB value 150,000 times asks for 615 MB. It reads the values without copying them
- * ({@link BlinkStore#getStored}), and is refused with {@link #replyTooLarge} when the reply
- * would pass the server's output cap ({@code --max-output-bytes}), which would close the connection anyway.
+ * ({@link BlinkStore#getStored}), and is refused with {@link #replyTooLarge} when the reply, as the connection's
+ * codec measures it ({@link ReplySize}), would pass the server's output cap ({@code --max-output-bytes}), which
+ * would close the connection anyway.
  *
  * <p><b>Atomicity.</b> {@code MSET} checks every entry against the size limits first, then sets its keys one by
  * one. {@code GETDEL} reads, then deletes: a value written by another client between the two is deleted too, and
@@ -83,7 +83,7 @@ final class RespKeyCommands {
       values.add(read(client.key(args[i])));
     }
     Result reply = new Result.Array(values);
-    long replyBytes = RespEncoder.encodedLength(reply);
+    long replyBytes = client.replySize().bytes(reply);
     return replyBytes <= maxReplyBytes ? reply : replyTooLarge(replyBytes, maxReplyBytes);
   }
 

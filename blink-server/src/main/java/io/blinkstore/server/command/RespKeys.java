@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store key of a RESP key. RESP keys are any bytes, as in Redis; a Blink Store key is a non-empty UTF-8
@@ -70,7 +71,7 @@ public final class RespKeys {
     return true;
   }
 
-  private static String utf8(byte[] bytes) {
+  private static @Nullable String utf8(byte[] bytes) {
     try {
       return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException malformed) {

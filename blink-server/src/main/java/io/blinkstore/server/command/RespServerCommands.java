@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
@@ -28,10 +29,10 @@ public final class RespServerCommands {
 
   static final Result.Error NO_PASSWORD = Result.error("AUTH <password> called without any password "
       + "configured for the default user. Are you sure your configuration is correct?");
-  public static final Result.Error WRONGPASS =
+  static final Result.Error WRONGPASS =
       new Result.Error("WRONGPASS invalid username-password pair or user is disabled.");
   static final Result.Error NOPROTO = new Result.Error("NOPROTO unsupported protocol version");
-  public static final Result.Error INVALID_NAME =
+  static final Result.Error INVALID_NAME =
       Result.error("Client names cannot contain spaces, newlines or special characters.");
 
   /**
@@ -40,17 +41,17 @@ public final class RespServerCommands {
    */
   static final int MAX_NAME_BYTES = 1024;
 
-  public static final Result.Error NAME_TOO_LONG =
+  static final Result.Error NAME_TOO_LONG =
       Result.error("Client names cannot be longer than " + MAX_NAME_BYTES + " bytes.");
 
   /** Redis 7's reply to a {@code HELLO} without {@code AUTH} from a connection that has not signed in. */
-  public static final Result.Error HELLO_NOAUTH = new Result.Error("NOAUTH HELLO must be called with the client"
+  static final Result.Error HELLO_NOAUTH = new Result.Error("NOAUTH HELLO must be called with the client"
       + " already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the"
       + " client and select the RESP protocol version at the same time");
 
   private final BlinkStore store;
   private final ServerCounters counters;
-  private final Authenticator authenticator;
+  private final @Nullable Authenticator authenticator;
   private ServerInfo info;
   /** {@code CONFIG GET} and {@code CONFIG SET}'s settings. */
   final ServerConfig config;
@@ -60,7 +61,7 @@ public final class RespServerCommands {
    * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
    * checks tokens with {@code authenticator}, if not null.
    */
-  RespServerCommands(BlinkStore store, ServerCounters counters, Authenticator authenticator,
+  RespServerCommands(BlinkStore store, ServerCounters counters, @Nullable Authenticator authenticator,
       RespDatabaseCommands databases, int databaseCount) {
     this.store = store;
     this.databases = databases;
@@ -225,7 +226,7 @@ public final class RespServerCommands {
    * The error for a name that may not be set, or null: Redis accepts names of printable ASCII without spaces
    * ({@code '!'} to {@code '~'}); we also refuse those longer than {@link #MAX_NAME_BYTES}.
    */
-  private static Result refusedName(byte[] name) {
+  private static @Nullable Result refusedName(byte[] name) {
     for (byte b : name) {
       if (b < '!' || b > '~') {
         return INVALID_NAME;
