@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * The optional bound on the number of entries, which guards the heap against many tiny entries where the byte
- * limit alone does not (each entry costs the JVM about 114 bytes beyond its key and value on Java 17: docs/BENCHMARKS.md). Caffeine cannot bound
- * weight and count at once, so a writer that finds the count over the bound removes the coldest entries, in
+ * limit alone does not (each entry costs the JVM about 114 bytes beyond its key and value on Java 17:
+ * docs/BENCHMARKS.md). Caffeine cannot bound weight and count at once, so a writer that finds the count over the bound removes the coldest entries, in
  * Caffeine's own eviction order, until it is back under. It is a soft bound: concurrent writers may pass it by a
  * few entries for a moment.
  */
