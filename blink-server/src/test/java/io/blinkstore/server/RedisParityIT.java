@@ -235,6 +235,28 @@ class RedisParityIT {
       List.of("FUNCTION", "BOGUS"),
       List.of("COMMAND", "COUNT", "x"),
       List.of("COMMAND", "BOGUS"),
+      List.of("COMMAND", "INFO", "nosuch", "get", "client|nosuch", "Config|Get"),
+      List.of("COMMAND", "LIST", "x"),
+      List.of("COMMAND", "LIST", "FILTERBY", "PATTERN"),
+      List.of("COMMAND", "LIST", "FILTERBY", "BOGUS", "x"),
+      List.of("COMMAND", "LIST", "FILTERBY", "MODULE", "x"),
+      List.of("COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch"),
+      List.of("COMMAND", "LIST", "FILTERBY", "PATTERN", "PEXPIRET?ME"), // one: Redis lists in its hash order
+      List.of("COMMAND", "GETKEYS"),
+      List.of("COMMAND", "GETKEYS", "GET"),
+      List.of("COMMAND", "GETKEYS", "GET", "k"),
+      List.of("COMMAND", "GETKEYS", "GET", "k", "x"),
+      List.of("COMMAND", "GETKEYS", "MSET", "a", "1", "b"),
+      List.of("COMMAND", "GETKEYS", "DEL", "a", "b", "a"),
+      List.of("COMMAND", "GETKEYS", "nosuch", "k"),
+      List.of("COMMAND", "GETKEYS", "ECHO", "k"),
+      List.of("COMMAND", "GETKEYS", "CLIENT", "nosuch"),
+      List.of("COMMAND", "GETKEYS", "CLIENT", "GETNAME"),
+      List.of("COMMAND", "GETKEYSANDFLAGS", "SET", "k", "v"),
+      List.of("COMMAND", "GETKEYSANDFLAGS", "SET", "k", "get", "EX", "1"),
+      List.of("COMMAND", "GETKEYSANDFLAGS", "SET", "k", "v", "EX", "1", "GET"),
+      List.of("COMMAND", "GETKEYSANDFLAGS", "MGET", "a", "b"),
+      List.of("COMMAND", "GETKEYSANDFLAGS", "GETEX", "a", "PERSIST"),
       List.of("AUTH"),
       List.of("AUTH", "secret"),
       List.of("AUTH", "default", "secret"),
@@ -408,6 +430,48 @@ class RedisParityIT {
   @Test
   void respThreeRepliesMatchRedisByteForByte() throws Exception {
     assertRepliesMatchRedis(RESP3_REQUESTS, true);
+  }
+
+  /**
+   * {@code COMMAND INFO} of every command and subcommand that both servers have is the same, in RESP2 and RESP3:
+   * name, arity, flags, key positions, ACL categories, tips and key specifications. Left out: the containers
+   * ({@code CLIENT}, {@code CONFIG}, ...), whose entries list their subcommands, of which Redis has more, in its
+   * hash table's order.
+   */
+  @Test
+  void commandInfoMatchesRedisForEveryCommandBothHave() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient ours = LineClient.unix(server.unixPath())) {
+      List<String> names = bulks(replies(ours, RespIT.resp("COMMAND", "LIST"), 1).get(0));
+      List<List<String>> requests = new ArrayList<>();
+      for (String name : names) {
+        if (names.stream().noneMatch(other -> other.startsWith(name + "|"))) {
+          requests.add(List.of("COMMAND", "INFO", name));
+        }
+      }
+      assertTrue(requests.size() > 40, requests.toString());
+      List<List<String>> both = new ArrayList<>(requests);
+      both.add(List.of("HELLO", "3"));
+      both.addAll(requests);
+      both.add(List.of("QUIT"));
+      assertRepliesMatchRedis(server, withoutOursAlone(both), true);
+    }
+  }
+
+  /** {@code requests} without those about a command Redis does not have (ours: the leases, CLIENT SETINFO). */
+  private static List<List<String>> withoutOursAlone(List<List<String>> requests) {
+    Set<String> oursAlone = Set.of("getl", "fill", "release", "client|setinfo");
+    return requests.stream().filter(request -> !oursAlone.contains(request.get(request.size() - 1))).toList();
+  }
+
+  /** The bulk strings of a RESP2 array of bulk strings, as {@link RespIT#readReply} renders it. */
+  private static List<String> bulks(String reply) {
+    List<String> values = new ArrayList<>();
+    String[] lines = reply.split("\r\n");
+    for (int i = 1; i + 1 < lines.length; i += 2) {
+      values.add(lines[i + 1]);
+    }
+    return values;
   }
 
   /**
