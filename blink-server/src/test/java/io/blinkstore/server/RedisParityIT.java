@@ -196,6 +196,29 @@ class RedisParityIT {
       List.of("client|getname"),
       List.of("TIME", "x"),
       List.of("CLIENT", "BOGUS"),
+      List.of("CLIENT", "LIST", "x"),
+      List.of("CLIENT", "LIST", "TYPE", "foo"),
+      List.of("CLIENT", "LIST", "TYPE", "pubsub"),
+      List.of("CLIENT", "LIST", "ID", "999999", "x"),
+      List.of("CLIENT", "LIST", "ID", "999999"),
+      List.of("CLIENT", "INFO", "x"),
+      List.of("CLIENT", "KILL"),
+      List.of("CLIENT", "KILL", "1.2.3.4:5"),
+      List.of("CLIENT", "KILL", "ID", "0"),
+      List.of("CLIENT", "KILL", "ID", "x", "TYPE"),
+      List.of("CLIENT", "KILL", "ID", "999999", "TYPE"),
+      List.of("CLIENT", "KILL", "ID", "999999"),
+      List.of("CLIENT", "KILL", "TYPE", "foo"),
+      List.of("CLIENT", "KILL", "TYPE", "pubsub", "SKIPME", "no"),
+      List.of("CLIENT", "KILL", "USER", "bob"),
+      List.of("CLIENT", "KILL", "USER", "default", "ADDR", "1.2.3.4:5"),
+      List.of("CLIENT", "KILL", "LADDR", "1.2.3.4:5"),
+      List.of("CLIENT", "KILL", "SKIPME", "maybe"),
+      List.of("CLIENT", "KILL", "BOGUS", "x"),
+      List.of("CLIENT", "NO-EVICT"),
+      List.of("CLIENT", "NO-EVICT", "maybe"),
+      List.of("CLIENT", "NO-EVICT", "ON"),
+      List.of("CLIENT", "NO-EVICT", "off"),
       List.of("client", "bogus", "x"),
       List.of("CONFIG"),
       List.of("CONFIG", "GET"),
@@ -456,6 +479,25 @@ class RedisParityIT {
       both.add(List.of("QUIT"));
       assertRepliesMatchRedis(server, withoutOursAlone(both), true);
     }
+  }
+
+  /** {@code CLIENT INFO} names Redis 7.0's fields in its order (their values differ: addresses, ids, sizes). */
+  @Test
+  void clientInfoHasRedissFieldsInItsOrder() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient ours = LineClient.unix(server.unixPath());
+        LineClient theirs = LineClient.unix(redisSocket())) {
+      assertEquals(fieldNames(ClientCommandsIT.text(theirs, "CLIENT", "INFO")),
+          fieldNames(ClientCommandsIT.text(ours, "CLIENT", "INFO")));
+    }
+  }
+
+  private static List<String> fieldNames(String line) {
+    List<String> names = new ArrayList<>();
+    for (String field : line.strip().split(" ")) {
+      names.add(field.substring(0, field.indexOf('=')));
+    }
+    return names;
   }
 
   /** {@code requests} without those about a command Redis does not have (ours: the leases, CLIENT SETINFO). */

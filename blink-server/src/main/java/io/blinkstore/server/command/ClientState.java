@@ -20,10 +20,16 @@ public final class ClientState {
   private final Function<byte[], String> keys;
   private final ClientMemory.Account account;
   private final Runnable onSignIn;
-  private byte[] name;
+  private final ClientConnection connection;
+  private final long createdMillis = System.currentTimeMillis();
+  // Read by CLIENT LIST from other connections' event loops, hence volatile.
+  private volatile byte[] name;
   private boolean authenticated;
-  private int protocol = DEFAULT_PROTOCOL;
-  private boolean closing;
+  private volatile int protocol = DEFAULT_PROTOCOL;
+  private volatile boolean closing;
+  private volatile boolean evictLast;
+  private volatile long lastCommandMillis = createdMillis;
+  private volatile String lastCommand;
 
   /**
    * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its protocol's codec
@@ -31,8 +37,9 @@ public final class ClientState {
    * {@code onSignIn} runs when it first presents the server's token.
    */
   ClientState(long id, boolean requiresAuth, Function<byte[], String> keys, ClientMemory.Account account,
-      Runnable onSignIn) {
+      Runnable onSignIn, ClientConnection connection) {
     this.id = id;
+    this.connection = connection;
     this.requiresAuth = requiresAuth;
     this.keys = keys;
     this.account = account;
@@ -97,6 +104,41 @@ public final class ClientState {
   /** Whether the connection is closed once the reply to the current command is written. */
   public boolean closing() {
     return closing;
+  }
+
+  /** The transport's side of the connection. */
+  ClientConnection connection() {
+    return connection;
+  }
+
+  /** Records that the connection runs the command named {@code name} ({@code null}: an unknown one) now. */
+  void running(String name) {
+    lastCommand = name;
+    lastCommandMillis = System.currentTimeMillis();
+  }
+
+  /** The name of the last command, as Redis names it ({@code client|list}), or {@code null}. */
+  String lastCommand() {
+    return lastCommand;
+  }
+
+  /** The wall-clock time it was opened and last ran a command, in milliseconds. */
+  long createdMillis() {
+    return createdMillis;
+  }
+
+  long lastCommandMillis() {
+    return lastCommandMillis;
+  }
+
+  /** Whether {@code CLIENT NO-EVICT ON} holds. */
+  boolean evictLast() {
+    return evictLast;
+  }
+
+  void evictLast(boolean last) {
+    evictLast = last;
+    connection.evictLast(last);
   }
 
   /** Closes the connection once the reply to the current command is written ({@code QUIT}). */

@@ -69,6 +69,12 @@ final class CommandMetadata {
         "client|setname", "command|count", "command|getkeys", "command|getkeysandflags", "command|help")) {
       keys(name, "connection", List.of());
     }
+    for (String name : List.of("client|kill", "client|no-evict")) {
+      keys(name, "connection", List.of());
+    }
+    for (String name : List.of("client|list", "client|info")) {
+      keys(name, "connection", NONDETERMINISTIC);
+    }
     for (String name : List.of("command|info", "command|list", "command|docs")) {
       keys(name, "connection", ANY_ORDER);
     }

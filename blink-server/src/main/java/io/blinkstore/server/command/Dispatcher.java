@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -51,6 +52,8 @@ public final class Dispatcher {
   private final HeapGuard heapGuard;
   private final Authenticator authenticator;
   private final AtomicLong clientIds = new AtomicLong();
+  /** The connections {@code CLIENT LIST} shows, by id, in the order they opened. */
+  private final ConcurrentSkipListMap<Long, ClientState> clients = new ConcurrentSkipListMap<>();
   private final RespServerCommands serverCommands;
 
   /**
@@ -88,6 +91,7 @@ public final class Dispatcher {
     new RespLeaseCommands(store, leases).register(table);
     serverCommands = new RespServerCommands(writingThroughLeases, counters, authenticator);
     serverCommands.register(table);
+    new RespClientCommands(clients).register(table);
   }
 
   /**
@@ -111,7 +115,25 @@ public final class Dispatcher {
    * token.
    */
   public ClientState newClient(Function<byte[], String> keys, ClientMemory.Account account, Runnable onSignIn) {
-    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn);
+    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn,
+        ClientConnection.NONE);
+  }
+
+  /**
+   * As {@link #newClient(Function, ClientMemory.Account, Runnable)}, for a connection that {@code CLIENT LIST}
+   * shows and {@code CLIENT KILL} closes, until {@link #closed} is called with its state.
+   */
+  public ClientState newClient(Function<byte[], String> keys, ClientMemory.Account account, Runnable onSignIn,
+      ClientConnection connection) {
+    ClientState client = new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn,
+        connection);
+    clients.put(client.id(), client);
+    return client;
+  }
+
+  /** The connection of {@code client} has closed: it is no longer listed. */
+  public void closed(ClientState client) {
+    clients.remove(client.id());
   }
 
   /**
@@ -120,7 +142,8 @@ public final class Dispatcher {
    * {@code keys}.
    */
   public ClientState signedInClient(Function<byte[], String> keys) {
-    return new ClientState(clientIds.incrementAndGet(), false, keys, ClientMemory.Account.DETACHED, () -> { });
+    return new ClientState(clientIds.incrementAndGet(), false, keys, ClientMemory.Account.DETACHED, () -> { },
+        ClientConnection.NONE);
   }
 
   /** The store the operations run against, before their size checks and lease ends (for reports). */
@@ -137,14 +160,16 @@ public final class Dispatcher {
   public Result dispatch(ClientState client, byte[][] args) {
     counters.commandExecuted();
     CommandSpec spec = table.find(args[0]);
-    if (spec == null) {
-      return unknownCommand(args);
-    }
-    if (spec.subcommands() != null && args.length > 1) {
+    if (spec != null && spec.subcommands() != null && args.length > 1) {
       spec = spec.subcommands().find(args[1]);
       if (spec == null) {
+        client.running(null);
         return unknownSubcommand(args);
       }
+    }
+    client.running(spec == null ? null : spec.name());
+    if (spec == null) {
+      return unknownCommand(args);
     }
     if (!spec.arityFits(args.length)) {
       spec.calls().reject();

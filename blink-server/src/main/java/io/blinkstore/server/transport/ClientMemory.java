@@ -166,14 +166,9 @@ public final class ClientMemory {
     }
     long before;
     while ((before = total.get()) > limit) {
-      Account biggest = null;
-      long most = 0;
-      for (Account account : accounts) {
-        long held = account.held();
-        if (held > most) {
-          most = held;
-          biggest = account;
-        }
+      Account biggest = biggest(false);
+      if (biggest == null) {
+        biggest = biggest(true);
       }
       if (biggest == null) {
         log.debug("all clients hold {} bytes as counted, over --max-client-memory ({} bytes), but none holds"
@@ -188,6 +183,23 @@ public final class ClientMemory {
       }
     }
     return true;
+  }
+
+  /**
+   * The account holding the most among those marked to be evicted last ({@code CLIENT NO-EVICT ON}) or among the
+   * others, or null if none of them holds anything.
+   */
+  private Account biggest(boolean evictedLast) {
+    Account biggest = null;
+    long most = 0;
+    for (Account account : accounts) {
+      long held = account.held();
+      if (held > most && account.evictLast == evictedLast) {
+        most = held;
+        biggest = account;
+      }
+    }
+    return biggest;
   }
 
   /** A client's address as the log shows it: {@code 127.0.0.1:5555}, or the Unix socket it came in on. */
@@ -219,6 +231,8 @@ public final class ClientMemory {
     private volatile long replies;
     /** Closed or evicted: its bytes no longer count. */
     private boolean gone;
+    /** {@code CLIENT NO-EVICT ON}: evicted only once no other connection holds anything. */
+    volatile boolean evictLast;
 
     private Account(ClientMemory owner, Channel channel) {
       this.owner = owner;
@@ -247,6 +261,11 @@ public final class ClientMemory {
       if (owner != null && bytes != replies) {
         apply(setReplies(bytes));
       }
+    }
+
+    /** Bytes of replies waiting for the client, as last read. */
+    long replies() {
+      return replies;
     }
 
     /** Reads the replies waiting afresh (for the owner, under its lock). */
