@@ -481,6 +481,50 @@ class RedisParityIT {
     }
   }
 
+  /**
+   * A monitor on each server sees the same lines, but for the time and the client's address: the arguments quoted
+   * and escaped as Redis does, administrative commands left out.
+   */
+  @Test
+  void monitorLinesMatchRedisButForTimeAndAddress() throws Exception {
+    List<List<String>> requests = List.of(List.of("SET", "k", "a \"b\"\n\u0001\\\u00ff\t"), List.of("GET", "k"),
+        List.of("CONFIG", "GET", "save"), List.of("ECHO", ""), List.of("PING"));
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
+      assertEquals(monitorLines(LineClient.unix(redisSocket()), LineClient.unix(redisSocket()), requests),
+          monitorLines(LineClient.unix(server.unixPath()), LineClient.unix(server.unixPath()), requests));
+    }
+  }
+
+  /** What a monitor sees of {@code requests} sent by another client, each line from its "] " on. */
+  private static List<String> monitorLines(LineClient monitor, LineClient client, List<List<String>> requests)
+      throws Exception {
+    try (monitor; client) {
+      assertEquals("+OK\r\n", replies(monitor, RespIT.resp("MONITOR"), 1).get(0));
+      List<String> lines = new ArrayList<>();
+      for (List<String> request : requests) {
+        replies(client, isoResp(request), 1);
+      }
+      for (int i = 0; i < requests.size() - 1; i++) {
+        String line = monitor.readLine();
+        lines.add(line.substring(line.indexOf("] ") + 2));
+      }
+      return lines;
+    }
+  }
+
+  /** {@code args} as a RESP array, each char one byte (ISO-8859-1). */
+  private static byte[] isoResp(List<String> args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    for (String arg : args) {
+      byte[] bytes = arg.getBytes(StandardCharsets.ISO_8859_1);
+      out.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.writeBytes(bytes);
+      out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    return out.toByteArray();
+  }
+
   /** {@code CLIENT INFO} names Redis 7.0's fields in its order (their values differ: addresses, ids, sizes). */
   @Test
   void clientInfoHasRedissFieldsInItsOrder() throws Exception {

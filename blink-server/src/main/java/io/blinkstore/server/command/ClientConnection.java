@@ -41,6 +41,16 @@ public interface ClientConnection {
     public void evictLast(boolean last) {
       // nothing is evicted
     }
+
+    @Override
+    public String monitorSource() {
+      return "";
+    }
+
+    @Override
+    public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
+      // nowhere to send it
+    }
   };
 
   /** The client's address as Redis writes it: {@code 127.0.0.1:5555}, {@code [::1]:5555}, {@code /path:0}. */
@@ -63,4 +73,13 @@ public interface ClientConnection {
 
   /** Whether {@code --max-client-memory} closes it only after every connection not so marked. */
   void evictLast(boolean last);
+
+  /** Where its commands come from in a {@code MONITOR} line: its address, or {@code unix:<path>}. */
+  String monitorSource();
+
+  /**
+   * Sends a {@code MONITOR} line of {@code bytes} on the wire, from any thread; closes the connection instead if
+   * more than {@code maxPendingBytes} would then wait for the client.
+   */
+  void monitor(Result.Simple line, long bytes, long maxPendingBytes);
 }

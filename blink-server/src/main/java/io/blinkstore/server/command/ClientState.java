@@ -28,6 +28,7 @@ public final class ClientState {
   private volatile int protocol = DEFAULT_PROTOCOL;
   private volatile boolean closing;
   private volatile boolean evictLast;
+  private volatile boolean monitoring;
   private volatile long lastCommandMillis = createdMillis;
   private volatile String lastCommand;
 
@@ -139,6 +140,15 @@ public final class ClientState {
   void evictLast(boolean last) {
     evictLast = last;
     connection.evictLast(last);
+  }
+
+  /** Whether it is in {@code MONITOR} mode. */
+  boolean monitoring() {
+    return monitoring;
+  }
+
+  void monitoring(boolean monitoring) {
+    this.monitoring = monitoring;
   }
 
   /** Closes the connection once the reply to the current command is written ({@code QUIT}). */

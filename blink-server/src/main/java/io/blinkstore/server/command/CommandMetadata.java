@@ -82,6 +82,7 @@ final class CommandMetadata {
     keys("info", "dangerous", List.of("nondeterministic_output", "request_policy:all_shards",
         "response_policy:special"));
     keys("time", "", NONDETERMINISTIC);
+    keys("monitor", "", List.of());
     keys("config|set", "", List.of("request_policy:all_nodes", "response_policy:all_succeeded"));
     keys("function|flush", "scripting", ALL_SHARDS_OK);
   }

@@ -54,6 +54,7 @@ public final class Dispatcher {
   private final AtomicLong clientIds = new AtomicLong();
   /** The connections {@code CLIENT LIST} shows, by id, in the order they opened. */
   private final ConcurrentSkipListMap<Long, ClientState> clients = new ConcurrentSkipListMap<>();
+  private final Monitors monitors;
   private final RespServerCommands serverCommands;
 
   /**
@@ -92,6 +93,9 @@ public final class Dispatcher {
     serverCommands = new RespServerCommands(writingThroughLeases, counters, authenticator);
     serverCommands.register(table);
     new RespClientCommands(clients).register(table);
+    monitors = new Monitors(maxReplyBytes);
+    table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
+        CommandFlag.LOADING, CommandFlag.STALE);
   }
 
   /**
@@ -134,6 +138,7 @@ public final class Dispatcher {
   /** The connection of {@code client} has closed: it is no longer listed. */
   public void closed(ClientState client) {
     clients.remove(client.id());
+    monitors.closed(client);
   }
 
   /**
@@ -142,8 +147,13 @@ public final class Dispatcher {
    * {@code keys}.
    */
   public ClientState signedInClient(Function<byte[], String> keys) {
+    return signedInClient(keys, ClientConnection.NONE);
+  }
+
+  /** As {@link #signedInClient(Function)}, for a connection that {@code MONITOR} lines name by its address. */
+  public ClientState signedInClient(Function<byte[], String> keys, ClientConnection connection) {
     return new ClientState(clientIds.incrementAndGet(), false, keys, ClientMemory.Account.DETACHED, () -> { },
-        ClientConnection.NONE);
+        connection);
   }
 
   /** The store the operations run against, before their size checks and lease ends (for reports). */
@@ -185,6 +195,7 @@ public final class Dispatcher {
     }
     Result result = call(spec, client, args);
     spec.calls().ran(result);
+    monitors.feed(spec, client, args);
     return result;
   }
 

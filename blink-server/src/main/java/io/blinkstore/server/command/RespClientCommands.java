@@ -92,7 +92,7 @@ final class RespClientCommands {
   }
 
   private static String flags(ClientState client) {
-    String flags = (client.closing() ? "c" : "") + (client.connection().unixSocket() ? "U" : "")
+    String flags = (client.monitoring() ? "O" : "") + (client.closing() ? "c" : "") + (client.connection().unixSocket() ? "U" : "")
         + (client.evictLast() ? "e" : "");
     return flags.isEmpty() ? "N" : flags;
   }

@@ -224,6 +224,8 @@ public final class ClientMemory {
     /** Bytes of requests: unfinished ones (the capacity of the decoders' buffers) and those held back. */
     private long requests;
     private long name;
+    /** Bytes of lines for another event loop to write to it ({@code MONITOR}). */
+    private long queued;
     /**
      * Bytes of replies waiting for the client, as last read from the channel. Volatile so that the common case, a
      * flush that leaves it as it was (nothing waiting), costs no lock.
@@ -246,6 +248,13 @@ public final class ClientMemory {
     void addRequests(long delta) {
       if (owner != null) {
         apply(changeRequests(delta));
+      }
+    }
+
+    /** Adds {@code delta} to the bytes of lines queued for the connection's event loop to write. */
+    void addQueued(long delta) {
+      if (owner != null) {
+        apply(changeQueued(delta));
       }
     }
 
@@ -284,6 +293,11 @@ public final class ClientMemory {
       return gone ? 0 : delta;
     }
 
+    private synchronized long changeQueued(long delta) {
+      queued += delta;
+      return gone ? 0 : delta;
+    }
+
     private synchronized long setName(long bytes) {
       long change = gone ? 0 : bytes - name;
       name = bytes;
@@ -303,11 +317,11 @@ public final class ClientMemory {
 
     /** All it holds against the limit: nothing once evicted or closed. */
     synchronized long held() {
-      return gone ? 0 : requests + name + replies;
+      return gone ? 0 : requests + name + replies + queued;
     }
 
     private synchronized String breakdown() {
-      return "requests " + requests + ", replies " + replies + ", name " + name;
+      return "requests " + requests + ", replies " + replies + ", name " + name + ", queued " + queued;
     }
 
     /** Takes its bytes out of the sum for good; returns them (0 if it was already gone). */
@@ -318,7 +332,7 @@ public final class ClientMemory {
           return 0;
         }
         gone = true;
-        held = requests + name + replies;
+        held = requests + name + replies + queued;
       }
       owner.total.addAndGet(-held);
       return held;

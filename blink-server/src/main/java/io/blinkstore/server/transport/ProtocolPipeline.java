@@ -111,9 +111,9 @@ public final class ProtocolPipeline {
       pipeline.addAfter(DECODER, AuthGate.NAME, authGate);
       beforeEncoder = AuthGate.NAME;
     }
+    TextCommands commands = new TextCommands(dispatcher, new ChannelConnection(pipeline.channel(), account));
     pipeline.addAfter(beforeEncoder, ENCODER, ReplyEncoder.INSTANCE)
-        .addAfter(ENCODER, HANDLER,
-            new CommandHandler<>(Command.class, new TextSession(new TextCommands(dispatcher)), decoder, account));
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, new TextSession(commands), decoder, account));
   }
 
   /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
