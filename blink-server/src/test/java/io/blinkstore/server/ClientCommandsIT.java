@@ -23,7 +23,7 @@ class ClientCommandsIT {
   @TempDir Path dir;
 
   /** Sends {@code args} and reads a reply of one line. */
-  private static String line(LineClient client, String... args) throws Exception {
+  static String line(LineClient client, String... args) throws Exception {
     client.send(RespIT.resp(args));
     return client.readLine().strip();
   }

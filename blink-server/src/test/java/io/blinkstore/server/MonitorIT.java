@@ -23,11 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MonitorIT {
   @TempDir Path dir;
 
-  private static String line(LineClient client, String... args) throws Exception {
-    client.send(RespIT.resp(args));
-    return client.readLine().strip();
-  }
-
   @Test
   void aMonitorSeesTheCommandsOfEveryClientOfEitherProtocol() throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
@@ -35,12 +30,12 @@ class MonitorIT {
         LineClient resp = LineClient.tcp(server.tcpAddress());
         LineClient text = LineClient.tcp(server.tcpAddress());
         LineClient unix = LineClient.unix(server.unixPath())) {
-      assertEquals("+OK", line(monitor, "MONITOR"));
+      assertEquals("+OK", ClientCommandsIT.line(monitor, "MONITOR"));
       int port = ((InetSocketAddress) resp.localAddress()).getPort();
-      assertEquals("+OK", line(resp, "SET", "k", "a \"b\"\n\u0001"));
+      assertEquals("+OK", ClientCommandsIT.line(resp, "SET", "k", "a \"b\"\n\u0001"));
       assertMonitorLine(monitor, "[0 127.0.0.1:" + port + "] \"SET\" \"k\" \"a \\\"b\\\"\\n\\x01\"");
-      line(resp, "CONFIG", "GET", "save"); // administrative: not shown
-      assertEquals("+PONG", line(unix, "PING"));
+      ClientCommandsIT.line(resp, "CONFIG", "GET", "save"); // administrative: not shown
+      assertEquals("+PONG", ClientCommandsIT.line(unix, "PING"));
       assertMonitorLine(monitor, "[0 unix:" + server.unixPath() + "] \"PING\"");
       text.send("GET k\n");
       assertTrue(text.readLine().startsWith("VALUE"));
@@ -87,11 +82,11 @@ class MonitorIT {
       }
       String value = "v".repeat(64 << 10);
       for (int i = 0; i < 640; i++) {
-        assertEquals("+OK", line(writer, "SET", "k", value));
+        assertEquals("+OK", ClientCommandsIT.line(writer, "SET", "k", value));
       }
       String list = ClientCommandsIT.text(observer, "CLIENT", "LIST");
       assertEquals(null, monitorId(list), "the stalled monitor was closed: " + list);
-      assertEquals("+PONG", line(writer, "PING"));
+      assertEquals("+PONG", ClientCommandsIT.line(writer, "PING"));
     }
   }
 

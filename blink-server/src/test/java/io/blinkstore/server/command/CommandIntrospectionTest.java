@@ -116,4 +116,15 @@ class CommandIntrospectionTest {
         "b"));
     assertEquals("-ERR wrong number of arguments for 'command|getkeys' command", run("COMMAND", "GETKEYS", "GET"));
   }
+
+  @Test
+  void debugAnswersOnlyProtocolAndRefusesTheRestAsADisabledDebug() {
+    assertEquals(new Result.Verbatim("txt", "This is a verbatim\nstring"),
+        tester.run("DEBUG", "PROTOCOL", "verbatim"));
+    assertEquals("[0 1 2]", run("debug", "protocol", "ARRAY"));
+    for (List<String> refused : List.of(List.of("DEBUG", "SLEEP", "0"), List.of("DEBUG", "SEGFAULT"),
+        List.of("DEBUG", "PROTOCOL", "push"), List.of("DEBUG", "POPULATE", "1000000000"))) {
+      assertEquals("-" + DebugCommand.NOT_ALLOWED.line(), run(refused.toArray(String[]::new)), refused.toString());
+    }
+  }
 }
