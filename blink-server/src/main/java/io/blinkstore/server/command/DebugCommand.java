@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * {@code DEBUG}, with only the subcommand Redis's own test suite needs that is safe on a server in service:
- * {@code DEBUG PROTOCOL type}, a fixed reply of each RESP shape the codecs have. Every other subcommand
+ * {@code DEBUG PROTOCOL type}, a fixed reply of each RESP shape but RESP3's push. Every other subcommand
  * ({@code SLEEP}, {@code SEGFAULT}, {@code RELOAD}, {@code POPULATE}, {@code OBJECT}, ...) is refused with the error
  * of a Redis whose DEBUG is disabled, its default: none of them may stall, crash or fill the server.
  */
@@ -36,8 +36,12 @@ final class DebugCommand {
       case "true" -> new Result.Bool(true);
       case "false" -> new Result.Bool(false);
       case "verbatim" -> new Result.Verbatim("txt", "This is a verbatim\nstring");
-      // RESP3's big numbers, attributes and out-of-band pushes: shapes the codecs do not write
-      case "bignum", "attrib", "push" -> NOT_ALLOWED;
+      case "bignum" -> new Result.BigNumber("1234567999999999999999999999999999999");
+      case "attrib" -> new Result.Attributed(List.of(Result.bulk("key-popularity"),
+          new Result.Array(List.of(Result.bulk("key:123"), new Result.Int(90)))),
+          Result.bulk("Some real reply following the attribute"));
+      // two replies to one request, which the command layer does not answer
+      case "push" -> NOT_ALLOWED;
       default -> Result.error("Wrong protocol type name. Please use one of the following: "
           + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
     };
