@@ -255,6 +255,11 @@ final class LineClient implements AutoCloseable {
     return endOfStream;
   }
 
+  /** This end's address. */
+  SocketAddress localAddress() throws IOException {
+    return channel.getLocalAddress();
+  }
+
   /** Half-closes: the server sees end of input, and can still answer. */
   void shutdownOutput() throws IOException {
     channel.shutdownOutput();

@@ -75,6 +75,12 @@ class RespIT {
     StringBuilder reply = new StringBuilder(line).append('\n');
     if ((line.startsWith("$") || line.startsWith("=")) && !line.equals("$-1\r")) {
       reply.append(client.readLine()).append('\n');
+    } else if (line.startsWith("|")) {
+      // RESP3's attributes: their pairs, then the reply they precede
+      for (int i = 0; i < 2 * Integer.parseInt(stripCr(line).substring(1)); i++) {
+        reply.append(readReply(client));
+      }
+      reply.append(readReply(client));
     } else if (line.startsWith("*") || line.startsWith("~") || line.startsWith(">") || line.startsWith("%")) {
       // RESP2's array; RESP3's set, push and map (whose count is of pairs)
       int count = Integer.parseInt(stripCr(line).substring(1)) * (line.startsWith("%") ? 2 : 1);

@@ -22,10 +22,17 @@ public final class ClientState {
   private final Runnable onSignIn;
   private final Databases databases;
   private int db;
-  private byte[] name;
+  private final ClientConnection connection;
+  private final long createdMillis = System.currentTimeMillis();
+  // Read by CLIENT LIST from other connections' event loops, hence volatile.
+  private volatile byte[] name;
   private boolean authenticated;
-  private int protocol = DEFAULT_PROTOCOL;
-  private boolean closing;
+  private volatile int protocol = DEFAULT_PROTOCOL;
+  private volatile boolean closing;
+  private volatile boolean evictLast;
+  private volatile boolean monitoring;
+  private volatile long lastCommandMillis = createdMillis;
+  private volatile String lastCommand;
   private ReplySize replySize = ReplySize.NOT_MEASURED;
 
   /**
@@ -35,9 +42,10 @@ public final class ClientState {
    * {@code onSignIn} runs when it first presents the server's token.
    */
   ClientState(long id, boolean requiresAuth, Function<byte[], String> keys, ClientMemory.Account account,
-      Runnable onSignIn, Databases databases) {
+      Runnable onSignIn, Databases databases, ClientConnection connection) {
     this.databases = databases;
     this.id = id;
+    this.connection = connection;
     this.requiresAuth = requiresAuth;
     this.keys = keys;
     this.account = account;
@@ -121,6 +129,50 @@ public final class ClientState {
   /** Whether the connection is closed once the reply to the current command is written. */
   public boolean closing() {
     return closing;
+  }
+
+  /** The transport's side of the connection. */
+  ClientConnection connection() {
+    return connection;
+  }
+
+  /** Records that the connection runs the command named {@code name} ({@code null}: an unknown one) now. */
+  void running(String name) {
+    lastCommand = name;
+    lastCommandMillis = System.currentTimeMillis();
+  }
+
+  /** The name of the last command, as Redis names it ({@code client|list}), or {@code null}. */
+  String lastCommand() {
+    return lastCommand;
+  }
+
+  /** The wall-clock time it was opened and last ran a command, in milliseconds. */
+  long createdMillis() {
+    return createdMillis;
+  }
+
+  long lastCommandMillis() {
+    return lastCommandMillis;
+  }
+
+  /** Whether {@code CLIENT NO-EVICT ON} holds. */
+  boolean evictLast() {
+    return evictLast;
+  }
+
+  void evictLast(boolean last) {
+    evictLast = last;
+    connection.evictLast(last);
+  }
+
+  /** Whether it is in {@code MONITOR} mode. */
+  boolean monitoring() {
+    return monitoring;
+  }
+
+  void monitoring(boolean monitoring) {
+    this.monitoring = monitoring;
   }
 
   /** Closes the connection once the reply to the current command is written ({@code QUIT}). */

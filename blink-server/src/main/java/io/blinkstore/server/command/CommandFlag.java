@@ -22,7 +22,9 @@ enum CommandFlag {
   /** Allowed while the data set loads. */
   LOADING,
   /** Allowed on a replica with stale data. */
-  STALE;
+  STALE,
+  /** Allowed while a script runs too long ({@code -BUSY}): {@code QUIT}, {@code AUTH}, {@code HELLO}. */
+  ALLOW_BUSY;
 
   /** The bit of this flag in {@link CommandSpec#flags}. */
   int bit() {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +57,9 @@ public final class Dispatcher {
   private final HeapGuard heapGuard;
   private final @Nullable Authenticator authenticator;
   private final AtomicLong clientIds = new AtomicLong();
+  /** The connections {@code CLIENT LIST} shows, by id, in the order they opened. */
+  private final ConcurrentSkipListMap<Long, ClientState> clients = new ConcurrentSkipListMap<>();
+  private final Monitors monitors;
   private final RespServerCommands serverCommands;
   private final Databases databases;
 
@@ -114,6 +118,10 @@ public final class Dispatcher {
         writingThroughLeases, counters, authenticator, databaseCommands, databases.count());
     serverCommands.register(table);
     new RespScanCommands(keyspace, maxReplyBytes).register(table);
+    new RespClientCommands(clients).register(table);
+    monitors = new Monitors(maxReplyBytes);
+    table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
+        CommandFlag.LOADING, CommandFlag.STALE);
   }
 
   /**
@@ -137,7 +145,26 @@ public final class Dispatcher {
    * token.
    */
   public ClientState newClient(Function<byte[], String> keys, ClientMemory.Account account, Runnable onSignIn) {
-    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn, databases);
+    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn,
+        databases, ClientConnection.NONE);
+  }
+
+  /**
+   * As {@link #newClient(Function, ClientMemory.Account, Runnable)}, for a connection that {@code CLIENT LIST}
+   * shows and {@code CLIENT KILL} closes, until {@link #closed} is called with its state.
+   */
+  public ClientState newClient(Function<byte[], String> keys, ClientMemory.Account account, Runnable onSignIn,
+      ClientConnection connection) {
+    ClientState client = new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn,
+        databases, connection);
+    clients.put(client.id(), client);
+    return client;
+  }
+
+  /** The connection of {@code client} has closed: it is no longer listed. */
+  public void closed(ClientState client) {
+    clients.remove(client.id());
+    monitors.closed(client);
   }
 
   /**
@@ -146,8 +173,13 @@ public final class Dispatcher {
    * {@code keys}.
    */
   public ClientState signedInClient(Function<byte[], String> keys) {
+    return signedInClient(keys, ClientConnection.NONE);
+  }
+
+  /** As {@link #signedInClient(Function)}, for a connection that {@code MONITOR} lines name by its address. */
+  public ClientState signedInClient(Function<byte[], String> keys, ClientConnection connection) {
     return new ClientState(clientIds.incrementAndGet(), false, keys, ClientMemory.Account.DETACHED, () -> { },
-        databases);
+        databases, connection);
   }
 
   /** The store the operations run against, before their size checks and lease ends (for reports). */
@@ -164,14 +196,16 @@ public final class Dispatcher {
   public Result dispatch(ClientState client, byte[][] args) {
     counters.commandExecuted();
     CommandSpec spec = table.find(args[0]);
-    if (spec == null) {
-      return unknownCommand(args);
-    }
-    if (spec.subcommands() != null && args.length > 1) {
+    if (spec != null && spec.subcommands() != null && args.length > 1) {
       spec = spec.subcommands().find(args[1]);
       if (spec == null) {
+        client.running(null);
         return unknownSubcommand(args);
       }
+    }
+    client.running(spec == null ? null : spec.name());
+    if (spec == null) {
+      return unknownCommand(args);
     }
     if (!spec.arityFits(args.length)) {
       spec.calls().reject();
@@ -187,6 +221,7 @@ public final class Dispatcher {
     }
     Result result = call(spec, client, args);
     spec.calls().ran(result);
+    monitors.feed(spec, client, args);
     return result;
   }
 

@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import static io.blinkstore.server.command.CommandFlag.ADMIN;
+import static io.blinkstore.server.command.CommandFlag.ALLOW_BUSY;
 import static io.blinkstore.server.command.CommandFlag.FAST;
 import static io.blinkstore.server.command.CommandFlag.LOADING;
 import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
@@ -73,11 +74,14 @@ public final class RespServerCommands {
 
   void register(CommandTable table) {
     info = new ServerInfo(store, counters, table, databases::keyspaceLines);
-    table.add("ping", -1, Keys.NONE, this::ping, FAST, STALE);
-    table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), FAST);
-    table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
-    table.add("auth", -2, Keys.NONE, this::auth, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
-    table.add("hello", -1, Keys.NONE, this::hello, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
+    table.add("ping", -1, Keys.NONE, this::ping, FAST);
+    table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), LOADING, STALE, FAST);
+    table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST,
+        ALLOW_BUSY);
+    table.add("auth", -2, Keys.NONE, this::auth, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST,
+        ALLOW_BUSY);
+    table.add("hello", -1, Keys.NONE, this::hello, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST,
+        ALLOW_BUSY);
     table.add("info", -1, Keys.NONE, this::info, LOADING, STALE);
     table.add("time", 1, Keys.NONE, RespServerCommands::time, LOADING, STALE, FAST);
     table.addContainer("client", -2, null);
@@ -92,8 +96,8 @@ public final class RespServerCommands {
     table.add("config|resetstat", 2, Keys.NONE, (client, args) -> info.resetStats(), ADMIN, NOSCRIPT, LOADING, STALE);
     table.addContainer("function", -2, null);
     table.add("function|flush", -2, Keys.NONE, RespServerCommands::functionFlush, NOSCRIPT, WRITE);
-    table.addContainer("command", -1, (client, args) -> Result.EMPTY_ARRAY, LOADING, STALE);
-    table.add("command|count", 2, Keys.NONE, (client, args) -> new Result.Int(table.count()), LOADING, STALE);
+    CommandIntrospection.register(table);
+    DebugCommand.register(table);
   }
 
   /**

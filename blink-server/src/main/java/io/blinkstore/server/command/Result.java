@@ -97,6 +97,15 @@ public sealed interface Result {
   /** RESP3 verbatim string with its three-letter format ({@code txt}, {@code mkd}); a bulk string for RESP2. */
   record Verbatim(String format, String text) implements Result {}
 
+  /** RESP3 big number, its decimal digits (a bulk string of them for RESP2). */
+  record BigNumber(String digits) implements Result {}
+
+  /**
+   * A reply preceded by RESP3 attributes ({@code |<n>}, keys and values alternating), which a RESP2 client does not
+   * receive: it gets {@code reply} alone.
+   */
+  record Attributed(List<Result> attributes, Result reply) implements Result {}
+
   /** RESP3 out-of-band push (an array for RESP2, which only a subscribed connection receives). */
   record Push(List<Result> elements) implements Result {}
 

@@ -166,14 +166,9 @@ public final class ClientMemory {
     }
     long before;
     while ((before = total.get()) > limit) {
-      Account biggest = null;
-      long most = 0;
-      for (Account account : accounts) {
-        long held = account.held();
-        if (held > most) {
-          most = held;
-          biggest = account;
-        }
+      Account biggest = biggest(false);
+      if (biggest == null) {
+        biggest = biggest(true);
       }
       if (biggest == null) {
         log.debug("all clients hold {} bytes as counted, over --max-client-memory ({} bytes), but none holds"
@@ -188,6 +183,23 @@ public final class ClientMemory {
       }
     }
     return true;
+  }
+
+  /**
+   * The account holding the most among those marked to be evicted last ({@code CLIENT NO-EVICT ON}) or among the
+   * others, or null if none of them holds anything.
+   */
+  private Account biggest(boolean evictedLast) {
+    Account biggest = null;
+    long most = 0;
+    for (Account account : accounts) {
+      long held = account.held();
+      if (held > most && account.evictLast == evictedLast) {
+        most = held;
+        biggest = account;
+      }
+    }
+    return biggest;
   }
 
   /** A client's address as the log shows it: {@code 127.0.0.1:5555}, or the Unix socket it came in on. */
@@ -212,6 +224,8 @@ public final class ClientMemory {
     /** Bytes of requests: unfinished ones (the capacity of the decoders' buffers) and those held back. */
     private long requests;
     private long name;
+    /** Bytes of lines for another event loop to write to it ({@code MONITOR}). */
+    private long queued;
     /**
      * Bytes of replies waiting for the client, as last read from the channel. Volatile so that the common case, a
      * flush that leaves it as it was (nothing waiting), costs no lock.
@@ -219,6 +233,8 @@ public final class ClientMemory {
     private volatile long replies;
     /** Closed or evicted: its bytes no longer count. */
     private boolean gone;
+    /** {@code CLIENT NO-EVICT ON}: evicted only once no other connection holds anything. */
+    volatile boolean evictLast;
 
     private Account(ClientMemory owner, Channel channel) {
       this.owner = owner;
@@ -232,6 +248,13 @@ public final class ClientMemory {
     void addRequests(long delta) {
       if (owner != null) {
         apply(changeRequests(delta));
+      }
+    }
+
+    /** Adds {@code delta} to the bytes of lines queued for the connection's event loop to write. */
+    void addQueued(long delta) {
+      if (owner != null) {
+        apply(changeQueued(delta));
       }
     }
 
@@ -249,6 +272,11 @@ public final class ClientMemory {
       }
     }
 
+    /** Bytes of replies waiting for the client, as last read. */
+    long replies() {
+      return replies;
+    }
+
     /** Reads the replies waiting afresh (for the owner, under its lock). */
     private void refreshReplies() {
       ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
@@ -262,6 +290,11 @@ public final class ClientMemory {
 
     private synchronized long changeRequests(long delta) {
       requests += delta;
+      return gone ? 0 : delta;
+    }
+
+    private synchronized long changeQueued(long delta) {
+      queued += delta;
       return gone ? 0 : delta;
     }
 
@@ -284,11 +317,11 @@ public final class ClientMemory {
 
     /** All it holds against the limit: nothing once evicted or closed. */
     synchronized long held() {
-      return gone ? 0 : requests + name + replies;
+      return gone ? 0 : requests + name + replies + queued;
     }
 
     private synchronized String breakdown() {
-      return "requests " + requests + ", replies " + replies + ", name " + name;
+      return "requests " + requests + ", replies " + replies + ", name " + name + ", queued " + queued;
     }
 
     /** Takes its bytes out of the sum for good; returns them (0 if it was already gone). */
@@ -299,7 +332,7 @@ public final class ClientMemory {
           return 0;
         }
         gone = true;
-        held = requests + name + replies;
+        held = requests + name + replies + queued;
       }
       owner.total.addAndGet(-held);
       return held;

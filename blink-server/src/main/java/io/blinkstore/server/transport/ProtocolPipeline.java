@@ -3,6 +3,7 @@ package io.blinkstore.server.transport;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.BlinkServer;
 import io.blinkstore.server.command.Authenticator;
+import io.blinkstore.server.command.ClientState;
 import io.blinkstore.server.command.Dispatcher;
 import io.blinkstore.server.command.EntrySizeLimits;
 import io.blinkstore.server.command.HeapGuard;
@@ -111,17 +112,19 @@ public final class ProtocolPipeline {
       pipeline.addAfter(DECODER, AuthGate.NAME, authGate);
       beforeEncoder = AuthGate.NAME;
     }
+    TextCommands commands = new TextCommands(dispatcher, new ChannelConnection(pipeline.channel(), account));
     pipeline.addAfter(beforeEncoder, ENCODER, ReplyEncoder.INSTANCE)
-        .addAfter(ENCODER, HANDLER,
-            new CommandHandler<>(Command.class, new TextSession(new TextCommands(dispatcher)), decoder, account));
+        .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, new TextSession(commands), decoder, account));
   }
 
   /** Adds RESP's handlers, in order, right after the handler named {@code after}. */
   void installResp(ChannelPipeline pipeline, String after) {
     Channel channel = pipeline.channel();
     ClientMemory.Account account = ClientMemory.accountOf(channel);
-    RespSession session = new RespSession(dispatcher,
-        dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)),
+    ClientState client = dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel),
+        new ChannelConnection(channel, account));
+    channel.closeFuture().addListener(closed -> dispatcher.closed(client));
+    RespSession session = new RespSession(dispatcher, client,
         version -> pipeline.replace(ENCODER, ENCODER, version == 3 ? Resp3Encoder.INSTANCE : RespEncoder.INSTANCE));
     RespDecoder decoder =
         new RespDecoder(maxRespRequestBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);

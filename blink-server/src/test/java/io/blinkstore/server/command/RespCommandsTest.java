@@ -391,12 +391,12 @@ class RespCommandsTest {
 
   @Test
   void commandAnswersEnoughForRedisCli() {
-    assertEquals(Result.EMPTY_ARRAY, run("COMMAND"));
+    assertEquals(commands.count(), ((Result.Array) run("COMMAND")).elements().size());
     // Redis 6.2's answer, which makes redis-cli 7 fall back to its own command help for its hints; an empty
     // array (what this once answered) left redis-cli with no hints at all.
     assertEquals(error("ERR unknown subcommand 'DOCS'. Try COMMAND HELP."), run("COMMAND", "DOCS"));
     assertEquals(integer(commands.count()), run("COMMAND", "COUNT"));
-    assertEquals(47, commands.count(), "every command of docs/resp.md is counted");
+    assertEquals(49, commands.count(), "every command of docs/resp.md is counted");
   }
 
   @Test

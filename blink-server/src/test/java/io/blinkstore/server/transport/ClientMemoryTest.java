@@ -164,6 +164,22 @@ class ClientMemoryTest {
   }
 
   /** An evicted connection holds nothing against the limit, whatever its buffers still hold until it closes. */
+  /**
+   * {@code CLIENT NO-EVICT ON} puts a connection last in line, not out of the bound: the others go first, however
+   * little they hold, and it goes too once it alone holds more than the limit.
+   */
+  @Test
+  void aConnectionMarkedToBeEvictedLastIsClosedOnlyOnceNoOtherHoldsAnything() {
+    ClientMemory.Account protectedOne = account();
+    protectedOne.evictLast = true;
+    ClientMemory.Account small = account();
+    protectedOne.addRequests(100 * KIB);
+    small.addRequests(40 * KIB);
+    assertEquals(List.of(true, false), openChannels(), "the smaller, unmarked one went");
+    protectedOne.addRequests(40 * KIB);
+    assertEquals(List.of(false, false), openChannels(), "alone over the limit, the marked one goes too");
+  }
+
   @Test
   void anEvictedConnectionHoldsNothing() {
     ClientMemory.Account big = account();

@@ -61,6 +61,13 @@ public final class Resp3Encoder extends MessageToByteEncoder<Result> {
       out.writeByte(':');
       out.writeCharSequence(verbatim.text(), StandardCharsets.ISO_8859_1);
       out.writeByte('\r').writeByte('\n');
+    } else if (reply instanceof Result.BigNumber number) {
+      out.writeByte('(');
+      out.writeCharSequence(number.digits(), StandardCharsets.US_ASCII);
+      out.writeByte('\r').writeByte('\n');
+    } else if (reply instanceof Result.Attributed attributed) {
+      writeAggregate('|', attributed.attributes().size() / 2, attributed.attributes(), out);
+      write(attributed.reply(), out);
     } else {
       RespEncoder.write(reply, out); // the shapes RESP2 and RESP3 share, none of them an aggregate
     }
@@ -100,6 +107,13 @@ public final class Resp3Encoder extends MessageToByteEncoder<Result> {
     if (reply instanceof Result.Verbatim verbatim) {
       int length = verbatimBytes(verbatim);
       return Integer.toString(length).length() + 3L + length + 2;
+    }
+    if (reply instanceof Result.BigNumber number) {
+      return number.digits().length() + 3L;
+    }
+    if (reply instanceof Result.Attributed attributed) {
+      return aggregateLength(attributed.attributes().size() / 2, attributed.attributes())
+          + encodedLength(attributed.reply());
     }
     return RespEncoder.encodedLength(reply);
   }

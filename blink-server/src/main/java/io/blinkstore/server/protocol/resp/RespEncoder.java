@@ -63,6 +63,10 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
       writeInt(bool.value() ? 1 : 0, out);
     } else if (reply instanceof Result.Nil) {
       out.writeBytes(NIL);
+    } else if (reply instanceof Result.BigNumber number) {
+      writeBulk(ascii(number.digits()), out);
+    } else if (reply instanceof Result.Attributed attributed) {
+      write(attributed.reply(), out);
     } else {
       writeBulk(ascii(((Result.Verbatim) reply).text()), out);
     }
@@ -153,6 +157,12 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     }
     if (reply instanceof Result.Nil) {
       return NIL.length;
+    }
+    if (reply instanceof Result.BigNumber number) {
+      return bulkLength(ascii(number.digits()));
+    }
+    if (reply instanceof Result.Attributed attributed) {
+      return encodedLength(attributed.reply());
     }
     return bulkLength(ascii(((Result.Verbatim) reply).text()));
   }

@@ -2,6 +2,7 @@ package io.blinkstore.server.protocol.text;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.Arguments;
+import io.blinkstore.server.command.ClientConnection;
 import io.blinkstore.server.command.ClientState;
 import io.blinkstore.server.command.Dispatcher;
 import io.blinkstore.server.command.Result;
@@ -55,8 +56,13 @@ public final class TextCommands {
 
   /** Text words run by {@code dispatcher}, the server's one. */
   public TextCommands(Dispatcher dispatcher) {
+    this(dispatcher, ClientConnection.NONE);
+  }
+
+  /** Text words run by {@code dispatcher} for the connection {@code connection} ({@code MONITOR} shows it). */
+  public TextCommands(Dispatcher dispatcher, ClientConnection connection) {
     this.dispatcher = dispatcher;
-    this.client = dispatcher.signedInClient(this::storeKey);
+    this.client = dispatcher.signedInClient(this::storeKey, connection);
   }
 
   /**

@@ -1,0 +1,85 @@
+package io.blinkstore.server.command;
+
+/**
+ * A client's connection as {@code CLIENT LIST}, {@code CLIENT KILL} and {@code CLIENT NO-EVICT} see it: the
+ * transport's side of a {@link ClientState}. Its methods may be called from any event loop.
+ */
+public interface ClientConnection {
+  /** A connection that has none of these (the REPL's, tests'). */
+  ClientConnection NONE = new ClientConnection() {
+    @Override
+    public String address() {
+      return "";
+    }
+
+    @Override
+    public String localAddress() {
+      return "";
+    }
+
+    @Override
+    public boolean unixSocket() {
+      return false;
+    }
+
+    @Override
+    public long replyBytes() {
+      return 0;
+    }
+
+    @Override
+    public long heldBytes() {
+      return 0;
+    }
+
+    @Override
+    public void close() {
+      // nothing to close
+    }
+
+    @Override
+    public void evictLast(boolean last) {
+      // nothing is evicted
+    }
+
+    @Override
+    public String monitorSource() {
+      return "";
+    }
+
+    @Override
+    public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
+      // nowhere to send it
+    }
+  };
+
+  /** The client's address as Redis writes it: {@code 127.0.0.1:5555}, {@code [::1]:5555}, {@code /path:0}. */
+  String address();
+
+  /** The server's address of the connection, in the same form. */
+  String localAddress();
+
+  /** Whether it came in on the Unix socket. */
+  boolean unixSocket();
+
+  /** Bytes of replies waiting for the client. */
+  long replyBytes();
+
+  /** Everything it holds against {@code --max-client-memory}. */
+  long heldBytes();
+
+  /** Closes the connection (from any thread). */
+  void close();
+
+  /** Whether {@code --max-client-memory} closes it only after every connection not so marked. */
+  void evictLast(boolean last);
+
+  /** Where its commands come from in a {@code MONITOR} line: its address, or {@code unix:<path>}. */
+  String monitorSource();
+
+  /**
+   * Sends a {@code MONITOR} line of {@code bytes} on the wire, from any thread; closes the connection instead if
+   * more than {@code maxPendingBytes} would then wait for the client.
+   */
+  void monitor(Result.Simple line, long bytes, long maxPendingBytes);
+}

@@ -1,0 +1,110 @@
+package io.blinkstore.server.command;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code COMMAND INFO} reports of a command beyond what the {@link CommandTable} needs to run it, as Redis
+ * 7.0's table ({@code src/commands/*.json}) declares it for the commands both have: its explicit ACL categories
+ * (the implicit ones, {@code @write}, {@code @read}, {@code @fast}/{@code @slow}, {@code @admin}, follow from its
+ * {@link CommandFlag flags} as in Redis), its tips for cluster clients, and its key specifications. A command
+ * declared here by no line (ours alone, {@code GETL}) gets no explicit category, no tips, and key specifications
+ * derived from its {@link CommandSpec.Keys}.
+ */
+final class CommandMetadata {
+
+  /**
+   * One key specification of the two kinds Redis's commands of ours use: the first key at argument {@code index},
+   * then every {@code keystep}-th up to {@code lastkey} (0 just the one, -1 to the last argument).
+   */
+  record KeySpec(String notes, List<String> flags, int index, int lastkey, int keystep) {}
+
+  /** A command's explicit ACL categories (without {@code @}), tips and key specifications. */
+  record Meta(List<String> categories, List<String> tips, List<KeySpec> keySpecs) {}
+
+  private static final List<String> MULTI_SHARD = List.of("request_policy:multi_shard");
+  private static final List<String> MULTI_SHARD_SUM =
+      List.of("request_policy:multi_shard", "response_policy:agg_sum");
+  private static final List<String> ALL_SHARDS_SUM = List.of("request_policy:all_shards", "response_policy:agg_sum");
+  private static final List<String> ALL_SHARDS_OK =
+      List.of("request_policy:all_shards", "response_policy:all_succeeded");
+  private static final List<String> NONDETERMINISTIC = List.of("nondeterministic_output");
+  private static final List<String> ANY_ORDER = List.of("nondeterministic_output_order");
+
+  private static final Map<String, Meta> BY_NAME = new HashMap<>();
+
+  static {
+    oneKey("get", "string", List.of(), null, "RO", "access");
+    oneKey("set", "string", List.of(), "RW and ACCESS due to the optional `GET` argument",
+        "RW", "access", "update", "variable_flags");
+    oneKey("setnx", "string", List.of(), null, "OW", "insert");
+    oneKey("setex", "string", List.of(), null, "OW", "update");
+    oneKey("psetex", "string", List.of(), null, "OW", "update");
+    oneKey("getex", "string", List.of(), "RW and UPDATE because it changes the TTL", "RW", "access", "update");
+    oneKey("getdel", "string", List.of(), null, "RW", "access", "delete");
+    for (String counter : List.of("incr", "decr", "incrby", "decrby")) {
+      oneKey(counter, "string", List.of(), null, "RW", "access", "update");
+    }
+    keys("mget", "string", MULTI_SHARD, new KeySpec(null, List.of("RO", "access"), 1, -1, 1));
+    keys("mset", "string", List.of("request_policy:multi_shard", "response_policy:all_succeeded"),
+        new KeySpec(null, List.of("OW", "update"), 1, -1, 2));
+    keys("del", "keyspace", MULTI_SHARD_SUM, new KeySpec(null, List.of("RM", "delete"), 1, -1, 1));
+    keys("exists", "keyspace", MULTI_SHARD_SUM,
+        new KeySpec(null, List.of("RO"), 1, -1, 1));
+    keys("dbsize", "keyspace", ALL_SHARDS_SUM);
+    keys("flushall", "keyspace dangerous", ALL_SHARDS_OK);
+    keys("flushdb", "keyspace dangerous", ALL_SHARDS_OK);
+    keys("swapdb", "keyspace dangerous", List.of());
+    oneKey("move", "keyspace", List.of(), null, "RW", "access", "update");
+    keys("scan", "keyspace", List.of("nondeterministic_output", "request_policy:special"));
+    keys("keys", "keyspace dangerous", List.of("request_policy:all_shards", "nondeterministic_output_order"));
+    keys("randomkey", "keyspace", List.of("request_policy:all_shards", "nondeterministic_output"));
+    for (String expire : List.of("expire", "pexpire", "expireat", "pexpireat", "persist")) {
+      oneKey(expire, "keyspace", List.of(), null, "RW", "update");
+    }
+    for (String read : List.of("expiretime", "pexpiretime")) {
+      oneKey(read, "keyspace", List.of(), null, "RO", "access");
+    }
+    for (String read : List.of("ttl", "pttl")) {
+      oneKey(read, "keyspace", NONDETERMINISTIC, null, "RO", "access");
+    }
+    keys("ping", "connection", ALL_SHARDS_OK);
+    for (String name : List.of("echo", "quit", "select", "auth", "hello", "client|id", "client|getname",
+        "client|setname", "command|count", "command|getkeys", "command|getkeysandflags", "command|help")) {
+      keys(name, "connection", List.of());
+    }
+    for (String name : List.of("client|kill", "client|no-evict")) {
+      keys(name, "connection", List.of());
+    }
+    for (String name : List.of("client|list", "client|info")) {
+      keys(name, "connection", NONDETERMINISTIC);
+    }
+    for (String name : List.of("command|info", "command|list", "command|docs")) {
+      keys(name, "connection", ANY_ORDER);
+    }
+    keys("command", "connection", ANY_ORDER);
+    keys("info", "dangerous", List.of("nondeterministic_output", "request_policy:all_shards",
+        "response_policy:special"));
+    keys("time", "", NONDETERMINISTIC);
+    keys("monitor", "", List.of());
+    keys("config|set", "", List.of("request_policy:all_nodes", "response_policy:all_succeeded"));
+    keys("function|flush", "scripting", ALL_SHARDS_OK);
+  }
+
+  private CommandMetadata() {}
+
+  /** The metadata of the command named {@code name} ({@code client|id}), or null if none is declared. */
+  static Meta of(String name) {
+    return BY_NAME.get(name);
+  }
+
+  private static void oneKey(String name, String category, List<String> tips, String notes, String... flags) {
+    keys(name, category, tips, new KeySpec(notes, List.of(flags), 1, 0, 1));
+  }
+
+  private static void keys(String name, String categories, List<String> tips, KeySpec... keySpecs) {
+    List<String> explicit = categories.isEmpty() ? List.of() : List.of(categories.split(" "));
+    BY_NAME.put(name, new Meta(explicit, tips, List.of(keySpecs)));
+  }
+}

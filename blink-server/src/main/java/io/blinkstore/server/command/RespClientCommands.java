@@ -1,0 +1,188 @@
+package io.blinkstore.server.command;
+
+import static io.blinkstore.server.command.CommandFlag.ADMIN;
+import static io.blinkstore.server.command.CommandFlag.LOADING;
+import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
+import static io.blinkstore.server.command.CommandFlag.STALE;
+
+import io.blinkstore.server.command.CommandSpec.Keys;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * {@code CLIENT LIST}, {@code CLIENT INFO}, {@code CLIENT KILL} and {@code CLIENT NO-EVICT} over the RESP
+ * connections open now (those {@link Dispatcher#newClient} was given a {@link ClientConnection} for), with Redis
+ * 7.0's line of fields and its errors. Every client is of type {@code normal} and user {@code default}: there are
+ * no replicas, no pub/sub and no other users.
+ */
+final class RespClientCommands {
+  private static final Result.Error NO_SUCH_CLIENT = Result.error("No such client");
+
+  private final Map<Long, ClientState> clients;
+
+  RespClientCommands(Map<Long, ClientState> clients) {
+    this.clients = clients;
+  }
+
+  void register(CommandTable table) {
+    table.add("client|list", -2, Keys.NONE, this::list, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("client|info", 2, Keys.NONE, (client, args) -> new Result.Verbatim("txt", line(client) + "\n"),
+        NOSCRIPT, LOADING, STALE);
+    table.add("client|kill", -3, Keys.NONE, this::kill, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("client|no-evict", 3, Keys.NONE, RespClientCommands::noEvict, ADMIN, NOSCRIPT, LOADING, STALE);
+  }
+
+  /** {@code CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id...]}: a line per connection. */
+  private Result list(ClientState self, byte[][] args) {
+    StringBuilder lines = new StringBuilder();
+    if (args.length == 4 && Arguments.lowerCase(args[2]).equals("type")) {
+      Result refused = unknownType(args[3]);
+      if (refused != null) {
+        return refused;
+      }
+      if (Arguments.lowerCase(args[3]).equals("normal")) {
+        clients.values().forEach(client -> lines.append(line(client)).append('\n'));
+      }
+    } else if (args.length > 3 && Arguments.lowerCase(args[2]).equals("id")) {
+      for (int i = 3; i < args.length; i++) {
+        Long id = Arguments.integer(args[i]);
+        if (id == null) {
+          return Result.error("Invalid client ID");
+        }
+        ClientState client = clients.get(id);
+        if (client != null) {
+          lines.append(line(client)).append('\n');
+        }
+      }
+    } else if (args.length != 2) {
+      return RespKeyCommands.SYNTAX_ERROR;
+    } else {
+      clients.values().forEach(client -> lines.append(line(client)).append('\n'));
+    }
+    return new Result.Verbatim("txt", lines.toString());
+  }
+
+  /** Redis's error for a client type it does not know, or null for one it does. */
+  private static Result unknownType(byte[] type) {
+    return switch (Arguments.lowerCase(type)) {
+      case "normal", "master", "replica", "slave", "pubsub" -> null;
+      default -> Result.error("Unknown client type '" + Arguments.text(type) + "'");
+    };
+  }
+
+  /**
+   * Redis 7.0's fields, in its order. What has no counterpart here is as a Redis client that has none: no
+   * subscriptions, no transaction ({@code multi=-1}), no tracking; {@code fd} is -1 (the JVM does not show it);
+   * the query buffer fields are 0 (a request's bytes are in {@code tot-mem}); {@code omem} is the replies waiting
+   * for the client and {@code tot-mem} all it holds against {@code --max-client-memory}.
+   */
+  static String line(ClientState client) {
+    ClientConnection connection = client.connection();
+    long now = System.currentTimeMillis();
+    byte[] name = client.name();
+    String command = client.lastCommand();
+    return "id=" + client.id() + " addr=" + connection.address() + " laddr=" + connection.localAddress()
+        + " fd=-1 name=" + (name == null ? "" : new String(name, StandardCharsets.ISO_8859_1))
+        + " age=" + (now - client.createdMillis()) / 1000 + " idle=" + (now - client.lastCommandMillis()) / 1000
+        + " flags=" + flags(client) + " db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0"
+        + " multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=" + connection.replyBytes()
+        + " tot-mem=" + connection.heldBytes() + " events=r cmd=" + (command == null ? "NULL" : command)
+        + " user=default redir=-1 resp=" + client.protocol();
+  }
+
+  private static String flags(ClientState client) {
+    String flags = (client.monitoring() ? "O" : "") + (client.closing() ? "c" : "") + (client.connection().unixSocket() ? "U" : "")
+        + (client.evictLast() ? "e" : "");
+    return flags.isEmpty() ? "N" : flags;
+  }
+
+  /**
+   * {@code CLIENT KILL addr:port} (the old form: {@code +OK} or {@code No such client}, and it may close the
+   * caller itself) or {@code CLIENT KILL [ID id] [TYPE type] [ADDR addr] [LADDR addr] [USER name] [SKIPME yes|no]}
+   * (the number closed; the caller is skipped unless {@code SKIPME no}). The caller itself is closed once the
+   * reply is written, as in Redis.
+   */
+  private Result kill(ClientState self, byte[][] args) {
+    if (args.length == 3) {
+      String addr = Arguments.text(args[2]);
+      return close(self, client -> client.connection().address().equals(addr), false) == 0 ? NO_SUCH_CLIENT
+          : Result.OK;
+    }
+    Predicate<ClientState> matches = client -> true;
+    boolean skipMe = true;
+    for (int i = 2; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        return RespKeyCommands.SYNTAX_ERROR;
+      }
+      String value = Arguments.text(args[i + 1]);
+      switch (Arguments.lowerCase(args[i])) {
+        case "id" -> {
+          Long id = Arguments.integer(args[i + 1]);
+          if (id == null || id < 1) {
+            return Result.error("client-id should be greater than 0");
+          }
+          matches = matches.and(client -> client.id() == id);
+        }
+        case "type" -> {
+          Result refused = unknownType(args[i + 1]);
+          if (refused != null) {
+            return refused;
+          }
+          boolean normal = Arguments.lowerCase(args[i + 1]).equals("normal");
+          matches = matches.and(client -> normal);
+        }
+        case "addr" -> matches = matches.and(client -> client.connection().address().equals(value));
+        case "laddr" -> matches = matches.and(client -> client.connection().localAddress().equals(value));
+        case "user" -> {
+          if (!value.equals("default")) {
+            return Result.error("No such user '" + value + "'");
+          }
+        }
+        case "skipme" -> {
+          String yesNo = Arguments.lowerCase(args[i + 1]);
+          if (!yesNo.equals("yes") && !yesNo.equals("no")) {
+            return RespKeyCommands.SYNTAX_ERROR;
+          }
+          skipMe = yesNo.equals("yes");
+        }
+        default -> {
+          return RespKeyCommands.SYNTAX_ERROR;
+        }
+      }
+    }
+    return new Result.Int(close(self, matches, skipMe));
+  }
+
+  private int close(ClientState self, Predicate<ClientState> matches, boolean skipMe) {
+    int closed = 0;
+    for (ClientState client : clients.values()) {
+      if (!matches.test(client) || (client == self && skipMe)) {
+        continue;
+      }
+      if (client == self) {
+        self.closeAfterReply();
+      } else {
+        client.connection().close();
+      }
+      closed++;
+    }
+    return closed;
+  }
+
+  /**
+   * {@code CLIENT NO-EVICT ON|OFF}: unlike Redis, where such a client is never evicted, it is evicted last: only
+   * once no other connection holds anything does {@code --max-client-memory} close it, so that no client can take
+   * itself out of the bound that keeps the server's memory.
+   */
+  private static Result noEvict(ClientState client, byte[][] args) {
+    switch (Arguments.lowerCase(args[2])) {
+      case "on" -> client.evictLast(true);
+      case "off" -> client.evictLast(false);
+      default -> {
+        return RespKeyCommands.SYNTAX_ERROR;
+      }
+    }
+    return Result.OK;
+  }
+}
