@@ -13,9 +13,17 @@ import java.util.List;
  * <pre>
  *   budget        B = 2 L + 64 MiB
  *   direct memory D = L / 8, at least 16 MiB, at most 256 MiB      (Netty's socket buffers)
- *   heap          H = B - D - 64 MiB, at least 24 MiB              (64 MiB: the JVM's code, classes, threads)
+ *   heap          H = B - D - 84 MiB                               (84 MiB: the JVM's own memory)
+ *                     but at least what holds L and 1,024 entries: (L + 1,024 x 160 bytes) / 70%, and 24 MiB
  *   entries       E = (70% of H - L) / 160 bytes, at least 1,024   (--max-entries' default)
  * </pre>
+ *
+ * <p>84 MiB: the most the JVM itself was measured to hold beside the heap (RSS less the committed heap, under four
+ * writers of 1 B - 900 KiB values, the heap full; docs/BENCHMARKS.md, "Issue 17, third round"): the class-data
+ * archive and libjvm (37 MiB, all resident at idle), the JIT's code and its compiler's arenas (up to 14 MiB
+ * during a C2 compilation), metaspace, threads, the collector's structures and the C heap. From a limit of 64 MiB
+ * the heap H leaves that room whatever is in use; below it the heap that holds the limit takes the process past
+ * the budget.
  *
  * <p>160 bytes per entry: a margin over the JVM's cost of an entry beyond its key and value bytes, about 114
  * bytes (224.6 in all for an 11-byte key and a 100-byte value on Java 17, docs/BENCHMARKS.md), a little more for
@@ -32,10 +40,13 @@ final class JvmSizing {
   static final double HEAP_SHARE = 0.7;
 
   /**
-   * What the JVM itself takes beside heap and direct memory, planned in the budget: an idle server's RSS is
-   * 61-75 MiB, of which 10-15 MiB is heap (docs/BENCHMARKS.md).
+   * What the JVM itself takes beside heap and direct memory, planned in the budget: measured 76-84 MiB at its peak
+   * under mixed writers (docs/BENCHMARKS.md), 55 MiB at idle.
    */
-  static final long JVM_OWN = 64 * MIB;
+  static final long JVM_OWN = 84 * MIB;
+
+  /** The least entries a store is sized for, whatever its limit. */
+  static final long MIN_ENTRIES = 1024;
 
   /** The least heap planned, whatever the limit: below it the server's own objects crowd out the store. */
   static final long MIN_HEAP = 24 * MIB;
@@ -56,11 +67,29 @@ final class JvmSizing {
   }
 
   /**
-   * The heap the budget leaves: budget - direct memory - the JVM's own, but at least {@link #MIN_HEAP}, the server's
-   * own working room.
+   * The heap the budget leaves: budget - direct memory - the JVM's own, but at least the heap that holds the limit
+   * ({@link #heapToHold}) and {@link #MIN_HEAP}, the server's own working room.
    */
   static long heap(long limit) {
-    return Math.max(MIN_HEAP, budget(limit) - directMemory(limit) - JVM_OWN);
+    return Math.max(Math.max(MIN_HEAP, heapToHold(limit)), budget(limit) - directMemory(limit) - JVM_OWN);
+  }
+
+  /**
+   * The least heap that {@link #requireHeapHolds} accepts for {@code limit} and {@link #MIN_ENTRIES} entries, in
+   * whole MiB. (Under the serial collector the JVM reports its heap a survivor space less than {@code -Xmx}, which
+   * the launcher adds to {@code -Xmx}.)
+   */
+  static long heapToHold(long limit) {
+    long needed = saturatedAdd(limit, MIN_ENTRIES * HEAP_BYTES_PER_ENTRY);
+    return (long) Math.ceil(needed / HEAP_SHARE / MIB) * MIB;
+  }
+
+  /**
+   * Whether a JVM's maximum heap is far larger than the budget's for {@code limit} (more than twice it): under
+   * churn the collector may grow the process to the heap, far past the budget.
+   */
+  static boolean heapFarTooLargeFor(long maxHeapBytes, long limit) {
+    return maxHeapBytes / 2 > heap(limit);
   }
 
   /**
@@ -79,7 +108,7 @@ final class JvmSizing {
    */
   static long defaultMaxEntries(long maxHeapBytes, long memoryLimit) {
     long usable = (long) (Math.min(maxHeapBytes, heap(memoryLimit)) * HEAP_SHARE) - memoryLimit;
-    return Math.max(1024, usable / HEAP_BYTES_PER_ENTRY);
+    return Math.max(MIN_ENTRIES, usable / HEAP_BYTES_PER_ENTRY);
   }
 
   /**
@@ -102,9 +131,10 @@ final class JvmSizing {
    * For a JVM that {@code bin/blink-store} did not size ({@code java -jar} alone), bounds what can still be bounded
    * at run time, before Netty starts: Netty's direct memory (its own counter, {@code io.netty.maxDirectMemory}, when
    * no {@code -XX:MaxDirectMemorySize} was given) and the heap the collector keeps committed (the manageable
-   * {@code SoftMaxHeapSize}, which Shenandoah and ZGC follow, and the free ratios after a collection, which G1,
-   * Serial and Parallel follow). The maximum heap itself cannot change once the JVM runs; the entry bound is
-   * derived from the budget, not from it ({@link #defaultMaxEntries}).
+   * {@code SoftMaxHeapSize}, which Shenandoah and ZGC follow, the free ratios after a collection, which G1,
+   * Serial and Parallel follow, and G1's periodic collection when idle). The maximum heap itself cannot change once
+   * the JVM runs; the entry bound is derived from the budget, not from it ({@link #defaultMaxEntries}). Run before
+   * anything reads Netty's direct memory bound, which Netty reads once.
    *
    * @return what was set, for the start-up log; empty if nothing needed setting
    */
@@ -127,7 +157,15 @@ final class JvmSizing {
     if (setIfDefault(hotspot, "MinHeapFreeRatio", "10") & setIfDefault(hotspot, "MaxHeapFreeRatio", "20")) {
       set.append(set.length() > 0 ? ", " : "").append("heap free ratio 10-20%");
     }
+    if (isG1() && setIfDefault(hotspot, "G1PeriodicGCInterval", "30000")) {
+      set.append(set.length() > 0 ? ", " : "").append("a collection every 30 s when idle");
+    }
     return set.toString();
+  }
+
+  /** Whether the JVM runs G1, whose periodic collection gives an idle server's free heap back. */
+  private static boolean isG1() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"));
   }
 
   /** Whether the JVM's collector sizes the heap by {@code SoftMaxHeapSize} (on Java 17: Shenandoah and ZGC). */

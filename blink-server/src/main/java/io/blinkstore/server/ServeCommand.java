@@ -155,6 +155,9 @@ final class ServeCommand implements Callable<Integer> {
       log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
           maxHeap >> 20, limit, JvmSizing.heap(limit) >> 20);
     }
+    // Before anything reads Netty's direct memory bound (the server builder's client-memory default does, and
+    // Netty reads it once); logged once the server is up.
+    String bounded = JvmSizing.boundRuntime(limit);
 
     if (logDir != null || retentionMinutes != null) {
       log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
@@ -184,9 +187,13 @@ final class ServeCommand implements Callable<Integer> {
     BlinkStore store = BlinkStore.builder().memoryLimit(limit).maximumEntries(entries).build();
     BlinkServer server = builder.store(store).build();
 
-    // Before Netty starts (its direct memory bound is read once); logged once the server is up.
-    String bounded = JvmSizing.boundRuntime(limit);
     server.start();
+    if (!Boolean.getBoolean(JvmSizing.SIZED_PROPERTY) && JvmSizing.heapFarTooLargeFor(maxHeap, limit)) {
+      log.warn("the JVM heap ({} MiB) is far larger than the {} MiB a memory limit of {} bytes needs, and the"
+              + " collector may grow the process to it under churn: start with bin/blink-store, or give -Xmx{}m"
+              + " -XX:MaxDirectMemorySize={}m (docs/operations.md, Sizing)", maxHeap >> 20,
+          JvmSizing.heap(limit) >> 20, limit, JvmSizing.heap(limit) >> 20, JvmSizing.directMemory(limit) >> 20);
+    }
     if (!bounded.isEmpty()) {
       log.info("the JVM was not sized by bin/blink-store: bounded at run time to {} (budget {} MiB)",
           bounded, JvmSizing.budget(limit) >> 20);

@@ -62,17 +62,36 @@ class BlinkStoreCliTest {
   @Test
   void defaultEntryBoundIsWhatSeventyPercentOfTheBudgetsHeapHoldsBesideTheLimit() {
     long mib = 1 << 20;
-    // 10 MiB: a budget of 84 MiB, 16 MiB of it direct memory and 64 MiB the JVM's own, leave 4: the floor, 24 MiB.
+    // 10 MiB: a budget of 84 MiB, 16 MiB of it direct memory and 84 MiB the JVM's own, leave nothing: the floor.
     assertEquals(24 * mib, JvmSizing.heap(10 * mib));
-    assertEquals(112 * mib, JvmSizing.heap(64 * mib));
+    // 64 MiB: 192 - 16 - 84 = 92 MiB, which is also the least that holds the limit and 1,024 entries in 70%.
+    assertEquals(92 * mib, JvmSizing.heap(64 * mib));
     assertEquals((long) (24 * mib * 0.7 - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY,
         JvmSizing.defaultMaxEntries(416 * mib, 10 * mib), "the budget's heap, not the JVM's larger one");
     assertEquals((long) (20 * mib * 0.7 - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY,
         JvmSizing.defaultMaxEntries(20 * mib, 10 * mib), "the JVM's heap where it is smaller");
     assertEquals(1024, JvmSizing.defaultMaxEntries(16 * mib, 64 * mib), "never below 1,024");
-    // 512 MiB: a 960 MiB heap holds a million entries of 10-byte keys and 100-byte values beside the limit.
-    assertEquals(960 * mib, JvmSizing.heap(512 * mib));
-    assertTrue(JvmSizing.defaultMaxEntries(Long.MAX_VALUE, 512 * mib) > 1_000_000);
+    // 512 MiB: a 940 MiB heap holds 956,000 entries of 10-byte keys and 100-byte values beside the limit.
+    assertEquals(940 * mib, JvmSizing.heap(512 * mib));
+    assertEquals((long) (940 * mib * 0.7 - 512 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY,
+        JvmSizing.defaultMaxEntries(Long.MAX_VALUE, 512 * mib));
+  }
+
+  /**
+   * Issue 17's budget as a formula: the heap the launcher gives a limit always holds it (the server never refuses
+   * its own sizing), and from a 64 MiB limit the heap, direct memory and the JVM's own memory, as measured at its
+   * peak (84 MiB), fit in 2 x limit + 64 MiB; below 64 MiB the heap that holds the limit does not leave that room.
+   */
+  @Test
+  void theBudgetsHeapHoldsItsLimitAndFromSixtyFourMibLeavesTheJvmItsOwn() {
+    long mib = 1 << 20;
+    for (long limit = mib; limit <= 8192 * mib; limit += limit < 128 * mib ? mib : limit / 7) {
+      long heap = JvmSizing.heap(limit);
+      JvmSizing.requireHeapHolds(heap, limit, JvmSizing.defaultMaxEntries(heap, limit));
+      long process = heap + JvmSizing.directMemory(limit) + JvmSizing.JVM_OWN;
+      assertEquals(limit >= 64 * mib, process <= JvmSizing.budget(limit),
+          limit + " bytes: heap " + heap + ", process " + process + ", budget " + JvmSizing.budget(limit));
+    }
   }
 
   @Test
