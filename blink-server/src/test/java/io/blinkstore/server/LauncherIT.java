@@ -245,7 +245,10 @@ class LauncherIT {
       // To the MiB: the launcher counts in whole MiB (limit / 8 rounded down, the heap's remainder up).
       assertEquals(JvmSizing.heap(limit), heap, mib - 1, limit + " bytes\n" + out);
       assertEquals(JvmSizing.directMemory(limit), direct, mib - 1, out);
-      JvmSizing.requireHeapHolds(xmx - young / 10, limit, JvmSizing.defaultMaxEntries(xmx - young / 10, limit));
+      JvmSizing.requireHeapHolds(xmx - young / 10, limit);
+      // The heap capacity the server derives from the launcher's heap holds the limit full and a thousand entries.
+      assertTrue(JvmSizing.heapCapacity(xmx - young / 10, limit, true)
+          >= limit + JvmSizing.MIN_ENTRIES * JvmSizing.ENTRY_BYTES, out);
       if (limit >= 64 * mib) {
         assertTrue(heap + direct + JvmSizing.JVM_OWN <= JvmSizing.budget(limit), out);
       }
