@@ -442,7 +442,7 @@ public interface BlinkStore extends AutoCloseable {
      * Where {@link #maximumEntries} caps a count whatever the entries' sizes, this bounds their real cost: many
      * tiny entries are held until they would fill {@code bytes} of heap, large ones until they fill the memory
      * limit, and a larger capacity never holds fewer entries. Give it the share of the heap the store may fill and
-     * the JVM's cost of an entry beyond its key and value: about 120 bytes on Java 17 (114 measured for a 10-byte
+     * the JVM's cost of an entry beyond its key and value: about 120 bytes on Java 17 (114 measured for an 11-byte
      * key and a 100-byte value, up to 6 more for other lengths' padding), about 108 on Java 25 with
      * {@code -XX:+UseCompactObjectHeaders}. Entries over the bound are evicted coldest first (and counted as
      * evictions) before a write returns; the bound may be passed by a few entries while writes are in flight.

@@ -43,8 +43,8 @@ final class JvmSizing {
 
   /**
    * What an entry costs the heap beyond its key and value bytes on Java 17: 113.6 bytes measured for an 11-byte key
-   * and a 100-byte value (224.6 in all, docs/BENCHMARKS.md), whose array pads 17 bytes; up to 23 for other lengths
-   * (a 16-byte header and 7 of padding), so 120.
+   * and a 100-byte value (224.6 in all, docs/BENCHMARKS.md), of which its array's header and padding are 17 bytes;
+   * up to 23 for other lengths (a 16-byte header and 7 of padding), so 120.
    */
   static final int ENTRY_BYTES = 120;
 
