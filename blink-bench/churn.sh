@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # churn.sh: RSS per entry of one server under a read/write churn, sampled every second, as JSON lines on stdout.
 #
-#   blink-bench/churn.sh blink [--memory-limit 512MB]   # our server through bin/blink-store (its defaults)
+#   blink-bench/churn.sh blink [--memory-limit 600MB]   # our server through bin/blink-store (its defaults)
 #   blink-bench/churn.sh redis                          # redis-server 7.0.15, persistence off, no maxmemory
 #
 # Loads ENTRIES entries (default 1,000,000; 11-byte keys, 100-byte values), then runs churns of 80% GET / 20% SET,

@@ -378,6 +378,8 @@ public interface BlinkStore extends AutoCloseable {
   final class Builder {
     private long memoryLimit = -1;
     private long maximumEntries = -1;
+    private long heapCapacity = -1;
+    private int bytesPerEntry;
     /** The real clock. Here, not in the store's class, so that a builder can be made without Caffeine. */
     static final LongSupplier SYSTEM_TICKER = System::nanoTime;
 
@@ -415,7 +417,8 @@ public interface BlinkStore extends AutoCloseable {
      * Also bounds the number of entries; default: no bound beyond the memory limit. The memory limit counts key
      * and value bytes only, while the JVM spends about 115 more bytes on each entry (Java 17), so a store of many
      * tiny entries can use far more heap than its limit (a million 12-byte entries: 12 MB counted, 128 MB of heap).
-     * Set this where the heap must be protected from such input, as the server does. When a write takes the
+     * {@link #heapCapacity} bounds that cost itself; this caps a count, whatever the entries' sizes (the server's
+     * {@code --max-entries}). When a write takes the
      * store past the bound, the coldest entries are evicted (and counted as evictions) before it returns; the
      * bound may be passed by a few entries while writes are in flight.
      *
@@ -434,6 +437,33 @@ public interface BlinkStore extends AutoCloseable {
     }
 
     /**
+     * Also bounds what the entries cost the heap: key and value bytes, plus {@code bytesPerEntry} for each entry
+     * (and about 80 more for each entry with a time to live), stay within {@code bytes}; default: no such bound.
+     * Where {@link #maximumEntries} caps a count whatever the entries' sizes, this bounds their real cost: many
+     * tiny entries are held until they would fill {@code bytes} of heap, large ones until they fill the memory
+     * limit, and a larger capacity never holds fewer entries. Give it the share of the heap the store may fill and
+     * the JVM's cost of an entry beyond its key and value: about 120 bytes on Java 17 (114 measured for an 11-byte
+     * key and a 100-byte value, up to 6 more for other lengths' padding), about 108 on Java 25 with
+     * {@code -XX:+UseCompactObjectHeaders}. Entries over the bound are evicted coldest first (and counted as
+     * evictions) before a write returns; the bound may be passed by a few entries while writes are in flight.
+     *
+     * @throws IllegalArgumentException if {@code bytes} or {@code bytesPerEntry} is not positive
+     * @throws IllegalStateException if the capacity was already set
+     */
+    public Builder heapCapacity(long bytes, int bytesPerEntry) {
+      if (heapCapacity != -1) {
+        throw new IllegalStateException("heapCapacity was already set to " + heapCapacity);
+      }
+      if (bytes <= 0 || bytesPerEntry <= 0) {
+        throw new IllegalArgumentException("heapCapacity and bytesPerEntry must be positive, but were " + bytes
+            + " and " + bytesPerEntry);
+      }
+      heapCapacity = bytes;
+      this.bytesPerEntry = bytesPerEntry;
+      return this;
+    }
+
+    /**
      * Returns a new, empty store.
      *
      * @throws IllegalStateException if Caffeine, which the in-process store is built on, is not on the class
@@ -444,6 +474,8 @@ public interface BlinkStore extends AutoCloseable {
         return new CaffeineBlinkStore(
             memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit,
             maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries,
+            heapCapacity == -1 ? Long.MAX_VALUE : heapCapacity,
+            heapCapacity == -1 ? 1 : bytesPerEntry,
             ticker);
       } catch (NoClassDefFoundError e) {
         if (caffeineMissing()) {

@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  * the key object survives either way. Per entry the JVM then holds Caffeine's node, the map's node and table slot,
  * the key object and the array (docs/BENCHMARKS.md, heap per entry).
  *
- * <p>An optional entry bound ({@link EntryBound}) guards the heap against many tiny entries.
+ * <p>Optional bounds on what entries cost the heap beside their bytes ({@link EntryBound}: a heap capacity, a count)
+ * guard the heap against many tiny entries.
  *
  * <p>A read of a holder whose deadline has passed answers "absent" at once and removes it (by identity, so never
  * a value written meanwhile). {@link #getOrLoad} runs the loader outside any Caffeine lock
@@ -51,13 +52,17 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   private final LongAdder expired = new LongAdder();
   private final Cache<Key, Key> cache;
   private final Policy<Key, Key> policy;
-  private final EntryBound bound;
+  final EntryBound bound;
   private final LoadThrough loads = new LoadThrough(this);
   private final TtlChange ttlChange = new TtlChange(this);
   private final StoreKeyspace keyspace;
   private volatile boolean closed;
 
-  CaffeineBlinkStore(long limit, long maxEntries, LongSupplier ticker) {
+  /**
+   * @param maxEntries the count bound, {@link Long#MAX_VALUE} for none
+   * @param heapCapacity the bound on bytes plus {@code bytesPerEntry} per entry, {@link Long#MAX_VALUE} for none
+   */
+  CaffeineBlinkStore(long limit, long maxEntries, long heapCapacity, int bytesPerEntry, LongSupplier ticker) {
     this.budget = new ByteBudget(limit);
     this.expiry = new ExpiryIndex(this, counts, ticker);
     this.cache =
@@ -71,8 +76,8 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     this.map = cache.asMap();
     this.policy = cache.policy();
     Policy.Eviction<Key, Key> eviction = policy.eviction().orElseThrow();
-    this.pins = new PinBudget(limit, maxEntries, eviction);
-    this.bound = new EntryBound(this, maxEntries, eviction);
+    this.pins = new PinBudget(limit, EntryBound.entriesAllowed(maxEntries, heapCapacity, bytesPerEntry), eviction);
+    this.bound = new EntryBound(this, maxEntries, heapCapacity, bytesPerEntry, eviction);
     this.keyspace = new StoreKeyspace(this, new ScanCursors(ticker));
   }
 
@@ -167,7 +172,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   }
 
   /**
-   * Runs {@code write} with {@code bytes} reserved in {@link #used}, then trims to the entry bound. The write
+   * Runs {@code write} with {@code bytes} reserved in {@link #used}, then trims to the entry bounds. The write
    * must give back whatever it replaced and whatever of the reservation it did not use, also when it throws.
    */
   void withRoomFor(long bytes, Runnable write) {

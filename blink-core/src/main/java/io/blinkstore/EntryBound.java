@@ -1,46 +1,111 @@
 package io.blinkstore;
 
 import com.github.benmanes.caffeine.cache.Policy;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * The optional bound on the number of entries, which guards the heap against many tiny entries where the byte
- * limit alone does not (each entry costs the JVM about 114 bytes beyond its key and value on Java 17:
- * docs/BENCHMARKS.md). Caffeine cannot bound weight and count at once, so a writer that finds the count over the bound removes the coldest entries, in
- * Caffeine's own eviction order, until it is back under. It is a soft bound: concurrent writers may pass it by a
- * few entries for a moment.
+ * The bounds on what entries cost the heap beside the byte limit, which counts key and value bytes only: each entry
+ * also costs the JVM about 114 bytes (Java 17; docs/BENCHMARKS.md), so many tiny entries would fill the heap long
+ * before the limit. Two optional bounds, both enforced here after each write:
+ *
+ * <ul>
+ *   <li>a <b>heap capacity</b> C: key and value bytes + {@code entries x bytesPerEntry} + {@code entries with a time
+ *       to live x} {@link #EXPIRING_BYTES} stay within C. Large entries are bounded by the limit, tiny ones by
+ *       their real cost, and a larger capacity never holds fewer entries;
+ *   <li>a <b>count</b> ({@code maximumEntries}), a cap the user chose.
+ * </ul>
+ *
+ * <p>Caffeine bounds one weight only (the bytes, for the limit), so a writer that finds the store over either bound
+ * removes the coldest entries, in Caffeine's own eviction order, until it is back within both. Pinned locks
+ * ({@link PinBudget}) are not removed; their share is bounded there. It is a soft bound: concurrent writers may
+ * pass it by a few entries for a moment.
  */
 final class EntryBound {
+  /**
+   * Heap an entry with a time to live costs beyond one without: its {@link Expiring} holder and its node in the
+   * expiry index, measured at about 75 bytes (docs/BENCHMARKS.md, "JVM heap per entry"), with margin.
+   */
+  static final int EXPIRING_BYTES = 80;
+
   private final CaffeineBlinkStore store;
   private final long maxEntries;
+  private final long capacity;
+  private final int bytesPerEntry;
   private final Policy.Eviction<Key, Key> eviction;
 
-  EntryBound(CaffeineBlinkStore store, long maxEntries, Policy.Eviction<Key, Key> eviction) {
+  /**
+   * @param maxEntries the count bound, {@link Long#MAX_VALUE} for none
+   * @param capacity the heap capacity, {@link Long#MAX_VALUE} for none
+   * @param bytesPerEntry what an entry costs beyond its key and value bytes
+   */
+  EntryBound(CaffeineBlinkStore store, long maxEntries, long capacity, int bytesPerEntry,
+      Policy.Eviction<Key, Key> eviction) {
     this.store = store;
     this.maxEntries = maxEntries;
+    this.capacity = capacity;
+    this.bytesPerEntry = bytesPerEntry;
     this.eviction = eviction;
   }
 
-  /** Trims the store if it holds more entries than the bound. */
+  /** The most entries the bounds allow, for the pin budget's share: the count, or the capacity in empty entries. */
+  static long entriesAllowed(long maxEntries, long capacity, int bytesPerEntry) {
+    return capacity == Long.MAX_VALUE ? maxEntries : Math.min(maxEntries, capacity / bytesPerEntry);
+  }
+
+  /** Trims the store if it is over either bound. */
   void trimIfOver() {
-    if (maxEntries != Long.MAX_VALUE && store.map.size() > maxEntries) {
+    if (countExcess() > 0 || costExcess() > 0) {
       store.budget.exclusively(this::trim);
     }
   }
 
-  /** Removes expired entries, then the coldest ones that are not pinned, until the count is within the bound. */
+  /** The entries over the count bound, or a number {@code <= 0}. */
+  private long countExcess() {
+    return maxEntries == Long.MAX_VALUE ? 0 : store.map.size() - maxEntries;
+  }
+
+  /** The bytes the store's entries cost the heap over the capacity, or a number {@code <= 0}. */
+  long costExcess() {
+    return capacity == Long.MAX_VALUE ? 0 : cost() - capacity;
+  }
+
+  /** What the entries cost the heap by this bound's reckoning (tests check it against the capacity). */
+  long cost() {
+    return store.budget.used() + store.map.size() * bytesPerEntry + store.expiry.indexed() * EXPIRING_BYTES;
+  }
+
+  /** What an entry's stored ref costs by this bound's reckoning. */
+  private long cost(Object stored) {
+    return Key.weight(Key.packed(stored)) + bytesPerEntry + (stored instanceof Expiring ? EXPIRING_BYTES : 0);
+  }
+
+  /**
+   * Removes expired entries, then the coldest ones that are not pinned, until the store is within both bounds.
+   */
   private void trim() {
     store.expiry.sweep();
-    long excess;
-    while ((excess = store.map.size() - maxEntries) > 0) {
-      long limitTo = excess;
-      List<Key> coldest = eviction.coldest(entries -> entries
-          .map(Map.Entry::getValue)
-          .filter(stored -> !(stored.ref instanceof Expiring holder && holder.pinned))
-          .limit(limitTo)
-          .collect(Collectors.toList()));
+    for (;;) {
+      long count = countExcess();
+      long bytes = costExcess();
+      if (count <= 0 && bytes <= 0) {
+        return;
+      }
+      List<Key> coldest = eviction.coldest(entries -> {
+        List<Key> taken = new ArrayList<>();
+        long freed = 0;
+        for (var it = entries.map(Map.Entry::getValue).iterator();
+            it.hasNext() && (taken.size() < count || freed < bytes); ) {
+          Key stored = it.next();
+          Object ref = stored.ref;
+          if (!(ref instanceof Expiring holder && holder.pinned)) {
+            taken.add(stored);
+            freed += cost(ref);
+          }
+        }
+        return taken;
+      });
       if (coldest.isEmpty()) {
         return;
       }
@@ -54,9 +119,10 @@ final class EntryBound {
     }
   }
 
-  /** How the store's {@code toString} shows the bound: nothing if there is none. */
+  /** How the store's {@code toString} shows the bounds: nothing for a bound it does not have. */
   @Override
   public String toString() {
-    return maxEntries == Long.MAX_VALUE ? "" : ", maxEntries=" + maxEntries;
+    return (maxEntries == Long.MAX_VALUE ? "" : ", maxEntries=" + maxEntries)
+        + (capacity == Long.MAX_VALUE ? "" : ", heapCapacity=" + capacity + " (" + bytesPerEntry + " B/entry)");
   }
 }

@@ -13,29 +13,58 @@ import java.util.List;
  * <pre>
  *   budget        B = 2 L + 64 MiB
  *   direct memory D = L / 8, at least 16 MiB, at most 256 MiB      (Netty's socket buffers)
- *   heap          H = B - D - 64 MiB, at least 24 MiB              (64 MiB: the JVM's code, classes, threads)
- *   entries       E = (70% of H - L) / 160 bytes, at least 1,024   (--max-entries' default)
+ *   heap          H = B - D - 84 MiB                               (84 MiB: the JVM's own memory)
+ *                     but at least what holds L and 1,024 entries: (L + 1,024 x 160 bytes) / 70%, and 24 MiB
+ *   capacity      C = 70% of the JVM's maximum heap                (the store's heap capacity; with java -jar,
+ *                     of H at most)
  * </pre>
  *
- * <p>160 bytes per entry: a margin over the JVM's cost of an entry beyond its key and value bytes, about 114
- * bytes (224.6 in all for an 11-byte key and a 100-byte value on Java 17, docs/BENCHMARKS.md), a little more for
- * tiny entries, and ~75 more for an entry with a time to live (its holder and its node in the expiry index). The
- * other 30% of the heap is the collector's room and the requests in flight.
+ * <p>The store keeps two bounds together: key and value bytes within L (its memory limit, {@code USAGE}), and key
+ * and value bytes + {@link #entryBytes} per entry (about 80 more for one with a time to live) within C. Large
+ * entries are bounded by L, many tiny ones by what they really cost the heap, and a larger limit never holds fewer
+ * entries. {@code --max-entries}, when given, caps the count besides. The other 30% of the heap is the collector's
+ * room and the requests in flight.
+ *
+ * <p>84 MiB: the most the JVM itself was measured to hold beside the heap (RSS less the committed heap, under four
+ * writers of 1 B - 900 KiB values, the heap full; docs/BENCHMARKS.md, "Issue 17, third round"): the class-data
+ * archive and libjvm (37 MiB, all resident at idle), the JIT's code and its compiler's arenas (up to 14 MiB
+ * during a C2 compilation), metaspace, threads, the collector's structures and the C heap. From a limit of 64 MiB
+ * the heap H leaves that room whatever is in use; below it the heap that holds the limit takes the process past
+ * the budget.
  */
 final class JvmSizing {
   static final long MIB = 1L << 20;
 
-  /** Heap one entry costs beyond its key and value bytes, with margin for entries with a time to live. */
+  /**
+   * Heap the least heap leaves beside the limit for each of {@link #MIN_ENTRIES} entries: 160 KiB in all, so that a
+   * store full to its limit still holds a thousand or so entries within its capacity.
+   */
   static final int HEAP_BYTES_PER_ENTRY = 160;
+
+  /**
+   * What an entry costs the heap beyond its key and value bytes on Java 17: 113.6 bytes measured for an 11-byte key
+   * and a 100-byte value (224.6 in all, docs/BENCHMARKS.md), of which its array's header and padding are 17 bytes;
+   * up to 23 for other lengths (a 16-byte header and 7 of padding), so 120.
+   */
+  static final int ENTRY_BYTES = 120;
+
+  /**
+   * The same with compact object headers (Java 25, {@code -XX:+UseCompactObjectHeaders}): 105.7 measured (216.7 in
+   * all), arrays with a 12-byte header, so up to 108.
+   */
+  static final int ENTRY_BYTES_COMPACT = 108;
 
   /** The share of the heap planned for the store; the rest is the collector's room. */
   static final double HEAP_SHARE = 0.7;
 
   /**
-   * What the JVM itself takes beside heap and direct memory, planned in the budget: an idle server's RSS is
-   * 61-75 MiB, of which 10-15 MiB is heap (docs/BENCHMARKS.md).
+   * What the JVM itself takes beside heap and direct memory, planned in the budget: measured 76-84 MiB at its peak
+   * under mixed writers (docs/BENCHMARKS.md), 55 MiB at idle.
    */
-  static final long JVM_OWN = 64 * MIB;
+  static final long JVM_OWN = 84 * MIB;
+
+  /** The least entries a store is sized for, whatever its limit. */
+  static final long MIN_ENTRIES = 1024;
 
   /** The least heap planned, whatever the limit: below it the server's own objects crowd out the store. */
   static final long MIN_HEAP = 24 * MIB;
@@ -56,11 +85,29 @@ final class JvmSizing {
   }
 
   /**
-   * The heap the budget leaves: budget - direct memory - the JVM's own, but at least {@link #MIN_HEAP}, the server's
-   * own working room.
+   * The heap the budget leaves: budget - direct memory - the JVM's own, but at least the heap that holds the limit
+   * ({@link #heapToHold}) and {@link #MIN_HEAP}, the server's own working room.
    */
   static long heap(long limit) {
-    return Math.max(MIN_HEAP, budget(limit) - directMemory(limit) - JVM_OWN);
+    return Math.max(Math.max(MIN_HEAP, heapToHold(limit)), budget(limit) - directMemory(limit) - JVM_OWN);
+  }
+
+  /**
+   * The least heap that {@link #requireHeapHolds} accepts for {@code limit} and {@link #MIN_ENTRIES} entries, in
+   * whole MiB. (Under the serial collector the JVM reports its heap a survivor space less than {@code -Xmx}, which
+   * the launcher adds to {@code -Xmx}.)
+   */
+  static long heapToHold(long limit) {
+    long needed = saturatedAdd(limit, MIN_ENTRIES * HEAP_BYTES_PER_ENTRY);
+    return (long) Math.ceil(needed / HEAP_SHARE / MIB) * MIB;
+  }
+
+  /**
+   * Whether a JVM's maximum heap is far larger than the budget's for {@code limit} (more than twice it): under
+   * churn the collector may grow the process to the heap, far past the budget.
+   */
+  static boolean heapFarTooLargeFor(long maxHeapBytes, long limit) {
+    return maxHeapBytes / 2 > heap(limit);
   }
 
   /**
@@ -73,28 +120,39 @@ final class JvmSizing {
   }
 
   /**
-   * The default entry bound: the entries that fit in 70% of the heap the store may use (the JVM's maximum, but no
-   * more than the budget's heap) once the limit's own bytes are set aside, at least 1,024. Without it, a client
-   * setting millions of distinct tiny keys would fill the heap long before the byte limit is reached.
+   * The store's heap capacity ({@code BlinkStore.Builder.heapCapacity}): 70% of the heap the store may use. In a JVM
+   * {@code bin/blink-store} sized ({@code sizedByLauncher}) that is its maximum heap, the budget's or the one the
+   * user chose with {@code BLINK_HEAP}; in any other ({@code java -jar}, whose default heap is a quarter of RAM) the
+   * JVM's maximum but no more than the budget's heap.
    */
-  static long defaultMaxEntries(long maxHeapBytes, long memoryLimit) {
-    long usable = (long) (Math.min(maxHeapBytes, heap(memoryLimit)) * HEAP_SHARE) - memoryLimit;
-    return Math.max(1024, usable / HEAP_BYTES_PER_ENTRY);
+  static long heapCapacity(long maxHeapBytes, long memoryLimit, boolean sizedByLauncher) {
+    long heap = sizedByLauncher ? maxHeapBytes : Math.min(maxHeapBytes, heap(memoryLimit));
+    return (long) (heap * HEAP_SHARE);
+  }
+
+  /** What an entry costs this JVM's heap beyond its key and value bytes: with compact object headers or not. */
+  static int entryBytes() {
+    try {
+      HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      return Boolean.parseBoolean(hotspot.getVMOption("UseCompactObjectHeaders").getValue())
+          ? ENTRY_BYTES_COMPACT : ENTRY_BYTES;
+    } catch (IllegalArgumentException e) {
+      return ENTRY_BYTES; // no such flag before Java 24: full headers
+    }
   }
 
   /**
-   * Refuses a heap too small for the store: {@code memoryLimit} bytes of keys and values, plus
-   * {@link #HEAP_BYTES_PER_ENTRY} for each of up to {@code entries} entries, must fit in 70% of the maximum heap.
+   * Refuses a heap too small for the store: {@code memoryLimit} bytes of keys and values and {@link #MIN_ENTRIES}
+   * entries at {@link #HEAP_BYTES_PER_ENTRY} must fit in 70% of the maximum heap.
    *
    * @throws IllegalArgumentException naming the heap needed, in one line
    */
-  static void requireHeapHolds(long maxHeapBytes, long memoryLimit, long entries) {
-    long needed = memoryLimit + Math.min(entries, Long.MAX_VALUE / 2 / HEAP_BYTES_PER_ENTRY) * HEAP_BYTES_PER_ENTRY;
+  static void requireHeapHolds(long maxHeapBytes, long memoryLimit) {
+    long needed = saturatedAdd(memoryLimit, MIN_ENTRIES * HEAP_BYTES_PER_ENTRY);
     if (needed > maxHeapBytes * HEAP_SHARE) {
       throw new IllegalArgumentException("the JVM heap (" + (maxHeapBytes >> 20) + " MiB) cannot hold a memory limit"
-          + " of " + memoryLimit + " bytes and " + entries + " entries at ~" + HEAP_BYTES_PER_ENTRY + " bytes each:"
-          + " give it at least " + ((long) (needed / HEAP_SHARE) / MIB + 1) + " MiB (-Xmx, BLINK_HEAP with"
-          + " bin/blink-store), or lower --memory-limit / --max-entries");
+          + " of " + memoryLimit + " bytes: give it at least " + ((long) (needed / HEAP_SHARE) / MIB + 1) + " MiB"
+          + " (-Xmx, BLINK_HEAP with bin/blink-store), or lower --memory-limit");
     }
   }
 
@@ -102,9 +160,10 @@ final class JvmSizing {
    * For a JVM that {@code bin/blink-store} did not size ({@code java -jar} alone), bounds what can still be bounded
    * at run time, before Netty starts: Netty's direct memory (its own counter, {@code io.netty.maxDirectMemory}, when
    * no {@code -XX:MaxDirectMemorySize} was given) and the heap the collector keeps committed (the manageable
-   * {@code SoftMaxHeapSize}, which Shenandoah and ZGC follow, and the free ratios after a collection, which G1,
-   * Serial and Parallel follow). The maximum heap itself cannot change once the JVM runs; the entry bound is
-   * derived from the budget, not from it ({@link #defaultMaxEntries}).
+   * {@code SoftMaxHeapSize}, which Shenandoah and ZGC follow, the free ratios after a collection, which G1,
+   * Serial and Parallel follow, and G1's periodic collection when idle). The maximum heap itself cannot change once
+   * the JVM runs; the store's heap capacity is derived from the budget, not from it ({@link #heapCapacity}). Run before
+   * anything reads Netty's direct memory bound, which Netty reads once.
    *
    * @return what was set, for the start-up log; empty if nothing needed setting
    */
@@ -127,7 +186,15 @@ final class JvmSizing {
     if (setIfDefault(hotspot, "MinHeapFreeRatio", "10") & setIfDefault(hotspot, "MaxHeapFreeRatio", "20")) {
       set.append(set.length() > 0 ? ", " : "").append("heap free ratio 10-20%");
     }
+    if (isG1() && setIfDefault(hotspot, "G1PeriodicGCInterval", "30000")) {
+      set.append(set.length() > 0 ? ", " : "").append("a collection every 30 s when idle");
+    }
     return set.toString();
+  }
+
+  /** Whether the JVM runs G1, whose periodic collection gives an idle server's free heap back. */
+  private static boolean isG1() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"));
   }
 
   /** Whether the JVM's collector sizes the heap by {@code SoftMaxHeapSize} (on Java 17: Shenandoah and ZGC). */

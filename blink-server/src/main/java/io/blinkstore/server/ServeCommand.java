@@ -60,9 +60,9 @@ final class ServeCommand implements Callable<Integer> {
   String maxValueBytes;
 
   @Option(names = "--max-entries", paramLabel = "N",
-      description = "Most entries kept, however small. Default: what the heap planned for the memory limit holds"
-          + " beside it (70%% of the heap, less the limit, at ~" + JvmSizing.HEAP_BYTES_PER_ENTRY
-          + " bytes per entry; docs/operations.md, Sizing).")
+      description = "Most entries kept, however small. Default: no count of its own; the store's heap capacity"
+          + " (70%% of the heap) bounds key and value bytes plus ~" + JvmSizing.ENTRY_BYTES
+          + " bytes per entry (docs/operations.md, Sizing).")
   Long maxEntries;
 
   @Option(names = "--max-connections", paramLabel = "N",
@@ -149,12 +149,16 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--max-entries must be positive, but was " + maxEntries);
     }
     long maxHeap = Runtime.getRuntime().maxMemory();
-    long entries = maxEntries != null ? maxEntries : JvmSizing.defaultMaxEntries(maxHeap, limit);
-    JvmSizing.requireHeapHolds(maxHeap, limit, entries);
+    JvmSizing.requireHeapHolds(maxHeap, limit);
+    long capacity = JvmSizing.heapCapacity(maxHeap, limit, Boolean.getBoolean(JvmSizing.SIZED_PROPERTY));
+    int entryBytes = JvmSizing.entryBytes();
     if (JvmSizing.heapSmallFor(maxHeap, limit)) {
       log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
           maxHeap >> 20, limit, JvmSizing.heap(limit) >> 20);
     }
+    // Before anything reads Netty's direct memory bound (the server builder's client-memory default does, and
+    // Netty reads it once); logged once the server is up.
+    String bounded = JvmSizing.boundRuntime(limit);
 
     if (logDir != null || retentionMinutes != null) {
       log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
@@ -181,12 +185,20 @@ final class ServeCommand implements Callable<Integer> {
     if (tcp == null && unix == null) {
       builder.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), defaultPort()));
     }
-    BlinkStore store = BlinkStore.builder().memoryLimit(limit).maximumEntries(entries).build();
+    BlinkStore.Builder storeBuilder = BlinkStore.builder().memoryLimit(limit).heapCapacity(capacity, entryBytes);
+    if (maxEntries != null) {
+      storeBuilder.maximumEntries(maxEntries);
+    }
+    BlinkStore store = storeBuilder.build();
     BlinkServer server = builder.store(store).build();
 
-    // Before Netty starts (its direct memory bound is read once); logged once the server is up.
-    String bounded = JvmSizing.boundRuntime(limit);
     server.start();
+    if (!Boolean.getBoolean(JvmSizing.SIZED_PROPERTY) && JvmSizing.heapFarTooLargeFor(maxHeap, limit)) {
+      log.warn("the JVM heap ({} MiB) is far larger than the {} MiB a memory limit of {} bytes needs, and the"
+              + " collector may grow the process to it under churn: start with bin/blink-store, or give -Xmx{}m"
+              + " -XX:MaxDirectMemorySize={}m (docs/operations.md, Sizing)", maxHeap >> 20,
+          JvmSizing.heap(limit) >> 20, limit, JvmSizing.heap(limit) >> 20, JvmSizing.directMemory(limit) >> 20);
+    }
     if (!bounded.isEmpty()) {
       log.info("the JVM was not sized by bin/blink-store: bounded at run time to {} (budget {} MiB)",
           bounded, JvmSizing.budget(limit) >> 20);
@@ -194,11 +206,12 @@ final class ServeCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     SignalHandlers.onTerminate(stop::countDown);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
-    log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, max entries {}, max line {} bytes,"
-            + " max connections {}, max client memory {} bytes, heap {} MiB, auth {}); ready in {} ms",
+    log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, heap capacity {} bytes at {} bytes per entry,"
+            + " max entries {}, max line {} bytes, max connections {}, max client memory {} bytes, heap {} MiB,"
+            + " auth {}); ready in {} ms",
         ServerVersion.get(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
-        limit, entries, maxLine, server.maxConnections(), server.maxClientMemory(), maxHeap >> 20,
-        token != null ? "on" : "off", sinceProcessStart());
+        limit, capacity, entryBytes, maxEntries != null ? maxEntries : "none", maxLine, server.maxConnections(),
+        server.maxClientMemory(), maxHeap >> 20, token != null ? "on" : "off", sinceProcessStart());
     stop.await();
     log.info("shutting down");
     server.close();

@@ -60,19 +60,57 @@ class BlinkStoreCliTest {
   }
 
   @Test
-  void defaultEntryBoundIsWhatSeventyPercentOfTheBudgetsHeapHoldsBesideTheLimit() {
+  void heapCapacityIsSeventyPercentOfTheBudgetsHeap() {
     long mib = 1 << 20;
-    // 10 MiB: a budget of 84 MiB, 16 MiB of it direct memory and 64 MiB the JVM's own, leave 4: the floor, 24 MiB.
+    // 10 MiB: a budget of 84 MiB, 16 MiB of it direct memory and 84 MiB the JVM's own, leave nothing: the floor.
     assertEquals(24 * mib, JvmSizing.heap(10 * mib));
-    assertEquals(112 * mib, JvmSizing.heap(64 * mib));
-    assertEquals((long) (24 * mib * 0.7 - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY,
-        JvmSizing.defaultMaxEntries(416 * mib, 10 * mib), "the budget's heap, not the JVM's larger one");
-    assertEquals((long) (20 * mib * 0.7 - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY,
-        JvmSizing.defaultMaxEntries(20 * mib, 10 * mib), "the JVM's heap where it is smaller");
-    assertEquals(1024, JvmSizing.defaultMaxEntries(16 * mib, 64 * mib), "never below 1,024");
-    // 512 MiB: a 960 MiB heap holds a million entries of 10-byte keys and 100-byte values beside the limit.
-    assertEquals(960 * mib, JvmSizing.heap(512 * mib));
-    assertTrue(JvmSizing.defaultMaxEntries(Long.MAX_VALUE, 512 * mib) > 1_000_000);
+    // 64 MiB: 192 - 16 - 84 = 92 MiB, which is also the least that holds the limit and 1,024 entries in 70%.
+    assertEquals(92 * mib, JvmSizing.heap(64 * mib));
+    assertEquals((long) (24 * mib * 0.7), JvmSizing.heapCapacity(416 * mib, 10 * mib, false),
+        "java -jar: the budget's heap, not the JVM's larger one");
+    assertEquals((long) (20 * mib * 0.7), JvmSizing.heapCapacity(20 * mib, 10 * mib, false),
+        "the JVM's heap where it is smaller");
+    assertEquals(940 * mib, JvmSizing.heap(512 * mib));
+    assertEquals((long) (940 * mib * 0.7), JvmSizing.heapCapacity(Long.MAX_VALUE, 512 * mib, false));
+    assertEquals((long) (416 * mib * 0.7), JvmSizing.heapCapacity(416 * mib, 10 * mib, true),
+        "the launcher: the heap it gave, BLINK_HEAP's where the user chose a larger one");
+  }
+
+  /**
+   * What issue 17's fourth round is for: a larger limit never holds fewer entries of any one size, tiny or large,
+   * than a smaller one (the third round's fixed count gave 1,310 at 32 MiB against 44,564 at 10 MiB), and entries
+   * of 10-byte keys and 100-byte values fill the heap capacity or the limit, whichever binds first.
+   */
+  @Test
+  void aLargerLimitNeverHoldsFewerEntriesOfAnySize() {
+    long mib = 1 << 20;
+    int perEntry = JvmSizing.ENTRY_BYTES + 80; // the worst case: every entry with a time to live
+    for (long entryBytes : new long[] {2, 110, 1024, 65536}) {
+      long before = 0;
+      for (long limit = mib; limit <= 4096 * mib; limit += limit < 128 * mib ? mib : limit / 7) {
+        long heap = JvmSizing.heap(limit);
+        long fit = Math.min(limit / entryBytes, JvmSizing.heapCapacity(heap, limit, true) / (entryBytes + perEntry));
+        assertTrue(fit >= before, limit + " bytes hold " + fit + " entries of " + entryBytes + ", less than " + before);
+        before = fit;
+      }
+    }
+  }
+
+  /**
+   * Issue 17's budget as a formula: the heap the launcher gives a limit always holds it (the server never refuses
+   * its own sizing), and from a 64 MiB limit the heap, direct memory and the JVM's own memory, as measured at its
+   * peak (84 MiB), fit in 2 x limit + 64 MiB; below 64 MiB the heap that holds the limit does not leave that room.
+   */
+  @Test
+  void theBudgetsHeapHoldsItsLimitAndFromSixtyFourMibLeavesTheJvmItsOwn() {
+    long mib = 1 << 20;
+    for (long limit = mib; limit <= 8192 * mib; limit += limit < 128 * mib ? mib : limit / 7) {
+      long heap = JvmSizing.heap(limit);
+      JvmSizing.requireHeapHolds(heap, limit);
+      long process = heap + JvmSizing.directMemory(limit) + JvmSizing.JVM_OWN;
+      assertEquals(limit >= 64 * mib, process <= JvmSizing.budget(limit),
+          limit + " bytes: heap " + heap + ", process " + process + ", budget " + JvmSizing.budget(limit));
+    }
   }
 
   @Test
@@ -91,12 +129,12 @@ class BlinkStoreCliTest {
   }
 
   @Test
-  void theHeapCheckCountsTheEntriesOverhead() {
+  void theHeapCheckLeavesRoomForAThousandEntriesBesideTheLimit() {
     long mib = 1 << 20;
-    JvmSizing.requireHeapHolds(100 * mib, 10 * mib, (70 * mib - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY);
-    assertThrows(IllegalArgumentException.class, () -> JvmSizing.requireHeapHolds(100 * mib, 10 * mib,
-        (70 * mib - 10 * mib) / JvmSizing.HEAP_BYTES_PER_ENTRY + 1));
-    assertThrows(IllegalArgumentException.class, () -> JvmSizing.requireHeapHolds(100 * mib, 71 * mib, 0));
+    long room = JvmSizing.MIN_ENTRIES * JvmSizing.HEAP_BYTES_PER_ENTRY;
+    JvmSizing.requireHeapHolds(100 * mib, 70 * mib - room);
+    assertThrows(IllegalArgumentException.class, () -> JvmSizing.requireHeapHolds(100 * mib, 70 * mib - room + 1));
+    assertThrows(IllegalArgumentException.class, () -> JvmSizing.requireHeapHolds(100 * mib, 71 * mib));
   }
 
   @Test

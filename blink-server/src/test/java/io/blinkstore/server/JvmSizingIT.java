@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A server started as {@code java -jar} would be, with no sizing of its own (the JVM's default heap, a quarter of
- * RAM): it bounds its entries by the budget's heap, not by that larger one, bounds Netty's direct memory and the
- * heap its collector keeps, says so in one line, and still refuses a heap that cannot hold its limit.
+ * RAM): it derives its store's heap capacity from the budget's heap, not from that larger one, bounds Netty's direct
+ * memory and the heap its collector keeps and with it the client memory, says so in one line, warns in one line of
+ * a heap far larger than its limit needs, and still refuses a heap that cannot hold its limit.
  */
 @Timeout(60)
 class JvmSizingIT {
@@ -26,12 +27,40 @@ class JvmSizingIT {
   @Test
   void anUnsizedJvmIsBoundedByTheBudgetOfItsLimit() throws Exception {
     String text = readyLog(List.of("-XX:+UseG1GC"), "64MB");
-    Matcher entries = Pattern.compile("max entries (\\d+),").matcher(text);
-    assertTrue(entries.find(), text);
+    Matcher capacity = Pattern.compile("heap capacity (\\d+) bytes at 120 bytes per entry, max entries none,")
+        .matcher(text);
+    assertTrue(capacity.find(), text);
     long limit = 64L << 20;
-    assertEquals(JvmSizing.defaultMaxEntries(JvmSizing.heap(limit), limit), Long.parseLong(entries.group(1)), text);
-    assertTrue(text.contains("bounded at run time to direct memory 16 MiB, heap free ratio 10-20% (budget 192 MiB)"),
-        text);
+    assertEquals(JvmSizing.heapCapacity(JvmSizing.heap(limit), limit, false), Long.parseLong(capacity.group(1)), text);
+    assertTrue(text.contains("bounded at run time to direct memory 16 MiB, heap free ratio 10-20%, a collection every"
+        + " 30 s when idle (budget 192 MiB)"), text);
+  }
+
+  /**
+   * A 1 GiB heap for a 64 MiB limit (the budget's heap is 92 MiB): warned of in one line, and what depends on the
+   * heap is sized from the budget: the heap capacity from 92 MiB, the client memory from 16 MiB of direct memory (half
+   * of it), not from the 1 GiB heap and Netty's default direct memory (as large as the heap), which gave 128 MiB of
+   * client memory while the direct memory bound was set after Netty had read its own.
+   */
+  @Test
+  void aHeapFarTooLargeIsWarnedOfAndWhatCanBeSizedIsSizedFromTheBudget() throws Exception {
+    String text = readyLog(List.of("-Xmx1g"), "64MB");
+    assertTrue(text.contains("[WARN] BlinkStoreCli - the JVM heap (1024 MiB) is far larger than the 92 MiB a memory"
+        + " limit of 67108864 bytes needs"), text);
+    assertTrue(text.contains("heap capacity " + JvmSizing.heapCapacity(1L << 30, 64L << 20, false) + " bytes"), text);
+    assertTrue(text.contains("max client memory " + (8L << 20) + " bytes"), text);
+  }
+
+  /** The budget's own heap, or one up to twice it: no warning, and the same sizing at run time. */
+  @Test
+  void aHeapNearTheBudgetsIsNotWarnedOf() throws Exception {
+    for (String heap : List.of("-Xmx92m", "-Xmx184m")) {
+      String text = readyLog(List.of(heap), "64MB");
+      assertTrue(!text.contains("WARN"), text);
+      assertTrue(text.contains("bounded at run time to direct memory 16 MiB"), text);
+      long capacity = JvmSizing.heapCapacity(92L << 20, 64L << 20, false);
+      assertTrue(text.contains("heap capacity " + capacity + " bytes"), text);
+    }
   }
 
   @Test

@@ -206,17 +206,60 @@ class LauncherIT {
   @Test
   void theJvmIsSizedFromTheMemoryLimit() throws Exception {
     Result small = launch(List.of());
-    assertTrue(small.out.contains("-Xmx24m\n"), "10 MiB: 84 - 16 - 64 = 4, at least 24 MiB of heap\n" + small.out);
+    assertTrue(small.out.contains("-Xmx25m\n"), "10 MiB: 84 - 16 - 84 < 24 MiB of heap, and Serial's survivor space\n"
+        + small.out);
     assertTrue(small.out.contains("-XX:+UseSerialGC\n-Xms24m\n-Xmn3m\n"), "Serial, young an eighth\n" + small.out);
     assertTrue(small.out.contains("-XX:MaxDirectMemorySize=16m\n"), small.out);
     assertTrue(small.out.contains("-Dblink.jvm.sized=true\n"), small.out);
     Result large = launch(List.of(), "--memory-limit", "2GiB");
-    assertTrue(large.out.contains("-Xmx3840m\n"), "2 GiB: 4160 - 256 - 64 MiB of heap\n" + large.out);
+    assertTrue(large.out.contains("-Xmx3820m\n"), "2 GiB: 4160 - 256 - 84 MiB of heap\n" + large.out);
     assertTrue(large.out.contains("-XX:MaxDirectMemorySize=256m\n"), large.out);
     assertTrue(large.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn32m\n"), "G1, young a sixteenth up to 32 MiB\n" + large.out);
     Result medium = launch(List.of(), "--memory-limit", "64MB");
-    assertTrue(medium.out.contains("-Xmx112m\n"), medium.out);
-    assertTrue(medium.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn8m\n"), "over a 32 MiB heap: G1\n" + medium.out);
+    assertTrue(medium.out.contains("-Xmx92m\n"), medium.out);
+    assertTrue(medium.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn8m\n"), "over a 64 MiB heap: G1\n" + medium.out);
+    assertTrue(medium.out.contains("-XX:G1HeapRegionSize=2m\n"), "values up to 1 MiB not humongous\n" + medium.out);
+  }
+
+  /**
+   * The launcher's sizing is {@link JvmSizing}'s formula (docs/operations.md, "Sizing"), for every limit: the same
+   * heap (under Serial with its survivor space added, which that JVM does not report) and direct memory, so that the
+   * server never refuses the launcher's heap and, from a 64 MiB limit, heap + direct memory + the JVM's own memory
+   * stay within 2 x limit + 64 MiB.
+   */
+  @Test
+  void theLaunchersSizingIsTheBudgetsFormula() throws Exception {
+    long mib = 1 << 20;
+    long ram = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(line -> line.startsWith("MemTotal:"))
+        .map(line -> Long.parseLong(line.replaceAll("\\D", "")) << 10).findFirst().orElseThrow();
+    for (long limit : new long[] {mib, 10 * mib, 17 * mib, 30 * mib, 44 * mib, 45 * mib, 63 * mib, 64 * mib,
+        100 * mib, 128 * mib, 300 * mib, 512 * mib, 1024 * mib, 2048 * mib}) {
+      if (JvmSizing.heap(limit) > ram / 4 * 3) {
+        continue; // the launcher caps the heap at three quarters of RAM
+      }
+      String out = launch(List.of(), "--memory-limit", Long.toString(limit)).out;
+      long xmx = option(out, "-Xmx") * mib;
+      long young = out.contains("-XX:+UseSerialGC\n") ? option(out, "-Xmn") * mib : 0;
+      long heap = xmx - (young + 10 * mib - 1) / (10 * mib) * mib;
+      long direct = option(out, "-XX:MaxDirectMemorySize=") * mib;
+      // To the MiB: the launcher counts in whole MiB (limit / 8 rounded down, the heap's remainder up).
+      assertEquals(JvmSizing.heap(limit), heap, mib - 1, limit + " bytes\n" + out);
+      assertEquals(JvmSizing.directMemory(limit), direct, mib - 1, out);
+      JvmSizing.requireHeapHolds(xmx - young / 10, limit);
+      // The heap capacity the server derives from the launcher's heap holds the limit full and a thousand entries.
+      assertTrue(JvmSizing.heapCapacity(xmx - young / 10, limit, true)
+          >= limit + JvmSizing.MIN_ENTRIES * JvmSizing.ENTRY_BYTES, out);
+      if (limit >= 64 * mib) {
+        assertTrue(heap + direct + JvmSizing.JVM_OWN <= JvmSizing.budget(limit), out);
+      }
+    }
+  }
+
+  /** The whole MiB of the launcher's option {@code name} (e.g. {@code -Xmx} in {@code -Xmx92m}). */
+  private static long option(String commandLine, String name) {
+    return commandLine.lines().filter(line -> line.startsWith(name) && line.endsWith("m")).findFirst()
+        .map(line -> Long.parseLong(line.substring(name.length(), line.length() - 1)))
+        .orElseThrow(() -> new AssertionError("no " + name + " in " + commandLine));
   }
 
   /**

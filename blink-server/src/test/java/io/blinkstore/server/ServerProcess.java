@@ -23,10 +23,10 @@ final class ServerProcess implements AutoCloseable {
   /**
    * The JVM options {@code bin/blink-store} starts a server with on Java 17, for the default memory limit (10 MiB),
    * as {@code LauncherIT.theSoakServerRunsWithTheLaunchersOptions} checks them: 24 MiB of heap under the serial
-   * collector, native heap trimming, no Netty JFR events, 16 MiB of direct memory, an exit on OutOfMemoryError (the
+   * collector (and its survivor space), native heap trimming, no Netty JFR events, 16 MiB of direct memory, an exit on OutOfMemoryError (the
    * class-data archive left out).
    */
-  static final List<String> LAUNCHER_DEFAULTS = List.of("-Xmx24m", "-Xss512k", "-XX:+UseSerialGC", "-Xms24m",
+  static final List<String> LAUNCHER_DEFAULTS = List.of("-Xmx25m", "-Xss512k", "-XX:+UseSerialGC", "-Xms24m",
       "-Xmn3m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:TrimNativeHeapInterval=2000",
       "-Dio.netty.jfr.enabled=false", "-XX:MaxDirectMemorySize=16m", "-XX:+ExitOnOutOfMemoryError",
       "-XX:-UsePerfData", "-Dblink.jvm.sized=true");

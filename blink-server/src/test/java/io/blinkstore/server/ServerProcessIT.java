@@ -136,7 +136,7 @@ class ServerProcessIT {
   /**
    * Issue 8's write storm, in a real server process with a small heap that exits on an OutOfMemoryError: several
    * clients write tiny entries, which cost the heap far more than their bytes, far past both the memory limit and
-   * the entry bound. Every write is answered ({@code OK}, or {@code ERROR out of memory} from the heap guard),
+   * the heap capacity. Every write is answered ({@code OK}, or {@code ERROR out of memory} from the heap guard),
    * {@code USAGE} never passes the limit, and the process is still serving reads at the end.
    */
   @Test
@@ -147,8 +147,9 @@ class ServerProcessIT {
     Process server = start(log, "serve", "--tcp", "127.0.0.1:0", "--memory-limit", Long.toString(limit));
     try {
       int port = awaitPort(server, log);
-      Matcher maxEntries = Pattern.compile("max entries (\\d+),").matcher(Files.readString(log));
-      assertTrue(maxEntries.find(), Files.readString(log));
+      Matcher capacity = Pattern.compile("heap capacity (\\d+) bytes at (\\d+) bytes per entry")
+          .matcher(Files.readString(log));
+      assertTrue(capacity.find(), Files.readString(log));
       int clients = 3;
       int perClient = 300_000; // 900,000 entries of ~12 bytes: over twice what either bound allows
       ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -181,7 +182,8 @@ class ServerProcessIT {
         assertTrue("VALUE dg==".equals(lastValue) || "NOT_FOUND".equals(lastValue), lastValue);
         Matcher keys = Pattern.compile("^STATS keys=(\\d+) usage=(\\d+) ").matcher(samples.readLine());
         assertTrue(keys.find());
-        assertTrue(Long.parseLong(keys.group(1)) <= Long.parseLong(maxEntries.group(1)), keys.group());
+        long cost = Long.parseLong(keys.group(2)) + Long.parseLong(keys.group(1)) * Long.parseLong(capacity.group(2));
+        assertTrue(cost <= Long.parseLong(capacity.group(1)), keys.group() + " over " + capacity.group());
         assertTrue(Long.parseLong(keys.group(2)) <= limit, keys.group());
       } finally {
         pool.shutdownNow();
