@@ -21,8 +21,9 @@ import net.jqwik.api.Provide;
 /**
  * SCAN against a model: a store starts with some keys, then sets, deletes, expiries and SCAN steps interleave at
  * random (with enough keys coming and going to resize the map). When the iteration ends, every key the model
- * held from before the first step to the end was returned exactly once, no key was returned twice, and every key
- * returned was held by the model at some moment of the iteration.
+ * held from before the first step to the end was returned exactly once, and every key returned was held by the
+ * model at some moment of the iteration. A key deleted (or expired) and set again meanwhile is a new entry of the
+ * map, which the iteration may meet again: it may come back more than once, as Redis's SCAN may return a key twice.
  */
 class KeyspaceProperties {
   private static final byte[] VALUE = "v".getBytes(StandardCharsets.UTF_8);
@@ -69,10 +70,7 @@ class KeyspaceProperties {
       for (String key : throughout) {
         assertEquals(1, seen.getOrDefault(key, 0), key + " was held throughout");
       }
-      seen.forEach((key, times) -> {
-        assertEquals(1, times, key + " returned twice");
-        assertTrue(everHeld.contains(key), key + " was never held");
-      });
+      seen.keySet().forEach(key -> assertTrue(everHeld.contains(key), key + " was never held"));
     }
   }
 
