@@ -186,7 +186,10 @@ final class RespProtocol implements Wire<RespReply> {
   public RespRequest<Long> memoryLimit() {
     return info("memory", fields -> {
       Long limit = fields.get("maxmemory");
-      return limit == null || limit != 0 ? limit : Long.MAX_VALUE;
+      if (limit == null) {
+        return null; // no answer: the handshake names the reply (the ternary unboxed it: a NullPointerException)
+      }
+      return limit != 0 ? limit : Long.MAX_VALUE;
     });
   }
 
