@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -280,7 +281,7 @@ final class AttackCommand implements Callable<Integer> {
     private final Protocol protocol;
     private final ByteBuffer in = ByteBuffer.allocate(4096);
     /** Why the client stopped while the attack ran (its connection lost), or null. */
-    private volatile IOException lost;
+    private volatile @Nullable IOException lost;
 
     Victim(SocketChannel channel, Protocol protocol) {
       this.channel = channel;

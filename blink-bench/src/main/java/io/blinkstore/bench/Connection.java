@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One non-blocking connection of a {@link LoadLoop}: its buffers, its reply parser, and the send times of the
@@ -21,7 +23,8 @@ final class Connection {
   private final long[] sentAt;
   private long head;
   private long tail;
-  SelectionKey key;
+  /** Set when the loop registers the channel, before its first flush. */
+  @Nullable SelectionKey key;
   /** In the fixed-rate mode: when the next request is due, by the schedule, not by when it is sent. */
   long nextDue;
 
@@ -57,8 +60,9 @@ final class Connection {
     boolean pending = out.hasRemaining();
     out.compact();
     int ops = pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
-    if (key.interestOps() != ops) {
-      key.interestOps(ops);
+    SelectionKey registered = Objects.requireNonNull(key, "flushed before the loop registered the channel");
+    if (registered.interestOps() != ops) {
+      registered.interestOps(ops);
     }
   }
 }

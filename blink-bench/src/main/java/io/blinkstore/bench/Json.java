@@ -1,16 +1,17 @@
 package io.blinkstore.bench;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Just enough JSON writing for flat result objects: no library for a dozen fields. */
 final class Json {
   private Json() {}
 
-  static String field(String name, Object value) {
+  static String field(String name, @Nullable Object value) {
     return quote(name) + ":" + value(value);
   }
 
-  private static String value(Object value) {
+  private static String value(@Nullable Object value) {
     if (value == null) {
       return "null";
     }

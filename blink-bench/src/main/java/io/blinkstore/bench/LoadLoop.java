@@ -7,6 +7,7 @@ import java.nio.channels.Selector;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One thread's share of the connections, driven by one selector, like a redis-benchmark thread.
@@ -50,8 +51,8 @@ final class LoadLoop implements Runnable {
   long errors;
   long unanswered;
   long lastReplyAt;
-  String firstError;
-  volatile Throwable failure;
+  @Nullable String firstError;
+  volatile @Nullable Throwable failure;
 
   /**
    * @param intervalNanos per connection, the time between due times; 0 for the closed loop

@@ -2,6 +2,7 @@ package io.blinkstore.bench;
 
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /** The outcome of one load run: what was asked, what was measured; printed for people or as JSON. */
 record LoadResult(
@@ -20,7 +21,7 @@ record LoadResult(
     long misses,
     long errors,
     long unanswered,
-    String firstError,
+    @Nullable String firstError,
     double seconds,
     double clientCpuCores,
     Histogram latency) {

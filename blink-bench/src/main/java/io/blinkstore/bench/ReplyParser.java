@@ -1,6 +1,7 @@
 package io.blinkstore.bench;
 
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses a stream of replies incrementally: bytes may arrive split anywhere, and a reply is never held whole
@@ -10,14 +11,14 @@ import java.nio.ByteBuffer;
 abstract class ReplyParser {
   private static final int ERROR_TEXT_LIMIT = 200;
 
-  private StringBuilder errorText;
-  private String firstError;
+  private @Nullable StringBuilder errorText;
+  private @Nullable String firstError;
 
   /** Consumes every byte of {@code in} (read mode), reporting each reply completed to {@code sink}. */
   abstract void parse(ByteBuffer in, Reply.Sink sink);
 
   /** The first error reply seen, without its line ending, or {@code null}. */
-  final String firstError() {
+  final @Nullable String firstError() {
     return firstError;
   }
 
@@ -43,7 +44,8 @@ abstract class ReplyParser {
   /** Replies of the Blink text protocol (and echoed lines): one line each, classified by its first byte. */
   static final class Lines extends ReplyParser {
     private boolean inLine;
-    private Reply kind;
+    /** The reply whose line is being read; set at its first byte. */
+    private Reply kind = Reply.OTHER;
 
     @Override
     void parse(ByteBuffer in, Reply.Sink sink) {

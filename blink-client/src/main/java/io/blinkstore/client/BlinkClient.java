@@ -6,8 +6,8 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.internal.SingleFlight;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.SocketAddress;
+import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -297,7 +297,7 @@ public final class BlinkClient implements BlinkStore {
     try {
       return future.get();
     } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
+      throw rethrow(Objects.requireNonNullElse(e.getCause(), e)); // a failed future always has its cause
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BlinkException("interrupted while waiting for a reply", e);

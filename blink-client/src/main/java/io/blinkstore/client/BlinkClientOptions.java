@@ -2,6 +2,7 @@ package io.blinkstore.client;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link BlinkClient} connects, waits and recovers. Immutable and thread-safe; made with {@link #builder()},
@@ -169,21 +170,21 @@ public final class BlinkClientOptions {
         + ", leaseTime=" + leaseTime + '}';
   }
 
-  private static Duration orDefault(Duration value, Duration fallback) {
+  private static Duration orDefault(@Nullable Duration value, Duration fallback) {
     return value == null ? fallback : value;
   }
 
   /** Builds {@link BlinkClientOptions}. Each setter may be called once. Not thread-safe. */
   public static final class Builder {
-    private Duration connectTimeout;
-    private Duration commandTimeout;
-    private Boolean reconnect;
-    private Duration reconnectMinDelay;
-    private Duration reconnectMaxDelay;
+    private @Nullable Duration connectTimeout;
+    private @Nullable Duration commandTimeout;
+    private @Nullable Boolean reconnect;
+    private @Nullable Duration reconnectMinDelay;
+    private @Nullable Duration reconnectMaxDelay;
     private int queueCapacity;
     private int poolSize;
     private int maxRequestBytes;
-    private Duration leaseTime;
+    private @Nullable Duration leaseTime;
 
     private Builder() {}
 
@@ -323,7 +324,7 @@ public final class BlinkClientOptions {
       }
     }
 
-    private static void requireUnset(Object current, String name) {
+    private static void requireUnset(@Nullable Object current, String name) {
       if (current != null) {
         throw new IllegalStateException(name + " was already set to " + current);
       }

@@ -1,6 +1,7 @@
 package io.blinkstore.client;
 
 import io.blinkstore.BlinkException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A command failed because the connection to the server could not be made or was lost: the server may or may
@@ -12,10 +13,16 @@ public class BlinkConnectionException extends BlinkException {
 
   private final String command;
 
-  /** Creates the exception for {@code command} (its protocol word and key, such as {@code GET user:42}). */
-  public BlinkConnectionException(String command, String message, Throwable cause) {
-    super(command + ": " + message, cause);
+  /**
+   * Creates the exception for {@code command} (its protocol word and key, such as {@code GET user:42}), with
+   * the exception that broke the connection, or null if none did (the server closed it, say).
+   */
+  public BlinkConnectionException(String command, String message, @Nullable Throwable cause) {
+    super(command + ": " + message);
     this.command = command;
+    if (cause != null) {
+      initCause(cause);
+    }
   }
 
   /** Returns the command that failed: its protocol word and, where it has one, its key. */

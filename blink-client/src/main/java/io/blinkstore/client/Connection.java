@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One socket to the server, shared by any number of threads, Lettuce-style: commands are written in the order
@@ -66,9 +67,9 @@ final class Connection<R> {
   private final Thread writer;
   private final Thread reader;
   /** The command whose reply the reader is decoding, if any; read and written by the reader thread only. */
-  private Exchange<R, ?> answering;
+  private @Nullable Exchange<R, ?> answering;
   /** Why the connection failed; null while it works. Written under {@link #lock}. */
-  private volatile String failure;
+  private volatile @Nullable String failure;
   /** The server's memory limit, learnt in the handshake: refused writes report it. */
   private volatile long memoryLimit;
 
@@ -262,7 +263,7 @@ final class Connection<R> {
    * Marks the connection failed (once; later calls do nothing), closes the socket, stops both threads and fails
    * every command not yet answered, naming each and {@code reason}.
    */
-  void fail(String reason, Throwable cause) {
+  void fail(String reason, @Nullable Throwable cause) {
     if (markFailed(reason)) {
       tearDown(cause);
     }
@@ -285,7 +286,7 @@ final class Connection<R> {
    * head of that queue, so a command taken from it here would shift every later reply onto the wrong command. The
    * reader empties the queue itself when it stops ({@link #readLoop}).
    */
-  private void tearDown(Throwable cause) {
+  private void tearDown(@Nullable Throwable cause) {
     try {
       channel.close();
     } catch (IOException e) {
@@ -300,7 +301,7 @@ final class Connection<R> {
     }
   }
 
-  private BlinkConnectionException lost(Exchange<R, ?> request, Throwable cause) {
+  private BlinkConnectionException lost(Exchange<R, ?> request, @Nullable Throwable cause) {
     return new BlinkConnectionException(request.command(), "the connection to " + peer + " " + failure, cause);
   }
 
@@ -382,7 +383,7 @@ final class Connection<R> {
     } catch (IOException e) {
       fail("failed while reading: " + e, e);
     } catch (ReplyReader.MalformedReplyException | UnexpectedReplyException e) {
-      fail(e.getMessage(), null);
+      fail(String.valueOf(e.getMessage()), null);
     } catch (RuntimeException | Error e) {
       // A reply the client failed to decode (a bug, or no memory for a large value): the commands in flight
       // fail now, rather than at their timeouts behind a reader that has stopped.
@@ -396,7 +397,7 @@ final class Connection<R> {
   }
 
   /** Fails the command whose reply was being decoded, then takes and fails every other one awaiting a reply. */
-  private void failTheRest(Throwable cause) {
+  private void failTheRest(@Nullable Throwable cause) {
     if (answering != null) {
       answering.fail(lost(answering, cause));
     }

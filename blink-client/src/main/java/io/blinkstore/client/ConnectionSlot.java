@@ -3,6 +3,7 @@ package io.blinkstore.client;
 import java.net.SocketAddress;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One place in the client's pool: the current {@link Connection} to the server, replaced when it fails. A
@@ -19,7 +20,7 @@ final class ConnectionSlot<R> {
   /** Written under the lock; volatile for {@link #backingOff}, which the pool asks without it. */
   private volatile int failedAttempts;
   private volatile long nextAttemptNanos;
-  private BlinkConnectionException lastFailure;
+  private @Nullable BlinkConnectionException lastFailure;
   private boolean closed;
 
   /** Connects at once. @throws BlinkConnectionException if the server cannot be reached */

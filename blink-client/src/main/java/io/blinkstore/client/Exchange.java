@@ -1,6 +1,7 @@
 package io.blinkstore.client;
 
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One command on its way, as a {@link Connection} sees it, whatever the protocol: the bytes to write, and how a
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  */
 abstract class Exchange<R, T> {
   /** A decoded reply; {@code value} may be null (as for {@code NOT_FOUND}). */
-  record Result<T>(T value) {}
+  record Result<T>(@Nullable T value) {}
 
   /**
    * Turns the text of an error reply that the command's decoder did not take as a regular answer into the
@@ -39,10 +40,10 @@ abstract class Exchange<R, T> {
   }
 
   /** Decodes a reply that answers this command; returns null for one that does not (an error reply, say). */
-  abstract Result<T> decode(R reply);
+  abstract @Nullable Result<T> decode(R reply);
 
   /** Returns the text of {@code reply} if it is an error reply, else null. */
-  abstract String errorText(R reply);
+  abstract @Nullable String errorText(R reply);
 
   /** The protocol word and key, for messages. */
   final String command() {

@@ -76,7 +76,7 @@ final class LeasedLoad {
    *     lease time plus the command timeout
    * @throws Unsupported if the server has no lease words
    */
-  byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
+  byte @Nullable [] load(String key, long ttlMillis, BlinkStore.Loader loader) {
     long deadline = System.nanoTime() + patience.toNanos();
     while (true) {
       Answer answer = BlinkClient.await(words.getOrLease(key, leaseTime));
@@ -132,7 +132,7 @@ final class LeasedLoad {
     }
   }
 
-  private byte[] loadAndSet(String key, long ttlMillis, BlinkStore.Loader loader) {
+  private byte @Nullable [] loadAndSet(String key, long ttlMillis, BlinkStore.Loader loader) {
     byte[] value = runLoader(key, loader);
     if (value != null) {
       BlinkClient.await(ttlMillis == 0

@@ -1,6 +1,7 @@
 package io.blinkstore.client;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One text-protocol command on its way: the request line to write and how to read its reply line. Made by
@@ -17,7 +18,7 @@ final class Request<T> extends Exchange<byte[], T> {
   /** Decodes a reply line (given without its {@code \n}); returns null for a line that is no reply to it. */
   @FunctionalInterface
   interface ReplyDecoder<T> {
-    Result<T> decode(byte[] line);
+    @Nullable Result<T> decode(byte[] line);
   }
 
   private final ReplyDecoder<T> decoder;
@@ -39,13 +40,13 @@ final class Request<T> extends Exchange<byte[], T> {
   }
 
   @Override
-  Result<T> decode(byte[] line) {
+  @Nullable Result<T> decode(byte[] line) {
     return decoder.decode(line);
   }
 
   /** The text after {@code ERROR }. */
   @Override
-  String errorText(byte[] line) {
+  @Nullable String errorText(byte[] line) {
     return startsWith(line, ERROR)
         ? new String(line, ERROR.length, line.length - ERROR.length, StandardCharsets.UTF_8)
         : null;

@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Transport} of a {@link BlinkClient} speaking RESP2 (a {@code redis://} address): builds each
@@ -110,7 +111,7 @@ final class RespCommands implements Transport, LeasedLoad.Words {
   }
 
   @Override
-  public byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
+  public byte @Nullable [] load(String key, long ttlMillis, BlinkStore.Loader loader) {
     if (serverHasLeases) {
       try {
         return leasedLoad.load(key, ttlMillis, loader);
@@ -122,7 +123,7 @@ final class RespCommands implements Transport, LeasedLoad.Words {
   }
 
   /** {@code GET}; on a miss, the loader, then {@code SET} (with {@code PX} if there is a time to live). */
-  private byte[] loadWithoutLease(String key, long ttlMillis, BlinkStore.Loader loader) {
+  private byte @Nullable [] loadWithoutLease(String key, long ttlMillis, BlinkStore.Loader loader) {
     byte[] present = BlinkClient.await(get(key));
     if (present != null) {
       return present;

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's half of RESP2, Redis's protocol, mapping each {@link BlinkStore} operation to the Redis command
@@ -65,7 +66,7 @@ final class RespProtocol implements Wire<RespReply> {
    * {@code SET key value NX [PX ms]}: true if stored ({@code +OK}), false if the key had a value (nil), as Redis
    * and Blink Store both answer it, atomically.
    */
-  RespRequest<Boolean> setIfAbsent(String key, byte[] value, Duration ttl) {
+  RespRequest<Boolean> setIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
     Objects.requireNonNull(value, "value");
     List<byte[]> options = ttl == null
         ? List.of(value, ascii("NX"))
@@ -132,7 +133,7 @@ final class RespProtocol implements Wire<RespReply> {
             ? new LeasedLoad.Unsupported(command, message) : new BlinkServerException(command, message));
   }
 
-  private static Exchange.Result<LeasedLoad.Answer> leaseAnswer(RespReply reply) {
+  private static Exchange.@Nullable Result<LeasedLoad.Answer> leaseAnswer(RespReply reply) {
     if (reply instanceof RespReply.Error error) {
       return error.message().equals(LEASE_TABLE_FULL) ? new Exchange.Result<>(new LeasedLoad.TableFull()) : null;
     }
@@ -186,7 +187,10 @@ final class RespProtocol implements Wire<RespReply> {
   public RespRequest<Long> memoryLimit() {
     return info("memory", fields -> {
       Long limit = fields.get("maxmemory");
-      return limit == null || limit != 0 ? limit : Long.MAX_VALUE;
+      if (limit == null) {
+        return null; // no answer: the handshake names the reply (the ternary unboxed it: a NullPointerException)
+      }
+      return limit != 0 ? limit : Long.MAX_VALUE;
     });
   }
 
@@ -229,7 +233,7 @@ final class RespProtocol implements Wire<RespReply> {
   }
 
   @Override
-  public String closesAfter(RespReply reply) {
+  public @Nullable String closesAfter(RespReply reply) {
     return reply instanceof RespReply.Error error && error.message().startsWith(PROTOCOL_ERROR)
         ? "-" + error.message() : null;
   }
@@ -276,9 +280,11 @@ final class RespProtocol implements Wire<RespReply> {
         (message, memoryLimit) -> new BlinkServerException(name, message));
   }
 
-  /** {@code INFO section}, read as {@code name:value} lines; {@code pick} returns null if a field is missing. */
-  /** {@code INFO section}, or plain {@code INFO} if {@code section} is null. */
-  private <T> RespRequest<T> info(String section, Function<Map<String, Long>, T> pick) {
+  /**
+   * {@code INFO section}, or plain {@code INFO} if {@code section} is null, read as {@code name:value} lines;
+   * {@code pick} returns null if a field is missing.
+   */
+  private <T> RespRequest<T> info(@Nullable String section, Function<Map<String, Long>, @Nullable T> pick) {
     String command = section == null ? "INFO" : "INFO " + section;
     List<byte[]> arguments = section == null ? List.of(ascii("INFO")) : List.of(ascii("INFO"), ascii(section));
     return new RespRequest<>(command, encode(command, arguments), reply -> {
@@ -367,15 +373,15 @@ final class RespProtocol implements Wire<RespReply> {
     return key.getBytes(UTF_8);
   }
 
-  private static Exchange.Result<byte[]> bulk(RespReply reply) {
+  private static Exchange.@Nullable Result<byte[]> bulk(RespReply reply) {
     return reply instanceof RespReply.Bulk bulk ? new Exchange.Result<>(bulk.bytes()) : null;
   }
 
-  private static Exchange.Result<Void> ok(RespReply reply) {
+  private static Exchange.@Nullable Result<Void> ok(RespReply reply) {
     return reply instanceof RespReply.Simple s && s.text().equals("OK") ? new Exchange.Result<>(null) : null;
   }
 
-  private static Exchange.Result<Boolean> count(RespReply reply, LongPredicate test) {
+  private static Exchange.@Nullable Result<Boolean> count(RespReply reply, LongPredicate test) {
     return reply instanceof RespReply.Int n && n.value() >= 0 ? new Exchange.Result<>(test.test(n.value())) : null;
   }
 

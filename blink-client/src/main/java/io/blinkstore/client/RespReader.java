@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cuts RESP2 replies from the stream. Every size is checked as soon as its header arrives, before anything is
@@ -68,7 +69,7 @@ final class RespReader implements ReplyReader<RespReply> {
   }
 
   /** Parses one reply at {@link #position} and moves past it; returns null if it is not complete yet. */
-  private RespReply parse(int depth) {
+  private @Nullable RespReply parse(int depth) {
     if (position == end) {
       return null;
     }
@@ -100,7 +101,7 @@ final class RespReader implements ReplyReader<RespReply> {
     return reply;
   }
 
-  private RespReply bulk(long length, int next) {
+  private @Nullable RespReply bulk(long length, int next) {
     if (length == -1) {
       return at(next, new RespReply.Bulk(null));
     }
@@ -120,7 +121,7 @@ final class RespReader implements ReplyReader<RespReply> {
     return at(stop + 2, new RespReply.Bulk(Arrays.copyOfRange(buffer, next, stop)));
   }
 
-  private RespReply array(long length, int next, int depth) {
+  private @Nullable RespReply array(long length, int next, int depth) {
     if (length == -1) {
       return at(next, new RespReply.Array(null));
     }

@@ -1,6 +1,7 @@
 package io.blinkstore.client;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** One RESP2 reply, as {@link RespReader} cuts it from the stream. */
 sealed interface RespReply {
@@ -14,8 +15,8 @@ sealed interface RespReply {
   record Int(long value) implements RespReply {}
 
   /** {@code $n} and its bytes; {@code bytes} is null for the nil reply {@code $-1}. */
-  record Bulk(byte[] bytes) implements RespReply {}
+  record Bulk(byte @Nullable [] bytes) implements RespReply {}
 
   /** {@code *n} and its elements; {@code items} is null for the nil array {@code *-1}. */
-  record Array(List<RespReply> items) implements RespReply {}
+  record Array(@Nullable List<RespReply> items) implements RespReply {}
 }

@@ -1,5 +1,7 @@
 package io.blinkstore.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One RESP command on its way: the encoded array to write and how to read its reply. Made by
  * {@link RespProtocol}; written and matched to its reply by a {@link Connection}. Error replies ({@code -ERR},
@@ -11,7 +13,7 @@ final class RespRequest<T> extends Exchange<RespReply, T> {
   /** Decodes a reply that is not an error; returns null for one that is no reply to this command. */
   @FunctionalInterface
   interface ReplyDecoder<T> {
-    Result<T> decode(RespReply reply);
+    @Nullable Result<T> decode(RespReply reply);
   }
 
   private final ReplyDecoder<T> decoder;
@@ -44,12 +46,12 @@ final class RespRequest<T> extends Exchange<RespReply, T> {
   }
 
   @Override
-  Result<T> decode(RespReply reply) {
+  @Nullable Result<T> decode(RespReply reply) {
     return reply instanceof RespReply.Error && !errorsMayAnswer ? null : decoder.decode(reply);
   }
 
   @Override
-  String errorText(RespReply reply) {
+  @Nullable String errorText(RespReply reply) {
     return reply instanceof RespReply.Error error ? error.message() : null;
   }
 }

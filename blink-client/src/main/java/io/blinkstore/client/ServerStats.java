@@ -3,6 +3,7 @@ package io.blinkstore.client;
 import io.blinkstore.BlinkStats;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fields of a {@code STATS} reply the client uses. The reply is read as {@code name=value} pairs: fields the
@@ -13,7 +14,7 @@ record ServerStats(long keys, long usage, long limit, long hits, long misses, lo
     long expiring) {
 
   /** Parses the text after {@code STATS }, or returns null if a field the client needs is missing or malformed. */
-  static ServerStats parse(String fields) {
+  static @Nullable ServerStats parse(String fields) {
     Map<String, String> pairs = new HashMap<>();
     for (String pair : fields.split(" ")) {
       int equals = pair.indexOf('=');
@@ -30,10 +31,19 @@ record ServerStats(long keys, long usage, long limit, long hits, long misses, lo
       }
       values[i] = value;
     }
-    Long expirations = pairs.containsKey("expirations") ? TextProtocol.parseCount(pairs.get("expirations")) : 0L;
-    Long expiring = pairs.containsKey("expiring") ? TextProtocol.parseCount(pairs.get("expiring")) : 0L;
+    Long expirations = countOrZero(pairs, "expirations");
+    Long expiring = countOrZero(pairs, "expiring");
     return expirations == null || expiring == null ? null
         : new ServerStats(values[0], values[1], values[2], values[3], values[4], values[5], expirations, expiring);
+  }
+
+  /**
+   * The count named {@code name}, 0 if the field is absent, null if it is malformed. (A conditional of a parsed
+   * Long and the literal 0L would be a long, unboxing a malformed field's null.)
+   */
+  private static @Nullable Long countOrZero(Map<String, String> pairs, String name) {
+    String text = pairs.get(name);
+    return text == null ? Long.valueOf(0) : TextProtocol.parseCount(text);
   }
 
   BlinkStats blinkStats() {

@@ -5,6 +5,7 @@ import io.blinkstore.BlinkStore;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Transport} of a {@link BlinkClient} speaking the Blink Store text protocol: builds each command's
@@ -104,7 +105,7 @@ final class TextCommands implements Transport, LeasedLoad.Words {
   }
 
   @Override
-  public byte[] load(String key, long ttlMillis, BlinkStore.Loader loader) {
+  public byte @Nullable [] load(String key, long ttlMillis, BlinkStore.Loader loader) {
     return leasedLoad.load(key, ttlMillis, loader);
   }
 

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's half of the Blink Store text protocol ({@code docs/protocol.md}): each method checks its
@@ -153,8 +154,8 @@ final class TextProtocol implements Wire<byte[]> {
   @Override
   public Request<Long> memoryLimit() {
     return new Request<>("STATS", ascii("STATS\n"), line -> {
-      Exchange.Result<ServerStats> stats = decodeStats(line);
-      return stats == null ? null : new Exchange.Result<>(stats.value().limit());
+      ServerStats stats = parseStats(line);
+      return stats == null ? null : new Exchange.Result<>(stats.limit());
     });
   }
 
@@ -170,7 +171,7 @@ final class TextProtocol implements Wire<byte[]> {
   }
 
   @Override
-  public String closesAfter(byte[] reply) {
+  public @Nullable String closesAfter(byte[] reply) {
     return Arrays.equals(reply, LINE_TOO_LONG) ? "ERROR line too long" : null;
   }
 
@@ -188,7 +189,7 @@ final class TextProtocol implements Wire<byte[]> {
    * {@code WORD key}, then {@code arguments} (ASCII) if given, then the value's base64 if it has any bytes;
    * refuses it if longer than the limit.
    */
-  private byte[] line(String word, String key, String arguments, byte[] value) {
+  private byte[] line(String word, String key, @Nullable String arguments, byte @Nullable [] value) {
     int keyBytes = keyBytes(key);
     int argumentBytes = arguments == null ? 0 : 1 + arguments.length();
     long base64Bytes = value == null || value.length == 0 ? -1 : (value.length + 2L) / 3 * 4;
@@ -206,7 +207,7 @@ final class TextProtocol implements Wire<byte[]> {
     if (arguments != null) {
       out.put((byte) ' ').put(ascii(arguments));
     }
-    if (base64Bytes >= 0) {
+    if (value != null && value.length > 0) {
       out.put((byte) ' ').put(Base64.getEncoder().encode(value));
     }
     out.put((byte) '\n');
@@ -232,10 +233,16 @@ final class TextProtocol implements Wire<byte[]> {
     return key.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  private static Exchange.Result<byte[]> decodeValue(byte[] line) {
-    if (Arrays.equals(line, ascii("NOT_FOUND"))) {
+  private static Exchange.@Nullable Result<byte[]> decodeValue(byte[] line) {
+    if (Arrays.equals(line, NOT_FOUND)) {
       return new Exchange.Result<>(null);
     }
+    byte[] value = decodeBase64Value(line);
+    return value == null ? null : new Exchange.Result<>(value);
+  }
+
+  /** The bytes of a {@code VALUE [base64]} line, or null if the line is not one. */
+  private static byte @Nullable [] decodeBase64Value(byte[] line) {
     if (!Request.startsWith(line, VALUE) || (line.length - VALUE.length) % 4 != 0) {
       return null; // the server always pads its base64
     }
@@ -244,18 +251,18 @@ final class TextProtocol implements Wire<byte[]> {
           Base64.getDecoder().decode(ByteBuffer.wrap(line, VALUE.length, line.length - VALUE.length));
       byte[] value = decoded.array();
       int length = decoded.remaining();
-      return new Exchange.Result<>(length == value.length ? value : Arrays.copyOf(value, length));
+      return length == value.length ? value : Arrays.copyOf(value, length);
     } catch (IllegalArgumentException e) {
       return null;
     }
   }
 
   /** {@code OK} true, {@code NOT_FOUND} false. */
-  private static Exchange.Result<Boolean> decodeFound(byte[] line) {
+  private static Exchange.@Nullable Result<Boolean> decodeFound(byte[] line) {
     return Arrays.equals(line, NOT_FOUND) ? new Exchange.Result<>(false) : ok(line, OK, true);
   }
 
-  private static Exchange.Result<Duration> decodeTtl(byte[] line) {
+  private static Exchange.@Nullable Result<Duration> decodeTtl(byte[] line) {
     if (Arrays.equals(line, NOT_FOUND)) {
       return new Exchange.Result<>(null);
     }
@@ -266,7 +273,7 @@ final class TextProtocol implements Wire<byte[]> {
     return millis == null || millis == 0 ? null : new Exchange.Result<>(Duration.ofMillis(millis));
   }
 
-  private static Exchange.Result<Long> decodeInteger(byte[] line) {
+  private static Exchange.@Nullable Result<Long> decodeInteger(byte[] line) {
     if (!Request.startsWith(line, INTEGER)) {
       return null;
     }
@@ -278,7 +285,7 @@ final class TextProtocol implements Wire<byte[]> {
     }
   }
 
-  private static Exchange.Result<LeasedLoad.Answer> decodeLeaseAnswer(byte[] line) {
+  private static Exchange.@Nullable Result<LeasedLoad.Answer> decodeLeaseAnswer(byte[] line) {
     if (Arrays.equals(line, LEASE_TABLE_FULL)) {
       return new Exchange.Result<>(new LeasedLoad.TableFull());
     }
@@ -290,34 +297,38 @@ final class TextProtocol implements Wire<byte[]> {
     if (millis != null) {
       return new Exchange.Result<>(new LeasedLoad.Wait(millis));
     }
-    Exchange.Result<byte[]> value = Arrays.equals(line, NOT_FOUND) ? null : decodeValue(line);
-    return value == null ? null : new Exchange.Result<>(new LeasedLoad.Value(value.value()));
+    byte[] value = decodeBase64Value(line);
+    return value == null ? null : new Exchange.Result<>(new LeasedLoad.Value(value));
   }
 
-  private static Exchange.Result<Long> decodeUsage(byte[] line) {
+  private static Exchange.@Nullable Result<Long> decodeUsage(byte[] line) {
     Long bytes = count(line, USAGE);
     return bytes == null ? null : new Exchange.Result<>(bytes);
   }
 
   /** The count after {@code prefix} in {@code line}, or null if the line is not {@code prefix<count>}. */
-  private static Long count(byte[] line, byte[] prefix) {
+  private static @Nullable Long count(byte[] line, byte[] prefix) {
     if (!Request.startsWith(line, prefix)) {
       return null;
     }
     return parseCount(new String(line, prefix.length, line.length - prefix.length, StandardCharsets.US_ASCII));
   }
 
-  private static Exchange.Result<ServerStats> decodeStats(byte[] line) {
-    if (!Request.startsWith(line, STATS)) {
-      return null;
-    }
-    ServerStats stats =
-        ServerStats.parse(new String(line, STATS.length, line.length - STATS.length, StandardCharsets.UTF_8));
+  private static Exchange.@Nullable Result<ServerStats> decodeStats(byte[] line) {
+    ServerStats stats = parseStats(line);
     return stats == null ? null : new Exchange.Result<>(stats);
   }
 
+  /** The counters of a {@code STATS ...} line, or null if the line is not one. */
+  private static @Nullable ServerStats parseStats(byte[] line) {
+    if (!Request.startsWith(line, STATS)) {
+      return null;
+    }
+    return ServerStats.parse(new String(line, STATS.length, line.length - STATS.length, StandardCharsets.UTF_8));
+  }
+
   /** Parses a non-negative decimal count of at most {@code Long.MAX_VALUE}, or returns null. */
-  static Long parseCount(String text) {
+  static @Nullable Long parseCount(String text) {
     if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return null;
     }
@@ -333,7 +344,7 @@ final class TextProtocol implements Wire<byte[]> {
     return line -> ok(line, bytes, null);
   }
 
-  private static <T> Exchange.Result<T> ok(byte[] line, byte[] expected, T value) {
+  private static <T> Exchange.@Nullable Result<T> ok(byte[] line, byte[] expected, @Nullable T value) {
     return Arrays.equals(line, expected) ? new Exchange.Result<>(value) : null;
   }
 

@@ -1,6 +1,7 @@
 package io.blinkstore.client;
 
 import io.blinkstore.BlinkStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link BlinkClient}'s commands over one protocol: the asynchronous commands, and the cross-process half of
@@ -9,9 +10,10 @@ import io.blinkstore.BlinkStore;
 interface Transport extends BlinkAsyncCommands {
   /**
    * Returns the value of {@code key}, loading it with {@code loader} and storing it for {@code ttlMillis} (0:
-   * for ever) if absent. Runs on the caller's thread; the key and loader are already checked.
+   * for ever) if absent; null if the loader returned null. Runs on the caller's thread; the key and loader are
+   * already checked.
    */
-  byte[] load(String key, long ttlMillis, BlinkStore.Loader loader);
+  byte @Nullable [] load(String key, long ttlMillis, BlinkStore.Loader loader);
 
   /** @throws IllegalStateException if the client is closed */
   void ensureOpen();

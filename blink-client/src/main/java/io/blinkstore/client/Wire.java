@@ -1,6 +1,7 @@
 package io.blinkstore.client;
 
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Connection} needs to know of the protocol it speaks: how to cut replies, how to greet the
@@ -25,7 +26,7 @@ interface Wire<R> {
   Exchange<R, Long> memoryLimit();
 
   /** Why the server closes the connection after {@code reply}, or null if it does not. */
-  String closesAfter(R reply);
+  @Nullable String closesAfter(R reply);
 
   /** {@code reply}, shortened, for messages. */
   String show(R reply);

@@ -120,6 +120,12 @@ class RespProtocolTest {
     assertFalse(protocol.size().complete(new RespReply.Array(List.of()), 1000));
   }
 
+  /** A server whose INFO memory has no maxmemory line: no answer (the handshake then names the reply), no NPE. */
+  @Test
+  void infoMemoryWithoutMaxmemoryIsNoAnswer() {
+    assertFalse(protocol.memoryLimit().complete(bulk("# Memory\r\nused_memory:19\r\n"), 1000));
+  }
+
   @Test
   void errorsAreTheContractsExceptions() {
     assertInstanceOf(NotAnIntegerException.class,

@@ -108,6 +108,8 @@ class TextProtocolTest {
       "STATS keys=x usage=19 limit=100 hits=3 misses=4 evictions=5",
       "STATS keys=-1 usage=19 limit=100 hits=3 misses=4 evictions=5",
       "STATS keys=99999999999999999999 usage=19 limit=100 hits=3 misses=4 evictions=5",
+      "STATS keys=2 usage=19 limit=100 hits=3 misses=4 evictions=5 expirations=x", // the later fields too
+      "STATS keys=2 usage=19 limit=100 hits=3 misses=4 evictions=5 expiring=-1",
       "USAGE 3",
   })
   void aStatsReplyWithoutEveryNeededCountIsNoAnswer(String line) {

@@ -58,11 +58,13 @@ public final class ClientExample {
           BlinkClientOptions.builder().queueCapacity(PIPELINED).connectTimeout(Duration.ofSeconds(10)).build())) {
         // 2. Synchronous: each call waits for its reply. Any bytes round-trip.
         client.set("bytes", new byte[] {0, 10, 13, 32, (byte) 0xFF});
-        System.out.println("sync: " + client.get("bytes").length + " bytes back, size " + client.size());
+        byte[] back = client.get("bytes"); // null once absent: never set, deleted, expired or evicted
+        System.out.println("sync: " + (back == null ? "no" : back.length) + " bytes back, size " + client.size());
         client.set("session:7", "token", Duration.ofMinutes(30));
         long views = client.increment("views:home");
-        System.out.println("ttl: session:7 has " + client.ttl("session:7").toMinutes() + " minutes left; views:home = "
-            + views);
+        Duration ttl = client.ttl("session:7"); // null if absent, NO_EXPIRY if it never expires
+        System.out.println("ttl: session:7 has " + (ttl == null ? "no" : ttl.toMinutes()) + " minutes left;"
+            + " views:home = " + views);
 
         // 3. Asynchronous: calls return at once; futures complete when the replies arrive.
         CompletableFuture<String> chained = client.async().set("user:42", "Grace")

@@ -35,11 +35,14 @@ public final class ScaleOutExample {
           + " apt-get install redis-server redis-tools) for a local one");
       System.exit(2);
     }
-    try (LocalCluster local = address == null ? LocalCluster.start() : null) {
-      String where = local == null ? address : local.address();
-      System.out.println("cluster: " + (local == null ? where.replaceFirst("//[^@/]*@", "//***@")
-          : "local, " + LocalCluster.PRIMARIES + " primaries, " + where));
-      run(where, javaWorkers);
+    if (address != null) {
+      System.out.println("cluster: " + address.replaceFirst("//[^@/]*@", "//***@"));
+      run(address, javaWorkers);
+      return;
+    }
+    try (LocalCluster local = LocalCluster.start()) {
+      System.out.println("cluster: local, " + LocalCluster.PRIMARIES + " primaries, " + local.address());
+      run(local.address(), javaWorkers);
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -229,7 +230,7 @@ final class WorkerProcesses implements AutoCloseable {
   IllegalStateException failure(String name, String problem) {
     String errors;
     try {
-      errors = Files.readString(workers.get(name).errors()).strip();
+      errors = Files.readString(Objects.requireNonNull(workers.get(name), name).errors()).strip();
     } catch (IOException e) {
       errors = "(its standard error could not be read: " + e.getMessage() + ")";
     }

@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param database the logical database (0 on a cluster)
  * @param primaryName the name the Sentinels know the primary by; null unless {@link Kind#SENTINEL}
  */
-record Address(Kind kind, boolean tls, List<Host> hosts, String user, String password, int database,
-    String primaryName) {
+record Address(Kind kind, boolean tls, List<Host> hosts, @Nullable String user, @Nullable String password,
+    int database, @Nullable String primaryName) {
 
   /** Which deployment an address names. */
   enum Kind { STANDALONE, SENTINEL, CLUSTER }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link BlinkRedis} store connects, waits, follows a cluster's topology and trusts a TLS server. Immutable
@@ -44,9 +45,9 @@ public final class BlinkRedisOptions {
   private final Duration topologyRefreshPeriod;
   private final int queueCapacity;
   private final Duration leaseTime;
-  private final Path trustedCertificates;
-  private final KeyFile trustStore;
-  private final KeyFile keyStore;
+  private final @Nullable Path trustedCertificates;
+  private final @Nullable KeyFile trustStore;
+  private final @Nullable KeyFile keyStore;
 
   /** A key or trust store file and its password. */
   record KeyFile(Path path, char[] password) {}
@@ -120,17 +121,17 @@ public final class BlinkRedisOptions {
   }
 
   /** Returns the PEM file of the certificates trusted for {@code rediss://}, or null for the JDK's defaults. */
-  public Path trustedCertificates() {
+  public @Nullable Path trustedCertificates() {
     return trustedCertificates;
   }
 
   /** Returns the trust store (JKS or PKCS#12) for {@code rediss://}, or null. */
-  KeyFile trustStore() {
+  @Nullable KeyFile trustStore() {
     return trustStore;
   }
 
   /** Returns the key store holding this client's certificate and key, or null. */
-  KeyFile keyStore() {
+  @Nullable KeyFile keyStore() {
     return keyStore;
   }
 
@@ -139,7 +140,7 @@ public final class BlinkRedisOptions {
     return trustedCertificates != null || trustStore != null || keyStore != null;
   }
 
-  private static Duration orDefault(Duration value, Duration fallback) {
+  private static Duration orDefault(@Nullable Duration value, Duration fallback) {
     return value == null ? fallback : value;
   }
 
@@ -149,14 +150,14 @@ public final class BlinkRedisOptions {
    * thread-safe.
    */
   public static final class Builder {
-    private Duration connectTimeout;
-    private Duration commandTimeout;
-    private Duration topologyRefreshPeriod;
+    private @Nullable Duration connectTimeout;
+    private @Nullable Duration commandTimeout;
+    private @Nullable Duration topologyRefreshPeriod;
     private int queueCapacity;
-    private Duration leaseTime;
-    private Path trustedCertificates;
-    private KeyFile trustStore;
-    private KeyFile keyStore;
+    private @Nullable Duration leaseTime;
+    private @Nullable Path trustedCertificates;
+    private @Nullable KeyFile trustStore;
+    private @Nullable KeyFile keyStore;
 
     private Builder() {}
 
@@ -277,9 +278,9 @@ public final class BlinkRedisOptions {
     }
 
     private void requireNoTrust() {
-      if (trustedCertificates != null || trustStore != null) {
-        throw new IllegalStateException("the trusted certificates were already set to "
-            + (trustedCertificates != null ? trustedCertificates : trustStore.path()));
+      Object set = trustedCertificates != null ? trustedCertificates : trustStore != null ? trustStore.path() : null;
+      if (set != null) {
+        throw new IllegalStateException("the trusted certificates were already set to " + set);
       }
     }
 
@@ -291,7 +292,7 @@ public final class BlinkRedisOptions {
       return file;
     }
 
-    private static Duration positive(String name, Duration current, Duration value) {
+    private static Duration positive(String name, @Nullable Duration current, Duration value) {
       if (current != null) {
         throw new IllegalStateException(name + " was already set to " + current);
       }

@@ -12,6 +12,7 @@ import io.lettuce.core.RedisException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends a command, waits for its reply, and sends it again while Redis or Lettuce says it did not run, until the
@@ -60,7 +62,7 @@ final class Calls {
    * Sends {@code command} ({@code word}, and its key or argument for messages, or null) and waits for its reply; a
    * server error becomes {@link BlinkServerException}.
    */
-  <T> T await(String word, String key, Supplier<? extends CompletionStage<T>> command) {
+  <T> T await(String word, @Nullable String key, Supplier<? extends CompletionStage<T>> command) {
     return await(word, key, command, message -> null);
   }
 
@@ -69,7 +71,7 @@ final class Calls {
    * it did not run. A server error is first offered to {@code serverError}, which returns the exception the
    * contract names for it, or null for {@link BlinkServerException}.
    */
-  <T> T await(String word, String key, Supplier<? extends CompletionStage<T>> command,
+  <T> T await(String word, @Nullable String key, Supplier<? extends CompletionStage<T>> command,
       Function<String, RuntimeException> serverError) {
     long deadline = System.nanoTime() + commandTimeout.toNanos();
     long pause = FIRST_PAUSE_MILLIS;
@@ -78,7 +80,8 @@ final class Calls {
       try {
         return command.get().toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
-        failure = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+        Throwable cause = Objects.requireNonNullElse(e.getCause(), e); // a failed future always has its cause
+        failure = cause instanceof CompletionException c && c.getCause() != null ? c.getCause() : cause;
       } catch (RedisException e) {
         failure = e; // Lettuce refused it before making a future
       } catch (TimeoutException e) {
@@ -97,7 +100,7 @@ final class Calls {
   }
 
   /** The command as messages show it: its word and key, the key cut at 80 characters. */
-  private static String shown(String word, String key) {
+  private static String shown(String word, @Nullable String key) {
     return key == null ? word : word + " " + (key.length() > 80 ? key.substring(0, 80) + "..." : key);
   }
 
@@ -116,7 +119,7 @@ final class Calls {
       Function<String, RuntimeException> serverError) {
     if (failure instanceof RedisCommandExecutionException server) {
       RuntimeException mapped = serverError.apply(String.valueOf(server.getMessage()));
-      return mapped != null ? mapped : new BlinkServerException(command, server.getMessage());
+      return mapped != null ? mapped : new BlinkServerException(command, String.valueOf(server.getMessage()));
     }
     if (failure instanceof RedisCommandTimeoutException) {
       return new BlinkTimeoutException(command, commandTimeout);

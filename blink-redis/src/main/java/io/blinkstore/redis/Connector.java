@@ -18,6 +18,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +96,9 @@ final class Connector {
       single.setOptions(clientOptions);
       return new SingleServer(single, resources, single.connect(CODEC, uris.get(0)));
     } catch (RedisException e) {
-      client.shutdown();
+      if (client != null) { // null if making the client itself failed
+        client.shutdown();
+      }
       resources.shutdown();
       throw new BlinkConnectionException("CONNECT", "could not connect to " + address + ": " + message(e), e);
     }
@@ -145,13 +148,16 @@ final class Connector {
 
   private static SslOptions sslOptions(BlinkRedisOptions options) {
     SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider().handshakeTimeout(options.connectTimeout());
-    if (options.trustedCertificates() != null) {
-      ssl.trustManager(options.trustedCertificates().toFile());
-    } else if (options.trustStore() != null) {
-      ssl.truststore(options.trustStore().path().toFile(), new String(options.trustStore().password()));
+    Path certificates = options.trustedCertificates();
+    BlinkRedisOptions.KeyFile trustStore = options.trustStore();
+    BlinkRedisOptions.KeyFile keyStore = options.keyStore();
+    if (certificates != null) {
+      ssl.trustManager(certificates.toFile());
+    } else if (trustStore != null) {
+      ssl.truststore(trustStore.path().toFile(), new String(trustStore.password()));
     }
-    if (options.keyStore() != null) {
-      ssl.keystore(options.keyStore().path().toFile(), options.keyStore().password());
+    if (keyStore != null) {
+      ssl.keystore(keyStore.path().toFile(), keyStore.password());
     }
     return ssl.build();
   }

@@ -68,7 +68,7 @@ final class SharedLoad {
     return flights.run(key, k -> loadOnce(k, ttlMillis, loader));
   }
 
-  private byte[] loadOnce(String key, long ttlMillis, BlinkStore.Loader loader) {
+  private byte @Nullable [] loadOnce(String key, long ttlMillis, BlinkStore.Loader loader) {
     String lock = LOCK_PREFIX + key;
     long deadline = System.nanoTime() + longestWait.toNanos();
     long pause = FIRST_PAUSE_MILLIS;
@@ -107,7 +107,7 @@ final class SharedLoad {
     }
   }
 
-  private byte[] loadUnderLock(String key, long ttlMillis, BlinkStore.Loader loader, String lock, byte[] token) {
+  private byte @Nullable [] loadUnderLock(String key, long ttlMillis, BlinkStore.Loader loader, String lock, byte[] token) {
     try {
       byte[] value = load(key, loader);
       if (value != null) {
