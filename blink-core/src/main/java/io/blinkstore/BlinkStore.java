@@ -441,10 +441,10 @@ public interface BlinkStore extends AutoCloseable {
      */
     public BlinkStore build() {
       try {
-        return new CaffeineBlinkStore(
+        return new IsolatedStore(new CaffeineBlinkStore(
             memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit,
             maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries,
-            ticker);
+            ticker));
       } catch (NoClassDefFoundError e) {
         if (caffeineMissing()) {
           throw new IllegalStateException("the in-process store needs Caffeine on the class path"
