@@ -3,6 +3,7 @@ package io.blinkstore.server.transport;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.BlinkServer;
 import io.blinkstore.server.command.Authenticator;
+import io.blinkstore.server.command.ClientState;
 import io.blinkstore.server.command.Dispatcher;
 import io.blinkstore.server.command.EntrySizeLimits;
 import io.blinkstore.server.command.HeapGuard;
@@ -120,8 +121,9 @@ public final class ProtocolPipeline {
   void installResp(ChannelPipeline pipeline, String after) {
     Channel channel = pipeline.channel();
     ClientMemory.Account account = ClientMemory.accountOf(channel);
-    RespSession session = new RespSession(dispatcher,
-        dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)),
+    ClientState client = dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel));
+    channel.closeFuture().addListener(closed -> dispatcher.closed(client));
+    RespSession session = new RespSession(dispatcher, client,
         version -> pipeline.replace(ENCODER, ENCODER, version == 3 ? Resp3Encoder.INSTANCE : RespEncoder.INSTANCE));
     RespDecoder decoder =
         new RespDecoder(maxRespRequestBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);

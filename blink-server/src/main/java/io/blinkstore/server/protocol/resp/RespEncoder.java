@@ -22,6 +22,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
 
   private static final short CRLF = ('\r' << 8) | '\n';
   private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private RespEncoder() {
     super(Result.class);
@@ -63,6 +64,8 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
       writeInt(bool.value() ? 1 : 0, out);
     } else if (reply instanceof Result.Nil) {
       out.writeBytes(NIL);
+    } else if (reply instanceof Result.NullArray) {
+      out.writeBytes(NULL_ARRAY);
     } else {
       writeBulk(ascii(((Result.Verbatim) reply).text()), out);
     }
@@ -153,6 +156,9 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     }
     if (reply instanceof Result.Nil) {
       return NIL.length;
+    }
+    if (reply instanceof Result.NullArray) {
+      return NULL_ARRAY.length;
     }
     return bulkLength(ascii(((Result.Verbatim) reply).text()));
   }
