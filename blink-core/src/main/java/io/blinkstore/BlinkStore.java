@@ -471,12 +471,12 @@ public interface BlinkStore extends AutoCloseable {
      */
     public BlinkStore build() {
       try {
-        return new CaffeineBlinkStore(
+        return new IsolatedStore(new CaffeineBlinkStore(
             memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit,
             maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries,
             heapCapacity == -1 ? Long.MAX_VALUE : heapCapacity,
             heapCapacity == -1 ? 1 : bytesPerEntry,
-            ticker);
+            ticker));
       } catch (NoClassDefFoundError e) {
         if (caffeineMissing()) {
           throw new IllegalStateException("the in-process store needs Caffeine on the class path"

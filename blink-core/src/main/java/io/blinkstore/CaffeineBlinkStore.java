@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.blinkstore.internal.Decimal;
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.SingleFlight;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
@@ -36,7 +37,7 @@ import java.util.function.Predicate;
  * a value written meanwhile). {@link #getOrLoad} runs the loader outside any Caffeine lock
  * ({@link LoadThrough}).
  */
-final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryIndex.Entries {
+final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryIndex.Entries, LoadThrough.Target {
   /** The largest entry an array can hold, with its length header and the JVM's margin. */
   private static final int MAX_ENTRY_BYTES = Integer.MAX_VALUE - 16;
 
@@ -53,7 +54,8 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   private final Cache<Key, Key> cache;
   private final Policy<Key, Key> policy;
   final EntryBound bound;
-  private final LoadThrough loads = new LoadThrough(this);
+  final SingleFlight flights = new SingleFlight();
+  private final LoadThrough loads = new LoadThrough(this, flights);
   private final TtlChange ttlChange = new TtlChange(this);
   private final StoreKeyspace keyspace;
   private volatile boolean closed;
@@ -402,14 +404,14 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     return loads.load(key, ttlNanos, loader);
   }
 
-  /** A copy of the live value of a valid key, or {@code null}, counting neither a hit nor a miss. */
-  byte[] peek(String key) {
+  @Override
+  public byte[] peek(String key) {
     byte[] present = live(map.get(Key.lookup(key)));
     return present == null ? null : locks.read(key, present, ValueLocks.COPY);
   }
 
-  /** Stores a loaded value: {@code ttlNanos} 0 for ever. */
-  void store(String key, byte[] value, long ttlNanos) {
+  @Override
+  public void store(String key, byte[] value, long ttlNanos) {
     ensureOpen();
     write(key, validate(key), value, ttlNanos);
   }

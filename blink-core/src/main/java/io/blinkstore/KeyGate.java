@@ -6,7 +6,10 @@ import java.util.concurrent.locks.StampedLock;
 /**
  * The lock that makes transactions, scripts and blocking pops atomic and isolated against every other caller of
  * the store, on either protocol or in process: one {@link StampedLock} per stripe of keys
- * (docs/design-keyspace-transactions.md, section 3). Not yet used by the store.
+ * (docs/design-keyspace-transactions.md, section 3). The store ({@link IsolatedStore}) uses it as one
+ * reader-writer gate whose shared side is striped by thread: an operation enters its thread's stripe
+ * ({@link #enter}), a transaction locks every stripe ({@link #lockAll}). The per-key modes below (optimistic
+ * reads, {@link #share}, {@link #lock}) are what the first design used; the store does not use them.
  *
  * <ul>
  *   <li>A <b>single-key read</b> takes an {@linkplain #optimistic optimistic stamp} of its key's stripe (a volatile

@@ -7,11 +7,23 @@ import io.blinkstore.internal.SingleFlight;
  * ({@link SingleFlight}), and stores what it returns.
  */
 final class LoadThrough {
-  private final CaffeineBlinkStore store;
-  private final SingleFlight loads = new SingleFlight();
+  /** The three steps of a load, each one operation of the store. */
+  interface Target {
+    byte[] get(String key);
 
-  LoadThrough(CaffeineBlinkStore store) {
+    /** A copy of the live value of a valid key, or {@code null}, counting neither a hit nor a miss. */
+    byte[] peek(String key);
+
+    /** Stores a loaded value: {@code ttlNanos} 0 for ever. */
+    void store(String key, byte[] value, long ttlNanos);
+  }
+
+  private final Target store;
+  private final SingleFlight loads;
+
+  LoadThrough(Target store, SingleFlight loads) {
     this.store = store;
+    this.loads = loads;
   }
 
   /** Gets or loads; {@code ttlNanos} 0 stores the loaded value without a time to live. */

@@ -21,7 +21,7 @@ class BackgroundSweepTest {
   @Test
   void anIdleStoreRemovesExpiredEntriesAndGivesTheirBytesBackWithoutBeingAsked() throws Exception {
     try (BlinkStore store = BlinkStore.builder().build()) {
-      CaffeineBlinkStore caffeine = (CaffeineBlinkStore) store;
+      CaffeineBlinkStore caffeine = ((IsolatedStore) store).unwrap();
       store.set("kept", "forever");
       store.set("gone", "soon", Duration.ofMillis(1));
       store.set("later", "in an hour", Duration.ofHours(1));

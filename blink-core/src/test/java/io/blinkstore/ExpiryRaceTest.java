@@ -27,7 +27,7 @@ class ExpiryRaceTest {
   private static final int ROUNDS = 2_000;
 
   private final FakeTicker clock = new FakeTicker();
-  private final CaffeineBlinkStore store = (CaffeineBlinkStore) clock.store(1 << 20);
+  private final CaffeineBlinkStore store = ((IsolatedStore) clock.store(1 << 20)).unwrap();
   private final ExecutorService pool = Executors.newFixedThreadPool(3);
 
   @AfterEach
@@ -106,7 +106,7 @@ class ExpiryRaceTest {
 
   @Test
   void evictingAnEntryWithATtlTakesItOutOfTheIndex() {
-    try (CaffeineBlinkStore small = (CaffeineBlinkStore) clock.store(1000)) {
+    try (CaffeineBlinkStore small = ((IsolatedStore) clock.store(1000)).unwrap()) {
       for (int i = 0; i < 100; i++) {
         small.set("ttl" + i, new byte[10], TTL);
       }

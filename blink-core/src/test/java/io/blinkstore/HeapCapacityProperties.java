@@ -32,8 +32,8 @@ class HeapCapacityProperties {
   void theStoreKeepsBothBoundsAndLosesNothingThatFits(@ForAll("ops") List<Op> ops,
       @ForAll @IntRange(min = 2_000, max = 20_000) int limit,
       @ForAll @IntRange(min = 1_000, max = 40_000) int capacity) {
-    try (CaffeineBlinkStore store = (CaffeineBlinkStore) BlinkStore.builder().memoryLimit(limit)
-        .heapCapacity(capacity, PER_ENTRY).build()) {
+    try (CaffeineBlinkStore store = ((IsolatedStore) BlinkStore.builder().memoryLimit(limit)
+        .heapCapacity(capacity, PER_ENTRY).build()).unwrap()) {
       Map<String, byte[]> model = new HashMap<>();
       int sequence = 0;
       for (Op op : ops) {

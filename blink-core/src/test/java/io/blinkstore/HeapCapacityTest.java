@@ -17,7 +17,8 @@ class HeapCapacityTest {
   private static final int PER_ENTRY = 120;
 
   private static CaffeineBlinkStore store(long limit, long capacity) {
-    return (CaffeineBlinkStore) BlinkStore.builder().memoryLimit(limit).heapCapacity(capacity, PER_ENTRY).build();
+    return ((IsolatedStore) BlinkStore.builder().memoryLimit(limit).heapCapacity(capacity, PER_ENTRY).build())
+        .unwrap();
   }
 
   @Test
@@ -78,8 +79,8 @@ class HeapCapacityTest {
 
   @Test
   void aCountGivenBesideTheCapacityStillCaps() {
-    try (CaffeineBlinkStore store = (CaffeineBlinkStore) BlinkStore.builder().memoryLimit(1 << 20)
-        .maximumEntries(100).heapCapacity(1 << 20, PER_ENTRY).build()) {
+    try (CaffeineBlinkStore store = ((IsolatedStore) BlinkStore.builder().memoryLimit(1 << 20)
+        .maximumEntries(100).heapCapacity(1 << 20, PER_ENTRY).build()).unwrap()) {
       for (int i = 0; i < 1000; i++) {
         store.set("k" + i, "v");
       }

@@ -107,7 +107,7 @@ class LockIdiomTest {
   }
 
   private long pinnedBytes() {
-    return ((CaffeineBlinkStore) store).pinnedBytes();
+    return ((IsolatedStore) store).unwrap().pinnedBytes();
   }
 
   private static byte[] bytes(String text) {

@@ -368,6 +368,126 @@ class RedisParityIT {
       List.of("RANDOMKEY"),
       List.of("KEYS", "*"));
 
+  /**
+   * MULTI/EXEC/DISCARD/WATCH/UNWATCH: queued replies, errors at queue time (EXECABORT) and at run time (no roll
+   * back), nesting, the commands refused inside MULTI, and WATCH aborts by this connection's own writes, a
+   * FLUSHDB, an expiry (a key live when watched), and what does not abort (a DEL of nothing, a FLUSHDB of keys
+   * that do not exist, UNWATCH, DISCARD).
+   */
+  private static final List<List<String>> TRANSACTION_REQUESTS = List.of(
+      List.of("MULTI"),
+      List.of("SET", "a", "1"),
+      List.of("INCR", "a"),
+      List.of("GET", "a"),
+      List.of("MGET", "a", "missing"),
+      List.of("EXEC"),
+      List.of("EXEC"),
+      List.of("DISCARD"),
+      List.of("MULTI"),
+      List.of("EXEC"),
+      List.of("MULTI"),
+      List.of("MULTI"),
+      List.of("PING"),
+      List.of("EXEC"),
+      List.of("MULTI"),
+      List.of("SET", "s", "text"),
+      List.of("BOGUS", "x"),
+      List.of("GET", "s"),
+      List.of("EXEC"),
+      List.of("GET", "s"),
+      List.of("MULTI"),
+      List.of("GET"),
+      List.of("EXEC"),
+      List.of("MULTI"),
+      List.of("CLIENT", "NOSUCH"),
+      List.of("EXEC"),
+      List.of("MULTI"),
+      List.of("SET", "s", "text"),
+      List.of("INCR", "s"),
+      List.of("SET", "e", "v", "EX", "0"),
+      List.of("GET", "s"),
+      List.of("EXEC"),
+      List.of("MULTI"),
+      List.of("WATCH", "a"),
+      List.of("SET", "q", "queued"),
+      List.of("EXEC"),
+      List.of("MULTI"),
+      List.of("SET", "d", "discarded"),
+      List.of("DISCARD"),
+      List.of("GET", "d"),
+      List.of("WATCH"),
+      List.of("WATCH", "a"),
+      List.of("SET", "a", "2"),
+      List.of("MULTI"),
+      List.of("GET", "a"),
+      List.of("EXEC"),
+      List.of("WATCH", "a", "a", "missing"),
+      List.of("MULTI"),
+      List.of("GET", "a"),
+      List.of("EXEC"),
+      List.of("WATCH", "missing"),
+      List.of("SET", "missing", "now"),
+      List.of("MULTI"),
+      List.of("EXEC"),
+      List.of("WATCH", "a"),
+      List.of("UNWATCH"),
+      List.of("SET", "a", "3"),
+      List.of("MULTI"),
+      List.of("GET", "a"),
+      List.of("EXEC"),
+      List.of("WATCH", "a"),
+      List.of("MULTI"),
+      List.of("DISCARD"),
+      List.of("SET", "a", "4"),
+      List.of("MULTI"),
+      List.of("EXEC"),
+      List.of("WATCH", "a"),
+      List.of("DEL", "nothing"),
+      List.of("SETNX", "a", "x"),
+      List.of("EXPIRE", "nothing", "10"),
+      List.of("MULTI"),
+      List.of("EXEC"),
+      List.of("WATCH", "a", "gone"),
+      List.of("FLUSHDB"),
+      List.of("MULTI"),
+      List.of("EXEC"),
+      List.of("WATCH", "gone"),
+      List.of("FLUSHDB"),
+      List.of("MULTI"),
+      List.of("EXEC"),
+      List.of("MULTI"),
+      List.of("SELECT", "1"),
+      List.of("SET", "k", "one"),
+      List.of("SELECT", "0"),
+      List.of("GET", "k"),
+      List.of("EXEC"),
+      List.of("GET", "k"),
+      List.of("SELECT", "1"),
+      List.of("GET", "k"),
+      List.of("SELECT", "0"),
+      List.of("MULTI"),
+      List.of("UNWATCH"),
+      List.of("EXEC"));
+
+  /** Transactions in RESP3: the aborted EXEC is a null, not a null array. */
+  private static final List<List<String>> RESP3_TRANSACTION_REQUESTS = List.of(
+      List.of("HELLO", "3"),
+      List.of("WATCH", "k"),
+      List.of("SET", "k", "v"),
+      List.of("MULTI"),
+      List.of("GET", "k"),
+      List.of("EXEC"),
+      List.of("MULTI"),
+      List.of("GET", "k"),
+      List.of("GET", "missing"),
+      List.of("INCR", "k"),
+      List.of("CONFIG", "GET", "save"),
+      List.of("EXEC"),
+      List.of("MULTI"),
+      List.of("BOGUS"),
+      List.of("EXEC"),
+      List.of("QUIT"));
+
   /** The logical databases: SELECT, MOVE, SWAPDB, DBSIZE, FLUSHDB, FLUSHALL, INFO keyspace, and their errors. */
   private static final List<List<String>> DATABASE_REQUESTS = List.of(
       List.of("CONFIG", "GET", "databases"),
@@ -762,6 +882,16 @@ class RedisParityIT {
   @Test
   void keyspaceCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
     assertRepliesMatchRedis(KEYSPACE_REQUESTS, false);
+  }
+
+  @Test
+  void transactionsMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(TRANSACTION_REQUESTS, false);
+  }
+
+  @Test
+  void transactionsInRespThreeMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(RESP3_TRANSACTION_REQUESTS, true);
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.blinkstore.server.command;
 
+import io.blinkstore.internal.Watches;
 import io.blinkstore.server.transport.ClientMemory;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection's state as the command layer sees it, whatever its protocol: its id and name, whether it has
@@ -34,6 +36,8 @@ public final class ClientState {
   private volatile long lastCommandMillis = createdMillis;
   private volatile String lastCommand;
   private ReplySize replySize = ReplySize.NOT_MEASURED;
+  private @Nullable Transaction transaction;
+  private final Watches.Watcher watcher = new Watches.Watcher();
 
   /**
    * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its protocol's codec
@@ -188,5 +192,24 @@ public final class ClientState {
   /** Sets what a reply costs in the connection's protocol: its codec's measure. */
   public void replySize(ReplySize replySize) {
     this.replySize = replySize;
+  }
+
+  /** The connection's {@code MULTI}, or {@code null} outside one. */
+  @Nullable Transaction transaction() {
+    return transaction;
+  }
+
+  void transaction(@Nullable Transaction transaction) {
+    this.transaction = transaction;
+  }
+
+  /** The keys the connection {@code WATCH}es. */
+  Watches.Watcher watcher() {
+    return watcher;
+  }
+
+  /** The connection's share of the client memory, where its queued commands count. */
+  ClientMemory.Account account() {
+    return account;
   }
 }

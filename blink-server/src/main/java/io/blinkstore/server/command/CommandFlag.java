@@ -24,7 +24,9 @@ enum CommandFlag {
   /** Allowed on a replica with stale data. */
   STALE,
   /** Allowed while a script runs too long ({@code -BUSY}): {@code QUIT}, {@code AUTH}, {@code HELLO}. */
-  ALLOW_BUSY;
+  ALLOW_BUSY,
+  /** Not itself logged in the slow log ({@code EXEC}: its commands are); reported by {@code COMMAND} only. */
+  SKIP_SLOWLOG;
 
   /** The bit of this flag in {@link CommandSpec#flags}. */
   int bit() {

@@ -56,6 +56,10 @@ final class CommandMetadata {
     keys("flushall", "keyspace dangerous", ALL_SHARDS_OK);
     keys("flushdb", "keyspace dangerous", ALL_SHARDS_OK);
     keys("swapdb", "keyspace dangerous", List.of());
+    for (String name : List.of("multi", "exec", "discard", "unwatch")) {
+      keys(name, "transaction", List.of());
+    }
+    keys("watch", "transaction", List.of(), new KeySpec(null, List.of("RO"), 1, -1, 1));
     oneKey("move", "keyspace", List.of(), null, "RW", "access", "update");
     keys("scan", "keyspace", List.of("nondeterministic_output", "request_policy:special"));
     keys("keys", "keyspace dangerous", List.of("request_policy:all_shards", "nondeterministic_output_order"));

@@ -2,6 +2,7 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
+import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.server.BlinkServer;
 import io.blinkstore.server.transport.ClientMemory;
@@ -22,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * Redis's {@code processCommand}): unknown command or subcommand and arity; sign-in ({@link CommandFlag#NO_AUTH});
  * the heap guard ({@link CommandFlag#DENYOOM}); then the call, with the store's exceptions turned into error
  * kinds. Commands are counted for {@code STATS}, and each one's calls for {@code INFO commandstats}.
- * Transactions ({@code MULTI} queueing), {@code -BUSY} while a script runs and {@code -LOADING} go between the
- * heap guard and the call. Entry size limits and lease
+ * Inside {@code MULTI} a command is then queued ({@link RespTransactionCommands}), and a refusal aborts the
+ * transaction. Every command but {@code EXEC} runs with the store's gate ({@link Isolation}) held shared, on the
+ * store's view without the gate, so that an {@code EXEC}, which holds it exclusive, never interleaves with a
+ * command of another client; a reply of several stored values is copied before the gate is released.
+ * {@code -BUSY} while a script runs and {@code -LOADING} go between the heap guard and the call. Entry size limits and lease
  * invalidation are the store's, as every operation sees it ({@link EntrySizeLimits#wrap},
  * {@link LeaseInvalidatingStore}): both must hold for each key at the moment it is written, before the write.
  *
@@ -62,6 +66,8 @@ public final class Dispatcher {
   private final Monitors monitors;
   private final RespServerCommands serverCommands;
   private final Databases databases;
+  private final @Nullable Isolation isolation;
+  private final RespTransactionCommands transactions;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -103,7 +109,8 @@ public final class Dispatcher {
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;
     this.store = Objects.requireNonNull(store, "store");
-    store = sizeLimits.wrap(store);
+    this.isolation = store instanceof Isolation.Source source ? source.isolation() : null;
+    store = sizeLimits.wrap(isolation == null ? store : isolation.view());
     BlinkStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
     new RespKeyCommands(writingThroughLeases, maxReplyBytes, sizeLimits).register(table);
     new RespSetCommands(writingThroughLeases, clock).register(table);
@@ -112,7 +119,8 @@ public final class Dispatcher {
     Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
     this.databases = new Databases(keyspace == null ? 1 : databaseCount);
     RespDatabaseCommands databaseCommands =
-        new RespDatabaseCommands(writingThroughLeases, keyspace, databases, leases);
+        new RespDatabaseCommands(writingThroughLeases, keyspace, databases, leases,
+            isolation == null ? null : isolation.watches());
     databaseCommands.register(table);
     serverCommands = new RespServerCommands(
         writingThroughLeases, counters, authenticator, databaseCommands, databases.count());
@@ -122,6 +130,8 @@ public final class Dispatcher {
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
+    transactions = new RespTransactionCommands(isolation, this::runQueued);
+    transactions.register(table);
   }
 
   /**
@@ -161,10 +171,11 @@ public final class Dispatcher {
     return client;
   }
 
-  /** The connection of {@code client} has closed: it is no longer listed. */
+  /** The connection of {@code client} has closed: it is no longer listed, and its transaction and watches end. */
   public void closed(ClientState client) {
     clients.remove(client.id());
     monitors.closed(client);
+    transactions.end(client);
   }
 
   /**
@@ -200,25 +211,58 @@ public final class Dispatcher {
       spec = spec.subcommands().find(args[1]);
       if (spec == null) {
         client.running(null);
-        return unknownSubcommand(args);
+        return RespTransactionCommands.refused(client, unknownSubcommand(args));
       }
     }
     client.running(spec == null ? null : spec.name());
     if (spec == null) {
-      return unknownCommand(args);
+      return RespTransactionCommands.refused(client, unknownCommand(args));
     }
-    if (!spec.arityFits(args.length)) {
+    Result refusal = refusal(spec, client, args);
+    if (refusal != null) {
       spec.calls().reject();
+      return RespTransactionCommands.refused(client, refusal);
+    }
+    if (client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec)) {
+      return transactions.queue(client, spec, args);
+    }
+    Result result = transactions.ungated(spec) ? call(spec, client, args) : gated(spec, client, args);
+    spec.calls().ran(result);
+    monitors.feed(spec, client, args);
+    return result;
+  }
+
+  /**
+   * Why {@code spec} may not run now, or {@code null}: arity, sign-in, the heap guard (for every command queued
+   * in a transaction, as in Redis, since queueing takes memory too).
+   */
+  private @Nullable Result refusal(CommandSpec spec, ClientState client, byte[][] args) {
+    if (!spec.arityFits(args.length)) {
       return wrongArity(spec.name());
     }
     if (client.signedOut() && !spec.has(CommandFlag.NO_AUTH)) {
-      spec.calls().reject();
       return NOAUTH;
     }
-    if (spec.has(CommandFlag.DENYOOM) && !heapGuard.writesAllowed()) {
-      spec.calls().reject();
+    boolean queued = client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec);
+    if ((spec.has(CommandFlag.DENYOOM) || queued) && !heapGuard.writesAllowed()) {
       return OOM;
     }
+    return null;
+  }
+
+  /** Runs {@code spec} with the gate held shared, its reply's stored values copied before it is released. */
+  private Result gated(CommandSpec spec, ClientState client, byte[][] args) {
+    long stamp = isolation.enter();
+    try {
+      Result result = call(spec, client, args);
+      return result instanceof Result.Array ? RespTransactionCommands.whole(result) : result;
+    } finally {
+      isolation.exit(stamp);
+    }
+  }
+
+  /** Runs a command an {@code EXEC} dequeued, under the gate {@code EXEC} holds; MONITOR sees it then, as in Redis. */
+  private Result runQueued(CommandSpec spec, ClientState client, byte[][] args) {
     Result result = call(spec, client, args);
     spec.calls().ran(result);
     monitors.feed(spec, client, args);

@@ -8,10 +8,13 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.Namespaces;
+import io.blinkstore.internal.Watches;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The logical databases ({@link Databases}): {@code SELECT}, {@code SWAPDB}, {@code MOVE}, {@code DBSIZE},
@@ -33,16 +36,19 @@ final class RespDatabaseCommands {
   private final Keyspace keyspace;
   private final Databases databases;
   private final Leases leases;
+  private final @Nullable Watches watches;
 
   /**
    * The commands for {@code store} (every write through it), whose {@code keyspace} (null: a store without one)
-   * holds {@code databases}; a flush ends every lease of {@code leases}.
+   * holds {@code databases}; a flush ends every lease of {@code leases}; a swap marks {@code watches}.
    */
-  RespDatabaseCommands(BlinkStore store, Keyspace keyspace, Databases databases, Leases leases) {
+  RespDatabaseCommands(BlinkStore store, Keyspace keyspace, Databases databases, Leases leases,
+      @Nullable Watches watches) {
     this.store = store;
     this.keyspace = keyspace;
     this.databases = databases;
     this.leases = leases;
+    this.watches = watches;
   }
 
   void register(CommandTable commands) {
@@ -96,8 +102,27 @@ final class RespDatabaseCommands {
     if (!databases.exists(first) || !databases.exists(second)) {
       return OUT_OF_RANGE;
     }
+    touchSwapped(databases.namespace(first), databases.namespace(second));
     databases.swap(first, second);
     return Result.OK;
+  }
+
+  /**
+   * Marks the watchers of a key of either namespace that exists in either, as Redis's {@code SWAPDB} does: its
+   * value changes with the swap (a key in neither keeps its watchers clean).
+   */
+  private void touchSwapped(int one, int other) {
+    if (watches == null) {
+      return;
+    }
+    watches.touchIf(watched -> {
+      int namespace = Namespaces.of(watched);
+      if (namespace != one && namespace != other) {
+        return false;
+      }
+      String key = Namespaces.strip(watched);
+      return store.ttl(Namespaces.key(one, key)) != null || store.ttl(Namespaces.key(other, key)) != null;
+    });
   }
 
   /** {@code MOVE key db}: {@code :1} if moved; {@code :0} if absent here or present there. */

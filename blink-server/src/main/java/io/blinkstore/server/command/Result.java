@@ -94,6 +94,9 @@ public sealed interface Result {
   /** RESP3 null (RESP2's nil bulk string). */
   record Nil() implements Result {}
 
+  /** RESP3 null (RESP2's null array, {@code *-1}): an {@code EXEC} that a watched key aborted. */
+  record NullArray() implements Result {}
+
   /** RESP3 verbatim string with its three-letter format ({@code txt}, {@code mkd}); a bulk string for RESP2. */
   record Verbatim(String format, String text) implements Result {}
 

@@ -243,9 +243,9 @@ public final class ClientMemory {
 
     /**
      * Adds {@code delta} (negative: subtracts) to the bytes of its requests: those buffered unfinished, and those
-     * decoded but not yet executed.
+     * decoded but not yet executed, and those a transaction queues or watches.
      */
-    void addRequests(long delta) {
+    public void addRequests(long delta) {
       if (owner != null) {
         apply(changeRequests(delta));
       }

@@ -119,7 +119,7 @@ public final class Resp3Encoder extends MessageToByteEncoder<Result> {
   }
 
   private static boolean isNull(Result reply) {
-    return reply instanceof Result.Nil || reply instanceof Result.Bulk bulk && bulk.bytes() == null;
+    return reply instanceof Result.Nil || reply instanceof Result.NullArray || reply instanceof Result.Bulk bulk && bulk.bytes() == null;
   }
 
   /** The verbatim string's length as sent: its three-letter format, a colon and its text. */

@@ -22,6 +22,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
 
   private static final short CRLF = ('\r' << 8) | '\n';
   private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private RespEncoder() {
     super(Result.class);
@@ -67,6 +68,8 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
       writeBulk(ascii(number.digits()), out);
     } else if (reply instanceof Result.Attributed attributed) {
       write(attributed.reply(), out);
+    } else if (reply instanceof Result.NullArray) {
+      out.writeBytes(NULL_ARRAY);
     } else {
       writeBulk(ascii(((Result.Verbatim) reply).text()), out);
     }
@@ -163,6 +166,9 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     }
     if (reply instanceof Result.Attributed attributed) {
       return encodedLength(attributed.reply());
+    }
+    if (reply instanceof Result.NullArray) {
+      return NULL_ARRAY.length;
     }
     return bulkLength(ascii(((Result.Verbatim) reply).text()));
   }

@@ -1,0 +1,315 @@
+package io.blinkstore;
+
+import io.blinkstore.internal.Isolation;
+import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.Watches;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The store {@code BlinkStore.builder()} builds: the {@link CaffeineBlinkStore} behind a gate that isolates
+ * transactions ({@link Isolation}), and marking the watchers of every key it modifies ({@link Watches}).
+ *
+ * <p><b>The gate</b> is a reader-writer gate over the whole store whose shared side is striped by thread: every
+ * operation holds the {@link KeyGate} stripe of its calling thread shared (an uncontended compare-and-set on a lock
+ * that, with a fixed set of event-loop threads, each thread has to itself), and {@link #atomically} holds every
+ * stripe exclusive, in ascending order. So an operation never writes a cache line that operations of other threads
+ * write, and an {@code EXEC} excludes all of them. Simpler than the per-key stripes the design first chose, as
+ * correct (it excludes everything, keyless commands included), and measured no slower (docs/BENCHMARKS.md).
+ *
+ * <p>Two instances share one store: the gated one, handed to callers, and its {@link #view()} without the gate, for
+ * a caller that holds the gate itself. Both mark watchers.
+ */
+final class IsolatedStore implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, LoadThrough.Target {
+  private final CaffeineBlinkStore store;
+  private final KeyGate gate;
+  private final Watches watches;
+  private final boolean gated;
+  private final IsolatedStore view;
+  private final LoadThrough loads;
+
+  IsolatedStore(CaffeineBlinkStore store) {
+    this(store, new KeyGate(), new Watches(), null);
+  }
+
+  private IsolatedStore(CaffeineBlinkStore store, KeyGate gate, Watches watches, @Nullable IsolatedStore gatedOne) {
+    this.store = store;
+    this.gate = gate;
+    this.watches = watches;
+    this.gated = gatedOne == null;
+    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this) : this;
+    this.loads = new LoadThrough(this, store.flights);
+  }
+
+  /** The store behind the gate, for tests of its internals. */
+  CaffeineBlinkStore unwrap() {
+    return store;
+  }
+
+  @Override
+  public Isolation isolation() {
+    return this;
+  }
+
+  @Override
+  public BlinkStore view() {
+    return view;
+  }
+
+  @Override
+  public Watches watches() {
+    return watches;
+  }
+
+  /** This thread's stripe: event-loop threads are few and fixed, so each mostly has one to itself. */
+  @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; the bytecode is Java 17's
+  private static int stripe() {
+    return KeyGate.stripe(Long.hashCode(Thread.currentThread().getId()));
+  }
+
+  @Override
+  public long enter() {
+    return gated ? gate.enter(stripe()) : 0;
+  }
+
+  @Override
+  public void exit(long stamp) {
+    if (gated) {
+      gate.exit(stripe(), stamp);
+    }
+  }
+
+  @Override
+  public <T> T atomically(Function<BlinkStore, T> body) {
+    try (KeyGate.Hold hold = gate.lockAll()) {
+      return body.apply(view);
+    }
+  }
+
+  @Override
+  public void set(String key, byte[] value) {
+    long stamp = enter();
+    try {
+      store.set(key, value);
+      watches.touch(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public void set(String key, byte[] value, Duration ttl) {
+    long stamp = enter();
+    try {
+      store.set(key, value, ttl);
+      watches.touch(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean setIfAbsent(String key, byte[] value) {
+    long stamp = enter();
+    try {
+      return touchedIf(store.setIfAbsent(key, value), key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean setIfAbsent(String key, byte[] value, Duration ttl) {
+    long stamp = enter();
+    try {
+      return touchedIf(store.setIfAbsent(key, value, ttl), key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean expire(String key, Duration ttl) {
+    long stamp = enter();
+    try {
+      return touchedIf(store.expire(key, ttl), key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean persist(String key) {
+    long stamp = enter();
+    try {
+      return touchedIf(store.persist(key), key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean delete(String key) {
+    long stamp = enter();
+    try {
+      return touchedIf(store.delete(key), key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  /** Marks the watchers of {@code key} if {@code modified}; returns it. */
+  private boolean touchedIf(boolean modified, String key) {
+    if (modified) {
+      watches.touch(key);
+    }
+    return modified;
+  }
+
+  @Override
+  public long incrementBy(String key, long delta) {
+    long stamp = enter();
+    try {
+      long result = store.incrementBy(key, delta);
+      watches.touch(key);
+      return result;
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public @Nullable Duration ttl(String key) {
+    long stamp = enter();
+    try {
+      return store.ttl(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  /** Each step of the load holds the gate on its own: the loader runs outside it (it may call the store). */
+  @Override
+  public byte @Nullable [] getOrLoad(String key, Loader loader) {
+    Objects.requireNonNull(loader, "loader");
+    return loads.load(key, 0, loader);
+  }
+
+  @Override
+  public byte @Nullable [] getOrLoad(String key, Duration ttl, Loader loader) {
+    long ttlNanos = StoreArguments.ttlNanos(ttl);
+    Objects.requireNonNull(loader, "loader");
+    return loads.load(key, ttlNanos, loader);
+  }
+
+  @Override
+  public byte @Nullable [] get(String key) {
+    long stamp = enter();
+    try {
+      return store.get(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public @Nullable String getString(String key) {
+    long stamp = enter();
+    try {
+      return store.getString(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  /** The value's array as it is now: a later copy reads it whole, as one write left it (see {@link ValueLocks}). */
+  @Override
+  public @Nullable StoredValue getStored(String key) {
+    long stamp = enter();
+    try {
+      return store.getStored(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public byte[] peek(String key) {
+    long stamp = enter();
+    try {
+      return store.peek(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public void store(String key, byte[] value, long ttlNanos) {
+    long stamp = enter();
+    try {
+      store.store(key, value, ttlNanos);
+      watches.touch(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public long usage() {
+    long stamp = enter();
+    try {
+      return store.usage();
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public long memoryLimit() {
+    return store.memoryLimit();
+  }
+
+  @Override
+  public long size() {
+    long stamp = enter();
+    try {
+      return store.size();
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public BlinkStats stats() {
+    return store.stats();
+  }
+
+  /** The keyspace's operations ({@code SCAN}, {@code FLUSHDB}...) run under whatever hold their caller has. */
+  @Override
+  public Keyspace keyspace() {
+    return store.keyspace();
+  }
+
+  @Override
+  public void clear() {
+    long stamp = enter();
+    try {
+      watches.touchIf(key -> store.ttl(key) != null); // as Redis's FLUSHALL: the watched keys that exist
+      store.clear();
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+
+  @Override
+  public String toString() {
+    return store.toString();
+  }
+}
