@@ -48,6 +48,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -150,6 +151,8 @@ public final class BlinkServer implements AutoCloseable {
   private final ClientMemory clientMemory;
   private final SpareDescriptor spare = new SpareDescriptor(Path.of("/dev/null"));
   private final int maxConnections;
+  /** {@link BlinkServerBuilder#idleTimeout}, in whole seconds, for {@code CONFIG GET timeout}. */
+  private final long idleTimeoutSeconds;
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
   private final EntrySizeLimits sizeLimits;
@@ -179,6 +182,7 @@ public final class BlinkServer implements AutoCloseable {
     this.transport = resolve(builder.transport);
     this.clientMemory = new ClientMemory(builder.maxClientMemory, counters);
     this.maxConnections = builder.maxConnections;
+    this.idleTimeoutSeconds = builder.idleTimeout.toSeconds();
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
         builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare,
         builder.authToken == null ? null : new SignInDeadline(builder.authTimeout));
@@ -219,6 +223,12 @@ public final class BlinkServer implements AutoCloseable {
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
       Dispatcher dispatcher = new Dispatcher(
           store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits);
+      dispatcher.reportSettings(Map.of(
+          "maxclients", Integer.toString(maxConnections),
+          "timeout", Long.toString(idleTimeoutSeconds),
+          "maxmemory-clients", Long.toString(clientMemory.limit()),
+          "bind", tcp == null ? "" : tcp.getAddress().getHostAddress(),
+          "unixsocket", unix == null ? "" : unix.toString()));
       ProtocolPipeline protocol = new ProtocolPipeline(dispatcher, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {
@@ -235,6 +245,7 @@ public final class BlinkServer implements AutoCloseable {
       try {
         if (tcp != null) {
           tcpChannel = bind(tcpBootstrap(initializer), tcp, "TCP " + Addresses.describe(tcp));
+          counters.tcpPort(((InetSocketAddress) tcpChannel.localAddress()).getPort());
         }
         if (unix != null) {
           StaleSocketFile.remove(unix);

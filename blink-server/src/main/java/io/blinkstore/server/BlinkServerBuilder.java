@@ -203,8 +203,8 @@ public final class BlinkServerBuilder {
   }
 
   /**
-   * Sets the largest value a write may store, in bytes; by default none of its own (the request size,
-   * {@link #maxLineBytes}, and the memory limit bound every value). A write of a larger value is answered
+   * Sets the largest value a write may store, in bytes; by default none of its own (the memory limit bounds
+   * every value, {@link #maxLineBytes} a text protocol one). A write of a larger value is answered
    * {@code ERROR value too long} ({@code -ERR value too long} in RESP) and stores nothing; the connection stays
    * usable.
    *

@@ -56,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--max-value-bytes", paramLabel = "SIZE",
       description = "Largest value a write may store; a larger one is answered 'ERROR value too long'."
-          + " Default: none of its own (--max-line-bytes and --memory-limit bound every value).")
+          + " Default: none of its own (--memory-limit bounds every value, --max-line-bytes a text one).")
   String maxValueBytes;
 
   @Option(names = "--max-entries", paramLabel = "N",

@@ -14,8 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +75,68 @@ class ClientMemoryIT {
       assertEquals("evicted_clients:1\r", line, "counted in INFO");
     }
     assertTrue(metrics().contains("\nblink_evicted_clients_total 1\n"), "counted in the metrics");
+  }
+
+  /**
+   * Issue 23: RESP requests are no longer bounded by the line limit, so what bounds many connections sending
+   * bulk strings of megabytes at once is {@code --max-client-memory} alone. Twelve connections each send 3 MiB
+   * of a 4 MiB SET (36 MiB together) to a server whose clients may hold 8 MiB: all but at most two (3 MiB each,
+   * in buffers of 4 MiB) are closed, each counted as an eviction, what clients hold is within the limit, and the
+   * victim is served. With the decoder's buffer not counted, none was closed.
+   */
+  @ParameterizedTest(name = "[{0} {1}]")
+  @MethodSource(TestServers.ALL)
+  void manyConnectionsSendingLargeBulkStringsAtOnceAreBoundedInTotal(BlinkServer.Transport transport,
+      Endpoint endpoint) throws Exception {
+    long limit = 8 << 20;
+    int senders = 12;
+    int sent = 3 << 20;
+    server = TestServers.start(transport, dir, 64 << 20, builder -> builder.maxClientMemory(limit));
+    List<LineClient> clients = new ArrayList<>();
+    try (LineClient victim = endpoint.connect(server)) {
+      assertEquals("OK", victim.request("SET precious jewels"));
+      byte[] part = ("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$" + (4 << 20) + "\r\n" + "b".repeat(sent))
+          .getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < senders; i++) {
+        clients.add(endpoint.connect(server).sendUntilClosed(part));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      int closed = 0;
+      while ((closed = closedByServer(clients)) < senders - limit / sent && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(closed >= senders - limit / sent, closed + " of " + senders + " closed");
+      assertEquals(closed, server.evictedClients());
+      assertEquals("VALUE " + ConnectionLimitsIT.base64("jewels"), victim.request("GET precious"));
+      long held = clientsHold(endpoint);
+      assertTrue(held <= limit, held + " bytes held");
+    } finally {
+      for (LineClient client : clients) {
+        client.close();
+      }
+    }
+  }
+
+  /** What clients hold, as {@code INFO memory}'s {@code mem_clients_normal} reports it. */
+  private long clientsHold(Endpoint endpoint) throws Exception {
+    try (LineClient resp = endpoint.connect(server)) {
+      resp.send(RespIT.resp("INFO", "memory"));
+      String line = resp.readLine();
+      while (line != null && !line.startsWith("mem_clients_normal:")) {
+        line = resp.readLine();
+      }
+      assertTrue(line != null, "INFO memory has mem_clients_normal");
+      return Long.parseLong(line.substring("mem_clients_normal:".length()).strip());
+    }
+  }
+
+  private static int closedByServer(List<LineClient> clients) throws IOException {
+    int closed = 0;
+    for (LineClient client : clients) {
+      client.discardLinesUntilClosed(Duration.ZERO);
+      closed += client.isClosedByServer() ? 1 : 0;
+    }
+    return closed;
   }
 
   private String metrics() throws IOException, InterruptedException {

@@ -119,6 +119,27 @@ class RedisToolsIT {
     }
   }
 
+  /**
+   * {@code redis-cli -3} sends {@code HELLO 3} first and then reads RESP3: its formatted output (as a terminal
+   * shows it) is redis-server 7.0.15's for the same commands, maps as {@code 1# "key" => value}, RESP3's null as
+   * {@code (nil)}. Against a server without RESP3 it printed {@code NOPROTO}.
+   */
+  @ParameterizedTest(name = "[{0}, {1}]")
+  @MethodSource("transportsAndEndpoints")
+  void redisCliSpeaksRespThree(BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    assumeInstalled("redis-cli");
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20)) {
+      assertEquals("OK\n", cli(server, endpoint, "-3", "--no-raw", "SET", "k", "v").out());
+      assertEquals("(nil)\n", cli(server, endpoint, "-3", "--no-raw", "GET", "missing").out());
+      assertEquals("1) \"v\"\n2) (nil)\n", cli(server, endpoint, "-3", "--no-raw", "MGET", "k", "missing").out());
+      assertEquals("1# \"save\" => \"\"\n", cli(server, endpoint, "-3", "--no-raw", "CONFIG", "GET", "save").out());
+      String hello = cli(server, endpoint, "-3", "--no-raw", "HELLO", "3").out();
+      assertTrue(hello.startsWith("1# \"server\" => \"redis\"\n2# \"version\" => \"7.0.0\"\n"
+          + "3# \"proto\" => (integer) 3\n"), hello);
+      assertTrue(cli(server, endpoint, "-3", "INFO", "server").out().startsWith("# Server\r\n"));
+    }
+  }
+
   @ParameterizedTest(name = "[{0}, {1}]")
   @MethodSource("transportsAndEndpoints")
   void redisCliSetsTimesToLiveAndCounters(BlinkServer.Transport transport, Endpoint endpoint) throws Exception {

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * {@link Dispatcher} with the script's client state).
  */
 public final class ClientState {
-  /** The protocol version every connection starts with, RESP2's, until {@code HELLO 3} exists. */
+  /** The protocol version every connection starts with, RESP2's, as in Redis; {@code HELLO 3} changes it. */
   static final int DEFAULT_PROTOCOL = 2;
 
   private final long id;
@@ -84,8 +84,8 @@ public final class ClientState {
     this.authenticated = authenticated;
   }
 
-  /** The protocol version the connection speaks (2). */
-  int protocol() {
+  /** The protocol version the connection speaks, 2 or 3 ({@code HELLO 3}). */
+  public int protocol() {
     return protocol;
   }
 

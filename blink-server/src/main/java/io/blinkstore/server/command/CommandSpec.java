@@ -1,5 +1,7 @@
 package io.blinkstore.server.command;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * One command as the {@link CommandTable} declares it, once for every protocol: its name as Redis reports it in
  * errors ({@code get}, {@code client|setname}), its arity as in Redis's table (n: exactly n arguments counting the
@@ -12,8 +14,57 @@ package io.blinkstore.server.command;
  * @param keys where its keys are among the arguments
  * @param operation what runs it
  * @param subcommands the subcommands of a container, or {@code null}
+ * @param calls its calls, counted for {@code INFO commandstats}
  */
-record CommandSpec(String name, int arity, int flags, Keys keys, Operation operation, CommandTable subcommands) {
+record CommandSpec(String name, int arity, int flags, Keys keys, Operation operation, CommandTable subcommands,
+    Calls calls) {
+
+  /** A command without calls counted yet. */
+  CommandSpec(String name, int arity, int flags, Keys keys, Operation operation, CommandTable subcommands) {
+    this(name, arity, flags, keys, operation, subcommands, new Calls());
+  }
+
+  /**
+   * How often the command was called ({@code INFO commandstats}), refused before it ran (arity, sign-in, memory)
+   * and answered an error. Thread-safe: counted from every event loop.
+   */
+  static final class Calls {
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+
+    /** Counts a call that ran and answered {@code result}. */
+    void ran(Result result) {
+      calls.increment();
+      if (result instanceof Result.Error) {
+        failed.increment();
+      }
+    }
+
+    /** Counts a call refused before it ran. */
+    void reject() {
+      rejected.increment();
+    }
+
+    /** Starts counting again from 0 ({@code CONFIG RESETSTAT}). */
+    void reset() {
+      calls.reset();
+      rejected.reset();
+      failed.reset();
+    }
+
+    long calls() {
+      return calls.sum();
+    }
+
+    long rejected() {
+      return rejected.sum();
+    }
+
+    long failed() {
+      return failed.sum();
+    }
+  }
 
   /** Runs a command whose arity the dispatcher has checked; {@code args[0]} is its name. */
   @FunctionalInterface

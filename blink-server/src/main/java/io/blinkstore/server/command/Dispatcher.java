@@ -6,6 +6,7 @@ import io.blinkstore.server.BlinkServer;
 import io.blinkstore.server.transport.ClientMemory;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@link CommandTable} and applies, from the command's {@link CommandSpec} alone and in this order (that of
  * Redis's {@code processCommand}): unknown command or subcommand and arity; sign-in ({@link CommandFlag#NO_AUTH});
  * the heap guard ({@link CommandFlag#DENYOOM}); then the call, with the store's exceptions turned into error
- * kinds. Commands are counted for {@code STATS}. Transactions ({@code MULTI} queueing), {@code -BUSY} while a
- * script runs and {@code -LOADING} go between the heap guard and the call. Entry size limits and lease
+ * kinds. Commands are counted for {@code STATS}, and each one's calls for {@code INFO commandstats}.
+ * Transactions ({@code MULTI} queueing), {@code -BUSY} while a script runs and {@code -LOADING} go between the
+ * heap guard and the call. Entry size limits and lease
  * invalidation are the store's, as every operation sees it ({@link EntrySizeLimits#wrap},
  * {@link LeaseInvalidatingStore}): both must hold for each key at the moment it is written, before the write.
  *
@@ -49,6 +51,7 @@ public final class Dispatcher {
   private final HeapGuard heapGuard;
   private final Authenticator authenticator;
   private final AtomicLong clientIds = new AtomicLong();
+  private final RespServerCommands serverCommands;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -83,7 +86,18 @@ public final class Dispatcher {
     new RespSetCommands(writingThroughLeases, clock).register(table);
     new RespTtlCommands(writingThroughLeases, clock).register(table);
     new RespLeaseCommands(store, leases).register(table);
-    new RespServerCommands(writingThroughLeases, counters, authenticator).register(table);
+    serverCommands = new RespServerCommands(writingThroughLeases, counters, authenticator);
+    serverCommands.register(table);
+  }
+
+  /**
+   * Records the server's values of settings {@code CONFIG GET} reports under Redis's names ({@code timeout},
+   * {@code maxclients}, {@code bind}, ...), before it serves.
+   *
+   * @throws IllegalArgumentException for a name that is not reported
+   */
+  public void reportSettings(Map<String, String> settings) {
+    serverCommands.config.report(settings);
   }
 
   /** Whether connections must sign in with {@code AUTH} (the server has a token). */
@@ -133,15 +147,20 @@ public final class Dispatcher {
       }
     }
     if (!spec.arityFits(args.length)) {
+      spec.calls().reject();
       return wrongArity(spec.name());
     }
     if (client.signedOut() && !spec.has(CommandFlag.NO_AUTH)) {
+      spec.calls().reject();
       return NOAUTH;
     }
     if (spec.has(CommandFlag.DENYOOM) && !heapGuard.writesAllowed()) {
+      spec.calls().reject();
       return OOM;
     }
-    return call(spec, client, args);
+    Result result = call(spec, client, args);
+    spec.calls().ran(result);
+    return result;
   }
 
   private static Result call(CommandSpec spec, ClientState client, byte[][] args) {

@@ -6,19 +6,20 @@ import static io.blinkstore.server.command.CommandFlag.LOADING;
 import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
 import static io.blinkstore.server.command.CommandFlag.NO_AUTH;
 import static io.blinkstore.server.command.CommandFlag.STALE;
+import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.CommandSpec.Keys;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
- * {@code HELLO}, {@code CLIENT}, {@code CONFIG GET}, {@code COMMAND} and {@code INFO}. They answer what Redis 7
- * answers where Blink Store has the same notion, and what a Redis with one database, no password, no
- * persistence and no RESP3 answers elsewhere, so that redis-cli, redis-benchmark and client libraries connect.
+ * {@code HELLO}, {@code CLIENT}, {@code CONFIG}, {@code COMMAND}, {@code FUNCTION FLUSH}, {@code TIME} and
+ * {@code INFO}. They answer what Redis 7 answers where Blink Store has the same notion, and what a Redis with one
+ * database, no password, no persistence answers elsewhere, so that redis-cli, redis-benchmark and client
+ * libraries connect.
  */
 public final class RespServerCommands {
   /** The Redis version whose RESP2 behaviour this server follows; reported where clients look for it. */
@@ -49,8 +50,9 @@ public final class RespServerCommands {
   private final BlinkStore store;
   private final ServerCounters counters;
   private final Authenticator authenticator;
-  /** The settings {@code CONFIG GET} reports (in Redis's lower-case names); other names match nothing. */
-  private final Map<String, String> config = new LinkedHashMap<>();
+  private ServerInfo info;
+  /** {@code CONFIG GET} and {@code CONFIG SET}'s settings. */
+  final ServerConfig config;
 
   /**
    * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
@@ -60,14 +62,11 @@ public final class RespServerCommands {
     this.store = store;
     this.counters = counters;
     this.authenticator = authenticator;
-    config.put("save", "");
-    config.put("appendonly", "no");
-    config.put("databases", "1");
-    config.put("maxmemory", Long.toString(store.memoryLimit()));
-    config.put("maxmemory-policy", "allkeys-lfu"); // W-TinyLFU, as INFO memory says
+    this.config = new ServerConfig(store.memoryLimit(), counters);
   }
 
   void register(CommandTable table) {
+    info = new ServerInfo(store, counters, table);
     table.add("ping", -1, Keys.NONE, this::ping, FAST, STALE);
     table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), FAST);
     table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
@@ -75,6 +74,7 @@ public final class RespServerCommands {
     table.add("auth", -2, Keys.NONE, this::auth, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("hello", -1, Keys.NONE, this::hello, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("info", -1, Keys.NONE, this::info, LOADING, STALE);
+    table.add("time", 1, Keys.NONE, RespServerCommands::time, LOADING, STALE, FAST);
     table.addContainer("client", -2, null);
     table.add("client|id", 2, Keys.NONE, (client, args) -> new Result.Int(client.id()), NOSCRIPT, LOADING, STALE);
     table.add("client|getname", 2, Keys.NONE, (client, args) -> new Result.Bulk(client.name()),
@@ -82,9 +82,37 @@ public final class RespServerCommands {
     table.add("client|setname", 3, Keys.NONE, this::setName, NOSCRIPT, LOADING, STALE);
     table.add("client|setinfo", 4, Keys.NONE, (client, args) -> Result.OK, NOSCRIPT, LOADING, STALE);
     table.addContainer("config", -2, null);
-    table.add("config|get", -3, Keys.NONE, this::configGet, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("config|get", -3, Keys.NONE, (client, args) -> config.get(args), ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("config|set", -4, Keys.NONE, (client, args) -> config.set(args), ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("config|resetstat", 2, Keys.NONE, (client, args) -> info.resetStats(), ADMIN, NOSCRIPT, LOADING, STALE);
+    table.addContainer("function", -2, null);
+    table.add("function|flush", -2, Keys.NONE, RespServerCommands::functionFlush, NOSCRIPT, WRITE);
     table.addContainer("command", -1, (client, args) -> Result.EMPTY_ARRAY, LOADING, STALE);
     table.add("command|count", 2, Keys.NONE, (client, args) -> new Result.Int(table.count()), LOADING, STALE);
+  }
+
+  /**
+   * {@code FUNCTION FLUSH [ASYNC|SYNC]}: there are no functions (scripting is not supported), so there are none
+   * to delete; answered as Redis answers it with none loaded, so that test suites and tools that clear functions
+   * before they start go on.
+   */
+  private static Result functionFlush(ClientState client, byte[][] args) {
+    if (args.length > 3) {
+      return Result.error("unknown subcommand or wrong number of arguments for '" + Arguments.text(args[1])
+          + "'. Try FUNCTION HELP.");
+    }
+    if (args.length == 3 && !Arguments.lowerCase(args[2]).equals("sync")
+        && !Arguments.lowerCase(args[2]).equals("async")) {
+      return Result.error("FUNCTION FLUSH only supports SYNC|ASYNC option");
+    }
+    return Result.OK;
+  }
+
+  /** {@code TIME}: the wall clock as Redis answers it, Unix seconds and the microseconds within that second. */
+  private static Result time(ClientState client, byte[][] args) {
+    Instant now = Instant.now();
+    return new Result.Array(List.of(Result.bulk(Long.toString(now.getEpochSecond())),
+        Result.bulk(Long.toString(now.getNano() / 1000))));
   }
 
   private Result ping(ClientState client, byte[][] args) {
@@ -131,9 +159,10 @@ public final class RespServerCommands {
   }
 
   /**
-   * {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: RESP2 only. A connection that has not signed in
-   * (and does not with this {@code AUTH}) gets {@link #HELLO_NOAUTH}, not the server's details, and its name is
-   * not set (Redis 7.0 set it; 7.2 does not).
+   * {@code HELLO [protover [AUTH user pass] [SETNAME name]]}: switches the connection to RESP2 or RESP3 (its
+   * reply is already in the new protocol, as in Redis) and answers the server's details as a map. A connection
+   * that has not signed in (and does not with this {@code AUTH}) gets {@link #HELLO_NOAUTH}, not the server's
+   * details, and its name is not set (Redis 7.0 set it; 7.2 does not).
    */
   private Result hello(ClientState client, byte[][] args) {
     if (args.length > 1) {
@@ -141,7 +170,7 @@ public final class RespServerCommands {
       if (version == null) {
         return Result.error("Protocol version is not an integer or out of range");
       }
-      if (version != 2) {
+      if (version != 2 && version != 3) {
         return NOPROTO;
       }
     }
@@ -170,14 +199,17 @@ public final class RespServerCommands {
     if (name != null) {
       client.name(name.length == 0 ? null : name);
     }
+    if (args.length > 1) {
+      client.protocol((int) (long) Arguments.integer(args[1]));
+    }
     return helloReply(client);
   }
 
   private static Result helloReply(ClientState client) {
-    return new Result.Array(List.of(
+    return new Result.Map(List.of(
         Result.bulk("server"), Result.bulk("redis"),
         Result.bulk("version"), Result.bulk(REDIS_VERSION),
-        Result.bulk("proto"), new Result.Int(2),
+        Result.bulk("proto"), new Result.Int(client.protocol()),
         Result.bulk("id"), new Result.Int(client.id()),
         Result.bulk("mode"), Result.bulk("standalone"),
         Result.bulk("role"), Result.bulk("master"),
@@ -204,26 +236,6 @@ public final class RespServerCommands {
       }
     }
     return name.length > MAX_NAME_BYTES ? NAME_TOO_LONG : null;
-  }
-
-  /**
-   * {@code CONFIG GET pattern...}: name/value pairs of the settings matching a glob ({@code *}, {@code ?}). As in
-   * Redis 7, a name without wildcards comes back as it was asked ({@code SAVE}), a glob's matches in lower case.
-   */
-  private Result configGet(ClientState client, byte[][] args) {
-    List<Result> pairs = new ArrayList<>();
-    for (Map.Entry<String, String> setting : config.entrySet()) {
-      for (int i = 2; i < args.length; i++) {
-        String pattern = Arguments.lowerCase(args[i]);
-        if (globMatches(pattern, setting.getKey())) {
-          boolean wildcard = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
-          pairs.add(wildcard ? Result.bulk(setting.getKey()) : new Result.Bulk(args[i]));
-          pairs.add(Result.bulk(setting.getValue()));
-          break;
-        }
-      }
-    }
-    return new Result.Array(pairs);
   }
 
   /**
@@ -258,67 +270,14 @@ public final class RespServerCommands {
   }
 
   /**
-   * {@code INFO [section...]}: the server, clients, memory, stats and keyspace sections, with the figures of
-   * {@code STATS} under Redis's names (ours, which Redis lacks, start {@code blink_}); no section,
-   * {@code default}, {@code all} or {@code everything} give all five, an unknown section nothing.
+   * {@code INFO [section...]}: Redis 7.0's sections ({@link ServerInfo}), as verbatim text (a bulk string in
+   * RESP2).
    */
   private Result info(ClientState client, byte[][] args) {
     List<String> wanted = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       wanted.add(Arguments.lowerCase(args[i]));
     }
-    boolean all = wanted.isEmpty() || wanted.contains("default") || wanted.contains("all")
-        || wanted.contains("everything");
-    StringBuilder text = new StringBuilder();
-    for (Map.Entry<String, String> section : sections().entrySet()) {
-      if (all || wanted.contains(section.getKey())) {
-        if (text.length() > 0) {
-          text.append("\r\n");
-        }
-        text.append(section.getValue());
-      }
-    }
-    return Result.bulk(text.toString());
-  }
-
-  private Map<String, String> sections() {
-    ServerStats stats = counters.stats(store);
-    ServerFigures server = stats.server();
-    Map<String, String> sections = new LinkedHashMap<>();
-    sections.put("server", section("Server",
-        "redis_version:" + REDIS_VERSION,
-        "redis_mode:standalone",
-        "blink_store_version:" + ServerVersion.get(),
-        "process_id:" + ProcessHandle.current().pid(),
-        "uptime_in_seconds:" + server.uptimeSeconds()));
-    sections.put("clients", section("Clients",
-        "connected_clients:" + server.connections()));
-    sections.put("memory", section("Memory",
-        "used_memory:" + stats.usage(),
-        "mem_clients_normal:" + server.clientBytes(),
-        "maxmemory:" + stats.limit(),
-        "maxmemory_policy:allkeys-lfu"));
-    sections.put("stats", section("Stats",
-        "total_connections_received:" + server.totalConnections(),
-        "total_commands_processed:" + server.commands(),
-        "expired_keys:" + stats.expirations(),
-        "evicted_keys:" + stats.evictions(),
-        "evicted_clients:" + server.evictedClients(),
-        "keyspace_hits:" + stats.hits(),
-        "keyspace_misses:" + stats.misses(),
-        "blink_hit_ratio:" + server.hitRatioText()));
-    // avg_ttl is Redis's sampled estimate; 0 is what Redis reports when it has none.
-    sections.put("keyspace", stats.keys() == 0
-        ? section("Keyspace")
-        : section("Keyspace", "db0:keys=" + stats.keys() + ",expires=" + stats.expiring() + ",avg_ttl=0"));
-    return sections;
-  }
-
-  private static String section(String title, String... lines) {
-    StringBuilder text = new StringBuilder("# ").append(title).append("\r\n");
-    for (String line : lines) {
-      text.append(line).append("\r\n");
-    }
-    return text.toString();
+    return new Result.Verbatim("txt", info.render(wanted));
   }
 }

@@ -19,6 +19,7 @@ public final class ServerCounters {
   private final LongAdder commands = new LongAdder();
   private final AtomicLong clientBytes = new AtomicLong();
   private final LongAdder evictedClients = new LongAdder();
+  private volatile int tcpPort;
 
   /** Counts a connection just accepted and returns the number now open, this one included. */
   public int connectionOpened() {
@@ -36,6 +37,16 @@ public final class ServerCounters {
 
   public long uptimeSeconds() {
     return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+  }
+
+  /** Records the TCP port the server listens on, once bound, for {@code INFO}'s {@code tcp_port}. */
+  public void tcpPort(int port) {
+    tcpPort = port;
+  }
+
+  /** The TCP port the server listens on; 0 before it is bound, or without TCP (as Redis reports it). */
+  public int tcpPort() {
+    return tcpPort;
   }
 
   /** Connections open now, including any being refused over the limit. */

@@ -9,6 +9,7 @@ import io.blinkstore.server.command.HeapGuard;
 import io.blinkstore.server.command.Leases;
 import io.blinkstore.server.command.RespKeys;
 import io.blinkstore.server.command.ServerCounters;
+import io.blinkstore.server.protocol.resp.Resp3Encoder;
 import io.blinkstore.server.protocol.resp.RespDecoder;
 import io.blinkstore.server.protocol.resp.RespEncoder;
 import io.blinkstore.server.protocol.resp.RespRequest;
@@ -29,11 +30,12 @@ import java.util.Objects;
  * chooses from the first byte and then installs one protocol's handlers: for the text protocol
  * {@link TextProtocolDecoder} (bytes to commands), {@link ReplyEncoder} (replies to bytes) and a
  * {@link CommandHandler} running a {@link TextSession}; for RESP ({@code docs/resp.md}) {@link RespDecoder},
- * {@link RespEncoder} and a {@link CommandHandler} running a {@link RespSession}. One instance serves a whole
+ * {@link RespEncoder} (swapped for {@link Resp3Encoder} while the client has asked for RESP3 with {@code HELLO 3})
+ * and a {@link CommandHandler} running a {@link RespSession}. One instance serves a whole
  * server; its stateless parts are shared by every connection.
  *
- * <p>{@code maxLineBytes} bounds a request in both protocols: a text line, and the bulk strings of one RESP
- * command (see {@link RespDecoder}); RESP arrays hold at most {@link RespDecoder#MAX_ARRAY_LENGTH} elements.
+ * <p>{@code maxLineBytes} bounds a text line; the bulk strings of one RESP command are bounded as in Redis (see
+ * {@link RespDecoder}), and its arrays hold at most {@link RespDecoder#MAX_ARRAY_LENGTH} elements.
  *
  * <p>The connection should allow half-closure ({@code ChannelOption.ALLOW_HALF_CLOSURE}), so that a client
  * that ends its output ({@code printf 'SET a 1\nGET a' | nc -N host port}) still gets every reply before the
@@ -47,10 +49,14 @@ public final class ProtocolPipeline {
 
   private final Dispatcher dispatcher;
   private final int maxLineBytes;
+  private final int maxRespRequestBytes;
   private final Authenticator authenticator;
   private final AuthGate authGate;
 
-  /** A pipeline for {@code store} without auth, heap guard or server counters (for tests and the REPL). */
+  /**
+   * A pipeline for {@code store} without auth, heap guard or server counters, whose RESP requests are bounded by
+   * {@code maxLineBytes} too (for the codecs' tests and the REPL).
+   */
   public ProtocolPipeline(BlinkStore store, int maxLineBytes) {
     this(store, new Leases(), maxLineBytes);
   }
@@ -59,24 +65,32 @@ public final class ProtocolPipeline {
   private ProtocolPipeline(BlinkStore store, Leases leases, int maxLineBytes) {
     this(new Dispatcher(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
             BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE),
-        maxLineBytes, null);
+        maxLineBytes, maxLineBytes, null);
   }
 
   /**
-   * Creates the installer for connections whose commands, text or RESP, {@code dispatcher} runs, accepting
-   * requests of up to {@code maxLineBytes} bytes (not counting the line end). With an {@code authenticator}, a
-   * text connection must {@code AUTH} before anything else is executed (the dispatcher makes the same check for
+   * Creates the installer for connections whose commands, text or RESP, {@code dispatcher} runs, accepting text
+   * lines of up to {@code maxLineBytes} bytes (not counting the line end) and RESP requests of up to
+   * {@link RespDecoder#MAX_REQUEST_BYTES} (bulk strings of up to 512 MiB, as Redis): what all connections hold
+   * together is bounded by {@link ClientMemory}, byte by byte as requests arrive. With an {@code authenticator},
+   * a text connection must {@code AUTH} before anything else is executed (the dispatcher makes the same check for
    * RESP).
    *
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    * @throws NullPointerException if {@code dispatcher} is null
    */
   public ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, Authenticator authenticator) {
+    this(dispatcher, maxLineBytes, RespDecoder.MAX_REQUEST_BYTES, authenticator);
+  }
+
+  private ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, int maxRespRequestBytes,
+      Authenticator authenticator) {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
     this.maxLineBytes = maxLineBytes;
+    this.maxRespRequestBytes = maxRespRequestBytes;
     this.authenticator = authenticator;
     this.authGate = authenticator == null ? null : new AuthGate(authenticator);
   }
@@ -106,8 +120,10 @@ public final class ProtocolPipeline {
     Channel channel = pipeline.channel();
     ClientMemory.Account account = ClientMemory.accountOf(channel);
     RespSession session = new RespSession(dispatcher,
-        dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)));
-    RespDecoder decoder = new RespDecoder(maxLineBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
+        dispatcher.newClient(RespKeys::of, account, () -> SignInDeadline.signedIn(channel)),
+        version -> pipeline.replace(ENCODER, ENCODER, version == 3 ? Resp3Encoder.INSTANCE : RespEncoder.INSTANCE));
+    RespDecoder decoder =
+        new RespDecoder(maxRespRequestBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
     pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
         .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, session, decoder, account));

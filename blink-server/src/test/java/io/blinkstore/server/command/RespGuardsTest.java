@@ -88,15 +88,15 @@ class RespGuardsTest {
     assertEquals(RespServerCommands.NAME_TOO_LONG, run("HELLO", "2", "SETNAME", "n".repeat(1025)));
     assertEquals(Result.OK, run("AUTH", "s3cret"));
     assertEquals(Result.NULL, run("CLIENT", "GETNAME"), "no name was set before signing in");
-    Result.Array hello = (Result.Array) run("HELLO", "2", "SETNAME", "later");
-    assertEquals(Result.bulk("server"), hello.elements().get(0));
+    Result.Map hello = (Result.Map) run("HELLO", "2", "SETNAME", "later");
+    assertEquals(Result.bulk("server"), hello.keysAndValues().get(0));
     assertEquals(Result.bulk("later"), run("CLIENT", "GETNAME"));
   }
 
   @Test
   void helloWithTheRightAuthSignsInAndSetsTheName() {
-    Result.Array hello = (Result.Array) run("HELLO", "2", "AUTH", "default", "s3cret", "SETNAME", "me");
-    assertEquals(Result.bulk("redis"), hello.elements().get(1));
+    Result.Map hello = (Result.Map) run("HELLO", "2", "AUTH", "default", "s3cret", "SETNAME", "me");
+    assertEquals(Result.bulk("redis"), hello.keysAndValues().get(1));
     assertEquals(Result.bulk("me"), run("CLIENT", "GETNAME"));
   }
 

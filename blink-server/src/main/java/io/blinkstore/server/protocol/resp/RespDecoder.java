@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
  *   <li>An array may declare at most {@code maxArrayLength} elements, else {@code invalid multibulk length}.
  *   <li>The bulk strings of one request, as sent ({@code $<length>\r\n}, the bytes and {@code \r\n}), total at
  *       most {@code maxRequestBytes}; a bulk string whose declared length would pass that (or is negative) is
- *       {@code invalid bulk length}. So no argument, and no request, holds more than {@code maxRequestBytes}.
+ *       {@code invalid bulk length}, as is one longer than Redis's {@link #REDIS_MAX_BULK_BYTES}. So no
+ *       argument, and no request, holds more than {@code maxRequestBytes}.
  *   <li>A header line ({@code *<n>} or {@code $<n>}) longer than {@link #MAX_HEADER_BYTES} before its
  *       {@code \r} is {@code too big mbulk count string} / {@code too big bulk count string}.
  *   <li>Before the connection has signed in (on a server with a token), as in Redis 7: an array may declare at
@@ -54,6 +55,12 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
    */
   public static final int MAX_ARRAY_LENGTH = 1024 * 1024;
 
+  /**
+   * The most bytes of bulk strings one request may hold whatever the server's limits: Redis's default
+   * {@code client-query-buffer-limit}, 1 GiB, well inside a buffer's 2 GiB.
+   */
+  public static final int MAX_REQUEST_BYTES = 1 << 30;
+
   /** The most elements an array may declare before the connection has signed in: Redis 7's 10. */
   static final int UNAUTHENTICATED_MAX_ARRAY_LENGTH = 10;
 
@@ -61,8 +68,8 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
   static final int UNAUTHENTICATED_MAX_BULK_BYTES = 16 * 1024;
 
   /**
-   * The longest bulk string Redis accepts ({@code proto-max-bulk-len}, 512 MiB): before signing in, a longer one
-   * is {@code invalid bulk length}, not {@code unauthenticated bulk length}, there and here.
+   * The longest bulk string Redis accepts ({@code proto-max-bulk-len}, 512 MiB), and this decoder: a longer one is
+   * {@code invalid bulk length}, before signing in too (not {@code unauthenticated bulk length}), there and here.
    */
   static final long REDIS_MAX_BULK_BYTES = 512L << 20;
 
@@ -193,7 +200,8 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
     if (length > UNAUTHENTICATED_MAX_BULK_BYTES && length <= REDIS_MAX_BULK_BYTES && signedOut.getAsBoolean()) {
       return fail(out, "unauthenticated bulk length");
     }
-    if (length == INVALID || length < 0 || requestBytes + headerLength + length + 2 > maxRequestBytes) {
+    if (length == INVALID || length < 0 || length > REDIS_MAX_BULK_BYTES
+        || requestBytes + headerLength + length + 2 > maxRequestBytes) {
       return fail(out, "invalid bulk length");
     }
     long end = (long) start + headerLength + length;

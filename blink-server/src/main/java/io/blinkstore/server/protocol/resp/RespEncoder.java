@@ -68,7 +68,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     }
   }
 
-  private static void writeBulk(ByteBuffer bytes, ByteBuf out) {
+  static void writeBulk(ByteBuffer bytes, ByteBuf out) {
     if (bytes == null) {
       out.writeBytes(NIL);
       return;
@@ -103,7 +103,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
   }
 
   /** Writes {@code value} in decimal and CRLF, without a {@code String} for the common small lengths. */
-  private static void writeDecimal(long value, ByteBuf out) {
+  static void writeDecimal(long value, ByteBuf out) {
     if (value >= 0 && value < 10) {
       out.writeByte('0' + (int) value);
     } else if (value >= 10 && value < 100) {
@@ -157,7 +157,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     return bulkLength(ascii(((Result.Verbatim) reply).text()));
   }
 
-  private static long bulkLength(ByteBuffer bytes) {
+  static long bulkLength(ByteBuffer bytes) {
     return bytes == null ? NIL.length : Integer.toString(bytes.remaining()).length() + 3L + bytes.remaining() + 2;
   }
 
@@ -170,7 +170,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
   }
 
   /** A double as Redis 7 prints one for RESP2 ({@code %.17g}, shortest form): {@code inf}, {@code -inf}, digits. */
-  private static String doubleText(double value) {
+  static String doubleText(double value) {
     if (java.lang.Double.isInfinite(value)) {
       return value > 0 ? "inf" : "-inf";
     }
@@ -180,7 +180,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     return java.lang.Double.toString(value);
   }
 
-  private static ByteBuffer ascii(String text) {
+  static ByteBuffer ascii(String text) {
     return ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 

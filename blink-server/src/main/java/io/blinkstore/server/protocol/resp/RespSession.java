@@ -6,6 +6,7 @@ import io.blinkstore.server.command.RespKeys;
 import io.blinkstore.server.command.Result;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.Session;
+import java.util.function.IntConsumer;
 
 /**
  * One RESP connection as a {@link Session}: its {@link ClientState} and the shared {@link Dispatcher} that
@@ -15,6 +16,9 @@ import io.blinkstore.server.transport.Session;
 public final class RespSession implements Session<RespRequest> {
   private final Dispatcher dispatcher;
   private final ClientState client;
+  private final IntConsumer protocolChanged;
+  /** The protocol version of the connection's replies, as {@link #protocolChanged} was last told. */
+  private int protocol;
   /** The request after whose reply the connection closes ({@code QUIT}), once executed. */
   private RespRequest last;
 
@@ -23,10 +27,21 @@ public final class RespSession implements Session<RespRequest> {
     this(dispatcher, dispatcher.newClient(RespKeys::of, ClientMemory.Account.DETACHED, () -> { }));
   }
 
-  /** The session of the connection whose state is {@code client}. */
+  /** The session of the connection whose state is {@code client}, whose replies stay in RESP2 (for tests). */
   public RespSession(Dispatcher dispatcher, ClientState client) {
+    this(dispatcher, client, version -> { });
+  }
+
+  /**
+   * The session of the connection whose state is {@code client}; {@code protocolChanged} is told the new version
+   * when a command ({@code HELLO 3}) changes the protocol of the replies, before that command's reply is written,
+   * so that the connection encodes it and every later one in that version.
+   */
+  public RespSession(Dispatcher dispatcher, ClientState client, IntConsumer protocolChanged) {
     this.dispatcher = dispatcher;
     this.client = client;
+    this.protocolChanged = protocolChanged;
+    this.protocol = client.protocol();
   }
 
   @Override
@@ -35,6 +50,10 @@ public final class RespSession implements Session<RespRequest> {
       return Result.error("Protocol error: " + error.message());
     }
     Result result = dispatcher.dispatch(client, ((RespRequest.Command) request).args());
+    if (client.protocol() != protocol) {
+      protocol = client.protocol();
+      protocolChanged.accept(protocol);
+    }
     if (client.closing()) {
       last = request;
     }

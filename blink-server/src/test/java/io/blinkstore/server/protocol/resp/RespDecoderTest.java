@@ -266,6 +266,25 @@ public class RespDecoderTest {
     }
   }
 
+  /**
+   * Whatever the request limit, a bulk string may be as long as Redis's ({@code proto-max-bulk-len}, 512 MiB) and
+   * no longer: the server's RESP requests are bounded by 1 GiB, not by the line limit (issue 23).
+   */
+  @Test
+  void aBulkStringOfRedissLongestLengthIsAwaitedAndOneBytePastItRefused() {
+    EmbeddedChannel large = new EmbeddedChannel(new RespDecoder(RespDecoder.MAX_REQUEST_BYTES, MAX_ARRAY));
+    EmbeddedChannel tooLarge = new EmbeddedChannel(new RespDecoder(RespDecoder.MAX_REQUEST_BYTES, MAX_ARRAY));
+    try {
+      large.writeInbound(Unpooled.copiedBuffer("*1\r\n$" + (512 << 20) + "\r\n", ISO_8859_1));
+      assertNull(large.readInbound());
+      tooLarge.writeInbound(Unpooled.copiedBuffer("*1\r\n$" + ((512 << 20) + 1) + "\r\n", ISO_8859_1));
+      assertEquals(error("invalid bulk length"), tooLarge.readInbound());
+    } finally {
+      large.finishAndReleaseAll();
+      tooLarge.finishAndReleaseAll();
+    }
+  }
+
   @Test
   void allocatesOnlyForTheBytesReallySentWhenALargeLengthIsDeclared() {
     LargestAllocation allocator = new LargestAllocation();
@@ -273,7 +292,7 @@ public class RespDecoderTest {
     large.config().setAllocator(allocator);
     try {
       for (int i = 0; i < 100; i++) { // fragments, so the decoder must accumulate them
-        large.writeInbound(Unpooled.copiedBuffer(i == 0 ? "*1\r\n$1000000000\r\n" : "0123456789", ISO_8859_1));
+        large.writeInbound(Unpooled.copiedBuffer(i == 0 ? "*1\r\n$500000000\r\n" : "0123456789", ISO_8859_1));
       }
       assertNull(large.readInbound());
       assertTrue(allocator.largest < 1 << 16, () -> "allocated " + allocator.largest + " bytes");
