@@ -1,10 +1,10 @@
-// Drives node-redis (npm `redis`, default options) and ioredis (npm `ioredis`) against one server: a transaction,
+// Drives node-redis 6 (npm `redis` as `redis6`, default options) and ioredis (npm `ioredis`) against one server: a transaction,
 // a SCAN iteration, a pipeline of 10,000 commands and a 2 MiB value each. Prints one "ok <client> <check>" line
 // per check passed; exits non-zero with the reason at the first check that fails.
 //   node node-clients.mjs HOST PORT
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createClient, RESP_TYPES } from 'redis';
+import { createClient, RESP_TYPES } from 'redis6';
 import Redis from 'ioredis';
 
 const [host, port] = process.argv.slice(2);
