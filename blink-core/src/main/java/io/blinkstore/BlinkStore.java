@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread-safe, byte-bounded key-value store.
@@ -189,7 +190,7 @@ public interface BlinkStore extends AutoCloseable {
    *
    * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
    */
-  Duration ttl(String key);
+  @Nullable Duration ttl(String key);
 
   /**
    * Atomically adds {@code delta} to the 64-bit decimal integer stored under {@code key} and returns the result,
@@ -232,7 +233,7 @@ public interface BlinkStore extends AutoCloseable {
    *
    * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
    */
-  byte[] getOrLoad(String key, Loader loader);
+  byte @Nullable [] getOrLoad(String key, Loader loader);
 
   /**
    * Returns a copy of the value under {@code key}; if there is none, loads it with {@code loader}, stores it for
@@ -248,7 +249,7 @@ public interface BlinkStore extends AutoCloseable {
    * @throws IllegalStateException if the loader, directly or not, calls {@code getOrLoad} for the key it is
    *     loading (in-process stores; the wait would never end)
    */
-  byte[] getOrLoad(String key, Duration ttl, Loader loader);
+  byte @Nullable [] getOrLoad(String key, Duration ttl, Loader loader);
 
   /** Loads the value of a missing key for {@link #getOrLoad}. */
   @FunctionalInterface
@@ -258,7 +259,7 @@ public interface BlinkStore extends AutoCloseable {
      *
      * @throws Exception if it cannot be loaded; every caller waiting for this load receives the failure
      */
-    byte[] load(String key) throws Exception;
+    byte @Nullable [] load(String key) throws Exception;
   }
 
   /**
@@ -267,7 +268,7 @@ public interface BlinkStore extends AutoCloseable {
    *
    * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
    */
-  byte[] get(String key);
+  byte @Nullable [] get(String key);
 
   /**
    * Returns a copy of the value stored under {@code key} as a read-only buffer (position 0, limit the value's
@@ -277,7 +278,7 @@ public interface BlinkStore extends AutoCloseable {
    *
    * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
    */
-  default ByteBuffer getBuffer(String key) {
+  default @Nullable ByteBuffer getBuffer(String key) {
     byte[] value = get(key);
     return value == null ? null : ByteBuffer.wrap(value).asReadOnlyBuffer();
   }
@@ -291,7 +292,7 @@ public interface BlinkStore extends AutoCloseable {
    *
    * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
    */
-  default StoredValue getStored(String key) {
+  default @Nullable StoredValue getStored(String key) {
     byte[] value = get(key);
     return value == null ? null : new StoredValue() {
       @Override
@@ -332,7 +333,7 @@ public interface BlinkStore extends AutoCloseable {
    *
    * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
    */
-  default String getString(String key) {
+  default @Nullable String getString(String key) {
     byte[] value = get(key);
     return value == null ? null : new String(value, StandardCharsets.UTF_8);
   }

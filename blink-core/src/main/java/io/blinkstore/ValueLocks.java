@@ -1,5 +1,7 @@
 package io.blinkstore;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -51,6 +53,14 @@ final class ValueLocks {
   interface Copier<T> {
     T copy(byte[] packed, int offset, int length);
   }
+
+  /** Copies a stored value out: what {@code get} returns. */
+  static final Copier<byte[]> COPY =
+      (packed, offset, length) -> Arrays.copyOfRange(packed, offset, offset + length);
+
+  /** Decodes a stored value: what {@code getString} returns. */
+  static final Copier<String> DECODE =
+      (packed, offset, length) -> new String(packed, offset, length, StandardCharsets.UTF_8);
 
   /** The lock of the stripe of {@code key}. */
   StampedLock of(String key) {

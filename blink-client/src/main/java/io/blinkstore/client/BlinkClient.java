@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link BlinkStore} on a Blink Store server, over TCP or a Unix domain socket: the same contract as the
@@ -196,7 +197,7 @@ public final class BlinkClient implements BlinkStore {
 
   /** {@inheritDoc} In whole milliseconds, rounded up ({@code PTTL}). */
   @Override
-  public Duration ttl(String key) {
+  public @Nullable Duration ttl(String key) {
     return await(commands.ttl(key));
   }
 
@@ -206,7 +207,7 @@ public final class BlinkClient implements BlinkStore {
   }
 
   @Override
-  public byte[] getOrLoad(String key, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Loader loader) {
     return load(key, 0, loader);
   }
 
@@ -230,12 +231,12 @@ public final class BlinkClient implements BlinkStore {
    *     lease time plus the command timeout
    */
   @Override
-  public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Duration ttl, Loader loader) {
     return load(key, TextProtocol.ttlMillis(ttl), loader);
   }
 
   /** {@code ttlMillis} 0: the loaded value never expires. */
-  private byte[] load(String key, long ttlMillis, Loader loader) {
+  private byte @Nullable [] load(String key, long ttlMillis, Loader loader) {
     TextProtocol.keyBytes(key);
     Objects.requireNonNull(loader, "loader");
     commands.ensureOpen();
@@ -244,7 +245,7 @@ public final class BlinkClient implements BlinkStore {
   }
 
   @Override
-  public byte[] get(String key) {
+  public byte @Nullable [] get(String key) {
     return await(commands.get(key));
   }
 

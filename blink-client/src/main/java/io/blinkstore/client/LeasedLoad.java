@@ -4,6 +4,7 @@ import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link BlinkClient#getOrLoad} across processes, over the fill-lease words ({@code docs/protocol.md}, "For
@@ -105,7 +106,7 @@ final class LeasedLoad {
   }
 
   /** Runs the loader under the lease; fills the key with its value, or releases the lease if there is none. */
-  private byte[] loadAndFill(String key, long token, long ttlMillis, BlinkStore.Loader loader) {
+  private byte @Nullable [] loadAndFill(String key, long token, long ttlMillis, BlinkStore.Loader loader) {
     byte[] value;
     try {
       value = runLoader(key, loader);
@@ -142,7 +143,7 @@ final class LeasedLoad {
   }
 
   /** Runs the loader; a checked failure is wrapped in a {@link BlinkException}, as the in-process store does. */
-  static byte[] runLoader(String key, BlinkStore.Loader loader) {
+  static byte @Nullable [] runLoader(String key, BlinkStore.Loader loader) {
     try {
       return loader.load(key);
     } catch (RuntimeException e) {

@@ -6,4 +6,7 @@
  * Options are {@link io.blinkstore.client.BlinkClientOptions}; failures are the typed
  * {@link io.blinkstore.BlinkException}s of this package. Its only dependency is {@code blink-core}.
  */
+@NullMarked
 package io.blinkstore.client;
+
+import org.jspecify.annotations.NullMarked;

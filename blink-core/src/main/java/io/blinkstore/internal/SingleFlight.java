@@ -1,5 +1,6 @@
 package io.blinkstore.internal;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -55,7 +56,7 @@ public final class SingleFlight {
         } catch (InterruptedException e) {
           interrupted = true; // the loader is not ours to cancel: wait on, and restore the flag after
         } catch (ExecutionException e) {
-          throw rethrowable(e.getCause());
+          throw rethrowable(Objects.requireNonNull(e.getCause(), "a failed load has its failure"));
         }
       }
     } finally {

@@ -4,4 +4,7 @@
  * Public only so that those modules can reach it; it may change in any release, and applications must not use
  * it.
  */
+@NullMarked
 package io.blinkstore.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Redis or Valkey deployment as {@link BlinkRedis#connect(String)} reads it from an address:
@@ -164,7 +165,7 @@ record Address(Kind kind, boolean tls, List<Host> hosts, String user, String pas
     }
   }
 
-  private static String emptyToNull(String text) {
+  private static @Nullable String emptyToNull(String text) {
     return text.isEmpty() ? null : text;
   }
 

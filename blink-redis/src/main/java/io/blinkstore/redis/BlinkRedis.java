@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link BlinkStore} on Redis or Valkey, over Lettuce: one server, a primary that Sentinels manage, or a
@@ -159,7 +160,7 @@ public final class BlinkRedis implements BlinkStore {
    * one millisecond. Redis counts it as a read in {@link #stats()}.
    */
   @Override
-  public Duration ttl(String key) {
+  public @Nullable Duration ttl(String key) {
     checked(key);
     long millis = calls.await("PTTL", key, () -> commands.pttl(key));
     return millis == -2 ? null : millis == -1 ? NO_EXPIRY : Duration.ofMillis(Math.max(1, millis));
@@ -176,7 +177,7 @@ public final class BlinkRedis implements BlinkStore {
   }
 
   @Override
-  public byte[] getOrLoad(String key, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Loader loader) {
     return getOrLoad(key, 0, loader);
   }
 
@@ -194,11 +195,11 @@ public final class BlinkRedis implements BlinkStore {
    * the key after {@code "blink-lock "}, which no Blink Store key can be (keys hold no whitespace).
    */
   @Override
-  public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Duration ttl, Loader loader) {
     return getOrLoad(key, Arguments.millis(ttl), loader);
   }
 
-  private byte[] getOrLoad(String key, long ttlMillis, Loader loader) {
+  private byte @Nullable [] getOrLoad(String key, long ttlMillis, Loader loader) {
     checked(key);
     Objects.requireNonNull(loader, "loader");
     byte[] value = loads.getOrLoad(key, ttlMillis, loader);
@@ -206,7 +207,7 @@ public final class BlinkRedis implements BlinkStore {
   }
 
   @Override
-  public byte[] get(String key) {
+  public byte @Nullable [] get(String key) {
     checked(key);
     return calls.await("GET", key, () -> commands.get(key));
   }
@@ -307,7 +308,7 @@ public final class BlinkRedis implements BlinkStore {
     return calls.await(word, key, reply, message -> outOfMemory(message, key, value.length));
   }
 
-  private RuntimeException outOfMemory(String message, String key, long valueBytes) {
+  private @Nullable RuntimeException outOfMemory(String message, String key, long valueBytes) {
     if (!message.startsWith(OUT_OF_MEMORY)) {
       return null;
     }

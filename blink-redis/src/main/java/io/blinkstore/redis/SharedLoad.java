@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link BlinkStore#getOrLoad} on Redis: single-flight among this process's threads (the first caller for a key
@@ -37,7 +38,7 @@ final class SharedLoad {
   /** Turns a refused write's error into the contract's exception (Redis's {@code -OOM}), or returns null. */
   @FunctionalInterface
   interface WriteErrors {
-    RuntimeException of(String message, String key, long valueBytes);
+    @Nullable RuntimeException of(String message, String key, long valueBytes);
   }
 
   /** Loads under way in this process: one per key, shared by its callers. */
@@ -122,7 +123,7 @@ final class SharedLoad {
     }
   }
 
-  private static byte[] load(String key, BlinkStore.Loader loader) {
+  private static byte @Nullable [] load(String key, BlinkStore.Loader loader) {
     try {
       return loader.load(key);
     } catch (RuntimeException e) {

@@ -5,4 +5,7 @@
  * blink-client's typed exceptions, so code written for {@code BlinkClient} catches the same ones. Everything else
  * here is package-private.
  */
+@NullMarked
 package io.blinkstore.redis;
+
+import org.jspecify.annotations.NullMarked;

@@ -51,6 +51,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,6 +156,7 @@ public final class BlinkServer implements AutoCloseable {
   private final long idleTimeoutSeconds;
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
+  private final int databases;
   private final EntrySizeLimits sizeLimits;
   private final Authenticator authenticator;
   private final Set<PosixFilePermission> unixMode;
@@ -187,6 +189,7 @@ public final class BlinkServer implements AutoCloseable {
         builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare,
         builder.authToken == null ? null : new SignInDeadline(builder.authTimeout));
     this.maxOutputBytes = builder.maxOutputBytes;
+    this.databases = builder.databases;
     this.sizeLimits = new EntrySizeLimits(builder.maxKeyBytes, builder.maxValueBytes);
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
     this.unixMode = builder.unixMode;
@@ -222,7 +225,8 @@ public final class BlinkServer implements AutoCloseable {
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
       Dispatcher dispatcher = new Dispatcher(
-          store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits);
+          store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits,
+          databases);
       dispatcher.reportSettings(Map.of(
           "maxclients", Integer.toString(maxConnections),
           "timeout", Long.toString(idleTimeoutSeconds),
@@ -370,7 +374,7 @@ public final class BlinkServer implements AutoCloseable {
    * The address asked for with the port bound. The channel's own address is not shown as is: a wildcard bound
    * through a dual-stack socket reads {@code [0:0:0:0:0:0:0:0]} where the user asked for {@code 0.0.0.0}.
    */
-  private static InetSocketAddress served(InetSocketAddress asked, Channel channel) {
+  private static @Nullable InetSocketAddress served(InetSocketAddress asked, Channel channel) {
     return channel == null
         ? null
         : new InetSocketAddress(asked.getAddress(), ((InetSocketAddress) channel.localAddress()).getPort());

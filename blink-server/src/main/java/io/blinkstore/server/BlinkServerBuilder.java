@@ -1,6 +1,7 @@
 package io.blinkstore.server;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.Namespaces;
 import io.blinkstore.server.command.Authenticator;
 import io.blinkstore.server.command.HeapGuard;
 import io.blinkstore.server.transport.ClientMemory;
@@ -26,6 +27,7 @@ public final class BlinkServerBuilder {
   Duration requestTimeout = BlinkServer.DEFAULT_REQUEST_TIMEOUT;
   Duration authTimeout = BlinkServer.DEFAULT_AUTH_TIMEOUT;
   long maxOutputBytes = BlinkServer.DEFAULT_MAX_OUTPUT_BYTES;
+  int databases = Defaults.DATABASES;
   long maxClientMemory = BlinkServer.defaultMaxClientMemory();
   int maxKeyBytes = BlinkServer.DEFAULT_MAX_KEY_BYTES;
   int maxValueBytes = Integer.MAX_VALUE;
@@ -175,6 +177,22 @@ public final class BlinkServerBuilder {
   }
 
   /**
+   * Sets the number of logical databases RESP clients may {@code SELECT} (0 to {@code count - 1}), all in the one
+   * store and its one memory limit; default {@value Defaults#DATABASES}, as Redis. The text protocol uses database 0.
+   *
+   * @throws IllegalArgumentException if not between 1 and 6,400
+   */
+  public BlinkServerBuilder databases(int count) {
+    setOnce("databases");
+    if (count < 1 || count > Namespaces.COUNT) {
+      throw new IllegalArgumentException(
+          "databases must be between 1 and " + Namespaces.COUNT + ", but was " + count);
+    }
+    this.databases = count;
+    return this;
+  }
+
+  /**
    * Sets the most bytes all client connections together may hold, in their unfinished requests, requests held
    * back by backpressure, names and replies not yet read, as Redis's {@code maxmemory-clients}; default
    * {@link BlinkServer#defaultMaxClientMemory()}. When they hold more, the connections holding the most are closed,
@@ -274,7 +292,7 @@ public final class BlinkServerBuilder {
    * Returns a server, not yet started.
    *
    * @throws IllegalStateException if no store, or neither a TCP address nor a Unix socket, was given
-   * @throws BlinkException if the epoll transport was asked for and is not available
+   * @throws io.blinkstore.BlinkException if the epoll transport was asked for and is not available
    */
   public BlinkServer build() {
     if (store == null) {

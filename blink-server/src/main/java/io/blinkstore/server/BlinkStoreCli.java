@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -150,7 +151,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
    * @throws IllegalArgumentException naming the source if the file cannot be read, or the token is empty or holds
    *     a line break ({@link Authenticator#requirePresentable})
    */
-  static String authToken(Path file, String fromEnvironment) {
+  static @Nullable String authToken(Path file, String fromEnvironment) {
     String token = fromEnvironment;
     String source = "BLINK_AUTH_TOKEN";
     if (file != null) {

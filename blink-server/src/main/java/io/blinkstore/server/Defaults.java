@@ -1,5 +1,7 @@
 package io.blinkstore.server;
 
+import io.blinkstore.server.command.Dispatcher;
+
 /**
  * The defaults that are not compile-time constants of their own, as constants the CLI can read without
  * initializing BlinkServer (whose logger would fix the log level before {@code --log-level} is applied).
@@ -9,6 +11,7 @@ final class Defaults {
   static final long REQUEST_TIMEOUT_SECONDS = 30;
   static final long AUTH_TIMEOUT_SECONDS = 10;
   static final String UNIX_MODE = "rw-rw----";
+  static final int DATABASES = Dispatcher.DEFAULT_DATABASES;
 
   private Defaults() {}
 }

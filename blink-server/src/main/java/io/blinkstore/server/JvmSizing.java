@@ -17,10 +17,10 @@ import java.util.List;
  *   entries       E = (70% of H - L) / 160 bytes, at least 1,024   (--max-entries' default)
  * </pre>
  *
- * <p>160 bytes per entry: the JVM's cost of an entry beyond its key and value bytes is 114 bytes for a 10-byte key
- * and a 100-byte value on Java 17 (docs/BENCHMARKS.md), up to ~120 for tiny entries, and ~75 more for an entry
- * with a time to live (its holder and its node in the expiry index). The other 30% of the heap is the collector's
- * room and the requests in flight.
+ * <p>160 bytes per entry: a margin over the JVM's cost of an entry beyond its key and value bytes, about 114
+ * bytes (224.6 in all for an 11-byte key and a 100-byte value on Java 17, docs/BENCHMARKS.md), a little more for
+ * tiny entries, and ~75 more for an entry with a time to live (its holder and its node in the expiry index). The
+ * other 30% of the heap is the collector's room and the requests in flight.
  */
 final class JvmSizing {
   static final long MIB = 1L << 20;

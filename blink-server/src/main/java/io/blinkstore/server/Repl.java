@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code blink-store run}: the text protocol on a reader and a print stream, against an in-process store. Lines
@@ -71,7 +72,7 @@ final class Repl {
   }
 
   /** Reads up to {@code \n} (not a lone {@code \r}, unlike {@link BufferedReader#readLine}); null at the end. */
-  private static String readLine(BufferedReader in) {
+  private static @Nullable String readLine(BufferedReader in) {
     StringBuilder line = new StringBuilder();
     try {
       int c;

@@ -92,6 +92,11 @@ final class ServeCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   String maxOutputBytes = ByteSize.format(BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
 
+  @Option(names = "--databases", paramLabel = "N",
+      description = "Logical databases RESP clients may SELECT (0 to N-1), sharing the one memory limit; the text"
+          + " protocol uses database 0. Default: ${DEFAULT-VALUE}.")
+  int databases = Defaults.DATABASES;
+
   @Option(names = "--max-client-memory", paramLabel = "SIZE",
       description = "Most bytes all client connections together may hold (unfinished requests, names, replies not"
           + " yet read); past it, those holding the most are closed. Default: an eighth of the heap or half the"
@@ -233,7 +238,8 @@ final class ServeCommand implements Callable<Integer> {
     builder.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
         .requestTimeout(Duration.ofSeconds(requestTimeoutSeconds))
         .authTimeout(Duration.ofSeconds(authTimeoutSeconds))
-        .maxOutputBytes(maxOutput);
+        .maxOutputBytes(maxOutput)
+        .databases(databases);
   }
 
   private static int entryLimit(String size, String option) {

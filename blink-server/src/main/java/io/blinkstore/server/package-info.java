@@ -9,4 +9,7 @@
  * {@code protocol.text} and {@code protocol.resp} (the two codecs, which never import each other). Their classes
  * are public only so that the packages reach one another; they are not API and may change in any release.
  */
+@NullMarked
 package io.blinkstore.server;
+
+import org.jspecify.annotations.NullMarked;

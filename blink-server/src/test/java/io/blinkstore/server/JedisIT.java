@@ -146,7 +146,7 @@ class JedisIT {
       jedis.set("name", "ada");
       JedisDataException notANumber = assertThrows(JedisDataException.class, () -> jedis.incr("name"));
       assertEquals("ERR value is not an integer or out of range", notANumber.getMessage());
-      JedisDataException db = assertThrows(JedisDataException.class, () -> jedis.select(3));
+      JedisDataException db = assertThrows(JedisDataException.class, () -> jedis.select(16));
       assertEquals("ERR DB index is out of range", db.getMessage());
       assertEquals("PONG", jedis.ping(), "the connection stays usable after an error reply");
     }

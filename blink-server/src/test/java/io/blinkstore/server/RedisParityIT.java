@@ -281,6 +281,116 @@ class RedisParityIT {
       List.of("QUIT"));
 
   /**
+   * SCAN, KEYS and RANDOMKEY where the reply does not depend on the order of a hash table: errors, empty replies,
+   * nil, and one key. (A SCAN cursor is a number only while an iteration goes on, and differs by design.)
+   */
+  private static final List<List<String>> KEYSPACE_REQUESTS = List.of(
+      List.of("KEYS", "*"),
+      List.of("RANDOMKEY"),
+      List.of("SCAN", "0"),
+      List.of("SCAN", ""),
+      List.of("SET", "user:1", "a"),
+      List.of("SET", "item:1", "b"),
+      List.of("KEYS", "user:*"),
+      List.of("KEYS", "nothing*"),
+      List.of("SCAN", "0", "MATCH", "user:*", "COUNT", "100"),
+      List.of("SCAN", "0", "match", "item:?", "count", "1000", "type", "string"),
+      List.of("SCAN", "0", "TYPE", "STRING", "MATCH", "i*"),
+      List.of("SCAN", "0", "TYPE", "hash", "COUNT", "100"),
+      List.of("SCAN", "0", "MATCH", "*", "MATCH", "u*"),
+      List.of("SCAN", "x"),
+      List.of("SCAN", "1.5"),
+      List.of("SCAN", "99999999999999999999"),
+      List.of("SCAN", "0", "COUNT", "0"),
+      List.of("SCAN", "0", "COUNT", "-1"),
+      List.of("SCAN", "0", "COUNT", "x"),
+      List.of("SCAN", "0", "COUNT", "99999999999999999999"),
+      List.of("SCAN", "0", "COUNT"),
+      List.of("SCAN", "0", "MATCH"),
+      List.of("SCAN", "0", "TYPE"),
+      List.of("SCAN", "0", "BOGUS", "x"),
+      List.of("SCAN", "0", "COUNT", "x", "BOGUS"),
+      List.of("SCAN", "x", "BOGUS"),
+      List.of("SCAN"),
+      List.of("KEYS"),
+      List.of("KEYS", "a", "b"),
+      List.of("RANDOMKEY", "x"),
+      List.of("DEL", "item:1"),
+      List.of("RANDOMKEY"),
+      List.of("KEYS", "*"));
+
+  /** The logical databases: SELECT, MOVE, SWAPDB, DBSIZE, FLUSHDB, FLUSHALL, INFO keyspace, and their errors. */
+  private static final List<List<String>> DATABASE_REQUESTS = List.of(
+      List.of("CONFIG", "GET", "databases"),
+      List.of("SELECT", "1"),
+      List.of("SET", "k", "one"),
+      List.of("SELECT", "0"),
+      List.of("GET", "k"),
+      List.of("SET", "k", "zero"),
+      List.of("DBSIZE"),
+      List.of("SELECT", "1"),
+      List.of("DBSIZE"),
+      List.of("GET", "k"),
+      List.of("KEYS", "*"),
+      List.of("MOVE", "k", "0"),
+      List.of("MOVE", "k", "2"),
+      List.of("MOVE", "k", "1"),
+      List.of("MOVE", "missing", "2"),
+      List.of("MOVE", "k", "16"),
+      List.of("MOVE", "k", "-1"),
+      List.of("MOVE", "k", "x"),
+      List.of("MOVE", "k"),
+      List.of("GET", "k"),
+      List.of("SELECT", "2"),
+      List.of("GET", "k"),
+      List.of("TTL", "k"),
+      List.of("SET", "t", "v", "EX", "100"),
+      List.of("MOVE", "t", "3"),
+      List.of("SELECT", "3"),
+      List.of("TTL", "t"),
+      List.of("SWAPDB", "0", "3"),
+      List.of("GET", "t"),
+      List.of("GET", "k"),
+      List.of("SELECT", "0"),
+      List.of("GET", "t"),
+      List.of("DEL", "t"),
+      List.of("RANDOMKEY"),
+      List.of("SWAPDB", "3", "0"),
+      List.of("GET", "k"),
+      List.of("SWAPDB", "0", "x"),
+      List.of("SWAPDB", "x", "0"),
+      List.of("SWAPDB", "0", "16"),
+      List.of("SWAPDB", "-1", "0"),
+      List.of("SWAPDB", "0"),
+      List.of("INFO", "keyspace"),
+      List.of("SELECT", "16"),
+      List.of("SELECT", "-1"),
+      List.of("SELECT", "x"),
+      List.of("SELECT", "99999999999"),
+      List.of("SELECT"),
+      List.of("FLUSHDB", "x"),
+      List.of("FLUSHDB", "ASYNC", "x"),
+      List.of("FLUSHDB", "ASYNC"),
+      List.of("DBSIZE"),
+      List.of("SELECT", "2"),
+      List.of("DBSIZE"),
+      List.of("INFO", "keyspace"),
+      List.of("FLUSHALL", "SYNC"),
+      List.of("DBSIZE"),
+      List.of("INFO", "keyspace"),
+      List.of("DBSIZE", "x"));
+
+  /** Keys and patterns for {@link #globPatternsMatchRedissKeyByKey}: Redis's glob rules, edge cases included. */
+  private static final List<String> GLOB_KEYS = List.of("hello", "hallo", "hxllo", "hllo", "heeeello", "a*b",
+      "a?b", "a[b", "a\\b", "a-b", "x]y", "^", "-", "é", "aé", "a\u00fcb", "[]", "ab", "b");
+
+  private static final List<String> GLOB_PATTERNS = List.of("h?llo", "h*llo", "h[ae]llo", "h[^e]llo",
+      "h[a-b]llo", "h[b-a]llo", "h[!-z]llo", "a\\*b", "a\\?b", "a[\\[]b", "a\\\\b", "*", "**", "***b",
+      "a[b", "a[", "[", "[]", "[^]", "[]]", "x[]]y", "\\", "a\\", "[a-]", "[-a]", "*[*", "h*l*o", "*o",
+      "*l*l*", "a[é]*", "a[^a]*", "[é-ü]*", "a?", "?", "??", "a[\\]b", "[\\", "[^a-z]", "a[b-]b", "h*[l]o",
+      "*\\", "a*?b", "?*?");
+
+  /**
    * Malformed requests, each on a connection of its own: both servers answer the same protocol error and close
    * the connection. (Where they differ by design, docs/resp.md says so: no inline commands, a stricter CRLF check
    * and shorter header lines here.)
@@ -448,6 +558,34 @@ class RedisParityIT {
   private static String maskHello(String reply) {
     return reply.replaceFirst("(\\$7\r\nversion\r\n)\\$\\d+\r\n[^\r]*\r\n", "$1<version>\r\n")
         .replaceFirst("(\\$2\r\nid\r\n):\\d+\r\n", "$1<id>\r\n");
+  }
+
+  @Test
+  void keyspaceCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(KEYSPACE_REQUESTS, false);
+  }
+
+  @Test
+  void databaseCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(DATABASE_REQUESTS, false);
+  }
+
+  /**
+   * Every pattern of {@link #GLOB_PATTERNS} asked with {@code KEYS} while each key of {@link #GLOB_KEYS} is the
+   * only one stored: a reply of no key or of that key, the same from both servers for every pair.
+   */
+  @Test
+  void globPatternsMatchRedissKeyByKey() throws Exception {
+    List<List<String>> requests = new ArrayList<>();
+    for (String key : GLOB_KEYS) {
+      requests.add(List.of("SET", key, "v"));
+      for (String pattern : GLOB_PATTERNS) {
+        requests.add(List.of("KEYS", pattern));
+        requests.add(List.of("SCAN", "0", "MATCH", pattern));
+      }
+      requests.add(List.of("DEL", key));
+    }
+    assertRepliesMatchRedis(requests, false);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.blinkstore.server.command;
 import io.blinkstore.internal.Decimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** How operations read their arguments, the binary-safe byte strings a client sent. */
 public final class Arguments {
@@ -17,7 +18,7 @@ public final class Arguments {
    * Returns the 64-bit integer {@code arg} spells as Redis reads numbers (optional {@code -}, ASCII digits, no
    * {@code +}, no leading zeros, no {@code -0}), or {@code null}.
    */
-  static Long integer(byte[] arg) {
+  static @Nullable Long integer(byte[] arg) {
     try {
       return Decimal.parse(arg);
     } catch (NumberFormatException e) {

@@ -20,18 +20,23 @@ public final class ClientState {
   private final Function<byte[], String> keys;
   private final ClientMemory.Account account;
   private final Runnable onSignIn;
+  private final Databases databases;
+  private int db;
   private byte[] name;
   private boolean authenticated;
   private int protocol = DEFAULT_PROTOCOL;
   private boolean closing;
+  private ReplySize replySize = ReplySize.NOT_MEASURED;
 
   /**
    * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its protocol's codec
-   * maps the bytes of a key to the store's key with {@code keys}. Its name counts in {@code account}, and
+   * maps the bytes of a key to a key with {@code keys}, which its database in {@code databases} makes the store's
+   * key. Its name counts in {@code account}, and
    * {@code onSignIn} runs when it first presents the server's token.
    */
   ClientState(long id, boolean requiresAuth, Function<byte[], String> keys, ClientMemory.Account account,
-      Runnable onSignIn) {
+      Runnable onSignIn, Databases databases) {
+    this.databases = databases;
     this.id = id;
     this.requiresAuth = requiresAuth;
     this.keys = keys;
@@ -49,7 +54,26 @@ public final class ClientState {
    * are escaped where they are not text keys; the text protocol's are its UTF-8 text).
    */
   String key(byte[] bytes) {
-    return keys.apply(bytes);
+    return databases.key(db, keys.apply(bytes));
+  }
+
+  /** The store key of the key argument {@code bytes} in database {@code index}, not the connection's. */
+  String key(int index, byte[] bytes) {
+    return databases.key(index, keys.apply(bytes));
+  }
+
+  /** The index of the connection's database ({@code SELECT}), 0 at first. */
+  int db() {
+    return db;
+  }
+
+  void db(int index) {
+    this.db = index;
+  }
+
+  /** The namespace the connection's database is now (a {@code SWAPDB} may change it). */
+  int namespace() {
+    return databases.namespace(db);
   }
 
   /** The name set by {@code CLIENT SETNAME}, or {@code null}. */
@@ -102,5 +126,15 @@ public final class ClientState {
   /** Closes the connection once the reply to the current command is written ({@code QUIT}). */
   void closeAfterReply() {
     closing = true;
+  }
+
+  /** What a reply costs in the connection's protocol, as its codec has said ({@link ReplySize#NOT_MEASURED}). */
+  ReplySize replySize() {
+    return replySize;
+  }
+
+  /** Sets what a reply costs in the connection's protocol: its codec's measure. */
+  public void replySize(ReplySize replySize) {
+    this.replySize = replySize;
   }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every command the server has, each declared once ({@link CommandSpec}), and looked up by the bytes of its name
@@ -81,7 +82,7 @@ final class CommandTable {
   }
 
   /** Returns the command whose name is {@code name} in any ASCII case, or {@code null}. */
-  CommandSpec find(byte[] name) {
+  @Nullable CommandSpec find(byte[] name) {
     int mask = slots.length - 1;
     for (int i = hash(name) & mask; slots[i] != null; i = (i + 1) & mask) {
       if (equalsIgnoringCase(names[i], name)) {

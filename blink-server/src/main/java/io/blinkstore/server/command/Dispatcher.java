@@ -2,6 +2,7 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
+import io.blinkstore.internal.Keyspace;
 import io.blinkstore.server.BlinkServer;
 import io.blinkstore.server.transport.ClientMemory;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,9 @@ public final class Dispatcher {
   /** Redis's reply to a command from a connection that has not authenticated yet. */
   public static final Result.Error NOAUTH = new Result.Error("NOAUTH Authentication required.");
 
+  /** The number of logical databases without {@code --databases}, as in Redis. */
+  public static final int DEFAULT_DATABASES = 16;
+
   /** How much of a command name or argument Redis quotes in an error ({@code %.128s}). */
   private static final int QUOTED_BYTES = 128;
 
@@ -49,9 +54,10 @@ public final class Dispatcher {
   private final BlinkStore store;
   private final ServerCounters counters;
   private final HeapGuard heapGuard;
-  private final Authenticator authenticator;
+  private final @Nullable Authenticator authenticator;
   private final AtomicLong clientIds = new AtomicLong();
   private final RespServerCommands serverCommands;
+  private final Databases databases;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -75,7 +81,20 @@ public final class Dispatcher {
    * ({@code -ERR key too long}, {@code -ERR value too long}); an {@code MSET} with one entry past them stores none.
    */
   public Dispatcher(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
-      Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
+      @Nullable Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
+    this(store, leases, clock, counters, heapGuard, authenticator, maxReplyBytes, sizeLimits,
+        DEFAULT_DATABASES);
+  }
+
+  /**
+   * As {@link #Dispatcher(BlinkStore, Leases, Clock, ServerCounters, HeapGuard, Authenticator, long,
+   * EntrySizeLimits)}, with {@code databaseCount} logical databases ({@code SELECT 0} to {@code databaseCount - 1};
+   * one only if {@code store} is not the in-process store).
+   *
+   * @throws IllegalArgumentException if {@code databaseCount} is out of range ({@link Databases})
+   */
+  public Dispatcher(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
+      @Nullable Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits, int databaseCount) {
     this.counters = Objects.requireNonNull(counters, "counters");
     this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;
@@ -86,8 +105,15 @@ public final class Dispatcher {
     new RespSetCommands(writingThroughLeases, clock).register(table);
     new RespTtlCommands(writingThroughLeases, clock).register(table);
     new RespLeaseCommands(store, leases).register(table);
-    serverCommands = new RespServerCommands(writingThroughLeases, counters, authenticator);
+    Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
+    this.databases = new Databases(keyspace == null ? 1 : databaseCount);
+    RespDatabaseCommands databaseCommands =
+        new RespDatabaseCommands(writingThroughLeases, keyspace, databases, leases);
+    databaseCommands.register(table);
+    serverCommands = new RespServerCommands(
+        writingThroughLeases, counters, authenticator, databaseCommands, databases.count());
     serverCommands.register(table);
+    new RespScanCommands(keyspace, maxReplyBytes).register(table);
   }
 
   /**
@@ -111,16 +137,17 @@ public final class Dispatcher {
    * token.
    */
   public ClientState newClient(Function<byte[], String> keys, ClientMemory.Account account, Runnable onSignIn) {
-    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn);
+    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn, databases);
   }
 
   /**
    * Returns the state shared by the connections of a protocol whose codec signs them in itself (the text
-   * protocol's {@link AuthGate}) and whose commands change no connection state, with keys mapped by
+   * protocol's {@code AuthGate}) and whose commands change no connection state, with keys mapped by
    * {@code keys}.
    */
   public ClientState signedInClient(Function<byte[], String> keys) {
-    return new ClientState(clientIds.incrementAndGet(), false, keys, ClientMemory.Account.DETACHED, () -> { });
+    return new ClientState(clientIds.incrementAndGet(), false, keys, ClientMemory.Account.DETACHED, () -> { },
+        databases);
   }
 
   /** The store the operations run against, before their size checks and lease ends (for reports). */

@@ -4,6 +4,7 @@ import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link BlinkStore} that passes every call to another, for a subclass to change a few of them, as Guava's
@@ -12,7 +13,7 @@ import java.time.Duration;
 public abstract class ForwardingBlinkStore implements BlinkStore {
   private final BlinkStore store;
 
-  public ForwardingBlinkStore(BlinkStore store) {
+  protected ForwardingBlinkStore(BlinkStore store) {
     this.store = store;
   }
 
@@ -62,37 +63,37 @@ public abstract class ForwardingBlinkStore implements BlinkStore {
   }
 
   @Override
-  public byte[] getOrLoad(String key, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Loader loader) {
     return store.getOrLoad(key, loader);
   }
 
   @Override
-  public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Duration ttl, Loader loader) {
     return store.getOrLoad(key, ttl, loader);
   }
 
   @Override
-  public Duration ttl(String key) {
+  public @Nullable Duration ttl(String key) {
     return store.ttl(key);
   }
 
   @Override
-  public byte[] get(String key) {
+  public byte @Nullable [] get(String key) {
     return store.get(key);
   }
 
   @Override
-  public ByteBuffer getBuffer(String key) {
+  public @Nullable ByteBuffer getBuffer(String key) {
     return store.getBuffer(key);
   }
 
   @Override
-  public StoredValue getStored(String key) {
+  public @Nullable StoredValue getStored(String key) {
     return store.getStored(key);
   }
 
   @Override
-  public String getString(String key) {
+  public @Nullable String getString(String key) {
     return store.getString(key);
   }
 

@@ -30,7 +30,7 @@ public final class Leases {
   public static final String INVALID_LEASE_TOKEN = "invalid lease token";
 
   /** The default budget of the lease table, in estimated heap bytes: 4 MiB, some 40,000 leases of short keys. */
-  public static final long DEFAULT_TABLE_BYTES = 4L << 20;
+  static final long DEFAULT_TABLE_BYTES = 4L << 20;
 
   /** The most a waiter is told to wait before asking again, in milliseconds. */
   static final long MAX_RETRY_HINT_MILLIS = 10;

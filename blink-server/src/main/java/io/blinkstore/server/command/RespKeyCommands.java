@@ -7,23 +7,23 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.CommandSpec.Keys;
-import io.blinkstore.server.protocol.resp.RespEncoder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The RESP data commands but those with options: {@code GET}, {@code GETDEL}, {@code MGET}, {@code MSET},
- * {@code DEL}, {@code EXISTS}, {@code DBSIZE}, {@code FLUSHALL}, {@code FLUSHDB}, run against the same
- * {@link BlinkStore} as the text protocol. {@link RespSetCommands} has {@code SET} and its relatives.
+ * {@code DEL}, {@code EXISTS}, run against the same {@link BlinkStore} as the text protocol
+ * ({@link RespDatabaseCommands} has {@code DBSIZE} and the flushes). {@link RespSetCommands} has {@code SET} and its relatives.
  *
  * <p><b>Keys</b> are binary-safe: {@link RespKeys} maps each to its store key, the same entry over the text
  * protocol whenever the bytes are a key that protocol can carry.
  *
  * <p><b>Reply size.</b> {@code MGET} is the one command whose reply can be far larger than its request: a
  * 1 MiB request naming one 4 KB value 150,000 times asks for 615 MB. It reads the values without copying them
- * ({@link BlinkStore#getStored}), and is refused with {@link #replyTooLarge} when the reply
- * would pass the server's output cap ({@code --max-output-bytes}), which would close the connection anyway.
+ * ({@link BlinkStore#getStored}), and is refused with {@link #replyTooLarge} when the reply, as the connection's
+ * codec measures it ({@link ReplySize}), would pass the server's output cap ({@code --max-output-bytes}), which
+ * would close the connection anyway.
  *
  * <p><b>Atomicity.</b> {@code MSET} checks every entry against the size limits first, then sets its keys one by
  * one. {@code GETDEL} reads, then deletes: a value written by another client between the two is deleted too, and
@@ -54,9 +54,6 @@ final class RespKeyCommands {
     commands.add("mset", -3, Keys.PAIRS, this::mset, WRITE, DENYOOM);
     commands.add("del", -2, Keys.ALL, this::del, WRITE);
     commands.add("exists", -2, Keys.ALL, this::exists, READONLY, FAST);
-    commands.add("dbsize", 1, Keys.NONE, (client, args) -> new Result.Int(store.size()), READONLY, FAST);
-    commands.add("flushall", -1, Keys.NONE, this::flush, WRITE);
-    commands.add("flushdb", -1, Keys.NONE, this::flush, WRITE);
   }
 
   private Result get(ClientState client, byte[][] args) {
@@ -86,7 +83,7 @@ final class RespKeyCommands {
       values.add(read(client.key(args[i])));
     }
     Result reply = new Result.Array(values);
-    long replyBytes = RespEncoder.encodedLength(reply);
+    long replyBytes = client.replySize().bytes(reply);
     return replyBytes <= maxReplyBytes ? reply : replyTooLarge(replyBytes, maxReplyBytes);
   }
 
@@ -132,14 +129,5 @@ final class RespKeyCommands {
       }
     }
     return new Result.Int(present);
-  }
-
-  /** {@code FLUSHALL}/{@code FLUSHDB [ASYNC|SYNC]}: both clear the store at once. */
-  private Result flush(ClientState client, byte[][] args) {
-    if (args.length > 2 || args.length == 2 && !List.of("async", "sync").contains(Arguments.lowerCase(args[1]))) {
-      return SYNTAX_ERROR;
-    }
-    store.clear();
-    return Result.OK;
   }
 }

@@ -13,6 +13,8 @@ import io.blinkstore.server.command.CommandSpec.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
@@ -27,10 +29,10 @@ public final class RespServerCommands {
 
   static final Result.Error NO_PASSWORD = Result.error("AUTH <password> called without any password "
       + "configured for the default user. Are you sure your configuration is correct?");
-  public static final Result.Error WRONGPASS =
+  static final Result.Error WRONGPASS =
       new Result.Error("WRONGPASS invalid username-password pair or user is disabled.");
   static final Result.Error NOPROTO = new Result.Error("NOPROTO unsupported protocol version");
-  public static final Result.Error INVALID_NAME =
+  static final Result.Error INVALID_NAME =
       Result.error("Client names cannot contain spaces, newlines or special characters.");
 
   /**
@@ -39,38 +41,41 @@ public final class RespServerCommands {
    */
   static final int MAX_NAME_BYTES = 1024;
 
-  public static final Result.Error NAME_TOO_LONG =
+  static final Result.Error NAME_TOO_LONG =
       Result.error("Client names cannot be longer than " + MAX_NAME_BYTES + " bytes.");
 
   /** Redis 7's reply to a {@code HELLO} without {@code AUTH} from a connection that has not signed in. */
-  public static final Result.Error HELLO_NOAUTH = new Result.Error("NOAUTH HELLO must be called with the client"
+  static final Result.Error HELLO_NOAUTH = new Result.Error("NOAUTH HELLO must be called with the client"
       + " already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the"
       + " client and select the RESP protocol version at the same time");
 
   private final BlinkStore store;
   private final ServerCounters counters;
-  private final Authenticator authenticator;
+  private final @Nullable Authenticator authenticator;
   private ServerInfo info;
   /** {@code CONFIG GET} and {@code CONFIG SET}'s settings. */
   final ServerConfig config;
+  private final RespDatabaseCommands databases;
 
   /**
    * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
    * checks tokens with {@code authenticator}, if not null.
    */
-  RespServerCommands(BlinkStore store, ServerCounters counters, Authenticator authenticator) {
+  RespServerCommands(BlinkStore store, ServerCounters counters, @Nullable Authenticator authenticator,
+      RespDatabaseCommands databases, int databaseCount) {
     this.store = store;
+    this.databases = databases;
     this.counters = counters;
     this.authenticator = authenticator;
     this.config = new ServerConfig(store.memoryLimit(), counters);
+    config.report(Map.of("databases", Integer.toString(databaseCount)));
   }
 
   void register(CommandTable table) {
-    info = new ServerInfo(store, counters, table);
+    info = new ServerInfo(store, counters, table, databases::keyspaceLines);
     table.add("ping", -1, Keys.NONE, this::ping, FAST, STALE);
     table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), FAST);
     table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
-    table.add("select", 2, Keys.NONE, this::select, LOADING, STALE, FAST);
     table.add("auth", -2, Keys.NONE, this::auth, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("hello", -1, Keys.NONE, this::hello, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST);
     table.add("info", -1, Keys.NONE, this::info, LOADING, STALE);
@@ -125,14 +130,6 @@ public final class RespServerCommands {
   private Result quit(ClientState client, byte[][] args) {
     client.closeAfterReply();
     return Result.OK;
-  }
-
-  private Result select(ClientState client, byte[][] args) {
-    Long index = Arguments.integer(args[1]);
-    if (index == null || index != (int) (long) index) {
-      return RespKeyCommands.NOT_AN_INTEGER;
-    }
-    return index == 0 ? Result.OK : Result.error("DB index is out of range");
   }
 
   /**
@@ -229,7 +226,7 @@ public final class RespServerCommands {
    * The error for a name that may not be set, or null: Redis accepts names of printable ASCII without spaces
    * ({@code '!'} to {@code '~'}); we also refuse those longer than {@link #MAX_NAME_BYTES}.
    */
-  private static Result refusedName(byte[] name) {
+  private static @Nullable Result refusedName(byte[] name) {
     for (byte b : name) {
       if (b < '!' || b > '~') {
         return INVALID_NAME;

@@ -108,17 +108,20 @@ final class RespTtlCommands {
   /**
    * Tells whether a key with {@code current} time left ({@code null}: absent) meets {@code conditions} for the new
    * time to live {@code ttl}: {@code NX} no expiry yet, {@code XX} an expiry, {@code GT} a later one than now
-   * (never, for a key without expiry), {@code LT} an earlier one (always, for a key without expiry).
+   * (never, for a key without expiry), {@code LT} an earlier one (always, for a key without expiry). The time left
+   * is compared in whole milliseconds, rounded up, as Redis compares deadlines: the same time to live set twice
+   * within a millisecond is not later the second time (issue 23's B3).
    */
-  private static boolean holds(Set<String> conditions, Duration current, Duration ttl) {
+  static boolean holds(Set<String> conditions, Duration current, Duration ttl) {
     if (current == null) {
       return false;
     }
     boolean expires = !current.equals(BlinkStore.NO_EXPIRY);
+    long currentMillis = expires ? ceilMillis(current) : 0;
     return !(conditions.contains("nx") && expires)
         && !(conditions.contains("xx") && !expires)
-        && !(conditions.contains("gt") && (!expires || ttl.compareTo(current) <= 0))
-        && !(conditions.contains("lt") && expires && ttl.compareTo(current) >= 0);
+        && !(conditions.contains("gt") && (!expires || ttl.toMillis() <= currentMillis))
+        && !(conditions.contains("lt") && expires && ttl.toMillis() >= currentMillis);
   }
 
   /**
@@ -165,12 +168,19 @@ final class RespTtlCommands {
 
   /**
    * Returns {@code -1} for {@link BlinkStore#NO_EXPIRY}, else the time {@code left}: milliseconds rounded up (a
-   * live entry never shows 0), or seconds rounded to the nearest, as Redis's {@code TTL} does.
+   * live entry never shows 0), or those milliseconds in seconds rounded to the nearest, as Redis's {@code TTL}
+   * does with its whole milliseconds: {@code PX 1500} read back within the millisecond is 2 s (issue 23's B3).
    */
   static long timeLeft(Duration left, boolean inMillis) {
     if (left.equals(BlinkStore.NO_EXPIRY)) {
       return -1;
     }
-    return inMillis ? left.plusNanos(999_999).toMillis() : (left.toMillis() + 500) / 1000;
+    long millis = ceilMillis(left);
+    return inMillis ? millis : (millis + 500) / 1000;
+  }
+
+  /** A time left in whole milliseconds, rounded up: what Redis's millisecond deadlines show. */
+  private static long ceilMillis(Duration left) {
+    return left.plusNanos(999_999).toMillis();
   }
 }

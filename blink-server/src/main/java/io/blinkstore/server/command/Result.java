@@ -9,7 +9,8 @@ import java.util.List;
  * absence, a count, a status, an error of some {@link ErrorKind}, a list; and RESP3's richer shapes (map, set,
  * double, boolean, null, verbatim text, push), so that a RESP3 encoder can be added without touching an
  * operation. Never bytes of one protocol: {@code RespEncoder} writes these as RESP2 (each RESP3 shape as Redis
- * writes it to a RESP2 client), {@code Resp3Encoder} as RESP3, and the text protocol renders the results of the operations it speaks as its
+ * writes it to a RESP2 client), {@code Resp3Encoder} as RESP3, and the text protocol renders the results of the operations it
+ * speaks as its
  * own lines.
  */
 public sealed interface Result {

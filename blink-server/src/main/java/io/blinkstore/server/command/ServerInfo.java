@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * The text of {@code INFO}: Redis 7.0's sections, in its order, with the fields that redis-cli ({@code --stat}),
@@ -26,6 +27,8 @@ final class ServerInfo {
   private final BlinkStore store;
   private final ServerCounters counters;
   private final CommandTable table;
+  /** The {@code # Keyspace} lines, one per non-empty database ({@code db3:keys=1,expires=0,avg_ttl=0}). */
+  private final Supplier<List<String>> keyspace;
   /** The server's run id, as Redis makes one at start: 40 random hex digits. */
   private final String runId = randomHex(40);
   private final long startMillis = System.currentTimeMillis();
@@ -38,10 +41,11 @@ final class ServerInfo {
   private record Baseline(long connections, long commands, long expired, long evicted, long evictedClients,
       long hits, long misses) {}
 
-  ServerInfo(BlinkStore store, ServerCounters counters, CommandTable table) {
+  ServerInfo(BlinkStore store, ServerCounters counters, CommandTable table, Supplier<List<String>> keyspace) {
     this.store = store;
     this.counters = counters;
     this.table = table;
+    this.keyspace = keyspace;
     this.opsRate = new OpsRate(counters);
   }
 
@@ -151,7 +155,7 @@ final class ServerInfo {
       case "errorstats" -> lines(text, "Errorstats");
       case "latencystats" -> lines(text, "Latencystats");
       case "cluster" -> lines(text, "Cluster", "cluster_enabled:0");
-      default -> lines(text, "Keyspace", keyspace(stats)); // avg_ttl: Redis's sampled estimate, 0 when it has none
+      default -> lines(text, "Keyspace", keyspace.get().toArray(String[]::new));
     }
   }
 
@@ -173,11 +177,6 @@ final class ServerInfo {
         "pubsub_channels:0",
         "pubsub_patterns:0",
         "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
-  }
-
-  private static String[] keyspace(ServerStats stats) {
-    return stats.keys() == 0 ? new String[0]
-        : new String[] {"db0:keys=" + stats.keys() + ",expires=" + stats.expiring() + ",avg_ttl=0"};
   }
 
   private void memory(ServerStats stats, StringBuilder text) {

@@ -7,4 +7,7 @@
  *
  * <p>Public only so that the codecs and the transport reach it; it may change in any release.
  */
+@NullMarked
 package io.blinkstore.server.command;
+
+import org.jspecify.annotations.NullMarked;

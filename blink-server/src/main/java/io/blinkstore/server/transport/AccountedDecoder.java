@@ -24,7 +24,7 @@ public abstract class AccountedDecoder extends ByteToMessageDecoder {
   private long reported;
   private long decodedBytes;
 
-  public AccountedDecoder(ClientMemory.Account account) {
+  protected AccountedDecoder(ClientMemory.Account account) {
     this.account = account;
     setCumulator(GROW_BY_ALLOCATION);
   }

@@ -11,13 +11,15 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Executes one connection's requests in order, on its event loop, and writes their replies. One instance per
  * channel: it keeps the connection's state (not {@code @Sharable}). The protocol is a {@link Session}: the text
- * protocol's ({@link TextSession}) and RESP's ({@link RespSession}) share this ordering, backpressure, flushing
+ * protocol's ({@link io.blinkstore.server.protocol.text.TextSession}) and RESP's
+ * ({@link io.blinkstore.server.protocol.resp.RespSession}) share this ordering, backpressure, flushing
  * and ending logic; requests of any other type are passed on.
  *
  * <p><b>Flushing.</b> Replies are written without flushing and flushed once per read batch, in
@@ -60,7 +62,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
 
   private final Class<Q> requestType;
   private final Session<Q> session;
-  private final AccountedDecoder decoder;
+  private final @Nullable AccountedDecoder decoder;
   private final ClientMemory.Account account;
   private final ArrayDeque<Queued<Q>> queued = new ArrayDeque<>();
   /** The decoder's {@link AccountedDecoder#decodedBytes} when the last request arrived. */
@@ -71,7 +73,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   /** Set when the client shut its output down: close once every queued command is answered. */
   private boolean inputShutdown;
   private boolean draining;
-  private Future<?> lingerTimeout;
+  private @Nullable Future<?> lingerTimeout;
 
   /** A request held back by backpressure, and the bytes it was received as. */
   private record Queued<Q>(Q request, long bytes) {}
@@ -85,7 +87,8 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
    * Creates the handler of one connection whose {@code decoder} emits requests of {@code requestType}; the
    * requests it holds back count in {@code account}.
    */
-  CommandHandler(Class<Q> requestType, Session<Q> session, AccountedDecoder decoder, ClientMemory.Account account) {
+  CommandHandler(Class<Q> requestType, Session<Q> session, @Nullable AccountedDecoder decoder,
+      ClientMemory.Account account) {
     this.requestType = requestType;
     this.session = session;
     this.decoder = decoder;

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelPromise;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +45,9 @@ public final class ConnectionLimits {
   private final long requestTimeoutMillis;
   private final MaxConnections maxConnectionsHandler = new MaxConnections();
   private final OutputCap outputCap;
-  private final SpareDescriptor spare;
+  private final @Nullable SpareDescriptor spare;
   /** Connections waiting to sign in, on a server with a token; null without one. */
-  private final SignInDeadline signIn;
+  private final @Nullable SignInDeadline signIn;
   /** Created with the limits, so that its class is loaded before descriptors can run short. */
   private final ConnectionRefusals refusals = new ConnectionRefusals();
 
@@ -68,7 +69,8 @@ public final class ConnectionLimits {
    * sign in makes room for a new connection at the bound); either may be null.
    */
   public ConnectionLimits(ServerCounters counters, int maxConnections, long idleTimeoutMillis,
-      long requestTimeoutMillis, long maxOutputBytes, SpareDescriptor spare, SignInDeadline signIn) {
+      long requestTimeoutMillis, long maxOutputBytes, @Nullable SpareDescriptor spare,
+      @Nullable SignInDeadline signIn) {
     this.counters = counters;
     this.spare = spare;
     this.signIn = signIn;
@@ -210,7 +212,7 @@ public final class ConnectionLimits {
   private static final class IdleTimeout extends ChannelInboundHandlerAdapter {
     private final long nanos;
     private long lastActive;
-    private ScheduledFuture<?> check;
+    private @Nullable ScheduledFuture<?> check;
     private long pendingBytes;
     private long progress;
     /** The identity of the message being written; not the message, which must not be kept alive. */
@@ -303,14 +305,14 @@ public final class ConnectionLimits {
    */
   private static final class RequestTimeout extends ChannelInboundHandlerAdapter {
     private final long millis;
-    private ScheduledFuture<?> timeout;
+    private @Nullable ScheduledFuture<?> timeout;
     /** The number of the request being timed, or {@link RequestProgress#NONE}. */
     private long timedRequest = RequestProgress.NONE;
     /**
      * The handler that tells request progress, found again only once it has left the pipeline (searching the
      * pipeline on every read cost a loaded server about 1.5% of its CPU).
      */
-    private ChannelHandlerContext progress;
+    private @Nullable ChannelHandlerContext progress;
 
     RequestTimeout(long millis) {
       this.millis = millis;

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The optional Prometheus endpoint: {@code GET /metrics} answers the {@code STATS} figures in the Prometheus
@@ -127,7 +128,7 @@ public final class MetricsEndpoint extends ChannelInitializer<Channel> {
    * read), and closes it at its deadline, counted from its accept. One instance per connection.
    */
   private final class Limits extends ChannelInboundHandlerAdapter {
-    private ScheduledFuture<?> deadline;
+    private @Nullable ScheduledFuture<?> deadline;
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
@@ -146,7 +147,9 @@ public final class MetricsEndpoint extends ChannelInitializer<Channel> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       open.decrementAndGet();
-      deadline.cancel(false);
+      if (deadline != null) { // null only if the channel never became active here
+        deadline.cancel(false);
+      }
       ctx.fireChannelInactive();
     }
   }

@@ -24,6 +24,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import java.time.Clock;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Installs the protocols on a connection's pipeline. {@link #install} adds a {@link ProtocolDetector}, which
@@ -50,8 +51,8 @@ public final class ProtocolPipeline {
   private final Dispatcher dispatcher;
   private final int maxLineBytes;
   private final int maxRespRequestBytes;
-  private final Authenticator authenticator;
-  private final AuthGate authGate;
+  private final @Nullable Authenticator authenticator;
+  private final @Nullable AuthGate authGate;
 
   /**
    * A pipeline for {@code store} without auth, heap guard or server counters, whose RESP requests are bounded by
@@ -79,12 +80,12 @@ public final class ProtocolPipeline {
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    * @throws NullPointerException if {@code dispatcher} is null
    */
-  public ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, Authenticator authenticator) {
+  public ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, @Nullable Authenticator authenticator) {
     this(dispatcher, maxLineBytes, RespDecoder.MAX_REQUEST_BYTES, authenticator);
   }
 
   private ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, int maxRespRequestBytes,
-      Authenticator authenticator) {
+      @Nullable Authenticator authenticator) {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }

@@ -1,5 +1,7 @@
 package io.blinkstore.server.transport;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One connection's protocol, as {@link CommandHandler} sees it: what to answer to each decoded request, and
  * whether the request ends the connection. Called only on the connection's event loop, in request order.
@@ -12,7 +14,7 @@ public interface Session<Q> {
    * Executes {@code request} and returns its reply, an object the protocol's encoder accepts, or {@code null}
    * when the request has no reply. Never throws for bad input or a store failure: those are replies.
    */
-  Object execute(Q request);
+  @Nullable Object execute(Q request);
 
   /** Tells whether the connection ends once the reply to {@code request} is written. */
   boolean endsConnection(Q request);

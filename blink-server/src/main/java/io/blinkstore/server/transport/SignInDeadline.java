@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ public final class SignInDeadline {
   }
 
   /** One connection waiting to sign in: its deadline, if any. */
-  private record Watch(SignInDeadline owner, ScheduledFuture<?> deadline) {}
+  private record Watch(SignInDeadline owner, @Nullable ScheduledFuture<?> deadline) {}
 
   /**
    * Watches {@code channel}, just admitted, until it signs in ({@link #signedIn}) or closes; on its event loop, as

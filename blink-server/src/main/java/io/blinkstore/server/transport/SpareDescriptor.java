@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ public final class SpareDescriptor extends ChannelInboundHandlerAdapter implemen
   private final Path file;
   private final Set<Channel> paused = new HashSet<>();
   private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
-  private FileChannel spare;
+  private @Nullable FileChannel spare;
   private volatile boolean isShort;
   private boolean closed;
 
@@ -119,7 +120,7 @@ public final class SpareDescriptor extends ChannelInboundHandlerAdapter implemen
   }
 
   /** Opens the spare, or returns null when no descriptor is free. */
-  private FileChannel open() {
+  private @Nullable FileChannel open() {
     try {
       return FileChannel.open(file);
     } catch (IOException e) {

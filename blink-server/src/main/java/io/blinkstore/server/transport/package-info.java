@@ -7,4 +7,7 @@
  *
  * <p>Public only so that {@code io.blinkstore.server} can wire it; it may change in any release.
  */
+@NullMarked
 package io.blinkstore.server.transport;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,10 +4,13 @@ import static io.blinkstore.server.command.RespTester.NOW_SECONDS;
 import static io.blinkstore.server.command.RespTester.error;
 import static io.blinkstore.server.command.RespTester.integer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
+import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +26,23 @@ class RespTtlCommandsTest {
 
   private Result run(String... args) {
     return tester.run(args);
+  }
+
+  /**
+   * Issue 23's B3: Redis reads a time left from whole-millisecond deadlines, so {@code SET k v PX 1500} then
+   * {@code TTL k} within the millisecond is 2 (nearest second of 1,500 ms), and {@code EXPIRE k 20 GT} twice in
+   * one millisecond is 1 then 0; ours saw the nanoseconds that had passed (1,499.999 ms: TTL 1; GT: later).
+   */
+  @Test
+  void theTimeLeftCountsInWholeMillisecondsRoundedUpAsRedisDeadlinesDo() {
+    Duration justUnder = Duration.ofMillis(1500).minusNanos(1_000);
+    assertEquals(2, RespTtlCommands.timeLeft(justUnder, false));
+    assertEquals(1500, RespTtlCommands.timeLeft(justUnder, true));
+    Duration twentyJustUnder = Duration.ofSeconds(20).minusNanos(1_000);
+    assertFalse(RespTtlCommands.holds(Set.of("gt"), twentyJustUnder, Duration.ofSeconds(20)));
+    assertFalse(RespTtlCommands.holds(Set.of("lt"), twentyJustUnder, Duration.ofSeconds(20)));
+    assertTrue(RespTtlCommands.holds(Set.of("gt"), Duration.ofMillis(19_999), Duration.ofSeconds(20)));
+    assertTrue(RespTtlCommands.holds(Set.of("lt"), twentyJustUnder, Duration.ofMillis(19_999)));
   }
 
   @Test

@@ -6,7 +6,9 @@ import io.blinkstore.server.transport.RequestProgress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes RESP2 requests, arrays of bulk strings ({@code *2\r\n$3\r\nGET\r\n$1\r\nk\r\n}), into
@@ -124,7 +126,10 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
     this.signedOut = signedOut;
   }
 
-  /** Decodes at most one request; {@link ByteToMessageDecoder} calls again while bytes are consumed. */
+  /**
+   * Decodes at most one request; {@link io.netty.handler.codec.ByteToMessageDecoder} calls again while bytes are
+   * consumed.
+   */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (!failed && (arrayLength > 0 || readArrayHeader(in, out))) {
@@ -240,14 +245,15 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
   /**
    * Reads the header line at {@code start} ({@code *} or {@code $}, a decimal, {@code \r\n}) without consuming it,
    * and returns its number, setting {@link #headerLength}; {@link #NEED_MORE} until the line is complete,
-   * {@link #INVALID} for a malformed number.
+   * {@link #INVALID} for a malformed number. A header read again ({@link #readArguments}) was validated: its
+   * {@code out} is null, where nothing can fail.
    */
-  private long readHeader(ByteBuf in, int start, String kind, List<Object> out) {
+  private long readHeader(ByteBuf in, int start, String kind, @Nullable List<Object> out) {
     int searchable = Math.min(in.writerIndex() - start, MAX_HEADER_BYTES + 1);
     int cr = in.indexOf(start, start + searchable, (byte) '\r');
     if (cr < 0) {
       if (searchable > MAX_HEADER_BYTES) {
-        fail(out, "too big " + kind + " count string");
+        fail(Objects.requireNonNull(out, "a header read again was validated"), "too big " + kind + " count string");
       }
       return NEED_MORE;
     }

@@ -7,6 +7,7 @@ import io.blinkstore.server.command.Result;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.Session;
 import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One RESP connection as a {@link Session}: its {@link ClientState} and the shared {@link Dispatcher} that
@@ -20,7 +21,7 @@ public final class RespSession implements Session<RespRequest> {
   /** The protocol version of the connection's replies, as {@link #protocolChanged} was last told. */
   private int protocol;
   /** The request after whose reply the connection closes ({@code QUIT}), once executed. */
-  private RespRequest last;
+  private @Nullable RespRequest last;
 
   /** The session of a new connection whose name counts for nothing (for tests and tools). */
   public RespSession(Dispatcher dispatcher) {
@@ -42,6 +43,7 @@ public final class RespSession implements Session<RespRequest> {
     this.client = client;
     this.protocolChanged = protocolChanged;
     this.protocol = client.protocol();
+    client.replySize(RespEncoder::encodedLength);
   }
 
   @Override

@@ -5,4 +5,7 @@
  *
  * <p>Public only so that the transport can install it; it may change in any release.
  */
+@NullMarked
 package io.blinkstore.server.protocol.resp;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Lets a text-protocol connection's commands through only once it has authenticated with {@code AUTH <token>};
- * installed between the decoder and the {@link CommandHandler} when the server has a token. Commands are judged
+ * installed between the decoder and the {@code CommandHandler} when the server has a token. Commands are judged
  * in the order they arrive, so a pipelined {@code AUTH} applies to the lines after it. Until then every command
  * but {@code QUIT} and a bare {@code AUTH} ({@code ERROR AUTH requires token}) is answered {@link #NOAUTH};
  * {@code AUTH <token>} is answered {@code OK} or {@link #WRONG_TOKEN}.

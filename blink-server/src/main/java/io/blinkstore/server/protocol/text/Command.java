@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One decoded request line of the text protocol. {@link CommandParser} makes them from text,
@@ -106,7 +107,7 @@ public sealed interface Command {
    * {@code ADD64 key ttl_ms [base64]}: stores the value only if the key has no live value, for {@code ttl} or,
    * if it is null, for ever.
    */
-  record Add(String key, Duration ttl, byte[] value) implements Command {
+  record Add(String key, @Nullable Duration ttl, byte[] value) implements Command {
     @Override
     public boolean equals(Object other) {
       return other instanceof Add that
@@ -145,7 +146,7 @@ public sealed interface Command {
    * {@code FILL key token ttl_ms [base64]}: stores the value if {@code token} is the key's live lease; {@code ttl}
    * is {@code null} for an entry that never expires.
    */
-  record Fill(String key, long token, Duration ttl, byte[] value) implements Command {
+  record Fill(String key, long token, @Nullable Duration ttl, byte[] value) implements Command {
     @Override
     public boolean equals(Object other) {
       return other instanceof Fill that && key.equals(that.key) && token == that.token

@@ -2,8 +2,10 @@ package io.blinkstore.server.protocol.text;
 
 import static io.blinkstore.internal.Text.isWhitespace;
 
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses one request line exactly as the original Blink Store server does (see {@code docs/protocol.md}):
@@ -22,8 +24,12 @@ public final class CommandParser {
 
   private CommandParser() {}
 
-  /** Parses {@code line}, given without its {@code \n} (a trailing {@code \r} is trimmed like any whitespace). */
-  public static Command parse(String line) {
+  /**
+   * Parses {@code line}, given without its {@code \n} (a trailing {@code \r} is trimmed like any whitespace): a
+   * {@code String}, or the decoder's {@link AsciiString} of an ASCII line's bytes, whose keys and values are
+   * copied straight out of those bytes.
+   */
+  public static Command parse(CharSequence line) {
     int end = trimmedEnd(line);
     int start = skipWhitespace(line, 0, end);
     if (start == end) {
@@ -36,13 +42,13 @@ public final class CommandParser {
       return parseSet(line, restStart, end);
     }
     if (is(line, start, wordLength, "get")) {
-      return restStart == end ? GET_REQUIRES_KEY : new Command.Get(line.substring(restStart, end));
+      return restStart == end ? GET_REQUIRES_KEY : new Command.Get(text(line, restStart, end));
     }
     if (is(line, start, wordLength, "delete")) {
-      return restStart == end ? DELETE_REQUIRES_KEY : new Command.Delete(line.substring(restStart, end));
+      return restStart == end ? DELETE_REQUIRES_KEY : new Command.Delete(text(line, restStart, end));
     }
     if (is(line, start, wordLength, "del")) {
-      return restStart == end ? DEL_REQUIRES_KEY : new Command.Delete(line.substring(restStart, end));
+      return restStart == end ? DEL_REQUIRES_KEY : new Command.Delete(text(line, restStart, end));
     }
     if (is(line, start, wordLength, "usage")) {
       return Command.USAGE;
@@ -51,32 +57,30 @@ public final class CommandParser {
       return Command.STATS;
     }
     if (is(line, start, wordLength, "auth")) {
-      return restStart == end ? AUTH_REQUIRES_TOKEN : new Command.Auth(line.substring(restStart, end));
+      return restStart == end ? AUTH_REQUIRES_TOKEN : new Command.Auth(text(line, restStart, end));
     }
     if (is(line, start, wordLength, "quit")) {
       return Command.QUIT;
     }
     Command extension = parseExtension(line, start, wordLength, restStart, end);
     if (extension == null) {
-      extension = ExtensionParser.parse(line, start, wordLength, restStart, end);
+      extension = ExtensionParser.parse(line.toString(), start, wordLength, restStart, end);
     }
     return extension != null ? extension : UNKNOWN_COMMAND;
   }
 
   /** The key is the first token; the value is the rest with leading whitespace removed (inner spaces kept). */
-  private static Command parseSet(String line, int keyStart, int end) {
+  private static Command parseSet(CharSequence line, int keyStart, int end) {
     if (keyStart == end) {
       return SET_REQUIRES_KEY;
     }
     int keyEnd = skipToken(line, keyStart, end);
     int valueStart = skipWhitespace(line, keyEnd, end);
-    String key = line.substring(keyStart, keyEnd);
-    byte[] value = line.substring(valueStart, end).getBytes(StandardCharsets.UTF_8);
-    return new Command.Set(key, value);
+    return new Command.Set(text(line, keyStart, keyEnd), utf8(line, valueStart, end));
   }
 
   /** The client SDK's extension words ({@code SET64}, {@code FLUSH}, {@code PING}), or null for any other word. */
-  private static Command parseExtension(String line, int start, int wordLength, int restStart, int end) {
+  private static @Nullable Command parseExtension(CharSequence line, int start, int wordLength, int restStart, int end) {
     if (is(line, start, wordLength, "set64")) {
       return parseSet64(line, restStart, end);
     }
@@ -85,7 +89,7 @@ public final class CommandParser {
     }
     if (is(line, start, wordLength, "ping")) {
       // Redis's inline PING, exactly (redis-benchmark -t ping sends it): no other text line changes meaning.
-      return line.equals("PING\r") ? Command.INLINE_PING : Command.PING;
+      return "PING\r".contentEquals(line) ? Command.INLINE_PING : Command.PING;
     }
     return null;
   }
@@ -94,21 +98,21 @@ public final class CommandParser {
    * {@code SET64 key base64}: the value is one token of standard, padded base64; none at all is the empty value
    * (whose base64 is the empty string), as {@code SET k} stores an empty value.
    */
-  private static Command parseSet64(String line, int keyStart, int end) {
+  private static Command parseSet64(CharSequence line, int keyStart, int end) {
     if (keyStart == end) {
       return SET64_REQUIRES_KEY;
     }
     int keyEnd = skipToken(line, keyStart, end);
     int valueStart = skipWhitespace(line, keyEnd, end);
-    byte[] value = decodeBase64(line.substring(valueStart, end));
-    return value == null ? SET64_INVALID_BASE64 : new Command.Set(line.substring(keyStart, keyEnd), value);
+    byte[] value = decodeBase64(text(line, valueStart, end));
+    return value == null ? SET64_INVALID_BASE64 : new Command.Set(text(line, keyStart, keyEnd), value);
   }
 
   /**
    * Decodes standard base64 with the padding required (the JDK's decoder alone would accept it missing), or
    * returns null.
    */
-  static byte[] decodeBase64(String text) {
+  static byte @Nullable [] decodeBase64(String text) {
     if (text.length() % 4 != 0) {
       return null;
     }
@@ -123,7 +127,7 @@ public final class CommandParser {
    * Matches an ASCII command word case-insensitively. Only ASCII letters fold: {@code ſ} (U+017F) and the
    * Kelvin sign (U+212A), which {@link String#equalsIgnoreCase} folds to {@code s} and {@code k}, do not.
    */
-  private static boolean is(String line, int start, int length, String lowerCaseWord) {
+  private static boolean is(CharSequence line, int start, int length, String lowerCaseWord) {
     if (length != lowerCaseWord.length()) {
       return false;
     }
@@ -148,7 +152,19 @@ public final class CommandParser {
     return text.substring(skipWhitespace(text, 0, end), end);
   }
 
-  private static int trimmedEnd(String line) {
+  /** {@code line}'s characters from {@code from} to {@code to}, as a {@code String}. */
+  private static String text(CharSequence line, int from, int to) {
+    return line instanceof AsciiString ascii ? ascii.toString(from, to) : line.subSequence(from, to).toString();
+  }
+
+  /** The UTF-8 bytes of {@code line}'s characters from {@code from} to {@code to}: an ASCII line's own bytes. */
+  private static byte[] utf8(CharSequence line, int from, int to) {
+    return line instanceof AsciiString ascii
+        ? ascii.toByteArray(from, to)
+        : line.subSequence(from, to).toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static int trimmedEnd(CharSequence line) {
     int end = line.length();
     while (end > 0 && isWhitespace(line.charAt(end - 1))) {
       end--;
@@ -156,7 +172,7 @@ public final class CommandParser {
     return end;
   }
 
-  static int skipWhitespace(String line, int from, int end) {
+  static int skipWhitespace(CharSequence line, int from, int end) {
     int i = from;
     while (i < end && isWhitespace(line.charAt(i))) {
       i++;
@@ -164,7 +180,7 @@ public final class CommandParser {
     return i;
   }
 
-  static int skipToken(String line, int from, int end) {
+  static int skipToken(CharSequence line, int from, int end) {
     int i = from;
     while (i < end && !isWhitespace(line.charAt(i))) {
       i++;

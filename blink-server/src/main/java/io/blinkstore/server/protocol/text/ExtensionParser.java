@@ -9,13 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses the extension words for time to live, counters and leases (docs/protocol.md, "Extensions"). Unlike the
  * original words, whose key is the whole rest of the line, these take whitespace-separated arguments, and a
  * wrong count is an error; a value, where there is one, is the rest of the line as in {@code SET}.
  */
-public final class ExtensionParser {
+final class ExtensionParser {
   static final String INVALID_EXPIRE_TIME = "invalid expire time";
   static final String NOT_AN_INTEGER = "value is not an integer or out of range";
   static final String INVALID_LEASE_TIME = Leases.INVALID_LEASE_TIME;
@@ -32,7 +33,7 @@ public final class ExtensionParser {
    * of this parser, else {@code null}. {@code rest} is where the arguments start, {@code end} where the trimmed
    * line ends.
    */
-  static Command parse(String line, int start, int length, int rest, int end) {
+  static @Nullable Command parse(String line, int start, int length, int rest, int end) {
     if (length > LONGEST_WORD) {
       return null;
     }
@@ -194,7 +195,7 @@ public final class ExtensionParser {
   }
 
   /** A time to live: a positive canonical integer of seconds or milliseconds, at most {@link BlinkStore#MAX_TTL}. */
-  static Duration ttl(String text, boolean millis) {
+  static @Nullable Duration ttl(String text, boolean millis) {
     Long amount = integer(text);
     long max = millis ? BlinkStore.MAX_TTL.toMillis() : BlinkStore.MAX_TTL.toSeconds();
     if (amount == null || amount <= 0 || amount > max) {
@@ -207,7 +208,7 @@ public final class ExtensionParser {
    * Returns the canonical decimal integer {@code text} spells, as Redis reads numbers (ASCII digits, an optional
    * {@code -}, no {@code +}, no leading zeros, no {@code -0}), or {@code null}.
    */
-  static Long integer(String text) {
+  static @Nullable Long integer(String text) {
     try {
       return Decimal.parse(text.getBytes(StandardCharsets.ISO_8859_1)); // a char past Latin-1 becomes '?'
     } catch (NumberFormatException e) {

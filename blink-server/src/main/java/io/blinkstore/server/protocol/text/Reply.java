@@ -1,5 +1,6 @@
 package io.blinkstore.server.protocol.text;
 
+import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.ServerStats;
 import java.nio.ByteBuffer;
 
@@ -19,19 +20,70 @@ public sealed interface Reply {
   }
 
   /**
-   * {@code VALUE <base64>}: a stored value, base64-encoded (standard alphabet, padded) on the wire: the bytes
-   * between the buffer's position and limit, never consumed. A GET answers the store's read-only view of the
-   * value ({@link io.blinkstore.BlinkStore#getBuffer}), so the value is not copied before it is encoded.
+   * {@code VALUE <base64>}: a value, base64-encoded (standard alphabet, padded) on the wire. A GET answers the
+   * store's {@link BlinkStore.StoredValue} not copied yet, which {@link ReplyEncoder} copies once, for the base64
+   * encoder. Two values are equal when their bytes are.
    */
-  record Value(ByteBuffer bytes) implements Reply {
+  final class Value implements Reply {
+    private final BlinkStore.StoredValue value;
+
+    /** The stored value {@code value}, copied when the reply is written. */
+    public Value(BlinkStore.StoredValue value) {
+      this.value = value;
+    }
+
+    /** The bytes between {@code bytes}' position and limit, never consumed; they must not change afterwards. */
+    public Value(ByteBuffer bytes) {
+      this(new Buffered(bytes.duplicate()));
+    }
+
     /** The value {@code bytes}, which must not change afterwards. */
     public Value(byte[] bytes) {
       this(ByteBuffer.wrap(bytes));
     }
 
+    /** The value's length in bytes. */
+    public int length() {
+      return value.length();
+    }
+
+    /** Copies the value into {@code target} from {@code index} ({@link BlinkStore.StoredValue#copyTo}). */
+    public void copyTo(ByteBuffer target, int index) {
+      value.copyTo(target, index);
+    }
+
+    private ByteBuffer bytes() {
+      ByteBuffer bytes = ByteBuffer.allocate(length());
+      copyTo(bytes, 0);
+      return bytes;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Value that && bytes().equals(that.bytes());
+    }
+
+    @Override
+    public int hashCode() {
+      return bytes().hashCode();
+    }
+
     @Override
     public String toString() {
-      return "Value[" + bytes.remaining() + " bytes]";
+      return "Value[" + length() + " bytes]";
+    }
+
+    /** A value the server already holds as bytes (a fill lease's value, a test's). */
+    private record Buffered(ByteBuffer bytes) implements BlinkStore.StoredValue {
+      @Override
+      public int length() {
+        return bytes.remaining();
+      }
+
+      @Override
+      public void copyTo(ByteBuffer target, int index) {
+        target.put(index, bytes, bytes.position(), bytes.remaining());
+      }
     }
   }
 

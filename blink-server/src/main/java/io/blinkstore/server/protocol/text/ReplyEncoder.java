@@ -13,7 +13,7 @@ import java.util.Base64;
 
 /**
  * Encodes {@link Reply replies} as protocol lines, each ending with {@code \n} only. Stateless, so one instance
- * serves every channel. {@link #write} is the single definition of the reply format; the {@link Repl} uses it
+ * serves every channel. {@link #write} is the single definition of the reply format; the {@code Repl} uses it
  * too.
  */
 @Sharable
@@ -58,7 +58,7 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
       out.writeBytes(EXISTS);
     } else if (reply instanceof Reply.Value value) {
       out.writeBytes(VALUE);
-      writeBase64(value.bytes(), out);
+      writeBase64(value, out);
       out.writeByte('\n');
     } else if (reply instanceof Reply.Usage usage) {
       out.writeCharSequence("USAGE " + usage.bytes() + "\n", StandardCharsets.US_ASCII);
@@ -94,7 +94,7 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
   /** Returns the exact encoded size of a VALUE or ERROR reply, and a small default for the others. */
   static int encodedLength(Reply reply) {
     if (reply instanceof Reply.Value value) {
-      return VALUE.length + base64Length(value.bytes().remaining()) + 1;
+      return VALUE.length + base64Length(value.length()) + 1;
     }
     if (reply instanceof Reply.Error error) {
       return "ERROR ".length() + ByteBufUtil.utf8Bytes(error.message()) + 1;
@@ -112,15 +112,16 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
   }
 
   /**
-   * Writes standard, padded base64 of {@code src}'s remaining bytes to {@code out}, leaving {@code src} as it
-   * was. The JDK encoder (an intrinsic on recent JDKs) fills an array that is written in one call: one bulk copy,
-   * where writing a few bytes at a time would cost a bounds check (and, under leak detection, a recorded access)
-   * per call. It encodes arrays only, so a view of the store's value is read into one first (measured: the
-   * JDK's {@code encode(ByteBuffer)} and Netty's {@code writeBytes(ByteBuffer)} cost more than that copy).
+   * Writes standard, padded base64 of {@code value} to {@code out}. The value is copied once, from the store into
+   * an array of its length, which the JDK's encoder (an intrinsic on recent x86: AVX-512 here) turns into base64
+   * that is written in one bulk copy. Measured per 100-byte value on this machine (one thread's CPU time, pooled
+   * direct buffers, docs/BENCHMARKS.md): 118 ns, against 134 ns for the copy into a buffer and then an array this
+   * replaced, and 210-220 ns for base64 encoded by hand straight into the reply's buffer, in place after copying the
+   * value there (a bounds-checked access per 3 bytes read and 4 written): the JDK encodes between arrays only.
    */
-  static void writeBase64(ByteBuffer src, ByteBuf out) {
-    byte[] bytes = new byte[src.remaining()];
-    src.get(src.position(), bytes);
+  static void writeBase64(Reply.Value value, ByteBuf out) {
+    byte[] bytes = new byte[value.length()];
+    value.copyTo(ByteBuffer.wrap(bytes), 0);
     out.writeBytes(Base64.getEncoder().encode(bytes));
   }
 

@@ -8,9 +8,10 @@ import io.blinkstore.server.command.Result;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The text protocol's name table: each request word ({@link Command}) runs the {@link CommandTable}'s operation
+ * The text protocol's name table: each request word ({@link Command}) runs the {@code CommandTable}'s operation
  * of the same meaning through the one {@link Dispatcher} (so the same sign-in, heap guard, size limits, lease
  * ends, counting and error kinds apply), and its {@link Result} is rendered as the original server's
  * {@link Reply}. Only what has no operation is answered here: {@code USAGE} and {@code STATS} (reports of this
@@ -44,8 +45,8 @@ public final class TextCommands {
   private final Dispatcher dispatcher;
   private final ClientState client;
   /** The bytes {@link #key} made last, and the key they are: what the operation asks for next. */
-  private byte[] keyBytes;
-  private String keyText;
+  private byte @Nullable [] keyBytes;
+  private @Nullable String keyText;
 
   /** Text words run against {@code store}, with their own lease table and counters and no guards (the REPL's). */
   public TextCommands(BlinkStore store) {
@@ -82,7 +83,7 @@ public final class TextCommands {
   }
 
   /** The operation's arguments for {@code command}, or {@code null} if it is answered here. */
-  private byte[][] arguments(Command command) {
+  private byte @Nullable [][] arguments(Command command) {
     if (command instanceof Command.Get get) {
       return BlinkStore.isValidKey(get.key()) ? args(GET, key(get.key())) : null;
     }
@@ -106,7 +107,7 @@ public final class TextCommands {
     return ttlOrLeaseArguments(command);
   }
 
-  private byte[][] ttlOrLeaseArguments(Command command) {
+  private byte @Nullable [][] ttlOrLeaseArguments(Command command) {
     if (command instanceof Command.SetWithTtl set) {
       return args(PSETEX, key(set.key()), millis(set.ttl()), set.value());
     }
@@ -175,7 +176,7 @@ public final class TextCommands {
   /** The original's reply to {@code command}, whose operation answered {@code result} (not an error). */
   private static Reply render(Command command, Result result) {
     if (command instanceof Command.Get) {
-      return result instanceof Result.Stored value ? new Reply.Value(value.copy()) : Reply.Status.NOT_FOUND;
+      return result instanceof Result.Stored value ? new Reply.Value(value.value()) : Reply.Status.NOT_FOUND;
     }
     if (command instanceof Command.Add) {
       return result == Result.OK ? Reply.Status.OK : Reply.Status.EXISTS;
@@ -214,7 +215,8 @@ public final class TextCommands {
 
   /** The store key of a text key's bytes: the text itself (the parser gives only well-formed text). */
   private String storeKey(byte[] bytes) {
-    return bytes == keyBytes ? keyText : new String(bytes, StandardCharsets.UTF_8);
+    String text = keyText;
+    return bytes == keyBytes && text != null ? text : new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** The bytes of the key {@code key}, remembered for {@link #storeKey}. */

@@ -6,12 +6,14 @@ import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.RequestProgress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AsciiString;
 import io.netty.util.ByteProcessor;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits the byte stream into lines and parses each into a {@link Command}. One instance per channel.
@@ -39,7 +41,7 @@ public final class TextProtocolDecoder extends AccountedDecoder implements Reque
   static final int UNAUTHENTICATED_MAX_LINE_BYTES = 16 * 1024;
 
   private final int maxLineBytes;
-  private final Authenticator authenticator;
+  private final @Nullable Authenticator authenticator;
   private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -66,7 +68,8 @@ public final class TextProtocolDecoder extends AccountedDecoder implements Reque
    *
    * @throws IllegalArgumentException if {@code maxLineBytes} is not positive
    */
-  public TextProtocolDecoder(int maxLineBytes, Authenticator authenticator, ClientMemory.Account account) {
+  public TextProtocolDecoder(int maxLineBytes, @Nullable Authenticator authenticator,
+      ClientMemory.Account account) {
     super(account);
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
@@ -75,7 +78,10 @@ public final class TextProtocolDecoder extends AccountedDecoder implements Reque
     this.authenticator = authenticator;
   }
 
-  /** Decodes at most one line; {@link ByteToMessageDecoder} calls again while bytes are consumed. */
+  /**
+   * Decodes at most one line; {@link io.netty.handler.codec.ByteToMessageDecoder} calls again while bytes are
+   * consumed.
+   */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (tooLong) {
@@ -157,8 +163,11 @@ public final class TextProtocolDecoder extends AccountedDecoder implements Reque
 
   private Command parse(ByteBuf in, int start, int length) {
     if (in.forEachByte(start, length, ASCII) < 0) {
-      // All ASCII: every byte is one char, so Latin-1 decoding is exact and the cheapest there is.
-      return CommandParser.parse(in.toString(start, length, StandardCharsets.ISO_8859_1));
+      // All ASCII: every byte is one char, so the parser reads the line's bytes as they are, with no String of
+      // the line: its key becomes a String and its value an array, each copied once from these bytes.
+      byte[] bytes = new byte[length];
+      in.getBytes(start, bytes);
+      return CommandParser.parse(new AsciiString(bytes, false));
     }
     try {
       return CommandParser.parse(utf8.decode(in.nioBuffer(start, length)).toString());

@@ -1,6 +1,7 @@
 package io.blinkstore.server.protocol.text;
 
 import io.blinkstore.server.transport.Session;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The text protocol as a {@link Session}: {@link TextCommands} answers every command but {@code QUIT}, which
@@ -14,7 +15,7 @@ public final class TextSession implements Session<Command> {
   }
 
   @Override
-  public Reply execute(Command command) {
+  public @Nullable Reply execute(Command command) {
     return command instanceof Command.Quit ? null : commands.execute(command);
   }
 

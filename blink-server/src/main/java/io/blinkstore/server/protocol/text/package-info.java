@@ -5,4 +5,7 @@
  *
  * <p>Public only so that the transport and the REPL can reach it; it may change in any release.
  */
+@NullMarked
 package io.blinkstore.server.protocol.text;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,11 +1,14 @@
 package io.blinkstore.server.protocol.text;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -32,6 +35,34 @@ class CommandParserProperties {
       @ForAll("separators") String afterWord, @ForAll("gaps") String after) {
     Command expected = key.isEmpty() ? CommandParser.GET_REQUIRES_KEY : new Command.Get(key);
     assertEquals(expected, CommandParser.parse(before + "get" + afterWord + key + after));
+  }
+
+  /**
+   * The decoder hands an ASCII line to the parser as its bytes ({@link AsciiString}), with no {@code String} of the
+   * line: every line must parse as its {@code String} does, keys and values copied from the right bytes.
+   */
+  @Property(tries = 3000)
+  void anAsciiLinesBytesParseAsItsText(@ForAll("asciiLines") String line) {
+    assertEquals(CommandParser.parse(line), CommandParser.parse(new AsciiString(line.getBytes(US_ASCII), false)));
+  }
+
+  /** Request words (any case) with ASCII whitespace and tokens, as the original's clients send them. */
+  @Provide
+  Arbitrary<String> asciiLines() {
+    Arbitrary<String> word = Arbitraries.of("SET", "get", "Del", "DELETE", "set64", "PING", "auth", "usage", "STATS",
+        "quit", "flush", "SETEX", "psetex", "add", "incr", "decrby", "ttl", "PTTL", "expire", "persist", "getl",
+        "fill", "release", "nope", "");
+    Arbitrary<String> token = Arbitraries.strings().withCharRange('!', '~').ofMaxLength(8);
+    Arbitrary<String> gap = Arbitraries.strings().withChars(' ', '\t', '\u000B', '\f', '\r').ofMinLength(1)
+        .ofMaxLength(2);
+    return Combinators.combine(gap.injectNull(0.5), word, token.list().ofMaxSize(4), gap.list().ofSize(4),
+        gap.injectNull(0.5)).as((before, w, tokens, gaps, after) -> {
+          StringBuilder line = new StringBuilder(before == null ? "" : before).append(w);
+          for (int i = 0; i < tokens.size(); i++) {
+            line.append(gaps.get(i)).append(tokens.get(i));
+          }
+          return line.append(after == null ? "" : after).toString();
+        });
   }
 
   @Provide

@@ -1,0 +1,109 @@
+package io.blinkstore;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The store's own count of the key and value bytes it holds, kept within its limit. Caffeine adds an entry to its
+ * map first and evicts later, in its maintenance cycle, so its weighted size can run well past the maximum while
+ * writers race ahead of eviction. Here every byte is counted at the moment it enters or leaves the map, and the
+ * limit is kept like this:
+ *
+ * <ul>
+ *   <li><b>Fast path</b> (room available): a writer reserves its entry's bytes with a CAS that never lets the count
+ *       pass the limit ({@link #tryReserve}), then puts. No lock.
+ *   <li><b>Slow path</b> (no room, {@link #writeOverLimit}): the writer takes the over-limit lock, makes room
+ *       (removes expired entries), puts (so Caffeine's W-TinyLFU policy decides what goes, possibly the new entry
+ *       itself), and runs Caffeine's maintenance on its own thread until the count is back within the limit. Only
+ *       here can the count pass the limit, and only while the lock is held; fast-path reservations fail
+ *       meanwhile, so concurrent writers queue behind it.
+ *   <li>{@link #settled()} reads the count without locking when it is within the limit, and otherwise waits for
+ *       the slow path to finish, so no caller ever observes a value over the limit.
+ * </ul>
+ *
+ * <p>Every stored array is counted in exactly once and out exactly once: by the writer that replaced it, by a
+ * delete, by trimming to the entry bound, by whoever removes it once expired, or by Caffeine's eviction listener,
+ * which runs atomically with the eviction.
+ */
+final class ByteBudget {
+  private final long limit;
+  private final AtomicLong used = new AtomicLong();
+  private final ReentrantLock overLimitLock = new ReentrantLock();
+
+  ByteBudget(long limit) {
+    this.limit = limit;
+  }
+
+  long limit() {
+    return limit;
+  }
+
+  /** The count as it is now, possibly over the limit while a slow-path write runs. */
+  long used() {
+    return used.get();
+  }
+
+  /** Counts bytes in (positive) or out (negative). */
+  void add(long bytes) {
+    used.addAndGet(bytes);
+  }
+
+  /** Reserves {@code weight} bytes if that keeps the count within the limit. */
+  boolean tryReserve(long weight) {
+    for (;;) {
+      long current = used.get();
+      if (current + weight > limit) {
+        return false;
+      }
+      if (used.compareAndSet(current, current + weight)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * The slow path: under the over-limit lock, runs {@code makeRoom}, counts {@code bytes} in, runs {@code write},
+   * then {@code evict} until the count is within the limit again.
+   */
+  void writeOverLimit(long bytes, Runnable write, Runnable makeRoom, Runnable evict) {
+    overLimitLock.lock();
+    try {
+      makeRoom.run();
+      used.addAndGet(bytes);
+      write.run();
+      while (used.get() > limit) {
+        evict.run();
+        if (used.get() > limit) {
+          // A fast-path writer reserved bytes whose put Caffeine has not seen yet; let it finish.
+          Thread.yield();
+        }
+      }
+    } finally {
+      overLimitLock.unlock();
+    }
+  }
+
+  /** Runs {@code work} under the over-limit lock, so that no slow-path write runs meanwhile. */
+  void exclusively(Runnable work) {
+    overLimitLock.lock();
+    try {
+      work.run();
+    } finally {
+      overLimitLock.unlock();
+    }
+  }
+
+  /** The count, waiting for a slow-path write under way to bring it back within the limit. */
+  long settled() {
+    long current = used.get();
+    if (current <= limit) {
+      return current;
+    }
+    overLimitLock.lock();
+    try {
+      return used.get();
+    } finally {
+      overLimitLock.unlock();
+    }
+  }
+}

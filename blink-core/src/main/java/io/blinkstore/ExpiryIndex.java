@@ -1,0 +1,165 @@
+package io.blinkstore;
+
+import com.github.benmanes.caffeine.cache.Scheduler;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The store's own expiry, so that entries without a time to live pay nothing for it: Caffeine's variable expiry
+ * would read the clock and reorder its timer wheel on every read of every entry. The map holds a plain
+ * {@code byte[]} for an entry that never expires and an {@link Expiring} holder for one that does; every holder
+ * the map holds is also here, ordered by deadline, and {@link #sweep} walks them from the front. A holder leaves
+ * the index when its entry is replaced, removed or evicted, so the index never outgrows the live entries with a
+ * time to live. Updates that keep the time to live (counters) make a new holder with the old one's deadline and
+ * sequence number, which is its identity here, so the index is left alone.
+ *
+ * <p>While the index holds anything, a background sweep runs every {@link #SWEEP_INTERVAL}; the store also sweeps
+ * on {@code usage()}, {@code size()}, {@code stats()}, on the slow write path and before trimming to the entry
+ * bound.
+ */
+final class ExpiryIndex {
+  /** How often an idle store holding entries with a time to live removes the expired ones. */
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * Runs an idle store's background sweep. The JDK's shared timer thread (behind Caffeine's system scheduler)
+   * only hands the work to the common pool: a sweep must not hold up other users of that thread.
+   */
+  private static final Scheduler BACKGROUND = Scheduler.systemScheduler();
+
+  /** What the index needs of the store it indexes. */
+  interface Entries {
+    /** Whether the map still holds {@code holder} (by its sequence number), without counting a read. */
+    boolean holds(Expiring holder);
+
+    /** Removes an expired holder if the map still holds it; unindexes it either way. */
+    void removeExpired(Expiring holder);
+  }
+
+  private final Entries entries;
+  private final NamespaceCounts counts;
+  private final LongSupplier ticker;
+  /** The ticker's reading at creation: deadlines count from it, so they never overflow for 292 years. */
+  private final long epoch;
+  /** The holders in the map, soonest deadline first. */
+  private final ConcurrentSkipListSet<Expiring> expiring = new ConcurrentSkipListSet<>();
+  /** The size of {@link #expiring}, kept beside it: the skip list counts by walking. */
+  private final AtomicLong indexed = new AtomicLong();
+  private final AtomicLong sequence = new AtomicLong();
+  /** Whether a background sweep is scheduled; only with the system ticker (tests drive a fake one by hand). */
+  private final AtomicBoolean sweepScheduled;
+  private volatile boolean closed;
+
+  ExpiryIndex(Entries entries, NamespaceCounts counts, LongSupplier ticker) {
+    this.entries = entries;
+    this.counts = counts;
+    this.ticker = ticker;
+    this.epoch = ticker.getAsLong();
+    this.sweepScheduled = new AtomicBoolean(ticker != BlinkStore.Builder.SYSTEM_TICKER);
+  }
+
+  /** Nanoseconds since the store's epoch. */
+  long now() {
+    return ticker.getAsLong() - epoch;
+  }
+
+  /** Creates a holder expiring {@code ttlNanos} from now; it must then be stored and {@link #track}ed. */
+  Expiring newHolder(byte[] packed, long ttlNanos, boolean pinned) {
+    return new Expiring(packed, now() + ttlNanos, sequence.getAndIncrement(), pinned);
+  }
+
+  /**
+   * Indexes a holder just stored, and unindexes it again if the map no longer holds it (a racing write replaced
+   * it before it was indexed, so that write could not unindex it). Either way it ends indexed only if stored.
+   */
+  void track(Expiring holder) {
+    if (expiring.add(holder)) {
+      indexed.incrementAndGet();
+      counts.expiringIn(holder);
+    }
+    if (!entries.holds(holder)) {
+      unindex(holder);
+    }
+    scheduleSweep();
+  }
+
+  /** Takes a holder out of the index, if it is there. */
+  void unindex(Expiring holder) {
+    if (expiring.remove(holder)) {
+      indexed.decrementAndGet();
+      counts.expiringOut(holder);
+    }
+  }
+
+  /**
+   * Removes every entry whose deadline has passed, soonest first, stopping at the first that has not. Safe to run
+   * concurrently with itself and with writes: removal is by identity.
+   */
+  void sweep() {
+    if (expiring.isEmpty()) {
+      return;
+    }
+    long now = now();
+    for (Expiring due : expiring) {
+      if (due.isLive(now)) {
+        return;
+      }
+      entries.removeExpired(due);
+    }
+  }
+
+  /** The number of holders indexed, counted as they come and go. */
+  long indexed() {
+    return indexed.get();
+  }
+
+  /** The number of holders indexed, counted by walking the index: tests check that it follows the map. */
+  int walkedSize() {
+    return expiring.size();
+  }
+
+  /** Stops the background sweep. */
+  void close() {
+    closed = true;
+  }
+
+  private void scheduleSweep() {
+    if (!sweepScheduled.get() && sweepScheduled.compareAndSet(false, true)) {
+      // Nothing to cancel: the sweep schedules its next run itself, and stops when the index is gone or closed.
+      var unused = BACKGROUND.schedule(ForkJoinPool.commonPool(), new BackgroundSweep(this),
+          SWEEP_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * The background sweep of one index, repeated while it holds entries. It holds the index weakly: a store dropped
+   * without {@code close()} stays collectable (the index is reachable only from its store).
+   */
+  private static final class BackgroundSweep implements Runnable {
+    private final WeakReference<ExpiryIndex> index;
+
+    BackgroundSweep(ExpiryIndex index) {
+      this.index = new WeakReference<>(index);
+    }
+
+    @Override
+    public void run() {
+      ExpiryIndex target = index.get();
+      if (target == null || target.closed) {
+        return;
+      }
+      target.sweep();
+      target.sweepScheduled.set(false);
+      // A holder indexed after the sweep but before the flag fell found it still set: look again.
+      if (!target.expiring.isEmpty()) {
+        target.scheduleSweep();
+      }
+    }
+  }
+}

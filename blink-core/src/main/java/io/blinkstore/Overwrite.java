@@ -1,0 +1,67 @@
+package io.blinkstore;
+
+import java.util.function.BiFunction;
+
+/**
+ * One write of a value, run with its bytes reserved: the map's {@code compute} decides under the key's lock, then
+ * the books are settled. A stored value of the same length is overwritten in place, in the packed array the entry
+ * already has ({@link ValueLocks}): no array is allocated, and none is left behind as garbage, which under a
+ * cache's churn of overwrites would be old-generation garbage. Otherwise the value is packed into a new array. The
+ * key object stays either way; a time to live gets a new holder around the array.
+ */
+final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
+  private final CaffeineBlinkStore store;
+  private final String key;
+  private final int keyBytes;
+  private final byte[] value;
+  private final long ttlNanos;
+  private final long weight;
+  private Object replaced;
+  private Object stored;
+
+  Overwrite(CaffeineBlinkStore store, String key, int keyBytes, byte[] value, long ttlNanos, long weight) {
+    this.store = store;
+    this.key = key;
+    this.keyBytes = keyBytes;
+    this.value = value;
+    this.ttlNanos = ttlNanos;
+    this.weight = weight;
+  }
+
+  @Override
+  public void run() {
+    try {
+      store.map.compute(Key.lookup(key), this);
+    } finally {
+      if (stored == null) {
+        store.budget.add(-weight); // the compute failed: nothing was stored or replaced
+      }
+    }
+    if (replaced != null) {
+      store.released(replaced);
+      store.countIfExpired(replaced);
+    }
+    if (stored instanceof Expiring holder) {
+      store.expiry.track(holder);
+    }
+  }
+
+  @Override
+  public Key apply(Key lookup, Key entry) {
+    replaced = entry == null ? null : entry.ref;
+    byte[] packed = replaced == null ? null : Key.packed(replaced);
+    if (packed != null && Key.valueLength(packed) == value.length) {
+      store.locks.overwrite(key, packed, value);
+    } else {
+      packed = Key.pack(key, keyBytes, value);
+    }
+    stored = ttlNanos == 0 ? packed : store.expiry.newHolder(packed, ttlNanos, false);
+    // An absent key: the lookup key becomes the stored one (same key bytes, same hash).
+    Key result = entry == null ? lookup : entry;
+    if (entry == null) {
+      store.counts.keyIn(stored);
+    }
+    result.ref = stored;
+    return result;
+  }
+}

@@ -1,0 +1,108 @@
+package io.blinkstore;
+
+import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.Namespaces;
+import java.util.Iterator;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+/**
+ * The {@link Keyspace} of a {@link CaffeineBlinkStore}: iterations over its map, with nothing kept per entry.
+ * {@code SCAN} steps through {@link ScanCursors}; {@code KEYS} and {@code FLUSHDB} are one pass; a random key is
+ * the next live key of a walk over the map that every call moves on by a random stride, since the map offers no
+ * random access. Each namespace's keys are those whose prefix names it ({@link Namespaces}), counted by
+ * {@link NamespaceCounts}.
+ */
+final class StoreKeyspace implements Keyspace {
+  /** The largest stride of the random walk, in keys of the namespace asked for. */
+  static final int MAX_STRIDE = 64;
+
+  private final CaffeineBlinkStore store;
+  private final ScanCursors cursors;
+  private Iterator<Key> walk;
+
+  StoreKeyspace(CaffeineBlinkStore store, ScanCursors cursors) {
+    this.store = store;
+    this.cursors = cursors;
+  }
+
+  @Override
+  public Step scan(int namespace, long cursor, int count) {
+    store.ensureOpen();
+    return cursors.step(cursor, count, store.map.keySet().iterator(), key -> liveKey(key, namespace));
+  }
+
+  @Override
+  public void forEachKey(int namespace, Predicate<String> visitor) {
+    store.ensureOpen();
+    for (Key key : store.map.keySet()) {
+      String live = liveKey(key, namespace);
+      if (live != null && !visitor.test(live)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Moves the walk on by a random stride (restarting it at the end of the map) and returns the first live key at
+   * or after it; {@code null} only if a whole pass finds none.
+   */
+  @Override
+  public synchronized String randomKey(int namespace) {
+    store.ensureOpen();
+    int stride = ThreadLocalRandom.current().nextInt(MAX_STRIDE);
+    boolean passedEnd = false;
+    boolean foundAny = false;
+    for (;;) {
+      if (walk == null || !walk.hasNext()) {
+        if (passedEnd && !foundAny) {
+          return null; // a whole pass without a live key
+        }
+        walk = store.map.keySet().iterator();
+        passedEnd = true;
+        foundAny = false;
+        continue;
+      }
+      String key = liveKey(walk.next(), namespace);
+      if (key != null) {
+        foundAny = true;
+        if (stride-- == 0) {
+          return key;
+        }
+      }
+    }
+  }
+
+  @Override
+  public long size(int namespace) {
+    store.ensureOpen();
+    store.expiry.sweep();
+    return store.counts.keys(namespace);
+  }
+
+  @Override
+  public long expiring(int namespace) {
+    store.ensureOpen();
+    store.expiry.sweep();
+    return store.counts.expiring(namespace);
+  }
+
+  @Override
+  public void flush(int namespace) {
+    store.ensureOpen();
+    for (Key key : store.map.keySet()) {
+      if (NamespaceCounts.namespace(key.ref) == namespace) {
+        store.remove(key);
+      }
+    }
+  }
+
+  /** The key (without its namespace) of a stored entry of {@code namespace}, or {@code null}: another, or expired. */
+  private String liveKey(Key stored, int namespace) {
+    Object ref = stored.ref;
+    if (NamespaceCounts.namespace(ref) != namespace || store.liveValue(ref) == null) {
+      return null;
+    }
+    return Namespaces.strip(stored.text());
+  }
+}

@@ -1,0 +1,56 @@
+package io.blinkstore.server.command;
+
+import io.blinkstore.internal.Namespaces;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The server's logical databases, {@code SELECT 0} to {@code count - 1}: each index names a namespace of the one
+ * store ({@link Namespaces}), so every database shares the one memory limit and eviction. An index starts on the
+ * namespace of its own number; {@code SWAPDB} swaps two indexes' namespaces, touching no key. A connection keeps
+ * its index ({@link ClientState#db()}), so it follows a swap, as in Redis; the text protocol is always index 0.
+ * In-process callers of the store are namespace 0, whatever {@code SWAPDB} does (docs/resp.md).
+ */
+final class Databases {
+  private final AtomicIntegerArray namespaces;
+
+  /**
+   * {@code count} databases.
+   *
+   * @throws IllegalArgumentException if {@code count} is not between 1 and {@link Namespaces#COUNT}
+   */
+  Databases(int count) {
+    if (count < 1 || count > Namespaces.COUNT) {
+      throw new IllegalArgumentException("databases must be between 1 and " + Namespaces.COUNT + ", but was " + count);
+    }
+    namespaces = new AtomicIntegerArray(count);
+    for (int i = 0; i < count; i++) {
+      namespaces.set(i, i);
+    }
+  }
+
+  int count() {
+    return namespaces.length();
+  }
+
+  /** Whether {@code index} names a database. */
+  boolean exists(long index) {
+    return index >= 0 && index < count();
+  }
+
+  /** The namespace database {@code index} is now. */
+  int namespace(int index) {
+    return namespaces.get(index);
+  }
+
+  /** The store key of {@code key} in database {@code index}. */
+  String key(int index, String key) {
+    return Namespaces.key(namespaces.get(index), key);
+  }
+
+  /** {@code SWAPDB a b}: one swap at a time, so two swaps never lose a namespace. */
+  synchronized void swap(int a, int b) {
+    int namespaceOfA = namespaces.get(a);
+    namespaces.set(a, namespaces.get(b));
+    namespaces.set(b, namespaceOfA);
+  }
+}
