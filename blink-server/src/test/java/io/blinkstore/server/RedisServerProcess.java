@@ -1,0 +1,97 @@
+package io.blinkstore.server;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} (Debian's) on a loopback port, persistence off, started for a test and stopped by
+ * {@link #close()}: the peer our replies are compared with, and the reference a third-party client's checks must
+ * pass against before they mean anything against ours.
+ */
+final class RedisServerProcess implements AutoCloseable {
+  static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
+
+  private final Process process;
+  private final InetSocketAddress address;
+
+  private RedisServerProcess(Process process, InetSocketAddress address) {
+    this.process = process;
+    this.address = address;
+  }
+
+  static boolean installed() {
+    return Files.isExecutable(REDIS_SERVER);
+  }
+
+  /** Starts redis-server in {@code dir} on a free loopback port and returns once its log says it is ready. */
+  static RedisServerProcess start(Path dir, String... extraArguments) throws IOException {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    List<String> command = new ArrayList<>(List.of(REDIS_SERVER.toString(), "--port", Integer.toString(port),
+        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    command.addAll(List.of(extraArguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    RedisServerProcess redis =
+        new RedisServerProcess(process, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    try {
+      redis.awaitReady();
+    } catch (IOException | RuntimeException | Error e) {
+      redis.close();
+      throw e;
+    }
+    return redis;
+  }
+
+  /** Waits for the log line saying it is ready (not a sleep), then keeps draining its output. */
+  private void awaitReady() throws IOException {
+    BufferedReader log =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = ""; !line.contains("ready to accept connections"); ) {
+      line = log.readLine();
+      assertNotNull(line, "redis-server ended before it was ready");
+      line = line.toLowerCase(Locale.ROOT);
+    }
+    Thread drain = new Thread(() -> {
+      try {
+        log.transferTo(Writer.nullWriter());
+      } catch (IOException ended) {
+        // the process has ended; nothing more to drain
+      }
+    }, "redis-server-log");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  InetSocketAddress address() {
+    return address;
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
