@@ -63,7 +63,10 @@ wait_for_port() {
 start_server() { # $1: blink | redis, $2: port, $3: log
   case "$1" in
     blink) "$root/bin/blink-store" serve --tcp "127.0.0.1:$2" --memory-limit "$MEMORY_LIMIT" >"$3.server" 2>&1 & ;;
-    redis) redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+    # Its own folder: the suite's SAVE, DEBUG RELOAD and appendonly tests write files where Redis runs.
+    redis) mkdir -p "$3.dir"
+      redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no \
+      --daemonize no --dir "$3.dir" \
       --enable-debug-command yes \
       >"$3.server" 2>&1 & ;;
   esac
