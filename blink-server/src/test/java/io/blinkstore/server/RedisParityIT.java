@@ -1,26 +1,19 @@
 package io.blinkstore.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class RedisParityIT {
-  private static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
+  private static final Path REDIS_SERVER = RedisServerProcess.REDIS_SERVER;
 
   /** Each request, in order, on one connection to each server; both start empty. */
   private static final List<List<String>> REQUESTS = List.of(
@@ -626,46 +619,18 @@ class RedisParityIT {
 
   @TempDir Path dir;
 
-  private Process redis;
+  private RedisServerProcess redis;
 
   @BeforeEach
   void startRedis() throws Exception {
-    assumeTrue(Files.isExecutable(REDIS_SERVER), REDIS_SERVER + " is not installed");
-    redis = startRedisServer(redisSocket());
-  }
-
-  /** Starts a redis-server on the Unix socket {@code socket} with {@code options}, once it is ready. */
-  private Process startRedisServer(Path socket, String... options) throws Exception {
-    List<String> command = new ArrayList<>(List.of(REDIS_SERVER.toString(), "--port", "0", "--unixsocket",
-        socket.toString(), "--save", "", "--appendonly", "no", "--dir", dir.toString()));
-    command.addAll(List.of(options));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    // Wait for its log line saying it is ready (not a sleep), then keep draining its output.
-    BufferedReader log = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    for (String line = ""; !line.contains("ready to accept connections"); ) {
-      line = log.readLine();
-      assertNotNull(line, "redis-server ended before it was ready");
-      line = line.toLowerCase(Locale.ROOT);
-    }
-    Thread drain = new Thread(() -> {
-      try {
-        log.transferTo(Writer.nullWriter());
-      } catch (IOException ended) {
-        // the process has ended; nothing more to drain
-      }
-    }, "redis-server-log");
-    drain.setDaemon(true);
-    drain.start();
-    return process;
+    assumeTrue(RedisServerProcess.installed(), REDIS_SERVER + " is not installed");
+    redis = RedisServerProcess.startOnUnixSocket(dir, redisSocket());
   }
 
   @AfterEach
-  void stopRedis() throws Exception {
+  void stopRedis() {
     if (redis != null) {
-      redis.destroy();
-      if (!redis.waitFor(10, TimeUnit.SECONDS)) {
-        redis.destroyForcibly().waitFor();
-      }
+      redis.close();
     }
   }
 
@@ -773,7 +738,8 @@ class RedisParityIT {
   @Test
   void debugProtocolMatchesARedisWithDebugEnabled() throws Exception {
     Path socket = dir.resolve("debug.sock");
-    Process debugRedis = startRedisServer(socket, "--enable-debug-command", "yes");
+    RedisServerProcess debugRedis =
+        RedisServerProcess.startOnUnixSocket(dir, socket, "--enable-debug-command", "yes");
     List<List<String>> requests = new ArrayList<>();
     // not verbatim, whose text holds a line break that the line reader here would split (CommandIntrospectionTest)
     for (String type : List.of("string", "integer", "double", "bignum", "null", "array", "set", "map", "attrib",
@@ -799,8 +765,7 @@ class RedisParityIT {
         }
       }
     } finally {
-      debugRedis.destroy();
-      debugRedis.waitFor(10, TimeUnit.SECONDS);
+      debugRedis.close();
     }
   }
 

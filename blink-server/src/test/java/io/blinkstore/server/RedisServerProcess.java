@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real {@code redis-server} (Debian's) on a loopback port, persistence off, started for a test and stopped by
@@ -26,9 +28,9 @@ final class RedisServerProcess implements AutoCloseable {
   static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
 
   private final Process process;
-  private final InetSocketAddress address;
+  private final @Nullable InetSocketAddress address;
 
-  private RedisServerProcess(Process process, InetSocketAddress address) {
+  private RedisServerProcess(Process process, @Nullable InetSocketAddress address) {
     this.process = process;
     this.address = address;
   }
@@ -43,12 +45,25 @@ final class RedisServerProcess implements AutoCloseable {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    List<String> command = new ArrayList<>(List.of(REDIS_SERVER.toString(), "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    List<String> command = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
     command.addAll(List.of(extraArguments));
+    return start(dir, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), command);
+  }
+
+  /** Starts redis-server in {@code dir} on the Unix socket {@code socket} only (no TCP port), once it is ready. */
+  static RedisServerProcess startOnUnixSocket(Path dir, Path socket, String... extraArguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of("--port", "0", "--unixsocket", socket.toString()));
+    command.addAll(List.of(extraArguments));
+    return start(dir, null, command);
+  }
+
+  private static RedisServerProcess start(Path dir, @Nullable InetSocketAddress address, List<String> arguments)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(REDIS_SERVER.toString(), "--save", "", "--appendonly", "no",
+        "--dir", dir.toString()));
+    command.addAll(arguments);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    RedisServerProcess redis =
-        new RedisServerProcess(process, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    RedisServerProcess redis = new RedisServerProcess(process, address);
     try {
       redis.awaitReady();
     } catch (IOException | RuntimeException | Error e) {
@@ -78,8 +93,9 @@ final class RedisServerProcess implements AutoCloseable {
     drain.start();
   }
 
+  /** Its TCP address; not for a server started on a Unix socket only. */
   InetSocketAddress address() {
-    return address;
+    return Objects.requireNonNull(address, "started on a Unix socket only");
   }
 
   @Override
