@@ -13,8 +13,10 @@ import sys
 from html import escape
 
 BLINK, REDIS = "#e4572e", "#4c72b0"
-COLORS = {"blink": BLINK, "blink-resp": "#f3a712", "redis": REDIS, "echo": "#8c8c8c"}
-LABELS = {"blink": "Blink (text)", "blink-resp": "Blink (RESP)", "redis": "Redis", "echo": "echo floor"}
+COLORS = {"blink": BLINK, "blink-resp": "#f3a712", "redis": REDIS, "echo": "#8c8c8c",
+          "baseline": "#9467bd", "baseline-resp": "#c5b0d5"}
+LABELS = {"blink": "Blink (text)", "blink-resp": "Blink (RESP)", "redis": "Redis", "echo": "echo floor",
+          "baseline": "baseline (text)", "baseline-resp": "baseline (RESP)"}
 
 
 def load(out):
@@ -47,7 +49,7 @@ def by(rows, suite):
 
 
 def servers_in(rows):
-    order = ["blink", "blink-resp", "redis", "echo"]
+    order = ["baseline", "blink", "baseline-resp", "blink-resp", "redis", "echo"]
     present = {r["server"] for r in rows}
     return [s for s in order if s in present]
 
@@ -74,8 +76,14 @@ def throughput_table(rows):
     workloads = list(dict.fromkeys(r["workload"] for r in rows))
     out = ["### Throughput: 50 connections, 100-byte values, 100,000 keys (GETs all hit)", ""]
     head = "| workload | " + " | ".join(f"{LABELS[s]} req/s (runs)" for s in servers)
-    head += " | Blink/Redis | client CPU Blink / Redis runs (cores) | server CPU Blink / Redis (cores) |"
-    out += [head, "|" + "---|" * (len(servers) + 4)]
+    # Optional ratios: ours against a BASELINE build (before/after), and our RESP path against our text path.
+    extra = [(label, a, b) for label, a, b in (("Blink/baseline (text)", "blink", "baseline"),
+                                              ("Blink/baseline (RESP)", "blink-resp", "baseline-resp"),
+                                              ("Blink RESP/text", "blink-resp", "blink"))
+             if a in servers and b in servers]
+    head += " | Blink/Redis" + "".join(f" | {label}" for label, _, _ in extra)
+    head += " | client CPU Blink / Redis runs (cores) | server CPU Blink / Redis (cores) |"
+    out += [head, "|" + "---|" * (len(servers) + 4 + len(extra))]
     chart = {}
     for w in workloads:
         cells, medians, cpu, client = [], {}, {}, {}
@@ -88,6 +96,7 @@ def throughput_table(rows):
             errors = sum(r["result"]["errors"] + r["result"]["unanswered"] for r in mine)
             cells.append(f"{fmt(medians[s])} ({runs(values)})" + (f" {errors} errors" if errors else ""))
         out.append(f"| {w} | " + " | ".join(cells) + f" | {ratio(medians.get('blink'), medians.get('redis'))}"
+                   + "".join(f" | {ratio(medians.get(a), medians.get(b))}" for _, a, b in extra) +
                    f" | {fmt(client.get('blink'), 2)} / {fmt(client.get('redis'), 2)}"
                    f" | {fmt(cpu.get('blink'), 2)} / {fmt(cpu.get('redis'), 2)} |")
         chart[w] = medians
@@ -126,13 +135,17 @@ def redis_benchmark_table(rows):
     out = ["### redis-benchmark -t set,get -d 100 -c 50", ""]
     if not rows:
         return out + ["Not run.", ""]
-    out += ["| test | pipeline | Redis req/s | Blink req/s | Blink/Redis |", "|---|---|---|---|---|"]
+    baseline = any(r["server"] == "baseline" for r in rows)
+    out += ["| test | pipeline | Redis req/s | Blink req/s | Blink/Redis |"
+            + (" baseline req/s | Blink/baseline |" if baseline else ""),
+            "|---|---|---|---|---|" + ("---|---|" if baseline else "")]
     keys = list(dict.fromkeys((r["test"], r["pipeline"]) for r in rows))
     for test, pipeline in keys:
         got = {r["server"]: r["rps"] for r in rows if r["test"] == test and r["pipeline"] == pipeline}
         blink = got.get("blink")
         out.append(f"| {test} | {pipeline} | {fmt(got.get('redis'))} | "
-                   f"{fmt(blink) if blink is not None else 'skipped'} | {ratio(blink, got.get('redis'))} |")
+                   f"{fmt(blink) if blink is not None else 'skipped'} | {ratio(blink, got.get('redis'))} |"
+                   + (f" {fmt(got.get('baseline'))} | {ratio(blink, got.get('baseline'))} |" if baseline else ""))
     if not support:
         out += ["", "Blink rows skipped: our server did not answer a RESP `PING` with `PONG` in this build."]
     return out + [""]
@@ -339,7 +352,8 @@ def main():
     lat, lat_med = latency_table(rows_all)
     hit, _ = hit_ratio_table(rows_all)
     if tput_chart:
-        servers = [s for s in ("blink", "blink-resp", "redis") if any(s in m for m in tput_chart.values())]
+        servers = [s for s in ("baseline", "blink", "baseline-resp", "blink-resp", "redis")
+                   if any(s in m for m in tput_chart.values())]
         bar_chart(os.path.join(charts, "throughput.svg"), "Throughput, 50 connections (median of rounds)",
                   "requests per second", tput_chart, servers)
         lines += [f"![throughput]({link}/throughput.svg)", ""]

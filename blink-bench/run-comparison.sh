@@ -20,7 +20,13 @@
 # CHURN1 and CHURN2 (seconds of the two churn phases), CHURN_LIMIT (our --memory-limit in the memory and churn
 # steps), RSS_TARGET_MIB,
 # RSS_TRACE_KEYS, RSS_TRACE_REQUESTS (the equal-RSS hit ratio), REDIS_BENCH_REQUESTS, JMH_OPTS (extra JMH flags),
-# SKIP_JMH=1, SKIP_BUILD=1.
+# SKIP_JMH=1, SKIP_BUILD=1,
+# STEPS (a comma-separated subset of jmh,throughput,latency,redis-benchmark,memory,hit-ratio,churn,rss-hit-ratio;
+# default all of them), BASELINE (the root of another checkout of this project, built with its own
+# `mvn -DskipTests -pl blink-bench -am package`: its server joins the throughput, latency and redis-benchmark rounds
+# as "baseline", alternating with ours and Redis's, for a before/after in one session), e.g.
+#   git worktree add /tmp/before <commit> && (cd /tmp/before && mvn -B -q -DskipTests -pl blink-bench -am package)
+#   BASELINE=/tmp/before STEPS=throughput,latency,redis-benchmark SKIP_JMH=1 blink-bench/run-comparison.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,6 +68,15 @@ results="$OUT/results.jsonl"
 : > "$results"
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" | tee -a "$OUT/run.log" >&2; }
 started_at=$(date +%s)
+STEPS="${STEPS:-jmh,throughput,latency,redis-benchmark,memory,hit-ratio,churn,rss-hit-ratio}"
+BASELINE="${BASELINE:-}"
+step() { # NAME: whether this run includes that step
+  [[ ",$STEPS," == *",$1,"* ]]
+}
+if [ -n "$BASELINE" ] && [ ! -x "$BASELINE/bin/blink-store" ]; then
+  log "BASELINE=$BASELINE has no bin/blink-store"
+  exit 2
+fi
 
 # ---- prerequisites ---------------------------------------------------------------------------------------------
 missing=()
@@ -133,6 +148,15 @@ start_blink() { # MEMORY_LIMIT [serve options...]; sets blink_port, blink_pid
   wait_port "$blink_port" "$blink_pid"
 }
 
+start_baseline() { # MEMORY_LIMIT; sets baseline_port, baseline_pid (the BASELINE checkout's server)
+  baseline_port=$(free_port)
+  "$BASELINE/bin/blink-store" serve --tcp "127.0.0.1:$baseline_port" --memory-limit "$1" \
+    >>"$OUT/baseline-server.log" 2>&1 &
+  baseline_pid=$!
+  pids+=("$baseline_pid")
+  wait_port "$baseline_port" "$baseline_pid"
+}
+
 start_redis() { # MAXMEMORY POLICY; sets redis_port, redis_pid
   redis_port=$(free_port)
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
@@ -201,7 +225,7 @@ print("%s req/s, p50 %.1f us, errors %d" % (format(r["throughput"], ",.0f"), r["
 } >>"$results"
 
 # ---- JMH, with no server running ------------------------------------------------------------------------------
-if [ "${SKIP_JMH:-0}" != 1 ]; then
+if [ "${SKIP_JMH:-0}" != 1 ] && step jmh; then
   for threads in 1 2; do
     log "JMH: BlinkStore vs bare Caffeine, $threads thread(s)"
     # shellcheck disable=SC2086
@@ -216,18 +240,28 @@ if [ "${SKIP_JMH:-0}" != 1 ]; then
 fi
 
 # ---- throughput and latency, both servers up, alternating -------------------------------------------------------
+if step throughput || step latency || step redis-benchmark; then
 log "starting servers"
 start_blink "$SERVER_MEMORY"
 start_redis "$REDIS_MAXMEMORY" allkeys-lru
 start_echo
-blink_resp=0
-if [ "$(timeout 5 redis-cli -p "$blink_port" PING 2>/dev/null || true)" = PONG ]; then
+answers_resp() { # PORT
+  [ "$(timeout 5 redis-cli -p "$1" PING 2>/dev/null || true)" = PONG ]
+}
+blink_resp=0 baseline_resp=0
+if answers_resp "$blink_port"; then
   blink_resp=1
   log "our server answers RESP: it is measured over RESP too"
 else
   log "our server does not answer RESP PING: RESP rows for it are skipped"
 fi
 record "{\"suite\":\"resp-support\",\"blink_resp\":$blink_resp}"
+if [ -n "$BASELINE" ]; then
+  start_baseline "$SERVER_MEMORY"
+  answers_resp "$baseline_port" && baseline_resp=1
+  record "{\"suite\":\"baseline\",\"path\":\"$BASELINE\",\"commit\":\"$(git -C "$BASELINE" rev-parse --short HEAD 2>/dev/null)\",\"resp\":$baseline_resp}"
+  "${bench[@]}" load -q -p "$baseline_port" --protocol blink --preload -n 0 -d "$VALUE" -r "$KEYSPACE" 2>>"$OUT/load.log"
+fi
 
 "${bench[@]}" load -q -p "$blink_port" --protocol blink --preload -n 0 -d "$VALUE" -r "$KEYSPACE" 2>>"$OUT/load.log"
 "${bench[@]}" load -q -p "$redis_port" --protocol resp --preload -n 0 -d "$VALUE" -r "$KEYSPACE" 2>>"$OUT/load.log"
@@ -235,6 +269,8 @@ record "{\"suite\":\"resp-support\",\"blink_resp\":$blink_resp}"
 targets() { # ROUND: the servers in this round's order (A B, then B A), with port, pid and protocol
   local list=("blink $blink_port $blink_pid blink" "redis $redis_port $redis_pid resp")
   [ "$blink_resp" = 1 ] && list+=("blink-resp $blink_port $blink_pid resp")
+  [ -n "$BASELINE" ] && list+=("baseline $baseline_port $baseline_pid blink")
+  [ "$baseline_resp" = 1 ] && list+=("baseline-resp $baseline_port $baseline_pid resp")
   if [ $(( $1 % 2 )) -eq 0 ]; then
     local reversed=() i
     for (( i = ${#list[@]} - 1; i >= 0; i-- )); do reversed+=("${list[$i]}"); done
@@ -243,7 +279,7 @@ targets() { # ROUND: the servers in this round's order (A B, then B A), with por
   printf '%s\n' "${list[@]}"
 }
 
-for workload in "get 1 1:0" "set 1 0:1" "get 16 1:0" "set 16 0:1"; do
+step throughput && for workload in "get 1 1:0" "set 1 0:1" "get 16 1:0" "set 16 0:1"; do
   read -r op pipeline ratio <<<"$workload"
   name="$op-c50-p$pipeline"
   log "throughput: $name"
@@ -254,8 +290,8 @@ for workload in "get 1 1:0" "set 1 0:1" "get 16 1:0" "set 16 0:1"; do
   done
 done
 
-log "latency: 1 connection, pipeline 1, GET, and the echo floor"
-for round in $(seq "$ROUNDS"); do
+step latency && log "latency: 1 connection, pipeline 1, GET, and the echo floor"
+step latency && for round in $(seq "$ROUNDS"); do
   while read -r server port pid protocol; do
     # The echo floor sends a line holding the 100-byte value and gets it back: a GET's reply size, no server work.
     ratio=1:0
@@ -277,19 +313,23 @@ for row in csv.DictReader(io.StringIO(text)):
                       "rps": float(row["rps"]), "p50_ms": float(row.get("p50_latency_ms") or "nan")}))
 PY
 }
-for pipeline in 1 16; do
+step redis-benchmark && for pipeline in 1 16; do
   log "redis-benchmark -t set,get -d $VALUE -c 50 -P $pipeline"
   redis_benchmark redis "$redis_port" "$pipeline"
   if [ "$blink_resp" = 1 ]; then
     redis_benchmark blink "$blink_port" "$pipeline"
   fi
+  if [ "$baseline_resp" = 1 ]; then
+    redis_benchmark baseline "$baseline_port" "$pipeline"
+  fi
 done
 stop "$echo_pid"
 stop "$blink_pid"
 stop "$redis_pid"
+[ -z "$BASELINE" ] || stop "$baseline_pid"
+fi
 
 # ---- memory per entry: fresh servers, MEM_KEYS entries of ~11-byte keys and 100-byte values -------------------------
-log "memory: $MEM_KEYS entries"
 jvm_live_heap() { # PID: bytes of live objects, from the class histogram (which runs a full GC first)
   jcmd "$1" GC.class_histogram 2>/dev/null | awk '/^Total/ { print $3 }'
 }
@@ -313,6 +353,8 @@ entries_held() { # SERVER PORT: the entry count, from STATS (ours) or DBSIZE (Re
 redis_info() { # PORT FIELD
   redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'
 }
+if step memory; then
+log "memory: $MEM_KEYS entries"
 # Our limit must hold MEM_KEYS entries within its heap capacity too (docs/operations.md, Sizing): CHURN_LIMIT does.
 start_blink "$CHURN_LIMIT"
 start_redis 0 noeviction
@@ -333,8 +375,10 @@ record "{\"suite\":\"memory\",\"entries\":$MEM_KEYS,\"key_bytes\":11,\"value_byt
 \"rss_before\":$redis_rss0,\"rss\":$redis_rss}}"
 stop "$blink_pid"
 stop "$redis_pid"
+fi
 
 # ---- hit ratio: same trace, same number of entries held ----------------------------------------------------------
+if step hit-ratio; then
 # Redis's maxmemory counts its own overhead; our limit counts key + value bytes only. So the budgets are matched
 # by entries held: Redis gets the used_memory it reports holding TRACE_FRACTION of the keys; it then holds a few
 # percent more once the trace runs (read from DBSIZE at the end of its allkeys-lru run), and our server gets the
@@ -367,8 +411,10 @@ blink_budget=$(( ${redis_held:-$capacity} * (11 + VALUE) ))
 start_blink "$blink_budget"
 hit_ratio blink w-tinylfu "$blink_port" blink "$blink_budget"
 stop "$blink_pid"
+fi
 
 # ---- RSS per entry under churn: the launcher's defaults against Redis, MEM_KEYS entries ---------------------------
+if step churn; then
 for server in blink redis; do
   log "churn: $server, $MEM_KEYS entries, ${CHURN1} s from 1 connection then ${CHURN2} s from 8 (80% GET, P=16)"
   options=()
@@ -379,8 +425,10 @@ for server in blink redis; do
     log "  $line"
   done
 done
+fi
 
 # ---- hit ratio at equal RSS: each server configured so that its RSS settles at RSS_TARGET_MIB --------------------
+if step rss-hit-ratio; then
 # One calibration run each: the memory setting is scaled by (target - idle RSS) / (RSS at the end - idle RSS), then
 # the measured run replays the same trace on a fresh server; the RSS it ends at is recorded beside the hit ratio.
 rss_trace() { # SERVER PORT PROTOCOL PID: replays the trace, prints "HIT_RATIO RSS_BYTES"
@@ -422,6 +470,7 @@ for pass in calibrate measure; do
   rss_pass "$pass" redis
   rss_pass "$pass" blink
 done
+fi
 
 # ---- report -----------------------------------------------------------------------------------------------------
 record "{\"suite\":\"elapsed\",\"seconds\":$(( $(date +%s) - started_at )),\"loadavg_after\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
