@@ -46,15 +46,8 @@ exec "$root/bin/blink-store" serve --tcp "127.0.0.1:\$port" --memory-limit "$MEM
 SHIM
 chmod +x "$OUT/shim/redis-server"
 
-pid=""
-stop_server() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=""
-  fi
-}
-trap stop_server EXIT INT TERM
+# shellcheck source=server-process.sh
+source "$root/blink-bench/server-process.sh"
 
 port_free() { # PORT
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
@@ -72,12 +65,7 @@ start_on() { # SERVER PORT [UNIX_SOCKET]: our server or redis-server on 127.0.0.
     "$OUT/shim/redis-server" --port "$2" >>"$OUT/$1-server.log" 2>&1 &
   fi
   pid=$!
-  for _ in $(seq 1 300); do
-    redis-cli -h 127.0.0.1 -p "$2" PING 2>/dev/null | grep -q PONG && return 0
-    kill -0 "$pid" 2>/dev/null || { echo "framework-suites: $1 did not start on $2" >&2; return 1; }
-    sleep 0.1
-  done
-  return 1
+  wait_for_port "$2" || { echo "framework-suites: $1 did not start on $2" >&2; return 1; }
 }
 
 connect_redis() { # CHECKOUT SERVER: the suite spawns the server itself
@@ -105,8 +93,7 @@ keyv() { # CHECKOUT SERVER
 }
 
 # The launcher's first start writes its class-data archive, which takes seconds: connect-redis's setup waits 1.5 s.
-warm_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-start_on blink "$warm_port"
+start_on blink "$(free_port)"
 stop_server
 
 django_redis() { # CHECKOUT SERVER: one pytest run per settings module, each on a fresh server
