@@ -36,29 +36,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$root/blink-server/target/blink-store.
   (cd "$root" && mvn -B -q -ntp -DskipTests -pl blink-server -am package) >&2
 fi
 
-pid=""
-stop_server() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=""
-  fi
-}
-trap stop_server EXIT INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_for_port() {
-  local port=$1
-  for _ in $(seq 1 200); do
-    if redis-cli -h 127.0.0.1 -p "$port" PING 2>/dev/null | grep -q PONG; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
+# shellcheck source=server-process.sh
+source "$root/blink-bench/server-process.sh"
 
 start_server() { # $1: blink | redis, $2: port, $3: log
   case "$1" in
