@@ -8,10 +8,14 @@
 #   connect-redis  git clone --branch v9.0.0 https://github.com/tj/connect-redis   (express-session store, node-redis 5)
 #   keyv           git clone --branch 2026-01-20 https://github.com/jaredwray/keyv  (@keyv/redis 5.1.6, node-redis 5)
 #   django-redis   git clone --branch 5.2.0 https://github.com/jazzband/django-redis (Django's cache backend, redis-py)
+#   rails          git clone --branch v6.1.7.10 https://github.com/rails/rails  (Rails' RedisCacheStore; only its
+#                  activesupport/ and tools/ are used, with Debian's ruby-activesupport 6.1.7.10 gems beside it)
 # Their dependencies come from npm (connect-redis: npm; keyv: pnpm 9 through npx; both on Node 18 or later) and from
 # Debian for django-redis (apt-get install -y python3-django python3-pytest python3-pytest-django python3-pytest-mock
 # python3-msgpack python3-lz4 python3-redis; its tests run under /usr/bin/python3, once per settings module that
-# needs no server we lack: the sentinel one is left out on both sides, the zstd one where pyzstd is missing).
+# needs no server we lack: the sentinel one is left out on both sides, the zstd one where pyzstd is missing), and for
+# Rails (apt-get install -y ruby ruby-activesupport ruby-redis ruby-minitest ruby-mocha ruby-connection-pool
+# ruby-rack; activesupport's test/cache/stores/redis_cache_store_test.rb with the pure-Ruby driver, on 6379).
 # connect-redis's setup starts `redis-server --port 18543` itself: for our column a stand-in `redis-server` on the
 # PATH starts `bin/blink-store serve` on that port instead. keyv's tests connect to localhost:6379 (some with the
 # address written in the test), so 6379 must be free; its cluster and sentinel tests need servers neither side has
@@ -112,6 +116,27 @@ django_redis() { # CHECKOUT SERVER: one pytest run per settings module, each on 
   done
 }
 
+rails() { # CHECKOUT SERVER: a minitest reporter that prints each result with its name
+  local dir=$1 server=$2
+  port_free 6379 || { echo "framework-suites: port 6379 is taken (Rails' RedisCacheStore tests need it)" >&2; return 1; }
+  start_on "$server" 6379
+  (cd "$dir/activesupport" && REDIS_DRIVER=ruby timeout 600 ruby -Ilib -Itest -e '
+require "./test/cache/stores/redis_cache_store_test.rb"
+class NamesReporter < Minitest::AbstractReporter
+  def record(result)
+    puts "\nRESULT #{result.result_code} #{result.klass}##{result.name}"
+  end
+end
+module Minitest
+  def self.plugin_names_init(_options)
+    reporter << NamesReporter.new
+  end
+end
+Minitest.load_plugins
+Minitest.extensions << "names"') >"$OUT/rails-$server.log" 2>&1 || true
+  stop_server
+}
+
 suites=()
 for checkout in "$@"; do
   dir="$(cd "$checkout" && pwd)"
@@ -119,11 +144,13 @@ for checkout in "$@"; do
   [ ! -f "$dir/package.json" ] \
     || name=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$dir/package.json")
   [ ! -d "$dir/django_redis" ] || name=django-redis
+  [ ! -f "$dir/activesupport/lib/active_support/cache/redis_cache_store.rb" ] || name=rails
   case "$name" in
     connect-redis) suite=connect-redis ;;
     @keyv/mono-repo) suite=keyv ;;
     django-redis) suite=django-redis ;;
-    *) echo "framework-suites: $dir is not connect-redis, keyv or django-redis" >&2; exit 2 ;;
+    rails) suite=rails ;;
+    *) echo "framework-suites: $dir is not connect-redis, keyv, django-redis or rails" >&2; exit 2 ;;
   esac
   for server in redis blink; do
     echo "[$(date +%T)] $suite against $server" >&2
@@ -131,6 +158,7 @@ for checkout in "$@"; do
     case "$suite" in
       keyv) keyv "$dir" "$server" ;;
       django-redis) django_redis "$dir" "$server" ;;
+      rails) rails "$dir" "$server" ;;
       *) connect_redis "$dir" "$server" ;;
     esac
   done
@@ -138,7 +166,7 @@ for checkout in "$@"; do
 done
 
 python3 - "$OUT" "${suites[@]}" <<'PY' | tee "$OUT/table.md"
-import glob, json, os, sys
+import glob, json, os, re, sys
 import xml.etree.ElementTree as ET
 out, suites = sys.argv[1], sys.argv[2:]
 def junit(folder):
@@ -150,7 +178,16 @@ def junit(folder):
             status[(settings, case.get("classname", "") + "::" + case.get("name", ""), 1)] = (
                 "passed" if kind == "passed" else "skipped" if kind == "skipped" else "failed")
     return (len(status) if status else None), status
+def minitest(path):
+    """Each result the suite's reporter printed: RESULT <. F E S> <class#test>."""
+    text = open(path).read() if os.path.exists(path) else ""
+    codes = {".": "passed", "S": "skipped"}
+    status = {("", name, 1): codes.get(code, "failed")
+              for code, name in re.findall(r"^RESULT (\S) (.+)$", text, re.M)}
+    return (len(status) if status else None), status
 def results(suite, server):
+    if suite == "rails":
+        return minitest(os.path.join(out, f"rails-{server}.log"))
     if suite == "django-redis":
         return junit(os.path.join(out, f"{suite}-{server}"))
     path = os.path.join(out, f"{suite}-{server}.json")
@@ -179,5 +216,5 @@ for s, names in failing.items():
     if names:
         print(f"\n{s}: passes on Redis, not on ours ({len(names)}):")
         for n in names:
-            print(f"- {n[0]}: {n[1]}" + (f" (run {n[2]})" if n[2] > 1 else ""))
+            print(f"- {n[0] + ': ' if n[0] else ''}{n[1]}" + (f" (run {n[2]})" if n[2] > 1 else ""))
 PY
