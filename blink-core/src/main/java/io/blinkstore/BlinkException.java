@@ -1,5 +1,7 @@
 package io.blinkstore;
 
+import org.jspecify.annotations.Nullable;
+
 /** The root of every exception that Blink Store throws on purpose. Unchecked. */
 public class BlinkException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -10,7 +12,7 @@ public class BlinkException extends RuntimeException {
   }
 
   /** Creates an exception with a message and its cause. */
-  public BlinkException(String message, Throwable cause) {
+  public BlinkException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

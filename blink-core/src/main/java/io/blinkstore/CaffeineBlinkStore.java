@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process {@link BlinkStore}: a Caffeine cache bounded by {@code maximumWeight(limit)}, weighed by key
@@ -92,7 +93,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   }
 
   /** Runs atomically with Caffeine's removal of an entry for size: its bytes leave the count. */
-  private void onEviction(Key key, Key value, RemovalCause cause) {
+  private void onEviction(@Nullable Key key, @Nullable Key value, RemovalCause cause) {
     if (value != null) {
       Object stored = value.ref;
       counts.keyOut(stored);
@@ -235,21 +236,21 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   }
 
   @Override
-  public byte[] get(String key) {
+  public byte @Nullable [] get(String key) {
     byte[] packed = read(key);
     return packed == null ? null : locks.read(key, packed, ValueLocks.COPY);
   }
 
   /** Decodes the stored bytes themselves: no copy to throw away. */
   @Override
-  public String getString(String key) {
+  public @Nullable String getString(String key) {
     byte[] packed = read(key);
     return packed == null ? null : locks.read(key, packed, ValueLocks.DECODE);
   }
 
   /** The stored array and its stripe's lock: {@link StoredBytes#copyTo} copies from the array itself. */
   @Override
-  public StoredValue getStored(String key) {
+  public @Nullable StoredValue getStored(String key) {
     byte[] packed = read(key);
     return packed == null ? null : new StoredBytes(locks.of(key), packed);
   }
@@ -260,7 +261,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
    * Validates the key only on a miss: only valid keys are ever stored, so a hit proves the key valid, and an
    * invalid key still throws before anything is counted.
    */
-  private byte[] read(String key) {
+  private byte @Nullable [] read(String key) {
     ensureOpen();
     byte[] packed = live(map.get(Key.lookup(Objects.requireNonNull(key, "key"))));
     if (packed == null) {
@@ -276,7 +277,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
    * Returns the packed array of the entry the map holds, or {@code null} if that is nothing or an expired
    * holder, which is then removed.
    */
-  private byte[] live(Key stored) {
+  private byte @Nullable [] live(@Nullable Key stored) {
     if (stored == null) {
       return null;
     }
@@ -346,7 +347,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   }
 
   /** The packed array of a stored ref if it is live, otherwise {@code null}. Reads nothing but the clock. */
-  byte[] liveValue(Object stored) {
+  byte @Nullable [] liveValue(@Nullable Object stored) {
     if (stored instanceof Expiring holder) {
       return holder.isLive(now()) ? holder.packed : null;
     }
@@ -354,7 +355,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   }
 
   @Override
-  public Duration ttl(String key) {
+  public @Nullable Duration ttl(String key) {
     ensureOpen();
     validate(key);
     Key stored = policy.getIfPresentQuietly(Key.lookup(key));
@@ -392,20 +393,20 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   }
 
   @Override
-  public byte[] getOrLoad(String key, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Loader loader) {
     Objects.requireNonNull(loader, "loader");
     return loads.load(key, 0, loader);
   }
 
   @Override
-  public byte[] getOrLoad(String key, Duration ttl, Loader loader) {
+  public byte @Nullable [] getOrLoad(String key, Duration ttl, Loader loader) {
     long ttlNanos = ttlNanos(ttl);
     Objects.requireNonNull(loader, "loader");
     return loads.load(key, ttlNanos, loader);
   }
 
   @Override
-  public byte[] peek(String key) {
+  public byte @Nullable [] peek(String key) {
     byte[] present = live(map.get(Key.lookup(key)));
     return present == null ? null : locks.read(key, present, ValueLocks.COPY);
   }

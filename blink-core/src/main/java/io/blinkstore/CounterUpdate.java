@@ -2,6 +2,7 @@ package io.blinkstore;
 
 import io.blinkstore.internal.Decimal;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code incrementBy}, run with the most an entry can grow by reserved (key bytes plus the 20 digits of the
@@ -17,7 +18,7 @@ final class CounterUpdate implements BiFunction<Key, Key, Key>, Runnable {
   private final long reserved;
   private long result;
   private long grown;
-  private Object replaced;
+  private @Nullable Object replaced;
   private boolean wasLive;
 
   CounterUpdate(CaffeineBlinkStore store, String key, int keyBytes, long delta, long reserved) {

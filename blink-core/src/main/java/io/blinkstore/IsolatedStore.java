@@ -236,7 +236,7 @@ final class IsolatedStore implements BlinkStore, Keyspace.Source, Isolation.Sour
   }
 
   @Override
-  public byte[] peek(String key) {
+  public byte @Nullable [] peek(String key) {
     long stamp = enter();
     try {
       return store.peek(key);

@@ -1,6 +1,7 @@
 package io.blinkstore;
 
 import io.blinkstore.internal.SingleFlight;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code getOrLoad}: a miss runs the loader outside any Caffeine lock, once per key at a time
@@ -9,10 +10,10 @@ import io.blinkstore.internal.SingleFlight;
 final class LoadThrough {
   /** The three steps of a load, each one operation of the store. */
   interface Target {
-    byte[] get(String key);
+    byte @Nullable [] get(String key);
 
     /** A copy of the live value of a valid key, or {@code null}, counting neither a hit nor a miss. */
-    byte[] peek(String key);
+    byte @Nullable [] peek(String key);
 
     /** Stores a loaded value: {@code ttlNanos} 0 for ever. */
     void store(String key, byte[] value, long ttlNanos);
@@ -27,7 +28,7 @@ final class LoadThrough {
   }
 
   /** Gets or loads; {@code ttlNanos} 0 stores the loaded value without a time to live. */
-  byte[] load(String key, long ttlNanos, BlinkStore.Loader loader) {
+  byte @Nullable [] load(String key, long ttlNanos, BlinkStore.Loader loader) {
     byte[] value = store.get(key);
     if (value != null) {
       return value;
@@ -40,7 +41,7 @@ final class LoadThrough {
     return loaded == null ? null : loaded.clone();
   }
 
-  private byte[] loadAndStore(String key, long ttlNanos, BlinkStore.Loader loader) {
+  private byte @Nullable [] loadAndStore(String key, long ttlNanos, BlinkStore.Loader loader) {
     byte[] value;
     try {
       value = loader.load(key);

@@ -1,6 +1,7 @@
 package io.blinkstore;
 
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One write of a value, run with its bytes reserved: the map's {@code compute} decides under the key's lock, then
@@ -16,8 +17,8 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
   private final byte[] value;
   private final long ttlNanos;
   private final long weight;
-  private Object replaced;
-  private Object stored;
+  private @Nullable Object replaced;
+  private @Nullable Object stored;
 
   Overwrite(CaffeineBlinkStore store, String key, int keyBytes, byte[] value, long ttlNanos, long weight) {
     this.store = store;

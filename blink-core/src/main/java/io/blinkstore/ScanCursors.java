@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live {@code SCAN} cursors of a store: each is a weakly consistent iterator over the map, kept between calls
@@ -64,7 +65,7 @@ final class ScanCursors {
    *
    * @return the step, or {@code null} if {@code number} is not a live cursor
    */
-  Keyspace.Step step(long number, int count, Iterator<Key> start, Function<Key, String> live) {
+  Keyspace.@Nullable Step step(long number, int count, Iterator<Key> start, Function<Key, @Nullable String> live) {
     Cursor cursor = number == 0 ? new Cursor(start) : take(number);
     if (cursor == null) {
       return null;
@@ -85,7 +86,7 @@ final class ScanCursors {
     return live.size();
   }
 
-  private synchronized Cursor take(long number) {
+  private synchronized @Nullable Cursor take(long number) {
     dropIdle();
     return live.remove(number);
   }

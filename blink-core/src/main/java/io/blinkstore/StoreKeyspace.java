@@ -5,6 +5,7 @@ import io.blinkstore.internal.Namespaces;
 import java.util.Iterator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Keyspace} of a {@link CaffeineBlinkStore}: iterations over its map, with nothing kept per entry.
@@ -19,7 +20,7 @@ final class StoreKeyspace implements Keyspace {
 
   private final CaffeineBlinkStore store;
   private final ScanCursors cursors;
-  private Iterator<Key> walk;
+  private @Nullable Iterator<Key> walk;
 
   StoreKeyspace(CaffeineBlinkStore store, ScanCursors cursors) {
     this.store = store;
@@ -27,7 +28,7 @@ final class StoreKeyspace implements Keyspace {
   }
 
   @Override
-  public Step scan(int namespace, long cursor, int count) {
+  public @Nullable Step scan(int namespace, long cursor, int count) {
     store.ensureOpen();
     return cursors.step(cursor, count, store.map.keySet().iterator(), key -> liveKey(key, namespace));
   }
@@ -48,7 +49,7 @@ final class StoreKeyspace implements Keyspace {
    * or after it; {@code null} only if a whole pass finds none.
    */
   @Override
-  public synchronized String randomKey(int namespace) {
+  public synchronized @Nullable String randomKey(int namespace) {
     store.ensureOpen();
     int stride = ThreadLocalRandom.current().nextInt(MAX_STRIDE);
     boolean passedEnd = false;
@@ -98,7 +99,7 @@ final class StoreKeyspace implements Keyspace {
   }
 
   /** The key (without its namespace) of a stored entry of {@code namespace}, or {@code null}: another, or expired. */
-  private String liveKey(Key stored, int namespace) {
+  private @Nullable String liveKey(Key stored, int namespace) {
     Object ref = stored.ref;
     if (NamespaceCounts.namespace(ref) != namespace || store.liveValue(ref) == null) {
       return null;

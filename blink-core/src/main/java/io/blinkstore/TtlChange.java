@@ -1,6 +1,7 @@
 package io.blinkstore;
 
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code expire} and {@code persist}: a present, live entry gets a new ref (a new holder, or its bare array),
@@ -31,7 +32,7 @@ final class TtlChange {
   }
 
   /** What {@link #replaceLive} found: the ref it replaced or removed (null if absent), and whether it was live. */
-  private record Replaced(Object ref, boolean wasLive) {}
+  private record Replaced(@Nullable Object ref, boolean wasLive) {}
 
   /**
    * Gives a present key's entry the ref {@code next} makes of its ref and packed array, if it is live; removes it
@@ -62,7 +63,7 @@ final class TtlChange {
    * the compute saw: the clock read again here may have passed a deadline the compute found unexpired, whose
    * bytes it stored again.
    */
-  private void afterCompute(Object replaced, boolean wasLive, Expiring created) {
+  private void afterCompute(@Nullable Object replaced, boolean wasLive, @Nullable Expiring created) {
     if (created != null) {
       store.expiry.track(created);
     }

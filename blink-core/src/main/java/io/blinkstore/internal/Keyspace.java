@@ -2,6 +2,7 @@ package io.blinkstore.internal;
 
 import java.util.List;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Not API: what blink-server's logical databases and its {@code SCAN}, {@code KEYS}, {@code RANDOMKEY},
@@ -26,7 +27,7 @@ public interface Keyspace {
    * @return the step, or {@code null} if {@code cursor} is not 0 and not a live cursor (never issued, already
    *     used, or expired: see the store's cursor bounds)
    */
-  Step scan(int namespace, long cursor, int count);
+  @Nullable Step scan(int namespace, long cursor, int count);
 
   /**
    * Gives every live key of {@code namespace} to {@code visitor}, in no particular order, in one pass over the
@@ -36,7 +37,7 @@ public interface Keyspace {
   void forEachKey(int namespace, Predicate<String> visitor);
 
   /** A live key of {@code namespace} chosen at random, or {@code null} if it holds none. */
-  String randomKey(int namespace);
+  @Nullable String randomKey(int namespace);
 
   /** The keys of {@code namespace}, expired ones not yet removed included (as Redis's {@code DBSIZE}). */
   long size(int namespace);

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs at most one load per key at a time: the first caller for a key loads it on its own thread, and callers
@@ -15,7 +16,7 @@ import java.util.function.Function;
  */
 public final class SingleFlight {
   /** A load under way: its result, and the thread running it (to catch a load that waits for itself). */
-  private record Flight(CompletableFuture<byte[]> result, Thread loader) {}
+  private record Flight(CompletableFuture<byte @Nullable []> result, Thread loader) {}
 
   private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
 
@@ -26,7 +27,7 @@ public final class SingleFlight {
    *
    * @throws IllegalStateException if the load under way for {@code key} is this thread's own
    */
-  public byte[] run(String key, Function<String, byte[]> load) {
+  public byte @Nullable [] run(String key, Function<String, byte @Nullable []> load) {
     Flight mine = new Flight(new CompletableFuture<>(), Thread.currentThread());
     Flight current = flights.putIfAbsent(key, mine);
     if (current != null) {
@@ -47,7 +48,7 @@ public final class SingleFlight {
     }
   }
 
-  private static byte[] await(CompletableFuture<byte[]> result) {
+  private static byte @Nullable [] await(CompletableFuture<byte @Nullable []> result) {
     boolean interrupted = false;
     try {
       for (;;) {

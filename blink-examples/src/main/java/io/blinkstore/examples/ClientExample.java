@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,7 +43,7 @@ public final class ClientExample {
         .tcp(new InetSocketAddress("127.0.0.1", 0))
         .build()
         .start()) {
-      int port = server.tcpAddress().getPort();
+      int port = Objects.requireNonNull(server.tcpAddress(), "served over TCP").getPort();
 
       // 1. Switching between in-process and remote is the one line that makes the store. Over RESP (redis://)
       //    the same code also runs against Redis or Valkey: docs/scale-out.md.

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,8 +51,8 @@ public final class SidecarExample {
             .unix(workers.file("blink.sock"))
             .build()
             .start()) {
-      int port = server.tcpAddress().getPort();
-      Path socket = server.unixPath();
+      int port = Objects.requireNonNull(server.tcpAddress(), "served over TCP").getPort();
+      Path socket = Objects.requireNonNull(server.unixPath(), "served on a Unix socket");
       System.out.println("sidecar: TCP 127.0.0.1:" + port + " and " + socket);
       startWorkers(workers, javaWorkers, port, socket);
       List<Summary> summaries = summaries(workers, WORKER_TIMEOUT);

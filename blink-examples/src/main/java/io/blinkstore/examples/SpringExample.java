@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
@@ -56,7 +57,8 @@ public class SpringExample {
     try (BlinkStore store = BlinkStore.builder().build();
         BlinkServer server = BlinkServer.builder().store(store)
             .tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build().start()) {
-      String address = "blink.address=blink://127.0.0.1:" + server.tcpAddress().getPort();
+      int port = Objects.requireNonNull(server.tcpAddress(), "served over TCP").getPort();
+      String address = "blink.address=blink://127.0.0.1:" + port;
       run("sidecar, application instance 1 (" + address + ")", address);
       run("sidecar, application instance 2 (same address)", address);
     }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +46,7 @@ public final class StampedeExample {
             .tcp(new InetSocketAddress("127.0.0.1", 0))
             .build()
             .start()) {
-      InetSocketAddress address = server.tcpAddress();
+      InetSocketAddress address = Objects.requireNonNull(server.tcpAddress(), "served over TCP");
       System.out.println(WORKERS + " threads in one JVM, each on its own connection, released at once:");
       int plain = stampede(address, "report:plain", StampedeExample::getThenSet);
       System.out.println("without a lease: " + WORKERS + " workers, " + queries(plain));

@@ -64,7 +64,7 @@ final class SharedLoad {
    *
    * @throws IllegalStateException if the load under way for {@code key} is this thread's own
    */
-  byte[] getOrLoad(String key, long ttlMillis, BlinkStore.Loader loader) {
+  byte @Nullable [] getOrLoad(String key, long ttlMillis, BlinkStore.Loader loader) {
     return flights.run(key, k -> loadOnce(k, ttlMillis, loader));
   }
 

@@ -143,9 +143,9 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   private final BlinkStore store;
-  private final InetSocketAddress tcp;
-  private final InetSocketAddress metrics;
-  private final Path unix;
+  private final @Nullable InetSocketAddress tcp;
+  private final @Nullable InetSocketAddress metrics;
+  private final @Nullable Path unix;
   private final int maxLineBytes;
   private final Transport transport;
   private final ServerCounters counters = new ServerCounters();
@@ -158,30 +158,31 @@ public final class BlinkServer implements AutoCloseable {
   private final long maxOutputBytes;
   private final int databases;
   private final EntrySizeLimits sizeLimits;
-  private final Authenticator authenticator;
+  private final @Nullable Authenticator authenticator;
   private final Set<PosixFilePermission> unixMode;
-  private final HeapGuard givenHeapGuard;
+  private final @Nullable HeapGuard givenHeapGuard;
   private final double heapThreshold;
   private final Duration metricsDeadline;
-  private HeapGuard heapGuard;
+  private @Nullable HeapGuard heapGuard;
 
   private final Object lifecycle = new Object();
-  private EventLoopGroup group;
-  private DirectMemoryGuard allocator;
-  private ChannelGroup connections;
-  private Channel tcpChannel;
-  private Channel unixChannel;
-  private Channel metricsChannel;
+  // Null until start() sets them (and after a start that failed before it reached them).
+  private @Nullable EventLoopGroup group;
+  private @Nullable DirectMemoryGuard allocator;
+  private @Nullable ChannelGroup connections;
+  private @Nullable Channel tcpChannel;
+  private @Nullable Channel unixChannel;
+  private @Nullable Channel metricsChannel;
   private boolean started;
   private boolean closed;
 
-  BlinkServer(BlinkServerBuilder builder) {
-    this.store = builder.store;
+  BlinkServer(BlinkServerBuilder builder, BlinkStore store, Transport transport) {
+    this.store = store;
     this.tcp = builder.tcp;
     this.metrics = builder.metrics;
     this.unix = builder.unix;
     this.maxLineBytes = builder.maxLineBytes;
-    this.transport = resolve(builder.transport);
+    this.transport = resolve(transport);
     this.clientMemory = new ClientMemory(builder.maxClientMemory, counters);
     this.maxConnections = builder.maxConnections;
     this.idleTimeoutSeconds = builder.idleTimeout.toSeconds();
@@ -221,7 +222,8 @@ public final class BlinkServer implements AutoCloseable {
       ConnectionLimits.warnIfDescriptorsShort(maxConnections);
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
       allocator = DirectMemoryGuard.forThisJvm();
-      connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
+      ChannelGroup connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
+      this.connections = connections;
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
       Dispatcher dispatcher = new Dispatcher(
@@ -248,17 +250,18 @@ public final class BlinkServer implements AutoCloseable {
           };
       try {
         if (tcp != null) {
-          tcpChannel = bind(tcpBootstrap(initializer), tcp, "TCP " + Addresses.describe(tcp));
+          tcpChannel = bind(tcpBootstrap(initializer, group, allocator), tcp, "TCP " + Addresses.describe(tcp));
           counters.tcpPort(((InetSocketAddress) tcpChannel.localAddress()).getPort());
         }
         if (unix != null) {
           StaleSocketFile.remove(unix);
-          unixChannel = bind(unixBootstrap(initializer), unixAddress(unix), "Unix socket " + unix);
+          unixChannel = bind(unixBootstrap(initializer, group, allocator), unixAddress(unix), "Unix socket " + unix);
           setMode(unix, unixMode);
         }
         if (metrics != null) {
           // No half-closure: a scraper that ends its output is done, and its connection is closed at once.
-          ServerBootstrap scrapes = tcpBootstrap(new MetricsEndpoint(() -> counters.stats(store), metricsDeadline))
+          ServerBootstrap scrapes = tcpBootstrap(
+              new MetricsEndpoint(() -> counters.stats(store), metricsDeadline), group, allocator)
               .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
           metricsChannel = bind(scrapes, metrics, "metrics " + Addresses.describe(metrics));
         }
@@ -277,19 +280,21 @@ public final class BlinkServer implements AutoCloseable {
    * endpoint has no token at all; it shows figures, not data, so off loopback it gets a one-line notice.
    */
   private void warnIfExposed() {
-    if (isExposed(tcp, authenticator != null)) {
+    InetSocketAddress servedTcp = tcpAddress();
+    InetSocketAddress servedMetrics = metricsAddress();
+    if (servedTcp != null && isExposed(servedTcp, authenticator != null)) {
       log.warn("SECURITY WARNING: listening on {} without an auth token: anyone who can reach this address"
           + " can read and change every entry. Bind 127.0.0.1 or set BLINK_AUTH_TOKEN / --auth-token-file.",
-          Addresses.describe(tcpAddress()));
+          Addresses.describe(servedTcp));
     }
-    if (isExposed(metrics, false)) {
+    if (servedMetrics != null && isExposed(servedMetrics, false)) {
       log.warn("metrics at http://{}/metrics are open to anyone who can reach this address (the store's figures,"
-          + " not its data); bind 127.0.0.1 to keep them local", Addresses.describe(metricsAddress()));
+          + " not its data); bind 127.0.0.1 to keep them local", Addresses.describe(servedMetrics));
     }
   }
 
   /** Whether serving TCP on {@code tcp} (null: none) opens it to the network without a token. */
-  static boolean isExposed(InetSocketAddress tcp, boolean hasToken) {
+  static boolean isExposed(@Nullable InetSocketAddress tcp, boolean hasToken) {
     return tcp != null && !hasToken && !tcp.getAddress().isLoopbackAddress();
   }
 
@@ -308,7 +313,8 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
-  private ServerBootstrap tcpBootstrap(ChannelInitializer<Channel> initializer) {
+  private ServerBootstrap tcpBootstrap(
+      ChannelInitializer<Channel> initializer, EventLoopGroup group, DirectMemoryGuard allocator) {
     return new ServerBootstrap()
         .group(group)
         .handler(spare)
@@ -322,7 +328,8 @@ public final class BlinkServer implements AutoCloseable {
         .childHandler(initializer);
   }
 
-  private ServerBootstrap unixBootstrap(ChannelInitializer<Channel> initializer) {
+  private ServerBootstrap unixBootstrap(
+      ChannelInitializer<Channel> initializer, EventLoopGroup group, DirectMemoryGuard allocator) {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .handler(spare)
@@ -357,14 +364,14 @@ public final class BlinkServer implements AutoCloseable {
    * Returns the TCP address served: the address asked for, with the port actually bound (the real one when 0 was
    * asked); null without TCP or before {@link #start}.
    */
-  public InetSocketAddress tcpAddress() {
+  public @Nullable InetSocketAddress tcpAddress() {
     synchronized (lifecycle) {
       return served(tcp, tcpChannel);
     }
   }
 
   /** Returns the metrics endpoint's address, as {@link #tcpAddress()} does; null without one. */
-  public InetSocketAddress metricsAddress() {
+  public @Nullable InetSocketAddress metricsAddress() {
     synchronized (lifecycle) {
       return served(metrics, metricsChannel);
     }
@@ -374,14 +381,14 @@ public final class BlinkServer implements AutoCloseable {
    * The address asked for with the port bound. The channel's own address is not shown as is: a wildcard bound
    * through a dual-stack socket reads {@code [0:0:0:0:0:0:0:0]} where the user asked for {@code 0.0.0.0}.
    */
-  private static @Nullable InetSocketAddress served(InetSocketAddress asked, Channel channel) {
-    return channel == null
+  private static @Nullable InetSocketAddress served(@Nullable InetSocketAddress asked, @Nullable Channel channel) {
+    return asked == null || channel == null
         ? null
         : new InetSocketAddress(asked.getAddress(), ((InetSocketAddress) channel.localAddress()).getPort());
   }
 
   /** Returns the Unix socket path served, or null without one. */
-  public Path unixPath() {
+  public @Nullable Path unixPath() {
     return unix;
   }
 
@@ -446,6 +453,27 @@ public final class BlinkServer implements AutoCloseable {
     closeQuietly(metricsChannel);
     closeQuietly(tcpChannel);
     closeQuietly(unixChannel);
+    if (connections != null) {
+      closeConnections(connections);
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    if (heapGuard != null) {
+      heapGuard.close();
+    }
+    spare.close();
+    if (unix != null && unixChannel != null) {
+      try {
+        Files.deleteIfExists(unix);
+      } catch (IOException ignored) {
+        // Netty already removes it on close; this is only a second try.
+      }
+    }
+  }
+
+  /** Flushes each connection's last replies and closes it, cutting those not done within the drain timeout. */
+  private static void closeConnections(ChannelGroup connections) {
     for (Channel connection : connections) {
       connection.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
@@ -457,19 +485,9 @@ public final class BlinkServer implements AutoCloseable {
       }
     }
     connections.close().awaitUninterruptibly();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-    heapGuard.close();
-    spare.close();
-    if (unix != null && unixChannel != null) {
-      try {
-        Files.deleteIfExists(unix);
-      } catch (IOException ignored) {
-        // Netty already removes it on close; this is only a second try.
-      }
-    }
   }
 
-  private static void closeQuietly(Channel channel) {
+  private static void closeQuietly(@Nullable Channel channel) {
     if (channel != null) {
       channel.close().awaitUninterruptibly();
     }

@@ -13,15 +13,16 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Configures a {@link BlinkServer}. Each option may be set once; bad values fail fast. Not thread-safe. */
 public final class BlinkServerBuilder {
-  BlinkStore store;
-  InetSocketAddress tcp;
-  InetSocketAddress metrics;
-  Path unix;
+  @Nullable BlinkStore store;
+  @Nullable InetSocketAddress tcp;
+  @Nullable InetSocketAddress metrics;
+  @Nullable Path unix;
   int maxLineBytes = -1;
-  BlinkServer.Transport transport;
+  BlinkServer.@Nullable Transport transport;
   int maxConnections = BlinkServer.defaultMaxConnections();
   Duration idleTimeout = BlinkServer.DEFAULT_IDLE_TIMEOUT;
   Duration requestTimeout = BlinkServer.DEFAULT_REQUEST_TIMEOUT;
@@ -31,10 +32,10 @@ public final class BlinkServerBuilder {
   long maxClientMemory = BlinkServer.defaultMaxClientMemory();
   int maxKeyBytes = BlinkServer.DEFAULT_MAX_KEY_BYTES;
   int maxValueBytes = Integer.MAX_VALUE;
-  String authToken;
+  @Nullable String authToken;
   Set<PosixFilePermission> unixMode = BlinkServer.DEFAULT_UNIX_MODE;
   double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
-  HeapGuard heapGuard;
+  @Nullable HeapGuard heapGuard;
   Duration metricsDeadline = MetricsEndpoint.DEFAULT_DEADLINE;
   /** The settings with a default that were set (each may be set once, as the others). */
   private final Set<String> given = new HashSet<>();
@@ -307,7 +308,7 @@ public final class BlinkServerBuilder {
     if (transport == null) {
       transport = BlinkServer.Transport.AUTO;
     }
-    return new BlinkServer(this);
+    return new BlinkServer(this, store, transport);
   }
 
   private static int requirePositive(int value, String name) {
@@ -335,7 +336,7 @@ public final class BlinkServerBuilder {
     }
   }
 
-  private static void requireUnset(Object current, String name) {
+  private static void requireUnset(@Nullable Object current, String name) {
     if (current != null) {
       throw new IllegalStateException(name + " was already set to " + current);
     }

@@ -242,7 +242,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
     throw new IllegalArgumentException("bad " + what + ": port must be a number from 0 to 65535");
   }
 
-  private static String oneLine(String message) {
+  private static String oneLine(@Nullable String message) {
     return message == null ? "unknown error" : message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 

@@ -265,14 +265,16 @@ final class ServeCommand implements Callable<Integer> {
 
   private static String where(BlinkServer server) {
     StringBuilder where = new StringBuilder();
-    if (server.tcpAddress() != null) {
-      where.append("tcp ").append(Addresses.describe(server.tcpAddress()));
+    InetSocketAddress tcp = server.tcpAddress();
+    if (tcp != null) {
+      where.append("tcp ").append(Addresses.describe(tcp));
     }
     if (server.unixPath() != null) {
       where.append(where.length() > 0 ? ", " : "").append("unix ").append(server.unixPath());
     }
-    if (server.metricsAddress() != null) {
-      where.append(", metrics http://").append(Addresses.describe(server.metricsAddress())).append("/metrics");
+    InetSocketAddress metrics = server.metricsAddress();
+    if (metrics != null) {
+      where.append(", metrics http://").append(Addresses.describe(metrics)).append("/metrics");
     }
     return where.toString();
   }

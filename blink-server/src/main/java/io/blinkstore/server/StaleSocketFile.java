@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Clears the way for a Unix socket bind. The original server removes whatever file is at the socket path; a
@@ -89,7 +90,7 @@ final class StaleSocketFile {
     }
   }
 
-  private static BlinkException failure(Path path, String why, Throwable cause) {
+  private static BlinkException failure(Path path, String why, @Nullable Throwable cause) {
     return new BlinkException("cannot listen on Unix socket " + path + ": " + why, cause);
   }
 }

@@ -27,14 +27,14 @@ public final class ClientState {
   private final ClientConnection connection;
   private final long createdMillis = System.currentTimeMillis();
   // Read by CLIENT LIST from other connections' event loops, hence volatile.
-  private volatile byte[] name;
+  private volatile byte @Nullable [] name;
   private boolean authenticated;
   private volatile int protocol = DEFAULT_PROTOCOL;
   private volatile boolean closing;
   private volatile boolean evictLast;
   private volatile boolean monitoring;
   private volatile long lastCommandMillis = createdMillis;
-  private volatile String lastCommand;
+  private volatile @Nullable String lastCommand;
   private ReplySize replySize = ReplySize.NOT_MEASURED;
   private @Nullable Transaction transaction;
   private final Watches.Watcher watcher = new Watches.Watcher();
@@ -89,12 +89,12 @@ public final class ClientState {
   }
 
   /** The name set by {@code CLIENT SETNAME}, or {@code null}. */
-  byte[] name() {
+  byte @Nullable [] name() {
     return name;
   }
 
   /** Sets the connection's name; {@code null} clears it. */
-  void name(byte[] name) {
+  void name(byte @Nullable [] name) {
     this.name = name;
     account.name(name == null ? 0 : name.length);
   }
@@ -141,13 +141,13 @@ public final class ClientState {
   }
 
   /** Records that the connection runs the command named {@code name} ({@code null}: an unknown one) now. */
-  void running(String name) {
+  void running(@Nullable String name) {
     lastCommand = name;
     lastCommandMillis = System.currentTimeMillis();
   }
 
   /** The name of the last command, as Redis names it ({@code client|list}), or {@code null}. */
-  String lastCommand() {
+  @Nullable String lastCommand() {
     return lastCommand;
   }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code COMMAND}, {@code COMMAND INFO}, {@code COUNT}, {@code LIST} and {@code GETKEYS}/{@code GETKEYSANDFLAGS},
@@ -73,7 +74,7 @@ final class CommandIntrospection {
   }
 
   /** The command whose full name ({@code get}, {@code client|id}) is {@code name} in any case, or null. */
-  private CommandSpec byFullName(String name) {
+  private @Nullable CommandSpec byFullName(String name) {
     String[] parts = name.split("\\|", -1);
     if (parts.length > 2) {
       return null;
@@ -129,7 +130,7 @@ final class CommandIntrospection {
     return new Result.Set(names);
   }
 
-  private static CommandFlag flagNamed(String name) {
+  private static @Nullable CommandFlag flagNamed(String name) {
     for (CommandFlag flag : CommandFlag.values()) {
       if (flag.name().equalsIgnoreCase(name)) {
         return flag;
@@ -235,9 +236,10 @@ final class CommandIntrospection {
     return new Result.Array(names);
   }
 
-  private static void addNames(CommandTable commands, String type, String filter, List<Result> names) {
+  private static void addNames(
+      CommandTable commands, @Nullable String type, @Nullable String filter, List<Result> names) {
     for (CommandSpec spec : commands.specs()) {
-      if (type == null || passes(spec, type, filter)) {
+      if (type == null || filter == null || passes(spec, type, filter)) {
         names.add(Result.bulk(spec.name()));
       }
       if (spec.subcommands() != null) {

@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One command as the {@link CommandTable} declares it, once for every protocol: its name as Redis reports it in
@@ -16,11 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  * @param subcommands the subcommands of a container, or {@code null}
  * @param calls its calls, counted for {@code INFO commandstats}
  */
-record CommandSpec(String name, int arity, int flags, Keys keys, Operation operation, CommandTable subcommands,
-    Calls calls) {
+record CommandSpec(String name, int arity, int flags, Keys keys, Operation operation,
+    @Nullable CommandTable subcommands, Calls calls) {
 
   /** A command without calls counted yet. */
-  CommandSpec(String name, int arity, int flags, Keys keys, Operation operation, CommandTable subcommands) {
+  CommandSpec(String name, int arity, int flags, Keys keys, Operation operation, @Nullable CommandTable subcommands) {
     this(name, arity, flags, keys, operation, subcommands, new Calls());
   }
 

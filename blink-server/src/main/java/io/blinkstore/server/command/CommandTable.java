@@ -29,10 +29,21 @@ final class CommandTable {
   /**
    * Declares a container of subcommands; {@code alone} answers it without a subcommand where its arity allows
    * that ({@code COMMAND}), else it is {@code null}.
+   *
+   * @throws IllegalArgumentException if {@code alone} is null and the arity allows the name alone
    */
-  void addContainer(String name, int arity, CommandSpec.Operation alone, CommandFlag... flags) {
-    put(name, new CommandSpec(name, arity, CommandFlag.bits(flags), CommandSpec.Keys.NONE, alone,
-        new CommandTable()));
+  void addContainer(String name, int arity, CommandSpec.@Nullable Operation alone, CommandFlag... flags) {
+    if (alone == null && arity > -2 && arity < 2) {
+      throw new IllegalArgumentException(name + " has no operation of its own, so its arity must ask for a"
+          + " subcommand, but was " + arity);
+    }
+    put(name, new CommandSpec(name, arity, CommandFlag.bits(flags), CommandSpec.Keys.NONE,
+        alone != null ? alone : CommandTable::subcommandOnly, new CommandTable()));
+  }
+
+  /** A container without an operation of its own: never run, since its arity asks for a subcommand. */
+  private static Result subcommandOnly(ClientState client, byte[][] args) {
+    throw new IllegalStateException(Arguments.text(args[0]) + " runs only with a subcommand");
   }
 
   private void put(String name, CommandSpec spec) {

@@ -252,6 +252,8 @@ public final class Dispatcher {
 
   /** Runs {@code spec} with the gate held shared, its reply's stored values copied before it is released. */
   private Result gated(CommandSpec spec, ClientState client, byte[][] args) {
+    // Only with a gate: transactions.ungated(spec) is true for every command when there is none.
+    Isolation isolation = Objects.requireNonNull(this.isolation, "gated only with a gate");
     long stamp = isolation.enter();
     try {
       Result result = call(spec, client, args);

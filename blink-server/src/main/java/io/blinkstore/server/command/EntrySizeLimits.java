@@ -19,8 +19,17 @@ public record EntrySizeLimits(int maxKeyBytes, int maxValueBytes) {
   static final class TooLarge extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final String reply;
+
     TooLarge(String reply) {
       super(reply, null, false, false);
+      this.reply = reply;
+    }
+
+    /** The reply's text, as given: never null. */
+    @Override
+    public String getMessage() {
+      return reply;
     }
   }
 

@@ -9,6 +9,7 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.management.ListenerNotFoundException;
@@ -16,6 +17,7 @@ import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +101,7 @@ public class HeapGuard implements AutoCloseable {
    */
   static final class CollectionWatcher extends HeapGuard implements NotificationListener {
     /** The heap's memory pools; found by {@link #subscribe} when not given. */
-    private volatile Set<String> heapPools;
+    private volatile @Nullable Set<String> heapPools;
     private final long maxBytes;
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private boolean closed;
@@ -108,7 +110,7 @@ public class HeapGuard implements AutoCloseable {
      * A watcher summing {@code heapPools} (null: the JVM's heap pools, found when subscribing) against
      * {@code maxBytes}, not yet listening ({@link #subscribe}).
      */
-    CollectionWatcher(double threshold, Set<String> heapPools, long maxBytes) {
+    CollectionWatcher(double threshold, @Nullable Set<String> heapPools, long maxBytes) {
       super(threshold);
       this.heapPools = heapPools == null ? null : Set.copyOf(heapPools);
       this.maxBytes = maxBytes;
@@ -147,10 +149,12 @@ public class HeapGuard implements AutoCloseable {
      * have no memory committed: then it reports a pause, not the heap.
      */
     public void afterCollection(Map<String, MemoryUsage> poolsAfter) {
+      // Set before the listener is added, so before any collection is reported to it.
+      Set<String> heap = Objects.requireNonNull(heapPools, "heap pools known");
       long used = 0;
       long committed = 0;
       for (Map.Entry<String, MemoryUsage> pool : poolsAfter.entrySet()) {
-        if (heapPools.contains(pool.getKey())) {
+        if (heap.contains(pool.getKey())) {
           used += pool.getValue().getUsed();
           committed += pool.getValue().getCommitted();
         }

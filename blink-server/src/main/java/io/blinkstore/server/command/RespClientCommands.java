@@ -9,6 +9,7 @@ import io.blinkstore.server.command.CommandSpec.Keys;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code CLIENT LIST}, {@code CLIENT INFO}, {@code CLIENT KILL} and {@code CLIENT NO-EVICT} over the RESP
@@ -64,7 +65,7 @@ final class RespClientCommands {
   }
 
   /** Redis's error for a client type it does not know, or null for one it does. */
-  private static Result unknownType(byte[] type) {
+  private static @Nullable Result unknownType(byte[] type) {
     return switch (Arguments.lowerCase(type)) {
       case "normal", "master", "replica", "slave", "pubsub" -> null;
       default -> Result.error("Unknown client type '" + Arguments.text(type) + "'");

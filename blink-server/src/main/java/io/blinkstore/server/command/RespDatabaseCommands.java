@@ -33,7 +33,7 @@ final class RespDatabaseCommands {
   private static final Result.Error SAME_OBJECT = Result.error("source and destination objects are the same");
 
   private final BlinkStore store;
-  private final Keyspace keyspace;
+  private final @Nullable Keyspace keyspace;
   private final Databases databases;
   private final Leases leases;
   private final @Nullable Watches watches;
@@ -42,7 +42,7 @@ final class RespDatabaseCommands {
    * The commands for {@code store} (every write through it), whose {@code keyspace} (null: a store without one)
    * holds {@code databases}; a flush ends every lease of {@code leases}; a swap marks {@code watches}.
    */
-  RespDatabaseCommands(BlinkStore store, Keyspace keyspace, Databases databases, Leases leases,
+  RespDatabaseCommands(BlinkStore store, @Nullable Keyspace keyspace, Databases databases, Leases leases,
       @Nullable Watches watches) {
     this.store = store;
     this.keyspace = keyspace;
@@ -173,7 +173,7 @@ final class RespDatabaseCommands {
   }
 
   /** A database index as Redis reads one ({@code getIntFromObject}): a 32-bit integer, else {@code null}. */
-  private static Integer index(byte[] arg) {
+  private static @Nullable Integer index(byte[] arg) {
     Long value = Arguments.integer(arg);
     return value == null || value != (int) (long) value ? null : (int) (long) value;
   }

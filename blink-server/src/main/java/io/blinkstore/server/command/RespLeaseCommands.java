@@ -98,7 +98,7 @@ final class RespLeaseCommands {
     if (!persistent && (ttlMillis == null || ttlMillis <= 0 || ttlMillis > MAX_TTL_MILLIS)) {
       return SetOptions.invalidExpireTime("fill");
     }
-    Duration ttl = persistent ? null : Duration.ofMillis(ttlMillis);
+    Duration ttl = persistent || ttlMillis == null ? null : Duration.ofMillis(ttlMillis);
     byte[] value = args[4];
     boolean filled = leases.fill(key, token, () -> {
       if (ttl == null) {

@@ -7,6 +7,7 @@ import io.blinkstore.server.command.CommandSpec.Keys;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code SCAN}, {@code KEYS} and {@code RANDOMKEY} in the connection's database, over the store's {@link Keyspace}
@@ -35,11 +36,11 @@ final class RespScanCommands {
   private static final Result.Error INVALID_CURSOR = Result.error("invalid cursor");
   private static final byte[] ALL = {'*'};
 
-  private final Keyspace keyspace;
+  private final @Nullable Keyspace keyspace;
   private final long maxReplyBytes;
 
   /** The commands over {@code keyspace} ({@code null}: a store without one); replies of at most {@code maxReplyBytes}. */
-  RespScanCommands(Keyspace keyspace, long maxReplyBytes) {
+  RespScanCommands(@Nullable Keyspace keyspace, long maxReplyBytes) {
     this.keyspace = keyspace;
     this.maxReplyBytes = maxReplyBytes;
   }
@@ -149,7 +150,7 @@ final class RespScanCommands {
    * The cursor Redis reads with {@code strtoul}: decimal digits, at most 2^64 - 1; empty is 0. A sign or
    * surrounding space is refused here, as no client sends one.
    */
-  private static Long cursor(byte[] arg) {
+  private static @Nullable Long cursor(byte[] arg) {
     if (arg.length == 0) {
       return 0L;
     }

@@ -53,6 +53,8 @@ public final class RespServerCommands {
   private final BlinkStore store;
   private final ServerCounters counters;
   private final @Nullable Authenticator authenticator;
+  // Made by register(), which the dispatcher calls right after the constructor: INFO needs the command table.
+  @SuppressWarnings("NullAway.Init")
   private ServerInfo info;
   /** {@code CONFIG GET} and {@code CONFIG SET}'s settings. */
   final ServerConfig config;
@@ -166,6 +168,7 @@ public final class RespServerCommands {
    * details, and its name is not set (Redis 7.0 set it; 7.2 does not).
    */
   private Result hello(ClientState client, byte[][] args) {
+    int protocol = 0;
     if (args.length > 1) {
       Long version = Arguments.integer(args[1]);
       if (version == null) {
@@ -174,6 +177,7 @@ public final class RespServerCommands {
       if (version != 2 && version != 3) {
         return NOPROTO;
       }
+      protocol = (int) (long) version;
     }
     byte[] name = null;
     for (int i = 2; i < args.length; i++) {
@@ -200,8 +204,8 @@ public final class RespServerCommands {
     if (name != null) {
       client.name(name.length == 0 ? null : name);
     }
-    if (args.length > 1) {
-      client.protocol((int) (long) Arguments.integer(args[1]));
+    if (protocol != 0) {
+      client.protocol(protocol);
     }
     return helloReply(client);
   }

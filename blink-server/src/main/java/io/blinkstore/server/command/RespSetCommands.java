@@ -8,6 +8,7 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.time.Clock;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RESP writes of one key with options: {@code SET}, {@code SETNX}, {@code SETEX}, {@code PSETEX} and
@@ -77,12 +78,12 @@ final class RespSetCommands {
   }
 
   /** Stores {@code value} for {@code ttl} ({@code null}: for ever) if the key has no live value, atomically. */
-  private boolean setIfAbsent(String key, byte[] value, Duration ttl) {
+  private boolean setIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
     return ttl == null ? store.setIfAbsent(key, value) : store.setIfAbsent(key, value, ttl);
   }
 
   /** The key's time left, or {@code null} if it is absent or never expires. */
-  private Duration keptTtl(String key) {
+  private @Nullable Duration keptTtl(String key) {
     Duration left = store.ttl(key);
     return left == null || left.equals(BlinkStore.NO_EXPIRY) ? null : left;
   }
@@ -91,7 +92,7 @@ final class RespSetCommands {
    * Stores {@code value} for {@code ttl} ({@code null}: for ever). A time already passed ({@code EXAT}/{@code PXAT}
    * in the past) removes the key instead, which is what Redis's write of an already-expired entry amounts to.
    */
-  private void write(String key, byte[] value, Duration ttl) {
+  private void write(String key, byte[] value, @Nullable Duration ttl) {
     if (ttl == null) {
       store.set(key, value);
     } else if (!ttl.isNegative() && !ttl.isZero()) {

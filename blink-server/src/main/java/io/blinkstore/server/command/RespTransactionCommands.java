@@ -13,6 +13,7 @@ import io.blinkstore.internal.Watches;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -78,7 +79,8 @@ final class RespTransactionCommands {
 
   /** Queues a command of a client in {@code MULTI}: {@code +QUEUED}, or an error that aborts the transaction. */
   Result queue(ClientState client, CommandSpec spec, byte[][] args) {
-    Transaction transaction = client.transaction();
+    // The dispatcher queues only for a client in MULTI.
+    Transaction transaction = Objects.requireNonNull(client.transaction(), "in MULTI");
     if (transaction.full()) {
       return refused(client, QUEUE_FULL);
     }

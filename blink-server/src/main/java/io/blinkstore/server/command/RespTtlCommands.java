@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RESP time-to-live and counter commands: {@code EXPIRE}, {@code PEXPIRE}, {@code EXPIREAT},
@@ -112,7 +113,7 @@ final class RespTtlCommands {
    * is compared in whole milliseconds, rounded up, as Redis compares deadlines: the same time to live set twice
    * within a millisecond is not later the second time (issue 23's B3).
    */
-  static boolean holds(Set<String> conditions, Duration current, Duration ttl) {
+  static boolean holds(Set<String> conditions, @Nullable Duration current, Duration ttl) {
     if (current == null) {
       return false;
     }

@@ -3,6 +3,7 @@ package io.blinkstore.server.command;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a command answers, in the protocol-neutral terms of the {@link CommandTable}'s operations: a value or its
@@ -45,9 +46,9 @@ public sealed interface Result {
    * Binary-safe bytes, those between the buffer's position and limit (never consumed: the encoder reads a
    * duplicate); {@link #NULL} is a value that is absent. A stored value is a {@link Stored} instead.
    */
-  record Bulk(ByteBuffer bytes) implements Result {
+  record Bulk(@Nullable ByteBuffer bytes) implements Result {
     /** The bulk string of {@code bytes}, which must not change afterwards; {@code null} is absent. */
-    public Bulk(byte[] bytes) {
+    public Bulk(byte @Nullable [] bytes) {
       this(bytes == null ? null : ByteBuffer.wrap(bytes));
     }
 

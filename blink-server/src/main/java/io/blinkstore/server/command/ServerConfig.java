@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code CONFIG GET} and {@code CONFIG SET}: the settings Redis tools and clients ask for, under Redis's names,
@@ -56,7 +58,8 @@ final class ServerConfig {
   }
 
   private synchronized String value(String name) {
-    return name.equals("port") ? Integer.toString(counters.tcpPort()) : values.get(name);
+    // Asked only for the names of the table, which keeps every name it starts with.
+    return name.equals("port") ? Integer.toString(counters.tcpPort()) : Objects.requireNonNull(values.get(name), name);
   }
 
   /**
@@ -128,7 +131,7 @@ final class ServerConfig {
   }
 
   /** A memory value as Redis reads one ({@code 100}, {@code 1k}, {@code 1kb}, {@code 64mb}, {@code 2gb}); or null. */
-  static Long memoryBytes(String text) {
+  static @Nullable Long memoryBytes(String text) {
     String lower = text.toLowerCase(Locale.ROOT);
     long unit = 1;
     for (String[] suffix : new String[][] {{"kb", "1024"}, {"mb", "1048576"}, {"gb", "1073741824"}, {"k", "1000"},

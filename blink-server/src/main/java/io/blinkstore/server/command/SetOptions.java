@@ -3,6 +3,7 @@ package io.blinkstore.server.command;
 import io.blinkstore.BlinkStore;
 import java.time.Duration;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The options of RESP {@code SET key value [NX|XX] [GET] [EX s|PX ms|EXAT unix-s|PXAT unix-ms|KEEPTTL]} and of
@@ -24,7 +25,7 @@ import java.util.Set;
  * @param refusal the error reply if the options are invalid (then the others are meaningless), else {@code null}
  */
 record SetOptions(boolean ifAbsent, boolean ifPresent, boolean returnOld, boolean keepTtl, boolean persist,
-    Duration ttl, Result.Error refusal) {
+    @Nullable Duration ttl, Result.@Nullable Error refusal) {
 
   private static final Set<String> TIMED = Set.of("ex", "px", "exat", "pxat");
   private static final long MAX_TTL_MILLIS = BlinkStore.MAX_TTL.toMillis();
@@ -67,7 +68,7 @@ record SetOptions(boolean ifAbsent, boolean ifPresent, boolean returnOld, boolea
         return refused(RespKeyCommands.SYNTAX_ERROR);
       }
     }
-    if (time == null) {
+    if (time == null || expiry == null) { // a time comes with its expiry option
       return new SetOptions(nx, xx, get, "keepttl".equals(expiry), "persist".equals(expiry), null, null);
     }
     SetOptions timed = timed(time, expiry, Arguments.lowerCase(args[0]), nowMillis);

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +190,7 @@ public final class ClientMemory {
    * The account holding the most among those marked to be evicted last ({@code CLIENT NO-EVICT ON}) or among the
    * others, or null if none of them holds anything.
    */
-  private Account biggest(boolean evictedLast) {
+  private @Nullable Account biggest(boolean evictedLast) {
     Account biggest = null;
     long most = 0;
     for (Account account : accounts) {
@@ -217,6 +218,9 @@ public final class ClientMemory {
    */
   public static final class Account {
     /** The account of connections that count for nothing (the REPL's, tests'): it keeps no figures. */
+    // The one account without an owner or a channel: each method that reads them checks owner first, or is
+    // reached only through the owner's accounts, which this one never joins.
+    @SuppressWarnings("NullAway")
     public static final Account DETACHED = new Account(null, null);
 
     private final ClientMemory owner;

@@ -65,6 +65,18 @@ class CommandTableTest {
     assertThrows(IllegalArgumentException.class, () -> table.add("client", 1, CommandSpec.Keys.NONE, OK));
   }
 
+  /** A container without an operation of its own is never run alone: its arity must ask for a subcommand. */
+  @Test
+  void aContainerWithoutItsOwnOperationMustAskForASubcommand() {
+    CommandTable table = new CommandTable();
+    assertThrows(IllegalArgumentException.class, () -> table.addContainer("any", -1, null));
+    assertThrows(IllegalArgumentException.class, () -> table.addContainer("one", 1, null));
+    table.addContainer("client", -2, null);
+    table.addContainer("exactly", 2, null);
+    table.addContainer("command", -1, OK);
+    assertEquals(3, table.count());
+  }
+
   @Test
   void flagsAreTheDeclaredOnes() {
     CommandTable table = new CommandTable();

@@ -9,6 +9,7 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes {@link Result results} in RESP2, each element ending with {@code \r\n}; RESP3's shapes as Redis sends
@@ -75,7 +76,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     }
   }
 
-  static void writeBulk(ByteBuffer bytes, ByteBuf out) {
+  static void writeBulk(@Nullable ByteBuffer bytes, ByteBuf out) {
     if (bytes == null) {
       out.writeBytes(NIL);
       return;
@@ -173,7 +174,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     return bulkLength(ascii(((Result.Verbatim) reply).text()));
   }
 
-  static long bulkLength(ByteBuffer bytes) {
+  static long bulkLength(@Nullable ByteBuffer bytes) {
     return bytes == null ? NIL.length : Integer.toString(bytes.remaining()).length() + 3L + bytes.remaining() + 2;
   }
 

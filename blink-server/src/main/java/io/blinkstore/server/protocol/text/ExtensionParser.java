@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -81,7 +82,9 @@ final class ExtensionParser {
    * padded base64 as in {@code SET64}; none at all is the empty value.
    */
   private static Command setBinaryWithTtl(String word, String line, int rest, int end) {
-    return keyTimeAndBase64(word, line, rest, end, false, Command.SetWithTtl::new);
+    // Without zeroMeansNone, every command made has a time to live.
+    return keyTimeAndBase64(word, line, rest, end, false,
+        (key, ttl, value) -> new Command.SetWithTtl(key, Objects.requireNonNull(ttl, "ttl"), value));
   }
 
   /**
@@ -94,7 +97,7 @@ final class ExtensionParser {
 
   /** Makes a command of a key, a time to live ({@code null}: none) and a value. */
   private interface TimedValue {
-    Command make(String key, Duration ttl, byte[] value);
+    Command make(String key, @Nullable Duration ttl, byte[] value);
   }
 
   /**

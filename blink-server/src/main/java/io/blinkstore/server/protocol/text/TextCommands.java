@@ -9,6 +9,7 @@ import io.blinkstore.server.command.Result;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -210,10 +211,11 @@ public final class TextCommands {
 
   /** {@code GETL}'s word and argument as the original's line. */
   private static Reply leaseReply(List<Result> wordAndArgument) {
-    String word = Arguments.text(((Result.Bulk) wordAndArgument.get(0)).bytes().array());
+    // GETL's operation answers a word and a value or a number, never an absent bulk.
+    String word = Arguments.text(Objects.requireNonNull(((Result.Bulk) wordAndArgument.get(0)).bytes()).array());
     Result argument = wordAndArgument.get(1);
     if (word.equals("VALUE")) {
-      return new Reply.Value(((Result.Bulk) argument).bytes());
+      return new Reply.Value(Objects.requireNonNull(((Result.Bulk) argument).bytes()));
     }
     long number = ((Result.Int) argument).value();
     return word.equals("LEASE") ? new Reply.Lease(number) : new Reply.Wait(number);
