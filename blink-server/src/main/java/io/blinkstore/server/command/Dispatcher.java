@@ -111,10 +111,11 @@ public final class Dispatcher {
     this.store = Objects.requireNonNull(store, "store");
     this.isolation = store instanceof Isolation.Source source ? source.isolation() : null;
     store = sizeLimits.wrap(isolation == null ? store : isolation.view());
-    BlinkStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
+    LeaseInvalidatingStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
+    UnixTime unixTime = new UnixTime(writingThroughLeases, clock);
     new RespKeyCommands(writingThroughLeases, maxReplyBytes, sizeLimits).register(table);
-    new RespSetCommands(writingThroughLeases, clock).register(table);
-    new RespTtlCommands(writingThroughLeases, clock).register(table);
+    new RespSetCommands(writingThroughLeases, unixTime).register(table);
+    new RespTtlCommands(writingThroughLeases, unixTime).register(table);
     new RespLeaseCommands(store, leases).register(table);
     Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
     this.databases = new Databases(keyspace == null ? 1 : databaseCount);
