@@ -61,6 +61,15 @@ final class CommandMetadata {
     }
     keys("watch", "transaction", List.of(), new KeySpec(null, List.of("RO"), 1, -1, 1));
     oneKey("move", "keyspace", List.of(), null, "RW", "access", "update");
+    oneKey("type", "keyspace", List.of(), null, "RO");
+    keys("touch", "keyspace", MULTI_SHARD_SUM, new KeySpec(null, List.of("RO"), 1, -1, 1));
+    keys("unlink", "keyspace", MULTI_SHARD_SUM, new KeySpec(null, List.of("RM", "delete"), 1, -1, 1));
+    keys("rename", "keyspace", List.of(), new KeySpec(null, List.of("RW", "access", "delete"), 1, 0, 1),
+        new KeySpec(null, List.of("OW", "update"), 2, 0, 1));
+    keys("renamenx", "keyspace", List.of(), new KeySpec(null, List.of("RW", "access", "delete"), 1, 0, 1),
+        new KeySpec(null, List.of("OW", "insert"), 2, 0, 1));
+    keys("copy", "keyspace", List.of(), new KeySpec(null, List.of("RO", "access"), 1, 0, 1),
+        new KeySpec(null, List.of("OW", "update"), 2, 0, 1));
     keys("scan", "keyspace", List.of("nondeterministic_output", "request_policy:special"));
     keys("keys", "keyspace dangerous", List.of("request_policy:all_shards", "nondeterministic_output_order"));
     keys("randomkey", "keyspace", List.of("request_policy:all_shards", "nondeterministic_output"));

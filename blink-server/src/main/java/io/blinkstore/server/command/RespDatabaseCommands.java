@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class RespDatabaseCommands {
   private static final Result.Error OUT_OF_RANGE = Result.error("DB index is out of range");
-  private static final Result.Error OUT_OF_INT_RANGE =
+  static final Result.Error OUT_OF_INT_RANGE =
       Result.error("value is out of range, value must between -2147483648 and 2147483647");
   private static final Result.Error SAME_OBJECT = Result.error("source and destination objects are the same");
 

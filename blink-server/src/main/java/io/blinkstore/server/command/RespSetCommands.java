@@ -16,7 +16,7 @@ import java.time.Duration;
  * <p><b>Atomicity.</b> {@code SET ... NX} and {@code SETNX} are one atomic step ({@link BlinkStore#setIfAbsent}),
  * so the lock idiom {@code SET lock token NX PX ms} holds: of racing clients, exactly one gets {@code +OK}. What
  * else reads the key first reads, then writes, and a concurrent writer of the same key may come between the two:
- * {@code XX}, {@code GET} (the read counts as a hit or miss; with {@code NX} too), {@code KEEPTTL} (the time left
+ * {@code XX}, {@code GET} (the read counts as a hit or miss; with {@code NX} too), {@code KEEPTTL} (the deadline
  * is read, then the value written with it) and {@code GETEX}.
  */
 final class RespSetCommands {
