@@ -364,7 +364,9 @@ class RedisParityIT {
   /**
    * The generic key commands ({@code TYPE}, {@code TOUCH}, {@code UNLINK}, {@code RENAME}, {@code RENAMENX},
    * {@code COPY}) with their errors, a key's deadline travelling with it, absolute deadlines read back exactly
-   * (issue 23's B2) and {@code EXPIRE}'s conditions against them, and a rename marking a watched key.
+   * (issue 23's B2) and {@code EXPIRE}'s conditions against them, a rename marking a watched key, and
+   * {@code OBJECT}/{@code MEMORY} where docs/resp.md says they answer as Redis (not: {@code FREQ}/{@code IDLETIME}
+   * of a key, a small integer's {@code REFCOUNT}, {@code MEMORY USAGE}'s figure, {@code MEMORY HELP}).
    */
   private static final List<List<String>> GENERIC_REQUESTS = List.of(
       List.of("SET", "a", "1", "PXAT", "4000000000123"),
@@ -431,6 +433,36 @@ class RedisParityIT {
       List.of("MULTI"),
       List.of("GET", "z"),
       List.of("EXEC"),
+      List.of("SET", "n", "12345"),
+      List.of("SET", "s", "hello"),
+      List.of("SET", "long", "x".repeat(44)),
+      List.of("SET", "longer", "x".repeat(45)),
+      List.of("SET", "big", "123456789012345678901"),
+      List.of("OBJECT", "ENCODING", "n"),
+      List.of("OBJECT", "ENCODING", "s"),
+      List.of("OBJECT", "ENCODING", "long"),
+      List.of("object", "encoding", "longer"),
+      List.of("OBJECT", "ENCODING", "big"),
+      List.of("OBJECT", "ENCODING", "missing"),
+      List.of("OBJECT", "REFCOUNT", "n"),
+      List.of("OBJECT", "REFCOUNT", "s"),
+      List.of("OBJECT", "REFCOUNT", "missing"),
+      List.of("OBJECT", "FREQ", "missing"),
+      List.of("OBJECT", "IDLETIME", "missing"),
+      List.of("OBJECT", "HELP"),
+      List.of("OBJECT", "HELP", "x"),
+      List.of("OBJECT", "BOGUS", "n"),
+      List.of("OBJECT", "ENCODING"),
+      List.of("OBJECT", "ENCODING", "n", "x"),
+      List.of("OBJECT"),
+      List.of("MEMORY", "USAGE", "missing"),
+      List.of("MEMORY", "USAGE", "missing", "SAMPLES", "0"),
+      List.of("MEMORY", "USAGE", "n", "SAMPLES", "x"),
+      List.of("MEMORY", "USAGE", "n", "SAMPLES", "-1"),
+      List.of("MEMORY", "USAGE", "n", "SAMPLES"),
+      List.of("MEMORY", "USAGE", "n", "BOGUS"),
+      List.of("MEMORY", "USAGE"),
+      List.of("MEMORY", "BOGUS"),
       List.of("DBSIZE"));
 
   /**

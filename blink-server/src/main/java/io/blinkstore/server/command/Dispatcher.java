@@ -120,6 +120,7 @@ public final class Dispatcher {
     Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
     this.databases = new Databases(keyspace == null ? 1 : databaseCount);
     new RespGenericCommands(writingThroughLeases, databases).register(table);
+    new RespObjectCommands(writingThroughLeases, keyspace).register(table);
     RespDatabaseCommands databaseCommands =
         new RespDatabaseCommands(writingThroughLeases, keyspace, databases, leases,
             isolation == null ? null : isolation.watches());
