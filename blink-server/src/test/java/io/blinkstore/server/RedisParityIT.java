@@ -463,6 +463,11 @@ class RedisParityIT {
       List.of("MEMORY", "USAGE", "n", "BOGUS"),
       List.of("MEMORY", "USAGE"),
       List.of("MEMORY", "BOGUS"),
+      List.of("SET", "moving", "m", "PXAT", "4000000000777"),
+      List.of("MOVE", "moving", "1"),
+      List.of("SELECT", "1"),
+      List.of("PEXPIRETIME", "moving"),
+      List.of("SELECT", "0"),
       List.of("DBSIZE"));
 
   /**
