@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The time-to-live commands and the generic ones on a store that has no {@link Deadlines} of its own (a server
  * given a {@code BlinkClient}, say): {@link RelativeDeadlines} turns deadlines into times left, so a Unix time
- * read back is within a millisecond or two of the one set, and the conditions still hold.
+ * read back is close to the one set, not exact, and the conditions still hold.
  */
 class RelativeDeadlinesTest {
   private final BlinkStore real = BlinkStore.builder().memoryLimit(1 << 20).build();
@@ -41,12 +41,14 @@ class RelativeDeadlinesTest {
   }
 
   @Test
-  void unixTimesAreReadBackWithinAMillisecondOrTwo() {
+  void unixTimesAreReadBackCloseToTheOneSet() {
     assertFalse(plain instanceof Deadlines);
     long t = System.currentTimeMillis() + 60_000;
     assertEquals(Result.OK, run("SET", "k", "v", "PXAT", Long.toString(t)));
     long read = ((Result.Int) run("PEXPIRETIME", "k")).value();
-    assertTrue(Math.abs(read - t) <= 2, t + " read back as " + read);
+    // Never earlier than T but for a millisecond's rounding; later by whatever time passed between the two clock
+    // readings of the write (a pause), which the bound of a second leaves room for on a loaded machine.
+    assertTrue(read >= t - 1 && read < t + 1000, t + " read back as " + read);
     assertEquals(integer(0), run("PEXPIREAT", "k", Long.toString(t + 10_000), "NX"));
     assertEquals(integer(1), run("PEXPIREAT", "k", Long.toString(t + 10_000), "GT"));
     assertEquals(integer(1), run("EXPIRE", "k", "0"));
