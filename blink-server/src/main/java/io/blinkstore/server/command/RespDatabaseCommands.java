@@ -142,8 +142,8 @@ final class RespDatabaseCommands {
     }
     String key = client.key(args[1]);
     byte[] value = store.get(key);
-    long deadline = value == null ? Deadlines.ABSENT : deadlines.deadline(key);
-    if (deadline == Deadlines.ABSENT) {
+    long deadline = deadlines.deadline(key);
+    if (value == null || deadline == Deadlines.ABSENT) {
       return new Result.Int(0);
     }
     boolean moved = deadlines.setIfAbsentUntil(client.key(target, args[1]), value, deadline);

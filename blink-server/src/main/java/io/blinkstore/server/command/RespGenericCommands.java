@@ -90,8 +90,8 @@ final class RespGenericCommands {
     String from = client.key(args[1]);
     String to = client.key(args[2]);
     long deadline = deadlines.deadline(from);
-    byte[] value = deadline == Deadlines.ABSENT ? null : store.get(from);
-    if (value == null) {
+    byte[] value = store.get(from);
+    if (value == null || deadline == Deadlines.ABSENT) {
       return NO_SUCH_KEY;
     }
     if (from.equals(to)) {
@@ -136,8 +136,8 @@ final class RespGenericCommands {
       return SAME_OBJECT;
     }
     byte[] value = store.get(from);
-    long deadline = value == null ? Deadlines.ABSENT : deadlines.deadline(from);
-    if (deadline == Deadlines.ABSENT) {
+    long deadline = deadlines.deadline(from);
+    if (value == null || deadline == Deadlines.ABSENT) {
       return ZERO;
     }
     if (replace) {

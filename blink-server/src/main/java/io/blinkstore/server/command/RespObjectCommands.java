@@ -62,14 +62,14 @@ final class RespObjectCommands {
   }
 
   void register(CommandTable commands) {
-    commands.addContainer("object", -2, null);
+    commands.addContainer("object", -2);
     commands.add("object|encoding", 3, SECOND, this::encoding, READONLY);
     commands.add("object|freq", 3, SECOND, (client, args) -> ifPresent(client, args, NO_FREQUENCY), READONLY);
     commands.add("object|idletime", 3, SECOND, (client, args) -> ifPresent(client, args, NO_IDLE_TIME), READONLY);
     commands.add("object|refcount", 3, SECOND, (client, args) -> ifPresent(client, args, new Result.Int(1)),
         READONLY);
     commands.add("object|help", 2, Keys.NONE, (client, args) -> help(args, OBJECT_HELP), LOADING, STALE);
-    commands.addContainer("memory", -2, null);
+    commands.addContainer("memory", -2);
     commands.add("memory|usage", -3, SECOND, this::usage, READONLY);
     commands.add("memory|help", 2, Keys.NONE, (client, args) -> help(args, MEMORY_HELP), LOADING, STALE);
   }
