@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.Decimal;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.SingleFlight;
@@ -53,11 +54,12 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   private final LongAdder evicted = new LongAdder();
   private final LongAdder expired = new LongAdder();
   private final Cache<Key, Key> cache;
-  private final Policy<Key, Key> policy;
+  final Policy<Key, Key> policy;
   final EntryBound bound;
   final SingleFlight flights = new SingleFlight();
   private final LoadThrough loads = new LoadThrough(this, flights);
-  private final TtlChange ttlChange = new TtlChange(this);
+  final TtlChange ttlChange = new TtlChange(this);
+  final StoreDeadlines deadlines = new StoreDeadlines(this);
   private final StoreKeyspace keyspace;
   private volatile boolean closed;
 
@@ -115,7 +117,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   public void set(String key, byte[] value) {
     Objects.requireNonNull(value, "value");
     ensureOpen();
-    write(key, validate(key), value, 0);
+    write(key, validate(key), value, Deadlines.NEVER);
   }
 
   @Override
@@ -123,7 +125,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     Objects.requireNonNull(value, "value");
     long ttlNanos = ttlNanos(ttl);
     ensureOpen();
-    write(key, validate(key), value, ttlNanos);
+    write(key, validate(key), value, now() + ttlNanos);
   }
 
   @Override
@@ -144,14 +146,14 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   }
 
   /**
-   * Stores {@code value} under a valid key of {@code keyBytes} UTF-8 bytes, for {@code ttlNanos} (0: for ever),
-   * checking its size first: a value too large for the store is never copied.
+   * Stores {@code value} under a valid key of {@code keyBytes} UTF-8 bytes until {@code deadline}
+   * ({@link Deadlines#NEVER}: for ever), checking its size first: a value too large for the store is never copied.
    *
    * @throws EntryTooLargeException if key and value bytes exceed the limit
    */
-  private void write(String key, int keyBytes, byte[] value, long ttlNanos) {
+  void write(String key, int keyBytes, byte[] value, long deadline) {
     long weight = checkedWeight(keyBytes, value.length);
-    withRoomFor(weight, new Overwrite(this, key, keyBytes, value, ttlNanos, weight));
+    withRoomFor(weight, new Overwrite(this, key, keyBytes, value, deadline, weight));
   }
 
   /**
@@ -160,7 +162,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
    *
    * @throws EntryTooLargeException if key and value bytes exceed the limit
    */
-  private byte[] pack(String key, int keyBytes, byte[] value) {
+  byte[] pack(String key, int keyBytes, byte[] value) {
     checkedWeight(keyBytes, value.length);
     return Key.pack(key, keyBytes, value);
   }
@@ -336,7 +338,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     long nanos = ttlNanos(ttl);
     ensureOpen();
     validate(key);
-    return ttlChange.expire(key, nanos);
+    return ttlChange.expireAt(key, now() + nanos, Deadlines.Condition.ALWAYS);
   }
 
   @Override
@@ -414,10 +416,10 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   @Override
   public void store(String key, byte[] value, long ttlNanos) {
     ensureOpen();
-    write(key, validate(key), value, ttlNanos);
+    write(key, validate(key), value, ttlNanos == 0 ? Deadlines.NEVER : now() + ttlNanos);
   }
 
-  private long now() {
+  long now() {
     return expiry.now();
   }
 

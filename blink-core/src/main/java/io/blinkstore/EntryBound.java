@@ -76,8 +76,11 @@ final class EntryBound {
     return store.budget.used() + store.map.size() * bytesPerEntry + store.expiry.indexed() * EXPIRING_BYTES;
   }
 
-  /** What an entry's stored ref costs by this bound's reckoning. */
-  private long cost(Object stored) {
+  /**
+   * What an entry's stored ref costs by this bound's reckoning: key and value bytes, the heap figure per entry the
+   * store was built with ({@code heapCapacity}; 1 without one), and a holder's for a time to live.
+   */
+  long cost(Object stored) {
     return Key.weight(Key.packed(stored)) + bytesPerEntry + (stored instanceof Expiring ? EXPIRING_BYTES : 0);
   }
 

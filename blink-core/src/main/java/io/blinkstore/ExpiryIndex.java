@@ -71,7 +71,12 @@ final class ExpiryIndex {
 
   /** Creates a holder expiring {@code ttlNanos} from now; it must then be stored and {@link #track}ed. */
   Expiring newHolder(byte[] packed, long ttlNanos, boolean pinned) {
-    return new Expiring(packed, now() + ttlNanos, sequence.getAndIncrement(), pinned);
+    return holderUntil(packed, now() + ttlNanos, pinned);
+  }
+
+  /** Creates a holder expiring at {@code deadline} ({@link #now()}'s clock); to be stored and tracked likewise. */
+  Expiring holderUntil(byte[] packed, long deadline, boolean pinned) {
+    return new Expiring(packed, deadline, sequence.getAndIncrement(), pinned);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.blinkstore;
 
+import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.Watches;
@@ -20,9 +21,10 @@ import org.jspecify.annotations.Nullable;
  * correct (it excludes everything, keyless commands included), and measured no slower (docs/BENCHMARKS.md).
  *
  * <p>Two instances share one store: the gated one, handed to callers, and its {@link #view()} without the gate, for
- * a caller that holds the gate itself. Both mark watchers.
+ * a caller that holds the gate itself. Both mark watchers. Both are the store's {@link Deadlines} too.
  */
-final class IsolatedStore implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, LoadThrough.Target {
+final class IsolatedStore
+    implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
@@ -155,6 +157,52 @@ final class IsolatedStore implements BlinkStore, Keyspace.Source, Isolation.Sour
     long stamp = enter();
     try {
       return touchedIf(store.delete(key), key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public long now() {
+    return store.deadlines.now();
+  }
+
+  @Override
+  public long deadline(String key) {
+    long stamp = enter();
+    try {
+      return store.deadlines.deadline(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean expireAt(String key, long deadline, Condition condition) {
+    long stamp = enter();
+    try {
+      return touchedIf(store.deadlines.expireAt(key, deadline, condition), key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public void setUntil(String key, byte[] value, long deadline) {
+    long stamp = enter();
+    try {
+      store.deadlines.setUntil(key, value, deadline);
+      watches.touch(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean setIfAbsentUntil(String key, byte[] value, long deadline) {
+    long stamp = enter();
+    try {
+      return touchedIf(store.deadlines.setIfAbsentUntil(key, value, deadline), key);
     } finally {
       exit(stamp);
     }

@@ -1,5 +1,6 @@
 package io.blinkstore;
 
+import io.blinkstore.internal.Deadlines;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -15,17 +16,18 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
   private final String key;
   private final int keyBytes;
   private final byte[] value;
-  private final long ttlNanos;
+  /** When the value expires, {@link Deadlines#NEVER} for never. */
+  private final long deadline;
   private final long weight;
   private @Nullable Object replaced;
   private @Nullable Object stored;
 
-  Overwrite(CaffeineBlinkStore store, String key, int keyBytes, byte[] value, long ttlNanos, long weight) {
+  Overwrite(CaffeineBlinkStore store, String key, int keyBytes, byte[] value, long deadline, long weight) {
     this.store = store;
     this.key = key;
     this.keyBytes = keyBytes;
     this.value = value;
-    this.ttlNanos = ttlNanos;
+    this.deadline = deadline;
     this.weight = weight;
   }
 
@@ -56,7 +58,7 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
     } else {
       packed = Key.pack(key, keyBytes, value);
     }
-    stored = ttlNanos == 0 ? packed : store.expiry.newHolder(packed, ttlNanos, false);
+    stored = deadline == Deadlines.NEVER ? packed : store.expiry.holderUntil(packed, deadline, false);
     // An absent key: the lookup key becomes the stored one (same key bytes, same hash).
     Key result = entry == null ? lookup : entry;
     if (entry == null) {

@@ -82,6 +82,14 @@ final class StoreKeyspace implements Keyspace {
   }
 
   @Override
+  public long entryCost(int namespace, String key) {
+    store.ensureOpen();
+    Key stored = store.policy.getIfPresentQuietly(Key.lookup(Namespaces.key(namespace, key)));
+    Object ref = stored == null ? null : stored.ref;
+    return ref == null || store.liveValue(ref) == null ? -1 : store.bound.cost(ref);
+  }
+
+  @Override
   public long expiring(int namespace) {
     store.ensureOpen();
     store.expiry.sweep();

@@ -1,11 +1,14 @@
 package io.blinkstore;
 
+import io.blinkstore.internal.Deadlines;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code expire} and {@code persist}: a present, live entry gets a new ref (a new holder, or its bare array),
- * decided under the key's lock; an expired one is removed instead. Then the books are settled.
+ * {@code expire}, {@code expireAt} and {@code persist}: a present, live entry gets a new ref (a new holder, or its
+ * bare array) or is removed, decided under the key's lock together with any condition on its current deadline; an
+ * expired one is removed instead. Then the books are settled.
  */
 final class TtlChange {
   private final CaffeineBlinkStore store;
@@ -14,14 +17,36 @@ final class TtlChange {
     this.store = store;
   }
 
-  /** Gives a live entry a time to live of {@code nanos}; whether it was there. */
-  boolean expire(String key, long nanos) {
+  /**
+   * Gives a live entry the deadline {@code deadline} if its current one meets {@code condition}; a deadline not
+   * after now removes it. Whether it was live and met the condition.
+   */
+  boolean expireAt(String key, long deadline, Deadlines.Condition condition) {
     Expiring[] created = new Expiring[1];
+    boolean[] changed = new boolean[1];
     // A pinned lock given a new time to live (a lock extended) stays pinned: its bytes are already in the share.
-    Replaced replaced = replaceLive(key, (ref, packed) ->
-        created[0] = store.expiry.newHolder(packed, nanos, ref instanceof Expiring holder && holder.pinned));
-    afterCompute(replaced.ref, replaced.wasLive, created[0]);
-    return created[0] != null;
+    Replaced replaced = replaceLive(key, (ref, packed) -> {
+      if (!condition.allows(deadlineOf(ref), deadline)) {
+        return ref;
+      }
+      changed[0] = true;
+      if (deadline <= store.expiry.now()) {
+        return null;
+      }
+      return created[0] =
+          store.expiry.holderUntil(packed, deadline, ref instanceof Expiring holder && holder.pinned);
+    });
+    if (changed[0] && created[0] == null) {
+      // deleted for a deadline past: its bytes, index entry and pin go (changed: the compute found a live ref)
+      store.released(Objects.requireNonNull(replaced.ref));
+    } else if (changed[0] || !replaced.wasLive) {
+      afterCompute(replaced.ref, replaced.wasLive, created[0]);
+    }
+    return changed[0];
+  }
+
+  private static long deadlineOf(Object ref) {
+    return ref instanceof Expiring holder ? holder.deadline : Deadlines.NEVER;
   }
 
   /** Removes a live entry's time to live; whether it had one. */
@@ -35,8 +60,9 @@ final class TtlChange {
   private record Replaced(@Nullable Object ref, boolean wasLive) {}
 
   /**
-   * Gives a present key's entry the ref {@code next} makes of its ref and packed array, if it is live; removes it
-   * if it has expired. Decided under the key's lock; the caller settles the books ({@link #afterCompute}).
+   * Gives a present key's entry the ref {@code next} makes of its ref and packed array, if it is live (the same ref:
+   * left as it is; {@code null}: removed); removes it if it has expired. Decided under the key's lock; the caller
+   * settles the books ({@link #afterCompute}).
    */
   private Replaced replaceLive(String key, BiFunction<Object, byte[], Object> next) {
     Object[] replaced = new Object[1];
@@ -46,11 +72,12 @@ final class TtlChange {
       replaced[0] = ref;
       byte[] packed = store.liveValue(ref);
       wasLive[0] = packed != null;
-      if (packed == null) {
+      Object updated = packed == null ? null : next.apply(ref, packed);
+      if (updated == null) {
         store.counts.keyOut(ref);
         return null;
       }
-      stored.ref = next.apply(ref, packed);
+      stored.ref = updated;
       return stored;
     });
     return new Replaced(replaced[0], wasLive[0]);

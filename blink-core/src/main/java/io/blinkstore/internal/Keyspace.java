@@ -42,6 +42,14 @@ public interface Keyspace {
   /** The keys of {@code namespace}, expired ones not yet removed included (as Redis's {@code DBSIZE}). */
   long size(int namespace);
 
+  /**
+   * What the live entry of {@code key} costs the heap by the store's own reckoning (its heap capacity's): its key
+   * and value bytes, the store's figure per entry (the one its builder was given with {@code heapCapacity}), and
+   * that of a time to live's holder if it has one; {@code -1} if there is no live entry. Read without counting a
+   * hit or a miss.
+   */
+  long entryCost(int namespace, String key);
+
   /** The keys of {@code namespace} that have a time to live. */
   long expiring(int namespace);
 

@@ -362,6 +362,115 @@ class RedisParityIT {
       List.of("KEYS", "*"));
 
   /**
+   * The generic key commands ({@code TYPE}, {@code TOUCH}, {@code UNLINK}, {@code RENAME}, {@code RENAMENX},
+   * {@code COPY}) with their errors, a key's deadline travelling with it, absolute deadlines read back exactly
+   * (issue 23's B2) and {@code EXPIRE}'s conditions against them, a rename marking a watched key, and
+   * {@code OBJECT}/{@code MEMORY} where docs/resp.md says they answer as Redis (not: {@code FREQ}/{@code IDLETIME}
+   * of a key, a small integer's {@code REFCOUNT}, {@code MEMORY USAGE}'s figure, {@code MEMORY HELP}).
+   */
+  private static final List<List<String>> GENERIC_REQUESTS = List.of(
+      List.of("SET", "a", "1", "PXAT", "4000000000123"),
+      List.of("PEXPIRETIME", "a"),
+      List.of("EXPIRETIME", "a"),
+      List.of("PEXPIREAT", "a", "4000000000456"),
+      List.of("PEXPIRETIME", "a"),
+      List.of("EXPIREAT", "a", "4000000001"),
+      List.of("PEXPIRETIME", "a"),
+      List.of("PEXPIREAT", "a", "4000000000999", "GT"),
+      List.of("PEXPIREAT", "a", "4000000000999", "LT"),
+      List.of("PEXPIREAT", "a", "4000000000999", "XX", "LT"),
+      List.of("PEXPIREAT", "a", "4000000001000", "XX", "GT"),
+      List.of("PEXPIRETIME", "a"),
+      List.of("TYPE", "a"),
+      List.of("TYPE", "missing"),
+      List.of("TYPE"),
+      List.of("TYPE", "a", "b"),
+      List.of("SET", "b", "2"),
+      List.of("TOUCH", "a", "b", "missing", "a"),
+      List.of("TOUCH"),
+      List.of("RENAME", "a", "c"),
+      List.of("PEXPIRETIME", "c"),
+      List.of("EXISTS", "a"),
+      List.of("RENAME", "missing", "x"),
+      List.of("RENAME", "c", "c"),
+      List.of("RENAME", "c"),
+      List.of("RENAME", "c", "d", "e"),
+      List.of("RENAMENX", "c", "b"),
+      List.of("RENAMENX", "c", "c"),
+      List.of("RENAMENX", "missing", "x"),
+      List.of("RENAMENX", "c", "d"),
+      List.of("GET", "d"),
+      List.of("PEXPIRETIME", "d"),
+      List.of("RENAME", "b", "d"),
+      List.of("PEXPIRETIME", "d"),
+      List.of("GET", "d"),
+      List.of("SET", "e", "5", "PX", "100000"),
+      List.of("COPY", "e", "f"),
+      List.of("TTL", "f"),
+      List.of("COPY", "e", "f"),
+      List.of("COPY", "d", "f", "REPLACE"),
+      List.of("GET", "f"),
+      List.of("TTL", "f"),
+      List.of("COPY", "e", "e"),
+      List.of("COPY", "e", "e", "DB", "1"),
+      List.of("COPY", "e", "e", "db", "0", "replace"),
+      List.of("COPY", "e", "g", "DB", "16"),
+      List.of("COPY", "e", "g", "DB", "-1"),
+      List.of("COPY", "e", "g", "DB", "x"),
+      List.of("COPY", "e", "g", "DB", "99999999999"),
+      List.of("COPY", "e", "g", "DB"),
+      List.of("COPY", "e", "g", "BOGUS"),
+      List.of("COPY", "missing", "g"),
+      List.of("COPY", "e"),
+      List.of("SELECT", "1"),
+      List.of("GET", "e"),
+      List.of("TTL", "e"),
+      List.of("SELECT", "0"),
+      List.of("UNLINK", "e", "f", "missing", "e"),
+      List.of("UNLINK"),
+      List.of("WATCH", "z"),
+      List.of("RENAME", "d", "z"),
+      List.of("MULTI"),
+      List.of("GET", "z"),
+      List.of("EXEC"),
+      List.of("SET", "n", "12345"),
+      List.of("SET", "s", "hello"),
+      List.of("SET", "long", "x".repeat(44)),
+      List.of("SET", "longer", "x".repeat(45)),
+      List.of("SET", "big", "123456789012345678901"),
+      List.of("OBJECT", "ENCODING", "n"),
+      List.of("OBJECT", "ENCODING", "s"),
+      List.of("OBJECT", "ENCODING", "long"),
+      List.of("object", "encoding", "longer"),
+      List.of("OBJECT", "ENCODING", "big"),
+      List.of("OBJECT", "ENCODING", "missing"),
+      List.of("OBJECT", "REFCOUNT", "n"),
+      List.of("OBJECT", "REFCOUNT", "s"),
+      List.of("OBJECT", "REFCOUNT", "missing"),
+      List.of("OBJECT", "FREQ", "missing"),
+      List.of("OBJECT", "IDLETIME", "missing"),
+      List.of("OBJECT", "HELP"),
+      List.of("OBJECT", "HELP", "x"),
+      List.of("OBJECT", "BOGUS", "n"),
+      List.of("OBJECT", "ENCODING"),
+      List.of("OBJECT", "ENCODING", "n", "x"),
+      List.of("OBJECT"),
+      List.of("MEMORY", "USAGE", "missing"),
+      List.of("MEMORY", "USAGE", "missing", "SAMPLES", "0"),
+      List.of("MEMORY", "USAGE", "n", "SAMPLES", "x"),
+      List.of("MEMORY", "USAGE", "n", "SAMPLES", "-1"),
+      List.of("MEMORY", "USAGE", "n", "SAMPLES"),
+      List.of("MEMORY", "USAGE", "n", "BOGUS"),
+      List.of("MEMORY", "USAGE"),
+      List.of("MEMORY", "BOGUS"),
+      List.of("SET", "moving", "m", "PXAT", "4000000000777"),
+      List.of("MOVE", "moving", "1"),
+      List.of("SELECT", "1"),
+      List.of("PEXPIRETIME", "moving"),
+      List.of("SELECT", "0"),
+      List.of("DBSIZE"));
+
+  /**
    * MULTI/EXEC/DISCARD/WATCH/UNWATCH: queued replies, errors at queue time (EXECABORT) and at run time (no roll
    * back), nesting, the commands refused inside MULTI, and WATCH aborts by this connection's own writes, a
    * FLUSHDB, an expiry (a key live when watched), and what does not abort (a DEL of nothing, a FLUSHDB of keys
@@ -847,6 +956,20 @@ class RedisParityIT {
   @Test
   void keyspaceCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
     assertRepliesMatchRedis(KEYSPACE_REQUESTS, false);
+  }
+
+  @Test
+  void genericCommandsAndAbsoluteDeadlinesMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(GENERIC_REQUESTS, false);
+  }
+
+  @Test
+  void genericCommandsInRespThreeMatchRedisByteForByte() throws Exception {
+    List<List<String>> requests = new ArrayList<>();
+    requests.add(List.of("HELLO", "3"));
+    requests.addAll(GENERIC_REQUESTS);
+    requests.add(List.of("QUIT"));
+    assertRepliesMatchRedis(requests, true);
   }
 
   @Test

@@ -62,6 +62,21 @@ final class CommandMetadata {
     }
     keys("watch", "transaction", List.of(), new KeySpec(null, List.of("RO"), 1, -1, 1));
     oneKey("move", "keyspace", List.of(), null, "RW", "access", "update");
+    oneKey("type", "keyspace", List.of(), null, "RO");
+    keys("touch", "keyspace", MULTI_SHARD_SUM, new KeySpec(null, List.of("RO"), 1, -1, 1));
+    keys("unlink", "keyspace", MULTI_SHARD_SUM, new KeySpec(null, List.of("RM", "delete"), 1, -1, 1));
+    keys("rename", "keyspace", List.of(), new KeySpec(null, List.of("RW", "access", "delete"), 1, 0, 1),
+        new KeySpec(null, List.of("OW", "update"), 2, 0, 1));
+    keys("renamenx", "keyspace", List.of(), new KeySpec(null, List.of("RW", "access", "delete"), 1, 0, 1),
+        new KeySpec(null, List.of("OW", "insert"), 2, 0, 1));
+    keys("copy", "keyspace", List.of(), new KeySpec(null, List.of("RO", "access"), 1, 0, 1),
+        new KeySpec(null, List.of("OW", "update"), 2, 0, 1));
+    for (String name : List.of("object|encoding", "object|freq", "object|idletime", "object|refcount")) {
+      keys(name, "keyspace", NONDETERMINISTIC, new KeySpec(null, List.of("RO"), 2, 0, 1));
+    }
+    keys("object|help", "keyspace", List.of());
+    keys("memory|usage", "", List.of(), new KeySpec(null, List.of("RO"), 2, 0, 1));
+    keys("memory|help", "", List.of());
     keys("scan", "keyspace", List.of("nondeterministic_output", "request_policy:special"));
     keys("keys", "keyspace dangerous", List.of("request_policy:all_shards", "nondeterministic_output_order"));
     keys("randomkey", "keyspace", List.of("request_policy:all_shards", "nondeterministic_output"));

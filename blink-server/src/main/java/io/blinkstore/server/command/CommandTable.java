@@ -46,6 +46,14 @@ final class CommandTable {
     throw new IllegalStateException(Arguments.text(args[0]) + " runs only with a subcommand");
   }
 
+  /**
+   * Declares a container that only its subcommands answer (its arity asks for one): alone, it would answer as
+   * Redis, with the arity error.
+   */
+  void addContainer(String name, int arity) {
+    addContainer(name, arity, (client, args) -> Dispatcher.wrongArity(name));
+  }
+
   private void put(String name, CommandSpec spec) {
     int bar = name.indexOf('|');
     if (bar >= 0) {

@@ -111,13 +111,16 @@ public final class Dispatcher {
     this.store = Objects.requireNonNull(store, "store");
     this.isolation = store instanceof Isolation.Source source ? source.isolation() : null;
     store = sizeLimits.wrap(isolation == null ? store : isolation.view());
-    BlinkStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
+    LeaseInvalidatingStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
+    UnixTime unixTime = new UnixTime(writingThroughLeases, clock);
     new RespKeyCommands(writingThroughLeases, maxReplyBytes, sizeLimits).register(table);
-    new RespSetCommands(writingThroughLeases, clock).register(table);
-    new RespTtlCommands(writingThroughLeases, clock).register(table);
+    new RespSetCommands(writingThroughLeases, unixTime).register(table);
+    new RespTtlCommands(writingThroughLeases, unixTime).register(table);
     new RespLeaseCommands(store, leases).register(table);
     Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
     this.databases = new Databases(keyspace == null ? 1 : databaseCount);
+    new RespGenericCommands(writingThroughLeases, databases).register(table);
+    new RespObjectCommands(writingThroughLeases, keyspace).register(table);
     RespDatabaseCommands databaseCommands =
         new RespDatabaseCommands(writingThroughLeases, keyspace, databases, leases,
             isolation == null ? null : isolation.watches());
@@ -226,7 +229,9 @@ public final class Dispatcher {
     if (client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec)) {
       return transactions.queue(client, spec, args);
     }
-    Result result = transactions.ungated(spec) ? call(spec, client, args) : gated(spec, client, args);
+    Result result = transactions.ungated(spec) ? call(spec, client, args)
+        : transactions.exclusive(spec) ? exclusive(spec, client, args)
+        : gated(spec, client, args);
     spec.calls().ran(result);
     monitors.feed(spec, client, args);
     return result;
@@ -261,6 +266,12 @@ public final class Dispatcher {
     } finally {
       isolation.exit(stamp);
     }
+  }
+
+  /** Runs {@code spec} with the gate held exclusive: no other command, of any client, runs meanwhile. */
+  private Result exclusive(CommandSpec spec, ClientState client, byte[][] args) {
+    Isolation gate = Objects.requireNonNull(isolation, "a store without a gate runs every command ungated");
+    return gate.atomically(view -> call(spec, client, args));
   }
 
   /** Runs a command an {@code EXEC} dequeued, under the gate {@code EXEC} holds; MONITOR sees it then, as in Redis. */

@@ -111,6 +111,18 @@ public record EntrySizeLimits(int maxKeyBytes, int maxValueBytes) {
     }
 
     @Override
+    public void setUntil(String key, byte[] value, long deadline) {
+      limits.check(key, value);
+      super.setUntil(key, value, deadline);
+    }
+
+    @Override
+    public boolean setIfAbsentUntil(String key, byte[] value, long deadline) {
+      limits.check(key, value);
+      return super.setIfAbsentUntil(key, value, deadline);
+    }
+
+    @Override
     public long incrementBy(String key, long delta) {
       limits.checkKey(key);
       return super.incrementBy(key, delta);

@@ -2,19 +2,49 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.Deadlines;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link BlinkStore} that passes every call to another, for a subclass to change a few of them, as Guava's
- * forwarding collections do. Forwards the default methods too, so the other store's own versions run.
+ * forwarding collections do. Forwards the default methods too, so the other store's own versions run. Its
+ * {@link Deadlines} are the other store's if it has them (the in-process store), else {@link RelativeDeadlines}
+ * over it.
  */
-public abstract class ForwardingBlinkStore implements BlinkStore {
+public abstract class ForwardingBlinkStore implements BlinkStore, Deadlines {
   private final BlinkStore store;
+  private final Deadlines deadlines;
 
   protected ForwardingBlinkStore(BlinkStore store) {
     this.store = store;
+    this.deadlines = store instanceof Deadlines own ? own : new RelativeDeadlines(store);
+  }
+
+  @Override
+  public long now() {
+    return deadlines.now();
+  }
+
+  @Override
+  public long deadline(String key) {
+    return deadlines.deadline(key);
+  }
+
+  @Override
+  public boolean expireAt(String key, long deadline, Condition condition) {
+    return deadlines.expireAt(key, deadline, condition);
+  }
+
+  @Override
+  public void setUntil(String key, byte[] value, long deadline) {
+    deadlines.setUntil(key, value, deadline);
+  }
+
+  @Override
+  public boolean setIfAbsentUntil(String key, byte[] value, long deadline) {
+    return deadlines.setIfAbsentUntil(key, value, deadline);
   }
 
   @Override

@@ -56,6 +56,24 @@ final class LeaseInvalidatingStore extends ForwardingBlinkStore {
   }
 
   @Override
+  public boolean expireAt(String key, long deadline, Condition condition) {
+    leases.invalidate(key);
+    return super.expireAt(key, deadline, condition);
+  }
+
+  @Override
+  public void setUntil(String key, byte[] value, long deadline) {
+    leases.invalidate(key);
+    super.setUntil(key, value, deadline);
+  }
+
+  @Override
+  public boolean setIfAbsentUntil(String key, byte[] value, long deadline) {
+    leases.invalidate(key);
+    return super.setIfAbsentUntil(key, value, deadline);
+  }
+
+  @Override
   public long incrementBy(String key, long delta) {
     leases.invalidate(key);
     return super.incrementBy(key, delta);

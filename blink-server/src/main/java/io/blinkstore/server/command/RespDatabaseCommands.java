@@ -7,11 +7,11 @@ import static io.blinkstore.server.command.CommandFlag.STALE;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.Namespaces;
 import io.blinkstore.internal.Watches;
 import io.blinkstore.server.command.CommandSpec.Keys;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -22,17 +22,18 @@ import org.jspecify.annotations.Nullable;
  * store, counted by the store ({@link Keyspace#size}), so {@code DBSIZE} is O(1); {@code FLUSHDB} is one pass over
  * the store, {@code FLUSHALL} clears it. A store that is not the in-process one has one database.
  *
- * <p><b>Atomicity.</b> {@code MOVE} reads the key and its time to live, sets it in the target database if absent
+ * <p><b>Atomicity.</b> {@code MOVE} reads the key and its deadline, sets it in the target database if absent
  * there, then deletes it from the source: not atomic against a concurrent writer of the same key. {@code SWAPDB}
  * is one swap of two numbers; a multi-key command running meanwhile may see some keys before it and some after.
  */
 final class RespDatabaseCommands {
   private static final Result.Error OUT_OF_RANGE = Result.error("DB index is out of range");
-  private static final Result.Error OUT_OF_INT_RANGE =
+  static final Result.Error OUT_OF_INT_RANGE =
       Result.error("value is out of range, value must between -2147483648 and 2147483647");
   private static final Result.Error SAME_OBJECT = Result.error("source and destination objects are the same");
 
   private final BlinkStore store;
+  private final Deadlines deadlines;
   private final @Nullable Keyspace keyspace;
   private final Databases databases;
   private final Leases leases;
@@ -42,9 +43,10 @@ final class RespDatabaseCommands {
    * The commands for {@code store} (every write through it), whose {@code keyspace} (null: a store without one)
    * holds {@code databases}; a flush ends every lease of {@code leases}; a swap marks {@code watches}.
    */
-  RespDatabaseCommands(BlinkStore store, @Nullable Keyspace keyspace, Databases databases, Leases leases,
-      @Nullable Watches watches) {
+  <S extends BlinkStore & Deadlines> RespDatabaseCommands(S store, @Nullable Keyspace keyspace, Databases databases,
+      Leases leases, @Nullable Watches watches) {
     this.store = store;
+    this.deadlines = store;
     this.keyspace = keyspace;
     this.databases = databases;
     this.leases = leases;
@@ -140,13 +142,11 @@ final class RespDatabaseCommands {
     }
     String key = client.key(args[1]);
     byte[] value = store.get(key);
-    Duration ttl = value == null ? null : store.ttl(key);
-    if (value == null || ttl == null) {
+    long deadline = deadlines.deadline(key);
+    if (value == null || deadline == Deadlines.ABSENT) {
       return new Result.Int(0);
     }
-    String there = client.key(target, args[1]);
-    boolean moved = ttl.equals(BlinkStore.NO_EXPIRY)
-        ? store.setIfAbsent(there, value) : store.setIfAbsent(there, value, ttl);
+    boolean moved = deadlines.setIfAbsentUntil(client.key(target, args[1]), value, deadline);
     if (moved) {
       store.delete(key);
     }

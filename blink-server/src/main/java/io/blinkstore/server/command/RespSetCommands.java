@@ -5,8 +5,8 @@ import static io.blinkstore.server.command.CommandFlag.FAST;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.Deadlines;
 import io.blinkstore.server.command.CommandSpec.Keys;
-import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -17,16 +17,22 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Atomicity.</b> {@code SET ... NX} and {@code SETNX} are one atomic step ({@link BlinkStore#setIfAbsent}),
  * so the lock idiom {@code SET lock token NX PX ms} holds: of racing clients, exactly one gets {@code +OK}. What
  * else reads the key first reads, then writes, and a concurrent writer of the same key may come between the two:
- * {@code XX}, {@code GET} (the read counts as a hit or miss; with {@code NX} too), {@code KEEPTTL} (the time left
+ * {@code XX}, {@code GET} (the read counts as a hit or miss; with {@code NX} too), {@code KEEPTTL} (the deadline
  * is read, then the value written with it) and {@code GETEX}.
  */
 final class RespSetCommands {
   private final BlinkStore store;
-  private final Clock clock;
+  private final Deadlines deadlines;
+  private final UnixTime time;
 
-  RespSetCommands(BlinkStore store, Clock clock) {
+  /**
+   * The commands on {@code store}, whose deadlines {@code time} sets: {@code EXAT}/{@code PXAT} {@code T} is
+   * {@code PEXPIRETIME} {@code T} exactly.
+   */
+  <S extends BlinkStore & Deadlines> RespSetCommands(S store, UnixTime time) {
     this.store = store;
-    this.clock = clock;
+    this.deadlines = store;
+    this.time = time;
   }
 
   void register(CommandTable commands) {
@@ -43,28 +49,36 @@ final class RespSetCommands {
       store.set(client.key(args[1]), args[2]);
       return Result.OK;
     }
-    return set(client, args[1], args[2], SetOptions.parse(args, 3, false, clock.millis()));
+    long now = time.nowMillis();
+    return set(client, args[1], args[2], SetOptions.parse(args, 3, false, now), now);
   }
 
   /** {@code SETEX key seconds value}, {@code PSETEX key milliseconds value}: {@code SET key value EX|PX time}. */
   private Result setWithTtl(ClientState client, byte[][] args, String expiry) {
+    long now = time.nowMillis();
     return set(client, args[1], args[3],
-        SetOptions.timed(args[2], expiry, Arguments.lowerCase(args[0]), clock.millis()));
+        SetOptions.timed(args[2], expiry, Arguments.lowerCase(args[0]), now), now);
   }
 
-  private Result set(ClientState client, byte[] keyBytes, byte[] value, SetOptions options) {
+  /** Runs {@code SET} with {@code options}, whose times to live count from the Unix time {@code now}. */
+  private Result set(ClientState client, byte[] keyBytes, byte[] value, SetOptions options, long now) {
     if (options.refusal() != null) {
       return options.refusal();
     }
     String key = client.key(keyBytes);
     if (options.ifAbsent() && !options.returnOld() && !options.expiredAtOnce()) {
       // KEEPTTL means nothing here: the value is only written where there is no key to keep a time of.
-      return setIfAbsent(key, value, options.ttl()) ? Result.OK : Result.NULL;
+      return setIfAbsent(key, value, deadline(options.ttl(), now)) ? Result.OK : Result.NULL;
     }
     byte[] old = options.readsOld() ? store.get(key) : null;
     boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
     if (write) {
-      write(key, value, options.keepTtl() ? keptTtl(key) : options.ttl());
+      if (options.keepTtl()) {
+        long kept = deadlines.deadline(key);
+        deadlines.setUntil(key, value, kept == Deadlines.ABSENT ? Deadlines.NEVER : kept);
+      } else {
+        write(key, value, options.ttl(), now);
+      }
     }
     if (options.returnOld()) {
       return new Result.Bulk(old);
@@ -74,29 +88,33 @@ final class RespSetCommands {
 
   /** {@code SETNX key value}: {@code :1} if it was stored, {@code :0} if the key had a value. */
   private Result setIfAbsent(ClientState client, byte[][] args) {
-    return new Result.Int(setIfAbsent(client.key(args[1]), args[2], null) ? 1 : 0);
+    return new Result.Int(setIfAbsent(client.key(args[1]), args[2], Deadlines.NEVER) ? 1 : 0);
   }
 
-  /** Stores {@code value} for {@code ttl} ({@code null}: for ever) if the key has no live value, atomically. */
-  private boolean setIfAbsent(String key, byte[] value, @Nullable Duration ttl) {
-    return ttl == null ? store.setIfAbsent(key, value) : store.setIfAbsent(key, value, ttl);
+  /** Stores {@code value} until {@code deadline} if the key has no live value, atomically. */
+  private boolean setIfAbsent(String key, byte[] value, long deadline) {
+    return deadline == Deadlines.NEVER
+        ? store.setIfAbsent(key, value)
+        : deadlines.setIfAbsentUntil(key, value, deadline);
   }
 
-  /** The key's time left, or {@code null} if it is absent or never expires. */
-  private @Nullable Duration keptTtl(String key) {
-    Duration left = store.ttl(key);
-    return left == null || left.equals(BlinkStore.NO_EXPIRY) ? null : left;
+  /**
+   * The store deadline {@code ttl} after the Unix time {@code now} ({@link Deadlines#NEVER} for {@code null}): a
+   * whole millisecond, so that {@code PXAT T} is read back as {@code T}.
+   */
+  private long deadline(@Nullable Duration ttl, long now) {
+    return ttl == null ? Deadlines.NEVER : time.deadline(now + ttl.toMillis());
   }
 
   /**
    * Stores {@code value} for {@code ttl} ({@code null}: for ever). A time already passed ({@code EXAT}/{@code PXAT}
    * in the past) removes the key instead, which is what Redis's write of an already-expired entry amounts to.
    */
-  private void write(String key, byte[] value, @Nullable Duration ttl) {
+  private void write(String key, byte[] value, @Nullable Duration ttl, long now) {
     if (ttl == null) {
       store.set(key, value);
     } else if (!ttl.isNegative() && !ttl.isZero()) {
-      store.set(key, value, ttl);
+      deadlines.setUntil(key, value, deadline(ttl, now));
     } else {
       store.delete(key);
     }
@@ -104,7 +122,8 @@ final class RespSetCommands {
 
   /** {@code GETEX key [EX|PX|EXAT|PXAT time|PERSIST]}: the value, and the key's time to live changed. */
   private Result getex(ClientState client, byte[][] args) {
-    SetOptions options = SetOptions.parse(args, 2, true, clock.millis());
+    long now = time.nowMillis();
+    SetOptions options = SetOptions.parse(args, 2, true, now);
     if (options.refusal() != null) {
       return options.refusal();
     }
@@ -114,7 +133,7 @@ final class RespSetCommands {
       if (options.expiredAtOnce()) {
         store.delete(key);
       } else if (options.ttl() != null) {
-        store.expire(key, options.ttl());
+        deadlines.expireAt(key, deadline(options.ttl(), now), Deadlines.Condition.ALWAYS);
       } else if (options.persist()) {
         store.persist(key);
       }

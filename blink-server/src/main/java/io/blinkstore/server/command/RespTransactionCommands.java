@@ -44,6 +44,8 @@ final class RespTransactionCommands {
   private static final int WATCH_OVERHEAD = 96;
   /** Commands that run when they arrive, also inside {@code MULTI} (Redis's {@code processCommand}). */
   private static final Set<String> RUN_AT_ONCE = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+  /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
+  private static final Set<String> EXCLUSIVE = Set.of("rename", "renamenx", "copy");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface
@@ -75,6 +77,14 @@ final class RespTransactionCommands {
   /** Whether {@code spec} runs without the gate held shared: {@code EXEC} takes it exclusive itself. */
   boolean ungated(CommandSpec spec) {
     return isolation == null || spec.name().equals("exec");
+  }
+
+  /**
+   * Whether {@code spec} runs with the gate held exclusive ({@link Isolation#atomically}), so that no other command
+   * and no in-process caller observes it half done: {@code RENAME} must never show both keys or neither.
+   */
+  boolean exclusive(CommandSpec spec) {
+    return EXCLUSIVE.contains(spec.name());
   }
 
   /** Queues a command of a client in {@code MULTI}: {@code +QUEUED}, or an error that aborts the transaction. */

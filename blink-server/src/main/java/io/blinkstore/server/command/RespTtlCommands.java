@@ -7,8 +7,8 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.NotAnIntegerException;
+import io.blinkstore.internal.Deadlines;
 import io.blinkstore.server.command.CommandSpec.Keys;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -17,13 +17,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The RESP time-to-live and counter commands: {@code EXPIRE}, {@code PEXPIRE}, {@code EXPIREAT},
  * {@code PEXPIREAT}, {@code TTL}, {@code PTTL}, {@code EXPIRETIME}, {@code PEXPIRETIME}, {@code PERSIST},
- * {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, with Redis 7's replies and errors. Unix times are
- * read on the wall clock given; the store's own times to live are relative, so an entry's expiry does not move
- * if the wall clock is set.
+ * {@code INCR}, {@code DECR}, {@code INCRBY} and {@code DECRBY}, with Redis 7's replies and errors. Deadlines are
+ * the store's own ({@link Deadlines}), set and read through {@link UnixTime}: a Unix time set is the one read back,
+ * and every deadline set falls on a whole millisecond, as Redis's do.
  *
  * <p>As in Redis, {@code EXPIRE} with a time of zero or less (or {@code EXPIREAT} a time past) deletes the key (replying 1 if it was there); the
  * text protocol's {@code EXPIRE} refuses such a time instead. {@code EXPIRE}'s {@code NX}/{@code XX}/{@code GT}/
- * {@code LT} read the time left, then set the new one: not atomic against a concurrent writer of the same key.
+ * {@code LT} are checked and the deadline set in one step under the key's lock ({@link Deadlines#expireAt}).
  */
 final class RespTtlCommands {
   static final Result.Error OVERFLOW = Result.error("increment or decrement would overflow");
@@ -35,11 +35,14 @@ final class RespTtlCommands {
   private static final long MAX_TTL_MILLIS = BlinkStore.MAX_TTL.toMillis();
 
   private final BlinkStore store;
-  private final Clock clock;
+  private final Deadlines deadlines;
+  private final UnixTime time;
 
-  RespTtlCommands(BlinkStore store, Clock clock) {
+  /** The commands on {@code store}, whose deadlines {@code time} reads and sets. */
+  <S extends BlinkStore & Deadlines> RespTtlCommands(S store, UnixTime time) {
     this.store = store;
-    this.clock = clock;
+    this.deadlines = store;
+    this.time = time;
   }
 
   void register(CommandTable commands) {
@@ -87,42 +90,30 @@ final class RespTtlCommands {
       return SetOptions.invalidExpireTime(Arguments.lowerCase(args[0]));
     }
     long millis = inSeconds ? amount * 1000 : amount;
-    long ttlMillis = absolute ? untilMillis(millis) : millis;
+    long now = time.nowMillis();
+    long ttlMillis = absolute ? (millis <= now ? 0 : millis - now) : millis;
     if (ttlMillis > MAX_TTL_MILLIS) {
       return SetOptions.invalidExpireTime(Arguments.lowerCase(args[0]));
     }
-    Duration ttl = Duration.ofMillis(ttlMillis);
-    String key = client.key(args[1]);
-    if (!conditions.isEmpty() && !holds(conditions, store.ttl(key), ttl)) {
-      return ZERO;
-    }
-    boolean done = ttlMillis > 0 ? store.expire(key, ttl) : store.delete(key);
-    return done ? ONE : ZERO;
-  }
-
-  /** The milliseconds from now until the Unix time {@code unixMillis}; 0 if it has passed (no overflow). */
-  private long untilMillis(long unixMillis) {
-    long now = clock.millis();
-    return unixMillis <= now ? 0 : unixMillis - now;
+    // A time past becomes now, which deletes the key: now + a negative time to live could overflow.
+    long deadline = time.deadline(ttlMillis <= 0 ? now : now + ttlMillis);
+    return deadlines.expireAt(client.key(args[1]), deadline, condition(conditions)) ? ONE : ZERO;
   }
 
   /**
-   * Tells whether a key with {@code current} time left ({@code null}: absent) meets {@code conditions} for the new
-   * time to live {@code ttl}: {@code NX} no expiry yet, {@code XX} an expiry, {@code GT} a later one than now
-   * (never, for a key without expiry), {@code LT} an earlier one (always, for a key without expiry). The time left
-   * is compared in whole milliseconds, rounded up, as Redis compares deadlines: the same time to live set twice
-   * within a millisecond is not later the second time (issue 23's B3).
+   * The one condition {@code NX}, {@code XX}, {@code GT} and {@code LT} given together amount to (their
+   * incompatible pairs refused before): {@code XX GT} is {@code GT}, which a key without expiry never meets.
    */
-  static boolean holds(Set<String> conditions, @Nullable Duration current, Duration ttl) {
-    if (current == null) {
-      return false;
+  static Deadlines.Condition condition(Set<String> conditions) {
+    boolean xx = conditions.contains("xx");
+    if (conditions.contains("nx")) {
+      return Deadlines.Condition.NX;
+    } else if (conditions.contains("gt")) {
+      return Deadlines.Condition.GT;
+    } else if (conditions.contains("lt")) {
+      return xx ? Deadlines.Condition.XX_LT : Deadlines.Condition.LT;
     }
-    boolean expires = !current.equals(BlinkStore.NO_EXPIRY);
-    long currentMillis = expires ? ceilMillis(current) : 0;
-    return !(conditions.contains("nx") && expires)
-        && !(conditions.contains("xx") && !expires)
-        && !(conditions.contains("gt") && (!expires || ttl.toMillis() <= currentMillis))
-        && !(conditions.contains("lt") && expires && ttl.toMillis() >= currentMillis);
+    return xx ? Deadlines.Condition.XX : Deadlines.Condition.ALWAYS;
   }
 
   /**
@@ -130,14 +121,24 @@ final class RespTtlCommands {
    * {@code absolute}, {@code EXPIRETIME}/{@code PEXPIRETIME}: the Unix time of expiry instead of the time left.
    */
   private Result ttl(ClientState client, byte[][] args, boolean inMillis, boolean absolute) {
+    if (absolute) {
+      return expireTime(client.key(args[1]), inMillis);
+    }
     Duration left = store.ttl(client.key(args[1]));
-    if (left == null) {
-      return new Result.Int(-2);
+    return new Result.Int(left == null ? -2 : timeLeft(left, inMillis));
+  }
+
+  /**
+   * {@code EXPIRETIME}, {@code PEXPIRETIME}: the key's deadline as a Unix time, exactly the one set; seconds
+   * rounded to the nearest, as Redis's.
+   */
+  private Result expireTime(String key, boolean inMillis) {
+    long deadline = deadlines.deadline(key);
+    if (deadline == Deadlines.ABSENT || deadline == Deadlines.NEVER) {
+      return new Result.Int(deadline == Deadlines.ABSENT ? -2 : -1);
     }
-    if (absolute && !left.equals(BlinkStore.NO_EXPIRY)) {
-      left = left.plusMillis(clock.millis());
-    }
-    return new Result.Int(timeLeft(left, inMillis));
+    long millis = time.unixMillis(deadline);
+    return new Result.Int(inMillis ? millis : (millis + 500) / 1000);
   }
 
   /** {@code PERSIST key}: 1 if the key had a time to live (now removed), else 0. */

@@ -30,9 +30,7 @@ class RespLeaseCommandsTest {
 
   /** Asks for {@code key} with {@code GETL} and returns the lease token it must be granted. */
   private String lease(String key) {
-    Result.Array reply = (Result.Array) run("GETL", key, "5000");
-    assertEquals(bulk("LEASE"), reply.elements().get(0));
-    return Long.toString(((Result.Int) reply.elements().get(1)).value());
+    return tester.lease(key);
   }
 
   private static Result pair(String word, Result argument) {

@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.BlinkServer;
@@ -51,6 +52,13 @@ public final class RespTester implements AutoCloseable, AfterEachCallback {
   /** Runs {@code args} (ISO-8859-1, one byte a char) on {@link #session}. */
   Result run(String... args) {
     return run(session, args);
+  }
+
+  /** Asks for {@code key} with {@code GETL} and returns the lease token it must be granted. */
+  String lease(String key) {
+    Result.Array reply = (Result.Array) run("GETL", key, "5000");
+    assertEquals(bulk("LEASE"), reply.elements().get(0));
+    return Long.toString(((Result.Int) reply.elements().get(1)).value());
   }
 
   /** Runs {@code args} on {@code session}. */

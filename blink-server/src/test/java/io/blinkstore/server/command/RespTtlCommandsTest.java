@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.Deadlines;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,19 +31,24 @@ class RespTtlCommandsTest {
 
   /**
    * Issue 23's B3: Redis reads a time left from whole-millisecond deadlines, so {@code SET k v PX 1500} then
-   * {@code TTL k} within the millisecond is 2 (nearest second of 1,500 ms), and {@code EXPIRE k 20 GT} twice in
-   * one millisecond is 1 then 0; ours saw the nanoseconds that had passed (1,499.999 ms: TTL 1; GT: later).
+   * {@code TTL k} within the millisecond is 2 (nearest second of 1,500 ms); ours saw the nanoseconds that had
+   * passed (1,499.999 ms: TTL 1). {@code EXPIRE k 20 GT} twice in one millisecond: {@link AbsoluteDeadlinesTest}.
    */
   @Test
   void theTimeLeftCountsInWholeMillisecondsRoundedUpAsRedisDeadlinesDo() {
     Duration justUnder = Duration.ofMillis(1500).minusNanos(1_000);
     assertEquals(2, RespTtlCommands.timeLeft(justUnder, false));
     assertEquals(1500, RespTtlCommands.timeLeft(justUnder, true));
-    Duration twentyJustUnder = Duration.ofSeconds(20).minusNanos(1_000);
-    assertFalse(RespTtlCommands.holds(Set.of("gt"), twentyJustUnder, Duration.ofSeconds(20)));
-    assertFalse(RespTtlCommands.holds(Set.of("lt"), twentyJustUnder, Duration.ofSeconds(20)));
-    assertTrue(RespTtlCommands.holds(Set.of("gt"), Duration.ofMillis(19_999), Duration.ofSeconds(20)));
-    assertTrue(RespTtlCommands.holds(Set.of("lt"), twentyJustUnder, Duration.ofMillis(19_999)));
+  }
+
+  /** Redis's conditions given together are one: {@code XX GT} is {@code GT}, {@code XX LT} an earlier deadline. */
+  @Test
+  void conditionsGivenTogetherAreTheOneRedisApplies() {
+    assertEquals(Deadlines.Condition.GT, RespTtlCommands.condition(Set.of("xx", "gt")));
+    assertEquals(Deadlines.Condition.XX_LT, RespTtlCommands.condition(Set.of("xx", "lt")));
+    assertEquals(Deadlines.Condition.ALWAYS, RespTtlCommands.condition(Set.of()));
+    assertFalse(Deadlines.Condition.XX_LT.allows(Deadlines.NEVER, 5));
+    assertTrue(Deadlines.Condition.LT.allows(Deadlines.NEVER, 5));
   }
 
   @Test
