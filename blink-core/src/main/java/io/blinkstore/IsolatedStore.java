@@ -2,6 +2,7 @@ package io.blinkstore;
 
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.internal.Watches;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,9 +21,12 @@ import org.jspecify.annotations.Nullable;
  * correct (it excludes everything, keyless commands included), and measured no slower (docs/BENCHMARKS.md).
  *
  * <p>Two instances share one store: the gated one, handed to callers, and its {@link #view()} without the gate, for
- * a caller that holds the gate itself. Both mark watchers.
+ * a caller that holds the gate itself. Both mark watchers, and both are the {@link ValueSwaps} of the server's
+ * read-then-write commands.
  */
-final class IsolatedStore implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, LoadThrough.Target {
+final class IsolatedStore
+    implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, LoadThrough.Target, ValueSwaps.Source,
+    ValueSwaps {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
@@ -61,6 +65,31 @@ final class IsolatedStore implements BlinkStore, Keyspace.Source, Isolation.Sour
   @Override
   public Watches watches() {
     return watches;
+  }
+
+  @Override
+  public ValueSwaps swaps() {
+    return this;
+  }
+
+  @Override
+  public ValueSwaps.@Nullable Entry read(String key) {
+    long stamp = enter();
+    try {
+      return ValueSwap.read(store, key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean swap(String key, ValueSwaps.@Nullable Entry expected, byte @Nullable [] next, long ttlNanos) {
+    long stamp = enter();
+    try {
+      return touchedIf(ValueSwap.run(store, key, expected, next, ttlNanos), key);
+    } finally {
+      exit(stamp);
+    }
   }
 
   /** This thread's stripe: event-loop threads are few and fixed, so each mostly has one to itself. */

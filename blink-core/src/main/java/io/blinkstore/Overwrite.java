@@ -1,6 +1,7 @@
 package io.blinkstore;
 
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One write of a value, run with its bytes reserved: the map's {@code compute} decides under the key's lock, then
@@ -37,6 +38,15 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
         store.budget.add(-weight); // the compute failed: nothing was stored or replaced
       }
     }
+    settle(store, replaced, stored);
+  }
+
+  /**
+   * Settles the books after a {@code compute} that replaced the ref {@code replaced} by {@code stored} (either may
+   * be null: nothing was there, or the key was removed): the old bytes leave the count, an expired one counting as
+   * an expiration, and a new holder is indexed.
+   */
+  static void settle(CaffeineBlinkStore store, @Nullable Object replaced, @Nullable Object stored) {
     if (replaced != null) {
       store.released(replaced);
       store.countIfExpired(replaced);

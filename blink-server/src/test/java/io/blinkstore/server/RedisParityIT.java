@@ -617,6 +617,145 @@ class RedisParityIT {
       "*1\r\n$600000000\r\n",
       "*1\r\n$-2\r\n");
 
+  /**
+   * The string commands that read and write one key ({@code SET} with {@code GET}/{@code XX}/{@code NX}/
+   * {@code KEEPTTL}, {@code GETEX}, {@code GETDEL}, {@code GETSET}) and those that read or change part of a value
+   * ({@code APPEND}, {@code STRLEN}, {@code GETRANGE}/{@code SUBSTR}, {@code SETRANGE}, {@code MSETNX}), with their
+   * errors, in order on one connection to each server; both start empty.
+   */
+  private static final List<List<String>> STRING_REQUESTS = List.of(
+      List.of("SET", "k", "v1", "XX"),
+      List.of("SET", "k", "v1", "XX", "GET"),
+      List.of("EXISTS", "k"),
+      List.of("SET", "k", "v1", "NX", "GET"),
+      List.of("SET", "k", "v2", "NX", "GET"),
+      List.of("SET", "k", "v3", "XX", "GET", "EX", "100"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v4", "GET", "KEEPTTL"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v5", "XX", "KEEPTTL"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v6", "GET"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v7", "GET", "GET", "XX"),
+      List.of("SET", "k", "v", "GET", "NX", "XX"),
+      List.of("SET", "k", "v", "KEEPTTL", "PX", "10"),
+      List.of("SET", "k", "v", "EXAT", "4102444800", "GET"),
+      List.of("EXISTS", "k"),
+      List.of("SET", "k", "v", "PXAT", "1000", "GET"),
+      List.of("EXISTS", "k"),
+      List.of("SET", "k", "v", "XX", "PXAT", "1000"),
+      List.of("SET", "k", "v", "NX", "EXAT", "1"),
+      List.of("EXISTS", "k"),
+      List.of("GETSET", "g", "1"),
+      List.of("GETSET", "g", "2"),
+      List.of("EXPIRE", "g", "100"),
+      List.of("GETSET", "g", "3"),
+      List.of("TTL", "g"),
+      List.of("GETSET", "g"),
+      List.of("GETSET", "g", "1", "2"),
+      List.of("SET", "e", "v", "EX", "100"),
+      List.of("GETEX", "e", "PX", "50000"),
+      List.of("TTL", "e"),
+      List.of("GETEX", "e", "EXAT", "4102444800"),
+      List.of("EXISTS", "e"),
+      List.of("GETEX", "e", "PERSIST"),
+      List.of("TTL", "e"),
+      List.of("GETEX", "e", "PERSIST"),
+      List.of("GETEX", "e", "PXAT", "1"),
+      List.of("EXISTS", "e"),
+      List.of("GETEX", "e", "PERSIST", "EX", "1"),
+      List.of("GETEX", "e", "EX"),
+      List.of("GETEX", "e", "EX", "-1"),
+      List.of("GETEX", "e", "EX", "x"),
+      List.of("GETEX", "e", "BOGUS"),
+      List.of("SET", "e", "v"),
+      List.of("GETEX", "e", "EX", "-1"),
+      List.of("GETEX", "e", "PX", "x"),
+      List.of("GETEX", "e", "EX", "9223372036854775807"),
+      List.of("GETEX"),
+      List.of("SET", "d", "v", "EX", "100"),
+      List.of("GETDEL", "d"),
+      List.of("TTL", "d"),
+      List.of("GETDEL", "d"),
+      List.of("GETDEL", "d", "x"),
+      List.of("APPEND", "a", "hello"),
+      List.of("APPEND", "a", " world"),
+      List.of("APPEND", "a", ""),
+      List.of("GET", "a"),
+      List.of("APPEND", "empty", ""),
+      List.of("EXISTS", "empty"),
+      List.of("EXPIRE", "a", "100"),
+      List.of("APPEND", "a", "!"),
+      List.of("TTL", "a"),
+      List.of("INCR", "num"),
+      List.of("APPEND", "num", "0"),
+      List.of("INCR", "num"),
+      List.of("APPEND", "a"),
+      List.of("STRLEN", "a"),
+      List.of("STRLEN", "missing"),
+      List.of("STRLEN", "num"),
+      List.of("STRLEN"),
+      List.of("GETRANGE", "a", "0", "4"),
+      List.of("GETRANGE", "a", "-6", "-1"),
+      List.of("GETRANGE", "a", "-1", "-6"),
+      List.of("GETRANGE", "a", "-100", "100"),
+      List.of("GETRANGE", "a", "5", "2"),
+      List.of("GETRANGE", "a", "20", "30"),
+      List.of("GETRANGE", "a", "0", "-100"),
+      List.of("GETRANGE", "a", "-1", "-1"),
+      List.of("GETRANGE", "missing", "0", "-1"),
+      List.of("GETRANGE", "num", "0", "1"),
+      List.of("GETRANGE", "a", "x", "1"),
+      List.of("GETRANGE", "a", "0", "9223372036854775808"),
+      List.of("GETRANGE", "a", "0"),
+      List.of("SUBSTR", "a", "6", "-2"),
+      List.of("SETRANGE", "r", "5", "xy"),
+      List.of("GET", "r"),
+      List.of("SETRANGE", "r", "0", "ab"),
+      List.of("SETRANGE", "r", "6", "zzz"),
+      List.of("GET", "r"),
+      List.of("SETRANGE", "r", "100", ""),
+      List.of("SETRANGE", "new", "3", ""),
+      List.of("EXISTS", "new"),
+      List.of("SETRANGE", "r", "-1", "x"),
+      List.of("SETRANGE", "r", "x", "x"),
+      List.of("SETRANGE", "r", "536870911", "xy"),
+      List.of("SETRANGE", "r", "536870912", "x"),
+      List.of("SETRANGE", "r", "9223372036854775807", "x"),
+      List.of("SETRANGE", "missing", "536870912", ""),
+      List.of("EXPIRE", "r", "100"),
+      List.of("SETRANGE", "r", "1", "Q"),
+      List.of("TTL", "r"),
+      List.of("SETRANGE", "r", "1"),
+      List.of("MSETNX", "m1", "a", "m2", "b"),
+      List.of("MGET", "m1", "m2"),
+      List.of("MSETNX", "m2", "x", "m3", "y"),
+      List.of("EXISTS", "m3"),
+      List.of("MSETNX", "m4", "a", "m4", "b"),
+      List.of("GET", "m4"),
+      List.of("MSETNX", "m5", "a", "m6"),
+      List.of("MSETNX", "m5"),
+      List.of("DBSIZE"));
+
+  /** Nil, integer and empty replies of the same commands after {@code HELLO 3}. */
+  private static final List<List<String>> RESP3_STRING_REQUESTS = List.of(
+      List.of("HELLO", "3"),
+      List.of("GETSET", "g", "1"),
+      List.of("GETSET", "g", "2"),
+      List.of("GETDEL", "missing"),
+      List.of("GETEX", "missing", "PERSIST"),
+      List.of("SET", "k", "v", "XX", "GET"),
+      List.of("SET", "k", "v", "XX"),
+      List.of("APPEND", "a", "xyz"),
+      List.of("STRLEN", "a"),
+      List.of("GETRANGE", "a", "1", "1"),
+      List.of("GETRANGE", "a", "5", "9"),
+      List.of("SETRANGE", "a", "1", "Q"),
+      List.of("MSETNX", "a", "1"),
+      List.of("SETRANGE", "a", "-1", "Q"),
+      List.of("QUIT"));
+
   @TempDir Path dir;
 
   private RedisServerProcess redis;
@@ -857,6 +996,16 @@ class RedisParityIT {
   @Test
   void transactionsInRespThreeMatchRedisByteForByte() throws Exception {
     assertRepliesMatchRedis(RESP3_TRANSACTION_REQUESTS, true);
+  }
+
+  @Test
+  void stringCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(STRING_REQUESTS, false);
+  }
+
+  @Test
+  void stringCommandsInRespThreeMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(RESP3_STRING_REQUESTS, true);
   }
 
   @Test

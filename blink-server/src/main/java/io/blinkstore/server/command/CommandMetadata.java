@@ -3,6 +3,7 @@ package io.blinkstore.server.command;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code COMMAND INFO} reports of a command beyond what the {@link CommandTable} needs to run it, as Redis
@@ -18,7 +19,7 @@ final class CommandMetadata {
    * One key specification of the two kinds Redis's commands of ours use: the first key at argument {@code index},
    * then every {@code keystep}-th up to {@code lastkey} (0 just the one, -1 to the last argument).
    */
-  record KeySpec(String notes, List<String> flags, int index, int lastkey, int keystep) {}
+  record KeySpec(@Nullable String notes, List<String> flags, int index, int lastkey, int keystep) {}
 
   /** A command's explicit ACL categories (without {@code @}), tips and key specifications. */
   record Meta(List<String> categories, List<String> tips, List<KeySpec> keySpecs) {}
@@ -43,6 +44,14 @@ final class CommandMetadata {
     oneKey("psetex", "string", List.of(), null, "OW", "update");
     oneKey("getex", "string", List.of(), "RW and UPDATE because it changes the TTL", "RW", "access", "update");
     oneKey("getdel", "string", List.of(), null, "RW", "access", "delete");
+    oneKey("getset", "string", List.of(), null, "RW", "access", "update");
+    oneKey("append", "string", List.of(), null, "RW", "insert");
+    oneKey("strlen", "string", List.of(), null, "RO");
+    oneKey("getrange", "string", List.of(), null, "RO", "access");
+    oneKey("substr", "string", List.of(), null, "RO", "access");
+    oneKey("setrange", "string", List.of(), null, "RW", "update");
+    keys("msetnx", "string", List.of("request_policy:multi_shard", "response_policy:agg_min"),
+        new KeySpec(null, List.of("OW", "insert"), 1, -1, 2));
     for (String counter : List.of("incr", "decr", "incrby", "decrby")) {
       oneKey(counter, "string", List.of(), null, "RW", "access", "update");
     }
@@ -103,7 +112,8 @@ final class CommandMetadata {
     return BY_NAME.get(name);
   }
 
-  private static void oneKey(String name, String category, List<String> tips, String notes, String... flags) {
+  private static void oneKey(String name, String category, List<String> tips, @Nullable String notes,
+      String... flags) {
     keys(name, category, tips, new KeySpec(notes, List.of(flags), 1, 0, 1));
   }
 

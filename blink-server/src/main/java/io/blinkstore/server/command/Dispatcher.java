@@ -112,8 +112,10 @@ public final class Dispatcher {
     this.isolation = store instanceof Isolation.Source source ? source.isolation() : null;
     store = sizeLimits.wrap(isolation == null ? store : isolation.view());
     BlinkStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
-    new RespKeyCommands(writingThroughLeases, maxReplyBytes, sizeLimits).register(table);
-    new RespSetCommands(writingThroughLeases, clock).register(table);
+    KeyUpdates updates = new KeyUpdates(isolation == null ? this.store : isolation.view(), leases, sizeLimits);
+    new RespKeyCommands(writingThroughLeases, updates, maxReplyBytes, sizeLimits).register(table);
+    new RespSetCommands(writingThroughLeases, updates, clock).register(table);
+    new RespStringCommands(writingThroughLeases, updates).register(table);
     new RespTtlCommands(writingThroughLeases, clock).register(table);
     new RespLeaseCommands(store, leases).register(table);
     Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
@@ -226,7 +228,8 @@ public final class Dispatcher {
     if (client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec)) {
       return transactions.queue(client, spec, args);
     }
-    Result result = transactions.ungated(spec) ? call(spec, client, args) : gated(spec, client, args);
+    Result result = transactions.ungated(spec) ? call(spec, client, args)
+        : transactions.exclusive(spec) ? exclusive(spec, client, args) : gated(spec, client, args);
     spec.calls().ran(result);
     monitors.feed(spec, client, args);
     return result;
@@ -259,6 +262,11 @@ public final class Dispatcher {
     } finally {
       isolation.exit(stamp);
     }
+  }
+
+  /** Runs {@code spec} with the gate held exclusive: a one-command {@code EXEC} ({@code MSETNX}). */
+  private Result exclusive(CommandSpec spec, ClientState client, byte[][] args) {
+    return Objects.requireNonNull(isolation, "isolation").atomically(view -> call(spec, client, args));
   }
 
   /** Runs a command an {@code EXEC} dequeued, under the gate {@code EXEC} holds; MONITOR sees it then, as in Redis. */

@@ -5,26 +5,30 @@ import static io.blinkstore.server.command.CommandFlag.FAST;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.server.command.CommandSpec.Keys;
+import io.blinkstore.server.command.KeyUpdates.Decision;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The RESP writes of one key with options: {@code SET}, {@code SETNX}, {@code SETEX}, {@code PSETEX} and
- * {@code GETEX}, with their options parsed by {@link SetOptions}.
+ * The RESP writes of one key with options: {@code SET}, {@code SETNX}, {@code SETEX}, {@code PSETEX},
+ * {@code GETEX} and {@code GETSET}, with their options parsed by {@link SetOptions}.
  *
- * <p><b>Atomicity.</b> {@code SET ... NX} and {@code SETNX} are one atomic step ({@link BlinkStore#setIfAbsent}),
- * so the lock idiom {@code SET lock token NX PX ms} holds: of racing clients, exactly one gets {@code +OK}. What
- * else reads the key first reads, then writes, and a concurrent writer of the same key may come between the two:
- * {@code XX}, {@code GET} (the read counts as a hit or miss; with {@code NX} too), {@code KEEPTTL} (the time left
- * is read, then the value written with it) and {@code GETEX}.
+ * <p><b>Atomicity.</b> Each is one atomic step on its key. {@code SET ... NX} and {@code SETNX} are
+ * {@link BlinkStore#setIfAbsent}, so the lock idiom {@code SET lock token NX PX ms} holds: of racing clients,
+ * exactly one gets {@code +OK}. What reads the key before it writes ({@code XX}, {@code GET}, {@code KEEPTTL},
+ * {@code GETEX}, {@code GETSET}) is a {@link KeyUpdates} compare-and-set: no other write of the key comes between
+ * its read and its write.
  */
 final class RespSetCommands {
   private final BlinkStore store;
+  private final KeyUpdates updates;
   private final Clock clock;
 
-  RespSetCommands(BlinkStore store, Clock clock) {
+  RespSetCommands(BlinkStore store, KeyUpdates updates, Clock clock) {
     this.store = store;
+    this.updates = updates;
     this.clock = clock;
   }
 
@@ -34,6 +38,7 @@ final class RespSetCommands {
     commands.add("setex", 4, Keys.ONE, (client, args) -> setWithTtl(client, args, "ex"), WRITE, DENYOOM);
     commands.add("psetex", 4, Keys.ONE, (client, args) -> setWithTtl(client, args, "px"), WRITE, DENYOOM);
     commands.add("getex", -2, Keys.ONE, this::getex, WRITE, FAST);
+    commands.add("getset", 3, Keys.ONE, this::getset, WRITE, DENYOOM, FAST);
   }
 
   private Result set(ClientState client, byte[][] args) {
@@ -60,15 +65,23 @@ final class RespSetCommands {
       // KEEPTTL means nothing here: the value is only written where there is no key to keep a time of.
       return setIfAbsent(key, value, options.ttl()) ? Result.OK : Result.NULL;
     }
-    byte[] old = options.readsOld() ? store.get(key) : null;
-    boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
-    if (write) {
-      write(key, value, options.keepTtl() ? keptTtl(key) : options.ttl());
-    }
-    if (options.returnOld()) {
-      return new Result.Bulk(old);
-    }
-    return write ? Result.OK : Result.NULL;
+    return updates.update(key, old -> {
+      boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
+      Result reply = options.returnOld() ? (old == null ? Result.NULL : new Result.Bulk(old.value()))
+          : write ? Result.OK : Result.NULL;
+      if (!write) {
+        return Decision.reply(reply);
+      }
+      return options.keepTtl() ? Decision.write(reply, value, ValueSwaps.KEEP_TTL)
+          : Decision.write(reply, value, options.ttl());
+    });
+  }
+
+  /** {@code GETSET key value}: {@code SET key value GET}. */
+  private Result getset(ClientState client, byte[][] args) {
+    byte[] value = args[2];
+    return updates.update(client.key(args[1]),
+        old -> Decision.write(old == null ? Result.NULL : new Result.Bulk(old.value()), value, 0));
   }
 
   /** {@code SETNX key value}: {@code :1} if it was stored, {@code :0} if the key had a value. */
@@ -81,43 +94,24 @@ final class RespSetCommands {
     return ttl == null ? store.setIfAbsent(key, value) : store.setIfAbsent(key, value, ttl);
   }
 
-  /** The key's time left, or {@code null} if it is absent or never expires. */
-  private Duration keptTtl(String key) {
-    Duration left = store.ttl(key);
-    return left == null || left.equals(BlinkStore.NO_EXPIRY) ? null : left;
-  }
-
-  /**
-   * Stores {@code value} for {@code ttl} ({@code null}: for ever). A time already passed ({@code EXAT}/{@code PXAT}
-   * in the past) removes the key instead, which is what Redis's write of an already-expired entry amounts to.
-   */
-  private void write(String key, byte[] value, Duration ttl) {
-    if (ttl == null) {
-      store.set(key, value);
-    } else if (!ttl.isNegative() && !ttl.isZero()) {
-      store.set(key, value, ttl);
-    } else {
-      store.delete(key);
-    }
-  }
-
   /** {@code GETEX key [EX|PX|EXAT|PXAT time|PERSIST]}: the value, and the key's time to live changed. */
   private Result getex(ClientState client, byte[][] args) {
     SetOptions options = SetOptions.parse(args, 2, true, clock.millis());
-    if (options.refusal() != null) {
-      return options.refusal();
-    }
     String key = client.key(args[1]);
-    byte[] value = store.get(key);
-    if (value != null) {
-      if (options.expiredAtOnce()) {
-        store.delete(key);
-      } else if (options.ttl() != null) {
-        store.expire(key, options.ttl());
-      } else if (options.persist()) {
-        store.persist(key);
-      }
+    Result.Error refusal = options.refusal();
+    if (refusal != null) {
+      // As Redis: a syntax error first, then nil for an absent key, and only then a bad time.
+      return refusal != RespKeyCommands.SYNTAX_ERROR && store.getStored(key) == null ? Result.NULL : refusal;
     }
-    return new Result.Bulk(value);
+    return updates.update(key, entry -> {
+      if (entry == null) {
+        return Decision.reply(Result.NULL);
+      }
+      Result reply = new Result.Bulk(entry.value());
+      if (options.ttl() != null) {
+        return Decision.write(reply, entry.value(), options.ttl());
+      }
+      return options.persist() && entry.expires() ? Decision.write(reply, entry.value(), 0) : Decision.reply(reply);
+    });
   }
 }

@@ -76,6 +76,14 @@ final class RespTransactionCommands {
     return isolation == null || spec.name().equals("exec");
   }
 
+  /**
+   * Whether {@code spec} runs with the gate held exclusive, as a one-command {@code EXEC}: {@code MSETNX}, a write
+   * of several keys that must be all or nothing.
+   */
+  boolean exclusive(CommandSpec spec) {
+    return isolation != null && spec.name().equals("msetnx");
+  }
+
   /** Queues a command of a client in {@code MULTI}: {@code +QUEUED}, or an error that aborts the transaction. */
   Result queue(ClientState client, CommandSpec spec, byte[][] args) {
     Transaction transaction = client.transaction();

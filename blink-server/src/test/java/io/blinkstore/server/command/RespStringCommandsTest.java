@@ -1,0 +1,68 @@
+package io.blinkstore.server.command;
+
+import static io.blinkstore.server.command.RespTester.bulk;
+import static io.blinkstore.server.command.RespTester.error;
+import static io.blinkstore.server.command.RespTester.integer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.blinkstore.BlinkStore;
+import io.blinkstore.server.protocol.resp.RespSession;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What Redis cannot show of {@code APPEND}, {@code SETRANGE} and {@code MSETNX}: our limits. A value they would
+ * grow past the memory limit ({@code -OOM}) or the value size limit ({@code -ERR value too long}) is refused
+ * whole, before the longer value is built, and the key keeps its value; {@code MSETNX} with one entry past them
+ * stores none. (Their replies and Redis's own 512 MB limit are in {@code RedisParityIT}.)
+ */
+class RespStringCommandsTest {
+  private static final Result OOM = Dispatcher.OOM;
+  private static final Result VALUE_TOO_LONG = error("ERR value too long");
+
+  @RegisterExtension final RespTester tester = new RespTester();
+  private final BlinkStore store = tester.store;
+
+  private Result run(String... args) {
+    return tester.run(args);
+  }
+
+  @Test
+  void appendAndSetrangePastTheMemoryLimitAreRefusedWhole() {
+    assertEquals(integer(1000), run("SETRANGE", "k", "999", "x"));
+    assertEquals(OOM, run("APPEND", "k", "y".repeat(100)));
+    assertEquals(OOM, run("SETRANGE", "k", "1100", "z"));
+    assertEquals(OOM, run("SETRANGE", "fresh", "1100", "z"));
+    assertEquals(OOM, run("SETRANGE", "fresh", String.valueOf(RespStringCommands.MAX_STRING_BYTES - 1), "z"),
+        "no 512 MB array is made to find out");
+    assertEquals(1000, store.get("k").length);
+    assertNull(store.get("fresh"));
+  }
+
+  @Test
+  void appendSetrangeAndMsetnxAreHeldToTheValueSizeLimit() {
+    try (BlinkStore small = BlinkStore.builder().memoryLimit(1 << 20).build()) {
+      RespSession session = new RespSession(new Dispatcher(small, new Leases(), Clock.systemUTC(),
+          new ServerCounters(), HeapGuard.NONE, null, 1 << 20, new EntrySizeLimits(16, 8)));
+      assertEquals(integer(8), RespTester.run(session, "APPEND", "k", "12345678"));
+      assertEquals(VALUE_TOO_LONG, RespTester.run(session, "APPEND", "k", "9"));
+      assertEquals(VALUE_TOO_LONG, RespTester.run(session, "SETRANGE", "k", "8", "9"));
+      assertEquals(integer(8), RespTester.run(session, "SETRANGE", "k", "7", "X"));
+      assertEquals(VALUE_TOO_LONG, RespTester.run(session, "MSETNX", "a", "1", "b", "123456789"));
+      assertEquals(bulk("1234567X"), RespTester.run(session, "GET", "k"));
+      assertNull(small.get("a"), "MSETNX stored none of its pairs");
+    }
+  }
+
+  @Test
+  void msetnxSetsEveryPairOrNone() {
+    assertEquals(integer(1), run("MSETNX", "a", "1", "b", "2"));
+    assertEquals(integer(0), run("MSETNX", "c", "3", "b", "x"));
+    assertNull(store.get("c"));
+    assertEquals("2", store.getString("b"));
+    assertEquals(OOM, run("MSETNX", "c", "3", "d", "y".repeat(2000)));
+    assertNull(store.get("c"));
+  }
+}
