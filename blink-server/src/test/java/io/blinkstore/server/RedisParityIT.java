@@ -754,7 +754,58 @@ class RedisParityIT {
       List.of("SETRANGE", "a", "1", "Q"),
       List.of("MSETNX", "a", "1"),
       List.of("SETRANGE", "a", "-1", "Q"),
+      List.of("INCRBYFLOAT", "n", "1.5"),
+      List.of("INCRBYFLOAT", "n", "x"),
       List.of("QUIT"));
+
+  /**
+   * {@code INCRBYFLOAT} on values and increments chosen to reach every corner of Redis's {@code long double}
+   * arithmetic and text: exact and inexact decimals, the ends of the 80-bit format's range (subnormals, overflow,
+   * underflow to zero), {@code inf} and {@code nan}, hexadecimal floats, signs, and what {@code string2ld}
+   * refuses (spaces, trailing text, an empty string); each pair is {@code SET f value}, then the increment.
+   */
+  private static final List<List<String>> FLOAT_PAIRS = List.of(
+      List.of("10.5", "0.1"), List.of("0.1", "0.2"), List.of("1e308", "1"), List.of("1e308", "1e308"),
+      List.of("-0", "0"), List.of("-0", "-0"), List.of("3.0e3", "1.5"), List.of("5.0e3", "-5000"),
+      List.of("0", "inf"), List.of("inf", "1"), List.of("0", "-inf"), List.of("0", "nan"), List.of("nan", "1"),
+      List.of("0", "infinity"), List.of("0", "INF"), List.of("0", "0x1p3"), List.of("0", "0X1.8P1"),
+      List.of("0", "0x"), List.of("0", "0x1p"), List.of("0", "1e-5000"), List.of("0", "1e5000"),
+      List.of("0", "1.18973149535723176502e+4932"), List.of("0", "1.2e4932"),
+      List.of("1.1e4932", "1.1e4932"), List.of("0", "3.6e-4951"), List.of("0", "1e-4950"), List.of("0", "1e-4955"),
+      List.of("0", "1e-18"), List.of("0", "5e-18"), List.of("0", "-5e-18"), List.of("0", "1.5e-17"),
+      List.of("0", "0.000000000000000015"), List.of("0", "12345678901234567890"),
+      List.of("0", "123456789012345678901234567890"), List.of("0", "1.23456789012345678901"),
+      List.of("0", " 1"), List.of("0", "1 "), List.of("0", ""), List.of("0", "1.5e"), List.of("0", ".5"),
+      List.of("0", "5."), List.of("0", "+5"), List.of("0", "--5"), List.of("0", "."), List.of("0", "1e+2"),
+      List.of("0", "1E-2"), List.of("0", "0.1e1000"), List.of("0", "0e99999999999999999999"),
+      List.of("0", "1e99999999999999999999"), List.of("abc", "1"), List.of("1", "abc"), List.of("007", "1"),
+      List.of("-1.5", "1.5"), List.of("2", "-3.25"), List.of("1e17", "1"), List.of("1e19", "0.5"),
+      List.of("9223372036854775807", "1"), List.of("0.3", "-0.1"), List.of("1", "1e-17"), List.of("1", "1e-16"),
+      List.of("100", "-99.99999999999999999"), List.of("0", "0x1p-16445"), List.of("0", "0x1p-16446"),
+      List.of("0", "0x1p16383"), List.of("0", "0x1p16384"), List.of("0", "0x.8p1"), List.of("0", "1e4931"));
+
+  /** {@link #FLOAT_PAIRS}, and random values of every magnitude from a fixed seed, as requests. */
+  private static List<List<String>> floatRequests() {
+    List<List<String>> requests = new ArrayList<>();
+    for (List<String> pair : FLOAT_PAIRS) {
+      requests.add(List.of("SET", "f", pair.get(0)));
+      requests.add(List.of("INCRBYFLOAT", "f", pair.get(1)));
+    }
+    java.util.Random random = new java.util.Random(23);
+    requests.add(List.of("DEL", "f"));
+    for (int i = 0; i < 400; i++) {
+      double magnitude = Math.pow(10, random.nextInt(40) - 20);
+      String increment = random.nextInt(4) == 0 ? Long.toString(random.nextLong() % 100000)
+          : Double.toString((random.nextDouble() - 0.5) * magnitude);
+      requests.add(List.of("INCRBYFLOAT", i % 50 == 0 ? "g" + i : "f", increment));
+    }
+    requests.add(List.of("SET", "t", "1", "EX", "100"));
+    requests.add(List.of("INCRBYFLOAT", "t", "1.5"));
+    requests.add(List.of("TTL", "t"));
+    requests.add(List.of("INCRBYFLOAT", "t"));
+    requests.add(List.of("INCRBYFLOAT", "t", "1", "2"));
+    return requests;
+  }
 
   @TempDir Path dir;
 
@@ -1006,6 +1057,11 @@ class RedisParityIT {
   @Test
   void stringCommandsInRespThreeMatchRedisByteForByte() throws Exception {
     assertRepliesMatchRedis(RESP3_STRING_REQUESTS, true);
+  }
+
+  @Test
+  void incrbyfloatMatchesRedisOnManyValues() throws Exception {
+    assertRepliesMatchRedis(floatRequests(), false);
   }
 
   @Test

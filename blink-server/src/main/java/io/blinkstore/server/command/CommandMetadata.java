@@ -52,6 +52,7 @@ final class CommandMetadata {
     oneKey("setrange", "string", List.of(), null, "RW", "update");
     keys("msetnx", "string", List.of("request_policy:multi_shard", "response_policy:agg_min"),
         new KeySpec(null, List.of("OW", "insert"), 1, -1, 2));
+    oneKey("incrbyfloat", "string", List.of(), null, "RW", "access", "update");
     for (String counter : List.of("incr", "decr", "incrby", "decrby")) {
       oneKey(counter, "string", List.of(), null, "RW", "access", "update");
     }

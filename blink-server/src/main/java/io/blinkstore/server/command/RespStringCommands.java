@@ -9,18 +9,19 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import io.blinkstore.server.command.KeyUpdates.Decision;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * The string commands that read or change part of a value, as Redis 7.0's {@code t_string.c} answers them:
- * {@code APPEND}, {@code STRLEN}, {@code GETRANGE} (and its old name {@code SUBSTR}), {@code SETRANGE} and
- * {@code MSETNX}.
+ * {@code APPEND}, {@code STRLEN}, {@code GETRANGE} (and its old name {@code SUBSTR}), {@code SETRANGE},
+ * {@code MSETNX}, and {@code INCRBYFLOAT} (in Redis's {@code long double}, {@link LongDouble}).
  *
  * <p><b>Sizes.</b> A string may not grow past Redis's {@code proto-max-bulk-len} (512 MB), with Redis's error;
  * nor past the value size limit or the memory limit, checked before the longer value is built ({@link
  * KeyUpdates#checkRoom}): a refused write changes nothing.
  *
- * <p><b>Atomicity.</b> {@code APPEND} and {@code SETRANGE} are {@link KeyUpdates}: no other write of the key
+ * <p><b>Atomicity.</b> {@code APPEND}, {@code SETRANGE} and {@code INCRBYFLOAT} are {@link KeyUpdates}: no other write of the key
  * comes between their read and their write. {@code MSETNX} is all or nothing over several keys: it runs with the
  * store's gate held exclusive, as a one-command {@code EXEC} ({@link Dispatcher}).
  */
@@ -31,6 +32,8 @@ final class RespStringCommands {
   static final Result.Error STRING_TOO_LONG =
       Result.error("string exceeds maximum allowed size (proto-max-bulk-len)");
   private static final Result.Error OFFSET_OUT_OF_RANGE = Result.error("offset is out of range");
+  private static final Result.Error NOT_A_FLOAT = Result.error("value is not a valid float");
+  private static final Result.Error NAN_OR_INFINITY = Result.error("increment would produce NaN or Infinity");
   private static final Result EMPTY = new Result.Bulk(new byte[0]);
 
   private final BlinkStore store;
@@ -48,6 +51,7 @@ final class RespStringCommands {
     commands.add("substr", 4, Keys.ONE, this::getrange, READONLY);
     commands.add("setrange", 4, Keys.ONE, this::setrange, WRITE, DENYOOM);
     commands.add("msetnx", -3, Keys.PAIRS, this::msetnx, WRITE, DENYOOM);
+    commands.add("incrbyfloat", 3, Keys.ONE, this::incrbyfloat, WRITE, DENYOOM, FAST);
   }
 
   /** Whether a string of {@code size} bytes plus {@code more} passes {@link #MAX_STRING_BYTES}. */
@@ -154,5 +158,25 @@ final class RespStringCommands {
       store.set(keys[i], args[2 + 2 * i]);
     }
     return new Result.Int(1);
+  }
+
+  /**
+   * {@code INCRBYFLOAT key increment}: the value plus {@code increment}, in Redis's {@code long double} and its
+   * text, stored and answered; the key's time to live is kept.
+   */
+  private Result incrbyfloat(ClientState client, byte[][] args) {
+    LongDouble increment = LongDouble.parse(args[2]);
+    return updates.update(client.key(args[1]), entry -> {
+      LongDouble value = entry == null ? LongDouble.ZERO : LongDouble.parse(entry.value());
+      if (value == null || increment == null) {
+        return Decision.reply(NOT_A_FLOAT);
+      }
+      LongDouble sum = value.plus(increment);
+      if (sum.infinite()) {
+        return Decision.reply(NAN_OR_INFINITY);
+      }
+      byte[] text = sum.text().getBytes(StandardCharsets.US_ASCII);
+      return Decision.write(new Result.Bulk(text), text, entry == null ? 0 : ValueSwaps.KEEP_TTL);
+    });
   }
 }
