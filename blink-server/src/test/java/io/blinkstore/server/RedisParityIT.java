@@ -807,6 +807,81 @@ class RedisParityIT {
     return requests;
   }
 
+  /** {@code SETBIT}, {@code GETBIT}, {@code BITCOUNT} and {@code BITPOS} with byte and bit ranges and their errors. */
+  private static final List<List<String>> BIT_REQUESTS = List.of(
+      List.of("SETBIT", "b", "7", "1"),
+      List.of("SETBIT", "b", "7", "1"),
+      List.of("SETBIT", "b", "7", "0"),
+      List.of("SETBIT", "b", "100", "1"),
+      List.of("STRLEN", "b"),
+      List.of("GETBIT", "b", "100"),
+      List.of("GETBIT", "b", "101"),
+      List.of("GETBIT", "b", "100000"),
+      List.of("GETBIT", "missing", "3"),
+      List.of("GETBIT", "b", "-1"),
+      List.of("GETBIT", "b", "4294967296"),
+      List.of("GETBIT", "missing", "x"),
+      List.of("SETBIT", "b", "4294967295", "2"),
+      List.of("SETBIT", "b", "4294967296", "1"),
+      List.of("SETBIT", "b", "-1", "1"),
+      List.of("SETBIT", "b", "1", "-1"),
+      List.of("SETBIT", "b", "1", "x"),
+      List.of("SETBIT", "b", "1"),
+      List.of("EXPIRE", "b", "100"),
+      List.of("SETBIT", "b", "1", "1"),
+      List.of("TTL", "b"),
+      List.of("SET", "s", "foobar"),
+      List.of("BITCOUNT", "s"),
+      List.of("BITCOUNT", "s", "0", "0"),
+      List.of("BITCOUNT", "s", "1", "1"),
+      List.of("BITCOUNT", "s", "1", "1", "BYTE"),
+      List.of("BITCOUNT", "s", "5", "30", "BIT"),
+      List.of("BITCOUNT", "s", "-3", "-1", "bit"),
+      List.of("BITCOUNT", "s", "-1", "-3"),
+      List.of("BITCOUNT", "s", "-1", "-3", "BOGUS"),
+      List.of("BITCOUNT", "s", "0", "-100"),
+      List.of("BITCOUNT", "s", "-100", "100"),
+      List.of("BITCOUNT", "s", "3", "1"),
+      List.of("BITCOUNT", "s", "0", "1", "BOGUS"),
+      List.of("BITCOUNT", "s", "0"),
+      List.of("BITCOUNT", "s", "0", "1", "BIT", "x"),
+      List.of("BITCOUNT", "s", "x", "1"),
+      List.of("BITCOUNT", "missing", "x"),
+      List.of("BITCOUNT", "missing"),
+      List.of("SET", "p", "\u00ff\u00f0\u0000"),
+      List.of("BITPOS", "p", "0"),
+      List.of("BITPOS", "p", "1"),
+      List.of("BITPOS", "p", "1", "2"),
+      List.of("BITPOS", "p", "0", "0", "0"),
+      List.of("BITPOS", "p", "0", "0", "-1"),
+      List.of("BITPOS", "p", "0", "1", "1"),
+      List.of("BITPOS", "p", "1", "7", "15", "BIT"),
+      List.of("BITPOS", "p", "0", "7", "15", "BIT"),
+      List.of("BITPOS", "p", "0", "3", "6", "bit"),
+      List.of("BITPOS", "p", "1", "-10", "-1", "BIT"),
+      List.of("BITPOS", "p", "0", "-10", "BIT"),
+      List.of("BITPOS", "p", "0", "2", "1"),
+      List.of("BITPOS", "p", "2"),
+      List.of("BITPOS", "p", "x"),
+      List.of("BITPOS", "p", "1", "x"),
+      List.of("BITPOS", "p", "1", "0", "x"),
+      List.of("BITPOS", "p", "1", "0", "1", "BOGUS"),
+      List.of("BITPOS", "p", "1", "0", "x", "BOGUS"),
+      List.of("BITPOS", "p", "1", "0", "1", "BIT", "x"),
+      List.of("BITPOS", "missing", "0"),
+      List.of("BITPOS", "missing", "1", "x"),
+      List.of("BITPOS", "ones", "0"),
+      List.of("BITPOS", "ones", "0", "0"),
+      List.of("BITPOS", "ones", "0", "0", "-1"),
+      List.of("BITPOS", "ones", "0", "0", "15", "BIT"),
+      List.of("SET", "empty", ""),
+      List.of("BITPOS", "empty", "0"),
+      List.of("BITPOS", "empty", "1"),
+      List.of("BITCOUNT", "empty"),
+      List.of("SET", "n", "12"),
+      List.of("GETBIT", "n", "2"),
+      List.of("BITCOUNT", "n"));
+
   @TempDir Path dir;
 
   private RedisServerProcess redis;
@@ -1062,6 +1137,17 @@ class RedisParityIT {
   @Test
   void incrbyfloatMatchesRedisOnManyValues() throws Exception {
     assertRepliesMatchRedis(floatRequests(), false);
+  }
+
+  /** {@link #BIT_REQUESTS} after sixteen {@code SETBIT}s make the key {@code ones} two bytes 0xff. */
+  @Test
+  void bitCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
+    List<List<String>> requests = new ArrayList<>();
+    for (int bit = 0; bit < 16; bit++) {
+      requests.add(List.of("SETBIT", "ones", Integer.toString(bit), "1"));
+    }
+    requests.addAll(BIT_REQUESTS);
+    assertRepliesMatchRedis(requests, false);
   }
 
   @Test

@@ -53,6 +53,10 @@ final class CommandMetadata {
     keys("msetnx", "string", List.of("request_policy:multi_shard", "response_policy:agg_min"),
         new KeySpec(null, List.of("OW", "insert"), 1, -1, 2));
     oneKey("incrbyfloat", "string", List.of(), null, "RW", "access", "update");
+    oneKey("setbit", "bitmap", List.of(), null, "RW", "access", "update");
+    for (String read : List.of("getbit", "bitcount", "bitpos")) {
+      oneKey(read, "bitmap", List.of(), null, "RO", "access");
+    }
     for (String counter : List.of("incr", "decr", "incrby", "decrby")) {
       oneKey(counter, "string", List.of(), null, "RW", "access", "update");
     }

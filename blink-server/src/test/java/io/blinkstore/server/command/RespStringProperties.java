@@ -20,8 +20,9 @@ import net.jqwik.api.Provide;
 /**
  * The string commands against a model, a {@link HashMap} of keys to byte strings: any sequence of {@code SET}
  * (plain, {@code NX}, {@code XX}, with {@code GET}), {@code GET}, {@code GETSET}, {@code GETDEL}, {@code APPEND},
- * {@code SETRANGE}, {@code GETRANGE}, {@code STRLEN} and {@code MSETNX} on a few keys answers as the model, written
- * from Redis's {@code t_string.c}, says, and leaves the same values.
+ * {@code SETRANGE}, {@code GETRANGE}, {@code STRLEN}, {@code MSETNX}, {@code SETBIT}, {@code GETBIT} and
+ * {@code BITCOUNT} on a few keys answers as the model, written from Redis's {@code t_string.c} and
+ * {@code bitops.c}, says, and leaves the same values.
  */
 class RespStringProperties {
   private static final List<String> KEYS = List.of("a", "b", "c");
@@ -113,6 +114,28 @@ class RespStringProperties {
         }
         return new Result.Int(1);
       }
+      case "SETBIT" -> {
+        int offset = Integer.parseInt(request.get(2));
+        byte[] next = Arrays.copyOf(old == null ? new byte[0] : old,
+            Math.max(old == null ? 0 : old.length, offset / 8 + 1));
+        int mask = 0x80 >> (offset % 8);
+        int was = (next[offset / 8] & mask) != 0 ? 1 : 0;
+        next[offset / 8] = (byte) (request.get(3).equals("1") ? next[offset / 8] | mask : next[offset / 8] & ~mask);
+        model.put(key, next);
+        return new Result.Int(was);
+      }
+      case "GETBIT" -> {
+        int offset = Integer.parseInt(request.get(2));
+        boolean set = old != null && offset / 8 < old.length && (old[offset / 8] & (0x80 >> (offset % 8))) != 0;
+        return new Result.Int(set ? 1 : 0);
+      }
+      case "BITCOUNT" -> {
+        long count = 0;
+        for (byte b : old == null ? new byte[0] : old) {
+          count += Integer.bitCount(b & 0xff);
+        }
+        return new Result.Int(count);
+      }
       default -> throw new AssertionError(request);
     }
   }
@@ -145,7 +168,12 @@ class RespStringProperties {
             .as((k, o, v) -> List.of("SETRANGE", k, String.valueOf(o), v)),
         Combinators.combine(key, index, index).as((k, s, e) -> List.of("GETRANGE", k, s, e)),
         key.map(k -> List.of("STRLEN", k)),
-        Combinators.combine(key, value, key, value).as((k1, v1, k2, v2) -> List.of("MSETNX", k1, v1, k2, v2)));
+        Combinators.combine(key, value, key, value).as((k1, v1, k2, v2) -> List.of("MSETNX", k1, v1, k2, v2)),
+        Combinators.combine(key, Arbitraries.integers().between(0, 40), Arbitraries.of("0", "1"))
+            .as((k, o, b) -> List.of("SETBIT", k, String.valueOf(o), b)),
+        Combinators.combine(key, Arbitraries.integers().between(0, 40))
+            .as((k, o) -> List.of("GETBIT", k, String.valueOf(o))),
+        key.map(k -> List.of("BITCOUNT", k)));
     return one.list().ofMaxSize(40);
   }
 
