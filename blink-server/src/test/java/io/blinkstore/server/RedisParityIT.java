@@ -882,6 +882,40 @@ class RedisParityIT {
       List.of("GETBIT", "n", "2"),
       List.of("BITCOUNT", "n"));
 
+  /** {@code LCS} in each of its forms and errors; the RESP3 ones where {@code IDX} answers a map. */
+  private static final List<List<String>> LCS_REQUESTS = List.of(
+      List.of("SET", "x", "ohmytext"),
+      List.of("SET", "y", "mynewtext"),
+      List.of("LCS", "x", "y"),
+      List.of("LCS", "x", "y", "LEN"),
+      List.of("LCS", "x", "y", "IDX"),
+      List.of("LCS", "x", "y", "IDX", "WITHMATCHLEN"),
+      List.of("LCS", "x", "y", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"),
+      List.of("LCS", "x", "y", "IDX", "MINMATCHLEN", "-4"),
+      List.of("LCS", "x", "y", "MINMATCHLEN", "x"),
+      List.of("LCS", "x", "y", "MINMATCHLEN"),
+      List.of("LCS", "x", "y", "LEN", "IDX"),
+      List.of("LCS", "x", "y", "BOGUS"),
+      List.of("LCS", "x", "missing"),
+      List.of("LCS", "missing", "x", "IDX"),
+      List.of("LCS", "missing", "x", "LEN"),
+      List.of("LCS", "x"),
+      List.of("SET", "r1", "CACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGTGTGGCTGT"),
+      List.of("SET", "r2", "ATTAAAGGTTTATACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAA"),
+      List.of("LCS", "r1", "r2"),
+      List.of("LCS", "r2", "r1", "IDX", "WITHMATCHLEN"),
+      List.of("LCS", "r1", "r2", "IDX", "MINMATCHLEN", "5"),
+      List.of("SET", "z", "aaaa"),
+      List.of("SET", "w", "aabaa"),
+      List.of("LCS", "z", "w", "IDX", "WITHMATCHLEN"),
+      List.of("LCS", "w", "z", "IDX"),
+      List.of("LCS", "w", "w"),
+      List.of("HELLO", "3"),
+      List.of("LCS", "x", "y", "IDX", "WITHMATCHLEN"),
+      List.of("LCS", "x", "y", "LEN"),
+      List.of("LCS", "x", "y"),
+      List.of("QUIT"));
+
   @TempDir Path dir;
 
   private RedisServerProcess redis;
@@ -1148,6 +1182,29 @@ class RedisParityIT {
     }
     requests.addAll(BIT_REQUESTS);
     assertRepliesMatchRedis(requests, false);
+  }
+
+  /**
+   * {@link #LCS_REQUESTS}, after pairs of random strings of two letters (a fixed seed), where the subsequence Redis
+   * finds among several of the same length depends on which way its walk goes on ties.
+   */
+  @Test
+  void lcsMatchesRedisByteForByte() throws Exception {
+    List<List<String>> requests = new ArrayList<>();
+    java.util.Random random = new java.util.Random(7);
+    for (int pair = 0; pair < 40; pair++) {
+      for (String key : List.of("ra", "rb")) {
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(12); i > 0; i--) {
+          text.append(random.nextBoolean() ? 'a' : 'b');
+        }
+        requests.add(List.of("SET", key, text.toString()));
+      }
+      requests.add(List.of("LCS", "ra", "rb"));
+      requests.add(List.of("LCS", "ra", "rb", "IDX", "WITHMATCHLEN"));
+    }
+    requests.addAll(LCS_REQUESTS);
+    assertRepliesMatchRedis(requests, true);
   }
 
   @Test

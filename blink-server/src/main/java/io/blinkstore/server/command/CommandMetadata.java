@@ -57,6 +57,7 @@ final class CommandMetadata {
     for (String read : List.of("getbit", "bitcount", "bitpos")) {
       oneKey(read, "bitmap", List.of(), null, "RO", "access");
     }
+    keys("lcs", "string", List.of(), new KeySpec(null, List.of("RO", "access"), 1, 1, 1));
     for (String counter : List.of("incr", "decr", "incrby", "decrby")) {
       oneKey(counter, "string", List.of(), null, "RW", "access", "update");
     }

@@ -117,6 +117,7 @@ public final class Dispatcher {
     new RespSetCommands(writingThroughLeases, updates, clock).register(table);
     new RespStringCommands(writingThroughLeases, updates).register(table);
     new RespBitCommands(writingThroughLeases, updates).register(table);
+    new RespLcsCommand(writingThroughLeases).register(table);
     new RespTtlCommands(writingThroughLeases, clock).register(table);
     new RespLeaseCommands(store, leases).register(table);
     Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
