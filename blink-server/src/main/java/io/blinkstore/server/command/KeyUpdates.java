@@ -109,6 +109,16 @@ final class KeyUpdates {
     }
   }
 
+  /**
+   * As {@link #update}, for a command whose read Redis counts as a keyspace hit or miss ({@code GETDEL},
+   * {@code GETEX}, {@code GETSET}, {@code SET ... GET}): the key is looked up once through the store for that
+   * count, then updated; the compare-and-set's own reads are not counted.
+   */
+  Result updateCounted(String key, Function<ValueSwaps.@Nullable Entry, Decision> decide) {
+    store.getStored(key);
+    return update(key, decide);
+  }
+
   /** The entry of {@code key} as {@link #update} sees it, for commands that only read ({@code STRLEN} does not). */
   ValueSwaps.@Nullable Entry read(String key) {
     return swaps.read(key);

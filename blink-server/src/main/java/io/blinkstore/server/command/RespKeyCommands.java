@@ -69,7 +69,7 @@ final class RespKeyCommands {
 
   /** {@code GETDEL key}: the value, and the key deleted. */
   private Result getdel(ClientState client, byte[][] args) {
-    return updates.update(client.key(args[1]), entry -> entry == null
+    return updates.updateCounted(client.key(args[1]), entry -> entry == null
         ? KeyUpdates.Decision.reply(Result.NULL) : KeyUpdates.Decision.delete(new Result.Bulk(entry.value())));
   }
 

@@ -10,6 +10,8 @@ import io.blinkstore.server.command.CommandSpec.Keys;
 import io.blinkstore.server.command.KeyUpdates.Decision;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RESP writes of one key with options: {@code SET}, {@code SETNX}, {@code SETEX}, {@code PSETEX},
@@ -65,7 +67,7 @@ final class RespSetCommands {
       // KEEPTTL means nothing here: the value is only written where there is no key to keep a time of.
       return setIfAbsent(key, value, options.ttl()) ? Result.OK : Result.NULL;
     }
-    return updates.update(key, old -> {
+    Function<ValueSwaps.@Nullable Entry, Decision> decide = old -> {
       boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
       Result reply = options.returnOld() ? (old == null ? Result.NULL : new Result.Bulk(old.value()))
           : write ? Result.OK : Result.NULL;
@@ -74,13 +76,15 @@ final class RespSetCommands {
       }
       return options.keepTtl() ? Decision.write(reply, value, ValueSwaps.KEEP_TTL)
           : Decision.write(reply, value, options.ttl());
-    });
+    };
+    // Only GET's read counts as a keyspace hit or miss in Redis; NX's and XX's are lookups for a write.
+    return options.returnOld() ? updates.updateCounted(key, decide) : updates.update(key, decide);
   }
 
   /** {@code GETSET key value}: {@code SET key value GET}. */
   private Result getset(ClientState client, byte[][] args) {
     byte[] value = args[2];
-    return updates.update(client.key(args[1]),
+    return updates.updateCounted(client.key(args[1]),
         old -> Decision.write(old == null ? Result.NULL : new Result.Bulk(old.value()), value, 0));
   }
 
@@ -103,7 +107,7 @@ final class RespSetCommands {
       // As Redis: a syntax error first, then nil for an absent key, and only then a bad time.
       return refusal != RespKeyCommands.SYNTAX_ERROR && store.getStored(key) == null ? Result.NULL : refusal;
     }
-    return updates.update(key, entry -> {
+    return updates.updateCounted(key, entry -> {
       if (entry == null) {
         return Decision.reply(Result.NULL);
       }

@@ -6,6 +6,7 @@ import static io.blinkstore.server.command.RespTester.integer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.protocol.resp.RespSession;
 import java.time.Clock;
@@ -64,5 +65,40 @@ class RespStringCommandsTest {
     assertEquals("2", store.getString("b"));
     assertEquals(OOM, run("MSETNX", "c", "3", "d", "y".repeat(2000)));
     assertNull(store.get("c"));
+  }
+
+  /** As in Redis: the reads of GETDEL, GETEX, GETSET and SET ... GET count as hits or misses, APPEND's do not. */
+  @Test
+  void readsThatRedisCountsAreCountedAsHitsOrMisses() {
+    store.set("k", "v");
+    BlinkStats before = store.stats();
+    run("GETDEL", "k");
+    run("GETEX", "k");
+    run("GETSET", "k", "w");
+    run("SET", "k", "x", "GET");
+    run("SET", "k", "y", "XX");
+    run("APPEND", "k", "z");
+    BlinkStats after = store.stats();
+    assertEquals(2, after.hits() - before.hits(), "GETDEL and SET ... GET found a value");
+    assertEquals(2, after.misses() - before.misses(), "GETEX and GETSET found none");
+  }
+
+  /**
+   * A server on a store that is not the in-process one (no compare-and-set) still answers the read-then-write
+   * commands, each read and write a step of that store's own.
+   */
+  @Test
+  void storesWithoutCompareAndSetStillAnswer() {
+    try (BlinkStore inner = BlinkStore.builder().memoryLimit(1 << 20).build()) {
+      BlinkStore plain = new ForwardingBlinkStore(inner) { };
+      RespSession session = new RespSession(new Dispatcher(plain));
+      assertEquals(integer(2), RespTester.run(session, "APPEND", "k", "ab"));
+      assertEquals(Result.OK, RespTester.run(session, "SET", "k", "abc", "PX", "100000", "XX"));
+      assertEquals(integer(4), RespTester.run(session, "SETRANGE", "k", "3", "d"));
+      assertEquals(integer(100), RespTester.run(session, "TTL", "k"), "SETRANGE kept the time to live");
+      assertEquals(bulk("abcd"), RespTester.run(session, "GETSET", "k", "e"));
+      assertEquals(bulk("e"), RespTester.run(session, "GETDEL", "k"));
+      assertNull(inner.get("k"));
+    }
   }
 }
