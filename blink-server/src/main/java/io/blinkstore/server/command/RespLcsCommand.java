@@ -15,13 +15,14 @@ import java.util.List;
  * <p><b>Bounded.</b> The table has a cell for every pair of bytes, so its time and memory grow with the product of
  * the lengths: Redis refuses a table over 512 MB (134 million cells, seconds of a single thread). Here a command
  * runs on an event loop that serves other connections, so at most {@link #MAX_CELLS} pairs are compared (two
- * values of 4 KiB; tens of milliseconds), and the table keeps one bit per cell (the direction the walk takes) with
- * two rows of lengths: at most 2 MiB per command, one command per event loop at a time. {@code LEN} keeps the two
- * rows alone. Past the bound: {@code -ERR LCS of <n> and <m> bytes compares more than 16777216 pairs of bytes}.
+ * values of 2 KiB: 18 ms, where 2^24 pairs took 89 ms, on a loaded 2-vCPU machine, docs/resp.md), and the
+ * table keeps one bit per cell (the direction the walk takes) with two rows of lengths: at most 512 KiB per
+ * command, one command per event loop at a time. {@code LEN} keeps the two rows alone. Past the bound:
+ * {@code -ERR LCS of <n> and <m> bytes compares more than 4194304 pairs of bytes}.
  */
 final class RespLcsCommand {
-  /** The most pairs of bytes one {@code LCS} compares: 2^24. */
-  static final long MAX_CELLS = 1L << 24;
+  /** The most pairs of bytes one {@code LCS} compares: 2^22. */
+  static final long MAX_CELLS = 1L << 22;
 
   private static final Result.Error LEN_AND_IDX =
       Result.error("If you want both the length and indexes, please just use IDX.");

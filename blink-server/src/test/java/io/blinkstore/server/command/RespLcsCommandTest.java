@@ -28,13 +28,13 @@ class RespLcsCommandTest {
 
   @Test
   void valuesWhoseProductIsPastTheBoundAreRefusedInEveryForm() {
-    store.set("a", "x".repeat(4096));
-    store.set("b", "x".repeat(4096));
-    store.set("c", "x".repeat(4097));
-    assertEquals(4096L * 4096, RespLcsCommand.MAX_CELLS);
-    assertEquals(integer(4096), run("LCS", "a", "b", "LEN"), "at the bound");
-    assertEquals(4096, ((Result.Bulk) run("LCS", "a", "b")).bytes().remaining());
-    Result refused = error("ERR LCS of 4097 and 4096 bytes compares more than 16777216 pairs of bytes");
+    store.set("a", "x".repeat(2048));
+    store.set("b", "x".repeat(2048));
+    store.set("c", "x".repeat(2049));
+    assertEquals(2048L * 2048, RespLcsCommand.MAX_CELLS);
+    assertEquals(integer(2048), run("LCS", "a", "b", "LEN"), "at the bound");
+    assertEquals(2048, ((Result.Bulk) run("LCS", "a", "b")).bytes().remaining());
+    Result refused = error("ERR LCS of 2049 and 2048 bytes compares more than 4194304 pairs of bytes");
     assertEquals(refused, run("LCS", "c", "b"));
     assertEquals(refused, run("LCS", "c", "b", "LEN"));
     assertEquals(refused, run("LCS", "c", "b", "IDX", "WITHMATCHLEN"));
