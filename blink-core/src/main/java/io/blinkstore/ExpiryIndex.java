@@ -79,6 +79,11 @@ final class ExpiryIndex {
     return new Expiring(packed, deadline, sequence.getAndIncrement(), pinned);
   }
 
+  /** Creates an unpinned holder expiring at {@code deadline}, the store's nanosecond time; as {@link #newHolder}. */
+  Expiring holderUntil(byte[] packed, long deadline) {
+    return new Expiring(packed, deadline, sequence.getAndIncrement(), false);
+  }
+
   /**
    * Indexes a holder just stored, and unindexes it again if the map no longer holds it (a racing write replaced
    * it before it was indexed, so that write could not unindex it). Either way it ends indexed only if stored.

@@ -3,6 +3,7 @@ package io.blinkstore;
 import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.internal.Watches;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,10 +22,12 @@ import org.jspecify.annotations.Nullable;
  * correct (it excludes everything, keyless commands included), and measured no slower (docs/BENCHMARKS.md).
  *
  * <p>Two instances share one store: the gated one, handed to callers, and its {@link #view()} without the gate, for
- * a caller that holds the gate itself. Both mark watchers. Both are the store's {@link Deadlines} too.
+ * a caller that holds the gate itself. Both mark watchers. Both are the store's {@link Deadlines} too, and the
+ * {@link ValueSwaps} of the server's read-then-write commands.
  */
 final class IsolatedStore
-    implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target {
+    implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target,
+    ValueSwaps.Source, ValueSwaps {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
@@ -63,6 +66,41 @@ final class IsolatedStore
   @Override
   public Watches watches() {
     return watches;
+  }
+
+  @Override
+  public ValueSwaps swaps() {
+    return this;
+  }
+
+  @Override
+  public ValueSwaps.@Nullable Entry read(String key) {
+    long stamp = enter();
+    try {
+      return ValueSwap.read(store, key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean swap(String key, ValueSwaps.@Nullable Entry expected, byte @Nullable [] next, long ttlNanos) {
+    long stamp = enter();
+    try {
+      return touchedIf(ValueSwap.run(store, key, expected, next, ttlNanos), key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean swapUntil(String key, ValueSwaps.@Nullable Entry expected, byte[] next, long deadline) {
+    long stamp = enter();
+    try {
+      return touchedIf(ValueSwap.runUntil(store, key, expected, next, deadline), key);
+    } finally {
+      exit(stamp);
+    }
   }
 
   /** This thread's stripe: event-loop threads are few and fixed, so each mostly has one to itself. */

@@ -40,6 +40,15 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
         store.budget.add(-weight); // the compute failed: nothing was stored or replaced
       }
     }
+    settle(store, replaced, stored);
+  }
+
+  /**
+   * Settles the books after a {@code compute} that replaced the ref {@code replaced} by {@code stored} (either may
+   * be null: nothing was there, or the key was removed): the old bytes leave the count, an expired one counting as
+   * an expiration, and a new holder is indexed.
+   */
+  static void settle(CaffeineBlinkStore store, @Nullable Object replaced, @Nullable Object stored) {
     if (replaced != null) {
       store.released(replaced);
       store.countIfExpired(replaced);

@@ -726,6 +726,305 @@ class RedisParityIT {
       "*1\r\n$600000000\r\n",
       "*1\r\n$-2\r\n");
 
+  /**
+   * The string commands that read and write one key ({@code SET} with {@code GET}/{@code XX}/{@code NX}/
+   * {@code KEEPTTL}, {@code GETEX}, {@code GETDEL}, {@code GETSET}) and those that read or change part of a value
+   * ({@code APPEND}, {@code STRLEN}, {@code GETRANGE}/{@code SUBSTR}, {@code SETRANGE}, {@code MSETNX}), with their
+   * errors, in order on one connection to each server; both start empty.
+   */
+  private static final List<List<String>> STRING_REQUESTS = List.of(
+      List.of("SET", "k", "v1", "XX"),
+      List.of("SET", "k", "v1", "XX", "GET"),
+      List.of("EXISTS", "k"),
+      List.of("SET", "k", "v1", "NX", "GET"),
+      List.of("SET", "k", "v2", "NX", "GET"),
+      List.of("SET", "k", "v3", "XX", "GET", "EX", "100"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v4", "GET", "KEEPTTL"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v5", "XX", "KEEPTTL"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v6", "GET"),
+      List.of("TTL", "k"),
+      List.of("SET", "k", "v7", "GET", "GET", "XX"),
+      List.of("SET", "k", "v", "GET", "NX", "XX"),
+      List.of("SET", "k", "v", "KEEPTTL", "PX", "10"),
+      List.of("SET", "k", "v", "EXAT", "4102444800", "GET"),
+      List.of("EXISTS", "k"),
+      List.of("SET", "k", "v", "PXAT", "1000", "GET"),
+      List.of("EXISTS", "k"),
+      List.of("SET", "k", "v", "XX", "PXAT", "1000"),
+      List.of("SET", "k", "v", "NX", "EXAT", "1"),
+      List.of("EXISTS", "k"),
+      List.of("GETSET", "g", "1"),
+      List.of("GETSET", "g", "2"),
+      List.of("EXPIRE", "g", "100"),
+      List.of("GETSET", "g", "3"),
+      List.of("TTL", "g"),
+      List.of("GETSET", "g"),
+      List.of("GETSET", "g", "1", "2"),
+      List.of("SET", "e", "v", "EX", "100"),
+      List.of("GETEX", "e", "PX", "50000"),
+      List.of("TTL", "e"),
+      List.of("GETEX", "e", "EXAT", "4102444800"),
+      List.of("EXISTS", "e"),
+      List.of("GETEX", "e", "PERSIST"),
+      List.of("TTL", "e"),
+      List.of("GETEX", "e", "PERSIST"),
+      List.of("GETEX", "e", "PXAT", "1"),
+      List.of("EXISTS", "e"),
+      List.of("GETEX", "e", "PERSIST", "EX", "1"),
+      List.of("GETEX", "e", "EX"),
+      List.of("GETEX", "e", "EX", "-1"),
+      List.of("GETEX", "e", "EX", "x"),
+      List.of("GETEX", "e", "BOGUS"),
+      List.of("SET", "e", "v"),
+      List.of("GETEX", "e", "EX", "-1"),
+      List.of("GETEX", "e", "PX", "x"),
+      List.of("GETEX", "e", "EX", "9223372036854775807"),
+      List.of("GETEX"),
+      List.of("SET", "d", "v", "EX", "100"),
+      List.of("GETDEL", "d"),
+      List.of("TTL", "d"),
+      List.of("GETDEL", "d"),
+      List.of("GETDEL", "d", "x"),
+      List.of("APPEND", "a", "hello"),
+      List.of("APPEND", "a", " world"),
+      List.of("APPEND", "a", ""),
+      List.of("GET", "a"),
+      List.of("APPEND", "empty", ""),
+      List.of("EXISTS", "empty"),
+      List.of("EXPIRE", "a", "100"),
+      List.of("APPEND", "a", "!"),
+      List.of("TTL", "a"),
+      List.of("INCR", "num"),
+      List.of("APPEND", "num", "0"),
+      List.of("INCR", "num"),
+      List.of("APPEND", "a"),
+      List.of("STRLEN", "a"),
+      List.of("STRLEN", "missing"),
+      List.of("STRLEN", "num"),
+      List.of("STRLEN"),
+      List.of("GETRANGE", "a", "0", "4"),
+      List.of("GETRANGE", "a", "-6", "-1"),
+      List.of("GETRANGE", "a", "-1", "-6"),
+      List.of("GETRANGE", "a", "-100", "100"),
+      List.of("GETRANGE", "a", "5", "2"),
+      List.of("GETRANGE", "a", "20", "30"),
+      List.of("GETRANGE", "a", "0", "-100"),
+      List.of("GETRANGE", "a", "-1", "-1"),
+      List.of("GETRANGE", "missing", "0", "-1"),
+      List.of("GETRANGE", "num", "0", "1"),
+      List.of("GETRANGE", "a", "x", "1"),
+      List.of("GETRANGE", "a", "0", "9223372036854775808"),
+      List.of("GETRANGE", "a", "0"),
+      List.of("SUBSTR", "a", "6", "-2"),
+      List.of("SETRANGE", "r", "5", "xy"),
+      List.of("GET", "r"),
+      List.of("SETRANGE", "r", "0", "ab"),
+      List.of("SETRANGE", "r", "6", "zzz"),
+      List.of("GET", "r"),
+      List.of("SETRANGE", "r", "100", ""),
+      List.of("SETRANGE", "new", "3", ""),
+      List.of("EXISTS", "new"),
+      List.of("SETRANGE", "r", "-1", "x"),
+      List.of("SETRANGE", "r", "x", "x"),
+      List.of("SETRANGE", "r", "536870911", "xy"),
+      List.of("SETRANGE", "r", "536870912", "x"),
+      List.of("SETRANGE", "r", "9223372036854775807", "x"),
+      List.of("SETRANGE", "missing", "536870912", ""),
+      List.of("EXPIRE", "r", "100"),
+      List.of("SETRANGE", "r", "1", "Q"),
+      List.of("TTL", "r"),
+      List.of("SETRANGE", "r", "1"),
+      List.of("MSETNX", "m1", "a", "m2", "b"),
+      List.of("MGET", "m1", "m2"),
+      List.of("MSETNX", "m2", "x", "m3", "y"),
+      List.of("EXISTS", "m3"),
+      List.of("MSETNX", "m4", "a", "m4", "b"),
+      List.of("GET", "m4"),
+      List.of("MSETNX", "m5", "a", "m6"),
+      List.of("MSETNX", "m5"),
+      List.of("DBSIZE"));
+
+  /** Nil, integer and empty replies of the same commands after {@code HELLO 3}. */
+  private static final List<List<String>> RESP3_STRING_REQUESTS = List.of(
+      List.of("HELLO", "3"),
+      List.of("GETSET", "g", "1"),
+      List.of("GETSET", "g", "2"),
+      List.of("GETDEL", "missing"),
+      List.of("GETEX", "missing", "PERSIST"),
+      List.of("SET", "k", "v", "XX", "GET"),
+      List.of("SET", "k", "v", "XX"),
+      List.of("APPEND", "a", "xyz"),
+      List.of("STRLEN", "a"),
+      List.of("GETRANGE", "a", "1", "1"),
+      List.of("GETRANGE", "a", "5", "9"),
+      List.of("SETRANGE", "a", "1", "Q"),
+      List.of("MSETNX", "a", "1"),
+      List.of("SETRANGE", "a", "-1", "Q"),
+      List.of("INCRBYFLOAT", "n", "1.5"),
+      List.of("INCRBYFLOAT", "n", "x"),
+      List.of("QUIT"));
+
+  /**
+   * {@code INCRBYFLOAT} on values and increments chosen to reach every corner of Redis's {@code long double}
+   * arithmetic and text: exact and inexact decimals, the ends of the 80-bit format's range (subnormals, overflow,
+   * underflow to zero), {@code inf} and {@code nan}, hexadecimal floats, signs, and what {@code string2ld}
+   * refuses (spaces, trailing text, an empty string); each pair is {@code SET f value}, then the increment.
+   */
+  private static final List<List<String>> FLOAT_PAIRS = List.of(
+      List.of("10.5", "0.1"), List.of("0.1", "0.2"), List.of("1e308", "1"), List.of("1e308", "1e308"),
+      List.of("-0", "0"), List.of("-0", "-0"), List.of("3.0e3", "1.5"), List.of("5.0e3", "-5000"),
+      List.of("0", "inf"), List.of("inf", "1"), List.of("0", "-inf"), List.of("0", "nan"), List.of("nan", "1"),
+      List.of("0", "infinity"), List.of("0", "INF"), List.of("0", "0x1p3"), List.of("0", "0X1.8P1"),
+      List.of("0", "0x"), List.of("0", "0x1p"), List.of("0", "1e-5000"), List.of("0", "1e5000"),
+      List.of("0", "1.18973149535723176502e+4932"), List.of("0", "1.2e4932"),
+      List.of("1.1e4932", "1.1e4932"), List.of("0", "3.6e-4951"), List.of("0", "1e-4950"), List.of("0", "1e-4955"),
+      List.of("0", "1e-18"), List.of("0", "5e-18"), List.of("0", "-5e-18"), List.of("0", "1.5e-17"),
+      List.of("0", "0.000000000000000015"), List.of("0", "12345678901234567890"),
+      List.of("0", "123456789012345678901234567890"), List.of("0", "1.23456789012345678901"),
+      List.of("0", " 1"), List.of("0", "1 "), List.of("0", ""), List.of("0", "1.5e"), List.of("0", ".5"),
+      List.of("0", "5."), List.of("0", "+5"), List.of("0", "--5"), List.of("0", "."), List.of("0", "1e+2"),
+      List.of("0", "1E-2"), List.of("0", "0.1e1000"), List.of("0", "0e99999999999999999999"),
+      List.of("0", "1e99999999999999999999"), List.of("abc", "1"), List.of("1", "abc"), List.of("007", "1"),
+      List.of("-1.5", "1.5"), List.of("2", "-3.25"), List.of("1e17", "1"), List.of("1e19", "0.5"),
+      List.of("9223372036854775807", "1"), List.of("0.3", "-0.1"), List.of("1", "1e-17"), List.of("1", "1e-16"),
+      List.of("100", "-99.99999999999999999"), List.of("0", "0x1p-16445"), List.of("0", "0x1p-16446"),
+      List.of("0", "0x1p16383"), List.of("0", "0x1p16384"), List.of("0", "0x.8p1"), List.of("0", "1e4931"));
+
+  /** {@link #FLOAT_PAIRS}, and random values of every magnitude from a fixed seed, as requests. */
+  private static List<List<String>> floatRequests() {
+    List<List<String>> requests = new ArrayList<>();
+    for (List<String> pair : FLOAT_PAIRS) {
+      requests.add(List.of("SET", "f", pair.get(0)));
+      requests.add(List.of("INCRBYFLOAT", "f", pair.get(1)));
+    }
+    java.util.Random random = new java.util.Random(23);
+    requests.add(List.of("DEL", "f"));
+    for (int i = 0; i < 400; i++) {
+      double magnitude = Math.pow(10, random.nextInt(40) - 20);
+      String increment = random.nextInt(4) == 0 ? Long.toString(random.nextLong() % 100000)
+          : Double.toString((random.nextDouble() - 0.5) * magnitude);
+      requests.add(List.of("INCRBYFLOAT", i % 50 == 0 ? "g" + i : "f", increment));
+    }
+    requests.add(List.of("SET", "t", "1", "EX", "100"));
+    requests.add(List.of("INCRBYFLOAT", "t", "1.5"));
+    requests.add(List.of("TTL", "t"));
+    requests.add(List.of("INCRBYFLOAT", "t"));
+    requests.add(List.of("INCRBYFLOAT", "t", "1", "2"));
+    return requests;
+  }
+
+  /** {@code SETBIT}, {@code GETBIT}, {@code BITCOUNT} and {@code BITPOS} with byte and bit ranges and their errors. */
+  private static final List<List<String>> BIT_REQUESTS = List.of(
+      List.of("SETBIT", "b", "7", "1"),
+      List.of("SETBIT", "b", "7", "1"),
+      List.of("SETBIT", "b", "7", "0"),
+      List.of("SETBIT", "b", "100", "1"),
+      List.of("STRLEN", "b"),
+      List.of("GETBIT", "b", "100"),
+      List.of("GETBIT", "b", "101"),
+      List.of("GETBIT", "b", "100000"),
+      List.of("GETBIT", "missing", "3"),
+      List.of("GETBIT", "b", "-1"),
+      List.of("GETBIT", "b", "4294967296"),
+      List.of("GETBIT", "missing", "x"),
+      List.of("SETBIT", "b", "4294967295", "2"),
+      List.of("SETBIT", "b", "4294967296", "1"),
+      List.of("SETBIT", "b", "-1", "1"),
+      List.of("SETBIT", "b", "1", "-1"),
+      List.of("SETBIT", "b", "1", "x"),
+      List.of("SETBIT", "b", "1"),
+      List.of("EXPIRE", "b", "100"),
+      List.of("SETBIT", "b", "1", "1"),
+      List.of("TTL", "b"),
+      List.of("SET", "s", "foobar"),
+      List.of("BITCOUNT", "s"),
+      List.of("BITCOUNT", "s", "0", "0"),
+      List.of("BITCOUNT", "s", "1", "1"),
+      List.of("BITCOUNT", "s", "1", "1", "BYTE"),
+      List.of("BITCOUNT", "s", "5", "30", "BIT"),
+      List.of("BITCOUNT", "s", "-3", "-1", "bit"),
+      List.of("BITCOUNT", "s", "-1", "-3"),
+      List.of("BITCOUNT", "s", "-1", "-3", "BOGUS"),
+      List.of("BITCOUNT", "s", "0", "-100"),
+      List.of("BITCOUNT", "s", "-100", "100"),
+      List.of("BITCOUNT", "s", "3", "1"),
+      List.of("BITCOUNT", "s", "0", "1", "BOGUS"),
+      List.of("BITCOUNT", "s", "0"),
+      List.of("BITCOUNT", "s", "0", "1", "BIT", "x"),
+      List.of("BITCOUNT", "s", "x", "1"),
+      List.of("BITCOUNT", "missing", "x"),
+      List.of("BITCOUNT", "missing"),
+      List.of("SET", "p", "\u00ff\u00f0\u0000"),
+      List.of("BITPOS", "p", "0"),
+      List.of("BITPOS", "p", "1"),
+      List.of("BITPOS", "p", "1", "2"),
+      List.of("BITPOS", "p", "0", "0", "0"),
+      List.of("BITPOS", "p", "0", "0", "-1"),
+      List.of("BITPOS", "p", "0", "1", "1"),
+      List.of("BITPOS", "p", "1", "7", "15", "BIT"),
+      List.of("BITPOS", "p", "0", "7", "15", "BIT"),
+      List.of("BITPOS", "p", "0", "3", "6", "bit"),
+      List.of("BITPOS", "p", "1", "-10", "-1", "BIT"),
+      List.of("BITPOS", "p", "0", "-10", "BIT"),
+      List.of("BITPOS", "p", "0", "2", "1"),
+      List.of("BITPOS", "p", "2"),
+      List.of("BITPOS", "p", "x"),
+      List.of("BITPOS", "p", "1", "x"),
+      List.of("BITPOS", "p", "1", "0", "x"),
+      List.of("BITPOS", "p", "1", "0", "1", "BOGUS"),
+      List.of("BITPOS", "p", "1", "0", "x", "BOGUS"),
+      List.of("BITPOS", "p", "1", "0", "1", "BIT", "x"),
+      List.of("BITPOS", "missing", "0"),
+      List.of("BITPOS", "missing", "1", "x"),
+      List.of("BITPOS", "ones", "0"),
+      List.of("BITPOS", "ones", "0", "0"),
+      List.of("BITPOS", "ones", "0", "0", "-1"),
+      List.of("BITPOS", "ones", "0", "0", "15", "BIT"),
+      List.of("SET", "empty", ""),
+      List.of("BITPOS", "empty", "0"),
+      List.of("BITPOS", "empty", "1"),
+      List.of("BITCOUNT", "empty"),
+      List.of("SET", "n", "12"),
+      List.of("GETBIT", "n", "2"),
+      List.of("BITCOUNT", "n"));
+
+  /** {@code LCS} in each of its forms and errors; the RESP3 ones where {@code IDX} answers a map. */
+  private static final List<List<String>> LCS_REQUESTS = List.of(
+      List.of("SET", "x", "ohmytext"),
+      List.of("SET", "y", "mynewtext"),
+      List.of("LCS", "x", "y"),
+      List.of("LCS", "x", "y", "LEN"),
+      List.of("LCS", "x", "y", "IDX"),
+      List.of("LCS", "x", "y", "IDX", "WITHMATCHLEN"),
+      List.of("LCS", "x", "y", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"),
+      List.of("LCS", "x", "y", "IDX", "MINMATCHLEN", "-4"),
+      List.of("LCS", "x", "y", "MINMATCHLEN", "x"),
+      List.of("LCS", "x", "y", "MINMATCHLEN"),
+      List.of("LCS", "x", "y", "LEN", "IDX"),
+      List.of("LCS", "x", "y", "BOGUS"),
+      List.of("LCS", "x", "missing"),
+      List.of("LCS", "missing", "x", "IDX"),
+      List.of("LCS", "missing", "x", "LEN"),
+      List.of("LCS", "x"),
+      List.of("SET", "r1", "CACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGTGTGGCTGT"),
+      List.of("SET", "r2", "ATTAAAGGTTTATACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAA"),
+      List.of("LCS", "r1", "r2"),
+      List.of("LCS", "r2", "r1", "IDX", "WITHMATCHLEN"),
+      List.of("LCS", "r1", "r2", "IDX", "MINMATCHLEN", "5"),
+      List.of("SET", "z", "aaaa"),
+      List.of("SET", "w", "aabaa"),
+      List.of("LCS", "z", "w", "IDX", "WITHMATCHLEN"),
+      List.of("LCS", "w", "z", "IDX"),
+      List.of("LCS", "w", "w"),
+      List.of("HELLO", "3"),
+      List.of("LCS", "x", "y", "IDX", "WITHMATCHLEN"),
+      List.of("LCS", "x", "y", "LEN"),
+      List.of("LCS", "x", "y"),
+      List.of("QUIT"));
+
   @TempDir Path dir;
 
   private RedisServerProcess redis;
@@ -980,6 +1279,55 @@ class RedisParityIT {
   @Test
   void transactionsInRespThreeMatchRedisByteForByte() throws Exception {
     assertRepliesMatchRedis(RESP3_TRANSACTION_REQUESTS, true);
+  }
+
+  @Test
+  void stringCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(STRING_REQUESTS, false);
+  }
+
+  @Test
+  void stringCommandsInRespThreeMatchRedisByteForByte() throws Exception {
+    assertRepliesMatchRedis(RESP3_STRING_REQUESTS, true);
+  }
+
+  @Test
+  void incrbyfloatMatchesRedisOnManyValues() throws Exception {
+    assertRepliesMatchRedis(floatRequests(), false);
+  }
+
+  /** {@link #BIT_REQUESTS} after sixteen {@code SETBIT}s make the key {@code ones} two bytes 0xff. */
+  @Test
+  void bitCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
+    List<List<String>> requests = new ArrayList<>();
+    for (int bit = 0; bit < 16; bit++) {
+      requests.add(List.of("SETBIT", "ones", Integer.toString(bit), "1"));
+    }
+    requests.addAll(BIT_REQUESTS);
+    assertRepliesMatchRedis(requests, false);
+  }
+
+  /**
+   * {@link #LCS_REQUESTS}, after pairs of random strings of two letters (a fixed seed), where the subsequence Redis
+   * finds among several of the same length depends on which way its walk goes on ties.
+   */
+  @Test
+  void lcsMatchesRedisByteForByte() throws Exception {
+    List<List<String>> requests = new ArrayList<>();
+    java.util.Random random = new java.util.Random(7);
+    for (int pair = 0; pair < 40; pair++) {
+      for (String key : List.of("ra", "rb")) {
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(12); i > 0; i--) {
+          text.append(random.nextBoolean() ? 'a' : 'b');
+        }
+        requests.add(List.of("SET", key, text.toString()));
+      }
+      requests.add(List.of("LCS", "ra", "rb"));
+      requests.add(List.of("LCS", "ra", "rb", "IDX", "WITHMATCHLEN"));
+    }
+    requests.addAll(LCS_REQUESTS);
+    assertRepliesMatchRedis(requests, true);
   }
 
   @Test

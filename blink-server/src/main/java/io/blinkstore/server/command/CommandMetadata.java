@@ -44,6 +44,20 @@ final class CommandMetadata {
     oneKey("psetex", "string", List.of(), null, "OW", "update");
     oneKey("getex", "string", List.of(), "RW and UPDATE because it changes the TTL", "RW", "access", "update");
     oneKey("getdel", "string", List.of(), null, "RW", "access", "delete");
+    oneKey("getset", "string", List.of(), null, "RW", "access", "update");
+    oneKey("append", "string", List.of(), null, "RW", "insert");
+    oneKey("strlen", "string", List.of(), null, "RO");
+    oneKey("getrange", "string", List.of(), null, "RO", "access");
+    oneKey("substr", "string", List.of(), null, "RO", "access");
+    oneKey("setrange", "string", List.of(), null, "RW", "update");
+    keys("msetnx", "string", List.of("request_policy:multi_shard", "response_policy:agg_min"),
+        new KeySpec(null, List.of("OW", "insert"), 1, -1, 2));
+    oneKey("incrbyfloat", "string", List.of(), null, "RW", "access", "update");
+    oneKey("setbit", "bitmap", List.of(), null, "RW", "access", "update");
+    for (String read : List.of("getbit", "bitcount", "bitpos")) {
+      oneKey(read, "bitmap", List.of(), null, "RO", "access");
+    }
+    keys("lcs", "string", List.of(), new KeySpec(null, List.of("RO", "access"), 1, 1, 1));
     for (String counter : List.of("incr", "decr", "incrby", "decrby")) {
       oneKey(counter, "string", List.of(), null, "RW", "access", "update");
     }

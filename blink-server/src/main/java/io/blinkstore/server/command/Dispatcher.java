@@ -113,8 +113,13 @@ public final class Dispatcher {
     store = sizeLimits.wrap(isolation == null ? store : isolation.view());
     LeaseInvalidatingStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
     UnixTime unixTime = new UnixTime(writingThroughLeases, clock);
-    new RespKeyCommands(writingThroughLeases, maxReplyBytes, sizeLimits).register(table);
-    new RespSetCommands(writingThroughLeases, unixTime).register(table);
+    KeyUpdates updates =
+        new KeyUpdates(isolation == null ? this.store : isolation.view(), writingThroughLeases, leases, sizeLimits);
+    new RespKeyCommands(writingThroughLeases, updates, maxReplyBytes, sizeLimits).register(table);
+    new RespSetCommands(writingThroughLeases, updates, unixTime).register(table);
+    new RespStringCommands(writingThroughLeases, updates).register(table);
+    new RespBitCommands(writingThroughLeases, updates).register(table);
+    new RespLcsCommand(writingThroughLeases).register(table);
     new RespTtlCommands(writingThroughLeases, unixTime).register(table);
     new RespLeaseCommands(store, leases).register(table);
     Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
@@ -268,7 +273,10 @@ public final class Dispatcher {
     }
   }
 
-  /** Runs {@code spec} with the gate held exclusive: no other command, of any client, runs meanwhile. */
+  /**
+   * Runs {@code spec} with the gate held exclusive: no other command, of any client, runs meanwhile (a one-command
+   * {@code EXEC}: {@code RENAME}, {@code COPY}, {@code MSETNX}).
+   */
   private Result exclusive(CommandSpec spec, ClientState client, byte[][] args) {
     Isolation gate = Objects.requireNonNull(isolation, "a store without a gate runs every command ungated");
     return gate.atomically(view -> call(spec, client, args));

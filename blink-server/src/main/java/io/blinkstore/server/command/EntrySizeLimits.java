@@ -72,6 +72,18 @@ public record EntrySizeLimits(int maxKeyBytes, int maxValueBytes) {
     }
   }
 
+  /**
+   * Checks an entry of {@code valueBytes} a write would make for {@code key}, before its value is built.
+   *
+   * @throws TooLarge if its key or its value would be past its limit
+   */
+  void checkLength(String key, long valueBytes) {
+    checkKey(key);
+    if (valueBytes > maxValueBytes) {
+      throw VALUE_TOO_LONG;
+    }
+  }
+
   /** Returns {@code store}, its writes checked against these limits first. */
   BlinkStore wrap(BlinkStore store) {
     return this.equals(NONE) ? store : new Checked(store, this);

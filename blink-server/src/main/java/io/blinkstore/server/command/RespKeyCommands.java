@@ -26,14 +26,14 @@ import java.util.List;
  * would close the connection anyway.
  *
  * <p><b>Atomicity.</b> {@code MSET} checks every entry against the size limits first, then sets its keys one by
- * one. {@code GETDEL} reads, then deletes: a value written by another client between the two is deleted too, and
- * this reply shows the earlier one.
+ * one. {@code GETDEL} is one atomic step ({@link KeyUpdates}): the value it answers is the one it deleted.
  */
 final class RespKeyCommands {
   static final Result.Error SYNTAX_ERROR = Result.error("syntax error");
   static final Result.Error NOT_AN_INTEGER = Result.error("value is not an integer or out of range");
 
   private final BlinkStore store;
+  private final KeyUpdates updates;
   private final long maxReplyBytes;
   private final EntrySizeLimits sizeLimits;
 
@@ -41,8 +41,9 @@ final class RespKeyCommands {
    * The commands for {@code store}; an {@code MGET} reply holds at most {@code maxReplyBytes}, and an
    * {@code MSET} with an entry past {@code sizeLimits} stores none of its entries.
    */
-  RespKeyCommands(BlinkStore store, long maxReplyBytes, EntrySizeLimits sizeLimits) {
+  RespKeyCommands(BlinkStore store, KeyUpdates updates, long maxReplyBytes, EntrySizeLimits sizeLimits) {
     this.store = store;
+    this.updates = updates;
     this.maxReplyBytes = maxReplyBytes;
     this.sizeLimits = sizeLimits;
   }
@@ -68,12 +69,8 @@ final class RespKeyCommands {
 
   /** {@code GETDEL key}: the value, and the key deleted. */
   private Result getdel(ClientState client, byte[][] args) {
-    String key = client.key(args[1]);
-    byte[] value = store.get(key);
-    if (value != null) {
-      store.delete(key);
-    }
-    return new Result.Bulk(value);
+    return updates.updateCounted(client.key(args[1]), entry -> entry == null
+        ? KeyUpdates.Decision.reply(Result.NULL) : KeyUpdates.Decision.delete(new Result.Bulk(entry.value())));
   }
 
   /** {@code MGET key...}: the values, or {@link #replyTooLarge} if they would pass {@link #maxReplyBytes}. */

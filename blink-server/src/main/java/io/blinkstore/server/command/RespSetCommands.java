@@ -6,32 +6,37 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.Deadlines;
+import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.server.command.CommandSpec.Keys;
+import io.blinkstore.server.command.KeyUpdates.Decision;
 import java.time.Duration;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The RESP writes of one key with options: {@code SET}, {@code SETNX}, {@code SETEX}, {@code PSETEX} and
- * {@code GETEX}, with their options parsed by {@link SetOptions}.
+ * The RESP writes of one key with options: {@code SET}, {@code SETNX}, {@code SETEX}, {@code PSETEX},
+ * {@code GETEX} and {@code GETSET}, with their options parsed by {@link SetOptions}.
  *
- * <p><b>Atomicity.</b> {@code SET ... NX} and {@code SETNX} are one atomic step ({@link BlinkStore#setIfAbsent}),
- * so the lock idiom {@code SET lock token NX PX ms} holds: of racing clients, exactly one gets {@code +OK}. What
- * else reads the key first reads, then writes, and a concurrent writer of the same key may come between the two:
- * {@code XX}, {@code GET} (the read counts as a hit or miss; with {@code NX} too), {@code KEEPTTL} (the deadline
- * is read, then the value written with it) and {@code GETEX}.
+ * <p><b>Atomicity.</b> Each is one atomic step on its key. {@code SET ... NX} and {@code SETNX} are
+ * {@link BlinkStore#setIfAbsent}, so the lock idiom {@code SET lock token NX PX ms} holds: of racing clients,
+ * exactly one gets {@code +OK}. What reads the key before it writes ({@code XX}, {@code GET}, {@code KEEPTTL},
+ * {@code GETEX}, {@code GETSET}) is a {@link KeyUpdates} compare-and-set: no other write of the key comes between
+ * its read and its write.
  */
 final class RespSetCommands {
   private final BlinkStore store;
   private final Deadlines deadlines;
+  private final KeyUpdates updates;
   private final UnixTime time;
 
   /**
-   * The commands on {@code store}, whose deadlines {@code time} sets: {@code EXAT}/{@code PXAT} {@code T} is
-   * {@code PEXPIRETIME} {@code T} exactly.
+   * The commands on {@code store}, whose read-then-write commands go through {@code updates} and whose deadlines
+   * {@code time} sets: {@code EXAT}/{@code PXAT} {@code T} is {@code PEXPIRETIME} {@code T} exactly.
    */
-  <S extends BlinkStore & Deadlines> RespSetCommands(S store, UnixTime time) {
+  <S extends BlinkStore & Deadlines> RespSetCommands(S store, KeyUpdates updates, UnixTime time) {
     this.store = store;
     this.deadlines = store;
+    this.updates = updates;
     this.time = time;
   }
 
@@ -41,6 +46,7 @@ final class RespSetCommands {
     commands.add("setex", 4, Keys.ONE, (client, args) -> setWithTtl(client, args, "ex"), WRITE, DENYOOM);
     commands.add("psetex", 4, Keys.ONE, (client, args) -> setWithTtl(client, args, "px"), WRITE, DENYOOM);
     commands.add("getex", -2, Keys.ONE, this::getex, WRITE, FAST);
+    commands.add("getset", 3, Keys.ONE, this::getset, WRITE, DENYOOM, FAST);
   }
 
   private Result set(ClientState client, byte[][] args) {
@@ -70,20 +76,29 @@ final class RespSetCommands {
       // KEEPTTL means nothing here: the value is only written where there is no key to keep a time of.
       return setIfAbsent(key, value, deadline(options.ttl(), now)) ? Result.OK : Result.NULL;
     }
-    byte[] old = options.readsOld() ? store.get(key) : null;
-    boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
-    if (write) {
-      if (options.keepTtl()) {
-        long kept = deadlines.deadline(key);
-        deadlines.setUntil(key, value, kept == Deadlines.ABSENT ? Deadlines.NEVER : kept);
-      } else {
-        write(key, value, options.ttl(), now);
+    if (!options.readsOld() && !options.keepTtl()) {
+      write(key, value, options.ttl(), now); // a cache's usual SET ... EX: nothing read, one step
+      return Result.OK;
+    }
+    Function<ValueSwaps.@Nullable Entry, Decision> decide = old -> {
+      boolean write = !(options.ifAbsent() && old != null) && !(options.ifPresent() && old == null);
+      Result reply = options.returnOld() ? (old == null ? Result.NULL : new Result.Bulk(old.value()))
+          : write ? Result.OK : Result.NULL;
+      if (!write) {
+        return Decision.reply(reply);
       }
-    }
-    if (options.returnOld()) {
-      return new Result.Bulk(old);
-    }
-    return write ? Result.OK : Result.NULL;
+      return options.keepTtl() ? Decision.write(reply, value, ValueSwaps.KEEP_TTL)
+          : decision(reply, value, options.ttl(), now);
+    };
+    // Only GET's read counts as a keyspace hit or miss in Redis; NX's and XX's are lookups for a write.
+    return options.returnOld() ? updates.updateCounted(key, decide) : updates.update(key, decide);
+  }
+
+  /** {@code GETSET key value}: {@code SET key value GET}. */
+  private Result getset(ClientState client, byte[][] args) {
+    byte[] value = args[2];
+    return updates.updateCounted(client.key(args[1]),
+        old -> Decision.write(old == null ? Result.NULL : new Result.Bulk(old.value()), value, 0));
   }
 
   /** {@code SETNX key value}: {@code :1} if it was stored, {@code :0} if the key had a value. */
@@ -120,24 +135,34 @@ final class RespSetCommands {
     }
   }
 
+  /** {@link #write}'s decision for a compare-and-set: the value until the exact deadline, or the key removed. */
+  private Decision decision(Result reply, byte[] value, @Nullable Duration ttl, long now) {
+    if (ttl == null) {
+      return Decision.write(reply, value, 0);
+    }
+    return ttl.isNegative() || ttl.isZero() ? Decision.delete(reply)
+        : Decision.writeUntil(reply, value, deadline(ttl, now));
+  }
+
   /** {@code GETEX key [EX|PX|EXAT|PXAT time|PERSIST]}: the value, and the key's time to live changed. */
   private Result getex(ClientState client, byte[][] args) {
     long now = time.nowMillis();
     SetOptions options = SetOptions.parse(args, 2, true, now);
-    if (options.refusal() != null) {
-      return options.refusal();
-    }
     String key = client.key(args[1]);
-    byte[] value = store.get(key);
-    if (value != null) {
-      if (options.expiredAtOnce()) {
-        store.delete(key);
-      } else if (options.ttl() != null) {
-        deadlines.expireAt(key, deadline(options.ttl(), now), Deadlines.Condition.ALWAYS);
-      } else if (options.persist()) {
-        store.persist(key);
-      }
+    Result.Error refusal = options.refusal();
+    if (refusal != null) {
+      // As Redis: a syntax error first, then nil for an absent key, and only then a bad time.
+      return refusal != RespKeyCommands.SYNTAX_ERROR && store.getStored(key) == null ? Result.NULL : refusal;
     }
-    return new Result.Bulk(value);
+    return updates.updateCounted(key, entry -> {
+      if (entry == null) {
+        return Decision.reply(Result.NULL);
+      }
+      Result reply = new Result.Bulk(entry.value());
+      if (options.ttl() != null) {
+        return decision(reply, entry.value(), options.ttl(), now);
+      }
+      return options.persist() && entry.expires() ? Decision.write(reply, entry.value(), 0) : Decision.reply(reply);
+    });
   }
 }

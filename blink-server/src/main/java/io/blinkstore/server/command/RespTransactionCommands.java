@@ -45,7 +45,7 @@ final class RespTransactionCommands {
   /** Commands that run when they arrive, also inside {@code MULTI} (Redis's {@code processCommand}). */
   private static final Set<String> RUN_AT_ONCE = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
   /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
-  private static final Set<String> EXCLUSIVE = Set.of("rename", "renamenx", "copy");
+  private static final Set<String> EXCLUSIVE = Set.of("rename", "renamenx", "copy", "msetnx");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface
@@ -80,11 +80,12 @@ final class RespTransactionCommands {
   }
 
   /**
-   * Whether {@code spec} runs with the gate held exclusive ({@link Isolation#atomically}), so that no other command
-   * and no in-process caller observes it half done: {@code RENAME} must never show both keys or neither.
+   * Whether {@code spec} runs with the gate held exclusive ({@link Isolation#atomically}), as a one-command
+   * {@code EXEC}, so that no other command and no in-process caller observes it half done: {@code RENAME} must
+   * never show both keys or neither, {@code MSETNX} is all or nothing.
    */
   boolean exclusive(CommandSpec spec) {
-    return EXCLUSIVE.contains(spec.name());
+    return isolation != null && EXCLUSIVE.contains(spec.name());
   }
 
   /** Queues a command of a client in {@code MULTI}: {@code +QUEUED}, or an error that aborts the transaction. */

@@ -59,6 +59,13 @@ class AbsoluteDeadlinesTest {
       assertEquals(integer((seconds + 1) * 1000), run("PEXPIRETIME", "k"), "SET EXAT, try " + i);
       assertEquals(Result.OK, run("SET", "k", "x", "KEEPTTL"));
       assertEquals(integer((seconds + 1) * 1000), run("PEXPIRETIME", "k"), "SET KEEPTTL, try " + i);
+      // The read-then-write paths (a compare-and-set of the key) keep the exact deadline too.
+      assertEquals(Result.OK, run("SET", "k", "y", "XX", "PXAT", Long.toString(t + 2)));
+      assertEquals(integer(t + 2), run("PEXPIRETIME", "k"), "SET XX PXAT, try " + i);
+      run("SET", "k", "z", "GET", "PXAT", Long.toString(t + 3));
+      assertEquals(integer(t + 3), run("PEXPIRETIME", "k"), "SET GET PXAT, try " + i);
+      run("GETEX", "k", "PXAT", Long.toString(t + 4));
+      assertEquals(integer(t + 4), run("PEXPIRETIME", "k"), "GETEX PXAT, try " + i);
     }
   }
 
