@@ -2,6 +2,7 @@ package io.blinkstore;
 
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.MemoryLimitControl;
 import io.blinkstore.internal.Watches;
 import java.time.Duration;
 import java.util.Objects;
@@ -22,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Two instances share one store: the gated one, handed to callers, and its {@link #view()} without the gate, for
  * a caller that holds the gate itself. Both mark watchers.
  */
-final class IsolatedStore implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, LoadThrough.Target {
+final class IsolatedStore
+    implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, LoadThrough.Target,
+    MemoryLimitControl.Source {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
@@ -284,6 +287,12 @@ final class IsolatedStore implements BlinkStore, Keyspace.Source, Isolation.Sour
   @Override
   public BlinkStats stats() {
     return store.stats();
+  }
+
+  /** Not gated: a lowered limit evicts, and size eviction is not gated (as for every write that makes room). */
+  @Override
+  public MemoryLimitControl memoryLimitControl() {
+    return new LimitChange(store);
   }
 
   /** The keyspace's operations ({@code SCAN}, {@code FLUSHDB}...) run under whatever hold their caller has. */
