@@ -4,6 +4,7 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.MemoryLimitControl;
 import io.blinkstore.server.BlinkServer;
 import io.blinkstore.server.transport.ClientMemory;
 import java.time.Clock;
@@ -122,8 +123,9 @@ public final class Dispatcher {
         new RespDatabaseCommands(writingThroughLeases, keyspace, databases, leases,
             isolation == null ? null : isolation.watches());
     databaseCommands.register(table);
-    serverCommands = new RespServerCommands(
-        writingThroughLeases, counters, authenticator, databaseCommands, databases.count());
+    serverCommands = new RespServerCommands(writingThroughLeases,
+        this.store instanceof MemoryLimitControl.Source source ? source.memoryLimitControl() : null, counters,
+        authenticator, databaseCommands, databases.count());
     serverCommands.register(table);
     new RespScanCommands(keyspace, maxReplyBytes).register(table);
     new RespClientCommands(clients).register(table);
@@ -142,6 +144,16 @@ public final class Dispatcher {
    */
   public void reportSettings(Map<String, String> settings) {
     serverCommands.config.report(settings);
+  }
+
+  /**
+   * Makes {@code name} ({@code timeout} or {@code maxclients}) change with {@code CONFIG SET} while the server runs,
+   * through {@code setting}; until then only its reported value is accepted.
+   *
+   * @throws IllegalArgumentException for a name that cannot change
+   */
+  public void liveSetting(String name, LiveSetting setting) {
+    serverCommands.config.live(name, setting);
   }
 
   /** Whether connections must sign in with {@code AUTH} (the server has a token). */
