@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.blinkstore.BlinkStore;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,8 +33,7 @@ class ConfigSetIT {
   @BeforeEach
   void start() {
     store = BlinkStore.builder().memoryLimit(8 << 20).heapCapacity(CAPACITY, 120).build();
-    server = BlinkServer.builder().store(store)
-        .tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build().start();
+    server = TestServers.onLoopback(store);
   }
 
   @AfterEach

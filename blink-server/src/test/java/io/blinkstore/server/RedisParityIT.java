@@ -1011,6 +1011,60 @@ class RedisParityIT {
     }
   }
 
+  /**
+   * {@code CLIENT REPLY} (requests whose replies are dropped leave no line, so the replies are compared as the
+   * lines both servers send up to the last request's) and {@code CLIENT PAUSE}/{@code UNPAUSE}'s errors.
+   */
+  private static final List<List<String>> CLIENT_REPLY_REQUESTS = List.of(
+      List.of("CLIENT", "REPLY", "SKIP"),
+      List.of("SET", "r", "1"),
+      List.of("GET", "r"),
+      List.of("CLIENT", "REPLY", "OFF"),
+      List.of("INCR", "r"),
+      List.of("GET", "nope", "x"),
+      List.of("CLIENT", "REPLY", "SKIP"),
+      List.of("CLIENT", "REPLY", "ON"),
+      List.of("GET", "r"),
+      List.of("CLIENT", "REPLY", "SKIP"),
+      List.of("CLIENT", "REPLY", "ON"),
+      List.of("CLIENT", "REPLY", "SKIP"),
+      List.of("CLIENT", "REPLY", "SKIP"),
+      List.of("GET", "r"),
+      List.of("GET", "r"),
+      List.of("CLIENT", "REPLY", "bogus"),
+      List.of("CLIENT", "REPLY"),
+      List.of("CLIENT", "PAUSE", "abc"),
+      List.of("CLIENT", "PAUSE", "-1"),
+      List.of("CLIENT", "PAUSE", "10", "bogus"),
+      List.of("CLIENT", "PAUSE"),
+      List.of("CLIENT", "UNPAUSE", "x"),
+      List.of("CLIENT", "PAUSE", "0", "WRITE"),
+      List.of("CLIENT", "UNPAUSE"),
+      List.of("ECHO", "end"));
+
+  @Test
+  void clientReplyAndPauseErrorsMatchRedisByteForByte() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (List<String> request : CLIENT_REPLY_REQUESTS) {
+      bytes.writeBytes(RespIT.resp(request.toArray(String[]::new)));
+    }
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient ours = LineClient.unix(server.unixPath());
+        LineClient theirs = LineClient.unix(redisSocket())) {
+      assertEquals(linesUpToEnd(theirs, bytes.toByteArray()), linesUpToEnd(ours, bytes.toByteArray()));
+    }
+  }
+
+  /** Sends {@code requests} and returns every line of the replies up to {@code end}, the last one's. */
+  private static List<String> linesUpToEnd(LineClient client, byte[] requests) throws IOException {
+    client.send(requests);
+    List<String> lines = new ArrayList<>();
+    for (String line = client.readLine(); !line.equals("end\r"); line = client.readLine()) {
+      lines.add(line);
+    }
+    return lines;
+  }
+
   /** Sends {@code INFO everything} and returns the field names of each section of the reply, by title. */
   private static Map<String, Set<String>> infoFields(LineClient client) throws IOException {
     client.send(RespIT.resp("INFO", "everything"));

@@ -69,6 +69,8 @@ public final class Dispatcher {
   private final Databases databases;
   private final @Nullable Isolation isolation;
   private final RespTransactionCommands transactions;
+  /** {@code CLIENT PAUSE}'s state, for every connection of either protocol. */
+  private final ClientPause pause = new ClientPause();
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -128,7 +130,7 @@ public final class Dispatcher {
         authenticator, databaseCommands, databases.count());
     serverCommands.register(table);
     new RespScanCommands(keyspace, maxReplyBytes).register(table);
-    new RespClientCommands(clients).register(table);
+    new RespClientCommands(clients, pause).register(table);
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
@@ -213,6 +215,43 @@ public final class Dispatcher {
   /** The counters the dispatcher counts commands in. */
   public ServerCounters counters() {
     return counters;
+  }
+
+  /**
+   * How long {@code args} must wait before it runs ({@code CLIENT PAUSE}), in nanoseconds; 0: now. As in Redis,
+   * a command refused at once (unknown, wrong arity, not signed in) is not held, and in {@code WRITE} mode only
+   * writes are: commands flagged {@code WRITE}, and {@code EXEC} of a transaction that queued one.
+   */
+  public long pauseNanos(ClientState client, byte[][] args) {
+    if (!paused()) {
+      return 0; // no pause: one volatile read
+    }
+    CommandSpec spec = table.find(args[0]);
+    if (spec != null && spec.subcommands() != null && args.length > 1) {
+      spec = spec.subcommands().find(args[1]);
+    }
+    if (spec == null || refusal(spec, client, args) != null) {
+      return 0;
+    }
+    Transaction transaction = client.transaction();
+    boolean write = spec.has(CommandFlag.WRITE) || spec.name().equals("exec") && transaction != null
+        && transaction.commands().stream().anyMatch(queued -> queued.spec().has(CommandFlag.WRITE));
+    return pause.waitNanos(write);
+  }
+
+  /** Whether a {@code CLIENT PAUSE} holds some commands now. */
+  public boolean paused() {
+    return pause.waitNanos(true) > 0;
+  }
+
+  /** Runs {@code wake} if {@code CLIENT UNPAUSE} lifts the pause, until {@link #forgetWake}. */
+  public void wakeOnUnpause(Runnable wake) {
+    pause.wakeOnUnpause(wake);
+  }
+
+  /** Drops a wake-up given to {@link #wakeOnUnpause}. */
+  public void forgetWake(Runnable wake) {
+    pause.forget(wake);
   }
 
   /** Returns the result of {@code args} ({@code args[0]} the command's name); never throws for bad input. */
