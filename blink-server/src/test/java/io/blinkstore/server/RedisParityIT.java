@@ -687,6 +687,31 @@ class RedisParityIT {
   }
 
   /**
+   * {@code COMMAND DOCS name} of every command both servers have, byte for byte in RESP2 and RESP3, but for the
+   * containers, whose entries list only the subcommands we have ({@code CommandDocsTest}).
+   */
+  @Test
+  void commandDocsMatchRedisForEveryCommandBothHave() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient ours = LineClient.unix(server.unixPath())) {
+      List<String> names = bulks(replies(ours, RespIT.resp("COMMAND", "LIST"), 1).get(0));
+      List<List<String>> requests = new ArrayList<>();
+      for (String name : names) {
+        if (names.stream().noneMatch(other -> other.startsWith(name + "|"))) {
+          requests.add(List.of("COMMAND", "DOCS", name));
+        }
+      }
+      assertTrue(requests.size() > 40, requests.toString());
+      List<List<String>> both = new ArrayList<>(requests);
+      both.add(List.of("COMMAND", "DOCS", "get", "no-such-command", "SET"));
+      both.add(List.of("HELLO", "3"));
+      both.addAll(requests);
+      both.add(List.of("QUIT"));
+      assertRepliesMatchRedis(server, withoutOursAlone(both), true);
+    }
+  }
+
+  /**
    * A monitor on each server sees the same lines, but for the time and the client's address: the arguments quoted
    * and escaped as Redis does, administrative commands left out.
    */
