@@ -668,16 +668,40 @@ class RedisParityIT {
    */
   @Test
   void commandInfoMatchesRedisForEveryCommandBothHave() throws Exception {
+    assertCommandSubcommandMatchesRedisForEveryCommandBothHave("INFO");
+  }
+
+  /**
+   * {@code COMMAND DOCS name} of every command both servers have, byte for byte in RESP2 and RESP3, but for the
+   * containers, whose entries list only the subcommands we have ({@code CommandDocsTest}); and unknown names left
+   * out.
+   */
+  @Test
+  void commandDocsMatchRedisForEveryCommandBothHave() throws Exception {
+    assertCommandSubcommandMatchesRedisForEveryCommandBothHave("DOCS", List.of("get", "no-such-command", "SET"));
+  }
+
+  /**
+   * {@code COMMAND subcommand name} for every command of ours but the containers and ours alone, then
+   * {@code COMMAND subcommand extra...}, in RESP2 and again in RESP3, compared with redis-server.
+   */
+  private void assertCommandSubcommandMatchesRedisForEveryCommandBothHave(String subcommand, List<String> extra)
+      throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
         LineClient ours = LineClient.unix(server.unixPath())) {
       List<String> names = bulks(replies(ours, RespIT.resp("COMMAND", "LIST"), 1).get(0));
       List<List<String>> requests = new ArrayList<>();
       for (String name : names) {
         if (names.stream().noneMatch(other -> other.startsWith(name + "|"))) {
-          requests.add(List.of("COMMAND", "INFO", name));
+          requests.add(List.of("COMMAND", subcommand, name));
         }
       }
       assertTrue(requests.size() > 40, requests.toString());
+      if (!extra.isEmpty()) {
+        List<String> request = new ArrayList<>(List.of("COMMAND", subcommand));
+        request.addAll(extra);
+        requests.add(request);
+      }
       List<List<String>> both = new ArrayList<>(requests);
       both.add(List.of("HELLO", "3"));
       both.addAll(requests);
@@ -686,29 +710,8 @@ class RedisParityIT {
     }
   }
 
-  /**
-   * {@code COMMAND DOCS name} of every command both servers have, byte for byte in RESP2 and RESP3, but for the
-   * containers, whose entries list only the subcommands we have ({@code CommandDocsTest}).
-   */
-  @Test
-  void commandDocsMatchRedisForEveryCommandBothHave() throws Exception {
-    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
-        LineClient ours = LineClient.unix(server.unixPath())) {
-      List<String> names = bulks(replies(ours, RespIT.resp("COMMAND", "LIST"), 1).get(0));
-      List<List<String>> requests = new ArrayList<>();
-      for (String name : names) {
-        if (names.stream().noneMatch(other -> other.startsWith(name + "|"))) {
-          requests.add(List.of("COMMAND", "DOCS", name));
-        }
-      }
-      assertTrue(requests.size() > 40, requests.toString());
-      List<List<String>> both = new ArrayList<>(requests);
-      both.add(List.of("COMMAND", "DOCS", "get", "no-such-command", "SET"));
-      both.add(List.of("HELLO", "3"));
-      both.addAll(requests);
-      both.add(List.of("QUIT"));
-      assertRepliesMatchRedis(server, withoutOursAlone(both), true);
-    }
+  private void assertCommandSubcommandMatchesRedisForEveryCommandBothHave(String subcommand) throws Exception {
+    assertCommandSubcommandMatchesRedisForEveryCommandBothHave(subcommand, List.of());
   }
 
   /**
