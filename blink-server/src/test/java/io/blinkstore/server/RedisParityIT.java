@@ -1030,6 +1030,16 @@ class RedisParityIT {
       List.of("CONFIG", "GET", "timeout"),
       List.of("CONFIG", "GET", "maxmemory"),
       List.of("CONFIG", "GET", "maxclients"),
+      List.of("CONFIG", "GET", "*of"),
+      List.of("CONFIG", "GET", "daemonize"),
+      List.of("CONFIG", "SET", "daemonize", "yes"),
+      List.of("CONFIG", "SET", "replicaof", "x"),
+      List.of("CONFIG", "SET", "slaveof", "x"),
+      List.of("CONFIG", "SET", "maxmemory-clients", "101%"),
+      List.of("CONFIG", "SET", "maxmemory-clients", "bla"),
+      List.of("CONFIG", "SET", "maxmemory-clients", "-5"),
+      List.of("CONFIG", "SET", "maxmemory", "10000001", "maxmemory-clients", "200%", "timeout", "invalid"),
+      List.of("CONFIG", "GET", "maxmemory"),
       List.of("QUIT"));
 
   @Test

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class ServerConfig {
   /** The settings Redis 7.0 refuses to change at run time ({@code IMMUTABLE_CONFIG}), among those reported. */
-  private static final Set<String> IMMUTABLE = Set.of("unixsocket", "databases", "cluster-enabled");
+  private static final Set<String> IMMUTABLE =
+      Set.of("unixsocket", "databases", "cluster-enabled", "daemonize", "replicaof", "slaveof");
 
   /** The settings Redis reads as memory values ({@code 1gb}), among those reported. */
   private static final Set<String> MEMORY = Set.of("maxmemory", "maxmemory-clients", "proto-max-bulk-len",
@@ -82,6 +83,9 @@ final class ServerConfig {
     values.put("client-query-buffer-limit", "1073741824");
     values.put("notify-keyspace-events", "");
     values.put("cluster-enabled", "no");
+    values.put("daemonize", "no");
+    values.put("replicaof", ""); // never a replica
+    values.put("slaveof", ""); // Redis's old name of replicaof, which it still reports
     if (control != null) {
       live.put("maxmemory", new MaxMemory(control));
     }
@@ -192,6 +196,9 @@ final class ServerConfig {
     Long number = null;
     if (MEMORY.contains(name)) {
       number = memoryBytes(asked);
+      if (number == null && name.equals("maxmemory-clients")) {
+        return percentRefusal(asked);
+      }
       if (number == null) {
         return "argument must be a memory value";
       }
@@ -218,6 +225,19 @@ final class ServerConfig {
       });
     }
     return refusal;
+  }
+
+  /**
+   * {@code maxmemory-clients} as a share of {@code maxmemory} ({@code 10%}): Redis's errors for one that is not a
+   * percentage or is over 100; any other is not ours to change ({@code --max-client-memory} is a byte count).
+   */
+  private static String percentRefusal(String asked) {
+    Long percent = asked.length() > 1 && asked.endsWith("%")
+        ? Arguments.integer(asked.substring(0, asked.length() - 1).getBytes(StandardCharsets.ISO_8859_1)) : null;
+    if (percent == null || percent < 0) {
+      return "argument must be a memory or percent value";
+    }
+    return percent > 100 ? "percentage argument must be less or equal to 100" : NOT_LIVE;
   }
 
   /** Redis's error naming the setting as asked (a name) or as Redis spells it (a value). */
