@@ -1032,6 +1032,8 @@ class RedisParityIT {
       List.of("CONFIG", "GET", "maxclients"),
       List.of("CONFIG", "GET", "*of"),
       List.of("CONFIG", "GET", "daemonize"),
+      List.of("CONFIG", "GET", "maxmemory-samples"),
+      List.of("CONFIG", "SET", "maxmemory-samples", "0"),
       List.of("CONFIG", "SET", "daemonize", "yes"),
       List.of("CONFIG", "SET", "replicaof", "x"),
       List.of("CONFIG", "SET", "slaveof", "x"),

@@ -32,9 +32,9 @@ final class ServerConfig {
   private static final Set<String> MEMORY = Set.of("maxmemory", "maxmemory-clients", "proto-max-bulk-len",
       "client-query-buffer-limit");
 
-  /** The integer settings' ranges in Redis 7.0 ({@code config.c}): {@code timeout} an int, {@code maxclients} a uint. */
-  private static final Map<String, long[]> RANGES =
-      Map.of("timeout", new long[] {0, Integer.MAX_VALUE}, "maxclients", new long[] {1, 0xFFFF_FFFFL});
+  /** The integer settings' ranges in Redis 7.0 ({@code config.c}). */
+  private static final Map<String, long[]> RANGES = Map.of("timeout", new long[] {0, Integer.MAX_VALUE},
+      "maxclients", new long[] {1, 0xFFFF_FFFFL}, "maxmemory-samples", new long[] {1, Integer.MAX_VALUE});
 
   /** Redis 7.0's eviction policies, in its order (its error lists them). */
   static final List<String> POLICIES = List.of("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -70,6 +70,7 @@ final class ServerConfig {
     this.memoryLimit = memoryLimit;
     values.put("maxmemory", "");
     values.put("maxmemory-policy", POLICY);
+    values.put("maxmemory-samples", "5"); // Redis's default; W-TinyLFU does not sample, so it has no effect here
     values.put("maxmemory-clients", "0");
     values.put("maxclients", "10000");
     values.put("timeout", "0");
