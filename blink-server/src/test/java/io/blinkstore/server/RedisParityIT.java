@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.blinkstore.server.command.HeapGuard;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -1103,6 +1104,43 @@ class RedisParityIT {
       lines.add(line);
     }
     return lines;
+  }
+
+  /**
+   * Out of memory (Redis: {@code maxmemory 1} without eviction; ours: the heap guard refusing writes): an
+   * {@code EXEC} of a transaction that queued a write is discarded with {@code -EXECABORT} and the {@code -OOM}, one
+   * of reads only runs, a command queued meanwhile is refused, and {@code DISCARD} works. Each transaction is
+   * queued before the memory runs out.
+   */
+  @Test
+  void execWhileOutOfMemoryMatchesRedis() throws Exception {
+    HeapGuard guard = new HeapGuard(0.5);
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20, b -> b.heapGuard(guard));
+        LineClient ours = LineClient.unix(server.unixPath()); LineClient ours2 = LineClient.unix(server.unixPath());
+        LineClient theirs = LineClient.unix(redisSocket()); LineClient theirs2 = LineClient.unix(redisSocket());
+        LineClient admin = LineClient.unix(redisSocket())) {
+      List<List<String>> writes = List.of(List.of("SET", "x", "value"), List.of("MULTI"), List.of("SET", "x", "1"),
+          List.of("GET", "x"));
+      List<List<String>> reads = List.of(List.of("MULTI"), List.of("GET", "x"), List.of("PING"));
+      assertEquals(replies(theirs, requests(writes), 4), replies(ours, requests(writes), 4));
+      assertEquals(replies(theirs2, requests(reads), 3), replies(ours2, requests(reads), 3));
+      replies(admin, RespIT.resp("CONFIG", "SET", "maxmemory", "1"), 1);
+      guard.afterCollection(90, 100);
+      List<List<String>> outOfMemory = List.of(List.of("EXEC"), List.of("GET", "x"), List.of("MULTI"),
+          List.of("SET", "y", "1"), List.of("DISCARD"));
+      assertEquals(replies(theirs, requests(outOfMemory), 5), replies(ours, requests(outOfMemory), 5));
+      byte[] exec = RespIT.resp("EXEC");
+      assertEquals(replies(theirs2, exec, 1), replies(ours2, exec, 1));
+      replies(admin, RespIT.resp("CONFIG", "SET", "maxmemory", "0"), 1);
+    }
+  }
+
+  private static byte[] requests(List<List<String>> requests) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (List<String> request : requests) {
+      bytes.writeBytes(RespIT.resp(request.toArray(String[]::new)));
+    }
+    return bytes.toByteArray();
   }
 
   /** Sends {@code INFO everything} and returns the field names of each section of the reply, by title. */

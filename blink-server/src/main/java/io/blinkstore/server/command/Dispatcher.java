@@ -272,7 +272,8 @@ public final class Dispatcher {
     Result refusal = refusal(spec, client, args);
     if (refusal != null) {
       spec.calls().reject();
-      return RespTransactionCommands.refused(client, refusal);
+      return spec.name().equals("exec") && client.transaction() != null
+          ? transactions.abort(client, refusal) : RespTransactionCommands.refused(client, refusal);
     }
     if (client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec)) {
       return transactions.queue(client, spec, args);
@@ -285,7 +286,8 @@ public final class Dispatcher {
 
   /**
    * Why {@code spec} may not run now, or {@code null}: arity, sign-in, the heap guard (for every command queued
-   * in a transaction, as in Redis, since queueing takes memory too).
+   * in a transaction, as in Redis, since queueing takes memory too, and for an {@code EXEC} of a transaction that
+   * queued a {@code DENYOOM} command, which would write past the guard).
    */
   private @Nullable Result refusal(CommandSpec spec, ClientState client, byte[][] args) {
     if (!spec.arityFits(args.length)) {
@@ -295,7 +297,8 @@ public final class Dispatcher {
       return NOAUTH;
     }
     boolean queued = client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec);
-    if ((spec.has(CommandFlag.DENYOOM) || queued) && !heapGuard.writesAllowed()) {
+    boolean denyoom = spec.has(CommandFlag.DENYOOM) || RespTransactionCommands.execOfDenyoom(spec, client);
+    if ((denyoom || queued) && !heapGuard.writesAllowed()) {
       return OOM;
     }
     return null;
