@@ -119,7 +119,7 @@ final class ServerConfig {
     return switch (name) {
       case "port" -> Integer.toString(counters.tcpPort());
       case "maxmemory" -> Long.toString(memoryLimit.getAsLong());
-      default -> values.get(name);
+      default -> values.getOrDefault(name, "");
     };
   }
 
