@@ -26,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * which runs atomically with the eviction.
  */
 final class ByteBudget {
-  private final long limit;
+  /** Changed only under the over-limit lock ({@link LimitChange}); read without it. */
+  private volatile long limit;
   private final AtomicLong used = new AtomicLong();
   private final ReentrantLock overLimitLock = new ReentrantLock();
 
@@ -36,6 +37,11 @@ final class ByteBudget {
 
   long limit() {
     return limit;
+  }
+
+  /** Makes {@code bytes} the limit; the caller holds the over-limit lock and brings the count within it. */
+  void changeLimit(long bytes) {
+    limit = bytes;
   }
 
   /** The count as it is now, possibly over the limit while a slow-path write runs. */

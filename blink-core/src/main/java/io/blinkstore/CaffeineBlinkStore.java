@@ -53,7 +53,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   private final LongAdder misses = new LongAdder();
   private final LongAdder evicted = new LongAdder();
   private final LongAdder expired = new LongAdder();
-  private final Cache<Key, Key> cache;
+  final Cache<Key, Key> cache;
   final Policy<Key, Key> policy;
   final EntryBound bound;
   final SingleFlight flights = new SingleFlight();

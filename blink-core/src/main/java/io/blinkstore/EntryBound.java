@@ -54,6 +54,11 @@ final class EntryBound {
     return capacity == Long.MAX_VALUE ? maxEntries : Math.min(maxEntries, capacity / bytesPerEntry);
   }
 
+  /** The heap capacity, {@link Long#MAX_VALUE} for none. */
+  long capacity() {
+    return capacity;
+  }
+
   /** Trims the store if it is over either bound. */
   void trimIfOver() {
     if (countExcess() > 0 || costExcess() > 0) {

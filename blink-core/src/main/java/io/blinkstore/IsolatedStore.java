@@ -3,6 +3,7 @@ package io.blinkstore;
 import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.MemoryLimitControl;
 import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.internal.Watches;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class IsolatedStore
     implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target,
-    ValueSwaps.Source, ValueSwaps {
+    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
@@ -370,6 +371,12 @@ final class IsolatedStore
   @Override
   public BlinkStats stats() {
     return store.stats();
+  }
+
+  /** Not gated: a lowered limit evicts, and size eviction is not gated (as for every write that makes room). */
+  @Override
+  public MemoryLimitControl memoryLimitControl() {
+    return new LimitChange(store);
   }
 
   /** The keyspace's operations ({@code SCAN}, {@code FLUSHDB}...) run under whatever hold their caller has. */

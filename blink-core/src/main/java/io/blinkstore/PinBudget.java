@@ -27,10 +27,10 @@ final class PinBudget {
   /** Reservations move in steps of this share of the limit (1/64), so most locks do not touch Caffeine. */
   private static final int STEPS = 64;
 
-  private final long limit;
-  private final long maxBytes;
+  private volatile long limit;
+  private volatile long maxBytes;
   private final long maxCount;
-  private final long step;
+  private volatile long step;
   private final Policy.Eviction<Key, Key> eviction;
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong count = new AtomicLong();
@@ -38,11 +38,26 @@ final class PinBudget {
   private volatile long reserved;
 
   PinBudget(long limit, long maxEntries, Policy.Eviction<Key, Key> eviction) {
+    this.maxCount = maxEntries == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, maxEntries / 100 * SHARE_PERCENT);
+    this.eviction = eviction;
+    shares(limit);
+  }
+
+  private void shares(long limit) {
     this.limit = limit;
     this.maxBytes = limit / 100 * SHARE_PERCENT + limit % 100 * SHARE_PERCENT / 100;
-    this.maxCount = maxEntries == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, maxEntries / 100 * SHARE_PERCENT);
     this.step = Math.max(1, limit / STEPS);
-    this.eviction = eviction;
+  }
+
+  /**
+   * Follows a new memory limit ({@link LimitChange}): the share and steps are recomputed and Caffeine's maximum set
+   * to the new limit less the reservation, which evicts down to it. Locks pinned already stay pinned, also past the
+   * new share; new ones are pinned only within it.
+   */
+  synchronized void changeLimit(long newLimit) {
+    shares(newLimit);
+    long held = bytes.get();
+    resize(Math.min(newLimit, (held / step + 1) * step));
   }
 
   /**
@@ -90,7 +105,7 @@ final class PinBudget {
 
   private void resize(long reserve) {
     reserved = reserve;
-    eviction.setMaximum(limit - reserve);
+    eviction.setMaximum(Math.max(0, limit - reserve));
   }
 
   /** The bytes pinned entries hold now. */

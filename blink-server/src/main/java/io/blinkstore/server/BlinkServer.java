@@ -151,9 +151,6 @@ public final class BlinkServer implements AutoCloseable {
   private final ServerCounters counters = new ServerCounters();
   private final ClientMemory clientMemory;
   private final SpareDescriptor spare = new SpareDescriptor(Path.of("/dev/null"));
-  private final int maxConnections;
-  /** {@link BlinkServerBuilder#idleTimeout}, in whole seconds, for {@code CONFIG GET timeout}. */
-  private final long idleTimeoutSeconds;
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
   private final int databases;
@@ -184,8 +181,6 @@ public final class BlinkServer implements AutoCloseable {
     this.maxLineBytes = builder.maxLineBytes;
     this.transport = resolve(transport);
     this.clientMemory = new ClientMemory(builder.maxClientMemory, counters);
-    this.maxConnections = builder.maxConnections;
-    this.idleTimeoutSeconds = builder.idleTimeout.toSeconds();
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
         builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare,
         builder.authToken == null ? null : new SignInDeadline(builder.authTimeout));
@@ -219,7 +214,7 @@ public final class BlinkServer implements AutoCloseable {
       }
       started = true;
       spare.reserve();
-      ConnectionLimits.warnIfDescriptorsShort(maxConnections);
+      ConnectionLimits.warnIfDescriptorsShort(limits.maxConnections());
       group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), ioHandlerFactory());
       allocator = DirectMemoryGuard.forThisJvm();
       ChannelGroup connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
@@ -229,9 +224,8 @@ public final class BlinkServer implements AutoCloseable {
       Dispatcher dispatcher = new Dispatcher(
           store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits,
           databases);
+      limits.configure(dispatcher, connections);
       dispatcher.reportSettings(Map.of(
-          "maxclients", Integer.toString(maxConnections),
-          "timeout", Long.toString(idleTimeoutSeconds),
           "maxmemory-clients", Long.toString(clientMemory.limit()),
           "bind", tcp == null ? "" : tcp.getAddress().getHostAddress(),
           "unixsocket", unix == null ? "" : unix.toString()));
@@ -417,9 +411,12 @@ public final class BlinkServer implements AutoCloseable {
     return counters.commands();
   }
 
-  /** Returns the most client connections open at once ({@link BlinkServerBuilder#maxConnections}). */
+  /**
+   * Returns the most client connections open at once ({@link BlinkServerBuilder#maxConnections}, or as
+   * {@code CONFIG SET maxclients} changed it).
+   */
   public int maxConnections() {
-    return maxConnections;
+    return limits.maxConnections();
   }
 
   /** Returns the most bytes all client connections together may hold ({@link BlinkServerBuilder#maxClientMemory}). */

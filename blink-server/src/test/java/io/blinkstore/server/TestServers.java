@@ -93,4 +93,10 @@ final class TestServers {
             .transport(transport);
     return extra.apply(builder).build().start();
   }
+
+  /** Starts a server of {@code store} on an ephemeral loopback TCP port, with the default transport. */
+  static BlinkServer onLoopback(BlinkStore store) {
+    return BlinkServer.builder().store(store).tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build()
+        .start();
+  }
 }

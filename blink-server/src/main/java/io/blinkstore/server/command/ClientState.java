@@ -37,6 +37,10 @@ public final class ClientState {
   private volatile @Nullable String lastCommand;
   private ReplySize replySize = ReplySize.NOT_MEASURED;
   private @Nullable Transaction transaction;
+  /** {@code CLIENT REPLY}'s state, as Redis's client flags: used on the connection's event loop only. */
+  private boolean repliesOff;
+  private boolean skipThis;
+  private boolean skipNext;
   private final Watches.Watcher watcher = new Watches.Watcher();
 
   /**
@@ -177,6 +181,36 @@ public final class ClientState {
 
   void monitoring(boolean monitoring) {
     this.monitoring = monitoring;
+  }
+
+  /** {@code CLIENT REPLY ON}: every reply is sent again. */
+  void repliesOn() {
+    repliesOff = false;
+    skipThis = false;
+    skipNext = false;
+  }
+
+  /** {@code CLIENT REPLY OFF}: no reply is sent, this one included, until {@code CLIENT REPLY ON}. */
+  void repliesOff() {
+    repliesOff = true;
+  }
+
+  /** {@code CLIENT REPLY SKIP}: neither this reply nor the next command's is sent (nothing, if replies are off). */
+  void skipNextReply() {
+    if (!repliesOff) {
+      skipNext = true;
+    }
+  }
+
+  /**
+   * Once a command has run: whether its reply is dropped ({@code CLIENT REPLY}), as Redis decides it; a
+   * {@code CLIENT REPLY SKIP} then moves on to the next command. Called once per command, by the RESP session.
+   */
+  public boolean replyDropped() {
+    boolean dropped = repliesOff || skipThis || skipNext;
+    skipThis = skipNext;
+    skipNext = false;
+    return dropped;
   }
 
   /** Closes the connection once the reply to the current command is written ({@code QUIT}). */

@@ -46,6 +46,7 @@ final class CommandIntrospection {
         LOADING, STALE);
     table.add("command|info", -2, CommandSpec.Keys.NONE, introspection::info, LOADING, STALE);
     table.add("command|list", -2, CommandSpec.Keys.NONE, introspection::list, LOADING, STALE);
+    table.add("command|docs", -2, CommandSpec.Keys.NONE, introspection::docs, LOADING, STALE);
     table.add("command|getkeys", -4, CommandSpec.Keys.NONE, (client, args) -> introspection.getKeys(args, false),
         LOADING, STALE);
     table.add("command|getkeysandflags", -4, CommandSpec.Keys.NONE,
@@ -71,6 +72,21 @@ final class CommandIntrospection {
       infos.add(spec == null ? new Result.Nil() : info(spec));
     }
     return new Result.Array(infos);
+  }
+
+  /** {@code COMMAND DOCS [name...]}: every command's documentation, or each named one's that exists, as Redis. */
+  private Result docs(ClientState client, byte[][] args) {
+    if (args.length == 2) {
+      return CommandDocs.docs(table.specs());
+    }
+    List<CommandSpec> named = new ArrayList<>();
+    for (int i = 2; i < args.length; i++) {
+      CommandSpec spec = byFullName(Arguments.text(args[i]));
+      if (spec != null) {
+        named.add(spec);
+      }
+    }
+    return CommandDocs.docs(named);
   }
 
   /** The command whose full name ({@code get}, {@code client|id}) is {@code name} in any case, or null. */

@@ -108,7 +108,7 @@ final class CommandMetadata {
         "client|setname", "command|count", "command|getkeys", "command|getkeysandflags", "command|help")) {
       keys(name, "connection", List.of());
     }
-    for (String name : List.of("client|kill", "client|no-evict")) {
+    for (String name : List.of("client|kill", "client|no-evict", "client|reply", "client|pause", "client|unpause")) {
       keys(name, "connection", List.of());
     }
     for (String name : List.of("client|list", "client|info")) {

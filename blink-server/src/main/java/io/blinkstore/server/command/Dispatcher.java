@@ -4,6 +4,7 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.MemoryLimitControl;
 import io.blinkstore.server.BlinkServer;
 import io.blinkstore.server.transport.ClientMemory;
 import java.time.Clock;
@@ -68,6 +69,8 @@ public final class Dispatcher {
   private final Databases databases;
   private final @Nullable Isolation isolation;
   private final RespTransactionCommands transactions;
+  /** {@code CLIENT PAUSE}'s state, for every connection of either protocol. */
+  private final ClientPause pause = new ClientPause();
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -130,11 +133,12 @@ public final class Dispatcher {
         new RespDatabaseCommands(writingThroughLeases, keyspace, databases, leases,
             isolation == null ? null : isolation.watches());
     databaseCommands.register(table);
-    serverCommands = new RespServerCommands(
-        writingThroughLeases, counters, authenticator, databaseCommands, databases.count());
+    serverCommands = new RespServerCommands(writingThroughLeases,
+        this.store instanceof MemoryLimitControl.Source source ? source.memoryLimitControl() : null, counters,
+        authenticator, databaseCommands, databases.count());
     serverCommands.register(table);
     new RespScanCommands(keyspace, maxReplyBytes).register(table);
-    new RespClientCommands(clients).register(table);
+    new RespClientCommands(clients, pause).register(table);
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
@@ -150,6 +154,16 @@ public final class Dispatcher {
    */
   public void reportSettings(Map<String, String> settings) {
     serverCommands.config.report(settings);
+  }
+
+  /**
+   * Makes {@code name} ({@code timeout} or {@code maxclients}) change with {@code CONFIG SET} while the server runs,
+   * through {@code setting}; until then only its reported value is accepted.
+   *
+   * @throws IllegalArgumentException for a name that cannot change
+   */
+  public void liveSetting(String name, LiveSetting setting) {
+    serverCommands.config.live(name, setting);
   }
 
   /** Whether connections must sign in with {@code AUTH} (the server has a token). */
@@ -211,6 +225,43 @@ public final class Dispatcher {
     return counters;
   }
 
+  /**
+   * How long {@code args} must wait before it runs ({@code CLIENT PAUSE}), in nanoseconds; 0: now. As in Redis,
+   * a command refused at once (unknown, wrong arity, not signed in) is not held, and in {@code WRITE} mode only
+   * writes are: commands flagged {@code WRITE}, and {@code EXEC} of a transaction that queued one.
+   */
+  public long pauseNanos(ClientState client, byte[][] args) {
+    if (!paused()) {
+      return 0; // no pause: one volatile read
+    }
+    CommandSpec spec = table.find(args[0]);
+    if (spec != null && spec.subcommands() != null && args.length > 1) {
+      spec = spec.subcommands().find(args[1]);
+    }
+    if (spec == null || refusal(spec, client, args) != null) {
+      return 0;
+    }
+    Transaction transaction = client.transaction();
+    boolean write = spec.has(CommandFlag.WRITE) || spec.name().equals("exec") && transaction != null
+        && transaction.commands().stream().anyMatch(queued -> queued.spec().has(CommandFlag.WRITE));
+    return pause.waitNanos(write);
+  }
+
+  /** Whether a {@code CLIENT PAUSE} holds some commands now. */
+  public boolean paused() {
+    return pause.waitNanos(true) > 0;
+  }
+
+  /** Runs {@code wake} if {@code CLIENT UNPAUSE} lifts the pause, until {@link #forgetWake}. */
+  public void wakeOnUnpause(Runnable wake) {
+    pause.wakeOnUnpause(wake);
+  }
+
+  /** Drops a wake-up given to {@link #wakeOnUnpause}. */
+  public void forgetWake(Runnable wake) {
+    pause.forget(wake);
+  }
+
   /** Returns the result of {@code args} ({@code args[0]} the command's name); never throws for bad input. */
   public Result dispatch(ClientState client, byte[][] args) {
     counters.commandExecuted();
@@ -229,7 +280,8 @@ public final class Dispatcher {
     Result refusal = refusal(spec, client, args);
     if (refusal != null) {
       spec.calls().reject();
-      return RespTransactionCommands.refused(client, refusal);
+      return spec.name().equals("exec") && client.transaction() != null
+          ? transactions.abort(client, refusal) : RespTransactionCommands.refused(client, refusal);
     }
     if (client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec)) {
       return transactions.queue(client, spec, args);
@@ -244,7 +296,8 @@ public final class Dispatcher {
 
   /**
    * Why {@code spec} may not run now, or {@code null}: arity, sign-in, the heap guard (for every command queued
-   * in a transaction, as in Redis, since queueing takes memory too).
+   * in a transaction, as in Redis, since queueing takes memory too, and for an {@code EXEC} of a transaction that
+   * queued a {@code DENYOOM} command, which would write past the guard).
    */
   private @Nullable Result refusal(CommandSpec spec, ClientState client, byte[][] args) {
     if (!spec.arityFits(args.length)) {
@@ -254,7 +307,8 @@ public final class Dispatcher {
       return NOAUTH;
     }
     boolean queued = client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec);
-    if ((spec.has(CommandFlag.DENYOOM) || queued) && !heapGuard.writesAllowed()) {
+    boolean denyoom = spec.has(CommandFlag.DENYOOM) || RespTransactionCommands.execOfDenyoom(spec, client);
+    if ((denyoom || queued) && !heapGuard.writesAllowed()) {
       return OOM;
     }
     return null;

@@ -21,9 +21,11 @@ final class RespClientCommands {
   private static final Result.Error NO_SUCH_CLIENT = Result.error("No such client");
 
   private final Map<Long, ClientState> clients;
+  private final ClientPause pause;
 
-  RespClientCommands(Map<Long, ClientState> clients) {
+  RespClientCommands(Map<Long, ClientState> clients, ClientPause pause) {
     this.clients = clients;
+    this.pause = pause;
   }
 
   void register(CommandTable table) {
@@ -32,6 +34,25 @@ final class RespClientCommands {
         NOSCRIPT, LOADING, STALE);
     table.add("client|kill", -3, Keys.NONE, this::kill, ADMIN, NOSCRIPT, LOADING, STALE);
     table.add("client|no-evict", 3, Keys.NONE, RespClientCommands::noEvict, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("client|reply", 3, Keys.NONE, RespClientCommands::reply, NOSCRIPT, LOADING, STALE);
+    table.add("client|pause", -3, Keys.NONE, pause::pause, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("client|unpause", 2, Keys.NONE, pause::unpause, ADMIN, NOSCRIPT, LOADING, STALE);
+  }
+
+  /**
+   * {@code CLIENT REPLY ON|OFF|SKIP}: whether the connection's replies are sent ({@link ClientState#replyDropped});
+   * {@code ON} answers {@code +OK}, the others nothing.
+   */
+  private static Result reply(ClientState client, byte[][] args) {
+    switch (Arguments.lowerCase(args[2])) {
+      case "on" -> client.repliesOn();
+      case "off" -> client.repliesOff();
+      case "skip" -> client.skipNextReply();
+      default -> {
+        return RespKeyCommands.SYNTAX_ERROR;
+      }
+    }
+    return Result.OK;
   }
 
   /** {@code CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id...]}: a line per connection. */

@@ -10,6 +10,7 @@ import static io.blinkstore.server.command.CommandFlag.STALE;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.MemoryLimitControl;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,16 +62,17 @@ public final class RespServerCommands {
   private final RespDatabaseCommands databases;
 
   /**
-   * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, and {@code AUTH}
-   * checks tokens with {@code authenticator}, if not null.
+   * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, {@code AUTH}
+   * checks tokens with {@code authenticator}, if not null, and {@code CONFIG SET maxmemory} changes the store's
+   * limit through {@code memoryLimit}, if not null.
    */
-  RespServerCommands(BlinkStore store, ServerCounters counters, @Nullable Authenticator authenticator,
-      RespDatabaseCommands databases, int databaseCount) {
+  RespServerCommands(BlinkStore store, @Nullable MemoryLimitControl memoryLimit, ServerCounters counters,
+      @Nullable Authenticator authenticator, RespDatabaseCommands databases, int databaseCount) {
     this.store = store;
     this.databases = databases;
     this.counters = counters;
     this.authenticator = authenticator;
-    this.config = new ServerConfig(store.memoryLimit(), counters);
+    this.config = new ServerConfig(store::memoryLimit, memoryLimit, counters);
     config.report(Map.of("databases", Integer.toString(databaseCount)));
   }
 

@@ -99,6 +99,23 @@ final class RespTransactionCommands {
     return QUEUED;
   }
 
+  /** Whether {@code spec} is an {@code EXEC} of a transaction that queued a {@code DENYOOM} command. */
+  static boolean execOfDenyoom(CommandSpec spec, ClientState client) {
+    Transaction transaction = client.transaction();
+    return transaction != null && spec.name().equals("exec")
+        && transaction.commands().stream().anyMatch(queued -> queued.spec().has(CommandFlag.DENYOOM));
+  }
+
+  /**
+   * An {@code EXEC} refused before it ran ({@code -OOM}): the transaction is discarded, and the reply is Redis's
+   * {@code -EXECABORT Transaction discarded because of: } and the refusal.
+   */
+  Result abort(ClientState client, Result refusal) {
+    end(client);
+    return refusal instanceof Result.Error error
+        ? new Result.Error("EXECABORT Transaction discarded because of: " + error.line()) : refusal;
+  }
+
   /** A command refused before it ran: inside {@code MULTI}, the transaction will abort. */
   static Result refused(ClientState client, Result error) {
     Transaction transaction = client.transaction();

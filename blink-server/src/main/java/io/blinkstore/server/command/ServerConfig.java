@@ -1,37 +1,77 @@
 package io.blinkstore.server.command;
 
+import io.blinkstore.internal.MemoryLimitControl;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code CONFIG GET} and {@code CONFIG SET}: the settings Redis tools and clients ask for, under Redis's names,
- * with the server's values. None can be changed while the server runs: {@code CONFIG SET} of a setting Redis
- * cannot change either gets Redis's {@code can't set immutable config}; of the others, their current value is
- * accepted ({@code +OK}, nothing changes: test suites and tools set what they expect), and any other value is
- * refused with Redis's {@code CONFIG SET failed} error and our reason; an unknown name gets Redis's error.
- * Thread-safe: the values are set while the server is built and started, and read afterwards.
+ * with the server's values. {@code maxmemory} (the in-process store's memory limit), {@code timeout} and
+ * {@code maxclients} (when the transport gives them: {@link #live}) change while the server runs, and
+ * {@code maxmemory-policy} takes the one policy the store has. Of the others, their current value is accepted
+ * ({@code +OK}, nothing changes: test suites and tools set what they expect) and any other value refused with
+ * Redis's {@code CONFIG SET failed} error and our reason; a setting Redis cannot change either gets Redis's
+ * {@code can't set immutable config}, an unknown name Redis's error. Values are checked as Redis 7 checks them
+ * (its parse and range errors), every one before any is applied, so {@code CONFIG SET a 1 b 2} is all or nothing.
+ * Thread-safe: {@code CONFIG SET}s are serialised; the values are read under the same lock.
  */
 final class ServerConfig {
   /** The settings Redis 7.0 refuses to change at run time ({@code IMMUTABLE_CONFIG}), among those reported. */
-  private static final Set<String> IMMUTABLE = Set.of("unixsocket", "databases", "cluster-enabled");
+  private static final Set<String> IMMUTABLE =
+      Set.of("unixsocket", "databases", "cluster-enabled", "daemonize", "replicaof", "slaveof");
+
+  /** The settings Redis reads as memory values ({@code 1gb}), among those reported. */
+  private static final Set<String> MEMORY = Set.of("maxmemory", "maxmemory-clients", "proto-max-bulk-len",
+      "client-query-buffer-limit");
+
+  /** The integer settings' ranges in Redis 7.0 ({@code config.c}). */
+  private static final Map<String, long[]> RANGES = Map.of("timeout", new long[] {0, Integer.MAX_VALUE},
+      "maxclients", new long[] {1, 0xFFFF_FFFFL}, "maxmemory-samples", new long[] {1, Integer.MAX_VALUE});
+
+  /** Redis 7.0's eviction policies, in its order (its error lists them). */
+  static final List<String> POLICIES = List.of("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+      "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
+
+  /** The store's policy: W-TinyLFU over every key (INFO memory says so too). */
+  static final String POLICY = "allkeys-lfu";
 
   /** The reason a setting Redis could change is refused here. */
   static final String NOT_LIVE = "Blink Store does not change this setting while it runs";
 
-  private final Map<String, String> values = new LinkedHashMap<>();
-  private final ServerCounters counters;
+  /** Why a policy other than {@link #POLICY} is refused. */
+  static final String ONE_POLICY = "Blink Store evicts every key by frequency and recency (W-TinyLFU): allkeys-lfu"
+      + " is its only policy";
 
-  ServerConfig(long memoryLimit, ServerCounters counters) {
+  /**
+   * The share of the heap the store's entries may fill, for a store built without a heap capacity: as the server's
+   * own sizing (the launcher's {@code JvmSizing.HEAP_SHARE}, issue 17).
+   */
+  private static final double HEAP_SHARE = 0.7;
+
+  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, LiveSetting> live = new HashMap<>();
+  private final ServerCounters counters;
+  private final LongSupplier memoryLimit;
+
+  /**
+   * @param memoryLimit the store's memory limit, read at each {@code CONFIG GET}
+   * @param control the store's, to change it; null if the store's limit cannot change (not the in-process store)
+   */
+  ServerConfig(LongSupplier memoryLimit, @Nullable MemoryLimitControl control, ServerCounters counters) {
     this.counters = counters;
-    values.put("maxmemory", Long.toString(memoryLimit));
-    values.put("maxmemory-policy", "allkeys-lfu"); // W-TinyLFU, as INFO memory says
+    this.memoryLimit = memoryLimit;
+    values.put("maxmemory", "");
+    values.put("maxmemory-policy", POLICY);
+    values.put("maxmemory-samples", "5"); // Redis's default; W-TinyLFU does not sample, so it has no effect here
     values.put("maxmemory-clients", "0");
     values.put("maxclients", "10000");
     values.put("timeout", "0");
@@ -45,21 +85,44 @@ final class ServerConfig {
     values.put("client-query-buffer-limit", "1073741824");
     values.put("notify-keyspace-events", "");
     values.put("cluster-enabled", "no");
+    values.put("daemonize", "no");
+    values.put("replicaof", ""); // never a replica
+    values.put("slaveof", ""); // Redis's old name of replicaof, which it still reports
+    if (control != null) {
+      live.put("maxmemory", new MaxMemory(control));
+    }
   }
 
   /** Records the server's own values of settings this table reports ({@code timeout}, {@code maxclients}, ...). */
   synchronized void report(Map<String, String> settings) {
     for (Map.Entry<String, String> setting : settings.entrySet()) {
-      if (!values.containsKey(setting.getKey())) {
-        throw new IllegalArgumentException("not a reported setting: " + setting.getKey());
-      }
+      requireReported(setting.getKey());
       values.put(setting.getKey(), setting.getValue());
+    }
+  }
+
+  /** Makes {@code name}, an integer setting this table reports, change while the server runs through {@code setting}. */
+  synchronized void live(String name, LiveSetting setting) {
+    requireReported(name);
+    if (!RANGES.containsKey(name)) {
+      throw new IllegalArgumentException("not a setting that can change: " + name);
+    }
+    live.put(name, setting);
+  }
+
+  private void requireReported(String name) {
+    if (!values.containsKey(name)) {
+      throw new IllegalArgumentException("not a reported setting: " + name);
     }
   }
 
   private synchronized String value(String name) {
     // Asked only for the names of the table, which keeps every name it starts with.
-    return name.equals("port") ? Integer.toString(counters.tcpPort()) : Objects.requireNonNull(values.get(name), name);
+    return switch (name) {
+      case "port" -> Integer.toString(counters.tcpPort());
+      case "maxmemory" -> Long.toString(memoryLimit.getAsLong());
+      default -> Objects.requireNonNull(values.get(name), name);
+    };
   }
 
   /**
@@ -85,9 +148,10 @@ final class ServerConfig {
 
   /**
    * {@code CONFIG SET name value [name value ...]}, checked as Redis checks it: an odd argument count is a syntax
-   * error; then the names in order, the first unknown, immutable or duplicate one refused; then the values.
+   * error; then the names in order, the first unknown, immutable or duplicate one refused; then the values in
+   * order, the first refused naming its setting; then, only if every value was taken, all are applied.
    */
-  Result set(byte[][] args) {
+  synchronized Result set(byte[][] args) {
     if ((args.length & 1) != 0) {
       return RespKeyCommands.SYNTAX_ERROR;
     }
@@ -106,12 +170,77 @@ final class ServerConfig {
       }
       names.add(name);
     }
+    List<Runnable> changes = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      if (!sameValue(names.get(i), Arguments.text(args[3 + 2 * i]))) {
-        return failed(names.get(i), NOT_LIVE);
+      String name = names.get(i);
+      String refusal = check(name, Arguments.text(args[3 + 2 * i]), changes);
+      if (refusal != null) {
+        return failed(name, refusal);
       }
     }
+    changes.forEach(Runnable::run);
     return Result.OK;
+  }
+
+  /**
+   * Checks {@code asked} for setting {@code name}: Redis's parse and range errors first, then ours. If taken and
+   * it changes something, adds the change to {@code changes}.
+   *
+   * @return why it is refused, or null
+   */
+  private @Nullable String check(String name, String asked, List<Runnable> changes) {
+    if (name.equals("maxmemory-policy")) {
+      String policy = asked.toLowerCase(Locale.ROOT);
+      if (!POLICIES.contains(policy)) {
+        return "argument(s) must be one of the following: " + String.join(", ", POLICIES);
+      }
+      return policy.equals(POLICY) ? null : ONE_POLICY;
+    }
+    Long number = null;
+    if (MEMORY.contains(name)) {
+      number = memoryBytes(asked);
+      if (number == null && name.equals("maxmemory-clients")) {
+        return percentRefusal(asked);
+      }
+      if (number == null) {
+        return "argument must be a memory value";
+      }
+    } else if (RANGES.containsKey(name)) {
+      number = Arguments.integer(asked.getBytes(StandardCharsets.ISO_8859_1));
+      long[] range = RANGES.get(name);
+      if (number == null) {
+        return "argument couldn't be parsed into an integer";
+      }
+      if (number < range[0] || number > range[1]) {
+        return "argument must be between " + range[0] + " and " + range[1] + " inclusive";
+      }
+    }
+    LiveSetting setting = live.get(name);
+    if (setting == null || number == null) {
+      return sameValue(name, asked, number) ? null : NOT_LIVE;
+    }
+    long value = number;
+    String refusal = setting.refusal(value);
+    if (refusal == null) {
+      changes.add(() -> {
+        setting.apply(value);
+        values.put(name, Long.toString(value));
+      });
+    }
+    return refusal;
+  }
+
+  /**
+   * {@code maxmemory-clients} as a share of {@code maxmemory} ({@code 10%}): Redis's errors for one that is not a
+   * percentage or is over 100; any other is not ours to change ({@code --max-client-memory} is a byte count).
+   */
+  private static String percentRefusal(String asked) {
+    Long percent = asked.length() > 1 && asked.endsWith("%")
+        ? Arguments.integer(asked.substring(0, asked.length() - 1).getBytes(StandardCharsets.ISO_8859_1)) : null;
+    if (percent == null || percent < 0) {
+      return "argument must be a memory or percent value";
+    }
+    return percent > 100 ? "percentage argument must be less or equal to 100" : NOT_LIVE;
   }
 
   /** Redis's error naming the setting as asked (a name) or as Redis spells it (a value). */
@@ -119,15 +248,10 @@ final class ServerConfig {
     return Result.error("CONFIG SET failed (possibly related to argument '" + name + "') - " + why);
   }
 
-  /** Whether {@code asked} is the setting's current value: memory sizes by their bytes, others ignoring case. */
-  private boolean sameValue(String name, String asked) {
+  /** Whether {@code asked} ({@code number} if numeric) is the setting's current value. */
+  private boolean sameValue(String name, String asked, @Nullable Long number) {
     String current = value(name);
-    if (name.equals("maxmemory") || name.equals("maxmemory-clients") || name.endsWith("-len")
-        || name.endsWith("-limit")) {
-      Long bytes = memoryBytes(asked);
-      return bytes != null && bytes.toString().equals(current);
-    }
-    return current.equalsIgnoreCase(asked.strip());
+    return number != null ? number.toString().equals(current) : current.equalsIgnoreCase(asked.strip());
   }
 
   /** A memory value as Redis reads one ({@code 100}, {@code 1k}, {@code 1kb}, {@code 64mb}, {@code 2gb}); or null. */
@@ -144,5 +268,37 @@ final class ServerConfig {
     }
     Long number = Arguments.integer(lower.getBytes(StandardCharsets.US_ASCII));
     return number == null || number < 0 || number > Long.MAX_VALUE / unit ? null : number * unit;
+  }
+
+  /**
+   * {@code maxmemory}: the store's memory limit, lowered (evicting down to it before the reply) or raised up to what
+   * the heap holds: the store's heap capacity, or 70% of the heap for a store built without one (a store built
+   * with a larger limit keeps it). 0, Redis's "no limit", is that most.
+   */
+  private final class MaxMemory implements LiveSetting {
+    private final MemoryLimitControl control;
+
+    MaxMemory(MemoryLimitControl control) {
+      this.control = control;
+    }
+
+    private long most() {
+      return Math.min(control.maxMemoryLimit(), (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
+    }
+
+    @Override
+    public @Nullable String refusal(long value) {
+      long most = most();
+      if (value > most && value > memoryLimit.getAsLong()) {
+        return "the heap cannot hold a memory limit of " + value + " bytes: the most is " + most + " (the store's"
+            + " share of the heap); start the server with a larger heap";
+      }
+      return null;
+    }
+
+    @Override
+    public void apply(long value) {
+      control.changeMemoryLimit(value == 0 ? most() : value);
+    }
   }
 }

@@ -74,6 +74,10 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   private boolean inputShutdown;
   private boolean draining;
   private @Nullable Future<?> lingerTimeout;
+  /** While a request waits for a {@code CLIENT PAUSE} to end: its retry at the pause's end, else null. */
+  private @Nullable Future<?> pauseRetry;
+  /** The wake-up an {@code UNPAUSE} runs while a request waits; one per connection. */
+  private @Nullable Runnable wake;
 
   /** A request held back by backpressure, and the bytes it was received as. */
   private record Queued<Q>(Q request, long bytes) {}
@@ -108,13 +112,56 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
     }
     Channel channel = ctx.channel();
     if (!queued.isEmpty() || !channel.isWritable()) {
-      queued.add(new Queued<>(command, bytes));
-      queuedBytes += bytes;
-      account.addRequests(bytes);
-      channel.config().setAutoRead(false);
+      hold(ctx, new Queued<>(command, bytes), false);
       return;
     }
-    execute(ctx, command);
+    execute(ctx, new Queued<>(command, bytes));
+  }
+
+  /** Holds a request back (first in line if {@code first}) and stops reading until the queue is drained. */
+  private void hold(ChannelHandlerContext ctx, Queued<Q> request, boolean first) {
+    if (first) {
+      queued.addFirst(request);
+    } else {
+      queued.add(request);
+    }
+    queuedBytes += request.bytes();
+    account.addRequests(request.bytes());
+    ctx.channel().config().setAutoRead(false);
+  }
+
+  /**
+   * Holds {@code request}, which a {@code CLIENT PAUSE} delays by {@code nanos}, first in line: it is retried on
+   * this event loop at the pause's end, or earlier if an {@code UNPAUSE} wakes it. No thread waits.
+   */
+  private void waitForPause(ChannelHandlerContext ctx, Queued<Q> request, long nanos) {
+    hold(ctx, request, true);
+    Runnable retry = () -> retryAfterPause(ctx);
+    pauseRetry = ctx.executor().schedule(retry, nanos, TimeUnit.NANOSECONDS);
+    Runnable early = () -> ctx.executor().execute(retry);
+    wake = early;
+    session.wakeEarly(early);
+    if (session.waitNanos(request.request()) == 0) {
+      early.run(); // lifted between the first look and the wake-up's registration
+    }
+  }
+
+  private void retryAfterPause(ChannelHandlerContext ctx) {
+    endPauseWait();
+    if (ctx.channel().isActive()) {
+      drain(ctx);
+    }
+  }
+
+  private void endPauseWait() {
+    if (pauseRetry != null) {
+      pauseRetry.cancel(false);
+      pauseRetry = null;
+    }
+    if (wake != null) {
+      session.forget(wake);
+      wake = null;
+    }
   }
 
   /** The bytes the request just decoded was received as. */
@@ -129,11 +176,11 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   }
 
   /** Takes the next request held back off the queue. */
-  private Q dequeue() {
+  private Queued<Q> dequeue() {
     Queued<Q> next = queued.poll();
     queuedBytes -= next.bytes();
     account.addRequests(-next.bytes());
-    return next.request();
+    return next;
   }
 
   /** Forgets every request held back. */
@@ -174,6 +221,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     clearQueue();
+    endPauseWait();
     if (lingerTimeout != null) {
       lingerTimeout.cancel(false);
     }
@@ -194,7 +242,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
     draining = true;
     try {
       Channel channel = ctx.channel();
-      while (!ending && !queued.isEmpty() && channel.isWritable()) {
+      while (!ending && pauseRetry == null && !queued.isEmpty() && channel.isWritable()) {
         execute(ctx, dequeue());
         if (!channel.isWritable()) {
           ctx.flush();
@@ -213,7 +261,13 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void execute(ChannelHandlerContext ctx, Q command) {
+  private void execute(ChannelHandlerContext ctx, Queued<Q> request) {
+    Q command = request.request();
+    long wait = session.waitNanos(command);
+    if (wait > 0) {
+      waitForPause(ctx, request, wait);
+      return;
+    }
     Object reply = session.execute(command);
     if (reply != null) {
       if (!ctx.channel().isActive()) {

@@ -1,7 +1,10 @@
 package io.blinkstore.server.transport;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.blinkstore.server.command.Dispatcher;
+import io.blinkstore.server.command.LiveSetting;
 import io.blinkstore.server.command.ServerCounters;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,6 +13,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import java.lang.management.ManagementFactory;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -40,8 +44,10 @@ public final class ConnectionLimits {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
 
   private final ServerCounters counters;
-  private final int maxConnections;
-  private final long idleTimeoutMillis;
+  /** Changed by {@code CONFIG SET maxclients} ({@link #maxConnections(int)}); read as each connection opens. */
+  private volatile int maxConnections;
+  /** Changed by {@code CONFIG SET timeout} ({@link #idleTimeout(long, Iterable)}); read at each idle check. */
+  private volatile long idleTimeoutMillis;
   private final long requestTimeoutMillis;
   private final MaxConnections maxConnectionsHandler = new MaxConnections();
   private final OutputCap outputCap;
@@ -112,13 +118,77 @@ public final class ConnectionLimits {
         ? unix.getMaxFileDescriptorCount() : -1;
   }
 
+  /**
+   * Why the server cannot take {@code count} connections (Redis's {@code maxclients} error with the most the
+   * descriptor limit allows), or null if it can.
+   */
+  public static @Nullable String maxConnectionsRefusal(long count) {
+    int allowed = maxConnectionsFor(descriptorLimit(), Integer.MAX_VALUE);
+    return count <= allowed ? null
+        : "The operating system is not able to handle the specified number of clients, try with " + allowed;
+  }
+
+  /** Makes {@code count} the most connections open at once; connections open already stay open, as in Redis. */
+  public void maxConnections(int count) {
+    maxConnections = count;
+  }
+
+  /** The most connections open at once, now. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /**
+   * Reports {@code maxclients} and {@code timeout} (in whole seconds) to {@code dispatcher}'s {@code CONFIG GET},
+   * and lets its {@code CONFIG SET} change them: the timeout for the connections in {@code open} too.
+   */
+  public void configure(Dispatcher dispatcher, Iterable<Channel> open) {
+    dispatcher.reportSettings(Map.of("maxclients", Integer.toString(maxConnections),
+        "timeout", Long.toString(idleTimeoutMillis / 1000)));
+    dispatcher.liveSetting("maxclients", new LiveSetting() {
+      @Override
+      public @Nullable String refusal(long count) {
+        return maxConnectionsRefusal(count);
+      }
+
+      @Override
+      public void apply(long count) {
+        maxConnections((int) count);
+      }
+    });
+    dispatcher.liveSetting("timeout", new LiveSetting() {
+      @Override
+      public @Nullable String refusal(long seconds) {
+        return null;
+      }
+
+      @Override
+      public void apply(long seconds) {
+        idleTimeout(TimeUnit.SECONDS.toMillis(seconds), open);
+      }
+    });
+  }
+
+  /**
+   * Makes {@code millis} the idle timeout (0: none) of every connection, the {@code open} ones included: each
+   * rechecks on its own event loop, from the last time it was active, so one idle longer than the new timeout
+   * closes at once.
+   */
+  public void idleTimeout(long millis, Iterable<Channel> open) {
+    idleTimeoutMillis = millis;
+    for (Channel channel : open) {
+      if (channel.pipeline().get(IDLE_TIMEOUT) instanceof IdleTimeout idle) {
+        channel.eventLoop().execute(idle::restart);
+      }
+    }
+  }
+
   /** Adds the limits' handlers at the end of {@code pipeline}; call before installing the protocol. */
   public void install(ChannelPipeline pipeline) {
     pipeline.addLast(MAX_CONNECTIONS, maxConnectionsHandler);
     pipeline.addLast(OUTPUT_CAP, outputCap);
-    if (idleTimeoutMillis > 0) {
-      pipeline.addLast(IDLE_TIMEOUT, new IdleTimeout(idleTimeoutMillis));
-    }
+    // Always: the timeout may be set later (CONFIG SET timeout); without one it schedules nothing.
+    pipeline.addLast(IDLE_TIMEOUT, new IdleTimeout());
     if (requestTimeoutMillis > 0) {
       pipeline.addLast(REQUEST_TIMEOUT, new RequestTimeout(requestTimeoutMillis));
     }
@@ -206,24 +276,25 @@ public final class ConnectionLimits {
    * and that none of its replies went out: a client working slowly through a long pipeline's replies is not read
    * from meanwhile (backpressure), yet it is busy, as in Redis, where writing a reply counts as interaction.
    * Output is observed at each check, from the outbound buffer (what is pending, and how far the reply being
-   * written has got), so the write path pays nothing; a read costs one clock read per batch. One instance per
-   * connection.
+   * written has got), so the write path pays nothing; a read costs one clock read per batch. The timeout is read
+   * at each check, so a change applies to every connection. One instance per connection.
    */
-  private static final class IdleTimeout extends ChannelInboundHandlerAdapter {
-    private final long nanos;
-    private long lastActive;
+  private final class IdleTimeout extends ChannelInboundHandlerAdapter {
+    private long lastActive = System.nanoTime();
+    private @Nullable ChannelHandlerContext context;
     private @Nullable ScheduledFuture<?> check;
     private long pendingBytes;
     private long progress;
     /** The identity of the message being written; not the message, which must not be kept alive. */
     private int current;
 
-    IdleTimeout(long millis) {
-      this.nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+    private long nanos() {
+      return TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+      context = ctx;
       if (ctx.channel().isActive()) {
         start(ctx);
       }
@@ -253,7 +324,21 @@ public final class ConnectionLimits {
     private void start(ChannelHandlerContext ctx) {
       if (check == null) {
         lastActive = System.nanoTime();
-        schedule(ctx, nanos);
+        if (nanos() > 0) {
+          schedule(ctx, nanos());
+        }
+      }
+    }
+
+    /** After a change of the timeout, on the connection's event loop: checks again, at once. */
+    void restart() {
+      ChannelHandlerContext ctx = context;
+      if (check != null) {
+        check.cancel(false);
+        check = null;
+      }
+      if (ctx != null && ctx.channel().isActive()) {
+        check(ctx);
       }
     }
 
@@ -262,7 +347,9 @@ public final class ConnectionLimits {
     }
 
     private void check(ChannelHandlerContext ctx) {
-      if (!ctx.channel().isActive()) {
+      long nanos = nanos();
+      if (!ctx.channel().isActive() || nanos == 0) {
+        check = null;
         return;
       }
       long now = System.nanoTime();

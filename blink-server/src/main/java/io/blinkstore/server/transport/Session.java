@@ -18,4 +18,19 @@ public interface Session<Q> {
 
   /** Tells whether the connection ends once the reply to {@code request} is written. */
   boolean endsConnection(Q request);
+
+  /**
+   * How long {@code request} must wait before it is executed ({@code CLIENT PAUSE}), in nanoseconds; 0: now. The
+   * caller holds it (and what follows) meanwhile, on no thread, and asks again when the time is up or
+   * {@code wake} runs.
+   */
+  default long waitNanos(Q request) {
+    return 0;
+  }
+
+  /** Runs {@code wake}, once, from any thread, if the requests waiting may run earlier; until {@link #forget}. */
+  default void wakeEarly(Runnable wake) {}
+
+  /** Drops a wake-up given to {@link #wakeEarly}. */
+  default void forget(Runnable wake) {}
 }

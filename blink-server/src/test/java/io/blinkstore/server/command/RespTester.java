@@ -43,9 +43,18 @@ public final class RespTester implements AutoCloseable, AfterEachCallback {
 
   /** A tester whose lease table holds {@code leaseTableBytes}, and whose output cap is {@code maxReplyBytes}. */
   public RespTester(long leaseTableBytes, long maxReplyBytes) {
+    this(leaseTableBytes, maxReplyBytes, HeapGuard.NONE);
+  }
+
+  /** A tester whose writes {@code heapGuard} allows or refuses. */
+  RespTester(HeapGuard heapGuard) {
+    this(Leases.DEFAULT_TABLE_BYTES, BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, heapGuard);
+  }
+
+  private RespTester(long leaseTableBytes, long maxReplyBytes, HeapGuard heapGuard) {
     leases = new Leases(leaseTableBytes, System::nanoTime);
     commands = new Dispatcher(store, leases, Clock.fixed(Instant.ofEpochSecond(NOW_SECONDS), ZoneOffset.UTC),
-        counters, HeapGuard.NONE, null, maxReplyBytes, EntrySizeLimits.NONE);
+        counters, heapGuard, null, maxReplyBytes, EntrySizeLimits.NONE);
     session = new RespSession(commands);
   }
 

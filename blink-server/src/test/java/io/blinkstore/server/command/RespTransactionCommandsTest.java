@@ -47,4 +47,33 @@ class RespTransactionCommandsTest {
     assertEquals(RespTransactionCommands.EXECABORT, tester.run("EXEC"));
     assertEquals(new Result.Simple("PONG"), tester.run("PING"));
   }
+
+  /**
+   * As Redis when out of memory: while the heap guard refuses writes, a command queued in MULTI is refused with
+   * -OOM (DISCARD still works), an EXEC of a transaction that queued a write is discarded with -EXECABORT and the
+   * -OOM, and one of reads only runs.
+   */
+  @Test
+  void whileTheHeapGuardRefusesWritesExecOfAQueuedWriteAbortsAndReadsRun() {
+    HeapGuard guard = new HeapGuard(0.5);
+    try (RespTester oom = new RespTester(guard)) {
+      assertEquals(Result.OK, oom.run("SET", "x", "value"));
+      assertEquals(Result.OK, oom.run("MULTI"));
+      assertEquals(new Result.Simple("QUEUED"), oom.run("SET", "x", "1"));
+      assertEquals(new Result.Simple("QUEUED"), oom.run("GET", "x"));
+      guard.afterCollection(90, 100); // over half of the heap in use after a collection: writes refused
+      assertEquals(RespTester.error("EXECABORT Transaction discarded because of: OOM command not allowed when used"
+          + " memory > 'maxmemory'."), oom.run("EXEC"));
+      assertEquals(bulk("value"), oom.run("GET", "x"), "nothing ran");
+      assertEquals(Result.OK, oom.run("MULTI"));
+      assertEquals(Dispatcher.OOM, oom.run("SET", "y", "1"));
+      assertEquals(Result.OK, oom.run("DISCARD"));
+      assertEquals(Result.OK, oom.run("MULTI"));
+      guard.afterCollection(10, 100);
+      assertEquals(new Result.Simple("QUEUED"), oom.run("GET", "x"));
+      assertEquals(new Result.Simple("QUEUED"), oom.run("PING"));
+      guard.afterCollection(90, 100);
+      assertEquals(new Result.Array(List.of(bulk("value"), Result.PONG)), oom.run("EXEC"));
+    }
+  }
 }

@@ -46,10 +46,12 @@ public final class RespSession implements Session<RespRequest> {
     client.replySize(RespEncoder::encodedLength);
   }
 
+  /** Returns the reply, or {@code null} if {@code CLIENT REPLY} drops it. */
   @Override
-  public Result execute(RespRequest request) {
+  public @Nullable Result execute(RespRequest request) {
     if (request instanceof RespRequest.ProtocolError error) {
-      return Result.error("Protocol error: " + error.message());
+      Result result = Result.error("Protocol error: " + error.message());
+      return client.replyDropped() ? null : result;
     }
     Result result = dispatcher.dispatch(client, ((RespRequest.Command) request).args());
     if (client.protocol() != protocol) {
@@ -59,7 +61,22 @@ public final class RespSession implements Session<RespRequest> {
     if (client.closing()) {
       last = request;
     }
-    return result;
+    return client.replyDropped() ? null : result;
+  }
+
+  @Override
+  public long waitNanos(RespRequest request) {
+    return request instanceof RespRequest.Command command ? dispatcher.pauseNanos(client, command.args()) : 0;
+  }
+
+  @Override
+  public void wakeEarly(Runnable wake) {
+    dispatcher.wakeOnUnpause(wake);
+  }
+
+  @Override
+  public void forget(Runnable wake) {
+    dispatcher.forgetWake(wake);
   }
 
   @Override

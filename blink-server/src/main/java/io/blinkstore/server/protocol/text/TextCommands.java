@@ -84,6 +84,26 @@ public final class TextCommands {
     return result instanceof Result.Error error ? error(error) : render(command, result);
   }
 
+  /**
+   * How long {@code command} must wait before it runs ({@code CLIENT PAUSE}), as the operation it runs would; 0 for
+   * one answered here ({@code USAGE}, {@code STATS}).
+   */
+  long pauseNanos(Command command) {
+    if (command instanceof Command.Quit || !dispatcher.paused()) {
+      return 0; // no pause: one volatile read, no arguments built
+    }
+    byte[][] args = arguments(command);
+    return args == null ? 0 : dispatcher.pauseNanos(client, args);
+  }
+
+  void wakeOnUnpause(Runnable wake) {
+    dispatcher.wakeOnUnpause(wake);
+  }
+
+  void forgetWake(Runnable wake) {
+    dispatcher.forgetWake(wake);
+  }
+
   /** The {@code STATS} figures now, without counting a command (the metrics endpoint's view). */
   Reply.Stats stats() {
     return new Reply.Stats(dispatcher.counters().stats(dispatcher.store()));

@@ -20,6 +20,21 @@ public final class TextSession implements Session<Command> {
   }
 
   @Override
+  public long waitNanos(Command command) {
+    return commands.pauseNanos(command);
+  }
+
+  @Override
+  public void wakeEarly(Runnable wake) {
+    commands.wakeOnUnpause(wake);
+  }
+
+  @Override
+  public void forget(Runnable wake) {
+    commands.forgetWake(wake);
+  }
+
+  @Override
   public boolean endsConnection(Command command) {
     return command instanceof Command.Quit || command instanceof Command.LineTooLong;
   }
