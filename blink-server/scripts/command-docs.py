@@ -97,6 +97,10 @@ def main():
                 commands[full] = desc
     print("# COMMAND DOCS of Redis's commands, written by blink-server/scripts/command-docs.py from Redis 7.0.15's"
           " src/commands/*.json. Do not edit.")
+    # The descriptions are Redis's, under its BSD 3-clause licence, whose notice goes with them.
+    with open(os.path.join(sys.argv[1], "COPYING")) as f:
+        for line in f.read().splitlines():
+            print("# " + line if line else "#")
     for full in sorted(commands):
         print("@" + full)
         print("\n".join(docs(commands[full])))
