@@ -20,7 +20,6 @@ import io.blinkstore.server.transport.SpareDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -29,19 +28,12 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -151,6 +143,7 @@ public final class BlinkServer implements AutoCloseable {
   private final ServerCounters counters = new ServerCounters();
   private final ClientMemory clientMemory;
   private final SpareDescriptor spare = new SpareDescriptor(Path.of("/dev/null"));
+  private final ServerSockets sockets;
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
   private final int databases;
@@ -180,6 +173,7 @@ public final class BlinkServer implements AutoCloseable {
     this.unix = builder.unix;
     this.maxLineBytes = builder.maxLineBytes;
     this.transport = resolve(transport);
+    this.sockets = new ServerSockets(this.transport, spare);
     this.clientMemory = new ClientMemory(builder.maxClientMemory, counters);
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
         builder.requestTimeout.toMillis(), builder.maxOutputBytes, spare,
@@ -244,20 +238,21 @@ public final class BlinkServer implements AutoCloseable {
           };
       try {
         if (tcp != null) {
-          tcpChannel = bind(tcpBootstrap(initializer, group, allocator), tcp, "TCP " + Addresses.describe(tcp));
+          tcpChannel = ServerSockets.bind(sockets.tcp(initializer, group, allocator), tcp, "TCP " + Addresses.describe(tcp));
           counters.tcpPort(((InetSocketAddress) tcpChannel.localAddress()).getPort());
         }
         if (unix != null) {
           StaleSocketFile.remove(unix);
-          unixChannel = bind(unixBootstrap(initializer, group, allocator), unixAddress(unix), "Unix socket " + unix);
+          unixChannel = ServerSockets.bind(
+              sockets.unix(initializer, group, allocator), sockets.unixAddress(unix), "Unix socket " + unix);
           setMode(unix, unixMode);
         }
         if (metrics != null) {
           // No half-closure: a scraper that ends its output is done, and its connection is closed at once.
-          ServerBootstrap scrapes = tcpBootstrap(
+          ServerBootstrap scrapes = sockets.tcp(
               new MetricsEndpoint(() -> counters.stats(store), metricsDeadline), group, allocator)
               .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-          metricsChannel = bind(scrapes, metrics, "metrics " + Addresses.describe(metrics));
+          metricsChannel = ServerSockets.bind(scrapes, metrics, "metrics " + Addresses.describe(metrics));
         }
       } catch (BlinkException e) {
         closed = true;
@@ -305,53 +300,6 @@ public final class BlinkServer implements AutoCloseable {
       throw new BlinkException("cannot set the permissions of Unix socket " + path + " to "
           + PosixFilePermissions.toString(mode) + ": " + FailureReason.of(e), e);
     }
-  }
-
-  private ServerBootstrap tcpBootstrap(
-      ChannelInitializer<Channel> initializer, EventLoopGroup group, DirectMemoryGuard allocator) {
-    return new ServerBootstrap()
-        .group(group)
-        .handler(spare)
-        .option(ChannelOption.ALLOCATOR, allocator)
-        .childOption(ChannelOption.ALLOCATOR, allocator)
-        .channel(transport == Transport.EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childHandler(initializer);
-  }
-
-  private ServerBootstrap unixBootstrap(
-      ChannelInitializer<Channel> initializer, EventLoopGroup group, DirectMemoryGuard allocator) {
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .handler(spare)
-        .option(ChannelOption.ALLOCATOR, allocator)
-        .childOption(ChannelOption.ALLOCATOR, allocator)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childHandler(initializer);
-    if (transport == Transport.EPOLL) {
-      return bootstrap.channel(EpollServerDomainSocketChannel.class)
-          .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    }
-    // Netty's NIO domain socket channel has no half-closure (docs/protocol.md, known limitations): asking for
-    // it would only log "Unknown channel option" for every connection.
-    return bootstrap.channel(NioServerDomainSocketChannel.class);
-  }
-
-  private SocketAddress unixAddress(Path path) {
-    return transport == Transport.EPOLL
-        ? new DomainSocketAddress(path.toString())
-        : UnixDomainSocketAddress.of(path);
-  }
-
-  private static Channel bind(ServerBootstrap bootstrap, SocketAddress address, String what) {
-    ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
-    if (!future.isSuccess()) {
-      throw new BlinkException("cannot listen on " + what + ": " + FailureReason.of(future.cause()), future.cause());
-    }
-    return future.channel();
   }
 
   /**

@@ -98,7 +98,7 @@ public final class BlinkStoreCli implements Callable<Integer> {
       description = "An interactive store on stdin: get KEY, set KEY VALUE, delete KEY, usage, quit.")
   static final class Run implements Callable<Integer> {
     @Option(names = "--memory-limit", paramLabel = "SIZE",
-        defaultValue = "${env:BLINK_MEMORY_LIMIT:-10485760}",
+        defaultValue = Defaults.MEMORY_LIMIT,
         description = "Most bytes (keys + values) kept. Default: $BLINK_MEMORY_LIMIT, else 10 MiB.")
     String memoryLimit;
 

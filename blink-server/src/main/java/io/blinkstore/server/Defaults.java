@@ -1,5 +1,6 @@
 package io.blinkstore.server;
 
+import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.Dispatcher;
 
 /**
@@ -12,6 +13,8 @@ final class Defaults {
   static final long AUTH_TIMEOUT_SECONDS = 10;
   static final String UNIX_MODE = "rw-rw----";
   static final int DATABASES = Dispatcher.DEFAULT_DATABASES;
+  /** {@code --memory-limit}'s default for picocli: {@code $BLINK_MEMORY_LIMIT}, else the store's own default. */
+  static final String MEMORY_LIMIT = "${env:BLINK_MEMORY_LIMIT:-" + BlinkStore.DEFAULT_MEMORY_LIMIT + "}";
 
   private Defaults() {}
 }

@@ -39,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
   String metrics;
 
   @Option(names = "--memory-limit", paramLabel = "SIZE",
-      defaultValue = "${env:BLINK_MEMORY_LIMIT:-10485760}",
+      defaultValue = Defaults.MEMORY_LIMIT,
       description = "Most bytes (keys + values) kept, e.g. 10485760, 64MB, 1GiB; units are powers of 1024."
           + " Default: $BLINK_MEMORY_LIMIT, else 10 MiB.")
   String memoryLimit;

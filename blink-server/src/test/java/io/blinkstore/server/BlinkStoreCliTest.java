@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.blinkstore.BlinkStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,10 +23,22 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /** The command line, run in-process: parsing, exit statuses and one-line errors. */
 @Timeout(30)
 class BlinkStoreCliTest {
+
+  @Test
+  void theMemoryLimitsDefaultIsTheStoresOwnInServeAndRun() {
+    assumeTrue(System.getenv("BLINK_MEMORY_LIMIT") == null, "BLINK_MEMORY_LIMIT is set: it is the default then");
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(); // as BlinkStoreCli.execute
+    assertEquals(BlinkStore.DEFAULT_MEMORY_LIMIT, ByteSize.parse(serve.memoryLimit));
+    BlinkStoreCli.Run run = new BlinkStoreCli.Run();
+    new CommandLine(run).parseArgs();
+    assertEquals(BlinkStore.DEFAULT_MEMORY_LIMIT, ByteSize.parse(run.memoryLimit));
+  }
 
   @Test
   void parsesIpv4AndBracketedIpv6AndHostNames() throws IOException {

@@ -114,6 +114,17 @@ class RespGuardsTest {
   }
 
   /**
+   * Sign-in is checked before the heap guard, as in Redis's {@code processCommand}: a client that has not signed
+   * in is told so, not that the heap is full, and learns nothing of the server's state.
+   */
+  @Test
+  void beforeAuthANearlyFullHeapIsNotToldAWriteIsRefusedForIt() {
+    heapGuard.afterCollection(90, 100);
+    assertEquals(Dispatcher.NOAUTH, run("SET", "k", "v"));
+    assertEquals(Dispatcher.NOAUTH, run("MSET", "k", "v", "k2", "w"));
+  }
+
+  /**
    * GETL only reads, or hands out a lease (the lease table has its own bound): like the text protocol's GETL it
    * goes on while the heap is nearly full; the FILL that would add the value is the write refused.
    */
