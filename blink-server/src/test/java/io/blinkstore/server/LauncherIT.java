@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,20 +38,28 @@ class LauncherIT {
    * A stand-in {@code java} for the class-data archive: as the training server ({@code -XX:DumpLoadedClassList}) it
    * listens on a loopback port, logs the line the launcher looks for, and writes everything its clients send into
    * the class list; as {@code -Xshare:dump} it copies the class list into the archive; otherwise it prints its
-   * arguments, as {@link #FAKE_JAVA}. With {@code TRAINING_FAILS} set, the training server exits without listening.
+   * arguments, as {@link #FAKE_JAVA}. With {@code TRAINING_FAILS} set, the training server exits without listening;
+   * with {@code TRAINING_SLOW}, it takes a minute to start listening; {@code TRAINING_PID_FILE} names a file it
+   * writes its process id to.
    */
   private static final String TRAINING_JAVA = """
       #!/usr/bin/env python3
-      import os, signal, socket, sys
+      import os, signal, socket, sys, time
       args = sys.argv[1:]
       def option(name):
           return next((a.split("=", 1)[1] for a in args if a.startswith(name + "=")), None)
       if "-version" in args:
           sys.exit(0)
       if option("-XX:DumpLoadedClassList"):
+          if os.environ.get("TRAINING_PID_FILE"):
+              with open(os.environ["TRAINING_PID_FILE"] + ".new", "w") as pid:
+                  pid.write(str(os.getpid()))
+              os.rename(os.environ["TRAINING_PID_FILE"] + ".new", os.environ["TRAINING_PID_FILE"])
           if os.environ.get("TRAINING_FAILS"):
               sys.exit(1)
           signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+          if os.environ.get("TRAINING_SLOW"):
+              time.sleep(60)
           server = socket.socket()
           server.bind(("127.0.0.1", 0))
           server.listen()
@@ -185,6 +194,41 @@ class LauncherIT {
     }
   }
 
+  /**
+   * Regression: a launcher stopped while it trained the archive (a service manager's stop during a first start) left
+   * the training server running, serving on its loopback port for good (one was found 87 minutes later).
+   */
+  @Test
+  void aLauncherStoppedWhileTrainingStopsTheTrainingServer() throws Exception {
+    useTrainingJava();
+    Path pidFile = dir.resolve("training.pid");
+    Path out = Files.createTempFile("launcher", ".out");
+    Path err = Files.createTempFile("launcher", ".err");
+    try {
+      Process launcher = start(List.of("env", "TRAINING_SLOW=1", "TRAINING_PID_FILE=" + pidFile), out, err);
+      for (int i = 0; i < 200 && !Files.exists(pidFile); i++) {
+        Thread.sleep(50);
+      }
+      ProcessHandle training = ProcessHandle.of(Long.parseLong(Files.readString(pidFile))).orElseThrow();
+      launcher.destroy(); // SIGTERM
+      assertTrue(launcher.waitFor(20, TimeUnit.SECONDS), "the launcher stopped");
+      assertEquals(143, launcher.exitValue(), Files.readString(err));
+      try {
+        training.onExit().get(10, TimeUnit.SECONDS);
+      } catch (TimeoutException stillRunning) {
+        training.destroyForcibly();
+        throw new AssertionError("the training server outlived the launcher", stillRunning);
+      }
+      try (Stream<Path> files = Files.list(target)) {
+        assertEquals(0, files.filter(file -> file.getFileName().toString().startsWith(".cds-")).count(),
+            "nothing of the training was left");
+      }
+    } finally {
+      Files.delete(out);
+      Files.delete(err);
+    }
+  }
+
   /** Makes the build folder writable and the stand-in JDK's {@code java} the training one. */
   private void useTrainingJava() throws IOException {
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -293,25 +337,30 @@ class LauncherIT {
   private record Result(int status, String out, String err) {}
 
   private Result launch(List<String> prefix, String... options) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of("bash", root.resolve("bin/blink-store").toString(), "serve"));
-    command.addAll(List.of(options));
-    command.addAll(List.of("--unix", "/tmp/x.sock"));
     Path out = Files.createTempFile("launcher", ".out");
     Path err = Files.createTempFile("launcher", ".err");
     try {
-      ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-      builder.environment().put("JAVA_HOME", root.resolve("jdk").toString());
-      builder.environment().remove("BLINK_JAVA_OPTS");
-      builder.environment().remove("BLINK_HEAP");
-      builder.environment().remove("BLINK_GC");
-      builder.environment().remove("BLINK_MEMORY_LIMIT");
-      Process launcher = builder.start();
+      Process launcher = start(prefix, out, err, options);
       assertTrue(launcher.waitFor(50, TimeUnit.SECONDS), "the launcher finished");
       return new Result(launcher.exitValue(), Files.readString(out), Files.readString(err));
     } finally {
       Files.delete(out);
       Files.delete(err);
     }
+  }
+
+  /** Starts {@code bin/blink-store serve OPTIONS --unix /tmp/x.sock} after {@code prefix}, its output to the files. */
+  private Process start(List<String> prefix, Path out, Path err, String... options) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of("bash", root.resolve("bin/blink-store").toString(), "serve"));
+    command.addAll(List.of(options));
+    command.addAll(List.of("--unix", "/tmp/x.sock"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    builder.environment().remove("BLINK_JAVA_OPTS");
+    builder.environment().remove("BLINK_HEAP");
+    builder.environment().remove("BLINK_GC");
+    builder.environment().remove("BLINK_MEMORY_LIMIT");
+    return builder.start();
   }
 }
