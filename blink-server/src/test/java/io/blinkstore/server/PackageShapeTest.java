@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shape issue 22 gave blink-server, checked on its sources so that a new command or class cannot quietly undo
- * it: the command layer names neither codec and the two codecs never name each other (an import or a fully
+ * it: the command layer names neither codec nor the transport, and the two codecs never name each other (an import or a fully
  * qualified name, in code or javadoc), no main class is over 500 lines, and every package states its nullness
  * ({@code @NullMarked} in its {@code package-info.java}, which NullAway, an error in this module, then checks).
  */
@@ -25,11 +25,18 @@ class PackageShapeTest {
   private static final String SERVER = "io/blinkstore/server/";
   private static final String TEXT = "io.blinkstore.server.protocol.text";
   private static final String RESP = "io.blinkstore.server.protocol.resp";
+  private static final String TRANSPORT = "io.blinkstore.server.transport";
   private static final int MAX_LINES = 500;
 
   @Test
   void theCommandLayerNamesNeitherCodec() throws IOException {
     assertEquals(Map.of(), naming(SERVER + "command", TEXT, RESP));
+  }
+
+  /** Command execution apart from transport: the transport runs the command layer, never the other way round. */
+  @Test
+  void theCommandLayerDoesNotNameTheTransport() throws IOException {
+    assertEquals(Map.of(), naming(SERVER + "command", TRANSPORT));
   }
 
   @Test

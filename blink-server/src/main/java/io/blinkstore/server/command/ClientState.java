@@ -1,7 +1,6 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.internal.Watches;
-import io.blinkstore.server.transport.ClientMemory;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -20,7 +19,7 @@ public final class ClientState {
   private final long id;
   private final boolean requiresAuth;
   private final Function<byte[], String> keys;
-  private final ClientMemory.Account account;
+  private final ConnectionMemory account;
   private final Runnable onSignIn;
   private final Databases databases;
   private int db;
@@ -49,7 +48,7 @@ public final class ClientState {
    * key. Its name counts in {@code account}, and
    * {@code onSignIn} runs when it first presents the server's token.
    */
-  ClientState(long id, boolean requiresAuth, Function<byte[], String> keys, ClientMemory.Account account,
+  ClientState(long id, boolean requiresAuth, Function<byte[], String> keys, ConnectionMemory account,
       Runnable onSignIn, Databases databases, ClientConnection connection) {
     this.databases = databases;
     this.id = id;
@@ -243,7 +242,7 @@ public final class ClientState {
   }
 
   /** The connection's share of the client memory, where its queued commands count. */
-  ClientMemory.Account account() {
+  ConnectionMemory account() {
     return account;
   }
 }

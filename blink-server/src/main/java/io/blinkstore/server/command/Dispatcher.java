@@ -6,7 +6,6 @@ import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
 import io.blinkstore.server.BlinkServer;
-import io.blinkstore.server.transport.ClientMemory;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
@@ -176,16 +175,16 @@ public final class Dispatcher {
    * whose name counts in {@code account}, and which runs {@code onSignIn} when it first presents the server's
    * token.
    */
-  public ClientState newClient(Function<byte[], String> keys, ClientMemory.Account account, Runnable onSignIn) {
+  public ClientState newClient(Function<byte[], String> keys, ConnectionMemory account, Runnable onSignIn) {
     return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn,
         databases, ClientConnection.NONE);
   }
 
   /**
-   * As {@link #newClient(Function, ClientMemory.Account, Runnable)}, for a connection that {@code CLIENT LIST}
+   * As {@link #newClient(Function, ConnectionMemory, Runnable)}, for a connection that {@code CLIENT LIST}
    * shows and {@code CLIENT KILL} closes, until {@link #closed} is called with its state.
    */
-  public ClientState newClient(Function<byte[], String> keys, ClientMemory.Account account, Runnable onSignIn,
+  public ClientState newClient(Function<byte[], String> keys, ConnectionMemory account, Runnable onSignIn,
       ClientConnection connection) {
     ClientState client = new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn,
         databases, connection);
@@ -211,7 +210,7 @@ public final class Dispatcher {
 
   /** As {@link #signedInClient(Function)}, for a connection that {@code MONITOR} lines name by its address. */
   public ClientState signedInClient(Function<byte[], String> keys, ClientConnection connection) {
-    return new ClientState(clientIds.incrementAndGet(), false, keys, ClientMemory.Account.DETACHED, () -> { },
+    return new ClientState(clientIds.incrementAndGet(), false, keys, ConnectionMemory.NONE, () -> { },
         databases, connection);
   }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The server's own figures for {@code STATS}, RESP {@code INFO} and the metrics endpoint: uptime, connections
  * open and accepted, commands executed, and what client connections hold together and how many of them were
- * closed for it ({@link io.blinkstore.server.transport.ClientMemory}). Thread-safe; updated from every event loop
+ * closed for it (the transport's {@code ClientMemory}). Thread-safe; updated from every event loop
  * without locks.
  */
 public final class ServerCounters {
@@ -63,7 +63,7 @@ public final class ServerCounters {
     return commands.sum();
   }
 
-  /** What client connections hold together: {@link io.blinkstore.server.transport.ClientMemory} keeps it here. */
+  /** What client connections hold together: the transport's {@code ClientMemory} keeps it here. */
   public AtomicLong clientBytes() {
     return clientBytes;
   }

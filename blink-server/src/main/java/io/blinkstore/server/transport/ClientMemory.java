@@ -1,5 +1,6 @@
 package io.blinkstore.server.transport;
 
+import io.blinkstore.server.command.ConnectionMemory;
 import io.blinkstore.server.command.ServerCounters;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -216,7 +217,7 @@ public final class ClientMemory {
    * What one connection holds. Its figures change on the connection's event loop; {@link ClientMemory} reads them
    * from any, and takes them out of the sum when it evicts the connection.
    */
-  public static final class Account {
+  public static final class Account implements ConnectionMemory {
     /** The account of connections that count for nothing (the REPL's, tests'): it keeps no figures. */
     // The one account without an owner or a channel: each method that reads them checks owner first, or is
     // reached only through the owner's accounts, which this one never joins.
@@ -249,6 +250,7 @@ public final class ClientMemory {
      * Adds {@code delta} (negative: subtracts) to the bytes of its requests: those buffered unfinished, and those
      * decoded but not yet executed, and those a transaction queues or watches.
      */
+    @Override
     public void addRequests(long delta) {
       if (owner != null) {
         apply(changeRequests(delta));
@@ -263,6 +265,7 @@ public final class ClientMemory {
     }
 
     /** Sets the bytes of the connection's name. */
+    @Override
     public void name(long bytes) {
       if (owner != null) {
         apply(setName(bytes));
