@@ -98,9 +98,21 @@ class HeapGuardCollectorsIT {
       for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
         ((NotificationEmitter) collector).addNotificationListener(endOfCollection, null, null);
       }
-      for (int i = 0; i < COLLECTIONS; i++) {
+      // A collection whose notification does not come within 10 s is followed by another: in one CI run forked
+      // JVMs (G1, Serial) waited for good on one, though the guard had been told of it. Each collection counted
+      // here was reported to the guard first.
+      int seen = 0;
+      for (int tries = 0; seen < COLLECTIONS && tries < 3 * COLLECTIONS; tries++) {
         System.gc();
-        ended.acquire();
+        if (ended.tryAcquire(10, TimeUnit.SECONDS)) {
+          seen++;
+        } else {
+          System.err.println("no end-of-collection notification within 10 s of System.gc(); collecting again");
+        }
+      }
+      if (seen < COLLECTIONS) {
+        System.out.println("saw " + seen + " of " + COLLECTIONS + " collections' notifications");
+        System.exit(2);
       }
       System.out.println("writes allowed: " + guard.writesAllowed() + " (" + (kept >> 20) + " MiB kept)");
       guard.close();
