@@ -46,7 +46,11 @@ class HeapGuardCollectorsIT {
   void aHeapKeptFullIsRefusedOnceAndStaysRefusedThroughRealCollections(String collector) throws Exception {
     assumeTrue(run(collector, "-version").waitFor() == 0, () -> "this JDK lacks " + collector);
     Process child = run(collector, "-Xmx128m", "-cp", System.getProperty("java.class.path"), Child.class.getName());
-    assertTrue(child.waitFor(100, TimeUnit.SECONDS), "the child finished");
+    try {
+      assertTrue(child.waitFor(100, TimeUnit.SECONDS), "the child finished");
+    } finally {
+      child.destroyForcibly(); // a child that did not finish is not left running after the test
+    }
     String log = Files.readString(dir.resolve("stderr"));
     String out = Files.readString(dir.resolve("stdout"));
     assertEquals(0, child.exitValue(), log);
