@@ -125,7 +125,12 @@ final class IsolatedStore
   @Override
   public <T> T atomically(Function<BlinkStore, T> body) {
     try (KeyGate.Hold hold = gate.lockAll()) {
-      return body.apply(view);
+      store.expiry.freeze();
+      try {
+        return body.apply(view);
+      } finally {
+        store.expiry.thaw();
+      }
     }
   }
 

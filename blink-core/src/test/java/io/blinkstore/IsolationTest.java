@@ -136,4 +136,30 @@ class IsolationTest {
   private interface Modification {
     void apply(BlinkStore store);
   }
+  /**
+   * The store's clock stands still while a body runs atomically (Redis 7.0's transactions): a key live when the body
+   * begins is read, with the time to live it had then, in its middle though its deadline has passed meanwhile and
+   * the sweep has run, and is gone once the body ends. With the clock running, the second read is null.
+   */
+  @Test
+  void aKeyLiveWhenATransactionBeginsStaysLiveUntilItEnds() {
+    FakeTicker ticker = new FakeTicker();
+    try (BlinkStore store = ticker.store(1 << 20)) {
+      store.set("k", "v", Duration.ofMillis(10));
+      ticker.advance(Duration.ofMillis(4));
+      Isolation isolation = ((Isolation.Source) store).isolation();
+      List<Object> seen = isolation.atomically(view -> {
+        List<Object> reads = new ArrayList<>();
+        reads.add(new String(view.get("k"), StandardCharsets.UTF_8));
+        ticker.advance(Duration.ofMillis(50));
+        ((IsolatedStore) store).unwrap().expiry.sweep(); // the background sweep, run now
+        byte[] later = view.get("k");
+        reads.add(later == null ? "gone" : new String(later, StandardCharsets.UTF_8));
+        reads.add(String.valueOf(view.ttl("k")));
+        return reads;
+      });
+      assertEquals(List.of("v", "v", Duration.ofMillis(6).toString()), seen);
+      assertNull(store.get("k"));
+    }
+  }
 }

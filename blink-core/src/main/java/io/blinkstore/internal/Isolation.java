@@ -34,8 +34,10 @@ public interface Isolation {
   /**
    * Runs {@code body} on the {@linkplain #view() view} with the gate held exclusive: no other operation of the store,
    * from any thread or path, runs meanwhile, so none observes the body half done. The caller must not hold the gate
-   * shared. Expiry's background sweep and size eviction may still remove keys meanwhile (as if they had expired or
-   * been evicted at that instant); every value the body reads or writes is whole.
+   * shared. The store's clock stands still meanwhile, at the instant the body began: a key live then stays live
+   * until the body ends, whatever its deadline (Redis 7.0 evaluates a transaction's keys so, and a script's), and
+   * relative times set or read in the body count from that instant. Size eviction may still remove keys meanwhile
+   * (as if they had been evicted at that instant); every value the body reads or writes is whole.
    */
   <T> T atomically(Function<BlinkStore, T> body);
 
