@@ -189,6 +189,16 @@ public final class ClientState {
     skipNext = false;
   }
 
+  /**
+   * {@code RESET}: replies are sent again, as after {@code CLIENT REPLY ON}, but a {@code CLIENT REPLY SKIP} just
+   * before still drops the reply of this command (Redis clears its {@code REPLY_OFF} and {@code SKIP_NEXT} flags,
+   * not {@code SKIP}, which already applies to the command running).
+   */
+  void repliesReset() {
+    repliesOff = false;
+    skipNext = false;
+  }
+
   /** {@code CLIENT REPLY OFF}: no reply is sent, this one included, until {@code CLIENT REPLY ON}. */
   void repliesOff() {
     repliesOff = true;

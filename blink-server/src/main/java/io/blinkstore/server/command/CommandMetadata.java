@@ -118,6 +118,7 @@ final class CommandMetadata {
       keys(name, "connection", ANY_ORDER);
     }
     keys("command", "connection", ANY_ORDER);
+    keys("reset", "connection", List.of());
     keys("info", "dangerous", List.of("nondeterministic_output", "request_policy:all_shards",
         "response_policy:special"));
     keys("time", "", NONDETERMINISTIC);

@@ -143,6 +143,7 @@ public final class Dispatcher {
         CommandFlag.LOADING, CommandFlag.STALE);
     transactions = new RespTransactionCommands(isolation, this::runQueued);
     transactions.register(table);
+    new ConnectionReset(transactions, monitors).register(table);
   }
 
   /**

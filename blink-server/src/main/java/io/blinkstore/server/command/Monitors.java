@@ -37,6 +37,12 @@ final class Monitors {
     }
   }
 
+  /** The connection leaves {@code MONITOR} mode ({@code RESET}): it receives no more lines. */
+  void stop(ClientState client) {
+    closed(client);
+    client.monitoring(false);
+  }
+
   /** Shows {@code args}, run by {@code client}, to every monitor, unless {@code spec} is administrative. */
   void feed(CommandSpec spec, ClientState client, byte[][] args) {
     if (monitors.isEmpty() || spec.has(CommandFlag.ADMIN)) {

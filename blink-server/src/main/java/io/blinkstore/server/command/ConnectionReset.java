@@ -1,0 +1,44 @@
+package io.blinkstore.server.command;
+
+import static io.blinkstore.server.command.CommandFlag.ALLOW_BUSY;
+import static io.blinkstore.server.command.CommandFlag.FAST;
+import static io.blinkstore.server.command.CommandFlag.LOADING;
+import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
+import static io.blinkstore.server.command.CommandFlag.NO_AUTH;
+import static io.blinkstore.server.command.CommandFlag.STALE;
+
+import io.blinkstore.server.command.CommandSpec.Keys;
+
+/**
+ * {@code RESET} (Redis 6.2+): the connection back to the state of a new one, as Redis's
+ * {@code clearClientConnectionState} does it: its transaction discarded and its watches ended, out of
+ * {@code MONITOR}, database 0, RESP2, no name, every reply sent again ({@code CLIENT REPLY ON}; a {@code SKIP}
+ * already applying to this very command still drops its reply, as there), and signed out where the server has a
+ * token. {@code CLIENT NO-EVICT} stays, as in Redis. Answers {@code +RESET}.
+ */
+final class ConnectionReset {
+  private static final Result RESET = new Result.Simple("RESET");
+
+  private final RespTransactionCommands transactions;
+  private final Monitors monitors;
+
+  ConnectionReset(RespTransactionCommands transactions, Monitors monitors) {
+    this.transactions = transactions;
+    this.monitors = monitors;
+  }
+
+  void register(CommandTable table) {
+    table.add("reset", 1, Keys.NONE, this::reset, NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY);
+  }
+
+  private Result reset(ClientState client, byte[][] args) {
+    monitors.stop(client);
+    client.db(0);
+    client.protocol(ClientState.DEFAULT_PROTOCOL);
+    client.authenticated(false);
+    transactions.end(client);
+    client.name(null);
+    client.repliesReset();
+    return RESET;
+  }
+}
