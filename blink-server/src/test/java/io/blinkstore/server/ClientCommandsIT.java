@@ -47,6 +47,37 @@ class ClientCommandsIT {
     return matcher.group(1);
   }
 
+  /**
+   * The fields Redis's own introspection tests read are reported as Redis reports them: the caller's own request
+   * in {@code qbuf} ({@code CLIENT LIST}: 26 bytes, as Redis's test expects) and its arguments' bytes in
+   * {@code argv-mem}, 0 for a connection between requests; the database; the commands queued in {@code MULTI}.
+   */
+  @Test
+  void listReportsTheRequestTheDatabaseAndTheTransactionAsRedis() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient caller = LineClient.tcp(server.tcpAddress());
+        LineClient other = LineClient.tcp(server.tcpAddress())) {
+      String id = line(caller, "CLIENT", "ID").substring(1);
+      String self = text(caller, "CLIENT", "LIST", "ID", id);
+      // *4, then $6 CLIENT, $4 LIST, $2 ID and the id, each with its header and CRLF
+      String request = "*4\r\n$6\r\nCLIENT\r\n$4\r\nLIST\r\n$2\r\nID\r\n$" + id.length() + "\r\n" + id + "\r\n";
+      assertEquals(List.of(request.length(), 12 + id.length()), List.of(Integer.parseInt(field(self, "qbuf")),
+          Integer.parseInt(field(self, "argv-mem"))));
+      assertEquals(List.of("0", "-1", "0"), List.of(field(self, "db"), field(self, "multi"), field(self, "multi-mem")));
+      String info = text(caller, "CLIENT", "INFO");
+      assertEquals(List.of("26", "10"), List.of(field(info, "qbuf"), field(info, "argv-mem")));
+      String otherId = line(other, "CLIENT", "ID").substring(1);
+      assertEquals("+OK", line(other, "SELECT", "3"));
+      assertEquals("+OK", line(other, "MULTI"));
+      assertEquals("+QUEUED", line(other, "SET", "k", "v"));
+      assertEquals("+QUEUED", line(other, "GET", "k"));
+      String listed = text(caller, "CLIENT", "LIST", "ID", otherId);
+      assertEquals(List.of("0", "0", "3", "2"), List.of(field(listed, "qbuf"), field(listed, "argv-mem"),
+          field(listed, "db"), field(listed, "multi")));
+      assertTrue(Long.parseLong(field(listed, "multi-mem")) > 0, listed);
+    }
+  }
+
   @Test
   void listShowsEveryConnectionAndKillClosesThoseNamed() throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);

@@ -22,7 +22,8 @@ public final class ClientState {
   private final ConnectionMemory account;
   private final Runnable onSignIn;
   private final Databases databases;
-  private int db;
+  // Read by CLIENT LIST from other connections' event loops, as the fields below, hence volatile.
+  private volatile int db;
   private final ClientConnection connection;
   private final long createdMillis = System.currentTimeMillis();
   // Read by CLIENT LIST from other connections' event loops, hence volatile.
@@ -35,7 +36,7 @@ public final class ClientState {
   private volatile long lastCommandMillis = createdMillis;
   private volatile @Nullable String lastCommand;
   private ReplySize replySize = ReplySize.NOT_MEASURED;
-  private @Nullable Transaction transaction;
+  private volatile @Nullable Transaction transaction;
   /** {@code CLIENT REPLY}'s state, as Redis's client flags: used on the connection's event loop only. */
   private boolean repliesOff;
   private boolean skipThis;

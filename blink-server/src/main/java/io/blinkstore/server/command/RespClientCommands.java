@@ -30,7 +30,8 @@ final class RespClientCommands {
 
   void register(CommandTable table) {
     table.add("client|list", -2, Keys.NONE, this::list, ADMIN, NOSCRIPT, LOADING, STALE);
-    table.add("client|info", 2, Keys.NONE, (client, args) -> new Result.Verbatim("txt", line(client) + "\n"),
+    table.add("client|info", 2, Keys.NONE,
+        (client, args) -> new Result.Verbatim("txt", line(client, client, args) + "\n"),
         NOSCRIPT, LOADING, STALE);
     table.add("client|kill", -3, Keys.NONE, this::kill, ADMIN, NOSCRIPT, LOADING, STALE);
     table.add("client|no-evict", 3, Keys.NONE, RespClientCommands::noEvict, ADMIN, NOSCRIPT, LOADING, STALE);
@@ -64,7 +65,7 @@ final class RespClientCommands {
         return refused;
       }
       if (Arguments.lowerCase(args[3]).equals("normal")) {
-        clients.values().forEach(client -> lines.append(line(client)).append('\n'));
+        clients.values().forEach(client -> lines.append(line(client, self, args)).append('\n'));
       }
     } else if (args.length > 3 && Arguments.lowerCase(args[2]).equals("id")) {
       for (int i = 3; i < args.length; i++) {
@@ -74,13 +75,13 @@ final class RespClientCommands {
         }
         ClientState client = clients.get(id);
         if (client != null) {
-          lines.append(line(client)).append('\n');
+          lines.append(line(client, self, args)).append('\n');
         }
       }
     } else if (args.length != 2) {
       return RespKeyCommands.SYNTAX_ERROR;
     } else {
-      clients.values().forEach(client -> lines.append(line(client)).append('\n'));
+      clients.values().forEach(client -> lines.append(line(client, self, args)).append('\n'));
     }
     return new Result.Verbatim("txt", lines.toString());
   }
@@ -94,21 +95,38 @@ final class RespClientCommands {
   }
 
   /**
-   * Redis 7.0's fields, in its order. What has no counterpart here is as a Redis client that has none: no
-   * subscriptions, no transaction ({@code multi=-1}), no tracking; {@code fd} is -1 (the JVM does not show it);
-   * the query buffer fields are 0 (a request's bytes are in {@code tot-mem}); {@code omem} is the replies waiting
-   * for the client and {@code tot-mem} all it holds against {@code --max-client-memory}.
+   * Redis 7.0's fields, in its order, for {@code client} as {@code self} sees it while it runs {@code args}. What has
+   * no counterpart here is as a Redis client that has none: no subscriptions, no tracking; {@code fd} is -1 (the
+   * JVM does not show it). {@code qbuf} and {@code argv-mem} are the bytes of the request being run and of its
+   * arguments: {@code self}'s own {@code CLIENT LIST}/{@code INFO} (Redis: its query buffer, which holds that
+   * request then), 0 for a connection between requests (a request still arriving counts in {@code tot-mem}); the
+   * buffers' free space and sizes ({@code qbuf-free}, {@code rbs}, {@code rbp}, {@code obl}, {@code oll}) are 0.
+   * {@code multi} is the number of commands queued in {@code MULTI} (-1 outside), {@code multi-mem} what they count
+   * in the client memory; {@code omem} is the replies waiting for the client and {@code tot-mem} all it holds
+   * against {@code --max-client-memory}.
    */
-  static String line(ClientState client) {
+  static String line(ClientState client, ClientState self, byte[][] args) {
     ClientConnection connection = client.connection();
     long now = System.currentTimeMillis();
     byte[] name = client.name();
     String command = client.lastCommand();
+    Transaction transaction = client.transaction();
+    long argvBytes = 0;
+    long requestBytes = 0;
+    if (client == self) {
+      requestBytes = 3 + Long.toString(args.length).length();
+      for (byte[] arg : args) {
+        argvBytes += arg.length;
+        requestBytes += 5 + Integer.toString(arg.length).length() + arg.length;
+      }
+    }
     return "id=" + client.id() + " addr=" + connection.address() + " laddr=" + connection.localAddress()
         + " fd=-1 name=" + (name == null ? "" : new String(name, StandardCharsets.ISO_8859_1))
         + " age=" + (now - client.createdMillis()) / 1000 + " idle=" + (now - client.lastCommandMillis()) / 1000
-        + " flags=" + flags(client) + " db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0"
-        + " multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=" + connection.replyBytes()
+        + " flags=" + flags(client) + " db=" + client.db() + " sub=0 psub=0 ssub=0 multi="
+        + (transaction == null ? -1 : transaction.commands().size()) + " qbuf=" + requestBytes
+        + " qbuf-free=0 argv-mem=" + argvBytes + " multi-mem=" + (transaction == null ? 0 : transaction.bytes())
+        + " rbs=0 rbp=0 obl=0 oll=0 omem=" + connection.replyBytes()
         + " tot-mem=" + connection.heldBytes() + " events=r cmd=" + (command == null ? "NULL" : command)
         + " user=default redir=-1 resp=" + client.protocol();
   }
