@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -64,8 +65,23 @@ public final class BlinkStoreCli implements Callable<Integer> {
     System.exit(status);
   }
 
-  /** Runs the command line and returns its exit status, without exiting. */
+  /**
+   * Runs the command line and returns its exit status, without exiting. A plain {@code serve} command line is read
+   * by {@link ServeArguments} (picocli's model of the commands costs the start ~100 ms of CPU); everything else,
+   * help and mistakes included, by picocli.
+   */
   static int execute(String... args) {
+    ServeCommand serve = ServeArguments.parse(args, System.getenv("BLINK_MEMORY_LIMIT"));
+    if (serve != null) {
+      PrintWriter err = new PrintWriter(System.err, true);
+      try {
+        return serve.call();
+      } catch (Exception e) {
+        return failed(e, err);
+      } finally {
+        err.flush();
+      }
+    }
     return new CommandLine(new BlinkStoreCli())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setParameterExceptionHandler(
@@ -74,15 +90,17 @@ public final class BlinkStoreCli implements Callable<Integer> {
                   "blink-store: " + oneLine(e.getMessage()) + " (see --help)");
               return 2;
             })
-        .setExecutionExceptionHandler(
-            (e, commandLine, parseResult) -> {
-              commandLine.getErr().println("blink-store: " + oneLine(e.getMessage()));
-              if (!(e instanceof BlinkException || e instanceof IllegalArgumentException)) {
-                log().debug("failure", e);
-              }
-              return 1;
-            })
+        .setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(e, commandLine.getErr()))
         .execute(args);
+  }
+
+  /** A command that failed while it ran: one line on {@code err}, the stack trace at debug level; status 1. */
+  private static int failed(Exception e, PrintWriter err) {
+    err.println("blink-store: " + oneLine(e.getMessage()));
+    if (!(e instanceof BlinkException || e instanceof IllegalArgumentException)) {
+      log().debug("failure", e);
+    }
+    return 1;
   }
 
   @Override

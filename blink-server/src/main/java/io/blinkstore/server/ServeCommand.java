@@ -136,7 +136,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     BlinkStoreCli.setLogLevel(logLevel);
-    Logger log = BlinkStoreCli.log();
+    Thread logging = setUpLoggingAside();
     long limit = ByteSize.parse(memoryLimit);
     long maxLine = ByteSize.parse(maxLineBytes);
     if (limit <= 0) {
@@ -152,18 +152,79 @@ final class ServeCommand implements Callable<Integer> {
     JvmSizing.requireHeapHolds(maxHeap, limit);
     long capacity = JvmSizing.heapCapacity(maxHeap, limit, Boolean.getBoolean(JvmSizing.SIZED_PROPERTY));
     int entryBytes = JvmSizing.entryBytes();
-    if (JvmSizing.heapSmallFor(maxHeap, limit)) {
-      log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
-          maxHeap >> 20, limit, JvmSizing.heap(limit) >> 20);
-    }
     // Before anything reads Netty's direct memory bound (the server builder's client-memory default does, and
     // Netty reads it once); logged once the server is up.
     String bounded = JvmSizing.boundRuntime(limit);
-
-    if (logDir != null || retentionMinutes != null) {
-      log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
+    BlinkStore.Builder storeBuilder = BlinkStore.builder().memoryLimit(limit).heapCapacity(capacity, entryBytes);
+    if (maxEntries != null) {
+      storeBuilder.maximumEntries(maxEntries);
     }
-    BlinkServerBuilder builder = BlinkServer.builder().maxLineBytes((int) maxLine).transport(transport);
+    BlinkStore store = storeBuilder.build();
+
+    logging.join();
+    Logger log = BlinkStoreCli.log();
+    BlinkServerBuilder builder;
+    BlinkServer server;
+    try {
+      if (JvmSizing.heapSmallFor(maxHeap, limit)) {
+        log.warn("the JVM heap ({} MiB) is small for a memory limit of {} bytes: give it at least {} MiB (-Xmx)",
+            maxHeap >> 20, limit, JvmSizing.heap(limit) >> 20);
+      }
+      if (logDir != null || retentionMinutes != null) {
+        log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
+      }
+      builder = serverBuilder((int) maxLine);
+      server = builder.store(store).build();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    server.start();
+    if (!Boolean.getBoolean(JvmSizing.SIZED_PROPERTY) && JvmSizing.heapFarTooLargeFor(maxHeap, limit)) {
+      log.warn("the JVM heap ({} MiB) is far larger than the {} MiB a memory limit of {} bytes needs, and the"
+              + " collector may grow the process to it under churn: start with bin/blink-store, or give -Xmx{}m"
+              + " -XX:MaxDirectMemorySize={}m (docs/operations.md, Sizing)", maxHeap >> 20,
+          JvmSizing.heap(limit) >> 20, limit, JvmSizing.heap(limit) >> 20, JvmSizing.directMemory(limit) >> 20);
+    }
+    if (!bounded.isEmpty()) {
+      log.info("the JVM was not sized by bin/blink-store: bounded at run time to {} (budget {} MiB)",
+          bounded, JvmSizing.budget(limit) >> 20);
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    SignalHandlers.onTerminate(stop::countDown);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
+    log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, heap capacity {} bytes at {} bytes per entry,"
+            + " max entries {}, max line {} bytes, max connections {}, max client memory {} bytes, heap {} MiB,"
+            + " auth {}); ready in {} ms",
+        ServerVersion.get(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
+        limit, capacity, entryBytes, maxEntries != null ? maxEntries : "none", maxLine, server.maxConnections(),
+        server.maxClientMemory(), maxHeap >> 20, builder.authToken != null ? "on" : "off",
+        sinceProcessStart());
+    stop.await();
+    log.info("shutting down");
+    server.close();
+    store.close();
+    log.info("stopped after {} s: {} connections, {} commands", server.uptimeSeconds(),
+        server.totalConnections(), server.commandCount());
+    return 0;
+  }
+
+  /**
+   * Sets SLF4J up on a thread of its own while this one sizes and builds the store, which logs nothing: slf4j-simple's
+   * date format loads the JDK's locale data, about 30 ms of CPU at each start, which a second core then spends beside
+   * the store's. Join it before anything touches SLF4J (BlinkServer and Netty do): a logger asked for while SLF4J
+   * sets itself up is a substitute that queues what it logs.
+   */
+  private static Thread setUpLoggingAside() {
+    Thread thread = new Thread(BlinkStoreCli::log, "blink-log-setup");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /** The server's options, checked, in a builder without a store. */
+  private BlinkServerBuilder serverBuilder(int maxLine) {
+    BlinkServerBuilder builder = BlinkServer.builder().maxLineBytes(maxLine).transport(transport);
     connectionLimits(builder);
     if (heapThresholdPercent <= 0 || heapThresholdPercent > 100) {
       throw new IllegalArgumentException("--heap-threshold must be from 1 to 100, but was " + heapThresholdPercent);
@@ -185,40 +246,7 @@ final class ServeCommand implements Callable<Integer> {
     if (tcp == null && unix == null) {
       builder.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), defaultPort()));
     }
-    BlinkStore.Builder storeBuilder = BlinkStore.builder().memoryLimit(limit).heapCapacity(capacity, entryBytes);
-    if (maxEntries != null) {
-      storeBuilder.maximumEntries(maxEntries);
-    }
-    BlinkStore store = storeBuilder.build();
-    BlinkServer server = builder.store(store).build();
-
-    server.start();
-    if (!Boolean.getBoolean(JvmSizing.SIZED_PROPERTY) && JvmSizing.heapFarTooLargeFor(maxHeap, limit)) {
-      log.warn("the JVM heap ({} MiB) is far larger than the {} MiB a memory limit of {} bytes needs, and the"
-              + " collector may grow the process to it under churn: start with bin/blink-store, or give -Xmx{}m"
-              + " -XX:MaxDirectMemorySize={}m (docs/operations.md, Sizing)", maxHeap >> 20,
-          JvmSizing.heap(limit) >> 20, limit, JvmSizing.heap(limit) >> 20, JvmSizing.directMemory(limit) >> 20);
-    }
-    if (!bounded.isEmpty()) {
-      log.info("the JVM was not sized by bin/blink-store: bounded at run time to {} (budget {} MiB)",
-          bounded, JvmSizing.budget(limit) >> 20);
-    }
-    CountDownLatch stop = new CountDownLatch(1);
-    SignalHandlers.onTerminate(stop::countDown);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
-    log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, heap capacity {} bytes at {} bytes per entry,"
-            + " max entries {}, max line {} bytes, max connections {}, max client memory {} bytes, heap {} MiB,"
-            + " auth {}); ready in {} ms",
-        ServerVersion.get(), where(server), server.transport().name().toLowerCase(java.util.Locale.ROOT),
-        limit, capacity, entryBytes, maxEntries != null ? maxEntries : "none", maxLine, server.maxConnections(),
-        server.maxClientMemory(), maxHeap >> 20, token != null ? "on" : "off", sinceProcessStart());
-    stop.await();
-    log.info("shutting down");
-    server.close();
-    store.close();
-    log.info("stopped after {} s: {} connections, {} commands", server.uptimeSeconds(),
-        server.totalConnections(), server.commandCount());
-    return 0;
+    return builder;
   }
 
   private void connectionLimits(BlinkServerBuilder builder) {

@@ -35,9 +35,10 @@ class LauncherIT {
       """;
 
   /**
-   * A stand-in {@code java} for the class-data archive: as the training server ({@code -XX:DumpLoadedClassList}) it
+   * A stand-in {@code java} for the class-data archive: as the training server ({@code -XX:DumpLoadedClassList}, or
+   * {@code -XX:AOTCacheOutput} where {@code AOT_JDK} makes its {@code -XX:+PrintFlagsFinal} name that flag) it
    * listens on a loopback port, logs the line the launcher looks for, and writes everything its clients send into
-   * the class list; as {@code -Xshare:dump} it copies the class list into the archive; otherwise it prints its
+   * the class list (or the AOT cache); as {@code -Xshare:dump} it copies the class list into the archive; otherwise it prints its
    * arguments, as {@link #FAKE_JAVA}. With {@code TRAINING_FAILS} set, the training server exits without listening;
    * with {@code TRAINING_SLOW}, it takes a minute to start listening; {@code TRAINING_PID_FILE} names a file it
    * writes its process id to.
@@ -48,9 +49,13 @@ class LauncherIT {
       args = sys.argv[1:]
       def option(name):
           return next((a.split("=", 1)[1] for a in args if a.startswith(name + "=")), None)
+      if "-XX:+PrintFlagsFinal" in args:
+          if os.environ.get("AOT_JDK"):
+              print("    ccstr AOTCacheOutput                           =                             {product} {default}")
+          sys.exit(0)
       if "-version" in args:
           sys.exit(0)
-      if option("-XX:DumpLoadedClassList"):
+      if option("-XX:DumpLoadedClassList") or option("-XX:AOTCacheOutput"):
           if os.environ.get("TRAINING_PID_FILE"):
               with open(os.environ["TRAINING_PID_FILE"] + ".new", "w") as pid:
                   pid.write(str(os.getpid()))
@@ -64,7 +69,7 @@ class LauncherIT {
           server.bind(("127.0.0.1", 0))
           server.listen()
           print("Blink Store listening on tcp 127.0.0.1:%d (fake)" % server.getsockname()[1], flush=True)
-          with open(option("-XX:DumpLoadedClassList"), "ab") as received:
+          with open(option("-XX:DumpLoadedClassList") or option("-XX:AOTCacheOutput"), "ab") as received:
               while True:
                   connection, _ = server.accept()
                   data = b""
@@ -164,6 +169,32 @@ class LauncherIT {
       assertEquals(1, files.filter(file -> file.getFileName().toString().startsWith(".cds-")).count(),
           "only the archive is left");
     }
+  }
+
+  /**
+   * On a JDK that trains AOT caches in one step (Java 25: {@code -XX:AOTCacheOutput} in {@code -XX:+PrintFlagsFinal},
+   * {@code AOT_JDK} for the stand-in), the training run writes one as it stops, and later starts map it with
+   * {@code -XX:AOTCache} instead of a static archive.
+   */
+  @Test
+  void onAJdkWithAotCachesTheTrainingWritesOneThatLaterStartsUse() throws Exception {
+    useTrainingJava();
+    Result first = launch(List.of("env", "AOT_JDK=1"));
+    assertEquals(0, first.status, first.err);
+    assertTrue(first.err.contains("creating the class-data archive"), first.err);
+    Path cache = aotCacheIn(first.out);
+    String trained = Files.readString(cache);
+    assertTrue(trained.contains("PING\r\nSET k dg==\r\nGET k\r\nINCR n\r\n"), trained);
+    assertFalse(first.out.contains("-XX:SharedArchiveFile"), first.out);
+    Result second = launch(List.of("env", "AOT_JDK=1"));
+    assertEquals("", second.err);
+    assertEquals(cache, aotCacheIn(second.out));
+  }
+
+  private static Path aotCacheIn(String commandLine) {
+    return commandLine.lines().filter(line -> line.startsWith("-XX:AOTCache=")).findFirst()
+        .map(line -> Path.of(line.substring("-XX:AOTCache=".length()))).orElseThrow(() ->
+            new AssertionError("no AOT cache in " + commandLine));
   }
 
   /** An archive of an earlier jar build is removed; one of this build for another JDK is kept. */
