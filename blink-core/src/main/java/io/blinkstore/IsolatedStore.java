@@ -1,6 +1,7 @@
 package io.blinkstore;
 
 import io.blinkstore.internal.Deadlines;
+import io.blinkstore.internal.Hashes;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
@@ -9,8 +10,10 @@ import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.internal.Watches;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,24 +33,27 @@ import org.jspecify.annotations.Nullable;
  */
 final class IsolatedStore
     implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target,
-    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source, TypedKeys.Source, TypedKeys {
+    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source, TypedKeys.Source, TypedKeys, Hashes.Source {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
   private final boolean gated;
   private final IsolatedStore view;
   private final LoadThrough loads;
+  private final StoreHashes hashes;
 
   IsolatedStore(CaffeineBlinkStore store) {
-    this(store, new KeyGate(), new Watches(), null);
+    this(store, new KeyGate(), new Watches(), null, new AtomicReference<>(HashValue.REDIS_DEFAULTS));
   }
 
-  private IsolatedStore(CaffeineBlinkStore store, KeyGate gate, Watches watches, @Nullable IsolatedStore gatedOne) {
+  private IsolatedStore(CaffeineBlinkStore store, KeyGate gate, Watches watches, @Nullable IsolatedStore gatedOne,
+      AtomicReference<HashValue.Compact> hashBounds) {
     this.store = store;
     this.gate = gate;
     this.watches = watches;
     this.gated = gatedOne == null;
-    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this) : this;
+    this.hashes = new StoreHashes(this, hashBounds);
+    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this, hashBounds) : this;
     this.loads = new LoadThrough(this, store.flights);
   }
 
@@ -111,14 +117,30 @@ final class IsolatedStore
     return this;
   }
 
-  /** {@link TypedAccess#read}, holding the gate. */
-  <T extends TypedValue, R> R read(String key, Class<T> type, Function<? super T, ? extends R> reader, R absent) {
+  @Override
+  public Hashes hashes() {
+    return hashes;
+  }
+
+  @Override
+  public BlinkHash hash(String key) {
+    StoreArguments.validate(key);
+    return new StoreHash(hashes, key);
+  }
+
+  /** Runs {@code operation} holding the gate. */
+  private <R> R gated(Supplier<R> operation) {
     long stamp = enter();
     try {
-      return store.typed.read(key, type, reader, absent);
+      return operation.get();
     } finally {
       exit(stamp);
     }
+  }
+
+  /** {@link TypedAccess#read}, holding the gate. */
+  <T extends TypedValue, R> R read(String key, Class<T> type, Function<? super T, ? extends R> reader, R absent) {
+    return gated(() -> store.typed.read(key, type, reader, absent));
   }
 
   /**
@@ -143,22 +165,12 @@ final class IsolatedStore
 
   @Override
   public @Nullable String type(String key) {
-    long stamp = enter();
-    try {
-      return store.typed.type(key);
-    } finally {
-      exit(stamp);
-    }
+    return gated(() -> store.typed.type(key));
   }
 
   @Override
   public @Nullable String encoding(String key) {
-    long stamp = enter();
-    try {
-      return store.typed.encoding(key);
-    } finally {
-      exit(stamp);
-    }
+    return gated(() -> store.typed.encoding(key));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.blinkstore.server.command;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.WrongTypeException;
+import io.blinkstore.internal.Hashes;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
@@ -145,6 +146,12 @@ public final class Dispatcher {
         authenticator, databaseCommands, databases.count());
     serverCommands.register(table);
     new RespScanCommands(keyspace, maxReplyBytes, types).register(table);
+    Hashes hashes = (isolation == null ? this.store : isolation.view()) instanceof Hashes.Source source
+        ? source.hashes() : null;
+    new RespHashCommands(hashes, leases, sizeLimits, maxReplyBytes).register(table);
+    if (hashes != null) {
+      HashBounds.makeLive(serverCommands.config, hashes);
+    }
     new RespClientCommands(clients, pause).register(table);
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,

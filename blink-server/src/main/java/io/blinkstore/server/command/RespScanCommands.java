@@ -161,7 +161,7 @@ final class RespScanCommands {
    * The cursor Redis reads with {@code strtoul}: decimal digits, at most 2^64 - 1; empty is 0. A sign or
    * surrounding space is refused here, as no client sends one.
    */
-  private static @Nullable Long cursor(byte[] arg) {
+  static @Nullable Long cursor(byte[] arg) {
     if (arg.length == 0) {
       return 0L;
     }
