@@ -25,10 +25,10 @@ final class HashValue extends TypedValue {
   /** Redis 7.0's defaults of {@code hash-max-listpack-entries} and {@code hash-max-listpack-value}. */
   static final Compact REDIS_DEFAULTS = new Compact(128, 64);
   /**
-   * Heap per field beyond its bytes, at most: the array's 16-byte header, up to 5 varint bytes and 7 of padding,
-   * and a table slot of 4 bytes at a load as low as 3/8 (just after a doubling).
+   * Heap per field beyond its bytes, at most: the array's 16-byte header, its varint (2 bytes up to 16 KiB fields)
+   * and up to 7 bytes of padding, and 4-byte table slots at a load never below 1/4 (16 bytes per field), with margin.
    */
-  static final int HEAP_PER_FIELD = 40;
+  static final int HEAP_PER_FIELD = 48;
 
   private static final int SPARE_SLOTS = 16;
 
@@ -160,8 +160,8 @@ final class HashValue extends TypedValue {
       next++;
     }
     slots[next - 1] = null;
-    if (size * 10L < slots.length - SPARE_SLOTS && capacityBits() > 3) {
-      resize(capacityBits() - 1); // at least one field in ten slots: a random slot finds one soon
+    if (size * 4L < slots.length - SPARE_SLOTS && capacityBits() > 3) {
+      resize(capacityBits() - 1); // a load of at least 1/4: HEAP_PER_FIELD holds, and a random slot finds a field soon
     }
     return true;
   }

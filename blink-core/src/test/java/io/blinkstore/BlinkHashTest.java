@@ -98,6 +98,32 @@ class BlinkHashTest {
     }
   }
 
+  /**
+   * A million one-byte fields would cost the heap about 50 MB beyond their bytes: the heap capacity counts each
+   * field's overhead, so the hash is refused long before, unchanged, and the store's reckoning stays within it.
+   */
+  @Test
+  void theHeapCapacityBoundsAHashOfTinyFields() {
+    long capacity = 1 << 20;
+    try (IsolatedStore bounded = (IsolatedStore) BlinkStore.builder().memoryLimit(64 << 20)
+        .heapCapacity(capacity, 100).build()) {
+      BlinkHash hash = bounded.hash("h");
+      int written = 0;
+      EntryTooLargeException refused = null;
+      while (refused == null && written < 1_000_000) {
+        try {
+          hash.set(Integer.toString(written, 36), new byte[1]);
+          written++;
+        } catch (EntryTooLargeException e) {
+          refused = e;
+        }
+      }
+      assertTrue(refused != null && written < capacity / HashValue.HEAP_PER_FIELD, "refused at " + written);
+      assertEquals(written, hash.size(), "the refused field was not written");
+      assertTrue(bounded.unwrap().bound.cost() <= capacity, () -> "cost " + bounded.unwrap().bound.cost());
+    }
+  }
+
   @Test
   void anInvalidKeyIsRefusedAtOnce() {
     assertThrows(IllegalArgumentException.class, () -> store.hash("has space"));
