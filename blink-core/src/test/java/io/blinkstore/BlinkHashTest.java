@@ -53,6 +53,17 @@ class BlinkHashTest {
     assertEquals("user:1", user.key());
   }
 
+  /** {@link BlinkHash}'s javadoc example, verbatim. */
+  @Test
+  void theJavadocExampleRuns() {
+    BlinkHash user = store.hash("user:42");
+    user.set("name", "Ada".getBytes(UTF_8));   // HSET user:42 name Ada: true, a new field
+    long visits = user.incrementBy("visits", 1); // HINCRBY user:42 visits 1: 1
+    Map<String, byte[]> all = user.getAll();    // HGETALL user:42
+    assertEquals(1, visits);
+    assertEquals(List.of("name", "visits"), List.copyOf(all.keySet()));
+  }
+
   @Test
   void counterFieldsCountAndRefuseWhatIsNotAnInteger() {
     assertEquals(5, user.incrementBy("visits", 5));
