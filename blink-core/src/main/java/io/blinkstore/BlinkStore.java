@@ -207,24 +207,23 @@ public interface BlinkStore extends AutoCloseable {
    */
   long incrementBy(String key, long delta);
 
-  /**
-   * Adds one to the integer under {@code key}; as {@link #incrementBy incrementBy(key, 1)}.
-   *
-   * @throws NotAnIntegerException if the stored value is not a decimal 64-bit integer
-   * @throws ArithmeticException on overflow
-   */
+  /** Adds one to the integer under {@code key}: {@link #incrementBy incrementBy(key, 1)}, with its exceptions. */
   default long increment(String key) {
     return incrementBy(key, 1);
   }
 
-  /**
-   * Subtracts one from the integer under {@code key}; as {@link #incrementBy incrementBy(key, -1)}.
-   *
-   * @throws NotAnIntegerException if the stored value is not a decimal 64-bit integer
-   * @throws ArithmeticException on overflow
-   */
+  /** Subtracts one from the integer under {@code key}: {@link #incrementBy incrementBy(key, -1)}, likewise. */
   default long decrement(String key) {
     return incrementBy(key, -1);
+  }
+
+  /**
+   * The hash stored under {@code key}, as Redis's hash commands see it ({@link BlinkHash}); the view holds nothing.
+   *
+   * @throws UnsupportedOperationException if this store holds no hashes (a text-protocol client)
+   */
+  default BlinkHash hash(String key) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no hashes");
   }
 
   /**

@@ -1,14 +1,19 @@
 package io.blinkstore;
 
 import io.blinkstore.internal.Deadlines;
+import io.blinkstore.internal.Hashes;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
+import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.internal.Watches;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,24 +33,27 @@ import org.jspecify.annotations.Nullable;
  */
 final class IsolatedStore
     implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target,
-    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source {
+    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source, TypedKeys.Source, TypedKeys, Hashes.Source {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
   private final boolean gated;
   private final IsolatedStore view;
   private final LoadThrough loads;
+  private final StoreHashes hashes;
 
   IsolatedStore(CaffeineBlinkStore store) {
-    this(store, new KeyGate(), new Watches(), null);
+    this(store, new KeyGate(), new Watches(), null, new AtomicReference<>(HashValue.REDIS_DEFAULTS));
   }
 
-  private IsolatedStore(CaffeineBlinkStore store, KeyGate gate, Watches watches, @Nullable IsolatedStore gatedOne) {
+  private IsolatedStore(CaffeineBlinkStore store, KeyGate gate, Watches watches, @Nullable IsolatedStore gatedOne,
+      AtomicReference<HashValue.Compact> hashBounds) {
     this.store = store;
     this.gate = gate;
     this.watches = watches;
     this.gated = gatedOne == null;
-    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this) : this;
+    this.hashes = new StoreHashes(this, hashBounds);
+    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this, hashBounds) : this;
     this.loads = new LoadThrough(this, store.flights);
   }
 
@@ -102,6 +110,86 @@ final class IsolatedStore
     } finally {
       exit(stamp);
     }
+  }
+
+  @Override
+  public TypedKeys typedKeys() {
+    return this;
+  }
+
+  @Override
+  public Hashes hashes() {
+    return hashes;
+  }
+
+  @Override
+  public BlinkHash hash(String key) {
+    StoreArguments.validate(key);
+    return new StoreHash(hashes, key);
+  }
+
+  /** Runs {@code operation} holding the gate. */
+  private <R> R gated(Supplier<R> operation) {
+    long stamp = enter();
+    try {
+      return operation.get();
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  /** {@link TypedAccess#read}, holding the gate. */
+  <T extends TypedValue, R> R read(String key, Class<T> type, Function<? super T, ? extends R> reader, R absent) {
+    return gated(() -> store.typed.read(key, type, reader, absent));
+  }
+
+  /**
+   * {@link TypedAccess#update}, holding the gate; a write that modified the value marks its watchers, then tells
+   * the write listener ({@link TypedKeys#onWrite}).
+   */
+  <T extends TypedValue, R> R update(String key, TypedWrite<T, R> write) {
+    R result;
+    long stamp = enter();
+    try {
+      result = store.typed.update(key, write);
+      if (!write.modified().test(result)) {
+        return result;
+      }
+      watches.touch(key);
+    } finally {
+      exit(stamp);
+    }
+    store.typed.written(key);
+    return result;
+  }
+
+  @Override
+  public @Nullable String type(String key) {
+    return gated(() -> store.typed.type(key));
+  }
+
+  @Override
+  public @Nullable String encoding(String key) {
+    return gated(() -> store.typed.encoding(key));
+  }
+
+  @Override
+  public boolean copy(String from, String to) {
+    long stamp = enter();
+    try {
+      if (!touchedIf(store.typed.copy(from, to), to)) {
+        return false;
+      }
+    } finally {
+      exit(stamp);
+    }
+    store.typed.written(to);
+    return true;
+  }
+
+  @Override
+  public void onWrite(Consumer<String> listener) {
+    store.typed.onWrite(listener);
   }
 
   /** This thread's stripe: event-loop threads are few and fixed, so each mostly has one to itself. */

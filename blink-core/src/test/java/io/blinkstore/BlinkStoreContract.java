@@ -77,6 +77,15 @@ public abstract class BlinkStoreContract {
     return true;
   }
 
+  /**
+   * Tells whether the store holds hashes ({@link BlinkStore#hash}): the in-process store and a client over RESP
+   * do; a client over the Blink text protocol, which has no words for them, overrides this to false, and its
+   * {@code hash} must then throw {@link UnsupportedOperationException}.
+   */
+  protected boolean holdsHashes() {
+    return true;
+  }
+
   /** Skips the calling test for a store without {@link #exactAccounting()}. */
   protected final void assumeExactAccounting() {
     assumeTrue(exactAccounting(), "this store does not account key and value bytes exactly");
@@ -1266,5 +1275,57 @@ public abstract class BlinkStoreContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void aHashHoldsFieldsWithRedissSemantics() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    if (!holdsHashes()) {
+      assertThrows(UnsupportedOperationException.class, () -> store.hash("user:1"));
+      return;
+    }
+    BlinkHash hash = store.hash("user:1");
+    assertEquals("user:1", hash.key());
+    assertTrue(hash.set("name", "Ada".getBytes(UTF_8)));
+    assertFalse(hash.set("name", "Ada L.".getBytes(UTF_8)), "an existing field");
+    assertTrue(hash.setIfAbsent("lang", "en".getBytes(UTF_8)));
+    assertFalse(hash.setIfAbsent("lang", "fr".getBytes(UTF_8)));
+    assertArrayEquals("Ada L.".getBytes(UTF_8), hash.get("name"));
+    assertNull(hash.get("none"));
+    assertTrue(hash.contains("lang"));
+    assertFalse(hash.contains("none"));
+    assertEquals(2, hash.size());
+    assertUsage(6 + 4 + 6 + 4 + 2, store);
+    assertEquals(java.util.List.of("name", "lang"), java.util.List.copyOf(hash.getAll().keySet()));
+    assertEquals(1, hash.setAll(java.util.Map.of("lang", "fr".getBytes(UTF_8), "city", "Paris".getBytes(UTF_8))));
+    assertEquals(7, hash.incrementBy("visits", 7));
+    assertEquals(5, hash.incrementBy("visits", -2));
+    assertThrows(NotAnIntegerException.class, () -> hash.incrementBy("name", 1));
+    assertTrue(hash.delete("visits"));
+    assertFalse(hash.delete("visits"));
+    assertEquals(3, hash.size());
+  }
+
+  @Test
+  void aHashIsOneEntryOfTheStoreAndTheWrongTypeForStringReads() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assumeTrue(holdsHashes(), "this store holds no hashes");
+    BlinkHash hash = store.hash("user:1");
+    hash.set("name", "Ada".getBytes(UTF_8));
+    assertThrows(WrongTypeException.class, () -> store.get("user:1"));
+    assertThrows(WrongTypeException.class, () -> store.incrementBy("user:1", 1));
+    store.set("text", "v");
+    assertThrows(WrongTypeException.class, () -> store.hash("text").get("name"));
+    assertThrows(WrongTypeException.class, () -> store.hash("text").set("name", new byte[1]));
+    assertEquals("v", store.getString("text"));
+    assertTrue(store.expire("user:1", HOUR));
+    assertTrue(store.ttl("user:1").compareTo(Duration.ofMinutes(59)) > 0);
+    assertEquals(2, store.size());
+    assertTrue(store.delete("user:1"));
+    assertEquals(0, hash.size());
+    assertEquals(java.util.Map.of(), hash.getAll());
+    hash.set("name", "Ada".getBytes(UTF_8));
+    store.set("user:1", "overwritten");
+    assertEquals("overwritten", store.getString("user:1"));
   }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
  * Heap per entry of the in-process store, object by object: fills a store with {@code -n} entries
  * ({@code key:0000000}-style keys, {@code -d}-byte values), then reads the JVM's class histogram (which collects
  * first) before and after, and prints every class with at least one instance per ten entries or a byte per entry, as bytes per entry.
+ * With {@code --hash} the entries are the fields of one hash ({@code HSET hash key:0000000 value}): heap per field.
  * Run it on each JDK and header mode to compare layouts; it needs no server.
  */
 @Command(name = "footprint", description = "Heap bytes per entry of the in-process store, per class.")
@@ -33,6 +34,9 @@ final class FootprintCommand implements Callable<Integer> {
   @Option(names = "--ttl", description = "Give every entry a time to live of an hour (default: none).")
   boolean ttl;
 
+  @Option(names = "--hash", description = "Write the entries as fields of one hash (HSET): heap per field.")
+  boolean hash;
+
   @Override
   public Integer call() throws Exception {
     String before = histogram();
@@ -40,7 +44,9 @@ final class FootprintCommand implements Callable<Integer> {
       for (int i = 0; i < entries; i++) {
         byte[] value = new byte[valueBytes];
         value[0] = (byte) i;
-        if (ttl) {
+        if (hash) {
+          store.hash("hash").set(key(i), value);
+        } else if (ttl) {
           store.set(key(i), value, java.time.Duration.ofHours(1));
         } else {
           store.set(key(i), value);
@@ -48,8 +54,9 @@ final class FootprintCommand implements Callable<Integer> {
       }
       String after = histogram();
       long total = total(after) - total(before);
-      System.out.printf("%s, %s, %d entries of %d key + %d value bytes%s (usage %d)%n",
-          System.getProperty("java.vm.version"), headers(), store.size(), 4 + digits, valueBytes,
+      System.out.printf("%s, %s, %d %s of %d key + %d value bytes%s (usage %d)%n",
+          System.getProperty("java.vm.version"), headers(), hash ? store.hash("hash").size() : store.size(),
+          hash ? "fields of one hash," : "entries", 4 + digits, valueBytes,
           ttl ? ", each with a time to live" : "", store.usage());
       System.out.printf("%-60s %12s %14s%n", "class", "instances", "bytes/entry");
       for (String[] row : rows(after)) {

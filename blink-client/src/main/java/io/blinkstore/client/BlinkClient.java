@@ -1,6 +1,7 @@
 package io.blinkstore.client;
 
 import io.blinkstore.BlinkException;
+import io.blinkstore.BlinkHash;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
@@ -204,6 +205,23 @@ public final class BlinkClient implements BlinkStore {
   @Override
   public long incrementBy(String key, long delta) {
     return await(commands.incrementBy(key, delta));
+  }
+
+  /**
+   * The hash of {@code key} over RESP ({@code redis://}: Blink Store's server or Redis), with the in-process
+   * store's semantics and exceptions.
+   *
+   * @throws UnsupportedOperationException over the Blink text protocol ({@code blink://}), which has no words for
+   *     hashes
+   */
+  @Override
+  public BlinkHash hash(String key) {
+    TextProtocol.keyBytes(key); // @throws IllegalArgumentException for an invalid key, as every method
+    if (!(commands instanceof RespCommands resp)) {
+      throw new UnsupportedOperationException("hashes need a RESP connection (redis://host:port): the Blink text"
+          + " protocol (blink://) has no words for them");
+    }
+    return resp.hash(key);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.blinkstore.client;
 
+import io.blinkstore.BlinkHash;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import java.net.SocketAddress;
@@ -28,6 +29,16 @@ final class RespCommands implements Transport, LeasedLoad.Words {
     this.protocol = new RespProtocol(options.maxRequestBytes());
     this.pool = new ConnectionPool<>(new RespProtocol(BlinkClientOptions.MIN_MAX_REQUEST_BYTES), address, options);
     this.leasedLoad = new LeasedLoad(this, this, options);
+  }
+
+  /** The hash of {@code key} over this pool (a checked key). */
+  BlinkHash hash(String key) {
+    return new RespHash(this, protocol, key);
+  }
+
+  /** Sends one request on the pool. */
+  <T> CompletableFuture<T> send(RespRequest<T> request) {
+    return pool.send(request);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.NotAnIntegerException;
+import io.blinkstore.WrongTypeException;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,6 +32,8 @@ final class RespProtocol implements Wire<RespReply> {
   private static final String OUT_OF_MEMORY = "OOM ";
   private static final String NOT_AN_INTEGER = "ERR value is not an integer or out of range";
   private static final String OVERFLOW = "ERR increment or decrement would overflow";
+  private static final String HASH_NOT_AN_INTEGER = "ERR hash value is not an integer";
+  private static final String WRONG_TYPE = "WRONGTYPE ";
   private static final String PROTOCOL_ERROR = "ERR Protocol error";
   private static final String UNKNOWN_COMMAND = "ERR unknown command";
   private static final String LEASE_EXPIRED = "ERR lease expired";
@@ -272,7 +275,7 @@ final class RespProtocol implements Wire<RespReply> {
       String name, String key, RespRequest.ReplyDecoder<T> decoder, List<byte[]> arguments) {
     String command = name + " " + shown(key);
     return new RespRequest<>(command, encode(command, arguments(name, key, arguments)), decoder,
-        (message, memoryLimit) -> new BlinkServerException(command, message));
+        errors(command, key, 0));
   }
 
   private <T> RespRequest<T> command(String name, RespRequest.ReplyDecoder<T> decoder) {
@@ -328,7 +331,26 @@ final class RespProtocol implements Wire<RespReply> {
     long entryBytes = TextProtocol.keyBytes(key) + valueBytes;
     return (message, memoryLimit) -> message.startsWith(OUT_OF_MEMORY)
         ? new EntryTooLargeException(entryBytes, memoryLimit)
+        : message.startsWith(WRONG_TYPE) ? new WrongTypeException(key, "value of another type")
         : new BlinkServerException(command, message);
+  }
+
+  /**
+   * A hash command ({@code HSET}, {@code HGET}, ...) on {@code key} with the arguments {@code rest}, writing at
+   * most {@code valueBytes}: the server's memory refusal is {@link EntryTooLargeException}, a key of another type
+   * {@link WrongTypeException}, {@code HINCRBY}'s errors {@link NotAnIntegerException} and
+   * {@link ArithmeticException}, as in process.
+   */
+  <T> RespRequest<T> hashCommand(String name, String key, long valueBytes, List<byte[]> rest,
+      RespRequest.ReplyDecoder<T> decoder) {
+    String command = name + " " + shown(key);
+    Exchange.ErrorDecoder others = errors(command, key, valueBytes);
+    return new RespRequest<>(command, encode(command, arguments(name, key, rest)), decoder,
+        (message, memoryLimit) -> switch (message) {
+          case HASH_NOT_AN_INTEGER -> new NotAnIntegerException(key);
+          case OVERFLOW -> new ArithmeticException(command + ": " + message);
+          default -> others.decode(message, memoryLimit);
+        });
   }
 
   private static List<byte[]> arguments(String name, String key, List<byte[]> rest) {

@@ -72,10 +72,13 @@ class RespFailureIT {
 
   @Test
   void anErrorReplyIsAServerExceptionAndTheConnectionStaysInUse() throws Exception {
-    try (FakeServer server = server(key -> key.equals("bad") ? "-WRONGTYPE not a string\r" : "$-1\r");
+    try (FakeServer server = server(key -> key.equals("bad") ? "-ERR not today\r"
+            : key.equals("hash") ? "-WRONGTYPE not a string\r" : "$-1\r");
         BlinkClient client = connect(server)) {
       BlinkServerException e = assertThrows(BlinkServerException.class, () -> client.get("bad"));
-      assertEquals("WRONGTYPE not a string", e.serverMessage());
+      assertEquals("ERR not today", e.serverMessage());
+      // Issue 18: a wrong type is the contract's own exception, as in process.
+      assertThrows(io.blinkstore.WrongTypeException.class, () -> client.get("hash"));
       assertEquals(null, client.get("k"));
       assertEquals(1, server.connections());
     }

@@ -139,8 +139,12 @@ class RespProtocolTest {
     assertEquals(1000, set.memoryLimit());
     assertEquals(8 + 20, assertInstanceOf(EntryTooLargeException.class,
         failure(protocol.incrementBy("ключ", 1), oom)).entryBytes());
-    BlinkServerException other = assertInstanceOf(BlinkServerException.class,
+    assertInstanceOf(io.blinkstore.WrongTypeException.class,
         failure(protocol.get("k"), "WRONGTYPE Operation against a key holding the wrong kind of value"));
+    assertInstanceOf(io.blinkstore.WrongTypeException.class,
+        failure(protocol.incrementBy("k", 1), "WRONGTYPE Operation against a key holding the wrong kind of value"));
+    BlinkServerException other = assertInstanceOf(BlinkServerException.class,
+        failure(protocol.get("k"), "ERR some other error"));
     assertEquals("GET k", other.command());
   }
 

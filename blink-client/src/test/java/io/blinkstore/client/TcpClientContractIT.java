@@ -8,4 +8,10 @@ class TcpClientContractIT extends ClientContractSupport {
   BlinkClient connect(BlinkServer server, BlinkClientOptions options) {
     return BlinkClient.connect(Servers.Endpoint.TCP.address(server), options);
   }
+
+  /** The Blink text protocol has no words for hashes. */
+  @Override
+  protected boolean holdsHashes() {
+    return false;
+  }
 }

@@ -18,4 +18,10 @@ abstract class RedisStoreContract extends BlinkStoreContract {
   protected boolean onlyGetsCountAsReads() {
     return false;
   }
+
+  /** BlinkRedis has no hash view yet (issue 18 gave one to the in-process store and to blink-client over RESP). */
+  @Override
+  protected boolean holdsHashes() {
+    return false;
+  }
 }

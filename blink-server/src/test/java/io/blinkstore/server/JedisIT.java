@@ -136,13 +136,32 @@ class JedisIT {
     }
   }
 
+  /** Issue 18: Jedis's hash calls, their map and scan replies, and a wrong type as Jedis reports it. */
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("transports")
+  void hashesWorkThroughJedis(BlinkServer.Transport transport) {
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
+        Jedis jedis = connect(server)) {
+      assertEquals(2, jedis.hset("user:1", java.util.Map.of("name", "ada", "lang", "en")));
+      assertEquals("ada", jedis.hget("user:1", "name"));
+      assertEquals(java.util.Map.of("name", "ada", "lang", "en"), jedis.hgetAll("user:1"));
+      assertEquals(5, jedis.hincrBy("user:1", "visits", 5));
+      assertEquals(3, jedis.hlen("user:1"));
+      assertEquals(3, jedis.hscan("user:1", "0").getResult().size());
+      assertEquals("hash", jedis.type("user:1"));
+      JedisDataException wrongType = assertThrows(JedisDataException.class, () -> jedis.get("user:1"));
+      assertEquals("WRONGTYPE Operation against a key holding the wrong kind of value", wrongType.getMessage());
+      assertEquals(1, jedis.hdel("user:1", "name"));
+    }
+  }
+
   @ParameterizedTest(name = "[{0}]")
   @MethodSource("transports")
   void errorsReachTheClientAsRedisWouldSendThem(BlinkServer.Transport transport) {
     try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
         Jedis jedis = connect(server)) {
-      JedisDataException unknown = assertThrows(JedisDataException.class, () -> jedis.hset("h", "f", "v"));
-      assertEquals("ERR unknown command 'HSET', with args beginning with: 'h' 'f' 'v' ", unknown.getMessage());
+      JedisDataException unknown = assertThrows(JedisDataException.class, () -> jedis.sadd("s", "m"));
+      assertEquals("ERR unknown command 'SADD', with args beginning with: 's' 'm' ", unknown.getMessage());
       jedis.set("name", "ada");
       JedisDataException notANumber = assertThrows(JedisDataException.class, () -> jedis.incr("name"));
       assertEquals("ERR value is not an integer or out of range", notANumber.getMessage());

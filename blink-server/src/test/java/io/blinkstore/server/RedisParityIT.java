@@ -1254,12 +1254,22 @@ class RedisParityIT {
   /** As {@link #assertRepliesMatchRedis(List, boolean)}, against {@code server}. */
   private void assertRepliesMatchRedis(BlinkServer server, List<List<String>> requests, boolean quits)
       throws Exception {
+    assertRepliesMatch(redisSocket(), server, requests, quits);
+  }
+
+  /**
+   * Sends {@code requests} to the redis-server listening on {@code redisSocket} and to {@code server}, each in one
+   * write, and compares the replies one by one; {@code quits}: the last request is QUIT, so both must then end the
+   * connection. For the sibling parity tests.
+   */
+  static void assertRepliesMatch(Path redisSocket, BlinkServer server, List<List<String>> requests, boolean quits)
+      throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (List<String> request : requests) {
       bytes.writeBytes(RespIT.resp(request.toArray(String[]::new)));
     }
     try (LineClient ours = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket())) {
+        LineClient theirs = LineClient.unix(redisSocket)) {
       List<String> expected = replies(theirs, bytes.toByteArray(), requests.size());
       List<String> actual = replies(ours, bytes.toByteArray(), requests.size());
       for (int i = 0; i < requests.size(); i++) {

@@ -125,6 +125,26 @@ final class CommandMetadata {
     keys("monitor", "", List.of());
     keys("config|set", "", List.of("request_policy:all_nodes", "response_policy:all_succeeded"));
     keys("function|flush", "scripting", ALL_SHARDS_OK);
+    for (String write : List.of("hset", "hmset")) {
+      oneKey(write, "hash", List.of(), null, "RW", "update");
+    }
+    oneKey("hsetnx", "hash", List.of(), null, "RW", "insert");
+    oneKey("hdel", "hash", List.of(), null, "RW", "delete");
+    for (String counter : List.of("hincrby", "hincrbyfloat")) {
+      oneKey(counter, "hash", List.of(), null, "RW", "access", "update");
+    }
+    for (String read : List.of("hget", "hmget")) {
+      oneKey(read, "hash", List.of(), null, "RO", "access");
+    }
+    for (String read : List.of("hexists", "hlen", "hstrlen")) {
+      oneKey(read, "hash", List.of(), null, "RO");
+    }
+    for (String read : List.of("hgetall", "hkeys", "hvals")) {
+      oneKey(read, "hash", ANY_ORDER, null, "RO", "access");
+    }
+    for (String read : List.of("hscan", "hrandfield")) {
+      oneKey(read, "hash", NONDETERMINISTIC, null, "RO", "access");
+    }
   }
 
   private CommandMetadata() {}

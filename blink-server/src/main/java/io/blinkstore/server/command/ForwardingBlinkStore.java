@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStats;
+import io.blinkstore.BlinkHash;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.Deadlines;
 import java.nio.ByteBuffer;
@@ -80,6 +81,11 @@ public abstract class ForwardingBlinkStore implements BlinkStore, Deadlines {
   @Override
   public long incrementBy(String key, long delta) {
     return store.incrementBy(key, delta);
+  }
+
+  @Override
+  public BlinkHash hash(String key) {
+    return store.hash(key);
   }
 
   @Override

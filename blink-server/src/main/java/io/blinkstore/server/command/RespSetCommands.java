@@ -5,6 +5,7 @@ import static io.blinkstore.server.command.CommandFlag.FAST;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.WrongTypeException;
 import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.server.command.CommandSpec.Keys;
@@ -91,7 +92,31 @@ final class RespSetCommands {
           : decision(reply, value, options.ttl(), now);
     };
     // Only GET's read counts as a keyspace hit or miss in Redis; NX's and XX's are lookups for a write.
-    return options.returnOld() ? updates.updateCounted(key, decide) : updates.update(key, decide);
+    try {
+      return options.returnOld() ? updates.updateCounted(key, decide) : updates.update(key, decide);
+    } catch (WrongTypeException typed) {
+      return overwriteTyped(key, value, options, now, typed);
+    }
+  }
+
+  /**
+   * {@code SET} of a key holding a hash (or list): Redis overwrites a value of any type unless {@code GET} asks for
+   * the old one ({@code -WRONGTYPE}); {@code XX} finds the key present, {@code KEEPTTL} keeps its deadline.
+   */
+  private Result overwriteTyped(String key, byte[] value, SetOptions options, long now, WrongTypeException typed) {
+    if (options.returnOld()) {
+      throw typed;
+    }
+    if (options.ifAbsent()) {
+      return Result.NULL;
+    }
+    long deadline = deadlines.deadline(key);
+    if (options.keepTtl() && deadline != Deadlines.ABSENT) {
+      deadlines.setUntil(key, value, deadline);
+    } else {
+      write(key, value, options.ttl(), now);
+    }
+    return Result.OK;
   }
 
   /** {@code GETSET key value}: {@code SET key value GET}. */

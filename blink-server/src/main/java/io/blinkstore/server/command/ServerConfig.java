@@ -31,11 +31,18 @@ final class ServerConfig {
 
   /** The settings Redis reads as memory values ({@code 1gb}), among those reported. */
   private static final Set<String> MEMORY = Set.of("maxmemory", "maxmemory-clients", "proto-max-bulk-len",
-      "client-query-buffer-limit");
+      "client-query-buffer-limit", "hash-max-listpack-value", "hash-max-ziplist-value");
 
   /** The integer settings' ranges in Redis 7.0 ({@code config.c}). */
   private static final Map<String, long[]> RANGES = Map.of("timeout", new long[] {0, Integer.MAX_VALUE},
-      "maxclients", new long[] {1, 0xFFFF_FFFFL}, "maxmemory-samples", new long[] {1, Integer.MAX_VALUE});
+      "maxclients", new long[] {1, 0xFFFF_FFFFL}, "maxmemory-samples", new long[] {1, Integer.MAX_VALUE},
+      "hash-max-listpack-entries", new long[] {0, Long.MAX_VALUE},
+      "hash-max-ziplist-entries", new long[] {0, Long.MAX_VALUE});
+
+  /** Redis 7.0's old names of settings, each reported and changed with its new name. */
+  private static final Map<String, String> ALIASES = Map.of("hash-max-ziplist-entries", "hash-max-listpack-entries",
+      "hash-max-listpack-entries", "hash-max-ziplist-entries", "hash-max-ziplist-value", "hash-max-listpack-value",
+      "hash-max-listpack-value", "hash-max-ziplist-value");
 
   /** Redis 7.0's eviction policies, in its order (its error lists them). */
   static final List<String> POLICIES = List.of("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -88,6 +95,10 @@ final class ServerConfig {
     values.put("daemonize", "no");
     values.put("replicaof", ""); // never a replica
     values.put("slaveof", ""); // Redis's old name of replicaof, which it still reports
+    values.put("hash-max-listpack-entries", "128");
+    values.put("hash-max-ziplist-entries", "128");
+    values.put("hash-max-listpack-value", "64");
+    values.put("hash-max-ziplist-value", "64");
     if (control != null) {
       live.put("maxmemory", new MaxMemory(control));
     }
@@ -104,7 +115,7 @@ final class ServerConfig {
   /** Makes {@code name}, an integer setting this table reports, change while the server runs through {@code setting}. */
   synchronized void live(String name, LiveSetting setting) {
     requireReported(name);
-    if (!RANGES.containsKey(name)) {
+    if (!RANGES.containsKey(name) && !MEMORY.contains(name)) {
       throw new IllegalArgumentException("not a setting that can change: " + name);
     }
     live.put(name, setting);
@@ -225,6 +236,10 @@ final class ServerConfig {
       changes.add(() -> {
         setting.apply(value);
         values.put(name, Long.toString(value));
+        String alias = ALIASES.get(name);
+        if (alias != null) {
+          values.put(alias, Long.toString(value));
+        }
       });
     }
     return refusal;

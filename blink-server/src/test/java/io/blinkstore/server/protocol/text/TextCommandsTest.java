@@ -60,6 +60,19 @@ class TextCommandsTest {
     assertEquals(Reply.AT_CAPACITY, run("SET big " + "x".repeat(2 << 20)));
   }
 
+  /** Issue 18: a key a RESP client made a hash answers string words with the kind first; SET and DELETE replace it. */
+  @Test
+  void aHashKeyIsTheWrongTypeForStringWords() {
+    store.hash("h").set("f", "v".getBytes());
+    assertEquals(Reply.WRONG_TYPE, run("GET h"));
+    assertEquals(Reply.WRONG_TYPE, run("INCR h"));
+    assertEquals("WRONGTYPE Operation against a key holding the wrong kind of value", Reply.WRONG_TYPE.message());
+    assertEquals(Reply.Status.OK, run("DELETE h"));
+    store.hash("h").set("f", "v".getBytes());
+    assertEquals(Reply.Status.OK, run("SET h now-a-string"));
+    assertEquals(new Reply.Value("now-a-string".getBytes()), run("GET h"));
+  }
+
   @Test
   void aGetAnswersTheStoredValue() {
     run("SET k value");
