@@ -104,12 +104,7 @@ final class IsolatedStore
 
   @Override
   public boolean swapUntil(String key, ValueSwaps.@Nullable Entry expected, byte[] next, long deadline) {
-    long stamp = enter();
-    try {
-      return touchedIf(ValueSwap.runUntil(store, key, expected, next, deadline), key);
-    } finally {
-      exit(stamp);
-    }
+    return gated(() -> touchedIf(ValueSwap.runUntil(store, key, expected, next, deadline), key));
   }
 
   @Override
@@ -266,22 +261,12 @@ final class IsolatedStore
 
   @Override
   public boolean expire(String key, Duration ttl) {
-    long stamp = enter();
-    try {
-      return touchedIf(store.expire(key, ttl), key);
-    } finally {
-      exit(stamp);
-    }
+    return gated(() -> touchedIf(store.expire(key, ttl), key));
   }
 
   @Override
   public boolean persist(String key) {
-    long stamp = enter();
-    try {
-      return touchedIf(store.persist(key), key);
-    } finally {
-      exit(stamp);
-    }
+    return gated(() -> touchedIf(store.persist(key), key));
   }
 
   @Override
@@ -301,22 +286,12 @@ final class IsolatedStore
 
   @Override
   public long deadline(String key) {
-    long stamp = enter();
-    try {
-      return store.deadlines.deadline(key);
-    } finally {
-      exit(stamp);
-    }
+    return gated(() -> store.deadlines.deadline(key));
   }
 
   @Override
   public boolean expireAt(String key, long deadline, Condition condition) {
-    long stamp = enter();
-    try {
-      return touchedIf(store.deadlines.expireAt(key, deadline, condition), key);
-    } finally {
-      exit(stamp);
-    }
+    return gated(() -> touchedIf(store.deadlines.expireAt(key, deadline, condition), key));
   }
 
   @Override
