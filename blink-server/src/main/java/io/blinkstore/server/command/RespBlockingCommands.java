@@ -2,6 +2,7 @@ package io.blinkstore.server.command;
 
 import static io.blinkstore.server.command.CommandFlag.BLOCKING;
 import static io.blinkstore.server.command.CommandFlag.DENYOOM;
+import static io.blinkstore.server.command.CommandFlag.MOVABLEKEYS;
 import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
@@ -55,7 +56,7 @@ final class RespBlockingCommands {
     commands.add("blmove", 6, new Keys(1, 2, 1), this::blmove, WRITE, DENYOOM, NOSCRIPT, BLOCKING);
     commands.add("brpoplpush", 4, new Keys(1, 2, 1), (c, a) -> move(c, a, End.RIGHT, End.LEFT, a[3]), WRITE,
         DENYOOM, NOSCRIPT, BLOCKING);
-    commands.add("blmpop", -5, Keys.NONE, this::blmpop, WRITE, BLOCKING);
+    commands.add("blmpop", -5, Keys.NONE, this::blmpop, WRITE, BLOCKING, MOVABLEKEYS);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.blinkstore.server.command;
 
 import static io.blinkstore.server.command.CommandFlag.DENYOOM;
 import static io.blinkstore.server.command.CommandFlag.FAST;
+import static io.blinkstore.server.command.CommandFlag.MOVABLEKEYS;
 import static io.blinkstore.server.command.CommandFlag.READONLY;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
@@ -60,7 +61,7 @@ final class RespListCommands {
     commands.add("ltrim", 4, Keys.ONE, this::ltrim, WRITE);
     commands.add("lmove", 5, new Keys(1, 2, 1), this::lmove, WRITE, DENYOOM);
     commands.add("rpoplpush", 3, new Keys(1, 2, 1), (c, a) -> move(c, a, End.RIGHT, End.LEFT), WRITE, DENYOOM);
-    commands.add("lmpop", -4, Keys.NONE, this::lmpop, WRITE);
+    commands.add("lmpop", -4, Keys.NONE, this::lmpop, WRITE, MOVABLEKEYS);
   }
 
   private BlinkList list(ClientState client, byte[] key) {
