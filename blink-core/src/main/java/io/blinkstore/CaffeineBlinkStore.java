@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.blinkstore.internal.Deadlines;
-import io.blinkstore.internal.Decimal;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.SingleFlight;
 import java.time.Duration;
@@ -60,6 +59,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   private final LoadThrough loads = new LoadThrough(this, flights);
   final TtlChange ttlChange = new TtlChange(this);
   final StoreDeadlines deadlines = new StoreDeadlines(this);
+  final TypedAccess typed = new TypedAccess(this);
   private final StoreKeyspace keyspace;
   private volatile boolean closed;
 
@@ -91,7 +91,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
    * eviction ({@link PinBudget}); the store's own count ({@link ByteBudget}) counts every entry's bytes.
    */
   private static int weight(Object stored) {
-    return stored instanceof Expiring holder && holder.pinned ? 0 : Key.weight(Key.packed(stored));
+    return stored instanceof Expiring holder && holder.pinned ? 0 : (int) Math.min(Integer.MAX_VALUE, Key.weigh(stored));
   }
 
   /** Runs atomically with Caffeine's removal of an entry for size: its bytes leave the count. */
@@ -214,8 +214,12 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
    * of the pin budget if it was pinned.
    */
   void released(Object removed) {
-    long weight = Key.weight(Key.packed(removed));
+    long weight = Key.weigh(removed);
     budget.add(-weight);
+    TypedValue typedValue = Key.typed(removed);
+    if (typedValue != null) {
+      typed.addOverhead(-typedValue.overhead());
+    }
     if (removed instanceof Expiring holder) {
       expiry.unindex(holder);
       if (holder.pinned) {
@@ -268,11 +272,14 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     byte[] packed = live(map.get(Key.lookup(Objects.requireNonNull(key, "key"))));
     if (packed == null) {
       validate(key);
-      misses.increment();
-      return null;
     }
-    hits.increment();
+    counted(packed != null);
     return packed;
+  }
+
+  /** Counts a read's hit or miss. */
+  void counted(boolean hit) {
+    (hit ? hits : misses).increment();
   }
 
   /**
@@ -287,9 +294,8 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     if (ref instanceof byte[] packed) {
       return packed;
     }
-    Expiring holder = (Expiring) ref;
-    if (holder.isLive(now())) {
-      return holder.packed;
+    if (!(ref instanceof Expiring holder) || holder.isLive(now())) {
+      return liveValue(ref);
     }
     removeExpired(holder);
     return null;
@@ -348,45 +354,35 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     return ttlChange.persist(key);
   }
 
-  /** The packed array of a stored ref if it is live, otherwise {@code null}. Reads nothing but the clock. */
+  /**
+   * The packed array of a stored string if it is live, otherwise {@code null}. Reads nothing but the clock.
+   *
+   * @throws WrongTypeException if it is a live typed value
+   */
   byte @Nullable [] liveValue(@Nullable Object stored) {
-    if (stored instanceof Expiring holder) {
-      return holder.isLive(now()) ? holder.packed : null;
+    if (stored == null || !isLive(stored)) {
+      return null;
     }
-    return (byte[]) stored;
+    TypedValue value = Key.typed(stored);
+    if (value != null) {
+      throw new WrongTypeException(Key.of(stored).text(), value.type());
+    }
+    return Key.packed(stored);
+  }
+
+  /** Whether a stored ref, of any type, is live: not a holder whose deadline has passed. */
+  boolean isLive(Object stored) {
+    return !(stored instanceof Expiring holder) || holder.isLive(now());
   }
 
   @Override
   public @Nullable Duration ttl(String key) {
-    ensureOpen();
-    validate(key);
-    Key stored = policy.getIfPresentQuietly(Key.lookup(key));
-    if (stored == null) {
-      return null;
-    }
-    Object ref = stored.ref;
-    if (ref instanceof Expiring holder) {
-      long nanos = holder.deadline - now();
-      if (nanos > 0) {
-        return Duration.ofNanos(nanos);
-      }
-      removeExpired(holder);
-      return null;
-    }
-    return BlinkStore.NO_EXPIRY;
+    return deadlines.ttl(key);
   }
 
   @Override
   public long incrementBy(String key, long delta) {
-    ensureOpen();
-    int keyBytes = validate(key);
-    long reserved = (long) keyBytes + Decimal.MAX_LENGTH;
-    if (reserved > budget.limit()) {
-      throw new EntryTooLargeException(reserved, budget.limit());
-    }
-    CounterUpdate update = new CounterUpdate(this, key, keyBytes, delta, reserved);
-    withRoomFor(reserved, update);
-    return update.result();
+    return CounterUpdate.run(this, key, delta);
   }
 
   /** Counts an expiration found by a write: the value it replaced had expired. */

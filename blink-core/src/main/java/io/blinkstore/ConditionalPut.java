@@ -15,7 +15,7 @@ final class ConditionalPut implements Runnable {
 
   private ConditionalPut(CaffeineBlinkStore store, Object stored, boolean pin) {
     this.store = store;
-    this.weight = Key.weight(Key.packed(stored)); // checked when packed
+    this.weight = Key.weigh(stored); // checked when packed or copied
     this.pinned = pin && store.pins.tryPin(weight);
     this.ref = pinned ? ((Expiring) stored).pinned(true) : stored;
   }
@@ -38,7 +38,7 @@ final class ConditionalPut implements Runnable {
     Object[] replaced = new Object[1];
     try {
       store.map.compute(Key.of(ref), (k, old) -> {
-        if (old != null && store.liveValue(old.ref) != null) {
+        if (old != null && store.isLive(old.ref)) {
           return old;
         }
         won = true;
@@ -56,6 +56,10 @@ final class ConditionalPut implements Runnable {
       }
     }
     if (won) {
+      TypedValue typed = Key.typed(ref);
+      if (typed != null) {
+        store.typed.addOverhead(typed.overhead());
+      }
       if (ref instanceof Expiring holder) {
         store.expiry.track(holder);
       }

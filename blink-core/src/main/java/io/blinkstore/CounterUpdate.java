@@ -21,7 +21,7 @@ final class CounterUpdate implements BiFunction<Key, Key, Key>, Runnable {
   private @Nullable Object replaced;
   private boolean wasLive;
 
-  CounterUpdate(CaffeineBlinkStore store, String key, int keyBytes, long delta, long reserved) {
+  private CounterUpdate(CaffeineBlinkStore store, String key, int keyBytes, long delta, long reserved) {
     this.store = store;
     this.key = key;
     this.keyBytes = keyBytes;
@@ -29,9 +29,17 @@ final class CounterUpdate implements BiFunction<Key, Key, Key>, Runnable {
     this.reserved = reserved;
   }
 
-  /** The counter's value after the update. */
-  long result() {
-    return result;
+  /** Runs one {@code incrementBy} on {@code store}; the counter's value after it. */
+  static long run(CaffeineBlinkStore store, String key, long delta) {
+    store.ensureOpen();
+    int keyBytes = StoreArguments.validate(key);
+    long reserved = (long) keyBytes + Decimal.MAX_LENGTH;
+    if (reserved > store.budget.limit()) {
+      throw new EntryTooLargeException(reserved, store.budget.limit());
+    }
+    CounterUpdate update = new CounterUpdate(store, key, keyBytes, delta, reserved);
+    store.withRoomFor(reserved, update);
+    return update.result;
   }
 
   @Override

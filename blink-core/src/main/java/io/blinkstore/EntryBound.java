@@ -12,8 +12,10 @@ import java.util.Map;
  *
  * <ul>
  *   <li>a <b>heap capacity</b> C: key and value bytes + {@code entries x bytesPerEntry} + {@code entries with a time
- *       to live x} {@link #EXPIRING_BYTES} stay within C. Large entries are bounded by the limit, tiny ones by
- *       their real cost, and a larger capacity never holds fewer entries;
+ *       to live x} {@link #EXPIRING_BYTES} + what the elements of hashes and lists cost beyond their bytes
+ *       ({@link TypedValue#overhead()}) stay within C. Large entries are bounded by the limit, tiny ones by their
+ *       real cost, and a larger capacity never holds fewer entries; a hash or list write that would take one
+ *       container past C by itself is refused ({@link TypedAccess#checkRoom});
  *   <li>a <b>count</b> ({@code maximumEntries}), a cap the user chose.
  * </ul>
  *
@@ -78,7 +80,8 @@ final class EntryBound {
 
   /** What the entries cost the heap by this bound's reckoning (tests check it against the capacity). */
   long cost() {
-    return store.budget.used() + store.map.size() * bytesPerEntry + store.expiry.indexed() * EXPIRING_BYTES;
+    return store.budget.used() + store.map.size() * bytesPerEntry + store.expiry.indexed() * EXPIRING_BYTES
+        + store.typed.overhead();
   }
 
   /**
@@ -86,7 +89,13 @@ final class EntryBound {
    * store was built with ({@code heapCapacity}; 1 without one), and a holder's for a time to live.
    */
   long cost(Object stored) {
-    return Key.weight(Key.packed(stored)) + bytesPerEntry + (stored instanceof Expiring ? EXPIRING_BYTES : 0);
+    TypedValue typed = Key.typed(stored);
+    return cost(Key.weigh(stored), stored instanceof Expiring) + (typed == null ? 0 : typed.overhead());
+  }
+
+  /** What an entry of {@code weight} key and value bytes costs, with a time to live if {@code expires}. */
+  long cost(long weight, boolean expires) {
+    return weight + bytesPerEntry + (expires ? EXPIRING_BYTES : 0);
   }
 
   /**

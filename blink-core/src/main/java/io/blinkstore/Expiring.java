@@ -1,7 +1,10 @@
 package io.blinkstore;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The {@link Key#ref} of an entry with a time to live: its packed array, its deadline, and whether it is pinned
+ * The {@link Key#ref} of an entry with a time to live: its packed array (or its {@link TypedValue} and that value's
+ * key-only packed array), its deadline, and whether it is pinned
  * (a lock written with {@code setIfAbsent} and a time to live, which size eviction leaves alone until it expires;
  * see {@link PinBudget}). Its identity, in the expiry index and for conditional removal, is its sequence number:
  * unique per time to live set, shared by updates that keep it (counters, a new time to live for a pinned lock).
@@ -10,13 +13,18 @@ package io.blinkstore;
 final class Expiring implements Comparable<Expiring> {
   /** The packed key and value; the key bytes also find the entry in the map again. */
   final byte[] packed;
+  /** The hash or list this holder gives a time to live, {@code null} for a string. */
+  final @Nullable TypedValue typed;
   /** Nanoseconds after the store's epoch at which the entry expires. */
   final long deadline;
   final long seq;
   final boolean pinned;
 
-  Expiring(byte[] packed, long deadline, long seq, boolean pinned) {
-    this.packed = packed;
+  /** A holder of {@code value}: a packed array or a {@link TypedValue} (never pinned). */
+  Expiring(Object value, long deadline, long seq, boolean pinned) {
+    TypedValue typedValue = value instanceof TypedValue held ? held : null;
+    this.typed = typedValue;
+    this.packed = typedValue != null ? typedValue.key : (byte[]) value;
     this.deadline = deadline;
     this.seq = seq;
     this.pinned = pinned;
@@ -24,7 +32,12 @@ final class Expiring implements Comparable<Expiring> {
 
   /** The same entry pinned or not, keeping its identity. */
   Expiring pinned(boolean pin) {
-    return pin == pinned ? this : new Expiring(packed, deadline, seq, pin);
+    return pin == pinned ? this : new Expiring(bare(), deadline, seq, pin);
+  }
+
+  /** What this holder holds: its typed value, else its packed array. */
+  Object bare() {
+    return typed != null ? typed : packed;
   }
 
   boolean isLive(long now) {

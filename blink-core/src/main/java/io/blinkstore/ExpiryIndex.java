@@ -74,9 +74,12 @@ final class ExpiryIndex {
     return holderUntil(packed, now() + ttlNanos, pinned);
   }
 
-  /** Creates a holder expiring at {@code deadline} ({@link #now()}'s clock); to be stored and tracked likewise. */
-  Expiring holderUntil(byte[] packed, long deadline, boolean pinned) {
-    return new Expiring(packed, deadline, sequence.getAndIncrement(), pinned);
+  /**
+   * Creates a holder of {@code value} (a packed array or a {@link TypedValue}) expiring at {@code deadline}
+   * ({@link #now()}'s clock); to be stored and tracked likewise.
+   */
+  Expiring holderUntil(Object value, long deadline, boolean pinned) {
+    return new Expiring(value, deadline, sequence.getAndIncrement(), pinned);
   }
 
   /** Creates an unpinned holder expiring at {@code deadline}, the store's nanosecond time; as {@link #newHolder}. */

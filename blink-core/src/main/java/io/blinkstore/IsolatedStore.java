@@ -4,10 +4,12 @@ import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
+import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.internal.Watches;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class IsolatedStore
     implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target,
-    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source {
+    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source, TypedKeys.Source, TypedKeys {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
@@ -102,6 +104,80 @@ final class IsolatedStore
     } finally {
       exit(stamp);
     }
+  }
+
+  @Override
+  public TypedKeys typedKeys() {
+    return this;
+  }
+
+  /** {@link TypedAccess#read}, holding the gate. */
+  <T extends TypedValue, R> R read(String key, Class<T> type, Function<? super T, ? extends R> reader, R absent) {
+    long stamp = enter();
+    try {
+      return store.typed.read(key, type, reader, absent);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  /**
+   * {@link TypedAccess#update}, holding the gate; a write that modified the value marks its watchers, then tells
+   * the write listener ({@link TypedKeys#onWrite}).
+   */
+  <T extends TypedValue, R> R update(String key, TypedWrite<T, R> write) {
+    R result;
+    long stamp = enter();
+    try {
+      result = store.typed.update(key, write);
+      if (!write.modified().test(result)) {
+        return result;
+      }
+      watches.touch(key);
+    } finally {
+      exit(stamp);
+    }
+    store.typed.written(key);
+    return result;
+  }
+
+  @Override
+  public @Nullable String type(String key) {
+    long stamp = enter();
+    try {
+      return store.typed.type(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public @Nullable String encoding(String key) {
+    long stamp = enter();
+    try {
+      return store.typed.encoding(key);
+    } finally {
+      exit(stamp);
+    }
+  }
+
+  @Override
+  public boolean copy(String from, String to) {
+    long stamp = enter();
+    try {
+      if (!touchedIf(store.typed.copy(from, to), to)) {
+        return false;
+      }
+    } finally {
+      exit(stamp);
+    }
+    store.typed.written(to);
+    return true;
+  }
+
+  @Override
+  public void onWrite(Consumer<String> listener) {
+    store.typed.onWrite(listener);
   }
 
   /** This thread's stripe: event-loop threads are few and fixed, so each mostly has one to itself. */

@@ -2,11 +2,13 @@ package io.blinkstore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of the store: the map's key and value at once, and the only object the store allocates per entry
  * (with its one array). Its {@link #ref} is the entry's {@linkplain #pack packed array} (key and value bytes in
- * one {@code byte[]}), or an {@link Expiring} holder of one when the entry has a time to live; a lookup's key is a
+ * one {@code byte[]}), a {@link TypedValue} (a hash or a list, which holds a packed array of its key without value
+ * bytes), or an {@link Expiring} holder of either when the entry has a time to live; a lookup's key is a
  * {@code Key} whose ref is the key's {@code String}. Equality and hashing are by key bytes, whatever the ref, so
  * a lookup finds the stored entry; both are computed from the bytes on each call (no cached hash: 8 bytes per
  * entry on Java 17).
@@ -32,9 +34,7 @@ import java.util.Arrays;
  *       packed key, part of equality and hash; {@code SELECT}/{@code SWAPDB} map a database index to a namespace
  *       through a 16-slot table swapped in O(1), and {@code FLUSHDB} moves a database to a fresh namespace whose
  *       old entries the sweep removes.
- *   <li><b>Typed values</b>: another ref type (a hash or list object holding its own arrays), weighed by every
- *       byte it holds, one entry of the same cache.
- *   <li><b>Absolute deadlines</b> ({@code PXAT}, {@code PEXPIRETIME}): the holder keeps the wall-clock
+ *  *   <li><b>Absolute deadlines</b> ({@code PXAT}, {@code PEXPIRETIME}): the holder keeps the wall-clock
  *       millisecond it was given beside the ticker deadline it is checked against.
  *   <li><b>Snapshots hottest first</b>: Caffeine's {@code policy().eviction().hottest()} walks these objects;
  *       each carries its whole entry.
@@ -43,7 +43,10 @@ import java.util.Arrays;
  * </ul>
  */
 final class Key implements Comparable<Key> {
-  /** The packed array, an {@link Expiring} holder of one, or (for a lookup) the key's {@code String}. */
+  /**
+   * The packed array, a {@link TypedValue}, an {@link Expiring} holder of either, or (for a lookup) the key's
+   * {@code String}.
+   */
   volatile Object ref;
 
   private Key(Object ref) {
@@ -83,9 +86,26 @@ final class Key implements Comparable<Key> {
     return result;
   }
 
-  /** The packed array of a stored ref. */
+  /** The packed array of a stored ref: a typed value's has its key bytes only. */
   static byte[] packed(Object stored) {
-    return stored instanceof byte[] packed ? packed : ((Expiring) stored).packed;
+    return stored instanceof byte[] packed ? packed
+        : stored instanceof Expiring holder ? holder.packed : ((TypedValue) stored).key;
+  }
+
+  /** The typed value of a stored ref, {@code null} for a string. */
+  static @Nullable TypedValue typed(Object stored) {
+    return stored instanceof TypedValue typed ? typed : stored instanceof Expiring holder ? holder.typed : null;
+  }
+
+  /** What a stored ref holds without its holder: the packed array of a string, or the typed value. */
+  static Object bare(Object stored) {
+    return stored instanceof Expiring holder ? holder.bare() : stored;
+  }
+
+  /** The bytes {@code usage()} counts for a stored ref: key plus value bytes, or key plus a typed value's bytes. */
+  static long weigh(Object stored) {
+    TypedValue typed = typed(stored);
+    return typed != null ? typed.weight() : weight(packed(stored));
   }
 
   /** Where the value starts in a packed array. */

@@ -61,7 +61,7 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
   @Override
   public Key apply(Key lookup, Key entry) {
     replaced = entry == null ? null : entry.ref;
-    byte[] packed = replaced == null ? null : Key.packed(replaced);
+    byte[] packed = replaced == null || Key.typed(replaced) != null ? null : Key.packed(replaced);
     if (packed != null && Key.valueLength(packed) == value.length) {
       store.locks.overwrite(key, packed, value);
     } else {

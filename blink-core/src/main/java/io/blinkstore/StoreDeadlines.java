@@ -3,7 +3,9 @@ package io.blinkstore;
 import static io.blinkstore.StoreArguments.validate;
 
 import io.blinkstore.internal.Deadlines;
+import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Deadlines} of a {@link CaffeineBlinkStore}: its entries' own deadlines ({@link Expiring#deadline}, on
@@ -37,6 +39,12 @@ final class StoreDeadlines implements Deadlines {
     }
     store.removeExpired(holder);
     return ABSENT;
+  }
+
+  /** {@link BlinkStore#ttl}: the time left, {@link BlinkStore#NO_EXPIRY}, or {@code null} for an absent key. */
+  @Nullable Duration ttl(String key) {
+    long deadline = deadline(key);
+    return deadline == ABSENT ? null : deadline == NEVER ? BlinkStore.NO_EXPIRY : Duration.ofNanos(Math.max(1, deadline - now()));
   }
 
   @Override

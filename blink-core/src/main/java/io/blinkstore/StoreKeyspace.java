@@ -86,7 +86,7 @@ final class StoreKeyspace implements Keyspace {
     store.ensureOpen();
     Key stored = store.policy.getIfPresentQuietly(Key.lookup(Namespaces.key(namespace, key)));
     Object ref = stored == null ? null : stored.ref;
-    return ref == null || store.liveValue(ref) == null ? -1 : store.bound.cost(ref);
+    return ref == null || !store.isLive(ref) ? -1 : store.bound.cost(ref);
   }
 
   @Override
@@ -109,7 +109,7 @@ final class StoreKeyspace implements Keyspace {
   /** The key (without its namespace) of a stored entry of {@code namespace}, or {@code null}: another, or expired. */
   private @Nullable String liveKey(Key stored, int namespace) {
     Object ref = stored.ref;
-    if (NamespaceCounts.namespace(ref) != namespace || store.liveValue(ref) == null) {
+    if (NamespaceCounts.namespace(ref) != namespace || !store.isLive(ref)) {
       return null;
     }
     return Namespaces.strip(stored.text());

@@ -25,7 +25,7 @@ final class TtlChange {
     Expiring[] created = new Expiring[1];
     boolean[] changed = new boolean[1];
     // A pinned lock given a new time to live (a lock extended) stays pinned: its bytes are already in the share.
-    Replaced replaced = replaceLive(key, (ref, packed) -> {
+    Replaced replaced = replaceLive(key, (ref, bare) -> {
       if (!condition.allows(deadlineOf(ref), deadline)) {
         return ref;
       }
@@ -34,7 +34,7 @@ final class TtlChange {
         return null;
       }
       return created[0] =
-          store.expiry.holderUntil(packed, deadline, ref instanceof Expiring holder && holder.pinned);
+          store.expiry.holderUntil(bare, deadline, ref instanceof Expiring holder && holder.pinned);
     });
     if (changed[0] && created[0] == null) {
       // deleted for a deadline past: its bytes, index entry and pin go (changed: the compute found a live ref)
@@ -51,7 +51,7 @@ final class TtlChange {
 
   /** Removes a live entry's time to live; whether it had one. */
   boolean persist(String key) {
-    Replaced replaced = replaceLive(key, (ref, packed) -> packed);
+    Replaced replaced = replaceLive(key, (ref, bare) -> bare);
     afterCompute(replaced.ref, replaced.wasLive, null);
     return replaced.wasLive && replaced.ref instanceof Expiring;
   }
@@ -60,19 +60,19 @@ final class TtlChange {
   private record Replaced(@Nullable Object ref, boolean wasLive) {}
 
   /**
-   * Gives a present key's entry the ref {@code next} makes of its ref and packed array, if it is live (the same ref:
+   * Gives a present key's entry the ref {@code next} makes of its ref and bare value (a string's packed array or a
+   * typed value: {@link Key#bare}), if it is live (the same ref:
    * left as it is; {@code null}: removed); removes it if it has expired. Decided under the key's lock; the caller
    * settles the books ({@link #afterCompute}).
    */
-  private Replaced replaceLive(String key, BiFunction<Object, byte[], Object> next) {
+  private Replaced replaceLive(String key, BiFunction<Object, Object, @Nullable Object> next) {
     Object[] replaced = new Object[1];
     boolean[] wasLive = new boolean[1];
     store.map.computeIfPresent(Key.lookup(key), (k, stored) -> {
       Object ref = stored.ref;
       replaced[0] = ref;
-      byte[] packed = store.liveValue(ref);
-      wasLive[0] = packed != null;
-      Object updated = packed == null ? null : next.apply(ref, packed);
+      wasLive[0] = store.isLive(ref);
+      Object updated = wasLive[0] ? next.apply(ref, Key.bare(ref)) : null;
       if (updated == null) {
         store.counts.keyOut(ref);
         return null;

@@ -2,9 +2,11 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
+import io.blinkstore.WrongTypeException;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
+import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.BlinkServer;
 import java.time.Clock;
 import java.util.Locale;
@@ -45,6 +47,10 @@ public final class Dispatcher {
    * {@link #OOM} for RESP, a different instance so that the text protocol, which words the two apart, can tell.
    */
   public static final Result.Error AT_CAPACITY = new Result.Error(OOM.kind(), OOM.message());
+
+  /** Redis's reply to a command on a key holding another type of value ({@code WrongTypeException}). */
+  public static final Result.Error WRONGTYPE =
+      new Result.Error(ErrorKind.WRONGTYPE, "Operation against a key holding the wrong kind of value");
 
   /** Redis's reply to a command from a connection that has not authenticated yet. */
   public static final Result.Error NOAUTH = new Result.Error("NOAUTH Authentication required.");
@@ -130,17 +136,19 @@ public final class Dispatcher {
     new RespLeaseCommands(store, leases).register(table);
     Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
     this.databases = new Databases(keyspace == null ? 1 : databaseCount);
-    new RespGenericCommands(writingThroughLeases, databases).register(table);
-    new RespObjectCommands(writingThroughLeases, keyspace).register(table);
+    TypedKeys types = (isolation == null ? this.store : isolation.view()) instanceof TypedKeys.Source source
+        ? source.typedKeys() : null;
+    new RespGenericCommands(writingThroughLeases, databases, types).register(table);
+    new RespObjectCommands(writingThroughLeases, keyspace, types).register(table);
     RespDatabaseCommands databaseCommands =
         new RespDatabaseCommands(writingThroughLeases, keyspace, databases, leases,
-            isolation == null ? null : isolation.watches());
+            isolation == null ? null : isolation.watches(), types);
     databaseCommands.register(table);
     serverCommands = new RespServerCommands(writingThroughLeases,
         this.store instanceof MemoryLimitControl.Source source ? source.memoryLimitControl() : null, counters,
         authenticator, databaseCommands, databases.count());
     serverCommands.register(table);
-    new RespScanCommands(keyspace, maxReplyBytes).register(table);
+    new RespScanCommands(keyspace, maxReplyBytes, types).register(table);
     new RespClientCommands(clients, pause, blocked).register(table);
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
@@ -363,6 +371,9 @@ public final class Dispatcher {
   static Result failure(String name, RuntimeException e) {
     if (e instanceof EntryTooLargeException) {
       return AT_CAPACITY;
+    }
+    if (e instanceof WrongTypeException) {
+      return WRONGTYPE;
     }
     if (e instanceof EntrySizeLimits.TooLarge tooLarge) {
       return Result.error(tooLarge.getMessage());

@@ -9,6 +9,7 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.internal.Namespaces;
 import io.blinkstore.internal.Watches;
 import io.blinkstore.server.command.CommandSpec.Keys;
@@ -38,19 +39,22 @@ final class RespDatabaseCommands {
   private final Databases databases;
   private final Leases leases;
   private final @Nullable Watches watches;
+  private final @Nullable TypedKeys types;
 
   /**
    * The commands for {@code store} (every write through it), whose {@code keyspace} (null: a store without one)
-   * holds {@code databases}; a flush ends every lease of {@code leases}; a swap marks {@code watches}.
+   * holds {@code databases}; a flush ends every lease of {@code leases}; a swap marks {@code watches}; {@code MOVE}
+   * moves a hash or list through {@code types} (null: a store of strings only).
    */
   <S extends BlinkStore & Deadlines> RespDatabaseCommands(S store, @Nullable Keyspace keyspace, Databases databases,
-      Leases leases, @Nullable Watches watches) {
+      Leases leases, @Nullable Watches watches, @Nullable TypedKeys types) {
     this.store = store;
     this.deadlines = store;
     this.keyspace = keyspace;
     this.databases = databases;
     this.leases = leases;
     this.watches = watches;
+    this.types = types;
   }
 
   void register(CommandTable commands) {
@@ -141,6 +145,13 @@ final class RespDatabaseCommands {
       return SAME_OBJECT;
     }
     String key = client.key(args[1]);
+    if (KeyTypes.typed(types, key)) {
+      boolean moved = RespGenericCommands.copyTyped(types, store, key, client.key(target, args[1]), false);
+      if (moved) {
+        store.delete(key);
+      }
+      return new Result.Int(moved ? 1 : 0);
+    }
     byte[] value = store.get(key);
     long deadline = deadlines.deadline(key);
     if (value == null || deadline == Deadlines.ABSENT) {

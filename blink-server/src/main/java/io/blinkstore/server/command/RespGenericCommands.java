@@ -7,7 +7,9 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.Deadlines;
+import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.command.CommandSpec.Keys;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Redis's generic key commands of more than one key or no value: {@code TYPE}, {@code TOUCH}, {@code UNLINK},
@@ -24,7 +26,6 @@ final class RespGenericCommands {
   private static final Result.Error NO_SUCH_KEY = Result.error("no such key");
   private static final Result.Error SAME_OBJECT = Result.error("source and destination objects are the same");
   private static final Result.Error OUT_OF_RANGE = Result.error("DB index is out of range");
-  private static final Result STRING = new Result.Simple("string");
   private static final Result NONE = new Result.Simple("none");
   private static final Result.Int ZERO = new Result.Int(0);
   private static final Result.Int ONE = new Result.Int(1);
@@ -34,12 +35,17 @@ final class RespGenericCommands {
   private final BlinkStore store;
   private final Deadlines deadlines;
   private final Databases databases;
+  private final @Nullable TypedKeys types;
 
-  /** The commands on {@code store}, whose logical databases are {@code databases}. */
-  <S extends BlinkStore & Deadlines> RespGenericCommands(S store, Databases databases) {
+  /**
+   * The commands on {@code store}, whose logical databases are {@code databases} and whose hashes and lists
+   * {@code types} sees ({@code null}: a store of strings only).
+   */
+  <S extends BlinkStore & Deadlines> RespGenericCommands(S store, Databases databases, @Nullable TypedKeys types) {
     this.store = store;
     this.deadlines = store;
     this.databases = databases;
+    this.types = types;
   }
 
   void register(CommandTable commands) {
@@ -52,18 +58,20 @@ final class RespGenericCommands {
   }
 
   /**
-   * {@code TYPE key}: {@code string} for a live key (the one type there is, as {@code SCAN ... TYPE string} keeps
-   * every key), {@code none} otherwise. Read without counting a hit or a miss and without touching the key.
+   * {@code TYPE key}: {@code string}, {@code hash} or {@code list} for a live key, {@code none} otherwise. Read
+   * without counting a hit or a miss and without touching the key.
    */
   private Result type(ClientState client, byte[][] args) {
-    return deadlines.deadline(client.key(args[1])) == Deadlines.ABSENT ? NONE : STRING;
+    String key = client.key(args[1]);
+    String type = KeyTypes.type(types, key, types != null || deadlines.deadline(key) != Deadlines.ABSENT);
+    return type == null ? NONE : new Result.Simple(type);
   }
 
   /** {@code TOUCH key...}: the number of live keys, each read as a {@code GET} would (a hit for the cache). */
   private Result touch(ClientState client, byte[][] args) {
     long present = 0;
     for (int i = 1; i < args.length; i++) {
-      if (store.getStored(client.key(args[i])) != null) {
+      if (KeyTypes.present(store, client.key(args[i]))) {
         present++;
       }
     }
@@ -89,6 +97,16 @@ final class RespGenericCommands {
   private Result rename(ClientState client, byte[][] args, boolean nx) {
     String from = client.key(args[1]);
     String to = client.key(args[2]);
+    if (KeyTypes.typed(types, from)) {
+      if (from.equals(to)) {
+        return nx ? ZERO : Result.OK;
+      }
+      if (!copyTyped(from, to, !nx)) {
+        return ZERO;
+      }
+      store.delete(from);
+      return nx ? ONE : Result.OK;
+    }
     long deadline = deadlines.deadline(from);
     byte[] value = store.get(from);
     if (value == null || deadline == Deadlines.ABSENT) {
@@ -135,6 +153,9 @@ final class RespGenericCommands {
     if (from.equals(to)) {
       return SAME_OBJECT;
     }
+    if (KeyTypes.typed(types, from)) {
+      return copyTyped(from, to, replace) ? ONE : ZERO;
+    }
     byte[] value = store.get(from);
     long deadline = deadlines.deadline(from);
     if (value == null || deadline == Deadlines.ABSENT) {
@@ -145,5 +166,22 @@ final class RespGenericCommands {
       return ONE;
     }
     return deadlines.setIfAbsentUntil(to, value, deadline) ? ONE : ZERO;
+  }
+
+  /**
+   * Copies the hash or list of {@code from} whole, with its deadline, to {@code to}, replacing whatever {@code to}
+   * holds if {@code replace}; whether it did. The delete of {@code to} (a no-op for an absent key) goes through the
+   * store the other writes go through, so it ends {@code to}'s fill lease too. Run with the gate held exclusive.
+   */
+  static boolean copyTyped(@Nullable TypedKeys types, BlinkStore store, String from, String to, boolean replace) {
+    if (types == null || !replace && types.type(to) != null) {
+      return false;
+    }
+    store.delete(to);
+    return types.copy(from, to);
+  }
+
+  private boolean copyTyped(String from, String to, boolean replace) {
+    return copyTyped(types, store, from, to, replace);
   }
 }

@@ -6,6 +6,7 @@ import static io.blinkstore.server.command.CommandFlag.READONLY;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.WrongTypeException;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -67,6 +68,15 @@ final class RespKeyCommands {
     return value == null ? Result.NULL : new Result.Stored(value);
   }
 
+  /** {@link #read}, a hash or list read as nil, as Redis's {@code MGET} reads it. */
+  private Result readAny(String key) {
+    try {
+      return read(key);
+    } catch (WrongTypeException typed) {
+      return Result.NULL;
+    }
+  }
+
   /** {@code GETDEL key}: the value, and the key deleted. */
   private Result getdel(ClientState client, byte[][] args) {
     return updates.updateCounted(client.key(args[1]), entry -> entry == null
@@ -77,7 +87,7 @@ final class RespKeyCommands {
   private Result mget(ClientState client, byte[][] args) {
     List<Result> values = new ArrayList<>(args.length - 1);
     for (int i = 1; i < args.length; i++) {
-      values.add(read(client.key(args[i])));
+      values.add(readAny(client.key(args[i])));
     }
     Result reply = new Result.Array(values);
     long replyBytes = client.replySize().bytes(reply);
@@ -121,7 +131,7 @@ final class RespKeyCommands {
     long present = 0;
     for (int i = 1; i < args.length; i++) {
       String key = client.key(args[i]);
-      if (store.getStored(key) != null) { // no value is copied just to count it
+      if (KeyTypes.present(store, key)) { // no value is copied just to count it
         present++;
       }
     }

@@ -7,6 +7,7 @@ import static io.blinkstore.server.command.CommandFlag.STALE;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.Namespaces;
+import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -54,11 +55,16 @@ final class RespObjectCommands {
 
   private final BlinkStore store;
   private final @Nullable Keyspace keyspace;
+  private final @Nullable TypedKeys types;
 
-  /** The commands on {@code store}, whose {@code keyspace} (null: a store without one) tells an entry's cost. */
-  RespObjectCommands(BlinkStore store, @Nullable Keyspace keyspace) {
+  /**
+   * The commands on {@code store}, whose {@code keyspace} (null: a store without one) tells an entry's cost and
+   * whose {@code types} (null: strings only) a hash's or list's encoding.
+   */
+  RespObjectCommands(BlinkStore store, @Nullable Keyspace keyspace, @Nullable TypedKeys types) {
     this.store = store;
     this.keyspace = keyspace;
+    this.types = types;
   }
 
   void register(CommandTable commands) {
@@ -76,11 +82,15 @@ final class RespObjectCommands {
 
   /** {@code reply} if the key exists, else the null reply, as Redis's {@code OBJECT} answers a missing key. */
   private Result ifPresent(ClientState client, byte[][] args, Result reply) {
-    return store.getStored(client.key(args[2])) == null ? Result.NULL : reply;
+    return KeyTypes.present(store, client.key(args[2])) ? reply : Result.NULL;
   }
 
   /** {@code OBJECT ENCODING key}: Redis's encoding of a string of these bytes, set whole. */
   private Result encoding(ClientState client, byte[][] args) {
+    String encoding = types == null ? null : types.encoding(client.key(args[2]));
+    if (encoding != null) {
+      return Result.bulk(encoding);
+    }
     BlinkStore.StoredValue value = store.getStored(client.key(args[2]));
     if (value == null) {
       return Result.NULL;
@@ -109,7 +119,7 @@ final class RespObjectCommands {
     }
     String key = client.key(args[2]);
     if (keyspace == null) {
-      BlinkStore.StoredValue value = store.getStored(key);
+      BlinkStore.StoredValue value = store.getStored(key); // only strings on a store without a keyspace
       return value == null ? Result.NULL
           : new Result.Int((long) key.getBytes(StandardCharsets.UTF_8).length + value.length());
     }

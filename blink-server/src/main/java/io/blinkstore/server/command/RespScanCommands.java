@@ -3,6 +3,8 @@ package io.blinkstore.server.command;
 import static io.blinkstore.server.command.CommandFlag.READONLY;
 
 import io.blinkstore.internal.Keyspace;
+import io.blinkstore.internal.Namespaces;
+import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,11 +40,16 @@ final class RespScanCommands {
 
   private final @Nullable Keyspace keyspace;
   private final long maxReplyBytes;
+  private final @Nullable TypedKeys types;
 
-  /** The commands over {@code keyspace} ({@code null}: a store without one); replies of at most {@code maxReplyBytes}. */
-  RespScanCommands(@Nullable Keyspace keyspace, long maxReplyBytes) {
+  /**
+   * The commands over {@code keyspace} ({@code null}: a store without one), whose keys' types {@code types} tells
+   * ({@code null}: strings only); replies of at most {@code maxReplyBytes}.
+   */
+  RespScanCommands(@Nullable Keyspace keyspace, long maxReplyBytes, @Nullable TypedKeys types) {
     this.keyspace = keyspace;
     this.maxReplyBytes = maxReplyBytes;
+    this.types = types;
   }
 
   void register(CommandTable commands) {
@@ -90,13 +97,12 @@ final class RespScanCommands {
     if (step == null) {
       return UNKNOWN_CURSOR;
     }
-    // Every value is a string: TYPE string keeps every key, any other type none, as Redis would here.
-    boolean anyType = type == null || Arguments.lowerCase(type).equals("string");
+    String wanted = type == null ? null : Arguments.lowerCase(type);
     List<Result> keys = new ArrayList<>();
     long replyBytes = 0;
     for (String key : step.keys()) {
       byte[] bytes = RespKeys.bytes(key);
-      if (anyType && matches(pattern, bytes)) {
+      if (matches(pattern, bytes) && (wanted == null || wanted.equals(typeOf(client, key)))) {
         keys.add(new Result.Bulk(bytes));
         replyBytes += bulkLength(bytes.length);
       }
@@ -135,6 +141,11 @@ final class RespScanCommands {
     }
     String key = keyspace.randomKey(client.namespace());
     return key == null ? Result.NULL : new Result.Bulk(RespKeys.bytes(key));
+  }
+
+  /** The type of a key {@code SCAN} returned, as {@code TYPE} names it; a key gone meanwhile has none. */
+  private @Nullable String typeOf(ClientState client, String key) {
+    return KeyTypes.type(types, Namespaces.key(client.namespace(), key), true);
   }
 
   private static boolean matches(byte[] pattern, byte[] key) {

@@ -150,7 +150,7 @@ final class RespStringCommands {
       updates.checkRoom(keys[i], args[2 + 2 * i].length); // all checked before any is stored
     }
     for (String key : keys) {
-      if (store.getStored(key) != null) {
+      if (KeyTypes.present(store, key)) {
         return new Result.Int(0);
       }
     }

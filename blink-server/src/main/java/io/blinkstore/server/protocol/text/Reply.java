@@ -122,6 +122,7 @@ public sealed interface Reply {
 
   Error LINE_TOO_LONG = new Error("line too long");
   Error AT_CAPACITY = new Error("storage is at capacity and eviction failed");
+  Error WRONG_TYPE = new Error("WRONGTYPE Operation against a key holding the wrong kind of value");
   Error INTERNAL_ERROR = new Error("internal error");
   Error OUT_OF_MEMORY = new Error("out of memory");
   Error NO_TOKEN_CONFIGURED = new Error("AUTH called without any auth token configured");

@@ -197,6 +197,9 @@ public final class TextCommands {
     if (error == Dispatcher.AT_CAPACITY) {
       return Reply.AT_CAPACITY;
     }
+    if (error == Dispatcher.WRONGTYPE) {
+      return Reply.WRONG_TYPE; // a key a RESP client made a hash or list: kind first, as NOAUTH and WRONGPASS are
+    }
     return new Reply.Error(error.message());
   }
 
