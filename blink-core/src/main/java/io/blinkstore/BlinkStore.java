@@ -72,6 +72,18 @@ public interface BlinkStore extends AutoCloseable {
   }
 
   /**
+   * The list stored under {@code key}, with the semantics of Redis's list commands ({@link BlinkList}): a view, so
+   * it may be asked for a key that holds no list yet. The in-process store and {@code BlinkClient} over RESP have
+   * lists; other stores throw {@link UnsupportedOperationException} here, saying why.
+   *
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   * @throws UnsupportedOperationException if this store has no lists
+   */
+  default BlinkList list(String key) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no lists");
+  }
+
+  /**
    * Stores {@code value} under {@code key}, replacing any previous value, evicting other entries if needed.
    *
    * @throws EntryTooLargeException if the key and value bytes together exceed {@link #memoryLimit()}; the

@@ -142,6 +142,12 @@ final class IsolatedStore
   }
 
   @Override
+  public BlinkList list(String key) {
+    StoreArguments.validate(key);
+    return new StoreList(this, key);
+  }
+
+  @Override
   public @Nullable String type(String key) {
     long stamp = enter();
     try {

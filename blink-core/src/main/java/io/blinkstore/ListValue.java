@@ -14,11 +14,12 @@ import org.jspecify.annotations.Nullable;
  * the ring, whose capacity is at most twice the size once it has grown (it shrinks by half when a quarter full):
  * {@link #HEAP_BYTES_PER_ELEMENT} beyond the element's bytes, used by the heap bound. No wrapper object per element.
  *
- * <p>Not thread-safe: the store mutates it inside the key's {@code compute} and reads it under its monitor. The
+ * <p>Not thread-safe: the store mutates it inside the key's {@code compute} and reads it under its monitor
+ * ({@link TypedValue}). The
  * arrays it is given become its own and are never modified afterwards (an {@code LSET} replaces the slot), so an
  * array it returns may be shared with a reader that does not modify it.
  */
-final class ListValue {
+final class ListValue extends TypedValue {
   /**
    * What an element costs the heap beyond its bytes: its array's 16-byte header, its padding (4 on average), and
    * its ring slot (4 bytes, up to 8 with the ring's slack), on Java 17 with compressed references.
@@ -33,11 +34,14 @@ final class ListValue {
   private int size;
   private long bytes;
 
-  ListValue() {
+  /** An empty list under {@code key}, a packed array without value bytes. */
+  ListValue(byte[] key) {
+    super(key);
     ring = EMPTY;
   }
 
-  private ListValue(ListValue other) {
+  private ListValue(ListValue other, byte[] key) {
+    super(key);
     ring = new byte[Math.max(other.size, MIN_CAPACITY)][];
     for (int i = 0; i < other.size; i++) {
       ring[i] = other.element(i).clone();
@@ -47,8 +51,30 @@ final class ListValue {
   }
 
   /** A copy whose elements are copies too ({@code COPY}): a change of either never shows in the other. */
-  ListValue deepCopy() {
-    return new ListValue(this);
+  @Override
+  ListValue copy(byte[] otherKey) {
+    return new ListValue(this, otherKey);
+  }
+
+  @Override
+  String type() {
+    return "list";
+  }
+
+  /** Redis 7.0 answers {@code quicklist} for every list, whatever its length. */
+  @Override
+  String encoding() {
+    return "quicklist";
+  }
+
+  @Override
+  long elements() {
+    return size;
+  }
+
+  @Override
+  int heapPerElement() {
+    return HEAP_BYTES_PER_ELEMENT;
   }
 
   /** The number of elements. */
@@ -61,6 +87,7 @@ final class ListValue {
   }
 
   /** The sum of the elements' lengths: what the list weighs beside its key. */
+  @Override
   long bytes() {
     return bytes;
   }
@@ -142,10 +169,17 @@ final class ListValue {
     return elements;
   }
 
-  /** Keeps only the elements from {@code start} to {@code stop}, both included ({@code LTRIM}). */
-  void trim(long start, long stop) {
+  /**
+   * Keeps only the elements from {@code start} to {@code stop}, both included ({@code LTRIM}).
+   *
+   * @return whether any element was removed
+   */
+  boolean trim(long start, long stop) {
     int[] bounds = bounds(start, stop);
     int keep = bounds[1] - bounds[0];
+    if (keep == size) {
+      return false;
+    }
     byte[][] kept = new byte[Math.max(keep, MIN_CAPACITY)][];
     long keptBytes = 0;
     for (int i = 0; i < keep; i++) {
@@ -156,6 +190,7 @@ final class ListValue {
     head = 0;
     size = keep;
     bytes = keptBytes;
+    return true;
   }
 
   /**

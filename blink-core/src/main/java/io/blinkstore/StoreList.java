@@ -1,39 +1,32 @@
 package io.blinkstore;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The in-process {@link BlinkList}: each call one read or one update of the key's {@link ListValue} through the
- * store's {@link Access}, which runs a write inside the key's {@code compute} (so the entry is re-weighed after it,
- * and a list left empty is removed) and a read under the list's monitor. Elements are copied on the way in and
- * out: the caller's arrays never become the store's, nor the store's the caller's.
+ * The in-process {@link BlinkList}: each call one {@link IsolatedStore#read} of the key's {@link ListValue} (under
+ * its monitor) or one {@link IsolatedStore#update} (inside the key's {@code compute}, re-weighed after, a list left
+ * empty removed, refused before any change if it could pass the limit), through the store's gate. Elements are
+ * copied on the way in and out: the caller's arrays never become the store's, nor the store's the caller's (a
+ * popped array, which leaves the list, is handed out as it is).
  */
 final class StoreList implements BlinkList {
+  private static final Predicate<Object> ALWAYS = answer -> true;
+  /** What a pop, a read or a move answers for no element (the store's answers are never null): told by identity. */
+  private static final byte[] NONE = new byte[0];
+  /** What {@code pop(end, count)} answers for an absent list, told by identity. */
+  private static final List<byte[]> NO_LIST = Collections.unmodifiableList(new ArrayList<>());
 
-  /** How the store reads and updates the list of a key. */
-  interface Access {
-    /** Runs {@code reader} on the key's list ({@code null} if absent), no write of it under way meanwhile. */
-    <R> R read(String key, Function<@Nullable ListValue, R> reader);
-
-    /**
-     * Runs {@code writer} on the key's list inside the key's lock, creating an empty one first if absent and
-     * {@code create}; else answers {@code null}. The entry is re-weighed after it, and removed if left empty.
-     */
-    <R> @Nullable R update(String key, boolean create, Function<ListValue, R> writer);
-
-    /** Throws {@code WrongTypeException} if {@code key} holds a value that is not a list. */
-    void requireListOrAbsent(String key);
-  }
-
-  private final Access access;
+  private final IsolatedStore store;
   private final String key;
 
-  StoreList(Access access, String key) {
-    this.access = access;
+  StoreList(IsolatedStore store, String key) {
+    this.store = store;
     this.key = key;
   }
 
@@ -42,16 +35,32 @@ final class StoreList implements BlinkList {
     return key;
   }
 
+  /** A write that changes an existing list only; {@code modified} tells from its answer whether it changed it. */
+  private <R> R change(String name, long growBytes, long growElements, Function<ListValue, R> change, R absent,
+      Predicate<? super R> modified) {
+    return store.update(name, new TypedWrite<>(ListValue.class, null, growBytes, growElements, change, absent,
+        modified));
+  }
+
+  /** Pushes {@code elements} (the store's own arrays now) at {@code end} of the list of {@code name}, creating it. */
+  private long pushCreating(String name, End end, byte[][] elements) {
+    return store.update(name, new TypedWrite<>(ListValue.class, ListValue::new, bytes(elements), elements.length,
+        list -> pushAll(list, end, elements), 0L, ALWAYS));
+  }
+
+  private <R> R read(Function<ListValue, R> reader, R absent) {
+    return store.read(key, ListValue.class, reader, absent);
+  }
+
   @Override
   public long push(End end, byte[]... elements) {
-    byte[][] copies = copies(elements);
-    return orZero(access.update(key, true, list -> pushAll(list, end, copies)));
+    return pushCreating(key, end, copies(elements));
   }
 
   @Override
   public long pushIfPresent(End end, byte[]... elements) {
     byte[][] copies = copies(elements);
-    return orZero(access.update(key, false, list -> pushAll(list, end, copies)));
+    return change(key, bytes(copies), copies.length, list -> pushAll(list, end, copies), 0L, n -> n > 0);
   }
 
   private static long pushAll(ListValue list, End end, byte[][] elements) {
@@ -67,12 +76,17 @@ final class StoreList implements BlinkList {
 
   @Override
   public byte @Nullable [] pop(End end) {
-    // A popped array leaves the list: it is handed out without a copy.
-    return access.update(key, false, list -> popOne(list, end));
+    return orNull(change(key, 0, 0, list -> popOne(list, end), NONE, element -> element != NONE));
   }
 
-  private static byte @Nullable [] popOne(ListValue list, End end) {
-    return end == End.LEFT ? list.popFirst() : list.popLast();
+  /** The element popped at {@code end}, or {@link #NONE} if the list is empty. */
+  private static byte[] popOne(ListValue list, End end) {
+    byte[] element = end == End.LEFT ? list.popFirst() : list.popLast();
+    return element == null ? NONE : element;
+  }
+
+  private static byte @Nullable [] orNull(byte[] element) {
+    return element == NONE ? null : element;
   }
 
   @Override
@@ -80,55 +94,54 @@ final class StoreList implements BlinkList {
     if (count < 0) {
       throw new IllegalArgumentException("count must not be negative: " + count);
     }
-    return access.update(key, false, list -> {
-      List<byte[]> popped = new ArrayList<>((int) Math.min(count, list.size()));
+    List<byte[]> popped = change(key, 0, 0, list -> {
+      List<byte[]> elements = new ArrayList<>((int) Math.min(count, list.size()));
       for (long i = 0; i < count && !list.isEmpty(); i++) {
-        popped.add(Objects.requireNonNull(popOne(list, end), "not empty"));
+        elements.add(popOne(list, end));
       }
-      return popped;
-    });
+      return elements;
+    }, NO_LIST, elements -> !elements.isEmpty());
+    return popped == NO_LIST ? null : popped;
   }
 
   @Override
   public long size() {
-    return access.read(key, list -> list == null ? 0L : list.size());
+    return read(list -> (long) list.size(), 0L);
   }
 
   @Override
   public byte @Nullable [] get(long index) {
-    return access.read(key, list -> {
-      byte[] element = list == null ? null : list.get(index);
-      return element == null ? null : element.clone();
-    });
+    return orNull(read(list -> {
+      byte[] element = list.get(index);
+      return element == null ? NONE : element.clone();
+    }, NONE));
   }
 
   @Override
   public List<byte[]> range(long start, long stop) {
-    return access.read(key, list -> list == null ? List.of() : copies(list.range(start, stop)));
+    return read(list -> copies(list.range(start, stop)), List.of());
   }
 
   @Override
   public boolean set(long index, byte[] element) {
     byte[] copy = element.clone();
-    Boolean inRange = access.update(key, false, list -> list.set(index, copy));
-    if (inRange == null) {
-      return false;
-    }
-    if (!inRange) {
+    int answer = change(key, copy.length, 0, list -> list.set(index, copy) ? 1 : 0, -1, set -> set == 1);
+    if (answer == 0) {
       throw new IndexOutOfBoundsException("index out of range: " + index);
     }
-    return true;
+    return answer == 1;
   }
 
   @Override
   public long remove(long count, byte[] element) {
-    return orZero(access.update(key, false, list -> (long) list.remove(count, element)));
+    return change(key, 0, 0, list -> (long) list.remove(count, element), 0L, n -> n > 0);
   }
 
   @Override
   public long insert(boolean before, byte[] pivot, byte[] element) {
     byte[] copy = element.clone();
-    return orZero(access.update(key, false, list -> list.insert(before, pivot, copy) ? (long) list.size() : -1L));
+    return change(key, copy.length, 1, list -> list.insert(before, pivot, copy) ? (long) list.size() : -1L, 0L,
+        n -> n > 0);
   }
 
   @Override
@@ -137,47 +150,50 @@ final class StoreList implements BlinkList {
       throw new IllegalArgumentException("rank must not be 0, count and maxLength not negative: " + rank + ", "
           + count + ", " + maxLength);
     }
-    return access.read(key, list -> list == null ? List.of() : list.positions(element, rank, count, maxLength));
+    return read(list -> list.positions(element, rank, count, maxLength), List.of());
   }
 
   @Override
   public void trim(long start, long stop) {
-    access.update(key, false, list -> {
-      list.trim(start, stop);
-      return Boolean.TRUE;
-    });
+    change(key, 0, 0, list -> list.trim(start, stop), Boolean.FALSE, Boolean.TRUE::equals);
   }
 
   /**
    * Pops from this list and pushes onto {@code destination}, each under its own key's lock: the destination's type
    * is checked first, and an element the push refuses (the memory limit) goes back where it was popped, so
-   * nothing is lost; another client may see the element in neither list for that moment.
+   * nothing is lost. Another caller may see the element in neither list for that moment; the server runs
+   * {@code LMOVE} with the store's gate held exclusive, so no command of another client sees it.
    */
   @Override
   public byte @Nullable [] move(End from, String destination, End to) {
     if (destination.equals(key)) {
-      return access.update(key, false, list -> {
-        byte[] element = Objects.requireNonNull(popOne(list, from), "a stored list is not empty");
+      return orNull(change(key, 0, 0, list -> {
+        byte[] element = popOne(list, from);
         pushAll(list, to, new byte[][] {element});
         return element.clone();
-      });
+      }, NONE, element -> element != NONE));
     }
-    access.requireListOrAbsent(destination);
+    store.read(destination, ListValue.class, list -> Boolean.TRUE, Boolean.FALSE); // WRONGTYPE before the pop
     byte[] element = pop(from);
     if (element == null) {
       return null;
     }
+    byte[][] one = {element};
     try {
-      access.update(destination, true, list -> pushAll(list, to, new byte[][] {element}));
+      pushCreating(destination, to, one);
     } catch (RuntimeException e) {
-      access.update(key, true, list -> pushAll(list, from, new byte[][] {element}));
+      pushCreating(key, from, one);
       throw e;
     }
     return element.clone();
   }
 
-  private static long orZero(@Nullable Long value) {
-    return value == null ? 0 : value;
+  private static long bytes(byte[][] elements) {
+    long bytes = 0;
+    for (byte[] element : elements) {
+      bytes += element.length;
+    }
+    return bytes;
   }
 
   private static byte[][] copies(byte[][] elements) {

@@ -34,6 +34,8 @@ class ListValueProperties {
     }
   }
 
+  private static final byte[] KEY = Key.pack("list", 4, new byte[0]);
+
   private static final String[] NAMES =
       {"pushFirst", "pushLast", "popFirst", "popLast", "get", "set", "range", "trim", "remove", "insert", "positions"};
 
@@ -51,7 +53,7 @@ class ListValueProperties {
 
   @Property(tries = 500)
   void everyOperationAnswersAsTheModel(@ForAll("operations") List<Op> ops) {
-    ListValue list = new ListValue();
+    ListValue list = new ListValue(KEY);
     List<byte[]> model = new ArrayList<>();
     for (Op op : ops) {
       apply(op, list, model);
@@ -63,10 +65,10 @@ class ListValueProperties {
 
   @Property(tries = 200)
   void aDeepCopyIsEqualAndIndependent(@ForAll("operations") List<Op> ops) {
-    ListValue list = new ListValue();
+    ListValue list = new ListValue(KEY);
     List<byte[]> model = new ArrayList<>();
     ops.forEach(op -> apply(op, list, model));
-    ListValue copy = list.deepCopy();
+    ListValue copy = list.copy(KEY);
     assertSame(model, copy.range(0, -1));
     assertEquals(list.bytes(), copy.bytes());
     for (int i = 0; i < list.size(); i++) {
@@ -195,7 +197,7 @@ class ListValueProperties {
 
   @Property(tries = 1)
   void popsOfAnEmptyListAnswerNull() {
-    ListValue list = new ListValue();
+    ListValue list = new ListValue(KEY);
     assertNull(list.popFirst());
     assertNull(list.popLast());
     assertNull(list.get(0));
