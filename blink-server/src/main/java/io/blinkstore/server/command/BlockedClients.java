@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,13 +17,14 @@ import org.jspecify.annotations.Nullable;
  * several elements serves several clients. A client waiting on several keys is served by the first of them to get
  * elements.
  *
- * <p><b>Serving.</b> A write that may give a key elements {@linkplain #signal signals} it: a look-up without a
- * lock when nobody waits (one volatile read). The key is then served by {@link #serveReady}, which the dispatcher
- * calls once the writing command is done, before its reply (as Redis's {@code handleClientsBlockedOnKeys}): the
- * writer's reply is never sent before the clients it served are. Serving holds the store's gate shared, then this
- * registry's lock (that order, which a blocking command holds them in too), so that a transaction never
- * interleaves with it; a serve that moves an element ({@code BLMOVE}) signals its destination, served in the same
- * pass.
+ * <p><b>Serving.</b> Every write of a list, by any path, {@linkplain #signal signals} its key (the store's write
+ * hook, {@code TypedKeys.onWrite}): a look-up without a lock when nobody waits (one volatile read). A key with
+ * waiters is then served by {@link #serveReady}: by the dispatcher once the writing command is done, before its
+ * reply (as Redis's {@code handleClientsBlockedOnKeys}: a writer's reply is never sent before the clients it
+ * served are, nor while another thread serves), and on {@code background} for a write of an in-process caller,
+ * which no command follows. Serving holds the store's gate shared, then this registry's lock (that order, which a
+ * blocking command holds them in too), so that a transaction never interleaves with it; a serve that moves an
+ * element ({@code BLMOVE}) signals its destination, served in the same pass.
  *
  * <p><b>No lost wake-up.</b> A blocking command registers under the lock, then tries its keys once more: a write
  * before the registration is seen by that try, one after it finds the registration. The try skips a key other
@@ -37,15 +39,22 @@ final class BlockedClients {
   static final long BYTES_PER_KEY = 96;
 
   private final @Nullable Isolation isolation;
+  private final Executor background;
   private final Object lock = new Object();
   /** The requests waiting on each key, oldest first. Changed under the lock; read without it by {@link #signal}. */
   private final Map<String, LinkedHashSet<BlockedRequest>> waiting = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<String> ready = new ConcurrentLinkedQueue<>();
   private volatile int blocked;
+  /** Set while a thread serves, under the lock: a command done meanwhile waits for it before its reply. */
+  private volatile boolean serving;
 
-  /** A registry whose serves hold {@code isolation}'s gate shared ({@code null}: a store without a gate). */
-  BlockedClients(@Nullable Isolation isolation) {
+  /**
+   * A registry whose serves hold {@code isolation}'s gate shared ({@code null}: a store without a gate), and run on
+   * {@code background} after a write no command follows.
+   */
+  BlockedClients(@Nullable Isolation isolation, Executor background) {
     this.isolation = isolation;
+    this.background = background;
   }
 
   /** The number of clients blocked now ({@code INFO}'s {@code blocked_clients}). */
@@ -53,16 +62,15 @@ final class BlockedClients {
     return blocked;
   }
 
-  /** {@code key} may have got elements: its waiting clients are served at the next {@link #serveReady}. */
+  /**
+   * {@code key} may have got elements: if clients wait on it, they are served at the next {@link #serveReady},
+   * which is also handed to the background (the write may be an in-process caller's, which no command follows).
+   */
   void signal(String key) {
     if (blocked > 0 && waiting.containsKey(key)) {
       ready.add(key);
+      background.execute(this::serveReady);
     }
-  }
-
-  /** Whether a key was signalled since the last serve. */
-  boolean anyReady() {
-    return !ready.isEmpty();
   }
 
   /**
@@ -98,14 +106,19 @@ final class BlockedClients {
    * nobody waits on it; keys a serve signals are served in the same pass.
    */
   void serveReady() {
-    if (ready.isEmpty()) {
-      return;
+    if (ready.isEmpty() && !serving) {
+      return; // one volatile read or two per command while nobody is served
     }
     long stamp = isolation == null ? 0 : isolation.enter();
     try {
       synchronized (lock) {
-        for (String key = ready.poll(); key != null; key = ready.poll()) {
-          serve(key);
+        serving = true;
+        try {
+          for (String key = ready.poll(); key != null; key = ready.poll()) {
+            serve(key);
+          }
+        } finally {
+          serving = false;
         }
       }
     } finally {

@@ -1,5 +1,6 @@
 package io.blinkstore.server.command;
 
+import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.WrongTypeException;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -120,7 +122,7 @@ public final class Dispatcher {
     this.authenticator = authenticator;
     this.store = Objects.requireNonNull(store, "store");
     this.isolation = store instanceof Isolation.Source source ? source.isolation() : null;
-    this.blocked = new BlockedClients(isolation);
+    this.blocked = new BlockedClients(isolation, ForkJoinPool.commonPool());
     counters.blockedClients(blocked::count);
     store = sizeLimits.wrap(isolation == null ? store : isolation.view());
     LeaseInvalidatingStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
@@ -150,6 +152,12 @@ public final class Dispatcher {
     serverCommands.register(table);
     new RespScanCommands(keyspace, maxReplyBytes, types).register(table);
     new RespClientCommands(clients, pause, blocked).register(table);
+    if (isolation != null && types != null) {
+      Function<String, BlinkList> lists = isolation.view()::list;
+      new RespListCommands(lists).register(table);
+      new RespBlockingCommands(lists, blocked).register(table);
+      types.onWrite(blocked::signal);
+    }
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
@@ -303,9 +311,7 @@ public final class Dispatcher {
         : gated(spec, client, args);
     spec.calls().ran(result);
     monitors.feed(spec, client, args);
-    if (blocked.anyReady()) {
-      blocked.serveReady(); // the clients this command's writes serve, before its own reply (as Redis)
-    }
+    blocked.serveReady(); // the clients this command's writes serve, before its own reply (as Redis)
     return result;
   }
 

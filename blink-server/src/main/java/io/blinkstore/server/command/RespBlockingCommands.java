@@ -124,11 +124,7 @@ final class RespBlockingCommands {
     String destination = client.key(args[2]);
     BlockedRequest.Attempt attempt = key -> {
       byte[] moved = lists.apply(key).move(from, destination, to);
-      if (moved == null) {
-        return null;
-      }
-      blocked.signal(destination);
-      return new Result.Bulk(moved);
+      return moved == null ? null : new Result.Bulk(moved);
     };
     // Inside MULTI Redis answers a nil bulk string here, not the null array of its timeout.
     return firstOrBlock(client, List.of(source), attempt, (long) timeout, Result.NULL);

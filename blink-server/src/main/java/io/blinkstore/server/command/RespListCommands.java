@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * {@code LSET}, {@code LREM}, {@code LINSERT}, {@code LPOS}, {@code LTRIM}, {@code LMOVE}, {@code RPOPLPUSH} and
  * {@code LMPOP}, with Redis's replies and errors in Redis's order (an argument Redis parses before it looks the
  * key up is checked first here too). Each runs against the store's list of the key ({@link BlinkList}), one
- * atomic call per key; a list a command creates is {@linkplain BlockedClients#signal signalled}, so that the
- * clients a blocking pop holds on it are served once the command is done.
+ * atomic call per key. Every write of a list signals the clients blocked on it through the store's write hook
+ * ({@link BlockedClients#signal}), whoever wrote it. {@code LMOVE} and {@code RPOPLPUSH} run with the store's gate
+ * held exclusive ({@link RespTransactionCommands}), so no other client sees the element between the two lists.
  */
 final class RespListCommands {
   static final Result.Error NOT_POSITIVE = Result.error("value is out of range, must be positive");
@@ -36,12 +37,10 @@ final class RespListCommands {
   static final Result.Error MPOP_COUNT = Result.error("count should be greater than 0");
 
   private final Function<String, BlinkList> lists;
-  private final BlockedClients blocked;
 
-  /** Commands on the list {@code lists} gives for a store key, signalling {@code blocked} of lists they fill. */
-  RespListCommands(Function<String, BlinkList> lists, BlockedClients blocked) {
+  /** Commands on the list {@code lists} gives for a store key. */
+  RespListCommands(Function<String, BlinkList> lists) {
     this.lists = lists;
-    this.blocked = blocked;
   }
 
   void register(CommandTable commands) {
@@ -70,14 +69,9 @@ final class RespListCommands {
 
   /** {@code LPUSH key element ...}: the new length; {@code LPUSHX} only onto an existing list (else 0). */
   private Result push(ClientState client, byte[][] args, End end, boolean onlyIfPresent) {
-    String key = client.key(args[1]);
     byte[][] elements = Arrays.copyOfRange(args, 2, args.length);
-    BlinkList list = lists.apply(key);
-    long length = onlyIfPresent ? list.pushIfPresent(end, elements) : list.push(end, elements);
-    if (length == elements.length && !onlyIfPresent) {
-      blocked.signal(key); // created by this push: a blocking pop may be waiting for it
-    }
-    return new Result.Int(length);
+    BlinkList list = list(client, args[1]);
+    return new Result.Int(onlyIfPresent ? list.pushIfPresent(end, elements) : list.push(end, elements));
   }
 
   /** {@code LPOP key [count]}: one element (nil if absent), or with a count an array (nil array if absent). */
@@ -90,11 +84,8 @@ final class RespListCommands {
       return new Result.Bulk(list.pop(end));
     }
     Long count = Arguments.integer(args[2]);
-    if (count == null) {
-      return RespKeyCommands.NOT_AN_INTEGER;
-    }
-    if (count < 0) {
-      return NOT_POSITIVE;
+    if (count == null || count < 0) {
+      return NOT_POSITIVE; // Redis's getPositiveLongFromObjectOrReply answers this for both
     }
     List<byte[]> popped = list.pop(end, count);
     return popped == null ? new Result.NullArray() : bulks(popped);
@@ -209,13 +200,8 @@ final class RespListCommands {
   }
 
   /** {@code LMOVE source destination from to}: the element moved, nil if the source is empty. */
-  Result move(ClientState client, byte[][] args, End from, End to) {
-    String destination = client.key(args[2]);
-    byte[] moved = list(client, args[1]).move(from, destination, to);
-    if (moved != null) {
-      blocked.signal(destination);
-    }
-    return new Result.Bulk(moved);
+  private Result move(ClientState client, byte[][] args, End from, End to) {
+    return new Result.Bulk(list(client, args[1]).move(from, client.key(args[2]), to));
   }
 
   /** {@code LMPOP numkeys key ... LEFT|RIGHT [COUNT count]}. */
