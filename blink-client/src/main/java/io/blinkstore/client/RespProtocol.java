@@ -7,6 +7,7 @@ import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.NotAnIntegerException;
+import io.blinkstore.WrongTypeException;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import org.jspecify.annotations.Nullable;
 final class RespProtocol implements Wire<RespReply> {
   /** Redis's answer to a write that would pass {@code maxmemory}, which Blink Store gives too. */
   private static final String OUT_OF_MEMORY = "OOM ";
+  private static final String WRONG_TYPE = "WRONGTYPE ";
   private static final String NOT_AN_INTEGER = "ERR value is not an integer or out of range";
   private static final String OVERFLOW = "ERR increment or decrement would overflow";
   private static final String PROTOCOL_ERROR = "ERR Protocol error";
@@ -268,6 +270,18 @@ final class RespProtocol implements Wire<RespReply> {
         errors(command, key, valueBytes));
   }
 
+  /**
+   * {@code name key arguments...}, its reply decoded by the caller ({@link RespList}); {@code -WRONGTYPE} fails it
+   * with {@link WrongTypeException}, {@code -OOM} with {@link EntryTooLargeException} for {@code valueBytes}.
+   */
+  RespRequest<RespReply> keyCommand(String name, String key, long valueBytes, List<byte[]> arguments) {
+    String command = name + " " + shown(key);
+    Exchange.ErrorDecoder errors = errors(command, key, valueBytes);
+    return new RespRequest<>(command, encode(command, arguments(name, key, arguments)), Exchange.Result::new,
+        (message, memoryLimit) -> message.startsWith(WRONG_TYPE) ? new WrongTypeException(key, "another type")
+            : errors.decode(message, memoryLimit));
+  }
+
   private <T> RespRequest<T> request(
       String name, String key, RespRequest.ReplyDecoder<T> decoder, List<byte[]> arguments) {
     String command = name + " " + shown(key);
@@ -368,7 +382,7 @@ final class RespProtocol implements Wire<RespReply> {
   }
 
   /** The key's UTF-8 bytes. @throws IllegalArgumentException if it is not {@linkplain BlinkStore#isValidKey valid} */
-  private static byte[] keyBytes(String key) {
+  static byte[] keyBytes(String key) {
     TextProtocol.keyBytes(key);
     return key.getBytes(UTF_8);
   }
