@@ -8,6 +8,7 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkList.End;
+import io.blinkstore.WrongTypeException;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Redis 7.0's blocking list pops: {@code BLPOP}, {@code BRPOP}, {@code BLMOVE}, {@code BRPOPLPUSH} and
@@ -101,7 +103,7 @@ final class RespBlockingCommands {
       keys.putIfAbsent(client.key(args[i]), args[i]);
     }
     BlockedRequest.Attempt attempt = key -> {
-      byte[] element = lists.apply(key).pop(end);
+      byte[] element = listOrNothing(key) == null ? null : lists.apply(key).pop(end);
       return element == null ? null
           : new Result.Array(List.of(new Result.Bulk(argument(keys, key)), new Result.Bulk(element)));
     };
@@ -123,7 +125,8 @@ final class RespBlockingCommands {
     String source = client.key(args[1]);
     String destination = client.key(args[2]);
     BlockedRequest.Attempt attempt = key -> {
-      byte[] moved = lists.apply(key).move(from, destination, to);
+      BlinkList list = listOrNothing(key);
+      byte[] moved = list == null ? null : list.move(from, destination, to); // WRONGTYPE now: the destination's
       return moved == null ? null : new Result.Bulk(moved);
     };
     // Inside MULTI Redis answers a nil bulk string here, not the null array of its timeout.
@@ -143,8 +146,25 @@ final class RespBlockingCommands {
     MultiPop pop = (MultiPop) parsed;
     Map<String, byte[]> keys = new LinkedHashMap<>();
     pop.keys().forEach(key -> keys.putIfAbsent(client.key(key), key));
-    BlockedRequest.Attempt attempt = key -> pop.attempt(argument(keys, key), lists.apply(key));
+    BlockedRequest.Attempt attempt = key -> {
+      BlinkList list = listOrNothing(key);
+      return list == null ? null : pop.attempt(argument(keys, key), list);
+    };
     return firstOrBlock(client, new ArrayList<>(keys.keySet()), attempt, (long) timeout, new Result.NullArray());
+  }
+
+  /**
+   * The list of {@code key} if it has elements, else {@code null}: a key that holds no list serves nobody and
+   * keeps its clients blocked, as in Redis ({@code LPUSH}, {@code DEL}, {@code SET} in one {@code EXEC}), where a
+   * blocking command's own first look answers {@code WRONGTYPE} ({@link #firstOrBlock}).
+   */
+  private @Nullable BlinkList listOrNothing(String key) {
+    BlinkList list = lists.apply(key);
+    try {
+      return list.size() > 0 ? list : null;
+    } catch (WrongTypeException e) {
+      return null;
+    }
   }
 
   /** The key argument of store key {@code key}, one of those it blocks on. */
@@ -159,6 +179,7 @@ final class RespBlockingCommands {
   private Result firstOrBlock(ClientState client, List<String> keys, BlockedRequest.Attempt attempt,
       long timeoutMillis, Result notBlocked) {
     for (String key : keys) {
+      lists.apply(key).size(); // WRONGTYPE for a key of another type, in order, before anything blocks
       Result served = attempt.serve(key);
       if (served != null) {
         return served;

@@ -508,4 +508,13 @@ class RespCommandsTest {
     return reply instanceof Result.Bulk bulk ? java.nio.charset.StandardCharsets.ISO_8859_1.decode(bulk.bytes().duplicate())
         .toString() : ((Result.Verbatim) reply).text();
   }
+
+  @Test
+  void debugQuicklistPackedThresholdIsCheckedAsRedisAndChangesNothing() {
+    assertEquals(Result.OK, run("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1b"));
+    assertEquals(Result.OK, run("DEBUG", "quicklist-packed-threshold", "0"));
+    Result refused = error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+    assertEquals(refused, run("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5gb"));
+    assertEquals(refused, run("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "x"));
+  }
 }
