@@ -1,5 +1,6 @@
 package io.blinkstore.bench;
 
+import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStore;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ final class FootprintCommand implements Callable<Integer> {
   @Option(names = "--ttl", description = "Give every entry a time to live of an hour (default: none).")
   boolean ttl;
 
+  @Option(names = "--list", description = "Push the -n values as elements of one list (key 'list'), per element.")
+  boolean list;
+
   @Override
   public Integer call() throws Exception {
     String before = histogram();
@@ -40,7 +44,9 @@ final class FootprintCommand implements Callable<Integer> {
       for (int i = 0; i < entries; i++) {
         byte[] value = new byte[valueBytes];
         value[0] = (byte) i;
-        if (ttl) {
+        if (list) {
+          store.list("list").push(BlinkList.End.RIGHT, value);
+        } else if (ttl) {
           store.set(key(i), value, java.time.Duration.ofHours(1));
         } else {
           store.set(key(i), value);
@@ -48,8 +54,9 @@ final class FootprintCommand implements Callable<Integer> {
       }
       String after = histogram();
       long total = total(after) - total(before);
-      System.out.printf("%s, %s, %d entries of %d key + %d value bytes%s (usage %d)%n",
-          System.getProperty("java.vm.version"), headers(), store.size(), 4 + digits, valueBytes,
+      System.out.printf("%s, %s, %d %s of %d key + %d value bytes%s (usage %d)%n",
+          System.getProperty("java.vm.version"), headers(), list ? store.list("list").size() : store.size(),
+          list ? "elements of one list" : "entries", list ? 4 : 4 + digits, valueBytes,
           ttl ? ", each with a time to live" : "", store.usage());
       System.out.printf("%-60s %12s %14s%n", "class", "instances", "bytes/entry");
       for (String[] row : rows(after)) {
