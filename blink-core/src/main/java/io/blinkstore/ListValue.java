@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * in the store beside its key ({@link #bytes}). Indexes are Redis's: 0 is the head (left), -1 the tail (right).
  *
  * <p>Per element it costs the element's array (a 16-byte header, the bytes, padding to 8) and one reference in
- * the ring, whose capacity is at most twice the size once it has grown (it shrinks by half when a quarter full):
+ * the ring, whose capacity is at most twice the size (it grows by half when full and halves when half empty):
  * {@link #HEAP_BYTES_PER_ELEMENT} beyond the element's bytes, used by the heap bound. No wrapper object per element.
  *
  * <p>Not thread-safe: the store mutates it inside the key's {@code compute} and reads it under its monitor
@@ -21,10 +21,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class ListValue extends TypedValue {
   /**
-   * What an element costs the heap beyond its bytes: its array's 16-byte header, its padding (4 on average), and
-   * its ring slot (4 bytes, up to 8 with the ring's slack), on Java 17 with compressed references.
+   * What an element costs the heap beyond its bytes, at most, on Java 17 with compressed references: its array's
+   * 16-byte header and padding to 8 (up to 7; a one-byte element's array is 24 bytes), and its ring slot (4 bytes,
+   * up to 8 with the ring's slack after it grew). Measured: 24.4 B for 100-byte elements, 26.4 B for 10-byte ones
+   * (docs/BENCHMARKS.md); the bound is for the worst case.
    */
-  static final int HEAP_BYTES_PER_ELEMENT = 28;
+  static final int HEAP_BYTES_PER_ELEMENT = 32;
 
   private static final int MIN_CAPACITY = 4;
   private static final byte[][] EMPTY = new byte[0][];
@@ -294,7 +296,7 @@ final class ListValue extends TypedValue {
         keptBytes += element(i).length;
       }
     }
-    ring = count == 0 ? EMPTY : count <= kept.length / 4 ? Arrays.copyOf(kept, Math.max(count, MIN_CAPACITY)) : kept;
+    ring = count == 0 ? EMPTY : count <= kept.length / 2 ? Arrays.copyOf(kept, Math.max(count, MIN_CAPACITY)) : kept;
     head = 0;
     size = count;
     bytes = keptBytes;
@@ -309,12 +311,15 @@ final class ListValue extends TypedValue {
     resize(Math.max(capacity, size + more));
   }
 
-  /** Halves the ring when it is a quarter full, so a list that shrank gives its slots back. */
+  /**
+   * Halves the ring when it is half empty, so a list that shrank gives its slots back and a slot never costs more
+   * than 8 bytes an element; a resize copies the ring, after at least a third of its length in pushes or pops.
+   */
   private void shrink() {
     if (size == 0) {
       ring = EMPTY;
       head = 0;
-    } else if (ring.length > MIN_CAPACITY && size <= ring.length / 4) {
+    } else if (ring.length > MIN_CAPACITY && size <= ring.length / 2) {
       resize(Math.max(MIN_CAPACITY, ring.length / 2));
     }
   }
