@@ -19,18 +19,15 @@ import org.jspecify.annotations.Nullable;
  *       rejected by every operation with {@link IllegalArgumentException} (see {@link #isValidKey}).
  *   <li><b>Values</b> are byte arrays, copied on the way in and on the way out: a caller can never change stored
  *       data through an array it passed in or got back. String overloads store and read UTF-8.
- *   <li><b>Memory</b>: {@link #usage()} is the exact sum, over live entries, of key bytes plus value bytes. Once
- *       a {@link #set} has returned, {@code usage()} never exceeds {@link #memoryLimit()}, whatever the number
- *       of concurrent writers; entries are evicted (by Caffeine's W-TinyLFU policy) to keep that promise, and
- *       a newly set entry may itself be the one evicted.
+ *   <li><b>Memory</b>: {@link #usage()} is the exact sum, over live entries, of key bytes plus value bytes (a
+ *       hash's field and value bytes, a list's element bytes). Once a write has returned, {@code usage()} never
+ *       exceeds {@link #memoryLimit()}, whatever the number of concurrent writers; entries are evicted (Caffeine's
+ *       W-TinyLFU) to keep that promise, and a newly set entry may itself be the one evicted.
  *   <li><b>Nulls</b>: no argument may be {@code null} ({@link NullPointerException}); reads of an absent key
  *       return {@code null}.
- *   <li><b>Expiry</b>: an entry may carry a time to live ({@link #set(String, byte[], Duration)},
- *       {@link #expire}); once it has passed, the entry is gone for every read at once, and its bytes leave
- *       {@link #usage()} at once too (the in-process store removes expired entries whenever {@code usage()},
- *       {@code size()} or {@code stats()} is asked, and about every second in the background). A plain {@link #set(String,
- *       byte[])} stores an entry that never expires, dropping any earlier time to live, as Redis's {@code SET}
- *       does.
+ *   <li><b>Expiry</b>: an entry may carry a time to live ({@link #set(String, byte[], Duration)}, {@link #expire});
+ *       once it has passed, the entry is gone for every read and from {@link #usage()} at once. A plain
+ *       {@link #set(String, byte[])} drops any earlier time to live, as Redis's {@code SET} does.
  *   <li>After {@link #close()}, every operation but {@code close()} throws {@link IllegalStateException}.
  * </ul>
  *
@@ -50,10 +47,7 @@ public interface BlinkStore extends AutoCloseable {
   /** What {@link #ttl} answers for an entry that never expires: the largest {@link Duration}. */
   Duration NO_EXPIRY = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
 
-  /**
-   * The longest time to live accepted: 100 years (36,500 days), well within what the in-process store's
-   * deadlines can hold (64-bit nanoseconds counted from the store's creation: about 292 years).
-   */
+  /** The longest time to live accepted: 100 years (36,500 days; the store's nanosecond deadlines hold 292). */
   Duration MAX_TTL = Duration.ofDays(36_500);
 
   /** Returns a builder for an in-process store. */
@@ -224,6 +218,16 @@ public interface BlinkStore extends AutoCloseable {
    */
   default BlinkHash hash(String key) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no hashes");
+  }
+
+  /**
+   * The list stored under {@code key}, as Redis's list commands see it ({@link BlinkList}); the view holds nothing.
+   *
+   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
+   * @throws UnsupportedOperationException if this store holds no lists (a text-protocol client)
+   */
+  default BlinkList list(String key) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no lists");
   }
 
   /**
@@ -417,9 +421,8 @@ public interface BlinkStore extends AutoCloseable {
      * and value bytes only, while the JVM spends about 115 more bytes on each entry (Java 17), so a store of many
      * tiny entries can use far more heap than its limit (a million 12-byte entries: 12 MB counted, 128 MB of heap).
      * {@link #heapCapacity} bounds that cost itself; this caps a count, whatever the entries' sizes (the server's
-     * {@code --max-entries}). When a write takes the
-     * store past the bound, the coldest entries are evicted (and counted as evictions) before it returns; the
-     * bound may be passed by a few entries while writes are in flight.
+     * {@code --max-entries}). When a write takes the store past the bound, the coldest entries are evicted (and
+     * counted as evictions) before it returns; the bound may be passed by a few entries while writes are in flight.
      *
      * @throws IllegalArgumentException if {@code count} is not positive
      * @throws IllegalStateException if the bound was already set
@@ -465,8 +468,7 @@ public interface BlinkStore extends AutoCloseable {
     /**
      * Returns a new, empty store.
      *
-     * @throws IllegalStateException if Caffeine, which the in-process store is built on, is not on the class
-     *     path: blink-client leaves it out, as a client needs only this package's API
+     * @throws IllegalStateException if Caffeine (which blink-client leaves out) is not on the class path
      */
     public BlinkStore build() {
       try {

@@ -159,6 +159,12 @@ final class IsolatedStore
   }
 
   @Override
+  public BlinkList list(String key) {
+    StoreArguments.validate(key);
+    return new StoreList(this, key);
+  }
+
+  @Override
   public @Nullable String type(String key) {
     return gated(() -> store.typed.type(key));
   }

@@ -1,5 +1,6 @@
 package io.blinkstore.bench;
 
+import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStore;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ final class FootprintCommand implements Callable<Integer> {
 
   @Option(names = "--hash", description = "Write the entries as fields of one hash (HSET): heap per field.")
   boolean hash;
+  @Option(names = "--list", description = "Push the -n values as elements of one list (key 'list'), per element.")
+  boolean list;
 
   @Override
   public Integer call() throws Exception {
@@ -46,6 +49,8 @@ final class FootprintCommand implements Callable<Integer> {
         value[0] = (byte) i;
         if (hash) {
           store.hash("hash").set(key(i), value);
+        } else if (list) {
+          store.list("list").push(BlinkList.End.RIGHT, value);
         } else if (ttl) {
           store.set(key(i), value, java.time.Duration.ofHours(1));
         } else {
@@ -55,8 +60,9 @@ final class FootprintCommand implements Callable<Integer> {
       String after = histogram();
       long total = total(after) - total(before);
       System.out.printf("%s, %s, %d %s of %d key + %d value bytes%s (usage %d)%n",
-          System.getProperty("java.vm.version"), headers(), hash ? store.hash("hash").size() : store.size(),
-          hash ? "fields of one hash," : "entries", 4 + digits, valueBytes,
+          System.getProperty("java.vm.version"), headers(),
+          hash ? store.hash("hash").size() : list ? store.list("list").size() : store.size(),
+          hash ? "fields of one hash," : list ? "elements of one list" : "entries", list ? 4 : 4 + digits, valueBytes,
           ttl ? ", each with a time to live" : "", store.usage());
       System.out.printf("%-60s %12s %14s%n", "class", "instances", "bytes/entry");
       for (String[] row : rows(after)) {

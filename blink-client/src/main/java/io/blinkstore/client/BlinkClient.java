@@ -2,6 +2,7 @@ package io.blinkstore.client;
 
 import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkHash;
+import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
@@ -132,6 +133,19 @@ public final class BlinkClient implements BlinkStore {
     return new BlinkClient(endpoint.resp()
         ? new RespCommands(endpoint.address(), options)
         : new TextCommands(endpoint.address(), options));
+  }
+
+  /**
+   * The list of {@code key} on the server, over RESP ({@code redis://}): each call one Redis list command, with the
+   * in-process store's semantics (against Redis or Valkey too). Over {@code blink://}, the text protocol, which has
+   * no list words, it throws {@link UnsupportedOperationException} saying so.
+   *
+   * @throws IllegalArgumentException if the key is not {@linkplain BlinkStore#isValidKey valid}
+   * @throws UnsupportedOperationException over the text protocol
+   */
+  @Override
+  public BlinkList list(String key) {
+    return commands.list(key);
   }
 
   /** Returns the asynchronous view of this client: the same commands, on the same connections. */

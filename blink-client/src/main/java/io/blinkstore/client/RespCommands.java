@@ -1,6 +1,7 @@
 package io.blinkstore.client;
 
 import io.blinkstore.BlinkHash;
+import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import java.net.SocketAddress;
@@ -114,6 +115,12 @@ final class RespCommands implements Transport, LeasedLoad.Words {
   @Override
   public CompletableFuture<Void> clear() {
     return pool.send(protocol.flush());
+  }
+
+  @Override
+  public BlinkList list(String key) {
+    RespProtocol.keyBytes(key);
+    return new RespList(key, protocol, pool::send);
   }
 
   @Override

@@ -30,10 +30,10 @@ import org.jspecify.annotations.Nullable;
 final class RespProtocol implements Wire<RespReply> {
   /** Redis's answer to a write that would pass {@code maxmemory}, which Blink Store gives too. */
   private static final String OUT_OF_MEMORY = "OOM ";
+  private static final String WRONG_TYPE = "WRONGTYPE ";
   private static final String NOT_AN_INTEGER = "ERR value is not an integer or out of range";
   private static final String OVERFLOW = "ERR increment or decrement would overflow";
   private static final String HASH_NOT_AN_INTEGER = "ERR hash value is not an integer";
-  private static final String WRONG_TYPE = "WRONGTYPE ";
   private static final String PROTOCOL_ERROR = "ERR Protocol error";
   private static final String UNKNOWN_COMMAND = "ERR unknown command";
   private static final String LEASE_EXPIRED = "ERR lease expired";
@@ -271,6 +271,16 @@ final class RespProtocol implements Wire<RespReply> {
         errors(command, key, valueBytes));
   }
 
+  /**
+   * {@code name key arguments...}, its reply decoded by the caller ({@link RespList}); {@code -WRONGTYPE} fails it
+   * with {@link WrongTypeException}, {@code -OOM} with {@link EntryTooLargeException} for {@code valueBytes}.
+   */
+  RespRequest<RespReply> keyCommand(String name, String key, long valueBytes, List<byte[]> arguments) {
+    String command = name + " " + shown(key);
+    return new RespRequest<>(command, encode(command, arguments(name, key, arguments)), Exchange.Result::new,
+        errors(command, key, valueBytes));
+  }
+
   private <T> RespRequest<T> request(
       String name, String key, RespRequest.ReplyDecoder<T> decoder, List<byte[]> arguments) {
     String command = name + " " + shown(key);
@@ -390,7 +400,7 @@ final class RespProtocol implements Wire<RespReply> {
   }
 
   /** The key's UTF-8 bytes. @throws IllegalArgumentException if it is not {@linkplain BlinkStore#isValidKey valid} */
-  private static byte[] keyBytes(String key) {
+  static byte[] keyBytes(String key) {
     TextProtocol.keyBytes(key);
     return key.getBytes(UTF_8);
   }

@@ -1,5 +1,6 @@
 package io.blinkstore.client;
 
+import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import java.net.SocketAddress;
@@ -127,6 +128,12 @@ final class TextCommands implements Transport, LeasedLoad.Words {
   /** Sends {@code request} on the next connection of the pool; returns its future. */
   <T> CompletableFuture<T> send(Request<T> request) {
     return pool.send(request);
+  }
+
+  @Override
+  public BlinkList list(String key) {
+    throw new UnsupportedOperationException("lists are not in Blink Store's text protocol (blink://): connect with "
+        + "redis:// to the same server for lists (docs/protocol.md)");
   }
 
   @Override

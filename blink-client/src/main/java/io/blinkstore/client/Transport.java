@@ -15,6 +15,13 @@ interface Transport extends BlinkAsyncCommands {
    */
   byte @Nullable [] load(String key, long ttlMillis, BlinkStore.Loader loader);
 
+  /**
+   * The list of {@code key} over this protocol ({@link BlinkStore#list}).
+   *
+   * @throws UnsupportedOperationException if the protocol has no list commands
+   */
+  io.blinkstore.BlinkList list(String key);
+
   /** @throws IllegalStateException if the client is closed */
   void ensureOpen();
 

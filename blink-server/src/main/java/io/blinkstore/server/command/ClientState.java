@@ -42,6 +42,12 @@ public final class ClientState {
   private boolean skipThis;
   private boolean skipNext;
   private final Watches.Watcher watcher = new Watches.Watcher();
+  /** Whether its transport can hold a request until a blocking pop ends (RESP's can; the REPL's cannot). */
+  private boolean mayBlock;
+  /** The blocking pop it waits in; read by {@code CLIENT UNBLOCK} from other event loops. */
+  private volatile @Nullable BlockedRequest blocked;
+  /** The blocking pop the current command began, until its transport takes it. */
+  private @Nullable BlockedRequest pending;
 
   /**
    * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its protocol's codec
@@ -250,6 +256,40 @@ public final class ClientState {
   /** The keys the connection {@code WATCH}es. */
   Watches.Watcher watcher() {
     return watcher;
+  }
+
+  /** Whether a blocking pop may hold it: its transport waits for the request's end (see {@link #blocked}). */
+  public boolean mayBlock() {
+    return mayBlock;
+  }
+
+  /** Lets blocking pops hold the connection: its transport takes each {@link #blocked} request after a command. */
+  public void mayBlock(boolean mayBlock) {
+    this.mayBlock = mayBlock;
+  }
+
+  /** The blocking pop the connection waits in, or {@code null}. */
+  public @Nullable BlockedRequest blocked() {
+    return blocked;
+  }
+
+  void blocked(@Nullable BlockedRequest request) {
+    this.blocked = request;
+  }
+
+  /** Records that the current command blocked in {@code request}, for its transport to take. */
+  void pending(BlockedRequest request) {
+    this.pending = request;
+  }
+
+  /**
+   * The blocking pop the command just run began, or {@code null}: its reply comes later, through the request
+   * (even if it has already ended). Cleared by this call.
+   */
+  public @Nullable BlockedRequest takePending() {
+    BlockedRequest request = pending;
+    pending = null;
+    return request;
   }
 
   /** The connection's share of the client memory, where its queued commands count. */

@@ -26,7 +26,11 @@ enum CommandFlag {
   /** Allowed while a script runs too long ({@code -BUSY}): {@code QUIT}, {@code AUTH}, {@code HELLO}. */
   ALLOW_BUSY,
   /** Not itself logged in the slow log ({@code EXEC}: its commands are); reported by {@code COMMAND} only. */
-  SKIP_SLOWLOG;
+  SKIP_SLOWLOG,
+  /** May block its client until another client's write ({@code BLPOP}). */
+  BLOCKING,
+  /** Its keys are found by reading its arguments ({@code LMPOP}'s {@code numkeys}), not at fixed positions. */
+  MOVABLEKEYS;
 
   /** The bit of this flag in {@link CommandSpec#flags}. */
   int bit() {

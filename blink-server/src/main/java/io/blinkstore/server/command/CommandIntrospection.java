@@ -171,6 +171,7 @@ final class CommandIntrospection {
       case "write" -> spec.has(CommandFlag.WRITE);
       case "read" -> spec.has(CommandFlag.READONLY) && !meta.categories().contains("scripting");
       case "admin" -> spec.has(CommandFlag.ADMIN);
+      case "blocking" -> spec.has(CommandFlag.BLOCKING);
       case "dangerous" -> spec.has(CommandFlag.ADMIN);
       case "fast" -> spec.has(CommandFlag.FAST);
       case "slow" -> !spec.has(CommandFlag.FAST);
@@ -190,6 +191,13 @@ final class CommandIntrospection {
     map.add(new Result.Map(List.of(Result.bulk("type"), Result.bulk("index"), Result.bulk("spec"),
         new Result.Map(List.of(Result.bulk("index"), new Result.Int(keySpec.index()))))));
     map.add(Result.bulk("find_keys"));
+    if (keySpec.keynum() != null) {
+      map.add(new Result.Map(List.of(Result.bulk("type"), Result.bulk("keynum"), Result.bulk("spec"),
+          new Result.Map(List.of(Result.bulk("keynumidx"), new Result.Int(keySpec.keynum().keynumidx()),
+              Result.bulk("firstkey"), new Result.Int(keySpec.keynum().firstkey()), Result.bulk("keystep"),
+              new Result.Int(keySpec.keystep()))))));
+      return new Result.Map(map);
+    }
     map.add(new Result.Map(List.of(Result.bulk("type"), Result.bulk("range"), Result.bulk("spec"),
         new Result.Map(List.of(Result.bulk("lastkey"), new Result.Int(keySpec.lastkey()),
             Result.bulk("keystep"), new Result.Int(keySpec.keystep()), Result.bulk("limit"), new Result.Int(0))))));
@@ -299,6 +307,14 @@ final class CommandIntrospection {
     for (KeySpec keySpec : meta.keySpecs()) {
       int first = keySpec.index();
       int last = keySpec.lastkey() >= 0 ? first + keySpec.lastkey() : line.length + keySpec.lastkey();
+      if (keySpec.keynum() != null) {
+        Long count = Arguments.integer(line[first + keySpec.keynum().keynumidx()]);
+        if (count == null || count < 0 || count > line.length) {
+          return Result.error("Invalid arguments specified for command");
+        }
+        first += keySpec.keynum().firstkey();
+        last = first + (int) (count - 1) * keySpec.keystep();
+      }
       for (int i = first; i <= last && i < line.length; i += keySpec.keystep()) {
         Result key = new Result.Bulk(line[i]);
         keys.add(withFlags ? new Result.Array(List.of(key, keyFlags(flagsOf(keySpec, line)))) : key);

@@ -16,10 +16,19 @@ import org.jspecify.annotations.Nullable;
 final class CommandMetadata {
 
   /**
-   * One key specification of the two kinds Redis's commands of ours use: the first key at argument {@code index},
-   * then every {@code keystep}-th up to {@code lastkey} (0 just the one, -1 to the last argument).
+   * One key specification of the kinds Redis's commands of ours use: the first key at argument {@code index},
+   * then every {@code keystep}-th up to {@code lastkey} (0 just the one, -1 to the last argument); or, with a
+   * {@link Keynum} ({@code LMPOP}), as many as the argument it points at counts.
    */
-  record KeySpec(@Nullable String notes, List<String> flags, int index, int lastkey, int keystep) {}
+  record KeySpec(@Nullable String notes, List<String> flags, int index, int lastkey, int keystep,
+      @Nullable Keynum keynum) {
+    KeySpec(@Nullable String notes, List<String> flags, int index, int lastkey, int keystep) {
+      this(notes, flags, index, lastkey, keystep, null);
+    }
+  }
+
+  /** Keys counted by an argument: the count at {@code index + keynumidx}, the keys from {@code index + firstkey}. */
+  record Keynum(int keynumidx, int firstkey) {}
 
   /** A command's explicit ACL categories (without {@code @}), tips and key specifications. */
   record Meta(List<String> categories, List<String> tips, List<KeySpec> keySpecs) {}
@@ -145,6 +154,37 @@ final class CommandMetadata {
     for (String read : List.of("hscan", "hrandfield")) {
       oneKey(read, "hash", NONDETERMINISTIC, null, "RO", "access");
     }
+    keys("client|unblock", "connection", List.of());
+    lists();
+  }
+
+  /** Redis 7.0's list group ({@code src/commands/l*.json}, {@code b*.json}, {@code rpop*.json}). */
+  private static void lists() {
+    for (String push : List.of("lpush", "rpush", "lpushx", "rpushx", "linsert")) {
+      oneKey(push, "list", List.of(), null, "RW", "insert");
+    }
+    for (String pop : List.of("lpop", "rpop")) {
+      oneKey(pop, "list", List.of(), null, "RW", "access", "delete");
+    }
+    oneKey("llen", "list", List.of(), null, "RO");
+    for (String read : List.of("lindex", "lrange", "lpos")) {
+      oneKey(read, "list", List.of(), null, "RO", "access");
+    }
+    oneKey("lset", "list", List.of(), null, "RW", "update");
+    oneKey("lrem", "list", List.of(), null, "RW", "delete");
+    oneKey("ltrim", "list", List.of(), null, "RW", "delete");
+    KeySpec popped = new KeySpec(null, List.of("RW", "access", "delete"), 1, 0, 1);
+    KeySpec pushed = new KeySpec(null, List.of("RW", "insert"), 2, 0, 1);
+    for (String move : List.of("lmove", "rpoplpush", "blmove", "brpoplpush")) {
+      keys(move, "list", List.of(), popped, pushed);
+    }
+    for (String pop : List.of("blpop", "brpop")) {
+      keys(pop, "list", List.of(), new KeySpec(null, List.of("RW", "access", "delete"), 1, -2, 1));
+    }
+    keys("lmpop", "list", List.of(),
+        new KeySpec(null, List.of("RW", "access", "delete"), 1, 0, 1, new Keynum(0, 1)));
+    keys("blmpop", "list", List.of(),
+        new KeySpec(null, List.of("RW", "access", "delete"), 2, 0, 1, new Keynum(0, 1)));
   }
 
   private CommandMetadata() {}

@@ -3,8 +3,10 @@ package io.blinkstore.server.command;
 import java.util.List;
 
 /**
- * {@code DEBUG}, with only the subcommand Redis's own test suite needs that is safe on a server in service:
- * {@code DEBUG PROTOCOL type}, a fixed reply of each RESP shape but RESP3's push. Every other subcommand
+ * {@code DEBUG}, with only the subcommands Redis's own test suite needs that are safe on a server in service:
+ * {@code DEBUG PROTOCOL type}, a fixed reply of each RESP shape but RESP3's push, and
+ * {@code DEBUG QUICKLIST-PACKED-THRESHOLD size}, checked as Redis checks it and with no effect (a list here has one
+ * encoding, with no packed nodes whose size to choose). Every other subcommand
  * ({@code SLEEP}, {@code SEGFAULT}, {@code RELOAD}, {@code POPULATE}, {@code OBJECT}, ...) is refused with the error
  * of a Redis whose DEBUG is disabled, its default: none of them may stall, crash or fill the server.
  */
@@ -12,6 +14,9 @@ final class DebugCommand {
   static final Result.Error NOT_ALLOWED = Result.error("DEBUG command not allowed. If the enable-debug-command"
       + " option is set to \"local\", you can run it from a local connection, otherwise you need to set this"
       + " option in the configuration file, and then restart the server.");
+
+  private static final Result.Error PACKED_THRESHOLD =
+      Result.error("argument must be a memory value bigger than 1 and smaller than 4gb");
 
   private DebugCommand() {}
 
@@ -21,6 +26,10 @@ final class DebugCommand {
   }
 
   private static Result debug(ClientState client, byte[][] args) {
+    if (args.length == 3 && Arguments.lowerCase(args[1]).equals("quicklist-packed-threshold")) {
+      Long size = ServerConfig.memoryBytes(Arguments.text(args[2]));
+      return size == null || size > (1L << 32) - (1 << 20) ? PACKED_THRESHOLD : Result.OK;
+    }
     if (args.length != 3 || !Arguments.lowerCase(args[1]).equals("protocol")) {
       return NOT_ALLOWED;
     }

@@ -1,5 +1,6 @@
 package io.blinkstore.server.command;
 
+import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.WrongTypeException;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -77,6 +79,8 @@ public final class Dispatcher {
   private final RespTransactionCommands transactions;
   /** {@code CLIENT PAUSE}'s state, for every connection of either protocol. */
   private final ClientPause pause = new ClientPause();
+  /** The clients blocking pops hold, served once each command that signals their keys is done. */
+  private final BlockedClients blocked;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -119,6 +123,8 @@ public final class Dispatcher {
     this.authenticator = authenticator;
     this.store = Objects.requireNonNull(store, "store");
     this.isolation = store instanceof Isolation.Source source ? source.isolation() : null;
+    this.blocked = new BlockedClients(isolation, ForkJoinPool.commonPool());
+    counters.blockedClients(blocked::count);
     store = sizeLimits.wrap(isolation == null ? store : isolation.view());
     LeaseInvalidatingStore writingThroughLeases = new LeaseInvalidatingStore(store, leases);
     UnixTime unixTime = new UnixTime(writingThroughLeases, clock);
@@ -152,7 +158,13 @@ public final class Dispatcher {
     if (hashes != null) {
       HashBounds.makeLive(serverCommands.config, hashes);
     }
-    new RespClientCommands(clients, pause).register(table);
+    new RespClientCommands(clients, pause, blocked).register(table);
+    if (isolation != null && types != null) {
+      Function<String, BlinkList> lists = isolation.view()::list;
+      new RespListCommands(lists).register(table);
+      new RespBlockingCommands(lists, blocked).register(table);
+      types.onWrite(blocked::signal);
+    }
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
@@ -211,6 +223,7 @@ public final class Dispatcher {
   /** The connection of {@code client} has closed: it is no longer listed, and its transaction and watches end. */
   public void closed(ClientState client) {
     clients.remove(client.id());
+    blocked.unblock(client, null);
     monitors.closed(client);
     transactions.end(client);
   }
@@ -306,6 +319,7 @@ public final class Dispatcher {
         : gated(spec, client, args);
     spec.calls().ran(result);
     monitors.feed(spec, client, args);
+    blocked.serveReady(); // the clients this command's writes serve, before its own reply (as Redis)
     return result;
   }
 
@@ -362,16 +376,24 @@ public final class Dispatcher {
   private static Result call(CommandSpec spec, ClientState client, byte[][] args) {
     try {
       return spec.operation().run(client, args);
-    } catch (EntryTooLargeException e) {
-      return AT_CAPACITY;
-    } catch (WrongTypeException e) {
-      return WRONGTYPE;
-    } catch (EntrySizeLimits.TooLarge e) {
-      return Result.error(e.getMessage());
     } catch (RuntimeException e) {
-      log.warn("internal error executing {}", spec.name(), e);
-      return Result.error("internal error");
+      return failure(spec.name(), e);
     }
+  }
+
+  /** The error a command named {@code name} answers when the store throws {@code e}. */
+  static Result failure(String name, RuntimeException e) {
+    if (e instanceof EntryTooLargeException) {
+      return AT_CAPACITY;
+    }
+    if (e instanceof WrongTypeException) {
+      return WRONGTYPE;
+    }
+    if (e instanceof EntrySizeLimits.TooLarge tooLarge) {
+      return Result.error(tooLarge.getMessage());
+    }
+    log.warn("internal error executing {}", name, e);
+    return Result.error("internal error");
   }
 
   /** The number of (top-level) commands, for {@code COMMAND COUNT}. */

@@ -26,7 +26,9 @@ public enum ErrorKind {
   /** {@code EVALSHA} of a script the server does not know. */
   NOSCRIPT,
   /** A command refused while the data set loads. */
-  LOADING;
+  LOADING,
+  /** A blocking pop ended by another client's {@code CLIENT UNBLOCK ... ERROR}. */
+  UNBLOCKED;
 
   /**
    * The kind that begins {@code line} ({@code "WRONGPASS invalid ..."}).

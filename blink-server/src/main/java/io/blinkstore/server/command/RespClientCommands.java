@@ -19,13 +19,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class RespClientCommands {
   private static final Result.Error NO_SUCH_CLIENT = Result.error("No such client");
+  private static final Result.Error UNBLOCKED =
+      new Result.Error(ErrorKind.UNBLOCKED, "client unblocked via CLIENT UNBLOCK");
+  private static final Result.Error UNBLOCK_REASON = Result.error("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
 
   private final Map<Long, ClientState> clients;
   private final ClientPause pause;
+  private final BlockedClients blocked;
 
-  RespClientCommands(Map<Long, ClientState> clients, ClientPause pause) {
+  RespClientCommands(Map<Long, ClientState> clients, ClientPause pause, BlockedClients blocked) {
     this.clients = clients;
     this.pause = pause;
+    this.blocked = blocked;
   }
 
   void register(CommandTable table) {
@@ -38,6 +43,34 @@ final class RespClientCommands {
     table.add("client|reply", 3, Keys.NONE, RespClientCommands::reply, NOSCRIPT, LOADING, STALE);
     table.add("client|pause", -3, Keys.NONE, pause::pause, ADMIN, NOSCRIPT, LOADING, STALE);
     table.add("client|unpause", 2, Keys.NONE, pause::unpause, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("client|unblock", -3, Keys.NONE, this::unblock, ADMIN, NOSCRIPT, LOADING, STALE);
+  }
+
+  /**
+   * {@code CLIENT UNBLOCK id [TIMEOUT|ERROR]}: ends the blocking pop client {@code id} waits in, answered as at its
+   * timeout or with Redis's {@code -UNBLOCKED} error; 1 if it was blocked, else 0.
+   */
+  private Result unblock(ClientState self, byte[][] args) {
+    if (args.length > 4) {
+      return Result.error("unknown subcommand or wrong number of arguments for '" + Arguments.text(args[1])
+          + "'. Try CLIENT HELP.");
+    }
+    Result reply = new Result.NullArray();
+    if (args.length == 4) {
+      switch (Arguments.lowerCase(args[3])) {
+        case "timeout" -> reply = new Result.NullArray();
+        case "error" -> reply = UNBLOCKED;
+        default -> {
+          return UNBLOCK_REASON;
+        }
+      }
+    }
+    Long id = Arguments.integer(args[2]);
+    if (id == null) {
+      return RespKeyCommands.NOT_AN_INTEGER;
+    }
+    ClientState client = clients.get(id);
+    return new Result.Int(client != null && blocked.unblock(client, reply) ? 1 : 0);
   }
 
   /**

@@ -45,7 +45,8 @@ final class RespTransactionCommands {
   /** Commands that run when they arrive, also inside {@code MULTI} (Redis's {@code processCommand}). */
   private static final Set<String> RUN_AT_ONCE = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
   /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
-  private static final Set<String> EXCLUSIVE = Set.of("rename", "renamenx", "copy", "msetnx", "move");
+  private static final Set<String> EXCLUSIVE =
+      Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface

@@ -51,6 +51,15 @@ final class ServerConfig {
   /** The store's policy: W-TinyLFU over every key (INFO memory says so too). */
   static final String POLICY = "allkeys-lfu";
 
+  /**
+   * Redis 7.0's list encoding settings and their ranges: taken and reported, with no effect, since a list here has
+   * one encoding (a ring of element arrays, no listpack nodes to size or compress); Redis's suite and tools set them.
+   */
+  private static final Map<String, long[]> ENCODING_ONLY = Map.of(
+      "list-max-listpack-size", new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE},
+      "list-max-ziplist-size", new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE},
+      "list-compress-depth", new long[] {0, Integer.MAX_VALUE});
+
   /** The reason a setting Redis could change is refused here. */
   static final String NOT_LIVE = "Blink Store does not change this setting while it runs";
 
@@ -99,6 +108,9 @@ final class ServerConfig {
     values.put("hash-max-ziplist-entries", "128");
     values.put("hash-max-listpack-value", "64");
     values.put("hash-max-ziplist-value", "64");
+    values.put("list-max-listpack-size", "-2");
+    values.put("list-max-ziplist-size", "-2"); // Redis's old name of list-max-listpack-size
+    values.put("list-compress-depth", "0");
     if (control != null) {
       live.put("maxmemory", new MaxMemory(control));
     }
@@ -208,6 +220,10 @@ final class ServerConfig {
       return policy.equals(POLICY) ? null : ONE_POLICY;
     }
     Long number = null;
+    long[] encodingRange = ENCODING_ONLY.get(name);
+    if (encodingRange != null) {
+      return encodingOnly(name, asked, encodingRange, changes);
+    }
     if (MEMORY.contains(name)) {
       number = memoryBytes(asked);
       if (number == null && name.equals("maxmemory-clients")) {
@@ -243,6 +259,19 @@ final class ServerConfig {
       });
     }
     return refusal;
+  }
+
+  /** An {@link #ENCODING_ONLY} setting: Redis's integer checks, then the value is reported, changing nothing else. */
+  private @Nullable String encodingOnly(String name, String asked, long[] range, List<Runnable> changes) {
+    Long number = Arguments.integer(asked.getBytes(StandardCharsets.ISO_8859_1));
+    if (number == null) {
+      return "argument couldn't be parsed into an integer";
+    }
+    if (number < range[0] || number > range[1]) {
+      return "argument must be between " + range[0] + " and " + range[1] + " inclusive";
+    }
+    changes.add(() -> values.put(name, number.toString()));
+    return null;
   }
 
   /**

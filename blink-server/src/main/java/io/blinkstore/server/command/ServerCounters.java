@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * The server's own figures for {@code STATS}, RESP {@code INFO} and the metrics endpoint: uptime, connections
@@ -21,6 +22,7 @@ public final class ServerCounters {
   private final AtomicLong clientBytes = new AtomicLong();
   private final LongAdder evictedClients = new LongAdder();
   private volatile int tcpPort;
+  private volatile IntSupplier blockedClients = () -> 0;
 
   /** Counts a connection just accepted and returns the number now open, this one included. */
   public int connectionOpened() {
@@ -43,6 +45,16 @@ public final class ServerCounters {
   /** Records the TCP port the server listens on, once bound, for {@code INFO}'s {@code tcp_port}. */
   public void tcpPort(int port) {
     tcpPort = port;
+  }
+
+  /** Counts the clients a blocking pop holds with {@code count}, for {@code INFO}'s {@code blocked_clients}. */
+  void blockedClients(IntSupplier count) {
+    blockedClients = count;
+  }
+
+  /** The clients a blocking pop ({@code BLPOP}) holds now. */
+  public int blockedClients() {
+    return blockedClients.getAsInt();
   }
 
   /** The TCP port the server listens on; 0 before it is bound, or without TCP (as Redis reports it). */

@@ -121,7 +121,7 @@ final class ServerInfo {
       case "clients" -> lines(text, "Clients",
           "connected_clients:" + server.connections(),
           "cluster_connections:0",
-          "blocked_clients:0",
+          "blocked_clients:" + counters.blockedClients(),
           "tracking_clients:0",
           "clients_in_timeout_table:0");
       case "memory" -> memory(stats, text);

@@ -78,6 +78,10 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   private @Nullable Future<?> pauseRetry;
   /** The wake-up an {@code UNPAUSE} runs while a request waits; one per connection. */
   private @Nullable Runnable wake;
+  /** The reply a blocked request ({@code BLPOP}) waits for; the requests after it are held meanwhile. */
+  private Session.@Nullable Pending pending;
+  /** Its timeout on this event loop, if it has one. */
+  private @Nullable Future<?> pendingTimeout;
 
   /** A request held back by backpressure, and the bytes it was received as. */
   private record Queued<Q>(Q request, long bytes) {}
@@ -111,7 +115,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
       return;
     }
     Channel channel = ctx.channel();
-    if (!queued.isEmpty() || !channel.isWritable()) {
+    if (!queued.isEmpty() || !channel.isWritable() || pending != null) {
       hold(ctx, new Queued<>(command, bytes), false);
       return;
     }
@@ -211,7 +215,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
       inputShutdown = true;
       if (ending) {
         ctx.close(); // the client has stopped sending while we lingered: nothing is left to discard
-      } else if (queued.isEmpty()) {
+      } else if (queued.isEmpty() && pending == null) {
         end(ctx);
       }
     }
@@ -222,6 +226,10 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     clearQueue();
     endPauseWait();
+    if (pending != null) {
+      pending.cancel();
+      endWait();
+    }
     if (lingerTimeout != null) {
       lingerTimeout.cancel(false);
     }
@@ -242,7 +250,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
     draining = true;
     try {
       Channel channel = ctx.channel();
-      while (!ending && pauseRetry == null && !queued.isEmpty() && channel.isWritable()) {
+      while (!ending && pauseRetry == null && pending == null && !queued.isEmpty() && channel.isWritable()) {
         execute(ctx, dequeue());
         if (!channel.isWritable()) {
           ctx.flush();
@@ -252,7 +260,7 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
     } finally {
       draining = false;
     }
-    if (queued.isEmpty() && !ending) {
+    if (queued.isEmpty() && !ending && pending == null) {
       if (inputShutdown) {
         end(ctx);
       } else {
@@ -269,6 +277,11 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
       return;
     }
     Object reply = session.execute(command);
+    Session.Pending later = reply == null ? session.takePending() : null;
+    if (later != null) {
+      await(ctx, later);
+      return;
+    }
     if (reply != null) {
       if (!ctx.channel().isActive()) {
         return; // closed without half-closure: the last lines are executed, but nobody is left to answer
@@ -277,6 +290,42 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
     }
     if (session.endsConnection(command)) {
       end(ctx);
+    }
+  }
+
+  /**
+   * Waits, on no thread, for the reply of a request that blocked ({@code BLPOP}): the requests after it are held
+   * (as behind backpressure) until it comes, from another connection's write, {@code CLIENT UNBLOCK} or its
+   * timeout, armed here on this event loop. A close cancels it ({@link #channelInactive}).
+   */
+  private void await(ChannelHandlerContext ctx, Session.Pending later) {
+    pending = later;
+    if (later.timeoutNanos() > 0) {
+      pendingTimeout = ctx.executor().schedule(later::timeOut, later.timeoutNanos(), TimeUnit.NANOSECONDS);
+    }
+    later.whenDone(reply -> ctx.executor().execute(() -> resume(ctx, later, reply)));
+  }
+
+  /** The reply {@code later} waited for has come: it is written, and the requests held behind it run. */
+  private void resume(ChannelHandlerContext ctx, Session.Pending later, @Nullable Object reply) {
+    if (pending != later) {
+      return; // the connection closed meanwhile
+    }
+    endWait();
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    if (reply != null) {
+      ctx.write(reply, ctx.voidPromise());
+    }
+    drain(ctx); // flushes the reply, with those of the requests held behind it
+  }
+
+  private void endWait() {
+    pending = null;
+    if (pendingTimeout != null) {
+      pendingTimeout.cancel(false);
+      pendingTimeout = null;
     }
   }
 

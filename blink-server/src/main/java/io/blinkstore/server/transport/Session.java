@@ -1,5 +1,6 @@
 package io.blinkstore.server.transport;
 
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,4 +34,27 @@ public interface Session<Q> {
 
   /** Drops a wake-up given to {@link #wakeEarly}. */
   default void forget(Runnable wake) {}
+
+  /**
+   * After {@link #execute} answered {@code null}: the reply that request still waits for ({@code BLPOP} blocked),
+   * or {@code null}. The caller holds the requests that follow until it comes; cleared by this call.
+   */
+  default @Nullable Pending takePending() {
+    return null;
+  }
+
+  /** A reply that comes later, from another connection's write or a timeout; it holds no thread. */
+  interface Pending {
+    /** How long until {@link #timeOut} must be called, in nanoseconds; 0: never. */
+    long timeoutNanos();
+
+    /** Calls {@code reply} once, from any thread, with the reply (an encoder's object, or {@code null}: none). */
+    void whenDone(Consumer<@Nullable Object> reply);
+
+    /** The time is up: the timeout's reply comes, unless the real one came first. */
+    void timeOut();
+
+    /** The connection has closed: no reply is wanted any more. */
+    void cancel();
+  }
 }

@@ -139,4 +139,16 @@ class ConfigSetTest {
     assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'timeout') - " + ServerConfig.NOT_LIVE),
         run("CONFIG", "SET", "timeout", "10"));
   }
+
+  @Test
+  void listEncodingSettingsAreTakenInRedissRangesAndReportedWithNoEffect() {
+    assertEquals(Result.OK, run("CONFIG", "SET", "list-max-ziplist-size", "1", "list-compress-depth", "2"));
+    assertEquals("1", configGet("list-max-ziplist-size"));
+    assertEquals("2", configGet("list-compress-depth"));
+    assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'list-compress-depth') - argument must "
+        + "be between 0 and 2147483647 inclusive"), run("CONFIG", "SET", "list-compress-depth", "-1"));
+    assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'list-max-listpack-size') - argument "
+        + "couldn't be parsed into an integer"), run("CONFIG", "SET", "list-max-listpack-size", "x"));
+    assertEquals("2", configGet("list-compress-depth"));
+  }
 }

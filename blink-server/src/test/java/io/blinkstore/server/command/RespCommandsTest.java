@@ -26,7 +26,7 @@ class RespCommandsTest {
   private static final long MEMORY_LIMIT = RespTester.MEMORY_LIMIT;
   private static final Result EMPTY_MAP = new Result.Map(List.of());
   /** The settings CONFIG GET reports. */
-  private static final int SETTINGS = 23;
+  private static final int SETTINGS = 26;
 
   @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
@@ -395,7 +395,7 @@ class RespCommandsTest {
     // Every command's documentation (Redis's, for redis-cli 7's hints; CommandDocsTest, RedisParityIT).
     assertEquals(2 * commands.count(), ((Result.Map) run("COMMAND", "DOCS")).keysAndValues().size());
     assertEquals(integer(commands.count()), run("COMMAND", "COUNT"));
-    assertEquals(92, commands.count(), "every command of docs/resp.md is counted");
+    assertEquals(114, commands.count(), "every command of docs/resp.md is counted");
   }
 
   @Test
@@ -507,5 +507,14 @@ class RespCommandsTest {
   private static String text(Result reply) {
     return reply instanceof Result.Bulk bulk ? java.nio.charset.StandardCharsets.ISO_8859_1.decode(bulk.bytes().duplicate())
         .toString() : ((Result.Verbatim) reply).text();
+  }
+
+  @Test
+  void debugQuicklistPackedThresholdIsCheckedAsRedisAndChangesNothing() {
+    assertEquals(Result.OK, run("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1b"));
+    assertEquals(Result.OK, run("DEBUG", "quicklist-packed-threshold", "0"));
+    Result refused = error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+    assertEquals(refused, run("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5gb"));
+    assertEquals(refused, run("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "x"));
   }
 }

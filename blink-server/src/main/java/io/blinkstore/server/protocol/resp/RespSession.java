@@ -1,11 +1,14 @@
 package io.blinkstore.server.protocol.resp;
 
+import io.blinkstore.server.command.BlockedRequest;
 import io.blinkstore.server.command.ClientState;
 import io.blinkstore.server.command.Dispatcher;
 import io.blinkstore.server.command.RespKeys;
 import io.blinkstore.server.command.Result;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.Session;
+import io.blinkstore.server.transport.Session.Pending;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +25,8 @@ public final class RespSession implements Session<RespRequest> {
   private int protocol;
   /** The request after whose reply the connection closes ({@code QUIT}), once executed. */
   private @Nullable RespRequest last;
+  /** The blocking pop the last request began, until the transport takes it. */
+  private @Nullable Pending pending;
 
   /** The session of a new connection whose name counts for nothing (for tests and tools). */
   public RespSession(Dispatcher dispatcher) {
@@ -44,6 +49,7 @@ public final class RespSession implements Session<RespRequest> {
     this.protocolChanged = protocolChanged;
     this.protocol = client.protocol();
     client.replySize(RespEncoder::encodedLength);
+    client.mayBlock(true);
   }
 
   /** Returns the reply, or {@code null} if {@code CLIENT REPLY} drops it. */
@@ -54,6 +60,11 @@ public final class RespSession implements Session<RespRequest> {
       return client.replyDropped() ? null : result;
     }
     Result result = dispatcher.dispatch(client, ((RespRequest.Command) request).args());
+    BlockedRequest blocked = client.takePending();
+    if (blocked != null) {
+      pending = pendingReply(blocked, client.replyDropped());
+      return null;
+    }
     if (client.protocol() != protocol) {
       protocol = client.protocol();
       protocolChanged.accept(protocol);
@@ -77,6 +88,38 @@ public final class RespSession implements Session<RespRequest> {
   @Override
   public void forget(Runnable wake) {
     dispatcher.forgetWake(wake);
+  }
+
+  @Override
+  public @Nullable Pending takePending() {
+    Pending taken = pending;
+    pending = null;
+    return taken;
+  }
+
+  /** The transport's view of {@code blocked}, whose reply is dropped if {@code dropped} ({@code CLIENT REPLY}). */
+  private static Pending pendingReply(BlockedRequest blocked, boolean dropped) {
+    return new Pending() {
+      @Override
+      public long timeoutNanos() {
+        return blocked.timeoutNanos();
+      }
+
+      @Override
+      public void whenDone(Consumer<@Nullable Object> reply) {
+        blocked.whenDone(result -> reply.accept(dropped ? null : result));
+      }
+
+      @Override
+      public void timeOut() {
+        blocked.timeOut();
+      }
+
+      @Override
+      public void cancel() {
+        blocked.cancel();
+      }
+    };
   }
 
   @Override

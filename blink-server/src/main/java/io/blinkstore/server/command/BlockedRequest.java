@@ -1,0 +1,115 @@
+package io.blinkstore.server.command;
+
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A client's blocking pop ({@code BLPOP}, {@code BLMOVE}, ...) waiting in {@link BlockedClients} for one of its
+ * keys to get elements: what it waits for, and its reply once it has one. It holds no thread: the connection's
+ * transport asks for the reply ({@link #whenDone}) and arms the timeout on its event loop ({@link #timeOut}).
+ * Exactly one of a serve, the timeout, {@code CLIENT UNBLOCK} or the connection's end ({@link #cancel}) ends it.
+ */
+public final class BlockedRequest {
+  /** Tries to serve the request from one of its keys: its reply, or {@code null} if that list is empty. */
+  @FunctionalInterface
+  interface Attempt {
+    @Nullable Result serve(String key);
+  }
+
+  private final BlockedClients registry;
+  private final ClientState client;
+  private final List<String> keys;
+  private final Attempt attempt;
+  private final long timeoutNanos;
+  private final long heldBytes;
+  /** Guarded by the registry's lock. */
+  private boolean ended;
+  /** Guarded by this. */
+  private @Nullable Result reply;
+  /** Guarded by this. */
+  private @Nullable Consumer<Result> listener;
+
+  BlockedRequest(BlockedClients registry, ClientState client, List<String> keys, Attempt attempt,
+      long timeoutNanos) {
+    this.registry = registry;
+    this.client = client;
+    this.keys = keys;
+    this.attempt = attempt;
+    this.timeoutNanos = timeoutNanos;
+    long bytes = 0;
+    for (String key : keys) {
+      bytes += BlockedClients.BYTES_PER_KEY + 2L * key.length();
+    }
+    this.heldBytes = bytes;
+  }
+
+  /** How long it waits before it answers as Redis does at a timeout, in nanoseconds; 0: for ever. */
+  public long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  /**
+   * Calls {@code reply} once, from any thread, with the reply when it comes (at once if it has come); never
+   * after {@link #cancel}.
+   */
+  public void whenDone(Consumer<Result> reply) {
+    Result ready;
+    synchronized (this) {
+      if (this.reply == null) {
+        listener = reply;
+        return;
+      }
+      ready = this.reply;
+    }
+    reply.accept(ready);
+  }
+
+  /** The timeout has come: it answers a null array, as Redis does, unless it was served first. */
+  public void timeOut() {
+    registry.end(this, new Result.NullArray());
+  }
+
+  /** The connection has closed: it stops waiting, and no reply is given. */
+  public void cancel() {
+    registry.end(this, null);
+  }
+
+  ClientState client() {
+    return client;
+  }
+
+  List<String> keys() {
+    return keys;
+  }
+
+  Attempt attempt() {
+    return attempt;
+  }
+
+  /** What it holds, counted in the connection's memory while it waits: its keys' chars and their table slots. */
+  long heldBytes() {
+    return heldBytes;
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  void ended(boolean ended) {
+    this.ended = ended;
+  }
+
+  /** Gives {@code result} to the listener, or keeps it for the one {@link #whenDone} will bring. */
+  void complete(Result result) {
+    Consumer<Result> waiting;
+    synchronized (this) {
+      reply = result;
+      waiting = listener;
+      listener = null;
+    }
+    if (waiting != null) {
+      waiting.accept(result);
+    }
+  }
+}
