@@ -1438,7 +1438,7 @@ class RedisParityIT {
   }
 
   /** Sends {@code requests} in one write and reads {@code count} replies. */
-  private static List<String> replies(LineClient client, byte[] requests, int count) throws Exception {
+  static List<String> replies(LineClient client, byte[] requests, int count) throws Exception {
     client.send(requests);
     List<String> replies = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -1581,7 +1581,7 @@ class RedisParityIT {
   }
 
   /** Sends {@code requests} and returns every line of the replies up to {@code end}, the last one's. */
-  private static List<String> linesUpToEnd(LineClient client, byte[] requests) throws IOException {
+  static List<String> linesUpToEnd(LineClient client, byte[] requests) throws IOException {
     client.send(requests);
     List<String> lines = new ArrayList<>();
     for (String line = client.readLine(); !line.equals("end\r"); line = client.readLine()) {
@@ -1619,7 +1619,7 @@ class RedisParityIT {
     }
   }
 
-  private static byte[] requests(List<List<String>> requests) {
+  static byte[] requests(List<List<String>> requests) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (List<String> request : requests) {
       bytes.writeBytes(RespIT.resp(request.toArray(String[]::new)));

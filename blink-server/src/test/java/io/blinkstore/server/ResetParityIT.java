@@ -1,10 +1,11 @@
 package io.blinkstore.server;
 
+import static io.blinkstore.server.RedisParityIT.linesUpToEnd;
+import static io.blinkstore.server.RedisParityIT.replies;
+import static io.blinkstore.server.RedisParityIT.requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,32 +145,5 @@ class ResetParityIT {
       assertEquals(replies(theirs, requests(requests), requests.size()),
           replies(ours, requests(requests), requests.size()));
     }
-  }
-
-  private static byte[] requests(List<List<String>> requests) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    for (List<String> request : requests) {
-      bytes.writeBytes(RespIT.resp(request.toArray(String[]::new)));
-    }
-    return bytes.toByteArray();
-  }
-
-  private static List<String> replies(LineClient client, byte[] requests, int count) throws Exception {
-    client.send(requests);
-    List<String> replies = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      replies.add(RespIT.readReply(client));
-    }
-    return replies;
-  }
-
-  /** Sends {@code requests} and returns every line of the replies before {@code ECHO end}'s. */
-  private static List<String> linesUpToEnd(LineClient client, byte[] requests) throws IOException {
-    client.send(requests);
-    List<String> lines = new ArrayList<>();
-    for (String line = client.readLine(); !line.equals("end\r"); line = client.readLine()) {
-      lines.add(line);
-    }
-    return lines;
   }
 }
