@@ -1,14 +1,12 @@
 package io.blinkstore.server;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -176,24 +174,11 @@ class HashParityIT {
   @TempDir
   Path dir;
 
-  private RedisServerProcess redis;
-
-  @BeforeEach
-  void startRedis() throws Exception {
-    assumeTrue(RedisServerProcess.installed(), RedisServerProcess.REDIS_SERVER + " is not installed");
-    redis = RedisServerProcess.startOnUnixSocket(dir, dir.resolve("redis.sock"));
-  }
-
-  @AfterEach
-  void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @RegisterExtension final RedisOnSocket redis = new RedisOnSocket();
 
   private void assertRepliesMatchRedis(List<List<String>> requests, boolean quits) throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
-      RedisParityIT.assertRepliesMatch(dir.resolve("redis.sock"), server, requests, quits);
+      RedisParityIT.assertRepliesMatch(redis.socket(), server, requests, quits);
     }
   }
 

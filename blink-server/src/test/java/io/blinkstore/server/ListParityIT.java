@@ -1,16 +1,14 @@
 package io.blinkstore.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -177,20 +175,7 @@ class ListParityIT {
 
   @TempDir Path dir;
 
-  private RedisServerProcess redis;
-
-  @BeforeEach
-  void startRedis() throws Exception {
-    assumeTrue(RedisServerProcess.installed(), RedisServerProcess.REDIS_SERVER + " is not installed");
-    redis = RedisServerProcess.startOnUnixSocket(dir, dir.resolve("redis.sock"));
-  }
-
-  @AfterEach
-  void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
+  @RegisterExtension final RedisOnSocket redis = new RedisOnSocket();
 
   @Test
   void listCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
@@ -211,7 +196,7 @@ class ListParityIT {
     requests.forEach(request -> bytes.writeBytes(RespIT.resp(request.toArray(String[]::new))));
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
         LineClient ours = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(dir.resolve("redis.sock"))) {
+        LineClient theirs = LineClient.unix(redis.socket())) {
       theirs.send(bytes.toByteArray());
       ours.send(bytes.toByteArray());
       for (List<String> request : requests) {

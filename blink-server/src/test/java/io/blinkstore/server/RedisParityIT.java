@@ -2,7 +2,6 @@ package io.blinkstore.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.blinkstore.server.command.HeapGuard;
 import java.io.ByteArrayOutputStream;
@@ -15,10 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class RedisParityIT {
-  private static final Path REDIS_SERVER = RedisServerProcess.REDIS_SERVER;
 
   /** Each request, in order, on one connection to each server; both start empty. */
   private static final List<List<String>> REQUESTS = List.of(
@@ -1028,24 +1025,7 @@ class RedisParityIT {
 
   @TempDir Path dir;
 
-  private RedisServerProcess redis;
-
-  @BeforeEach
-  void startRedis() throws Exception {
-    assumeTrue(RedisServerProcess.installed(), REDIS_SERVER + " is not installed");
-    redis = RedisServerProcess.startOnUnixSocket(dir, redisSocket());
-  }
-
-  @AfterEach
-  void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
-
-  private Path redisSocket() {
-    return dir.resolve("redis.sock");
-  }
+  @RegisterExtension final RedisOnSocket redis = new RedisOnSocket();
 
   /**
    * All the requests go to each server in one write, so that each runs them back to back: TTL answers whole
@@ -1132,7 +1112,7 @@ class RedisParityIT {
     List<List<String>> requests = List.of(List.of("SET", "k", "a \"b\"\n\u0001\\\u00ff\t"), List.of("GET", "k"),
         List.of("CONFIG", "GET", "save"), List.of("ECHO", ""), List.of("PING"));
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
-      assertEquals(monitorLines(LineClient.unix(redisSocket()), LineClient.unix(redisSocket()), requests),
+      assertEquals(monitorLines(LineClient.unix(redis.socket()), LineClient.unix(redis.socket()), requests),
           monitorLines(LineClient.unix(server.unixPath()), LineClient.unix(server.unixPath()), requests));
     }
   }
@@ -1211,7 +1191,7 @@ class RedisParityIT {
   void clientInfoHasRedissFieldsInItsOrder() throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
         LineClient ours = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket())) {
+        LineClient theirs = LineClient.unix(redis.socket())) {
       assertEquals(fieldNames(ClientCommandsIT.text(theirs, "CLIENT", "INFO")),
           fieldNames(ClientCommandsIT.text(ours, "CLIENT", "INFO")));
     }
@@ -1254,7 +1234,7 @@ class RedisParityIT {
   /** As {@link #assertRepliesMatchRedis(List, boolean)}, against {@code server}. */
   private void assertRepliesMatchRedis(BlinkServer server, List<List<String>> requests, boolean quits)
       throws Exception {
-    assertRepliesMatch(redisSocket(), server, requests, quits);
+    assertRepliesMatch(redis.socket(), server, requests, quits);
   }
 
   /**
@@ -1406,7 +1386,7 @@ class RedisParityIT {
    */
   @Test
   void beforeSigningInRepliesAndLimitsMatchARedisWithAPassword() throws Exception {
-    try (LineClient admin = LineClient.unix(redisSocket())) {
+    try (LineClient admin = LineClient.unix(redis.socket())) {
       admin.send(RespIT.resp("CONFIG", "SET", "requirepass", PASSWORD));
       assertEquals("+OK\r\n", RespIT.readReply(admin));
     }
@@ -1422,7 +1402,7 @@ class RedisParityIT {
     for (String input : inputs) {
       byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
       try (LineClient ours = LineClient.unix(server.unixPath());
-          LineClient theirs = LineClient.unix(redisSocket())) {
+          LineClient theirs = LineClient.unix(redis.socket())) {
         assertEquals(linesUntilClosed(theirs.send(bytes)), linesUntilClosed(ours.send(bytes)), input);
       }
     }
@@ -1456,7 +1436,7 @@ class RedisParityIT {
   void infoFieldsAreRedissOwnInRedissSectionsButOurExtras() throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
         LineClient ours = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket())) {
+        LineClient theirs = LineClient.unix(redis.socket())) {
       Map<String, Set<String>> redisFields = infoFields(theirs);
       Map<String, Set<String>> ourFields = infoFields(ours);
       for (Map.Entry<String, Set<String>> section : ourFields.entrySet()) {
@@ -1575,7 +1555,7 @@ class RedisParityIT {
     }
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
         LineClient ours = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket())) {
+        LineClient theirs = LineClient.unix(redis.socket())) {
       assertEquals(linesUpToEnd(theirs, bytes.toByteArray()), linesUpToEnd(ours, bytes.toByteArray()));
     }
   }
@@ -1601,8 +1581,8 @@ class RedisParityIT {
     HeapGuard guard = new HeapGuard(0.5);
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20, b -> b.heapGuard(guard));
         LineClient ours = LineClient.unix(server.unixPath()); LineClient ours2 = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket()); LineClient theirs2 = LineClient.unix(redisSocket());
-        LineClient admin = LineClient.unix(redisSocket())) {
+        LineClient theirs = LineClient.unix(redis.socket()); LineClient theirs2 = LineClient.unix(redis.socket());
+        LineClient admin = LineClient.unix(redis.socket())) {
       List<List<String>> writes = List.of(List.of("SET", "x", "value"), List.of("MULTI"), List.of("SET", "x", "1"),
           List.of("GET", "x"));
       List<List<String>> reads = List.of(List.of("MULTI"), List.of("GET", "x"), List.of("PING"));

@@ -4,15 +4,13 @@ import static io.blinkstore.server.RedisParityIT.linesUpToEnd;
 import static io.blinkstore.server.RedisParityIT.replies;
 import static io.blinkstore.server.RedisParityIT.requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -62,31 +60,14 @@ class ResetParityIT {
 
   @TempDir Path dir;
 
-  private RedisServerProcess redis;
-
-  @BeforeEach
-  void startRedis() throws Exception {
-    assumeTrue(RedisServerProcess.installed(), RedisServerProcess.REDIS_SERVER + " is not installed");
-    redis = RedisServerProcess.startOnUnixSocket(dir, redisSocket());
-  }
-
-  @AfterEach
-  void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
-
-  private Path redisSocket() {
-    return dir.resolve("redis.sock");
-  }
+  @RegisterExtension final RedisOnSocket redis = new RedisOnSocket();
 
   @Test
   void resetMatchesRedisByteForByte() throws Exception {
     byte[] requests = requests(REQUESTS);
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
         LineClient ours = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket())) {
+        LineClient theirs = LineClient.unix(redis.socket())) {
       assertEquals(linesUpToEnd(theirs, requests), linesUpToEnd(ours, requests));
     }
   }
@@ -96,8 +77,8 @@ class ResetParityIT {
   void resetEndsTheWatchesAsRedis() throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
         LineClient ours = LineClient.unix(server.unixPath()); LineClient oursOther = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket());
-        LineClient theirsOther = LineClient.unix(redisSocket())) {
+        LineClient theirs = LineClient.unix(redis.socket());
+        LineClient theirsOther = LineClient.unix(redis.socket())) {
       assertEquals(watchResetWrite(theirs, theirsOther), watchResetWrite(ours, oursOther));
     }
   }
@@ -115,8 +96,8 @@ class ResetParityIT {
   void resetLeavesMonitorAsRedis() throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
         LineClient ours = LineClient.unix(server.unixPath()); LineClient oursOther = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket());
-        LineClient theirsOther = LineClient.unix(redisSocket())) {
+        LineClient theirs = LineClient.unix(redis.socket());
+        LineClient theirsOther = LineClient.unix(redis.socket())) {
       assertEquals(monitorThenReset(theirs, theirsOther), monitorThenReset(ours, oursOther));
     }
   }
@@ -132,7 +113,7 @@ class ResetParityIT {
   /** With a password, {@code RESET} signs the connection out: its next command is {@code NOAUTH}. */
   @Test
   void resetSignsOutAsARedisWithAPassword() throws Exception {
-    try (LineClient admin = LineClient.unix(redisSocket())) {
+    try (LineClient admin = LineClient.unix(redis.socket())) {
       admin.send(RespIT.resp("CONFIG", "SET", "requirepass", PASSWORD));
       assertEquals("+OK\r\n", RespIT.readReply(admin));
     }
@@ -141,7 +122,7 @@ class ResetParityIT {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20,
             builder -> builder.authToken(PASSWORD));
         LineClient ours = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redisSocket())) {
+        LineClient theirs = LineClient.unix(redis.socket())) {
       assertEquals(replies(theirs, requests(requests), requests.size()),
           replies(ours, requests(requests), requests.size()));
     }
