@@ -172,6 +172,19 @@ final class ListValue extends TypedValue {
   }
 
   /**
+   * What the elements from {@code start} to {@code stop} (as {@link #range} counts them) measure with
+   * {@code perElement} bytes added for each: a reply's size, found without copying anything.
+   */
+  long rangeBytes(long start, long stop, int perElement) {
+    int[] bounds = bounds(start, stop);
+    long total = 0;
+    for (int i = bounds[0]; i < bounds[1]; i++) {
+      total += element(i).length + perElement;
+    }
+    return total;
+  }
+
+  /**
    * Keeps only the elements from {@code start} to {@code stop}, both included ({@code LTRIM}).
    *
    * @return whether any element was removed

@@ -45,10 +45,13 @@ final class RespBlockingCommands {
 
   private final Function<String, BlinkList> lists;
   private final BlockedClients blocked;
+  private final long maxReplyBytes;
 
-  RespBlockingCommands(Function<String, BlinkList> lists, BlockedClients blocked) {
+  /** {@code BLMPOP}'s reply is refused, popping nothing, if it would pass {@code maxReplyBytes} ({@link MultiPop}). */
+  RespBlockingCommands(Function<String, BlinkList> lists, BlockedClients blocked, long maxReplyBytes) {
     this.lists = lists;
     this.blocked = blocked;
+    this.maxReplyBytes = maxReplyBytes;
   }
 
   void register(CommandTable commands) {
@@ -148,7 +151,7 @@ final class RespBlockingCommands {
     pop.keys().forEach(key -> keys.putIfAbsent(client.key(key), key));
     BlockedRequest.Attempt attempt = key -> {
       BlinkList list = listOrNothing(key);
-      return list == null ? null : pop.attempt(argument(keys, key), list);
+      return list == null ? null : pop.attempt(argument(keys, key), list, maxReplyBytes);
     };
     return firstOrBlock(client, new ArrayList<>(keys.keySet()), attempt, (long) timeout, new Result.NullArray());
   }

@@ -8,6 +8,7 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkList.End;
+import io.blinkstore.internal.ListReplies;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,10 +38,16 @@ final class RespListCommands {
   static final Result.Error MPOP_COUNT = Result.error("count should be greater than 0");
 
   private final Function<String, BlinkList> lists;
+  private final long maxReplyBytes;
 
-  /** Commands on the list {@code lists} gives for a store key. */
-  RespListCommands(Function<String, BlinkList> lists) {
+  /**
+   * Commands on the list {@code lists} gives for a store key, whose replies of several elements ({@code LRANGE},
+   * pops with a count) are refused before anything is copied or popped if they would pass {@code maxReplyBytes},
+   * the connection's output cap, as {@code MGET}'s are.
+   */
+  RespListCommands(Function<String, BlinkList> lists, long maxReplyBytes) {
     this.lists = lists;
+    this.maxReplyBytes = maxReplyBytes;
   }
 
   void register(CommandTable commands) {
@@ -87,8 +94,12 @@ final class RespListCommands {
     if (count == null || count < 0) {
       return NOT_POSITIVE; // Redis's getPositiveLongFromObjectOrReply answers this for both
     }
-    List<byte[]> popped = list.pop(end, count);
-    return popped == null ? new Result.NullArray() : bulks(popped);
+    try {
+      List<byte[]> popped = MultiPop.pop(list, end, count, maxReplyBytes);
+      return popped == null ? new Result.NullArray() : bulks(popped);
+    } catch (ListReplies.TooLarge e) {
+      return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
+    }
   }
 
   /** {@code LINDEX key index}: the element, nil out of range; an absent key answers nil before the index is read. */
@@ -107,7 +118,13 @@ final class RespListCommands {
     if (start == null || stop == null) {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
-    return bulks(list(client, args[1]).range(start, stop));
+    BlinkList list = list(client, args[1]);
+    try {
+      return bulks(list instanceof ListReplies bounded ? bounded.range(start, stop, maxReplyBytes)
+          : list.range(start, stop));
+    } catch (ListReplies.TooLarge e) {
+      return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
+    }
   }
 
   /** {@code LSET key index element}: an absent key is {@code -ERR no such key}, before the index is read. */
@@ -211,7 +228,7 @@ final class RespListCommands {
       return error;
     }
     MultiPop pop = (MultiPop) parsed;
-    Result popped = pop.attempt(client, lists);
+    Result popped = pop.attempt(client, lists, maxReplyBytes);
     return popped == null ? new Result.NullArray() : popped;
   }
 
