@@ -215,7 +215,8 @@ final class ListValue extends TypedValue {
    * @return how many were removed
    */
   int remove(long count, byte[] element) {
-    long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+    // Redis's -count stays negative for LONG_MIN, so it never stops the removal, as 0 does not.
+    long limit = count == 0 || count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count);
     boolean fromTail = count < 0;
     boolean[] removed = new boolean[size];
     int found = 0;
@@ -255,8 +256,10 @@ final class ListValue extends TypedValue {
    */
   List<Long> positions(byte[] element, long rank, long count, long maxLength) {
     List<Long> found = new ArrayList<>();
-    long skip = Math.abs(rank) - 1;
-    long limit = count == 0 ? Long.MAX_VALUE : count;
+    // Redis's -rank stays negative for LONG_MIN: every match from the tail ranks, and its count test wraps.
+    boolean smallest = rank == Long.MIN_VALUE;
+    long skip = smallest ? 0 : Math.abs(rank) - 1;
+    long limit = count == 0 || smallest ? Long.MAX_VALUE : count;
     long compared = maxLength == 0 ? size : Math.min(size, maxLength);
     for (int i = 0; i < compared && found.size() < limit; i++) {
       int at = rank < 0 ? size - 1 - i : i;
