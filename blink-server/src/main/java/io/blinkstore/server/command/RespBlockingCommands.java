@@ -45,12 +45,21 @@ final class RespBlockingCommands {
 
   private final Function<String, BlinkList> lists;
   private final BlockedClients blocked;
+  private final Leases leases;
+  private final EntrySizeLimits sizeLimits;
   private final long maxReplyBytes;
 
-  /** {@code BLMPOP}'s reply is refused, popping nothing, if it would pass {@code maxReplyBytes} ({@link MultiPop}). */
-  RespBlockingCommands(Function<String, BlinkList> lists, BlockedClients blocked, long maxReplyBytes) {
+  /**
+   * The blocking pops on the lists {@code lists} gives, holding their clients in {@code blocked}; a move ends the
+   * fill lease ({@code leases}) of its destination, which it may create, and holds its key to {@code sizeLimits}; {@code BLMPOP}'s reply is refused, popping nothing, if it would pass {@code maxReplyBytes}
+   * ({@link MultiPop}).
+   */
+  RespBlockingCommands(Function<String, BlinkList> lists, BlockedClients blocked, Leases leases,
+      EntrySizeLimits sizeLimits, long maxReplyBytes) {
     this.lists = lists;
     this.blocked = blocked;
+    this.leases = leases;
+    this.sizeLimits = sizeLimits;
     this.maxReplyBytes = maxReplyBytes;
   }
 
@@ -126,9 +135,12 @@ final class RespBlockingCommands {
       return error;
     }
     String source = client.key(args[1]);
-    String destination = client.key(args[2]);
+    String destination = RespListCommands.createdKey(client, args[2], leases, sizeLimits);
     BlockedRequest.Attempt attempt = key -> {
       BlinkList list = listOrNothing(key);
+      if (list != null) {
+        leases.invalidate(destination); // before the push may create it; a lease granted while this one waited too
+      }
       byte[] moved = list == null ? null : list.move(from, destination, to); // WRONGTYPE now: the destination's
       return moved == null ? null : new Result.Bulk(moved);
     };

@@ -38,16 +38,32 @@ final class RespListCommands {
   static final Result.Error MPOP_COUNT = Result.error("count should be greater than 0");
 
   private final Function<String, BlinkList> lists;
+  private final Leases leases;
+  private final EntrySizeLimits sizeLimits;
   private final long maxReplyBytes;
 
   /**
-   * Commands on the list {@code lists} gives for a store key, whose replies of several elements ({@code LRANGE},
-   * pops with a count) are refused before anything is copied or popped if they would pass {@code maxReplyBytes},
-   * the connection's output cap, as {@code MGET}'s are.
+   * Commands on the list {@code lists} gives for a store key, whose writes that may create a list end the fill
+   * lease ({@code leases}) of its key, and hold that key and the elements they store to {@code sizeLimits}, as
+   * string and hash writes do (a lease is only granted on an absent key, so the write that creates the list is the
+   * one that must end it), and whose replies of several elements ({@code LRANGE}, pops with a count) are
+   * refused before anything is copied or popped if they would pass {@code maxReplyBytes}, the connection's output
+   * cap, as {@code MGET}'s are.
    */
-  RespListCommands(Function<String, BlinkList> lists, long maxReplyBytes) {
+  RespListCommands(Function<String, BlinkList> lists, Leases leases, EntrySizeLimits sizeLimits,
+      long maxReplyBytes) {
     this.lists = lists;
+    this.leases = leases;
+    this.sizeLimits = sizeLimits;
     this.maxReplyBytes = maxReplyBytes;
+  }
+
+  /** The store key of a key a write may create, checked against the key limit, its fill lease ended. */
+  static String createdKey(ClientState client, byte[] key, Leases leases, EntrySizeLimits sizeLimits) {
+    String storeKey = client.key(key);
+    sizeLimits.checkKey(storeKey);
+    leases.invalidate(storeKey);
+    return storeKey;
   }
 
   void register(CommandTable commands) {
@@ -77,7 +93,11 @@ final class RespListCommands {
   /** {@code LPUSH key element ...}: the new length; {@code LPUSHX} only onto an existing list (else 0). */
   private Result push(ClientState client, byte[][] args, End end, boolean onlyIfPresent) {
     byte[][] elements = Arrays.copyOfRange(args, 2, args.length);
-    BlinkList list = list(client, args[1]);
+    String key = createdKey(client, args[1], leases, sizeLimits);
+    for (byte[] element : elements) {
+      sizeLimits.checkLength(key, element.length); // all checked before any is stored
+    }
+    BlinkList list = lists.apply(key);
     return new Result.Int(onlyIfPresent ? list.pushIfPresent(end, elements) : list.push(end, elements));
   }
 
@@ -129,6 +149,7 @@ final class RespListCommands {
 
   /** {@code LSET key index element}: an absent key is {@code -ERR no such key}, before the index is read. */
   private Result lset(ClientState client, byte[][] args) {
+    sizeLimits.checkLength(client.key(args[1]), args[3].length);
     BlinkList list = list(client, args[1]);
     if (list.size() == 0) {
       return NO_SUCH_KEY;
@@ -155,6 +176,7 @@ final class RespListCommands {
     if (!where.equals("before") && !where.equals("after")) {
       return RespKeyCommands.SYNTAX_ERROR;
     }
+    sizeLimits.checkLength(client.key(args[1]), args[4].length);
     return new Result.Int(list(client, args[1]).insert(where.equals("before"), args[3], args[4]));
   }
 
@@ -218,7 +240,8 @@ final class RespListCommands {
 
   /** {@code LMOVE source destination from to}: the element moved, nil if the source is empty. */
   private Result move(ClientState client, byte[][] args, End from, End to) {
-    return new Result.Bulk(list(client, args[1]).move(from, client.key(args[2]), to));
+    String destination = createdKey(client, args[2], leases, sizeLimits);
+    return new Result.Bulk(list(client, args[1]).move(from, destination, to));
   }
 
   /** {@code LMPOP numkeys key ... LEFT|RIGHT [COUNT count]}. */
