@@ -172,6 +172,19 @@ final class ListValue extends TypedValue {
   }
 
   /**
+   * What the elements from {@code start} to {@code stop} (as {@link #range} counts them) measure with
+   * {@code perElement} bytes added for each: a reply's size, found without copying anything.
+   */
+  long rangeBytes(long start, long stop, int perElement) {
+    int[] bounds = bounds(start, stop);
+    long total = 0;
+    for (int i = bounds[0]; i < bounds[1]; i++) {
+      total += element(i).length + perElement;
+    }
+    return total;
+  }
+
+  /**
    * Keeps only the elements from {@code start} to {@code stop}, both included ({@code LTRIM}).
    *
    * @return whether any element was removed
@@ -202,7 +215,8 @@ final class ListValue extends TypedValue {
    * @return how many were removed
    */
   int remove(long count, byte[] element) {
-    long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+    // Redis's -count stays negative for LONG_MIN, so it never stops the removal, as 0 does not.
+    long limit = count == 0 || count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count);
     boolean fromTail = count < 0;
     boolean[] removed = new boolean[size];
     int found = 0;
@@ -242,8 +256,10 @@ final class ListValue extends TypedValue {
    */
   List<Long> positions(byte[] element, long rank, long count, long maxLength) {
     List<Long> found = new ArrayList<>();
-    long skip = Math.abs(rank) - 1;
-    long limit = count == 0 ? Long.MAX_VALUE : count;
+    // Redis's -rank stays negative for LONG_MIN: every match from the tail ranks, and its count test wraps.
+    boolean smallest = rank == Long.MIN_VALUE;
+    long skip = smallest ? 0 : Math.abs(rank) - 1;
+    long limit = count == 0 || smallest ? Long.MAX_VALUE : count;
     long compared = maxLength == 0 ? size : Math.min(size, maxLength);
     for (int i = 0; i < compared && found.size() < limit; i++) {
       int at = rank < 0 ? size - 1 - i : i;

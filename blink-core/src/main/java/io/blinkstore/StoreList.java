@@ -1,5 +1,6 @@
 package io.blinkstore;
 
+import io.blinkstore.internal.ListReplies;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * copied on the way in and out: the caller's arrays never become the store's, nor the store's the caller's (a
  * popped array, which leaves the list, is handed out as it is).
  */
-final class StoreList implements BlinkList {
+final class StoreList implements BlinkList, ListReplies {
   private static final Predicate<Object> ALWAYS = answer -> true;
   /** What a pop, a read or a move answers for no element (the store's answers are never null): told by identity. */
   private static final byte[] NONE = new byte[0];
@@ -91,10 +92,18 @@ final class StoreList implements BlinkList {
 
   @Override
   public @Nullable List<byte[]> pop(End end, long count) {
+    return pop(end, count, Long.MAX_VALUE);
+  }
+
+  @Override
+  public @Nullable List<byte[]> pop(End end, long count, long maxBytes) {
     if (count < 0) {
       throw new IllegalArgumentException("count must not be negative: " + count);
     }
     List<byte[]> popped = change(key, 0, 0, list -> {
+      if (count > 0) {
+        checkReply(list, end == End.LEFT ? 0 : -count, end == End.LEFT ? count - 1 : -1, maxBytes);
+      }
       List<byte[]> elements = new ArrayList<>((int) Math.min(count, list.size()));
       for (long i = 0; i < count && !list.isEmpty(); i++) {
         elements.add(popOne(list, end));
@@ -119,7 +128,25 @@ final class StoreList implements BlinkList {
 
   @Override
   public List<byte[]> range(long start, long stop) {
-    return read(list -> copies(list.range(start, stop)), List.of());
+    return range(start, stop, Long.MAX_VALUE);
+  }
+
+  @Override
+  public List<byte[]> range(long start, long stop, long maxBytes) {
+    return read(list -> {
+      checkReply(list, start, stop, maxBytes);
+      return copies(list.range(start, stop));
+    }, List.of());
+  }
+
+  /** Refuses a reply of the elements from {@code start} to {@code stop} that would pass {@code maxBytes}. */
+  private static void checkReply(ListValue list, long start, long stop, long maxBytes) {
+    if (maxBytes != Long.MAX_VALUE) {
+      long bytes = list.rangeBytes(start, stop, ELEMENT_OVERHEAD);
+      if (bytes > maxBytes) {
+        throw new TooLarge(bytes, maxBytes);
+      }
+    }
   }
 
   @Override

@@ -86,6 +86,15 @@ public abstract class BlinkStoreContract {
     return true;
   }
 
+  /**
+   * Tells whether the store holds lists ({@link BlinkStore#list}): the same stores as {@link #holdsHashes()} (the
+   * text protocol has words for neither, nor has the Redis-backed store a view of either); one that does not must
+   * throw {@link UnsupportedOperationException} from {@code list}.
+   */
+  protected boolean holdsLists() {
+    return holdsHashes();
+  }
+
   /** Skips the calling test for a store without {@link #exactAccounting()}. */
   protected final void assumeExactAccounting() {
     assumeTrue(exactAccounting(), "this store does not account key and value bytes exactly");
@@ -1327,5 +1336,76 @@ public abstract class BlinkStoreContract {
     hash.set("name", "Ada".getBytes(UTF_8));
     store.set("user:1", "overwritten");
     assertEquals("overwritten", store.getString("user:1"));
+  }
+
+  private static byte[] element(String text) {
+    return text.getBytes(UTF_8);
+  }
+
+  private static List<String> texts(@org.jspecify.annotations.Nullable List<byte[]> elements) {
+    List<String> texts = new ArrayList<>();
+    if (elements != null) {
+      elements.forEach(element -> texts.add(new String(element, UTF_8)));
+    }
+    return texts;
+  }
+
+  @Test
+  void aListHoldsElementsWithRedissSemantics() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    if (!holdsLists()) {
+      assertThrows(UnsupportedOperationException.class, () -> store.list("queue:1").size());
+      return;
+    }
+    BlinkList list = store.list("queue:1");
+    assertEquals("queue:1", list.key());
+    assertEquals(0, list.pushIfPresent(BlinkList.End.RIGHT, element("x")), "no list: nothing pushed");
+    assertEquals(0, store.size());
+    assertEquals(2, list.push(BlinkList.End.RIGHT, element("b"), element("c")));
+    assertEquals(3, list.push(BlinkList.End.LEFT, element("a")));
+    assertEquals(List.of("a", "b", "c"), texts(list.range(0, -1)));
+    assertUsage(7 + 3, store);
+    assertArrayEquals(element("c"), list.get(-1));
+    assertNull(list.get(3));
+    assertTrue(list.set(1, element("B")));
+    assertThrows(IndexOutOfBoundsException.class, () -> list.set(5, element("x")));
+    assertEquals(4, list.insert(true, element("c"), element("c")));
+    assertEquals(-1, list.insert(false, element("none"), element("x")));
+    assertEquals(List.of(3L, 2L), list.positions(element("c"), -1, 0, 0));
+    assertEquals(2, list.remove(0, element("c")));
+    assertArrayEquals(element("B"), list.move(BlinkList.End.RIGHT, "queue:2", BlinkList.End.LEFT));
+    assertEquals(List.of("a"), texts(list.range(0, -1)));
+    assertArrayEquals(element("a"), list.pop(BlinkList.End.LEFT));
+    assertEquals(0, list.size(), "a list left empty is removed");
+    assertNull(list.pop(BlinkList.End.LEFT));
+    assertNull(list.pop(BlinkList.End.LEFT, 2));
+    assertEquals(1, store.size());
+    assertUsage(7 + 1, store);
+    assertEquals(List.of("B"), texts(store.list("queue:2").pop(BlinkList.End.RIGHT, 5)));
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void aListIsOneEntryOfTheStoreAndTheWrongTypeForOtherReads() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    assumeTrue(holdsLists(), "this store holds no lists");
+    BlinkList list = store.list("queue:1");
+    list.push(BlinkList.End.RIGHT, element("job"));
+    assertThrows(WrongTypeException.class, () -> store.get("queue:1"));
+    assertThrows(WrongTypeException.class, () -> store.hash("queue:1").get("f"));
+    store.set("text", "v");
+    assertThrows(WrongTypeException.class, () -> store.list("text").push(BlinkList.End.LEFT, element("x")));
+    assertThrows(WrongTypeException.class, () -> store.list("text").range(0, -1));
+    assertThrows(WrongTypeException.class, () -> list.move(BlinkList.End.LEFT, "text", BlinkList.End.LEFT));
+    assertEquals(1, list.size(), "a move onto the wrong type pops nothing");
+    assertEquals("v", store.getString("text"));
+    assertTrue(store.expire("queue:1", HOUR));
+    assertTrue(store.ttl("queue:1").compareTo(Duration.ofMinutes(59)) > 0);
+    assertEquals(2, store.size());
+    assertTrue(store.delete("queue:1"));
+    assertEquals(0, list.size());
+    list.push(BlinkList.End.LEFT, element("job"));
+    store.set("queue:1", "overwritten");
+    assertEquals("overwritten", store.getString("queue:1"));
   }
 }

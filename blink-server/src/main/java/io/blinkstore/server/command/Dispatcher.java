@@ -161,8 +161,8 @@ public final class Dispatcher {
     new RespClientCommands(clients, pause, blocked).register(table);
     if (isolation != null && types != null) {
       Function<String, BlinkList> lists = isolation.view()::list;
-      new RespListCommands(lists).register(table);
-      new RespBlockingCommands(lists, blocked).register(table);
+      new RespListCommands(lists, leases, sizeLimits, maxReplyBytes).register(table);
+      new RespBlockingCommands(lists, blocked, leases, sizeLimits, maxReplyBytes).register(table);
       types.onWrite(blocked::signal);
     }
     monitors = new Monitors(maxReplyBytes);

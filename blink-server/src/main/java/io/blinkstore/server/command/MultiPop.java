@@ -2,6 +2,7 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkList.End;
+import io.blinkstore.internal.ListReplies;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -47,10 +48,13 @@ record MultiPop(List<byte[]> keys, End end, long count) {
     return new MultiPop(Arrays.asList(args).subList(numkeysIndex + 1, endIndex), end, count == -1 ? 1 : count);
   }
 
-  /** Pops from the first key whose list is not empty, in order: its reply, or {@code null} if all are empty. */
-  @Nullable Result attempt(ClientState client, Function<String, BlinkList> lists) {
+  /**
+   * Pops from the first key whose list is not empty, in order: its reply, or {@code null} if all are empty. A reply
+   * that would pass {@code maxReplyBytes} is refused (see {@link #attempt(byte[], BlinkList, long)}).
+   */
+  @Nullable Result attempt(ClientState client, Function<String, BlinkList> lists, long maxReplyBytes) {
     for (byte[] key : keys) {
-      Result popped = attempt(key, lists.apply(client.key(key)));
+      Result popped = attempt(key, lists.apply(client.key(key)), maxReplyBytes);
       if (popped != null) {
         return popped;
       }
@@ -58,10 +62,28 @@ record MultiPop(List<byte[]> keys, End end, long count) {
     return null;
   }
 
-  /** Pops from {@code list}, the list of the key argument {@code key}: the reply, or {@code null} if it is empty. */
-  @Nullable Result attempt(byte[] key, BlinkList list) {
-    List<byte[]> popped = list.pop(end, count);
+  /**
+   * Pops from {@code list}, the list of the key argument {@code key}: the reply, or {@code null} if it is empty; the
+   * output cap's error, popping nothing, if the reply would pass {@code maxReplyBytes}.
+   */
+  @Nullable Result attempt(byte[] key, BlinkList list, long maxReplyBytes) {
+    List<byte[]> popped;
+    try {
+      popped = pop(list, end, count, maxReplyBytes);
+    } catch (ListReplies.TooLarge e) {
+      return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
+    }
     return popped == null || popped.isEmpty() ? null
         : new Result.Array(List.of(new Result.Bulk(key), RespListCommands.bulks(popped)));
+  }
+
+  /**
+   * {@code count} elements popped from {@code end} of {@code list} ({@code null} if it is absent), measured first
+   * against {@code maxReplyBytes} where the list can ({@link ListReplies}: the store's lists).
+   *
+   * @throws ListReplies.TooLarge if the reply would pass it (nothing popped)
+   */
+  static @Nullable List<byte[]> pop(BlinkList list, End end, long count, long maxReplyBytes) {
+    return list instanceof ListReplies bounded ? bounded.pop(end, count, maxReplyBytes) : list.pop(end, count);
   }
 }

@@ -45,10 +45,22 @@ final class RespBlockingCommands {
 
   private final Function<String, BlinkList> lists;
   private final BlockedClients blocked;
+  private final Leases leases;
+  private final EntrySizeLimits sizeLimits;
+  private final long maxReplyBytes;
 
-  RespBlockingCommands(Function<String, BlinkList> lists, BlockedClients blocked) {
+  /**
+   * The blocking pops on the lists {@code lists} gives, holding their clients in {@code blocked}; a move ends the
+   * fill lease ({@code leases}) of its destination, which it may create, and holds its key to {@code sizeLimits}; {@code BLMPOP}'s reply is refused, popping nothing, if it would pass {@code maxReplyBytes}
+   * ({@link MultiPop}).
+   */
+  RespBlockingCommands(Function<String, BlinkList> lists, BlockedClients blocked, Leases leases,
+      EntrySizeLimits sizeLimits, long maxReplyBytes) {
     this.lists = lists;
     this.blocked = blocked;
+    this.leases = leases;
+    this.sizeLimits = sizeLimits;
+    this.maxReplyBytes = maxReplyBytes;
   }
 
   void register(CommandTable commands) {
@@ -123,9 +135,12 @@ final class RespBlockingCommands {
       return error;
     }
     String source = client.key(args[1]);
-    String destination = client.key(args[2]);
+    String destination = RespListCommands.createdKey(client, args[2], leases, sizeLimits);
     BlockedRequest.Attempt attempt = key -> {
       BlinkList list = listOrNothing(key);
+      if (list != null) {
+        leases.invalidate(destination); // before the push may create it; a lease granted while this one waited too
+      }
       byte[] moved = list == null ? null : list.move(from, destination, to); // WRONGTYPE now: the destination's
       return moved == null ? null : new Result.Bulk(moved);
     };
@@ -148,7 +163,7 @@ final class RespBlockingCommands {
     pop.keys().forEach(key -> keys.putIfAbsent(client.key(key), key));
     BlockedRequest.Attempt attempt = key -> {
       BlinkList list = listOrNothing(key);
-      return list == null ? null : pop.attempt(argument(keys, key), list);
+      return list == null ? null : pop.attempt(argument(keys, key), list, maxReplyBytes);
     };
     return firstOrBlock(client, new ArrayList<>(keys.keySet()), attempt, (long) timeout, new Result.NullArray());
   }

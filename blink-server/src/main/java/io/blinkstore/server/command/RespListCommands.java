@@ -8,6 +8,7 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkList.End;
+import io.blinkstore.internal.ListReplies;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,10 +38,32 @@ final class RespListCommands {
   static final Result.Error MPOP_COUNT = Result.error("count should be greater than 0");
 
   private final Function<String, BlinkList> lists;
+  private final Leases leases;
+  private final EntrySizeLimits sizeLimits;
+  private final long maxReplyBytes;
 
-  /** Commands on the list {@code lists} gives for a store key. */
-  RespListCommands(Function<String, BlinkList> lists) {
+  /**
+   * Commands on the list {@code lists} gives for a store key, whose writes that may create a list end the fill
+   * lease ({@code leases}) of its key, and hold that key and the elements they store to {@code sizeLimits}, as
+   * string and hash writes do (a lease is only granted on an absent key, so the write that creates the list is the
+   * one that must end it), and whose replies of several elements ({@code LRANGE}, pops with a count) are
+   * refused before anything is copied or popped if they would pass {@code maxReplyBytes}, the connection's output
+   * cap, as {@code MGET}'s are.
+   */
+  RespListCommands(Function<String, BlinkList> lists, Leases leases, EntrySizeLimits sizeLimits,
+      long maxReplyBytes) {
     this.lists = lists;
+    this.leases = leases;
+    this.sizeLimits = sizeLimits;
+    this.maxReplyBytes = maxReplyBytes;
+  }
+
+  /** The store key of a key a write may create, checked against the key limit, its fill lease ended. */
+  static String createdKey(ClientState client, byte[] key, Leases leases, EntrySizeLimits sizeLimits) {
+    String storeKey = client.key(key);
+    sizeLimits.checkKey(storeKey);
+    leases.invalidate(storeKey);
+    return storeKey;
   }
 
   void register(CommandTable commands) {
@@ -70,7 +93,11 @@ final class RespListCommands {
   /** {@code LPUSH key element ...}: the new length; {@code LPUSHX} only onto an existing list (else 0). */
   private Result push(ClientState client, byte[][] args, End end, boolean onlyIfPresent) {
     byte[][] elements = Arrays.copyOfRange(args, 2, args.length);
-    BlinkList list = list(client, args[1]);
+    String key = createdKey(client, args[1], leases, sizeLimits);
+    for (byte[] element : elements) {
+      sizeLimits.checkLength(key, element.length); // all checked before any is stored
+    }
+    BlinkList list = lists.apply(key);
     return new Result.Int(onlyIfPresent ? list.pushIfPresent(end, elements) : list.push(end, elements));
   }
 
@@ -87,8 +114,12 @@ final class RespListCommands {
     if (count == null || count < 0) {
       return NOT_POSITIVE; // Redis's getPositiveLongFromObjectOrReply answers this for both
     }
-    List<byte[]> popped = list.pop(end, count);
-    return popped == null ? new Result.NullArray() : bulks(popped);
+    try {
+      List<byte[]> popped = MultiPop.pop(list, end, count, maxReplyBytes);
+      return popped == null ? new Result.NullArray() : bulks(popped);
+    } catch (ListReplies.TooLarge e) {
+      return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
+    }
   }
 
   /** {@code LINDEX key index}: the element, nil out of range; an absent key answers nil before the index is read. */
@@ -107,11 +138,18 @@ final class RespListCommands {
     if (start == null || stop == null) {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
-    return bulks(list(client, args[1]).range(start, stop));
+    BlinkList list = list(client, args[1]);
+    try {
+      return bulks(list instanceof ListReplies bounded ? bounded.range(start, stop, maxReplyBytes)
+          : list.range(start, stop));
+    } catch (ListReplies.TooLarge e) {
+      return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
+    }
   }
 
   /** {@code LSET key index element}: an absent key is {@code -ERR no such key}, before the index is read. */
   private Result lset(ClientState client, byte[][] args) {
+    sizeLimits.checkLength(client.key(args[1]), args[3].length);
     BlinkList list = list(client, args[1]);
     if (list.size() == 0) {
       return NO_SUCH_KEY;
@@ -138,6 +176,7 @@ final class RespListCommands {
     if (!where.equals("before") && !where.equals("after")) {
       return RespKeyCommands.SYNTAX_ERROR;
     }
+    sizeLimits.checkLength(client.key(args[1]), args[4].length);
     return new Result.Int(list(client, args[1]).insert(where.equals("before"), args[3], args[4]));
   }
 
@@ -201,7 +240,8 @@ final class RespListCommands {
 
   /** {@code LMOVE source destination from to}: the element moved, nil if the source is empty. */
   private Result move(ClientState client, byte[][] args, End from, End to) {
-    return new Result.Bulk(list(client, args[1]).move(from, client.key(args[2]), to));
+    String destination = createdKey(client, args[2], leases, sizeLimits);
+    return new Result.Bulk(list(client, args[1]).move(from, destination, to));
   }
 
   /** {@code LMPOP numkeys key ... LEFT|RIGHT [COUNT count]}. */
@@ -211,7 +251,7 @@ final class RespListCommands {
       return error;
     }
     MultiPop pop = (MultiPop) parsed;
-    Result popped = pop.attempt(client, lists);
+    Result popped = pop.attempt(client, lists, maxReplyBytes);
     return popped == null ? new Result.NullArray() : popped;
   }
 

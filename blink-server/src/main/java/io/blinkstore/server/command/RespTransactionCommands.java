@@ -46,7 +46,7 @@ final class RespTransactionCommands {
   private static final Set<String> RUN_AT_ONCE = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
   /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
   private static final Set<String> EXCLUSIVE =
-      Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush");
+      Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface
