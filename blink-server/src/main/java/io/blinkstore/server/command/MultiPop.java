@@ -86,4 +86,15 @@ record MultiPop(List<byte[]> keys, End end, long count) {
   static @Nullable List<byte[]> pop(BlinkList list, End end, long count, long maxReplyBytes) {
     return list instanceof ListReplies bounded ? bounded.pop(end, count, maxReplyBytes) : list.pop(end, count);
   }
+
+  /**
+   * One element, as {@link BlinkList#pop(End)} (null if the list is absent), held to {@code maxReplyBytes} as
+   * {@link #pop(BlinkList, End, long, long)} holds a count's.
+   *
+   * @throws ListReplies.TooLarge if its reply would pass the cap (nothing popped)
+   */
+  static byte @Nullable [] popOne(BlinkList list, End end, long maxReplyBytes) {
+    List<byte[]> popped = pop(list, end, 1, maxReplyBytes);
+    return popped == null || popped.isEmpty() ? null : popped.get(0);
+  }
 }

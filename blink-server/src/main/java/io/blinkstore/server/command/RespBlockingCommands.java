@@ -9,6 +9,7 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkList.End;
 import io.blinkstore.WrongTypeException;
+import io.blinkstore.internal.ListReplies;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -115,7 +116,12 @@ final class RespBlockingCommands {
       keys.putIfAbsent(client.key(args[i]), args[i]);
     }
     BlockedRequest.Attempt attempt = key -> {
-      byte[] element = listOrNothing(key) == null ? null : lists.apply(key).pop(end);
+      byte[] element;
+      try {
+        element = listOrNothing(key) == null ? null : MultiPop.popOne(lists.apply(key), end, maxReplyBytes);
+      } catch (ListReplies.TooLarge e) {
+        return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
+      }
       return element == null ? null
           : new Result.Array(List.of(new Result.Bulk(argument(keys, key)), new Result.Bulk(element)));
     };

@@ -107,8 +107,12 @@ final class RespListCommands {
       return Dispatcher.wrongArity(name);
     }
     BlinkList list = list(client, args[1]);
-    if (args.length == 2) {
-      return new Result.Bulk(list.pop(end));
+    if (args.length == 2) { // one element, held to the cap as a count's are: a pop past it would be lost
+      try {
+        return new Result.Bulk(MultiPop.popOne(list, end, maxReplyBytes));
+      } catch (ListReplies.TooLarge e) {
+        return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
+      }
     }
     Long count = Arguments.integer(args[2]);
     if (count == null || count < 0) {

@@ -58,4 +58,18 @@ class ListOutputCapTest {
     assertEquals(new Result.Array(List.of(bulk("l"), new Result.Array(List.of(bulk(E))))),
         tester.run("LMPOP", "1", "l", "LEFT"));
   }
+
+  /** One element past the cap: {@code LPOP}, {@code RPOP}, {@code BLPOP}, {@code BRPOP} without a count pop nothing. */
+  @Test
+  void aSingleElementPastTheCapIsNotPopped() {
+    String big = "b".repeat(90); // 90 + 16 = 106 bytes of reply against a cap of 100
+    assertEquals(integer(1), tester.run("RPUSH", "l", big));
+    assertEquals(tooLarge(106), tester.run("LPOP", "l"));
+    assertEquals(tooLarge(106), tester.run("RPOP", "l"));
+    assertEquals(tooLarge(106), tester.run("BLPOP", "l", "0"));
+    assertEquals(tooLarge(106), tester.run("BRPOP", "absent", "l", "0"));
+    assertEquals(integer(1), tester.run("LLEN", "l"));
+    assertEquals(integer(2), tester.run("RPUSH", "l", E));
+    assertEquals(bulk(E), tester.run("RPOP", "l"));
+  }
 }
