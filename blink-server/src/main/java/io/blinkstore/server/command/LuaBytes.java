@@ -1,0 +1,67 @@
+package io.blinkstore.server.command;
+
+import java.util.Arrays;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+
+/**
+ * The growing result of {@code cjson.encode}, {@code cmsgpack.pack} and {@code struct.pack}, held to
+ * {@link #MAX_BYTES}: Redis lets these grow until its allocator fails, which here would be the JVM's heap (a sparse
+ * array of 2^30 nulls after {@code cjson.encode_sparse_array(false, 0)}, a table nested into itself), so past the
+ * bound the script gets a Lua error instead.
+ */
+final class LuaBytes {
+  /** The largest string one call builds: Redis's default {@code proto-max-bulk-len}, 512 MiB, is more than a heap. */
+  static final int MAX_BYTES = 64 << 20;
+
+  private final String function;
+  private byte[] bytes = new byte[64];
+  private int length;
+
+  LuaBytes(String function) {
+    this.function = function;
+  }
+
+  void write(int b) {
+    ensure(1);
+    bytes[length++] = (byte) b;
+  }
+
+  void write(byte[] source) {
+    write(source, 0, source.length);
+  }
+
+  void write(byte[] source, int offset, int count) {
+    ensure(count);
+    System.arraycopy(source, offset, bytes, length, count);
+    length += count;
+  }
+
+  void write(LuaString string) {
+    ensure(string.length());
+    string.copyInto(0, bytes, length, string.length());
+    length += string.length();
+  }
+
+  int length() {
+    return length;
+  }
+
+  LuaString toLuaString() {
+    return LuaString.valueUsing(Arrays.copyOf(bytes, length));
+  }
+
+  /** Refuses, before anything is built, a result {@code size} bytes long past the bound. */
+  static void check(String function, long size) {
+    if (size > MAX_BYTES || size < 0) {
+      throw new LuaError(function + ": result larger than " + MAX_BYTES + " bytes");
+    }
+  }
+
+  private void ensure(int more) {
+    check(function, (long) length + more);
+    if (length + more > bytes.length) {
+      bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_BYTES, Math.max(length + more, 2L * bytes.length)));
+    }
+  }
+}
