@@ -15,7 +15,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * The Lua 5.1 that Redis 7.0 scripts see, on luaj's 5.2 libraries: the 5.1 globals and library functions luaj
  * lacks ({@code unpack}, {@code loadstring}, {@code gcinfo}, {@code table.getn/setn/maxn/foreach/foreachi},
- * {@code math.mod/log10}, {@code string.gfind}), {@code tostring} and {@code string.format} writing numbers as 5.1
+ * {@code math.mod/log10}, {@code string.gfind}), {@code tonumber} as 5.1 reads numbers (luaj failed with a "vm
+ * error" on {@code tonumber('0x')}), {@code string.upper/lower} that keep bytes 128-255 (luaj replaced them), {@code tostring} and {@code string.format} writing numbers as 5.1
  * does ({@code %.14g}; luaj writes {@code 1e15} as {@code 1000000000000000} and {@code 1/3} with a float's 8 digits,
  * and its {@code %.2f} ignores the precision), and bounds on what luaj would allocate from a count a script gives
  * ({@code unpack({}, 1, 1e9)}, {@code string.rep('x', 1e10)}). It removes what 5.2 added and Redis's 5.1 lacks
@@ -27,7 +28,8 @@ final class LuaCompat extends TwoArgFunction {
   static final int MAX_RESULTS = 8000;
 
   private static final String[] NAMES = {
-      "unpack", "loadstring", "gcinfo", "tostring", "getn", "setn", "maxn", "foreach", "foreachi", "rep"};
+      "unpack", "loadstring", "gcinfo", "tostring", "getn", "setn", "maxn", "foreach", "foreachi", "rep", "upper",
+      "lower", "tonumber"};
 
   private final Globals globals;
 
@@ -56,6 +58,9 @@ final class LuaCompat extends TwoArgFunction {
       table.set(NAMES[i], functions[i]);
     }
     string.set("rep", functions[9]);
+    string.set("upper", functions[10]);
+    string.set("lower", functions[11]);
+    env.set("tonumber", functions[12]);
     string.set("gfind", string.get("gmatch"));
     string.set("format", new LuaStringFormat(string.get("format")));
     LuaMath.install(math);
@@ -112,15 +117,36 @@ final class LuaCompat extends TwoArgFunction {
         case 1: return loadstring(args);
         case 2: return LuaValue.valueOf((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory())
             >> 10);
-        case 3: return args.arg1().type() == LuaValue.TNUMBER
-            ? LuaValue.valueOf(formatG(args.arg1().todouble(), 14)) : tostring.invoke(args);
+        case 3: return tostring(args);
         case 4: return LuaValue.valueOf(LuaArgs.checkTable(args, 1, name).length());
         case 5: throw new LuaError("'setn' is obsolete");
         case 6: return maxn(LuaArgs.checkTable(args, 1, name));
         case 7: return foreach(LuaArgs.checkTable(args, 1, name), LuaArgs.checkFunction(args, 2, name));
         case 8: return foreachi(LuaArgs.checkTable(args, 1, name), LuaArgs.checkFunction(args, 2, name));
-        default: return rep(args);
+        case 9: return rep(args);
+        case 10: case 11: return changeCase(LuaArgs.checkString(args, 1, name), opcode == 10);
+        default: return LuaNumberParser.tonumber(args);
       }
+    }
+
+    private Varargs tostring(Varargs args) {
+      if (args.narg() == 0) {
+        throw LuaArgs.error(1, name, "value expected");
+      }
+      return args.arg1().type() == LuaValue.TNUMBER
+          ? LuaValue.valueOf(formatG(args.arg1().todouble(), 14)) : tostring.invoke(args);
+    }
+
+    /** C's toupper/tolower in the "C" locale: ASCII letters only, every other byte kept (luaj mangled 128-255). */
+    private static LuaValue changeCase(LuaString s, boolean upper) {
+      byte[] bytes = new byte[s.length()];
+      s.copyInto(0, bytes, 0, bytes.length);
+      for (int i = 0; i < bytes.length; i++) {
+        if (upper && bytes[i] >= 'a' && bytes[i] <= 'z' || !upper && bytes[i] >= 'A' && bytes[i] <= 'Z') {
+          bytes[i] ^= 0x20;
+        }
+      }
+      return LuaString.valueUsing(bytes);
     }
 
     private Varargs unpack(Varargs args) {

@@ -14,8 +14,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * Lua 5.1's {@code string.format} with C's printf rules for flags, width and precision, which luaj 3.0.1 gets
  * wrong: its {@code %d} truncates to 32 bits ({@code 2^40} became 0), its {@code %e %f %g} ignore width and precision
- * ({@code %.2f} of 1.234 was {@code 1.234}) and its {@code %s} ignores them too. Only {@code %c} and {@code %q},
- * which luaj writes as 5.1 does, are handed to luaj's own format, one directive at a time.
+ * ({@code %.2f} of 1.234 was {@code 1.234}), its {@code %s} ignores them too, and its {@code %q} writes a NUL as
+ * {@code \0}. Only {@code %c} is handed to luaj's own format.
  */
 final class LuaStringFormat extends VarArgFunction {
   private static final String FLAGS = "-+ #0";
@@ -103,11 +103,30 @@ final class LuaStringFormat extends VarArgFunction {
         return LuaValue.valueOf(parsed.floating(conversion, LuaArgs.checkNumber(args, arg, "format")));
       case 's':
         return parsed.string(LuaArgs.checkString(args, arg, "format"));
-      case 'c': case 'q':
+      case 'q':
+        return quoted(LuaArgs.checkString(args, arg, "format"));
+      case 'c':
         return luajFormat.call(LuaValue.valueOf("%" + spec + conversion), args.arg(arg)).checkstring();
       default:
         throw new LuaError("invalid option '%" + conversion + "' to 'format'");
     }
+  }
+
+  /** {@code %q} as 5.1's {@code addquoted}: a NUL as {@code \000} and a carriage return as {@code \r}. */
+  private static LuaString quoted(LuaString s) {
+    LuaBytes out = new LuaBytes("string.format");
+    out.write('"');
+    for (int i = 0; i < s.length(); i++) {
+      int c = s.luaByte(i);
+      switch (c) {
+        case '"': case '\\': case '\n': out.write('\\'); out.write(c); break;
+        case '\r': out.write(new byte[] {'\\', 'r'}); break;
+        case 0: out.write(new byte[] {'\\', '0', '0', '0'}); break;
+        default: out.write(c);
+      }
+    }
+    out.write('"');
+    return out.toLuaString();
   }
 
   /** One directive's flags, width and precision, and C's printf rules for them. */
