@@ -156,7 +156,8 @@ final class LuaCompat extends TwoArgFunction {
       if (first > last) {
         return LuaValue.NONE;
       }
-      if (last - first >= MAX_RESULTS) {
+      // luaB_unpack's lua_checkstack: the arguments and the results share Lua 5.1's 8,000 stack slots
+      if (last - first >= MAX_RESULTS - args.narg()) {
         throw new LuaError("too many results to unpack");
       }
       LuaValue[] values = new LuaValue[(int) (last - first + 1)];

@@ -127,9 +127,19 @@ class LuaLibrariesTest {
     assertEquals("integral size overflow", failure("", "struct.pack('c99999999999', 'x')"));
     assertEquals("bad argument #3 to 'pack' (string too short)", failure("", "struct.pack('c2000000000', 'x')"));
     assertEquals("too many results to unpack", failure("", "unpack({}, 1, 1e9)"));
+    assertEquals("too many results to unpack", failure("", "unpack({}, 1, 7998)"));
+    assertEquals("7997", eval("return tostring(select('#', unpack({}, 1, 7997)))"));
     assertEquals("string.rep: result larger than 67108864 bytes", failure("", "string.rep('x', 1e10)"));
     assertEquals("string.format: result larger than 67108864 bytes",
         failure("local s = string.rep('x', 40000000)", "string.format('%s%s', s, s)"));
+  }
+
+  /** Long input is read once, with the position of its error; nothing it claims is allocated ahead. */
+  @Test
+  void hugeJsonIsDecodedOrRefusedWithItsPosition() {
+    assertEquals("30000000", eval("return tostring(#cjson.decode('\"' .. string.rep('a', 30000000) .. '\"'))"));
+    assertEquals("Expected comma or array end but found T_END at character 10000003",
+        failure("", "cjson.decode('[' .. string.rep('1,', 5000000) .. '1')"));
   }
 
   @Test
