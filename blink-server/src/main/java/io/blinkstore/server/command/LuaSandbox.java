@@ -72,8 +72,7 @@ final class LuaSandbox {
     globals.set("collectgarbage", new CollectGarbage());
     globals.get("string").set("rep", new BoundedRep());
     globals.set("redis", redis);
-    // Issue 24b's libraries (cjson, cmsgpack, bit, struct, Lua 5.1's globals) are installed here, before the
-    // protection below: LuaLibraries.install(globals);
+    LuaLibraries.install(globals); // cjson, cmsgpack, bit, struct, Lua 5.1's names: protected below too
     protect(globals);
     return globals;
   }
