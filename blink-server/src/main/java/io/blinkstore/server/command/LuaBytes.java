@@ -11,8 +11,12 @@ import org.luaj.vm2.LuaString;
  * bound the script gets a Lua error instead.
  */
 final class LuaBytes {
-  /** The largest string one call builds: Redis's default {@code proto-max-bulk-len}, 512 MiB, is more than a heap. */
-  static final int MAX_BYTES = 64 << 20;
+  /**
+   * The longest string one call builds: 64 MiB, or a sixteenth of the heap where that is less (Redis's default
+   * {@code proto-max-bulk-len}, 512 MiB, is more than a heap), so that building it, with the copies luaj makes on
+   * the way, never takes more than a fraction of what the heap has.
+   */
+  static final int MAX_BYTES = (int) Math.min(64 << 20, Runtime.getRuntime().maxMemory() / 16);
 
   private final String function;
   private byte[] bytes = new byte[64];

@@ -22,5 +22,6 @@ final class LuaLibraries {
     globals.load(new LuaBit());
     globals.load(new LuaStruct());
     globals.load(new LuaCompat(globals));
+    LuaBoundedStrings.install(globals);
   }
 }
