@@ -58,6 +58,9 @@ final class LuaSandbox {
     globals.load(new JseMathLib());
     LuaC.install(globals); // a compiler, and no undumper: binary chunks cannot be loaded
     globals.load(interrupts); // sets globals.debuglib, which luaj calls on every instruction
+    // MERGE POINT (issue 24b): Redis's cjson, cmsgpack, bit, struct and Lua 5.1's globals are installed here, while
+    // package.loaded still exists (luaj's libraries register there) and before the protection at the end:
+    //   LuaLibraries.install(globals);
     for (String name : new String[] {"package", "debug", "dofile", "loadfile", "print", "rawlen", "require",
         "module"}) {
       globals.set(name, LuaValue.NIL);
@@ -72,8 +75,6 @@ final class LuaSandbox {
     globals.set("collectgarbage", new CollectGarbage());
     globals.get("string").set("rep", new BoundedRep());
     globals.set("redis", redis);
-    // Issue 24b's libraries (cjson, cmsgpack, bit, struct, Lua 5.1's globals) are installed here, before the
-    // protection below: LuaLibraries.install(globals);
     protect(globals);
     return globals;
   }

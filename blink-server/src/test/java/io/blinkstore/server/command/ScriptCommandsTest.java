@@ -137,6 +137,19 @@ class ScriptCommandsTest {
   }
 
   @Test
+  void infoCountsTheCachedScripts() {
+    String before = RespTester.copied(run("INFO", "memory")).toString();
+    assertTrue(before.contains("number_of_cached_scripts:0"), before);
+    run("SCRIPT", "LOAD", "return 1");
+    run("EVAL", "return 2", "0");
+    String after = RespTester.copied(run("INFO", "memory")).toString();
+    assertTrue(after.contains("number_of_cached_scripts:2"), after);
+    assertTrue(after.contains("used_memory_scripts:" + 2 * (8 + ScriptCache.OVERHEAD_BYTES)), after);
+    run("SCRIPT", "FLUSH");
+    assertTrue(RespTester.copied(run("INFO", "memory")).toString().contains("number_of_cached_scripts:0"));
+  }
+
+  @Test
   void theCacheDropsTheOldestEvalScriptsAndKeepsLoadedOnes() {
     String loaded = ((Result.Bulk) RespTester.copied(run("SCRIPT", "LOAD", "return 'kept'"))).toString();
     String first = Script.sha1hex(RespTester.toBytes("return 0")[0]);
