@@ -96,4 +96,20 @@ class KeyGateTest {
     assertTrue(done.await(10, TimeUnit.SECONDS), "still kept out after the hold was closed");
     assertThrows(IllegalStateException.class, hold::close);
   }
+
+  /** {@link KeyGate#tryEnter} gives up while the gate is held exclusive, at once or after its wait, and enters once free. */
+  @Test
+  void aTimedEnterGivesUpWhileTheGateIsHeldExclusiveAndEntersOnceFree() {
+    KeyGate gate = new KeyGate();
+    KeyGate.Hold hold = gate.lockAll();
+    assertEquals(0, gate.tryEnter(3, 0));
+    assertEquals(0, gate.tryEnter(3, TimeUnit.MILLISECONDS.toNanos(20)));
+    hold.close();
+    long stamp = gate.tryEnter(3, 0);
+    assertTrue(stamp != 0);
+    gate.exit(3, stamp);
+    stamp = gate.tryEnter(3, TimeUnit.MILLISECONDS.toNanos(20));
+    assertTrue(stamp != 0);
+    gate.exit(3, stamp);
+  }
 }

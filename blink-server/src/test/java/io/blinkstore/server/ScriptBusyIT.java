@@ -51,6 +51,10 @@ class ScriptBusyIT {
       awaitBusy(other);
       other.send(resp("GET", "k"));
       assertEquals(BUSY, readReply(other), "past the threshold, at once");
+      try (LineClient text = LineClient.unix(server.unixPath())) {
+        text.send("GET k\n");
+        assertEquals("ERROR " + BUSY.substring(1, BUSY.length() - 2), text.readLine(), "the text protocol");
+      }
       other.send(resp("SCRIPT", "KILL"));
       assertEquals("+OK\r\n", readReply(other));
       String reply = readReply(caller);

@@ -1,5 +1,7 @@
 package io.blinkstore.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,6 +178,42 @@ class ScriptParityIT {
   void scriptsAndTheirErrorsMatchRedisByteForByte() throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
       RedisParityIT.assertRepliesMatch(redis.socket(), server, REQUESTS, false);
+    }
+  }
+
+  /**
+   * {@code MONITOR} shows a script's commands as Redis does: the {@code EVAL} (or {@code EVALSHA}) first, then each
+   * command its script calls, from {@code [0 lua]}, with its arguments as the script gave them.
+   */
+  @Test
+  void monitorShowsAScriptsCommandsAsRedisDoes() throws Exception {
+    List<List<String>> requests = List.of(
+        List.of("EVAL", "redis.call('SET', KEYS[1], 'v') return redis.call('get', KEYS[1])", "1", "k"),
+        List.of("EVALSHA", "d4a98d6910be5bdad201be85028db99eb00833a0", "0"),
+        List.of("EVAL", "return redis.pcall('INCR', 'k')", "0"),
+        List.of("PING"));
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
+      assertEquals(monitorLines(LineClient.unix(redis.socket()), LineClient.unix(redis.socket()), requests),
+          monitorLines(LineClient.unix(server.unixPath()), LineClient.unix(server.unixPath()), requests));
+    }
+  }
+
+  /** What a monitor sees of {@code requests} sent by another client up to a last PING, the time masked. */
+  private static List<String> monitorLines(LineClient monitor, LineClient client, List<List<String>> requests)
+      throws Exception {
+    try (monitor; client) {
+      monitor.send(RespIT.resp("MONITOR"));
+      assertEquals("+OK\r\n", RespIT.readReply(monitor));
+      for (List<String> request : requests) {
+        client.send(RespIT.resp(request.toArray(String[]::new)));
+        RespIT.readReply(client);
+      }
+      List<String> lines = new ArrayList<>();
+      for (String line = monitor.readLine(); !line.endsWith("\"PING\"\r"); line = monitor.readLine()) {
+        lines.add(line.contains("[0 lua]") ? line.substring(line.indexOf("[0 lua]")) : line.substring(
+            line.indexOf("] ") + 2));
+      }
+      return lines;
     }
   }
 

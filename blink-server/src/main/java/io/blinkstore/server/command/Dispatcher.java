@@ -181,19 +181,8 @@ public final class Dispatcher {
     serverCommands.scripts(scripts.cache());
     ScriptRunner runner = scripts.runner();
     if (runner != null) {
-      LiveSetting threshold = new LiveSetting() {
-        @Override
-        public @Nullable String refusal(long value) {
-          return null;
-        }
-
-        @Override
-        public void apply(long value) {
-          runner.busyMillis(value);
-        }
-      };
-      serverCommands.config.live("busy-reply-threshold", threshold);
-      serverCommands.config.live("lua-time-limit", threshold);
+      serverCommands.config.live("busy-reply-threshold", runner.threshold());
+      serverCommands.config.live("lua-time-limit", runner.threshold());
     }
     new ConnectionReset(transactions, monitors).register(table);
   }

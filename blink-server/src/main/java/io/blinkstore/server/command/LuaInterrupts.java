@@ -29,8 +29,11 @@ final class LuaInterrupts extends DebugLib {
   /** The functions running, innermost last ({@code null} for a Java function luaj reports). */
   private @Nullable Prototype[] running = new Prototype[64];
   private int depth;
-  private @Nullable Prototype lastFunction;
-  private int lastPc;
+  /** The instruction run last in the innermost function, or -1 if none ran since the last call or return. */
+  private int lastPc = -1;
+  /** Where the last instruction ran before the last call or return, for when none ran since. */
+  private @Nullable Prototype savedFunction;
+  private int savedPc = -1;
   /** The run being checked; set and read on the thread that runs scripts, one at a time. */
   private @Nullable ScriptRun run;
 
@@ -39,22 +42,24 @@ final class LuaInterrupts extends DebugLib {
     this.run = run;
     countdown = CHECK_EVERY;
     depth = 0;
-    lastFunction = null;
+    lastPc = -1;
+    savedFunction = null;
+    savedPc = -1;
   }
 
   /** The line of the script's last instruction run, or -1. */
   int line() {
-    Prototype function = lastFunction;
-    if (function == null || function.lineinfo == null || lastPc < 0 || lastPc >= function.lineinfo.length) {
+    Prototype function = lastPc >= 0 ? (depth > 0 ? running[depth - 1] : null) : savedFunction;
+    int pc = lastPc >= 0 ? lastPc : savedPc;
+    if (function == null || function.lineinfo == null || pc < 0 || pc >= function.lineinfo.length) {
       return -1;
     }
-    return function.lineinfo[lastPc];
+    return function.lineinfo[pc];
   }
 
   @Override
   public void onInstruction(int pc, Varargs v, int top) {
-    lastPc = pc;
-    lastFunction = depth > 0 ? running[depth - 1] : null;
+    lastPc = pc; // one write per instruction: the function it ran in is the innermost one (see line())
     if (--countdown > 0) {
       return;
     }
@@ -80,7 +85,17 @@ final class LuaInterrupts extends DebugLib {
     push(c.p);
   }
 
+  /** A call or return: where the last instruction ran is kept, in case no other runs before an error. */
+  private void moving() {
+    if (lastPc >= 0) {
+      savedFunction = depth > 0 ? running[depth - 1] : null;
+      savedPc = lastPc;
+      lastPc = -1;
+    }
+  }
+
   private void push(@Nullable Prototype function) {
+    moving();
     if (depth == running.length) {
       running = Arrays.copyOf(running, depth * 2);
     }
@@ -89,6 +104,7 @@ final class LuaInterrupts extends DebugLib {
 
   @Override
   public void onReturn() {
+    moving();
     if (depth > 0) {
       running[--depth] = null;
     }

@@ -2,6 +2,8 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.server.command.RespTransactionCommands.Runner;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
@@ -170,10 +172,10 @@ final class LuaRedisApi {
 
   /** The spec {@link #refusal} found for {@code argv}. */
   private CommandSpec find(byte[][] argv) {
-    CommandSpec spec = java.util.Objects.requireNonNull(table.find(argv[0]), "checked by refusal");
+    CommandSpec spec = Objects.requireNonNull(table.find(argv[0]), "checked by refusal");
     CommandTable subcommands = spec.subcommands();
     return subcommands != null && argv.length > 1
-        ? java.util.Objects.requireNonNull(subcommands.find(argv[1]), "checked by refusal") : spec;
+        ? Objects.requireNonNull(subcommands.find(argv[1]), "checked by refusal") : spec;
   }
 
   /** {@code redis.error_reply}: its wrong use is an error table returned, not raised, as in Redis. */
@@ -277,7 +279,7 @@ final class LuaRedisApi {
   }
 
   /** A Lua function of {@code body}. */
-  private static VarArgFunction function(java.util.function.Function<Varargs, Varargs> body) {
+  private static VarArgFunction function(Function<Varargs, Varargs> body) {
     return new VarArgFunction() {
       @Override
       public Varargs invoke(Varargs args) {

@@ -31,11 +31,6 @@ import org.luaj.vm2.lib.jse.JseMathLib;
 final class LuaSandbox {
   /** The chunk name Redis gives a script: errors say {@code user_script:1:}. */
   static final String CHUNK_NAME = "@user_script";
-  /**
-   * The longest string {@code string.rep} makes: 512 MiB (Redis's longest bulk string) or an eighth of the heap,
-   * whichever is less, so that one call cannot ask for more than the heap has.
-   */
-  static final long MAX_REP_BYTES = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8);
 
   /** luaj's position prefix on an error message: {@code @user_script:3 message}. */
   private static final Pattern POSITION = Pattern.compile("^@?([^\\s:]*):(\\d+) (.*)$", Pattern.DOTALL);
@@ -58,6 +53,9 @@ final class LuaSandbox {
     globals.load(new JseMathLib());
     LuaC.install(globals); // a compiler, and no undumper: binary chunks cannot be loaded
     globals.load(interrupts); // sets globals.debuglib, which luaj calls on every instruction
+    // Redis's cjson, cmsgpack, bit, struct and Lua 5.1's names (string.rep bounded among them), while package.loaded
+    // still exists (luaj's libraries register there) and before the protection at the end:
+    LuaLibraries.install(globals);
     for (String name : new String[] {"package", "debug", "dofile", "loadfile", "print", "rawlen", "require",
         "module"}) {
       globals.set(name, LuaValue.NIL);
@@ -70,9 +68,7 @@ final class LuaSandbox {
       tables.set(name, new Positionless(tables.get(name)));
     }
     globals.set("collectgarbage", new CollectGarbage());
-    globals.get("string").set("rep", new BoundedRep());
     globals.set("redis", redis);
-    LuaLibraries.install(globals); // cjson, cmsgpack, bit, struct, Lua 5.1's names: protected below too
     protect(globals);
     return globals;
   }
@@ -178,26 +174,6 @@ final class LuaSandbox {
         return LuaValue.valueOf((runtime.totalMemory() - runtime.freeMemory()) / 1024.0);
       }
       return LuaValue.ZERO;
-    }
-  }
-
-  /** {@code string.rep} refusing a result longer than {@link #MAX_REP_BYTES} before anything is allocated. */
-  private static final class BoundedRep extends TwoArgFunction {
-    @Override
-    public LuaValue call(LuaValue string, LuaValue times) {
-      LuaString text = string.checkstring();
-      long count = (long) times.checkdouble();
-      if (count <= 0 || text.length() == 0) {
-        return LuaValue.EMPTYSTRING;
-      }
-      if (count > MAX_REP_BYTES / text.length()) {
-        throw new LuaError("string.rep: the result would pass " + MAX_REP_BYTES + " bytes");
-      }
-      byte[] bytes = new byte[(int) (count * text.length())];
-      for (int i = 0; i < count; i++) {
-        text.copyInto(0, bytes, i * text.length(), text.length());
-      }
-      return LuaString.valueUsing(bytes);
     }
   }
 

@@ -143,12 +143,18 @@ final class ScriptRunner {
     }
   }
 
-  /** {@code busy-reply-threshold} ({@code lua-time-limit}), in milliseconds. */
-  long busyMillis() {
-    return busyMillis;
-  }
+  /** {@code busy-reply-threshold} ({@code lua-time-limit}), in milliseconds, as {@code CONFIG SET} changes it. */
+  LiveSetting threshold() {
+    return new LiveSetting() {
+      @Override
+      public @Nullable String refusal(long value) {
+        return null; // any value in Redis's range: 0 makes others wait for the script's end, as in Redis
+      }
 
-  void busyMillis(long millis) {
-    busyMillis = millis;
+      @Override
+      public void apply(long value) {
+        busyMillis = value;
+      }
+    };
   }
 }

@@ -87,7 +87,7 @@ class ScriptCommandsTest {
   void collectgarbageDoesNotRunTheCollectorAndStringRepIsBounded() {
     assertEquals(integer(0), eval("return collectgarbage('collect')"));
     assertTrue(((Result.Int) eval("return collectgarbage('count')")).value() > 0);
-    assertTrue(errorLine(eval("return string.rep('x', 2^40)")).contains("string.rep: the result would pass"));
+    assertTrue(errorLine(eval("return string.rep('x', 2^40)")).contains("string.rep: result larger than"));
     assertEquals(bulk("ababab"), eval("return string.rep('ab', 3)"));
   }
 
@@ -134,6 +134,19 @@ class ScriptCommandsTest {
     assertEquals(Result.OK, run("SCRIPT", "DEBUG", "no"));
     assertTrue(errorLine(run("SCRIPT", "DEBUG", "YES")).contains("no Lua debugger"));
     assertEquals("ERR Use SCRIPT DEBUG YES/SYNC/NO", errorLine(run("SCRIPT", "DEBUG", "maybe")));
+  }
+
+  @Test
+  void infoCountsTheCachedScripts() {
+    String before = RespTester.copied(run("INFO", "memory")).toString();
+    assertTrue(before.contains("number_of_cached_scripts:0"), before);
+    run("SCRIPT", "LOAD", "return 1");
+    run("EVAL", "return 2", "0");
+    String after = RespTester.copied(run("INFO", "memory")).toString();
+    assertTrue(after.contains("number_of_cached_scripts:2"), after);
+    assertTrue(after.contains("used_memory_scripts:" + 2 * (8 + ScriptCache.OVERHEAD_BYTES)), after);
+    run("SCRIPT", "FLUSH");
+    assertTrue(RespTester.copied(run("INFO", "memory")).toString().contains("number_of_cached_scripts:0"));
   }
 
   @Test

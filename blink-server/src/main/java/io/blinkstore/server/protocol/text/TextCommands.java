@@ -5,6 +5,7 @@ import io.blinkstore.server.command.Arguments;
 import io.blinkstore.server.command.ClientConnection;
 import io.blinkstore.server.command.ClientState;
 import io.blinkstore.server.command.Dispatcher;
+import io.blinkstore.server.command.ErrorKind;
 import io.blinkstore.server.command.Result;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -199,6 +200,9 @@ public final class TextCommands {
     }
     if (error == Dispatcher.WRONGTYPE) {
       return Reply.WRONG_TYPE; // a key a RESP client made a hash or list: kind first, as NOAUTH and WRONGPASS are
+    }
+    if (error.kind() == ErrorKind.BUSY) {
+      return new Reply.Error(error.line()); // a RESP client's script runs past the threshold: kind first, as above
     }
     return new Reply.Error(error.message());
   }
