@@ -29,8 +29,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$root/blink-server/target/blink-store.
   (cd "$root" && mvn -B -q -ntp -DskipTests -pl blink-server -am package) >&2
 fi
 
+# shellcheck source=server-process.sh
+source "$root/blink-bench/server-process.sh" # free_port, and wait_for_port PORT (for the process $pid)
 pids=()
-stop_all() {
+stop_all() { # both servers are up at once: server-process.sh's stop_server knows one
   local p
   for p in "${pids[@]}"; do
     kill "$p" 2>/dev/null || true
@@ -40,27 +42,17 @@ stop_all() {
 }
 trap stop_all EXIT INT TERM
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-wait_for_port() { # PORT PID: until the server answers PING (at most 30 s), or its process is gone
-  for _ in $(seq 1 300); do
-    if redis-cli -h 127.0.0.1 -p "$1" PING 2>/dev/null | grep -q PONG; then return 0; fi
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
 blink_port=$(free_port)
 "$root/bin/blink-store" serve --tcp "127.0.0.1:$blink_port" --memory-limit "$MEMORY_LIMIT" >"$OUT/blink.log" 2>&1 &
-pids+=($!)
-wait_for_port "$blink_port" "$!" || { echo "script-throughput: our server did not start ($OUT/blink.log)" >&2; exit 1; }
+pid=$!
+pids+=("$pid")
+wait_for_port "$blink_port" || { echo "script-throughput: our server did not start ($OUT/blink.log)" >&2; exit 1; }
 redis_port=$(free_port)
 mkdir -p "$OUT/redis"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$OUT/redis" >"$OUT/redis.log" 2>&1 &
-pids+=($!)
-wait_for_port "$redis_port" "$!" || { echo "script-throughput: redis-server did not start" >&2; exit 1; }
+pid=$!
+pids+=("$pid")
+wait_for_port "$redis_port" || { echo "script-throughput: redis-server did not start" >&2; exit 1; }
 
 # name|script|the arguments after the sha
 scripts=("return-1|return 1|0" "incr-1-key|return redis.call('INCR', KEYS[1])|1 script:__rand_int__")
