@@ -205,6 +205,11 @@ final class IsolatedStore
   }
 
   @Override
+  public long tryEnter(long nanos) {
+    return gated ? gate.tryEnter(stripe(), nanos) : 1; // ungated (the view): any non-zero stamp, ignored by exit
+  }
+
+  @Override
   public void exit(long stamp) {
     if (gated) {
       gate.exit(stripe(), stamp);

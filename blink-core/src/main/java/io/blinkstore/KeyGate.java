@@ -1,5 +1,6 @@
 package io.blinkstore;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -32,6 +33,19 @@ final class KeyGate {
   /** Holds one stripe shared, waiting for an exclusive holder to finish; {@link #exit} with the stamp. */
   long enter(int stripe) {
     return locks[stripe].readLock();
+  }
+
+  /** As {@link #enter}, waiting at most {@code nanos}; 0 if the stripe was not had in time (or the wait interrupted). */
+  long tryEnter(int stripe, long nanos) {
+    if (nanos <= 0) {
+      return locks[stripe].tryReadLock();
+    }
+    try {
+      return locks[stripe].tryReadLock(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
   }
 
   void exit(int stripe, long stamp) {

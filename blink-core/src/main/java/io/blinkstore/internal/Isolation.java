@@ -28,7 +28,15 @@ public interface Isolation {
   /** Holds the gate shared for this thread, waiting for an exclusive holder; {@link #exit} on the same thread. */
   long enter();
 
-  /** Ends a shared hold of this thread's {@link #enter}. */
+  /**
+   * As {@link #enter}, waiting at most {@code nanos} (0: not at all) for an exclusive holder to finish: a server's
+   * event loop must not wait out a script that runs for ever.
+   *
+   * @return the stamp for {@link #exit}, or 0 if the gate was not had in time (nothing to exit then)
+   */
+  long tryEnter(long nanos);
+
+  /** Ends a shared hold of this thread's {@link #enter} or {@link #tryEnter}. */
   void exit(long stamp);
 
   /**

@@ -163,6 +163,8 @@ public final class BlinkServer implements AutoCloseable {
   private @Nullable Channel tcpChannel;
   private @Nullable Channel unixChannel;
   private @Nullable Channel metricsChannel;
+  /** The command layer, whose running script a close stops. */
+  private @Nullable Dispatcher dispatcher;
   private boolean started;
   private boolean closed;
 
@@ -218,6 +220,7 @@ public final class BlinkServer implements AutoCloseable {
       Dispatcher dispatcher = new Dispatcher(
           store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits,
           databases);
+      this.dispatcher = dispatcher;
       limits.configure(dispatcher, connections);
       dispatcher.reportSettings(Map.of(
           "maxmemory-clients", Long.toString(clientMemory.limit()),
@@ -395,6 +398,9 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   private void shutdown() {
+    if (dispatcher != null) {
+      dispatcher.close(); // a running script stops first, so that its caller gets its reply before the drain
+    }
     closeQuietly(metricsChannel);
     closeQuietly(tcpChannel);
     closeQuietly(unixChannel);

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * transport asks for the reply ({@link #whenDone}) and arms the timeout on its event loop ({@link #timeOut}).
  * Exactly one of a serve, the timeout, {@code CLIENT UNBLOCK} or the connection's end ({@link #cancel}) ends it.
  */
-public final class BlockedRequest {
+public final class BlockedRequest implements LaterReply {
   /** Tries to serve the request from one of its keys: its reply, or {@code null} if that list is empty. */
   @FunctionalInterface
   interface Attempt {
@@ -45,6 +45,7 @@ public final class BlockedRequest {
   }
 
   /** How long it waits before it answers as Redis does at a timeout, in nanoseconds; 0: for ever. */
+  @Override
   public long timeoutNanos() {
     return timeoutNanos;
   }
@@ -53,6 +54,7 @@ public final class BlockedRequest {
    * Calls {@code reply} once, from any thread, with the reply when it comes (at once if it has come); never
    * after {@link #cancel}.
    */
+  @Override
   public void whenDone(Consumer<Result> reply) {
     Result ready;
     synchronized (this) {
@@ -66,11 +68,13 @@ public final class BlockedRequest {
   }
 
   /** The timeout has come: it answers a null array, as Redis does, unless it was served first. */
+  @Override
   public void timeOut() {
     registry.end(this, new Result.NullArray());
   }
 
   /** The connection has closed: it stops waiting, and no reply is given. */
+  @Override
   public void cancel() {
     registry.end(this, null);
   }

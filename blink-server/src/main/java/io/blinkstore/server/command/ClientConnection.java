@@ -6,52 +6,60 @@ package io.blinkstore.server.command;
  */
 public interface ClientConnection {
   /** A connection that has none of these (the REPL's, tests'). */
-  ClientConnection NONE = new ClientConnection() {
-    @Override
-    public String address() {
-      return "";
-    }
+  ClientConnection NONE = detached("");
 
-    @Override
-    public String localAddress() {
-      return "";
-    }
+  /**
+   * A connection that has none of these, whose commands {@code MONITOR} shows as coming from {@code source}
+   * ({@code lua}: a script's).
+   */
+  static ClientConnection detached(String source) {
+    return new ClientConnection() {
+      @Override
+      public String address() {
+        return "";
+      }
 
-    @Override
-    public boolean unixSocket() {
-      return false;
-    }
+      @Override
+      public String localAddress() {
+        return "";
+      }
 
-    @Override
-    public long replyBytes() {
-      return 0;
-    }
+      @Override
+      public boolean unixSocket() {
+        return false;
+      }
 
-    @Override
-    public long heldBytes() {
-      return 0;
-    }
+      @Override
+      public long replyBytes() {
+        return 0;
+      }
 
-    @Override
-    public void close() {
-      // nothing to close
-    }
+      @Override
+      public long heldBytes() {
+        return 0;
+      }
 
-    @Override
-    public void evictLast(boolean last) {
-      // nothing is evicted
-    }
+      @Override
+      public void close() {
+        // nothing to close
+      }
 
-    @Override
-    public String monitorSource() {
-      return "";
-    }
+      @Override
+      public void evictLast(boolean last) {
+        // nothing is evicted
+      }
 
-    @Override
-    public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
-      // nowhere to send it
-    }
-  };
+      @Override
+      public String monitorSource() {
+        return source;
+      }
+
+      @Override
+      public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
+        // nowhere to send it
+      }
+    };
+  }
 
   /** The client's address as Redis writes it: {@code 127.0.0.1:5555}, {@code [::1]:5555}, {@code /path:0}. */
   String address();

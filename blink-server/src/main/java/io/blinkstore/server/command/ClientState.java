@@ -46,8 +46,8 @@ public final class ClientState {
   private boolean mayBlock;
   /** The blocking pop it waits in; read by {@code CLIENT UNBLOCK} from other event loops. */
   private volatile @Nullable BlockedRequest blocked;
-  /** The blocking pop the current command began, until its transport takes it. */
-  private @Nullable BlockedRequest pending;
+  /** The later reply the current command began (a blocking pop, a script), until its transport takes it. */
+  private @Nullable LaterReply pending;
 
   /**
    * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its protocol's codec
@@ -64,6 +64,19 @@ public final class ClientState {
     this.keys = keys;
     this.account = account;
     this.onSignIn = onSignIn;
+  }
+
+  /**
+   * The client a script this connection runs calls its commands as ({@code redis.call}), as Redis's Lua client:
+   * in this connection's database, signed in, speaking RESP2 until {@code redis.setresp}, its replies measured as
+   * this connection's, never blocked by a blocking pop, and seen through {@code connection}.
+   */
+  ClientState forScript(ClientConnection connection) {
+    ClientState script =
+        new ClientState(id, false, keys, ConnectionMemory.NONE, () -> { }, databases, connection);
+    script.db = db;
+    script.replySize = replySize;
+    return script;
   }
 
   /** The connection's id ({@code CLIENT ID}), unique within the server. */
@@ -277,17 +290,17 @@ public final class ClientState {
     this.blocked = request;
   }
 
-  /** Records that the current command blocked in {@code request}, for its transport to take. */
-  void pending(BlockedRequest request) {
+  /** Records that the reply of the current command comes later, through {@code request}, for its transport. */
+  void pending(LaterReply request) {
     this.pending = request;
   }
 
   /**
-   * The blocking pop the command just run began, or {@code null}: its reply comes later, through the request
-   * (even if it has already ended). Cleared by this call.
+   * The later reply the command just run began (a blocking pop, a script), or {@code null}: its reply comes
+   * through it (even if it has already come). Cleared by this call.
    */
-  public @Nullable BlockedRequest takePending() {
-    BlockedRequest request = pending;
+  public @Nullable LaterReply takePending() {
+    LaterReply request = pending;
     pending = null;
     return request;
   }

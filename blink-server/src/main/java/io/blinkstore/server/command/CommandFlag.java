@@ -30,7 +30,11 @@ enum CommandFlag {
   /** May block its client until another client's write ({@code BLPOP}). */
   BLOCKING,
   /** Its keys are found by reading its arguments ({@code LMPOP}'s {@code numkeys}), not at fixed positions. */
-  MOVABLEKEYS;
+  MOVABLEKEYS,
+  /** Not shown by {@code MONITOR} when it runs: it shows itself ({@code EVAL}, before its script's commands). */
+  SKIP_MONITOR,
+  /** May be called with no key even though it takes keys ({@code EVAL} with {@code numkeys} 0). */
+  NO_MANDATORY_KEYS;
 
   /** The bit of this flag in {@link CommandSpec#flags}. */
   int bit() {

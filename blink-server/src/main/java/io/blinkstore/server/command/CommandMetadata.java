@@ -156,6 +156,27 @@ final class CommandMetadata {
     }
     keys("client|unblock", "connection", List.of());
     lists();
+    scripts();
+  }
+
+  /** Redis 7.0's scripting group ({@code src/commands/eval*.json}, {@code script-*.json}). */
+  private static void scripts() {
+    String worst = "We cannot tell how the keys will be used so we assume the worst, ";
+    keys("eval", "scripting", List.of(), new KeySpec(worst + "RW and UPDATE",
+        List.of("RW", "access", "update"), 2, 0, 1, new Keynum(0, 1)));
+    keys("evalsha", "scripting", List.of(),
+        new KeySpec(null, List.of("RW", "access", "update"), 2, 0, 1, new Keynum(0, 1)));
+    keys("eval_ro", "scripting", List.of(),
+        new KeySpec(worst + "RO and ACCESS", List.of("RO", "access"), 2, 0, 1, new Keynum(0, 1)));
+    keys("evalsha_ro", "scripting", List.of(),
+        new KeySpec(null, List.of("RO", "access"), 2, 0, 1, new Keynum(0, 1)));
+    List<String> allNodes = List.of("request_policy:all_nodes", "response_policy:all_succeeded");
+    keys("script|help", "scripting", List.of());
+    keys("script|debug", "scripting", List.of());
+    keys("script|flush", "scripting", allNodes);
+    keys("script|load", "scripting", allNodes);
+    keys("script|exists", "scripting", List.of("request_policy:all_shards", "response_policy:agg_logical_and"));
+    keys("script|kill", "scripting", List.of("request_policy:all_shards", "response_policy:one_succeeded"));
   }
 
   /** Redis 7.0's list group ({@code src/commands/l*.json}, {@code b*.json}, {@code rpop*.json}). */

@@ -61,6 +61,9 @@ public final class Dispatcher {
   /** The number of logical databases without {@code --databases}, as in Redis. */
   public static final int DEFAULT_DATABASES = 16;
 
+  /** How long a command waits for the gate at a time before it asks again whether a script makes it busy. */
+  private static final long GATE_SLICE_NANOS = 10_000_000;
+
   /** How much of a command name or argument Redis quotes in an error ({@code %.128s}). */
   private static final int QUOTED_BYTES = 128;
 
@@ -81,6 +84,8 @@ public final class Dispatcher {
   private final ClientPause pause = new ClientPause();
   /** The clients blocking pops hold, served once each command that signals their keys is done. */
   private final BlockedClients blocked;
+  /** EVAL and SCRIPT, and the busy state of a script that runs. */
+  private final ScriptCommands scripts;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -170,6 +175,26 @@ public final class Dispatcher {
         CommandFlag.LOADING, CommandFlag.STALE);
     transactions = new RespTransactionCommands(isolation, this::runQueued);
     transactions.register(table);
+    scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,
+        maxReplyBytes);
+    scripts.register(table);
+    serverCommands.scripts(scripts.cache());
+    ScriptRunner runner = scripts.runner();
+    if (runner != null) {
+      LiveSetting threshold = new LiveSetting() {
+        @Override
+        public @Nullable String refusal(long value) {
+          return null;
+        }
+
+        @Override
+        public void apply(long value) {
+          runner.busyMillis(value);
+        }
+      };
+      serverCommands.config.live("busy-reply-threshold", threshold);
+      serverCommands.config.live("lua-time-limit", threshold);
+    }
     new ConnectionReset(transactions, monitors).register(table);
   }
 
@@ -191,6 +216,14 @@ public final class Dispatcher {
    */
   public void liveSetting(String name, LiveSetting setting) {
     serverCommands.config.live(name, setting);
+  }
+
+  /**
+   * The server is stopping: a script that runs is stopped at its next check, whatever it has written (the way out
+   * of a script that {@code SCRIPT KILL} cannot stop), and no other starts.
+   */
+  public void close() {
+    scripts.close();
   }
 
   /** Whether connections must sign in with {@code AUTH} (the server has a token). */
@@ -311,6 +344,11 @@ public final class Dispatcher {
       return spec.name().equals("exec") && client.transaction() != null
           ? transactions.abort(client, refusal) : RespTransactionCommands.refused(client, refusal);
     }
+    Result busy = scripts.busy(spec);
+    if (busy != null) {
+      spec.calls().reject();
+      return RespTransactionCommands.refused(client, busy);
+    }
     if (client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec)) {
       return transactions.queue(client, spec, args);
     }
@@ -343,11 +381,23 @@ public final class Dispatcher {
     return null;
   }
 
-  /** Runs {@code spec} with the gate held shared, its reply's stored values copied before it is released. */
+  /**
+   * Runs {@code spec} with the gate held shared, its reply's stored values copied before it is released. While an
+   * exclusive holder has the gate, it waits for it in slices, asking between them whether a script holds it past
+   * {@code busy-reply-threshold} ({@code -BUSY} then): a command that passed the busy check just before a script
+   * took the gate must not wait for the script's end, which may never come.
+   */
   private Result gated(CommandSpec spec, ClientState client, byte[][] args) {
     // Only with a gate: transactions.ungated(spec) is true for every command when there is none.
     Isolation isolation = Objects.requireNonNull(this.isolation, "gated only with a gate");
-    long stamp = isolation.enter();
+    long stamp = isolation.tryEnter(0);
+    while (stamp == 0) {
+      Result busy = scripts.busy(spec);
+      if (busy != null) {
+        return busy;
+      }
+      stamp = isolation.tryEnter(GATE_SLICE_NANOS);
+    }
     try {
       Result result = call(spec, client, args);
       return result instanceof Result.Array ? RespTransactionCommands.whole(result) : result;

@@ -28,7 +28,16 @@ public enum ErrorKind {
   /** A command refused while the data set loads. */
   LOADING,
   /** A blocking pop ended by another client's {@code CLIENT UNBLOCK ... ERROR}. */
-  UNBLOCKED;
+  UNBLOCKED,
+  /** {@code SCRIPT KILL} with no script running. */
+  NOTBUSY,
+  /** {@code SCRIPT KILL} of a script that has written. */
+  UNKILLABLE,
+  /**
+   * A kind of the error's own, named by the first word of its message (a script's
+   * {@code redis.error_reply("MYKIND ...")}): its line is the message alone.
+   */
+  OTHER;
 
   /**
    * The kind that begins {@code line} ({@code "WRONGPASS invalid ..."}).
@@ -39,7 +48,7 @@ public enum ErrorKind {
     int space = line.indexOf(' ');
     String word = space < 0 ? "" : line.substring(0, space);
     for (ErrorKind kind : values()) {
-      if (kind.name().equals(word)) {
+      if (kind != OTHER && kind.name().equals(word)) {
         return kind;
       }
     }

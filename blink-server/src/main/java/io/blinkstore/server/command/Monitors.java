@@ -43,9 +43,19 @@ final class Monitors {
     client.monitoring(false);
   }
 
-  /** Shows {@code args}, run by {@code client}, to every monitor, unless {@code spec} is administrative. */
+  /**
+   * Shows {@code args}, run by {@code client}, to every monitor, unless {@code spec} is administrative or shows
+   * itself ({@link CommandFlag#SKIP_MONITOR}).
+   */
   void feed(CommandSpec spec, ClientState client, byte[][] args) {
-    if (monitors.isEmpty() || spec.has(CommandFlag.ADMIN)) {
+    if (!spec.has(CommandFlag.ADMIN) && !spec.has(CommandFlag.SKIP_MONITOR)) {
+      show(client, args);
+    }
+  }
+
+  /** Shows {@code args}, run by {@code client}, to every monitor. */
+  void show(ClientState client, byte[][] args) {
+    if (monitors.isEmpty()) {
       return;
     }
     Instant now = Instant.now();

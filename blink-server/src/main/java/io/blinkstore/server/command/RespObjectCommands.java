@@ -128,7 +128,7 @@ final class RespObjectCommands {
   }
 
   /** Redis's help reply: a header naming the command, the lines, and {@code HELP}'s own. */
-  private static Result help(byte[][] args, List<String> lines) {
+  static Result help(byte[][] args, List<String> lines) {
     List<Result> reply = new ArrayList<>();
     reply.add(new Result.Simple(Arguments.text(args[0]).toUpperCase(Locale.ROOT)
         + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));

@@ -76,6 +76,11 @@ public final class RespServerCommands {
     config.report(Map.of("databases", Integer.toString(databaseCount)));
   }
 
+  /** Reports {@code cache}'s scripts in {@code INFO memory}. */
+  void scripts(ScriptCache cache) {
+    info.scripts(cache);
+  }
+
   void register(CommandTable table) {
     info = new ServerInfo(store, counters, table, databases::keyspaceLines);
     table.add("ping", -1, Keys.NONE, this::ping, FAST);

@@ -75,9 +75,12 @@ final class RespTransactionCommands {
     return RUN_AT_ONCE.contains(spec.name());
   }
 
-  /** Whether {@code spec} runs without the gate held shared: {@code EXEC} takes it exclusive itself. */
+  /**
+   * Whether {@code spec} runs without the gate held shared: {@code EXEC} and scripts take it exclusive themselves,
+   * the script cache needs none.
+   */
   boolean ungated(CommandSpec spec) {
-    return isolation == null || spec.name().equals("exec");
+    return isolation == null || spec.name().equals("exec") || ScriptCommands.ungated(spec);
   }
 
   /**

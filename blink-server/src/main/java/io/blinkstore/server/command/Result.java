@@ -33,9 +33,9 @@ public sealed interface Result {
       this(ErrorKind.of(line), line.substring(line.indexOf(' ') + 1));
     }
 
-    /** The error's line as RESP sends it after {@code -}: its kind, a space and its text. */
+    /** The error's line as RESP sends it after {@code -}: its kind, a space and its text ({@code OTHER}: its text). */
     public String line() {
-      return kind.name() + ' ' + message;
+      return kind == ErrorKind.OTHER ? message : kind.name() + ' ' + message;
     }
   }
 
@@ -87,7 +87,18 @@ public sealed interface Result {
   record Set(List<Result> elements) implements Result {}
 
   /** RESP3 double (a bulk string of its shortest text for RESP2). */
-  record Double(double value) implements Result {}
+  record Double(double value) implements Result {
+    /** Its text as Redis 7 prints it for RESP2 ({@code %.17g}, shortest form): {@code inf}, {@code -inf}, digits. */
+    public String resp2Text() {
+      if (java.lang.Double.isInfinite(value)) {
+        return value > 0 ? "inf" : "-inf";
+      }
+      if (value == Math.rint(value) && Math.abs(value) < 1e17) {
+        return Long.toString((long) value);
+      }
+      return java.lang.Double.toString(value);
+    }
+  }
 
   /** RESP3 boolean (the integer 1 or 0 for RESP2). */
   record Bool(boolean value) implements Result {}

@@ -37,12 +37,14 @@ final class ServerConfig {
   private static final Map<String, long[]> RANGES = Map.of("timeout", new long[] {0, Integer.MAX_VALUE},
       "maxclients", new long[] {1, 0xFFFF_FFFFL}, "maxmemory-samples", new long[] {1, Integer.MAX_VALUE},
       "hash-max-listpack-entries", new long[] {0, Long.MAX_VALUE},
-      "hash-max-ziplist-entries", new long[] {0, Long.MAX_VALUE});
+      "hash-max-ziplist-entries", new long[] {0, Long.MAX_VALUE},
+      "busy-reply-threshold", new long[] {0, Long.MAX_VALUE}, "lua-time-limit", new long[] {0, Long.MAX_VALUE});
 
   /** Redis 7.0's old names of settings, each reported and changed with its new name. */
   private static final Map<String, String> ALIASES = Map.of("hash-max-ziplist-entries", "hash-max-listpack-entries",
       "hash-max-listpack-entries", "hash-max-ziplist-entries", "hash-max-ziplist-value", "hash-max-listpack-value",
-      "hash-max-listpack-value", "hash-max-ziplist-value");
+      "hash-max-listpack-value", "hash-max-ziplist-value", "busy-reply-threshold", "lua-time-limit",
+      "lua-time-limit", "busy-reply-threshold");
 
   /** Redis 7.0's eviction policies, in its order (its error lists them). */
   static final List<String> POLICIES = List.of("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -111,6 +113,8 @@ final class ServerConfig {
     values.put("list-max-listpack-size", "-2");
     values.put("list-max-ziplist-size", "-2"); // Redis's old name of list-max-listpack-size
     values.put("list-compress-depth", "0");
+    values.put("busy-reply-threshold", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS));
+    values.put("lua-time-limit", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS)); // its old name
     if (control != null) {
       live.put("maxmemory", new MaxMemory(control));
     }

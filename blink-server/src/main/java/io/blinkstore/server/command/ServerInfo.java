@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The text of {@code INFO}: Redis 7.0's sections, in its order, with the fields that redis-cli ({@code --stat}),
@@ -40,6 +41,9 @@ final class ServerInfo {
   /** What {@code CONFIG RESETSTAT} zeroes, as the counters stood then. */
   private record Baseline(long connections, long commands, long expired, long evicted, long evictedClients,
       long hits, long misses) {}
+
+  /** The script cache, once the script commands exist; read at each {@code INFO memory}. */
+  private volatile @Nullable ScriptCache scripts;
 
   ServerInfo(BlinkStore store, ServerCounters counters, CommandTable table, Supplier<List<String>> keyspace) {
     this.store = store;
@@ -179,6 +183,11 @@ final class ServerInfo {
         "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
   }
 
+  /** Reports {@code cache}'s scripts in {@code INFO memory}. */
+  void scripts(ScriptCache cache) {
+    scripts = cache;
+  }
+
   private void memory(ServerStats stats, StringBuilder text) {
     long peak;
     synchronized (this) {
@@ -187,6 +196,9 @@ final class ServerInfo {
     }
     long rss = residentBytes();
     long system = systemMemory();
+    ScriptCache cache = scripts;
+    long scriptBytes = cache == null ? 0 : cache.bytes();
+    int scriptCount = cache == null ? 0 : cache.size();
     lines(text, "Memory",
         "used_memory:" + stats.usage(),
         "used_memory_human:" + human(stats.usage()),
@@ -196,6 +208,20 @@ final class ServerInfo {
         "used_memory_peak_human:" + human(peak),
         "total_system_memory:" + system,
         "total_system_memory_human:" + human(system),
+        // Redis's Lua VM figures: luaj's state is on the JVM heap, not measured apart (0); the cache is counted
+        "used_memory_lua:0",
+        "used_memory_vm_eval:0",
+        "used_memory_lua_human:0B",
+        "used_memory_scripts_eval:" + scriptBytes,
+        "number_of_cached_scripts:" + scriptCount,
+        "number_of_functions:0",
+        "number_of_libraries:0",
+        "used_memory_vm_functions:0",
+        "used_memory_vm_total:0",
+        "used_memory_vm_total_human:0B",
+        "used_memory_functions:0",
+        "used_memory_scripts:" + scriptBytes,
+        "used_memory_scripts_human:" + human(scriptBytes),
         "maxmemory:" + stats.limit(),
         "maxmemory_human:" + human(stats.limit()),
         "maxmemory_policy:allkeys-lfu",

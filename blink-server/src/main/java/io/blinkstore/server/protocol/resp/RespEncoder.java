@@ -188,13 +188,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
 
   /** A double as Redis 7 prints one for RESP2 ({@code %.17g}, shortest form): {@code inf}, {@code -inf}, digits. */
   static String doubleText(double value) {
-    if (java.lang.Double.isInfinite(value)) {
-      return value > 0 ? "inf" : "-inf";
-    }
-    if (value == Math.rint(value) && Math.abs(value) < 1e17) {
-      return Long.toString((long) value);
-    }
-    return java.lang.Double.toString(value);
+    return new Result.Double(value).resp2Text();
   }
 
   static ByteBuffer ascii(String text) {

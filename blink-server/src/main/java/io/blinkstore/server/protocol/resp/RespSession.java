@@ -1,8 +1,8 @@
 package io.blinkstore.server.protocol.resp;
 
-import io.blinkstore.server.command.BlockedRequest;
 import io.blinkstore.server.command.ClientState;
 import io.blinkstore.server.command.Dispatcher;
+import io.blinkstore.server.command.LaterReply;
 import io.blinkstore.server.command.RespKeys;
 import io.blinkstore.server.command.Result;
 import io.blinkstore.server.transport.ClientMemory;
@@ -25,7 +25,7 @@ public final class RespSession implements Session<RespRequest> {
   private int protocol;
   /** The request after whose reply the connection closes ({@code QUIT}), once executed. */
   private @Nullable RespRequest last;
-  /** The blocking pop the last request began, until the transport takes it. */
+  /** The later reply (blocking pop, script) the last request began, until the transport takes it. */
   private @Nullable Pending pending;
 
   /** The session of a new connection whose name counts for nothing (for tests and tools). */
@@ -60,7 +60,7 @@ public final class RespSession implements Session<RespRequest> {
       return client.replyDropped() ? null : result;
     }
     Result result = dispatcher.dispatch(client, ((RespRequest.Command) request).args());
-    BlockedRequest blocked = client.takePending();
+    LaterReply blocked = client.takePending();
     if (blocked != null) {
       pending = pendingReply(blocked, client.replyDropped());
       return null;
@@ -98,7 +98,7 @@ public final class RespSession implements Session<RespRequest> {
   }
 
   /** The transport's view of {@code blocked}, whose reply is dropped if {@code dropped} ({@code CLIENT REPLY}). */
-  private static Pending pendingReply(BlockedRequest blocked, boolean dropped) {
+  private static Pending pendingReply(LaterReply blocked, boolean dropped) {
     return new Pending() {
       @Override
       public long timeoutNanos() {

@@ -1,0 +1,242 @@
+package io.blinkstore.server.command;
+
+import static io.blinkstore.server.command.CommandFlag.ALLOW_BUSY;
+import static io.blinkstore.server.command.CommandFlag.LOADING;
+import static io.blinkstore.server.command.CommandFlag.MOVABLEKEYS;
+import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
+import static io.blinkstore.server.command.CommandFlag.NO_MANDATORY_KEYS;
+import static io.blinkstore.server.command.CommandFlag.READONLY;
+import static io.blinkstore.server.command.CommandFlag.SKIP_MONITOR;
+import static io.blinkstore.server.command.CommandFlag.STALE;
+
+import io.blinkstore.internal.Isolation;
+import io.blinkstore.server.command.CommandSpec.Keys;
+import io.blinkstore.server.command.RespTransactionCommands.Runner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code EVAL}, {@code EVALSHA}, {@code EVAL_RO}, {@code EVALSHA_RO} and {@code SCRIPT LOAD|EXISTS|FLUSH|KILL|DEBUG|
+ * HELP} with Redis 7.0's semantics and error texts ({@code eval.c}, {@code script.c}): a script runs atomically
+ * ({@link ScriptRunner}), sandboxed ({@link LuaSandbox}), its commands through the one command layer
+ * ({@link LuaRedisApi}), its cache bounded ({@link ScriptCache}). A store that is not the in-process one has no
+ * gate to make a script atomic: these commands are refused there, as transactions are.
+ */
+final class ScriptCommands {
+  static final Result.Error NOSCRIPT_ERROR = new Result.Error("NOSCRIPT No matching script. Please use EVAL.");
+  private static final Result.Error NO_GATE = Result.error("scripts need the server's in-process store");
+  private static final Result.Error NOT_INTEGER = Result.error("value is not an integer or out of range");
+  private static final Result.Error TOO_MANY_KEYS =
+      Result.error("Number of keys can't be greater than number of args");
+  private static final Result.Error NEGATIVE_KEYS = Result.error("Number of keys can't be negative");
+  private static final Result.Error WRITE_FLAG_RO =
+      Result.error("Can not execute a script with write flag using *_ro command.");
+  private static final Result.Error OOM_FLAG = new Result.Error("OOM allow-oom flag is not set on the script, "
+      + "can not run it when used memory > 'maxmemory'");
+  private static final Result.Error FLUSH_MODE = Result.error("SCRIPT FLUSH only support SYNC|ASYNC option");
+  private static final Result.Error DEBUG_MODE = Result.error("Use SCRIPT DEBUG YES/SYNC/NO");
+  private static final Result.Error NO_DEBUGGER =
+      Result.error("SCRIPT DEBUG is not supported: this server has no Lua debugger (SCRIPT DEBUG NO is accepted)");
+  /** The commands that take the gate themselves (a script) or need none (the cache): never run under it shared. */
+  private static final Set<String> UNGATED = Set.of("eval", "evalsha", "eval_ro", "evalsha_ro");
+  private static final List<String> HELP = List.of(
+      "DEBUG (YES|SYNC|NO)",
+      "    Set the debug mode for subsequent scripts executed.",
+      "EXISTS <sha1> [<sha1> ...]",
+      "    Return information about the existence of the scripts in the script cache.",
+      "FLUSH [ASYNC|SYNC]",
+      "    Flush the Lua scripts cache. Very dangerous on replicas.",
+      "    When called without the optional mode argument, the behavior is determined by the",
+      "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+      "    * ASYNC: Asynchronously flush the scripts cache.",
+      "    * SYNC: Synchronously flush the scripts cache.",
+      "KILL",
+      "    Kill the currently executing Lua script.",
+      "LOAD <script>",
+      "    Load a script into the scripts cache without executing it.");
+
+  private final ScriptCache cache = new ScriptCache();
+  private final @Nullable ScriptEngine engine;
+  private final @Nullable ScriptRunner runner;
+  private final HeapGuard heapGuard;
+  private final Monitors monitors;
+
+  /**
+   * The script commands of a dispatcher whose commands are in {@code table}, run by {@code commands} (as
+   * {@code EXEC} runs its queue); scripts are made atomic by {@code isolation} ({@code null}: refused), held to
+   * {@code heapGuard}, shown to {@code monitors}, their replies to {@code maxReplyBytes}; {@code afterRun} runs
+   * after each script on the script thread.
+   */
+  ScriptCommands(CommandTable table, Runner commands, @Nullable Isolation isolation, HeapGuard heapGuard,
+      Monitors monitors, Runnable afterRun, long maxReplyBytes) {
+    this.heapGuard = heapGuard;
+    this.monitors = monitors;
+    this.engine = isolation == null ? null : new ScriptEngine(table, commands, heapGuard, maxReplyBytes);
+    this.runner = engine == null || isolation == null ? null : new ScriptRunner(engine, isolation, afterRun);
+  }
+
+  void register(CommandTable commands) {
+    commands.add("eval", -3, Keys.NONE, (client, args) -> eval(client, args, false, false), NOSCRIPT, STALE,
+        SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS);
+    commands.add("evalsha", -3, Keys.NONE, (client, args) -> eval(client, args, true, false), NOSCRIPT, STALE,
+        SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS);
+    commands.add("eval_ro", -3, Keys.NONE, (client, args) -> eval(client, args, false, true), READONLY, NOSCRIPT,
+        STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS);
+    commands.add("evalsha_ro", -3, Keys.NONE, (client, args) -> eval(client, args, true, true), READONLY,
+        NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS);
+    commands.addContainer("script", -2);
+    commands.add("script|help", 2, Keys.NONE, (client, args) -> RespObjectCommands.help(args, HELP), LOADING,
+        STALE);
+    commands.add("script|flush", -2, Keys.NONE, this::flush, NOSCRIPT);
+    commands.add("script|debug", 3, Keys.NONE, this::debug, NOSCRIPT);
+    commands.add("script|exists", -3, Keys.NONE, this::exists, NOSCRIPT);
+    commands.add("script|kill", 2, Keys.NONE, this::kill, NOSCRIPT, ALLOW_BUSY);
+    commands.add("script|load", 3, Keys.NONE, this::load, NOSCRIPT, STALE);
+  }
+
+  /** Whether {@code spec} runs without the gate held shared: a script takes it exclusive, the cache needs none. */
+  static boolean ungated(CommandSpec spec) {
+    return UNGATED.contains(spec.name()) || spec.name().startsWith("script|");
+  }
+
+  /**
+   * {@code BUSY} for {@code spec} if a script has run past {@code busy-reply-threshold} (waiting for it until
+   * then), or {@code null}.
+   */
+  @Nullable Result busy(CommandSpec spec) {
+    return runner == null ? null : runner.busy(spec);
+  }
+
+  /** The script thread, or {@code null} without a gate ({@code CONFIG}'s {@code busy-reply-threshold}). */
+  @Nullable ScriptRunner runner() {
+    return runner;
+  }
+
+  /** The server is stopping: a running script is stopped ({@link ScriptRunner#close}). */
+  void close() {
+    if (runner != null) {
+      runner.close();
+    }
+  }
+
+  /** The cache ({@code INFO}). */
+  ScriptCache cache() {
+    return cache;
+  }
+
+  private Result eval(ClientState client, byte[][] args, boolean bySha, boolean readOnly) {
+    monitors.show(client, args); // before its commands, as Redis feeds EVAL itself
+    ScriptRunner scripts = runner;
+    if (scripts == null) {
+      return NO_GATE;
+    }
+    if (bySha && args[1].length != 40) {
+      return NOSCRIPT_ERROR;
+    }
+    Long numkeys = Arguments.integer(args[2]);
+    if (numkeys == null) {
+      return NOT_INTEGER;
+    }
+    if (numkeys > args.length - 3) {
+      return TOO_MANY_KEYS;
+    }
+    if (numkeys < 0) {
+      return NEGATIVE_KEYS;
+    }
+    Object found = bySha ? cache.find(Arguments.text(args[1])) : scriptOf(args[1], false);
+    if (!(found instanceof Script script)) {
+      return found instanceof Result refusal ? refusal : NOSCRIPT_ERROR;
+    }
+    Result refusal = refusal(script, readOnly);
+    if (refusal != null) {
+      return refusal;
+    }
+    int keyCount = numkeys.intValue();
+    ScriptRun run = new ScriptRun(script, Arrays.copyOfRange(args, 3, 3 + keyCount),
+        Arrays.copyOfRange(args, 3 + keyCount, args.length), client,
+        readOnly || !script.has(Script.COMPAT) && script.has(Script.NO_WRITES), heapGuard);
+    if (client.transaction() != null) {
+      return scripts.runHere(run, true); // inside EXEC, which holds the gate
+    }
+    if (!client.mayBlock()) {
+      return scripts.runHere(run, false);
+    }
+    client.pending(run);
+    scripts.submit(run);
+    return Result.OK; // not sent: the reply comes through the run
+  }
+
+  /** Redis's checks before a script with a shebang runs ({@code scriptPrepareForRun}), or {@code null}. */
+  private @Nullable Result refusal(Script script, boolean readOnly) {
+    if (script.has(Script.COMPAT)) {
+      return null;
+    }
+    if (!script.has(Script.NO_WRITES) && readOnly) {
+      return WRITE_FLAG_RO;
+    }
+    if (!script.has(Script.ALLOW_OOM) && !script.has(Script.NO_WRITES) && !heapGuard.writesAllowed()) {
+      return OOM_FLAG;
+    }
+    return null;
+  }
+
+  /**
+   * The script of {@code body}, from the cache or compiled and kept ({@code loaded}: by {@code SCRIPT LOAD});
+   * else the error to answer ({@link ScriptCache#FULL} for a load past its bounds).
+   */
+  private Object scriptOf(byte[] body, boolean loaded) {
+    String sha = Script.sha1hex(body);
+    Script script = cache.find(sha);
+    if (script == null) {
+      try {
+        script = Objects.requireNonNull(engine, "with a runner").compile(body, sha);
+      } catch (IllegalArgumentException e) {
+        return Result.error(String.valueOf(e.getMessage()));
+      }
+    }
+    boolean kept = cache.add(script, loaded);
+    return kept || !loaded ? script : ScriptCache.FULL;
+  }
+
+  private Result load(ClientState client, byte[][] args) {
+    if (engine == null) {
+      return NO_GATE;
+    }
+    Object found = scriptOf(args[2], true);
+    return found instanceof Script script ? Result.bulk(script.sha()) : (Result) found;
+  }
+
+  private Result exists(ClientState client, byte[][] args) {
+    List<Result> found = new ArrayList<>(args.length - 2);
+    for (int i = 2; i < args.length; i++) {
+      found.add(new Result.Int(cache.find(Arguments.text(args[i])) != null ? 1 : 0));
+    }
+    return new Result.Array(found);
+  }
+
+  private Result flush(ClientState client, byte[][] args) {
+    if (args.length > 3 || args.length == 3 && !Set.of("sync", "async").contains(Arguments.lowerCase(args[2]))) {
+      return FLUSH_MODE;
+    }
+    cache.clear();
+    return Result.OK;
+  }
+
+  private Result kill(ClientState client, byte[][] args) {
+    return runner == null ? ScriptRunner.NOTBUSY : runner.kill();
+  }
+
+  /** {@code SCRIPT DEBUG}: {@code NO} is what this server does anyway; {@code YES} and {@code SYNC} are refused. */
+  private Result debug(ClientState client, byte[][] args) {
+    String mode = Arguments.text(args[2]).toLowerCase(Locale.ROOT);
+    if (mode.equals("no")) {
+      return Result.OK;
+    }
+    return mode.equals("yes") || mode.equals("sync") ? NO_DEBUGGER : DEBUG_MODE;
+  }
+}

@@ -1,0 +1,105 @@
+package io.blinkstore.server.command;
+
+import io.blinkstore.server.command.RespTransactionCommands.Runner;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+
+/**
+ * The Lua state scripts run in ({@link LuaSandbox}), one script at a time: it compiles a body into a
+ * {@link Script} and runs a {@link ScriptRun} to its reply, with Redis 7.0's error texts
+ * ({@code luaCallFunction}): a raised error is the reply, followed by {@code script: <sha>, on @user_script:<line>.}.
+ * The caller holds the store's gate exclusive for {@link #execute}; {@link #compile} may run meanwhile, on another
+ * thread: compiling reads nothing a run changes.
+ */
+final class ScriptEngine {
+  private final LuaRedisApi api;
+  private final LuaInterrupts interrupts = new LuaInterrupts();
+  private final LuaGlobals globals;
+  private final long maxReplyBytes;
+
+  /**
+   * An engine whose {@code redis.call} finds commands in {@code table} and runs them with {@code runner}, and whose
+   * scripts' replies hold at most {@code maxReplyBytes} ({@code --max-output-bytes}).
+   */
+  ScriptEngine(CommandTable table, Runner runner, HeapGuard heapGuard, long maxReplyBytes) {
+    this.maxReplyBytes = maxReplyBytes;
+    this.api = new LuaRedisApi(table, runner, heapGuard);
+    this.globals = LuaSandbox.newGlobals(api.newTable(), interrupts);
+  }
+
+  /**
+   * The script of {@code body}, compiled.
+   *
+   * @throws IllegalArgumentException with the reply's text if its shebang or its Lua is refused
+   */
+  Script compile(byte[] body, String sha) {
+    Script.Shebang shebang = Script.shebang(body);
+    try {
+      return new Script(sha, body, shebang.flags(), LuaSandbox.compile(globals, body, shebang.length()));
+    } catch (LuaError e) {
+      String message = e.getMessage();
+      throw new IllegalArgumentException("Error compiling script (new function): "
+          + LuaSandbox.text(message == null ? "" : message), e);
+    }
+  }
+
+  /** Runs {@code run} to its reply; the caller holds the gate exclusive, and no other run is in progress. */
+  Result execute(ScriptRun run) {
+    globals.unlock();
+    try {
+      globals.rawset("KEYS", array(run.keys()));
+      globals.rawset("ARGV", array(run.argv()));
+    } finally {
+      globals.lock();
+    }
+    api.run(run);
+    interrupts.watch(run);
+    try {
+      LuaValue value = run.script().function().call();
+      Result reply = LuaReplies.toResult(value, run.client().protocol(), new LuaReplies.Budget(maxReplyBytes));
+      long bytes = run.client().replySize().bytes(reply);
+      return bytes <= maxReplyBytes ? reply : RespKeyCommands.replyTooLarge(bytes, maxReplyBytes);
+    } catch (LuaError e) {
+      return failure(run.script(), e, interrupts.line());
+    } catch (LuaReplies.TooLarge e) {
+      return Result.error(String.valueOf(e.getMessage()));
+    } catch (StackOverflowError e) {
+      return Result.error("Error running script " + run.script().sha() + ", stack overflow");
+    } catch (RuntimeException e) {
+      return Result.error("Error running script " + run.script().sha() + ", " + e);
+    } finally {
+      api.run(null);
+      interrupts.watch(null);
+    }
+  }
+
+  /**
+   * The reply of a run that raised {@code error}: its text, and where it was raised (luaj's position, else the
+   * line of the last instruction run, {@code lastLine}: a call in tail position raised it).
+   */
+  private static Result failure(Script script, LuaError error, int lastLine) {
+    LuaValue object = LuaSandbox.messageObject(error);
+    int line = LuaSandbox.line(error);
+    String message;
+    if (object.istable()) {
+      LuaValue err = object.rawget("err");
+      message = err.type() == LuaValue.TSTRING ? LuaReplies.string(err) : "ERR " + object.tojstring();
+    } else if (line < 0 && lastLine >= 0) {
+      message = "ERR user_script:" + lastLine + ": " + LuaReplies.string(object);
+    } else {
+      message = "ERR " + LuaReplies.string(object);
+    }
+    line = line < 0 ? lastLine : line;
+    return LuaReplies.error(line < 0 ? message
+        : message + " script: " + script.sha() + ", on " + LuaSandbox.CHUNK_NAME + ':' + line + '.');
+  }
+
+  private static LuaTable array(byte[][] values) {
+    LuaTable table = new LuaTable(values.length, 0);
+    for (int i = 0; i < values.length; i++) {
+      table.rawset(i + 1, LuaValue.valueOf(values[i]));
+    }
+    return table;
+  }
+}

@@ -1,0 +1,186 @@
+package io.blinkstore.server.command;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.luaj.vm2.LuaError;
+
+/**
+ * One run of a script ({@code EVAL}, {@code EVALSHA}): what it runs with, the state {@code SCRIPT KILL} and the
+ * busy check read from other threads (when it started, whether it has written, whether it was killed), and its
+ * reply, which reaches the caller's connection later ({@link LaterReply}) when it runs on the script thread.
+ */
+final class ScriptRun implements LaterReply {
+  /** The connection a script's commands are seen through: {@code MONITOR} shows them as Redis does, {@code lua}. */
+  static final ClientConnection LUA = ClientConnection.detached("lua");
+
+  /** Redis's error for a script stopped by {@code SCRIPT KILL}, raised at its next instruction checked. */
+  static final String KILLED = "Script killed by user with SCRIPT KILL...";
+
+  private final Script script;
+  private final byte[][] keys;
+  private final byte[][] argv;
+  private final ClientState client;
+  private final boolean readOnly;
+  private final HeapGuard heapGuard;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private volatile long startNanos;
+  private volatile boolean wrote;
+  private volatile boolean killed;
+  private volatile boolean aborted;
+  /** Guarded by this. */
+  private @Nullable Result reply;
+  /** Guarded by this. */
+  private @Nullable Consumer<Result> listener;
+  /** Guarded by this. */
+  private boolean cancelled;
+
+  /**
+   * A run of {@code script} for {@code caller}, with {@code keys} and {@code argv}; read-only if {@code readOnly}
+   * ({@code EVAL_RO}, or a {@code no-writes} script). Its heap checks ask {@code heapGuard}.
+   */
+  ScriptRun(Script script, byte[][] keys, byte[][] argv, ClientState caller, boolean readOnly, HeapGuard heapGuard) {
+    this.script = script;
+    this.keys = keys;
+    this.argv = argv;
+    this.client = caller.forScript(LUA);
+    this.readOnly = readOnly;
+    this.heapGuard = heapGuard;
+  }
+
+  Script script() {
+    return script;
+  }
+
+  byte[][] keys() {
+    return keys;
+  }
+
+  byte[][] argv() {
+    return argv;
+  }
+
+  /** The client its commands run as. */
+  ClientState client() {
+    return client;
+  }
+
+  boolean readOnly() {
+    return readOnly;
+  }
+
+  /** Whether write commands it calls may run past the heap guard ({@code allow-oom}). */
+  boolean allowOom() {
+    return script.has(Script.ALLOW_OOM) && !script.has(Script.COMPAT);
+  }
+
+  /** It begins now (the gate is held). */
+  void started() {
+    startNanos = System.nanoTime();
+  }
+
+  /** How long it has run, in nanoseconds. */
+  long runningNanos() {
+    return System.nanoTime() - startNanos;
+  }
+
+  /** It called a write command: from now on {@code SCRIPT KILL} cannot stop it. */
+  void wrote() {
+    wrote = true;
+  }
+
+  boolean hasWritten() {
+    return wrote;
+  }
+
+  /**
+   * {@code SCRIPT KILL}: stops it at its next instruction checked, unless it has written.
+   *
+   * @return whether it will stop
+   */
+  boolean kill() {
+    if (wrote) {
+      return false;
+    }
+    killed = true;
+    return true;
+  }
+
+  /** The server is stopping: it stops at its next instruction checked, written or not. */
+  void abort() {
+    aborted = true;
+  }
+
+  /**
+   * Called every few thousand instructions ({@link LuaInterrupts}): throws if it must stop, killed or with the heap
+   * nearly full (a script that allocates without end must not take the server's heap with it).
+   */
+  void checkInterrupt() {
+    if (killed) {
+      throw new LuaError(LuaRedisApi.errorTable(KILLED));
+    }
+    if (aborted) {
+      throw new LuaError(LuaRedisApi.errorTable("script stopped: the server is shutting down"));
+    }
+    if (!heapGuard.writesAllowed()) {
+      throw new LuaError(LuaRedisApi.errorTable("-OOM script stopped: the server's heap is nearly full"));
+    }
+  }
+
+  /** Waits at most {@code nanos} for it to end; whether it has. */
+  boolean awaitEnd(long nanos) {
+    try {
+      return ended.await(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ended.getCount() == 0;
+    }
+  }
+
+  /** It has ended with {@code result}: the caller gets it. */
+  void finish(Result result) {
+    ended.countDown();
+    Consumer<Result> waiting;
+    synchronized (this) {
+      reply = result;
+      waiting = cancelled ? null : listener;
+      listener = null;
+    }
+    if (waiting != null) {
+      waiting.accept(result);
+    }
+  }
+
+  @Override
+  public long timeoutNanos() {
+    return 0;
+  }
+
+  @Override
+  public void whenDone(Consumer<Result> reply) {
+    Result ready;
+    synchronized (this) {
+      if (this.reply == null) {
+        listener = reply;
+        return;
+      }
+      ready = this.reply;
+    }
+    reply.accept(ready);
+  }
+
+  @Override
+  public void timeOut() {
+    // a script has no timeout of its caller's: lua-time-limit makes other clients busy, not this one
+  }
+
+  /** The caller's connection has closed: the script runs on (as in Redis), its reply goes nowhere. */
+  @Override
+  public void cancel() {
+    synchronized (this) {
+      cancelled = true;
+      listener = null;
+    }
+  }
+}
