@@ -72,7 +72,7 @@ class RealClientsIT {
   void nodeRedisWithDefaultOptionsAndIoredis(Peer peer) throws Exception {
     assumeTrue(Files.isDirectory(NODE.resolve("node_modules/ioredis")),
         "the npm packages are not installed: npm ci in " + NODE.toAbsolutePath());
-    against(peer, address -> {
+    against(dir, peer, address -> {
       String output = run(NODE, CLIENT_TIMEOUT, "node", "node-clients.mjs",
           address.getHostString(), Integer.toString(address.getPort()));
       for (String client : List.of("node-redis", "ioredis")) {
@@ -87,7 +87,7 @@ class RealClientsIT {
     assumeTrue(Files.isExecutable(SYSTEM_PYTHON)
         && new ProcessBuilder(SYSTEM_PYTHON.toString(), "-c", "import redis").start().waitFor() == 0,
         "redis-py (python3-redis) is not installed");
-    against(peer, address -> assertChecksPassed("redis-py",
+    against(dir, peer, address -> assertChecksPassed("redis-py",
         run(PYTHON, CLIENT_TIMEOUT, SYSTEM_PYTHON.toString(), "redis-py-client.py",
             address.getHostString(), Integer.toString(address.getPort()))));
   }
@@ -95,7 +95,7 @@ class RealClientsIT {
   @ParameterizedTest(name = "[{0}]")
   @MethodSource("peers")
   void jedis(Peer peer) throws Exception {
-    against(peer, address -> {
+    against(dir, peer, address -> {
       try (Jedis jedis = new Jedis(address.getHostString(), address.getPort(), 30_000)) {
         jedis.del("jedis:tx", "jedis:ctr");
         Transaction tx = jedis.multi();
@@ -136,7 +136,7 @@ class RealClientsIT {
   @ParameterizedTest(name = "[{0}]")
   @MethodSource("peers")
   void lettuce(Peer peer) throws Exception {
-    against(peer, address -> {
+    against(dir, peer, address -> {
       RedisClient client = RedisClient.create(
           RedisURI.builder().withHost(address.getHostString()).withPort(address.getPort())
               .withTimeout(Duration.ofSeconds(30)).build());
@@ -188,8 +188,8 @@ class RealClientsIT {
     });
   }
 
-  /** Runs {@code client} against a server of {@code peer}'s kind, started here and stopped after. */
-  private void against(Peer peer, ThrowingConsumer<InetSocketAddress> client) throws Exception {
+  /** Runs {@code client} against a server of {@code peer}'s kind, started in {@code dir} and stopped after. */
+  static void against(Path dir, Peer peer, ThrowingConsumer<InetSocketAddress> client) throws Exception {
     if (peer == Peer.REDIS) {
       assumeTrue(RedisServerProcess.installed(), RedisServerProcess.REDIS_SERVER + " is not installed");
       try (RedisServerProcess redis = RedisServerProcess.start(dir)) {
@@ -210,7 +210,7 @@ class RealClientsIT {
   }
 
   /** Runs a command in {@code directory}, and returns its output once it has exited with status 0. */
-  private static String run(Path directory, Duration timeout, String... command) throws Exception {
+  static String run(Path directory, Duration timeout, String... command) throws Exception {
     Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
     process.getOutputStream().close();
     StringBuilder output = new StringBuilder();
@@ -252,7 +252,7 @@ class RealClientsIT {
   }
 
   @FunctionalInterface
-  private interface ThrowingConsumer<T> {
+  interface ThrowingConsumer<T> {
     void accept(T value) throws Exception;
   }
 }
