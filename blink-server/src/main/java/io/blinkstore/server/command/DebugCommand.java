@@ -6,7 +6,9 @@ import java.util.List;
  * {@code DEBUG}, with only the subcommands Redis's own test suite needs that are safe on a server in service:
  * {@code DEBUG PROTOCOL type}, a fixed reply of each RESP shape but RESP3's push, and
  * {@code DEBUG QUICKLIST-PACKED-THRESHOLD size}, checked as Redis checks it and with no effect (a list here has one
- * encoding, with no packed nodes whose size to choose). Every other subcommand
+ * encoding, with no packed nodes whose size to choose), and {@code DEBUG SET-DISABLE-DENY-SCRIPTS 0|1}, which here
+ * lets scripts call {@code DEBUG} and no other {@code noscript} command ({@link ScriptDenial}). Every other
+ * subcommand
  * ({@code SLEEP}, {@code SEGFAULT}, {@code RELOAD}, {@code POPULATE}, {@code OBJECT}, ...) is refused with the error
  * of a Redis whose DEBUG is disabled, its default: none of them may stall, crash or fill the server.
  */
@@ -18,14 +20,23 @@ final class DebugCommand {
   private static final Result.Error PACKED_THRESHOLD =
       Result.error("argument must be a memory value bigger than 1 and smaller than 4gb");
 
-  private DebugCommand() {}
+  private final ScriptDenial denial;
 
-  static void register(CommandTable table) {
-    table.add("debug", -2, CommandSpec.Keys.NONE, DebugCommand::debug, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
+  /** A {@code DEBUG} whose {@code SET-DISABLE-DENY-SCRIPTS} switches {@code denial}. */
+  DebugCommand(ScriptDenial denial) {
+    this.denial = denial;
+  }
+
+  void register(CommandTable table) {
+    table.add("debug", -2, CommandSpec.Keys.NONE, this::debug, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
   }
 
-  private static Result debug(ClientState client, byte[][] args) {
+  private Result debug(ClientState client, byte[][] args) {
+    if (args.length == 3 && Arguments.lowerCase(args[1]).equals("set-disable-deny-scripts")) {
+      denial.allowDebug(ScriptDenial.atoi(Arguments.text(args[2])) != 0);
+      return Result.OK;
+    }
     if (args.length == 3 && Arguments.lowerCase(args[1]).equals("quicklist-packed-threshold")) {
       Long size = ServerConfig.memoryBytes(Arguments.text(args[2]));
       return size == null || size > (1L << 32) - (1 << 20) ? PACKED_THRESHOLD : Result.OK;

@@ -178,6 +178,7 @@ public final class Dispatcher {
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,
         maxReplyBytes);
     scripts.register(table);
+    new DebugCommand(scripts.denial()).register(table);
     serverCommands.scripts(scripts.cache());
     ScriptRunner runner = scripts.runner();
     if (runner != null) {

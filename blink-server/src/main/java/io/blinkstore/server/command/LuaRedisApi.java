@@ -36,11 +36,13 @@ final class LuaRedisApi {
   private final CommandTable table;
   private final Runner runner;
   private final HeapGuard heapGuard;
+  private final ScriptDenial denial;
   /** The run in progress, set on the thread that runs it. */
   private @Nullable ScriptRun run;
 
-  LuaRedisApi(CommandTable table, Runner runner, HeapGuard heapGuard) {
+  LuaRedisApi(CommandTable table, Runner runner, HeapGuard heapGuard, ScriptDenial denial) {
     this.table = table;
+    this.denial = denial;
     this.runner = runner;
     this.heapGuard = heapGuard;
   }
@@ -154,7 +156,7 @@ final class LuaRedisApi {
     if (!spec.arityFits(argv.length)) {
       return "Wrong number of args calling Redis command from script";
     }
-    if (spec.has(CommandFlag.NOSCRIPT)) {
+    if (denial.denies(spec)) {
       return "This Redis command is not allowed from script";
     }
     if (current.readOnly() && spec.has(CommandFlag.WRITE)) {

@@ -106,7 +106,6 @@ public final class RespServerCommands {
     table.addContainer("function", -2, null);
     table.add("function|flush", -2, Keys.NONE, RespServerCommands::functionFlush, NOSCRIPT, WRITE);
     CommandIntrospection.register(table);
-    DebugCommand.register(table);
   }
 
   /**

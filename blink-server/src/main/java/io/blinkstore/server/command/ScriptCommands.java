@@ -61,6 +61,7 @@ final class ScriptCommands {
       "    Load a script into the scripts cache without executing it.");
 
   private final ScriptCache cache = new ScriptCache();
+  private final ScriptDenial denial = new ScriptDenial();
   private final @Nullable ScriptEngine engine;
   private final @Nullable ScriptRunner runner;
   private final HeapGuard heapGuard;
@@ -76,7 +77,7 @@ final class ScriptCommands {
       Monitors monitors, Runnable afterRun, long maxReplyBytes) {
     this.heapGuard = heapGuard;
     this.monitors = monitors;
-    this.engine = isolation == null ? null : new ScriptEngine(table, commands, heapGuard, maxReplyBytes);
+    this.engine = isolation == null ? null : new ScriptEngine(table, commands, heapGuard, denial, maxReplyBytes);
     this.runner = engine == null || isolation == null ? null : new ScriptRunner(engine, isolation, afterRun);
   }
 
@@ -122,6 +123,11 @@ final class ScriptCommands {
     if (runner != null) {
       runner.close();
     }
+  }
+
+  /** Which {@code noscript} commands scripts may call ({@code DEBUG SET-DISABLE-DENY-SCRIPTS}). */
+  ScriptDenial denial() {
+    return denial;
   }
 
   /** The cache ({@code INFO}). */

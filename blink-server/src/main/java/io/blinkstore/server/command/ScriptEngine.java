@@ -19,12 +19,13 @@ final class ScriptEngine {
   private final long maxReplyBytes;
 
   /**
-   * An engine whose {@code redis.call} finds commands in {@code table} and runs them with {@code runner}, and whose
-   * scripts' replies hold at most {@code maxReplyBytes} ({@code --max-output-bytes}).
+   * An engine whose {@code redis.call} finds commands in {@code table}, refuses those {@code denial} denies and
+   * runs the others with {@code runner}, and whose scripts' replies hold at most {@code maxReplyBytes}
+   * ({@code --max-output-bytes}).
    */
-  ScriptEngine(CommandTable table, Runner runner, HeapGuard heapGuard, long maxReplyBytes) {
+  ScriptEngine(CommandTable table, Runner runner, HeapGuard heapGuard, ScriptDenial denial, long maxReplyBytes) {
     this.maxReplyBytes = maxReplyBytes;
-    this.api = new LuaRedisApi(table, runner, heapGuard);
+    this.api = new LuaRedisApi(table, runner, heapGuard, denial);
     this.globals = LuaSandbox.newGlobals(api.newTable(), interrupts);
   }
 

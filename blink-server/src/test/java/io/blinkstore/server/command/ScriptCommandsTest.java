@@ -177,4 +177,23 @@ class ScriptCommandsTest {
     assertTrue(!bytes.add(new Script("c", big, Script.COMPAT, LuaValue.NIL), false));
     assertEquals(1, bytes.size());
   }
+
+  @Test
+  void setDisableDenyScriptsLetsScriptsCallDebugAndNoOtherNoscriptCommand() {
+    String denied = "This Redis command is not allowed from script";
+    assertTrue(errorLine(eval("return redis.call('DEBUG', 'PROTOCOL', 'string')")).contains(denied));
+    assertEquals(Result.OK, run("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"));
+    assertEquals(bulk("Hello World"), eval("return redis.call('DEBUG', 'PROTOCOL', 'string')"));
+    assertEquals(bulk("Hello World"), eval("return redis.call('debug', 'protocol', 'string')"));
+    for (String call : List.of("'EVAL', 'return 1', '0'", "'EVALSHA', 'x', '0'", "'MULTI'", "'EXEC'",
+        "'BLPOP', 'k', '0'", "'CLIENT', 'ID'", "'SCRIPT', 'FLUSH'", "'MONITOR'", "'AUTH', 'x'")) {
+      assertTrue(errorLine(eval("return redis.call(" + call + ")")).contains(denied), call);
+    }
+    assertEquals(Result.OK, run("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"));
+    assertTrue(errorLine(eval("return redis.call('DEBUG', 'PROTOCOL', 'string')")).contains(denied));
+    assertEquals(Result.OK, run("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "7abc"), "read as C's atoi reads it");
+    assertEquals(bulk("Hello World"), eval("return redis.call('DEBUG', 'PROTOCOL', 'string')"));
+    assertEquals(Result.OK, run("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "off"));
+    assertTrue(errorLine(eval("return redis.call('DEBUG', 'PROTOCOL', 'string')")).contains(denied));
+  }
 }
