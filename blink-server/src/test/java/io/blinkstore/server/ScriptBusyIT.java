@@ -87,4 +87,63 @@ class ScriptBusyIT {
       server.close();
     }
   }
+
+  /**
+   * Redis's {@code MULTI and script timeout} and {@code EXEC and script timeout} ({@code unit/multi}): while a
+   * script runs past the threshold, {@code MULTI}, {@code DISCARD} and the others Redis answers then are answered at
+   * once, the commands of a transaction get {@code -BUSY} and make its {@code EXEC} abort, {@code WATCH} gets
+   * {@code -BUSY} (it reads the store), and every connection, on any event loop, is answered, {@code SCRIPT KILL}
+   * too. Before these commands stopped waiting for the gate, {@code MULTI} waited for the script's end on its event
+   * loop, and nothing here was answered.
+   */
+  @Test
+  void transactionCommandsDuringABusyScriptAreAnsweredAtOnce() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient caller = LineClient.unix(server.unixPath());
+        LineClient other = LineClient.unix(server.unixPath());
+        LineClient queued = LineClient.unix(server.unixPath());
+        LineClient watcher = LineClient.unix(server.unixPath())) {
+      other.send(resp("CONFIG", "SET", "lua-time-limit", "10"));
+      assertEquals("+OK\r\n", readReply(other));
+      other.send(resp("SET", "xx", "1"));
+      assertEquals("+OK\r\n", readReply(other));
+      queued.send(resp("MULTI"));
+      assertEquals("+OK\r\n", readReply(queued));
+      queued.send(resp("INCR", "xx"));
+      assertEquals("+QUEUED\r\n", readReply(queued));
+      caller.send(resp("EVAL", "while true do end", "0"));
+      awaitBusy(other);
+      queued.send(resp("INCR", "xx"));
+      assertEquals(BUSY, readReply(queued));
+      queued.send(resp("EXEC"));
+      assertEquals("-EXECABORT Transaction discarded because of: " + BUSY.substring(1), readReply(queued));
+      queued.send(resp("MULTI"));
+      assertEquals("+OK\r\n", readReply(queued), "answered at once, as in Redis");
+      queued.send(resp("INCR", "xx"));
+      assertEquals(BUSY, readReply(queued));
+      watcher.send(resp("WATCH", "xx"));
+      assertEquals(BUSY, readReply(watcher), "WATCH reads the store: busy, never waiting");
+      watcher.send(resp("UNWATCH"));
+      assertEquals("+OK\r\n", readReply(watcher));
+      for (int i = 0; i < 4; i++) { // on every event loop
+        try (LineClient fresh = LineClient.unix(server.unixPath())) {
+          fresh.send(resp("MULTI"));
+          assertEquals("+OK\r\n", readReply(fresh));
+          fresh.send(resp("DISCARD"));
+          assertEquals("+OK\r\n", readReply(fresh));
+          fresh.send(resp("RENAME", "xx", "yy"));
+          assertEquals(BUSY, readReply(fresh));
+        }
+      }
+      other.send(resp("SCRIPT", "KILL"));
+      assertEquals("+OK\r\n", readReply(other));
+      assertTrue(readReply(caller).startsWith("-ERR Script killed by user with SCRIPT KILL..."));
+      queued.send(resp("INCR", "xx"));
+      assertEquals("+QUEUED\r\n", readReply(queued));
+      queued.send(resp("EXEC"));
+      assertEquals("-EXECABORT Transaction discarded because of previous errors.\r\n", readReply(queued));
+      queued.send(resp("GET", "xx"));
+      assertEquals("$1\r\n1\r\n", readReply(queued), "no transaction ran in part");
+    }
+  }
 }

@@ -86,6 +86,8 @@ public final class Dispatcher {
   private final BlockedClients blocked;
   /** EVAL and SCRIPT, and the busy state of a script that runs. */
   private final ScriptCommands scripts;
+  /** Whose turn it is to hold the gate exclusive: a script, an {@code EXEC} or a command run as one. */
+  private final ExclusiveTurn turn;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -173,10 +175,12 @@ public final class Dispatcher {
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
-    transactions = new RespTransactionCommands(isolation, this::runQueued);
+    ExclusiveTurn turn = new ExclusiveTurn();
+    this.turn = turn;
+    transactions = new RespTransactionCommands(isolation, this::runQueued, turn, this::scriptBusy);
     transactions.register(table);
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,
-        maxReplyBytes);
+        turn, maxReplyBytes);
     scripts.register(table);
     new DebugCommand(scripts.denial()).register(table);
     serverCommands.scripts(scripts.cache());
@@ -337,7 +341,8 @@ public final class Dispatcher {
     Result busy = scripts.busy(spec);
     if (busy != null) {
       spec.calls().reject();
-      return RespTransactionCommands.refused(client, busy);
+      return spec.name().equals("exec") && client.transaction() != null
+          ? transactions.abort(client, busy) : RespTransactionCommands.refused(client, busy);
     }
     if (client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec)) {
       return transactions.queue(client, spec, args);
@@ -386,6 +391,9 @@ public final class Dispatcher {
       if (busy != null) {
         return busy;
       }
+      if (spec.has(CommandFlag.ALLOW_BUSY) && scripts.busyNow()) {
+        return ScriptRunner.BUSY; // WATCH, which reads the store: never wait for a script that may not end
+      }
       stamp = isolation.tryEnter(GATE_SLICE_NANOS);
     }
     try {
@@ -398,11 +406,18 @@ public final class Dispatcher {
 
   /**
    * Runs {@code spec} with the gate held exclusive: no other command, of any client, runs meanwhile (a one-command
-   * {@code EXEC}: {@code RENAME}, {@code COPY}, {@code MSETNX}).
+   * {@code EXEC}: {@code RENAME}, {@code COPY}, {@code MSETNX}); {@code -BUSY} if a script took the turn first and
+   * runs past {@code busy-reply-threshold}.
    */
   private Result exclusive(CommandSpec spec, ClientState client, byte[][] args) {
     Isolation gate = Objects.requireNonNull(isolation, "a store without a gate runs every command ungated");
-    return gate.atomically(view -> call(spec, client, args));
+    Result result = turn.tryRun(scripts::busyNow, () -> gate.atomically(view -> call(spec, client, args)));
+    return result == null ? ScriptRunner.BUSY : result;
+  }
+
+  /** Whether a script runs past {@code busy-reply-threshold} ({@code EXEC} waiting for the gate gives up then). */
+  private boolean scriptBusy() {
+    return scripts.busyNow();
   }
 
   /** Runs a command an {@code EXEC} dequeued, under the gate {@code EXEC} holds; MONITOR sees it then, as in Redis. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,6 +45,13 @@ final class RespTransactionCommands {
   private static final int WATCH_OVERHEAD = 96;
   /** Commands that run when they arrive, also inside {@code MULTI} (Redis's {@code processCommand}). */
   private static final Set<String> RUN_AT_ONCE = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+  /**
+   * Commands Redis answers while a script runs ({@code allow-busy}) that change only their connection's state: they
+   * need no gate, so a script holding it never makes them wait ({@code WATCH}, which reads the store, does).
+   */
+  private static final Set<String> CONNECTION_ONLY =
+      Set.of("multi", "discard", "unwatch", "reset", "quit", "auth", "hello");
+
   /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
   private static final Set<String> EXCLUSIVE =
       Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush");
@@ -56,10 +64,15 @@ final class RespTransactionCommands {
 
   private final @Nullable Isolation isolation;
   private final Runner runner;
+  private final ExclusiveTurn turn;
+  /** Whether a script holds the gate past {@code busy-reply-threshold}: {@code EXEC} gives up waiting then. */
+  private final BooleanSupplier busy;
 
-  RespTransactionCommands(@Nullable Isolation isolation, Runner runner) {
+  RespTransactionCommands(@Nullable Isolation isolation, Runner runner, ExclusiveTurn turn, BooleanSupplier busy) {
     this.isolation = isolation;
     this.runner = runner;
+    this.turn = turn;
+    this.busy = busy;
   }
 
   void register(CommandTable commands) {
@@ -77,10 +90,11 @@ final class RespTransactionCommands {
 
   /**
    * Whether {@code spec} runs without the gate held shared: {@code EXEC} and scripts take it exclusive themselves,
-   * the script cache needs none.
+   * the script cache and the commands of {@link #CONNECTION_ONLY} need none.
    */
   boolean ungated(CommandSpec spec) {
-    return isolation == null || spec.name().equals("exec") || ScriptCommands.ungated(spec);
+    return isolation == null || spec.name().equals("exec") || CONNECTION_ONLY.contains(spec.name())
+        || ScriptCommands.ungated(spec);
   }
 
   /**
@@ -158,7 +172,7 @@ final class RespTransactionCommands {
       return EXECABORT;
     }
     Watches watches = isolation.watches();
-    Result result = isolation.atomically(view -> {
+    Result result = turn.tryRun(busy, () -> isolation.atomically(view -> {
       if (client.watcher().dirty() || watches.lostSinceWatched(client.watcher(), key -> live(view, key))) {
         return NULL_ARRAY;
       }
@@ -168,7 +182,10 @@ final class RespTransactionCommands {
         replies.add(whole(runner.run(queued.spec(), client, queued.args())));
       }
       return new Result.Array(replies);
-    });
+    }));
+    if (result == null) {
+      return abort(client, ScriptRunner.BUSY); // a script took the turn first and runs past the threshold
+    }
     end(client);
     return result;
   }

@@ -71,14 +71,14 @@ final class ScriptCommands {
    * The script commands of a dispatcher whose commands are in {@code table}, run by {@code commands} (as
    * {@code EXEC} runs its queue); scripts are made atomic by {@code isolation} ({@code null}: refused), held to
    * {@code heapGuard}, shown to {@code monitors}, their replies to {@code maxReplyBytes}; {@code afterRun} runs
-   * after each script on the script thread.
+   * after each script on the script thread; a script takes {@code turn} before the gate.
    */
   ScriptCommands(CommandTable table, Runner commands, @Nullable Isolation isolation, HeapGuard heapGuard,
-      Monitors monitors, Runnable afterRun, long maxReplyBytes) {
+      Monitors monitors, Runnable afterRun, ExclusiveTurn turn, long maxReplyBytes) {
     this.heapGuard = heapGuard;
     this.monitors = monitors;
     this.engine = isolation == null ? null : new ScriptEngine(table, commands, heapGuard, denial, maxReplyBytes);
-    this.runner = engine == null || isolation == null ? null : new ScriptRunner(engine, isolation, afterRun);
+    this.runner = engine == null || isolation == null ? null : new ScriptRunner(engine, isolation, afterRun, turn);
   }
 
   void register(CommandTable commands) {
@@ -111,6 +111,11 @@ final class ScriptCommands {
    */
   @Nullable Result busy(CommandSpec spec) {
     return runner == null ? null : runner.busy(spec);
+  }
+
+  /** Whether a script runs now and has run past {@code busy-reply-threshold}. */
+  boolean busyNow() {
+    return runner != null && runner.busyNow();
   }
 
   /** The script thread, or {@code null} without a gate ({@code CONFIG}'s {@code busy-reply-threshold}). */

@@ -39,6 +39,7 @@ final class ScriptRunner {
   private final ScriptEngine engine;
   private final Isolation isolation;
   private final Runnable afterRun;
+  private final ExclusiveTurn turn;
   /** One thread, started when a script comes and ended after a minute without one. */
   private final ExecutorService thread = new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS,
       new LinkedBlockingQueue<>(), task -> {
@@ -51,10 +52,12 @@ final class ScriptRunner {
 
   /**
    * Runs scripts with {@code engine} under {@code isolation}'s gate; {@code afterRun} runs after each run on the
-   * script thread, the gate released (it serves the clients blocked on the keys the script pushed to).
+   * script thread, the gate released (it serves the clients blocked on the keys the script pushed to). A script
+   * takes {@code turn} before the gate.
    */
-  ScriptRunner(ScriptEngine engine, Isolation isolation, Runnable afterRun) {
+  ScriptRunner(ScriptEngine engine, Isolation isolation, Runnable afterRun, ExclusiveTurn turn) {
     this.engine = engine;
+    this.turn = turn;
     this.isolation = isolation;
     this.afterRun = afterRun;
   }
@@ -68,7 +71,7 @@ final class ScriptRunner {
     thread.execute(() -> {
       Result result;
       try {
-        result = isolation.atomically(view -> execute(run));
+        result = turn.await(() -> isolation.atomically(view -> execute(run)));
       } catch (RuntimeException | StackOverflowError e) {
         log.warn("internal error running a script", e);
         result = Result.error("internal error");
@@ -78,9 +81,14 @@ final class ScriptRunner {
     });
   }
 
-  /** Runs {@code run} on this thread, which holds the gate exclusive if {@code gateHeld} ({@code EXEC}). */
+  /**
+   * Runs {@code run} on this thread, which holds the gate exclusive if {@code gateHeld} ({@code EXEC}); otherwise
+   * {@link #BUSY} if another script holds the turn past {@code busy-reply-threshold}.
+   */
   Result runHere(ScriptRun run, boolean gateHeld) {
-    Result result = gateHeld ? execute(run) : isolation.atomically(view -> execute(run));
+    Result ran = gateHeld ? execute(run)
+        : turn.tryRun(this::busyNow, () -> isolation.atomically(view -> execute(run)));
+    Result result = ran == null ? BUSY : ran;
     run.finish(result);
     return result;
   }

@@ -1,0 +1,53 @@
+package io.blinkstore.server.command;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's turn to hold the store's gate exclusive: a script, an {@code EXEC} and a command that runs as a
+ * one-command transaction ({@code RENAME}, {@code MSETNX}, ...) take it before {@link io.blinkstore.internal.Isolation
+ * #atomically}. The script thread waits for it as long as it takes; an event loop waits in slices and gives up when
+ * a script has held it past {@code busy-reply-threshold} ({@code -BUSY} then), so that no event loop waits on the
+ * gate for a script that may never end, and a {@code SCRIPT KILL} on that loop is always answered.
+ */
+final class ExclusiveTurn {
+  /** How long an event loop waits for the turn at a time before it asks again whether a script makes it busy. */
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  private final ReentrantLock turn = new ReentrantLock();
+
+  /** Runs {@code body} holding the turn, waiting for it however long it takes (the script thread). */
+  Result await(Supplier<Result> body) {
+    turn.lock();
+    try {
+      return body.get();
+    } finally {
+      turn.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code body} holding the turn, or returns {@code null} without running it once {@code busy} says that the
+   * holder has made the server busy (asked between slices of waiting), or if this thread is interrupted.
+   */
+  @Nullable Result tryRun(BooleanSupplier busy, Supplier<Result> body) {
+    try {
+      while (!turn.tryLock(SLICE_NANOS, TimeUnit.NANOSECONDS)) {
+        if (busy.getAsBoolean()) {
+          return null;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    try {
+      return body.get();
+    } finally {
+      turn.unlock();
+    }
+  }
+}
