@@ -1,8 +1,5 @@
 package io.blinkstore.server.command;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,7 +27,6 @@ final class LuaReplies {
   private static final LuaString VERBATIM = LuaValue.valueOf("verbatim_string");
   private static final LuaString FORMAT = LuaValue.valueOf("format");
   private static final LuaString STRING = LuaValue.valueOf("string");
-  private static final MathContext SEVENTEEN_DIGITS = new MathContext(17, RoundingMode.HALF_EVEN);
 
   private LuaReplies() {}
 
@@ -142,7 +138,7 @@ final class LuaReplies {
         return new Result.Bulk(bytes((LuaString) value));
       case LuaValue.TNUMBER:
         budget.spend(ELEMENT_BYTES);
-        return new Result.Int((long) value.todouble());
+        return new Result.Int(CDoubles.toLongLong(value.todouble()));
       case LuaValue.TBOOLEAN:
         budget.spend(ELEMENT_BYTES);
         if (protocol == 2) {
@@ -300,34 +296,12 @@ final class LuaReplies {
    */
   static byte @Nullable [] argument(LuaValue value) {
     if (value.type() == LuaValue.TNUMBER) {
-      return g17(value.todouble()).getBytes(StandardCharsets.ISO_8859_1);
+      return CDoubles.g17(value.todouble()).getBytes(StandardCharsets.ISO_8859_1);
     }
     if (value.type() == LuaValue.TSTRING) {
       return bytes((LuaString) value);
     }
     return null;
-  }
-
-  /** {@code value} as C's {@code printf("%.17g")} writes it. */
-  static String g17(double value) {
-    if (Double.isNaN(value)) {
-      return "nan";
-    }
-    if (Double.isInfinite(value)) {
-      return value > 0 ? "inf" : "-inf";
-    }
-    if (value == 0) {
-      return 1 / value < 0 ? "-0" : "0";
-    }
-    BigDecimal rounded = new BigDecimal(value).round(SEVENTEEN_DIGITS);
-    int exponent = rounded.precision() - rounded.scale() - 1;
-    if (exponent >= -4 && exponent < 17) {
-      return rounded.stripTrailingZeros().toPlainString();
-    }
-    BigDecimal mantissa = rounded.movePointLeft(exponent).stripTrailingZeros();
-    String sign = exponent < 0 ? "-" : "+";
-    int magnitude = Math.abs(exponent);
-    return mantissa.toPlainString() + 'e' + sign + (magnitude < 10 ? "0" : "") + magnitude;
   }
 
   /** The bytes of {@code string}, copied. */

@@ -88,15 +88,9 @@ public sealed interface Result {
 
   /** RESP3 double (a bulk string of its shortest text for RESP2). */
   record Double(double value) implements Result {
-    /** Its text as Redis 7 prints it for RESP2 ({@code %.17g}, shortest form): {@code inf}, {@code -inf}, digits. */
+    /** Its text as Redis 7.0 prints it in both protocols ({@code %.17g}): {@code inf}, {@code -inf}, digits. */
     public String resp2Text() {
-      if (java.lang.Double.isInfinite(value)) {
-        return value > 0 ? "inf" : "-inf";
-      }
-      if (value == Math.rint(value) && Math.abs(value) < 1e17) {
-        return Long.toString((long) value);
-      }
-      return java.lang.Double.toString(value);
+      return CDoubles.g17(value);
     }
   }
 

@@ -186,7 +186,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     return length;
   }
 
-  /** A double as Redis 7 prints one for RESP2 ({@code %.17g}, shortest form): {@code inf}, {@code -inf}, digits. */
+  /** A double as Redis 7.0 prints one ({@code %.17g}): {@code inf}, {@code -inf}, digits. */
   static String doubleText(double value) {
     return new Result.Double(value).resp2Text();
   }
