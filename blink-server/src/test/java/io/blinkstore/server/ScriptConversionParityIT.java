@@ -170,6 +170,18 @@ class ScriptConversionParityIT {
       eval("\n\nerror('on line three')"),
       eval("error({err = 'MYERR custom'})"),
       eval("error(redis.error_reply('E2 from error_reply'))"),
+      // runtime errors of a value of the wrong type where Lua 5.1 names no variable, as pcall sees them too
+      eval("return ('a')()"),
+      eval("return loadstring(string.dump(function() return 1 end))()"),
+      eval("return {} + 1"),
+      eval("return 1 - {}"),
+      eval("return 'x' * 2"),
+      eval("return 1 .. {}"),
+      eval("return {} .. 'a'"),
+      eval("return {} < {}"),
+      eval("return {} < 1"),
+      eval("return #(function() end)"),
+      eval("return select(2, pcall(function() return {} + 1 end))"),
       // the sandbox: protected globals, the libraries Redis leaves out
       eval("x = 1"),
       eval("return y"),

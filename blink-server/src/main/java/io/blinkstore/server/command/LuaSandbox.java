@@ -128,7 +128,9 @@ final class LuaSandbox {
   static String text(String message) {
     String trimmed = message.endsWith("\n") ? message.substring(0, message.length() - 1) : message;
     Matcher position = POSITION.matcher(trimmed);
-    return position.matches() ? position.group(1) + ':' + position.group(2) + ": " + position.group(3) : trimmed;
+    return position.matches()
+        ? position.group(1) + ':' + position.group(2) + ": " + LuaErrorTexts.lua51(position.group(3))
+        : LuaErrorTexts.lua51(trimmed);
   }
 
   /** The line at which {@code error} was raised in the script, or -1 if it is not known. */
