@@ -74,6 +74,25 @@ public class HeapGuard implements AutoCloseable {
     return !low;
   }
 
+  /**
+   * Whether {@code bytes} more fit under the threshold now, for a caller about to allocate them faster than the
+   * collections' notifications come (a script building strings in a loop): the heap in use is read at once, and
+   * if that passes the threshold, after a full collection (what is in use may be garbage) it is read again. So a
+   * collection is forced only when the heap is nearly full, where the JVM would soon collect anyway.
+   */
+  public final boolean roomFor(long bytes) {
+    if (low) {
+      return false;
+    }
+    Runtime runtime = Runtime.getRuntime();
+    double limit = threshold * runtime.maxMemory();
+    if (runtime.totalMemory() - runtime.freeMemory() + bytes <= limit) {
+      return true;
+    }
+    System.gc();
+    return runtime.totalMemory() - runtime.freeMemory() + bytes <= limit;
+  }
+
   /** Records the heap in use right after a collection; writes are refused while it is over the threshold. */
   public final void afterCollection(long usedBytes, long maxBytes) {
     boolean nowLow = usedBytes > threshold * maxBytes;

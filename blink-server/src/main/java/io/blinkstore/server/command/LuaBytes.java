@@ -52,6 +52,7 @@ final class LuaBytes {
   }
 
   LuaString toLuaString() {
+    ScriptRun.allocatingHere(length);
     return LuaString.valueUsing(Arrays.copyOf(bytes, length));
   }
 
@@ -62,10 +63,21 @@ final class LuaBytes {
     }
   }
 
+  /**
+   * Refuses a result {@code size} bytes long past the bound, as {@link #check}, and else counts it toward the
+   * running script's heap check ({@link ScriptRun#allocating}): for a function about to build it in one piece.
+   */
+  static void reserve(String function, long size) {
+    check(function, size);
+    ScriptRun.allocatingHere(size);
+  }
+
   private void ensure(int more) {
     check(function, (long) length + more);
     if (length + more > bytes.length) {
-      bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_BYTES, Math.max(length + more, 2L * bytes.length)));
+      int grown = (int) Math.min(MAX_BYTES, Math.max(length + more, 2L * bytes.length));
+      ScriptRun.allocatingHere(grown);
+      bytes = Arrays.copyOf(bytes, grown);
     }
   }
 }

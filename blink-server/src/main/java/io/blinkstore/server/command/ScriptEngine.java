@@ -55,6 +55,7 @@ final class ScriptEngine {
     }
     api.run(run);
     interrupts.watch(run);
+    ScriptRun.runningHere(run);
     try {
       LuaValue value = run.script().function().call();
       Result reply = LuaReplies.toResult(value, run.client().protocol(), new LuaReplies.Budget(maxReplyBytes));
@@ -71,6 +72,7 @@ final class ScriptEngine {
     } finally {
       api.run(null);
       interrupts.watch(null);
+      ScriptRun.runningHere(null);
     }
   }
 
