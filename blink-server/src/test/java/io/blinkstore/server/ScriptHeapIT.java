@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scripts that build strings until the heap is gone, sent to a server process with a small heap that stops on an
+ * Scripts that build strings until the heap is gone, sent twice each to a server process with a small heap (the
+ * launcher's for {@code --memory-limit 64MB}) that stops on an
  * {@code OutOfMemoryError} as the launcher's does: each used to end the server ({@code Terminating due to
  * java.lang.OutOfMemoryError: Java heap space}); each now gets an error, and the server serves on with its data.
  * The concatenation operator is bounded ({@code s = s .. s}), and what scripts build in large pieces (concatenations,
@@ -35,11 +37,12 @@ class ScriptHeapIT {
 
   @Test
   void scriptsThatBuildPastTheHeapGetAnErrorAndTheServerServesOn() throws Exception {
-    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx96m", "-XX:+UseShenandoahGC",
-        "-XX:+ExitOnOutOfMemoryError"), 0, "serve", "--tcp", "127.0.0.1:0");
+    // The launcher's heap options for --memory-limit 64MB (G1, 2 MiB regions: a 4 MB string takes three whole ones)
+    try (ServerProcess server = ServerProcess.start(dir, List.of("-Xmx92m", "-Xms32m", "-Xmn8m", "-XX:+UseG1GC",
+        "-XX:G1HeapRegionSize=2m", "-XX:+ExitOnOutOfMemoryError"), 0, "serve", "--tcp", "127.0.0.1:0");
         LineClient client = LineClient.tcp(server.address())) {
       assertEquals("+OK\r", client.send(ProcessAttackIT.resp("SET", "precious", "jewels")).readLine());
-      for (String script : SCRIPTS) {
+      for (String script : Collections.nCopies(2, SCRIPTS).stream().flatMap(List::stream).toList()) {
         String reply = client.send(ProcessAttackIT.resp("EVAL", script, "0")).readLine(Duration.ofSeconds(60));
         assertTrue(reply != null && reply.startsWith("-"), script + " answered " + reply + "\n" + server.log());
         assertEquals("$6\r", client.send(ProcessAttackIT.resp("GET", "precious")).readLine(), script);

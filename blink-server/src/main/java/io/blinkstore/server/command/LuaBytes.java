@@ -26,6 +26,13 @@ final class LuaBytes {
     this.function = function;
   }
 
+  /** A result of {@code function} known to be {@code size} bytes long (at most the bound: {@link #reserve} it first). */
+  LuaBytes(String function, int size) {
+    this.function = function;
+    ScriptRun.allocatingHere(size);
+    this.bytes = new byte[size];
+  }
+
   void write(int b) {
     ensure(1);
     bytes[length++] = (byte) b;
@@ -51,7 +58,11 @@ final class LuaBytes {
     return length;
   }
 
+  /** The result; this builder is done with (a buffer filled exactly becomes the string, without a copy). */
   LuaString toLuaString() {
+    if (length == bytes.length) {
+      return LuaString.valueUsing(bytes);
+    }
     ScriptRun.allocatingHere(length);
     return LuaString.valueUsing(Arrays.copyOf(bytes, length));
   }
