@@ -107,6 +107,20 @@ class ScriptHeapBoundsTest {
   }
 
   @Test
+  void theCacheCountsWhatScriptsTakeCompiledNotOnlyTheirSource() {
+    ScriptCache cache = new ScriptCache();
+    LuaGlobals globals = LuaSandbox.newGlobals(new org.luaj.vm2.LuaTable(), new LuaInterrupts());
+    byte[] body = ("local a = 0 " + "a=a+1 ".repeat(170_000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int kept = 0;
+    while (kept < 100 && cache.add(new Script(Integer.toString(kept), body, Script.COMPAT,
+        LuaSandbox.compile(globals, body, 0)), true)) {
+      kept++;
+    }
+    assertTrue(kept < 100 && cache.bytes() < ScriptCache.MAX_BYTES / 2,
+        "refused after " + kept + " scripts of 1 MB, their sources " + cache.bytes() + " bytes");
+  }
+
+  @Test
   void onceStoppedForTheHeapPcallCannotGoOn() {
     String script = "local s = string.rep('x', " + PIECE + ") local caught = 0"
         + " for round = 1, 20 do pcall(function() local t = {} for i = 1, " + PIECES
