@@ -103,9 +103,10 @@ class LuaLibrariesParityIT {
       throws IOException {
     String script = "local ok, r = pcall(cjson.decode, " + luaString(json) + ")"
         + " if ok then ok, r = pcall(cjson.encode, r) end"
-        + " local packed = {pcall(cmsgpack.unpack, " + luaString(msgpack) + ")}"
-        + " return tostring(ok) .. ':' .. tostring(r) .. '|' .. tostring(packed[1]) .. ':'"
-        + " .. (packed[1] and select('#', unpack(packed)) or packed[2])";
+        + " local unpacked, e = pcall(cmsgpack.unpack, " + luaString(msgpack) + ")"
+        + " local count = select('#', pcall(cmsgpack.unpack, " + luaString(msgpack) + "))"
+        + " return tostring(ok) .. ':' .. tostring(r) .. '|' .. tostring(unpacked) .. ':'"
+        + " .. (unpacked and count or e)";
     assertEquals(redisEval(script), luajEval(script), script);
   }
 

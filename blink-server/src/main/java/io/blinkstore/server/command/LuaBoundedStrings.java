@@ -59,6 +59,7 @@ final class LuaBoundedStrings {
           total += bytesOf(element) + (i < last ? separator : 0);
           LuaBytes.check("table.concat", total);
         }
+        LuaBytes.reserve("table.concat", total);
       }
       return concat.invoke(args);
     }
@@ -88,12 +89,18 @@ final class LuaBoundedStrings {
       }
       long source = args.arg1().rawlen();
       if (repl.isfunction() || repl.istable()) {
-        return gsub.invoke(withReplacement(args, new Accounted(repl, source)));
+        return counted(gsub.invoke(withReplacement(args, new Accounted(repl, source))));
       }
       if (repl.isstring() && mostFrom(source, repl.checkstring(), args) > LuaBytes.MAX_BYTES) {
         expansions(args, repl.checkstring());
       }
-      return gsub.invoke(args);
+      return counted(gsub.invoke(args));
+    }
+
+    /** {@code result}, its string counted toward the running script's heap check once built (at most the bound). */
+    private static Varargs counted(Varargs result) {
+      ScriptRun.allocatingHere(result.arg1().rawlen());
+      return result;
     }
 
     /**

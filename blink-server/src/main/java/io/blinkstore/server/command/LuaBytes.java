@@ -26,6 +26,13 @@ final class LuaBytes {
     this.function = function;
   }
 
+  /** A result of {@code function} known to be {@code size} bytes long (at most the bound: {@link #reserve} it first). */
+  LuaBytes(String function, int size) {
+    this.function = function;
+    ScriptRun.allocatingHere(size);
+    this.bytes = new byte[size];
+  }
+
   void write(int b) {
     ensure(1);
     bytes[length++] = (byte) b;
@@ -51,7 +58,12 @@ final class LuaBytes {
     return length;
   }
 
+  /** The result; this builder is done with (a buffer filled exactly becomes the string, without a copy). */
   LuaString toLuaString() {
+    if (length == bytes.length) {
+      return LuaString.valueUsing(bytes);
+    }
+    ScriptRun.allocatingHere(length);
     return LuaString.valueUsing(Arrays.copyOf(bytes, length));
   }
 
@@ -62,10 +74,21 @@ final class LuaBytes {
     }
   }
 
+  /**
+   * Refuses a result {@code size} bytes long past the bound, as {@link #check}, and else counts it toward the
+   * running script's heap check ({@link ScriptRun#allocating}): for a function about to build it in one piece.
+   */
+  static void reserve(String function, long size) {
+    check(function, size);
+    ScriptRun.allocatingHere(size);
+  }
+
   private void ensure(int more) {
     check(function, (long) length + more);
     if (length + more > bytes.length) {
-      bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_BYTES, Math.max(length + more, 2L * bytes.length)));
+      int grown = (int) Math.min(MAX_BYTES, Math.max(length + more, 2L * bytes.length));
+      ScriptRun.allocatingHere(grown);
+      bytes = Arrays.copyOf(bytes, grown);
     }
   }
 }

@@ -214,10 +214,10 @@ final class LuaCompat extends TwoArgFunction {
       if (n <= 0 || s.length() == 0) {
         return LuaValue.EMPTYSTRING;
       }
-      LuaBytes out = new LuaBytes("string.rep");
       byte[] bytes = new byte[s.length()];
       s.copyInto(0, bytes, 0, bytes.length);
       LuaBytes.check("string.rep", n * bytes.length);
+      LuaBytes out = new LuaBytes("string.rep", (int) (n * bytes.length));
       for (long i = 0; i < n; i++) {
         out.write(bytes);
       }

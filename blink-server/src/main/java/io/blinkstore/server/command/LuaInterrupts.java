@@ -1,7 +1,10 @@
 package io.blinkstore.server.command;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.jspecify.annotations.Nullable;
+import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaValue;
@@ -20,14 +23,32 @@ import org.luaj.vm2.lib.DebugLib;
  * raised there carries no position, where Redis's carries the caller's line. Nothing else of {@code DebugLib}
  * runs (the {@code debug} table is not given to scripts, as Redis 7.0 removes it), and an error carries no
  * traceback.
+ *
+ * <p>It also bounds the concatenation operator ({@code ..}, luaj's {@code OP_CONCAT}), which builds its result in
+ * one instruction: {@code s = s .. s} doubles a string every three instructions, so that a loop of it fills the heap
+ * between two checks. Before each {@code OP_CONCAT} it adds up its operands' lengths, refuses a result past
+ * {@link LuaBytes#MAX_BYTES} and counts the rest toward the run's heap check ({@link ScriptRun#allocating}). Only
+ * functions that have a {@code OP_CONCAT} at all pay for looking at the instruction: whether one has is learnt once
+ * per function ({@link #concatCode}), so a function without costs one field read per instruction.
  */
 final class LuaInterrupts extends DebugLib {
   /** How many instructions run between two checks. */
   static final int CHECK_EVERY = 1024;
 
   private int countdown = CHECK_EVERY;
+  /** The length a number adds to a concatenation at most (luaj writes a double in at most 24 characters). */
+  private static final int NUMBER_BYTES = 32;
+
+  /** Whether each function seen has an {@code OP_CONCAT}; weak, so a flushed script's functions can go. */
+  private final Map<Prototype, Boolean> concatenates = new WeakHashMap<>();
   /** The functions running, innermost last ({@code null} for a Java function luaj reports). */
   private @Nullable Prototype[] running = new Prototype[64];
+  /** Each running function's registers ({@code null} for a Java function), innermost last. */
+  private LuaValue[] @Nullable [] stacks = new LuaValue[64][];
+  /** Each running function's instructions if it has an {@code OP_CONCAT}, else {@code null}, innermost last. */
+  private int[] @Nullable [] codes = new int[64][];
+  /** The innermost function's instructions if it has an {@code OP_CONCAT}, else {@code null}. */
+  private int @Nullable [] concatCode;
   private int depth;
   /** The instruction run last in the innermost function, or -1 if none ran since the last call or return. */
   private int lastPc = -1;
@@ -41,7 +62,10 @@ final class LuaInterrupts extends DebugLib {
   void watch(@Nullable ScriptRun run) {
     this.run = run;
     countdown = CHECK_EVERY;
+    Arrays.fill(stacks, 0, depth, null);
+    Arrays.fill(codes, 0, depth, null);
     depth = 0;
+    concatCode = null;
     lastPc = -1;
     savedFunction = null;
     savedPc = -1;
@@ -60,6 +84,10 @@ final class LuaInterrupts extends DebugLib {
   @Override
   public void onInstruction(int pc, Varargs v, int top) {
     lastPc = pc; // one write per instruction: the function it ran in is the innermost one (see line())
+    int[] code = concatCode;
+    if (code != null && pc < code.length && Lua.GET_OPCODE(code[pc]) == Lua.OP_CONCAT) {
+      concatenating(code[pc]);
+    }
     if (--countdown > 0) {
       return;
     }
@@ -75,14 +103,52 @@ final class LuaInterrupts extends DebugLib {
     }
   }
 
+  /**
+   * Before {@code OP_CONCAT} {@code instruction} runs: its operands (registers B to C of the innermost function)
+   * are added up, strings by their length, numbers by the most their text takes (a table or anything else with a
+   * {@code __concat} adds nothing here: its metamethod's result is a string some other call built).
+   */
+  private void concatenating(int instruction) {
+    LuaValue[] stack = depth > 0 ? stacks[depth - 1] : null;
+    int first = Lua.GETARG_B(instruction);
+    int last = Lua.GETARG_C(instruction);
+    if (stack == null || last >= stack.length) {
+      return;
+    }
+    long total = 0;
+    for (int i = first; i <= last; i++) {
+      LuaValue operand = stack[i];
+      total += operand.type() == LuaValue.TSTRING ? operand.rawlen() : operand.type() == LuaValue.TNUMBER
+          ? NUMBER_BYTES : 0;
+    }
+    LuaBytes.check("string concatenation", total);
+    ScriptRun current = run;
+    if (current != null) {
+      current.allocating(total);
+    }
+  }
+
   @Override
   public void onCall(LuaFunction f) {
-    push(null);
+    push(null, null);
   }
 
   @Override
   public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
-    push(c.p);
+    push(c.p, stack);
+  }
+
+  /** {@code function}'s instructions if it has an {@code OP_CONCAT}, else {@code null}; learnt once for each. */
+  private int @Nullable [] concatCode(@Nullable Prototype function) {
+    if (function == null) {
+      return null;
+    }
+    Boolean has = concatenates.get(function);
+    if (has == null) {
+      has = Arrays.stream(function.code).anyMatch(instruction -> Lua.GET_OPCODE(instruction) == Lua.OP_CONCAT);
+      concatenates.put(function, has);
+    }
+    return has ? function.code : null;
   }
 
   /** A call or return: where the last instruction ran is kept, in case no other runs before an error. */
@@ -94,12 +160,17 @@ final class LuaInterrupts extends DebugLib {
     }
   }
 
-  private void push(@Nullable Prototype function) {
+  private void push(@Nullable Prototype function, LuaValue @Nullable [] stack) {
     moving();
     if (depth == running.length) {
       running = Arrays.copyOf(running, depth * 2);
+      stacks = Arrays.copyOf(stacks, depth * 2);
+      codes = Arrays.copyOf(codes, depth * 2);
     }
-    running[depth++] = function;
+    concatCode = concatCode(function);
+    running[depth] = function;
+    codes[depth] = concatCode;
+    stacks[depth++] = stack;
   }
 
   @Override
@@ -107,6 +178,9 @@ final class LuaInterrupts extends DebugLib {
     moving();
     if (depth > 0) {
       running[--depth] = null;
+      stacks[depth] = null;
+      codes[depth] = null;
+      concatCode = depth > 0 ? codes[depth - 1] : null;
     }
   }
 

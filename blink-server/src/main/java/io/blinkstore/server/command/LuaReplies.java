@@ -306,6 +306,7 @@ final class LuaReplies {
 
   /** The bytes of {@code string}, copied. */
   static byte[] bytes(LuaString string) {
+    ScriptRun.allocatingHere(string.length());
     byte[] copy = new byte[string.length()];
     string.copyInto(0, copy, 0, copy.length);
     return copy;
@@ -313,6 +314,7 @@ final class LuaReplies {
 
   private static byte[] bytes(ByteBuffer buffer) {
     ByteBuffer view = buffer.duplicate();
+    ScriptRun.allocatingHere(view.remaining());
     byte[] copy = new byte[view.remaining()];
     view.get(copy);
     return copy;

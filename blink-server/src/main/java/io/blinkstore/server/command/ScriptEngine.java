@@ -56,6 +56,7 @@ final class ScriptEngine {
     }
     api.run(run);
     interrupts.watch(run);
+    ScriptRun.runningHere(run);
     try {
       LuaValue value = run.script().function().call();
       Result reply = LuaReplies.toResult(value, run.client().protocol(), new LuaReplies.Budget(maxReplyBytes));
@@ -72,6 +73,7 @@ final class ScriptEngine {
     } finally {
       api.run(null);
       interrupts.watch(null);
+      ScriptRun.runningHere(null);
     }
   }
 

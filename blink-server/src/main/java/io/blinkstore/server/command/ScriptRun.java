@@ -18,6 +18,17 @@ final class ScriptRun implements LaterReply {
   /** Redis's error for a script stopped by {@code SCRIPT KILL}, raised at its next instruction checked. */
   static final String KILLED = "Script killed by user with SCRIPT KILL...";
 
+  /**
+   * How many bytes a run may ask for in large pieces ({@link #allocating}) before the heap is looked at at once: a
+   * sixty-fourth of the heap, at least 1 MiB. The instruction hook looks every 1,024 instructions, and the heap
+   * guard learns the heap's state only after a collection, both too late for a loop that builds megabytes in a few
+   * instructions ({@code t[i] = s .. i} of a long {@code s}).
+   */
+  static final long CHECK_BYTES = Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 64);
+
+  /** The run on this thread, for the libraries' allocations ({@link #allocatingHere}). */
+  private static final ThreadLocal<@Nullable ScriptRun> RUNNING = new ThreadLocal<>();
+
   private final Script script;
   private final byte[][] keys;
   private final byte[][] argv;
@@ -29,6 +40,10 @@ final class ScriptRun implements LaterReply {
   private volatile boolean wrote;
   private volatile boolean killed;
   private volatile boolean aborted;
+  /** The heap had no room for what it asked: every later check stops it again, so pcall cannot go on. */
+  private volatile boolean outOfHeap;
+  /** What it asked for since the heap was last looked at; read and written on the thread that runs it. */
+  private long allocated;
   /** Guarded by this. */
   private @Nullable Result reply;
   /** Guarded by this. */
@@ -123,9 +138,43 @@ final class ScriptRun implements LaterReply {
     if (aborted) {
       throw new LuaError(LuaRedisApi.errorTable("script stopped: the server is shutting down"));
     }
-    if (!heapGuard.writesAllowed()) {
+    if (outOfHeap || !heapGuard.writesAllowed()) {
       throw new LuaError(LuaRedisApi.errorTable("-OOM script stopped: the server's heap is nearly full"));
     }
+  }
+
+  /** Runs on this thread from now on ({@code null}: none does), for {@link #allocatingHere}. */
+  static void runningHere(@Nullable ScriptRun run) {
+    if (run == null) {
+      RUNNING.remove();
+    } else {
+      RUNNING.set(run);
+    }
+  }
+
+  /** The run on this thread, if any, is about to allocate {@code bytes} ({@link #allocating}). */
+  static void allocatingHere(long bytes) {
+    ScriptRun run = RUNNING.get();
+    if (run != null) {
+      run.allocating(bytes);
+    }
+  }
+
+  /**
+   * It is about to allocate {@code bytes} (a string it builds, a copy for or from {@code redis.call}): once
+   * {@link #CHECK_BYTES} have been asked for since the last look, the heap is looked at at once
+   * ({@link HeapGuard#roomFor}), and it stops, as {@link #checkInterrupt} stops it, if there is no room.
+   */
+  void allocating(long bytes) {
+    allocated += bytes;
+    if (allocated < CHECK_BYTES) {
+      return;
+    }
+    allocated = 0;
+    if (!heapGuard.roomFor(bytes)) {
+      outOfHeap = true;
+    }
+    checkInterrupt();
   }
 
   /** Waits at most {@code nanos} for it to end; whether it has. */

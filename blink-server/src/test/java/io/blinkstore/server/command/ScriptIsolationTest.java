@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.protocol.resp.RespSession;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,32 @@ class ScriptIsolationTest {
       Future<String> reader = pool.submit(() -> read(done));
       for (int i = 1; i <= SCRIPTS; i++) {
         assertEquals(new Result.Int(i), run(scripts, "EVAL", BOTH, "2", "a", "b"));
+      }
+      done.set(true);
+      assertEquals("", reader.get());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * As {@link #aReaderNeverSeesAScriptHalfDone}, with the scripts run as a connection's are: on the script thread
+   * ({@code ScriptRunner.submit}), their replies coming later.
+   */
+  @Test
+  void aReaderNeverSeesAScriptOnTheScriptThreadHalfDone() throws Exception {
+    ClientState scripts = newClient();
+    scripts.mayBlock(true);
+    ExecutorService pool = Executors.newFixedThreadPool(1);
+    AtomicBoolean done = new AtomicBoolean();
+    try {
+      Future<String> reader = pool.submit(() -> read(done));
+      for (int i = 1; i <= SCRIPTS; i++) {
+        dispatcher.dispatch(scripts, RespTester.toBytes("EVAL", BOTH, "2", "a", "b"));
+        LaterReply later = Objects.requireNonNull(scripts.takePending(), "run on the script thread");
+        CompletableFuture<Result> reply = new CompletableFuture<>();
+        later.whenDone(reply::complete);
+        assertEquals(new Result.Int(i), reply.get(10, TimeUnit.SECONDS));
       }
       done.set(true);
       assertEquals("", reader.get());
