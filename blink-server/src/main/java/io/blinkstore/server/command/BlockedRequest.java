@@ -25,10 +25,7 @@ public final class BlockedRequest implements LaterReply {
   private final long heldBytes;
   /** Guarded by the registry's lock. */
   private boolean ended;
-  /** Guarded by this. */
-  private @Nullable Result reply;
-  /** Guarded by this. */
-  private @Nullable Consumer<Result> listener;
+  private final ReplySlot reply = new ReplySlot();
 
   BlockedRequest(BlockedClients registry, ClientState client, List<String> keys, Attempt attempt,
       long timeoutNanos) {
@@ -55,16 +52,8 @@ public final class BlockedRequest implements LaterReply {
    * after {@link #cancel}.
    */
   @Override
-  public void whenDone(Consumer<Result> reply) {
-    Result ready;
-    synchronized (this) {
-      if (this.reply == null) {
-        listener = reply;
-        return;
-      }
-      ready = this.reply;
-    }
-    reply.accept(ready);
+  public void whenDone(Consumer<Result> taker) {
+    reply.whenDone(taker);
   }
 
   /** The timeout has come: it answers a null array, as Redis does, unless it was served first. */
@@ -106,14 +95,6 @@ public final class BlockedRequest implements LaterReply {
 
   /** Gives {@code result} to the listener, or keeps it for the one {@link #whenDone} will bring. */
   void complete(Result result) {
-    Consumer<Result> waiting;
-    synchronized (this) {
-      reply = result;
-      waiting = listener;
-      listener = null;
-    }
-    if (waiting != null) {
-      waiting.accept(result);
-    }
+    reply.give(result);
   }
 }

@@ -44,12 +44,7 @@ final class ScriptRun implements LaterReply {
   private volatile boolean outOfHeap;
   /** What it asked for since the heap was last looked at; read and written on the thread that runs it. */
   private long allocated;
-  /** Guarded by this. */
-  private @Nullable Result reply;
-  /** Guarded by this. */
-  private @Nullable Consumer<Result> listener;
-  /** Guarded by this. */
-  private boolean cancelled;
+  private final ReplySlot reply = new ReplySlot();
 
   /**
    * A run of {@code script} for {@code caller}, with {@code keys} and {@code argv}; read-only if {@code readOnly}
@@ -190,15 +185,7 @@ final class ScriptRun implements LaterReply {
   /** It has ended with {@code result}: the caller gets it. */
   void finish(Result result) {
     ended.countDown();
-    Consumer<Result> waiting;
-    synchronized (this) {
-      reply = result;
-      waiting = cancelled ? null : listener;
-      listener = null;
-    }
-    if (waiting != null) {
-      waiting.accept(result);
-    }
+    reply.give(result);
   }
 
   @Override
@@ -207,16 +194,8 @@ final class ScriptRun implements LaterReply {
   }
 
   @Override
-  public void whenDone(Consumer<Result> reply) {
-    Result ready;
-    synchronized (this) {
-      if (this.reply == null) {
-        listener = reply;
-        return;
-      }
-      ready = this.reply;
-    }
-    reply.accept(ready);
+  public void whenDone(Consumer<Result> taker) {
+    reply.whenDone(taker);
   }
 
   @Override
@@ -227,9 +206,6 @@ final class ScriptRun implements LaterReply {
   /** The caller's connection has closed: the script runs on (as in Redis), its reply goes nowhere. */
   @Override
   public void cancel() {
-    synchronized (this) {
-      cancelled = true;
-      listener = null;
-    }
+    reply.cancel();
   }
 }
