@@ -180,7 +180,7 @@ public final class Dispatcher {
     transactions = new RespTransactionCommands(isolation, this::runQueued, turn, this::scriptBusy);
     transactions.register(table);
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,
-        turn, maxReplyBytes);
+        turn, maxReplyBytes, counters.errors());
     scripts.register(table);
     new DebugCommand(scripts.denial()).register(table);
     serverCommands.scripts(scripts.cache());
@@ -319,6 +319,19 @@ public final class Dispatcher {
 
   /** Returns the result of {@code args} ({@code args[0]} the command's name); never throws for bad input. */
   public Result dispatch(ClientState client, byte[][] args) {
+    Result result = run(client, args);
+    counters.errors().count(result);
+    return result;
+  }
+
+  /** Counts {@code reply} in {@code INFO errorstats} if it is an error (a protocol error, a later reply's). */
+  public void countError(@Nullable Object reply) {
+    if (reply instanceof Result result) {
+      counters.errors().count(result);
+    }
+  }
+
+  private Result run(ClientState client, byte[][] args) {
     counters.commandExecuted();
     CommandSpec spec = table.find(args[0]);
     if (spec != null && spec.subcommands() != null && args.length > 1) {
@@ -424,6 +437,7 @@ public final class Dispatcher {
   private Result runQueued(CommandSpec spec, ClientState client, byte[][] args) {
     Result result = call(spec, client, args);
     spec.calls().ran(result);
+    counters.errors().count(result); // each error of an EXEC's reply, each of a script's commands, as Redis
     monitors.feed(spec, client, args);
     return result;
   }

@@ -37,11 +37,13 @@ final class LuaRedisApi {
   private final Runner runner;
   private final HeapGuard heapGuard;
   private final ScriptDenial denial;
+  private final ErrorStats errors;
   /** The run in progress, set on the thread that runs it. */
   private @Nullable ScriptRun run;
 
-  LuaRedisApi(CommandTable table, Runner runner, HeapGuard heapGuard, ScriptDenial denial) {
+  LuaRedisApi(CommandTable table, Runner runner, HeapGuard heapGuard, ScriptDenial denial, ErrorStats errors) {
     this.table = table;
+    this.errors = errors;
     this.denial = denial;
     this.runner = runner;
     this.heapGuard = heapGuard;
@@ -139,7 +141,10 @@ final class LuaRedisApi {
     }
     String refusal = refusal(current, argv);
     if (refusal != null) {
-      return errorTable(refusal);
+      // counted now, as Redis's scriptCall counts its refusals, and not again if the script raises it
+      LuaTable error = errorTable(refusal);
+      errors.countLine(LuaReplies.string(error.rawget("err")));
+      return LuaReplies.counted(error);
     }
     return LuaReplies.toLua(runner.run(find(argv), current.client(), argv), current.client().protocol());
   }

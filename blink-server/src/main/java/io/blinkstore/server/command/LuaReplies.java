@@ -20,6 +20,7 @@ import org.luaj.vm2.Varargs;
 final class LuaReplies {
   private static final LuaString OK = LuaValue.valueOf("ok");
   private static final LuaString ERR = LuaValue.valueOf("err");
+  private static final LuaString IGNORE_STATS = LuaValue.valueOf("ignore_error_stats_update");
   private static final LuaString DOUBLE = LuaValue.valueOf("double");
   private static final LuaString MAP = LuaValue.valueOf("map");
   private static final LuaString SET = LuaValue.valueOf("set");
@@ -52,7 +53,7 @@ final class LuaReplies {
     } else if (reply instanceof Result.Simple simple) {
       return field(OK, text(simple.text()));
     } else if (reply instanceof Result.Error error) {
-      return field(ERR, text(error.line()));
+      return counted(field(ERR, text(error.line()))); // the command that answered it counted it
     } else if (reply instanceof Result.Array array) {
       return list(array.elements(), protocol);
     } else if (reply instanceof Result.Push push) {
@@ -116,6 +117,22 @@ final class LuaReplies {
       table.rawset(i + 1, toLua(elements.get(i), protocol));
     }
     return table;
+  }
+
+  /**
+   * Marks the error table {@code error} as counted in {@code INFO errorstats} already, as Redis marks the error
+   * of a command a script ran ({@code ignore_error_stats_update}, a field scripts see too): a script that raises
+   * or returns it does not count it again.
+   */
+  static LuaTable counted(LuaTable error) {
+    error.rawset(IGNORE_STATS, LuaValue.TRUE);
+    return error;
+  }
+
+  /** Whether the error table {@code error} is {@link #counted} (a true {@code ignore_error_stats_update}). */
+  static boolean isCounted(LuaValue error) {
+    LuaValue ignore = error.rawget(IGNORE_STATS);
+    return ignore.type() == LuaValue.TBOOLEAN && ignore.toboolean();
   }
 
   private static LuaTable field(LuaString name, LuaValue value) {
@@ -207,7 +224,8 @@ final class LuaReplies {
   private static Result table(LuaTable table, int protocol, Budget budget) {
     LuaValue err = table.rawget(ERR);
     if (err.type() == LuaValue.TSTRING) {
-      return error(string(err));
+      Result.Error error = error(string(err));
+      return isCounted(table) ? error.asCounted() : error;
     }
     LuaValue ok = table.rawget(OK);
     if (ok.type() == LuaValue.TSTRING) {

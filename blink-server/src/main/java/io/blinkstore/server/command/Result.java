@@ -23,14 +23,27 @@ public sealed interface Result {
    * An error: its {@link ErrorKind} and its text after the kind ({@code ERR syntax error} is {@link ErrorKind#ERR}
    * and {@code syntax error}). Line breaks become spaces, as Redis does, so the error stays one line.
    */
-  record Error(ErrorKind kind, String message) implements Result {
+  record Error(ErrorKind kind, String message, boolean counted) implements Result {
     public Error {
       message = message.replace('\r', ' ').replace('\n', ' ');
+    }
+
+    /**
+     * The error of {@code kind} with text {@code message}, not counted yet in {@code INFO errorstats} ({@code
+     * counted}: a script's error that a command inside it answered, counted when that command answered it).
+     */
+    public Error(ErrorKind kind, String message) {
+      this(kind, message, false);
     }
 
     /** The error whose whole line, kind first, is {@code line} ({@code "NOAUTH Authentication required."}). */
     public Error(String line) {
       this(ErrorKind.of(line), line.substring(line.indexOf(' ') + 1));
+    }
+
+    /** The same error, marked as counted in {@code INFO errorstats} already. */
+    Error asCounted() {
+      return counted ? this : new Error(kind, message, true);
     }
 
     /** The error's line as RESP sends it after {@code -}: its kind, a space and its text ({@code OTHER}: its text). */

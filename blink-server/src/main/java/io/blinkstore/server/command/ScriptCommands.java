@@ -71,13 +71,15 @@ final class ScriptCommands {
    * The script commands of a dispatcher whose commands are in {@code table}, run by {@code commands} (as
    * {@code EXEC} runs its queue); scripts are made atomic by {@code isolation} ({@code null}: refused), held to
    * {@code heapGuard}, shown to {@code monitors}, their replies to {@code maxReplyBytes}; {@code afterRun} runs
-   * after each script on the script thread; a script takes {@code turn} before the gate.
+   * after each script on the script thread; a script takes {@code turn} before the gate; {@code redis.call}'s
+   * refusals are counted in {@code errors}.
    */
   ScriptCommands(CommandTable table, Runner commands, @Nullable Isolation isolation, HeapGuard heapGuard,
-      Monitors monitors, Runnable afterRun, ExclusiveTurn turn, long maxReplyBytes) {
+      Monitors monitors, Runnable afterRun, ExclusiveTurn turn, long maxReplyBytes, ErrorStats errors) {
     this.heapGuard = heapGuard;
     this.monitors = monitors;
-    this.engine = isolation == null ? null : new ScriptEngine(table, commands, heapGuard, denial, maxReplyBytes);
+    this.engine = isolation == null ? null : new ScriptEngine(table, commands, heapGuard, denial, maxReplyBytes,
+        errors);
     this.runner = engine == null || isolation == null ? null : new ScriptRunner(engine, isolation, afterRun, turn);
   }
 

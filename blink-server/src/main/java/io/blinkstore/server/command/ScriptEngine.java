@@ -17,15 +17,18 @@ final class ScriptEngine {
   private final LuaInterrupts interrupts = new LuaInterrupts();
   private final LuaGlobals globals;
   private final long maxReplyBytes;
+  private final ErrorStats errors;
 
   /**
    * An engine whose {@code redis.call} finds commands in {@code table}, refuses those {@code denial} denies and
    * runs the others with {@code runner}, and whose scripts' replies hold at most {@code maxReplyBytes}
-   * ({@code --max-output-bytes}).
+   * ({@code --max-output-bytes}); {@code redis.call}'s refusals are counted in {@code errors}.
    */
-  ScriptEngine(CommandTable table, Runner runner, HeapGuard heapGuard, ScriptDenial denial, long maxReplyBytes) {
+  ScriptEngine(CommandTable table, Runner runner, HeapGuard heapGuard, ScriptDenial denial, long maxReplyBytes,
+      ErrorStats errors) {
     this.maxReplyBytes = maxReplyBytes;
-    this.api = new LuaRedisApi(table, runner, heapGuard, denial);
+    this.errors = errors;
+    this.api = new LuaRedisApi(table, runner, heapGuard, denial, errors);
     this.globals = LuaSandbox.newGlobals(api.newTable(), interrupts);
   }
 
@@ -61,7 +64,11 @@ final class ScriptEngine {
       LuaValue value = run.script().function().call();
       Result reply = LuaReplies.toResult(value, run.client().protocol(), new LuaReplies.Budget(maxReplyBytes));
       long bytes = run.client().replySize().bytes(reply);
-      return bytes <= maxReplyBytes ? reply : RespKeyCommands.replyTooLarge(bytes, maxReplyBytes);
+      if (bytes > maxReplyBytes) {
+        return RespKeyCommands.replyTooLarge(bytes, maxReplyBytes);
+      }
+      errors.countNested(reply); // an error table inside the reply is an error reply too; the reply itself is
+      return reply; // counted where it is answered
     } catch (LuaError e) {
       return failure(run.script(), e, interrupts.line());
     } catch (LuaReplies.TooLarge e) {
@@ -94,8 +101,9 @@ final class ScriptEngine {
       message = "ERR " + LuaReplies.string(object);
     }
     line = line < 0 ? lastLine : line;
-    return LuaReplies.error(line < 0 ? message
+    Result.Error reply = LuaReplies.error(line < 0 ? message
         : message + " script: " + script.sha() + ", on " + LuaSandbox.CHUNK_NAME + ':' + line + '.');
+    return object.istable() && LuaReplies.isCounted(object) ? reply.asCounted() : reply;
   }
 
   private static LuaTable array(byte[][] values) {

@@ -23,6 +23,12 @@ public final class ServerCounters {
   private final LongAdder evictedClients = new LongAdder();
   private volatile int tcpPort;
   private volatile IntSupplier blockedClients = () -> 0;
+  private final ErrorStats errors = new ErrorStats();
+
+  /** The errors answered, for {@code INFO}'s {@code total_error_replies} and {@code errorstats}. */
+  ErrorStats errors() {
+    return errors;
+  }
 
   /** Counts a connection just accepted and returns the number now open, this one included. */
   public int connectionOpened() {

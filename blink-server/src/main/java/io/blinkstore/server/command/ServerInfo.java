@@ -55,7 +55,7 @@ final class ServerInfo {
 
   /**
    * {@code CONFIG RESETSTAT}: INFO's counters (connections and commands received, keys expired and evicted,
-   * clients evicted, hits, misses, commandstats) start again from 0, as in Redis. Only INFO's: {@code STATS} and
+   * clients evicted, hits, misses, commandstats, errorstats and error replies) start again from 0, as in Redis. Only INFO's: {@code STATS} and
    * the metrics endpoint keep counting from the start, as monitoring expects of counters.
    */
   Result resetStats() {
@@ -66,6 +66,7 @@ final class ServerInfo {
           server.evictedClients(), stats.hits(), stats.misses());
       peakUsage = stats.usage();
     }
+    counters.errors().reset();
     for (CommandSpec spec : table.specs()) {
       spec.calls().reset();
       if (spec.subcommands() != null) {
@@ -156,7 +157,7 @@ final class ServerInfo {
       case "cpu" -> cpu(text);
       case "modules" -> lines(text, "Modules");
       case "commandstats" -> commandStats(text);
-      case "errorstats" -> lines(text, "Errorstats");
+      case "errorstats" -> lines(text, "Errorstats", counters.errors().lines().toArray(String[]::new));
       case "latencystats" -> lines(text, "Latencystats");
       case "cluster" -> lines(text, "Cluster", "cluster_enabled:0");
       default -> lines(text, "Keyspace", keyspace.get().toArray(String[]::new));
@@ -180,6 +181,7 @@ final class ServerInfo {
         "keyspace_misses:" + misses,
         "pubsub_channels:0",
         "pubsub_patterns:0",
+        "total_error_replies:" + counters.errors().total(),
         "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
   }
 

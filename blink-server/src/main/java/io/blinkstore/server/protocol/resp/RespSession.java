@@ -57,6 +57,7 @@ public final class RespSession implements Session<RespRequest> {
   public @Nullable Result execute(RespRequest request) {
     if (request instanceof RespRequest.ProtocolError error) {
       Result result = Result.error("Protocol error: " + error.message());
+      dispatcher.countError(result);
       return client.replyDropped() ? null : result;
     }
     Result result = dispatcher.dispatch(client, ((RespRequest.Command) request).args());
@@ -98,7 +99,7 @@ public final class RespSession implements Session<RespRequest> {
   }
 
   /** The transport's view of {@code blocked}, whose reply is dropped if {@code dropped} ({@code CLIENT REPLY}). */
-  private static Pending pendingReply(LaterReply blocked, boolean dropped) {
+  private Pending pendingReply(LaterReply blocked, boolean dropped) {
     return new Pending() {
       @Override
       public long timeoutNanos() {
@@ -107,7 +108,10 @@ public final class RespSession implements Session<RespRequest> {
 
       @Override
       public void whenDone(Consumer<@Nullable Object> reply) {
-        blocked.whenDone(result -> reply.accept(dropped ? null : result));
+        blocked.whenDone(result -> {
+          dispatcher.countError(result); // a script's error, a pop another client unblocked with an error
+          reply.accept(dropped ? null : result);
+        });
       }
 
       @Override
