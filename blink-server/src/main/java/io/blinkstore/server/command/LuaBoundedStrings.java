@@ -1,7 +1,9 @@
 package io.blinkstore.server.command;
 
 import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
@@ -27,14 +29,29 @@ final class LuaBoundedStrings {
     table.set("concat", new Concat(table.get("concat")));
   }
 
+  /**
+   * Elements {@code first} to {@code last} of {@code table} in a new table from 1, each number as Lua 5.1 writes
+   * it ({@code %.14g}: luaj's {@code table.concat} writes 0.0003 as {@code 3.0E-4}).
+   */
+  private static LuaTable written(LuaValue table, long first, long last) {
+    LuaTable copy = new LuaTable((int) Math.min(last - first + 1, Integer.MAX_VALUE), 0);
+    for (long i = first; i <= last; i++) {
+      LuaValue element = table.get(LuaValue.valueOf((double) i));
+      copy.rawset((int) (i - first + 1), element.type() == LuaValue.TNUMBER
+          ? LuaCompat.numberString(element.todouble()) : element);
+    }
+    return copy;
+  }
+
   /** The length {@code value} adds to a string it is written into, if it is a string or a number; else 0. */
   private static long bytesOf(LuaValue value) {
     return value.type() == LuaValue.TSTRING ? value.rawlen() : value.type() == LuaValue.TNUMBER ? NUMBER_BYTES : 0;
   }
 
   /**
-   * {@code table.concat(t, sep, i, j)}: the elements' lengths are added up first (a look at each, stopping at the
-   * first that is neither a string nor a number, where luaj's own raises its error), then luaj's runs.
+   * {@code table.concat(t, sep, i, j)}: the elements' lengths are added up first (a look at each; one that is
+   * neither a string nor a number raises Redis's error), then luaj's runs, on a copy whose numbers are written as
+   * Lua 5.1 writes them if there are any.
    */
   private static final class Concat extends VarArgFunction {
     private final LuaValue concat;
@@ -51,15 +68,22 @@ final class LuaBoundedStrings {
         long first = args.isnumber(3) ? (long) args.arg(3).todouble() : 1;
         long last = args.isnumber(4) ? (long) args.arg(4).todouble() : table.length();
         long total = 0;
+        boolean numbers = false;
         for (long i = first; i <= last; i++) {
           LuaValue element = table.get(LuaValue.valueOf((double) i));
           if (!element.isstring()) {
-            break;
+            throw new LuaError("invalid value (" + element.typename() + ") at index " + i
+                + " in table for 'concat'"); // Redis's Lua 5.1 words; luaj's are "bad argument: ..."
           }
+          numbers |= element.type() == LuaValue.TNUMBER;
           total += bytesOf(element) + (i < last ? separator : 0);
           LuaBytes.check("table.concat", total);
         }
         LuaBytes.reserve("table.concat", total);
+        if (numbers) {
+          return concat.invoke(LuaValue.varargsOf(new LuaValue[] {written(table, first, last), args.arg(2),
+              LuaValue.valueOf(1), LuaValue.valueOf((double) (last - first + 1))}));
+        }
       }
       return concat.invoke(args);
     }

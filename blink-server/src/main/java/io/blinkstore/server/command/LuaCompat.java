@@ -70,6 +70,17 @@ final class LuaCompat extends TwoArgFunction {
   }
 
   /**
+   * A number as Lua 5.1 turns it into a string for {@code ..}, {@code table.concat} and {@code tostring}
+   * ({@code %.14g}); an integer of fewer than 15 digits, the common case, without the general formatting.
+   */
+  static LuaString numberString(double number) {
+    if (number == Math.rint(number) && Math.abs(number) < 1e14 && (number != 0 || 1 / number > 0)) {
+      return LuaValue.valueOf(Long.toString((long) number));
+    }
+    return LuaValue.valueOf(formatG(number, 14));
+  }
+
+  /**
    * A number as C's {@code printf("%.<precision>g")} writes it, as Lua 5.1's {@code tostring} ({@code %.14g}) and
    * lua_cjson do: {@code 1e+15}, {@code 0.1}, {@code 9.007199254741e+15}, {@code -0}, {@code inf}, {@code nan}.
    */

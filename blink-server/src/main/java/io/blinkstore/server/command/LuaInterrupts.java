@@ -116,12 +116,26 @@ final class LuaInterrupts extends DebugLib {
       return;
     }
     long total = 0;
+    boolean numbers = false;
+    boolean plain = true;
     for (int i = first; i <= last; i++) {
       LuaValue operand = stack[i];
-      total += operand.type() == LuaValue.TSTRING ? operand.rawlen() : operand.type() == LuaValue.TNUMBER
-          ? NUMBER_BYTES : 0;
+      int type = operand.type();
+      numbers |= type == LuaValue.TNUMBER;
+      plain &= type == LuaValue.TSTRING || type == LuaValue.TNUMBER;
+      total += type == LuaValue.TSTRING ? operand.rawlen() : type == LuaValue.TNUMBER ? NUMBER_BYTES : 0;
     }
     LuaBytes.check("string concatenation", total);
+    if (numbers && plain) {
+      // Lua 5.1 writes a number it concatenates with %.14g (0.0003, 1e+15), luaj as Java does (3.0E-4, 1.0E15).
+      // The operands are the instruction's own temporary registers, so only the result sees the change; with a
+      // __concat operand, its metamethod is given the numbers as they are, as in Lua 5.1.
+      for (int i = first; i <= last; i++) {
+        if (stack[i].type() == LuaValue.TNUMBER) {
+          stack[i] = LuaCompat.numberString(stack[i].todouble());
+        }
+      }
+    }
     ScriptRun current = run;
     if (current != null) {
       current.allocating(total);

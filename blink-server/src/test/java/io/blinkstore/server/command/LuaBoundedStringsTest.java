@@ -52,7 +52,9 @@ class LuaBoundedStringsTest {
     assertEquals("table.concat: " + REFUSED, failure(PIECE, "table.concat({s, s}, s:rep(63))"));
     assertEquals("1,2,x", LuaScripts.runToString("return table.concat({1, 2, 'x'}, ',')"));
     assertEquals("2-3", LuaScripts.runToString("return table.concat({1, 2, 3, 4}, '-', 2, 3)"));
-    assertEquals("bad argument: string expected, got table", failure("", "table.concat({1, {}, 3})"),
-        "luaj's own error for an element that is not a string");
+    assertEquals("invalid value (table) at index 2 in table for 'concat'", failure("", "table.concat({1, {}, 3})"),
+        "Redis's error for an element that is not a string");
+    assertEquals("0.0003 1e+15 0.33333333333333", LuaScripts.runToString("return table.concat({0.0003, 1e15, 1/3}, ' ')"),
+        "numbers as Lua 5.1 writes them (%.14g)");
   }
 }
