@@ -8,6 +8,8 @@ import io.blinkstore.server.command.EntrySizeLimits;
 import io.blinkstore.server.command.HeapGuard;
 import io.blinkstore.server.command.Leases;
 import io.blinkstore.server.command.ServerCounters;
+import io.blinkstore.server.command.SnapshotFiles;
+import io.blinkstore.server.command.SnapshotSettings;
 import io.blinkstore.server.transport.Addresses;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.ConnectionLimits;
@@ -124,6 +126,14 @@ public final class BlinkServer implements AutoCloseable {
   /** How long {@link #close()} waits for connections to take their last replies before cutting them. */
   static final long DRAIN_TIMEOUT_MILLIS = 5_000;
 
+  /** What the server does at start with a snapshot file it cannot load ({@link BlinkServerBuilder#snapshot}). */
+  public enum CorruptSnapshot {
+    /** Moves the file aside ({@code PATH.corrupt-<UTC time>}), logs one line and starts empty. */
+    START_EMPTY,
+    /** Does not start: {@link #start} throws, naming the file and why. */
+    REFUSE
+  }
+
   /** Which Netty transport serves the sockets. */
   public enum Transport {
     /** Native epoll where available (Linux), else NIO. */
@@ -153,6 +163,8 @@ public final class BlinkServer implements AutoCloseable {
   private final @Nullable HeapGuard givenHeapGuard;
   private final double heapThreshold;
   private final Duration metricsDeadline;
+  private final @Nullable SnapshotSettings snapshot;
+  private final @Nullable SnapshotFiles snapshotFiles;
   private @Nullable HeapGuard heapGuard;
 
   private final Object lifecycle = new Object();
@@ -188,6 +200,8 @@ public final class BlinkServer implements AutoCloseable {
     this.givenHeapGuard = builder.heapGuard;
     this.heapThreshold = builder.heapThreshold;
     this.metricsDeadline = builder.metricsDeadline;
+    this.snapshot = builder.snapshotSettings();
+    this.snapshotFiles = builder.snapshotFiles;
   }
 
   /** Returns a new builder. */
@@ -240,6 +254,9 @@ public final class BlinkServer implements AutoCloseable {
             }
           };
       try {
+        if (snapshot != null) { // loaded before any socket binds: no client sees the store half loaded
+          dispatcher.snapshots().start(snapshot, snapshotFiles != null ? snapshotFiles : SnapshotFiles.of(store));
+        }
         if (tcp != null) {
           tcpChannel = ServerSockets.bind(sockets.tcp(initializer, group, allocator), tcp, "TCP " + Addresses.describe(tcp));
           counters.tcpPort(((InetSocketAddress) tcpChannel.localAddress()).getPort());
@@ -253,7 +270,8 @@ public final class BlinkServer implements AutoCloseable {
         if (metrics != null) {
           // No half-closure: a scraper that ends its output is done, and its connection is closed at once.
           ServerBootstrap scrapes = sockets.tcp(
-              new MetricsEndpoint(() -> counters.stats(store), metricsDeadline), group, allocator)
+              new MetricsEndpoint(() -> counters.stats(store), metricsDeadline, dispatcher.snapshots()::figures),
+              group, allocator)
               .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
           metricsChannel = ServerSockets.bind(scrapes, metrics, "metrics " + Addresses.describe(metrics));
         }
@@ -263,6 +281,7 @@ public final class BlinkServer implements AutoCloseable {
         throw e;
       }
       warnIfExposed();
+      dispatcher.snapshots().schedule();
       return this;
     }
   }
@@ -382,8 +401,10 @@ public final class BlinkServer implements AutoCloseable {
 
   /**
    * Stops gracefully: stops accepting, flushes the replies to every request already read, closes each
-   * connection (cutting those that do not take their replies within a few seconds), and removes the Unix
-   * socket file. Does not close the store. Idempotent.
+   * connection (cutting those that do not take their replies within a few seconds), removes the Unix
+   * socket file and, with {@link BlinkServerBuilder#snapshot}, saves the snapshot (waiting for it at most a minute:
+   * past that, or if it fails, the previous file is kept and the failure logged). Does not close the store.
+   * Idempotent.
    */
   @Override
   public void close() {
@@ -409,6 +430,9 @@ public final class BlinkServer implements AutoCloseable {
     }
     if (group != null) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    if (dispatcher != null) {
+      dispatcher.snapshots().close(true); // nothing is served any more: the save holds every write answered
     }
     if (heapGuard != null) {
       heapGuard.close();

@@ -4,6 +4,8 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.Namespaces;
 import io.blinkstore.server.command.Authenticator;
 import io.blinkstore.server.command.HeapGuard;
+import io.blinkstore.server.command.SnapshotFiles;
+import io.blinkstore.server.command.SnapshotSettings;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.MetricsEndpoint;
 import java.net.InetSocketAddress;
@@ -37,6 +39,11 @@ public final class BlinkServerBuilder {
   double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
   @Nullable HeapGuard heapGuard;
   Duration metricsDeadline = MetricsEndpoint.DEFAULT_DEADLINE;
+  @Nullable Path snapshot;
+  Duration snapshotInterval = SnapshotSettings.DEFAULT_INTERVAL;
+  long snapshotWrites = SnapshotSettings.DEFAULT_WRITES;
+  BlinkServer.CorruptSnapshot corruptSnapshot = BlinkServer.CorruptSnapshot.START_EMPTY;
+  @Nullable SnapshotFiles snapshotFiles;
   /** The settings with a default that were set (each may be set once, as the others). */
   private final Set<String> given = new HashSet<>();
 
@@ -282,6 +289,72 @@ public final class BlinkServerBuilder {
     return this;
   }
 
+  /**
+   * Keeps the store in a snapshot file at {@code path} across restarts (off by default): loaded at
+   * {@link BlinkServer#start} before any socket binds, saved by a thread of its own every
+   * {@link #snapshotInterval} if anything was written, once {@link #snapshotWrites} writes were made, on RESP
+   * {@code SAVE} and {@code BGSAVE}, and at {@link BlinkServer#close}. The store must be the one
+   * {@link BlinkStore#builder()} built (docs/operations.md, Snapshots).
+   */
+  public BlinkServerBuilder snapshot(Path path) {
+    requireUnset(snapshot, "snapshot");
+    this.snapshot = Objects.requireNonNull(path, "path");
+    return this;
+  }
+
+  /**
+   * Saves the snapshot this often if anything was written since the last save; default
+   * {@link SnapshotSettings#DEFAULT_INTERVAL} (5 minutes).
+   *
+   * @throws IllegalArgumentException if not positive
+   */
+  public BlinkServerBuilder snapshotInterval(Duration interval) {
+    setOnce("snapshotInterval");
+    if (requireNotNegative(interval, "snapshotInterval").isZero()) {
+      throw new IllegalArgumentException("snapshotInterval must be positive, but was " + interval);
+    }
+    this.snapshotInterval = interval;
+    return this;
+  }
+
+  /**
+   * Saves the snapshot once {@code writes} writes were made since the last save, at most once a minute (Redis's
+   * {@code save 60 10000}); default {@link SnapshotSettings#DEFAULT_WRITES}; 0: never for a count.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public BlinkServerBuilder snapshotWrites(long writes) {
+    setOnce("snapshotWrites");
+    if (writes < 0) {
+      throw new IllegalArgumentException("snapshotWrites must not be negative, but was " + writes);
+    }
+    this.snapshotWrites = writes;
+    return this;
+  }
+
+  /**
+   * What {@link BlinkServer#start} does with a snapshot it cannot load (corrupt, truncated, of another version,
+   * empty); default {@link BlinkServer.CorruptSnapshot#START_EMPTY}.
+   */
+  public BlinkServerBuilder snapshotOnCorrupt(BlinkServer.CorruptSnapshot choice) {
+    setOnce("snapshotOnCorrupt");
+    this.corruptSnapshot = Objects.requireNonNull(choice, "choice");
+    return this;
+  }
+
+  /** Saves and loads through {@code files} instead of the store's snapshots: a seam for tests (a full disk). */
+  BlinkServerBuilder snapshotFiles(SnapshotFiles files) {
+    requireUnset(snapshotFiles, "snapshotFiles");
+    this.snapshotFiles = Objects.requireNonNull(files, "files");
+    return this;
+  }
+
+  /** The snapshot settings, or null without {@link #snapshot}. */
+  @Nullable SnapshotSettings snapshotSettings() {
+    return snapshot == null ? null : new SnapshotSettings(snapshot, snapshotInterval, snapshotWrites,
+        corruptSnapshot == BlinkServer.CorruptSnapshot.REFUSE);
+  }
+
   /** Chooses the transport; default {@link BlinkServer.Transport#AUTO}. */
   public BlinkServerBuilder transport(BlinkServer.Transport transport) {
     requireUnset(this.transport, "transport");
@@ -292,12 +365,17 @@ public final class BlinkServerBuilder {
   /**
    * Returns a server, not yet started.
    *
-   * @throws IllegalStateException if no store, or neither a TCP address nor a Unix socket, was given
+   * @throws IllegalStateException if no store, or neither a TCP address nor a Unix socket, was given, or a snapshot
+   *     setting without {@link #snapshot}
    * @throws io.blinkstore.BlinkException if the epoll transport was asked for and is not available
    */
   public BlinkServer build() {
     if (store == null) {
       throw new IllegalStateException("a store is required");
+    }
+    if (snapshot == null && (given.contains("snapshotInterval") || given.contains("snapshotWrites")
+        || given.contains("snapshotOnCorrupt"))) {
+      throw new IllegalStateException("the snapshot interval, writes and on-corrupt settings need a snapshot path");
     }
     if (tcp == null && unix == null) {
       throw new IllegalStateException("at least one of a TCP address or a Unix socket path is required");

@@ -75,6 +75,8 @@ final class ServeArguments {
       case "--max-client-memory" -> serve.maxClientMemory = value;
       case "--unix-mode" -> serve.unixMode = value;
       case "--log-level" -> serve.logLevel = value;
+      case "--snapshot-interval" -> serve.snapshotInterval = value;
+      case "--snapshot-on-corrupt" -> serve.snapshotOnCorrupt = value;
       case "--transport" -> {
         return setTransport(serve, value);
       }
@@ -86,7 +88,8 @@ final class ServeArguments {
   }
 
   private static boolean setPath(ServeCommand serve, String name, String value) {
-    if (!name.equals("--unix") && !name.equals("--auth-token-file") && !name.equals("--log-dir")) {
+    if (!name.equals("--unix") && !name.equals("--auth-token-file") && !name.equals("--log-dir")
+        && !name.equals("--snapshot")) {
       return false;
     }
     Path path;
@@ -98,6 +101,7 @@ final class ServeArguments {
     switch (name) {
       case "--unix" -> serve.unix = path;
       case "--auth-token-file" -> serve.authTokenFile = path;
+      case "--snapshot" -> serve.snapshot = path;
       default -> serve.logDir = path;
     }
     return true;
@@ -113,6 +117,7 @@ final class ServeArguments {
       case "--idle-timeout" -> serve.idleTimeoutSeconds = number;
       case "--request-timeout" -> serve.requestTimeoutSeconds = number;
       case "--auth-timeout" -> serve.authTimeoutSeconds = number;
+      case "--snapshot-writes" -> serve.snapshotWrites = number;
       default -> {
         return number <= Integer.MAX_VALUE && setInt(serve, name, (int) number);
       }

@@ -3,6 +3,7 @@ package io.blinkstore.server;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.HeapGuard;
 import io.blinkstore.server.command.ServerVersion;
+import io.blinkstore.server.command.SnapshotSettings;
 import io.blinkstore.server.transport.Addresses;
 import io.blinkstore.server.transport.ClientMemory;
 import java.lang.management.ManagementFactory;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,6 +119,28 @@ final class ServeCommand implements Callable<Integer> {
       description = "Refuse writes ('ERROR out of memory') while more than this share of the maximum heap is in"
           + " use after a garbage collection; reads go on. 100 never refuses. Default: ${DEFAULT-VALUE}.")
   int heapThresholdPercent = (int) Math.round(HeapGuard.DEFAULT_THRESHOLD * 100);
+
+  @Option(names = "--snapshot", paramLabel = "PATH",
+      description = "Keep the store in this file across restarts: loaded before the sockets bind, saved every"
+          + " --snapshot-interval if anything was written, after --snapshot-writes writes, on SAVE/BGSAVE and on"
+          + " SIGTERM. Default: off.")
+  Path snapshot;
+
+  @Option(names = "--snapshot-interval", paramLabel = "TIME",
+      description = "With --snapshot: save this often if anything was written, e.g. 300s, 5m, 1h (a plain number"
+          + " is seconds). Default: ${DEFAULT-VALUE}.")
+  String snapshotInterval = "5m";
+
+  @Option(names = "--snapshot-writes", paramLabel = "N",
+      description = "With --snapshot: save once N writes were made since the last save, at most once a minute;"
+          + " 0 never does. Default: ${DEFAULT-VALUE}.")
+  long snapshotWrites = SnapshotSettings.DEFAULT_WRITES;
+
+  @Option(names = "--snapshot-on-corrupt", paramLabel = "ACTION",
+      description = "With --snapshot: a file that cannot be loaded (corrupt, truncated, another version, empty) is"
+          + " moved aside to PATH.corrupt-<UTC time> and the server starts empty (start-empty), or the server"
+          + " does not start (refuse). Default: ${DEFAULT-VALUE}.")
+  String snapshotOnCorrupt = "start-empty";
 
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "trace, debug, info, warn, error or off. Default: ${DEFAULT-VALUE}.")
@@ -246,7 +271,48 @@ final class ServeCommand implements Callable<Integer> {
     if (tcp == null && unix == null) {
       builder.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), defaultPort()));
     }
+    snapshots(builder);
     return builder;
+  }
+
+  /** The snapshot options, checked, in {@code builder}. */
+  private void snapshots(BlinkServerBuilder builder) {
+    Duration interval = interval(snapshotInterval);
+    if (snapshotWrites < 0) {
+      throw new IllegalArgumentException("--snapshot-writes must not be negative, but was " + snapshotWrites);
+    }
+    BlinkServer.CorruptSnapshot onCorrupt = switch (snapshotOnCorrupt) {
+      case "start-empty" -> BlinkServer.CorruptSnapshot.START_EMPTY;
+      case "refuse" -> BlinkServer.CorruptSnapshot.REFUSE;
+      default -> throw new IllegalArgumentException(
+          "--snapshot-on-corrupt must be start-empty or refuse, but was " + snapshotOnCorrupt);
+    };
+    if (snapshot != null) {
+      builder.snapshot(snapshot).snapshotInterval(interval).snapshotWrites(snapshotWrites)
+          .snapshotOnCorrupt(onCorrupt);
+    }
+  }
+
+  /**
+   * {@code --snapshot-interval}: a positive whole number of seconds, or of milliseconds, seconds, minutes or hours
+   * with the unit after it ({@code 500ms}, {@code 300s}, {@code 5m}, {@code 1h}).
+   *
+   * @throws IllegalArgumentException for anything else
+   */
+  static Duration interval(String text) {
+    Matcher parts = Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(text);
+    long amount = parts.matches() ? Long.parseLong(parts.group(1)) : 0;
+    if (amount <= 0) {
+      throw new IllegalArgumentException(
+          "--snapshot-interval must be a positive time such as 300s, 5m or 1h, but was " + text);
+    }
+    String unit = parts.group(2) == null ? "s" : parts.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofSeconds(amount);
+    };
   }
 
   private void connectionLimits(BlinkServerBuilder builder) {

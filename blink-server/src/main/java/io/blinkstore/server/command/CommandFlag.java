@@ -34,7 +34,11 @@ enum CommandFlag {
   /** Not shown by {@code MONITOR} when it runs: it shows itself ({@code EVAL}, before its script's commands). */
   SKIP_MONITOR,
   /** May be called with no key even though it takes keys ({@code EVAL} with {@code numkeys} 0). */
-  NO_MANDATORY_KEYS;
+  NO_MANDATORY_KEYS,
+  /** Refused while a replica loads in the background (Redis's {@code SAVE}, {@code BGSAVE}); none does here. */
+  NO_ASYNC_LOADING,
+  /** Refused inside {@code MULTI} ({@code SAVE}): the transaction then aborts. */
+  NO_MULTI;
 
   /** The bit of this flag in {@link CommandSpec#flags}. */
   int bit() {

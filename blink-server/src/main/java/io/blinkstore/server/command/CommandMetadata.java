@@ -132,6 +132,9 @@ final class CommandMetadata {
         "response_policy:special"));
     keys("time", "", NONDETERMINISTIC);
     keys("monitor", "", List.of());
+    keys("save", "", List.of());
+    keys("bgsave", "", List.of());
+    keys("lastsave", "admin dangerous", NONDETERMINISTIC);
     keys("config|set", "", List.of("request_policy:all_nodes", "response_policy:all_succeeded"));
     keys("function|flush", "scripting", ALL_SHARDS_OK);
     for (String write : List.of("hset", "hmset")) {

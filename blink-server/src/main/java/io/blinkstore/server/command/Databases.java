@@ -1,6 +1,8 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.internal.Namespaces;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -52,5 +54,49 @@ final class Databases {
     int namespaceOfA = namespaces.get(a);
     namespaces.set(a, namespaces.get(b));
     namespaces.set(b, namespaceOfA);
+  }
+
+  /** The namespace of each database, in order, as 4-byte big-endian numbers: what a snapshot keeps. */
+  synchronized byte[] table() {
+    ByteBuffer table = ByteBuffer.allocate(4 * count());
+    for (int i = 0; i < count(); i++) {
+      table.putInt(namespaces.get(i));
+    }
+    return table.array();
+  }
+
+  /**
+   * Takes the namespaces of {@code table} (from {@link #table}, maybe of another database count): database {@code i}
+   * gets the saved one of index {@code i}, so that a restart keeps what {@code SWAPDB} did; with more databases now,
+   * the others get the lowest namespaces not taken. A table that is not one (a namespace out of range or taken
+   * twice, a length not a multiple of 4) is ignored: every database then keeps its own number.
+   *
+   * @return whether {@code table} was taken
+   */
+  synchronized boolean restore(byte[] table) {
+    if (table.length % 4 != 0) {
+      return false;
+    }
+    ByteBuffer saved = ByteBuffer.wrap(table);
+    int[] restored = new int[count()];
+    BitSet taken = new BitSet();
+    for (int i = 0; i < table.length / 4; i++) {
+      int namespace = saved.getInt();
+      if (namespace < 0 || namespace >= Namespaces.COUNT || taken.get(namespace)) {
+        return false;
+      }
+      taken.set(namespace);
+      if (i < restored.length) {
+        restored[i] = namespace;
+      }
+    }
+    for (int i = table.length / 4; i < restored.length; i++) {
+      restored[i] = taken.nextClearBit(0);
+      taken.set(restored[i]);
+    }
+    for (int i = 0; i < restored.length; i++) {
+      namespaces.set(i, restored[i]);
+    }
+    return true;
   }
 }

@@ -11,7 +11,6 @@ import io.blinkstore.internal.MemoryLimitControl;
 import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.BlinkServer;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -64,9 +63,6 @@ public final class Dispatcher {
   /** How long a command waits for the gate at a time before it asks again whether a script makes it busy. */
   private static final long GATE_SLICE_NANOS = 10_000_000;
 
-  /** How much of a command name or argument Redis quotes in an error ({@code %.128s}). */
-  private static final int QUOTED_BYTES = 128;
-
   private final CommandTable table = new CommandTable();
   private final BlinkStore store;
   private final ServerCounters counters;
@@ -88,6 +84,8 @@ public final class Dispatcher {
   private final ScriptCommands scripts;
   /** Whose turn it is to hold the gate exclusive: a script, an {@code EXEC} or a command run as one. */
   private final ExclusiveTurn turn;
+  /** The snapshots, their schedule and {@code SAVE}, {@code BGSAVE}, {@code LASTSAVE}; off until started. */
+  private final SnapshotService snapshots;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -158,6 +156,9 @@ public final class Dispatcher {
         this.store instanceof MemoryLimitControl.Source source ? source.memoryLimitControl() : null, counters,
         authenticator, databaseCommands, databases.count());
     serverCommands.register(table);
+    snapshots = new SnapshotService(databases, counters, serverCommands.config);
+    new RespPersistenceCommands(snapshots).register(table);
+    serverCommands.snapshots(snapshots);
     new RespScanCommands(keyspace, maxReplyBytes, types).register(table);
     Hashes hashes = (isolation == null ? this.store : isolation.view()) instanceof Hashes.Source source
         ? source.hashes() : null;
@@ -275,6 +276,11 @@ public final class Dispatcher {
     return store;
   }
 
+  /** The server's snapshots, which the server starts with its settings ({@code --snapshot}) and closes. */
+  public SnapshotService snapshots() {
+    return snapshots;
+  }
+
   /** The counters the dispatcher counts commands in. */
   public ServerCounters counters() {
     return counters;
@@ -338,12 +344,12 @@ public final class Dispatcher {
       spec = spec.subcommands().find(args[1]);
       if (spec == null) {
         client.running(null);
-        return RespTransactionCommands.refused(client, unknownSubcommand(args));
+        return RespTransactionCommands.refused(client, UnknownCommands.unknownSubcommand(args));
       }
     }
     client.running(spec == null ? null : spec.name());
     if (spec == null) {
-      return RespTransactionCommands.refused(client, unknownCommand(args));
+      return RespTransactionCommands.refused(client, UnknownCommands.unknownCommand(args));
     }
     Result refusal = refusal(spec, client, args);
     if (refusal != null) {
@@ -364,6 +370,7 @@ public final class Dispatcher {
         : transactions.exclusive(spec) ? exclusive(spec, client, args)
         : gated(spec, client, args);
     spec.calls().ran(result);
+    counters.ran(spec, result);
     monitors.feed(spec, client, args);
     blocked.serveReady(); // the clients this command's writes serve, before its own reply (as Redis)
     return result;
@@ -437,6 +444,7 @@ public final class Dispatcher {
   private Result runQueued(CommandSpec spec, ClientState client, byte[][] args) {
     Result result = call(spec, client, args);
     spec.calls().ran(result);
+    counters.ran(spec, result);
     counters.errors().count(result); // each error of an EXEC's reply, each of a script's commands, as Redis
     monitors.feed(spec, client, args);
     return result;
@@ -470,29 +478,8 @@ public final class Dispatcher {
     return table.count();
   }
 
-  private static Result unknownSubcommand(byte[][] args) {
-    return Result.error("unknown subcommand '" + quoted(args[1]) + "'. Try "
-        + Arguments.text(args[0]).toUpperCase(Locale.ROOT) + " HELP.");
-  }
-
   /** Returns {@code -ERR wrong number of arguments for '<name>' command}. */
   static Result wrongArity(String name) {
     return Result.error("wrong number of arguments for '" + name + "' command");
-  }
-
-  /** Redis 7's text: each argument quoted and followed by a space, until the list passes 128 bytes. */
-  private static Result unknownCommand(byte[][] args) {
-    StringBuilder quotedArgs = new StringBuilder();
-    for (int i = 1; i < args.length && quotedArgs.length() < QUOTED_BYTES; i++) {
-      String arg = Arguments.text(args[i]);
-      int room = QUOTED_BYTES - quotedArgs.length();
-      quotedArgs.append('\'').append(arg, 0, Math.min(arg.length(), room)).append("' ");
-    }
-    return Result.error("unknown command '" + quoted(args[0]) + "', with args beginning with: " + quotedArgs);
-  }
-
-  private static String quoted(byte[] arg) {
-    String text = Arguments.text(arg);
-    return text.length() > QUOTED_BYTES ? text.substring(0, QUOTED_BYTES) : text;
   }
 }

@@ -81,6 +81,11 @@ public final class RespServerCommands {
     info.scripts(cache);
   }
 
+  /** Reports {@code snapshots} in {@code INFO persistence}. */
+  void snapshots(SnapshotService snapshots) {
+    info.persistence(snapshots);
+  }
+
   void register(CommandTable table) {
     info = new ServerInfo(store, counters, table, databases::keyspaceLines);
     table.add("ping", -1, Keys.NONE, this::ping, FAST);

@@ -37,6 +37,8 @@ final class RespTransactionCommands {
   private static final Result.Error DISCARD_WITHOUT_MULTI = Result.error("DISCARD without MULTI");
   private static final Result.Error WATCH_INSIDE_MULTI = Result.error("WATCH inside MULTI is not allowed");
   private static final Result.Error NO_GATE = Result.error("transactions need the server's in-process store");
+  /** Redis's refusal of a {@link CommandFlag#NO_MULTI} command ({@code SAVE}) inside {@code MULTI}. */
+  private static final Result.Error NOT_IN_MULTI = Result.error("Command not allowed inside a transaction");
   private static final Result.Error QUEUE_FULL =
       Result.error("too many commands in the transaction (at most " + Transaction.MAX_COMMANDS + ")");
   private static final Result QUEUED = new Result.Simple("QUEUED");
@@ -110,6 +112,10 @@ final class RespTransactionCommands {
   Result queue(ClientState client, CommandSpec spec, byte[][] args) {
     // The dispatcher queues only for a client in MULTI.
     Transaction transaction = Objects.requireNonNull(client.transaction(), "in MULTI");
+    if (spec.has(CommandFlag.NO_MULTI)) {
+      spec.calls().reject();
+      return refused(client, NOT_IN_MULTI);
+    }
     if (transaction.full()) {
       return refused(client, QUEUE_FULL);
     }

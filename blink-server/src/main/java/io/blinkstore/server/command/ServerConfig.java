@@ -95,6 +95,8 @@ final class ServerConfig {
     values.put("timeout", "0");
     values.put("databases", "1");
     values.put("save", "");
+    values.put("dir", System.getProperty("user.dir"));
+    values.put("dbfilename", ""); // no file without --snapshot (SnapshotService reports its own)
     values.put("appendonly", "no");
     values.put("port", "0");
     values.put("bind", "");

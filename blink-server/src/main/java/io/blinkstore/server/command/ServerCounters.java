@@ -19,6 +19,7 @@ public final class ServerCounters {
   private final AtomicInteger connections = new AtomicInteger();
   private final LongAdder totalConnections = new LongAdder();
   private final LongAdder commands = new LongAdder();
+  private final LongAdder writes = new LongAdder();
   private final AtomicLong clientBytes = new AtomicLong();
   private final LongAdder evictedClients = new LongAdder();
   private volatile int tcpPort;
@@ -42,6 +43,18 @@ public final class ServerCounters {
 
   public void commandExecuted() {
     commands.increment();
+  }
+
+  /** Counts {@code spec}'s run if it is a write that did not answer an error (for the snapshot schedule). */
+  void ran(CommandSpec spec, Result result) {
+    if (spec.has(CommandFlag.WRITE) && !(result instanceof Result.Error)) {
+      writes.increment();
+    }
+  }
+
+  /** The writes counted so far ({@link #ran}). */
+  long writes() {
+    return writes.sum();
   }
 
   public long uptimeSeconds() {

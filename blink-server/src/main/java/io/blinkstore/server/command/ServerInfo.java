@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * The text of {@code INFO}: Redis 7.0's sections, in its order, with the fields that redis-cli ({@code --stat}),
  * exporters (Prometheus's redis_exporter) and client test setups (redis-py's reads {@code arch_bits} and the
  * cluster section) read, under Redis's names. Where Blink Store has the figure it is the real one (the same as
- * {@code STATS}); where it has no such thing (persistence, replicas, pub/sub, blocked clients) the field says
+ * {@code STATS}); where it has no such thing (append-only files, replicas, pub/sub) the field says
  * so as a Redis without it would ({@code 0}, {@code ok}, {@code master}). Ours, which Redis lacks, start
  * {@code blink_}. Thread-safe.
  */
@@ -32,7 +32,6 @@ final class ServerInfo {
   private final Supplier<List<String>> keyspace;
   /** The server's run id, as Redis makes one at start: 40 random hex digits. */
   private final String runId = randomHex(40);
-  private final long startMillis = System.currentTimeMillis();
   private final OpsRate opsRate;
   private long peakUsage;
   /** The counters' values at the last {@code CONFIG RESETSTAT}, which INFO reports from. */
@@ -41,6 +40,9 @@ final class ServerInfo {
   /** What {@code CONFIG RESETSTAT} zeroes, as the counters stood then. */
   private record Baseline(long connections, long commands, long expired, long evicted, long evictedClients,
       long hits, long misses) {}
+
+  /** The lines of {@code INFO persistence}, once the snapshot service exists ({@link SnapshotFigures#infoLines}). */
+  private volatile Supplier<List<String>> persistence = List::of;
 
   /** The script cache, once the script commands exist; read at each {@code INFO memory}. */
   private volatile @Nullable ScriptCache scripts;
@@ -130,17 +132,7 @@ final class ServerInfo {
           "tracking_clients:0",
           "clients_in_timeout_table:0");
       case "memory" -> memory(stats, text);
-      case "persistence" -> lines(text, "Persistence",
-          "loading:0",
-          "async_loading:0",
-          "rdb_changes_since_last_save:0",
-          "rdb_bgsave_in_progress:0",
-          "rdb_last_save_time:" + startMillis / 1000,
-          "rdb_last_bgsave_status:ok",
-          "aof_enabled:0",
-          "aof_rewrite_in_progress:0",
-          "aof_last_bgrewrite_status:ok",
-          "aof_last_write_status:ok");
+      case "persistence" -> lines(text, "Persistence", persistence.get().toArray(String[]::new));
       case "stats" -> stats(stats, text);
       case "replication" -> lines(text, "Replication",
           "role:master",
@@ -183,6 +175,11 @@ final class ServerInfo {
         "pubsub_patterns:0",
         "total_error_replies:" + counters.errors().total(),
         "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
+  }
+
+  /** Reports {@code snapshots} in {@code INFO persistence}. */
+  void persistence(SnapshotService snapshots) {
+    persistence = () -> snapshots.figures().infoLines();
   }
 
   /** Reports {@code cache}'s scripts in {@code INFO memory}. */

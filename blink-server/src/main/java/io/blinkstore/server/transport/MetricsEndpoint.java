@@ -2,6 +2,7 @@ package io.blinkstore.server.transport;
 
 import io.blinkstore.server.command.ServerFigures;
 import io.blinkstore.server.command.ServerStats;
+import io.blinkstore.server.command.SnapshotFigures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -62,6 +63,7 @@ public final class MetricsEndpoint extends ChannelInitializer<Channel> {
   public static final int MAX_BODY_BYTES = 1024;
 
   private final Supplier<ServerStats> stats;
+  private final Supplier<@Nullable SnapshotFigures> snapshots;
   private final long deadlineNanos;
   private final AtomicInteger open = new AtomicInteger();
 
@@ -71,7 +73,14 @@ public final class MetricsEndpoint extends ChannelInitializer<Channel> {
 
   /** An endpoint whose connections are closed {@code deadline} after their accept (shorter ones for tests). */
   public MetricsEndpoint(Supplier<ServerStats> stats, Duration deadline) {
+    this(stats, deadline, () -> null);
+  }
+
+  /** As {@link #MetricsEndpoint(Supplier, Duration)}, with the server's snapshot figures too. */
+  public MetricsEndpoint(Supplier<ServerStats> stats, Duration deadline,
+      Supplier<@Nullable SnapshotFigures> snapshots) {
     this.stats = stats;
+    this.snapshots = snapshots;
     this.deadlineNanos = deadline.toNanos();
   }
 
@@ -114,6 +123,38 @@ public final class MetricsEndpoint extends ChannelInitializer<Channel> {
     out.append("# HELP blink_hit_ratio Hits / (hits + misses), 0 before any lookup.\n")
         .append("# TYPE blink_hit_ratio gauge\n")
         .append("blink_hit_ratio ").append(server.hitRatioText()).append('\n');
+    return out.toString();
+  }
+
+  /** Renders {@code stats} and, if not null, {@code snapshot} in the Prometheus text format. */
+  static String render(ServerStats stats, @Nullable SnapshotFigures snapshot) {
+    String figures = render(stats);
+    if (snapshot == null) {
+      return figures;
+    }
+    StringBuilder out = new StringBuilder(figures);
+    metric(out, "blink_snapshot_enabled", "gauge", "1 if the server saves snapshots (--snapshot).",
+        snapshot.enabled() ? 1 : 0);
+    metric(out, "blink_snapshot_in_progress", "gauge", "1 while a snapshot is being saved.",
+        snapshot.inProgress() ? 1 : 0);
+    metric(out, "blink_snapshot_changes", "gauge", "Writes since the last successful save began.",
+        snapshot.changes());
+    metric(out, "blink_snapshot_last_success_timestamp_seconds", "gauge",
+        "Unix time of the last successful save (of the start before any).", snapshot.lastSaveTime());
+    metric(out, "blink_snapshot_last_ok", "gauge", "1 if the last save succeeded (or none was tried), else 0.",
+        snapshot.lastOk() ? 1 : 0);
+    out.append("# HELP blink_snapshot_last_duration_seconds How long the last save took; -1 before any.\n")
+        .append("# TYPE blink_snapshot_last_duration_seconds gauge\n")
+        .append("blink_snapshot_last_duration_seconds ").append(snapshot.lastDurationText()).append('\n');
+    metric(out, "blink_snapshot_last_entries", "gauge", "Entries the last successful save wrote.",
+        snapshot.lastEntries());
+    metric(out, "blink_snapshot_last_bytes", "gauge", "Size of the file the last successful save wrote.",
+        snapshot.lastBytes());
+    metric(out, "blink_snapshot_last_extra_heap_bytes", "gauge",
+        "Most heap the last successful save held beyond the store's own.", snapshot.lastExtraHeapBytes());
+    metric(out, "blink_snapshot_saves_total", "counter", "Saves begun.", snapshot.saves());
+    metric(out, "blink_snapshot_failures_total", "counter", "Saves that failed (the previous file was kept).",
+        snapshot.failures());
     return out.toString();
   }
 
@@ -168,7 +209,7 @@ public final class MetricsEndpoint extends ChannelInitializer<Channel> {
         response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET\n");
         response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
       } else {
-        response = text(HttpResponseStatus.OK, render(stats.get()));
+        response = text(HttpResponseStatus.OK, render(stats.get(), snapshots.get()));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
       }
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
