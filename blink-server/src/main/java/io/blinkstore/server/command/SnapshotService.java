@@ -55,6 +55,8 @@ public final class SnapshotService {
   private volatile @Nullable ScheduledExecutorService thread;
   /** The server has served: a close saves. */
   private volatile boolean scheduled;
+  /** How long {@link #close} waits for its save: {@link #CLOSE_SAVE_TIMEOUT}, shorter in tests. */
+  private volatile Duration closeSaveTimeout = CLOSE_SAVE_TIMEOUT;
   /** Guarded by this: a save has begun and not ended. */
   private boolean saving;
   /** Guarded by this: when the running save began (wall clock, ms). */
@@ -222,12 +224,17 @@ public final class SnapshotService {
     on.shutdownNow();
   }
 
+  /** Makes {@link #close} wait at most {@code timeout} for its save: a seam for tests. */
+  void closeSaveTimeout(Duration timeout) {
+    closeSaveTimeout = timeout;
+  }
+
   private void awaitCloseSave(Future<?> last) {
     try {
-      last.get(CLOSE_SAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      last.get(closeSaveTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.error("the snapshot save at shutdown took more than {} s: stopping without it; the previous snapshot"
-          + " is kept", CLOSE_SAVE_TIMEOUT.toSeconds());
+      log.error("the snapshot save at shutdown took more than {} ms: stopping without it; the previous snapshot"
+          + " is kept", closeSaveTimeout.toMillis());
     } catch (ExecutionException e) {
       log.error("the snapshot save at shutdown failed", e.getCause());
     } catch (InterruptedException e) {

@@ -32,6 +32,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -300,6 +301,21 @@ class SnapshotServiceTest {
         tester.run("CONFIG", "GET", "dir"));
     snapshots().close(true);
     assertEquals(1, files.saved.size());
+  }
+
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aSaveAtCloseThatHangsDoesNotHangTheClose() {
+    start(Duration.ofHours(1), 0);
+    files.hold = new CountDownLatch(1); // a disk that never answers
+    snapshots().closeSaveTimeout(Duration.ofMillis(200));
+    try {
+      snapshots().close(true);
+      assertEquals(List.of("blink-snapshots"), files.threads, "the save had begun");
+      assertEquals(0, files.saved.size());
+    } finally {
+      files.hold.countDown();
+    }
   }
 
   /** The disk, as the tests want it. */
