@@ -334,7 +334,7 @@ class SnapshotServiceTest {
       CountDownLatch wait = hold;
       if (wait != null) {
         try {
-          assertTrue(wait.await(10, TimeUnit.SECONDS));
+          assertTrue(wait.await(60, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
           throw new IOException(e);
         }
