@@ -213,8 +213,8 @@ public final class BlinkServer implements AutoCloseable {
    * Binds the configured addresses and starts serving.
    *
    * @return this server
-   * @throws BlinkException if an address cannot be bound (in use, not local, unwritable socket path); nothing
-   *     is left bound then
+   * @throws BlinkException if an address cannot be bound (in use, not local, unwritable socket path), or the
+   *     snapshot cannot be loaded with {@link CorruptSnapshot#REFUSE} (or moved aside); nothing is left bound then
    * @throws IllegalStateException if the server was already started
    */
   public BlinkServer start() {
