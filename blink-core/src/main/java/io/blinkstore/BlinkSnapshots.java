@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Snapshots of an in-process store ({@link BlinkStore#builder()}'s): every entry, of every type, with its time to
@@ -45,7 +46,9 @@ public final class BlinkSnapshots {
    * @throws IOException if the file cannot be written; {@code path} is then as it was
    */
   public static SaveReport save(BlinkStore store, Path path, Map<String, byte[]> metadata) throws IOException {
-    throw new UnsupportedOperationException("snapshots are being built (issue 19)");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(metadata, "metadata");
+    return new SnapshotWriter(inner(store).unwrap(), SnapshotWriter.FILE).save(path, metadata);
   }
 
   /**
@@ -57,7 +60,18 @@ public final class BlinkSnapshots {
    * @throws IOException if the file cannot be read
    */
   public static LoadReport load(BlinkStore store, Path path) throws IOException {
-    throw new UnsupportedOperationException("snapshots are being built (issue 19)");
+    Objects.requireNonNull(path, "path");
+    return SnapshotReader.load(inner(store), path);
+  }
+
+  /** The store {@link BlinkStore#builder()} built (or its view without the gate). */
+  private static IsolatedStore inner(BlinkStore store) {
+    if (store instanceof IsolatedStore isolated) {
+      return isolated;
+    }
+    Objects.requireNonNull(store, "store");
+    throw new UnsupportedOperationException(
+        "only a store BlinkStore.builder() built can be saved or loaded, not a " + store.getClass().getName());
   }
 
   /**
