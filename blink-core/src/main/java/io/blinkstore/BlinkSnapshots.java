@@ -19,9 +19,10 @@ import java.util.Objects;
  *
  * <p><b>Loading</b> checks every block before it stores an entry: a file that is torn, truncated, corrupt, empty or
  * of a version this code does not read is refused whole ({@link CorruptSnapshotException}), never loaded in part.
- * Entries are stored hottest first while the store's memory limit and entry bound have room; the colder rest is
- * dropped, so a restart with a smaller limit keeps the hottest entries. Entries whose deadline has passed are
- * skipped.
+ * The hottest entries that fit the store's memory limit and entry bounds are kept and the colder rest dropped, so a
+ * restart with a smaller limit keeps the hottest entries; they are stored coldest first, so the hottest are the most
+ * recently written. Entries whose deadline has passed are skipped. The format and what survives a restart are in
+ * docs/snapshots.md.
  *
  * <p>Only a store {@link BlinkStore#builder()} built can be saved or loaded (a client of a server cannot): others
  * get an {@link UnsupportedOperationException}.
