@@ -119,6 +119,19 @@ final class SnapshotCursor {
     return new String(bytes, keyStart, keyLength, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Checks that the entry's key is one the store takes (valid UTF-8, as it encodes back, and a valid key): a block
+   * whose CRC matches can still carry a crafted key, which would otherwise fail half way through the store pass.
+   */
+  void checkKey() throws CorruptSnapshotException {
+    String key = key();
+    byte[] encoded = key.getBytes(StandardCharsets.UTF_8);
+    if (Utf8.keyBytes(key) != keyLength
+        || !Arrays.equals(encoded, 0, encoded.length, bytes, keyStart, keyStart + keyLength)) {
+      throw SnapshotFormat.corrupt(fileOffset + keyStart, "a key the store cannot hold");
+    }
+  }
+
   /** A copy of a string's value. */
   byte[] stringValue() {
     int length = (int) valueBytes;

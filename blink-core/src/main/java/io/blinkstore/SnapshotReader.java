@@ -83,6 +83,7 @@ final class SnapshotReader {
       int count = cursor.entryCount();
       for (int i = 0; i < count; i++) {
         cursor.next();
+        cursor.checkKey();
         choose(cursor, nowMillis);
       }
       cursor.expectEnd("more bytes than its " + count + " entries");

@@ -169,4 +169,20 @@ class SnapshotCorruptionTest {
     file.putInt(start + 4, SnapshotFormat.blockCrc(length, Arrays.copyOfRange(bad, start + 8, start + 8 + length), 0));
     refused(bad, "runs past the block's end", "one entry more than the block holds");
   }
+
+  @Test
+  void aKeyTheStoreCannotHoldIsRefusedBeforeAnythingIsStored() throws IOException {
+    // A crafted file: valid CRCs around a key with a space in it, or bytes that are not UTF-8.
+    for (byte replacement : new byte[] {' ', (byte) 0xff}) {
+      byte[] bad = good.clone();
+      int start = blocks.get(0);
+      int entry = start + 8 + 1 + 4;
+      int keyLength = entry + 1 + ((bad[entry] & 0x80) != 0 ? 8 : 0);
+      bad[keyLength + 1] = replacement;
+      int length = ByteBuffer.wrap(bad).getInt(start);
+      ByteBuffer.wrap(bad).putInt(start + 4,
+          SnapshotFormat.blockCrc(length, Arrays.copyOfRange(bad, start + 8, start + 8 + length), 0));
+      refused(bad, "a key the store cannot hold", "key byte " + replacement);
+    }
+  }
 }
