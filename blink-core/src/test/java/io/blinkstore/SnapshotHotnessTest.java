@@ -66,7 +66,36 @@ class SnapshotHotnessTest {
       List<String> kept = savedOrder.subList(0, (int) report.loaded());
       assertEquals(new HashSet<>(kept), new HashSet<>(SnapshotDump.of(loaded).keySet()), "the hottest that fit");
       assertTrue(kept.containsAll(hot));
+      assertEquals(0, loaded.stats().evictions(), "no loaded entry evicted another");
 
+    }
+  }
+
+  @Test
+  void theEntryCountAndHeapCapacityBoundTheLoadToo() throws IOException {
+    Path path = dir.resolve("bounds");
+    List<String> savedOrder;
+    try (BlinkStore saved = BlinkStore.builder().memoryLimit(512L << 10).build()) {
+      for (int i = 0; i < ENTRIES; i++) {
+        saved.set(key(i), new byte[VALUE_BYTES]);
+      }
+      savedOrder = hottestFirst(saved);
+      BlinkSnapshots.save(saved, path);
+    }
+    try (BlinkStore counted = BlinkStore.builder().memoryLimit(64L << 20).maximumEntries(100).build()) {
+      LoadReport report = BlinkSnapshots.load(counted, path);
+      assertEquals(100, report.loaded());
+      assertEquals(ENTRIES - 100, report.dropped());
+      assertEquals(new HashSet<>(savedOrder.subList(0, 100)), SnapshotDump.of(counted).keySet());
+      assertEquals(0, counted.stats().evictions());
+    }
+    int perEntry = 120;
+    long capacity = 50L * (10 + VALUE_BYTES + perEntry) + 7;
+    try (BlinkStore bounded = BlinkStore.builder().memoryLimit(64L << 20).heapCapacity(capacity, perEntry).build()) {
+      LoadReport report = BlinkSnapshots.load(bounded, path);
+      assertEquals(50, report.loaded(), "entries of 230 bytes by the heap bound's reckoning");
+      assertEquals(new HashSet<>(savedOrder.subList(0, 50)), SnapshotDump.of(bounded).keySet());
+      assertEquals(0, bounded.stats().evictions());
     }
   }
 }
