@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A snapshot keeps hotness: saved hottest first (Caffeine's own ranking), loaded into a store with a quarter of the
  * limit it keeps exactly the hottest entries that fit, and counts the rest. (What Caffeine evicts first after the
- * load is not tested here: its admission compares frequencies, which a load cannot restore; docs/snapshots.md.)
+ * load is not tested here: it is not the saved order; docs/snapshots.md.)
  */
 class SnapshotHotnessTest {
   private static final int ENTRIES = 4_000;
