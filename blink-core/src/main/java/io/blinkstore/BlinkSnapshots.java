@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Snapshots of an in-process store ({@link BlinkStore#builder()}'s): every entry, of every type, with its time to
@@ -18,9 +19,10 @@ import java.util.Map;
  *
  * <p><b>Loading</b> checks every block before it stores an entry: a file that is torn, truncated, corrupt, empty or
  * of a version this code does not read is refused whole ({@link CorruptSnapshotException}), never loaded in part.
- * Entries are stored hottest first while the store's memory limit and entry bound have room; the colder rest is
- * dropped, so a restart with a smaller limit keeps the hottest entries. Entries whose deadline has passed are
- * skipped.
+ * The hottest entries that fit the store's memory limit and entry bounds are kept and the colder rest dropped, so a
+ * restart with a smaller limit keeps the hottest entries; they are stored coldest first, so the hottest are the most
+ * recently written. Entries whose deadline has passed are skipped. The format and what survives a restart are in
+ * docs/snapshots.md.
  *
  * <p>Only a store {@link BlinkStore#builder()} built can be saved or loaded (a client of a server cannot): others
  * get an {@link UnsupportedOperationException}.
@@ -45,7 +47,9 @@ public final class BlinkSnapshots {
    * @throws IOException if the file cannot be written; {@code path} is then as it was
    */
   public static SaveReport save(BlinkStore store, Path path, Map<String, byte[]> metadata) throws IOException {
-    throw new UnsupportedOperationException("snapshots are being built (issue 19)");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(metadata, "metadata");
+    return new SnapshotWriter(inner(store).unwrap(), SnapshotWriter.FILE).save(path, metadata);
   }
 
   /**
@@ -57,7 +61,18 @@ public final class BlinkSnapshots {
    * @throws IOException if the file cannot be read
    */
   public static LoadReport load(BlinkStore store, Path path) throws IOException {
-    throw new UnsupportedOperationException("snapshots are being built (issue 19)");
+    Objects.requireNonNull(path, "path");
+    return SnapshotReader.load(inner(store), path);
+  }
+
+  /** The store {@link BlinkStore#builder()} built (or its view without the gate). */
+  private static IsolatedStore inner(BlinkStore store) {
+    if (store instanceof IsolatedStore isolated) {
+      return isolated;
+    }
+    Objects.requireNonNull(store, "store");
+    throw new UnsupportedOperationException(
+        "only a store BlinkStore.builder() built can be saved or loaded, not a " + store.getClass().getName());
   }
 
   /**

@@ -56,6 +56,11 @@ final class EntryBound {
     return capacity == Long.MAX_VALUE ? maxEntries : Math.min(maxEntries, capacity / bytesPerEntry);
   }
 
+  /** The count bound, {@link Long#MAX_VALUE} for none. */
+  long maxEntries() {
+    return maxEntries;
+  }
+
   /** The heap capacity, {@link Long#MAX_VALUE} for none. */
   long capacity() {
     return capacity;

@@ -1,0 +1,108 @@
+package io.blinkstore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Any store a sequence of writes leaves (strings of any bytes, hashes, lists, deletes, over keys that collide
+ * across types) comes back from a snapshot as a model map of the same writes says: the same keys, the same string
+ * bytes, the same hash fields and list elements in order.
+ */
+class SnapshotProperties {
+  /** One write: to key {@code key}, of kind {@code kind}, with {@code value}. */
+  record Op(int kind, int key, byte[] value) {}
+
+  @Provide
+  Arbitrary<List<Op>> ops() {
+    Arbitrary<byte[]> values = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+    return Combinators.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 40), values)
+        .as(Op::new).list().ofMaxSize(300);
+  }
+
+  @Property(tries = 60)
+  void aLoadedStoreHoldsWhatTheModelHolds(@ForAll("ops") List<Op> ops) throws IOException {
+    Map<String, Object> model = new HashMap<>();
+    Path path = Files.createTempFile("blink-snapshot", ".bin");
+    try (BlinkStore saved = BlinkStore.builder().memoryLimit(64L << 20).build();
+        BlinkStore loaded = BlinkStore.builder().memoryLimit(64L << 20).build()) {
+      for (Op op : ops) {
+        apply(saved, model, op);
+      }
+      assertEquals(model.size(), BlinkSnapshots.save(saved, path).entries());
+      assertEquals(model.size(), BlinkSnapshots.load(loaded, path).loaded());
+      assertEquals(model.size(), loaded.size());
+      for (Map.Entry<String, Object> entry : model.entrySet()) {
+        check(loaded, entry.getKey(), entry.getValue());
+      }
+    } finally {
+      Files.deleteIfExists(path);
+    }
+  }
+
+  private static void apply(BlinkStore store, Map<String, Object> model, Op op) {
+    String key = "k" + op.key();
+    Object current = model.get(key);
+    switch (op.kind()) {
+      case 0 -> {
+        store.set(key, op.value());
+        model.put(key, op.value());
+      }
+      case 1 -> {
+        store.delete(key);
+        model.remove(key);
+      }
+      case 2 -> {
+        if (current == null || current instanceof Map) {
+          String field = "f" + op.value().length % 5;
+          store.hash(key).set(field, op.value());
+          @SuppressWarnings("unchecked")
+          Map<String, byte[]> hash = current == null ? new LinkedHashMap<>() : (Map<String, byte[]>) current;
+          hash.put(field, op.value());
+          model.put(key, hash);
+        }
+      }
+      default -> {
+        if (current == null || current instanceof List) {
+          BlinkList.End end = op.kind() == 3 ? BlinkList.End.LEFT : BlinkList.End.RIGHT;
+          store.list(key).push(end, op.value());
+          @SuppressWarnings("unchecked")
+          List<byte[]> list = current == null ? new ArrayList<>() : (List<byte[]>) current;
+          list.add(end == BlinkList.End.LEFT ? 0 : list.size(), op.value());
+          model.put(key, list);
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void check(BlinkStore loaded, String key, Object expected) {
+    if (expected instanceof byte[] value) {
+      assertArrayEquals(value, loaded.get(key), key);
+    } else if (expected instanceof Map<?, ?> hash) {
+      assertEquals(hash.size(), loaded.hash(key).size(), key);
+      ((Map<String, byte[]>) hash).forEach((field, value) -> assertArrayEquals(value, loaded.hash(key).get(field)));
+    } else {
+      List<byte[]> list = (List<byte[]>) expected;
+      List<byte[]> got = loaded.list(key).range(0, -1);
+      assertEquals(list.size(), got.size(), key);
+      for (int i = 0; i < list.size(); i++) {
+        assertArrayEquals(list.get(i), got.get(i), key + "[" + i + "]");
+      }
+    }
+  }
+}
