@@ -3,18 +3,22 @@ package io.blinkstore.server.command;
 import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkSnapshots;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The load at start, before the sockets bind, and what each fault does. No file: the server starts empty (one
+ * The load at start, before the sockets bind, and what each fault does. The temporary files of saves a kill cut
+ * short are removed first. No file: the server starts empty (one
  * info line). A file that cannot be loaded (corrupt, truncated, of another version, empty, unreadable): one log
  * line, and either the server starts empty with the file renamed aside to {@code PATH.corrupt-<UTC time>} (never
  * overwritten nor deleted: the next save writes a new {@code PATH}), or, with {@code --snapshot-on-corrupt refuse},
@@ -41,6 +45,7 @@ final class SnapshotStart {
    */
   BlinkSnapshots.@Nullable LoadReport load() {
     Path path = settings.path();
+    removeTemporaryFiles(path);
     if (!Files.exists(path)) {
       log.info("no snapshot at {}: starting empty", path);
       return null;
@@ -54,6 +59,33 @@ final class SnapshotStart {
       return refused(path, e);
     } catch (UnsupportedOperationException e) {
       throw new BlinkException("snapshot " + path + " cannot be loaded: " + reason(e), e);
+    }
+  }
+
+  /**
+   * Deletes the temporary files ({@code PATH.tmp-<random>}) of saves a kill cut short: the store's snapshots leave
+   * them to their caller, and each may be as large as a snapshot. One line if there were any; a file that cannot be
+   * deleted is left, and said so.
+   */
+  private static void removeTemporaryFiles(Path path) {
+    Path absolute = path.toAbsolutePath();
+    Path directory = absolute.getParent();
+    if (directory == null || !Files.isDirectory(directory)) {
+      return;
+    }
+    String prefix = absolute.getFileName() + ".tmp-";
+    List<Path> removed = new ArrayList<>();
+    try (DirectoryStream<Path> leftovers =
+        Files.newDirectoryStream(directory, file -> String.valueOf(file.getFileName()).startsWith(prefix))) {
+      for (Path leftover : leftovers) {
+        Files.deleteIfExists(leftover);
+        removed.add(leftover.getFileName());
+      }
+    } catch (IOException e) {
+      log.warn("cannot remove the temporary files of an earlier save beside {}: {}", path, reason(e));
+    }
+    if (!removed.isEmpty()) {
+      log.info("removed {} temporary file(s) of a save cut short beside {}: {}", removed.size(), path, removed);
     }
   }
 

@@ -232,6 +232,19 @@ class SnapshotServiceTest {
   }
 
   @Test
+  void theTemporaryFilesOfASaveCutShortAreRemovedAtStartAndNothingElse() throws IOException {
+    for (String name : List.of("blink.snapshot.tmp-1f2e3d", "blink.snapshot.tmp-", "blink.snapshot.tmp2",
+        "other.snapshot.tmp-1f", "blink.snapshot.corrupt-20261205T183241Z")) {
+      Files.writeString(dir.resolve(name), name);
+    }
+    snapshots().start(settings(Duration.ofHours(1), 0, false), files);
+    try (Stream<Path> list = Files.list(dir)) {
+      assertEquals(List.of("blink.snapshot.corrupt-20261205T183241Z", "blink.snapshot.tmp2", "other.snapshot.tmp-1f"),
+          list.map(file -> file.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
   void aMissingFileStartsEmptyWithoutALoad() {
     snapshots().start(settings(Duration.ofHours(1), 0, false), files);
     assertEquals(0, files.loads);
