@@ -41,8 +41,10 @@ source "$root/blink-bench/server-process.sh"
 
 start_server() { # $1: blink | redis, $2: port, $3: log
   case "$1" in
-    blink) "$root/bin/blink-store" serve --tcp "127.0.0.1:$2" --memory-limit "$MEMORY_LIMIT" >"$3.server" 2>&1 & ;;
-    # Its own folder: the suite's SAVE, DEBUG RELOAD and appendonly tests write files where Redis runs.
+    # Each its own folder: the suite's SAVE, BGSAVE, DEBUG RELOAD and appendonly tests write files there.
+    blink) mkdir -p "$3.dir"
+      "$root/bin/blink-store" serve --tcp "127.0.0.1:$2" --memory-limit "$MEMORY_LIMIT" \
+      --snapshot "$3.dir/blink.snapshot" >"$3.server" 2>&1 & ;;
     redis) mkdir -p "$3.dir"
       redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no \
       --daemonize no --dir "$3.dir" \
