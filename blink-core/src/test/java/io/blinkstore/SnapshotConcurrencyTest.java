@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,21 +95,32 @@ class SnapshotConcurrencyTest {
   }
 
   /**
-   * Runs {@code writes} on two threads while {@link #SAVES} saves of {@code store} are made, each loaded into a
-   * fresh store and given to {@code check}; fails if no write came during any save.
+   * Runs writes on two threads ({@code writer} makes each thread's step, given its number; a step is one or two
+   * writes) while {@link #SAVES} saves of {@code store} are made, each loaded into a fresh store and given to
+   * {@code check}; fails if no write came during any save.
    */
-  private void savesDuring(BlinkStore store, Consumer<AtomicBoolean> writes, Consumer<IsolatedStore> check)
+  private void savesDuring(BlinkStore store, IntFunction<Runnable> writer, Consumer<IsolatedStore> check)
       throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong steps = new AtomicLong();
     Thread[] writers = new Thread[2];
     for (int t = 0; t < writers.length; t++) {
-      writers[t] = new Thread(() -> writes.accept(stop), "writer-" + t);
+      Runnable step = writer.apply(t);
+      writers[t] = new Thread(() -> {
+        while (!stop.get()) {
+          step.run();
+          steps.incrementAndGet();
+        }
+      }, "writer-" + t);
       writers[t].start();
     }
+    int overlapping = 0;
     try {
       for (int save = 0; save < SAVES; save++) {
         Path path = dir.resolve("snapshot-" + save);
+        long before = steps.get();
         BlinkSnapshots.save(store, path);
+        overlapping += steps.get() > before ? 1 : 0;
         try (BlinkStore loaded = BlinkStore.builder().memoryLimit(256L << 20).build()) {
           BlinkSnapshots.load(loaded, path);
           check.accept((IsolatedStore) loaded);
@@ -117,10 +129,11 @@ class SnapshotConcurrencyTest {
       }
     } finally {
       stop.set(true);
-      for (Thread writer : writers) {
-        writer.join();
+      for (Thread thread : writers) {
+        thread.join();
       }
     }
+    assertTrue(overlapping > 0, "no write came during any of the " + SAVES + " saves");
   }
 
   @Test
@@ -132,15 +145,12 @@ class SnapshotConcurrencyTest {
         store.set("filler:" + i, new byte[64]);
       }
       byte[] one = {1};
-      savesDuring(store, stop -> {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (!stop.get()) {
-          int k = random.nextInt(KEYS);
-          store.hash("h" + k).set("f", one);
-          store.hash("h" + k).delete("f");
-          store.list("l" + k).push(BlinkList.End.LEFT, one);
-          store.list("l" + k).pop(BlinkList.End.RIGHT);
-        }
+      savesDuring(store, t -> () -> {
+        int k = ThreadLocalRandom.current().nextInt(KEYS);
+        store.hash("h" + k).set("f", one);
+        store.hash("h" + k).delete("f");
+        store.list("l" + k).push(BlinkList.End.LEFT, one);
+        store.list("l" + k).pop(BlinkList.End.RIGHT);
       }, loaded -> {
         for (int k = 0; k < KEYS; k++) {
           assertTrue(loaded.hashes().size("h" + k) <= 1, "h" + k);
@@ -162,15 +172,13 @@ class SnapshotConcurrencyTest {
       for (int i = 0; i < 2_000; i++) {
         store.set("filler:" + i, new byte[64]);
       }
-      savesDuring(store, stop -> {
+      savesDuring(store, t -> () -> {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (!stop.get()) {
-          int k = random.nextInt(KEYS);
-          if (random.nextBoolean()) {
-            store.set("s" + k, expiring, Duration.ofHours(1));
-          } else {
-            store.set("s" + k, lasting);
-          }
+        int k = random.nextInt(KEYS);
+        if (random.nextBoolean()) {
+          store.set("s" + k, expiring, Duration.ofHours(1));
+        } else {
+          store.set("s" + k, lasting);
         }
       }, loaded -> {
         for (int k = 0; k < KEYS; k++) {
@@ -195,15 +203,14 @@ class SnapshotConcurrencyTest {
       for (int i = 0; i < 2_000; i++) {
         store.set("filler:" + i, new byte[64]);
       }
-      AtomicLong owners = new AtomicLong();
-      savesDuring(store, stop -> {
-        long owner = owners.getAndIncrement();
-        for (long i = 0; !stop.get(); i++) {
-          String key = "h" + (owner * (KEYS / 2) + i % (KEYS / 2));
-          long n = i / (KEYS / 2);
+      savesDuring(store, owner -> {
+        long[] i = {0};
+        return () -> {
+          String key = "h" + (owner * (KEYS / 2) + i[0] % (KEYS / 2));
+          long n = i[0]++ / (KEYS / 2);
           store.hash(key).set("v", Long.toString(n).getBytes(UTF_8));
           store.expire(key, Duration.ofHours(1 + n % 1_000));
-        }
+        };
       }, loaded -> {
         for (int k = 0; k < KEYS; k++) {
           byte[] v = loaded.hashes().get("h" + k, new byte[] {'v'});
