@@ -197,8 +197,8 @@ class SnapshotConcurrencyTest {
   @Test
   void aHashsFieldsAndDeadlineComeFromOneInstant() throws Exception {
     // Each writer owns half the keys and counts writes to each: HSET v=n, then a time to live of 1 + n % 1000 hours.
-    // So a hash holding v=m lives m or m - 1 (modulo 1000) more hours; a copy made under the hash's monitor, with
-    // the deadline read before it and writes in between, would pair v=m with an older time to live.
+    // So a hash holding v=m lives m or m - 1 (modulo 1000) more hours, or for ever only at v=0; a copy made under
+    // the hash's monitor, with the deadline read before it and writes in between, would pair v=m with an older one.
     try (BlinkStore store = BlinkStore.builder().memoryLimit(256L << 20).build()) {
       for (int i = 0; i < 2_000; i++) {
         store.set("filler:" + i, new byte[64]);
@@ -214,9 +214,14 @@ class SnapshotConcurrencyTest {
       }, loaded -> {
         for (int k = 0; k < KEYS; k++) {
           byte[] v = loaded.hashes().get("h" + k, new byte[] {'v'});
-          Duration ttl = loaded.ttl("h" + k);
-          if (v != null && ttl != null && !ttl.isNegative()) {
-            long m = Long.parseLong(new String(v, UTF_8));
+          if (v == null) {
+            continue;
+          }
+          long m = Long.parseLong(new String(v, UTF_8));
+          Duration ttl = Objects.requireNonNull(loaded.ttl("h" + k));
+          if (ttl.equals(BlinkStore.NO_EXPIRY)) {
+            assertEquals(0, m, "h" + k + " holds v=" + m + " without a time to live"); // only before its first
+          } else {
             long hours = Math.round(ttl.toMillis() / 3_600_000.0);
             long lag = Math.floorMod(1 + m % 1_000 - hours, 1_000);
             assertTrue(lag <= 1, "h" + k + " holds v=" + m + " with " + hours + " hours to live");
