@@ -63,10 +63,13 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
     replaced = entry == null ? null : entry.ref;
     byte[] packed = replaced == null || Key.typed(replaced) != null ? null : Key.packed(replaced);
     if (packed != null && Key.valueLength(packed) == value.length) {
-      store.locks.overwrite(key, packed, value);
-    } else {
-      packed = Key.pack(key, keyBytes, value);
+      Object next = deadline == Deadlines.NEVER ? packed : store.expiry.holderUntil(packed, deadline, false);
+      stored = next;
+      // The bytes and the ref (a new deadline, or none) under one write lock: a snapshot pairs them (SnapshotWriter).
+      store.locks.overwrite(key, packed, value, entry, next);
+      return entry;
     }
+    packed = Key.pack(key, keyBytes, value);
     stored = deadline == Deadlines.NEVER ? packed : store.expiry.holderUntil(packed, deadline, false);
     // An absent key: the lookup key becomes the stored one (same key bytes, same hash).
     Key result = entry == null ? lookup : entry;

@@ -11,19 +11,18 @@ import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * Writes one snapshot of a {@link CaffeineBlinkStore} ({@link SnapshotFormat}) in two phases. <b>Phase 1</b> lists
  * the entry objects ({@link Key}: each keeps its identity while its key is present) hottest first, through
  * Caffeine's {@code hottest}, which holds Caffeine's eviction lock while it runs: nothing but the references is
- * collected, into one array. <b>Phase 2</b> walks that array without any lock of Caffeine's: each entry is copied
- * whole as it stands at one instant (a string's bytes through {@link ValueLocks}, as a reader copies them; a hash
- * or list under its monitor, as its readers do), straight into the current block, and left out if its key no
- * longer maps to that object (deleted or replaced since phase 1: after the snapshot). The file is written beside
+ * collected, into one array. <b>Phase 2</b> walks that array without any lock of Caffeine's: each entry, value and
+ * deadline, is copied as one instant left it ({@link #append}), straight into the current block, and left out if its
+ * key no longer maps to that object (deleted or replaced since phase 1: after the snapshot). The file is written beside
  * {@code path}, forced, moved over {@code path} atomically and the directory forced; a failure deletes it.
  */
 final class SnapshotWriter {
@@ -38,6 +37,13 @@ final class SnapshotWriter {
       channel.write(bytes);
     }
   };
+
+  /** What {@link #copy} found: the entry written, left out, or changed by a write during the copy. */
+  private static final int WRITTEN = 1;
+  private static final int LEFT_OUT = 0;
+  private static final int CHANGED = -1;
+  /** Optimistic copies of an entry before it is copied under its key's lock in the map. */
+  private static final int OPTIMISTIC_TRIES = 4;
 
   /** What a reference in an array costs: 4 bytes with compressed references (heaps under 32 GiB), else 8. */
   private static final int REFERENCE_BYTES = compressedReferences() ? 4 : 8;
@@ -120,14 +126,53 @@ final class SnapshotWriter {
     return listed;
   }
 
-  /** Phase 2 for one entry: appended whole, or left out if it has left the map or expired. */
-  private void append(Key key, long now, long nowMillis) throws IOException {
+  /**
+   * Phase 2 for one entry: appended whole, its value and its deadline as one instant left them, or left out if it
+   * has left the map, expired or been emptied. A few optimistic copies are tried (a write to the key during one
+   * makes it run again); if writes keep coming, the copy is made under the key's lock in the map, which every
+   * writer of the key takes (Caffeine counts that as a read of the entry).
+   */
+  private void append(Key key, long now, long nowMillis) {
+    int mark = at;
+    int outcome = CHANGED;
+    for (int tries = 0; outcome == CHANGED && tries < OPTIMISTIC_TRIES; tries++) {
+      at = mark;
+      outcome = copy(key, now, nowMillis, false);
+    }
+    if (outcome == CHANGED) {
+      at = mark;
+      int[] locked = {LEFT_OUT};
+      store.map.computeIfPresent(key, (same, stored) -> {
+        if (stored == key) {
+          locked[0] = copy(key, now, nowMillis, true);
+        }
+        return stored;
+      });
+      outcome = locked[0];
+    }
+    if (outcome != WRITTEN || store.policy.getIfPresentQuietly(key) != key) {
+      at = mark; // gone, expired or emptied, or deleted or replaced since phase 1: after the snapshot
+      return;
+    }
+    entries++;
+    blockEntries++;
+  }
+
+  /**
+   * One copy of an entry into the block from {@link #at}: {@link #WRITTEN}, {@link #LEFT_OUT} (expired, or a hash
+   * or list its last element has just left, whose key is leaving the map), or {@link #CHANGED} if a write to the
+   * key came during the copy (its ref swapped: another deadline or another array; or a string overwritten in
+   * place, which its stripe of {@link ValueLocks} shows). {@code locked}: the caller holds the key's lock in the
+   * map, so no write to it can come.
+   */
+  private int copy(Key key, long now, long nowMillis, boolean locked) {
+    StampedLock stripe = store.locks.of(key.text());
+    long stamp = locked ? 0 : stripe.tryOptimisticRead(); // before the ref: an overwrite in place after it shows
     Object ref = key.ref;
     long deadline = ref instanceof Expiring holder ? holder.deadline : Long.MAX_VALUE;
     if (deadline <= now) {
-      return;
+      return LEFT_OUT;
     }
-    int mark = at;
     TypedValue typed = Key.typed(ref);
     int type = typed == null ? SnapshotFormat.STRING : typed instanceof HashValue ? SnapshotFormat.HASH
         : SnapshotFormat.LIST;
@@ -141,35 +186,22 @@ final class SnapshotWriter {
     }
     bytes(packed, keyStart, keyBytes);
     if (typed == null) {
-      stringValue(key, packed, keyStart + keyBytes);
-    } else {
-      synchronized (typed) {
-        if (typed instanceof HashValue hash) {
-          hashValue(hash);
-        } else {
-          listValue((ListValue) typed);
-        }
+      int valueBytes = packed.length - keyStart - keyBytes;
+      ensure(5 + valueBytes);
+      bytes(packed, keyStart + keyBytes, valueBytes); // torn if overwritten meanwhile: then thrown away below
+      return key.ref == ref && (locked || stamp != 0 && stripe.validate(stamp)) ? WRITTEN : CHANGED;
+    }
+    synchronized (typed) { // its writers change it under its monitor; its ref (a deadline) only outside it
+      if (typed.elements() == 0) {
+        return LEFT_OUT;
       }
+      if (typed instanceof HashValue hash) {
+        hashValue(hash);
+      } else {
+        listValue((ListValue) typed);
+      }
+      return key.ref == ref ? WRITTEN : CHANGED;
     }
-    if (store.policy.getIfPresentQuietly(key) != key) {
-      at = mark; // deleted or replaced since phase 1: after the snapshot
-      return;
-    }
-    entries++;
-    blockEntries++;
-  }
-
-  /** A string's value bytes, copied whole: a racing overwrite in place makes the copy run again. */
-  private void stringValue(Key key, byte[] packed, int offset) {
-    int length = packed.length - offset;
-    ensure(5 + length);
-    varint(length);
-    int start = at;
-    ValueLocks.read(store.locks.of(key.text()), packed, offset, length, (source, from, count) -> {
-      System.arraycopy(source, from, block, start, count);
-      return block;
-    });
-    at = start + length;
   }
 
   private void hashValue(HashValue hash) {
@@ -187,10 +219,11 @@ final class SnapshotWriter {
   }
 
   private void listValue(ListValue list) {
-    List<byte[]> elements = list.range(0, -1);
+    int size = list.size();
     ensure(5);
-    varint(elements.size());
-    for (byte[] element : elements) {
+    varint(size);
+    for (int i = 0; i < size; i++) {
+      byte[] element = Objects.requireNonNull(list.get(i));
       ensure(5 + element.length);
       bytes(element, 0, element.length);
     }

@@ -83,6 +83,24 @@ final class ValueLocks {
     }
   }
 
+  /**
+   * Overwrites as {@link #overwrite(String, byte[], byte[])} does and gives {@code entry} the ref {@code next} (the
+   * same array with another deadline, or none) under the same write lock, so that a copier that takes its stamp
+   * before it reads the ref and validates it after the copy sees both or neither: a snapshot never pairs one
+   * write's bytes with another's deadline ({@link SnapshotWriter}).
+   */
+  void overwrite(String key, byte[] packed, byte[] value, Key entry, Object next) {
+    int offset = packed.length - value.length;
+    StampedLock lock = of(key);
+    long stamp = lock.writeLock();
+    try {
+      System.arraycopy(value, 0, packed, offset, value.length);
+      entry.ref = next;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
+  }
+
   /** The value bytes of {@code packed}, the stored array of {@code key}, copied whole by {@code copier}. */
   <T> T read(String key, byte[] packed, Copier<T> copier) {
     int offset = Key.valueOffset(packed);
