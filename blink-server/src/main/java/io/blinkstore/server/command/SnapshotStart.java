@@ -55,8 +55,13 @@ final class SnapshotStart {
       log.info("snapshot {} loaded: {} entries, {} expired, {} dropped for want of room, in {} ms", path,
           report.loaded(), report.expired(), report.dropped(), report.elapsed().toMillis());
       return report;
-    } catch (IOException e) {
+    } catch (BlinkSnapshots.CorruptSnapshotException e) {
       return refused(path, e);
+    } catch (IOException e) {
+      // Not the file's fault (permission denied, a failing disk): it may be whole, so it is neither moved aside
+      // nor left for the first save to replace with an empty store's snapshot.
+      throw new BlinkException("snapshot " + path + " cannot be read (" + reason(e) + "); not starting, the file"
+          + " is left as it is: make it readable, or move it away to start empty", e);
     } catch (UnsupportedOperationException e) {
       throw new BlinkException("snapshot " + path + " cannot be loaded: " + reason(e), e);
     }

@@ -296,6 +296,20 @@ class SnapshotServiceTest {
   }
 
   @Test
+  void aFileThatCannotBeReadFailsTheStartAndIsLeftWhereItIs() throws IOException {
+    Path path = dir.resolve("blink.snapshot");
+    Files.writeString(path, "perhaps a whole snapshot");
+    files.loadFailure = new java.nio.file.AccessDeniedException(path.toString());
+    BlinkException refused = assertThrows(BlinkException.class,
+        () -> snapshots().start(settings(Duration.ofHours(1), 0, false), files));
+    assertTrue(refused.getMessage().contains("cannot be read"), refused.getMessage());
+    assertEquals("perhaps a whole snapshot", Files.readString(path), "neither moved aside nor replaced");
+    try (Stream<Path> list = Files.list(dir)) {
+      assertEquals(1, list.count());
+    }
+  }
+
+  @Test
   void closeSavesOnceMoreOnlyAfterTheServerServed() {
     snapshots().start(settings(Duration.ofHours(1), 0, false), files);
     snapshots().close(true);
