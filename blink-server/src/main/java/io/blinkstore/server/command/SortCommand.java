@@ -95,8 +95,8 @@ final class SortCommand {
     if (type != null && input == null) {
       return Dispatcher.WRONGTYPE;
     }
-    if (input != null && !input.ordered() && options.dontSort() && options.store() != null) {
-      // Redis forces ALPHA order on a set stored unsorted, so that its replicas store the same list.
+    if (input != null && !input.ordered() && options.dontSort() && (options.store() != null || client.scripted())) {
+      // Redis forces ALPHA order on a set stored or scripted unsorted, so that replicas write the same list.
       options = new SortOptions(options.desc(), true, options.limitStart(), options.limitCount(), options.store(),
           null, false, options.gets());
     }
