@@ -165,7 +165,7 @@ final class CommandMetadata {
     scripts();
   }
 
-  /** {@code SORT}, {@code SORT_RO} ({@code src/commands/sort*.json}) and {@code WAIT} ({@code wait.json}). */
+  /** {@code SORT}, {@code SORT_RO}, {@code WAIT}, {@code DUMP}, {@code RESTORE} ({@code src/commands/<name>.json}). */
   private static void sorts() {
     KeySpec sorted = new KeySpec(null, List.of("RO", "access"), 1, 0, 1);
     KeySpec patterns = new KeySpec("For the optional BY/GET keyword. It is marked 'unknown' because the key names "
@@ -175,6 +175,8 @@ final class CommandMetadata {
             + "anywhere in the argument array", List.of("OW", "update"), 0, 0, 0));
     keys("sort_ro", "set sortedset list dangerous", List.of(), sorted, patterns);
     keys("wait", "connection", List.of("request_policy:all_shards", "response_policy:agg_min"));
+    oneKey("dump", "keyspace", NONDETERMINISTIC, null, "RO", "access");
+    oneKey("restore", "keyspace dangerous", List.of(), null, "OW", "update");
   }
 
   /** Redis 7.0's scripting group ({@code src/commands/eval*.json}, {@code script-*.json}). */

@@ -176,6 +176,8 @@ public final class Dispatcher {
       SortInputs sortable = new SortInputs().add("list", true, SortInputs.lists(lists));
       new SortCommand(sortable, types, new SortPattern(writingThroughLeases, hashes), writingThroughLeases, lists,
           leases, sizeLimits, maxReplyBytes).register(table);
+      new DumpCommands(writingThroughLeases, types, hashes, lists, unixTime, leases, sizeLimits, maxReplyBytes)
+          .register(table);
     }
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
