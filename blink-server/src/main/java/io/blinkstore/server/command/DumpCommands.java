@@ -12,6 +12,7 @@ import io.blinkstore.internal.ListReplies;
 import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +43,8 @@ final class DumpCommands {
   private static final Result.Error BAD_IDLETIME = Result.error("Invalid IDLETIME value, must be >= 0");
   private static final Result.Error BAD_FREQ = Result.error("Invalid FREQ value, must be >= 0 and <= 255");
   private static final Result.Error TTL_TOO_LONG = Result.error("invalid expire time in 'restore' command");
+  /** The types {@link DumpFormat} writes; another (a set, once built) is refused, never answered as missing. */
+  private static final Set<String> DUMPABLE = Set.of("string", "hash", "list");
 
   private final BlinkStore store;
   private final Deadlines deadlines;
@@ -76,6 +79,9 @@ final class DumpCommands {
   private Result dump(ClientState client, byte[][] args) {
     String key = client.key(args[1]);
     String type = types.type(key);
+    if (type != null && !DUMPABLE.contains(type)) {
+      return Result.error("DUMP of a " + type + " is not built: only strings, hashes and lists can be dumped");
+    }
     DumpFormat.Value value;
     try {
       value = type == null ? null : value(key, type);
@@ -109,9 +115,7 @@ final class DumpCommands {
             : list.range(0, -1);
         return elements.isEmpty() ? null : new DumpFormat.Items(elements);
       }
-      default -> {
-        return null; // a type this server cannot dump has no payload (none exists today)
-      }
+      default -> throw new IllegalStateException("not dumpable: " + type);
     }
   }
 

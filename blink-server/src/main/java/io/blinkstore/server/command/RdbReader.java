@@ -3,6 +3,7 @@ package io.blinkstore.server.command;
 import io.blinkstore.internal.ListReplies;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -83,7 +84,7 @@ final class RdbReader {
       if (length > end - at) {
         throw DumpFormat.MALFORMED;
       }
-      byte[] bytes = java.util.Arrays.copyOfRange(data, at, at + (int) length);
+      byte[] bytes = Arrays.copyOfRange(data, at, at + (int) length);
       at += (int) length;
       return charged(bytes);
     }
