@@ -61,7 +61,7 @@ class BlockingPopIT {
     awaitBlocked(observer, blockedAfter);
   }
 
-  private static void awaitBlocked(LineClient observer, int count) throws Exception {
+  static void awaitBlocked(LineClient observer, int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (blockedClients(observer) != count) {
       assertTrue(System.nanoTime() < deadline, "blocked_clients never reached " + count);
@@ -69,7 +69,7 @@ class BlockingPopIT {
     }
   }
 
-  private static int blockedClients(LineClient observer) throws Exception {
+  static int blockedClients(LineClient observer) throws Exception {
     observer.send(RespIT.resp("INFO", "clients"));
     String header = observer.readLine();
     int length = Integer.parseInt(header.substring(1).trim());

@@ -79,7 +79,16 @@ final class BlockedClients {
    * Called by the blocking command, with the gate held shared.
    */
   Object block(ClientState client, List<String> keys, BlockedRequest.Attempt attempt, long timeoutNanos) {
-    BlockedRequest request = new BlockedRequest(this, client, keys, attempt, timeoutNanos);
+    return block(client, keys, attempt, timeoutNanos, new Result.NullArray());
+  }
+
+  /**
+   * As {@link #block(ClientState, List, BlockedRequest.Attempt, long)}, answering {@code timedOut} at the timeout
+   * ({@code WAIT}: {@code :0}, with no keys, so that only the timeout, {@code CLIENT UNBLOCK} or a close ends it).
+   */
+  Object block(ClientState client, List<String> keys, BlockedRequest.Attempt attempt, long timeoutNanos,
+      Result timedOut) {
+    BlockedRequest request = new BlockedRequest(this, client, keys, attempt, timeoutNanos, timedOut);
     synchronized (lock) {
       for (String key : keys) {
         LinkedHashSet<BlockedRequest> queue = waiting.get(key);
@@ -188,6 +197,12 @@ final class BlockedClients {
     ClientState client = request.client();
     client.account().addRequests(-request.heldBytes());
     client.blocked(null);
+  }
+
+  /** Ends the request {@code client} is blocked in, if any, as at its timeout ({@code CLIENT UNBLOCK id TIMEOUT}). */
+  boolean unblockAsTimedOut(ClientState client) {
+    BlockedRequest request = client.blocked();
+    return request != null && end(request, request.timedOut());
   }
 
   /** Ends the request {@code client} is blocked in, if any, with {@code reply} ({@code CLIENT UNBLOCK}, a close). */

@@ -22,14 +22,17 @@ public final class BlockedRequest implements LaterReply {
   private final List<String> keys;
   private final Attempt attempt;
   private final long timeoutNanos;
+  /** Its reply at the timeout and to {@code CLIENT UNBLOCK id TIMEOUT}. */
+  private final Result timedOut;
   private final long heldBytes;
   /** Guarded by the registry's lock. */
   private boolean ended;
   private final ReplySlot reply = new ReplySlot();
 
   BlockedRequest(BlockedClients registry, ClientState client, List<String> keys, Attempt attempt,
-      long timeoutNanos) {
+      long timeoutNanos, Result timedOut) {
     this.registry = registry;
+    this.timedOut = timedOut;
     this.client = client;
     this.keys = keys;
     this.attempt = attempt;
@@ -56,10 +59,15 @@ public final class BlockedRequest implements LaterReply {
     reply.whenDone(taker);
   }
 
-  /** The timeout has come: it answers a null array, as Redis does, unless it was served first. */
+  /** The timeout has come: it answers as its command does then (a pop: a null array), unless it was served first. */
   @Override
   public void timeOut() {
-    registry.end(this, new Result.NullArray());
+    registry.end(this, timedOut);
+  }
+
+  /** What it answers at its timeout. */
+  Result timedOut() {
+    return timedOut;
   }
 
   /** The connection has closed: it stops waiting, and no reply is given. */

@@ -44,6 +44,8 @@ public final class ClientState {
   private final Watches.Watcher watcher = new Watches.Watcher();
   /** Whether its transport can hold a request until a blocking pop ends (RESP's can; the REPL's cannot). */
   private boolean mayBlock;
+  /** Set on the client of a script's calls only. */
+  private boolean scripted;
   /** The blocking pop it waits in; read by {@code CLIENT UNBLOCK} from other event loops. */
   private volatile @Nullable BlockedRequest blocked;
   /** The later reply the current command began (a blocking pop, a script), until its transport takes it. */
@@ -76,7 +78,13 @@ public final class ClientState {
         new ClientState(id, false, keys, ConnectionMemory.NONE, () -> { }, databases, connection);
     script.db = db;
     script.replySize = replySize;
+    script.scripted = true;
     return script;
+  }
+
+  /** Whether this is the client of a script's calls ({@link #forScript}): {@code SORT} orders a set for it. */
+  boolean scripted() {
+    return scripted;
   }
 
   /** The connection's id ({@code CLIENT ID}), unique within the server. */

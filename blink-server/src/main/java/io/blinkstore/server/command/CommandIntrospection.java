@@ -188,6 +188,12 @@ final class CommandIntrospection {
     map.add(Result.bulk("flags"));
     map.add(keyFlags(keySpec.flags()));
     map.add(Result.bulk("begin_search"));
+    if (keySpec.index() == 0) {
+      Result unknown = new Result.Map(List.of(Result.bulk("type"), Result.bulk("unknown"), Result.bulk("spec"),
+          new Result.Map(List.of())));
+      map.addAll(List.of(unknown, Result.bulk("find_keys"), unknown));
+      return new Result.Map(map);
+    }
     map.add(new Result.Map(List.of(Result.bulk("type"), Result.bulk("index"), Result.bulk("spec"),
         new Result.Map(List.of(Result.bulk("index"), new Result.Int(keySpec.index()))))));
     map.add(Result.bulk("find_keys"));
@@ -304,6 +310,14 @@ final class CommandIntrospection {
       return Result.error("Invalid number of arguments specified for command");
     }
     List<Result> keys = new ArrayList<>();
+    if (spec.name().startsWith("sort")) {
+      for (int position : SortOptions.keyPositions(line, spec.name().equals("sort_ro"))) {
+        KeySpec keySpec = meta.keySpecs().get(position == 1 ? 0 : 2);
+        Result key = new Result.Bulk(line[position]);
+        keys.add(withFlags ? new Result.Array(List.of(key, keyFlags(keySpec.flags()))) : key);
+      }
+      return new Result.Array(keys);
+    }
     for (KeySpec keySpec : meta.keySpecs()) {
       int first = keySpec.index();
       int last = keySpec.lastkey() >= 0 ? first + keySpec.lastkey() : line.length + keySpec.lastkey();

@@ -18,7 +18,9 @@ final class CommandMetadata {
   /**
    * One key specification of the kinds Redis's commands of ours use: the first key at argument {@code index},
    * then every {@code keystep}-th up to {@code lastkey} (0 just the one, -1 to the last argument); or, with a
-   * {@link Keynum} ({@code LMPOP}), as many as the argument it points at counts.
+   * {@link Keynum} ({@code LMPOP}), as many as the argument it points at counts. Index 0 (the command's name,
+   * never a key) stands for Redis's {@code unknown} search ({@code SORT}'s {@code BY}, {@code GET}, {@code STORE}):
+   * its keys are found by the command's own rule ({@link SortOptions#keyPositions}).
    */
   record KeySpec(@Nullable String notes, List<String> flags, int index, int lastkey, int keystep,
       @Nullable Keynum keynum) {
@@ -158,8 +160,23 @@ final class CommandMetadata {
       oneKey(read, "hash", NONDETERMINISTIC, null, "RO", "access");
     }
     keys("client|unblock", "connection", List.of());
+    sorts();
     lists();
     scripts();
+  }
+
+  /** {@code SORT}, {@code SORT_RO}, {@code WAIT}, {@code DUMP}, {@code RESTORE} ({@code src/commands/<name>.json}). */
+  private static void sorts() {
+    KeySpec sorted = new KeySpec(null, List.of("RO", "access"), 1, 0, 1);
+    KeySpec patterns = new KeySpec("For the optional BY/GET keyword. It is marked 'unknown' because the key names "
+        + "derive from the content of the key we sort", List.of("RO", "access"), 0, 0, 0);
+    keys("sort", "set sortedset list dangerous", List.of(), sorted, patterns,
+        new KeySpec("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear "
+            + "anywhere in the argument array", List.of("OW", "update"), 0, 0, 0));
+    keys("sort_ro", "set sortedset list dangerous", List.of(), sorted, patterns);
+    keys("wait", "connection", List.of("request_policy:all_shards", "response_policy:agg_min"));
+    oneKey("dump", "keyspace", NONDETERMINISTIC, null, "RO", "access");
+    oneKey("restore", "keyspace dangerous", List.of(), null, "OW", "update");
   }
 
   /** Redis 7.0's scripting group ({@code src/commands/eval*.json}, {@code script-*.json}). */

@@ -167,11 +167,17 @@ public final class Dispatcher {
       HashBounds.makeLive(serverCommands.config, hashes);
     }
     new RespClientCommands(clients, pause, blocked).register(table);
+    new WaitCommand(blocked).register(table);
     if (isolation != null && types != null) {
       Function<String, BlinkList> lists = isolation.view()::list;
       new RespListCommands(lists, leases, sizeLimits, maxReplyBytes).register(table);
       new RespBlockingCommands(lists, blocked, leases, sizeLimits, maxReplyBytes).register(table);
       types.onWrite(blocked::signal);
+      SortInputs sortable = new SortInputs().add("list", true, SortInputs.lists(lists));
+      new SortCommand(sortable, types, new SortPattern(writingThroughLeases, hashes), writingThroughLeases, lists,
+          leases, sizeLimits, maxReplyBytes).register(table);
+      new DumpCommands(writingThroughLeases, types, hashes, lists, unixTime, leases, sizeLimits, maxReplyBytes)
+          .register(table);
     }
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
@@ -367,7 +373,7 @@ public final class Dispatcher {
       return transactions.queue(client, spec, args);
     }
     Result result = transactions.ungated(spec) ? call(spec, client, args)
-        : transactions.exclusive(spec) ? exclusive(spec, client, args)
+        : transactions.exclusive(spec, args) ? exclusive(spec, client, args)
         : gated(spec, client, args);
     spec.calls().ran(result);
     counters.ran(spec, result);

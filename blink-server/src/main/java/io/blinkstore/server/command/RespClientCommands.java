@@ -47,19 +47,19 @@ final class RespClientCommands {
   }
 
   /**
-   * {@code CLIENT UNBLOCK id [TIMEOUT|ERROR]}: ends the blocking pop client {@code id} waits in, answered as at its
-   * timeout or with Redis's {@code -UNBLOCKED} error; 1 if it was blocked, else 0.
+   * {@code CLIENT UNBLOCK id [TIMEOUT|ERROR]}: ends the blocking pop or {@code WAIT} client {@code id} waits in,
+   * answered as at its timeout or with Redis's {@code -UNBLOCKED} error; 1 if it was blocked, else 0.
    */
   private Result unblock(ClientState self, byte[][] args) {
     if (args.length > 4) {
       return Result.error("unknown subcommand or wrong number of arguments for '" + Arguments.text(args[1])
           + "'. Try CLIENT HELP.");
     }
-    Result reply = new Result.NullArray();
+    boolean asError = false;
     if (args.length == 4) {
       switch (Arguments.lowerCase(args[3])) {
-        case "timeout" -> reply = new Result.NullArray();
-        case "error" -> reply = UNBLOCKED;
+        case "timeout" -> asError = false;
+        case "error" -> asError = true;
         default -> {
           return UNBLOCK_REASON;
         }
@@ -70,7 +70,9 @@ final class RespClientCommands {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
     ClientState client = clients.get(id);
-    return new Result.Int(client != null && blocked.unblock(client, reply) ? 1 : 0);
+    boolean ended = client != null
+        && (asError ? blocked.unblock(client, UNBLOCKED) : blocked.unblockAsTimedOut(client));
+    return new Result.Int(ended ? 1 : 0);
   }
 
   /**

@@ -56,7 +56,8 @@ final class RespTransactionCommands {
 
   /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
   private static final Set<String> EXCLUSIVE =
-      Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush");
+      Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush",
+          "restore");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface
@@ -102,10 +103,12 @@ final class RespTransactionCommands {
   /**
    * Whether {@code spec} runs with the gate held exclusive ({@link Isolation#atomically}), as a one-command
    * {@code EXEC}, so that no other command and no in-process caller observes it half done: {@code RENAME} must
-   * never show both keys or neither, {@code MSETNX} is all or nothing.
+   * never show both keys or neither, {@code MSETNX} is all or nothing; a {@code SORT} that reads or writes keys
+   * beside the one it sorts reads them all at one instant.
    */
-  boolean exclusive(CommandSpec spec) {
-    return isolation != null && EXCLUSIVE.contains(spec.name());
+  boolean exclusive(CommandSpec spec, byte[][] args) {
+    return isolation != null && (EXCLUSIVE.contains(spec.name())
+        || spec.name().startsWith("sort") && SortOptions.readsOtherKeys(args));
   }
 
   /** Queues a command of a client in {@code MULTI}: {@code +QUEUED}, or an error that aborts the transaction. */

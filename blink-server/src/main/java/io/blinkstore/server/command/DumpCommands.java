@@ -1,0 +1,209 @@
+package io.blinkstore.server.command;
+
+import static io.blinkstore.server.command.CommandFlag.DENYOOM;
+import static io.blinkstore.server.command.CommandFlag.READONLY;
+import static io.blinkstore.server.command.CommandFlag.WRITE;
+
+import io.blinkstore.BlinkList;
+import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.Deadlines;
+import io.blinkstore.internal.Hashes;
+import io.blinkstore.internal.ListReplies;
+import io.blinkstore.internal.TypedKeys;
+import io.blinkstore.server.command.CommandSpec.Keys;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Redis 7.0's {@code DUMP key} and {@code RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]}
+ * ({@code cluster.c}), for strings, hashes and lists: the migration path to and from Redis. {@code DUMP} answers a
+ * payload Redis's {@code RESTORE} reads ({@link DumpFormat#write}), nil for a missing key; {@code RESTORE} reads
+ * every encoding Redis 7.0 writes or reads for them ({@link DumpFormat#read}), with Redis's errors in Redis's order:
+ * the options ({@code syntax error}, {@code Invalid IDLETIME value, must be >= 0}, {@code Invalid FREQ value, must
+ * be >= 0 and <= 255}), {@code -BUSYKEY Target key name already exists.} without {@code REPLACE}, the TTL
+ * ({@code Invalid TTL value, must be >= 0}), the footer ({@code DUMP payload version or checksum are wrong}), the
+ * value ({@code Bad data format}). A TTL is milliseconds from now, or with {@code ABSTTL} a Unix time in
+ * milliseconds; one already past stores nothing (and {@code REPLACE} has deleted the old value), as Redis.
+ * {@code IDLETIME} and {@code FREQ} are checked and have no effect: the store's eviction (W-TinyLFU) keeps no
+ * per-key idle time or counter to set.
+ *
+ * <p>{@code RESTORE} runs with the store's gate held exclusive ({@link RespTransactionCommands}): nobody sees the
+ * key replaced but not yet restored, or restored without its time to live. A restored value is held to the entry
+ * limits and the memory limit as any write is, and reading a payload allocates at most the memory limit
+ * ({@link DumpFormat}); a {@code DUMP} past the output cap is refused as {@code MGET} is.
+ */
+final class DumpCommands {
+  private static final Result.Error CHECKSUM = Result.error("DUMP payload version or checksum are wrong");
+  private static final Result.Error BAD_FORMAT = Result.error("Bad data format");
+  private static final Result.Error BUSYKEY =
+      new Result.Error(ErrorKind.OTHER, "BUSYKEY Target key name already exists.");
+  private static final Result.Error BAD_TTL = Result.error("Invalid TTL value, must be >= 0");
+  private static final Result.Error BAD_IDLETIME = Result.error("Invalid IDLETIME value, must be >= 0");
+  private static final Result.Error BAD_FREQ = Result.error("Invalid FREQ value, must be >= 0 and <= 255");
+  private static final Result.Error TTL_TOO_LONG = Result.error("invalid expire time in 'restore' command");
+  /** The types {@link DumpFormat} writes; another (a set, once built) is refused, never answered as missing. */
+  private static final Set<String> DUMPABLE = Set.of("string", "hash", "list");
+
+  private final BlinkStore store;
+  private final Deadlines deadlines;
+  private final TypedKeys types;
+  private final @Nullable Hashes hashes;
+  private final Function<String, BlinkList> lists;
+  private final UnixTime time;
+  private final Leases leases;
+  private final EntrySizeLimits sizeLimits;
+  private final long maxReplyBytes;
+
+  <S extends BlinkStore & Deadlines> DumpCommands(S store, TypedKeys types, @Nullable Hashes hashes,
+      Function<String, BlinkList> lists, UnixTime time, Leases leases, EntrySizeLimits sizeLimits,
+      long maxReplyBytes) {
+    this.store = store;
+    this.deadlines = store;
+    this.types = types;
+    this.hashes = hashes;
+    this.lists = lists;
+    this.time = time;
+    this.leases = leases;
+    this.sizeLimits = sizeLimits;
+    this.maxReplyBytes = maxReplyBytes;
+  }
+
+  void register(CommandTable commands) {
+    commands.add("dump", 2, Keys.ONE, this::dump, READONLY);
+    commands.add("restore", -4, Keys.ONE, this::restore, WRITE, DENYOOM);
+  }
+
+  /** {@code DUMP key}: the payload of its value, nil if it has none. */
+  private Result dump(ClientState client, byte[][] args) {
+    String key = client.key(args[1]);
+    String type = types.type(key);
+    if (type != null && !DUMPABLE.contains(type)) {
+      return Result.error("DUMP of a " + type + " is not built: only strings, hashes and lists can be dumped");
+    }
+    DumpFormat.Value value;
+    try {
+      value = type == null ? null : value(key, type);
+    } catch (ListReplies.TooLarge e) {
+      return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
+    }
+    if (value == null) {
+      return Result.NULL;
+    }
+    byte[] payload = DumpFormat.write(value);
+    return payload.length <= maxReplyBytes ? new Result.Bulk(payload)
+        : RespKeyCommands.replyTooLarge(payload.length, maxReplyBytes);
+  }
+
+  private DumpFormat.@Nullable Value value(String key, String type) {
+    switch (type) {
+      case "string" -> {
+        byte[] value = store.get(key);
+        return value == null ? null : new DumpFormat.Text(value);
+      }
+      case "hash" -> {
+        List<byte[]> entries = hashes == null ? null : hashes.entries(key, true, true, maxReplyBytes);
+        if (entries == null) {
+          throw new ListReplies.TooLarge(maxReplyBytes + 1, maxReplyBytes);
+        }
+        return entries.isEmpty() ? null : new DumpFormat.Hash(entries);
+      }
+      case "list" -> {
+        BlinkList list = lists.apply(key);
+        List<byte[]> elements = list instanceof ListReplies bounded ? bounded.range(0, -1, maxReplyBytes)
+            : list.range(0, -1);
+        return elements.isEmpty() ? null : new DumpFormat.Items(elements);
+      }
+      default -> throw new IllegalStateException("not dumpable: " + type);
+    }
+  }
+
+  /** {@code RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]}. */
+  private Result restore(ClientState client, byte[][] args) {
+    boolean replace = false;
+    boolean absolute = false;
+    boolean idle = false;
+    boolean frequency = false;
+    for (int j = 4; j < args.length; j++) {
+      boolean more = j + 1 < args.length;
+      String option = Arguments.lowerCase(args[j]);
+      if (option.equals("replace")) {
+        replace = true;
+      } else if (option.equals("absttl")) {
+        absolute = true;
+      } else if ((option.equals("idletime") && !frequency || option.equals("freq") && !idle) && more) {
+        Long value = Arguments.integer(args[++j]);
+        if (value == null) {
+          return RespKeyCommands.NOT_AN_INTEGER;
+        }
+        idle |= option.equals("idletime");
+        frequency |= option.equals("freq");
+        if (value < 0 || option.equals("freq") && value > 255) {
+          return option.equals("freq") ? BAD_FREQ : BAD_IDLETIME;
+        }
+      } else {
+        return RespKeyCommands.SYNTAX_ERROR;
+      }
+    }
+    String key = client.key(args[1]);
+    if (!replace && types.type(key) != null) {
+      return BUSYKEY;
+    }
+    Long ttl = Arguments.integer(args[2]);
+    if (ttl == null) {
+      return RespKeyCommands.NOT_AN_INTEGER;
+    }
+    if (ttl < 0) {
+      return BAD_TTL;
+    }
+    if (!DumpFormat.verified(args[3])) {
+      return CHECKSUM;
+    }
+    DumpFormat.Value value;
+    try {
+      value = DumpFormat.read(args[3], store.memoryLimit());
+    } catch (DumpFormat.Malformed e) {
+      return BAD_FORMAT;
+    } catch (DumpFormat.TooLarge e) {
+      return Dispatcher.AT_CAPACITY;
+    }
+    long unixMillis = ttl == 0 ? 0 : absolute ? ttl : time.nowMillis() + Math.min(ttl, Long.MAX_VALUE / 2);
+    if (ttl != 0 && unixMillis - time.nowMillis() > BlinkStore.MAX_TTL.toMillis()) {
+      return TTL_TOO_LONG;
+    }
+    return store(key, value, replace, unixMillis);
+  }
+
+  /** Replaces the key's value with {@code value} until {@code unixMillis} (0: for ever); nothing if that is past. */
+  private Result store(String key, DumpFormat.Value value, boolean replace, long unixMillis) {
+    sizeLimits.checkKey(key);
+    leases.invalidate(key); // a fill lease granted before must not overwrite the restored value
+    List<byte[]> strings = value instanceof DumpFormat.Text text ? List.of(text.value())
+        : value instanceof DumpFormat.Hash hash ? hash.fieldsAndValues() : ((DumpFormat.Items) value).elements();
+    strings.forEach(bytes -> sizeLimits.checkLength(key, bytes.length));
+    if (replace) {
+      store.delete(key);
+    }
+    if (unixMillis != 0 && unixMillis <= time.nowMillis()) {
+      return Result.OK; // already expired: Redis stores nothing
+    }
+    long deadline = unixMillis == 0 ? Deadlines.NEVER : time.deadline(unixMillis);
+    if (value instanceof DumpFormat.Text text) {
+      deadlines.setUntil(key, text.value(), deadline);
+      return Result.OK;
+    }
+    if (value instanceof DumpFormat.Hash) {
+      if (hashes == null) {
+        return BAD_FORMAT;
+      }
+      hashes.set(key, strings.toArray(byte[][]::new), 0);
+    } else {
+      lists.apply(key).push(BlinkList.End.RIGHT, strings.toArray(byte[][]::new));
+    }
+    if (deadline != Deadlines.NEVER) {
+      deadlines.expireAt(key, deadline, Deadlines.Condition.ALWAYS);
+    }
+    return Result.OK;
+  }
+}

@@ -1,0 +1,139 @@
+package io.blinkstore.server.command;
+
+import io.blinkstore.internal.ListReplies;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads RDB's lengths and strings from {@code data[from, to)} ({@code rdbLoadLen}, {@code rdbGenericLoadStringObject})
+ * for {@link DumpFormat}: a length in 6, 14, 32 or 64 bits; a string plain, as an 8, 16 or 32-bit integer, or
+ * LZF-compressed. Every string read is charged to the bound ({@link DumpFormat.TooLarge} past it), and nothing is
+ * read or allocated past the bytes there are ({@link DumpFormat.Malformed}).
+ */
+final class RdbReader {
+  private final byte[] data;
+  private final int end;
+  private int at;
+  private long budget;
+
+  RdbReader(byte[] data, int from, int to, long maxBytes) {
+    this.data = data;
+    this.at = from;
+    this.end = to;
+    this.budget = maxBytes;
+  }
+
+  int u8() {
+    if (at >= end) {
+      throw DumpFormat.MALFORMED;
+    }
+    return data[at++] & 0xff;
+  }
+
+  /** A length that is not a string's special encoding. */
+  long length() {
+    int first = u8();
+    if ((first & 0xc0) == 0xc0) {
+      throw DumpFormat.MALFORMED;
+    }
+    return lengthAfter(first);
+  }
+
+  private long lengthAfter(int first) {
+    return switch (first >> 6) {
+      case 0 -> first & 0x3f;
+      case 1 -> (first & 0x3f) << 8 | u8();
+      default -> switch (first) {
+        case 0x80 -> bigEndian(4);
+        case 0x81 -> {
+          long length = bigEndian(8);
+          if (length < 0) {
+            throw DumpFormat.MALFORMED;
+          }
+          yield length;
+        }
+        default -> throw DumpFormat.MALFORMED;
+      };
+    };
+  }
+
+  private long bigEndian(int size) {
+    long value = 0;
+    for (int i = 0; i < size; i++) {
+      value = value << 8 | u8();
+    }
+    return value;
+  }
+
+  /** {@code count} strings, read one by one (a count only claimed allocates nothing). */
+  List<byte[]> strings(long count) {
+    List<byte[]> strings = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      strings.add(string());
+    }
+    return strings;
+  }
+
+  /** An RDB string. */
+  byte[] string() {
+    int first = u8();
+    if ((first & 0xc0) != 0xc0) {
+      long length = lengthAfter(first);
+      if (length > end - at) {
+        throw DumpFormat.MALFORMED;
+      }
+      byte[] bytes = Arrays.copyOfRange(data, at, at + (int) length);
+      at += (int) length;
+      return charged(bytes);
+    }
+    return switch (first & 0x3f) {
+      case 0 -> decimal((byte) u8());
+      case 1 -> decimal((short) DumpFormat.littleEndian(data, advance(2), 2));
+      case 2 -> decimal((int) DumpFormat.littleEndian(data, advance(4), 4));
+      case 3 -> compressed();
+      default -> throw DumpFormat.MALFORMED;
+    };
+  }
+
+  private int advance(int size) {
+    if (size > end - at) {
+      throw DumpFormat.MALFORMED;
+    }
+    at += size;
+    return at - size;
+  }
+
+  private byte[] decimal(long value) {
+    return charged(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** An LZF string: its compressed and its whole length, then the compressed bytes. */
+  private byte[] compressed() {
+    long compressed = length();
+    long length = length();
+    if (compressed > end - at) {
+      throw DumpFormat.MALFORMED;
+    }
+    charge(length);
+    if (length > Integer.MAX_VALUE - 16) {
+      throw new DumpFormat.TooLarge();
+    }
+    int from = advance((int) compressed);
+    return Lzf.decompress(data, from, from + (int) compressed, (int) length);
+  }
+
+  /** Counts {@code bytes} of a string read against the bound (charged before a packed list is split up too). */
+  void charge(long bytes) {
+    budget -= bytes + ListReplies.ELEMENT_OVERHEAD;
+    if (budget < 0) {
+      throw new DumpFormat.TooLarge();
+    }
+  }
+
+  private byte[] charged(byte[] bytes) {
+    charge(bytes.length);
+    return bytes;
+  }
+}
