@@ -5,6 +5,7 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.WrongTypeException;
 import io.blinkstore.internal.Hashes;
+import io.blinkstore.internal.SortedSets;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
@@ -166,6 +167,9 @@ public final class Dispatcher {
     if (hashes != null) {
       HashBounds.makeLive(serverCommands.config, hashes);
     }
+    new ZsetAccess(writingThroughLeases, (isolation == null ? this.store : isolation.view()) instanceof SortedSets.Source
+        source ? source.sortedSets() : null, leases, sizeLimits, maxReplyBytes).register(table, blocked,
+        serverCommands.config);
     new RespClientCommands(clients, pause, blocked).register(table);
     if (isolation != null && types != null) {
       Function<String, BlinkList> lists = isolation.view()::list;
