@@ -42,6 +42,19 @@ final class StoreSortedSets implements SortedSets {
   }
 
   @Override
+  public double inputScore(String key, byte[] member) {
+    return store.read(key, TypedValue.class, value -> {
+      if (value instanceof ZSetValue set) {
+        return set.score(member);
+      }
+      if (value instanceof SetValue set) {
+        return set.contains(member) ? 1.0 : Double.NaN;
+      }
+      throw new WrongTypeException(key, value.type());
+    }, Double.NaN);
+  }
+
+  @Override
   public <R> R read(String key, Function<Members, R> reader, R absent) {
     return store.read(key, ZSetValue.class, reader, absent);
   }

@@ -88,6 +88,14 @@ public interface SortedSets {
    */
   boolean readInput(String key, Visitor visitor);
 
+  /**
+   * The score of {@code member} in the live sorted set of {@code key}, 1 if the key holds a set that has it (as
+   * {@link #readInput} scores it), NaN if the member or the key is not there: one look-up, no copy.
+   *
+   * @throws io.blinkstore.WrongTypeException if the key holds another type
+   */
+  double inputScore(String key, byte[] member);
+
   /** Runs {@code reader} on the live sorted set of {@code key}; {@code absent} if there is none. */
   <R> R read(String key, Function<Members, R> reader, R absent);
 

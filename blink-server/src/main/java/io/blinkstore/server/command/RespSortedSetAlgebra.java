@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * read as {@code zunionInterDiffGenericCommand} reads them: the keys' types checked before the options, a set
  * input's members scoring 1, inputs taken smallest first (as Redis sorts them, so that a sum adds in its order), a
  * NaN score (0 x inf, inf - inf) made 0. The dispatcher runs them with the store's gate held exclusive, so the
- * inputs are read at one instant and a {@code STORE} replaces its destination atomically. The inputs' members are
- * referenced, not copied; a reply past the output cap is refused.
+ * inputs are read at one instant and a {@code STORE} replaces its destination atomically. The walked inputs'
+ * members are referenced, not copied, and the others are looked up member by member; a reply past the output cap
+ * is refused.
  */
 final class RespSortedSetAlgebra {
   private static final Result.Error WEIGHT_NOT_A_FLOAT = Result.error("weight value is not a float");
@@ -34,12 +35,22 @@ final class RespSortedSetAlgebra {
 
   private enum Aggregate { SUM, MIN, MAX }
 
-  /** One input: its members and scores, and its weight. */
+  /**
+   * One input: its store key, its weight, and (read whole only for the one the operation walks) its members and
+   * scores. The others are asked member by member ({@link SortedSets#inputScore}), so no copy or index of them is
+   * made.
+   */
   private static final class Input {
+    final String key;
+    final long size;
     final List<byte[]> members = new ArrayList<>();
     double[] scores = new double[4];
     double weight = 1;
-    @Nullable Map<ByteBuffer, Double> index;
+
+    Input(String key, long size) {
+      this.key = key;
+      this.size = size;
+    }
 
     void add(byte[] member, double score) {
       if (members.size() == scores.length) {
@@ -49,17 +60,13 @@ final class RespSortedSetAlgebra {
       members.add(member);
     }
 
-    /** The score of {@code member}, or {@code null}. */
-    @Nullable Double find(byte[] member) {
-      Map<ByteBuffer, Double> found = index;
-      if (found == null) {
-        found = new HashMap<>(members.size() * 2);
-        for (int i = 0; i < members.size(); i++) {
-          found.put(ByteBuffer.wrap(members.get(i)), scores[i]);
-        }
-        index = found;
-      }
-      return found.get(ByteBuffer.wrap(member));
+    /** Reads its members and scores. */
+    Input read(SortedSets zsets) {
+      zsets.readInput(key, (member, score) -> {
+        add(member, score);
+        return true;
+      });
+      return this;
     }
   }
 
@@ -101,12 +108,10 @@ final class RespSortedSetAlgebra {
     int count = numkeys.intValue();
     List<Input> inputs = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      Input input = new Input();
-      zsets.readInput(client.key(args[numkeysAt + 1 + i]), (member, score) -> {
-        input.add(member, score);
-        return true;
-      });
-      inputs.add(input);
+      String key = client.key(args[numkeysAt + 1 + i]);
+      long[] size = {0};
+      zsets.readInput(key, (member, score) -> ++size[0] > 0); // WRONGTYPE here, in order, before the options
+      inputs.add(new Input(key, size[0]));
     }
     Aggregate aggregate = Aggregate.SUM;
     boolean withScores = false;
@@ -144,15 +149,15 @@ final class RespSortedSetAlgebra {
       }
     }
     if (op != Op.DIFF) {
-      inputs.sort(Comparator.comparingInt(input -> input.members.size()));
+      inputs.sort(Comparator.comparingLong(input -> input.size));
     }
     if (cardinality) {
-      return new Result.Int(interCard(inputs, limit));
+      return new Result.Int(interCard(zsets, inputs, limit));
     }
     Input result = switch (op) {
-      case UNION -> union(inputs, aggregate);
-      case INTER -> inter(inputs, aggregate);
-      case DIFF -> diff(inputs);
+      case UNION -> union(zsets, inputs, aggregate);
+      case INTER -> inter(zsets, inputs, aggregate);
+      case DIFF -> diff(zsets, inputs);
     };
     sort(result);
     if (store) {
@@ -186,10 +191,11 @@ final class RespSortedSetAlgebra {
     };
   }
 
-  private static Input union(List<Input> inputs, Aggregate aggregate) {
+  private static Input union(SortedSets zsets, List<Input> inputs, Aggregate aggregate) {
     Map<ByteBuffer, Integer> at = new HashMap<>();
-    Input result = new Input();
+    Input result = new Input("", 0);
     for (Input input : inputs) {
+      input.read(zsets);
       for (int i = 0; i < input.members.size(); i++) {
         byte[] member = input.members.get(i);
         double score = weighted(input.scores[i], input.weight);
@@ -204,16 +210,16 @@ final class RespSortedSetAlgebra {
     return result;
   }
 
-  private static Input inter(List<Input> inputs, Aggregate aggregate) {
-    Input result = new Input();
-    Input first = inputs.get(0);
+  private static Input inter(SortedSets zsets, List<Input> inputs, Aggregate aggregate) {
+    Input result = new Input("", 0);
+    Input first = inputs.get(0).read(zsets);
     for (int i = 0; i < first.members.size(); i++) {
       byte[] member = first.members.get(i);
       double score = weighted(first.scores[i], first.weight);
       boolean everywhere = true;
       for (int j = 1; j < inputs.size() && everywhere; j++) {
-        Double other = inputs.get(j).find(member);
-        if (other == null) {
+        double other = zsets.inputScore(inputs.get(j).key, member);
+        if (Double.isNaN(other)) {
           everywhere = false;
         } else {
           score = aggregate(score, other * inputs.get(j).weight, aggregate);
@@ -226,13 +232,13 @@ final class RespSortedSetAlgebra {
     return result;
   }
 
-  private static long interCard(List<Input> inputs, long limit) {
+  private static long interCard(SortedSets zsets, List<Input> inputs, long limit) {
     long cardinality = 0;
-    Input first = inputs.get(0);
+    Input first = inputs.get(0).read(zsets);
     for (byte[] member : first.members) {
       boolean everywhere = true;
       for (int j = 1; j < inputs.size() && everywhere; j++) {
-        everywhere = inputs.get(j).find(member) != null;
+        everywhere = !Double.isNaN(zsets.inputScore(inputs.get(j).key, member));
       }
       if (everywhere && ++cardinality == limit) {
         break;
@@ -241,14 +247,14 @@ final class RespSortedSetAlgebra {
     return cardinality;
   }
 
-  private static Input diff(List<Input> inputs) {
-    Input result = new Input();
-    Input first = inputs.get(0);
+  private static Input diff(SortedSets zsets, List<Input> inputs) {
+    Input result = new Input("", 0);
+    Input first = inputs.get(0).read(zsets);
     for (int i = 0; i < first.members.size(); i++) {
       byte[] member = first.members.get(i);
       boolean elsewhere = false;
       for (int j = 1; j < inputs.size() && !elsewhere; j++) {
-        elsewhere = inputs.get(j).find(member) != null;
+        elsewhere = !Double.isNaN(zsets.inputScore(inputs.get(j).key, member));
       }
       if (!elsewhere) {
         result.add(member, first.scores[i]);
