@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * The store's sorted sets at their edges: a set of a million small members cannot pass the heap capacity (each
  * member counts its heap cost, {@link ZSetValue#HEAP_PER_MEMBER}); a write past the memory limit changes nothing;
  * the weight is the key's bytes plus each member's bytes and 8 for its score, through adds, score changes and
- * removes; a set left empty is removed; a key of another type is a {@link WrongTypeException} both ways.
+ * removes; a set left empty is removed; a key of another type is a {@link WrongTypeException} both ways; a set
+ * ({@link SetValue}) is an input of the algebra whose members score 1, a hash is not.
  */
 class StoreSortedSetsTest {
   private static SortedSets zsets(BlinkStore store) {
@@ -64,6 +65,31 @@ class StoreSortedSetsTest {
       assertEquals(0, store.usage());
       assertEquals(null, store.get("z"));
       assertEquals(0, store.size(), "a set left empty is removed");
+    }
+  }
+
+  @Test
+  void aSetIsAnInputOfTheAlgebraWhoseMembersScoreOne() {
+    try (BlinkStore store = BlinkStore.builder().memoryLimit(1 << 20).build()) {
+      ((IsolatedStore) store).update("s", new TypedWrite<>(SetValue.class, SetValue::new, 8, 3, set -> {
+        set.add("2".getBytes(UTF_8), 512);
+        set.add("x".getBytes(UTF_8), 512);
+        return set.add("1".getBytes(UTF_8), 512);
+      }, false, added -> true));
+      SortedSets zsets = zsets(store);
+      java.util.Map<String, Double> read = new java.util.TreeMap<>();
+      assertTrue(zsets.readInput("s", (member, score) -> read.put(new String(member, UTF_8), score) == null));
+      assertEquals(java.util.Map.of("1", 1.0, "2", 1.0, "x", 1.0), read);
+      assertEquals(1.0, zsets.inputScore("s", "x".getBytes(UTF_8)));
+      assertTrue(Double.isNaN(zsets.inputScore("s", "y".getBytes(UTF_8))));
+      add(zsets, "z", "y".getBytes(UTF_8), -2.5);
+      assertEquals(-2.5, zsets.inputScore("z", "y".getBytes(UTF_8)));
+      assertTrue(Double.isNaN(zsets.inputScore("none", "y".getBytes(UTF_8))));
+      assertEquals(false, zsets.readInput("none", (member, score) -> true));
+      store.hash("h").set("f", new byte[1]);
+      assertThrows(WrongTypeException.class, () -> zsets.inputScore("h", "f".getBytes(UTF_8)));
+      assertThrows(WrongTypeException.class, () -> zsets.readInput("h", (member, score) -> true));
+      assertThrows(WrongTypeException.class, () -> zsets.read("s", SortedSets.Members::size, 0L));
     }
   }
 
