@@ -167,9 +167,9 @@ public final class Dispatcher {
     if (hashes != null) {
       HashBounds.makeLive(serverCommands.config, hashes);
     }
-    new ZsetAccess(writingThroughLeases, (isolation == null ? this.store : isolation.view()) instanceof SortedSets.Source
-        source ? source.sortedSets() : null, leases, sizeLimits, maxReplyBytes).register(table, blocked,
-        serverCommands.config);
+    new ZsetAccess(writingThroughLeases, (isolation == null ? this.store : isolation.view())
+        instanceof SortedSets.Source source ? source.sortedSets() : null, leases, sizeLimits, maxReplyBytes)
+        .register(table, blocked, serverCommands.config);
     new RespClientCommands(clients, pause, blocked).register(table);
     if (isolation != null && types != null) {
       Function<String, BlinkList> lists = isolation.view()::list;

@@ -232,30 +232,17 @@ final class RespSortedSetPops {
     if (zsets.read(key, Members::size, 0L) == 0) {
       return EMPTY_SCAN;
     }
-    long count = 10;
-    byte[] pattern = null;
-    for (int i = 3; i < args.length; i += 2) {
-      String option = Arguments.lowerCase(args[i]);
-      if (i + 1 == args.length || !option.equals("count") && !option.equals("match")) {
-        return RespKeyCommands.SYNTAX_ERROR;
-      }
-      if (option.equals("match")) {
-        pattern = args[i + 1];
-        continue;
-      }
-      Long parsed = Arguments.integer(args[i + 1]);
-      if (parsed == null || parsed < 1) {
-        return parsed == null ? RespKeyCommands.NOT_AN_INTEGER : RespKeyCommands.SYNTAX_ERROR;
-      }
-      count = parsed;
+    Object options = ScanOptions.parse(args, RespScanCommands.MAX_COUNT);
+    if (options instanceof Result.Error error) {
+      return error;
     }
-    int steps = (int) Math.min(count, RespScanCommands.MAX_COUNT);
-    SortedSets.Step step = zsets.read(key, set -> set.scan(cursor, steps),
+    ScanOptions scan = (ScanOptions) options;
+    SortedSets.Step step = zsets.read(key, set -> set.scan(cursor, scan.count()),
         new SortedSets.Step(0, List.of(), new double[0]));
     List<Result> found = new ArrayList<>();
     for (int i = 0; i < step.members().size(); i++) {
       byte[] member = step.members().get(i);
-      if (pattern == null || GlobPattern.matches(pattern, member)) {
+      if (scan.matches(member)) {
         found.add(new Result.Bulk(member));
         found.add(Result.bulk(CDoubles.g17(step.scores()[i])));
       }

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param sizeLimits the entry size limits (a member is held to them as a value)
  * @param maxReplyBytes the output cap: a reply that would pass it is refused before it is built
  */
-record ZsetAccess(BlinkStore store, @Nullable SortedSets zsets, Leases leases, EntrySizeLimits sizeLimits, long maxReplyBytes) {
+record ZsetAccess(BlinkStore store, @Nullable SortedSets zsets, Leases leases, EntrySizeLimits sizeLimits,
+    long maxReplyBytes) {
   static final Result.Error NO_ZSETS = Result.error("this store cannot hold sorted sets");
 
   /** The store key of a write's key, its fill lease ended and its size checked. */
