@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * member counts its heap cost, {@link ZSetValue#HEAP_PER_MEMBER}); a write past the memory limit changes nothing;
  * the weight is the key's bytes plus each member's bytes and 8 for its score, through adds, score changes and
  * removes; a set left empty is removed; a key of another type is a {@link WrongTypeException} both ways; a set
- * ({@link SetValue}) is an input of the algebra whose members score 1, a hash is not.
+ * ({@link SetValue}) is an input of the algebra whose members score 1, a hash is not; increments and adds from
+ * several threads are each atomic, and the weight stays exact.
  */
 class StoreSortedSetsTest {
   private static SortedSets zsets(BlinkStore store) {
@@ -90,6 +91,29 @@ class StoreSortedSetsTest {
       assertThrows(WrongTypeException.class, () -> zsets.inputScore("h", "f".getBytes(UTF_8)));
       assertThrows(WrongTypeException.class, () -> zsets.readInput("h", (member, score) -> true));
       assertThrows(WrongTypeException.class, () -> zsets.read("s", SortedSets.Members::size, 0L));
+    }
+  }
+
+  @Test
+  void concurrentIncrementsAndAddsAreEachAtomic() throws Exception {
+    try (BlinkStore store = BlinkStore.builder().memoryLimit(1 << 20).build()) {
+      BlinkSortedSet board = store.sortedSet("board");
+      java.util.List<java.util.concurrent.Callable<Boolean>> tasks = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        tasks.add(() -> {
+          for (int i = 0; i < 2_000; i++) {
+            board.incrementScore("shared", 1);
+            board.add("t" + thread + ":" + i, i);
+            board.remove("t" + thread + ":" + (i - 1));
+          }
+          return true;
+        });
+      }
+      assertEquals(java.util.List.of(true, true, true, true), BlinkStoreContract.runAll(tasks));
+      assertEquals(8_000.0, board.score("shared"));
+      assertEquals(5, board.size(), "the shared member and each thread's last");
+      assertEquals(5 + (6 + 8) + 4 * ("t0:1999".length() + 8), store.usage());
     }
   }
 
