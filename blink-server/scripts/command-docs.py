@@ -64,7 +64,7 @@ def docs(desc):
     for field in ("summary", "since"):
         if present(desc, field):
             pairs.append((field, [text(desc[field])]))
-    pairs.append(("group", [text(desc["group"])]))
+    pairs.append(("group", [text(desc["group"].replace("_", "-"))]))  # Redis names sorted_set "sorted-set"
     if present(desc, "complexity"):
         pairs.append(("complexity", [text(desc["complexity"])]))
     flags = [flag for flag in DOC_FLAGS if flag.upper() in desc.get("doc_flags", [])]

@@ -23,21 +23,9 @@ import org.jspecify.annotations.Nullable;
  *       hash's field and value bytes, a list's element bytes). Once a write has returned, {@code usage()} never
  *       exceeds {@link #memoryLimit()}, whatever the number of concurrent writers; entries are evicted (Caffeine's
  *       W-TinyLFU) to keep that promise, and a newly set entry may itself be the one evicted.
- *   <li><b>Nulls</b>: no argument may be {@code null} ({@link NullPointerException}); reads of an absent key
- *       return {@code null}.
- *   <li><b>Expiry</b>: an entry may carry a time to live ({@link #set(String, byte[], Duration)}, {@link #expire});
- *       once it has passed, the entry is gone for every read and from {@link #usage()} at once. A plain
- *       {@link #set(String, byte[])} drops any earlier time to live, as Redis's {@code SET} does.
- *   <li>After {@link #close()}, every operation but {@code close()} throws {@link IllegalStateException}.
  * </ul>
  *
- * <pre>{@code
- * try (BlinkStore store = BlinkStore.builder().memoryLimit(64L << 20).build()) {
- *   store.set("greeting", "hello");
- *   String value = store.getString("greeting"); // "hello"
- *   long bytes = store.usage();                 // 8 + 5 = 13
- * }
- * }</pre>
+ * <p>Nulls, expiry, closing and an example: the package documentation.
  */
 public interface BlinkStore extends AutoCloseable {
 
@@ -228,6 +216,18 @@ public interface BlinkStore extends AutoCloseable {
    */
   default BlinkList list(String key) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no lists");
+  }
+
+  /**
+   * The sorted set stored under {@code key}, as Redis's sorted-set commands see it ({@link BlinkSortedSet}).
+   *
+   * @throws UnsupportedOperationException if this store holds no sorted sets (a text-protocol client)
+   */
+  default BlinkSortedSet sortedSet(String key) {
+    if (this instanceof io.blinkstore.internal.SortedSets.Source source) {
+      return new StoreSortedSet(source.sortedSets(), key);
+    }
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no sorted sets");
   }
 
   /**

@@ -190,8 +190,12 @@ final class HashValue extends TypedValue {
     return hash(field, 0, field.length);
   }
 
-  /** A seeded multiply-xorshift hash of 8 bytes at a time, finished by MurmurHash3's mix; 63 bits. */
   private long hash(byte[] bytes, int from, int length) {
+    return hash(seed, bytes, from, length);
+  }
+
+  /** A seeded multiply-xorshift hash of 8 bytes at a time, finished by MurmurHash3's mix; 63 bits. */
+  static long hash(long seed, byte[] bytes, int from, int length) {
     long h = seed ^ (length * 0x9E3779B97F4A7C15L);
     int i = from;
     int end = from + length;

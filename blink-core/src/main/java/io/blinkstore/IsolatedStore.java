@@ -5,6 +5,7 @@ import io.blinkstore.internal.Hashes;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
+import io.blinkstore.internal.SortedSets;
 import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.internal.Watches;
@@ -33,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class IsolatedStore
     implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target,
-    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source, TypedKeys.Source, TypedKeys, Hashes.Source {
+    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source, TypedKeys.Source, TypedKeys, Hashes.Source,
+    SortedSets.Source {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
@@ -41,19 +43,22 @@ final class IsolatedStore
   private final IsolatedStore view;
   private final LoadThrough loads;
   private final StoreHashes hashes;
+  private final StoreSortedSets sortedSets;
 
   IsolatedStore(CaffeineBlinkStore store) {
-    this(store, new KeyGate(), new Watches(), null, new AtomicReference<>(HashValue.REDIS_DEFAULTS));
+    this(store, new KeyGate(), new Watches(), null, new AtomicReference<>(HashValue.REDIS_DEFAULTS),
+        new AtomicReference<>(ZSetValue.REDIS_DEFAULTS));
   }
 
   private IsolatedStore(CaffeineBlinkStore store, KeyGate gate, Watches watches, @Nullable IsolatedStore gatedOne,
-      AtomicReference<HashValue.Compact> hashBounds) {
+      AtomicReference<HashValue.Compact> hashBounds, AtomicReference<HashValue.Compact> zsetBounds) {
     this.store = store;
     this.gate = gate;
     this.watches = watches;
     this.gated = gatedOne == null;
     this.hashes = new StoreHashes(this, hashBounds);
-    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this, hashBounds) : this;
+    this.sortedSets = new StoreSortedSets(this, zsetBounds);
+    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this, hashBounds, zsetBounds) : this;
     this.loads = new LoadThrough(this, store.flights);
   }
 
@@ -115,6 +120,11 @@ final class IsolatedStore
   @Override
   public Hashes hashes() {
     return hashes;
+  }
+
+  @Override
+  public SortedSets sortedSets() {
+    return sortedSets;
   }
 
   @Override

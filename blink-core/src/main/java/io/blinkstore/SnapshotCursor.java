@@ -60,7 +60,7 @@ final class SnapshotCursor {
     need(1);
     int flags = bytes[at++] & 0xff;
     type = flags & ~SnapshotFormat.HAS_DEADLINE;
-    if (type > SnapshotFormat.LIST) {
+    if (type > SnapshotFormat.LIST && type != SnapshotFormat.ZSET) {
       throw corrupt("unknown entry type " + flags);
     }
     deadlineMillis = (flags & SnapshotFormat.HAS_DEADLINE) != 0 ? longValue() : NO_DEADLINE;
@@ -74,6 +74,9 @@ final class SnapshotCursor {
       return start;
     }
     elements = count();
+    if (type == SnapshotFormat.ZSET) {
+      return zset(start);
+    }
     int perElement = type == SnapshotFormat.HASH ? 2 : 1;
     if (elements <= 0 || elements > (end - at) / perElement) {
       throw corrupt("element count " + elements + " does not fit the block");
@@ -85,6 +88,37 @@ final class SnapshotCursor {
       valueBytes += length;
     }
     return start;
+  }
+
+  /** The members and scores of a sorted set (a NaN score is corrupt), counted as the store weighs them. */
+  private int zset(int start) throws CorruptSnapshotException {
+    if (elements <= 0 || elements > (end - at) / 9) {
+      throw corrupt("element count " + elements + " does not fit the block");
+    }
+    valueBytes = 0;
+    for (int i = 0; i < elements; i++) {
+      int length = count();
+      skip(length);
+      if (Double.isNaN(Double.longBitsToDouble(longValue()))) {
+        throw corrupt("a sorted set's score is NaN");
+      }
+      valueBytes += length + ZSetValue.SCORE_BYTES;
+    }
+    return start;
+  }
+
+  /** A sorted set's scores, in the order of its members ({@link #elementArray}). */
+  double[] scoreArray() throws CorruptSnapshotException {
+    int after = at;
+    at = valueStart;
+    double[] scores = new double[elements];
+    count();
+    for (int i = 0; i < elements; i++) {
+      skip(count());
+      scores[i] = Double.longBitsToDouble(longValue());
+    }
+    at = after;
+    return scores;
   }
 
   /** Moves to an entry's start, as {@link #next} returned it. */
@@ -139,7 +173,7 @@ final class SnapshotCursor {
     return Arrays.copyOfRange(bytes, start, at);
   }
 
-  /** Copies of a hash's fields and values, alternately, or of a list's elements. */
+  /** Copies of a hash's fields and values, alternately, of a list's elements, or of a sorted set's members. */
   byte[][] elementArray() throws CorruptSnapshotException {
     int after = at;
     at = valueStart;
@@ -149,6 +183,9 @@ final class SnapshotCursor {
       int length = count();
       int start = skip(length);
       parts[i] = Arrays.copyOfRange(bytes, start, start + length);
+      if (type == SnapshotFormat.ZSET) {
+        skip(8); // its score: scoreArray()
+      }
     }
     at = after;
     return parts;

@@ -170,6 +170,17 @@ final class SnapshotReader {
         store.delete(key);
         store.hashes().set(key, entry.elementArray(), 0);
       }
+      case SnapshotFormat.ZSET -> {
+        store.delete(key);
+        byte[][] members = entry.elementArray();
+        double[] scores = entry.scoreArray();
+        store.sortedSets().update(key, true, entry.valueBytes(), members.length, set -> {
+          for (int i = 0; i < members.length; i++) {
+            set.put(members[i], scores[i]);
+          }
+          return members.length;
+        }, 0, stored -> true);
+      }
       default -> {
         store.delete(key);
         store.list(key).push(BlinkList.End.RIGHT, entry.elementArray());

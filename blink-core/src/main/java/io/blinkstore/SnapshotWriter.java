@@ -175,7 +175,7 @@ final class SnapshotWriter {
     }
     TypedValue typed = Key.typed(ref);
     int type = typed == null ? SnapshotFormat.STRING : typed instanceof HashValue ? SnapshotFormat.HASH
-        : SnapshotFormat.LIST;
+        : typed instanceof ZSetValue ? SnapshotFormat.ZSET : SnapshotFormat.LIST;
     byte[] packed = Key.packed(ref);
     int keyBytes = Key.keyLength(packed);
     int keyStart = Key.varintLength(keyBytes);
@@ -197,6 +197,8 @@ final class SnapshotWriter {
       }
       if (typed instanceof HashValue hash) {
         hashValue(hash);
+      } else if (typed instanceof ZSetValue zset) {
+        zsetValue(zset);
       } else {
         listValue((ListValue) typed);
       }
@@ -216,6 +218,17 @@ final class SnapshotWriter {
         bytes(entry, valueStart, entry.length - valueStart);
       }
     }
+  }
+
+  private void zsetValue(ZSetValue zset) {
+    ensure(5);
+    varint((int) zset.size());
+    zset.walk(0, false, (member, score) -> {
+      ensure(5 + member.length + 8);
+      bytes(member, 0, member.length);
+      putLong(Double.doubleToRawLongBits(score));
+      return true;
+    });
   }
 
   private void listValue(ListValue list) {

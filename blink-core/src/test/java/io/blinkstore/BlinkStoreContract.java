@@ -95,6 +95,14 @@ public abstract class BlinkStoreContract {
     return holdsHashes();
   }
 
+  /**
+   * Tells whether the store holds sorted sets ({@link BlinkStore#sortedSet}): the same stores as
+   * {@link #holdsHashes()}; one that does not must throw {@link UnsupportedOperationException} from {@code sortedSet}.
+   */
+  protected boolean holdsSortedSets() {
+    return holdsHashes();
+  }
+
   /** Skips the calling test for a store without {@link #exactAccounting()}. */
   protected final void assumeExactAccounting() {
     assumeTrue(exactAccounting(), "this store does not account key and value bytes exactly");
@@ -1313,6 +1321,48 @@ public abstract class BlinkStoreContract {
     assertTrue(hash.delete("visits"));
     assertFalse(hash.delete("visits"));
     assertEquals(3, hash.size());
+  }
+
+  @Test
+  void aSortedSetHoldsScoredMembersWithRedissSemantics() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    if (!holdsSortedSets()) {
+      assertThrows(UnsupportedOperationException.class, () -> store.sortedSet("board"));
+      return;
+    }
+    BlinkSortedSet board = store.sortedSet("board");
+    assertEquals("board", board.key());
+    assertTrue(board.add("ada", 3));
+    assertTrue(board.add("bob", 1.5));
+    assertTrue(board.add("cy", Double.NEGATIVE_INFINITY));
+    assertFalse(board.add("bob", 2.25), "an existing member gets a new score");
+    assertEquals(3, board.size());
+    assertUsage(5 + (3 + 8) + (3 + 8) + (2 + 8), store);
+    assertEquals(2.25, board.score("bob"));
+    assertNull(board.score("none"));
+    assertEquals(0, board.rank("cy"));
+    assertEquals(2, board.rank("ada"));
+    assertEquals(-1, board.rank("none"));
+    assertEquals(4.25, board.incrementScore("bob", 2));
+    assertEquals(0.5, board.incrementScore("dee", 0.5), "an absent member is added");
+    assertEquals(java.util.List.of(new BlinkSortedSet.Member("cy", Double.NEGATIVE_INFINITY),
+        new BlinkSortedSet.Member("dee", 0.5), new BlinkSortedSet.Member("ada", 3),
+        new BlinkSortedSet.Member("bob", 4.25)), board.range(0, -1));
+    assertEquals(java.util.List.of(new BlinkSortedSet.Member("ada", 3)), board.range(-2, -2));
+    assertEquals(java.util.List.of(new BlinkSortedSet.Member("dee", 0.5), new BlinkSortedSet.Member("ada", 3)),
+        board.rangeByScore(0.5, 3));
+    assertEquals(2, board.count(0, 3));
+    assertEquals(0, board.count(3, 0));
+    assertEquals(new BlinkSortedSet.Member("cy", Double.NEGATIVE_INFINITY), board.popMin());
+    assertEquals(new BlinkSortedSet.Member("bob", 4.25), board.popMax());
+    assertTrue(board.remove("ada"));
+    assertFalse(board.remove("ada"));
+    assertEquals(new BlinkSortedSet.Member("dee", 0.5), board.popMin());
+    assertNull(board.popMin());
+    assertEquals(0, store.size(), "a sorted set left empty is removed");
+    store.set("text", "v");
+    assertThrows(WrongTypeException.class, () -> store.sortedSet("text").add("m", 1));
+    assertEquals("v", store.getString("text"));
   }
 
   @Test

@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import io.blinkstore.internal.SortedSets;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -19,18 +21,23 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Any store a sequence of writes leaves (strings of any bytes, hashes, lists, deletes, over keys that collide
- * across types) comes back from a snapshot as a model map of the same writes says: the same keys, the same string
- * bytes, the same hash fields and list elements in order.
+ * Any store a sequence of writes leaves (strings of any bytes, hashes, lists, sorted sets, deletes, over keys that
+ * collide across types) comes back from a snapshot as a model map of the same writes says: the same keys, the same
+ * string bytes, the same hash fields and list elements in order, the same sorted-set members with the same scores
+ * (infinities among them) in the same order.
  */
 class SnapshotProperties {
   /** One write: to key {@code key}, of kind {@code kind}, with {@code value}. */
   record Op(int kind, int key, byte[] value) {}
 
+  /** Scores a sorted set's member gets, by its length: the infinities, -0 (in a skip list), fractions. */
+  private static final double[] SCORES = {Double.NEGATIVE_INFINITY, -0.0, 0, 1.5, -2.25e-300, 7, 1e308,
+      Double.POSITIVE_INFINITY, 0.1};
+
   @Provide
   Arbitrary<List<Op>> ops() {
     Arbitrary<byte[]> values = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-    return Combinators.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 40), values)
+    return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 40), values)
         .as(Op::new).list().ofMaxSize(300);
   }
 
@@ -67,13 +74,24 @@ class SnapshotProperties {
         model.remove(key);
       }
       case 2 -> {
-        if (current == null || current instanceof Map) {
+        if (current == null || current instanceof LinkedHashMap) {
           String field = "f" + op.value().length % 5;
           store.hash(key).set(field, op.value());
           @SuppressWarnings("unchecked")
           Map<String, byte[]> hash = current == null ? new LinkedHashMap<>() : (Map<String, byte[]>) current;
           hash.put(field, op.value());
           model.put(key, hash);
+        }
+      }
+      case 5 -> {
+        if (current == null || current instanceof TreeMap) {
+          double score = SCORES[op.value().length % SCORES.length];
+          ((SortedSets.Source) store).sortedSets().update(key, true, op.value().length + 8L, 1,
+              set -> set.put(op.value(), score), false, added -> true);
+          @SuppressWarnings("unchecked")
+          TreeMap<String, Double> zset = current == null ? new TreeMap<>() : (TreeMap<String, Double>) current;
+          zset.put(java.util.HexFormat.of().formatHex(op.value()), score == 0 ? 0.0 : score); // 0 and -0 alike
+          model.put(key, zset);
         }
       }
       default -> {
@@ -93,6 +111,21 @@ class SnapshotProperties {
   private static void check(BlinkStore loaded, String key, Object expected) {
     if (expected instanceof byte[] value) {
       assertArrayEquals(value, loaded.get(key), key);
+    } else if (expected instanceof TreeMap<?, ?> zset) {
+      Map<String, Double> got = new HashMap<>();
+      List<Double> order = new ArrayList<>();
+      ((SortedSets.Source) loaded).sortedSets().read(key, set -> {
+        set.walk(0, false, (member, score) -> {
+          got.put(java.util.HexFormat.of().formatHex(member), score == 0 ? 0.0 : score);
+          order.add(score);
+          return true;
+        });
+        return true;
+      }, false);
+      assertEquals(zset, got, key);
+      for (int i = 1; i < order.size(); i++) {
+        assertEquals(true, order.get(i - 1) <= order.get(i), key + " in score order");
+      }
     } else if (expected instanceof Map<?, ?> hash) {
       assertEquals(hash.size(), loaded.hash(key).size(), key);
       ((Map<String, byte[]>) hash).forEach((field, value) -> assertArrayEquals(value, loaded.hash(key).get(field)));

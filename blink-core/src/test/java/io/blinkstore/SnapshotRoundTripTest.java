@@ -113,11 +113,14 @@ class SnapshotRoundTripTest {
       saved.expire("hash", Duration.ofMinutes(30));
       saved.list("list").push(BlinkList.End.RIGHT, "e".getBytes(UTF_8));
       saved.expire("list", Duration.ofDays(3));
+      ((io.blinkstore.internal.SortedSets.Source) saved).sortedSets().update("zset", true, 9, 1,
+          set -> set.put("m".getBytes(UTF_8), 2.5), false, added -> true);
+      saved.expire("zset", Duration.ofHours(5));
       saved.set("forever", "v".getBytes(UTF_8));
       Path path = dir.resolve("ttl");
       long before = System.nanoTime();
       Map<String, Duration> ttls = Map.of("string", saved.ttl("string"), "hash", saved.ttl("hash"),
-          "list", saved.ttl("list"));
+          "list", saved.ttl("list"), "zset", saved.ttl("zset"));
       BlinkSnapshots.save(saved, path);
       BlinkSnapshots.load(loaded, path);
       long elapsedMillis = (System.nanoTime() - before) / 1_000_000;

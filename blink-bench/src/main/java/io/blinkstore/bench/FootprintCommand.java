@@ -2,6 +2,7 @@ package io.blinkstore.bench;
 
 import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.SortedSets;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
  * Heap per entry of the in-process store, object by object: fills a store with {@code -n} entries
  * ({@code key:0000000}-style keys, {@code -d}-byte values), then reads the JVM's class histogram (which collects
  * first) before and after, and prints every class with at least one instance per ten entries or a byte per entry, as bytes per entry.
- * With {@code --hash} the entries are the fields of one hash ({@code HSET hash key:0000000 value}): heap per field.
+ * With {@code --hash} the entries are the fields of one hash ({@code HSET hash key:0000000 value}): heap per field;
+ * with {@code --zset} the members of one sorted set ({@code ZADD zset i key:0000000}): heap per member.
  * Run it on each JDK and header mode to compare layouts; it needs no server.
  */
 @Command(name = "footprint", description = "Heap bytes per entry of the in-process store, per class.")
@@ -39,6 +41,8 @@ final class FootprintCommand implements Callable<Integer> {
   boolean hash;
   @Option(names = "--list", description = "Push the -n values as elements of one list (key 'list'), per element.")
   boolean list;
+  @Option(names = "--zset", description = "Add the -n keys as members of one sorted set (key 'zset', score i).")
+  boolean zset;
 
   @Override
   public Integer call() throws Exception {
@@ -47,7 +51,12 @@ final class FootprintCommand implements Callable<Integer> {
       for (int i = 0; i < entries; i++) {
         byte[] value = new byte[valueBytes];
         value[0] = (byte) i;
-        if (hash) {
+        if (zset) {
+          byte[] member = key(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          double score = i;
+          sortedSets(store).update("zset", true, member.length + 8L, 1, set -> set.put(member, score), false,
+              added -> true);
+        } else if (hash) {
           store.hash("hash").set(key(i), value);
         } else if (list) {
           store.list("list").push(BlinkList.End.RIGHT, value);
@@ -61,8 +70,10 @@ final class FootprintCommand implements Callable<Integer> {
       long total = total(after) - total(before);
       System.out.printf("%s, %s, %d %s of %d key + %d value bytes%s (usage %d)%n",
           System.getProperty("java.vm.version"), headers(),
-          hash ? store.hash("hash").size() : list ? store.list("list").size() : store.size(),
-          hash ? "fields of one hash," : list ? "elements of one list" : "entries", list ? 4 : 4 + digits, valueBytes,
+          zset ? (long) sortedSets(store).read("zset", SortedSets.Members::size, 0L)
+              : hash ? store.hash("hash").size() : list ? store.list("list").size() : store.size(),
+          zset ? "members of one sorted set," : hash ? "fields of one hash," : list ? "elements of one list"
+              : "entries", list ? 4 : 4 + digits, zset ? 8 : valueBytes,
           ttl ? ", each with a time to live" : "", store.usage());
       System.out.printf("%-60s %12s %14s%n", "class", "instances", "bytes/entry");
       for (String[] row : rows(after)) {
@@ -75,6 +86,10 @@ final class FootprintCommand implements Callable<Integer> {
       System.out.printf("%-60s %12s %14.1f%n", "total (live heap growth)", "", (double) total / entries);
     }
     return 0;
+  }
+
+  private static SortedSets sortedSets(BlinkStore store) {
+    return ((SortedSets.Source) store).sortedSets();
   }
 
   /** {@code key:} and {@link #digits} decimal digits, zero-padded (String.format leaves garbage behind). */

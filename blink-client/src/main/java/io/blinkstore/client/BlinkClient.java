@@ -3,6 +3,7 @@ package io.blinkstore.client;
 import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkHash;
 import io.blinkstore.BlinkList;
+import io.blinkstore.BlinkSortedSet;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
@@ -236,6 +237,22 @@ public final class BlinkClient implements BlinkStore {
           + " protocol (blink://) has no words for them");
     }
     return resp.hash(key);
+  }
+
+  /**
+   * The sorted set of {@code key} over RESP ({@code redis://}), with the in-process store's semantics.
+   *
+   * @throws UnsupportedOperationException over the Blink text protocol ({@code blink://}), which has no words for
+   *     sorted sets
+   */
+  @Override
+  public BlinkSortedSet sortedSet(String key) {
+    TextProtocol.keyBytes(key); // @throws IllegalArgumentException for an invalid key, as every method
+    if (!(commands instanceof RespCommands resp)) {
+      throw new UnsupportedOperationException("sorted sets need a RESP connection (redis://host:port): the Blink"
+          + " text protocol (blink://) has no words for them");
+    }
+    return resp.sortedSet(key);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.blinkstore.client;
 
 import io.blinkstore.BlinkHash;
 import io.blinkstore.BlinkList;
+import io.blinkstore.BlinkSortedSet;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import java.net.SocketAddress;
@@ -35,6 +36,11 @@ final class RespCommands implements Transport, LeasedLoad.Words {
   /** The hash of {@code key} over this pool (a checked key). */
   BlinkHash hash(String key) {
     return new RespHash(this, protocol, key);
+  }
+
+  /** The sorted set of {@code key} over this pool (a checked key). */
+  BlinkSortedSet sortedSet(String key) {
+    return new RespSortedSet(this, protocol, key);
   }
 
   /** Sends one request on the pool. */

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,28 +15,9 @@ import org.jspecify.annotations.Nullable;
  * pool, answered as the in-process store answers it (the same exceptions: {@link RespProtocol#hashCommand}), so
  * the one contract holds against a Blink Store server and against Redis alike.
  */
-final class RespHash implements BlinkHash {
-  private final RespCommands commands;
-  private final RespProtocol protocol;
-  private final String key;
-
+final class RespHash extends RespKeyView implements BlinkHash {
   RespHash(RespCommands commands, RespProtocol protocol, String key) {
-    this.commands = commands;
-    this.protocol = protocol;
-    this.key = key;
-  }
-
-  private <T> T run(String name, long valueBytes, List<byte[]> rest, RespRequest.ReplyDecoder<T> decoder) {
-    CompletableFuture<T> reply = commands.send(protocol.hashCommand(name, key, valueBytes, rest, decoder));
-    return BlinkClient.await(reply);
-  }
-
-  private static byte[] utf8(String field) {
-    return field.getBytes(UTF_8);
-  }
-
-  private static Exchange.@Nullable Result<Long> integer(RespReply reply) {
-    return reply instanceof RespReply.Int n ? new Exchange.Result<>(n.value()) : null;
+    super(commands, protocol, key);
   }
 
   @Override
@@ -49,7 +29,7 @@ final class RespHash implements BlinkHash {
   public boolean set(String field, byte[] value) {
     Objects.requireNonNull(value, "value");
     byte[] name = utf8(field);
-    return run("HSET", name.length + value.length, List.of(name, value), RespHash::integer) == 1;
+    return run("HSET", name.length + value.length, List.of(name, value), RespKeyView::integer) == 1;
   }
 
   @Override
@@ -62,14 +42,14 @@ final class RespHash implements BlinkHash {
       rest.add(value);
       bytes += rest.get(rest.size() - 2).length + value.length;
     }
-    return rest.isEmpty() ? 0 : run("HSET", bytes, rest, RespHash::integer);
+    return rest.isEmpty() ? 0 : run("HSET", bytes, rest, RespKeyView::integer);
   }
 
   @Override
   public boolean setIfAbsent(String field, byte[] value) {
     Objects.requireNonNull(value, "value");
     byte[] name = utf8(field);
-    return run("HSETNX", name.length + value.length, List.of(name, value), RespHash::integer) == 1;
+    return run("HSETNX", name.length + value.length, List.of(name, value), RespKeyView::integer) == 1;
   }
 
   @Override
@@ -80,17 +60,17 @@ final class RespHash implements BlinkHash {
 
   @Override
   public boolean delete(String field) {
-    return run("HDEL", 0, List.of(utf8(field)), RespHash::integer) == 1;
+    return run("HDEL", 0, List.of(utf8(field)), RespKeyView::integer) == 1;
   }
 
   @Override
   public boolean contains(String field) {
-    return run("HEXISTS", 0, List.of(utf8(field)), RespHash::integer) == 1;
+    return run("HEXISTS", 0, List.of(utf8(field)), RespKeyView::integer) == 1;
   }
 
   @Override
   public long size() {
-    return run("HLEN", 0, List.of(), RespHash::integer);
+    return run("HLEN", 0, List.of(), RespKeyView::integer);
   }
 
   @Override
@@ -116,6 +96,6 @@ final class RespHash implements BlinkHash {
   public long incrementBy(String field, long delta) {
     byte[] name = utf8(field);
     return run("HINCRBY", name.length + 20L, List.of(name, Long.toString(delta).getBytes(UTF_8)),
-        RespHash::integer);
+        RespKeyView::integer);
   }
 }

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Timeout;
  * it run; {@code CLIENT KILL} and {@code CLIENT UNBLOCK} end a wait mid-way (a killed client takes no element
  * afterwards); a push by an in-process caller of the store wakes a RESP client; a server's shutdown closes a
  * blocked connection. {@code INFO}'s {@code blocked_clients} counts the clients blocked, and is how each test
- * knows a client has blocked (as Redis's own suite does).
+ * knows a client has blocked (as Redis's own suite does). The sorted sets' blocking pops ({@code BZPOPMIN},
+ * {@code BZPOPMAX}, {@code BZMPOP}) ride the same machinery: served in order by a {@code ZADD} of several members
+ * (lowest first), by a {@code ZUNIONSTORE} or an {@code EXEC} that writes the key, ended by a timeout or
+ * {@code CLIENT UNBLOCK}; a key that holds another type when its turn comes serves nobody.
  */
 @Timeout(60)
 class BlockingPopIT {
@@ -180,5 +183,62 @@ class BlockingPopIT {
     block(waiter, observer, 1, "BLPOP", "queue", "0");
     server.close();
     assertTrue(waiter.closedByServer(Duration.ofSeconds(10)));
+  }
+
+  private static String popped(String key, String member, String score) {
+    return "*3\r\n$" + key.length() + "\r\n" + key + "\r\n$" + member.length() + "\r\n" + member + "\r\n$"
+        + score.length() + "\r\n" + score + "\r\n";
+  }
+
+  @Test
+  void sortedSetWaitersAreServedInOrderLowestScoreFirstByOneZadd() throws Exception {
+    LineClient writer = client();
+    List<LineClient> waiters = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      LineClient waiter = client();
+      waiters.add(waiter);
+      block(waiter, writer, i + 1, i < 3 ? "BZPOPMIN" : "BZPOPMAX", "none", "board", "0");
+    }
+    assertEquals(":3\r\n", call(writer, "ZADD", "board", "3", "c", "1", "a", "2.5", "b"));
+    assertEquals(popped("board", "a", "1"), RespIT.readReply(waiters.get(0)));
+    assertEquals(popped("board", "b", "2.5"), RespIT.readReply(waiters.get(1)));
+    assertEquals(popped("board", "c", "3"), RespIT.readReply(waiters.get(2)));
+    assertEquals(1, blockedClients(writer));
+    assertEquals(":0\r\n", call(writer, "EXISTS", "board"));
+    assertEquals(":2\r\n", call(writer, "ZADD", "board", "5", "x", "9", "y"));
+    assertEquals(popped("board", "y", "9"), RespIT.readReply(waiters.get(3)));
+    assertEquals("*2\r\n$1\r\nx\r\n$1\r\n5\r\n", call(writer, "ZRANGE", "board", "0", "-1", "WITHSCORES"));
+  }
+
+  @Test
+  void aSortedSetWaiterIsWokenByAStoreAndByAnExecAndNotByAnotherType() throws Exception {
+    LineClient writer = client();
+    LineClient waiter = client();
+    assertEquals(":2\r\n", call(writer, "ZADD", "src", "1", "a", "2", "b"));
+    block(waiter, writer, 1, "BZMPOP", "0", "1", "dst", "MAX", "COUNT", "5");
+    assertEquals(":2\r\n", call(writer, "ZUNIONSTORE", "dst", "1", "src", "WEIGHTS", "10"));
+    assertEquals("*2\r\n$3\r\ndst\r\n*2\r\n*2\r\n$1\r\nb\r\n$2\r\n20\r\n*2\r\n$1\r\na\r\n$2\r\n10\r\n",
+        RespIT.readReply(waiter));
+    block(waiter, writer, 1, "BZPOPMIN", "dst", "0");
+    assertEquals("+OK\r\n", call(writer, "SET", "dst", "string"));
+    assertEquals(1, blockedClients(writer), "a string serves nobody");
+    assertEquals("+OK\r\n", call(writer, "MULTI"));
+    assertEquals("+QUEUED\r\n", call(writer, "DEL", "dst"));
+    assertEquals("+QUEUED\r\n", call(writer, "ZADD", "dst", "7", "m"));
+    assertEquals("*2\r\n:1\r\n:1\r\n", call(writer, "EXEC"));
+    assertEquals(popped("dst", "m", "7"), RespIT.readReply(waiter));
+  }
+
+  @Test
+  void aSortedSetWaitEndsAtItsTimeoutOrByClientUnblock() throws Exception {
+    LineClient writer = client();
+    LineClient waiter = client();
+    assertEquals("*-1\r\n", call(waiter, "BZPOPMIN", "none", "0.05"));
+    assertEquals("*-1\r\n", call(waiter, "BZMPOP", "0.05", "1", "none", "MIN"));
+    String id = call(waiter, "CLIENT", "ID").substring(1).trim();
+    block(waiter, writer, 1, "BZPOPMAX", "none", "0");
+    assertEquals(":1\r\n", call(writer, "CLIENT", "UNBLOCK", id));
+    assertEquals("*-1\r\n", RespIT.readReply(waiter));
+    assertEquals(0, blockedClients(writer));
   }
 }

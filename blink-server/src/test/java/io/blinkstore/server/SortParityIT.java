@@ -134,6 +134,18 @@ class SortParityIT {
       List.of("WAIT", "1"),
       List.of("WAIT", "1", "10"),
       List.of("WAIT", "2", "1"),
+      // A sorted set sorts as its members, BY nosort keeps its order by score (SortInputs.sortedSets).
+      List.of("ZADD", "z", "3", "10", "1", "2", "2", "33", "5", "4"),
+      List.of("SORT", "z"),
+      List.of("SORT", "z", "DESC", "LIMIT", "1", "2"),
+      List.of("SORT", "z", "BY", "nosort"),
+      List.of("SORT", "z", "BY", "nosort", "DESC"),
+      List.of("SORT", "z", "BY", "nosort", "LIMIT", "1", "2"),
+      List.of("SORT", "z", "BY", "nosort", "LIMIT", "1", "2", "DESC"),
+      List.of("SORT", "z", "BY", "w_*", "GET", "#", "GET", "name_*"),
+      List.of("SORT", "z", "ALPHA", "STORE", "zout"),
+      List.of("LRANGE", "zout", "0", "-1"),
+      List.of("SORT_RO", "z", "BY", "nosort", "LIMIT", "0", "3"),
       // Last: Redis leaves strtod's ERANGE in errno, and refuses every numeric SORT after it on the connection
       // until something resets errno (docs/resp.md); ours refuses only these two.
       List.of("RPUSH", "tiny", "1e-310"),

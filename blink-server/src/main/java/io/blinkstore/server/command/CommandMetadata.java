@@ -163,6 +163,43 @@ final class CommandMetadata {
     sorts();
     lists();
     scripts();
+    sortedSets();
+  }
+
+  /** Redis 7.0's sorted_set group ({@code src/commands/z*.json}, {@code bz*.json}). */
+  private static void sortedSets() {
+    oneKey("zadd", "sortedset", List.of(), null, "RW", "update");
+    oneKey("zincrby", "sortedset", List.of(), null, "RW", "access", "update");
+    oneKey("zcard", "sortedset", List.of(), null, "RO");
+    for (String delete : List.of("zrem", "zremrangebylex", "zremrangebyrank", "zremrangebyscore")) {
+      oneKey(delete, "sortedset", List.of(), null, "RW", "delete");
+    }
+    for (String read : List.of("zcount", "zlexcount", "zmscore", "zrange", "zrangebylex", "zrangebyscore", "zrank",
+        "zrevrange", "zrevrangebylex", "zrevrangebyscore", "zrevrank", "zscore")) {
+      oneKey(read, "sortedset", List.of(), null, "RO", "access");
+    }
+    for (String read : List.of("zrandmember", "zscan")) {
+      oneKey(read, "sortedset", NONDETERMINISTIC, null, "RO", "access");
+    }
+    for (String pop : List.of("zpopmin", "zpopmax")) {
+      oneKey(pop, "sortedset", List.of(), null, "RW", "access", "delete");
+    }
+    for (String pop : List.of("bzpopmin", "bzpopmax")) {
+      keys(pop, "sortedset", List.of(), new KeySpec(null, List.of("RW", "access", "delete"), 1, -2, 1));
+    }
+    keys("zmpop", "sortedset", List.of(),
+        new KeySpec(null, List.of("RW", "access", "delete"), 1, 0, 1, new Keynum(0, 1)));
+    keys("bzmpop", "sortedset", List.of(),
+        new KeySpec(null, List.of("RW", "access", "delete"), 2, 0, 1, new Keynum(0, 1)));
+    KeySpec stored = new KeySpec(null, List.of("OW", "update"), 1, 0, 1);
+    keys("zrangestore", "sortedset", List.of(), stored, new KeySpec(null, List.of("RO", "access"), 2, 0, 1));
+    for (String read : List.of("zunion", "zinter", "zdiff", "zintercard")) {
+      keys(read, "sortedset", List.of(), new KeySpec(null, List.of("RO", "access"), 1, 0, 1, new Keynum(0, 1)));
+    }
+    for (String store : List.of("zunionstore", "zinterstore", "zdiffstore")) {
+      keys(store, "sortedset", List.of(), stored,
+          new KeySpec(null, List.of("RO", "access"), 2, 0, 1, new Keynum(0, 1)));
+    }
   }
 
   /** {@code SORT}, {@code SORT_RO}, {@code WAIT}, {@code DUMP}, {@code RESTORE} ({@code src/commands/<name>.json}). */

@@ -5,6 +5,7 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.WrongTypeException;
 import io.blinkstore.internal.Hashes;
+import io.blinkstore.internal.SortedSets;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
@@ -166,6 +167,9 @@ public final class Dispatcher {
     if (hashes != null) {
       HashBounds.makeLive(serverCommands.config, hashes);
     }
+    new ZsetAccess(writingThroughLeases, (isolation == null ? this.store : isolation.view())
+        instanceof SortedSets.Source source ? source.sortedSets() : null, leases, sizeLimits, maxReplyBytes)
+        .register(table, blocked, serverCommands.config);
     new RespClientCommands(clients, pause, blocked).register(table);
     new WaitCommand(blocked).register(table);
     if (isolation != null && types != null) {
@@ -174,6 +178,9 @@ public final class Dispatcher {
       new RespBlockingCommands(lists, blocked, leases, sizeLimits, maxReplyBytes).register(table);
       types.onWrite(blocked::signal);
       SortInputs sortable = new SortInputs().add("list", true, SortInputs.lists(lists));
+      if (isolation.view() instanceof SortedSets.Source source) {
+        sortable.add("zset", true, SortInputs.sortedSets(source.sortedSets()));
+      }
       new SortCommand(sortable, types, new SortPattern(writingThroughLeases, hashes), writingThroughLeases, lists,
           leases, sizeLimits, maxReplyBytes).register(table);
       new DumpCommands(writingThroughLeases, types, hashes, lists, unixTime, leases, sizeLimits, maxReplyBytes)

@@ -250,28 +250,16 @@ final class RespHashCommands {
     if (hashes.size(key) == 0) {
       return EMPTY_SCAN;
     }
-    long count = 10;
-    byte[] pattern = null;
-    for (int i = 3; i < args.length; i += 2) {
-      String option = Arguments.lowerCase(args[i]);
-      if (i + 1 == args.length || !option.equals("count") && !option.equals("match")) {
-        return RespKeyCommands.SYNTAX_ERROR;
-      }
-      if (option.equals("match")) {
-        pattern = args[i + 1];
-        continue;
-      }
-      Long parsed = Arguments.integer(args[i + 1]);
-      if (parsed == null || parsed < 1) {
-        return parsed == null ? RespKeyCommands.NOT_AN_INTEGER : RespKeyCommands.SYNTAX_ERROR;
-      }
-      count = parsed;
+    Object options = ScanOptions.parse(args, MAX_COUNT);
+    if (options instanceof Result.Error error) {
+      return error;
     }
-    Hashes.Step step = hashes.scan(key, cursor, (int) Math.min(count, MAX_COUNT));
+    ScanOptions scan = (ScanOptions) options;
+    Hashes.Step step = hashes.scan(key, cursor, scan.count());
     List<Result> found = new ArrayList<>();
     List<byte[]> entries = step.fieldsAndValues();
     for (int i = 0; i + 1 < entries.size(); i += 2) {
-      if (pattern == null || GlobPattern.matches(pattern, entries.get(i))) {
+      if (scan.matches(entries.get(i))) {
         found.add(new Result.Bulk(entries.get(i)));
         found.add(new Result.Bulk(entries.get(i + 1)));
       }

@@ -31,20 +31,25 @@ final class ServerConfig {
 
   /** The settings Redis reads as memory values ({@code 1gb}), among those reported. */
   private static final Set<String> MEMORY = Set.of("maxmemory", "maxmemory-clients", "proto-max-bulk-len",
-      "client-query-buffer-limit", "hash-max-listpack-value", "hash-max-ziplist-value");
+      "client-query-buffer-limit", "hash-max-listpack-value", "hash-max-ziplist-value",
+      "zset-max-listpack-value", "zset-max-ziplist-value");
 
   /** The integer settings' ranges in Redis 7.0 ({@code config.c}). */
   private static final Map<String, long[]> RANGES = Map.of("timeout", new long[] {0, Integer.MAX_VALUE},
       "maxclients", new long[] {1, 0xFFFF_FFFFL}, "maxmemory-samples", new long[] {1, Integer.MAX_VALUE},
       "hash-max-listpack-entries", new long[] {0, Long.MAX_VALUE},
       "hash-max-ziplist-entries", new long[] {0, Long.MAX_VALUE},
+      "zset-max-listpack-entries", new long[] {0, Long.MAX_VALUE},
+      "zset-max-ziplist-entries", new long[] {0, Long.MAX_VALUE},
       "busy-reply-threshold", new long[] {0, Long.MAX_VALUE}, "lua-time-limit", new long[] {0, Long.MAX_VALUE});
 
   /** Redis 7.0's old names of settings, each reported and changed with its new name. */
   private static final Map<String, String> ALIASES = Map.of("hash-max-ziplist-entries", "hash-max-listpack-entries",
       "hash-max-listpack-entries", "hash-max-ziplist-entries", "hash-max-ziplist-value", "hash-max-listpack-value",
       "hash-max-listpack-value", "hash-max-ziplist-value", "busy-reply-threshold", "lua-time-limit",
-      "lua-time-limit", "busy-reply-threshold");
+      "lua-time-limit", "busy-reply-threshold",
+      "zset-max-ziplist-entries", "zset-max-listpack-entries", "zset-max-listpack-entries", "zset-max-ziplist-entries",
+      "zset-max-ziplist-value", "zset-max-listpack-value", "zset-max-listpack-value", "zset-max-ziplist-value");
 
   /** Redis 7.0's eviction policies, in its order (its error lists them). */
   static final List<String> POLICIES = List.of("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
@@ -112,6 +117,10 @@ final class ServerConfig {
     values.put("hash-max-ziplist-entries", "128");
     values.put("hash-max-listpack-value", "64");
     values.put("hash-max-ziplist-value", "64");
+    values.put("zset-max-listpack-entries", "128");
+    values.put("zset-max-ziplist-entries", "128");
+    values.put("zset-max-listpack-value", "64");
+    values.put("zset-max-ziplist-value", "64");
     values.put("list-max-listpack-size", "-2");
     values.put("list-max-ziplist-size", "-2"); // Redis's old name of list-max-listpack-size
     values.put("list-compress-depth", "0");

@@ -2,6 +2,8 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkList;
 import io.blinkstore.internal.ListReplies;
+import io.blinkstore.internal.SortedSets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,32 @@ final class SortInputs {
   static Elements lists(Function<String, BlinkList> lists) {
     return (key, start, stop, maxBytes) -> lists.apply(key) instanceof ListReplies bounded
         ? bounded.range(start, stop, maxBytes) : lists.apply(key).range(start, stop);
+  }
+
+  /**
+   * A sorted set's members by rank, ascending, as {@code ZRANGE} reads them: one atomic read, bounded as
+   * {@link #lists} bounds a list's (copies of the members: the store's arrays never leave its monitor).
+   */
+  static Elements sortedSets(SortedSets sets) {
+    return (key, start, stop, maxBytes) -> sets.read(key, members -> {
+      long size = members.size();
+      long from = start < 0 ? Math.max(0, size + start) : start;
+      long to = stop < 0 ? size + stop : Math.min(stop, size - 1);
+      List<byte[]> out = new ArrayList<>();
+      if (from > to) {
+        return out;
+      }
+      long[] bytes = {0};
+      members.walk(from, false, (member, score) -> {
+        bytes[0] += member.length + ListReplies.ELEMENT_OVERHEAD;
+        if (bytes[0] > maxBytes) {
+          throw new ListReplies.TooLarge(bytes[0], maxBytes);
+        }
+        out.add(member.clone());
+        return out.size() <= to - from;
+      });
+      return out;
+    }, List.of());
   }
 
   /** How to read a container of {@code type}, or {@code null} if it cannot be sorted. */
