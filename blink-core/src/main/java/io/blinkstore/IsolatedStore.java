@@ -5,11 +5,13 @@ import io.blinkstore.internal.Hashes;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
+import io.blinkstore.internal.Sets;
 import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.internal.Watches;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -33,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class IsolatedStore
     implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target,
-    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source, TypedKeys.Source, TypedKeys, Hashes.Source {
+    ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source, TypedKeys.Source, TypedKeys, Hashes.Source,
+    Sets.Source {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
@@ -41,19 +44,22 @@ final class IsolatedStore
   private final IsolatedStore view;
   private final LoadThrough loads;
   private final StoreHashes hashes;
+  private final StoreSets sets;
 
   IsolatedStore(CaffeineBlinkStore store) {
-    this(store, new KeyGate(), new Watches(), null, new AtomicReference<>(HashValue.REDIS_DEFAULTS));
+    this(store, new KeyGate(), new Watches(), null, new AtomicReference<>(HashValue.REDIS_DEFAULTS),
+        new AtomicLong(SetValue.REDIS_MAX_INTSET_ENTRIES));
   }
 
   private IsolatedStore(CaffeineBlinkStore store, KeyGate gate, Watches watches, @Nullable IsolatedStore gatedOne,
-      AtomicReference<HashValue.Compact> hashBounds) {
+      AtomicReference<HashValue.Compact> hashBounds, AtomicLong maxIntset) {
     this.store = store;
     this.gate = gate;
     this.watches = watches;
     this.gated = gatedOne == null;
     this.hashes = new StoreHashes(this, hashBounds);
-    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this, hashBounds) : this;
+    this.sets = new StoreSets(this, gated, maxIntset);
+    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this, hashBounds, maxIntset) : this;
     this.loads = new LoadThrough(this, store.flights);
   }
 
@@ -115,6 +121,11 @@ final class IsolatedStore
   @Override
   public Hashes hashes() {
     return hashes;
+  }
+
+  @Override
+  public Sets sets() {
+    return sets;
   }
 
   @Override

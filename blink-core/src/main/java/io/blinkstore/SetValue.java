@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -154,21 +154,26 @@ final class SetValue extends TypedValue {
     return t != null ? t.entry(member) != null : indexOf(member) >= 0;
   }
 
-  /** Each member, in the set's order (ascending integers, or the table's hash order), as a fresh array. */
-  void forEach(Consumer<byte[]> action) {
+  /**
+   * Gives {@code action} each member, in the set's order (ascending integers, or the table's hash order), as a fresh
+   * array, until it answers false; whether it went through every member.
+   */
+  boolean each(Predicate<byte[]> action) {
     HashValue t = table;
     if (t == null) {
       for (int i = 0; i < size; i++) {
-        action.accept(Decimal.format(ints[i]));
+        if (!action.test(Decimal.format(ints[i]))) {
+          return false;
+        }
       }
-      return;
+      return true;
     }
-    byte[][] slots = t.slots();
-    for (byte[] entry : slots) {
-      if (entry != null) {
-        action.accept(HashEntries.field(entry));
+    for (byte[] entry : t.slots()) {
+      if (entry != null && !action.test(HashEntries.field(entry))) {
+        return false;
       }
     }
+    return true;
   }
 
   /**
@@ -180,7 +185,7 @@ final class SetValue extends TypedValue {
       return null;
     }
     List<byte[]> members = new ArrayList<>((int) elements());
-    forEach(members::add);
+    each(members::add);
     return members;
   }
 

@@ -29,6 +29,7 @@ final class SnapshotFormat {
   static final int STRING = 0;
   static final int HASH = 1;
   static final int LIST = 2;
+  static final int SET = 3;
   /** Set in an entry's type byte when a deadline (Unix ms, i64) follows it. */
   static final int HAS_DEADLINE = 0x80;
 

@@ -170,6 +170,10 @@ final class SnapshotReader {
         store.delete(key);
         store.hashes().set(key, entry.elementArray(), 0);
       }
+      case SnapshotFormat.SET -> {
+        store.delete(key);
+        store.sets().add(key, entry.elementArray(), 0);
+      }
       default -> {
         store.delete(key);
         store.list(key).push(BlinkList.End.RIGHT, entry.elementArray());

@@ -175,7 +175,7 @@ final class SnapshotWriter {
     }
     TypedValue typed = Key.typed(ref);
     int type = typed == null ? SnapshotFormat.STRING : typed instanceof HashValue ? SnapshotFormat.HASH
-        : SnapshotFormat.LIST;
+        : typed instanceof SetValue ? SnapshotFormat.SET : SnapshotFormat.LIST;
     byte[] packed = Key.packed(ref);
     int keyBytes = Key.keyLength(packed);
     int keyStart = Key.varintLength(keyBytes);
@@ -197,6 +197,8 @@ final class SnapshotWriter {
       }
       if (typed instanceof HashValue hash) {
         hashValue(hash);
+      } else if (typed instanceof SetValue set) {
+        setValue(set);
       } else {
         listValue((ListValue) typed);
       }
@@ -216,6 +218,16 @@ final class SnapshotWriter {
         bytes(entry, valueStart, entry.length - valueStart);
       }
     }
+  }
+
+  private void setValue(SetValue set) {
+    ensure(5);
+    varint((int) set.elements());
+    set.each(member -> {
+      ensure(5 + member.length);
+      bytes(member, 0, member.length);
+      return true;
+    });
   }
 
   private void listValue(ListValue list) {

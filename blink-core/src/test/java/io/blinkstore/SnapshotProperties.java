@@ -3,14 +3,19 @@ package io.blinkstore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.blinkstore.internal.Sets;
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -19,18 +24,20 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Any store a sequence of writes leaves (strings of any bytes, hashes, lists, deletes, over keys that collide
+ * Any store a sequence of writes leaves (strings of any bytes, hashes, lists, sets, deletes, over keys that collide
  * across types) comes back from a snapshot as a model map of the same writes says: the same keys, the same string
- * bytes, the same hash fields and list elements in order.
+ * bytes, the same hash fields, list elements in order and set members.
  */
 class SnapshotProperties {
   /** One write: to key {@code key}, of kind {@code kind}, with {@code value}. */
   record Op(int kind, int key, byte[] value) {}
 
+  private static final Charset ISO = StandardCharsets.ISO_8859_1;
+
   @Provide
   Arbitrary<List<Op>> ops() {
     Arbitrary<byte[]> values = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-    return Combinators.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 40), values)
+    return Combinators.combine(Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 40), values)
         .as(Op::new).list().ofMaxSize(300);
   }
 
@@ -76,6 +83,17 @@ class SnapshotProperties {
           model.put(key, hash);
         }
       }
+      case 5, 6 -> {
+        if (current == null || current instanceof Set) {
+          // Integers often (an intset), any bytes otherwise (a table); as ISO-8859-1 text, byte for byte.
+          byte[] member = op.kind() == 5 ? Integer.toString(op.value().length % 40 - 9).getBytes(ISO) : op.value();
+          ((Sets.Source) store).sets().add(key, new byte[][] {member}, 0);
+          @SuppressWarnings("unchecked")
+          Set<String> set = current == null ? new HashSet<>() : (Set<String>) current;
+          set.add(new String(member, ISO));
+          model.put(key, set);
+        }
+      }
       default -> {
         if (current == null || current instanceof List) {
           BlinkList.End end = op.kind() == 3 ? BlinkList.End.LEFT : BlinkList.End.RIGHT;
@@ -93,6 +111,12 @@ class SnapshotProperties {
   private static void check(BlinkStore loaded, String key, Object expected) {
     if (expected instanceof byte[] value) {
       assertArrayEquals(value, loaded.get(key), key);
+    } else if (expected instanceof Set<?> set) {
+      Set<String> members = new HashSet<>();
+      for (byte[] member : ((Sets.Source) loaded).sets().members(key, Long.MAX_VALUE)) {
+        members.add(new String(member, ISO));
+      }
+      assertEquals(set, members, key);
     } else if (expected instanceof Map<?, ?> hash) {
       assertEquals(hash.size(), loaded.hash(key).size(), key);
       ((Map<String, byte[]>) hash).forEach((field, value) -> assertArrayEquals(value, loaded.hash(key).get(field)));

@@ -8,6 +8,7 @@ import io.blinkstore.internal.Hashes;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
+import io.blinkstore.internal.Sets;
 import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.BlinkServer;
 import java.time.Clock;
@@ -165,6 +166,9 @@ public final class Dispatcher {
     new RespHashCommands(hashes, leases, sizeLimits, maxReplyBytes).register(table);
     if (hashes != null) {
       HashBounds.makeLive(serverCommands.config, hashes);
+    }
+    if ((isolation == null ? this.store : isolation.view()) instanceof Sets.Source source) {
+      new RespSetTypeCommands(source.sets(), leases, sizeLimits, maxReplyBytes).register(table, serverCommands.config);
     }
     new RespClientCommands(clients, pause, blocked).register(table);
     if (isolation != null && types != null) {

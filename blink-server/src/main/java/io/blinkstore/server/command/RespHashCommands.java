@@ -33,8 +33,6 @@ final class RespHashCommands {
   private static final Result.Error OUT_OF_RANGE = Result.error("value is out of range");
   private static final Result.Error INVALID_CURSOR = Result.error("invalid cursor");
   private static final Result EMPTY_SCAN = new Result.Array(List.of(Result.bulk("0"), new Result.Array(List.of())));
-  /** The most fields one {@code HSCAN} step returns, whatever {@code COUNT} asks (as {@code SCAN}'s). */
-  private static final int MAX_COUNT = RespScanCommands.MAX_COUNT;
 
   private final @Nullable Hashes hashes;
   private final Leases leases;
@@ -250,28 +248,15 @@ final class RespHashCommands {
     if (hashes.size(key) == 0) {
       return EMPTY_SCAN;
     }
-    long count = 10;
-    byte[] pattern = null;
-    for (int i = 3; i < args.length; i += 2) {
-      String option = Arguments.lowerCase(args[i]);
-      if (i + 1 == args.length || !option.equals("count") && !option.equals("match")) {
-        return RespKeyCommands.SYNTAX_ERROR;
-      }
-      if (option.equals("match")) {
-        pattern = args[i + 1];
-        continue;
-      }
-      Long parsed = Arguments.integer(args[i + 1]);
-      if (parsed == null || parsed < 1) {
-        return parsed == null ? RespKeyCommands.NOT_AN_INTEGER : RespKeyCommands.SYNTAX_ERROR;
-      }
-      count = parsed;
+    Object parsed = ScanOptions.parse(args, 3);
+    if (!(parsed instanceof ScanOptions options)) {
+      return (Result.Error) parsed;
     }
-    Hashes.Step step = hashes.scan(key, cursor, (int) Math.min(count, MAX_COUNT));
+    Hashes.Step step = hashes.scan(key, cursor, options.count());
     List<Result> found = new ArrayList<>();
     List<byte[]> entries = step.fieldsAndValues();
     for (int i = 0; i + 1 < entries.size(); i += 2) {
-      if (pattern == null || GlobPattern.matches(pattern, entries.get(i))) {
+      if (options.matches(entries.get(i))) {
         found.add(new Result.Bulk(entries.get(i)));
         found.add(new Result.Bulk(entries.get(i + 1)));
       }

@@ -56,7 +56,8 @@ final class RespTransactionCommands {
 
   /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
   private static final Set<String> EXCLUSIVE =
-      Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush");
+      Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush",
+          "smove", "sinter", "sunion", "sdiff", "sintercard", "sinterstore", "sunionstore", "sdiffstore");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface
