@@ -30,14 +30,6 @@ import org.jspecify.annotations.Nullable;
  *       {@link #set(String, byte[])} drops any earlier time to live, as Redis's {@code SET} does.
  *   <li>After {@link #close()}, every operation but {@code close()} throws {@link IllegalStateException}.
  * </ul>
- *
- * <pre>{@code
- * try (BlinkStore store = BlinkStore.builder().memoryLimit(64L << 20).build()) {
- *   store.set("greeting", "hello");
- *   String value = store.getString("greeting"); // "hello"
- *   long bytes = store.usage();                 // 8 + 5 = 13
- * }
- * }</pre>
  */
 public interface BlinkStore extends AutoCloseable {
 
@@ -228,6 +220,14 @@ public interface BlinkStore extends AutoCloseable {
    */
   default BlinkList list(String key) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no lists");
+  }
+
+  /**
+   * The set stored under {@code key}, as Redis's set commands see it ({@link BlinkSet}); the view holds nothing.
+   * @throws UnsupportedOperationException if this store holds no sets (a text-protocol client)
+   */
+  default BlinkSet set(String key) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no sets");
   }
 
   /**

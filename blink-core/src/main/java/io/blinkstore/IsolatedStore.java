@@ -22,12 +22,8 @@ import org.jspecify.annotations.Nullable;
  * The store {@code BlinkStore.builder()} builds: the {@link CaffeineBlinkStore} behind a gate that isolates
  * transactions ({@link Isolation}), and marking the watchers of every key it modifies ({@link Watches}).
  *
- * <p><b>The gate</b> is a reader-writer gate over the whole store whose shared side is striped by thread: every
- * operation holds the {@link KeyGate} stripe of its calling thread shared (an uncontended compare-and-set on a lock
- * that, with a fixed set of event-loop threads, each thread has to itself), and {@link #atomically} holds every
- * stripe exclusive, in ascending order. So an operation never writes a cache line that operations of other threads
- * write, and an {@code EXEC} excludes all of them. Simpler than the per-key stripes the design first chose, as
- * correct (it excludes everything, keyless commands included), and measured no slower (docs/BENCHMARKS.md).
+ * <p><b>The gate</b> is {@link KeyGate}: every operation holds its calling thread's stripe shared, and
+ * {@link #atomically} holds every stripe exclusive.
  *
  * <p>Two instances share one store: the gated one, handed to callers, and its {@link #view()} without the gate, for
  * a caller that holds the gate itself. Both mark watchers. Both are the store's {@link Deadlines} too, and the
@@ -167,6 +163,12 @@ final class IsolatedStore
     }
     store.typed.written(key);
     return result;
+  }
+
+  @Override
+  public BlinkSet set(String key) {
+    StoreArguments.validate(key);
+    return new StoreSet(sets, key);
   }
 
   @Override

@@ -161,9 +161,10 @@ final class StoreSets implements Sets {
       return there;
     }
     long max = maxIntset.get();
-    // Added first: a refusal (past the limit) then leaves both sets as they were.
+    // Added first: a refusal (past the limit) then leaves both sets as they were. A destination that had the member
+    // is not modified, so its watchers are not marked (Redis's SMOVE signals it only when it adds).
     store.update(to, new TypedWrite<>(SetValue.class, SetValue::new, member.length, 1, set -> set.add(member, max),
-        false, ALWAYS));
+        false, added -> added));
     store.update(from, new TypedWrite<>(SetValue.class, null, 0, 0, set -> set.remove(member), false, ALWAYS));
     return true;
   }
