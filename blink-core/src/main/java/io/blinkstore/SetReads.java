@@ -5,8 +5,10 @@ import io.blinkstore.internal.ListReplies;
 import io.blinkstore.internal.Sets;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -24,10 +26,13 @@ final class SetReads {
   /** {@code SRANDMEMBER key count}: see {@link Sets#random(String, long, long)}. */
   static @Nullable List<byte[]> random(SetValue set, long count, long maxBytes) {
     HashValue table = set.table();
-    if (table != null) {
-      return HashReads.random(table, count, false, maxBytes);
-    }
     long size = set.elements();
+    if (table != null && count > 0 && count * 2 <= size) {
+      return fewDistinct(table, count, maxBytes);
+    }
+    if (table != null) {
+      return HashReads.random(table, count, false, maxBytes); // most of the table, or repeats: one walk
+    }
     if (count >= size) {
       return set.members(maxBytes, OVERHEAD);
     }
@@ -65,6 +70,29 @@ final class SetReads {
       }
     }
     return picked;
+  }
+
+  /**
+   * {@code count} distinct members of a table, at most half of it, by random slots (Redis's "case 4": a few tries
+   * per member, not a walk of the table), in the order picked; {@code null} past {@code maxBytes}.
+   */
+  private static @Nullable List<byte[]> fewDistinct(HashValue table, long count, long maxBytes) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    Set<Integer> picked = new HashSet<>();
+    List<byte[]> members = new ArrayList<>();
+    long bytes = 0;
+    while (members.size() < count) {
+      int slot = HashReads.randomSlot(table, random);
+      if (picked.add(slot)) {
+        byte[] entry = table.slots()[slot];
+        bytes += HashEntries.fieldLength(entry) + OVERHEAD;
+        if (bytes > maxBytes) {
+          return null;
+        }
+        members.add(HashEntries.field(entry));
+      }
+    }
+    return members;
   }
 
   /** {@code SPOP key count}: the members {@link #random} picks (distinct), removed; {@code null} removes none. */

@@ -4,7 +4,6 @@ import io.blinkstore.internal.Decimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -195,7 +194,7 @@ final class SetValue extends TypedValue {
     if (t == null) {
       return Decimal.format(ints[ThreadLocalRandom.current().nextInt(size)]);
     }
-    return Objects.requireNonNull(HashReads.random(t, 1, false, Long.MAX_VALUE), "no bound").get(0);
+    return HashEntries.field(t.slots()[HashReads.randomSlot(t, ThreadLocalRandom.current())]);
   }
 
   /** Removes a member at random and returns it; the set must not be empty. */

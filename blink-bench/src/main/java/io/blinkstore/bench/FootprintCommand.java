@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  * Heap per entry of the in-process store, object by object: fills a store with {@code -n} entries
  * ({@code key:0000000}-style keys, {@code -d}-byte values), then reads the JVM's class histogram (which collects
  * first) before and after, and prints every class with at least one instance per ten entries or a byte per entry, as bytes per entry.
- * With {@code --hash} the entries are the fields of one hash ({@code HSET hash key:0000000 value}): heap per field.
+ * With {@code --hash} the entries are the fields of one hash ({@code HSET hash key:0000000 value}): heap per field;
+ * with {@code --set} the members of one set ({@code SADD set key:0000000}, no values): heap per member.
  * Run it on each JDK and header mode to compare layouts; it needs no server.
  */
 @Command(name = "footprint", description = "Heap bytes per entry of the in-process store, per class.")
@@ -39,6 +40,8 @@ final class FootprintCommand implements Callable<Integer> {
   boolean hash;
   @Option(names = "--list", description = "Push the -n values as elements of one list (key 'list'), per element.")
   boolean list;
+  @Option(names = "--set", description = "Add the keys as members of one set (SADD, no values): heap per member.")
+  boolean set;
 
   @Override
   public Integer call() throws Exception {
@@ -49,6 +52,8 @@ final class FootprintCommand implements Callable<Integer> {
         value[0] = (byte) i;
         if (hash) {
           store.hash("hash").set(key(i), value);
+        } else if (set) {
+          store.set("set").add(key(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else if (list) {
           store.list("list").push(BlinkList.End.RIGHT, value);
         } else if (ttl) {
@@ -61,8 +66,10 @@ final class FootprintCommand implements Callable<Integer> {
       long total = total(after) - total(before);
       System.out.printf("%s, %s, %d %s of %d key + %d value bytes%s (usage %d)%n",
           System.getProperty("java.vm.version"), headers(),
-          hash ? store.hash("hash").size() : list ? store.list("list").size() : store.size(),
-          hash ? "fields of one hash," : list ? "elements of one list" : "entries", list ? 4 : 4 + digits, valueBytes,
+          hash ? store.hash("hash").size() : list ? store.list("list").size() : set ? store.set("set").size()
+              : store.size(),
+          hash ? "fields of one hash," : list ? "elements of one list" : set ? "members of one set," : "entries",
+          list ? 4 : 4 + digits, set ? 0 : valueBytes,
           ttl ? ", each with a time to live" : "", store.usage());
       System.out.printf("%-60s %12s %14s%n", "class", "instances", "bytes/entry");
       for (String[] row : rows(after)) {
