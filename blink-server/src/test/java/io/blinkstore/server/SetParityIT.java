@@ -258,6 +258,18 @@ class SetParityIT {
       List.of("SET", "dd", "overwritten"),
       List.of("TYPE", "dd"),
       List.of("DEL", "u", "str"),
+      List.of("MULTI"),
+      List.of("SADD", "m1", "1", "2", "3"),
+      List.of("SADD", "m2", "2", "3", "4"),
+      List.of("SINTERSTORE", "m3", "m1", "m2"),
+      List.of("SMOVE", "m1", "m2", "1"),
+      List.of("SMEMBERS", "m2"),
+      List.of("SINTERCARD", "2", "m1", "m2"),
+      List.of("EXEC"),
+      List.of("EVAL", "return redis.call('sinterstore', KEYS[1], KEYS[2], KEYS[3])", "3", "m4", "m2", "m3"),
+      List.of("EVAL", "return redis.call('smembers', KEYS[1])", "1", "m4"),
+      List.of("EVAL", "return redis.call('sismember', KEYS[1], ARGV[1])", "1", "m4", "2"),
+      List.of("EVAL", "return redis.call('spop', KEYS[1], 0)", "1", "m4"),
       List.of("DBSIZE"));
 
   /** The shapes RESP3 gives set replies: a set for SMEMBERS, SINTER, SUNION, SDIFF and SPOP with a count. */
@@ -280,7 +292,11 @@ class SetParityIT {
       List.of("SSCAN", "s", "0"),
       List.of("SINTERCARD", "1", "s"),
       List.of("SPOP", "s", "5"),
-      List.of("EXISTS", "s"));
+      List.of("EXISTS", "s"),
+      List.of("SADD", "s", "3", "1", "2"),
+      List.of("EVAL", "redis.setresp(3) return redis.call('smembers', KEYS[1])", "1", "s"),
+      List.of("EVAL", "redis.setresp(3) return redis.call('spop', KEYS[1], 0)", "1", "s"),
+      List.of("EVAL", "redis.setresp(3) local s = redis.call('smembers', KEYS[1]) return s['set']['2']", "1", "s"));
 
   @TempDir
   Path dir;
