@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -153,6 +154,14 @@ final class SetValue extends TypedValue {
     return t != null ? t.entry(member) != null : indexOf(member) >= 0;
   }
 
+  /** Gives {@code action} each member, in the set's order, as a fresh array (part Z's sorted-set algebra reads it). */
+  void forEach(Consumer<byte[]> action) {
+    each(member -> {
+      action.accept(member);
+      return true;
+    });
+  }
+
   /**
    * Gives {@code action} each member, in the set's order (ascending integers, or the table's hash order), as a fresh
    * array, until it answers false; whether it went through every member.
@@ -184,7 +193,7 @@ final class SetValue extends TypedValue {
       return null;
     }
     List<byte[]> members = new ArrayList<>((int) elements());
-    each(members::add);
+    forEach(members::add);
     return members;
   }
 

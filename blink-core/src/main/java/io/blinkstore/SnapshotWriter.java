@@ -223,10 +223,9 @@ final class SnapshotWriter {
   private void setValue(SetValue set) {
     ensure(5);
     varint((int) set.elements());
-    set.each(member -> {
+    set.forEach(member -> {
       ensure(5 + member.length);
       bytes(member, 0, member.length);
-      return true;
     });
   }
 

@@ -199,7 +199,10 @@ final class StoreSets implements Sets {
     if (op == Op.INTER) {
       SetValue built = new SetValue(SCRATCH);
       long max = maxIntset.get();
-      intersect(sets, member -> built.add(member, max) || true);
+      intersect(sets, member -> {
+        built.add(member, max);
+        return true;
+      });
       combined = built;
     } else {
       combined = op == Op.UNION ? union(sets, Long.MAX_VALUE) : difference(sets);
@@ -322,15 +325,19 @@ final class StoreSets implements Sets {
     synchronized (first) {
       if (walkFirst / 2 <= walkAll) {
         others.sort((a, b) -> Long.compare(b.elements(), a.elements())); // largest first: a member is found sooner
-        first.each(member -> inNone(others, member) && difference.add(member, max) || true);
+        first.forEach(member -> {
+          if (inNone(others, member)) {
+            difference.add(member, max);
+          }
+        });
         return difference;
       }
-      first.each(member -> difference.add(member, max) || true);
+      first.forEach(member -> difference.add(member, max));
     }
     for (int i = 0; i < others.size() && difference.elements() > 0; i++) {
       SetValue set = others.get(i);
       synchronized (set) {
-        set.each(member -> difference.remove(member) || true);
+        set.forEach(difference::remove);
       }
     }
     return difference;
