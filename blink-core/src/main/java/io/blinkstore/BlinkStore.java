@@ -199,30 +199,26 @@ public interface BlinkStore extends AutoCloseable {
     return incrementBy(key, -1);
   }
 
-  /**
-   * The hash stored under {@code key}, as Redis's hash commands see it ({@link BlinkHash}); the view holds nothing.
-   *
-   * @throws UnsupportedOperationException if this store holds no hashes (a text-protocol client)
-   */
+  // The typed views: each sees the value under its key as Redis's commands of its type see it, and holds nothing
+  // itself. They throw IllegalArgumentException for a key that is not valid, and UnsupportedOperationException
+  // where this store holds no values of that type (a text-protocol client).
+
+  /** The hash stored under {@code key} ({@link BlinkHash}), as the typed views above. */
   default BlinkHash hash(String key) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no hashes");
   }
 
-  /**
-   * The list stored under {@code key}, as Redis's list commands see it ({@link BlinkList}); the view holds nothing.
-   *
-   * @throws IllegalArgumentException if the key is not {@linkplain #isValidKey valid}
-   * @throws UnsupportedOperationException if this store holds no lists (a text-protocol client)
-   */
+  /** The list stored under {@code key} ({@link BlinkList}), as the typed views above. */
   default BlinkList list(String key) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no lists");
   }
 
-  /**
-   * The sorted set stored under {@code key}, as Redis's sorted-set commands see it ({@link BlinkSortedSet}).
-   *
-   * @throws UnsupportedOperationException if this store holds no sorted sets (a text-protocol client)
-   */
+  /** The set stored under {@code key} ({@link BlinkSet}), as the typed views above. */
+  default BlinkSet set(String key) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no sets");
+  }
+
+  /** The sorted set stored under {@code key} ({@link BlinkSortedSet}), as the typed views above. */
   default BlinkSortedSet sortedSet(String key) {
     if (this instanceof io.blinkstore.internal.SortedSets.Source source) {
       return new StoreSortedSet(source.sortedSets(), key);

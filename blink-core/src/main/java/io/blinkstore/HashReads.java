@@ -105,8 +105,11 @@ final class HashReads {
     return reply.elements;
   }
 
-  /** A slot holding a field, each field as likely: a slot at random until one is not empty. */
-  private static int randomSlot(HashValue hash, ThreadLocalRandom random) {
+  /**
+   * A slot holding a field, each field as likely: a slot at random until one is not empty (a table's load is at
+   * least 1/4, so four tries on average).
+   */
+  static int randomSlot(HashValue hash, ThreadLocalRandom random) {
     byte[][] slots = hash.slots();
     int bound = hash.isTable() ? slots.length : (int) hash.elements();
     for (;;) {

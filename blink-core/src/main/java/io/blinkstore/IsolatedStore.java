@@ -6,11 +6,13 @@ import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
 import io.blinkstore.internal.SortedSets;
+import io.blinkstore.internal.Sets;
 import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.internal.ValueSwaps;
 import io.blinkstore.internal.Watches;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -21,12 +23,8 @@ import org.jspecify.annotations.Nullable;
  * The store {@code BlinkStore.builder()} builds: the {@link CaffeineBlinkStore} behind a gate that isolates
  * transactions ({@link Isolation}), and marking the watchers of every key it modifies ({@link Watches}).
  *
- * <p><b>The gate</b> is a reader-writer gate over the whole store whose shared side is striped by thread: every
- * operation holds the {@link KeyGate} stripe of its calling thread shared (an uncontended compare-and-set on a lock
- * that, with a fixed set of event-loop threads, each thread has to itself), and {@link #atomically} holds every
- * stripe exclusive, in ascending order. So an operation never writes a cache line that operations of other threads
- * write, and an {@code EXEC} excludes all of them. Simpler than the per-key stripes the design first chose, as
- * correct (it excludes everything, keyless commands included), and measured no slower (docs/BENCHMARKS.md).
+ * <p><b>The gate</b> is {@link KeyGate}: every operation holds its calling thread's stripe shared, and
+ * {@link #atomically} holds every stripe exclusive.
  *
  * <p>Two instances share one store: the gated one, handed to callers, and its {@link #view()} without the gate, for
  * a caller that holds the gate itself. Both mark watchers. Both are the store's {@link Deadlines} too, and the
@@ -35,7 +33,7 @@ import org.jspecify.annotations.Nullable;
 final class IsolatedStore
     implements BlinkStore, Keyspace.Source, Isolation.Source, Isolation, Deadlines, LoadThrough.Target,
     ValueSwaps.Source, ValueSwaps, MemoryLimitControl.Source, TypedKeys.Source, TypedKeys, Hashes.Source,
-    SortedSets.Source {
+    SortedSets.Source, Sets.Source {
   private final CaffeineBlinkStore store;
   private final KeyGate gate;
   private final Watches watches;
@@ -44,21 +42,25 @@ final class IsolatedStore
   private final LoadThrough loads;
   private final StoreHashes hashes;
   private final StoreSortedSets sortedSets;
+  private final StoreSets sets;
 
   IsolatedStore(CaffeineBlinkStore store) {
     this(store, new KeyGate(), new Watches(), null, new AtomicReference<>(HashValue.REDIS_DEFAULTS),
-        new AtomicReference<>(ZSetValue.REDIS_DEFAULTS));
+        new AtomicReference<>(ZSetValue.REDIS_DEFAULTS), new AtomicLong(SetValue.REDIS_MAX_INTSET_ENTRIES));
   }
 
   private IsolatedStore(CaffeineBlinkStore store, KeyGate gate, Watches watches, @Nullable IsolatedStore gatedOne,
-      AtomicReference<HashValue.Compact> hashBounds, AtomicReference<HashValue.Compact> zsetBounds) {
+      AtomicReference<HashValue.Compact> hashBounds, AtomicReference<HashValue.Compact> zsetBounds,
+      AtomicLong maxIntset) {
     this.store = store;
     this.gate = gate;
     this.watches = watches;
     this.gated = gatedOne == null;
     this.hashes = new StoreHashes(this, hashBounds);
     this.sortedSets = new StoreSortedSets(this, zsetBounds);
-    this.view = gatedOne == null ? new IsolatedStore(store, gate, watches, this, hashBounds, zsetBounds) : this;
+    this.sets = new StoreSets(this, gated, maxIntset);
+    this.view = gatedOne == null
+        ? new IsolatedStore(store, gate, watches, this, hashBounds, zsetBounds, maxIntset) : this;
     this.loads = new LoadThrough(this, store.flights);
   }
 
@@ -89,22 +91,12 @@ final class IsolatedStore
 
   @Override
   public ValueSwaps.@Nullable Entry read(String key) {
-    long stamp = enter();
-    try {
-      return ValueSwap.read(store, key);
-    } finally {
-      exit(stamp);
-    }
+    return gated(() -> ValueSwap.read(store, key));
   }
 
   @Override
   public boolean swap(String key, ValueSwaps.@Nullable Entry expected, byte @Nullable [] next, long ttlNanos) {
-    long stamp = enter();
-    try {
-      return touchedIf(ValueSwap.run(store, key, expected, next, ttlNanos), key);
-    } finally {
-      exit(stamp);
-    }
+    return gated(() -> touchedIf(ValueSwap.run(store, key, expected, next, ttlNanos), key));
   }
 
   @Override
@@ -125,6 +117,11 @@ final class IsolatedStore
   @Override
   public SortedSets sortedSets() {
     return sortedSets;
+  }
+
+  @Override
+  public Sets sets() {
+    return sets;
   }
 
   @Override
@@ -166,6 +163,12 @@ final class IsolatedStore
     }
     store.typed.written(key);
     return result;
+  }
+
+  @Override
+  public BlinkSet set(String key) {
+    StoreArguments.validate(key);
+    return new StoreSet(sets, key);
   }
 
   @Override

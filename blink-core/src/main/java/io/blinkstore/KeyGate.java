@@ -9,6 +9,10 @@ import java.util.concurrent.locks.StampedLock;
  * striped, one {@link StampedLock} per stripe. An operation holds one stripe shared ({@link #enter}/{@link #exit};
  * {@link IsolatedStore} picks its calling thread's stripe, so event loops never write each other's lock word); a
  * transaction holds every stripe exclusive ({@link #lockAll}), in ascending order, so two of them cannot deadlock.
+ * The shared side is an uncontended compare-and-set on a lock that, with a fixed set of event-loop threads, each
+ * thread has to itself, so an operation never writes a cache line that operations of other threads write, and an
+ * {@code EXEC} excludes all of them. Simpler than the per-key stripes the design first chose, as correct (it excludes
+ * everything, keyless commands included), and measured no slower (docs/BENCHMARKS.md).
  * {@code StampedLock} is not reentrant: a holder must not enter again (a transaction runs on a view of the store
  * that skips the gate).
  */

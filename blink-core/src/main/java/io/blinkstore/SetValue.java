@@ -4,9 +4,9 @@ import io.blinkstore.internal.Decimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -154,21 +154,34 @@ final class SetValue extends TypedValue {
     return t != null ? t.entry(member) != null : indexOf(member) >= 0;
   }
 
-  /** Each member, in the set's order (ascending integers, or the table's hash order), as a fresh array. */
+  /** Gives {@code action} each member, in the set's order, as a fresh array (part Z's sorted-set algebra reads it). */
   void forEach(Consumer<byte[]> action) {
+    each(member -> {
+      action.accept(member);
+      return true;
+    });
+  }
+
+  /**
+   * Gives {@code action} each member, in the set's order (ascending integers, or the table's hash order), as a fresh
+   * array, until it answers false; whether it went through every member.
+   */
+  boolean each(Predicate<byte[]> action) {
     HashValue t = table;
     if (t == null) {
       for (int i = 0; i < size; i++) {
-        action.accept(Decimal.format(ints[i]));
+        if (!action.test(Decimal.format(ints[i]))) {
+          return false;
+        }
       }
-      return;
+      return true;
     }
-    byte[][] slots = t.slots();
-    for (byte[] entry : slots) {
-      if (entry != null) {
-        action.accept(HashEntries.field(entry));
+    for (byte[] entry : t.slots()) {
+      if (entry != null && !action.test(HashEntries.field(entry))) {
+        return false;
       }
     }
+    return true;
   }
 
   /**
@@ -190,7 +203,7 @@ final class SetValue extends TypedValue {
     if (t == null) {
       return Decimal.format(ints[ThreadLocalRandom.current().nextInt(size)]);
     }
-    return Objects.requireNonNull(HashReads.random(t, 1, false, Long.MAX_VALUE), "no bound").get(0);
+    return HashEntries.field(t.slots()[HashReads.randomSlot(t, ThreadLocalRandom.current())]);
   }
 
   /** Removes a member at random and returns it; the set must not be empty. */

@@ -60,7 +60,7 @@ final class SnapshotCursor {
     need(1);
     int flags = bytes[at++] & 0xff;
     type = flags & ~SnapshotFormat.HAS_DEADLINE;
-    if (type > SnapshotFormat.LIST && type != SnapshotFormat.ZSET) {
+    if (type > SnapshotFormat.ZSET) {
       throw corrupt("unknown entry type " + flags);
     }
     deadlineMillis = (flags & SnapshotFormat.HAS_DEADLINE) != 0 ? longValue() : NO_DEADLINE;

@@ -29,6 +29,8 @@ final class SnapshotFormat {
   static final int STRING = 0;
   static final int HASH = 1;
   static final int LIST = 2;
+  /** A set: its members, each a varint-prefixed run of bytes. */
+  static final int SET = 3;
   /** A sorted set: its members, each a varint-prefixed run of bytes followed by its score (an IEEE 754 double). */
   static final int ZSET = 4;
   /** Set in an entry's type byte when a deadline (Unix ms, i64) follows it. */

@@ -181,6 +181,10 @@ final class SnapshotReader {
           return members.length;
         }, 0, stored -> true);
       }
+      case SnapshotFormat.SET -> {
+        store.delete(key);
+        store.sets().add(key, entry.elementArray(), 0);
+      }
       default -> {
         store.delete(key);
         store.list(key).push(BlinkList.End.RIGHT, entry.elementArray());

@@ -26,6 +26,7 @@ final class SnapshotRoom {
    */
   boolean take(long weight, long elements, int type, boolean expires) {
     int perElement = type == SnapshotFormat.HASH ? HashValue.HEAP_PER_FIELD
+        : type == SnapshotFormat.SET ? SetValue.HEAP_PER_MEMBER
         : type == SnapshotFormat.LIST ? ListValue.HEAP_BYTES_PER_ELEMENT
         : type == SnapshotFormat.ZSET ? ZSetValue.HEAP_PER_MEMBER : 0;
     long cost = heap == Long.MAX_VALUE ? 0 : bound.cost(weight, expires) + elements * perElement;

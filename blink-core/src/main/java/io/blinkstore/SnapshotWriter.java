@@ -175,7 +175,8 @@ final class SnapshotWriter {
     }
     TypedValue typed = Key.typed(ref);
     int type = typed == null ? SnapshotFormat.STRING : typed instanceof HashValue ? SnapshotFormat.HASH
-        : typed instanceof ZSetValue ? SnapshotFormat.ZSET : SnapshotFormat.LIST;
+        : typed instanceof ZSetValue ? SnapshotFormat.ZSET
+        : typed instanceof SetValue ? SnapshotFormat.SET : SnapshotFormat.LIST;
     byte[] packed = Key.packed(ref);
     int keyBytes = Key.keyLength(packed);
     int keyStart = Key.varintLength(keyBytes);
@@ -199,6 +200,8 @@ final class SnapshotWriter {
         hashValue(hash);
       } else if (typed instanceof ZSetValue zset) {
         zsetValue(zset);
+      } else if (typed instanceof SetValue set) {
+        setValue(set);
       } else {
         listValue((ListValue) typed);
       }
@@ -228,6 +231,15 @@ final class SnapshotWriter {
       bytes(member, 0, member.length);
       putLong(Double.doubleToRawLongBits(score));
       return true;
+    });
+  }
+
+  private void setValue(SetValue set) {
+    ensure(5);
+    varint((int) set.elements());
+    set.forEach(member -> {
+      ensure(5 + member.length);
+      bytes(member, 0, member.length);
     });
   }
 

@@ -103,6 +103,11 @@ public abstract class BlinkStoreContract {
     return holdsHashes();
   }
 
+  /** Tells whether the store holds sets ({@link BlinkStore#set(String)}): the same stores as {@link #holdsHashes()}. */
+  protected boolean holdsSets() {
+    return holdsHashes();
+  }
+
   /** Skips the calling test for a store without {@link #exactAccounting()}. */
   protected final void assumeExactAccounting() {
     assumeTrue(exactAccounting(), "this store does not account key and value bytes exactly");
@@ -1363,6 +1368,39 @@ public abstract class BlinkStoreContract {
     store.set("text", "v");
     assertThrows(WrongTypeException.class, () -> store.sortedSet("text").add("m", 1));
     assertEquals("v", store.getString("text"));
+  }
+
+  @Test
+  void aSetHoldsMembersWithRedissSemantics() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    if (!holdsSets()) {
+      assertThrows(UnsupportedOperationException.class, () -> store.set("tags"));
+      return;
+    }
+    BlinkSet set = store.set("tags");
+    assertEquals("tags", set.key());
+    assertEquals(3, set.add("30".getBytes(UTF_8), "-2".getBytes(UTF_8), "7".getBytes(UTF_8)));
+    assertEquals(0, set.add("7".getBytes(UTF_8)), "a member already there");
+    assertEquals(java.util.List.of("-2", "7", "30"),
+        set.members().stream().map(m -> new String(m, UTF_8)).toList(), "integers in ascending order (an intset)");
+    assertEquals(3, set.size());
+    assertUsage(4 + 2 + 2 + 1, store);
+    assertTrue(set.contains("7".getBytes(UTF_8)));
+    assertFalse(set.contains("07".getBytes(UTF_8)));
+    assertEquals(1, set.add("java".getBytes(UTF_8)));
+    assertEquals(2, set.remove("-2".getBytes(UTF_8), "none".getBytes(UTF_8), "30".getBytes(UTF_8)));
+    assertTrue(set.move("java".getBytes(UTF_8), "other"));
+    assertFalse(set.move("java".getBytes(UTF_8), "other"), "no longer in the set");
+    assertArrayEquals("java".getBytes(UTF_8), store.set("other").random());
+    assertArrayEquals("7".getBytes(UTF_8), set.pop());
+    assertNull(set.pop(), "the set left empty was removed");
+    assertNull(set.random());
+    assertEquals(0, set.size());
+    store.set("text", "v");
+    assertThrows(WrongTypeException.class, () -> store.set("text").add(new byte[1]));
+    assertThrows(WrongTypeException.class, () -> store.set("other").move("java".getBytes(UTF_8), "text"));
+    assertThrows(WrongTypeException.class, () -> store.get("other"));
+    assertUsage(5 + 4 + 4 + 1, store);
   }
 
   @Test

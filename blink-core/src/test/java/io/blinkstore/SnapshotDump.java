@@ -19,6 +19,7 @@ final class SnapshotDump {
       String content = switch (type) {
         case "string" -> text(Objects.requireNonNull(isolated.peek(name)));
         case "hash" -> hash(isolated, name);
+        case "set" -> set(isolated, name);
         default -> join(isolated.list(name).range(0, -1));
       };
       boolean expires = isolated.deadline(name) != io.blinkstore.internal.Deadlines.NEVER;
@@ -56,6 +57,16 @@ final class SnapshotDump {
       java.util.Collections.sort(pairs);
     }
     return store.encoding(name) + " " + String.join(",", pairs);
+  }
+
+  /** An intset in its order (ascending), a table's members sorted (its order is its seeded hashes'). */
+  private static String set(IsolatedStore store, String name) {
+    List<String> members = Objects.requireNonNull(store.sets().members(name, Long.MAX_VALUE)).stream()
+        .map(SnapshotDump::text).collect(Collectors.toList());
+    if ("hashtable".equals(store.encoding(name))) {
+      java.util.Collections.sort(members);
+    }
+    return store.encoding(name) + " " + String.join(",", members);
   }
 
   private static String join(List<byte[]> parts) {

@@ -3,16 +3,21 @@ package io.blinkstore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.blinkstore.internal.Sets;
+import io.blinkstore.internal.SortedSets;
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import io.blinkstore.internal.SortedSets;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -21,10 +26,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Any store a sequence of writes leaves (strings of any bytes, hashes, lists, sorted sets, deletes, over keys that
- * collide across types) comes back from a snapshot as a model map of the same writes says: the same keys, the same
- * string bytes, the same hash fields and list elements in order, the same sorted-set members with the same scores
- * (infinities among them) in the same order.
+ * Any store a sequence of writes leaves (strings of any bytes, hashes, lists, sets, sorted sets, deletes, over keys
+ * that collide across types) comes back from a snapshot as a model map of the same writes says: the same keys, the
+ * same string bytes, the same hash fields, list elements in order and set members, the same sorted-set members with
+ * the same scores (infinities among them) in the same order.
  */
 class SnapshotProperties {
   /** One write: to key {@code key}, of kind {@code kind}, with {@code value}. */
@@ -33,11 +38,12 @@ class SnapshotProperties {
   /** Scores a sorted set's member gets, by its length: the infinities, -0 (in a skip list), fractions. */
   private static final double[] SCORES = {Double.NEGATIVE_INFINITY, -0.0, 0, 1.5, -2.25e-300, 7, 1e308,
       Double.POSITIVE_INFINITY, 0.1};
+  private static final Charset ISO = StandardCharsets.ISO_8859_1;
 
   @Provide
   Arbitrary<List<Op>> ops() {
     Arbitrary<byte[]> values = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-    return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 40), values)
+    return Combinators.combine(Arbitraries.integers().between(0, 7), Arbitraries.integers().between(0, 40), values)
         .as(Op::new).list().ofMaxSize(300);
   }
 
@@ -83,7 +89,7 @@ class SnapshotProperties {
           model.put(key, hash);
         }
       }
-      case 5 -> {
+      case 7 -> {
         if (current == null || current instanceof TreeMap) {
           double score = SCORES[op.value().length % SCORES.length];
           ((SortedSets.Source) store).sortedSets().update(key, true, op.value().length + 8L, 1,
@@ -92,6 +98,17 @@ class SnapshotProperties {
           TreeMap<String, Double> zset = current == null ? new TreeMap<>() : (TreeMap<String, Double>) current;
           zset.put(java.util.HexFormat.of().formatHex(op.value()), score == 0 ? 0.0 : score); // 0 and -0 alike
           model.put(key, zset);
+        }
+      }
+      case 5, 6 -> {
+        if (current == null || current instanceof Set) {
+          // Integers often (an intset), any bytes otherwise (a table); as ISO-8859-1 text, byte for byte.
+          byte[] member = op.kind() == 5 ? Integer.toString(op.value().length % 40 - 9).getBytes(ISO) : op.value();
+          ((Sets.Source) store).sets().add(key, new byte[][] {member}, 0);
+          @SuppressWarnings("unchecked")
+          Set<String> set = current == null ? new HashSet<>() : (Set<String>) current;
+          set.add(new String(member, ISO));
+          model.put(key, set);
         }
       }
       default -> {
@@ -126,6 +143,12 @@ class SnapshotProperties {
       for (int i = 1; i < order.size(); i++) {
         assertEquals(true, order.get(i - 1) <= order.get(i), key + " in score order");
       }
+    } else if (expected instanceof Set<?> set) {
+      Set<String> members = new HashSet<>();
+      for (byte[] member : ((Sets.Source) loaded).sets().members(key, Long.MAX_VALUE)) {
+        members.add(new String(member, ISO));
+      }
+      assertEquals(set, members, key);
     } else if (expected instanceof Map<?, ?> hash) {
       assertEquals(hash.size(), loaded.hash(key).size(), key);
       ((Map<String, byte[]>) hash).forEach((field, value) -> assertArrayEquals(value, loaded.hash(key).get(field)));

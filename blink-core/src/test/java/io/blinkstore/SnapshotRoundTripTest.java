@@ -11,6 +11,7 @@ import io.blinkstore.BlinkSnapshots.LoadReport;
 import io.blinkstore.BlinkSnapshots.SaveReport;
 import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.Namespaces;
+import io.blinkstore.internal.Sets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,12 @@ class SnapshotRoundTripTest {
         elements.add(("element-" + i).getBytes(UTF_8));
       }
       saved.list("long-list").push(BlinkList.End.LEFT, elements.toArray(new byte[0][]));
+      Sets sets = ((IsolatedStore) saved).sets();
+      sets.add("small-intset", new byte[][] {"-3".getBytes(UTF_8), "9223372036854775807".getBytes(UTF_8)}, 0);
+      sets.add("words", new byte[][] {"a".getBytes(UTF_8), new byte[0], allBytes()}, 0);
+      for (int i = 0; i < 1_000; i++) {
+        sets.add("large-set", new byte[][] {Integer.toString(i).getBytes(UTF_8)}, 0);
+      }
 
       Path path = dir.resolve("snapshot");
       SaveReport report = BlinkSnapshots.save(saved, path);
@@ -86,6 +93,8 @@ class SnapshotRoundTripTest {
       assertArrayEquals(large, loaded.get("large"));
       assertEquals("listpack", ((IsolatedStore) loaded).encoding("small-hash"));
       assertEquals("hashtable", ((IsolatedStore) loaded).encoding("large-hash"));
+      assertEquals("intset", ((IsolatedStore) loaded).encoding("small-intset"));
+      assertEquals("hashtable", ((IsolatedStore) loaded).encoding("large-set"));
       assertEquals(saved.usage(), loaded.usage());
     }
   }
@@ -116,11 +125,13 @@ class SnapshotRoundTripTest {
       ((io.blinkstore.internal.SortedSets.Source) saved).sortedSets().update("zset", true, 9, 1,
           set -> set.put("m".getBytes(UTF_8), 2.5), false, added -> true);
       saved.expire("zset", Duration.ofHours(5));
+      ((IsolatedStore) saved).sets().add("set", new byte[][] {"m".getBytes(UTF_8)}, 0);
+      saved.expire("set", Duration.ofMinutes(7));
       saved.set("forever", "v".getBytes(UTF_8));
       Path path = dir.resolve("ttl");
       long before = System.nanoTime();
       Map<String, Duration> ttls = Map.of("string", saved.ttl("string"), "hash", saved.ttl("hash"),
-          "list", saved.ttl("list"), "zset", saved.ttl("zset"));
+          "list", saved.ttl("list"), "zset", saved.ttl("zset"), "set", saved.ttl("set"));
       BlinkSnapshots.save(saved, path);
       BlinkSnapshots.load(loaded, path);
       long elapsedMillis = (System.nanoTime() - before) / 1_000_000;

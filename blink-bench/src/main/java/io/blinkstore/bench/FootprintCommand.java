@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
  * first) before and after, and prints every class with at least one instance per ten entries or a byte per entry, as bytes per entry.
  * With {@code --hash} the entries are the fields of one hash ({@code HSET hash key:0000000 value}): heap per field;
  * with {@code --zset} the members of one sorted set ({@code ZADD zset i key:0000000}): heap per member.
+ * with {@code --set} the members of one set ({@code SADD set key:0000000}, no values): heap per member.
  * Run it on each JDK and header mode to compare layouts; it needs no server.
  */
 @Command(name = "footprint", description = "Heap bytes per entry of the in-process store, per class.")
@@ -43,6 +44,8 @@ final class FootprintCommand implements Callable<Integer> {
   boolean list;
   @Option(names = "--zset", description = "Add the -n keys as members of one sorted set (key 'zset', score i).")
   boolean zset;
+  @Option(names = "--set", description = "Add the keys as members of one set (SADD, no values): heap per member.")
+  boolean set;
 
   @Override
   public Integer call() throws Exception {
@@ -58,6 +61,8 @@ final class FootprintCommand implements Callable<Integer> {
               added -> true);
         } else if (hash) {
           store.hash("hash").set(key(i), value);
+        } else if (set) {
+          store.set("set").add(key(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else if (list) {
           store.list("list").push(BlinkList.End.RIGHT, value);
         } else if (ttl) {
@@ -71,9 +76,10 @@ final class FootprintCommand implements Callable<Integer> {
       System.out.printf("%s, %s, %d %s of %d key + %d value bytes%s (usage %d)%n",
           System.getProperty("java.vm.version"), headers(),
           zset ? (long) sortedSets(store).read("zset", SortedSets.Members::size, 0L)
-              : hash ? store.hash("hash").size() : list ? store.list("list").size() : store.size(),
+              : hash ? store.hash("hash").size() : list ? store.list("list").size()
+              : set ? store.set("set").size() : store.size(),
           zset ? "members of one sorted set," : hash ? "fields of one hash," : list ? "elements of one list"
-              : "entries", list ? 4 : 4 + digits, zset ? 8 : valueBytes,
+              : set ? "members of one set," : "entries", list ? 4 : 4 + digits, zset ? 8 : set ? 0 : valueBytes,
           ttl ? ", each with a time to live" : "", store.usage());
       System.out.printf("%-60s %12s %14s%n", "class", "instances", "bytes/entry");
       for (String[] row : rows(after)) {

@@ -4,6 +4,7 @@ import io.blinkstore.BlinkException;
 import io.blinkstore.BlinkHash;
 import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkSortedSet;
+import io.blinkstore.BlinkSet;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
@@ -253,6 +254,23 @@ public final class BlinkClient implements BlinkStore {
           + " text protocol (blink://) has no words for them");
     }
     return resp.sortedSet(key);
+  }
+
+  /**
+   * The set of {@code key} over RESP ({@code redis://}: Blink Store's server or Redis), with the in-process store's
+   * semantics and exceptions.
+   *
+   * @throws UnsupportedOperationException over the Blink text protocol ({@code blink://}), which has no words for
+   *     sets
+   */
+  @Override
+  public BlinkSet set(String key) {
+    TextProtocol.keyBytes(key); // @throws IllegalArgumentException for an invalid key, as every method
+    if (!(commands instanceof RespCommands resp)) {
+      throw new UnsupportedOperationException("sets need a RESP connection (redis://host:port): the Blink text"
+          + " protocol (blink://) has no words for them");
+    }
+    return resp.set(key);
   }
 
   @Override

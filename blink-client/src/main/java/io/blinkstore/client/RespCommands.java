@@ -2,11 +2,13 @@ package io.blinkstore.client;
 
 import io.blinkstore.BlinkHash;
 import io.blinkstore.BlinkList;
+import io.blinkstore.BlinkSet;
 import io.blinkstore.BlinkSortedSet;
 import io.blinkstore.BlinkStats;
 import io.blinkstore.BlinkStore;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +43,16 @@ final class RespCommands implements Transport, LeasedLoad.Words {
   /** The sorted set of {@code key} over this pool (a checked key). */
   BlinkSortedSet sortedSet(String key) {
     return new RespSortedSet(this, protocol, key);
+  }
+
+  /** The set of {@code key} over this pool (a checked key). */
+  BlinkSet set(String key) {
+    return new RespSet(this, key);
+  }
+
+  /** Sends {@code name key rest...} as a typed view's command ({@link RespProtocol#hashCommand}); its answer. */
+  <T> T call(String name, String key, long valueBytes, List<byte[]> rest, RespRequest.ReplyDecoder<T> decoder) {
+    return BlinkClient.await(send(protocol.hashCommand(name, key, valueBytes, rest, decoder)));
   }
 
   /** Sends one request on the pool. */

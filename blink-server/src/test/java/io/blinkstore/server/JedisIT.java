@@ -155,13 +155,35 @@ class JedisIT {
     }
   }
 
+  /** Issue 23: Jedis's set calls, their set and scan replies, and the store commands. */
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("transports")
+  void setsWorkThroughJedis(BlinkServer.Transport transport) {
+    try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
+        Jedis jedis = connect(server)) {
+      assertEquals(3, jedis.sadd("tags", "a", "b", "c"));
+      assertEquals(2, jedis.sadd("other", "b", "c", "c"));
+      assertEquals(java.util.Set.of("a", "b", "c"), jedis.smembers("tags"));
+      assertTrue(jedis.sismember("tags", "a"));
+      assertEquals(java.util.List.of(true, false), jedis.smismember("tags", "a", "z"));
+      assertEquals(java.util.Set.of("b", "c"), jedis.sinter("tags", "other"));
+      assertEquals(java.util.Set.of("a"), jedis.sdiff("tags", "other"));
+      assertEquals(3, jedis.sunionstore("both", "tags", "other"));
+      assertEquals(2, jedis.sintercard("tags", "other"));
+      assertEquals(1, jedis.smove("tags", "other", "a"));
+      assertEquals(3, jedis.sscan("other", "0").getResult().size());
+      assertEquals("set", jedis.type("both"));
+      assertEquals(3, jedis.spop("both", 5).size());
+    }
+  }
+
   @ParameterizedTest(name = "[{0}]")
   @MethodSource("transports")
   void errorsReachTheClientAsRedisWouldSendThem(BlinkServer.Transport transport) {
     try (BlinkServer server = TestServers.start(transport, dir, 1 << 20);
         Jedis jedis = connect(server)) {
-      JedisDataException unknown = assertThrows(JedisDataException.class, () -> jedis.sadd("s", "m"));
-      assertEquals("ERR unknown command 'SADD', with args beginning with: 's' 'm' ", unknown.getMessage());
+      JedisDataException unknown = assertThrows(JedisDataException.class, () -> jedis.pfadd("s", "m"));
+      assertEquals("ERR unknown command 'PFADD', with args beginning with: 's' 'm' ", unknown.getMessage());
       jedis.set("name", "ada");
       JedisDataException notANumber = assertThrows(JedisDataException.class, () -> jedis.incr("name"));
       assertEquals("ERR value is not an integer or out of range", notANumber.getMessage());

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -198,6 +199,38 @@ class TransactionIT {
       transaction.get("k");
       assertEquals(List.of("before"), transaction.exec());
     }
+  }
+
+  /**
+   * Issue 23: a set write marks a watched set's watchers only when it modifies it, as Redis's: an SADD of a member
+   * there and an SMOVE into a set that has the member leave EXEC to run (Redis's "SMOVE only notify dstset when the
+   * addition is successful"; seen failing with SMOVE marking its destination whatever it added); SADD, SREM, SPOP,
+   * SMOVE out of it and the stores abort it.
+   */
+  @Test
+  void setWritesMarkWatchersOnlyWhenTheyModifyTheSet() throws Exception {
+    try (Jedis client = jedis(); Jedis other = jedis()) {
+      for (Runnable unchanged : List.<Runnable>of(() -> other.sadd("k", "a"), () -> other.smove("src", "k", "a"),
+          () -> other.srem("k", "none"))) {
+        assertEquals(List.of(1L), execAfter(client, unchanged), "EXEC after a write that left the set as it was");
+      }
+      for (Runnable modifies : List.<Runnable>of(() -> other.sadd("k", "b"), () -> other.srem("k", "a"),
+          () -> other.spop("k"), () -> other.smove("k", "src", "a"), () -> other.sunionstore("k", "src"))) {
+        assertNull(execAfter(client, modifies), "EXEC after a write that modified the set");
+      }
+    }
+  }
+
+  /** WATCH of the set {@code k} = {a} (beside {@code src} = {a, b}), {@code write}, then EXEC of an SCARD. */
+  private static @Nullable List<Object> execAfter(Jedis client, Runnable write) {
+    client.flushAll();
+    client.sadd("k", "a");
+    client.sadd("src", "a", "b");
+    client.watch("k");
+    write.run();
+    Transaction transaction = client.multi();
+    transaction.scard("k");
+    return transaction.exec();
   }
 
   private void assertAborted(ThrowingRunnable write) throws Exception {

@@ -162,6 +162,7 @@ final class CommandMetadata {
     keys("client|unblock", "connection", List.of());
     sorts();
     lists();
+    sets();
     scripts();
     sortedSets();
   }
@@ -234,6 +235,34 @@ final class CommandMetadata {
     keys("script|load", "scripting", allNodes);
     keys("script|exists", "scripting", List.of("request_policy:all_shards", "response_policy:agg_logical_and"));
     keys("script|kill", "scripting", List.of("request_policy:all_shards", "response_policy:one_succeeded"));
+  }
+
+  /** Redis 7.0's set group ({@code src/commands/s*.json}). */
+  private static void sets() {
+    oneKey("sadd", "set", List.of(), null, "RW", "insert");
+    oneKey("srem", "set", List.of(), null, "RW", "delete");
+    for (String read : List.of("scard", "sismember")) {
+      oneKey(read, "set", List.of(), null, "RO");
+    }
+    oneKey("smismember", "set", List.of(), null, "RO", "access");
+    oneKey("smembers", "set", ANY_ORDER, null, "RO", "access");
+    for (String random : List.of("srandmember", "sscan")) {
+      oneKey(random, "set", NONDETERMINISTIC, null, "RO", "access");
+    }
+    oneKey("spop", "set", NONDETERMINISTIC, null, "RW", "access", "delete");
+    keys("smove", "set", List.of(), new KeySpec(null, List.of("RW", "access", "delete"), 1, 0, 1),
+        new KeySpec(null, List.of("RW", "insert"), 2, 0, 1));
+    KeySpec read = new KeySpec(null, List.of("RO", "access"), 1, -1, 1);
+    for (String combine : List.of("sinter", "sunion", "sdiff")) {
+      keys(combine, "set", ANY_ORDER, read);
+    }
+    KeySpec sources = new KeySpec(null, List.of("RO", "access"), 2, -1, 1);
+    keys("sinterstore", "set", List.of(), new KeySpec(null, List.of("RW", "update"), 1, 0, 1), sources);
+    for (String store : List.of("sunionstore", "sdiffstore")) {
+      keys(store, "set", List.of(), new KeySpec(null, List.of("OW", "update"), 1, 0, 1), sources);
+    }
+    keys("sintercard", "set", List.of(),
+        new KeySpec(null, List.of("RO", "access"), 1, 0, 1, new Keynum(0, 1)));
   }
 
   /** Redis 7.0's list group ({@code src/commands/l*.json}, {@code b*.json}, {@code rpop*.json}). */

@@ -9,6 +9,7 @@ import io.blinkstore.internal.SortedSets;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
+import io.blinkstore.internal.Sets;
 import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.BlinkServer;
 import java.time.Clock;
@@ -145,13 +146,12 @@ public final class Dispatcher {
     new RespLeaseCommands(store, leases).register(table);
     Keyspace keyspace = this.store instanceof Keyspace.Source source ? source.keyspace() : null;
     this.databases = new Databases(keyspace == null ? 1 : databaseCount);
-    TypedKeys types = (isolation == null ? this.store : isolation.view()) instanceof TypedKeys.Source source
-        ? source.typedKeys() : null;
+    BlinkStore typed = isolation == null ? this.store : isolation.view(); // what holds the typed values
+    TypedKeys types = typed instanceof TypedKeys.Source source ? source.typedKeys() : null;
     new RespGenericCommands(writingThroughLeases, databases, types).register(table);
     new RespObjectCommands(writingThroughLeases, keyspace, types).register(table);
-    RespDatabaseCommands databaseCommands =
-        new RespDatabaseCommands(writingThroughLeases, keyspace, databases, leases,
-            isolation == null ? null : isolation.watches(), types);
+    RespDatabaseCommands databaseCommands = new RespDatabaseCommands(writingThroughLeases, keyspace, databases,
+        leases, isolation == null ? null : isolation.watches(), types);
     databaseCommands.register(table);
     serverCommands = new RespServerCommands(writingThroughLeases,
         this.store instanceof MemoryLimitControl.Source source ? source.memoryLimitControl() : null, counters,
@@ -161,15 +161,18 @@ public final class Dispatcher {
     new RespPersistenceCommands(snapshots).register(table);
     serverCommands.snapshots(snapshots);
     new RespScanCommands(keyspace, maxReplyBytes, types).register(table);
-    Hashes hashes = (isolation == null ? this.store : isolation.view()) instanceof Hashes.Source source
-        ? source.hashes() : null;
+    Hashes hashes = typed instanceof Hashes.Source source ? source.hashes() : null;
     new RespHashCommands(hashes, leases, sizeLimits, maxReplyBytes).register(table);
     if (hashes != null) {
       HashBounds.makeLive(serverCommands.config, hashes);
     }
-    new ZsetAccess(writingThroughLeases, (isolation == null ? this.store : isolation.view())
-        instanceof SortedSets.Source source ? source.sortedSets() : null, leases, sizeLimits, maxReplyBytes)
+    SortedSets zsets = typed instanceof SortedSets.Source source ? source.sortedSets() : null;
+    new ZsetAccess(writingThroughLeases, zsets, leases, sizeLimits, maxReplyBytes)
         .register(table, blocked, serverCommands.config);
+    Sets sets = typed instanceof Sets.Source source ? source.sets() : null;
+    if (sets != null) {
+      new RespSetTypeCommands(sets, leases, sizeLimits, maxReplyBytes).register(table, serverCommands.config);
+    }
     new RespClientCommands(clients, pause, blocked).register(table);
     new WaitCommand(blocked).register(table);
     if (isolation != null && types != null) {
@@ -178,8 +181,8 @@ public final class Dispatcher {
       new RespBlockingCommands(lists, blocked, leases, sizeLimits, maxReplyBytes).register(table);
       types.onWrite(blocked::signal);
       SortInputs sortable = new SortInputs().add("list", true, SortInputs.lists(lists));
-      if (isolation.view() instanceof SortedSets.Source source) {
-        sortable.add("zset", true, SortInputs.sortedSets(source.sortedSets()));
+      if (zsets != null && sets != null) {
+        sortable.add("zset", true, SortInputs.sortedSets(zsets)).add("set", false, SortInputs.sets(sets));
       }
       new SortCommand(sortable, types, new SortPattern(writingThroughLeases, hashes), writingThroughLeases, lists,
           leases, sizeLimits, maxReplyBytes).register(table);
@@ -189,8 +192,7 @@ public final class Dispatcher {
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
-    ExclusiveTurn turn = new ExclusiveTurn();
-    this.turn = turn;
+    ExclusiveTurn turn = this.turn = new ExclusiveTurn();
     transactions = new RespTransactionCommands(isolation, this::runQueued, turn, this::scriptBusy);
     transactions.register(table);
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,

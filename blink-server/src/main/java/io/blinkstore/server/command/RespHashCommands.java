@@ -33,8 +33,6 @@ final class RespHashCommands {
   private static final Result.Error OUT_OF_RANGE = Result.error("value is out of range");
   private static final Result.Error INVALID_CURSOR = Result.error("invalid cursor");
   private static final Result EMPTY_SCAN = new Result.Array(List.of(Result.bulk("0"), new Result.Array(List.of())));
-  /** The most fields one {@code HSCAN} step returns, whatever {@code COUNT} asks (as {@code SCAN}'s). */
-  private static final int MAX_COUNT = RespScanCommands.MAX_COUNT;
 
   private final @Nullable Hashes hashes;
   private final Leases leases;
@@ -250,7 +248,7 @@ final class RespHashCommands {
     if (hashes.size(key) == 0) {
       return EMPTY_SCAN;
     }
-    Object options = ScanOptions.parse(args, MAX_COUNT);
+    Object options = ScanOptions.parse(args, RespScanCommands.MAX_COUNT);
     if (options instanceof Result.Error error) {
       return error;
     }

@@ -57,7 +57,8 @@ final class RespTransactionCommands {
   /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
   private static final Set<String> EXCLUSIVE =
       Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush",
-          "restore", "zrangestore", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff", "zintercard");
+          "restore", "zrangestore", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff",
+          "zintercard", "smove", "sinter", "sunion", "sdiff", "sintercard", "sinterstore", "sunionstore", "sdiffstore");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface

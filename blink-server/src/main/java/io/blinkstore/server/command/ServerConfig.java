@@ -41,7 +41,8 @@ final class ServerConfig {
       "hash-max-ziplist-entries", new long[] {0, Long.MAX_VALUE},
       "zset-max-listpack-entries", new long[] {0, Long.MAX_VALUE},
       "zset-max-ziplist-entries", new long[] {0, Long.MAX_VALUE},
-      "busy-reply-threshold", new long[] {0, Long.MAX_VALUE}, "lua-time-limit", new long[] {0, Long.MAX_VALUE});
+      "busy-reply-threshold", new long[] {0, Long.MAX_VALUE}, "lua-time-limit", new long[] {0, Long.MAX_VALUE},
+      "set-max-intset-entries", new long[] {0, Long.MAX_VALUE});
 
   /** Redis 7.0's old names of settings, each reported and changed with its new name. */
   private static final Map<String, String> ALIASES = Map.of("hash-max-ziplist-entries", "hash-max-listpack-entries",
@@ -124,6 +125,7 @@ final class ServerConfig {
     values.put("list-max-listpack-size", "-2");
     values.put("list-max-ziplist-size", "-2"); // Redis's old name of list-max-listpack-size
     values.put("list-compress-depth", "0");
+    values.put("set-max-intset-entries", "512");
     values.put("busy-reply-threshold", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS));
     values.put("lua-time-limit", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS)); // its old name
     if (control != null) {

@@ -2,6 +2,7 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkList;
 import io.blinkstore.internal.ListReplies;
+import io.blinkstore.internal.Sets;
 import io.blinkstore.internal.SortedSets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +52,20 @@ final class SortInputs {
   static Elements lists(Function<String, BlinkList> lists) {
     return (key, start, stop, maxBytes) -> lists.apply(key) instanceof ListReplies bounded
         ? bounded.range(start, stop, maxBytes) : lists.apply(key).range(start, stop);
+  }
+
+  /**
+   * A set's members, in no order of its own ({@code SMEMBERS}'s), one atomic read bounded as {@link #lists} bounds a
+   * list's ({@link Sets#members} refuses past the cap without saying by how much, as {@code SMEMBERS} does).
+   */
+  static Elements sets(Sets sets) {
+    return (key, start, stop, maxBytes) -> {
+      List<byte[]> members = sets.members(key, maxBytes);
+      if (members == null) {
+        throw new ListReplies.TooLarge(maxBytes + 1, maxBytes);
+      }
+      return members;
+    };
   }
 
   /**

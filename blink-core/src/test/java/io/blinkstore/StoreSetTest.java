@@ -1,0 +1,68 @@
+package io.blinkstore;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.blinkstore.internal.Sets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-process sets' edges: a set of a million small members cannot pass the heap capacity (each member counts its
+ * heap cost, {@link SetValue#HEAP_PER_MEMBER}); a store whose result would pass the memory limit is refused and
+ * stores nothing.
+ */
+class StoreSetTest {
+  private static byte[] bytes(String text) {
+    return text.getBytes(UTF_8);
+  }
+
+  @Test
+  void smallMembersAreBoundedByTheirHeapCostNotTheirBytes() {
+    int perEntry = 100;
+    long capacity = 256 << 10;
+    try (IsolatedStore bounded = (IsolatedStore) BlinkStore.builder().memoryLimit(64 << 20)
+        .heapCapacity(capacity, perEntry).build()) {
+      BlinkSet set = bounded.set("big");
+      long added = 0;
+      long memberBytes = 0;
+      EntryTooLargeException refused = null;
+      while (refused == null && added < 1_000_000) {
+        byte[] member = bytes(Long.toString(added));
+        try {
+          set.add(member);
+          added++;
+          memberBytes += member.length;
+        } catch (EntryTooLargeException e) {
+          refused = e;
+        }
+      }
+      assertTrue(refused != null, "refused before a million members");
+      long cost = 3 + memberBytes + perEntry + added * SetValue.HEAP_PER_MEMBER;
+      long next = Long.toString(added).length();
+      assertTrue(cost <= capacity && cost + next + SetValue.HEAP_PER_MEMBER > capacity,
+          () -> "stopped at the capacity: " + cost + " of " + capacity);
+      assertEquals(added, set.size());
+      assertEquals(3 + memberBytes, bounded.usage());
+    }
+  }
+
+  @Test
+  void aStoreResultPastTheLimitIsRefusedAndStoresNothing() {
+    try (IsolatedStore store = (IsolatedStore) BlinkStore.builder().memoryLimit(4 << 10).build()) {
+      Sets sets = store.sets();
+      byte[] one = new byte[1500];
+      byte[] two = new byte[1500];
+      two[0] = 1;
+      sets.add("a", new byte[][] {one}, 0);
+      sets.add("b", new byte[][] {two}, 0);
+      String destination = "d".repeat(1200); // the result weighs its key too: 4,200 bytes past 4 KiB
+      assertThrows(EntryTooLargeException.class, () -> sets.store(Sets.Op.UNION, destination, List.of("a", "b")));
+      assertEquals(null, store.type(destination));
+      assertEquals(2 + 3000, store.usage(), "the sources as they were");
+      assertEquals(2, sets.store(Sets.Op.UNION, "d", List.of("a", "b")), "a result that fits is stored");
+    }
+  }
+}
