@@ -97,6 +97,12 @@ final class StoreKeyspace implements Keyspace {
   }
 
   @Override
+  public void activeExpiry(boolean on) {
+    store.ensureOpen();
+    store.expiry.activeExpiry(on);
+  }
+
+  @Override
   public void flush(int namespace) {
     store.ensureOpen();
     for (Key key : store.map.keySet()) {

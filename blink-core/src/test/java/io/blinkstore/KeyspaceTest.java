@@ -256,4 +256,21 @@ class KeyspaceTest {
       assertEquals(0, counted.size(1));
     }
   }
+
+  @Test
+  void withActiveExpiryOffAnExpiredKeyIsCountedUntilACommandTouchesIt() {
+    store.set("lazy", VALUE, Duration.ofSeconds(1));
+    store.set("kept", VALUE);
+    keyspace.activeExpiry(false);
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(2, keyspace.size(0), "an expired key is counted while no command touched it");
+    assertEquals(1, keyspace.expiring(0));
+    assertEquals(2, store.size());
+    assertNull(store.get("lazy"), "a read never answers an expired key");
+    assertEquals(1, keyspace.size(0), "the read removed it");
+    store.set("late", VALUE, Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(2));
+    keyspace.activeExpiry(true);
+    assertEquals(1, keyspace.size(0), "switched back on, the sweep before the count removes it");
+  }
 }

@@ -57,5 +57,13 @@ public interface Keyspace {
   void flush(int namespace);
 
   /** One step of {@link #scan}: the cursor to pass next (0: done) and the keys found. */
+  /**
+   * Switches active expiry on (the default) or off, for every namespace: off, an expired key is removed only when a
+   * command touches it (a read, a write, {@code EXISTS}) or when the store needs its room, and {@link #size} and
+   * {@link #expiring} count it until then. Redis's {@code DEBUG SET-ACTIVE-EXPIRE 0|1}, which its test suite uses to
+   * observe lazy expiry.
+   */
+  void activeExpiry(boolean on);
+
   record Step(long cursor, List<String> keys) {}
 }
