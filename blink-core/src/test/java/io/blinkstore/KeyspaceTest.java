@@ -273,4 +273,17 @@ class KeyspaceTest {
     keyspace.activeExpiry(true);
     assertEquals(1, keyspace.size(0), "switched back on, the sweep before the count removes it");
   }
+
+  @Test
+  void aValuesIdentityStaysWhileItChangesInPlaceAndNotWhenReplaced() {
+    assertEquals(-1, keyspace.valueIdentity(0, "counter"));
+    store.set("counter", "20000".getBytes(StandardCharsets.UTF_8));
+    long before = keyspace.valueIdentity(0, "counter");
+    store.incrementBy("counter", 1);
+    assertEquals(before, keyspace.valueIdentity(0, "counter"), "an increment of the same length is made in place");
+    store.set("counter", "a longer value".getBytes(StandardCharsets.UTF_8));
+    assertNotEquals(before, keyspace.valueIdentity(0, "counter"), "a longer value is a new array");
+    store.delete("counter");
+    assertEquals(-1, keyspace.valueIdentity(0, "counter"));
+  }
 }

@@ -86,6 +86,8 @@ public final class Dispatcher {
   private final ExclusiveTurn turn;
   /** The snapshots, their schedule and {@code SAVE}, {@code BGSAVE}, {@code LASTSAVE}; off until started. */
   private final SnapshotService snapshots;
+  /** {@code DEBUG}, which refuses the clients {@code enable-debug-command} does not admit. */
+  private final DebugCommand debug;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -183,7 +185,9 @@ public final class Dispatcher {
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,
         turn, maxReplyBytes, counters.errors());
     scripts.register(table);
-    new DebugCommand(scripts.denial()).register(table);
+    debug = new DebugCommand(scripts.denial(), new DebugTools(writingThroughLeases, keyspace, table,
+        new DebugReload(snapshots, isolation)), () -> serverCommands.config.value("enable-debug-command"));
+    debug.register(table);
     serverCommands.scripts(scripts.cache());
     ScriptRunner runner = scripts.runner();
     if (runner != null) {
@@ -219,6 +223,7 @@ public final class Dispatcher {
    */
   public void close() {
     scripts.close();
+    debug.close();
   }
 
   /** Whether connections must sign in with {@code AUTH} (the server has a token). */
@@ -384,6 +389,10 @@ public final class Dispatcher {
   private @Nullable Result refusal(CommandSpec spec, ClientState client, byte[][] args) {
     if (!spec.arityFits(args.length)) {
       return wrongArity(spec.name());
+    }
+    Result protectedCommand = debug.refusal(spec, client, args); // after arity, before sign-in, as Redis
+    if (protectedCommand != null) {
+      return protectedCommand;
     }
     if (client.signedOut() && !spec.has(CommandFlag.NO_AUTH)) {
       return NOAUTH;

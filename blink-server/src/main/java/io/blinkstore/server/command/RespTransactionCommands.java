@@ -54,9 +54,13 @@ final class RespTransactionCommands {
   private static final Set<String> CONNECTION_ONLY =
       Set.of("multi", "discard", "unwatch", "reset", "quit", "auth", "hello");
 
-  /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
+  /**
+   * Commands that read one key and write another: they run with the gate held exclusive, as one transaction; and
+   * {@code DEBUG}, whose {@code SLEEP} and {@code RELOAD} must hold every other command off, as on Redis's thread.
+   */
   private static final Set<String> EXCLUSIVE =
-      Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush");
+      Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush",
+      "debug");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface

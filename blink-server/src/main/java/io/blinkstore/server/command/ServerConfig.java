@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
 final class ServerConfig {
   /** The settings Redis 7.0 refuses to change at run time ({@code IMMUTABLE_CONFIG}), among those reported. */
   private static final Set<String> IMMUTABLE =
-      Set.of("unixsocket", "databases", "cluster-enabled", "daemonize", "replicaof", "slaveof");
+      Set.of("unixsocket", "databases", "cluster-enabled", "daemonize", "replicaof", "slaveof",
+          "enable-debug-command");
 
   /** The settings Redis reads as memory values ({@code 1gb}), among those reported. */
   private static final Set<String> MEMORY = Set.of("maxmemory", "maxmemory-clients", "proto-max-bulk-len",
@@ -115,6 +116,7 @@ final class ServerConfig {
     values.put("list-max-listpack-size", "-2");
     values.put("list-max-ziplist-size", "-2"); // Redis's old name of list-max-listpack-size
     values.put("list-compress-depth", "0");
+    values.put("enable-debug-command", "no"); // the server reports its own (DebugCommand reads it)
     values.put("busy-reply-threshold", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS));
     values.put("lua-time-limit", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS)); // its old name
     if (control != null) {
@@ -145,7 +147,8 @@ final class ServerConfig {
     }
   }
 
-  private synchronized String value(String name) {
+  /** The value {@code CONFIG GET} reports for {@code name}, one of the table's names. */
+  synchronized String value(String name) {
     // Asked only for the names of the table, which keeps every name it starts with.
     return switch (name) {
       case "port" -> Integer.toString(counters.tcpPort());
