@@ -150,38 +150,32 @@ class DebugParityIT {
    */
   @Test
   void inlineRequestsOnARespConnectionAnswerAsRedis() throws Exception {
-    assumeTrue(RedisServerProcess.installed(), RedisServerProcess.REDIS_SERVER + " is not installed");
-    String inline = "*1\r\n$4\r\nPING\r\nSET k1 xyzk\r\nGET k1\r\nPING\r\n\r\n   \r\n"
+    List<String> expected = sameRawReplies("*1\r\n$4\r\nPING\r\nSET k1 xyzk\r\nGET k1\r\nPING\r\n\r\n   \r\n"
         + "SET k2 \"a\\x41 \\\"b\\\"\" 'c'\r\nGET k2\nSET k3 a\"b c\"\r\nGET k3\r\nECHO \"\"\r\nnosuch 'x y'\r\n"
-        + "GET 'k1\r\nPING\r\n";
-    Path redisDir = Files.createDirectory(dir.resolve("redis"));
-    Path socket = redisDir.resolve("redis.sock");
-    try (RedisServerProcess redis = RedisServerProcess.startOnUnixSocket(redisDir, socket);
-        BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 16 << 20);
-        RawRespClient ours = RawRespClient.unix(server.unixPath());
-        RawRespClient theirs = RawRespClient.unix(socket)) {
-      byte[] bytes = inline.getBytes(StandardCharsets.ISO_8859_1);
-      List<String> expected = theirs.exchangeRaw(bytes, 12);
-      assertEquals(expected, ours.exchangeRaw(bytes, 12));
-      assertEquals("-ERR Protocol error: unbalanced quotes in request\\r\\n", expected.get(10));
-      assertTrue(expected.get(11).startsWith("<no reply"), "the connection was closed: " + expected.get(11));
-    }
+        + "GET 'k1\r\nPING\r\n", 12);
+    assertEquals("-ERR Protocol error: unbalanced quotes in request\\r\\n", expected.get(10));
+    assertTrue(expected.get(11).startsWith("<no reply"), "the connection was closed: " + expected.get(11));
   }
 
   @Test
   void anInlineLinePast64KibIsRefusedAsRedis() throws Exception {
+    List<String> expected = sameRawReplies("*1\r\n$4\r\nPING\r\nSET k " + "x".repeat(70_000), 2);
+    assertEquals("-ERR Protocol error: too big inline request\\r\\n", expected.get(1));
+  }
+
+  /** Sends {@code text}'s bytes to both servers, checks that their {@code count} replies are equal; Redis's. */
+  private List<String> sameRawReplies(String text, int count) throws Exception {
     assumeTrue(RedisServerProcess.installed(), RedisServerProcess.REDIS_SERVER + " is not installed");
-    String tooLong = "*1\r\n$4\r\nPING\r\nSET k " + "x".repeat(70_000);
     Path redisDir = Files.createDirectory(dir.resolve("redis"));
     Path socket = redisDir.resolve("redis.sock");
     try (RedisServerProcess redis = RedisServerProcess.startOnUnixSocket(redisDir, socket);
         BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 16 << 20);
         RawRespClient ours = RawRespClient.unix(server.unixPath());
         RawRespClient theirs = RawRespClient.unix(socket)) {
-      byte[] bytes = tooLong.getBytes(StandardCharsets.ISO_8859_1);
-      List<String> expected = theirs.exchangeRaw(bytes, 2);
-      assertEquals(expected, ours.exchangeRaw(bytes, 2));
-      assertEquals("-ERR Protocol error: too big inline request\\r\\n", expected.get(1));
+      byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+      List<String> expected = theirs.exchangeRaw(bytes, count);
+      assertEquals(expected, ours.exchangeRaw(bytes, count));
+      return expected;
     }
   }
 }
