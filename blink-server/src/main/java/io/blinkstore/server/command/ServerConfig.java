@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -77,6 +78,10 @@ final class ServerConfig {
   private static final double HEAP_SHARE = 0.7;
 
   private final Map<String, String> values = new LinkedHashMap<>();
+  /** With {@code --snapshot}: switches the scheduled saves on or off ({@code save}); null without. */
+  private @Nullable Consumer<Boolean> saveSchedule;
+  /** The {@code save} value the server's snapshot schedule means (the one {@code CONFIG SET save} switches back to). */
+  private String scheduledSave = "";
   private final Map<String, LiveSetting> live = new HashMap<>();
   private final ServerCounters counters;
   private final LongSupplier memoryLimit;
@@ -130,6 +135,17 @@ final class ServerConfig {
       requireReported(setting.getKey());
       values.put(setting.getKey(), setting.getValue());
     }
+  }
+
+  /**
+   * Reports {@code save} as {@code scheduled}, the schedule of the server's snapshots, and lets {@code CONFIG SET}
+   * switch it: {@code ""} (Redis's "no saves") turns the scheduled saves off through {@code on}, {@code scheduled}
+   * on again; any other value is refused.
+   */
+  synchronized void liveSave(String scheduled, Consumer<Boolean> on) {
+    scheduledSave = scheduled;
+    saveSchedule = on;
+    values.put("save", scheduled);
   }
 
   /** Makes {@code name}, an integer setting this table reports, change while the server runs through {@code setting}. */
@@ -250,6 +266,15 @@ final class ServerConfig {
       if (number < range[0] || number > range[1]) {
         return "argument must be between " + range[0] + " and " + range[1] + " inclusive";
       }
+    }
+    Consumer<Boolean> schedule = saveSchedule;
+    if (name.equals("save") && schedule != null && (asked.isBlank() || asked.strip().equals(scheduledSave))) {
+      boolean on = !asked.isBlank();
+      changes.add(() -> {
+        schedule.accept(on);
+        values.put("save", on ? scheduledSave : "");
+      });
+      return null;
     }
     LiveSetting setting = live.get(name);
     if (setting == null || number == null) {

@@ -60,6 +60,8 @@ public final class SnapshotService {
   private volatile @Nullable SnapshotSettings settings;
   private volatile @Nullable SnapshotFiles files;
   private volatile @Nullable ScheduledExecutorService thread;
+  /** {@code CONFIG SET save ""}: the schedule saves nothing until the server's own value is set again. */
+  private volatile boolean scheduleOff;
   /** The server has served: a close saves. */
   private volatile boolean scheduled;
   /** How long {@link #close} waits for its save: {@link #CLOSE_SAVE_TIMEOUT}, shorter in tests. */
@@ -93,7 +95,8 @@ public final class SnapshotService {
     if (this.settings != null) {
       throw new IllegalStateException("snapshots were already started");
     }
-    config.report(Map.of("save", settings.redisSave(),
+    config.liveSave(settings.redisSave(), on -> scheduleOff = !on);
+    config.report(Map.of(
         "dir", String.valueOf(settings.path().toAbsolutePath().getParent()),
         "dbfilename", String.valueOf(settings.path().getFileName())));
     BlinkSnapshots.@Nullable LoadReport loaded = new SnapshotStart(settings, files).load();
@@ -135,7 +138,7 @@ public final class SnapshotService {
   private synchronized boolean due(SnapshotSettings on, long now) {
     long changes = counters.writes() - writesAtLastSave;
     long since = now - lastSaveMillis;
-    if (changes == 0 || failedAt != 0 && now - failedAt < RETRY_DELAY.toMillis()) {
+    if (scheduleOff || changes == 0 || failedAt != 0 && now - failedAt < RETRY_DELAY.toMillis()) {
       return false;
     }
     return since >= on.interval().toMillis()
