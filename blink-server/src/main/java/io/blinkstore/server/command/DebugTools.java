@@ -152,7 +152,8 @@ final class DebugTools {
     }
     byte[] prefix = args.length >= 4 ? args[3] : "key".getBytes(StandardCharsets.US_ASCII);
     long largest = Math.min(prefix.length + 21, POPULATE_KEY_BYTES) + Math.max(size, 26);
-    if (count > 0 && (size > store.memoryLimit() || count > store.memoryLimit() / largest)) {
+    long room = Math.min(store.memoryLimit(), Integer.MAX_VALUE - 64); // a value is one array
+    if (count > 0 && (size > room || count > store.memoryLimit() / largest)) {
       return Dispatcher.OOM;
     }
     for (long n = 0; n < count; n++) {

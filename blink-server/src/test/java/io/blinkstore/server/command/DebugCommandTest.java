@@ -120,6 +120,7 @@ class DebugCommandTest {
     assertEquals(notPositive, run("DEBUG", "POPULATE", "1", "k", "-5"));
     assertEquals(Dispatcher.OOM, run("DEBUG", "POPULATE", "100000000"), "past the memory limit: nothing written");
     assertEquals(Dispatcher.OOM, run("DEBUG", "POPULATE", "1", "big", Long.toString(2 << 20)));
+    assertEquals(Dispatcher.OOM, run("DEBUG", "POPULATE", "1", "huge", Long.toString(1L << 40)));
     assertEquals(integer(6), run("DBSIZE"));
   }
 
