@@ -11,7 +11,7 @@
 #
 # Knobs (environment): OUT (default blink-bench/target/redis-suite: one log per unit and server, table.md),
 # UNIT_TIMEOUT (seconds per unit and server, default 600), MEMORY_LIMIT (ours, default 512MB; Redis runs without
-# maxmemory and with DEBUG enabled, as the suite expects), SKIP_REDIS=1 (ours only), SKIP_BUILD=1.
+# maxmemory; both with DEBUG enabled, as the suite's own configuration has it), SKIP_REDIS=1 (ours only), SKIP_BUILD=1.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,10 +41,11 @@ source "$root/blink-bench/server-process.sh"
 
 start_server() { # $1: blink | redis, $2: port, $3: log
   case "$1" in
-    # Each its own folder: the suite's SAVE, BGSAVE, DEBUG RELOAD and appendonly tests write files there.
+    # Each its own folder: the suite's SAVE, BGSAVE, DEBUG RELOAD and appendonly tests write files there. DEBUG is
+    # enabled on both, as in the suite's default.conf (enable-debug-command yes).
     blink) mkdir -p "$3.dir"
       "$root/bin/blink-store" serve --tcp "127.0.0.1:$2" --memory-limit "$MEMORY_LIMIT" \
-      --snapshot "$3.dir/blink.snapshot" >"$3.server" 2>&1 & ;;
+      --snapshot "$3.dir/blink.snapshot" --enable-debug-command yes >"$3.server" 2>&1 & ;;
     redis) mkdir -p "$3.dir"
       redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no \
       --daemonize no --dir "$3.dir" \

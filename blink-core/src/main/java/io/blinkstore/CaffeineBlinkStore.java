@@ -184,7 +184,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     if (budget.tryReserve(bytes)) {
       write.run();
     } else {
-      budget.writeOverLimit(bytes, write, expiry::sweep, cache::cleanUp);
+      budget.writeOverLimit(bytes, write, expiry::reclaim, cache::cleanUp);
     }
     bound.trimIfOver();
   }

@@ -107,7 +107,7 @@ final class EntryBound {
    * Removes expired entries, then the coldest ones that are not pinned, until the store is within both bounds.
    */
   private void trim() {
-    store.expiry.sweep();
+    store.expiry.reclaim();
     for (;;) {
       long count = countExcess();
       long bytes = costExcess();

@@ -61,6 +61,11 @@ final class ExpiryIndex {
    * own read.
    */
   private volatile long frozenAt = RUNNING;
+  /**
+   * Whether {@link #sweep} removes expired entries: false after Redis's {@code DEBUG SET-ACTIVE-EXPIRE 0}, when an
+   * expired entry stays (counted by sizes) until a command touches it or room is needed ({@link #reclaim}).
+   */
+  private volatile boolean active = true;
 
   /** {@link #frozenAt} when the clock runs: no reading since the epoch is that far below it. */
   private static final long RUNNING = Long.MIN_VALUE;
@@ -136,11 +141,27 @@ final class ExpiryIndex {
     }
   }
 
+  /** Switches the sweeps that run before sizes are read and in the background on or off ({@link #active}). */
+  void activeExpiry(boolean on) {
+    active = on;
+  }
+
   /**
-   * Removes every entry whose deadline has passed, soonest first, stopping at the first that has not. Safe to run
-   * concurrently with itself and with writes: removal is by identity.
+   * Removes every entry whose deadline has passed, as {@link #reclaim}, unless active expiry is off: the sweep
+   * before a size is read and the background one.
    */
   void sweep() {
+    if (active) {
+      reclaim();
+    }
+  }
+
+  /**
+   * Removes every entry whose deadline has passed, soonest first, stopping at the first that has not, whether active
+   * expiry is on or not: the store needs the room (a write over the limit, a trim to the entry bound, a lower
+   * limit). Safe to run concurrently with itself and with writes: removal is by identity.
+   */
+  void reclaim() {
     if (expiring.isEmpty()) {
       return;
     }

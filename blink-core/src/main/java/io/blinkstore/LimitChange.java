@@ -33,7 +33,7 @@ final class LimitChange implements MemoryLimitControl {
       }
       store.budget.changeLimit(bytes);
       store.pins.changeLimit(bytes);
-      store.expiry.sweep();
+      store.expiry.reclaim();
       while (store.budget.used() > bytes) {
         store.cache.cleanUp();
         if (store.budget.used() > bytes && !evictPinned()) {

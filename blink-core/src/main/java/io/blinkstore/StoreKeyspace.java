@@ -97,6 +97,24 @@ final class StoreKeyspace implements Keyspace {
   }
 
   @Override
+  public long valueIdentity(int namespace, String key) {
+    store.ensureOpen();
+    Key stored = store.policy.getIfPresentQuietly(Key.lookup(Namespaces.key(namespace, key)));
+    Object ref = stored == null ? null : stored.ref;
+    if (ref == null || !store.isLive(ref)) {
+      return -1;
+    }
+    TypedValue typed = Key.typed(ref);
+    return Integer.toUnsignedLong(System.identityHashCode(typed != null ? typed : Key.packed(ref)));
+  }
+
+  @Override
+  public void activeExpiry(boolean on) {
+    store.ensureOpen();
+    store.expiry.activeExpiry(on);
+  }
+
+  @Override
   public void flush(int namespace) {
     store.ensureOpen();
     for (Key key : store.map.keySet()) {

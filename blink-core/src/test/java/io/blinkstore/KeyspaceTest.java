@@ -256,4 +256,34 @@ class KeyspaceTest {
       assertEquals(0, counted.size(1));
     }
   }
+
+  @Test
+  void withActiveExpiryOffAnExpiredKeyIsCountedUntilACommandTouchesIt() {
+    store.set("lazy", VALUE, Duration.ofSeconds(1));
+    store.set("kept", VALUE);
+    keyspace.activeExpiry(false);
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(2, keyspace.size(0), "an expired key is counted while no command touched it");
+    assertEquals(1, keyspace.expiring(0));
+    assertEquals(2, store.size());
+    assertNull(store.get("lazy"), "a read never answers an expired key");
+    assertEquals(1, keyspace.size(0), "the read removed it");
+    store.set("late", VALUE, Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(2));
+    keyspace.activeExpiry(true);
+    assertEquals(1, keyspace.size(0), "switched back on, the sweep before the count removes it");
+  }
+
+  @Test
+  void aValuesIdentityStaysWhileItChangesInPlaceAndNotWhenReplaced() {
+    assertEquals(-1, keyspace.valueIdentity(0, "counter"));
+    store.set("counter", "20000".getBytes(StandardCharsets.UTF_8));
+    long before = keyspace.valueIdentity(0, "counter");
+    store.incrementBy("counter", 1);
+    assertEquals(before, keyspace.valueIdentity(0, "counter"), "an increment of the same length is made in place");
+    store.set("counter", "a longer value".getBytes(StandardCharsets.UTF_8));
+    assertNotEquals(before, keyspace.valueIdentity(0, "counter"), "a longer value is a new array");
+    store.delete("counter");
+    assertEquals(-1, keyspace.valueIdentity(0, "counter"));
+  }
 }

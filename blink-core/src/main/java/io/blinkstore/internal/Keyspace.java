@@ -57,5 +57,21 @@ public interface Keyspace {
   void flush(int namespace);
 
   /** One step of {@link #scan}: the cursor to pass next (0: done) and the keys found. */
+  /**
+   * An identity of where the value of {@code key} in {@code namespace} is stored, the same for as long as the value
+   * changes in place (a counter incremented, a value overwritten by one of the same length, a hash's or list's
+   * elements) and in general different once it is replaced; -1 if the key is absent. {@code DEBUG OBJECT}'s
+   * {@code at:}, which Redis's suite compares to see an {@code INCR} done in place.
+   */
+  long valueIdentity(int namespace, String key);
+
+  /**
+   * Switches active expiry on (the default) or off, for every namespace: off, an expired key is removed only when a
+   * command touches it (a read, a write, {@code EXISTS}) or when the store needs its room, and {@link #size} and
+   * {@link #expiring} count it until then. Redis's {@code DEBUG SET-ACTIVE-EXPIRE 0|1}, which its test suite uses to
+   * observe lazy expiry.
+   */
+  void activeExpiry(boolean on);
+
   record Step(long cursor, List<String> keys) {}
 }

@@ -157,6 +157,7 @@ public final class BlinkServer implements AutoCloseable {
   private final ConnectionLimits limits;
   private final long maxOutputBytes;
   private final int databases;
+  private final DebugCommandAccess debugCommand;
   private final EntrySizeLimits sizeLimits;
   private final @Nullable Authenticator authenticator;
   private final Set<PosixFilePermission> unixMode;
@@ -194,6 +195,7 @@ public final class BlinkServer implements AutoCloseable {
         builder.authToken == null ? null : new SignInDeadline(builder.authTimeout));
     this.maxOutputBytes = builder.maxOutputBytes;
     this.databases = builder.databases;
+    this.debugCommand = builder.debugCommand;
     this.sizeLimits = new EntrySizeLimits(builder.maxKeyBytes, builder.maxValueBytes);
     this.authenticator = builder.authToken == null ? null : new Authenticator(builder.authToken);
     this.unixMode = builder.unixMode;
@@ -239,7 +241,7 @@ public final class BlinkServer implements AutoCloseable {
       dispatcher.reportSettings(Map.of(
           "maxmemory-clients", Long.toString(clientMemory.limit()),
           "bind", tcp == null ? "" : tcp.getAddress().getHostAddress(),
-          "unixsocket", unix == null ? "" : unix.toString()));
+          "unixsocket", unix == null ? "" : unix.toString(), "enable-debug-command", debugCommand.redisName()));
       ProtocolPipeline protocol = new ProtocolPipeline(dispatcher, maxLineBytes, authenticator);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {

@@ -31,6 +31,7 @@ public final class BlinkServerBuilder {
   Duration authTimeout = BlinkServer.DEFAULT_AUTH_TIMEOUT;
   long maxOutputBytes = BlinkServer.DEFAULT_MAX_OUTPUT_BYTES;
   int databases = Defaults.DATABASES;
+  DebugCommandAccess debugCommand = DebugCommandAccess.NO;
   long maxClientMemory = BlinkServer.defaultMaxClientMemory();
   int maxKeyBytes = BlinkServer.DEFAULT_MAX_KEY_BYTES;
   int maxValueBytes = Integer.MAX_VALUE;
@@ -181,6 +182,16 @@ public final class BlinkServerBuilder {
       throw new IllegalArgumentException("maxOutputBytes must be positive, but was " + bytes);
     }
     this.maxOutputBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Sets who may run {@code DEBUG}'s subcommands that stop expiry, sleep, reload or fill the server (Redis's
+   * {@code enable-debug-command}); default {@link DebugCommandAccess#NO}, as Redis.
+   */
+  public BlinkServerBuilder enableDebugCommand(DebugCommandAccess access) {
+    setOnce("enableDebugCommand");
+    this.debugCommand = Objects.requireNonNull(access, "access");
     return this;
   }
 

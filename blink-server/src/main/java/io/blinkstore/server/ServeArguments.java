@@ -77,6 +77,7 @@ final class ServeArguments {
       case "--log-level" -> serve.logLevel = value;
       case "--snapshot-interval" -> serve.snapshotInterval = value;
       case "--snapshot-on-corrupt" -> serve.snapshotOnCorrupt = value;
+      case "--enable-debug-command" -> serve.enableDebugCommand = value;
       case "--transport" -> {
         return setTransport(serve, value);
       }

@@ -142,6 +142,11 @@ final class ServeCommand implements Callable<Integer> {
           + " does not start (refuse). Default: ${DEFAULT-VALUE}.")
   String snapshotOnCorrupt = "start-empty";
 
+  @Option(names = "--enable-debug-command", paramLabel = "WHO",
+      description = "Who may run DEBUG SLEEP, RELOAD, POPULATE, SET-ACTIVE-EXPIRE, OBJECT (Redis's setting): no,"
+          + " local (the Unix socket, 127.0.0.1 and ::1) or yes. Default: ${DEFAULT-VALUE}.")
+  String enableDebugCommand = "no";
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "trace, debug, info, warn, error or off. Default: ${DEFAULT-VALUE}.")
   String logLevel;
@@ -272,7 +277,18 @@ final class ServeCommand implements Callable<Integer> {
       builder.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), defaultPort()));
     }
     snapshots(builder);
+    builder.enableDebugCommand(debugCommandAccess(enableDebugCommand));
     return builder;
+  }
+
+  /** {@code --enable-debug-command}'s value: Redis's words, in any case, as Redis reads its enums. */
+  static DebugCommandAccess debugCommandAccess(String value) {
+    for (DebugCommandAccess access : DebugCommandAccess.values()) {
+      if (access.redisName().equalsIgnoreCase(value)) {
+        return access;
+      }
+    }
+    throw new IllegalArgumentException("--enable-debug-command must be no, local or yes, but was " + value);
   }
 
   /** The snapshot options, checked, in {@code builder}. */

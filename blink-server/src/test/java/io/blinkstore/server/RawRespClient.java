@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -42,6 +44,19 @@ final class RawRespClient implements AutoCloseable {
     return new RawRespClient(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
   }
 
+  /** A client of the TCP server at {@code server}, connecting from the local address {@code from}. */
+  static RawRespClient tcp(InetSocketAddress server, InetAddress from) throws IOException {
+    SocketChannel channel = SocketChannel.open();
+    try {
+      channel.bind(new InetSocketAddress(from, 0));
+      channel.connect(server);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    return new RawRespClient(channel);
+  }
+
   /**
    * Sends every request in one write and returns one escaped reply per request; a reply that does not come
    * within 10 s, or after the connection ended, is {@code <no reply: ...>} (and so is every one after it).
@@ -49,13 +64,18 @@ final class RawRespClient implements AutoCloseable {
   List<String> exchange(List<List<String>> requests) throws IOException, InterruptedException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     requests.forEach(request -> bytes.writeBytes(encode(request)));
-    ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+    return exchangeRaw(bytes.toByteArray(), requests.size());
+  }
+
+  /** Sends {@code bytes} as they are, in one write, and returns {@code count} replies as {@link #exchange} does. */
+  List<String> exchangeRaw(byte[] bytes, int count) throws IOException, InterruptedException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
     while (buffer.hasRemaining()) {
       channel.write(buffer);
     }
     List<String> replies = new ArrayList<>();
     String failure = null;
-    for (int i = 0; i < requests.size(); i++) {
+    for (int i = 0; i < count; i++) {
       if (failure == null) {
         Future<byte[]> reply = reader.submit(() -> readReply(in));
         try {

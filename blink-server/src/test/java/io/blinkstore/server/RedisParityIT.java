@@ -661,8 +661,8 @@ class RedisParityIT {
 
   /**
    * Malformed requests, each on a connection of its own: both servers answer the same protocol error and close
-   * the connection. (Where they differ by design, docs/resp.md says so: no inline commands, a stricter CRLF check
-   * and shorter header lines here.)
+   * the connection. (Where they differ by design, docs/resp.md says so: inline commands only once an array chose
+   * RESP, a stricter CRLF check and shorter header lines here. DebugParityIT compares inline commands.)
    */
   private static final List<String> PROTOCOL_ERRORS = List.of(
       "*x\r\n",

@@ -70,6 +70,14 @@ public interface ClientConnection {
   /** Whether it came in on the Unix socket. */
   boolean unixSocket();
 
+  /**
+   * Whether Redis counts the connection as local ({@code enable-debug-command local}): the Unix socket, or a TCP
+   * client at {@code 127.0.0.1} or {@code ::1} exactly (not the rest of {@code 127.0.0.0/8}).
+   */
+  default boolean local() {
+    return unixSocket();
+  }
+
   /** Bytes of replies waiting for the client. */
   long replyBytes();
 

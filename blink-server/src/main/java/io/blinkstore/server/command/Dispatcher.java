@@ -1,15 +1,11 @@
 package io.blinkstore.server.command;
 
-import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.EntryTooLargeException;
 import io.blinkstore.WrongTypeException;
-import io.blinkstore.internal.Hashes;
-import io.blinkstore.internal.SortedSets;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
-import io.blinkstore.internal.Sets;
 import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.BlinkServer;
 import java.time.Clock;
@@ -88,6 +84,8 @@ public final class Dispatcher {
   private final ExclusiveTurn turn;
   /** The snapshots, their schedule and {@code SAVE}, {@code BGSAVE}, {@code LASTSAVE}; off until started. */
   private final SnapshotService snapshots;
+  /** {@code DEBUG}, which refuses the clients {@code enable-debug-command} does not admit. */
+  private final DebugCommand debug;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -161,34 +159,10 @@ public final class Dispatcher {
     new RespPersistenceCommands(snapshots).register(table);
     serverCommands.snapshots(snapshots);
     new RespScanCommands(keyspace, maxReplyBytes, types).register(table);
-    Hashes hashes = typed instanceof Hashes.Source source ? source.hashes() : null;
-    new RespHashCommands(hashes, leases, sizeLimits, maxReplyBytes).register(table);
-    if (hashes != null) {
-      HashBounds.makeLive(serverCommands.config, hashes);
-    }
-    SortedSets zsets = typed instanceof SortedSets.Source source ? source.sortedSets() : null;
-    new ZsetAccess(writingThroughLeases, zsets, leases, sizeLimits, maxReplyBytes)
-        .register(table, blocked, serverCommands.config);
-    Sets sets = typed instanceof Sets.Source source ? source.sets() : null;
-    if (sets != null) {
-      new RespSetTypeCommands(sets, leases, sizeLimits, maxReplyBytes).register(table, serverCommands.config);
-    }
+    TypedCommands.register(table, typed, writingThroughLeases, isolation, types, unixTime, leases, sizeLimits,
+        maxReplyBytes, blocked, serverCommands.config);
     new RespClientCommands(clients, pause, blocked).register(table);
     new WaitCommand(blocked).register(table);
-    if (isolation != null && types != null) {
-      Function<String, BlinkList> lists = isolation.view()::list;
-      new RespListCommands(lists, leases, sizeLimits, maxReplyBytes).register(table);
-      new RespBlockingCommands(lists, blocked, leases, sizeLimits, maxReplyBytes).register(table);
-      types.onWrite(blocked::signal);
-      SortInputs sortable = new SortInputs().add("list", true, SortInputs.lists(lists));
-      if (zsets != null && sets != null) {
-        sortable.add("zset", true, SortInputs.sortedSets(zsets)).add("set", false, SortInputs.sets(sets));
-      }
-      new SortCommand(sortable, types, new SortPattern(writingThroughLeases, hashes), writingThroughLeases, lists,
-          leases, sizeLimits, maxReplyBytes).register(table);
-      new DumpCommands(writingThroughLeases, types, hashes, lists, unixTime, leases, sizeLimits, maxReplyBytes)
-          .register(table);
-    }
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
@@ -198,7 +172,9 @@ public final class Dispatcher {
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,
         turn, maxReplyBytes, counters.errors());
     scripts.register(table);
-    new DebugCommand(scripts.denial()).register(table);
+    debug = new DebugCommand(scripts.denial(), new DebugTools(writingThroughLeases, keyspace, table,
+        new DebugReload(snapshots, isolation)), () -> serverCommands.config.value("enable-debug-command"));
+    debug.register(table);
     serverCommands.scripts(scripts.cache());
     ScriptRunner runner = scripts.runner();
     if (runner != null) {
@@ -234,6 +210,7 @@ public final class Dispatcher {
    */
   public void close() {
     scripts.close();
+    debug.close();
   }
 
   /** Whether connections must sign in with {@code AUTH} (the server has a token). */
@@ -399,6 +376,10 @@ public final class Dispatcher {
   private @Nullable Result refusal(CommandSpec spec, ClientState client, byte[][] args) {
     if (!spec.arityFits(args.length)) {
       return wrongArity(spec.name());
+    }
+    Result protectedCommand = debug.refusal(spec, client, args); // after arity, before sign-in, as Redis
+    if (protectedCommand != null) {
+      return protectedCommand;
     }
     if (client.signedOut() && !spec.has(CommandFlag.NO_AUTH)) {
       return NOAUTH;

@@ -54,11 +54,15 @@ final class RespTransactionCommands {
   private static final Set<String> CONNECTION_ONLY =
       Set.of("multi", "discard", "unwatch", "reset", "quit", "auth", "hello");
 
-  /** Commands that read one key and write another: they run with the gate held exclusive, as one transaction. */
+  /**
+   * Commands that read one key and write another: they run with the gate held exclusive, as one transaction; and
+   * {@code DEBUG}, whose {@code SLEEP} and {@code RELOAD} must hold every other command off, as on Redis's thread.
+   */
   private static final Set<String> EXCLUSIVE =
       Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush",
           "restore", "zrangestore", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff",
-          "zintercard", "smove", "sinter", "sunion", "sdiff", "sintercard", "sinterstore", "sunionstore", "sdiffstore");
+          "zintercard", "smove", "sinter", "sunion", "sdiff", "sintercard", "sinterstore", "sunionstore", "sdiffstore",
+          "debug");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 final class ServerConfig {
   /** The settings Redis 7.0 refuses to change at run time ({@code IMMUTABLE_CONFIG}), among those reported. */
   private static final Set<String> IMMUTABLE =
-      Set.of("unixsocket", "databases", "cluster-enabled", "daemonize", "replicaof", "slaveof");
+      Set.of("unixsocket", "databases", "cluster-enabled", "daemonize", "replicaof", "slaveof",
+          "enable-debug-command");
 
   /** The settings Redis reads as memory values ({@code 1gb}), among those reported. */
   private static final Set<String> MEMORY = Set.of("maxmemory", "maxmemory-clients", "proto-max-bulk-len",
@@ -82,6 +84,10 @@ final class ServerConfig {
   private static final double HEAP_SHARE = 0.7;
 
   private final Map<String, String> values = new LinkedHashMap<>();
+  /** With {@code --snapshot}: switches the scheduled saves on or off ({@code save}); null without. */
+  private @Nullable Consumer<Boolean> saveSchedule;
+  /** The {@code save} value the server's snapshot schedule means (the one {@code CONFIG SET save} switches back to). */
+  private String scheduledSave = "";
   private final Map<String, LiveSetting> live = new HashMap<>();
   private final ServerCounters counters;
   private final LongSupplier memoryLimit;
@@ -126,6 +132,7 @@ final class ServerConfig {
     values.put("list-max-ziplist-size", "-2"); // Redis's old name of list-max-listpack-size
     values.put("list-compress-depth", "0");
     values.put("set-max-intset-entries", "512");
+    values.put("enable-debug-command", "no"); // the server reports its own (DebugCommand reads it)
     values.put("busy-reply-threshold", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS));
     values.put("lua-time-limit", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS)); // its old name
     if (control != null) {
@@ -139,6 +146,17 @@ final class ServerConfig {
       requireReported(setting.getKey());
       values.put(setting.getKey(), setting.getValue());
     }
+  }
+
+  /**
+   * Reports {@code save} as {@code scheduled}, the schedule of the server's snapshots, and lets {@code CONFIG SET}
+   * switch it: {@code ""} (Redis's "no saves") turns the scheduled saves off through {@code on}, {@code scheduled}
+   * on again; any other value is refused.
+   */
+  synchronized void liveSave(String scheduled, Consumer<Boolean> on) {
+    scheduledSave = scheduled;
+    saveSchedule = on;
+    values.put("save", scheduled);
   }
 
   /** Makes {@code name}, an integer setting this table reports, change while the server runs through {@code setting}. */
@@ -156,7 +174,8 @@ final class ServerConfig {
     }
   }
 
-  private synchronized String value(String name) {
+  /** The value {@code CONFIG GET} reports for {@code name}, one of the table's names. */
+  synchronized String value(String name) {
     // Asked only for the names of the table, which keeps every name it starts with.
     return switch (name) {
       case "port" -> Integer.toString(counters.tcpPort());
@@ -258,6 +277,15 @@ final class ServerConfig {
       if (number < range[0] || number > range[1]) {
         return "argument must be between " + range[0] + " and " + range[1] + " inclusive";
       }
+    }
+    Consumer<Boolean> schedule = saveSchedule;
+    if (name.equals("save") && schedule != null && (asked.isBlank() || asked.strip().equals(scheduledSave))) {
+      boolean on = !asked.isBlank();
+      changes.add(() -> {
+        schedule.accept(on);
+        values.put("save", on ? scheduledSave : "");
+      });
+      return null;
     }
     LiveSetting setting = live.get(name);
     if (setting == null || number == null) {

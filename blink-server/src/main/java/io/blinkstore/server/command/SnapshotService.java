@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkSnapshots;
+import io.blinkstore.BlinkStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -34,6 +35,12 @@ public final class SnapshotService {
   /** Redis's answer to a save asked for while one runs. */
   static final Result.Error IN_PROGRESS = Result.error("Background save already in progress");
 
+  /** Redis's answer when {@code DEBUG RELOAD} cannot load its file. */
+  static final Result.Error CANNOT_LOAD = Result.error("Error trying to load the RDB dump");
+
+  /** How often {@code DEBUG RELOAD} looks again whether a save that runs has ended. */
+  private static final long RELOAD_POLL_MILLIS = 10;
+
   /** A failed save is tried again by the schedule no sooner than this after it (Redis's 5 seconds). */
   static final Duration RETRY_DELAY = Duration.ofSeconds(5);
 
@@ -53,6 +60,8 @@ public final class SnapshotService {
   private volatile @Nullable SnapshotSettings settings;
   private volatile @Nullable SnapshotFiles files;
   private volatile @Nullable ScheduledExecutorService thread;
+  /** {@code CONFIG SET save ""}: the schedule saves nothing until the server's own value is set again. */
+  private volatile boolean scheduleOff;
   /** The server has served: a close saves. */
   private volatile boolean scheduled;
   /** How long {@link #close} waits for its save: {@link #CLOSE_SAVE_TIMEOUT}, shorter in tests. */
@@ -86,7 +95,8 @@ public final class SnapshotService {
     if (this.settings != null) {
       throw new IllegalStateException("snapshots were already started");
     }
-    config.report(Map.of("save", settings.redisSave(),
+    config.liveSave(settings.redisSave(), on -> scheduleOff = !on);
+    config.report(Map.of(
         "dir", String.valueOf(settings.path().toAbsolutePath().getParent()),
         "dbfilename", String.valueOf(settings.path().getFileName())));
     BlinkSnapshots.@Nullable LoadReport loaded = new SnapshotStart(settings, files).load();
@@ -128,7 +138,7 @@ public final class SnapshotService {
   private synchronized boolean due(SnapshotSettings on, long now) {
     long changes = counters.writes() - writesAtLastSave;
     long since = now - lastSaveMillis;
-    if (changes == 0 || failedAt != 0 && now - failedAt < RETRY_DELAY.toMillis()) {
+    if (scheduleOff || changes == 0 || failedAt != 0 && now - failedAt < RETRY_DELAY.toMillis()) {
       return false;
     }
     return since >= on.interval().toMillis()
@@ -197,6 +207,49 @@ public final class SnapshotService {
           on == null ? "?" : on.path(), why, millis, reason);
       return false;
     }
+  }
+
+  /**
+   * {@code DEBUG RELOAD} ({@link DebugReload}), on the caller's thread, which holds the store's gate exclusive: saves
+   * now unless {@code save} is false (after a save that runs, if one does; recorded as any save), runs {@code flush},
+   * and loads the file into {@code into}, the store's view without the gate. Without {@code --snapshot}: Redis's
+   * answers when it cannot save ({@code -ERR}) or load.
+   */
+  Result reload(boolean save, Runnable flush, BlinkStore into) {
+    SnapshotSettings on = settings;
+    if (on == null) {
+      return save ? DebugTools.CANNOT_SAVE : CANNOT_LOAD;
+    }
+    if (save && !saveWhenFree()) {
+      return DebugTools.CANNOT_SAVE;
+    }
+    flush.run();
+    try {
+      BlinkSnapshots.LoadReport loaded = BlinkSnapshots.load(into, on.path());
+      record.loaded(loaded);
+      byte[] table = loaded.metadata().get(DATABASES);
+      if (table != null) {
+        databases.restore(table);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("DEBUG RELOAD could not load {}: {}", on.path(), SnapshotStart.reason(e));
+      return CANNOT_LOAD;
+    }
+    log.info("store reloaded from {} by DEBUG RELOAD", on.path());
+    return Result.OK;
+  }
+
+  /** Saves on this thread once no other save runs (one on the snapshot thread needs no gate, so it ends). */
+  private boolean saveWhenFree() {
+    while (!begin(System.currentTimeMillis())) {
+      try {
+        Thread.sleep(RELOAD_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return saveBegun("DEBUG RELOAD");
   }
 
   /**

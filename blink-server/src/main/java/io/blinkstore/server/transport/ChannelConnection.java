@@ -17,6 +17,7 @@ final class ChannelConnection implements ClientConnection {
   private final ClientMemory.Account account;
   private final String address;
   private final String localAddress;
+  private final boolean local;
   /** Bytes of MONITOR lines handed to the event loop and not yet written to the channel. */
   private final AtomicLong queued = new AtomicLong();
 
@@ -25,6 +26,12 @@ final class ChannelConnection implements ClientConnection {
     this.account = account;
     this.address = format(channel.remoteAddress());
     this.localAddress = format(channel.localAddress());
+    this.local = !(channel.remoteAddress() instanceof InetSocketAddress inet) || Addresses.redisLocal(inet);
+  }
+
+  @Override
+  public boolean local() {
+    return local;
   }
 
   private static String format(SocketAddress address) {

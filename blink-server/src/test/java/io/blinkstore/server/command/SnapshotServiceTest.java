@@ -189,6 +189,24 @@ class SnapshotServiceTest {
     assertEquals(1, files.saved.size());
   }
 
+  /** Redis's suite sets {@code save ""} for some units and restores the value it read after them. */
+  @Test
+  void configSetSaveEmptyStopsTheScheduleAndTheServersOwnValueStartsIt() {
+    snapshots().start(settings(Duration.ofMinutes(5), 0, false), files);
+    long start = System.currentTimeMillis();
+    assertEquals(new Result.Map(List.of(Result.bulk("save"), Result.bulk("300 1"))), tester.run("CONFIG", "GET", "save"));
+    assertEquals(Result.OK, tester.run("CONFIG", "SET", "save", ""));
+    assertEquals(new Result.Map(List.of(Result.bulk("save"), Result.bulk(""))), tester.run("CONFIG", "GET", "save"));
+    tester.run("SET", "a", "1");
+    snapshots().tick(start + Duration.ofMinutes(6).toMillis());
+    assertEquals(0, files.saved.size(), "save \"\": no scheduled save");
+    assertEquals(new Result.Error("ERR CONFIG SET failed (possibly related to argument 'save') - "
+        + ServerConfig.NOT_LIVE), tester.run("CONFIG", "SET", "save", "60 1"));
+    assertEquals(Result.OK, tester.run("CONFIG", "SET", "save", "300 1"));
+    snapshots().tick(start + Duration.ofMinutes(6).toMillis());
+    assertEquals(1, files.saved.size());
+  }
+
   @Test
   void theWriteCountSavesOnceEnoughWritesWereMadeAtMostOnceAMinute() {
     snapshots().start(settings(Duration.ofHours(1), 3, false), files);

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes RESP2 requests, arrays of bulk strings ({@code *2\r\n$3\r\nGET\r\n$1\r\nk\r\n}), into
- * {@link RespRequest.Command}s. One instance per channel. Inline commands are not accepted: on a RESP connection
- * every request must start with {@code *}.
+ * {@link RespRequest.Command}s. One instance per channel. As in Redis, a request that does not start with
+ * {@code *} is an inline command, one line split into arguments as Redis splits it ({@link InlineRequest}): the
+ * connection chose RESP by its first byte (a {@code *}), and may then send either form.
  *
  * <p><b>Limits.</b> Every length is checked against its limit when its header has arrived, before anything is
  * allocated for it; only bytes the client has really sent are ever buffered.
@@ -25,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  *       argument, and no request, holds more than {@code maxRequestBytes}.
  *   <li>A header line ({@code *<n>} or {@code $<n>}) longer than {@link #MAX_HEADER_BYTES} before its
  *       {@code \r} is {@code too big mbulk count string} / {@code too big bulk count string}.
+ *   <li>An inline command longer than {@link #MAX_INLINE_BYTES} before its {@code \n} is {@code too big inline
+ *       request}; one with unbalanced quotes {@code unbalanced quotes in request}.
  *   <li>Before the connection has signed in (on a server with a token), as in Redis 7: an array may declare at
  *       most {@link #UNAUTHENTICATED_MAX_ARRAY_LENGTH} elements, else {@code unauthenticated multibulk length},
  *       and a bulk string at most {@link #UNAUTHENTICATED_MAX_BULK_BYTES} bytes, else
@@ -32,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  *       longer than 2^31-1, a bulk string longer than {@link #REDIS_MAX_BULK_BYTES}) is
  *       {@code invalid ... length} first, as there.
  * </ul>
- * An array of zero or negative length, and an empty line ({@code \r} and {@code \n} bytes) between requests, are
- * skipped without a reply, as Redis does.
+ * An array of zero or negative length, an empty line ({@code \r} and {@code \n} bytes) between requests and a blank
+ * inline command are skipped without a reply, as Redis does.
  *
  * <p><b>Buffering.</b> A request stays in the channel's cumulation buffer, as the text protocol's unfinished
  * lines do, until all of it has arrived: its headers are validated as they come (remembering how far), and only
@@ -62,6 +65,9 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
    * {@code client-query-buffer-limit}, 1 GiB, well inside a buffer's 2 GiB.
    */
   public static final int MAX_REQUEST_BYTES = 1 << 30;
+
+  /** The longest inline command, before its {@code \n}: Redis's {@code PROTO_INLINE_MAX_SIZE}, 64 KiB. */
+  static final int MAX_INLINE_BYTES = 64 * 1024;
 
   /** The most elements an array may declare before the connection has signed in: Redis 7's 10. */
   static final int UNAUTHENTICATED_MAX_ARRAY_LENGTH = 10;
@@ -165,7 +171,8 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
       return false;
     }
     if (first != '*') {
-      return fail(out, "expected '*', got '" + (char) (first & 0xff) + "'");
+      readInline(in, out);
+      return false;
     }
     long count = readHeader(in, start, "mbulk", out);
     if (count == NEED_MORE) {
@@ -186,6 +193,34 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
     scanned = headerLength;
     requestBytes = 0;
     return true;
+  }
+
+  /**
+   * Reads an inline command once its whole line has arrived, emitting it unless it is blank; a line without its
+   * {@code \n} after {@link #MAX_INLINE_BYTES} bytes fails. The line is copied out only when it is whole.
+   */
+  private void readInline(ByteBuf in, List<Object> out) {
+    int start = in.readerIndex();
+    int searchable = Math.min(in.readableBytes(), MAX_INLINE_BYTES + 1);
+    int newline = in.indexOf(start, start + searchable, (byte) '\n');
+    if (newline < 0) {
+      if (in.readableBytes() > MAX_INLINE_BYTES) {
+        fail(out, "too big inline request");
+      }
+      return;
+    }
+    int end = newline > start && in.getByte(newline - 1) == '\r' ? newline - 1 : newline;
+    byte[] line = new byte[end - start];
+    in.getBytes(start, line);
+    decoded(newline + 1 - start);
+    in.readerIndex(newline + 1);
+    byte[][] args = InlineRequest.split(line);
+    if (args == null) {
+      fail(out, "unbalanced quotes in request");
+    } else if (args.length > 0) {
+      out.add(new RespRequest.Command(args));
+      decoded++;
+    }
   }
 
   /** Validates the next bulk string in place; returns whether all of it has arrived. */

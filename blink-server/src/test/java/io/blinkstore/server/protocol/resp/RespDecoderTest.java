@@ -189,11 +189,40 @@ public class RespDecoderTest {
       "*1\\r\\n$x\\r\\n|invalid bulk length",
       "*1\\r\\n$-1\\r\\n|invalid bulk length",
       "*1\\r\\n$1\\r\\nab\\r\\n|bulk string not followed by CRLF",
-      "PING\\r\\n|expected '*', got 'P'",
+      "SET k \"v\\r\\n|unbalanced quotes in request",
+      "SET k \"v\"x\\r\\n|unbalanced quotes in request",
   })
   void malformedInputIsAProtocolError(String input, String message) {
     send(input.replace("\\r", "\r").replace("\\n", "\n"));
     assertEquals(List.of(error(message)), decoded());
+  }
+
+  @Test
+  void inlineCommandsAndArraysMixOnOneConnectionAsInRedis() {
+    send("PING\r\n" + resp("GET", "k") + "SET k \"a b\" 'c\\'d'\n\r\n   \t \r\nECHO x");
+    assertEquals(List.of(command("PING"), command("GET", "k"), command("SET", "k", "a b", "c'd")), decoded());
+    send("y\r");
+    assertEquals(List.of(), decoded(), "a line is whole at its \\n");
+    send("\n" + resp("PING"));
+    assertEquals(List.of(command("ECHO", "xy"), command("PING")), decoded());
+  }
+
+  @Test
+  void anInlineLineIsBoundedAt64KibBeforeItsNewline() {
+    EmbeddedChannel large = new EmbeddedChannel(new RespDecoder(1 << 20, MAX_ARRAY));
+    try {
+      String longest = "ECHO " + "x".repeat(RespDecoder.MAX_INLINE_BYTES - 5);
+      large.writeInbound(Unpooled.copiedBuffer(longest + "\n", ISO_8859_1));
+      assertEquals(RespDecoder.MAX_INLINE_BYTES - 5, ((RespRequest.Command) large.readInbound()).args()[1].length);
+      large.writeInbound(Unpooled.copiedBuffer(longest, ISO_8859_1));
+      assertNull(large.readInbound(), "64 KiB without a newline: it may still come");
+      large.writeInbound(Unpooled.copiedBuffer("x", ISO_8859_1));
+      assertEquals(error("too big inline request"), large.readInbound());
+    } finally {
+      large.finishAndReleaseAll();
+    }
+    send("ECHO " + "x".repeat(RespDecoder.MAX_INLINE_BYTES - 4) + "\n");
+    assertEquals(List.of(error("too big inline request")), decoded(), "one byte longer, newline and all at once");
   }
 
   @Test
