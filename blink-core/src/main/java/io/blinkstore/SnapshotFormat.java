@@ -1,8 +1,10 @@
 package io.blinkstore;
 
 import io.blinkstore.BlinkSnapshots.CorruptSnapshotException;
+import io.blinkstore.internal.Deadlines;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.zip.CRC32C;
 
 /**
@@ -72,6 +74,43 @@ final class SnapshotFormat {
     CRC32C crc = new CRC32C();
     crc.update(bytes, offset, length);
     return (int) crc.getValue();
+  }
+
+  /** The wall clock now, in nanoseconds since the epoch, as finely as the JDK reads it (microseconds on Linux). */
+  static long unixNanosNow() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /**
+   * The Unix time in milliseconds that a store {@code deadline} stands for, as saved: read against the store clock's
+   * {@code now} and the wall clock's {@code unixNanos} taken together, rounded down after a quarter of a millisecond
+   * is added. The server converts Unix times through its own pairing of the two clocks, taken at its start
+   * ({@code UnixTime}), and puts a deadline set from {@code PXAT T} at the start of millisecond T; a loaded one sits
+   * in the middle of its millisecond ({@link #deadline}). Either is saved as its millisecond while this pairing is
+   * within a quarter of a millisecond of the one that set it (rounding up saved T + 1 whenever this one was a hair
+   * later than the server's).
+   */
+  static long unixMillis(long deadline, long now, long unixNanos) {
+    long left = deadline - now;
+    long millis = Math.floorDiv(left, 1_000_000) + Math.floorDiv(unixNanos, 1_000_000);
+    long rest = Math.floorMod(left, 1_000_000) + Math.floorMod(unixNanos, 1_000_000);
+    return millis + (rest + 250_000) / 1_000_000;
+  }
+
+  /**
+   * The store deadline that a saved Unix millisecond stands for, at least one millisecond after the current one: the
+   * middle of that millisecond, so that a server converting it back through its own pairing of the clocks (off from
+   * this one by less than half a millisecond) answers the same millisecond ({@code PEXPIRETIME}; it put T - 1 when
+   * the load put it at its millisecond's start); a deadline past what the store clock holds becomes
+   * {@link Deadlines#NEVER} - 1.
+   */
+  static long deadline(long unixMillis, long now, long unixNanos) {
+    long leftMillis = unixMillis - Math.floorDiv(unixNanos, 1_000_000);
+    if (leftMillis >= (Long.MAX_VALUE - now) / 1_000_000 - 1) {
+      return Deadlines.NEVER - 1;
+    }
+    return now + leftMillis * 1_000_000 + 500_000 - Math.floorMod(unixNanos, 1_000_000);
   }
 
   /** The CRC32C a block carries: of its length field, then its payload. */

@@ -157,11 +157,11 @@ final class SnapshotReader {
     long deadline = Deadlines.NEVER;
     if (entry.deadlineMillis() != SnapshotCursor.NO_DEADLINE) {
       long now = store.now();
-      long left = entry.deadlineMillis() - System.currentTimeMillis();
-      if (left <= 0) {
+      long unixNanos = SnapshotFormat.unixNanosNow();
+      if (entry.deadlineMillis() <= Math.floorDiv(unixNanos, 1_000_000)) {
         return false;
       }
-      deadline = left >= (Long.MAX_VALUE - now) / 1_000_000 ? Deadlines.NEVER - 1 : now + left * 1_000_000;
+      deadline = SnapshotFormat.deadline(entry.deadlineMillis(), now, unixNanos);
     }
     String key = entry.key();
     switch (entry.type()) {

@@ -82,9 +82,9 @@ final class SnapshotWriter {
         write(channel, SnapshotFormat.header(System.currentTimeMillis()));
         startBlock(SnapshotFormat.ENTRIES);
         long now = store.now();
-        long nowMillis = System.currentTimeMillis();
+        long unixNanos = SnapshotFormat.unixNanosNow(); // with now: one pairing of the two clocks
         for (int i = 0; i < hottest.length && hottest[i] != null; i++) {
-          append(hottest[i], now, nowMillis);
+          append(hottest[i], now, unixNanos);
           hottest[i] = null; // the walk's own array no longer keeps a deleted entry reachable
           closeIfFull(channel);
         }
@@ -132,19 +132,19 @@ final class SnapshotWriter {
    * makes it run again); if writes keep coming, the copy is made under the key's lock in the map, which every
    * writer of the key takes (Caffeine counts that as a read of the entry).
    */
-  private void append(Key key, long now, long nowMillis) {
+  private void append(Key key, long now, long unixNanos) {
     int mark = at;
     int outcome = CHANGED;
     for (int tries = 0; outcome == CHANGED && tries < OPTIMISTIC_TRIES; tries++) {
       at = mark;
-      outcome = copy(key, now, nowMillis, false);
+      outcome = copy(key, now, unixNanos, false);
     }
     if (outcome == CHANGED) {
       at = mark;
       int[] locked = {LEFT_OUT};
       store.map.computeIfPresent(key, (same, stored) -> {
         if (stored == key) {
-          locked[0] = copy(key, now, nowMillis, true);
+          locked[0] = copy(key, now, unixNanos, true);
         }
         return stored;
       });
@@ -165,7 +165,7 @@ final class SnapshotWriter {
    * place, which its stripe of {@link ValueLocks} shows). {@code locked}: the caller holds the key's lock in the
    * map, so no write to it can come.
    */
-  private int copy(Key key, long now, long nowMillis, boolean locked) {
+  private int copy(Key key, long now, long unixNanos, boolean locked) {
     StampedLock stripe = store.locks.of(key.text());
     long stamp = locked ? 0 : stripe.tryOptimisticRead(); // before the ref: an overwrite in place after it shows
     Object ref = key.ref;
@@ -183,7 +183,7 @@ final class SnapshotWriter {
     ensure(1 + 8 + 5 + keyBytes + 5);
     block[at++] = (byte) (deadline == Long.MAX_VALUE ? type : type | SnapshotFormat.HAS_DEADLINE);
     if (deadline != Long.MAX_VALUE) {
-      putLong(nowMillis + Math.max(1, (deadline - now + 999_999) / 1_000_000));
+      putLong(SnapshotFormat.unixMillis(deadline, now, unixNanos));
     }
     bytes(packed, keyStart, keyBytes);
     if (typed == null) {
