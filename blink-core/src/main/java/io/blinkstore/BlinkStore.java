@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Values</b> are byte arrays, copied on the way in and on the way out: a caller can never change stored
  *       data through an array it passed in or got back. String overloads store and read UTF-8.
  *   <li><b>Memory</b>: {@link #usage()} is the exact sum, over live entries, of key bytes plus value bytes (a
- *       hash's field and value bytes, a list's element bytes). Once a write has returned, {@code usage()} never
- *       exceeds {@link #memoryLimit()}, whatever the number of concurrent writers; entries are evicted (Caffeine's
- *       W-TinyLFU) to keep that promise, and a newly set entry may itself be the one evicted.
+ *       container's field, value, element or member bytes, and 8 per sorted-set score). Once a write has returned,
+ *       {@code usage()} never exceeds {@link #memoryLimit()}, whatever the number of concurrent writers; entries are
+ *       evicted (Caffeine's W-TinyLFU) to keep that promise, and a newly set entry may itself be the one evicted.
  * </ul>
  *
  * <p>Nulls, expiry, closing and an example: the package documentation.

@@ -14,7 +14,7 @@ import java.util.Map;
  *   <li>a <b>heap capacity</b> C: key and value bytes + {@code entries x bytesPerEntry} + {@code entries with a time
  *       to live x} {@link #EXPIRING_BYTES} + what the elements of hashes and lists cost beyond their bytes
  *       ({@link TypedValue#overhead()}) stay within C. Large entries are bounded by the limit, tiny ones by their
- *       real cost, and a larger capacity never holds fewer entries; a hash or list write that would take one
+ *       real cost, and a larger capacity never holds fewer entries; a typed value's write that would take one
  *       container past C by itself is refused ({@link TypedAccess#checkRoom});
  *   <li>a <b>count</b> ({@code maximumEntries}), a cap the user chose.
  * </ul>

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 final class Expiring implements Comparable<Expiring> {
   /** The packed key and value; the key bytes also find the entry in the map again. */
   final byte[] packed;
-  /** The hash or list this holder gives a time to live, {@code null} for a string. */
+  /** The hash, list, set or sorted set this holder gives a time to live, {@code null} for a string. */
   final @Nullable TypedValue typed;
   /** Nanoseconds after the store's epoch at which the entry expires. */
   final long deadline;

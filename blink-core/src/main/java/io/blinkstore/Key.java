@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One entry of the store: the map's key and value at once, and the only object the store allocates per entry
  * (with its one array). Its {@link #ref} is the entry's {@linkplain #pack packed array} (key and value bytes in
- * one {@code byte[]}), a {@link TypedValue} (a hash or a list, which holds a packed array of its key without value
- * bytes), or an {@link Expiring} holder of either when the entry has a time to live; a lookup's key is a
+ * one {@code byte[]}), a {@link TypedValue} (a hash, list, set or sorted set, which holds a packed array of its key
+ * without value bytes), or an {@link Expiring} holder of either when the entry has a time to live; a lookup's key is a
  * {@code Key} whose ref is the key's {@code String}. Equality and hashing are by key bytes, whatever the ref, so
  * a lookup finds the stored entry; both are computed from the bytes on each call (no cached hash: 8 bytes per
  * entry on Java 17).

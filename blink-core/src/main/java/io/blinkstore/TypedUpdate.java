@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * {@code growBytes}): the map's {@code compute} finds the live value of the key (creating an empty one if the write
  * creates), refuses it if the value could pass the store's limit or heap capacity, then changes it in place under
  * its monitor; the entry keeps its key object and ref, so Caffeine re-weighs it as the compute returns. A value left
- * empty is removed, as Redis removes an empty hash or list. Then the reservation not used is given back and the
+ * empty is removed, as Redis removes an empty container. Then the reservation not used is given back and the
  * books are settled.
  */
 final class TypedUpdate<T extends TypedValue, R> implements BiFunction<Key, @Nullable Key, @Nullable Key>, Runnable {

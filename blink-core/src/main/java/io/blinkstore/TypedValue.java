@@ -1,10 +1,10 @@
 package io.blinkstore;
 
 /**
- * A value that is not a string: a hash or a list, one entry of the store as a string is ({@link Key}), stored as
- * the entry's {@link Key#ref} (or in the {@link Expiring} holder of an entry with a time to live). It carries its
- * key as a packed array without value bytes ({@link Key#pack} of an empty value), so the entry is found, hashed and
- * counted per namespace by its key bytes exactly as a string's is.
+ * A value that is not a string: a hash, a list, a set or a sorted set, one entry of the store as a string is
+ * ({@link Key}), stored as the entry's {@link Key#ref} (or in the {@link Expiring} holder of an entry with a time to
+ * live). It carries its key as a packed array without value bytes ({@link Key#pack} of an empty value), so the entry
+ * is found, hashed and counted per namespace by its key bytes exactly as a string's is.
  *
  * <p><b>Weight</b>: its key bytes plus {@link #bytes()}, every field, value or element byte it holds: what
  * {@code usage()} and Caffeine count. <b>Heap</b>: the heap capacity ({@link EntryBound}) also counts
@@ -24,7 +24,7 @@ abstract class TypedValue {
     this.key = key;
   }
 
-  /** What {@code TYPE} answers: {@code "hash"}, {@code "list"}. */
+  /** What {@code TYPE} answers: {@code "hash"}, {@code "list"}, {@code "set"}, {@code "zset"}. */
   abstract String type();
 
   /** What {@code OBJECT ENCODING} answers, as Redis would for the same content. */
@@ -33,7 +33,7 @@ abstract class TypedValue {
   /** The field, value or element bytes held, which {@code usage()} counts beside the key bytes. */
   abstract long bytes();
 
-  /** The number of elements (fields of a hash, elements of a list). */
+  /** The number of elements (fields of a hash, elements of a list, members of a set or sorted set). */
   abstract long elements();
 
   /** What one element costs the heap beyond its bytes (its array's header, its slot), for {@link EntryBound}. */

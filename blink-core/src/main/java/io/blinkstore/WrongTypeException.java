@@ -2,8 +2,8 @@ package io.blinkstore;
 
 /**
  * Thrown when an operation meets a key holding another kind of value than it works on: a string read
- * ({@link BlinkStore#get}, {@link BlinkStore#incrementBy}, ...) of a key holding a hash or a list, or a hash
- * operation on a key holding a string or a list. Redis answers these {@code -WRONGTYPE Operation against a key
+ * ({@link BlinkStore#get}, {@link BlinkStore#incrementBy}, ...) of a key holding a hash, list, set or sorted set, or a
+ * hash operation on a key holding a string or a list. Redis answers these {@code -WRONGTYPE Operation against a key
  * holding the wrong kind of value}. The store is left unchanged. {@link BlinkStore#set} overwrites a value of any
  * kind, and {@link BlinkStore#delete} deletes one, as Redis's {@code SET} and {@code DEL} do.
  */

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Not API: what blink-server's generic commands need to see keys of every type (strings, hashes, lists) in the
  * in-process store: {@code TYPE} and {@code SCAN ... TYPE}, {@code OBJECT ENCODING}, the copy that {@code COPY},
- * {@code RENAME} and {@code MOVE} make of a hash or list, and the hook that wakes clients blocked on a list. The
+ * {@code RENAME} and {@code MOVE} make of a typed value, and the hook that wakes clients blocked on a list. The
  * store built by {@code BlinkStore.builder()} is a {@link Source} of one (its {@linkplain Isolation#view() view}
  * too); each method holds the store's gate as its other operations do. Keys are the store's keys (namespaced).
  */
@@ -22,7 +22,7 @@ public interface TypedKeys {
    */
   @Nullable String type(String key);
 
-  /** Redis's {@code OBJECT ENCODING} of the live hash or list of {@code key}; {@code null} for a string or none. */
+  /** Redis's {@code OBJECT ENCODING} of the live typed value of {@code key}; {@code null} for a string or none. */
   @Nullable String encoding(String key);
 
   /**
