@@ -109,7 +109,11 @@ class GeoParityIT {
       List.of("EVAL", "return redis.call('geodist', KEYS[1], 'p', 'c', 'km')", "1", "lua"),
       List.of("EVAL", "return redis.call('geohash', KEYS[1], 'p', 'x')", "1", "lua"),
       List.of("EVAL", "return redis.pcall('geoadd', KEYS[1], 500, 0, 'bad')", "1", "lua"),
-      List.of("EVAL", "return redis.call('zscore', KEYS[1], 'c')", "1", "lua"));
+      List.of("EVAL", "return redis.call('zscore', KEYS[1], 'c')", "1", "lua"),
+      List.of("EVAL", "redis.setresp(3) return redis.call('geopos', KEYS[1], 'p', 'x')", "1", "lua"),
+      List.of("EVAL", "redis.setresp(3) return tostring(redis.call('geopos', KEYS[1], 'p')[1][2].double * 2)",
+          "1", "lua"),
+      List.of("EVAL", "redis.setresp(3) return redis.call('geodist', KEYS[1], 'p', 'c')", "1", "lua"));
 
   @TempDir Path dir;
   @RegisterExtension final RedisOnSocket redis = new RedisOnSocket();

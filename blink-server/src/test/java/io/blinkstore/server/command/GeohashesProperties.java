@@ -36,7 +36,8 @@ class GeohashesProperties {
 
   @Property(tries = 1000)
   void theDistanceIsSymmetricAndZeroToItself(@ForAll @Scale(10) @DoubleRange(min = -180, max = 180) double lon1,
-      @ForAll @Scale(10) @DoubleRange(min = -85, max = 85) double lat1, @ForAll @Scale(10) @DoubleRange(min = -180, max = 180) double lon2,
+      @ForAll @Scale(10) @DoubleRange(min = -85, max = 85) double lat1,
+      @ForAll @Scale(10) @DoubleRange(min = -180, max = 180) double lon2,
       @ForAll @Scale(10) @DoubleRange(min = -85, max = 85) double lat2) {
     assertEquals(0, Geohashes.distance(lon1, lat1, lon1, lat1));
     double distance = Geohashes.distance(lon1, lat1, lon2, lat2);
