@@ -1,8 +1,5 @@
 package io.blinkstore.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,22 +187,7 @@ class ListParityIT {
     assertRepliesMatchRedis(requests);
   }
 
-  /** Sends {@code requests} to each server in one write and compares the replies one by one (HELLO's masked). */
   private void assertRepliesMatchRedis(List<List<String>> requests) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    requests.forEach(request -> bytes.writeBytes(RespIT.resp(request.toArray(String[]::new))));
-    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
-        LineClient ours = LineClient.unix(server.unixPath());
-        LineClient theirs = LineClient.unix(redis.socket())) {
-      theirs.send(bytes.toByteArray());
-      ours.send(bytes.toByteArray());
-      for (List<String> request : requests) {
-        String expected = RespIT.readReply(theirs);
-        String actual = RespIT.readReply(ours);
-        if (!request.get(0).equals("HELLO")) {
-          assertEquals(expected, actual, String.join(" ", request));
-        }
-      }
-    }
+    PipelinedParity.assertRepliesMatch(dir, redis.socket(), requests);
   }
 }

@@ -165,6 +165,15 @@ final class CommandMetadata {
     sets();
     scripts();
     sortedSets();
+    geo();
+  }
+
+  /** Redis 7.0's geo group ({@code src/commands/geo*.json}). */
+  private static void geo() {
+    oneKey("geoadd", "geo", List.of(), null, "RW", "update");
+    for (String read : List.of("geopos", "geodist", "geohash")) {
+      oneKey(read, "geo", List.of(), null, "RO", "access");
+    }
   }
 
   /** Redis 7.0's sorted_set group ({@code src/commands/z*.json}, {@code bz*.json}). */

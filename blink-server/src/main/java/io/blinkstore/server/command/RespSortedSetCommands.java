@@ -66,9 +66,9 @@ final class RespSortedSetCommands {
 
   /**
    * {@code ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member ...} and {@code ZINCRBY key increment member}, checked
-   * in Redis's order: the options, the pairs, the scores, then the key's type.
+   * in Redis's order: the options, the pairs, the scores, then the key's type. {@code GEOADD} ends here too.
    */
-  private Result add(ClientState client, byte[][] args, boolean zincrby) {
+  Result add(ClientState client, byte[][] args, boolean zincrby) {
     SortedSets zsets = access.zsets();
     if (zsets == null) {
       return ZsetAccess.NO_ZSETS;

@@ -99,11 +99,18 @@ public sealed interface Result {
   /** RESP3 set (an array for RESP2). */
   record Set(List<Result> elements) implements Result {}
 
-  /** RESP3 double (a bulk string of its shortest text for RESP2). */
-  record Double(double value) implements Result {
-    /** Its text as Redis 7.0 prints it in both protocols ({@code %.17g}): {@code inf}, {@code -inf}, digits. */
+  /**
+   * RESP3 double (a bulk string of its text for RESP2), its text as Redis 7.0 prints it in both protocols: {@code %.17g}
+   * ({@code inf}, {@code -inf}, digits), or the text a command gives (the geo commands' coordinates).
+   */
+  record Double(double value, String text) implements Result {
+    public Double(double value) {
+      this(value, CDoubles.g17(value));
+    }
+
+    /** Its text, the same in both protocols. */
     public String resp2Text() {
-      return CDoubles.g17(value);
+      return text;
     }
   }
 

@@ -56,7 +56,7 @@ record ZsetAccess(BlinkStore store, @Nullable SortedSets zsets, Leases leases, E
   }
 
   /**
-   * Registers Redis 7.0's sorted-set commands in {@code commands}, the blocking pops on {@code blocked}, and makes
+   * Registers Redis 7.0's sorted-set commands and the geo commands on them in {@code commands}, the blocking pops on {@code blocked}, and makes
    * the {@code zset-max-*} settings of {@code config} live (with a store that has sorted sets).
    */
   void register(CommandTable commands, BlockedClients blocked, ServerConfig config) {
@@ -65,6 +65,7 @@ record ZsetAccess(BlinkStore store, @Nullable SortedSets zsets, Leases leases, E
     new RespSortedSetPops(this).register(commands);
     new RespSortedSetAlgebra(this).register(commands);
     new RespSortedSetBlocking(this, blocked).register(commands);
+    new RespGeoCommands(this).register(commands);
     if (zsets != null) {
       HashBounds.makeLive(config, zsets);
     }

@@ -50,7 +50,7 @@ public final class Resp3Encoder extends MessageToByteEncoder<Result> {
       writeAggregate('>', push.elements().size(), push.elements(), out);
     } else if (reply instanceof Result.Double number) {
       out.writeByte(',');
-      out.writeCharSequence(RespEncoder.doubleText(number.value()), StandardCharsets.US_ASCII);
+      out.writeCharSequence(number.resp2Text(), StandardCharsets.US_ASCII);
       out.writeByte('\r').writeByte('\n');
     } else if (reply instanceof Result.Bool bool) {
       out.writeByte('#').writeByte(bool.value() ? 't' : 'f').writeByte('\r').writeByte('\n');
@@ -99,7 +99,7 @@ public final class Resp3Encoder extends MessageToByteEncoder<Result> {
       return aggregateLength(push.elements().size(), push.elements());
     }
     if (reply instanceof Result.Double number) {
-      return RespEncoder.doubleText(number.value()).length() + 3L;
+      return number.resp2Text().length() + 3L;
     }
     if (reply instanceof Result.Bool) {
       return 4;

@@ -60,7 +60,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     } else if (reply instanceof Result.Push push) {
       writeArray(push.elements(), out);
     } else if (reply instanceof Result.Double number) {
-      writeBulk(ascii(doubleText(number.value())), out);
+      writeBulk(ascii(number.resp2Text()), out);
     } else if (reply instanceof Result.Bool bool) {
       writeInt(bool.value() ? 1 : 0, out);
     } else if (reply instanceof Result.Nil) {
@@ -154,7 +154,7 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
       return arrayLength(push.elements());
     }
     if (reply instanceof Result.Double number) {
-      return bulkLength(ascii(doubleText(number.value())));
+      return bulkLength(ascii(number.resp2Text()));
     }
     if (reply instanceof Result.Bool) {
       return 4;
@@ -184,11 +184,6 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
       length += encodedLength(element);
     }
     return length;
-  }
-
-  /** A double as Redis 7.0 prints one ({@code %.17g}): {@code inf}, {@code -inf}, digits. */
-  static String doubleText(double value) {
-    return new Result.Double(value).resp2Text();
   }
 
   static ByteBuffer ascii(String text) {
