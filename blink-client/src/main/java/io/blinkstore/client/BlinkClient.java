@@ -232,12 +232,7 @@ public final class BlinkClient implements BlinkStore {
    */
   @Override
   public BlinkHash hash(String key) {
-    TextProtocol.keyBytes(key); // @throws IllegalArgumentException for an invalid key, as every method
-    if (!(commands instanceof RespCommands resp)) {
-      throw new UnsupportedOperationException("hashes need a RESP connection (redis://host:port): the Blink text"
-          + " protocol (blink://) has no words for them");
-    }
-    return resp.hash(key);
+    return resp(key, "hashes").hash(key);
   }
 
   /**
@@ -248,12 +243,7 @@ public final class BlinkClient implements BlinkStore {
    */
   @Override
   public BlinkSortedSet sortedSet(String key) {
-    TextProtocol.keyBytes(key); // @throws IllegalArgumentException for an invalid key, as every method
-    if (!(commands instanceof RespCommands resp)) {
-      throw new UnsupportedOperationException("sorted sets need a RESP connection (redis://host:port): the Blink"
-          + " text protocol (blink://) has no words for them");
-    }
-    return resp.sortedSet(key);
+    return resp(key, "sorted sets").sortedSet(key);
   }
 
   /**
@@ -265,12 +255,22 @@ public final class BlinkClient implements BlinkStore {
    */
   @Override
   public BlinkSet set(String key) {
-    TextProtocol.keyBytes(key); // @throws IllegalArgumentException for an invalid key, as every method
+    return resp(key, "sets").set(key);
+  }
+
+  /**
+   * The RESP connection the typed views ({@code what}: "hashes", "sets", ...) need, once {@code key} is checked.
+   *
+   * @throws IllegalArgumentException for an invalid key, as every method
+   * @throws UnsupportedOperationException over the Blink text protocol ({@code blink://}), which has no words for them
+   */
+  private RespCommands resp(String key, String what) {
+    TextProtocol.keyBytes(key);
     if (!(commands instanceof RespCommands resp)) {
-      throw new UnsupportedOperationException("sets need a RESP connection (redis://host:port): the Blink text"
+      throw new UnsupportedOperationException(what + " need a RESP connection (redis://host:port): the Blink text"
           + " protocol (blink://) has no words for them");
     }
-    return resp.set(key);
+    return resp;
   }
 
   @Override
