@@ -20,9 +20,7 @@ import io.blinkstore.server.transport.ProtocolPipeline;
 import io.blinkstore.server.transport.SignInDeadline;
 import io.blinkstore.server.transport.SpareDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -452,7 +450,7 @@ public final class BlinkServer implements AutoCloseable {
   /** Flushes each connection's last replies and closes it, cutting those not done within the drain timeout. */
   private static void closeConnections(ChannelGroup connections) {
     for (Channel connection : connections) {
-      connection.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      ProtocolPipeline.closeAfterReplies(connection);
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MILLIS);
     for (Channel connection : connections) {

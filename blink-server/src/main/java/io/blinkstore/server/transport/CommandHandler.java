@@ -330,6 +330,23 @@ final class CommandHandler<Q> extends ChannelInboundHandlerAdapter {
   }
 
   /**
+   * Ends the connection at the server's close: nothing more is executed (the requests held back and a blocked
+   * one are dropped) and it closes once every reply written so far has gone out. Nothing is written after the
+   * close is asked for, so the client's stream ends on a reply boundary: a reply written behind it could otherwise
+   * go out in part in the same gathering write that completes it, and be cut by the close.
+   */
+  void closeAfterReplies(ChannelHandlerContext ctx) {
+    ending = true;
+    clearQueue();
+    endPauseWait();
+    if (pending != null) {
+      pending.cancel();
+      endWait();
+    }
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
    * Ends the connection once every reply written so far has gone out; nothing more is executed. When the client
    * may still be sending (after QUIT or an over-long line), only our side is shut down at first, and its input is
    * read and discarded until it closes its side, or for at most {@link #LINGER_MILLIS}: closing a socket that

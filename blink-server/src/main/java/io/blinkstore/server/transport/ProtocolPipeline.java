@@ -21,7 +21,10 @@ import io.blinkstore.server.protocol.text.ReplyEncoder;
 import io.blinkstore.server.protocol.text.TextCommands;
 import io.blinkstore.server.protocol.text.TextProtocolDecoder;
 import io.blinkstore.server.protocol.text.TextSession;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import java.time.Clock;
 import java.util.Objects;
@@ -131,5 +134,20 @@ public final class ProtocolPipeline {
     pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
         .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, session, decoder, account));
+  }
+
+  /**
+   * Closes {@code connection} at the server's close, on its event loop: once the replies to the requests it has
+   * executed have gone out, ending the client's stream on a reply boundary; nothing more is executed on it.
+   */
+  public static void closeAfterReplies(Channel connection) {
+    connection.eventLoop().execute(() -> {
+      ChannelHandlerContext ctx = connection.pipeline().context(HANDLER);
+      if (ctx != null && ctx.handler() instanceof CommandHandler<?> handler) {
+        handler.closeAfterReplies(ctx);
+      } else {
+        connection.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      }
+    });
   }
 }

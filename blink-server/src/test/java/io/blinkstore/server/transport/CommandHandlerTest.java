@@ -243,6 +243,31 @@ class CommandHandlerTest {
     assertFalse(channel.isOpen());
   }
 
+  /**
+   * The server's close while a slow client holds requests back: nothing more is executed, and what it was sent
+   * before ends on a reply boundary. (Asking the channel to close after an empty write, as the server did, let the
+   * client's next read run the held requests and write their replies behind the close, where a gathering write
+   * could send one in part before the close cut it.)
+   */
+  @Test
+  void theServersCloseExecutesNothingMoreAndEndsTheStreamOnAReplyBoundary() {
+    store.set("big", "x".repeat(3000));
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 2048));
+    FlushGate client = new FlushGate();
+    channel.pipeline().addFirst(client);
+    send("GET big\nGET big\nGET big\nGET big\nUSAGE\n");
+    long executed = store.stats().hits();
+    assertFalse(channel.isWritable(), "requests held back");
+    ProtocolPipeline.closeAfterReplies(channel);
+    channel.runPendingTasks();
+    assertTrue(channel.isOpen(), "closed with replies still to send");
+    client.open();
+    String value = "VALUE " + base64("x".repeat(3000)) + "\n";
+    assertEquals(value.repeat((int) executed), replies(), "the replies to what was executed, whole");
+    assertEquals(executed, store.stats().hits(), "nothing executed after the close was asked for");
+    assertFalse(channel.isOpen());
+  }
+
   @Test
   void anUnexpectedStoreFailureIsAnsweredAndTheConnectionKeepsServing() {
     channel.finishAndReleaseAll();
