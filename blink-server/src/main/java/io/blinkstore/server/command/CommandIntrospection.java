@@ -194,8 +194,12 @@ final class CommandIntrospection {
       map.addAll(List.of(unknown, Result.bulk("find_keys"), unknown));
       return new Result.Map(map);
     }
-    map.add(new Result.Map(List.of(Result.bulk("type"), Result.bulk("index"), Result.bulk("spec"),
-        new Result.Map(List.of(Result.bulk("index"), new Result.Int(keySpec.index()))))));
+    map.add(keySpec.keyword() != null
+        ? new Result.Map(List.of(Result.bulk("type"), Result.bulk("keyword"), Result.bulk("spec"),
+            new Result.Map(List.of(Result.bulk("keyword"), Result.bulk(keySpec.keyword()), Result.bulk("startfrom"),
+                new Result.Int(keySpec.index())))))
+        : new Result.Map(List.of(Result.bulk("type"), Result.bulk("index"), Result.bulk("spec"),
+            new Result.Map(List.of(Result.bulk("index"), new Result.Int(keySpec.index()))))));
     map.add(Result.bulk("find_keys"));
     if (keySpec.keynum() != null) {
       map.add(new Result.Map(List.of(Result.bulk("type"), Result.bulk("keynum"), Result.bulk("spec"),
@@ -208,6 +212,19 @@ final class CommandIntrospection {
         new Result.Map(List.of(Result.bulk("lastkey"), new Result.Int(keySpec.lastkey()),
             Result.bulk("keystep"), new Result.Int(keySpec.keystep()), Result.bulk("limit"), new Result.Int(0))))));
     return new Result.Map(map);
+  }
+
+  /**
+   * The argument after the first {@code keySpec.keyword()} (any case) of {@code line} from its start on, the last
+   * argument not looked at (no key could follow it), as Redis's keyword search; -1 if there is none.
+   */
+  private static int afterKeyword(byte[][] line, KeySpec keySpec) {
+    for (int i = keySpec.index(); i < line.length - 1; i++) {
+      if (Arguments.text(line[i]).equalsIgnoreCase(keySpec.keyword())) {
+        return i + 1;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -319,7 +336,10 @@ final class CommandIntrospection {
       return new Result.Array(keys);
     }
     for (KeySpec keySpec : meta.keySpecs()) {
-      int first = keySpec.index();
+      int first = keySpec.keyword() != null ? afterKeyword(line, keySpec) : keySpec.index();
+      if (first < 0) {
+        continue;
+      }
       int last = keySpec.lastkey() >= 0 ? first + keySpec.lastkey() : line.length + keySpec.lastkey();
       if (keySpec.keynum() != null) {
         Long count = Arguments.integer(line[first + keySpec.keynum().keynumidx()]);

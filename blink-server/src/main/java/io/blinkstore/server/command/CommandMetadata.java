@@ -20,12 +20,26 @@ final class CommandMetadata {
    * then every {@code keystep}-th up to {@code lastkey} (0 just the one, -1 to the last argument); or, with a
    * {@link Keynum} ({@code LMPOP}), as many as the argument it points at counts. Index 0 (the command's name,
    * never a key) stands for Redis's {@code unknown} search ({@code SORT}'s {@code BY}, {@code GET}, {@code STORE}):
-   * its keys are found by the command's own rule ({@link SortOptions#keyPositions}).
+   * its keys are found by the command's own rule ({@link SortOptions#keyPositions}). With a {@code keyword}, the
+   * search begins after that word, looked for from argument {@code index} on.
    */
   record KeySpec(@Nullable String notes, List<String> flags, int index, int lastkey, int keystep,
-      @Nullable Keynum keynum) {
+      @Nullable Keynum keynum, @Nullable String keyword) {
     KeySpec(@Nullable String notes, List<String> flags, int index, int lastkey, int keystep) {
-      this(notes, flags, index, lastkey, keystep, null);
+      this(notes, flags, index, lastkey, keystep, null, null);
+    }
+
+    KeySpec(@Nullable String notes, List<String> flags, int index, int lastkey, int keystep,
+        @Nullable Keynum keynum) {
+      this(notes, flags, index, lastkey, keystep, keynum, null);
+    }
+
+    /**
+     * The key after the first {@code keyword} (any case) from argument {@code startfrom} on, as Redis's
+     * {@code keyword} search ({@code GEORADIUS}'s {@code STORE}).
+     */
+    static KeySpec afterKeyword(String keyword, int startfrom, List<String> flags) {
+      return new KeySpec(null, flags, startfrom, 0, 1, null, keyword);
     }
   }
 
@@ -171,9 +185,18 @@ final class CommandMetadata {
   /** Redis 7.0's geo group ({@code src/commands/geo*.json}). */
   private static void geo() {
     oneKey("geoadd", "geo", List.of(), null, "RW", "update");
-    for (String read : List.of("geopos", "geodist", "geohash")) {
+    for (String read : List.of("geopos", "geodist", "geohash", "georadius_ro", "georadiusbymember_ro",
+        "geosearch")) {
       oneKey(read, "geo", List.of(), null, "RO", "access");
     }
+    KeySpec source = new KeySpec(null, List.of("RO", "access"), 1, 0, 1);
+    List<String> stored = List.of("OW", "update");
+    keys("georadius", "geo", List.of(), source, KeySpec.afterKeyword("STORE", 6, stored),
+        KeySpec.afterKeyword("STOREDIST", 6, stored));
+    keys("georadiusbymember", "geo", List.of(), source, KeySpec.afterKeyword("STORE", 5, stored),
+        KeySpec.afterKeyword("STOREDIST", 5, stored));
+    keys("geosearchstore", "geo", List.of(), new KeySpec(null, stored, 1, 0, 1),
+        new KeySpec(null, List.of("RO", "access"), 2, 0, 1));
   }
 
   /** Redis 7.0's sorted_set group ({@code src/commands/z*.json}, {@code bz*.json}). */

@@ -77,13 +77,18 @@ final class Geohashes {
     double lon2r = radians(lon2);
     double v = Math.sin((lon2r - lon1r) / 2);
     if (v == 0.0) {
-      return EARTH_RADIUS_METERS * Math.abs(radians(lat2) - radians(lat1));
+      return latDistance(lat1, lat2);
     }
     double lat1r = radians(lat1);
     double lat2r = radians(lat2);
     double u = Math.sin((lat2r - lat1r) / 2);
     double a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
     return 2.0 * EARTH_RADIUS_METERS * Math.asin(Math.sqrt(a));
+  }
+
+  /** The distance in metres along a meridian between two latitudes. */
+  static double latDistance(double lat1, double lat2) {
+    return EARTH_RADIUS_METERS * Math.abs(radians(lat2) - radians(lat1));
   }
 
   private static double radians(double degrees) {
@@ -137,7 +142,7 @@ final class Geohashes {
   }
 
   /** Latitude bits at the even positions, longitude bits at the odd ones. */
-  private static long interleave(long latitude, long longitude) {
+  static long interleave(long latitude, long longitude) {
     return spread(latitude) | spread(longitude) << 1;
   }
 
@@ -151,7 +156,7 @@ final class Geohashes {
   }
 
   /** The even bits in the low word, the odd bits in the high word. */
-  private static long deinterleave(long bits) {
+  static long deinterleave(long bits) {
     return squeeze(bits) | squeeze(bits >>> 1) << 32;
   }
 

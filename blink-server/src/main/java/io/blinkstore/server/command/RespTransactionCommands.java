@@ -62,7 +62,7 @@ final class RespTransactionCommands {
       Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush",
           "restore", "zrangestore", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff",
           "zintercard", "smove", "sinter", "sunion", "sdiff", "sintercard", "sinterstore", "sunionstore", "sdiffstore",
-          "debug");
+          "geosearchstore", "debug");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface
@@ -113,7 +113,9 @@ final class RespTransactionCommands {
    */
   boolean exclusive(CommandSpec spec, byte[][] args) {
     return isolation != null && (EXCLUSIVE.contains(spec.name())
-        || spec.name().startsWith("sort") && SortOptions.readsOtherKeys(args));
+        || spec.name().startsWith("sort") && SortOptions.readsOtherKeys(args)
+        || (spec.name().equals("georadius") || spec.name().equals("georadiusbymember"))
+            && RespGeoSearchCommands.mayStore(args));
   }
 
   /** Queues a command of a client in {@code MULTI}: {@code +QUEUED}, or an error that aborts the transaction. */

@@ -66,6 +66,7 @@ record ZsetAccess(BlinkStore store, @Nullable SortedSets zsets, Leases leases, E
     new RespSortedSetAlgebra(this).register(commands);
     new RespSortedSetBlocking(this, blocked).register(commands);
     new RespGeoCommands(this).register(commands);
+    new RespGeoSearchCommands(this).register(commands);
     if (zsets != null) {
       HashBounds.makeLive(config, zsets);
     }
