@@ -33,6 +33,10 @@ public final class ClientState {
   private volatile boolean closing;
   private volatile boolean evictLast;
   private volatile boolean monitoring;
+  /** A replica's connection ({@code SYNC}, {@code PSYNC}): it gets the replication stream and no reply. */
+  private volatile boolean replica;
+  /** The port a replica said it listens on ({@code REPLCONF listening-port}), for {@code INFO} and {@code ROLE}. */
+  private volatile long replicaPort;
   private volatile long lastCommandMillis = createdMillis;
   private volatile @Nullable String lastCommand;
   private ReplySize replySize = ReplySize.NOT_MEASURED;
@@ -202,6 +206,28 @@ public final class ClientState {
   }
 
   /** Whether it is in {@code MONITOR} mode. */
+  /** Whether the connection is a replica's: it gets the replication stream and no reply (as Redis's). */
+  public boolean replica() {
+    return replica;
+  }
+
+  void replica(boolean replica) {
+    this.replica = replica;
+  }
+
+  long replicaPort() {
+    return replicaPort;
+  }
+
+  void replicaPort(long port) {
+    replicaPort = port;
+  }
+
+  /** The command that runs answers nothing ({@code REPLCONF ACK}), whatever {@code CLIENT REPLY} says. */
+  void dropThisReply() {
+    skipThis = true;
+  }
+
   boolean monitoring() {
     return monitoring;
   }
@@ -244,7 +270,7 @@ public final class ClientState {
    * {@code CLIENT REPLY SKIP} then moves on to the next command. Called once per command, by the RESP session.
    */
   public boolean replyDropped() {
-    boolean dropped = repliesOff || skipThis || skipNext;
+    boolean dropped = repliesOff || skipThis || skipNext || replica;
     skipThis = skipNext;
     skipNext = false;
     return dropped;
