@@ -35,6 +35,8 @@ public final class ClientState {
   private volatile boolean monitoring;
   /** A replica's connection ({@code SYNC}, {@code PSYNC}): it gets the replication stream and no reply. */
   private volatile boolean replica;
+  /** The arguments of the command it runs, on its event loop (a blocked pop's are read once it is served). */
+  private byte[][] runningArgs = new byte[0][];
   /** The port a replica said it listens on ({@code REPLCONF listening-port}), for {@code INFO} and {@code ROLE}. */
   private volatile long replicaPort;
   private volatile long lastCommandMillis = createdMillis;
@@ -179,6 +181,17 @@ public final class ClientState {
   void running(@Nullable String name) {
     lastCommand = name;
     lastCommandMillis = System.currentTimeMillis();
+  }
+
+  /** As {@link #running(String)}, with the command's arguments (a blocked pop's, propagated once it is served). */
+  void running(@Nullable String name, byte[][] args) {
+    running(name);
+    runningArgs = args;
+  }
+
+  /** The arguments of the command the connection runs now (or ran last). */
+  byte[][] runningArgs() {
+    return runningArgs;
   }
 
   /** The name of the last command, as Redis names it ({@code client|list}), or {@code null}. */

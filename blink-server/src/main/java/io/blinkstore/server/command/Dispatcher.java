@@ -165,16 +165,16 @@ public final class Dispatcher {
         leases, sizeLimits, maxReplyBytes, blocked, serverCommands.config);
     replication = new Replication(keyspace == null || types == null || values == null ? null
         : new RdbFile(databases, keyspace, types, values, writingThroughLeases, unixTime),
-        new Propagation(writingThroughLeases, unixTime), serverCommands.config);
+        new Propagation(writingThroughLeases, unixTime), serverCommands.config, blocked, isolation);
     replication.register(table);
+    new WaitCommand(blocked, replication).register(table);
     serverCommands.replication(replication);
     new RespClientCommands(clients, pause, blocked).register(table);
-    new WaitCommand(blocked).register(table);
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
     ExclusiveTurn turn = this.turn = new ExclusiveTurn(replication::released);
-    replication.turn(turn);
+    replication.turn(turn, this::scriptBusy);
     transactions = new RespTransactionCommands(isolation, this::runQueued, turn, this::scriptBusy);
     transactions.register(table);
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,
@@ -348,7 +348,7 @@ public final class Dispatcher {
         return RespTransactionCommands.refused(client, UnknownCommands.unknownSubcommand(args));
       }
     }
-    client.running(spec == null ? null : spec.name());
+    client.running(spec == null ? null : spec.name(), args);
     if (spec == null) {
       return RespTransactionCommands.refused(client, UnknownCommands.unknownCommand(args));
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -32,7 +33,8 @@ final class Propagation {
       "zpopmax", "lmpop", "zmpop", "lmove", "rpoplpush", "blpop", "brpop", "blmove", "brpoplpush", "bzpopmin",
       "bzpopmax", "blmpop", "bzmpop");
 
-  private static final Set<String> RELATIVE_SET = Set.of("ex", "px", "exat");
+  /** {@code SET}'s expiry options: Redis sends every {@code SET} with one as {@code SET key value PXAT ms}. */
+  private static final Set<String> EXPIRING_SET = Set.of("ex", "px", "exat", "pxat");
 
   private final Deadlines deadlines;
   private final UnixTime time;
@@ -52,17 +54,17 @@ final class Propagation {
       case "set" -> set(client, args, result);
       case "setex", "psetex" -> one(setAt(client, args[1], args[3]));
       case "getex" -> getex(client, args);
-      case "getdel" -> one(args("del", args[1]));
-      case "getset" -> one(args("set", args[1], args[2]));
+      case "getdel" -> one(args("DEL", args[1]));
+      case "getset" -> one(args("SET", args[1], args[2]));
       case "expire", "pexpire", "expireat", "pexpireat" -> one(expireAt(client, args[1]));
-      case "incrbyfloat" -> one(args("set", args[1], bulk(result), ascii("keepttl")));
-      case "hincrbyfloat" -> one(args("hset", args[1], args[2], bulk(result)));
+      case "incrbyfloat" -> one(args("SET", args[1], bulk(result), ascii("KEEPTTL")));
+      case "hincrbyfloat" -> one(args("HSET", args[1], args[2], bulk(result)));
       case "spop" -> spop(client, args, result);
       case "restore" -> restore(client, args);
-      case "blpop", "brpop" -> one(args(name.substring(1), element(result, 0)));
-      case "bzpopmin", "bzpopmax" -> one(args(name.substring(1), element(result, 0)));
-      case "blmove" -> one(args("lmove", args[1], args[2], args[3], args[4]));
-      case "brpoplpush" -> one(args("rpoplpush", args[1], args[2]));
+      case "blpop", "brpop" -> one(args(name.substring(1).toUpperCase(Locale.ROOT), element(result, 0)));
+      case "bzpopmin", "bzpopmax" -> one(args(name.substring(1).toUpperCase(Locale.ROOT), element(result, 0)));
+      case "blmove" -> one(args("LMOVE", args[1], args[2], args[3], args[4]));
+      case "brpoplpush" -> one(args("RPOPLPUSH", args[1], args[2]));
       case "lmpop", "blmpop", "zmpop", "bzmpop" -> one(multiPop(name, args, result));
       default -> one(args);
     };
@@ -74,15 +76,15 @@ final class Propagation {
         || result instanceof Result.Array array && array.elements().isEmpty();
   }
 
-  /** {@code SET}: without {@code GET}; with a relative expiry, {@code SET key value PXAT ms}; nothing if not set. */
+  /** {@code SET}: without {@code GET}; with an expiry, {@code SET key value PXAT ms}; nothing if not set. */
   private List<byte[][]> set(ClientState client, byte[][] args, Result result) {
     boolean get = false;
-    boolean relative = false;
+    boolean expiring = false;
     List<byte[]> kept = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String word = i >= 3 ? Arguments.lowerCase(args[i]) : "";
       get |= word.equals("get");
-      relative |= RELATIVE_SET.contains(word);
+      expiring |= EXPIRING_SET.contains(word);
       if (!word.equals("get")) {
         kept.add(args[i]);
       }
@@ -90,7 +92,7 @@ final class Propagation {
     if (!get && empty(result)) {
       return List.of(); // NX or XX refused it
     }
-    if (relative) {
+    if (expiring) {
       return deadlines.deadline(client.key(args[1])) == Deadlines.ABSENT ? List.of()
           : one(setAt(client, args[1], args[2]));
     }
@@ -99,25 +101,25 @@ final class Propagation {
 
   private byte[][] setAt(ClientState client, byte[] key, byte[] value) {
     long deadline = deadlines.deadline(client.key(key));
-    return deadline == Deadlines.ABSENT || deadline == Deadlines.NEVER ? args("set", key, value)
-        : args("set", key, value, ascii("pxat"), ascii(Long.toString(time.unixMillis(deadline))));
+    return deadline == Deadlines.ABSENT || deadline == Deadlines.NEVER ? args("SET", key, value)
+        : args("SET", key, value, ascii("PXAT"), ascii(Long.toString(time.unixMillis(deadline))));
   }
 
   /** The key's deadline now: {@code PEXPIREAT key ms}, or {@code DEL key} if that deleted it. */
   private byte[][] expireAt(ClientState client, byte[] key) {
     long deadline = deadlines.deadline(client.key(key));
     if (deadline == Deadlines.ABSENT) {
-      return args("del", key);
+      return args("DEL", key);
     }
-    return deadline == Deadlines.NEVER ? args("persist", key)
-        : args("pexpireat", key, ascii(Long.toString(time.unixMillis(deadline))));
+    return deadline == Deadlines.NEVER ? args("PERSIST", key)
+        : args("PEXPIREAT", key, ascii(Long.toString(time.unixMillis(deadline))));
   }
 
   private List<byte[][]> getex(ClientState client, byte[][] args) {
     for (int i = 2; i < args.length; i++) {
       String word = Arguments.lowerCase(args[i]);
       if (word.equals("persist")) {
-        return one(args("persist", args[1]));
+        return one(args("PERSIST", args[1]));
       }
       if (Set.of("ex", "px", "exat", "pxat").contains(word)) {
         return one(expireAt(client, args[1]));
@@ -129,15 +131,15 @@ final class Propagation {
   /** {@code SPOP key}: {@code SREM key member}; with a count, one {@code SREM} each, or {@code DEL} if it took all. */
   private List<byte[][]> spop(ClientState client, byte[][] args, Result result) {
     if (result instanceof Result.Bulk bulk) {
-      return one(args("srem", args[1], bulk(bulk)));
+      return one(args("SREM", args[1], bulk(bulk)));
     }
     if (deadlines.deadline(client.key(args[1])) == Deadlines.ABSENT) {
-      return one(args("del", args[1]));
+      return one(args("DEL", args[1]));
     }
     List<Result> members = result instanceof Result.Set set ? set.elements() : ((Result.Array) result).elements();
     List<byte[][]> srems = new ArrayList<>(members.size());
     for (Result member : members) {
-      srems.add(args("srem", args[1], bulk(member)));
+      srems.add(args("SREM", args[1], bulk(member)));
     }
     return srems;
   }
@@ -156,7 +158,7 @@ final class Propagation {
     }
     byte[][] absolute = Arrays.copyOf(args, args.length + 1);
     absolute[2] = ascii(Long.toString(time.unixMillis(deadline)));
-    absolute[args.length] = ascii("absttl");
+    absolute[args.length] = ascii("ABSTTL");
     return one(absolute);
   }
 
@@ -165,12 +167,10 @@ final class Propagation {
     List<Result> keyAndItems = ((Result.Array) result).elements();
     int popped = ((Result.Array) keyAndItems.get(1)).elements().size();
     boolean list = name.endsWith("lmpop");
-    boolean left = false;
-    for (byte[] arg : args) {
-      String word = Arguments.lowerCase(arg);
-      left |= word.equals("left") || word.equals("min");
-    }
-    String pop = list ? (left ? "lpop" : "rpop") : (left ? "zpopmin" : "zpopmax");
+    int numkeys = name.startsWith("b") ? 2 : 1; // BLMPOP and BZMPOP have their timeout first
+    String where = Arguments.lowerCase(args[numkeys + 1 + Integer.parseInt(Arguments.lowerCase(args[numkeys]))]);
+    boolean left = where.equals("left") || where.equals("min");
+    String pop = list ? (left ? "LPOP" : "RPOP") : (left ? "ZPOPMIN" : "ZPOPMAX");
     return args(pop, bulk(keyAndItems.get(0)), ascii(Integer.toString(popped)));
   }
 

@@ -9,6 +9,7 @@ import static io.blinkstore.server.command.CommandFlag.NO_ASYNC_LOADING;
 import static io.blinkstore.server.command.CommandFlag.NO_MULTI;
 import static io.blinkstore.server.command.CommandFlag.STALE;
 
+import io.blinkstore.internal.Isolation;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  * {@code client-output-buffer-limit} of replicas, and counted against {@code --max-client-memory}: a replica past
  * it is disconnected, as Redis disconnects it, never the heap.
  */
-public final class Replication {
+public final class Replication implements BlockedClients.Served {
   /** Redis's default {@code repl-ping-replica-period}, in seconds. */
   static final long DEFAULT_PING_SECONDS = 10;
 
@@ -76,11 +80,19 @@ public final class Replication {
     }
   }
 
+  /** A {@code WAIT} for {@code replicas} acknowledgements of {@code offset}. */
+  private record Waiter(BlockedRequest request, long offset, long replicas) {}
+
   /** A write of a section, in database {@code db}. */
   private record Pending(int db, byte[][] args) {}
 
   private final String replid = randomHex();
   private final List<Replica> replicas = new CopyOnWriteArrayList<>();
+  private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+  private final BlockedClients blocked;
+  private final @Nullable Isolation isolation;
+  /** Whether a script holds the turn past {@code busy-reply-threshold}: a serve then waits on another thread. */
+  private BooleanSupplier busy = () -> false;
   private final @Nullable RdbFile rdb;
   private final Propagation propagation;
   private final ServerConfig config;
@@ -97,15 +109,31 @@ public final class Replication {
   /** On the pings' thread: when the last {@code PING} was sent. */
   private long lastPing = System.nanoTime();
 
-  Replication(@Nullable RdbFile rdb, Propagation propagation, ServerConfig config) {
+  Replication(@Nullable RdbFile rdb, Propagation propagation, ServerConfig config, BlockedClients blocked,
+      @Nullable Isolation isolation) {
     this.rdb = rdb;
+    this.blocked = blocked;
+    this.isolation = isolation;
+    blocked.replicated(this);
     this.propagation = propagation;
     this.config = config;
+    config.live("repl-ping-replica-period", new LiveSetting() {
+      @Override
+      public @Nullable String refusal(long value) {
+        return null;
+      }
+
+      @Override
+      public void apply(long value) {
+        // read at each ping's check (pingIfDue)
+      }
+    });
   }
 
   /** The turn every write section holds while replicas are attached; the pings take it too. */
-  void turn(ExclusiveTurn turn) {
+  void turn(ExclusiveTurn turn, BooleanSupplier busy) {
     this.turn = turn;
+    this.busy = busy;
   }
 
   void register(CommandTable commands) {
@@ -135,6 +163,44 @@ public final class Replication {
     return result;
   }
 
+  @Override
+  public boolean exclusive() {
+    return attached;
+  }
+
+  /**
+   * Runs {@code serve} (blocked clients served) as a write section, so that its pops are in the stream in the
+   * store's order; if a script holds the turn past its threshold, on another thread, which waits for it.
+   */
+  @Override
+  public void exclusively(Runnable serve) {
+    ExclusiveTurn on = turn;
+    Isolation gate = isolation;
+    if (on == null || gate == null) {
+      serve.run();
+      return;
+    }
+    Supplier<Result> section = () -> gate.atomically(view -> {
+      serve.run();
+      return Result.OK;
+    });
+    if (on.tryRun(busy, section) == null) {
+      ForkJoinPool.commonPool().execute(() -> on.await(section));
+    }
+  }
+
+  /** A blocked client was served {@code reply}: its pop joins the section, as Redis sends it. */
+  @Override
+  public void served(BlockedRequest request, Result reply) {
+    byte[][] args = request.args();
+    if (attached && args.length > 0) {
+      ClientState client = request.client();
+      for (byte[][] command : propagation.of(Arguments.lowerCase(args[0]), client, args, reply)) {
+        section.add(new Pending(client.db(), command));
+      }
+    }
+  }
+
   /**
    * The turn is being released: the section's writes go to every replica, wrapped in {@code MULTI}/{@code EXEC}
    * if more than one (a {@code SELECT} first if the first is of another database than the last sent).
@@ -147,14 +213,14 @@ public final class Replication {
     boolean wrapped = section.size() > 1;
     if (wrapped) {
       select(out, section.get(0).db());
-      encode(out, new byte[][] {ascii("multi")});
+      encode(out, new byte[][] {ascii("MULTI")});
     }
     for (Pending write : section) {
       select(out, write.db());
       encode(out, write.args());
     }
     if (wrapped) {
-      encode(out, new byte[][] {ascii("exec")});
+      encode(out, new byte[][] {ascii("EXEC")});
     }
     section.clear();
     send(out.toByteArray());
@@ -162,7 +228,7 @@ public final class Replication {
 
   private void select(ByteArrayOutputStream out, int db) {
     if (db != selected) {
-      encode(out, new byte[][] {ascii("select"), ascii(Integer.toString(db))});
+      encode(out, new byte[][] {ascii("SELECT"), ascii(Integer.toString(db))});
       selected = db;
     }
   }
@@ -244,6 +310,7 @@ public final class Replication {
               replica.ackMillis = System.currentTimeMillis();
             }
           }
+          wake();
           client.dropThisReply();
           return Result.OK;
         }
@@ -294,6 +361,25 @@ public final class Replication {
         "repl_backlog_active:0", "repl_backlog_size:1048576", "repl_backlog_first_byte_offset:0",
         "repl_backlog_histlen:0"));
     return lines;
+  }
+
+  /** {@code request}, a {@code WAIT}, ends once {@code replicas} replicas acknowledge {@code offset}. */
+  void await(BlockedRequest request, long offset, long replicas) {
+    waiters.add(new Waiter(request, offset, replicas));
+    wake(); // an ACK may have come between the count and now
+  }
+
+  /** Answers the {@code WAIT}s that have their acknowledgements; forgets those that ended otherwise. */
+  private void wake() {
+    for (Waiter waiter : waiters) {
+      int acknowledged = acknowledged(waiter.offset());
+      if (acknowledged >= waiter.replicas()) {
+        blocked.end(waiter.request(), new Result.Int(acknowledged));
+        waiters.remove(waiter);
+      } else if (waiter.request().ended()) {
+        waiters.remove(waiter);
+      }
+    }
   }
 
   /** The stream's offset now ({@code WAIT}'s target). */
