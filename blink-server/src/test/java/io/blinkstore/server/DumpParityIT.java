@@ -106,13 +106,14 @@ class DumpParityIT {
       reads.add(new String[] {"LRANGE", list, "0", "-1"});
     }
     redis.call("SADD", "set:ints", "3", "-2", "70000", "5000000000");
+    redis.call("SADD", "set:small", "3", "-2", "-300");
     redis.call("SADD", "set:strings", "a", "", "\u0000\r\n", repeat('m', 100));
     List<String> bigSet = new ArrayList<>(List.of("SADD", "set:big"));
     for (int i = 0; i < 700; i++) {
       bigSet.add(Integer.toString(i * 31));
     }
     redis.call(bigSet.toArray(String[]::new));
-    for (String set : List.of("set:ints", "set:strings", "set:big")) {
+    for (String set : List.of("set:ints", "set:small", "set:strings", "set:big")) {
       reads.add(new String[] {"SMEMBERS", set});
     }
     redis.call("ZADD", "z:small", "1.5", "a", "-inf", "b", "0", "c", "3e100", "d");

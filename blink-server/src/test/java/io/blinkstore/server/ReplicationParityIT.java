@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The replication commands a client (not a replica) sends, against a real {@code redis-server} primary with no
  * replica (started here on a Unix socket), byte for byte in RESP2 and RESP3: {@code REPLCONF}'s options and errors,
  * {@code REPLICAOF NO ONE}, {@code SYNC} and {@code PSYNC} refused inside {@code MULTI} (the {@code EXEC} aborted),
- * {@code WAIT} with no replica, {@code CONFIG SET repl-ping-replica-period}. {@code ROLE} is not compared (the offset
+ * {@code WAIT} with no replica, {@code CONFIG SET repl-ping-replica-period}, and {@code COMMAND INFO} and
+ * {@code DOCS} of the replication commands. {@code ROLE} is not compared (the offset
  * differs), nor {@code SYNC} itself (the stream: {@code ReplicationIT}), nor {@code REPLCONF ACK} and
  * {@code GETACK}, which both answer nothing.
  */
@@ -45,7 +46,9 @@ class ReplicationParityIT {
       List.of("CONFIG", "GET", "repl-ping-replica-period"),
       List.of("CONFIG", "SET", "repl-ping-replica-period", "0"),
       List.of("CONFIG", "SET", "repl-ping-replica-period", "10"),
-      List.of("EVAL", "return redis.call('sync')", "0"));
+      List.of("EVAL", "return redis.call('sync')", "0"),
+      List.of("COMMAND", "INFO", "sync", "psync", "replconf", "role", "replicaof", "slaveof", "wait"),
+      List.of("COMMAND", "DOCS", "role", "psync"));
 
   @TempDir Path dir;
 

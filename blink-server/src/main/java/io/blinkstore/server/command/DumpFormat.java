@@ -97,7 +97,17 @@ final class DumpFormat {
    */
   static Value read(byte[] payload, long maxBytes) {
     RdbReader reader = new RdbReader(payload, 0, payload.length - 10, maxBytes);
-    int type = reader.u8();
+    return object(reader.u8(), reader);
+  }
+
+  /**
+   * The value of RDB object type {@code type}, read from {@code reader} (a payload's, or an RDB file's entry after
+   * its key).
+   *
+   * @throws Malformed if it is not one Redis 7.0 would read
+   * @throws TooLarge if its strings would pass the reader's bound
+   */
+  static Value object(int type, RdbReader reader) {
     return switch (type) {
       case RdbObjects.STRING -> new Text(reader.string());
       case RdbObjects.LIST -> new Items(nonEmpty(reader.strings(reader.length())));
