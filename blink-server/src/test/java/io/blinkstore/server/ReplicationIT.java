@@ -241,6 +241,8 @@ class ReplicationIT {
         }
         writeFromSeveralConnectionsAtOnce();
         awaitCaughtUp(client, replica);
+        assertEquals(1L, client.call("WAIT", "1", "0")); // the replica's REPLCONF ACK reaches the offset
+        assertEquals(1L, client.call("WAIT", "2", "50")); // there is one replica: its timeout answers the count
         for (int db = 0; db < 16; db++) {
           assertEquals(dataset(client, db), dataset(replica, db), "database " + db);
         }

@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.internal.Watches;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +14,11 @@ import org.jspecify.annotations.Nullable;
  * {@link Dispatcher} with the script's client state).
  */
 public final class ClientState {
+  private static final byte[][] NO_ARGS = new byte[0][];
+  /** The commands that may block, whose arguments {@link #running(String, byte[][])} keeps. */
+  private static final Set<String> BLOCKING = Set.of("blpop", "brpop", "blmove", "brpoplpush", "blmpop",
+      "bzpopmin", "bzpopmax", "bzmpop");
+
   /** The protocol version every connection starts with, RESP2's, as in Redis; {@code HELLO 3} changes it. */
   static final int DEFAULT_PROTOCOL = 2;
 
@@ -36,7 +42,7 @@ public final class ClientState {
   /** A replica's connection ({@code SYNC}, {@code PSYNC}): it gets the replication stream and no reply. */
   private volatile boolean replica;
   /** The arguments of the command it runs, on its event loop (a blocked pop's are read once it is served). */
-  private byte[][] runningArgs = new byte[0][];
+  private byte[][] runningArgs = NO_ARGS;
   /** The port a replica said it listens on ({@code REPLCONF listening-port}), for {@code INFO} and {@code ROLE}. */
   private volatile long replicaPort;
   private volatile long lastCommandMillis = createdMillis;
@@ -183,10 +189,13 @@ public final class ClientState {
     lastCommandMillis = System.currentTimeMillis();
   }
 
-  /** As {@link #running(String)}, with the command's arguments (a blocked pop's, propagated once it is served). */
+  /**
+   * As {@link #running(String)}, with the command's arguments, kept for a blocking pop only (what a replica gets
+   * once it is served): another command's are not kept past it (a 1 MB {@code CLIENT SETNAME} would stay held).
+   */
   void running(@Nullable String name, byte[][] args) {
     running(name);
-    runningArgs = args;
+    runningArgs = name != null && BLOCKING.contains(name) ? args : NO_ARGS;
   }
 
   /** The arguments of the command the connection runs now (or ran last). */

@@ -104,6 +104,8 @@ public final class Replication implements BlockedClients.Served {
   private int selected = -1;
   /** With the turn held: what the section that holds the turn propagates. */
   private final List<Pending> section = new ArrayList<>();
+  /** With the turn held: the bytes of {@link #section}'s arguments, held to {@link #MAX_REPLICA_PENDING_BYTES}. */
+  private long sectionBytes;
   private @Nullable ExclusiveTurn turn;
   private @Nullable ScheduledExecutorService pinger;
   /** On the pings' thread: when the last {@code PING} was sent. */
@@ -157,7 +159,7 @@ public final class Replication implements BlockedClients.Served {
   Result ran(CommandSpec spec, ClientState client, byte[][] args, Result result) {
     if (attached && spec.has(CommandFlag.WRITE)) {
       for (byte[][] command : propagation.of(spec.name(), client, args, result)) {
-        section.add(new Pending(client.db(), command));
+        add(client.db(), command);
       }
     }
     return result;
@@ -196,9 +198,29 @@ public final class Replication implements BlockedClients.Served {
     if (attached && args.length > 0) {
       ClientState client = request.client();
       for (byte[][] command : propagation.of(Arguments.lowerCase(args[0]), client, args, reply)) {
-        section.add(new Pending(client.db(), command));
+        add(client.db(), command);
       }
     }
+  }
+
+  /**
+   * Adds a write to the section; a section past {@link #MAX_REPLICA_PENDING_BYTES} (a script that writes without
+   * end) would pass every replica's bound once sent, so the replicas are disconnected at once instead, as Redis
+   * disconnects them past their output limit, and nothing more is kept.
+   */
+  private void add(int db, byte[][] command) {
+    for (byte[] arg : command) {
+      sectionBytes += arg.length + 16;
+    }
+    if (sectionBytes > MAX_REPLICA_PENDING_BYTES) {
+      replicas.forEach(replica -> replica.client.connection().close());
+      replicas.clear();
+      attached = false;
+      section.clear();
+      sectionBytes = 0;
+      return;
+    }
+    section.add(new Pending(db, command));
   }
 
   /**
@@ -223,6 +245,7 @@ public final class Replication implements BlockedClients.Served {
       encode(out, new byte[][] {ascii("EXEC")});
     }
     section.clear();
+    sectionBytes = 0;
     send(out.toByteArray());
   }
 
