@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code DUMP} and {@code RESTORE} against a real {@code redis-server} (started here on a Unix socket): every
- * payload Redis 7.0 dumps for a string (plain, integer, LZF-compressed, large), a hash (listpack and table) and a
- * list (one node, many, LZF-compressed nodes) restores here to the same value, and ours restores on Redis to the
+ * payload Redis 7.0 dumps for a string (plain, integer, LZF-compressed, large), a hash (listpack and table), a
+ * list (one node, many, LZF-compressed nodes), a set (intset, table) and a sorted set (listpack, skiplist) restores here to the same value, and ours restores on Redis to the
  * same value; payloads in the encodings Redis 7.0 no longer writes but reads (a ziplist hash and list, a
  * quicklist of ziplists, a zipmap), built here, restore to the same value on both; and {@code RESTORE}'s replies
  * and errors (options, {@code BUSYKEY}, TTLs, a wrong checksum or version, bad data, {@code ABSTTL} past) are
@@ -105,14 +105,39 @@ class DumpParityIT {
     for (String list : List.of("l:small", "l:many", "l:compressed")) {
       reads.add(new String[] {"LRANGE", list, "0", "-1"});
     }
+    redis.call("SADD", "set:ints", "3", "-2", "70000", "5000000000");
+    redis.call("SADD", "set:small", "3", "-2", "-300");
+    redis.call("SADD", "set:strings", "a", "", "\u0000\r\n", repeat('m', 100));
+    List<String> bigSet = new ArrayList<>(List.of("SADD", "set:big"));
+    for (int i = 0; i < 700; i++) {
+      bigSet.add(Integer.toString(i * 31));
+    }
+    redis.call(bigSet.toArray(String[]::new));
+    for (String set : List.of("set:ints", "set:small", "set:strings", "set:big")) {
+      reads.add(new String[] {"SMEMBERS", set});
+    }
+    redis.call("ZADD", "z:small", "1.5", "a", "-inf", "b", "0", "c", "3e100", "d");
+    List<String> bigZset = new ArrayList<>(List.of("ZADD", "z:big"));
+    for (int i = 0; i < 300; i++) {
+      bigZset.addAll(List.of(Double.toString(i / 7.0), "member-" + i));
+    }
+    redis.call(bigZset.toArray(String[]::new));
+    for (String zset : List.of("z:small", "z:big")) {
+      reads.add(new String[] {"ZRANGE", zset, "0", "-1", "WITHSCORES"});
+    }
     return reads;
   }
 
-  /** A read's reply, a hash's pairs sorted (the two servers keep a hash in different orders). */
+  /** A read's reply, a hash's pairs and a set's members sorted (the two servers keep them in different orders). */
   private static String read(Connection connection, String[] read, String key) throws IOException {
     String[] command = read.clone();
     command[1] = key;
     String reply = connection.call(command);
+    if (read[0].equals("SMEMBERS")) {
+      List<String> members = new ArrayList<>(Arrays.asList(reply.split("\r\n", -1)));
+      members.sort(null);
+      return members.toString();
+    }
     if (!read[0].equals("HGETALL")) {
       return reply;
     }

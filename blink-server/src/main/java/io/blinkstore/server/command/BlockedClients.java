@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,6 +41,8 @@ final class BlockedClients {
 
   private final @Nullable Isolation isolation;
   private final Executor background;
+  /** What else a serve does while replicas are attached: it runs as their writes do, and its pop is sent. */
+  private volatile Served replicated = Served.NONE;
   private final Object lock = new Object();
   /** The requests waiting on each key, oldest first. Changed under the lock; read without it by {@link #signal}. */
   private final Map<String, LinkedHashSet<BlockedRequest>> waiting = new ConcurrentHashMap<>();
@@ -55,6 +58,29 @@ final class BlockedClients {
   BlockedClients(@Nullable Isolation isolation, Executor background) {
     this.isolation = isolation;
     this.background = background;
+  }
+
+  /** What serving a blocked client means to the replicas ({@link Replication}). */
+  interface Served {
+    Served NONE = new Served() { };
+
+    /** Whether serves must run through {@link #exclusively} now (a replica is attached). */
+    default boolean exclusive() {
+      return false;
+    }
+
+    /** Runs {@code serve} as a write section: the exclusive turn and gate held, its pops sent at the end. */
+    default void exclusively(Runnable serve) {
+      serve.run();
+    }
+
+    /** {@code request} was served {@code reply}, inside {@link #exclusively}. */
+    default void served(BlockedRequest request, Result reply) {}
+  }
+
+  /** Makes {@code replicated} see every serve (the dispatcher's {@link Replication}). */
+  void replicated(Served replicated) {
+    this.replicated = replicated;
   }
 
   /** The number of clients blocked now ({@code INFO}'s {@code blocked_clients}). */
@@ -79,15 +105,17 @@ final class BlockedClients {
    * Called by the blocking command, with the gate held shared.
    */
   Object block(ClientState client, List<String> keys, BlockedRequest.Attempt attempt, long timeoutNanos) {
-    return block(client, keys, attempt, timeoutNanos, new Result.NullArray());
+    Result nullArray = new Result.NullArray();
+    return block(client, keys, attempt, timeoutNanos, () -> nullArray);
   }
 
   /**
    * As {@link #block(ClientState, List, BlockedRequest.Attempt, long)}, answering {@code timedOut} at the timeout
-   * ({@code WAIT}: {@code :0}, with no keys, so that only the timeout, {@code CLIENT UNBLOCK} or a close ends it).
+   * ({@code WAIT}: the replicas that acknowledged by then, with no keys, so that only the timeout, its replicas'
+   * acknowledgements, {@code CLIENT UNBLOCK} or a close end it).
    */
   Object block(ClientState client, List<String> keys, BlockedRequest.Attempt attempt, long timeoutNanos,
-      Result timedOut) {
+      Supplier<Result> timedOut) {
     BlockedRequest request = new BlockedRequest(this, client, keys, attempt, timeoutNanos, timedOut);
     synchronized (lock) {
       for (String key : keys) {
@@ -118,21 +146,37 @@ final class BlockedClients {
     if (ready.isEmpty() && !serving) {
       return; // one volatile read or two per command while nobody is served
     }
+    Served on = replicated;
+    if (on.exclusive()) {
+      on.exclusively(this::serveHeld);
+      return;
+    }
     long stamp = isolation == null ? 0 : isolation.enter();
     try {
-      synchronized (lock) {
-        serving = true;
-        try {
-          for (String key = ready.poll(); key != null; key = ready.poll()) {
-            serve(key);
-          }
-        } finally {
-          serving = false;
-        }
-      }
-    } finally {
-      if (isolation != null) {
+      if (isolation != null && on.exclusive()) { // a replica attached meanwhile: its stream must have the pops
         isolation.exit(stamp);
+        stamp = 0;
+        on.exclusively(this::serveHeld);
+        return;
+      }
+      serveHeld();
+    } finally {
+      if (isolation != null && stamp != 0) {
+        isolation.exit(stamp);
+      }
+    }
+  }
+
+  /** Serves the keys ready, the gate held. */
+  private void serveHeld() {
+    synchronized (lock) {
+      serving = true;
+      try {
+        for (String key = ready.poll(); key != null; key = ready.poll()) {
+          serve(key);
+        }
+      } finally {
+        serving = false;
       }
     }
   }
@@ -168,6 +212,7 @@ final class BlockedClients {
       }
       remove(request);
       finish(request);
+      replicated.served(request, served);
       request.complete(served);
       queue = waiting.get(key);
     }

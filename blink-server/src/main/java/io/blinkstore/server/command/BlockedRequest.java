@@ -2,6 +2,7 @@ package io.blinkstore.server.command;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,17 +24,20 @@ public final class BlockedRequest implements LaterReply {
   private final Attempt attempt;
   private final long timeoutNanos;
   /** Its reply at the timeout and to {@code CLIENT UNBLOCK id TIMEOUT}. */
-  private final Result timedOut;
+  private final Supplier<Result> timedOut;
   private final long heldBytes;
+  /** The blocking command's arguments, what a replica gets once it is served ({@link BlockedClients.Served}). */
+  private final byte[][] args;
   /** Guarded by the registry's lock. */
   private boolean ended;
   private final ReplySlot reply = new ReplySlot();
 
   BlockedRequest(BlockedClients registry, ClientState client, List<String> keys, Attempt attempt,
-      long timeoutNanos, Result timedOut) {
+      long timeoutNanos, Supplier<Result> timedOut) {
     this.registry = registry;
     this.timedOut = timedOut;
     this.client = client;
+    this.args = client.runningArgs();
     this.keys = keys;
     this.attempt = attempt;
     this.timeoutNanos = timeoutNanos;
@@ -62,12 +66,12 @@ public final class BlockedRequest implements LaterReply {
   /** The timeout has come: it answers as its command does then (a pop: a null array), unless it was served first. */
   @Override
   public void timeOut() {
-    registry.end(this, timedOut);
+    registry.end(this, timedOut.get());
   }
 
   /** What it answers at its timeout. */
   Result timedOut() {
-    return timedOut;
+    return timedOut.get();
   }
 
   /** The connection has closed: it stops waiting, and no reply is given. */
@@ -91,6 +95,10 @@ public final class BlockedRequest implements LaterReply {
   /** What it holds, counted in the connection's memory while it waits: its keys' chars and their table slots. */
   long heldBytes() {
     return heldBytes;
+  }
+
+  byte[][] args() {
+    return args;
   }
 
   boolean ended() {

@@ -58,6 +58,11 @@ public interface ClientConnection {
       public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
         // nowhere to send it
       }
+
+      @Override
+      public boolean stream(byte[] bytes, long maxPendingBytes) {
+        return false; // nowhere to send it: not a replica's connection
+      }
     };
   }
 
@@ -98,4 +103,13 @@ public interface ClientConnection {
    * more than {@code maxPendingBytes} would then wait for the client.
    */
   void monitor(Result.Simple line, long bytes, long maxPendingBytes);
+
+  /**
+   * Sends {@code bytes} as they are, after every reply and stream bytes handed to it before, from any thread: a
+   * replica's replication stream. Closes the connection instead if more than {@code maxPendingBytes} would then
+   * wait for the client.
+   *
+   * @return whether the connection is still open (false: the replica is gone)
+   */
+  boolean stream(byte[] bytes, long maxPendingBytes);
 }

@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.internal.Watches;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +14,11 @@ import org.jspecify.annotations.Nullable;
  * {@link Dispatcher} with the script's client state).
  */
 public final class ClientState {
+  private static final byte[][] NO_ARGS = new byte[0][];
+  /** The commands that may block, whose arguments {@link #running(String, byte[][])} keeps. */
+  private static final Set<String> BLOCKING = Set.of("blpop", "brpop", "blmove", "brpoplpush", "blmpop",
+      "bzpopmin", "bzpopmax", "bzmpop");
+
   /** The protocol version every connection starts with, RESP2's, as in Redis; {@code HELLO 3} changes it. */
   static final int DEFAULT_PROTOCOL = 2;
 
@@ -33,6 +39,12 @@ public final class ClientState {
   private volatile boolean closing;
   private volatile boolean evictLast;
   private volatile boolean monitoring;
+  /** A replica's connection ({@code SYNC}, {@code PSYNC}): it gets the replication stream and no reply. */
+  private volatile boolean replica;
+  /** The arguments of the command it runs, on its event loop (a blocked pop's are read once it is served). */
+  private byte[][] runningArgs = NO_ARGS;
+  /** The port a replica said it listens on ({@code REPLCONF listening-port}), for {@code INFO} and {@code ROLE}. */
+  private volatile long replicaPort;
   private volatile long lastCommandMillis = createdMillis;
   private volatile @Nullable String lastCommand;
   private ReplySize replySize = ReplySize.NOT_MEASURED;
@@ -177,6 +189,20 @@ public final class ClientState {
     lastCommandMillis = System.currentTimeMillis();
   }
 
+  /**
+   * As {@link #running(String)}, with the command's arguments, kept for a blocking pop only (what a replica gets
+   * once it is served): another command's are not kept past it (a 1 MB {@code CLIENT SETNAME} would stay held).
+   */
+  void running(@Nullable String name, byte[][] args) {
+    running(name);
+    runningArgs = name != null && BLOCKING.contains(name) ? args : NO_ARGS;
+  }
+
+  /** The arguments of the command the connection runs now (or ran last). */
+  byte[][] runningArgs() {
+    return runningArgs;
+  }
+
   /** The name of the last command, as Redis names it ({@code client|list}), or {@code null}. */
   @Nullable String lastCommand() {
     return lastCommand;
@@ -202,6 +228,28 @@ public final class ClientState {
   }
 
   /** Whether it is in {@code MONITOR} mode. */
+  /** Whether the connection is a replica's: it gets the replication stream and no reply (as Redis's). */
+  public boolean replica() {
+    return replica;
+  }
+
+  void replica(boolean replica) {
+    this.replica = replica;
+  }
+
+  long replicaPort() {
+    return replicaPort;
+  }
+
+  void replicaPort(long port) {
+    replicaPort = port;
+  }
+
+  /** The command that runs answers nothing ({@code REPLCONF ACK}), whatever {@code CLIENT REPLY} says. */
+  void dropThisReply() {
+    skipThis = true;
+  }
+
   boolean monitoring() {
     return monitoring;
   }
@@ -244,7 +292,7 @@ public final class ClientState {
    * {@code CLIENT REPLY SKIP} then moves on to the next command. Called once per command, by the RESP session.
    */
   public boolean replyDropped() {
-    boolean dropped = repliesOff || skipThis || skipNext;
+    boolean dropped = repliesOff || skipThis || skipNext || replica;
     skipThis = skipNext;
     skipNext = false;
     return dropped;

@@ -151,6 +151,7 @@ final class CommandMetadata {
     keys("save", "", List.of());
     keys("bgsave", "", List.of());
     keys("lastsave", "admin dangerous", NONDETERMINISTIC);
+    keys("role", "admin dangerous", List.of());
     keys("config|set", "", List.of("request_policy:all_nodes", "response_policy:all_succeeded"));
     keys("function|flush", "scripting", ALL_SHARDS_OK);
     for (String write : List.of("hset", "hmset")) {

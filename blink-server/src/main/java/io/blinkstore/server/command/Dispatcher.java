@@ -86,6 +86,8 @@ public final class Dispatcher {
   private final SnapshotService snapshots;
   /** {@code DEBUG}, which refuses the clients {@code enable-debug-command} does not admit. */
   private final DebugCommand debug;
+  /** The replicas and their stream: every write runs on the exclusive path while one is attached. */
+  private final Replication replication;
 
   /**
    * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
@@ -159,14 +161,20 @@ public final class Dispatcher {
     new RespPersistenceCommands(snapshots).register(table);
     serverCommands.snapshots(snapshots);
     new RespScanCommands(keyspace, maxReplyBytes, types).register(table);
-    TypedCommands.register(table, typed, writingThroughLeases, isolation, types, unixTime, leases, sizeLimits,
-        maxReplyBytes, blocked, serverCommands.config);
+    StoredValues values = TypedCommands.register(table, typed, writingThroughLeases, isolation, types, unixTime,
+        leases, sizeLimits, maxReplyBytes, blocked, serverCommands.config);
+    replication = new Replication(keyspace == null || types == null || values == null ? null
+        : new RdbFile(databases, keyspace, types, values, writingThroughLeases, unixTime),
+        new Propagation(writingThroughLeases, unixTime), serverCommands.config, blocked, isolation);
+    replication.register(table);
+    new WaitCommand(blocked, replication).register(table);
+    serverCommands.replication(replication);
     new RespClientCommands(clients, pause, blocked).register(table);
-    new WaitCommand(blocked).register(table);
     monitors = new Monitors(maxReplyBytes);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
-    ExclusiveTurn turn = this.turn = new ExclusiveTurn();
+    ExclusiveTurn turn = this.turn = new ExclusiveTurn(replication::released);
+    replication.turn(turn, this::scriptBusy);
     transactions = new RespTransactionCommands(isolation, this::runQueued, turn, this::scriptBusy);
     transactions.register(table);
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,
@@ -209,6 +217,7 @@ public final class Dispatcher {
    * of a script that {@code SCRIPT KILL} cannot stop), and no other starts.
    */
   public void close() {
+    replication.close();
     scripts.close();
     debug.close();
   }
@@ -339,7 +348,7 @@ public final class Dispatcher {
         return RespTransactionCommands.refused(client, UnknownCommands.unknownSubcommand(args));
       }
     }
-    client.running(spec == null ? null : spec.name());
+    client.running(spec == null ? null : spec.name(), args);
     if (spec == null) {
       return RespTransactionCommands.refused(client, UnknownCommands.unknownCommand(args));
     }
@@ -359,7 +368,7 @@ public final class Dispatcher {
       return transactions.queue(client, spec, args);
     }
     Result result = transactions.ungated(spec) ? call(spec, client, args)
-        : transactions.exclusive(spec, args) ? exclusive(spec, client, args)
+        : transactions.exclusive(spec, args) || replication.gates(spec) ? exclusive(spec, client, args)
         : gated(spec, client, args);
     spec.calls().ran(result);
     counters.ran(spec, result);
@@ -412,6 +421,10 @@ public final class Dispatcher {
       }
       stamp = isolation.tryEnter(GATE_SLICE_NANOS);
     }
+    if (replication.gates(spec)) { // a replica attached since run() asked: this write must be in its stream
+      isolation.exit(stamp);
+      return exclusive(spec, client, args);
+    }
     try {
       Result result = call(spec, client, args);
       return result instanceof Result.Array ? RespTransactionCommands.whole(result) : result;
@@ -427,7 +440,7 @@ public final class Dispatcher {
    */
   private Result exclusive(CommandSpec spec, ClientState client, byte[][] args) {
     Isolation gate = Objects.requireNonNull(isolation, "a store without a gate runs every command ungated");
-    Result result = turn.tryRun(scripts::busyNow, () -> gate.atomically(view -> call(spec, client, args)));
+    Result result = turn.tryRun(scripts::busyNow, () -> gate.atomically(view -> replication.ran(spec, client, args, call(spec, client, args))));
     return result == null ? ScriptRunner.BUSY : result;
   }
 
@@ -438,7 +451,7 @@ public final class Dispatcher {
 
   /** Runs a command an {@code EXEC} dequeued, under the gate {@code EXEC} holds; MONITOR sees it then, as in Redis. */
   private Result runQueued(CommandSpec spec, ClientState client, byte[][] args) {
-    Result result = call(spec, client, args);
+    Result result = replication.ran(spec, client, args, call(spec, client, args));
     spec.calls().ran(result);
     counters.ran(spec, result);
     counters.errors().count(result); // each error of an EXEC's reply, each of a script's commands, as Redis

@@ -4,21 +4,17 @@ import static io.blinkstore.server.command.CommandFlag.DENYOOM;
 import static io.blinkstore.server.command.CommandFlag.READONLY;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
-import io.blinkstore.BlinkList;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.Deadlines;
-import io.blinkstore.internal.Hashes;
 import io.blinkstore.internal.ListReplies;
 import io.blinkstore.internal.TypedKeys;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Redis 7.0's {@code DUMP key} and {@code RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]}
- * ({@code cluster.c}), for strings, hashes and lists: the migration path to and from Redis. {@code DUMP} answers a
+ * ({@code cluster.c}), for strings, hashes, lists, sets and sorted sets: the migration path to and from Redis. {@code DUMP} answers a
  * payload Redis's {@code RESTORE} reads ({@link DumpFormat#write}), nil for a missing key; {@code RESTORE} reads
  * every encoding Redis 7.0 writes or reads for them ({@link DumpFormat#read}), with Redis's errors in Redis's order:
  * the options ({@code syntax error}, {@code Invalid IDLETIME value, must be >= 0}, {@code Invalid FREQ value, must
@@ -43,27 +39,21 @@ final class DumpCommands {
   private static final Result.Error BAD_IDLETIME = Result.error("Invalid IDLETIME value, must be >= 0");
   private static final Result.Error BAD_FREQ = Result.error("Invalid FREQ value, must be >= 0 and <= 255");
   private static final Result.Error TTL_TOO_LONG = Result.error("invalid expire time in 'restore' command");
-  /** The types {@link DumpFormat} writes; another (a set, once built) is refused, never answered as missing. */
-  private static final Set<String> DUMPABLE = Set.of("string", "hash", "list");
-
   private final BlinkStore store;
   private final Deadlines deadlines;
   private final TypedKeys types;
-  private final @Nullable Hashes hashes;
-  private final Function<String, BlinkList> lists;
+  private final StoredValues values;
   private final UnixTime time;
   private final Leases leases;
   private final EntrySizeLimits sizeLimits;
   private final long maxReplyBytes;
 
-  <S extends BlinkStore & Deadlines> DumpCommands(S store, TypedKeys types, @Nullable Hashes hashes,
-      Function<String, BlinkList> lists, UnixTime time, Leases leases, EntrySizeLimits sizeLimits,
-      long maxReplyBytes) {
+  <S extends BlinkStore & Deadlines> DumpCommands(S store, TypedKeys types, StoredValues values, UnixTime time,
+      Leases leases, EntrySizeLimits sizeLimits, long maxReplyBytes) {
     this.store = store;
     this.deadlines = store;
     this.types = types;
-    this.hashes = hashes;
-    this.lists = lists;
+    this.values = values;
     this.time = time;
     this.leases = leases;
     this.sizeLimits = sizeLimits;
@@ -79,12 +69,9 @@ final class DumpCommands {
   private Result dump(ClientState client, byte[][] args) {
     String key = client.key(args[1]);
     String type = types.type(key);
-    if (type != null && !DUMPABLE.contains(type)) {
-      return Result.error("DUMP of a " + type + " is not built: only strings, hashes and lists can be dumped");
-    }
-    DumpFormat.Value value;
+    DumpFormat.@Nullable Value value;
     try {
-      value = type == null ? null : value(key, type);
+      value = type == null ? null : values.read(key, type, maxReplyBytes);
     } catch (ListReplies.TooLarge e) {
       return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
     }
@@ -94,29 +81,6 @@ final class DumpCommands {
     byte[] payload = DumpFormat.write(value);
     return payload.length <= maxReplyBytes ? new Result.Bulk(payload)
         : RespKeyCommands.replyTooLarge(payload.length, maxReplyBytes);
-  }
-
-  private DumpFormat.@Nullable Value value(String key, String type) {
-    switch (type) {
-      case "string" -> {
-        byte[] value = store.get(key);
-        return value == null ? null : new DumpFormat.Text(value);
-      }
-      case "hash" -> {
-        List<byte[]> entries = hashes == null ? null : hashes.entries(key, true, true, maxReplyBytes);
-        if (entries == null) {
-          throw new ListReplies.TooLarge(maxReplyBytes + 1, maxReplyBytes);
-        }
-        return entries.isEmpty() ? null : new DumpFormat.Hash(entries);
-      }
-      case "list" -> {
-        BlinkList list = lists.apply(key);
-        List<byte[]> elements = list instanceof ListReplies bounded ? bounded.range(0, -1, maxReplyBytes)
-            : list.range(0, -1);
-        return elements.isEmpty() ? null : new DumpFormat.Items(elements);
-      }
-      default -> throw new IllegalStateException("not dumpable: " + type);
-    }
   }
 
   /** {@code RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]}. */
@@ -179,9 +143,7 @@ final class DumpCommands {
   private Result store(String key, DumpFormat.Value value, boolean replace, long unixMillis) {
     sizeLimits.checkKey(key);
     leases.invalidate(key); // a fill lease granted before must not overwrite the restored value
-    List<byte[]> strings = value instanceof DumpFormat.Text text ? List.of(text.value())
-        : value instanceof DumpFormat.Hash hash ? hash.fieldsAndValues() : ((DumpFormat.Items) value).elements();
-    strings.forEach(bytes -> sizeLimits.checkLength(key, bytes.length));
+    strings(value).forEach(bytes -> sizeLimits.checkLength(key, bytes.length));
     if (replace) {
       store.delete(key);
     }
@@ -193,17 +155,22 @@ final class DumpCommands {
       deadlines.setUntil(key, text.value(), deadline);
       return Result.OK;
     }
-    if (value instanceof DumpFormat.Hash) {
-      if (hashes == null) {
-        return BAD_FORMAT;
-      }
-      hashes.set(key, strings.toArray(byte[][]::new), 0);
-    } else {
-      lists.apply(key).push(BlinkList.End.RIGHT, strings.toArray(byte[][]::new));
+    if (!values.write(key, value)) {
+      return BAD_FORMAT;
     }
     if (deadline != Deadlines.NEVER) {
       deadlines.expireAt(key, deadline, Deadlines.Condition.ALWAYS);
     }
     return Result.OK;
+  }
+
+  /** The strings of {@code value} the entry limits hold to (a sorted set's members). */
+  private static List<byte[]> strings(DumpFormat.Value value) {
+    if (value instanceof DumpFormat.Text text) {
+      return List.of(text.value());
+    }
+    return value instanceof DumpFormat.Hash hash ? hash.fieldsAndValues()
+        : value instanceof DumpFormat.Items items ? items.elements()
+        : value instanceof DumpFormat.Members members ? members.members() : ((DumpFormat.Scored) value).members();
   }
 }

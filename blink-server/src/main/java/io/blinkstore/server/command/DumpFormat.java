@@ -11,11 +11,12 @@ import java.util.Set;
 /**
  * Redis 7.0's {@code DUMP} payload ({@code createDumpPayload}, {@code rdbLoadObject}): an RDB object type byte, the
  * value in RDB's encoding, the RDB version (2 bytes, little-endian) and the CRC-64 of all before it (8 bytes,
- * little-endian). {@link #read} takes every encoding Redis 7.0 reads for a string, a hash or a list: strings plain,
- * as integers or LZF-compressed; hashes as pairs, zipmap, ziplist or listpack; lists as strings, ziplist, quicklist
- * of ziplists, or quicklist 2 of listpacks and plain nodes. {@link #write} writes the plainest forms Redis 7.0
- * reads back (a string, a hash as pairs, a list as strings). Sets, sorted sets, streams and modules are not built
- * here: their payloads are malformed to this reader, as an empty container or a duplicate field is to Redis's.
+ * little-endian). {@link #read} takes every encoding Redis 7.0 reads for a string, a hash, a list, a set or a sorted
+ * set: strings plain, as integers or LZF-compressed; hashes as pairs, zipmap, ziplist or listpack; lists as strings,
+ * ziplist, quicklist of ziplists, or quicklist 2 of listpacks and plain nodes; sets as strings or intset; sorted sets
+ * as strings with text or binary scores, ziplist or listpack. {@link #write} writes the plainest forms Redis 7.0
+ * reads back ({@link RdbObjects}). Streams and modules are not built here: their payloads are malformed to this
+ * reader, as an empty container, a duplicate field or member, or a NaN score is to Redis's.
  *
  * <p><b>Bounds.</b> The reader allocates nothing a payload only claims: a length is checked against the bytes
  * left before anything is read, a compressed string's length against the bound before its buffer is made, and
@@ -47,7 +48,7 @@ final class DumpFormat {
   static final Malformed MALFORMED = new Malformed("Bad data format");
 
   /** A value of a payload. */
-  sealed interface Value permits Text, Hash, Items {}
+  sealed interface Value permits Text, Hash, Items, Members, Scored {}
 
   /** A string. */
   record Text(byte[] value) implements Value {}
@@ -58,15 +59,22 @@ final class DumpFormat {
   /** A list's elements, head first. */
   record Items(List<byte[]> elements) implements Value {}
 
-  private static final int STRING = 0;
-  private static final int LIST = 1;
-  private static final int HASH = 4;
+  /** A set's members, none twice. */
+  record Members(List<byte[]> members) implements Value {}
+
+  /** A sorted set's members, none twice, and their scores (none NaN), in the same order. */
+  record Scored(List<byte[]> members, double[] scores) implements Value {}
+
   private static final int HASH_ZIPMAP = 9;
   private static final int LIST_ZIPLIST = 10;
   private static final int HASH_ZIPLIST = 13;
   private static final int LIST_QUICKLIST = 14;
   private static final int HASH_LISTPACK = 16;
   private static final int LIST_QUICKLIST_2 = 18;
+  static final int ZSET = 3;
+  static final int SET_INTSET = 11;
+  static final int ZSET_ZIPLIST = 12;
+  static final int ZSET_LISTPACK = 17;
 
   private DumpFormat() {}
 
@@ -89,16 +97,28 @@ final class DumpFormat {
    */
   static Value read(byte[] payload, long maxBytes) {
     RdbReader reader = new RdbReader(payload, 0, payload.length - 10, maxBytes);
-    int type = reader.u8();
+    return object(reader.u8(), reader);
+  }
+
+  /**
+   * The value of RDB object type {@code type}, read from {@code reader} (a payload's, or an RDB file's entry after
+   * its key).
+   *
+   * @throws Malformed if it is not one Redis 7.0 would read
+   * @throws TooLarge if its strings would pass the reader's bound
+   */
+  static Value object(int type, RdbReader reader) {
     return switch (type) {
-      case STRING -> new Text(reader.string());
-      case LIST -> new Items(nonEmpty(reader.strings(reader.length())));
-      case HASH -> new Hash(pairs(reader.strings(checkedPairs(reader.length()))));
+      case RdbObjects.STRING -> new Text(reader.string());
+      case RdbObjects.LIST -> new Items(nonEmpty(reader.strings(reader.length())));
+      case RdbObjects.HASH -> new Hash(pairs(reader.strings(checkedPairs(reader.length()))));
       case HASH_ZIPMAP -> new Hash(pairs(PackedLists.zipmap(reader.string(), reader)));
       case LIST_ZIPLIST -> new Items(nonEmpty(PackedLists.ziplist(reader.string(), reader)));
       case HASH_ZIPLIST -> new Hash(pairs(PackedLists.ziplist(reader.string(), reader)));
       case HASH_LISTPACK -> new Hash(pairs(PackedLists.listpack(reader.string(), reader)));
       case LIST_QUICKLIST, LIST_QUICKLIST_2 -> new Items(nonEmpty(quicklist(reader, type == LIST_QUICKLIST_2)));
+      case RdbObjects.SET, SET_INTSET, RdbObjects.ZSET_2, ZSET, ZSET_ZIPLIST, ZSET_LISTPACK ->
+          SetPayloads.read(type, reader);
       default -> throw MALFORMED;
     };
   }
@@ -128,7 +148,7 @@ final class DumpFormat {
   }
 
   /** Redis refuses an empty container ({@code emptykey}). */
-  private static List<byte[]> nonEmpty(List<byte[]> elements) {
+  static List<byte[]> nonEmpty(List<byte[]> elements) {
     if (elements.isEmpty()) {
       throw MALFORMED;
     }
@@ -149,19 +169,10 @@ final class DumpFormat {
     return nonEmpty(fieldsAndValues);
   }
 
-  /** The payload of {@code value}: a string, a hash as pairs, a list as strings; Redis's footer. */
+  /** The payload of {@code value} ({@link RdbObjects}'s encoding) with Redis's footer. */
   static byte[] write(Value value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    if (value instanceof Text text) {
-      out.write(STRING);
-      writeString(out, text.value());
-    } else {
-      boolean hash = value instanceof Hash;
-      List<byte[]> strings = value instanceof Hash pairs ? pairs.fieldsAndValues() : ((Items) value).elements();
-      out.write(hash ? HASH : LIST);
-      writeLength(out, hash ? strings.size() / 2 : strings.size());
-      strings.forEach(bytes -> writeString(out, bytes));
-    }
+    RdbObjects.write(out, value);
     out.write(RDB_VERSION);
     out.write(0);
     byte[] body = out.toByteArray();
@@ -170,26 +181,6 @@ final class DumpFormat {
       out.write((int) (crc >>> 8 * i));
     }
     return out.toByteArray();
-  }
-
-  private static void writeString(ByteArrayOutputStream out, byte[] bytes) {
-    writeLength(out, bytes.length);
-    out.writeBytes(bytes);
-  }
-
-  /** RDB's length: 6 bits, 14 bits, or a 32-bit big-endian length after {@code 0x80}. */
-  private static void writeLength(ByteArrayOutputStream out, long length) {
-    if (length < 1 << 6) {
-      out.write((int) length);
-    } else if (length < 1 << 14) {
-      out.write(0x40 | (int) (length >> 8));
-      out.write((int) length);
-    } else {
-      out.write(0x80);
-      for (int shift = 24; shift >= 0; shift -= 8) {
-        out.write((int) (length >>> shift));
-      }
-    }
   }
 
   /** The unsigned little-endian integer of {@code size} bytes at {@code at} (as a long's bits for 8). */

@@ -18,6 +18,18 @@ final class ExclusiveTurn {
   private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final ReentrantLock turn = new ReentrantLock();
+  /** Run as the outermost hold ends, the turn still held: the section's writes go to the replicas then. */
+  private final Runnable releasing;
+
+  /** A turn with nothing to do at its release. */
+  ExclusiveTurn() {
+    this(() -> { });
+  }
+
+  /** A turn that runs {@code releasing} at the end of each outermost hold, before the next holder may take it. */
+  ExclusiveTurn(Runnable releasing) {
+    this.releasing = releasing;
+  }
 
   /** Runs {@code body} holding the turn, waiting for it however long it takes (the script thread). */
   Result await(Supplier<Result> body) {
@@ -25,7 +37,7 @@ final class ExclusiveTurn {
     try {
       return body.get();
     } finally {
-      turn.unlock();
+      release();
     }
   }
 
@@ -46,6 +58,16 @@ final class ExclusiveTurn {
     }
     try {
       return body.get();
+    } finally {
+      release();
+    }
+  }
+
+  private void release() {
+    try {
+      if (turn.getHoldCount() == 1) {
+        releasing.run();
+      }
     } finally {
       turn.unlock();
     }

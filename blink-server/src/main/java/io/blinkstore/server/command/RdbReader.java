@@ -97,6 +97,29 @@ final class RdbReader {
     };
   }
 
+  /** A sorted set's binary score ({@code ZSET_2}): an IEEE 754 double, little-endian. */
+  double binaryDouble() {
+    return Double.longBitsToDouble(DumpFormat.littleEndian(data, advance(8), 8));
+  }
+
+  /**
+   * A sorted set's text score (the first {@code ZSET} type): 253 NaN, 254 +inf, 255 -inf, else that many bytes of
+   * its decimal text; Redis's {@code rdbLoadDoubleValue}.
+   */
+  double textDouble() {
+    int length = u8();
+    return switch (length) {
+      case 253 -> Double.NaN;
+      case 254 -> Double.POSITIVE_INFINITY;
+      case 255 -> Double.NEGATIVE_INFINITY;
+      default -> {
+        int from = advance(length);
+        Double score = Scores.score(Arrays.copyOfRange(data, from, from + length));
+        yield score == null ? Double.NaN : score;
+      }
+    };
+  }
+
   private int advance(int size) {
     if (size > end - at) {
       throw DumpFormat.MALFORMED;

@@ -81,6 +81,11 @@ public final class RespServerCommands {
     info.scripts(cache);
   }
 
+  /** Reports {@code replication} in {@code INFO replication}. */
+  void replication(Replication replication) {
+    info.replication(replication::infoLines);
+  }
+
   /** Reports {@code snapshots} in {@code INFO persistence}. */
   void snapshots(SnapshotService snapshots) {
     info.persistence(snapshots);

@@ -37,14 +37,18 @@ final class ServerConfig {
       "zset-max-listpack-value", "zset-max-ziplist-value");
 
   /** The integer settings' ranges in Redis 7.0 ({@code config.c}). */
-  private static final Map<String, long[]> RANGES = Map.of("timeout", new long[] {0, Integer.MAX_VALUE},
-      "maxclients", new long[] {1, 0xFFFF_FFFFL}, "maxmemory-samples", new long[] {1, Integer.MAX_VALUE},
-      "hash-max-listpack-entries", new long[] {0, Long.MAX_VALUE},
-      "hash-max-ziplist-entries", new long[] {0, Long.MAX_VALUE},
-      "zset-max-listpack-entries", new long[] {0, Long.MAX_VALUE},
-      "zset-max-ziplist-entries", new long[] {0, Long.MAX_VALUE},
-      "busy-reply-threshold", new long[] {0, Long.MAX_VALUE}, "lua-time-limit", new long[] {0, Long.MAX_VALUE},
-      "set-max-intset-entries", new long[] {0, Long.MAX_VALUE});
+  private static final Map<String, long[]> RANGES = Map.ofEntries(
+      Map.entry("timeout", new long[] {0, Integer.MAX_VALUE}),
+      Map.entry("maxclients", new long[] {1, 0xFFFF_FFFFL}),
+      Map.entry("maxmemory-samples", new long[] {1, Integer.MAX_VALUE}),
+      Map.entry("hash-max-listpack-entries", new long[] {0, Long.MAX_VALUE}),
+      Map.entry("hash-max-ziplist-entries", new long[] {0, Long.MAX_VALUE}),
+      Map.entry("zset-max-listpack-entries", new long[] {0, Long.MAX_VALUE}),
+      Map.entry("zset-max-ziplist-entries", new long[] {0, Long.MAX_VALUE}),
+      Map.entry("busy-reply-threshold", new long[] {0, Long.MAX_VALUE}),
+      Map.entry("lua-time-limit", new long[] {0, Long.MAX_VALUE}),
+      Map.entry("set-max-intset-entries", new long[] {0, Long.MAX_VALUE}),
+      Map.entry("repl-ping-replica-period", new long[] {1, Integer.MAX_VALUE}));
 
   /** Redis 7.0's old names of settings, each reported and changed with its new name. */
   private static final Map<String, String> ALIASES = Map.of("hash-max-ziplist-entries", "hash-max-listpack-entries",
@@ -120,6 +124,7 @@ final class ServerConfig {
     values.put("daemonize", "no");
     values.put("replicaof", ""); // never a replica
     values.put("slaveof", ""); // Redis's old name of replicaof, which it still reports
+    values.put("repl-ping-replica-period", Long.toString(Replication.DEFAULT_PING_SECONDS));
     values.put("hash-max-listpack-entries", "128");
     values.put("hash-max-ziplist-entries", "128");
     values.put("hash-max-listpack-value", "64");

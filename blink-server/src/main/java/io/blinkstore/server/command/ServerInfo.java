@@ -43,6 +43,8 @@ final class ServerInfo {
 
   /** The lines of {@code INFO persistence}, once the snapshot service exists ({@link SnapshotFigures#infoLines}). */
   private volatile Supplier<List<String>> persistence = List::of;
+  /** The lines of {@code INFO replication}, once the dispatcher has its replicas. */
+  private volatile Supplier<List<String>> replication = List::of;
 
   /** The script cache, once the script commands exist; read at each {@code INFO memory}. */
   private volatile @Nullable ScriptCache scripts;
@@ -134,18 +136,7 @@ final class ServerInfo {
       case "memory" -> memory(stats, text);
       case "persistence" -> lines(text, "Persistence", persistence.get().toArray(String[]::new));
       case "stats" -> stats(stats, text);
-      case "replication" -> lines(text, "Replication",
-          "role:master",
-          "connected_slaves:0",
-          "master_failover_state:no-failover",
-          "master_replid:" + runId,
-          "master_replid2:" + "0".repeat(40),
-          "master_repl_offset:0",
-          "second_repl_offset:-1",
-          "repl_backlog_active:0",
-          "repl_backlog_size:0",
-          "repl_backlog_first_byte_offset:0",
-          "repl_backlog_histlen:0");
+      case "replication" -> lines(text, "Replication", replication.get().toArray(String[]::new));
       case "cpu" -> cpu(text);
       case "modules" -> lines(text, "Modules");
       case "commandstats" -> commandStats(text);
@@ -175,6 +166,11 @@ final class ServerInfo {
         "pubsub_patterns:0",
         "total_error_replies:" + counters.errors().total(),
         "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
+  }
+
+  /** Reports the replicas in {@code INFO replication} ({@link Replication#infoLines}). */
+  void replication(Supplier<List<String>> lines) {
+    replication = lines;
   }
 
   /** Reports {@code snapshots} in {@code INFO persistence}. */

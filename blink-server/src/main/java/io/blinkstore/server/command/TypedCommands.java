@@ -18,8 +18,11 @@ import org.jspecify.annotations.Nullable;
 final class TypedCommands {
   private TypedCommands() {}
 
-  /** Adds the typed values' commands to {@code table}; {@code typed} is the store (or its view) that holds them. */
-  static void register(CommandTable table, BlinkStore typed, LeaseInvalidatingStore writingThroughLeases,
+  /**
+   * Adds the typed values' commands to {@code table}; {@code typed} is the store (or its view) that holds them.
+   * Returns the reader and writer of whole values of every type, or null without a gate or typed keys.
+   */
+  static @Nullable StoredValues register(CommandTable table, BlinkStore typed, LeaseInvalidatingStore writingThroughLeases,
       @Nullable Isolation isolation, @Nullable TypedKeys types, UnixTime unixTime, Leases leases,
       EntrySizeLimits sizeLimits, long maxReplyBytes, BlockedClients blocked, ServerConfig config) {
     Hashes hashes = typed instanceof Hashes.Source source ? source.hashes() : null;
@@ -45,8 +48,11 @@ final class TypedCommands {
       }
       new SortCommand(sortable, types, new SortPattern(writingThroughLeases, hashes), writingThroughLeases, lists,
           leases, sizeLimits, maxReplyBytes).register(table);
-      new DumpCommands(writingThroughLeases, types, hashes, lists, unixTime, leases, sizeLimits, maxReplyBytes)
+      StoredValues values = new StoredValues(writingThroughLeases, hashes, lists, sets, zsets);
+      new DumpCommands(writingThroughLeases, types, values, unixTime, leases, sizeLimits, maxReplyBytes)
           .register(table);
+      return values;
     }
+    return null;
   }
 }

@@ -7,22 +7,23 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code WAIT numreplicas timeout} as Redis 7.0 answers it on a primary with no replicas, which this server always
- * is: {@code :0} at once when 0 replicas (or fewer) are asked for, inside {@code MULTI}, or on a connection that
- * cannot wait (the REPL's); otherwise the client blocks until its timeout (milliseconds; 0: for ever),
- * {@code CLIENT UNBLOCK} or its close, and is then answered {@code :0}, the number of replicas that acknowledged.
- * The wait holds no thread: it is a request with no keys in {@link BlockedClients}, timed by its connection's event
- * loop, counted in {@code blocked_clients}, as Redis counts it.
+ * {@code WAIT numreplicas timeout} as Redis 7.0 answers it on a primary: the number of replicas whose
+ * {@code REPLCONF ACK} has reached the stream's offset when {@code WAIT} came ({@link Replication}), at once if that
+ * is {@code numreplicas} or more, inside {@code MULTI}, or on a connection that cannot wait (the REPL's); otherwise
+ * the client blocks until enough acknowledge (each {@code ACK} checks), its timeout (milliseconds; 0: for ever),
+ * {@code CLIENT UNBLOCK} or its close, and is then answered the count. The wait holds no thread: it is a request
+ * with no keys in {@link BlockedClients}, timed by its connection's event loop, counted in {@code blocked_clients},
+ * as Redis counts it.
  */
 final class WaitCommand {
   private static final Result.Error TIMEOUT_NOT_AN_INTEGER = Result.error("timeout is not an integer or out of range");
   private static final Result.Error TIMEOUT_NEGATIVE = Result.error("timeout is negative");
-  private static final Result.Int NO_REPLICAS = new Result.Int(0);
-
   private final BlockedClients blocked;
+  private final Replication replication;
 
-  WaitCommand(BlockedClients blocked) {
+  WaitCommand(BlockedClients blocked, Replication replication) {
     this.blocked = blocked;
+    this.replication = replication;
   }
 
   void register(CommandTable commands) {
@@ -41,11 +42,16 @@ final class WaitCommand {
     if (timeout < 0) {
       return TIMEOUT_NEGATIVE;
     }
-    if (replicas <= 0 || client.transaction() != null || !client.mayBlock()) {
-      return NO_REPLICAS;
+    long offset = replication.offset();
+    int acknowledged = replication.acknowledged(offset);
+    if (acknowledged >= replicas || client.transaction() != null || !client.mayBlock()) {
+      return new Result.Int(acknowledged);
     }
     Object request = blocked.block(client, List.of(), key -> null, TimeUnit.MILLISECONDS.toNanos(timeout),
-        NO_REPLICAS);
+        () -> new Result.Int(replication.acknowledged(offset)));
+    if (request instanceof BlockedRequest waiting) {
+      replication.await(waiting, offset, replicas);
+    }
     return request instanceof Result served ? served : RespBlockingCommands.BLOCKED;
   }
 }

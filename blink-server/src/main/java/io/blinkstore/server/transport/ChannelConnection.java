@@ -2,6 +2,7 @@ package io.blinkstore.server.transport;
 
 import io.blinkstore.server.command.ClientConnection;
 import io.blinkstore.server.command.Result;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -101,5 +102,31 @@ final class ChannelConnection implements ClientConnection {
         channel.writeAndFlush(line, channel.voidPromise()); // its flush counts the replies waiting (ConnectionLimits)
       }
     });
+  }
+
+  /**
+   * Hands the bytes to the channel's event loop as {@link #monitor} hands a line, held to the same bound, written
+   * raw: the encoders of both protocols pass a buffer through as it is.
+   */
+  @Override
+  public boolean stream(byte[] bytes, long maxPendingBytes) {
+    if (!channel.isOpen()) {
+      return false;
+    }
+    long size = bytes.length;
+    if (queued.addAndGet(size) + account.replies() > maxPendingBytes) {
+      queued.addAndGet(-size);
+      channel.close();
+      return false;
+    }
+    account.addQueued(size);
+    channel.eventLoop().execute(() -> {
+      queued.addAndGet(-size);
+      account.addQueued(-size);
+      if (channel.isActive()) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+      }
+    });
+    return true;
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link DumpFormat}: Redis's CRC-64 (its test vector), the footer's checks, a round trip of each value kind, and
  * the bounds: a length only claimed, an LZF string claiming more than the bound, an element count past the bytes,
- * an empty container and a hash field twice are refused before anything past the bound is allocated.
+ * an empty container, a hash field or set member twice and a NaN score are refused before anything past the bound
+ * is allocated; sets and sorted sets in each encoding Redis 7.0 reads.
  */
 class DumpFormatTest {
   private static final long BOUND = 1 << 20;
@@ -120,7 +121,42 @@ class DumpFormatTest {
     assertThrows(DumpFormat.Malformed.class, () -> DumpFormat.read(withFooter(new byte[] {1, 0}), BOUND));
     assertThrows(DumpFormat.Malformed.class, () -> DumpFormat.read(
         withFooter(new byte[] {4, 2, 1, 'f', 1, '1', 1, 'f', 1, '2'}), BOUND));
-    assertThrows(DumpFormat.Malformed.class, () -> DumpFormat.read(withFooter(new byte[] {2, 1, 1, 'm'}), BOUND));
+    assertThrows(DumpFormat.Malformed.class, () -> DumpFormat.read(withFooter(new byte[] {15, 1, 1, 'm'}), BOUND));
     assertThrows(DumpFormat.Malformed.class, () -> DumpFormat.read(withFooter(new byte[] {0}), BOUND));
+  }
+
+  @Test
+  void setsAndSortedSetsRoundTripAndReadRedissOtherEncodings() {
+    List<byte[]> members = List.of(bytes("a"), bytes("-7"), bytes(""));
+    DumpFormat.Members set =
+        (DumpFormat.Members) DumpFormat.read(DumpFormat.write(new DumpFormat.Members(members)), BOUND);
+    assertEquals(List.of("a", "-7", ""), set.members().stream().map(m -> new String(m, ISO_8859_1)).toList());
+    double[] scores = {1.5, Double.NEGATIVE_INFINITY, -0.0};
+    DumpFormat.Scored zset =
+        (DumpFormat.Scored) DumpFormat.read(DumpFormat.write(new DumpFormat.Scored(members, scores)), BOUND);
+    assertArrayEquals(scores, zset.scores());
+    assertArrayEquals(bytes("-7"), zset.members().get(1));
+    // An intset of 16-bit integers: 3, -2 (little-endian), as Redis 7.0 dumps a small set of integers.
+    byte[] intset = {11, 12, 2, 0, 0, 0, 2, 0, 0, 0, (byte) 0xfe, (byte) 0xff, 3, 0};
+    DumpFormat.Members ints = (DumpFormat.Members) DumpFormat.read(withFooter(intset), BOUND);
+    assertEquals(List.of("-2", "3"), ints.members().stream().map(m -> new String(m, ISO_8859_1)).toList());
+    // The first sorted-set type: scores as text, 254 for +inf.
+    byte[] textScores = {3, 2, 1, 'x', 3, '2', '.', '5', 1, 'y', (byte) 254};
+    DumpFormat.Scored text = (DumpFormat.Scored) DumpFormat.read(withFooter(textScores), BOUND);
+    assertArrayEquals(new double[] {2.5, Double.POSITIVE_INFINITY}, text.scores());
+  }
+
+  @Test
+  void setsWithAMemberTwiceAndSortedSetsWithANanScoreAreMalformed() {
+    assertThrows(DumpFormat.Malformed.class,
+        () -> DumpFormat.read(withFooter(new byte[] {2, 2, 1, 'm', 1, 'm'}), BOUND));
+    assertThrows(DumpFormat.Malformed.class, () -> DumpFormat.read(withFooter(new byte[] {2, 0}), BOUND));
+    assertThrows(DumpFormat.Malformed.class,
+        () -> DumpFormat.read(withFooter(new byte[] {3, 1, 1, 'x', (byte) 253}), BOUND));
+    assertThrows(DumpFormat.Malformed.class,
+        () -> DumpFormat.read(withFooter(new byte[] {3, 2, 1, 'x', 1, '1', 1, 'x', 1, '2'}), BOUND));
+    // An intset whose header claims more integers than it has bytes.
+    assertThrows(DumpFormat.Malformed.class,
+        () -> DumpFormat.read(withFooter(new byte[] {11, 10, 2, 0, 0, 0, 9, 0, 0, 0, 1, 0}), BOUND));
   }
 }

@@ -164,6 +164,12 @@ public sealed interface Command {
     }
   }
 
+  /**
+   * {@code SYNC} (an extension): the connection becomes a replica of the server and gets Redis's replication stream
+   * (an RDB bulk, then the writes in RESP), the line Redis's test suite sends as a connection's first.
+   */
+  record Sync() implements Command {}
+
   /** {@code RELEASE key token}: gives a lease up, so that the next {@code GETL} is granted one at once. */
   record Release(String key, long token) implements Command {}
 
@@ -173,6 +179,7 @@ public sealed interface Command {
   Ping PING = new Ping(false);
   Ping INLINE_PING = new Ping(true);
   Quit QUIT = new Quit();
+  Sync SYNC = new Sync();
   LineTooLong LINE_TOO_LONG = new LineTooLong();
   Authenticated AUTHENTICATED = new Authenticated();
 }

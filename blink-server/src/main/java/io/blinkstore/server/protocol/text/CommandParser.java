@@ -79,13 +79,16 @@ public final class CommandParser {
     return new Command.Set(text(line, keyStart, keyEnd), utf8(line, valueStart, end));
   }
 
-  /** The client SDK's extension words ({@code SET64}, {@code FLUSH}, {@code PING}), or null for any other word. */
+  /** The client SDK's extension words ({@code SET64}, {@code FLUSH}, {@code PING}, {@code SYNC}), or null for any other word. */
   private static @Nullable Command parseExtension(CharSequence line, int start, int wordLength, int restStart, int end) {
     if (is(line, start, wordLength, "set64")) {
       return parseSet64(line, restStart, end);
     }
     if (is(line, start, wordLength, "flush")) {
       return Command.FLUSH;
+    }
+    if (is(line, start, wordLength, "sync") && restStart >= end) {
+      return Command.SYNC;
     }
     if (is(line, start, wordLength, "ping")) {
       // Redis's inline PING, exactly (redis-benchmark -t ping sends it): no other text line changes meaning.

@@ -32,6 +32,7 @@ public final class TextCommands {
   private static final byte[] DEL = ascii("del");
   private static final byte[] FLUSHALL = ascii("flushall");
   private static final byte[] PING = ascii("ping");
+  private static final byte[] SYNC = ascii("sync");
   private static final byte[] PSETEX = ascii("psetex");
   private static final byte[] PEXPIRE = ascii("pexpire");
   private static final byte[] PERSIST = ascii("persist");
@@ -83,6 +84,15 @@ public final class TextCommands {
     }
     Result result = dispatcher.dispatch(client, args);
     return result instanceof Result.Error error ? error(error) : render(command, result);
+  }
+
+  /**
+   * {@code SYNC}: the connection becomes a replica; its stream is written past the codec, so there is no reply
+   * unless the server refuses (an error line then).
+   */
+  @Nullable Reply sync() {
+    Result result = dispatcher.dispatch(client, args(SYNC));
+    return result instanceof Result.Error error ? error(error) : null;
   }
 
   /**

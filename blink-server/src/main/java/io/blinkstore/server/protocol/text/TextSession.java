@@ -16,7 +16,8 @@ public final class TextSession implements Session<Command> {
 
   @Override
   public @Nullable Reply execute(Command command) {
-    return command instanceof Command.Quit ? null : commands.execute(command);
+    return command instanceof Command.Quit ? null
+        : command instanceof Command.Sync ? commands.sync() : commands.execute(command);
   }
 
   @Override

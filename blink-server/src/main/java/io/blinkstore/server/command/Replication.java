@@ -1,0 +1,480 @@
+package io.blinkstore.server.command;
+
+import static io.blinkstore.server.command.CommandFlag.ADMIN;
+import static io.blinkstore.server.command.CommandFlag.ALLOW_BUSY;
+import static io.blinkstore.server.command.CommandFlag.FAST;
+import static io.blinkstore.server.command.CommandFlag.LOADING;
+import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
+import static io.blinkstore.server.command.CommandFlag.NO_ASYNC_LOADING;
+import static io.blinkstore.server.command.CommandFlag.NO_MULTI;
+import static io.blinkstore.server.command.CommandFlag.STALE;
+
+import io.blinkstore.internal.Isolation;
+import io.blinkstore.server.command.CommandSpec.Keys;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server as a primary that Redis replicas follow (issue 23): {@code SYNC} and {@code PSYNC} (always a full
+ * resync: there is no backlog), {@code REPLCONF}, {@code ROLE}, {@code REPLICAOF NO ONE}, and the replication stream,
+ * Redis 7.0's bytes: after {@code +FULLRESYNC <replid> <offset>} (PSYNC only), the dataset as one RDB bulk
+ * ({@link RdbFile}), then every write as Redis propagates it ({@link Propagation}), a {@code SELECT} before a write
+ * of another database than the last, the writes of a transaction or a script wrapped in {@code MULTI}/{@code EXEC}
+ * when there are more than one, and a {@code PING} every {@code repl-ping-replica-period} seconds.
+ *
+ * <p><b>Ordering.</b> The stream must be a serialization of the writes that agrees with the store. While a replica
+ * is attached, every write runs holding the {@link ExclusiveTurn} and the store's gate exclusive (the dispatcher
+ * sends a {@code WRITE} command down its exclusive path; {@code EXEC} and scripts hold both already), and adds what
+ * it propagates to this section's list ({@link #ran}); the list is written to the replicas when the turn is released
+ * ({@link #released}), before another writer can take it. So the order of the sections in the stream is the order
+ * in which they held the gate exclusive, which is the order in which the store saw them. {@code SYNC} holds both
+ * too: the RDB is the store between two sections, and the replica is added to the list in the same hold, so a write
+ * is either in the RDB (its section ended before) or in the stream after it (it began after), never both or
+ * neither. A write that took the gate shared checks {@link #gates} once it holds it: it either sees the replica (and
+ * goes the exclusive way) or holds the gate before {@code SYNC} takes it exclusive (and is in the RDB). With no
+ * replica attached, a write costs one volatile read more, and nothing is kept.
+ *
+ * <p><b>Bounds.</b> The RDB is built in memory up to {@link #MAX_REPLICA_PENDING_BYTES} (a larger dataset is refused
+ * with an error); what waits for a replica on the wire is bounded by the same figure, Redis's hard
+ * {@code client-output-buffer-limit} of replicas, and counted against {@code --max-client-memory}: a replica past
+ * it is disconnected, as Redis disconnects it, never the heap.
+ */
+public final class Replication implements BlockedClients.Served {
+  /** Redis's default {@code repl-ping-replica-period}, in seconds. */
+  static final long DEFAULT_PING_SECONDS = 10;
+
+  /** What may wait for one replica, the RDB included: Redis's hard output limit of replicas, 256 MB. */
+  static final long MAX_REPLICA_PENDING_BYTES = 256L << 20;
+
+  static final Result.Error NO_STORE = Result.error("replication needs the in-process store");
+  private static final Result.Error TOO_LARGE = Result.error(
+      "the dataset is larger than a full sync's bound (" + MAX_REPLICA_PENDING_BYTES + " bytes of RDB)");
+  static final Result.Error NOT_A_REPLICA = Result.error(
+      "REPLICAOF to another server is not built: Blink Store is a primary only (REPLICAOF NO ONE is accepted)");
+
+  private static final byte[][] PING = {ascii("ping")};
+
+  /** One attached replica. */
+  static final class Replica {
+    final ClientState client;
+    final String ip;
+    volatile long port;
+    volatile long acked;
+    volatile long ackMillis = System.currentTimeMillis();
+
+    Replica(ClientState client, String ip, long port) {
+      this.client = client;
+      this.ip = ip;
+      this.port = port;
+    }
+  }
+
+  /** A {@code WAIT} for {@code replicas} acknowledgements of {@code offset}. */
+  private record Waiter(BlockedRequest request, long offset, long replicas) {}
+
+  /** A write of a section, in database {@code db}. */
+  private record Pending(int db, byte[][] args) {}
+
+  private final String replid = randomHex();
+  private final List<Replica> replicas = new CopyOnWriteArrayList<>();
+  private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+  private final BlockedClients blocked;
+  private final @Nullable Isolation isolation;
+  /** Whether a script holds the turn past {@code busy-reply-threshold}: a serve then waits on another thread. */
+  private BooleanSupplier busy = () -> false;
+  private final @Nullable RdbFile rdb;
+  private final Propagation propagation;
+  private final ServerConfig config;
+  /** Whether a replica is attached: read by every write; written with the turn held. */
+  private volatile boolean attached;
+  /** The stream's offset: its bytes since the first full sync (Redis's {@code master_repl_offset}). */
+  private volatile long offset;
+  /** With the turn held: the database of the last write sent, -1 for none yet (a SELECT goes first then). */
+  private int selected = -1;
+  /** With the turn held: what the section that holds the turn propagates. */
+  private final List<Pending> section = new ArrayList<>();
+  /** With the turn held: the bytes of {@link #section}'s arguments, held to {@link #MAX_REPLICA_PENDING_BYTES}. */
+  private long sectionBytes;
+  private @Nullable ExclusiveTurn turn;
+  private @Nullable ScheduledExecutorService pinger;
+  /** On the pings' thread: when the last {@code PING} was sent. */
+  private long lastPing = System.nanoTime();
+
+  Replication(@Nullable RdbFile rdb, Propagation propagation, ServerConfig config, BlockedClients blocked,
+      @Nullable Isolation isolation) {
+    this.rdb = rdb;
+    this.blocked = blocked;
+    this.isolation = isolation;
+    blocked.replicated(this);
+    this.propagation = propagation;
+    this.config = config;
+    config.live("repl-ping-replica-period", new LiveSetting() {
+      @Override
+      public @Nullable String refusal(long value) {
+        return null;
+      }
+
+      @Override
+      public void apply(long value) {
+        // read at each ping's check (pingIfDue)
+      }
+    });
+  }
+
+  /** The turn every write section holds while replicas are attached; the pings take it too. */
+  void turn(ExclusiveTurn turn, BooleanSupplier busy) {
+    this.turn = turn;
+    this.busy = busy;
+  }
+
+  void register(CommandTable commands) {
+    commands.add("sync", 1, Keys.NONE, this::sync, ADMIN, NOSCRIPT, NO_MULTI, NO_ASYNC_LOADING);
+    commands.add("psync", -3, Keys.NONE, this::sync, ADMIN, NOSCRIPT, NO_MULTI, NO_ASYNC_LOADING);
+    commands.add("replconf", -1, Keys.NONE, this::replconf, ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY);
+    commands.add("role", 1, Keys.NONE, this::role, NOSCRIPT, LOADING, STALE, FAST);
+    commands.add("replicaof", 3, Keys.NONE, this::replicaof, ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING);
+    commands.add("slaveof", 3, Keys.NONE, this::replicaof, ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING);
+  }
+
+  /** Whether {@code spec} must run on the exclusive path: a write while a replica is attached. */
+  boolean gates(CommandSpec spec) {
+    return attached && spec.has(CommandFlag.WRITE);
+  }
+
+  /**
+   * {@code spec} ran with {@code args} and answered {@code result}, the turn and the gate held: what it changed
+   * joins the section, if a replica is attached. Returns {@code result}.
+   */
+  Result ran(CommandSpec spec, ClientState client, byte[][] args, Result result) {
+    if (attached && spec.has(CommandFlag.WRITE)) {
+      for (byte[][] command : propagation.of(spec.name(), client, args, result)) {
+        add(client.db(), command);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public boolean exclusive() {
+    return attached;
+  }
+
+  /**
+   * Runs {@code serve} (blocked clients served) as a write section, so that its pops are in the stream in the
+   * store's order; if a script holds the turn past its threshold, on another thread, which waits for it.
+   */
+  @Override
+  public void exclusively(Runnable serve) {
+    ExclusiveTurn on = turn;
+    Isolation gate = isolation;
+    if (on == null || gate == null) {
+      serve.run();
+      return;
+    }
+    Supplier<Result> section = () -> gate.atomically(view -> {
+      serve.run();
+      return Result.OK;
+    });
+    if (on.tryRun(busy, section) == null) {
+      ForkJoinPool.commonPool().execute(() -> on.await(section));
+    }
+  }
+
+  /** A blocked client was served {@code reply}: its pop joins the section, as Redis sends it. */
+  @Override
+  public void served(BlockedRequest request, Result reply) {
+    byte[][] args = request.args();
+    if (attached && args.length > 0) {
+      ClientState client = request.client();
+      for (byte[][] command : propagation.of(Arguments.lowerCase(args[0]), client, args, reply)) {
+        add(client.db(), command);
+      }
+    }
+  }
+
+  /**
+   * Adds a write to the section; a section past {@link #MAX_REPLICA_PENDING_BYTES} (a script that writes without
+   * end) would pass every replica's bound once sent, so the replicas are disconnected at once instead, as Redis
+   * disconnects them past their output limit, and nothing more is kept.
+   */
+  private void add(int db, byte[][] command) {
+    for (byte[] arg : command) {
+      sectionBytes += arg.length + 16;
+    }
+    if (sectionBytes > MAX_REPLICA_PENDING_BYTES) {
+      replicas.forEach(replica -> replica.client.connection().close());
+      replicas.clear();
+      attached = false;
+      section.clear();
+      sectionBytes = 0;
+      return;
+    }
+    section.add(new Pending(db, command));
+  }
+
+  /**
+   * The turn is being released: the section's writes go to every replica, wrapped in {@code MULTI}/{@code EXEC}
+   * if more than one (a {@code SELECT} first if the first is of another database than the last sent).
+   */
+  void released() {
+    if (section.isEmpty()) {
+      return;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    boolean wrapped = section.size() > 1;
+    if (wrapped) {
+      select(out, section.get(0).db());
+      encode(out, new byte[][] {ascii("MULTI")});
+    }
+    for (Pending write : section) {
+      select(out, write.db());
+      encode(out, write.args());
+    }
+    if (wrapped) {
+      encode(out, new byte[][] {ascii("EXEC")});
+    }
+    section.clear();
+    sectionBytes = 0;
+    send(out.toByteArray());
+  }
+
+  private void select(ByteArrayOutputStream out, int db) {
+    if (db != selected) {
+      encode(out, new byte[][] {ascii("SELECT"), ascii(Integer.toString(db))});
+      selected = db;
+    }
+  }
+
+  /** Sends {@code bytes} to every replica, with the turn held; a replica gone or past its bound is dropped. */
+  private void send(byte[] bytes) {
+    offset += bytes.length;
+    for (Replica replica : replicas) {
+      if (!replica.client.connection().stream(bytes, MAX_REPLICA_PENDING_BYTES)) {
+        replicas.remove(replica);
+      }
+    }
+    attached = !replicas.isEmpty();
+  }
+
+  /**
+   * {@code SYNC} and {@code PSYNC replid offset}, run with the turn and the gate held exclusive: the connection
+   * becomes a replica, gets {@code +FULLRESYNC} (PSYNC), the RDB of the store now, and the stream from here on.
+   */
+  private Result sync(ClientState client, byte[][] args) {
+    if (client.replica()) {
+      return Result.OK; // as Redis: a replica's SYNC is ignored (and a replica gets no reply)
+    }
+    if (rdb == null) {
+      return NO_STORE;
+    }
+    byte[] file;
+    try {
+      file = rdb.write(MAX_REPLICA_PENDING_BYTES);
+    } catch (RdbFile.TooLarge e) {
+      return TOO_LARGE;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(file.length + 80);
+    if (Arguments.lowerCase(args[0]).equals("psync")) {
+      out.writeBytes(ascii("+FULLRESYNC " + replid + " " + offset + "\r\n"));
+    }
+    out.writeBytes(ascii("$" + file.length + "\r\n"));
+    out.writeBytes(file);
+    client.replica(true);
+    Replica replica = new Replica(client, host(client.connection().address()), client.replicaPort());
+    if (client.connection().stream(out.toByteArray(), MAX_REPLICA_PENDING_BYTES)) {
+      replicas.add(replica);
+      attached = true;
+      selected = -1; // as Redis: the next write selects its database, whatever the last one sent
+      startPings();
+    }
+    return Result.OK;
+  }
+
+  private static String host(String address) {
+    int colon = address.lastIndexOf(':');
+    String host = colon < 0 ? address : address.substring(0, colon);
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  /**
+   * {@code REPLCONF option value ...}: {@code listening-port}, {@code ip-address}, {@code capa}, {@code rdb-only}
+   * answered {@code +OK}; {@code ACK offset} records what the replica has and, as {@code GETACK}, answers nothing.
+   */
+  private Result replconf(ClientState client, byte[][] args) {
+    if (args.length % 2 == 0) {
+      return RespKeyCommands.SYNTAX_ERROR;
+    }
+    for (int i = 1; i < args.length; i += 2) {
+      String option = Arguments.lowerCase(args[i]);
+      switch (option) {
+        case "listening-port" -> {
+          Long port = Arguments.integer(args[i + 1]);
+          if (port == null) {
+            return RespKeyCommands.NOT_AN_INTEGER;
+          }
+          client.replicaPort(port);
+        }
+        case "ack" -> {
+          Long acked = Arguments.integer(args[i + 1]);
+          for (Replica replica : replicas) {
+            if (replica.client == client && acked != null) {
+              replica.acked = Math.max(replica.acked, acked);
+              replica.ackMillis = System.currentTimeMillis();
+            }
+          }
+          wake();
+          client.dropThisReply();
+          return Result.OK;
+        }
+        case "getack" -> {
+          client.dropThisReply(); // a primary has nothing to acknowledge
+          return Result.OK;
+        }
+        case "ip-address", "capa", "rdb-only", "rdb-filter-only" -> { }
+        default -> {
+          return Result.error("Unrecognized REPLCONF option: " + new String(args[i], StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return Result.OK;
+  }
+
+  /** {@code ROLE}: {@code master}, the offset, and each replica's address, port and acknowledged offset. */
+  private Result role(ClientState client, byte[][] args) {
+    List<Result> attachedReplicas = new ArrayList<>();
+    for (Replica replica : replicas) {
+      attachedReplicas.add(new Result.Array(List.of(Result.bulk(replica.ip),
+          Result.bulk(Long.toString(replica.port)), Result.bulk(Long.toString(replica.acked)))));
+    }
+    return new Result.Array(List.of(Result.bulk("master"), new Result.Int(offset),
+        new Result.Array(attachedReplicas)));
+  }
+
+  /** {@code REPLICAOF NO ONE}: {@code +OK}, already a primary; following another server is not built. */
+  private Result replicaof(ClientState client, byte[][] args) {
+    return Arguments.lowerCase(args[1]).equals("no") && Arguments.lowerCase(args[2]).equals("one") ? Result.OK
+        : NOT_A_REPLICA;
+  }
+
+  /** The lines of {@code INFO replication}. */
+  List<String> infoLines() {
+    List<String> lines = new ArrayList<>();
+    lines.add("role:master");
+    List<Replica> now = List.copyOf(replicas);
+    lines.add("connected_slaves:" + now.size());
+    long millis = System.currentTimeMillis();
+    for (int i = 0; i < now.size(); i++) {
+      Replica replica = now.get(i);
+      lines.add("slave" + i + ":ip=" + replica.ip + ",port=" + replica.port + ",state=online,offset="
+          + replica.acked + ",lag=" + (millis - replica.ackMillis) / 1000);
+    }
+    lines.addAll(List.of("master_failover_state:no-failover", "master_replid:" + replid,
+        "master_replid2:" + "0".repeat(40), "master_repl_offset:" + offset, "second_repl_offset:-1",
+        "repl_backlog_active:0", "repl_backlog_size:1048576", "repl_backlog_first_byte_offset:0",
+        "repl_backlog_histlen:0"));
+    return lines;
+  }
+
+  /** {@code request}, a {@code WAIT}, ends once {@code replicas} replicas acknowledge {@code offset}. */
+  void await(BlockedRequest request, long offset, long replicas) {
+    waiters.add(new Waiter(request, offset, replicas));
+    wake(); // an ACK may have come between the count and now
+  }
+
+  /** Answers the {@code WAIT}s that have their acknowledgements; forgets those that ended otherwise. */
+  private void wake() {
+    for (Waiter waiter : waiters) {
+      int acknowledged = acknowledged(waiter.offset());
+      if (acknowledged >= waiter.replicas()) {
+        blocked.end(waiter.request(), new Result.Int(acknowledged));
+        waiters.remove(waiter);
+      } else if (waiter.request().ended()) {
+        waiters.remove(waiter);
+      }
+    }
+  }
+
+  /** The stream's offset now ({@code WAIT}'s target). */
+  long offset() {
+    return offset;
+  }
+
+  /** How many replicas have acknowledged at least {@code target}. */
+  int acknowledged(long target) {
+    int count = 0;
+    for (Replica replica : replicas) {
+      count += replica.acked >= target ? 1 : 0;
+    }
+    return count;
+  }
+
+  private synchronized void startPings() {
+    if (pinger != null) {
+      return;
+    }
+    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread pings = new Thread(runnable, "blink-replication-pings");
+      pings.setDaemon(true);
+      return pings;
+    });
+    pinger = thread;
+    thread.scheduleWithFixedDelay(this::pingIfDue, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Every second: a {@code PING} in the stream once {@code repl-ping-replica-period} seconds have passed. */
+  private void pingIfDue() {
+    ExclusiveTurn on = turn;
+    long period = Long.parseLong(config.value("repl-ping-replica-period"));
+    if (on == null || !attached || System.nanoTime() - lastPing < TimeUnit.SECONDS.toNanos(period)) {
+      return;
+    }
+    lastPing = System.nanoTime();
+    on.await(() -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      encode(out, PING);
+      send(out.toByteArray());
+      return Result.OK;
+    });
+  }
+
+  /** Stops the pings (the server closes). */
+  synchronized void close() {
+    if (pinger != null) {
+      pinger.shutdownNow();
+    }
+  }
+
+  /** A command as RESP's array of bulk strings. */
+  static void encode(ByteArrayOutputStream out, byte[][] args) {
+    out.writeBytes(ascii("*" + args.length + "\r\n"));
+    for (byte[] arg : args) {
+      out.writeBytes(ascii("$" + arg.length + "\r\n"));
+      out.writeBytes(arg);
+      out.write('\r');
+      out.write('\n');
+    }
+  }
+
+  private static String randomHex() {
+    StringBuilder hex = new StringBuilder(40);
+    while (hex.length() < 40) {
+      hex.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
+    }
+    return hex.toString();
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+}
