@@ -87,7 +87,8 @@ public final class RespServerCommands {
   }
 
   void register(CommandTable table) {
-    info = new ServerInfo(store, counters, table, databases::keyspaceLines);
+    info = new ServerInfo(store, counters, table, databases::keyspaceLines,
+        () -> config.value("maxmemory-policy"));
     table.add("ping", -1, Keys.NONE, this::ping, FAST);
     table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), LOADING, STALE, FAST);
     table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST,
