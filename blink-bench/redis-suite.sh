@@ -11,8 +11,8 @@
 #
 # Knobs (environment): OUT (default blink-bench/target/redis-suite: one log per unit and server, table.md),
 # UNIT_TIMEOUT (seconds per unit and server, default 600), MEMORY_LIMIT (ours, default 512MB; Redis runs without
-# maxmemory; both with DEBUG enabled, as the suite's own configuration has it), SKIP_REDIS=1 (ours only), SKIP_BUILD=1,
-# SKIP_TESTS (below).
+# maxmemory; both with maxmemory-policy noeviction, Redis's default, and with DEBUG enabled, as the suite's own
+# configuration has it), SKIP_REDIS=1 (ours only), SKIP_BUILD=1, SKIP_TESTS (below).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,9 +43,11 @@ source "$root/blink-bench/server-process.sh"
 start_server() { # $1: blink | redis, $2: port, $3: log
   case "$1" in
     # Each its own folder: the suite's SAVE, BGSAVE, DEBUG RELOAD and appendonly tests write files there. DEBUG is
-    # enabled on both, as in the suite's default.conf (enable-debug-command yes).
+    # enabled on both, as in the suite's default.conf (enable-debug-command yes). Ours refuses writes instead of
+    # evicting (--maxmemory-policy noeviction): the configuration of the redis-server it is compared with, whose
+    # default policy that is (unit/multi's OOM tests lower maxmemory and expect refusals, not evictions).
     blink) mkdir -p "$3.dir"
-      "$root/bin/blink-store" serve --tcp "127.0.0.1:$2" --memory-limit "$MEMORY_LIMIT" \
+      "$root/bin/blink-store" serve --tcp "127.0.0.1:$2" --memory-limit "$MEMORY_LIMIT" --maxmemory-policy noeviction \
       --snapshot "$3.dir/blink.snapshot" --enable-debug-command yes >"$3.server" 2>&1 & ;;
     redis) mkdir -p "$3.dir"
       redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no \

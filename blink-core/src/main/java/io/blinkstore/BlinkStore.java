@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  *       data through an array it passed in or got back. String overloads store and read UTF-8.
  *   <li><b>Memory</b>: {@link #usage()} is the exact sum, over live entries, of key bytes plus value bytes (a
  *       container's field, value, element or member bytes, and 8 per sorted-set score). Once a write has returned,
- *       {@code usage()} never exceeds {@link #memoryLimit()}, whatever the number of concurrent writers; entries are
- *       evicted (Caffeine's W-TinyLFU) to keep that promise, and a newly set entry may itself be the one evicted.
+ *       {@code usage()} never exceeds {@link #memoryLimit()}, whatever the number of concurrent writers: entries are
+ *       evicted (W-TinyLFU; a new entry may itself be the one), or writes refused ({@link Builder#noEviction}).
  * </ul>
  *
  * <p>Nulls, expiry, closing and an example: the package documentation.
@@ -379,6 +379,7 @@ public interface BlinkStore extends AutoCloseable {
     private long maximumEntries = -1;
     private long heapCapacity = -1;
     private int bytesPerEntry;
+    private boolean noEviction;
     /** The real clock. Here, not in the store's class, so that a builder can be made without Caffeine. */
     static final LongSupplier SYSTEM_TICKER = System::nanoTime;
 
@@ -462,34 +463,37 @@ public interface BlinkStore extends AutoCloseable {
     }
 
     /**
+     * Makes the store refuse a write that does not fit instead of evicting (Redis's {@code noeviction}): nothing is
+     * ever evicted (expiry still removes), {@link BlinkStore#usage()} never passes the memory limit, and a write
+     * that would pass it (or {@link #maximumEntries}, {@link #heapCapacity}) throws {@link StoreFullException} and
+     * changes nothing, also with concurrent writers. Default: evict the coldest. @throws IllegalStateException if
+     * already set
+     */
+    public Builder noEviction() {
+      if (noEviction) {
+        throw new IllegalStateException("noEviction was already set");
+      }
+      noEviction = true;
+      return this;
+    }
+
+    /**
      * Returns a new, empty store.
      *
      * @throws IllegalStateException if Caffeine (which blink-client leaves out) is not on the class path
      */
     public BlinkStore build() {
       try {
-        return new IsolatedStore(new CaffeineBlinkStore(
+        IsolatedStore store = new IsolatedStore(new CaffeineBlinkStore(
             memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit,
             maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries,
             heapCapacity == -1 ? Long.MAX_VALUE : heapCapacity,
             heapCapacity == -1 ? 1 : bytesPerEntry,
             ticker));
+        store.memoryLimitControl().evictWhenFull(!noEviction);
+        return store;
       } catch (NoClassDefFoundError e) {
-        if (caffeineMissing()) {
-          throw new IllegalStateException("the in-process store needs Caffeine on the class path"
-              + " (com.github.ben-manes.caffeine:caffeine, a dependency of blink-core that blink-client leaves"
-              + " out): depend on blink-core itself to build one", e);
-        }
-        throw e;
-      }
-    }
-
-    private static boolean caffeineMissing() {
-      try {
-        Class.forName("com.github.benmanes.caffeine.cache.Caffeine", false, BlinkStore.class.getClassLoader());
-        return false;
-      } catch (ClassNotFoundException e) {
-        return true;
+        throw StoreArguments.caffeineMissing(e);
       }
     }
   }

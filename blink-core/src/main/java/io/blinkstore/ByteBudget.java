@@ -21,6 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *       the slow path to finish, so no caller ever observes a value over the limit.
  * </ul>
  *
+ * <p>A store that does not evict ({@link #refusing}, Redis's {@code noeviction}) has no slow path: a writer that
+ * finds no room takes the over-limit lock, removes expired entries, and reserves again; if that fails too, the write
+ * is refused ({@link StoreFullException}) and nothing is put, so the count never passes the limit. The policy
+ * changes under the lock, so a slow-path writer sees one policy from start to end. The count may be over the limit
+ * only after the limit was lowered under that policy ({@link LimitChange}), which evicts nothing: then every write
+ * that needs room is refused until deletes and expiry bring the count under it.
+ *
  * <p>Every stored array is counted in exactly once and out exactly once: by the writer that replaced it, by a
  * delete, by trimming to the entry bound, by whoever removes it once expired, or by Caffeine's eviction listener,
  * which runs atomically with the eviction.
@@ -30,6 +37,8 @@ final class ByteBudget {
   private volatile long limit;
   private final AtomicLong used = new AtomicLong();
   private final ReentrantLock overLimitLock = new ReentrantLock();
+  /** Whether a write that finds no room is refused instead of evicting; changed only under the over-limit lock. */
+  private volatile boolean refusing;
 
   ByteBudget(long limit) {
     this.limit = limit;
@@ -42,6 +51,16 @@ final class ByteBudget {
   /** Makes {@code bytes} the limit; the caller holds the over-limit lock and brings the count within it. */
   void changeLimit(long bytes) {
     limit = bytes;
+  }
+
+  /** Whether a write that finds no room is refused ({@link StoreFullException}) instead of evicting. */
+  boolean refusing() {
+    return refusing;
+  }
+
+  /** Makes writes that find no room refused or evicting; the caller holds the over-limit lock. */
+  void refuse(boolean refuse) {
+    refusing = refuse;
   }
 
   /** The count as it is now, possibly over the limit while a slow-path write runs. */
@@ -69,12 +88,22 @@ final class ByteBudget {
 
   /**
    * The slow path: under the over-limit lock, runs {@code makeRoom}, counts {@code bytes} in, runs {@code write},
-   * then {@code evict} until the count is within the limit again.
+   * then {@code evict} until the count is within the limit again. When {@link #refusing}: runs {@code makeRoom},
+   * then {@code write} only if {@code bytes} can be reserved within the limit.
+   *
+   * @throws StoreFullException if refusing and {@code bytes} do not fit (nothing was written)
    */
   void writeOverLimit(long bytes, Runnable write, Runnable makeRoom, Runnable evict) {
     overLimitLock.lock();
     try {
       makeRoom.run();
+      if (refusing) {
+        if (!tryReserve(bytes)) {
+          throw new StoreFullException(bytes, limit);
+        }
+        write.run();
+        return;
+      }
       used.addAndGet(bytes);
       write.run();
       while (used.get() > limit) {

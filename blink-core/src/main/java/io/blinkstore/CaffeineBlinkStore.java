@@ -177,10 +177,12 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   }
 
   /**
-   * Runs {@code write} with {@code bytes} reserved in {@link #used}, then trims to the entry bounds. The write
-   * must give back whatever it replaced and whatever of the reservation it did not use, also when it throws.
+   * Runs {@code write} with {@code bytes} reserved in {@link #used}, then trims to the entry bounds (or refuses it,
+   * {@link StoreFullException}, if the store does not evict and is full). The write must give back whatever it
+   * replaced and whatever of the reservation it did not use, also when it throws.
    */
   void withRoomFor(long bytes, Runnable write) {
+    bound.refuseIfFull(bytes);
     if (budget.tryReserve(bytes)) {
       write.run();
     } else {

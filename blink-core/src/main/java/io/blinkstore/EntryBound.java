@@ -66,7 +66,24 @@ final class EntryBound {
     return capacity;
   }
 
-  /** Trims the store if it is over either bound. */
+  /**
+   * For a store that does not evict ({@link ByteBudget#refusing}): refuses a write of {@code bytes} that, as a new
+   * entry, would take the store past either bound. A soft check as trimming is: concurrent writers may pass a bound
+   * by a few entries. Does nothing for a store that evicts.
+   *
+   * @throws StoreFullException if it would
+   */
+  void refuseIfFull(long bytes) {
+    if (!store.budget.refusing()) {
+      return;
+    }
+    boolean counted = maxEntries != Long.MAX_VALUE && store.map.size() >= maxEntries;
+    if (counted || capacity != Long.MAX_VALUE && cost() + cost(bytes, false) > capacity) {
+      throw new StoreFullException(bytes, store.budget.limit());
+    }
+  }
+
+  /** Trims the store if it is over either bound (a store that does not evict only removes expired entries). */
   void trimIfOver() {
     if (countExcess() > 0 || costExcess() > 0) {
       store.budget.exclusively(this::trim);
@@ -108,6 +125,9 @@ final class EntryBound {
    */
   private void trim() {
     store.expiry.reclaim();
+    if (store.budget.refusing()) {
+      return;
+    }
     for (;;) {
       long count = countExcess();
       long bytes = costExcess();

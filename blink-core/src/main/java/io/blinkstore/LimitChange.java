@@ -7,7 +7,8 @@ import io.blinkstore.internal.MemoryLimitControl;
  * over-limit lock ({@link ByteBudget#exclusively}), so that no slow-path write runs meanwhile and fast-path writes
  * fail their reservation against the new limit: the byte count's limit, Caffeine's maximum (less what pinned locks
  * reserve, {@link PinBudget#changeLimit}), which evicts the coldest entries down to it on this thread, then pinned
- * locks if they alone hold more than the new limit (Redis's {@code allkeys-*} policies evict locks too). The heap
+ * locks if they alone hold more than the new limit (Redis's {@code allkeys-*} policies evict locks too); a store that
+ * does not evict ({@link ByteBudget#refusing}) only removes expired entries, and refuses writes while over. The heap
  * capacity ({@link EntryBound}) does not depend on the limit and keeps bounding what entries cost the heap.
  */
 final class LimitChange implements MemoryLimitControl {
@@ -33,15 +34,41 @@ final class LimitChange implements MemoryLimitControl {
       }
       store.budget.changeLimit(bytes);
       store.pins.changeLimit(bytes);
-      store.expiry.reclaim();
-      while (store.budget.used() > bytes) {
-        store.cache.cleanUp();
-        if (store.budget.used() > bytes && !evictPinned()) {
-          // A fast-path writer reserved bytes under the old limit that Caffeine has not seen yet; let it finish.
-          Thread.yield();
-        }
-      }
+      evictDownToLimit();
     });
+  }
+
+  /** Removes expired entries, then, if the store evicts, the coldest ones until it holds no more than its limit. */
+  private void evictDownToLimit() {
+    store.expiry.reclaim();
+    while (!store.budget.refusing() && store.budget.used() > store.budget.limit()) {
+      store.cache.cleanUp();
+      if (store.budget.used() > store.budget.limit() && !evictPinned()) {
+        // A fast-path writer reserved bytes under the old limit that Caffeine has not seen yet; let it finish.
+        Thread.yield();
+      }
+    }
+  }
+
+  @Override
+  public boolean evicts() {
+    return !store.budget.refusing();
+  }
+
+  /** Under the over-limit lock, as a limit change: a slow-path write sees one policy from start to end. */
+  @Override
+  public void evictWhenFull(boolean evict) {
+    store.ensureOpen();
+    store.budget.exclusively(() -> {
+      store.budget.refuse(!evict);
+      store.pins.evicting(evict);
+      evictDownToLimit();
+    });
+  }
+
+  @Override
+  public boolean overLimit() {
+    return store.budget.used() > store.budget.limit();
   }
 
   /**

@@ -36,6 +36,8 @@ final class PinBudget {
   private final AtomicLong count = new AtomicLong();
   /** What Caffeine's maximum leaves out for pinned entries: always at least {@link #bytes}. */
   private volatile long reserved;
+  /** Whether Caffeine evicts at all: a store that does not ({@link ByteBudget#refusing}) sets no maximum. */
+  private volatile boolean evicting = true;
 
   PinBudget(long limit, long maxEntries, Policy.Eviction<Key, Key> eviction) {
     this.maxCount = maxEntries == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, maxEntries / 100 * SHARE_PERCENT);
@@ -103,9 +105,18 @@ final class PinBudget {
     }
   }
 
+  /**
+   * Lets Caffeine evict down to the limit less the reservation, or never ({@code evicting} false: its maximum is
+   * then as large as Caffeine takes, and the byte count alone bounds the store).
+   */
+  synchronized void evicting(boolean on) {
+    evicting = on;
+    resize(reserved);
+  }
+
   private void resize(long reserve) {
     reserved = reserve;
-    eviction.setMaximum(Math.max(0, limit - reserve));
+    eviction.setMaximum(evicting ? Math.max(0, limit - reserve) : Long.MAX_VALUE);
   }
 
   /** The bytes pinned entries hold now. */

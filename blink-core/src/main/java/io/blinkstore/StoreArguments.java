@@ -39,4 +39,19 @@ final class StoreArguments {
     String shown = key.length() > 64 ? key.substring(0, 64) + "..." : key;
     return '"' + shown.replace("\n", "\\n").replace("\r", "\\r") + '"';
   }
+
+  /**
+   * What {@link BlinkStore.Builder#build} throws when building the store failed for a class not found: an
+   * explanation if Caffeine (which blink-client leaves out) is missing, else {@code e} itself.
+   */
+  static RuntimeException caffeineMissing(NoClassDefFoundError e) {
+    try {
+      Class.forName("com.github.benmanes.caffeine.cache.Caffeine", false, BlinkStore.class.getClassLoader());
+    } catch (ClassNotFoundException missing) {
+      return new IllegalStateException("the in-process store needs Caffeine on the class path"
+          + " (com.github.ben-manes.caffeine:caffeine, a dependency of blink-core that blink-client leaves"
+          + " out): depend on blink-core itself to build one", e);
+    }
+    throw e;
+  }
 }

@@ -20,11 +20,31 @@ public interface MemoryLimitControl {
   /**
    * Makes {@code bytes} the store's memory limit. Lowering it evicts before returning, coldest entries first (then
    * pinned locks, if they alone hold more), until the store holds no more than the new limit; writes that need room
-   * wait meanwhile, reads do not.
+   * wait meanwhile, reads do not. A store that does not evict ({@link #evicts()} false) only removes expired
+   * entries, and may hold more than the new limit ({@link #overLimit()}).
    *
    * @throws IllegalArgumentException if {@code bytes} is not positive, or raises the limit over
    *     {@link #maxMemoryLimit()} (a store built with a larger limit may keep it, or lower it), with a message
    *     naming both
    */
   void changeMemoryLimit(long bytes);
+
+  /**
+   * Whether a write that finds the store full evicts (W-TinyLFU, Redis's {@code allkeys-lfu}) or is refused
+   * ({@code noeviction}, {@code BlinkStore.Builder.noEviction}).
+   */
+  boolean evicts();
+
+  /**
+   * Makes writes that find the store full evict or be refused. Switching to evicting evicts before returning, as
+   * {@link #changeMemoryLimit} does, if the store holds more than its limit (a limit lowered while it refused).
+   */
+  void evictWhenFull(boolean evict);
+
+  /**
+   * Whether the store holds more key and value bytes than its limit: only after the limit was lowered while it
+   * refuses writes (Redis's out-of-memory state under {@code noeviction}), or for a moment while a write evicts.
+   * One read of the count, no sweep.
+   */
+  boolean overLimit();
 }

@@ -36,6 +36,7 @@ final class ServeArguments {
     serve.memoryLimit =
         memoryLimitVariable != null ? memoryLimitVariable : Long.toString(BlinkStore.DEFAULT_MEMORY_LIMIT);
     serve.logLevel = "info";
+    serve.maxmemoryPolicy = "allkeys-lfu";
     serve.transport = BlinkServer.Transport.AUTO;
     Set<String> given = new HashSet<>();
     for (int i = 1; i < args.length; i++) {
@@ -68,6 +69,7 @@ final class ServeArguments {
       case "--tcp" -> serve.tcp = value;
       case "--metrics" -> serve.metrics = value;
       case "--memory-limit" -> serve.memoryLimit = value;
+      case "--maxmemory-policy" -> serve.maxmemoryPolicy = value;
       case "--max-line-bytes" -> serve.maxLineBytes = value;
       case "--max-key-bytes" -> serve.maxKeyBytes = value;
       case "--max-value-bytes" -> serve.maxValueBytes = value;

@@ -47,6 +47,13 @@ final class ServeCommand implements Callable<Integer> {
           + " Default: $BLINK_MEMORY_LIMIT, else 10 MiB.")
   String memoryLimit;
 
+  @Option(names = "--maxmemory-policy", paramLabel = "POLICY", defaultValue = "allkeys-lfu",
+      description = "What a write that finds the store full does, as Redis's policies of these names: allkeys-lfu"
+          + " evicts the coldest entries (W-TinyLFU); noeviction refuses the write (-OOM; text protocol: 'ERROR"
+          + " storage is at capacity and eviction failed') and evicts nothing. CONFIG SET maxmemory-policy changes"
+          + " it. Default: ${DEFAULT-VALUE}.")
+  String maxmemoryPolicy;
+
   @Option(names = "--max-line-bytes", paramLabel = "SIZE",
       description = "Longest request line accepted (for RESP: a command's bulk strings together); longer"
           + " requests are refused and the connection closed. Default: ${DEFAULT-VALUE}.")
@@ -175,6 +182,11 @@ final class ServeCommand implements Callable<Integer> {
     if (maxLine <= 0 || maxLine > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("--max-line-bytes must be between 1 and 2 GiB, but was " + maxLineBytes);
     }
+    boolean noEviction = maxmemoryPolicy.equalsIgnoreCase("noeviction");
+    if (!noEviction && !maxmemoryPolicy.equalsIgnoreCase("allkeys-lfu")) {
+      throw new IllegalArgumentException("--maxmemory-policy must be allkeys-lfu or noeviction, but was "
+          + maxmemoryPolicy);
+    }
     if (maxEntries != null && maxEntries <= 0) {
       throw new IllegalArgumentException("--max-entries must be positive, but was " + maxEntries);
     }
@@ -188,6 +200,9 @@ final class ServeCommand implements Callable<Integer> {
     BlinkStore.Builder storeBuilder = BlinkStore.builder().memoryLimit(limit).heapCapacity(capacity, entryBytes);
     if (maxEntries != null) {
       storeBuilder.maximumEntries(maxEntries);
+    }
+    if (noEviction) {
+      storeBuilder.noEviction();
     }
     BlinkStore store = storeBuilder.build();
 

@@ -130,7 +130,7 @@ final class CommandMetadata {
     }
     keys("ping", "connection", ALL_SHARDS_OK);
     for (String name : List.of("echo", "quit", "select", "auth", "hello", "client|id", "client|getname",
-        "client|setname", "command|count", "command|getkeys", "command|getkeysandflags", "command|help")) {
+        "client|setname", "client|help", "command|count", "command|getkeys", "command|getkeysandflags", "command|help")) {
       keys(name, "connection", List.of());
     }
     for (String name : List.of("client|kill", "client|no-evict", "client|reply", "client|pause", "client|unpause")) {
@@ -153,6 +153,10 @@ final class CommandMetadata {
     keys("lastsave", "admin dangerous", NONDETERMINISTIC);
     keys("role", "admin dangerous", List.of());
     keys("config|set", "", List.of("request_policy:all_nodes", "response_policy:all_succeeded"));
+    for (String name : List.of("bumpepoch", "count-failure-reports", "getkeysinslot", "info", "links", "nodes",
+        "replicas", "shards", "slaves", "slots")) {
+      keys("cluster|" + name, "", NONDETERMINISTIC);
+    }
     keys("function|flush", "scripting", ALL_SHARDS_OK);
     for (String write : List.of("hset", "hmset")) {
       oneKey(write, "hash", List.of(), null, "RW", "update");

@@ -64,7 +64,7 @@ public final class Dispatcher {
   private final CommandTable table = new CommandTable();
   private final BlinkStore store;
   private final ServerCounters counters;
-  private final HeapGuard heapGuard;
+  private final OutOfMemory outOfMemory;
   private final @Nullable Authenticator authenticator;
   private final AtomicLong clientIds = new AtomicLong();
   /** The connections {@code CLIENT LIST} shows, by id, in the order they opened. */
@@ -104,7 +104,8 @@ public final class Dispatcher {
    * key coordinate, and every other write ends the lease of the key it writes. {@code clock} is the wall clock
    * that Unix times ({@code SET ... EXAT}, {@code EXPIREAT}, {@code EXPIRETIME}, ...) are measured against.
    * Commands are counted in {@code counters} (the server's {@code STATS}); {@link CommandFlag#DENYOOM} commands
-   * are refused while {@code heapGuard} says the heap is nearly full; and, with an {@code authenticator}, every
+   * are refused while {@code heapGuard} says the heap is nearly full (or, under {@code noeviction}, while the
+   * store holds more than its limit: {@link OutOfMemory}); and, with an {@code authenticator}, every
    * command but those flagged {@link CommandFlag#NO_AUTH} is refused until the connection has authenticated.
    * {@code maxReplyBytes} is the connection's output cap: a command whose reply would pass it ({@code MGET} of
    * many large values) is refused instead of building that reply. Every write is held to {@code sizeLimits}
@@ -126,7 +127,6 @@ public final class Dispatcher {
   public Dispatcher(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
       @Nullable Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits, int databaseCount) {
     this.counters = Objects.requireNonNull(counters, "counters");
-    this.heapGuard = Objects.requireNonNull(heapGuard, "heapGuard");
     this.authenticator = authenticator;
     this.store = Objects.requireNonNull(store, "store");
     this.isolation = store instanceof Isolation.Source source ? source.isolation() : null;
@@ -153,9 +153,11 @@ public final class Dispatcher {
     RespDatabaseCommands databaseCommands = new RespDatabaseCommands(writingThroughLeases, keyspace, databases,
         leases, isolation == null ? null : isolation.watches(), types);
     databaseCommands.register(table);
-    serverCommands = new RespServerCommands(writingThroughLeases,
-        this.store instanceof MemoryLimitControl.Source source ? source.memoryLimitControl() : null, counters,
-        authenticator, databaseCommands, databases.count());
+    MemoryLimitControl memoryLimit =
+        this.store instanceof MemoryLimitControl.Source source ? source.memoryLimitControl() : null;
+    this.outOfMemory = new OutOfMemory(Objects.requireNonNull(heapGuard, "heapGuard"), memoryLimit);
+    serverCommands = new RespServerCommands(writingThroughLeases, memoryLimit, counters, authenticator,
+        databaseCommands, databases.count());
     serverCommands.register(table);
     snapshots = new SnapshotService(databases, counters, serverCommands.config);
     new RespPersistenceCommands(snapshots).register(table);
@@ -177,8 +179,8 @@ public final class Dispatcher {
     replication.turn(turn, this::scriptBusy);
     transactions = new RespTransactionCommands(isolation, this::runQueued, turn, this::scriptBusy);
     transactions.register(table);
-    scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, monitors, blocked::serveReady,
-        turn, maxReplyBytes, counters.errors());
+    scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, outOfMemory, monitors,
+        blocked::serveReady, turn, maxReplyBytes, counters.errors());
     scripts.register(table);
     debug = new DebugCommand(scripts.denial(), new DebugTools(writingThroughLeases, keyspace, table,
         new DebugReload(snapshots, isolation)), () -> serverCommands.config.value("enable-debug-command"));
@@ -394,9 +396,10 @@ public final class Dispatcher {
       return NOAUTH;
     }
     boolean queued = client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec);
-    boolean denyoom = spec.has(CommandFlag.DENYOOM) || RespTransactionCommands.execOfDenyoom(spec, client);
-    if ((denyoom || queued) && !heapGuard.writesAllowed()) {
-      return OOM;
+    Result.Error outOfMemory = this.outOfMemory.refusal();
+    if (outOfMemory != null && (queued || spec.has(CommandFlag.DENYOOM)
+        || RespTransactionCommands.execOfDenyoom(spec, client) || scripts.denyoom(spec, args))) {
+      return outOfMemory;
     }
     return null;
   }

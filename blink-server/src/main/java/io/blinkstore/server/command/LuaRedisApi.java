@@ -35,18 +35,18 @@ final class LuaRedisApi {
 
   private final CommandTable table;
   private final Runner runner;
-  private final HeapGuard heapGuard;
+  private final OutOfMemory outOfMemory;
   private final ScriptDenial denial;
   private final ErrorStats errors;
   /** The run in progress, set on the thread that runs it. */
   private @Nullable ScriptRun run;
 
-  LuaRedisApi(CommandTable table, Runner runner, HeapGuard heapGuard, ScriptDenial denial, ErrorStats errors) {
+  LuaRedisApi(CommandTable table, Runner runner, OutOfMemory outOfMemory, ScriptDenial denial, ErrorStats errors) {
     this.table = table;
     this.errors = errors;
     this.denial = denial;
     this.runner = runner;
-    this.heapGuard = heapGuard;
+    this.outOfMemory = outOfMemory;
   }
 
   /** The run the table's functions act for from now on ({@code null}: none). */
@@ -168,7 +168,7 @@ final class LuaRedisApi {
       return "Write commands are not allowed from read-only scripts.";
     }
     if (spec.has(CommandFlag.DENYOOM) && !current.hasWritten() && !current.allowOom()
-        && !heapGuard.writesAllowed()) {
+        && outOfMemory.now()) {
       return "-" + Dispatcher.OOM.line();
     }
     if (spec.has(CommandFlag.WRITE)) {

@@ -19,6 +19,45 @@ import org.jspecify.annotations.Nullable;
  */
 final class RespClientCommands {
   private static final Result.Error NO_SUCH_CLIENT = Result.error("No such client");
+
+  /** {@code CLIENT HELP}: Redis 7.0's lines for the subcommands built here, in its order ({@code networking.c}). */
+  private static final java.util.List<String> HELP = java.util.List.of(
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.");
   private static final Result.Error UNBLOCKED =
       new Result.Error(ErrorKind.UNBLOCKED, "client unblocked via CLIENT UNBLOCK");
   private static final Result.Error UNBLOCK_REASON = Result.error("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
@@ -35,6 +74,7 @@ final class RespClientCommands {
 
   void register(CommandTable table) {
     table.add("client|list", -2, Keys.NONE, this::list, ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("client|help", 2, Keys.NONE, (client, args) -> RespObjectCommands.help(args, HELP), LOADING, STALE);
     table.add("client|info", 2, Keys.NONE,
         (client, args) -> new Result.Verbatim("txt", line(client, client, args) + "\n"),
         NOSCRIPT, LOADING, STALE);

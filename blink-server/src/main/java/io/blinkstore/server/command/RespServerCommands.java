@@ -57,6 +57,9 @@ public final class RespServerCommands {
   // Made by register(), which the dispatcher calls right after the constructor: INFO needs the command table.
   @SuppressWarnings("NullAway.Init")
   private ServerInfo info;
+  /** Redis's reply to {@code CONFIG REWRITE} when started without a config file, as the server always is. */
+  static final Result NO_CONFIG_FILE = Result.error("The server is running without a config file");
+
   /** {@code CONFIG GET} and {@code CONFIG SET}'s settings. */
   final ServerConfig config;
   private final RespDatabaseCommands databases;
@@ -92,7 +95,8 @@ public final class RespServerCommands {
   }
 
   void register(CommandTable table) {
-    info = new ServerInfo(store, counters, table, databases::keyspaceLines);
+    info = new ServerInfo(store, counters, table, databases::keyspaceLines,
+        () -> config.value("maxmemory-policy"));
     table.add("ping", -1, Keys.NONE, this::ping, FAST);
     table.add("echo", 2, Keys.NONE, (client, args) -> new Result.Bulk(args[1]), LOADING, STALE, FAST);
     table.add("quit", -1, Keys.NONE, this::quit, NO_AUTH, NOSCRIPT, LOADING, STALE, FAST,
@@ -113,6 +117,8 @@ public final class RespServerCommands {
     table.add("config|get", -3, Keys.NONE, (client, args) -> config.get(args), ADMIN, NOSCRIPT, LOADING, STALE);
     table.add("config|set", -4, Keys.NONE, (client, args) -> config.set(args), ADMIN, NOSCRIPT, LOADING, STALE);
     table.add("config|resetstat", 2, Keys.NONE, (client, args) -> info.resetStats(), ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("config|rewrite", 2, Keys.NONE, (client, args) -> NO_CONFIG_FILE, ADMIN, NOSCRIPT, LOADING, STALE);
+    ClusterCommand.register(table);
     table.addContainer("function", -2, null);
     table.add("function|flush", -2, Keys.NONE, RespServerCommands::functionFlush, NOSCRIPT, WRITE);
     CommandIntrospection.register(table);

@@ -65,20 +65,22 @@ final class ScriptCommands {
   private final @Nullable ScriptEngine engine;
   private final @Nullable ScriptRunner runner;
   private final HeapGuard heapGuard;
+  private final OutOfMemory outOfMemory;
   private final Monitors monitors;
 
   /**
    * The script commands of a dispatcher whose commands are in {@code table}, run by {@code commands} (as
    * {@code EXEC} runs its queue); scripts are made atomic by {@code isolation} ({@code null}: refused), held to
-   * {@code heapGuard}, shown to {@code monitors}, their replies to {@code maxReplyBytes}; {@code afterRun} runs
+   * {@code heapGuard} (and refused their first write in {@code outOfMemory}), shown to {@code monitors}, their replies to {@code maxReplyBytes}; {@code afterRun} runs
    * after each script on the script thread; a script takes {@code turn} before the gate; {@code redis.call}'s
    * refusals are counted in {@code errors}.
    */
   ScriptCommands(CommandTable table, Runner commands, @Nullable Isolation isolation, HeapGuard heapGuard,
-      Monitors monitors, Runnable afterRun, ExclusiveTurn turn, long maxReplyBytes, ErrorStats errors) {
+      OutOfMemory outOfMemory, Monitors monitors, Runnable afterRun, ExclusiveTurn turn, long maxReplyBytes, ErrorStats errors) {
     this.heapGuard = heapGuard;
+    this.outOfMemory = outOfMemory;
     this.monitors = monitors;
-    this.engine = isolation == null ? null : new ScriptEngine(table, commands, heapGuard, denial, maxReplyBytes,
+    this.engine = isolation == null ? null : new ScriptEngine(table, commands, outOfMemory, denial, maxReplyBytes,
         errors);
     this.runner = engine == null || isolation == null ? null : new ScriptRunner(engine, isolation, afterRun, turn);
   }
@@ -184,6 +186,33 @@ final class ScriptCommands {
     return Result.OK; // not sent: the reply comes through the run
   }
 
+  /**
+   * Whether {@code EVAL}/{@code EVALSHA} (and their {@code _RO}) of these arguments is a {@code DENYOOM} command by
+   * its script's flags, as Redis's {@code evalGetCommandFlags} makes it: a script with a shebang that has neither
+   * {@code no-writes} nor {@code allow-oom} (by its SHA in the cache, or its body's shebang).
+   */
+  boolean denyoom(CommandSpec spec, byte[][] args) {
+    boolean bySha = spec.name().startsWith("evalsha");
+    if (!spec.name().startsWith("eval") || args.length < 2 || bySha && args[1].length != 40) {
+      return false;
+    }
+    int flags;
+    if (bySha) {
+      Script script = cache.find(Arguments.text(args[1]));
+      if (script == null) {
+        return false;
+      }
+      flags = script.flags();
+    } else {
+      try {
+        flags = Script.shebang(args[1]).flags();
+      } catch (IllegalArgumentException invalid) {
+        return false; // refused when it runs, with Redis's error
+      }
+    }
+    return (flags & (Script.COMPAT | Script.NO_WRITES | Script.ALLOW_OOM)) == 0;
+  }
+
   /** Redis's checks before a script with a shebang runs ({@code scriptPrepareForRun}), or {@code null}. */
   private @Nullable Result refusal(Script script, boolean readOnly) {
     if (script.has(Script.COMPAT)) {
@@ -192,7 +221,7 @@ final class ScriptCommands {
     if (!script.has(Script.NO_WRITES) && readOnly) {
       return WRITE_FLAG_RO;
     }
-    if (!script.has(Script.ALLOW_OOM) && !script.has(Script.NO_WRITES) && !heapGuard.writesAllowed()) {
+    if (!script.has(Script.ALLOW_OOM) && !script.has(Script.NO_WRITES) && outOfMemory.now()) {
       return OOM_FLAG;
     }
     return null;

@@ -24,11 +24,11 @@ final class ScriptEngine {
    * runs the others with {@code runner}, and whose scripts' replies hold at most {@code maxReplyBytes}
    * ({@code --max-output-bytes}); {@code redis.call}'s refusals are counted in {@code errors}.
    */
-  ScriptEngine(CommandTable table, Runner runner, HeapGuard heapGuard, ScriptDenial denial, long maxReplyBytes,
+  ScriptEngine(CommandTable table, Runner runner, OutOfMemory outOfMemory, ScriptDenial denial, long maxReplyBytes,
       ErrorStats errors) {
     this.maxReplyBytes = maxReplyBytes;
     this.errors = errors;
-    this.api = new LuaRedisApi(table, runner, heapGuard, denial, errors);
+    this.api = new LuaRedisApi(table, runner, outOfMemory, denial, errors);
     this.globals = LuaSandbox.newGlobals(api.newTable(), interrupts);
   }
 

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * {@code CONFIG GET} and {@code CONFIG SET}: the settings Redis tools and clients ask for, under Redis's names,
  * with the server's values. {@code maxmemory} (the in-process store's memory limit), {@code timeout} and
  * {@code maxclients} (when the transport gives them: {@link #live}) change while the server runs, and
- * {@code maxmemory-policy} takes the one policy the store has. Of the others, their current value is accepted
+ * {@code maxmemory-policy} switches the store between its two policies, {@code allkeys-lfu} and {@code noeviction}. Of the others, their current value is accepted
  * ({@code +OK}, nothing changes: test suites and tools set what they expect) and any other value refused with
  * Redis's {@code CONFIG SET failed} error and our reason; a setting Redis cannot change either gets Redis's
  * {@code can't set immutable config}, an unknown name Redis's error. Values are checked as Redis 7 checks them
@@ -62,8 +62,11 @@ final class ServerConfig {
   static final List<String> POLICIES = List.of("volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
       "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
 
-  /** The store's policy: W-TinyLFU over every key (INFO memory says so too). */
+  /** The store's evicting policy: W-TinyLFU over every key. */
   static final String POLICY = "allkeys-lfu";
+
+  /** The store's refusing policy: a write that does not fit is refused, nothing is evicted. */
+  static final String NO_EVICTION = "noeviction";
 
   /**
    * Redis 7.0's list encoding settings and their ranges: taken and reported, with no effect, since a list here has
@@ -77,9 +80,9 @@ final class ServerConfig {
   /** The reason a setting Redis could change is refused here. */
   static final String NOT_LIVE = "Blink Store does not change this setting while it runs";
 
-  /** Why a policy other than {@link #POLICY} is refused. */
+  /** Why a policy other than {@link #POLICY} and {@link #NO_EVICTION} is refused. */
   static final String ONE_POLICY = "Blink Store evicts every key by frequency and recency (W-TinyLFU): allkeys-lfu"
-      + " is its only policy";
+      + " is its only evicting policy (or noeviction)";
 
   /**
    * The share of the heap the store's entries may fill, for a store built without a heap capacity: as the server's
@@ -95,6 +98,8 @@ final class ServerConfig {
   private final Map<String, LiveSetting> live = new HashMap<>();
   private final ServerCounters counters;
   private final LongSupplier memoryLimit;
+  /** The store's, to switch its policy; null if the store's policy is not ours (not the in-process store). */
+  private final @Nullable MemoryLimitControl control;
 
   /**
    * @param memoryLimit the store's memory limit, read at each {@code CONFIG GET}
@@ -103,6 +108,7 @@ final class ServerConfig {
   ServerConfig(LongSupplier memoryLimit, @Nullable MemoryLimitControl control, ServerCounters counters) {
     this.counters = counters;
     this.memoryLimit = memoryLimit;
+    this.control = control;
     values.put("maxmemory", "");
     values.put("maxmemory-policy", POLICY);
     values.put("maxmemory-samples", "5"); // Redis's default; W-TinyLFU does not sample, so it has no effect here
@@ -185,6 +191,7 @@ final class ServerConfig {
     return switch (name) {
       case "port" -> Integer.toString(counters.tcpPort());
       case "maxmemory" -> Long.toString(memoryLimit.getAsLong());
+      case "maxmemory-policy" -> control == null || control.evicts() ? POLICY : NO_EVICTION;
       default -> Objects.requireNonNull(values.get(name), name);
     };
   }
@@ -258,7 +265,13 @@ final class ServerConfig {
       if (!POLICIES.contains(policy)) {
         return "argument(s) must be one of the following: " + String.join(", ", POLICIES);
       }
-      return policy.equals(POLICY) ? null : ONE_POLICY;
+      MemoryLimitControl store = control;
+      if (store == null || !policy.equals(POLICY) && !policy.equals(NO_EVICTION)) {
+        return policy.equals(value(name)) ? null : ONE_POLICY;
+      }
+      // First: CONFIG SET maxmemory 1 maxmemory-policy noeviction evicts nothing, as in Redis (it evicts later).
+      changes.add(0, () -> store.evictWhenFull(policy.equals(POLICY)));
+      return null;
     }
     Long number = null;
     long[] encodingRange = ENCODING_ONLY.get(name);

@@ -41,6 +41,8 @@ final class ServerInfo {
   private record Baseline(long connections, long commands, long expired, long evicted, long evictedClients,
       long hits, long misses) {}
 
+  private final Supplier<String> policy;
+
   /** The lines of {@code INFO persistence}, once the snapshot service exists ({@link SnapshotFigures#infoLines}). */
   private volatile Supplier<List<String>> persistence = List::of;
   /** The lines of {@code INFO replication}, once the dispatcher has its replicas. */
@@ -49,7 +51,10 @@ final class ServerInfo {
   /** The script cache, once the script commands exist; read at each {@code INFO memory}. */
   private volatile @Nullable ScriptCache scripts;
 
-  ServerInfo(BlinkStore store, ServerCounters counters, CommandTable table, Supplier<List<String>> keyspace) {
+  /** @param policy the eviction policy, read at each {@code INFO memory} ({@code maxmemory_policy}) */
+  ServerInfo(BlinkStore store, ServerCounters counters, CommandTable table, Supplier<List<String>> keyspace,
+      Supplier<String> policy) {
+    this.policy = policy;
     this.store = store;
     this.counters = counters;
     this.table = table;
@@ -219,7 +224,7 @@ final class ServerInfo {
         "used_memory_scripts_human:" + human(scriptBytes),
         "maxmemory:" + stats.limit(),
         "maxmemory_human:" + human(stats.limit()),
-        "maxmemory_policy:allkeys-lfu",
+        "maxmemory_policy:" + policy.get(),
         "mem_clients_slaves:0",
         "mem_clients_normal:" + stats.server().clientBytes());
   }

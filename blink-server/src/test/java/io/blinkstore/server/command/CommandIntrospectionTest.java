@@ -92,8 +92,8 @@ class CommandIntrospectionTest {
     String connection = run("COMMAND", "LIST", "FILTERBY", "ACLCAT", "Connection");
     assertTrue(connection.contains("ping") && connection.contains("client|id"), connection);
     assertFalse(connection.contains("mget"), connection);
-    assertEquals("[config|get config|set config|resetstat]", run("COMMAND", "LIST", "FILTERBY", "PATTERN",
-        "CONFIG|*"));
+    assertEquals("[config|get config|set config|resetstat config|rewrite]",
+        run("COMMAND", "LIST", "FILTERBY", "PATTERN", "CONFIG|*"));
     assertEquals("[]", run("COMMAND", "LIST", "FILTERBY", "MODULE", "x"));
     assertEquals("[]", run("COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch"));
     assertEquals("-ERR syntax error", run("COMMAND", "LIST", "FILTERBY", "ACLCAT"));

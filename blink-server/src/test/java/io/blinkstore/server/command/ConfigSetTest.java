@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code CONFIG SET} of the settings that change while the server runs: {@code maxmemory} (the store's memory
  * limit: INFO, CONFIG GET and the store agree afterwards), the transport's {@code timeout} and {@code maxclients},
- * {@code maxmemory-policy}'s one policy, Redis's parse and range errors, and all or nothing across settings.
+ * {@code maxmemory-policy}'s two policies, Redis's parse and range errors, and all or nothing across settings.
  */
 class ConfigSetTest {
   @RegisterExtension final RespTester tester = new RespTester();
@@ -95,8 +95,31 @@ class ConfigSetTest {
         + " one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru,"
         + " allkeys-lfu, allkeys-random, noeviction"), run("CONFIG", "SET", "maxmemory-policy", "lru"));
     assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - "
-        + ServerConfig.ONE_POLICY), run("CONFIG", "SET", "maxmemory-policy", "noeviction"));
+        + ServerConfig.ONE_POLICY), run("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
     assertEquals(Result.OK, run("CONFIG", "SET", "maxmemory-policy", "ALLKEYS-LFU"));
+  }
+
+  /**
+   * noeviction, live: a lowered limit evicts nothing, CONFIG GET and INFO report the policy, DENYOOM commands get
+   * -OOM while the store is over the limit and reads and deletes still work; back to allkeys-lfu evicts down to it.
+   */
+  @Test
+  void noevictionRefusesWritesOverTheLimitAndAllkeysLfuEvictsAgain() {
+    for (int i = 0; i < 50; i++) {
+      run("SET", "key:" + i, "0123456789");
+    }
+    assertEquals(Result.OK, run("CONFIG", "SET", "maxmemory", "200", "maxmemory-policy", "noeviction"));
+    assertEquals("noeviction", configGet("maxmemory-policy"));
+    assertTrue(text(run("INFO", "memory")).contains("maxmemory_policy:noeviction\r\n"));
+    assertEquals(50, tester.store.size(), "nothing evicted, also with the limit lowered in the same CONFIG SET");
+    assertEquals(Dispatcher.OOM, run("SET", "new", "1"));
+    assertEquals(Dispatcher.OOM, run("INCR", "key:1"));
+    assertEquals(bulk("0123456789"), run("GET", "key:1"));
+    assertEquals(new Result.Int(1), run("DEL", "key:1"), "DEL is not denyoom");
+    assertEquals(Result.OK, run("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"));
+    assertTrue(tester.store.usage() <= 200, () -> "evicted down to the limit: " + tester.store.usage());
+    assertEquals("allkeys-lfu", configGet("maxmemory-policy"));
+    assertEquals(Result.OK, run("SET", "new", "1"));
   }
 
   @Test
