@@ -58,6 +58,11 @@ public interface ClientConnection {
       public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
         // nowhere to send it
       }
+
+      @Override
+      public void push(Result message, long bytes, long maxPendingBytes) {
+        // nowhere to send it
+      }
     };
   }
 
@@ -98,4 +103,12 @@ public interface ClientConnection {
    * more than {@code maxPendingBytes} would then wait for the client.
    */
   void monitor(Result.Simple line, long bytes, long maxPendingBytes);
+
+  /**
+   * Sends a pub/sub message of {@code bytes} on the wire, from any thread, after every message sent to it before
+   * from the same thread; closes the connection instead if more than {@code maxPendingBytes} would then wait for
+   * the client. On the connection's own event loop it is written at once, so that a connection publishing to
+   * itself receives the message before the reply of the command that published it, as in Redis.
+   */
+  void push(Result message, long bytes, long maxPendingBytes);
 }

@@ -172,6 +172,7 @@ final class CommandIntrospection {
       case "read" -> spec.has(CommandFlag.READONLY) && !meta.categories().contains("scripting");
       case "admin" -> spec.has(CommandFlag.ADMIN);
       case "blocking" -> spec.has(CommandFlag.BLOCKING);
+      case "pubsub" -> spec.has(CommandFlag.PUBSUB);
       case "dangerous" -> spec.has(CommandFlag.ADMIN);
       case "fast" -> spec.has(CommandFlag.FAST);
       case "slow" -> !spec.has(CommandFlag.FAST);

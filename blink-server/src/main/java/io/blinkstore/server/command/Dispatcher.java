@@ -70,6 +70,8 @@ public final class Dispatcher {
   /** The connections {@code CLIENT LIST} shows, by id, in the order they opened. */
   private final ConcurrentSkipListMap<Long, ClientState> clients = new ConcurrentSkipListMap<>();
   private final Monitors monitors;
+  /** The channels, patterns and shard channels connections subscribe to. */
+  private final PubSubChannels pubSub;
   private final RespServerCommands serverCommands;
   private final Databases databases;
   private final @Nullable Isolation isolation;
@@ -164,6 +166,8 @@ public final class Dispatcher {
     new RespClientCommands(clients, pause, blocked).register(table);
     new WaitCommand(blocked).register(table);
     monitors = new Monitors(maxReplyBytes);
+    pubSub = new PubSubChannels(maxReplyBytes);
+    counters.pubSub(pubSub::count);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
     ExclusiveTurn turn = this.turn = new ExclusiveTurn();
@@ -181,7 +185,8 @@ public final class Dispatcher {
       serverCommands.config.live("busy-reply-threshold", runner.threshold());
       serverCommands.config.live("lua-time-limit", runner.threshold());
     }
-    new ConnectionReset(transactions, monitors).register(table);
+    new PubSubCommands(pubSub).register(table);
+    new ConnectionReset(transactions, monitors, pubSub).register(table);
   }
 
   /**
@@ -245,6 +250,7 @@ public final class Dispatcher {
     clients.remove(client.id());
     blocked.unblock(client, null);
     monitors.closed(client);
+    pubSub.unsubscribeAll(client);
     transactions.end(client);
   }
 
@@ -389,7 +395,7 @@ public final class Dispatcher {
     if ((denyoom || queued) && !heapGuard.writesAllowed()) {
       return OOM;
     }
-    return null;
+    return PubSubCommands.refusal(spec, client);
   }
 
   /**
