@@ -80,9 +80,11 @@ final class PubSubChannels {
 
   /**
    * Sends {@code message} on {@code channel} to its subscribers, then, unless it is a shard channel, to those of
-   * every pattern it matches (Redis's order); returns how many were sent.
+   * every pattern it matches (Redis's order); returns how many were sent. What goes to {@code publisher} itself is
+   * added to {@code toPublisher} instead, for its reply to carry before the count, where Redis writes it (inside an
+   * {@code EXEC}'s array too).
    */
-  int publish(boolean shard, byte[] channel, byte[] message) {
+  int publish(ClientState publisher, boolean shard, byte[] channel, byte[] message, List<Result> toPublisher) {
     Kind kind = shard ? Kind.SHARD : Kind.CHANNEL;
     Result.Bulk channelBulk = new Result.Bulk(channel);
     Result.Bulk messageBulk = new Result.Bulk(message);
@@ -91,7 +93,7 @@ final class PubSubChannels {
     if (subscribers != null) {
       Result.Push push = new Result.Push(List.of(kind.message, channelBulk, messageBulk));
       for (ClientState subscriber : subscribers) {
-        deliver(subscriber, push);
+        deliver(publisher, subscriber, push, toPublisher);
         receivers++;
       }
     }
@@ -106,15 +108,19 @@ final class PubSubChannels {
           new Result.Push(List.of(Kind.PATTERN.message, new Result.Bulk(pattern.getKey().bytes()), channelBulk,
               messageBulk));
       for (ClientState subscriber : pattern.getValue()) {
-        deliver(subscriber, push);
+        deliver(publisher, subscriber, push, toPublisher);
         receivers++;
       }
     }
     return receivers;
   }
 
-  private void deliver(ClientState subscriber, Result.Push push) {
-    subscriber.connection().push(push, subscriber.replySize().bytes(push), maxPendingBytes);
+  private void deliver(ClientState publisher, ClientState subscriber, Result.Push push, List<Result> toPublisher) {
+    if (subscriber == publisher) {
+      toPublisher.add(push);
+    } else {
+      subscriber.connection().push(push, subscriber.replySize().bytes(push), maxPendingBytes);
+    }
   }
 
   /** The channels of {@code kind} with a subscriber whose names {@code wanted} accepts. */

@@ -56,14 +56,12 @@ final class PubSubCommands {
         PUBSUB, NOSCRIPT, LOADING, STALE);
     table.add("punsubscribe", -1, Keys.NONE, (client, args) -> unsubscribe(client, args, Kind.PATTERN),
         PUBSUB, NOSCRIPT, LOADING, STALE);
-    table.add("publish", 3, Keys.NONE, (client, args) -> new Result.Int(channels.publish(false, args[1], args[2])),
-        PUBSUB, LOADING, STALE, FAST);
+    table.add("publish", 3, Keys.NONE, (client, args) -> publish(client, args, false), PUBSUB, LOADING, STALE, FAST);
     table.add("ssubscribe", -2, shardChannels, (client, args) -> subscribe(client, args, Kind.SHARD),
         PUBSUB, NOSCRIPT, LOADING, STALE);
     table.add("sunsubscribe", -1, shardChannels, (client, args) -> unsubscribe(client, args, Kind.SHARD),
         PUBSUB, NOSCRIPT, LOADING, STALE);
-    table.add("spublish", 3, Keys.ONE, (client, args) -> new Result.Int(channels.publish(true, args[1], args[2])),
-        PUBSUB, LOADING, STALE, FAST);
+    table.add("spublish", 3, Keys.ONE, (client, args) -> publish(client, args, true), PUBSUB, LOADING, STALE, FAST);
     table.addContainer("pubsub", -2);
     table.add("pubsub|help", 2, Keys.NONE, (client, args) -> help(), LOADING, STALE);
     table.add("pubsub|channels", -2, Keys.NONE, (client, args) -> list(args, Kind.CHANNEL),
@@ -95,6 +93,17 @@ final class PubSubCommands {
       return null;
     }
     return new Result.Array(List.of(Result.bulk("pong"), new Result.Bulk(args.length == 1 ? new byte[0] : args[1])));
+  }
+
+  /** {@code PUBLISH}, {@code SPUBLISH}: the receivers, after the messages to the publisher itself (a RESP3 one). */
+  private Result publish(ClientState client, byte[][] args, boolean shard) {
+    List<Result> replies = new ArrayList<>(1);
+    Result receivers = new Result.Int(channels.publish(client, shard, args[1], args[2], replies));
+    if (replies.isEmpty()) {
+      return receivers;
+    }
+    replies.add(receivers);
+    return new Result.Several(replies);
   }
 
   private Result subscribe(ClientState client, byte[][] args, Kind kind) {
@@ -140,7 +149,7 @@ final class PubSubCommands {
     lines.add(new Result.Simple("PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
     HELP.forEach(line -> lines.add(new Result.Simple(line)));
     lines.add(new Result.Simple("HELP"));
-    lines.add(new Result.Simple("    Print this help."));
+    lines.add(new Result.Simple("    Prints this help."));
     return new Result.Array(lines);
   }
 
