@@ -304,8 +304,8 @@ final class CommandIntrospection {
       return Result.error("Invalid command specified");
     }
     Meta meta = metadata(spec);
-    if (meta.keySpecs().isEmpty()) {
-      return Result.error("The command has no key arguments");
+    if (meta.keySpecs().stream().allMatch(keySpec -> keySpec.flags().contains("not_key"))) {
+      return Result.error("The command has no key arguments"); // none, or only channels (SPUBLISH), as Redis
     }
     if (!spec.arityFits(line.length)) {
       return Result.error("Invalid number of arguments specified for command");
