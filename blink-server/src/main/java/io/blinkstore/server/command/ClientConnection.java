@@ -107,8 +107,8 @@ public interface ClientConnection {
   /**
    * Sends a pub/sub message of {@code bytes} on the wire, from any thread, after every message sent to it before
    * from the same thread; closes the connection instead if more than {@code maxPendingBytes} would then wait for
-   * the client. On the connection's own event loop it is written at once, so that a connection publishing to
-   * itself receives the message before the reply of the command that published it, as in Redis.
+   * the client. On the connection's own event loop it is written at once (a publisher's own messages are not
+   * pushed: they ride in its reply, where Redis writes them).
    */
   void push(Result message, long bytes, long maxPendingBytes);
 }

@@ -173,8 +173,8 @@ final class RespClientCommands {
   }
 
   private static String flags(ClientState client) {
-    String flags = (client.monitoring() ? "O" : "") + (client.subscriptions().any() ? "P" : "") + (client.closing() ? "c" : "") + (client.connection().unixSocket() ? "U" : "")
-        + (client.evictLast() ? "e" : "");
+    String flags = (client.monitoring() ? "O" : "") + (client.subscriptions().any() ? "P" : "")
+        + (client.closing() ? "c" : "") + (client.connection().unixSocket() ? "U" : "") + (client.evictLast() ? "e" : "");
     return flags.isEmpty() ? "N" : flags;
   }
 
