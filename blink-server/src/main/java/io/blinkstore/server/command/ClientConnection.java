@@ -63,6 +63,11 @@ public interface ClientConnection {
       public boolean stream(byte[] bytes, long maxPendingBytes) {
         return false; // nowhere to send it: not a replica's connection
       }
+
+      @Override
+      public void push(Result message, long bytes, long maxPendingBytes) {
+        // nowhere to send it
+      }
     };
   }
 
@@ -112,4 +117,12 @@ public interface ClientConnection {
    * @return whether the connection is still open (false: the replica is gone)
    */
   boolean stream(byte[] bytes, long maxPendingBytes);
+
+  /**
+   * Sends a pub/sub message of {@code bytes} on the wire, from any thread, after every message sent to it before
+   * from the same thread; closes the connection instead if more than {@code maxPendingBytes} would then wait for
+   * the client. On the connection's own event loop it is written at once (a publisher's own messages are not
+   * pushed: they ride in its reply, where Redis writes them).
+   */
+  void push(Result message, long bytes, long maxPendingBytes);
 }

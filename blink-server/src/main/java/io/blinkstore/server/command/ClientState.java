@@ -54,6 +54,7 @@ public final class ClientState {
   private boolean skipThis;
   private boolean skipNext;
   private final Watches.Watcher watcher = new Watches.Watcher();
+  private final Subscriptions subscriptions = new Subscriptions();
   /** Whether its transport can hold a request until a blocking pop ends (RESP's can; the REPL's cannot). */
   private boolean mayBlock;
   /** Set on the client of a script's calls only. */
@@ -359,6 +360,11 @@ public final class ClientState {
     LaterReply request = pending;
     pending = null;
     return request;
+  }
+
+  /** Its channels, patterns and shard channels ({@code SUBSCRIBE}, {@code PSUBSCRIBE}, {@code SSUBSCRIBE}). */
+  Subscriptions subscriptions() {
+    return subscriptions;
   }
 
   /** The connection's share of the client memory, where its queued commands count. */

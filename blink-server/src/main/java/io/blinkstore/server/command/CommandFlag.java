@@ -13,6 +13,8 @@ enum CommandFlag {
   DENYOOM,
   /** An administrative command ({@code CONFIG}). */
   ADMIN,
+  /** A publish/subscribe command ({@code SUBSCRIBE}, {@code PUBLISH}, {@code PUBSUB CHANNELS}). */
+  PUBSUB,
   /** Not allowed inside a script. */
   NOSCRIPT,
   /** Allowed before the connection has signed in ({@code AUTH}, {@code HELLO}, {@code QUIT}). */

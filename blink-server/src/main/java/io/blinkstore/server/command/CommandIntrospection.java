@@ -172,6 +172,7 @@ final class CommandIntrospection {
       case "read" -> spec.has(CommandFlag.READONLY) && !meta.categories().contains("scripting");
       case "admin" -> spec.has(CommandFlag.ADMIN);
       case "blocking" -> spec.has(CommandFlag.BLOCKING);
+      case "pubsub" -> spec.has(CommandFlag.PUBSUB);
       case "dangerous" -> spec.has(CommandFlag.ADMIN);
       case "fast" -> spec.has(CommandFlag.FAST);
       case "slow" -> !spec.has(CommandFlag.FAST);
@@ -320,8 +321,8 @@ final class CommandIntrospection {
       return Result.error("Invalid command specified");
     }
     Meta meta = metadata(spec);
-    if (meta.keySpecs().isEmpty()) {
-      return Result.error("The command has no key arguments");
+    if (meta.keySpecs().stream().allMatch(keySpec -> keySpec.flags().contains("not_key"))) {
+      return Result.error("The command has no key arguments"); // none, or only channels (SPUBLISH), as Redis
     }
     if (!spec.arityFits(line.length)) {
       return Result.error("Invalid number of arguments specified for command");

@@ -185,6 +185,15 @@ final class CommandMetadata {
     scripts();
     sortedSets();
     geo();
+    pubSub();
+  }
+
+  /** Redis 7.0's pubsub group ({@code src/commands/*subscribe.json}, {@code *publish.json}, {@code pubsub-*.json}). */
+  private static void pubSub() {
+    KeySpec shardChannels = new KeySpec(null, List.of("not_key"), 1, -1, 1);
+    keys("ssubscribe", "", List.of(), shardChannels);
+    keys("sunsubscribe", "", List.of(), shardChannels);
+    keys("spublish", "", List.of(), new KeySpec(null, List.of("not_key"), 1, 0, 1));
   }
 
   /** Redis 7.0's geo group ({@code src/commands/geo*.json}). */

@@ -12,7 +12,7 @@ import io.blinkstore.server.command.CommandSpec.Keys;
 /**
  * {@code RESET} (Redis 6.2+): the connection back to the state of a new one, as Redis's
  * {@code clearClientConnectionState} does it: its transaction discarded and its watches ended, out of
- * {@code MONITOR}, database 0, RESP2, no name, every reply sent again ({@code CLIENT REPLY ON}; a {@code SKIP}
+ * {@code MONITOR} and of every subscription (telling it nothing, as Redis), database 0, RESP2, no name, every reply sent again ({@code CLIENT REPLY ON}; a {@code SKIP}
  * already applying to this very command still drops its reply, as there), and signed out where the server has a
  * token. {@code CLIENT NO-EVICT} stays, as in Redis. Answers {@code +RESET}.
  */
@@ -21,10 +21,12 @@ final class ConnectionReset {
 
   private final RespTransactionCommands transactions;
   private final Monitors monitors;
+  private final PubSubChannels pubSub;
 
-  ConnectionReset(RespTransactionCommands transactions, Monitors monitors) {
+  ConnectionReset(RespTransactionCommands transactions, Monitors monitors, PubSubChannels pubSub) {
     this.transactions = transactions;
     this.monitors = monitors;
+    this.pubSub = pubSub;
   }
 
   void register(CommandTable table) {
@@ -37,6 +39,7 @@ final class ConnectionReset {
     client.protocol(ClientState.DEFAULT_PROTOCOL);
     client.authenticated(false);
     transactions.end(client);
+    pubSub.unsubscribeAll(client);
     client.name(null);
     client.repliesReset();
     return RESET;

@@ -70,6 +70,7 @@ public final class Dispatcher {
   /** The connections {@code CLIENT LIST} shows, by id, in the order they opened. */
   private final ConcurrentSkipListMap<Long, ClientState> clients = new ConcurrentSkipListMap<>();
   private final Monitors monitors;
+  private final PubSubChannels pubSub;
   private final RespServerCommands serverCommands;
   private final Databases databases;
   private final @Nullable Isolation isolation;
@@ -89,10 +90,7 @@ public final class Dispatcher {
   /** The replicas and their stream: every write runs on the exclusive path while one is attached. */
   private final Replication replication;
 
-  /**
-   * A dispatcher of every supported command, run against {@code store}, with no auth, no heap guard and the
-   * server's default output cap.
-   */
+  /** A dispatcher of every supported command against {@code store}: no auth, no heap guard, the default output cap. */
   public Dispatcher(BlinkStore store) {
     this(store, new Leases(), Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
         BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE);
@@ -173,6 +171,8 @@ public final class Dispatcher {
     serverCommands.replication(replication);
     new RespClientCommands(clients, pause, blocked).register(table);
     monitors = new Monitors(maxReplyBytes);
+    pubSub = new PubSubChannels(maxReplyBytes);
+    counters.pubSub(pubSub::count);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
     ExclusiveTurn turn = this.turn = new ExclusiveTurn(replication::released);
@@ -191,7 +191,8 @@ public final class Dispatcher {
       serverCommands.config.live("busy-reply-threshold", runner.threshold());
       serverCommands.config.live("lua-time-limit", runner.threshold());
     }
-    new ConnectionReset(transactions, monitors).register(table);
+    new PubSubCommands(pubSub).register(table);
+    new ConnectionReset(transactions, monitors, pubSub).register(table);
   }
 
   /**
@@ -256,6 +257,7 @@ public final class Dispatcher {
     clients.remove(client.id());
     blocked.unblock(client, null);
     monitors.closed(client);
+    pubSub.unsubscribeAll(client);
     transactions.end(client);
   }
 
@@ -401,7 +403,7 @@ public final class Dispatcher {
         || RespTransactionCommands.execOfDenyoom(spec, client) || scripts.denyoom(spec, args))) {
       return outOfMemory;
     }
-    return null;
+    return PubSubCommands.refusal(spec, client);
   }
 
   /**

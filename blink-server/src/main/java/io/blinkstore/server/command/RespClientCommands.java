@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code CLIENT LIST}, {@code CLIENT INFO}, {@code CLIENT KILL} and {@code CLIENT NO-EVICT} over the RESP
  * connections open now (those {@link Dispatcher#newClient} was given a {@link ClientConnection} for), with Redis
- * 7.0's line of fields and its errors. Every client is of type {@code normal} and user {@code default}: there are
- * no replicas, no pub/sub and no other users.
+ * 7.0's line of fields and its errors. Every client is of type {@code normal} ({@code pubsub} while it subscribes to
+ * something, as in Redis) and user {@code default}: there are no replicas and no other users.
  */
 final class RespClientCommands {
   private static final Result.Error NO_SUCH_CLIENT = Result.error("No such client");
@@ -139,9 +139,9 @@ final class RespClientCommands {
       if (refused != null) {
         return refused;
       }
-      if (Arguments.lowerCase(args[3]).equals("normal")) {
-        clients.values().forEach(client -> lines.append(line(client, self, args)).append('\n'));
-      }
+      String type = Arguments.lowerCase(args[3]);
+      clients.values().stream().filter(client -> type(client).equals(type))
+          .forEach(client -> lines.append(line(client, self, args)).append('\n'));
     } else if (args.length > 3 && Arguments.lowerCase(args[2]).equals("id")) {
       for (int i = 3; i < args.length; i++) {
         Long id = Arguments.integer(args[i]);
@@ -159,6 +159,11 @@ final class RespClientCommands {
       clients.values().forEach(client -> lines.append(line(client, self, args)).append('\n'));
     }
     return new Result.Verbatim("txt", lines.toString());
+  }
+
+  /** The client's type as Redis names it: {@code pubsub} while it subscribes to something, else {@code normal}. */
+  private static String type(ClientState client) {
+    return client.subscriptions().any() ? "pubsub" : "normal";
   }
 
   /** Redis's error for a client type it does not know, or null for one it does. */
@@ -198,7 +203,8 @@ final class RespClientCommands {
     return "id=" + client.id() + " addr=" + connection.address() + " laddr=" + connection.localAddress()
         + " fd=-1 name=" + (name == null ? "" : new String(name, StandardCharsets.ISO_8859_1))
         + " age=" + (now - client.createdMillis()) / 1000 + " idle=" + (now - client.lastCommandMillis()) / 1000
-        + " flags=" + flags(client) + " db=" + client.db() + " sub=0 psub=0 ssub=0 multi="
+        + " flags=" + flags(client) + " db=" + client.db() + " sub=" + client.subscriptions().channels()
+        + " psub=" + client.subscriptions().patterns() + " ssub=" + client.subscriptions().shardChannels() + " multi="
         + (transaction == null ? -1 : transaction.commands().size()) + " qbuf=" + requestBytes
         + " qbuf-free=0 argv-mem=" + argvBytes + " multi-mem=" + (transaction == null ? 0 : transaction.bytes())
         + " rbs=0 rbp=0 obl=0 oll=0 omem=" + connection.replyBytes()
@@ -207,8 +213,8 @@ final class RespClientCommands {
   }
 
   private static String flags(ClientState client) {
-    String flags = (client.monitoring() ? "O" : "") + (client.closing() ? "c" : "") + (client.connection().unixSocket() ? "U" : "")
-        + (client.evictLast() ? "e" : "");
+    String flags = (client.monitoring() ? "O" : "") + (client.subscriptions().any() ? "P" : "")
+        + (client.closing() ? "c" : "") + (client.connection().unixSocket() ? "U" : "") + (client.evictLast() ? "e" : "");
     return flags.isEmpty() ? "N" : flags;
   }
 
@@ -244,8 +250,8 @@ final class RespClientCommands {
           if (refused != null) {
             return refused;
           }
-          boolean normal = Arguments.lowerCase(args[i + 1]).equals("normal");
-          matches = matches.and(client -> normal);
+          String type = Arguments.lowerCase(args[i + 1]);
+          matches = matches.and(client -> type(client).equals(type));
         }
         case "addr" -> matches = matches.and(client -> client.connection().address().equals(value));
         case "laddr" -> matches = matches.and(client -> client.connection().localAddress().equals(value));

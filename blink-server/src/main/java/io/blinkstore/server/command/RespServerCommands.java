@@ -152,6 +152,10 @@ public final class RespServerCommands {
     if (args.length > 2) {
       return Dispatcher.wrongArity("ping");
     }
+    Result subscribed = PubSubCommands.subscribedPing(client, args);
+    if (subscribed != null) {
+      return subscribed;
+    }
     return args.length == 1 ? Result.PONG : new Result.Bulk(args[1]);
   }
 

@@ -138,6 +138,12 @@ public sealed interface Result {
   /** RESP3 out-of-band push (an array for RESP2, which only a subscribed connection receives). */
   record Push(List<Result> elements) implements Result {}
 
+  /**
+   * Several whole replies written one after another for one command, as Redis writes {@code SUBSCRIBE a b}'s
+   * confirmation of each channel (inside an {@code EXEC}'s array too, where Redis writes them the same way).
+   */
+  record Several(List<Result> replies) implements Result {}
+
   Simple OK = new Simple("OK");
   Simple PONG = new Simple("PONG");
   Bulk NULL = new Bulk((ByteBuffer) null);

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 /**
  * The server's own figures for {@code STATS}, RESP {@code INFO} and the metrics endpoint: uptime, connections
@@ -24,6 +25,7 @@ public final class ServerCounters {
   private final LongAdder evictedClients = new LongAdder();
   private volatile int tcpPort;
   private volatile IntSupplier blockedClients = () -> 0;
+  private volatile ToIntFunction<Subscriptions.Kind> pubSub = kind -> 0;
   private final ErrorStats errors = new ErrorStats();
 
   /** The errors answered, for {@code INFO}'s {@code total_error_replies} and {@code errorstats}. */
@@ -69,6 +71,16 @@ public final class ServerCounters {
   /** Counts the clients a blocking pop holds with {@code count}, for {@code INFO}'s {@code blocked_clients}. */
   void blockedClients(IntSupplier count) {
     blockedClients = count;
+  }
+
+  /** Counts the channels, patterns and shard channels subscribed to with {@code count}, for {@code INFO}. */
+  void pubSub(ToIntFunction<Subscriptions.Kind> count) {
+    pubSub = count;
+  }
+
+  /** How many channels (patterns, shard channels) of {@code kind} have a subscriber now. */
+  int pubSub(Subscriptions.Kind kind) {
+    return pubSub.applyAsInt(kind);
   }
 
   /** The clients a blocking pop ({@code BLPOP}) holds now. */

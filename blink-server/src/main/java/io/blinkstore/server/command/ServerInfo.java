@@ -167,8 +167,9 @@ final class ServerInfo {
         "evicted_clients:" + (server.evictedClients() - zero.evictedClients()),
         "keyspace_hits:" + hits,
         "keyspace_misses:" + misses,
-        "pubsub_channels:0",
-        "pubsub_patterns:0",
+        "pubsub_channels:" + counters.pubSub(Subscriptions.Kind.CHANNEL),
+        "pubsub_patterns:" + counters.pubSub(Subscriptions.Kind.PATTERN),
+        "pubsubshard_channels:" + counters.pubSub(Subscriptions.Kind.SHARD),
         "total_error_replies:" + counters.errors().total(),
         "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
   }

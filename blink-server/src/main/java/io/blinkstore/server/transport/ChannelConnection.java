@@ -19,7 +19,7 @@ final class ChannelConnection implements ClientConnection {
   private final String address;
   private final String localAddress;
   private final boolean local;
-  /** Bytes of MONITOR lines handed to the event loop and not yet written to the channel. */
+  /** Bytes of MONITOR lines and pub/sub messages handed to the event loop and not yet written to the channel. */
   private final AtomicLong queued = new AtomicLong();
 
   ChannelConnection(Channel channel, ClientMemory.Account account) {
@@ -89,17 +89,48 @@ final class ChannelConnection implements ClientConnection {
    */
   @Override
   public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
+    if (!overLimit(bytes, maxPendingBytes)) {
+      handOver(line, bytes);
+    }
+  }
+
+  /**
+   * As {@link #monitor}, for a pub/sub message; on the channel's own event loop, with nothing handed over still
+   * waiting, it is written at once instead (the order of what one thread sends stays that of its calls).
+   */
+  @Override
+  public void push(Result message, long bytes, long maxPendingBytes) {
+    if (overLimit(bytes, maxPendingBytes)) {
+      return;
+    }
+    if (channel.eventLoop().inEventLoop() && queued.get() == bytes) {
+      queued.addAndGet(-bytes);
+      if (channel.isActive()) {
+        channel.writeAndFlush(message, channel.voidPromise());
+      }
+      return;
+    }
+    handOver(message, bytes);
+  }
+
+  /** Counts {@code bytes} as queued; closes the channel instead if that would pass {@code maxPendingBytes}. */
+  private boolean overLimit(long bytes, long maxPendingBytes) {
     if (queued.addAndGet(bytes) + account.replies() > maxPendingBytes) {
       queued.addAndGet(-bytes);
       channel.close();
-      return;
+      return true;
     }
+    return false;
+  }
+
+  /** Writes {@code message}, counted as queued in the account meanwhile, on the channel's event loop. */
+  private void handOver(Result message, long bytes) {
     account.addQueued(bytes);
     channel.eventLoop().execute(() -> {
       queued.addAndGet(-bytes);
       account.addQueued(-bytes);
       if (channel.isActive()) {
-        channel.writeAndFlush(line, channel.voidPromise()); // its flush counts the replies waiting (ConnectionLimits)
+        channel.writeAndFlush(message, channel.voidPromise()); // its flush counts the replies waiting (ConnectionLimits)
       }
     });
   }

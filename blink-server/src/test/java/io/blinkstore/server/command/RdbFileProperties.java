@@ -245,5 +245,10 @@ class RdbFileProperties {
     public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
       // not a monitor
     }
+
+    @Override
+    public void push(Result message, long bytes, long maxPendingBytes) {
+      // not a subscriber
+    }
   }
 }

@@ -68,6 +68,8 @@ public final class Resp3Encoder extends MessageToByteEncoder<Result> {
     } else if (reply instanceof Result.Attributed attributed) {
       writeAggregate('|', attributed.attributes().size() / 2, attributed.attributes(), out);
       write(attributed.reply(), out);
+    } else if (reply instanceof Result.Several several) {
+      several.replies().forEach(one -> write(one, out));
     } else {
       RespEncoder.write(reply, out); // the shapes RESP2 and RESP3 share, none of them an aggregate
     }
@@ -114,6 +116,9 @@ public final class Resp3Encoder extends MessageToByteEncoder<Result> {
     if (reply instanceof Result.Attributed attributed) {
       return aggregateLength(attributed.attributes().size() / 2, attributed.attributes())
           + encodedLength(attributed.reply());
+    }
+    if (reply instanceof Result.Several several) {
+      return several.replies().stream().mapToLong(Resp3Encoder::encodedLength).sum();
     }
     return RespEncoder.encodedLength(reply);
   }

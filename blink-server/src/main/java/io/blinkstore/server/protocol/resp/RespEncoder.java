@@ -71,6 +71,8 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
       write(attributed.reply(), out);
     } else if (reply instanceof Result.NullArray) {
       out.writeBytes(NULL_ARRAY);
+    } else if (reply instanceof Result.Several several) {
+      several.replies().forEach(one -> write(one, out));
     } else {
       writeBulk(ascii(((Result.Verbatim) reply).text()), out);
     }
@@ -170,6 +172,9 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
     }
     if (reply instanceof Result.NullArray) {
       return NULL_ARRAY.length;
+    }
+    if (reply instanceof Result.Several several) {
+      return several.replies().stream().mapToLong(RespEncoder::encodedLength).sum();
     }
     return bulkLength(ascii(((Result.Verbatim) reply).text()));
   }

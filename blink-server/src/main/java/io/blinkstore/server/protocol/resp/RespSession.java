@@ -8,6 +8,7 @@ import io.blinkstore.server.command.Result;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.Session;
 import io.blinkstore.server.transport.Session.Pending;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
@@ -73,7 +74,22 @@ public final class RespSession implements Session<RespRequest> {
     if (client.closing()) {
       last = request;
     }
-    return client.replyDropped() ? null : result;
+    return client.replyDropped() ? pushes(result) : result;
+  }
+
+  /**
+   * What {@code CLIENT REPLY OFF} or {@code SKIP} does not drop of {@code result}: its pushes (pub/sub
+   * confirmations and messages), which Redis writes whatever the client asked, or null if it has none.
+   */
+  private static @Nullable Result pushes(Result result) {
+    if (result instanceof Result.Push) {
+      return result;
+    }
+    if (result instanceof Result.Several several) {
+      List<Result> pushes = several.replies().stream().filter(Result.Push.class::isInstance).toList();
+      return pushes.isEmpty() ? null : new Result.Several(pushes);
+    }
+    return null;
   }
 
   @Override
