@@ -27,7 +27,7 @@ final class SetReads {
   static @Nullable List<byte[]> random(SetValue set, long count, long maxBytes) {
     HashValue table = set.table();
     long size = set.elements();
-    if (table != null && count > 0 && count * 2 <= size) {
+    if (table != null && count > 0 && count <= size / 2) { // not count * 2: it overflows near Long.MAX_VALUE
       return fewDistinct(table, count, maxBytes);
     }
     if (table != null) {

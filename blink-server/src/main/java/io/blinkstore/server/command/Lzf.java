@@ -3,9 +3,16 @@ package io.blinkstore.server.command;
 /**
  * LZF decompression, as Redis's {@code lzf_d.c} reads the strings it compressed in a {@code DUMP} payload: runs of
  * literals and back-references into what was written. The output's length is the one the payload declares, checked
- * against a bound before anything is allocated, and must be reached exactly; any other input is malformed.
+ * against a bound and against what the compressed bytes can give ({@link #MOST_PER_BYTE}) before anything is
+ * allocated, and must be reached exactly; any other input is malformed.
  */
 final class Lzf {
+  /**
+   * The most bytes one compressed byte decompresses to: a back-reference of 3 bytes gives 264 (7 + 255 + 2), a
+   * literal run fewer than its bytes. A declared length past 88 times the compressed length is malformed.
+   */
+  static final long MOST_PER_BYTE = 264 / 3;
+
   private Lzf() {}
 
   /**

@@ -143,6 +143,9 @@ final class RdbReader {
     if (length > Integer.MAX_VALUE - 16) {
       throw new DumpFormat.TooLarge();
     }
+    if (length > compressed * Lzf.MOST_PER_BYTE) {
+      throw DumpFormat.MALFORMED; // more than its bytes can give: refused before its buffer is made
+    }
     int from = advance((int) compressed);
     return Lzf.decompress(data, from, from + (int) compressed, (int) length);
   }

@@ -7,7 +7,6 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 import io.blinkstore.internal.SortedSets;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,7 +14,8 @@ import java.util.List;
  * {@code GEOHASH}) on a sorted set whose scores are {@link Geohashes}' 52-bit cells, with Redis's replies and errors:
  * {@code GEOADD} checks its options, pairs and coordinates, then is a {@code ZADD} of the cells (so {@code ZSCORE}
  * answers the same bytes as Redis's); coordinates are written as Redis's {@code %.17Lf} without trailing zeros (a
- * RESP3 double of that text), distances with four decimals.
+ * RESP3 double of that text), distances with four decimals. {@code GEOPOS} and {@code GEOHASH} replies that
+ * would pass the output cap are refused ({@link ZsetAccess#measured}).
  */
 final class RespGeoCommands {
   private static final Result.Error UNIT = Result.error("unsupported unit provided. please use M, KM, FT, MI");
@@ -93,17 +93,15 @@ final class RespGeoCommands {
     if (zsets == null) {
       return ZsetAccess.NO_ZSETS;
     }
-    List<Result> reply = new ArrayList<>(args.length - 2);
-    for (double score : scores(zsets, client, args)) {
-      if (Double.isNaN(score)) {
-        reply.add(new Result.NullArray());
-      } else {
-        double[] xy = Geohashes.decode(score);
-        reply.add(new Result.Array(List.of(new Result.Double(xy[0], Geohashes.human(xy[0])),
-            new Result.Double(xy[1], Geohashes.human(xy[1])))));
+    double[] scores = scores(zsets, client, args);
+    return access.measured(client, scores.length, i -> {
+      if (Double.isNaN(scores[i])) {
+        return new Result.NullArray();
       }
-    }
-    return new Result.Array(reply);
+      double[] xy = Geohashes.decode(scores[i]);
+      return new Result.Array(List.of(new Result.Double(xy[0], Geohashes.human(xy[0])),
+          new Result.Double(xy[1], Geohashes.human(xy[1]))));
+    });
   }
 
   /** {@code GEOHASH key member ...}: each member's standard 11-character geohash, or null. */
@@ -112,11 +110,9 @@ final class RespGeoCommands {
     if (zsets == null) {
       return ZsetAccess.NO_ZSETS;
     }
-    List<Result> reply = new ArrayList<>(args.length - 2);
-    for (double score : scores(zsets, client, args)) {
-      reply.add(Double.isNaN(score) ? Result.NULL : Result.bulk(Geohashes.standard(score)));
-    }
-    return new Result.Array(reply);
+    double[] scores = scores(zsets, client, args);
+    return access.measured(client, scores.length,
+        i -> Double.isNaN(scores[i]) ? Result.NULL : Result.bulk(Geohashes.standard(scores[i])));
   }
 
   /** {@code GEODIST key member1 member2 [M|KM|FT|MI]}: the unit is checked before the key is read. */

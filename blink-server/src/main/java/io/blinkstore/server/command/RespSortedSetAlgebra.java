@@ -8,7 +8,6 @@ import static io.blinkstore.server.command.CommandFlag.WRITE;
 import io.blinkstore.internal.ListReplies;
 import io.blinkstore.internal.SortedSets;
 import io.blinkstore.server.command.CommandSpec.Keys;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -67,6 +66,28 @@ final class RespSortedSetAlgebra {
         return true;
       });
       return this;
+    }
+  }
+
+  /** A member as a key of the union's index, by content; one is re-pointed for each look-up ({@link #of}). */
+  private static final class MemberKey {
+    private byte[] bytes = new byte[0];
+    private int hash;
+
+    MemberKey of(byte[] member) {
+      bytes = member;
+      hash = Arrays.hashCode(member);
+      return this;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      return other instanceof MemberKey key && Arrays.equals(bytes, key.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
     }
   }
 
@@ -154,11 +175,18 @@ final class RespSortedSetAlgebra {
     if (cardinality) {
       return new Result.Int(interCard(zsets, inputs, limit));
     }
-    Input result = switch (op) {
-      case UNION -> union(zsets, inputs, aggregate);
-      case INTER -> inter(zsets, inputs, aggregate);
-      case DIFF -> diff(zsets, inputs);
-    };
+    Input result;
+    try {
+      result = switch (op) {
+        case UNION -> union(zsets, inputs, aggregate,
+            SortedSetReplies.PER_MEMBER + (withScores ? SortedSetReplies.PER_SCORE : 0),
+            store ? Long.MAX_VALUE : access.maxReplyBytes());
+        case INTER -> inter(zsets, inputs, aggregate);
+        case DIFF -> diff(zsets, inputs);
+      };
+    } catch (ListReplies.TooLarge e) {
+      return RespSortedSetCommands.tooLarge(e, access.maxReplyBytes());
+    }
     sort(result);
     if (store) {
       return new Result.Int(access.replace(zsets, client, args[1], result.members, result.scores,
@@ -191,21 +219,33 @@ final class RespSortedSetAlgebra {
     };
   }
 
-  private static Input union(SortedSets zsets, List<Input> inputs, Aggregate aggregate) {
-    Map<ByteBuffer, Integer> at = new HashMap<>();
+  /**
+   * The union, each input read straight into it (no copy of an input is kept: a key named a thousand times costs
+   * one pass each, not a thousand copies), refused with {@link ListReplies.TooLarge} once its members alone, at
+   * {@code perMember} bytes each beside their own, would pass {@code maxBytes}.
+   */
+  private static Input union(SortedSets zsets, List<Input> inputs, Aggregate aggregate, long perMember,
+      long maxBytes) {
+    Map<MemberKey, Integer> at = new HashMap<>();
+    MemberKey probe = new MemberKey();
     Input result = new Input("", 0);
+    long[] bytes = {0};
     for (Input input : inputs) {
-      input.read(zsets);
-      for (int i = 0; i < input.members.size(); i++) {
-        byte[] member = input.members.get(i);
-        double score = weighted(input.scores[i], input.weight);
-        Integer known = at.putIfAbsent(ByteBuffer.wrap(member), result.members.size());
+      zsets.readInput(input.key, (member, score) -> {
+        double weightedScore = weighted(score, input.weight);
+        Integer known = at.get(probe.of(member));
         if (known == null) {
-          result.add(member, score);
+          bytes[0] += member.length + perMember;
+          if (bytes[0] > maxBytes) {
+            throw new ListReplies.TooLarge(bytes[0], maxBytes);
+          }
+          at.put(new MemberKey().of(member), result.members.size());
+          result.add(member, weightedScore);
         } else {
-          result.scores[known] = aggregate(result.scores[known], score, aggregate);
+          result.scores[known] = aggregate(result.scores[known], weightedScore, aggregate);
         }
-      }
+        return true;
+      });
     }
     return result;
   }

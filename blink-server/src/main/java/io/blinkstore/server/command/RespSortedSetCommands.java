@@ -211,11 +211,8 @@ final class RespSortedSetCommands {
       }
       return found;
     }, none);
-    List<Result> reply = new ArrayList<>(scores.length);
-    for (double score : scores) {
-      reply.add(Double.isNaN(score) ? Result.NULL : new Result.Double(score));
-    }
-    return new Result.Array(reply);
+    return access.measured(client, scores.length,
+        i -> Double.isNaN(scores[i]) ? Result.NULL : new Result.Double(scores[i]));
   }
 
   private Result rank(ClientState client, byte[][] args, boolean reverse) {

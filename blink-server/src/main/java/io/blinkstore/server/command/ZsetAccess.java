@@ -2,7 +2,9 @@ package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.SortedSets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +55,25 @@ record ZsetAccess(BlinkStore store, @Nullable SortedSets zsets, Leases leases, E
       }
       return (long) count;
     }, 0L, stored -> true);
+  }
+
+  /**
+   * The array of {@code count} replies, {@code element(i)} each, or the output cap's refusal once they would pass it:
+   * each is measured in the connection's protocol as it is made, so a request naming a member a million times
+   * ({@code GEOPOS}, {@code GEOHASH}, {@code ZMSCORE}) never holds a reply past the cap.
+   */
+  Result measured(ClientState client, int count, IntFunction<Result> element) {
+    List<Result> reply = new ArrayList<>(count);
+    long bytes = 0;
+    for (int i = 0; i < count; i++) {
+      Result one = element.apply(i);
+      bytes += client.replySize().bytes(one);
+      if (bytes > maxReplyBytes) {
+        return RespKeyCommands.replyTooLarge(bytes, maxReplyBytes);
+      }
+      reply.add(one);
+    }
+    return new Result.Array(reply);
   }
 
   /**

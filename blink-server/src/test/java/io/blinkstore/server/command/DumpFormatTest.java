@@ -116,6 +116,27 @@ class DumpFormatTest {
     assertThrows(DumpFormat.TooLarge.class, () -> DumpFormat.read(withFooter(many), BOUND));
   }
 
+  /**
+   * Regression: an LZF string declaring 512 KiB (within the bound) from 3 compressed bytes allocated its 512 KiB
+   * before finding the bytes could not give it; on a server, a 30-byte RESTORE declaring 60 MB ran a 92 MiB heap
+   * out of memory and closed the connection without a reply. Now refused from the lengths alone.
+   */
+  @Test
+  void anLzfLengthItsBytesCannotGiveIsMalformedBeforeItsBufferIsMade() {
+    byte[] body = {0, (byte) 0xc3, 3, (byte) 0x80, 0, 8, 0, 0, 0, 'a', 0};
+    long before = allocatedBytes();
+    assertThrows(DumpFormat.Malformed.class, () -> DumpFormat.read(withFooter(body), BOUND));
+    long allocated = allocatedBytes() - before;
+    assertTrue(allocated < 64 << 10, "allocated " + allocated + " bytes");
+    // The most 3 bytes can give: a literal 'a', then a back-reference of 264 at distance 1 (here 2 + 3 bytes).
+    assertEquals("a".repeat(265), text(new byte[] {0, (byte) 0xc3, 5, 0x41, 9, 0, 'a', (byte) 0xe0, (byte) 0xff, 0}));
+  }
+
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
+  }
+
   @Test
   void emptyContainersDuplicateFieldsAndUnknownTypesAreMalformed() {
     assertThrows(DumpFormat.Malformed.class, () -> DumpFormat.read(withFooter(new byte[] {1, 0}), BOUND));

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sorted-set replies held to the connection's output cap (here 300 bytes): a range, a pop, a random draw with a
- * huge negative count and the algebra's reply that would pass it are refused with the cap's error before they are
- * built, and a refused pop removes nothing; a reply within it is answered. A write past the memory limit is
- * Redis's {@code -OOM} and changes nothing.
+ * huge negative count, the algebra's reply and a reply per member named (GEOPOS, GEOHASH, ZMSCORE) that would pass
+ * it are refused with the cap's error before they are built, and a refused pop removes nothing; a reply within it
+ * is answered. A write past the memory limit is Redis's {@code -OOM} and changes nothing.
  */
 class SortedSetRepliesTest {
   @RegisterExtension final RespTester resp = new RespTester(1 << 20, 300);
@@ -35,6 +35,27 @@ class SortedSetRepliesTest {
     assertRefused(resp.run("ZUNION", "1", "z", "WITHSCORES"));
     Result one = resp.run("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", "0", "1", "WITHSCORES");
     assertEquals(new Result.Array(java.util.List.of(RespTester.bulk("a"), new Result.Double(1))), one);
+  }
+
+  /**
+   * Regression: GEOPOS, GEOHASH and ZMSCORE built a reply for every member named (a 3.5 MB GEOPOS naming one member
+   * 500,000 times ran a 92 MiB heap out of memory before the connection's output bound could close it).
+   */
+  @Test
+  void membersRepliesPastTheOutputCapAreRefusedBeforeTheyAreBuilt() {
+    assertEquals(integer(1), resp.run("GEOADD", "g", "13.361389", "38.115556", "a"));
+    String[] geopos = new String[2 + 20];
+    java.util.Arrays.fill(geopos, "a");
+    geopos[0] = "GEOPOS";
+    geopos[1] = "g";
+    assertRefused(resp.run(geopos));
+    geopos[0] = "GEOHASH";
+    assertRefused(resp.run(geopos));
+    geopos[0] = "ZMSCORE";
+    assertRefused(resp.run(geopos));
+    assertEquals(new Result.Array(java.util.List.of(RespTester.bulk("sqc8b49rny0"), Result.NULL)),
+        resp.run("GEOHASH", "g", "a", "b"));
+    assertEquals(2, ((Result.Array) resp.run("GEOPOS", "g", "a", "a", "a")).elements().size() - 1);
   }
 
   @Test
