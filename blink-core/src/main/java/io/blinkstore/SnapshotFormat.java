@@ -4,7 +4,6 @@ import io.blinkstore.BlinkSnapshots.CorruptSnapshotException;
 import io.blinkstore.internal.Deadlines;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.zip.CRC32C;
 
 /**
@@ -74,12 +73,6 @@ final class SnapshotFormat {
     CRC32C crc = new CRC32C();
     crc.update(bytes, offset, length);
     return (int) crc.getValue();
-  }
-
-  /** The wall clock now, in nanoseconds since the epoch, as finely as the JDK reads it (microseconds on Linux). */
-  static long unixNanosNow() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   /**

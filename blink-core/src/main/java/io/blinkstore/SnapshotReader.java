@@ -1,6 +1,8 @@
 package io.blinkstore;
 
 import io.blinkstore.BlinkSnapshots.LoadReport;
+import io.blinkstore.internal.ClockPairing;
+import io.blinkstore.internal.ClockPairing;
 import io.blinkstore.internal.Deadlines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -156,8 +158,9 @@ final class SnapshotReader {
   private boolean put(SnapshotCursor entry) throws IOException {
     long deadline = Deadlines.NEVER;
     if (entry.deadlineMillis() != SnapshotCursor.NO_DEADLINE) {
-      long now = store.now();
-      long unixNanos = SnapshotFormat.unixNanosNow();
+      ClockPairing clocks = ClockPairing.take(store::now);
+      long now = clocks.storeNanos();
+      long unixNanos = clocks.unixNanos();
       if (entry.deadlineMillis() <= Math.floorDiv(unixNanos, 1_000_000)) {
         return false;
       }

@@ -1,6 +1,7 @@
 package io.blinkstore;
 
 import io.blinkstore.BlinkSnapshots.SaveReport;
+import io.blinkstore.internal.ClockPairing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -81,8 +82,9 @@ final class SnapshotWriter {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         write(channel, SnapshotFormat.header(System.currentTimeMillis()));
         startBlock(SnapshotFormat.ENTRIES);
-        long now = store.now();
-        long unixNanos = SnapshotFormat.unixNanosNow(); // with now: one pairing of the two clocks
+        ClockPairing clocks = ClockPairing.take(store::now); // the deadlines' Unix times, from one pairing
+        long now = clocks.storeNanos();
+        long unixNanos = clocks.unixNanos();
         for (int i = 0; i < hottest.length && hottest[i] != null; i++) {
           append(hottest[i], now, unixNanos);
           hottest[i] = null; // the walk's own array no longer keeps a deleted entry reachable

@@ -1,9 +1,9 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStore;
+import io.blinkstore.internal.ClockPairing;
 import io.blinkstore.internal.Deadlines;
 import java.time.Clock;
-import java.time.Instant;
 
 /**
  * Unix times in milliseconds ({@code EXPIREAT}, {@code SET ... PXAT}, {@code PEXPIRETIME}) as the store's deadlines,
@@ -23,9 +23,9 @@ final class UnixTime {
 
   UnixTime(Deadlines deadlines, Clock clock) {
     this.deadlines = deadlines;
-    Instant now = clock.instant();
-    this.anchorDeadline = deadlines.now();
-    this.anchorUnixNanos = now.getEpochSecond() * 1_000_000_000 + now.getNano();
+    ClockPairing anchor = ClockPairing.take(deadlines::now, clock::instant); // as the snapshots pair them
+    this.anchorDeadline = anchor.storeNanos();
+    this.anchorUnixNanos = anchor.unixNanos();
   }
 
   /** The Unix time now, in whole milliseconds. */
