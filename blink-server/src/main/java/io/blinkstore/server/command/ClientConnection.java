@@ -65,8 +65,8 @@ public interface ClientConnection {
       }
 
       @Override
-      public void push(Result message, long bytes, long maxPendingBytes) {
-        // nowhere to send it
+      public boolean push(Result message, long bytes, long maxPendingBytes) {
+        return true; // nowhere to send it, as a monitor's lines
       }
     };
   }
@@ -122,7 +122,11 @@ public interface ClientConnection {
    * Sends a pub/sub message of {@code bytes} on the wire, from any thread, after every message sent to it before
    * from the same thread; closes the connection instead if more than {@code maxPendingBytes} would then wait for
    * the client. On the connection's own event loop it is written at once (a publisher's own messages are not
-   * pushed: they ride in its reply, where Redis writes them).
+   * pushed: they ride in its reply, where Redis writes them). Once the connection is being closed (evicted by
+   * {@code --max-client-memory}, past {@code maxPendingBytes}, or closed by the server) a message is dropped, as
+   * Redis drops what it would write to a client it frees.
+   *
+   * @return whether the message is on its way: false once the connection is being closed
    */
-  void push(Result message, long bytes, long maxPendingBytes);
+  boolean push(Result message, long bytes, long maxPendingBytes);
 }

@@ -93,8 +93,9 @@ final class PubSubChannels {
     if (subscribers != null) {
       Result.Push push = new Result.Push(List.of(kind.message, channelBulk, messageBulk));
       for (ClientState subscriber : subscribers) {
-        deliver(publisher, subscriber, push, toPublisher);
-        receivers++;
+        if (deliver(publisher, subscriber, push, toPublisher)) {
+          receivers++;
+        }
       }
     }
     if (shard) {
@@ -108,19 +109,21 @@ final class PubSubChannels {
           new Result.Push(List.of(Kind.PATTERN.message, new Result.Bulk(pattern.getKey().bytes()), channelBulk,
               messageBulk));
       for (ClientState subscriber : pattern.getValue()) {
-        deliver(publisher, subscriber, push, toPublisher);
-        receivers++;
+        if (deliver(publisher, subscriber, push, toPublisher)) {
+          receivers++;
+        }
       }
     }
     return receivers;
   }
 
-  private void deliver(ClientState publisher, ClientState subscriber, Result.Push push, List<Result> toPublisher) {
+  /** Sends {@code push} to {@code subscriber}; false if it is being closed (it no longer counts as a receiver). */
+  private boolean deliver(ClientState publisher, ClientState subscriber, Result.Push push, List<Result> toPublisher) {
     if (subscriber == publisher) {
       toPublisher.add(push);
-    } else {
-      subscriber.connection().push(push, subscriber.replySize().bytes(push), maxPendingBytes);
+      return true;
     }
+    return subscriber.connection().push(push, subscriber.replySize().bytes(push), maxPendingBytes);
   }
 
   /** The channels of {@code kind} with a subscriber whose names {@code wanted} accepts. */

@@ -21,6 +21,8 @@ final class ChannelConnection implements ClientConnection {
   private final boolean local;
   /** Bytes of MONITOR lines and pub/sub messages handed to the event loop and not yet written to the channel. */
   private final AtomicLong queued = new AtomicLong();
+  /** Set once the server closes it (from any thread): what would be pushed to it then is dropped. */
+  private volatile boolean closing;
 
   ChannelConnection(Channel channel, ClientMemory.Account account) {
     this.channel = channel;
@@ -69,6 +71,7 @@ final class ChannelConnection implements ClientConnection {
 
   @Override
   public void close() {
+    closing = true;
     channel.close();
   }
 
@@ -99,25 +102,26 @@ final class ChannelConnection implements ClientConnection {
    * waiting, it is written at once instead (the order of what one thread sends stays that of its calls).
    */
   @Override
-  public void push(Result message, long bytes, long maxPendingBytes) {
-    if (overLimit(bytes, maxPendingBytes)) {
-      return;
+  public boolean push(Result message, long bytes, long maxPendingBytes) {
+    if (closing || account.gone() || overLimit(bytes, maxPendingBytes)) {
+      return false;
     }
     if (channel.eventLoop().inEventLoop() && queued.get() == bytes) {
       queued.addAndGet(-bytes);
       if (channel.isActive()) {
         channel.writeAndFlush(message, channel.voidPromise());
       }
-      return;
+      return true;
     }
     handOver(message, bytes);
+    return true;
   }
 
   /** Counts {@code bytes} as queued; closes the channel instead if that would pass {@code maxPendingBytes}. */
   private boolean overLimit(long bytes, long maxPendingBytes) {
     if (queued.addAndGet(bytes) + account.replies() > maxPendingBytes) {
       queued.addAndGet(-bytes);
-      channel.close();
+      close();
       return true;
     }
     return false;

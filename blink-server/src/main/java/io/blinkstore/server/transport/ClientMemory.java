@@ -279,6 +279,11 @@ public final class ClientMemory {
       }
     }
 
+    /** Whether the connection is closed or evicted: what it would be sent then is dropped. */
+    synchronized boolean gone() {
+      return gone;
+    }
+
     /** Bytes of replies waiting for the client, as last read. */
     long replies() {
       return replies;

@@ -249,8 +249,9 @@ class PubSubProperties {
       }
 
       @Override
-      public void push(Result message, long bytes, long maxPendingBytes) {
+      public boolean push(Result message, long bytes, long maxPendingBytes) {
         inbox.add(text(message));
+        return true;
       }
     };
   }

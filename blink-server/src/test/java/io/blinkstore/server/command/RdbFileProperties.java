@@ -247,8 +247,8 @@ class RdbFileProperties {
     }
 
     @Override
-    public void push(Result message, long bytes, long maxPendingBytes) {
-      // not a subscriber
+    public boolean push(Result message, long bytes, long maxPendingBytes) {
+      return true; // not a subscriber
     }
   }
 }
