@@ -45,8 +45,10 @@ final class TypedCommands {
       }
       new SortCommand(sortable, types, new SortPattern(writingThroughLeases, hashes), writingThroughLeases, lists,
           leases, sizeLimits, maxReplyBytes).register(table);
-      new DumpCommands(writingThroughLeases, types, hashes, lists, unixTime, leases, sizeLimits, maxReplyBytes)
-          .register(table);
+      DumpCommands dumps =
+          new DumpCommands(writingThroughLeases, types, hashes, lists, unixTime, leases, sizeLimits, maxReplyBytes);
+      dumps.register(table);
+      new MigrateCommand(dumps, writingThroughLeases, isolation, maxReplyBytes).register(table);
     }
   }
 }
