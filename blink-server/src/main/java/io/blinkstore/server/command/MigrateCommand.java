@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +83,10 @@ final class MigrateCommand {
     this.migrations = new ThreadPoolExecutor(THREADS, THREADS, 10, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(QUEUED), daemons("blink-migrate-"));
     migrations.allowCoreThreadTimeOut(true);
-    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemons("blink-migrate-watchdog-"));
+    ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, daemons("blink-migrate-watchdog-"));
+    watchdog.setKeepAliveTime(10, TimeUnit.SECONDS); // no thread kept while no MIGRATE writes
+    watchdog.allowCoreThreadTimeOut(true);
+    watchdog.setRemoveOnCancelPolicy(true);
     this.target = new MigrateTarget(watchdog);
   }
 
