@@ -333,6 +333,33 @@ class MigrateIT {
   }
 
   @Test
+  void migrationsPastTheRunningAndWaitingBoundAreRefused() throws Exception {
+    int bound = 16; // MigrateCommand.THREADS + QUEUED
+    List<Conn> clients = new ArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
+        Conn monitor = new Conn(ours()); Conn last = new Conn(ours())) {
+      last.call("SET", "k", "v");
+      monitor.call("MONITOR");
+      String port = Integer.toString(silent.getLocalPort());
+      for (int i = 0; i < bound; i++) {
+        Conn client = new Conn(ours());
+        clients.add(client);
+        client.send("MIGRATE", "127.0.0.1", port, "k", "0", "600000", "COPY");
+      }
+      for (int shown = 0; shown < bound; ) { // MONITOR shows a command once it has run: each one is under way
+        shown += monitor.read().contains("\"MIGRATE\"") ? 1 : 0;
+      }
+      assertEquals("-ERR too many MIGRATEs at once (16 running or waiting): try again later\r\n",
+          last.call("MIGRATE", "127.0.0.1", port, "k", "0", "600000", "COPY"));
+      assertEquals("+PONG\r\n", last.call("PING"));
+    } finally { // the target's going away ends every one of them
+      for (Conn client : clients) {
+        client.close();
+      }
+    }
+  }
+
+  @Test
   void payloadsPastTheOutputCapAreRefusedAsDumpIs() throws Exception {
     server.close();
     server = startOurs(builder -> builder.maxOutputBytes(64 << 10));
