@@ -38,7 +38,9 @@ def arguments(args, out):
         if "key_spec_index" in arg:
             pairs.append(("key_spec_index", ["I %d" % arg["key_spec_index"]]))
         if present(arg, "token"):
-            pairs.append(("token", [text(arg["token"].upper())]))
+            # Redis's generator writes the token between quotes in C: MIGRATE's '""' becomes """", an empty string.
+            token = "" if arg["token"] == '""' else arg["token"].upper()
+            pairs.append(("token", [text(token)]))
         for field in ("summary", "since", "deprecated_since"):
             if present(arg, field):
                 pairs.append((field, [text(arg[field])]))

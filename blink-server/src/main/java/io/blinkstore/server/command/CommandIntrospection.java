@@ -336,6 +336,17 @@ final class CommandIntrospection {
       }
       return new Result.Array(keys);
     }
+    if (spec.name().equals("migrate")) {
+      List<Integer> positions = MigrateKeys.positions(line);
+      if (positions.isEmpty()) {
+        return Result.error("Invalid arguments specified for command");
+      }
+      for (int position : positions) {
+        Result key = new Result.Bulk(line[position]);
+        keys.add(withFlags ? new Result.Array(List.of(key, keyFlags(meta.keySpecs().get(0).flags()))) : key);
+      }
+      return new Result.Array(keys);
+    }
     for (KeySpec keySpec : meta.keySpecs()) {
       int first = keySpec.keyword() != null ? afterKeyword(line, keySpec) : keySpec.index();
       if (first < 0) {

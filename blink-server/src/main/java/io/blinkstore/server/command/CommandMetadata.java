@@ -110,6 +110,9 @@ final class CommandMetadata {
         new KeySpec(null, List.of("OW", "insert"), 2, 0, 1));
     keys("copy", "keyspace", List.of(), new KeySpec(null, List.of("RO", "access"), 1, 0, 1),
         new KeySpec(null, List.of("OW", "update"), 2, 0, 1));
+    keys("migrate", "keyspace dangerous", NONDETERMINISTIC,
+        new KeySpec(null, List.of("RW", "access", "delete"), 3, 0, 1),
+        new KeySpec(null, List.of("RW", "access", "delete", "incomplete"), -2, -1, 1, null, "KEYS"));
     for (String name : List.of("object|encoding", "object|freq", "object|idletime", "object|refcount")) {
       keys(name, "keyspace", NONDETERMINISTIC, new KeySpec(null, List.of("RO"), 2, 0, 1));
     }

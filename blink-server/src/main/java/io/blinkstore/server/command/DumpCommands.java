@@ -67,20 +67,47 @@ final class DumpCommands {
 
   /** {@code DUMP key}: the payload of its value, nil if it has none. */
   private Result dump(ClientState client, byte[][] args) {
-    String key = client.key(args[1]);
+    try {
+      byte[] payload = payload(client.key(args[1]));
+      return payload == null ? Result.NULL : new Result.Bulk(payload);
+    } catch (Refused e) {
+      return e.error;
+    }
+  }
+
+  /**
+   * The payload {@code DUMP} answers for {@code key}'s value ({@code MIGRATE} sends it too), or {@code null} if the
+   * key has none.
+   *
+   * @throws Refused with the error {@code DUMP} answers: a type not dumped, a payload past the output cap
+   */
+  byte @Nullable [] payload(String key) throws Refused {
     String type = types.type(key);
     DumpFormat.@Nullable Value value;
     try {
       value = type == null ? null : values.read(key, type, maxReplyBytes);
     } catch (ListReplies.TooLarge e) {
-      return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
+      throw new Refused(RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes));
     }
     if (value == null) {
-      return Result.NULL;
+      return null;
     }
     byte[] payload = DumpFormat.write(value);
-    return payload.length <= maxReplyBytes ? new Result.Bulk(payload)
-        : RespKeyCommands.replyTooLarge(payload.length, maxReplyBytes);
+    if (payload.length > maxReplyBytes) {
+      throw new Refused(RespKeyCommands.replyTooLarge(payload.length, maxReplyBytes));
+    }
+    return payload;
+  }
+
+  /** A value {@link #payload} does not write, and the error that says why. */
+  static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient Result.Error error;
+
+    Refused(Result.Error error) {
+      super(error.message(), null, false, false);
+      this.error = error;
+    }
   }
 
   /** {@code RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]}. */

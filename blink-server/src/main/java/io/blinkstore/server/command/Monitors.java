@@ -1,6 +1,8 @@
 package io.blinkstore.server.command;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -13,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code --max-client-memory}.
  */
 final class Monitors {
+  private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
+
   private final List<ClientState> monitors = new CopyOnWriteArrayList<>();
   private final long maxPendingBytes;
 
@@ -60,9 +64,56 @@ final class Monitors {
     }
     Instant now = Instant.now();
     Result.Simple line =
-        new Result.Simple(line(client, args, now.getEpochSecond() * 1_000_000 + now.getNano() / 1000));
+        new Result.Simple(line(client, redacted(args), now.getEpochSecond() * 1_000_000 + now.getNano() / 1000));
     for (ClientState monitor : monitors) {
       monitor.connection().monitor(line, line.text().length() + 3, maxPendingBytes);
+    }
+  }
+
+  /**
+   * {@code args} with each secret replaced by {@code (redacted)}, as Redis's commands redact theirs while they parse
+   * ({@code redactClientCommandArgument}): {@code AUTH}'s arguments, {@code HELLO ... AUTH}'s user name and
+   * password, {@code MIGRATE}'s {@code AUTH} and {@code AUTH2} arguments ({@link MigrateKeys#secrets}).
+   */
+  static byte[][] redacted(byte[][] args) {
+    List<Integer> secrets = new ArrayList<>();
+    switch (Arguments.lowerCase(args[0])) {
+      case "auth" -> {
+        for (int i = 1; i < args.length && args.length <= 3; i++) {
+          secrets.add(i);
+        }
+      }
+      case "hello" -> helloSecrets(args, secrets);
+      case "migrate" -> secrets.addAll(MigrateKeys.secrets(args));
+      default -> {
+        return args;
+      }
+    }
+    byte[][] shown = args.clone();
+    secrets.forEach(i -> shown[i] = REDACTED);
+    return shown;
+  }
+
+  /** {@code HELLO}'s secrets: each {@code AUTH}'s two arguments its parse reaches ({@code helloCommand}). */
+  private static void helloSecrets(byte[][] args, List<Integer> secrets) {
+    if (args.length < 2) {
+      return;
+    }
+    Long version = Arguments.integer(args[1]);
+    if (version == null || version < 2 || version > 3) {
+      return;
+    }
+    for (int j = 2; j < args.length; j++) {
+      int more = args.length - 1 - j;
+      String option = Arguments.lowerCase(args[j]);
+      if (option.equals("auth") && more >= 2) {
+        secrets.add(++j);
+        secrets.add(++j);
+      } else if (option.equals("setname") && more >= 1) {
+        j++;
+      } else {
+        return;
+      }
     }
   }
 

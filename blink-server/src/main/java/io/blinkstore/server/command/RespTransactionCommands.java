@@ -62,7 +62,7 @@ final class RespTransactionCommands {
       Set.of("rename", "renamenx", "copy", "msetnx", "move", "lmove", "rpoplpush", "blmove", "brpoplpush",
           "restore", "zrangestore", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff",
           "zintercard", "smove", "sinter", "sunion", "sdiff", "sintercard", "sinterstore", "sunionstore", "sdiffstore",
-          "geosearchstore", "debug", "sync", "psync");
+          "geosearchstore", "debug", "sync", "psync", "migrate");
 
   /** Runs one queued command as the dispatcher would, without its checks (made when it was queued). */
   @FunctionalInterface

@@ -49,8 +49,10 @@ final class TypedCommands {
       new SortCommand(sortable, types, new SortPattern(writingThroughLeases, hashes), writingThroughLeases, lists,
           leases, sizeLimits, maxReplyBytes).register(table);
       StoredValues values = new StoredValues(writingThroughLeases, hashes, lists, sets, zsets);
-      new DumpCommands(writingThroughLeases, types, values, unixTime, leases, sizeLimits, maxReplyBytes)
-          .register(table);
+      DumpCommands dumps =
+          new DumpCommands(writingThroughLeases, types, values, unixTime, leases, sizeLimits, maxReplyBytes);
+      dumps.register(table);
+      new MigrateCommand(dumps, writingThroughLeases, isolation, maxReplyBytes).register(table);
       return values;
     }
     return null;
