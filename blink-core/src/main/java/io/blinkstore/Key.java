@@ -166,41 +166,27 @@ final class Key implements Comparable<Key> {
   }
 
   /**
-   * A polynomial hash of the key's UTF-8 bytes (as {@code String.hashCode} is of its chars; the same figure for
-   * ASCII keys). The map spreads it before use.
+   * {@code String.hashCode()} of the key's text. A lookup's is its {@code String}'s own, which the {@code String}
+   * caches after its first use: a caller that reuses its key strings (constants, a server's interned names) pays no
+   * hashing per operation. A stored key's is computed from its UTF-8 bytes when the map inserts or resizes: one step
+   * per byte while they are ASCII (a byte is then a char), the decoded text's hash otherwise (a stored key is the
+   * UTF-8 encoding of a valid {@code String}, so it decodes back to that {@code String}).
    */
   @Override
   public int hashCode() {
     Object current = ref;
     if (current instanceof String text) {
-      return hash(text);
+      return text.hashCode();
     }
     byte[] packed = packed(current);
     int keyBytes = keyLength(packed);
     int h = 0;
     for (int i = varintLength(keyBytes), end = i + keyBytes; i < end; i++) {
-      h = 31 * h + (packed[i] & 0xff);
-    }
-    return h;
-  }
-
-  /** The hash of a valid key's UTF-8 bytes, encoding it on the fly (no array). */
-  private static int hash(String key) {
-    int h = 0;
-    for (int i = 0, length = key.length(); i < length; i++) {
-      int c = key.charAt(i);
-      if (c < 0x80) {
-        h = 31 * h + c;
-      } else if (c < 0x800) {
-        h = 31 * (31 * h + (0xc0 | c >> 6)) + (0x80 | c & 0x3f);
-      } else if (!(Character.isHighSurrogate((char) c) && i + 1 < length
-          && Character.isLowSurrogate(key.charAt(i + 1)))) {
-        h = 31 * (31 * (31 * h + (0xe0 | c >> 12)) + (0x80 | c >> 6 & 0x3f)) + (0x80 | c & 0x3f);
-      } else {
-        int cp = Character.toCodePoint((char) c, key.charAt(++i));
-        h = 31 * (31 * (31 * (31 * h + (0xf0 | cp >> 18)) + (0x80 | cp >> 12 & 0x3f)) + (0x80 | cp >> 6 & 0x3f))
-            + (0x80 | cp & 0x3f);
+      byte b = packed[i];
+      if (b < 0) {
+        return text().hashCode();
       }
+      h = 31 * h + b;
     }
     return h;
   }
