@@ -171,7 +171,7 @@ public final class BlinkServer implements AutoCloseable {
   private @Nullable EventLoopGroup group;
   private @Nullable DirectMemoryGuard allocator;
   private @Nullable ChannelGroup connections;
-  private @Nullable Channel tcpChannel;
+  private @Nullable TcpListener tcpListener;
   private @Nullable Channel unixChannel;
   private @Nullable Channel metricsChannel;
   /** The command layer, whose running script a close stops. */
@@ -258,8 +258,10 @@ public final class BlinkServer implements AutoCloseable {
           dispatcher.snapshots().start(snapshot, snapshotFiles != null ? snapshotFiles : SnapshotFiles.of(store));
         }
         if (tcp != null) {
-          tcpChannel = ServerSockets.bind(sockets.tcp(initializer, group, allocator), tcp, "TCP " + Addresses.describe(tcp));
-          counters.tcpPort(((InetSocketAddress) tcpChannel.localAddress()).getPort());
+          TcpListener listener = new TcpListener(sockets, initializer, group, allocator, ioHandlerFactory(), tcp,
+              counters);
+          tcpListener = listener;
+          dispatcher.liveSetting("port", listener); // CONFIG SET port binds the new port, then closes the old
         }
         if (unix != null) {
           StaleSocketFile.remove(unix);
@@ -330,7 +332,7 @@ public final class BlinkServer implements AutoCloseable {
    */
   public @Nullable InetSocketAddress tcpAddress() {
     synchronized (lifecycle) {
-      return served(tcp, tcpChannel);
+      return served(tcp, tcpListener == null ? null : tcpListener.channel());
     }
   }
 
@@ -423,7 +425,9 @@ public final class BlinkServer implements AutoCloseable {
       dispatcher.close(); // a running script stops first, so that its caller gets its reply before the drain
     }
     closeQuietly(metricsChannel);
-    closeQuietly(tcpChannel);
+    if (tcpListener != null) {
+      tcpListener.close();
+    }
     closeQuietly(unixChannel);
     if (connections != null) {
       closeConnections(connections);

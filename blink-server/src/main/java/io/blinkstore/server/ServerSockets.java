@@ -33,8 +33,14 @@ final class ServerSockets {
   }
 
   ServerBootstrap tcp(ChannelInitializer<Channel> initializer, EventLoopGroup group, DirectMemoryGuard allocator) {
+    return tcp(initializer, group, group, allocator);
+  }
+
+  /** As {@link #tcp(ChannelInitializer, EventLoopGroup, DirectMemoryGuard)}, accepting on {@code acceptors}. */
+  ServerBootstrap tcp(ChannelInitializer<Channel> initializer, EventLoopGroup acceptors, EventLoopGroup group,
+      DirectMemoryGuard allocator) {
     return new ServerBootstrap()
-        .group(group)
+        .group(acceptors, group)
         .handler(spare)
         .option(ChannelOption.ALLOCATOR, allocator)
         .childOption(ChannelOption.ALLOCATOR, allocator)

@@ -160,7 +160,6 @@ final class CommandMetadata {
         "replicas", "shards", "slaves", "slots")) {
       keys("cluster|" + name, "", NONDETERMINISTIC);
     }
-    keys("function|flush", "scripting", ALL_SHARDS_OK);
     for (String write : List.of("hset", "hmset")) {
       oneKey(write, "hash", List.of(), null, "RW", "update");
     }
@@ -284,6 +283,19 @@ final class CommandMetadata {
     keys("script|load", "scripting", allNodes);
     keys("script|exists", "scripting", List.of("request_policy:all_shards", "response_policy:agg_logical_and"));
     keys("script|kill", "scripting", List.of("request_policy:all_shards", "response_policy:one_succeeded"));
+    keys("fcall", "scripting", List.of(), new KeySpec(worst + "RW and UPDATE",
+        List.of("RW", "access", "update"), 2, 0, 1, new Keynum(0, 1)));
+    keys("fcall_ro", "scripting", List.of(),
+        new KeySpec(worst + "RO and ACCESS", List.of("RO", "access"), 2, 0, 1, new Keynum(0, 1)));
+    for (String name : List.of("load", "delete", "flush", "restore")) {
+      keys("function|" + name, "scripting", ALL_SHARDS_OK);
+    }
+    keys("function|dump", "scripting", List.of());
+    keys("function|help", "scripting", List.of());
+    keys("function|list", "scripting", ANY_ORDER);
+    keys("function|kill", "scripting", List.of("request_policy:all_shards", "response_policy:one_succeeded"));
+    keys("function|stats", "scripting", List.of("nondeterministic_output", "request_policy:all_shards",
+        "response_policy:special"));
   }
 
   /** Redis 7.0's set group ({@code src/commands/s*.json}). */

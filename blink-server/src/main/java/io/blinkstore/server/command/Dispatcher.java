@@ -185,7 +185,7 @@ public final class Dispatcher {
     debug = new DebugCommand(scripts.denial(), new DebugTools(writingThroughLeases, keyspace, table,
         new DebugReload(snapshots, isolation)), () -> serverCommands.config.value("enable-debug-command"));
     debug.register(table);
-    serverCommands.scripts(scripts.cache());
+    serverCommands.scripts(scripts.cache(), scripts.functions());
     ScriptRunner runner = scripts.runner();
     if (runner != null) {
       serverCommands.config.live("busy-reply-threshold", runner.threshold());

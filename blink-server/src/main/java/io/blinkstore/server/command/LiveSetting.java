@@ -15,4 +15,16 @@ public interface LiveSetting {
 
   /** Applies a value {@link #refusal} accepted; does not fail. */
   void apply(long value);
+
+  /**
+   * Applies a value {@link #refusal} accepted, or says why it could not, having changed nothing: for a setting
+   * whose applying can fail ({@code port}: another socket may hold the new port). {@code CONFIG SET} applies such a
+   * setting before every other it names, and applies none of them if it fails. By default {@link #apply}.
+   *
+   * @return why it was not applied, or {@code null}
+   */
+  default @Nullable String tryApply(long value) {
+    apply(value);
+    return null;
+  }
 }

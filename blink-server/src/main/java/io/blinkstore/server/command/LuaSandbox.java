@@ -32,6 +32,9 @@ final class LuaSandbox {
   /** The chunk name Redis gives a script: errors say {@code user_script:1:}. */
   static final String CHUNK_NAME = "@user_script";
 
+  /** The chunk name Redis gives a function library: errors say {@code user_function:1:}. */
+  static final String FUNCTION_CHUNK_NAME = "@user_function";
+
   /** luaj's position prefix on an error message: {@code @user_script:3 message}. */
   private static final Pattern POSITION = Pattern.compile("^@?([^\\s:]*):(\\d+) (.*)$", Pattern.DOTALL);
 
@@ -93,11 +96,16 @@ final class LuaSandbox {
     if (strings != null) {
       LuaString.s_metatable = LuaReadOnlyTable.copyOf(strings, copies);
     }
+    globals.setmetatable(guard());
+    globals.lock();
+  }
+
+  /** Redis's guard, as a locked metatable: reading a name its table does not have is an error. */
+  static LuaReadOnlyTable guard() {
     LuaReadOnlyTable guard = new LuaReadOnlyTable();
     guard.rawset("__index", new MissingGlobal());
     guard.lock();
-    globals.setmetatable(guard);
-    globals.lock();
+    return guard;
   }
 
   /**
@@ -107,8 +115,17 @@ final class LuaSandbox {
    * @throws LuaError with the compiler's message if it is not valid Lua
    */
   static LuaValue compile(LuaGlobals globals, byte[] source, int offset) {
-    return globals.load(new ByteArrayInputStream(source, offset, source.length - offset), CHUNK_NAME, "t",
-        globals);
+    return compile(globals, source, offset, CHUNK_NAME, globals);
+  }
+
+  /**
+   * As {@link #compile(LuaGlobals, byte[], int)}, named {@code chunkName} ({@link #FUNCTION_CHUNK_NAME} for a
+   * library), its globals {@code env}: its functions' instructions pass {@code env}'s hook ({@code debuglib}).
+   *
+   * @throws LuaError with the compiler's message if it is not valid Lua
+   */
+  static LuaValue compile(LuaGlobals globals, byte[] source, int offset, String chunkName, LuaGlobals env) {
+    return globals.load(new ByteArrayInputStream(source, offset, source.length - offset), chunkName, "t", env);
   }
 
   /**

@@ -25,6 +25,11 @@ final class RdbReader {
     this.budget = maxBytes;
   }
 
+  /** How many bytes are left to read. */
+  int remaining() {
+    return end - at;
+  }
+
   int u8() {
     if (at >= end) {
       throw DumpFormat.MALFORMED;

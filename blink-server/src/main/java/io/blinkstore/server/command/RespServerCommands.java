@@ -7,7 +7,6 @@ import static io.blinkstore.server.command.CommandFlag.LOADING;
 import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
 import static io.blinkstore.server.command.CommandFlag.NO_AUTH;
 import static io.blinkstore.server.command.CommandFlag.STALE;
-import static io.blinkstore.server.command.CommandFlag.WRITE;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.internal.MemoryLimitControl;
@@ -20,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The RESP connection and server commands: {@code PING}, {@code ECHO}, {@code QUIT}, {@code SELECT}, {@code AUTH},
- * {@code HELLO}, {@code CLIENT}, {@code CONFIG}, {@code COMMAND}, {@code FUNCTION FLUSH}, {@code TIME} and
+ * {@code HELLO}, {@code CLIENT}, {@code CONFIG}, {@code COMMAND}, {@code TIME} and
  * {@code INFO}. They answer what Redis 7 answers where Blink Store has the same notion, and what a Redis with one
  * database, no password, no persistence answers elsewhere, so that redis-cli, redis-benchmark and client
  * libraries connect.
@@ -79,9 +78,9 @@ public final class RespServerCommands {
     config.report(Map.of("databases", Integer.toString(databaseCount)));
   }
 
-  /** Reports {@code cache}'s scripts in {@code INFO memory}. */
-  void scripts(ScriptCache cache) {
-    info.scripts(cache);
+  /** Reports {@code cache}'s scripts and {@code functions}' libraries in {@code INFO memory}. */
+  void scripts(ScriptCache cache, FunctionLibraries functions) {
+    info.scripts(cache, functions);
   }
 
   /** Reports {@code replication} in {@code INFO replication}. */
@@ -119,26 +118,7 @@ public final class RespServerCommands {
     table.add("config|resetstat", 2, Keys.NONE, (client, args) -> info.resetStats(), ADMIN, NOSCRIPT, LOADING, STALE);
     table.add("config|rewrite", 2, Keys.NONE, (client, args) -> NO_CONFIG_FILE, ADMIN, NOSCRIPT, LOADING, STALE);
     ClusterCommand.register(table);
-    table.addContainer("function", -2, null);
-    table.add("function|flush", -2, Keys.NONE, RespServerCommands::functionFlush, NOSCRIPT, WRITE);
     CommandIntrospection.register(table);
-  }
-
-  /**
-   * {@code FUNCTION FLUSH [ASYNC|SYNC]}: there are no functions (scripting is not supported), so there are none
-   * to delete; answered as Redis answers it with none loaded, so that test suites and tools that clear functions
-   * before they start go on.
-   */
-  private static Result functionFlush(ClientState client, byte[][] args) {
-    if (args.length > 3) {
-      return Result.error("unknown subcommand or wrong number of arguments for '" + Arguments.text(args[1])
-          + "'. Try FUNCTION HELP.");
-    }
-    if (args.length == 3 && !Arguments.lowerCase(args[2]).equals("sync")
-        && !Arguments.lowerCase(args[2]).equals("async")) {
-      return Result.error("FUNCTION FLUSH only supports SYNC|ASYNC option");
-    }
-    return Result.OK;
   }
 
   /** {@code TIME}: the wall clock as Redis answers it, Unix seconds and the microseconds within that second. */

@@ -28,6 +28,27 @@ record Script(String sha, byte[] body, int flags, LuaValue function) {
   private static final List<String> FLAG_NAMES =
       List.of("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys");
 
+  /** The bit of the flag named {@code name} (any case, as Redis's {@code strcasecmp}), or 0 for none. */
+  static int flagNamed(String name) {
+    for (int i = 0; i < FLAG_NAMES.size(); i++) {
+      if (FLAG_NAMES.get(i).equalsIgnoreCase(name)) {
+        return NO_WRITES << i;
+      }
+    }
+    return 0;
+  }
+
+  /** The names of {@code flags}' bits, in Redis's order ({@code scripts_flags_def}). */
+  static List<String> flagNames(int flags) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < FLAG_NAMES.size(); i++) {
+      if ((flags & NO_WRITES << i) != 0) {
+        names.add(FLAG_NAMES.get(i));
+      }
+    }
+    return names;
+  }
+
   boolean has(int flag) {
     return (flags & flag) != 0;
   }

@@ -67,6 +67,7 @@ final class ScriptCommands {
   private final HeapGuard heapGuard;
   private final OutOfMemory outOfMemory;
   private final Monitors monitors;
+  private final FunctionCommands functions;
 
   /**
    * The script commands of a dispatcher whose commands are in {@code table}, run by {@code commands} (as
@@ -83,6 +84,7 @@ final class ScriptCommands {
     this.engine = isolation == null ? null : new ScriptEngine(table, commands, outOfMemory, denial, maxReplyBytes,
         errors);
     this.runner = engine == null || isolation == null ? null : new ScriptRunner(engine, isolation, afterRun, turn);
+    this.functions = new FunctionCommands(engine, runner, heapGuard, outOfMemory, monitors);
   }
 
   void register(CommandTable commands) {
@@ -102,11 +104,15 @@ final class ScriptCommands {
     commands.add("script|exists", -3, Keys.NONE, this::exists, NOSCRIPT);
     commands.add("script|kill", 2, Keys.NONE, this::kill, NOSCRIPT, ALLOW_BUSY);
     commands.add("script|load", 3, Keys.NONE, this::load, NOSCRIPT, STALE);
+    functions.register(commands);
   }
 
-  /** Whether {@code spec} runs without the gate held shared: a script takes it exclusive, the cache needs none. */
+  /**
+   * Whether {@code spec} runs without the gate held shared: a script or function takes it exclusive, the cache and
+   * the functions' reads need none.
+   */
   static boolean ungated(CommandSpec spec) {
-    return UNGATED.contains(spec.name()) || spec.name().startsWith("script|");
+    return UNGATED.contains(spec.name()) || spec.name().startsWith("script|") || FunctionCommands.ungated(spec);
   }
 
   /**
@@ -139,6 +145,11 @@ final class ScriptCommands {
     return denial;
   }
 
+  /** The function libraries ({@code INFO}). */
+  FunctionLibraries functions() {
+    return functions.libraries();
+  }
+
   /** The cache ({@code INFO}). */
   ScriptCache cache() {
     return cache;
@@ -167,7 +178,7 @@ final class ScriptCommands {
     if (!(found instanceof Script script)) {
       return found instanceof Result refusal ? refusal : NOSCRIPT_ERROR;
     }
-    Result refusal = refusal(script, readOnly);
+    Result refusal = refusal(script, readOnly, outOfMemory);
     if (refusal != null) {
       return refusal;
     }
@@ -192,6 +203,9 @@ final class ScriptCommands {
    * {@code no-writes} nor {@code allow-oom} (by its SHA in the cache, or its body's shebang).
    */
   boolean denyoom(CommandSpec spec, byte[][] args) {
+    if (functions.denyoom(spec, args)) {
+      return true;
+    }
     boolean bySha = spec.name().startsWith("evalsha");
     if (!spec.name().startsWith("eval") || args.length < 2 || bySha && args[1].length != 40) {
       return false;
@@ -213,8 +227,11 @@ final class ScriptCommands {
     return (flags & (Script.COMPAT | Script.NO_WRITES | Script.ALLOW_OOM)) == 0;
   }
 
-  /** Redis's checks before a script with a shebang runs ({@code scriptPrepareForRun}), or {@code null}. */
-  private @Nullable Result refusal(Script script, boolean readOnly) {
+  /**
+   * Redis's checks before a script with a shebang or a function runs ({@code scriptPrepareForRun}), or
+   * {@code null}; {@code outOfMemory} says whether the server is over its memory limit.
+   */
+  static @Nullable Result refusal(Script script, boolean readOnly, OutOfMemory outOfMemory) {
     if (script.has(Script.COMPAT)) {
       return null;
     }
@@ -270,7 +287,7 @@ final class ScriptCommands {
   }
 
   private Result kill(ClientState client, byte[][] args) {
-    return runner == null ? ScriptRunner.NOTBUSY : runner.kill();
+    return runner == null ? ScriptRunner.NOTBUSY : runner.kill(false);
   }
 
   /** {@code SCRIPT DEBUG}: {@code NO} is what this server does anyway; {@code YES} and {@code SYNC} are refused. */

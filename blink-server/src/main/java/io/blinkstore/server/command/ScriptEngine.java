@@ -8,7 +8,10 @@ import org.luaj.vm2.LuaValue;
 /**
  * The Lua state scripts run in ({@link LuaSandbox}), one script at a time: it compiles a body into a
  * {@link Script} and runs a {@link ScriptRun} to its reply, with Redis 7.0's error texts
- * ({@code luaCallFunction}): a raised error is the reply, followed by {@code script: <sha>, on @user_script:<line>.}.
+ * ({@code luaCallFunction}): a raised error is the reply, followed by {@code script: <sha>, on @user_script:<line>.}
+ * (a function's: {@code script: <name>, on @user_function:<line>.}). Functions ({@code FCALL}) run in this state
+ * too: they read its globals, and are given the keys and arguments where a script finds {@code KEYS} and
+ * {@code ARGV}.
  * The caller holds the store's gate exclusive for {@link #execute}; {@link #compile} may run meanwhile, on another
  * thread: compiling reads nothing a run changes.
  */
@@ -48,12 +51,22 @@ final class ScriptEngine {
     }
   }
 
+  /** The state's globals: what a function reads when it runs ({@link FunctionLoader}). */
+  LuaGlobals globals() {
+    return globals;
+  }
+
+  /** The state's instruction hook, which a function's instructions pass when it runs. */
+  LuaInterrupts interrupts() {
+    return interrupts;
+  }
+
   /** Runs {@code run} to its reply; the caller holds the gate exclusive, and no other run is in progress. */
   Result execute(ScriptRun run) {
     globals.unlock();
-    try {
-      globals.rawset("KEYS", array(run.keys()));
-      globals.rawset("ARGV", array(run.argv()));
+    try { // a function gets them as arguments: the globals KEYS and ARGV do not exist for it, as in Redis
+      globals.rawset("KEYS", run.isFunction() ? LuaValue.NIL : array(run.keys()));
+      globals.rawset("ARGV", run.isFunction() ? LuaValue.NIL : array(run.argv()));
     } finally {
       globals.lock();
     }
@@ -61,7 +74,8 @@ final class ScriptEngine {
     interrupts.watch(run);
     ScriptRun.runningHere(run);
     try {
-      LuaValue value = run.script().function().call();
+      LuaValue value = run.isFunction() ? run.script().function().call(array(run.keys()), array(run.argv()))
+          : run.script().function().call();
       Result reply = LuaReplies.toResult(value, run.client().protocol(), new LuaReplies.Budget(maxReplyBytes));
       long bytes = run.client().replySize().bytes(reply);
       if (bytes > maxReplyBytes) {
@@ -70,7 +84,8 @@ final class ScriptEngine {
       errors.countNested(reply); // an error table inside the reply is an error reply too; the reply itself is
       return reply; // counted where it is answered
     } catch (LuaError e) {
-      return failure(run.script(), e, interrupts.line());
+      return failure(run.script(), e, interrupts.line(),
+          run.isFunction() ? LuaSandbox.FUNCTION_CHUNK_NAME : LuaSandbox.CHUNK_NAME);
     } catch (LuaReplies.TooLarge e) {
       return Result.error(String.valueOf(e.getMessage()));
     } catch (StackOverflowError e) {
@@ -88,7 +103,7 @@ final class ScriptEngine {
    * The reply of a run that raised {@code error}: its text, and where it was raised (luaj's position, else the
    * line of the last instruction run, {@code lastLine}: a call in tail position raised it).
    */
-  private static Result failure(Script script, LuaError error, int lastLine) {
+  private static Result failure(Script script, LuaError error, int lastLine, String chunk) {
     LuaValue object = LuaSandbox.messageObject(error);
     int line = LuaSandbox.line(error);
     String message;
@@ -96,13 +111,13 @@ final class ScriptEngine {
       LuaValue err = object.rawget("err");
       message = err.type() == LuaValue.TSTRING ? LuaReplies.string(err) : "ERR " + object.tojstring();
     } else if (line < 0 && lastLine >= 0) {
-      message = "ERR user_script:" + lastLine + ": " + LuaReplies.string(object);
+      message = "ERR " + chunk.substring(1) + ':' + lastLine + ": " + LuaReplies.string(object);
     } else {
       message = "ERR " + LuaReplies.string(object);
     }
     line = line < 0 ? lastLine : line;
     Result.Error reply = LuaReplies.error(line < 0 ? message
-        : message + " script: " + script.sha() + ", on " + LuaSandbox.CHUNK_NAME + ':' + line + '.');
+        : message + " script: " + script.sha() + ", on " + chunk + ':' + line + '.');
     return object.istable() && LuaReplies.isCounted(object) ? reply.asCounted() : reply;
   }
 

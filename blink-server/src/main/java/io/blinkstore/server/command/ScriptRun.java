@@ -18,6 +18,9 @@ final class ScriptRun implements LaterReply {
   /** Redis's error for a script stopped by {@code SCRIPT KILL}, raised at its next instruction checked. */
   static final String KILLED = "Script killed by user with SCRIPT KILL...";
 
+  /** Redis's error for a library whose code runs past {@code FUNCTION LOAD}'s time limit. */
+  static final String LOAD_TIMEOUT = "FUNCTION LOAD timeout";
+
   /**
    * How many bytes a run may ask for in large pieces ({@link #allocating}) before the heap is looked at at once: a
    * sixty-fourth of the heap, at least 1 MiB. The instruction hook looks every 1,024 instructions, and the heap
@@ -35,6 +38,10 @@ final class ScriptRun implements LaterReply {
   private final ClientState client;
   private final boolean readOnly;
   private final HeapGuard heapGuard;
+  /** The function's call ({@code FCALL}), or {@code null} for a script ({@code EVAL}) or a library's load. */
+  private final byte @Nullable [][] functionCall;
+  /** When a library's load must have ended ({@code System.nanoTime()}), or 0: not a load. */
+  private final long loadDeadline;
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile long startNanos;
   private volatile boolean wrote;
@@ -51,12 +58,47 @@ final class ScriptRun implements LaterReply {
    * ({@code EVAL_RO}, or a {@code no-writes} script). Its heap checks ask {@code heapGuard}.
    */
   ScriptRun(Script script, byte[][] keys, byte[][] argv, ClientState caller, boolean readOnly, HeapGuard heapGuard) {
+    this(script, keys, argv, caller, readOnly, heapGuard, null, 0);
+  }
+
+  private ScriptRun(Script script, byte[][] keys, byte[][] argv, ClientState caller, boolean readOnly,
+      HeapGuard heapGuard, byte @Nullable [][] functionCall, long loadDeadline) {
     this.script = script;
     this.keys = keys;
     this.argv = argv;
     this.client = caller.forScript(LUA);
     this.readOnly = readOnly;
     this.heapGuard = heapGuard;
+    this.functionCall = functionCall;
+    this.loadDeadline = loadDeadline;
+  }
+
+  /**
+   * A call of {@code function} ({@code FCALL}, its arguments {@code call}): {@code function}'s {@link Script#sha}
+   * is the function's name, its {@link Script#function} the callback, given {@code keys} and {@code argv}.
+   */
+  static ScriptRun functionCall(Script function, byte[][] call, byte[][] keys, byte[][] argv, ClientState caller,
+      boolean readOnly, HeapGuard heapGuard) {
+    return new ScriptRun(function, keys, argv, caller, readOnly, heapGuard, call, 0);
+  }
+
+  /**
+   * The run of a library's code while it loads ({@code FUNCTION LOAD}), stopped at {@code deadline} (a
+   * {@code System.nanoTime()}, not 0).
+   */
+  static ScriptRun load(ClientState caller, HeapGuard heapGuard, long deadline) {
+    return new ScriptRun(new Script("", new byte[0], 0, org.luaj.vm2.LuaValue.NIL), new byte[0][], new byte[0][],
+        caller, true, heapGuard, null, deadline == 0 ? 1 : deadline);
+  }
+
+  /** Whether it calls a function ({@code FCALL}) rather than running a script ({@code EVAL}). */
+  boolean isFunction() {
+    return functionCall != null;
+  }
+
+  /** The {@code FCALL} it runs for, as the caller sent it ({@code FUNCTION STATS}); empty for a script. */
+  byte[][] functionCall() {
+    return functionCall == null ? new byte[0][] : functionCall;
   }
 
   Script script() {
@@ -132,6 +174,9 @@ final class ScriptRun implements LaterReply {
     }
     if (aborted) {
       throw new LuaError(LuaRedisApi.errorTable("script stopped: the server is shutting down"));
+    }
+    if (loadDeadline != 0 && System.nanoTime() - loadDeadline > 0) {
+      throw new LuaError(LuaRedisApi.errorTable(LOAD_TIMEOUT));
     }
     if (outOfHeap || !heapGuard.writesAllowed()) {
       throw new LuaError(LuaRedisApi.errorTable("-OOM script stopped: the server's heap is nearly full"));

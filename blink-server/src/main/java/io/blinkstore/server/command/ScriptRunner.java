@@ -29,6 +29,9 @@ final class ScriptRunner {
 
   static final Result.Error BUSY = new Result.Error(
       "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+  /** Redis's {@code BUSY} while a function runs ({@code shared.slowscripterr}). */
+  static final Result.Error BUSY_FUNCTION = new Result.Error(
+      "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
   static final Result.Error NOTBUSY = new Result.Error("NOTBUSY No scripts in execution right now.");
   static final Result.Error UNKILLABLE = new Result.Error("UNKILLABLE Sorry the script already executed write "
       + "commands against the dataset. You can either wait the script termination or kill the server in a hard way "
@@ -121,7 +124,16 @@ final class ScriptRunner {
     if (left > 0 && run.awaitEnd(left)) {
       return null;
     }
-    return current == run ? BUSY : null;
+    return current == run ? busyError(run) : null;
+  }
+
+  private static Result.Error busyError(ScriptRun run) {
+    return run.isFunction() ? BUSY_FUNCTION : BUSY;
+  }
+
+  /** The run in progress ({@code FUNCTION STATS}), or {@code null}. */
+  @Nullable ScriptRun current() {
+    return current;
   }
 
   /** Whether a script runs now and has run past {@code busy-reply-threshold}. */
@@ -130,11 +142,20 @@ final class ScriptRunner {
     return run != null && busyMillis > 0 && run.runningNanos() >= TimeUnit.MILLISECONDS.toNanos(busyMillis);
   }
 
-  /** {@code SCRIPT KILL}: stops the running script unless it has written. */
-  Result kill() {
+  /**
+   * {@code SCRIPT KILL} ({@code function} false) or {@code FUNCTION KILL}: stops the running script or function
+   * unless it has written, in Redis's order of refusals ({@code scriptKill}); each kills only its own kind.
+   */
+  Result kill(boolean function) {
     ScriptRun run = current;
     if (run == null) {
       return NOTBUSY;
+    }
+    if (run.hasWritten()) {
+      return UNKILLABLE;
+    }
+    if (run.isFunction() != function) {
+      return busyError(run);
     }
     return run.kill() ? Result.OK : UNKILLABLE;
   }

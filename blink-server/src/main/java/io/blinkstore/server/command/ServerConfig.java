@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,7 +49,19 @@ final class ServerConfig {
       Map.entry("busy-reply-threshold", new long[] {0, Long.MAX_VALUE}),
       Map.entry("lua-time-limit", new long[] {0, Long.MAX_VALUE}),
       Map.entry("set-max-intset-entries", new long[] {0, Long.MAX_VALUE}),
-      Map.entry("repl-ping-replica-period", new long[] {1, Integer.MAX_VALUE}));
+      Map.entry("repl-ping-replica-period", new long[] {1, Integer.MAX_VALUE}),
+      Map.entry("port", new long[] {0, 65535}),
+      Map.entry("rdb-key-save-delay", new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE}),
+      Map.entry("key-load-delay", new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE}),
+      Map.entry("watchdog-period", new long[] {0, Integer.MAX_VALUE}),
+      Map.entry("loading-process-events-interval-bytes", new long[] {1024, Integer.MAX_VALUE}));
+
+  /**
+   * Redis 7.0's hidden settings ({@code HIDDEN_CONFIG}, its debugging knobs) with their defaults: reported when
+   * asked by name, never by a pattern, as Redis reports them; none changes here (their current value is taken).
+   */
+  private static final Map<String, String> HIDDEN = Map.of("key-load-delay", "0", "rdb-key-save-delay", "0",
+      "watchdog-period", "0", "use-exit-on-panic", "no", "loading-process-events-interval-bytes", "2097152");
 
   /** Redis 7.0's old names of settings, each reported and changed with its new name. */
   private static final Map<String, String> ALIASES = Map.of("hash-max-ziplist-entries", "hash-max-listpack-entries",
@@ -146,6 +159,7 @@ final class ServerConfig {
     values.put("enable-debug-command", "no"); // the server reports its own (DebugCommand reads it)
     values.put("busy-reply-threshold", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS));
     values.put("lua-time-limit", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS)); // its old name
+    values.putAll(HIDDEN);
     if (control != null) {
       live.put("maxmemory", new MaxMemory(control));
     }
@@ -206,8 +220,11 @@ final class ServerConfig {
     for (String name : List.copyOf(values.keySet())) {
       for (int i = 2; i < args.length; i++) {
         String pattern = Arguments.lowerCase(args[i]);
+        boolean wildcard = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.indexOf('[') >= 0;
+        if (wildcard && HIDDEN.containsKey(name)) {
+          continue; // a hidden setting answers its name only
+        }
         if (RespServerCommands.globMatches(pattern, name)) {
-          boolean wildcard = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
           pairs.add(wildcard ? Result.bulk(name) : new Result.Bulk(args[i]));
           pairs.add(Result.bulk(value(name)));
           break;
@@ -249,8 +266,24 @@ final class ServerConfig {
         return failed(name, refusal);
       }
     }
-    changes.forEach(Runnable::run);
+    for (Runnable change : changes) { // first what may fail (port), then the rest: all or nothing, as Redis
+      if (change instanceof Fallible fallible) {
+        String failure = fallible.attempt.get();
+        if (failure != null) {
+          return failed(fallible.name, failure);
+        }
+      }
+    }
+    changes.stream().filter(change -> !(change instanceof Fallible)).forEach(Runnable::run);
     return Result.OK;
+  }
+
+  /** A change whose applying may fail ({@link LiveSetting#tryApply}): why it failed, or {@code null}. */
+  private record Fallible(String name, Supplier<@Nullable String> attempt) implements Runnable {
+    @Override
+    public void run() {
+      throw new IllegalStateException("applied by set() before the other changes");
+    }
   }
 
   /**
@@ -312,13 +345,22 @@ final class ServerConfig {
     long value = number;
     String refusal = setting.refusal(value);
     if (refusal == null) {
-      changes.add(() -> {
-        setting.apply(value);
+      Runnable record = () -> {
         values.put(name, Long.toString(value));
         String alias = ALIASES.get(name);
         if (alias != null) {
           values.put(alias, Long.toString(value));
         }
+      };
+      changes.add(name.equals("port") ? new Fallible(name, () -> {
+        String failure = setting.tryApply(value);
+        if (failure == null) {
+          record.run();
+        }
+        return failure;
+      }) : () -> {
+        setting.apply(value);
+        record.run();
       });
     }
     return refusal;

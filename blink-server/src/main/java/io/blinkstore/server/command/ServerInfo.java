@@ -50,6 +50,8 @@ final class ServerInfo {
 
   /** The script cache, once the script commands exist; read at each {@code INFO memory}. */
   private volatile @Nullable ScriptCache scripts;
+  /** The function libraries, once the script commands exist; read at each {@code INFO memory}. */
+  private volatile @Nullable FunctionLibraries functions;
 
   /** @param policy the eviction policy, read at each {@code INFO memory} ({@code maxmemory_policy}) */
   ServerInfo(BlinkStore store, ServerCounters counters, CommandTable table, Supplier<List<String>> keyspace,
@@ -184,9 +186,10 @@ final class ServerInfo {
     persistence = () -> snapshots.figures().infoLines();
   }
 
-  /** Reports {@code cache}'s scripts in {@code INFO memory}. */
-  void scripts(ScriptCache cache) {
+  /** Reports {@code cache}'s scripts and {@code libraries}' functions in {@code INFO memory}. */
+  void scripts(ScriptCache cache, FunctionLibraries libraries) {
     scripts = cache;
+    functions = libraries;
   }
 
   private void memory(ServerStats stats, StringBuilder text) {
@@ -200,6 +203,8 @@ final class ServerInfo {
     ScriptCache cache = scripts;
     long scriptBytes = cache == null ? 0 : cache.bytes();
     int scriptCount = cache == null ? 0 : cache.size();
+    FunctionLibraries libraries = functions;
+    long functionBytes = libraries == null ? 0 : libraries.codeBytes();
     lines(text, "Memory",
         "used_memory:" + stats.usage(),
         "used_memory_human:" + human(stats.usage()),
@@ -215,14 +220,14 @@ final class ServerInfo {
         "used_memory_lua_human:0B",
         "used_memory_scripts_eval:" + scriptBytes,
         "number_of_cached_scripts:" + scriptCount,
-        "number_of_functions:0",
-        "number_of_libraries:0",
+        "number_of_functions:" + (libraries == null ? 0 : libraries.functionCount()),
+        "number_of_libraries:" + (libraries == null ? 0 : libraries.libraryCount()),
         "used_memory_vm_functions:0",
         "used_memory_vm_total:0",
         "used_memory_vm_total_human:0B",
-        "used_memory_functions:0",
-        "used_memory_scripts:" + scriptBytes,
-        "used_memory_scripts_human:" + human(scriptBytes),
+        "used_memory_functions:" + functionBytes,
+        "used_memory_scripts:" + (scriptBytes + functionBytes),
+        "used_memory_scripts_human:" + human(scriptBytes + functionBytes),
         "maxmemory:" + stats.limit(),
         "maxmemory_human:" + human(stats.limit()),
         "maxmemory_policy:" + policy.get(),

@@ -8,6 +8,7 @@ import io.blinkstore.server.command.Dispatcher;
 import io.blinkstore.server.command.EntrySizeLimits;
 import io.blinkstore.server.command.HeapGuard;
 import io.blinkstore.server.command.Leases;
+import io.blinkstore.server.command.LiveSetting;
 import io.blinkstore.server.command.RespKeys;
 import io.blinkstore.server.command.ServerCounters;
 import io.blinkstore.server.protocol.resp.Resp3Encoder;
@@ -54,7 +55,8 @@ public final class ProtocolPipeline {
 
   private final Dispatcher dispatcher;
   private final int maxLineBytes;
-  private final int maxRespRequestBytes;
+  /** The most bytes of bulk strings a RESP request may hold ({@code client-query-buffer-limit}, new connections). */
+  private volatile int maxRespRequestBytes;
   private final @Nullable Authenticator authenticator;
   private final @Nullable AuthGate authGate;
 
@@ -86,7 +88,25 @@ public final class ProtocolPipeline {
    */
   public ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, @Nullable Authenticator authenticator) {
     this(dispatcher, maxLineBytes, RespDecoder.MAX_REQUEST_BYTES, authenticator);
+    dispatcher.liveSetting("client-query-buffer-limit", new LiveSetting() {
+      @Override
+      public @Nullable String refusal(long value) {
+        if (value < MIN_QUERY_BUFFER_BYTES) {
+          return "argument must be between " + MIN_QUERY_BUFFER_BYTES + " and " + Long.MAX_VALUE + " inclusive";
+        }
+        return value > RespDecoder.MAX_REQUEST_BYTES ? "Blink Store holds a request to at most "
+            + RespDecoder.MAX_REQUEST_BYTES + " bytes of bulk strings" : null;
+      }
+
+      @Override
+      public void apply(long value) {
+        maxRespRequestBytes = (int) value; // connections opened from now on: their decoders read it once
+      }
+    });
   }
+
+  /** Redis's least {@code client-query-buffer-limit}, 1 MiB. */
+  private static final long MIN_QUERY_BUFFER_BYTES = 1 << 20;
 
   private ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, int maxRespRequestBytes,
       @Nullable Authenticator authenticator) {

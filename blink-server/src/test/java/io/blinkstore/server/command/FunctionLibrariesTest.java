@@ -1,0 +1,77 @@
+package io.blinkstore.server.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.blinkstore.server.command.FunctionLibraries.Function;
+import io.blinkstore.server.command.FunctionLibraries.Library;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaValue;
+
+/**
+ * The libraries' bounds, each at the limit and one past it ({@link FunctionLibraries#MAX_FUNCTIONS},
+ * {@link FunctionLibraries#MAX_CODE_BYTES}), the all-or-nothing joins of {@code FUNCTION RESTORE}, and the
+ * metadata line as Redis's {@code sdssplitargs} reads it.
+ */
+class FunctionLibrariesTest {
+  private static final String FULL = "function libraries full (at most 10000 functions and 64 MiB of code): "
+      + "FUNCTION DELETE or FUNCTION FLUSH frees them";
+
+  private static Library library(String name, int functions, int codeBytes) {
+    List<Function> list = new ArrayList<>();
+    for (int i = 0; i < functions; i++) {
+      list.add(new Function(name + "_f" + i, null, 0, LuaValue.NIL, name));
+    }
+    return new Library(name, new byte[codeBytes], list);
+  }
+
+  @Test
+  void functionsAreHeldToTheirCountAtTheLimitAndOnePast() {
+    FunctionLibraries libraries = new FunctionLibraries();
+    assertNull(libraries.add(List.of(library("a", FunctionLibraries.MAX_FUNCTIONS - 1, 10)), false, true));
+    assertEquals(FULL, libraries.add(List.of(library("b", 2, 10)), false, true));
+    assertNull(libraries.add(List.of(library("b", 1, 10)), false, true));
+    assertEquals(FunctionLibraries.MAX_FUNCTIONS, libraries.functionCount());
+    assertEquals(FULL, libraries.add(List.of(library("c", 1, 10)), false, true));
+    assertNull(libraries.add(List.of(library("b", 1, 10)), true, true), "a replaced library frees its functions");
+  }
+
+  @Test
+  void codeIsHeldToItsBytesAtTheLimitAndOnePast() {
+    FunctionLibraries libraries = new FunctionLibraries();
+    int half = (int) (FunctionLibraries.MAX_CODE_BYTES / 2);
+    assertNull(libraries.add(List.of(library("a", 1, half)), false, true));
+    assertEquals(FULL, libraries.add(List.of(library("b", 1, half + 1)), false, true));
+    assertNull(libraries.add(List.of(library("b", 1, half)), false, true));
+    assertEquals(FunctionLibraries.MAX_CODE_BYTES, libraries.codeBytes());
+    libraries.delete("a");
+    assertEquals(half, libraries.codeBytes());
+  }
+
+  @Test
+  void aJoinAddsEveryLibraryOrNone() {
+    FunctionLibraries libraries = new FunctionLibraries();
+    assertNull(libraries.add(List.of(library("a", 2, 1)), false, true));
+    Library clash = new Library("c", new byte[1], List.of(new Function("A_F1", null, 0, LuaValue.NIL, "c")));
+    assertEquals("Function A_F1 already exists", libraries.add(List.of(library("b", 1, 1), clash), false, false));
+    assertEquals(1, libraries.libraryCount());
+    assertEquals("Library a already exists", libraries.add(List.of(library("a", 1, 1)), false, false));
+    assertEquals("Library 'a' already exists", libraries.add(List.of(library("a", 1, 1)), false, true));
+    assertNull(libraries.function("b_f0"));
+    assertEquals("a", libraries.function("A_F0").library(), "function names are case-insensitive");
+  }
+
+  @Test
+  void metadataIsSplitAsRedisSplitsArguments() {
+    assertEquals(List.of("#!lua", "name=x"), FunctionLoader.splitArgs("#!lua   name=x "));
+    assertEquals(List.of("#!lua", "name=a b"), FunctionLoader.splitArgs("#!lua name=\"a b\""));
+    assertEquals(List.of("#!lua", "name=\n"), FunctionLoader.splitArgs("#!lua name=\"\\n\""));
+    assertEquals(List.of("#!lua", "name=A"), FunctionLoader.splitArgs("#!lua name=\"\\x41\""));
+    assertEquals(List.of("#!lua", "it's"), FunctionLoader.splitArgs("#!lua 'it\\'s'"));
+    assertNull(FunctionLoader.splitArgs("#!lua name=\"open"));
+    assertNull(FunctionLoader.splitArgs("#!lua name=\"a\"b"));
+    assertEquals("x", FunctionLoader.metadata("#!lua NAME=x\n".getBytes()).name());
+  }
+}
