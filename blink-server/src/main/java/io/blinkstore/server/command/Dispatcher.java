@@ -89,6 +89,7 @@ public final class Dispatcher {
   private final DebugCommand debug;
   /** The replicas and their stream: every write runs on the exclusive path while one is attached. */
   private final Replication replication;
+  private final ReplicaRole role;
 
   /** A dispatcher of every supported command against {@code store}: no auth, no heap guard, the default output cap. */
   public Dispatcher(BlinkStore store) {
@@ -169,6 +170,8 @@ public final class Dispatcher {
     replication.register(table);
     new WaitCommand(blocked, replication).register(table);
     serverCommands.replication(replication);
+    role = new ReplicaRole(table, replication, serverCommands.config, () -> signedInClient(RespKeys::of),
+        this::dispatch, this::closed);
     new RespClientCommands(clients, pause, blocked).register(table);
     monitors = new Monitors(maxReplyBytes);
     pubSub = new PubSubChannels(maxReplyBytes);
@@ -176,11 +179,11 @@ public final class Dispatcher {
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);
     ExclusiveTurn turn = this.turn = new ExclusiveTurn(replication::released);
-    replication.turn(turn, this::scriptBusy);
-    transactions = new RespTransactionCommands(isolation, this::runQueued, turn, this::scriptBusy);
-    transactions.register(table);
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, outOfMemory, monitors,
         blocked::serveReady, turn, maxReplyBytes, counters.errors());
+    replication.turn(turn, scripts::busyNow);
+    transactions = new RespTransactionCommands(isolation, this::runQueued, turn, scripts::busyNow);
+    transactions.register(table);
     scripts.register(table);
     debug = new DebugCommand(scripts.denial(), new DebugTools(writingThroughLeases, keyspace, table,
         new DebugReload(snapshots, isolation)), () -> serverCommands.config.value("enable-debug-command"));
@@ -220,6 +223,7 @@ public final class Dispatcher {
    * of a script that {@code SCRIPT KILL} cannot stop), and no other starts.
    */
   public void close() {
+    role.close();
     replication.close();
     scripts.close();
     debug.close();
@@ -403,7 +407,8 @@ public final class Dispatcher {
         || RespTransactionCommands.execOfDenyoom(spec, client) || scripts.denyoom(spec, args))) {
       return outOfMemory;
     }
-    return PubSubCommands.refusal(spec, client);
+    Result roleRefusal = role.refusal(spec, client); // NOREPLICAS, READONLY, MASTERDOWN, LOADING
+    return roleRefusal != null ? roleRefusal : PubSubCommands.refusal(spec, client);
   }
 
   /**
@@ -447,11 +452,6 @@ public final class Dispatcher {
     Isolation gate = Objects.requireNonNull(isolation, "a store without a gate runs every command ungated");
     Result result = turn.tryRun(scripts::busyNow, () -> gate.atomically(view -> replication.ran(spec, client, args, call(spec, client, args))));
     return result == null ? ScriptRunner.BUSY : result;
-  }
-
-  /** Whether a script runs past {@code busy-reply-threshold} ({@code EXEC} waiting for the gate gives up then). */
-  private boolean scriptBusy() {
-    return scripts.busyNow();
   }
 
   /** Runs a command an {@code EXEC} dequeued, under the gate {@code EXEC} holds; MONITOR sees it then, as in Redis. */

@@ -33,6 +33,12 @@ public enum ErrorKind {
   NOTBUSY,
   /** {@code SCRIPT KILL} of a script that has written. */
   UNKILLABLE,
+  /** A write sent to a read-only replica. */
+  READONLY,
+  /** A command a replica whose link is down refuses ({@code replica-serve-stale-data no}). */
+  MASTERDOWN,
+  /** A write a primary refuses for want of replicas ({@code min-replicas-to-write}). */
+  NOREPLICAS,
   /**
    * A kind of the error's own, named by the first word of its message (a script's
    * {@code redis.error_reply("MYKIND ...")}): its line is the message alone.

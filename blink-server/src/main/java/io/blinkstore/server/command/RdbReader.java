@@ -125,6 +125,19 @@ final class RdbReader {
     };
   }
 
+  /** Where the next byte is read. */
+  int position() {
+    return at;
+  }
+
+  /** Skips {@code size} bytes. */
+  void skip(long size) {
+    if (size < 0 || size > end - at) {
+      throw DumpFormat.MALFORMED;
+    }
+    at += (int) size;
+  }
+
   private int advance(int size) {
     if (size > end - at) {
       throw DumpFormat.MALFORMED;

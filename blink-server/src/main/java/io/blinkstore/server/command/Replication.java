@@ -15,19 +15,17 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The server as a primary that Redis replicas follow (issue 23): {@code SYNC} and {@code PSYNC} (always a full
- * resync: there is no backlog), {@code REPLCONF}, {@code ROLE}, {@code REPLICAOF NO ONE}, and the replication stream,
+ * resync: there is no backlog), {@code REPLCONF}, {@code ROLE}, and the replication stream,
  * Redis 7.0's bytes: after {@code +FULLRESYNC <replid> <offset>} (PSYNC only), the dataset as one RDB bulk
  * ({@link RdbFile}), then every write as Redis propagates it ({@link Propagation}), a {@code SELECT} before a write
  * of another database than the last, the writes of a transaction or a script wrapped in {@code MULTI}/{@code EXEC}
@@ -60,9 +58,8 @@ public final class Replication implements BlockedClients.Served {
   static final Result.Error NO_STORE = Result.error("replication needs the in-process store");
   private static final Result.Error TOO_LARGE = Result.error(
       "the dataset is larger than a full sync's bound (" + MAX_REPLICA_PENDING_BYTES + " bytes of RDB)");
-  static final Result.Error NOT_A_REPLICA = Result.error(
-      "REPLICAOF to another server is not built: Blink Store is a primary only (REPLICAOF NO ONE is accepted)");
-
+  private static final Result.Error CHAINED = Result.error(
+      "this server is a replica: replicas of a replica (chained replication) are not built here");
   private static final byte[][] PING = {ascii("ping")};
 
   /** One attached replica. */
@@ -86,7 +83,11 @@ public final class Replication implements BlockedClients.Served {
   /** A write of a section, in database {@code db}. */
   private record Pending(int db, byte[][] args) {}
 
-  private final String replid = randomHex();
+  /** The stream's id: random, a primary's once followed, new again after {@code REPLICAOF NO ONE} ({@link #shift}). */
+  private volatile String replid = randomHex();
+  private volatile String replid2 = "0".repeat(40);
+  private volatile long secondOffset = -1;
+  private @Nullable ReplicaRole role;
   private final List<Replica> replicas = new CopyOnWriteArrayList<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
   private final BlockedClients blocked;
@@ -95,7 +96,6 @@ public final class Replication implements BlockedClients.Served {
   private BooleanSupplier busy = () -> false;
   private final @Nullable RdbFile rdb;
   private final Propagation propagation;
-  private final ServerConfig config;
   /** Whether a replica is attached: read by every write; written with the turn held. */
   private volatile boolean attached;
   /** The stream's offset: its bytes since the first full sync (Redis's {@code master_repl_offset}). */
@@ -107,9 +107,7 @@ public final class Replication implements BlockedClients.Served {
   /** With the turn held: the bytes of {@link #section}'s arguments, held to {@link #MAX_REPLICA_PENDING_BYTES}. */
   private long sectionBytes;
   private @Nullable ExclusiveTurn turn;
-  private @Nullable ScheduledExecutorService pinger;
-  /** On the pings' thread: when the last {@code PING} was sent. */
-  private long lastPing = System.nanoTime();
+  private final ReplicationPings pings;
 
   Replication(@Nullable RdbFile rdb, Propagation propagation, ServerConfig config, BlockedClients blocked,
       @Nullable Isolation isolation) {
@@ -118,7 +116,7 @@ public final class Replication implements BlockedClients.Served {
     this.isolation = isolation;
     blocked.replicated(this);
     this.propagation = propagation;
-    this.config = config;
+    this.pings = new ReplicationPings(() -> Long.parseLong(config.value("repl-ping-replica-period")), this::ping);
     config.live("repl-ping-replica-period", new LiveSetting() {
       @Override
       public @Nullable String refusal(long value) {
@@ -143,8 +141,6 @@ public final class Replication implements BlockedClients.Served {
     commands.add("psync", -3, Keys.NONE, this::sync, ADMIN, NOSCRIPT, NO_MULTI, NO_ASYNC_LOADING);
     commands.add("replconf", -1, Keys.NONE, this::replconf, ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY);
     commands.add("role", 1, Keys.NONE, this::role, NOSCRIPT, LOADING, STALE, FAST);
-    commands.add("replicaof", 3, Keys.NONE, this::replicaof, ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING);
-    commands.add("slaveof", 3, Keys.NONE, this::replicaof, ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING);
   }
 
   /** Whether {@code spec} must run on the exclusive path: a write while a replica is attached. */
@@ -213,9 +209,7 @@ public final class Replication implements BlockedClients.Served {
       sectionBytes += arg.length + 16;
     }
     if (sectionBytes > MAX_REPLICA_PENDING_BYTES) {
-      replicas.forEach(replica -> replica.client.connection().close());
-      replicas.clear();
-      attached = false;
+      dropReplicas();
       section.clear();
       sectionBytes = 0;
       return;
@@ -228,7 +222,9 @@ public final class Replication implements BlockedClients.Served {
    * if more than one (a {@code SELECT} first if the first is of another database than the last sent).
    */
   void released() {
-    if (section.isEmpty()) {
+    if (section.isEmpty() || following()) {
+      section.clear(); // a replica sends its own writes to nobody (Redis's replicationFeedSlaves)
+      sectionBytes = 0;
       return;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -278,6 +274,9 @@ public final class Replication implements BlockedClients.Served {
     if (rdb == null) {
       return NO_STORE;
     }
+    if (following()) {
+      return CHAINED;
+    }
     byte[] file;
     try {
       file = rdb.write(MAX_REPLICA_PENDING_BYTES);
@@ -296,7 +295,7 @@ public final class Replication implements BlockedClients.Served {
       replicas.add(replica);
       attached = true;
       selected = -1; // as Redis: the next write selects its database, whatever the last one sent
-      startPings();
+      pings.start();
     }
     return Result.OK;
   }
@@ -352,6 +351,9 @@ public final class Replication implements BlockedClients.Served {
 
   /** {@code ROLE}: {@code master}, the offset, and each replica's address, port and acknowledged offset. */
   private Result role(ClientState client, byte[][] args) {
+    if (following()) {
+      return Objects.requireNonNull(role, "following").role();
+    }
     List<Result> attachedReplicas = new ArrayList<>();
     for (Replica replica : replicas) {
       attachedReplicas.add(new Result.Array(List.of(Result.bulk(replica.ip),
@@ -361,18 +363,54 @@ public final class Replication implements BlockedClients.Served {
         new Result.Array(attachedReplicas)));
   }
 
-  /** {@code REPLICAOF NO ONE}: {@code +OK}, already a primary; following another server is not built. */
-  private Result replicaof(ClientState client, byte[][] args) {
-    return Arguments.lowerCase(args[1]).equals("no") && Arguments.lowerCase(args[2]).equals("one") ? Result.OK
-        : NOT_A_REPLICA;
+  /** The server's role, which says whether it follows a primary. */
+  void role(ReplicaRole role) {
+    this.role = role;
+  }
+
+  private boolean following() {
+    return role != null && role.following();
+  }
+
+  /** A full sync from a primary loaded: its stream's id and offset are this server's, its own replicas dropped. */
+  void adopt(String primaryReplid, long primaryOffset) {
+    dropReplicas();
+    replid = primaryReplid;
+    offset = primaryOffset;
+  }
+
+  /** The primary's stream passed {@code bytes} more. */
+  void advance(long bytes) {
+    offset += bytes;
+  }
+
+  /** A primary again ({@code REPLICAOF NO ONE}): a new id, the old one second up to here, as Redis's. */
+  void shift() {
+    dropReplicas();
+    replid2 = replid;
+    secondOffset = offset + 1;
+    replid = randomHex();
+  }
+
+  private void dropReplicas() {
+    replicas.forEach(replica -> replica.client.connection().close());
+    replicas.clear();
+    attached = false;
+  }
+
+  /** How many replicas acknowledged within the last {@code maxLagSeconds} seconds. */
+  int good(long maxLagSeconds) {
+    long now = System.currentTimeMillis();
+    return (int) replicas.stream().filter(replica -> (now - replica.ackMillis) / 1000 <= maxLagSeconds).count();
   }
 
   /** The lines of {@code INFO replication}. */
   List<String> infoLines() {
-    List<String> lines = new ArrayList<>();
-    lines.add("role:master");
+    ReplicaRole following = Objects.requireNonNull(role, "the role is set at start");
+    List<String> lines = new ArrayList<>(following.infoLines());
     List<Replica> now = List.copyOf(replicas);
     lines.add("connected_slaves:" + now.size());
+    lines.addAll(following.goodLines());
     long millis = System.currentTimeMillis();
     for (int i = 0; i < now.size(); i++) {
       Replica replica = now.get(i);
@@ -380,7 +418,7 @@ public final class Replication implements BlockedClients.Served {
           + replica.acked + ",lag=" + (millis - replica.ackMillis) / 1000);
     }
     lines.addAll(List.of("master_failover_state:no-failover", "master_replid:" + replid,
-        "master_replid2:" + "0".repeat(40), "master_repl_offset:" + offset, "second_repl_offset:-1",
+        "master_replid2:" + replid2, "master_repl_offset:" + offset, "second_repl_offset:" + secondOffset,
         "repl_backlog_active:0", "repl_backlog_size:1048576", "repl_backlog_first_byte_offset:0",
         "repl_backlog_histlen:0"));
     return lines;
@@ -419,40 +457,22 @@ public final class Replication implements BlockedClients.Served {
     return count;
   }
 
-  private synchronized void startPings() {
-    if (pinger != null) {
-      return;
-    }
-    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread pings = new Thread(runnable, "blink-replication-pings");
-      pings.setDaemon(true);
-      return pings;
-    });
-    pinger = thread;
-    thread.scheduleWithFixedDelay(this::pingIfDue, 1, 1, TimeUnit.SECONDS);
-  }
-
-  /** Every second: a {@code PING} in the stream once {@code repl-ping-replica-period} seconds have passed. */
-  private void pingIfDue() {
+  /** A {@code PING} in the stream, if a replica is attached ({@link ReplicationPings}'s, every period). */
+  private void ping() {
     ExclusiveTurn on = turn;
-    long period = Long.parseLong(config.value("repl-ping-replica-period"));
-    if (on == null || !attached || System.nanoTime() - lastPing < TimeUnit.SECONDS.toNanos(period)) {
-      return;
+    if (on != null && attached) {
+      on.await(() -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        encode(out, PING);
+        send(out.toByteArray());
+        return Result.OK;
+      });
     }
-    lastPing = System.nanoTime();
-    on.await(() -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      encode(out, PING);
-      send(out.toByteArray());
-      return Result.OK;
-    });
   }
 
   /** Stops the pings (the server closes). */
-  synchronized void close() {
-    if (pinger != null) {
-      pinger.shutdownNow();
-    }
+  void close() {
+    pings.close();
   }
 
   /** A command as RESP's array of bulk strings. */

@@ -109,6 +109,9 @@ final class ServerConfig {
   /** The {@code save} value the server's snapshot schedule means (the one {@code CONFIG SET save} switches back to). */
   private String scheduledSave = "";
   private final Map<String, LiveSetting> live = new HashMap<>();
+  /** What hears of a replication setting's changes ({@link ReplicationSettings}), by name. */
+  private final Map<String, List<Consumer<String>>> watchers = new HashMap<>();
+  private Supplier<String> replicaOf = () -> "";
   private final ServerCounters counters;
   private final LongSupplier memoryLimit;
   /** The store's, to switch its policy; null if the store's policy is not ours (not the in-process store). */
@@ -141,9 +144,10 @@ final class ServerConfig {
     values.put("notify-keyspace-events", "");
     values.put("cluster-enabled", "no");
     values.put("daemonize", "no");
-    values.put("replicaof", ""); // never a replica
+    values.put("replicaof", ""); // the primary followed (ReplicaRole), "" for none
     values.put("slaveof", ""); // Redis's old name of replicaof, which it still reports
     values.put("repl-ping-replica-period", Long.toString(Replication.DEFAULT_PING_SECONDS));
+    ReplicationSettings.defaults(values);
     values.put("hash-max-listpack-entries", "128");
     values.put("hash-max-ziplist-entries", "128");
     values.put("hash-max-listpack-value", "64");
@@ -193,6 +197,17 @@ final class ServerConfig {
     live.put(name, setting);
   }
 
+  /** Tells {@code onChange} each value replication setting {@code name} (either of its names) is set to. */
+  synchronized void watch(String name, Consumer<String> onChange) {
+    requireReported(name);
+    watchers.computeIfAbsent(name, any -> new ArrayList<>()).add(onChange);
+  }
+
+  /** Reports {@code replicaof} and {@code slaveof} as {@code primary} says: {@code host port}, or "". */
+  synchronized void replicaOf(Supplier<String> primary) {
+    replicaOf = primary;
+  }
+
   private void requireReported(String name) {
     if (!values.containsKey(name)) {
       throw new IllegalArgumentException("not a reported setting: " + name);
@@ -206,6 +221,7 @@ final class ServerConfig {
       case "port" -> Integer.toString(counters.tcpPort());
       case "maxmemory" -> Long.toString(memoryLimit.getAsLong());
       case "maxmemory-policy" -> control == null || control.evicts() ? POLICY : NO_EVICTION;
+      case "replicaof", "slaveof" -> replicaOf.get();
       default -> Objects.requireNonNull(values.get(name), name);
     };
   }
@@ -306,6 +322,14 @@ final class ServerConfig {
       changes.add(0, () -> store.evictWhenFull(policy.equals(POLICY)));
       return null;
     }
+    if (ReplicationSettings.has(name)) {
+      ReplicationSettings.Checked checked = ReplicationSettings.check(name, asked);
+      String value = checked.value();
+      if (value != null) {
+        changes.add(() -> replicationSetting(name, value));
+      }
+      return checked.why();
+    }
     Long number = null;
     long[] encodingRange = ENCODING_ONLY.get(name);
     if (encodingRange != null) {
@@ -364,6 +388,15 @@ final class ServerConfig {
       });
     }
     return refusal;
+  }
+
+  /** A replication setting is {@code value} now, under both its names; its watchers hear of it. */
+  private void replicationSetting(String name, String value) {
+    String alias = ReplicationSettings.alias(name);
+    for (String each : alias == null ? List.of(name) : List.of(name, alias)) {
+      values.put(each, value);
+      watchers.getOrDefault(each, List.of()).forEach(watcher -> watcher.accept(value));
+    }
   }
 
   /** An {@link #ENCODING_ONLY} setting: Redis's integer checks, then the value is reported, changing nothing else. */

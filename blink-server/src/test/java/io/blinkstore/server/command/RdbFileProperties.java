@@ -98,7 +98,7 @@ class RdbFileProperties {
     }
   }
 
-  private static void call(Dispatcher dispatcher, ClientState client, String... words) {
+  static void call(Dispatcher dispatcher, ClientState client, String... words) {
     byte[][] args = new byte[words.length][];
     for (int i = 0; i < words.length; i++) {
       args[i] = words[i].getBytes(ISO_8859_1);
@@ -128,7 +128,7 @@ class RdbFileProperties {
   }
 
   /** The entries of the RDB bulk {@code $n\r\n<file>}, checking its header and CRC. */
-  private static Map<String, String> read(byte[] bulk) {
+  static Map<String, String> read(byte[] bulk) {
     String head = new String(bulk, 0, Math.min(bulk.length, 20), ISO_8859_1);
     int start = head.indexOf("\r\n") + 2;
     assertEquals(bulk.length - start, Integer.parseInt(head.substring(1, start - 2)));
@@ -188,7 +188,7 @@ class RdbFileProperties {
   }
 
   /** A connection that keeps what the stream sends it. */
-  private static final class Captured implements ClientConnection {
+  static final class Captured implements ClientConnection {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     byte[] bytes() {
