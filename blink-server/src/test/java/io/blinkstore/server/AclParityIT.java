@@ -227,6 +227,34 @@ class AclParityIT {
     }
   }
 
+  /**
+   * A permission taken away between {@code MULTI}'s queueing and {@code EXEC} (by another connection): the command
+   * is answered Redis's {@code NOPERM ACLs rules changed ...} inside {@code EXEC}'s reply, the others run.
+   */
+  @Test
+  void permissionsTakenAwayBeforeExecMatchRedis() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient ours = LineClient.unix(server.unixPath());
+        LineClient oursAdmin = LineClient.unix(server.unixPath());
+        LineClient theirs = LineClient.unix(redis.socket());
+        LineClient theirsAdmin = LineClient.unix(redis.socket())) {
+      assertEquals(execAfterRevoke(theirs, theirsAdmin), execAfterRevoke(ours, oursAdmin));
+    }
+  }
+
+  private static List<String> execAfterRevoke(LineClient client, LineClient admin) throws Exception {
+    List<String> replies = new ArrayList<>(RedisParityIT.replies(admin, RedisParityIT.requests(List.of(
+        List.of("ACL", "SETUSER", "alice", "on", ">p1", "~*", "&*", "+@all")), 1));
+    replies.addAll(RedisParityIT.replies(client, RedisParityIT.requests(List.of(List.of("AUTH", "alice", "p1"),
+        List.of("MULTI"), List.of("SET", "a", "1"), List.of("GET", "b"), List.of("PUBLISH", "c", "m"),
+        List.of("INCR", "n"))), 6));
+    replies.addAll(RedisParityIT.replies(admin, RedisParityIT.requests(List.of(
+        List.of("ACL", "SETUSER", "alice", "resetkeys", "~a", "resetchannels", "-incr")), 1));
+    replies.addAll(RedisParityIT.replies(client, RespIT.resp("EXEC"), 1));
+    replies.addAll(RedisParityIT.replies(admin, RespIT.resp("GET", "a"), 1));
+    return replies;
+  }
+
   static List<List<String>> resp3(List<List<String>> requests) {
     List<List<String>> withHello = new ArrayList<>();
     withHello.add(List.of("HELLO", "3"));
