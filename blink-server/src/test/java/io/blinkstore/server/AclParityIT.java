@@ -244,12 +244,12 @@ class AclParityIT {
 
   private static List<String> execAfterRevoke(LineClient client, LineClient admin) throws Exception {
     List<String> replies = new ArrayList<>(RedisParityIT.replies(admin, RedisParityIT.requests(List.of(
-        List.of("ACL", "SETUSER", "alice", "on", ">p1", "~*", "&*", "+@all")), 1));
+        List.of("ACL", "SETUSER", "alice", "on", ">p1", "~*", "&*", "+@all"))), 1));
     replies.addAll(RedisParityIT.replies(client, RedisParityIT.requests(List.of(List.of("AUTH", "alice", "p1"),
         List.of("MULTI"), List.of("SET", "a", "1"), List.of("GET", "b"), List.of("PUBLISH", "c", "m"),
         List.of("INCR", "n"))), 6));
     replies.addAll(RedisParityIT.replies(admin, RedisParityIT.requests(List.of(
-        List.of("ACL", "SETUSER", "alice", "resetkeys", "~a", "resetchannels", "-incr")), 1));
+        List.of("ACL", "SETUSER", "alice", "resetkeys", "~a", "resetchannels", "-incr"))), 1));
     replies.addAll(RedisParityIT.replies(client, RespIT.resp("EXEC"), 1));
     replies.addAll(RedisParityIT.replies(admin, RespIT.resp("GET", "a"), 1));
     return replies;
