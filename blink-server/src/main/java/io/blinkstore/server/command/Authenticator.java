@@ -7,7 +7,9 @@ import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shared-secret check: the one place that decides whether a connection has authenticated, whatever
@@ -20,6 +22,8 @@ public final class Authenticator {
   private static final AttributeKey<Boolean> AUTHENTICATED = AttributeKey.valueOf("blink-authenticated");
 
   private final byte[] tokenDigest;
+  /** The default user, once the dispatcher has made it: its passwords are what a token is checked against. */
+  private volatile @Nullable AclUser defaultUser;
 
   /**
    * Returns {@code token} if a client can present it in either protocol. The text protocol trims {@code AUTH}'s
@@ -68,9 +72,23 @@ public final class Authenticator {
     return right;
   }
 
-  /** Whether {@code token} is the server's token, in constant time; for callers that keep the outcome themselves. */
+  /**
+   * Whether {@code token} is the server's token, in constant time; once {@link #checkWith} has named the default
+   * user, whether it is one of that user's passwords now ({@code ACL SETUSER default} may have changed them).
+   */
   boolean matches(byte[] token) {
-    return MessageDigest.isEqual(tokenDigest, sha256(token));
+    AclUser user = defaultUser;
+    return user != null ? user.rules().accepts(token) : MessageDigest.isEqual(tokenDigest, sha256(token));
+  }
+
+  /** Checks tokens against {@code user}'s passwords from now on: the default user, whom the text protocol signs in as. */
+  void checkWith(AclUser user) {
+    this.defaultUser = user;
+  }
+
+  /** The token's SHA-256 digest in lower-case hex, as the default user keeps it. */
+  String digest() {
+    return HexFormat.of().formatHex(tokenDigest);
   }
 
   private static byte[] sha256(byte[] bytes) {

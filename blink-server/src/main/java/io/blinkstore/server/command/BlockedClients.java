@@ -222,7 +222,7 @@ final class BlockedClients {
     try {
       return request.attempt().serve(key);
     } catch (RuntimeException e) {
-      return Dispatcher.failure("blocking pop", e); // WRONGTYPE of a BLMOVE's destination: Redis answers it too
+      return StoreFailures.reply("blocking pop", e); // WRONGTYPE of a BLMOVE's destination: Redis answers it too
     }
   }
 

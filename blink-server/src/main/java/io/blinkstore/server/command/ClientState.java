@@ -23,7 +23,10 @@ public final class ClientState {
   static final int DEFAULT_PROTOCOL = 2;
 
   private final long id;
-  private final boolean requiresAuth;
+  /** The default user, whose rules say whether a connection not signed in must sign in first. */
+  private final AclUser defaultUser;
+  /** The user it runs commands as ({@code AUTH}); read by {@code CLIENT LIST} and {@code ACL DELUSER}. */
+  private volatile AclUser user;
   private final Function<byte[], String> keys;
   private final ConnectionMemory account;
   private final Runnable onSignIn;
@@ -34,7 +37,7 @@ public final class ClientState {
   private final long createdMillis = System.currentTimeMillis();
   // Read by CLIENT LIST from other connections' event loops, hence volatile.
   private volatile byte @Nullable [] name;
-  private boolean authenticated;
+  private volatile boolean authenticated;
   private volatile int protocol = DEFAULT_PROTOCOL;
   private volatile boolean closing;
   private volatile boolean evictLast;
@@ -65,17 +68,20 @@ public final class ClientState {
   private @Nullable LaterReply pending;
 
   /**
-   * The state of connection {@code id}; with {@code requiresAuth} it must sign in first. Its protocol's codec
+   * The state of connection {@code id}, as {@code defaultUser}: signed in already with {@code signedIn}, or if
+   * that user needs no password. Its protocol's codec
    * maps the bytes of a key to a key with {@code keys}, which its database in {@code databases} makes the store's
    * key. Its name counts in {@code account}, and
    * {@code onSignIn} runs when it first presents the server's token.
    */
-  ClientState(long id, boolean requiresAuth, Function<byte[], String> keys, ConnectionMemory account,
-      Runnable onSignIn, Databases databases, ClientConnection connection) {
+  ClientState(long id, AclUser defaultUser, boolean signedIn, Function<byte[], String> keys,
+      ConnectionMemory account, Runnable onSignIn, Databases databases, ClientConnection connection) {
     this.databases = databases;
     this.id = id;
     this.connection = connection;
-    this.requiresAuth = requiresAuth;
+    this.defaultUser = defaultUser;
+    this.user = defaultUser;
+    this.authenticated = signedIn || !defaultUser.rules().requiresAuth();
     this.keys = keys;
     this.account = account;
     this.onSignIn = onSignIn;
@@ -88,7 +94,8 @@ public final class ClientState {
    */
   ClientState forScript(ClientConnection connection) {
     ClientState script =
-        new ClientState(id, false, keys, ConnectionMemory.NONE, () -> { }, databases, connection);
+        new ClientState(id, defaultUser, true, keys, ConnectionMemory.NONE, () -> { }, databases, connection);
+    script.user = user;
     script.db = db;
     script.replySize = replySize;
     script.scripted = true;
@@ -143,25 +150,39 @@ public final class ClientState {
     account.name(name == null ? 0 : name.length);
   }
 
-  /** Whether the connection has presented the server's auth token (meaningless when the server has none). */
-  boolean authenticated() {
-    return authenticated;
-  }
-
   /**
-   * Whether the connection must still sign in: the server has a token and the connection has not presented it.
-   * Until then only commands flagged {@link CommandFlag#NO_AUTH} run, and requests are held to smaller limits.
+   * Whether the connection must still sign in: it has not, and the default user it starts as is off or needs a
+   * password (asked now: {@code ACL SETUSER default nopass} lets it in, as in Redis). Until then only commands
+   * flagged {@link CommandFlag#NO_AUTH} run, and requests are held to smaller limits.
    */
   public boolean signedOut() {
-    return requiresAuth && !authenticated;
+    return !authenticated && defaultUser.rules().requiresAuth();
   }
 
-  /** Records the outcome of the connection's last {@code AUTH}. */
-  void authenticated(boolean authenticated) {
-    if (authenticated && !this.authenticated) {
+  /** The user it runs commands as. */
+  AclUser user() {
+    return user;
+  }
+
+  /** Signs it in as {@code user} ({@code AUTH}, {@code HELLO ... AUTH}). */
+  void signIn(AclUser user) {
+    this.user = user;
+    if (!authenticated) {
       onSignIn.run();
     }
-    this.authenticated = authenticated;
+    authenticated = true;
+  }
+
+  /** Back to the default user, signed in only if that user needs no password ({@code RESET}). */
+  void signInAsDefault() {
+    user = defaultUser;
+    authenticated = !defaultUser.rules().requiresAuth();
+  }
+
+  /** Back to the default user and signed out: its user was deleted, and it is closing ({@code ACL DELUSER}). */
+  void signOut() {
+    user = defaultUser;
+    authenticated = false;
   }
 
   /** The protocol version the connection speaks, 2 or 3 ({@code HELLO 3}). */

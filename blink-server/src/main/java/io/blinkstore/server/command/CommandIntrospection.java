@@ -25,7 +25,7 @@ final class CommandIntrospection {
       "no_auth", "no_mandatory_keys", "no_async_loading", "no_multi", "movablekeys", "allow_busy");
 
   /** Redis's ACL categories in the order {@code COMMAND INFO} writes them. */
-  private static final List<String> CATEGORY_ORDER = List.of("keyspace", "read", "write", "set", "sortedset",
+  static final List<String> CATEGORY_ORDER = List.of("keyspace", "read", "write", "set", "sortedset",
       "list", "hash", "string", "bitmap", "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow",
       "blocking", "dangerous", "connection", "transaction", "scripting");
 
@@ -121,7 +121,7 @@ final class CommandIntrospection {
   }
 
   /** The declared metadata, or, for a command Redis does not have, key specifications from its key positions. */
-  private static Meta metadata(CommandSpec spec) {
+  static Meta metadata(CommandSpec spec) {
     Meta meta = CommandMetadata.of(spec.name());
     if (meta != null) {
       return meta;
@@ -164,6 +164,11 @@ final class CommandIntrospection {
       }
     }
     return new Result.Set(names);
+  }
+
+  /** Whether {@code spec} is in ACL category {@code category} (without {@code @}), as {@code COMMAND INFO} says. */
+  static boolean hasCategory(CommandSpec spec, String category) {
+    return hasCategory(spec, metadata(spec), category);
   }
 
   private static boolean hasCategory(CommandSpec spec, Meta meta, String category) {
@@ -213,35 +218,6 @@ final class CommandIntrospection {
         new Result.Map(List.of(Result.bulk("lastkey"), new Result.Int(keySpec.lastkey()),
             Result.bulk("keystep"), new Result.Int(keySpec.keystep()), Result.bulk("limit"), new Result.Int(0))))));
     return new Result.Map(map);
-  }
-
-  /**
-   * The argument after the first {@code keySpec.keyword()} (any case) of {@code line} from its start on, the last
-   * argument not looked at (no key could follow it), as Redis's keyword search; -1 if there is none.
-   */
-  private static int afterKeyword(byte[][] line, KeySpec keySpec) {
-    for (int i = keySpec.index(); i < line.length - 1; i++) {
-      if (Arguments.text(line[i]).equalsIgnoreCase(keySpec.keyword())) {
-        return i + 1;
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * The flags of a key of {@code line}: its specification's, but for {@code variable_flags} ({@code SET}), whose
-   * key is read only with a {@code GET} option after the value, as Redis's {@code setGetKeys} decides.
-   */
-  private static List<String> flagsOf(KeySpec keySpec, byte[][] line) {
-    if (!keySpec.flags().contains("variable_flags")) {
-      return keySpec.flags();
-    }
-    for (int i = 3; i < line.length; i++) {
-      if (Arguments.lowerCase(line[i]).equals("get")) {
-        return List.of("RW", "access", "update");
-      }
-    }
-    return List.of("OW", "update");
   }
 
   private static Result keyFlags(List<String> flags) {
@@ -327,44 +303,14 @@ final class CommandIntrospection {
     if (!spec.arityFits(line.length)) {
       return Result.error("Invalid number of arguments specified for command");
     }
+    List<CommandKeys.Key> found = CommandKeys.of(spec, meta, line);
+    if (found == null) {
+      return Result.error("Invalid arguments specified for command");
+    }
     List<Result> keys = new ArrayList<>();
-    if (spec.name().startsWith("sort")) {
-      for (int position : SortOptions.keyPositions(line, spec.name().equals("sort_ro"))) {
-        KeySpec keySpec = meta.keySpecs().get(position == 1 ? 0 : 2);
-        Result key = new Result.Bulk(line[position]);
-        keys.add(withFlags ? new Result.Array(List.of(key, keyFlags(keySpec.flags()))) : key);
-      }
-      return new Result.Array(keys);
-    }
-    if (spec.name().equals("migrate")) {
-      List<Integer> positions = MigrateKeys.positions(line);
-      if (positions.isEmpty()) {
-        return Result.error("Invalid arguments specified for command");
-      }
-      for (int position : positions) {
-        Result key = new Result.Bulk(line[position]);
-        keys.add(withFlags ? new Result.Array(List.of(key, keyFlags(meta.keySpecs().get(0).flags()))) : key);
-      }
-      return new Result.Array(keys);
-    }
-    for (KeySpec keySpec : meta.keySpecs()) {
-      int first = keySpec.keyword() != null ? afterKeyword(line, keySpec) : keySpec.index();
-      if (first < 0) {
-        continue;
-      }
-      int last = keySpec.lastkey() >= 0 ? first + keySpec.lastkey() : line.length + keySpec.lastkey();
-      if (keySpec.keynum() != null) {
-        Long count = Arguments.integer(line[first + keySpec.keynum().keynumidx()]);
-        if (count == null || count < 0 || count > line.length) {
-          return Result.error("Invalid arguments specified for command");
-        }
-        first += keySpec.keynum().firstkey();
-        last = first + (int) (count - 1) * keySpec.keystep();
-      }
-      for (int i = first; i <= last && i < line.length; i += keySpec.keystep()) {
-        Result key = new Result.Bulk(line[i]);
-        keys.add(withFlags ? new Result.Array(List.of(key, keyFlags(flagsOf(keySpec, line)))) : key);
-      }
+    for (CommandKeys.Key each : found) {
+      Result key = new Result.Bulk(line[each.position()]);
+      keys.add(withFlags ? new Result.Array(List.of(key, keyFlags(each.flags()))) : key);
     }
     return new Result.Array(keys);
   }

@@ -13,8 +13,7 @@ import io.blinkstore.server.command.CommandSpec.Keys;
  * {@code RESET} (Redis 6.2+): the connection back to the state of a new one, as Redis's
  * {@code clearClientConnectionState} does it: its transaction discarded and its watches ended, out of
  * {@code MONITOR} and of every subscription (telling it nothing, as Redis), database 0, RESP2, no name, every reply sent again ({@code CLIENT REPLY ON}; a {@code SKIP}
- * already applying to this very command still drops its reply, as there), and signed out where the server has a
- * token. {@code CLIENT NO-EVICT} stays, as in Redis. Answers {@code +RESET}.
+ * already applying to this very command still drops its reply, as there), and back to the {@code default} user, signed out if that user needs a password. {@code CLIENT NO-EVICT} stays, as in Redis. Answers {@code +RESET}.
  */
 final class ConnectionReset {
   private static final Result RESET = new Result.Simple("RESET");
@@ -37,7 +36,7 @@ final class ConnectionReset {
     monitors.stop(client);
     client.db(0);
     client.protocol(ClientState.DEFAULT_PROTOCOL);
-    client.authenticated(false);
+    client.signInAsDefault();
     transactions.end(client);
     pubSub.unsubscribeAll(client);
     client.name(null);

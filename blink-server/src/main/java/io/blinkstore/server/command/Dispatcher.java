@@ -1,8 +1,6 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.BlinkStore;
-import io.blinkstore.EntryTooLargeException;
-import io.blinkstore.WrongTypeException;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.MemoryLimitControl;
@@ -16,8 +14,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one path every command takes, whatever protocol brought it: it looks the command up in the
@@ -37,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * once built, so one instance serves every connection; per-connection state is each one's {@link ClientState}.
  */
 public final class Dispatcher {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-
   /** Redis's reply to a write that does not fit in the memory limit. */
   public static final Result.Error OOM = new Result.Error("OOM command not allowed when used memory > 'maxmemory'.");
 
@@ -69,6 +63,9 @@ public final class Dispatcher {
   private final AtomicLong clientIds = new AtomicLong();
   /** The connections {@code CLIENT LIST} shows, by id, in the order they opened. */
   private final ConcurrentSkipListMap<Long, ClientState> clients = new ConcurrentSkipListMap<>();
+  /** The ACL users, and what each may run ({@code ACL}, {@code AUTH user pass}). */
+  private final AclUsers users;
+  private final AclCheck acl;
   private final Monitors monitors;
   private final PubSubChannels pubSub;
   private final RespServerCommands serverCommands;
@@ -127,6 +124,8 @@ public final class Dispatcher {
       @Nullable Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits, int databaseCount) {
     this.counters = Objects.requireNonNull(counters, "counters");
     this.authenticator = authenticator;
+    this.users = new AclUsers(authenticator == null ? null : authenticator.digest(), clients);
+    this.acl = new AclCheck(users);
     this.store = Objects.requireNonNull(store, "store");
     this.isolation = store instanceof Isolation.Source source ? source.isolation() : null;
     this.blocked = new BlockedClients(isolation, ForkJoinPool.commonPool());
@@ -155,7 +154,7 @@ public final class Dispatcher {
     MemoryLimitControl memoryLimit =
         this.store instanceof MemoryLimitControl.Source source ? source.memoryLimitControl() : null;
     this.outOfMemory = new OutOfMemory(Objects.requireNonNull(heapGuard, "heapGuard"), memoryLimit);
-    serverCommands = new RespServerCommands(writingThroughLeases, memoryLimit, counters, authenticator,
+    serverCommands = new RespServerCommands(writingThroughLeases, memoryLimit, counters, users,
         databaseCommands, databases.count());
     serverCommands.register(table);
     snapshots = new SnapshotService(databases, counters, serverCommands.config);
@@ -172,7 +171,7 @@ public final class Dispatcher {
     serverCommands.replication(replication);
     role = new ReplicaRole(table, replication, serverCommands.config, () -> signedInClient(RespKeys::of),
         this::dispatch, this::closed);
-    new RespClientCommands(clients, pause, blocked).register(table);
+    new RespClientCommands(clients, pause, blocked, users).register(table);
     monitors = new Monitors(maxReplyBytes);
     pubSub = new PubSubChannels(maxReplyBytes);
     counters.pubSub(pubSub::count);
@@ -180,7 +179,7 @@ public final class Dispatcher {
         CommandFlag.LOADING, CommandFlag.STALE);
     ExclusiveTurn turn = this.turn = new ExclusiveTurn(replication::released);
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, outOfMemory, monitors,
-        blocked::serveReady, turn, maxReplyBytes, counters.errors());
+        blocked::serveReady, turn, maxReplyBytes, counters.errors(), acl);
     replication.turn(turn, scripts::busyNow);
     transactions = new RespTransactionCommands(isolation, this::runQueued, turn, scripts::busyNow);
     transactions.register(table);
@@ -196,6 +195,11 @@ public final class Dispatcher {
     }
     new PubSubCommands(pubSub).register(table);
     new ConnectionReset(transactions, monitors, pubSub).register(table);
+    new AclCommands(users, acl, table).register();
+    users.complete(table);
+    if (authenticator != null) {
+      authenticator.checkWith(users.defaultUser());
+    }
   }
 
   /**
@@ -229,18 +233,13 @@ public final class Dispatcher {
     debug.close();
   }
 
-  /** Whether connections must sign in with {@code AUTH} (the server has a token). */
-  boolean requiresAuth() {
-    return authenticator != null;
-  }
-
   /**
    * Returns the state of a new connection, with a fresh client id, whose protocol maps keys with {@code keys},
    * whose name counts in {@code account}, and which runs {@code onSignIn} when it first presents the server's
    * token.
    */
   public ClientState newClient(Function<byte[], String> keys, ConnectionMemory account, Runnable onSignIn) {
-    return new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn,
+    return new ClientState(clientIds.incrementAndGet(), users.defaultUser(), false, keys, account, onSignIn,
         databases, ClientConnection.NONE);
   }
 
@@ -250,8 +249,8 @@ public final class Dispatcher {
    */
   public ClientState newClient(Function<byte[], String> keys, ConnectionMemory account, Runnable onSignIn,
       ClientConnection connection) {
-    ClientState client = new ClientState(clientIds.incrementAndGet(), requiresAuth(), keys, account, onSignIn,
-        databases, connection);
+    ClientState client = new ClientState(clientIds.incrementAndGet(), users.defaultUser(), false, keys, account,
+        onSignIn, databases, connection);
     clients.put(client.id(), client);
     return client;
   }
@@ -276,8 +275,8 @@ public final class Dispatcher {
 
   /** As {@link #signedInClient(Function)}, for a connection that {@code MONITOR} lines name by its address. */
   public ClientState signedInClient(Function<byte[], String> keys, ClientConnection connection) {
-    return new ClientState(clientIds.incrementAndGet(), false, keys, ConnectionMemory.NONE, () -> { },
-        databases, connection);
+    return new ClientState(clientIds.incrementAndGet(), users.defaultUser(), true, keys, ConnectionMemory.NONE,
+        () -> { }, databases, connection);
   }
 
   /** The store the operations run against, before their size checks and lease ends (for reports). */
@@ -308,7 +307,7 @@ public final class Dispatcher {
     if (spec != null && spec.subcommands() != null && args.length > 1) {
       spec = spec.subcommands().find(args[1]);
     }
-    if (spec == null || refusal(spec, client, args) != null) {
+    if (spec == null || refusal(spec, client, args, false) != null) {
       return 0;
     }
     Transaction transaction = client.transaction();
@@ -360,7 +359,7 @@ public final class Dispatcher {
     if (spec == null) {
       return RespTransactionCommands.refused(client, UnknownCommands.unknownCommand(args));
     }
-    Result refusal = refusal(spec, client, args);
+    Result refusal = refusal(spec, client, args, true);
     if (refusal != null) {
       spec.calls().reject();
       return spec.name().equals("exec") && client.transaction() != null
@@ -386,11 +385,11 @@ public final class Dispatcher {
   }
 
   /**
-   * Why {@code spec} may not run now, or {@code null}: arity, sign-in, the heap guard (for every command queued
-   * in a transaction, as in Redis, since queueing takes memory too, and for an {@code EXEC} of a transaction that
-   * queued a {@code DENYOOM} command, which would write past the guard).
+   * Why {@code spec} may not run now, or {@code null}: arity, sign-in, the user's permissions (a refusal logged
+   * if {@code log}), the heap guard (for every command queued in a transaction, as in Redis, since queueing takes
+   * memory too, and for an {@code EXEC} of a transaction that queued a {@code DENYOOM} command).
    */
-  private @Nullable Result refusal(CommandSpec spec, ClientState client, byte[][] args) {
+  private @Nullable Result refusal(CommandSpec spec, ClientState client, byte[][] args, boolean log) {
     if (!spec.arityFits(args.length)) {
       return wrongArity(spec.name());
     }
@@ -402,6 +401,11 @@ public final class Dispatcher {
       return NOAUTH;
     }
     boolean queued = client.transaction() != null && !RespTransactionCommands.runsAtOnce(spec);
+    AclLog.Context context = client.transaction() != null ? AclLog.Context.MULTI : AclLog.Context.TOPLEVEL;
+    Result denied = acl.refusal(client, spec, args, context, log);
+    if (denied != null) {
+      return denied;
+    }
     Result.Error outOfMemory = this.outOfMemory.refusal();
     if (outOfMemory != null && (queued || spec.has(CommandFlag.DENYOOM)
         || RespTransactionCommands.execOfDenyoom(spec, client) || scripts.denyoom(spec, args))) {
@@ -454,8 +458,15 @@ public final class Dispatcher {
     return result == null ? ScriptRunner.BUSY : result;
   }
 
-  /** Runs a command an {@code EXEC} dequeued, under the gate {@code EXEC} holds; MONITOR sees it then, as in Redis. */
+  /**
+   * Runs a command an {@code EXEC} dequeued (unless its user may no longer run it) or a script called, under the gate
+   * they hold; MONITOR sees it then, as in Redis.
+   */
   private Result runQueued(CommandSpec spec, ClientState client, byte[][] args) {
+    Result denied = client.scripted() ? null : acl.refusalAtExec(client, spec, args);
+    if (denied != null) {
+      return denied;
+    }
     Result result = replication.ran(spec, client, args, call(spec, client, args));
     spec.calls().ran(result);
     counters.ran(spec, result);
@@ -468,23 +479,8 @@ public final class Dispatcher {
     try {
       return spec.operation().run(client, args);
     } catch (RuntimeException e) {
-      return failure(spec.name(), e);
+      return StoreFailures.reply(spec.name(), e);
     }
-  }
-
-  /** The error a command named {@code name} answers when the store throws {@code e}. */
-  static Result failure(String name, RuntimeException e) {
-    if (e instanceof EntryTooLargeException) {
-      return AT_CAPACITY;
-    }
-    if (e instanceof WrongTypeException) {
-      return WRONGTYPE;
-    }
-    if (e instanceof EntrySizeLimits.TooLarge tooLarge) {
-      return Result.error(tooLarge.getMessage());
-    }
-    log.warn("internal error executing {}", name, e);
-    return Result.error("internal error");
   }
 
   /** The number of (top-level) commands, for {@code COMMAND COUNT}. */

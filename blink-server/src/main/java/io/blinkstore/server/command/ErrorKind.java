@@ -17,6 +17,8 @@ public enum ErrorKind {
   NOAUTH,
   /** A wrong password or token. */
   WRONGPASS,
+  /** A command, key or channel the connection's ACL user may not use. */
+  NOPERM,
   /** A protocol version ({@code HELLO}) that the server does not speak. */
   NOPROTO,
   /** {@code EXEC} of a transaction that queued an invalid command. */

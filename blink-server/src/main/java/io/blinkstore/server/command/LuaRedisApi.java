@@ -38,11 +38,14 @@ final class LuaRedisApi {
   private final OutOfMemory outOfMemory;
   private final ScriptDenial denial;
   private final ErrorStats errors;
+  private final AclCheck acl;
   /** The run in progress, set on the thread that runs it. */
   private @Nullable ScriptRun run;
 
-  LuaRedisApi(CommandTable table, Runner runner, OutOfMemory outOfMemory, ScriptDenial denial, ErrorStats errors) {
+  LuaRedisApi(CommandTable table, Runner runner, OutOfMemory outOfMemory, ScriptDenial denial, ErrorStats errors,
+      AclCheck acl) {
     this.table = table;
+    this.acl = acl;
     this.errors = errors;
     this.denial = denial;
     this.runner = runner;
@@ -163,6 +166,10 @@ final class LuaRedisApi {
     }
     if (denial.denies(spec)) {
       return "This Redis command is not allowed from script";
+    }
+    String denied = acl.refusalInScript(current.client(), spec, argv);
+    if (denied != null) {
+      return denied;
     }
     if (current.readOnly() && spec.has(CommandFlag.WRITE)) {
       return "Write commands are not allowed from read-only scripts.";

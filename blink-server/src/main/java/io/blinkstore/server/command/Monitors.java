@@ -73,7 +73,7 @@ final class Monitors {
   /**
    * {@code args} with each secret replaced by {@code (redacted)}, as Redis's commands redact theirs while they parse
    * ({@code redactClientCommandArgument}): {@code AUTH}'s arguments, {@code HELLO ... AUTH}'s user name and
-   * password, {@code MIGRATE}'s {@code AUTH} and {@code AUTH2} arguments ({@link MigrateKeys#secrets}).
+   * password, {@code ACL SETUSER}'s every argument, {@code MIGRATE}'s {@code AUTH} and {@code AUTH2} arguments ({@link MigrateKeys#secrets}).
    */
   static byte[][] redacted(byte[][] args) {
     List<Integer> secrets = new ArrayList<>();
@@ -84,6 +84,11 @@ final class Monitors {
         }
       }
       case "hello" -> helloSecrets(args, secrets);
+      case "acl" -> {
+        for (int i = 2; i < args.length && Arguments.lowerCase(args[1]).equals("setuser"); i++) {
+          secrets.add(i); // the user's name and every rule, as Redis's ACL SETUSER redacts them
+        }
+      }
       case "migrate" -> secrets.addAll(MigrateKeys.secrets(args));
       default -> {
         return args;

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * {@code CLIENT LIST}, {@code CLIENT INFO}, {@code CLIENT KILL} and {@code CLIENT NO-EVICT} over the RESP
  * connections open now (those {@link Dispatcher#newClient} was given a {@link ClientConnection} for), with Redis
  * 7.0's line of fields and its errors. Every client is of type {@code normal} ({@code pubsub} while it subscribes to
- * something, as in Redis) and user {@code default}: there are no replicas and no other users.
+ * something, as in Redis); {@code user=} is the ACL user it runs as.
  */
 final class RespClientCommands {
   private static final Result.Error NO_SUCH_CLIENT = Result.error("No such client");
@@ -66,8 +66,11 @@ final class RespClientCommands {
   private final ClientPause pause;
   private final BlockedClients blocked;
 
-  RespClientCommands(Map<Long, ClientState> clients, ClientPause pause, BlockedClients blocked) {
+  private final AclUsers users;
+
+  RespClientCommands(Map<Long, ClientState> clients, ClientPause pause, BlockedClients blocked, AclUsers users) {
     this.clients = clients;
+    this.users = users;
     this.pause = pause;
     this.blocked = blocked;
   }
@@ -209,7 +212,7 @@ final class RespClientCommands {
         + " qbuf-free=0 argv-mem=" + argvBytes + " multi-mem=" + (transaction == null ? 0 : transaction.bytes())
         + " rbs=0 rbp=0 obl=0 oll=0 omem=" + connection.replyBytes()
         + " tot-mem=" + connection.heldBytes() + " events=r cmd=" + (command == null ? "NULL" : command)
-        + " user=default redir=-1 resp=" + client.protocol();
+        + " user=" + client.user().name() + " redir=-1 resp=" + client.protocol();
   }
 
   private static String flags(ClientState client) {
@@ -256,9 +259,11 @@ final class RespClientCommands {
         case "addr" -> matches = matches.and(client -> client.connection().address().equals(value));
         case "laddr" -> matches = matches.and(client -> client.connection().localAddress().equals(value));
         case "user" -> {
-          if (!value.equals("default")) {
+          AclUser user = users.get(value);
+          if (user == null) {
             return Result.error("No such user '" + value + "'");
           }
+          matches = matches.and(client -> client.user() == user);
         }
         case "skipme" -> {
           String yesNo = Arguments.lowerCase(args[i + 1]);

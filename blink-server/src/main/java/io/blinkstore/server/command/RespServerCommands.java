@@ -52,7 +52,7 @@ public final class RespServerCommands {
 
   private final BlinkStore store;
   private final ServerCounters counters;
-  private final @Nullable Authenticator authenticator;
+  private final AclUsers users;
   // Made by register(), which the dispatcher calls right after the constructor: INFO needs the command table.
   @SuppressWarnings("NullAway.Init")
   private ServerInfo info;
@@ -65,15 +65,15 @@ public final class RespServerCommands {
 
   /**
    * The commands for {@code store}; {@code INFO} reports it and the server's {@code counters}, {@code AUTH}
-   * checks tokens with {@code authenticator}, if not null, and {@code CONFIG SET maxmemory} changes the store's
+   * signs connections in as {@code users}, and {@code CONFIG SET maxmemory} changes the store's
    * limit through {@code memoryLimit}, if not null.
    */
   RespServerCommands(BlinkStore store, @Nullable MemoryLimitControl memoryLimit, ServerCounters counters,
-      @Nullable Authenticator authenticator, RespDatabaseCommands databases, int databaseCount) {
+      AclUsers users, RespDatabaseCommands databases, int databaseCount) {
     this.store = store;
     this.databases = databases;
     this.counters = counters;
-    this.authenticator = authenticator;
+    this.users = users;
     this.config = new ServerConfig(store::memoryLimit, memoryLimit, counters);
     config.report(Map.of("databases", Integer.toString(databaseCount)));
   }
@@ -145,26 +145,19 @@ public final class RespServerCommands {
   }
 
   /**
-   * {@code AUTH [default] token}. With a server token, the token is checked ({@link Authenticator#matches}) and
-   * the outcome kept by the connection's state: a wrong one also ends an earlier authentication, as in the text
-   * protocol.
-   * Without one, {@code AUTH password} gets Redis's error for that case, and {@code AUTH default <any>}
-   * succeeds, as for Redis's password-less default user.
+   * {@code AUTH [user] password}, as Redis 7.0: signs the connection in as {@code user} ({@code default} without
+   * one) if the password is one of that user's and the user is on; a wrong one leaves the connection as it was.
+   * {@code AUTH password} while the default user needs none gets Redis's error for that case.
    */
   private Result auth(ClientState client, byte[][] args) {
     if (args.length > 3) {
       return RespKeyCommands.SYNTAX_ERROR;
     }
-    boolean defaultUser = args.length == 2 || Arguments.lowerCase(args[1]).equals("default");
-    if (authenticator == null) {
-      if (args.length == 2) {
-        return NO_PASSWORD;
-      }
-      return defaultUser ? Result.OK : WRONGPASS;
+    if (args.length == 2 && users.defaultUser().rules().nopass) {
+      return NO_PASSWORD;
     }
-    boolean right = defaultUser && authenticator.matches(args[args.length - 1]);
-    client.authenticated(right);
-    return right ? Result.OK : WRONGPASS;
+    byte[] user = args.length == 2 ? AclUsers.bytes(AclUsers.DEFAULT) : args[1];
+    return users.authenticate(client, user, args[args.length - 1], args[0]) ? Result.OK : WRONGPASS;
   }
 
   /**
@@ -189,9 +182,8 @@ public final class RespServerCommands {
     for (int i = 2; i < args.length; i++) {
       String option = Arguments.lowerCase(args[i]);
       if (option.equals("auth") && i + 2 < args.length) {
-        Result auth = auth(client, new byte[][] {args[i], args[i + 1], args[i + 2]});
-        if (auth != Result.OK) {
-          return auth;
+        if (!users.authenticate(client, args[i + 1], args[i + 2], args[0])) {
+          return WRONGPASS; // signed in at once, as Redis 7.0: a later option's error leaves the sign-in
         }
         i += 2;
       } else if (option.equals("setname") && i + 1 < args.length) {

@@ -74,15 +74,16 @@ final class ScriptCommands {
    * {@code EXEC} runs its queue); scripts are made atomic by {@code isolation} ({@code null}: refused), held to
    * {@code heapGuard} (and refused their first write in {@code outOfMemory}), shown to {@code monitors}, their replies to {@code maxReplyBytes}; {@code afterRun} runs
    * after each script on the script thread; a script takes {@code turn} before the gate; {@code redis.call}'s
-   * refusals are counted in {@code errors}.
+   * refusals are counted in {@code errors}; its calls are held to the caller's ACL user by {@code acl}.
    */
   ScriptCommands(CommandTable table, Runner commands, @Nullable Isolation isolation, HeapGuard heapGuard,
-      OutOfMemory outOfMemory, Monitors monitors, Runnable afterRun, ExclusiveTurn turn, long maxReplyBytes, ErrorStats errors) {
+      OutOfMemory outOfMemory, Monitors monitors, Runnable afterRun, ExclusiveTurn turn, long maxReplyBytes, ErrorStats errors,
+      AclCheck acl) {
     this.heapGuard = heapGuard;
     this.outOfMemory = outOfMemory;
     this.monitors = monitors;
     this.engine = isolation == null ? null : new ScriptEngine(table, commands, outOfMemory, denial, maxReplyBytes,
-        errors);
+        errors, acl);
     this.runner = engine == null || isolation == null ? null : new ScriptRunner(engine, isolation, afterRun, turn);
     this.functions = new FunctionCommands(engine, runner, heapGuard, outOfMemory, monitors);
   }

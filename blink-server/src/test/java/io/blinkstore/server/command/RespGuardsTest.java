@@ -60,13 +60,16 @@ class RespGuardsTest {
     assertEquals(Result.OK, other.execute(new RespRequest.Command(auth)));
   }
 
+  /** As Redis 7.0 (and unlike this server before ACL users): a refused {@code AUTH} leaves the sign-in as it was. */
   @Test
-  void aWrongTokenOrAnotherUserIsRefusedAndEndsAnEarlierAuthentication() {
-    assertEquals(Result.OK, run("AUTH", "s3cret"));
+  void aWrongTokenOrAnotherUserIsRefusedAndKeepsAnEarlierSignInAsRedis() {
     assertEquals(RespServerCommands.WRONGPASS, run("AUTH", "s3cre"));
     assertEquals(Dispatcher.NOAUTH, run("GET", "k"));
+    assertEquals(Result.OK, run("AUTH", "s3cret"));
+    assertEquals(RespServerCommands.WRONGPASS, run("AUTH", "s3cre"));
+    assertEquals(Result.NULL, run("GET", "k"));
     assertEquals(RespServerCommands.WRONGPASS, run("AUTH", "admin", "s3cret"));
-    assertEquals(Dispatcher.NOAUTH, run("GET", "k"));
+    assertEquals(Result.NULL, run("GET", "k"));
   }
 
   @Test
