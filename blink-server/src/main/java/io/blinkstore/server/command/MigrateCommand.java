@@ -19,7 +19,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,14 +178,14 @@ final class MigrateCommand {
     long millis = timeout <= 0 ? 1000 : Math.min(timeout, Integer.MAX_VALUE);
     Request request = new Request(Arguments.text(args[1]), port(args[2]), db, (int) millis, copy, replace, username,
         password);
-    Later later = new Later();
+    ReplySlot later = new ReplySlot(); // given on the migration thread; the exchange holds itself to the timeout
     try {
-      migrations.execute(() -> later.slot.give(exchangeOrFail(request, moving)));
+      migrations.execute(() -> later.give(exchangeOrFail(request, moving)));
     } catch (RejectedExecutionException e) {
       moving.forEach(m -> isolation.watches().unwatchAll(m.watch()));
       return TOO_MANY;
     }
-    client.pending(later);
+    client.pending(later.untimed()); // a closed caller: the migration goes on (its deletes too), unanswered
     return Result.OK; // not sent: the reply comes through the later reply
   }
 
@@ -276,30 +275,5 @@ final class MigrateCommand {
 
   private static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** The reply of a {@code MIGRATE}, given on its migration thread. */
-  private static final class Later implements LaterReply {
-    final ReplySlot slot = new ReplySlot();
-
-    @Override
-    public long timeoutNanos() {
-      return 0; // the exchange holds itself to the MIGRATE's timeout
-    }
-
-    @Override
-    public void whenDone(Consumer<Result> reply) {
-      slot.whenDone(reply);
-    }
-
-    @Override
-    public void timeOut() {
-    }
-
-    /** The caller's connection has closed: the migration goes on (its deletes too), its reply goes nowhere. */
-    @Override
-    public void cancel() {
-      slot.cancel();
-    }
   }
 }
