@@ -149,7 +149,12 @@ public final class Replication implements BlockedClients.Served {
 
   /** Whether {@code spec} must run on the exclusive path: a write while a replica is attached. */
   boolean gates(CommandSpec spec) {
-    return attached && spec.has(CommandFlag.WRITE);
+    return attached && propagated(spec);
+  }
+
+  /** A write, or {@code PUBLISH}/{@code SPUBLISH}, which Redis sends its replicas too (forceCommandPropagation). */
+  private static boolean propagated(CommandSpec spec) {
+    return spec.has(CommandFlag.WRITE) || spec.name().equals("publish") || spec.name().equals("spublish");
   }
 
   /**
@@ -157,7 +162,7 @@ public final class Replication implements BlockedClients.Served {
    * joins the section, if a replica is attached. Returns {@code result}.
    */
   Result ran(CommandSpec spec, ClientState client, byte[][] args, Result result) {
-    if (attached && spec.has(CommandFlag.WRITE)) {
+    if (attached && propagated(spec)) {
       for (byte[][] command : propagation.of(spec.name(), client, args, result)) {
         add(client.db(), command);
       }
@@ -176,6 +181,29 @@ public final class Replication implements BlockedClients.Served {
    */
   @Override
   public void exclusively(Runnable serve) {
+  /**
+   * Runs {@code writes} (a {@code MIGRATE}'s deletes, on its thread, never an event loop: it waits for the turn as
+   * long as it takes) holding the turn and the gate exclusive, attached or not (one may attach meanwhile): what it
+   * returns joins the section, as Redis sends a {@code MIGRATE} as {@code DEL}.
+   */
+  @Override
+  public void section(int db, Supplier<List<byte[][]>> writes) {
+    ExclusiveTurn on = turn;
+    Isolation gate = isolation;
+    if (on == null || gate == null) {
+      var unused = writes.get(); // no gate: no replication either
+      return;
+    }
+    on.await(() -> gate.atomically(view -> {
+      for (byte[][] command : writes.get()) {
+        if (attached) {
+          add(db, command);
+        }
+      }
+      return Result.OK;
+    }));
+  }
+
     ExclusiveTurn on = turn;
     Isolation gate = isolation;
     if (on == null || gate == null) {
