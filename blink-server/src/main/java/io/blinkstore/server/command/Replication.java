@@ -16,11 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -58,8 +55,7 @@ public final class Replication implements BlockedClients.Served {
   static final long MAX_REPLICA_PENDING_BYTES = 256L << 20;
 
   static final Result.Error NO_STORE = Result.error("replication needs the in-process store");
-  private static final Result.Error TOO_LARGE = Result.error(
-      "the dataset is larger than a full sync's bound (" + MAX_REPLICA_PENDING_BYTES + " bytes of RDB)");
+  private static final Result.Error PSYNC_FAILOVER = Result.error("PSYNC FAILOVER can't be sent to a master.");
   static final Result.Error NOT_A_REPLICA = Result.error(
       "REPLICAOF to another server is not built: Blink Store is a primary only (REPLICAOF NO ONE is accepted)");
 
@@ -93,9 +89,9 @@ public final class Replication implements BlockedClients.Served {
   private final @Nullable Isolation isolation;
   /** Whether a script holds the turn past {@code busy-reply-threshold}: a serve then waits on another thread. */
   private BooleanSupplier busy = () -> false;
-  private final @Nullable RdbFile rdb;
+  /** The full syncs' file, null without the in-process store. */
+  private final @Nullable FullSyncFile files;
   private final Propagation propagation;
-  private final ServerConfig config;
   /** Whether a replica is attached: read by every write; written with the turn held. */
   private volatile boolean attached;
   /** The stream's offset: its bytes since the first full sync (Redis's {@code master_repl_offset}). */
@@ -106,30 +102,19 @@ public final class Replication implements BlockedClients.Served {
   private final List<Pending> section = new ArrayList<>();
   /** With the turn held: the bytes of {@link #section}'s arguments, held to {@link #MAX_REPLICA_PENDING_BYTES}. */
   private long sectionBytes;
+  /** With the turn held: the writes added to sections while replicas stayed attached (a full sync's file's age). */
+  private long writes;
   private @Nullable ExclusiveTurn turn;
-  private @Nullable ScheduledExecutorService pinger;
-  /** On the pings' thread: when the last {@code PING} was sent. */
-  private long lastPing = System.nanoTime();
+  private final ReplicaPings pings;
 
   Replication(@Nullable RdbFile rdb, Propagation propagation, ServerConfig config, BlockedClients blocked,
-      @Nullable Isolation isolation) {
-    this.rdb = rdb;
+      @Nullable Isolation isolation, HeapGuard heap) {
+    this.files = rdb == null ? null : new FullSyncFile(rdb, config, heap);
     this.blocked = blocked;
     this.isolation = isolation;
     blocked.replicated(this);
     this.propagation = propagation;
-    this.config = config;
-    config.live("repl-ping-replica-period", new LiveSetting() {
-      @Override
-      public @Nullable String refusal(long value) {
-        return null;
-      }
-
-      @Override
-      public void apply(long value) {
-        // read at each ping's check (pingIfDue)
-      }
-    });
+    this.pings = new ReplicaPings(config, () -> attached, this::ping);
   }
 
   /** The turn every write section holds while replicas are attached; the pings take it too. */
@@ -181,6 +166,21 @@ public final class Replication implements BlockedClients.Served {
    */
   @Override
   public void exclusively(Runnable serve) {
+    ExclusiveTurn on = turn;
+    Isolation gate = isolation;
+    if (on == null || gate == null) {
+      serve.run();
+      return;
+    }
+    Supplier<Result> section = () -> gate.atomically(view -> {
+      serve.run();
+      return Result.OK;
+    });
+    if (on.tryRun(busy, section) == null) {
+      ForkJoinPool.commonPool().execute(() -> on.await(section));
+    }
+  }
+
   /**
    * Runs {@code writes} (a {@code MIGRATE}'s deletes, on its thread, never an event loop: it waits for the turn as
    * long as it takes) holding the turn and the gate exclusive, attached or not (one may attach meanwhile): what it
@@ -204,21 +204,6 @@ public final class Replication implements BlockedClients.Served {
     }));
   }
 
-    ExclusiveTurn on = turn;
-    Isolation gate = isolation;
-    if (on == null || gate == null) {
-      serve.run();
-      return;
-    }
-    Supplier<Result> section = () -> gate.atomically(view -> {
-      serve.run();
-      return Result.OK;
-    });
-    if (on.tryRun(busy, section) == null) {
-      ForkJoinPool.commonPool().execute(() -> on.await(section));
-    }
-  }
-
   /** A blocked client was served {@code reply}: its pop joins the section, as Redis sends it. */
   @Override
   public void served(BlockedRequest request, Result reply) {
@@ -240,10 +225,12 @@ public final class Replication implements BlockedClients.Served {
     for (byte[] arg : command) {
       sectionBytes += arg.length + 16;
     }
+    writes++;
     if (sectionBytes > MAX_REPLICA_PENDING_BYTES) {
       replicas.forEach(replica -> replica.client.connection().close());
       replicas.clear();
       attached = false;
+      forgetFile();
       section.clear();
       sectionBytes = 0;
       return;
@@ -293,6 +280,9 @@ public final class Replication implements BlockedClients.Served {
       }
     }
     attached = !replicas.isEmpty();
+    if (!attached) {
+      forgetFile();
+    }
   }
 
   /**
@@ -303,28 +293,41 @@ public final class Replication implements BlockedClients.Served {
     if (client.replica()) {
       return Result.OK; // as Redis: a replica's SYNC is ignored (and a replica gets no reply)
     }
-    if (rdb == null) {
+    boolean psync = Arguments.lowerCase(args[0]).equals("psync");
+    if (psync && args.length > 3 && Arguments.lowerCase(args[3]).equals("failover")) {
+      return PSYNC_FAILOVER; // Redis's check, before the offset's
+    }
+    if (psync && Arguments.integer(args[2]) == null) {
+      return RespKeyCommands.NOT_AN_INTEGER; // Redis parses the offset before it decides on a full sync
+    }
+    FullSyncFile files = this.files;
+    if (files == null) {
       return NO_STORE;
+    }
+    if (!attached) {
+      files.forget(); // writes were not counted while no replica was attached
     }
     byte[] file;
     try {
-      file = rdb.write(MAX_REPLICA_PENDING_BYTES);
+      file = files.now(writes);
     } catch (RdbFile.TooLarge e) {
-      return TOO_LARGE;
+      return files.tooLarge();
+    } catch (RdbFile.NoRoom e) {
+      return FullSyncFile.NO_ROOM;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(file.length + 80);
-    if (Arguments.lowerCase(args[0]).equals("psync")) {
-      out.writeBytes(ascii("+FULLRESYNC " + replid + " " + offset + "\r\n"));
+    String header = "$" + file.length + "\r\n";
+    if (psync) {
+      header = "+FULLRESYNC " + replid + " " + offset + "\r\n" + header;
     }
-    out.writeBytes(ascii("$" + file.length + "\r\n"));
-    out.writeBytes(file);
     client.replica(true);
     Replica replica = new Replica(client, host(client.connection().address()), client.replicaPort());
-    if (client.connection().stream(out.toByteArray(), MAX_REPLICA_PENDING_BYTES)) {
+    ClientConnection connection = client.connection();
+    if (connection.stream(ascii(header), MAX_REPLICA_PENDING_BYTES)
+        && connection.stream(file, MAX_REPLICA_PENDING_BYTES)) { // the file's bytes shared, not copied
       replicas.add(replica);
       attached = true;
       selected = -1; // as Redis: the next write selects its database, whatever the last one sent
-      startPings();
+      pings.start();
     }
     return Result.OK;
   }
@@ -447,40 +450,28 @@ public final class Replication implements BlockedClients.Served {
     return count;
   }
 
-  private synchronized void startPings() {
-    if (pinger != null) {
-      return;
+  /** A {@code PING} in the stream, the turn held (from the pings' thread). */
+  private void ping() {
+    ExclusiveTurn on = turn;
+    if (on != null) {
+      on.await(() -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        encode(out, PING);
+        send(out.toByteArray());
+        return Result.OK;
+      });
     }
-    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread pings = new Thread(runnable, "blink-replication-pings");
-      pings.setDaemon(true);
-      return pings;
-    });
-    pinger = thread;
-    thread.scheduleWithFixedDelay(this::pingIfDue, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** Every second: a {@code PING} in the stream once {@code repl-ping-replica-period} seconds have passed. */
-  private void pingIfDue() {
-    ExclusiveTurn on = turn;
-    long period = Long.parseLong(config.value("repl-ping-replica-period"));
-    if (on == null || !attached || System.nanoTime() - lastPing < TimeUnit.SECONDS.toNanos(period)) {
-      return;
+  private void forgetFile() {
+    if (files != null) {
+      files.forget();
     }
-    lastPing = System.nanoTime();
-    on.await(() -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      encode(out, PING);
-      send(out.toByteArray());
-      return Result.OK;
-    });
   }
 
   /** Stops the pings (the server closes). */
-  synchronized void close() {
-    if (pinger != null) {
-      pinger.shutdownNow();
-    }
+  void close() {
+    pings.close();
   }
 
   /** A command as RESP's array of bulk strings. */
