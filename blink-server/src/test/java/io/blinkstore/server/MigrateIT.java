@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -285,6 +286,42 @@ class MigrateIT {
       migrating.send("MIGRATE", "127.0.0.1", Integer.toString(silent.getLocalPort()), "k", "0", "100");
       try (Socket accepted = silent.accept()) {
         assertEquals("-IOERR error or timeout reading to target instance\r\n", migrating.read());
+        assertEquals("$1\r\nv\r\n", migrating.call("GET", "k"));
+      }
+    }
+  }
+
+  /**
+   * A target that sends a byte now and then, each within the timeout, and never a line's end: the reply line must
+   * come whole within the timeout (as Redis's syncReadLine), or one such target would hold a migration thread for
+   * ever. The target trickles for far longer than the timeout; the MIGRATE must be answered while it still does.
+   */
+  @Test
+  void aTargetThatTricklesALineWithoutEndIsAnsweredAtTheTimeout() throws Exception {
+    try (ServerSocket trickling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Conn migrating = new Conn(ours())) {
+      migrating.call("SET", "k", "v");
+      migrating.send("MIGRATE", "127.0.0.1", Integer.toString(trickling.getLocalPort()), "k", "0", "200");
+      AtomicBoolean answered = new AtomicBoolean();
+      AtomicBoolean gaveUp = new AtomicBoolean();
+      try (Socket accepted = trickling.accept()) {
+        Thread trickle = new Thread(() -> {
+          try {
+            accepted.getOutputStream().write('+');
+            for (int i = 0; i < 1_000 && !answered.get(); i++) { // 50 s of a byte every 50 ms, at most
+              Thread.sleep(50);
+              accepted.getOutputStream().write('x');
+            }
+          } catch (IOException | InterruptedException e) {
+            return; // the server closed the socket: what the fix does
+          }
+          gaveUp.set(!answered.get());
+        });
+        trickle.start();
+        assertEquals("-IOERR error or timeout reading to target instance\r\n", migrating.read());
+        answered.set(true);
+        assertTrue(!gaveUp.get(), "answered only once the target stopped sending");
+        trickle.join();
         assertEquals("$1\r\nv\r\n", migrating.call("GET", "k"));
       }
     }

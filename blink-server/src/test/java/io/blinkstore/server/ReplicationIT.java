@@ -221,6 +221,70 @@ class ReplicationIT {
   }
 
   @Test
+  void aMigrateIsSentAsDelOfTheKeysItMovedAndACopyAsNothing() throws Exception {
+    try (BlinkStore targetStore = BlinkStore.builder().build();
+        BlinkServer target = TestServers.onLoopback(targetStore);
+        Connection client = new Connection(address()); Connection replica = new Connection(address())) {
+      String port = Integer.toString(Objects.requireNonNull(target.tcpAddress()).getPort());
+      client.call("SELECT", "2");
+      client.call("MSET", "moved:1", "a", "moved:2", "b", "copied", "c");
+      replica.sendRaw("SYNC\r\n");
+      replica.rdb();
+      assertEquals("OK", client.call("MIGRATE", "127.0.0.1", port, "", "0", "5000", "KEYS", "moved:1", "moved:2"));
+      assertEquals("OK", client.call("MIGRATE", "127.0.0.1", port, "copied", "0", "5000", "COPY"));
+      client.call("SET", "end", "1");
+      assertEquals("select 2", replica.next());
+      assertEquals("del moved:1 moved:2", replica.next()); // as Redis: never the MIGRATE, which a replica would run
+      assertEquals("set end 1", replica.next());
+    }
+  }
+
+  @Test
+  void aSetWithATimeAlreadyPastIsSentAsTheDeleteItMade() throws Exception {
+    try (Connection client = new Connection(address()); Connection replica = new Connection(address())) {
+      client.call("SET", "old", "kept-by-the-replica?");
+      replica.sendRaw("SYNC\r\n");
+      replica.rdb();
+      assertEquals("OK", client.call("SET", "old", "new", "EXAT", "1"));
+      assertEquals(null, client.call("GET", "old"));
+      client.call("SET", "end", "1");
+      assertEquals("select 0", replica.next());
+      assertEquals("del old", replica.next());
+      assertEquals("set end 1", replica.next());
+    }
+  }
+
+  @Test
+  void aPublishIsSentToTheReplicasAsRedisSendsIt() throws Exception {
+    try (Connection client = new Connection(address()); Connection replica = new Connection(address())) {
+      replica.sendRaw("SYNC\r\n");
+      replica.rdb();
+      assertEquals(0L, client.call("PUBLISH", "news", "hello"));
+      client.call("MULTI");
+      client.call("PUBLISH", "bla", "bla");
+      client.call("EXEC");
+      client.call("SPUBLISH", "shard", "x");
+      assertEquals("select 0", replica.next());
+      assertEquals("publish news hello", replica.next()); // Redis forces it: a replica's subscribers get it too
+      assertEquals("publish bla bla", replica.next());
+      assertEquals("spublish shard x", replica.next());
+    }
+  }
+
+  @Test
+  void aReplicaIsListedAsRedisListsOneOfTypeSlaveWithFlagS() throws Exception {
+    try (Connection client = new Connection(address()); Connection replica = new Connection(address())) {
+      replica.sendRaw("*1\r\n$4\r\nSYNC\r\n"); // RESP: text-protocol connections are not listed
+      replica.rdb();
+      String replicas = String.valueOf(client.call("CLIENT", "LIST", "TYPE", "replica"));
+      assertEquals(1, replicas.split("\n").length, replicas);
+      assertTrue(replicas.contains(" flags=S ") && replicas.contains(" cmd=sync "), replicas);
+      assertEquals(replicas, client.call("CLIENT", "LIST", "TYPE", "slave"));
+      assertTrue(!String.valueOf(client.call("CLIENT", "LIST", "TYPE", "normal")).contains("flags=S"));
+    }
+  }
+
+  @Test
   void aRedisReplicaFollowsEveryWriteToTheSameData() throws Exception {
     assumeTrue(RedisServerProcess.installed(), "redis-server is not installed");
     try (Connection client = new Connection(address())) {

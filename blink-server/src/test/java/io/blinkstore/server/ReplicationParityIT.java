@@ -1,5 +1,6 @@
 package io.blinkstore.server;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,22 @@ class ReplicationParityIT {
   @Test
   void replicationCommandsAndTheirErrorsMatchRedisByteForByte() throws Exception {
     PipelinedParity.assertRepliesMatch(dir, redis.socket(), REQUESTS);
+  }
+
+  /**
+   * A {@code PSYNC} whose offset is not a number, or a {@code FAILOVER} one: Redis's errors, no full sync. Each alone on
+   * a fresh connection: pipelined after other requests, Redis may answer {@code SYNC and PSYNC are invalid with
+   * pending output} first, depending on whether it wrote their replies yet.
+   */
+  @Test
+  void aPsyncWithABadOffsetOrFailoverGetsRedissErrors() throws Exception {
+    List<List<String>> requests = List.of(List.of("PSYNC", "?", "not-an-offset"),
+        List.of("PSYNC", "?", "-1", "FAILOVER"), List.of("PSYNC", "?", "99999999999999999999"),
+        List.of("PSYNC", "x", "-1", "failover", "more"));
+    for (int i = 0; i < requests.size(); i++) {
+      PipelinedParity.assertRepliesMatch(Files.createDirectory(dir.resolve("server" + i)),
+          redis.socket(), List.of(requests.get(i)));
+    }
   }
 
   @Test

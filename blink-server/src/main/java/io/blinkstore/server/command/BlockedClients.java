@@ -76,11 +76,24 @@ final class BlockedClients {
 
     /** {@code request} was served {@code reply}, inside {@link #exclusively}. */
     default void served(BlockedRequest request, Result reply) {}
+
+    /**
+     * Runs {@code writes}, a write made outside any command on a thread of its own (a {@code MIGRATE}'s deletes),
+     * as a write section; the commands it returns, of database {@code db}, are what it sends the replicas.
+     */
+    default void section(int db, Supplier<List<byte[][]>> writes) {
+      var unused = writes.get(); // no replication: nothing to send
+    }
   }
 
   /** Makes {@code replicated} see every serve (the dispatcher's {@link Replication}). */
   void replicated(Served replicated) {
     this.replicated = replicated;
+  }
+
+  /** Runs {@code writes} as {@link Served#section} of the replicas' {@link Served} (a {@code MIGRATE}'s deletes). */
+  void section(int db, Supplier<List<byte[][]>> writes) {
+    replicated.section(db, writes);
   }
 
   /** The number of clients blocked now ({@code INFO}'s {@code blocked_clients}). */

@@ -165,7 +165,7 @@ public final class Dispatcher {
         leases, sizeLimits, maxReplyBytes, blocked, serverCommands.config);
     replication = new Replication(keyspace == null || types == null || values == null ? null
         : new RdbFile(databases, keyspace, types, values, writingThroughLeases, unixTime),
-        new Propagation(writingThroughLeases, unixTime), serverCommands.config, blocked, isolation);
+        new Propagation(writingThroughLeases, unixTime), serverCommands.config, blocked, isolation, heapGuard);
     replication.register(table);
     new WaitCommand(blocked, replication).register(table);
     serverCommands.replication(replication);

@@ -19,7 +19,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,12 +72,18 @@ final class MigrateCommand {
   private final long maxReplyBytes;
   private final ThreadPoolExecutor migrations;
   private final MigrateTarget target;
+  private final BlockedClients sections;
 
-  /** Migrates what {@code dumps} dumps of {@code store} (the gate's view), deleting under {@code isolation}. */
-  MigrateCommand(DumpCommands dumps, BlinkStore store, Isolation isolation, long maxReplyBytes) {
+  /**
+   * Migrates what {@code dumps} dumps of {@code store} (the gate's view), deleting as a write section of
+   * {@code sections}' replication (their {@code DEL} sent to the replicas), watching keys with {@code isolation}.
+   */
+  MigrateCommand(DumpCommands dumps, BlinkStore store, Isolation isolation, long maxReplyBytes,
+      BlockedClients sections) {
     this.dumps = dumps;
     this.store = store;
     this.isolation = isolation;
+    this.sections = sections;
     this.maxReplyBytes = maxReplyBytes;
     this.migrations = new ThreadPoolExecutor(THREADS, THREADS, 10, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(QUEUED), daemons("blink-migrate-"));
@@ -108,7 +113,7 @@ final class MigrateCommand {
 
   /** What the exchange needs, as parsed. */
   private record Request(String host, @Nullable Integer port, long db, int timeoutMillis, boolean copy,
-      boolean replace, byte @Nullable [] username, byte @Nullable [] password) {}
+      boolean replace, byte @Nullable [] username, byte @Nullable [] password, int sourceDb) {}
 
   private Result migrate(ClientState client, byte[][] args) {
     boolean copy = false;
@@ -178,15 +183,15 @@ final class MigrateCommand {
     }
     long millis = timeout <= 0 ? 1000 : Math.min(timeout, Integer.MAX_VALUE);
     Request request = new Request(Arguments.text(args[1]), port(args[2]), db, (int) millis, copy, replace, username,
-        password);
-    Later later = new Later();
+        password, client.db());
+    ReplySlot later = new ReplySlot(); // given on the migration thread; the exchange holds itself to the timeout
     try {
-      migrations.execute(() -> later.slot.give(exchangeOrFail(request, moving)));
+      migrations.execute(() -> later.give(exchangeOrFail(request, moving)));
     } catch (RejectedExecutionException e) {
       moving.forEach(m -> isolation.watches().unwatchAll(m.watch()));
       return TOO_MANY;
     }
-    client.pending(later);
+    client.pending(later.untimed()); // a closed caller: the migration goes on (its deletes too), unanswered
     return Result.OK; // not sent: the reply comes through the later reply
   }
 
@@ -249,7 +254,7 @@ final class MigrateCommand {
           acknowledged.add(moving.get(j));
         }
       }
-      deleteUnwritten(acknowledged);
+      deleteUnwritten(request.sourceDb(), acknowledged);
       if (error != null) {
         return Result.error("Target instance replied with error: " + error);
       }
@@ -259,47 +264,28 @@ final class MigrateCommand {
     }
   }
 
-  /** Deletes each of {@code keys} not written since it was read, with the gate held exclusive. */
-  private void deleteUnwritten(List<Moving> keys) {
+  /**
+   * Deletes each of {@code keys} (of database {@code db}) not written since it was read, with the gate held
+   * exclusive, as a write section: the replicas get one {@code DEL} of the keys deleted, as Redis sends a
+   * {@code MIGRATE}.
+   */
+  private void deleteUnwritten(int db, List<Moving> keys) {
     if (keys.isEmpty()) {
       return;
     }
-    isolation.atomically(view -> {
+    sections.section(db, () -> {
+      List<byte[]> deleted = new ArrayList<>(keys.size() + 1);
+      deleted.add(ascii("DEL"));
       for (Moving key : keys) {
-        if (!key.watch().dirty()) {
-          store.delete(key.key());
+        if (!key.watch().dirty() && store.delete(key.key())) {
+          deleted.add(key.name());
         }
       }
-      return null;
+      return deleted.size() == 1 ? List.of() : List.<byte[][]>of(deleted.toArray(byte[][]::new));
     });
   }
 
   private static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** The reply of a {@code MIGRATE}, given on its migration thread. */
-  private static final class Later implements LaterReply {
-    final ReplySlot slot = new ReplySlot();
-
-    @Override
-    public long timeoutNanos() {
-      return 0; // the exchange holds itself to the MIGRATE's timeout
-    }
-
-    @Override
-    public void whenDone(Consumer<Result> reply) {
-      slot.whenDone(reply);
-    }
-
-    @Override
-    public void timeOut() {
-    }
-
-    /** The caller's connection has closed: the migration goes on (its deletes too), its reply goes nowhere. */
-    @Override
-    public void cancel() {
-      slot.cancel();
-    }
   }
 }

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * One {@code MIGRATE}'s exchange with its target, on a plain blocking socket, off every event loop, as Redis's
  * {@code migrateCommand} has it: connect within the timeout (a refused connection is answered as Redis answers it,
  * {@code writing}: its non-blocking connect learns of the refusal at the first write), send {@code AUTH} (if asked), {@code SELECT db} and one
- * {@code RESTORE key ttl payload [REPLACE]} per key in one stream, then read one reply line per command, each read
- * within the timeout. A write is held to the timeout too, chunk by chunk of 64 KiB (a target that reads nothing
+ * {@code RESTORE key ttl payload [REPLACE]} per key in one stream, then read one reply line per command, each line
+ * whole within the timeout. A write is held to the timeout too, chunk by chunk of 64 KiB (a target that reads nothing
  * would block a plain socket's write for ever): a watchdog closes the socket when a chunk has not gone in time.
  * A reply line is read up to its end and kept to its first 1,023 bytes, as Redis's 1,024-byte buffer keeps it.
  */
@@ -67,7 +68,7 @@ final class MigrateTarget {
       } catch (IOException e) {
         return new Replies(null, null, List.of(), Failure.WRITING);
       }
-      return read(socket, withAuth, commands.size() - (withAuth ? 2 : 1));
+      return read(socket, withAuth, commands.size() - (withAuth ? 2 : 1), timeoutMillis);
     } catch (IOException closing) {
       return new Replies(null, null, List.of(), Failure.READING);
     }
@@ -114,16 +115,16 @@ final class MigrateTarget {
     }
   }
 
-  private static Replies read(Socket socket, boolean withAuth, int restores) {
+  private static Replies read(Socket socket, boolean withAuth, int restores, int timeoutMillis) {
     String auth = null;
     String select = null;
     List<String> replies = new ArrayList<>();
     try {
       InputStream in = new BufferedInputStream(socket.getInputStream());
-      auth = withAuth ? line(in) : null;
-      select = line(in);
+      auth = withAuth ? line(socket, in, timeoutMillis) : null;
+      select = line(socket, in, timeoutMillis);
       while (replies.size() < restores) {
-        replies.add(line(in));
+        replies.add(line(socket, in, timeoutMillis));
       }
       return new Replies(auth, select, replies, Failure.NONE);
     } catch (IOException e) {
@@ -131,12 +132,26 @@ final class MigrateTarget {
     }
   }
 
-  /** One reply line without its CRLF, its first {@link #LINE_BYTES} bytes. */
-  private static String line(InputStream in) throws IOException {
+  /**
+   * One reply line without its CRLF, its first {@link #LINE_BYTES} bytes, read whole within {@code timeoutMillis}
+   * (as Redis's {@code syncReadLine}): a target that sends a byte now and then and never a line's end would
+   * otherwise hold the migration thread for ever, each read coming within the socket's timeout.
+   */
+  private static String line(Socket socket, InputStream in, int timeoutMillis) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(64);
-    for (int b = in.read(); b != '\n'; b = in.read()) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    for (;;) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new SocketTimeoutException("no line's end within the timeout");
+      }
+      socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))); // 0 would wait for ever
+      int b = in.read();
       if (b < 0) {
         throw new EOFException("the target closed the connection");
+      }
+      if (b == '\n') {
+        break;
       }
       if (line.size() < LINE_BYTES) {
         line.write(b);

@@ -363,7 +363,7 @@ final class PrimaryLink {
 
   private void write(byte[][] command) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Replication.encode(bytes, command);
+    ReplicationWire.encode(bytes, command);
     OutputStream to;
     synchronized (this) {
       to = out;

@@ -61,6 +61,7 @@ final class Propagation {
       case "hincrbyfloat" -> one(args("HSET", args[1], args[2], bulk(result)));
       case "spop" -> spop(client, args, result);
       case "restore" -> restore(client, args);
+      case "migrate" -> List.of(); // its deletes are sent as DEL when they happen, on its thread (MigrateCommand)
       case "blpop", "brpop" -> one(args(name.substring(1).toUpperCase(Locale.ROOT), element(result, 0)));
       case "bzpopmin", "bzpopmax" -> one(args(name.substring(1).toUpperCase(Locale.ROOT), element(result, 0)));
       case "blmove" -> one(args("LMOVE", args[1], args[2], args[3], args[4]));
@@ -92,8 +93,8 @@ final class Propagation {
     if (!get && empty(result)) {
       return List.of(); // NX or XX refused it
     }
-    if (expiring) {
-      return deadlines.deadline(client.key(args[1])) == Deadlines.ABSENT ? List.of()
+    if (expiring) { // a time already past left no key: the replica must lose the value it had too
+      return deadlines.deadline(client.key(args[1])) == Deadlines.ABSENT ? one(args("DEL", args[1]))
           : one(setAt(client, args[1], args[2]));
     }
     return one(kept.toArray(byte[][]::new));

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
  * The whole dataset as one Redis 7.0 RDB file (version 10, {@code rdb.c}'s {@code rdbSaveRio}), what a replica's full
@@ -30,6 +31,18 @@ final class RdbFile {
       super("the dataset's RDB would pass the full sync's bound", null, false, false);
     }
   }
+
+  /** The heap has no room for the file as it grows. */
+  static final class NoRoom extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NoRoom() {
+      super("no room in the heap for the full sync's file", null, false, false);
+    }
+  }
+
+  /** The file's growth between two asks for room in the heap. */
+  private static final long ROOM_STEP = 1 << 20;
 
   private static final int AUX = 0xfa;
   private static final int RESIZEDB = 0xfb;
@@ -55,12 +68,18 @@ final class RdbFile {
   }
 
   /**
-   * The file of every database now, at most {@code maxBytes} long.
+   * The file of every database now, at most {@code maxBytes} long; {@code room} is asked, before the file starts
+   * and each time it has grown by {@link #ROOM_STEP}, whether the heap holds that many bytes more: the file is built
+   * in memory and copied twice on its way out, so it asks for four times its size to come.
    *
    * @throws TooLarge if it would be longer
+   * @throws NoRoom if {@code room} says no: the heap would fill (an OutOfMemoryError) before the file is done
    */
-  byte[] write(long maxBytes) {
+  byte[] write(long maxBytes, LongPredicate room) {
+    this.room = room;
+    nextRoomCheck = 0;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    askRoom(out);
     out.writeBytes(("REDIS00" + DumpFormat.RDB_VERSION).getBytes(StandardCharsets.US_ASCII));
     aux(out, "redis-ver", RespServerCommands.REDIS_VERSION);
     aux(out, "redis-bits", "64");
@@ -86,6 +105,20 @@ final class RdbFile {
     out.write(AUX);
     RdbObjects.writeString(out, name.getBytes(StandardCharsets.US_ASCII));
     RdbObjects.writeString(out, value.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** With the gate held exclusive, while a file is written: {@link #write}'s {@code room}. */
+  private LongPredicate room = bytes -> true;
+  private long nextRoomCheck;
+
+  /** Asks for room once the file has reached the next step: four times the file as it will be at the step after. */
+  private void askRoom(ByteArrayOutputStream out) {
+    if (out.size() >= nextRoomCheck) {
+      nextRoomCheck = out.size() + ROOM_STEP;
+      if (!room.test(4 * nextRoomCheck)) {
+        throw new NoRoom();
+      }
+    }
   }
 
   private void database(ByteArrayOutputStream out, int db, long maxBytes) {
@@ -132,6 +165,7 @@ final class RdbFile {
       if (out.size() > maxBytes) {
         throw new TooLarge();
       }
+      askRoom(out);
     }
   }
 }

@@ -12,13 +12,11 @@ import static io.blinkstore.server.command.CommandFlag.STALE;
 import io.blinkstore.internal.Isolation;
 import io.blinkstore.server.command.CommandSpec.Keys;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -56,11 +54,11 @@ public final class Replication implements BlockedClients.Served {
   static final long MAX_REPLICA_PENDING_BYTES = 256L << 20;
 
   static final Result.Error NO_STORE = Result.error("replication needs the in-process store");
-  private static final Result.Error TOO_LARGE = Result.error(
-      "the dataset is larger than a full sync's bound (" + MAX_REPLICA_PENDING_BYTES + " bytes of RDB)");
   private static final Result.Error CHAINED = Result.error(
       "this server is a replica: replicas of a replica (chained replication) are not built here");
-  private static final byte[][] PING = {ascii("ping")};
+  private static final Result.Error PSYNC_FAILOVER = Result.error("PSYNC FAILOVER can't be sent to a master.");
+
+  private static final byte[][] PING = {ReplicationWire.ascii("ping")};
 
   /** One attached replica. */
   static final class Replica {
@@ -84,7 +82,7 @@ public final class Replication implements BlockedClients.Served {
   private record Pending(int db, byte[][] args) {}
 
   /** The stream's id: random, a primary's once followed, new again after {@code REPLICAOF NO ONE} ({@link #shift}). */
-  private volatile String replid = randomHex();
+  private volatile String replid = ReplicationWire.randomHex();
   private volatile String replid2 = "0".repeat(40);
   private volatile long secondOffset = -1;
   private @Nullable ReplicaRole role;
@@ -94,7 +92,8 @@ public final class Replication implements BlockedClients.Served {
   private final @Nullable Isolation isolation;
   /** Whether a script holds the turn past {@code busy-reply-threshold}: a serve then waits on another thread. */
   private BooleanSupplier busy = () -> false;
-  private final @Nullable RdbFile rdb;
+  /** The full syncs' file, null without the in-process store. */
+  private final @Nullable FullSyncFile files;
   private final Propagation propagation;
   /** Whether a replica is attached: read by every write; written with the turn held. */
   private volatile boolean attached;
@@ -106,28 +105,19 @@ public final class Replication implements BlockedClients.Served {
   private final List<Pending> section = new ArrayList<>();
   /** With the turn held: the bytes of {@link #section}'s arguments, held to {@link #MAX_REPLICA_PENDING_BYTES}. */
   private long sectionBytes;
+  /** With the turn held: the writes added to sections while replicas stayed attached (a full sync's file's age). */
+  private long writes;
   private @Nullable ExclusiveTurn turn;
-  private final ReplicationPings pings;
+  private final ReplicaPings pings;
 
   Replication(@Nullable RdbFile rdb, Propagation propagation, ServerConfig config, BlockedClients blocked,
-      @Nullable Isolation isolation) {
-    this.rdb = rdb;
+      @Nullable Isolation isolation, HeapGuard heap) {
+    this.files = rdb == null ? null : new FullSyncFile(rdb, config, heap);
     this.blocked = blocked;
     this.isolation = isolation;
     blocked.replicated(this);
     this.propagation = propagation;
-    this.pings = new ReplicationPings(() -> Long.parseLong(config.value("repl-ping-replica-period")), this::ping);
-    config.live("repl-ping-replica-period", new LiveSetting() {
-      @Override
-      public @Nullable String refusal(long value) {
-        return null;
-      }
-
-      @Override
-      public void apply(long value) {
-        // read at each ping's check (pingIfDue)
-      }
-    });
+    this.pings = new ReplicaPings(config, () -> attached, this::ping);
   }
 
   /** The turn every write section holds while replicas are attached; the pings take it too. */
@@ -139,13 +129,19 @@ public final class Replication implements BlockedClients.Served {
   void register(CommandTable commands) {
     commands.add("sync", 1, Keys.NONE, this::sync, ADMIN, NOSCRIPT, NO_MULTI, NO_ASYNC_LOADING);
     commands.add("psync", -3, Keys.NONE, this::sync, ADMIN, NOSCRIPT, NO_MULTI, NO_ASYNC_LOADING);
-    commands.add("replconf", -1, Keys.NONE, this::replconf, ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY);
+    commands.add("replconf", -1, Keys.NONE, (client, args) -> ReplicationWire.replconf(client, args, this::acked),
+        ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY);
     commands.add("role", 1, Keys.NONE, this::role, NOSCRIPT, LOADING, STALE, FAST);
   }
 
   /** Whether {@code spec} must run on the exclusive path: a write while a replica is attached. */
   boolean gates(CommandSpec spec) {
-    return attached && spec.has(CommandFlag.WRITE);
+    return attached && propagated(spec);
+  }
+
+  /** A write, or {@code PUBLISH}/{@code SPUBLISH}, which Redis sends its replicas too (forceCommandPropagation). */
+  private static boolean propagated(CommandSpec spec) {
+    return spec.has(CommandFlag.WRITE) || spec.name().equals("publish") || spec.name().equals("spublish");
   }
 
   /**
@@ -153,7 +149,7 @@ public final class Replication implements BlockedClients.Served {
    * joins the section, if a replica is attached. Returns {@code result}.
    */
   Result ran(CommandSpec spec, ClientState client, byte[][] args, Result result) {
-    if (attached && spec.has(CommandFlag.WRITE)) {
+    if (attached && propagated(spec)) {
       for (byte[][] command : propagation.of(spec.name(), client, args, result)) {
         add(client.db(), command);
       }
@@ -187,6 +183,29 @@ public final class Replication implements BlockedClients.Served {
     }
   }
 
+  /**
+   * Runs {@code writes} (a {@code MIGRATE}'s deletes, on its thread, never an event loop: it waits for the turn as
+   * long as it takes) holding the turn and the gate exclusive, attached or not (one may attach meanwhile): what it
+   * returns joins the section, as Redis sends a {@code MIGRATE} as {@code DEL}.
+   */
+  @Override
+  public void section(int db, Supplier<List<byte[][]>> writes) {
+    ExclusiveTurn on = turn;
+    Isolation gate = isolation;
+    if (on == null || gate == null) {
+      var unused = writes.get(); // no gate: no replication either
+      return;
+    }
+    on.await(() -> gate.atomically(view -> {
+      for (byte[][] command : writes.get()) {
+        if (attached) {
+          add(db, command);
+        }
+      }
+      return Result.OK;
+    }));
+  }
+
   /** A blocked client was served {@code reply}: its pop joins the section, as Redis sends it. */
   @Override
   public void served(BlockedRequest request, Result reply) {
@@ -208,8 +227,10 @@ public final class Replication implements BlockedClients.Served {
     for (byte[] arg : command) {
       sectionBytes += arg.length + 16;
     }
+    writes++;
     if (sectionBytes > MAX_REPLICA_PENDING_BYTES) {
       dropReplicas();
+      forgetFile();
       section.clear();
       sectionBytes = 0;
       return;
@@ -231,14 +252,14 @@ public final class Replication implements BlockedClients.Served {
     boolean wrapped = section.size() > 1;
     if (wrapped) {
       select(out, section.get(0).db());
-      encode(out, new byte[][] {ascii("MULTI")});
+      ReplicationWire.encode(out, new byte[][] {ReplicationWire.ascii("MULTI")});
     }
     for (Pending write : section) {
       select(out, write.db());
-      encode(out, write.args());
+      ReplicationWire.encode(out, write.args());
     }
     if (wrapped) {
-      encode(out, new byte[][] {ascii("EXEC")});
+      ReplicationWire.encode(out, new byte[][] {ReplicationWire.ascii("EXEC")});
     }
     section.clear();
     sectionBytes = 0;
@@ -247,7 +268,8 @@ public final class Replication implements BlockedClients.Served {
 
   private void select(ByteArrayOutputStream out, int db) {
     if (db != selected) {
-      encode(out, new byte[][] {ascii("SELECT"), ascii(Integer.toString(db))});
+      ReplicationWire.encode(out,
+          new byte[][] {ReplicationWire.ascii("SELECT"), ReplicationWire.ascii(Integer.toString(db))});
       selected = db;
     }
   }
@@ -261,6 +283,9 @@ public final class Replication implements BlockedClients.Served {
       }
     }
     attached = !replicas.isEmpty();
+    if (!attached) {
+      forgetFile();
+    }
   }
 
   /**
@@ -271,80 +296,44 @@ public final class Replication implements BlockedClients.Served {
     if (client.replica()) {
       return Result.OK; // as Redis: a replica's SYNC is ignored (and a replica gets no reply)
     }
-    if (rdb == null) {
+    boolean psync = Arguments.lowerCase(args[0]).equals("psync");
+    if (psync && args.length > 3 && Arguments.lowerCase(args[3]).equals("failover")) {
+      return PSYNC_FAILOVER; // Redis's check, before the offset's
+    }
+    if (psync && Arguments.integer(args[2]) == null) {
+      return RespKeyCommands.NOT_AN_INTEGER; // Redis parses the offset before it decides on a full sync
+    }
+    FullSyncFile files = this.files;
+    if (files == null) {
       return NO_STORE;
     }
     if (following()) {
       return CHAINED;
     }
+    if (!attached) {
+      files.forget(); // writes were not counted while no replica was attached
+    }
     byte[] file;
     try {
-      file = rdb.write(MAX_REPLICA_PENDING_BYTES);
+      file = files.now(writes);
     } catch (RdbFile.TooLarge e) {
-      return TOO_LARGE;
+      return files.tooLarge();
+    } catch (RdbFile.NoRoom e) {
+      return FullSyncFile.NO_ROOM;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(file.length + 80);
-    if (Arguments.lowerCase(args[0]).equals("psync")) {
-      out.writeBytes(ascii("+FULLRESYNC " + replid + " " + offset + "\r\n"));
+    String header = "$" + file.length + "\r\n";
+    if (psync) {
+      header = "+FULLRESYNC " + replid + " " + offset + "\r\n" + header;
     }
-    out.writeBytes(ascii("$" + file.length + "\r\n"));
-    out.writeBytes(file);
     client.replica(true);
-    Replica replica = new Replica(client, host(client.connection().address()), client.replicaPort());
-    if (client.connection().stream(out.toByteArray(), MAX_REPLICA_PENDING_BYTES)) {
+    Replica replica = new Replica(client, ReplicationWire.host(client.connection().address()), client.replicaPort());
+    ClientConnection connection = client.connection();
+    if (connection.stream(ReplicationWire.ascii(header), MAX_REPLICA_PENDING_BYTES)
+        && connection.stream(file, MAX_REPLICA_PENDING_BYTES)) { // the file's bytes shared, not copied
       replicas.add(replica);
       attached = true;
       selected = -1; // as Redis: the next write selects its database, whatever the last one sent
       pings.start();
-    }
-    return Result.OK;
-  }
-
-  private static String host(String address) {
-    int colon = address.lastIndexOf(':');
-    String host = colon < 0 ? address : address.substring(0, colon);
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-  }
-
-  /**
-   * {@code REPLCONF option value ...}: {@code listening-port}, {@code ip-address}, {@code capa}, {@code rdb-only}
-   * answered {@code +OK}; {@code ACK offset} records what the replica has and, as {@code GETACK}, answers nothing.
-   */
-  private Result replconf(ClientState client, byte[][] args) {
-    if (args.length % 2 == 0) {
-      return RespKeyCommands.SYNTAX_ERROR;
-    }
-    for (int i = 1; i < args.length; i += 2) {
-      String option = Arguments.lowerCase(args[i]);
-      switch (option) {
-        case "listening-port" -> {
-          Long port = Arguments.integer(args[i + 1]);
-          if (port == null) {
-            return RespKeyCommands.NOT_AN_INTEGER;
-          }
-          client.replicaPort(port);
-        }
-        case "ack" -> {
-          Long acked = Arguments.integer(args[i + 1]);
-          for (Replica replica : replicas) {
-            if (replica.client == client && acked != null) {
-              replica.acked = Math.max(replica.acked, acked);
-              replica.ackMillis = System.currentTimeMillis();
-            }
-          }
-          wake();
-          client.dropThisReply();
-          return Result.OK;
-        }
-        case "getack" -> {
-          client.dropThisReply(); // a primary has nothing to acknowledge
-          return Result.OK;
-        }
-        case "ip-address", "capa", "rdb-only", "rdb-filter-only" -> { }
-        default -> {
-          return Result.error("Unrecognized REPLCONF option: " + new String(args[i], StandardCharsets.UTF_8));
-        }
-      }
     }
     return Result.OK;
   }
@@ -389,7 +378,7 @@ public final class Replication implements BlockedClients.Served {
     dropReplicas();
     replid2 = replid;
     secondOffset = offset + 1;
-    replid = randomHex();
+    replid = ReplicationWire.randomHex();
   }
 
   private void dropReplicas() {
@@ -457,16 +446,22 @@ public final class Replication implements BlockedClients.Served {
     return count;
   }
 
-  /** A {@code PING} in the stream, if a replica is attached ({@link ReplicationPings}'s, every period). */
+  /** A {@code PING} in the stream, the turn held (from the pings' thread), if a replica is attached. */
   private void ping() {
     ExclusiveTurn on = turn;
     if (on != null && attached) {
       on.await(() -> {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        encode(out, PING);
+        ReplicationWire.encode(out, PING);
         send(out.toByteArray());
         return Result.OK;
       });
+    }
+  }
+
+  private void forgetFile() {
+    if (files != null) {
+      files.forget();
     }
   }
 
@@ -475,26 +470,14 @@ public final class Replication implements BlockedClients.Served {
     pings.close();
   }
 
-  /** A command as RESP's array of bulk strings. */
-  static void encode(ByteArrayOutputStream out, byte[][] args) {
-    out.writeBytes(ascii("*" + args.length + "\r\n"));
-    for (byte[] arg : args) {
-      out.writeBytes(ascii("$" + arg.length + "\r\n"));
-      out.writeBytes(arg);
-      out.write('\r');
-      out.write('\n');
+  /** {@code REPLCONF ACK offset} from {@code client}: what the replica has. */
+  private void acked(ClientState client, long acked) {
+    for (Replica replica : replicas) {
+      if (replica.client == client) {
+        replica.acked = Math.max(replica.acked, acked);
+        replica.ackMillis = System.currentTimeMillis();
+      }
     }
-  }
-
-  private static String randomHex() {
-    StringBuilder hex = new StringBuilder(40);
-    while (hex.length() < 40) {
-      hex.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
-    }
-    return hex.toString();
-  }
-
-  private static byte[] ascii(String text) {
-    return text.getBytes(StandardCharsets.US_ASCII);
+    wake();
   }
 }

@@ -46,4 +46,33 @@ final class ReplySlot {
     cancelled = true;
     listener = null;
   }
+
+  /**
+   * This slot as the {@link LaterReply} of work that holds itself to its own time (a {@code SAVE}, a
+   * {@code MIGRATE}): no timeout of the connection's, {@link LaterReply#timeOut} does nothing, and a cancel (the
+   * connection closed) lets the work go on while its reply goes nowhere.
+   */
+  LaterReply untimed() {
+    return new LaterReply() {
+      @Override
+      public long timeoutNanos() {
+        return 0;
+      }
+
+      @Override
+      public void whenDone(Consumer<Result> reply) {
+        ReplySlot.this.whenDone(reply);
+      }
+
+      @Override
+      public void timeOut() {
+        // never called: there is no timeout
+      }
+
+      @Override
+      public void cancel() {
+        ReplySlot.this.cancel();
+      }
+    };
+  }
 }

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * {@code CLIENT LIST}, {@code CLIENT INFO}, {@code CLIENT KILL} and {@code CLIENT NO-EVICT} over the RESP
  * connections open now (those {@link Dispatcher#newClient} was given a {@link ClientConnection} for), with Redis
  * 7.0's line of fields and its errors. Every client is of type {@code normal} ({@code pubsub} while it subscribes to
- * something, as in Redis); {@code user=} is the ACL user it runs as.
+ * something, {@code slave} once it is a replica, as in Redis); {@code user=} is the ACL user it runs as.
  */
 final class RespClientCommands {
   private static final Result.Error NO_SUCH_CLIENT = Result.error("No such client");
@@ -142,7 +142,7 @@ final class RespClientCommands {
       if (refused != null) {
         return refused;
       }
-      String type = Arguments.lowerCase(args[3]);
+      String type = asked(args[3]);
       clients.values().stream().filter(client -> type(client).equals(type))
           .forEach(client -> lines.append(line(client, self, args)).append('\n'));
     } else if (args.length > 3 && Arguments.lowerCase(args[2]).equals("id")) {
@@ -164,9 +164,18 @@ final class RespClientCommands {
     return new Result.Verbatim("txt", lines.toString());
   }
 
-  /** The client's type as Redis names it: {@code pubsub} while it subscribes to something, else {@code normal}. */
+  /**
+   * The client's type as Redis names it: {@code slave} for a replica ({@code SYNC}/{@code PSYNC}), {@code pubsub}
+   * while it subscribes to something, else {@code normal}.
+   */
   private static String type(ClientState client) {
-    return client.subscriptions().any() ? "pubsub" : "normal";
+    return client.replica() ? "slave" : client.subscriptions().any() ? "pubsub" : "normal";
+  }
+
+  /** A type asked for ({@code TYPE replica} is {@code slave}), as {@link #type} names it. */
+  private static String asked(byte[] type) {
+    String name = Arguments.lowerCase(type);
+    return name.equals("replica") ? "slave" : name;
   }
 
   /** Redis's error for a client type it does not know, or null for one it does. */
@@ -216,7 +225,7 @@ final class RespClientCommands {
   }
 
   private static String flags(ClientState client) {
-    String flags = (client.monitoring() ? "O" : "") + (client.subscriptions().any() ? "P" : "")
+    String flags = (client.replica() ? "S" : "") + (client.monitoring() ? "O" : "") + (client.subscriptions().any() ? "P" : "")
         + (client.closing() ? "c" : "") + (client.connection().unixSocket() ? "U" : "") + (client.evictLast() ? "e" : "");
     return flags.isEmpty() ? "N" : flags;
   }
@@ -253,7 +262,7 @@ final class RespClientCommands {
           if (refused != null) {
             return refused;
           }
-          String type = Arguments.lowerCase(args[i + 1]);
+          String type = asked(args[i + 1]);
           matches = matches.and(client -> type(client).equals(type));
         }
         case "addr" -> matches = matches.and(client -> client.connection().address().equals(value));

@@ -9,7 +9,6 @@ import static io.blinkstore.server.command.CommandFlag.NO_MULTI;
 import static io.blinkstore.server.command.CommandFlag.STALE;
 
 import io.blinkstore.server.command.CommandSpec.Keys;
-import java.util.function.Consumer;
 
 /**
  * {@code SAVE}, {@code BGSAVE [SCHEDULE]} and {@code LASTSAVE}, on the server's {@link SnapshotService}. Saves run on
@@ -39,12 +38,12 @@ final class RespPersistenceCommands {
     if (!client.mayBlock()) {
       return Result.error("SAVE waits for its reply, which this connection cannot: use BGSAVE");
     }
-    SaveReply reply = new SaveReply();
-    Result refused = snapshots.saveLater("SAVE", reply);
+    ReplySlot reply = new ReplySlot(); // given on the snapshot thread when the save ends
+    Result refused = snapshots.saveLater("SAVE", succeeded -> reply.give(succeeded ? Result.OK : FAILED));
     if (refused != null) {
       return refused;
     }
-    client.pending(reply);
+    client.pending(reply.untimed()); // no timeout: its caller waits for it, as Redis's SAVE's does
     return Result.OK; // not sent: the reply comes through the later reply
   }
 
@@ -55,35 +54,5 @@ final class RespPersistenceCommands {
     }
     Result refused = snapshots.saveLater("BGSAVE", succeeded -> { });
     return refused != null ? refused : new Result.Simple("Background saving started");
-  }
-
-  /** The reply of a {@code SAVE}, given on the snapshot thread when the save ends. */
-  private static final class SaveReply implements LaterReply, Consumer<Boolean> {
-    private final ReplySlot slot = new ReplySlot();
-
-    @Override
-    public void accept(Boolean succeeded) {
-      slot.give(succeeded ? Result.OK : FAILED);
-    }
-
-    @Override
-    public long timeoutNanos() {
-      return 0;
-    }
-
-    @Override
-    public void whenDone(Consumer<Result> reply) {
-      slot.whenDone(reply);
-    }
-
-    @Override
-    public void timeOut() {
-      // a save has no timeout: its caller waits for it, as Redis's SAVE's does
-    }
-
-    @Override
-    public void cancel() {
-      slot.cancel(); // the save goes on; its reply goes nowhere
-    }
   }
 }

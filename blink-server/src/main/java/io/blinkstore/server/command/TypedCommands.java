@@ -52,7 +52,7 @@ final class TypedCommands {
       DumpCommands dumps =
           new DumpCommands(writingThroughLeases, types, values, unixTime, leases, sizeLimits, maxReplyBytes);
       dumps.register(table);
-      new MigrateCommand(dumps, writingThroughLeases, isolation, maxReplyBytes).register(table);
+      new MigrateCommand(dumps, writingThroughLeases, isolation, maxReplyBytes, blocked).register(table);
       return values;
     }
     return null;

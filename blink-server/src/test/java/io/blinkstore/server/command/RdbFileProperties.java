@@ -188,8 +188,12 @@ class RdbFileProperties {
   }
 
   /** A connection that keeps what the stream sends it. */
-  static final class Captured implements ClientConnection {
+  static final class Captured extends TestConnection {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    Captured() {
+      super("127.0.0.1:1");
+    }
 
     byte[] bytes() {
       return out.toByteArray();
@@ -209,46 +213,6 @@ class RdbFileProperties {
     @Override
     public String localAddress() {
       return "127.0.0.1:2";
-    }
-
-    @Override
-    public boolean unixSocket() {
-      return false;
-    }
-
-    @Override
-    public long replyBytes() {
-      return 0;
-    }
-
-    @Override
-    public long heldBytes() {
-      return 0;
-    }
-
-    @Override
-    public void close() {
-      // nothing to close
-    }
-
-    @Override
-    public void evictLast(boolean last) {
-      // not evicted
-    }
-
-    @Override
-    public String monitorSource() {
-      return address();
-    }
-
-    @Override
-    public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
-      // not a monitor
-    }
-
-    @Override
-    public boolean push(Result message, long bytes, long maxPendingBytes) {
-      return true; // not a subscriber
     }
   }
 }
