@@ -89,6 +89,8 @@ public final class Dispatcher {
   private final DebugCommand debug;
   /** The replicas and their stream: every write runs on the exclusive path while one is attached. */
   private final Replication replication;
+  /** Client-side caching: the keys tracking connections read, and their invalidations. */
+  private final ClientTracking tracking;
 
   /** A dispatcher of every supported command against {@code store}: no auth, no heap guard, the default output cap. */
   public Dispatcher(BlinkStore store) {
@@ -170,6 +172,7 @@ public final class Dispatcher {
     new WaitCommand(blocked, replication).register(table);
     serverCommands.replication(replication);
     new RespClientCommands(clients, pause, blocked).register(table);
+    tracking = new ClientTracking(clients, table, maxReplyBytes, isolation, serverCommands.config, counters);
     monitors = new Monitors(maxReplyBytes);
     pubSub = new PubSubChannels(maxReplyBytes);
     counters.pubSub(pubSub::count);
@@ -192,7 +195,7 @@ public final class Dispatcher {
       serverCommands.config.live("lua-time-limit", runner.threshold());
     }
     new PubSubCommands(pubSub).register(table);
-    new ConnectionReset(transactions, monitors, pubSub).register(table);
+    new ConnectionReset(transactions, monitors, pubSub, tracking).register(table);
   }
 
   /**
@@ -259,6 +262,7 @@ public final class Dispatcher {
     monitors.closed(client);
     pubSub.unsubscribeAll(client);
     transactions.end(client);
+    tracking.closed(client);
   }
 
   /**
@@ -330,9 +334,10 @@ public final class Dispatcher {
 
   /** Returns the result of {@code args} ({@code args[0]} the command's name); never throws for bad input. */
   public Result dispatch(ClientState client, byte[][] args) {
+    ClientTracking.Command tracked = tracking.begin(client); // null (one volatile read) until a client tracks
     Result result = run(client, args);
     counters.errors().count(result);
-    return result;
+    return tracking.end(tracked, args, result); // its invalidations to its own connection follow its reply
   }
 
   /** Counts {@code reply} in {@code INFO errorstats} if it is an error (a protocol error, a later reply's). */
@@ -464,9 +469,9 @@ public final class Dispatcher {
     return result;
   }
 
-  private static Result call(CommandSpec spec, ClientState client, byte[][] args) {
+  private Result call(CommandSpec spec, ClientState client, byte[][] args) {
     try {
-      return spec.operation().run(client, args);
+      return tracking.run(spec, client, args); // the operation, remembering the keys a tracking client reads
     } catch (RuntimeException e) {
       return failure(spec.name(), e);
     }
@@ -474,15 +479,11 @@ public final class Dispatcher {
 
   /** The error a command named {@code name} answers when the store throws {@code e}. */
   static Result failure(String name, RuntimeException e) {
-    if (e instanceof EntryTooLargeException) {
-      return AT_CAPACITY;
-    }
-    if (e instanceof WrongTypeException) {
-      return WRONGTYPE;
-    }
-    if (e instanceof EntrySizeLimits.TooLarge tooLarge) {
-      return Result.error(tooLarge.getMessage());
-    }
+    return e instanceof EntryTooLargeException ? AT_CAPACITY : e instanceof WrongTypeException ? WRONGTYPE
+        : e instanceof EntrySizeLimits.TooLarge tooLarge ? Result.error(tooLarge.getMessage()) : internalError(name, e);
+  }
+
+  private static Result internalError(String name, RuntimeException e) {
     log.warn("internal error executing {}", name, e);
     return Result.error("internal error");
   }

@@ -48,7 +48,8 @@ final class ServerConfig {
       Map.entry("busy-reply-threshold", new long[] {0, Long.MAX_VALUE}),
       Map.entry("lua-time-limit", new long[] {0, Long.MAX_VALUE}),
       Map.entry("set-max-intset-entries", new long[] {0, Long.MAX_VALUE}),
-      Map.entry("repl-ping-replica-period", new long[] {1, Integer.MAX_VALUE}));
+      Map.entry("repl-ping-replica-period", new long[] {1, Integer.MAX_VALUE}),
+      Map.entry("tracking-table-max-keys", new long[] {0, Long.MAX_VALUE}));
 
   /** Redis 7.0's old names of settings, each reported and changed with its new name. */
   private static final Map<String, String> ALIASES = Map.of("hash-max-ziplist-entries", "hash-max-listpack-entries",
@@ -145,6 +146,7 @@ final class ServerConfig {
     values.put("set-max-intset-entries", "512");
     values.put("enable-debug-command", "no"); // the server reports its own (DebugCommand reads it)
     values.put("busy-reply-threshold", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS));
+    values.put("tracking-table-max-keys", Long.toString(ClientTracking.DEFAULT_MAX_KEYS));
     values.put("lua-time-limit", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS)); // its old name
     if (control != null) {
       live.put("maxmemory", new MaxMemory(control));
