@@ -63,6 +63,8 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
   private static final Result EVERY_KEY = new Result.Nil();
   private static final Comparator<Name> PREFIX_ORDER = (a, b) -> Arrays.compareUnsigned(a.bytes(), b.bytes());
   private static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
+  /** Read-only, yet not reads of their keys themselves: what their script reads counts, as in Redis. */
+  private static final Set<String> READ_ONLY_SCRIPTS = Set.of("eval_ro", "evalsha_ro", "fcall_ro");
 
   /** What one command of a connection collects: messages to its own connection, and the BCAST keys it modified. */
   static final class Command {
@@ -201,16 +203,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
     if (command == null) {
       return result;
     }
-    try {
-      for (Map.Entry<Name, TreeMap<byte[], Long>> batch : command.broadcast.entrySet()) {
-        Set<ClientState> receivers = prefixes.get(batch.getKey());
-        if (receivers != null) {
-          broadcast(receivers, batch.getValue(), command);
-        }
-      }
-    } finally {
-      running.remove();
-    }
+    finish(command);
     ClientState client = command.client;
     if (client.caching() && client.transaction() == null && !Arguments.lowerCase(args[0]).equals("client")) {
       client.caching(false); // as Redis's resetClient: CACHING applies to the next command, or transaction
@@ -237,13 +230,41 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
    * trimming the table to its bound (once: a key dropped before the read is not brought back by the second pass).
    */
   Result run(CommandSpec spec, ClientState client, byte[][] args) {
-    boolean read = remember(client, spec, args);
-    Result result = spec.operation().run(client, args);
-    if (read) {
-      remember(client, spec, args);
-      trim();
+    Command script = used && client.scripted() && running.get() == null ? new Command(client) : null;
+    if (script != null) { // a script's call on the script thread: its writes are its caller's, for NOLOOP
+      running.set(script);
     }
-    return result;
+    try {
+      boolean read = remember(client, spec, args);
+      Result result = spec.operation().run(client, args);
+      if (read) {
+        remember(client, spec, args);
+        trim();
+      }
+      return result;
+    } finally {
+      if (script != null) {
+        finish(script);
+        ClientState caller = clients.get(client.id());
+        if (caller != null) { // sent now: the script's reply comes later, from the script thread
+          script.toClient.forEach(message -> push(caller, message));
+        }
+      }
+    }
+  }
+
+  /** Sends the BCAST keys {@code command} modified, and ends it on this thread. */
+  private void finish(Command command) {
+    try {
+      for (Map.Entry<Name, TreeMap<byte[], Long>> batch : command.broadcast.entrySet()) {
+        Set<ClientState> receivers = prefixes.get(batch.getKey());
+        if (receivers != null) {
+          broadcast(receivers, batch.getValue(), command);
+        }
+      }
+    } finally {
+      running.remove();
+    }
   }
 
   /**
@@ -253,13 +274,15 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
    * @return whether it did (so that they are remembered again once the command has run)
    */
   private boolean remember(ClientState client, CommandSpec spec, byte[][] args) {
-    TrackingMode mode = client.tracking();
-    if (mode == null || !spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.PUBSUB)
-        || !mode.remembersReads(client.caching())) {
+    ClientState tracker = client.scripted() ? clients.get(client.id()) : client; // a script reads for its caller
+    TrackingMode mode = tracker == null ? null : tracker.tracking();
+    if (tracker == null || mode == null || !spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.PUBSUB)
+        || READ_ONLY_SCRIPTS.contains(spec.name()) || !mode.remembersReads(tracker.caching())) {
       return false;
     }
     Long id = client.id();
-    for (byte[] key : keys(client, args)) {
+    // A script that reads remembers the keys it was given, as Redis: they are what its caller may cache.
+    for (byte[] key : client.scripted() ? Arrays.asList(ScriptRun.keysHere()) : keys(client, args)) {
       table.compute(RespKeys.of(key), (k, ids) -> {
         Set<Long> set = ids != null ? ids : new HashSet<>(2);
         if (set.add(id)) {
@@ -408,7 +431,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
     ClientState receiver = target;
     if (mode.redirect != 0) {
       ClientState redirect = clients.get(mode.redirect);
-      if (redirect == null) {
+      if (redirect == null || redirect.closing()) { // gone, or closing after its reply (QUIT): nothing reaches it
         mode.brokenRedirect = true;
         if (target.protocol() > 2) {
           deliver(target, new Result.Push(List.of(REDIRECT_BROKEN, new Result.Int(mode.redirect))), command);
