@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * invalidations is closed, never the heap. Lettuce's {@code ClientSideCaching} drops what another connection
  * writes.
  */
-@Timeout(120)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the waits below spin through interrupts
 class TrackingIT {
   private static final String NULL_INVALIDATION = ">2\r\n$10\r\ninvalidate\r\n_\r\n";
 
