@@ -10,6 +10,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.blinkstore.internal.Deadlines;
 import io.blinkstore.internal.Keyspace;
 import io.blinkstore.internal.SingleFlight;
+import io.blinkstore.internal.Watches;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
@@ -62,6 +63,8 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
   final TypedAccess typed = new TypedAccess(this);
   private final StoreKeyspace keyspace;
   private volatile boolean closed;
+  /** Told of each key expired or evicted ({@link Watches#removed}): the gated store's registry, once it is built. */
+  volatile @Nullable Watches removals;
 
   /**
    * @param maxEntries the count bound, {@link Long#MAX_VALUE} for none
@@ -101,6 +104,15 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
       counts.keyOut(stored);
       released(stored);
       countEviction(stored);
+      removedWithoutWrite(stored);
+    }
+  }
+
+  /** Tells the listener of {@link #removals}, if any, that the entry of {@code stored} expired or was evicted. */
+  private void removedWithoutWrite(Object stored) {
+    Watches told = removals;
+    if (told != null && told.listening()) {
+      told.removed(Key.of(stored).text());
     }
   }
 
@@ -193,7 +205,8 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
 
   /**
    * Removes the entry of {@code key} if its ref passes {@code test}, deciding under the key's lock (a write may
-   * have swapped the ref since it was read).
+   * have swapped the ref since it was read): an expiry or an eviction, never a write, which {@link #removals} is
+   * told of.
    *
    * @return the ref removed, or {@code null}
    */
@@ -208,6 +221,9 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
       }
       return stored;
     });
+    if (removed[0] != null) {
+      removedWithoutWrite(removed[0]);
+    }
     return removed[0];
   }
 

@@ -62,6 +62,7 @@ final class IsolatedStore
     this.view = gatedOne == null
         ? new IsolatedStore(store, gate, watches, this, hashBounds, zsetBounds, maxIntset) : this;
     this.loads = new LoadThrough(this, store.flights);
+    store.removals = watches; // expiry and eviction tell the listener too
   }
 
   /** The store behind the gate, for tests of its internals. */
@@ -483,6 +484,7 @@ final class IsolatedStore
     try {
       watches.touchIf(key -> store.ttl(key) != null); // as Redis's FLUSHALL: the watched keys that exist
       store.clear();
+      watches.flushed();
     } finally {
       exit(stamp);
     }

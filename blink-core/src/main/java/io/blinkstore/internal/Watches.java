@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Not API: the keys clients {@code WATCH}, with Redis's semantics ({@code multi.c}): a modification of a watched
@@ -13,11 +14,57 @@ import java.util.function.Predicate;
  * modifies a key ({@link #touch}) while it holds its gate, so an {@code EXEC}, which checks under the gate held
  * exclusive, sees every modification that finished before it. Keys are the store's keys (namespaced).
  *
- * <p>Costs nothing while nothing is watched: {@link #touch} reads one volatile count first.
+ * <p>The same signal reaches one {@link Listener} (blink-server's client-side caching), with the removals a write
+ * did not make (expiry, eviction: {@link #removed}) and the flushes ({@link #flushed}).
+ *
+ * <p>Costs nothing while nothing is watched and nobody listens: {@link #touch} reads one volatile count and one
+ * volatile reference first.
  */
 public final class Watches {
   private final Map<String, Set<Watcher>> byKey = new ConcurrentHashMap<>();
   private final AtomicInteger watched = new AtomicInteger();
+  private volatile @Nullable Listener listener;
+
+  /**
+   * Told of every modification of a key, on the thread that made it, while that thread holds the store's gate
+   * (a removal for expiry or eviction may come from any thread, with or without it). It must not call the store.
+   */
+  public interface Listener {
+    /** The store key {@code key} was written, deleted, expired or evicted. */
+    void modified(String key);
+
+    /** Many keys changed at once: {@code FLUSHALL}, {@code FLUSHDB}, {@code SWAPDB}, {@code BlinkStore.clear()}. */
+    void flushed();
+  }
+
+  /** Makes {@code listener} the one told of every modification from now on. */
+  public void listen(Listener listener) {
+    this.listener = listener;
+  }
+
+  /** Whether a {@link Listener} is told of modifications (so a removal is worth naming). */
+  public boolean listening() {
+    return listener != null;
+  }
+
+  /**
+   * Tells the listener that the store removed {@code key} without a write (it expired or was evicted). Watchers
+   * are not marked: {@code EXEC} finds those keys gone itself ({@link #lostSinceWatched}), as Redis 7.0 does.
+   */
+  public void removed(String key) {
+    Listener told = listener;
+    if (told != null) {
+      told.modified(key);
+    }
+  }
+
+  /** Tells the listener that many keys changed at once (a flush, a swap of databases). */
+  public void flushed() {
+    Listener told = listener;
+    if (told != null) {
+      told.flushed();
+    }
+  }
 
   /** One client's watches. Its keys change on the client's own thread only; {@link #dirty} from any. */
   public static final class Watcher {
@@ -76,8 +123,12 @@ public final class Watches {
     watcher.dirty = false;
   }
 
-  /** Marks the watchers of {@code key} dirty: it has just been modified. */
+  /** Marks the watchers of {@code key} dirty, and tells the listener: it has just been modified. */
   public void touch(String key) {
+    Listener told = listener;
+    if (told != null) {
+      told.modified(key);
+    }
     if (watched.get() == 0) {
       return;
     }

@@ -66,6 +66,10 @@ public final class ClientState {
   private volatile @Nullable BlockedRequest blocked;
   /** The later reply the current command began (a blocking pop, a script), until its transport takes it. */
   private @Nullable LaterReply pending;
+  /** Its client-side caching mode ({@code CLIENT TRACKING ON}); null while off. Read by writers on any thread. */
+  private volatile @Nullable TrackingMode tracking;
+  /** {@code CLIENT CACHING YES|NO}, for the next command or transaction only: on its event loop only. */
+  private boolean caching;
 
   /**
    * The state of connection {@code id}, as {@code defaultUser}: signed in already with {@code signedIn}, or if
@@ -381,6 +385,29 @@ public final class ClientState {
     LaterReply request = pending;
     pending = null;
     return request;
+  }
+
+  /** Whether the current command began a later reply its transport has not taken yet. */
+  boolean hasPending() {
+    return pending != null;
+  }
+
+  /** Its client-side caching mode, or {@code null} if it does not track ({@link ClientTracking}). */
+  @Nullable TrackingMode tracking() {
+    return tracking;
+  }
+
+  void tracking(@Nullable TrackingMode mode) {
+    this.tracking = mode;
+  }
+
+  /** Whether {@code CLIENT CACHING} was given for the command that runs (or the transaction). */
+  boolean caching() {
+    return caching;
+  }
+
+  void caching(boolean caching) {
+    this.caching = caching;
   }
 
   /** Its channels, patterns and shard channels ({@code SUBSCRIBE}, {@code PSUBSCRIBE}, {@code SSUBSCRIBE}). */

@@ -136,7 +136,8 @@ final class CommandMetadata {
         "client|setname", "client|help", "command|count", "command|getkeys", "command|getkeysandflags", "command|help")) {
       keys(name, "connection", List.of());
     }
-    for (String name : List.of("client|kill", "client|no-evict", "client|reply", "client|pause", "client|unpause")) {
+    for (String name : List.of("client|kill", "client|no-evict", "client|reply", "client|pause", "client|unpause",
+        "client|tracking", "client|caching", "client|getredir", "client|trackinginfo")) {
       keys(name, "connection", List.of());
     }
     for (String name : List.of("client|list", "client|info")) {

@@ -12,8 +12,10 @@ import io.blinkstore.server.command.CommandSpec.Keys;
 /**
  * {@code RESET} (Redis 6.2+): the connection back to the state of a new one, as Redis's
  * {@code clearClientConnectionState} does it: its transaction discarded and its watches ended, out of
- * {@code MONITOR} and of every subscription (telling it nothing, as Redis), database 0, RESP2, no name, every reply sent again ({@code CLIENT REPLY ON}; a {@code SKIP}
- * already applying to this very command still drops its reply, as there), and back to the {@code default} user, signed out if that user needs a password. {@code CLIENT NO-EVICT} stays, as in Redis. Answers {@code +RESET}.
+ * {@code MONITOR} and of every subscription (telling it nothing, as Redis), tracking off ({@code CLIENT TRACKING OFF}),
+ * database 0, RESP2, no name, every reply sent again ({@code CLIENT REPLY ON}; a {@code SKIP} already applying to this
+ * very command still drops its reply, as there), and back to the {@code default} user, signed out if that user needs
+ * a password. {@code CLIENT NO-EVICT} stays, as in Redis. Answers {@code +RESET}.
  */
 final class ConnectionReset {
   private static final Result RESET = new Result.Simple("RESET");
@@ -21,11 +23,14 @@ final class ConnectionReset {
   private final RespTransactionCommands transactions;
   private final Monitors monitors;
   private final PubSubChannels pubSub;
+  private final ClientTracking tracking;
 
-  ConnectionReset(RespTransactionCommands transactions, Monitors monitors, PubSubChannels pubSub) {
+  ConnectionReset(RespTransactionCommands transactions, Monitors monitors, PubSubChannels pubSub,
+      ClientTracking tracking) {
     this.transactions = transactions;
     this.monitors = monitors;
     this.pubSub = pubSub;
+    this.tracking = tracking;
   }
 
   void register(CommandTable table) {
@@ -34,6 +39,7 @@ final class ConnectionReset {
 
   private Result reset(ClientState client, byte[][] args) {
     monitors.stop(client);
+    tracking.disable(client);
     client.db(0);
     client.protocol(ClientState.DEFAULT_PROTOCOL);
     client.signInAsDefault();

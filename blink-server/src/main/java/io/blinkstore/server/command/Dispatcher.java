@@ -87,6 +87,8 @@ public final class Dispatcher {
   /** The replicas and their stream: every write runs on the exclusive path while one is attached. */
   private final Replication replication;
   private final ReplicaRole role;
+  /** Client-side caching: the keys tracking connections read, and their invalidations. */
+  private final ClientTracking tracking;
 
   /** A dispatcher of every supported command against {@code store}: no auth, no heap guard, the default output cap. */
   public Dispatcher(BlinkStore store) {
@@ -172,6 +174,7 @@ public final class Dispatcher {
     role = new ReplicaRole(table, replication, serverCommands.config, () -> signedInClient(RespKeys::of),
         this::dispatch, this::closed);
     new RespClientCommands(clients, pause, blocked, users).register(table);
+    tracking = new ClientTracking(clients, table, maxReplyBytes, isolation, serverCommands.config, counters);
     monitors = new Monitors(maxReplyBytes);
     pubSub = new PubSubChannels(maxReplyBytes);
     counters.pubSub(pubSub::count);
@@ -194,7 +197,7 @@ public final class Dispatcher {
       serverCommands.config.live("lua-time-limit", runner.threshold());
     }
     new PubSubCommands(pubSub).register(table);
-    new ConnectionReset(transactions, monitors, pubSub).register(table);
+    new ConnectionReset(transactions, monitors, pubSub, tracking).register(table);
     new AclCommands(users, acl, table).register();
     users.complete(table);
     if (authenticator != null) {
@@ -262,6 +265,7 @@ public final class Dispatcher {
     monitors.closed(client);
     pubSub.unsubscribeAll(client);
     transactions.end(client);
+    tracking.closed(client);
   }
 
   /**
@@ -333,9 +337,10 @@ public final class Dispatcher {
 
   /** Returns the result of {@code args} ({@code args[0]} the command's name); never throws for bad input. */
   public Result dispatch(ClientState client, byte[][] args) {
+    ClientTracking.Command tracked = tracking.begin(client); // null (one volatile read) until a client tracks
     Result result = run(client, args);
     counters.errors().count(result);
-    return result;
+    return tracking.end(tracked, args, result); // its invalidations to its own connection follow its reply
   }
 
   /** Counts {@code reply} in {@code INFO errorstats} if it is an error (a protocol error, a later reply's). */
@@ -475,9 +480,9 @@ public final class Dispatcher {
     return result;
   }
 
-  private static Result call(CommandSpec spec, ClientState client, byte[][] args) {
+  private Result call(CommandSpec spec, ClientState client, byte[][] args) {
     try {
-      return spec.operation().run(client, args);
+      return tracking.run(spec, client, args); // the operation, remembering the keys a tracking client reads
     } catch (RuntimeException e) {
       return StoreFailures.reply(spec.name(), e);
     }

@@ -22,6 +22,10 @@ final class RespClientCommands {
 
   /** {@code CLIENT HELP}: Redis 7.0's lines for the subcommands built here, in its order ({@code networking.c}). */
   private static final java.util.List<String> HELP = java.util.List.of(
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
       "    Return the name of the current connection.",
       "ID",
@@ -56,6 +60,11 @@ final class RespClientCommands {
       "    Assign the name <name> to the current connection.",
       "UNBLOCK <clientid> [TIMEOUT|ERROR]",
       "    Unblock the specified blocked client.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
       "NO-EVICT (ON|OFF)",
       "    Protect current client connection from eviction.");
   private static final Result.Error UNBLOCKED =
@@ -188,7 +197,7 @@ final class RespClientCommands {
 
   /**
    * Redis 7.0's fields, in its order, for {@code client} as {@code self} sees it while it runs {@code args}. What has
-   * no counterpart here is as a Redis client that has none: no subscriptions, no tracking; {@code fd} is -1 (the
+   * no counterpart here is as a Redis client that has none; {@code fd} is -1 (the
    * JVM does not show it). {@code qbuf} and {@code argv-mem} are the bytes of the request being run and of its
    * arguments: {@code self}'s own {@code CLIENT LIST}/{@code INFO} (Redis: its query buffer, which holds that
    * request then), 0 for a connection between requests (a request still arriving counts in {@code tot-mem}); the
@@ -221,11 +230,20 @@ final class RespClientCommands {
         + " qbuf-free=0 argv-mem=" + argvBytes + " multi-mem=" + (transaction == null ? 0 : transaction.bytes())
         + " rbs=0 rbp=0 obl=0 oll=0 omem=" + connection.replyBytes()
         + " tot-mem=" + connection.heldBytes() + " events=r cmd=" + (command == null ? "NULL" : command)
-        + " user=" + client.user().name() + " redir=-1 resp=" + client.protocol();
+        + " user=" + client.user().name() + " redir=" + redirect(client.tracking())
+        + " resp=" + client.protocol();
+  }
+
+  /** {@code redir=}: where a tracking connection's invalidations go (0: itself), -1 if it does not track. */
+  private static long redirect(@Nullable TrackingMode tracking) {
+    return tracking == null ? -1 : tracking.redirect;
   }
 
   private static String flags(ClientState client) {
-    String flags = (client.replica() ? "S" : "") + (client.monitoring() ? "O" : "") + (client.subscriptions().any() ? "P" : "")
+    TrackingMode tracking = client.tracking();
+    String flags = (client.replica() ? "S" : "") + (client.monitoring() ? "O" : "")
+        + (client.subscriptions().any() ? "P" : "")
+        + (tracking == null ? "" : "t" + (tracking.brokenRedirect ? "R" : "") + (tracking.bcast ? "B" : ""))
         + (client.closing() ? "c" : "") + (client.connection().unixSocket() ? "U" : "") + (client.evictLast() ? "e" : "");
     return flags.isEmpty() ? "N" : flags;
   }

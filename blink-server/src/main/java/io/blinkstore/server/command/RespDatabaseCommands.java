@@ -110,6 +110,9 @@ final class RespDatabaseCommands {
     }
     touchSwapped(databases.namespace(first), databases.namespace(second));
     databases.swap(first, second);
+    if (watches != null) {
+      watches.flushed(); // client-side caches: every key (Redis 7.0 tells them nothing: docs/resp.md)
+    }
     return Result.OK;
   }
 
@@ -179,6 +182,9 @@ final class RespDatabaseCommands {
     } else {
       leases.invalidateAll();
       keyspace.flush(client.namespace());
+      if (watches != null) {
+        watches.flushed(); // client-side caches: every key, as Redis's FLUSHDB tells them
+      }
     }
     return Result.OK;
   }

@@ -192,6 +192,12 @@ final class ScriptRun implements LaterReply {
     }
   }
 
+  /** The keys the script running on this thread was given ({@code KEYS}), or none if no script runs here. */
+  static byte[][] keysHere() {
+    ScriptRun run = RUNNING.get();
+    return run == null ? new byte[0][] : run.keys;
+  }
+
   /** The run on this thread, if any, is about to allocate {@code bytes} ({@link #allocating}). */
   static void allocatingHere(long bytes) {
     ScriptRun run = RUNNING.get();

@@ -54,7 +54,8 @@ final class ServerConfig {
       Map.entry("rdb-key-save-delay", new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE}),
       Map.entry("key-load-delay", new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE}),
       Map.entry("watchdog-period", new long[] {0, Integer.MAX_VALUE}),
-      Map.entry("loading-process-events-interval-bytes", new long[] {1024, Integer.MAX_VALUE}));
+      Map.entry("loading-process-events-interval-bytes", new long[] {1024, Integer.MAX_VALUE}),
+      Map.entry("tracking-table-max-keys", new long[] {0, Long.MAX_VALUE}));
 
   /**
    * Redis 7.0's hidden settings ({@code HIDDEN_CONFIG}, its debugging knobs) with their defaults: reported when
@@ -162,6 +163,7 @@ final class ServerConfig {
     values.put("set-max-intset-entries", "512");
     values.put("enable-debug-command", "no"); // the server reports its own (DebugCommand reads it)
     values.put("busy-reply-threshold", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS));
+    values.put("tracking-table-max-keys", Long.toString(ClientTracking.DEFAULT_MAX_KEYS));
     values.put("lua-time-limit", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS)); // its old name
     values.putAll(HIDDEN);
     if (control != null) {

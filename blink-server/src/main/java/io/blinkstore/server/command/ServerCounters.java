@@ -26,6 +26,7 @@ public final class ServerCounters {
   private volatile int tcpPort;
   private volatile IntSupplier blockedClients = () -> 0;
   private volatile ToIntFunction<Subscriptions.Kind> pubSub = kind -> 0;
+  private volatile TrackingFigures tracking = TrackingFigures.NONE;
   private final ErrorStats errors = new ErrorStats();
 
   /** The errors answered, for {@code INFO}'s {@code total_error_replies} and {@code errorstats}. */
@@ -81,6 +82,40 @@ public final class ServerCounters {
   /** How many channels (patterns, shard channels) of {@code kind} have a subscriber now. */
   int pubSub(Subscriptions.Kind kind) {
     return pubSub.applyAsInt(kind);
+  }
+
+  /** Client-side caching's figures, for {@code INFO}: {@code tracking_clients}, {@code tracking_total_*}. */
+  interface TrackingFigures {
+    TrackingFigures NONE = new TrackingFigures() { };
+
+    /** The connections that track. */
+    default int clients() {
+      return 0;
+    }
+
+    /** The keys in the tracking table. */
+    default long keys() {
+      return 0;
+    }
+
+    /** The connection ids in the tracking table, over every key. */
+    default long items() {
+      return 0;
+    }
+
+    /** The BCAST prefixes registered. */
+    default long prefixes() {
+      return 0;
+    }
+  }
+
+  /** Reports client-side caching's figures through {@code figures}. */
+  void tracking(TrackingFigures figures) {
+    tracking = figures;
+  }
+
+  TrackingFigures tracking() {
+    return tracking;
   }
 
   /** The clients a blocking pop ({@code BLPOP}) holds now. */

@@ -138,7 +138,7 @@ final class ServerInfo {
           "connected_clients:" + server.connections(),
           "cluster_connections:0",
           "blocked_clients:" + counters.blockedClients(),
-          "tracking_clients:0",
+          "tracking_clients:" + counters.tracking().clients(),
           "clients_in_timeout_table:0");
       case "memory" -> memory(stats, text);
       case "persistence" -> lines(text, "Persistence", persistence.get().toArray(String[]::new));
@@ -172,6 +172,9 @@ final class ServerInfo {
         "pubsub_channels:" + counters.pubSub(Subscriptions.Kind.CHANNEL),
         "pubsub_patterns:" + counters.pubSub(Subscriptions.Kind.PATTERN),
         "pubsubshard_channels:" + counters.pubSub(Subscriptions.Kind.SHARD),
+        "tracking_total_keys:" + counters.tracking().keys(),
+        "tracking_total_items:" + counters.tracking().items(),
+        "tracking_total_prefixes:" + counters.tracking().prefixes(),
         "total_error_replies:" + counters.errors().total(),
         "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
   }

@@ -41,10 +41,4 @@ class ClientReplyTest {
     assertEquals(error("ERR wrong number of arguments for 'client|reply' command"), tester.run("CLIENT", "REPLY"));
     assertEquals(Result.PONG, tester.run("PING"));
   }
-
-  /** Client-side caching is not built: Redis's words for a subcommand it does not have (docs/resp.md). */
-  @Test
-  void trackingIsAnUnknownSubcommand() {
-    assertEquals(error("ERR unknown subcommand 'TRACKING'. Try CLIENT HELP."), tester.run("CLIENT", "TRACKING", "on"));
-  }
 }

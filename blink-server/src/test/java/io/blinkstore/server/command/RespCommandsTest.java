@@ -26,7 +26,7 @@ class RespCommandsTest {
   private static final long MEMORY_LIMIT = RespTester.MEMORY_LIMIT;
   private static final Result EMPTY_MAP = new Result.Map(List.of());
   /** The settings CONFIG GET reports. */
-  private static final int SETTINGS = 62;
+  private static final int SETTINGS = 63;
 
   @RegisterExtension final RespTester tester = new RespTester();
   private final BlinkStore store = tester.store;
