@@ -208,4 +208,28 @@ class ReplicaIT {
       assertEquals("$5\r\ntext0\r\n", call(replica, "GET", "after:s"));
     }
   }
+
+  /**
+   * The primary's writes (the full sync's load and the stream) run whatever the replica's ACL says of its default
+   * user, as Redis's master client runs with no user: a replica that refused them would drift from its primary.
+   */
+  @Test
+  void followsItsPrimaryWhateverTheDefaultUserMayDo() throws Exception {
+    try (BlinkStore primaryStore = BlinkStore.builder().build();
+        BlinkServer primaryServer = TestServers.onLoopback(primaryStore);
+        BlinkStore store = BlinkStore.builder().build(); BlinkServer server = TestServers.onLoopback(store);
+        LineClient primary = LineClient.tcp(Objects.requireNonNull(primaryServer.tcpAddress()));
+        LineClient replica = LineClient.tcp(Objects.requireNonNull(server.tcpAddress()))) {
+      assertEquals("+OK\r\n", call(replica, "ACL", "SETUSER", "admin", "on", ">pw", "+@all", "~*", "&*"));
+      assertEquals("+OK\r\n", call(replica, "AUTH", "admin", "pw"));
+      assertEquals("+OK\r\n", call(replica, "ACL", "SETUSER", "default", "-@all", "resetkeys"));
+      fill(primary, "before:", 5);
+      int port = Objects.requireNonNull(primaryServer.tcpAddress()).getPort();
+      assertEquals("+OK\r\n", call(replica, "REPLICAOF", "127.0.0.1", Integer.toString(port)));
+      awaitInfo(replica, "master_link_status:up");
+      fill(primary, "after:", 9);
+      assertEquals(":1\r\n", call(primary, "WAIT", "1", "0"));
+      assertSameData(primary, replica);
+    }
+  }
 }

@@ -40,6 +40,8 @@ final class AclUsers {
   private AclDescription description;
   @SuppressWarnings("NullAway.Init")
   private AclUser defaultUser;
+  @SuppressWarnings("NullAway.Init")
+  private AclUser primaryUser;
 
   /**
    * The users of a server whose default user's password has the SHA-256 digest {@code tokenDigest} (lower-case
@@ -65,6 +67,11 @@ final class AclUsers {
     }
     defaultUser = new AclUser(DEFAULT, rules);
     users.put(DEFAULT, defaultUser);
+    AclRules everything = new AclRules(index.size());
+    for (String op : List.of("+@all", "~*", "&*", "on", "nopass")) {
+      parser.apply(everything, op);
+    }
+    primaryUser = new AclUser(DEFAULT, everything);
     ruleBytes = rules.size();
   }
 
@@ -78,6 +85,16 @@ final class AclUsers {
 
   AclUser defaultUser() {
     return defaultUser;
+  }
+
+  /**
+   * {@code client}, signed in as the user a primary's commands run as on this replica ({@link PrimaryLink}): every command, key and channel
+   * whatever {@code ACL SETUSER default} says, and never listed, as Redis's master client runs with no user. A
+   * replica that refused its primary's writes would drift from it.
+   */
+  ClientState asPrimary(ClientState client) {
+    client.signIn(primaryUser);
+    return client;
   }
 
   synchronized @Nullable AclUser get(String name) {

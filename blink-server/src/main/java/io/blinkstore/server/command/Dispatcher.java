@@ -171,8 +171,8 @@ public final class Dispatcher {
     replication.register(table);
     new WaitCommand(blocked, replication).register(table);
     serverCommands.replication(replication);
-    role = new ReplicaRole(table, replication, serverCommands.config, () -> signedInClient(RespKeys::of),
-        this::dispatch, this::closed);
+    role = new ReplicaRole(table, replication, serverCommands.config,
+        () -> users.asPrimary(signedInClient(RespKeys::of)), this::dispatch, this::closed);
     new RespClientCommands(clients, pause, blocked, users).register(table);
     tracking = new ClientTracking(clients, table, maxReplyBytes, isolation, serverCommands.config, counters);
     monitors = new Monitors(maxReplyBytes);
