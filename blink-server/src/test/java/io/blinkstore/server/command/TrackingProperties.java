@@ -143,60 +143,9 @@ class TrackingProperties {
     return text.toString();
   }
 
-  /** A connection that records the messages pushed to it. */
+  /** A connection that records the messages pushed to it (as {@link ClientConnection#NONE} otherwise). */
   static ClientConnection recording(List<String> inbox) {
-    ClientConnection none = ClientConnection.NONE;
-    return new ClientConnection() {
-      @Override
-      public String address() {
-        return none.address();
-      }
-
-      @Override
-      public String localAddress() {
-        return none.localAddress();
-      }
-
-      @Override
-      public boolean unixSocket() {
-        return false;
-      }
-
-      @Override
-      public long replyBytes() {
-        return 0;
-      }
-
-      @Override
-      public long heldBytes() {
-        return 0;
-      }
-
-      @Override
-      public void close() {
-        // nothing to close
-      }
-
-      @Override
-      public void evictLast(boolean last) {
-        // nothing is evicted
-      }
-
-      @Override
-      public String monitorSource() {
-        return "";
-      }
-
-      @Override
-      public void monitor(Result.Simple line, long bytes, long maxPendingBytes) {
-        // no monitor here
-      }
-
-      @Override
-      public boolean stream(byte[] bytes, long maxPendingBytes) {
-        return false; // not a replica
-      }
-
+    return new TestConnection("") {
       @Override
       public boolean push(Result message, long bytes, long maxPendingBytes) {
         inbox.add(text(message));
