@@ -164,6 +164,31 @@ class AclIT {
     }
   }
 
+  /**
+   * Without a token, a password that {@code ACL SETUSER default} gives the default user holds on the text protocol
+   * too, whose connections run as that user: {@code NOAUTH} until {@code AUTH} gives it (the text protocol answered
+   * every word before: a RESP client was refused while a text client on the same port read and wrote).
+   */
+  @Test
+  void aPasswordSetByAclHoldsOnTheTextProtocol() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient resp = LineClient.unix(server.unixPath());
+        LineClient text = LineClient.unix(server.unixPath())) {
+      assertEquals("+OK\r\n", call(resp, "SET", "secret", "v"));
+      assertEquals("+OK\r\n", call(resp, "ACL", "SETUSER", "default", "resetpass", ">s3cret"));
+      text.send("GET secret\r\n".getBytes());
+      assertEquals("ERROR NOAUTH authentication required", text.readLine());
+      text.send("AUTH wrong\r\n".getBytes());
+      assertEquals("ERROR WRONGPASS invalid auth token", text.readLine());
+      text.send("FLUSH\r\n".getBytes());
+      assertEquals("ERROR NOAUTH authentication required", text.readLine());
+      text.send("AUTH s3cret\r\n".getBytes());
+      assertEquals("OK", text.readLine());
+      text.send("GET secret\r\n".getBytes());
+      assertEquals("VALUE dg==", text.readLine());
+    }
+  }
+
   /** redis-py, Debian's {@code python3-redis}, signs in with {@code redis://user:pass@host/db}, and is refused. */
   @Test
   void redisPySignsInWithAUserFromItsUrl() throws Exception {

@@ -163,6 +163,19 @@ public final class ClientState {
     return !authenticated && defaultUser.rules().requiresAuth();
   }
 
+  /**
+   * Whether its user needs a password: the text protocol asks, for a server without a token ({@code AuthGate})
+   * whose default user {@code ACL SETUSER} gave one.
+   */
+  public boolean userNeedsPassword() {
+    return user.rules().requiresAuth();
+  }
+
+  /** Whether {@code password} is one of its user's, in constant time (the text protocol's {@code AUTH}). */
+  public boolean userAccepts(byte[] password) {
+    return user.rules().accepts(password);
+  }
+
   /** The user it runs commands as. */
   AclUser user() {
     return user;

@@ -135,7 +135,8 @@ public final class ProtocolPipeline {
       pipeline.addAfter(DECODER, AuthGate.NAME, authGate);
       beforeEncoder = AuthGate.NAME;
     }
-    TextCommands commands = new TextCommands(dispatcher, new ChannelConnection(pipeline.channel(), account));
+    TextCommands commands =
+        new TextCommands(dispatcher, new ChannelConnection(pipeline.channel(), account), authGate != null);
     pipeline.addAfter(beforeEncoder, ENCODER, ReplyEncoder.INSTANCE)
         .addAfter(ENCODER, HANDLER, new CommandHandler<>(Command.class, new TextSession(commands), decoder, account));
   }

@@ -48,6 +48,10 @@ public final class TextCommands {
 
   private final Dispatcher dispatcher;
   private final ClientState client;
+  /** Whether an {@link AuthGate} signs this connection in (the server has a token): else {@link #refusal} does. */
+  private final boolean gated;
+  /** Without a gate: whether {@code AUTH} gave the default user's password (needed once {@code ACL SETUSER} set one). */
+  private boolean signedIn;
   /** The bytes {@link #key} made last, and the key they are: what the operation asks for next. */
   private byte @Nullable [] keyBytes;
   private @Nullable String keyText;
@@ -64,8 +68,14 @@ public final class TextCommands {
 
   /** Text words run by {@code dispatcher} for the connection {@code connection} ({@code MONITOR} shows it). */
   public TextCommands(Dispatcher dispatcher, ClientConnection connection) {
+    this(dispatcher, connection, false);
+  }
+
+  /** As {@link #TextCommands(Dispatcher, ClientConnection)}, behind an {@link AuthGate} if {@code gated}. */
+  public TextCommands(Dispatcher dispatcher, ClientConnection connection, boolean gated) {
     this.dispatcher = dispatcher;
     this.client = dispatcher.signedInClient(this::storeKey, connection);
+    this.gated = gated;
   }
 
   /**
@@ -76,6 +86,10 @@ public final class TextCommands {
   public Reply execute(Command command) {
     if (command instanceof Command.Quit) {
       throw new IllegalArgumentException("QUIT has no reply; the caller ends the session");
+    }
+    Reply refused = refusal(command);
+    if (refused != null) {
+      return refused;
     }
     byte[][] args = arguments(command);
     if (args == null) {
@@ -286,5 +300,22 @@ public final class TextCommands {
 
   private static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Without an {@link AuthGate} (no token), while the default user needs a password ({@code ACL SETUSER default
+   * >pw}) that this connection has not given: {@code AUTH} checks it against the user's passwords, every other word
+   * but an overlong line gets the gate's {@code NOAUTH}, so a password set by ACL holds on this protocol too.
+   */
+  private @Nullable Reply refusal(Command command) {
+    if (gated || signedIn || !client.userNeedsPassword()) {
+      return null;
+    }
+    if (command instanceof Command.Auth auth) {
+      signedIn = client.userAccepts(auth.token().getBytes(StandardCharsets.UTF_8));
+      return signedIn ? Reply.Status.OK : new Reply.Error(AuthGate.WRONG_TOKEN.error());
+    }
+    return command instanceof Command.LineTooLong || command == CommandParser.AUTH_REQUIRES_TOKEN ? null
+        : new Reply.Error(AuthGate.NOAUTH.error());
   }
 }
