@@ -1,6 +1,8 @@
 package io.blinkstore.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.blinkstore.server.ParitySteps.assertSameReplies;
+
+import io.blinkstore.server.ParitySteps.Step;
 
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -22,17 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class PubSubParityIT {
-  /** One request, sent on the subscriber ({@code onSubscriber}) or the publisher, and the replies it gives each. */
-  private record Step(boolean onSubscriber, List<String> request, int subscriberReplies, int publisherReplies) {}
+  private static final int SUBSCRIBER = 0;
+  private static final int PUBLISHER = 1;
 
   /** On the subscriber, which reads {@code replies} replies. */
   private static Step s(int replies, String... request) {
-    return new Step(true, List.of(request), replies, 0);
+    return new Step(SUBSCRIBER, List.of(request), new int[] {replies, 0});
   }
 
   /** On the publisher, which reads one reply, and the subscriber {@code messages}. */
   private static Step p(int messages, String... request) {
-    return new Step(false, List.of(request), messages, 1);
+    return new Step(PUBLISHER, List.of(request), new int[] {messages, 1});
   }
 
   private static final List<Step> RESP2 = List.of(
@@ -188,35 +190,20 @@ class PubSubParityIT {
 
   private void assertStepsMatchRedis(List<Step> steps) throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
-      List<String> expected = replies(UnixDomainSocketAddress.of(redis.socket()), steps);
-      List<String> actual = replies(UnixDomainSocketAddress.of(server.unixPath()), steps);
-      for (int i = 0; i < steps.size(); i++) {
-        String request = String.join(" ", steps.get(i).request());
-        if (!request.startsWith("HELLO")) {
-          assertEquals(expected.get(i), actual.get(i), request);
-        }
-      }
+      assertSameReplies(replies(UnixDomainSocketAddress.of(redis.socket()), steps),
+          replies(UnixDomainSocketAddress.of(server.unixPath()), steps), steps);
     }
   }
 
-  /** Each step's replies on the server at {@code address}: the subscriber's, then the publisher's. */
+  /** Each step's replies on the server at {@code address}: the sender's, then the other connection's. */
   private static List<String> replies(SocketAddress address, List<Step> steps) throws Exception {
     List<String> replies = new ArrayList<>();
-    try (LineClient subscriber = LineClient.connect(address);
-        LineClient publisher = LineClient.connect(address)) {
+    try (ParitySteps.Connections connections = new ParitySteps.Connections(address, "subscriber", "publisher")) {
       for (Step step : steps) {
-        (step.onSubscriber() ? subscriber : publisher).send(RespIT.resp(step.request().toArray(String[]::new)));
-        StringBuilder reply = new StringBuilder();
-        for (int i = 0; i < step.publisherReplies(); i++) {
-          reply.append("publisher: ").append(RespIT.readReply(publisher));
-        }
-        for (int i = 0; i < step.subscriberReplies(); i++) {
-          reply.append("subscriber: ").append(RespIT.readReply(subscriber));
-        }
-        replies.add(reply.toString());
+        replies.add(connections.run(step, step.request().toArray(String[]::new)));
       }
       if (steps.get(steps.size() - 1).request().get(0).equals("QUIT")) {
-        subscriber.assertEndOfStream();
+        connections.get(SUBSCRIBER).assertEndOfStream();
       }
     }
     return replies;

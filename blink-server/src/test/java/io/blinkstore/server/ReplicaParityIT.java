@@ -126,7 +126,7 @@ class ReplicaParityIT {
 
   @Test
   void execRechecksTheStateAnotherConnectionChangedSinceMultiAsRedisDoes() throws Exception {
-    List<String[]> steps = List.of(
+    List<ParitySteps.Step> steps = List.of(
         step(0, "SET", "xx", "1"),
         step(0, "CONFIG", "SET", "replica-serve-stale-data", "no"),
         step(0, "MULTI"),
@@ -159,14 +159,11 @@ class ReplicaParityIT {
         step(1, "CONFIG", "SET", "min-replicas-to-write", "0"),
         step(0, "GET", "xx"),
         step(0, "CONFIG", "SET", "replica-serve-stale-data", "yes"));
-    StepwiseParity.assertRepliesMatch(dir, redis.socket(), steps, false);
-    StepwiseParity.assertRepliesMatch(dir, redis.socket(), steps, true);
+    ParitySteps.assertRepliesMatch(dir, redis.socket(), steps, 2, false);
+    ParitySteps.assertRepliesMatch(dir, redis.socket(), steps, 2, true);
   }
 
-  private static String[] step(int connection, String... request) {
-    String[] step = new String[request.length + 1];
-    step[0] = Integer.toString(connection);
-    System.arraycopy(request, 0, step, 1, request.length);
-    return step;
+  private static ParitySteps.Step step(int connection, String... request) {
+    return ParitySteps.Step.one(connection, 2, request);
   }
 }

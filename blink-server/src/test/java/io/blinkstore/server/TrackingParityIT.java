@@ -1,6 +1,8 @@
 package io.blinkstore.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.blinkstore.server.ParitySteps.assertSameReplies;
+
+import io.blinkstore.server.ParitySteps.Step;
 
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -25,9 +27,6 @@ class TrackingParityIT {
   private static final int TRACKER = 0;
   private static final int WRITER = 1;
   private static final int REDIRECT = 2;
-
-  /** One request on connection {@code on}, and the replies it gives the tracker, the writer and the redirect. */
-  private record Step(int on, List<String> request, int[] replies) {}
 
   /** On the tracker, which reads {@code replies} replies. */
   private static Step t(int replies, String... request) {
@@ -206,44 +205,24 @@ class TrackingParityIT {
 
   private void assertStepsMatchRedis(List<Step> steps) throws Exception {
     try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
-      List<String> expected = replies(UnixDomainSocketAddress.of(redis.socket()), steps);
-      List<String> actual = replies(UnixDomainSocketAddress.of(server.unixPath()), steps);
-      for (int i = 0; i < steps.size(); i++) {
-        String request = String.join(" ", steps.get(i).request());
-        if (!request.startsWith("HELLO")) {
-          assertEquals(expected.get(i), actual.get(i), "step " + i + ": " + request);
-        }
-      }
+      assertSameReplies(replies(UnixDomainSocketAddress.of(redis.socket()), steps),
+          replies(UnixDomainSocketAddress.of(server.unixPath()), steps), steps);
     }
   }
 
-  /** Each step's replies on the server at {@code address}: the tracker's, the writer's, the redirect's. */
+  /** Each step's replies on the server at {@code address}: the sender's, then the others' (tracker, writer, redirect). */
   private static List<String> replies(SocketAddress address, List<Step> steps) throws Exception {
     List<String> replies = new ArrayList<>();
-    try (LineClient tracker = LineClient.connect(address);
-        LineClient writer = LineClient.connect(address);
-        LineClient redirect = LineClient.connect(address)) {
-      redirect.send(RespIT.resp("CLIENT", "ID"));
-      String id = RespIT.readReply(redirect).trim().substring(1);
-      LineClient[] connections = {tracker, writer, redirect};
-      String[] names = {"tracker: ", "writer: ", "redirect: "};
+    try (ParitySteps.Connections connections =
+        new ParitySteps.Connections(address, "tracker", "writer", "redirect")) {
+      String id = connections.send(REDIRECT, "CLIENT", "ID").trim().substring(1);
       for (Step step : steps) {
         String[] request = step.request().stream().map(word -> word.equals("$ID") ? id : word)
             .toArray(String[]::new);
-        connections[step.on()].send(RespIT.resp(request));
-        StringBuilder reply = new StringBuilder();
-        for (int i = 0; i < step.replies()[step.on()]; i++) {
-          reply.append(names[step.on()]).append(RespIT.readReply(connections[step.on()]));
-        }
-        for (int c = 0; c < connections.length; c++) {
-          for (int i = 0; c != step.on() && i < step.replies()[c]; i++) {
-            reply.append(names[c]).append(RespIT.readReply(connections[c]));
-          }
-        }
+        String text = connections.run(step, request);
         if (step.on() == REDIRECT && request[0].equals("QUIT")) {
-          awaitGone(writer, id); // the server frees it after the reply: the next step must find it gone
+          awaitGone(connections.get(WRITER), id); // the server frees it after the reply: the next step must find it gone
         }
-        String text = reply.toString();
         boolean naming = String.join(" ", request).matches("CLIENT (GETREDIR|TRACKINGINFO)")
             || text.contains("tracking-redir-broken");
         replies.add(naming ? text.replace(":" + id + "\r", ":$ID\r") : text);
