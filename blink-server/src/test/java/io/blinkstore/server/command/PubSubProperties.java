@@ -1,5 +1,7 @@
 package io.blinkstore.server.command;
 
+import static io.blinkstore.server.command.Requests.run;
+import static io.blinkstore.server.command.Requests.sorted;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -169,18 +171,6 @@ class PubSubProperties {
     Set<String> patterns = new HashSet<>();
     models.forEach(m -> patterns.addAll(m.patterns()));
     assertEquals(new Result.Int(patterns.size()), run(dispatcher, client, "PUBSUB", "NUMPAT"));
-  }
-
-  private static Result run(Dispatcher dispatcher, ClientState client, String... words) {
-    byte[][] args = new byte[words.length][];
-    for (int i = 0; i < words.length; i++) {
-      args[i] = words[i].getBytes(UTF_8);
-    }
-    return dispatcher.dispatch(client, args);
-  }
-
-  private static List<String> sorted(List<String> messages) {
-    return messages.stream().sorted().toList();
   }
 
   /** A message push as "kind [pattern] channel", without its payload. */

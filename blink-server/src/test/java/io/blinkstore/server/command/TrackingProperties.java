@@ -1,5 +1,7 @@
 package io.blinkstore.server.command;
 
+import static io.blinkstore.server.command.Requests.run;
+import static io.blinkstore.server.command.Requests.sorted;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -114,18 +116,6 @@ class TrackingProperties {
         expected.get(i).add("invalidate " + key);
       }
     }
-  }
-
-  private static Result run(Dispatcher dispatcher, ClientState client, String... words) {
-    byte[][] args = new byte[words.length][];
-    for (int i = 0; i < words.length; i++) {
-      args[i] = words[i].getBytes(UTF_8);
-    }
-    return dispatcher.dispatch(client, args);
-  }
-
-  private static List<String> sorted(List<String> messages) {
-    return messages.stream().sorted().toList();
   }
 
   /** An invalidation push as "invalidate key..." or "invalidate null". */
