@@ -178,6 +178,9 @@ public final class BlinkServer implements AutoCloseable {
   private @Nullable Dispatcher dispatcher;
   private boolean started;
   private boolean closed;
+  /** Whether a close saves the snapshot: not after {@code SHUTDOWN NOSAVE}. */
+  private volatile boolean saveOnClose = true;
+  private volatile Runnable onShutdownCommand = () -> { };
 
   BlinkServer(BlinkServerBuilder builder, BlinkStore store, Transport transport) {
     this.store = store;
@@ -263,6 +266,7 @@ public final class BlinkServer implements AutoCloseable {
           tcpListener = listener;
           dispatcher.liveSetting("port", listener); // CONFIG SET port binds the new port, then closes the old
         }
+        dispatcher.onShutdown(this::shutdownCommand);
         if (unix != null) {
           StaleSocketFile.remove(unix);
           unixChannel = ServerSockets.bind(
@@ -282,33 +286,10 @@ public final class BlinkServer implements AutoCloseable {
         shutdown();
         throw e;
       }
-      warnIfExposed();
+      Exposure.warn(log, tcpAddress(), metricsAddress(), authenticator != null);
       dispatcher.snapshots().schedule();
       return this;
     }
-  }
-
-  /**
-   * Like Redis's protected mode, but a warning: a store reachable from the network without a token. The metrics
-   * endpoint has no token at all; it shows figures, not data, so off loopback it gets a one-line notice.
-   */
-  private void warnIfExposed() {
-    InetSocketAddress servedTcp = tcpAddress();
-    InetSocketAddress servedMetrics = metricsAddress();
-    if (servedTcp != null && isExposed(servedTcp, authenticator != null)) {
-      log.warn("SECURITY WARNING: listening on {} without an auth token: anyone who can reach this address"
-          + " can read and change every entry. Bind 127.0.0.1 or set BLINK_AUTH_TOKEN / --auth-token-file.",
-          Addresses.describe(servedTcp));
-    }
-    if (servedMetrics != null && isExposed(servedMetrics, false)) {
-      log.warn("metrics at http://{}/metrics are open to anyone who can reach this address (the store's figures,"
-          + " not its data); bind 127.0.0.1 to keep them local", Addresses.describe(servedMetrics));
-    }
-  }
-
-  /** Whether serving TCP on {@code tcp} (null: none) opens it to the network without a token. */
-  static boolean isExposed(@Nullable InetSocketAddress tcp, boolean hasToken) {
-    return tcp != null && !hasToken && !tcp.getAddress().isLoopbackAddress();
   }
 
   /**
@@ -420,6 +401,23 @@ public final class BlinkServer implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code SHUTDOWN}: closes the server as {@link #close} does (saving the snapshot unless {@code save} is false), on
+   * a thread of its own rather than the event loop that read it, then tells {@link #onShutdownCommand}'s action.
+   */
+  private void shutdownCommand(boolean save) {
+    saveOnClose = save;
+    new Thread(() -> {
+      close();
+      onShutdownCommand.run();
+    }, "blink-shutdown-command").start();
+  }
+
+  /** Runs {@code action} once {@code SHUTDOWN} has closed the server: {@code serve} then exits. */
+  void onShutdownCommand(Runnable action) {
+    onShutdownCommand = action;
+  }
+
   private void shutdown() {
     if (dispatcher != null) {
       dispatcher.close(); // a running script stops first, so that its caller gets its reply before the drain
@@ -436,7 +434,7 @@ public final class BlinkServer implements AutoCloseable {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
     if (dispatcher != null) {
-      dispatcher.snapshots().close(true); // nothing is served any more: the save holds every write answered
+      dispatcher.snapshots().close(saveOnClose); // nothing is served any more: the save holds every write answered
     }
     if (heapGuard != null) {
       heapGuard.close();

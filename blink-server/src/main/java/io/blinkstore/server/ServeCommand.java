@@ -237,6 +237,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     CountDownLatch stop = new CountDownLatch(1);
     SignalHandlers.onTerminate(stop::countDown);
+    server.onShutdownCommand(stop::countDown); // SHUTDOWN closed it: log and exit as on SIGTERM
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blink-shutdown"));
     log.info("Blink Store {} listening on {} ({}, memory limit {} bytes, heap capacity {} bytes at {} bytes per entry,"
             + " max entries {}, max line {} bytes, max connections {}, max client memory {} bytes, heap {} MiB,"

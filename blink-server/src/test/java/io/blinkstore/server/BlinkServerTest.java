@@ -21,12 +21,12 @@ class BlinkServerTest {
   void onlyANonLoopbackAddressWithoutATokenIsExposed() throws Exception {
     InetSocketAddress any = new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8765);
     InetSocketAddress lan = new InetSocketAddress(InetAddress.getByName("192.168.1.10"), 8765);
-    assertTrue(BlinkServer.isExposed(any, false));
-    assertTrue(BlinkServer.isExposed(lan, false));
-    assertFalse(BlinkServer.isExposed(lan, true), "a token protects it");
-    assertFalse(BlinkServer.isExposed(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8765), false));
-    assertFalse(BlinkServer.isExposed(new InetSocketAddress(InetAddress.getByName("::1"), 8765), false));
-    assertFalse(BlinkServer.isExposed(null, false), "no TCP at all");
+    assertTrue(Exposure.isExposed(any, false));
+    assertTrue(Exposure.isExposed(lan, false));
+    assertFalse(Exposure.isExposed(lan, true), "a token protects it");
+    assertFalse(Exposure.isExposed(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8765), false));
+    assertFalse(Exposure.isExposed(new InetSocketAddress(InetAddress.getByName("::1"), 8765), false));
+    assertFalse(Exposure.isExposed(null, false), "no TCP at all");
   }
 
   /** The text protocol trims AUTH's argument and ends a request at a line break: such a token could never match. */

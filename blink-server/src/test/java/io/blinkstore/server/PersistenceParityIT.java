@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code SAVE}, {@code BGSAVE}, {@code LASTSAVE} and {@code INFO persistence} beside a real {@code redis-server}
- * 7.0.15 (which writes its {@code dump.rdb} in the test's folder): the same bytes where the replies are meant to
+ * {@code SAVE}, {@code BGSAVE}, {@code LASTSAVE}, {@code SHUTDOWN}'s errors and {@code INFO persistence} beside a
+ * real {@code redis-server} 7.0.15 (which writes its {@code dump.rdb} in the test's folder): the same bytes where the replies are meant to
  * match (texts, errors, arity, the refusal inside {@code MULTI}), the same reply type where the value is the clock's
  * ({@code LASTSAVE}), and Redis 7.0's {@code INFO persistence} field names, in its order, before ours. Skipped where
  * {@code redis-server} is not installed.
@@ -33,6 +33,11 @@ class PersistenceParityIT {
       List.of("LASTSAVE", "extra"),
       List.of("BGSAVE", "NOW"),
       List.of("BGSAVE", "SCHEDULE", "x"),
+      List.of("SHUTDOWN", "nope"),
+      List.of("SHUTDOWN", "SAVE", "NOSAVE"),
+      List.of("SHUTDOWN", "ABORT"),
+      List.of("SHUTDOWN", "abort", "now"),
+      List.of("SHUTDOWN", "NOSAVE", "ABORT"),
       List.of("SET", "k", "v"),
       List.of("BGSAVE"));
 
@@ -58,7 +63,8 @@ class PersistenceParityIT {
       assertEquals(exchange(redis.socket(), SAME_BYTES), exchange(server.unixPath(), SAME_BYTES));
       awaitNoSave(redis.socket());
       awaitNoSave(server.unixPath());
-      List<List<String>> after = List.of(List.of("SAVE"), List.of("MULTI"), List.of("SAVE"), List.of("EXEC"));
+      List<List<String>> after = List.of(List.of("SAVE"), List.of("MULTI"), List.of("SAVE"), List.of("EXEC"),
+          List.of("MULTI"), List.of("SET", "k", "w"), List.of("SHUTDOWN", "NOSAVE"), List.of("EXEC"), List.of("GET", "k"));
       assertEquals(exchange(redis.socket(), after), exchange(server.unixPath(), after));
     }
   }

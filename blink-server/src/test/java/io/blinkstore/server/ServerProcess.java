@@ -107,6 +107,12 @@ final class ServerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Waits at most {@code seconds} for it to exit by itself and returns its exit status. */
+  int awaitExit(long seconds) throws InterruptedException {
+    assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), "exited within " + seconds + " s");
+    return process.exitValue();
+  }
+
   /** Its log so far. */
   String log() throws IOException {
     return Files.readString(log);

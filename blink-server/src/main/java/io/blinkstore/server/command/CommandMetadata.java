@@ -155,6 +155,7 @@ final class CommandMetadata {
     keys("save", "", List.of());
     keys("bgsave", "", List.of());
     keys("lastsave", "admin dangerous", NONDETERMINISTIC);
+    keys("shutdown", "", List.of());
     keys("role", "admin dangerous", List.of());
     keys("config|set", "", List.of("request_policy:all_nodes", "response_policy:all_succeeded"));
     for (String name : List.of("bumpepoch", "count-failure-reports", "getkeysinslot", "info", "links", "nodes",

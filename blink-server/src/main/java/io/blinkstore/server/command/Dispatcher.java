@@ -84,6 +84,7 @@ public final class Dispatcher {
   private final SnapshotService snapshots;
   /** {@code DEBUG}, which refuses the clients {@code enable-debug-command} does not admit. */
   private final DebugCommand debug;
+  private final ShutdownCommand shutdown;
   /** The replicas and their stream: every write runs on the exclusive path while one is attached. */
   private final Replication replication;
   private final ReplicaRole role;
@@ -97,17 +98,15 @@ public final class Dispatcher {
   }
 
   /**
-   * A dispatcher of every supported command, run against {@code store}. The lease commands use {@code leases},
-   * the server's one lease table, shared with the text protocol so that text and RESP clients filling the same
-   * key coordinate, and every other write ends the lease of the key it writes. {@code clock} is the wall clock
-   * that Unix times ({@code SET ... EXAT}, {@code EXPIREAT}, {@code EXPIRETIME}, ...) are measured against.
-   * Commands are counted in {@code counters} (the server's {@code STATS}); {@link CommandFlag#DENYOOM} commands
-   * are refused while {@code heapGuard} says the heap is nearly full (or, under {@code noeviction}, while the
-   * store holds more than its limit: {@link OutOfMemory}); and, with an {@code authenticator}, every
-   * command but those flagged {@link CommandFlag#NO_AUTH} is refused until the connection has authenticated.
-   * {@code maxReplyBytes} is the connection's output cap: a command whose reply would pass it ({@code MGET} of
-   * many large values) is refused instead of building that reply. Every write is held to {@code sizeLimits}
-   * ({@code -ERR key too long}, {@code -ERR value too long}); an {@code MSET} with one entry past them stores none.
+   * A dispatcher of every supported command, run against {@code store}. The lease commands use {@code leases}, the
+   * server's one lease table, shared with the text protocol (text and RESP clients filling one key coordinate); every
+   * other write ends the lease of its key. Unix times ({@code SET ... EXAT}, {@code EXPIRETIME}, ...) are measured
+   * against {@code clock}. Commands are counted in {@code counters}; {@link CommandFlag#DENYOOM} ones are refused
+   * while {@code heapGuard} says the heap is nearly full (or, under {@code noeviction}, while the store holds more
+   * than its limit: {@link OutOfMemory}); with an {@code authenticator}, every command but the
+   * {@link CommandFlag#NO_AUTH} ones is refused until the connection has signed in. A command whose reply would pass
+   * {@code maxReplyBytes} ({@code MGET} of many large values) is refused instead of building it. Every write is held
+   * to {@code sizeLimits} ({@code -ERR key too long}, ...); an {@code MSET} with one entry past them stores none.
    */
   public Dispatcher(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
       @Nullable Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
@@ -172,7 +171,7 @@ public final class Dispatcher {
     new WaitCommand(blocked, replication).register(table);
     serverCommands.replication(replication);
     role = new ReplicaRole(table, replication, serverCommands.config,
-        () -> users.asPrimary(signedInClient(RespKeys::of)), this::dispatch, this::closed);
+        () -> users.asPrimary(signedInClient(RespKeys::of, ClientConnection.NONE)), this::dispatch, this::closed);
     new RespClientCommands(clients, pause, blocked, users).register(table);
     tracking = new ClientTracking(clients, table, maxReplyBytes, isolation, serverCommands.config, counters);
     monitors = new Monitors(maxReplyBytes);
@@ -190,6 +189,7 @@ public final class Dispatcher {
     debug = new DebugCommand(scripts.denial(), new DebugTools(writingThroughLeases, keyspace, table,
         new DebugReload(snapshots, isolation)), () -> serverCommands.config.value("enable-debug-command"));
     debug.register(table);
+    shutdown = new ShutdownCommand(table, snapshots, scripts::busyError);
     serverCommands.scripts(scripts.cache(), scripts.functions());
     ScriptRunner runner = scripts.runner();
     if (runner != null) {
@@ -223,6 +223,11 @@ public final class Dispatcher {
    */
   public void liveSetting(String name, LiveSetting setting) {
     serverCommands.config.live(name, setting);
+  }
+
+  /** Makes {@code SHUTDOWN} stop the server through {@code shutdown}, told whether to save the snapshot. */
+  public void onShutdown(java.util.function.Consumer<Boolean> shutdown) {
+    this.shutdown.onShutdown(shutdown);
   }
 
   /**
@@ -271,13 +276,8 @@ public final class Dispatcher {
   /**
    * Returns the state shared by the connections of a protocol whose codec signs them in itself (the text
    * protocol's {@code AuthGate}) and whose commands change no connection state, with keys mapped by
-   * {@code keys}.
+   * {@code keys}, named by {@code connection}'s address in {@code MONITOR} lines ({@link ClientConnection#NONE}).
    */
-  public ClientState signedInClient(Function<byte[], String> keys) {
-    return signedInClient(keys, ClientConnection.NONE);
-  }
-
-  /** As {@link #signedInClient(Function)}, for a connection that {@code MONITOR} lines name by its address. */
   public ClientState signedInClient(Function<byte[], String> keys, ClientConnection connection) {
     return new ClientState(clientIds.incrementAndGet(), users.defaultUser(), true, keys, ConnectionMemory.NONE,
         () -> { }, databases, connection);

@@ -52,7 +52,7 @@ final class RespTransactionCommands {
    * need no gate, so a script holding it never makes them wait ({@code WATCH}, which reads the store, does).
    */
   private static final Set<String> CONNECTION_ONLY =
-      Set.of("multi", "discard", "unwatch", "reset", "quit", "auth", "hello");
+      Set.of("multi", "discard", "unwatch", "reset", "quit", "auth", "hello", "shutdown");
 
   /**
    * Commands that read one key and write another: they run with the gate held exclusive, as one transaction; and
@@ -98,7 +98,8 @@ final class RespTransactionCommands {
 
   /**
    * Whether {@code spec} runs without the gate held shared: {@code EXEC} and scripts take it exclusive themselves,
-   * the script cache and the commands of {@link #CONNECTION_ONLY} need none.
+   * the script cache and the commands of {@link #CONNECTION_ONLY} need none ({@code SHUTDOWN NOSAVE} must run
+   * while a script holds it).
    */
   boolean ungated(CommandSpec spec) {
     return isolation == null || spec.name().equals("exec") || CONNECTION_ONLY.contains(spec.name())

@@ -129,6 +129,16 @@ final class ScriptCommands {
     return runner != null && runner.busyNow();
   }
 
+  /** The {@code -BUSY} error a command gets now, or null: no script has run past {@code busy-reply-threshold}. */
+  Result.@Nullable Error busyError() {
+    ScriptRunner on = runner;
+    ScriptRun run = on == null ? null : on.current();
+    if (on == null || run == null || !on.busyNow()) {
+      return null;
+    }
+    return run.isFunction() ? ScriptRunner.BUSY_FUNCTION : ScriptRunner.BUSY;
+  }
+
   /** The script thread, or {@code null} without a gate ({@code CONFIG}'s {@code busy-reply-threshold}). */
   @Nullable ScriptRunner runner() {
     return runner;

@@ -155,6 +155,11 @@ public final class SnapshotService {
     return true;
   }
 
+  /** Whether the server saves snapshots ({@code --snapshot}) and has not closed them. */
+  boolean enabled() {
+    return thread != null;
+  }
+
   /**
    * Starts a save on the snapshot thread, {@code done} called there with whether it succeeded ({@code SAVE} waits
    * for it, {@code BGSAVE} does not): {@link #DISABLED} without {@code --snapshot}, {@link #IN_PROGRESS} if one runs,

@@ -59,7 +59,7 @@ class RdbImportProperties {
       byte[] sent = sync(primary);
       RdbImport.Dataset dataset = RdbImport.read(file(sent), Long.MAX_VALUE);
       Dispatcher replica = new Dispatcher(replicaStore);
-      ClientState link = replica.signedInClient(RespKeys::of);
+      ClientState link = replica.signedInClient(RespKeys::of, ClientConnection.NONE);
       for (RdbImport.Entry entry : dataset.entries()) {
         RdbFileProperties.call(replica, link, "SELECT", Integer.toString(entry.db()));
         Result restored = replica.dispatch(link, new byte[][] {"RESTORE".getBytes(ISO_8859_1), entry.key(),
