@@ -57,7 +57,18 @@ class ClusterParityIT {
           "cluster|reset", "cluster|getkeysinslot", "cluster|count-failure-reports", "cluster|setslot"),
       List.of("COMMAND", "DOCS", "config|rewrite", "cluster|help", "cluster|setslot", "cluster|failover"),
       List.of("COMMAND", "LIST", "FILTERBY", "PATTERN", "cluster|h*"),
-      List.of("COMMAND", "LIST", "FILTERBY", "PATTERN", "config|rew*"));
+      List.of("COMMAND", "LIST", "FILTERBY", "PATTERN", "config|rew*"),
+      List.of("ASKING"),
+      List.of("ASKING", "x"),
+      List.of("READONLY"),
+      List.of("readonly", "x"),
+      List.of("READWRITE"),
+      List.of("CONFIG", "HELP"),
+      List.of("CONFIG", "HELP", "x"),
+      List.of("COMMAND", "HELP"),
+      List.of("command", "help", "x"),
+      List.of("COMMAND", "INFO", "asking", "readonly", "readwrite", "config|help", "command|help"),
+      List.of("COMMAND", "DOCS", "asking", "readonly", "config|help", "command|help"));
 
   @TempDir Path dir;
   @RegisterExtension final RedisOnSocket redis = new RedisOnSocket();

@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import static io.blinkstore.server.command.CommandFlag.ADMIN;
+import static io.blinkstore.server.command.CommandFlag.FAST;
 import static io.blinkstore.server.command.CommandFlag.LOADING;
 import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
 import static io.blinkstore.server.command.CommandFlag.NO_ASYNC_LOADING;
@@ -9,7 +10,8 @@ import static io.blinkstore.server.command.CommandFlag.STALE;
 import io.blinkstore.server.command.CommandSpec.Keys;
 
 /**
- * {@code CLUSTER} and its subcommands, as a Redis 7.0 started with {@code cluster-enabled no} (which
+ * {@code CLUSTER} and its subcommands, and {@code ASKING}, {@code READONLY}, {@code READWRITE}, as a Redis 7.0 started
+ * with {@code cluster-enabled no} (which
  * {@code CONFIG GET cluster-enabled} reports) answers them: every one, {@code HELP} too, with
  * {@code -ERR This instance has cluster support disabled} ({@code clusterCommand} in Redis's {@code cluster.c}
  * answers so before it looks at the subcommand). Each is declared with Redis's arity and flags
@@ -49,5 +51,9 @@ final class ClusterCommand {
     }
     table.add("cluster|help", 2, Keys.NONE, disabled, LOADING, STALE);
     table.add("cluster|reset", -2, Keys.NONE, disabled, ADMIN, STALE, NOSCRIPT);
+    // A cluster client's connection commands, which a Redis without cluster support refuses alike.
+    table.add("asking", 1, Keys.NONE, disabled, FAST);
+    table.add("readonly", 1, Keys.NONE, disabled, FAST, LOADING, STALE);
+    table.add("readwrite", 1, Keys.NONE, disabled, FAST, LOADING, STALE);
   }
 }

@@ -19,6 +19,27 @@ import org.jspecify.annotations.Nullable;
  * {@code redis-cli} reads of Redis's table, of the commands this server has.
  */
 final class CommandIntrospection {
+  /** {@code COMMAND HELP}'s lines, Redis 7.0's. */
+  private static final List<String> HELP = List.of(
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "GETKEYS <full-command>",
+      "    Return the keys from a full Redis command.",
+      "GETKEYSANDFLAGS <full-command>",
+      "    Return the keys and the access flags from a full Redis command.");
+
   /** Redis's command flags in the order {@code COMMAND INFO} writes them (those it shows). */
   private static final List<String> FLAG_ORDER = List.of("write", "readonly", "denyoom", "module", "admin",
       "pubsub", "noscript", "blocking", "loading", "stale", "skip_monitor", "skip_slowlog", "asking", "fast",
@@ -42,6 +63,8 @@ final class CommandIntrospection {
   static void register(CommandTable table) {
     CommandIntrospection introspection = new CommandIntrospection(table);
     table.addContainer("command", -1, (client, args) -> introspection.all(), LOADING, STALE);
+    table.add("command|help", 2, CommandSpec.Keys.NONE, (client, args) -> RespObjectCommands.help(args, HELP),
+        LOADING, STALE);
     table.add("command|count", 2, CommandSpec.Keys.NONE, (client, args) -> new Result.Int(table.count()),
         LOADING, STALE);
     table.add("command|info", -2, CommandSpec.Keys.NONE, introspection::info, LOADING, STALE);

@@ -140,6 +140,9 @@ final class CommandMetadata {
         "client|tracking", "client|caching", "client|getredir", "client|trackinginfo")) {
       keys(name, "connection", List.of());
     }
+    for (String name : List.of("asking", "readonly", "readwrite")) {
+      keys(name, "connection", List.of());
+    }
     for (String name : List.of("client|list", "client|info")) {
       keys(name, "connection", NONDETERMINISTIC);
     }

@@ -25,6 +25,17 @@ import org.jspecify.annotations.Nullable;
  * libraries connect.
  */
 public final class RespServerCommands {
+  /** {@code CONFIG HELP}'s lines, Redis 7.0's. */
+  private static final List<String> CONFIG_HELP = List.of(
+      "GET <pattern>",
+      "    Return parameters matching the glob-like <pattern> and their values.",
+      "SET <directive> <value>",
+      "    Set the configuration <directive> to <value>.",
+      "RESETSTAT",
+      "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.");
+
   /** The Redis version whose RESP2 behaviour this server follows; reported where clients look for it. */
   static final String REDIS_VERSION = "7.0.0";
 
@@ -116,6 +127,8 @@ public final class RespServerCommands {
     table.add("config|get", -3, Keys.NONE, (client, args) -> config.get(args), ADMIN, NOSCRIPT, LOADING, STALE);
     table.add("config|set", -4, Keys.NONE, (client, args) -> config.set(args), ADMIN, NOSCRIPT, LOADING, STALE);
     table.add("config|resetstat", 2, Keys.NONE, (client, args) -> info.resetStats(), ADMIN, NOSCRIPT, LOADING, STALE);
+    table.add("config|help", 2, Keys.NONE, (client, args) -> RespObjectCommands.help(args, CONFIG_HELP), LOADING,
+        STALE);
     table.add("config|rewrite", 2, Keys.NONE, (client, args) -> NO_CONFIG_FILE, ADMIN, NOSCRIPT, LOADING, STALE);
     ClusterCommand.register(table);
     CommandIntrospection.register(table);

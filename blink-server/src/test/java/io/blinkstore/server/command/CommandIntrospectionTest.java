@@ -92,7 +92,7 @@ class CommandIntrospectionTest {
     String connection = run("COMMAND", "LIST", "FILTERBY", "ACLCAT", "Connection");
     assertTrue(connection.contains("ping") && connection.contains("client|id"), connection);
     assertFalse(connection.contains("mget"), connection);
-    assertEquals("[config|get config|set config|resetstat config|rewrite]",
+    assertEquals("[config|get config|set config|resetstat config|help config|rewrite]",
         run("COMMAND", "LIST", "FILTERBY", "PATTERN", "CONFIG|*"));
     assertEquals("[]", run("COMMAND", "LIST", "FILTERBY", "MODULE", "x"));
     assertEquals("[]", run("COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch"));
