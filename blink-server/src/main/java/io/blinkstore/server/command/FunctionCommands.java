@@ -85,13 +85,16 @@ final class FunctionCommands {
   private final HeapGuard heapGuard;
   private final OutOfMemory outOfMemory;
   private final Monitors monitors;
+  private final ReplicaRole role;
 
   /**
    * The functions run by {@code runner} in {@code engine}'s state ({@code null}: no gate, refused), held to
-   * {@code heapGuard} and {@code outOfMemory} as scripts are, their calls shown to {@code monitors}.
+   * {@code heapGuard}, {@code outOfMemory} and the server's {@code role} as scripts are, their calls shown to
+   * {@code monitors}.
    */
   FunctionCommands(@Nullable ScriptEngine engine, @Nullable ScriptRunner runner, HeapGuard heapGuard,
-      OutOfMemory outOfMemory, Monitors monitors) {
+      OutOfMemory outOfMemory, Monitors monitors, ReplicaRole role) {
+    this.role = role;
     this.loader = engine == null ? null : new FunctionLoader(engine, heapGuard);
     this.runner = runner;
     this.heapGuard = heapGuard;
@@ -128,16 +131,10 @@ final class FunctionCommands {
     return libraries;
   }
 
-  /**
-   * Whether {@code FCALL} of these arguments is a {@code DENYOOM} command by its function's flags, as Redis's
-   * {@code fcallGetCommandFlags} makes it: a function with neither {@code no-writes} nor {@code allow-oom}.
-   */
-  boolean denyoom(CommandSpec spec, byte[][] args) {
-    if (!spec.name().startsWith("fcall") || args.length < 2) {
-      return false;
-    }
-    FunctionLibraries.Function function = libraries.function(Arguments.text(args[1]));
-    return function != null && (function.flags() & (Script.NO_WRITES | Script.ALLOW_OOM)) == 0;
+  /** The flags ({@link Script}'s bits) of the function named {@code name}, or -1 if there is none. */
+  int flags(byte[] name) {
+    FunctionLibraries.Function function = libraries.function(Arguments.text(name));
+    return function == null ? -1 : function.flags();
   }
 
   private Result fcall(ClientState client, byte[][] args, boolean readOnly) {
@@ -161,7 +158,7 @@ final class FunctionCommands {
       return Result.error("Number of keys can't be negative");
     }
     Script script = new Script(function.name(), new byte[0], function.flags(), function.callback());
-    Result refusal = ScriptCommands.refusal(script, readOnly, outOfMemory);
+    Result refusal = ScriptCommands.refusal(script, readOnly, outOfMemory, role, client);
     if (refusal != null) {
       return refusal;
     }
