@@ -202,8 +202,13 @@ final class FunctionCommands {
       String refusal = libraries.add(List.of(library), replace, true);
       return refusal == null ? Result.bulk(library.name()) : Result.error(refusal);
     } catch (IllegalArgumentException e) {
-      return Result.error(String.valueOf(e.getMessage()));
+      return refused(e);
     }
+  }
+
+  /** The reply to a load refused with {@code e}: Redis's {@code -OOM} if the heap had no room, else its text. */
+  private static Result refused(IllegalArgumentException e) {
+    return e instanceof FunctionLoader.NoRoom ? Dispatcher.OOM : Result.error(String.valueOf(e.getMessage()));
   }
 
   private Result delete(ClientState client, byte[][] args) {
@@ -314,7 +319,7 @@ final class FunctionCommands {
     }
     FunctionLibraries restored = new FunctionLibraries();
     long deadline = FunctionLoader.deadline(); // one for all its libraries, so that many cannot add up
-    RdbReader reader = new RdbReader(payload, 0, payload.length - 10, FunctionLibraries.MAX_CODE_BYTES);
+    RdbReader reader = new RdbReader(payload, 0, payload.length - 10, FunctionLibraries.MAX_HELD_BYTES);
     try {
       while (reader.remaining() > 0) {
         int type = reader.u8();
@@ -334,7 +339,7 @@ final class FunctionCommands {
     } catch (DumpFormat.Malformed | DumpFormat.TooLarge e) {
       return Result.error("Failed loading library payload");
     } catch (IllegalArgumentException e) {
-      return Result.error(String.valueOf(e.getMessage()));
+      return refused(e);
     }
     String refusal = policy.equals("flush") ? libraries.replaceAll(restored.libraries())
         : libraries.add(restored.libraries(), policy.equals("replace"), false);
