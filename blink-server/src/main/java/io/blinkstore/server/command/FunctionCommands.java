@@ -280,15 +280,14 @@ final class FunctionCommands {
   }
 
   /**
-   * {@code FUNCTION DUMP}: each library's code in a {@link #FUNCTION2} record, then Redis's footer (RDB version,
-   * CRC-64). The code is written as it is, where Redis compresses a string of more than 20 bytes with LZF when that
-   * makes it shorter: either payload restores on either server.
+   * {@code FUNCTION DUMP}: each library's code in a {@link #FUNCTION2} record, written as Redis writes a string
+   * (LZF-compressed where that saves space), then Redis's footer (RDB version, CRC-64).
    */
   private Result dump(ClientState client, byte[][] args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Library library : libraries.libraries()) {
       out.write(FUNCTION2);
-      RdbObjects.writeString(out, library.code());
+      RdbObjects.writeCompactString(out, library.code());
     }
     out.write(DumpFormat.RDB_VERSION);
     out.write(0);
