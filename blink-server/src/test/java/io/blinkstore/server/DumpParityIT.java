@@ -23,11 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code DUMP} and {@code RESTORE} against a real {@code redis-server} (started here on a Unix socket): every
  * payload Redis 7.0 dumps for a string (plain, integer, LZF-compressed, large), a hash (listpack and table), a
- * list (one node, many, LZF-compressed nodes), a set (intset, table) and a sorted set (listpack, skiplist) restores here to the same value, and ours restores on Redis to the
- * same value; payloads in the encodings Redis 7.0 no longer writes but reads (a ziplist hash and list, a
- * quicklist of ziplists, a zipmap), built here, restore to the same value on both; and {@code RESTORE}'s replies
- * and errors (options, {@code BUSYKEY}, TTLs, a wrong checksum or version, bad data, {@code ABSTTL} past) are
- * Redis's byte for byte, in RESP2 and RESP3. Skipped where {@code redis-server} is not installed.
+ * list (one node, many, LZF-compressed nodes), a set (intset, table) and a sorted set (listpack, skiplist) restores
+ * here to the same value, and ours restores on Redis to the same value, and a string's payload is Redis's byte for
+ * byte; payloads in the encodings Redis 7.0 no longer writes but reads (a ziplist hash and list, a quicklist of
+ * ziplists, a zipmap), built here, restore to the same value on both; and {@code RESTORE}'s replies and errors
+ * (options, {@code BUSYKEY}, TTLs, a wrong checksum or version, bad data, {@code ABSTTL} past) are Redis's byte for
+ * byte, in RESP2 and RESP3. Skipped where {@code redis-server} is not installed.
  */
 @Timeout(60)
 class DumpParityIT {
@@ -164,6 +165,35 @@ class DumpParityIT {
         assertEquals("+OK\r\n", theirs.call("RESTORE", "back:" + key, "0", back), key);
         assertEquals(read(theirs, read, key), read(theirs, read, "back:" + key), key);
       }
+    }
+  }
+
+  /**
+   * A string's {@code DUMP} payload, and {@code FUNCTION DUMP}'s of one library, are Redis's byte for byte: integers
+   * of 8, 16 and 32 bits in their encodings (and what only looks like one as it is), strings past 20 bytes
+   * LZF-compressed where that saves 4 bytes or more, with the same matches, and the others as they are.
+   */
+  @Test
+  void stringsAndALibraryDumpToRedissBytes() throws Exception {
+    String text = "It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of "
+        + "foolishness, it was the epoch of belief, it was the epoch of incredulity, it was the season of Light, "
+        + "it was the season of Darkness, it was the spring of hope, it was the winter of despair.";
+    List<String> values = List.of("hello", "", "0", "-7", "127", "-128", "128", "1000", "-32768", "32768", "-100000",
+        "2147483647", "-2147483648", "2147483648", "4294967296", "12345678901", "-9223372036854775808", "007", "-0",
+        "+5", " 5", "1e3", repeat('a', 20), repeat('a', 21), repeat('a', 24), repeat('a', 200), "ab".repeat(40),
+        "abcdefghijklmnopqrstuvwxyz0123456789", "x".repeat(3000) + "y".repeat(3000), text, text.repeat(30),
+        repeat('q', 70000), "\u0000\u00ff\r\n".repeat(10));
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 64 << 20);
+        Connection ours = new Connection(server.unixPath());
+        Connection theirs = new Connection(redis.socket())) {
+      for (int i = 0; i < values.size(); i++) {
+        String value = values.get(i);
+        assertEquals(theirs.call("SET", "k" + i, value), ours.call("SET", "k" + i, value));
+        assertEquals(theirs.call("DUMP", "k" + i), ours.call("DUMP", "k" + i), value);
+      }
+      String library = "#!lua name=dumped\n-- " + text + "\nredis.register_function('f', function() return 1 end)";
+      assertEquals(theirs.call("FUNCTION", "LOAD", library), ours.call("FUNCTION", "LOAD", library));
+      assertEquals(theirs.call("FUNCTION", "DUMP"), ours.call("FUNCTION", "DUMP"));
     }
   }
 

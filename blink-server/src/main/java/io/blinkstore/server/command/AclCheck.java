@@ -81,6 +81,22 @@ final class AclCheck {
     };
   }
 
+  /**
+   * Whether {@code client}'s user may run {@code args} ({@code spec}'s line), as Redis's
+   * {@code ACLCheckAllUserCommandPerm} answers {@code redis.acl_check_cmd}: nothing is logged, and a line of the
+   * wrong arity is judged by its command alone (it names no keys to check).
+   */
+  boolean allows(ClientState client, CommandSpec spec, byte[][] args) {
+    AclRules rules = client.user().rules();
+    if (rules.unrestricted()) {
+      return true;
+    }
+    if (!spec.arityFits(args.length)) {
+      return rules.allCommands || spec.has(CommandFlag.NO_AUTH) || commandAllowed(rules, spec, args);
+    }
+    return denial(rules, spec, args) == null;
+  }
+
   private void log(ClientState client, CommandSpec spec, byte[][] args, Denial denial, AclLog.Context context) {
     String object = denial.reason() == AclLog.Reason.COMMAND ? spec.name() : Arguments.text(args[denial.position()]);
     users.log.add(denial.reason(), context, object, client.user().name(), RespClientCommands.line(client, client,

@@ -181,7 +181,7 @@ public final class Dispatcher {
         CommandFlag.LOADING, CommandFlag.STALE);
     ExclusiveTurn turn = this.turn = new ExclusiveTurn(replication::released);
     scripts = new ScriptCommands(table, this::runQueued, isolation, heapGuard, outOfMemory, monitors,
-        blocked::serveReady, turn, maxReplyBytes, counters.errors(), acl);
+        blocked::serveReady, turn, maxReplyBytes, counters.errors(), acl, role);
     replication.turn(turn, scripts::busyNow);
     transactions = new RespTransactionCommands(isolation, this::runQueued, turn, scripts::busyNow);
     transactions.register(table);
@@ -416,7 +416,7 @@ public final class Dispatcher {
         || RespTransactionCommands.execOfDenyoom(spec, client) || scripts.denyoom(spec, args))) {
       return outOfMemory;
     }
-    Result roleRefusal = role.refusal(spec, client); // NOREPLICAS, READONLY, MASTERDOWN, LOADING
+    Result roleRefusal = role.refusal(spec, client, args); // NOREPLICAS, READONLY, MASTERDOWN, LOADING
     return roleRefusal != null ? roleRefusal : PubSubCommands.refusal(spec, client);
   }
 

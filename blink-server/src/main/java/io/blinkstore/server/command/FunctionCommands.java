@@ -85,13 +85,16 @@ final class FunctionCommands {
   private final HeapGuard heapGuard;
   private final OutOfMemory outOfMemory;
   private final Monitors monitors;
+  private final ReplicaRole role;
 
   /**
    * The functions run by {@code runner} in {@code engine}'s state ({@code null}: no gate, refused), held to
-   * {@code heapGuard} and {@code outOfMemory} as scripts are, their calls shown to {@code monitors}.
+   * {@code heapGuard}, {@code outOfMemory} and the server's {@code role} as scripts are, their calls shown to
+   * {@code monitors}.
    */
   FunctionCommands(@Nullable ScriptEngine engine, @Nullable ScriptRunner runner, HeapGuard heapGuard,
-      OutOfMemory outOfMemory, Monitors monitors) {
+      OutOfMemory outOfMemory, Monitors monitors, ReplicaRole role) {
+    this.role = role;
     this.loader = engine == null ? null : new FunctionLoader(engine, heapGuard);
     this.runner = runner;
     this.heapGuard = heapGuard;
@@ -128,16 +131,10 @@ final class FunctionCommands {
     return libraries;
   }
 
-  /**
-   * Whether {@code FCALL} of these arguments is a {@code DENYOOM} command by its function's flags, as Redis's
-   * {@code fcallGetCommandFlags} makes it: a function with neither {@code no-writes} nor {@code allow-oom}.
-   */
-  boolean denyoom(CommandSpec spec, byte[][] args) {
-    if (!spec.name().startsWith("fcall") || args.length < 2) {
-      return false;
-    }
-    FunctionLibraries.Function function = libraries.function(Arguments.text(args[1]));
-    return function != null && (function.flags() & (Script.NO_WRITES | Script.ALLOW_OOM)) == 0;
+  /** The flags ({@link Script}'s bits) of the function named {@code name}, or -1 if there is none. */
+  int flags(byte[] name) {
+    FunctionLibraries.Function function = libraries.function(Arguments.text(name));
+    return function == null ? -1 : function.flags();
   }
 
   private Result fcall(ClientState client, byte[][] args, boolean readOnly) {
@@ -161,7 +158,7 @@ final class FunctionCommands {
       return Result.error("Number of keys can't be negative");
     }
     Script script = new Script(function.name(), new byte[0], function.flags(), function.callback());
-    Result refusal = ScriptCommands.refusal(script, readOnly, outOfMemory);
+    Result refusal = ScriptCommands.refusal(script, readOnly, outOfMemory, role, client);
     if (refusal != null) {
       return refusal;
     }
@@ -205,8 +202,13 @@ final class FunctionCommands {
       String refusal = libraries.add(List.of(library), replace, true);
       return refusal == null ? Result.bulk(library.name()) : Result.error(refusal);
     } catch (IllegalArgumentException e) {
-      return Result.error(String.valueOf(e.getMessage()));
+      return refused(e);
     }
+  }
+
+  /** The reply to a load refused with {@code e}: Redis's {@code -OOM} if the heap had no room, else its text. */
+  private static Result refused(IllegalArgumentException e) {
+    return e instanceof FunctionLoader.NoRoom ? Dispatcher.OOM : Result.error(String.valueOf(e.getMessage()));
   }
 
   private Result delete(ClientState client, byte[][] args) {
@@ -278,15 +280,14 @@ final class FunctionCommands {
   }
 
   /**
-   * {@code FUNCTION DUMP}: each library's code in a {@link #FUNCTION2} record, then Redis's footer (RDB version,
-   * CRC-64). The code is written as it is, where Redis compresses a string of more than 20 bytes with LZF when that
-   * makes it shorter: either payload restores on either server.
+   * {@code FUNCTION DUMP}: each library's code in a {@link #FUNCTION2} record, written as Redis writes a string
+   * (LZF-compressed where that saves space), then Redis's footer (RDB version, CRC-64).
    */
   private Result dump(ClientState client, byte[][] args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Library library : libraries.libraries()) {
       out.write(FUNCTION2);
-      RdbObjects.writeString(out, library.code());
+      RdbObjects.writeCompactString(out, library.code());
     }
     out.write(DumpFormat.RDB_VERSION);
     out.write(0);
@@ -317,7 +318,7 @@ final class FunctionCommands {
     }
     FunctionLibraries restored = new FunctionLibraries();
     long deadline = FunctionLoader.deadline(); // one for all its libraries, so that many cannot add up
-    RdbReader reader = new RdbReader(payload, 0, payload.length - 10, FunctionLibraries.MAX_CODE_BYTES);
+    RdbReader reader = new RdbReader(payload, 0, payload.length - 10, FunctionLibraries.MAX_HELD_BYTES);
     try {
       while (reader.remaining() > 0) {
         int type = reader.u8();
@@ -337,7 +338,7 @@ final class FunctionCommands {
     } catch (DumpFormat.Malformed | DumpFormat.TooLarge e) {
       return Result.error("Failed loading library payload");
     } catch (IllegalArgumentException e) {
-      return Result.error(String.valueOf(e.getMessage()));
+      return refused(e);
     }
     String refusal = policy.equals("flush") ? libraries.replaceAll(restored.libraries())
         : libraries.add(restored.libraries(), policy.equals("replace"), false);

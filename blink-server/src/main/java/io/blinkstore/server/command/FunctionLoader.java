@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.server.command.FunctionLibraries.Library;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -22,14 +24,25 @@ import org.luaj.vm2.lib.VarArgFunction;
  * <p>While a library's code runs it sees only Redis's library API: a {@code redis} table of
  * {@code register_function}, {@code log}, its levels and the version; any other name is Redis's nonexistent-global
  * error. Each library has globals of its own (read-only, as the scripts'), whose missing names are then read from
- * the scripts' state ({@link ScriptEngine#globals}): what its functions see when they are called. The run is held to
- * Redis's 500 ms ({@link #LOAD_TIMEOUT_MILLIS}) and to the heap checks of a script ({@link ScriptRun}), with a hook
+ * the scripts' state ({@link ScriptEngine#globals}): what its functions see when they are called. The load, its
+ * compilation included, is held to Redis's 500 ms ({@link #LOAD_TIMEOUT_MILLIS}); the code to
+ * {@link FunctionLibraries#MAX_LIBRARY_BYTES}, and compiled only if the heap has room for it
+ * ({@link #COMPILE_BYTES_PER_BYTE}); the run to the heap checks of a script ({@link ScriptRun}), with a hook
  * of its own, so it may run on any thread while a script or function runs on another: nothing it touches is shared
  * with them until it has ended.
  */
 final class FunctionLoader {
   /** How long a library's code may run while it loads: Redis's {@code LOAD_TIMEOUT_MS}. */
   static final long LOAD_TIMEOUT_MILLIS = 500;
+
+  /**
+   * What compiling costs the heap per byte of code, at most, while the compiler runs (measured in docs/resp.md,
+   * Functions): the heap must have room for that before a library is compiled ({@link HeapGuard#roomFor}).
+   */
+  static final int COMPILE_BYTES_PER_BYTE = 16;
+
+  /** How many bytes of code the compiler reads between two looks at the load's deadline. */
+  private static final int DEADLINE_CHECK_BYTES = 1 << 14;
 
   static final String BAD_NAME = "Library names can only contain letters, numbers, or underscores(_) and must be "
       + "at least one character long";
@@ -109,16 +122,16 @@ final class FunctionLoader {
    * @throws IllegalArgumentException with Redis's error text
    */
   Library load(byte[] payload, Metadata metadata, ClientState caller, long deadline) {
-    LuaGlobals env = new LuaGlobals();
-    LuaValue chunk;
-    try {
-      chunk = LuaSandbox.compile(engine.globals(), payload, metadata.codeStart(), LuaSandbox.FUNCTION_CHUNK_NAME,
-          env);
-    } catch (LuaError e) {
-      String message = e.getMessage();
-      throw new IllegalArgumentException("Error compiling function: " + LuaSandbox.text(message == null ? ""
-          : message), e);
+    if (payload.length > FunctionLibraries.MAX_LIBRARY_BYTES) {
+      throw new IllegalArgumentException("library code too large (" + payload.length + " bytes; at most "
+          + FunctionLibraries.MAX_LIBRARY_BYTES + " per library)");
     }
+    if (!heapGuard.roomFor((long) COMPILE_BYTES_PER_BYTE * payload.length)) {
+      throw new NoRoom();
+    }
+    LuaGlobals env = new LuaGlobals();
+    LuaClosure chunk = compile(engine.globals(), payload, metadata.codeStart(), env, deadline);
+    long held = FunctionLibraries.heldBytes(payload, chunk.p);
     Registration registration = new Registration(metadata.name());
     env.setmetatable(loadingApi(registration));
     env.lock();
@@ -146,7 +159,75 @@ final class FunctionLoader {
     if (registration.functions.isEmpty()) {
       throw new IllegalArgumentException("No functions registered");
     }
-    return new Library(metadata.name(), payload, List.copyOf(registration.functions.values()));
+    return new Library(metadata.name(), payload, List.copyOf(registration.functions.values()), held);
+  }
+
+  /** A library the heap has no room to compile: the load is answered {@link Dispatcher#OOM}, as Redis's. */
+  static final class NoRoom extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    NoRoom() {
+      super(Dispatcher.OOM.line());
+    }
+  }
+
+  /**
+   * A library's code as the compiler reads it, one byte at a time: past the load's deadline (looked at every
+   * {@link #DEADLINE_CHECK_BYTES}) a read raises Redis's {@code FUNCTION LOAD timeout}, so that compiling counts in
+   * the load's time as the code's run does (luaj's compiler has no hook of its own).
+   */
+  private static final class TimedSource extends ByteArrayInputStream {
+    private final long deadline;
+
+    TimedSource(byte[] code, int offset, long deadline) {
+      super(code, offset, code.length - offset);
+      this.deadline = deadline;
+    }
+
+    @Override
+    public synchronized int read() {
+      if (pos % DEADLINE_CHECK_BYTES == 0 && System.nanoTime() - deadline > 0) {
+        throw new Timeout();
+      }
+      return super.read();
+    }
+
+    @Override
+    public synchronized int read(byte[] into, int offset, int length) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new Timeout();
+      }
+      return super.read(into, offset, Math.min(length, DEADLINE_CHECK_BYTES));
+    }
+
+    /** The deadline has passed while compiling. */
+    static final class Timeout extends LuaError {
+      private static final long serialVersionUID = 1L;
+
+      Timeout() {
+        super(LuaRedisApi.errorTable(ScriptRun.LOAD_TIMEOUT));
+      }
+    }
+  }
+
+  /**
+   * The library code of {@code payload} from {@code codeStart}, compiled in the state of {@code globals} with
+   * {@code env} as its globals, stopped at {@code deadline} ({@code System.nanoTime()}) with Redis's
+   * {@code FUNCTION LOAD timeout} if the compiler is still reading it then.
+   *
+   * @throws IllegalArgumentException with the reply's text: a compile error, or the timeout
+   */
+  static LuaClosure compile(LuaGlobals globals, byte[] payload, int codeStart, LuaGlobals env, long deadline) {
+    try {
+      return (LuaClosure) LuaSandbox.compile(globals, new TimedSource(payload, codeStart, deadline),
+          LuaSandbox.FUNCTION_CHUNK_NAME, env);
+    } catch (TimedSource.Timeout e) {
+      throw new IllegalArgumentException("Error registering functions: " + message(e), e);
+    } catch (LuaError e) {
+      String message = e.getMessage();
+      throw new IllegalArgumentException("Error compiling function: " + LuaSandbox.text(message == null ? ""
+          : message), e);
+    }
   }
 
   /** What a raised error says, as Redis's {@code luaExtractErrorInformation} reads it. */

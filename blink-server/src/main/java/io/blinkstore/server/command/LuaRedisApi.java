@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * The {@code redis} table scripts see, as Redis 7.0's ({@code luaRegisterRedisAPI}, {@code scriptCall}):
  * {@code redis.call} and {@code redis.pcall} run a command through the one command layer ({@link Runner}, as
  * {@code EXEC} runs its queue: the gate is already held) as the run's script client, after Redis's checks in its
- * order (unknown command, arity, {@code noscript}, writes of a read-only script, the heap guard before the first
- * write); {@code error_reply}, {@code status_reply}, {@code sha1hex}, {@code log} (to the server's log),
- * {@code setresp}; {@code set_repl} and {@code replicate_commands} answered as 7.0 answers them (there is no
+ * order (unknown command, arity, {@code noscript}, a stale replica, the user's permissions, writes of a read-only
+ * script, then before the first write a read-only replica, a primary without its good replicas and the heap guard);
+ * {@code acl_check_cmd}, {@code error_reply}, {@code status_reply}, {@code sha1hex}, {@code log} (to the server's
+ * log), {@code setresp}; {@code set_repl} and {@code replicate_commands} answered as 7.0 answers them (there is no
  * replication here); {@code breakpoint} and {@code debug} as outside Redis's debugger.
  */
 final class LuaRedisApi {
@@ -39,12 +40,14 @@ final class LuaRedisApi {
   private final ScriptDenial denial;
   private final ErrorStats errors;
   private final AclCheck acl;
+  private final ReplicaRole role;
   /** The run in progress, set on the thread that runs it. */
   private @Nullable ScriptRun run;
 
   LuaRedisApi(CommandTable table, Runner runner, OutOfMemory outOfMemory, ScriptDenial denial, ErrorStats errors,
-      AclCheck acl) {
+      AclCheck acl, ReplicaRole role) {
     this.table = table;
+    this.role = role;
     this.acl = acl;
     this.errors = errors;
     this.denial = denial;
@@ -167,12 +170,20 @@ final class LuaRedisApi {
     if (denial.denies(spec)) {
       return "This Redis command is not allowed from script";
     }
+    if (!spec.has(CommandFlag.STALE) && role.stale()) {
+      return "Can not execute the command on a stale replica";
+    }
     String denied = acl.refusalInScript(current.client(), spec, argv);
     if (denied != null) {
       return denied;
     }
     if (current.readOnly() && spec.has(CommandFlag.WRITE)) {
       return "Write commands are not allowed from read-only scripts.";
+    }
+    Result.Error roleRefusal = spec.has(CommandFlag.WRITE) && !current.hasWritten()
+        ? role.scriptWriteRefusal(current.client()) : null;
+    if (roleRefusal != null) {
+      return "-" + roleRefusal.line();
     }
     if (spec.has(CommandFlag.DENYOOM) && !current.hasWritten() && !current.allowOom()
         && outOfMemory.now()) {
@@ -280,16 +291,35 @@ final class LuaRedisApi {
     return LuaValue.NONE;
   }
 
-  /** {@code redis.acl_check_cmd}: there are no ACL users here, so a command that exists is allowed. */
+  /**
+   * {@code redis.acl_check_cmd(command, arg...)}: whether the user running the script may run that command line
+   * ({@code luaRedisAclCheckCmdPermissionsCommand}: nothing is logged).
+   */
   private LuaValue aclCheck(Varargs args) {
-    if (run == null) {
+    ScriptRun current = run;
+    if (current == null) {
       throw raise("redis.acl_check_cmd can only be called inside a script invocation");
     }
-    byte[] name = args.narg() == 0 ? null : LuaReplies.argument(args.arg1());
-    if (name == null || table.find(name) == null) {
+    int count = args.narg();
+    if (count == 0) {
+      throw raise("Please specify at least one argument for this redis lib call");
+    }
+    byte[][] argv = new byte[count][];
+    for (int i = 0; i < count; i++) {
+      byte[] arg = LuaReplies.argument(args.arg(i + 1));
+      if (arg == null) {
+        throw raise("Lua redis lib command arguments must be strings or integers");
+      }
+      argv[i] = arg;
+    }
+    CommandSpec spec = table.find(argv[0]);
+    if (spec != null && spec.subcommands() != null && argv.length > 1) {
+      spec = spec.subcommands().find(argv[1]);
+    }
+    if (spec == null) {
       throw raise("Invalid command passed to redis.acl_check_cmd()");
     }
-    return LuaValue.TRUE;
+    return LuaValue.valueOf(acl.allows(current.client(), spec, argv));
   }
 
   /** A Lua function of {@code body}. */

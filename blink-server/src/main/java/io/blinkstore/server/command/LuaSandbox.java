@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,17 +116,18 @@ final class LuaSandbox {
    * @throws LuaError with the compiler's message if it is not valid Lua
    */
   static LuaValue compile(LuaGlobals globals, byte[] source, int offset) {
-    return compile(globals, source, offset, CHUNK_NAME, globals);
+    return compile(globals, new ByteArrayInputStream(source, offset, source.length - offset), CHUNK_NAME, globals);
   }
 
   /**
-   * As {@link #compile(LuaGlobals, byte[], int)}, named {@code chunkName} ({@link #FUNCTION_CHUNK_NAME} for a
-   * library), its globals {@code env}: its functions' instructions pass {@code env}'s hook ({@code debuglib}).
+   * As {@link #compile(LuaGlobals, byte[], int)}, of the text {@code source} reads, named {@code chunkName}
+   * ({@link #FUNCTION_CHUNK_NAME} for a library), its globals {@code env}: its functions' instructions pass
+   * {@code env}'s hook ({@code debuglib}).
    *
-   * @throws LuaError with the compiler's message if it is not valid Lua
+   * @throws LuaError with the compiler's message if it is not valid Lua, or what {@code source} raises
    */
-  static LuaValue compile(LuaGlobals globals, byte[] source, int offset, String chunkName, LuaGlobals env) {
-    return globals.load(new ByteArrayInputStream(source, offset, source.length - offset), chunkName, "t", env);
+  static LuaValue compile(LuaGlobals globals, InputStream source, String chunkName, LuaGlobals env) {
+    return globals.load(source, chunkName, "t", env);
   }
 
   /**

@@ -109,9 +109,13 @@ final class PrimaryLink {
     return loading;
   }
 
-  /** Whether {@code client} is the primary's: its commands are never refused for this server's role. */
+  /**
+   * Whether {@code client} is the primary's, or its script's (the same id): its commands are never refused for this
+   * server's role.
+   */
   boolean isPrimary(ClientState client) {
-    return client == primary;
+    ClientState now = primary;
+    return now != null && client.id() == now.id();
   }
 
   long offset() {

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntBiFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,11 @@ final class ReplicaRole {
       new Result.Error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
   static final Result.Error NOREPLICAS = new Result.Error("NOREPLICAS Not enough good replicas to write.");
   static final Result.Error LOADING = new Result.Error("LOADING Redis is loading the dataset in memory");
+  /** Redis's {@code scriptPrepareForRun} refusals, for a script the command's own check let through. */
+  static final Result.Error READONLY_SCRIPT =
+      new Result.Error("READONLY Can not run script with write flag on readonly replica");
+  static final Result.Error MASTERDOWN_SCRIPT = new Result.Error("MASTERDOWN Link with MASTER is down, "
+      + "replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.");
   private static final Result.Error NOT_FOR_REPLICA = Result.error("Command is not valid when client is a replica.");
   private static final Result.Error BAD_PORT = Result.error("Invalid master port");
   private static final Result ALREADY = new Result.Simple("OK Already connected to specified master");
@@ -56,6 +62,8 @@ final class ReplicaRole {
   private volatile long maxLagSeconds = 10;
   private volatile int priority = 100;
   private volatile boolean announced = true;
+  /** A script command's script flags ({@link Script}'s bits), or -1: the command's own flags hold. */
+  private volatile ToIntBiFunction<CommandSpec, byte[][]> scriptFlags = (spec, args) -> -1;
 
   /**
    * The role of a server whose replication is {@code replication}, registered in {@code commands}: a link runs the
@@ -91,18 +99,27 @@ final class ReplicaRole {
   }
 
   /**
-   * Why {@code spec} (with what {@code client} queued, for an {@code EXEC}) may not run now, in Redis's order, or
-   * null. The primary's own client ({@link PrimaryLink}) is never refused.
+   * Makes the refusals read the flags of {@code EVAL}'s and {@code FCALL}'s scripts from {@code flags} (-1: the
+   * command's own), as Redis's {@code getCommandFlags}: a script or function without {@code no-writes} is a write,
+   * one without {@code allow-stale} is refused on a stale replica.
    */
-  @Nullable Result refusal(CommandSpec spec, ClientState client) {
+  void scriptFlags(ToIntBiFunction<CommandSpec, byte[][]> flags) {
+    scriptFlags = flags;
+  }
+
+  /**
+   * Why {@code spec} (with {@code args}, and what {@code client} queued, for an {@code EXEC}) may not run now, in
+   * Redis's order, or null. The primary's own client ({@link PrimaryLink}) is never refused.
+   */
+  @Nullable Result refusal(CommandSpec spec, ClientState client, byte[][] args) {
     Target following = target;
     if (following == null && minReplicas == 0 || link.isPrimary(client)) {
       return null;
     }
     Transaction queued = spec.name().equals("exec") ? client.transaction() : null;
-    boolean write = spec.has(CommandFlag.WRITE) || queued != null
-        && queued.commands().stream().anyMatch(command -> command.spec().has(CommandFlag.WRITE));
-    if (write && following == null && maxLagSeconds != 0 && replication.good(maxLagSeconds) < minReplicas) {
+    boolean write = writes(spec, args) || queued != null
+        && queued.commands().stream().anyMatch(command -> writes(command.spec(), command.args()));
+    if (write && tooFewReplicas()) {
       return NOREPLICAS;
     }
     if (following == null) {
@@ -111,14 +128,51 @@ final class ReplicaRole {
     if (write && readOnly) {
       return READONLY;
     }
-    boolean denyStale = !spec.has(CommandFlag.STALE) || queued != null
-        && queued.commands().stream().anyMatch(command -> !command.spec().has(CommandFlag.STALE));
-    if (denyStale && !serveStale && link.state() != State.CONNECTED) {
+    boolean denyStale = !servesStale(spec, args) || queued != null
+        && queued.commands().stream().anyMatch(command -> !servesStale(command.spec(), command.args()));
+    if (denyStale && stale()) {
       return MASTERDOWN;
     }
     boolean denyLoading = !spec.has(CommandFlag.LOADING) || queued != null
         && queued.commands().stream().anyMatch(command -> !command.spec().has(CommandFlag.LOADING));
     return denyLoading && link.loading() ? LOADING : null;
+  }
+
+  private boolean writes(CommandSpec spec, byte[][] args) {
+    int flags = scriptFlags.applyAsInt(spec, args);
+    return flags < 0 ? spec.has(CommandFlag.WRITE) : (flags & Script.NO_WRITES) == 0;
+  }
+
+  private boolean servesStale(CommandSpec spec, byte[][] args) {
+    int flags = scriptFlags.applyAsInt(spec, args);
+    return flags < 0 ? spec.has(CommandFlag.STALE) : (flags & Script.ALLOW_STALE) != 0;
+  }
+
+  /** A primary with fewer good replicas than {@code min-replicas-to-write}: Redis's {@code checkGoodReplicasStatus}. */
+  boolean tooFewReplicas() {
+    return target == null && minReplicas != 0 && maxLagSeconds != 0 && replication.good(maxLagSeconds) < minReplicas;
+  }
+
+  /** A read-only replica, for a command of {@code caller} (or of its script): never for the primary's client. */
+  boolean readOnlyFor(ClientState caller) {
+    return target != null && readOnly && !link.isPrimary(caller);
+  }
+
+  /** A replica whose link is down with {@code replica-serve-stale-data no}: Redis's {@code running_stale}. */
+  boolean stale() {
+    return target != null && !serveStale && link.state() != State.CONNECTED;
+  }
+
+  /**
+   * Why a script's first write may not run, as Redis's {@code scriptVerifyWriteCommandAllow} (reached by scripts
+   * without a shebang, whose command is not a write): {@code -READONLY} on a read-only replica, {@code -NOREPLICAS}
+   * on a primary without its good replicas; or null.
+   */
+  Result.@Nullable Error scriptWriteRefusal(ClientState caller) {
+    if (readOnlyFor(caller)) {
+      return READONLY;
+    }
+    return tooFewReplicas() ? NOREPLICAS : null;
   }
 
   /**

@@ -68,24 +68,27 @@ final class ScriptCommands {
   private final OutOfMemory outOfMemory;
   private final Monitors monitors;
   private final FunctionCommands functions;
+  private final ReplicaRole role;
 
   /**
    * The script commands of a dispatcher whose commands are in {@code table}, run by {@code commands} (as
    * {@code EXEC} runs its queue); scripts are made atomic by {@code isolation} ({@code null}: refused), held to
    * {@code heapGuard} (and refused their first write in {@code outOfMemory}), shown to {@code monitors}, their replies to {@code maxReplyBytes}; {@code afterRun} runs
    * after each script on the script thread; a script takes {@code turn} before the gate; {@code redis.call}'s
-   * refusals are counted in {@code errors}; its calls are held to the caller's ACL user by {@code acl}.
+   * refusals are counted in {@code errors}; its calls are held to the caller's ACL user by {@code acl}, and scripts
+   * that write to the server's {@code role} (a read-only replica, a primary without its good replicas).
    */
   ScriptCommands(CommandTable table, Runner commands, @Nullable Isolation isolation, HeapGuard heapGuard,
       OutOfMemory outOfMemory, Monitors monitors, Runnable afterRun, ExclusiveTurn turn, long maxReplyBytes, ErrorStats errors,
-      AclCheck acl) {
+      AclCheck acl, ReplicaRole role) {
+    this.role = role;
     this.heapGuard = heapGuard;
     this.outOfMemory = outOfMemory;
     this.monitors = monitors;
     this.engine = isolation == null ? null : new ScriptEngine(table, commands, outOfMemory, denial, maxReplyBytes,
-        errors, acl);
+        errors, acl, role);
     this.runner = engine == null || isolation == null ? null : new ScriptRunner(engine, isolation, afterRun, turn);
-    this.functions = new FunctionCommands(engine, runner, heapGuard, outOfMemory, monitors);
+    this.functions = new FunctionCommands(engine, runner, heapGuard, outOfMemory, monitors, role);
   }
 
   void register(CommandTable commands) {
@@ -106,6 +109,7 @@ final class ScriptCommands {
     commands.add("script|kill", 2, Keys.NONE, this::kill, NOSCRIPT, ALLOW_BUSY);
     commands.add("script|load", 3, Keys.NONE, this::load, NOSCRIPT, STALE);
     functions.register(commands);
+    role.scriptFlags(this::scriptFlags);
   }
 
   /**
@@ -189,7 +193,7 @@ final class ScriptCommands {
     if (!(found instanceof Script script)) {
       return found instanceof Result refusal ? refusal : NOSCRIPT_ERROR;
     }
-    Result refusal = refusal(script, readOnly, outOfMemory);
+    Result refusal = refusal(script, readOnly, outOfMemory, role, client);
     if (refusal != null) {
       return refusal;
     }
@@ -209,45 +213,76 @@ final class ScriptCommands {
   }
 
   /**
-   * Whether {@code EVAL}/{@code EVALSHA} (and their {@code _RO}) of these arguments is a {@code DENYOOM} command by
-   * its script's flags, as Redis's {@code evalGetCommandFlags} makes it: a script with a shebang that has neither
-   * {@code no-writes} nor {@code allow-oom} (by its SHA in the cache, or its body's shebang).
+   * Whether {@code EVAL}/{@code EVALSHA}/{@code FCALL} (and their {@code _RO}) of these arguments is a
+   * {@code DENYOOM} command by its script's flags, as Redis's {@code evalGetCommandFlags} and
+   * {@code fcallGetCommandFlags} make it: a script with a shebang, or a function, that has neither {@code no-writes}
+   * nor {@code allow-oom}.
    */
   boolean denyoom(CommandSpec spec, byte[][] args) {
-    if (functions.denyoom(spec, args)) {
-      return true;
+    int flags = scriptFlags(spec, args);
+    return flags >= 0 && (flags & (Script.NO_WRITES | Script.ALLOW_OOM)) == 0;
+  }
+
+  /**
+   * The flags of the script that {@code args} would run ({@link Script}'s bits), which replace the command's own
+   * {@code write}, {@code denyoom} and {@code stale} as Redis's {@code getCommandFlags} replaces them: the function's
+   * ({@code FCALL}), the cached script's by its SHA, or the body's shebang; -1 for any other command, a script
+   * without a shebang, or one not found (refused when it runs, with Redis's error).
+   */
+  int scriptFlags(CommandSpec spec, byte[][] args) {
+    String name = spec.name();
+    if (args.length < 2 || !name.startsWith("eval") && !name.startsWith("fcall")) {
+      return -1;
     }
-    boolean bySha = spec.name().startsWith("evalsha");
-    if (!spec.name().startsWith("eval") || args.length < 2 || bySha && args[1].length != 40) {
-      return false;
+    if (name.startsWith("fcall")) {
+      return functions.flags(args[1]);
+    }
+    boolean bySha = name.startsWith("evalsha");
+    if (bySha && args[1].length != 40) {
+      return -1;
     }
     int flags;
-    if (bySha) {
-      Script script = cache.find(Arguments.text(args[1]));
-      if (script == null) {
-        return false;
-      }
+    Script script = cache.find(bySha ? Arguments.text(args[1]) : Script.sha1hex(args[1]));
+    if (script != null) {
       flags = script.flags();
+    } else if (bySha) {
+      return -1;
     } else {
       try {
         flags = Script.shebang(args[1]).flags();
       } catch (IllegalArgumentException invalid) {
-        return false; // refused when it runs, with Redis's error
+        return -1; // refused when it runs, with Redis's error
       }
     }
-    return (flags & (Script.COMPAT | Script.NO_WRITES | Script.ALLOW_OOM)) == 0;
+    return (flags & Script.COMPAT) != 0 ? -1 : flags;
   }
 
   /**
-   * Redis's checks before a script with a shebang or a function runs ({@code scriptPrepareForRun}), or
-   * {@code null}; {@code outOfMemory} says whether the server is over its memory limit.
+   * Redis's checks before a script or a function runs ({@code scriptPrepareForRun}), in its order, or {@code null}:
+   * a stale replica's {@code MASTERDOWN}; for a script with a shebang or a function that may write, a read-only
+   * replica's {@code READONLY} (unless {@code caller} is its primary), {@code *_RO}, a primary without its good
+   * replicas; the memory limit ({@code outOfMemory}) for one without {@code allow-oom}. The command's own checks
+   * ({@link ReplicaRole#refusal}) have refused most of these already, by the same flags; these are for a script
+   * or function that was not known then (queued in a transaction before it was loaded).
    */
-  static @Nullable Result refusal(Script script, boolean readOnly, OutOfMemory outOfMemory) {
+  static @Nullable Result refusal(Script script, boolean readOnly, OutOfMemory outOfMemory, ReplicaRole role,
+      ClientState caller) {
     if (script.has(Script.COMPAT)) {
-      return null;
+      return role.stale() ? ReplicaRole.MASTERDOWN : null;
     }
-    if (!script.has(Script.NO_WRITES) && readOnly) {
-      return WRITE_FLAG_RO;
+    if (role.stale() && !script.has(Script.ALLOW_STALE)) {
+      return ReplicaRole.MASTERDOWN_SCRIPT;
+    }
+    if (!script.has(Script.NO_WRITES)) {
+      if (role.readOnlyFor(caller)) {
+        return ReplicaRole.READONLY_SCRIPT;
+      }
+      if (readOnly) {
+        return WRITE_FLAG_RO;
+      }
+      if (role.tooFewReplicas()) {
+        return ReplicaRole.NOREPLICAS;
+      }
     }
     if (!script.has(Script.ALLOW_OOM) && !script.has(Script.NO_WRITES) && outOfMemory.now()) {
       return OOM_FLAG;

@@ -25,13 +25,14 @@ final class ScriptEngine {
   /**
    * An engine whose {@code redis.call} finds commands in {@code table}, refuses those {@code denial} denies and
    * runs the others with {@code runner}, and whose scripts' replies hold at most {@code maxReplyBytes}
-   * ({@code --max-output-bytes}); {@code redis.call}'s refusals ({@code acl}'s too) are counted in {@code errors}.
+   * ({@code --max-output-bytes}); {@code redis.call}'s refusals ({@code acl}'s, the server's {@code role}'s too) are
+   * counted in {@code errors}.
    */
   ScriptEngine(CommandTable table, Runner runner, OutOfMemory outOfMemory, ScriptDenial denial, long maxReplyBytes,
-      ErrorStats errors, AclCheck acl) {
+      ErrorStats errors, AclCheck acl, ReplicaRole role) {
     this.maxReplyBytes = maxReplyBytes;
     this.errors = errors;
-    this.api = new LuaRedisApi(table, runner, outOfMemory, denial, errors, acl);
+    this.api = new LuaRedisApi(table, runner, outOfMemory, denial, errors, acl, role);
     this.globals = LuaSandbox.newGlobals(api.newTable(), interrupts);
   }
 

@@ -207,7 +207,7 @@ final class ServerInfo {
     long scriptBytes = cache == null ? 0 : cache.bytes();
     int scriptCount = cache == null ? 0 : cache.size();
     FunctionLibraries libraries = functions;
-    long functionBytes = libraries == null ? 0 : libraries.codeBytes();
+    long functionBytes = libraries == null ? 0 : libraries.heldBytes();
     lines(text, "Memory",
         "used_memory:" + stats.usage(),
         "used_memory_human:" + human(stats.usage()),

@@ -12,19 +12,24 @@ import org.luaj.vm2.LuaValue;
 
 /**
  * The libraries' bounds, each at the limit and one past it ({@link FunctionLibraries#MAX_FUNCTIONS},
- * {@link FunctionLibraries#MAX_CODE_BYTES}), the all-or-nothing joins of {@code FUNCTION RESTORE}, and the
+ * {@link FunctionLibraries#MAX_HELD_BYTES}), the all-or-nothing joins of {@code FUNCTION RESTORE}, and the
  * metadata line as Redis's {@code sdssplitargs} reads it.
  */
 class FunctionLibrariesTest {
-  private static final String FULL = "function libraries full (at most 10000 functions and 64 MiB of code): "
-      + "FUNCTION DELETE or FUNCTION FLUSH frees them";
+  private static final String FULL = "function libraries full (at most 10000 functions and "
+      + (FunctionLibraries.MAX_HELD_BYTES >> 20)
+      + " MiB of code, compiled): FUNCTION DELETE or FUNCTION FLUSH frees them";
 
   private static Library library(String name, int functions, int codeBytes) {
+    return library(name, functions, codeBytes, codeBytes);
+  }
+
+  private static Library library(String name, int functions, int codeBytes, long held) {
     List<Function> list = new ArrayList<>();
     for (int i = 0; i < functions; i++) {
       list.add(new Function(name + "_f" + i, null, 0, LuaValue.NIL, name));
     }
-    return new Library(name, new byte[codeBytes], list);
+    return new Library(name, new byte[codeBytes], list, held);
   }
 
   @Test
@@ -39,22 +44,26 @@ class FunctionLibrariesTest {
   }
 
   @Test
-  void codeIsHeldToItsBytesAtTheLimitAndOnePast() {
+  void whatTheLibrariesHoldCompiledIsBoundedAtTheLimitAndOnePast() {
     FunctionLibraries libraries = new FunctionLibraries();
-    int half = (int) (FunctionLibraries.MAX_CODE_BYTES / 2);
-    assertNull(libraries.add(List.of(library("a", 1, half)), false, true));
-    assertEquals(FULL, libraries.add(List.of(library("b", 1, half + 1)), false, true));
-    assertNull(libraries.add(List.of(library("b", 1, half)), false, true));
-    assertEquals(FunctionLibraries.MAX_CODE_BYTES, libraries.codeBytes());
+    long half = FunctionLibraries.MAX_HELD_BYTES / 2;
+    assertNull(libraries.add(List.of(library("a", 1, 100, half)), false, true));
+    assertEquals(FULL, libraries.add(List.of(library("b", 1, 100, half + 1)), false, true),
+        "the compiled functions count, not only the code");
+    assertNull(libraries.add(List.of(library("b", 1, 100, half)), false, true));
+    assertEquals(2 * half, libraries.heldBytes());
+    assertEquals(200, libraries.codeBytes());
+    assertNull(libraries.add(List.of(library("a", 1, 100, half)), true, true), "a replaced library frees its bytes");
     libraries.delete("a");
-    assertEquals(half, libraries.codeBytes());
+    assertEquals(half, libraries.heldBytes());
   }
+
 
   @Test
   void aJoinAddsEveryLibraryOrNone() {
     FunctionLibraries libraries = new FunctionLibraries();
     assertNull(libraries.add(List.of(library("a", 2, 1)), false, true));
-    Library clash = new Library("c", new byte[1], List.of(new Function("A_F1", null, 0, LuaValue.NIL, "c")));
+    Library clash = new Library("c", new byte[1], List.of(new Function("A_F1", null, 0, LuaValue.NIL, "c")), 1);
     assertEquals("Function A_F1 already exists", libraries.add(List.of(library("b", 1, 1), clash), false, false));
     assertEquals(1, libraries.libraryCount());
     assertEquals("Library a already exists", libraries.add(List.of(library("a", 1, 1)), false, false));
