@@ -108,11 +108,14 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     }
   }
 
-  /** Tells the listener of {@link #removals}, if any, that the entry of {@code stored} expired or was evicted. */
-  private void removedWithoutWrite(Object stored) {
+  /**
+   * Tells the listeners of {@link #removals}, if any, that the entry of {@code stored} expired (its deadline had
+   * passed) or was evicted.
+   */
+  void removedWithoutWrite(Object stored) {
     Watches told = removals;
     if (told != null && told.listening()) {
-      told.removed(Key.of(stored).text());
+      told.removed(Key.of(stored).text(), stored instanceof Expiring holder && !holder.isLive(now()));
     }
   }
 
@@ -354,7 +357,11 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     Object ref = removed.ref;
     counts.keyOut(ref);
     released(ref);
-    return countIfExpired(ref);
+    if (countIfExpired(ref)) {
+      return true;
+    }
+    removedWithoutWrite(ref); // it had expired: gone before this delete, as Redis's lookup finds it
+    return false;
   }
 
   @Override

@@ -46,12 +46,14 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
   /**
    * Settles the books after a {@code compute} that replaced the ref {@code replaced} by {@code stored} (either may
    * be null: nothing was there, or the key was removed): the old bytes leave the count, an expired one counting as
-   * an expiration, and a new holder is indexed.
+   * an expiration (and told as one), and a new holder is indexed.
    */
   static void settle(CaffeineBlinkStore store, @Nullable Object replaced, @Nullable Object stored) {
     if (replaced != null) {
       store.released(replaced);
-      store.countIfExpired(replaced);
+      if (!store.countIfExpired(replaced)) {
+        store.removedWithoutWrite(replaced); // expired before this write, as Redis's lookup of the key finds it
+      }
     }
     if (stored instanceof Expiring holder) {
       store.expiry.track(holder);

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * exclusive, sees every modification that finished before it. Keys are the store's keys (namespaced).
  *
  * <p>The same signal reaches one {@link Listener} (blink-server's client-side caching), with the removals a write
- * did not make (expiry, eviction: {@link #removed}) and the flushes ({@link #flushed}).
+ * did not make (expiry, eviction: {@link #removed}) and the flushes ({@link #flushed}); those removals, told apart,
+ * reach one {@link RemovalListener} too (blink-server's keyspace notifications).
  *
  * <p>Costs nothing while nothing is watched and nobody listens: {@link #touch} reads one volatile count and one
  * volatile reference first.
@@ -24,6 +25,7 @@ public final class Watches {
   private final Map<String, Set<Watcher>> byKey = new ConcurrentHashMap<>();
   private final AtomicInteger watched = new AtomicInteger();
   private volatile @Nullable Listener listener;
+  private volatile @Nullable RemovalListener removalListener;
 
   /**
    * Told of every modification of a key, on the thread that made it, while that thread holds the store's gate
@@ -37,24 +39,43 @@ public final class Watches {
     void flushed();
   }
 
+  /**
+   * Told of each key the store removed without a write, on the thread that removed it (any, with or without the
+   * gate). It must not call the store.
+   */
+  public interface RemovalListener {
+    /** The store key {@code key} expired ({@code expired}) or was evicted to make room. */
+    void removed(String key, boolean expired);
+  }
+
+  /** Makes {@code listener} the one told of every removal without a write from now on. */
+  public void listenToRemovals(RemovalListener listener) {
+    this.removalListener = listener;
+  }
+
   /** Makes {@code listener} the one told of every modification from now on. */
   public void listen(Listener listener) {
     this.listener = listener;
   }
 
-  /** Whether a {@link Listener} is told of modifications (so a removal is worth naming). */
+  /** Whether a {@link Listener} or a {@link RemovalListener} is told of removals (so a removal is worth naming). */
   public boolean listening() {
-    return listener != null;
+    return listener != null || removalListener != null;
   }
 
   /**
-   * Tells the listener that the store removed {@code key} without a write (it expired or was evicted). Watchers
-   * are not marked: {@code EXEC} finds those keys gone itself ({@link #lostSinceWatched}), as Redis 7.0 does.
+   * Tells the listeners that the store removed {@code key} without a write: it expired ({@code expired}) or was
+   * evicted. Watchers are not marked: {@code EXEC} finds those keys gone itself ({@link #lostSinceWatched}), as
+   * Redis 7.0 does.
    */
-  public void removed(String key) {
+  public void removed(String key, boolean expired) {
     Listener told = listener;
     if (told != null) {
       told.modified(key);
+    }
+    RemovalListener removals = removalListener;
+    if (removals != null) {
+      removals.removed(key, expired);
     }
   }
 

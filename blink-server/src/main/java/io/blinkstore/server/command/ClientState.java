@@ -129,6 +129,38 @@ public final class ClientState {
     return databases.key(index, keys.apply(bytes));
   }
 
+  /**
+   * Publishes keyspace event {@code event} of class {@code type} ({@link KeyspaceEvents}) for the key argument
+   * {@code key} of the connection's database, if that class is on: one volatile read if not.
+   */
+  void notifyKeyspace(int type, String event, byte[] key) {
+    databases.events().publish(type, event, this, key); // its database read only then
+  }
+
+  /** Returns {@code reply}, having published as {@link #notifyKeyspace} unless it is an error (nothing written). */
+  Result notified(int type, String event, byte[] key, Result reply) {
+    if (!(reply instanceof Result.Error)) {
+      notifyKeyspace(type, event, key);
+    }
+    return reply;
+  }
+
+  /**
+   * Redis's events of a removal from the collection at {@code key} that removed something: {@code event} of class
+   * {@code type}, then {@code del} if that {@code emptied} it (so the key is gone).
+   */
+  void notifyRemoval(int type, String event, byte[] key, boolean emptied) {
+    notifyKeyspace(type, event, key);
+    if (emptied) {
+      notifyKeyspace(KeyspaceEvents.GENERIC, "del", key);
+    }
+  }
+
+  /** Whether keyspace events of class {@code type} are published now (a write may skip naming a rare one). */
+  boolean notifying(int type) {
+    return databases.events().on(type);
+  }
+
   /** The index of the connection's database ({@code SELECT}), 0 at first. */
   int db() {
     return db;

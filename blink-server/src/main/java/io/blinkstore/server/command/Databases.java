@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class Databases {
   private final AtomicIntegerArray namespaces;
+  /** The keyspace notifications of every database ({@code notify-keyspace-events}). */
+  private final KeyspaceEvents events = new KeyspaceEvents(this);
 
   /**
    * {@code count} databases.
@@ -42,6 +44,20 @@ final class Databases {
   /** The namespace database {@code index} is now. */
   int namespace(int index) {
     return namespaces.get(index);
+  }
+
+  /** The database that is namespace {@code namespace} now, or -1 if none is. */
+  int index(int namespace) {
+    for (int i = 0; i < count(); i++) {
+      if (namespaces.get(i) == namespace) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  KeyspaceEvents events() {
+    return events;
   }
 
   /** The store key of {@code key} in database {@code index}. */

@@ -110,8 +110,7 @@ public final class Dispatcher {
    */
   public Dispatcher(BlinkStore store, Leases leases, Clock clock, ServerCounters counters, HeapGuard heapGuard,
       @Nullable Authenticator authenticator, long maxReplyBytes, EntrySizeLimits sizeLimits) {
-    this(store, leases, clock, counters, heapGuard, authenticator, maxReplyBytes, sizeLimits,
-        DEFAULT_DATABASES);
+    this(store, leases, clock, counters, heapGuard, authenticator, maxReplyBytes, sizeLimits, DEFAULT_DATABASES);
   }
 
   /**
@@ -176,6 +175,7 @@ public final class Dispatcher {
     tracking = new ClientTracking(clients, table, maxReplyBytes, isolation, serverCommands.config, counters);
     monitors = new Monitors(maxReplyBytes);
     pubSub = new PubSubChannels(maxReplyBytes);
+    databases.events().start(pubSub, serverCommands.config, isolation == null ? null : isolation.watches());
     counters.pubSub(pubSub::count);
     table.add("monitor", 1, CommandSpec.Keys.NONE, monitors::monitor, CommandFlag.ADMIN, CommandFlag.NOSCRIPT,
         CommandFlag.LOADING, CommandFlag.STALE);

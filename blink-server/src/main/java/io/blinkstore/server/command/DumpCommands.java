@@ -163,24 +163,30 @@ final class DumpCommands {
     if (ttl != 0 && unixMillis - time.nowMillis() > BlinkStore.MAX_TTL.toMillis()) {
       return TTL_TOO_LONG;
     }
-    return store(key, value, replace, unixMillis);
+    return store(client, args[1], key, value, replace, unixMillis);
   }
 
-  /** Replaces the key's value with {@code value} until {@code unixMillis} (0: for ever); nothing if that is past. */
-  private Result store(String key, DumpFormat.Value value, boolean replace, long unixMillis) {
+  /**
+   * Replaces the value of {@code key} (the key argument {@code keyArg}) with {@code value} until {@code unixMillis}
+   * (0: for ever); nothing if that is past. Redis's events: {@code restore}, or {@code del} if only the replaced value
+   * went.
+   */
+  private Result store(ClientState client, byte[] keyArg, String key, DumpFormat.Value value, boolean replace,
+      long unixMillis) {
     sizeLimits.checkKey(key);
     leases.invalidate(key); // a fill lease granted before must not overwrite the restored value
     strings(value).forEach(bytes -> sizeLimits.checkLength(key, bytes.length));
-    if (replace) {
-      store.delete(key);
-    }
+    boolean deleted = replace && store.delete(key);
     if (unixMillis != 0 && unixMillis <= time.nowMillis()) {
+      if (deleted) {
+        client.notifyKeyspace(KeyspaceEvents.GENERIC, "del", keyArg);
+      }
       return Result.OK; // already expired: Redis stores nothing
     }
     long deadline = unixMillis == 0 ? Deadlines.NEVER : time.deadline(unixMillis);
     if (value instanceof DumpFormat.Text text) {
       deadlines.setUntil(key, text.value(), deadline);
-      return Result.OK;
+      return client.notified(KeyspaceEvents.GENERIC, "restore", keyArg, Result.OK);
     }
     if (!values.write(key, value)) {
       return BAD_FORMAT;
@@ -188,7 +194,7 @@ final class DumpCommands {
     if (deadline != Deadlines.NEVER) {
       deadlines.expireAt(key, deadline, Deadlines.Condition.ALWAYS);
     }
-    return Result.OK;
+    return client.notified(KeyspaceEvents.GENERIC, "restore", keyArg, Result.OK);
   }
 
   /** The strings of {@code value} the entry limits hold to (a sorted set's members). */

@@ -50,11 +50,11 @@ record MultiPop(List<byte[]> keys, End end, long count) {
 
   /**
    * Pops from the first key whose list is not empty, in order: its reply, or {@code null} if all are empty. A reply
-   * that would pass {@code maxReplyBytes} is refused (see {@link #attempt(byte[], BlinkList, long)}).
+   * that would pass {@code maxReplyBytes} is refused (see {@link #attempt(ClientState, byte[], BlinkList, long)}).
    */
   @Nullable Result attempt(ClientState client, Function<String, BlinkList> lists, long maxReplyBytes) {
     for (byte[] key : keys) {
-      Result popped = attempt(key, lists.apply(client.key(key)), maxReplyBytes);
+      Result popped = attempt(client, key, lists.apply(client.key(key)), maxReplyBytes);
       if (popped != null) {
         return popped;
       }
@@ -63,18 +63,22 @@ record MultiPop(List<byte[]> keys, End end, long count) {
   }
 
   /**
-   * Pops from {@code list}, the list of the key argument {@code key}: the reply, or {@code null} if it is empty; the
-   * output cap's error, popping nothing, if the reply would pass {@code maxReplyBytes}.
+   * Pops from {@code list}, the list of the key argument {@code key} in the database of {@code client}: the reply
+   * (Redis's events published), or {@code null} if it is empty; the output cap's error, popping nothing, if the
+   * reply would pass {@code maxReplyBytes}.
    */
-  @Nullable Result attempt(byte[] key, BlinkList list, long maxReplyBytes) {
+  @Nullable Result attempt(ClientState client, byte[] key, BlinkList list, long maxReplyBytes) {
     List<byte[]> popped;
     try {
       popped = pop(list, end, count, maxReplyBytes);
     } catch (ListReplies.TooLarge e) {
       return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
     }
-    return popped == null || popped.isEmpty() ? null
-        : new Result.Array(List.of(new Result.Bulk(key), RespListCommands.bulks(popped)));
+    if (popped == null || popped.isEmpty()) {
+      return null;
+    }
+    RespListCommands.notifyPop(client, key, end, list);
+    return new Result.Array(List.of(new Result.Bulk(key), RespListCommands.bulks(popped)));
   }
 
   /**

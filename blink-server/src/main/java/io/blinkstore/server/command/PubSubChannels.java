@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's pub/sub registry, as Redis's {@code server.pubsub_channels}, {@code pubsub_patterns} and
@@ -82,9 +83,10 @@ final class PubSubChannels {
    * Sends {@code message} on {@code channel} to its subscribers, then, unless it is a shard channel, to those of
    * every pattern it matches (Redis's order); returns how many were sent. What goes to {@code publisher} itself is
    * added to {@code toPublisher} instead, for its reply to carry before the count, where Redis writes it (inside an
-   * {@code EXEC}'s array too).
+   * {@code EXEC}'s array too); a {@code null} publisher (the server's keyspace notifications) has none.
    */
-  int publish(ClientState publisher, boolean shard, byte[] channel, byte[] message, List<Result> toPublisher) {
+  int publish(@Nullable ClientState publisher, boolean shard, byte[] channel, byte[] message,
+      List<Result> toPublisher) {
     Kind kind = shard ? Kind.SHARD : Kind.CHANNEL;
     Result.Bulk channelBulk = new Result.Bulk(channel);
     Result.Bulk messageBulk = new Result.Bulk(message);
@@ -118,7 +120,8 @@ final class PubSubChannels {
   }
 
   /** Sends {@code push} to {@code subscriber}; false if it is being closed (it no longer counts as a receiver). */
-  private boolean deliver(ClientState publisher, ClientState subscriber, Result.Push push, List<Result> toPublisher) {
+  private boolean deliver(@Nullable ClientState publisher, ClientState subscriber, Result.Push push,
+      List<Result> toPublisher) {
     if (subscriber == publisher) {
       toPublisher.add(push);
       return true;

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
 final class RespBitCommands {
   private static final Result.Error BAD_OFFSET = Result.error("bit offset is not an integer or out of range");
   private static final Result.Error BAD_BIT = Result.error("bit is not an integer or out of range");
+  /** SETBIT's replies when the bit is as asked already (nothing written, no event): 0 and 1. */
+  private static final Result[] UNCHANGED = {new Result.Int(0), new Result.Int(1)};
   private static final Result.Error BIT_NOT_0_OR_1 = Result.error("The bit argument must be 1 or 0.");
 
   private final BlinkStore store;
@@ -61,18 +63,19 @@ final class RespBitCommands {
     String key = client.key(args[1]);
     int index = (int) (offset >> 3);
     int mask = 1 << (7 - (int) (offset & 7));
-    return updates.update(key, entry -> {
+    Result reply = updates.update(key, entry -> {
       byte[] old = entry == null ? new byte[0] : entry.value();
       int was = index < old.length && (old[index] & mask) != 0 ? 1 : 0;
-      Result reply = new Result.Int(was);
       if (entry != null && index < old.length && was == on) {
-        return Decision.reply(reply); // nothing changes: no write, as in Redis
+        return Decision.reply(UNCHANGED[was]); // nothing changes: no write, as in Redis
       }
       updates.checkRoom(key, Math.max(old.length, index + 1L));
       byte[] next = Arrays.copyOf(old, Math.max(old.length, index + 1));
       next[index] = (byte) (on == 1 ? next[index] | mask : next[index] & ~mask);
-      return Decision.write(reply, next, entry == null ? 0 : ValueSwaps.KEEP_TTL);
+      return Decision.write(new Result.Int(was), next, entry == null ? 0 : ValueSwaps.KEEP_TTL);
     });
+    return reply == UNCHANGED[0] || reply == UNCHANGED[1] ? reply
+        : client.notified(KeyspaceEvents.STRING, "setbit", args[1], reply);
   }
 
   /** {@code GETBIT key offset}: the bit, 0 past the end or for an absent key. */

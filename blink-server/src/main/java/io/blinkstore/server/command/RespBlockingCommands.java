@@ -122,8 +122,11 @@ final class RespBlockingCommands {
       } catch (ListReplies.TooLarge e) {
         return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
       }
-      return element == null ? null
-          : new Result.Array(List.of(new Result.Bulk(argument(keys, key)), new Result.Bulk(element)));
+      if (element == null) {
+        return null;
+      }
+      RespListCommands.notifyPop(client, argument(keys, key), end, lists.apply(key));
+      return new Result.Array(List.of(new Result.Bulk(argument(keys, key)), new Result.Bulk(element)));
     };
     return firstOrBlock(client, new ArrayList<>(keys.keySet()), attempt, (long) timeout, new Result.NullArray());
   }
@@ -144,11 +147,16 @@ final class RespBlockingCommands {
     String destination = RespListCommands.createdKey(client, args[2], leases, sizeLimits);
     BlockedRequest.Attempt attempt = key -> {
       BlinkList list = listOrNothing(key);
-      if (list != null) {
-        leases.invalidate(destination); // before the push may create it; a lease granted while this one waited too
+      if (list == null) {
+        return null;
       }
-      byte[] moved = list == null ? null : list.move(from, destination, to); // WRONGTYPE now: the destination's
-      return moved == null ? null : new Result.Bulk(moved);
+      leases.invalidate(destination); // before the push may create it; a lease granted while this one waited too
+      byte[] moved = list.move(from, destination, to); // WRONGTYPE now: the destination's
+      if (moved == null) {
+        return null;
+      }
+      RespListCommands.notifyMove(client, args, from, to, list);
+      return new Result.Bulk(moved);
     };
     // Inside MULTI Redis answers a nil bulk string here, not the null array of its timeout.
     return firstOrBlock(client, List.of(source), attempt, (long) timeout, Result.NULL);
@@ -169,7 +177,7 @@ final class RespBlockingCommands {
     pop.keys().forEach(key -> keys.putIfAbsent(client.key(key), key));
     BlockedRequest.Attempt attempt = key -> {
       BlinkList list = listOrNothing(key);
-      return list == null ? null : pop.attempt(argument(keys, key), list, maxReplyBytes);
+      return list == null ? null : pop.attempt(client, argument(keys, key), list, maxReplyBytes);
     };
     return firstOrBlock(client, new ArrayList<>(keys.keySet()), attempt, (long) timeout, new Result.NullArray());
   }

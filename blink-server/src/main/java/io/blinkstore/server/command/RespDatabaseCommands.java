@@ -153,7 +153,7 @@ final class RespDatabaseCommands {
       if (moved) {
         store.delete(key);
       }
-      return new Result.Int(moved ? 1 : 0);
+      return moved(client, args, target, moved);
     }
     byte[] value = store.get(key);
     long deadline = deadlines.deadline(key);
@@ -163,6 +163,15 @@ final class RespDatabaseCommands {
     boolean moved = deadlines.setIfAbsentUntil(client.key(target, args[1]), value, deadline);
     if (moved) {
       store.delete(key);
+    }
+    return moved(client, args, target, moved);
+  }
+
+  /** MOVE's reply, and if it {@code moved} the key Redis's events: {@code move_from}, then {@code move_to}. */
+  private Result moved(ClientState client, byte[][] args, int target, boolean moved) {
+    if (moved) {
+      client.notifyKeyspace(KeyspaceEvents.GENERIC, "move_from", args[1]);
+      databases.events().publish(KeyspaceEvents.GENERIC, "move_to", target, args[1]);
     }
     return new Result.Int(moved ? 1 : 0);
   }

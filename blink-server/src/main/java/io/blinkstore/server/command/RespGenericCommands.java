@@ -84,6 +84,7 @@ final class RespGenericCommands {
     for (int i = 1; i < args.length; i++) {
       if (store.delete(client.key(args[i]))) {
         deleted++;
+        client.notifyKeyspace(KeyspaceEvents.GENERIC, "del", args[i]);
       }
     }
     return new Result.Int(deleted);
@@ -105,7 +106,7 @@ final class RespGenericCommands {
         return ZERO;
       }
       store.delete(from);
-      return nx ? ONE : Result.OK;
+      return renamed(client, args, nx);
     }
     long deadline = deadlines.deadline(from);
     byte[] value = store.get(from);
@@ -121,6 +122,13 @@ final class RespGenericCommands {
       deadlines.setUntil(to, value, deadline);
     }
     store.delete(from);
+    return renamed(client, args, nx);
+  }
+
+  /** RENAME's reply once it moved the key, and Redis's events: {@code rename_from}, then {@code rename_to}. */
+  private static Result renamed(ClientState client, byte[][] args, boolean nx) {
+    client.notifyKeyspace(KeyspaceEvents.GENERIC, "rename_from", args[1]);
+    client.notifyKeyspace(KeyspaceEvents.GENERIC, "rename_to", args[2]);
     return nx ? ONE : Result.OK;
   }
 
@@ -153,19 +161,28 @@ final class RespGenericCommands {
     if (from.equals(to)) {
       return SAME_OBJECT;
     }
+    if (!copied(from, to, replace)) {
+      return ZERO;
+    }
+    databases.events().publish(KeyspaceEvents.GENERIC, "copy_to", target, args[2]);
+    return ONE;
+  }
+
+  /** Copies the value of {@code from} and its deadline to {@code to} (replacing one if {@code replace}); if it did. */
+  private boolean copied(String from, String to, boolean replace) {
     if (KeyTypes.typed(types, from)) {
-      return copyTyped(from, to, replace) ? ONE : ZERO;
+      return copyTyped(from, to, replace);
     }
     byte[] value = store.get(from);
     long deadline = deadlines.deadline(from);
     if (value == null || deadline == Deadlines.ABSENT) {
-      return ZERO;
+      return false;
     }
     if (replace) {
       deadlines.setUntil(to, value, deadline);
-      return ONE;
+      return true;
     }
-    return deadlines.setIfAbsentUntil(to, value, deadline) ? ONE : ZERO;
+    return deadlines.setIfAbsentUntil(to, value, deadline);
   }
 
   /**

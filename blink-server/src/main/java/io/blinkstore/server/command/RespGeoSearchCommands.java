@@ -88,7 +88,8 @@ final class RespGeoSearchCommands {
       scores[members.size()] = request.storeDist() ? point.distance() / point.conversion() : point.score();
       members.add(point.member());
     }
-    return new Result.Int(access.replace(zsets, client, storeKey, members, scores, members.size()));
+    return new Result.Int(access.replace(zsets, client, storeKey, members, scores, members.size(),
+        kind == Kind.SEARCH_STORE ? "geosearchstore" : "georadiusstore"));
   }
 
   /** What a search found, for the request. */

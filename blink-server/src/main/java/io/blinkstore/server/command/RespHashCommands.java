@@ -97,6 +97,7 @@ final class RespHashCommands {
       sizeLimits.checkLength(key, args[i].length); // all checked before any is stored
     }
     long added = hashes.set(writeKey(client, args[1]), args, 2);
+    client.notifyKeyspace(KeyspaceEvents.HASH, "hset", args[1]);
     return hmset ? Result.OK : new Result.Int(added);
   }
 
@@ -108,7 +109,11 @@ final class RespHashCommands {
     String key = client.key(args[1]);
     sizeLimits.checkLength(key, args[2].length);
     sizeLimits.checkLength(key, args[3].length);
-    return new Result.Int(hashes.setIfAbsent(writeKey(client, args[1]), args[2], args[3]) ? 1 : 0);
+    if (!hashes.setIfAbsent(writeKey(client, args[1]), args[2], args[3])) {
+      return new Result.Int(0);
+    }
+    client.notifyKeyspace(KeyspaceEvents.HASH, "hset", args[1]);
+    return new Result.Int(1);
   }
 
   private Result get(ClientState client, byte[][] args) {
@@ -134,7 +139,15 @@ final class RespHashCommands {
 
   private Result del(ClientState client, byte[][] args) {
     Hashes hashes = hashes();
-    return hashes == null ? NO_HASHES : new Result.Int(hashes.delete(writeKey(client, args[1]), args, 2));
+    if (hashes == null) {
+      return NO_HASHES;
+    }
+    String key = writeKey(client, args[1]);
+    long deleted = hashes.delete(key, args, 2);
+    if (deleted > 0 && client.notifying(KeyspaceEvents.HASH | KeyspaceEvents.GENERIC)) {
+      client.notifyRemoval(KeyspaceEvents.HASH, "hdel", args[1], hashes.size(key) == 0);
+    }
+    return new Result.Int(deleted);
   }
 
   private Result exists(ClientState client, byte[][] args) {
@@ -197,6 +210,7 @@ final class RespHashCommands {
         }
         return Decimal.format(sum);
       });
+      client.notifyKeyspace(KeyspaceEvents.HASH, "hincrby", args[1]);
       return new Result.Int(Long.parseLong(new String(value, StandardCharsets.US_ASCII)));
     } catch (Refused refused) {
       return refused.reply;
@@ -215,7 +229,7 @@ final class RespHashCommands {
     }
     sizeLimits.checkLength(client.key(args[1]), args[2].length);
     try {
-      return new Result.Bulk(hashes.compute(writeKey(client, args[1]), args[2], LongDouble.MAX_CHARS, old -> {
+      Result reply = new Result.Bulk(hashes.compute(writeKey(client, args[1]), args[2], LongDouble.MAX_CHARS, old -> {
         LongDouble current = old == null ? LongDouble.ZERO : LongDouble.parse(old);
         if (current == null) {
           throw new Refused(NOT_A_FLOAT_VALUE);
@@ -226,6 +240,7 @@ final class RespHashCommands {
         }
         return sum.text().getBytes(StandardCharsets.US_ASCII);
       }));
+      return client.notified(KeyspaceEvents.HASH, "hincrbyfloat", args[1], reply);
     } catch (Refused refused) {
       return refused.reply;
     }

@@ -79,8 +79,12 @@ final class RespKeyCommands {
 
   /** {@code GETDEL key}: the value, and the key deleted. */
   private Result getdel(ClientState client, byte[][] args) {
-    return updates.updateCounted(client.key(args[1]), entry -> entry == null
+    Result reply = updates.updateCounted(client.key(args[1]), entry -> entry == null
         ? KeyUpdates.Decision.reply(Result.NULL) : KeyUpdates.Decision.delete(new Result.Bulk(entry.value())));
+    if (reply != Result.NULL) {
+      client.notifyKeyspace(KeyspaceEvents.GENERIC, "del", args[1]);
+    }
+    return reply;
   }
 
   /** {@code MGET key...}: the values, or {@link #replyTooLarge} if they would pass {@link #maxReplyBytes}. */
@@ -111,6 +115,7 @@ final class RespKeyCommands {
     }
     for (int i = 0; i < keys.length; i++) {
       store.set(keys[i], args[2 + 2 * i]);
+      client.notifyKeyspace(KeyspaceEvents.STRING, "set", args[1 + 2 * i]);
     }
     return Result.OK;
   }
@@ -121,6 +126,7 @@ final class RespKeyCommands {
       String key = client.key(args[i]);
       if (store.delete(key)) {
         deleted++;
+        client.notifyKeyspace(KeyspaceEvents.GENERIC, "del", args[i]);
       }
     }
     return new Result.Int(deleted);

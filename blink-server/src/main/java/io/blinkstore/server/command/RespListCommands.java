@@ -98,7 +98,27 @@ final class RespListCommands {
       sizeLimits.checkLength(key, element.length); // all checked before any is stored
     }
     BlinkList list = lists.apply(key);
-    return new Result.Int(onlyIfPresent ? list.pushIfPresent(end, elements) : list.push(end, elements));
+    long length = onlyIfPresent ? list.pushIfPresent(end, elements) : list.push(end, elements);
+    if (length > 0) {
+      client.notifyKeyspace(KeyspaceEvents.LIST, end == End.LEFT ? "lpush" : "rpush", args[1]);
+    }
+    return new Result.Int(length);
+  }
+
+  /** Redis's events of a pop from {@code list}, the list of {@code key}: lpop or rpop, then del if it emptied it. */
+  static void notifyPop(ClientState client, byte[] key, End end, BlinkList list) {
+    if (client.notifying(KeyspaceEvents.LIST | KeyspaceEvents.GENERIC)) {
+      client.notifyRemoval(KeyspaceEvents.LIST, end == End.LEFT ? "lpop" : "rpop", key, list.size() == 0);
+    }
+  }
+
+  /**
+   * Redis's events of an {@code LMOVE source destination} ({@code args}) that moved an element out of {@code list}:
+   * the push onto the destination, then the pop from the source, then its del if that emptied it.
+   */
+  static void notifyMove(ClientState client, byte[][] args, End from, End to, BlinkList list) {
+    client.notifyKeyspace(KeyspaceEvents.LIST, to == End.LEFT ? "lpush" : "rpush", args[2]);
+    notifyPop(client, args[1], from, list);
   }
 
   /** {@code LPOP key [count]}: one element (nil if absent), or with a count an array (nil array if absent). */
@@ -109,7 +129,11 @@ final class RespListCommands {
     BlinkList list = list(client, args[1]);
     if (args.length == 2) { // one element, held to the cap as a count's are: a pop past it would be lost
       try {
-        return new Result.Bulk(MultiPop.popOne(list, end, maxReplyBytes));
+        byte[] element = MultiPop.popOne(list, end, maxReplyBytes);
+        if (element != null) {
+          notifyPop(client, args[1], end, list);
+        }
+        return new Result.Bulk(element);
       } catch (ListReplies.TooLarge e) {
         return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
       }
@@ -120,6 +144,9 @@ final class RespListCommands {
     }
     try {
       List<byte[]> popped = MultiPop.pop(list, end, count, maxReplyBytes);
+      if (popped != null && !popped.isEmpty()) {
+        notifyPop(client, args[1], end, list);
+      }
       return popped == null ? new Result.NullArray() : bulks(popped);
     } catch (ListReplies.TooLarge e) {
       return RespKeyCommands.replyTooLarge(e.bytes(), maxReplyBytes);
@@ -163,7 +190,7 @@ final class RespListCommands {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
     try {
-      return list.set(index, args[3]) ? Result.OK : NO_SUCH_KEY;
+      return list.set(index, args[3]) ? client.notified(KeyspaceEvents.LIST, "lset", args[1], Result.OK) : NO_SUCH_KEY;
     } catch (IndexOutOfBoundsException e) {
       return INDEX_OUT_OF_RANGE;
     }
@@ -171,8 +198,15 @@ final class RespListCommands {
 
   private Result lrem(ClientState client, byte[][] args) {
     Long count = Arguments.integer(args[2]);
-    return count == null ? RespKeyCommands.NOT_AN_INTEGER
-        : new Result.Int(list(client, args[1]).remove(count, args[3]));
+    if (count == null) {
+      return RespKeyCommands.NOT_AN_INTEGER;
+    }
+    BlinkList list = list(client, args[1]);
+    long removed = list.remove(count, args[3]);
+    if (removed > 0 && client.notifying(KeyspaceEvents.LIST | KeyspaceEvents.GENERIC)) {
+      client.notifyRemoval(KeyspaceEvents.LIST, "lrem", args[1], list.size() == 0);
+    }
+    return new Result.Int(removed);
   }
 
   private Result linsert(ClientState client, byte[][] args) {
@@ -181,7 +215,11 @@ final class RespListCommands {
       return RespKeyCommands.SYNTAX_ERROR;
     }
     sizeLimits.checkLength(client.key(args[1]), args[4].length);
-    return new Result.Int(list(client, args[1]).insert(where.equals("before"), args[3], args[4]));
+    long length = list(client, args[1]).insert(where.equals("before"), args[3], args[4]);
+    if (length > 0) {
+      client.notifyKeyspace(KeyspaceEvents.LIST, "linsert", args[1]);
+    }
+    return new Result.Int(length);
   }
 
   /** {@code LPOS key element [RANK r] [COUNT n] [MAXLEN m]}: an index (nil), or with COUNT an array of them. */
@@ -232,7 +270,12 @@ final class RespListCommands {
     if (start == null || stop == null) {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
-    list(client, args[1]).trim(start, stop);
+    BlinkList list = list(client, args[1]);
+    boolean existed = client.notifying(KeyspaceEvents.LIST | KeyspaceEvents.GENERIC) && list.size() > 0;
+    list.trim(start, stop);
+    if (existed) { // Redis's ltrimCommand: ltrim whatever it removed, then del if it emptied the list
+      client.notifyRemoval(KeyspaceEvents.LIST, "ltrim", args[1], list.size() == 0);
+    }
     return Result.OK;
   }
 
@@ -245,7 +288,12 @@ final class RespListCommands {
   /** {@code LMOVE source destination from to}: the element moved, nil if the source is empty. */
   private Result move(ClientState client, byte[][] args, End from, End to) {
     String destination = createdKey(client, args[2], leases, sizeLimits);
-    return new Result.Bulk(list(client, args[1]).move(from, destination, to));
+    BlinkList list = list(client, args[1]);
+    byte[] moved = list.move(from, destination, to);
+    if (moved != null) {
+      notifyMove(client, args, from, to, list);
+    }
+    return new Result.Bulk(moved);
   }
 
   /** {@code LMPOP numkeys key ... LEFT|RIGHT [COUNT count]}. */

@@ -54,17 +54,40 @@ final class RespSetCommands {
     if (args.length == 3) {
       // The common SET, without options: nothing to parse, and no need to read the wall clock.
       store.set(client.key(args[1]), args[2]);
+      client.notifyKeyspace(KeyspaceEvents.STRING, "set", args[1]);
       return Result.OK;
     }
     long now = time.nowMillis();
-    return set(client, args[1], args[2], SetOptions.parse(args, 3, false, now), now);
+    SetOptions options = SetOptions.parse(args, 3, false, now);
+    return notified(client, args[1], options, set(client, args[1], args[2], options, now));
   }
 
   /** {@code SETEX key seconds value}, {@code PSETEX key milliseconds value}: {@code SET key value EX|PX time}. */
   private Result setWithTtl(ClientState client, byte[][] args, String expiry) {
     long now = time.nowMillis();
-    return set(client, args[1], args[3],
-        SetOptions.timed(args[2], expiry, Arguments.lowerCase(args[0]), now), now);
+    SetOptions options = SetOptions.timed(args[2], expiry, Arguments.lowerCase(args[0]), now);
+    return notified(client, args[1], options, set(client, args[1], args[3], options, now));
+  }
+
+  /**
+   * Publishes the events of a {@code SET} that answered {@code reply}, if it wrote, as Redis's
+   * {@code setGenericCommand}: {@code set}, then {@code expire} if it gave a time to live. Whether it wrote follows
+   * from the reply: {@code +OK}; with {@code GET}, the old value unless {@code NX} found one, nil unless {@code XX}
+   * found none.
+   */
+  private static Result notified(ClientState client, byte[] key, SetOptions options, Result reply) {
+    if (!client.notifying(KeyspaceEvents.STRING | KeyspaceEvents.GENERIC) || reply instanceof Result.Error) {
+      return reply;
+    }
+    boolean wrote = !options.returnOld() ? reply == Result.OK
+        : options.ifAbsent() ? reply == Result.NULL : !options.ifPresent() || reply != Result.NULL;
+    if (wrote) {
+      client.notifyKeyspace(KeyspaceEvents.STRING, "set", key);
+      if (options.ttl() != null) {
+        client.notifyKeyspace(KeyspaceEvents.GENERIC, "expire", key);
+      }
+    }
+    return reply;
   }
 
   /** Runs {@code SET} with {@code options}, whose times to live count from the Unix time {@code now}. */
@@ -122,13 +145,19 @@ final class RespSetCommands {
   /** {@code GETSET key value}: {@code SET key value GET}. */
   private Result getset(ClientState client, byte[][] args) {
     byte[] value = args[2];
-    return updates.updateCounted(client.key(args[1]),
+    Result reply = updates.updateCounted(client.key(args[1]),
         old -> Decision.write(old == null ? Result.NULL : new Result.Bulk(old.value()), value, 0));
+    client.notifyKeyspace(KeyspaceEvents.STRING, "set", args[1]);
+    return reply;
   }
 
   /** {@code SETNX key value}: {@code :1} if it was stored, {@code :0} if the key had a value. */
   private Result setIfAbsent(ClientState client, byte[][] args) {
-    return new Result.Int(setIfAbsent(client.key(args[1]), args[2], Deadlines.NEVER) ? 1 : 0);
+    if (!setIfAbsent(client.key(args[1]), args[2], Deadlines.NEVER)) {
+      return new Result.Int(0);
+    }
+    client.notifyKeyspace(KeyspaceEvents.STRING, "set", args[1]);
+    return new Result.Int(1);
   }
 
   /** Stores {@code value} until {@code deadline} if the key has no live value, atomically. */
@@ -179,15 +208,23 @@ final class RespSetCommands {
       // As Redis: a syntax error first, then nil for an absent key, and only then a bad time.
       return refusal != RespKeyCommands.SYNTAX_ERROR && store.getStored(key) == null ? Result.NULL : refusal;
     }
-    return updates.updateCounted(key, entry -> {
+    boolean[] persisted = new boolean[1]; // the last try's: a compare-and-set may try again
+    Result reply = updates.updateCounted(key, entry -> {
       if (entry == null) {
         return Decision.reply(Result.NULL);
       }
-      Result reply = new Result.Bulk(entry.value());
+      Result value = new Result.Bulk(entry.value());
       if (options.ttl() != null) {
-        return decision(reply, entry.value(), options.ttl(), now);
+        return decision(value, entry.value(), options.ttl(), now);
       }
-      return options.persist() && entry.expires() ? Decision.write(reply, entry.value(), 0) : Decision.reply(reply);
+      persisted[0] = options.persist() && entry.expires();
+      return persisted[0] ? Decision.write(value, entry.value(), 0) : Decision.reply(value);
     });
+    Duration ttl = options.ttl();
+    if (reply != Result.NULL && (ttl != null || persisted[0])) { // Redis's getexCommand's events
+      client.notifyKeyspace(KeyspaceEvents.GENERIC,
+          ttl == null ? "persist" : ttl.isNegative() || ttl.isZero() ? "del" : "expire", args[1]);
+    }
+    return reply;
   }
 }

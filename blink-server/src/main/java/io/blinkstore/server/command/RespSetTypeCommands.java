@@ -6,6 +6,7 @@ import static io.blinkstore.server.command.CommandFlag.MOVABLEKEYS;
 import static io.blinkstore.server.command.CommandFlag.READONLY;
 import static io.blinkstore.server.command.CommandFlag.WRITE;
 
+import io.blinkstore.WrongTypeException;
 import io.blinkstore.internal.Sets;
 import io.blinkstore.internal.Sets.Op;
 import io.blinkstore.server.command.CommandSpec.Keys;
@@ -66,7 +67,7 @@ final class RespSetTypeCommands {
       }
     });
     commands.add("sadd", -3, Keys.ONE, this::sadd, WRITE, DENYOOM, FAST);
-    commands.add("srem", -3, Keys.ONE, (c, a) -> new Result.Int(sets.remove(c.key(a[1]), a, 2)), WRITE, FAST);
+    commands.add("srem", -3, Keys.ONE, this::srem, WRITE, FAST);
     commands.add("sismember", 3, Keys.ONE, (c, a) -> bool(sets.contains(c.key(a[1]), a[2])), READONLY, FAST);
     commands.add("smismember", -3, Keys.ONE, this::smismember, READONLY, FAST);
     commands.add("scard", 2, Keys.ONE, (c, a) -> new Result.Int(sets.size(c.key(a[1]))), READONLY, FAST);
@@ -106,7 +107,26 @@ final class RespSetTypeCommands {
     for (int i = 2; i < args.length; i++) {
       sizeLimits.checkLength(key, args[i].length); // all checked before any is stored
     }
-    return new Result.Int(sets.add(key, args, 2));
+    long added = sets.add(key, args, 2);
+    if (added > 0) {
+      client.notifyKeyspace(KeyspaceEvents.SET, "sadd", args[1]);
+    }
+    return new Result.Int(added);
+  }
+
+  /** {@code SREM key member ...}: the number of members removed. */
+  private Result srem(ClientState client, byte[][] args) {
+    String key = client.key(args[1]);
+    long removed = sets.remove(key, args, 2);
+    notifyRemoval(client, "srem", args[1], key, removed > 0);
+    return new Result.Int(removed);
+  }
+
+  /** Redis's events of a removal from the set at {@code key} ({@link ClientState#notifyRemoval}) if it removed any. */
+  private void notifyRemoval(ClientState client, String event, byte[] key, String storeKey, boolean removed) {
+    if (removed && client.notifying(KeyspaceEvents.SET | KeyspaceEvents.GENERIC)) {
+      client.notifyRemoval(KeyspaceEvents.SET, event, key, sets.size(storeKey) == 0);
+    }
   }
 
   private Result smismember(ClientState client, byte[][] args) {
@@ -141,7 +161,9 @@ final class RespSetTypeCommands {
       return RespKeyCommands.SYNTAX_ERROR;
     }
     if (args.length == 2) {
-      byte[] member = sets.pop(client.key(args[1]));
+      String key = client.key(args[1]);
+      byte[] member = sets.pop(key);
+      notifyRemoval(client, "spop", args[1], key, member != null);
       return member == null ? Result.NULL : new Result.Bulk(member);
     }
     Long count = Arguments.integer(args[2]);
@@ -153,7 +175,9 @@ final class RespSetTypeCommands {
       sets.size(key); // WRONGTYPE for a key of another type, as Redis checks it before it answers
       return new Result.Set(List.of());
     }
-    return set(sets.pop(key, count, maxReplyBytes));
+    List<byte[]> popped = sets.pop(key, count, maxReplyBytes);
+    notifyRemoval(client, "spop", args[1], key, popped != null && !popped.isEmpty());
+    return set(popped);
   }
 
   /**
@@ -187,7 +211,17 @@ final class RespSetTypeCommands {
   private Result smove(ClientState client, byte[][] args) {
     String destination = createdKey(client, args[2]);
     sizeLimits.checkLength(destination, args[3].length);
-    return bool(sets.move(client.key(args[1]), destination, args[3]));
+    String source = client.key(args[1]);
+    boolean had = !source.equals(destination) && client.notifying(KeyspaceEvents.SET)
+        && sets.contains(destination, args[3]);
+    boolean moved = sets.move(source, destination, args[3]);
+    if (moved && !source.equals(destination)) { // Redis's smoveCommand's events
+      notifyRemoval(client, "srem", args[1], source, true);
+      if (!had) {
+        client.notifyKeyspace(KeyspaceEvents.SET, "sadd", args[2]);
+      }
+    }
+    return bool(moved);
   }
 
   private static List<String> keys(ClientState client, byte[][] args, int from, int to) {
@@ -206,7 +240,24 @@ final class RespSetTypeCommands {
   /** {@code SINTERSTORE}, {@code SUNIONSTORE}, {@code SDIFFSTORE destination key ...}: the size stored. */
   private Result store(ClientState client, byte[][] args, Op op) {
     String destination = createdKey(client, args[1]);
-    return new Result.Int(sets.store(op, destination, keys(client, args, 2, args.length)));
+    boolean existed = client.notifying(KeyspaceEvents.GENERIC) && exists(destination);
+    long stored = sets.store(op, destination, keys(client, args, 2, args.length));
+    if (stored > 0) {
+      client.notifyKeyspace(KeyspaceEvents.SET, op == Op.INTER ? "sinterstore"
+          : op == Op.UNION ? "sunionstore" : "sdiffstore", args[1]);
+    } else if (existed) { // an empty result deletes the destination, as Redis's
+      client.notifyKeyspace(KeyspaceEvents.GENERIC, "del", args[1]);
+    }
+    return new Result.Int(stored);
+  }
+
+  /** Whether {@code key} holds a value, of any type. */
+  private boolean exists(String key) {
+    try {
+      return sets.size(key) > 0;
+    } catch (WrongTypeException e) {
+      return true;
+    }
   }
 
   /** {@code SINTERCARD numkeys key ... [LIMIT limit]}. */

@@ -190,7 +190,7 @@ final class RespSortedSetAlgebra {
     sort(result);
     if (store) {
       return new Result.Int(access.replace(zsets, client, args[1], result.members, result.scores,
-          result.members.size()));
+          result.members.size(), op == Op.UNION ? "zunionstore" : op == Op.INTER ? "zinterstore" : "zdiffstore"));
     }
     SortedSetReplies reply = new SortedSetReplies(-1, withScores, access.maxReplyBytes());
     try {

@@ -66,6 +66,7 @@ final class RespSortedSetBlocking {
       } catch (ListReplies.TooLarge e) {
         return RespSortedSetCommands.tooLarge(e, access.maxReplyBytes());
       }
+      RespSortedSetPops.notifyPop(client, zsets, argument(keys, key), key, max, popped.size());
       return popped.size() == 0 ? null : new Result.Array(List.of(new Result.Bulk(argument(keys, key)),
           new Result.Bulk(popped.members().get(0)), new Result.Double(popped.score(0))));
     };
@@ -90,7 +91,7 @@ final class RespSortedSetBlocking {
     Map<String, byte[]> keys = new LinkedHashMap<>();
     pop.keys().forEach(key -> keys.putIfAbsent(client.key(key), key));
     BlockedRequest.Attempt attempt = key -> hasMembers(zsets, key)
-        ? pop.attempt(zsets, key, argument(keys, key), access.maxReplyBytes()) : null;
+        ? pop.attempt(client, zsets, key, argument(keys, key), access.maxReplyBytes()) : null;
     return firstOrBlock(zsets, client, new ArrayList<>(keys.keySet()), attempt, (long) timeout);
   }
 

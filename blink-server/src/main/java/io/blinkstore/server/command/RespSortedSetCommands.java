@@ -48,9 +48,9 @@ final class RespSortedSetCommands {
         READONLY, FAST);
     commands.add("zremrangebyrank", 4, Keys.ONE, this::remRangeByRank, WRITE);
     commands.add("zremrangebyscore", 4, Keys.ONE,
-        (client, args) -> remRange(client, args, Scores.scoreRange(args[2], args[3])), WRITE);
+        (client, args) -> remRange(client, args, Scores.scoreRange(args[2], args[3]), true), WRITE);
     commands.add("zremrangebylex", 4, Keys.ONE,
-        (client, args) -> remRange(client, args, Scores.lexRange(args[2], args[3])), WRITE);
+        (client, args) -> remRange(client, args, Scores.lexRange(args[2], args[3]), false), WRITE);
   }
 
   /** The options of a {@code ZADD}: {@code NX}, {@code XX}, {@code GT}, {@code LT}, {@code CH}, {@code INCR}. */
@@ -125,6 +125,9 @@ final class RespSortedSetCommands {
     } catch (Refused e) {
       return e.reply;
     }
+    if (answer.added + answer.updated > 0) {
+      client.notifyKeyspace(KeyspaceEvents.ZSET, options.incr() ? "zincr" : "zadd", args[1]);
+    }
     if (options.incr()) {
       return answer.processed > 0 ? new Result.Double(answer.score) : Result.NULL;
     }
@@ -173,13 +176,22 @@ final class RespSortedSetCommands {
     if (zsets == null) {
       return ZsetAccess.NO_ZSETS;
     }
-    return new Result.Int(zsets.update(access.writeKey(client, args[1]), false, 0, 0, set -> {
+    String key = access.writeKey(client, args[1]);
+    return removed(client, zsets, "zrem", args[1], key, zsets.update(key, false, 0, 0, set -> {
       long removed = 0;
       for (int i = 2; i < args.length; i++) {
         removed += set.remove(args[i]) ? 1 : 0;
       }
       return removed;
     }, 0L, removed -> removed > 0));
+  }
+
+  /** The count of a removal from the sorted set at {@code key}, and Redis's events if it removed any. */
+  static Result removed(ClientState client, SortedSets zsets, String event, byte[] key, String storeKey, long removed) {
+    if (removed > 0 && client.notifying(KeyspaceEvents.ZSET | KeyspaceEvents.GENERIC)) {
+      client.notifyRemoval(KeyspaceEvents.ZSET, event, key, zsets.read(storeKey, Members::size, 0L) == 0);
+    }
+    return new Result.Int(removed);
   }
 
   private Result card(ClientState client, byte[][] args) {
@@ -251,11 +263,12 @@ final class RespSortedSetCommands {
     if (start == null || stop == null) {
       return RespKeyCommands.NOT_AN_INTEGER;
     }
-    return new Result.Int(zsets.update(access.writeKey(client, args[1]), false, 0, 0,
+    String key = access.writeKey(client, args[1]);
+    return removed(client, zsets, "zremrangebyrank", args[1], key, zsets.update(key, false, 0, 0,
         set -> removeRanks(set, RespSortedSetRanges.ranks(set.size(), start, stop)), 0L, removed -> removed > 0));
   }
 
-  private Result remRange(ClientState client, byte[][] args, Object range) {
+  private Result remRange(ClientState client, byte[][] args, Object range, boolean byScore) {
     SortedSets zsets = access.zsets();
     if (zsets == null) {
       return ZsetAccess.NO_ZSETS;
@@ -264,8 +277,9 @@ final class RespSortedSetCommands {
       return error;
     }
     Scores.Range parsed = (Scores.Range) range;
-    return new Result.Int(zsets.update(access.writeKey(client, args[1]), false, 0, 0,
-        set -> removeRanks(set, parsed.in(set)), 0L, removed -> removed > 0));
+    String key = access.writeKey(client, args[1]);
+    return removed(client, zsets, byScore ? "zremrangebyscore" : "zremrangebylex", args[1], key,
+        zsets.update(key, false, 0, 0, set -> removeRanks(set, parsed.in(set)), 0L, removed -> removed > 0));
   }
 
   /** Removes the members of {@code ranks}; how many. */

@@ -55,6 +55,18 @@ final class RespSortedSetPops {
     }, new SortedSetReplies(0, true, 0), popped -> popped.size() > 0);
   }
 
+  /**
+   * Redis's events of a pop of {@code popped} members from the sorted set of {@code key} (store key
+   * {@code storeKey}): {@code zpopmin} or {@code zpopmax}, then {@code del} if it emptied the set; none if it popped
+   * nothing.
+   */
+  static void notifyPop(ClientState client, SortedSets zsets, byte[] key, String storeKey, boolean max, int popped) {
+    if (popped > 0 && client.notifying(KeyspaceEvents.ZSET | KeyspaceEvents.GENERIC)) {
+      client.notifyRemoval(KeyspaceEvents.ZSET, max ? "zpopmax" : "zpopmin", key,
+          zsets.read(storeKey, Members::size, 0L) == 0);
+    }
+  }
+
   /** {@code ZPOPMIN key [count]}: flat {@code [member, score ...]}, nested pairs in RESP3 with a count. */
   private Result popMinMax(ClientState client, byte[][] args, boolean max) {
     SortedSets zsets = access.zsets();
@@ -73,7 +85,9 @@ final class RespSortedSetPops {
       count = parsed;
     }
     try {
-      SortedSetReplies popped = pop(zsets, access.writeKey(client, args[1]), max, count, access.maxReplyBytes());
+      String key = access.writeKey(client, args[1]);
+      SortedSetReplies popped = pop(zsets, key, max, count, access.maxReplyBytes());
+      notifyPop(client, zsets, args[1], key, max, popped.size());
       return SortedSetReplies.pairs(popped.members(), popped.scores(), true,
           args.length == 3 && client.protocol() >= 3);
     } catch (ListReplies.TooLarge e) {
@@ -116,13 +130,14 @@ final class RespSortedSetPops {
      * Pops from the set of {@code key} (the store key of key argument {@code name}): {@code [name, [[member, score]
      * ...]]}, or {@code null} if it has none; the output cap's error if the reply would pass it.
      */
-    @Nullable Result attempt(SortedSets zsets, String key, byte[] name, long maxBytes) {
+    @Nullable Result attempt(ClientState client, SortedSets zsets, String key, byte[] name, long maxBytes) {
       SortedSetReplies popped;
       try {
         popped = pop(zsets, key, max, count, maxBytes);
       } catch (ListReplies.TooLarge e) {
         return RespKeyCommands.replyTooLarge(e.bytes(), maxBytes);
       }
+      notifyPop(client, zsets, name, key, max, popped.size());
       return popped.size() == 0 ? null : new Result.Array(List.of(new Result.Bulk(name),
           SortedSetReplies.pairs(popped.members(), popped.scores(), true, true)));
     }
@@ -140,7 +155,7 @@ final class RespSortedSetPops {
     }
     MultiPop pop = (MultiPop) parsed;
     for (byte[] key : pop.keys()) {
-      Result popped = pop.attempt(zsets, access.writeKey(client, key), key, access.maxReplyBytes());
+      Result popped = pop.attempt(client, zsets, access.writeKey(client, key), key, access.maxReplyBytes());
       if (popped != null) {
         return popped;
       }

@@ -86,7 +86,7 @@ final class RespSortedSetRanges {
     }
     if (store) {
       return new Result.Int(access.replace(zsets, client, args[1], collected.members(), collected.scores(),
-          collected.size()));
+          collected.size(), "zrangestore"));
     }
     return collected.reply(client);
   }

@@ -63,7 +63,7 @@ final class RespStringCommands {
   private Result append(ClientState client, byte[][] args) {
     String key = client.key(args[1]);
     byte[] tail = args[2];
-    return updates.update(key, entry -> {
+    return client.notified(KeyspaceEvents.STRING, "append", args[1], updates.update(key, entry -> {
       if (entry == null) {
         return Decision.write(new Result.Int(tail.length), tail, 0);
       }
@@ -75,7 +75,7 @@ final class RespStringCommands {
       byte[] next = Arrays.copyOf(head, head.length + tail.length);
       System.arraycopy(tail, 0, next, head.length, tail.length);
       return Decision.write(new Result.Int(next.length), next, ValueSwaps.KEEP_TTL);
-    });
+    }));
   }
 
   /** {@code STRLEN key}: the value's length, 0 if absent; nothing is copied. */
@@ -119,7 +119,7 @@ final class RespStringCommands {
     }
     String key = client.key(args[1]);
     byte[] patch = args[3];
-    return updates.update(key, entry -> {
+    Result reply = updates.update(key, entry -> {
       if (patch.length == 0) {
         return Decision.reply(new Result.Int(entry == null ? 0 : entry.value().length));
       }
@@ -133,6 +133,7 @@ final class RespStringCommands {
       System.arraycopy(patch, 0, next, offset.intValue(), patch.length);
       return Decision.write(new Result.Int(length), next, entry == null ? 0 : ValueSwaps.KEEP_TTL);
     });
+    return patch.length == 0 ? reply : client.notified(KeyspaceEvents.STRING, "setrange", args[1], reply);
   }
 
   /**
@@ -156,6 +157,7 @@ final class RespStringCommands {
     }
     for (int i = 0; i < keys.length; i++) {
       store.set(keys[i], args[2 + 2 * i]);
+      client.notifyKeyspace(KeyspaceEvents.STRING, "set", args[1 + 2 * i]);
     }
     return new Result.Int(1);
   }
@@ -166,7 +168,8 @@ final class RespStringCommands {
    */
   private Result incrbyfloat(ClientState client, byte[][] args) {
     LongDouble increment = LongDouble.parse(args[2]);
-    return updates.update(client.key(args[1]), entry -> {
+    String key = client.key(args[1]);
+    return client.notified(KeyspaceEvents.STRING, "incrbyfloat", args[1], updates.update(key, entry -> {
       LongDouble value = entry == null ? LongDouble.ZERO : LongDouble.parse(entry.value());
       if (value == null || increment == null) {
         return Decision.reply(NOT_A_FLOAT);
@@ -177,6 +180,6 @@ final class RespStringCommands {
       }
       byte[] text = sum.text().getBytes(StandardCharsets.US_ASCII);
       return Decision.write(new Result.Bulk(text), text, entry == null ? 0 : ValueSwaps.KEEP_TTL);
-    });
+    }));
   }
 }

@@ -97,7 +97,11 @@ final class RespTtlCommands {
     }
     // A time past becomes now, which deletes the key: now + a negative time to live could overflow.
     long deadline = time.deadline(ttlMillis <= 0 ? now : now + ttlMillis);
-    return deadlines.expireAt(client.key(args[1]), deadline, condition(conditions)) ? ONE : ZERO;
+    if (!deadlines.expireAt(client.key(args[1]), deadline, condition(conditions))) {
+      return ZERO;
+    }
+    client.notifyKeyspace(KeyspaceEvents.GENERIC, ttlMillis <= 0 ? "del" : "expire", args[1]);
+    return ONE;
   }
 
   /**
@@ -143,7 +147,11 @@ final class RespTtlCommands {
 
   /** {@code PERSIST key}: 1 if the key had a time to live (now removed), else 0. */
   private Result persist(ClientState client, byte[][] args) {
-    return store.persist(client.key(args[1])) ? ONE : ZERO;
+    if (!store.persist(client.key(args[1]))) {
+      return ZERO;
+    }
+    client.notifyKeyspace(KeyspaceEvents.GENERIC, "persist", args[1]);
+    return ONE;
   }
 
   /** {@code INCRBY key delta}, {@code DECRBY key delta}. */
@@ -160,7 +168,9 @@ final class RespTtlCommands {
 
   private Result incrementBy(ClientState client, byte[] keyBytes, long delta) {
     try {
-      return new Result.Int(store.incrementBy(client.key(keyBytes), delta));
+      Result value = new Result.Int(store.incrementBy(client.key(keyBytes), delta));
+      client.notifyKeyspace(KeyspaceEvents.STRING, "incrby", keyBytes);
+      return value;
     } catch (NotAnIntegerException e) {
       return RespKeyCommands.NOT_AN_INTEGER;
     } catch (ArithmeticException e) {

@@ -110,6 +110,7 @@ final class ServerConfig {
   /** The {@code save} value the server's snapshot schedule means (the one {@code CONFIG SET save} switches back to). */
   private String scheduledSave = "";
   private final Map<String, LiveSetting> live = new HashMap<>();
+  private final Map<String, TextSetting> liveTexts = new HashMap<>();
   /** What hears of a replication setting's changes ({@link ReplicationSettings}), by name. */
   private final Map<String, List<Consumer<String>>> watchers = new HashMap<>();
   private Supplier<String> replicaOf = () -> "";
@@ -197,6 +198,12 @@ final class ServerConfig {
       throw new IllegalArgumentException("not a setting that can change: " + name);
     }
     live.put(name, setting);
+  }
+
+  /** Makes {@code name}, a setting of text this table reports, change while the server runs through {@code setting}. */
+  synchronized void liveText(String name, TextSetting setting) {
+    requireReported(name);
+    liveTexts.put(name, setting);
   }
 
   /** Tells {@code onChange} each value replication setting {@code name} (either of its names) is set to. */
@@ -331,6 +338,11 @@ final class ServerConfig {
         changes.add(() -> replicationSetting(name, value));
       }
       return checked.why();
+    }
+    TextSetting text = liveTexts.get(name);
+    if (text != null) {
+      changes.add(() -> values.put(name, text.apply(asked))); // applied only if every value is taken (set())
+      return text.refusal(asked);
     }
     Long number = null;
     long[] encodingRange = ENCODING_ONLY.get(name);

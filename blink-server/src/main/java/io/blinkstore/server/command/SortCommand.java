@@ -259,9 +259,12 @@ final class SortCommand {
       elements[i] = value == null ? new byte[0] : value;
       sizeLimits.checkLength(destination, elements[i].length); // all checked before anything changes
     }
-    store.delete(destination);
+    boolean deleted = store.delete(destination);
     if (elements.length > 0) {
       lists.apply(destination).push(BlinkList.End.RIGHT, elements);
+      client.notifyKeyspace(KeyspaceEvents.LIST, "sortstore", destinationArg);
+    } else if (deleted) {
+      client.notifyKeyspace(KeyspaceEvents.GENERIC, "del", destinationArg);
     }
     return new Result.Int(elements.length);
   }

@@ -34,27 +34,33 @@ record ZsetAccess(BlinkStore store, @Nullable SortedSets zsets, Leases leases, E
    * Replaces whatever {@code destination} holds with a sorted set of the first {@code count} of {@code members} and
    * their {@code scores} (none: the key is deleted), as Redis's {@code setKey} does for {@code ZRANGESTORE},
    * {@code ZUNIONSTORE} and the others: no time to live is kept. Run with the store's gate held exclusive, so no
-   * other client sees the key between the delete and the write. Returns {@code count}.
+   * other client sees the key between the delete and the write. Returns {@code count}. Redis's events: {@code event}
+   * (the command's), or {@code del} if it stored nothing and deleted a value.
    */
   long replace(SortedSets zsets, ClientState client, byte[] destination, List<byte[]> members, double[] scores,
-      int count) {
+      int count, String event) {
     String key = writeKey(client, destination);
     long grow = 0;
     for (int i = 0; i < count; i++) {
       sizeLimits.checkLength(key, members.get(i).length);
       grow += members.get(i).length + 8L;
     }
-    store.delete(key);
+    boolean deleted = store.delete(key);
     if (count == 0) {
+      if (deleted) {
+        client.notifyKeyspace(KeyspaceEvents.GENERIC, "del", destination);
+      }
       return 0;
     }
     long total = grow;
-    return zsets.update(key, true, total, count, set -> {
+    long stored = zsets.update(key, true, total, count, set -> {
       for (int i = 0; i < count; i++) {
         set.put(members.get(i), scores[i]);
       }
       return (long) count;
-    }, 0L, stored -> true);
+    }, 0L, any -> true);
+    client.notifyKeyspace(KeyspaceEvents.ZSET, event, destination);
+    return stored;
   }
 
   /**

@@ -1,0 +1,128 @@
+package io.blinkstore.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.blinkstore.BlinkStore;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keyspace notifications where no parity test reaches ({@link KeyspaceEventsParityIT} compares the writes'):
+ * eviction ({@code evicted}), a key an in-process caller stored expiring, a flush of 10,000 keys (nothing per key,
+ * as Redis), and a subscriber that never reads while every write notifies it (closed by the output cap, as any
+ * subscriber, while the writer goes on).
+ */
+@Timeout(120)
+class KeyspaceEventsIT {
+  @TempDir Path dir;
+
+  @Test
+  void aKeyEvictedByALowerMemoryLimitIsPublishedAsEvicted() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20);
+        LineClient subscriber = LineClient.tcp(server.tcpAddress());
+        LineClient writer = LineClient.tcp(server.tcpAddress())) {
+      request(writer, "CONFIG", "SET", "notify-keyspace-events", "Ee");
+      request(subscriber, "PSUBSCRIBE", "*");
+      request(writer, "SET", "foo", "bar");
+      request(writer, "CONFIG", "SET", "maxmemory", "1");
+      assertEquals(pmessage("*", "__keyevent@0__:evicted", "foo"), RespIT.readReply(subscriber));
+    }
+  }
+
+  @Test
+  void aKeyAnInProcessCallerStoredIsPublishedAsExpired() throws Exception {
+    BlinkStore store = BlinkStore.builder().memoryLimit(1 << 20).build();
+    try (BlinkServer server = TestServers.onLoopback(store);
+        LineClient subscriber = LineClient.tcp(server.tcpAddress());
+        LineClient writer = LineClient.tcp(server.tcpAddress())) {
+      request(writer, "CONFIG", "SET", "notify-keyspace-events", "Ex");
+      request(subscriber, "PSUBSCRIBE", "*");
+      store.set("in-process", "v".getBytes(UTF_8), Duration.ofMillis(50));
+      assertEquals(pmessage("*", "__keyevent@0__:expired", "in-process"), RespIT.readReply(subscriber));
+    }
+  }
+
+  /** Redis's FLUSHDB and FLUSHALL publish nothing per key: 10,000 keys flushed, the next message is the marker. */
+  @Test
+  void aFlushOfTenThousandKeysPublishesNothingPerKey() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 64L << 20);
+        LineClient subscriber = LineClient.tcp(server.tcpAddress());
+        LineClient writer = LineClient.tcp(server.tcpAddress())) {
+      List<String> mset = new ArrayList<>(List.of("MSET"));
+      for (int i = 0; i < 10_000; i++) {
+        mset.add("key:" + i);
+        mset.add("v");
+      }
+      request(writer, mset.toArray(String[]::new));
+      request(writer, "CONFIG", "SET", "notify-keyspace-events", "KEA");
+      request(subscriber, "PSUBSCRIBE", "__key*__:*");
+      for (String flush : List.of("FLUSHDB", "FLUSHALL")) {
+        assertEquals("+OK\r\n", request(writer, flush));
+        request(writer, "PUBLISH", "__keyspace@0__:marker", flush);
+        assertEquals(pmessage("__key*__:*", "__keyspace@0__:marker", flush), RespIT.readReply(subscriber));
+        request(writer, mset.toArray(String[]::new));
+        for (int i = 0; i < 2 * 10_000; i++) { // the MSET's set events, each key's two
+          RespIT.readReply(subscriber);
+        }
+      }
+      assertEquals(":10000\r\n", request(writer, "DBSIZE"));
+    }
+  }
+
+  /**
+   * A subscriber to every event that never reads, while writes of an 8 KiB key publish 16 KiB each to it: it is
+   * gone once 1,000 writes have passed the 1 MiB output cap (and what socket buffers take), as any subscriber, and
+   * the writer goes on. Without the cap the server held every event.
+   */
+  @Test
+  void aSubscriberThatNeverReadsIsClosedByItsOutputCapWhileTheWriterGoesOn() throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 64L << 20,
+            builder -> builder.maxOutputBytes(1 << 20).maxClientMemory(1L << 30));
+        SocketChannel stalled = SocketChannel.open();
+        LineClient writer = LineClient.tcp(server.tcpAddress())) {
+      stalled.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+      stalled.connect(server.tcpAddress());
+      stalled.write(ByteBuffer.wrap(RespIT.resp("PSUBSCRIBE", "__key*__:*")));
+      awaitPatterns(writer, 1);
+      request(writer, "CONFIG", "SET", "notify-keyspace-events", "KEA");
+      String key = "k".repeat(8 << 10);
+      for (int i = 0; i < 1_000; i++) { // 16 MiB of events: past the cap and any socket buffer
+        assertEquals("+OK\r\n", request(writer, "SET", key, Integer.toString(i)));
+      }
+      awaitPatterns(writer, 0);
+      for (int i = 0; i < 3_000; i++) {
+        assertEquals("+OK\r\n", request(writer, "SET", key, Integer.toString(i)));
+      }
+      assertEquals("+PONG\r\n", request(writer, "PING"));
+    }
+  }
+
+  /** Waits until the server has {@code count} pattern subscriptions (a close ends on the subscriber's event loop). */
+  private static void awaitPatterns(LineClient client, int count) throws Exception {
+    for (int tries = 0; !request(client, "PUBSUB", "NUMPAT").equals(":" + count + "\r\n"); tries++) {
+      if (tries == 1_000) {
+        throw new AssertionError("the server never had " + count + " patterns");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static String request(LineClient client, String... request) throws Exception {
+    client.send(RespIT.resp(request));
+    return RespIT.readReply(client);
+  }
+
+  /** The RESP2 bytes of a {@code pmessage} that {@code pattern} matched, as {@link RespIT#readReply} reads them. */
+  private static String pmessage(String pattern, String channel, String message) {
+    return new String(RespIT.resp("pmessage", pattern, channel, message), UTF_8);
+  }
+}
