@@ -102,13 +102,18 @@ final class AclRules {
    * one of its digests, compared in constant time (each digest compared whole, {@link MessageDigest#isEqual}).
    */
   boolean accepts(byte[] password) {
+    return acceptsDigest(digest(password));
+  }
+
+  /** As {@link #accepts}, given the password's {@link #digest}. */
+  boolean acceptsDigest(String passwordDigest) {
     if (!enabled) {
       return false;
     }
     if (nopass) {
       return true;
     }
-    byte[] digest = digest(password).getBytes(StandardCharsets.ISO_8859_1);
+    byte[] digest = passwordDigest.getBytes(StandardCharsets.ISO_8859_1);
     boolean matched = false;
     for (String stored : passwords) {
       matched |= MessageDigest.isEqual(digest, stored.getBytes(StandardCharsets.ISO_8859_1));

@@ -180,13 +180,19 @@ final class AclUsers {
 
   /**
    * Signs {@code client} in as {@code username} if {@code password} is one of its passwords (and it is on);
-   * a refusal is logged ({@code ACL LOG}, its object the command's name as sent, {@code command}).
+   * a refusal is logged ({@code ACL LOG}, its object the command's name as sent, {@code command}). The user is
+   * found, its passwords compared and the connection signed in under the users' lock, which {@link #deleteUsers}
+   * holds too: a user deleted meanwhile is either not found or finds the connection signed in, and closes it. The
+   * password is hashed before, so that a long one holds no one up.
    */
   boolean authenticate(ClientState client, byte[] username, byte[] password, byte[] command) {
-    AclUser user = get(Arguments.text(username));
-    if (user != null && user.rules().accepts(password)) {
-      client.signIn(user);
-      return true;
+    String digest = AclRules.digest(password);
+    synchronized (this) {
+      AclUser user = users.get(Arguments.text(username));
+      if (user != null && user.rules().acceptsDigest(digest)) {
+        client.signIn(user);
+        return true;
+      }
     }
     log.add(AclLog.Reason.AUTH, client.transaction() != null ? AclLog.Context.MULTI : AclLog.Context.TOPLEVEL,
         Arguments.text(command), Arguments.text(username), RespClientCommands.line(client, client, new byte[0][]));

@@ -10,16 +10,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,18 +37,19 @@ import org.jspecify.annotations.Nullable;
  * {@code REDIRECT} connection (RESP3 the same; RESP2 a {@code __redis__:invalidate} pub/sub message if it
  * subscribes to something), through {@link ClientConnection#push}, which closes a connection with more than the
  * output cap waiting for it. What goes to the connection whose command made the modification is held until that
- * command's reply is written, after it, as Redis does ({@link #end}). BCAST keys a command modified are sent once it
- * ends, one message per prefix.
+ * command's reply is written, after it, as Redis does ({@link #dispatch}). BCAST keys a command modified are sent
+ * once it ends, one message per prefix.
  *
- * <p><b>Bounds.</b> The table holds at most {@code tracking-table-max-keys} keys (Redis's default 1,000,000; 0: no
- * bound): past it, keys are dropped and their connections sent an invalidation, as Redis does. A key's ids are at
- * most the connections open; a closed connection's ids are swept from the table in the background. Each BCAST prefix
- * counts in its connection's client memory.
+ * <p><b>Bounds.</b> The table ({@link TrackingTable}) holds at most {@code tracking-table-max-keys} keys and a share
+ * of the heap in bytes: past either, keys are dropped and their connections sent an invalidation, as Redis does. A
+ * key's ids are at most the connections open; a closed connection's ids are swept from the table in the background.
+ * Each BCAST prefix counts in its connection's client memory; they are found for a key in a radix tree
+ * ({@link BroadcastPrefixes}), at a cost bounded by the key's length.
+ *
+ * <p><b>The command bracket.</b> {@link #dispatch} runs a command between its beginning and its end whatever it
+ * throws: nothing of one command is left on its thread for the next.
  */
 final class ClientTracking implements Watches.Listener, LiveSetting, ServerCounters.TrackingFigures {
-  /** Redis's default {@code tracking-table-max-keys}. */
-  static final long DEFAULT_MAX_KEYS = 1_000_000;
-
   /** What a BCAST prefix holds besides its bytes, counted against the client-memory bound (as a subscription). */
   static final long PREFIX_BYTES = PubSubChannels.SUBSCRIPTION_BYTES;
 
@@ -82,13 +80,11 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
   private final CommandTable commands;
   private final long maxPendingBytes;
   private final @Nullable Watches watches;
-  private final ConcurrentHashMap<String, Set<Long>> table = new ConcurrentHashMap<>();
-  private final AtomicLong items = new AtomicLong();
-  private final ConcurrentHashMap<Name, Set<ClientState>> prefixes = new ConcurrentHashMap<>();
+  private final TrackingTable table;
+  private final BroadcastPrefixes prefixes = new BroadcastPrefixes();
   private final AtomicInteger trackingClients = new AtomicInteger();
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private final ThreadLocal<@Nullable Command> running = new ThreadLocal<>();
-  private volatile long maxKeys = DEFAULT_MAX_KEYS;
   /** Set at the first {@code CLIENT TRACKING ON}: from then on each command collects what goes to its connection. */
   private volatile boolean used;
   private @Nullable CommandSpec getKeys;
@@ -96,13 +92,15 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
   /**
    * Over the open connections {@code clients} (by id), the keys of a command line found as {@code COMMAND GETKEYS}
    * finds them in {@code commands}, where the {@code CLIENT} tracking subcommands are declared; a connection with
-   * more than {@code maxPendingBytes} waiting is closed. {@code tracking-table-max-keys} is one of {@code config}'s
-   * settings, and the INFO figures are reported through {@code counters}. Without {@code isolation} (a store that
-   * is not the in-process one) no modification is seen.
+   * more than {@code maxPendingBytes} waiting is closed. The table holds at most {@code maxTableBytes}
+   * ({@link TrackingTable#defaultMaxBytes}) and no key longer than {@code maxKeyBytes}; {@code
+   * tracking-table-max-keys} is one of {@code config}'s settings, and the INFO figures are reported through
+   * {@code counters}. Without {@code isolation} (a store that is not the in-process one) no modification is seen.
    */
-  ClientTracking(Map<Long, ClientState> clients, CommandTable commands, long maxPendingBytes,
-      @Nullable Isolation isolation, ServerConfig config, ServerCounters counters) {
+  ClientTracking(Map<Long, ClientState> clients, CommandTable commands, long maxPendingBytes, long maxTableBytes,
+      int maxKeyBytes, @Nullable Isolation isolation, ServerConfig config, ServerCounters counters) {
     this.clients = clients;
+    this.table = new TrackingTable(maxTableBytes, maxKeyBytes, this::invalidate);
     this.commands = commands;
     this.maxPendingBytes = maxPendingBytes;
     this.watches = isolation == null ? null : isolation.watches();
@@ -117,14 +115,12 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
     TrackingMode old = client.tracking();
     List<byte[]> kept = new ArrayList<>(old == null ? List.of() : old.prefixes);
     if (bcast) {
+      Set<Name> known = new HashSet<>();
+      kept.forEach(prefix -> known.add(new Name(prefix)));
       for (byte[] prefix : given.isEmpty() ? List.of(new byte[0]) : given) {
-        if (kept.stream().noneMatch(p -> Arrays.equals(p, prefix))) {
+        if (known.add(new Name(prefix))) { // the implicit empty prefix may be there already; given ones never are
           kept.add(prefix);
-          prefixes.compute(new Name(prefix), (p, receivers) -> {
-            Set<ClientState> set = receivers != null ? receivers : ConcurrentHashMap.newKeySet();
-            set.add(client); // in the map's lock: a disable that empties the set cannot drop this one
-            return set;
-          });
+          prefixes.add(prefix, client);
           client.account().addRequests(PREFIX_BYTES + prefix.length);
         }
       }
@@ -151,10 +147,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
       return;
     }
     for (byte[] prefix : mode.prefixes) {
-      prefixes.computeIfPresent(new Name(prefix), (p, receivers) -> {
-        receivers.remove(client);
-        return receivers.isEmpty() ? null : receivers;
-      });
+      prefixes.remove(prefix, client);
       client.account().addRequests(-PREFIX_BYTES - prefix.length);
     }
     client.tracking(null);
@@ -166,43 +159,49 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
   void closed(ClientState client) {
     disable(client);
     if (!table.isEmpty() && sweeping.compareAndSet(false, true)) {
-      ForkJoinPool.commonPool().execute(this::sweep);
-    }
-  }
-
-  private void sweep() {
-    sweeping.set(false);
-    for (String key : table.keySet()) {
-      table.computeIfPresent(key, (k, ids) -> {
-        int before = ids.size();
-        ids.removeIf(id -> !clients.containsKey(id));
-        items.addAndGet(ids.size() - before);
-        return ids.isEmpty() ? null : ids;
+      ForkJoinPool.commonPool().execute(() -> {
+        sweeping.set(false);
+        table.sweep(clients);
       });
     }
   }
 
+  /** A command as the dispatcher runs it: its checks, its operation, its counts. */
+  interface Body {
+    Result run(ClientState client, byte[][] args);
+  }
+
   /**
-   * Begins a command of {@code client} (from the dispatcher, for each request): null, costing one volatile read,
-   * until some connection has tracked; else what {@link #end} takes.
+   * Runs {@code body} for {@code args} of {@code client} (the dispatcher, for each request) as one command: its
+   * invalidations to its own connection follow its reply, and the BCAST keys it modified are sent once it ends. Until
+   * some connection has tracked, this costs one volatile read. If {@code body} throws, the command still ends: its
+   * messages are sent, and nothing of it stays on this thread to swallow the next command's.
    */
-  @Nullable Command begin(ClientState client) {
+  Result dispatch(ClientState client, byte[][] args, Body body) {
     if (!used || running.get() != null) {
-      return null;
+      return body.run(client, args);
     }
     Command command = new Command(client);
     running.set(command);
-    return command;
+    Result result;
+    try {
+      result = body.run(client, args);
+    } catch (RuntimeException | Error e) {
+      try {
+        finish(command);
+      } finally {
+        command.toClient.forEach(message -> push(client, message));
+      }
+      throw e;
+    }
+    return end(command, args, result);
   }
 
   /**
    * Ends {@code command} ({@code args}, which answered {@code result}): sends the BCAST keys it modified, ends a
    * {@code CLIENT CACHING} that applied to it, and returns its reply followed by the messages to its own connection.
    */
-  Result end(@Nullable Command command, byte[][] args, Result result) {
-    if (command == null) {
-      return result;
-    }
+  private Result end(Command command, byte[][] args, Result result) {
     finish(command);
     ClientState client = command.client;
     if (client.caching() && client.transaction() == null && !Arguments.lowerCase(args[0]).equals("client")) {
@@ -227,7 +226,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
 
   /**
    * Runs {@code spec}'s operation, remembering the keys it reads before and after (see the class's comment), then
-   * trimming the table to its bound (once: a key dropped before the read is not brought back by the second pass).
+   * trimming the table to its bounds (its byte bound is kept as keys are added, too).
    */
   Result run(CommandSpec spec, ClientState client, byte[][] args) {
     Command script = used && client.scripted() && running.get() == null ? new Command(client) : null;
@@ -238,8 +237,8 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
       boolean read = remember(client, spec, args);
       Result result = spec.operation().run(client, args);
       if (read) {
-        remember(client, spec, args);
-        trim();
+        remember(client, spec, args); // a write that ran between the first pass and the read dropped them
+        table.trim(); // once: a key dropped before the read is not brought back by the second pass
       }
       return result;
     } finally {
@@ -257,7 +256,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
   private void finish(Command command) {
     try {
       for (Map.Entry<Name, TreeMap<byte[], Long>> batch : command.broadcast.entrySet()) {
-        Set<ClientState> receivers = prefixes.get(batch.getKey());
+        Set<ClientState> receivers = prefixes.receivers(batch.getKey());
         if (receivers != null) {
           broadcast(receivers, batch.getValue(), command);
         }
@@ -283,13 +282,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
     Long id = client.id();
     // A script that reads remembers the keys it was given, as Redis: they are what its caller may cache.
     for (byte[] key : client.scripted() ? Arrays.asList(ScriptRun.keysHere()) : keys(client, args)) {
-      table.compute(RespKeys.of(key), (k, ids) -> {
-        Set<Long> set = ids != null ? ids : new HashSet<>(2);
-        if (set.add(id)) {
-          items.incrementAndGet();
-        }
-        return set;
-      });
+      table.remember(key, id);
     }
     return true;
   }
@@ -326,18 +319,6 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
     return keys;
   }
 
-  /** Drops keys from the table, sending their invalidations, while it holds more than its bound. */
-  private void trim() {
-    long max = maxKeys;
-    if (max == 0) {
-      return;
-    }
-    Iterator<String> keys = table.keySet().iterator();
-    while (table.mappingCount() > max && keys.hasNext()) {
-      invalidate(keys.next());
-    }
-  }
-
   @Override
   public void modified(String storeKey) {
     String key = Namespaces.strip(storeKey);
@@ -355,7 +336,6 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
     if (ids == null) {
       return;
     }
-    items.addAndGet(-ids.size());
     Result keys = new Result.Array(List.of(new Result.Bulk(RespKeys.bytes(key))));
     Command command = running.get();
     for (Long id : ids) {
@@ -373,18 +353,14 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
   private void broadcast(String key) {
     byte[] bytes = RespKeys.bytes(key);
     Command command = running.get();
-    for (Map.Entry<Name, Set<ClientState>> prefix : prefixes.entrySet()) {
-      byte[] start = prefix.getKey().bytes();
-      if (bytes.length < start.length || !Arrays.equals(bytes, 0, start.length, start, 0, start.length)) {
-        continue;
-      }
+    for (BroadcastPrefixes.Prefix prefix : prefixes.of(bytes)) {
       if (command != null) {
-        command.broadcast.computeIfAbsent(prefix.getKey(), p -> new TreeMap<>(KEY_ORDER))
+        command.broadcast.computeIfAbsent(prefix.name(), p -> new TreeMap<>(KEY_ORDER))
             .put(bytes, command.client.id());
       } else {
         TreeMap<byte[], Long> one = new TreeMap<>(KEY_ORDER);
         one.put(bytes, 0L);
-        broadcast(prefix.getValue(), one, null);
+        broadcast(prefix.receivers(), one, null);
       }
     }
   }
@@ -418,12 +394,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
         send(client, mode, EVERY_KEY, command);
       }
     }
-    for (String key : table.keySet()) {
-      Set<Long> ids = table.remove(key);
-      if (ids != null) {
-        items.addAndGet(-ids.size());
-      }
-    }
+    table.clear();
   }
 
   /** Redis's {@code sendTrackingMessage}: {@code keys} to {@code target} or where it redirects. */
@@ -468,8 +439,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
   /** {@code CONFIG SET tracking-table-max-keys}: the new bound, applied at once. */
   @Override
   public void apply(long value) {
-    maxKeys = value;
-    trim();
+    table.maxKeys(value);
   }
 
   @Override
@@ -479,16 +449,16 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
 
   @Override
   public long keys() {
-    return table.mappingCount();
+    return table.keys();
   }
 
   @Override
   public long items() {
-    return items.get();
+    return table.items();
   }
 
   @Override
   public long prefixes() {
-    return prefixes.mappingCount();
+    return prefixes.count();
   }
 }

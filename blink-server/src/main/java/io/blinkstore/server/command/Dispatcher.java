@@ -16,18 +16,18 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one path every command takes, whatever protocol brought it: it looks the command up in the
- * {@link CommandTable} and applies, from the command's {@link CommandSpec} alone and in this order (that of
- * Redis's {@code processCommand}): unknown command or subcommand and arity; sign-in ({@link CommandFlag#NO_AUTH});
- * the heap guard ({@link CommandFlag#DENYOOM}); then the call, with the store's exceptions turned into error
- * kinds. Commands are counted for {@code STATS}, and each one's calls for {@code INFO commandstats}.
- * Inside {@code MULTI} a command is then queued ({@link RespTransactionCommands}), and a refusal aborts the
- * transaction. Every command but {@code EXEC} runs with the store's gate ({@link Isolation}) held shared, on the
- * store's view without the gate, so that an {@code EXEC}, which holds it exclusive, never interleaves with a
- * command of another client; a reply of several stored values is copied before the gate is released.
- * {@code -BUSY} while a script runs and {@code -LOADING} go between the heap guard and the call. Entry size limits and lease
- * invalidation are the store's, as every operation sees it ({@link EntrySizeLimits#wrap},
- * {@link LeaseInvalidatingStore}): both must hold for each key at the moment it is written, before the write.
+ * The one path every command takes, whatever protocol brought it: it looks the command up in the {@link CommandTable}
+ * and applies, from the command's {@link CommandSpec} alone and in this order (that of Redis's {@code processCommand}):
+ * unknown command or subcommand and arity; sign-in ({@link CommandFlag#NO_AUTH}); the heap guard ({@link
+ * CommandFlag#DENYOOM}); then the call, with the store's exceptions turned into error kinds. Commands are counted for
+ * {@code STATS}, and each one's calls for {@code INFO commandstats}. Inside {@code MULTI} a command is then queued
+ * ({@link RespTransactionCommands}), and a refusal aborts the transaction. Every command but {@code EXEC} runs with the
+ * store's gate ({@link Isolation}) held shared, on the store's view without the gate, so that an {@code EXEC}, which
+ * holds it exclusive, never interleaves with a command of another client; a reply of several stored values is copied
+ * before the gate is released. {@code -BUSY} while a script runs and {@code -LOADING} go between the heap guard and the
+ * call. Entry size limits and lease invalidation are the store's, as every operation sees it ({@link
+ * EntrySizeLimits#wrap}, {@link LeaseInvalidatingStore}): both must hold for each key at the moment it is written,
+ * before the write.
  *
  * <p>Answers with Redis 7's error texts for unknown commands, unknown subcommands and wrong arity. Thread-safe
  * once built, so one instance serves every connection; per-connection state is each one's {@link ClientState}.
@@ -90,6 +90,7 @@ public final class Dispatcher {
   private final ReplicaRole role;
   /** Client-side caching: the keys tracking connections read, and their invalidations. */
   private final ClientTracking tracking;
+  private final ClientTracking.Body counted = (client, args) -> counters().errors().count(run(client, args));
 
   /** A dispatcher of every supported command against {@code store}: no auth, no heap guard, the default output cap. */
   public Dispatcher(BlinkStore store) {
@@ -172,7 +173,8 @@ public final class Dispatcher {
     role = new ReplicaRole(table, replication, serverCommands.config,
         () -> users.asPrimary(signedInClient(RespKeys::of, ClientConnection.NONE)), this::dispatch, this::closed);
     new RespClientCommands(clients, pause, blocked, users).register(table);
-    tracking = new ClientTracking(clients, table, maxReplyBytes, isolation, serverCommands.config, counters);
+    tracking = new ClientTracking(clients, table, maxReplyBytes, TrackingTable.defaultMaxBytes(),
+        sizeLimits.maxKeyBytes(), isolation, serverCommands.config, counters);
     monitors = new Monitors(maxReplyBytes);
     pubSub = new PubSubChannels(maxReplyBytes);
     databases.events().start(pubSub, serverCommands.config, isolation == null ? null : isolation.watches());
@@ -337,10 +339,7 @@ public final class Dispatcher {
 
   /** Returns the result of {@code args} ({@code args[0]} the command's name); never throws for bad input. */
   public Result dispatch(ClientState client, byte[][] args) {
-    ClientTracking.Command tracked = tracking.begin(client); // null (one volatile read) until a client tracks
-    Result result = run(client, args);
-    counters.errors().count(result);
-    return tracking.end(tracked, args, result); // its invalidations to its own connection follow its reply
+    return tracking.dispatch(client, args, counted); // its invalidations to its own connection follow its reply
   }
 
   /** Counts {@code reply} in {@code INFO errorstats} if it is an error (a protocol error, a later reply's). */

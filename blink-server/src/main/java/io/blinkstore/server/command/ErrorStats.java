@@ -33,11 +33,12 @@ final class ErrorStats {
   private final Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
   private volatile boolean disabled;
 
-  /** Counts {@code result} if it is an error not counted yet; any other result is ignored. */
-  void count(Result result) {
+  /** Counts {@code result} if it is an error not counted yet (any other result is ignored), and returns it. */
+  Result count(Result result) {
     if (result instanceof Result.Error error && !error.counted()) {
       countLine(error.line());
     }
+    return result;
   }
 
   /** Counts the errors inside {@code result}'s arrays, maps and sets at any depth, but not {@code result} itself. */

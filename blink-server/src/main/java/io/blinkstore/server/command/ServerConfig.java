@@ -164,7 +164,7 @@ final class ServerConfig {
     values.put("set-max-intset-entries", "512");
     values.put("enable-debug-command", "no"); // the server reports its own (DebugCommand reads it)
     values.put("busy-reply-threshold", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS));
-    values.put("tracking-table-max-keys", Long.toString(ClientTracking.DEFAULT_MAX_KEYS));
+    values.put("tracking-table-max-keys", Long.toString(TrackingTable.DEFAULT_MAX_KEYS));
     values.put("lua-time-limit", Long.toString(ScriptRunner.DEFAULT_BUSY_MILLIS)); // its old name
     values.putAll(HIDDEN);
     if (control != null) {
