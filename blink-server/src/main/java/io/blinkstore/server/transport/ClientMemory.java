@@ -75,9 +75,9 @@ public final class ClientMemory {
 
   /**
    * The default limit: an eighth of the maximum heap or half the direct memory, whichever is less. Requests being
-   * received and replies waiting are held in direct memory, requests decoded and names on the heap; the store
-   * plans with 60% of the heap, so an eighth leaves the collector its room, and half the direct memory leaves
-   * buffers in use by reads and writes theirs. With the launcher's defaults (a 416 MiB heap, 256 MiB of direct
+   * received (up to 1 MiB each: larger ones on the heap) and replies waiting are held in direct memory, requests
+   * decoded and names on the heap; the store plans with 60% of the heap, so an eighth leaves the collector its
+   * room, and half the direct memory leaves buffers in use by reads and writes theirs. With the launcher's defaults (a 416 MiB heap, 256 MiB of direct
    * memory): 52 MiB.
    */
   public static long defaultLimit(long maxHeapBytes, long maxDirectBytes) {
