@@ -56,7 +56,7 @@ class ClientMemoryIT {
       assertEquals("OK", victim.request("SET precious jewels"));
       small.send("SET small " + "s".repeat(20_000)); // a line begun: at most 32 KiB of buffer
       assertEquals("OK", victim.request("SET after-small 1"), "the small one is in");
-      big.send("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$200000\r\n" + "b".repeat(110_000));
+      big.send("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$120000\r\n" + "b".repeat(110_000));
       big.discardLinesUntilClosed(LineClient.TIMEOUT);
       assertTrue(big.isClosedByServer(), "the connection holding the most was closed");
 

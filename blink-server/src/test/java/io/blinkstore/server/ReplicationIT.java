@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -268,6 +269,63 @@ class ReplicationIT {
       assertEquals("publish news hello", replica.next()); // Redis forces it: a replica's subscribers get it too
       assertEquals("publish bla bla", replica.next());
       assertEquals("spublish shard x", replica.next());
+    }
+  }
+
+  /** A script's writes after {@code redis.set_repl(REPL_NONE)} or {@code (REPL_AOF)}; Redis 7.0's flags. */
+  private static final String SET_REPL_SCRIPT = "redis.call('set', 'before', '1') redis.set_repl(redis.REPL_NONE) "
+      + "redis.call('set', 'none', '1') redis.set_repl(redis.REPL_AOF) redis.call('set', 'aof', '1') "
+      + "redis.set_repl(redis.REPL_REPLICA) redis.call('set', 'replica', '1') redis.set_repl(redis.REPL_NONE) "
+      + "redis.call('set', 'none2', '1') redis.set_repl(redis.REPL_SLAVE) redis.call('set', 'slave', '1') "
+      + "redis.set_repl(redis.REPL_ALL) redis.call('set', 'all', '1')";
+
+  @Test
+  void aScriptsWritesAfterSetReplWithoutReplicaAreNotSent() throws Exception {
+    try (Connection client = new Connection(address()); Connection replica = new Connection(address())) {
+      replica.sendRaw("SYNC\r\n");
+      replica.rdb();
+      client.call("EVAL", SET_REPL_SCRIPT, "0");
+      client.call("EVAL", "redis.set_repl(redis.REPL_NONE) redis.call('set', 'alone', '1')", "0");
+      client.call("EVAL", "redis.call('set', 'again', '1')", "0"); // a new run: REPL_ALL again, as in Redis
+      client.call("SET", "end", "1");
+      assertEquals("select 0", replica.next());
+      assertEquals("multi", replica.next());
+      for (String key : List.of("before", "replica", "slave", "all")) {
+        assertEquals("set " + key + " 1", replica.next());
+      }
+      assertEquals("exec", replica.next());
+      assertEquals("set again 1", replica.next()); // nothing for the script that sent nothing: no MULTI either
+      assertEquals("set end 1", replica.next());
+      assertEquals("1", client.call("GET", "none")); // written here all the same
+    }
+  }
+
+  /** One script on this server and on a redis-server primary: each one's redis-server replica gets the same keys. */
+  @Test
+  void aRedisReplicaGetsWhatARedisPrimarysReplicaGetsOfAScriptThatSetsRepl() throws Exception {
+    assumeTrue(RedisServerProcess.installed(), "redis-server is not installed");
+    try (RedisServerProcess redis = RedisServerProcess.start(Files.createDirectory(dir.resolve("redis")));
+        RedisServerProcess ofOurs = RedisServerProcess.start(Files.createDirectory(dir.resolve("ours")),
+            "--replicaof", "127.0.0.1", Integer.toString(address().getPort()));
+        RedisServerProcess ofRedis = RedisServerProcess.start(Files.createDirectory(dir.resolve("theirs")),
+            "--replicaof", "127.0.0.1", Integer.toString(redis.address().getPort()));
+        Connection ours = new Connection(address()); Connection theirs = new Connection(redis.address());
+        Connection oursReplica = new Connection(ofOurs.address());
+        Connection theirReplica = new Connection(ofRedis.address())) {
+      List<List<String>> seen = new ArrayList<>();
+      for (Connection[] pair : new Connection[][] {{ours, oursReplica}, {theirs, theirReplica}}) {
+        while (!String.valueOf(pair[1].call("INFO", "replication")).contains("master_link_status:up")) {
+          Thread.sleep(20); // the replica connects and loads the full sync; the test's timeout bounds the wait
+        }
+        assertEquals(null, pair[0].call("EVAL", SET_REPL_SCRIPT, "0"));
+        pair[0].call("SET", "marker", "1");
+        while (!Long.valueOf(1).equals(pair[1].call("EXISTS", "marker"))) {
+          Thread.sleep(20); // bounded by the test's timeout
+        }
+        seen.add(dataset(pair[1], 0));
+      }
+      assertEquals(seen.get(1), seen.get(0));
+      assertTrue(seen.get(0).toString().contains("all"), seen.get(0).toString());
     }
   }
 

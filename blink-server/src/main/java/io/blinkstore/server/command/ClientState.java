@@ -62,6 +62,8 @@ public final class ClientState {
   private boolean mayBlock;
   /** Set on the client of a script's calls only. */
   private boolean scripted;
+  /** A script's client after {@code redis.set_repl} without {@code REPL_REPLICA}: its writes reach no replica. */
+  private boolean unreplicated;
   /** The blocking pop it waits in; read by {@code CLIENT UNBLOCK} from other event loops. */
   private volatile @Nullable BlockedRequest blocked;
   /** The later reply the current command began (a blocking pop, a script), until its transport takes it. */
@@ -109,6 +111,19 @@ public final class ClientState {
   /** Whether this is the client of a script's calls ({@link #forScript}): {@code SORT} orders a set for it. */
   boolean scripted() {
     return scripted;
+  }
+
+  /**
+   * Whether its writes are sent to replicas: always, except for a script's client after {@code redis.set_repl}
+   * without {@code REPL_REPLICA} (until another {@code set_repl} with it), as Redis 7.0's {@code repl_flags}.
+   */
+  boolean replicated() {
+    return !unreplicated;
+  }
+
+  /** {@code redis.set_repl}: whether the script's writes from now on are sent to replicas. */
+  void replicated(boolean replicated) {
+    this.unreplicated = !replicated;
   }
 
   /** The connection's id ({@code CLIENT ID}), unique within the server. */

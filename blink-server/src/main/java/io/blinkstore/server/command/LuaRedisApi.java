@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * order (unknown command, arity, {@code noscript}, a stale replica, the user's permissions, writes of a read-only
  * script, then before the first write a read-only replica, a primary without its good replicas and the heap guard);
  * {@code acl_check_cmd}, {@code error_reply}, {@code status_reply}, {@code sha1hex}, {@code log} (to the server's
- * log), {@code setresp}; {@code set_repl} and {@code replicate_commands} answered as 7.0 answers them (there is no
- * replication here); {@code breakpoint} and {@code debug} as outside Redis's debugger.
+ * log), {@code setresp}; {@code set_repl} (the writes after {@code REPL_NONE} or {@code REPL_AOF} reach no replica;
+ * there is no AOF) and {@code replicate_commands} as in 7.0; {@code breakpoint} and {@code debug} as outside Redis's
+ * debugger.
  */
 final class LuaRedisApi {
   private static final Logger log = LoggerFactory.getLogger("io.blinkstore.server.script");
@@ -30,6 +31,8 @@ final class LuaRedisApi {
   private static final int LOG_VERBOSE = 1;
   private static final int LOG_NOTICE = 2;
   private static final int LOG_WARNING = 3;
+  /** Redis's {@code PROPAGATE_REPL}: the flag of {@code redis.set_repl} that sends the script's writes on. */
+  private static final int REPL_REPLICA = 2;
   private static final int REPL_ALL = 3;
   /** Redis 7.0.0's {@code REDIS_VERSION_NUM}, the version this server reports. */
   private static final int VERSION_NUM = 0x00070000;
@@ -81,8 +84,8 @@ final class LuaRedisApi {
     redis.set("LOG_WARNING", LOG_WARNING);
     redis.set("REPL_NONE", 0);
     redis.set("REPL_AOF", 1);
-    redis.set("REPL_SLAVE", 2);
-    redis.set("REPL_REPLICA", 2);
+    redis.set("REPL_SLAVE", REPL_REPLICA);
+    redis.set("REPL_REPLICA", REPL_REPLICA);
     redis.set("REPL_ALL", REPL_ALL);
     redis.set("REDIS_VERSION", RespServerCommands.REDIS_VERSION);
     redis.set("REDIS_VERSION_NUM", VERSION_NUM);
@@ -278,16 +281,18 @@ final class LuaRedisApi {
   }
 
   private LuaValue setRepl(Varargs args) {
-    if (run == null) {
+    ScriptRun current = run;
+    if (current == null) {
       throw raise("redis.set_repl can only be called inside a script invocation");
     }
     if (args.narg() != 1) {
       throw raise("redis.set_repl() requires two arguments.");
     }
-    int flags = args.arg1().isnumber() ? (int) args.arg1().todouble() : -1;
+    int flags = args.arg1().isnumber() ? (int) args.arg1().todouble() : 0; // lua_tonumber: 0 for a non-number
     if ((flags & ~REPL_ALL) != 0) {
       throw raise("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
     }
+    current.client().replicated((flags & REPL_REPLICA) != 0); // REPL_AOF alone: there is no AOF, so nowhere
     return LuaValue.NONE;
   }
 

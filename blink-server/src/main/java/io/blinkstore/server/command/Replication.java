@@ -149,7 +149,7 @@ public final class Replication implements BlockedClients.Served {
    * joins the section, if a replica is attached. Returns {@code result}.
    */
   Result ran(CommandSpec spec, ClientState client, byte[][] args, Result result) {
-    if (attached && propagated(spec)) {
+    if (attached && propagated(spec) && client.replicated()) {
       for (byte[][] command : propagation.of(spec.name(), client, args, result)) {
         add(client.db(), command);
       }

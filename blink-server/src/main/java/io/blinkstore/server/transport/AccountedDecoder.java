@@ -2,6 +2,7 @@ package io.blinkstore.server.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
@@ -11,22 +12,42 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * (as nothing) when it leaves the pipeline. It also counts the bytes of the requests it has decoded
  * ({@link #decodedBytes}), so that {@link CommandHandler} can count those it holds back.
  *
- * <p>Its buffer grows only by a new allocation from the channel's allocator (the {@link DirectMemoryGuard}),
- * never in place: Netty's own cumulator grows a buffer in place when it can, inside the pooled allocator, where
- * no guard sees it. Growing by a copy costs what Netty's does when it cannot grow in place: at most one copy of
- * what is buffered per doubling (then per 4 MiB).
+ * <p>Its buffer grows only by a new allocation, never in place: Netty's own cumulator grows a buffer in place when it
+ * can, inside the pooled allocator, where no guard sees it. Growing by a copy costs what Netty's does when it cannot
+ * grow in place: at most one copy of what is buffered per doubling (then per 4 MiB). Up to {@link #HEAP_ABOVE_BYTES}
+ * the buffer is the channel's allocator's (direct memory, through the {@link DirectMemoryGuard}); a larger one is
+ * on the heap, unpooled: a request of megabytes (a large value) is bounded by {@code --max-client-memory}, which
+ * counts it, not by the direct memory left for reads and replies (the launcher's is an eighth of the memory limit,
+ * at least 16 MiB: less than the largest value the store takes). A decoder that knows where the request being received ends
+ * ({@link #expect}) has its buffer grown to that size and no further, rather than to the next doubling.
  */
 public abstract class AccountedDecoder extends ByteToMessageDecoder {
-  private static final Cumulator GROW_BY_ALLOCATION = AccountedDecoder::cumulate;
+  /** The largest buffer taken from the channel's allocator (direct memory); a larger one is on the heap. */
+  static final int HEAP_ABOVE_BYTES = 1 << 20;
 
   private final ClientMemory.Account account;
   /** The capacity last reported. */
   private long reported;
   private long decodedBytes;
+  /** Where the request being received ends, in bytes from the reader index; 0 when not known. */
+  private long expected;
 
   protected AccountedDecoder(ClientMemory.Account account) {
     this.account = account;
-    setCumulator(GROW_BY_ALLOCATION);
+    setCumulator(this::cumulate);
+  }
+
+  /** The connection's client-memory account. */
+  protected final ClientMemory.Account account() {
+    return account;
+  }
+
+  /**
+   * Tells where the request being received ends: {@code bytes} from the buffer's reader index (0: not known). The
+   * buffer grows to no more than that while the request is short of it.
+   */
+  protected final void expect(long bytes) {
+    expected = bytes;
   }
 
   @Override
@@ -62,10 +83,10 @@ public abstract class AccountedDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * Netty's merge cumulator, except that a buffer without room for {@code in} is replaced by a larger one from
-   * {@code alloc} (Netty's growth policy: doubling, then 4 MiB steps) rather than grown in place.
+   * Netty's merge cumulator, except that a buffer without room for {@code in} is replaced by a larger one
+   * ({@link #replace}) rather than grown in place.
    */
-  private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+  private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
     if (cumulation == in) {
       in.release(); // the same buffer twice: retained once more than it is used
       return cumulation;
@@ -87,10 +108,20 @@ public abstract class AccountedDecoder extends ByteToMessageDecoder {
     }
   }
 
-  private static ByteBuf replace(ByteBufAllocator alloc, ByteBuf old, ByteBuf in) {
+  /**
+   * A buffer holding {@code old}'s bytes and then {@code in}'s: Netty's growth policy (doubling, then 4 MiB steps),
+   * but no larger than the end of the request {@link #expect expected} if that is further than the bytes at hand;
+   * from {@code alloc} up to {@link #HEAP_ABOVE_BYTES}, on the heap above.
+   */
+  private ByteBuf replace(ByteBufAllocator alloc, ByteBuf old, ByteBuf in) {
     int oldBytes = old.readableBytes();
     int newBytes = in.readableBytes();
-    ByteBuf larger = alloc.buffer(alloc.calculateNewCapacity(oldBytes + newBytes, Integer.MAX_VALUE));
+    int required = oldBytes + newBytes;
+    int capacity = alloc.calculateNewCapacity(required, Integer.MAX_VALUE);
+    if (expected >= required && expected < capacity) {
+      capacity = (int) expected;
+    }
+    ByteBuf larger = capacity > HEAP_ABOVE_BYTES ? Unpooled.buffer(capacity) : alloc.buffer(capacity);
     ByteBuf toRelease = larger;
     try {
       larger.setBytes(0, old, old.readerIndex(), oldBytes)

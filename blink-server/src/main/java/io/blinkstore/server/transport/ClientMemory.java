@@ -42,6 +42,13 @@ public final class ClientMemory {
   private static final Logger log = LoggerFactory.getLogger(ClientMemory.class);
   private static final AttributeKey<Account> ACCOUNT = AttributeKey.valueOf("blink-client-memory");
 
+  /**
+   * What the largest request leaves of the limit: the most a reply carrying the same bytes back adds to them (a
+   * {@code GET}'s headers, and Netty's 96 bytes per message waiting), so that the largest value a {@code SET} takes
+   * fits the limit when read back whole.
+   */
+  static final long REPLY_ROOM = 1024;
+
   /** The least limit accepted, so that a mistaken setting still lets clients in (Redis's floor, 128 KiB). */
   public static final long MIN_LIMIT = 128 << 10;
 
@@ -68,9 +75,9 @@ public final class ClientMemory {
 
   /**
    * The default limit: an eighth of the maximum heap or half the direct memory, whichever is less. Requests being
-   * received and replies waiting are held in direct memory, requests decoded and names on the heap; the store
-   * plans with 60% of the heap, so an eighth leaves the collector its room, and half the direct memory leaves
-   * buffers in use by reads and writes theirs. With the launcher's defaults (a 416 MiB heap, 256 MiB of direct
+   * received (up to 1 MiB each: larger ones on the heap) and replies waiting are held in direct memory, requests
+   * decoded and names on the heap; the store plans with 60% of the heap, so an eighth leaves the collector its
+   * room, and half the direct memory leaves buffers in use by reads and writes theirs. With the launcher's defaults (a 416 MiB heap, 256 MiB of direct
    * memory): 52 MiB.
    */
   public static long defaultLimit(long maxHeapBytes, long maxDirectBytes) {
@@ -254,6 +261,26 @@ public final class ClientMemory {
     public void addRequests(long delta) {
       if (owner != null) {
         apply(changeRequests(delta));
+      }
+    }
+
+    /**
+     * The most bytes one request of the connection may hold: the limit of all connections together (a larger one
+     * could only be evicted, without a reply) less {@link #REPLY_ROOM}; none for the detached account.
+     */
+    public long largestRequest() {
+      return owner == null ? Long.MAX_VALUE : owner.limit - REPLY_ROOM;
+    }
+
+    /**
+     * A request of {@code bytes}, more than {@link #largestRequest}, was refused before it was buffered, and the
+     * connection is being closed for it: counted and logged as an eviction.
+     */
+    public void refusedRequest(long bytes) {
+      if (owner != null) {
+        owner.counters.clientEvicted();
+        log.info("closing client {}: a request of {} bytes is more than --max-client-memory ({} bytes)",
+            describe(channel.remoteAddress()), bytes, owner.limit);
       }
     }
 

@@ -11,10 +11,12 @@ import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.ServerCounters;
 import io.blinkstore.server.protocol.resp.RespDecoderTest;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -261,7 +263,7 @@ class ClientMemoryTest {
     EmbeddedChannel second = connection();
     EmbeddedChannel third = connection();
     send(first, "SET a " + "x".repeat(30_000));
-    send(second, "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$200000\r\n" + "x".repeat(70_000));
+    send(second, "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$120000\r\n" + "x".repeat(70_000));
     assertTrue(first.isOpen() && second.isOpen());
     send(third, "SET c " + "x".repeat(40_000)); // over 128 KiB together
     assertFalse(second.isOpen(), "the biggest holder was closed");
@@ -324,4 +326,64 @@ class ClientMemoryTest {
     return open;
   }
 
+
+  /** {@code *3 $3 SET $1 k $<length>}: a SET's headers, 29 bytes for a length of six digits. */
+  private static String setHeaders(int valueLength) {
+    return "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + valueLength + "\r\n";
+  }
+
+  /**
+   * A request as large as the limit less the room for its reply is taken, its buffer grown to the request's end and no further; one byte more
+   * is refused as soon as its header has come, with an error that says why, and counted as an eviction.
+   */
+  @Test
+  void aRequestOfTheLimitIsTakenAndOneByteMoreIsRefusedWithAnErrorAtItsHeader() {
+    EmbeddedChannel client = connection();
+    long largest = LIMIT - ClientMemory.REPLY_ROOM;
+    int value = (int) largest - 31; // 29 bytes of headers and the final CRLF
+    send(client, setHeaders(value) + "v".repeat(60_000));
+    send(client, "v".repeat(30_000));
+    assertEquals(largest, accountOf(client).held(), "grown to the request's end, not the next doubling");
+    send(client, "v".repeat(value - 90_000) + "\r\n");
+    assertEquals("+OK\r\n", Outbound.drain(client));
+    assertEquals(0, counters.evictedClients());
+
+    EmbeddedChannel over = connection();
+    send(over, setHeaders(value + 1));
+    assertEquals("-ERR Protocol error: invalid bulk length (a request may hold at most " + largest
+        + " bytes: --max-client-memory)\r\n", Outbound.drain(over));
+    assertFalse(over.isOpen());
+    assertEquals(1, counters.evictedClients());
+    assertTrue(client.isOpen());
+  }
+
+  /**
+   * A request of megabytes is buffered on the heap, counted here, not in direct memory: with a guard that refuses
+   * direct buffers past 3 MiB (as the launcher's 16 MiB of direct memory, shared, would), a 6 MiB value still
+   * arrives whole, and the connection holds what it buffers while it arrives.
+   */
+  @Test
+  void aRequestOfMegabytesIsBufferedOnTheHeapNotInDirectMemory() {
+    ClientMemory large = new ClientMemory(16L << 20, counters);
+    try (BlinkStore big = BlinkStore.builder().memoryLimit(64L << 20).build()) {
+      EmbeddedChannel channel = new EmbeddedChannel();
+      channels.add(channel);
+      channel.config().setAllocator(new DirectMemoryGuard(UnpooledByteBufAllocator.DEFAULT, () -> 0, 4L << 20));
+      ClientMemory.Account account = large.open(channel);
+      channel.pipeline().addLast(HttpRejector.NAME, new HttpRejector(1 << 20, account));
+      new ProtocolPipeline(big, 8 << 20).install(channel.pipeline()); // its RESP requests bounded by 8 MiB too
+      int value = 6 << 20;
+      send(channel, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + value + "\r\n");
+      byte[] chunk = new byte[1 << 20];
+      Arrays.fill(chunk, (byte) 'v');
+      for (int i = 0; i < 6; i++) {
+        channel.writeInbound(Unpooled.copiedBuffer(chunk));
+        assertTrue(channel.isOpen(), "open after " + (i + 1) + " MiB");
+      }
+      assertEquals(value + 32, account.held(), "as much as the request, its 30 bytes of headers and CRLF");
+      send(channel, "\r\n");
+      assertEquals("+OK\r\n", Outbound.drain(channel));
+      assertEquals(0, account.held());
+    }
+  }
 }

@@ -23,7 +23,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>The bulk strings of one request, as sent ({@code $<length>\r\n}, the bytes and {@code \r\n}), total at
  *       most {@code maxRequestBytes}; a bulk string whose declared length would pass that (or is negative) is
  *       {@code invalid bulk length}, as is one longer than Redis's {@link #REDIS_MAX_BULK_BYTES}. So no
- *       argument, and no request, holds more than {@code maxRequestBytes}.
+ *       argument, and no request, holds more than {@code maxRequestBytes}. A request whose bytes, headers
+ *       included, would pass what all connections together may hold ({@code --max-client-memory}, which would
+ *       only evict it without a reply; less room for its reply) is {@code invalid bulk length (a request may
+ *       hold at most <n> bytes: --max-client-memory)}, counted and logged as an eviction.
  *   <li>A header line ({@code *<n>} or {@code $<n>}) longer than {@link #MAX_HEADER_BYTES} before its
  *       {@code \r} is {@code too big mbulk count string} / {@code too big bulk count string}.
  *   <li>An inline command longer than {@link #MAX_INLINE_BYTES} before its {@code \n} is {@code too big inline
@@ -40,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Buffering.</b> A request stays in the channel's cumulation buffer, as the text protocol's unfinished
  * lines do, until all of it has arrived: its headers are validated as they come (remembering how far), and only
- * the complete request is copied into argument arrays. So an unfinished request costs the same memory as an
+ * the complete request is copied into argument arrays. Once a bulk string's header has come, the buffer grows no
+ * further than its end ({@link AccountedDecoder}), and past 1 MiB it is on the heap. So an unfinished request costs the same memory as an
  * unfinished text line of that size, and counts the same against {@code --max-client-memory}
  * ({@link AccountedDecoder}).
  *
@@ -143,6 +147,7 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
         pendingArgs--;
       }
       if (!failed && pendingArgs == 0) {
+        expect(0);
         out.add(new RespRequest.Command(readArguments(in)));
         decoded++;
         arrayLength = 0;
@@ -244,8 +249,15 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
         || requestBytes + headerLength + length + 2 > maxRequestBytes) {
       return fail(out, "invalid bulk length");
     }
+    long requestEnd = (long) scanned + headerLength + length + 2; // from the request's first byte, the reader index
+    if (requestEnd > account().largestRequest()) {
+      account().refusedRequest(requestEnd);
+      return fail(out, "invalid bulk length (a request may hold at most " + account().largestRequest()
+          + " bytes: --max-client-memory)");
+    }
     long end = (long) start + headerLength + length;
     if (end + 2 > in.writerIndex()) {
+      expect(requestEnd); // its buffer grows to hold this bulk string and no more
       return false; // the header is read again when more bytes arrive: it is at most MAX_HEADER_BYTES
     }
     if (in.getByte((int) end) != '\r' || in.getByte((int) end + 1) != '\n') {
@@ -324,6 +336,7 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
   /** Emits the protocol error; returns false, so callers can {@code return fail(...)} to stop. */
   private boolean fail(List<Object> out, String message) {
     failed = true;
+    expect(0);
     arrayLength = 0;
     out.add(new RespRequest.ProtocolError(message));
     return false;
