@@ -45,18 +45,21 @@ final class FullSyncLoad {
   private final HeapGuard heap;
   private final BooleanSupplier current;
   private final String primary;
+  private final Runnable loadingStarts;
 
   /**
    * A load run by {@code client} through {@code dispatch}, held to {@code heap}, for as long as {@code current}
-   * (the link's session) holds; {@code primary} names the primary in log lines.
+   * (the link's session) holds; {@code primary} names the primary in log lines; {@code loadingStarts} runs once
+   * the file is checked, as the store is emptied (other clients get {@code -LOADING} from then on).
    */
   FullSyncLoad(ClientState client, BiFunction<ClientState, byte[][], Result> dispatch, HeapGuard heap,
-      BooleanSupplier current, String primary) {
+      BooleanSupplier current, String primary, Runnable loadingStarts) {
     this.client = client;
     this.dispatch = dispatch;
     this.heap = heap;
     this.current = current;
     this.primary = primary;
+    this.loadingStarts = loadingStarts;
   }
 
   /**
@@ -75,6 +78,7 @@ final class FullSyncLoad {
       throw new ReplicationInput.Refused("the primary's dataset passes this server's memory limit (" + bound
           + " bytes)");
     }
+    loadingStarts.run();
     empty();
     if (!heap.roomFor(counts.bytes())) {
       throw new ReplicationInput.Refused("the primary's dataset (" + counts.keys() + " keys, " + counts.bytes()

@@ -320,9 +320,9 @@ final class PrimaryLink {
         primary = client;
       }
       String from = following.host() + ":" + following.port();
-      loading = true;
       try {
-        counts = new FullSyncLoad(client, dispatch, heap, () -> current(session), from).load(rdb.bytes(), bound);
+        counts = new FullSyncLoad(client, dispatch, heap, () -> current(session), from, () -> loading = true)
+            .load(rdb.bytes(), bound);
       } finally {
         loading = false;
       }
