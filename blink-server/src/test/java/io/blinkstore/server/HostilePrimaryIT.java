@@ -24,10 +24,14 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A replica's link against a primary that misbehaves (issue 23): a test socket plays the primary's side of the
- * handshake, then, one connection after another, a malformed {@code +FULLRESYNC}, an RDB length past the replica's
- * memory limit, an RDB of garbage, a connection dropped in the middle of the RDB, a stream byte that begins no
- * command; the replica's server answers its clients all along and connects again after each. Last, an empty RDB
- * and a stream with an unknown command before a {@code SET}: the link stays up and the {@code SET} is applied.
+ * handshake, then, one connection after another, a malformed {@code +FULLRESYNC}, RDB lengths past the replica's
+ * memory limit (one past its disk's room too, one not), an RDB of garbage, a connection dropped in the middle of
+ * the RDB, a stream byte that begins no command; the replica's server answers its clients all along and connects
+ * again after each. Last, an empty RDB and a stream with an unknown command before a {@code SET}: the link stays up
+ * and the {@code SET} is applied, the unknown command counted in {@code unexpected_error_replies}. The replica's
+ * {@code repl-timeout} is an hour: only the memory limit's bound ends the connection whose RDB length passes it (a
+ * link that took the claim and waited for its bytes would hold that connection, and the test, for the hour); every
+ * other scenario ends on what the primary sent, never on a timeout.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostilePrimaryIT {
@@ -42,6 +46,7 @@ class HostilePrimaryIT {
   private static final List<Scenario> SCENARIOS = List.of(
       new Scenario("+FULLRESYNC nonsense\r\n", false),
       new Scenario(FULLRESYNC + "$99999999999\r\n", false),
+      new Scenario(FULLRESYNC + "$" + (128 << 20) + "\r\n", false), // past the memory limit, not past the disk
       new Scenario(FULLRESYNC + "$20\r\n" + "not an rdb file at a", false),
       new Scenario(FULLRESYNC + "$100\r\nREDIS0010", true),
       new Scenario(FULLRESYNC + "$" + EMPTY_RDB.length() + "\r\n" + EMPTY_RDB + "hello\r\n", false),
@@ -60,6 +65,7 @@ class HostilePrimaryIT {
       Thread fake = new Thread(() -> serve(primary, connections, open), "fake-primary");
       fake.setDaemon(true);
       fake.start();
+      assertEquals("+OK\r\n", ReplicaIT.call(client, "CONFIG", "SET", "repl-timeout", "3600"));
       assertEquals("+OK\r\n", ReplicaIT.call(client, "REPLICAOF", "127.0.0.1",
           Integer.toString(primary.getLocalPort())));
       for (int seen = 1; seen < SCENARIOS.size(); seen++) {
@@ -73,6 +79,8 @@ class HostilePrimaryIT {
       }
       assertTrue(ReplicaIT.info(client).contains("master_link_status:up\r\n"),
           "an unknown command in the stream does not close the link");
+      assertTrue(ReplicaIT.info(client, "stats").contains("unexpected_error_replies:1\r\n"),
+          "the unknown command's error is counted, as Redis counts its master's");
       assertEquals("+OK\r\n", ReplicaIT.call(client, "REPLICAOF", "NO", "ONE"));
     } finally {
       for (Socket socket : open) {

@@ -46,7 +46,12 @@ class ReplicaIT {
 
   /** {@code INFO replication}'s text: a bulk string of many lines, read whole. */
   static String info(LineClient client) throws Exception {
-    client.send(RespIT.resp("INFO", "replication"));
+    return info(client, "replication");
+  }
+
+  /** {@code INFO section}'s text, read whole. */
+  static String info(LineClient client, String section) throws Exception {
+    client.send(RespIT.resp("INFO", section));
     String header = client.readLine();
     long length = Long.parseLong(header.substring(1).strip()) + 2;
     StringBuilder text = new StringBuilder();

@@ -1,5 +1,7 @@
 package io.blinkstore.server.command;
 
+import java.nio.ByteBuffer;
+
 /**
  * The CRC-64 of Redis's {@code DUMP} payloads ({@code crc64.c}): Jones's polynomial {@code 0xad93d23594c935a9},
  * reflected, initial value 0, no final xor; {@code "123456789"} gives {@code 0xe9c6d914c4b8d9ca}.
@@ -20,6 +22,15 @@ final class Crc64 {
   }
 
   private Crc64() {}
+
+  /** The CRC of {@code length} bytes of {@code data} from its index {@code offset}. */
+  static long of(ByteBuffer data, int offset, int length) {
+    long crc = 0;
+    for (int i = offset; i < offset + length; i++) {
+      crc = TABLE[(int) (crc ^ data.get(i)) & 0xff] ^ crc >>> 8;
+    }
+    return crc;
+  }
 
   /** The CRC of {@code length} bytes of {@code data} from {@code offset}. */
   static long of(byte[] data, int offset, int length) {

@@ -164,14 +164,15 @@ public final class Dispatcher {
     new RespScanCommands(keyspace, maxReplyBytes, types).register(table);
     StoredValues values = TypedCommands.register(table, typed, writingThroughLeases, isolation, types, unixTime,
         leases, sizeLimits, maxReplyBytes, blocked, serverCommands.config);
-    replication = new Replication(keyspace == null || types == null || values == null ? null
-        : new RdbFile(databases, keyspace, types, values, writingThroughLeases, unixTime),
+    replication = new Replication(keyspace == null || types == null || values == null ? null : new RdbFile(databases,
+        keyspace, types, values, writingThroughLeases, unixTime, serverCommands::functionLibraries),
         new Propagation(writingThroughLeases, unixTime), serverCommands.config, blocked, isolation, heapGuard);
     replication.register(table);
     new WaitCommand(blocked, replication).register(table);
     serverCommands.replication(replication);
     role = new ReplicaRole(table, replication, serverCommands.config,
-        () -> users.asPrimary(signedInClient(RespKeys::of, ClientConnection.NONE)), this::dispatch, this::closed);
+        () -> users.asPrimary(signedInClient(RespKeys::of, ClientConnection.NONE)), this::dispatch, this::closed,
+        heapGuard, counters);
     new RespClientCommands(clients, pause, blocked, users).register(table);
     tracking = new ClientTracking(clients, table, maxReplyBytes, TrackingTable.defaultMaxBytes(),
         sizeLimits.maxKeyBytes(), isolation, serverCommands.config, counters);

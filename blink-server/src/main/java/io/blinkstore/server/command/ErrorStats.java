@@ -30,6 +30,7 @@ final class ErrorStats {
   private static final Logger log = LoggerFactory.getLogger(ErrorStats.class);
 
   private final LongAdder total = new LongAdder();
+  private final LongAdder unexpected = new LongAdder();
   private final Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
   private volatile boolean disabled;
 
@@ -102,7 +103,21 @@ final class ErrorStats {
   synchronized void reset() {
     kinds.clear();
     total.reset();
+    unexpected.reset();
     disabled = false;
+  }
+
+  /**
+   * Counts an error a command of this server's primary answered (its replication stream's, whose replies go
+   * nowhere): Redis's {@code unexpected_error_replies}.
+   */
+  void countUnexpected() {
+    unexpected.increment();
+  }
+
+  /** The errors answered to the primary since the start or the last reset ({@link #countUnexpected}). */
+  long unexpected() {
+    return unexpected.sum();
   }
 
   /** Every error answered since the start or the last reset. */

@@ -346,7 +346,7 @@ final class FunctionCommands {
   }
 
   /** A release candidate's record: name, engine, a description if flagged, then the code without its metadata. */
-  private static byte[] preGaCode(RdbReader reader) {
+  static byte[] preGaCode(RdbReader reader) {
     byte[] name = reader.string();
     byte[] engine = reader.string();
     if (reader.length() != 0) {

@@ -27,18 +27,22 @@ import org.slf4j.LoggerFactory;
  * thread connects, and again one second after each failure (Redis's {@code replicationCron}):
  * {@code PING}, {@code AUTH [masteruser] masterauth} if {@code masterauth} is set, {@code REPLCONF listening-port},
  * {@code REPLCONF capa eof capa psync2}, {@code PSYNC ? -1} (no backlog is kept here, so always a full sync), then
- * the RDB ({@code $<length>} or diskless {@code $EOF:<mark>}), checked whole ({@link RdbImport}) before the
- * dataset of every database is replaced by it ({@code FLUSHALL}, then one {@code RESTORE} per key, while other
+ * the RDB ({@code $<length>} or diskless {@code $EOF:<mark>}), written to a file as it comes ({@link ReceivedRdb}),
+ * checked whole, then loaded in place of every database and function library ({@link FullSyncLoad}, while other
  * clients' commands without the {@code loading} flag get {@code -LOADING}), then the command stream, each command
- * run as the primary's client (never refused for the replica's read-only state; its replies go nowhere). The
- * offset counts the stream's bytes as Redis's does; {@code REPLCONF GETACK} is answered {@code REPLCONF ACK
- * <offset>}, and an ACK goes every second anyway (a second thread, which only writes).
+ * run as the primary's client (never refused for the replica's read-only state; its replies go nowhere, an error
+ * among them is logged, the first {@value #MAX_LOGGED_ERRORS} of a sync, and counted in {@code INFO}'s
+ * {@code unexpected_error_replies}, as Redis counts it). The offset counts the stream's bytes as Redis's does;
+ * {@code REPLCONF GETACK} is answered {@code REPLCONF ACK <offset>}, and an ACK goes every second anyway (a second
+ * thread, which only writes).
  *
- * <p><b>Bounds.</b> The RDB may be as long as the store's memory limit, and is read as it comes (no buffer made for
- * a length only claimed); a longer one fails the sync with a log line. A stream command has at most
+ * <p><b>Bounds.</b> The RDB may be as long as the store's memory limit (and the disk's free space), and is written
+ * to its file as it comes (no buffer made for a length only claimed); a longer one fails the sync with a log line,
+ * and so does a dataset the heap cannot hold ({@link FullSyncLoad}). A stream command has at most
  * {@link #MAX_ARGUMENTS} arguments of at most {@link #MAX_BULK} bytes each, and a line at most
  * {@link ReplicationInput#MAX_LINE} bytes: anything else from the primary closes the link, which reconnects.
- * Nothing the primary sends can stop the thread or reach an event loop.
+ * Nothing the primary sends can stop the thread or reach an event loop: even an {@link Error} in the thread (a
+ * stack overflow) ends only the session, and the link tries again a second later.
  */
 final class PrimaryLink {
   private static final Logger log = LoggerFactory.getLogger(PrimaryLink.class);
@@ -60,6 +64,8 @@ final class PrimaryLink {
   private final IntSupplier listeningPort;
   private final LongSupplier memoryLimit;
   private final LongSupplier timeoutSeconds;
+  private final HeapGuard heap;
+  private final ErrorStats errors;
 
   private volatile ReplicaRole.State state = ReplicaRole.State.NONE;
   /** The client the primary's commands run as, while a session holds the link. */
@@ -83,7 +89,7 @@ final class PrimaryLink {
 
   PrimaryLink(Supplier<ClientState> newClient, BiFunction<ClientState, byte[][], Result> dispatch,
       Consumer<ClientState> closed, Replication replication, IntSupplier listeningPort, LongSupplier memoryLimit,
-      LongSupplier timeoutSeconds) {
+      LongSupplier timeoutSeconds, HeapGuard heap, ErrorStats errors) {
     this.newClient = newClient;
     this.dispatch = dispatch;
     this.closed = closed;
@@ -91,6 +97,8 @@ final class PrimaryLink {
     this.listeningPort = listeningPort;
     this.memoryLimit = memoryLimit;
     this.timeoutSeconds = timeoutSeconds;
+    this.heap = heap;
+    this.errors = errors;
   }
 
   void password(String value) {
@@ -210,8 +218,11 @@ final class PrimaryLink {
       } catch (IOException | RuntimeException e) {
         if (current(session) && (failures++ == 0 || log.isDebugEnabled())) {
           log.warn("replication from {}:{} failed, trying again every second: {}", following.host(),
-              following.port(), e.toString());
+              following.port(), e instanceof ReplicationInput.Refused ? e.getMessage() : e.toString());
         }
+      } catch (Error e) { // a stack overflow, say: the thread must live on, or REPLICAOF's +OK would connect never
+        log.error("replication from {}:{} failed, trying again every second", following.host(), following.port(),
+            e);
       } finally {
         ended(session);
       }
@@ -302,34 +313,39 @@ final class PrimaryLink {
       return;
     }
     long bound = Math.min(memoryLimit.getAsLong(), Integer.MAX_VALUE - 64);
-    RdbImport.Dataset dataset;
-    try {
-      dataset = RdbImport.read(in.payload(bound), bound);
-    } catch (DumpFormat.Malformed e) {
-      throw new ReplicationInput.Refused("the primary's RDB cannot be loaded: " + e.getMessage());
-    } catch (DumpFormat.TooLarge e) {
-      throw new ReplicationInput.Refused("the primary's dataset passes this server's memory limit (" + bound
-          + " bytes)");
+    ClientState client;
+    RdbImport.@Nullable Counts counts;
+    try (ReceivedRdb rdb = in.payload(bound)) {
+      client = newClient.get();
+      synchronized (this) {
+        if (session != generation) {
+          return;
+        }
+        primary = client;
+      }
+      String from = following.host() + ":" + following.port();
+      try {
+        counts = new FullSyncLoad(client, dispatch, heap, () -> current(session), from, () -> loading = true)
+            .load(rdb.bytes(), bound);
+      } finally {
+        loading = false;
+      }
     }
-    ClientState client = newClient.get();
-    synchronized (this) {
+    if (counts == null) {
+      return;
+    }
+    synchronized (this) { // as one step with stop(): a REPLICAOF NO ONE now must not be undone by the adoption
       if (session != generation) {
         return;
       }
-      primary = client;
+      replication.adopt(parts[1], startOffset);
+      offset = startOffset;
+      state = ReplicaRole.State.CONNECTED;
     }
-    if (!load(client, dataset, following, session)) {
-      return;
-    }
-    replication.adopt(parts[1], startOffset);
-    offset = startOffset;
-    if (!current(session, ReplicaRole.State.CONNECTED)) {
-      return;
-    }
-    log.info("MASTER <-> REPLICA sync with {}:{}: {} keys loaded, {} dropped (streams, module values)",
-        following.host(), following.port(), dataset.entries().size(), dataset.dropped());
+    log.info("MASTER <-> REPLICA sync with {}:{}: {} keys and {} function libraries loaded, {} dropped (streams, "
+        + "module values)", following.host(), following.port(), counts.keys(), counts.libraries(), counts.dropped());
     ack();
-    stream(in, client);
+    stream(in, client, session);
   }
 
   private void handshake(ReplicationInput in) throws IOException {
@@ -393,44 +409,8 @@ final class PrimaryLink {
     }
   }
 
-  /**
-   * Replaces every database's keys with {@code dataset}'s, as the primary's client, while other clients' commands
-   * get {@code -LOADING}. Whether it ended before the server stopped following this session's primary.
-   */
-  private boolean load(ClientState client, RdbImport.Dataset dataset, ReplicaRole.Target following, long session) {
-    loading = true;
-    long failed = 0;
-    try {
-      run(client, "FLUSHALL");
-      int db = -1;
-      boolean selected = false;
-      for (RdbImport.Entry entry : dataset.entries()) {
-        if (!current(session)) {
-          return false;
-        }
-        if (entry.db() != db) {
-          db = entry.db();
-          selected = !(dispatch.apply(client, new byte[][] {ascii("SELECT"), ascii(Integer.toString(db))})
-              instanceof Result.Error);
-        }
-        Result restored = !selected ? null : dispatch.apply(client, new byte[][] {ascii("RESTORE"), entry.key(),
-            ascii(Long.toString(entry.unixMillis())), entry.payload(), ascii("REPLACE"), ascii("ABSTTL")});
-        if (restored == null || restored instanceof Result.Error) {
-          if (failed++ < MAX_LOGGED_ERRORS) {
-            log.warn("a key of database {} from {}:{} was not loaded: {}", db, following.host(), following.port(),
-                restored instanceof Result.Error error ? error.line() : "no such database here");
-          }
-        }
-      }
-      run(client, "SELECT", "0");
-      return true;
-    } finally {
-      loading = false;
-    }
-  }
-
-  /** Applies the primary's commands until the link fails. */
-  private void stream(ReplicationInput in, ClientState client) throws IOException {
+  /** Applies the primary's commands until the link fails or the server stops following it. */
+  private void stream(ReplicationInput in, ClientState client, long session) throws IOException {
     long failed = 0;
     long bound = Math.min(memoryLimit.getAsLong(), Integer.MAX_VALUE);
     while (true) {
@@ -442,24 +422,20 @@ final class PrimaryLink {
           && Arguments.lowerCase(args[1]).equals("getack")) {
         write(new byte[][] {ascii("REPLCONF"), ascii("ACK"), ascii(Long.toString(offset))});
       } else if (args.length > 0) {
+        if (!current(session)) {
+          return; // REPLICAOF NO ONE, or another primary: this one's commands no longer apply
+        }
         Result result = dispatch.apply(client, args);
-        if (result instanceof Result.Error error && failed++ < MAX_LOGGED_ERRORS) {
-          log.warn("a command from the primary failed: {} (after {} of the stream's bytes)", error.line(), offset);
+        if (result instanceof Result.Error error) {
+          errors.countUnexpected();
+          if (failed++ < MAX_LOGGED_ERRORS) {
+            log.warn("a command from the primary failed: {} (after {} of the stream's bytes)", error.line(),
+                offset);
+          }
         }
       }
       offset += size;
       replication.advance(size);
-    }
-  }
-
-  /** Runs {@code words} as the primary's client; an error is logged (the sync goes on, as Redis's load would). */
-  private void run(ClientState client, String... words) {
-    byte[][] args = new byte[words.length][];
-    for (int i = 0; i < words.length; i++) {
-      args[i] = ascii(words[i]);
-    }
-    if (dispatch.apply(client, args) instanceof Result.Error error) {
-      log.warn("{} on loading the primary's dataset failed: {}", words[0], error.line());
     }
   }
 

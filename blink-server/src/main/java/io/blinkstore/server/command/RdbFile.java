@@ -10,13 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 /**
  * The whole dataset as one Redis 7.0 RDB file (version 10, {@code rdb.c}'s {@code rdbSaveRio}), what a replica's full
  * sync loads: the magic {@code REDIS0010}, aux fields ({@code redis-ver}, {@code redis-bits}, {@code ctime},
- * {@code used-mem}, {@code aof-base}), then for each database that holds keys {@code SELECTDB} and {@code RESIZEDB},
- * and each key as {@code [EXPIRETIME_MS <unix ms>] <type> <key> <value>} ({@link RdbObjects}), then {@code EOF} and
- * the CRC-64 of all before it, little-endian. The caller holds the store's gate exclusive, so that the file is the
+ * {@code used-mem}, {@code aof-base}), each function library's code in a {@code FUNCTION2} record (Redis's
+ * {@code rdbSaveFunctions}: a replica replaces its libraries with these), then for each database that holds keys
+ * {@code SELECTDB} and {@code RESIZEDB}, and each key as {@code [EXPIRETIME_MS <unix ms>] <type> <key> <value>}
+ * ({@link RdbObjects}), then {@code EOF} and the CRC-64 of all before it, little-endian. The caller holds the store's gate exclusive, so that the file is the
  * store at one instant.
  *
  * <p><b>Bound.</b> The file is built in memory and refused ({@link TooLarge}) once it would pass the bound given,
@@ -45,6 +47,7 @@ final class RdbFile {
   private static final long ROOM_STEP = 1 << 20;
 
   private static final int AUX = 0xfa;
+  private static final int FUNCTION2 = 0xf5;
   private static final int RESIZEDB = 0xfb;
   private static final int EXPIRETIME_MS = 0xfc;
   private static final int SELECTDB = 0xfe;
@@ -56,15 +59,18 @@ final class RdbFile {
   private final StoredValues values;
   private final Deadlines deadlines;
   private final UnixTime time;
+  private final Supplier<List<FunctionLibraries.Library>> libraries;
 
+  /** The file of the store's {@code databases}, and of the function {@code libraries} loaded then. */
   RdbFile(Databases databases, Keyspace keyspace, TypedKeys types, StoredValues values, Deadlines deadlines,
-      UnixTime time) {
+      UnixTime time, Supplier<List<FunctionLibraries.Library>> libraries) {
     this.databases = databases;
     this.keyspace = keyspace;
     this.types = types;
     this.values = values;
     this.deadlines = deadlines;
     this.time = time;
+    this.libraries = libraries;
   }
 
   /**
@@ -86,6 +92,14 @@ final class RdbFile {
     aux(out, "ctime", Long.toString(time.nowMillis() / 1000));
     aux(out, "used-mem", "0");
     aux(out, "aof-base", "0");
+    for (FunctionLibraries.Library library : libraries.get()) {
+      out.write(FUNCTION2);
+      RdbObjects.writeString(out, library.code());
+      if (out.size() > maxBytes) {
+        throw new TooLarge();
+      }
+      askRoom(out);
+    }
     for (int db = 0; db < databases.count(); db++) {
       database(out, db, maxBytes);
     }

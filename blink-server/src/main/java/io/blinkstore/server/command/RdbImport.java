@@ -1,23 +1,26 @@
 package io.blinkstore.server.command;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.ByteBuffer;
 
 /**
- * Reads a whole RDB file a primary sends at a full sync (Redis 7.0's {@code rdbLoadRio}, versions 1 to 10), checked
- * through before anything is loaded: the magic {@code REDIS} and version, each opcode ({@code AUX}, {@code SELECTDB},
- * {@code RESIZEDB}, {@code EXPIRETIME}, {@code EXPIRETIME_MS}, {@code FREQ}, {@code IDLE}, {@code FUNCTION2} skipped,
- * {@code MODULE_AUX} and the old module type refused), each value in every encoding {@link DumpFormat} reads, and
- * the CRC-64 at the end (0: saved without one, as Redis accepts). Each key becomes a {@code RESTORE} payload (its
- * value's bytes as they came, with {@code DUMP}'s footer), so that loading it is {@code RESTORE}'s work, bounds and
- * all. A stream or a module value of the self-describing kind is skipped over and counted as dropped.
+ * Reads an RDB file a primary sends at a full sync (Redis 7.0's {@code rdbLoadRio}, versions 1 to 10), entry by
+ * entry: the magic {@code REDIS} and version, the CRC-64 at the end (0: saved without one, as Redis accepts), each
+ * opcode ({@code AUX}, {@code SELECTDB}, {@code RESIZEDB}, {@code EXPIRETIME}, {@code EXPIRETIME_MS}, {@code FREQ},
+ * {@code IDLE} skipped, {@code MODULE_AUX} and the old module type refused), each {@code FUNCTION2} library's code,
+ * and each value in every encoding {@link DumpFormat} reads. Each key is given to a {@link Sink} as a
+ * {@code RESTORE} payload (its value's bytes as they came, with {@code DUMP}'s footer), so that loading it is
+ * {@code RESTORE}'s work, bounds and all, and nothing of the file is held but the entry at hand: a file is read once
+ * with {@link #CHECK} to be checked through, then again to be loaded. A stream or a module value of the
+ * self-describing kind is skipped over and counted as dropped.
  *
  * <p><b>Bound.</b> Every string read counts against {@code maxBytes} (the store's memory limit): a file whose
  * values would pass it is refused ({@link DumpFormat.TooLarge}) while it is read; nothing is allocated that the
- * file only claims ({@link RdbReader}).
+ * file only claims ({@link RdbReader}). What was counted is the file's {@link Counts#bytes}: the heap the load will
+ * need, roughly.
  */
 final class RdbImport {
+  private static final String MAGIC = "REDIS";
+  private static final int FUNCTION_PRE_GA = 0xf6;
   private static final int FUNCTION2 = 0xf5;
   private static final int MODULE_AUX = 0xf7;
   private static final int IDLE = 0xf8;
@@ -32,39 +35,62 @@ final class RdbImport {
   private static final int STREAM_LISTPACKS = 15;
   private static final int STREAM_LISTPACKS_2 = 19;
 
-  /** A key of database {@code db}, its value as a {@code RESTORE} payload, its expiry in Unix ms (0: none). */
-  record Entry(int db, byte[] key, byte[] payload, long unixMillis) {}
+  /** What a file holds, given in the file's order as it is read. */
+  interface Sink {
+    /** A function library's code, as {@code FUNCTION LOAD} takes it (a {@code FUNCTION2} record). */
+    void library(byte[] code);
 
-  /** What a file holds: its keys, and how many were dropped (streams, module values). */
-  record Dataset(List<Entry> entries, long dropped) {}
+    /** A key of database {@code db}, its value as a {@code RESTORE} payload, its expiry in Unix ms (0: none). */
+    void entry(int db, byte[] key, byte[] payload, long unixMillis);
+  }
+
+  /** Keeps nothing: the file is only checked. */
+  static final Sink CHECK = new Sink() {
+    @Override
+    public void library(byte[] code) {}
+
+    @Override
+    public void entry(int db, byte[] key, byte[] payload, long unixMillis) {}
+  };
+
+  /**
+   * What a file held: its keys, those dropped (streams, module values), its function libraries, and the bytes of
+   * its strings counted against the bound.
+   */
+  record Counts(long keys, long dropped, long libraries, long bytes) {}
 
   private RdbImport() {}
 
   /**
-   * The keys of {@code file}.
+   * Reads {@code file[0, limit)}, giving {@code sink} its libraries and keys in order.
    *
-   * @throws DumpFormat.Malformed if it is not an RDB file Redis 7.0 would load, or its checksum is wrong
+   * @throws DumpFormat.Malformed if it is not an RDB file Redis 7.0 would load, or its checksum is wrong (then the
+   *     sink may have had part of it: check a file through with {@link #CHECK} first)
    * @throws DumpFormat.TooLarge if its strings would pass {@code maxBytes}
    */
-  static Dataset read(byte[] file, long maxBytes) {
-    if (file.length < 9 || !new String(file, 0, 5, StandardCharsets.US_ASCII).equals("REDIS")) {
-      throw new DumpFormat.Malformed("not an RDB file");
+  static Counts read(ByteBuffer file, long maxBytes, Sink sink) {
+    int length = file.limit();
+    for (int i = 0; i < MAGIC.length(); i++) {
+      if (length < 9 || file.get(i) != MAGIC.charAt(i)) {
+        throw new DumpFormat.Malformed("not an RDB file");
+      }
     }
     int version = version(file);
-    int end = file.length;
+    int end = length;
     if (version >= 5) {
       end -= 8;
       if (end < 9) {
         throw new DumpFormat.Malformed("no checksum");
       }
-      long stored = DumpFormat.littleEndian(file, end, 8);
+      long stored = littleEndian(new RdbReader(file, end, length, 0), 8);
       if (stored != 0 && stored != Crc64.of(file, 0, end)) {
         throw new DumpFormat.Malformed("wrong RDB checksum");
       }
     }
     RdbReader reader = new RdbReader(file, 9, end, maxBytes);
-    List<Entry> entries = new ArrayList<>();
+    long keys = 0;
     long dropped = 0;
+    long libraries = 0;
     int db = 0;
     long expiry = 0;
     while (true) {
@@ -74,7 +100,7 @@ final class RdbImport {
           if (reader.position() != end) {
             throw new DumpFormat.Malformed("bytes after the end of the RDB file");
           }
-          return new Dataset(entries, dropped);
+          return new Counts(keys, dropped, libraries, maxBytes - reader.budgetLeft());
         }
         case AUX -> {
           reader.string();
@@ -89,7 +115,14 @@ final class RdbImport {
         case EXPIRETIME -> expiry = littleEndian(reader, 4) * 1000;
         case FREQ -> reader.u8();
         case IDLE -> reader.length();
-        case FUNCTION2 -> reader.string(); // a function library: there are no functions here
+        case FUNCTION2 -> {
+          sink.library(reader.string());
+          libraries++;
+        }
+        case FUNCTION_PRE_GA -> {
+          sink.library(FunctionCommands.preGaCode(reader));
+          libraries++;
+        }
         case MODULE_AUX -> throw new DumpFormat.Malformed("module data (MODULE_AUX) cannot be loaded here");
         default -> {
           byte[] key = reader.string();
@@ -102,7 +135,8 @@ final class RdbImport {
             dropped++;
           } else {
             DumpFormat.object(type, reader);
-            entries.add(new Entry(db, key, payload(type, file, from, reader.position()), expiry));
+            sink.entry(db, key, payload(type, reader, from, reader.position()), expiry);
+            keys++;
           }
           expiry = 0;
         }
@@ -110,10 +144,10 @@ final class RdbImport {
     }
   }
 
-  private static int version(byte[] file) {
+  private static int version(ByteBuffer file) {
     int version = 0;
     for (int i = 5; i < 9; i++) {
-      int digit = file[i] - '0';
+      int digit = file.get(i) - '0';
       if (digit < 0 || digit > 9) {
         throw new DumpFormat.Malformed("not an RDB version");
       }
@@ -125,11 +159,11 @@ final class RdbImport {
     return version;
   }
 
-  /** {@code DUMP}'s payload of the value at {@code file[from, to)} of RDB type {@code type}. */
-  private static byte[] payload(int type, byte[] file, int from, int to) {
+  /** {@code DUMP}'s payload of the value read from {@code from} to {@code to}, of RDB type {@code type}. */
+  private static byte[] payload(int type, RdbReader reader, int from, int to) {
     byte[] payload = new byte[1 + (to - from) + 10];
     payload[0] = (byte) type;
-    System.arraycopy(file, from, payload, 1, to - from);
+    reader.copy(from, payload, 1, to - from);
     int footer = payload.length - 10;
     payload[footer] = (byte) DumpFormat.RDB_VERSION;
     long crc = Crc64.of(payload, 0, footer + 2);

@@ -1,24 +1,30 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.internal.ListReplies;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Reads RDB's lengths and strings from {@code data[from, to)} ({@code rdbLoadLen}, {@code rdbGenericLoadStringObject})
  * for {@link DumpFormat}: a length in 6, 14, 32 or 64 bits; a string plain, as an 8, 16 or 32-bit integer, or
  * LZF-compressed. Every string read is charged to the bound ({@link DumpFormat.TooLarge} past it), and nothing is
- * read or allocated past the bytes there are ({@link DumpFormat.Malformed}).
+ * read or allocated past the bytes there are ({@link DumpFormat.Malformed}). The bytes are an array's, or a file's
+ * mapped into memory (a replica's full sync, {@link ReceivedRdb}): only the strings read are copied to the heap.
  */
 final class RdbReader {
-  private final byte[] data;
+  private final ByteBuffer data;
   private final int end;
   private int at;
   private long budget;
 
   RdbReader(byte[] data, int from, int to, long maxBytes) {
+    this(ByteBuffer.wrap(data), from, to, maxBytes);
+  }
+
+  /** Reads {@code data} from its index {@code from} to {@code to}, whatever its position and limit. */
+  RdbReader(ByteBuffer data, int from, int to, long maxBytes) {
     this.data = data;
     this.at = from;
     this.end = to;
@@ -34,7 +40,7 @@ final class RdbReader {
     if (at >= end) {
       throw DumpFormat.MALFORMED;
     }
-    return data[at++] & 0xff;
+    return data.get(at++) & 0xff;
   }
 
   /** A length that is not a string's special encoding. */
@@ -89,14 +95,13 @@ final class RdbReader {
       if (length > end - at) {
         throw DumpFormat.MALFORMED;
       }
-      byte[] bytes = Arrays.copyOfRange(data, at, at + (int) length);
-      at += (int) length;
-      return charged(bytes);
+      charge(length); // before the copy is made
+      return bytes(advance((int) length), (int) length);
     }
     return switch (first & 0x3f) {
       case 0 -> decimal((byte) u8());
-      case 1 -> decimal((short) DumpFormat.littleEndian(data, advance(2), 2));
-      case 2 -> decimal((int) DumpFormat.littleEndian(data, advance(4), 4));
+      case 1 -> decimal((short) littleEndian(advance(2), 2));
+      case 2 -> decimal((int) littleEndian(advance(4), 4));
       case 3 -> compressed();
       default -> throw DumpFormat.MALFORMED;
     };
@@ -104,7 +109,7 @@ final class RdbReader {
 
   /** A sorted set's binary score ({@code ZSET_2}): an IEEE 754 double, little-endian. */
   double binaryDouble() {
-    return Double.longBitsToDouble(DumpFormat.littleEndian(data, advance(8), 8));
+    return Double.longBitsToDouble(littleEndian(advance(8), 8));
   }
 
   /**
@@ -118,8 +123,7 @@ final class RdbReader {
       case 254 -> Double.POSITIVE_INFINITY;
       case 255 -> Double.NEGATIVE_INFINITY;
       default -> {
-        int from = advance(length);
-        Double score = Scores.score(Arrays.copyOfRange(data, from, from + length));
+        Double score = Scores.score(bytes(advance(length), length));
         yield score == null ? Double.NaN : score;
       }
     };
@@ -146,6 +150,32 @@ final class RdbReader {
     return at - size;
   }
 
+  /** The {@code size} bytes from {@code from}, copied. */
+  private byte[] bytes(int from, int size) {
+    byte[] bytes = new byte[size];
+    copy(from, bytes, 0, size);
+    return bytes;
+  }
+
+  /** Copies the {@code size} bytes read from {@code from} to {@code into[at...]}. */
+  void copy(int from, byte[] into, int at, int size) {
+    data.get(from, into, at, size);
+  }
+
+  /** What is left of the bound: {@code maxBytes} less what the strings read so far were charged. */
+  long budgetLeft() {
+    return budget;
+  }
+
+  /** The unsigned little-endian integer of {@code size} bytes at {@code from} (as a long's bits for 8). */
+  private long littleEndian(int from, int size) {
+    long value = 0;
+    for (int i = size - 1; i >= 0; i--) {
+      value = value << 8 | (data.get(from + i) & 0xff);
+    }
+    return value;
+  }
+
   private byte[] decimal(long value) {
     return charged(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
   }
@@ -164,8 +194,8 @@ final class RdbReader {
     if (length > compressed * Lzf.MOST_PER_BYTE) {
       throw DumpFormat.MALFORMED; // more than its bytes can give: refused before its buffer is made
     }
-    int from = advance((int) compressed);
-    return Lzf.decompress(data, from, from + (int) compressed, (int) length);
+    byte[] input = bytes(advance((int) compressed), (int) compressed);
+    return Lzf.decompress(input, 0, input.length, (int) length);
   }
 
   /** Counts {@code bytes} of a string read against the bound (charged before a packed list is split up too). */

@@ -68,14 +68,16 @@ final class ReplicaRole {
   /**
    * The role of a server whose replication is {@code replication}, registered in {@code commands}: a link runs the
    * primary's commands through {@code dispatch} as a client from {@code newClient}, {@code closed} when the link
-   * ends.
+   * ends; a full sync's dataset loads only if {@code heap} has room for it, the errors of the primary's commands
+   * are counted in {@code counters}.
    */
   ReplicaRole(CommandTable commands, Replication replication, ServerConfig config, Supplier<ClientState> newClient,
-      BiFunction<ClientState, byte[][], Result> dispatch, Consumer<ClientState> closed) {
+      BiFunction<ClientState, byte[][], Result> dispatch, Consumer<ClientState> closed, HeapGuard heap,
+      ServerCounters counters) {
     this.replication = replication;
     this.link = new PrimaryLink(newClient, dispatch, closed, replication,
         () -> Integer.parseInt(config.value("port")), () -> Long.parseLong(config.value("maxmemory")),
-        () -> Long.parseLong(config.value("repl-timeout")));
+        () -> Long.parseLong(config.value("repl-timeout")), heap, counters.errors());
     config.watch("replica-read-only", value -> readOnly = value.equals("yes"));
     config.watch("replica-serve-stale-data", value -> serveStale = value.equals("yes"));
     config.watch("min-replicas-to-write", value -> minReplicas = Long.parseLong(value));

@@ -4,14 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * A replica's link's bytes from its primary ({@link PrimaryLink}) as they come, counted (the replication offset
  * counts them), read as RESP lines, the RDB payload and the stream's commands, each within the link's bounds:
  * a line at most {@link #MAX_LINE} bytes, a command at most {@link PrimaryLink#MAX_ARGUMENTS} arguments of at most
- * {@link PrimaryLink#MAX_BULK} bytes, a payload at most the bound given; a buffer grows with the bytes that come,
- * never to a length only claimed. Anything else is {@link Refused}.
+ * {@link PrimaryLink#MAX_BULK} bytes, a payload at most the bound given, written to a file as it comes
+ * ({@link ReceivedRdb}); a buffer grows with the bytes that come, never to a length only claimed. Anything else is
+ * {@link Refused}.
  */
 final class ReplicationInput {
   /** The primary sent something this link does not follow: the link closes and starts again. */
@@ -61,8 +61,12 @@ final class ReplicationInput {
     return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
   }
 
-  /** The RDB after {@code +FULLRESYNC}: {@code $<length>} and that many bytes, or {@code $EOF:<mark>}. */
-  byte[] payload(long bound) throws IOException {
+  /**
+   * The RDB after {@code +FULLRESYNC}: {@code $<length>} and that many bytes, or {@code $EOF:<mark>} and the bytes
+   * up to the mark, written to a file as they come ({@link ReceivedRdb}, which the caller closes), at most
+   * {@code bound} bytes: a longer length is refused before anything is read.
+   */
+  ReceivedRdb payload(long bound) throws IOException {
     String header = line();
     while (header.isEmpty()) {
       header = line(); // newlines while the primary prepares the RDB
@@ -78,24 +82,53 @@ final class ReplicationInput {
       throw new Refused("the primary's RDB of " + length + " bytes passes this server's memory limit ("
           + bound + " bytes)");
     }
-    return bytes(length);
+    ReceivedRdb file = ReceivedRdb.create(length);
+    try {
+      byte[] chunk = new byte[CHUNK];
+      for (long left = length; left > 0; ) {
+        int n = in.read(chunk, 0, (int) Math.min(left, CHUNK));
+        if (n < 0) {
+          throw new IOException("the primary closed the link");
+        }
+        file.write(chunk, n);
+        left -= n;
+        count += n;
+      }
+      return file;
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
   }
 
-  private byte[] untilMark(byte[] mark, long bound) throws IOException {
-    ByteArrayOutputStream file = new ByteArrayOutputStream(CHUNK);
-    byte[] tail = new byte[MARK];
-    long seen = 0;
-    while (true) {
-      int b = read();
-      file.write(b);
-      tail[(int) (seen++ % MARK)] = (byte) b;
-      if (seen >= MARK && b == (mark[MARK - 1] & 0xff) && endsWith(tail, seen, mark)) {
-        byte[] all = file.toByteArray();
-        return Arrays.copyOf(all, all.length - MARK);
+  /** The bytes up to {@code mark}, which is not kept: at most {@code bound} of them. */
+  private ReceivedRdb untilMark(byte[] mark, long bound) throws IOException {
+    ReceivedRdb file = ReceivedRdb.create(0);
+    try {
+      byte[] chunk = new byte[CHUNK];
+      int filled = 0;
+      byte[] tail = new byte[MARK];
+      long seen = 0;
+      while (true) {
+        int b = read();
+        chunk[filled++] = (byte) b;
+        tail[(int) (seen++ % MARK)] = (byte) b;
+        if (seen >= MARK && b == (mark[MARK - 1] & 0xff) && endsWith(tail, seen, mark)) {
+          file.write(chunk, filled);
+          file.truncate(seen - MARK);
+          return file;
+        }
+        if (filled == CHUNK) {
+          file.write(chunk, filled);
+          filled = 0;
+        }
+        if (seen > bound + MARK) {
+          throw new Refused("the primary's RDB passes this server's memory limit (" + bound + " bytes)");
+        }
       }
-      if (seen > bound + MARK) {
-        throw new Refused("the primary's RDB passes this server's memory limit (" + bound + " bytes)");
-      }
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
     }
   }
 

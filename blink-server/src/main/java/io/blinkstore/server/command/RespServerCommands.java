@@ -94,6 +94,11 @@ public final class RespServerCommands {
     info.scripts(cache, functions);
   }
 
+  /** The function libraries loaded now (none before {@link #scripts}): what a full sync's RDB carries. */
+  List<FunctionLibraries.Library> functionLibraries() {
+    return info.functionLibraries();
+  }
+
   /** Reports {@code replication} in {@code INFO replication}. */
   void replication(Replication replication) {
     info.replication(replication::infoLines);

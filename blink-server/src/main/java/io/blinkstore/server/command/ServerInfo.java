@@ -175,6 +175,7 @@ final class ServerInfo {
         "tracking_total_keys:" + counters.tracking().keys(),
         "tracking_total_items:" + counters.tracking().items(),
         "tracking_total_prefixes:" + counters.tracking().prefixes(),
+        "unexpected_error_replies:" + counters.errors().unexpected(),
         "total_error_replies:" + counters.errors().total(),
         "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
   }
@@ -187,6 +188,12 @@ final class ServerInfo {
   /** Reports {@code snapshots} in {@code INFO persistence}. */
   void persistence(SnapshotService snapshots) {
     persistence = () -> snapshots.figures().infoLines();
+  }
+
+  /** The function libraries loaded now; none before {@link #scripts}. */
+  List<FunctionLibraries.Library> functionLibraries() {
+    FunctionLibraries libraries = functions;
+    return libraries == null ? List.of() : libraries.libraries();
   }
 
   /** Reports {@code cache}'s scripts and {@code libraries}' functions in {@code INFO memory}. */
