@@ -94,7 +94,7 @@ class PrimaryLinkTest {
 
   private static PrimaryLink link(Dispatcher dispatcher, Replication replication,
       BiFunction<ClientState, byte[][], Result> dispatch, Consumer<ClientState> closed) {
-    return new PrimaryLink(() -> dispatcher.signedInClient(RespKeys::of), dispatch, closed, replication,
+    return new PrimaryLink(() -> dispatcher.signedInClient(RespKeys::of, ClientConnection.NONE), dispatch, closed, replication,
         () -> 6379, () -> 64L << 20, () -> 60, HeapGuard.NONE, new ErrorStats());
   }
 
