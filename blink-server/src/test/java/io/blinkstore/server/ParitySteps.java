@@ -97,6 +97,23 @@ final class ParitySteps {
     return replies;
   }
 
+  /** A server's replies to {@code steps}, step by step, read by a test's own connections to {@code address}. */
+  @FunctionalInterface
+  interface StepReplies {
+    List<String> of(SocketAddress address, List<Step> steps) throws Exception;
+  }
+
+  /**
+   * Asserts that a server of ours started in {@code dir} gives the replies the redis-server on {@code socket} gives
+   * to {@code steps}, each server's read by {@code replies} ({@link #assertSameReplies}).
+   */
+  static void assertStepsMatchRedis(Path dir, Path socket, List<Step> steps, StepReplies replies) throws Exception {
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
+      assertSameReplies(replies.of(UnixDomainSocketAddress.of(socket), steps),
+          replies.of(UnixDomainSocketAddress.of(server.unixPath()), steps), steps);
+    }
+  }
+
   /** Asserts that every step but {@code HELLO}s (whose server fields differ) got the same replies from both. */
   static void assertSameReplies(List<String> expected, List<String> actual, List<Step> steps) {
     for (int i = 0; i < steps.size(); i++) {

@@ -1,11 +1,9 @@
 package io.blinkstore.server;
 
-import static io.blinkstore.server.ParitySteps.assertSameReplies;
 
 import io.blinkstore.server.ParitySteps.Step;
 
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,19 +193,12 @@ class TrackingParityIT {
 
   @Test
   void trackingAndItsInvalidationsMatchRedisByteForByteInRespThree() throws Exception {
-    assertStepsMatchRedis(RESP3);
+    ParitySteps.assertStepsMatchRedis(dir, redis.socket(), RESP3, TrackingParityIT::replies);
   }
 
   @Test
   void invalidationsRedirectedToASubscriberMatchRedisByteForByteInRespTwo() throws Exception {
-    assertStepsMatchRedis(RESP2);
-  }
-
-  private void assertStepsMatchRedis(List<Step> steps) throws Exception {
-    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 1 << 20)) {
-      assertSameReplies(replies(UnixDomainSocketAddress.of(redis.socket()), steps),
-          replies(UnixDomainSocketAddress.of(server.unixPath()), steps), steps);
-    }
+    ParitySteps.assertStepsMatchRedis(dir, redis.socket(), RESP2, TrackingParityIT::replies);
   }
 
   /** Each step's replies on the server at {@code address}: the sender's, then the others' (tracker, writer, redirect). */
