@@ -12,7 +12,9 @@
 # Knobs (environment): OUT (default blink-bench/target/redis-suite: one log per unit and server, table.md),
 # UNIT_TIMEOUT (seconds per unit and server, default 600), MEMORY_LIMIT (ours, default 512MB; Redis runs without
 # maxmemory; both with maxmemory-policy noeviction, Redis's default, and with DEBUG enabled, as the suite's own
-# configuration has it), SKIP_REDIS=1 (ours only), SKIP_BUILD=1, SKIP_TESTS (below).
+# configuration has it), PROTOCOL (ours' --protocol: auto, the default, or resp, which takes a first request that
+# is not an array as Redis does: unit/protocol's and unit/other's first-byte tests), SKIP_REDIS=1 (ours only),
+# SKIP_BUILD=1, SKIP_TESTS (below).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +28,7 @@ fi
 OUT="${OUT:-$root/blink-bench/target/redis-suite}"
 UNIT_TIMEOUT="${UNIT_TIMEOUT:-600}"
 MEMORY_LIMIT="${MEMORY_LIMIT:-512MB}"
+PROTOCOL="${PROTOCOL:-auto}"
 mkdir -p "$OUT"
 
 [ -x "$redis_src/runtest" ] || { echo "redis-suite: no runtest in $redis_src" >&2; exit 2; }
@@ -48,7 +51,7 @@ start_server() { # $1: blink | redis, $2: port, $3: log
     # default policy that is (unit/multi's OOM tests lower maxmemory and expect refusals, not evictions).
     blink) mkdir -p "$3.dir"
       "$root/bin/blink-store" serve --tcp "127.0.0.1:$2" --memory-limit "$MEMORY_LIMIT" --maxmemory-policy noeviction \
-      --snapshot "$3.dir/blink.snapshot" --enable-debug-command yes >"$3.server" 2>&1 & ;;
+      --snapshot "$3.dir/blink.snapshot" --enable-debug-command yes --protocol "$PROTOCOL" >"$3.server" 2>&1 & ;;
     redis) mkdir -p "$3.dir"
       redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no \
       --daemonize no --dir "$3.dir" \

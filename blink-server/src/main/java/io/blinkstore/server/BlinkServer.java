@@ -148,6 +148,7 @@ public final class BlinkServer implements AutoCloseable {
   private final @Nullable Path unix;
   private final int maxLineBytes;
   private final Transport transport;
+  private final boolean respOnly;
   private final ServerCounters counters = new ServerCounters();
   private final ClientMemory clientMemory;
   private final SpareDescriptor spare = new SpareDescriptor(Path.of("/dev/null"));
@@ -189,6 +190,7 @@ public final class BlinkServer implements AutoCloseable {
     this.unix = builder.unix;
     this.maxLineBytes = builder.maxLineBytes;
     this.transport = resolve(transport);
+    this.respOnly = builder.respOnly;
     this.sockets = new ServerSockets(this.transport, spare);
     this.clientMemory = new ClientMemory(builder.maxClientMemory, counters);
     this.limits = new ConnectionLimits(counters, builder.maxConnections, builder.idleTimeout.toMillis(),
@@ -253,7 +255,7 @@ public final class BlinkServer implements AutoCloseable {
               // Connection-level limits and the HTTP check first, so they hold whatever protocol follows.
               limits.install(channel.pipeline());
               channel.pipeline().addLast(HttpRejector.NAME, new HttpRejector(maxLineBytes, account));
-              protocol.install(channel.pipeline());
+              protocol.install(channel.pipeline(), respOnly);
             }
           };
       try {

@@ -25,6 +25,7 @@ public final class BlinkServerBuilder {
   @Nullable Path unix;
   int maxLineBytes = -1;
   BlinkServer.@Nullable Transport transport;
+  boolean respOnly;
   int maxConnections = BlinkServer.defaultMaxConnections();
   Duration idleTimeout = BlinkServer.DEFAULT_IDLE_TIMEOUT;
   Duration requestTimeout = BlinkServer.DEFAULT_REQUEST_TIMEOUT;
@@ -364,6 +365,17 @@ public final class BlinkServerBuilder {
   @Nullable SnapshotSettings snapshotSettings() {
     return snapshot == null ? null : new SnapshotSettings(snapshot, snapshotInterval, snapshotWrites,
         corruptSnapshot == BlinkServer.CorruptSnapshot.REFUSE);
+  }
+
+  /**
+   * Speaks only RESP, on every connection whatever its first byte: a first request may then be an inline command
+   * ({@code PING}, {@code INFO} from {@code nc}), as on Redis's port, and the text protocol is not served. By default
+   * a connection whose first byte is not {@code *} speaks the text protocol (docs/resp.md, "Choosing the protocol").
+   */
+  public BlinkServerBuilder respOnly() {
+    setOnce("respOnly");
+    this.respOnly = true;
+    return this;
   }
 
   /** Chooses the transport; default {@link BlinkServer.Transport#AUTO}. */

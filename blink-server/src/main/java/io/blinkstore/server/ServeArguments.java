@@ -80,6 +80,7 @@ final class ServeArguments {
       case "--snapshot-interval" -> serve.snapshotInterval = value;
       case "--snapshot-on-corrupt" -> serve.snapshotOnCorrupt = value;
       case "--enable-debug-command" -> serve.enableDebugCommand = value;
+      case "--protocol" -> serve.protocol = value;
       case "--transport" -> {
         return setTransport(serve, value);
       }

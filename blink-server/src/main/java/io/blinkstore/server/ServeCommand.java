@@ -158,6 +158,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "trace, debug, info, warn, error or off. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
+  @Option(names = "--protocol", paramLabel = "KIND", defaultValue = "auto",
+      description = "auto: a connection whose first byte is '*' speaks RESP, any other the text protocol; resp: every"
+          + " connection speaks RESP, an inline command may come first (as on Redis's port), no text protocol."
+          + " Default: ${DEFAULT-VALUE}.")
+  String protocol = "auto";
+
   @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
       description = "auto (epoll on Linux, else nio), epoll or nio. Default: ${DEFAULT-VALUE}.")
   BlinkServer.Transport transport;
@@ -276,6 +282,9 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--heap-threshold must be from 1 to 100, but was " + heapThresholdPercent);
     }
     builder.heapThreshold(heapThresholdPercent / 100.0);
+    if (respOnly(protocol)) {
+      builder.respOnly();
+    }
     if (tcp != null) {
       builder.tcp(BlinkStoreCli.parseTcp(tcp));
     }
@@ -389,7 +398,16 @@ final class ServeCommand implements Callable<Integer> {
     return (int) bytes;
   }
 
-  private static String where(BlinkServer server) {
+  /** {@code --protocol}'s value, in any case: whether it is {@code resp}. */
+  static boolean respOnly(String protocol) {
+    String kind = protocol.toLowerCase(java.util.Locale.ROOT);
+    if (!kind.equals("auto") && !kind.equals("resp")) {
+      throw new IllegalArgumentException("--protocol must be auto or resp, but was " + protocol);
+    }
+    return kind.equals("resp");
+  }
+
+  private String where(BlinkServer server) {
     StringBuilder where = new StringBuilder();
     InetSocketAddress tcp = server.tcpAddress();
     if (tcp != null) {
@@ -402,7 +420,7 @@ final class ServeCommand implements Callable<Integer> {
     if (metrics != null) {
       where.append(", metrics http://").append(Addresses.describe(metrics)).append("/metrics");
     }
-    return where.toString();
+    return respOnly(protocol) ? where.append(", RESP only").toString() : where.toString();
   }
 
   private static int defaultPort() {

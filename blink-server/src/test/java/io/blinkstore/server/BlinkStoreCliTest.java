@@ -41,6 +41,18 @@ class BlinkStoreCliTest {
   }
 
   @Test
+  void theProtocolIsAutoOrRespInAnyCaseAndNothingElse() {
+    assertFalse(ServeCommand.respOnly("auto"));
+    assertTrue(ServeCommand.respOnly("resp"));
+    assertTrue(ServeCommand.respOnly("RESP"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServeCommand.respOnly("text"));
+    assertEquals("--protocol must be auto or resp, but was text", e.getMessage());
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).setCaseInsensitiveEnumValuesAllowed(true).parseArgs();
+    assertFalse(ServeCommand.respOnly(serve.protocol), "auto by default");
+  }
+
+  @Test
   void parsesIpv4AndBracketedIpv6AndHostNames() throws IOException {
     assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8765),
         BlinkStoreCli.parseTcp("127.0.0.1:8765"));

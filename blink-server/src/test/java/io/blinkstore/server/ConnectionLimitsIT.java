@@ -105,6 +105,26 @@ class ConnectionLimitsIT {
     assertEquals("OK", clients.get(0).request("SET still 1"), "the open connection is not affected");
   }
 
+  /**
+   * On a server that speaks only RESP ({@code --protocol resp}), a client over the limit is told in RESP whatever
+   * it sends, without the wait for its first byte (a server that chooses by the first byte tells a client that
+   * sends nothing in the text protocol).
+   */
+  @ParameterizedTest(name = "[{0} {1}]")
+  @MethodSource(TestServers.ALL)
+  void onARespOnlyServerAClientOverTheLimitIsToldInRespBeforeItSendsAnything(
+      BlinkServer.Transport transport, Endpoint endpoint) throws Exception {
+    this.endpoint = endpoint;
+    server = TestServers.start(transport, dir, 8 << 20, builder -> builder.maxConnections(1).respOnly());
+    LineClient first = connect();
+    assertEquals("+OK\r", first.send("SET precious jewels\r\n").readLine(), "an inline command as the first request");
+    try (LineClient over = endpoint.connect(server)) {
+      assertEquals("-ERR max number of clients reached\r", over.readLine());
+      over.assertEndOfStream();
+    }
+    assertEquals("$6\r", first.send("GET precious\r\n").readLine(), "the open connection is not affected");
+  }
+
   @ParameterizedTest(name = "[{0} {1}]")
   @MethodSource(TestServers.ALL)
   void anIdleConnectionIsClosedAndABusyOneIsNot(BlinkServer.Transport transport, Endpoint endpoint)

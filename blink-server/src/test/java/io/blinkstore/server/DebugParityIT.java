@@ -163,13 +163,44 @@ class DebugParityIT {
     assertEquals("-ERR Protocol error: too big inline request\\r\\n", expected.get(1));
   }
 
-  /** Sends {@code text}'s bytes to both servers, checks that their {@code count} replies are equal; Redis's. */
+  /**
+   * {@code --protocol resp}: Redis's {@code unit/protocol} tests that open a connection with something other than
+   * an array ({@code Handle an empty query}, {@code Unbalanced number of quotes}, {@code Protocol desync regression
+   * test #1} and {@code #3}) get Redis's replies, as the first bytes of a connection.
+   */
+  @Test
+  void onARespOnlyServerAConnectionMayStartWithAnInlineCommandAsOnRedis() throws Exception {
+    List<String> expected = sameRawReplies("\r\nPING\r\nSET k1 xyzk\r\nGET k1\r\n*1\r\n$4\r\nPING\r\n"
+        + "set \"\"\"test-key\"\"\" test-value\r\nping\r\n", 6, true);
+    assertEquals("+PONG\\r\\n", expected.get(0));
+    assertEquals("-ERR Protocol error: unbalanced quotes in request\\r\\n", expected.get(4));
+    assertTrue(expected.get(5).startsWith("<no reply"), "the connection was closed: " + expected.get(5));
+  }
+
+  @Test
+  void onARespOnlyServerAFirstLineWithoutItsEndPast64KibIsRefusedAsRedis() throws Exception {
+    for (String first : List.of("\u0000", "$\u0000")) {
+      List<String> expected = sameRawReplies(first + "A".repeat(70_000), 1, true);
+      assertEquals("-ERR Protocol error: too big inline request\\r\\n", expected.get(0));
+    }
+  }
+
   private List<String> sameRawReplies(String text, int count) throws Exception {
+    return sameRawReplies(text, count, false);
+  }
+
+  /**
+   * Sends {@code text}'s bytes to both servers (ours speaking only RESP if {@code respOnly}), checks that their
+   * {@code count} replies are equal; Redis's.
+   */
+  private List<String> sameRawReplies(String text, int count, boolean respOnly) throws Exception {
     assumeTrue(RedisServerProcess.installed(), RedisServerProcess.REDIS_SERVER + " is not installed");
-    Path redisDir = Files.createDirectory(dir.resolve("redis"));
+    Path redisDir = Files.createTempDirectory(dir, "redis");
     Path socket = redisDir.resolve("redis.sock");
+    Path oursDir = Files.createTempDirectory(dir, "ours");
     try (RedisServerProcess redis = RedisServerProcess.startOnUnixSocket(redisDir, socket);
-        BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 16 << 20);
+        BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, oursDir, 16 << 20,
+            builder -> respOnly ? builder.respOnly() : builder);
         RawRespClient ours = RawRespClient.unix(server.unixPath());
         RawRespClient theirs = RawRespClient.unix(socket)) {
       byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);

@@ -84,7 +84,7 @@ class ServeArgumentsProperties {
     Arbitrary<String> value = Arbitraries.oneOf(
         Arbitraries.of("127.0.0.1:0", "[::1]:0", "64MB", "1GiB", "12XB", "0", "1", "7", "10", "90", "010", "0x10",
             "#10", "+5", "-1", "2147483647", "2147483648", "999999999999999999", "9999999999999999999", "", "@x",
-            "info", "DEBUG", "loud", "epoll", "Epoll", "EPOLL", "nio", "auto", "AUTO", "a b", "/tmp/blink.sock",
+            "info", "DEBUG", "loud", "epoll", "Epoll", "EPOLL", "nio", "auto", "AUTO", "resp", "a b", "/tmp/blink.sock",
             "rel/path", "=", "a=b", "--tcp", "0660", "rw", "\"quoted\"", "'single'"),
         Arbitraries.strings().withChars("0123456789ax-=@:/").ofMaxLength(6));
     Arbitrary<List<String>> option = Combinators.combine(name, value, Arbitraries.of(true, false))
@@ -139,6 +139,7 @@ class ServeArgumentsProperties {
   private static String plainValue(String option) {
     return switch (option) {
       case "--transport" -> "nio";
+      case "--protocol" -> "resp";
       case "--log-level" -> "debug";
       case "--unix", "--auth-token-file", "--log-dir" -> "/tmp/x";
       default -> "7";

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * one. The protocol is known from the client's first byte ({@code *}: RESP), so a refused connection is held, read
  * by nothing else, until that byte comes, for at most a grace period: {@link #GRACE_MILLIS}, or
  * {@link #SHORT_GRACE_MILLIS} when descriptors are short (a client that sent its request while it waited to be
- * accepted has it read at once). One that has sent nothing by then gets the text line. Each connection held costs
+ * accepted has it read at once). One that has sent nothing by then gets the text line; on a server that speaks
+ * only RESP every refused connection is answered at once, in RESP. Each connection held costs
  * a descriptor, so at most {@link #MAX_WAITING} are held at once: a new refusal answers the oldest at once, so a
  * client that speaks at once is still told in its own protocol while idle ones flood in.
  *
@@ -63,6 +64,12 @@ final class ConnectionRefusals extends ChannelInboundHandlerAdapter {
   void refuse(ChannelHandlerContext ctx, long graceMillis) {
     ctx.pipeline().addAfter(ctx.name(), NAME, this);
     ChannelHandlerContext held = ctx.pipeline().context(NAME);
+    if (ctx.pipeline().get(ProtocolPipeline.DETECTOR) instanceof ProtocolDetector detector && detector.respOnly()) {
+      held.channel().config().setAutoRead(false); // answered at once, in the one protocol it can speak
+      held.writeAndFlush(Unpooled.copiedBuffer(RESP_REPLY, StandardCharsets.US_ASCII))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     held.channel().attr(GRACE).set(
         held.executor().schedule(() -> answer(held, false), graceMillis, TimeUnit.MILLISECONDS));
     waiting.add(held);

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Chooses a connection's protocol from its first byte, then replaces itself with that protocol's handlers: a
  * RESP array ({@code *}) selects RESP; anything else, and a connection whose input ends before its first byte,
- * selects the text protocol. One instance per channel.
+ * selects the text protocol. One instance per channel. On a server that speaks only RESP ({@code respOnly}) it
+ * selects RESP whatever the first byte, so that a first request may be an inline command, as on Redis's port.
  *
  * <p>The first byte is in the first non-empty buffer read, so nothing needs accumulating: that buffer is passed
  * on, whole, to the chosen decoder, and the read batch goes on as if the protocol had been installed from the
@@ -24,15 +25,22 @@ public final class ProtocolDetector extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ProtocolDetector.class);
 
   private final ProtocolPipeline protocols;
+  private final boolean respOnly;
 
-  ProtocolDetector(ProtocolPipeline protocols) {
+  ProtocolDetector(ProtocolPipeline protocols, boolean respOnly) {
     this.protocols = protocols;
+    this.respOnly = respOnly;
+  }
+
+  /** Whether the connection will speak RESP whatever it sends first. */
+  boolean respOnly() {
+    return respOnly;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
-      choose(ctx, bytes.getByte(bytes.readerIndex()) == '*');
+      choose(ctx, respOnly || bytes.getByte(bytes.readerIndex()) == '*');
     }
     ctx.fireChannelRead(msg);
   }
@@ -41,7 +49,7 @@ public final class ProtocolDetector extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
       // The client half-closed without sending: the text handler answers end of input as it always has.
-      choose(ctx, false);
+      choose(ctx, respOnly);
     }
     ctx.fireUserEventTriggered(evt);
   }

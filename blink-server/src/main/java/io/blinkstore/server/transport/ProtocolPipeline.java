@@ -122,7 +122,15 @@ public final class ProtocolPipeline {
 
   /** Adds the protocol detector at the end of {@code pipeline}; it installs the protocol the client speaks. */
   public void install(ChannelPipeline pipeline) {
-    pipeline.addLast(DETECTOR, new ProtocolDetector(this));
+    install(pipeline, false);
+  }
+
+  /**
+   * As {@link #install(ChannelPipeline)}; with {@code respOnly} the connection speaks RESP whatever its first byte
+   * (an inline command may come first, as on Redis's port), and never the text protocol.
+   */
+  public void install(ChannelPipeline pipeline, boolean respOnly) {
+    pipeline.addLast(DETECTOR, new ProtocolDetector(this, respOnly));
   }
 
   /** Adds the text protocol's handlers, in order, right after the handler named {@code after}. */
