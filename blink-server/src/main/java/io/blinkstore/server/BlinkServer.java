@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,8 +180,8 @@ public final class BlinkServer implements AutoCloseable {
   private @Nullable Dispatcher dispatcher;
   private boolean started;
   private boolean closed;
-  /** Whether a close saves the snapshot: not after {@code SHUTDOWN NOSAVE}. */
-  private volatile boolean saveOnClose = true;
+  /** Whether a close saves the snapshot, once a {@code SHUTDOWN} decided (the first: Redis exits at it); else yes. */
+  private final AtomicReference<@Nullable Boolean> shutdownSave = new AtomicReference<>();
   private volatile Runnable onShutdownCommand = () -> { };
 
   BlinkServer(BlinkServerBuilder builder, BlinkStore store, Transport transport) {
@@ -405,10 +406,13 @@ public final class BlinkServer implements AutoCloseable {
 
   /**
    * {@code SHUTDOWN}: closes the server as {@link #close} does (saving the snapshot unless {@code save} is false), on
-   * a thread of its own rather than the event loop that read it, then tells {@link #onShutdownCommand}'s action.
+   * a thread of its own rather than the event loop that read it, then tells {@link #onShutdownCommand}'s action. A
+   * later {@code SHUTDOWN} (another connection's, racing it) changes nothing.
    */
   private void shutdownCommand(boolean save) {
-    saveOnClose = save;
+    if (!shutdownSave.compareAndSet(null, save)) {
+      return;
+    }
     new Thread(() -> {
       close();
       onShutdownCommand.run();
@@ -436,7 +440,8 @@ public final class BlinkServer implements AutoCloseable {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
     if (dispatcher != null) {
-      dispatcher.snapshots().close(saveOnClose); // nothing is served any more: the save holds every write answered
+      // Nothing is served any more: the save holds every write answered.
+      dispatcher.snapshots().close(!Boolean.FALSE.equals(shutdownSave.get()));
     }
     if (heapGuard != null) {
       heapGuard.close();
@@ -477,18 +482,11 @@ public final class BlinkServer implements AutoCloseable {
   }
 
   private static Transport resolve(Transport requested) {
-    switch (requested) {
-      case AUTO:
-        return Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
-      case EPOLL:
-        if (!Epoll.isAvailable()) {
-          throw new BlinkException("the epoll transport is not available here: "
-              + FailureReason.of(Epoll.unavailabilityCause()), Epoll.unavailabilityCause());
-        }
-        return Transport.EPOLL;
-      default:
-        return Transport.NIO;
+    if (requested == Transport.EPOLL && !Epoll.isAvailable()) {
+      throw new BlinkException("the epoll transport is not available here: "
+          + FailureReason.of(Epoll.unavailabilityCause()), Epoll.unavailabilityCause());
     }
+    return requested == Transport.NIO || !Epoll.isAvailable() ? Transport.NIO : Transport.EPOLL;
   }
 
   @Override

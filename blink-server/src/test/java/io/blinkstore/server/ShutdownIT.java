@@ -28,6 +28,11 @@ class ShutdownIT {
   @TempDir Path dir;
 
   private ServerProcess serve() throws IOException, InterruptedException {
+    return serve(dir);
+  }
+
+  /** {@code serve} in {@code dir} with a Unix socket {@code s.sock} and a snapshot {@code blink.snapshot} there. */
+  static ServerProcess serve(Path dir) throws IOException, InterruptedException {
     return ServerProcess.start(dir, List.of("-Xmx128m"), 0, "serve", "--tcp", "127.0.0.1:0", "--unix",
         dir.resolve("s.sock").toString(), "--memory-limit", "16MB", "--snapshot",
         dir.resolve("blink.snapshot").toString());

@@ -7,6 +7,7 @@ import static io.blinkstore.server.command.CommandFlag.NOSCRIPT;
 import static io.blinkstore.server.command.CommandFlag.NO_MULTI;
 import static io.blinkstore.server.command.CommandFlag.STALE;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,8 @@ final class ShutdownCommand {
   private final Supplier<Result.@Nullable Error> busy;
   /** The server's close, told whether to save; null until the server gives it (a dispatcher without a server). */
   private volatile @Nullable Consumer<Boolean> shutdown;
+  /** Set by the first {@code SHUTDOWN} that stops the server: it alone decides whether the close saves. */
+  private final AtomicBoolean stopping = new AtomicBoolean();
 
   /** Registers {@code SHUTDOWN} in {@code table}. */
   ShutdownCommand(CommandTable table, SnapshotService snapshots, Supplier<Result.@Nullable Error> busy) {
@@ -82,9 +85,13 @@ final class ShutdownCommand {
           close == null ? "this command layer serves no server" : "no snapshot file to save to (--snapshot)");
       return FAILED;
     }
-    log.info("SHUTDOWN{} from client {} ({}): stopping", noSave ? " NOSAVE" : save ? " SAVE" : "", client.id(),
-        client.connection().address());
-    close.accept(!noSave);
+    // Redis exits at the first: a later one (another connection's, racing it) must not undo what it asked.
+    boolean first = stopping.compareAndSet(false, true);
+    log.info("SHUTDOWN{} from client {} ({}): {}", noSave ? " NOSAVE" : save ? " SAVE" : "", client.id(),
+        client.connection().address(), first ? "stopping" : "ignored, a SHUTDOWN is already stopping the server");
+    if (first) {
+      close.accept(!noSave);
+    }
     ReplySlot never = new ReplySlot(); // the connection closes with the server: Redis's caller reads nothing
     client.pending(never.untimed());
     return Result.OK; // not sent: the pending reply holds the connection until the close
