@@ -349,19 +349,30 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
 
   /** Removes the entry of {@code key}, settling the books; whether it was there and live. */
   boolean remove(Key key) {
-    Key removed = map.remove(key);
-    if (removed == null) {
+    Object ref = drop(key);
+    if (ref == null) {
       return false;
     }
-    // Read after the removal: no write can swap the ref of a key object the map no longer holds.
-    Object ref = removed.ref;
-    counts.keyOut(ref);
-    released(ref);
     if (countIfExpired(ref)) {
       return true;
     }
     removedWithoutWrite(ref); // it had expired: gone before this delete, as Redis's lookup finds it
     return false;
+  }
+
+  /**
+   * Removes the entry of {@code key} and settles its books, counting and telling nothing more: a flush's removal
+   * (Redis's {@code FLUSHDB} frees its keys without an expiry's count or event). Its ref, or null if absent.
+   */
+  @Nullable Object drop(Key key) {
+    Key removed = map.remove(key);
+    // Read after the removal: no write can swap the ref of a key object the map no longer holds.
+    Object ref = removed == null ? null : removed.ref;
+    if (ref != null) {
+      counts.keyOut(ref);
+      released(ref);
+    }
+    return ref;
   }
 
   @Override
@@ -486,7 +497,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
 
   private void removeAll() {
     for (Key key : map.keySet()) {
-      remove(key);
+      drop(key);
     }
   }
 

@@ -119,7 +119,7 @@ final class StoreKeyspace implements Keyspace {
     store.ensureOpen();
     for (Key key : store.map.keySet()) {
       if (NamespaceCounts.namespace(key.ref) == namespace) {
-        store.remove(key);
+        store.drop(key); // as Redis's FLUSHDB: no expiry counted or told for a key whose time had passed
       }
     }
   }

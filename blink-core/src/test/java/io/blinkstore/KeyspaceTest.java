@@ -63,6 +63,25 @@ class KeyspaceTest {
     return seen;
   }
 
+  /** As Redis's FLUSHDB and FLUSHALL, a flush or a clear frees keys whose time had passed without counting them. */
+  @Test
+  void aFlushOrAClearCountsNoExpiration() {
+    for (int i = 0; i < 10; i++) {
+      store.set("short:" + i, VALUE, Duration.ofMillis(1));
+      store.set("long:" + i, VALUE);
+    }
+    clock.advance(Duration.ofSeconds(1));
+    keyspace.flush(0);
+    assertEquals(0, store.stats().expirations(), "a flush");
+    assertEquals(0, store.size());
+    for (int i = 0; i < 10; i++) {
+      store.set("short:" + i, VALUE, Duration.ofMillis(1));
+    }
+    clock.advance(Duration.ofSeconds(1));
+    store.clear();
+    assertEquals(0, store.stats().expirations(), "a clear");
+  }
+
   @Test
   void everyKeyPresentThroughoutIsReturnedExactlyOnceWhileTheMapGrowsAndShrinks() {
     Set<String> stable = new HashSet<>();

@@ -51,14 +51,20 @@ class KeyspaceEventsIT {
     }
   }
 
-  /** Redis's FLUSHDB and FLUSHALL publish nothing per key: 10,000 keys flushed, the next message is the marker. */
+  /**
+   * Redis's FLUSHDB and FLUSHALL publish nothing per key: 10,000 keys flushed, 1,000 of them past their time with
+   * no sweep or read having removed them, and the next message is the marker (REV5: a flush published
+   * {@code expired} for each key whose time had passed; {@code KeyspaceTest} checks it is not counted either).
+   */
   @Test
   void aFlushOfTenThousandKeysPublishesNothingPerKey() throws Exception {
-    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 64L << 20);
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 64L << 20,
+            builder -> builder.enableDebugCommand(DebugCommandAccess.YES));
         LineClient subscriber = LineClient.tcp(server.tcpAddress());
         LineClient writer = LineClient.tcp(server.tcpAddress())) {
+      assertEquals("+OK\r\n", request(writer, "DEBUG", "SET-ACTIVE-EXPIRE", "0")); // no sweep: only the flush
       List<String> mset = new ArrayList<>(List.of("MSET"));
-      for (int i = 0; i < 10_000; i++) {
+      for (int i = 0; i < 9_000; i++) {
         mset.add("key:" + i);
         mset.add("v");
       }
@@ -66,15 +72,22 @@ class KeyspaceEventsIT {
       request(writer, "CONFIG", "SET", "notify-keyspace-events", "KEA");
       request(subscriber, "PSUBSCRIBE", "__key*__:*");
       for (String flush : List.of("FLUSHDB", "FLUSHALL")) {
+        for (int i = 0; i < 1_000; i++) { // each a set and an expire event, each key's two
+          assertEquals("+OK\r\n", request(writer, "SET", "short:" + i, "v", "PX", "1"));
+        }
+        Thread.sleep(20); // every short key's time passes; nothing reads them
         assertEquals("+OK\r\n", request(writer, flush));
         request(writer, "PUBLISH", "__keyspace@0__:marker", flush);
+        for (int i = 0; i < 2 * 2 * 1_000; i++) {
+          RespIT.readReply(subscriber);
+        }
         assertEquals(pmessage("__key*__:*", "__keyspace@0__:marker", flush), RespIT.readReply(subscriber));
         request(writer, mset.toArray(String[]::new));
-        for (int i = 0; i < 2 * 10_000; i++) { // the MSET's set events, each key's two
+        for (int i = 0; i < 2 * 9_000; i++) { // the MSET's set events, each key's two
           RespIT.readReply(subscriber);
         }
       }
-      assertEquals(":10000\r\n", request(writer, "DBSIZE"));
+      assertEquals(":9000\r\n", request(writer, "DBSIZE"));
     }
   }
 
