@@ -134,9 +134,11 @@ class SnapshotRoundTripTest {
           "list", saved.ttl("list"), "zset", saved.ttl("zset"), "set", saved.ttl("set"));
       BlinkSnapshots.save(saved, path);
       BlinkSnapshots.load(loaded, path);
-      long elapsedMillis = (System.nanoTime() - before) / 1_000_000;
+      Map<String, Long> lefts = new java.util.HashMap<>();
+      ttls.keySet().forEach(key -> lefts.put(key, loaded.ttl(key).toMillis()));
+      long elapsedMillis = (System.nanoTime() - before) / 1_000_000; // after the reads: a stall before them counts
       for (Map.Entry<String, Duration> ttl : ttls.entrySet()) {
-        long left = loaded.ttl(ttl.getKey()).toMillis();
+        long left = lefts.get(ttl.getKey());
         long was = ttl.getValue().toMillis();
         // The deadline is kept to the millisecond (rounded up on save): what passed since is what the TTL lost.
         assertTrue(left <= was + 1 && left >= was - elapsedMillis - 2, () -> ttl + " came back as " + left);
@@ -149,13 +151,14 @@ class SnapshotRoundTripTest {
   @Test
   void anEntryWhoseDeadlinePassesBeforeTheLoadIsSkippedAndCounted() throws Exception {
     try (BlinkStore saved = store(); BlinkStore loaded = store()) {
-      saved.set("short", "v".getBytes(UTF_8), Duration.ofMillis(30));
+      // Long enough that the save comes before it on a loaded machine (at 30 ms it once did not), short to wait out.
+      saved.set("short", "v".getBytes(UTF_8), Duration.ofMillis(1_500));
       saved.hash("short-hash").set("f", "v".getBytes(UTF_8));
-      saved.expire("short-hash", Duration.ofMillis(30));
+      saved.expire("short-hash", Duration.ofMillis(1_500));
       saved.set("long", "v".getBytes(UTF_8), Duration.ofHours(1));
       Path path = dir.resolve("expiring");
       assertEquals(3, BlinkSnapshots.save(saved, path).entries());
-      Thread.sleep(60);
+      Thread.sleep(1_600);
       LoadReport load = BlinkSnapshots.load(loaded, path);
       assertEquals(1, load.loaded());
       assertEquals(2, load.expired());
