@@ -319,7 +319,9 @@ public interface BlinkStore extends AutoCloseable {
      * The least length of a value that is never overwritten in place (1 MiB): a write of the key replaces it, so a
      * reader may copy it in parts, over time, as a server sends a large reply in slices while its client reads,
      * with no copy of the whole value first. In-place overwrites save a cache's churn of small values its garbage;
-     * for a value of a mebibyte the write's own copy of the bytes costs far more than the array it allocates.
+     * for a value of a mebibyte the write's own copy of the bytes costs far more than the array it allocates, and
+     * with the launcher's 2 MiB G1 regions such an array is a humongous object, which a young collection reclaims
+     * once it is dead.
      */
     int IMMUTABLE_LENGTH = 1 << 20;
 
