@@ -300,20 +300,31 @@ public interface BlinkStore extends AutoCloseable {
       }
 
       @Override
-      public void copyTo(ByteBuffer target, int index) {
-        target.put(index, value, 0, value.length);
+      public void copyTo(ByteBuffer target, int index, int from, int length) {
+        target.put(index, value, from, length);
       }
     };
   }
 
   /**
-   * A value read by {@link #getStored} and not copied yet. Its length is fixed; its bytes, copied by
-   * {@link #copyTo}, are those of one write of the key, the one read or a later one of the same length (the
-   * in-process store overwrites a value in place when the new one is as long), never a mix of two writes. Copy it
-   * soon after reading it, as a reply to the read: it keeps the stored bytes reachable until it is dropped.
-   * Thread-safe.
+   * A value read by {@link #getStored} and not copied yet. Its length is fixed; the bytes one call of
+   * {@link #copyTo} copies are those of one write of the key, the one read or a later one of the same length (the
+   * in-process store overwrites a value shorter than {@link #IMMUTABLE_LENGTH} in place when the new one is as
+   * long), never a mix of two writes. A value at least {@link #IMMUTABLE_LENGTH} long never changes: parts of it
+   * copied at different times are all of the write read. Copy it soon after reading it, as a reply to the read: it
+   * keeps the stored bytes reachable until it is dropped. Thread-safe.
    */
   interface StoredValue {
+    /**
+     * The least length of a value that is never overwritten in place (1 MiB): a write of the key replaces it, so a
+     * reader may copy it in parts, over time, as a server sends a large reply in slices while its client reads,
+     * with no copy of the whole value first. In-place overwrites save a cache's churn of small values its garbage;
+     * for a value of a mebibyte the write's own copy of the bytes costs far more than the array it allocates, and
+     * with the launcher's 2 MiB G1 regions such an array is a humongous object, which a young collection reclaims
+     * once it is dead.
+     */
+    int IMMUTABLE_LENGTH = 1 << 20;
+
     /** The value's length in bytes. */
     int length();
 
@@ -324,7 +335,19 @@ public interface BlinkStore extends AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code target} has no room for them from {@code index}
      * @throws java.nio.ReadOnlyBufferException if {@code target} is read-only
      */
-    void copyTo(ByteBuffer target, int index);
+    default void copyTo(ByteBuffer target, int index) {
+      copyTo(target, index, 0, length());
+    }
+
+    /**
+     * Copies {@code length} bytes of the value, from its byte {@code from}, into {@code target} from {@code index}
+     * (an absolute position: the buffer's position and limit are left alone).
+     *
+     * @throws IndexOutOfBoundsException if the value has no {@code length} bytes from {@code from}, or
+     *     {@code target} no room for them from {@code index}
+     * @throws java.nio.ReadOnlyBufferException if {@code target} is read-only
+     */
+    void copyTo(ByteBuffer target, int index, int from, int length);
   }
 
   /**

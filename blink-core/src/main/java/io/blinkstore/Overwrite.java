@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * One write of a value, run with its bytes reserved: the map's {@code compute} decides under the key's lock, then
  * the books are settled. A stored value of the same length is overwritten in place, in the packed array the entry
  * already has ({@link ValueLocks}): no array is allocated, and none is left behind as garbage, which under a
- * cache's churn of overwrites would be old-generation garbage. Otherwise the value is packed into a new array. The
+ * cache's churn of overwrites would be old-generation garbage. Not a value of
+ * {@link BlinkStore.StoredValue#IMMUTABLE_LENGTH} or more: a reader may be sending it in slices, so it never
+ * changes. Otherwise the value is packed into a new array. The
  * key object stays either way; a time to live gets a new holder around the array.
  */
 final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
@@ -64,7 +66,8 @@ final class Overwrite implements BiFunction<Key, Key, Key>, Runnable {
   public Key apply(Key lookup, Key entry) {
     replaced = entry == null ? null : entry.ref;
     byte[] packed = replaced == null || Key.typed(replaced) != null ? null : Key.packed(replaced);
-    if (packed != null && Key.valueLength(packed) == value.length) {
+    if (packed != null && Key.valueLength(packed) == value.length
+        && value.length < BlinkStore.StoredValue.IMMUTABLE_LENGTH) {
       Object next = deadline == Deadlines.NEVER ? packed : store.expiry.holderUntil(packed, deadline, false);
       stored = next;
       // The bytes and the ref (a new deadline, or none) under one write lock: a snapshot pairs them (SnapshotWriter).

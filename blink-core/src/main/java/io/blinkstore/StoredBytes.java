@@ -1,12 +1,15 @@
 package io.blinkstore;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 
 /**
  * The in-process store's {@link BlinkStore.StoredValue}: the entry's packed array and the lock of its key's stripe,
  * so that {@link #copyTo} copies the value bytes straight out of the array, once, whole even while a write of the
- * same length overwrites them in place ({@link ValueLocks}). Its length is the array's, which never changes.
+ * same length overwrites them in place ({@link ValueLocks}). Its length is the array's, which never changes; an
+ * array of a value of {@link BlinkStore.StoredValue#IMMUTABLE_LENGTH} or more is never written in place
+ * ({@link Overwrite}), so its parts, copied at different times, are of one write.
  */
 final class StoredBytes implements BlinkStore.StoredValue {
   private final StampedLock lock;
@@ -25,8 +28,9 @@ final class StoredBytes implements BlinkStore.StoredValue {
   }
 
   @Override
-  public void copyTo(ByteBuffer target, int index) {
-    ValueLocks.read(lock, packed, offset, length(), (bytes, from, length) -> target.put(index, bytes, from, length));
+  public void copyTo(ByteBuffer target, int index, int from, int length) {
+    Objects.checkFromIndexSize(from, length, length());
+    ValueLocks.read(lock, packed, offset + from, length, (bytes, at, count) -> target.put(index, bytes, at, count));
   }
 
   @Override

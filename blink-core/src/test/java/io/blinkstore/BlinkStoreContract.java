@@ -596,6 +596,20 @@ public abstract class BlinkStoreContract {
   }
 
   @Test
+  void getStoredCopiesAPartOfTheValueAndRefusesOnePastItsEnd() {
+    BlinkStore store = store(ROOMY_LIMIT);
+    store.set("k", "abcdef");
+    BlinkStore.StoredValue value = store.getStored("k");
+    ByteBuffer target = ByteBuffer.allocate(5);
+    value.copyTo(target, 1, 2, 3);
+    assertArrayEquals(new byte[] {0, 'c', 'd', 'e', 0}, target.array());
+    assertEquals(0, target.position());
+    assertThrows(IndexOutOfBoundsException.class, () -> value.copyTo(ByteBuffer.allocate(8), 0, 4, 3));
+    assertThrows(IndexOutOfBoundsException.class, () -> value.copyTo(ByteBuffer.allocate(8), 0, -1, 2));
+    assertThrows(IndexOutOfBoundsException.class, () -> value.copyTo(ByteBuffer.allocate(2), 0, 0, 3));
+  }
+
+  @Test
   void getStoredOfAnAbsentKeyReturnsNullAndOfAnEmptyValueAnEmptyOne() {
     BlinkStore store = store(ROOMY_LIMIT);
     assertNull(store.getStored("missing"));

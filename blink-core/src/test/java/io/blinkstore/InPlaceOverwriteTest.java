@@ -102,6 +102,40 @@ class InPlaceOverwriteTest {
     assertEquals(Arrays.toString(value), Arrays.toString(store.get("k")));
   }
 
+  /**
+   * A value of {@link BlinkStore.StoredValue#IMMUTABLE_LENGTH} or more is replaced, never written in place: a reader
+   * copying it in parts, over time (a server sending it in slices), gets the value it read, whole, and one just
+   * under that length is still written in place.
+   */
+  @Test
+  void aValueOfTheImmutableLengthIsReplacedSoItsPartsCopiedLaterAreOfTheValueRead() {
+    BlinkStore big = ticker.store(8 << 20);
+    try {
+      int length = BlinkStore.StoredValue.IMMUTABLE_LENGTH;
+      byte[] first = new byte[length];
+      Arrays.fill(first, (byte) 'a');
+      big.set("k", first);
+      BlinkStore.StoredValue before = big.getStored("k");
+      ByteBuffer parts = ByteBuffer.allocate(length);
+      before.copyTo(parts, 0, 0, length / 2);
+      byte[] second = new byte[length];
+      Arrays.fill(second, (byte) 'b');
+      big.set("k", second);
+      before.copyTo(parts, length / 2, length / 2, length - length / 2);
+      assertTrue(Arrays.equals(first, parts.array()), "the parts are of the value read");
+      assertEquals('b', big.get("k")[length - 1]);
+
+      big.set("s", Arrays.copyOf(first, length - 1));
+      BlinkStore.StoredValue small = big.getStored("s");
+      big.set("s", Arrays.copyOf(second, length - 1));
+      ByteBuffer copied = ByteBuffer.allocate(length - 1);
+      small.copyTo(copied, 0);
+      assertEquals('b', copied.get(0), "written in place below the length");
+    } finally {
+      big.close();
+    }
+  }
+
   private static String copy(BlinkStore.StoredValue value) {
     ByteBuffer bytes = ByteBuffer.allocate(value.length());
     value.copyTo(bytes, 0);

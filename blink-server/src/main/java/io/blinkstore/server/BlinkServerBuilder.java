@@ -171,9 +171,10 @@ public final class BlinkServerBuilder {
 
   /**
    * Sets the most bytes of replies that may wait for one client (written, not yet read by it) before its
-   * connection is closed; default {@link BlinkServer#DEFAULT_MAX_OUTPUT_BYTES}. It must exceed the largest reply (a
-   * value's base64, 4/3 of its size): a connection asking for a larger one is closed. A RESP {@code MGET} whose
-   * reply would be larger is refused with an error instead, before the reply is built.
+   * connection is closed; default {@link BlinkServer#DEFAULT_MAX_OUTPUT_BYTES}. It must exceed the largest reply
+   * of a value under 1 MiB (in the text protocol its base64, 4/3 of its size): a connection asking for a larger one
+   * is closed. A value of 1 MiB or more goes out in slices as the client reads, two of 64 KiB waiting at most. A
+   * RESP {@code MGET} whose reply would be larger is refused with an error instead, before the reply is built.
    *
    * @throws IllegalArgumentException if not positive
    */

@@ -98,7 +98,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--max-output-bytes", paramLabel = "SIZE",
       description = "Close a connection when more reply bytes than this wait for it to read them; must exceed"
-          + " the largest reply (4/3 of the largest value). A RESP MGET whose reply would pass it is refused."
+          + " the largest reply of a value under 1 MiB (4/3 of it in the text protocol): larger values go out in"
+          + " slices as the client reads. A RESP MGET whose reply would pass it is refused."
           + " Default: ${DEFAULT-VALUE}.")
   String maxOutputBytes = ByteSize.format(BlinkServer.DEFAULT_MAX_OUTPUT_BYTES);
 

@@ -79,7 +79,9 @@ final class DumpCommands {
    * The payload {@code DUMP} answers for {@code key}'s value ({@code MIGRATE} sends it too), or {@code null} if the
    * key has none.
    *
-   * @throws Refused with the error {@code DUMP} answers: a type not dumped, a payload past the output cap
+   * @throws Refused with the error {@code DUMP} answers: a type not dumped, a collection's payload past the output
+   *     cap (a string's is one value, as large as the store takes, and its reply is sent in slices as the client
+   *     reads: the transport's sliced replies)
    */
   byte @Nullable [] payload(String key) throws Refused {
     String type = types.type(key);
@@ -93,7 +95,7 @@ final class DumpCommands {
       return null;
     }
     byte[] payload = DumpFormat.write(value);
-    if (payload.length > maxReplyBytes) {
+    if (payload.length > maxReplyBytes && !(value instanceof DumpFormat.Text)) {
       throw new Refused(RespKeyCommands.replyTooLarge(payload.length, maxReplyBytes));
     }
     return payload;

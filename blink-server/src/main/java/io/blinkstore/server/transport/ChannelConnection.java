@@ -119,7 +119,7 @@ final class ChannelConnection implements ClientConnection {
 
   /** Counts {@code bytes} as queued; closes the channel instead if that would pass {@code maxPendingBytes}. */
   private boolean overLimit(long bytes, long maxPendingBytes) {
-    if (queued.addAndGet(bytes) + account.replies() > maxPendingBytes) {
+    if (queued.addAndGet(bytes) + account.unsent() > maxPendingBytes) {
       queued.addAndGet(-bytes);
       close();
       return true;
@@ -149,7 +149,7 @@ final class ChannelConnection implements ClientConnection {
       return false;
     }
     long size = bytes.length;
-    if (queued.addAndGet(size) + account.replies() > maxPendingBytes) {
+    if (queued.addAndGet(size) + account.unsent() > maxPendingBytes) {
       queued.addAndGet(-size);
       channel.close();
       return false;

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The bound on what all client connections together make the server hold ({@code --max-client-memory}), in the
  * spirit of Redis's {@code maxmemory-clients}: each connection's {@link Account} counts the bytes of its
  * requests (its decoders' buffers of unfinished ones, and those decoded but held back by backpressure), of its
- * name, and of the replies waiting for it to read them. When the sum passes the limit,
+ * name, of the replies waiting for it to read them, and of the large values being sent to it in slices
+ * ({@link ReplySlicer}: the bytes not sent yet). When the sum passes the limit,
  * the connections holding the most are closed, biggest first, until it no longer does; each eviction is logged
  * at INFO with the connection's address and size, and counted ({@code evicted_clients}).
  *
@@ -239,6 +240,11 @@ public final class ClientMemory {
     /** Bytes of lines for another event loop to write to it ({@code MONITOR}). */
     private long queued;
     /**
+     * Bytes of large values being sent in slices, not sliced yet, and of what waits behind them ({@link ReplySlicer}).
+     * Volatile, as {@link #replies}: read from any thread before a push ({@link #unsent}).
+     */
+    private volatile long sliced;
+    /**
      * Bytes of replies waiting for the client, as last read from the channel. Volatile so that the common case, a
      * flush that leaves it as it was (nothing waiting), costs no lock.
      */
@@ -291,6 +297,13 @@ public final class ClientMemory {
       }
     }
 
+    /** Adds {@code delta} to the bytes a {@link ReplySlicer} holds for the connection. */
+    void addSliced(long delta) {
+      if (owner != null && delta != 0) {
+        apply(changeSliced(delta));
+      }
+    }
+
     /** Sets the bytes of the connection's name. */
     @Override
     public void name(long bytes) {
@@ -316,6 +329,11 @@ public final class ClientMemory {
       return replies;
     }
 
+    /** Bytes of replies waiting for the client, and of large values not sent yet with what waits behind them. */
+    long unsent() {
+      return replies + sliced;
+    }
+
     /** Reads the replies waiting afresh (for the owner, under its lock). */
     private void refreshReplies() {
       ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
@@ -334,6 +352,11 @@ public final class ClientMemory {
 
     private synchronized long changeQueued(long delta) {
       queued += delta;
+      return gone ? 0 : delta;
+    }
+
+    private synchronized long changeSliced(long delta) {
+      sliced += delta;
       return gone ? 0 : delta;
     }
 
@@ -356,11 +379,12 @@ public final class ClientMemory {
 
     /** All it holds against the limit: nothing once evicted or closed. */
     synchronized long held() {
-      return gone ? 0 : requests + name + replies + queued;
+      return gone ? 0 : requests + name + replies + queued + sliced;
     }
 
     private synchronized String breakdown() {
-      return "requests " + requests + ", replies " + replies + ", name " + name + ", queued " + queued;
+      return "requests " + requests + ", replies " + replies + ", name " + name + ", queued " + queued + ", sliced "
+          + sliced;
     }
 
     /** Takes its bytes out of the sum for good; returns them (0 if it was already gone). */
@@ -371,7 +395,7 @@ public final class ClientMemory {
           return 0;
         }
         gone = true;
-        held = requests + name + replies + queued;
+        held = requests + name + replies + queued + sliced;
       }
       owner.total.addAndGet(-held);
       return held;

@@ -1,9 +1,12 @@
 package io.blinkstore.server.protocol.resp;
 
 import io.blinkstore.server.command.Result;
+import io.blinkstore.server.transport.ReplySlicer;
+import io.blinkstore.server.transport.SlicedReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -24,6 +27,17 @@ public final class Resp3Encoder extends MessageToByteEncoder<Result> {
 
   private Resp3Encoder() {
     super(Result.class);
+  }
+
+  /** As {@link RespEncoder#write}: a large value goes in slices. */
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    SlicedReply sliced = RespEncoder.sliced(msg);
+    if (sliced != null) {
+      ReplySlicer.write(ctx, sliced, promise);
+    } else {
+      super.write(ctx, msg, promise);
+    }
   }
 
   @Override

@@ -2,9 +2,12 @@ package io.blinkstore.server.protocol.resp;
 
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.Result;
+import io.blinkstore.server.transport.ReplySlicer;
+import io.blinkstore.server.transport.SlicedReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Encodes {@link Result results} in RESP2, each element ending with {@code \r\n}; RESP3's shapes as Redis sends
  * them to a RESP2 client (a map or set as an array, a double as a bulk string, a boolean as {@code :1}/{@code :0},
  * null as the nil bulk string, verbatim text as a bulk string, a push as an array). Stateless, so one instance
- * serves every channel. The buffer is allocated at the reply's exact size, so a large value is copied once.
+ * serves every channel. The buffer is allocated at the reply's exact size, so a value is copied once; a reply
+ * that is one value of {@link SlicedReply#LEAST_VALUE_BYTES} or more goes in slices instead, as the client reads.
  */
 @Sharable
 public final class RespEncoder extends MessageToByteEncoder<Result> {
@@ -23,10 +27,45 @@ public final class RespEncoder extends MessageToByteEncoder<Result> {
 
   private static final short CRLF = ('\r' << 8) | '\n';
   private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CRLF_BYTES = {'\r', '\n'};
   private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private RespEncoder() {
     super(Result.class);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    SlicedReply sliced = sliced(msg);
+    if (sliced != null) {
+      ReplySlicer.write(ctx, sliced, promise);
+    } else {
+      super.write(ctx, msg, promise);
+    }
+  }
+
+  /**
+   * {@code msg} as a {@link SlicedReply} if it is a value (a bulk string, present) of at least
+   * {@link SlicedReply#LEAST_VALUE_BYTES}, which RESP2 and RESP3 write alike; else null.
+   */
+  static @Nullable SlicedReply sliced(Object msg) {
+    BlinkStore.StoredValue value;
+    if (msg instanceof Result.Stored stored) {
+      value = stored.value();
+    } else if (msg instanceof Result.Bulk bulk) {
+      ByteBuffer bytes = bulk.bytes();
+      if (bytes == null || bytes.remaining() < SlicedReply.LEAST_VALUE_BYTES) {
+        return null;
+      }
+      value = SlicedReply.bytes(bytes);
+    } else {
+      return null;
+    }
+    if (value.length() < SlicedReply.LEAST_VALUE_BYTES) {
+      return null;
+    }
+    byte[] head = ("$" + value.length() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    return SlicedReply.of(head, value, CRLF_BYTES);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.blinkstore.server.protocol.text;
 import io.blinkstore.BlinkStore;
 import io.blinkstore.server.command.ServerStats;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /** One response line, before encoding; {@link ReplyEncoder} is the one place that turns it into bytes. */
 public sealed interface Reply {
@@ -47,6 +48,11 @@ public sealed interface Reply {
       return value.length();
     }
 
+    /** The value, not copied yet. */
+    public BlinkStore.StoredValue stored() {
+      return value;
+    }
+
     /** Copies the value into {@code target} from {@code index} ({@link BlinkStore.StoredValue#copyTo}). */
     public void copyTo(ByteBuffer target, int index) {
       value.copyTo(target, index);
@@ -81,8 +87,9 @@ public sealed interface Reply {
       }
 
       @Override
-      public void copyTo(ByteBuffer target, int index) {
-        target.put(index, bytes, bytes.position(), bytes.remaining());
+      public void copyTo(ByteBuffer target, int index, int from, int length) {
+        Objects.checkFromIndexSize(from, length, bytes.remaining());
+        target.put(index, bytes, bytes.position() + from, length);
       }
     }
   }

@@ -2,10 +2,13 @@ package io.blinkstore.server.protocol.text;
 
 import io.blinkstore.server.command.ServerFigures;
 import io.blinkstore.server.command.ServerStats;
+import io.blinkstore.server.transport.ReplySlicer;
+import io.blinkstore.server.transport.SlicedReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +17,8 @@ import java.util.Base64;
 /**
  * Encodes {@link Reply replies} as protocol lines, each ending with {@code \n} only. Stateless, so one instance
  * serves every channel. {@link #write} is the single definition of the reply format; the {@code Repl} uses it
- * too.
+ * too. A {@code VALUE} of {@link SlicedReply#LEAST_VALUE_BYTES} or more goes in slices of its base64, as the client
+ * reads, the same bytes.
  */
 @Sharable
 public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
@@ -26,12 +30,22 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
   private static final byte[] INLINE_PONG = ascii("+PONG\r\n");
   private static final byte[] EXISTS = ascii("EXISTS\n");
   private static final byte[] VALUE = ascii("VALUE ");
+  private static final byte[] NEWLINE = ascii("\n");
 
   /** Room for every reply but VALUE and long errors; the buffer grows if a reply needs more. */
   private static final int SMALL_REPLY_BYTES = 64;
 
   private ReplyEncoder() {
     super(Reply.class);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    if (msg instanceof Reply.Value value && value.length() >= SlicedReply.LEAST_VALUE_BYTES) {
+      ReplySlicer.write(ctx, SlicedReply.base64(VALUE, value.stored(), NEWLINE), promise);
+    } else {
+      super.write(ctx, msg, promise);
+    }
   }
 
   @Override
