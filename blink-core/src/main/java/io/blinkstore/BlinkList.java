@@ -100,7 +100,8 @@ public interface BlinkList {
   /**
    * Pops the element at {@code from} and pushes it at {@code to} of the list under {@code destination} (which may
    * be this list), creating it if absent ({@code LMOVE}, {@code RPOPLPUSH}). Nothing changes if this list is
-   * empty, or if {@code destination} holds another type (then {@code WrongTypeException}).
+   * empty (then {@code null}, whatever {@code destination} holds), or if {@code destination} holds another type
+   * (then {@code WrongTypeException}).
    *
    * @return the element moved, or {@code null} if this list is empty
    */

@@ -186,8 +186,8 @@ final class StoreList implements BlinkList, ListReplies {
   }
 
   /**
-   * Pops from this list and pushes onto {@code destination}, each under its own key's lock: the destination's type
-   * is checked first, and an element the push refuses (the memory limit) goes back where it was popped, so
+   * Pops from this list and pushes onto {@code destination}, each under its own key's lock: an empty list answers
+   * {@code null} whatever the destination holds, then the destination's type is checked, and an element the push refuses (the memory limit) goes back where it was popped, so
    * nothing is lost. Another caller may see the element in neither list for that moment; the server runs
    * {@code LMOVE} with the store's gate held exclusive, so no command of another client sees it.
    */
@@ -199,6 +199,9 @@ final class StoreList implements BlinkList, ListReplies {
         pushAll(list, to, new byte[][] {element});
         return element.clone();
       }, NONE, element -> element != NONE));
+    }
+    if (size() == 0) { // an empty source answers null before the destination's type is looked at, as Redis's LMOVE
+      return null;
     }
     store.read(destination, ListValue.class, list -> Boolean.TRUE, Boolean.FALSE); // WRONGTYPE before the pop
     byte[] element = pop(from);

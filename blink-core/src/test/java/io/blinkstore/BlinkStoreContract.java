@@ -1500,6 +1500,8 @@ public abstract class BlinkStoreContract {
     assertThrows(WrongTypeException.class, () -> store.list("text").range(0, -1));
     assertThrows(WrongTypeException.class, () -> list.move(BlinkList.End.LEFT, "text", BlinkList.End.LEFT));
     assertEquals(1, list.size(), "a move onto the wrong type pops nothing");
+    assertNull(store.list("none").move(BlinkList.End.LEFT, "text", BlinkList.End.LEFT),
+        "an empty source answers null before the destination's type is looked at, as Redis's LMOVE");
     assertEquals("v", store.getString("text"));
     assertTrue(store.expire("queue:1", HOUR));
     assertTrue(store.ttl("queue:1").compareTo(Duration.ofMinutes(59)) > 0);

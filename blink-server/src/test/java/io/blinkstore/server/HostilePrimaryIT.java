@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * and the {@code SET} is applied, the unknown command counted in {@code unexpected_error_replies}. The replica's
  * {@code repl-timeout} is an hour: only the memory limit's bound ends the connection whose RDB length passes it (a
  * link that took the claim and waited for its bytes would hold that connection, and the test, for the hour); every
- * other scenario ends on what the primary sent, never on a timeout.
+ * other scenario ends on what the primary sent, never on a timeout. Apart: a {@code SHUTDOWN} in the stream, refused.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostilePrimaryIT {
@@ -62,7 +62,7 @@ class HostilePrimaryIT {
         BlinkStore store = BlinkStore.builder().memoryLimit(64 << 20).build();
         BlinkServer server = TestServers.onLoopback(store);
         LineClient client = LineClient.tcp(Objects.requireNonNull(server.tcpAddress()))) {
-      Thread fake = new Thread(() -> serve(primary, connections, open), "fake-primary");
+      Thread fake = new Thread(() -> serve(primary, SCENARIOS, connections, open), "fake-primary");
       fake.setDaemon(true);
       fake.start();
       assertEquals("+OK\r\n", ReplicaIT.call(client, "CONFIG", "SET", "repl-timeout", "3600"));
@@ -89,12 +89,49 @@ class HostilePrimaryIT {
     }
   }
 
-  private static void serve(ServerSocket primary, AtomicInteger connections, List<Socket> open) {
+  /**
+   * A {@code SHUTDOWN NOSAVE} in the primary's stream (which a Redis primary never sends) does not stop the replica:
+   * it is refused and counted, and the stream goes on (REV5: it stopped the server; Redis 7.0.15's replica fails an
+   * assertion and dies, {@code blink-bench/rev5/primary_shutdown.py}).
+   */
+  @Test
+  void aShutdownInThePrimarysStreamDoesNotStopTheReplica() throws Exception {
+    List<Scenario> stream = List.of(new Scenario(FULLRESYNC + "$" + EMPTY_RDB.length() + "\r\n" + EMPTY_RDB
+        + new String(RespIT.resp("SELECT", "0"), ISO_8859_1) + new String(RespIT.resp("SET", "before", "v"), ISO_8859_1)
+        + new String(RespIT.resp("SHUTDOWN", "NOSAVE"), ISO_8859_1)
+        + new String(RespIT.resp("SET", "after", "v"), ISO_8859_1), false));
+    List<Socket> open = new CopyOnWriteArrayList<>();
+    try (ServerSocket primary = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        BlinkStore store = BlinkStore.builder().memoryLimit(64 << 20).build();
+        BlinkServer server = TestServers.onLoopback(store);
+        LineClient client = LineClient.tcp(Objects.requireNonNull(server.tcpAddress()))) {
+      Thread fake = new Thread(() -> serve(primary, stream, new AtomicInteger(), open), "fake-primary");
+      fake.setDaemon(true);
+      fake.start();
+      assertEquals("+OK\r\n", ReplicaIT.call(client, "REPLICAOF", "127.0.0.1",
+          Integer.toString(primary.getLocalPort())));
+      while (!ReplicaIT.call(client, "GET", "after").equals("$1\r\nv\r\n")) {
+        Thread.sleep(20);
+      }
+      assertEquals("$1\r\nv\r\n", ReplicaIT.call(client, "GET", "before"));
+      assertTrue(ReplicaIT.info(client).contains("master_link_status:up\r\n"), "the link stays up");
+      assertTrue(ReplicaIT.info(client, "stats").contains("unexpected_error_replies:1\r\n"),
+          "the refused SHUTDOWN is counted as the primary's failed command");
+      assertEquals("+OK\r\n", ReplicaIT.call(client, "REPLICAOF", "NO", "ONE"));
+    } finally {
+      for (Socket socket : open) {
+        socket.close();
+      }
+    }
+  }
+
+  private static void serve(ServerSocket primary, List<Scenario> scenarios, AtomicInteger connections,
+      List<Socket> open) {
     while (!primary.isClosed()) {
       try {
         Socket socket = primary.accept();
         open.add(socket);
-        Scenario scenario = SCENARIOS.get(Math.min(connections.get(), SCENARIOS.size() - 1));
+        Scenario scenario = scenarios.get(Math.min(connections.get(), scenarios.size() - 1));
         handshake(socket, scenario);
         connections.incrementAndGet();
       } catch (IOException e) {

@@ -7,6 +7,7 @@ import io.blinkstore.BlinkStore;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Keyspace notifications where no parity test reaches ({@link KeyspaceEventsParityIT} compares the writes'):
  * eviction ({@code evicted}), a key an in-process caller stored expiring, a flush of 10,000 keys (nothing per key,
- * as Redis), and a subscriber that never reads while every write notifies it (closed by the output cap, as any
- * subscriber, while the writer goes on).
+ * as Redis), a subscriber that never reads while every write notifies it (closed by the output cap, as any
+ * subscriber, while the writer goes on), and {@code MIGRATE}'s {@code del}s (the parity test has one server).
  */
 @Timeout(120)
 class KeyspaceEventsIT {
@@ -116,6 +117,38 @@ class KeyspaceEventsIT {
         assertEquals("+OK\r\n", request(writer, "SET", key, Integer.toString(i)));
       }
       assertEquals("+PONG\r\n", request(writer, "PING"));
+    }
+  }
+
+  /**
+   * {@code MIGRATE} without {@code COPY} publishes {@code del} for each key it deletes, as Redis's
+   * {@code migrateCommand} (REV5: it published nothing): one key, then two with {@code KEYS}.
+   */
+  @Test
+  void migrateWithoutCopyPublishesDelForEachKeyItDeletes() throws Exception {
+    Path target = Files.createDirectory(dir.resolve("target"));
+    try (BlinkServer server = TestServers.start(BlinkServer.Transport.NIO, dir, 16L << 20);
+        BlinkServer other = TestServers.start(BlinkServer.Transport.NIO, target, 16L << 20);
+        LineClient subscriber = LineClient.tcp(server.tcpAddress());
+        LineClient writer = LineClient.tcp(server.tcpAddress())) {
+      for (String key : List.of("mk", "mk2", "mk3", "kept")) {
+        request(writer, "SET", key, "v");
+      }
+      request(writer, "CONFIG", "SET", "notify-keyspace-events", "Eg");
+      request(subscriber, "PSUBSCRIBE", "*");
+      String port = Integer.toString(other.tcpAddress().getPort());
+      assertEquals("+OK\r\n", request(writer, "MIGRATE", "127.0.0.1", port, "mk", "0", "5000"));
+      assertEquals("+OK\r\n", request(writer, "MIGRATE", "127.0.0.1", port, "", "0", "5000", "KEYS", "mk2", "mk3"));
+      assertEquals("+OK\r\n", request(writer, "MIGRATE", "127.0.0.1", port, "kept", "0", "5000", "COPY"));
+      assertEquals(":1\r\n", request(writer, "EXISTS", "mk", "mk2", "mk3", "kept"), "the keys moved, one copied");
+      request(writer, "PUBLISH", "marker", "migrated");
+      StringBuilder seen = new StringBuilder();
+      for (String pushed = RespIT.readReply(subscriber); !pushed.contains("marker");
+          pushed = RespIT.readReply(subscriber)) {
+        seen.append(pushed);
+      }
+      assertEquals(pmessage("*", "__keyevent@0__:del", "mk") + pmessage("*", "__keyevent@0__:del", "mk2")
+          + pmessage("*", "__keyevent@0__:del", "mk3"), seen.toString(), "the events of three MIGRATEs, one a COPY");
     }
   }
 

@@ -129,6 +129,12 @@ class ListParityIT {
       List.of("RPUSH", "w", "x"),
       List.of("LMOVE", "w", "s", "LEFT", "LEFT"),
       List.of("LMOVE", "s", "w", "LEFT", "LEFT"),
+      List.of("LMOVE", "none", "s", "LEFT", "LEFT"), // a missing source answers nil before the destination's type
+      List.of("RPOPLPUSH", "none", "s"),
+      List.of("CONFIG", "SET", "notify-keyspace-events", "KEA"),
+      List.of("LMOVE", "none", "s", "RIGHT", "LEFT"),
+      List.of("RPOPLPUSH", "none", "s"),
+      List.of("CONFIG", "SET", "notify-keyspace-events", ""),
       List.of("LRANGE", "w", "0", "-1"),
       List.of("LMPOP", "2", "none", "s", "LEFT"),
       List.of("GET", "w"),

@@ -1,5 +1,6 @@
 package io.blinkstore.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -211,6 +212,37 @@ class ReplicaIT {
       assertTrue(info(primary).contains("connected_slaves:1\r\n"));
       assertEquals("+OK\r\n", call(replica, "REPLICAOF", "NO", "ONE"));
       assertEquals("$5\r\ntext0\r\n", call(replica, "GET", "after:s"));
+    }
+  }
+
+  /**
+   * A full sync's load publishes no keyspace event per key (Redis's replica loads with {@code rdbLoad}, which publishes
+   * none), while the stream's writes after it publish theirs, as on Redis's replica (REV5: a {@code restore} per key
+   * loaded came first). The marker published on the replica once its keys are in is its subscriber's first message.
+   */
+  @Test
+  void aFullSyncPublishesNoEventPerKeyLoadedAndTheStreamPublishesItsWrites() throws Exception {
+    try (BlinkStore primaryStore = BlinkStore.builder().build();
+        BlinkServer primaryServer = TestServers.onLoopback(primaryStore);
+        BlinkStore store = BlinkStore.builder().build(); BlinkServer server = TestServers.onLoopback(store);
+        LineClient primary = LineClient.tcp(Objects.requireNonNull(primaryServer.tcpAddress()));
+        LineClient replica = LineClient.tcp(Objects.requireNonNull(server.tcpAddress()));
+        LineClient subscriber = LineClient.tcp(Objects.requireNonNull(server.tcpAddress()))) {
+      for (int i = 0; i < 100; i++) {
+        assertEquals("+OK\r\n", call(primary, "SET", "key:" + i, "v"));
+      }
+      assertEquals("+OK\r\n", call(replica, "CONFIG", "SET", "notify-keyspace-events", "KEA"));
+      call(subscriber, "PSUBSCRIBE", "*");
+      int port = Objects.requireNonNull(primaryServer.tcpAddress()).getPort();
+      assertEquals("+OK\r\n", call(replica, "REPLICAOF", "127.0.0.1", Integer.toString(port)));
+      awaitInfo(replica, "master_link_status:up");
+      assertEquals(":100\r\n", call(replica, "DBSIZE"));
+      call(replica, "PUBLISH", "marker", "synced");
+      assertEquals(new String(RespIT.resp("pmessage", "*", "marker", "synced"), UTF_8),
+          RespIT.readReply(subscriber), "the replica's first message after a full sync of 100 keys");
+      assertEquals("+OK\r\n", call(primary, "SET", "streamed", "v"));
+      assertEquals(new String(RespIT.resp("pmessage", "*", "__keyspace@0__:streamed", "set"), UTF_8),
+          RespIT.readReply(subscriber), "a write of the stream publishes its event");
     }
   }
 

@@ -132,6 +132,10 @@ class SetParityIT {
       List.of("SMOVE", "s", "t", "3"),
       List.of("SMOVE", "s", "t", "3"),
       List.of("SMOVE", "missing", "str", "3"),
+      List.of("CONFIG", "SET", "notify-keyspace-events", "KEA"), // SMOVE's sadd look-up must not change a reply
+      List.of("SMOVE", "missing", "str", "3"),
+      List.of("SMOVE", "s", "str", "missing-member"),
+      List.of("CONFIG", "SET", "notify-keyspace-events", ""),
       List.of("SMOVE", "s", "str", "2"),
       List.of("SMOVE", "str", "s", "2"),
       List.of("SMOVE", "s", "s", "2"),

@@ -42,6 +42,8 @@ public final class ClientState {
   private volatile boolean closing;
   private volatile boolean evictLast;
   private volatile boolean monitoring;
+  /** Its writes publish no keyspace event: a replica's link loading its primary's dataset, as Redis's rdbLoad. */
+  private volatile boolean unannounced;
   /** A replica's connection ({@code SYNC}, {@code PSYNC}): it gets the replication stream and no reply. */
   private volatile boolean replica;
   /** The arguments of the command it runs, on its event loop (a blocked pop's are read once it is served). */
@@ -149,7 +151,14 @@ public final class ClientState {
    * {@code key} of the connection's database, if that class is on: one volatile read if not.
    */
   void notifyKeyspace(int type, String event, byte[] key) {
-    databases.events().publish(type, event, this, key); // its database read only then
+    if (!unannounced) {
+      databases.events().publish(type, event, this, key); // its database read only then
+    }
+  }
+
+  /** Whether the connection's writes publish keyspace events (they do, unless a full sync's load turned them off). */
+  void announcing(boolean on) {
+    unannounced = !on;
   }
 
   /** Returns {@code reply}, having published as {@link #notifyKeyspace} unless it is an error (nothing written). */
@@ -173,7 +182,7 @@ public final class ClientState {
 
   /** Whether keyspace events of class {@code type} are published now (a write may skip naming a rare one). */
   boolean notifying(int type) {
-    return databases.events().on(type);
+    return !unannounced && databases.events().on(type);
   }
 
   /** The index of the connection's database ({@code SELECT}), 0 at first. */

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * emptied ({@code FLUSHALL}, {@code FUNCTION FLUSH}: Redis's {@code emptyData}), then the file's libraries are loaded
  * ({@code FUNCTION LOAD}, through {@link FunctionLoader}: one that fails fails the sync, as in Redis's
  * {@code rdbFunctionLoad}) and its keys, one {@code RESTORE} per key, entry by entry: nothing of the file is held in
- * the heap but the entry at hand.
+ * the heap but the entry at hand. The keys and libraries loaded publish no keyspace event (the client's
+ * {@link ClientState#announcing}), as {@code rdbLoad} publishes none.
  *
  * <p><b>Heap.</b> A dataset the heap cannot hold is refused, never loaded into an {@code OutOfMemoryError}: before
  * loading, the heap must have room ({@link HeapGuard#roomFor}) for the bytes the check counted (the keys' and
@@ -86,6 +87,7 @@ final class FullSyncLoad {
           + heapFigures() + "): not loaded");
     }
     Loader loader = new Loader();
+    client.announcing(false); // Redis's rdbLoad publishes no keyspace event; the stream's commands do again
     try {
       RdbImport.read(rdb, bound, loader);
     } catch (Stopped e) {
@@ -95,6 +97,8 @@ final class FullSyncLoad {
       empty();
       throw new ReplicationInput.Refused(e.getMessage() + " after " + loader.keys + " of " + counts.keys()
           + " keys: the dataset is emptied again");
+    } finally {
+      client.announcing(true);
     }
     run("SELECT", "0");
     return counts;

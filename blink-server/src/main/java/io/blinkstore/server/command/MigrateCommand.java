@@ -111,9 +111,12 @@ final class MigrateCommand {
   /** One key to move: its name as sent, as stored here, its time to live (0: none), payload and watch. */
   private record Moving(byte[] name, String key, long ttlMillis, byte[] payload, Watches.Watcher watch) {}
 
-  /** What the exchange needs, as parsed. */
+  /**
+   * What the exchange needs, as parsed, and its {@code client}, whose database stays {@code sourceDb} (its later
+   * requests wait for the reply).
+   */
   private record Request(String host, @Nullable Integer port, long db, int timeoutMillis, boolean copy,
-      boolean replace, byte @Nullable [] username, byte @Nullable [] password, int sourceDb) {}
+      boolean replace, byte @Nullable [] username, byte @Nullable [] password, int sourceDb, ClientState client) {}
 
   private Result migrate(ClientState client, byte[][] args) {
     boolean copy = false;
@@ -183,7 +186,7 @@ final class MigrateCommand {
     }
     long millis = timeout <= 0 ? 1000 : Math.min(timeout, Integer.MAX_VALUE);
     Request request = new Request(Arguments.text(args[1]), port(args[2]), db, (int) millis, copy, replace, username,
-        password, client.db());
+        password, client.db(), client);
     ReplySlot later = new ReplySlot(); // given on the migration thread; the exchange holds itself to the timeout
     try {
       migrations.execute(() -> later.give(exchangeOrFail(request, moving)));
@@ -254,7 +257,7 @@ final class MigrateCommand {
           acknowledged.add(moving.get(j));
         }
       }
-      deleteUnwritten(request.sourceDb(), acknowledged);
+      deleteUnwritten(request, acknowledged);
       if (error != null) {
         return Result.error("Target instance replied with error: " + error);
       }
@@ -265,20 +268,21 @@ final class MigrateCommand {
   }
 
   /**
-   * Deletes each of {@code keys} (of database {@code db}) not written since it was read, with the gate held
-   * exclusive, as a write section: the replicas get one {@code DEL} of the keys deleted, as Redis sends a
-   * {@code MIGRATE}.
+   * Deletes each of {@code keys} (of the database of {@code request}'s source) not written since it was read, with
+   * the gate held exclusive, as a write section: the replicas get one {@code DEL} of the keys deleted, as Redis
+   * sends a {@code MIGRATE}, and each key deleted publishes {@code del}, as Redis's {@code migrateCommand}.
    */
-  private void deleteUnwritten(int db, List<Moving> keys) {
+  private void deleteUnwritten(Request request, List<Moving> keys) {
     if (keys.isEmpty()) {
       return;
     }
-    sections.section(db, () -> {
+    sections.section(request.sourceDb(), () -> {
       List<byte[]> deleted = new ArrayList<>(keys.size() + 1);
       deleted.add(ascii("DEL"));
       for (Moving key : keys) {
         if (!key.watch().dirty() && store.delete(key.key())) {
           deleted.add(key.name());
+          request.client().notifyKeyspace(KeyspaceEvents.GENERIC, "del", key.name());
         }
       }
       return deleted.size() == 1 ? List.of() : List.<byte[][]>of(deleted.toArray(byte[][]::new));

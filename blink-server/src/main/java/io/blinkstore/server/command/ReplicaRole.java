@@ -42,6 +42,13 @@ final class ReplicaRole {
       new Result.Error("READONLY Can not run script with write flag on readonly replica");
   static final Result.Error MASTERDOWN_SCRIPT = new Result.Error("MASTERDOWN Link with MASTER is down, "
       + "replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.");
+  /**
+   * A {@code SHUTDOWN} in the primary's stream, which a Redis primary never sends (it is not propagated): Redis
+   * 7.0.15's replica runs it and fails an assertion ({@code blockClient} in {@code blocked.c}: the master client must
+   * never block), so a misbehaving primary could stop its replicas; here it is refused, logged and counted.
+   */
+  static final Result.Error SHUTDOWN_FROM_PRIMARY =
+      Result.error("SHUTDOWN from the primary's replication stream is refused: a replica stops only on its own");
   private static final Result.Error NOT_FOR_REPLICA = Result.error("Command is not valid when client is a replica.");
   private static final Result.Error BAD_PORT = Result.error("Invalid master port");
   private static final Result ALREADY = new Result.Simple("OK Already connected to specified master");
@@ -111,12 +118,15 @@ final class ReplicaRole {
 
   /**
    * Why {@code spec} (with {@code args}, and what {@code client} queued, for an {@code EXEC}) may not run now, in
-   * Redis's order, or null. The primary's own client ({@link PrimaryLink}) is never refused.
+   * Redis's order, or null. The primary's own client ({@link PrimaryLink}) is refused only {@code SHUTDOWN}.
    */
   @Nullable Result refusal(CommandSpec spec, ClientState client, byte[][] args) {
     Target following = target;
-    if (following == null && minReplicas == 0 || link.isPrimary(client)) {
+    if (following == null && minReplicas == 0) {
       return null;
+    }
+    if (link.isPrimary(client)) {
+      return spec.name().equals("shutdown") ? SHUTDOWN_FROM_PRIMARY : null;
     }
     Transaction queued = spec.name().equals("exec") ? client.transaction() : null;
     boolean write = writes(spec, args) || queued != null

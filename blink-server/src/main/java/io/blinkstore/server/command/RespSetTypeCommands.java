@@ -212,8 +212,10 @@ final class RespSetTypeCommands {
     String destination = createdKey(client, args[2]);
     sizeLimits.checkLength(destination, args[3].length);
     String source = client.key(args[1]);
+    // Whether the destination had the member (no sadd then), asked only of a move that will happen: a missing
+    // source answers 0 before Redis's smoveCommand looks at the destination's type.
     boolean had = !source.equals(destination) && client.notifying(KeyspaceEvents.SET)
-        && sets.contains(destination, args[3]);
+        && sets.contains(source, args[3]) && sets.contains(destination, args[3]);
     boolean moved = sets.move(source, destination, args[3]);
     if (moved && !source.equals(destination)) { // Redis's smoveCommand's events
       notifyRemoval(client, "srem", args[1], source, true);
