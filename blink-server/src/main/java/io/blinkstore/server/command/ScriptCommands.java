@@ -293,8 +293,8 @@ final class ScriptCommands {
   /**
    * The script of {@code body}, from the cache or compiled and kept ({@code loaded}: by {@code SCRIPT LOAD});
    * else the error to answer: a body past {@link ScriptEngine#MAX_SCRIPT_BYTES}, {@link Dispatcher#OOM} if the heap
-   * has no room to compile it ({@link HeapGuard#roomFor} of {@link FunctionLoader#COMPILE_BYTES_PER_BYTE} times
-   * its size), a compile error or timeout, {@link ScriptCache#FULL} for a load past the cache's bounds.
+   * has no room to compile one of {@link ScriptEngine#HEAP_CHECK_BYTES} or more ({@link HeapGuard#roomFor} of
+   * {@link FunctionLoader#COMPILE_BYTES_PER_BYTE} times its size), a compile error or timeout, {@link ScriptCache#FULL} for a load past the cache's bounds.
    */
   private Object scriptOf(byte[] body, boolean loaded) {
     if (body.length > ScriptEngine.MAX_SCRIPT_BYTES) {
@@ -304,7 +304,8 @@ final class ScriptCommands {
     String sha = Script.sha1hex(body);
     Script script = cache.find(sha);
     if (script == null) {
-      if (!heapGuard.roomFor((long) FunctionLoader.COMPILE_BYTES_PER_BYTE * body.length)) {
+      if (body.length >= ScriptEngine.HEAP_CHECK_BYTES
+          && !heapGuard.roomFor((long) FunctionLoader.COMPILE_BYTES_PER_BYTE * body.length)) {
         return Dispatcher.OOM; // as a library the heap has no room to compile
       }
       try {

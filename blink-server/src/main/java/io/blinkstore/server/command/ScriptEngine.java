@@ -25,6 +25,13 @@ final class ScriptEngine {
    */
   static final int MAX_SCRIPT_BYTES = 256 << 10;
 
+  /**
+   * From how many bytes a script's body is compiled only if the heap has room for it ({@link HeapGuard#roomFor}),
+   * 64 KiB: a smaller one costs the compiler at most 1 MiB, within the heap guard's margin, and is compiled even
+   * while the heap is nearly full, so that read-only scripts still run then (as Redis compiles outside maxmemory).
+   */
+  static final int HEAP_CHECK_BYTES = 64 << 10;
+
   /** How long compiling one script may take, as a library's load ({@link FunctionLoader#LOAD_TIMEOUT_MILLIS}). */
   static final long COMPILE_TIMEOUT_MILLIS = FunctionLoader.LOAD_TIMEOUT_MILLIS;
 

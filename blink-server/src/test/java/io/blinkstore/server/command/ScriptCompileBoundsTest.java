@@ -16,7 +16,8 @@ import org.luaj.vm2.LuaTable;
 /**
  * What bounds a script before it is compiled on the caller's event loop, as a function library is bounded
  * ({@link FunctionLoaderBoundsTest}): its body's size, at the limit and one past it
- * ({@link ScriptEngine#MAX_SCRIPT_BYTES}); the heap's room to compile it, asked first ({@link HeapGuard#roomFor});
+ * ({@link ScriptEngine#MAX_SCRIPT_BYTES}); the heap's room to compile one of 64 KiB or more, asked first
+ * ({@link HeapGuard#roomFor});
  * and the compile's deadline ({@link ScriptEngine#COMPILE_TIMEOUT_MILLIS}), which stops a compiler still reading.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -60,8 +61,11 @@ class ScriptCompileBoundsTest {
     // a guard whose room keeps 10% of the heap beyond a threshold of 10%: never room, though writes are allowed
     Dispatcher dispatcher = new Dispatcher(store, new Leases(), Clock.systemUTC(), new ServerCounters(),
         new HeapGuard(0.1), null, BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE);
-    assertEquals(Dispatcher.OOM, run(dispatcher, "SCRIPT", "LOAD", "return 1"));
-    assertEquals(Dispatcher.OOM, run(dispatcher, "EVAL", "return 2", "0"));
+    int large = ScriptEngine.HEAP_CHECK_BYTES;
+    assertEquals(Dispatcher.OOM, run(dispatcher, "SCRIPT", "LOAD", script(large)));
+    assertEquals(Dispatcher.OOM, run(dispatcher, "EVAL", script(large + 1), "0"));
+    assertEquals(new Result.Int(1), run(dispatcher, "EVAL", script(large - 1), "0"),
+        "a smaller one is compiled: read-only scripts run while the heap is nearly full");
     assertEquals(Result.OK, run(dispatcher, "SET", "k", "v"), "writes are allowed: only the compile had no room");
   }
 
