@@ -142,6 +142,30 @@ final class JvmSizing {
   }
 
   /**
+   * Refuses a {@code --max-client-memory} of {@code clientBytes} that leaves the store no room: what clients hold is
+   * on the heap at worst (decoded requests, a request's large bulk), beside the store's {@code storeCapacity}
+   * ({@link #heapCapacity}), and the two together must stay within the heap guard's {@code threshold} of
+   * {@code maxHeapBytes}, where writes are refused before the JVM runs out. The default ({@code defaultBytes}, an
+   * eighth of the heap at most) is never refused.
+   *
+   * @throws IllegalArgumentException naming the most the heap allows and the heap needed, in one line
+   */
+  static void requireClientMemoryFits(long maxHeapBytes, long storeCapacity, double threshold, long clientBytes,
+      long defaultBytes) {
+    long room = Math.max(defaultBytes, (long) (maxHeapBytes * threshold) - storeCapacity);
+    if (clientBytes > room) {
+      double storeShare = (double) storeCapacity / maxHeapBytes; // the launcher's store grows with the heap
+      long heapNeeded = (long) Math.ceil((threshold > storeShare ? clientBytes / (threshold - storeShare)
+          : (clientBytes + storeCapacity) / threshold) / MIB);
+      throw new IllegalArgumentException("--max-client-memory " + clientBytes + " bytes leaves the store no room: the"
+          + " JVM heap (" + (maxHeapBytes >> 20) + " MiB) holds at most " + room + " bytes of client memory beside"
+          + " the store's " + (storeCapacity >> 20) + " MiB within " + Math.round(threshold * 100) + "% of it"
+          + " (--heap-threshold); give it at least " + heapNeeded + " MiB (-Xmx, BLINK_HEAP with bin/blink-store),"
+          + " or lower --max-client-memory");
+    }
+  }
+
+  /**
    * Refuses a heap too small for the store: {@code memoryLimit} bytes of keys and values and {@link #MIN_ENTRIES}
    * entries at {@link #HEAP_BYTES_PER_ENTRY} must fit in 70% of the maximum heap.
    *

@@ -226,6 +226,10 @@ final class ServeCommand implements Callable<Integer> {
         log.warn("--log-dir and --retention-minutes are accepted for compatibility and ignored");
       }
       builder = serverBuilder((int) maxLine);
+      if (maxClientMemory != null) {
+        JvmSizing.requireClientMemoryFits(maxHeap, capacity, heapThresholdPercent / 100.0, builder.maxClientMemory,
+            BlinkServer.defaultMaxClientMemory());
+      }
       server = builder.store(store).build();
     } catch (RuntimeException e) {
       store.close();

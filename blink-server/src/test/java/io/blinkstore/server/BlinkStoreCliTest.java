@@ -184,6 +184,27 @@ class BlinkStoreCliTest {
   }
 
   @Test
+  void aMaxClientMemoryThatLeavesTheStoreNoRoomInTheHeapIsRefused() {
+    assertOneLine(run("serve", "--tcp", "127.0.0.1:0", "--max-client-memory", "100000GiB").err,
+        "--max-client-memory 107374182400000 bytes leaves the store no room: the JVM heap (");
+  }
+
+  @Test
+  void clientMemoryIsHeldToTheHeapGuardsShareLessTheStoresAtTheLimitAndOnePast() {
+    long heap = 92 * JvmSizing.MIB;
+    long store = JvmSizing.heapCapacity(heap, 64 << 20, true); // the launcher's heap for --memory-limit 64MB
+    long room = (long) (heap * 0.9) - store; // 18.4 MiB: the guard's 90% less the store's 70%
+    JvmSizing.requireClientMemoryFits(heap, store, 0.9, room, 8 * JvmSizing.MIB);
+    IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+        () -> JvmSizing.requireClientMemoryFits(heap, store, 0.9, room + 1, 8 * JvmSizing.MIB));
+    assertEquals("--max-client-memory " + (room + 1) + " bytes leaves the store no room: the JVM heap (92 MiB)"
+        + " holds at most " + room + " bytes of client memory beside the store's 64 MiB within 90% of it"
+        + " (--heap-threshold); give it at least 93 MiB (-Xmx, BLINK_HEAP with bin/blink-store), or lower"
+        + " --max-client-memory", past.getMessage());
+    JvmSizing.requireClientMemoryFits(heap, store, 0.5, 8 * JvmSizing.MIB, 8 * JvmSizing.MIB); // the default: kept
+  }
+
+  @Test
   void theAuthTokenComesFromTheFileFirstThenTheEnvironment(@TempDir Path dir)
       throws Exception {
     Path file = dir.resolve("token");

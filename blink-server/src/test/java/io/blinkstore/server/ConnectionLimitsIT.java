@@ -259,6 +259,22 @@ class ConnectionLimitsIT {
     }
     assertReply("VALUE " + base64(fits), writer.request("GET fits"));
     assertOthersServed();
+    assertEquals("blink_output_limit_disconnections:1", infoLine("blink_output_limit_disconnections:"),
+        "the closed connection is counted, once");
+  }
+
+  /** The line of RESP {@code INFO stats} that starts with {@code field}, asked on a connection of its own. */
+  private String infoLine(String field) throws IOException {
+    try (LineClient resp = endpoint.connect(server)) {
+      String header = resp.send(ProcessAttackIT.resp("INFO", "stats")).readLine();
+      assertTrue(header != null && header.startsWith("$"), header);
+      for (String line = resp.readLine(); line != null && !line.isEmpty(); line = resp.readLine()) {
+        if (line.startsWith(field)) {
+          return line.strip();
+        }
+      }
+      throw new AssertionError("no " + field + " in INFO stats");
+    }
   }
 
   /**

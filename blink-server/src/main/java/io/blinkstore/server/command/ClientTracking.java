@@ -85,6 +85,8 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
   private final AtomicInteger trackingClients = new AtomicInteger();
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private final ThreadLocal<@Nullable Command> running = new ThreadLocal<>();
+  /** The keys the table's bound dropped during the command this thread is remembering the keys of ({@link #run}). */
+  private final ThreadLocal<@Nullable Set<String>> droppedHere = new ThreadLocal<>();
   /** Set at the first {@code CLIENT TRACKING ON}: from then on each command collects what goes to its connection. */
   private volatile boolean used;
   private @Nullable CommandSpec getKeys;
@@ -100,7 +102,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
   ClientTracking(Map<Long, ClientState> clients, CommandTable commands, long maxPendingBytes, long maxTableBytes,
       int maxKeyBytes, @Nullable Isolation isolation, ServerConfig config, ServerCounters counters) {
     this.clients = clients;
-    this.table = new TrackingTable(maxTableBytes, maxKeyBytes, this::invalidate);
+    this.table = new TrackingTable(maxTableBytes, maxKeyBytes, this::drop);
     this.commands = commands;
     this.maxPendingBytes = maxPendingBytes;
     this.watches = isolation == null ? null : isolation.watches();
@@ -233,15 +235,19 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
     if (script != null) { // a script's call on the script thread: its writes are its caller's, for NOLOOP
       running.set(script);
     }
+    Set<String> dropped = new HashSet<>();
+    Set<String> outer = droppedHere.get(); // a script run on this thread by a command (EXEC's) runs its own
     try {
-      boolean read = remember(client, spec, args);
+      droppedHere.set(dropped);
+      boolean read = remember(client, spec, args, Set.of());
       Result result = spec.operation().run(client, args);
-      if (read) {
-        remember(client, spec, args); // a write that ran between the first pass and the read dropped them
-        table.trim(); // once: a key dropped before the read is not brought back by the second pass
+      if (read) { // a write that ran between the first pass and the read removed them: remembered again, but for
+        remember(client, spec, args, dropped); // those this command's bound dropped, already invalidated once
+        table.trim();
       }
       return result;
     } finally {
+      droppedHere.set(outer);
       if (script != null) {
         finish(script);
         ClientState caller = clients.get(client.id());
@@ -272,7 +278,7 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
    *
    * @return whether it did (so that they are remembered again once the command has run)
    */
-  private boolean remember(ClientState client, CommandSpec spec, byte[][] args) {
+  private boolean remember(ClientState client, CommandSpec spec, byte[][] args, Set<String> skipped) {
     ClientState tracker = client.scripted() ? clients.get(client.id()) : client; // a script reads for its caller
     TrackingMode mode = tracker == null ? null : tracker.tracking();
     if (tracker == null || mode == null || !spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.PUBSUB)
@@ -282,7 +288,9 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
     Long id = client.id();
     // A script that reads remembers the keys it was given, as Redis: they are what its caller may cache.
     for (byte[] key : client.scripted() ? Arrays.asList(ScriptRun.keysHere()) : keys(client, args)) {
-      table.remember(key, id);
+      if (skipped.isEmpty() || !skipped.contains(RespKeys.of(key))) {
+        table.remember(key, id);
+      }
     }
     return true;
   }
@@ -328,6 +336,19 @@ final class ClientTracking implements Watches.Listener, LiveSetting, ServerCount
     if (!table.isEmpty()) {
       invalidate(key);
     }
+  }
+
+  /**
+   * The table's bound drops {@code key}: it is invalidated, and if a command of this thread is remembering its keys
+   * ({@link #run}), not remembered again by its second pass, which would make the bound drop it and tell its readers
+   * a second time.
+   */
+  private void drop(String key) {
+    Set<String> dropped = droppedHere.get();
+    if (dropped != null) {
+      dropped.add(key);
+    }
+    invalidate(key);
   }
 
   /** Sends an invalidation of {@code key} to the connections that read it, and forgets them for it. */

@@ -1,7 +1,6 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.server.command.FunctionLibraries.Library;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,9 +39,6 @@ final class FunctionLoader {
    * Functions): the heap must have room for that before a library is compiled ({@link HeapGuard#roomFor}).
    */
   static final int COMPILE_BYTES_PER_BYTE = 16;
-
-  /** How many bytes of code the compiler reads between two looks at the load's deadline. */
-  private static final int DEADLINE_CHECK_BYTES = 1 << 14;
 
   static final String BAD_NAME = "Library names can only contain letters, numbers, or underscores(_) and must be "
       + "at least one character long";
@@ -168,45 +164,6 @@ final class FunctionLoader {
 
     NoRoom() {
       super(Dispatcher.OOM.line());
-    }
-  }
-
-  /**
-   * A library's code as the compiler reads it, one byte at a time: past the load's deadline (looked at every
-   * {@link #DEADLINE_CHECK_BYTES}) a read raises Redis's {@code FUNCTION LOAD timeout}, so that compiling counts in
-   * the load's time as the code's run does (luaj's compiler has no hook of its own).
-   */
-  private static final class TimedSource extends ByteArrayInputStream {
-    private final long deadline;
-
-    TimedSource(byte[] code, int offset, long deadline) {
-      super(code, offset, code.length - offset);
-      this.deadline = deadline;
-    }
-
-    @Override
-    public synchronized int read() {
-      if (pos % DEADLINE_CHECK_BYTES == 0 && System.nanoTime() - deadline > 0) {
-        throw new Timeout();
-      }
-      return super.read();
-    }
-
-    @Override
-    public synchronized int read(byte[] into, int offset, int length) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new Timeout();
-      }
-      return super.read(into, offset, Math.min(length, DEADLINE_CHECK_BYTES));
-    }
-
-    /** The deadline has passed while compiling. */
-    static final class Timeout extends LuaError {
-      private static final long serialVersionUID = 1L;
-
-      Timeout() {
-        super(LuaRedisApi.errorTable(ScriptRun.LOAD_TIMEOUT));
-      }
     }
   }
 

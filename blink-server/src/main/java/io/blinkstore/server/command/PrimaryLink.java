@@ -57,6 +57,14 @@ final class PrimaryLink {
   private static final int MARK = 40;
   private static final int MAX_LOGGED_ERRORS = 10;
 
+  /**
+   * The sessions failed since the last good sync or change of primary (the link's thread only): the first is logged
+   * at WARN, the others at DEBUG, so a primary that stays down is one line, not one a second.
+   */
+  private long failures;
+  /** How many failures were logged at WARN ({@link #failuresLogged}). */
+  private volatile long failuresLogged;
+
   private final Supplier<ClientState> newClient;
   private final BiFunction<ClientState, byte[][], Result> dispatch;
   private final Consumer<ClientState> closed;
@@ -201,7 +209,6 @@ final class PrimaryLink {
   }
 
   private void run() {
-    long failures = 0;
     while (true) {
       ReplicaRole.Target following;
       long session;
@@ -217,6 +224,7 @@ final class PrimaryLink {
         session(following, session);
       } catch (IOException | RuntimeException e) {
         if (current(session) && (failures++ == 0 || log.isDebugEnabled())) {
+          failuresLogged++;
           log.warn("replication from {}:{} failed, trying again every second: {}", following.host(),
               following.port(), e instanceof ReplicationInput.Refused ? e.getMessage() : e.toString());
         }
@@ -236,10 +244,15 @@ final class PrimaryLink {
             return;
           }
         } else {
-          failures = 0;
+          failures = 0; // another primary, or none: its first failure is news
         }
       }
     }
+  }
+
+  /** How many of the link's failed sessions were logged at WARN: the first after each good sync or new primary. */
+  long failuresLogged() {
+    return failuresLogged;
   }
 
   private synchronized boolean current(long session) {
@@ -342,6 +355,7 @@ final class PrimaryLink {
       offset = startOffset;
       state = ReplicaRole.State.CONNECTED;
     }
+    failures = 0; // a good sync: the next failure is news, logged at WARN as the first was
     log.info("MASTER <-> REPLICA sync with {}:{}: {} keys and {} function libraries loaded, {} dropped (streams, "
         + "module values)", following.host(), following.port(), counts.keys(), counts.libraries(), counts.dropped());
     ack();

@@ -292,14 +292,24 @@ final class ScriptCommands {
 
   /**
    * The script of {@code body}, from the cache or compiled and kept ({@code loaded}: by {@code SCRIPT LOAD});
-   * else the error to answer ({@link ScriptCache#FULL} for a load past its bounds).
+   * else the error to answer: a body past {@link ScriptEngine#MAX_SCRIPT_BYTES}, {@link Dispatcher#OOM} if the heap
+   * has no room to compile one of {@link ScriptEngine#HEAP_CHECK_BYTES} or more ({@link HeapGuard#roomFor} of
+   * {@link FunctionLoader#COMPILE_BYTES_PER_BYTE} times its size), a compile error or timeout, {@link ScriptCache#FULL} for a load past the cache's bounds.
    */
   private Object scriptOf(byte[] body, boolean loaded) {
+    if (body.length > ScriptEngine.MAX_SCRIPT_BYTES) {
+      return Result.error("script too large (" + body.length + " bytes; at most " + ScriptEngine.MAX_SCRIPT_BYTES
+          + " per script)");
+    }
     String sha = Script.sha1hex(body);
     Script script = cache.find(sha);
     if (script == null) {
+      if (body.length >= ScriptEngine.HEAP_CHECK_BYTES
+          && !heapGuard.roomFor((long) FunctionLoader.COMPILE_BYTES_PER_BYTE * body.length)) {
+        return Dispatcher.OOM; // as a library the heap has no room to compile
+      }
       try {
-        script = Objects.requireNonNull(engine, "with a runner").compile(body, sha);
+        script = Objects.requireNonNull(engine, "with a runner").compile(body, sha, ScriptEngine.compileDeadline());
       } catch (IllegalArgumentException e) {
         return Result.error(String.valueOf(e.getMessage()));
       }

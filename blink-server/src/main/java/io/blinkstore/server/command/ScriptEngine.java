@@ -1,6 +1,7 @@
 package io.blinkstore.server.command;
 
 import io.blinkstore.server.command.RespTransactionCommands.Runner;
+import java.util.concurrent.TimeUnit;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -16,6 +17,27 @@ import org.luaj.vm2.LuaValue;
  * thread: compiling reads nothing a run changes.
  */
 final class ScriptEngine {
+  /**
+   * How many bytes one script's body may have (its shebang line included), 256 KiB, as a function library's code
+   * ({@link FunctionLibraries#MAX_LIBRARY_BYTES}): it is compiled on the caller's event loop, at 0.2 to 3 s per MiB
+   * (docs/resp.md, Functions), and its size bounds what the compiler holds meanwhile. Redis has no bound but the
+   * bulk string's 512 MB.
+   */
+  static final int MAX_SCRIPT_BYTES = 256 << 10;
+
+  /**
+   * From how many bytes a script's body is compiled only if the heap has room for it ({@link HeapGuard#roomFor}),
+   * 64 KiB: a smaller one costs the compiler at most 1 MiB, within the heap guard's margin, and is compiled even
+   * while the heap is nearly full, so that read-only scripts still run then (as Redis compiles outside maxmemory).
+   */
+  static final int HEAP_CHECK_BYTES = 64 << 10;
+
+  /** How long compiling one script may take, as a library's load ({@link FunctionLoader#LOAD_TIMEOUT_MILLIS}). */
+  static final long COMPILE_TIMEOUT_MILLIS = FunctionLoader.LOAD_TIMEOUT_MILLIS;
+
+  static final String COMPILE_TIMEOUT = "Error compiling script (new function): compiling took more than "
+      + COMPILE_TIMEOUT_MILLIS + " ms";
+
   private final LuaRedisApi api;
   private final LuaInterrupts interrupts = new LuaInterrupts();
   private final LuaGlobals globals;
@@ -37,19 +59,34 @@ final class ScriptEngine {
   }
 
   /**
-   * The script of {@code body}, compiled.
+   * The script of {@code body}, compiled, the compiler stopped at {@code deadline} ({@code System.nanoTime()}:
+   * {@link #compileDeadline}).
    *
-   * @throws IllegalArgumentException with the reply's text if its shebang or its Lua is refused
+   * @throws IllegalArgumentException with the reply's text if its shebang or its Lua is refused, or the compiler
+   *     was still reading it at {@code deadline}
    */
-  Script compile(byte[] body, String sha) {
+  Script compile(byte[] body, String sha, long deadline) {
+    return compile(globals, body, sha, deadline);
+  }
+
+  /** As {@link #compile(byte[], String, long)}, in the state of {@code globals}. */
+  static Script compile(LuaGlobals globals, byte[] body, String sha, long deadline) {
     Script.Shebang shebang = Script.shebang(body);
     try {
-      return new Script(sha, body, shebang.flags(), LuaSandbox.compile(globals, body, shebang.length()));
+      return new Script(sha, body, shebang.flags(), LuaSandbox.compile(globals,
+          new TimedSource(body, shebang.length(), deadline), LuaSandbox.CHUNK_NAME, globals));
+    } catch (TimedSource.Timeout e) {
+      throw new IllegalArgumentException(COMPILE_TIMEOUT, e);
     } catch (LuaError e) {
       String message = e.getMessage();
       throw new IllegalArgumentException("Error compiling script (new function): "
           + LuaSandbox.text(message == null ? "" : message), e);
     }
+  }
+
+  /** When a compile that begins now must have ended ({@code System.nanoTime()}). */
+  static long compileDeadline() {
+    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COMPILE_TIMEOUT_MILLIS);
   }
 
   /** The state's globals: what a function reads when it runs ({@link FunctionLoader}). */

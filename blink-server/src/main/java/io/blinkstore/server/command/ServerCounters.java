@@ -23,6 +23,7 @@ public final class ServerCounters {
   private final LongAdder writes = new LongAdder();
   private final AtomicLong clientBytes = new AtomicLong();
   private final LongAdder evictedClients = new LongAdder();
+  private final LongAdder outputLimitDisconnections = new LongAdder();
   private volatile int tcpPort;
   private volatile IntSupplier blockedClients = () -> 0;
   private volatile ToIntFunction<Subscriptions.Kind> pubSub = kind -> 0;
@@ -155,6 +156,16 @@ public final class ServerCounters {
     return evictedClients.sum();
   }
 
+  /** Counts a connection closed because its replies not yet sent passed {@code --max-output-bytes}. */
+  public void outputLimitReached() {
+    outputLimitDisconnections.increment();
+  }
+
+  /** Connections closed because their replies not yet sent passed {@code --max-output-bytes}. */
+  public long outputLimitDisconnections() {
+    return outputLimitDisconnections.sum();
+  }
+
   /**
    * The figures of {@code store} and of these counters now: the one source of {@code STATS}, the metrics endpoint
    * and RESP {@code INFO}, so that they always agree.
@@ -163,7 +174,8 @@ public final class ServerCounters {
     BlinkStats stats = store.stats();
     long lookups = stats.hits() + stats.misses();
     ServerFigures server = new ServerFigures(uptimeSeconds(), connections(), totalConnections(),
-        commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups, evictedClients(), clientBytes().get());
+        commands(), lookups == 0 ? 0 : (double) stats.hits() / lookups, evictedClients(), clientBytes().get(),
+        outputLimitDisconnections());
     return new ServerStats(store.size(), store.usage(), store.memoryLimit(), stats.hits(), stats.misses(),
         stats.evictions(), stats.expirations(), stats.expiring(), server);
   }

@@ -35,11 +35,11 @@ final class ServerInfo {
   private final OpsRate opsRate;
   private long peakUsage;
   /** The counters' values at the last {@code CONFIG RESETSTAT}, which INFO reports from. */
-  private Baseline baseline = new Baseline(0, 0, 0, 0, 0, 0, 0);
+  private Baseline baseline = new Baseline(0, 0, 0, 0, 0, 0, 0, 0);
 
   /** What {@code CONFIG RESETSTAT} zeroes, as the counters stood then. */
   private record Baseline(long connections, long commands, long expired, long evicted, long evictedClients,
-      long hits, long misses) {}
+      long hits, long misses, long outputLimitDisconnections) {}
 
   private final Supplier<String> policy;
 
@@ -74,7 +74,7 @@ final class ServerInfo {
     ServerFigures server = stats.server();
     synchronized (this) {
       baseline = new Baseline(server.totalConnections(), server.commands(), stats.expirations(), stats.evictions(),
-          server.evictedClients(), stats.hits(), stats.misses());
+          server.evictedClients(), stats.hits(), stats.misses(), server.outputLimitDisconnections());
       peakUsage = stats.usage();
     }
     counters.errors().reset();
@@ -177,6 +177,8 @@ final class ServerInfo {
         "tracking_total_prefixes:" + counters.tracking().prefixes(),
         "unexpected_error_replies:" + counters.errors().unexpected(),
         "total_error_replies:" + counters.errors().total(),
+        "blink_output_limit_disconnections:"
+            + (server.outputLimitDisconnections() - zero.outputLimitDisconnections()),
         "blink_hit_ratio:" + String.format(Locale.ROOT, "%.4f", ratio)); // as STATS prints it
   }
 

@@ -41,6 +41,12 @@ public final class ConnectionLimits {
    */
   static final int RESERVED_DESCRIPTORS = 128;
 
+  /**
+   * At most one warning line per this many nanoseconds for connections closed by the output cap (one minute): a
+   * flood of slow clients must not flood the log; every one is counted ({@code INFO}'s {@code blink_output_limit_disconnections}).
+   */
+  static final long OUTPUT_CAP_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
+
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
 
   private final ServerCounters counters;
@@ -232,12 +238,15 @@ public final class ConnectionLimits {
    * Closes a connection whose pending output (written, not yet taken by the client) passes a hard cap. The
    * protocol handlers already stop executing requests while a connection is not writable, so this is the last
    * line of defence: Netty's outbound buffer is unbounded, and its water marks only flip
-   * {@code isWritable()}. After each flush, and when the connection turns writable again, it tells the
+   * {@code isWritable()}. Each connection it closes is counted ({@link ServerCounters#outputLimitReached}) and
+   * logged at WARN with its address, at most once a minute ({@link WarningRate}), as Redis logs each client closed
+   * for its output buffer limits. After each flush, and when the connection turns writable again, it tells the
    * connection's {@link ClientMemory.Account} how many reply bytes are still waiting.
    */
   @Sharable
-  private static final class OutputCap extends ChannelDuplexHandler {
+  private final class OutputCap extends ChannelDuplexHandler {
     private final long maxOutputBytes;
+    private final WarningRate warnings = new WarningRate(OUTPUT_CAP_WARNING_NANOS, System.nanoTime());
 
     OutputCap(long maxOutputBytes) {
       this.maxOutputBytes = maxOutputBytes;
@@ -247,8 +256,14 @@ public final class ConnectionLimits {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       ctx.write(msg, promise);
       ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
-      if (buffer != null && buffer.totalPendingWriteBytes() > maxOutputBytes) {
-        log.debug("closing {}: over {} bytes of replies are waiting for it", ctx.channel(), maxOutputBytes);
+      if (buffer != null && buffer.totalPendingWriteBytes() > maxOutputBytes && ctx.channel().isActive()) {
+        counters.outputLimitReached();
+        long heldBack = warnings.admit(System.nanoTime());
+        if (heldBack >= 0) {
+          log.warn("closing client {}: over {} bytes of replies are waiting for it (--max-output-bytes){}",
+              ClientMemory.describe(ctx.channel().remoteAddress()), maxOutputBytes,
+              heldBack == 0 ? "" : "; " + heldBack + " more closed for it since the last such line");
+        }
         ctx.close();
       }
     }

@@ -120,6 +120,9 @@ public final class MetricsEndpoint extends ChannelInitializer<Channel> {
         server.clientBytes());
     metric(out, "blink_evicted_clients_total", "counter",
         "Connections closed because all together held more than --max-client-memory.", server.evictedClients());
+    metric(out, "blink_output_limit_disconnections_total", "counter",
+        "Connections closed because their replies not yet sent passed --max-output-bytes.",
+        server.outputLimitDisconnections());
     out.append("# HELP blink_hit_ratio Hits / (hits + misses), 0 before any lookup.\n")
         .append("# TYPE blink_hit_ratio gauge\n")
         .append("blink_hit_ratio ").append(server.hitRatioText()).append('\n');

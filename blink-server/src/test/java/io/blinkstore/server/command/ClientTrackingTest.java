@@ -25,17 +25,23 @@ class ClientTrackingTest {
   private final BlinkStore store = BlinkStore.builder().memoryLimit(1 << 20).build();
   private final Dispatcher dispatcher = new Dispatcher(store);
   private final Map<Long, ClientState> clients = new ConcurrentHashMap<>();
-  private final CommandTable commands = new CommandTable();
+  private final CommandTable commands = table();
   private final ClientTracking tracking;
   private final List<String> inbox = new ArrayList<>();
   private final ClientState reader;
   private final ClientState writer;
 
-  ClientTrackingTest() {
+  /** The commands tracking needs: {@code COMMAND GETKEYS} (every key is the first argument), and {@code CLIENT}. */
+  private static CommandTable table() {
+    CommandTable commands = new CommandTable();
     commands.addContainer("command", -2);
     commands.addContainer("client", -2); // where the tracking subcommands are declared
     commands.add("command|getkeys", -4, CommandSpec.Keys.NONE,
         (client, args) -> new Result.Array(List.of(new Result.Bulk(args[3]))));
+    return commands;
+  }
+
+  ClientTrackingTest() {
     ServerCounters counters = new ServerCounters();
     tracking = new ClientTracking(clients, commands, Long.MAX_VALUE, TrackingTable.MIN_BYTES, 1 << 16, null,
         new ServerConfig(() -> 0, null, counters), counters);
@@ -128,6 +134,22 @@ class ClientTrackingTest {
     long kept = tracking.keys();
     assertTrue(kept > 0 && kept <= TrackingTable.MIN_BYTES / 60_000, "keys kept: " + kept);
     assertTrue(new HashSet<>(inbox).size() >= keys - kept, "each key dropped is invalidated: " + inbox.size());
+  }
+
+  /**
+   * A read whose key the table's byte bound drops as it is remembered (a bound smaller than the key's cost drops
+   * every key) is invalidated once: the read's second pass used to remember it again, and the bound dropped it and
+   * told the reader a second time.
+   */
+  @Test
+  void aKeyTheByteBoundDropsAsItIsReadIsInvalidatedOnce() {
+    ServerCounters counters = new ServerCounters();
+    ClientTracking small = new ClientTracking(clients, table(), Long.MAX_VALUE, TrackingTable.KEY_BYTES, 1 << 16,
+        null, new ServerConfig(() -> 0, null, counters), counters);
+    small.enable(reader, 0, false, false, false, false, List.of());
+    small.run(read(() -> { }), reader, new byte[][] {bytes("GET"), bytes("k")});
+    assertEquals(List.of("invalidate k"), inbox);
+    assertEquals(0, small.keys(), "dropped: the bound holds less than one key");
   }
 
   @Test

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * {@link Error} thrown in the link's thread (a stack overflow) ends that session only, and the link connects again
  * (it had ended the thread, and a {@code REPLICAOF} answered {@code +OK} never connected); and a
  * {@code REPLICAOF NO ONE} that comes as the sync's last command runs is not undone by the sync's end (the link
- * adopted the old primary's offset and id after it). The conditions are polled within the test's timeout.
+ * adopted the old primary's offset and id after it); and the first failure after each good sync is logged at WARN.
+ * The conditions are polled within the test's timeout.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PrimaryLinkTest {
@@ -59,6 +60,38 @@ class PrimaryLinkTest {
       assertEquals(2, primary.connections.get(), "the session that failed, then the one that synced");
       link.stop();
       replication.close();
+    }
+  }
+
+  /**
+   * A primary that syncs, drops the link, syncs again, drops it again and then closes every connection at once: the
+   * link's first failure after each good sync is logged at WARN (the counter was reset only by a change of primary,
+   * so a link that had failed once and synced since logged its later failures at DEBUG only).
+   */
+  @Test
+  void theFirstFailureAfterEachGoodSyncIsLoggedAtWarn() throws Exception {
+    try (BlinkStore store = BlinkStore.builder().build(); FakePrimary primary = new FakePrimary()) {
+      Dispatcher dispatcher = new Dispatcher(store);
+      Replication replication = replication(store);
+      PrimaryLink link = link(dispatcher, replication, dispatcher::dispatch, client -> { });
+      link.follow(new ReplicaRole.Target("127.0.0.1", primary.port()));
+      awaitSynced(link, primary, 1);
+      primary.dropAll();
+      awaitSynced(link, primary, 2);
+      primary.refuseFromNowOn();
+      primary.dropAll();
+      while (primary.connections.get() < 4) { // the second drop's failure, then two refused: all counted by then
+        Thread.sleep(10);
+      }
+      assertEquals(2, link.failuresLogged(), "each drop after a good sync, and not the refusals after it");
+      link.stop();
+      replication.close();
+    }
+  }
+
+  private static void awaitSynced(PrimaryLink link, FakePrimary primary, int connections) throws Exception {
+    while (primary.connections.get() < connections || link.state() != ReplicaRole.State.CONNECTED) {
+      Thread.sleep(10);
     }
   }
 
@@ -103,6 +136,7 @@ class PrimaryLinkTest {
     private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean refusing;
 
     FakePrimary() throws IOException {
       Thread accepting = new Thread(this::accept, "fake-primary");
@@ -118,8 +152,12 @@ class PrimaryLinkTest {
       while (!socket.isClosed()) {
         try {
           Socket connection = socket.accept();
-          open.add(connection);
           connections.incrementAndGet();
+          if (refusing) {
+            connection.close();
+            continue;
+          }
+          open.add(connection);
           Thread serving = new Thread(() -> serve(connection), "fake-primary-connection");
           serving.setDaemon(true);
           serving.start();
@@ -172,6 +210,19 @@ class PrimaryLinkTest {
         line.append((char) b);
       }
       return line.toString().strip();
+    }
+
+    /** Closes every connection open now: the link sees its primary go. */
+    void dropAll() throws IOException {
+      for (Socket connection : open) {
+        connection.close();
+      }
+      open.clear();
+    }
+
+    /** Closes every connection from now on as soon as it is accepted. */
+    void refuseFromNowOn() {
+      refusing = true;
     }
 
     @Override
