@@ -98,26 +98,12 @@ class LargeReplyIT {
     }
 
     String line() throws IOException {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      for (int b = in.read(); b != '\n'; b = in.read()) {
-        if (b < 0) {
-          throw new IOException("the server closed the connection after " + line.toString(ISO_8859_1));
-        }
-        line.write(b);
-      }
-      return line.toString(ISO_8859_1).stripTrailing();
+      return RespReader.line(in);
     }
 
     /** A bulk string's bytes; the reply line instead (as bytes) if it is not one. */
     byte[] bulk() throws IOException {
-      String header = line();
-      if (!header.startsWith("$")) {
-        return header.getBytes(ISO_8859_1);
-      }
-      byte[] bytes = new byte[Integer.parseInt(header.substring(1))];
-      in.readFully(bytes);
-      assertEquals("", line());
-      return bytes;
+      return RespReader.bulk(in);
     }
 
     String call(String... args) throws IOException {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,26 +68,12 @@ class LargeValueProcessIT {
     }
 
     String line() throws IOException {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      for (int b = in.read(); b != '\n'; b = in.read()) {
-        if (b < 0) {
-          throw new IOException("end of stream after " + line.toString(ISO_8859_1));
-        }
-        line.write(b);
-      }
-      return line.toString(ISO_8859_1).stripTrailing();
+      return RespReader.line(in);
     }
 
     /** A bulk string's bytes; the reply line instead (as bytes) if it is not one. */
     byte[] bulk() throws IOException {
-      String header = line();
-      if (!header.startsWith("$")) {
-        return header.getBytes(ISO_8859_1);
-      }
-      byte[] bytes = new byte[Integer.parseInt(header.substring(1))];
-      in.readFully(bytes);
-      in.readFully(new byte[2]);
-      return bytes;
+      return RespReader.bulk(in);
     }
 
     String command(String... args) throws IOException {
