@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
@@ -58,7 +57,6 @@ class AppUserClientsIT {
   private static final String USER = "app";
   private static final String PASSWORD = "app-pass";
   private static final int DATABASE = 1;
-  private static final int SCAN_KEYS = 1000;
   private static final int BIG = 2 * 1024 * 1024;
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -106,7 +104,7 @@ class AppUserClientsIT {
         tx.incr(prefix + "ctr");
         assertEquals(List.of("OK", 1L), tx.exec());
 
-        Set<String> wanted = scanKeys(prefix);
+        Set<String> wanted = RealClientsIT.scanKeys(prefix);
         jedis.mset(wanted.stream().flatMap(k -> Stream.of(k, "v")).toArray(String[]::new));
         Set<String> seen = new HashSet<>();
         ScanParams match = new ScanParams().match(prefix + "scan:*").count(100);
@@ -118,8 +116,8 @@ class AppUserClientsIT {
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
         assertEquals(wanted, seen);
 
-        byte[] big = bigValue();
-        byte[] key = bytes(prefix + "big");
+        byte[] big = RealClientsIT.bigValue();
+        byte[] key = RealClientsIT.bytes(prefix + "big");
         assertEquals("OK", jedis.set(key, big));
         assertArrayEquals(big, jedis.get(key));
 
@@ -141,14 +139,14 @@ class AppUserClientsIT {
         RedisCommands<byte[], byte[]> sync = connection.sync();
         String prefix = "app:lettuce:";
         sync.multi();
-        sync.set(bytes(prefix + "tx"), bytes("1"));
-        sync.incr(bytes(prefix + "ctr"));
+        sync.set(RealClientsIT.bytes(prefix + "tx"), RealClientsIT.bytes("1"));
+        sync.incr(RealClientsIT.bytes(prefix + "ctr"));
         TransactionResult result = sync.exec();
         assertEquals(List.of("OK", 1L), List.of(result.get(0), result.get(1)));
 
-        Set<String> wanted = scanKeys(prefix);
+        Set<String> wanted = RealClientsIT.scanKeys(prefix);
         for (String key : wanted) {
-          sync.set(bytes(key), bytes("v"));
+          sync.set(RealClientsIT.bytes(key), RealClientsIT.bytes("v"));
         }
         Set<String> seen = new HashSet<>();
         ScanArgs match = ScanArgs.Builder.matches(prefix + "scan:*").limit(100);
@@ -160,12 +158,12 @@ class AppUserClientsIT {
         } while (!cursor.isFinished());
         assertEquals(wanted, seen);
 
-        byte[] big = bigValue();
-        assertEquals("OK", sync.set(bytes(prefix + "big"), big));
-        assertArrayEquals(big, sync.get(bytes(prefix + "big")));
+        byte[] big = RealClientsIT.bigValue();
+        assertEquals("OK", sync.set(RealClientsIT.bytes(prefix + "big"), big));
+        assertArrayEquals(big, sync.get(RealClientsIT.bytes(prefix + "big")));
 
         RedisCommandExecutionException refused =
-            assertThrows(RedisCommandExecutionException.class, () -> sync.get(bytes("other:lettuce")));
+            assertThrows(RedisCommandExecutionException.class, () -> sync.get(RealClientsIT.bytes("other:lettuce")));
         assertTrue(refused.getMessage().startsWith("NOPERM "), refused.getMessage());
       } finally {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(5));
@@ -206,23 +204,5 @@ class AppUserClientsIT {
       assertTrue(output.contains("ok " + client + " " + check + "\n"),
           () -> client + " did not pass its " + check + " check:\n" + output);
     }
-  }
-
-  private static Set<String> scanKeys(String prefix) {
-    Set<String> keys = new HashSet<>();
-    for (int i = 0; i < SCAN_KEYS; i++) {
-      keys.add(prefix + "scan:" + i);
-    }
-    return keys;
-  }
-
-  private static byte[] bigValue() {
-    byte[] value = new byte[BIG];
-    new Random(BIG).nextBytes(value);
-    return value;
-  }
-
-  private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -233,7 +233,8 @@ class RealClientsIT {
     return text;
   }
 
-  private static Set<String> scanKeys(String prefix) {
+  /** The keys each client's SCAN check writes and expects back, under {@code prefix}. */
+  static Set<String> scanKeys(String prefix) {
     Set<String> keys = new HashSet<>();
     for (int i = 0; i < SCAN_KEYS; i++) {
       keys.add(prefix + "scan:" + i);
@@ -241,13 +242,14 @@ class RealClientsIT {
     return keys;
   }
 
-  private static byte[] bigValue() {
+  /** The 2 MiB value each client writes and reads back. */
+  static byte[] bigValue() {
     byte[] value = new byte[BIG];
     new Random(BIG).nextBytes(value);
     return value;
   }
 
-  private static byte[] bytes(String text) {
+  static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
