@@ -219,7 +219,9 @@ class LargeReplyIT {
     while (field(line, "tot-mem") < 1 << 20 || field(line, "omem") == 0) { // until GET has run: the test's timeout
       line = clientLine(observer, "slow");
     }
-    assertTrue(field(line, "omem") <= 2 * (64 << 10) + 1024, line);
+    // Two slices waiting, and the one whose write has completed but whose bytes the outbound buffer still counts
+    // (seen once in CI: omem 196,896 = three slices and a header): a few slices, never the value.
+    assertTrue(field(line, "omem") <= 3 * (64 << 10) + 1024, line);
     assertTrue(field(line, "tot-mem") <= VALUE_BYTES + 1024, line);
     assertTrue(field(line, "tot-mem") >= VALUE_BYTES - (1 << 20), line);
     assertArrayEquals(value, slow.bulk());
