@@ -15,11 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
  * centre, distances in every unit, standard geohashes, the edges of the valid ranges, positions read from scores
  * {@code ZADD} wrote, every error in Redis's order, {@code WRONGTYPE} both ways, {@code GEOADD} in {@code MULTI} and
  * from a script, and scripts' conversion of the replies. The searches ({@code GEOSEARCH}, {@code GEOSEARCHSTORE},
- * {@code GEORADIUS}, {@code GEORADIUSBYMEMBER} and their {@code _RO} forms, 284 requests): 300 pseudo-random places
- * searched around ten centres (poles, the antimeridian, latitudes where the step changes) at radii from 0 to past
- * half the earth, boxes, every option and unit, ties, {@code COUNT} with and without {@code ANY}, stores and what
- * they leave (any type replaced, nothing found deletes), every error in Redis's order, {@code WRONGTYPE} before
- * any argument, {@code WATCH}, {@code MULTI}, scripts, and {@code COMMAND INFO}/{@code GETKEYS}/{@code DOCS}.
+ * {@code GEORADIUS}, {@code GEORADIUSBYMEMBER} and their {@code _RO} forms, 304 requests): 300 pseudo-random places
+ * searched around eleven centres (poles, the antimeridian, latitudes where the step changes) at radii from 0 to past
+ * half the earth, boxes, centres on longitude 180 exactly (where Redis misses the cells east of it), every option
+ * and unit, ties, {@code COUNT} with and without {@code ANY}, stores and what they leave (any type replaced, nothing
+ * found deletes), every error in Redis's order, {@code WRONGTYPE} before any argument, {@code WATCH}, {@code MULTI},
+ * scripts, and {@code COMMAND INFO}/{@code GETKEYS}/{@code DOCS}.
  * Skipped where {@code redis-server} is not installed.
  */
 @Timeout(60)
@@ -146,7 +147,8 @@ class GeoParityIT {
     }
     requests.add(many);
     String[][] centres = {{"15", "37"}, {"0", "0"}, {"179.95", "0.5"}, {"-179.95", "-0.5"}, {"0", "84.9"},
-        {"-120", "-84.5"}, {"45", "66.5"}, {"-60", "-80.5"}, {"180", "85.05112878"}, {"-180", "-85.05112878"}};
+        {"-120", "-84.5"}, {"45", "66.5"}, {"-60", "-80.5"}, {"180", "85.05112878"}, {"-180", "-85.05112878"},
+        {"180", "0"}};
     String[] radii = {"0", "1", "50", "200", "1000", "5000", "12000", "20000", "25000"};
     for (String[] centre : centres) {
       for (String radius : radii) {
@@ -193,6 +195,17 @@ class GeoParityIT {
         {"GEOSEARCH", "world", "FROMLONLAT", "0", "0", "BYRADIUS", "20037", "km", "ASC", "WITHDIST"},
         {"GEORADIUS", "world", "179.99", "-85", "500", "km", "WITHDIST", "WITHCOORD"},
         {"GEORADIUS", "world", "-179.99", "85", "500", "km", "WITHDIST", "WITHCOORD"},
+        // Longitude 180 exactly: Redis reads no cell of the grid's first column (CI's GeoSearchProperties case)
+        {"GEOADD", "rim", "176.6602", "-1.7874", "p10", "172.2868", "31.13", "p15", "-154.2606", "-21.2212", "p18",
+            "-179.9", "50", "north", "-179.99", "-0.1", "east", "0.5", "0.5", "mid"},
+        {"GEOSEARCH", "rim", "FROMLONLAT", "180", "0", "BYRADIUS", "3658.44047201", "km", "ASC", "WITHDIST"},
+        {"GEOSEARCH", "rim", "FROMLONLAT", "-180", "0", "BYRADIUS", "3658.44047201", "km", "ASC", "WITHDIST"},
+        {"GEORADIUS", "rim", "180.0", "0", "10", "km", "WITHDIST"},
+        {"GEORADIUS", "rim", "-180.0", "0", "10", "km", "WITHDIST"},
+        {"GEOSEARCH", "rim", "FROMLONLAT", "180", "60", "BYBOX", "8000", "8000", "km", "ASC", "WITHCOORD"},
+        {"GEORADIUS", "rim", "180", "-60", "20000", "km", "ASC", "WITHHASH"},
+        {"GEORADIUS", "rim", "179.99999999", "0", "20000", "km", "ASC"},
+        {"GEOSEARCH", "rim", "FROMLONLAT", "180", "0", "BYRADIUS", "4000", "km", "COUNT", "2", "ANY"},
         // Errors, in Redis's order
         {"GEORADIUS", "Sicily", "200", "37", "-1", "parsecs"},
         {"GEORADIUS", "Sicily", "x", "37", "-1", "parsecs"},
