@@ -124,8 +124,8 @@ class GeoSearchProperties {
   }
 
   /**
-   * The same from longitude 180 exactly, where the model leaves out what Redis never reads; the sizes, latitudes and
-   * counts drawn uniformly (the annotations' draws favour tiny radii, which find nothing around one point).
+   * The same from longitude 180 exactly, where the model leaves out what Redis never reads (a longitude drawn at
+   * random is 180 exactly only now and then).
    */
   @Property(tries = 100)
   void fromLongitudeOneEightyASearchFindsTheMembersWithinItsShapeButTheFirstColumn(@ForAll long seed,
@@ -134,9 +134,18 @@ class GeoSearchProperties {
     betweenSeventyDegreesASearchFindsExactlyTheMembersWithinItsShape(seed, count, 180, lat, radiusKm, heightKm, box);
   }
 
+  /*
+   * Counts, positions and sizes drawn uniformly: the annotations' draws favour values near 0 (most radii under a
+   * few kilometres, so most searches found nothing), which is why CI met the miss from 180 only once.
+   */
   @Provide
   Arbitrary<Integer> counts() {
     return Arbitraries.integers().between(0, 400).withDistribution(RandomDistribution.uniform());
+  }
+
+  @Provide
+  Arbitrary<Double> longitudes() {
+    return Arbitraries.doubles().between(-180, 180).ofScale(8).withDistribution(RandomDistribution.uniform());
   }
 
   @Provide
@@ -151,9 +160,8 @@ class GeoSearchProperties {
 
   @Property(tries = 150)
   void betweenSeventyDegreesASearchFindsExactlyTheMembersWithinItsShape(@ForAll long seed,
-      @ForAll @IntRange(max = 400) int count, @ForAll @Scale(8) @DoubleRange(min = -180, max = 180) double lon,
-      @ForAll @Scale(8) @DoubleRange(min = -70, max = 70) double lat, @ForAll @Scale(8) @DoubleRange(max = 5000) double radiusKm,
-      @ForAll @Scale(8) @DoubleRange(max = 5000) double heightKm, @ForAll boolean box) {
+      @ForAll("counts") int count, @ForAll("longitudes") double lon, @ForAll("latitudes") double lat,
+      @ForAll("kilometres") double radiusKm, @ForAll("kilometres") double heightKm, @ForAll boolean box) {
     try (GeoStore resp = new GeoStore(BlinkServer.DEFAULT_MAX_OUTPUT_BYTES)) {
       List<Place> places = places(resp, seed, count, 70);
       List<String> expected = model(places, lon, lat, radiusKm, radiusKm, heightKm, box,
