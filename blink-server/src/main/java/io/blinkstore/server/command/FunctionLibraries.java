@@ -28,7 +28,8 @@ final class FunctionLibraries {
 
   /**
    * How many bytes all libraries may hold on the heap together, their code and its compiled functions as
-   * {@link #heldBytes} estimates them and what their code made while it loaded ({@link ScriptRun#made}): 64 MiB, or an eighth of the heap where that is less (11 MiB of a 92 MiB heap).
+   * {@link #heldBytes} estimates them and what their code made while it loaded ({@link ScriptRun#made}): 64 MiB, or
+   * an eighth of the heap where that is less (11 MiB of a 92 MiB heap).
    * Compiled Lua costs several times its source (REV3: 15 libraries of 3 MiB of {@code x = 1} ended a server with a
    * 92 MiB heap in an OutOfMemoryError within a bound of 64 MiB of source); scripts have an eighth of their own
    * ({@link ScriptCache#MAX_HELD_BYTES}).
