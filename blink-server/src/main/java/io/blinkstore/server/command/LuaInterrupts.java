@@ -47,8 +47,9 @@ final class LuaInterrupts extends DebugLib {
   /**
    * What a table slot set costs at most, counted by a load's hook: luaj's hash entry, its bucket and a key and a
    * value of their own (a number, or a string's object: its bytes are counted where it was built), 160 bytes.
-   * Measured (luaj 3.0.1, G1, 200,000 slots after a full collection): 154 bytes a slot of a string key and a string
-   * value, both short and built by concatenation, 66 of a double key and value, 26 to 67 in the array part.
+   * Measured (luaj 3.0.1, G1, 200,000 slots after a full collection: blink-bench/functions/LuaLoadCosts.java): 154
+   * bytes a slot of a string key and a string value, both short and built by concatenation, 66 of a double key and
+   * value, 26 to 67 in the array part.
    */
   static final int SLOT_BYTES = 160;
   /** What an empty table costs at most (measured: 43 bytes), and 16 bytes each slot it is made room for. */
