@@ -198,7 +198,8 @@ final class FunctionCommands {
       if (!replace && libraries.has(metadata.name())) {
         return Result.error("Library '" + metadata.name() + "' already exists");
       }
-      Library library = functions.load(code, metadata, client, FunctionLoader.deadline());
+      Library library = functions.load(code, metadata, client, FunctionLoader.deadline(),
+          libraries.room(replace ? metadata.name() : null));
       String refusal = libraries.add(List.of(library), replace, true);
       return refusal == null ? Result.bulk(library.name()) : Result.error(refusal);
     } catch (IllegalArgumentException e) {
@@ -330,7 +331,8 @@ final class FunctionCommands {
         if (restored.has(metadata.name())) {
           return Result.error("Library '" + metadata.name() + "' already exists");
         }
-        String refusal = restored.add(List.of(functions.load(code, metadata, client, deadline)), false, true);
+        String refusal = restored.add(List.of(functions.load(code, metadata, client, deadline,
+            restored.room(null))), false, true);
         if (refusal != null) {
           return Result.error(refusal);
         }

@@ -28,7 +28,8 @@ final class FunctionLibraries {
 
   /**
    * How many bytes all libraries may hold on the heap together, their code and its compiled functions as
-   * {@link #heldBytes} estimates them: 64 MiB, or an eighth of the heap where that is less (11 MiB of a 92 MiB heap).
+   * {@link #heldBytes} estimates them and what their code made while it loaded ({@link ScriptRun#made}): 64 MiB, or
+   * an eighth of the heap where that is less (11 MiB of a 92 MiB heap).
    * Compiled Lua costs several times its source (REV3: 15 libraries of 3 MiB of {@code x = 1} ended a server with a
    * 92 MiB heap in an OutOfMemoryError within a bound of 64 MiB of source); scripts have an eighth of their own
    * ({@link ScriptCache#MAX_HELD_BYTES}).
@@ -37,7 +38,8 @@ final class FunctionLibraries {
 
   /** The refusal of a load or restore past {@link #MAX_FUNCTIONS} or {@link #MAX_HELD_BYTES}. */
   static final String FULL = "function libraries full (at most " + MAX_FUNCTIONS + " functions and "
-      + (MAX_HELD_BYTES >> 20) + " MiB of code, compiled): FUNCTION DELETE or FUNCTION FLUSH frees them";
+      + (MAX_HELD_BYTES >> 20) + " MiB of code, compiled, and of what it made as it loaded): FUNCTION DELETE or "
+      + "FUNCTION FLUSH frees them";
 
   /** What one compiled function's objects and arrays take, beyond its instructions, constants and locals. */
   private static final int PROTOTYPE_BYTES = 192;
@@ -53,7 +55,8 @@ final class FunctionLibraries {
 
   /**
    * A library: its name, its code as loaded (the shebang line too), its functions in registration order, and what it
-   * holds on the heap ({@link #heldBytes}).
+   * holds on the heap: its code compiled ({@link #heldBytes}) and what its code made while it loaded
+   * ({@link ScriptRun#made}: the strings, tables and closures its functions can keep, counted as they were made).
    */
   record Library(String name, byte[] code, List<Function> functions, long held) {}
 
@@ -114,6 +117,15 @@ final class FunctionLibraries {
   /** What the libraries hold on the heap, their compiled functions too ({@link Library#held}). */
   synchronized long heldBytes() {
     return heldBytes;
+  }
+
+  /**
+   * How many bytes one more library may hold ({@link Library#held}) under {@link #MAX_HELD_BYTES}, if it replaces
+   * the library named {@code replaced} ({@code null}: none): a load's own bound while its code runs.
+   */
+  synchronized long room(@Nullable String replaced) {
+    Library old = replaced == null ? null : libraries.get(replaced);
+    return MAX_HELD_BYTES - heldBytes + (old == null ? 0 : old.held());
   }
 
   /**

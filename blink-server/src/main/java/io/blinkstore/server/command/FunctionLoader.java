@@ -113,11 +113,13 @@ final class FunctionLoader {
 
   /**
    * The library of {@code payload}, whose {@code metadata} was read: compiled, and its code run once for
-   * {@code caller} to register its functions, stopped at {@code deadline} ({@link #deadline}).
+   * {@code caller} to register its functions, stopped at {@code deadline} ({@link #deadline}) and once what it holds
+   * passes {@code room} bytes: its compiled code ({@link FunctionLibraries#heldBytes}) and what its code made while it
+   * ran ({@link ScriptRun#made}), which is what its functions can keep.
    *
-   * @throws IllegalArgumentException with Redis's error text
+   * @throws IllegalArgumentException with Redis's error text, or {@link FunctionLibraries#FULL} past {@code room}
    */
-  Library load(byte[] payload, Metadata metadata, ClientState caller, long deadline) {
+  Library load(byte[] payload, Metadata metadata, ClientState caller, long deadline, long room) {
     if (payload.length > FunctionLibraries.MAX_LIBRARY_BYTES) {
       throw new IllegalArgumentException("library code too large (" + payload.length + " bytes; at most "
           + FunctionLibraries.MAX_LIBRARY_BYTES + " per library)");
@@ -127,20 +129,24 @@ final class FunctionLoader {
     }
     LuaGlobals env = new LuaGlobals();
     LuaClosure chunk = compile(engine.globals(), payload, metadata.codeStart(), env, deadline);
-    long held = FunctionLibraries.heldBytes(payload, chunk.p);
+    long compiled = FunctionLibraries.heldBytes(payload, chunk.p);
+    if (compiled > room) {
+      throw new IllegalArgumentException(FunctionLibraries.FULL);
+    }
     Registration registration = new Registration(metadata.name());
     env.setmetatable(loadingApi(registration));
     env.lock();
-    LuaInterrupts hook = new LuaInterrupts();
+    LuaInterrupts hook = LuaInterrupts.countingMade();
     env.debuglib = hook;
-    ScriptRun run = ScriptRun.load(caller, heapGuard, deadline);
+    ScriptRun run = ScriptRun.load(caller, heapGuard, deadline, room - compiled);
     hook.watch(run);
     ScriptRun.runningHere(run);
+    LuaError failed = null;
     try {
       run.started();
       chunk.call();
     } catch (LuaError e) {
-      throw new IllegalArgumentException("Error registering functions: " + message(e), e);
+      failed = e; // its text is read once the run has ended: reading it counts toward a run that may have no room
     } catch (StackOverflowError e) {
       throw new IllegalArgumentException("Error registering functions: ERR stack overflow", e);
     } finally {
@@ -152,10 +158,14 @@ final class FunctionLoader {
       env.debuglib = engine.interrupts();
       env.lock();
     }
+    if (failed != null) {
+      throw new IllegalArgumentException("Error registering functions: " + message(failed), failed);
+    }
     if (registration.functions.isEmpty()) {
       throw new IllegalArgumentException("No functions registered");
     }
-    return new Library(metadata.name(), payload, List.copyOf(registration.functions.values()), held);
+    return new Library(metadata.name(), payload, List.copyOf(registration.functions.values()),
+        compiled + run.made());
   }
 
   /** A library the heap has no room to compile: the load is answered {@link Dispatcher#OOM}, as Redis's. */
@@ -235,6 +245,9 @@ final class FunctionLoader {
    * ended, every call is refused.
    */
   private static final class Registration extends VarArgFunction {
+    /** What a function registered holds beyond its name and description (its record and map entries), at most. */
+    private static final int FUNCTION_BYTES = 256;
+
     private final String library;
     /** The functions registered, by their exact name (a library's own names are case-sensitive, as Redis's). */
     private final Map<String, FunctionLibraries.Function> functions = new LinkedHashMap<>();
@@ -264,6 +277,9 @@ final class FunctionLoader {
       if (functions.containsKey(function.name())) {
         throw raise("Function already exists in the library");
       }
+      String description = function.description();
+      ScriptRun.allocatingHere(FUNCTION_BYTES + 2L * (function.name().length()
+          + (description == null ? 0 : description.length())));
       functions.put(function.name(), function);
       return LuaValue.NONE;
     }

@@ -30,6 +30,11 @@ import org.luaj.vm2.lib.DebugLib;
  * {@link LuaBytes#MAX_BYTES} and counts the rest toward the run's heap check ({@link ScriptRun#allocating}). Only
  * functions that have a {@code OP_CONCAT} at all pay for looking at the instruction: whether one has is learnt once
  * per function ({@link #concatCode}), so a function without costs one field read per instruction.
+ *
+ * <p>The hook of a library's load ({@link #countingMade}) looks at every instruction, and counts toward the run
+ * ({@link ScriptRun#made}) what each that makes something the library's functions could keep makes: a table
+ * ({@code OP_NEWTABLE}), a slot set ({@code OP_SETTABLE}, {@code OP_SETTABUP}, each element of {@code OP_SETLIST}),
+ * a closure and its upvalues ({@code OP_CLOSURE}), besides the concatenations' strings.
  */
 final class LuaInterrupts extends DebugLib {
   /** How many instructions run between two checks. */
@@ -38,6 +43,24 @@ final class LuaInterrupts extends DebugLib {
   private int countdown = CHECK_EVERY;
   /** The length a number adds to a concatenation at most (luaj writes a double in at most 24 characters). */
   private static final int NUMBER_BYTES = 32;
+
+  /**
+   * What a table slot set costs at most, counted by a load's hook: luaj's hash entry, its bucket and a key and a
+   * value of their own (a number, or a string's object: its bytes are counted where it was built), 160 bytes.
+   * Measured (luaj 3.0.1, G1, 200,000 slots after a full collection: blink-bench/functions/LuaLoadCosts.java): 154
+   * bytes a slot of a string key and a string value, both short and built by concatenation, 66 of a double key and
+   * value, 26 to 67 in the array part.
+   */
+  static final int SLOT_BYTES = 160;
+  /** What an empty table costs at most (measured: 43 bytes), and 16 bytes each slot it is made room for. */
+  static final int TABLE_BYTES = 64;
+  /** What a closure costs at most, without upvalues (measured: 35 bytes). */
+  static final int CLOSURE_BYTES = 64;
+  /** What each upvalue a closure captures costs at most, its value's object too (measured: 83 to 96 bytes). */
+  static final int UPVALUE_BYTES = 128;
+
+  /** Whether it counts what a library's load makes ({@link #countingMade}). */
+  private final boolean countsMade;
 
   /** Whether each function seen has an {@code OP_CONCAT}; weak, so a flushed script's functions can go. */
   private final Map<Prototype, Boolean> concatenates = new WeakHashMap<>();
@@ -57,6 +80,24 @@ final class LuaInterrupts extends DebugLib {
   private int savedPc = -1;
   /** The run being checked; set and read on the thread that runs scripts, one at a time. */
   private @Nullable ScriptRun run;
+
+  /** The scripts' hook: it counts concatenations only. */
+  LuaInterrupts() {
+    this(false);
+  }
+
+  private LuaInterrupts(boolean countsMade) {
+    this.countsMade = countsMade;
+  }
+
+  /**
+   * The hook of a library's load: as the scripts', and it counts what each instruction that makes a table, a slot
+   * or a closure makes toward the run ({@link ScriptRun#allocating}), so that the load stops at its room and the
+   * library is held to what it made. It looks at every instruction, so a load runs slower than a script.
+   */
+  static LuaInterrupts countingMade() {
+    return new LuaInterrupts(true);
+  }
 
   /** Checks {@code run} from now on ({@code null}: none). */
   void watch(@Nullable ScriptRun run) {
@@ -85,8 +126,14 @@ final class LuaInterrupts extends DebugLib {
   public void onInstruction(int pc, Varargs v, int top) {
     lastPc = pc; // one write per instruction: the function it ran in is the innermost one (see line())
     int[] code = concatCode;
-    if (code != null && pc < code.length && Lua.GET_OPCODE(code[pc]) == Lua.OP_CONCAT) {
-      concatenating(code[pc]);
+    if (code != null && pc < code.length) {
+      int instruction = code[pc];
+      int opcode = Lua.GET_OPCODE(instruction);
+      if (opcode == Lua.OP_CONCAT) {
+        concatenating(instruction);
+      } else if (countsMade) {
+        making(instruction, opcode, top);
+      }
     }
     if (--countdown > 0) {
       return;
@@ -142,6 +189,34 @@ final class LuaInterrupts extends DebugLib {
     }
   }
 
+  /**
+   * Before {@code instruction} runs in a load: what it makes is counted. luaj sizes a new table by the
+   * instruction's B and C as they are (not decoded as Lua's floating-point bytes: at most 511 each), and an
+   * {@code OP_SETLIST} whose B is 0 sets the registers from A + 1 to {@code top}.
+   */
+  private void making(int instruction, int opcode, int top) {
+    ScriptRun current = run;
+    Prototype function = depth > 0 ? running[depth - 1] : null;
+    if (current == null || function == null) {
+      return;
+    }
+    long bytes = switch (opcode) {
+      case Lua.OP_NEWTABLE -> TABLE_BYTES + 16L * (Lua.GETARG_B(instruction) + Lua.GETARG_C(instruction));
+      case Lua.OP_SETTABLE, Lua.OP_SETTABUP -> SLOT_BYTES;
+      case Lua.OP_SETLIST -> (long) SLOT_BYTES * Math.max(0, Lua.GETARG_B(instruction) != 0
+          ? Lua.GETARG_B(instruction) : top - Lua.GETARG_A(instruction) - 1);
+      case Lua.OP_CLOSURE -> {
+        int nested = Lua.GETARG_Bx(instruction);
+        yield CLOSURE_BYTES + (nested < function.p.length ? (long) UPVALUE_BYTES * function.p[nested].upvalues.length
+            : 0);
+      }
+      default -> 0;
+    };
+    if (bytes > 0) {
+      current.allocating(bytes);
+    }
+  }
+
   @Override
   public void onCall(LuaFunction f) {
     push(null, null);
@@ -152,10 +227,16 @@ final class LuaInterrupts extends DebugLib {
     push(c.p, stack);
   }
 
-  /** {@code function}'s instructions if it has an {@code OP_CONCAT}, else {@code null}; learnt once for each. */
+  /**
+   * {@code function}'s instructions if it has an {@code OP_CONCAT}, else {@code null}; learnt once for each. A
+   * load's hook looks at every function's.
+   */
   private int @Nullable [] concatCode(@Nullable Prototype function) {
     if (function == null) {
       return null;
+    }
+    if (countsMade) {
+      return function.code;
     }
     Boolean has = concatenates.get(function);
     if (has == null) {

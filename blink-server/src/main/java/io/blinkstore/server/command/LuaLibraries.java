@@ -23,5 +23,6 @@ final class LuaLibraries {
     globals.load(new LuaStruct());
     globals.load(new LuaCompat(globals));
     LuaBoundedStrings.install(globals);
+    LuaCountedStrings.install(globals);
   }
 }

@@ -42,6 +42,8 @@ final class ScriptRun implements LaterReply {
   private final byte @Nullable [][] functionCall;
   /** When a library's load must have ended ({@code System.nanoTime()}), or 0: not a load. */
   private final long loadDeadline;
+  /** How many bytes a library's load may make ({@link #made}), or -1: not a load. */
+  private final long loadRoom;
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile long startNanos;
   private volatile boolean wrote;
@@ -51,6 +53,10 @@ final class ScriptRun implements LaterReply {
   private volatile boolean outOfHeap;
   /** What it asked for since the heap was last looked at; read and written on the thread that runs it. */
   private long allocated;
+  /** What a library's load has made so far ({@link #made}); read and written on the thread that runs it. */
+  private long made;
+  /** A library's load made more than its room: every later check stops it again. */
+  private volatile boolean overRoom;
   private final ReplySlot reply = new ReplySlot();
 
   /**
@@ -58,11 +64,11 @@ final class ScriptRun implements LaterReply {
    * ({@code EVAL_RO}, or a {@code no-writes} script). Its heap checks ask {@code heapGuard}.
    */
   ScriptRun(Script script, byte[][] keys, byte[][] argv, ClientState caller, boolean readOnly, HeapGuard heapGuard) {
-    this(script, keys, argv, caller, readOnly, heapGuard, null, 0);
+    this(script, keys, argv, caller, readOnly, heapGuard, null, 0, -1);
   }
 
   private ScriptRun(Script script, byte[][] keys, byte[][] argv, ClientState caller, boolean readOnly,
-      HeapGuard heapGuard, byte @Nullable [][] functionCall, long loadDeadline) {
+      HeapGuard heapGuard, byte @Nullable [][] functionCall, long loadDeadline, long loadRoom) {
     this.script = script;
     this.keys = keys;
     this.argv = argv;
@@ -71,6 +77,7 @@ final class ScriptRun implements LaterReply {
     this.heapGuard = heapGuard;
     this.functionCall = functionCall;
     this.loadDeadline = loadDeadline;
+    this.loadRoom = loadRoom;
   }
 
   /**
@@ -79,16 +86,26 @@ final class ScriptRun implements LaterReply {
    */
   static ScriptRun functionCall(Script function, byte[][] call, byte[][] keys, byte[][] argv, ClientState caller,
       boolean readOnly, HeapGuard heapGuard) {
-    return new ScriptRun(function, keys, argv, caller, readOnly, heapGuard, call, 0);
+    return new ScriptRun(function, keys, argv, caller, readOnly, heapGuard, call, 0, -1);
   }
 
   /**
    * The run of a library's code while it loads ({@code FUNCTION LOAD}), stopped at {@code deadline} (a
-   * {@code System.nanoTime()}, not 0).
+   * {@code System.nanoTime()}, not 0), and with {@link FunctionLibraries#FULL} once it has made more than
+   * {@code room} bytes ({@link #made}).
    */
-  static ScriptRun load(ClientState caller, HeapGuard heapGuard, long deadline) {
+  static ScriptRun load(ClientState caller, HeapGuard heapGuard, long deadline, long room) {
     return new ScriptRun(new Script("", new byte[0], 0, org.luaj.vm2.LuaValue.NIL), new byte[0][], new byte[0][],
-        caller, true, heapGuard, null, deadline == 0 ? 1 : deadline);
+        caller, true, heapGuard, null, deadline == 0 ? 1 : deadline, Math.max(0, room));
+  }
+
+  /**
+   * What a library's load has made, in bytes, as {@link #allocating} was told: every string its code built, table
+   * slot it set and closure it made ({@link LuaInterrupts#countingMade}), garbage too. An upper bound of what the
+   * library's functions can keep of it.
+   */
+  long made() {
+    return made;
   }
 
   /** Whether it calls a function ({@code FCALL}) rather than running a script ({@code EVAL}). */
@@ -175,6 +192,9 @@ final class ScriptRun implements LaterReply {
     if (aborted) {
       throw new LuaError(LuaRedisApi.errorTable("script stopped: the server is shutting down"));
     }
+    if (overRoom) {
+      throw new LuaError(LuaRedisApi.errorTable(FunctionLibraries.FULL));
+    }
     if (loadDeadline != 0 && System.nanoTime() - loadDeadline > 0) {
       throw new LuaError(LuaRedisApi.errorTable(LOAD_TIMEOUT));
     }
@@ -209,9 +229,17 @@ final class ScriptRun implements LaterReply {
   /**
    * It is about to allocate {@code bytes} (a string it builds, a copy for or from {@code redis.call}): once
    * {@link #CHECK_BYTES} have been asked for since the last look, the heap is looked at at once
-   * ({@link HeapGuard#roomFor}), and it stops, as {@link #checkInterrupt} stops it, if there is no room.
+   * ({@link HeapGuard#roomFor}), and it stops, as {@link #checkInterrupt} stops it, if there is no room. A library's
+   * load adds it up ({@link #made}) and stops once that passes its room.
    */
   void allocating(long bytes) {
+    if (loadRoom >= 0) {
+      made += bytes;
+      if (made > loadRoom) {
+        overRoom = true;
+        checkInterrupt();
+      }
+    }
     allocated += bytes;
     if (allocated < CHECK_BYTES) {
       return;

@@ -18,7 +18,7 @@ import org.luaj.vm2.LuaValue;
 class FunctionLibrariesTest {
   private static final String FULL = "function libraries full (at most 10000 functions and "
       + (FunctionLibraries.MAX_HELD_BYTES >> 20)
-      + " MiB of code, compiled): FUNCTION DELETE or FUNCTION FLUSH frees them";
+      + " MiB of code, compiled, and of what it made as it loaded): FUNCTION DELETE or FUNCTION FLUSH frees them";
 
   private static Library library(String name, int functions, int codeBytes) {
     return library(name, functions, codeBytes, codeBytes);
