@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
@@ -110,6 +113,38 @@ public class HeapGuard implements AutoCloseable {
               ? "heap {} MiB of {} MiB in use after a collection: refusing writes until it falls"
               : "heap {} MiB of {} MiB in use after a collection: accepting writes again",
           usedBytes >> 20, maxBytes >> 20);
+      if (nowLow) {
+        refusing();
+      }
+    }
+  }
+
+  /** Called when writes start being refused; a guard fed by hand does nothing more. */
+  void refusing() {}
+
+  /** The daemon thread rechecks run on, shared by the guards of one JVM, started at the first one. */
+  private static final class Rechecker implements CollectionWatcher.Later {
+    static final Rechecker INSTANCE = new Rechecker();
+
+    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread thread = new Thread(task, "blink-heap-recheck");
+      thread.setDaemon(true);
+      return thread;
+    });
+
+    private Rechecker() {
+      executor.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public void run(Runnable task, long millis) {
+      executor.schedule(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.warn("heap recheck failed", e);
+        }
+      }, millis, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -127,20 +162,79 @@ public class HeapGuard implements AutoCloseable {
    * report figures with every notification).
    */
   static final class CollectionWatcher extends HeapGuard implements NotificationListener {
+    /** The first wait before a collection is asked for while writes are refused; it doubles up to the next. */
+    static final long FIRST_RECHECK_MILLIS = 1_000;
+
+    /** The longest wait between two collections asked for while writes stay refused. */
+    static final long LAST_RECHECK_MILLIS = 8_000;
+
+    /** Runs {@code task} after {@code millis}, on a thread other than the caller's. */
+    @FunctionalInterface
+    interface Later {
+      void run(Runnable task, long millis);
+    }
+
     /** The heap's memory pools; found by {@link #subscribe} when not given. */
     private volatile @Nullable Set<String> heapPools;
     private final long maxBytes;
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private boolean closed;
+    private final Runnable collect;
+    private final Later later;
+    /** Whether a recheck is scheduled or running: at most one at a time. */
+    private final AtomicBoolean rechecking = new AtomicBoolean();
 
     /**
      * A watcher summing {@code heapPools} (null: the JVM's heap pools, found when subscribing) against
-     * {@code maxBytes}, not yet listening ({@link #subscribe}).
+     * {@code maxBytes}, not yet listening ({@link #subscribe}), rechecking with {@code System.gc()} on a daemon
+     * thread of its own while writes are refused.
      */
     CollectionWatcher(double threshold, @Nullable Set<String> heapPools, long maxBytes) {
+      this(threshold, heapPools, maxBytes, System::gc, Rechecker.INSTANCE);
+    }
+
+    /** As above, with the collection asked for and the scheduling of rechecks given (tests). */
+    CollectionWatcher(double threshold, @Nullable Set<String> heapPools, long maxBytes, Runnable collect, Later later) {
       super(threshold);
       this.heapPools = heapPools == null ? null : Set.copyOf(heapPools);
       this.maxBytes = maxBytes;
+      this.collect = collect;
+      this.later = later;
+    }
+
+    /**
+     * Writes are refused until a collection finds the heap below the threshold, but with writes refused the heap
+     * may fill too slowly for the JVM to collect again soon, while a flush, deletes or closed connections have
+     * already freed it: writes were seen refused for 44 and 90 s after {@code FLUSHALL} and
+     * {@code FUNCTION FLUSH} on a 92 MiB heap. So a collection is asked for after {@link #FIRST_RECHECK_MILLIS}, then after twice
+     * as long each time up to {@link #LAST_RECHECK_MILLIS}, until one finds the heap below the threshold (its
+     * notification accepts writes again). A heap that stays full pays one full collection every 8 s; a JVM run
+     * with {@code -XX:+DisableExplicitGC} ignores the request and waits for its own collections, as before.
+     */
+    @Override
+    void refusing() {
+      if (rechecking.compareAndSet(false, true)) {
+        later.run(() -> recheck(FIRST_RECHECK_MILLIS), FIRST_RECHECK_MILLIS);
+      }
+    }
+
+    private void recheck(long waited) {
+      if (writesAllowed() || isClosed()) {
+        rechecking.set(false);
+        if (!writesAllowed() && !isClosed()) {
+          refusing(); // refused again between the check and the reset
+        }
+        return;
+      }
+      collect.run();
+      long next = Math.min(2 * waited, LAST_RECHECK_MILLIS);
+      later.run(() -> recheck(next), next);
+    }
+
+    private boolean isClosed() {
+      synchronized (emitters) {
+        return closed;
+      }
     }
 
     private void subscribe() {

@@ -1,14 +1,19 @@
 package io.blinkstore.server.command;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,6 +94,57 @@ class HeapGuardTest {
     assertTrue(guard.writesAllowed(), "a cycle that freed the heap");
     pauses(guard, heapPools, reportsPauses);
     assertTrue(guard.writesAllowed(), "pauses after it");
+  }
+
+  /**
+   * Regression: with writes refused, nothing allocates enough for the JVM to collect again soon, so memory a flush
+   * had freed stayed unseen and writes stayed refused (44 and 90 s after {@code FLUSHALL}, seen by hand). While
+   * refused, the guard asks for a collection after 1 s, then 2, 4 and every 8 s, until one finds the heap below
+   * the threshold; then it stops asking, and starts again the next time writes are refused.
+   */
+  @Test
+  void whileWritesAreRefusedACollectionIsAskedForUntilOneFindsTheHeapFreed() {
+    List<String> pools = List.of("Eden Space", "Survivor Space", "Tenured Gen");
+    List<Runnable> due = new ArrayList<>();
+    List<Long> waits = new ArrayList<>();
+    AtomicLong inUse = new AtomicLong(376 * MIB);
+    AtomicInteger collections = new AtomicInteger();
+    AtomicReference<HeapGuard.CollectionWatcher> watcher = new AtomicReference<>();
+    HeapGuard.CollectionWatcher guard = new HeapGuard.CollectionWatcher(0.9, Set.copyOf(pools), MAX_HEAP, () -> {
+      collections.incrementAndGet();
+      watcher.get().afterCollection(reading(pools, inUse.get()));
+    }, (task, millis) -> {
+      due.add(task);
+      waits.add(millis);
+    });
+    watcher.set(guard);
+    assertTrue(due.isEmpty(), "nothing scheduled while writes are allowed");
+
+    guard.afterCollection(reading(pools, 376 * MIB));
+    assertFalse(guard.writesAllowed());
+    for (int i = 0; i < 4; i++) {
+      runNext(due);
+    }
+    assertEquals(4, collections.get(), "one collection asked for per recheck while the heap stays full");
+    assertEquals(List.of(1_000L, 2_000L, 4_000L, 8_000L, 8_000L), waits);
+    assertFalse(guard.writesAllowed());
+
+    inUse.set(100 * MIB); // a flush freed the store
+    runNext(due);
+    assertTrue(guard.writesAllowed(), "the recheck's collection found the heap freed");
+    runNext(due);
+    assertTrue(due.isEmpty(), "no more rechecks once writes are allowed");
+    assertEquals(5, collections.get());
+
+    guard.afterCollection(reading(pools, 380 * MIB));
+    assertFalse(guard.writesAllowed());
+    assertEquals(1, due.size(), "refused again: rechecks start over");
+    assertEquals(1_000L, waits.get(waits.size() - 1));
+  }
+
+  private static void runNext(List<Runnable> due) {
+    assertEquals(1, due.size(), "one recheck at a time");
+    due.remove(0).run();
   }
 
   @Test
