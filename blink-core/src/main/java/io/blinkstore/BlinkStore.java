@@ -402,6 +402,7 @@ public interface BlinkStore extends AutoCloseable {
     private long maximumEntries = -1;
     private long heapCapacity = -1;
     private int bytesPerEntry;
+    private int heapRegionBytes;
     private boolean noEviction;
     /** The real clock. Here, not in the store's class, so that a builder can be made without Caffeine. */
     static final LongSupplier SYSTEM_TICKER = System::nanoTime;
@@ -486,6 +487,25 @@ public interface BlinkStore extends AutoCloseable {
     }
 
     /**
+     * The heap region size of the JVM's collector when it stores objects in regions (G1's {@code G1HeapRegionSize});
+     * default: none. Such a collector keeps an array of half a region or more in whole regions of its own and packs
+     * smaller ones a whole number to a region, so values of some sizes fill up to twice their bytes of heap (a
+     * 1.1 MiB value takes a 2 MiB region; 512 KiB ones pack three to a region). With it, a string value of at least
+     * an eighth of a region counts what it wastes against the memory limit, so such values are evicted before they
+     * fill more heap than the limit; {@link BlinkStore#usage()} still counts key and value bytes only, and is then
+     * below the limit when the store is full of them. Typed values' elements are not weighed this way.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not a power of two of at least 1 MiB
+     */
+    public Builder heapRegionBytes(int bytes) {
+      if (bytes < (1 << 20) || Integer.bitCount(bytes) != 1) {
+        throw new IllegalArgumentException("heapRegionBytes must be a power of two of at least 1 MiB, but was " + bytes);
+      }
+      heapRegionBytes = bytes;
+      return this;
+    }
+
+    /**
      * Makes the store refuse a write that does not fit instead of evicting (Redis's {@code noeviction}): nothing is
      * ever evicted (expiry still removes), {@link BlinkStore#usage()} never passes the memory limit, and a write
      * that would pass it (or {@link #maximumEntries}, {@link #heapCapacity}) throws {@link StoreFullException} and
@@ -512,6 +532,7 @@ public interface BlinkStore extends AutoCloseable {
             maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries,
             heapCapacity == -1 ? Long.MAX_VALUE : heapCapacity,
             heapCapacity == -1 ? 1 : bytesPerEntry,
+            heapRegionBytes,
             ticker));
         store.memoryLimitControl().evictWhenFull(!noEviction);
         return store;

@@ -71,12 +71,21 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
    * @param heapCapacity the bound on bytes plus {@code bytesPerEntry} per entry, {@link Long#MAX_VALUE} for none
    */
   CaffeineBlinkStore(long limit, long maxEntries, long heapCapacity, int bytesPerEntry, LongSupplier ticker) {
+    this(limit, maxEntries, heapCapacity, bytesPerEntry, 0, ticker);
+  }
+
+  /**
+   * As above, with {@code regionBytes} the heap region size of a region-based collector (G1's), 0 for none: a
+   * string's array that fills its regions badly weighs its waste too ({@link HeapRegions}).
+   */
+  CaffeineBlinkStore(long limit, long maxEntries, long heapCapacity, int bytesPerEntry, int regionBytes,
+      LongSupplier ticker) {
     this.budget = new ByteBudget(limit);
     this.expiry = new ExpiryIndex(this, counts, ticker);
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(limit)
-            .weigher((Key key, Key value) -> weight(value.ref))
+            .weigher((Key key, Key value) -> weight(value.ref, regionBytes))
             .evictionListener(this::onEviction)
             // Maintenance (and so eviction) runs on the writing thread: no hand-off, no surprise threads.
             .executor(Runnable::run)
@@ -91,10 +100,16 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
 
   /**
    * What Caffeine weighs an entry: its key and value bytes, or 0 for a pinned lock, which keeps it out of size
-   * eviction ({@link PinBudget}); the store's own count ({@link ByteBudget}) counts every entry's bytes.
+   * eviction ({@link PinBudget}); the store's own count ({@link ByteBudget}) counts every entry's bytes. A string's
+   * array also weighs what it wastes of the collector's regions ({@link HeapRegions#waste}; 0 for most), so that
+   * values the collector stores badly are evicted before they fill more heap than the limit.
    */
-  private static int weight(Object stored) {
-    return stored instanceof Expiring holder && holder.pinned ? 0 : (int) Math.min(Integer.MAX_VALUE, Key.weigh(stored));
+  private static int weight(Object stored, int regionBytes) {
+    if (stored instanceof Expiring holder && holder.pinned) {
+      return 0;
+    }
+    long waste = regionBytes == 0 || Key.typed(stored) != null ? 0 : HeapRegions.waste(Key.packed(stored).length, regionBytes);
+    return (int) Math.min(Integer.MAX_VALUE, Key.weigh(stored) + waste);
   }
 
   /** Runs atomically with Caffeine's removal of an entry for size: its bytes leave the count. */

@@ -142,6 +142,23 @@ final class JvmSizing {
   }
 
   /**
+   * G1's heap region size when G1 collects this JVM, for the store to weigh what large values waste of it
+   * ({@code BlinkStore.Builder.heapRegionBytes}); 0 under any other collector or where the JVM does not say.
+   */
+  static int regionBytes() {
+    try {
+      HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      if (!Boolean.parseBoolean(hotspot.getVMOption("UseG1GC").getValue())) {
+        return 0;
+      }
+      long region = Long.parseLong(hotspot.getVMOption("G1HeapRegionSize").getValue());
+      return region >= 1 << 20 && region <= 1 << 30 && Long.bitCount(region) == 1 ? (int) region : 0;
+    } catch (IllegalArgumentException e) {
+      return 0;
+    }
+  }
+
+  /**
    * Refuses a {@code --max-client-memory} of {@code clientBytes} that leaves the store no room: what clients hold is
    * on the heap at worst (decoded requests, a request's large bulk), beside the store's {@code storeCapacity}
    * ({@link #heapCapacity}), and the two together must stay within the heap guard's {@code threshold} of

@@ -205,6 +205,10 @@ final class ServeCommand implements Callable<Integer> {
     // Netty reads it once); logged once the server is up.
     String bounded = JvmSizing.boundRuntime(limit);
     BlinkStore.Builder storeBuilder = BlinkStore.builder().memoryLimit(limit).heapCapacity(capacity, entryBytes);
+    int regionBytes = JvmSizing.regionBytes();
+    if (regionBytes > 0) {
+      storeBuilder.heapRegionBytes(regionBytes);
+    }
     if (maxEntries != null) {
       storeBuilder.maximumEntries(maxEntries);
     }

@@ -196,6 +196,55 @@ class ServerProcessIT {
   }
 
   /**
+   * Regression: with the launcher's G1 settings for a 64 MiB limit (a 92 MiB heap of 2 MiB regions), 512 KiB
+   * values, which G1 packs three to a region with a quarter of each region unused, filled the heap before the
+   * limit and the JVM ended in an OutOfMemoryError after about 115 of them. The store now weighs what such values
+   * waste of G1's regions ({@code HeapRegions}) and evicts them in time; a write may still be refused for a moment
+   * by the heap guard ({@code -OOM}), never the process.
+   */
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES) // 400 writes of 512 KiB on a loaded machine; bounded, not a threshold
+  void valuesThatFillG1sRegionsBadlyAreEvictedBeforeTheHeapRunsOut() throws Exception {
+    Path log = dir.resolve("regions.log");
+    List<String> launchersG1 = List.of("-Xmx92m", "-Xms32m", "-Xmn8m", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=2m",
+        "-XX:MaxDirectMemorySize=16m", "-XX:+ExitOnOutOfMemoryError", "-D" + JvmSizing.SIZED_PROPERTY + "=true");
+    Process server = ServerProcess.command(List.of(), System.getProperty("java.class.path"), launchersG1, log,
+        "serve", "--tcp", "127.0.0.1:0", "--memory-limit", "64MB").start();
+    try {
+      int port = awaitPort(server, log);
+      byte[] value = new byte[512 * 1024];
+      java.util.Arrays.fill(value, (byte) 'x');
+      int accepted = 0;
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        OutputStream out = socket.getOutputStream();
+        BufferedReader in = reader(socket);
+        for (int i = 0; i < 400; i++) {
+          String key = "big:" + i;
+          out.write(("*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$" + value.length + "\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          out.write(value);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          String reply = in.readLine();
+          if ("+OK".equals(reply)) {
+            accepted++;
+          } else {
+            assertTrue(reply != null && reply.startsWith("-OOM "), "write " + i + ": " + reply);
+          }
+        }
+        out.write("*1\r\n$6\r\nDBSIZE\r\n".getBytes(StandardCharsets.US_ASCII));
+        String size = in.readLine();
+        assertTrue(size != null && size.startsWith(":") && Long.parseLong(size.substring(1)) <= 96,
+            "at most 96 values of 512 KiB, three to each of 32 regions: " + size);
+      }
+      assertTrue(accepted > 96, "writes accepted: " + accepted);
+      assertTrue(server.isAlive(), "the server lived:\n" + Files.readString(log));
+    } finally {
+      stop(server);
+    }
+    assertFalse(Files.readString(log).contains("OutOfMemoryError"), Files.readString(log));
+  }
+
+  /**
    * Sends {@code count} tiny SETs on a new connection from one thread while this one reads the replies (a
    * client that does not read is not read from), and returns {OK replies, ERROR out of memory replies}.
    */

@@ -1,0 +1,54 @@
+package io.blinkstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class HeapRegionsTest {
+  private static final int MIB = 1 << 20;
+  private static final int REGION = 2 * MIB;
+
+  @Test
+  void anArrayOfHalfARegionOrMoreWastesTheRestOfItsLastRegion() {
+    assertEquals(REGION - (MIB + 16), HeapRegions.waste(MIB, REGION), "1 MiB fills a 2 MiB region alone");
+    assertEquals(2L * REGION - (3 * MIB + 16), HeapRegions.waste(3 * MIB, REGION), "3 MiB takes two regions");
+    assertEquals(0, HeapRegions.waste(2 * REGION - 16, REGION), "exactly two regions");
+  }
+
+  @Test
+  void smallerLargeArraysWasteTheirShareOfWhatARegionOfThemCannotUse() {
+    long size = 512 * 1024 + 16;
+    assertEquals(REGION / 3 - size, HeapRegions.waste(512 * 1024, REGION), "512 KiB: three to a region");
+    assertEquals(REGION / 7 - (256 * 1024 + 16), HeapRegions.waste(256 * 1024, REGION), "256 KiB: seven");
+    assertEquals(0, HeapRegions.waste(100, REGION));
+    assertEquals(0, HeapRegions.waste(REGION / 8 - 17, REGION), "under an eighth of a region");
+  }
+
+  @Test
+  void aStoreWithARegionSizeEvictsValuesThatFillItsRegionsBadlyWithinTheLimit() {
+    long limit = 64L * MIB;
+    byte[] value = new byte[512 * 1024];
+    try (BlinkStore weighed = BlinkStore.builder().memoryLimit(limit).heapRegionBytes(REGION).build();
+        BlinkStore plain = BlinkStore.builder().memoryLimit(limit).build()) {
+      for (int i = 0; i < 200; i++) {
+        weighed.set("big:" + i, value);
+        plain.set("big:" + i, value);
+      }
+      long perValue = REGION / 3; // three of them to a region
+      assertTrue(weighed.size() * perValue <= limit, "the regions they fill stay within the limit: " + weighed.size());
+      assertTrue(weighed.size() >= limit / perValue - 2, "and not far under it: " + weighed.size());
+      assertTrue(weighed.usage() <= limit);
+      assertEquals(limit / (512 * 1024 + "big:0".length() + 1), plain.size(), "without it, key and value bytes only");
+    }
+  }
+
+  @Test
+  void aRegionSizeMustBeAPowerOfTwoOfAtLeastOneMebibyte() {
+    for (int bad : new int[] {0, -1, MIB / 2, 3 * MIB}) {
+      assertThrows(IllegalArgumentException.class, () -> BlinkStore.builder().heapRegionBytes(bad), "" + bad);
+    }
+    BlinkStore.builder().heapRegionBytes(32 * MIB).build().close();
+  }
+}
