@@ -150,6 +150,7 @@ final class LuaCompat extends TwoArgFunction {
 
     /** C's toupper/tolower in the "C" locale: ASCII letters only, every other byte kept (luaj mangled 128-255). */
     private static LuaValue changeCase(LuaString s, boolean upper) {
+      ScriptRun.allocatingHere(s.length()); // a copy as long as its argument: counted, and the heap asked
       byte[] bytes = new byte[s.length()];
       s.copyInto(0, bytes, 0, bytes.length);
       for (int i = 0; i < bytes.length; i++) {

@@ -72,6 +72,30 @@ class FunctionLoadMadeTest {
         + "return #s end");
   }
 
+  /**
+   * Regression (REV6): {@code upper} and {@code lower} built a copy of their argument without counting it, so six
+   * libraries of four 4 MiB upper-cased copies each (96 MiB, past the bound) all loaded, and a loop of them in an
+   * {@code EVAL} ran the JVM out of heap between two of the hook's checks.
+   */
+  @Test
+  void upperAndLowerCountTheCopiesTheyMake() {
+    long before = held();
+    assertEquals(RespTester.bulk("up"), load("up", "local s = ('x'):rep(1024 * 1024)\n"
+        + "local t = {s:upper(), s:lower(), s:upper()}"));
+    assertTrue(held() - before >= 4L << 20, "the 1 MiB string and its three copies: " + (held() - before));
+    int refused = 0;
+    for (int i = 0; i < 6; i++) {
+      Result reply = load("big" + i, "local s = ('x'):rep(4 * 1024 * 1024)\n"
+          + "local t = {s:upper(), s:upper(), s:lower(), s:upper()}");
+      if (reply instanceof Result.Error) {
+        assertEquals(FULL, errorLine(reply));
+        refused++;
+      }
+    }
+    assertTrue(refused > 0 && held() <= FunctionLibraries.MAX_HELD_BYTES,
+        "six libraries keeping 16 MiB each: " + refused + " refused, held " + held());
+  }
+
   @Test
   void aLoadIsHeldToTheRoomItsLibraryHasLeftAtTheLimitAndOnePast() {
     long half = (FunctionLibraries.MAX_HELD_BYTES - (2 << 20)) / 2; // at most LuaBytes.MAX_BYTES, as heap/16 is
