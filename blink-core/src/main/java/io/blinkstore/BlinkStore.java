@@ -493,7 +493,9 @@ public interface BlinkStore extends AutoCloseable {
      * 1.1 MiB value takes a 2 MiB region; 512 KiB ones pack three to a region). With it, a string value of at least
      * an eighth of a region counts what it wastes against the memory limit, so such values are evicted before they
      * fill more heap than the limit; {@link BlinkStore#usage()} still counts key and value bytes only, and is then
-     * below the limit when the store is full of them. Typed values' elements are not weighed this way.
+     * below the limit when the store is full of them. The elements of hashes, lists, sets and sorted sets of that
+     * size count their waste in what {@link #heapCapacity} bounds instead (set for the whole JVM: the collector's
+     * regions are the JVM's).
      *
      * @throws IllegalArgumentException if {@code bytes} is not a power of two of at least 1 MiB
      */
@@ -527,6 +529,9 @@ public interface BlinkStore extends AutoCloseable {
      */
     public BlinkStore build() {
       try {
+        if (heapRegionBytes > 0) {
+          HeapRegions.use(heapRegionBytes);
+        }
         IsolatedStore store = new IsolatedStore(new CaffeineBlinkStore(
             memoryLimit == -1 ? DEFAULT_MEMORY_LIMIT : memoryLimit,
             maximumEntries == -1 ? Long.MAX_VALUE : maximumEntries,

@@ -97,6 +97,7 @@ final class HashValue extends TypedValue {
     }
     copy.size = size;
     copy.bytes = bytes;
+    copy.regionWaste = regionWaste;
     copy.table = table;
     copy.shift = shift;
     return copy;
@@ -117,6 +118,7 @@ final class HashValue extends TypedValue {
     byte[] entry = HashEntries.pack(field, value);
     if (at >= 0) {
       bytes += value.length - HashEntries.valueLength(slots[at]);
+      regionWaste += HeapRegions.waste(entry.length) - HeapRegions.waste(slots[at].length);
       slots[at] = entry;
       if (!table && value.length > compact.maxBytes) {
         toTable();
@@ -136,6 +138,7 @@ final class HashValue extends TypedValue {
     }
     size++;
     bytes += field.length + value.length;
+    regionWaste += HeapRegions.waste(entry.length);
     return true;
   }
 
@@ -147,6 +150,7 @@ final class HashValue extends TypedValue {
     }
     byte[] entry = slots[at];
     bytes -= entry.length - HashEntries.fieldStart(entry);
+    regionWaste -= HeapRegions.waste(entry.length);
     size--;
     if (!table) {
       System.arraycopy(slots, at + 1, slots, at, size - at);

@@ -10,7 +10,24 @@ final class HeapRegions {
   /** An array's header on the heap: 16 bytes on Java 17 (12 with compact headers; the larger is counted). */
   private static final int ARRAY_HEADER = 16;
 
+  /**
+   * The JVM's region size for typed values' elements, set by a store built with one
+   * ({@code BlinkStore.Builder.heapRegionBytes}): the collector's regions are the JVM's, not a store's. 0: none.
+   */
+  private static volatile int regionBytes;
+
   private HeapRegions() {}
+
+  /** Makes {@link #waste(long)} weigh elements against regions of {@code bytes} (0: not at all). */
+  static void use(int bytes) {
+    regionBytes = bytes;
+  }
+
+  /** What an element's array of {@code length} bytes wastes of the regions {@link #use} set; 0 without. */
+  static long waste(long length) {
+    int region = regionBytes;
+    return region == 0 ? 0 : waste(length, region);
+  }
 
   /**
    * The heap an array of {@code length} bytes leaves unused beyond itself in regions of {@code regionBytes}: for

@@ -50,6 +50,7 @@ final class ListValue extends TypedValue {
     }
     size = other.size;
     bytes = other.bytes;
+    regionWaste = other.regionWaste;
   }
 
   /** A copy whose elements are copies too ({@code COPY}): a change of either never shows in the other. */
@@ -101,6 +102,7 @@ final class ListValue extends TypedValue {
     ring[head] = element;
     size++;
     bytes += element.length;
+    regionWaste += HeapRegions.waste(element.length);
   }
 
   /** Adds {@code element} at the tail ({@code RPUSH}). */
@@ -109,6 +111,7 @@ final class ListValue extends TypedValue {
     ring[slot(size)] = element;
     size++;
     bytes += element.length;
+    regionWaste += HeapRegions.waste(element.length);
   }
 
   /** Removes and returns the head, or {@code null} if empty. */
@@ -121,6 +124,7 @@ final class ListValue extends TypedValue {
     head = (head + 1) % ring.length;
     size--;
     bytes -= element.length;
+    regionWaste -= HeapRegions.waste(element.length);
     shrink();
     return element;
   }
@@ -135,6 +139,7 @@ final class ListValue extends TypedValue {
     ring[at] = null;
     size--;
     bytes -= element.length;
+    regionWaste -= HeapRegions.waste(element.length);
     shrink();
     return element;
   }
@@ -157,6 +162,7 @@ final class ListValue extends TypedValue {
     }
     int slot = slot((int) at);
     bytes += element.length - ring[slot].length;
+    regionWaste += HeapRegions.waste(element.length) - HeapRegions.waste(ring[slot].length);
     ring[slot] = element;
     return true;
   }
@@ -197,14 +203,17 @@ final class ListValue extends TypedValue {
     }
     byte[][] kept = new byte[Math.max(keep, MIN_CAPACITY)][];
     long keptBytes = 0;
+    long keptWaste = 0;
     for (int i = 0; i < keep; i++) {
       kept[i] = element(bounds[0] + i);
       keptBytes += kept[i].length;
+      keptWaste += HeapRegions.waste(kept[i].length);
     }
     ring = keep == 0 ? EMPTY : kept;
     head = 0;
     size = keep;
     bytes = keptBytes;
+    regionWaste = keptWaste;
     return true;
   }
 
@@ -299,6 +308,7 @@ final class ListValue extends TypedValue {
     ring[slot(index)] = element;
     size++;
     bytes += element.length;
+    regionWaste += HeapRegions.waste(element.length);
   }
 
   /** Keeps the elements whose position is not marked, in order, in a ring sized for them. */
@@ -306,16 +316,19 @@ final class ListValue extends TypedValue {
     byte[][] kept = new byte[Math.max(size, MIN_CAPACITY)][];
     int count = 0;
     long keptBytes = 0;
+    long keptWaste = 0;
     for (int i = 0; i < size; i++) {
       if (!removed[i]) {
         kept[count++] = element(i);
         keptBytes += element(i).length;
+        keptWaste += HeapRegions.waste(element(i).length);
       }
     }
     ring = count == 0 ? EMPTY : count <= kept.length / 2 ? Arrays.copyOf(kept, Math.max(count, MIN_CAPACITY)) : kept;
     head = 0;
     size = count;
     bytes = keptBytes;
+    regionWaste = keptWaste;
   }
 
   /** Makes room for {@code more} elements: the ring grows by half (doubling while small). */

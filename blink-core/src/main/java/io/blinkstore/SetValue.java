@@ -68,6 +68,12 @@ final class SetValue extends TypedValue {
   }
 
   @Override
+  long regionWaste() {
+    HashValue t = table;
+    return t == null ? 0 : t.regionWaste();
+  }
+
+  @Override
   long elements() {
     HashValue t = table;
     return t == null ? size : t.elements();

@@ -47,8 +47,19 @@ abstract class TypedValue {
     return Key.keyLength(key) + bytes();
   }
 
-  /** What the elements cost the heap beyond their bytes. */
+  /**
+   * What the elements' arrays waste of a region-based collector's regions ({@link HeapRegions#waste(long)}): kept
+   * by the subclasses as elements come and go, 0 for elements under an eighth of a region.
+   */
+  long regionWaste;
+
+  /** {@link #regionWaste}; a set holding its members in a hash table answers the table's. */
+  long regionWaste() {
+    return regionWaste;
+  }
+
+  /** What the elements cost the heap beyond their bytes, with what large ones waste of the collector's regions. */
   final long overhead() {
-    return elements() * heapPerElement();
+    return elements() * heapPerElement() + regionWaste();
   }
 }

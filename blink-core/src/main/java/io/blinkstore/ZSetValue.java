@@ -173,6 +173,7 @@ final class ZSetValue extends TypedValue implements SortedSets.Members {
     chain(node);
     size++;
     bytes += member.length + SCORE_BYTES;
+    regionWaste += HeapRegions.waste(member.length);
     return true;
   }
 
@@ -186,6 +187,7 @@ final class ZSetValue extends TypedValue implements SortedSets.Members {
     size--;
     unchain(node);
     bytes -= node.member.length + SCORE_BYTES;
+    regionWaste -= HeapRegions.waste(node.member.length);
     return true;
   }
 

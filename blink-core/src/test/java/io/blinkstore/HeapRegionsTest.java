@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HeapRegionsTest {
   private static final int MIB = 1 << 20;
   private static final int REGION = 2 * MIB;
+
+  @AfterEach
+  void noRegionsForTheNextTests() {
+    HeapRegions.use(0); // a store built with a region size sets it for the JVM's typed values
+  }
 
   @Test
   void anArrayOfHalfARegionOrMoreWastesTheRestOfItsLastRegion() {
@@ -42,6 +48,60 @@ class HeapRegionsTest {
       assertTrue(weighed.usage() <= limit);
       assertEquals(limit / (512 * 1024 + "big:0".length() + 1), plain.size(), "without it, key and value bytes only");
     }
+  }
+
+  /**
+   * Lists of 512 KiB elements ended a 64 MiB limit's JVM (92 MiB heap, G1) as strings did: their elements' waste
+   * counts in the overhead the heap capacity bounds, so one list holds as many as its regions allow.
+   */
+  @Test
+  void aListsElementsWeighTheirWasteInTheHeapCapacity() {
+    long capacity = 64L * MIB;
+    long perElement = REGION / 3;
+    assertTrue(pushesHeld(capacity, true) * perElement <= capacity, "within the capacity by their regions");
+    assertTrue(pushesHeld(capacity, false) * perElement > capacity, "without regions, by their bytes only");
+  }
+
+  /** How many 512 KiB elements one list takes before a push is refused, in a store of {@code capacity}. */
+  private static long pushesHeld(long capacity, boolean regions) {
+    BlinkStore.Builder builder = BlinkStore.builder().memoryLimit(capacity).heapCapacity(capacity, 120);
+    if (regions) {
+      builder.heapRegionBytes(REGION);
+    }
+    byte[] element = new byte[512 * 1024];
+    try (BlinkStore store = builder.build()) {
+      BlinkList list = store.list("l");
+      for (int i = 0; i < 200; i++) {
+        try {
+          list.push(BlinkList.End.RIGHT, element);
+        } catch (RuntimeException refused) {
+          break;
+        }
+      }
+      return list.size();
+    } finally {
+      HeapRegions.use(0);
+    }
+  }
+
+  @Test
+  void listAndHashWasteFollowsTheirElements() {
+    HeapRegions.use(REGION);
+    byte[] big = new byte[512 * 1024];
+    long waste = HeapRegions.waste(big.length);
+    ListValue list = new ListValue(Key.pack("l", 1, new byte[0]));
+    list.pushLast(big);
+    list.pushFirst(big);
+    list.pushLast(new byte[10]);
+    assertEquals(2 * waste, list.regionWaste());
+    list.set(0, new byte[1]);
+    assertEquals(waste, list.regionWaste());
+    list.popLast();
+    list.popLast();
+    assertEquals(0, list.regionWaste());
+    list.pushLast(big);
+    assertEquals(waste, list.copy(Key.pack("m", 1, new byte[0])).regionWaste(), "a copy keeps it");
+    assertEquals(big.length + 1L, list.bytes());
   }
 
   @Test

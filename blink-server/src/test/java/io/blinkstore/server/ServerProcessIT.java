@@ -198,13 +198,15 @@ class ServerProcessIT {
   /**
    * Regression: with the launcher's G1 settings for a 64 MiB limit (a 92 MiB heap of 2 MiB regions), 512 KiB
    * values, which G1 packs three to a region with a quarter of each region unused, filled the heap before the
-   * limit and the JVM ended in an OutOfMemoryError after about 115 of them. The store now weighs what such values
+   * limit and the JVM ended in an OutOfMemoryError after about 115 of them; lists' and hashes' elements of that
+   * size the same. The store now weighs what such values
    * waste of G1's regions ({@code HeapRegions}) and evicts them in time; a write may still be refused for a moment
    * by the heap guard ({@code -OOM}), never the process.
    */
-  @Test
+  @ParameterizedTest
+  @ValueSource(strings = {"SET", "RPUSH", "HSET"})
   @Timeout(value = 3, unit = TimeUnit.MINUTES) // 400 writes of 512 KiB on a loaded machine; bounded, not a threshold
-  void valuesThatFillG1sRegionsBadlyAreEvictedBeforeTheHeapRunsOut() throws Exception {
+  void valuesThatFillG1sRegionsBadlyAreEvictedBeforeTheHeapRunsOut(String command) throws Exception {
     Path log = dir.resolve("regions.log");
     List<String> launchersG1 = List.of("-Xmx92m", "-Xms32m", "-Xmn8m", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=2m",
         "-XX:MaxDirectMemorySize=16m", "-XX:+ExitOnOutOfMemoryError", "-D" + JvmSizing.SIZED_PROPERTY + "=true");
@@ -219,24 +221,33 @@ class ServerProcessIT {
         OutputStream out = socket.getOutputStream();
         BufferedReader in = reader(socket);
         for (int i = 0; i < 400; i++) {
-          String key = "big:" + i;
-          out.write(("*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$" + value.length + "\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+          List<String> args = switch (command) {
+            case "SET" -> List.of("SET", "big:" + i);
+            case "RPUSH" -> List.of("RPUSH", "list:" + i / 20);
+            default -> List.of("HSET", "hash:" + i / 20, "f" + i);
+          };
+          StringBuilder head = new StringBuilder("*" + (args.size() + 1) + "\r\n");
+          for (String arg : args) {
+            head.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
+          }
+          out.write((head + "$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
           out.write(value);
           out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
           String reply = in.readLine();
-          if ("+OK".equals(reply)) {
+          if ("+OK".equals(reply) || reply != null && reply.startsWith(":")) {
             accepted++;
           } else {
-            assertTrue(reply != null && reply.startsWith("-OOM "), "write " + i + ": " + reply);
+            assertTrue(reply != null && reply.startsWith("-OOM "), command + " " + i + ": " + reply);
           }
         }
-        out.write("*1\r\n$6\r\nDBSIZE\r\n".getBytes(StandardCharsets.US_ASCII));
-        String size = in.readLine();
-        assertTrue(size != null && size.startsWith(":") && Long.parseLong(size.substring(1)) <= 96,
-            "at most 96 values of 512 KiB, three to each of 32 regions: " + size);
+        if (command.equals("SET")) {
+          out.write("*1\r\n$6\r\nDBSIZE\r\n".getBytes(StandardCharsets.US_ASCII));
+          String size = in.readLine();
+          assertTrue(size != null && size.startsWith(":") && Long.parseLong(size.substring(1)) <= 96,
+              "at most 96 values of 512 KiB, three to each of 32 regions: " + size);
+        }
       }
-      assertTrue(accepted > 96, "writes accepted: " + accepted);
+      assertTrue(accepted > 90, "writes accepted: " + accepted);
       assertTrue(server.isAlive(), "the server lived:\n" + Files.readString(log));
     } finally {
       stop(server);
