@@ -4,8 +4,9 @@
 #   blink-bench/budget.sh                 # --memory-limit 64MB, the launcher's defaults
 #   LIMIT=256MB SECONDS_EACH=60 blink-bench/budget.sh
 #
-# Two loads against one fresh server each: (1) "mixed": four writers at once, SET only over RESP, values of 1 B,
-# 4 KiB, 256 KiB and 900 KiB (the largest a 1 MiB request holds), each over its own keys, for SECONDS_EACH seconds
+# Two loads against one fresh server each: (1) "mixed": five writers at once, SET only over RESP, values of 1 B,
+# 4 KiB, 256 KiB, 512 KiB (G1 packs them three to a 2 MiB region: the worst waste under 1 MiB) and 900 KiB (the
+# largest a 1 MiB request holds), each over its own keys, for SECONDS_EACH seconds
 # (default 20); (2) "tiny": 2,000,000 distinct keys with 1-byte values, pipelined. Prints one JSON line per load:
 # the budget, the largest RSS sampled, whether the server was still alive and answering at the end, and the
 # out-of-memory refusals the writers got. Every process it starts is stopped by PID on exit.
@@ -74,7 +75,7 @@ PY
 
 bench="$root/bin/blink-bench"
 mixed=()
-for size in 1 4096 262144 900000; do
+for size in 1 4096 262144 524288 900000; do
   mixed+=("$bench load -q --json -p PORT --protocol resp --ratio 0:1 -c 2 -P 4 -d $size -r 100000 \
     --duration $SECONDS_EACH --warmup 0 --keys uniform --seed $size")
 done
