@@ -53,9 +53,12 @@ abstract class TypedValue {
    */
   long regionWaste;
 
-  /** {@link #regionWaste}; a set holding its members in a hash table answers the table's. */
+  /**
+   * {@link #regionWaste}, never below 0 (an element added before {@link HeapRegions#use} and removed after takes
+   * out more than it put in); a set holding its members in a hash table answers the table's.
+   */
   long regionWaste() {
-    return regionWaste;
+    return Math.max(0, regionWaste);
   }
 
   /** What the elements cost the heap beyond their bytes, with what large ones waste of the collector's regions. */
