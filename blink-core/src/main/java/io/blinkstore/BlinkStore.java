@@ -501,7 +501,8 @@ public interface BlinkStore extends AutoCloseable {
      */
     public Builder heapRegionBytes(int bytes) {
       if (bytes < (1 << 20) || Integer.bitCount(bytes) != 1) {
-        throw new IllegalArgumentException("heapRegionBytes must be a power of two of at least 1 MiB, but was " + bytes);
+        throw new IllegalArgumentException(
+            "heapRegionBytes must be a power of two of at least 1 MiB, but was " + bytes);
       }
       heapRegionBytes = bytes;
       return this;

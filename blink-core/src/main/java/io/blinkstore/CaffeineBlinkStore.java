@@ -108,7 +108,8 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     if (stored instanceof Expiring holder && holder.pinned) {
       return 0;
     }
-    long waste = regionBytes == 0 || Key.typed(stored) != null ? 0 : HeapRegions.waste(Key.packed(stored).length, regionBytes);
+    long waste = regionBytes == 0 || Key.typed(stored) != null
+        ? 0 : HeapRegions.waste(Key.packed(stored).length, regionBytes);
     return (int) Math.min(Integer.MAX_VALUE, Key.weigh(stored) + waste);
   }
 

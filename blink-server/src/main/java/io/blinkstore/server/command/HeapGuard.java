@@ -205,9 +205,9 @@ public class HeapGuard implements AutoCloseable {
     /**
      * Writes are refused until a collection finds the heap below the threshold, but with writes refused the heap
      * may fill too slowly for the JVM to collect again soon, while a flush, deletes or closed connections have
-     * already freed it: writes were seen refused for 44 and 90 s after {@code FLUSHALL} and
-     * {@code FUNCTION FLUSH} on a 92 MiB heap. So a collection is asked for after {@link #FIRST_RECHECK_MILLIS}, then after twice
-     * as long each time up to {@link #LAST_RECHECK_MILLIS}, until one finds the heap below the threshold (its
+     * already freed it: writes were seen refused for 44 and 90 s after {@code FLUSHALL} and {@code FUNCTION FLUSH}
+     * on a 92 MiB heap. So a collection is asked for after {@link #FIRST_RECHECK_MILLIS}, then after twice as long
+     * each time up to {@link #LAST_RECHECK_MILLIS}, until one finds the heap below the threshold (its
      * notification accepts writes again). A heap that stays full pays one full collection every 8 s; a JVM run
      * with {@code -XX:+DisableExplicitGC} ignores the request and waits for its own collections, as before.
      */
