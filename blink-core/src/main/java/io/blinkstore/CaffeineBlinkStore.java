@@ -94,7 +94,7 @@ final class CaffeineBlinkStore implements BlinkStore, Keyspace.Source, ExpiryInd
     this.policy = cache.policy();
     Policy.Eviction<Key, Key> eviction = policy.eviction().orElseThrow();
     this.pins = new PinBudget(limit, EntryBound.entriesAllowed(maxEntries, heapCapacity, bytesPerEntry), eviction);
-    this.bound = new EntryBound(this, maxEntries, heapCapacity, bytesPerEntry, eviction);
+    this.bound = new EntryBound(this, maxEntries, heapCapacity, bytesPerEntry, eviction, regionBytes != 0);
     this.keyspace = new StoreKeyspace(this, new ScanCursors(ticker));
   }
 

@@ -36,19 +36,22 @@ final class EntryBound {
   private final long capacity;
   private final int bytesPerEntry;
   private final Policy.Eviction<Key, Key> eviction;
+  private final boolean regionsWeighed;
 
   /**
    * @param maxEntries the count bound, {@link Long#MAX_VALUE} for none
    * @param capacity the heap capacity, {@link Long#MAX_VALUE} for none
    * @param bytesPerEntry what an entry costs beyond its key and value bytes
+   * @param regionsWeighed whether Caffeine's weights hold strings' region waste ({@link HeapRegions})
    */
   EntryBound(CaffeineBlinkStore store, long maxEntries, long capacity, int bytesPerEntry,
-      Policy.Eviction<Key, Key> eviction) {
+      Policy.Eviction<Key, Key> eviction, boolean regionsWeighed) {
     this.store = store;
     this.maxEntries = maxEntries;
     this.capacity = capacity;
     this.bytesPerEntry = bytesPerEntry;
     this.eviction = eviction;
+    this.regionsWeighed = regionsWeighed;
   }
 
   /** The most entries the bounds allow, for the pin budget's share: the count, or the capacity in empty entries. */
@@ -78,9 +81,25 @@ final class EntryBound {
       return;
     }
     boolean counted = maxEntries != Long.MAX_VALUE && store.map.size() >= maxEntries;
-    if (counted || capacity != Long.MAX_VALUE && cost() + cost(bytes, false) > capacity) {
+    if (counted || capacity != Long.MAX_VALUE && costWithRegionWaste(cost() + cost(bytes, false)) > capacity) {
       throw new StoreFullException(bytes, store.budget.limit());
     }
+  }
+
+  /**
+   * {@code cost} plus what strings' arrays waste of the collector's regions, for a store built with a region size
+   * ({@link HeapRegions}): Caffeine's weight holds that waste, but bounds nothing in a store that does not evict,
+   * where 512 KiB values filled a 64 MiB limit's 92 MiB G1 heap to an OutOfMemoryError at write 130 (REV7). An
+   * array wastes less than its own size, so below half the capacity there is nothing to read; above it, Caffeine's
+   * weighted size is read under its eviction lock, as a write over the limit takes it (less what pinned locks
+   * weigh there: they weigh 0).
+   */
+  private long costWithRegionWaste(long cost) {
+    if (!regionsWeighed || cost <= capacity / 2) {
+      return cost;
+    }
+    long weighed = eviction.weightedSize().orElse(0);
+    return cost + Math.max(0, weighed - store.budget.used());
   }
 
   /** Trims the store if it is over either bound (a store that does not evict only removes expired entries). */

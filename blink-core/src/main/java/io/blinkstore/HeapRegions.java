@@ -1,5 +1,7 @@
 package io.blinkstore;
 
+import io.blinkstore.internal.RegionWaste;
+
 /**
  * What an array wastes of a region-based collector's heap (G1's), measured on a 92 MiB heap with 2 MiB regions:
  * 512 KiB string values killed the JVM with an OutOfMemoryError at a 64 MiB limit, and 1.1 MiB ones left writes
@@ -7,9 +9,6 @@ package io.blinkstore;
  * and packs smaller ones a whole number to a region, the rest of the region unused (docs/BENCHMARKS.md).
  */
 final class HeapRegions {
-  /** An array's header on the heap: 16 bytes on Java 17 (12 with compact headers; the larger is counted). */
-  private static final int ARRAY_HEADER = 16;
-
   /**
    * The JVM's region size for typed values' elements, set by a store built with one
    * ({@code BlinkStore.Builder.heapRegionBytes}): the collector's regions are the JVM's, not a store's. 0: none.
@@ -29,20 +28,8 @@ final class HeapRegions {
     return region == 0 ? 0 : waste(length, region);
   }
 
-  /**
-   * The heap an array of {@code length} bytes leaves unused beyond itself in regions of {@code regionBytes}: for
-   * an array of half a region or more, the rest of its last region; for one of an eighth of a region or more, its
-   * share of the space a region of such arrays cannot use; 0 for smaller ones, whose waste is a few percent at most.
-   */
+  /** The heap an array of {@code length} bytes leaves unused beyond itself in regions of {@code regionBytes}. */
   static long waste(long length, int regionBytes) {
-    long size = length + ARRAY_HEADER;
-    if (size < regionBytes / 8) {
-      return 0;
-    }
-    if (size >= regionBytes / 2) {
-      long regions = (size + regionBytes - 1) / regionBytes;
-      return regions * regionBytes - size;
-    }
-    return regionBytes / (regionBytes / size) - size;
+    return RegionWaste.of(length, regionBytes);
   }
 }

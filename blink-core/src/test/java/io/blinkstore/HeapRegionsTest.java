@@ -51,6 +51,42 @@ class HeapRegionsTest {
   }
 
   /**
+   * REV7: under noeviction, 512 KiB SETs ended a 64 MiB limit's JVM (92 MiB G1 heap) at write 130: the strings'
+   * waste is in Caffeine's weight, which bounds nothing when the store does not evict. The heap capacity's check
+   * counts it: the store refuses once the values' regions would pass it.
+   */
+  @Test
+  void aStoreThatDoesNotEvictRefusesValuesWhoseRegionsWouldPassTheHeapCapacity() {
+    long capacity = 64L * MIB;
+    long perValue = REGION / 3;
+    long weighed = setsHeldWithoutEviction(capacity, true);
+    assertTrue(weighed * perValue <= capacity, "within the capacity by their regions: " + weighed);
+    assertTrue(weighed >= capacity / perValue - 2, "and not far under it: " + weighed);
+    assertTrue(setsHeldWithoutEviction(capacity, false) * perValue > capacity, "without regions, by bytes only");
+  }
+
+  /** How many 512 KiB strings a store of {@code capacity} that does not evict takes before it refuses one. */
+  private static long setsHeldWithoutEviction(long capacity, boolean regions) {
+    BlinkStore.Builder builder = BlinkStore.builder().memoryLimit(capacity).heapCapacity(capacity, 120).noEviction();
+    if (regions) {
+      builder.heapRegionBytes(REGION);
+    }
+    byte[] value = new byte[512 * 1024];
+    try (BlinkStore store = builder.build()) {
+      for (int i = 0; i < 200; i++) {
+        try {
+          store.set("big:" + i, value);
+        } catch (StoreFullException refused) {
+          break;
+        }
+      }
+      return store.size();
+    } finally {
+      HeapRegions.use(0);
+    }
+  }
+
+  /**
    * Lists of 512 KiB elements ended a 64 MiB limit's JVM (92 MiB heap, G1) as strings did: their elements' waste
    * counts in the overhead the heap capacity bounds, so one list holds as many as its regions allow.
    */
