@@ -2,6 +2,7 @@ package io.blinkstore.server;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
+import io.blinkstore.server.command.HeapGuard;
 import java.util.List;
 
 /**
@@ -146,17 +147,9 @@ final class JvmSizing {
    * ({@code BlinkStore.Builder.heapRegionBytes}); 0 under any other collector or where the JVM does not say.
    */
   static int regionBytes() {
-    try {
-      HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-      if (!Boolean.parseBoolean(hotspot.getVMOption("UseG1GC").getValue())) {
-        return 0;
-      }
-      long region = Long.parseLong(hotspot.getVMOption("G1HeapRegionSize").getValue());
-      return region >= 1 << 20 && region <= 1 << 30 && Long.bitCount(region) == 1 ? (int) region : 0;
-    } catch (IllegalArgumentException e) {
-      return 0;
-    }
+    return HeapGuard.g1RegionBytes();
   }
+
 
   /**
    * Refuses a {@code --max-client-memory} of {@code clientBytes} that leaves the store no room: what clients hold is

@@ -246,6 +246,15 @@ final class ServeCommand implements Callable<Integer> {
               + " -XX:MaxDirectMemorySize={}m (docs/operations.md, Sizing)", maxHeap >> 20,
           JvmSizing.heap(limit) >> 20, limit, JvmSizing.heap(limit) >> 20, JvmSizing.directMemory(limit) >> 20);
     }
+    int placed = HeapGuard.largestPlacedArray();
+    if (placed != Integer.MAX_VALUE && maxValueBytes == null) {
+      log.info("values of at most {} bytes (--max-value-bytes): G1 before Java 21 does not move arrays of more than"
+          + " a region (docs/operations.md, Limits)", builder.maxValueBytes);
+    } else if (placed != Integer.MAX_VALUE && builder.maxValueBytes > placed) {
+      log.warn("G1 before Java 21 does not move arrays of more than a region ({} bytes): a value longer than that"
+          + " (--max-value-bytes {}) may end this JVM once its heap is fragmented (no room for it whole); run on"
+          + " Java 21 or later, or with BLINK_GC=serial (docs/operations.md, Limits)", placed, builder.maxValueBytes);
+    }
     if (!bounded.isEmpty()) {
       log.info("the JVM was not sized by bin/blink-store: bounded at run time to {} (budget {} MiB)",
           bounded, JvmSizing.budget(limit) >> 20);
@@ -365,6 +374,16 @@ final class ServeCommand implements Callable<Integer> {
     };
   }
 
+  /**
+   * The default {@code --max-value-bytes} where the JVM places arrays of at most {@code largestArray} bytes surely
+   * ({@link HeapGuard#largestPlacedArray}: G1 before Java 21): a string's key (up to {@code keyLimit} bytes, with
+   * its length in up to 5 bytes) and value are one array. At least 1 MiB, the default request line (with G1's
+   * 1 MiB regions, which the launcher never picks, a value of nearly 1 MiB still takes two).
+   */
+  static int placedValueBytes(int largestArray, int keyLimit) {
+    return Math.max(1 << 20, largestArray - keyLimit - 5);
+  }
+
   private void connectionLimits(BlinkServerBuilder builder) {
     if (idleTimeoutSeconds < 0 || requestTimeoutSeconds < 0 || authTimeoutSeconds < 0) {
       throw new IllegalArgumentException(
@@ -377,9 +396,12 @@ final class ServeCommand implements Callable<Integer> {
     if (maxConnections != null && maxConnections <= 0) {
       throw new IllegalArgumentException("--max-connections must be positive, but was " + maxConnections);
     }
-    builder.maxKeyBytes(entryLimit(maxKeyBytes, "--max-key-bytes"));
+    int keyLimit = entryLimit(maxKeyBytes, "--max-key-bytes");
+    builder.maxKeyBytes(keyLimit);
     if (maxValueBytes != null) {
       builder.maxValueBytes(entryLimit(maxValueBytes, "--max-value-bytes"));
+    } else if (HeapGuard.largestPlacedArray() != Integer.MAX_VALUE) {
+      builder.maxValueBytes(placedValueBytes(HeapGuard.largestPlacedArray(), keyLimit));
     }
     if (maxClientMemory != null) {
       long bytes = ByteSize.parse(maxClientMemory);

@@ -142,6 +142,57 @@ class HeapGuardTest {
     assertEquals(1_000L, waits.get(waits.size() - 1));
   }
 
+  /**
+   * Regression: a fill of 100-byte values (redis-benchmark, an 80 MiB limit, G1) had writes refused when a young
+   * collection found 112 of 124 MiB in use, a fifth of it the old generation's garbage. Only a collection of the
+   * whole heap may refuse; a young one's reading under the threshold still accepts.
+   */
+  @Test
+  void aYoungCollectionOverTheThresholdRefusesNothingAFullOneDoes() {
+    List<String> pools = List.of("G1 Eden Space", "G1 Survivor Space", "G1 Old Gen");
+    List<Runnable> due = new ArrayList<>();
+    HeapGuard.CollectionWatcher guard = new HeapGuard.CollectionWatcher(0.9, Set.copyOf(pools), MAX_HEAP,
+        () -> { }, (task, millis) -> due.add(task));
+
+    guard.afterCollection(reading(pools, 376 * MIB), false);
+    assertTrue(guard.writesAllowed(), "a young collection's 376 of 400 MiB holds the old generation's garbage");
+    assertTrue(due.isEmpty(), "and asks for nothing");
+    guard.afterCollection(reading(pools, 376 * MIB), true);
+    assertFalse(guard.writesAllowed(), "a full collection found 376 MiB live");
+    guard.afterCollection(reading(pools, 380 * MIB), false);
+    assertFalse(guard.writesAllowed(), "a young reading over the threshold keeps them refused");
+    guard.afterCollection(reading(pools, 200 * MIB), false);
+    assertTrue(guard.writesAllowed(), "a young reading under the threshold accepts");
+  }
+
+  @Test
+  void onlyG1BeforeJava21HoldsArraysToOneRegion() {
+    assertEquals(2 * MIB - 16, HeapGuard.largestPlacedArray((int) (2 * MIB), 17));
+    assertEquals(Integer.MAX_VALUE, HeapGuard.largestPlacedArray((int) (2 * MIB), 21), "JDK-8191565 moves them");
+    assertEquals(Integer.MAX_VALUE, HeapGuard.largestPlacedArray(0, 17), "no regions: Serial, Parallel, ...");
+  }
+
+  @Test
+  void aScriptsArraysCountWhatTheyWasteOfG1sRegions() {
+    HeapGuard guard = new HeapGuard(0.9);
+    assertEquals(0, guard.regionWaste(512 * 1024), "no regions known");
+    guard.regionBytes = (int) (2 * MIB);
+    assertEquals(2 * MIB / 3 - (512 * 1024 + 16), guard.regionWaste(512 * 1024), "three to a region");
+    assertEquals(0, guard.regionWaste(100));
+  }
+
+  @Test
+  void onlyFullCollectionsAndWholeHeapCyclesCountAsCollectionsOfTheWholeHeap() {
+    assertTrue(HeapGuard.CollectionWatcher.wholeHeap("G1 Old Generation", "end of major GC"));
+    assertTrue(HeapGuard.CollectionWatcher.wholeHeap("MarkSweepCompact", "end of major GC"));
+    assertTrue(HeapGuard.CollectionWatcher.wholeHeap("Shenandoah Cycles", "end of GC cycle"));
+    assertTrue(HeapGuard.CollectionWatcher.wholeHeap("ZGC Major Cycles", "end of GC cycle"));
+    assertFalse(HeapGuard.CollectionWatcher.wholeHeap("ZGC Minor Cycles", "end of GC cycle"));
+    assertFalse(HeapGuard.CollectionWatcher.wholeHeap("G1 Young Generation", "end of minor GC"));
+    assertFalse(HeapGuard.CollectionWatcher.wholeHeap("Copy", "end of minor GC"));
+    assertFalse(HeapGuard.CollectionWatcher.wholeHeap("Shenandoah Pauses", "end of GC pause"));
+  }
+
   private static void runNext(List<Runnable> due) {
     assertEquals(1, due.size(), "one recheck at a time");
     due.remove(0).run();
