@@ -148,6 +148,8 @@ public final class BlinkServer implements AutoCloseable {
   private final @Nullable InetSocketAddress metrics;
   private final @Nullable Path unix;
   private final int maxLineBytes;
+  /** The longest bulk string of a RESP request ({@link BlinkServerBuilder#maxBulkBytes}). */
+  private final long maxBulkBytes;
   private final Transport transport;
   private final boolean respOnly;
   private final ServerCounters counters = new ServerCounters();
@@ -190,6 +192,7 @@ public final class BlinkServer implements AutoCloseable {
     this.metrics = builder.metrics;
     this.unix = builder.unix;
     this.maxLineBytes = builder.maxLineBytes;
+    this.maxBulkBytes = builder.maxBulkBytes;
     this.transport = resolve(transport);
     this.respOnly = builder.respOnly;
     this.sockets = new ServerSockets(this.transport, spare);
@@ -246,7 +249,7 @@ public final class BlinkServer implements AutoCloseable {
           "maxmemory-clients", Long.toString(clientMemory.limit()),
           "bind", tcp == null ? "" : tcp.getAddress().getHostAddress(),
           "unixsocket", unix == null ? "" : unix.toString(), "enable-debug-command", debugCommand.redisName()));
-      ProtocolPipeline protocol = new ProtocolPipeline(dispatcher, maxLineBytes, authenticator);
+      ProtocolPipeline protocol = new ProtocolPipeline(dispatcher, maxLineBytes, authenticator, maxBulkBytes);
       ChannelInitializer<Channel> initializer =
           new ChannelInitializer<>() {
             @Override

@@ -6,6 +6,7 @@ import io.blinkstore.server.command.Authenticator;
 import io.blinkstore.server.command.HeapGuard;
 import io.blinkstore.server.command.SnapshotFiles;
 import io.blinkstore.server.command.SnapshotSettings;
+import io.blinkstore.server.protocol.resp.RespDecoder;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.MetricsEndpoint;
 import java.net.InetSocketAddress;
@@ -36,6 +37,7 @@ public final class BlinkServerBuilder {
   long maxClientMemory = BlinkServer.defaultMaxClientMemory();
   int maxKeyBytes = BlinkServer.DEFAULT_MAX_KEY_BYTES;
   int maxValueBytes = Integer.MAX_VALUE;
+  long maxBulkBytes = RespDecoder.REDIS_MAX_BULK_BYTES;
   @Nullable String authToken;
   Set<PosixFilePermission> unixMode = BlinkServer.DEFAULT_UNIX_MODE;
   double heapThreshold = HeapGuard.DEFAULT_THRESHOLD;
@@ -252,6 +254,23 @@ public final class BlinkServerBuilder {
   public BlinkServerBuilder maxValueBytes(int bytes) {
     setOnce("maxValueBytes");
     this.maxValueBytes = requirePositive(bytes, "maxValueBytes");
+    return this;
+  }
+
+  /**
+   * Sets the longest bulk string a RESP request may carry, in bytes; by default Redis's 512 MiB
+   * ({@code proto-max-bulk-len}), within what {@code maxClientMemory} allows one request. A longer one is answered
+   * {@code -ERR Protocol error: invalid bulk length (...)} before any of it is buffered, and the connection closed.
+   * {@code serve} holds it to one G1 region under G1 before Java 21, which never moves a larger array.
+   *
+   * @throws IllegalArgumentException if not positive
+   */
+  public BlinkServerBuilder maxBulkBytes(long bytes) {
+    setOnce("maxBulkBytes");
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("maxBulkBytes must be positive, but was " + bytes);
+    }
+    this.maxBulkBytes = Math.min(bytes, RespDecoder.REDIS_MAX_BULK_BYTES);
     return this;
   }
 

@@ -403,6 +403,10 @@ final class ServeCommand implements Callable<Integer> {
     } else if (HeapGuard.largestPlacedArray() != Integer.MAX_VALUE) {
       builder.maxValueBytes(placedValueBytes(HeapGuard.largestPlacedArray(), keyLimit));
     }
+    if (HeapGuard.largestPlacedArray() != Integer.MAX_VALUE) {
+      // a request's bulk string is an array too: at most one region, or the value bound the user chose
+      builder.maxBulkBytes(Math.max(HeapGuard.largestPlacedArray(), builder.maxValueBytes));
+    }
     if (maxClientMemory != null) {
       long bytes = ByteSize.parse(maxClientMemory);
       if (bytes < ClientMemory.MIN_LIMIT) {

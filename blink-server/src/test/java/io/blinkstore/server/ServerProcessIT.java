@@ -302,6 +302,7 @@ class ServerProcessIT {
     Process server = startWithTheLaunchersG1For64MiB(log, List.of());
     int tooLong = 0;
     int stored = 0;
+    boolean refusedBulk = false;
     try {
       int port = awaitPort(server, log);
       byte[] piece = new byte[(1 << 20) - 64];
@@ -333,11 +334,22 @@ class ServerProcessIT {
         }
         stillServes(server, log, out, in);
       }
+      if (Runtime.version().feature() < 21) {
+        try (Socket socket = new Socket("127.0.0.1", awaitPort(server, log))) {
+          // one SET of 3 MiB: the bulk string itself is refused at its header, before it is buffered
+          socket.setSoTimeout(30_000); // a server waiting for the value instead fails the test here
+          socket.getOutputStream().write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3145728\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+          String reply = reader(socket).readLine();
+          refusedBulk = reply != null && reply.startsWith("-ERR Protocol error: invalid bulk length (a bulk string");
+        }
+      }
     } finally {
       stop(server);
     }
     assertFalse(Files.readString(log).contains("OutOfMemoryError"), Files.readString(log));
     if (Runtime.version().feature() < 21) {
+      assertTrue(refusedBulk, "a 3 MiB bulk string refused at its header");
       assertTrue(tooLong > 0 && Files.readString(log).contains("values of at most"), tooLong + " refused");
     } else {
       assertTrue(stored > 0, stored + " stored");

@@ -57,6 +57,8 @@ public final class ProtocolPipeline {
   private final int maxLineBytes;
   /** The most bytes of bulk strings a RESP request may hold ({@code client-query-buffer-limit}, new connections). */
   private volatile int maxRespRequestBytes;
+  /** The longest bulk string of a RESP request. */
+  private final long maxBulkBytes;
   private final @Nullable Authenticator authenticator;
   private final @Nullable AuthGate authGate;
 
@@ -72,7 +74,7 @@ public final class ProtocolPipeline {
   private ProtocolPipeline(BlinkStore store, Leases leases, int maxLineBytes) {
     this(new Dispatcher(store, leases, Clock.systemUTC(), new ServerCounters(), HeapGuard.NONE, null,
             BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE),
-        maxLineBytes, maxLineBytes, null);
+        maxLineBytes, maxLineBytes, null, RespDecoder.REDIS_MAX_BULK_BYTES);
   }
 
   /**
@@ -87,7 +89,13 @@ public final class ProtocolPipeline {
    * @throws NullPointerException if {@code dispatcher} is null
    */
   public ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, @Nullable Authenticator authenticator) {
-    this(dispatcher, maxLineBytes, RespDecoder.MAX_REQUEST_BYTES, authenticator);
+    this(dispatcher, maxLineBytes, authenticator, RespDecoder.REDIS_MAX_BULK_BYTES);
+  }
+
+  /** As above, with RESP bulk strings of at most {@code maxBulkBytes} ({@link RespDecoder}). */
+  public ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, @Nullable Authenticator authenticator,
+      long maxBulkBytes) {
+    this(dispatcher, maxLineBytes, RespDecoder.MAX_REQUEST_BYTES, authenticator, maxBulkBytes);
     dispatcher.liveSetting("client-query-buffer-limit", new LiveSetting() {
       @Override
       public @Nullable String refusal(long value) {
@@ -109,13 +117,14 @@ public final class ProtocolPipeline {
   private static final long MIN_QUERY_BUFFER_BYTES = 1 << 20;
 
   private ProtocolPipeline(Dispatcher dispatcher, int maxLineBytes, int maxRespRequestBytes,
-      @Nullable Authenticator authenticator) {
+      @Nullable Authenticator authenticator, long maxBulkBytes) {
     if (maxLineBytes <= 0) {
       throw new IllegalArgumentException("maxLineBytes must be positive, but was " + maxLineBytes);
     }
     this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
     this.maxLineBytes = maxLineBytes;
     this.maxRespRequestBytes = maxRespRequestBytes;
+    this.maxBulkBytes = maxBulkBytes;
     this.authenticator = authenticator;
     this.authGate = authenticator == null ? null : new AuthGate(authenticator);
   }
@@ -159,7 +168,7 @@ public final class ProtocolPipeline {
     RespSession session = new RespSession(dispatcher, client,
         version -> pipeline.replace(ENCODER, ENCODER, version == 3 ? Resp3Encoder.INSTANCE : RespEncoder.INSTANCE));
     RespDecoder decoder =
-        new RespDecoder(maxRespRequestBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account);
+        new RespDecoder(maxRespRequestBytes, RespDecoder.MAX_ARRAY_LENGTH, session::signedOut, account, maxBulkBytes);
     pipeline.addAfter(after, DECODER, decoder)
         .addAfter(DECODER, ENCODER, RespEncoder.INSTANCE)
         .addAfter(ENCODER, HANDLER, new CommandHandler<>(RespRequest.class, session, decoder, account));

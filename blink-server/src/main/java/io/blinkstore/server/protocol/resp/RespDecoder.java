@@ -83,7 +83,7 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
    * The longest bulk string Redis accepts ({@code proto-max-bulk-len}, 512 MiB), and this decoder: a longer one is
    * {@code invalid bulk length}, before signing in too (not {@code unauthenticated bulk length}), there and here.
    */
-  static final long REDIS_MAX_BULK_BYTES = 512L << 20;
+  public static final long REDIS_MAX_BULK_BYTES = 512L << 20;
 
   /** {@link #readHeader}'s answer while the header line is incomplete. */
   private static final long NEED_MORE = Long.MIN_VALUE;
@@ -92,6 +92,8 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
 
   private final int maxRequestBytes;
   private final int maxArrayLength;
+  /** The longest bulk string: {@link #REDIS_MAX_BULK_BYTES}, or less where the server holds it ({@code serve}). */
+  private final long maxBulkBytes;
   private final BooleanSupplier signedOut;
 
   /** Elements of the array being received; 0 between requests. */
@@ -126,14 +128,27 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
    * @throws IllegalArgumentException if a limit is not positive
    */
   public RespDecoder(int maxRequestBytes, int maxArrayLength, BooleanSupplier signedOut, ClientMemory.Account account) {
+    this(maxRequestBytes, maxArrayLength, signedOut, account, REDIS_MAX_BULK_BYTES);
+  }
+
+  /**
+   * As above, with bulk strings of at most {@code maxBulkBytes} (at most {@link #REDIS_MAX_BULK_BYTES}): a longer
+   * one is {@code invalid bulk length (a bulk string may hold at most <n> bytes here: --max-value-bytes)}, before
+   * any of it is buffered, and the connection is closed.
+   *
+   * @throws IllegalArgumentException if a limit is not positive
+   */
+  public RespDecoder(int maxRequestBytes, int maxArrayLength, BooleanSupplier signedOut, ClientMemory.Account account,
+      long maxBulkBytes) {
     super(account);
-    if (maxRequestBytes <= 0 || maxArrayLength <= 0) {
-      throw new IllegalArgumentException(
-          "limits must be positive, but were " + maxRequestBytes + " and " + maxArrayLength);
+    if (maxRequestBytes <= 0 || maxArrayLength <= 0 || maxBulkBytes <= 0) {
+      throw new IllegalArgumentException("limits must be positive, but were " + maxRequestBytes + ", "
+          + maxArrayLength + " and " + maxBulkBytes);
     }
     this.maxRequestBytes = maxRequestBytes;
     this.maxArrayLength = maxArrayLength;
     this.signedOut = signedOut;
+    this.maxBulkBytes = Math.min(REDIS_MAX_BULK_BYTES, maxBulkBytes);
   }
 
   /**
@@ -248,6 +263,10 @@ public final class RespDecoder extends AccountedDecoder implements RequestProgre
     if (length == INVALID || length < 0 || length > REDIS_MAX_BULK_BYTES
         || requestBytes + headerLength + length + 2 > maxRequestBytes) {
       return fail(out, "invalid bulk length");
+    }
+    if (length > maxBulkBytes) {
+      return fail(out, "invalid bulk length (a bulk string may hold at most " + maxBulkBytes
+          + " bytes here: --max-value-bytes)");
     }
     long requestEnd = (long) scanned + headerLength + length + 2; // from the request's first byte, the reader index
     if (requestEnd > account().largestRequest()) {

@@ -145,6 +145,26 @@ public class RespDecoderTest {
     assertEquals(List.of(error("invalid bulk length")), decoded());
   }
 
+  /**
+   * {@code serve} under G1 before Java 21 holds a bulk string to one G1 region (that G1 never moves a longer
+   * array, and a 3-5 MB SET ended a fragmented 92 MiB heap): one at the bound is decoded, one past it refused as
+   * soon as its header arrives.
+   */
+  @Test
+  void aBulkStringPastTheServersBulkBoundIsRefusedAtItsHeader() {
+    EmbeddedChannel bounded = new EmbeddedChannel(new RespDecoder(1 << 20, MAX_ARRAY, () -> false,
+        io.blinkstore.server.transport.ClientMemory.Account.DETACHED, 10));
+    try {
+      bounded.writeInbound(Unpooled.copiedBuffer(resp("SET", "k", "x".repeat(10)), ISO_8859_1));
+      assertEquals(command("SET", "k", "x".repeat(10)), bounded.readInbound());
+      bounded.writeInbound(Unpooled.copiedBuffer("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$11\r\n", ISO_8859_1));
+      assertEquals(error("invalid bulk length (a bulk string may hold at most 10 bytes here: --max-value-bytes)"),
+          bounded.readInbound());
+    } finally {
+      bounded.finishAndReleaseAll();
+    }
+  }
+
   @Test
   void anArrayAtTheLengthLimitIsDecoded() {
     String[] args = new String[MAX_ARRAY];
