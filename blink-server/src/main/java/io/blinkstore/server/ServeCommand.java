@@ -404,8 +404,10 @@ final class ServeCommand implements Callable<Integer> {
       builder.maxValueBytes(placedValueBytes(HeapGuard.largestPlacedArray(), keyLimit));
     }
     if (HeapGuard.largestPlacedArray() != Integer.MAX_VALUE) {
-      // a request's bulk string is an array too: at most one region, or the value bound the user chose
-      builder.maxBulkBytes(Math.max(HeapGuard.largestPlacedArray(), builder.maxValueBytes));
+      // a request's bulk string and a script's string are arrays too: one region, or the value bound the user chose
+      int placed = Math.max(HeapGuard.largestPlacedArray(), builder.maxValueBytes);
+      builder.maxBulkBytes(placed);
+      HeapGuard.holdScriptStringsTo(placed);
     }
     if (maxClientMemory != null) {
       long bytes = ByteSize.parse(maxClientMemory);

@@ -343,6 +343,13 @@ class ServerProcessIT {
           String reply = reader(socket).readLine();
           refusedBulk = reply != null && reply.startsWith("-ERR Protocol error: invalid bulk length (a bulk string");
         }
+        try (Socket socket = new Socket("127.0.0.1", awaitPort(server, log))) {
+          String script = "return #string.rep('x', 3000000)"; // a script's string is held to a region too
+          socket.getOutputStream().write(("*3\r\n$4\r\nEVAL\r\n$" + script.length() + "\r\n" + script
+              + "\r\n$1\r\n0\r\n").getBytes(StandardCharsets.US_ASCII));
+          String reply = reader(socket).readLine();
+          assertTrue(reply != null && reply.contains("string.rep: result larger than 2097136 bytes"), reply);
+        }
       }
     } finally {
       stop(server);

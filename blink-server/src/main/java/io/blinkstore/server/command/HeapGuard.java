@@ -140,6 +140,23 @@ public class HeapGuard implements AutoCloseable {
     return LargestArray.BYTES;
   }
 
+  /** The longest string a script may build in one piece, beside its own bounds ({@link #holdScriptStringsTo}). */
+  private static volatile int scriptStringBytes = Integer.MAX_VALUE;
+
+  /**
+   * Holds every string a script builds in one piece (Lua's {@code string.rep}, concatenation, the libraries'
+   * results) to {@code bytes}, in this JVM: {@code serve} sets it to {@link #largestPlacedArray()} (or a larger
+   * {@code --max-value-bytes} given) under G1 before Java 21, where a longer array may find no adjacent free regions.
+   */
+  public static void holdScriptStringsTo(int bytes) {
+    scriptStringBytes = bytes;
+  }
+
+  /** What {@link #holdScriptStringsTo} set; {@link Integer#MAX_VALUE} if nothing did. */
+  static int scriptStringBytes() {
+    return scriptStringBytes;
+  }
+
   /** Read once, at the first use. */
   private static final class LargestArray {
     static final int BYTES = largestPlacedArray(g1RegionBytes(), Runtime.version().feature());

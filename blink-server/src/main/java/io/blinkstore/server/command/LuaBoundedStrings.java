@@ -115,7 +115,7 @@ final class LuaBoundedStrings {
       if (repl.isfunction() || repl.istable()) {
         return counted(gsub.invoke(withReplacement(args, new Accounted(repl, source))));
       }
-      if (repl.isstring() && mostFrom(source, repl.checkstring(), args) > LuaBytes.MAX_BYTES) {
+      if (repl.isstring() && mostFrom(source, repl.checkstring(), args) > LuaBytes.maxBytes()) {
         expansions(args, repl.checkstring());
       }
       return counted(gsub.invoke(args));

@@ -18,6 +18,14 @@ final class LuaBytes {
    */
   static final int MAX_BYTES = (int) Math.min(64 << 20, Runtime.getRuntime().maxMemory() / 16);
 
+  /**
+   * {@link #MAX_BYTES}, or less where the server holds scripts' strings to less
+   * ({@link HeapGuard#holdScriptStringsTo}).
+   */
+  static int maxBytes() {
+    return Math.min(MAX_BYTES, HeapGuard.scriptStringBytes());
+  }
+
   private final String function;
   private byte[] bytes = new byte[64];
   private int length;
@@ -69,8 +77,9 @@ final class LuaBytes {
 
   /** Refuses, before anything is built, a result {@code size} bytes long past the bound. */
   static void check(String function, long size) {
-    if (size > MAX_BYTES || size < 0) {
-      throw new LuaError(function + ": result larger than " + MAX_BYTES + " bytes");
+    int most = maxBytes();
+    if (size > most || size < 0) {
+      throw new LuaError(function + ": result larger than " + most + " bytes");
     }
   }
 
@@ -86,7 +95,7 @@ final class LuaBytes {
   private void ensure(int more) {
     check(function, (long) length + more);
     if (length + more > bytes.length) {
-      int grown = (int) Math.min(MAX_BYTES, Math.max(length + more, 2L * bytes.length));
+      int grown = (int) Math.min(maxBytes(), Math.max(length + more, 2L * bytes.length));
       ScriptRun.allocatingHere(grown);
       bytes = Arrays.copyOf(bytes, grown);
     }
