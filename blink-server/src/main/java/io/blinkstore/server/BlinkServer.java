@@ -10,6 +10,7 @@ import io.blinkstore.server.command.Leases;
 import io.blinkstore.server.command.ServerCounters;
 import io.blinkstore.server.command.SnapshotFiles;
 import io.blinkstore.server.command.SnapshotSettings;
+import io.blinkstore.server.protocol.resp.RespDecoder;
 import io.blinkstore.server.transport.Addresses;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.ConnectionLimits;
@@ -239,6 +240,9 @@ public final class BlinkServer implements AutoCloseable {
       ChannelGroup connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
       this.connections = connections;
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
+      if (maxBulkBytes < RespDecoder.REDIS_MAX_BULK_BYTES && heapGuard != HeapGuard.NONE) {
+        heapGuard.holdScriptStringsTo((int) Math.min(Integer.MAX_VALUE, maxBulkBytes)); // scripts' strings alike
+      }
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
       Dispatcher dispatcher = new Dispatcher(
           store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits,

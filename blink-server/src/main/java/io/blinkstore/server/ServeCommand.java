@@ -255,6 +255,11 @@ final class ServeCommand implements Callable<Integer> {
           + " (--max-value-bytes {}) may end this JVM once its heap is fragmented (no room for it whole); run on"
           + " Java 21 or later, or with BLINK_GC=serial (docs/operations.md, Limits)", placed, builder.maxValueBytes);
     }
+    if (placed != Integer.MAX_VALUE && maxLine != BlinkServer.DEFAULT_MAX_LINE_BYTES && maxLine > placed) {
+      log.warn("G1 before Java 21 does not move arrays of more than a region ({} bytes): a text line longer than"
+          + " that (--max-line-bytes {}) may end this JVM once its heap is fragmented (docs/operations.md, Limits)",
+          placed, maxLine);
+    }
     if (!bounded.isEmpty()) {
       log.info("the JVM was not sized by bin/blink-store: bounded at run time to {} (budget {} MiB)",
           bounded, JvmSizing.budget(limit) >> 20);
@@ -404,10 +409,9 @@ final class ServeCommand implements Callable<Integer> {
       builder.maxValueBytes(placedValueBytes(HeapGuard.largestPlacedArray(), keyLimit));
     }
     if (HeapGuard.largestPlacedArray() != Integer.MAX_VALUE) {
-      // a request's bulk string and a script's string are arrays too: one region, or the value bound the user chose
-      int placed = Math.max(HeapGuard.largestPlacedArray(), builder.maxValueBytes);
-      builder.maxBulkBytes(placed);
-      HeapGuard.holdScriptStringsTo(placed);
+      // a request's bulk string (and so a script's string: BlinkServer) is an array too: one region, or the value
+      // bound the user chose
+      builder.maxBulkBytes(Math.max(HeapGuard.largestPlacedArray(), builder.maxValueBytes));
     }
     if (maxClientMemory != null) {
       long bytes = ByteSize.parse(maxClientMemory);

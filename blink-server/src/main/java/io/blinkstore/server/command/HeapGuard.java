@@ -54,6 +54,8 @@ public class HeapGuard implements AutoCloseable {
   private volatile boolean low;
   /** The collector's heap region size (G1's), 0 for none or not known yet: what large arrays waste of it. */
   volatile int regionBytes;
+  /** The longest string a script may build in one piece, beside its own bounds ({@link #holdScriptStringsTo}). */
+  private volatile int scriptStringBytes = Integer.MAX_VALUE;
 
   public HeapGuard(double threshold) {
     this.threshold = requireThreshold(threshold);
@@ -140,31 +142,38 @@ public class HeapGuard implements AutoCloseable {
     return LargestArray.BYTES;
   }
 
-  /** The longest string a script may build in one piece, beside its own bounds ({@link #holdScriptStringsTo}). */
-  private static volatile int scriptStringBytes = Integer.MAX_VALUE;
-
-  /**
-   * Holds every string a script builds in one piece (Lua's {@code string.rep}, concatenation, the libraries'
-   * results) to {@code bytes}, in this JVM: {@code serve} sets it to {@link #largestPlacedArray()} (or a larger
-   * {@code --max-value-bytes} given) under G1 before Java 21, where a longer array may find no adjacent free regions.
-   */
-  public static void holdScriptStringsTo(int bytes) {
-    scriptStringBytes = bytes;
-  }
-
-  /** What {@link #holdScriptStringsTo} set; {@link Integer#MAX_VALUE} if nothing did. */
-  static int scriptStringBytes() {
-    return scriptStringBytes;
+  /** G1's heap region size in this JVM ({@link #g1RegionBytes}), read once; 0 under any other collector. */
+  public static int jvmRegionBytes() {
+    return LargestArray.REGION;
   }
 
   /** Read once, at the first use. */
   private static final class LargestArray {
-    static final int BYTES = largestPlacedArray(g1RegionBytes(), Runtime.version().feature());
+    static final int REGION = g1RegionBytes();
+    static final int BYTES = largestPlacedArray(REGION, Runtime.version().feature());
   }
 
   /** {@link #largestPlacedArray()} for a G1 region of {@code regionBytes} (0: not G1) on Java {@code feature}. */
   static int largestPlacedArray(int regionBytes, int feature) {
     return regionBytes > 0 && feature < 21 ? regionBytes - 16 : Integer.MAX_VALUE;
+  }
+
+  /**
+   * Holds every string a script of this guard's server builds in one piece (Lua's {@code string.rep},
+   * concatenation, the libraries' results) to {@code bytes}: the server sets it to its RESP bulk bound where that
+   * is less than Redis's ({@code serve} under G1 before Java 21: one region, where a longer array may find no
+   * adjacent free regions). Not for {@link #NONE}, which every unwatched server shares.
+   */
+  public final void holdScriptStringsTo(int bytes) {
+    if (this == NONE) {
+      throw new IllegalStateException("HeapGuard.NONE is shared");
+    }
+    scriptStringBytes = bytes;
+  }
+
+  /** What {@link #holdScriptStringsTo} set; {@link Integer#MAX_VALUE} if nothing did. */
+  final int scriptStringBytes() {
+    return scriptStringBytes;
   }
 
   /**

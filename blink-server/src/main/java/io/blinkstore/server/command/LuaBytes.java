@@ -23,7 +23,7 @@ final class LuaBytes {
    * ({@link HeapGuard#holdScriptStringsTo}).
    */
   static int maxBytes() {
-    return Math.min(MAX_BYTES, HeapGuard.scriptStringBytes());
+    return Math.min(MAX_BYTES, ScriptRun.scriptStringBytesHere());
   }
 
   private final String function;

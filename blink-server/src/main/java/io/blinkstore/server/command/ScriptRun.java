@@ -60,6 +60,8 @@ final class ScriptRun implements LaterReply {
   /** The bytes of the arrays it asked for that waste part of the collector's regions, and that waste. */
   private long wastefulMade;
   private long wasteMade;
+  /** The heap in use when it first asked for a large piece, or -1 before that. */
+  private long usedAtFirst = -1;
   private final ReplySlot reply = new ReplySlot();
 
   /**
@@ -221,6 +223,12 @@ final class ScriptRun implements LaterReply {
     return run == null ? new byte[0][] : run.keys;
   }
 
+  /** The longest string the run on this thread may build in one piece ({@link HeapGuard#holdScriptStringsTo}). */
+  static int scriptStringBytesHere() {
+    ScriptRun run = RUNNING.get();
+    return run == null ? Integer.MAX_VALUE : run.heapGuard.scriptStringBytes();
+  }
+
   /** The run on this thread, if any, is about to allocate {@code bytes} ({@link #allocating}). */
   static void allocatingHere(long bytes) {
     ScriptRun run = RUNNING.get();
@@ -244,6 +252,10 @@ final class ScriptRun implements LaterReply {
       }
     }
     long waste = heapGuard.regionWaste(bytes);
+    if (waste > 0 && usedAtFirst < 0) {
+      Runtime runtime = Runtime.getRuntime();
+      usedAtFirst = runtime.totalMemory() - runtime.freeMemory();
+    }
     if (waste > 0) {
       wastefulMade += bytes;
       wasteMade += waste;
@@ -263,13 +275,16 @@ final class ScriptRun implements LaterReply {
    * What the arrays it made may waste of the collector's regions while {@code used} bytes are in use, which G1's
    * figures leave out: a script upper-casing a 512 KiB string 200 times ended a 92 MiB heap in an OutOfMemoryError
    * when the heap looked a quarter emptier than it was (REV7). Those arrays' waste, but for no more of them than
-   * the heap holds: a loop of such strings that became garbage is not counted past what is in use.
+   * the heap has grown by since the first of them: strings that became garbage are not counted past it, nor is a
+   * full store (REV8: on a store at its capacity, 40 upper-cased copies of a 512 KiB string, all garbage, were
+   * refused when their waste ratio was applied to the whole heap in use).
    */
   long unseenWaste(long used) {
-    if (wasteMade == 0) {
+    long grown = used - usedAtFirst;
+    if (wasteMade == 0 || grown <= 0) {
       return 0;
     }
-    return wastefulMade <= used ? wasteMade : (long) ((double) wasteMade / wastefulMade * used);
+    return wastefulMade <= grown ? wasteMade : (long) ((double) wasteMade / wastefulMade * grown);
   }
 
   /** Waits at most {@code nanos} for it to end; whether it has. */
