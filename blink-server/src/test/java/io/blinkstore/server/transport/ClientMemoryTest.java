@@ -380,10 +380,32 @@ class ClientMemoryTest {
         channel.writeInbound(Unpooled.copiedBuffer(chunk));
         assertTrue(channel.isOpen(), "open after " + (i + 1) + " MiB");
       }
-      assertEquals(value + 32, account.held(), "as much as the request, its 30 bytes of headers and CRLF");
+      assertEquals(value + 32 + io.blinkstore.internal.RegionWaste.of(value + 32,
+              io.blinkstore.server.command.HeapGuard.jvmRegionBytes()), account.held(),
+          "as much as the request, its 30 bytes of headers and CRLF, and what its array wastes of G1's regions");
       send(channel, "\r\n");
       assertEquals("+OK\r\n", Outbound.drain(channel));
       assertEquals(0, account.held());
+    }
+  }
+
+  /**
+   * REV8: an unfinished request of 1 MiB + 1 byte, buffered on the heap, takes a whole G1 region of 2 MiB; its
+   * account counts that region, so that connections holding such requests are evicted before the heap runs out.
+   */
+  @Test
+  void aHeapBufferCountsWhatItWastesOfG1sRegions() {
+    int region = io.blinkstore.server.command.HeapGuard.jvmRegionBytes();
+    int capacity = Math.max(region, 2 << 20) / 2 + 1; // half a region and a byte: a region of its own under G1
+    io.netty.buffer.ByteBuf heap = io.netty.buffer.Unpooled.buffer(capacity);
+    io.netty.buffer.ByteBuf direct = io.netty.buffer.Unpooled.directBuffer(capacity);
+    try {
+      long expected = region == 0 ? capacity : region - 16;
+      assertEquals(expected, AccountedDecoder.heapCost(heap), "region " + region);
+      assertEquals(capacity, AccountedDecoder.heapCost(direct), "direct memory has no regions");
+    } finally {
+      heap.release();
+      direct.release();
     }
   }
 }
