@@ -291,9 +291,12 @@ class LauncherIT {
     assertTrue(large.out.contains("-XX:MaxDirectMemorySize=256m\n"), large.out);
     assertTrue(large.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn32m\n"), "G1, young a sixteenth up to 32 MiB\n" + large.out);
     Result medium = launch(List.of(), "--memory-limit", "64MB");
-    assertTrue(medium.out.contains("-Xmx92m\n"), medium.out);
-    assertTrue(medium.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn8m\n"), "over a 64 MiB heap: G1\n" + medium.out);
-    assertTrue(medium.out.contains("-XX:G1HeapRegionSize=2m\n"), "values up to 1 MiB not humongous\n" + medium.out);
+    assertTrue(medium.out.contains("-Xmx94m\n"), "92 MiB and Serial's survivor space\n" + medium.out);
+    assertTrue(medium.out.contains("-XX:+UseSerialGC\n"), "up to a 128 MiB heap: Serial\n" + medium.out);
+    Result over = launch(List.of(), "--memory-limit", "83MB");
+    assertTrue(over.out.contains("-Xmx130m\n"), over.out);
+    assertTrue(over.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn8m\n"), "over a 128 MiB heap: G1\n" + over.out);
+    assertTrue(over.out.contains("-XX:G1HeapRegionSize=2m\n"), "values up to 1 MiB not humongous\n" + over.out);
   }
 
   /**
