@@ -147,7 +147,7 @@ final class JvmSizing {
    * ({@code BlinkStore.Builder.heapRegionBytes}); 0 under any other collector or where the JVM does not say.
    */
   static int regionBytes() {
-    return HeapGuard.g1RegionBytes();
+    return HeapGuard.jvmRegionBytes();
   }
 
 

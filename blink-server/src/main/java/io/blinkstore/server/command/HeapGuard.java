@@ -180,7 +180,7 @@ public class HeapGuard implements AutoCloseable {
    * G1's heap region size when G1 collects this JVM; 0 under any other collector or where the JVM does not say.
    * Reads a management bean (the first takes 50-120 ms).
    */
-  public static int g1RegionBytes() {
+  private static int g1RegionBytes() {
     try {
       HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       if (!Boolean.parseBoolean(hotspot.getVMOption("UseG1GC").getValue())) {
@@ -336,7 +336,7 @@ public class HeapGuard implements AutoCloseable {
         if (closed) {
           return;
         }
-        regionBytes = g1RegionBytes();
+        regionBytes = jvmRegionBytes();
         if (heapPools == null) {
           heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
               .filter(pool -> pool.getType() == MemoryType.HEAP)
