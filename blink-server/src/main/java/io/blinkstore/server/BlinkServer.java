@@ -10,7 +10,6 @@ import io.blinkstore.server.command.Leases;
 import io.blinkstore.server.command.ServerCounters;
 import io.blinkstore.server.command.SnapshotFiles;
 import io.blinkstore.server.command.SnapshotSettings;
-import io.blinkstore.server.protocol.resp.RespDecoder;
 import io.blinkstore.server.transport.Addresses;
 import io.blinkstore.server.transport.ClientMemory;
 import io.blinkstore.server.transport.ConnectionLimits;
@@ -240,9 +239,7 @@ public final class BlinkServer implements AutoCloseable {
       ChannelGroup connections = new DefaultChannelGroup("blink-connections", GlobalEventExecutor.INSTANCE);
       this.connections = connections;
       heapGuard = givenHeapGuard != null ? givenHeapGuard : HeapGuard.watchingCollections(heapThreshold);
-      if (maxBulkBytes < RespDecoder.REDIS_MAX_BULK_BYTES && heapGuard != HeapGuard.NONE) {
-        heapGuard.holdScriptStringsTo((int) Math.min(Integer.MAX_VALUE, maxBulkBytes)); // scripts' strings alike
-      }
+      heapGuard.holdScriptStringsTo(maxBulkBytes); // a script's string is held as a request's bulk string
       Leases leases = new Leases(); // one table for both protocols: text and RESP fillers coordinate
       Dispatcher dispatcher = new Dispatcher(
           store, leases, Clock.systemUTC(), counters, heapGuard, authenticator, maxOutputBytes, sizeLimits,

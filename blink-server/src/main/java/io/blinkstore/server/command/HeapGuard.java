@@ -162,13 +162,12 @@ public class HeapGuard implements AutoCloseable {
    * Holds every string a script of this guard's server builds in one piece (Lua's {@code string.rep},
    * concatenation, the libraries' results) to {@code bytes}: the server sets it to its RESP bulk bound where that
    * is less than Redis's ({@code serve} under G1 before Java 21: one region, where a longer array may find no
-   * adjacent free regions). Not for {@link #NONE}, which every unwatched server shares.
+   * adjacent free regions). {@link #NONE}, which every unwatched server shares, keeps no bound.
    */
-  public final void holdScriptStringsTo(int bytes) {
-    if (this == NONE) {
-      throw new IllegalStateException("HeapGuard.NONE is shared");
+  public final void holdScriptStringsTo(long bytes) {
+    if (this != NONE) {
+      scriptStringBytes = (int) Math.min(Integer.MAX_VALUE, bytes);
     }
-    scriptStringBytes = bytes;
   }
 
   /** What {@link #holdScriptStringsTo} set; {@link Integer#MAX_VALUE} if nothing did. */
