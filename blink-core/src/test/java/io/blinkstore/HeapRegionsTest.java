@@ -67,20 +67,35 @@ class HeapRegionsTest {
 
   /** How many 512 KiB strings a store of {@code capacity} that does not evict takes before it refuses one. */
   private static long setsHeldWithoutEviction(long capacity, boolean regions) {
-    BlinkStore.Builder builder = BlinkStore.builder().memoryLimit(capacity).heapCapacity(capacity, 120).noEviction();
+    return heldUntilRefused(BlinkStore.builder().memoryLimit(capacity).heapCapacity(capacity, 120).noEviction(),
+        regions, (store, i, value) -> store.set("big:" + i, value), BlinkStore::size);
+  }
+
+  /** Writes a 512 KiB piece at a time into one store, as {@code write} does, until one write is refused. */
+  @FunctionalInterface
+  private interface PieceWrite {
+    void write(BlinkStore store, int i, byte[] piece);
+  }
+
+  /**
+   * Builds {@code builder}'s store (with 2 MiB regions if {@code regions}), writes up to 200 pieces of 512 KiB into
+   * it with {@code write} until one is refused, and returns what {@code held} counts then.
+   */
+  private static long heldUntilRefused(BlinkStore.Builder builder, boolean regions, PieceWrite write,
+      java.util.function.ToLongFunction<BlinkStore> held) {
     if (regions) {
       builder.heapRegionBytes(REGION);
     }
-    byte[] value = new byte[512 * 1024];
+    byte[] piece = new byte[512 * 1024];
     try (BlinkStore store = builder.build()) {
       for (int i = 0; i < 200; i++) {
         try {
-          store.set("big:" + i, value);
-        } catch (StoreFullException refused) {
+          write.write(store, i, piece);
+        } catch (RuntimeException refused) {
           break;
         }
       }
-      return store.size();
+      return held.applyAsLong(store);
     } finally {
       HeapRegions.use(0);
     }
@@ -100,24 +115,8 @@ class HeapRegionsTest {
 
   /** How many 512 KiB elements one list takes before a push is refused, in a store of {@code capacity}. */
   private static long pushesHeld(long capacity, boolean regions) {
-    BlinkStore.Builder builder = BlinkStore.builder().memoryLimit(capacity).heapCapacity(capacity, 120);
-    if (regions) {
-      builder.heapRegionBytes(REGION);
-    }
-    byte[] element = new byte[512 * 1024];
-    try (BlinkStore store = builder.build()) {
-      BlinkList list = store.list("l");
-      for (int i = 0; i < 200; i++) {
-        try {
-          list.push(BlinkList.End.RIGHT, element);
-        } catch (RuntimeException refused) {
-          break;
-        }
-      }
-      return list.size();
-    } finally {
-      HeapRegions.use(0);
-    }
+    return heldUntilRefused(BlinkStore.builder().memoryLimit(capacity).heapCapacity(capacity, 120), regions,
+        (store, i, piece) -> store.list("l").push(BlinkList.End.RIGHT, piece), store -> store.list("l").size());
   }
 
   @Test
