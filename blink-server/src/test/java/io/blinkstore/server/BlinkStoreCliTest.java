@@ -88,16 +88,18 @@ class BlinkStoreCliTest {
   @Test
   void heapCapacityIsSeventyPercentOfTheBudgetsHeap() {
     long mib = 1 << 20;
-    // 10 MiB: a budget of 84 MiB, 16 MiB of it direct memory and 84 MiB the JVM's own, leave nothing: the floor.
+    // 10 MiB: a budget of 84 MiB, 16 MiB of it direct memory and 96 MiB the JVM's own, leave nothing: the floor.
     assertEquals(24 * mib, JvmSizing.heap(10 * mib));
-    // 64 MiB: 192 - 16 - 84 = 92 MiB, which is also the least that holds the limit and 1,024 entries in 70%.
+    // 64 MiB: 192 - 16 - 96 = 80 MiB does not hold the limit and 1,024 entries in 70%; 92 MiB does.
     assertEquals(92 * mib, JvmSizing.heap(64 * mib));
+    // 128 MiB: 320 - 16 - 96 = 208 MiB, more than the 183 MiB that hold it.
+    assertEquals(208 * mib, JvmSizing.heap(128 * mib));
     assertEquals((long) (24 * mib * 0.7), JvmSizing.heapCapacity(416 * mib, 10 * mib, false),
         "java -jar: the budget's heap, not the JVM's larger one");
     assertEquals((long) (20 * mib * 0.7), JvmSizing.heapCapacity(20 * mib, 10 * mib, false),
         "the JVM's heap where it is smaller");
-    assertEquals(940 * mib, JvmSizing.heap(512 * mib));
-    assertEquals((long) (940 * mib * 0.7), JvmSizing.heapCapacity(Long.MAX_VALUE, 512 * mib, false));
+    assertEquals(928 * mib, JvmSizing.heap(512 * mib));
+    assertEquals((long) (928 * mib * 0.7), JvmSizing.heapCapacity(Long.MAX_VALUE, 512 * mib, false));
     assertEquals((long) (416 * mib * 0.7), JvmSizing.heapCapacity(416 * mib, 10 * mib, true),
         "the launcher: the heap it gave, BLINK_HEAP's where the user chose a larger one");
   }
@@ -124,17 +126,18 @@ class BlinkStoreCliTest {
 
   /**
    * Issue 17's budget as a formula: the heap the launcher gives a limit always holds it (the server never refuses
-   * its own sizing), and from a 64 MiB limit the heap, direct memory and the JVM's own memory, as measured at its
-   * peak (84 MiB), fit in 2 x limit + 64 MiB; below 64 MiB the heap that holds the limit does not leave that room.
+   * its own sizing), and from an 85 MiB limit the heap, direct memory and the JVM's own memory, as measured at its
+   * peak (96 MiB), fit in 2 x limit + 64 MiB; below it the heap that holds the limit does not leave that room (from
+   * 64 MiB the process fits by measurement: Serial's and the shallower inlining's smaller JVM, docs/BENCHMARKS.md).
    */
   @Test
-  void theBudgetsHeapHoldsItsLimitAndFromSixtyFourMibLeavesTheJvmItsOwn() {
+  void theBudgetsHeapHoldsItsLimitAndFromEightyFiveMibLeavesTheJvmItsOwn() {
     long mib = 1 << 20;
     for (long limit = mib; limit <= 8192 * mib; limit += limit < 128 * mib ? mib : limit / 7) {
       long heap = JvmSizing.heap(limit);
       JvmSizing.requireHeapHolds(heap, limit);
       long process = heap + JvmSizing.directMemory(limit) + JvmSizing.JVM_OWN;
-      assertEquals(limit >= 64 * mib, process <= JvmSizing.budget(limit),
+      assertEquals(limit >= 85 * mib, process <= JvmSizing.budget(limit),
           limit + " bytes: heap " + heap + ", process " + process + ", budget " + JvmSizing.budget(limit));
     }
   }

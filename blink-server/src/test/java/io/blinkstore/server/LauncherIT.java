@@ -287,22 +287,29 @@ class LauncherIT {
     assertTrue(small.out.contains("-XX:MaxDirectMemorySize=16m\n"), small.out);
     assertTrue(small.out.contains("-Dblink.jvm.sized=true\n"), small.out);
     Result large = launch(List.of(), "--memory-limit", "2GiB");
-    assertTrue(large.out.contains("-Xmx3820m\n"), "2 GiB: 4160 - 256 - 84 MiB of heap\n" + large.out);
+    assertTrue(large.out.contains("-Xmx3808m\n"), "2 GiB: 4160 - 256 - 96 MiB of heap\n" + large.out);
     assertTrue(large.out.contains("-XX:MaxDirectMemorySize=256m\n"), large.out);
     assertTrue(large.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn32m\n"), "G1, young a sixteenth up to 32 MiB\n" + large.out);
     Result medium = launch(List.of(), "--memory-limit", "64MB");
     assertTrue(medium.out.contains("-Xmx94m\n"), "92 MiB and Serial's survivor space\n" + medium.out);
     assertTrue(medium.out.contains("-XX:+UseSerialGC\n"), "up to a 128 MiB heap: Serial\n" + medium.out);
-    Result over = launch(List.of(), "--memory-limit", "83MB");
+    assertTrue(medium.out.contains("-XX:MaxInlineLevel=9\n"), "up to a 128 MiB heap: the JIT's smaller share\n"
+        + medium.out);
+    Result serialAtTheEdge = launch(List.of(), "--memory-limit", "88MiB");
+    assertTrue(serialAtTheEdge.out.contains("-Xmx130m\n"), "2 x 88 + 64 - 16 - 96 = 128 MiB and Serial's survivor"
+        + " space\n" + serialAtTheEdge.out);
+    assertTrue(serialAtTheEdge.out.contains("-XX:+UseSerialGC\n"), serialAtTheEdge.out);
+    Result over = launch(List.of(), "--memory-limit", "89MB");
     assertTrue(over.out.contains("-Xmx130m\n"), over.out);
     assertTrue(over.out.contains("-XX:+UseG1GC\n-Xms32m\n-Xmn8m\n"), "over a 128 MiB heap: G1\n" + over.out);
     assertTrue(over.out.contains("-XX:G1HeapRegionSize=2m\n"), "values up to 1 MiB not humongous\n" + over.out);
+    assertFalse(over.out.contains("-XX:MaxInlineLevel"), "over a 128 MiB heap: the JIT's defaults\n" + over.out);
   }
 
   /**
    * The launcher's sizing is {@link JvmSizing}'s formula (docs/operations.md, "Sizing"), for every limit: the same
    * heap (under Serial with its survivor space added, which that JVM does not report) and direct memory, so that the
-   * server never refuses the launcher's heap and, from a 64 MiB limit, heap + direct memory + the JVM's own memory
+   * server never refuses the launcher's heap and, from an 85 MiB limit, heap + direct memory + the JVM's own memory
    * stay within 2 x limit + 64 MiB.
    */
   @Test
@@ -311,7 +318,7 @@ class LauncherIT {
     long ram = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(line -> line.startsWith("MemTotal:"))
         .map(line -> Long.parseLong(line.replaceAll("\\D", "")) << 10).findFirst().orElseThrow();
     for (long limit : new long[] {mib, 10 * mib, 17 * mib, 30 * mib, 44 * mib, 45 * mib, 63 * mib, 64 * mib,
-        100 * mib, 128 * mib, 300 * mib, 512 * mib, 1024 * mib, 2048 * mib}) {
+        84 * mib, 85 * mib, 100 * mib, 128 * mib, 300 * mib, 512 * mib, 1024 * mib, 2048 * mib}) {
       if (JvmSizing.heap(limit) > ram / 4 * 3) {
         continue; // the launcher caps the heap at three quarters of RAM
       }
@@ -327,7 +334,7 @@ class LauncherIT {
       // The heap capacity the server derives from the launcher's heap holds the limit full and a thousand entries.
       assertTrue(JvmSizing.heapCapacity(xmx - young / 10, limit, true)
           >= limit + JvmSizing.MIN_ENTRIES * JvmSizing.ENTRY_BYTES, out);
-      if (limit >= 64 * mib) {
+      if (limit >= 85 * mib) {
         assertTrue(heap + direct + JvmSizing.JVM_OWN <= JvmSizing.budget(limit), out);
       }
     }

@@ -24,13 +24,13 @@ final class ServerProcess implements AutoCloseable {
    * The JVM options {@code bin/blink-store} starts a server with on Java 17, for the default memory limit (10 MiB),
    * as {@code LauncherIT.theSoakServerRunsWithTheLaunchersOptions} checks them: 24 MiB of heap under the serial
    * collector (and its survivor space), native heap trimming, no Netty JFR events, 16 MiB of direct memory, the JIT's
-   * thresholds scaled by 5, an exit on OutOfMemoryError (the
+   * thresholds scaled by 5, inlining 9 calls deep, an exit on OutOfMemoryError (the
    * class-data archive left out).
    */
   static final List<String> LAUNCHER_DEFAULTS = List.of("-Xmx25m", "-Xss512k", "-XX:+UseSerialGC", "-Xms24m",
       "-Xmn3m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:TrimNativeHeapInterval=2000",
       "-Dio.netty.jfr.enabled=false", "-XX:MaxDirectMemorySize=16m", "-XX:CompileThresholdScaling=5",
-      "-XX:+ExitOnOutOfMemoryError",
+      "-XX:MaxInlineLevel=9", "-XX:+ExitOnOutOfMemoryError",
       "-XX:-UsePerfData", "-Dblink.jvm.sized=true");
 
   private static final Pattern METRICS = Pattern.compile("metrics http://127\\.0\\.0\\.1:(\\d+)/metrics");
