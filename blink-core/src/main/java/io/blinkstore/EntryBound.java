@@ -37,6 +37,11 @@ final class EntryBound {
   private final int bytesPerEntry;
   private final Policy.Eviction<Key, Key> eviction;
   private final boolean regionsWeighed;
+  /**
+   * Heap given back on the server's heap guard's request ({@link #squeeze}): entries are trimmed to the capacity less
+   * it. At most half the capacity; 0 until asked.
+   */
+  private volatile long squeezed;
 
   /**
    * @param maxEntries the count bound, {@link Long#MAX_VALUE} for none
@@ -114,9 +119,37 @@ final class EntryBound {
     return maxEntries == Long.MAX_VALUE ? 0 : store.map.size() - maxEntries;
   }
 
-  /** The bytes the store's entries cost the heap over the capacity, or a number {@code <= 0}. */
+  /** The bytes the store's entries cost the heap over the capacity (less what was squeezed), or {@code <= 0}. */
   long costExcess() {
-    return capacity == Long.MAX_VALUE ? 0 : cost() - capacity;
+    return capacity == Long.MAX_VALUE ? 0 : cost() - (capacity - squeezed);
+  }
+
+  /**
+   * For a store that evicts and has a heap capacity: holds its entries to {@code bytes} less than they cost now (at
+   * most half the capacity less), removing the coldest down to it now and after later writes, until
+   * {@link #unsqueeze}. For memory outside the store (scripts, functions, clients' buffers) that leaves the heap
+   * nearly full while the store is within its own bounds, which would otherwise refuse writes for good.
+   *
+   * @return what the entries removed now cost by this bound's reckoning
+   */
+  long squeeze(long bytes) {
+    if (capacity == Long.MAX_VALUE || store.budget.refusing() || bytes <= 0) {
+      return 0;
+    }
+    long before = cost();
+    squeezed = Math.min(capacity / 2, Math.max(squeezed, capacity - Math.max(0, before - bytes)));
+    trim();
+    return Math.max(0, before - cost());
+  }
+
+  /** Gives the entries their whole capacity again. */
+  void unsqueeze() {
+    squeezed = 0;
+  }
+
+  /** What {@link #squeeze} holds back now. */
+  long squeezed() {
+    return squeezed;
   }
 
   /** What the entries cost the heap by this bound's reckoning (tests check it against the capacity). */

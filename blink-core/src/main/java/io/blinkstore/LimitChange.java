@@ -66,6 +66,20 @@ final class LimitChange implements MemoryLimitControl {
     });
   }
 
+  /** Under the over-limit lock, as a limit change: writes that need room wait while the coldest entries go. */
+  @Override
+  public long evictForHeap(long bytes) {
+    store.ensureOpen();
+    long[] freed = {0};
+    store.budget.exclusively(() -> freed[0] = store.bound.squeeze(bytes));
+    return freed[0];
+  }
+
+  @Override
+  public void heapRelieved() {
+    store.bound.unsqueeze();
+  }
+
   @Override
   public boolean overLimit() {
     return store.budget.used() > store.budget.limit();

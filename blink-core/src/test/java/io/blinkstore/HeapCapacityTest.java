@@ -38,6 +38,46 @@ class HeapCapacityTest {
     }
   }
 
+  /**
+   * The server's heap guard, when memory outside the store keeps the heap nearly full (REV9: writes refused for good
+   * at 61% of the limit): the store gives back what it is asked, the coldest first, holds itself that much under its
+   * capacity through later writes, and gets the whole capacity again when released. A store that does not evict
+   * gives nothing back.
+   */
+  @Test
+  void theHeapGuardCanHoldTheEntriesUnderTheCapacityAndLetThemGrowAgain() {
+    long capacity = 1 << 20;
+    try (CaffeineBlinkStore store = store(64 << 20, capacity)) {
+      for (int i = 0; i < 20_000; i++) {
+        store.set("k" + i, "v");
+      }
+      long full = store.bound.cost();
+      assertTrue(full > capacity - 1024, () -> "cost " + full);
+      long freed = new LimitChange(store).evictForHeap(capacity / 4);
+      assertTrue(freed >= capacity / 4, () -> "freed " + freed);
+      assertTrue(store.bound.cost() <= full - capacity / 4, () -> "cost " + store.bound.cost());
+      long evictions = store.stats().evictions();
+      for (int i = 0; i < 20_000; i++) {
+        store.set("later" + i, "v");
+        assertTrue(store.bound.cost() <= full - capacity / 4, () -> "cost " + store.bound.cost());
+      }
+      assertTrue(store.stats().evictions() > evictions, "later writes evict to the held capacity");
+      assertTrue(new LimitChange(store).evictForHeap(capacity) <= full, "at most half the capacity is held");
+      assertEquals(capacity / 2, store.bound.squeezed());
+      new LimitChange(store).heapRelieved();
+      for (int i = 0; i < 20_000; i++) {
+        store.set("again" + i, "v");
+      }
+      assertTrue(store.bound.cost() > capacity - 1024, () -> "the whole capacity again: " + store.bound.cost());
+    }
+    try (BlinkStore refusing = BlinkStore.builder().memoryLimit(64 << 20).heapCapacity(capacity, PER_ENTRY)
+        .noEviction().build()) {
+      refusing.set("k", "v");
+      assertEquals(0, ((IsolatedStore) refusing).memoryLimitControl().evictForHeap(capacity / 4));
+      assertEquals(1, refusing.size(), "noeviction: nothing removed");
+    }
+  }
+
   @Test
   void entriesWithATimeToLiveCostTheirHolderToo() {
     long capacity = 1 << 20;

@@ -42,6 +42,21 @@ public interface MemoryLimitControl {
   void evictWhenFull(boolean evict);
 
   /**
+   * For blink-server's heap guard, when the heap stays nearly full with the store within its bounds (memory outside
+   * it: scripts, functions, clients' buffers): a store that evicts and has a heap capacity holds its entries to
+   * {@code bytes} less than they cost now (at most half its capacity less), removing the coldest now (never pinned
+   * locks) and after later writes, until {@link #heapRelieved}. Writes that need room wait meanwhile. Any other
+   * store does nothing.
+   *
+   * @return what the entries removed cost by the heap capacity's reckoning (key and value bytes and the per-entry
+   *     figure)
+   */
+  long evictForHeap(long bytes);
+
+  /** Ends {@link #evictForHeap}'s hold: the entries may cost the whole heap capacity again. */
+  void heapRelieved();
+
+  /**
    * Whether the store holds more key and value bytes than its limit: only after the limit was lowered while it
    * refuses writes (Redis's out-of-memory state under {@code noeviction}), or for a moment while a write evicts.
    * One read of the count, no sweep.

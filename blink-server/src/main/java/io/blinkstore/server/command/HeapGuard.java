@@ -56,6 +56,33 @@ public class HeapGuard implements AutoCloseable {
   volatile int regionBytes;
   /** The longest string a script may build in one piece, beside its own bounds ({@link #holdScriptStringsTo}). */
   private volatile int scriptStringBytes = Integer.MAX_VALUE;
+  /** What gives heap back from the store while writes are refused ({@link #relieveWith}), or null. */
+  private volatile @Nullable Relief relief;
+  /** The last reading: the heap in use after a collection, and the maximum heap. */
+  private volatile long lastUsed;
+  private volatile long lastMax;
+  /** Whether the store holds heap back now ({@link Relief#evict}). */
+  private volatile boolean relieving;
+
+  /**
+   * The store's side of a heap that stays nearly full while the store is within its own bounds (memory outside it:
+   * scripts, functions, clients' buffers): evicting would make room, refusing writes alone never would (REV9: a
+   * function library holding 9 strings of 1 MiB + 1 byte in a 100 MB limit's G1 heap refused every write from 61%
+   * of the limit for good).
+   */
+  public interface Relief {
+    /** Holds the store's entries to {@code bytes} less than they cost now; returns what was removed. */
+    long evict(long bytes);
+
+    /** Lets the store use its whole capacity again. */
+    void release();
+  }
+
+  /**
+   * The share of the heap under the threshold {@link Relief#evict} aims for, and, at twice it, the reading under
+   * which the store gets its capacity back.
+   */
+  static final double RELIEF_MARGIN = 0.05;
 
   public HeapGuard(double threshold) {
     this.threshold = requireThreshold(threshold);
@@ -193,7 +220,46 @@ public class HeapGuard implements AutoCloseable {
   }
 
   /** Records the heap in use right after a collection; writes are refused while it is over the threshold. */
+  /** Makes {@code relief} give heap back from the store while writes are refused. Ignored by {@link #NONE}. */
+  public final void relieveWith(Relief relief) {
+    if (this != NONE) {
+      this.relief = Objects.requireNonNull(relief, "relief");
+    }
+  }
+
+  /** Whether a store gives heap back ({@link #relieveWith}). */
+  final boolean hasRelief() {
+    return relief != null;
+  }
+
+  /**
+   * While writes are refused: asks the store to give back what the last reading had over the threshold and
+   * {@link #RELIEF_MARGIN} more (the caller then collects and reads again). Logs what it removed.
+   */
+  final void relieve() {
+    Relief store = relief;
+    long excess = (long) (lastUsed - (threshold - RELIEF_MARGIN) * lastMax);
+    if (store == null || excess <= 0) {
+      return;
+    }
+    relieving = true;
+    long freed = store.evict(excess);
+    if (freed > 0) {
+      log.warn("heap nearly full with the store within its bounds: evicted the coldest entries ({} bytes by the heap"
+          + " capacity's reckoning) and holds the store that much under its capacity", freed);
+    }
+  }
+
   public final void afterCollection(long usedBytes, long maxBytes) {
+    lastUsed = usedBytes;
+    lastMax = maxBytes;
+    Relief store = relief;
+    if (relieving && store != null && usedBytes < (threshold - 2 * RELIEF_MARGIN) * maxBytes) {
+      relieving = false;
+      store.release();
+      log.info("heap {} MiB of {} MiB in use after a collection: the store may use its whole capacity again",
+          usedBytes >> 20, maxBytes >> 20);
+    }
     boolean nowLow = overThreshold(usedBytes, maxBytes);
     if (nowLow != low) {
       low = nowLow;
@@ -307,7 +373,8 @@ public class HeapGuard implements AutoCloseable {
     @Override
     void refusing() {
       if (rechecking.compareAndSet(false, true)) {
-        later.run(() -> recheck(FIRST_RECHECK_MILLIS), FIRST_RECHECK_MILLIS);
+        // With a store to give heap back, at once: the refusal lasts one eviction and one collection.
+        later.run(() -> recheck(FIRST_RECHECK_MILLIS), hasRelief() ? 0 : FIRST_RECHECK_MILLIS);
       }
     }
 
@@ -319,6 +386,7 @@ public class HeapGuard implements AutoCloseable {
         }
         return;
       }
+      relieve();
       collect.run();
       long next = Math.min(2 * waited, LAST_RECHECK_MILLIS);
       later.run(() -> recheck(next), next);

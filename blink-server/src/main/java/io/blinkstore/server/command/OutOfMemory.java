@@ -19,6 +19,19 @@ final class OutOfMemory {
   OutOfMemory(HeapGuard heap, @Nullable MemoryLimitControl store) {
     this.heap = heap;
     this.store = store;
+    if (store != null) {
+      heap.relieveWith(new HeapGuard.Relief() {
+        @Override
+        public long evict(long bytes) {
+          return store.evictForHeap(bytes);
+        }
+
+        @Override
+        public void release() {
+          store.heapRelieved();
+        }
+      });
+    }
   }
 
   /** Whether {@code DENYOOM} commands are refused now. */

@@ -165,6 +165,58 @@ class HeapGuardTest {
     assertTrue(guard.writesAllowed(), "a young reading under the threshold accepts");
   }
 
+  /**
+   * REV9: a function library holding 18 MiB of G1 regions beside a store within its own bounds kept the heap over the
+   * threshold, and every write was refused for good: the store, under its bounds, never evicted. While refused, each
+   * recheck first asks the store to give back what the reading had over the threshold and 5% of the heap more (it
+   * then holds itself that much under its capacity); a reading under the threshold less 10% gives it all back.
+   */
+  @Test
+  void whileWritesAreRefusedTheStoreIsAskedToGiveHeapBackUntilTheHeapFalls() {
+    List<String> pools = List.of("G1 Eden Space", "G1 Survivor Space", "G1 Old Gen");
+    List<Runnable> due = new ArrayList<>();
+    AtomicLong inUse = new AtomicLong(376 * MIB);
+    List<Long> asked = new ArrayList<>();
+    List<Long> waits = new ArrayList<>();
+    AtomicInteger released = new AtomicInteger();
+    AtomicReference<HeapGuard.CollectionWatcher> watcher = new AtomicReference<>();
+    HeapGuard.CollectionWatcher guard = new HeapGuard.CollectionWatcher(0.9, Set.copyOf(pools), MAX_HEAP,
+        () -> watcher.get().afterCollection(reading(pools, inUse.get())), (task, millis) -> {
+          due.add(task);
+          waits.add(millis);
+        });
+    watcher.set(guard);
+    guard.relieveWith(new HeapGuard.Relief() {
+      @Override
+      public long evict(long bytes) {
+        asked.add(bytes);
+        inUse.addAndGet(-bytes);
+        return bytes;
+      }
+
+      @Override
+      public void release() {
+        released.incrementAndGet();
+      }
+    });
+
+    guard.afterCollection(reading(pools, 376 * MIB));
+    assertFalse(guard.writesAllowed());
+    assertTrue(asked.isEmpty(), "nothing evicted on the collector's own thread");
+    assertEquals(List.of(0L), waits, "but at once on the recheck's");
+    runNext(due);
+    assertEquals(1, asked.size());
+    assertEquals(36.0 * MIB, asked.get(0), 1.0, "the reading's excess over 85% of the heap");
+    assertTrue(guard.writesAllowed(), "the recheck's collection found the room the store gave back");
+    assertEquals(0, released.get(), "still near the threshold: the store keeps holding back");
+    guard.afterCollection(reading(pools, (long) (0.81 * MAX_HEAP)));
+    assertEquals(0, released.get(), "81%: not under 80%");
+    guard.afterCollection(reading(pools, 300 * MIB), false);
+    assertEquals(1, released.get(), "a reading under 80% (a function flush): the whole capacity again");
+    guard.afterCollection(reading(pools, 200 * MIB));
+    assertEquals(1, released.get(), "given back once");
+  }
+
   @Test
   void onlyG1BeforeJava21HoldsArraysToOneRegion() {
     assertEquals(2 * MIB - 16, HeapGuard.largestPlacedArray((int) (2 * MIB), 17));
