@@ -61,7 +61,7 @@ public class HeapGuard implements AutoCloseable {
   /** The last reading: the heap in use after a collection, and the maximum heap. */
   private volatile long lastUsed;
   private volatile long lastMax;
-  /** Whether the store holds heap back now ({@link Relief#evict}). */
+  /** Whether the store holds heap back now ({@link #relieveWith}). */
   private volatile boolean relieving;
 
   /**
@@ -70,16 +70,10 @@ public class HeapGuard implements AutoCloseable {
    * function library holding 9 strings of 1 MiB + 1 byte in a 100 MB limit's G1 heap refused every write from 61%
    * of the limit for good).
    */
-  public interface Relief {
-    /** Holds the store's entries to {@code bytes} less than they cost now; returns what was removed. */
-    long evict(long bytes);
-
-    /** Lets the store use its whole capacity again. */
-    void release();
-  }
+  private record Relief(LongUnaryOperator evict, Runnable release) {}
 
   /**
-   * The share of the heap under the threshold {@link Relief#evict} aims for, and, at twice it, the reading under
+   * The share of the heap under the threshold {@link #relieveWith} aims for, and, at twice it, the reading under
    * which the store gets its capacity back.
    */
   static final double RELIEF_MARGIN = 0.05;
@@ -220,10 +214,14 @@ public class HeapGuard implements AutoCloseable {
   }
 
   /** Records the heap in use right after a collection; writes are refused while it is over the threshold. */
-  /** Makes {@code relief} give heap back from the store while writes are refused. Ignored by {@link #NONE}. */
-  public final void relieveWith(Relief relief) {
+  /**
+   * While writes are refused, {@code evict} holds the store's entries to its argument's bytes less than they cost
+   * now and returns what it removed; {@code release} lets the store use its whole capacity again. Ignored by
+   * {@link #NONE}.
+   */
+  public final void relieveWith(LongUnaryOperator evict, Runnable release) {
     if (this != NONE) {
-      this.relief = Objects.requireNonNull(relief, "relief");
+      this.relief = new Relief(Objects.requireNonNull(evict, "evict"), Objects.requireNonNull(release, "release"));
     }
   }
 
@@ -243,7 +241,7 @@ public class HeapGuard implements AutoCloseable {
       return;
     }
     relieving = true;
-    long freed = store.evict(excess);
+    long freed = store.evict().applyAsLong(excess);
     if (freed > 0) {
       log.warn("heap nearly full with the store within its bounds: evicted the coldest entries ({} bytes by the heap"
           + " capacity's reckoning) and holds the store that much under its capacity", freed);
@@ -256,7 +254,7 @@ public class HeapGuard implements AutoCloseable {
     Relief store = relief;
     if (relieving && store != null && usedBytes < (threshold - 2 * RELIEF_MARGIN) * maxBytes) {
       relieving = false;
-      store.release();
+      store.release().run();
       log.info("heap {} MiB of {} MiB in use after a collection: the store may use its whole capacity again",
           usedBytes >> 20, maxBytes >> 20);
     }

@@ -20,17 +20,7 @@ final class OutOfMemory {
     this.heap = heap;
     this.store = store;
     if (store != null) {
-      heap.relieveWith(new HeapGuard.Relief() {
-        @Override
-        public long evict(long bytes) {
-          return store.evictForHeap(bytes);
-        }
-
-        @Override
-        public void release() {
-          store.heapRelieved();
-        }
-      });
+      heap.relieveWith(store::evictForHeap, store::heapRelieved);
     }
   }
 

@@ -186,19 +186,11 @@ class HeapGuardTest {
           waits.add(millis);
         });
     watcher.set(guard);
-    guard.relieveWith(new HeapGuard.Relief() {
-      @Override
-      public long evict(long bytes) {
-        asked.add(bytes);
-        inUse.addAndGet(-bytes);
-        return bytes;
-      }
-
-      @Override
-      public void release() {
-        released.incrementAndGet();
-      }
-    });
+    guard.relieveWith(bytes -> {
+      asked.add(bytes);
+      inUse.addAndGet(-bytes);
+      return bytes;
+    }, released::incrementAndGet);
 
     guard.afterCollection(reading(pools, 376 * MIB));
     assertFalse(guard.writesAllowed());
