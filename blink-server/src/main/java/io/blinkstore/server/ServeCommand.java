@@ -242,9 +242,9 @@ final class ServeCommand implements Callable<Integer> {
     server.start();
     if (!Boolean.getBoolean(JvmSizing.SIZED_PROPERTY) && JvmSizing.heapFarTooLargeFor(maxHeap, limit)) {
       log.warn("the JVM heap ({} MiB) is far larger than the {} MiB a memory limit of {} bytes needs, and the"
-              + " collector may grow the process to it under churn: start with bin/blink-store, or give -Xmx{}m"
-              + " -XX:MaxDirectMemorySize={}m (docs/operations.md, Sizing)", maxHeap >> 20,
-          JvmSizing.heap(limit) >> 20, limit, JvmSizing.heap(limit) >> 20, JvmSizing.directMemory(limit) >> 20);
+              + " collector may grow the process to it under churn: start with bin/blink-store, or give {}"
+              + " (docs/operations.md, Sizing)", maxHeap >> 20, JvmSizing.heap(limit) >> 20, limit,
+          JvmSizing.launcherOptions(limit));
     }
     int placed = HeapGuard.largestPlacedArray();
     if (placed != Integer.MAX_VALUE && maxValueBytes == null) {

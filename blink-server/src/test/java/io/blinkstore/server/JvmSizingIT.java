@@ -46,7 +46,9 @@ class JvmSizingIT {
   void aHeapFarTooLargeIsWarnedOfAndWhatCanBeSizedIsSizedFromTheBudget() throws Exception {
     String text = readyLog(List.of("-Xmx1g"), "64MB");
     assertTrue(text.contains("[WARN] BlinkStoreCli - the JVM heap (1024 MiB) is far larger than the 92 MiB a memory"
-        + " limit of 67108864 bytes needs"), text);
+        + " limit of 67108864 bytes needs, and the collector may grow the process to it under churn: start with"
+        + " bin/blink-store, or give -Xmx94m -Xmn11m -XX:+UseSerialGC -XX:MaxInlineLevel=9 -XX:MaxDirectMemorySize=16m"
+        + " (docs/operations.md, Sizing)"), text);
     assertTrue(text.contains("heap capacity " + JvmSizing.heapCapacity(1L << 30, 64L << 20, false) + " bytes"), text);
     assertTrue(text.contains("max client memory " + (8L << 20) + " bytes"), text);
   }

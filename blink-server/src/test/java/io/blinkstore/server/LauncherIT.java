@@ -336,6 +336,12 @@ class LauncherIT {
       // The heap capacity the server derives from the launcher's heap holds the limit full and a thousand entries.
       assertTrue(JvmSizing.heapCapacity(xmx - young / 10, limit, true)
           >= limit + JvmSizing.MIN_ENTRIES * JvmSizing.ENTRY_BYTES, out);
+      // What the server advises a java -jar user is what the launcher gives (heap and direct memory to the MiB, above).
+      for (String option : JvmSizing.launcherOptions(limit).split(" ")) {
+        if (!option.startsWith("-Xmx") && !option.startsWith("-XX:MaxDirectMemorySize=")) {
+          assertTrue(out.contains(option + "\n"), option + " for " + limit + " bytes\n" + out);
+        }
+      }
       if (limit >= 85 * mib) {
         assertTrue(heap + direct + JvmSizing.JVM_OWN <= JvmSizing.budget(limit), out);
       }
