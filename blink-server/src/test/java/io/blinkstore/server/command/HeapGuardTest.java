@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.blinkstore.BlinkStore;
+import io.blinkstore.server.BlinkServer;
 import java.lang.management.MemoryUsage;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -207,6 +210,25 @@ class HeapGuardTest {
     assertEquals(1, released.get(), "a reading under 80% (a function flush): the whole capacity again");
     guard.afterCollection(reading(pools, 200 * MIB));
     assertEquals(1, released.get(), "given back once");
+  }
+
+  /** The server's wiring: the guard asks the store its commands run on, and an evicting one gives heap back. */
+  @Test
+  void theGuardAsksTheStoreOfItsCommandsForHeap() {
+    try (BlinkStore store = BlinkStore.builder().memoryLimit(64 << 20).heapCapacity(1 << 20, 120).build()) {
+      HeapGuard guard = new HeapGuard(0.9);
+      assertFalse(guard.hasRelief());
+      new Dispatcher(store, new Leases(), Clock.systemUTC(), new ServerCounters(), guard, null,
+          BlinkServer.DEFAULT_MAX_OUTPUT_BYTES, EntrySizeLimits.NONE);
+      assertTrue(guard.hasRelief());
+      for (int i = 0; i < 10_000; i++) {
+        store.set("k" + i, "v");
+      }
+      long before = store.size();
+      guard.afterCollection(380 * MIB, MAX_HEAP);
+      guard.relieve(); // what a recheck does first while writes are refused
+      assertTrue(store.size() <= before / 2 + 1, () -> before + " entries, then " + store.size());
+    }
   }
 
   @Test
